@@ -1,0 +1,177 @@
+"""The data contract: pydantic models of the instance and solution files.
+
+These models are the outside world's view (``shared/spec/instance-format.md``): field
+names and meanings are fixed by the contract. They check the shape and range of every
+field; cross-references, dates and uniqueness are checked by :mod:`campplanner.loader`,
+which knows the file's calendar. The solver never sees these models: it reads the
+compiled :class:`campplanner.problem.Problem`.
+
+Strictness is deliberate: a boolean or a string is not a count (``"capacity": "5"`` is
+an error, not a 5), so that a typo in a spreadsheet export cannot silently become a
+number. Unknown fields are kept (the project may add optional fields) and reported as
+warnings, so that ``"capactiy"`` does not pass unnoticed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+FORMAT = "campplanner/1"
+SOLUTION_FORMAT = "campplanner-solution/1"
+
+# Bounds that no real province reaches; values past them are typing errors.
+MAX_SLOTS_PER_REQUIREMENT = 10_000
+MAX_CAPACITY = 100_000
+MAX_KM = 20_000.0  # more than half the Earth's circumference
+MAX_REST_DAYS = 365
+MAX_CAMPS_PER_VOLUNTEER = 1_000
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(max_length=1_000)]
+DateText = Annotated[str, StringConstraints(min_length=8, max_length=20)]
+Number = Annotated[float, AfterValidator(_finite)]
+Level = Annotated[int, Field(ge=1, le=3)]
+Gender = Literal["f", "m"]
+# [first_day, last_day]; a list, not a tuple, since strict mode takes JSON arrays as lists.
+DateRange = Annotated[list[DateText], Field(min_length=2, max_length=2)]
+
+
+class _Model(BaseModel):
+    # strict: no "5" -> 5, no true -> 1; extra="allow": unknown fields become warnings.
+    model_config = ConfigDict(strict=True, extra="allow", frozen=True)
+
+
+class Rules(_Model):
+    rest_days: Annotated[int, Field(ge=0, le=MAX_REST_DAYS)] = 0
+    max_camps: Annotated[int, Field(ge=1, le=MAX_CAMPS_PER_VOLUNTEER)] = 1
+    road_factor: Annotated[Number, Field(ge=1.0, le=10.0)] = 1.3
+
+
+class Skill(_Model):
+    id: Id
+    name: Name
+
+
+class Place(_Model):
+    id: Id
+    name: Name
+    lat: Annotated[Number, Field(ge=-90.0, le=90.0)]
+    lon: Annotated[Number, Field(ge=-180.0, le=180.0)]
+    county: Name | None = None
+    deprivation: Annotated[int, Field(ge=1, le=5)] | None = None
+
+
+class Group(_Model):
+    id: Id
+    name: Name
+    home: Id | None = None
+
+
+class Volunteer(_Model):
+    id: Id
+    name: Name
+    home: Id
+    skills: dict[Id, Level]
+    group: Id | None = None
+    gender: Gender | None = None
+    # None: available every day; []: not available at all.
+    available: list[DateRange] | None = None
+    max_camps: Annotated[int, Field(ge=0, le=MAX_CAMPS_PER_VOLUNTEER)] | None = None
+    max_km: Annotated[Number, Field(ge=0.0, le=MAX_KM)] | None = None
+
+
+class Requirement(_Model):
+    skill: Id
+    count: Annotated[int, Field(ge=1, le=MAX_SLOTS_PER_REQUIREMENT)]
+    level: Level = 1
+    essential: bool = False
+
+
+class Camp(_Model):
+    id: Id
+    name: Name
+    place: Id
+    start: DateText
+    end: DateText
+    capacity: Annotated[int, Field(ge=1, le=MAX_CAPACITY)]
+    requirements: list[Requirement]
+    priority: Annotated[int, Field(ge=1, le=5)] = 1
+    gender: Gender | None = None
+
+
+class Assignment(_Model):
+    """One filled slot: the volunteer holds the camp's requirement for the skill."""
+
+    volunteer: Id
+    camp: Id
+    skill: Id
+
+
+class ForbiddenPair(_Model):
+    volunteer: Id
+    camp: Id
+
+
+class Weights(_Model):
+    """Optional weights of the secondary terms (a campplanner extension, see docs/model.md)."""
+
+    travel: Annotated[Number, Field(ge=0.0, le=1e6)] | None = None
+    group: Annotated[Number, Field(ge=0.0, le=1e6)] | None = None
+    fairness: Annotated[Number, Field(ge=0.0, le=1e6)] | None = None
+
+
+class Instance(_Model):
+    """An instance file, as the data contract defines it."""
+
+    format: str | None = None
+    name: Name = ""
+    calendar: Literal["gregorian", "jalali"] = "gregorian"
+    rules: Rules = Rules()
+    skills: list[Skill]
+    places: list[Place]
+    groups: list[Group] = []
+    volunteers: list[Volunteer]
+    camps: list[Camp]
+    locked: list[Assignment] = []
+    forbidden: list[ForbiddenPair] = []
+    weights: Weights | None = None
+
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+
+
+class SolutionFile(BaseModel):
+    """A solution file: the contract's fields; anything else is kept as extra."""
+
+    model_config = ConfigDict(strict=True, extra="allow")
+
+    format: str | None = None
+    instance: str | None = None
+    status: Status
+    coverage: int | None = None
+    coverage_bound: int | None = None
+    assignments: list[Assignment] = []
+
+
+def instance_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the instance file, for editors that check as planners type."""
+    schema = Instance.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "campplanner instance (campplanner/1)"
+    return schema

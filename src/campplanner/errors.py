@@ -1,0 +1,57 @@
+"""Errors a user can cause, each turned by the CLI into a clear message and exit code 2."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem (or warning) in an input file, located by its JSON path."""
+
+    path: str  # "camps[3].requirements[0].skill", or "" for the whole file
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class CampPlannerError(Exception):
+    """Base of the errors campplanner reports to users without a traceback."""
+
+    exit_code = 2
+
+
+class InstanceError(CampPlannerError):
+    """An input file that cannot be used, with every problem found in it."""
+
+    def __init__(self, source: str, issues: Sequence[Issue]):
+        self.source = source
+        self.issues = list(issues)
+        super().__init__(self.report())
+
+    def report(self, limit: int = 200) -> str:
+        count = len(self.issues)
+        head = f"{self.source}: " + ("1 problem" if count == 1 else f"{count} problems")
+        lines = [head] + [f"  - {issue}" for issue in self.issues[:limit]]
+        if count > limit:
+            lines.append(f"  ... and {count - limit} more")
+        return "\n".join(lines)
+
+
+class UsageError(CampPlannerError):
+    """A command used in a way that cannot work (an output path equal to an input...)."""
+
+
+def json_path(location: Sequence[str | int]) -> str:
+    """``("camps", 3, "requirements", 0, "skill")`` -> ``camps[3].requirements[0].skill``."""
+    text = ""
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part.isidentifier() or part.replace("-", "_").isidentifier():
+            text += f".{part}" if text else part
+        else:
+            text += f"[{part!r}]"
+    return text

@@ -1,0 +1,336 @@
+"""Reading instance files: bytes -> JSON -> contract models -> cross-checked instance.
+
+Every way a file can be wrong ends in one :class:`InstanceError` that lists all the
+problems found, each with its JSON path, instead of a traceback or only the first one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from campplanner.calendar import Calendar, parse_day
+from campplanner.contract import FORMAT, Instance
+from campplanner.errors import InstanceError, Issue, json_path
+
+MAX_FILE_BYTES = 2 * 1024**3  # past this a file is not an instance but an accident
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def read_json(path: str | Path) -> Any:
+    """The JSON value in ``path`` (plain or gzip-compressed), or an InstanceError."""
+    source = str(path)
+    raw = _read_bytes(Path(path), source)
+    text = _decode(raw, source)
+    if not text.strip():
+        raise InstanceError(source, [Issue("", "the file is empty")])
+    return _parse_json(text, source)
+
+
+def load_instance(path: str | Path) -> Instance:
+    """Read, validate and cross-check an instance file."""
+    return instance_from_data(read_json(path), str(path))
+
+
+def instance_from_data(data: Any, source: str = "<instance>") -> Instance:
+    """Validate already-parsed JSON data as an instance; every problem is reported."""
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "null"
+        raise InstanceError(
+            source, [Issue("", f"the top level must be a JSON object {{...}}, got {kind}")]
+        )
+    try:
+        instance = Instance.model_validate(data)
+    except ValidationError as error:
+        raise InstanceError(source, list(_pydantic_issues(error))) from None
+    issues = list(cross_check(instance))
+    if issues:
+        raise InstanceError(source, issues)
+    return instance
+
+
+# ---------------------------------------------------------------------------- bytes
+
+
+def _read_bytes(path: Path, source: str) -> bytes:
+    try:
+        if path.is_dir():
+            raise InstanceError(source, [Issue("", "is a folder, not an instance file")])
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InstanceError(source, [Issue("", f"the file is too large ({size:,} bytes)")])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InstanceError(source, [Issue("", "no such file")]) from None
+    except PermissionError:
+        raise InstanceError(source, [Issue("", "permission denied")]) from None
+    except OSError as error:
+        raise InstanceError(source, [Issue("", f"cannot be read ({error.strerror})")]) from None
+    if raw.startswith(_GZIP_MAGIC):
+        return _gunzip(raw, source)
+    return raw
+
+
+def _gunzip(raw: bytes, source: str) -> bytes:
+    # Decompress in bounded steps so that a "zip bomb" stops at MAX_FILE_BYTES.
+    decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+    try:
+        data = decompressor.decompress(raw, MAX_FILE_BYTES + 1)
+    except zlib.error as error:
+        raise InstanceError(source, [Issue("", f"is not a valid gzip file ({error})")]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InstanceError(source, [Issue("", "decompresses to more than 2 GiB")])
+    if not decompressor.eof:
+        raise InstanceError(source, [Issue("", "the gzip file is truncated")])
+    if decompressor.unused_data.startswith(_GZIP_MAGIC):  # concatenated members
+        try:
+            data = gzip.decompress(raw)
+        except (OSError, EOFError) as error:
+            raise InstanceError(source, [Issue("", f"bad gzip file ({error})")]) from None
+    return data
+
+
+def _decode(raw: bytes, source: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")  # a byte-order mark from Windows editors is fine
+    except UnicodeDecodeError as error:
+        byte = raw[error.start : error.start + 1].hex()
+        raise InstanceError(
+            source,
+            [
+                Issue(
+                    "",
+                    f"is not UTF-8 text (byte 0x{byte} at offset {error.start}); "
+                    "save it as UTF-8",
+                )
+            ],
+        ) from None
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not allowed: JSON numbers must be finite")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:30]} is too large")
+    return value
+
+
+def _parse_json(text: str, source: str) -> Any:
+    try:
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    except json.JSONDecodeError as error:
+        hint = " (the file looks truncated)" if error.pos >= len(text.rstrip()) else ""
+        message = f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}{hint}"
+        raise InstanceError(source, [Issue("", message)]) from None
+    except RecursionError:
+        raise InstanceError(source, [Issue("", "the JSON is nested too deeply")]) from None
+    except ValueError as error:  # NaN, Infinity, 1e999, integers of thousands of digits
+        raise InstanceError(source, [Issue("", f"not valid JSON: {error}")]) from None
+
+
+# ---------------------------------------------------------------------- validation
+
+
+def _pydantic_issues(error: ValidationError) -> Iterator[Issue]:
+    for detail in error.errors(include_url=False):
+        location = list(detail["loc"])
+        kind = detail["type"]
+        # pydantic tags union branches ("int", "constrained-str"...) in the location.
+        location = [part for part in location if not _is_union_tag(part)]
+        message = detail["msg"]
+        if kind == "missing":
+            message = "required field is missing"
+        elif "input" in detail and kind not in ("missing",):
+            message += f" (got {_show(detail['input'])})"
+        yield Issue(json_path(location), message)
+
+
+def _is_union_tag(part: str | int) -> bool:
+    return isinstance(part, str) and (
+        part in ("int", "float", "str", "bool", "none", "list[...]", "tuple[...]")
+        or part.startswith(("constrained-", "function-", "literal["))
+    )
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@lru_cache(maxsize=65_536)
+def day_of(text: str, calendar: Calendar) -> int:
+    """Cached :func:`parse_day`: a season repeats the same few hundred dates."""
+    return parse_day(text, calendar)
+
+
+def _unique_ids(items: Iterable[BaseModel], list_name: str) -> Iterator[Issue]:
+    first_seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        item_id = item.id  # type: ignore[attr-defined]
+        if item_id in first_seen:
+            yield Issue(
+                f"{list_name}[{index}].id",
+                f"duplicate id {item_id!r} (also {list_name}[{first_seen[item_id]}])",
+            )
+        else:
+            first_seen[item_id] = index
+
+
+def _date(text: str, path: str, calendar: Calendar, issues: list[Issue]) -> int | None:
+    try:
+        return day_of(text, calendar)
+    except ValueError as error:
+        issues.append(Issue(path, str(error)))
+        return None
+
+
+def cross_check(instance: Instance) -> Iterator[Issue]:
+    """Problems that need more than one field: ids, references, dates."""
+    yield from _unique_ids(instance.skills, "skills")
+    yield from _unique_ids(instance.places, "places")
+    yield from _unique_ids(instance.groups, "groups")
+    yield from _unique_ids(instance.volunteers, "volunteers")
+    yield from _unique_ids(instance.camps, "camps")
+
+    skills = {skill.id for skill in instance.skills}
+    places = {place.id for place in instance.places}
+    groups = {group.id for group in instance.groups}
+    volunteers = {volunteer.id for volunteer in instance.volunteers}
+    camp_skills = {camp.id: {r.skill for r in camp.requirements} for camp in instance.camps}
+    calendar = instance.calendar
+
+    def missing(kind: str, value: str, known: set[str]) -> str | None:
+        return None if value in known else f"unknown {kind} {value!r}"
+
+    for index, group in enumerate(instance.groups):
+        if group.home is not None and (problem := missing("place", group.home, places)):
+            yield Issue(f"groups[{index}].home", problem)
+
+    issues: list[Issue] = []
+    for index, volunteer in enumerate(instance.volunteers):
+        at = f"volunteers[{index}]"
+        if problem := missing("place", volunteer.home, places):
+            issues.append(Issue(f"{at}.home", problem))
+        if volunteer.group is not None and (problem := missing("group", volunteer.group, groups)):
+            issues.append(Issue(f"{at}.group", problem))
+        for skill in volunteer.skills:
+            if skill not in skills:
+                issues.append(Issue(f"{at}.skills", f"unknown skill {skill!r}"))
+        for k, (first, last) in enumerate(volunteer.available or ()):
+            start = _date(first, f"{at}.available[{k}][0]", calendar, issues)
+            end = _date(last, f"{at}.available[{k}][1]", calendar, issues)
+            if start is not None and end is not None and end < start:
+                issues.append(
+                    Issue(f"{at}.available[{k}]", f"ends ({last}) before it starts ({first})")
+                )
+    yield from issues
+
+    issues = []
+    for index, camp in enumerate(instance.camps):
+        at = f"camps[{index}]"
+        if problem := missing("place", camp.place, places):
+            issues.append(Issue(f"{at}.place", problem))
+        start = _date(camp.start, f"{at}.start", calendar, issues)
+        end = _date(camp.end, f"{at}.end", calendar, issues)
+        if start is not None and end is not None and end < start:
+            issues.append(Issue(f"{at}.end", f"{camp.end} is before the start {camp.start}"))
+        seen: dict[str, int] = {}
+        for k, requirement in enumerate(camp.requirements):
+            if problem := missing("skill", requirement.skill, skills):
+                issues.append(Issue(f"{at}.requirements[{k}].skill", problem))
+            if requirement.skill in seen:
+                issues.append(
+                    Issue(
+                        f"{at}.requirements[{k}].skill",
+                        f"a second requirement for {requirement.skill!r} "
+                        f"(first at requirements[{seen[requirement.skill]}]); "
+                        "a camp has one requirement per skill: add up the counts",
+                    )
+                )
+            seen.setdefault(requirement.skill, k)
+    yield from issues
+
+    for index, entry in enumerate(instance.locked):
+        at = f"locked[{index}]"
+        if problem := missing("volunteer", entry.volunteer, volunteers):
+            yield Issue(f"{at}.volunteer", problem)
+        if problem := missing("camp", entry.camp, set(camp_skills)):
+            yield Issue(f"{at}.camp", problem)
+        if problem := missing("skill", entry.skill, skills):
+            yield Issue(f"{at}.skill", problem)
+    for index, pair in enumerate(instance.forbidden):
+        at = f"forbidden[{index}]"
+        if problem := missing("volunteer", pair.volunteer, volunteers):
+            yield Issue(f"{at}.volunteer", problem)
+        if problem := missing("camp", pair.camp, set(camp_skills)):
+            yield Issue(f"{at}.camp", problem)
+
+
+def instance_warnings(instance: Instance) -> list[Issue]:
+    """Things that are allowed but probably not meant: worth a planner's look."""
+    warnings: list[Issue] = []
+    if instance.format is not None and instance.format != FORMAT:
+        warnings.append(Issue("format", f"{instance.format!r}: this tool reads {FORMAT!r}"))
+    warnings.extend(_unknown_fields(instance, []))
+
+    for index, volunteer in enumerate(instance.volunteers):
+        ranges = sorted(
+            (day_of(a, instance.calendar), day_of(b, instance.calendar))
+            for a, b in volunteer.available or ()
+        )
+        for (_, end), (next_start, _) in zip(ranges, ranges[1:], strict=False):
+            if next_start <= end + 1:
+                warnings.append(
+                    Issue(
+                        f"volunteers[{index}].available",
+                        f"ranges of {volunteer.id} touch or overlap; a camp must fit inside "
+                        "one range (H2), so merge them if the volunteer is free throughout",
+                    )
+                )
+                break
+
+    for index, camp in enumerate(instance.camps):
+        if not camp.requirements:
+            warnings.append(Issue(f"camps[{index}].requirements", f"camp {camp.id} asks for nobody"))
+
+    camp_skills = {camp.id: {r.skill for r in camp.requirements} for camp in instance.camps}
+    locked_count = Counter((e.volunteer, e.camp, e.skill) for e in instance.locked)
+    for index, entry in enumerate(instance.locked):
+        if entry.skill not in camp_skills[entry.camp]:
+            warnings.append(
+                Issue(
+                    f"locked[{index}]",
+                    f"camp {entry.camp} has no requirement for {entry.skill!r}, so this lock "
+                    "cannot hold: the instance is infeasible",
+                )
+            )
+        if locked_count[(entry.volunteer, entry.camp, entry.skill)] > 1:
+            warnings.append(Issue(f"locked[{index}]", "the same lock appears more than once"))
+    return warnings
+
+
+def _unknown_fields(model: Any, location: list[str | int]) -> Iterator[Issue]:
+    if isinstance(model, BaseModel):
+        for name in model.model_extra or {}:
+            yield Issue(json_path([*location, name]), "unknown field, ignored")
+        for name in type(model).model_fields:
+            yield from _unknown_fields(getattr(model, name), [*location, name])
+    elif isinstance(model, list) and model and isinstance(model[0], BaseModel):
+        for index, item in enumerate(model):
+            yield from _unknown_fields(item, [*location, index])

@@ -1,0 +1,112 @@
+"""What a planner wants to know about an instance before solving it (``validate``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from campplanner.calendar import format_day
+from campplanner.problem import Problem
+
+
+@dataclass(frozen=True)
+class SkillSupply:
+    skill_id: str
+    skill_name: str
+    slots: int  # slots asked across all camps
+    essential_slots: int
+    volunteers: int  # volunteers who have the skill at any level
+    candidates: int  # volunteers who could fill at least one of its slots
+
+
+@dataclass(frozen=True)
+class Overview:
+    counts: dict[str, int]
+    season: tuple[str, str] | None
+    skills: list[SkillSupply]
+    # camp id -> why it cannot run whatever the roster
+    camps_that_cannot_run: dict[str, str]
+    camps_without_candidates: list[str]
+    volunteers_without_candidates: list[str]
+    camps_short_of_beds: dict[str, tuple[int, int]]  # camp id -> (beds, essential slots)
+
+
+def overview(problem: Problem) -> Overview:
+    """Counts, supply per skill, and the camps and people that cannot take part."""
+    counts = {
+        "skills": problem.num_skills,
+        "places": len(problem.place_ids),
+        "groups": len(problem.group_ids),
+        "volunteers": problem.num_volunteers,
+        "camps": problem.num_camps,
+        "requirements": problem.num_requirements,
+        "slots": problem.num_slots,
+        "essential slots": int(problem.requirement_count[problem.requirement_essential].sum()),
+        "candidates (volunteer, camp, skill)": problem.num_candidates,
+        "locked": len(problem.locked_candidates) + len(problem.impossible_locks),
+        "forbidden": len(problem.forbidden_pairs),
+    }
+    season = None
+    if problem.num_camps:
+        season = (
+            format_day(int(problem.camp_start.min()), problem.calendar),
+            format_day(int(problem.camp_end.max()), problem.calendar),
+        )
+
+    candidates_per_requirement = np.bincount(
+        problem.candidate_requirement, minlength=problem.num_requirements
+    )
+    skills = []
+    for s, (skill_id, skill_name) in enumerate(zip(problem.skill_ids, problem.skill_names, strict=True)):
+        of_skill = problem.requirement_skill == s
+        skills.append(
+            SkillSupply(
+                skill_id=skill_id,
+                skill_name=skill_name,
+                slots=int(problem.requirement_count[of_skill].sum()),
+                essential_slots=int(
+                    problem.requirement_count[of_skill & problem.requirement_essential].sum()
+                ),
+                volunteers=int(np.count_nonzero(problem.volunteer_skill_level[:, s])),
+                candidates=len(np.unique(problem.candidate_volunteer[problem.candidate_skill == s])),
+            )
+        )
+
+    cannot_run: dict[str, str] = {}
+    short = (candidates_per_requirement < problem.requirement_count) & problem.requirement_essential
+    for r in np.flatnonzero(short):
+        camp = problem.camp_ids[problem.requirement_camp[r]]
+        skill = problem.skill_ids[problem.requirement_skill[r]]
+        have, need = int(candidates_per_requirement[r]), int(problem.requirement_count[r])
+        cannot_run.setdefault(
+            camp, f"essential {skill}: {have} possible volunteer(s) for {need} slot(s)"
+        )
+
+    essential_slots = np.bincount(
+        problem.requirement_camp,
+        weights=problem.requirement_count * problem.requirement_essential,
+        minlength=problem.num_camps,
+    ).astype(int)
+    short_of_beds = {
+        problem.camp_ids[c]: (int(problem.camp_capacity[c]), int(essential_slots[c]))
+        for c in np.flatnonzero(problem.camp_capacity < essential_slots)
+    }
+    for camp_id, (beds, slots) in short_of_beds.items():
+        cannot_run.setdefault(camp_id, f"{beds} beds for {slots} essential slots")
+
+    has_candidates_camp = np.zeros(problem.num_camps, dtype=bool)
+    has_candidates_camp[problem.candidate_camp] = True
+    has_candidates_volunteer = np.zeros(problem.num_volunteers, dtype=bool)
+    has_candidates_volunteer[problem.candidate_volunteer] = True
+    return Overview(
+        counts=counts,
+        season=season,
+        skills=skills,
+        camps_that_cannot_run=cannot_run,
+        camps_without_candidates=[problem.camp_ids[c] for c in np.flatnonzero(~has_candidates_camp)],
+        volunteers_without_candidates=[
+            problem.volunteer_ids[v] for v in np.flatnonzero(~has_candidates_volunteer)
+        ],
+        camps_short_of_beds=short_of_beds,
+    )

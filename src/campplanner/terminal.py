@@ -1,0 +1,76 @@
+"""Rendering for the terminal with rich: tables a planner reads, kept out of cli.py."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from campplanner.errors import Issue
+from campplanner.overview import Overview
+
+LIST_LIMIT = 20  # ids shown inline before "... and N more"
+
+
+def _ids(ids: list[str]) -> str:
+    shown = ", ".join(ids[:LIST_LIMIT])
+    return shown + (f" ... and {len(ids) - LIST_LIMIT} more" if len(ids) > LIST_LIMIT else "")
+
+
+def print_overview(console: Console, source: str, summary: Overview, warnings: list[Issue]) -> None:
+    """The ``validate`` report: counts, supply per skill, what cannot take part, warnings."""
+    console.print(f"[bold green]OK[/] {source} follows the campplanner/1 contract")
+    if summary.season:
+        console.print(f"Season: {summary.season[0]} to {summary.season[1]}")
+
+    counts = Table(title="Counts", show_header=False)
+    counts.add_column("what")
+    counts.add_column("number", justify="right")
+    for what, number in summary.counts.items():
+        counts.add_row(what, f"{number:,}")
+    console.print(counts)
+
+    supply = Table(title="Slots asked versus volunteers, per skill")
+    for column in ("skill", "name", "slots", "essential", "have skill", "can serve", "ratio"):
+        supply.add_column(column, justify="left" if column in ("skill", "name") else "right")
+    for row in summary.skills:
+        ratio = f"{row.slots / row.candidates:.2f}" if row.candidates else ("-" if not row.slots else "inf")
+        style = "red" if row.slots and row.candidates < row.slots else None
+        supply.add_row(
+            row.skill_id, row.skill_name, f"{row.slots:,}", f"{row.essential_slots:,}",
+            f"{row.volunteers:,}", f"{row.candidates:,}", ratio, style=style,
+        )  # fmt: skip
+    console.print(supply)
+    console.print(
+        "[dim]can serve: volunteers who pass skill level, dates, gender, distance and "
+        "forbidden for at least one slot; ratio = slots / can serve (above 1: scarce)[/]"
+    )
+
+    if summary.camps_that_cannot_run:
+        table = Table(title="Camps that cannot run whatever the roster (H9)")
+        table.add_column("camp")
+        table.add_column("why")
+        for camp, why in list(summary.camps_that_cannot_run.items())[:100]:
+            table.add_row(camp, why)
+        console.print(table)
+    if summary.camps_without_candidates:
+        console.print(f"[yellow]Camps no one can staff[/]: {_ids(summary.camps_without_candidates)}")
+    if summary.volunteers_without_candidates:
+        count = len(summary.volunteers_without_candidates)
+        console.print(
+            f"[yellow]Volunteers who can serve nowhere[/] ({count}): "
+            f"{_ids(summary.volunteers_without_candidates)}"
+        )
+    if summary.camps_short_of_beds:
+        shown = [f"{c} ({b} beds < {e})" for c, (b, e) in summary.camps_short_of_beds.items()]
+        console.print(f"[yellow]Camps with fewer beds than essential slots[/]: {_ids(shown)}")
+    print_warnings(console, warnings)
+
+
+def print_warnings(console: Console, warnings: list[Issue], limit: int = 50) -> None:
+    if not warnings:
+        return
+    console.print(f"[yellow]{len(warnings)} warning(s):[/]")
+    for warning in warnings[:limit]:
+        console.print(f"  - {warning}", markup=False, highlight=False)
+    if len(warnings) > limit:
+        console.print(f"  ... and {len(warnings) - limit} more")
