@@ -7,6 +7,7 @@ problems found, each with its JSON path, instead of a traceback or only the firs
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 import zlib
@@ -294,7 +295,7 @@ def instance_warnings(instance: Instance) -> list[Issue]:
             (day_of(a, instance.calendar), day_of(b, instance.calendar))
             for a, b in volunteer.available or ()
         )
-        for (_, end), (next_start, _) in zip(ranges, ranges[1:], strict=False):
+        for (_, end), (next_start, _) in itertools.pairwise(ranges):
             if next_start <= end + 1:
                 warnings.append(
                     Issue(
@@ -307,7 +308,9 @@ def instance_warnings(instance: Instance) -> list[Issue]:
 
     for index, camp in enumerate(instance.camps):
         if not camp.requirements:
-            warnings.append(Issue(f"camps[{index}].requirements", f"camp {camp.id} asks for nobody"))
+            warnings.append(
+                Issue(f"camps[{index}].requirements", f"camp {camp.id} asks for nobody")
+            )
 
     camp_skills = {camp.id: {r.skill for r in camp.requirements} for camp in instance.camps}
     locked_count = Counter((e.volunteer, e.camp, e.skill) for e in instance.locked)

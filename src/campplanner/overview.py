@@ -58,7 +58,8 @@ def overview(problem: Problem) -> Overview:
         problem.candidate_requirement, minlength=problem.num_requirements
     )
     skills = []
-    for s, (skill_id, skill_name) in enumerate(zip(problem.skill_ids, problem.skill_names, strict=True)):
+    names = zip(problem.skill_ids, problem.skill_names, strict=True)
+    for s, (skill_id, skill_name) in enumerate(names):
         of_skill = problem.requirement_skill == s
         skills.append(
             SkillSupply(
@@ -69,7 +70,9 @@ def overview(problem: Problem) -> Overview:
                     problem.requirement_count[of_skill & problem.requirement_essential].sum()
                 ),
                 volunteers=int(np.count_nonzero(problem.volunteer_skill_level[:, s])),
-                candidates=len(np.unique(problem.candidate_volunteer[problem.candidate_skill == s])),
+                candidates=len(
+                    np.unique(problem.candidate_volunteer[problem.candidate_skill == s])
+                ),
             )
         )
 
@@ -104,7 +107,9 @@ def overview(problem: Problem) -> Overview:
         season=season,
         skills=skills,
         camps_that_cannot_run=cannot_run,
-        camps_without_candidates=[problem.camp_ids[c] for c in np.flatnonzero(~has_candidates_camp)],
+        camps_without_candidates=[
+            problem.camp_ids[c] for c in np.flatnonzero(~has_candidates_camp)
+        ],
         volunteers_without_candidates=[
             problem.volunteer_ids[v] for v in np.flatnonzero(~has_candidates_volunteer)
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from campplanner.errors import Issue
@@ -12,13 +13,14 @@ LIST_LIMIT = 20  # ids shown inline before "... and N more"
 
 
 def _ids(ids: list[str]) -> str:
-    shown = ", ".join(ids[:LIST_LIMIT])
+    # Ids and names come from planners' files: escaped, so "[x]" is shown, not read as markup.
+    shown = escape(", ".join(ids[:LIST_LIMIT]))
     return shown + (f" ... and {len(ids) - LIST_LIMIT} more" if len(ids) > LIST_LIMIT else "")
 
 
 def print_overview(console: Console, source: str, summary: Overview, warnings: list[Issue]) -> None:
     """The ``validate`` report: counts, supply per skill, what cannot take part, warnings."""
-    console.print(f"[bold green]OK[/] {source} follows the campplanner/1 contract")
+    console.print(f"[bold green]OK[/] {escape(source)} follows the campplanner/1 contract")
     if summary.season:
         console.print(f"Season: {summary.season[0]} to {summary.season[1]}")
 
@@ -33,10 +35,14 @@ def print_overview(console: Console, source: str, summary: Overview, warnings: l
     for column in ("skill", "name", "slots", "essential", "have skill", "can serve", "ratio"):
         supply.add_column(column, justify="left" if column in ("skill", "name") else "right")
     for row in summary.skills:
-        ratio = f"{row.slots / row.candidates:.2f}" if row.candidates else ("-" if not row.slots else "inf")
+        if row.candidates:
+            ratio = f"{row.slots / row.candidates:.2f}"
+        else:
+            ratio = "inf" if row.slots else "-"
         style = "red" if row.slots and row.candidates < row.slots else None
         supply.add_row(
-            row.skill_id, row.skill_name, f"{row.slots:,}", f"{row.essential_slots:,}",
+            escape(row.skill_id), escape(row.skill_name),
+            f"{row.slots:,}", f"{row.essential_slots:,}",
             f"{row.volunteers:,}", f"{row.candidates:,}", ratio, style=style,
         )  # fmt: skip
     console.print(supply)
@@ -50,10 +56,11 @@ def print_overview(console: Console, source: str, summary: Overview, warnings: l
         table.add_column("camp")
         table.add_column("why")
         for camp, why in list(summary.camps_that_cannot_run.items())[:100]:
-            table.add_row(camp, why)
+            table.add_row(escape(camp), escape(why))
         console.print(table)
     if summary.camps_without_candidates:
-        console.print(f"[yellow]Camps no one can staff[/]: {_ids(summary.camps_without_candidates)}")
+        unstaffed = _ids(summary.camps_without_candidates)
+        console.print(f"[yellow]Camps no one can staff[/]: {unstaffed}")
     if summary.volunteers_without_candidates:
         count = len(summary.volunteers_without_candidates)
         console.print(
