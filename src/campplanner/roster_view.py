@@ -1,0 +1,147 @@
+"""Rosters and solve summaries for the terminal (rich); data from files is escaped."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from campplanner.calendar import format_day
+from campplanner.problem import Problem
+from campplanner.result import Result
+from campplanner.roster import camps_run, filled_per_requirement
+
+
+def print_rosters(console: Console, problem: Problem, result: Result) -> None:
+    """Per camp: name, village and county, dates, the team, unfilled slots, cancellation."""
+    assigned = result.assigned
+    by_camp: dict[int, list[int]] = {}
+    for i in assigned:
+        by_camp.setdefault(int(problem.candidate_camp[i]), []).append(int(i))
+    filled = filled_per_requirement(problem, assigned)
+    for c in range(problem.num_camps):
+        place = int(problem.camp_place[c])
+        county = problem.place_counties[place] or ""
+        dates = (
+            f"{format_day(int(problem.camp_start[c]), problem.calendar)} .. "
+            f"{format_day(int(problem.camp_end[c]), problem.calendar)}"
+        )
+        members = by_camp.get(c, [])
+        heading = (
+            f"{problem.camp_ids[c]}  {problem.camp_names[c]}  |  {problem.place_names[place]}"
+            f"{f' ({county})' if county else ''}  |  {dates}  |  priority "
+            f"{problem.camp_priority[c]}  |  {len(members)}/{problem.camp_capacity[c]} beds"
+        )
+        if not members:
+            console.print(f"[bold]{escape(heading)}[/]  [red]CANCELLED[/] (nobody assigned)")
+            continue
+        console.print(f"[bold]{escape(heading)}[/]")
+        table = Table()
+        for column in ("role", "name", "group", "home", "km"):
+            table.add_column(column, justify="right" if column == "km" else "left")
+        members.sort(
+            key=lambda i: (problem.candidate_requirement[i], problem.candidate_volunteer[i])
+        )
+        for i in members:
+            v = int(problem.candidate_volunteer[i])
+            group = int(problem.volunteer_group[v])
+            table.add_row(
+                escape(problem.skill_names[problem.candidate_skill[i]]),
+                escape(problem.volunteer_names[v]),
+                escape(problem.group_names[group]) if group >= 0 else "-",
+                escape(problem.place_names[problem.volunteer_home[v]]),
+                f"{problem.candidate_km[i]:.0f}",
+            )
+        for r in range(problem.camp_requirements[c], problem.camp_requirements[c + 1]):
+            missing = int(problem.requirement_count[r] - filled[r])
+            if missing > 0:
+                table.add_row(
+                    escape(problem.skill_names[problem.requirement_skill[r]]),
+                    f"[red]unfilled x{missing}[/]", "", "", "", style="dim",
+                )  # fmt: skip
+        console.print(table)
+
+
+def print_result_summary(console: Console, problem: Problem, result: Result) -> None:
+    """Status, coverage, bound and gap, camps run and cancelled, slots per skill, km."""
+    table = Table(title="Summary", show_header=False)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row(
+        "status", result.status + (f" ({result.stopped_by})" if result.stopped_by else "")
+    )
+    if result.has_roster:
+        assigned = result.assigned
+        running = camps_run(problem, assigned)
+        gap = f"{100 * result.gap:.2f}%" if result.gap is not None else "-"
+        table.add_row("coverage", f"{result.coverage:,}")
+        table.add_row(
+            "proven bound",
+            f"{result.coverage_bound:,}" if result.coverage_bound is not None else "-",
+        )
+        table.add_row("gap", gap)
+        table.add_row("camps run", f"{int(running.sum()):,} of {problem.num_camps:,}")
+        table.add_row("camps cancelled", f"{int((~running).sum()):,}")
+        table.add_row("slots filled", f"{len(assigned):,} of {problem.num_slots:,}")
+        table.add_row(
+            "volunteers used", f"{len(np.unique(problem.candidate_volunteer[assigned])):,}"
+        )
+        if result.terms is not None:
+            table.add_row("total road km", f"{result.terms.travel_km:,.0f}")
+            table.add_row("group splits", f"{result.terms.group_splits:,}")
+            table.add_row("extra camps (load)", f"{result.terms.extra_camps:,}")
+    for reason in result.infeasible_reasons:
+        table.add_row("infeasible because", escape(reason))
+    if result.timings:
+        table.add_row("seconds", f"{result.timings.get('total', sum(result.timings.values())):.1f}")
+    console.print(table)
+    if result.has_roster:
+        print_slots_per_skill(console, problem, result)
+
+
+def print_slots_per_skill(console: Console, problem: Problem, result: Result) -> None:
+    filled = filled_per_requirement(problem, result.assigned)
+    table = Table(title="Slots filled per skill")
+    for column in ("skill", "name", "filled", "asked", "share"):
+        table.add_column(column, justify="left" if column in ("skill", "name") else "right")
+    for s, skill_id in enumerate(problem.skill_ids):
+        of_skill = problem.requirement_skill == s
+        asked = int(problem.requirement_count[of_skill].sum())
+        if not asked:
+            continue
+        got = int(filled[of_skill].sum())
+        style = "red" if got < asked else None
+        table.add_row(escape(skill_id), escape(problem.skill_names[s]), f"{got:,}", f"{asked:,}",
+                      f"{100 * got / asked:.0f}%", style=style)  # fmt: skip
+    console.print(table)
+
+
+class ProgressLine:
+    """Live progress on stderr: elapsed against the limit, best coverage, bound."""
+
+    def __init__(self, console: Console, time_limit: float):
+        self._console = console
+        self._time_limit = time_limit
+        self._last = -1.0
+
+    def __call__(self, elapsed: float, coverage: int, bound: float) -> None:
+        # On a terminal, one line rewritten in place; in a log, at most one line a second.
+        if not self._console.is_terminal and elapsed - self._last < 1.0:
+            return
+        self._last = elapsed
+        bound_text = f"{bound:,.0f}" if np.isfinite(bound) else "-"
+        line = (
+            f"{elapsed:6.1f}s / {self._time_limit:.0f}s  best coverage {coverage:,}"
+            f"  bound {bound_text}"
+        )
+        if self._console.is_terminal:
+            self._console.file.write("\r" + line + "\033[K")
+            self._console.file.flush()
+        else:
+            self._console.print(line)
+
+    def close(self) -> None:
+        if self._console.is_terminal and self._last >= 0:
+            self._console.file.write("\r\033[K")
+            self._console.file.flush()
