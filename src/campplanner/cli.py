@@ -67,3 +67,117 @@ def schema() -> None:
     from campplanner.contract import instance_json_schema
 
     click.echo(json.dumps(instance_json_schema(), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for scripts.")
+@reports_errors
+def check(instance_file: str, solution_file: str, as_json: bool) -> None:
+    """Check SOLUTION_FILE against every hard rule of INSTANCE_FILE, independently of the solver.
+
+    Recomputes rules H1..H10 and the coverage from the two files alone. Exit 0 when the
+    roster obeys every rule and its claims hold, 1 when there are violations, 2 when a
+    file cannot be read (each problem with its JSON path).
+    """
+    from campplanner.check import check_solution_file
+    from campplanner.terminal import print_check_report
+
+    report = check_solution_file(instance_file, solution_file)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_check_report(stdout, report)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the solution file here (replaces an earlier solution file).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds for the whole solve, model building included.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=2,
+    show_default=True,
+    help="Search threads.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
+@click.option("--weight-travel", type=click.FloatRange(min=0), help="Weight per road km.")
+@click.option("--weight-group", type=click.FloatRange(min=0), help="Weight per group split.")
+@click.option(
+    "--weight-fairness",
+    type=click.FloatRange(min=0),
+    help="Weight per extra camp given to one volunteer.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no rosters: the summary only.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a solution file.")
+@reports_errors
+def solve(instance_file: str, output: str | None, time_limit: float, workers: int, seed: int,
+          weight_travel: float | None, weight_group: float | None,
+          weight_fairness: float | None, quiet: bool, force: bool) -> None:  # fmt: skip
+    """Staff the camps of INSTANCE_FILE: maximise coverage, then the secondary terms.
+
+    Prints each camp's team with unfilled slots and cancelled camps, then a summary
+    (status, coverage, proven bound, gap). Ctrl-C stops the search and keeps the best
+    roster so far. Exit 0 with a roster, 2 bad input, 3 infeasible, 4 no roster within
+    the time limit (130/143 when interrupted).
+    """
+    import time
+
+    from campplanner.loader import load_instance
+    from campplanner.outputs import guard_output, write_atomic
+    from campplanner.problem import compile_instance
+    from campplanner.roster import DEFAULT_WEIGHTS
+    from campplanner.roster_view import ProgressLine, print_result_summary, print_rosters
+    from campplanner.session import SIGNAL_EXIT_CODES, run_interruptibly
+    from campplanner.solution import is_solution_file, solution_json
+    from campplanner.solver import CpSatSolver, SolveOptions
+
+    started = time.monotonic()
+    if output is not None:
+        guard_output(output, [instance_file], force=force, replaceable=is_solution_file)
+    instance = load_instance(instance_file)
+    weights = dict(DEFAULT_WEIGHTS)
+    for name, from_file, from_cli in (
+        ("travel", instance.weights and instance.weights.travel, weight_travel),
+        ("group", instance.weights and instance.weights.group, weight_group),
+        ("fairness", instance.weights and instance.weights.fairness, weight_fairness),
+    ):
+        if from_cli is not None:
+            weights[name] = from_cli
+        elif from_file is not None:
+            weights[name] = from_file
+    problem = compile_instance(instance)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, weights=weights)
+    solver = CpSatSolver(problem, options)
+    progress = None if quiet else ProgressLine(stderr, time_limit)
+    result, received = run_interruptibly(solver, lambda: solver.solve(progress, started))
+    if progress is not None:
+        progress.close()
+
+    if output is not None:
+        write_atomic(output, solution_json(problem, result))
+    if not quiet and result.has_roster:
+        print_rosters(stdout, problem, result)
+    print_result_summary(stdout, problem, result)
+    if output is not None:
+        stdout.print(f"Solution written to {output}", markup=False)
+    if received is not None:
+        sys.exit(SIGNAL_EXIT_CODES[received])
+    if result.status == "infeasible":
+        sys.exit(3)
+    if not result.has_roster:
+        sys.exit(4)
