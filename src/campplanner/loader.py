@@ -170,7 +170,12 @@ def _show(value: Any) -> str:
         return "an object"
     if isinstance(value, list):
         return f"a list of {len(value)}"
-    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # integers past 4300 digits, data not from JSON
+        if isinstance(value, int):  # str() fails too; bit_length gives the size
+            return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+        return type(value).__name__
     return text if len(text) <= 60 else text[:57] + "..."
 
 
