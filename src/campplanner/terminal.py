@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from campplanner.check import RULES, CheckReport
 from campplanner.errors import Issue
-from campplanner.overview import Overview
+
+if TYPE_CHECKING:  # a type only: `campplanner check` must not load the solver's problem.py
+    from campplanner.overview import Overview
 
 LIST_LIMIT = 20  # ids shown inline before "... and N more"
 
@@ -81,3 +86,52 @@ def print_warnings(console: Console, warnings: list[Issue], limit: int = 50) -> 
         console.print(f"  - {warning}", markup=False, highlight=False)
     if len(warnings) > limit:
         console.print(f"  ... and {len(warnings) - limit} more")
+
+
+def print_check_report(console: Console, report: CheckReport, limit_per_rule: int = 50) -> None:
+    """The ``check`` report: violations grouped by rule, coverage recomputed vs claimed, verdict."""
+    if report.source:
+        console.print(
+            f"Checked {escape(report.source)}: {report.num_assignments:,} assignment(s)"
+            + (f", status {escape(report.status)}" if report.status else "")
+        )
+    grouped = report.by_rule()
+    if grouped:
+        table = Table(title="Violations")
+        table.add_column("rule", max_width=20)
+        table.add_column("who")
+        table.add_column("what")
+        for rule, found in grouped.items():
+            for index, violation in enumerate(found[:limit_per_rule]):
+                title = RULES.get(rule, "")
+                label = f"{rule} ({len(found):,})\n[dim]{title}[/]" if index == 0 else ""
+                who = violation.volunteers[:LIST_LIMIT] or ("-",)
+                table.add_row(label, _ids(list(who)), escape(violation.message))
+            if len(found) > limit_per_rule:
+                table.add_row("", "", f"... and {len(found) - limit_per_rule:,} more {rule}")
+            table.add_section()
+        console.print(table)
+        counts = ", ".join(f"{rule} {len(found):,}" for rule, found in grouped.items())
+        console.print(f"Violations per rule: {counts}")
+
+    line = f"Coverage: {report.coverage:,} recomputed"
+    if report.claimed_coverage is not None:
+        same = report.claimed_coverage == report.coverage
+        line += f", {report.claimed_coverage:,} claimed " + (
+            "[green](same)[/]" if same else "[red](differs)[/]"
+        )
+    if report.claimed_bound is not None:
+        line += f"; bound {report.claimed_bound:,} claimed"
+    console.print(line)
+
+    if report.ok:
+        console.print(
+            f"[bold green]OK[/] {report.num_assignments:,} assignment(s) obey every hard rule "
+            "(H1..H10)"
+        )
+    else:
+        console.print(
+            f"[bold red]FAIL[/] {len(report.violations):,} violation(s) of "
+            f"{len(grouped)} rule(s): {', '.join(grouped)}"
+        )
+
