@@ -55,6 +55,9 @@ RULES: dict[str, str] = {
 
 Triple = tuple[str, str, str]  # (volunteer id, camp id, skill id)
 
+# Statuses of a solution file that claim no roster (spec: "no roster found", "infeasible").
+NO_ROSTER = ("infeasible", "unknown")
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -126,12 +129,16 @@ class CheckReport:
 # ------------------------------------------------------------------------- entry points
 
 
-def check_roster(instance: Instance, assignments: list[Triple]) -> CheckReport:
+def check_roster(
+    instance: Instance, assignments: list[Triple], *, locks_apply: bool = True
+) -> CheckReport:
     """Judge ``assignments`` (volunteer, camp, skill) against every hard rule of ``instance``.
 
     ``instance`` is a loaded, cross-checked instance (:func:`campplanner.loader.load_instance`).
+    ``locks_apply=False`` leaves out "every locked triple is assigned" (H10), for a file
+    that claims no roster at all.
     """
-    roster = _Roster(instance, [(v, c, s) for v, c, s in assignments])
+    roster = _Roster(instance, [(v, c, s) for v, c, s in assignments], locks_apply)
     violations = list(roster.unknown_references())
     for rule in (
         roster.h1_skill,
@@ -163,7 +170,12 @@ def check_solution_file(instance_path: str | Path, solution_path: str | Path) ->
     instance = load_instance(instance_path)
     solution = load_solution(solution_path)
     triples = [(a.volunteer, a.camp, a.skill) for a in solution.assignments]
-    report = check_roster(instance, triples)
+    if solution.status in NO_ROSTER and not triples:
+        # "infeasible" or "unknown" with no assignments claims no roster: there is nothing
+        # to judge (judging an empty roster would report every lock as missing, H10).
+        report = check_roster(instance, [], locks_apply=False)
+    else:
+        report = check_roster(instance, triples)
     report.status = solution.status
     report.claimed_coverage = solution.coverage
     report.claimed_bound = solution.coverage_bound
@@ -220,8 +232,9 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
 class _Roster:
     """A roster seen through the instance: lookups by id, then one method per rule."""
 
-    def __init__(self, instance: Instance, triples: list[Triple]):
+    def __init__(self, instance: Instance, triples: list[Triple], locks_apply: bool = True):
         self.instance = instance
+        self.locks_apply = locks_apply
         self.rules = instance.rules
         self.all_triples = triples
         self.volunteers: dict[str, Volunteer] = {v.id: v for v in instance.volunteers}
@@ -481,7 +494,7 @@ class _Roster:
     def h10_locked_and_forbidden(self) -> Iterator[Violation]:
         """Hard. Every locked triple is assigned; no forbidden (volunteer, camp) pair is."""
         present = set(self.all_triples)
-        for lock in self.instance.locked:
+        for lock in self.instance.locked if self.locks_apply else ():
             if (lock.volunteer, lock.camp, lock.skill) not in present:
                 yield Violation(
                     "H10",
