@@ -241,7 +241,7 @@ def h6_data(capacity: int = 3, **fields: Any) -> dict[str, Any]:
 
 
 def test_h6_beds_bind() -> None:
-    problem, result = assert_optimal(h6_data(capacity=3), 3)
+    _problem, result = assert_optimal(h6_data(capacity=3), 3)
     assert len(result.assigned) == 3
 
 
@@ -332,7 +332,7 @@ def h9_data(leaders: int, **fields: Any) -> dict[str, Any]:
 
 
 def test_h9_camp_without_its_essential_role_is_cancelled() -> None:
-    problem, result = assert_optimal(h9_data(leaders=0), 0)
+    _problem, result = assert_optimal(h9_data(leaders=0), 0)
     assert len(result.assigned) == 0
 
 
@@ -441,13 +441,13 @@ def test_secondary_keeps_a_group_together() -> None:
             volunteer("a2", group="g1"),
             volunteer("b1", group="g2"),
             volunteer("b2", group="g2"),
-        ],  # fmt: skip
+        ],
         camps=[
             camp("A", requirements=[requirement("nurse", count=2)]),
             camp("B", requirements=[requirement("nurse", count=2)]),
         ],
     )
-    problem, result = assert_optimal(data, 4)
+    _problem, result = assert_optimal(data, 4)
     assert result.terms is not None and result.terms.group_splits == 0
 
 
