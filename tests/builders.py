@@ -118,16 +118,16 @@ def make_instance(
     optional (``calendar``, ``rules``, ``locked``, ``forbidden``), so defaults are tested.
     Extra keyword arguments become top-level fields (``weights=...``, unknown fields).
     """
+    if places is None:
+        places = [place(TOWN, 34.0917, 49.6892), place(VILLAGE, 34.20, 49.50)]
+    if groups is None:  # one group, at home in the first place if there is one
+        groups = [group("g1", home=places[0]["id"] if places else None)]
     data: dict[str, Any] = {
         "format": "campplanner/1",
         "name": name,
         "skills": [skill(s) for s in DEFAULT_SKILLS] if skills is None else skills,
-        "places": (
-            [place(TOWN, 34.0917, 49.6892), place(VILLAGE, 34.20, 49.50)]
-            if places is None
-            else places
-        ),
-        "groups": [group("g1")] if groups is None else groups,
+        "places": places,
+        "groups": groups,
         "volunteers": [volunteer("v1")] if volunteers is None else volunteers,
         "camps": [camp("c1")] if camps is None else camps,
     }
