@@ -676,3 +676,20 @@ def test_persian_text_survives(write_file: Callable[..., Path]) -> None:
     instance = load_instance(write_file(data))
     assert instance.name == "اردوهای تابستان ۱۴۰۰"
     assert instance.skills[0].name == "سرپرست اردو"
+
+
+def test_jalali_dates_in_a_gregorian_file_are_warned_about() -> None:
+    # 1400-04-10 exists in the Gregorian calendar too, so this loads: only a warning tells.
+    data = make_instance(camps=[camp("c1", start="1400-04-10", end="1400-04-14")])
+    warnings = instance_warnings(load_data(data))
+    assert [w.path for w in warnings] == ["calendar"]
+    assert '"calendar": "jalali"' in warnings[0].message
+
+
+def test_gregorian_dates_in_a_jalali_file_are_warned_about() -> None:
+    data = make_instance(
+        calendar="jalali", camps=[camp("c1", start="2021-07-01", end="2021-07-05")]
+    )
+    data["volunteers"][0].pop("available", None)
+    warnings = instance_warnings(load_data(data))
+    assert [w.path for w in warnings] == ["calendar"]

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from campplanner.calendar import Calendar, parse_day
+from campplanner.calendar import Calendar, parse_day, to_ascii_digits
 from campplanner.contract import FORMAT, Instance
 from campplanner.errors import InstanceError, Issue, json_path
 
@@ -294,6 +294,7 @@ def instance_warnings(instance: Instance) -> list[Issue]:
     if instance.format is not None and instance.format != FORMAT:
         warnings.append(Issue("format", f"{instance.format!r}: this tool reads {FORMAT!r}"))
     warnings.extend(_unknown_fields(instance, []))
+    warnings.extend(_calendar_mismatch(instance))
 
     for index, volunteer in enumerate(instance.volunteers):
         ranges = sorted(
@@ -331,6 +332,26 @@ def instance_warnings(instance: Instance) -> list[Issue]:
         if locked_count[(entry.volunteer, entry.camp, entry.skill)] > 1:
             warnings.append(Issue(f"locked[{index}]", "the same lock appears more than once"))
     return warnings
+
+
+def _calendar_mismatch(instance: Instance) -> Iterator[Issue]:
+    # 1400-04-10 is a valid Gregorian day too (in the 15th century), so a Jalali file
+    # without "calendar": "jalali" would load; the year gives it away.
+    years = sorted({int(to_ascii_digits(camp.start.strip())[:4]) for camp in instance.camps})
+    if not years:
+        return
+    if instance.calendar == "gregorian" and years[0] < 1700:
+        yield Issue(
+            "calendar",
+            f"camps start in the year {years[0]}, a Jalali year, but the file's calendar is "
+            'gregorian (the default): add "calendar": "jalali" if its dates are Jalali',
+        )
+    elif instance.calendar == "jalali" and years[-1] > 1700:
+        yield Issue(
+            "calendar",
+            f"camps start in the year {years[-1]}, a Gregorian year, but the file's calendar "
+            'is jalali: remove "calendar": "jalali" if its dates are Gregorian',
+        )
 
 
 def _unknown_fields(model: Any, location: list[str | int]) -> Iterator[Issue]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,6 +30,8 @@ class Overview:
     camps_without_candidates: list[str]
     volunteers_without_candidates: list[str]
     camps_short_of_beds: dict[str, tuple[int, int]]  # camp id -> (beds, essential slots)
+    # "locked[i]: reason" for each lock that no roster can hold (the instance is infeasible)
+    impossible_locks: list[str] = field(default_factory=list)
 
 
 def overview(problem: Problem) -> Overview:
@@ -114,4 +116,5 @@ def overview(problem: Problem) -> Overview:
             problem.volunteer_ids[v] for v in np.flatnonzero(~has_candidates_volunteer)
         ],
         camps_short_of_beds=short_of_beds,
+        impossible_locks=[f"locked[{i}]: {why}" for i, why in problem.impossible_locks],
     )

@@ -495,8 +495,9 @@ def lock_failure_reason(problem: Problem, volunteer: int, requirement: int) -> s
     level = int(problem.volunteer_skill_level[volunteer, s])
     needed = int(problem.requirement_level[requirement])
     if level < needed:
-        has = f"level {level}" if level else "not"
-        return f"H1: {who} has {problem.skill_ids[s]} at {has}, camp {camp} needs level {needed}"
+        skill = problem.skill_ids[s]
+        has = f"has {skill} at level {level}" if level else f"does not have {skill}"
+        return f"H1: {who} {has}, camp {camp} needs level {needed}"
     lo, hi = problem.availability_ptr[volunteer], problem.availability_ptr[volunteer + 1]
     starts, ends = problem.availability_start[lo:hi], problem.availability_end[lo:hi]
     if not np.any((starts <= problem.camp_start[c]) & (ends >= problem.camp_end[c])):

@@ -63,6 +63,10 @@ def print_overview(console: Console, source: str, summary: Overview, warnings: l
         for camp, why in list(summary.camps_that_cannot_run.items())[:100]:
             table.add_row(escape(camp), escape(why))
         console.print(table)
+    if summary.impossible_locks:
+        console.print("[bold red]Locks that no roster can hold: the instance is infeasible[/]")
+        for line in summary.impossible_locks:
+            console.print(f"  - {line}", markup=False, highlight=False)
     if summary.camps_without_candidates:
         unstaffed = _ids(summary.camps_without_candidates)
         console.print(f"[yellow]Camps no one can staff[/]: {unstaffed}")
