@@ -173,7 +173,7 @@ def brute_force_optimum(instance: Any, data: dict[str, Any]) -> int | None:
 def test_coverage_equals_brute_force_optimum(data: dict[str, Any]) -> None:
     instance = load_data(data)
     expected = brute_force_optimum(instance, data)
-    _, problem, result = solve(data)
+    _, _, result = solve(data)
     if expected is None:
         assert result.status == "infeasible"
     else:
