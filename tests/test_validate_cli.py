@@ -166,11 +166,6 @@ def test_validate_without_argument_is_a_usage_error() -> None:
     assert "Traceback" not in output_of(result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.reports_errors prints the error with rich markup on: an id such as '[/]' "
-    "in an error raises MarkupError (fix: rich.markup.escape(str(error)))",
-)
 def test_validate_error_with_brackets_is_shown_literally(tmp_path: Path) -> None:
     data = make_instance(volunteers=[volunteer("v1", home="[/]")])
     path = write_instance(tmp_path / "bad.json", data)

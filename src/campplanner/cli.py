@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from campplanner.errors import CampPlannerError
 
@@ -29,7 +30,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except CampPlannerError as error:
-            stderr.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+            # The message quotes the user's data (ids such as "[/]"): never read it as markup.
+            stderr.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
             sys.exit(error.exit_code)
 
     return wrapper
@@ -67,6 +69,87 @@ def schema() -> None:
     from campplanner.contract import instance_json_schema
 
     click.echo(json.dumps(instance_json_schema(), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.option("--volunteers", type=click.IntRange(min=1), required=True, help="How many people.")
+@click.option("--camps", type=click.IntRange(min=1), required=True, help="How many camps.")
+@click.option(
+    "--groups",
+    type=click.IntRange(min=1),
+    help="How many jihadi groups  [default: one per 18 or so volunteers]",
+)
+@click.option(
+    "--season",
+    nargs=2,
+    metavar="FIRST LAST",
+    help="First and last day of the season, in --calendar  [default: 1403-03-01 to 1403-06-31]",
+)
+@click.option(
+    "--calendar",
+    type=click.Choice(["gregorian", "jalali"]),
+    default="jalali",
+    show_default=True,
+    help="The calendar of every date in the file.",
+)
+@click.option(
+    "--slots",
+    type=click.IntRange(min=1),
+    help="Scale team sizes so that the camps ask for this many slots in total.",
+)
+@click.option("--seed", type=click.IntRange(min=0), required=True, help="Random seed.")
+@click.option("--name", help="Instance name  [default: markazi-<N>v-<C>c-seed<S>]")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    required=True,
+    help="The instance file to write; a name ending in .gz is written gzip-compressed.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@reports_errors
+def generate(volunteers: int, camps: int, groups: int | None, season: tuple[str, str] | None,
+             calendar: str, slots: int | None, seed: int, name: str | None, output: str,
+             force: bool) -> None:  # fmt: skip
+    """Generate a realistic Markazi instance (see docs/instances.md).
+
+    The same options give the same file, byte for byte.
+    """
+    from campplanner.calendar import format_day, parse_day
+    from campplanner.generate import DEFAULT_SEASON, check_settings, generate_instance
+    from campplanner.generate import write_instance as write_generated
+    from campplanner.loader import instance_from_data
+    from campplanner.outputs import guard_output
+
+    days = None
+    if season:
+        try:
+            days = (parse_day(season[0], calendar), parse_day(season[1], calendar))
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="'--season'") from None
+        if days[1] < days[0]:
+            raise click.BadParameter("LAST is before FIRST", param_hint="'--season'")
+    try:
+        check_settings(volunteers=volunteers, camps=camps, groups=groups, season=days, slots=slots)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    guard_output(output, force=force)  # refuse before the work, not after it
+
+    data = generate_instance(
+        volunteers=volunteers, camps=camps, groups=groups, season=days, slots=slots,
+        calendar=calendar, seed=seed, name=name,
+    )  # fmt: skip
+    instance_from_data(data, output)  # never write a file that validate would refuse
+    write_generated(data, output, force=force)
+    first, last = days or DEFAULT_SEASON
+    num_slots = sum(r["count"] for c in data["camps"] for r in c["requirements"])
+    stdout.print(
+        f"Wrote {output}: {len(data['volunteers']):,} volunteers in {len(data['groups']):,} "
+        f"groups, {len(data['camps']):,} camps asking for {num_slots:,} slots, "
+        f"{format_day(first, calendar)} to {format_day(last, calendar)} ({calendar})",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @main.command()
