@@ -1,0 +1,113 @@
+"""``campplanner solve`` as a planner runs it: rosters, solution file, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from builders import TINY_PATH, camp, make_instance, tiny_data, volunteer, write_instance
+from campplanner.cli import main
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_solve_tiny_prints_rosters_and_writes_a_checked_solution(tmp_path: Path) -> None:
+    output = tmp_path / "tiny.solution.json"
+    result = invoke("solve", str(TINY_PATH), "-o", str(output), "--time-limit", "20")
+    assert result.exit_code == 0, result.output
+    for text in ("اردوی سلامت خمین", "1400-04-10", "unfilled", "optimal", "29"):
+        assert text in result.output
+    solution = json.loads(output.read_text(encoding="utf-8"))
+    assert solution["format"] == "campplanner-solution/1"
+    assert solution["status"] == "optimal"
+    assert solution["coverage"] == solution["coverage_bound"] == 29
+    assert {"volunteer": "v04", "camp": "c2", "skill": "mason"} in solution["assignments"]
+    assert solution["unfilled_slots"] == [{"camp": "c2", "skill": "mason", "missing": 1}]
+    assert set(solution["secondary"]) == {"travel_km", "group_splits", "extra_camps"}
+
+    checked = invoke("check", str(TINY_PATH), str(output))
+    assert checked.exit_code == 0, checked.output
+
+
+def test_solve_replaces_its_own_solution_but_not_other_files(tmp_path: Path) -> None:
+    output = tmp_path / "out.json"
+    assert invoke("solve", str(TINY_PATH), "-o", str(output), "-q").exit_code == 0
+    assert invoke("solve", str(TINY_PATH), "-o", str(output), "-q").exit_code == 0  # replaced
+
+    precious = tmp_path / "notes.json"
+    precious.write_text('{"mine": true}', encoding="utf-8")
+    refused = invoke("solve", str(TINY_PATH), "-o", str(precious), "-q")
+    assert refused.exit_code == 2
+    assert "--force" in refused.output
+    assert precious.read_text(encoding="utf-8") == '{"mine": true}'
+    assert invoke("solve", str(TINY_PATH), "-o", str(precious), "-q", "--force").exit_code == 0
+
+
+def test_solve_refuses_to_write_over_its_input(tmp_path: Path) -> None:
+    instance = write_instance(tmp_path / "tiny.json", tiny_data())
+    before = instance.read_bytes()
+    result = invoke("solve", str(instance), "-o", str(instance), "--force")
+    assert result.exit_code == 2
+    assert "input" in result.output
+    assert instance.read_bytes() == before
+
+
+def test_solve_bad_input_exits_2_with_the_path(tmp_path: Path) -> None:
+    data = tiny_data()
+    data["camps"][1]["capacity"] = "5"
+    bad = write_instance(tmp_path / "bad.json", data)
+    result = invoke("solve", str(bad))
+    assert result.exit_code == 2
+    assert "camps[1].capacity" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_solve_infeasible_locks_exit_3_and_say_why(tmp_path: Path) -> None:
+    # v1 is locked into two overlapping camps: H4 makes that impossible.
+    data = make_instance(
+        volunteers=[volunteer("v1")],
+        camps=[camp("A"), camp("B")],
+        locked=[
+            {"volunteer": "v1", "camp": "A", "skill": "nurse"},
+            {"volunteer": "v1", "camp": "B", "skill": "nurse"},
+        ],
+    )
+    path = write_instance(tmp_path / "locks.json", data)
+    output = tmp_path / "locks.solution.json"
+    result = invoke("solve", str(path), "-o", str(output))
+    assert result.exit_code == 3
+    assert "infeasible" in result.output
+    solution = json.loads(output.read_text(encoding="utf-8"))
+    assert solution["status"] == "infeasible"
+    assert solution["assignments"] == []
+
+
+def test_solve_weights_from_the_command_line(tmp_path: Path) -> None:
+    output = tmp_path / "w.json"
+    result = invoke("solve", str(TINY_PATH), "-o", str(output), "-q", "--weight-travel", "0")
+    assert result.exit_code == 0
+    assert json.loads(output.read_text(encoding="utf-8"))["coverage"] == 29
+
+
+def test_solve_quiet_prints_the_summary_only() -> None:
+    result = invoke("solve", str(TINY_PATH), "--quiet")
+    assert result.exit_code == 0
+    assert "Summary" in result.output
+    assert "امیر قاسمی" not in result.output  # no roster
+
+
+def test_solve_in_a_real_process(tmp_path: Path) -> None:
+    output = tmp_path / "sol.json"
+    completed = subprocess.run(
+        [sys.executable, "-c", "from campplanner.cli import main; main()",
+         "solve", str(TINY_PATH), "-o", str(output), "-q"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(output.read_text(encoding="utf-8"))["coverage"] == 29
