@@ -417,7 +417,6 @@ def _candidates(
 
     parts_volunteer: list[np.ndarray] = []
     parts_requirement: list[np.ndarray] = []
-    parts_km: list[np.ndarray] = []
     for block_start in range(0, num_camps, _CAMP_BLOCK):
         block = np.arange(block_start, min(block_start + _CAMP_BLOCK, num_camps))
         km = place_km[camp_slot[block]][:, home_slot]  # (block, volunteers)
@@ -449,16 +448,26 @@ def _candidates(
             req_pos, holder_pos = np.nonzero(ok)
             parts_volunteer.append(holders[holder_pos].astype(np.int32))
             parts_requirement.append(reqs[req_pos].astype(np.int32))
-            parts_km.append(km[rows[req_pos], holders[holder_pos]].astype(np.float32))
 
     if not parts_volunteer:
         empty = np.zeros(0, dtype=np.int32)
         return empty, empty.copy(), np.zeros(0, dtype=np.float32)
-    volunteer = np.concatenate(parts_volunteer)
-    requirement = np.concatenate(parts_requirement)
-    km_all = np.concatenate(parts_km)
-    order = np.lexsort((requirement, volunteer))  # requirements are grouped by camp
-    return volunteer[order], requirement[order], km_all[order]
+    # Each (volunteer, requirement) pair occurs once, so sorting one int64 key, volunteer
+    # major, gives the order of a two-key lexsort, without its permutation and gathers:
+    # on instances/markazi-season (12M candidates) compile fell from 3.1 s to ~1.2 s.
+    # Requirements are grouped by camp, so this is also the order by volunteer, then camp.
+    num_requirements = len(requirement_camp)
+    key = np.concatenate(parts_volunteer).astype(np.int64) * num_requirements
+    key += np.concatenate(parts_requirement)
+    key.sort()
+    volunteer, requirement = np.divmod(key, num_requirements)
+    volunteer = volunteer.astype(np.int32)
+    requirement = requirement.astype(np.int32)
+    # A flat take from the small float32 table beats 2-D fancy indexing of float64.
+    flat = camp_slot[requirement_camp].astype(np.int64)[requirement] * len(home_places)
+    flat += home_slot[volunteer]
+    km = np.take(place_km.astype(np.float32).ravel(), flat)
+    return volunteer, requirement, km
 
 
 def _with_locks(problem: Problem, instance: Instance) -> Problem:
