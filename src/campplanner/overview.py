@@ -59,6 +59,9 @@ def overview(problem: Problem) -> Overview:
     candidates_per_requirement = np.bincount(
         problem.candidate_requirement, minlength=problem.num_requirements
     )
+    # (skill, volunteer) -> has a candidate: one scatter instead of a unique per skill.
+    serves = np.zeros((problem.num_skills, problem.num_volunteers), dtype=bool)
+    serves[problem.candidate_skill, problem.candidate_volunteer] = True
     skills = []
     names = zip(problem.skill_ids, problem.skill_names, strict=True)
     for s, (skill_id, skill_name) in enumerate(names):
@@ -72,9 +75,7 @@ def overview(problem: Problem) -> Overview:
                     problem.requirement_count[of_skill & problem.requirement_essential].sum()
                 ),
                 volunteers=int(np.count_nonzero(problem.volunteer_skill_level[:, s])),
-                candidates=len(
-                    np.unique(problem.candidate_volunteer[problem.candidate_skill == s])
-                ),
+                candidates=int(np.count_nonzero(serves[s])),
             )
         )
 
