@@ -193,11 +193,6 @@ def test_schema_accepts_tiny_and_rejects_a_string_count() -> None:
         jsonschema.validate(_bad_instance(), schema)
 
 
-def test_schema_keeps_persian_text_readable() -> None:
-    # ensure_ascii=False: no \\u escapes for editors that show the schema to planners.
-    assert "\\u06" not in invoke("schema").output
-
-
 # ------------------------------------------------------------ a real process, once
 
 
