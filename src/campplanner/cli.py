@@ -193,11 +193,17 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 @click.option(
     "--workers",
     type=click.IntRange(min=1, max=64),
-    default=2,
+    default=1,
     show_default=True,
-    help="Search threads.",
+    help="Search threads; more than 1 interleaves strategies (still deterministic).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
+@click.option(
+    "--secondary-time",
+    type=click.FloatRange(min=0),
+    help="Seconds for improving travel, groups and fairness after coverage "
+    "[default: max(10, 4 x the coverage stage), within the time limit].",
+)
 @click.option("--weight-travel", type=click.FloatRange(min=0), help="Weight per road km.")
 @click.option("--weight-group", type=click.FloatRange(min=0), help="Weight per group split.")
 @click.option(
@@ -209,6 +215,7 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a solution file.")
 @reports_errors
 def solve(instance_file: str, output: str | None, time_limit: float, workers: int, seed: int,
+          secondary_time: float | None,
           weight_travel: float | None, weight_group: float | None,
           weight_fairness: float | None, quiet: bool, force: bool) -> None:  # fmt: skip
     """Staff the camps of INSTANCE_FILE: maximise coverage, then the secondary terms.
@@ -244,7 +251,13 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
         elif from_file is not None:
             weights[name] = from_file
     problem = compile_instance(instance)
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, weights=weights)
+    options = SolveOptions(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        weights=weights,
+        secondary_time=secondary_time,
+    )
     solver = CpSatSolver(problem, options)
     progress = None if quiet else ProgressLine(stderr, time_limit)
     result, received = run_interruptibly(solver, lambda: solver.solve(progress, started))

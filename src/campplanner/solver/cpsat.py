@@ -29,10 +29,13 @@ ProgressCallback = Callable[[float, int, float], None]  # (elapsed s, coverage, 
 @dataclass(frozen=True)
 class SolveOptions:
     time_limit: float = 60.0  # seconds, for the whole solve including model building
-    workers: int = 2
+    workers: int = 1  # 1 is deterministic and fastest on small models; see docs/model.md
     seed: int = 0
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     secondary: bool = True  # run stage 2 (secondary terms) after coverage
+    # Seconds for stage 2; None: max(10 s, 4 x stage 1), within the time limit. The
+    # secondary terms matter less than a prompt answer, so they do not take all the time.
+    secondary_time: float | None = None
     log: bool = False  # CP-SAT's own search log on stdout
 
 
@@ -295,8 +298,10 @@ class CpSatSolver:
         solver.parameters.max_time_in_seconds = max(0.01, time_limit)
         solver.parameters.num_workers = self.options.workers
         solver.parameters.random_seed = self.options.seed
-        # Same instance, seed and options -> same roster, whatever the thread timing.
+        # Same instance, seed and options -> same roster, whatever the thread timing: one
+        # worker is deterministic, and several are made so by interleaving their search.
         solver.parameters.interleave_search = self.options.workers > 1
+        solver.parameters.catch_sigint_signal = False  # session.py handles Ctrl-C itself
         solver.parameters.log_search_progress = self.options.log
 
     def solve(
@@ -344,6 +349,10 @@ class CpSatSolver:
         terms, secondary_status = first_terms, None
 
         remaining = deadline - time.monotonic()
+        if options.secondary_time is not None:
+            remaining = min(remaining, options.secondary_time)
+        else:
+            remaining = min(remaining, max(10.0, 4 * timings["coverage"]))
         if options.secondary and not self._stopped.is_set() and remaining > 0.05:
             best, secondary_status = self._improve_secondary(
                 model, x, best, best_coverage, remaining
