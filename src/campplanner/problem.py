@@ -113,6 +113,9 @@ class Problem:
     # (index in the file's "locked" list, reason). Non-empty means infeasible.
     impossible_locks: tuple[tuple[int, str], ...]
     forbidden_pairs: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    # Index in the file's "locked" list of each entry of locked_candidates (the first one
+    # when a lock is repeated), so that conflicts can be named by their place in the file.
+    locked_file_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     # ------------------------------------------------------------------ sizes
     @property
@@ -473,6 +476,7 @@ def _candidates(
 def _with_locks(problem: Problem, instance: Instance) -> Problem:
     """Resolve each lock to its candidate, or record why it can never hold."""
     locked: list[int] = []
+    locked_file_index: list[int] = []
     impossible: list[tuple[int, str]] = []
     seen: set[int] = set()
     for index, entry in enumerate(instance.locked):
@@ -489,10 +493,12 @@ def _with_locks(problem: Problem, instance: Instance) -> Problem:
         elif candidate not in seen:
             seen.add(candidate)
             locked.append(candidate)
+            locked_file_index.append(index)
     return replace(
         problem,
         locked_candidates=_frozen(np.array(locked, dtype=np.int64)),
         impossible_locks=tuple(impossible),
+        locked_file_index=_frozen(np.array(locked_file_index, dtype=np.int64)),
     )
 
 

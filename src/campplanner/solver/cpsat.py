@@ -331,9 +331,10 @@ class CpSatSolver:
                 "time_limit": options.time_limit}  # fmt: skip
 
         if status == cp_model.INFEASIBLE:
+            reasons = _conflict_reasons(problem, deadline - time.monotonic())
+            timings["conflict"] = time.monotonic() - stage1_done
             return Result("infeasible", np.zeros(0, np.int64), None, None, timings=timings,
-                          infeasible_reasons=("the locked assignments contradict the rules",),
-                          solver=info)  # fmt: skip
+                          infeasible_reasons=reasons, solver=info)  # fmt: skip
         if first_stage.best is None:
             bound = _bound(solver)
             return Result("unknown", np.zeros(0, np.int64), None, bound, timings=timings,
@@ -404,6 +405,17 @@ class CpSatSolver:
         if callback.best is None:
             return best, "not improved"
         return callback.best, "optimal" if status == cp_model.OPTIMAL else "feasible"
+
+
+def _conflict_reasons(problem: Problem, time_left: float) -> tuple[str, ...]:
+    """The smallest set of locks that contradict, named (see conflicts.py)."""
+    from campplanner.solver.conflicts import find_lock_conflict
+
+    # Naming the conflict is worth a few seconds even when the limit is spent.
+    conflict = find_lock_conflict(problem, time_limit=max(5.0, time_left))
+    if conflict is None:
+        return ("the locked assignments contradict the rules",)
+    return conflict.reasons()
 
 
 def _bound(solver: cp_model.CpSolver) -> int | None:

@@ -1,0 +1,191 @@
+"""Why an instance is infeasible: the smallest set of ``locked`` entries that contradict.
+
+Without locks the empty roster obeys every rule, so an infeasible instance always
+comes from its locks. The model of ``cpsat.py`` is built with every hard rule but
+without the locks; each lock becomes an *assumption* (its assignment literal), and
+CP-SAT returns a subset of the assumptions that is already infeasible
+(``sufficient_assumptions_for_infeasibility``). That core is then shrunk by deletion:
+drop one lock, solve again, and keep it dropped if the rest is still infeasible. What
+is left is a minimal conflict: every lock in it is needed for the contradiction.
+
+Locks that fail on their own before any solving (``problem.impossible_locks``: wrong
+skill, dates, gender, distance, forbidden) are conflicts of size one and are reported
+by the solver directly.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from campplanner.calendar import format_day
+from campplanner.problem import Problem
+from campplanner.solver.cpsat import HARD_RULES, Variables
+
+
+@dataclass(frozen=True)
+class LockConflict:
+    """A set of locks that cannot all hold; minimal when ``minimal`` is True."""
+
+    locks: tuple[int, ...]  # indices in the file's "locked" list, ascending
+    rule: str  # the rule the locks break together, e.g. "H4"
+    summary: str  # the contradiction in plain words
+    named: tuple[str, ...]  # one line per lock: "locked[3]: v01 (name) as mason in c2 (...)"
+    minimal: bool  # False when the time ran out before every lock was tried
+
+    def reasons(self) -> tuple[str, ...]:
+        """Lines for ``Result.infeasible_reasons`` and the solution file."""
+        head = f"{self.rule}: {self.summary}"
+        if not self.minimal:
+            head += " (time ran out: this set may not be the smallest)"
+        return (head, *self.named)
+
+
+def find_lock_conflict(problem: Problem, time_limit: float = 30.0) -> LockConflict | None:
+    """A minimal set of the problem's satisfiable locks that cannot all hold, or None.
+
+    None means the locks are compatible (the instance is feasible) or that the time
+    ran out before CP-SAT proved anything.
+    """
+    deadline = time.monotonic() + time_limit
+    model = cp_model.CpModel()
+    x = Variables(
+        assign=[model.new_bool_var(f"x{i}") for i in range(problem.num_candidates)], runs={}
+    )
+    for add_rule in HARD_RULES:
+        add_rule(model, problem, x)
+    lock_of_var = {
+        x.assign[int(candidate)].index: position
+        for position, candidate in enumerate(problem.locked_candidates)
+    }
+
+    def core_of(positions: list[int]) -> tuple[str, list[int]]:
+        """('infeasible', a core within positions) | ('feasible', []) | ('unknown', [])."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return "unknown", []
+        model.clear_assumptions()
+        model.add_assumptions([x.assign[int(problem.locked_candidates[p])] for p in positions])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1  # cores are reported by the sequential search
+        solver.parameters.max_time_in_seconds = remaining
+        status = solver.solve(model)
+        if status == cp_model.INFEASIBLE:
+            core = sorted(lock_of_var[i] for i in solver.sufficient_assumptions_for_infeasibility())
+            return "infeasible", core or positions
+        return ("feasible" if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else "unknown"), []
+
+    status, core = core_of(list(range(len(problem.locked_candidates))))
+    if status != "infeasible":
+        return None
+    minimal = True
+    i = 0
+    while i < len(core):
+        trial = core[:i] + core[i + 1 :]
+        status, smaller = core_of(trial) if trial else ("feasible", [])
+        if status == "infeasible":
+            core = [p for p in trial if p in set(smaller)] or trial
+            # the positions before i were needed in a superset, hence in this subset too
+            i = min(i, len(core))
+        else:
+            minimal &= status == "feasible"
+            i += 1
+    return describe_conflict(problem, core, minimal)
+
+
+def describe_conflict(problem: Problem, positions: list[int], minimal: bool) -> LockConflict:
+    """Name the locks at ``positions`` (of ``locked_candidates``) and the rule they break."""
+    candidates = [int(problem.locked_candidates[p]) for p in positions]
+    file_index = [int(problem.locked_file_index[p]) for p in positions]
+    order = sorted(range(len(positions)), key=lambda k: file_index[k])
+    candidates = [candidates[k] for k in order]
+    file_index = [file_index[k] for k in order]
+    rule, summary = _diagnose(problem, candidates)
+    named = tuple(
+        f"locked[{index}]: {_lock_words(problem, candidate)}"
+        for index, candidate in zip(file_index, candidates, strict=True)
+    )
+    return LockConflict(tuple(file_index), rule, summary, named, minimal)
+
+
+def _lock_words(problem: Problem, candidate: int) -> str:
+    v = int(problem.candidate_volunteer[candidate])
+    c = int(problem.candidate_camp[candidate])
+    s = int(problem.candidate_skill[candidate])
+    return (
+        f"{_volunteer(problem, v)} as {problem.skill_ids[s]} in {_camp(problem, c)}, "
+        f"{_dates(problem, c)}"
+    )
+
+
+def _volunteer(problem: Problem, v: int) -> str:
+    vid, name = problem.volunteer_ids[v], problem.volunteer_names[v]
+    return vid if name == vid else f"{vid} ({name})"
+
+
+def _camp(problem: Problem, c: int) -> str:
+    cid, name = problem.camp_ids[c], problem.camp_names[c]
+    return cid if name == cid else f"{cid} ({name})"
+
+
+def _dates(problem: Problem, c: int) -> str:
+    first = format_day(int(problem.camp_start[c]), problem.calendar)
+    last = format_day(int(problem.camp_end[c]), problem.calendar)
+    return f"{first} to {last}"
+
+
+def _diagnose(problem: Problem, candidates: list[int]) -> tuple[str, str]:
+    """The rule a set of locks breaks together, recognised from its shape."""
+    volunteers = {int(problem.candidate_volunteer[i]) for i in candidates}
+    camps = [int(problem.candidate_camp[i]) for i in candidates]
+    requirements = {int(problem.candidate_requirement[i]) for i in candidates}
+    n = len(candidates)
+    if len(volunteers) == 1 and n > 1:
+        v = next(iter(volunteers))
+        who = _volunteer(problem, v)
+        if len(set(camps)) == 1:
+            return "H3", f"{who} is locked into {n} roles in one camp, {_camp(problem, camps[0])}"
+        if all(problem.camps_conflict(a, b) for k, a in enumerate(camps) for b in camps[k + 1 :]):
+            rest = problem.rest_days
+            gap = f" or leave fewer than {rest} rest day(s) between them" if rest else ""
+            return "H4", f"{who} is locked into camps that overlap{gap}"
+        limit = int(problem.volunteer_max_camps[v])
+        if n > limit:
+            return "H5", f"{who} is locked into {n} camps but may join at most {limit}"
+    if len(requirements) == 1 and n > 1:
+        r = next(iter(requirements))
+        count = int(problem.requirement_count[r])
+        if n > count:
+            skill = problem.skill_ids[int(problem.requirement_skill[r])]
+            return "H6", (
+                f"{n} people are locked into the {skill} slots of {_camp(problem, camps[0])}, "
+                f"which has {count}"
+            )
+    if len(set(camps)) == 1 and n > int(problem.camp_capacity[camps[0]]):
+        capacity = int(problem.camp_capacity[camps[0]])
+        return (
+            "H6",
+            f"{n} people are locked into {_camp(problem, camps[0])}, which has {capacity} beds",
+        )
+    essential_camps = sorted(
+        {
+            c
+            for c in camps
+            if problem.requirement_essential[
+                problem.camp_requirements[c] : problem.camp_requirements[c + 1]
+            ].any()
+        }
+    )
+    if essential_camps:
+        named = ", ".join(_camp(problem, c) for c in essential_camps)
+        if n == 1:
+            return "H9", (
+                f"the lock makes {named} run, but its essential slots cannot all be filled"
+            )
+        return "H9", (
+            f"together these locks make {named} run, and its essential slots cannot all "
+            f"be filled with the people the locks leave free"
+        )
+    return "H3-H6", "these locks cannot all hold together"

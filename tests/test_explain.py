@@ -1,0 +1,355 @@
+"""Reasons for empty slots and cancelled camps, infeasible cores, and the objective breakdown.
+
+Each micro-instance below has one camp ``c1`` (2021-07-01..05 in the village, ~20 km
+from town) with a leader slot that ``L`` fills, so the camp runs, and one nurse slot
+that stays empty for exactly one reason. Cancelled camps and cores follow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from builders import TINY_PATH, camp, compile_data, make_instance, requirement, volunteer
+from campplanner.explain import (
+    CAUSES,
+    FUNNEL,
+    explain_roster,
+    objective_breakdown,
+    roster_from_assignments,
+)
+from campplanner.problem import Problem, load_problem
+from campplanner.roster import secondary_terms
+from campplanner.solver import CpSatSolver, SolveOptions
+from campplanner.solver.conflicts import find_lock_conflict
+
+LEADER = volunteer("L", skills={"leader": 1})
+TWO_ROLES = [requirement("leader"), requirement("nurse")]
+
+
+def solved(problem: Problem) -> np.ndarray:
+    result = CpSatSolver(problem, SolveOptions(time_limit=10, secondary=False)).solve()
+    assert result.status == "optimal"
+    return result.assigned
+
+
+def only_slot_reason(data: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """Solve, and return the one reason given for the one unfilled slot."""
+    problem = compile_data(data)
+    explanation = explain_roster(problem, solved(problem))
+    assert not explanation.cancelled
+    assert len(explanation.slots) == 1
+    slot = explanation.slots[0]
+    assert problem.skill_ids[problem.requirement_skill[slot.requirement]] == "nurse"
+    assert slot.cause in CAUSES
+    return slot
+
+
+def nurse_case(nurse: dict[str, Any] | None, **fields: Any) -> dict[str, Any]:
+    volunteers = [LEADER] + ([nurse] if nurse else [])
+    camps = fields.pop("camps", [camp("c1", requirements=TWO_ROLES, **fields.pop("camp", {}))])
+    return make_instance(volunteers=volunteers, camps=camps, **fields)
+
+
+# ------------------------------------------------------------------ one case per reason
+
+
+def test_nobody_has_the_skill() -> None:
+    slot = only_slot_reason(nurse_case(volunteer("v2", skills={"mason": 3})))
+    assert slot.cause == "no_skill"
+    assert "nobody in the file has nurse" in slot.why
+    assert slot.fix.startswith("1 more person with nurse, available 2021-07-01 to 2021-07-05")
+
+
+def test_the_skill_below_the_level() -> None:
+    data = nurse_case(volunteer("v2", skills={"nurse": 1}))
+    data["camps"][0]["requirements"][1]["level"] = 2
+    slot = only_slot_reason(data)
+    assert slot.cause == "level"
+    assert "v2 level 1" in slot.why
+    assert "nurse at level 2+" in slot.fix
+    assert "or accept level 1" in slot.fix
+
+
+def test_not_available_for_the_whole_camp() -> None:
+    nurse = volunteer("v2", available=[["2021-07-03", "2021-07-20"]])
+    slot = only_slot_reason(nurse_case(nurse))
+    assert slot.cause == "dates"
+    assert "v2 available 2021-07-03..2021-07-20" in slot.why
+    assert dict(slot.funnel.stages)["level"] == 1 and slot.funnel.qualified == 0
+
+
+def test_not_of_the_camps_gender() -> None:
+    leader = volunteer("L", skills={"leader": 1}, gender="f")
+    data = make_instance(
+        volunteers=[leader, volunteer("v2", gender="m")],
+        camps=[camp("c1", requirements=TWO_ROLES, gender="f")],
+    )
+    slot = only_slot_reason(data)
+    assert slot.cause == "gender"
+    assert "for women only" in slot.why
+    assert "(women)" in slot.fix
+
+
+def test_too_far_from_home() -> None:
+    slot = only_slot_reason(nurse_case(volunteer("v2", max_km=5)))
+    assert slot.cause == "distance"
+    assert "max 5 km" in slot.why
+    assert "or v2 agrees to travel" in slot.fix
+
+
+def test_forbidden_at_the_camp() -> None:
+    data = nurse_case(volunteer("v2"), forbidden=[{"volunteer": "v2", "camp": "c1"}])
+    slot = only_slot_reason(data)
+    assert slot.cause == "forbidden"
+    assert "lift the forbidden entry of v2" in slot.fix
+
+
+def test_may_join_no_camp() -> None:
+    slot = only_slot_reason(nurse_case(volunteer("v2", max_camps=0)))
+    assert slot.cause == "no_camps"
+
+
+def test_serving_in_an_overlapping_camp_of_higher_priority() -> None:
+    # v2 is the only nurse; c0 (priority 5) overlaps c1 (priority 1): v2 goes to c0.
+    camps = [
+        camp("c0", priority=5, start="2021-07-03", end="2021-07-06"),
+        camp("c1", requirements=TWO_ROLES),
+    ]
+    slot = only_slot_reason(nurse_case(volunteer("v2"), camps=camps))
+    assert slot.cause == "busy"
+    assert [(b.volunteer, b.camp, b.rule) for b in slot.busy] == [(1, 0, "H4")]
+    assert "c0 as nurse (priority 5, overlaps)" in slot.why
+    assert slot.fix.startswith("1 more person with nurse, free 2021-07-01 to 2021-07-05")
+
+
+def test_serving_elsewhere_at_most_camps() -> None:
+    # c0 does not overlap c1, but v2 may join one camp only (H5).
+    camps = [
+        camp("c0", priority=5, start="2021-08-01", end="2021-08-03"),
+        camp("c1", requirements=TWO_ROLES),
+    ]
+    slot = only_slot_reason(nurse_case(volunteer("v2"), camps=camps))
+    assert slot.cause == "busy"
+    assert {b.rule for b in slot.busy} == {"H5"}
+    assert "max 1 camp" in slot.why
+
+
+def test_beds_ran_out() -> None:
+    # Capacity 1: L and v2 cannot both sleep there; coverage 1 either way.
+    data = nurse_case(volunteer("v2"), camp={"capacity": 1})
+    problem = compile_data(data)
+    explanation = explain_roster(problem, solved(problem))
+    (slot,) = explanation.slots
+    assert slot.cause == "beds"
+    assert slot.fix == "1 more bed at c1"
+
+
+def test_a_roster_that_is_not_the_best() -> None:
+    problem = compile_data(nurse_case(volunteer("v2")))
+    leader_only = roster_from_assignments(problem, [("L", "c1", "leader")])
+    (slot,) = explain_roster(problem, leader_only, status="feasible").slots
+    assert slot.cause == "improvable"
+    assert "--time-limit" in slot.fix
+
+
+def test_every_funnel_stage_has_a_reason() -> None:
+    assert set(FUNNEL) <= set(CAUSES)
+
+
+# ---------------------------------------------------------------------- cancelled camps
+
+
+def cancelled_reason(data: dict[str, Any]):  # type: ignore[no-untyped-def]
+    problem = compile_data(data)
+    explanation = explain_roster(problem, solved(problem))
+    (reason,) = [c for c in explanation.cancelled if problem.camp_ids[c.camp] == "c1"]
+    return reason
+
+
+def test_cancelled_for_want_of_an_essential_role() -> None:
+    data = make_instance(
+        volunteers=[volunteer("v2")],
+        camps=[camp("c1", requirements=[requirement("leader", essential=True), requirement()])],
+    )
+    reason = cancelled_reason(data)
+    assert reason.cause == "essential"
+    assert reason.root_cause == "no_skill"
+    assert "essential role leader could not be filled" in reason.why
+    assert "1 more person with leader" in reason.fix
+
+
+def test_cancelled_because_the_essential_person_serves_elsewhere() -> None:
+    camps = [
+        camp("c0", priority=5, requirements=[requirement("leader")]),
+        camp("c1", requirements=[requirement("leader", essential=True), requirement()]),
+    ]
+    data = make_instance(volunteers=[LEADER, volunteer("v2")], camps=camps)
+    reason = cancelled_reason(data)
+    assert reason.root_cause == "busy"
+    assert "c0 as leader (priority 5, overlaps)" in reason.why
+
+
+def test_cancelled_because_one_person_is_needed_for_two_essential_roles() -> None:
+    both = volunteer("v1", skills={"leader": 1, "nurse": 1})
+    essentials = [requirement("leader", essential=True), requirement("nurse", essential=True)]
+    data = make_instance(volunteers=[both], camps=[camp("c1", requirements=essentials)])
+    reason = cancelled_reason(data)
+    assert reason.cause == "shared"
+    assert "1 more people" in reason.fix or "1 more" in reason.fix
+
+
+def test_cancelled_because_the_essential_roles_need_more_beds() -> None:
+    essentials = [requirement("leader", essential=True), requirement("nurse", essential=True)]
+    data = make_instance(
+        volunteers=[LEADER, volunteer("v2")],
+        camps=[camp("c1", capacity=1, requirements=essentials)],
+    )
+    reason = cancelled_reason(data)
+    assert reason.cause == "beds"
+    assert reason.fix == "1 more beds at c1"
+
+
+def test_tiny_explained() -> None:
+    _, problem = load_problem(str(TINY_PATH))
+    assigned = solved(problem)
+    explanation = explain_roster(problem, assigned)
+    assert [(problem.camp_ids[s.camp], s.cause) for s in explanation.slots] == [("c2", "busy")]
+    assert explanation.slot_counts() == {"busy": 1}
+
+
+# ------------------------------------------------------------------------------ cores
+
+HARMLESS = [
+    {"volunteer": "h1", "camp": "far", "skill": "nurse"},
+    {"volunteer": "h2", "camp": "far", "skill": "mason"},
+]
+
+
+def core_case(volunteers: list[dict[str, Any]], camps: list[dict[str, Any]], locked, **kw):  # type: ignore[no-untyped-def]
+    """Add two harmless locks in a camp of its own, before and after the tested ones."""
+    far = camp(
+        "far",
+        start="2021-09-01",
+        end="2021-09-05",
+        requirements=[requirement("nurse"), requirement("mason")],
+    )
+    people = [volunteer("h1"), volunteer("h2", skills={"mason": 1})]
+    data = make_instance(
+        volunteers=people + volunteers,
+        camps=[far, *camps],
+        locked=[HARMLESS[0], *locked, HARMLESS[1]],
+        **kw,
+    )
+    return compile_data(data)
+
+
+def lock(v: str, c: str, s: str = "nurse") -> dict[str, str]:
+    return {"volunteer": v, "camp": c, "skill": s}
+
+
+def test_two_conflicting_locks_are_named() -> None:
+    # v1 locked into A and B, which overlap (H4); locked[0] and locked[3] are harmless.
+    problem = core_case(
+        [volunteer("v1")], [camp("A"), camp("B")], [lock("v1", "A"), lock("v1", "B")]
+    )
+    conflict = find_lock_conflict(problem)
+    assert conflict is not None and conflict.minimal
+    assert conflict.locks == (1, 2)
+    assert conflict.rule == "H4"
+    assert conflict.named[0].startswith("locked[1]: v1 as nurse in A, 2021-07-01 to 2021-07-05")
+
+    result = CpSatSolver(problem, SolveOptions(time_limit=10)).solve()
+    assert result.status == "infeasible"
+    assert result.infeasible_reasons[0].startswith("H4: v1 is locked into camps that overlap")
+    assert [line.split(":")[0] for line in result.infeasible_reasons[1:]] == [
+        "locked[1]",
+        "locked[2]",
+    ]
+
+
+def test_three_conflicting_locks_are_named() -> None:
+    # Three nurses locked into two nurse slots: any two fit, the three do not (H6).
+    # A fourth lock (v4 as mason in A) is unrelated and must not be named.
+    people = [volunteer(v) for v in ("v1", "v2", "v3")] + [volunteer("v4", skills={"mason": 1})]
+    camps = [camp("A", requirements=[requirement("nurse", count=2), requirement("mason")])]
+    locked = [lock("v1", "A"), lock("v4", "A", "mason"), lock("v2", "A"), lock("v3", "A")]
+    problem = core_case(people, camps, locked)
+    conflict = find_lock_conflict(problem)
+    assert conflict is not None and conflict.minimal
+    assert conflict.locks == (1, 3, 4)
+    assert conflict.rule == "H6"
+
+
+def test_three_locks_break_max_camps() -> None:
+    # v1 may join 2 camps; three locks in camps a week apart: H5.
+    people = [volunteer("v1", max_camps=2), volunteer("v2")]
+    camps = [
+        camp("A"),
+        camp("B", start="2021-07-10", end="2021-07-12"),
+        camp("C", start="2021-07-20", end="2021-07-22"),
+    ]
+    locked = [lock("v1", "A"), lock("v2", "B"), lock("v1", "B"), lock("v1", "C")]
+    # v2 and v1 in B: B has one nurse slot, so {locked[2], locked[3]} conflict too (H6);
+    # give B two slots so that only H5 remains.
+    camps[1]["requirements"] = [requirement("nurse", count=2)]
+    problem = core_case(people, camps, locked)
+    conflict = find_lock_conflict(problem)
+    assert conflict is not None
+    assert conflict.locks == (1, 3, 4)
+    assert conflict.rule == "H5"
+
+
+def test_a_lock_that_forces_a_camp_with_an_unfillable_essential_role() -> None:
+    # v1 locked into A, which needs a leader; L, the only leader, is locked into B (overlap).
+    camps = [
+        camp("A", requirements=[requirement("leader", essential=True), requirement()]),
+        camp("B", requirements=[requirement("leader")]),
+    ]
+    problem = core_case(
+        [volunteer("v1"), LEADER], camps, [lock("v1", "A"), lock("L", "B", "leader")]
+    )
+    conflict = find_lock_conflict(problem)
+    assert conflict is not None and conflict.locks == (1, 2)
+    assert conflict.rule == "H9"
+
+
+def test_compatible_locks_have_no_conflict() -> None:
+    problem = core_case([volunteer("v1")], [camp("A")], [lock("v1", "A")])
+    assert find_lock_conflict(problem) is None
+
+
+# --------------------------------------------------------------------- objective breakdown
+
+
+@pytest.mark.parametrize("secondary", [False, True])
+def test_breakdown_sums_to_the_roster_totals(secondary: bool) -> None:
+    _, problem = load_problem(str(TINY_PATH))
+    result = CpSatSolver(problem, SolveOptions(time_limit=10, secondary=secondary)).solve()
+    breakdown = objective_breakdown(problem, result.assigned)
+    terms = secondary_terms(problem, result.assigned)
+    assert breakdown.coverage == result.coverage == 29
+    assert breakdown.travel_km == pytest.approx(terms.travel_km)
+    assert sum(v.travel_km for v in breakdown.volunteers) == pytest.approx(terms.travel_km)
+    assert breakdown.group_splits == terms.group_splits
+    assert breakdown.extra_camps == terms.extra_camps
+    assert sum(v.coverage for v in breakdown.volunteers) == result.coverage
+    assert sum(c.filled for c in breakdown.camps) == len(result.assigned)
+
+
+def test_breakdown_charges_a_group_split_to_the_smaller_camp() -> None:
+    # g1 has two members in c1 and one in c2: one split, charged to c2.
+    people = [volunteer(v, group="g1") for v in ("a", "b", "c")]
+    camps = [
+        camp("c1", requirements=[requirement(count=2)]),
+        camp("c2", start="2021-08-01", end="2021-08-03"),
+    ]
+    problem = compile_data(make_instance(volunteers=people, camps=camps))
+    roster = roster_from_assignments(
+        problem, [("a", "c1", "nurse"), ("b", "c1", "nurse"), ("c", "c2", "nurse")]
+    )
+    breakdown = objective_breakdown(problem, roster)
+    assert [c.group_splits for c in breakdown.camps] == [0, 1]
+    assert secondary_terms(problem, roster).group_splits == 1
