@@ -7,12 +7,24 @@ that stays empty for exactly one reason. Cancelled camps and cores follow.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from click.testing import CliRunner, Result
 
-from builders import TINY_PATH, camp, compile_data, make_instance, requirement, volunteer
+from builders import (
+    TINY_PATH,
+    camp,
+    compile_data,
+    make_instance,
+    requirement,
+    volunteer,
+    write_instance,
+)
+from campplanner.cli import main
 from campplanner.explain import (
     CAUSES,
     FUNNEL,
@@ -90,7 +102,7 @@ def test_not_of_the_camps_gender() -> None:
     slot = only_slot_reason(data)
     assert slot.cause == "gender"
     assert "for women only" in slot.why
-    assert "(women)" in slot.fix
+    assert slot.fix.startswith("1 more woman with nurse")
 
 
 def test_too_far_from_home() -> None:
@@ -353,3 +365,100 @@ def test_breakdown_charges_a_group_split_to_the_smaller_camp() -> None:
     breakdown = objective_breakdown(problem, roster)
     assert [c.group_splits for c in breakdown.camps] == [0, 1]
     assert secondary_terms(problem, roster).group_splits == 1
+
+
+# ----------------------------------------------------------------------------------- CLI
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def tiny_solution(tmp_path_factory: pytest.TempPathFactory) -> str:
+    output = tmp_path_factory.mktemp("explain") / "tiny.solution.json"
+    assert invoke("solve", str(TINY_PATH), "-o", str(output), "-q").exit_code == 0
+    return str(output)
+
+
+def test_explain_command_prints_reasons_and_costs(tiny_solution: str) -> None:
+    result = invoke("explain", str(TINY_PATH), tiny_solution)
+    assert result.exit_code == 0, result.output
+    for text in ("busy", "v01", "fix:", "Objective per camp", "Objective per volunteer", "29"):
+        assert text in result.output
+
+
+def test_explain_one_camp_and_one_volunteer(tiny_solution: str) -> None:
+    camp_view = invoke("explain", str(TINY_PATH), tiny_solution, "--camp", "c2")
+    assert camp_view.exit_code == 0, camp_view.output
+    assert "mason" in camp_view.output and "c1 " not in camp_view.output
+    filled = invoke("explain", str(TINY_PATH), tiny_solution, "--camp", "c1")
+    assert "Every slot of this camp is filled" in filled.output
+
+    person = invoke("explain", str(TINY_PATH), tiny_solution, "--volunteer", "v01")
+    assert person.exit_code == 0, person.output
+    assert "Empty slots v01 could have filled" in person.output
+    assert "c2, c4" in person.output
+
+
+@pytest.mark.parametrize("option", ["--camp", "--volunteer"])
+def test_explain_unknown_ids_exit_2(tiny_solution: str, option: str) -> None:
+    result = invoke("explain", str(TINY_PATH), tiny_solution, option, "[nope]")
+    assert result.exit_code == 2
+    assert "[nope]" in result.output
+
+
+def test_explain_refuses_a_roster_the_instance_does_not_allow(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{"status": "feasible", "assignments": [{"volunteer": "v08", "camp": "c1", '
+        '"skill": "nurse"}]}',
+        encoding="utf-8",
+    )
+    result = invoke("explain", str(TINY_PATH), str(bad))
+    assert result.exit_code == 2
+    assert "campplanner check" in result.output
+
+
+def test_solve_prints_the_short_form_and_writes_reasons(tmp_path: Path) -> None:
+    # c1 needs a physician (essential) that nobody has: cancelled; c2 runs with a gap.
+    data = make_instance(
+        volunteers=[volunteer("v1"), volunteer("v2", skills={"leader": 1})],
+        camps=[
+            camp("c1", requirements=[requirement("mason", essential=True), requirement()]),
+            camp(
+                "c2",
+                start="2021-08-01",
+                end="2021-08-03",
+                requirements=[*TWO_ROLES, requirement("mason")],
+            ),
+        ],
+    )
+    path = write_instance(tmp_path / "short.json", data)
+    output = tmp_path / "short.solution.json"
+    result = invoke("solve", str(path), "-o", str(output))
+    assert result.exit_code == 0, result.output
+    assert "Unfilled slots by reason: no_skill 1" in result.output
+    assert "Cancelled c1" in result.output and "nobody has the skill" in result.output
+    solution = json.loads(output.read_text(encoding="utf-8"))
+    (cancelled,) = solution["cancelled_camps"]
+    assert cancelled["camp"] == "c1" and cancelled["reason"] == "essential"
+    assert cancelled["roles"] == [{"skill": "mason", "reason": "no_skill"}]
+    assert [s["reason"] for s in solution["unfilled_slots"]] == ["no_skill"]
+    assert invoke("check", str(path), str(output)).exit_code == 0
+
+
+def test_explain_an_infeasible_solution_names_the_locks(tmp_path: Path) -> None:
+    data = make_instance(
+        volunteers=[volunteer("v1")],
+        camps=[camp("A"), camp("B")],
+        locked=[lock("v1", "A"), lock("v1", "B")],
+    )
+    path = write_instance(tmp_path / "locks.json", data)
+    output = tmp_path / "locks.solution.json"
+    solved_cli = invoke("solve", str(path), "-o", str(output))
+    assert solved_cli.exit_code == 3
+    assert "locked[0]" in solved_cli.output and "locked[1]" in solved_cli.output
+    explained = invoke("explain", str(path), str(output))
+    assert explained.exit_code == 0
+    assert "H4" in explained.output and "locked[1]: v1 as nurse in B" in explained.output

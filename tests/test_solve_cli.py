@@ -28,7 +28,11 @@ def test_solve_tiny_prints_rosters_and_writes_a_checked_solution(tmp_path: Path)
     assert solution["status"] == "optimal"
     assert solution["coverage"] == solution["coverage_bound"] == 29
     assert {"volunteer": "v04", "camp": "c2", "skill": "mason"} in solution["assignments"]
-    assert solution["unfilled_slots"] == [{"camp": "c2", "skill": "mason", "missing": 1}]
+    (unfilled,) = solution["unfilled_slots"]
+    assert {k: unfilled[k] for k in ("camp", "skill", "missing", "reason")} == {
+        "camp": "c2", "skill": "mason", "missing": 1, "reason": "busy",
+    }  # fmt: skip
+    assert unfilled["why"] and unfilled["fix"]
     assert set(solution["secondary"]) == {"travel_km", "group_splits", "extra_camps"}
 
     checked = invoke("check", str(TINY_PATH), str(output))

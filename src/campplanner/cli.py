@@ -264,11 +264,20 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     if progress is not None:
         progress.close()
 
+    explanation = None
+    if result.has_roster:
+        from campplanner.explain import explain_roster
+
+        explanation = explain_roster(problem, result.assigned, result.status)
     if output is not None:
-        write_atomic(output, solution_json(problem, result))
+        write_atomic(output, solution_json(problem, result, explanation))
     if not quiet and result.has_roster:
         print_rosters(stdout, problem, result)
     print_result_summary(stdout, problem, result)
+    if not quiet and explanation is not None:
+        from campplanner.explain_view import print_short_explanation
+
+        print_short_explanation(stdout, problem, explanation)
     if output is not None:
         stdout.print(f"Solution written to {output}", markup=False)
     if received is not None:
@@ -277,3 +286,242 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
         sys.exit(3)
     if not result.has_roster:
         sys.exit(4)
+
+
+@main.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--camp", "camp_id", metavar="ID", help="Only this camp: its reasons and costs.")
+@click.option(
+    "--volunteer",
+    "volunteer_id",
+    metavar="ID",
+    help="Only this volunteer: costs and empty slots they were wanted for.",
+)
+@reports_errors
+def explain(instance_file: str, solution_file: str, camp_id: str | None,
+            volunteer_id: str | None) -> None:  # fmt: skip
+    """Say why slots of SOLUTION_FILE stay empty and camps are cancelled, and what each
+    choice cost.
+
+    For each unfilled slot and cancelled camp: the reason with evidence (skill, level,
+    dates, gender, distance, forbidden, people serving elsewhere, beds, essential roles)
+    and what would fix it; then coverage, road km, group splits and extra camps per camp
+    and per volunteer. For an infeasible solution file: the smallest set of conflicting
+    locks. Exit 0, or 2 for bad input or an unknown --camp / --volunteer.
+    """
+    from campplanner.check import load_solution
+    from campplanner.errors import UsageError
+    from campplanner.explain import explain_roster, objective_breakdown, roster_from_assignments
+    from campplanner.explain_view import (
+        print_camp_costs,
+        print_explanation,
+        print_volunteer_costs,
+        print_volunteer_story,
+    )
+    from campplanner.loader import load_instance
+    from campplanner.problem import compile_instance
+    from campplanner.roster import DEFAULT_WEIGHTS
+
+    instance = load_instance(instance_file)
+    solution = load_solution(solution_file)
+    problem = compile_instance(instance)
+    camp = volunteer = None
+    if camp_id is not None:
+        camp = problem.camp_index.get(camp_id)
+        if camp is None:
+            raise UsageError(f"--camp: no camp {camp_id!r} in {instance_file}")
+    if volunteer_id is not None:
+        volunteer = problem.volunteer_index.get(volunteer_id)
+        if volunteer is None:
+            raise UsageError(f"--volunteer: no volunteer {volunteer_id!r} in {instance_file}")
+
+    if solution.status in ("infeasible", "unknown") and not solution.assignments:
+        _explain_no_roster(problem, solution.status)
+        return
+    assigned = roster_from_assignments(
+        problem, [(a.volunteer, a.camp, a.skill) for a in solution.assignments]
+    )
+    explanation = explain_roster(problem, assigned, solution.status)
+    breakdown = objective_breakdown(problem, assigned)
+    weights = dict(DEFAULT_WEIGHTS)
+    if instance.weights is not None:
+        for name in weights:
+            value = getattr(instance.weights, name)
+            if value is not None:
+                weights[name] = value
+    stdout.print(
+        f"{escape(solution_file)}: status {escape(solution.status)}, "
+        f"coverage {breakdown.coverage:,}"
+    )
+    if volunteer is not None:
+        print_volunteer_costs(stdout, problem, breakdown, weights, [volunteer], limit=None)
+        print_volunteer_story(stdout, problem, explanation, volunteer)
+        if camp is None:
+            return
+    if camp is not None:
+        print_explanation(stdout, problem, explanation, camp)
+        print_camp_costs(stdout, problem, breakdown, weights, [camp])
+        team = sorted({int(problem.candidate_volunteer[i]) for i in assigned
+                       if problem.candidate_camp[i] == camp})  # fmt: skip
+        if team:
+            print_volunteer_costs(stdout, problem, breakdown, weights, team, limit=None)
+        return
+    print_explanation(stdout, problem, explanation)
+    print_camp_costs(stdout, problem, breakdown, weights)
+    print_volunteer_costs(stdout, problem, breakdown, weights)
+
+
+def _explain_no_roster(problem: Any, status: str) -> None:
+    """An infeasible file: the locks that contradict; an unknown one: nothing to explain."""
+    if status == "unknown":
+        stdout.print("No roster was found in the time given: there is nothing to explain.")
+        return
+    from campplanner.solver.conflicts import find_lock_conflict
+
+    if problem.impossible_locks:
+        lines = [f"locked[{i}]: {why}" for i, why in problem.impossible_locks]
+        head = "These locks can never hold, whatever the roster:"
+    else:
+        conflict = find_lock_conflict(problem)
+        if conflict is None:
+            stdout.print("The locks of this instance do not contradict each other (now).")
+            return
+        head, *lines = conflict.reasons()
+        head = f"These locks contradict each other - {head}"
+    stdout.print(f"[bold red]infeasible:[/] {escape(head)}")
+    for line in lines:
+        stdout.print(f"  {escape(line)}")
+
+
+@main.command("import")
+@click.argument("source", required=False, type=click.Path(path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="The instance file (JSON) to write.",
+)
+@click.option(
+    "--calendar",
+    type=click.Choice(["gregorian", "jalali"]),
+    help="The calendar of the workbook's dates  [default: the settings sheet's, else guessed "
+    "from the camps' years]",
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the template workbook (every sheet and column, with an example) to this file.",
+)
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@reports_errors
+def import_(source: str | None, output: str | None, calendar: str | None, template: str | None,
+            force: bool) -> None:  # fmt: skip
+    """Read a planners' workbook (.xlsx) or a folder of CSV files into an instance file.
+
+    Sheets: settings, skills, places, groups, volunteers, availability, camps,
+    requirements, locked, forbidden; headers in English or Persian (docs/spreadsheets.md).
+    Every problem is listed with its sheet, row and column (exit 2).
+    """
+    from campplanner.errors import UsageError
+    from campplanner.outputs import guard_output, write_atomic
+
+    if template is not None:
+        if source is not None or output is not None:
+            raise UsageError("--template writes the template only: give no SOURCE or --output")
+        from campplanner.io.template import instance_workbook, template_data
+
+        guard_output(template, force=force)
+        write_atomic(template, instance_workbook(template_data()))
+        stdout.print(f"Wrote the template workbook {template}", markup=False)
+        return
+    if source is None or output is None:
+        raise UsageError("give the workbook (or CSV folder) to read and -o INSTANCE.json")
+    from campplanner.io.workbook_in import import_workbook
+
+    guard_output(output, [source], force=force)
+    result = import_workbook(source, calendar=calendar)  # type: ignore[arg-type]
+    write_atomic(output, json.dumps(result.data, ensure_ascii=False, indent=1) + "\n")
+    for warning in result.warnings:
+        stderr.print(f"[yellow]warning:[/] {escape(str(warning))}", highlight=False)
+    data = result.data
+    how = (
+        " (guessed from the camps' years; use --calendar to say)" if result.calendar_guessed else ""
+    )
+    stdout.print(
+        f"Wrote {output}: {len(data['skills'])} skills, {len(data['places'])} places, "
+        f"{len(data['groups'])} groups, {len(data['volunteers'])} volunteers, "
+        f"{len(data['camps'])} camps; calendar {data['calendar']}{how}",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@main.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the roster workbook (right to left) here.")  # fmt: skip
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=str),
+              help="Write the roster's CSV files (UTF-8 with BOM) into this folder.")  # fmt: skip
+@click.option("--html", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the printable HTML report here.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace existing output files.")
+@reports_errors
+def export(instance_file: str, solution_file: str, xlsx: str | None, csv_dir: str | None,
+           html: str | None, force: bool) -> None:  # fmt: skip
+    """Export the roster in SOLUTION_FILE as a workbook, CSV files and/or an HTML report.
+
+    SOLUTION_FILE is a solution file (JSON) or a roster workbook exported earlier.
+    """
+    from pathlib import Path
+
+    from campplanner.check import load_solution
+    from campplanner.errors import UsageError
+    from campplanner.io.roster_model import roster_view
+    from campplanner.loader import load_instance
+    from campplanner.outputs import guard_output, write_atomic
+
+    if not (xlsx or csv_dir or html):
+        raise UsageError("say what to write: --xlsx FILE, --csv FOLDER and/or --html FILE")
+    inputs = [instance_file, solution_file]
+    outputs = [path for path in (xlsx, html) if path]
+    if len({str(Path(path).resolve()) for path in outputs}) < len(outputs):
+        raise UsageError("--xlsx and --html name the same file")
+    for path in outputs:  # refuse before the work, not after it
+        guard_output(path, inputs, force=force)
+    folder = Path(csv_dir) if csv_dir else None
+    if folder is not None:
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"{folder}: exists and is not a folder")
+        if not folder.parent.exists():
+            raise UsageError(f"{folder.parent}: no such folder")
+
+    view = roster_view(load_instance(instance_file), load_solution(solution_file), solution_file)
+    written = []
+    if xlsx:
+        from campplanner.io.workbook_out import roster_workbook
+
+        write_atomic(xlsx, roster_workbook(view))
+        written.append(xlsx)
+    if folder is not None:
+        from campplanner.io.csv_out import roster_csv_files
+
+        files = roster_csv_files(view)
+        folder.mkdir(exist_ok=True)
+        for name in files:
+            guard_output(folder / name, inputs, force=force)
+        for name, content in files.items():
+            write_atomic(folder / name, content)
+        written.append(f"{folder}/ ({len(files)} CSV files)")
+    if html:
+        from campplanner.io.html_report import roster_html
+
+        write_atomic(html, roster_html(view))
+        written.append(html)
+    stdout.print(
+        f"Exported {len(view.camps)} camps, {view.filled} of {view.asked} slots filled: "
+        + ", ".join(written),
+        markup=False,
+        soft_wrap=True,
+    )

@@ -59,7 +59,7 @@ CAUSES: dict[str, str] = {
     "distance": "the camp is farther than the qualified people will travel",
     "forbidden": "the qualified people are forbidden at this camp",
     "no_camps": "the qualified people may join no camp (max_camps 0)",
-    "busy": "the qualified people serve in other camps",
+    "busy": "the qualified people serve elsewhere, or in another role here",
     "beds": "the camp's beds are full",
     "shared": "the same people are needed for several essential roles",
     "improvable": "someone free could fill it: the roster is not the best",
@@ -351,10 +351,12 @@ def _wanted(ctx: _Context, r: int, missing: int) -> str:
     p = ctx.problem
     c = int(p.requirement_camp[r])
     first, last = _dates(p, c)
-    gender = {1: " (women)", 2: " (men)"}.get(int(p.camp_gender[c]), "")
+    nouns = {1: ("woman", "women"), 2: ("man", "men")}.get(
+        int(p.camp_gender[c]), ("person", "people")
+    )
     place = int(p.camp_place[c])
     return (
-        f"{missing} more {'person' if missing == 1 else 'people'}{gender} with "
+        f"{missing} more {nouns[missing != 1]} with "
         f"{_skill_at(p, r)}, available {first} to {last}, willing to travel to "
         f"{p.place_names[place]}"
     )
@@ -615,7 +617,7 @@ def explain_cancelled(ctx: _Context, camp: int) -> CampReason:
     short = tuple(reason for reason in reasons if reason.cause not in ("beds", "improvable"))
     if short:
         if essentials:
-            roles = ", ".join(_skill_at(p, int(p.requirement_skill[s.requirement])) for s in short)
+            roles = ", ".join(_skill_at(p, s.requirement) for s in short)
             why = f"essential role{'s' if len(short) > 1 else ''} {roles} could not be filled: "
             why += "; ".join(s.why for s in short)
             return CampReason(camp, "essential", why, "; ".join(s.fix for s in short), short)
@@ -628,7 +630,7 @@ def explain_cancelled(ctx: _Context, camp: int) -> CampReason:
         return CampReason(camp, "beds", why, f"{total - capacity} more beds at {_camp(p, camp)}")
     matched = _max_matching(ctx, camp, needed)
     if essentials and matched < total:
-        roles = ", ".join(_skill_at(p, int(p.requirement_skill[r])) for r in needed)
+        roles = ", ".join(_skill_at(p, r) for r in needed)
         why = (
             f"the essential roles ({roles}) need {total} people, but only {matched} can fill "
             "them at once: the same people are the only ones for several roles, and one "

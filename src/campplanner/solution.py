@@ -10,13 +10,15 @@ from typing import Any
 import numpy as np
 
 from campplanner.contract import SOLUTION_FORMAT
+from campplanner.explain import Explanation, explain_roster
 from campplanner.problem import Problem
 from campplanner.result import Result
-from campplanner.roster import camps_run, unfilled_slots
 
 
-def solution_data(problem: Problem, result: Result) -> dict[str, Any]:
-    """The solution file's content, JSON-ready."""
+def solution_data(
+    problem: Problem, result: Result, explanation: Explanation | None = None
+) -> dict[str, Any]:
+    """The solution file's content, JSON-ready (``explanation`` is computed when not given)."""
     assigned = result.assigned
     order = np.lexsort(
         (
@@ -42,15 +44,36 @@ def solution_data(problem: Problem, result: Result) -> dict[str, Any]:
         "assignments": assignments,
     }
     if result.has_roster:
-        running = camps_run(problem, assigned)
-        data["cancelled_camps"] = [problem.camp_ids[c] for c in np.flatnonzero(~running)]
+        if explanation is None:
+            explanation = explain_roster(problem, assigned, result.status)
+        # Each cancelled camp and unfilled slot carries its reason (explain.py): "reason" is
+        # a key of explain.CAUSES, "why" the evidence in words, "fix" what would help.
+        data["cancelled_camps"] = [
+            {
+                "camp": problem.camp_ids[reason.camp],
+                "reason": reason.cause,
+                "roles": [
+                    {
+                        "skill": problem.skill_ids[problem.requirement_skill[short.requirement]],
+                        "reason": short.cause,
+                    }
+                    for short in reason.short
+                ],
+                "why": reason.why,
+                "fix": reason.fix,
+            }
+            for reason in explanation.cancelled
+        ]
         data["unfilled_slots"] = [
             {
                 "camp": problem.camp_ids[slot.camp],
                 "skill": problem.skill_ids[problem.requirement_skill[slot.requirement]],
                 "missing": slot.missing,
+                "reason": slot.cause,
+                "why": slot.why,
+                "fix": slot.fix,
             }
-            for slot in unfilled_slots(problem, assigned)
+            for slot in explanation.slots
         ]
     if result.terms is not None:
         data["secondary"] = result.terms.as_dict()
@@ -67,8 +90,9 @@ def solution_data(problem: Problem, result: Result) -> dict[str, Any]:
     return data
 
 
-def solution_json(problem: Problem, result: Result) -> str:
-    return json.dumps(solution_data(problem, result), ensure_ascii=False, indent=1) + "\n"
+def solution_json(problem: Problem, result: Result, explanation: Explanation | None = None) -> str:
+    data = solution_data(problem, result, explanation)
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def is_solution_file(path: Path) -> bool:

@@ -1,0 +1,206 @@
+"""Reasons, conflicts and the objective breakdown for the terminal (rich).
+
+Ids, names and the reason texts quote planners' files, so every data string is escaped.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from campplanner.explain import (
+    CAUSES,
+    Breakdown,
+    CampReason,
+    Explanation,
+    SlotReason,
+)
+from campplanner.problem import Problem
+
+SHORT_LIMIT = 10  # cancelled camps listed by `solve` before "... and N more"
+
+
+def _camp(problem: Problem, c: int) -> str:
+    return escape(f"{problem.camp_ids[c]}  {problem.camp_names[c]}")
+
+
+def _role(problem: Problem, r: int) -> str:
+    s = int(problem.requirement_skill[r])
+    level = int(problem.requirement_level[r])
+    text = f"{problem.skill_names[s]} ({problem.skill_ids[s]})"
+    return escape(text + (f" level {level}+" if level > 1 else ""))
+
+
+def print_slot_reason(console: Console, problem: Problem, slot: SlotReason) -> None:
+    """One empty requirement: camp, role, how many, the cause, why, and the fix."""
+    console.print(
+        f"[bold]{_camp(problem, slot.camp)}[/]: {_role(problem, slot.requirement)} "
+        f"[red]x{slot.missing} unfilled[/] - [yellow]{slot.cause}[/]: {escape(CAUSES[slot.cause])}"
+    )
+    console.print(f"    why: {escape(slot.why)}", soft_wrap=False)
+    console.print(f"    fix: [green]{escape(slot.fix)}[/]")
+
+
+def print_camp_reason(console: Console, problem: Problem, reason: CampReason) -> None:
+    """One cancelled camp: the cause, why, and the fix."""
+    console.print(
+        f"[bold]{_camp(problem, reason.camp)}[/] [red]CANCELLED[/] - "
+        f"[yellow]{reason.cause}[/]: {escape(CAUSES[reason.cause])}"
+    )
+    console.print(f"    why: {escape(reason.why)}")
+    console.print(f"    fix: [green]{escape(reason.fix)}[/]")
+
+
+def print_explanation(
+    console: Console, problem: Problem, explanation: Explanation, camp: int | None = None
+) -> None:
+    """Every unfilled slot and cancelled camp (only ``camp``'s when given), with reasons."""
+    slots = [s for s in explanation.slots if camp is None or s.camp == camp]
+    cancelled = [c for c in explanation.cancelled if camp is None or c.camp == camp]
+    if not slots and not cancelled:
+        where = "this camp" if camp is not None else "the roster"
+        console.print(f"Every slot of {where} is filled.")
+        return
+    if cancelled:
+        console.print(f"[bold underline]Cancelled camps ({len(cancelled)})[/]")
+        for reason in cancelled:
+            print_camp_reason(console, problem, reason)
+    if slots:
+        missing = sum(s.missing for s in slots)
+        console.print(f"[bold underline]Unfilled slots in camps that run ({missing})[/]")
+        for slot in slots:
+            print_slot_reason(console, problem, slot)
+
+
+def print_short_explanation(console: Console, problem: Problem, explanation: Explanation) -> None:
+    """For ``solve``: unfilled slots counted per reason, the cause of each cancelled camp."""
+    if explanation.slots:
+        counts = ", ".join(f"{cause} {n}" for cause, n in explanation.slot_counts().items())
+        console.print(f"Unfilled slots by reason: {counts}")
+    for reason in explanation.cancelled[:SHORT_LIMIT]:
+        short = reason.short[0] if reason.short else None
+        role = f" {_role(problem, short.requirement)}:" if short else ""
+        cause = short.cause if short else reason.cause
+        console.print(
+            f"Cancelled {_camp(problem, reason.camp)} -{role} "
+            f"{escape(CAUSES[cause])}; fix: {escape(reason.fix)}",
+            highlight=False,
+        )
+    more = len(explanation.cancelled) - SHORT_LIMIT
+    if more > 0:
+        console.print(f"... and {more} more cancelled camps")
+    if explanation.slots or explanation.cancelled:
+        console.print("Run `campplanner explain INSTANCE SOLUTION` for the evidence.")
+
+
+def print_camp_costs(
+    console: Console,
+    problem: Problem,
+    breakdown: Breakdown,
+    weights: dict[str, float],
+    camps: list[int] | None = None,
+) -> None:
+    """Per camp: slots filled, coverage earned, road km, group splits, weighted cost."""
+    table = Table(title="Objective per camp")
+    for column in ("camp", "priority", "filled", "coverage", "km", "group splits", "cost"):
+        table.add_column(column, justify="left" if column == "camp" else "right")
+    for cost in breakdown.camps:
+        if camps is not None and cost.camp not in camps:
+            continue
+        weighted = weights["travel"] * cost.travel_km + weights["group"] * cost.group_splits
+        splits = f"{cost.group_splits}"
+        if cost.split_groups:
+            splits += " (" + escape(", ".join(problem.group_ids[g] for g in cost.split_groups))
+            splits += ")"
+        table.add_row(
+            _camp(problem, cost.camp),
+            f"{problem.camp_priority[cost.camp]}",
+            f"{cost.filled}/{cost.asked}",
+            f"{cost.coverage:,}",
+            f"{cost.travel_km:,.0f}",
+            splits,
+            f"{weighted:,.0f}",
+        )
+    if camps is None:
+        table.add_row(
+            "[bold]total[/]",
+            "",
+            f"{sum(c.filled for c in breakdown.camps)}/{sum(c.asked for c in breakdown.camps)}",
+            f"{breakdown.coverage:,}",
+            f"{breakdown.travel_km:,.0f}",
+            f"{breakdown.group_splits}",
+            "",
+        )
+    console.print(table)
+
+
+def print_volunteer_costs(
+    console: Console,
+    problem: Problem,
+    breakdown: Breakdown,
+    weights: dict[str, float],
+    volunteers: list[int] | None = None,
+    limit: int | None = 20,
+) -> None:
+    """Per volunteer: camps joined, coverage, road km, extra camps, weighted cost."""
+    rows = [v for v in breakdown.volunteers if volunteers is None or v.volunteer in volunteers]
+
+    def cost(v) -> float:  # type: ignore[no-untyped-def]
+        return weights["travel"] * v.travel_km + weights["fairness"] * v.extra_camps
+
+    if volunteers is None:
+        rows.sort(key=lambda v: (-cost(v), v.volunteer))
+    shown = rows if limit is None else rows[:limit]
+    title = "Objective per volunteer"
+    if len(shown) < len(rows):
+        title += f" (the {len(shown)} costliest of {len(rows)})"
+    table = Table(title=title)
+    for column in ("volunteer", "camps", "coverage", "km", "extra camps", "cost"):
+        table.add_column(column, justify="left" if column in ("volunteer", "camps") else "right")
+    for v in shown:
+        table.add_row(
+            escape(f"{problem.volunteer_ids[v.volunteer]}  {problem.volunteer_names[v.volunteer]}"),
+            escape(", ".join(problem.camp_ids[c] for c in v.camps)),
+            f"{v.coverage:,}",
+            f"{v.travel_km:,.0f}",
+            f"{v.extra_camps}",
+            f"{cost(v):,.0f}",
+        )
+    if volunteers is None:
+        table.add_row(
+            "[bold]total[/]",
+            "",
+            f"{sum(v.coverage for v in breakdown.volunteers):,}",
+            f"{sum(v.travel_km for v in breakdown.volunteers):,.0f}",
+            f"{breakdown.extra_camps}",
+            "",
+        )
+    console.print(table)
+
+
+def print_volunteer_story(
+    console: Console, problem: Problem, explanation: Explanation, volunteer: int
+) -> None:
+    """Where the volunteer serves is in the cost table; here, the empty slots they were
+    wanted for and why they were elsewhere."""
+    wanted = [
+        (slot, [b for b in slot.busy if b.volunteer == volunteer])
+        for slot in explanation.slots
+        + tuple(s for reason in explanation.cancelled for s in reason.short)
+    ]
+    wanted = [(slot, busy) for slot, busy in wanted if busy]
+    who = escape(problem.volunteer_ids[volunteer])
+    if not wanted:
+        console.print(f"{who} is named in no reason for an empty slot.")
+        return
+    console.print(f"[bold underline]Empty slots {who} could have filled[/]")
+    for slot, busy in wanted:
+        where = ", ".join(
+            f"{problem.camp_ids[b.camp]} (priority {problem.camp_priority[b.camp]}, {b.rule})"
+            for b in busy
+        )
+        console.print(
+            f"{_camp(problem, slot.camp)}: {_role(problem, slot.requirement)} - "
+            f"kept by {escape(where)}"
+        )
