@@ -91,11 +91,15 @@ def print_result_summary(console: Console, problem: Problem, result: Result) -> 
             table.add_row("total road km", f"{result.terms.travel_km:,.0f}")
             table.add_row("group splits", f"{result.terms.group_splits:,}")
             table.add_row("extra camps (load)", f"{result.terms.extra_camps:,}")
-    for reason in result.infeasible_reasons:
-        table.add_row("infeasible because", escape(reason))
+    if result.infeasible_reasons:  # listed under the table: long lines read badly in it
+        table.add_row("infeasible because", "see below")
     if result.timings:
         table.add_row("seconds", f"{result.timings.get('total', sum(result.timings.values())):.1f}")
     console.print(table)
+    if result.infeasible_reasons:
+        console.print("[bold red]Infeasible because:[/]")
+        for reason in result.infeasible_reasons:
+            console.print(f"  {escape(reason)}")
     if result.has_roster:
         print_slots_per_skill(console, problem, result)
 
