@@ -185,7 +185,17 @@ def check_solution_file(instance_path: str | Path, solution_path: str | Path) ->
 
 
 def load_solution(path: str | Path) -> SolutionFile:
-    """Read and validate a solution file; every problem is reported with its JSON path."""
+    """Read and validate a solution file; every problem is reported with its JSON path.
+
+    A roster workbook written by ``campplanner export --xlsx`` (and maybe edited by a
+    planner) is read from its master roster sheet: same rules, problems by sheet and row.
+    """
+    # Lazily: openpyxl is loaded only for workbooks. campplanner.io.roster_in reads the
+    # contract layer only, so the checker still shares nothing with problem.py or solver/.
+    from campplanner.io.roster_in import is_workbook, solution_from_workbook
+
+    if is_workbook(path):
+        return solution_from_workbook(path)
     return solution_from_data(read_json(path), str(path))
 
 

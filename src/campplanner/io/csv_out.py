@@ -1,0 +1,48 @@
+"""``campplanner export --csv DIR``: the roster's tables as CSV files Excel opens in Persian.
+
+UTF-8 with a byte-order mark (without it Excel reads the bytes as the Windows code
+page and shows mojibake), and a leading apostrophe on every text a spreadsheet program
+would run as a formula (:func:`campplanner.io.sanitize.neutralize_csv`). Files:
+``roster.csv`` (one row per slot), ``itineraries.csv``, ``unfilled_slots.csv``,
+``skills.csv``, ``summary.csv``, and ``county-<name>.csv`` per county, whose name is
+sanitised (:func:`campplanner.io.sanitize.unique_file_stem`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from campplanner.io import roster_model as M
+from campplanner.io.sanitize import neutralize_csv, unique_file_stem
+
+
+def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text (no BOM yet) with formula-like texts neutralised."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralize_csv(h) for h in headers])
+    for row in rows:
+        writer.writerow(["" if v is None else neutralize_csv(v) if isinstance(v, str) else v
+                         for v in row])  # fmt: skip
+    return buffer.getvalue()
+
+
+def roster_csv_files(view: M.RosterView) -> dict[str, bytes]:
+    """File name -> bytes (UTF-8 with BOM) of every CSV file of the export."""
+    tables: dict[str, str] = {
+        "summary.csv": csv_text(("", ""), M.summary_table(view)),
+        "roster.csv": csv_text(M.MASTER_HEADERS, M.master_table(view)),
+        "itineraries.csv": csv_text(M.ITINERARY_HEADERS, M.itinerary_table(view)),
+        "unfilled_slots.csv": csv_text(M.UNFILLED_HEADERS, M.unfilled_table(view)),
+        "skills.csv": csv_text(M.SKILL_HEADERS, M.skill_table(view)),
+    }
+    used = {Path(name).stem for name in tables}
+    for county, camps in view.counties.items():
+        subset = M.RosterView(**{**view.__dict__, "camps": camps})
+        stem = unique_file_stem(f"county-{county}", used, fallback="county")
+        tables[f"{stem}.csv"] = csv_text(M.MASTER_HEADERS, M.master_table(subset))
+    return {name: text.encode("utf-8-sig") for name, text in tables.items()}

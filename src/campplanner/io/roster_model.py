@@ -1,0 +1,426 @@
+"""A roster seen as planners read it: camps with their teams and empty slots, itineraries.
+
+Built from the instance and a solution file alone (any tool may have written the
+solution), and shared by the workbook, CSV and HTML exports so that all three say the
+same thing. The tables here (:func:`master_table` and its siblings) are plain rows; the
+writers only lay them out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from campplanner.calendar import Calendar
+from campplanner.check import great_circle_km
+from campplanner.contract import Instance, SolutionFile
+from campplanner.errors import InstanceError, Issue
+from campplanner.loader import day_of
+
+NO_COUNTY = "بدون شهرستان"
+# With this many camps or fewer, the workbook has a sheet per camp; otherwise per county.
+SHEET_PER_CAMP_UP_TO = 8
+
+
+@dataclass(frozen=True)
+class Member:
+    volunteer_id: str
+    volunteer_name: str
+    group_name: str
+    home_name: str
+    skill_id: str
+    skill_name: str
+    road_km: float
+
+
+@dataclass(frozen=True)
+class Slot:
+    skill_id: str
+    skill_name: str
+    count: int
+    level: int
+    essential: bool
+    filled: int
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.count - self.filled)
+
+
+@dataclass
+class CampView:
+    id: str
+    name: str
+    place_name: str
+    county: str
+    start: str  # YYYY-MM-DD in the instance's calendar
+    end: str
+    first_day: int
+    last_day: int
+    capacity: int
+    priority: int
+    gender: str | None
+    slots: list[Slot]
+    members: list[Member] = field(default_factory=list)
+
+    @property
+    def days(self) -> int:
+        return self.last_day - self.first_day + 1
+
+    @property
+    def runs(self) -> bool:
+        """A camp with nobody assigned does not run (it is cancelled, H9)."""
+        return bool(self.members)
+
+    @property
+    def asked(self) -> int:
+        return sum(slot.count for slot in self.slots)
+
+    @property
+    def filled(self) -> int:
+        return sum(min(slot.filled, slot.count) for slot in self.slots)
+
+
+@dataclass(frozen=True)
+class Stop:
+    camp: CampView
+    skill_name: str
+
+
+@dataclass
+class Itinerary:
+    volunteer_id: str
+    volunteer_name: str
+    group_name: str
+    home_name: str
+    stops: list[Stop]
+
+
+@dataclass(frozen=True)
+class SkillTotal:
+    id: str
+    name: str
+    asked: int
+    filled: int
+
+
+@dataclass
+class RosterView:
+    name: str
+    calendar: Calendar
+    status: str
+    coverage: int
+    coverage_bound: int | None
+    camps: list[CampView]
+    itineraries: list[Itinerary]
+    skills: list[SkillTotal]
+
+    @property
+    def counties(self) -> dict[str, list[CampView]]:
+        grouped: dict[str, list[CampView]] = {}
+        for camp in self.camps:
+            grouped.setdefault(camp.county or NO_COUNTY, []).append(camp)
+        return dict(sorted(grouped.items()))
+
+    @property
+    def asked(self) -> int:
+        return sum(camp.asked for camp in self.camps)
+
+    @property
+    def filled(self) -> int:
+        return sum(camp.filled for camp in self.camps)
+
+
+def roster_view(
+    instance: Instance, solution: SolutionFile, source: str = "<solution>"
+) -> RosterView:
+    """The roster of ``solution`` over ``instance``; unknown ids are refused with their path."""
+    volunteers = {v.id: v for v in instance.volunteers}
+    places = {p.id: p for p in instance.places}
+    groups = {g.id: g.name for g in instance.groups}
+    skill_names = {s.id: s.name for s in instance.skills}
+    camps_by_id = {c.id: c for c in instance.camps}
+
+    issues = []
+    for index, a in enumerate(solution.assignments):
+        camp = camps_by_id.get(a.camp)
+        if a.volunteer not in volunteers:
+            issues.append(
+                Issue(f"assignments[{index}].volunteer", f"unknown volunteer {a.volunteer!r}")
+            )
+        if camp is None:
+            issues.append(Issue(f"assignments[{index}].camp", f"unknown camp {a.camp!r}"))
+        elif a.skill not in {r.skill for r in camp.requirements}:
+            issues.append(
+                Issue(
+                    f"assignments[{index}].skill", f"camp {a.camp!r} does not ask for {a.skill!r}"
+                )
+            )
+    if issues:
+        raise InstanceError(source, issues)
+
+    filled: dict[tuple[str, str], int] = defaultdict(int)
+    for a in solution.assignments:
+        filled[(a.camp, a.skill)] += 1
+
+    calendar = instance.calendar
+    views: dict[str, CampView] = {}
+    for camp in instance.camps:
+        place = places[camp.place]
+        views[camp.id] = CampView(
+            id=camp.id,
+            name=camp.name,
+            place_name=place.name,
+            county=place.county or "",
+            start=_canonical(camp.start, calendar),
+            end=_canonical(camp.end, calendar),
+            first_day=day_of(camp.start, calendar),
+            last_day=day_of(camp.end, calendar),
+            capacity=camp.capacity,
+            priority=camp.priority,
+            gender=camp.gender,
+            slots=[
+                Slot(
+                    r.skill,
+                    skill_names[r.skill],
+                    r.count,
+                    r.level,
+                    r.essential,
+                    filled[(camp.id, r.skill)],
+                )
+                for r in camp.requirements
+            ],
+        )
+
+    by_volunteer: dict[str, list[Stop]] = defaultdict(list)
+    road_factor = instance.rules.road_factor
+    for a in solution.assignments:
+        volunteer = volunteers[a.volunteer]
+        home = places[volunteer.home]
+        camp_place = places[camps_by_id[a.camp].place]
+        km = great_circle_km(home.lat, home.lon, camp_place.lat, camp_place.lon) * road_factor
+        view = views[a.camp]
+        view.members.append(
+            Member(
+                volunteer_id=volunteer.id,
+                volunteer_name=volunteer.name,
+                group_name=groups.get(volunteer.group or "", ""),
+                home_name=home.name,
+                skill_id=a.skill,
+                skill_name=skill_names[a.skill],
+                road_km=km,
+            )
+        )
+        by_volunteer[volunteer.id].append(Stop(view, skill_names[a.skill]))
+
+    for view in views.values():
+        requirement_order = {slot.skill_id: k for k, slot in enumerate(view.slots)}
+        view.members.sort(key=lambda m: (requirement_order[m.skill_id], m.volunteer_id))
+
+    itineraries = []
+    for volunteer_id, stops in sorted(by_volunteer.items()):
+        volunteer = volunteers[volunteer_id]
+        stops.sort(key=lambda stop: (stop.camp.first_day, stop.camp.id))
+        itineraries.append(
+            Itinerary(
+                volunteer_id,
+                volunteer.name,
+                groups.get(volunteer.group or "", ""),
+                places[volunteer.home].name,
+                stops,
+            )
+        )
+
+    totals = []
+    for skill in instance.skills:
+        asked = sum(r.count for c in instance.camps for r in c.requirements if r.skill == skill.id)
+        got = sum(
+            min(filled[(c.id, r.skill)], r.count)
+            for c in instance.camps
+            for r in c.requirements
+            if r.skill == skill.id
+        )
+        if asked:
+            totals.append(SkillTotal(skill.id, skill.name, asked, got))
+
+    coverage = sum(camps_by_id[a.camp].priority for a in solution.assignments)
+    return RosterView(
+        name=instance.name,
+        calendar=calendar,
+        status=solution.status,
+        coverage=coverage,
+        coverage_bound=solution.coverage_bound,
+        camps=sorted(views.values(), key=lambda c: (c.first_day, c.id)),
+        itineraries=itineraries,
+        skills=totals,
+    )
+
+
+def _canonical(text: str, calendar: Calendar) -> str:
+    from campplanner.calendar import format_day
+
+    return format_day(day_of(text, calendar), calendar)
+
+
+# ------------------------------------------------------------------------ the tables
+
+# Headers name the column in Persian, then in English (what `check` reads back).
+MASTER_HEADERS = (
+    "شناسه اردو (camp)",
+    "نام اردو (camp name)",
+    "شهرستان (county)",
+    "محل (place)",
+    "شروع (start)",
+    "پایان (end)",
+    "شناسه مهارت (skill)",
+    "نام مهارت (skill name)",
+    "شناسه داوطلب (volunteer)",
+    "نام داوطلب (volunteer name)",
+    "گروه (group)",
+    "محل سکونت (home)",
+    "کیلومتر جاده (road km)",
+)
+EMPTY_SLOT = "— خالی —"
+
+
+def master_table(view: RosterView, date: Any = None) -> list[list[Any]]:
+    """One row per slot, filled or not: a planner fills an empty one by typing an id.
+
+    ``date(camp, "start")`` gives the cell of a date (text, or a date for Gregorian workbooks).
+    """
+    date = date or (lambda camp, which: getattr(camp, which))
+    rows = []
+    for camp in view.camps:
+        head = [camp.id, camp.name, camp.county, camp.place_name,
+                date(camp, "start"), date(camp, "end")]  # fmt: skip
+        members_by_skill: dict[str, list[Member]] = defaultdict(list)
+        for member in camp.members:
+            members_by_skill[member.skill_id].append(member)
+        for slot in camp.slots:
+            for m in members_by_skill[slot.skill_id]:
+                rows.append(
+                    [
+                        *head,
+                        slot.skill_id,
+                        slot.skill_name,
+                        m.volunteer_id,
+                        m.volunteer_name,
+                        m.group_name,
+                        m.home_name,
+                        round(m.road_km),
+                    ]
+                )
+            for _ in range(slot.missing):
+                rows.append([*head, slot.skill_id, slot.skill_name, None, EMPTY_SLOT,
+                             None, None, None])  # fmt: skip
+    return rows
+
+
+ITINERARY_HEADERS = (
+    "شناسه داوطلب (volunteer)",
+    "نام داوطلب (volunteer name)",
+    "گروه (group)",
+    "محل سکونت (home)",
+    "شروع (start)",
+    "پایان (end)",
+    "شناسه اردو (camp)",
+    "نام اردو (camp name)",
+    "محل (place)",
+    "شهرستان (county)",
+    "نقش (role)",
+)
+
+
+def itinerary_table(view: RosterView, date: Any = None) -> list[list[Any]]:
+    """Each volunteer's camps in order of dates, one row a camp."""
+    date = date or (lambda camp, which: getattr(camp, which))
+    return [
+        [
+            plan.volunteer_id,
+            plan.volunteer_name,
+            plan.group_name,
+            plan.home_name,
+            date(stop.camp, "start"),
+            date(stop.camp, "end"),
+            stop.camp.id,
+            stop.camp.name,
+            stop.camp.place_name,
+            stop.camp.county,
+            stop.skill_name,
+        ]
+        for plan in view.itineraries
+        for stop in plan.stops
+    ]
+
+
+UNFILLED_HEADERS = (
+    "شناسه اردو (camp)",
+    "نام اردو (camp name)",
+    "شهرستان (county)",
+    "شروع (start)",
+    "پایان (end)",
+    "شناسه مهارت (skill)",
+    "نام مهارت (skill name)",
+    "حداقل سطح (level)",
+    "ضروری (essential)",
+    "درخواستی (asked)",
+    "پرشده (filled)",
+    "خالی (missing)",
+    "وضعیت اردو (camp status)",
+)
+
+
+def unfilled_table(view: RosterView, date: Any = None) -> list[list[Any]]:
+    """Every requirement with an empty slot; a cancelled camp's requirements all are."""
+    date = date or (lambda camp, which: getattr(camp, which))
+    return [
+        [
+            camp.id,
+            camp.name,
+            camp.county,
+            date(camp, "start"),
+            date(camp, "end"),
+            slot.skill_id,
+            slot.skill_name,
+            slot.level,
+            "بله" if slot.essential else "خیر",
+            slot.count,
+            slot.filled,
+            slot.missing,
+            "برگزار" if camp.runs else "لغو (cancelled)",
+        ]
+        for camp in view.camps
+        for slot in camp.slots
+        if slot.missing
+    ]
+
+
+SKILL_HEADERS = (
+    "شناسه مهارت (skill)",
+    "نام مهارت (skill name)",
+    "درخواستی (asked)",
+    "پرشده (filled)",
+    "درصد (percent)",
+)
+
+
+def skill_table(view: RosterView) -> list[list[Any]]:
+    return [[s.id, s.name, s.asked, s.filled, round(100 * s.filled / s.asked)] for s in view.skills]
+
+
+def summary_table(view: RosterView) -> list[list[Any]]:
+    running = sum(camp.runs for camp in view.camps)
+    return [
+        ["نام (name)", view.name],
+        ["وضعیت (status)", view.status],
+        ["پوشش (coverage)", view.coverage],
+        ["کران پوشش (coverage bound)", view.coverage_bound],
+        ["اردوها (camps)", len(view.camps)],
+        ["اردوهای برگزار (camps run)", running],
+        ["اردوهای لغو (camps cancelled)", len(view.camps) - running],
+        ["جاهای درخواستی (slots asked)", view.asked],
+        ["جاهای پرشده (slots filled)", view.filled],
+        ["داوطلبان اعزامی (volunteers sent)", len(view.itineraries)],
+        ["تقویم (calendar)", view.calendar],
+    ]

