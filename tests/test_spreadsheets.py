@@ -516,3 +516,15 @@ def test_csv_export_api_matches_the_master_sheet(tiny_solution: Path) -> None:
     master = [["" if v is None else str(v) for v in row]
               for row in book["برنامه کل"].iter_rows(values_only=True)]  # fmt: skip
     assert roster == master
+
+
+def test_docs_list_every_sheet_and_column() -> None:
+    from campplanner.io.sheets import INSTANCE_SHEETS
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "spreadsheets.md").read_text(
+        encoding="utf-8"
+    )
+    for sheet in INSTANCE_SHEETS:
+        assert f"### `{sheet.key}` — {sheet.persian}" in docs
+        for column in sheet.columns:
+            assert f"| `{column.key}` | {column.persian} |" in docs, (sheet.key, column.key)

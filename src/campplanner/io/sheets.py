@@ -49,7 +49,7 @@ class Sheet:
 
 
 def _id(persian: str = "شناسه") -> Column:
-    return Column("id", persian, ("شناسه", "کد", "code"), required=True, note="unique text")
+    return Column("id", persian, ("کد", "code"), required=True, note="unique text")
 
 
 def _name() -> Column:
