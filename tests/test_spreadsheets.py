@@ -528,3 +528,29 @@ def test_docs_list_every_sheet_and_column() -> None:
         assert f"### `{sheet.key}` — {sheet.persian}" in docs
         for column in sheet.columns:
             assert f"| `{column.key}` | {column.persian} |" in docs, (sheet.key, column.key)
+
+
+def test_paths_quoted_in_messages_become_rows(tmp_path: Path) -> None:
+    data = tiny_data()
+    data["volunteers"][3]["id"] = "v01"  # v04 -> a second v01 (and v04's lock dangles)
+    data["camps"][1]["requirements"].append({"skill": "mason", "count": 1})
+    path = tmp_path / "season.xlsx"
+    path.write_bytes(instance_workbook(data))
+    assert _errors(path) == [
+        "sheet 'داوطلبان', row 5, column 'id' (A): duplicate id 'v01' (also row 2)",
+        "sheet 'نیازها', row 8, column 'skill' (B): a second requirement for 'mason' "
+        "(first at row 6); a camp has one requirement per skill: add up the counts",
+        "sheet 'قطعی', row 2, column 'volunteer' (A): unknown volunteer 'v04'",
+    ]
+
+
+def test_a_huge_requirement_gives_a_bounded_number_of_empty_rows() -> None:
+    from campplanner.io.roster_model import EMPTY_ROWS_PER_REQUIREMENT, master_table
+
+    huge = camp("c1", capacity=10_000, requirements=[requirement("nurse", count=10_000)])
+    data = make_instance(camps=[huge])
+    view = roster_view(instance_from_data(data), load_solution_data({"status": "unknown"}))
+    rows = master_table(view)
+    assert len(rows) == EMPTY_ROWS_PER_REQUIREMENT
+    assert rows[-1][9].endswith(f"(+{10_000 - EMPTY_ROWS_PER_REQUIREMENT:,})")
+    assert all(row[8] is None for row in rows)  # no volunteer: read back as empty slots

@@ -282,6 +282,7 @@ MASTER_HEADERS = (
     "کیلومتر جاده (road km)",
 )
 EMPTY_SLOT = "— خالی —"
+EMPTY_ROWS_PER_REQUIREMENT = 50
 
 
 def master_table(view: RosterView, date: Any = None) -> list[list[Any]]:
@@ -311,10 +312,22 @@ def master_table(view: RosterView, date: Any = None) -> list[list[Any]]:
                         round(m.road_km),
                     ]
                 )
-            for _ in range(slot.missing):
-                rows.append([*head, slot.skill_id, slot.skill_name, None, EMPTY_SLOT,
+            for label in empty_slot_labels(slot.missing):
+                rows.append([*head, slot.skill_id, slot.skill_name, None, label,
                              None, None, None])  # fmt: skip
     return rows
+
+
+def empty_slot_labels(missing: int) -> list[str]:
+    """One label per empty slot, at most EMPTY_ROWS_PER_REQUIREMENT (the last says how many more).
+
+    A requirement may ask for 10,000 slots; a sheet of millions of empty rows helps nobody
+    and overflows Excel's 1,048,576 rows.
+    """
+    if missing <= EMPTY_ROWS_PER_REQUIREMENT:
+        return [EMPTY_SLOT] * missing
+    more = missing - EMPTY_ROWS_PER_REQUIREMENT  # the last row is a slot, and these more
+    return [EMPTY_SLOT] * (EMPTY_ROWS_PER_REQUIREMENT - 1) + [f"{EMPTY_SLOT} (+{more:,})"]
 
 
 ITINERARY_HEADERS = (

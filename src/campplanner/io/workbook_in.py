@@ -63,6 +63,7 @@ _BOOLEANS = {
 _LIST_SEPARATORS = re.compile(r"[,،;؛\n]+")
 _LEVEL_SEPARATOR = re.compile(r"\s*[:=]\s*")
 _INTEGER = re.compile(r"^[+-]?\d+(\.0*)?$")
+_QUOTED_PATH = re.compile(r"\b[a-z_]+\[\d+\](?:\.[a-z_]+|\[\d+\])*")
 _NUMBER = re.compile(r"^[+-]?(\d+([.٫]\d*)?|[.٫]\d+)$")
 
 
@@ -530,14 +531,38 @@ class _Builder:
 
     # ---- JSON paths back to cells
 
-    def locate(self, issue: Issue) -> Issue:
-        """The issue with its JSON path replaced by the cell it came from, where known."""
-        path = issue.path
+    def origin_of(self, path: str) -> Where | None:
+        """The cell (or row) a JSON path, or the nearest path above it, came from."""
         while path:
             if path in self.origin:
-                return Issue(str(self.origin[path]), issue.message)
+                return self.origin[path]
             path = _parent(path)
-        return issue
+        return None
+
+    def locate(self, issue: Issue) -> Issue:
+        """The issue with its JSON path replaced by the cell it came from, where known.
+
+        Paths quoted in the message (``duplicate id 'v1' (also volunteers[0])``) become rows.
+        """
+        where = self.origin_of(issue.path)
+        if where is None:
+            return issue
+
+        def row_of(match: re.Match[str]) -> str:
+            quoted = match.group(0)
+            # "requirements[1]" in a message about camps[2].requirements[3]: the same camp's.
+            at = issue.path.rfind(quoted.split("[", 1)[0] + "[")
+            other = self.origin.get(issue.path[:at] + quoted) if at > 0 else None
+            other = other or self.origin.get(quoted)
+            if other is None or other.row is None:
+                return match.group(0)
+            return (
+                f"row {other.row}"
+                if other.sheet == where.sheet
+                else str(Where(other.sheet, other.row))
+            )
+
+        return Issue(str(where), _QUOTED_PATH.sub(row_of, issue.message))
 
 
 def _split_level(part: str) -> tuple[str, str | None]:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from campplanner.errors import UsageError
 from campplanner.io import roster_model as M
 from campplanner.io.sanitize import sheet_name
 from campplanner.io.sheets import ROSTER
 from campplanner.io.xlsx import Writer
 
+MAX_ROWS = 1_048_576  # per sheet, in Excel
 SUMMARY_SHEET = "خلاصه"
 ITINERARY_SHEET = "برنامه داوطلبان"
 UNFILLED_SHEET = "جاهای خالی"
@@ -45,7 +47,13 @@ def roster_workbook(view: M.RosterView) -> bytes:
     summary.freeze_panes(0, 0)
 
     master = writer.sheet(ROSTER.persian)
-    writer.table(master, M.MASTER_HEADERS, M.master_table(view, date),
+    master_rows = M.master_table(view, date)
+    if len(master_rows) >= MAX_ROWS:
+        raise UsageError(
+            f"the roster has {len(master_rows):,} rows, more than a sheet holds "
+            f"({MAX_ROWS:,}): export it with --csv or --html"
+        )
+    writer.table(master, M.MASTER_HEADERS, master_rows,
                  widths=(10, 28, 12, 18, 12, 12, 14, 16, 14, 22, 22, 14, 10))  # fmt: skip
 
     itinerary = writer.sheet(ITINERARY_SHEET)
@@ -93,9 +101,9 @@ def _team_sheet(writer: Writer, sheet: Any, title: str, camps: list[M.CampView],
                 writer.cell(sheet, row, col, value)
             row += 1
         for slot in camp.slots:
-            for _ in range(slot.missing):
+            for label in M.empty_slot_labels(slot.missing):
                 writer.cell(sheet, row, 0, slot.skill_name, writer.missing)
-                writer.cell(sheet, row, 1, M.EMPTY_SLOT, writer.missing)
+                writer.cell(sheet, row, 1, label, writer.missing)
                 row += 1
         row += 1
     for col, width in enumerate((18, 24, 12, 24, 16, 10)):
