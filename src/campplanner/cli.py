@@ -213,11 +213,18 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no rosters: the summary only.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a solution file.")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="A published solution file: keep its assignments unless changing them raises "
+    "coverage, change as few as possible, and print who is added, removed, moved.",
+)
 @reports_errors
 def solve(instance_file: str, output: str | None, time_limit: float, workers: int, seed: int,
           secondary_time: float | None,
           weight_travel: float | None, weight_group: float | None,
-          weight_fairness: float | None, quiet: bool, force: bool) -> None:  # fmt: skip
+          weight_fairness: float | None, quiet: bool, force: bool,
+          baseline: str | None) -> None:  # fmt: skip
     """Staff the camps of INSTANCE_FILE: maximise coverage, then the secondary terms.
 
     Prints each camp's team with unfilled slots and cancelled camps, then a summary
@@ -237,8 +244,9 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     from campplanner.solver import CpSatSolver, SolveOptions
 
     started = time.monotonic()
+    inputs = [instance_file] + ([baseline] if baseline else [])
     if output is not None:
-        guard_output(output, [instance_file], force=force, replaceable=is_solution_file)
+        guard_output(output, inputs, force=force, replaceable=is_solution_file)
     instance = load_instance(instance_file)
     weights = dict(DEFAULT_WEIGHTS)
     for name, from_file, from_cli in (
@@ -258,7 +266,14 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
         weights=weights,
         secondary_time=secondary_time,
     )
-    solver = CpSatSolver(problem, options)
+    published, published_roster = [], None
+    if baseline is not None:
+        from campplanner.check import load_solution
+        from campplanner.replan import baseline_from_triples
+
+        published = [(a.volunteer, a.camp, a.skill) for a in load_solution(baseline).assignments]
+        published_roster = baseline_from_triples(problem, published)
+    solver = CpSatSolver(problem, options, baseline=published_roster)
     progress = None if quiet else ProgressLine(stderr, time_limit)
     result, received = run_interruptibly(solver, lambda: solver.solve(progress, started))
     if progress is not None:
@@ -269,11 +284,21 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
         from campplanner.explain import explain_roster
 
         explanation = explain_roster(problem, result.assigned, result.status)
+    replan = None
+    if published_roster is not None and result.has_roster:
+        from campplanner.replan import replan_report
+
+        replan = replan_report(problem, published_roster, published, result.assigned,
+                               result.changes, result.changes_bound)  # fmt: skip
     if output is not None:
-        write_atomic(output, solution_json(problem, result, explanation))
+        write_atomic(output, solution_json(problem, result, explanation, replan))
     if not quiet and result.has_roster:
         print_rosters(stdout, problem, result)
     print_result_summary(stdout, problem, result)
+    if replan is not None:
+        from campplanner.roster_view import print_replan
+
+        print_replan(stdout, problem, replan["replan"])
     if not quiet and explanation is not None:
         from campplanner.explain_view import print_short_explanation
 

@@ -26,6 +26,9 @@ class Result:
     stopped_by: str | None = None  # "time limit" or "interrupted" when cut short
     infeasible_reasons: tuple[str, ...] = ()
     solver: dict[str, object] = field(default_factory=dict)
+    # Re-planning from a published roster: assignments changed, and the proven minimum.
+    changes: int | None = None
+    changes_bound: int | None = None
 
     @property
     def has_roster(self) -> bool:

@@ -149,3 +149,37 @@ class ProgressLine:
         if self._console.is_terminal and self._last >= 0:
             self._console.file.write("\r\033[K")
             self._console.file.flush()
+
+
+def print_replan(console: Console, problem: Problem, replan: dict) -> None:
+    """Who to call after a re-plan: added, removed, moved; and how close to minimal."""
+    names = dict(zip(problem.volunteer_ids, problem.volunteer_names, strict=True))
+
+    def who(volunteer: str) -> str:
+        return escape(f"{volunteer} {names.get(volunteer, '')}".strip())
+
+    def where(places: list) -> str:
+        return escape(", ".join(f"{camp} ({skill})" for camp, skill in places))
+
+    fewest = replan.get("fewest_possible")
+    console.print(
+        f"[bold]Changes against the published roster[/]: {replan['changed_assignments']} "
+        f"assignment(s), {replan['people_changed']} people to call"
+        + (f"; fewest possible: {fewest}" if fewest is not None else "")
+    )
+    for entry in replan["no_longer_possible"]:
+        console.print(
+            f"  [red]no longer possible[/] {who(entry['volunteer'])} in {escape(entry['camp'])}: "
+            f"{escape(entry['why'])}"
+        )
+    table = Table(title="Who to call")
+    for column in ("change", "volunteer", "from", "to"):
+        table.add_column(column)
+    for entry in replan["added"]:
+        table.add_row("added", who(entry["volunteer"]), "-", where(entry["to"]))
+    for entry in replan["removed"]:
+        table.add_row("removed", who(entry["volunteer"]), where(entry["from"]), "-")
+    for entry in replan["moved"]:
+        table.add_row("moved", who(entry["volunteer"]), where(entry["from"]), where(entry["to"]))
+    if table.row_count:
+        console.print(table)

@@ -90,8 +90,15 @@ def solution_data(
     return data
 
 
-def solution_json(problem: Problem, result: Result, explanation: Explanation | None = None) -> str:
+def solution_json(
+    problem: Problem,
+    result: Result,
+    explanation: Explanation | None = None,
+    extra: dict[str, Any] | None = None,
+) -> str:
+    """The solution file's text; ``extra`` adds sections (the diff of a re-plan, say)."""
     data = solution_data(problem, result, explanation)
+    data.update(extra or {})
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from campplanner.problem import Problem
+from campplanner.replan import Baseline
 from campplanner.result import Result
 from campplanner.roster import DEFAULT_WEIGHTS, SecondaryTerms, secondary_terms
 
@@ -282,9 +283,16 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 class CpSatSolver:
     """Solves a Problem with CP-SAT; ``stop()`` may be called from a signal handler."""
 
-    def __init__(self, problem: Problem, options: SolveOptions | None = None):
+    def __init__(
+        self,
+        problem: Problem,
+        options: SolveOptions | None = None,
+        baseline: Baseline | None = None,
+    ):
+        """``baseline``: a published roster to change as little as possible."""
         self.problem = problem
         self.options = options or SolveOptions()
+        self.baseline = baseline
         self._solver: cp_model.CpSolver | None = None
         self._stopped = threading.Event()
 
@@ -318,6 +326,8 @@ class CpSatSolver:
 
         model, x = build_model(problem)
         model.maximize(coverage_expression(problem, x))
+        if self.baseline is not None:
+            _hint(model, x, self.baseline.kept)
         built = time.monotonic()
 
         first_stage = _Progress(x, started, progress)
@@ -346,6 +356,13 @@ class CpSatSolver:
         bound = best_coverage if optimal else _bound(solver)
         if not optimal and stopped_by is None:
             stopped_by = "time limit"
+        changes = changes_bound = None
+        if self.baseline is not None and not self._stopped.is_set():
+            best, changes, changes_bound = self._fewest_changes(
+                model, x, best, best_coverage, deadline - time.monotonic()
+            )
+            timings["changes"] = time.monotonic() - stage1_done
+            stage1_done = time.monotonic()
         first_terms = secondary_terms(problem, best)
         terms, secondary_status = first_terms, None
 
@@ -374,6 +391,8 @@ class CpSatSolver:
             timings=timings,
             stopped_by=stopped_by,
             solver=info,
+            changes=changes,
+            changes_bound=changes_bound,
         )
 
     def _run(
@@ -392,6 +411,36 @@ class CpSatSolver:
             return cp_model.UNKNOWN
         return solver.solve(model, callback)
 
+    def _fewest_changes(
+        self,
+        model: cp_model.CpModel,
+        x: Variables,
+        best: np.ndarray,
+        coverage: int,
+        time_limit: float,
+    ) -> tuple[np.ndarray, int, int]:
+        """Keep coverage at its stage-1 value, change as few published assignments as
+        possible; then fix that number so the secondary stage cannot trade it away.
+
+        Returns the roster, its number of changed assignments against the baseline
+        (forced ones included) and the proven lower bound on that number.
+        """
+        assert self.baseline is not None
+        forced = len(self.baseline.dropped)  # published, but no longer possible
+        published = self.baseline.kept
+        model.add(coverage_expression(self.problem, x) >= coverage)
+        changed = changes_expression(self.problem, x, published)
+        model.minimize(changed)
+        _hint(model, x, best)
+        callback = _Progress(x, time.monotonic(), None)
+        status = self._run(model, callback, max(0.05, time_limit))
+        roster = best if callback.best is None else callback.best
+        count = _count_changes(roster, published)
+        proven = count if status == cp_model.OPTIMAL else max(0, _bound_up(self._solver))
+        model.add(changed <= count)
+        model.clear_objective()
+        return roster, count + forced, min(count, proven) + forced
+
     def _improve_secondary(
         self,
         model: cp_model.CpModel,
@@ -404,10 +453,7 @@ class CpSatSolver:
         problem = self.problem
         model.add(coverage_expression(problem, x) >= coverage)
         model.minimize(secondary_expression(model, problem, x, self.options.weights))
-        chosen = set(best.tolist())
-        model.clear_hints()
-        for i, var in enumerate(x.assign):
-            model.add_hint(var, i in chosen)
+        _hint(model, x, best)
         callback = _Progress(x, time.monotonic(), None)
         status = self._run(model, callback, time_limit, hinted=True)
         if callback.best is None:
@@ -424,6 +470,37 @@ def _conflict_reasons(problem: Problem, time_left: float) -> tuple[str, ...]:
     if conflict is None:
         return ("the locked assignments contradict the rules",)
     return conflict.reasons()
+
+
+def changes_expression(
+    problem: Problem, x: Variables, published: np.ndarray
+) -> cp_model.LinearExpr:
+    """Assignments that differ from the published ones: dropped plus new.
+
+    sum_{k in B} (1 - x_k) + sum_{k not in B} x_k = |B| + sum_k (1 - 2 [k in B]) x_k.
+    """
+    in_published = np.zeros(problem.num_candidates, dtype=bool)
+    in_published[published] = True
+    coefficients = np.where(in_published, -1, 1).tolist()
+    return cp_model.LinearExpr.weighted_sum(x.assign, coefficients) + len(published)
+
+
+def _count_changes(roster: np.ndarray, published: np.ndarray) -> int:
+    return len(np.setxor1d(roster, published))
+
+
+def _hint(model: cp_model.CpModel, x: Variables, chosen_indices: np.ndarray) -> None:
+    chosen = set(np.asarray(chosen_indices).tolist())
+    model.clear_hints()
+    for i, var in enumerate(x.assign):
+        model.add_hint(var, i in chosen)
+
+
+def _bound_up(solver: cp_model.CpSolver | None) -> int:
+    """The proven lower bound of a minimisation, rounded up (0 when unknown)."""
+    if solver is None or not np.isfinite(solver.best_objective_bound):
+        return 0
+    return int(np.ceil(solver.best_objective_bound - 1e-6))
 
 
 def _bound(solver: cp_model.CpSolver) -> int | None:

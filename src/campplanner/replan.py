@@ -1,0 +1,150 @@
+"""Re-planning from a published roster: what of it still holds, and what changed.
+
+Once a roster is published people have been called; a new roster should move as few
+of them as possible. :class:`Baseline` is the published roster seen through the
+(possibly edited) instance: the assignments that are still candidates, and those that
+no longer can be (the volunteer left, is away, the camp moved or lost the slot...).
+:func:`diff_rosters` says who is added, removed and moved, so planners call only them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from campplanner.problem import Problem, lock_failure_reason
+
+Triple = tuple[str, str, str]  # (volunteer id, camp id, skill id)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    kept: np.ndarray  # candidate indices of published assignments still possible alone
+    dropped: tuple[tuple[Triple, str], ...]  # published assignments no longer possible, why
+
+
+def baseline_from_triples(problem: Problem, triples: Iterable[Triple]) -> Baseline:
+    """Map a published roster onto the problem's candidates."""
+    kept: list[int] = []
+    dropped: list[tuple[Triple, str]] = []
+    for triple in dict.fromkeys(triples):  # once each, in order
+        volunteer_id, camp_id, skill_id = triple
+        v = problem.volunteer_index.get(volunteer_id)
+        c = problem.camp_index.get(camp_id)
+        s = problem.skill_index.get(skill_id)
+        if v is None:
+            dropped.append((triple, f"{volunteer_id} is no longer in the instance"))
+            continue
+        if c is None:
+            dropped.append((triple, f"camp {camp_id} is no longer in the instance"))
+            continue
+        requirement = problem.requirement_index.get((c, s)) if s is not None else None
+        if requirement is None:
+            dropped.append((triple, f"camp {camp_id} no longer asks for {skill_id}"))
+            continue
+        candidate = problem.candidate_index(v, requirement)
+        if candidate is None:
+            dropped.append((triple, lock_failure_reason(problem, v, requirement)))
+        else:
+            kept.append(candidate)
+    return Baseline(kept=np.array(sorted(kept), dtype=np.int64), dropped=tuple(dropped))
+
+
+def roster_triples(problem: Problem, assigned: Iterable[int]) -> list[Triple]:
+    """Candidate indices as (volunteer, camp, skill) ids."""
+    return [
+        (
+            problem.volunteer_ids[problem.candidate_volunteer[i]],
+            problem.camp_ids[problem.candidate_camp[i]],
+            problem.skill_ids[problem.candidate_skill[i]],
+        )
+        for i in assigned
+    ]
+
+
+@dataclass(frozen=True)
+class RosterDiff:
+    """Changes between two rosters, per volunteer."""
+
+    added: dict[str, list[tuple[str, str]]]  # volunteer -> (camp, skill) now, had none
+    removed: dict[str, list[tuple[str, str]]]  # volunteer -> (camp, skill) before, has none
+    moved: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]]  # before, after
+    changed_assignments: int  # triples in one roster and not the other
+
+    @property
+    def people(self) -> int:
+        return len(self.added) + len(self.removed) + len(self.moved)
+
+    @property
+    def camps_affected(self) -> set[str]:
+        camps = {c for places in self.added.values() for c, _ in places}
+        camps |= {c for places in self.removed.values() for c, _ in places}
+        for before, after in self.moved.values():
+            camps |= {c for c, _ in set(before) ^ set(after)}
+        return camps
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "changed_assignments": self.changed_assignments,
+            "people_changed": self.people,
+            "added": [
+                {"volunteer": v, "to": [list(p) for p in ps]} for v, ps in self.added.items()
+            ],
+            "removed": [
+                {"volunteer": v, "from": [list(p) for p in ps]} for v, ps in self.removed.items()
+            ],
+            "moved": [
+                {"volunteer": v, "from": [list(p) for p in b], "to": [list(p) for p in a]}
+                for v, (b, a) in self.moved.items()
+            ],
+            "camps_affected": sorted(self.camps_affected),
+        }
+
+
+def diff_rosters(before: Iterable[Triple], after: Iterable[Triple]) -> RosterDiff:
+    """Who is added, removed or moved between two rosters."""
+    old, new = set(before), set(after)
+    by_volunteer_old: dict[str, list[tuple[str, str]]] = {}
+    by_volunteer_new: dict[str, list[tuple[str, str]]] = {}
+    for v, c, s in sorted(old):
+        by_volunteer_old.setdefault(v, []).append((c, s))
+    for v, c, s in sorted(new):
+        by_volunteer_new.setdefault(v, []).append((c, s))
+    added, removed, moved = {}, {}, {}
+    for v in sorted(set(by_volunteer_old) | set(by_volunteer_new)):
+        before_v, after_v = by_volunteer_old.get(v, []), by_volunteer_new.get(v, [])
+        if before_v == after_v:
+            continue
+        if not before_v:
+            added[v] = after_v
+        elif not after_v:
+            removed[v] = before_v
+        else:
+            moved[v] = (before_v, after_v)
+    return RosterDiff(added, removed, moved, changed_assignments=len(old ^ new))
+
+
+def replan_report(
+    problem: Problem,
+    baseline: Baseline,
+    published: list[Triple],
+    assigned: Iterable[int],
+    changes: int | None,
+    changes_bound: int | None,
+) -> dict[str, object]:
+    """The ``replan`` section of a solution file: the diff and how close to minimal it is."""
+    diff = diff_rosters(published, roster_triples(problem, assigned))
+    return {
+        "replan": {
+            "published_assignments": len(published),
+            "no_longer_possible": [
+                {"volunteer": v, "camp": c, "skill": s, "why": why}
+                for (v, c, s), why in baseline.dropped
+            ],
+            "changed_assignments": diff.changed_assignments,
+            "fewest_possible": changes_bound,
+            **diff.as_dict(),
+        }
+    }

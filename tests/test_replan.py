@@ -1,0 +1,121 @@
+"""Re-planning from a published roster: coverage first, then the fewest changes.
+
+Each case states the published roster, what changed, and the minimum number of
+changed assignments (a dropped assignment counts 1, a new one 1, a move 2).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from builders import (
+    TINY_PATH,
+    camp,
+    load_data,
+    make_instance,
+    requirement,
+    volunteer,
+    write_instance,
+)
+from campplanner.check import check_roster
+from campplanner.cli import main
+from campplanner.problem import compile_instance
+from campplanner.replan import baseline_from_triples, diff_rosters, roster_triples
+from campplanner.solver import CpSatSolver, SolveOptions
+
+
+def replan(data: dict[str, Any], published: list[tuple[str, str, str]]) -> tuple[Any, Any]:
+    instance = load_data(data)
+    problem = compile_instance(instance)
+    baseline = baseline_from_triples(problem, published)
+    result = CpSatSolver(problem, SolveOptions(time_limit=20), baseline=baseline).solve()
+    assert check_roster(instance, roster_triples(problem, result.assigned)).ok
+    return problem, result
+
+
+def test_nothing_changed_means_no_change_even_among_equal_rosters() -> None:
+    # Two nurses, one slot: either roster has coverage 1 and the same travel. The
+    # published one (n2) is kept: 0 changes, although n1 comes first in the file.
+    data = make_instance(volunteers=[volunteer("n1"), volunteer("n2")], camps=[camp("c1")])
+    problem, result = replan(data, [("n2", "c1", "nurse")])
+    assert roster_triples(problem, result.assigned) == [("n2", "c1", "nurse")]
+    assert result.changes == result.changes_bound == 0
+
+
+def test_a_dropout_is_replaced_and_nothing_else_moves() -> None:
+    # Camps A and B (far apart in time), one nurse slot each. Published: a in A,
+    # b in B. a drops out; c is free. Minimum: drop (a, A) and add (c, A) = 2 changes;
+    # b stays in B.
+    data = make_instance(
+        volunteers=[volunteer("b"), volunteer("c")],
+        camps=[camp("A"), camp("B", start="2021-08-01", end="2021-08-03")],
+    )
+    problem, result = replan(data, [("a", "A", "nurse"), ("b", "B", "nurse")])
+    assert set(roster_triples(problem, result.assigned)) == {
+        ("c", "A", "nurse"),
+        ("b", "B", "nurse"),
+    }
+    assert result.coverage == 2
+    assert result.changes == result.changes_bound == 2
+
+
+def test_published_assignments_move_only_when_coverage_rises() -> None:
+    # Published: x in A (priority 1). Camp B (priority 3, same dates) was added and only
+    # x can serve it. Coverage first: x moves to B (3 > 1): 2 changes, coverage 3.
+    data = make_instance(
+        volunteers=[volunteer("x")],
+        camps=[camp("A", priority=1), camp("B", priority=3)],
+    )
+    problem, result = replan(data, [("x", "A", "nurse")])
+    assert roster_triples(problem, result.assigned) == [("x", "B", "nurse")]
+    assert result.coverage == 3 and result.changes == 2
+
+
+def test_a_lost_slot_is_a_forced_change() -> None:
+    # The camp no longer asks for a mason: the published mason assignment is dropped
+    # (1 forced change); the nurse stays.
+    data = make_instance(
+        volunteers=[volunteer("n"), volunteer("m", skills={"mason": 1})],
+        camps=[camp("A", requirements=[requirement("nurse")])],
+    )
+    problem, result = replan(data, [("n", "A", "nurse"), ("m", "A", "mason")])
+    baseline = baseline_from_triples(problem, [("n", "A", "nurse"), ("m", "A", "mason")])
+    assert [why for _, why in baseline.dropped] == ["camp A no longer asks for mason"]
+    assert result.changes == result.changes_bound == 1
+
+
+def test_diff_names_added_removed_and_moved() -> None:
+    before = [("a", "A", "nurse"), ("b", "B", "nurse"), ("c", "A", "mason")]
+    after = [("b", "B", "nurse"), ("c", "B", "mason"), ("d", "A", "nurse")]
+    diff = diff_rosters(before, after)
+    assert diff.added == {"d": [("A", "nurse")]}
+    assert diff.removed == {"a": [("A", "nurse")]}
+    assert diff.moved == {"c": ([("A", "mason")], [("B", "mason")])}
+    assert diff.changed_assignments == 4  # a out, d in, c out of A, c into B
+    assert diff.camps_affected == {"A", "B"}
+
+
+def test_solve_with_baseline_through_the_cli(tmp_path: Path) -> None:
+    published = tmp_path / "published.json"
+    runner = CliRunner()
+    assert runner.invoke(main, ["solve", str(TINY_PATH), "-q", "-o", str(published)]).exit_code == 0
+    # v02, the only level-3 physician, drops out.
+    data = json.loads(TINY_PATH.read_text(encoding="utf-8"))
+    data["volunteers"] = [v for v in data["volunteers"] if v["id"] != "v02"]
+    edited = write_instance(tmp_path / "edited.json", data)
+    output = tmp_path / "replanned.json"
+    result = runner.invoke(
+        main, ["solve", str(edited), "--baseline", str(published), "-o", str(output), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Who to call" in result.output
+    replanned = json.loads(output.read_text(encoding="utf-8"))
+    section = replanned["replan"]
+    assert section["no_longer_possible"][0]["volunteer"] == "v02"
+    assert section["changed_assignments"] == section["fewest_possible"]
+    assert any(entry["volunteer"] == "v02" for entry in section["removed"])
+    assert runner.invoke(main, ["check", str(edited), str(output)]).exit_code == 0
