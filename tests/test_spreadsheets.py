@@ -554,3 +554,31 @@ def test_a_huge_requirement_gives_a_bounded_number_of_empty_rows() -> None:
     assert len(rows) == EMPTY_ROWS_PER_REQUIREMENT
     assert rows[-1][9].endswith(f"(+{10_000 - EMPTY_ROWS_PER_REQUIREMENT:,})")
     assert all(row[8] is None for row in rows)  # no volunteer: read back as empty slots
+
+
+def test_settings_rows_warnings_and_errors(tmp_path: Path) -> None:
+    path = _persian_book(tmp_path)
+    book = openpyxl.load_workbook(path)
+    settings = book["تنظیمات"]
+    settings.append(["رنگ", "آبی"])  # no such setting
+    settings.append(["ضریب جاده", "۱٫۵"])
+    settings.append(["وزن مسافت", 2])
+    book.save(path)
+    result = import_workbook(path)
+    assert result.data["rules"] == {"rest_days": 1, "road_factor": 1.5}
+    assert result.data["weights"] == {"travel": 2}
+    assert [str(w) for w in result.warnings] == [
+        "sheet 'تنظیمات', row 4: unknown setting 'رنگ', ignored"
+    ]
+    settings["B1"] = "قمری"
+    settings["B5"] = "0.5"  # below 1: the contract refuses it, at its cell
+    book.save(path)
+    assert _errors(path) == [
+        "sheet 'تنظیمات', row 1, column 'calendar' (B): expected jalali or gregorian, got 'قمری'"
+    ]
+    settings["B1"] = "شمسی"
+    book.save(path)
+    assert _errors(path) == [
+        "sheet 'تنظیمات', row 5, column 'road_factor' (B): "
+        "Input should be greater than or equal to 1 (got 0.5)"
+    ]

@@ -190,17 +190,20 @@ class _Cells:
 
 
 def _setting_rows(raw: RawSheet) -> list[Row]:
-    """The settings sheet: a setting's name in the first cell, its value in the second."""
-    names = {name for column in S.SETTINGS.columns for name in column.names()}
+    """The settings sheet: a setting's name in column A, its value in column B.
+
+    A row whose name is no setting becomes ``{"?": name}`` (a warning), except the first
+    row, which may be a header such as ``تنظیم (setting) | مقدار (value)``.
+    """
     rows = []
-    for number, values in raw.rows:
-        key = S.header_candidates(str(values[0])) if values and values[0] is not None else []
-        column = next((c for c in S.SETTINGS.columns if set(key) & c.names()), None)
-        if column is None:
-            if key and not (set(key) & names) and number != raw.rows[0][0]:
-                rows.append(Row(number, {"?": values[0]}))
-            continue
-        rows.append(Row(number, {column.key: values[1] if len(values) > 1 else None}))
+    for index, (number, values) in enumerate(raw.rows):
+        name = values[0] if values else None
+        keys = set(S.header_candidates(str(name))) if name is not None else set()
+        column = next((c for c in S.SETTINGS.columns if keys & c.names()), None)
+        if column is not None:
+            rows.append(Row(number, {column.key: values[1] if len(values) > 1 else None}))
+        elif keys and index > 0:
+            rows.append(Row(number, {"?": name}))
     return rows
 
 
@@ -268,10 +271,10 @@ class _Builder:
         weights: dict[str, Any] = {}
         stated: Calendar | None = None
         if raw is not None:
-            table = Table(raw.name, S.SETTINGS, {})
+            table = Table(raw.name, S.SETTINGS, {c.key: "B" for c in S.SETTINGS.columns})
             for row in _setting_rows(raw):
                 (key,) = row.values
-                where = Where(raw.name, row.number, key)
+                where = table.where(row.number, key)
                 if key == "?":
                     unknown = f"unknown setting {row.values['?']!r}, ignored"
                     self.warnings.append(Issue(str(Where(raw.name, row.number)), unknown))
