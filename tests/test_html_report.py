@@ -229,3 +229,18 @@ def test_report_in_headless_chromium(tiny_report: Path, tmp_path: Path) -> None:
     assert printed.returncode == 0 and pdf.exists(), printed.stderr[-2000:]
     pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
     assert pages >= 1 + len(tiny_data()["camps"])  # the summary, then a page per camp
+
+
+def test_missing_chromium_is_loud_outside_ci_and_fatal_in_ci(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.delenv("CI", raising=False)
+    with (
+        pytest.warns(UserWarning, match="CHROMIUM IS MISSING"),
+        pytest.raises(pytest.skip.Exception),
+    ):
+        _chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser test"):
+        _chromium()

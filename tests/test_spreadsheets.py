@@ -582,3 +582,28 @@ def test_settings_rows_warnings_and_errors(tmp_path: Path) -> None:
         "sheet 'تنظیمات', row 5, column 'road_factor' (B): "
         "Input should be greater than or equal to 1 (got 0.5)"
     ]
+
+
+def test_import_and_export_in_a_real_process(tmp_path: Path, tiny_solution: Path) -> None:
+    import subprocess
+    import sys
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", "from campplanner.cli import main; main()", *args],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    source = tmp_path / "season.xlsx"
+    source.write_bytes(instance_workbook(tiny_data()))
+    instance_file = tmp_path / "season.json"
+    done = cli("import", str(source), "-o", str(instance_file))
+    assert done.returncode == 0, done.stderr
+    assert "12 volunteers" in done.stdout and "calendar jalali" in done.stdout
+    roster = tmp_path / "roster.xlsx"
+    done = cli("export", str(instance_file), str(tiny_solution), "--xlsx", str(roster))
+    assert done.returncode == 0, done.stderr
+    assert cli("check", str(instance_file), str(roster)).returncode == 0
+    done = cli("import", str(tmp_path / "nothing.xlsx"), "-o", str(tmp_path / "x.json"))
+    assert done.returncode == 2 and "no such file" in done.stderr
+    assert "Traceback" not in done.stderr
