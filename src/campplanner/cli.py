@@ -550,3 +550,55 @@ def export(instance_file: str, solution_file: str, xlsx: str | None, csv_dir: st
         markup=False,
         soft_wrap=True,
     )
+
+
+@main.command()
+@click.argument("base_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("scenario_files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=str))  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the comparison as JSON here.")  # fmt: skip
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds for each solve.")  # fmt: skip
+@click.option("--jobs", type=click.IntRange(min=1, max=64),
+              help="Scenarios solved at once [default: the number of CPUs].")  # fmt: skip
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@reports_errors
+def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
+            time_limit: float, jobs: int | None, seed: int, force: bool) -> None:  # fmt: skip
+    """Solve BASE_FILE and each SCENARIO_FILE (edits applied to the base) and compare them.
+
+    Prints a table of coverage and its bound, share of slots filled, camps run and
+    cancelled, unfilled slots per skill, volunteers used, road km and group splits,
+    and per scenario what changed against the base (camps affected, people added,
+    removed, moved). Scenarios are solved in parallel. See docs/scenarios.md.
+    """
+    from campplanner.compare import compare as run_compare
+    from campplanner.compare import comparison_report
+    from campplanner.loader import instance_from_data, read_json
+    from campplanner.outputs import guard_output, write_atomic
+    from campplanner.roster_view import print_comparison
+    from campplanner.scenario import apply_edits, load_scenario
+    from campplanner.solver import SolveOptions
+
+    if output is not None:
+        guard_output(output, [base_file, *scenario_files], force=force)
+    base = read_json(base_file)
+    instance_from_data(base, base_file)  # the base itself must be good
+    named = [("base", base)]
+    for path in scenario_files:
+        scenario = load_scenario(path)
+        data = apply_edits(base, scenario, path)
+        instance_from_data(data, f"{path} (applied to {base_file})")
+        named.append((scenario.name, data))
+    options = SolveOptions(time_limit=time_limit, seed=seed)
+
+    def done(measures: object) -> None:
+        stderr.print(f"solved {escape(measures.name)}", highlight=False)  # type: ignore[attr-defined]
+
+    report = comparison_report(run_compare(named, options, jobs=jobs, on_done=done))
+    print_comparison(stdout, report)
+    if output is not None:
+        write_atomic(output, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+        stdout.print(f"Comparison written to {output}", markup=False)

@@ -183,3 +183,45 @@ def print_replan(console: Console, problem: Problem, replan: dict) -> None:
         table.add_row("moved", who(entry["volunteer"]), where(entry["from"]), where(entry["to"]))
     if table.row_count:
         console.print(table)
+
+
+def print_comparison(console: Console, report: dict) -> None:
+    """Scenarios side by side: the measures planners weigh, and changes against the base."""
+    scenarios = report["scenarios"]
+    table = Table(title="Scenarios compared")
+    table.add_column("measure")
+    for entry in scenarios:
+        table.add_column(escape(entry["name"]), justify="right")
+
+    def row(label: str, values: list[str]) -> None:
+        table.add_row(label, *values)
+
+    def number(value: object) -> str:
+        return "-" if value is None else f"{value:,}"
+
+    row("status", [e["status"] for e in scenarios])
+    row("coverage", [number(e["coverage"]) for e in scenarios])
+    row("proven bound", [number(e["coverage_bound"]) for e in scenarios])
+    row("slots filled", [f"{e['slots_filled']:,}/{e['slots']:,} ({100 * e['share_filled']:.1f}%)"
+                         for e in scenarios])  # fmt: skip
+    row("camps run", [f"{e['camps_run']:,}" for e in scenarios])
+    row("camps cancelled", [f"{len(e['camps_cancelled']):,}" for e in scenarios])
+    row("volunteers used", [f"{e['volunteers_used']:,}" for e in scenarios])
+    row("total road km", [f"{e['travel_km']:,.0f}" for e in scenarios])
+    row("group splits", [f"{e['group_splits']:,}" for e in scenarios])
+    skills = sorted({s for e in scenarios for s in e["unfilled_per_skill"]})
+    for skill in skills:
+        row(f"unfilled {escape(skill)}", [f"{e['unfilled_per_skill'].get(skill, 0):,}"
+                                          for e in scenarios])  # fmt: skip
+    table.add_section()
+    changes = (
+        ("camps_affected", "camps affected"),
+        ("people_added", "people added"),
+        ("people_removed", "people removed"),
+        ("people_moved", "people moved"),
+    )
+    for key, label in changes:
+        row(label, [f"{e['against_base'][key]:,}" if "against_base" in e else "base"
+                    for e in scenarios])  # fmt: skip
+    row("seconds", [f"{e['seconds']:.1f}" for e in scenarios])
+    console.print(table)

@@ -1,0 +1,137 @@
+"""Comparing scenarios: solve the base and each scenario, measure, and diff the rosters.
+
+Each scenario is solved in its own process (``jobs`` at a time), so several what-ifs
+run side by side on a multi-core machine; the solves are the same as ``solve`` runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from campplanner.loader import instance_from_data
+from campplanner.problem import compile_instance
+from campplanner.replan import Triple, diff_rosters, roster_triples
+from campplanner.roster import camps_run, filled_per_requirement, secondary_terms
+from campplanner.solver import SolveOptions, make_solver
+
+
+@dataclass(frozen=True)
+class Measures:
+    """What planners weigh when they compare scenarios."""
+
+    name: str
+    status: str
+    coverage: int | None
+    coverage_bound: int | None
+    slots: int
+    slots_filled: int
+    camps: int
+    camps_run: int
+    camps_cancelled: list[str]
+    unfilled_per_skill: dict[str, int]
+    volunteers_used: int
+    travel_km: float
+    group_splits: int
+    seconds: float
+    roster: list[Triple] = field(repr=False)
+
+    @property
+    def share_filled(self) -> float:
+        return self.slots_filled / self.slots if self.slots else 1.0
+
+
+def measure(name: str, data: dict[str, Any], options: SolveOptions) -> Measures:
+    """Solve instance data and measure the roster (runs in a worker process)."""
+    problem = compile_instance(instance_from_data(data, name))
+    result = make_solver(problem, options).solve()
+    assigned = result.assigned
+    filled = filled_per_requirement(problem, assigned)
+    missing = problem.requirement_count - filled
+    unfilled: dict[str, int] = {}
+    for r in np.flatnonzero(missing > 0):
+        skill = problem.skill_ids[problem.requirement_skill[r]]
+        unfilled[skill] = unfilled.get(skill, 0) + int(missing[r])
+    running = camps_run(problem, assigned)
+    terms = secondary_terms(problem, assigned)
+    return Measures(
+        name=name,
+        status=result.status,
+        coverage=result.coverage,
+        coverage_bound=result.coverage_bound,
+        slots=problem.num_slots,
+        slots_filled=len(assigned),
+        camps=problem.num_camps,
+        camps_run=int(running.sum()),
+        camps_cancelled=[problem.camp_ids[c] for c in np.flatnonzero(~running)],
+        unfilled_per_skill=dict(sorted(unfilled.items())),
+        volunteers_used=len(np.unique(problem.candidate_volunteer[assigned])),
+        travel_km=terms.travel_km,
+        group_splits=terms.group_splits,
+        seconds=result.timings.get("total", 0.0),
+        roster=roster_triples(problem, assigned),
+    )
+
+
+def compare(
+    named_data: list[tuple[str, dict[str, Any]]],
+    options: SolveOptions,
+    jobs: int | None = None,
+    on_done: Callable[[Measures], None] | None = None,
+) -> list[Measures]:
+    """Measures of each (name, instance data), the first being the base, in order."""
+    jobs = jobs or min(len(named_data), os.cpu_count() or 1)
+    if jobs <= 1:
+        results = []
+        for name, data in named_data:
+            results.append(measure(name, data, options))
+            if on_done:
+                on_done(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(measure, name, data, options) for name, data in named_data]
+        results = []
+        for future in futures:
+            results.append(future.result())
+            if on_done:
+                on_done(results[-1])
+        return results
+
+
+def comparison_report(results: list[Measures]) -> dict[str, Any]:
+    """JSON-ready report: the measures of each scenario and its diff against the base."""
+    base = results[0]
+    scenarios = []
+    for measures in results:
+        diff = diff_rosters(base.roster, measures.roster)
+        entry = {
+            "name": measures.name,
+            "status": measures.status,
+            "coverage": measures.coverage,
+            "coverage_bound": measures.coverage_bound,
+            "share_filled": round(measures.share_filled, 4),
+            "slots_filled": measures.slots_filled,
+            "slots": measures.slots,
+            "camps_run": measures.camps_run,
+            "camps_cancelled": measures.camps_cancelled,
+            "unfilled_per_skill": measures.unfilled_per_skill,
+            "volunteers_used": measures.volunteers_used,
+            "travel_km": round(measures.travel_km, 1),
+            "group_splits": measures.group_splits,
+            "seconds": round(measures.seconds, 2),
+        }
+        if measures is not base:
+            entry["against_base"] = {
+                "camps_affected": len(diff.camps_affected),
+                "people_added": len(diff.added),
+                "people_removed": len(diff.removed),
+                "people_moved": len(diff.moved),
+                "changed_assignments": diff.changed_assignments,
+            }
+        scenarios.append(entry)
+    return {"format": "campplanner-comparison/1", "scenarios": scenarios}

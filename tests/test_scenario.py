@@ -1,0 +1,163 @@
+"""Scenario files: every edit kind, addressed by id; clear errors; compare through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from builders import TINY_PATH, compile_data, tiny_data, write_instance
+from campplanner.cli import main
+from campplanner.errors import InstanceError
+from campplanner.loader import instance_from_data
+from campplanner.scenario import Scenario, apply_edits
+
+
+def edited(*edits: dict[str, Any]) -> dict[str, Any]:
+    scenario = Scenario.model_validate({"name": "what if", "edits": list(edits)})
+    data = apply_edits(tiny_data(), scenario, "scenario.json")
+    instance_from_data(data, "scenario.json")  # the result is a valid instance
+    return data
+
+
+def by_id(data: dict[str, Any], list_name: str, item_id: str) -> dict[str, Any]:
+    return next(item for item in data[list_name] if item["id"] == item_id)
+
+
+def test_remove_volunteers_also_drops_their_locks() -> None:
+    data = edited({"op": "remove_volunteers", "volunteers": ["v04", "v12"]})
+    ids = {v["id"] for v in data["volunteers"]}
+    assert "v04" not in ids and "v12" not in ids and len(ids) == 10
+    assert data["locked"] == [] and data["forbidden"] == []  # both referred to them
+
+
+def test_add_volunteers() -> None:
+    newcomer = {"id": "v13", "name": "نیما", "home": "arak", "skills": {"physician": 2}}
+    data = edited({"op": "add_volunteers", "volunteers": [newcomer]})
+    assert by_id(data, "volunteers", "v13")["skills"] == {"physician": 2}
+
+
+def test_unavailable_cuts_ranges_and_always() -> None:
+    # v02 is free 04-01..04-15; away 04-05..04-09 leaves 04-01..04-04 and 04-10..04-15.
+    # v01 has no "available" (always): away 04-10..04-20 leaves before and after.
+    data = edited(
+        {"op": "unavailable", "volunteers": ["v02", "v01"], "first": "1400-04-05",
+         "last": "1400-04-09"},
+        {"op": "unavailable", "volunteers": ["v01"], "first": "1400-04-10", "last": "1400-04-20"},
+    )  # fmt: skip
+    assert by_id(data, "volunteers", "v02")["available"] == [
+        ["1400-04-01", "1400-04-04"],
+        ["1400-04-10", "1400-04-15"],
+    ]
+    ranges = by_id(data, "volunteers", "v01")["available"]
+    assert [r for r in ranges if r[0] <= "1400-04-20" and r[1] >= "1400-04-05"] == []
+    problem = compile_data(data)
+    v01 = problem.volunteer_index["v01"]
+    camps = {
+        problem.camp_ids[c] for c in problem.candidate_camp[problem.candidate_volunteer == v01]
+    }
+    assert camps == {"c4"}  # c1 (10-14) and c2 (13-20) fall in the gap
+
+
+def test_add_remove_and_move_camps() -> None:
+    new_camp = {
+        "id": "c5", "name": "new", "place": "saveh", "start": "1400-05-01", "end": "1400-05-03",
+        "capacity": 3, "requirements": [{"skill": "mason", "count": 2}],
+    }  # fmt: skip
+    data = edited(
+        {"op": "add_camps", "camps": [new_camp]},
+        {"op": "remove_camps", "camps": ["c3"]},
+        {"op": "move_camp", "camp": "c4", "start": "1400-05-10", "end": "1400-05-12",
+         "place": "khomein"},
+    )  # fmt: skip
+    assert [c["id"] for c in data["camps"]] == ["c1", "c2", "c4", "c5"]
+    moved = by_id(data, "camps", "c4")
+    assert (moved["start"], moved["end"], moved["place"]) == ("1400-05-10", "1400-05-12", "khomein")
+
+
+def test_set_camp_and_requirements() -> None:
+    data = edited(
+        {"op": "set_camp", "camp": "c3", "capacity": 8, "priority": 5, "gender": "mixed"},
+        {"op": "set_requirement", "camp": "c3", "skill": "physician", "count": 1, "level": 2,
+         "essential": True},
+        {"op": "set_requirement", "camp": "c3", "skill": "nurse", "count": 0},
+        {"op": "set_requirement", "camp": "c3", "skill": "teacher", "count": 4},
+    )  # fmt: skip
+    camp = by_id(data, "camps", "c3")
+    assert (camp["capacity"], camp["priority"], "gender" in camp) == (8, 5, False)
+    assert camp["requirements"] == [
+        {"skill": "teacher", "count": 4},
+        {"skill": "physician", "count": 1, "level": 2, "essential": True},
+    ]
+
+
+def test_rules_weights_locks_and_forbidden() -> None:
+    data = edited(
+        {"op": "set_rules", "rules": {"rest_days": 3}},
+        {"op": "set_weights", "weights": {"travel": 0}},
+        {"op": "unlock", "assignments": [{"volunteer": "v04", "camp": "c2", "skill": "mason"}]},
+        {"op": "lock", "assignments": [{"volunteer": "v12", "camp": "c2", "skill": "mason"}]},
+        {"op": "allow", "pairs": [{"volunteer": "v12", "camp": "c4"}]},
+        {"op": "forbid", "pairs": [{"volunteer": "v01", "camp": "c1"}]},
+    )
+    assert data["rules"]["rest_days"] == 3 and data["rules"]["max_camps"] == 2
+    assert data["weights"] == {"travel": 0.0}
+    assert data["locked"] == [{"volunteer": "v12", "camp": "c2", "skill": "mason"}]
+    assert data["forbidden"] == [{"volunteer": "v01", "camp": "c1"}]
+
+
+def test_unknown_ids_are_reported_with_the_edit_path() -> None:
+    scenario = Scenario.model_validate({"name": "bad", "edits": [
+        {"op": "remove_volunteers", "volunteers": ["v01", "nobody"]},
+        {"op": "move_camp", "camp": "c99", "start": "1400-05-01"},
+        {"op": "unavailable", "volunteers": ["v01"], "first": "1400-13-01", "last": "1400-04-02"},
+    ]})  # fmt: skip
+    with pytest.raises(InstanceError) as caught:
+        apply_edits(tiny_data(), scenario, "bad.json")
+    paths = [issue.path for issue in caught.value.issues]
+    assert paths == ["edits[0].volunteers[1]", "edits[1].camp", "edits[2].first"]
+
+
+def test_a_scenario_that_breaks_the_contract_is_an_instance_error(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps({"name": "x", "edits": [
+        {"op": "set_camp", "camp": "c1", "priority": 9}]}), encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(main, ["compare", str(TINY_PATH), str(scenario)])
+    assert result.exit_code == 2
+    assert "camps[0].priority" in result.output
+
+
+def test_bad_scenario_file_exit_2(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps({"name": "x", "edits": [{"op": "explode"}]}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["compare", str(TINY_PATH), str(scenario)])
+    assert result.exit_code == 2
+    assert "edits[0]" in result.output
+
+
+def test_compare_prints_and_writes_the_measures(tmp_path: Path) -> None:
+    away = tmp_path / "away.json"
+    away.write_text(json.dumps({"name": "v10 away", "edits": [
+        {"op": "unavailable", "volunteers": ["v10"], "first": "1400-04-01",
+         "last": "1400-04-31"}]}), encoding="utf-8")  # fmt: skip
+    beds = tmp_path / "beds.json"
+    beds.write_text(json.dumps({"name": "fewer beds", "edits": [
+        {"op": "set_camp", "camp": "c1", "capacity": 2}]}), encoding="utf-8")  # fmt: skip
+    output = tmp_path / "report.json"
+    base = write_instance(tmp_path / "tiny.json", tiny_data())
+    result = CliRunner().invoke(
+        main, ["compare", str(base), str(away), str(beds), "-o", str(output), "--jobs", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "v10 away" in result.output and "fewer beds" in result.output
+    report = json.loads(output.read_text(encoding="utf-8"))
+    base_row, away_row, beds_row = report["scenarios"]
+    assert base_row["coverage"] == 29
+    # Without v10 (a leader and the only other physician) c1 and c4 cannot run.
+    assert away_row["coverage"] < 29 and "c4" in away_row["camps_cancelled"]
+    assert away_row["against_base"]["people_removed"] > 0
+    # c1 with 2 beds holds only its 2 essential people: 2 nurse slots (priority 3) lost.
+    assert beds_row["coverage"] == 29 - 2 * 3
