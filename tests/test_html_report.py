@@ -83,7 +83,7 @@ def test_chart_has_a_bar_per_skill_and_escapes_names() -> None:
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "section", "footer", "div",
     "span", "b", "h1", "h2", "h3", "table", "thead", "tbody", "tr", "th", "td", "svg", "text",
-    "rect",
+    "rect", "bdi",
 }  # fmt: skip
 
 

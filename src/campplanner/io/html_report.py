@@ -87,7 +87,8 @@ def skill_chart(skills: list[M.SkillTotal], width: int = 720) -> Markup:
         filled_w = bar_span * min(skill.filled, skill.asked) / most
         color = "#2e7d32" if skill.filled >= skill.asked else "#e65100"
         parts += [
-            f'<text x="{width - 4}" y="{y + 19}" text-anchor="start" class="label">'
+            f'<text x="{width - 4}" y="{y + 19}" text-anchor="start" class="label" '
+            'unicode-bidi="plaintext">'
             f"{escape(skill.name)}</text>",
             f'<rect x="{right - asked_w:.1f}" y="{y + 5}" width="{asked_w:.1f}" height="18" '
             'fill="#e0e0e0" rx="3"/>',
