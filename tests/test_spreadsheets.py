@@ -607,3 +607,17 @@ def test_import_and_export_in_a_real_process(tmp_path: Path, tiny_solution: Path
     done = cli("import", str(tmp_path / "nothing.xlsx"), "-o", str(tmp_path / "x.json"))
     assert done.returncode == 2 and "no such file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_instance_file_written_as_a_workbook_for_editing(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    workbook = tmp_path / "tiny.xlsx"
+    result = run("import", "--template", str(workbook), str(tiny_path))
+    assert result.exit_code == 0, result.output
+    back = tmp_path / "tiny.json"
+    assert run("import", str(workbook), "-o", str(back)).exit_code == 0
+    assert comparable(instance_from_data(json.loads(back.read_text(encoding="utf-8")))) == (
+        comparable(instance_from_data(tiny_data()))
+    )
+    assert run("import", "--template", str(tiny_path), str(tiny_path), "--force").exit_code == 2

@@ -436,7 +436,8 @@ def _explain_no_roster(problem: Any, status: str) -> None:
 @click.option(
     "--template",
     type=click.Path(dir_okay=False, path_type=str),
-    help="Write the template workbook (every sheet and column, with an example) to this file.",
+    help="Write the template workbook (every sheet and column, with an example) to this "
+    "file; with SOURCE, an instance file, write that instance as a workbook instead.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @reports_errors
@@ -452,13 +453,19 @@ def import_(source: str | None, output: str | None, calendar: str | None, templa
     from campplanner.outputs import guard_output, write_atomic
 
     if template is not None:
-        if source is not None or output is not None:
-            raise UsageError("--template writes the template only: give no SOURCE or --output")
+        if output is not None:
+            raise UsageError("--template writes a workbook: give no --output")
         from campplanner.io.template import instance_workbook, template_data
 
-        guard_output(template, force=force)
-        write_atomic(template, instance_workbook(template_data()))
-        stdout.print(f"Wrote the template workbook {template}", markup=False)
+        data = template_data()
+        if source is not None:  # an instance file to edit in Excel
+            from campplanner.loader import load_instance
+
+            data = load_instance(source).model_dump(exclude_none=True)
+        guard_output(template, [source] if source else [], force=force)
+        write_atomic(template, instance_workbook(data))
+        what = f"{source} as a workbook" if source else "the template workbook"
+        stdout.print(f"Wrote {what}: {template}", markup=False)
         return
     if source is None or output is None:
         raise UsageError("give the workbook (or CSV folder) to read and -o INSTANCE.json")
