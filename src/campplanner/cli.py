@@ -609,3 +609,113 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
     if output is not None:
         write_atomic(output, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
         stdout.print(f"Comparison written to {output}", markup=False)
+
+
+@main.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--volunteer", "volunteer_id", required=True, metavar="ID",
+              help="The volunteer who drops out.")  # fmt: skip
+@click.option("--camp", "camp_id", metavar="ID", help="Only their slot in this camp.")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Suggestions shown per slot.")  # fmt: skip
+@click.option("--replan/--no-replan", default=True, show_default=True,
+              help="Also re-plan the whole roster with the fewest changes.")  # fmt: skip
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+              help="Seconds for the re-plan.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
+@reports_errors
+def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: str | None,
+            limit: int, replan: bool, time_limit: float, as_json: bool) -> None:  # fmt: skip
+    """Suggest who replaces a volunteer who drops out of SOLUTION_FILE, ranked.
+
+    For each slot the volunteer held: every other volunteer who could fill it, with the
+    effect on coverage (against leaving it empty), the km, and the camp they would have
+    to leave (and whether that camp is then cancelled). Suggestions never move a locked
+    person. With --replan, also the best whole re-plan without the volunteer in those
+    camps, with the fewest changes to the published roster.
+    """
+    from campplanner.check import load_solution
+    from campplanner.errors import UsageError
+    from campplanner.loader import load_instance
+    from campplanner.problem import compile_instance
+    from campplanner.replace import suggest_replacements
+    from campplanner.replan import baseline_from_triples
+    from campplanner.roster_view import print_replacements
+
+    instance = load_instance(instance_file)
+    problem = compile_instance(instance)
+    if volunteer_id not in problem.volunteer_index:
+        raise UsageError(f"--volunteer {volunteer_id}: no such volunteer in {instance_file}")
+    if camp_id is not None and camp_id not in problem.camp_index:
+        raise UsageError(f"--camp {camp_id}: no such camp in {instance_file}")
+    published = [(a.volunteer, a.camp, a.skill) for a in load_solution(solution_file).assignments]
+    baseline = baseline_from_triples(problem, published)
+    v = problem.volunteer_index[volunteer_id]
+    c = None if camp_id is None else problem.camp_index[camp_id]
+    dropout = suggest_replacements(problem, baseline.kept, v, c, limit)
+    if as_json:
+        click.echo(json.dumps(_dropout_dict(problem, dropout), ensure_ascii=False, indent=1))
+    else:
+        print_replacements(stdout, problem, dropout)
+    if replan and dropout.slots and not as_json:
+        _replan_without(instance, problem, published, dropout, time_limit)
+
+
+def _dropout_dict(problem: Any, dropout: Any) -> dict[str, Any]:
+    ids = problem.camp_ids
+    return {
+        "volunteer": problem.volunteer_ids[dropout.volunteer],
+        "loss_if_unreplaced": dropout.loss_if_unreplaced,
+        "cancelled_if_unreplaced": [ids[c] for c in dropout.cancelled_if_unreplaced],
+        "slots": [
+            {
+                "camp": ids[problem.candidate_camp[slot]],
+                "skill": problem.skill_ids[problem.candidate_skill[slot]],
+                "suggestions": [
+                    {
+                        "volunteer": problem.volunteer_ids[s.volunteer],
+                        "km": round(s.km, 1),
+                        "coverage_change": s.coverage_change,
+                        "leaves": [ids[problem.candidate_camp[i]] for i in s.leaves],
+                        "cancels": [ids[c] for c in s.cancels],
+                    }
+                    for s in dropout.suggestions[slot]
+                ],
+            }
+            for slot in dropout.slots
+        ],
+    }
+
+
+def _replan_without(instance: Any, problem: Any, published: list, dropout: Any,
+                    time_limit: float) -> None:  # fmt: skip
+    """Re-plan with the volunteer forbidden in the camps they drop out of."""
+    from campplanner.contract import ForbiddenPair
+    from campplanner.problem import compile_instance
+    from campplanner.replan import baseline_from_triples, diff_rosters, roster_triples
+    from campplanner.solver import SolveOptions, make_solver
+
+    who = problem.volunteer_ids[dropout.volunteer]
+    camps = sorted({problem.camp_ids[problem.candidate_camp[i]] for i in dropout.slots})
+    extra = [ForbiddenPair(volunteer=who, camp=camp) for camp in camps]
+    edited = instance.model_copy(update={
+        "forbidden": [*instance.forbidden, *extra],
+        "locked": [e for e in instance.locked if not (e.volunteer == who and e.camp in camps)],
+    })  # fmt: skip
+    new_problem = compile_instance(edited)
+    baseline = baseline_from_triples(new_problem, published)
+    options = SolveOptions(time_limit=time_limit, secondary_time=min(5.0, time_limit / 4))
+    result = make_solver(new_problem, options, baseline=baseline).solve()
+    if not result.has_roster:
+        stdout.print(f"Re-plan: {result.status} within {time_limit:g} s.")
+        return
+    before = sum(int(problem.candidate_value[i]) for i in
+                 baseline_from_triples(problem, published).kept)  # fmt: skip
+    diff = diff_rosters(published, roster_triples(new_problem, result.assigned))
+    stdout.print(
+        f"[bold]Best re-plan[/] ({result.status}): coverage {result.coverage:,} "
+        f"(published {before:,}), {diff.changed_assignments} changed assignment(s) "
+        f"(fewest possible {result.changes_bound}), {diff.people} people to call; "
+        f"camps affected: {escape(', '.join(sorted(diff.camps_affected))) or '-'}"
+    )

@@ -225,3 +225,57 @@ def print_comparison(console: Console, report: dict) -> None:
                     for e in scenarios])  # fmt: skip
     row("seconds", [f"{e['seconds']:.1f}" for e in scenarios])
     console.print(table)
+
+
+def print_replacements(console: Console, problem: Problem, dropout: object) -> None:
+    """Ranked replacements per slot of a volunteer who drops out."""
+    from campplanner.replace import Dropout
+
+    assert isinstance(dropout, Dropout)
+    v = dropout.volunteer
+    who = escape(f"{problem.volunteer_ids[v]} {problem.volunteer_names[v]}")
+    if not dropout.slots:
+        console.print(f"{who} holds no slot in this roster: nothing to replace.")
+        return
+    lost = ", ".join(escape(problem.camp_ids[c]) for c in dropout.cancelled_if_unreplaced)
+    console.print(
+        f"[bold]{who} drops out[/]: left unreplaced, coverage falls by "
+        f"{dropout.loss_if_unreplaced}" + (f" and camp(s) {lost} cannot run" if lost else "")
+    )
+    for slot, suggestions in dropout.suggestions.items():
+        c, s = int(problem.candidate_camp[slot]), int(problem.candidate_skill[slot])
+        title = (
+            f"{problem.camp_ids[c]} {problem.camp_names[c]}: "
+            f"{problem.skill_names[s]} ({problem.skill_ids[s]})"
+        )
+        table = Table(title=escape(title))
+        for column in ("rank", "volunteer", "group", "home", "km", "coverage", "must leave"):
+            table.add_column(
+                column, justify="right" if column in ("rank", "km", "coverage") else "left"
+            )
+        for rank, option in enumerate(suggestions, start=1):
+            w = option.volunteer
+            group = int(problem.volunteer_group[w])
+            leaves = ", ".join(
+                problem.camp_ids[problem.candidate_camp[i]]
+                + (" (cancelled)" if problem.candidate_camp[i] in option.cancels else "")
+                for i in option.leaves
+            )
+            table.add_row(
+                str(rank),
+                escape(f"{problem.volunteer_ids[w]} {problem.volunteer_names[w]}"),
+                escape(problem.group_names[group]) if group >= 0 else "-",
+                escape(problem.place_names[problem.volunteer_home[w]]),
+                f"{option.km:.0f}",
+                f"{option.coverage_change:+d}",
+                escape(leaves) or "free",
+            )
+        blocked = dropout.blocked_by_locks.get(slot, 0)
+        if not suggestions:
+            table.add_row("-", "nobody else can fill this slot", "", "", "", "", "")
+        console.print(table)
+        if blocked:
+            console.print(
+                f"  {blocked} more could, but only by moving a locked person or cancelling "
+                "a camp that holds one"
+            )

@@ -1,0 +1,163 @@
+"""Replacement suggestions for a volunteer who drops out of a published roster.
+
+For each slot the volunteer held, every other candidate for that slot is a possible
+replacement. One who is free (no overlap or missing rest with their own camps, below
+their ``max_camps``) simply takes the slot; one who is busy would have to leave a camp
+of their own, which empties a slot there (and cancels that camp if the slot was
+essential and nobody else holds it). Suggestions are ranked by their effect on
+coverage, then by how many other camps they touch, then by the km they add.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from campplanner.problem import Problem
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    camp: int
+    requirement: int
+    volunteer: int
+    km: float
+    coverage_change: int  # against the roster with the slot left empty
+    leaves: tuple[int, ...] = ()  # candidate indices the replacement must give up
+    cancels: tuple[int, ...] = ()  # camps cancelled because an essential slot empties
+
+    @property
+    def camps_touched(self) -> int:
+        return len(self.leaves)
+
+
+@dataclass(frozen=True)
+class Dropout:
+    """What the dropout costs if nobody replaces them, and the ranked suggestions."""
+
+    volunteer: int
+    slots: list[int]  # candidate indices the volunteer held
+    loss_if_unreplaced: int
+    cancelled_if_unreplaced: list[int]
+    suggestions: dict[int, list[Suggestion]] = field(default_factory=dict)  # by slot
+    # by slot: people who could fill it only by moving a locked person or cancelling
+    # a camp that holds one
+    blocked_by_locks: dict[int, int] = field(default_factory=dict)
+
+
+class _Camps:
+    """Members per camp, and a camp's coverage under H9 (0 if an essential role is short)."""
+
+    def __init__(self, problem: Problem, roster: set[int]):
+        self.problem = problem
+        self.members: dict[int, set[int]] = {}
+        for i in roster:
+            self.members.setdefault(int(problem.candidate_camp[i]), set()).add(i)
+
+    def value(self, camp: int, members: set[int]) -> int:
+        problem = self.problem
+        filled: dict[int, int] = {}
+        for i in members:
+            r = int(problem.candidate_requirement[i])
+            filled[r] = filled.get(r, 0) + 1
+        first, last = problem.camp_requirements[camp], problem.camp_requirements[camp + 1]
+        short = any(
+            problem.requirement_essential[r] and filled.get(r, 0) < problem.requirement_count[r]
+            for r in range(first, last)
+        )
+        return 0 if short else sum(int(problem.candidate_value[i]) for i in members)
+
+    def change(self, camp: int, added: set[int], removed: set[int]) -> tuple[int, bool]:
+        """Coverage change of ``camp``, and whether the change cancels it."""
+        now = self.members.get(camp, set())
+        before = self.value(camp, now)
+        after_members = (now - removed) | added
+        after = self.value(camp, after_members)
+        return after - before, before > 0 and after == 0
+
+
+def suggest_replacements(
+    problem: Problem, roster: np.ndarray, volunteer: int, camp: int | None = None, limit: int = 10
+) -> Dropout:
+    """Who could take ``volunteer``'s slots in ``roster`` (only in ``camp`` if given)."""
+    current = {int(i) for i in roster}
+    held = [i for i in sorted(current) if problem.candidate_volunteer[i] == volunteer
+            and (camp is None or problem.candidate_camp[i] == camp)]  # fmt: skip
+    camps_before = _Camps(problem, current)
+    loss = 0
+    cancelled = []
+    for c in sorted({int(problem.candidate_camp[i]) for i in held}):
+        change, cancels = camps_before.change(c, set(), set(held))
+        loss -= change
+        if cancels:
+            cancelled.append(c)
+    dropout = Dropout(volunteer, held, loss, cancelled)
+
+    without = current - set(held)
+    camps = _Camps(problem, without)
+    by_volunteer: dict[int, list[int]] = {}
+    for i in without:
+        by_volunteer.setdefault(int(problem.candidate_volunteer[i]), []).append(i)
+    locked = {int(i) for i in problem.locked_candidates}
+    pointer, order = problem.requirement_candidates
+    for slot in held:
+        requirement = int(problem.candidate_requirement[slot])
+        target = int(problem.candidate_camp[slot])
+        options = []
+        for k in order[pointer[requirement] : pointer[requirement + 1]]:
+            other = int(problem.candidate_volunteer[k])
+            mine = by_volunteer.get(other, [])
+            if other == volunteer or any(problem.candidate_camp[i] == target for i in mine):
+                continue  # the dropout, or someone already in this camp (H3)
+            option = _suggestion(problem, camps, mine, int(k), target)
+            if _breaks_a_lock(problem, camps, option, locked):
+                dropout.blocked_by_locks[slot] = dropout.blocked_by_locks.get(slot, 0) + 1
+            else:
+                options.append(option)
+        options.sort(key=lambda s: (-s.coverage_change, s.camps_touched, s.km, s.volunteer))
+        dropout.suggestions[slot] = options[:limit]
+    return dropout
+
+
+def _suggestion(
+    problem: Problem, camps: _Camps, mine: list[int], candidate: int, target: int
+) -> Suggestion:
+    """The effect of ``candidate`` (a volunteer for the empty slot) taking it."""
+    other = int(problem.candidate_volunteer[candidate])
+    leaves = [i for i in mine if _clashes(problem, int(problem.candidate_camp[i]), target)]
+    if len(mine) - len(leaves) + 1 > problem.volunteer_max_camps[other]:
+        # Over max_camps: give up the camp worth least to coverage, then the farthest.
+        def worth(i: int) -> tuple[int, float]:
+            return int(problem.candidate_value[i]), -float(problem.candidate_km[i])
+
+        spare = sorted((i for i in mine if i not in leaves), key=worth)
+        leaves.append(spare[0])
+    change, _ = camps.change(target, {candidate}, set(leaves))
+    cancels = []
+    for c in sorted({int(problem.candidate_camp[i]) for i in leaves} - {target}):
+        lost, cancelled = camps.change(c, set(), set(leaves))
+        change += lost
+        if cancelled:
+            cancels.append(c)
+    return Suggestion(
+        camp=target,
+        requirement=int(problem.candidate_requirement[candidate]),
+        volunteer=other,
+        km=float(problem.candidate_km[candidate]),
+        coverage_change=change,
+        leaves=tuple(leaves),
+        cancels=tuple(cancels),
+    )
+
+
+def _breaks_a_lock(problem: Problem, camps: _Camps, option: Suggestion, locked: set[int]) -> bool:
+    """A suggestion may not move a locked person nor cancel a camp holding one."""
+    if locked.intersection(option.leaves):
+        return True
+    return any(locked.intersection(camps.members.get(c, ())) for c in option.cancels)
+
+
+def _clashes(problem: Problem, camp_a: int, camp_b: int) -> bool:
+    """Same camp (H3) or overlapping / too little rest (H4)."""
+    return camp_a == camp_b or problem.camps_conflict(camp_a, camp_b)

@@ -1,0 +1,86 @@
+"""``campplanner replace`` on tiny.json: ranked replacements with their effects.
+
+The published roster is fixed by hand (the optimum of 29 found by solve):
+  c1 (priority 3): v10 camp_leader, v02 physician, v03 nurse, v07 nurse
+  c2 (priority 2): v01 camp_leader, v04 mason (locked), v12 mason, v06 electrician
+  c3 (priority 1): v05 teacher, v11 teacher, v09 nurse
+  c4 (priority 2): v10 camp_leader, v01 mason, v04 mason
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from builders import TINY_PATH, compile_data, tiny_data
+from campplanner.cli import main
+from campplanner.replace import suggest_replacements
+from campplanner.replan import baseline_from_triples
+
+PUBLISHED = [
+    ("v10", "c1", "camp_leader"), ("v02", "c1", "physician"), ("v03", "c1", "nurse"),
+    ("v07", "c1", "nurse"), ("v01", "c2", "camp_leader"), ("v04", "c2", "mason"),
+    ("v12", "c2", "mason"), ("v06", "c2", "electrician"), ("v05", "c3", "teacher"),
+    ("v11", "c3", "teacher"), ("v09", "c3", "nurse"), ("v10", "c4", "camp_leader"),
+    ("v01", "c4", "mason"), ("v04", "c4", "mason"),
+]  # fmt: skip
+
+
+def dropout_of(volunteer: str, camp: str | None = None):  # type: ignore[no-untyped-def]
+    problem = compile_data(tiny_data())
+    roster = baseline_from_triples(problem, PUBLISHED).kept
+    c = None if camp is None else problem.camp_index[camp]
+    return problem, suggest_replacements(problem, roster, problem.volunteer_index[volunteer], c)
+
+
+def test_nurse_dropout_ranks_the_busy_nurse_of_a_lower_priority_camp() -> None:
+    # v03 leaves c1: the empty nurse slot costs 3. Nurses who could come: v09 (in c3,
+    # priority 1; max_camps 1, so she must leave c3: +3 - 1 = +2). v07 is already in c1.
+    problem, dropout = dropout_of("v03")
+    assert dropout.loss_if_unreplaced == 3 and dropout.cancelled_if_unreplaced == []
+    (slot,) = dropout.slots
+    (best,) = dropout.suggestions[slot]
+    assert problem.volunteer_ids[best.volunteer] == "v09"
+    assert best.coverage_change == 2
+    assert [problem.camp_ids[problem.candidate_camp[i]] for i in best.leaves] == ["c3"]
+    assert best.cancels == ()  # c3 has no essential requirement
+
+
+def test_leader_dropout_cancels_camps_and_respects_the_lock() -> None:
+    # v10 leads c1 (4 people x 3) and c4 (3 people x 2): unreplaced, both are
+    # cancelled (essential leaders): -12 - 6 = -18. The only other level-2 leader for
+    # c1 is v01, but he would leave c2 (overlap), cancelling c2 which holds the locked
+    # v04: not suggested. c4 needs level 3: nobody.
+    problem, dropout = dropout_of("v10")
+    assert dropout.loss_if_unreplaced == 18
+    assert [problem.camp_ids[c] for c in dropout.cancelled_if_unreplaced] == ["c1", "c4"]
+    assert all(not options for options in dropout.suggestions.values())
+    assert sum(dropout.blocked_by_locks.values()) == 1
+
+
+def test_only_the_named_camp() -> None:
+    problem, dropout = dropout_of("v10", "c4")
+    assert [problem.camp_ids[problem.candidate_camp[i]] for i in dropout.slots] == ["c4"]
+    assert dropout.loss_if_unreplaced == 6
+
+
+def test_replace_command(tmp_path: Path) -> None:
+    solution = tmp_path / "published.json"
+    assignments = [{"volunteer": v, "camp": c, "skill": s} for v, c, s in PUBLISHED]
+    solution.write_text(json.dumps({"status": "optimal", "assignments": assignments}), "utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["replace", str(TINY_PATH), str(solution), "--volunteer", "v03"])
+    assert result.exit_code == 0, result.output
+    assert "نرگس باقری" in result.output and "+2" in result.output
+    assert "Best re-plan" in result.output
+    as_json = runner.invoke(
+        main, ["replace", str(TINY_PATH), str(solution), "--volunteer", "v03", "--json"]
+    )
+    data = json.loads(as_json.output)
+    assert data["slots"][0]["suggestions"][0] == {
+        "volunteer": "v09", "km": 213.5, "coverage_change": 2, "leaves": ["c3"], "cancels": [],
+    }  # fmt: skip
+    unknown = runner.invoke(main, ["replace", str(TINY_PATH), str(solution), "--volunteer", "x"])
+    assert unknown.exit_code == 2 and "no such volunteer" in unknown.output
