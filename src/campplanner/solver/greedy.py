@@ -1,0 +1,202 @@
+"""A fast greedy roster for large instances, and the bookkeeping other heuristics share.
+
+The greedy fills requirements one at a time, each with the volunteers who cost least
+elsewhere:
+
+1. essential requirements first, camp by camp, the camps whose essentials are scarcest
+   and whose teams are worth most first; a camp whose essential slots cannot all be
+   filled is emptied again (H9) and stays cancelled;
+2. then every other requirement, scarcest skill first, higher priority first.
+
+Within a requirement, volunteers are taken in order of their *opportunity cost*
+(by default the scarcity of the scarcest skill they hold; the large-scale solver passes
+the Lagrangian value of each volunteer instead), then shorter travel, then index.
+Every choice respects H3 to H6 against the assignments made so far, so the roster is
+feasible as it is built. Everything is deterministic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from campplanner.problem import Problem
+
+
+class RosterState:
+    """A roster under construction with what H3 to H6 need to check a new assignment."""
+
+    def __init__(self, problem: Problem, runnable: np.ndarray):
+        p = self.problem = problem
+        self.runnable = runnable
+        self.load = np.zeros(p.num_volunteers, dtype=np.int64)
+        self.max_load = int(p.volunteer_max_camps.max()) if p.num_volunteers else 1
+        self.camps_of = np.full((p.num_volunteers, max(self.max_load, 1)), -1, dtype=np.int64)
+        self.camp_of_slot = np.full((p.num_volunteers, max(self.max_load, 1)), -1, dtype=np.int64)
+        self.beds_left = p.camp_capacity.astype(np.int64).copy()
+        self.slots_left = p.requirement_count.astype(np.int64).copy()
+        self.assigned = np.zeros(p.num_candidates, dtype=bool)
+        # camps a and b conflict iff [start, end + rest] intervals overlap (H4)
+        self.first = p.camp_start.astype(np.int64)
+        self.reach = p.camp_end.astype(np.int64) + p.rest_days
+
+    def free(self, candidates: np.ndarray, camp: int) -> np.ndarray:
+        """Mask over ``candidates`` (all of one camp): who can still join ``camp``."""
+        p = self.problem
+        volunteers = p.candidate_volunteer[candidates]
+        ok = self.load[volunteers] < p.volunteer_max_camps[volunteers]
+        held = self.camps_of[volunteers]
+        busy = held >= 0
+        safe = np.maximum(held, 0)
+        clash = (
+            busy & (self.first[safe] <= self.reach[camp]) & (self.first[camp] <= self.reach[safe])
+        )
+        return ok & ~clash.any(axis=1)
+
+    def add(self, candidates: np.ndarray) -> None:
+        p = self.problem
+        for i in candidates.tolist():
+            v = int(p.candidate_volunteer[i])
+            c = int(p.candidate_camp[i])
+            self.camps_of[v, self.load[v]] = c
+            self.load[v] += 1
+            self.beds_left[c] -= 1
+            self.slots_left[p.candidate_requirement[i]] -= 1
+            self.assigned[i] = True
+
+    def remove(self, candidates: np.ndarray) -> None:
+        p = self.problem
+        for i in candidates.tolist():
+            v = int(p.candidate_volunteer[i])
+            c = int(p.candidate_camp[i])
+            row = self.camps_of[v]
+            keep = row[row != c]
+            row[:] = -1
+            row[: len(keep)] = keep
+            self.load[v] -= 1
+            self.beds_left[c] += 1
+            self.slots_left[p.candidate_requirement[i]] += 1
+            self.assigned[i] = False
+
+    def fill(self, requirement: int, cost: np.ndarray, limit: int | None = None) -> np.ndarray:
+        """Assign the cheapest free candidates of ``requirement``; returns those added."""
+        p = self.problem
+        camp = int(p.requirement_camp[requirement])
+        want = min(int(self.slots_left[requirement]), int(self.beds_left[camp]))
+        if limit is not None:
+            want = min(want, limit)
+        if want <= 0 or not self.runnable[camp]:
+            return np.zeros(0, dtype=np.int64)
+        pointer, order = p.requirement_candidates
+        candidates = order[pointer[requirement] : pointer[requirement + 1]]
+        candidates = candidates[self.free(candidates, camp)]
+        if len(candidates) > want:
+            candidates = _cheapest(candidates, cost, want)
+        self.add(candidates)
+        return candidates
+
+    @property
+    def roster(self) -> np.ndarray:
+        return np.flatnonzero(self.assigned)
+
+
+def _cheapest(candidates: np.ndarray, cost: np.ndarray, want: int) -> np.ndarray:
+    order = np.lexsort((candidates, cost[candidates]))
+    return candidates[order[:want]]
+
+
+def skill_pressure(problem: Problem) -> np.ndarray:
+    """Per skill: slots asked / volunteers who can fill at least one of them (inf if none)."""
+    p = problem
+    asked = np.bincount(p.requirement_skill, weights=p.requirement_count, minlength=p.num_skills)
+    pairs = np.unique(p.candidate_skill.astype(np.int64) * p.num_volunteers + p.candidate_volunteer)
+    holders = np.bincount(pairs // p.num_volunteers, minlength=p.num_skills)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(holders > 0, asked / np.maximum(holders, 1), np.inf)
+
+
+def default_costs(problem: Problem) -> np.ndarray:
+    """Per candidate: the volunteer's scarcest skill's pressure, then road km as tiebreak."""
+    p = problem
+    pressure = skill_pressure(p)
+    # a volunteer's value elsewhere: the highest pressure among skills they can serve with
+    scarcity = np.zeros(p.num_volunteers)
+    np.maximum.at(scarcity, p.candidate_volunteer, np.minimum(pressure[p.candidate_skill], 1e6))
+    return volunteer_costs(problem, scarcity)
+
+
+def volunteer_costs(problem: Problem, value: np.ndarray) -> np.ndarray:
+    """Per candidate: ``value`` of its volunteer first, road km second (small weight)."""
+    p = problem
+    km = p.candidate_km.astype(np.float64)
+    return value[p.candidate_volunteer] * 1e4 + km / (1.0 + km.max(initial=0.0))
+
+
+def greedy_roster(
+    problem: Problem,
+    runnable: np.ndarray,
+    cost: np.ndarray | None = None,
+    start: np.ndarray | None = None,
+    camp_preference: np.ndarray | None = None,
+) -> np.ndarray:
+    """A feasible roster (candidate indices, sorted); see the module docstring.
+
+    ``start``, if given, is a set of assignments kept as they are (they must obey H3 to
+    H6 together); the greedy completes it. Camps with ``runnable`` False stay empty.
+    ``camp_preference`` (per camp, larger first) overrides the order of camps with
+    essential requirements, e.g. an LP's "runs" values.
+    """
+    p = problem
+    cost = default_costs(p) if cost is None else cost
+    state = RosterState(p, runnable.copy())
+    fixed = np.union1d(p.locked_candidates, start if start is not None else [])
+    state.add(fixed.astype(np.int64))
+    locked_camps = set(p.candidate_camp[p.locked_candidates].tolist())
+    pressure = skill_pressure(p)
+    requirement_pressure = np.minimum(pressure[p.requirement_skill], 1e6)
+    pointer, order = p.requirement_candidates
+
+    # 1. essentials, camp by camp
+    essential_camps = np.unique(p.requirement_camp[p.requirement_essential])
+    camp_value = p.camp_priority * np.minimum(
+        p.camp_capacity,
+        np.bincount(p.requirement_camp, weights=p.requirement_count, minlength=p.num_camps),
+    )
+    camp_scarcity = np.zeros(p.num_camps)
+    essential = np.flatnonzero(p.requirement_essential)
+    np.maximum.at(camp_scarcity, p.requirement_camp[essential], requirement_pressure[essential])
+    keys = [essential_camps, -camp_value[essential_camps], -camp_scarcity[essential_camps]]
+    if camp_preference is not None:
+        keys.append(-camp_preference[essential_camps])
+    ranked = np.lexsort(keys)
+    for camp in essential_camps[ranked].tolist():
+        if not state.runnable[camp]:
+            continue
+        first, last = p.camp_requirements[camp], p.camp_requirements[camp + 1]
+        reqs = [r for r in range(first, last) if p.requirement_essential[r]]
+        reqs.sort(key=lambda r: (-requirement_pressure[r], r))
+        for r in reqs:
+            state.fill(r, cost)
+        if any(state.slots_left[r] > 0 for r in reqs) and camp not in locked_camps:
+            # H9: the camp cannot run; free everyone it holds for the other camps
+            held = order[pointer[first] : pointer[last]]
+            state.remove(held[state.assigned[held]])
+            state.runnable[camp] = False
+
+    # 2. the rest, scarcest first, then priority
+    rest = np.flatnonzero(~p.requirement_essential)
+    ranked = np.lexsort((rest, -p.camp_priority[p.requirement_camp[rest]],
+                         -requirement_pressure[rest]))  # fmt: skip
+    for r in rest[ranked].tolist():
+        if state.runnable[p.requirement_camp[r]] and state.slots_left[r] > 0:
+            state.fill(r, cost)
+    return enforce_essentials(p, state.roster)
+
+
+def enforce_essentials(problem: Problem, roster: np.ndarray) -> np.ndarray:
+    """Drop everyone from camps whose essential slots are not all filled (H9)."""
+    p = problem
+    filled = np.bincount(p.candidate_requirement[roster], minlength=p.num_requirements)
+    short = p.requirement_essential & (filled < p.requirement_count)
+    cancelled = np.zeros(p.num_camps, dtype=bool)
+    cancelled[p.requirement_camp[short]] = True
+    return np.sort(roster[~cancelled[p.candidate_camp[roster]]])

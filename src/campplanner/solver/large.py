@@ -1,0 +1,223 @@
+"""The large-scale method: a season of 22,000 volunteers in a minute, with a proven gap.
+
+1. Greedy roster (:mod:`greedy`): feasible in a few seconds, the first roster.
+2. Rounds of: find the requirements the roster leaves well supplied (*saturated*: at
+   least ``SATURATION`` volunteers could still join); solve with HiGHS the LP in
+   which those are filled by a phantom supply and only the scarce candidates have
+   columns (:func:`bounds.restricted_lp`, thousands of columns instead of millions);
+   evaluate the Lagrangian at its duals on *all* candidates (:class:`bounds.LagrangianBound`),
+   which is the proof of the bound; and run the greedy again, guided by the LP (its
+   camps that run first, its scarce assignments preferred). Keep the best roster and
+   the smallest bound.
+3. The scarce core (:mod:`core`): the same relaxation as an integer program, solved by
+   CP-SAT within a deterministic work limit. Its proven bound is a bound on coverage
+   (it is a relaxation), and its solution, completed by the greedy, is another roster.
+4. Secondary terms: swap volunteers within a requirement for free ones who travel
+   less or have fewer camps, which keeps coverage and every rule (:func:`polish`).
+
+Deterministic: rounds, thresholds and orders are fixed, HiGHS runs single-threaded
+with a fixed seed; only the time limit can cut a round or the polish short.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from campplanner.problem import Problem
+from campplanner.result import Result
+from campplanner.roster import DEFAULT_WEIGHTS, coverage, secondary_terms
+from campplanner.solver.bounds import LagrangianBound, restricted_lp, runnable_camps
+from campplanner.solver.core import CoreModel
+from campplanner.solver.greedy import RosterState, default_costs, greedy_roster
+
+ProgressCallback = Callable[[float, int, float], None]
+SATURATION = (5, 10)  # free volunteers that make a requirement saturated, round by round
+CORE_SATURATION = 5  # the same, for the core integer program
+CORE_WORK = 20.0  # CP-SAT deterministic time for the core (about seconds)
+CORE_SHARE = 0.5  # at most this share of the time left goes to the core
+
+
+@dataclass(frozen=True)
+class LargeOptions:
+    time_limit: float = 60.0  # seconds, for the whole solve including setup
+    seed: int = 0
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    secondary: bool = True
+
+
+def free_counts(problem: Problem, runnable: np.ndarray, roster: np.ndarray) -> np.ndarray:
+    """Per requirement: how many candidate volunteers could still join it in ``roster``."""
+    p = problem
+    state = RosterState(p, runnable)
+    state.add(roster)
+    pointer, order = p.requirement_candidates
+    free = np.zeros(p.num_requirements, dtype=np.int64)
+    for r in np.flatnonzero(runnable[p.requirement_camp]).tolist():
+        candidates = order[pointer[r] : pointer[r + 1]]
+        candidates = candidates[~state.assigned[candidates]]
+        free[r] = int(state.free(candidates, int(p.requirement_camp[r])).sum())
+    return free
+
+
+def polish(
+    problem: Problem,
+    roster: np.ndarray,
+    weights: dict[str, float],
+    deadline: float,
+    stopped: threading.Event,
+) -> np.ndarray:
+    """Swap assigned volunteers for free ones of the same requirement when that lowers
+    travel (weight per km) plus fairness (weight per volunteer's extra camp).
+
+    Each swap keeps the slot, the camp and every rule, so coverage does not change.
+    """
+    p = problem
+    state = RosterState(p, np.ones(p.num_camps, dtype=bool))
+    state.add(roster)
+    pointer, order = p.requirement_candidates
+    km = p.candidate_km.astype(np.float64)
+    for i in np.sort(roster).tolist():
+        if time.monotonic() > deadline or stopped.is_set():
+            break
+        r = int(p.candidate_requirement[i])
+        c = int(p.candidate_camp[i])
+        v = int(p.candidate_volunteer[i])
+        current = weights["travel"] * km[i] + weights["fairness"] * (state.load[v] >= 2)
+        candidates = order[pointer[r] : pointer[r + 1]]
+        candidates = candidates[~state.assigned[candidates]]
+        if not len(candidates):
+            continue
+        candidates = candidates[state.free(candidates, c)]
+        if not len(candidates):
+            continue
+        volunteers = p.candidate_volunteer[candidates]
+        cost = weights["travel"] * km[candidates] + weights["fairness"] * (
+            state.load[volunteers] >= 1
+        )
+        best = int(np.argmin(cost))
+        if cost[best] < current - 1e-6:
+            state.remove(np.array([i]))
+            state.add(candidates[best : best + 1])
+    return state.roster
+
+
+class LargeSolver:
+    """Same interface as CpSatSolver: ``solve(progress, started) -> Result`` and ``stop()``."""
+
+    def __init__(self, problem: Problem, options: LargeOptions | None = None):
+        self.problem = problem
+        self.options = options or LargeOptions()
+        self._stopped = threading.Event()
+        self._core: CoreModel | None = None
+
+    def stop(self) -> None:
+        """Stop after the current step; the best roster so far is returned."""
+        self._stopped.set()
+        if self._core is not None:
+            self._core.stop()
+
+    def solve(
+        self, progress: ProgressCallback | None = None, started: float | None = None
+    ) -> Result:
+        p, options = self.problem, self.options
+        started = time.monotonic() if started is None else started
+        deadline = started + options.time_limit
+        info = {"name": "large", "seed": options.seed, "time_limit": options.time_limit}
+        if p.impossible_locks:
+            reasons = tuple(f"locked[{i}]: {why}" for i, why in p.impossible_locks)
+            return Result("infeasible", np.zeros(0, np.int64), None, None,
+                          infeasible_reasons=reasons, solver=info)  # fmt: skip
+        timings: dict[str, float] = {}
+
+        def report(roster_coverage: int, bound: float) -> None:
+            if progress is not None:
+                progress(time.monotonic() - started, roster_coverage, bound)
+
+        runnable = runnable_camps(p)
+        locked_camps = np.unique(p.candidate_camp[p.locked_candidates])
+        runnable[locked_camps] = True
+        base_cost = default_costs(p)
+        best = greedy_roster(p, runnable, cost=base_cost)
+        best_coverage = coverage(p, best)
+        timings["greedy"] = time.monotonic() - started
+        bounds = LagrangianBound(p)
+        bounds.offer(*bounds.initial_multipliers())  # the demand bound: a proof at once
+        report(best_coverage, float(bounds.bound or np.inf))
+
+        rounds = 0
+        for threshold in SATURATION:
+            if self._stopped.is_set() or time.monotonic() > deadline:
+                break
+            free = free_counts(p, runnable, best)
+            lp = restricted_lp(p, runnable, free >= threshold, deadline - time.monotonic())
+            if lp is None:
+                break
+            bounds.offer(lp.lam, lp.mu)
+            rounds += 1
+            report(best_coverage, float(bounds.bound or np.inf))
+            if best_coverage >= (bounds.bound or 0):
+                break
+            if self._stopped.is_set() or time.monotonic() > deadline:
+                break
+            cost = base_cost.copy()
+            cost[lp.candidates] -= 1e7 * lp.fraction  # the LP's scarce assignments first
+            allowed = runnable & (lp.runs > 1e-6)
+            allowed[locked_camps] = True
+            roster = greedy_roster(p, allowed, cost=cost, camp_preference=np.round(lp.runs, 6))
+            if coverage(p, roster) > best_coverage:
+                best, best_coverage = roster, coverage(p, roster)
+                report(best_coverage, float(bounds.bound or np.inf))
+        # The scarce core as an integer program: a relaxation, so CP-SAT's bound on it is
+        # a proof too, often tighter than the LP (which camps run is a yes/no question).
+        bound = bounds.bound
+        remaining = deadline - time.monotonic()
+        if not self._stopped.is_set() and remaining > 1.0 and (bound or 0) > best_coverage:
+            free = free_counts(p, runnable, best)
+            core = self._core = CoreModel(p, runnable, free >= CORE_SATURATION)
+            core.hint(best)
+            budget = min(CORE_SHARE * remaining, CORE_WORK)
+            chosen, runs, core_bound = core.solve(budget, CORE_WORK, seed=options.seed)
+            if core_bound is not None and (bound is None or core_bound < bound):
+                bound = core_bound
+            if chosen is not None and runs is not None and not self._stopped.is_set():
+                allowed = runnable & runs
+                allowed[locked_camps] = True
+                roster = greedy_roster(p, allowed, cost=base_cost, start=chosen)
+                if coverage(p, roster) > best_coverage:
+                    best, best_coverage = roster, coverage(p, roster)
+            report(best_coverage, float(bound if bound is not None else np.inf))
+        timings["coverage"] = time.monotonic() - started - timings["greedy"]
+
+        # the secondary stage starts from the roster with the final coverage
+        first_terms = terms = secondary_terms(p, best)
+        polish_started = time.monotonic()
+        if options.secondary and not self._stopped.is_set() and time.monotonic() < deadline:
+            polished = polish(p, best, options.weights, deadline, self._stopped)
+            if coverage(p, polished) == best_coverage:
+                best = polished
+            terms = secondary_terms(p, best)
+            timings["secondary"] = time.monotonic() - polish_started
+        timings["total"] = time.monotonic() - started
+        stopped_by = None
+        if self._stopped.is_set():
+            stopped_by = "interrupted"
+        elif time.monotonic() > deadline:
+            stopped_by = "time limit"
+        info["rounds"] = rounds
+        return Result(
+            status="optimal" if best_coverage == bound else "feasible",
+            assigned=np.sort(best),
+            coverage=best_coverage,
+            coverage_bound=bound,
+            terms=terms,
+            first_terms=first_terms,
+            secondary_status="improved by swaps" if options.secondary else None,
+            timings=timings,
+            stopped_by=stopped_by,
+            solver=info,
+        )
