@@ -34,7 +34,7 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 def roster_csv_files(view: M.RosterView) -> dict[str, bytes]:
     """File name -> bytes (UTF-8 with BOM) of every CSV file of the export."""
     tables: dict[str, str] = {
-        "summary.csv": csv_text(("", ""), M.summary_table(view)),
+        "summary.csv": csv_text(M.SUMMARY_HEADERS, M.summary_table(view)),
         "roster.csv": csv_text(M.MASTER_HEADERS, M.master_table(view)),
         "itineraries.csv": csv_text(M.ITINERARY_HEADERS, M.itinerary_table(view)),
         "unfilled_slots.csv": csv_text(M.UNFILLED_HEADERS, M.unfilled_table(view)),

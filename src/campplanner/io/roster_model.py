@@ -422,6 +422,9 @@ def skill_table(view: RosterView) -> list[list[Any]]:
     return [[s.id, s.name, s.asked, s.filled, round(100 * s.filled / s.asked)] for s in view.skills]
 
 
+SUMMARY_HEADERS = ("مورد (item)", "مقدار (value)")
+
+
 def summary_table(view: RosterView) -> list[list[Any]]:
     running = sum(camp.runs for camp in view.camps)
     return [

@@ -40,7 +40,7 @@ def roster_workbook(view: M.RosterView) -> bytes:
 
     summary = writer.sheet(SUMMARY_SHEET)
     writer.cell(summary, 0, 0, view.name, writer.title)
-    end = writer.table(summary, ("", ""), M.summary_table(view), first_row=2,
+    end = writer.table(summary, M.SUMMARY_HEADERS, M.summary_table(view), first_row=2,
                        widths=(34, 30), autofilter=False)  # fmt: skip
     writer.table(summary, M.SKILL_HEADERS, M.skill_table(view), first_row=end + 1,
                  widths=(34, 30, 12, 12, 12), autofilter=False)  # fmt: skip
