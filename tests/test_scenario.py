@@ -161,3 +161,16 @@ def test_compare_prints_and_writes_the_measures(tmp_path: Path) -> None:
     assert away_row["against_base"]["people_removed"] > 0
     # c1 with 2 beds holds only its 2 essential people: 2 nurse slots (priority 3) lost.
     assert beds_row["coverage"] == 29 - 2 * 3
+
+
+def test_compare_is_deterministic() -> None:
+    from campplanner.compare import measure
+    from campplanner.solver import SolveOptions
+
+    options = SolveOptions(time_limit=20, seed=3)
+    first = measure("a", tiny_data(), options)
+    second = measure("a", tiny_data(), options)
+    assert first.roster == second.roster
+    assert (first.coverage, first.travel_km, first.group_splits) == (
+        second.coverage, second.travel_km, second.group_splits,
+    )  # fmt: skip
