@@ -199,6 +199,14 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
 @click.option(
+    "--method",
+    type=click.Choice(["auto", "exact", "large"]),
+    default="auto",
+    show_default=True,
+    help="exact: one CP-SAT model of every rule; large: greedy, LP bound and CP-SAT on the "
+    "scarce core, for full seasons; auto: exact below 50,000 candidates, large above.",
+)
+@click.option(
     "--secondary-time",
     type=click.FloatRange(min=0),
     help="Seconds for improving travel, groups and fairness after coverage "
@@ -221,7 +229,7 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 )
 @reports_errors
 def solve(instance_file: str, output: str | None, time_limit: float, workers: int, seed: int,
-          secondary_time: float | None,
+          method: str, secondary_time: float | None,
           weight_travel: float | None, weight_group: float | None,
           weight_fairness: float | None, quiet: bool, force: bool,
           baseline: str | None) -> None:  # fmt: skip
@@ -241,7 +249,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     from campplanner.roster_view import ProgressLine, print_result_summary, print_rosters
     from campplanner.session import SIGNAL_EXIT_CODES, run_interruptibly
     from campplanner.solution import is_solution_file, solution_json
-    from campplanner.solver import CpSatSolver, SolveOptions
+    from campplanner.solver import SolveOptions, make_solver
 
     started = time.monotonic()
     inputs = [instance_file] + ([baseline] if baseline else [])
@@ -265,6 +273,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
         seed=seed,
         weights=weights,
         secondary_time=secondary_time,
+        method=method,
     )
     published, published_roster = [], None
     if baseline is not None:
@@ -273,7 +282,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
 
         published = [(a.volunteer, a.camp, a.skill) for a in load_solution(baseline).assignments]
         published_roster = baseline_from_triples(problem, published)
-    solver = CpSatSolver(problem, options, baseline=published_roster)
+    solver = make_solver(problem, options, baseline=published_roster)
     progress = None if quiet else ProgressLine(stderr, time_limit)
     result, received = run_interruptibly(solver, lambda: solver.solve(progress, started))
     if progress is not None:

@@ -9,12 +9,36 @@ from __future__ import annotations
 from campplanner.problem import Problem
 from campplanner.replan import Baseline
 from campplanner.solver.cpsat import CpSatSolver, SolveOptions
+from campplanner.solver.large import LargeOptions, LargeSolver
 
-__all__ = ["CpSatSolver", "SolveOptions", "make_solver"]
+__all__ = ["AUTO_LARGE_CANDIDATES", "CpSatSolver", "LargeSolver", "SolveOptions", "make_solver"]
+
+# From this many candidates on, "auto" uses the large-scale method: below it the exact
+# model builds in a second or two and usually proves optimality; above it the exact
+# model's build and presolve alone take most of a minute (instances/medium.json, 206,336
+# candidates: no roster in 60 s with 1 worker; the large method proves it in ~1 s).
+AUTO_LARGE_CANDIDATES = 50_000
 
 
 def make_solver(
     problem: Problem, options: SolveOptions, baseline: Baseline | None = None
-) -> CpSatSolver:
-    """The solver for ``problem``: an object with ``solve(progress, started)`` and ``stop()``."""
+) -> CpSatSolver | LargeSolver:
+    """The solver for ``problem``: an object with ``solve(progress, started)`` and ``stop()``.
+
+    ``options.method`` picks it ("auto", "exact" or "large"). Re-planning against a
+    published roster (``baseline``) always uses the exact model, which counts changes.
+    """
+    method = options.method
+    if method not in ("auto", "exact", "large"):
+        raise ValueError(f"unknown method {method!r}: use auto, exact or large")
+    if method == "auto":
+        method = "large" if problem.num_candidates >= AUTO_LARGE_CANDIDATES else "exact"
+    if method == "large" and baseline is None:
+        large = LargeOptions(
+            time_limit=options.time_limit,
+            seed=options.seed,
+            weights=dict(options.weights),
+            secondary=options.secondary,
+        )
+        return LargeSolver(problem, large)
     return CpSatSolver(problem, options, baseline=baseline)

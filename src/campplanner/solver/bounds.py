@@ -28,6 +28,8 @@ Locks are dropped (a relaxation), so the bound holds with or without them.
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -330,8 +332,7 @@ def restricted_lp(
     lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
     lp.a_matrix_.value_ = matrix.data
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = num_cols, num_rows
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
+    highs = _silent_highs()
     highs.setOptionValue("time_limit", max(0.1, time_limit))
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("random_seed", 0)
@@ -352,6 +353,21 @@ def restricted_lp(
         fraction=values[:n_x],
         runs=runs,
     )
+
+
+def _silent_highs() -> highspy.Highs:
+    """A Highs object whose banner does not reach stdout (solution rosters print there)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highs = highspy.Highs()
+            highs.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return highs
 
 
 def scarce_candidates(problem: Problem, runnable: np.ndarray, saturated: np.ndarray) -> np.ndarray:

@@ -38,6 +38,9 @@ class SolveOptions:
     # secondary terms matter less than a prompt answer, so they do not take all the time.
     secondary_time: float | None = None
     log: bool = False  # CP-SAT's own search log on stdout
+    # "exact" (this model), "large" (solver/large.py) or "auto": the exact model below
+    # AUTO_LARGE_CANDIDATES candidates, the large-scale method from there on
+    method: str = "auto"
 
 
 @dataclass
