@@ -346,7 +346,12 @@ def explain(instance_file: str, solution_file: str, camp_id: str | None,
     """
     from campplanner.check import load_solution
     from campplanner.errors import UsageError
-    from campplanner.explain import explain_roster, objective_breakdown, roster_from_assignments
+    from campplanner.explain import (
+        explain_roster,
+        objective_breakdown,
+        roster_from_assignments,
+        wanted_for,
+    )
     from campplanner.explain_view import (
         print_camp_costs,
         print_explanation,
@@ -390,7 +395,8 @@ def explain(instance_file: str, solution_file: str, camp_id: str | None,
     )
     if volunteer is not None:
         print_volunteer_costs(stdout, problem, breakdown, weights, [volunteer], limit=None)
-        print_volunteer_story(stdout, problem, explanation, volunteer)
+        wanted = wanted_for(problem, assigned, explanation, volunteer)
+        print_volunteer_story(stdout, problem, volunteer, wanted)
         if camp is None:
             return
     if camp is not None:

@@ -68,6 +68,7 @@ CAUSES: dict[str, str] = {
 }
 
 EVIDENCE_LIMIT = 5  # people named per reason; the counts are always complete
+BUSY_KEPT = 50  # people kept away by the roster recorded per requirement (SlotReason.busy)
 
 
 class RosterError(CampPlannerError):
@@ -165,6 +166,7 @@ class _Context:
     _camp_masks: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict
     )
+    _blocked: dict[int, np.ndarray] = field(default_factory=dict)
 
     @cached_property
     def volunteer_assignments(self) -> dict[int, list[int]]:
@@ -218,6 +220,42 @@ class _Context:
             self._camp_masks[c] = (available, of_gender, within, km)
         return self._camp_masks[c]
 
+    @cached_property
+    def assigned_volunteer(self) -> np.ndarray:
+        return self.problem.candidate_volunteer[self.assigned]
+
+    @cached_property
+    def assigned_camp(self) -> np.ndarray:
+        return self.problem.candidate_camp[self.assigned]
+
+    @cached_property
+    def at_limit(self) -> np.ndarray:
+        """Volunteers who already join as many camps as they may (H5)."""
+        p = self.problem
+        pairs = np.unique(
+            self.assigned_volunteer.astype(np.int64) * p.num_camps + self.assigned_camp
+        )
+        joined = np.bincount(pairs // p.num_camps, minlength=p.num_volunteers)
+        return (joined > 0) & (joined >= p.volunteer_max_camps)
+
+    def conflicting_camps(self, c: int) -> np.ndarray:
+        """Camps one volunteer cannot join together with c (H4), c included; as
+        ``Problem.camps_conflict``, vectorised."""
+        p = self.problem
+        c_first = p.camp_start >= p.camp_start[c]
+        gap = np.where(c_first, p.camp_start - p.camp_end[c] - 1, p.camp_start[c] - p.camp_end - 1)
+        conflict = gap < p.rest_days
+        conflict[c] = True
+        return conflict
+
+    def blocked(self, c: int) -> np.ndarray:
+        """Volunteers kept from camp c by the roster (H3, H4 or H5), as a mask."""
+        if c not in self._blocked:
+            mask = self.at_limit.copy()
+            mask[self.assigned_volunteer[self.conflicting_camps(c)[self.assigned_camp]]] = True
+            self._blocked[c] = mask
+        return self._blocked[c]
+
     def blocking(self, volunteer: int, camp: int) -> list[Busy]:
         """The assignments that keep ``volunteer`` from joining ``camp`` (empty: free)."""
         p = self.problem
@@ -235,6 +273,15 @@ class _Context:
             return [Busy(volunteer, int(p.candidate_camp[i]), int(p.candidate_skill[i]), "H5")
                     for i in mine]  # fmt: skip
         return []
+
+    def others(self, requirement: int) -> tuple[np.ndarray, np.ndarray]:
+        """(volunteers, blocked?) of the requirement's candidates not serving in it."""
+        p = self.problem
+        pointer, order = p.requirement_candidates
+        volunteers = p.candidate_volunteer[order[pointer[requirement] : pointer[requirement + 1]]]
+        here = self.assigned_volunteer[p.candidate_requirement[self.assigned] == requirement]
+        volunteers = volunteers[~np.isin(volunteers, here)]
+        return volunteers, self.blocked(int(p.requirement_camp[requirement]))[volunteers]
 
 
 # ------------------------------------------------------------------------------ funnel
@@ -274,21 +321,10 @@ def explain_requirement(ctx: _Context, requirement: int, missing: int) -> SlotRe
     masks = funnel_masks(ctx, requirement)
     funnel = Funnel(tuple((name, int(mask.sum())) for name, mask in masks))
 
-    pointer, order = p.requirement_candidates
-    candidates = order[pointer[requirement] : pointer[requirement + 1]]
-    serving_here = {
-        int(p.candidate_volunteer[i])
-        for i in ctx.assigned.tolist()
-        if p.candidate_requirement[i] == requirement
-    }
-    busy: list[Busy] = []
-    free = 0
-    for v in p.candidate_volunteer[candidates].tolist():
-        if v in serving_here:
-            continue
-        blocking = ctx.blocking(v, c)
-        busy.extend(blocking)
-        free += not blocking
+    volunteers, blocked = ctx.others(requirement)
+    free = int((~blocked).sum())
+    # Evidence for the first people kept away; the counts come from the masks.
+    busy = [b for v in volunteers[blocked][:BUSY_KEPT].tolist() for b in ctx.blocking(v, c)]
     args = (ctx, requirement, missing, funnel, tuple(busy), free)
 
     for k, (name, _) in enumerate(masks):
@@ -648,15 +684,10 @@ def explain_cancelled(ctx: _Context, camp: int) -> CampReason:
 def _max_matching(ctx: _Context, camp: int, requirements: list[int]) -> int:
     """Most slots of ``requirements`` filled at once by free people, one role each (H3)."""
     p = ctx.problem
-    pointer, order = p.requirement_candidates
     slots: list[list[int]] = []
     for r in requirements:
-        free = [
-            int(v)
-            for v in p.candidate_volunteer[order[pointer[r] : pointer[r + 1]]].tolist()
-            if not ctx.blocking(int(v), camp)
-        ]
-        slots.extend([free] * int(p.requirement_count[r]))
+        volunteers, blocked = ctx.others(r)
+        slots.extend([volunteers[~blocked].tolist()] * int(p.requirement_count[r]))
     holder: dict[int, int] = {}  # volunteer -> slot
 
     def augment(slot: int, seen: set[int]) -> bool:
@@ -685,6 +716,23 @@ def explain_roster(problem: Problem, assigned: np.ndarray, status: str = "optima
     running = camps_run(problem, ctx.assigned)
     cancelled = tuple(explain_cancelled(ctx, int(c)) for c in np.flatnonzero(~running))
     return Explanation(slots, cancelled)
+
+
+def wanted_for(
+    problem: Problem, assigned: np.ndarray, explanation: Explanation, volunteer: int
+) -> list[tuple[SlotReason, list[Busy]]]:
+    """The empty slots ``volunteer`` could have filled, each with the assignments that kept
+    them away (their camps elsewhere, H3/H4/H5)."""
+    ctx = _Context(problem, np.asarray(assigned, dtype=np.int64))
+    shorts = [s for reason in explanation.cancelled for s in reason.short]
+    found = []
+    for slot in [*explanation.slots, *shorts]:
+        if problem.candidate_index(volunteer, slot.requirement) is None:
+            continue
+        blocking = ctx.blocking(volunteer, slot.camp)
+        if blocking:
+            found.append((slot, blocking))
+    return found
 
 
 def roster_from_assignments(problem: Problem, triples: list[tuple[str, str, str]]) -> np.ndarray:

@@ -12,6 +12,7 @@ from rich.table import Table
 from campplanner.explain import (
     CAUSES,
     Breakdown,
+    Busy,
     CampReason,
     Explanation,
     SlotReason,
@@ -180,19 +181,16 @@ def print_volunteer_costs(
 
 
 def print_volunteer_story(
-    console: Console, problem: Problem, explanation: Explanation, volunteer: int
+    console: Console,
+    problem: Problem,
+    volunteer: int,
+    wanted: list[tuple[SlotReason, list[Busy]]],
 ) -> None:
-    """Where the volunteer serves is in the cost table; here, the empty slots they were
-    wanted for and why they were elsewhere."""
-    wanted = [
-        (slot, [b for b in slot.busy if b.volunteer == volunteer])
-        for slot in explanation.slots
-        + tuple(s for reason in explanation.cancelled for s in reason.short)
-    ]
-    wanted = [(slot, busy) for slot, busy in wanted if busy]
+    """The empty slots a volunteer could have filled and the camps that kept them away
+    (from :func:`campplanner.explain.wanted_for`)."""
     who = escape(problem.volunteer_ids[volunteer])
     if not wanted:
-        console.print(f"{who} is named in no reason for an empty slot.")
+        console.print(f"{who} could fill none of the empty slots, or is free for them.")
         return
     console.print(f"[bold underline]Empty slots {who} could have filled[/]")
     for slot, busy in wanted:
