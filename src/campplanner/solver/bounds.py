@@ -394,6 +394,8 @@ def volunteer_rows(
     rows: list[int] = []
     cols: list[int] = []
     upper: list[float] = []
+    if len(candidates) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), upper
     volunteer = p.candidate_volunteer[candidates]
     starts = np.flatnonzero(np.append(True, volunteer[1:] != volunteer[:-1]))
     stops = np.append(starts[1:], len(candidates))

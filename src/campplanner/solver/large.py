@@ -114,12 +114,39 @@ class LargeSolver:
         self.options = options or LargeOptions()
         self._stopped = threading.Event()
         self._core: CoreModel | None = None
+        self.stop_exact: Callable[[], None] | None = None
 
     def stop(self) -> None:
         """Stop after the current step; the best roster so far is returned."""
         self._stopped.set()
         if self._core is not None:
             self._core.stop()
+        if self.stop_exact is not None:
+            self.stop_exact()
+
+    def _locks_fit(self) -> bool:
+        """True if the locked assignments obey H3 to H6 among themselves."""
+        p = self.problem
+        state = RosterState(p, np.ones(p.num_camps, dtype=bool))
+        for i in p.locked_candidates.tolist():
+            c = int(p.candidate_camp[i])
+            fits = state.free(np.array([i]), c)[0] and state.beds_left[c] > 0
+            if not fits or state.slots_left[p.candidate_requirement[i]] <= 0:
+                return False
+            state.add(np.array([i]))
+        return True
+
+    def _exact(self, progress: ProgressCallback | None, started: float) -> Result:
+        from campplanner.solver.cpsat import CpSatSolver, SolveOptions
+
+        options = SolveOptions(time_limit=self.options.time_limit, seed=self.options.seed,
+                               weights=dict(self.options.weights),
+                               secondary=self.options.secondary)  # fmt: skip
+        exact = CpSatSolver(self.problem, options)
+        self.stop_exact = exact.stop
+        if self._stopped.is_set():
+            exact.stop()
+        return exact.solve(progress, started)
 
     def solve(
         self, progress: ProgressCallback | None = None, started: float | None = None
@@ -133,6 +160,10 @@ class LargeSolver:
             return Result("infeasible", np.zeros(0, np.int64), None, None,
                           infeasible_reasons=reasons, solver=info)  # fmt: skip
         timings: dict[str, float] = {}
+        if not self._locks_fit():
+            # Locks that clash (H3 to H6) or cannot be completed (H9) are the exact
+            # model's business: it proves infeasibility or finds the roster that holds them.
+            return self._exact(progress, started)
 
         def report(roster_coverage: int, bound: float) -> None:
             if progress is not None:
@@ -209,6 +240,8 @@ class LargeSolver:
         elif time.monotonic() > deadline:
             stopped_by = "time limit"
         info["rounds"] = rounds
+        if not np.isin(p.locked_candidates, best).all():
+            return self._exact(progress, started)
         return Result(
             status="optimal" if best_coverage == bound else "feasible",
             assigned=np.sort(best),
