@@ -210,7 +210,8 @@ def test_cancelled_because_one_person_is_needed_for_two_essential_roles() -> Non
     data = make_instance(volunteers=[both], camps=[camp("c1", requirements=essentials)])
     reason = cancelled_reason(data)
     assert reason.cause == "shared"
-    assert "1 more people" in reason.fix or "1 more" in reason.fix
+    assert "the free people who could: v1" in reason.why
+    assert reason.fix == "1 more person for leader, nurse, free 2021-07-01 to 2021-07-05"
 
 
 def test_cancelled_because_the_essential_roles_need_more_beds() -> None:
@@ -221,7 +222,7 @@ def test_cancelled_because_the_essential_roles_need_more_beds() -> None:
     )
     reason = cancelled_reason(data)
     assert reason.cause == "beds"
-    assert reason.fix == "1 more beds at c1"
+    assert reason.fix == "1 more bed at c1"
 
 
 def test_tiny_explained() -> None:

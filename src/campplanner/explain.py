@@ -663,16 +663,24 @@ def explain_cancelled(ctx: _Context, camp: int) -> CampReason:
     capacity = int(p.camp_capacity[camp])
     if essentials and total > capacity:
         why = f"the essential roles need {total} people and the camp has {capacity} beds"
-        return CampReason(camp, "beds", why, f"{total - capacity} more beds at {_camp(p, camp)}")
+        beds = total - capacity
+        fix = f"{beds} more bed{'s' * (beds > 1)} at {_camp(p, camp)}"
+        return CampReason(camp, "beds", why, fix)
     matched = _max_matching(ctx, camp, needed)
     if essentials and matched < total:
         roles = ", ".join(_skill_at(p, r) for r in needed)
+        pool = np.unique(np.concatenate([ctx.others(r)[0][~ctx.others(r)[1]] for r in needed]))
         why = (
             f"the essential roles ({roles}) need {total} people, but only {matched} can fill "
-            "them at once: the same people are the only ones for several roles, and one "
-            "person holds one role (H3)"
+            "them at once, as one person holds one role (H3); the free people who could: "
+            + _named(p, pool, lambda v: _who(p, v))
         )
-        fix = f"{total - matched} more people for these roles, free on the camp's dates"
+        first_day, last_day = _dates(p, camp)
+        extra = total - matched
+        fix = (
+            f"{extra} more {'person' if extra == 1 else 'people'} for {roles}, "
+            f"free {first_day} to {last_day}"
+        )
         return CampReason(camp, "shared", why, fix)
     why = (
         "free people could fill its essential roles: the roster "
