@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
 
 from builders import (
     TINY_PATH,
@@ -36,6 +37,7 @@ from campplanner.problem import Problem, load_problem
 from campplanner.roster import secondary_terms
 from campplanner.solver import CpSatSolver, SolveOptions
 from campplanner.solver.conflicts import find_lock_conflict
+from test_solver_properties import instances as random_instances
 
 LEADER = volunteer("L", skills={"leader": 1})
 TWO_ROLES = [requirement("leader"), requirement("nurse")]
@@ -202,6 +204,33 @@ def test_cancelled_because_the_essential_person_serves_elsewhere() -> None:
     reason = cancelled_reason(data)
     assert reason.root_cause == "busy"
     assert "c0 as leader (priority 5, overlaps)" in reason.why
+
+
+def test_cancelled_because_one_of_two_essential_nurses_serves_elsewhere() -> None:
+    # c1 needs two nurses to run; one of v1, v2 serves in c0 (priority 5, overlapping).
+    camps = [
+        camp("c0", priority=5),
+        camp("c1", requirements=[requirement(count=2, essential=True)]),
+    ]
+    data = make_instance(volunteers=[volunteer("v1"), volunteer("v2")], camps=camps)
+    reason = cancelled_reason(data)
+    assert reason.root_cause == "busy"
+    assert "only 1 is free" in reason.why
+    assert reason.fix.startswith("1 more person with nurse, free 2021-07-01 to 2021-07-05")
+
+
+def test_a_camp_without_essential_roles_whose_people_serve_elsewhere() -> None:
+    camps = [camp("c0", priority=5), camp("c1")]
+    reason = cancelled_reason(make_instance(volunteers=[volunteer("v1")], camps=camps))
+    assert reason.cause == "nobody"
+    assert reason.root_cause == "busy"
+
+
+def test_a_cancelled_camp_someone_free_could_run() -> None:
+    problem = compile_data(make_instance(volunteers=[volunteer("v1")]))
+    (reason,) = explain_roster(problem, np.zeros(0, np.int64), "feasible").cancelled
+    assert reason.cause == "improvable"
+    assert "free people could fill its slots" in reason.why
 
 
 def test_cancelled_because_one_person_is_needed_for_two_essential_roles() -> None:
@@ -463,3 +492,30 @@ def test_explain_an_infeasible_solution_names_the_locks(tmp_path: Path) -> None:
     explained = invoke("explain", str(path), str(output))
     assert explained.exit_code == 0
     assert "H4" in explained.output and "locked[1]: v1 as nurse in B" in explained.output
+
+
+# ------------------------------------------------------------------------ properties
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_instances(max_volunteers=6, max_camps=4))
+def test_an_optimal_roster_is_never_blamed_and_the_funnel_agrees(data: dict[str, Any]) -> None:
+    """If a reason said "improvable", one more assignment would raise coverage: a proven
+    optimum never gets that reason. The funnel's last count is the candidate count."""
+    problem = compile_data(data)
+    result = CpSatSolver(problem, SolveOptions(time_limit=20)).solve()
+    if not result.has_roster:
+        return
+    explanation = explain_roster(problem, result.assigned, result.status)
+    pointer, _ = problem.requirement_candidates
+    for slot in [*explanation.slots, *(s for c in explanation.cancelled for s in c.short)]:
+        count = pointer[slot.requirement + 1] - pointer[slot.requirement]
+        assert slot.funnel.qualified == count
+    if result.status == "optimal":
+        assert all(s.cause != "improvable" for s in explanation.slots)
+        assert all(c.cause != "improvable" for c in explanation.cancelled)
+    breakdown = objective_breakdown(problem, result.assigned)
+    terms = secondary_terms(problem, result.assigned)
+    assert breakdown.coverage == result.coverage
+    assert breakdown.group_splits == terms.group_splits
+    assert breakdown.extra_camps == terms.extra_camps

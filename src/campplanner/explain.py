@@ -313,8 +313,15 @@ def funnel_masks(ctx: _Context, requirement: int) -> list[tuple[str, np.ndarray]
     return masks
 
 
-def explain_requirement(ctx: _Context, requirement: int, missing: int) -> SlotReason:
-    """Why ``missing`` slots of ``requirement`` are empty under the roster."""
+def explain_requirement(
+    ctx: _Context, requirement: int, missing: int, need_free: int = 1
+) -> SlotReason:
+    """Why ``missing`` slots of ``requirement`` are empty under the roster.
+
+    ``need_free`` is how many free people the slots need before the roster is to blame:
+    one for a camp that runs (one more person would fill one more slot), the whole count
+    for an essential role of a cancelled camp (the camp runs only with all of them).
+    """
     p = ctx.problem
     c = int(p.requirement_camp[requirement])
     asked = int(p.requirement_count[requirement])
@@ -330,7 +337,7 @@ def explain_requirement(ctx: _Context, requirement: int, missing: int) -> SlotRe
     for k, (name, _) in enumerate(masks):
         if funnel.stages[k][1] < asked:
             return _FUNNEL_REASONS[name](*args, masks=masks)
-    if free == 0:
+    if free < need_free:
         return busy_reason(*args)
     if ctx.people[c] >= p.camp_capacity[c]:
         return beds_reason(*args)
@@ -587,13 +594,16 @@ def busy_reason(ctx, r, missing, funnel, busy, free) -> SlotReason:  # type: ign
     volunteers = np.array(list(seen), dtype=np.int64)
     here = int(ctx.filled[r])
     filling = f"; {here} fill the other slot{'s' * (here > 1)}" if here else ""
+    if free:
+        filling += f"; only {free} {'is' if free == 1 else 'are'} free"
+    rest = "each of the rest" if here or free else "each"
     why = (
         f"{_people(funnel.qualified)} with {_skill_at(p, r)} could come{filling}; "
-        f"{'each of the rest' if here else 'each'} serves elsewhere: "
+        f"{rest} serves elsewhere: "
         + _named(p, volunteers, lambda v: f"{_who(p, v)} in {'; '.join(seen[v])}")
     )
     first, last = _dates(p, c)
-    fix = _wanted(ctx, r, missing).replace(
+    fix = _wanted(ctx, r, missing - free).replace(
         f"available {first} to {last}", f"free {first} to {last}"
     )
     lower = sorted({b.camp for b in busy if p.camp_priority[b.camp] < p.camp_priority[c]})
@@ -649,8 +659,16 @@ def explain_cancelled(ctx: _Context, camp: int) -> CampReason:
     first, last = p.camp_requirements[camp], p.camp_requirements[camp + 1]
     essentials = [r for r in range(first, last) if p.requirement_essential[r]]
     needed = essentials or list(range(first, last))
-    reasons = [explain_requirement(ctx, r, int(p.requirement_count[r])) for r in needed]
+    # A camp without essential roles runs with anyone at all; with them, only with all.
+    reasons = [
+        explain_requirement(
+            ctx, r, int(p.requirement_count[r]), int(p.requirement_count[r]) if essentials else 1
+        )
+        for r in needed
+    ]
     short = tuple(reason for reason in reasons if reason.cause not in ("beds", "improvable"))
+    if not essentials and len(short) < len(reasons):
+        short = ()  # someone free could come: not the instance's fault, see below
     if short:
         if essentials:
             roles = ", ".join(_skill_at(p, s.requirement) for s in short)
@@ -666,8 +684,8 @@ def explain_cancelled(ctx: _Context, camp: int) -> CampReason:
         beds = total - capacity
         fix = f"{beds} more bed{'s' * (beds > 1)} at {_camp(p, camp)}"
         return CampReason(camp, "beds", why, fix)
-    matched = _max_matching(ctx, camp, needed)
-    if essentials and matched < total:
+    matched = _max_matching(ctx, camp, needed) if essentials else total
+    if matched < total:
         roles = ", ".join(_skill_at(p, r) for r in needed)
         pool = np.unique(np.concatenate([ctx.others(r)[0][~ctx.others(r)[1]] for r in needed]))
         why = (
@@ -682,10 +700,8 @@ def explain_cancelled(ctx: _Context, camp: int) -> CampReason:
             f"free {first_day} to {last_day}"
         )
         return CampReason(camp, "shared", why, fix)
-    why = (
-        "free people could fill its essential roles: the roster "
-        f"({ctx.status}) is not the best possible"
-    )
+    what = "its essential roles" if essentials else "its slots"
+    why = f"free people could fill {what}: the roster ({ctx.status}) is not the best possible"
     return CampReason(camp, "improvable", why, "solve again with a longer --time-limit")
 
 
