@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from builders import (
     TINY_PATH,
@@ -22,6 +23,7 @@ from builders import (
     compile_data,
     make_instance,
     requirement,
+    triples,
     volunteer,
     write_instance,
 )
@@ -519,3 +521,40 @@ def test_an_optimal_roster_is_never_blamed_and_the_funnel_agrees(data: dict[str,
     assert breakdown.coverage == result.coverage
     assert breakdown.group_splits == terms.group_splits
     assert breakdown.extra_camps == terms.extra_camps
+
+
+@st.composite
+def locked_instances(draw: st.DrawFn) -> dict[str, Any]:
+    """Random instances with two to six locks, each on a triple that passes H1, H2, H7,
+    H8 and forbidden on its own (so that only the rules between locks can clash)."""
+    data = draw(random_instances(max_volunteers=5, max_camps=4))
+    data["locked"] = []
+    possible = sorted(triples(compile_data(data)))
+    assume(len(possible) >= 2)
+    chosen = draw(st.lists(st.sampled_from(possible), min_size=2, max_size=6, unique=True))
+    data["locked"] = [lock(v, c, s) for v, c, s in chosen]
+    return data
+
+
+def feasible_with(data: dict[str, Any], locks: list[int]) -> bool:
+    subset = dict(data, locked=[data["locked"][i] for i in locks])
+    result = CpSatSolver(compile_data(subset), SolveOptions(time_limit=20)).solve()
+    assert result.status != "unknown"
+    return result.status != "infeasible"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(locked_instances())
+def test_a_named_conflict_is_infeasible_and_minimal(data: dict[str, Any]) -> None:
+    """Judged by re-solving the file with only those locks, and with each one left out."""
+    problem = compile_data(data)
+    assert not problem.impossible_locks
+    conflict = find_lock_conflict(problem)
+    if conflict is None:
+        assert feasible_with(data, list(range(len(data["locked"]))))
+        return
+    assert conflict.minimal
+    core = list(conflict.locks)
+    assert not feasible_with(data, core)
+    for left_out in core:
+        assert feasible_with(data, [i for i in core if i != left_out])
