@@ -39,7 +39,7 @@ def print_slot_reason(console: Console, problem: Problem, slot: SlotReason) -> N
         f"[bold]{_camp(problem, slot.camp)}[/]: {_role(problem, slot.requirement)} "
         f"[red]x{slot.missing} unfilled[/] - [yellow]{slot.cause}[/]: {escape(CAUSES[slot.cause])}"
     )
-    console.print(f"    why: {escape(slot.why)}", soft_wrap=False)
+    console.print(f"    why: {escape(slot.why)}")
     console.print(f"    fix: [green]{escape(slot.fix)}[/]")
 
 
@@ -49,8 +49,17 @@ def print_camp_reason(console: Console, problem: Problem, reason: CampReason) ->
         f"[bold]{_camp(problem, reason.camp)}[/] [red]CANCELLED[/] - "
         f"[yellow]{reason.cause}[/]: {escape(CAUSES[reason.cause])}"
     )
-    console.print(f"    why: {escape(reason.why)}")
-    console.print(f"    fix: [green]{escape(reason.fix)}[/]")
+    if not reason.short:
+        console.print(f"    why: {escape(reason.why)}")
+        console.print(f"    fix: [green]{escape(reason.fix)}[/]")
+        return
+    for slot in reason.short:  # one block per role that could not be filled
+        console.print(
+            f"  {_role(problem, slot.requirement)}: [yellow]{slot.cause}[/]: "
+            f"{escape(CAUSES[slot.cause])}"
+        )
+        console.print(f"    why: {escape(slot.why)}")
+        console.print(f"    fix: [green]{escape(slot.fix)}[/]")
 
 
 def print_explanation(
