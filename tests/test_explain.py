@@ -8,6 +8,8 @@ that stays empty for exactly one reason. Cancelled camps and cores follow.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,8 @@ from campplanner.cli import main
 from campplanner.explain import (
     CAUSES,
     FUNNEL,
+    CampReason,
+    SlotReason,
     explain_roster,
     objective_breakdown,
     roster_from_assignments,
@@ -51,7 +55,7 @@ def solved(problem: Problem) -> np.ndarray:
     return result.assigned
 
 
-def only_slot_reason(data: dict[str, Any]):  # type: ignore[no-untyped-def]
+def only_slot_reason(data: dict[str, Any]) -> SlotReason:
     """Solve, and return the one reason given for the one unfilled slot."""
     problem = compile_data(data)
     explanation = explain_roster(problem, solved(problem))
@@ -178,7 +182,7 @@ def test_every_funnel_stage_has_a_reason() -> None:
 # ---------------------------------------------------------------------- cancelled camps
 
 
-def cancelled_reason(data: dict[str, Any]):  # type: ignore[no-untyped-def]
+def cancelled_reason(data: dict[str, Any]) -> CampReason:
     problem = compile_data(data)
     explanation = explain_roster(problem, solved(problem))
     (reason,) = [c for c in explanation.cancelled if problem.camp_ids[c.camp] == "c1"]
@@ -272,7 +276,12 @@ HARMLESS = [
 ]
 
 
-def core_case(volunteers: list[dict[str, Any]], camps: list[dict[str, Any]], locked, **kw):  # type: ignore[no-untyped-def]
+def core_case(
+    volunteers: list[dict[str, Any]],
+    camps: list[dict[str, Any]],
+    locked: list[dict[str, str]],
+    **kw: Any,
+) -> Problem:
     """Add two harmless locks in a camp of its own, before and after the tested ones."""
     far = camp(
         "far",
@@ -558,3 +567,13 @@ def test_a_named_conflict_is_infeasible_and_minimal(data: dict[str, Any]) -> Non
     assert not feasible_with(data, core)
     for left_out in core:
         assert feasible_with(data, [i for i in core if i != left_out])
+
+
+def test_explain_in_a_real_process(tiny_solution: str) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-c", "from campplanner.cli import main; main()",
+         "explain", str(TINY_PATH), tiny_solution, "--camp", "c2"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert "busy" in completed.stdout and "Traceback" not in completed.stderr

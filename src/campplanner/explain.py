@@ -33,6 +33,7 @@ each secondary term per camp and per volunteer) is at the end.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -67,6 +68,7 @@ CAUSES: dict[str, str] = {
     "nobody": "no slot of the camp could be filled",
 }
 
+Masks = list[tuple[str, np.ndarray]]  # (funnel filter, volunteers left after it)
 EVIDENCE_LIMIT = 5  # people named per reason; the counts are always complete
 BUSY_KEPT = 50  # people kept away by the roster recorded per requirement (SlotReason.busy)
 
@@ -287,7 +289,7 @@ class _Context:
 # ------------------------------------------------------------------------------ funnel
 
 
-def funnel_masks(ctx: _Context, requirement: int) -> list[tuple[str, np.ndarray]]:
+def funnel_masks(ctx: _Context, requirement: int) -> Masks:
     """The cumulative mask of volunteers left after each filter of the funnel."""
     p = ctx.problem
     c = int(p.requirement_camp[requirement])
@@ -383,7 +385,7 @@ def _none_or_only(n: int) -> str:
     return "none" if n == 0 else f"only {n}"
 
 
-def _named(p: Problem, volunteers: np.ndarray, describe) -> str:  # type: ignore[no-untyped-def]
+def _named(p: Problem, volunteers: np.ndarray, describe: Callable[[int], str]) -> str:
     shown = [describe(int(v)) for v in volunteers[:EVIDENCE_LIMIT]]
     more = len(volunteers) - len(shown)
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
@@ -405,7 +407,7 @@ def _wanted(ctx: _Context, r: int, missing: int) -> str:
     )
 
 
-def _dropped(masks: list[tuple[str, np.ndarray]], stage: str) -> np.ndarray:
+def _dropped(masks: Masks, stage: str) -> np.ndarray:
     """Volunteers who passed the filters before ``stage`` and fail it."""
     names = [name for name, _ in masks]
     k = names.index(stage)
@@ -413,7 +415,17 @@ def _dropped(masks: list[tuple[str, np.ndarray]], stage: str) -> np.ndarray:
     return np.flatnonzero(before & ~masks[k][1])
 
 
-def _slot(ctx, r, missing, funnel, busy, free, cause, why, fix) -> SlotReason:  # type: ignore[no-untyped-def]
+def _slot(
+    ctx: _Context,
+    r: int,
+    missing: int,
+    funnel: Funnel,
+    busy: tuple[Busy, ...],
+    free: int,
+    cause: str,
+    why: str,
+    fix: str,
+) -> SlotReason:
     c = int(ctx.problem.requirement_camp[r])
     return SlotReason(c, r, missing, cause, why, fix, funnel, busy, free)
 
@@ -421,7 +433,16 @@ def _slot(ctx, r, missing, funnel, busy, free, cause, why, fix) -> SlotReason:  
 # ------------------------------------------------------------ one function per reason
 
 
-def no_skill_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason:  # type: ignore[no-untyped-def]
+def no_skill_reason(
+    ctx: _Context,
+    r: int,
+    missing: int,
+    funnel: Funnel,
+    busy: tuple[Busy, ...],
+    free: int,
+    *,
+    masks: Masks,
+) -> SlotReason:
     """Too few volunteers have the skill at any level."""
     p = ctx.problem
     have = funnel.left_after("no_skill")
@@ -435,7 +456,16 @@ def no_skill_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason
     return _slot(ctx, r, missing, funnel, busy, free, "no_skill", why, _wanted(ctx, r, missing))
 
 
-def level_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason:  # type: ignore[no-untyped-def]
+def level_reason(
+    ctx: _Context,
+    r: int,
+    missing: int,
+    funnel: Funnel,
+    busy: tuple[Busy, ...],
+    free: int,
+    *,
+    masks: Masks,
+) -> SlotReason:
     """People have the skill, too few at the level asked."""
     p = ctx.problem
     s, level = int(p.requirement_skill[r]), int(p.requirement_level[r])
@@ -455,7 +485,7 @@ def level_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason:  
     return _slot(ctx, r, missing, funnel, busy, free, "level", why, fix)
 
 
-def _would_pass_without(masks, ctx, r, stage) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _would_pass_without(masks: Masks, ctx: _Context, r: int, stage: str) -> np.ndarray:
     """Volunteers who fail only ``stage`` (pass every other filter; skill held at all)."""
     p = ctx.problem
     c = int(p.requirement_camp[r])
@@ -480,7 +510,16 @@ def _would_pass_without(masks, ctx, r, stage) -> np.ndarray:  # type: ignore[no-
     return np.flatnonzero(keep & ~filters[stage])
 
 
-def dates_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason:  # type: ignore[no-untyped-def]
+def dates_reason(
+    ctx: _Context,
+    r: int,
+    missing: int,
+    funnel: Funnel,
+    busy: tuple[Busy, ...],
+    free: int,
+    *,
+    masks: Masks,
+) -> SlotReason:
     """Qualified people exist, too few free for the whole of the camp."""
     p = ctx.problem
     c = int(p.requirement_camp[r])
@@ -505,7 +544,16 @@ def dates_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason:  
     return _slot(ctx, r, missing, funnel, busy, free, "dates", why, _wanted(ctx, r, missing))
 
 
-def gender_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason:  # type: ignore[no-untyped-def]
+def gender_reason(
+    ctx: _Context,
+    r: int,
+    missing: int,
+    funnel: Funnel,
+    busy: tuple[Busy, ...],
+    free: int,
+    *,
+    masks: Masks,
+) -> SlotReason:
     """Qualified, free people exist, too few of the single-gender camp's gender."""
     p = ctx.problem
     c = int(p.requirement_camp[r])
@@ -519,7 +567,16 @@ def gender_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason: 
     return _slot(ctx, r, missing, funnel, busy, free, "gender", why, _wanted(ctx, r, missing))
 
 
-def distance_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason:  # type: ignore[no-untyped-def]
+def distance_reason(
+    ctx: _Context,
+    r: int,
+    missing: int,
+    funnel: Funnel,
+    busy: tuple[Busy, ...],
+    free: int,
+    *,
+    masks: Masks,
+) -> SlotReason:
     """Qualified people exist, too few will travel as far as the camp."""
     p = ctx.problem
     c = int(p.requirement_camp[r])
@@ -542,7 +599,16 @@ def distance_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason
     return _slot(ctx, r, missing, funnel, busy, free, "distance", why, fix)
 
 
-def forbidden_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason:  # type: ignore[no-untyped-def]
+def forbidden_reason(
+    ctx: _Context,
+    r: int,
+    missing: int,
+    funnel: Funnel,
+    busy: tuple[Busy, ...],
+    free: int,
+    *,
+    masks: Masks,
+) -> SlotReason:
     """Qualified people exist, but the file forbids them at this camp."""
     p = ctx.problem
     banned = _dropped(masks, "forbidden")
@@ -559,7 +625,16 @@ def forbidden_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReaso
     return _slot(ctx, r, missing, funnel, busy, free, "forbidden", why, fix)
 
 
-def no_camps_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason:  # type: ignore[no-untyped-def]
+def no_camps_reason(
+    ctx: _Context,
+    r: int,
+    missing: int,
+    funnel: Funnel,
+    busy: tuple[Busy, ...],
+    free: int,
+    *,
+    masks: Masks,
+) -> SlotReason:
     """Qualified people exist, but their max_camps is 0."""
     p = ctx.problem
     idle = _dropped(masks, "no_camps")
@@ -575,7 +650,9 @@ def no_camps_reason(ctx, r, missing, funnel, busy, free, *, masks) -> SlotReason
     return _slot(ctx, r, missing, funnel, busy, free, "no_camps", why, fix)
 
 
-def busy_reason(ctx, r, missing, funnel, busy, free) -> SlotReason:  # type: ignore[no-untyped-def]
+def busy_reason(
+    ctx: _Context, r: int, missing: int, funnel: Funnel, busy: tuple[Busy, ...], free: int
+) -> SlotReason:
     """Enough people qualify, but each serves in a camp that conflicts with this one."""
     p = ctx.problem
     c = int(p.requirement_camp[r])
@@ -614,7 +691,9 @@ def busy_reason(ctx, r, missing, funnel, busy, free) -> SlotReason:  # type: ign
     return _slot(ctx, r, missing, funnel, busy, free, "busy", why, fix)
 
 
-def beds_reason(ctx, r, missing, funnel, busy, free) -> SlotReason:  # type: ignore[no-untyped-def]
+def beds_reason(
+    ctx: _Context, r: int, missing: int, funnel: Funnel, busy: tuple[Busy, ...], free: int
+) -> SlotReason:
     """Someone free could come, but the camp is at capacity."""
     p = ctx.problem
     c = int(p.requirement_camp[r])
@@ -628,7 +707,9 @@ def beds_reason(ctx, r, missing, funnel, busy, free) -> SlotReason:  # type: ign
     return _slot(ctx, r, missing, funnel, busy, free, "beds", why, fix)
 
 
-def improvable_reason(ctx, r, missing, funnel, busy, free) -> SlotReason:  # type: ignore[no-untyped-def]
+def improvable_reason(
+    ctx: _Context, r: int, missing: int, funnel: Funnel, busy: tuple[Busy, ...], free: int
+) -> SlotReason:
     """Someone free could come and there is a bed: the roster is not the best one."""
     p = ctx.problem
     why = (

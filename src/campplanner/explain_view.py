@@ -16,6 +16,7 @@ from campplanner.explain import (
     CampReason,
     Explanation,
     SlotReason,
+    VolunteerCost,
 )
 from campplanner.problem import Problem
 
@@ -156,7 +157,7 @@ def print_volunteer_costs(
     """Per volunteer: camps joined, coverage, road km, extra camps, weighted cost."""
     rows = [v for v in breakdown.volunteers if volunteers is None or v.volunteer in volunteers]
 
-    def cost(v) -> float:  # type: ignore[no-untyped-def]
+    def cost(v: VolunteerCost) -> float:
         return weights["travel"] * v.travel_km + weights["fairness"] * v.extra_camps
 
     if volunteers is None:
