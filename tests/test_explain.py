@@ -145,6 +145,18 @@ def test_serving_in_an_overlapping_camp_of_higher_priority() -> None:
     assert slot.fix.startswith("1 more person with nurse, free 2021-07-01 to 2021-07-05")
 
 
+def test_serving_in_a_camp_that_leaves_too_little_rest() -> None:
+    # c0 ends 2021-06-29, c1 starts 2021-07-01: 1 free day, the rules ask for 2 (H4).
+    camps = [
+        camp("c0", priority=5, start="2021-06-25", end="2021-06-29"),
+        camp("c1", requirements=TWO_ROLES),
+    ]
+    data = nurse_case(volunteer("v2", max_camps=3), camps=camps, rules={"rest_days": 2})
+    slot = only_slot_reason(data)
+    assert slot.cause == "busy"
+    assert "c0 as nurse (priority 5, 1 rest day between, 2 needed)" in slot.why
+
+
 def test_serving_elsewhere_at_most_camps() -> None:
     # c0 does not overlap c1, but v2 may join one camp only (H5).
     camps = [

@@ -650,6 +650,15 @@ def no_camps_reason(
     return _slot(ctx, r, missing, funnel, busy, free, "no_camps", why, fix)
 
 
+def _too_close(p: Problem, camp_a: int, camp_b: int) -> str:
+    """Why one person cannot join both camps (H4): they overlap, or too little rest."""
+    first, second = sorted((camp_a, camp_b), key=lambda c: p.camp_start[c])
+    gap = int(p.camp_start[second]) - int(p.camp_end[first]) - 1
+    if gap < 0:
+        return "overlaps"
+    return f"{gap} rest day{'s' * (gap != 1)} between, {p.rest_days} needed"
+
+
 def busy_reason(
     ctx: _Context, r: int, missing: int, funnel: Funnel, busy: tuple[Busy, ...], free: int
 ) -> SlotReason:
@@ -662,7 +671,11 @@ def busy_reason(
             text = f"this camp already, as {p.skill_ids[b.skill]}"
         else:
             limit = int(p.volunteer_max_camps[b.volunteer])
-            why_not = "overlaps" if b.rule == "H4" else f"max {limit} camp{'s' * (limit > 1)}"
+            why_not = (
+                _too_close(p, c, b.camp)
+                if b.rule == "H4"
+                else f"max {limit} camp{'s' * (limit > 1)}"
+            )
             text = (
                 f"{_camp(p, b.camp)} as {p.skill_ids[b.skill]} "
                 f"(priority {p.camp_priority[b.camp]}, {why_not})"
