@@ -16,8 +16,9 @@ by the solver directly.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from campplanner.calendar import format_day
@@ -50,6 +51,7 @@ def find_lock_conflict(problem: Problem, time_limit: float = 30.0) -> LockConfli
     ran out before CP-SAT proved anything.
     """
     deadline = time.monotonic() + time_limit
+    problem = lock_relevant_part(problem)
     model = cp_model.CpModel()
     x = Variables(
         assign=[model.new_bool_var(f"x{i}") for i in range(problem.num_candidates)], runs={}
@@ -93,6 +95,36 @@ def find_lock_conflict(problem: Problem, time_limit: float = 30.0) -> LockConfli
             minimal &= status == "feasible"
             i += 1
     return describe_conflict(problem, core, minimal)
+
+
+def lock_relevant_part(problem: Problem) -> Problem:
+    """The problem cut down to the candidates that can matter to the locks: the locked
+    ones and those of the essential roles of camps that hold a lock.
+
+    Exact: from any roster that obeys every rule and lock, keep the locks and, in each
+    camp with a lock, its essential roles' people; every "at most" rule (H3 to H6) still
+    holds for this subset, and the camps it runs (those with locks) are still fully
+    staffed in their essential roles (H9). So the locks can all hold in the part iff
+    they can in the whole, and on a province-sized file the model is a few hundred
+    variables instead of hundreds of thousands.
+    """
+    locked = problem.locked_candidates
+    if len(locked) == 0:
+        return problem
+    locked_camps = np.unique(problem.candidate_camp[locked])
+    essential = problem.requirement_essential[problem.candidate_requirement]
+    keep = essential & np.isin(problem.candidate_camp, locked_camps)
+    keep[locked] = True
+    kept = np.flatnonzero(keep)  # ascending: the (volunteer, camp) order is kept
+    new_index = np.full(problem.num_candidates, -1, dtype=np.int64)
+    new_index[kept] = np.arange(len(kept))
+    return replace(
+        problem,
+        candidate_volunteer=problem.candidate_volunteer[kept],
+        candidate_requirement=problem.candidate_requirement[kept],
+        candidate_km=problem.candidate_km[kept],
+        locked_candidates=new_index[locked],
+    )
 
 
 def describe_conflict(problem: Problem, positions: list[int], minimal: bool) -> LockConflict:
@@ -148,9 +180,19 @@ def _diagnose(problem: Problem, candidates: list[int]) -> tuple[str, str]:
         if len(set(camps)) == 1:
             return "H3", f"{who} is locked into {n} roles in one camp, {_camp(problem, camps[0])}"
         if all(problem.camps_conflict(a, b) for k, a in enumerate(camps) for b in camps[k + 1 :]):
+            overlap = all(
+                problem.camp_start[b] <= problem.camp_end[a]
+                and problem.camp_start[a] <= problem.camp_end[b]
+                for k, a in enumerate(camps)
+                for b in camps[k + 1 :]
+            )
+            if overlap:
+                return "H4", f"{who} is locked into camps that overlap"
             rest = problem.rest_days
-            gap = f" or leave fewer than {rest} rest day(s) between them" if rest else ""
-            return "H4", f"{who} is locked into camps that overlap{gap}"
+            return "H4", (
+                f"{who} is locked into camps with fewer than {rest} rest day"
+                f"{'s' * (rest != 1)} between them"
+            )
         limit = int(problem.volunteer_max_camps[v])
         if n > limit:
             return "H5", f"{who} is locked into {n} camps but may join at most {limit}"

@@ -326,6 +326,17 @@ class CpSatSolver:
             return Result(
                 "infeasible", np.zeros(0, np.int64), None, None, infeasible_reasons=reasons
             )
+        if len(problem.locked_candidates):
+            # Locks that clash are found on the few candidates they touch (conflicts.py),
+            # in milliseconds, before the full model is built: on a province-sized file
+            # proving infeasibility there could take the whole time limit.
+            from campplanner.solver.conflicts import find_lock_conflict
+
+            conflict = find_lock_conflict(problem, time_limit=max(1.0, 0.25 * options.time_limit))
+            if conflict is not None:
+                timings = {"conflict": time.monotonic() - started}
+                return Result("infeasible", np.zeros(0, np.int64), None, None, timings=timings,
+                              infeasible_reasons=conflict.reasons())  # fmt: skip
 
         model, x = build_model(problem)
         model.maximize(coverage_expression(problem, x))
