@@ -600,3 +600,19 @@ def test_locks_too_close_for_the_rest_days() -> None:
     conflict = find_lock_conflict(problem)
     assert conflict is not None and conflict.locks == (1, 2)
     assert conflict.summary == "v1 is locked into camps with fewer than 2 rest days between them"
+
+
+def test_explain_a_file_without_a_roster(tmp_path: Path) -> None:
+    unknown = tmp_path / "unknown.json"
+    unknown.write_text('{"status": "unknown"}', encoding="utf-8")
+    result = invoke("explain", str(TINY_PATH), str(unknown))
+    assert result.exit_code == 0
+    assert "nothing to explain" in result.output
+
+    data = make_instance(volunteers=[volunteer("v1", max_km=5)], locked=[lock("v1", "c1")])
+    path = write_instance(tmp_path / "far.json", data)
+    infeasible = tmp_path / "infeasible.json"
+    infeasible.write_text('{"status": "infeasible"}', encoding="utf-8")
+    result = invoke("explain", str(path), str(infeasible))
+    assert result.exit_code == 0
+    assert "can never hold" in result.output and "locked[0]: H8" in result.output
