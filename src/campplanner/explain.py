@@ -381,6 +381,16 @@ def _people(n: int) -> str:
     return "1 person" if n == 1 else f"{n} people"
 
 
+def _people_have(n: int) -> str:
+    return f"{_people(n)} {'has' if n == 1 else 'have'}"
+
+
+def _forbidden_share(funnel: Funnel) -> str:
+    """Who the forbidden entries leave out: "them all" or "all but 2 of them"."""
+    left = funnel.left_after("forbidden")
+    return "them all" if left == 0 else f"all but {left} of them"
+
+
 def _none_or_only(n: int) -> str:
     return "none" if n == 0 else f"only {n}"
 
@@ -472,7 +482,7 @@ def level_reason(
     below = _dropped(masks, "level")
     held = p.volunteer_skill_level[:, s]
     why = (
-        f"{_people(funnel.left_after('no_skill'))} have {_skill(p, s)}, "
+        f"{_people_have(funnel.left_after('no_skill'))} {_skill(p, s)}, "
         f"{_none_or_only(funnel.left_after('level'))} at level {level}: "
         + _named(p, below, lambda v: f"{_who(p, v)} level {held[v]}")
     )
@@ -481,7 +491,8 @@ def level_reason(
     would = _would_pass_without(masks, ctx, r, "level")
     if would.size:
         best = int(held[would].max())
-        fix += f"; or accept level {best}, which {_people(len(would))} below level {level} have"
+        have = "has" if len(would) == 1 else "have"
+        fix += f"; or accept level {best}, which {_people(len(would))} below level {level} {have}"
     return _slot(ctx, r, missing, funnel, busy, free, "level", why, fix)
 
 
@@ -537,7 +548,7 @@ def dates_reason(
         return f"{_who(p, v)} available {spans}"
 
     why = (
-        f"{_people(funnel.left_after('level'))} have {_skill_at(p, r)}, "
+        f"{_people_have(funnel.left_after('level'))} {_skill_at(p, r)}, "
         f"{_none_or_only(funnel.left_after('dates'))} free for the whole of {first} to {last}: "
         + _named(p, away, ranges)
     )
@@ -585,7 +596,7 @@ def distance_reason(
     far = far[np.argsort(km[far] - p.volunteer_max_km[far], kind="stable")]
     why = (
         f"{_people(funnel.left_after('gender'))} with {_skill_at(p, r)} could come, "
-        f"{_none_or_only(funnel.left_after('distance'))} within the km they will travel: "
+        f"{_none_or_only(funnel.left_after('distance'))} will travel that far: "
         + _named(
             p,
             far,
@@ -614,7 +625,7 @@ def forbidden_reason(
     banned = _dropped(masks, "forbidden")
     why = (
         f"{_people(funnel.left_after('distance'))} with {_skill_at(p, r)} could come, "
-        f"{_none_or_only(funnel.left_after('forbidden'))} not forbidden at this camp: "
+        f"but the file forbids {_forbidden_share(funnel)} at this camp: "
         + _named(p, banned, lambda v: _who(p, v))
     )
     fix = (
