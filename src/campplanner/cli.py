@@ -302,7 +302,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     if output is not None:
         write_atomic(output, solution_json(problem, result, explanation, replan))
     if not quiet and result.has_roster:
-        print_rosters(stdout, problem, result)
+        print_rosters(stdout, problem, result, explanation)
     print_result_summary(stdout, problem, result)
     if replan is not None:
         from campplanner.roster_view import print_replan

@@ -13,9 +13,16 @@ from campplanner.result import Result
 from campplanner.roster import camps_run, filled_per_requirement
 
 
-def print_rosters(console: Console, problem: Problem, result: Result) -> None:
-    """Per camp: name, village and county, dates, the team, unfilled slots, cancellation."""
+def print_rosters(
+    console: Console, problem: Problem, result: Result, explanation: object = None
+) -> None:
+    """Per camp: name, village and county, dates, the team, unfilled slots, cancellation
+    (with its reason when ``explanation``, a :class:`campplanner.explain.Explanation`, is
+    given)."""
     assigned = result.assigned
+    why_cancelled = {
+        reason.camp: reason.why for reason in getattr(explanation, "cancelled", ())
+    }
     by_camp: dict[int, list[int]] = {}
     for i in assigned:
         by_camp.setdefault(int(problem.candidate_camp[i]), []).append(int(i))
@@ -34,7 +41,8 @@ def print_rosters(console: Console, problem: Problem, result: Result) -> None:
             f"{problem.camp_priority[c]}  |  {len(members)}/{problem.camp_capacity[c]} beds"
         )
         if not members:
-            console.print(f"[bold]{escape(heading)}[/]  [red]CANCELLED[/] (nobody assigned)")
+            why = why_cancelled.get(c, "nobody assigned")
+            console.print(f"[bold]{escape(heading)}[/]  [red]CANCELLED[/]: {escape(why)}")
             continue
         console.print(f"[bold]{escape(heading)}[/]")
         table = Table()
