@@ -37,9 +37,11 @@ from campplanner.solver.greedy import RosterState, default_costs, greedy_roster
 
 ProgressCallback = Callable[[float, int, float], None]
 SATURATION = (5, 10)  # free volunteers that make a requirement saturated, round by round
-CORE_SATURATION = 5  # the same, for the core integer program
-CORE_WORK = 20.0  # CP-SAT deterministic time for the core (about seconds)
-CORE_SHARE = 0.5  # at most this share of the time left goes to the core
+# The same for the core integer programs, one after the other: a small core first (fast,
+# proves most bounds), then a larger one, whose phantom supply is nearer the truth.
+CORE_SATURATION = (3, 10)
+CORE_WORK = 30.0  # CP-SAT deterministic time per core (about seconds)
+CORE_SHARE = 0.6  # at most this share of the time left goes to one core
 
 
 @dataclass(frozen=True)
@@ -206,10 +208,12 @@ class LargeSolver:
         # The scarce core as an integer program: a relaxation, so CP-SAT's bound on it is
         # a proof too, often tighter than the LP (which camps run is a yes/no question).
         bound = bounds.bound
-        remaining = deadline - time.monotonic()
-        if not self._stopped.is_set() and remaining > 1.0 and (bound or 0) > best_coverage:
+        for threshold in CORE_SATURATION:
+            remaining = deadline - time.monotonic()
+            if self._stopped.is_set() or remaining < 1.0 or best_coverage >= (bound or 0):
+                break
             free = free_counts(p, runnable, best)
-            core = self._core = CoreModel(p, runnable, free >= CORE_SATURATION)
+            core = self._core = CoreModel(p, runnable, free >= threshold)
             core.hint(best)
             budget = min(CORE_SHARE * remaining, CORE_WORK)
             chosen, runs, core_bound = core.solve(budget, CORE_WORK, seed=options.seed)
