@@ -227,3 +227,35 @@ def test_cli_solve_method_large_writes_a_file_that_passes_check(tmp_path: Any) -
     report = check_solution_file(instance_path, output)
     assert report.ok
     assert report.claimed_bound is not None and report.claimed_bound >= report.coverage
+
+
+def test_clashing_locks_are_infeasible_without_building_the_exact_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """v1 is locked into two camps on the same days (H4): no roster holds both locks."""
+    import campplanner.solver.large as large_module
+
+    data = make_instance(
+        volunteers=[volunteer("v1", skills={"nurse": 1})],
+        camps=[camp("c1"), camp("c2")],
+        locked=[
+            {"volunteer": "v1", "camp": "c1", "skill": "nurse"},
+            {"volunteer": "v1", "camp": "c2", "skill": "nurse"},
+        ],
+    )
+    problem = compile_data(data)
+    exact = CpSatSolver(problem, SolveOptions(time_limit=10)).solve()
+    assert exact.status == "infeasible"
+    monkeypatch.setattr(large_module, "EXACT_FALLBACK_CANDIDATES", 0)  # as on a full season
+    result = large(problem)
+    assert result.status == "infeasible"
+    assert "locked[1]" in result.infeasible_reasons[0]
+
+
+def test_a_stopped_greedy_gives_up() -> None:
+    import threading
+
+    _, problem = generated(200, 10, None, 0)
+    stop = threading.Event()
+    stop.set()
+    assert greedy_roster(problem, runnable_camps(problem), stop=stop) is None

@@ -17,6 +17,8 @@ feasible as it is built. Everything is deterministic.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from campplanner.problem import Problem
@@ -137,13 +139,15 @@ def greedy_roster(
     cost: np.ndarray | None = None,
     start: np.ndarray | None = None,
     camp_preference: np.ndarray | None = None,
-) -> np.ndarray:
+    stop: threading.Event | None = None,
+) -> np.ndarray | None:
     """A feasible roster (candidate indices, sorted); see the module docstring.
 
     ``start``, if given, is a set of assignments kept as they are (they must obey H3 to
     H6 together); the greedy completes it. Camps with ``runnable`` False stay empty.
     ``camp_preference`` (per camp, larger first) overrides the order of camps with
-    essential requirements, e.g. an LP's "runs" values.
+    essential requirements, e.g. an LP's "runs" values. When ``stop`` is set the greedy
+    gives up and returns None (a half-built roster is of no use to the caller).
     """
     p = problem
     cost = default_costs(p) if cost is None else cost
@@ -168,7 +172,9 @@ def greedy_roster(
     if camp_preference is not None:
         keys.append(-camp_preference[essential_camps])
     ranked = np.lexsort(keys)
-    for camp in essential_camps[ranked].tolist():
+    for step, camp in enumerate(essential_camps[ranked].tolist()):
+        if stop is not None and step % 64 == 0 and stop.is_set():
+            return None
         if not state.runnable[camp]:
             continue
         first, last = p.camp_requirements[camp], p.camp_requirements[camp + 1]
@@ -186,7 +192,9 @@ def greedy_roster(
     rest = np.flatnonzero(~p.requirement_essential)
     ranked = np.lexsort((rest, -p.camp_priority[p.requirement_camp[rest]],
                          -requirement_pressure[rest]))  # fmt: skip
-    for r in rest[ranked].tolist():
+    for step, r in enumerate(rest[ranked].tolist()):
+        if stop is not None and step % 256 == 0 and stop.is_set():
+            return None
         if state.runnable[p.requirement_camp[r]] and state.slots_left[r] > 0:
             state.fill(r, cost)
     return enforce_essentials(p, state.roster)

@@ -41,6 +41,8 @@ SATURATION = (5, 10)  # free volunteers that make a requirement saturated, round
 # proves most bounds), then a larger one, whose phantom supply is nearer the truth.
 CORE_SATURATION = (3, 10)
 CORE_WORK = 30.0  # CP-SAT deterministic time per core (about seconds)
+# Above this many candidates the exact model is not built as a fallback (memory)
+EXACT_FALLBACK_CANDIDATES = 500_000
 CORE_SHARE = 0.6  # at most this share of the time left goes to one core
 
 
@@ -126,17 +128,22 @@ class LargeSolver:
         if self.stop_exact is not None:
             self.stop_exact()
 
-    def _locks_fit(self) -> bool:
-        """True if the locked assignments obey H3 to H6 among themselves."""
+    def _lock_clash(self) -> str | None:
+        """Why the locked assignments break H3 to H6 among themselves, or None."""
         p = self.problem
         state = RosterState(p, np.ones(p.num_camps, dtype=bool))
-        for i in p.locked_candidates.tolist():
+        for position, i in enumerate(p.locked_candidates.tolist()):
             c = int(p.candidate_camp[i])
             fits = state.free(np.array([i]), c)[0] and state.beds_left[c] > 0
             if not fits or state.slots_left[p.candidate_requirement[i]] <= 0:
-                return False
+                index = int(p.locked_file_index[position]) if len(p.locked_file_index) else position
+                return (
+                    f"locked[{index}]: {p.volunteer_ids[p.candidate_volunteer[i]]} at camp "
+                    f"{p.camp_ids[c]} breaks H3..H6 together with the locks before it "
+                    "(one role per camp, no overlap, max_camps, slots, beds)"
+                )
             state.add(np.array([i]))
-        return True
+        return None
 
     def _exact(self, progress: ProgressCallback | None, started: float) -> Result:
         from campplanner.solver.cpsat import CpSatSolver, SolveOptions
@@ -162,10 +169,14 @@ class LargeSolver:
             return Result("infeasible", np.zeros(0, np.int64), None, None,
                           infeasible_reasons=reasons, solver=info)  # fmt: skip
         timings: dict[str, float] = {}
-        if not self._locks_fit():
-            # Locks that clash (H3 to H6) or cannot be completed (H9) are the exact
-            # model's business: it proves infeasibility or finds the roster that holds them.
-            return self._exact(progress, started)
+        clash = self._lock_clash()
+        if clash is not None:
+            # The exact model names the smallest set of contradicting locks; on a full
+            # season it would not fit in memory, and the clash found here is a proof.
+            if p.num_candidates <= EXACT_FALLBACK_CANDIDATES:
+                return self._exact(progress, started)
+            return Result("infeasible", np.zeros(0, np.int64), None, None,
+                          infeasible_reasons=(clash,), solver=info)  # fmt: skip
 
         def report(roster_coverage: int, bound: float) -> None:
             if progress is not None:
@@ -175,7 +186,8 @@ class LargeSolver:
         locked_camps = np.unique(p.candidate_camp[p.locked_candidates])
         runnable[locked_camps] = True
         base_cost = default_costs(p)
-        best = greedy_roster(p, runnable, cost=base_cost)
+        best = greedy_roster(p, runnable, cost=base_cost)  # no stop: the first roster
+        assert best is not None
         best_coverage = coverage(p, best)
         timings["greedy"] = time.monotonic() - started
         bounds = LagrangianBound(p)
@@ -201,8 +213,9 @@ class LargeSolver:
             cost[lp.candidates] -= 1e7 * lp.fraction  # the LP's scarce assignments first
             allowed = runnable & (lp.runs > 1e-6)
             allowed[locked_camps] = True
-            roster = greedy_roster(p, allowed, cost=cost, camp_preference=np.round(lp.runs, 6))
-            if coverage(p, roster) > best_coverage:
+            roster = greedy_roster(p, allowed, cost=cost, camp_preference=np.round(lp.runs, 6),
+                                   stop=self._stopped)  # fmt: skip
+            if roster is not None and coverage(p, roster) > best_coverage:
                 best, best_coverage = roster, coverage(p, roster)
                 report(best_coverage, float(bounds.bound or np.inf))
         # The scarce core as an integer program: a relaxation, so CP-SAT's bound on it is
@@ -222,8 +235,9 @@ class LargeSolver:
             if chosen is not None and runs is not None and not self._stopped.is_set():
                 allowed = runnable & runs
                 allowed[locked_camps] = True
-                roster = greedy_roster(p, allowed, cost=base_cost, start=chosen)
-                if coverage(p, roster) > best_coverage:
+                roster = greedy_roster(p, allowed, cost=base_cost, start=chosen,
+                                       stop=self._stopped)  # fmt: skip
+                if roster is not None and coverage(p, roster) > best_coverage:
                     best, best_coverage = roster, coverage(p, roster)
             report(best_coverage, float(bound if bound is not None else np.inf))
         timings["coverage"] = time.monotonic() - started - timings["greedy"]
@@ -245,7 +259,13 @@ class LargeSolver:
             stopped_by = "time limit"
         info["rounds"] = rounds
         if not np.isin(p.locked_candidates, best).all():
-            return self._exact(progress, started)
+            # A locked camp whose essential slots the greedy could not fill (H9): only
+            # the exact model can say whether some roster does.
+            if p.num_candidates <= EXACT_FALLBACK_CANDIDATES:
+                return self._exact(progress, started)
+            return Result("unknown", np.zeros(0, np.int64), None, bound, timings=timings,
+                          stopped_by="locked camps left short of essential slots",
+                          solver=info)  # fmt: skip
         return Result(
             status="optimal" if best_coverage == bound else "feasible",
             assigned=np.sort(best),
