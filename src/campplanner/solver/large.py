@@ -41,6 +41,7 @@ SATURATION = (5, 10)  # free volunteers that make a requirement saturated, round
 # proves most bounds), then a larger one, whose phantom supply is nearer the truth.
 CORE_SATURATION = (3, 10)
 CORE_WORK = 30.0  # CP-SAT deterministic time per core (about seconds)
+POLISH_PASSES = 3  # passes of swaps over the roster, while they still help
 # Above this many candidates the exact model is not built as a fallback (memory)
 EXACT_FALLBACK_CANDIDATES = 500_000
 CORE_SHARE = 0.6  # at most this share of the time left goes to one core
@@ -76,22 +77,32 @@ def polish(
     stopped: threading.Event,
 ) -> np.ndarray:
     """Swap assigned volunteers for free ones of the same requirement when that lowers
-    travel (weight per km) plus fairness (weight per volunteer's extra camp).
+    the weighted secondary terms: travel, group splits and extra camps (fairness).
 
-    Each swap keeps the slot, the camp and every rule, so coverage does not change.
+    Each swap keeps the slot, the camp and every rule, so coverage does not change. The
+    change of each term is exact: km of the two, whether either has other camps, and
+    whether their groups gain or lose a camp.
     """
     p = problem
     state = RosterState(p, np.ones(p.num_camps, dtype=bool))
     state.add(roster)
     pointer, order = p.requirement_candidates
     km = p.candidate_km.astype(np.float64)
+    group = p.volunteer_group.astype(np.int64)
+    num_groups = len(p.group_ids)
+    # members[g, c]: volunteers of group g in camp c; camps_of[g]: camps where g serves
+    members = np.zeros((num_groups + 1, p.num_camps), dtype=np.int64)
+    in_group = group[p.candidate_volunteer[roster]] >= 0
+    np.add.at(members, (group[p.candidate_volunteer[roster]][in_group],
+                        p.candidate_camp[roster][in_group]), 1)  # fmt: skip
+    camps_of = (members > 0).sum(axis=1)
+    w_travel, w_group, w_fair = weights["travel"], weights["group"], weights["fairness"]
     for i in np.sort(roster).tolist():
         if time.monotonic() > deadline or stopped.is_set():
             break
         r = int(p.candidate_requirement[i])
         c = int(p.candidate_camp[i])
         v = int(p.candidate_volunteer[i])
-        current = weights["travel"] * km[i] + weights["fairness"] * (state.load[v] >= 2)
         candidates = order[pointer[r] : pointer[r + 1]]
         candidates = candidates[~state.assigned[candidates]]
         if not len(candidates):
@@ -99,14 +110,30 @@ def polish(
         candidates = candidates[state.free(candidates, c)]
         if not len(candidates):
             continue
-        volunteers = p.candidate_volunteer[candidates]
-        cost = weights["travel"] * km[candidates] + weights["fairness"] * (
-            state.load[volunteers] >= 1
-        )
-        best = int(np.argmin(cost))
-        if cost[best] < current - 1e-6:
-            state.remove(np.array([i]))
-            state.add(candidates[best : best + 1])
+        others = p.candidate_volunteer[candidates]
+        g, g_new = int(group[v]), group[others]
+        # leaving: v's camps - 1 drops if v has another camp; g loses camp c if v was its
+        # only member there and g serves elsewhere
+        leave = w_fair * (state.load[v] >= 2)
+        leave_group = w_group * (g >= 0 and members[g, c] == 1 and camps_of[g] >= 2)
+        join = w_fair * (state.load[others] >= 1)
+        safe = np.maximum(g_new, 0)
+        join_group = w_group * ((g_new >= 0) & (members[safe, c] == 0) & (camps_of[safe] >= 1))
+        same = g_new == g
+        delta = w_travel * (km[candidates] - km[i]) + join - leave
+        delta += np.where(same & (g >= 0), 0.0, join_group - leave_group)
+        best = int(np.argmin(delta))
+        if delta[best] >= -1e-6:
+            continue
+        j = int(candidates[best])
+        state.remove(np.array([i]))
+        state.add(np.array([j]))
+        for person, step in ((v, -1), (int(p.candidate_volunteer[j]), 1)):
+            h = int(group[person])
+            if h >= 0:
+                before = members[h, c]
+                members[h, c] += step
+                camps_of[h] += int(members[h, c] > 0) - int(before > 0)
     return state.roster
 
 
@@ -245,11 +272,16 @@ class LargeSolver:
         # the secondary stage starts from the roster with the final coverage
         first_terms = terms = secondary_terms(p, best)
         polish_started = time.monotonic()
-        if options.secondary and not self._stopped.is_set() and time.monotonic() < deadline:
-            polished = polish(p, best, options.weights, deadline, self._stopped)
-            if coverage(p, polished) == best_coverage:
-                best = polished
-            terms = secondary_terms(p, best)
+        if options.secondary:
+            for _ in range(POLISH_PASSES):
+                if self._stopped.is_set() or time.monotonic() >= deadline:
+                    break
+                polished = polish(p, best, options.weights, deadline, self._stopped)
+                assert coverage(p, polished) == best_coverage  # swaps keep every slot
+                better = secondary_terms(p, polished).weighted(options.weights)
+                if better >= terms.weighted(options.weights) - 1e-6:
+                    break
+                best, terms = polished, secondary_terms(p, polished)
             timings["secondary"] = time.monotonic() - polish_started
         timings["total"] = time.monotonic() - started
         stopped_by = None
