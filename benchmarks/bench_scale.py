@@ -17,7 +17,7 @@ compile, solve. It reports each step, the time at which the gap first fell to 1%
 (from the progress callback), and its peak RSS (``wait4``). Every roster is judged by
 ``check_roster`` after the clock stops. The baselines run with the same time limit:
 the exact model (``--method exact``: one boolean per candidate, every rule), killed
-at the limit + 60 s or at 16 GiB of address space, and a greedy by priority (camps in
+at the limit + 60 s or at 12 GiB of address space, and a greedy by priority (camps in
 order of priority, each filled with the first free volunteers, cancelled if its
 essential slots cannot be filled), whose gap is measured against the large method's
 bound.
@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import machine_line, markdown_table, write_section
 
 REPO = Path(__file__).resolve().parents[1]
-MEMORY_CAP = 16 * 1024**3  # address space of a baseline run (the exact model may grow)
+MEMORY_CAP = 12 * 1024**3  # address space of a baseline run (the exact model may grow)
 GRACE = 60.0  # seconds past the time limit before a run is killed
 
 # name, volunteers, camps, slots, seed, kind ("rich"/"tight"/"shipped"), time limit
@@ -302,7 +302,7 @@ def main() -> None:
         "other engineers share the machine).",
         markdown_table(header, rows),
         "Baselines, same time limit, each in its own process: the exact model "
-        "(`--method exact`; killed at the limit + 60 s or at 16 GiB of address space) and "
+        "(`--method exact`; killed at the limit + 60 s or at 12 GiB of address space) and "
         "a greedy by priority. Their gap is measured against the large method's bound.",
         markdown_table(baseline_header, baseline_rows),
         " ".join(notes),
