@@ -39,6 +39,7 @@ from scipy import sparse
 from campplanner.problem import Problem
 
 _POSITIVE = 1e-9  # reduced profits at or below this are treated as zero
+_ROUNDING = 1e-6  # per volunteer: float error allowed for in the dynamic program
 
 
 def runnable_camps(problem: Problem) -> np.ndarray:
@@ -160,6 +161,9 @@ class LagrangianBound:
         # Requirements with reduced profit in (0, _POSITIVE] were left out of the programs:
         # each volunteer could have gained at most max_camps x _POSITIVE from them.
         margin = _POSITIVE * float(p.volunteer_max_camps.sum())
+        # The dynamic program adds and removes per-volunteer offsets of up to ~1e8, so
+        # each volunteer's value may be off by a few ulps of that (~1e-8): allow 1e-6.
+        margin += _ROUNDING * p.num_volunteers
         value = float(np.maximum(camp_term, 0.0).sum() + volunteer_value.sum()) + margin
         return Relaxed(value, np.sort(pair_best[chosen_pairs]), runs, volunteer_value)
 
