@@ -119,3 +119,33 @@ def test_solve_with_baseline_through_the_cli(tmp_path: Path) -> None:
     assert section["changed_assignments"] == section["fewest_possible"]
     assert any(entry["volunteer"] == "v02" for entry in section["removed"])
     assert runner.invoke(main, ["check", str(edited), str(output)]).exit_code == 0
+
+
+def test_neighbourhood_replan_of_a_generated_season() -> None:
+    # A generated season is solved, then four of its assigned volunteers drop out and it
+    # is re-planned on the neighbourhood of the change (the method used at full scale).
+    from campplanner.generate import generate_instance
+    from campplanner.solver.neighbourhood import NeighbourhoodReplanner, neighbourhood
+
+    data = generate_instance(volunteers=300, camps=20, seed=4)
+    instance = load_data(data)
+    problem = compile_instance(instance)
+    first = CpSatSolver(problem, SolveOptions(time_limit=30, secondary_time=1)).solve()
+    published = roster_triples(problem, first.assigned)
+    gone = sorted({v for v, _, _ in published})[:4]
+    data["volunteers"] = [v for v in data["volunteers"] if v["id"] not in gone]
+    instance = load_data(data)
+    problem = compile_instance(instance)
+    baseline = baseline_from_triples(problem, published)
+    assert len(baseline.dropped) >= 4
+    subset = neighbourhood(problem, baseline)
+    assert set(baseline.kept) <= set(subset) and len(subset) < problem.num_candidates
+    options = SolveOptions(time_limit=30, secondary_time=1)
+    result = NeighbourhoodReplanner(problem, options, baseline).solve()
+    assert result.has_roster
+    report = check_roster(instance, roster_triples(problem, result.assigned))
+    assert report.ok and report.coverage == result.coverage
+    exact = CpSatSolver(problem, SolveOptions(time_limit=30, secondary_time=1)).solve()
+    assert exact.status == "optimal"
+    assert result.coverage <= exact.coverage <= result.coverage_bound  # a valid bound
+    assert result.changes is not None and result.changes >= len(baseline.dropped)

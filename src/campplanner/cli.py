@@ -279,9 +279,10 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     if baseline is not None:
         from campplanner.check import load_solution
         from campplanner.replan import baseline_from_triples
+        from campplanner.replan import published_roster as published_roster_of
 
-        published = [(a.volunteer, a.camp, a.skill) for a in load_solution(baseline).assignments]
-        published_roster = baseline_from_triples(problem, published)
+        published, cancelled = published_roster_of(load_solution(baseline))
+        published_roster = baseline_from_triples(problem, published, cancelled)
     solver = make_solver(problem, options, baseline=published_roster)
     progress = None if quiet else ProgressLine(stderr, time_limit)
     result, received = run_interruptibly(solver, lambda: solver.solve(progress, started))
@@ -655,7 +656,7 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     from campplanner.loader import load_instance
     from campplanner.problem import compile_instance
     from campplanner.replace import suggest_replacements
-    from campplanner.replan import baseline_from_triples
+    from campplanner.replan import baseline_from_triples, published_roster
     from campplanner.roster_view import print_replacements
 
     instance = load_instance(instance_file)
@@ -664,8 +665,8 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
         raise UsageError(f"--volunteer {volunteer_id}: no such volunteer in {instance_file}")
     if camp_id is not None and camp_id not in problem.camp_index:
         raise UsageError(f"--camp {camp_id}: no such camp in {instance_file}")
-    published = [(a.volunteer, a.camp, a.skill) for a in load_solution(solution_file).assignments]
-    baseline = baseline_from_triples(problem, published)
+    published, cancelled = published_roster(load_solution(solution_file))
+    baseline = baseline_from_triples(problem, published, cancelled)
     v = problem.volunteer_index[volunteer_id]
     c = None if camp_id is None else problem.camp_index[camp_id]
     dropout = suggest_replacements(problem, baseline.kept, v, c, limit)
@@ -674,7 +675,7 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     else:
         print_replacements(stdout, problem, dropout)
     if replan and dropout.slots and not as_json:
-        _replan_without(instance, problem, published, dropout, time_limit)
+        _replan_without(instance, problem, published, cancelled, dropout, time_limit)
 
 
 def _dropout_dict(problem: Any, dropout: Any) -> dict[str, Any]:
@@ -703,8 +704,8 @@ def _dropout_dict(problem: Any, dropout: Any) -> dict[str, Any]:
     }
 
 
-def _replan_without(instance: Any, problem: Any, published: list, dropout: Any,
-                    time_limit: float) -> None:  # fmt: skip
+def _replan_without(instance: Any, problem: Any, published: list, cancelled: list,
+                    dropout: Any, time_limit: float) -> None:  # fmt: skip
     """Re-plan with the volunteer forbidden in the camps they drop out of."""
     from campplanner.contract import ForbiddenPair
     from campplanner.problem import compile_instance
@@ -719,7 +720,7 @@ def _replan_without(instance: Any, problem: Any, published: list, dropout: Any,
         "locked": [e for e in instance.locked if not (e.volunteer == who and e.camp in camps)],
     })  # fmt: skip
     new_problem = compile_instance(edited)
-    baseline = baseline_from_triples(new_problem, published)
+    baseline = baseline_from_triples(new_problem, published, cancelled)
     options = SolveOptions(time_limit=time_limit, secondary_time=min(5.0, time_limit / 4))
     result = make_solver(new_problem, options, baseline=baseline).solve()
     if not result.has_roster:

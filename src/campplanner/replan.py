@@ -23,10 +23,15 @@ Triple = tuple[str, str, str]  # (volunteer id, camp id, skill id)
 class Baseline:
     kept: np.ndarray  # candidate indices of published assignments still possible alone
     dropped: tuple[tuple[Triple, str], ...]  # published assignments no longer possible, why
+    # Camps the published roster knew (staffed or cancelled); others were added since.
+    camps: frozenset[str] = frozenset()
 
 
-def baseline_from_triples(problem: Problem, triples: Iterable[Triple]) -> Baseline:
-    """Map a published roster onto the problem's candidates."""
+def baseline_from_triples(
+    problem: Problem, triples: Iterable[Triple], cancelled: Iterable[str] = ()
+) -> Baseline:
+    """Map a published roster (and the camps it cancelled) onto the problem's candidates."""
+    triples = list(triples)
     kept: list[int] = []
     dropped: list[tuple[Triple, str]] = []
     for triple in dict.fromkeys(triples):  # once each, in order
@@ -49,7 +54,20 @@ def baseline_from_triples(problem: Problem, triples: Iterable[Triple]) -> Baseli
             dropped.append((triple, lock_failure_reason(problem, v, requirement)))
         else:
             kept.append(candidate)
-    return Baseline(kept=np.array(sorted(kept), dtype=np.int64), dropped=tuple(dropped))
+    camps = frozenset(c for _, c, _ in triples) | frozenset(cancelled)
+    return Baseline(np.array(sorted(kept), dtype=np.int64), tuple(dropped), camps)
+
+
+def published_roster(solution: object) -> tuple[list[Triple], list[str]]:
+    """(assignments, cancelled camp ids) of a loaded solution file."""
+    triples = [(a.volunteer, a.camp, a.skill) for a in solution.assignments]  # type: ignore[attr-defined]
+    extra = getattr(solution, "model_extra", None) or {}
+    cancelled = []
+    for entry in extra.get("cancelled_camps") or []:
+        camp = entry.get("camp") if isinstance(entry, dict) else entry
+        if isinstance(camp, str):
+            cancelled.append(camp)
+    return triples, cancelled
 
 
 def roster_triples(problem: Problem, assigned: Iterable[int]) -> list[Triple]:

@@ -10,6 +10,7 @@ from campplanner.problem import Problem
 from campplanner.replan import Baseline
 from campplanner.solver.cpsat import CpSatSolver, SolveOptions
 from campplanner.solver.large import LargeOptions, LargeSolver
+from campplanner.solver.neighbourhood import NeighbourhoodReplanner
 
 __all__ = ["AUTO_LARGE_CANDIDATES", "CpSatSolver", "LargeSolver", "SolveOptions", "make_solver"]
 
@@ -22,18 +23,23 @@ AUTO_LARGE_CANDIDATES = 50_000
 
 def make_solver(
     problem: Problem, options: SolveOptions, baseline: Baseline | None = None
-) -> CpSatSolver | LargeSolver:
+) -> CpSatSolver | LargeSolver | NeighbourhoodReplanner:
     """The solver for ``problem``: an object with ``solve(progress, started)`` and ``stop()``.
 
     ``options.method`` picks it ("auto", "exact" or "large"). Re-planning against a
-    published roster (``baseline``) always uses the exact model, which counts changes.
+    published roster (``baseline``) uses the exact model, which counts changes: on the
+    whole problem when it is small, on the neighbourhood of the changes when it is large.
     """
     method = options.method
     if method not in ("auto", "exact", "large"):
         raise ValueError(f"unknown method {method!r}: use auto, exact or large")
     if method == "auto":
         method = "large" if problem.num_candidates >= AUTO_LARGE_CANDIDATES else "exact"
-    if method == "large" and baseline is None:
+    if method == "large" and baseline is not None:
+        # A season re-planned from its published roster: the exact model (which counts
+        # changes) on the neighbourhood of what changed.
+        return NeighbourhoodReplanner(problem, options, baseline)
+    if method == "large":
         large = LargeOptions(
             time_limit=options.time_limit,
             seed=options.seed,
