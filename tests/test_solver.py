@@ -461,3 +461,14 @@ def test_empty_instance_is_trivially_optimal() -> None:
 def test_workers_do_not_change_the_optimum(workers: int) -> None:
     _, result = solve(tiny_data(), workers=workers)
     assert result.coverage == 29
+
+
+def test_exact_method_refuses_a_problem_too_large_to_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    import campplanner.solver as solvers
+    from campplanner.errors import UsageError
+
+    monkeypatch.setattr(solvers, "EXACT_MAX_CANDIDATES", 10)
+    problem = compile_data(tiny_data())  # 24 candidates
+    with pytest.raises(UsageError, match="--method large"):
+        solvers.make_solver(problem, SolveOptions(method="exact"))
+    assert solvers.make_solver(problem, SolveOptions(method="auto")) is not None
