@@ -46,7 +46,7 @@ def make_solver(
         raise ValueError(f"unknown method {method!r}: use auto, exact or large")
     if method == "auto":
         method = "large" if problem.num_candidates >= AUTO_LARGE_CANDIDATES else "exact"
-    if method == "exact" and problem.num_candidates > EXACT_MAX_CANDIDATES:
+    if options.method == "exact" and problem.num_candidates > EXACT_MAX_CANDIDATES:
         # Building that model alone would take minutes and gigabytes: say so at once.
         raise UsageError(
             f"--method exact: {problem.num_candidates:,} candidates is too many for the "
