@@ -24,11 +24,13 @@ class Baseline:
     kept: np.ndarray  # candidate indices of published assignments still possible alone
     dropped: tuple[tuple[Triple, str], ...]  # published assignments no longer possible, why
     # Camps the published roster knew (staffed or cancelled); others were added since.
-    camps: frozenset[str] = frozenset()
+    # None when the solution file does not list its cancelled camps: then no camp can be
+    # told apart as new.
+    camps: frozenset[str] | None = None
 
 
 def baseline_from_triples(
-    problem: Problem, triples: Iterable[Triple], cancelled: Iterable[str] = ()
+    problem: Problem, triples: Iterable[Triple], cancelled: Iterable[str] | None = None
 ) -> Baseline:
     """Map a published roster (and the camps it cancelled) onto the problem's candidates."""
     triples = list(triples)
@@ -54,16 +56,20 @@ def baseline_from_triples(
             dropped.append((triple, lock_failure_reason(problem, v, requirement)))
         else:
             kept.append(candidate)
-    camps = frozenset(c for _, c, _ in triples) | frozenset(cancelled)
+    camps = None
+    if cancelled is not None:
+        camps = frozenset(c for _, c, _ in triples) | frozenset(cancelled)
     return Baseline(np.array(sorted(kept), dtype=np.int64), tuple(dropped), camps)
 
 
-def published_roster(solution: object) -> tuple[list[Triple], list[str]]:
-    """(assignments, cancelled camp ids) of a loaded solution file."""
+def published_roster(solution: object) -> tuple[list[Triple], list[str] | None]:
+    """(assignments, cancelled camp ids or None if the file does not say) of a solution."""
     triples = [(a.volunteer, a.camp, a.skill) for a in solution.assignments]  # type: ignore[attr-defined]
     extra = getattr(solution, "model_extra", None) or {}
+    if not isinstance(extra.get("cancelled_camps"), list):
+        return triples, None
     cancelled = []
-    for entry in extra.get("cancelled_camps") or []:
+    for entry in extra["cancelled_camps"]:
         camp = entry.get("camp") if isinstance(entry, dict) else entry
         if isinstance(camp, str):
             cancelled.append(camp)

@@ -7,7 +7,8 @@ candidates are:
 - every published assignment that is still possible (so each may stay or go);
 - every candidate of a requirement that lost a published assignment (the slots to
   refill), and of every requirement of a camp added since (one the published roster
-  neither staffed nor cancelled);
+  neither staffed nor cancelled; solution files written by campplanner list their
+  cancelled camps, and without that list no camp counts as new);
 - the locks.
 
 Everything outside is fixed at "not assigned". The restricted problem has tens of
@@ -47,7 +48,7 @@ def neighbourhood(problem: Problem, baseline: Baseline) -> np.ndarray:
         if r is not None:
             vacated.add(r)
     for c, camp_id in enumerate(problem.camp_ids):
-        if camp_id not in baseline.camps:  # added since the roster was published
+        if baseline.camps is not None and camp_id not in baseline.camps:  # added since
             vacated.update(range(problem.camp_requirements[c], problem.camp_requirements[c + 1]))
     # A requirement that lost someone to a dropped assignment whose camp is gone is not
     # vacated; the volunteer's other assignments stay in through `published`.
