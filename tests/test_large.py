@@ -259,3 +259,26 @@ def test_a_stopped_greedy_gives_up() -> None:
     stop = threading.Event()
     stop.set()
     assert greedy_roster(problem, runnable_camps(problem), stop=stop) is None
+
+
+def test_swaps_never_move_a_locked_assignment() -> None:
+    """v_far is locked into c1 although v_near, free, would travel less: the swap that
+    would lower travel is not made."""
+    data = make_instance(
+        volunteers=[
+            volunteer("v_far", home="far", skills={"nurse": 1}),
+            volunteer("v_near", skills={"nurse": 1}),
+        ],
+        places=[
+            {"id": "arak", "name": "arak", "lat": 34.09, "lon": 49.69},
+            {"id": "village", "name": "village", "lat": 34.2, "lon": 49.5},
+            {"id": "far", "name": "far", "lat": 35.02, "lon": 50.36},
+        ],
+        camps=[camp("c1")],
+        locked=[{"volunteer": "v_far", "camp": "c1", "skill": "nurse"}],
+    )
+    problem = compile_data(data)
+    result = large(problem)
+    assert result.solver["name"] == "large"  # kept by the swaps, not rescued by the exact model
+    assert triples_of(problem, result) == [("v_far", "c1", "nurse")]
+    assert_passes_check(load_data(data), problem, result)

@@ -97,9 +97,12 @@ def polish(
                         p.candidate_camp[roster][in_group]), 1)  # fmt: skip
     camps_of = (members > 0).sum(axis=1)
     w_travel, w_group, w_fair = weights["travel"], weights["group"], weights["fairness"]
+    locked = set(p.locked_candidates.tolist())
     for i in np.sort(roster).tolist():
         if time.monotonic() > deadline or stopped.is_set():
             break
+        if i in locked:  # H10: a locked assignment stays
+            continue
         r = int(p.candidate_requirement[i])
         c = int(p.candidate_camp[i])
         v = int(p.candidate_volunteer[i])
