@@ -291,11 +291,14 @@ class CpSatSolver:
         problem: Problem,
         options: SolveOptions | None = None,
         baseline: Baseline | None = None,
+        start: np.ndarray | None = None,
     ):
-        """``baseline``: a published roster to change as little as possible."""
+        """``baseline``: a published roster to change as little as possible; ``start``:
+        a roster (candidate indices) to start the search from."""
         self.problem = problem
         self.options = options or SolveOptions()
         self.baseline = baseline
+        self.start = start
         self._solver: cp_model.CpSolver | None = None
         self._stopped = threading.Event()
 
@@ -344,12 +347,22 @@ class CpSatSolver:
         if self.baseline is not None:
             # Start from what stays of the published roster; prove coverage with at most
             # half the time, so that the fewest-changes stage always gets its turn.
-            _hint(model, x, published_start(problem, self.baseline.kept))
             stage1_time *= 0.5
+        if self.start is not None or self.baseline is not None:
+            start = self.start
+            if start is None:
+                assert self.baseline is not None
+                start = published_start(problem, self.baseline.kept)
+            _hint(model, x, start)
         built = time.monotonic()
 
         first_stage = _Progress(x, started, progress)
-        status = self._run(model, first_stage, stage1_time, hinted=self.baseline is not None)
+        status = self._run(
+            model,
+            first_stage,
+            stage1_time,
+            hinted=self.baseline is not None or self.start is not None,
+        )
         stage1_done = time.monotonic()
         solver = self._solver
         assert solver is not None

@@ -6,7 +6,9 @@ candidates are:
 
 - every published assignment that is still possible (so each may stay or go);
 - every candidate of a requirement that lost a published assignment (the slots to
-  refill), and of every requirement of a camp added since (one the published roster
+  refill), of every requirement of the same skills anywhere (so that a person pulled
+  from another camp can be replaced there in turn), and of every requirement of a camp
+  added since (one the published roster
   neither staffed nor cancelled; solution files written by campplanner list their
   cancelled camps, and without that list no camp counts as new);
 - the locks.
@@ -54,6 +56,11 @@ def neighbourhood(problem: Problem, baseline: Baseline) -> np.ndarray:
     # vacated; the volunteer's other assignments stay in through `published`.
     if vacated:
         keep |= np.isin(problem.candidate_requirement, np.fromiter(vacated, dtype=np.int64))
+        # Every candidate of the skills that lost someone, so that refilling a slot can
+        # pull a person from another camp, which is refilled in turn (chains of moves);
+        # such skills are the scarce ones, with few candidates in a whole season.
+        lost_skills = np.unique(problem.requirement_skill[np.fromiter(vacated, dtype=np.int64)])
+        keep |= np.isin(problem.candidate_skill, lost_skills)
     return np.flatnonzero(keep)
 
 
@@ -68,6 +75,24 @@ def restrict(problem: Problem, candidates: np.ndarray) -> Problem:
         candidate_km=problem.candidate_km[candidates],
         locked_candidates=position[problem.locked_candidates],
     )
+
+
+def repair(problem: Problem, kept: np.ndarray, stop: threading.Event) -> np.ndarray | None:
+    """What stays of the published roster, completed by the greedy of the large method.
+
+    Camps that lost an essential person get one if someone is free, else they are
+    cancelled and their people freed; then empty slots anywhere are filled by free
+    people. It is the re-plan's first roster: few changes, most of the coverage back.
+    """
+    from campplanner.solver.bounds import runnable_camps
+    from campplanner.solver.cpsat import published_start
+    from campplanner.solver.greedy import greedy_roster
+
+    # The greedy keeps its start as it is, so start from a roster that obeys H9.
+    start = published_start(problem, kept)
+    runnable = runnable_camps(problem)
+    runnable[problem.candidate_camp[start]] = True
+    return greedy_roster(problem, runnable, start=start, stop=stop)
 
 
 class NeighbourhoodReplanner:
@@ -90,14 +115,16 @@ class NeighbourhoodReplanner:
     ) -> Result:
         started = time.monotonic() if started is None else started
         problem = self.problem
+        repaired = repair(problem, self.baseline.kept, self._stopped)
         subset = neighbourhood(problem, self.baseline)
+        if repaired is not None:
+            subset = np.union1d(subset, repaired)
         position = np.full(problem.num_candidates, -1, dtype=np.int64)
         position[subset] = np.arange(len(subset))
         small = restrict(problem, subset)
-        baseline = Baseline(
-            kept=np.sort(position[self.baseline.kept]), dropped=self.baseline.dropped
-        )
-        self._inner = CpSatSolver(small, self.options, baseline=baseline)
+        baseline = replace(self.baseline, kept=np.sort(position[self.baseline.kept]))
+        start = None if repaired is None else np.sort(position[repaired])
+        self._inner = CpSatSolver(small, self.options, baseline=baseline, start=start)
         if self._stopped.is_set():
             self._inner.stop()
         result = self._inner.solve(progress, started)
