@@ -35,13 +35,13 @@ SEASON = REPO / "instances" / "markazi-season.json.gz"
 MEDIUM = REPO / "instances" / "medium.json"
 
 
-def solve(data: dict[str, Any], time_limit: float, baseline_roster: Any = None,
-          published: list | None = None) -> tuple[Any, Any, float]:  # fmt: skip
+def solve(data: dict[str, Any], time_limit: float, published: list | None = None,
+          cancelled: list | None = None) -> tuple[Any, Any, float]:  # fmt: skip
     started = time.monotonic()
     problem = compile_instance(instance_from_data(data, "bench"))
     baseline = None
     if published is not None:
-        baseline = baseline_from_triples(problem, published)
+        baseline = baseline_from_triples(problem, published, cancelled or [])
     solver = make_solver(problem, SolveOptions(time_limit=time_limit), baseline=baseline)
     result = solver.solve(started=started)
     return problem, result, time.monotonic() - started
@@ -51,12 +51,14 @@ def replan_rows(publish_limit: float, replan_limit: float) -> list[list[str]]:
     season = read_json(SEASON)
     problem, published_result, publish_s = solve(season, publish_limit)
     published = roster_triples(problem, published_result.assigned)
+    staffed = {c for _, c, _ in published}
+    cancelled = [c for c in problem.camp_ids if c not in staffed]  # as the solution file says
     physicians = sorted({v for v, _, s in published if s == "physician"})[:30]
     scenario = Scenario.model_validate({"name": "30 physicians drop out", "edits": [
         {"op": "remove_volunteers", "volunteers": physicians}]})  # fmt: skip
     changed = apply_edits(season, scenario, "bench")
 
-    problem2, replanned, replan_s = solve(changed, replan_limit, published=published)
+    problem2, replanned, replan_s = solve(changed, replan_limit, published, cancelled)
     diff = diff_rosters(published, roster_triples(problem2, replanned.assigned))
     forced = len(baseline_from_triples(problem2, published).dropped)
     _, scratch, scratch_s = solve(changed, replan_limit)
@@ -107,7 +109,7 @@ def compare_row(time_limit: float) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--publish-limit", type=float, default=60.0)
-    parser.add_argument("--replan-limit", type=float, default=20.0)
+    parser.add_argument("--replan-limit", type=float, default=15.0)
     parser.add_argument("--compare-limit", type=float, default=20.0)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
