@@ -377,7 +377,11 @@ class CpSatSolver:
             return Result("infeasible", np.zeros(0, np.int64), None, None, timings=timings,
                           infeasible_reasons=reasons, solver=info)  # fmt: skip
         if first_stage.best is None:
-            bound = _bound(solver)
+            # Stopped before presolve ended, CP-SAT's objective bound is not a proof (it
+            # reads 0); only a bound reached by a search that ran is reported.
+            bound = _bound(solver) if solver.num_branches > 0 or solver.num_conflicts > 0 else None
+            if bound is not None and bound <= 0 and problem.num_candidates:
+                bound = None
             return Result("unknown", np.zeros(0, np.int64), None, bound, timings=timings,
                           stopped_by=stopped_by or "time limit", solver=info)  # fmt: skip
 
@@ -385,6 +389,8 @@ class CpSatSolver:
         best_coverage = int(problem.candidate_value[best].sum())
         optimal = status == cp_model.OPTIMAL
         bound = best_coverage if optimal else _bound(solver)
+        if bound is not None and bound < best_coverage:  # never claim less than we hold
+            bound = None
         if not optimal and stopped_by is None:
             stopped_by = "time limit"
         changes = changes_bound = None
