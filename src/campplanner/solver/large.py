@@ -47,6 +47,16 @@ EXACT_FALLBACK_CANDIDATES = 500_000
 CORE_SHARE = 0.6  # at most this share of the time left goes to one core
 
 
+class _Deadline:
+    """Looks like a threading.Event to the greedy: "set" once the deadline has passed."""
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+
+    def is_set(self) -> bool:
+        return time.monotonic() > self.deadline
+
+
 @dataclass(frozen=True)
 class LargeOptions:
     time_limit: float = 60.0  # seconds, for the whole solve including setup
@@ -208,6 +218,15 @@ class LargeSolver:
             return Result("infeasible", np.zeros(0, np.int64), None, None,
                           infeasible_reasons=(clash,), solver=info)  # fmt: skip
 
+        started_solving = time.monotonic()
+        if started_solving > deadline:
+            # Reading and compiling used the whole limit (a file far beyond the province's
+            # size): say so now rather than spend minutes more on a first roster.
+            return Result("unknown", np.zeros(0, np.int64), None, None, timings=timings,
+                          stopped_by=f"time limit ({options.time_limit:g} s) spent reading and "
+                          f"compiling the instance ({started_solving - started:.1f} s); "
+                          "give a larger --time-limit", solver=info)  # fmt: skip
+
         def report(roster_coverage: int, bound: float) -> None:
             if progress is not None:
                 progress(time.monotonic() - started, roster_coverage, bound)
@@ -216,8 +235,15 @@ class LargeSolver:
         locked_camps = np.unique(p.candidate_camp[p.locked_candidates])
         runnable[locked_camps] = True
         base_cost = default_costs(p)
-        best = greedy_roster(p, runnable, cost=base_cost)  # no stop: the first roster
-        assert best is not None
+        # The first roster is not given up for Ctrl-C, only for the time limit: a file
+        # far beyond the province's size must not run on for minutes past it.
+        best = greedy_roster(p, runnable, cost=base_cost, stop=_Deadline(deadline))
+        if best is None:
+            timings["greedy"] = time.monotonic() - started
+            return Result("unknown", np.zeros(0, np.int64), None, None, timings=timings,
+                          stopped_by=f"time limit ({options.time_limit:g} s) before a first "
+                          "roster; reading and compiling took "
+                          f"{started_solving - started:.1f} s", solver=info)  # fmt: skip
         best_coverage = coverage(p, best)
         timings["greedy"] = time.monotonic() - started
         bounds = LagrangianBound(p)
