@@ -84,3 +84,14 @@ def test_replace_command(tmp_path: Path) -> None:
     }  # fmt: skip
     unknown = runner.invoke(main, ["replace", str(TINY_PATH), str(solution), "--volunteer", "x"])
     assert unknown.exit_code == 2 and "no such volunteer" in unknown.output
+
+
+def test_replace_and_its_replan_are_deterministic(tmp_path: Path) -> None:
+    solution = tmp_path / "published.json"
+    assignments = [{"volunteer": v, "camp": c, "skill": s} for v, c, s in PUBLISHED]
+    solution.write_text(json.dumps({"status": "optimal", "assignments": assignments}), "utf-8")
+    runner = CliRunner()
+    args = ["replace", str(TINY_PATH), str(solution), "--volunteer", "v10"]
+    first, second = runner.invoke(main, args), runner.invoke(main, args)
+    assert first.exit_code == second.exit_code == 0
+    assert first.output == second.output  # ranked suggestions and the re-plan's figures
