@@ -18,13 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _report import machine_line, markdown_table, write_section  # noqa: E402
-
-from campplanner.check import check_roster  # noqa: E402
-from campplanner.generate import generate_instance  # noqa: E402
-from campplanner.loader import instance_from_data  # noqa: E402
-from campplanner.problem import compile_instance  # noqa: E402
-from campplanner.solver import CpSatSolver, SolveOptions  # noqa: E402
+from _report import machine_line, markdown_table, write_section
+from campplanner.check import check_roster
+from campplanner.generate import generate_instance
+from campplanner.loader import instance_from_data
+from campplanner.problem import compile_instance
+from campplanner.solver import CpSatSolver, SolveOptions
 
 VOLUNTEERS, CAMPS = 400, 30
 

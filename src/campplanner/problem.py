@@ -206,6 +206,22 @@ class Problem:
         hits = np.flatnonzero(self.candidate_requirement[start:stop] == requirement)
         return int(start + hits[0]) if hits.size else None
 
+    def restricted(self, candidates: np.ndarray) -> Problem:
+        """The same problem with only ``candidates`` (ascending indices) as candidates.
+
+        Every roster of the restricted problem is a roster of this one (the rules are
+        the same, fewer choices); locks must be among ``candidates``.
+        """
+        position = np.full(self.num_candidates, -1, dtype=np.int64)
+        position[candidates] = np.arange(len(candidates))
+        return replace(
+            self,
+            candidate_volunteer=self.candidate_volunteer[candidates],
+            candidate_requirement=self.candidate_requirement[candidates],
+            candidate_km=self.candidate_km[candidates],
+            locked_candidates=position[self.locked_candidates],
+        )
+
     def camps_conflict(self, camp_a: int, camp_b: int) -> bool:
         """True if one volunteer cannot join both camps (H4: overlap or too little rest)."""
         first, second = sorted((camp_a, camp_b), key=lambda c: self.camp_start[c])

@@ -16,7 +16,7 @@ by the solver directly.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -115,16 +115,7 @@ def lock_relevant_part(problem: Problem) -> Problem:
     essential = problem.requirement_essential[problem.candidate_requirement]
     keep = essential & np.isin(problem.candidate_camp, locked_camps)
     keep[locked] = True
-    kept = np.flatnonzero(keep)  # ascending: the (volunteer, camp) order is kept
-    new_index = np.full(problem.num_candidates, -1, dtype=np.int64)
-    new_index[kept] = np.arange(len(kept))
-    return replace(
-        problem,
-        candidate_volunteer=problem.candidate_volunteer[kept],
-        candidate_requirement=problem.candidate_requirement[kept],
-        candidate_km=problem.candidate_km[kept],
-        locked_candidates=new_index[locked],
-    )
+    return problem.restricted(np.flatnonzero(keep))  # ascending: the order is kept
 
 
 def describe_conflict(problem: Problem, positions: list[int], minimal: bool) -> LockConflict:

@@ -64,19 +64,6 @@ def neighbourhood(problem: Problem, baseline: Baseline) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def restrict(problem: Problem, candidates: np.ndarray) -> Problem:
-    """The same problem with only ``candidates`` (sorted indices) as candidates."""
-    position = np.full(problem.num_candidates, -1, dtype=np.int64)
-    position[candidates] = np.arange(len(candidates))
-    return replace(
-        problem,
-        candidate_volunteer=problem.candidate_volunteer[candidates],
-        candidate_requirement=problem.candidate_requirement[candidates],
-        candidate_km=problem.candidate_km[candidates],
-        locked_candidates=position[problem.locked_candidates],
-    )
-
-
 def repair(problem: Problem, kept: np.ndarray, stop: threading.Event) -> np.ndarray | None:
     """What stays of the published roster, completed by the greedy of the large method.
 
@@ -121,7 +108,7 @@ class NeighbourhoodReplanner:
             subset = np.union1d(subset, repaired)
         position = np.full(problem.num_candidates, -1, dtype=np.int64)
         position[subset] = np.arange(len(subset))
-        small = restrict(problem, subset)
+        small = problem.restricted(subset)
         baseline = replace(self.baseline, kept=np.sort(position[self.baseline.kept]))
         start = None if repaired is None else np.sort(position[repaired])
         self._inner = CpSatSolver(small, self.options, baseline=baseline, start=start)
