@@ -412,6 +412,8 @@ class CpSatSolver:
             best, secondary_status = self._improve_secondary(
                 model, x, best, best_coverage, remaining
             )
+            if secondary_status != "optimal" and self.baseline is None:
+                best = self._swap(best, deadline)
             terms = secondary_terms(problem, best)
             timings["secondary"] = time.monotonic() - stage1_done
             if self._stopped.is_set():
@@ -477,6 +479,28 @@ class CpSatSolver:
         model.add(changed <= count)
         model.clear_objective()
         return roster, count + forced, min(count, proven) + forced
+
+    def _swap(self, roster: np.ndarray, deadline: float) -> np.ndarray:
+        """Swap passes of the large method (polish) after CP-SAT's secondary stage.
+
+        One CP-SAT worker does no neighbourhood search, and on some instances stage 2
+        did not improve at all in its time; swapping a volunteer for a free one of the
+        same requirement keeps every slot and rule and costs milliseconds here. Not used
+        when re-planning: a swap would add changes against the published roster.
+        """
+        from campplanner.solver.large import POLISH_PASSES, polish
+
+        weights = self.options.weights
+        value = secondary_terms(self.problem, roster).weighted(weights)
+        for _ in range(POLISH_PASSES):
+            if self._stopped.is_set() or time.monotonic() >= deadline:
+                break
+            swapped = polish(self.problem, roster, weights, deadline, self._stopped)
+            swapped_value = secondary_terms(self.problem, swapped).weighted(weights)
+            if swapped_value >= value - 1e-6:
+                break
+            roster, value = swapped, swapped_value
+        return roster
 
     def _improve_secondary(
         self,
