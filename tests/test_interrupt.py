@@ -55,3 +55,42 @@ def test_signal_keeps_the_best_roster(tmp_path: Path, signal_number: int, exit_c
     assert report.ok, [v.to_dict() for v in report.violations[:5]]
     summary = (tmp_path / "stdout.txt").read_text(encoding="utf-8")
     assert "Summary" in summary
+
+
+def test_ctrl_c_on_a_terminal_erases_the_progress_line(tmp_path: Path) -> None:
+    # Run solve on a pseudo-terminal, as a planner does: the progress line is rewritten
+    # in place; after Ctrl-C it must be erased (\r + clear to end of line) before the
+    # summary, so the terminal is left clean.
+    import os
+    import pty
+
+    output = tmp_path / "tty.json"
+    options = ["-o", str(output), "--time-limit", "300", "--secondary-time", "300"]
+    argv = [sys.executable, "-c", "from campplanner.cli import main; main()", "solve",
+            str(SMALL), *options]  # fmt: skip
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: becomes campplanner on the terminal
+        os.execv(sys.executable, argv)
+    seen = b""
+    deadline = time.monotonic() + 120
+    try:
+        while b"best coverage" not in seen and time.monotonic() < deadline:
+            seen += os.read(fd, 4096)
+        time.sleep(0.5)
+        os.kill(pid, signal.SIGINT)
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 130
+    after_progress = seen[seen.rindex(b"best coverage") :]
+    assert b"\r\x1b[K" in after_progress  # the progress line erased
+    assert after_progress.index(b"\r\x1b[K") < after_progress.index(b"Summary")
+    assert json.loads(output.read_text(encoding="utf-8"))["stopped_by"] == "interrupted"
