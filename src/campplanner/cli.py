@@ -655,9 +655,9 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     from campplanner.errors import UsageError
     from campplanner.loader import load_instance
     from campplanner.problem import compile_instance
-    from campplanner.replace import suggest_replacements
+    from campplanner.replace import replan_without, suggest_replacements
     from campplanner.replan import baseline_from_triples, published_roster
-    from campplanner.roster_view import print_replacements
+    from campplanner.roster_view import print_replacements, print_replan_without
 
     instance = load_instance(instance_file)
     problem = compile_instance(instance)
@@ -671,67 +671,10 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     c = None if camp_id is None else problem.camp_index[camp_id]
     dropout = suggest_replacements(problem, baseline.kept, v, c, limit)
     if as_json:
-        click.echo(json.dumps(_dropout_dict(problem, dropout), ensure_ascii=False, indent=1))
-    else:
-        print_replacements(stdout, problem, dropout)
-    if replan and dropout.slots and not as_json:
-        _replan_without(instance, problem, published, cancelled, dropout, time_limit)
-
-
-def _dropout_dict(problem: Any, dropout: Any) -> dict[str, Any]:
-    ids = problem.camp_ids
-    return {
-        "volunteer": problem.volunteer_ids[dropout.volunteer],
-        "loss_if_unreplaced": dropout.loss_if_unreplaced,
-        "cancelled_if_unreplaced": [ids[c] for c in dropout.cancelled_if_unreplaced],
-        "slots": [
-            {
-                "camp": ids[problem.candidate_camp[slot]],
-                "skill": problem.skill_ids[problem.candidate_skill[slot]],
-                "suggestions": [
-                    {
-                        "volunteer": problem.volunteer_ids[s.volunteer],
-                        "km": round(s.km, 1),
-                        "coverage_change": s.coverage_change,
-                        "leaves": [ids[problem.candidate_camp[i]] for i in s.leaves],
-                        "cancels": [ids[c] for c in s.cancels],
-                    }
-                    for s in dropout.suggestions[slot]
-                ],
-            }
-            for slot in dropout.slots
-        ],
-    }
-
-
-def _replan_without(instance: Any, problem: Any, published: list, cancelled: list,
-                    dropout: Any, time_limit: float) -> None:  # fmt: skip
-    """Re-plan with the volunteer forbidden in the camps they drop out of."""
-    from campplanner.contract import ForbiddenPair
-    from campplanner.problem import compile_instance
-    from campplanner.replan import baseline_from_triples, diff_rosters, roster_triples
-    from campplanner.solver import SolveOptions, make_solver
-
-    who = problem.volunteer_ids[dropout.volunteer]
-    camps = sorted({problem.camp_ids[problem.candidate_camp[i]] for i in dropout.slots})
-    extra = [ForbiddenPair(volunteer=who, camp=camp) for camp in camps]
-    edited = instance.model_copy(update={
-        "forbidden": [*instance.forbidden, *extra],
-        "locked": [e for e in instance.locked if not (e.volunteer == who and e.camp in camps)],
-    })  # fmt: skip
-    new_problem = compile_instance(edited)
-    baseline = baseline_from_triples(new_problem, published, cancelled)
-    options = SolveOptions(time_limit=time_limit, secondary_time=min(5.0, time_limit / 4))
-    result = make_solver(new_problem, options, baseline=baseline).solve()
-    if not result.has_roster:
-        stdout.print(f"Re-plan: {result.status} within {time_limit:g} s.")
+        click.echo(json.dumps(dropout.as_dict(problem), ensure_ascii=False, indent=1))
         return
-    before = sum(int(problem.candidate_value[i]) for i in
-                 baseline_from_triples(problem, published).kept)  # fmt: skip
-    diff = diff_rosters(published, roster_triples(new_problem, result.assigned))
-    stdout.print(
-        f"[bold]Best re-plan[/] ({result.status}): coverage {result.coverage:,} "
-        f"(published {before:,}), {diff.changed_assignments} changed assignment(s) "
-        f"(fewest possible {result.changes_bound}), {diff.people} people to call; "
-        f"camps affected: {escape(', '.join(sorted(diff.camps_affected))) or '-'}"
-    )
+    print_replacements(stdout, problem, dropout)
+    if replan and dropout.slots:
+        print_replan_without(
+            stdout, replan_without(instance, published, cancelled, dropout, problem, time_limit)
+        )

@@ -11,10 +11,20 @@ coverage, then by how many other camps they touch, then by the km they add.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from campplanner.contract import ForbiddenPair, Instance
 from campplanner.problem import Problem
+from campplanner.replan import (
+    RosterDiff,
+    Triple,
+    baseline_from_triples,
+    diff_rosters,
+    roster_triples,
+)
+from campplanner.result import Result
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,32 @@ class Dropout:
     # by slot: people who could fill it only by moving a locked person or cancelling
     # a camp that holds one
     blocked_by_locks: dict[int, int] = field(default_factory=dict)
+
+    def as_dict(self, problem: Problem) -> dict[str, Any]:
+        """JSON-ready, with ids (``replace --json``)."""
+        ids = problem.camp_ids
+        return {
+            "volunteer": problem.volunteer_ids[self.volunteer],
+            "loss_if_unreplaced": self.loss_if_unreplaced,
+            "cancelled_if_unreplaced": [ids[c] for c in self.cancelled_if_unreplaced],
+            "slots": [
+                {
+                    "camp": ids[problem.candidate_camp[slot]],
+                    "skill": problem.skill_ids[problem.candidate_skill[slot]],
+                    "suggestions": [
+                        {
+                            "volunteer": problem.volunteer_ids[s.volunteer],
+                            "km": round(s.km, 1),
+                            "coverage_change": s.coverage_change,
+                            "leaves": [ids[problem.candidate_camp[i]] for i in s.leaves],
+                            "cancels": [ids[c] for c in s.cancels],
+                        }
+                        for s in self.suggestions[slot]
+                    ],
+                }
+                for slot in self.slots
+            ],
+        }
 
 
 class _Camps:
@@ -161,3 +197,40 @@ def _breaks_a_lock(problem: Problem, camps: _Camps, option: Suggestion, locked: 
 def _clashes(problem: Problem, camp_a: int, camp_b: int) -> bool:
     """Same camp (H3) or overlapping / too little rest (H4)."""
     return camp_a == camp_b or problem.camps_conflict(camp_a, camp_b)
+
+
+@dataclass(frozen=True)
+class Replan:
+    """The best whole re-plan once the volunteer is out of the camps they leave."""
+
+    result: Result
+    diff: RosterDiff
+    published_coverage: int
+
+
+def replan_without(
+    instance: Instance,
+    published: list[Triple],
+    cancelled: list[str] | None,
+    dropout: Dropout,
+    problem: Problem,
+    time_limit: float,
+) -> Replan:
+    """Re-plan with the volunteer forbidden (and unlocked) in the camps they drop out of."""
+    from campplanner.problem import compile_instance
+    from campplanner.solver import SolveOptions, make_solver
+
+    who = problem.volunteer_ids[dropout.volunteer]
+    camps = sorted({problem.camp_ids[problem.candidate_camp[i]] for i in dropout.slots})
+    edited = instance.model_copy(update={
+        "forbidden": [*instance.forbidden,
+                      *(ForbiddenPair(volunteer=who, camp=camp) for camp in camps)],
+        "locked": [e for e in instance.locked if not (e.volunteer == who and e.camp in camps)],
+    })  # fmt: skip
+    new_problem = compile_instance(edited)
+    baseline = baseline_from_triples(new_problem, published, cancelled)
+    options = SolveOptions(time_limit=time_limit, secondary_time=min(5.0, time_limit / 4))
+    result = make_solver(new_problem, options, baseline=baseline).solve()
+    diff = diff_rosters(published, roster_triples(new_problem, result.assigned))
+    kept = baseline_from_triples(problem, published).kept
+    return Replan(result, diff, int(problem.candidate_value[kept].sum()))

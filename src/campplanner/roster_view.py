@@ -20,9 +20,7 @@ def print_rosters(
     (with its reason when ``explanation``, a :class:`campplanner.explain.Explanation`, is
     given)."""
     assigned = result.assigned
-    why_cancelled = {
-        reason.camp: reason.why for reason in getattr(explanation, "cancelled", ())
-    }
+    why_cancelled = {reason.camp: reason.why for reason in getattr(explanation, "cancelled", ())}
     by_camp: dict[int, list[int]] = {}
     for i in assigned:
         by_camp.setdefault(int(problem.candidate_camp[i]), []).append(int(i))
@@ -287,3 +285,20 @@ def print_replacements(console: Console, problem: Problem, dropout: object) -> N
                 f"  {blocked} more could, but only by moving a locked person or cancelling "
                 "a camp that holds one"
             )
+
+
+def print_replan_without(console: Console, replan: object) -> None:
+    """One line: the best whole re-plan after a dropout (see replace.replan_without)."""
+    from campplanner.replace import Replan
+
+    assert isinstance(replan, Replan)
+    result, diff = replan.result, replan.diff
+    if not result.has_roster:
+        console.print(f"Re-plan: {result.status} within the time limit.")
+        return
+    console.print(
+        f"[bold]Best re-plan[/] ({result.status}): coverage {result.coverage:,} "
+        f"(published {replan.published_coverage:,}), {diff.changed_assignments} changed "
+        f"assignment(s) (fewest possible {result.changes_bound}), {diff.people} people to "
+        f"call; camps affected: {escape(', '.join(sorted(diff.camps_affected))) or '-'}"
+    )
