@@ -488,19 +488,9 @@ class CpSatSolver:
         same requirement keeps every slot and rule and costs milliseconds here. Not used
         when re-planning: a swap would add changes against the published roster.
         """
-        from campplanner.solver.large import POLISH_PASSES, polish
+        from campplanner.solver.large import polish_passes
 
-        weights = self.options.weights
-        value = secondary_terms(self.problem, roster).weighted(weights)
-        for _ in range(POLISH_PASSES):
-            if self._stopped.is_set() or time.monotonic() >= deadline:
-                break
-            swapped = polish(self.problem, roster, weights, deadline, self._stopped)
-            swapped_value = secondary_terms(self.problem, swapped).weighted(weights)
-            if swapped_value >= value - 1e-6:
-                break
-            roster, value = swapped, swapped_value
-        return roster
+        return polish_passes(self.problem, roster, self.options.weights, deadline, self._stopped)
 
     def _improve_secondary(
         self,

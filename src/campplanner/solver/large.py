@@ -79,6 +79,27 @@ def free_counts(problem: Problem, runnable: np.ndarray, roster: np.ndarray) -> n
     return free
 
 
+def polish_passes(
+    problem: Problem,
+    roster: np.ndarray,
+    weights: dict[str, float],
+    deadline: float,
+    stopped: threading.Event,
+) -> np.ndarray:
+    """Up to POLISH_PASSES rounds of :func:`polish`, while a round still lowers the
+    weighted secondary terms and time is left."""
+    value = secondary_terms(problem, roster).weighted(weights)
+    for _ in range(POLISH_PASSES):
+        if stopped.is_set() or time.monotonic() >= deadline:
+            break
+        polished = polish(problem, roster, weights, deadline, stopped)
+        polished_value = secondary_terms(problem, polished).weighted(weights)
+        if polished_value >= value - 1e-6:
+            break
+        roster, value = polished, polished_value
+    return roster
+
+
 def polish(
     problem: Problem,
     roster: np.ndarray,
@@ -302,15 +323,9 @@ class LargeSolver:
         first_terms = terms = secondary_terms(p, best)
         polish_started = time.monotonic()
         if options.secondary:
-            for _ in range(POLISH_PASSES):
-                if self._stopped.is_set() or time.monotonic() >= deadline:
-                    break
-                polished = polish(p, best, options.weights, deadline, self._stopped)
-                assert coverage(p, polished) == best_coverage  # swaps keep every slot
-                better = secondary_terms(p, polished).weighted(options.weights)
-                if better >= terms.weighted(options.weights) - 1e-6:
-                    break
-                best, terms = polished, secondary_terms(p, polished)
+            best = polish_passes(p, best, options.weights, deadline, self._stopped)
+            assert coverage(p, best) == best_coverage  # swaps keep every slot
+            terms = secondary_terms(p, best)
             timings["secondary"] = time.monotonic() - polish_started
         timings["total"] = time.monotonic() - started
         stopped_by = None
