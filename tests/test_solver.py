@@ -23,6 +23,7 @@ from builders import (
     tiny_data,
     volunteer,
 )
+from campplanner import replan
 from campplanner.check import check_roster
 from campplanner.problem import compile_instance
 from campplanner.result import Result
@@ -31,14 +32,7 @@ from campplanner.solver import CpSatSolver, SolveOptions
 
 
 def roster_triples(problem: Any, result: Result) -> list[tuple[str, str, str]]:
-    return [
-        (
-            problem.volunteer_ids[problem.candidate_volunteer[i]],
-            problem.camp_ids[problem.candidate_camp[i]],
-            problem.skill_ids[problem.candidate_skill[i]],
-        )
-        for i in result.assigned
-    ]
+    return replan.roster_triples(problem, result.assigned)
 
 
 def solve(data: dict[str, Any], **options: Any) -> tuple[Any, Result]:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from builders import load_data, make_instance, place
 from campplanner.check import check_roster
 from campplanner.problem import compile_instance
+from campplanner.replan import roster_triples
 from campplanner.solver import CpSatSolver, SolveOptions
 
 SKILLS = ("leader", "nurse", "mason")
@@ -120,14 +121,7 @@ def solve(data: dict[str, Any]) -> tuple[Any, Any, Any]:
 
 
 def triples_of(problem: Any, result: Any) -> list[tuple[str, str, str]]:
-    return [
-        (
-            problem.volunteer_ids[problem.candidate_volunteer[i]],
-            problem.camp_ids[problem.candidate_camp[i]],
-            problem.skill_ids[problem.candidate_skill[i]],
-        )
-        for i in result.assigned
-    ]
+    return roster_triples(problem, result.assigned)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
