@@ -289,7 +289,7 @@ def worker(mode: str, path: str) -> dict[str, Any]:
         return {"read": time.perf_counter() - began, "rss": _peak_rss_mib(), "rss0": rss_before}
     if mode == "campplanner":
         from campplanner.loader import instance_from_data, read_json
-        from campplanner.problem import compile_instance
+        from campplanner.model.compile import compile_instance
 
         rss_before = _peak_rss_mib()
         began = time.perf_counter()

@@ -73,8 +73,8 @@ def naive_greedy(problem: Any) -> Any:
     """Camps by priority (then index), each filled with the first free volunteers."""
     import numpy as np
 
-    from campplanner.solver.bounds import runnable_camps
-    from campplanner.solver.greedy import RosterState, enforce_essentials
+    from campplanner.model.rules import enforce_essentials, runnable_camps
+    from campplanner.model.state import RosterState
 
     state = RosterState(problem, runnable_camps(problem))
     state.add(problem.locked_candidates.astype(np.int64))
@@ -100,8 +100,8 @@ def child(method: str, path: str, time_limit: float, out: str) -> None:
     started = time.monotonic()
     from campplanner.check import check_roster
     from campplanner.loader import load_instance
-    from campplanner.problem import compile_instance
-    from campplanner.roster import coverage
+    from campplanner.model.compile import compile_instance
+    from campplanner.model.terms import coverage
     from campplanner.solver import CpSatSolver, SolveOptions, make_solver
 
     instance = load_instance(path)

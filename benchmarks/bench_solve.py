@@ -22,7 +22,7 @@ from _report import machine_line, markdown_table, write_section
 from campplanner.check import check_roster
 from campplanner.generate import generate_instance
 from campplanner.loader import instance_from_data
-from campplanner.problem import compile_instance
+from campplanner.model.compile import compile_instance
 from campplanner.solver import CpSatSolver, SolveOptions
 
 VOLUNTEERS, CAMPS = 400, 30

@@ -23,7 +23,8 @@ from typing import Any
 
 from campplanner.contract import Instance
 from campplanner.loader import instance_from_data
-from campplanner.problem import Problem, compile_instance
+from campplanner.model.compile import compile_instance
+from campplanner.model.problem import Problem
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_PATH = REPO / "instances" / "tiny.json"

@@ -39,8 +39,10 @@ from campplanner.explain import (
     objective_breakdown,
     roster_from_assignments,
 )
-from campplanner.problem import Problem, load_problem
-from campplanner.roster import secondary_terms
+from campplanner.loader import load_instance
+from campplanner.model.compile import compile_instance
+from campplanner.model.problem import Problem
+from campplanner.model.terms import secondary_terms
 from campplanner.solver import CpSatSolver, SolveOptions
 from campplanner.solver.conflicts import find_lock_conflict
 from test_solver_properties import instances as random_instances
@@ -273,7 +275,7 @@ def test_cancelled_because_the_essential_roles_need_more_beds() -> None:
 
 
 def test_tiny_explained() -> None:
-    _, problem = load_problem(str(TINY_PATH))
+    problem = compile_instance(load_instance(TINY_PATH))
     assigned = solved(problem)
     explanation = explain_roster(problem, assigned)
     assert [(problem.camp_ids[s.camp], s.cause) for s in explanation.slots] == [("c2", "busy")]
@@ -391,7 +393,7 @@ def test_compatible_locks_have_no_conflict() -> None:
 
 @pytest.mark.parametrize("secondary", [False, True])
 def test_breakdown_sums_to_the_roster_totals(secondary: bool) -> None:
-    _, problem = load_problem(str(TINY_PATH))
+    problem = compile_instance(load_instance(TINY_PATH))
     result = CpSatSolver(problem, SolveOptions(time_limit=10, secondary=secondary)).solve()
     breakdown = objective_breakdown(problem, result.assigned)
     terms = secondary_terms(problem, result.assigned)

@@ -21,7 +21,7 @@ from builders import tiny_data
 from campplanner.cli import main
 from campplanner.errors import InstanceError
 from campplanner.loader import instance_from_data, read_json
-from campplanner.problem import compile_instance
+from campplanner.model.compile import compile_instance
 
 ODD_TEXT = st.sampled_from(
     ["", " ", "\u200c", "\u202e", "ي", "ك", "۱۴۰۰-۰۴-۱۰", "1400-13-01", "2021-02-30",

@@ -34,8 +34,8 @@ from campplanner.generate import (
     instance_bytes,
 )
 from campplanner.loader import instance_from_data, instance_warnings
+from campplanner.model.compile import compile_instance
 from campplanner.overview import overview
-from campplanner.problem import compile_instance
 
 REPO = Path(__file__).resolve().parents[1]
 SMALL = {"volunteers": 400, "camps": 30, "seed": 5}

@@ -29,7 +29,7 @@ from campplanner.cli import main
 from campplanner.io.html_report import roster_html, skill_chart
 from campplanner.io.roster_model import roster_view
 from campplanner.loader import instance_from_data
-from campplanner.problem import compile_instance
+from campplanner.model.compile import compile_instance
 from campplanner.solution import solution_data
 from campplanner.solver import CpSatSolver, SolveOptions
 

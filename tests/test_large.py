@@ -23,8 +23,10 @@ from builders import camp, compile_data, load_data, make_instance, requirement, 
 from campplanner.check import check_roster, check_solution_file
 from campplanner.cli import main
 from campplanner.generate import generate_instance
-from campplanner.problem import Problem, compile_instance
-from campplanner.roster import coverage
+from campplanner.model.compile import compile_instance
+from campplanner.model.problem import Problem
+from campplanner.model.rules import runnable_camps
+from campplanner.model.terms import coverage
 from campplanner.solver import (
     AUTO_LARGE_CANDIDATES,
     CpSatSolver,
@@ -32,10 +34,9 @@ from campplanner.solver import (
     SolveOptions,
     make_solver,
 )
-from campplanner.solver.bounds import LagrangianBound, restricted_lp, runnable_camps
+from campplanner.solver.bounds import LagrangianBound, restricted_lp
 from campplanner.solver.core import CoreModel
-from campplanner.solver.greedy import greedy_roster
-from campplanner.solver.large import LargeOptions, free_counts
+from campplanner.solver.greedy import free_counts, greedy_roster
 from test_solver_properties import instances, triples_of
 
 # (volunteers, camps, slots): supply-rich and tight, as in the benchmark, only smaller
@@ -59,7 +60,7 @@ def exact_reference(problem: Problem) -> int:
 
 
 def large(problem: Problem, time_limit: float = 4, **options: Any) -> Any:
-    return LargeSolver(problem, LargeOptions(time_limit=time_limit, **options)).solve()
+    return LargeSolver(problem, SolveOptions(time_limit=time_limit, **options)).solve()
 
 
 def assert_passes_check(instance: Any, problem: Problem, result: Any) -> None:
@@ -176,7 +177,7 @@ def test_greedy_keeps_h9_on_generated_instances(seed: int) -> None:
 
 def test_stop_before_solving_still_gives_a_checked_roster() -> None:
     instance, problem = generated(300, 16, None, 7)
-    solver = LargeSolver(problem, LargeOptions(time_limit=30))
+    solver = LargeSolver(problem, SolveOptions(time_limit=30))
     solver.stop()
     result = solver.solve()
     assert result.has_roster

@@ -29,7 +29,8 @@ from builders import (
     volunteer,
 )
 from campplanner.loader import load_instance
-from campplanner.problem import compile_instance
+from campplanner.model.compile import compile_instance
+from campplanner.model.rules import camps_conflict
 
 # ------------------------------------------------------------------- tiny by hand
 #
@@ -316,10 +317,10 @@ def test_camps_conflict_uses_rest_days() -> None:
     ]
     one_day = compile_data(make_instance(camps=camps, rules={"rest_days": 1}))
     two_days = compile_data(make_instance(camps=camps, rules={"rest_days": 2}))
-    assert not one_day.camps_conflict(0, 1) and not one_day.camps_conflict(1, 0)
-    assert two_days.camps_conflict(0, 1)
-    assert one_day.camps_conflict(0, 2)
-    assert one_day.camps_conflict(0, 0)
+    assert not camps_conflict(one_day, 0, 1) and not camps_conflict(one_day, 1, 0)
+    assert camps_conflict(two_days, 0, 1)
+    assert camps_conflict(one_day, 0, 2)
+    assert camps_conflict(one_day, 0, 0)
 
 
 # ----------------------------------------------------- property: slow recomputation

@@ -23,8 +23,9 @@ from builders import (
 )
 from campplanner.check import check_roster
 from campplanner.cli import main
-from campplanner.problem import compile_instance
-from campplanner.replan import baseline_from_triples, diff_rosters, roster_triples
+from campplanner.model.baseline import baseline_from_triples
+from campplanner.model.compile import compile_instance
+from campplanner.replan import diff_rosters, roster_triples
 from campplanner.solver import CpSatSolver, SolveOptions
 
 

@@ -25,9 +25,9 @@ from builders import (
 )
 from campplanner import replan
 from campplanner.check import check_roster
-from campplanner.problem import compile_instance
+from campplanner.model.compile import compile_instance
+from campplanner.model.terms import secondary_terms
 from campplanner.result import Result
-from campplanner.roster import secondary_terms
 from campplanner.solver import CpSatSolver, SolveOptions
 
 
@@ -442,7 +442,7 @@ def test_secondary_keeps_a_group_together() -> None:
         ],
     )
     _problem, result = assert_optimal(data, 4)
-    assert result.terms is not None and result.terms.group_splits == 0
+    assert result.terms is not None and result.terms["group"] == 0
 
 
 def test_empty_instance_is_trivially_optimal() -> None:

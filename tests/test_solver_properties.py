@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from builders import load_data, make_instance, place
 from campplanner.check import check_roster
-from campplanner.problem import compile_instance
+from campplanner.model.compile import compile_instance
 from campplanner.replan import roster_triples
 from campplanner.solver import CpSatSolver, SolveOptions
 

@@ -35,7 +35,7 @@ from campplanner.io.template import instance_workbook, template_data
 from campplanner.io.workbook_in import import_workbook
 from campplanner.io.workbook_out import roster_workbook
 from campplanner.loader import instance_from_data
-from campplanner.problem import compile_instance
+from campplanner.model.compile import compile_instance
 from campplanner.solution import solution_data
 from campplanner.solver import CpSatSolver, SolveOptions
 

@@ -54,8 +54,8 @@ def validate(instance_file: str) -> None:
     its JSON path, when it is not.
     """
     from campplanner.loader import instance_warnings, load_instance
+    from campplanner.model.compile import compile_instance
     from campplanner.overview import overview
-    from campplanner.problem import compile_instance
     from campplanner.terminal import print_overview
 
     instance = load_instance(instance_file)
@@ -243,9 +243,9 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     import time
 
     from campplanner.loader import load_instance
+    from campplanner.model.compile import compile_instance
+    from campplanner.model.terms import DEFAULT_WEIGHTS
     from campplanner.outputs import guard_output, write_atomic
-    from campplanner.problem import compile_instance
-    from campplanner.roster import DEFAULT_WEIGHTS
     from campplanner.roster_view import ProgressLine, print_result_summary, print_rosters
     from campplanner.session import SIGNAL_EXIT_CODES, run_interruptibly
     from campplanner.solution import is_solution_file, solution_json
@@ -278,7 +278,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     published, published_roster = [], None
     if baseline is not None:
         from campplanner.check import load_solution
-        from campplanner.replan import baseline_from_triples
+        from campplanner.model.baseline import baseline_from_triples
         from campplanner.replan import published_roster as published_roster_of
 
         published, cancelled = published_roster_of(load_solution(baseline))
@@ -360,8 +360,8 @@ def explain(instance_file: str, solution_file: str, camp_id: str | None,
         print_volunteer_story,
     )
     from campplanner.loader import load_instance
-    from campplanner.problem import compile_instance
-    from campplanner.roster import DEFAULT_WEIGHTS
+    from campplanner.model.compile import compile_instance
+    from campplanner.model.terms import DEFAULT_WEIGHTS
 
     instance = load_instance(instance_file)
     solution = load_solution(solution_file)
@@ -654,9 +654,10 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     from campplanner.check import load_solution
     from campplanner.errors import UsageError
     from campplanner.loader import load_instance
-    from campplanner.problem import compile_instance
+    from campplanner.model.baseline import baseline_from_triples
+    from campplanner.model.compile import compile_instance
     from campplanner.replace import replan_without, suggest_replacements
-    from campplanner.replan import baseline_from_triples, published_roster
+    from campplanner.replan import published_roster
     from campplanner.roster_view import print_replacements, print_replan_without
 
     instance = load_instance(instance_file)

@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 
 from campplanner.loader import instance_from_data
-from campplanner.problem import compile_instance
+from campplanner.model.compile import compile_instance
+from campplanner.model.roster import camps_run, filled_per_requirement
+from campplanner.model.terms import secondary_terms
 from campplanner.replan import Triple, diff_rosters, roster_triples
-from campplanner.roster import camps_run, filled_per_requirement, secondary_terms
 from campplanner.solver import SolveOptions, make_solver
 
 
@@ -71,8 +72,8 @@ def measure(name: str, data: dict[str, Any], options: SolveOptions) -> Measures:
         camps_cancelled=[problem.camp_ids[c] for c in np.flatnonzero(~running)],
         unfilled_per_skill=dict(sorted(unfilled.items())),
         volunteers_used=len(np.unique(problem.candidate_volunteer[assigned])),
-        travel_km=terms.travel_km,
-        group_splits=terms.group_splits,
+        travel_km=terms["travel"],
+        group_splits=int(terms["group"]),
         seconds=result.timings.get("total", 0.0),
         roster=roster_triples(problem, assigned),
     )

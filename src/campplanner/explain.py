@@ -41,13 +41,15 @@ import numpy as np
 
 from campplanner.calendar import format_day
 from campplanner.errors import CampPlannerError
-from campplanner.problem import Problem, great_circle_km
-from campplanner.roster import (
+from campplanner.model.geo import great_circle_km
+from campplanner.model.problem import Problem
+from campplanner.model.roster import (
     camps_run,
     filled_per_requirement,
     people_per_camp,
     unfilled_slots,
 )
+from campplanner.model.rules import camps_conflict
 
 # The funnel's filters, in order; each is also the cause when it empties the pool.
 FUNNEL = ("no_skill", "level", "dates", "gender", "distance", "forbidden", "no_camps")
@@ -267,7 +269,7 @@ class _Context:
             other = int(p.candidate_camp[i])
             if other == camp:
                 found.append(Busy(volunteer, other, int(p.candidate_skill[i]), "H3"))
-            elif p.camps_conflict(camp, other):
+            elif camps_conflict(p, camp, other):
                 found.append(Busy(volunteer, other, int(p.candidate_skill[i]), "H4"))
         if found:
             return found

@@ -18,7 +18,7 @@ from campplanner.explain import (
     SlotReason,
     VolunteerCost,
 )
-from campplanner.problem import Problem
+from campplanner.model.problem import Problem
 
 SHORT_LIMIT = 10  # cancelled camps listed by `solve` before "... and N more"
 

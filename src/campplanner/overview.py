@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from campplanner.calendar import format_day
-from campplanner.problem import Problem
+from campplanner.model.problem import Problem
 
 
 @dataclass(frozen=True)

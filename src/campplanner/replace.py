@@ -16,14 +16,10 @@ from typing import Any
 import numpy as np
 
 from campplanner.contract import ForbiddenPair, Instance
-from campplanner.problem import Problem
-from campplanner.replan import (
-    RosterDiff,
-    Triple,
-    baseline_from_triples,
-    diff_rosters,
-    roster_triples,
-)
+from campplanner.model.baseline import Triple, baseline_from_triples
+from campplanner.model.problem import Problem
+from campplanner.model.rules import camps_conflict
+from campplanner.replan import RosterDiff, diff_rosters, roster_triples
 from campplanner.result import Result
 
 
@@ -196,7 +192,7 @@ def _breaks_a_lock(problem: Problem, camps: _Camps, option: Suggestion, locked: 
 
 def _clashes(problem: Problem, camp_a: int, camp_b: int) -> bool:
     """Same camp (H3) or overlapping / too little rest (H4)."""
-    return camp_a == camp_b or problem.camps_conflict(camp_a, camp_b)
+    return camps_conflict(problem, camp_a, camp_b)
 
 
 @dataclass(frozen=True)
@@ -217,7 +213,7 @@ def replan_without(
     time_limit: float,
 ) -> Replan:
     """Re-plan with the volunteer forbidden (and unlocked) in the camps they drop out of."""
-    from campplanner.problem import compile_instance
+    from campplanner.model.compile import compile_instance
     from campplanner.solver import SolveOptions, make_solver
 
     who = problem.volunteer_ids[dropout.volunteer]

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from campplanner.roster import SecondaryTerms
+from campplanner.model.terms import TermValues
 
 STATUSES = ("optimal", "feasible", "infeasible", "unknown")
+_NO_ROSTER = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -19,8 +20,8 @@ class Result:
     assigned: np.ndarray
     coverage: int | None
     coverage_bound: int | None
-    terms: SecondaryTerms | None = None  # of the returned roster
-    first_terms: SecondaryTerms | None = None  # of the first roster with the final coverage
+    terms: TermValues | None = None  # of the returned roster
+    first_terms: TermValues | None = None  # of the first roster with the final coverage
     secondary_status: str | None = None  # "optimal" when the secondary terms are proven best
     timings: dict[str, float] = field(default_factory=dict)
     stopped_by: str | None = None  # "time limit" or "interrupted" when cut short
@@ -29,6 +30,38 @@ class Result:
     # Re-planning from a published roster: assignments changed, and the proven minimum.
     changes: int | None = None
     changes_bound: int | None = None
+
+    # ------------------------------------------------------------- no roster, built here
+    @classmethod
+    def infeasible(
+        cls,
+        reasons: tuple[str, ...],
+        timings: dict[str, float] | None = None,
+        solver: dict[str, object] | None = None,
+    ) -> Result:
+        """The locks cannot all hold: ``reasons`` name them (smallest set first)."""
+        return cls("infeasible", _NO_ROSTER, None, None, timings=dict(timings or {}),
+                   infeasible_reasons=tuple(reasons), solver=dict(solver or {}))  # fmt: skip
+
+    @classmethod
+    def impossible_locks(
+        cls, impossible: tuple[tuple[int, str], ...], solver: dict[str, object] | None = None
+    ) -> Result:
+        """Locks that no roster can hold, each with the rule that rules it out."""
+        return cls.infeasible(tuple(f"locked[{i}]: {why}" for i, why in impossible),
+                              solver=solver)  # fmt: skip
+
+    @classmethod
+    def no_roster(
+        cls,
+        stopped_by: str,
+        bound: int | None = None,
+        timings: dict[str, float] | None = None,
+        solver: dict[str, object] | None = None,
+    ) -> Result:
+        """No roster in the time given (``stopped_by`` says what cut it short)."""
+        return cls("unknown", _NO_ROSTER, None, bound, timings=dict(timings or {}),
+                   stopped_by=stopped_by, solver=dict(solver or {}))  # fmt: skip
 
     @property
     def has_roster(self) -> bool:

@@ -8,9 +8,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from campplanner.calendar import format_day
-from campplanner.problem import Problem
+from campplanner.model.problem import Problem
+from campplanner.model.roster import camps_run, filled_per_requirement
+from campplanner.model.terms import SECONDARY
 from campplanner.result import Result
-from campplanner.roster import camps_run, filled_per_requirement
 
 
 def print_rosters(
@@ -94,9 +95,8 @@ def print_result_summary(console: Console, problem: Problem, result: Result) -> 
             "volunteers used", f"{len(np.unique(problem.candidate_volunteer[assigned])):,}"
         )
         if result.terms is not None:
-            table.add_row("total road km", f"{result.terms.travel_km:,.0f}")
-            table.add_row("group splits", f"{result.terms.group_splits:,}")
-            table.add_row("extra camps (load)", f"{result.terms.extra_camps:,}")
+            for term in SECONDARY:
+                table.add_row(term.title, f"{result.terms[term.name]:,.0f}")
     if result.infeasible_reasons:  # listed under the table: long lines read badly in it
         table.add_row("infeasible because", "see below")
     if result.timings:

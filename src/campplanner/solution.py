@@ -11,7 +11,7 @@ import numpy as np
 
 from campplanner.contract import SOLUTION_FORMAT
 from campplanner.explain import Explanation, explain_roster
-from campplanner.problem import Problem
+from campplanner.model.problem import Problem
 from campplanner.result import Result
 
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from campplanner.calendar import Calendar
-from campplanner.check import great_circle_km
 from campplanner.contract import Instance, SolutionFile
 from campplanner.errors import InstanceError, Issue
 from campplanner.loader import day_of
+from campplanner.model.geo import great_circle_km
 
 NO_COUNTY = "بدون شهرستان"
 # With this many camps or fewer, the workbook has a sheet per camp; otherwise per county.

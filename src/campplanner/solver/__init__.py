@@ -1,24 +1,33 @@
-"""Solvers: everything that knows CP-SAT (or any other engine) lives in this package.
+"""Solvers: everything that knows CP-SAT or HiGHS lives in this package.
 
-:func:`make_solver` is the one place that picks a method for a problem; every command
-that solves (``solve``, ``compare``, ``replace``) goes through it.
+Imports run one way: ``options`` (what every solver takes) <- ``cpsat_model`` (the
+rules and terms as CP-SAT constraints) <- ``conflicts`` <- ``cpsat`` (the exact method)
+<- ``large`` (the large-scale method, which falls back on the exact one) <-
+``neighbourhood`` (re-planning); ``greedy``, ``polish``, ``bounds`` and ``core`` serve
+them and import only ``campplanner.model``. :func:`make_solver` is the one place that
+picks a method; every job that solves goes through it.
 """
 
 from __future__ import annotations
 
 from campplanner.errors import UsageError
-from campplanner.problem import Problem
-from campplanner.replan import Baseline
-from campplanner.solver.cpsat import CpSatSolver, SolveOptions
-from campplanner.solver.large import LargeOptions, LargeSolver
+from campplanner.model.baseline import Baseline
+from campplanner.model.problem import Problem
+from campplanner.solver.cpsat import CpSatSolver
+from campplanner.solver.large import LargeSolver
 from campplanner.solver.neighbourhood import NeighbourhoodReplanner
+from campplanner.solver.options import METHODS, ProgressCallback, SolveOptions, Solver
 
 __all__ = [
     "AUTO_LARGE_CANDIDATES",
     "EXACT_MAX_CANDIDATES",
+    "METHODS",
     "CpSatSolver",
     "LargeSolver",
+    "NeighbourhoodReplanner",
+    "ProgressCallback",
     "SolveOptions",
+    "Solver",
     "make_solver",
 ]
 
@@ -34,16 +43,16 @@ EXACT_MAX_CANDIDATES = 2_000_000
 
 def make_solver(
     problem: Problem, options: SolveOptions, baseline: Baseline | None = None
-) -> CpSatSolver | LargeSolver | NeighbourhoodReplanner:
-    """The solver for ``problem``: an object with ``solve(progress, started)`` and ``stop()``.
+) -> Solver:
+    """The solver for ``problem``, by ``options.method`` ("auto", "exact" or "large").
 
-    ``options.method`` picks it ("auto", "exact" or "large"). Re-planning against a
-    published roster (``baseline``) uses the exact model, which counts changes: on the
-    whole problem when it is small, on the neighbourhood of the changes when it is large.
+    Re-planning against a published roster (``baseline``) uses the exact model, which
+    counts changes: on the whole problem when it is small, on the neighbourhood of the
+    changes when it is large.
     """
     method = options.method
-    if method not in ("auto", "exact", "large"):
-        raise ValueError(f"unknown method {method!r}: use auto, exact or large")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}: use {', '.join(METHODS)}")
     if method == "auto":
         method = "large" if problem.num_candidates >= AUTO_LARGE_CANDIDATES else "exact"
     if options.method == "exact" and problem.num_candidates > EXACT_MAX_CANDIDATES:
@@ -57,11 +66,5 @@ def make_solver(
         # changes) on the neighbourhood of what changed.
         return NeighbourhoodReplanner(problem, options, baseline)
     if method == "large":
-        large = LargeOptions(
-            time_limit=options.time_limit,
-            seed=options.seed,
-            weights=dict(options.weights),
-            secondary=options.secondary,
-        )
-        return LargeSolver(problem, large)
+        return LargeSolver(problem, options)
     return CpSatSolver(problem, options, baseline=baseline)

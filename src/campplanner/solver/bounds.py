@@ -36,31 +36,11 @@ import highspy
 import numpy as np
 from scipy import sparse
 
-from campplanner.problem import Problem
+from campplanner.model.problem import Problem
+from campplanner.model.rules import conflict_window, runnable_camps, volunteer_clique_rows
 
 _POSITIVE = 1e-9  # reduced profits at or below this are treated as zero
 _ROUNDING = 1e-6  # per volunteer: float error allowed for in the dynamic program
-
-
-def runnable_camps(problem: Problem) -> np.ndarray:
-    """Boolean per camp: False when H9 forbids the camp to run in any roster.
-
-    A camp cannot run if an essential requirement has fewer distinct candidate
-    volunteers than its count, or its beds are fewer than its essential slots.
-    """
-    pointer, _ = problem.requirement_candidates
-    # candidates of one requirement are distinct volunteers (one candidate per pair)
-    available = np.diff(pointer)
-    short = problem.requirement_essential & (available < problem.requirement_count)
-    runnable = np.ones(problem.num_camps, dtype=bool)
-    runnable[problem.requirement_camp[short]] = False
-    essential_slots = np.bincount(
-        problem.requirement_camp,
-        weights=problem.requirement_count * problem.requirement_essential,
-        minlength=problem.num_camps,
-    )
-    runnable &= problem.camp_capacity >= essential_slots
-    return runnable
 
 
 @dataclass
@@ -85,14 +65,17 @@ class LagrangianBound:
         self.count = p.requirement_count.astype(np.float64)
         self.capacity = p.camp_capacity.astype(np.float64)
         self.max_load = int(p.volunteer_max_camps.max()) if p.num_volunteers else 0
-        # Camps ranked by last day (ties by index): each volunteer's candidates sorted by
-        # this rank are in the order the interval-scheduling recursion needs.
+        # H4 as intervals [first, reach] (model.rules.conflict_window): a camp can follow
+        # another in one schedule iff it starts after the other's reach. Camps ranked by
+        # reach (ties by index): each volunteer's candidates sorted by this rank are in
+        # the order the interval-scheduling recursion needs.
+        first, reach = conflict_window(p)
         self.end_rank = np.empty(p.num_camps, dtype=np.int64)
-        self.end_rank[np.lexsort((np.arange(p.num_camps), p.camp_end))] = np.arange(p.num_camps)
-        day0 = int(p.camp_start.min()) if p.num_camps else 0
-        self.start_day = (p.camp_start - day0).astype(np.int64)
-        self.end_day = (p.camp_end - day0).astype(np.int64)
-        self.span = int(self.end_day.max()) + p.rest_days + 2 if p.num_camps else 1
+        self.end_rank[np.lexsort((np.arange(p.num_camps), reach))] = np.arange(p.num_camps)
+        day0 = int(first.min()) if p.num_camps else 0
+        self.first_day = first - day0
+        self.reach_day = reach - day0
+        self.span = int(self.reach_day.max()) + 2 if p.num_camps else 1
         self.best_value = np.inf
         self.best_multipliers: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -182,10 +165,10 @@ class LagrangianBound:
     def _schedules(
         self, volunteer: np.ndarray, camp: np.ndarray, weight: np.ndarray
     ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
-        """Best schedule of every volunteer over items sorted by (volunteer, camp end).
+        """Best schedule of every volunteer over items sorted by (volunteer, camp reach).
 
         F_k(j) = max(F_k(j-1), w_j + F_{k-1}(pred j)), with pred j the last item of the same
-        volunteer that ends, with rest, before j starts. Since F_{k-1} is known in full,
+        volunteer whose reach (end + rest days) is before j starts. Since F_{k-1} is known in full,
         F_k is a cumulative maximum per volunteer of g_k = w + F_{k-1}[pred]: one
         vectorised pass per k, over all volunteers at once.
         """
@@ -194,8 +177,8 @@ class LagrangianBound:
         if n == 0:
             empty = np.zeros(0, dtype=np.int64)
             return (empty, np.zeros(0)), empty
-        end_key = volunteer * self.span + self.end_day[camp]
-        query = volunteer * self.span + self.start_day[camp] - p.rest_days - 1
+        end_key = volunteer * self.span + self.reach_day[camp]
+        query = volunteer * self.span + self.first_day[camp] - 1
         pred = np.searchsorted(end_key, query, side="right") - 1
         pred[(pred < 0) | (volunteer[np.maximum(pred, 0)] != volunteer)] = -1
 
@@ -304,7 +287,7 @@ def restricted_lp(
     ] + [-highspy.kHighsInf] * p.num_camps
     # volunteer rows: cliques of conflicting camps and the load limit
     next_row = base + p.num_camps
-    person_rows, person_cols, person_upper = volunteer_rows(p, candidates, next_row)
+    person_rows, person_cols, person_upper = volunteer_clique_rows(p, candidates, next_row)
     rows.append(person_rows)
     cols.append(person_cols)
     vals.append(np.ones(len(person_rows)))
@@ -382,48 +365,3 @@ def scarce_candidates(problem: Problem, runnable: np.ndarray, saturated: np.ndar
     lengths = pointer[reqs + 1] - pointer[reqs]
     offsets = np.repeat(pointer[reqs] - np.cumsum(lengths) + lengths, lengths)
     return np.sort(order[offsets + np.arange(int(lengths.sum()))].astype(np.int64))
-
-
-def volunteer_rows(
-    problem: Problem, candidates: np.ndarray, first_row: int
-) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    """(row, column) entries and right-hand sides of the per-volunteer rows.
-
-    For each volunteer and each distinct first day s of its candidate camps, one row
-    sums the candidates whose camp's [start, end + rest] contains s: every maximal
-    clique of conflicting camps (and H3) is such a row. One more row for H5 when the
-    volunteer has more camps than it may join.
-    """
-    p = problem
-    rows: list[int] = []
-    cols: list[int] = []
-    upper: list[float] = []
-    if len(candidates) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), upper
-    volunteer = p.candidate_volunteer[candidates]
-    starts = np.flatnonzero(np.append(True, volunteer[1:] != volunteer[:-1]))
-    stops = np.append(starts[1:], len(candidates))
-    first = p.camp_start[p.candidate_camp[candidates]].astype(np.int64)
-    reach = p.camp_end[p.candidate_camp[candidates]].astype(np.int64) + p.rest_days
-    row = first_row
-    for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
-        if b - a == 1:
-            continue
-        f, e = first[a:b], reach[a:b]
-        members_seen: set[tuple[int, ...]] = set()
-        for day in np.unique(f).tolist():
-            members = tuple(np.flatnonzero((f <= day) & (day <= e)).tolist())
-            if len(members) < 2 or members in members_seen:
-                continue
-            members_seen.add(members)
-            rows += [row] * len(members)
-            cols += [a + m for m in members]
-            upper.append(1.0)
-            row += 1
-        limit = int(p.volunteer_max_camps[volunteer[a]])
-        if len(np.unique(p.candidate_camp[candidates[a:b]])) > limit:
-            rows += [row] * (b - a)
-            cols += list(range(a, b))
-            upper.append(float(limit))
-            row += 1
-    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), upper

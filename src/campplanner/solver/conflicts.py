@@ -1,7 +1,7 @@
 """Why an instance is infeasible: the smallest set of ``locked`` entries that contradict.
 
 Without locks the empty roster obeys every rule, so an infeasible instance always
-comes from its locks. The model of ``cpsat.py`` is built with every hard rule but
+comes from its locks. The model of ``cpsat_model.py`` is built with every hard rule but
 without the locks; each lock becomes an *assumption* (its assignment literal), and
 CP-SAT returns a subset of the assumptions that is already infeasible
 (``sufficient_assumptions_for_infeasibility``). That core is then shrunk by deletion:
@@ -22,8 +22,9 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from campplanner.calendar import format_day
-from campplanner.problem import Problem
-from campplanner.solver.cpsat import HARD_RULES, Variables
+from campplanner.model.problem import Problem
+from campplanner.model.rules import camps_conflict, essential_requirements
+from campplanner.solver.cpsat_model import build_model
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,7 @@ def find_lock_conflict(problem: Problem, time_limit: float = 30.0) -> LockConfli
     """
     deadline = time.monotonic() + time_limit
     problem = lock_relevant_part(problem)
-    model = cp_model.CpModel()
-    x = Variables(
-        assign=[model.new_bool_var(f"x{i}") for i in range(problem.num_candidates)], runs={}
-    )
-    for add_rule in HARD_RULES:
-        add_rule(model, problem, x)
+    model, x = build_model(problem, with_locks=False)  # the locks are the assumptions
     lock_of_var = {
         x.assign[int(candidate)].index: position
         for position, candidate in enumerate(problem.locked_candidates)
@@ -170,7 +166,7 @@ def _diagnose(problem: Problem, candidates: list[int]) -> tuple[str, str]:
         who = _volunteer(problem, v)
         if len(set(camps)) == 1:
             return "H3", f"{who} is locked into {n} roles in one camp, {_camp(problem, camps[0])}"
-        if all(problem.camps_conflict(a, b) for k, a in enumerate(camps) for b in camps[k + 1 :]):
+        if all(camps_conflict(problem, a, b) for k, a in enumerate(camps) for b in camps[k + 1 :]):
             overlap = all(
                 problem.camp_start[b] <= problem.camp_end[a]
                 and problem.camp_start[a] <= problem.camp_end[b]
@@ -202,15 +198,7 @@ def _diagnose(problem: Problem, candidates: list[int]) -> tuple[str, str]:
             "H6",
             f"{n} people are locked into {_camp(problem, camps[0])}, which has {capacity} beds",
         )
-    essential_camps = sorted(
-        {
-            c
-            for c in camps
-            if problem.requirement_essential[
-                problem.camp_requirements[c] : problem.camp_requirements[c + 1]
-            ].any()
-        }
-    )
+    essential_camps = sorted({c for c in camps if essential_requirements(problem, c)})
     if essential_camps:
         named = ", ".join(_camp(problem, c) for c in essential_camps)
         if n == 1:

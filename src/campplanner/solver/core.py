@@ -25,8 +25,9 @@ import threading
 import numpy as np
 from ortools.sat.python import cp_model
 
-from campplanner.problem import Problem
-from campplanner.solver.bounds import scarce_candidates, volunteer_rows
+from campplanner.model.problem import Problem
+from campplanner.model.rules import volunteer_clique_rows
+from campplanner.solver.bounds import scarce_candidates
 
 
 class CoreModel:
@@ -62,7 +63,7 @@ class CoreModel:
                 model.add(sum(terms) <= count * runs)
         for c, terms in by_camp.items():
             model.add(sum(terms) <= int(p.camp_capacity[c]) * self.runs[c])
-        rows, cols, upper = volunteer_rows(p, self.candidates, 0)
+        rows, cols, upper = volunteer_clique_rows(p, self.candidates, 0)
         if len(rows):
             splits = np.flatnonzero(np.diff(rows)) + 1
             for members, limit in zip(np.split(cols, splits), upper, strict=True):

@@ -1,4 +1,4 @@
-"""A fast greedy roster for large instances, and the bookkeeping other heuristics share.
+"""A fast greedy roster for large instances.
 
 The greedy fills requirements one at a time, each with the volunteers who cost least
 elsewhere:
@@ -21,89 +21,9 @@ import threading
 
 import numpy as np
 
-from campplanner.problem import Problem
-
-
-class RosterState:
-    """A roster under construction with what H3 to H6 need to check a new assignment."""
-
-    def __init__(self, problem: Problem, runnable: np.ndarray):
-        p = self.problem = problem
-        self.runnable = runnable
-        self.load = np.zeros(p.num_volunteers, dtype=np.int64)
-        self.max_load = int(p.volunteer_max_camps.max()) if p.num_volunteers else 1
-        self.camps_of = np.full((p.num_volunteers, max(self.max_load, 1)), -1, dtype=np.int64)
-        self.camp_of_slot = np.full((p.num_volunteers, max(self.max_load, 1)), -1, dtype=np.int64)
-        self.beds_left = p.camp_capacity.astype(np.int64).copy()
-        self.slots_left = p.requirement_count.astype(np.int64).copy()
-        self.assigned = np.zeros(p.num_candidates, dtype=bool)
-        # camps a and b conflict iff [start, end + rest] intervals overlap (H4)
-        self.first = p.camp_start.astype(np.int64)
-        self.reach = p.camp_end.astype(np.int64) + p.rest_days
-
-    def free(self, candidates: np.ndarray, camp: int) -> np.ndarray:
-        """Mask over ``candidates`` (all of one camp): who can still join ``camp``."""
-        p = self.problem
-        volunteers = p.candidate_volunteer[candidates]
-        ok = self.load[volunteers] < p.volunteer_max_camps[volunteers]
-        held = self.camps_of[volunteers]
-        busy = held >= 0
-        safe = np.maximum(held, 0)
-        clash = (
-            busy & (self.first[safe] <= self.reach[camp]) & (self.first[camp] <= self.reach[safe])
-        )
-        return ok & ~clash.any(axis=1)
-
-    def add(self, candidates: np.ndarray) -> None:
-        p = self.problem
-        for i in candidates.tolist():
-            v = int(p.candidate_volunteer[i])
-            c = int(p.candidate_camp[i])
-            self.camps_of[v, self.load[v]] = c
-            self.load[v] += 1
-            self.beds_left[c] -= 1
-            self.slots_left[p.candidate_requirement[i]] -= 1
-            self.assigned[i] = True
-
-    def remove(self, candidates: np.ndarray) -> None:
-        p = self.problem
-        for i in candidates.tolist():
-            v = int(p.candidate_volunteer[i])
-            c = int(p.candidate_camp[i])
-            row = self.camps_of[v]
-            keep = row[row != c]
-            row[:] = -1
-            row[: len(keep)] = keep
-            self.load[v] -= 1
-            self.beds_left[c] += 1
-            self.slots_left[p.candidate_requirement[i]] += 1
-            self.assigned[i] = False
-
-    def fill(self, requirement: int, cost: np.ndarray, limit: int | None = None) -> np.ndarray:
-        """Assign the cheapest free candidates of ``requirement``; returns those added."""
-        p = self.problem
-        camp = int(p.requirement_camp[requirement])
-        want = min(int(self.slots_left[requirement]), int(self.beds_left[camp]))
-        if limit is not None:
-            want = min(want, limit)
-        if want <= 0 or not self.runnable[camp]:
-            return np.zeros(0, dtype=np.int64)
-        pointer, order = p.requirement_candidates
-        candidates = order[pointer[requirement] : pointer[requirement + 1]]
-        candidates = candidates[self.free(candidates, camp)]
-        if len(candidates) > want:
-            candidates = _cheapest(candidates, cost, want)
-        self.add(candidates)
-        return candidates
-
-    @property
-    def roster(self) -> np.ndarray:
-        return np.flatnonzero(self.assigned)
-
-
-def _cheapest(candidates: np.ndarray, cost: np.ndarray, want: int) -> np.ndarray:
-    order = np.lexsort((candidates, cost[candidates]))
-    return candidates[order[:want]]
+from campplanner.model.problem import Problem
+from campplanner.model.rules import enforce_essentials
+from campplanner.model.state import RosterState
 
 
 def skill_pressure(problem: Problem) -> np.ndarray:
@@ -200,11 +120,15 @@ def greedy_roster(
     return enforce_essentials(p, state.roster)
 
 
-def enforce_essentials(problem: Problem, roster: np.ndarray) -> np.ndarray:
-    """Drop everyone from camps whose essential slots are not all filled (H9)."""
+def free_counts(problem: Problem, runnable: np.ndarray, roster: np.ndarray) -> np.ndarray:
+    """Per requirement: how many candidate volunteers could still join it in ``roster``."""
     p = problem
-    filled = np.bincount(p.candidate_requirement[roster], minlength=p.num_requirements)
-    short = p.requirement_essential & (filled < p.requirement_count)
-    cancelled = np.zeros(p.num_camps, dtype=bool)
-    cancelled[p.requirement_camp[short]] = True
-    return np.sort(roster[~cancelled[p.candidate_camp[roster]]])
+    state = RosterState(p, runnable)
+    state.add(roster)
+    pointer, order = p.requirement_candidates
+    free = np.zeros(p.num_requirements, dtype=np.int64)
+    for r in np.flatnonzero(runnable[p.requirement_camp]).tolist():
+        candidates = order[pointer[r] : pointer[r + 1]]
+        candidates = candidates[~state.assigned[candidates]]
+        free[r] = int(state.free(candidates, int(p.requirement_camp[r])).sum())
+    return free

@@ -13,7 +13,7 @@
    CP-SAT within a deterministic work limit. Its proven bound is a bound on coverage
    (it is a relaxation), and its solution, completed by the greedy, is another roster.
 4. Secondary terms: swap volunteers within a requirement for free ones who travel
-   less or have fewer camps, which keeps coverage and every rule (:func:`polish`).
+   less or have fewer camps, which keeps coverage and every rule (``polish.py``).
 
 Deterministic: rounds, thresholds and orders are fixed, HiGHS runs single-threaded
 with a fixed seed; only the time limit can cut a round or the polish short.
@@ -24,24 +24,26 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from campplanner.problem import Problem
+from campplanner.model.problem import Problem
+from campplanner.model.rules import runnable_camps
+from campplanner.model.state import RosterState
+from campplanner.model.terms import coverage, problem_weights, secondary_terms
 from campplanner.result import Result
-from campplanner.roster import DEFAULT_WEIGHTS, coverage, secondary_terms
-from campplanner.solver.bounds import LagrangianBound, restricted_lp, runnable_camps
+from campplanner.solver.bounds import LagrangianBound, restricted_lp
 from campplanner.solver.core import CoreModel
-from campplanner.solver.greedy import RosterState, default_costs, greedy_roster
+from campplanner.solver.cpsat import CpSatSolver
+from campplanner.solver.greedy import default_costs, free_counts, greedy_roster
+from campplanner.solver.options import ProgressCallback, SolveOptions
+from campplanner.solver.polish import polish_passes
 
-ProgressCallback = Callable[[float, int, float], None]
 SATURATION = (5, 10)  # free volunteers that make a requirement saturated, round by round
 # The same for the core integer programs, one after the other: a small core first (fast,
 # proves most bounds), then a larger one, whose phantom supply is nearer the truth.
 CORE_SATURATION = (3, 10)
 CORE_WORK = 30.0  # CP-SAT deterministic time per core (about seconds)
-POLISH_PASSES = 3  # passes of swaps over the roster, while they still help
 # Above this many candidates the exact model is not built as a fallback (memory)
 EXACT_FALLBACK_CANDIDATES = 500_000
 CORE_SHARE = 0.6  # at most this share of the time left goes to one core
@@ -57,126 +59,13 @@ class _Deadline:
         return time.monotonic() > self.deadline
 
 
-@dataclass(frozen=True)
-class LargeOptions:
-    time_limit: float = 60.0  # seconds, for the whole solve including setup
-    seed: int = 0
-    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    secondary: bool = True
-
-
-def free_counts(problem: Problem, runnable: np.ndarray, roster: np.ndarray) -> np.ndarray:
-    """Per requirement: how many candidate volunteers could still join it in ``roster``."""
-    p = problem
-    state = RosterState(p, runnable)
-    state.add(roster)
-    pointer, order = p.requirement_candidates
-    free = np.zeros(p.num_requirements, dtype=np.int64)
-    for r in np.flatnonzero(runnable[p.requirement_camp]).tolist():
-        candidates = order[pointer[r] : pointer[r + 1]]
-        candidates = candidates[~state.assigned[candidates]]
-        free[r] = int(state.free(candidates, int(p.requirement_camp[r])).sum())
-    return free
-
-
-def polish_passes(
-    problem: Problem,
-    roster: np.ndarray,
-    weights: dict[str, float],
-    deadline: float,
-    stopped: threading.Event,
-) -> np.ndarray:
-    """Up to POLISH_PASSES rounds of :func:`polish`, while a round still lowers the
-    weighted secondary terms and time is left."""
-    value = secondary_terms(problem, roster).weighted(weights)
-    for _ in range(POLISH_PASSES):
-        if stopped.is_set() or time.monotonic() >= deadline:
-            break
-        polished = polish(problem, roster, weights, deadline, stopped)
-        polished_value = secondary_terms(problem, polished).weighted(weights)
-        if polished_value >= value - 1e-6:
-            break
-        roster, value = polished, polished_value
-    return roster
-
-
-def polish(
-    problem: Problem,
-    roster: np.ndarray,
-    weights: dict[str, float],
-    deadline: float,
-    stopped: threading.Event,
-) -> np.ndarray:
-    """Swap assigned volunteers for free ones of the same requirement when that lowers
-    the weighted secondary terms: travel, group splits and extra camps (fairness).
-
-    Each swap keeps the slot, the camp and every rule, so coverage does not change. The
-    change of each term is exact: km of the two, whether either has other camps, and
-    whether their groups gain or lose a camp.
-    """
-    p = problem
-    state = RosterState(p, np.ones(p.num_camps, dtype=bool))
-    state.add(roster)
-    pointer, order = p.requirement_candidates
-    km = p.candidate_km.astype(np.float64)
-    group = p.volunteer_group.astype(np.int64)
-    num_groups = len(p.group_ids)
-    # members[g, c]: volunteers of group g in camp c; camps_of[g]: camps where g serves
-    members = np.zeros((num_groups + 1, p.num_camps), dtype=np.int64)
-    in_group = group[p.candidate_volunteer[roster]] >= 0
-    np.add.at(members, (group[p.candidate_volunteer[roster]][in_group],
-                        p.candidate_camp[roster][in_group]), 1)  # fmt: skip
-    camps_of = (members > 0).sum(axis=1)
-    w_travel, w_group, w_fair = weights["travel"], weights["group"], weights["fairness"]
-    locked = set(p.locked_candidates.tolist())
-    for i in np.sort(roster).tolist():
-        if time.monotonic() > deadline or stopped.is_set():
-            break
-        if i in locked:  # H10: a locked assignment stays
-            continue
-        r = int(p.candidate_requirement[i])
-        c = int(p.candidate_camp[i])
-        v = int(p.candidate_volunteer[i])
-        candidates = order[pointer[r] : pointer[r + 1]]
-        candidates = candidates[~state.assigned[candidates]]
-        if not len(candidates):
-            continue
-        candidates = candidates[state.free(candidates, c)]
-        if not len(candidates):
-            continue
-        others = p.candidate_volunteer[candidates]
-        g, g_new = int(group[v]), group[others]
-        # leaving: v's camps - 1 drops if v has another camp; g loses camp c if v was its
-        # only member there and g serves elsewhere
-        leave = w_fair * (state.load[v] >= 2)
-        leave_group = w_group * (g >= 0 and members[g, c] == 1 and camps_of[g] >= 2)
-        join = w_fair * (state.load[others] >= 1)
-        safe = np.maximum(g_new, 0)
-        join_group = w_group * ((g_new >= 0) & (members[safe, c] == 0) & (camps_of[safe] >= 1))
-        same = g_new == g
-        delta = w_travel * (km[candidates] - km[i]) + join - leave
-        delta += np.where(same & (g >= 0), 0.0, join_group - leave_group)
-        best = int(np.argmin(delta))
-        if delta[best] >= -1e-6:
-            continue
-        j = int(candidates[best])
-        state.remove(np.array([i]))
-        state.add(np.array([j]))
-        for person, step in ((v, -1), (int(p.candidate_volunteer[j]), 1)):
-            h = int(group[person])
-            if h >= 0:
-                before = members[h, c]
-                members[h, c] += step
-                camps_of[h] += int(members[h, c] > 0) - int(before > 0)
-    return state.roster
-
-
 class LargeSolver:
     """Same interface as CpSatSolver: ``solve(progress, started) -> Result`` and ``stop()``."""
 
-    def __init__(self, problem: Problem, options: LargeOptions | None = None):
+    def __init__(self, problem: Problem, options: SolveOptions | None = None):
         self.problem = problem
-        self.options = options or LargeOptions()
+        self.options = options or SolveOptions()
+        self.weights = problem_weights(problem, self.options.weights)
         self._stopped = threading.Event()
         self._core: CoreModel | None = None
         self.stop_exact: Callable[[], None] | None = None
@@ -207,12 +96,7 @@ class LargeSolver:
         return None
 
     def _exact(self, progress: ProgressCallback | None, started: float) -> Result:
-        from campplanner.solver.cpsat import CpSatSolver, SolveOptions
-
-        options = SolveOptions(time_limit=self.options.time_limit, seed=self.options.seed,
-                               weights=dict(self.options.weights),
-                               secondary=self.options.secondary)  # fmt: skip
-        exact = CpSatSolver(self.problem, options)
+        exact = CpSatSolver(self.problem, self.options)
         self.stop_exact = exact.stop
         if self._stopped.is_set():
             exact.stop()
@@ -226,9 +110,7 @@ class LargeSolver:
         deadline = started + options.time_limit
         info = {"name": "large", "seed": options.seed, "time_limit": options.time_limit}
         if p.impossible_locks:
-            reasons = tuple(f"locked[{i}]: {why}" for i, why in p.impossible_locks)
-            return Result("infeasible", np.zeros(0, np.int64), None, None,
-                          infeasible_reasons=reasons, solver=info)  # fmt: skip
+            return Result.impossible_locks(p.impossible_locks, info)
         timings: dict[str, float] = {}
         clash = self._lock_clash()
         if clash is not None:
@@ -236,17 +118,16 @@ class LargeSolver:
             # season it would not fit in memory, and the clash found here is a proof.
             if p.num_candidates <= EXACT_FALLBACK_CANDIDATES:
                 return self._exact(progress, started)
-            return Result("infeasible", np.zeros(0, np.int64), None, None,
-                          infeasible_reasons=(clash,), solver=info)  # fmt: skip
+            return Result.infeasible((clash,), solver=info)
 
         started_solving = time.monotonic()
         if started_solving > deadline:
             # Reading and compiling used the whole limit (a file far beyond the province's
             # size): say so now rather than spend minutes more on a first roster.
-            return Result("unknown", np.zeros(0, np.int64), None, None, timings=timings,
-                          stopped_by=f"time limit ({options.time_limit:g} s) spent reading and "
-                          f"compiling the instance ({started_solving - started:.1f} s); "
-                          "give a larger --time-limit", solver=info)  # fmt: skip
+            return Result.no_roster(
+                f"time limit ({options.time_limit:g} s) spent reading and compiling the "
+                f"instance ({started_solving - started:.1f} s); give a larger --time-limit",
+                timings=timings, solver=info)  # fmt: skip
 
         def report(roster_coverage: int, bound: float) -> None:
             if progress is not None:
@@ -261,10 +142,10 @@ class LargeSolver:
         best = greedy_roster(p, runnable, cost=base_cost, stop=_Deadline(deadline))
         if best is None:
             timings["greedy"] = time.monotonic() - started
-            return Result("unknown", np.zeros(0, np.int64), None, None, timings=timings,
-                          stopped_by=f"time limit ({options.time_limit:g} s) before a first "
-                          "roster; reading and compiling took "
-                          f"{started_solving - started:.1f} s", solver=info)  # fmt: skip
+            return Result.no_roster(
+                f"time limit ({options.time_limit:g} s) before a first roster; reading and "
+                f"compiling took {started_solving - started:.1f} s",
+                timings=timings, solver=info)  # fmt: skip
         best_coverage = coverage(p, best)
         timings["greedy"] = time.monotonic() - started
         bounds = LagrangianBound(p)
@@ -323,7 +204,7 @@ class LargeSolver:
         first_terms = terms = secondary_terms(p, best)
         polish_started = time.monotonic()
         if options.secondary:
-            best = polish_passes(p, best, options.weights, deadline, self._stopped)
+            best = polish_passes(p, best, self.weights, deadline, self._stopped)
             assert coverage(p, best) == best_coverage  # swaps keep every slot
             terms = secondary_terms(p, best)
             timings["secondary"] = time.monotonic() - polish_started
@@ -339,9 +220,8 @@ class LargeSolver:
             # the exact model can say whether some roster does.
             if p.num_candidates <= EXACT_FALLBACK_CANDIDATES:
                 return self._exact(progress, started)
-            return Result("unknown", np.zeros(0, np.int64), None, bound, timings=timings,
-                          stopped_by="locked camps left short of essential slots",
-                          solver=info)  # fmt: skip
+            return Result.no_roster("locked camps left short of essential slots", bound,
+                                    timings, info)  # fmt: skip
         return Result(
             status="optimal" if best_coverage == bound else "feasible",
             assigned=np.sort(best),

@@ -29,10 +29,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from campplanner.problem import Problem
-from campplanner.replan import Baseline
+from campplanner.model.baseline import Baseline
+from campplanner.model.problem import Problem
+from campplanner.model.rules import enforce_essentials, runnable_camps
 from campplanner.result import Result
-from campplanner.solver.cpsat import CpSatSolver, ProgressCallback, SolveOptions
+from campplanner.solver.bounds import LagrangianBound, restricted_lp
+from campplanner.solver.cpsat import CpSatSolver
+from campplanner.solver.greedy import free_counts, greedy_roster
+from campplanner.solver.options import ProgressCallback, SolveOptions
 
 
 def neighbourhood(problem: Problem, baseline: Baseline) -> np.ndarray:
@@ -71,12 +75,8 @@ def repair(problem: Problem, kept: np.ndarray, stop: threading.Event) -> np.ndar
     cancelled and their people freed; then empty slots anywhere are filled by free
     people. It is the re-plan's first roster: few changes, most of the coverage back.
     """
-    from campplanner.solver.bounds import runnable_camps
-    from campplanner.solver.cpsat import published_start
-    from campplanner.solver.greedy import greedy_roster
-
     # The greedy keeps its start as it is, so start from a roster that obeys H9.
-    start = published_start(problem, kept)
+    start = enforce_essentials(problem, kept)
     runnable = runnable_camps(problem)
     runnable[problem.candidate_camp[start]] = True
     return greedy_roster(problem, runnable, start=start, stop=stop)
@@ -132,9 +132,6 @@ class NeighbourhoodReplanner:
 
     def _season_bound(self, coverage: int | None, started: float) -> int | None:
         """A proven upper bound on the season's coverage (Lagrangian, see bounds.py)."""
-        from campplanner.solver.bounds import LagrangianBound, restricted_lp, runnable_camps
-        from campplanner.solver.large import free_counts
-
         problem = self.problem
         bounds = LagrangianBound(problem)
         bounds.offer(*bounds.initial_multipliers())

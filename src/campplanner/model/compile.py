@@ -1,0 +1,250 @@
+"""Compiling an instance: the pydantic models of the file become a :class:`Problem`.
+
+Ids become indices in file order, dates day ordinals, and the candidate triples are
+built by applying every candidate rule of :mod:`campplanner.model.rules` (H1, H2, H5's
+``max_camps`` 0, H7, H8 and the forbidden half of H10) with numpy over blocks of camps,
+so 22,000 volunteers and 1,200 camps compile in a second or two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from campplanner.contract import Instance
+from campplanner.loader import day_of
+from campplanner.model.problem import GENDER_CODE, Problem, frozen
+from campplanner.model.rules import (
+    camp_filters,
+    candidate_failure,
+    road_km,
+    skill_filter,
+)
+
+_CAMP_BLOCK = 64  # camps per block: bounds the dense (camps x volunteers) masks to ~1.5M cells
+
+
+def compile_instance(instance: Instance) -> Problem:
+    """Compile a validated instance (see :mod:`campplanner.loader`) into a Problem."""
+    calendar = instance.calendar
+    skill_ids = tuple(s.id for s in instance.skills)
+    skill_of = {sid: i for i, sid in enumerate(skill_ids)}
+    place_ids = tuple(p.id for p in instance.places)
+    place_of = {pid: i for i, pid in enumerate(place_ids)}
+    group_ids = tuple(g.id for g in instance.groups)
+    group_of = {gid: i for i, gid in enumerate(group_ids)}
+    volunteers = instance.volunteers
+    camps = instance.camps
+    num_volunteers, num_skills = len(volunteers), len(skill_ids)
+
+    place_lat = np.array([p.lat for p in instance.places], dtype=np.float64)
+    place_lon = np.array([p.lon for p in instance.places], dtype=np.float64)
+
+    default_max_camps = instance.rules.max_camps
+    volunteer_home = np.array([place_of[v.home] for v in volunteers], dtype=np.int32)
+    volunteer_group = np.array(
+        [group_of[v.group] if v.group is not None else -1 for v in volunteers], dtype=np.int32
+    )
+    volunteer_gender = np.array([GENDER_CODE[v.gender] for v in volunteers], dtype=np.int8)
+    volunteer_max_camps = np.array(
+        [default_max_camps if v.max_camps is None else v.max_camps for v in volunteers],
+        dtype=np.int32,
+    )
+    volunteer_max_km = np.array(
+        [np.inf if v.max_km is None else v.max_km for v in volunteers], dtype=np.float64
+    )
+    skill_rows: list[int] = []
+    skill_cols: list[int] = []
+    skill_vals: list[int] = []
+    for v, volunteer in enumerate(volunteers):
+        for sid, level in volunteer.skills.items():
+            skill_rows.append(v)
+            skill_cols.append(skill_of[sid])
+            skill_vals.append(level)
+    volunteer_skill_level = np.zeros((num_volunteers, num_skills), dtype=np.uint8)
+    volunteer_skill_level[skill_rows, skill_cols] = skill_vals
+
+    availability_ptr, availability_start, availability_end = _availability(instance)
+
+    camp_place = np.array([place_of[c.place] for c in camps], dtype=np.int32)
+    camp_start = np.array([day_of(c.start, calendar) for c in camps], dtype=np.int64)
+    camp_end = np.array([day_of(c.end, calendar) for c in camps], dtype=np.int64)
+    camp_capacity = np.array([c.capacity for c in camps], dtype=np.int32)
+    camp_priority = np.array([c.priority for c in camps], dtype=np.int32)
+    camp_gender = np.array([GENDER_CODE[c.gender] for c in camps], dtype=np.int8)
+    camp_requirements = np.zeros(len(camps) + 1, dtype=np.int64)
+    camp_requirements[1:] = np.cumsum([len(c.requirements) for c in camps])
+    requirements = [(c, r) for c, camp in enumerate(camps) for r in camp.requirements]
+    requirement_camp = np.array([c for c, _ in requirements], dtype=np.int32)
+    requirement_skill = np.array([skill_of[r.skill] for _, r in requirements], dtype=np.int32)
+    requirement_count = np.array([r.count for _, r in requirements], dtype=np.int32)
+    requirement_level = np.array([r.level for _, r in requirements], dtype=np.uint8)
+    requirement_essential = np.array([r.essential for _, r in requirements], dtype=bool)
+
+    volunteer_of = {vid.id: i for i, vid in enumerate(volunteers)}
+    camp_of = {c.id: i for i, c in enumerate(camps)}
+    forbidden_pairs = frozenset(
+        (volunteer_of[f.volunteer], camp_of[f.camp]) for f in instance.forbidden
+    )
+
+    problem = Problem(
+        name=instance.name,
+        calendar=calendar,
+        rest_days=instance.rules.rest_days,
+        road_factor=instance.rules.road_factor,
+        skill_ids=skill_ids,
+        skill_names=tuple(s.name for s in instance.skills),
+        place_ids=place_ids,
+        place_names=tuple(p.name for p in instance.places),
+        place_counties=tuple(p.county for p in instance.places),
+        place_lat=frozen(place_lat),
+        place_lon=frozen(place_lon),
+        group_ids=group_ids,
+        group_names=tuple(g.name for g in instance.groups),
+        volunteer_ids=tuple(v.id for v in volunteers),
+        volunteer_names=tuple(v.name for v in volunteers),
+        volunteer_home=frozen(volunteer_home),
+        volunteer_group=frozen(volunteer_group),
+        volunteer_gender=frozen(volunteer_gender),
+        volunteer_max_camps=frozen(volunteer_max_camps),
+        volunteer_max_km=frozen(volunteer_max_km),
+        volunteer_skill_level=frozen(volunteer_skill_level),
+        availability_ptr=frozen(availability_ptr),
+        availability_start=frozen(availability_start),
+        availability_end=frozen(availability_end),
+        camp_ids=tuple(c.id for c in camps),
+        camp_names=tuple(c.name for c in camps),
+        camp_place=frozen(camp_place),
+        camp_start=frozen(camp_start),
+        camp_end=frozen(camp_end),
+        camp_capacity=frozen(camp_capacity),
+        camp_priority=frozen(camp_priority),
+        camp_gender=frozen(camp_gender),
+        camp_requirements=frozen(camp_requirements),
+        requirement_camp=frozen(requirement_camp),
+        requirement_skill=frozen(requirement_skill),
+        requirement_count=frozen(requirement_count),
+        requirement_level=frozen(requirement_level),
+        requirement_essential=frozen(requirement_essential),
+        candidate_volunteer=np.zeros(0, dtype=np.int32),
+        candidate_requirement=np.zeros(0, dtype=np.int32),
+        candidate_km=np.zeros(0, dtype=np.float32),
+        locked_candidates=frozen(np.zeros(0, dtype=np.int64)),
+        impossible_locks=(),
+        forbidden_pairs=forbidden_pairs,
+        weights=_file_weights(instance),
+    )
+    problem = with_candidates(problem)
+    return _with_locks(problem, instance)
+
+
+def _availability(instance: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Availability ranges in CSR form; "always available" is one unbounded range."""
+    always = (np.iinfo(np.int64).min // 2, np.iinfo(np.int64).max // 2)
+    starts: list[int] = []
+    ends: list[int] = []
+    pointer = [0]
+    for volunteer in instance.volunteers:
+        if volunteer.available is None:
+            starts.append(always[0])
+            ends.append(always[1])
+        else:
+            for first, last in volunteer.available:
+                starts.append(day_of(first, instance.calendar))
+                ends.append(day_of(last, instance.calendar))
+        pointer.append(len(starts))
+    return (
+        np.array(pointer, dtype=np.int64),
+        np.array(starts, dtype=np.int64),
+        np.array(ends, dtype=np.int64),
+    )
+
+
+def with_candidates(problem: Problem) -> Problem:
+    """The problem with its candidates: every (volunteer, requirement) pair that passes
+    each candidate rule, sorted by volunteer, then camp (requirements are grouped by camp).
+    """
+    p = problem
+    km = road_km(p)
+    volunteers_with_skill = [
+        np.flatnonzero(p.volunteer_skill_level[:, s]) for s in range(p.num_skills)
+    ]
+    parts_volunteer: list[np.ndarray] = []
+    parts_requirement: list[np.ndarray] = []
+    for block_start in range(0, p.num_camps, _CAMP_BLOCK):
+        block = np.arange(block_start, min(block_start + _CAMP_BLOCK, p.num_camps))
+        eligible = np.logical_and.reduce(list(camp_filters(p, block, km.of_camps(block)).values()))
+        first_req = np.searchsorted(p.requirement_camp, block[0], side="left")
+        last_req = np.searchsorted(p.requirement_camp, block[-1], side="right")
+        block_reqs = np.arange(first_req, last_req)
+        # H1 one skill at a time, over the volunteers who hold it: far fewer than all
+        for s in np.unique(p.requirement_skill[block_reqs]):
+            reqs = block_reqs[p.requirement_skill[block_reqs] == s]
+            holders = volunteers_with_skill[s]
+            rows = p.requirement_camp[reqs] - block_start
+            ok = eligible[rows][:, holders] & skill_filter(p, reqs, holders)
+            req_pos, holder_pos = np.nonzero(ok)
+            parts_volunteer.append(holders[holder_pos].astype(np.int32))
+            parts_requirement.append(reqs[req_pos].astype(np.int32))
+
+    if not parts_volunteer:
+        volunteer = np.zeros(0, dtype=np.int32)
+        requirement = np.zeros(0, dtype=np.int32)
+    else:
+        # Each (volunteer, requirement) pair occurs once, so sorting one int64 key,
+        # volunteer major, gives the order of a two-key lexsort without its permutation
+        # and gathers: on instances/markazi-season (12M candidates) compile fell from
+        # 3.1 s to ~1.2 s. Requirements are grouped by camp, so this is also the order by
+        # volunteer, then camp.
+        num_requirements = p.num_requirements
+        key = np.concatenate(parts_volunteer).astype(np.int64) * num_requirements
+        key += np.concatenate(parts_requirement)
+        key.sort()
+        volunteer_64, requirement_64 = np.divmod(key, num_requirements)
+        volunteer = volunteer_64.astype(np.int32)
+        requirement = requirement_64.astype(np.int32)
+    candidate_km = km.of_pairs(p.requirement_camp[requirement], volunteer).astype(np.float32)
+    return replace(
+        p,
+        candidate_volunteer=frozen(volunteer),
+        candidate_requirement=frozen(requirement),
+        candidate_km=frozen(candidate_km),
+    )
+
+
+def _file_weights(instance: Instance) -> dict[str, float]:
+    """The weights the file sets, by term name (unset ones are left out)."""
+    if instance.weights is None:
+        return {}
+    return {name: value for name, value in instance.weights.model_dump().items()
+            if value is not None}  # fmt: skip
+
+
+def _with_locks(problem: Problem, instance: Instance) -> Problem:
+    """Resolve each lock to its candidate, or record why it can never hold."""
+    locked: list[int] = []
+    locked_file_index: list[int] = []
+    impossible: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    for index, entry in enumerate(instance.locked):
+        v = problem.volunteer_index[entry.volunteer]
+        c = problem.camp_index[entry.camp]
+        s = problem.skill_index[entry.skill]
+        requirement = problem.requirement_index.get((c, s))
+        if requirement is None:
+            impossible.append((index, f"camp {entry.camp} has no slot for {entry.skill}"))
+            continue
+        candidate = problem.candidate_index(v, requirement)
+        if candidate is None:
+            impossible.append((index, candidate_failure(problem, v, requirement)))
+        elif candidate not in seen:
+            seen.add(candidate)
+            locked.append(candidate)
+            locked_file_index.append(index)
+    return replace(
+        problem,
+        locked_candidates=frozen(np.array(locked, dtype=np.int64)),
+        impossible_locks=tuple(impossible),
+        locked_file_index=frozen(np.array(locked_file_index, dtype=np.int64)),
+    )

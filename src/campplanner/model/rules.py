@@ -1,0 +1,371 @@
+"""The hard rules H1 to H10 of the data contract, each in one place.
+
+Every part of campplanner that must respect a rule reads it from here: compiling the
+candidates (:mod:`campplanner.model.compile`), the incremental rule check shared by the
+greedy, the swaps and the large-neighbourhood search (:mod:`campplanner.model.state`),
+the exact CP-SAT model (``solver/cpsat_model.py`` has one ``add_<rule>`` per roster
+rule, keyed by rule id), the bounds, re-planning, ``explain`` and the search for
+conflicting locks. Only the independent checker (``check.py``) keeps its own reading,
+on purpose.
+
+A rule acts at one of two scopes:
+
+- *candidate* rules (H1 skill, H2 dates, H7 gender, H8 distance, the forbidden half of
+  H10, and ``max_camps`` 0 of H5) judge one (volunteer, camp, skill) triple alone. They
+  are applied once, when the candidates are compiled: a triple that fails one of them
+  never becomes a candidate, so no solver has to think of it again. Each has a
+  vectorised *filter* over a block of camps and every volunteer.
+- *roster* rules (H3 one role, H4 no overlap, H5 load, H6 slots and beds, H9 essential,
+  the locked half of H10) tie several assignments together. Each solver enforces them
+  in its own form; the pieces they share (which camps conflict, the cliques of
+  conflicting camps, which camps can run at all) are here.
+
+This module imports no solver: it is data and numpy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from campplanner.model.geo import great_circle_km
+from campplanner.model.problem import Problem
+
+CANDIDATE = "candidate"
+ROSTER = "roster"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A hard rule of the contract: its id, its words, its maths and where it acts."""
+
+    id: str  # "H1" .. "H10", as the contract and the checker name it
+    title: str
+    title_fa: str
+    maths: str  # one line; docs/model.md has the full model
+    scopes: frozenset[str]  # CANDIDATE and/or ROSTER
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("H1", "skill at the level asked", "مهارت در سطح خواسته‌شده",
+         "x[v,c,s] = 0 unless level[v,s] >= level[c,s]", frozenset({CANDIDATE})),
+    Rule("H2", "available for the whole camp", "در دسترس در تمام روزهای اردو",
+         "x[v,c,s] = 0 unless some range [a, b] of v has a <= start[c] and end[c] <= b",
+         frozenset({CANDIDATE})),
+    Rule("H3", "one slot per volunteer per camp", "یک نقش برای هر نفر در هر اردو",
+         "sum_s x[v,c,s] <= 1", frozenset({ROSTER})),
+    Rule("H4", "no overlap, rest days between camps", "بدون هم‌پوشانی، با روزهای استراحت",
+         "sum_{c in K, s} x[v,c,s] <= 1 for every clique K of camps whose "
+         "[start, end + rest_days] intervals overlap", frozenset({ROSTER})),
+    Rule("H5", "most camps per volunteer", "بیشترین تعداد اردو برای هر نفر",
+         "sum_{c,s} x[v,c,s] <= max_camps[v]", frozenset({CANDIDATE, ROSTER})),
+    Rule("H6", "slots per requirement and beds per camp", "ظرفیت نقش‌ها و تخت‌های اردو",
+         "sum_v x[v,c,s] <= count[c,s]; sum_{v,s} x[v,c,s] <= capacity[c]",
+         frozenset({ROSTER})),
+    Rule("H7", "single-gender camp", "اردوی تک‌جنسیتی",
+         "x[v,c,s] = 0 if gender[c] is set and gender[v] != gender[c]", frozenset({CANDIDATE})),
+    Rule("H8", "distance from home", "فاصله از محل سکونت",
+         "x[v,c,s] = 0 if road_km(home[v], place[c]) > max_km[v]", frozenset({CANDIDATE})),
+    Rule("H9", "essential roles of a running camp", "نقش‌های ضروری اردوی برگزارشده",
+         "x[v,c,s] <= runs[c]; sum_v x[v,c,s] >= count[c,s] runs[c] for essential (c,s)",
+         frozenset({ROSTER})),
+    Rule("H10", "locked and forbidden", "قفل‌شده و ممنوع",
+         "x[v,c,s] = 1 for locked triples; x[v,c,s] = 0 for forbidden pairs (v, c)",
+         frozenset({CANDIDATE, ROSTER})),
+)
+
+RULE_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+ROSTER_RULES: tuple[str, ...] = tuple(r.id for r in RULES if ROSTER in r.scopes)
+CANDIDATE_RULES: tuple[str, ...] = tuple(r.id for r in RULES if CANDIDATE in r.scopes)
+
+
+# ------------------------------------------------------------------ candidate rules
+# Each filter returns a boolean matrix (len(camps), num_volunteers): True where the
+# volunteer passes the rule for that camp. H1 is per requirement (a camp asks for
+# several skills), so its filter takes requirements instead.
+
+
+def skill_filter(
+    problem: Problem, requirements: np.ndarray, volunteers: np.ndarray | None = None
+) -> np.ndarray:
+    """H1: the volunteer holds the requirement's skill at its level or above.
+
+    A matrix (len(requirements), volunteers), over every volunteer by default.
+    """
+    levels = problem.volunteer_skill_level[:, problem.requirement_skill[requirements]].T
+    if volunteers is not None:
+        levels = levels[:, volunteers]
+    return levels >= problem.requirement_level[requirements][:, None]
+
+
+def dates_filter(problem: Problem, camps: np.ndarray) -> np.ndarray:
+    """H2: one availability range of the volunteer holds the camp, first day to last."""
+    p = problem
+    eligible = np.zeros((len(camps), p.num_volunteers), dtype=bool)
+    has_ranges = np.flatnonzero(np.diff(p.availability_ptr) > 0)
+    if has_ranges.size:
+        inside = (p.availability_start[None, :] <= p.camp_start[camps][:, None]) & (
+            p.availability_end[None, :] >= p.camp_end[camps][:, None]
+        )
+        # reduceat over each volunteer's ranges (volunteers without ranges are skipped:
+        # "available": [] means never)
+        segment_starts = p.availability_ptr[:-1][has_ranges]
+        eligible[:, has_ranges] = np.logical_or.reduceat(inside, segment_starts, axis=1)
+    return eligible
+
+
+def gender_filter(problem: Problem, camps: np.ndarray) -> np.ndarray:
+    """H7: a single-gender camp takes only volunteers of its gender."""
+    gender = problem.camp_gender[camps][:, None]
+    return (gender == 0) | (problem.volunteer_gender[None, :] == gender)
+
+
+def distance_filter(problem: Problem, camps: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """H8: road km from home to the camp is at most the volunteer's max_km."""
+    return km <= problem.volunteer_max_km[None, :]
+
+
+def forbidden_filter(problem: Problem, camps: np.ndarray) -> np.ndarray:
+    """H10 (forbidden half): the (volunteer, camp) pair is not forbidden."""
+    allowed = np.ones((len(camps), problem.num_volunteers), dtype=bool)
+    row_of = {int(c): row for row, c in enumerate(camps.tolist())}
+    for v, c in problem.forbidden_pairs:
+        row = row_of.get(c)
+        if row is not None:
+            allowed[row, v] = False
+    return allowed
+
+
+def load_filter(problem: Problem, camps: np.ndarray) -> np.ndarray:
+    """H5 (for one triple): a volunteer whose max_camps is 0 may join no camp."""
+    return np.broadcast_to(problem.volunteer_max_camps[None, :] > 0,
+                           (len(camps), problem.num_volunteers))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RoadKm:
+    """Road km from every volunteer's home to every camp, kept over distinct places only
+    (a season has ~700 places and 22,000 volunteers)."""
+
+    camp_slot: np.ndarray  # per camp: its row in ``table``
+    home_slot: np.ndarray  # per volunteer: its column in ``table``
+    table: np.ndarray  # (distinct camp places, distinct home places), float64
+
+    def of_camps(self, camps: np.ndarray) -> np.ndarray:
+        """(len(camps), num_volunteers) road km."""
+        return self.table[self.camp_slot[camps]][:, self.home_slot]
+
+    def of_pairs(self, camps: np.ndarray, volunteers: np.ndarray) -> np.ndarray:
+        flat = self.camp_slot[camps].astype(np.int64) * self.table.shape[1]
+        flat += self.home_slot[volunteers]
+        return np.take(self.table.ravel(), flat)
+
+
+def road_km(problem: Problem) -> RoadKm:
+    """Road km (great-circle km x road_factor) between homes and camp places (H8)."""
+    p = problem
+    home_places, home_slot = np.unique(p.volunteer_home, return_inverse=True)
+    camp_places, camp_slot = np.unique(p.camp_place, return_inverse=True)
+    table = p.road_factor * great_circle_km(
+        p.place_lat[camp_places][:, None], p.place_lon[camp_places][:, None],
+        p.place_lat[home_places][None, :], p.place_lon[home_places][None, :],
+    )  # fmt: skip
+    return RoadKm(camp_slot.astype(np.int64), home_slot.astype(np.int64), table)
+
+
+# The camp-level candidate filters in the order `explain` asks about them (after H1):
+# the first filter that leaves too few people is the reason a slot stays empty.
+CAMP_FILTERS: tuple[tuple[str, str], ...] = (
+    ("dates", "H2"),
+    ("gender", "H7"),
+    ("distance", "H8"),
+    ("forbidden", "H10"),
+    ("no_camps", "H5"),
+)
+
+
+def camp_filters(problem: Problem, camps: np.ndarray, km: np.ndarray) -> dict[str, np.ndarray]:
+    """Every camp-level candidate filter for a block of camps, by funnel name."""
+    return {
+        "dates": dates_filter(problem, camps),
+        "gender": gender_filter(problem, camps),
+        "distance": distance_filter(problem, camps, km),
+        "forbidden": forbidden_filter(problem, camps),
+        "no_camps": load_filter(problem, camps),
+    }
+
+
+def candidate_failure(problem: Problem, volunteer: int, requirement: int) -> str:
+    """Which candidate rule rules out (volunteer, requirement), in words."""
+    p = problem
+    c = int(p.requirement_camp[requirement])
+    s = int(p.requirement_skill[requirement])
+    who, camp = p.volunteer_ids[volunteer], p.camp_ids[c]
+    camps = np.array([c])
+    level = int(p.volunteer_skill_level[volunteer, s])
+    needed = int(p.requirement_level[requirement])
+    if not skill_filter(p, np.array([requirement]))[0, volunteer]:
+        skill = p.skill_ids[s]
+        has = f"has {skill} at level {level}" if level else f"does not have {skill}"
+        return f"H1: {who} {has}, camp {camp} needs level {needed}"
+    km = p.road_km(int(p.volunteer_home[volunteer]), int(p.camp_place[c]))
+    passes = camp_filters(p, camps, np.full((1, p.num_volunteers), km))
+    if not passes["dates"][0, volunteer]:
+        return f"H2: {who} is not available for all the days of camp {camp}"
+    if not passes["gender"][0, volunteer]:
+        return f"H7: camp {camp} is single-gender and {who} is not of that gender"
+    if not passes["distance"][0, volunteer]:
+        limit = p.volunteer_max_km[volunteer]
+        return f"H8: camp {camp} is {km:.0f} road km from {who}'s home, more than {limit:g}"
+    if not passes["forbidden"][0, volunteer]:
+        return f"H10: {who} at camp {camp} is also forbidden"
+    if not passes["no_camps"][0, volunteer]:
+        return f"H5: {who} may join no camp (max_camps 0)"
+    return f"{who} cannot serve camp {camp}"
+
+
+# --------------------------------------------------------------------- roster rules
+
+
+def conflict_window(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """H4 as intervals: camps a and b conflict iff [first, reach] intervals overlap,
+    with first = start and reach = end + rest_days (a camp conflicts with itself, H3)."""
+    first = problem.camp_start.astype(np.int64)
+    reach = problem.camp_end.astype(np.int64) + problem.rest_days
+    return first, reach
+
+
+def camps_conflict(problem: Problem, camp_a: int, camp_b: int) -> bool:
+    """H3/H4: True if one volunteer cannot join both camps (the same camp, an overlap, or
+    fewer than rest_days free days between them)."""
+    if camp_a == camp_b:
+        return True
+    first, reach = conflict_window(problem)
+    return bool(first[camp_a] <= reach[camp_b] and first[camp_b] <= reach[camp_a])
+
+
+def conflicting_camps(problem: Problem, camp: int) -> np.ndarray:
+    """Boolean per camp: which camps one volunteer cannot join together with ``camp``
+    (``camp`` itself included)."""
+    first, reach = conflict_window(problem)
+    return (first <= reach[camp]) & (first[camp] <= reach)
+
+
+def rest_between(problem: Problem, camp_a: int, camp_b: int) -> int:
+    """Free days between two camps (negative when they overlap)."""
+    first, second = sorted((camp_a, camp_b), key=lambda c: problem.camp_start[c])
+    return int(problem.camp_start[second]) - int(problem.camp_end[first]) - 1
+
+
+def conflict_cliques(problem: Problem, camps: list[int]) -> list[list[int]]:
+    """H4: maximal sets of mutually conflicting camps among ``camps``.
+
+    Conflicts are overlaps of [first, reach] intervals, an interval graph, whose maximal
+    cliques are found by a sweep over first days.
+    """
+    first, reach = conflict_window(problem)
+    order = sorted(camps, key=lambda c: (first[c], reach[c]))
+    cliques: list[list[int]] = []
+    active: list[int] = []  # camps whose interval contains the current first day
+    for camp in order:
+        start = int(first[camp])
+        survivors = [a for a in active if reach[a] >= start]
+        # The active set was maximal if this step drops one of its camps: the last camp
+        # added is in it, so no earlier clique contains it, and later ones lack the dropped.
+        if len(survivors) < len(active) and len(active) > 1:
+            cliques.append(active)
+        active = [*survivors, camp]
+    if len(active) > 1:
+        cliques.append(active)
+    return cliques
+
+
+def volunteer_clique_rows(
+    problem: Problem, candidates: np.ndarray, first_row: int = 0
+) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """H3, H4 and H5 as linear rows over ``candidates`` (sorted by volunteer).
+
+    Returns (row, position in ``candidates``) entries and each row's right-hand side. For
+    each volunteer and each distinct first day d of its candidate camps, one row sums the
+    candidates whose camp's [first, reach] contains d: every maximal clique of
+    conflicting camps (and H3) is such a row. One more row for H5 when the volunteer has
+    more camps than it may join.
+    """
+    p = problem
+    rows: list[int] = []
+    cols: list[int] = []
+    upper: list[float] = []
+    if len(candidates) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), upper
+    camp_first, camp_reach = conflict_window(p)
+    volunteer = p.candidate_volunteer[candidates]
+    starts = np.flatnonzero(np.append(True, volunteer[1:] != volunteer[:-1]))
+    stops = np.append(starts[1:], len(candidates))
+    first = camp_first[p.candidate_camp[candidates]]
+    reach = camp_reach[p.candidate_camp[candidates]]
+    row = first_row
+    for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
+        if b - a == 1:
+            continue
+        f, e = first[a:b], reach[a:b]
+        members_seen: set[tuple[int, ...]] = set()
+        for day in np.unique(f).tolist():
+            members = tuple(np.flatnonzero((f <= day) & (day <= e)).tolist())
+            if len(members) < 2 or members in members_seen:
+                continue
+            members_seen.add(members)
+            rows += [row] * len(members)
+            cols += [a + m for m in members]
+            upper.append(1.0)
+            row += 1
+        limit = int(p.volunteer_max_camps[volunteer[a]])
+        if len(np.unique(p.candidate_camp[candidates[a:b]])) > limit:
+            rows += [row] * (b - a)
+            cols += list(range(a, b))
+            upper.append(float(limit))
+            row += 1
+    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), upper
+
+
+def essential_requirements(problem: Problem, camp: int) -> list[int]:
+    """H9: the camp's essential requirements (the camp runs only with all of them full)."""
+    first, last = problem.camp_requirements[camp], problem.camp_requirements[camp + 1]
+    return [r for r in range(first, last) if problem.requirement_essential[r]]
+
+
+def runnable_camps(problem: Problem) -> np.ndarray:
+    """H9 before any roster: False for a camp that can run in no roster at all.
+
+    A camp cannot run if an essential requirement has fewer candidates (distinct
+    volunteers) than its count, or its beds are fewer than its essential slots.
+    """
+    p = problem
+    pointer, _ = p.requirement_candidates
+    available = np.diff(pointer)  # one candidate per (volunteer, requirement)
+    short = p.requirement_essential & (available < p.requirement_count)
+    runnable = np.ones(p.num_camps, dtype=bool)
+    runnable[p.requirement_camp[short]] = False
+    essential_slots = np.bincount(
+        p.requirement_camp, weights=p.requirement_count * p.requirement_essential,
+        minlength=p.num_camps,
+    )  # fmt: skip
+    runnable &= p.camp_capacity >= essential_slots
+    return runnable
+
+
+def camps_short_of_essentials(problem: Problem, roster: np.ndarray) -> np.ndarray:
+    """H9 on a roster: boolean per camp, True where an essential requirement is not full."""
+    p = problem
+    filled = np.bincount(p.candidate_requirement[roster], minlength=p.num_requirements)
+    short = p.requirement_essential & (filled < p.requirement_count)
+    cancelled = np.zeros(p.num_camps, dtype=bool)
+    cancelled[p.requirement_camp[short]] = True
+    return cancelled
+
+
+def enforce_essentials(problem: Problem, roster: np.ndarray) -> np.ndarray:
+    """H9: drop everyone from camps whose essential slots are not all filled (sorted)."""
+    roster = np.asarray(roster, dtype=np.int64)
+    short = camps_short_of_essentials(problem, roster)
+    return np.sort(roster[~short[problem.candidate_camp[roster]]])

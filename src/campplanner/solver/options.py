@@ -1,0 +1,55 @@
+"""What every solver takes and what it is: one options type and one protocol.
+
+Solvers (``CpSatSolver``, ``LargeSolver``, ``NeighbourhoodReplanner``, and any new
+backend) are built by :func:`campplanner.solver.make_solver` from a problem and these
+options, and answer :class:`Solver`: ``solve(progress, started)`` returns a
+:class:`~campplanner.result.Result` and ``stop()`` (from any thread or a signal handler)
+makes it return the best roster found so far.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from campplanner.result import Result
+
+# (elapsed seconds, best coverage so far, best proven bound so far or inf)
+ProgressCallback = Callable[[float, int, float], None]
+
+METHODS = ("auto", "exact", "large")
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """How to solve; the same for every method."""
+
+    time_limit: float = 60.0  # seconds, for the whole solve including model building
+    workers: int = 1  # 1 is deterministic and fastest on small models; see docs/model.md
+    seed: int = 0
+    # Weights set on the command line, by term name; they override the instance file's
+    # (model.terms.resolve_weights). Empty: the file's weights, else the defaults.
+    weights: Mapping[str, float] = field(default_factory=dict)
+    secondary: bool = True  # improve the secondary terms after coverage
+    # Seconds for the secondary stage; None: max(10 s, 4 x the coverage stage), within
+    # the time limit. The secondary terms matter less than a prompt answer.
+    secondary_time: float | None = None
+    log: bool = False  # CP-SAT's own search log on stdout
+    # "exact" (one CP-SAT model), "large" (greedy, bounds, core) or "auto": exact below
+    # solver.AUTO_LARGE_CANDIDATES candidates, large from there on
+    method: str = "auto"
+
+
+class Solver(Protocol):
+    """A solving backend."""
+
+    def solve(
+        self, progress: ProgressCallback | None = None, started: float | None = None
+    ) -> Result:
+        """Solve; ``started`` is when the clock of ``time_limit`` started (monotonic)."""
+        ...
+
+    def stop(self) -> None:
+        """Stop as soon as possible; ``solve`` then returns the best roster so far."""
+        ...
