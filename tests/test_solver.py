@@ -26,7 +26,7 @@ from builders import (
 from campplanner import replan
 from campplanner.check import check_roster
 from campplanner.model.compile import compile_instance
-from campplanner.model.terms import secondary_terms
+from campplanner.model.terms import DEFAULT_WEIGHTS, secondary_terms
 from campplanner.result import Result
 from campplanner.solver import CpSatSolver, SolveOptions
 
@@ -407,7 +407,7 @@ def test_same_seed_same_roster() -> None:
 
 def test_secondary_terms_never_worse_than_the_first_roster() -> None:
     problem, result = solve(tiny_data())
-    weights = SolveOptions().weights
+    weights = DEFAULT_WEIGHTS
     assert result.terms is not None and result.first_terms is not None
     assert result.terms.weighted(weights) <= result.first_terms.weighted(weights)
     assert result.terms == secondary_terms(problem, result.assigned)

@@ -5,6 +5,8 @@ Ids, names and the reason texts quote planners' files, so every data string is e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -16,9 +18,9 @@ from campplanner.explain import (
     CampReason,
     Explanation,
     SlotReason,
-    VolunteerCost,
 )
 from campplanner.model.problem import Problem
+from campplanner.model.terms import GROUP, SECONDARY, Term
 
 SHORT_LIMIT = 10  # cancelled camps listed by `solve` before "... and N more"
 
@@ -105,33 +107,39 @@ def print_short_explanation(console: Console, problem: Problem, explanation: Exp
         console.print("Run `campplanner explain INSTANCE SOLUTION` for the evidence.")
 
 
+def _term_columns(split: str) -> list[Term]:
+    """The secondary terms with a per-camp or per-volunteer split, in TERMS order."""
+    return [t for t in SECONDARY if getattr(t, split) is not None]
+
+
 def print_camp_costs(
     console: Console,
     problem: Problem,
     breakdown: Breakdown,
-    weights: dict[str, float],
+    weights: Mapping[str, float],
     camps: list[int] | None = None,
 ) -> None:
-    """Per camp: slots filled, coverage earned, road km, group splits, weighted cost."""
+    """Per camp: slots filled, coverage earned, each secondary term, weighted cost."""
+    terms = _term_columns("per_camp")
     table = Table(title="Objective per camp")
-    for column in ("camp", "priority", "filled", "coverage", "km", "group splits", "cost"):
+    columns = ("camp", "priority", "filled", "coverage", *(t.title for t in terms), "cost")
+    for column in columns:
         table.add_column(column, justify="left" if column == "camp" else "right")
     for cost in breakdown.camps:
         if camps is not None and cost.camp not in camps:
             continue
-        weighted = weights["travel"] * cost.travel_km + weights["group"] * cost.group_splits
-        splits = f"{cost.group_splits}"
-        if cost.split_groups:
-            splits += " (" + escape(", ".join(problem.group_ids[g] for g in cost.split_groups))
-            splits += ")"
+        cells = [_number(cost.terms[t.name]) for t in terms]
+        if cost.split_groups and GROUP in terms:
+            at = terms.index(GROUP)
+            cells[at] += " (" + escape(", ".join(problem.group_ids[g] for g in cost.split_groups))
+            cells[at] += ")"
         table.add_row(
             _camp(problem, cost.camp),
             f"{problem.camp_priority[cost.camp]}",
             f"{cost.filled}/{cost.asked}",
-            f"{cost.coverage:,}",
-            f"{cost.travel_km:,.0f}",
-            splits,
-            f"{weighted:,.0f}",
+            f"{cost.terms['coverage']:,}",
+            *cells,
+            f"{cost.weighted(weights):,.0f}",
         )
     if camps is None:
         table.add_row(
@@ -139,8 +147,7 @@ def print_camp_costs(
             "",
             f"{sum(c.filled for c in breakdown.camps)}/{sum(c.asked for c in breakdown.camps)}",
             f"{breakdown.coverage:,}",
-            f"{breakdown.travel_km:,.0f}",
-            f"{breakdown.group_splits}",
+            *(_number(breakdown.total(t)) for t in terms),
             "",
         )
     console.print(table)
@@ -150,44 +157,43 @@ def print_volunteer_costs(
     console: Console,
     problem: Problem,
     breakdown: Breakdown,
-    weights: dict[str, float],
+    weights: Mapping[str, float],
     volunteers: list[int] | None = None,
     limit: int | None = 20,
 ) -> None:
-    """Per volunteer: camps joined, coverage, road km, extra camps, weighted cost."""
+    """Per volunteer: camps joined, coverage, each secondary term, weighted cost."""
+    terms = _term_columns("per_volunteer")
     rows = [v for v in breakdown.volunteers if volunteers is None or v.volunteer in volunteers]
-
-    def cost(v: VolunteerCost) -> float:
-        return weights["travel"] * v.travel_km + weights["fairness"] * v.extra_camps
-
     if volunteers is None:
-        rows.sort(key=lambda v: (-cost(v), v.volunteer))
+        rows.sort(key=lambda v: (-v.weighted(weights), v.volunteer))
     shown = rows if limit is None else rows[:limit]
     title = "Objective per volunteer"
     if len(shown) < len(rows):
         title += f" (the {len(shown)} costliest of {len(rows)})"
     table = Table(title=title)
-    for column in ("volunteer", "camps", "coverage", "km", "extra camps", "cost"):
+    for column in ("volunteer", "camps", "coverage", *(t.title for t in terms), "cost"):
         table.add_column(column, justify="left" if column in ("volunteer", "camps") else "right")
     for v in shown:
         table.add_row(
             escape(f"{problem.volunteer_ids[v.volunteer]}  {problem.volunteer_names[v.volunteer]}"),
             escape(", ".join(problem.camp_ids[c] for c in v.camps)),
-            f"{v.coverage:,}",
-            f"{v.travel_km:,.0f}",
-            f"{v.extra_camps}",
-            f"{cost(v):,.0f}",
+            f"{v.terms['coverage']:,}",
+            *(_number(v.terms[t.name]) for t in terms),
+            f"{v.weighted(weights):,.0f}",
         )
     if volunteers is None:
         table.add_row(
             "[bold]total[/]",
             "",
-            f"{sum(v.coverage for v in breakdown.volunteers):,}",
-            f"{sum(v.travel_km for v in breakdown.volunteers):,.0f}",
-            f"{breakdown.extra_camps}",
+            f"{sum(v.terms['coverage'] for v in breakdown.volunteers):,}",
+            *(_number(breakdown.total(t)) for t in terms),
             "",
         )
     console.print(table)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if isinstance(value, float) else f"{value:,}"
 
 
 def print_volunteer_story(

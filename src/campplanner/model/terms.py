@@ -93,26 +93,30 @@ def group_value(problem: Problem, roster: np.ndarray) -> float:
     return int(pairs.shape[1] - len(np.unique(pairs[0]))) if pairs.size else 0
 
 
-def group_per_camp(problem: Problem, roster: np.ndarray) -> np.ndarray:
-    """A group in k camps counts k - 1 splits, charged to the camps other than its main
-    one (most members, then first in the file)."""
+def group_split_pairs(problem: Problem, roster: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(group, camp) pairs charged a split: a group in k camps counts k - 1 splits, charged
+    to the camps other than its main one (most members, then first in the file)."""
     p = problem
-    splits = np.zeros(p.num_camps, dtype=np.int64)
     groups = p.volunteer_group[p.candidate_volunteer[roster]].astype(np.int64)
     camps = p.candidate_camp[roster].astype(np.int64)
     in_group = groups >= 0
     if not in_group.any():
-        return splits
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
     pairs, members = np.unique(
         np.stack([groups[in_group], camps[in_group]]), axis=1, return_counts=True
     )
     # main camp of each group: most members, then the lowest camp index
     order = np.lexsort((pairs[1], -members, pairs[0]))
-    first_of_group = np.ones(len(order), dtype=bool)
-    first_of_group[1:] = pairs[0][order][1:] != pairs[0][order][:-1]
-    charged = pairs[1][order][~first_of_group]
-    np.add.at(splits, charged, 1)
-    return splits
+    main = np.ones(len(order), dtype=bool)
+    main[1:] = pairs[0][order][1:] != pairs[0][order][:-1]
+    return pairs[0][order][~main], pairs[1][order][~main]
+
+
+def group_per_camp(problem: Problem, roster: np.ndarray) -> np.ndarray:
+    """Group splits charged to each camp (see :func:`group_split_pairs`)."""
+    _, camps = group_split_pairs(problem, roster)
+    return np.bincount(camps, minlength=problem.num_camps).astype(np.int64)
 
 
 def fairness_value(problem: Problem, roster: np.ndarray) -> float:
@@ -125,13 +129,22 @@ def fairness_per_volunteer(problem: Problem, roster: np.ndarray) -> np.ndarray:
     return np.maximum(joined - 1, 0).astype(np.int64)
 
 
-COVERAGE = Term("coverage", "coverage", "coverage", "پوشش", "maximise", None,
-                coverage_value, coverage_per_camp, coverage_per_volunteer)  # fmt: skip
-TRAVEL = Term("travel", "travel_km", "total road km", "مجموع کیلومتر سفر", "minimise", 1.0, travel_value, travel_per_camp, travel_per_volunteer)  # fmt: skip
-GROUP = Term("group", "group_splits", "group splits", "پراکندگی گروه‌ها", "minimise", 50.0,
-             group_value, group_per_camp, None)  # fmt: skip
-FAIRNESS = Term("fairness", "extra_camps", "extra camps (load)", "اردوهای اضافه", "minimise", 100.0,
-                fairness_value, None, fairness_per_volunteer)  # fmt: skip
+COVERAGE = Term(
+    "coverage", "coverage", "coverage", "پوشش", "maximise", None,
+    coverage_value, coverage_per_camp, coverage_per_volunteer,
+)  # fmt: skip
+TRAVEL = Term(
+    "travel", "travel_km", "total road km", "مجموع کیلومتر سفر", "minimise", 1.0,
+    travel_value, travel_per_camp, travel_per_volunteer,
+)  # fmt: skip
+GROUP = Term(
+    "group", "group_splits", "group splits", "پراکندگی گروه‌ها", "minimise", 50.0,
+    group_value, group_per_camp, None,
+)  # fmt: skip
+FAIRNESS = Term(
+    "fairness", "extra_camps", "extra camps (load)", "اردوهای اضافه", "minimise", 100.0,
+    fairness_value, None, fairness_per_volunteer,
+)  # fmt: skip
 
 TERMS: tuple[Term, ...] = (COVERAGE, TRAVEL, GROUP, FAIRNESS)
 SECONDARY: tuple[Term, ...] = tuple(t for t in TERMS if t.default_weight is not None)

@@ -1,0 +1,241 @@
+"""Why a slot stays empty and why a camp is cancelled.
+
+Works from a Problem and a roster (candidate indices). Each unfilled slot of a running
+camp, and each cancelled camp, is classified by the *funnel* of candidate rules
+(:mod:`campplanner.explain.funnel`): the first filter at which fewer people remain than
+the requirement asks for is the reason. When enough people pass every filter, the
+roster itself is the reason:
+
+- ``busy``        every one of them serves in another camp that conflicts (H4 overlap
+  or rest days, H5 most camps, H3 another role in the same camp): named, with priority;
+- ``beds``        someone free could come, but the camp's beds are full (H6);
+- ``improvable``  someone free could come and there is a bed: the roster is not the best.
+
+A cancelled camp is explained by its essential requirements (H9): which were short and
+why, by the same funnel; or, when each could be filled alone, ``beds`` (the essential
+roles need more beds than the camp has) or ``shared`` (the same few people are the only
+ones for several essential roles, and one person holds one role, H3).
+
+The words (``why``, ``fix``) come from :mod:`campplanner.explain.words`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from campplanner.errors import CampPlannerError
+from campplanner.explain.funnel import Busy, Context, Funnel, funnel_masks
+from campplanner.explain.words import (
+    SLOT_WORDS,
+    camp_beds_words,
+    camp_improvable_words,
+    essential_words,
+    nobody_words,
+    shared_words,
+)
+from campplanner.model.problem import Problem
+from campplanner.model.roster import camps_run, unfilled_slots
+from campplanner.model.rules import essential_requirements
+
+BUSY_KEPT = 50  # people kept away by the roster recorded per requirement (SlotReason.busy)
+
+
+class RosterError(CampPlannerError):
+    """A roster that does not fit its instance (an assignment no rule allows)."""
+
+
+@dataclass(frozen=True)
+class SlotReason:
+    """Why ``missing`` slots of one requirement are empty, with evidence and a fix."""
+
+    camp: int
+    requirement: int
+    missing: int
+    cause: str  # a key of CAUSES
+    why: str  # plain words, with evidence
+    fix: str
+    funnel: Funnel
+    busy: tuple[Busy, ...] = ()
+    free: int = 0  # qualified people free to come
+
+
+@dataclass(frozen=True)
+class CampReason:
+    """Why a camp is cancelled; ``short`` holds the requirements that could not be met."""
+
+    camp: int
+    cause: str  # "essential", "nobody", "beds", "shared" or "improvable"
+    why: str
+    fix: str
+    short: tuple[SlotReason, ...] = ()
+
+    @property
+    def root_cause(self) -> str:
+        """The cause behind the cancellation (the first short requirement's)."""
+        return self.short[0].cause if self.short else self.cause
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Reasons for every unfilled slot of a running camp and every cancelled camp."""
+
+    slots: tuple[SlotReason, ...]
+    cancelled: tuple[CampReason, ...]
+
+    def slot_counts(self) -> dict[str, int]:
+        """Empty slots per cause, most common first."""
+        counts: Counter[str] = Counter()
+        for slot in self.slots:
+            counts[slot.cause] += slot.missing
+        return dict(counts.most_common())
+
+    def camp_counts(self) -> dict[str, int]:
+        """Cancelled camps per root cause, most common first."""
+        return dict(Counter(c.root_cause for c in self.cancelled).most_common())
+
+
+def explain_requirement(
+    ctx: Context, requirement: int, missing: int, need_free: int = 1
+) -> SlotReason:
+    """Why ``missing`` slots of ``requirement`` are empty under the roster.
+
+    ``need_free`` is how many free people the slots need before the roster is to blame:
+    one for a camp that runs (one more person would fill one more slot), the whole count
+    for an essential role of a cancelled camp (the camp runs only with all of them).
+    """
+    p = ctx.problem
+    c = int(p.requirement_camp[requirement])
+    masks = funnel_masks(ctx, requirement)
+    funnel = Funnel(tuple((name, int(mask.sum())) for name, mask in masks))
+
+    volunteers, blocked = ctx.others(requirement)
+    free = int((~blocked).sum())
+    # Evidence for the first people kept away; the counts come from the masks.
+    busy = [b for v in volunteers[blocked][:BUSY_KEPT].tolist() for b in ctx.blocking(v, c)]
+    cause = _slot_cause(ctx, requirement, funnel, free, need_free)
+    why, fix = SLOT_WORDS[cause](ctx, requirement, missing, funnel, tuple(busy), free, masks)
+    return SlotReason(c, requirement, missing, cause, why, fix, funnel, tuple(busy), free)
+
+
+def _slot_cause(ctx: Context, requirement: int, funnel: Funnel, free: int, need_free: int) -> str:
+    """The first funnel filter that leaves too few people; else the roster's part in it."""
+    p = ctx.problem
+    asked = int(p.requirement_count[requirement])
+    for name, left in funnel.stages:
+        if left < asked:
+            return name
+    if free < need_free:
+        return "busy"
+    camp = int(p.requirement_camp[requirement])
+    if ctx.people[camp] >= p.camp_capacity[camp]:
+        return "beds"
+    return "improvable"
+
+
+# --------------------------------------------------------------------- cancelled camps
+
+
+def explain_cancelled(ctx: Context, camp: int) -> CampReason:
+    """Why nobody serves in ``camp``: its short essential roles, beds, or shared people."""
+    p = ctx.problem
+    essentials = essential_requirements(p, camp)
+    first, last = p.camp_requirements[camp], p.camp_requirements[camp + 1]
+    needed = essentials or list(range(first, last))
+    # A camp without essential roles runs with anyone at all; with them, only with all.
+    reasons = [
+        explain_requirement(
+            ctx, r, int(p.requirement_count[r]), int(p.requirement_count[r]) if essentials else 1
+        )
+        for r in needed
+    ]
+    short = tuple(reason for reason in reasons if reason.cause not in ("beds", "improvable"))
+    if not essentials and len(short) < len(reasons):
+        short = ()  # someone free could come: not the instance's fault, see below
+    if short:
+        parts = [(s.requirement, s.why, s.fix) for s in short]
+        if essentials:
+            return CampReason(camp, "essential", *essential_words(p, parts), short)
+        return CampReason(camp, "nobody", *nobody_words(parts), short)
+    total = sum(int(p.requirement_count[r]) for r in needed)
+    if essentials and total > int(p.camp_capacity[camp]):
+        return CampReason(camp, "beds", *camp_beds_words(p, camp, total))
+    matched = _max_matching(ctx, camp, needed) if essentials else total
+    if matched < total:
+        pool = np.unique(np.concatenate([ctx.others(r)[0][~ctx.others(r)[1]] for r in needed]))
+        return CampReason(camp, "shared", *shared_words(p, camp, needed, total, matched, pool))
+    return CampReason(camp, "improvable", *camp_improvable_words(ctx.status, bool(essentials)))
+
+
+def _max_matching(ctx: Context, camp: int, requirements: list[int]) -> int:
+    """Most slots of ``requirements`` filled at once by free people, one role each (H3)."""
+    p = ctx.problem
+    slots: list[list[int]] = []
+    for r in requirements:
+        volunteers, blocked = ctx.others(r)
+        slots.extend([volunteers[~blocked].tolist()] * int(p.requirement_count[r]))
+    holder: dict[int, int] = {}  # volunteer -> slot
+
+    def augment(slot: int, seen: set[int]) -> bool:
+        for v in slots[slot]:
+            if v in seen:
+                continue
+            seen.add(v)
+            if v not in holder or augment(holder[v], seen):
+                holder[v] = slot
+                return True
+        return False
+
+    return sum(augment(k, set()) for k in range(len(slots)))
+
+
+# ------------------------------------------------------------------------ entry points
+
+
+def explain_roster(problem: Problem, assigned: np.ndarray, status: str = "optimal") -> Explanation:
+    """Reasons for every unfilled slot of a running camp and every cancelled camp."""
+    ctx = Context(problem, np.asarray(assigned, dtype=np.int64), status)
+    slots = tuple(
+        explain_requirement(ctx, slot.requirement, slot.missing)
+        for slot in unfilled_slots(problem, ctx.assigned)
+    )
+    running = camps_run(problem, ctx.assigned)
+    cancelled = tuple(explain_cancelled(ctx, int(c)) for c in np.flatnonzero(~running))
+    return Explanation(slots, cancelled)
+
+
+def wanted_for(
+    problem: Problem, assigned: np.ndarray, explanation: Explanation, volunteer: int
+) -> list[tuple[SlotReason, list[Busy]]]:
+    """The empty slots ``volunteer`` could have filled, each with the assignments that kept
+    them away (their camps elsewhere, H3/H4/H5)."""
+    ctx = Context(problem, np.asarray(assigned, dtype=np.int64))
+    shorts = [s for reason in explanation.cancelled for s in reason.short]
+    found = []
+    for slot in [*explanation.slots, *shorts]:
+        if problem.candidate_index(volunteer, slot.requirement) is None:
+            continue
+        blocking = ctx.blocking(volunteer, slot.camp)
+        if blocking:
+            found.append((slot, blocking))
+    return found
+
+
+def roster_from_assignments(problem: Problem, triples: list[tuple[str, str, str]]) -> np.ndarray:
+    """Candidate indices of (volunteer, camp, skill) triples; RosterError for one no rule allows."""
+    found = []
+    for v_id, c_id, s_id in triples:
+        v = problem.volunteer_index.get(v_id)
+        c = problem.camp_index.get(c_id)
+        s = problem.skill_index.get(s_id)
+        r = None if c is None or s is None else problem.requirement_index.get((c, s))
+        i = None if v is None or r is None else problem.candidate_index(v, r)
+        if i is None:
+            raise RosterError(
+                f"assignment ({v_id}, {c_id}, {s_id}) is not possible in this instance; "
+                "run `campplanner check` on the solution file"
+            )
+        found.append(i)
+    return np.array(sorted(set(found)), dtype=np.int64)
