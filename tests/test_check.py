@@ -32,10 +32,10 @@ from campplanner.check import (
     check_roster,
     check_solution_file,
     great_circle_km,
-    solution_from_data,
 )
 from campplanner.cli import main
 from campplanner.errors import InstanceError
+from campplanner.solution import solution_from_data
 
 Roster = list[tuple[str, str, str]]
 
@@ -758,7 +758,7 @@ def test_checker_shares_no_code_with_the_model() -> None:
     # The judge must not load the solver's modules, however it is reached.
     code = (
         "import sys, campplanner.check, campplanner.terminal; "
-        "loaded = [m for m in sys.modules if m.startswith(('campplanner.problem', "
+        "loaded = [m for m in sys.modules if m.startswith(('campplanner.model', "
         "'campplanner.solver', 'campplanner.overview'))]; "
         "print(loaded); sys.exit(1 if loaded else 0)"
     )

@@ -24,13 +24,13 @@ import pytest
 from click.testing import CliRunner
 
 from builders import camp, make_instance, place, requirement, tiny_data, volunteer
-from campplanner.check import solution_from_data
 from campplanner.cli import main
 from campplanner.io.html_report import roster_html, skill_chart
 from campplanner.io.roster_model import roster_view
 from campplanner.loader import instance_from_data
 from campplanner.model.compile import compile_instance
-from campplanner.solution import solution_data
+from campplanner.solution import solution_from_data
+from campplanner.solution_writer import solution_data
 from campplanner.solver import CpSatSolver, SolveOptions
 
 

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from builders import camp, make_instance, place, requirement, tiny_data, volunteer
-from campplanner.check import check_solution_file, load_solution
+from campplanner.check import check_solution_file
 from campplanner.cli import main
 from campplanner.contract import Instance
 from campplanner.errors import InstanceError
@@ -36,7 +36,8 @@ from campplanner.io.workbook_in import import_workbook
 from campplanner.io.workbook_out import roster_workbook
 from campplanner.loader import instance_from_data
 from campplanner.model.compile import compile_instance
-from campplanner.solution import solution_data
+from campplanner.solution import load_solution
+from campplanner.solution_writer import solution_data
 from campplanner.solver import CpSatSolver, SolveOptions
 
 HOSTILE = [
@@ -374,7 +375,7 @@ def test_many_camps_give_a_sheet_per_county(tmp_path: Path) -> None:
 
 
 def load_solution_data(data: dict[str, Any]) -> Any:
-    from campplanner.check import solution_from_data
+    from campplanner.solution import solution_from_data
 
     return solution_from_data(data)
 

@@ -25,11 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from campplanner.contract import Camp, Instance, SolutionFile, Volunteer
-from campplanner.errors import InstanceError, Issue
-from campplanner.loader import _pydantic_issues, day_of, load_instance, read_json
+from campplanner.contract import Camp, Instance, Volunteer
+from campplanner.loader import day_of, load_instance
+from campplanner.solution import load_solution
 
 EARTH_RADIUS_KM = 6371.0
 # Two haversine implementations (numpy in the solver, math here) may differ in the last
@@ -182,34 +180,6 @@ def check_solution_file(instance_path: str | Path, solution_path: str | Path) ->
     report.source = str(solution_path)
     report.violations.extend(_claims(report))
     return report
-
-
-def load_solution(path: str | Path) -> SolutionFile:
-    """Read and validate a solution file; every problem is reported with its JSON path.
-
-    A roster workbook written by ``campplanner export --xlsx`` (and maybe edited by a
-    planner) is read from its master roster sheet: same rules, problems by sheet and row.
-    """
-    # Lazily: openpyxl is loaded only for workbooks. campplanner.io.roster_in reads the
-    # contract layer only, so the checker still shares nothing with problem.py or solver/.
-    from campplanner.io.roster_in import is_workbook, solution_from_workbook
-
-    if is_workbook(path):
-        return solution_from_workbook(path)
-    return solution_from_data(read_json(path), str(path))
-
-
-def solution_from_data(data: Any, source: str = "<solution>") -> SolutionFile:
-    """Validate already-parsed JSON data as a solution file."""
-    if not isinstance(data, dict):
-        kind = type(data).__name__ if data is not None else "null"
-        raise InstanceError(
-            source, [Issue("", f"the top level must be a JSON object {{...}}, got {kind}")]
-        )
-    try:
-        return SolutionFile.model_validate(data)
-    except ValidationError as error:
-        raise InstanceError(source, list(_pydantic_issues(error))) from None
 
 
 def _claims(report: CheckReport) -> Iterator[Violation]:

@@ -248,7 +248,8 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     from campplanner.outputs import guard_output, write_atomic
     from campplanner.roster_view import ProgressLine, print_result_summary, print_rosters
     from campplanner.session import SIGNAL_EXIT_CODES, run_interruptibly
-    from campplanner.solution import is_solution_file, solution_json
+    from campplanner.solution import is_solution_file
+    from campplanner.solution_writer import solution_json
     from campplanner.solver import SolveOptions, make_solver
 
     started = time.monotonic()
@@ -277,9 +278,9 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     )
     published, published_roster = [], None
     if baseline is not None:
-        from campplanner.check import load_solution
         from campplanner.model.baseline import baseline_from_triples
         from campplanner.replan import published_roster as published_roster_of
+        from campplanner.solution import load_solution
 
         published, cancelled = published_roster_of(load_solution(baseline))
         published_roster = baseline_from_triples(problem, published, cancelled)
@@ -345,7 +346,6 @@ def explain(instance_file: str, solution_file: str, camp_id: str | None,
     and per volunteer. For an infeasible solution file: the smallest set of conflicting
     locks. Exit 0, or 2 for bad input or an unknown --camp / --volunteer.
     """
-    from campplanner.check import load_solution
     from campplanner.errors import UsageError
     from campplanner.explain import (
         explain_roster,
@@ -362,6 +362,7 @@ def explain(instance_file: str, solution_file: str, camp_id: str | None,
     from campplanner.loader import load_instance
     from campplanner.model.compile import compile_instance
     from campplanner.model.terms import DEFAULT_WEIGHTS
+    from campplanner.solution import load_solution
 
     instance = load_instance(instance_file)
     solution = load_solution(solution_file)
@@ -524,11 +525,11 @@ def export(instance_file: str, solution_file: str, xlsx: str | None, csv_dir: st
     """
     from pathlib import Path
 
-    from campplanner.check import load_solution
     from campplanner.errors import UsageError
     from campplanner.io.roster_model import roster_view
     from campplanner.loader import load_instance
     from campplanner.outputs import guard_output, write_atomic
+    from campplanner.solution import load_solution
 
     if not (xlsx or csv_dir or html):
         raise UsageError("say what to write: --xlsx FILE, --csv FOLDER and/or --html FILE")
@@ -651,7 +652,6 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     person. With --replan, also the best whole re-plan without the volunteer in those
     camps, with the fewest changes to the published roster.
     """
-    from campplanner.check import load_solution
     from campplanner.errors import UsageError
     from campplanner.loader import load_instance
     from campplanner.model.baseline import baseline_from_triples
@@ -659,6 +659,7 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     from campplanner.replace import replan_without, suggest_replacements
     from campplanner.replan import published_roster
     from campplanner.roster_view import print_replacements, print_replan_without
+    from campplanner.solution import load_solution
 
     instance = load_instance(instance_file)
     problem = compile_instance(instance)

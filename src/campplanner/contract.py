@@ -156,17 +156,113 @@ class Instance(_Model):
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
 
-class SolutionFile(BaseModel):
-    """A solution file: the contract's fields; anything else is kept as extra."""
+class _Extension(BaseModel):
+    """A section campplanner adds to solution files; what else it holds is kept."""
 
     model_config = ConfigDict(strict=True, extra="allow")
 
+
+class ShortRole(_Extension):
+    skill: Id
+    reason: str
+
+
+class CancelledCamp(_Extension):
+    """A camp nobody serves in, with the cause (a key of explain.CAUSES) and evidence."""
+
+    camp: Id
+    reason: str | None = None
+    roles: list[ShortRole] = []
+    why: str | None = None
+    fix: str | None = None
+
+
+class UnfilledSlot(_Extension):
+    """Empty slots of one requirement of a camp that runs."""
+
+    camp: Id
+    skill: Id
+    missing: int
+    reason: str | None = None
+    why: str | None = None
+    fix: str | None = None
+
+
+class NoLongerPossible(_Extension):
+    volunteer: Id
+    camp: Id
+    skill: Id
+    why: str
+
+
+Place_ = Annotated[list[str], Field(min_length=2, max_length=2)]  # [camp, skill]
+
+
+class Added(_Extension):
+    volunteer: Id
+    to: list[Place_]
+
+
+class Removed(_Extension):
+    volunteer: Id
+    from_: list[Place_] = Field(alias="from")
+
+
+class Moved(_Extension):
+    volunteer: Id
+    from_: list[Place_] = Field(alias="from")
+    to: list[Place_]
+
+
+class Replan(_Extension):
+    """A re-plan against a published roster: who to call, and how close to fewest."""
+
+    published_assignments: int
+    no_longer_possible: list[NoLongerPossible] = []
+    changed_assignments: int
+    fewest_possible: int | None = None
+    people_changed: int
+    added: list[Added] = []
+    removed: list[Removed] = []
+    moved: list[Moved] = []
+    camps_affected: list[Id] = []
+
+
+class SolutionFile(BaseModel):
+    """A solution file: the contract's fields, then the sections campplanner adds.
+
+    Only the first six fields are the contract's; the others are campplanner's own and
+    optional (a file from another tool need not have them; when it has them in another
+    shape, :func:`campplanner.solution.solution_from_data` leaves them out with a
+    warning rather than refuse a roster the contract accepts). Anything else is kept.
+    """
+
+    model_config = ConfigDict(strict=True, extra="allow")
+
+    # the contract
     format: str | None = None
     instance: str | None = None
     status: Status
     coverage: int | None = None
     coverage_bound: int | None = None
     assignments: list[Assignment] = []
+    # campplanner's sections
+    gap: float | None = None
+    # None: the file does not say; another tool may list bare camp ids
+    cancelled_camps: list[CancelledCamp | Id] | None = None
+    unfilled_slots: list[UnfilledSlot] | None = None
+    secondary: dict[str, float] | None = None  # by term measure ("travel_km", ...)
+    first_roster_secondary: dict[str, float] | None = None
+    secondary_status: str | None = None
+    infeasible_reasons: list[str] = []
+    stopped_by: str | None = None
+    timings: dict[str, float] = {}
+    solver: dict[str, Any] = {}
+    replan: Replan | None = None
+
+
+CONTRACT_SOLUTION_FIELDS = ("format", "instance", "status", "coverage", "coverage_bound",
+                            "assignments")  # fmt: skip
 
 
 def instance_json_schema() -> dict[str, Any]:

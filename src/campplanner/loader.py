@@ -52,7 +52,7 @@ def instance_from_data(data: Any, source: str = "<instance>") -> Instance:
     try:
         instance = Instance.model_validate(data)
     except ValidationError as error:
-        raise InstanceError(source, list(_pydantic_issues(error))) from None
+        raise InstanceError(source, list(pydantic_issues(error))) from None
     issues = list(cross_check(instance))
     if issues:
         raise InstanceError(source, issues)
@@ -144,7 +144,7 @@ def _parse_json(text: str, source: str) -> Any:
 # ---------------------------------------------------------------------- validation
 
 
-def _pydantic_issues(error: ValidationError) -> Iterator[Issue]:
+def pydantic_issues(error: ValidationError) -> Iterator[Issue]:
     for detail in error.errors(include_url=False):
         location = list(detail["loc"])
         kind = detail["type"]

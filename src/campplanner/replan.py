@@ -12,22 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from campplanner.contract import SolutionFile
 from campplanner.model.baseline import Baseline, Triple
 from campplanner.model.problem import Problem
+from campplanner.solution import cancelled_camp_ids
+from campplanner.solution import roster_triples as solution_triples
 
 
-def published_roster(solution: object) -> tuple[list[Triple], list[str] | None]:
+def published_roster(solution: SolutionFile) -> tuple[list[Triple], list[str] | None]:
     """(assignments, cancelled camp ids or None if the file does not say) of a solution."""
-    triples = [(a.volunteer, a.camp, a.skill) for a in solution.assignments]  # type: ignore[attr-defined]
-    extra = getattr(solution, "model_extra", None) or {}
-    if not isinstance(extra.get("cancelled_camps"), list):
-        return triples, None
-    cancelled = []
-    for entry in extra["cancelled_camps"]:
-        camp = entry.get("camp") if isinstance(entry, dict) else entry
-        if isinstance(camp, str):
-            cancelled.append(camp)
-    return triples, cancelled
+    return solution_triples(solution), cancelled_camp_ids(solution)
 
 
 def roster_triples(problem: Problem, assigned: Iterable[int]) -> list[Triple]:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from campplanner.calendar import format_day
 from campplanner.contract import Assignment, Camp, ForbiddenPair, Rules, Volunteer, Weights
 from campplanner.errors import InstanceError, Issue
-from campplanner.loader import _pydantic_issues, day_of, instance_from_data, read_json
+from campplanner.loader import day_of, instance_from_data, pydantic_issues, read_json
 
 SCENARIO_FORMAT = "campplanner-scenario/1"
 
@@ -302,7 +302,7 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        raise InstanceError(source, list(_pydantic_issues(error))) from None
+        raise InstanceError(source, list(pydantic_issues(error))) from None
 
 
 def apply_edits(base: dict[str, Any], scenario: Scenario, source: str) -> dict[str, Any]:

@@ -1,105 +1,75 @@
-"""The solution file: the contract's fields plus secondary terms, cancelled camps,
-unfilled slots and timings."""
+"""Reading solution files, in one place: JSON files and roster workbooks.
+
+The checker, re-planning, ``explain``, the exports and every later front end read a
+solution through :func:`load_solution`, which returns the typed
+:class:`~campplanner.contract.SolutionFile`. This module is part of the data-contract
+layer: it imports nothing from ``campplanner.model`` or ``campplanner.solver``, so the
+independent checker may use it.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from pydantic import ValidationError
 
-from campplanner.contract import SOLUTION_FORMAT
-from campplanner.explain import Explanation, explain_roster
-from campplanner.model.problem import Problem
-from campplanner.result import Result
+from campplanner.contract import CONTRACT_SOLUTION_FIELDS, SOLUTION_FORMAT, SolutionFile
+from campplanner.errors import InstanceError, Issue
+from campplanner.loader import pydantic_issues, read_json
+
+Triple = tuple[str, str, str]  # (volunteer id, camp id, skill id)
 
 
-def solution_data(
-    problem: Problem, result: Result, explanation: Explanation | None = None
-) -> dict[str, Any]:
-    """The solution file's content, JSON-ready (``explanation`` is computed when not given)."""
-    assigned = result.assigned
-    order = np.lexsort(
-        (
-            problem.candidate_volunteer[assigned],
-            problem.candidate_requirement[assigned],
+def load_solution(path: str | Path) -> SolutionFile:
+    """Read and validate a solution file; every problem is reported with its JSON path.
+
+    A roster workbook written by ``campplanner export --xlsx`` (and maybe edited by a
+    planner) is read from its master roster sheet: same rules, problems by sheet and row.
+    """
+    # Lazily: openpyxl is loaded only for workbooks.
+    from campplanner.io.roster_in import is_workbook, solution_from_workbook
+
+    if is_workbook(path):
+        return solution_from_workbook(path)
+    return solution_from_data(read_json(path), str(path))
+
+
+def solution_from_data(data: Any, source: str = "<solution>") -> SolutionFile:
+    """Validate already-parsed JSON data as a solution file.
+
+    The contract's fields must be right (InstanceError lists every problem with its
+    JSON path). A campplanner section in another shape (a file written by another
+    tool) is left out, so that any roster the contract accepts can still be judged.
+    """
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "null"
+        raise InstanceError(
+            source, [Issue("", f"the top level must be a JSON object {{...}}, got {kind}")]
         )
-    )
-    assignments = [
-        {
-            "volunteer": problem.volunteer_ids[problem.candidate_volunteer[i]],
-            "camp": problem.camp_ids[problem.candidate_camp[i]],
-            "skill": problem.skill_ids[problem.candidate_skill[i]],
-        }
-        for i in assigned[order]
-    ]
-    data: dict[str, Any] = {
-        "format": SOLUTION_FORMAT,
-        "instance": problem.name,
-        "status": result.status,
-        "coverage": result.coverage,
-        "coverage_bound": result.coverage_bound,
-        "gap": None if result.gap is None else round(result.gap, 6),
-        "assignments": assignments,
-    }
-    if result.has_roster:
-        if explanation is None:
-            explanation = explain_roster(problem, assigned, result.status)
-        # Each cancelled camp and unfilled slot carries its reason (explain.py): "reason" is
-        # a key of explain.CAUSES, "why" the evidence in words, "fix" what would help.
-        data["cancelled_camps"] = [
-            {
-                "camp": problem.camp_ids[reason.camp],
-                "reason": reason.cause,
-                "roles": [
-                    {
-                        "skill": problem.skill_ids[problem.requirement_skill[short.requirement]],
-                        "reason": short.cause,
-                    }
-                    for short in reason.short
-                ],
-                "why": reason.why,
-                "fix": reason.fix,
-            }
-            for reason in explanation.cancelled
-        ]
-        data["unfilled_slots"] = [
-            {
-                "camp": problem.camp_ids[slot.camp],
-                "skill": problem.skill_ids[problem.requirement_skill[slot.requirement]],
-                "missing": slot.missing,
-                "reason": slot.cause,
-                "why": slot.why,
-                "fix": slot.fix,
-            }
-            for slot in explanation.slots
-        ]
-    if result.terms is not None:
-        data["secondary"] = result.terms.as_dict()
-    if result.first_terms is not None:
-        data["first_roster_secondary"] = result.first_terms.as_dict()
-    if result.secondary_status:
-        data["secondary_status"] = result.secondary_status
-    if result.infeasible_reasons:
-        data["infeasible_reasons"] = list(result.infeasible_reasons)
-    if result.stopped_by:
-        data["stopped_by"] = result.stopped_by
-    data["timings"] = {name: round(seconds, 3) for name, seconds in result.timings.items()}
-    data["solver"] = result.solver
-    return data
+    try:
+        return SolutionFile.model_validate(data)
+    except ValidationError as error:
+        issues = list(pydantic_issues(error))
+        broken = {issue.path.split(".")[0].split("[")[0] for issue in issues}
+        if broken & set(CONTRACT_SOLUTION_FIELDS) or "" in broken:
+            contract_issues = [i for i in issues if i.path.split(".")[0].split("[")[0]
+                               in (*CONTRACT_SOLUTION_FIELDS, "")]  # fmt: skip
+            raise InstanceError(source, contract_issues) from None
+        kept = {key: value for key, value in data.items() if key not in broken}
+        return SolutionFile.model_validate(kept)
 
 
-def solution_json(
-    problem: Problem,
-    result: Result,
-    explanation: Explanation | None = None,
-    extra: dict[str, Any] | None = None,
-) -> str:
-    """The solution file's text; ``extra`` adds sections (the diff of a re-plan, say)."""
-    data = solution_data(problem, result, explanation)
-    data.update(extra or {})
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+def roster_triples(solution: SolutionFile) -> list[Triple]:
+    """The solution's assignments as (volunteer, camp, skill) ids, in file order."""
+    return [(a.volunteer, a.camp, a.skill) for a in solution.assignments]
+
+
+def cancelled_camp_ids(solution: SolutionFile) -> list[str] | None:
+    """The camps the solution cancelled, or None if the file does not say."""
+    if solution.cancelled_camps is None:
+        return None
+    return [entry if isinstance(entry, str) else entry.camp for entry in solution.cancelled_camps]
 
 
 def is_solution_file(path: Path) -> bool:
