@@ -43,6 +43,47 @@ def main() -> None:
     """Staff volunteer service camps: validate instances, solve rosters, check them."""
 
 
+
+def weight_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--weight-<term> for every secondary term: they override the instance file's
+    weights (model.terms.resolve_weights), and reach the command as ``weights``."""
+    from campplanner.model.terms import SECONDARY
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        weights = {t.name: kwargs.pop(f"weight_{t.name}") for t in SECONDARY}
+        return command(*args, weights={k: v for k, v in weights.items() if v is not None},
+                       **kwargs)  # fmt: skip
+
+    for term in reversed(SECONDARY):
+        wrapper = click.option(
+            f"--weight-{term.name}", type=click.FloatRange(min=0, max=1e6),
+            help=f"Weight of {term.title} [default: the instance file's, else "
+            f"{term.default_weight:g}].",
+        )(wrapper)  # fmt: skip
+    return wrapper
+
+
+def time_limit_option(default: float, what: str) -> Callable[..., Any]:
+    return click.option("--time-limit", type=click.FloatRange(min=0.1), default=default,
+                        show_default=True, help=what)  # fmt: skip
+
+
+def _exit_for(result: Any, received: Any) -> None:
+    """Exit 130/143 after a signal, 3 for an infeasible instance, 4 without a roster."""
+    from campplanner.app.jobs import SIGNAL_EXIT_CODES
+
+    if received is not None:
+        sys.exit(SIGNAL_EXIT_CODES[received])
+    if result.status == "infeasible":
+        sys.exit(3)
+    if not result.has_roster:
+        sys.exit(4)
+
+
+# ------------------------------------------------------------------------- commands
+
+
 @main.command()
 @click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
 @reports_errors
@@ -53,14 +94,11 @@ def validate(instance_file: str) -> None:
     take part, warnings) when the file is good; exit 2 listing every problem, each with
     its JSON path, when it is not.
     """
-    from campplanner.loader import instance_warnings, load_instance
-    from campplanner.model.compile import compile_instance
-    from campplanner.overview import overview
+    from campplanner.app.inspect import validate as validate_file
     from campplanner.terminal import print_overview
 
-    instance = load_instance(instance_file)
-    problem = compile_instance(instance)
-    print_overview(stdout, instance_file, overview(problem), instance_warnings(instance))
+    checked = validate_file(instance_file)
+    print_overview(stdout, instance_file, checked.overview, checked.warnings)
 
 
 @main.command()
@@ -115,11 +153,8 @@ def generate(volunteers: int, camps: int, groups: int | None, season: tuple[str,
 
     The same options give the same file, byte for byte.
     """
+    from campplanner.app.files import generate as generate_file
     from campplanner.calendar import format_day, parse_day
-    from campplanner.generate import DEFAULT_SEASON, check_settings, generate_instance
-    from campplanner.generate import write_instance as write_generated
-    from campplanner.loader import instance_from_data
-    from campplanner.outputs import guard_output
 
     days = None
     if season:
@@ -130,23 +165,16 @@ def generate(volunteers: int, camps: int, groups: int | None, season: tuple[str,
         if days[1] < days[0]:
             raise click.BadParameter("LAST is before FIRST", param_hint="'--season'")
     try:
-        check_settings(volunteers=volunteers, camps=camps, groups=groups, season=days, slots=slots)
+        drawn = generate_file(output, volunteers=volunteers, camps=camps, groups=groups,
+                              season=days, slots=slots, calendar=calendar, seed=seed,
+                              name=name, force=force)  # fmt: skip
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    guard_output(output, force=force)  # refuse before the work, not after it
-
-    data = generate_instance(
-        volunteers=volunteers, camps=camps, groups=groups, season=days, slots=slots,
-        calendar=calendar, seed=seed, name=name,
-    )  # fmt: skip
-    instance_from_data(data, output)  # never write a file that validate would refuse
-    write_generated(data, output, force=force)
-    first, last = days or DEFAULT_SEASON
-    num_slots = sum(r["count"] for c in data["camps"] for r in c["requirements"])
+    first, last = (format_day(day, calendar) for day in drawn.season)
     stdout.print(
-        f"Wrote {output}: {len(data['volunteers']):,} volunteers in {len(data['groups']):,} "
-        f"groups, {len(data['camps']):,} camps asking for {num_slots:,} slots, "
-        f"{format_day(first, calendar)} to {format_day(last, calendar)} ({calendar})",
+        f"Wrote {output}: {len(drawn.data['volunteers']):,} volunteers in "
+        f"{len(drawn.data['groups']):,} groups, {len(drawn.data['camps']):,} camps asking for "
+        f"{drawn.num_slots:,} slots, {first} to {last} ({calendar})",
         markup=False,
         soft_wrap=True,
     )
@@ -164,10 +192,10 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     roster obeys every rule and its claims hold, 1 when there are violations, 2 when a
     file cannot be read (each problem with its JSON path).
     """
-    from campplanner.check import check_solution_file
+    from campplanner.app.inspect import check as check_files
     from campplanner.terminal import print_check_report
 
-    report = check_solution_file(instance_file, solution_file)
+    report = check_files(instance_file, solution_file)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -183,13 +211,7 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     type=click.Path(dir_okay=False, path_type=str),
     help="Write the solution file here (replaces an earlier solution file).",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds for the whole solve, model building included.",
-)
+@time_limit_option(60.0, "Seconds for the whole solve, model building included.")
 @click.option(
     "--workers",
     type=click.IntRange(min=1, max=64),
@@ -212,13 +234,7 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     help="Seconds for improving travel, groups and fairness after coverage "
     "[default: max(10, 4 x the coverage stage), within the time limit].",
 )
-@click.option("--weight-travel", type=click.FloatRange(min=0), help="Weight per road km.")
-@click.option("--weight-group", type=click.FloatRange(min=0), help="Weight per group split.")
-@click.option(
-    "--weight-fairness",
-    type=click.FloatRange(min=0),
-    help="Weight per extra camp given to one volunteer.",
-)
+@weight_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no rosters: the summary only.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a solution file.")
 @click.option(
@@ -229,10 +245,8 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 )
 @reports_errors
 def solve(instance_file: str, output: str | None, time_limit: float, workers: int, seed: int,
-          method: str, secondary_time: float | None,
-          weight_travel: float | None, weight_group: float | None,
-          weight_fairness: float | None, quiet: bool, force: bool,
-          baseline: str | None) -> None:  # fmt: skip
+          method: str, secondary_time: float | None, weights: dict[str, float], quiet: bool,
+          force: bool, baseline: str | None) -> None:  # fmt: skip
     """Staff the camps of INSTANCE_FILE: maximise coverage, then the secondary terms.
 
     Prints each camp's team with unfilled slots and cancelled camps, then a summary
@@ -242,86 +256,23 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     """
     import time
 
-    from campplanner.loader import load_instance
-    from campplanner.model.compile import compile_instance
-    from campplanner.model.terms import DEFAULT_WEIGHTS
-    from campplanner.outputs import guard_output, write_atomic
-    from campplanner.roster_view import ProgressLine, print_result_summary, print_rosters
-    from campplanner.session import SIGNAL_EXIT_CODES, run_interruptibly
-    from campplanner.solution import is_solution_file
-    from campplanner.solution_writer import solution_json
-    from campplanner.solver import SolveOptions, make_solver
+    from campplanner.app.jobs import run_in_foreground
+    from campplanner.app.solving import SolveRequest, solve_job
+    from campplanner.roster_view import ProgressLine, print_solve_outcome
+    from campplanner.solver import SolveOptions
 
-    started = time.monotonic()
-    inputs = [instance_file] + ([baseline] if baseline else [])
-    if output is not None:
-        guard_output(output, inputs, force=force, replaceable=is_solution_file)
-    instance = load_instance(instance_file)
-    weights = dict(DEFAULT_WEIGHTS)
-    for name, from_file, from_cli in (
-        ("travel", instance.weights and instance.weights.travel, weight_travel),
-        ("group", instance.weights and instance.weights.group, weight_group),
-        ("fairness", instance.weights and instance.weights.fairness, weight_fairness),
-    ):
-        if from_cli is not None:
-            weights[name] = from_cli
-        elif from_file is not None:
-            weights[name] = from_file
-    problem = compile_instance(instance)
-    options = SolveOptions(
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        weights=weights,
-        secondary_time=secondary_time,
-        method=method,
-    )
-    published, published_roster = [], None
-    if baseline is not None:
-        from campplanner.model.baseline import baseline_from_triples
-        from campplanner.replan import published_roster as published_roster_of
-        from campplanner.solution import load_solution
-
-        published, cancelled = published_roster_of(load_solution(baseline))
-        published_roster = baseline_from_triples(problem, published, cancelled)
-    solver = make_solver(problem, options, baseline=published_roster)
-    progress = None if quiet else ProgressLine(stderr, time_limit)
-    result, received = run_interruptibly(solver, lambda: solver.solve(progress, started))
-    if progress is not None:
-        progress.close()
-
-    explanation = None
-    if result.has_roster:
-        from campplanner.explain import explain_roster
-
-        explanation = explain_roster(problem, result.assigned, result.status)
-    replan = None
-    if published_roster is not None and result.has_roster:
-        from campplanner.replan import replan_report
-
-        replan = replan_report(problem, published_roster, published, result.assigned,
-                               result.changes, result.changes_bound)  # fmt: skip
-    if output is not None:
-        write_atomic(output, solution_json(problem, result, explanation, replan))
-    if not quiet and result.has_roster:
-        print_rosters(stdout, problem, result, explanation)
-    print_result_summary(stdout, problem, result)
-    if replan is not None:
-        from campplanner.roster_view import print_replan
-
-        print_replan(stdout, problem, replan["replan"])
-    if not quiet and explanation is not None:
-        from campplanner.explain_view import print_short_explanation
-
-        print_short_explanation(stdout, problem, explanation)
-    if output is not None:
-        stdout.print(f"Solution written to {output}", markup=False)
-    if received is not None:
-        sys.exit(SIGNAL_EXIT_CODES[received])
-    if result.status == "infeasible":
-        sys.exit(3)
-    if not result.has_roster:
-        sys.exit(4)
+    started = time.monotonic()  # the time limit covers reading the file too
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, weights=weights,
+                           secondary_time=secondary_time, method=method)  # fmt: skip
+    job = solve_job(SolveRequest(instance_file, options, baseline, output, force), started)
+    progress = None if quiet else ProgressLine(stderr, time_limit).follow(job)
+    try:
+        outcome, received = run_in_foreground(job)
+    finally:
+        if progress is not None:
+            progress.close()
+    print_solve_outcome(stdout, outcome, quiet)
+    _exit_for(outcome.result, received)
 
 
 @main.command()
@@ -334,106 +285,25 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     metavar="ID",
     help="Only this volunteer: costs and empty slots they were wanted for.",
 )
+@weight_options
 @reports_errors
 def explain(instance_file: str, solution_file: str, camp_id: str | None,
-            volunteer_id: str | None) -> None:  # fmt: skip
+            volunteer_id: str | None, weights: dict[str, float]) -> None:  # fmt: skip
     """Say why slots of SOLUTION_FILE stay empty and camps are cancelled, and what each
     choice cost.
 
     For each unfilled slot and cancelled camp: the reason with evidence (skill, level,
     dates, gender, distance, forbidden, people serving elsewhere, beds, essential roles)
     and what would fix it; then coverage, road km, group splits and extra camps per camp
-    and per volunteer. For an infeasible solution file: the smallest set of conflicting
-    locks. Exit 0, or 2 for bad input or an unknown --camp / --volunteer.
+    and per volunteer, weighted as the instance file (or --weight-*) says. For an
+    infeasible solution file: the smallest set of conflicting locks. Exit 0, or 2 for bad
+    input or an unknown --camp / --volunteer.
     """
-    from campplanner.errors import UsageError
-    from campplanner.explain import (
-        explain_roster,
-        objective_breakdown,
-        roster_from_assignments,
-        wanted_for,
-    )
-    from campplanner.explain_view import (
-        print_camp_costs,
-        print_explanation,
-        print_volunteer_costs,
-        print_volunteer_story,
-    )
-    from campplanner.loader import load_instance
-    from campplanner.model.compile import compile_instance
-    from campplanner.model.terms import DEFAULT_WEIGHTS
-    from campplanner.solution import load_solution
+    from campplanner.app.inspect import explain as explain_files
+    from campplanner.explain_view import print_explained
 
-    instance = load_instance(instance_file)
-    solution = load_solution(solution_file)
-    problem = compile_instance(instance)
-    camp = volunteer = None
-    if camp_id is not None:
-        camp = problem.camp_index.get(camp_id)
-        if camp is None:
-            raise UsageError(f"--camp: no camp {camp_id!r} in {instance_file}")
-    if volunteer_id is not None:
-        volunteer = problem.volunteer_index.get(volunteer_id)
-        if volunteer is None:
-            raise UsageError(f"--volunteer: no volunteer {volunteer_id!r} in {instance_file}")
-
-    if solution.status in ("infeasible", "unknown") and not solution.assignments:
-        _explain_no_roster(problem, solution.status)
-        return
-    assigned = roster_from_assignments(
-        problem, [(a.volunteer, a.camp, a.skill) for a in solution.assignments]
-    )
-    explanation = explain_roster(problem, assigned, solution.status)
-    breakdown = objective_breakdown(problem, assigned)
-    weights = dict(DEFAULT_WEIGHTS)
-    if instance.weights is not None:
-        for name in weights:
-            value = getattr(instance.weights, name)
-            if value is not None:
-                weights[name] = value
-    stdout.print(
-        f"{escape(solution_file)}: status {escape(solution.status)}, "
-        f"coverage {breakdown.coverage:,}"
-    )
-    if volunteer is not None:
-        print_volunteer_costs(stdout, problem, breakdown, weights, [volunteer], limit=None)
-        wanted = wanted_for(problem, assigned, explanation, volunteer)
-        print_volunteer_story(stdout, problem, volunteer, wanted)
-        if camp is None:
-            return
-    if camp is not None:
-        print_explanation(stdout, problem, explanation, camp)
-        print_camp_costs(stdout, problem, breakdown, weights, [camp])
-        team = sorted({int(problem.candidate_volunteer[i]) for i in assigned
-                       if problem.candidate_camp[i] == camp})  # fmt: skip
-        if team:
-            print_volunteer_costs(stdout, problem, breakdown, weights, team, limit=None)
-        return
-    print_explanation(stdout, problem, explanation)
-    print_camp_costs(stdout, problem, breakdown, weights)
-    print_volunteer_costs(stdout, problem, breakdown, weights)
-
-
-def _explain_no_roster(problem: Any, status: str) -> None:
-    """An infeasible file: the locks that contradict; an unknown one: nothing to explain."""
-    if status == "unknown":
-        stdout.print("No roster was found in the time given: there is nothing to explain.")
-        return
-    from campplanner.solver.conflicts import find_lock_conflict
-
-    if problem.impossible_locks:
-        lines = [f"locked[{i}]: {why}" for i, why in problem.impossible_locks]
-        head = "These locks can never hold, whatever the roster:"
-    else:
-        conflict = find_lock_conflict(problem)
-        if conflict is None:
-            stdout.print("The locks of this instance do not contradict each other (now).")
-            return
-        head, *lines = conflict.reasons()
-        head = f"These locks contradict each other - {head}"
-    stdout.print(f"[bold red]infeasible:[/] {escape(head)}")
-    for line in lines:
-        stdout.print(f"  {escape(line)}")
+    explained = explain_files(instance_file, solution_file, camp_id, volunteer_id, weights)
+    print_explained(stdout, solution_file, explained)
 
 
 @main.command("import")
@@ -466,41 +336,27 @@ def import_(source: str | None, output: str | None, calendar: str | None, templa
     requirements, locked, forbidden; headers in English or Persian (docs/spreadsheets.md).
     Every problem is listed with its sheet, row and column (exit 2).
     """
+    from campplanner.app.files import import_workbook, write_template
     from campplanner.errors import UsageError
-    from campplanner.outputs import guard_output, write_atomic
 
     if template is not None:
         if output is not None:
             raise UsageError("--template writes a workbook: give no --output")
-        from campplanner.io.template import instance_workbook, template_data
-
-        data = template_data()
-        if source is not None:  # an instance file to edit in Excel
-            from campplanner.loader import load_instance
-
-            data = load_instance(source).model_dump(exclude_none=True)
-        guard_output(template, [source] if source else [], force=force)
-        write_atomic(template, instance_workbook(data))
-        what = f"{source} as a workbook" if source else "the template workbook"
+        what = write_template(template, source, force=force)
         stdout.print(f"Wrote {what}: {template}", markup=False)
         return
     if source is None or output is None:
         raise UsageError("give the workbook (or CSV folder) to read and -o INSTANCE.json")
-    from campplanner.io.workbook_in import import_workbook
-
-    guard_output(output, [source], force=force)
-    result = import_workbook(source, calendar=calendar)  # type: ignore[arg-type]
-    write_atomic(output, json.dumps(result.data, ensure_ascii=False, indent=1) + "\n")
-    for warning in result.warnings:
+    imported = import_workbook(source, output, calendar=calendar, force=force)
+    for warning in imported.warnings:
         stderr.print(f"[yellow]warning:[/] {escape(str(warning))}", highlight=False)
-    data = result.data
-    how = (
-        " (guessed from the camps' years; use --calendar to say)" if result.calendar_guessed else ""
-    )
+    data = imported.data
+    how = " (guessed from the camps' years; use --calendar to say)"
     stdout.print(
         f"Wrote {output}: {len(data['skills'])} skills, {len(data['places'])} places, "
         f"{len(data['groups'])} groups, {len(data['volunteers'])} volunteers, "
-        f"{len(data['camps'])} camps; calendar {data['calendar']}{how}",
+        f"{len(data['camps'])} camps; calendar {data['calendar']}"
+        + (how if imported.calendar_guessed else ""),
         markup=False,
         soft_wrap=True,
     )
@@ -523,54 +379,13 @@ def export(instance_file: str, solution_file: str, xlsx: str | None, csv_dir: st
 
     SOLUTION_FILE is a solution file (JSON) or a roster workbook exported earlier.
     """
-    from pathlib import Path
+    from campplanner.app.files import export as export_files
 
-    from campplanner.errors import UsageError
-    from campplanner.io.roster_model import roster_view
-    from campplanner.loader import load_instance
-    from campplanner.outputs import guard_output, write_atomic
-    from campplanner.solution import load_solution
-
-    if not (xlsx or csv_dir or html):
-        raise UsageError("say what to write: --xlsx FILE, --csv FOLDER and/or --html FILE")
-    inputs = [instance_file, solution_file]
-    outputs = [path for path in (xlsx, html) if path]
-    if len({str(Path(path).resolve()) for path in outputs}) < len(outputs):
-        raise UsageError("--xlsx and --html name the same file")
-    for path in outputs:  # refuse before the work, not after it
-        guard_output(path, inputs, force=force)
-    folder = Path(csv_dir) if csv_dir else None
-    if folder is not None:
-        if folder.exists() and not folder.is_dir():
-            raise UsageError(f"{folder}: exists and is not a folder")
-        if not folder.parent.exists():
-            raise UsageError(f"{folder.parent}: no such folder")
-
-    view = roster_view(load_instance(instance_file), load_solution(solution_file), solution_file)
-    written = []
-    if xlsx:
-        from campplanner.io.workbook_out import roster_workbook
-
-        write_atomic(xlsx, roster_workbook(view))
-        written.append(xlsx)
-    if folder is not None:
-        from campplanner.io.csv_out import roster_csv_files
-
-        files = roster_csv_files(view)
-        folder.mkdir(exist_ok=True)
-        for name in files:
-            guard_output(folder / name, inputs, force=force)
-        for name, content in files.items():
-            write_atomic(folder / name, content)
-        written.append(f"{folder}/ ({len(files)} CSV files)")
-    if html:
-        from campplanner.io.html_report import roster_html
-
-        write_atomic(html, roster_html(view))
-        written.append(html)
+    done = export_files(instance_file, solution_file, xlsx=xlsx, csv_dir=csv_dir, html=html,
+                        force=force)  # fmt: skip
     stdout.print(
-        f"Exported {len(view.camps)} camps, {view.filled} of {view.asked} slots filled: "
-        + ", ".join(written),
+        f"Exported {done.camps} camps, {done.filled} of {done.asked} slots filled: "
+        + ", ".join(done.written),
         markup=False,
         soft_wrap=True,
     )
@@ -582,49 +397,38 @@ def export(instance_file: str, solution_file: str, xlsx: str | None, csv_dir: st
                 type=click.Path(dir_okay=False, path_type=str))  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
               help="Write the comparison as JSON here.")  # fmt: skip
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds for each solve.")  # fmt: skip
+@time_limit_option(60.0, "Seconds for each solve.")
 @click.option("--jobs", type=click.IntRange(min=1, max=64),
               help="Scenarios solved at once [default: the number of CPUs].")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True)
+@weight_options
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @reports_errors
 def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
-            time_limit: float, jobs: int | None, seed: int, force: bool) -> None:  # fmt: skip
+            time_limit: float, jobs: int | None, seed: int, weights: dict[str, float],
+            force: bool) -> None:  # fmt: skip
     """Solve BASE_FILE and each SCENARIO_FILE (edits applied to the base) and compare them.
 
     Prints a table of coverage and its bound, share of slots filled, camps run and
     cancelled, unfilled slots per skill, volunteers used, road km and group splits,
     and per scenario what changed against the base (camps affected, people added,
-    removed, moved). Scenarios are solved in parallel. See docs/scenarios.md.
+    removed, moved). Scenarios are solved in parallel, each with its own file's
+    weights (a set_weights edit included) unless --weight-* says otherwise.
+    See docs/scenarios.md.
     """
-    from campplanner.compare import compare as run_compare
-    from campplanner.compare import comparison_report
-    from campplanner.loader import instance_from_data, read_json
-    from campplanner.outputs import guard_output, write_atomic
+    from campplanner.app.scenarios import compare as compare_files
     from campplanner.roster_view import print_comparison
-    from campplanner.scenario import apply_edits, load_scenario
     from campplanner.solver import SolveOptions
 
-    if output is not None:
-        guard_output(output, [base_file, *scenario_files], force=force)
-    base = read_json(base_file)
-    instance_from_data(base, base_file)  # the base itself must be good
-    named = [("base", base)]
-    for path in scenario_files:
-        scenario = load_scenario(path)
-        data = apply_edits(base, scenario, path)
-        instance_from_data(data, f"{path} (applied to {base_file})")
-        named.append((scenario.name, data))
-    options = SolveOptions(time_limit=time_limit, seed=seed)
+    options = SolveOptions(time_limit=time_limit, seed=seed, weights=weights)
 
-    def done(measures: object) -> None:
-        stderr.print(f"solved {escape(measures.name)}", highlight=False)  # type: ignore[attr-defined]
+    def done(measures: Any) -> None:
+        stderr.print(f"solved {escape(measures.name)}", highlight=False)
 
-    report = comparison_report(run_compare(named, options, jobs=jobs, on_done=done))
+    report = compare_files(base_file, list(scenario_files), options, jobs=jobs,
+                           output_path=output, force=force, on_done=done)  # fmt: skip
     print_comparison(stdout, report)
     if output is not None:
-        write_atomic(output, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
         stdout.print(f"Comparison written to {output}", markup=False)
 
 
@@ -638,12 +442,13 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
               help="Suggestions shown per slot.")  # fmt: skip
 @click.option("--replan/--no-replan", default=True, show_default=True,
               help="Also re-plan the whole roster with the fewest changes.")  # fmt: skip
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
-              help="Seconds for the re-plan.")  # fmt: skip
+@time_limit_option(20.0, "Seconds for the re-plan.")
+@weight_options
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
 @reports_errors
 def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: str | None,
-            limit: int, replan: bool, time_limit: float, as_json: bool) -> None:  # fmt: skip
+            limit: int, replan: bool, time_limit: float, weights: dict[str, float],
+            as_json: bool) -> None:  # fmt: skip
     """Suggest who replaces a volunteer who drops out of SOLUTION_FILE, ranked.
 
     For each slot the volunteer held: every other volunteer who could fill it, with the
@@ -652,31 +457,16 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     person. With --replan, also the best whole re-plan without the volunteer in those
     camps, with the fewest changes to the published roster.
     """
-    from campplanner.errors import UsageError
-    from campplanner.loader import load_instance
-    from campplanner.model.baseline import baseline_from_triples
-    from campplanner.model.compile import compile_instance
-    from campplanner.replace import replan_without, suggest_replacements
-    from campplanner.replan import published_roster
+    from campplanner.app.scenarios import replace as replace_volunteer
     from campplanner.roster_view import print_replacements, print_replan_without
-    from campplanner.solution import load_solution
+    from campplanner.solver import SolveOptions
 
-    instance = load_instance(instance_file)
-    problem = compile_instance(instance)
-    if volunteer_id not in problem.volunteer_index:
-        raise UsageError(f"--volunteer {volunteer_id}: no such volunteer in {instance_file}")
-    if camp_id is not None and camp_id not in problem.camp_index:
-        raise UsageError(f"--camp {camp_id}: no such camp in {instance_file}")
-    published, cancelled = published_roster(load_solution(solution_file))
-    baseline = baseline_from_triples(problem, published, cancelled)
-    v = problem.volunteer_index[volunteer_id]
-    c = None if camp_id is None else problem.camp_index[camp_id]
-    dropout = suggest_replacements(problem, baseline.kept, v, c, limit)
+    options = SolveOptions(time_limit=time_limit, weights=weights)
+    found = replace_volunteer(instance_file, solution_file, volunteer_id, camp_id, limit=limit,
+                              replan=replan and not as_json, options=options)  # fmt: skip
     if as_json:
-        click.echo(json.dumps(dropout.as_dict(problem), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(found.dropout.as_dict(found.problem), ensure_ascii=False, indent=1))
         return
-    print_replacements(stdout, problem, dropout)
-    if replan and dropout.slots:
-        print_replan_without(
-            stdout, replan_without(instance, published, cancelled, dropout, problem, time_limit)
-        )
+    print_replacements(stdout, found.problem, found.dropout)
+    if found.replan is not None:
+        print_replan_without(stdout, found.replan)

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from campplanner.app.inspect import Explained
 from campplanner.explain import (
     CAUSES,
     Breakdown,
@@ -218,3 +219,50 @@ def print_volunteer_story(
             f"{_camp(problem, slot.camp)}: {_role(problem, slot.requirement)} - "
             f"kept by {escape(where)}"
         )
+
+
+def print_explained(console: Console, source: str, explained: Explained) -> None:
+    """``explain``'s whole answer: for a camp, a volunteer, or the whole roster."""
+    problem = explained.problem
+    if explained.explanation is None:
+        _print_no_roster(console, explained)
+        return
+    assert explained.breakdown is not None and explained.assigned is not None
+    breakdown, weights = explained.breakdown, explained.weights
+    camp, volunteer = explained.camp, explained.volunteer
+    console.print(
+        f"{escape(source)}: status {escape(explained.solution.status)}, "
+        f"coverage {breakdown.coverage:,}"
+    )
+    if volunteer is not None:
+        print_volunteer_costs(console, problem, breakdown, weights, [volunteer], limit=None)
+        print_volunteer_story(console, problem, volunteer, explained.wanted or [])
+    if camp is not None:
+        print_explanation(console, problem, explained.explanation, camp)
+        print_camp_costs(console, problem, breakdown, weights, [camp])
+        team = sorted({int(problem.candidate_volunteer[i]) for i in explained.assigned
+                       if problem.candidate_camp[i] == camp})  # fmt: skip
+        if team:
+            print_volunteer_costs(console, problem, breakdown, weights, team, limit=None)
+    if camp is None and volunteer is None:
+        print_explanation(console, problem, explained.explanation)
+        print_camp_costs(console, problem, breakdown, weights)
+        print_volunteer_costs(console, problem, breakdown, weights)
+
+
+def _print_no_roster(console: Console, explained: Explained) -> None:
+    """An infeasible file: the locks that contradict; an unknown one: nothing to explain."""
+    if explained.solution.status == "unknown":
+        console.print("No roster was found in the time given: there is nothing to explain.")
+        return
+    if explained.impossible_locks:
+        head, lines = "These locks can never hold, whatever the roster:", explained.impossible_locks
+    elif explained.lock_conflict is not None:
+        head, *lines = explained.lock_conflict.reasons()
+        head = f"These locks contradict each other - {head}"
+    else:
+        console.print("The locks of this instance do not contradict each other (now).")
+        return
+    console.print(f"[bold red]infeasible:[/] {escape(head)}")
+    for line in lines:
+        console.print(f"  {escape(line)}")

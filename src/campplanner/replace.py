@@ -10,17 +10,19 @@ coverage, then by how many other camps they touch, then by the km they add.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from campplanner.contract import ForbiddenPair, Instance
 from campplanner.model.baseline import Triple, baseline_from_triples
+from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.model.rules import camps_conflict
 from campplanner.replan import RosterDiff, diff_rosters, roster_triples
 from campplanner.result import Result
+from campplanner.solver import SolveOptions, make_solver
 
 
 @dataclass(frozen=True)
@@ -210,12 +212,13 @@ def replan_without(
     cancelled: list[str] | None,
     dropout: Dropout,
     problem: Problem,
-    time_limit: float,
+    options: SolveOptions,
 ) -> Replan:
-    """Re-plan with the volunteer forbidden (and unlocked) in the camps they drop out of."""
-    from campplanner.model.compile import compile_instance
-    from campplanner.solver import SolveOptions, make_solver
+    """Re-plan with the volunteer forbidden (and unlocked) in the camps they drop out of.
 
+    The instance's weights and ``options.weights`` apply, as in ``solve``; the secondary
+    stage gets at most a quarter of the time limit.
+    """
     who = problem.volunteer_ids[dropout.volunteer]
     camps = sorted({problem.camp_ids[problem.candidate_camp[i]] for i in dropout.slots})
     edited = instance.model_copy(update={
@@ -225,7 +228,8 @@ def replan_without(
     })  # fmt: skip
     new_problem = compile_instance(edited)
     baseline = baseline_from_triples(new_problem, published, cancelled)
-    options = SolveOptions(time_limit=time_limit, secondary_time=min(5.0, time_limit / 4))
+    if options.secondary_time is None:
+        options = replace(options, secondary_time=min(5.0, options.time_limit / 4))
     result = make_solver(new_problem, options, baseline=baseline).solve()
     diff = diff_rosters(published, roster_triples(new_problem, result.assigned))
     kept = baseline_from_triples(problem, published).kept

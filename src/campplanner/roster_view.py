@@ -7,10 +7,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from campplanner.app.jobs import Job, ProgressEvent
+from campplanner.app.solving import SolveOutcome
 from campplanner.calendar import format_day
+from campplanner.explain_view import print_short_explanation
 from campplanner.model.problem import Problem
 from campplanner.model.roster import camps_run, filled_per_requirement
 from campplanner.model.terms import SECONDARY
+from campplanner.replace import Dropout, Replan
 from campplanner.result import Result
 
 
@@ -135,6 +139,17 @@ class ProgressLine:
         self._time_limit = time_limit
         self._last = -1.0
 
+    def follow(self, job: Job) -> ProgressLine:
+        """Show the solving progress of ``job`` (a campplanner.app.jobs.Job)."""
+
+        def on_event(event: ProgressEvent) -> None:
+            if event.phase == "solving" and event.coverage is not None:
+                bound = np.inf if event.bound is None else event.bound
+                self(event.elapsed, event.coverage, bound)
+
+        job.listen(on_event)
+        return self
+
     def __call__(self, elapsed: float, coverage: int, bound: float) -> None:
         # On a terminal, one line rewritten in place; in a log, at most one line a second.
         if not self._console.is_terminal and elapsed - self._last < 1.0:
@@ -233,11 +248,8 @@ def print_comparison(console: Console, report: dict) -> None:
     console.print(table)
 
 
-def print_replacements(console: Console, problem: Problem, dropout: object) -> None:
+def print_replacements(console: Console, problem: Problem, dropout: Dropout) -> None:
     """Ranked replacements per slot of a volunteer who drops out."""
-    from campplanner.replace import Dropout
-
-    assert isinstance(dropout, Dropout)
     v = dropout.volunteer
     who = escape(f"{problem.volunteer_ids[v]} {problem.volunteer_names[v]}")
     if not dropout.slots:
@@ -287,11 +299,8 @@ def print_replacements(console: Console, problem: Problem, dropout: object) -> N
             )
 
 
-def print_replan_without(console: Console, replan: object) -> None:
+def print_replan_without(console: Console, replan: Replan) -> None:
     """One line: the best whole re-plan after a dropout (see replace.replan_without)."""
-    from campplanner.replace import Replan
-
-    assert isinstance(replan, Replan)
     result, diff = replan.result, replan.diff
     if not result.has_roster:
         console.print(f"Re-plan: {result.status} within the time limit.")
@@ -302,3 +311,18 @@ def print_replan_without(console: Console, replan: object) -> None:
         f"assignment(s) (fewest possible {result.changes_bound}), {diff.people} people to "
         f"call; camps affected: {escape(', '.join(sorted(diff.camps_affected))) or '-'}"
     )
+
+
+def print_solve_outcome(console: Console, outcome: SolveOutcome, quiet: bool = False) -> None:
+    """What ``solve`` prints once the roster is written: the rosters (unless ``quiet``),
+    the summary, who to call after a re-plan, the reasons in short."""
+    result, problem = outcome.result, outcome.problem
+    if not quiet and result.has_roster:
+        print_rosters(console, problem, result, outcome.explanation)
+    print_result_summary(console, problem, result)
+    if outcome.replan is not None:
+        print_replan(console, problem, outcome.replan)
+    if not quiet and outcome.explanation is not None:
+        print_short_explanation(console, problem, outcome.explanation)
+    if outcome.output_path is not None:
+        console.print(f"Solution written to {outcome.output_path}", markup=False)

@@ -89,7 +89,7 @@ class CpSatSolver:
         # Same instance, seed and options -> same roster, whatever the thread timing: one
         # worker is deterministic, and several are made so by interleaving their search.
         solver.parameters.interleave_search = self.options.workers > 1
-        solver.parameters.catch_sigint_signal = False  # session.py handles Ctrl-C itself
+        solver.parameters.catch_sigint_signal = False  # app/jobs.py handles Ctrl-C itself
         solver.parameters.log_search_progress = self.options.log
 
     def solve(

@@ -1,0 +1,113 @@
+"""Looking at files without solving: validate an instance, check a roster, explain one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from campplanner.check import CheckReport, check_solution_file
+from campplanner.contract import Instance, SolutionFile
+from campplanner.errors import Issue, UsageError
+from campplanner.explain import (
+    Breakdown,
+    Busy,
+    Explanation,
+    SlotReason,
+    explain_roster,
+    objective_breakdown,
+    roster_from_assignments,
+    wanted_for,
+)
+from campplanner.loader import instance_warnings, load_instance
+from campplanner.model.compile import compile_instance
+from campplanner.model.problem import Problem
+from campplanner.model.terms import problem_weights
+from campplanner.overview import Overview, overview
+from campplanner.solution import load_solution
+from campplanner.solution import roster_triples as solution_triples
+from campplanner.solver.conflicts import LockConflict, find_lock_conflict
+
+
+@dataclass(frozen=True)
+class Validation:
+    instance: Instance
+    problem: Problem
+    overview: Overview
+    warnings: list[Issue]
+
+
+def validate(instance_path: str) -> Validation:
+    """Read, check and compile an instance file (InstanceError lists every problem)."""
+    instance = load_instance(instance_path)
+    problem = compile_instance(instance)
+    return Validation(instance, problem, overview(problem), instance_warnings(instance))
+
+
+def check(instance_path: str, solution_path: str) -> CheckReport:
+    """Judge a solution file (or roster workbook) with the independent checker."""
+    return check_solution_file(instance_path, solution_path)
+
+
+@dataclass(frozen=True)
+class Explained:
+    """``explain``'s answer for a roster, or for a file that holds none."""
+
+    problem: Problem
+    solution: SolutionFile
+    weights: Mapping[str, float]
+    camp: int | None = None  # --camp, as an index
+    volunteer: int | None = None  # --volunteer, as an index
+    assigned: np.ndarray | None = None  # None when the file claims no roster
+    explanation: Explanation | None = None
+    breakdown: Breakdown | None = None
+    wanted: list[tuple[SlotReason, list[Busy]]] | None = None  # for --volunteer
+    # A file without a roster: why (locks that can never hold, or contradict)
+    impossible_locks: list[str] | None = None
+    lock_conflict: LockConflict | None = None
+
+
+def explain(
+    instance_path: str,
+    solution_path: str,
+    camp_id: str | None = None,
+    volunteer_id: str | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> Explained:
+    """Why slots stay empty and camps are cancelled, and what each choice cost (with the
+    instance's weights, overridden by ``weights``)."""
+    instance = load_instance(instance_path)
+    solution = load_solution(solution_path)
+    problem = compile_instance(instance)
+    camp = volunteer = None
+    if camp_id is not None:
+        camp = problem.camp_index.get(camp_id)
+        if camp is None:
+            raise UsageError(f"--camp: no camp {camp_id!r} in {instance_path}")
+    if volunteer_id is not None:
+        volunteer = problem.volunteer_index.get(volunteer_id)
+        if volunteer is None:
+            raise UsageError(f"--volunteer: no volunteer {volunteer_id!r} in {instance_path}")
+    resolved = problem_weights(problem, weights)
+    base = Explained(problem, solution, resolved, camp, volunteer)
+    if solution.status in ("infeasible", "unknown") and not solution.assignments:
+        return _no_roster(base)
+    assigned = roster_from_assignments(problem, solution_triples(solution))
+    explanation = explain_roster(problem, assigned, solution.status)
+    wanted = None
+    if volunteer is not None:
+        wanted = wanted_for(problem, assigned, explanation, volunteer)
+    return Explained(problem, solution, resolved, camp, volunteer, assigned, explanation,
+                     objective_breakdown(problem, assigned), wanted)  # fmt: skip
+
+
+def _no_roster(base: Explained) -> Explained:
+    """An infeasible file: the locks that never hold or contradict; unknown: nothing."""
+    problem = base.problem
+    if base.solution.status == "unknown":
+        return base
+    if problem.impossible_locks:
+        lines = [f"locked[{i}]: {why}" for i, why in problem.impossible_locks]
+        return replace(base, impossible_locks=lines)
+    return replace(base, lock_conflict=find_lock_conflict(problem))

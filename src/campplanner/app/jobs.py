@@ -1,0 +1,217 @@
+"""Jobs: work that runs in the background, streams progress, and can be cancelled.
+
+Every long job of the application layer (a solve, a re-plan, a comparison) is a
+function of a :class:`JobControl`: it reports :class:`ProgressEvent`\\ s through it and
+registers what stops it (a solver's ``stop``). A :class:`Job` runs such a function in a
+worker thread; the command line waits for it while Ctrl-C and SIGTERM cancel it
+(:func:`run_in_foreground`), a web page polls its events and offers a cancel button
+(:class:`JobRunner` keeps jobs by id). Cancelling never throws the work away: a
+cancelled solve still returns, and writes, its best roster.
+"""
+
+from __future__ import annotations
+
+import itertools
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+SIGNAL_EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """One step of a job: a phase change, or a better roster or bound."""
+
+    elapsed: float  # seconds since the job started
+    phase: str  # "reading", "solving", "writing", ... (free text, short)
+    coverage: int | None = None  # best coverage so far
+    bound: float | None = None  # best proven bound so far (inf or None: none yet)
+    message: str = ""
+
+
+class JobControl:
+    """What a job's work sees: report progress, learn of cancellation, register stops."""
+
+    def __init__(self, started: float | None = None):
+        self.started = time.monotonic() if started is None else started
+        self._cancelled = threading.Event()
+        self._stops: list[Callable[[], None]] = []
+        self._listeners: list[Callable[[ProgressEvent], None]] = []
+        self._lock = threading.Lock()
+        self.events: list[ProgressEvent] = []
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def report(self, phase: str, coverage: int | None = None, bound: float | None = None,
+               message: str = "") -> None:  # fmt: skip
+        """Record a progress event and pass it to every listener."""
+        event = ProgressEvent(time.monotonic() - self.started, phase, coverage, bound, message)
+        with self._lock:
+            self.events.append(event)
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(event)
+
+    def on_cancel(self, stop: Callable[[], None]) -> None:
+        """Call ``stop`` when the job is cancelled (at once if it already is)."""
+        with self._lock:
+            self._stops.append(stop)
+        if self.cancelled:
+            stop()
+
+    def listen(self, listener: Callable[[ProgressEvent], None]) -> None:
+        with self._lock:
+            self._listeners.append(listener)
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        with self._lock:
+            stops = list(self._stops)
+        for stop in stops:
+            stop()
+
+
+class Job(Generic[T]):
+    """``work(control)`` in a worker thread; see the module docstring."""
+
+    def __init__(self, work: Callable[[JobControl], T], name: str = "job",
+                 started: float | None = None):  # fmt: skip
+        self.name = name
+        self.control = JobControl(started)
+        self._work = work
+        self._thread: threading.Thread | None = None
+        self._result: T | None = None
+        self._error: BaseException | None = None
+        self._finished = threading.Event()
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> Job[T]:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=f"campplanner-{self.name}",
+                                            daemon=True)  # fmt: skip
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            self._result = self._work(self.control)
+        except BaseException as error:  # re-raised by result() in the waiting thread
+            self._error = error
+        finally:
+            self._finished.set()
+
+    def cancel(self) -> None:
+        """Stop the work as soon as it can; it still returns what it has."""
+        self.control.cancel()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the work ends (True) or ``timeout`` seconds pass (False)."""
+        return self._finished.wait(timeout)
+
+    def result(self) -> T:
+        """The work's return value; its exception if it failed. Waits for the end."""
+        self.start()
+        self._finished.wait()
+        if self._error is not None:
+            raise self._error
+        return self._result  # type: ignore[return-value]
+
+    # --------------------------------------------------------------------- status
+    @property
+    def state(self) -> str:
+        if self._thread is None:
+            return "pending"
+        if not self._finished.is_set():
+            return "cancelling" if self.control.cancelled else "running"
+        if self._error is not None:
+            return "failed"
+        return "cancelled" if self.control.cancelled else "done"
+
+    @property
+    def error(self) -> BaseException | None:
+        return self._error
+
+    def events(self, since: int = 0) -> list[ProgressEvent]:
+        """Progress events from number ``since`` on (for polling)."""
+        return self.control.events[since:]
+
+    def listen(self, listener: Callable[[ProgressEvent], None]) -> Job[T]:
+        """Pass every later progress event to ``listener`` (in the worker's thread)."""
+        self.control.listen(listener)
+        return self
+
+
+class JobRunner:
+    """Jobs by id, at most ``max_running`` of them running at once; later ones wait."""
+
+    def __init__(self, max_running: int = 1):
+        self._jobs: dict[str, Job] = {}
+        self._ids = itertools.count(1)
+        self._slots = threading.Semaphore(max_running)
+        self._lock = threading.Lock()
+
+    def submit(self, work: Callable[[JobControl], T], name: str = "job") -> str:
+        def queued(control: JobControl) -> T:
+            with self._slots:
+                if control.cancelled:
+                    raise JobCancelled(f"{name} was cancelled before it started")
+                return work(control)
+
+        job: Job[T] = Job(queued, name)
+        with self._lock:
+            job_id = str(next(self._ids))
+            self._jobs[job_id] = job
+        job.start()
+        return job_id
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def cancel(self, job_id: str) -> bool:
+        job = self.get(job_id)
+        if job is None:
+            return False
+        job.cancel()
+        return True
+
+    def jobs(self) -> dict[str, Job]:
+        with self._lock:
+            return dict(self._jobs)
+
+
+class JobCancelled(Exception):
+    """A queued job cancelled before it ran."""
+
+
+def run_in_foreground(job: Job[T]) -> tuple[T, signal.Signals | None]:
+    """Run ``job`` while this (main) thread takes SIGINT and SIGTERM: the first signal
+    cancels the job, which still returns its result. Returns it and the signal received.
+    """
+    received: list[signal.Signals] = []
+
+    def on_signal(number: int, _frame: object) -> None:
+        if not received:
+            received.append(signal.Signals(number))
+        job.cancel()
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in SIGNAL_EXIT_CODES:
+            previous[number] = signal.signal(number, on_signal)
+    try:
+        job.start()
+        while not job.wait(0.2):
+            pass
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    return job.result(), (received[0] if received else None)

@@ -1,0 +1,97 @@
+"""What-if jobs: compare scenarios side by side, and replace a volunteer who drops out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from campplanner.app.solving import load_published
+from campplanner.compare import Measures, comparison_report
+from campplanner.compare import compare as solve_scenarios
+from campplanner.errors import UsageError
+from campplanner.loader import instance_from_data, load_instance, read_json
+from campplanner.model.compile import compile_instance
+from campplanner.model.problem import Problem
+from campplanner.outputs import guard_output, write_atomic
+from campplanner.replace import Dropout, Replan, replan_without, suggest_replacements
+from campplanner.scenario import apply_edits, load_scenario
+from campplanner.solver import SolveOptions
+
+
+def scenario_instances(
+    base_path: str, scenario_paths: list[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    """(name, instance data) of the base and of each scenario applied to it, each
+    validated like an instance file (every problem names its file and edit)."""
+    base = read_json(base_path)
+    instance_from_data(base, base_path)  # the base itself must be good
+    named: list[tuple[str, dict[str, Any]]] = [("base", base)]
+    for path in scenario_paths:
+        scenario = load_scenario(path)
+        data = apply_edits(base, scenario, path)
+        instance_from_data(data, f"{path} (applied to {base_path})")
+        named.append((scenario.name, data))
+    return named
+
+
+def compare(
+    base_path: str,
+    scenario_paths: list[str],
+    options: SolveOptions,
+    *,
+    jobs: int | None = None,
+    output_path: str | None = None,
+    force: bool = False,
+    on_done: Callable[[Measures], None] | None = None,
+) -> dict[str, Any]:
+    """Solve the base and each scenario (``jobs`` at a time), measure, diff against the
+    base; write the report to ``output_path`` if given. Weights: each scenario's own
+    file weights (its ``set_weights`` edits included), then ``options.weights``."""
+    if output_path is not None:
+        guard_output(output_path, [base_path, *scenario_paths], force=force)
+    named = scenario_instances(base_path, scenario_paths)
+    report = comparison_report(solve_scenarios(named, options, jobs=jobs, on_done=on_done))
+    if output_path is not None:
+        import json
+
+        write_atomic(output_path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    return report
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """``replace``'s answer: ranked suggestions per slot, and the best whole re-plan."""
+
+    problem: Problem
+    dropout: Dropout
+    replan: Replan | None
+
+
+def replace(
+    instance_path: str,
+    solution_path: str,
+    volunteer_id: str,
+    camp_id: str | None = None,
+    *,
+    limit: int = 10,
+    replan: bool = True,
+    options: SolveOptions | None = None,
+) -> Replacement:
+    """Who could take the slots ``volunteer_id`` leaves in the published roster, ranked;
+    with ``replan``, also the whole re-plan with the fewest changes (``options``)."""
+    instance = load_instance(instance_path)
+    problem = compile_instance(instance)
+    if volunteer_id not in problem.volunteer_index:
+        raise UsageError(f"--volunteer {volunteer_id}: no such volunteer in {instance_path}")
+    if camp_id is not None and camp_id not in problem.camp_index:
+        raise UsageError(f"--camp {camp_id}: no such camp in {instance_path}")
+    published = load_published(problem, solution_path)
+    v = problem.volunteer_index[volunteer_id]
+    c = None if camp_id is None else problem.camp_index[camp_id]
+    dropout = suggest_replacements(problem, published.baseline.kept, v, c, limit)
+    whole = None
+    if replan and dropout.slots:
+        whole = replan_without(instance, published.triples, published.cancelled, dropout,
+                               problem, options or SolveOptions(time_limit=20.0))  # fmt: skip
+    return Replacement(problem, dropout, whole)

@@ -1,0 +1,108 @@
+"""Solving and re-planning, as the command line, a web page or a cluster engine asks.
+
+:func:`solve_job` reads the instance (and the published roster to re-plan from), builds
+the solver, solves, explains, and writes the solution file; it runs as a
+:class:`~campplanner.app.jobs.Job`, so a caller can stream its progress and cancel it.
+A cancelled solve still returns, and writes, its best roster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from campplanner.app.jobs import Job, JobControl
+from campplanner.contract import Instance
+from campplanner.explain import Explanation, explain_roster
+from campplanner.loader import load_instance
+from campplanner.model.baseline import Baseline, Triple, baseline_from_triples
+from campplanner.model.compile import compile_instance
+from campplanner.model.problem import Problem
+from campplanner.outputs import guard_output, write_atomic
+from campplanner.replan import published_roster, replan_report
+from campplanner.result import Result
+from campplanner.solution import is_solution_file, load_solution
+from campplanner.solution_writer import solution_json
+from campplanner.solver import SolveOptions, make_solver
+
+
+@dataclass(frozen=True)
+class SolveRequest:
+    """What to solve and how."""
+
+    instance_path: str
+    options: SolveOptions = field(default_factory=SolveOptions)
+    # A published solution file: re-plan from it with the fewest changes.
+    baseline_path: str | None = None
+    output_path: str | None = None  # where to write the solution file
+    force: bool = False  # replace ``output_path`` even if it is not a solution file
+
+
+@dataclass(frozen=True)
+class Published:
+    """A published roster, as its file lists it and as this instance sees it."""
+
+    triples: list[Triple]
+    cancelled: list[str] | None
+    baseline: Baseline
+
+
+@dataclass(frozen=True)
+class SolveOutcome:
+    """A finished (or stopped) solve: the roster and everything said about it."""
+
+    instance: Instance
+    problem: Problem
+    result: Result
+    explanation: Explanation | None
+    replan: dict[str, Any] | None  # the solution file's "replan" section
+    output_path: str | None  # the solution file written, if any
+
+
+def load_published(problem: Problem, path: str) -> Published:
+    """Read a published solution file and map it onto ``problem``'s candidates."""
+    triples, cancelled = published_roster(load_solution(path))
+    return Published(triples, cancelled, baseline_from_triples(problem, triples, cancelled))
+
+
+def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
+    """The whole solve (see the module docstring); ``control`` reports and cancels."""
+    inputs = [request.instance_path] + ([request.baseline_path] if request.baseline_path else [])
+    if request.output_path is not None:  # refuse before the work, not after it
+        guard_output(request.output_path, inputs, force=request.force,
+                     replaceable=is_solution_file)  # fmt: skip
+    control.report("reading")
+    instance = load_instance(request.instance_path)
+    problem = compile_instance(instance)
+    published = None
+    if request.baseline_path is not None:
+        published = load_published(problem, request.baseline_path)
+    solver = make_solver(problem, request.options,
+                         baseline=published.baseline if published else None)  # fmt: skip
+    control.on_cancel(solver.stop)
+
+    def progress(elapsed: float, coverage: int, bound: float) -> None:
+        control.report("solving", coverage, bound)
+
+    result = solver.solve(progress, control.started)
+    explanation = replan = None
+    if result.has_roster:
+        explanation = explain_roster(problem, result.assigned, result.status)
+    if published is not None and result.has_roster:
+        replan = replan_report(problem, published.baseline, published.triples, result.assigned,
+                               result.changes, result.changes_bound)  # fmt: skip
+    if request.output_path is not None:
+        control.report("writing")
+        write_atomic(request.output_path, solution_json(problem, result, explanation, replan))
+    return SolveOutcome(instance, problem, result, explanation,
+                        replan["replan"] if replan else None, request.output_path)  # fmt: skip
+
+
+def solve_job(request: SolveRequest, started: float | None = None) -> Job[SolveOutcome]:
+    """The solve as a job (not started); ``started`` is when the time limit's clock began."""
+    return Job(lambda control: solve_work(request, control), "solve", started)
+
+
+def solve(request: SolveRequest) -> SolveOutcome:
+    """Solve and wait (no cancellation): for scripts and tests."""
+    return solve_job(request).start().result()
