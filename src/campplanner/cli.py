@@ -222,11 +222,12 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
 @click.option(
     "--method",
-    type=click.Choice(["auto", "exact", "large"]),
+    type=click.Choice(["auto", "exact", "large", "greedy"]),
     default="auto",
     show_default=True,
     help="exact: one CP-SAT model of every rule; large: greedy, LP bound and CP-SAT on the "
-    "scarce core, for full seasons; auto: exact below 50,000 candidates, large above.",
+    "scarce core, for full seasons; greedy: the first roster only, at once, no bound; "
+    "auto: exact below 50,000 candidates, large above.",
 )
 @click.option(
     "--secondary-time",
@@ -362,27 +363,39 @@ def import_(source: str | None, output: str | None, calendar: str | None, templa
     )
 
 
+def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per export format (io/formats.py), passed on as ``outputs``."""
+    from campplanner.io.formats import EXPORT_FORMATS
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        outputs = {f.name: kwargs.pop(f.name) for f in EXPORT_FORMATS}
+        return command(*args, outputs=outputs, **kwargs)
+
+    for export_format in reversed(EXPORT_FORMATS):
+        kind = click.Path(file_okay=not export_format.folder, dir_okay=export_format.folder,
+                          path_type=str)  # fmt: skip
+        wrapper = click.option(f"--{export_format.name}", export_format.name, type=kind,
+                               help=export_format.help)(wrapper)  # fmt: skip
+    return wrapper
+
+
 @main.command()
 @click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
 @click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the roster workbook (right to left) here.")  # fmt: skip
-@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=str),
-              help="Write the roster's CSV files (UTF-8 with BOM) into this folder.")  # fmt: skip
-@click.option("--html", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the printable HTML report here.")  # fmt: skip
+@export_options
 @click.option("--force", is_flag=True, help="Replace existing output files.")
 @reports_errors
-def export(instance_file: str, solution_file: str, xlsx: str | None, csv_dir: str | None,
-           html: str | None, force: bool) -> None:  # fmt: skip
+def export(instance_file: str, solution_file: str, outputs: dict[str, str | None],
+           force: bool) -> None:  # fmt: skip
     """Export the roster in SOLUTION_FILE as a workbook, CSV files and/or an HTML report.
 
     SOLUTION_FILE is a solution file (JSON) or a roster workbook exported earlier.
     """
     from campplanner.app.files import export as export_files
 
-    done = export_files(instance_file, solution_file, xlsx=xlsx, csv_dir=csv_dir, html=html,
-                        force=force)  # fmt: skip
+    done = export_files(instance_file, solution_file,
+                        {k: v for k, v in outputs.items() if v}, force=force)  # fmt: skip
     stdout.print(
         f"Exported {done.camps} camps, {done.filled} of {done.asked} slots filled: "
         + ", ".join(done.written),

@@ -102,30 +102,31 @@ class Exported:
 
 
 def export(
-    instance_path: str,
-    solution_path: str,
-    *,
-    xlsx: str | None = None,
-    csv_dir: str | None = None,
-    html: str | None = None,
-    force: bool = False,
+    instance_path: str, solution_path: str, outputs: dict[str, str], *, force: bool = False
 ) -> Exported:
-    """The roster of a solution file (or roster workbook) as a workbook, CSV files and/or
-    a printable HTML report; every output is checked before anything is written."""
+    """The roster of a solution file (or roster workbook) in each format of ``outputs``
+    (format name -> file or folder; see io/formats.py); every output is checked before
+    anything is written."""
+    from campplanner.io.formats import EXPORT_FORMATS
     from campplanner.io.roster_model import roster_view
     from campplanner.loader import load_instance
     from campplanner.solution import load_solution
 
-    if not (xlsx or csv_dir or html):
-        raise UsageError("say what to write: --xlsx FILE, --csv FOLDER and/or --html FILE")
+    wanted = [(f, outputs[f.name]) for f in EXPORT_FORMATS if outputs.get(f.name)]
+    if not wanted:
+        options = ", ".join(f"--{f.name} {'FOLDER' if f.folder else 'FILE'}"
+                            for f in EXPORT_FORMATS)  # fmt: skip
+        raise UsageError(f"say what to write: {options}")
     inputs = [instance_path, solution_path]
-    outputs = [path for path in (xlsx, html) if path]
-    if len({str(Path(path).resolve()) for path in outputs}) < len(outputs):
-        raise UsageError("--xlsx and --html name the same file")
-    for path in outputs:  # refuse before the work, not after it
+    files = [(f, path) for f, path in wanted if not f.folder]
+    if len({str(Path(path).resolve()) for _, path in files}) < len(files):
+        raise UsageError(" and ".join(f"--{f.name}" for f, _ in files) + " name the same file")
+    for _, path in files:  # refuse before the work, not after it
         guard_output(path, inputs, force=force)
-    folder = Path(csv_dir) if csv_dir else None
-    if folder is not None:
+    for export_format, path in wanted:
+        folder = Path(path)
+        if not export_format.folder:
+            continue
         if folder.exists() and not folder.is_dir():
             raise UsageError(f"{folder}: exists and is not a folder")
         if not folder.parent.exists():
@@ -133,24 +134,17 @@ def export(
 
     view = roster_view(load_instance(instance_path), load_solution(solution_path), solution_path)
     written = []
-    if xlsx:
-        from campplanner.io.workbook_out import roster_workbook
-
-        write_atomic(xlsx, roster_workbook(view))
-        written.append(xlsx)
-    if folder is not None:
-        from campplanner.io.csv_out import roster_csv_files
-
-        files = roster_csv_files(view)
+    for export_format, path in wanted:
+        rendered = export_format.render(view)
+        if not export_format.folder:
+            write_atomic(path, rendered)  # type: ignore[arg-type]
+            written.append(path)
+            continue
+        folder = Path(path)
         folder.mkdir(exist_ok=True)
-        for name in files:
+        for name in rendered:  # type: ignore[union-attr]
             guard_output(folder / name, inputs, force=force)
-        for name, content in files.items():
+        for name, content in rendered.items():  # type: ignore[union-attr]
             write_atomic(folder / name, content)
-        written.append(f"{folder}/ ({len(files)} CSV files)")
-    if html:
-        from campplanner.io.html_report import roster_html
-
-        write_atomic(html, roster_html(view))
-        written.append(html)
+        written.append(f"{folder}/ ({len(rendered)} {export_format.name.upper()} files)")
     return Exported(len(view.camps), view.filled, view.asked, written)

@@ -47,6 +47,16 @@ class RosterState:
         )
         return ok & ~clash.any(axis=1)
 
+    def fits(self, candidate: int) -> bool:
+        """True if one more assignment, ``candidate``, keeps H3 to H6 (and its camp may run)."""
+        p = self.problem
+        camp = int(p.candidate_camp[candidate])
+        return bool(
+            self.free(np.array([candidate]), camp)[0]
+            and self.beds_left[camp] > 0
+            and self.slots_left[p.candidate_requirement[candidate]] > 0
+        )
+
     def add(self, candidates: np.ndarray) -> None:
         p = self.problem
         for i in candidates.tolist():
@@ -97,3 +107,14 @@ class RosterState:
 def _cheapest(candidates: np.ndarray, cost: np.ndarray, want: int) -> np.ndarray:
     order = np.lexsort((candidates, cost[candidates]))
     return candidates[order[:want]]
+
+
+def first_lock_clash(problem: Problem) -> int | None:
+    """Position in ``locked_candidates`` of the first lock that breaks H3 to H6 together
+    with the locks before it, or None when they all fit together."""
+    state = RosterState(problem, np.ones(problem.num_camps, dtype=bool))
+    for position, i in enumerate(problem.locked_candidates.tolist()):
+        if not state.fits(i):
+            return position
+        state.add(np.array([i]))
+    return None

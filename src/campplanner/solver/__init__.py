@@ -10,19 +10,24 @@ picks a method; every job that solves goes through it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from campplanner.errors import UsageError
 from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
 from campplanner.solver.cpsat import CpSatSolver
+from campplanner.solver.greedy import GreedySolver
 from campplanner.solver.large import LargeSolver
 from campplanner.solver.neighbourhood import NeighbourhoodReplanner
 from campplanner.solver.options import METHODS, ProgressCallback, SolveOptions, Solver
 
 __all__ = [
     "AUTO_LARGE_CANDIDATES",
+    "BACKENDS",
     "EXACT_MAX_CANDIDATES",
     "METHODS",
     "CpSatSolver",
+    "GreedySolver",
     "LargeSolver",
     "NeighbourhoodReplanner",
     "ProgressCallback",
@@ -41,30 +46,50 @@ AUTO_LARGE_CANDIDATES = 50_000
 EXACT_MAX_CANDIDATES = 2_000_000
 
 
+def _exact(problem: Problem, options: SolveOptions, baseline: Baseline | None) -> Solver:
+    return CpSatSolver(problem, options, baseline=baseline)
+
+
+def _large(problem: Problem, options: SolveOptions, baseline: Baseline | None) -> Solver:
+    if baseline is not None:
+        # A season re-planned from its published roster: the exact model (which counts
+        # changes) on the neighbourhood of what changed.
+        return NeighbourhoodReplanner(problem, options, baseline)
+    return LargeSolver(problem, options)
+
+
+def _greedy(problem: Problem, options: SolveOptions, baseline: Baseline | None) -> Solver:
+    return GreedySolver(problem, options, baseline)
+
+
+# Every solving backend, by the name --method gives it. A new backend is a class that
+# answers the Solver protocol, registered here (and in options.METHODS, which the
+# command line offers): the per-rule tests then run on it too (docs/architecture.md).
+BACKENDS: dict[str, Callable[[Problem, SolveOptions, Baseline | None], Solver]] = {
+    "exact": _exact,
+    "large": _large,
+    "greedy": _greedy,
+}
+
+
 def make_solver(
     problem: Problem, options: SolveOptions, baseline: Baseline | None = None
 ) -> Solver:
-    """The solver for ``problem``, by ``options.method`` ("auto", "exact" or "large").
+    """The solver for ``problem``, by ``options.method`` (see ``BACKENDS``; "auto": the
+    exact method below AUTO_LARGE_CANDIDATES candidates, the large one from there on).
 
-    Re-planning against a published roster (``baseline``) uses the exact model, which
-    counts changes: on the whole problem when it is small, on the neighbourhood of the
-    changes when it is large.
+    Re-planning against a published roster (``baseline``) counts changes: exactly on
+    the whole problem when it is small, on the neighbourhood of the changes when large.
     """
     method = options.method
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}: use {', '.join(METHODS)}")
     if method == "auto":
         method = "large" if problem.num_candidates >= AUTO_LARGE_CANDIDATES else "exact"
-    if options.method == "exact" and problem.num_candidates > EXACT_MAX_CANDIDATES:
+    elif method == "exact" and problem.num_candidates > EXACT_MAX_CANDIDATES:
         # Building that model alone would take minutes and gigabytes: say so at once.
         raise UsageError(
             f"--method exact: {problem.num_candidates:,} candidates is too many for the "
             f"exact model (at most {EXACT_MAX_CANDIDATES:,}); use --method large or auto"
         )
-    if method == "large" and baseline is not None:
-        # A season re-planned from its published roster: the exact model (which counts
-        # changes) on the neighbourhood of what changed.
-        return NeighbourhoodReplanner(problem, options, baseline)
-    if method == "large":
-        return LargeSolver(problem, options)
-    return CpSatSolver(problem, options, baseline=baseline)
+    return BACKENDS[method](problem, options, baseline)

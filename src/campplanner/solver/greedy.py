@@ -18,12 +18,17 @@ feasible as it is built. Everything is deterministic.
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 
+from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
-from campplanner.model.rules import enforce_essentials
-from campplanner.model.state import RosterState
+from campplanner.model.rules import enforce_essentials, runnable_camps
+from campplanner.model.state import RosterState, first_lock_clash
+from campplanner.model.terms import coverage, secondary_terms
+from campplanner.result import Result
+from campplanner.solver.options import ProgressCallback, SolveOptions
 
 
 def skill_pressure(problem: Problem) -> np.ndarray:
@@ -132,3 +137,50 @@ def free_counts(problem: Problem, runnable: np.ndarray, roster: np.ndarray) -> n
         candidates = candidates[~state.assigned[candidates]]
         free[r] = int(state.free(candidates, int(p.requirement_camp[r])).sum())
     return free
+
+
+class GreedySolver:
+    """The greedy roster alone, at once (``--method greedy``): a draft in seconds, the
+    baseline the other methods are measured against, and a check that the greedy obeys
+    every rule (tests run the per-rule cases on every method). No bound is claimed.
+
+    With a published roster (``baseline``) it keeps what still holds and refills.
+    """
+
+    def __init__(self, problem: Problem, options: SolveOptions | None = None,
+                 baseline: Baseline | None = None):  # fmt: skip
+        self.problem = problem
+        self.options = options or SolveOptions()
+        self.baseline = baseline
+        self._stopped = threading.Event()
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def solve(self, progress: ProgressCallback | None = None,
+              started: float | None = None) -> Result:  # fmt: skip
+        p = self.problem
+        started = time.monotonic() if started is None else started
+        info = {"name": "greedy"}
+        if p.impossible_locks:
+            return Result.impossible_locks(p.impossible_locks, info)
+        if first_lock_clash(p) is not None:
+            return Result.no_roster("the locks do not fit together; --method exact says why",
+                                    solver=info)  # fmt: skip
+        runnable = runnable_camps(p)
+        start = None
+        if self.baseline is not None:
+            start = enforce_essentials(p, self.baseline.kept)
+            runnable[p.candidate_camp[start]] = True
+        runnable[p.candidate_camp[p.locked_candidates]] = True
+        roster = greedy_roster(p, runnable, start=start, stop=self._stopped)
+        timings = {"total": time.monotonic() - started}
+        if roster is None or not np.isin(p.locked_candidates, roster).all():
+            why = "interrupted" if roster is None else "a locked camp's essential roles are short"
+            return Result.no_roster(why, timings=timings, solver=info)
+        value = coverage(p, roster)
+        if progress is not None:
+            progress(timings["total"], value, np.inf)
+        terms = secondary_terms(p, roster)
+        return Result("feasible", roster, value, None, terms=terms, first_terms=terms,
+                      timings=timings, solver=info)  # fmt: skip

@@ -29,7 +29,7 @@ import numpy as np
 
 from campplanner.model.problem import Problem
 from campplanner.model.rules import runnable_camps
-from campplanner.model.state import RosterState
+from campplanner.model.state import first_lock_clash
 from campplanner.model.terms import coverage, problem_weights, secondary_terms
 from campplanner.result import Result
 from campplanner.solver.bounds import LagrangianBound, restricted_lp
@@ -81,19 +81,16 @@ class LargeSolver:
     def _lock_clash(self) -> str | None:
         """Why the locked assignments break H3 to H6 among themselves, or None."""
         p = self.problem
-        state = RosterState(p, np.ones(p.num_camps, dtype=bool))
-        for position, i in enumerate(p.locked_candidates.tolist()):
-            c = int(p.candidate_camp[i])
-            fits = state.free(np.array([i]), c)[0] and state.beds_left[c] > 0
-            if not fits or state.slots_left[p.candidate_requirement[i]] <= 0:
-                index = int(p.locked_file_index[position]) if len(p.locked_file_index) else position
-                return (
-                    f"locked[{index}]: {p.volunteer_ids[p.candidate_volunteer[i]]} at camp "
-                    f"{p.camp_ids[c]} breaks H3..H6 together with the locks before it "
-                    "(one role per camp, no overlap, max_camps, slots, beds)"
-                )
-            state.add(np.array([i]))
-        return None
+        position = first_lock_clash(p)
+        if position is None:
+            return None
+        i = int(p.locked_candidates[position])
+        index = int(p.locked_file_index[position]) if len(p.locked_file_index) else position
+        return (
+            f"locked[{index}]: {p.volunteer_ids[p.candidate_volunteer[i]]} at camp "
+            f"{p.camp_ids[p.candidate_camp[i]]} breaks H3..H6 together with the locks before "
+            "it (one role per camp, no overlap, max_camps, slots, beds)"
+        )
 
     def _exact(self, progress: ProgressCallback | None, started: float) -> Result:
         exact = CpSatSolver(self.problem, self.options)

@@ -18,7 +18,7 @@ from campplanner.result import Result
 # (elapsed seconds, best coverage so far, best proven bound so far or inf)
 ProgressCallback = Callable[[float, int, float], None]
 
-METHODS = ("auto", "exact", "large")
+METHODS = ("auto", "exact", "large", "greedy")  # "auto" and solver.BACKENDS
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,51 @@
+"""The formats ``campplanner export`` writes, one entry each.
+
+A format renders a :class:`~campplanner.io.roster_model.RosterView` to one file, or to
+a folder of files. ``campplanner export`` has one option per format (``--xlsx FILE``,
+``--csv FOLDER``...), generated from ``EXPORT_FORMATS``; add a format here and it is an
+option, checked before anything is written, like the others (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a type only: the command line imports this module at start
+    from campplanner.io.roster_model import RosterView
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str  # the option: --<name>
+    help: str
+    folder: bool  # True: render gives {file name: bytes}, written into a folder
+    render: Callable[[RosterView], bytes | str | dict[str, bytes]]
+
+
+# Renderers import their writers when used, so that `campplanner --help` stays fast.
+def _workbook(view: RosterView) -> bytes:
+    from campplanner.io.workbook_out import roster_workbook
+
+    return roster_workbook(view)
+
+
+def _csv_files(view: RosterView) -> dict[str, bytes]:
+    from campplanner.io.csv_out import roster_csv_files
+
+    return roster_csv_files(view)
+
+
+def _html(view: RosterView) -> str:
+    from campplanner.io.html_report import roster_html
+
+    return roster_html(view)
+
+
+EXPORT_FORMATS: tuple[ExportFormat, ...] = (
+    ExportFormat("xlsx", "Write the roster workbook (right to left) here.", False, _workbook),
+    ExportFormat("csv", "Write the roster's CSV files (UTF-8 with BOM) into this folder.",
+                 True, _csv_files),
+    ExportFormat("html", "Write the printable HTML report here.", False, _html),
+)
