@@ -29,6 +29,19 @@ from campplanner.model.compile import compile_instance
 from campplanner.model.terms import DEFAULT_WEIGHTS, secondary_terms
 from campplanner.result import Result
 from campplanner.solver import CpSatSolver, SolveOptions
+from rule_cases import (
+    h1_data,
+    h2_data,
+    h3_data,
+    h4_data,
+    h5_data,
+    h6_data,
+    h7_data,
+    h8_data,
+    h9_data,
+    h10_data,
+    lock,
+)
 
 
 def roster_triples(problem: Any, result: Result) -> list[tuple[str, str, str]]:
@@ -63,27 +76,6 @@ def assert_infeasible(data: dict[str, Any]) -> Result:
     return result
 
 
-def lock(v: str, c: str, s: str = "nurse") -> dict[str, str]:
-    return {"volunteer": v, "camp": c, "skill": s}
-
-
-# ---------------------------------------------------------------------- H1 skill
-
-
-def h1_data(**fields: Any) -> dict[str, Any]:
-    # One nurse slot at level 2. v1 is a level-1 nurse, v2 level 2, v3 level 3:
-    # v2 and v3 qualify, one slot, priority 1 -> optimum 1.
-    return make_instance(
-        volunteers=[
-            volunteer("v1", skills={"nurse": 1}),
-            volunteer("v2", skills={"nurse": 2}),
-            volunteer("v3", skills={"nurse": 3}),
-        ],
-        camps=[camp("c1", requirements=[requirement("nurse", level=2)])],
-        **fields,
-    )
-
-
 def test_h1_skill_level_or_above() -> None:
     problem, result = assert_optimal(h1_data(), 1)
     assert roster_triples(problem, result)[0][0] in ("v2", "v3")
@@ -95,26 +87,6 @@ def test_h1_lock_below_level_is_infeasible() -> None:
 
 
 # ---------------------------------------------------------------------- H2 dates
-
-
-def h2_data(**fields: Any) -> dict[str, Any]:
-    # Camp 07-01..07-05 with 3 nurse slots.
-    # v1 free 07-01..07-04: misses the last day.
-    # v2 free 06-20..07-03 and 07-04..07-10: the ranges touch, but no ONE range holds
-    #    the camp, and the contract does not merge ranges.
-    # v3 free 06-30..07-05: holds it. v4 has no "available": always free.
-    # v5 has "available": []: never free. -> v3 and v4 serve: optimum 2.
-    return make_instance(
-        volunteers=[
-            volunteer("v1", available=[["2021-07-01", "2021-07-04"]]),
-            volunteer("v2", available=[["2021-06-20", "2021-07-03"], ["2021-07-04", "2021-07-10"]]),
-            volunteer("v3", available=[["2021-06-30", "2021-07-05"]]),
-            volunteer("v4"),
-            volunteer("v5", available=[]),
-        ],
-        camps=[camp("c1", requirements=[requirement("nurse", count=3)])],
-        **fields,
-    )
 
 
 def test_h2_one_range_must_hold_the_whole_camp() -> None:
@@ -130,16 +102,6 @@ def test_h2_lock_outside_availability_is_infeasible() -> None:
 # ---------------------------------------------------------------------- H3 one role
 
 
-def h3_data(**fields: Any) -> dict[str, Any]:
-    # One camp asking a nurse and a mason; the only volunteer has both skills.
-    # Without H3 she would fill both (coverage 2); with it, one: optimum 1.
-    return make_instance(
-        volunteers=[volunteer("v1", skills={"nurse": 1, "mason": 1})],
-        camps=[camp("c1", requirements=[requirement("nurse"), requirement("mason")])],
-        **fields,
-    )
-
-
 def test_h3_one_role_per_camp() -> None:
     assert_optimal(h3_data(), 1)
 
@@ -149,23 +111,6 @@ def test_h3_two_locked_roles_in_one_camp_are_infeasible() -> None:
 
 
 # ---------------------------------------------------------------------- H4 no overlap
-
-
-def h4_data(**fields: Any) -> dict[str, Any]:
-    # rest_days 2, one nurse v1 who may join 3 camps. One nurse slot per camp:
-    #   A 07-01..07-05 priority 2, B 07-07..07-09 priority 3, C 07-08..07-10 priority 2.
-    # A,B: 7 - 5 - 1 = 1 free day < 2: conflict. A,C: 8 - 5 - 1 = 2 >= 2: allowed
-    # (the boundary). B,C overlap. Best: {A, C} = 4 > {B} = 3 -> optimum 4.
-    return make_instance(
-        rules={"rest_days": 2, "max_camps": 3},
-        volunteers=[volunteer("v1")],
-        camps=[
-            camp("A", start="2021-07-01", end="2021-07-05", priority=2),
-            camp("B", start="2021-07-07", end="2021-07-09", priority=3),
-            camp("C", start="2021-07-08", end="2021-07-10", priority=2),
-        ],
-        **fields,
-    )
 
 
 def test_h4_no_overlap_with_rest_days() -> None:
@@ -187,21 +132,6 @@ def test_h4_locks_on_conflicting_camps_are_infeasible() -> None:
 # ---------------------------------------------------------------------- H5 load
 
 
-def h5_data(**fields: Any) -> dict[str, Any]:
-    # rules.max_camps 1; v1 overrides it with 2; three far-apart camps, one nurse each.
-    # v1 takes 2, v2 takes 1: optimum 3 (it would be 2 if v1 kept the default 1).
-    return make_instance(
-        rules={"max_camps": 1},
-        volunteers=[volunteer("v1", max_camps=2), volunteer("v2")],
-        camps=[
-            camp("A", start="2021-07-01", end="2021-07-02"),
-            camp("B", start="2021-07-10", end="2021-07-11"),
-            camp("C", start="2021-07-20", end="2021-07-21"),
-        ],
-        **fields,
-    )
-
-
 def test_h5_max_camps_and_its_override() -> None:
     assert_optimal(h5_data(), 3)
     data = h5_data()
@@ -214,24 +144,6 @@ def test_h5_locks_beyond_max_camps_are_infeasible() -> None:
 
 
 # ---------------------------------------------------------------------- H6 slots and beds
-
-
-def h6_data(capacity: int = 3, **fields: Any) -> dict[str, Any]:
-    # Two nurse and two mason slots; three of each volunteer. Slots allow 4 people,
-    # 3 beds allow 3: optimum 3. With 10 beds the slots bind: optimum 4.
-    nurses = [volunteer(f"n{k}") for k in range(3)]
-    masons = [volunteer(f"m{k}", skills={"mason": 1}) for k in range(3)]
-    return make_instance(
-        volunteers=nurses + masons,
-        camps=[
-            camp(
-                "c1",
-                capacity=capacity,
-                requirements=[requirement("nurse", count=2), requirement("mason", count=2)],
-            )
-        ],
-        **fields,
-    )
 
 
 def test_h6_beds_bind() -> None:
@@ -250,19 +162,6 @@ def test_h6_locks_beyond_slots_are_infeasible() -> None:
 # ---------------------------------------------------------------------- H7 gender
 
 
-def h7_data(**fields: Any) -> dict[str, Any]:
-    # A women's camp with 3 nurse slots; v1 "f", v2 "m", v3 no gender: only v1 -> 1.
-    return make_instance(
-        volunteers=[
-            volunteer("v1", gender="f"),
-            volunteer("v2", gender="m"),
-            volunteer("v3"),
-        ],
-        camps=[camp("c1", gender="f", requirements=[requirement("nurse", count=3)])],
-        **fields,
-    )
-
-
 def test_h7_single_gender_camp() -> None:
     problem, result = assert_optimal(h7_data(), 1)
     assert roster_triples(problem, result) == [("v1", "c1", "nurse")]
@@ -274,20 +173,6 @@ def test_h7_lock_of_other_gender_is_infeasible() -> None:
 
 
 # ---------------------------------------------------------------------- H8 distance
-
-
-def h8_data(**fields: Any) -> dict[str, Any]:
-    # The camp is ~27.5 road km from home: max_km 20 excludes v1; 40 admits v2;
-    # v3 has no cap. 3 slots -> optimum 2.
-    return make_instance(
-        volunteers=[
-            volunteer("v1", max_km=20),
-            volunteer("v2", max_km=40),
-            volunteer("v3"),
-        ],
-        camps=[camp("c1", requirements=[requirement("nurse", count=3)])],
-        **fields,
-    )
 
 
 def test_h8_max_km() -> None:
@@ -302,27 +187,6 @@ def test_h8_lock_too_far_is_infeasible() -> None:
 
 
 # ---------------------------------------------------------------------- H9 essential
-
-
-def h9_data(leaders: int, **fields: Any) -> dict[str, Any]:
-    # A camp needing 1 essential leader and 2 nurses (priority 1), two nurses available.
-    # With no leader the camp cannot run: optimum 0, although 2 nurses could serve.
-    # With one leader: 1 + 2 = 3.
-    people = [volunteer("n1"), volunteer("n2")]
-    people += [volunteer(f"l{k}", skills={"leader": 1}) for k in range(leaders)]
-    return make_instance(
-        volunteers=people,
-        camps=[
-            camp(
-                "c1",
-                requirements=[
-                    requirement("leader", essential=True),
-                    requirement("nurse", count=2),
-                ],
-            )
-        ],
-        **fields,
-    )
 
 
 def test_h9_camp_without_its_essential_role_is_cancelled() -> None:
@@ -353,15 +217,6 @@ def test_h9_lock_in_a_camp_that_cannot_run_is_infeasible() -> None:
 
 
 # ---------------------------------------------------------------------- H10 locks
-
-
-def h10_data(**fields: Any) -> dict[str, Any]:
-    # One nurse, two overlapping camps: A priority 2, B priority 1. Free: A -> 2.
-    return make_instance(
-        volunteers=[volunteer("v1")],
-        camps=[camp("A", priority=2), camp("B", priority=1)],
-        **fields,
-    )
 
 
 def test_h10_free_choice_takes_the_higher_priority() -> None:

@@ -1,0 +1,183 @@
+"""The architecture holds: one home per rule and per term, imports one way, thin CLI.
+
+Each test here is a step of a recipe in docs/architecture.md: if the step is skipped
+(a rule registered but missing from the CP-SAT model, a term without its swap delta,
+a backend not offered on the command line...), one of these fails and says which.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+import numpy as np
+import pytest
+from ortools.sat.python import cp_model
+
+from builders import REPO, compile_data, tiny_data
+from campplanner import check, cli
+from campplanner.contract import SolutionFile
+from campplanner.io.formats import EXPORT_FORMATS
+from campplanner.model.rules import (
+    CAMP_FILTERS,
+    CANDIDATE_RULES,
+    RULES,
+    ROSTER_RULES,
+)
+from campplanner.model.terms import SECONDARY, TERMS
+from campplanner.solver import BACKENDS, METHODS, CpSatSolver, SolveOptions
+from campplanner.solver.cpsat_model import (
+    ROSTER_CONSTRAINTS,
+    TERM_EXPRESSIONS,
+    build_model,
+)
+from campplanner.solver.polish import SWAP_DELTAS
+from campplanner.solution_writer import solution_data
+
+SRC = REPO / "src"
+
+
+# ------------------------------------------------------------------------- imports
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Module -> campplanner modules it imports, at the top or inside functions."""
+    modules: dict[str, Path] = {}
+    for path in (SRC / "campplanner").rglob("*.py"):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            graph[name] |= {t for t in targets
+                            if t in modules and t != name and not name.startswith(t + ".")}  # fmt: skip
+    return graph
+
+
+def test_no_import_cycles_not_even_inside_functions() -> None:
+    graph = _import_graph()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(module: str) -> None:
+        state[module] = 1
+        stack.append(module)
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                cycle = [*stack[stack.index(target):], target]
+                pytest.fail("import cycle: " + " -> ".join(cycle))
+            if target not in state:
+                visit(target)
+        stack.pop()
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module)
+
+
+def test_the_model_imports_no_solver() -> None:
+    graph = _import_graph()
+    for module, targets in graph.items():
+        if module.startswith("campplanner.model"):
+            assert not {t for t in targets if t.startswith("campplanner.solver")}, module
+
+
+def test_the_checker_shares_nothing_with_model_or_solver() -> None:
+    targets = _import_graph()["campplanner.check"]
+    assert not {t for t in targets if t.startswith(("campplanner.model", "campplanner.solver"))}
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def test_every_roster_rule_is_in_the_cpsat_model() -> None:
+    assert tuple(ROSTER_CONSTRAINTS) == ROSTER_RULES
+
+
+def test_every_candidate_rule_has_a_filter() -> None:
+    # H1 has its own filter (per requirement); the others are camp-level filters
+    assert {"H1", *(rule for _, rule in CAMP_FILTERS)} == set(CANDIDATE_RULES)
+
+
+def test_every_rule_is_judged_by_the_independent_checker() -> None:
+    assert {rule.id for rule in RULES} <= set(check.RULES)
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def test_every_secondary_term_is_in_the_cpsat_objective_and_the_swaps() -> None:
+    names = [term.name for term in SECONDARY]
+    assert list(TERM_EXPRESSIONS) == names
+    assert list(SWAP_DELTAS) == names
+
+
+def test_every_term_splits_per_camp_or_per_volunteer() -> None:
+    for term in TERMS:
+        assert term.per_camp is not None or term.per_volunteer is not None, term.name
+
+
+@pytest.mark.parametrize("term", SECONDARY, ids=[t.name for t in SECONDARY])
+def test_the_cpsat_expression_of_each_term_equals_its_evaluation(term) -> None:
+    # Fix the model at a solved roster and read each term's CP-SAT expression back.
+    problem = compile_data(tiny_data())
+    roster = CpSatSolver(problem, SolveOptions(time_limit=10, secondary=False)).solve().assigned
+    model, x = build_model(problem)
+    expression = TERM_EXPRESSIONS[term.name](model, problem, x)
+    chosen = np.zeros(problem.num_candidates, dtype=bool)
+    chosen[roster] = True
+    for var, on in zip(x.assign, chosen.tolist(), strict=True):
+        model.add(var == int(on))
+    model.minimize(expression)  # auxiliary variables take their tightest value
+    solver = cp_model.CpSolver()
+    assert solver.solve(model) == cp_model.OPTIMAL
+    value = term.value(problem, roster)
+    # CP-SAT counts whole km per assignment: within half a km of each
+    assert abs(solver.value(expression) - value) <= 0.5 * len(roster) + 1e-9
+
+
+# -------------------------------------------------------------- backends, formats
+
+
+def test_every_backend_is_offered_on_the_command_line() -> None:
+    assert METHODS == ("auto", *BACKENDS)
+    method = next(p for p in cli.solve.params if p.name == "method")
+    assert tuple(method.type.choices) == METHODS
+
+
+def test_every_export_format_is_an_option_of_export() -> None:
+    options = {p.name for p in cli.export.params}
+    assert {f.name for f in EXPORT_FORMATS} <= options
+
+
+# ------------------------------------------------------------------- the solution
+
+
+def test_every_section_of_the_solution_file_is_typed() -> None:
+    problem = compile_data(tiny_data())
+    result = CpSatSolver(problem, SolveOptions(time_limit=10)).solve()
+    parsed = SolutionFile.model_validate(solution_data(problem, result))
+    assert parsed.model_extra == {}
+
+
+# --------------------------------------------------------------------- a thin CLI
+
+
+def test_no_command_body_is_longer_than_thirty_lines() -> None:
+    for command in cli.main.commands.values():
+        function = inspect.unwrap(command.callback)
+        source = inspect.getsource(function)
+        tree = ast.parse(source.lstrip())
+        body = tree.body[0].body  # type: ignore[attr-defined]
+        if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]  # the docstring is help, not code
+        lines = body[-1].end_lineno - body[0].lineno + 1
+        assert lines <= 30, f"{command.name}: {lines} lines"

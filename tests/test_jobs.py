@@ -1,0 +1,96 @@
+"""The job runner: background work with progress events, cancellation, a queue."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from builders import REPO, TINY_PATH
+from campplanner.app.jobs import Job, JobCancelled, JobControl, JobRunner
+from campplanner.app.solving import SolveRequest, solve_job
+from campplanner.check import check_solution_file
+from campplanner.solver import SolveOptions
+
+
+def test_a_job_returns_its_value_and_records_its_events() -> None:
+    def work(control: JobControl) -> int:
+        control.report("counting", coverage=1)
+        control.report("counting", coverage=2)
+        return 42
+
+    job = Job(work, "count").start()
+    assert job.result() == 42
+    assert job.state == "done"
+    assert [e.coverage for e in job.events()] == [1, 2]
+    assert [e.coverage for e in job.events(since=1)] == [2]
+
+
+def test_a_failing_job_raises_in_the_caller() -> None:
+    def work(control: JobControl) -> None:
+        raise ValueError("bad input")
+
+    job = Job(work).start()
+    with pytest.raises(ValueError, match="bad input"):
+        job.result()
+    assert job.state == "failed"
+
+
+def test_cancel_calls_the_registered_stops_even_late() -> None:
+    stopped = threading.Event()
+    release = threading.Event()
+
+    def work(control: JobControl) -> str:
+        release.wait(5)
+        control.on_cancel(stopped.set)  # registered after the cancel: called at once
+        return "kept"
+
+    job = Job(work).start()
+    job.cancel()
+    release.set()
+    assert job.result() == "kept"  # cancelling keeps what the work returns
+    assert stopped.is_set() and job.state == "cancelled"
+
+
+def test_a_cancelled_solve_still_writes_a_checked_roster(tmp_path: Path) -> None:
+    instance = REPO / "instances" / "small.json"
+    output = tmp_path / "roster.json"
+    request = SolveRequest(str(instance), SolveOptions(time_limit=60, method="exact"),
+                           output_path=str(output))  # fmt: skip
+    job = solve_job(request)
+    first_roster = threading.Event()
+    job.listen(lambda event: event.coverage is not None and first_roster.set())
+    job.start()
+    assert first_roster.wait(60)
+    job.cancel()
+    outcome = job.result()
+    assert outcome.result.has_roster
+    assert check_solution_file(instance, output).ok
+
+
+def test_the_runner_queues_jobs_and_cancels_a_waiting_one() -> None:
+    runner = JobRunner(max_running=1)
+    gate, running = threading.Event(), threading.Event()
+
+    def hold(control: JobControl) -> bool:
+        running.set()
+        return gate.wait(5)
+
+    first = runner.submit(hold, "first")
+    assert running.wait(5)  # the first job holds the only place
+    second = runner.submit(lambda control: "second ran", "second")
+    assert runner.cancel(second)
+    gate.set()
+    assert runner.get(first).result() is True
+    with pytest.raises(JobCancelled):
+        runner.get(second).result()
+    assert runner.get("no such job") is None
+    assert set(runner.jobs()) == {first, second}
+
+
+def test_a_solve_job_reports_its_phases() -> None:
+    job = solve_job(SolveRequest(str(TINY_PATH), SolveOptions(time_limit=10))).start()
+    assert job.result().result.coverage == 29
+    phases = [event.phase for event in job.events()]
+    assert phases[0] == "reading" and "solving" in phases

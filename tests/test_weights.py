@@ -1,0 +1,119 @@
+"""Weights are resolved once, and every job honours them.
+
+defaults < the instance file's ``weights`` < a scenario's ``set_weights`` edit (part of
+the instance it makes) < the command line's ``--weight-<term>``. The file weights below
+change the roster of tiny.json (travel ignored: 1,263.9 km instead of 1,119.9), and
+each stage-2 solve is proven optimal, so the rosters are deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import campplanner.replace
+from builders import tiny_data, write_instance
+from campplanner.app.inspect import explain
+from campplanner.app.scenarios import compare, replace
+from campplanner.app.solving import SolveRequest, solve
+from campplanner.model.terms import DEFAULT_WEIGHTS, resolve_weights
+from campplanner.solver import SolveOptions
+
+FILE_WEIGHTS = {"travel": 0, "group": 0, "fairness": 1000}
+OPTIONS = SolveOptions(time_limit=20)
+
+
+def _weighted_tiny(tmp_path: Path) -> Path:
+    data = tiny_data()
+    data["weights"] = FILE_WEIGHTS
+    return write_instance(tmp_path / "weighted.json", data)
+
+
+def _scenario(tmp_path: Path, name: str, edits: list[dict[str, Any]]) -> Path:
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps({"format": "campplanner-scenario/1", "name": name,
+                                "edits": edits}), encoding="utf-8")  # fmt: skip
+    return path
+
+
+def _km(path: Path, options: SolveOptions = OPTIONS) -> float:
+    outcome = solve(SolveRequest(str(path), options))
+    assert outcome.result.secondary_status == "optimal"  # deterministic
+    return round(outcome.result.terms["travel"], 1)
+
+
+def test_precedence_defaults_file_then_each_override() -> None:
+    assert resolve_weights({}) == DEFAULT_WEIGHTS
+    assert resolve_weights({"travel": 0})["travel"] == 0
+    assert resolve_weights({"travel": 0}, {"travel": 5})["travel"] == 5
+    assert resolve_weights({"travel": 0}, {"travel": None})["travel"] == 0
+    assert resolve_weights({"group": 3}, {"travel": 2}) == {**DEFAULT_WEIGHTS, "group": 3,
+                                                          "travel": 2}  # fmt: skip
+    with pytest.raises(ValueError, match="unknown weight"):
+        resolve_weights({"speed": 1})
+    with pytest.raises(ValueError, match="not a number"):
+        resolve_weights({"travel": float("nan")})
+
+
+def test_solve_honours_the_file_weights(tmp_path: Path) -> None:
+    weighted = _km(_weighted_tiny(tmp_path))
+    default = _km(write_instance(tmp_path / "plain.json", tiny_data()))
+    assert weighted != default  # the weights matter on this instance
+
+
+def test_compare_honours_the_file_weights(tmp_path: Path) -> None:
+    path = _weighted_tiny(tmp_path)
+    nothing = _scenario(tmp_path, "nothing", [])
+    report = compare(str(path), [str(nothing)], OPTIONS, jobs=1)
+    columns = {row["name"]: row["travel_km"] for row in report["scenarios"]}
+    assert columns == {"base": _km(path), "nothing": _km(path)}
+
+
+def test_compare_honours_a_set_weights_edit(tmp_path: Path) -> None:
+    plain = write_instance(tmp_path / "plain.json", tiny_data())
+    edit = _scenario(tmp_path, "weights", [{"op": "set_weights", "weights": FILE_WEIGHTS}])
+    report = compare(str(plain), [str(edit)], OPTIONS, jobs=1)
+    columns = {row["name"]: row["travel_km"] for row in report["scenarios"]}
+    assert columns == {"base": _km(plain), "weights": _km(_weighted_tiny(tmp_path))}
+
+
+def test_the_command_line_overrides_the_file(tmp_path: Path) -> None:
+    path = _weighted_tiny(tmp_path)
+    plain = write_instance(tmp_path / "plain.json", tiny_data())
+    overrides = SolveOptions(time_limit=20, weights=DEFAULT_WEIGHTS)
+    assert _km(path, overrides) == _km(plain)
+
+
+def test_explain_costs_use_the_file_weights(tmp_path: Path) -> None:
+    path = _weighted_tiny(tmp_path)
+    solution = tmp_path / "solution.json"
+    solve(SolveRequest(str(path), OPTIONS, output_path=str(solution)))
+    explained = explain(str(path), str(solution))
+    assert explained.weights == {**DEFAULT_WEIGHTS, **FILE_WEIGHTS}
+    assert explained.breakdown is not None
+    # travel and group weigh nothing: a camp's cost is 0, whatever its km
+    assert all(c.weighted(explained.weights) == 0 for c in explained.breakdown.camps)
+    overridden = explain(str(path), str(solution), weights={"travel": 1})
+    assert overridden.weights["travel"] == 1
+
+
+def test_replace_replans_with_the_file_weights(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    path = _weighted_tiny(tmp_path)
+    solution = tmp_path / "solution.json"
+    solve(SolveRequest(str(path), OPTIONS, output_path=str(solution)))
+    made = []
+    real = campplanner.replace.make_solver
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(campplanner.replace, "make_solver", spy)
+    volunteer = json.loads(solution.read_text(encoding="utf-8"))["assignments"][0]["volunteer"]
+    found = replace(str(path), str(solution), volunteer, options=OPTIONS)
+    assert found.replan is not None and made
+    assert made[0].weights == {**DEFAULT_WEIGHTS, **FILE_WEIGHTS}
