@@ -22,10 +22,11 @@ from campplanner.io.formats import EXPORT_FORMATS
 from campplanner.model.rules import (
     CAMP_FILTERS,
     CANDIDATE_RULES,
-    RULES,
     ROSTER_RULES,
+    RULES,
 )
 from campplanner.model.terms import SECONDARY, TERMS
+from campplanner.solution_writer import solution_data
 from campplanner.solver import BACKENDS, METHODS, CpSatSolver, SolveOptions
 from campplanner.solver.cpsat_model import (
     ROSTER_CONSTRAINTS,
@@ -33,7 +34,6 @@ from campplanner.solver.cpsat_model import (
     build_model,
 )
 from campplanner.solver.polish import SWAP_DELTAS
-from campplanner.solution_writer import solution_data
 
 SRC = REPO / "src"
 
@@ -56,8 +56,8 @@ def _import_graph() -> dict[str, set[str]]:
                 targets = [a.name for a in node.names]
             else:
                 continue
-            graph[name] |= {t for t in targets
-                            if t in modules and t != name and not name.startswith(t + ".")}  # fmt: skip
+            inside = {t for t in targets if t in modules and t != name}
+            graph[name] |= {t for t in inside if not name.startswith(t + ".")}
     return graph
 
 
@@ -148,7 +148,7 @@ def test_the_cpsat_expression_of_each_term_equals_its_evaluation(term) -> None:
 
 
 def test_every_backend_is_offered_on_the_command_line() -> None:
-    assert METHODS == ("auto", *BACKENDS)
+    assert ("auto", *BACKENDS) == METHODS
     method = next(p for p in cli.solve.params if p.name == "method")
     assert tuple(method.type.choices) == METHODS
 

@@ -100,8 +100,9 @@ def test_explain_costs_use_the_file_weights(tmp_path: Path) -> None:
     assert overridden.weights["travel"] == 1
 
 
-def test_replace_replans_with_the_file_weights(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_replace_replans_with_the_file_weights(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _weighted_tiny(tmp_path)
     solution = tmp_path / "solution.json"
     solve(SolveRequest(str(path), OPTIONS, output_path=str(solution)))
