@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from builders import REPO, compile_data, tiny_data
 from campplanner import check, cli
-from campplanner.contract import SolutionFile
+from campplanner.contract import SolutionFile, Weights
 from campplanner.io.formats import EXPORT_FORMATS
 from campplanner.model.rules import (
     CAMP_FILTERS,
@@ -118,6 +118,13 @@ def test_every_secondary_term_is_in_the_cpsat_objective_and_the_swaps() -> None:
     names = [term.name for term in SECONDARY]
     assert list(TERM_EXPRESSIONS) == names
     assert list(SWAP_DELTAS) == names
+
+
+def test_every_secondary_term_can_be_weighted_in_files_and_on_the_command_line() -> None:
+    names = {term.name for term in SECONDARY}
+    assert set(Weights.model_fields) == names
+    options = {p.name for p in cli.solve.params}
+    assert {f"weight_{name}" for name in names} <= options
 
 
 def test_every_term_splits_per_camp_or_per_volunteer() -> None:
