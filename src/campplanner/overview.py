@@ -8,6 +8,7 @@ import numpy as np
 
 from campplanner.calendar import format_day
 from campplanner.model.problem import Problem
+from campplanner.model.rules import essential_short_of_candidates, essential_slots
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,8 @@ def overview(problem: Problem) -> Overview:
             )
         )
 
-    cannot_run: dict[str, str] = {}
-    short = (candidates_per_requirement < problem.requirement_count) & problem.requirement_essential
-    for r in np.flatnonzero(short):
+    cannot_run: dict[str, str] = {}  # the reasons of rules.runnable_camps, in words
+    for r in np.flatnonzero(essential_short_of_candidates(problem)):
         camp = problem.camp_ids[problem.requirement_camp[r]]
         skill = problem.skill_ids[problem.requirement_skill[r]]
         have, need = int(candidates_per_requirement[r]), int(problem.requirement_count[r])
@@ -89,14 +89,10 @@ def overview(problem: Problem) -> Overview:
             camp, f"essential {skill}: {have} possible volunteer(s) for {need} slot(s)"
         )
 
-    essential_slots = np.bincount(
-        problem.requirement_camp,
-        weights=problem.requirement_count * problem.requirement_essential,
-        minlength=problem.num_camps,
-    ).astype(int)
+    essential = essential_slots(problem)
     short_of_beds = {
-        problem.camp_ids[c]: (int(problem.camp_capacity[c]), int(essential_slots[c]))
-        for c in np.flatnonzero(problem.camp_capacity < essential_slots)
+        problem.camp_ids[c]: (int(problem.camp_capacity[c]), int(essential[c]))
+        for c in np.flatnonzero(problem.camp_capacity < essential)
     }
     for camp_id, (beds, slots) in short_of_beds.items():
         cannot_run.setdefault(camp_id, f"{beds} beds for {slots} essential slots")

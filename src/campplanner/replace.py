@@ -19,7 +19,7 @@ from campplanner.contract import ForbiddenPair, Instance
 from campplanner.model.baseline import Triple, baseline_from_triples
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
-from campplanner.model.rules import camps_conflict
+from campplanner.model.rules import camps_conflict, essential_requirements
 from campplanner.replan import RosterDiff, diff_rosters, roster_triples
 from campplanner.result import Result
 from campplanner.solver import SolveOptions, make_solver
@@ -95,11 +95,8 @@ class _Camps:
         for i in members:
             r = int(problem.candidate_requirement[i])
             filled[r] = filled.get(r, 0) + 1
-        first, last = problem.camp_requirements[camp], problem.camp_requirements[camp + 1]
-        short = any(
-            problem.requirement_essential[r] and filled.get(r, 0) < problem.requirement_count[r]
-            for r in range(first, last)
-        )
+        short = any(filled.get(r, 0) < problem.requirement_count[r]
+                    for r in essential_requirements(problem, camp))  # H9  # fmt: skip
         return 0 if short else sum(int(problem.candidate_value[i]) for i in members)
 
     def change(self, camp: int, added: set[int], removed: set[int]) -> tuple[int, bool]:

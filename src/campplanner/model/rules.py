@@ -334,23 +334,28 @@ def essential_requirements(problem: Problem, camp: int) -> list[int]:
     return [r for r in range(first, last) if problem.requirement_essential[r]]
 
 
-def runnable_camps(problem: Problem) -> np.ndarray:
-    """H9 before any roster: False for a camp that can run in no roster at all.
-
-    A camp cannot run if an essential requirement has fewer candidates (distinct
-    volunteers) than its count, or its beds are fewer than its essential slots.
-    """
-    p = problem
-    pointer, _ = p.requirement_candidates
+def essential_short_of_candidates(problem: Problem) -> np.ndarray:
+    """H9 before any roster: per requirement, True for an essential one with fewer
+    candidates (distinct volunteers) than its count."""
+    pointer, _ = problem.requirement_candidates
     available = np.diff(pointer)  # one candidate per (volunteer, requirement)
-    short = p.requirement_essential & (available < p.requirement_count)
+    return problem.requirement_essential & (available < problem.requirement_count)
+
+
+def essential_slots(problem: Problem) -> np.ndarray:
+    """Per camp: the slots of its essential requirements (it runs only with them all)."""
+    p = problem
+    return np.bincount(p.requirement_camp, weights=p.requirement_count * p.requirement_essential,
+                       minlength=p.num_camps).astype(np.int64)  # fmt: skip
+
+
+def runnable_camps(problem: Problem) -> np.ndarray:
+    """H9 before any roster: False for a camp that can run in no roster at all: an
+    essential requirement short of candidates, or fewer beds than essential slots."""
+    p = problem
     runnable = np.ones(p.num_camps, dtype=bool)
-    runnable[p.requirement_camp[short]] = False
-    essential_slots = np.bincount(
-        p.requirement_camp, weights=p.requirement_count * p.requirement_essential,
-        minlength=p.num_camps,
-    )  # fmt: skip
-    runnable &= p.camp_capacity >= essential_slots
+    runnable[p.requirement_camp[essential_short_of_candidates(p)]] = False
+    runnable &= p.camp_capacity >= essential_slots(p)
     return runnable
 
 

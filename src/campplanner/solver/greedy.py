@@ -24,7 +24,7 @@ import numpy as np
 
 from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
-from campplanner.model.rules import enforce_essentials, runnable_camps
+from campplanner.model.rules import enforce_essentials, essential_requirements, runnable_camps
 from campplanner.model.state import RosterState, first_lock_clash
 from campplanner.model.terms import coverage, secondary_terms
 from campplanner.result import Result
@@ -103,7 +103,7 @@ def greedy_roster(
         if not state.runnable[camp]:
             continue
         first, last = p.camp_requirements[camp], p.camp_requirements[camp + 1]
-        reqs = [r for r in range(first, last) if p.requirement_essential[r]]
+        reqs = essential_requirements(p, camp)
         reqs.sort(key=lambda r: (-requirement_pressure[r], r))
         for r in reqs:
             state.fill(r, cost)
