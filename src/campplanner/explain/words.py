@@ -54,23 +54,6 @@ def _skill_at(p: Problem, r: int) -> str:
     return text + (f" at level {level}+" if level > 1 else "")
 
 
-def _who(p: Problem, v: int) -> str:
-    name, vid = p.volunteer_names[v], p.volunteer_ids[v]
-    return vid if name == vid else f"{vid} ({name})"
-
-
-def _camp(p: Problem, c: int) -> str:
-    name, cid = p.camp_names[c], p.camp_ids[c]
-    return cid if name == cid else f"{cid} ({name})"
-
-
-def _dates(p: Problem, c: int) -> tuple[str, str]:
-    return (
-        format_day(int(p.camp_start[c]), p.calendar),
-        format_day(int(p.camp_end[c]), p.calendar),
-    )
-
-
 def _people(n: int) -> str:
     return "1 person" if n == 1 else f"{n} people"
 
@@ -99,7 +82,7 @@ def _wanted(ctx: Context, r: int, missing: int) -> str:
     """The base fix: how many more people, of what, when, where."""
     p = ctx.problem
     c = int(p.requirement_camp[r])
-    first, last = _dates(p, c)
+    first, last = p.camp_days(c)
     nouns = {1: ("woman", "women"), 2: ("man", "men")}.get(
         int(p.camp_gender[c]), ("person", "people")
     )
@@ -150,7 +133,7 @@ def level_words(
     why = (
         f"{_people_have(funnel.left_after('no_skill'))} {_skill(p, s)}, "
         f"{_none_or_only(funnel.left_after('level'))} at level {level}: "
-        + _named(p, below, lambda v: f"{_who(p, v)} level {held[v]}")
+        + _named(p, below, lambda v: f"{p.volunteer_label(v)} level {held[v]}")
     )
     fix = _wanted(ctx, r, missing)
     # People below the level who pass every other filter: lowering the level would do.
@@ -174,18 +157,18 @@ def dates_words(
     """Qualified people exist, too few free for the whole of the camp."""
     p = ctx.problem
     c = int(p.requirement_camp[r])
-    first, last = _dates(p, c)
+    first, last = p.camp_days(c)
     away = dropped(masks, "dates")
 
     def ranges(v: int) -> str:
         lo, hi = p.availability_ptr[v], p.availability_ptr[v + 1]
         if lo == hi:
-            return f"{_who(p, v)} available on no day"
+            return f"{p.volunteer_label(v)} available on no day"
         spans = ", ".join(
             f"{format_day(int(a), p.calendar)}..{format_day(int(b), p.calendar)}"
             for a, b in zip(p.availability_start[lo:hi], p.availability_end[lo:hi], strict=True)
         )
-        return f"{_who(p, v)} available {spans}"
+        return f"{p.volunteer_label(v)} available {spans}"
 
     why = (
         f"{_people_have(funnel.left_after('level'))} {_skill_at(p, r)}, "
@@ -212,7 +195,7 @@ def gender_words(
     why = (
         f"{_people(funnel.left_after('dates'))} with {_skill_at(p, r)} are free on the dates, "
         f"{_none_or_only(funnel.left_after('gender'))} of them {wanted} "
-        f"(the camp is for {wanted} only): " + _named(p, other, lambda v: _who(p, v))
+        f"(the camp is for {wanted} only): " + _named(p, other, lambda v: p.volunteer_label(v))
     )
     return why, _wanted(ctx, r, missing)
 
@@ -238,13 +221,14 @@ def distance_words(
         + _named(
             p,
             far,
-            lambda v: f"{_who(p, v)} lives {km[v]:.0f} km away, max {p.volunteer_max_km[v]:g} km",
+            lambda v: f"{p.volunteer_label(v)} lives {km[v]:.0f} km away, "
+            f"max {p.volunteer_max_km[v]:g} km",
         )
     )
     fix = _wanted(ctx, r, missing)
     if far.size:
         v = int(far[0])
-        fix += f"; or {_who(p, v)} agrees to travel {np.ceil(km[v]):.0f} km"
+        fix += f"; or {p.volunteer_label(v)} agrees to travel {np.ceil(km[v]):.0f} km"
     return why, fix
 
 
@@ -263,12 +247,12 @@ def forbidden_words(
     why = (
         f"{_people(funnel.left_after('distance'))} with {_skill_at(p, r)} could come, "
         f"but the file forbids {_forbidden_share(funnel)} at this camp: "
-        + _named(p, banned, lambda v: _who(p, v))
+        + _named(p, banned, lambda v: p.volunteer_label(v))
     )
     fix = (
         _wanted(ctx, r, missing)
         + "; or lift the forbidden entry of "
-        + _named(p, banned, lambda v: _who(p, v))
+        + _named(p, banned, lambda v: p.volunteer_label(v))
     )
     return why, fix
 
@@ -287,12 +271,12 @@ def no_camps_words(
     idle = dropped(masks, "no_camps")
     why = (
         f"{_people(funnel.left_after('forbidden'))} with {_skill_at(p, r)} could come, "
-        f"but may join no camp (max_camps 0): " + _named(p, idle, lambda v: _who(p, v))
+        f"but may join no camp (max_camps 0): " + _named(p, idle, lambda v: p.volunteer_label(v))
     )
     fix = (
         _wanted(ctx, r, missing)
         + "; or raise max_camps of "
-        + _named(p, idle, lambda v: _who(p, v))
+        + _named(p, idle, lambda v: p.volunteer_label(v))
     )
     return why, fix
 
@@ -329,7 +313,7 @@ def busy_words(
                 else f"max {limit} camp{'s' * (limit > 1)}"
             )
             text = (
-                f"{_camp(p, b.camp)} as {p.skill_ids[b.skill]} "
+                f"{p.camp_label(b.camp)} as {p.skill_ids[b.skill]} "
                 f"(priority {p.camp_priority[b.camp]}, {why_not})"
             )
         seen.setdefault(b.volunteer, []).append(text)
@@ -342,16 +326,16 @@ def busy_words(
     why = (
         f"{_people(funnel.qualified)} with {_skill_at(p, r)} could come{filling}; "
         f"{rest} serves elsewhere: "
-        + _named(p, volunteers, lambda v: f"{_who(p, v)} in {'; '.join(seen[v])}")
+        + _named(p, volunteers, lambda v: f"{p.volunteer_label(v)} in {'; '.join(seen[v])}")
     )
-    first, last = _dates(p, c)
+    first, last = p.camp_days(c)
     fix = _wanted(ctx, r, missing - free).replace(
         f"available {first} to {last}", f"free {first} to {last}"
     )
     lower = sorted({b.camp for b in busy if p.camp_priority[b.camp] < p.camp_priority[c]})
     if lower:
         fix += "; or move someone from a camp of lower priority: " + ", ".join(
-            _camp(p, k) for k in lower[:EVIDENCE_LIMIT]
+            p.camp_label(k) for k in lower[:EVIDENCE_LIMIT]
         )
     return why, fix
 
@@ -374,7 +358,7 @@ def beds_words(
         f"but all {capacity} beds of the camp are taken"
     )
     beds = min(missing, free)
-    fix = f"{beds} more bed{'s' if beds > 1 else ''} at {_camp(p, c)}"
+    fix = f"{beds} more bed{'s' if beds > 1 else ''} at {p.camp_label(c)}"
     return why, fix
 
 
@@ -435,7 +419,7 @@ def camp_beds_words(p: Problem, camp: int, total: int) -> tuple[str, str]:
     capacity = int(p.camp_capacity[camp])
     why = f"the essential roles need {total} people and the camp has {capacity} beds"
     beds = total - capacity
-    return why, f"{beds} more bed{'s' * (beds > 1)} at {_camp(p, camp)}"
+    return why, f"{beds} more bed{'s' * (beds > 1)} at {p.camp_label(camp)}"
 
 
 def shared_words(
@@ -446,9 +430,9 @@ def shared_words(
     why = (
         f"the essential roles ({roles}) need {total} people, but only {matched} can fill "
         "them at once, as one person holds one role (H3); the free people who could: "
-        + _named(p, pool, lambda v: _who(p, v))
+        + _named(p, pool, lambda v: p.volunteer_label(v))
     )
-    first_day, last_day = _dates(p, camp)
+    first_day, last_day = p.camp_days(camp)
     extra = total - matched
     fix = (
         f"{extra} more {'person' if extra == 1 else 'people'} for {roles}, "

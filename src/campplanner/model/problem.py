@@ -29,7 +29,7 @@ from functools import cached_property
 
 import numpy as np
 
-from campplanner.calendar import Calendar
+from campplanner.calendar import Calendar, format_day
 from campplanner.model.geo import great_circle_km
 
 GENDER_CODE = {None: 0, "f": 1, "m": 2}
@@ -183,6 +183,22 @@ class Problem:
                 zip(self.requirement_camp, self.requirement_skill, strict=True)
             )
         }
+
+    # ---------------------------------------------------------------- in words
+    def volunteer_label(self, volunteer: int) -> str:
+        """"v01 (Ali Rezaei)", or the id alone when the name is the id."""
+        vid, name = self.volunteer_ids[volunteer], self.volunteer_names[volunteer]
+        return vid if name == vid else f"{vid} ({name})"
+
+    def camp_label(self, camp: int) -> str:
+        """"c1 (Building, Khondab)", or the id alone when the name is the id."""
+        cid, name = self.camp_ids[camp], self.camp_names[camp]
+        return cid if name == cid else f"{cid} ({name})"
+
+    def camp_days(self, camp: int) -> tuple[str, str]:
+        """The camp's first and last day, written in the instance's calendar."""
+        return (format_day(int(self.camp_start[camp]), self.calendar),
+                format_day(int(self.camp_end[camp]), self.calendar))  # fmt: skip
 
     def road_km(self, place_a: int, place_b: int) -> float:
         """Road km between two places: great-circle km times the road factor."""

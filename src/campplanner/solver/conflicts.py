@@ -21,9 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from campplanner.calendar import format_day
 from campplanner.model.problem import Problem
-from campplanner.model.rules import camps_conflict, essential_requirements
+from campplanner.model.rules import camps_conflict, essential_requirements, rest_between
 from campplanner.solver.cpsat_model import build_model
 
 
@@ -134,25 +133,9 @@ def _lock_words(problem: Problem, candidate: int) -> str:
     c = int(problem.candidate_camp[candidate])
     s = int(problem.candidate_skill[candidate])
     return (
-        f"{_volunteer(problem, v)} as {problem.skill_ids[s]} in {_camp(problem, c)}, "
-        f"{_dates(problem, c)}"
+        f"{problem.volunteer_label(v)} as {problem.skill_ids[s]} in {problem.camp_label(c)}, "
+        "{} to {}".format(*problem.camp_days(c))
     )
-
-
-def _volunteer(problem: Problem, v: int) -> str:
-    vid, name = problem.volunteer_ids[v], problem.volunteer_names[v]
-    return vid if name == vid else f"{vid} ({name})"
-
-
-def _camp(problem: Problem, c: int) -> str:
-    cid, name = problem.camp_ids[c], problem.camp_names[c]
-    return cid if name == cid else f"{cid} ({name})"
-
-
-def _dates(problem: Problem, c: int) -> str:
-    first = format_day(int(problem.camp_start[c]), problem.calendar)
-    last = format_day(int(problem.camp_end[c]), problem.calendar)
-    return f"{first} to {last}"
 
 
 def _diagnose(problem: Problem, candidates: list[int]) -> tuple[str, str]:
@@ -163,16 +146,13 @@ def _diagnose(problem: Problem, candidates: list[int]) -> tuple[str, str]:
     n = len(candidates)
     if len(volunteers) == 1 and n > 1:
         v = next(iter(volunteers))
-        who = _volunteer(problem, v)
+        who = problem.volunteer_label(v)
         if len(set(camps)) == 1:
-            return "H3", f"{who} is locked into {n} roles in one camp, {_camp(problem, camps[0])}"
+            camp = problem.camp_label(camps[0])
+            return "H3", f"{who} is locked into {n} roles in one camp, {camp}"
         if all(camps_conflict(problem, a, b) for k, a in enumerate(camps) for b in camps[k + 1 :]):
-            overlap = all(
-                problem.camp_start[b] <= problem.camp_end[a]
-                and problem.camp_start[a] <= problem.camp_end[b]
-                for k, a in enumerate(camps)
-                for b in camps[k + 1 :]
-            )
+            overlap = all(rest_between(problem, a, b) < 0
+                          for k, a in enumerate(camps) for b in camps[k + 1 :])  # fmt: skip
             if overlap:
                 return "H4", f"{who} is locked into camps that overlap"
             rest = problem.rest_days
@@ -189,18 +169,18 @@ def _diagnose(problem: Problem, candidates: list[int]) -> tuple[str, str]:
         if n > count:
             skill = problem.skill_ids[int(problem.requirement_skill[r])]
             return "H6", (
-                f"{n} people are locked into the {skill} slots of {_camp(problem, camps[0])}, "
+                f"{n} people are locked into the {skill} slots of {problem.camp_label(camps[0])}, "
                 f"which has {count}"
             )
     if len(set(camps)) == 1 and n > int(problem.camp_capacity[camps[0]]):
         capacity = int(problem.camp_capacity[camps[0]])
         return (
             "H6",
-            f"{n} people are locked into {_camp(problem, camps[0])}, which has {capacity} beds",
+            f"{n} people are locked into {problem.camp_label(camps[0])}, which has {capacity} beds",
         )
     essential_camps = sorted({c for c in camps if essential_requirements(problem, c)})
     if essential_camps:
-        named = ", ".join(_camp(problem, c) for c in essential_camps)
+        named = ", ".join(problem.camp_label(c) for c in essential_camps)
         if n == 1:
             return "H9", (
                 f"the lock makes {named} run, but its essential slots cannot all be filled"
