@@ -123,7 +123,7 @@ def print_camp_costs(
     """Per camp: slots filled, coverage earned, each secondary term, weighted cost."""
     terms = _term_columns("per_camp")
     table = Table(title="Objective per camp")
-    columns = ("camp", "priority", "filled", "coverage", *(t.title for t in terms), "cost")
+    columns = ("camp", "priority", "filled", "coverage", *(t.column for t in terms), "cost")
     for column in columns:
         table.add_column(column, justify="left" if column == "camp" else "right")
     for cost in breakdown.camps:
@@ -172,7 +172,7 @@ def print_volunteer_costs(
     if len(shown) < len(rows):
         title += f" (the {len(shown)} costliest of {len(rows)})"
     table = Table(title=title)
-    for column in ("volunteer", "camps", "coverage", *(t.title for t in terms), "cost"):
+    for column in ("volunteer", "camps", "coverage", *(t.column for t in terms), "cost"):
         table.add_column(column, justify="left" if column in ("volunteer", "camps") else "right")
     for v in shown:
         table.add_row(

@@ -33,6 +33,7 @@ class Term:
     measure: str  # the key of its value in solution files and reports ("travel_km")
     title: str
     title_fa: str
+    column: str  # a table column's heading
     sense: str  # "maximise" (coverage) or "minimise" (the secondary terms)
     default_weight: float | None  # None for coverage, which is lexicographically first
     value: RosterValue
@@ -130,19 +131,20 @@ def fairness_per_volunteer(problem: Problem, roster: np.ndarray) -> np.ndarray:
 
 
 COVERAGE = Term(
-    "coverage", "coverage", "coverage", "پوشش", "maximise", None,
+    "coverage", "coverage", "coverage", "پوشش", "coverage", "maximise", None,
     coverage_value, coverage_per_camp, coverage_per_volunteer,
 )  # fmt: skip
 TRAVEL = Term(
-    "travel", "travel_km", "total road km", "مجموع کیلومتر سفر", "minimise", 1.0,
+    "travel", "travel_km", "total road km", "مجموع کیلومتر سفر", "km", "minimise", 1.0,
     travel_value, travel_per_camp, travel_per_volunteer,
 )  # fmt: skip
 GROUP = Term(
-    "group", "group_splits", "group splits", "پراکندگی گروه‌ها", "minimise", 50.0,
+    "group", "group_splits", "group splits", "پراکندگی گروه‌ها", "group splits", "minimise", 50.0,
     group_value, group_per_camp, None,
 )  # fmt: skip
 FAIRNESS = Term(
-    "fairness", "extra_camps", "extra camps (load)", "اردوهای اضافه", "minimise", 100.0,
+    "fairness", "extra_camps", "extra camps (load)", "اردوهای اضافه", "extra camps", "minimise",
+    100.0,
     fairness_value, None, fairness_per_volunteer,
 )  # fmt: skip
 
