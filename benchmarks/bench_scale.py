@@ -101,7 +101,7 @@ def child(method: str, path: str, time_limit: float, out: str) -> None:
     from campplanner.check import check_roster
     from campplanner.loader import load_instance
     from campplanner.model.compile import compile_instance
-    from campplanner.model.terms import coverage
+    from campplanner.model.terms import DEFAULT_WEIGHTS, coverage
     from campplanner.solver import CpSatSolver, SolveOptions, make_solver
 
     instance = load_instance(path)
@@ -140,7 +140,7 @@ def child(method: str, path: str, time_limit: float, out: str) -> None:
         timings=timings,
     )
     if terms is not None and terms.terms is not None and terms.first_terms is not None:
-        weights = SolveOptions().weights
+        weights = DEFAULT_WEIGHTS
         first, final = terms.first_terms.weighted(weights), terms.terms.weighted(weights)
         record["secondary_first"] = first
         record["secondary_final"] = final

@@ -23,6 +23,7 @@ from campplanner.check import check_roster
 from campplanner.generate import generate_instance
 from campplanner.loader import instance_from_data
 from campplanner.model.compile import compile_instance
+from campplanner.model.terms import DEFAULT_WEIGHTS
 from campplanner.solver import CpSatSolver, SolveOptions
 
 VOLUNTEERS, CAMPS = 400, 30
@@ -44,7 +45,7 @@ def run(seed: int, time_limit: float, workers: int) -> dict[str, float | int | s
     ]
     report = check_roster(instance, triples)
     assert report.ok and report.coverage == result.coverage, "roster rejected by the checker"
-    weights = options.weights
+    weights = DEFAULT_WEIGHTS
     first = result.first_terms.weighted(weights) if result.first_terms else 0.0
     final = result.terms.weighted(weights) if result.terms else 0.0
     return {
