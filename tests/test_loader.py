@@ -24,6 +24,7 @@ from builders import (
     tiny_data,
     volunteer,
 )
+from campplanner import loader
 from campplanner.errors import InstanceError, Issue
 from campplanner.loader import instance_warnings, load_instance, read_json
 
@@ -131,6 +132,35 @@ def test_concatenated_gzip_members_are_one_file(tiny_path: Path, tmp_path: Path)
     packed = tmp_path / "tiny.json.gz"
     packed.write_bytes(gzip.compress(raw[:middle]) + gzip.compress(raw[middle:]))
     assert load_instance(packed) == load_instance(tiny_path)
+
+
+def test_a_huge_second_gzip_member_is_refused_before_it_fills_the_memory(
+    tiny_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The limit is what is inflated across all members, not what the first one holds.
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 100_000)
+    small = gzip.compress(tiny_path.read_bytes())
+    bomb = gzip.compress(b" " * 1_000_000)  # 1 MB of spaces in a ~1 KB member
+    packed = tmp_path / "bomb.json.gz"
+    packed.write_bytes(small + bomb)
+    with pytest.raises(InstanceError) as error:
+        read_json(packed)
+    assert "decompresses to more than" in str(error.value)
+
+
+def test_a_key_given_twice_is_an_error_with_its_path(tmp_path: Path) -> None:
+    # A JSON parser keeps the last of two equal keys silently: a hidden second
+    # "assignments" list could replace the one a reader sees.
+    path = tmp_path / "twice.json"
+    path.write_text('{"status": "optimal", "assignments": [], "x": {"k": 1, "k": 2},'
+                    ' "assignments": [{"volunteer": "v1", "camp": "c1", "skill": "s"}]}',
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(InstanceError) as error:
+        read_json(path)
+    assert [str(issue) for issue in issues_of(error)] == [
+        "the key 'assignments' appears more than once",
+        "x: the key 'k' appears more than once",
+    ]
 
 
 @pytest.mark.parametrize("keep", [0.5, 0.9, 12])

@@ -6,7 +6,6 @@ problems found, each with its JSON path, instead of a traceback or only the firs
 
 from __future__ import annotations
 
-import gzip
 import itertools
 import json
 import math
@@ -82,22 +81,29 @@ def _read_bytes(path: Path, source: str) -> bytes:
 
 
 def _gunzip(raw: bytes, source: str) -> bytes:
-    # Decompress in bounded steps so that a "zip bomb" stops at MAX_FILE_BYTES.
-    decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
-    try:
-        data = decompressor.decompress(raw, MAX_FILE_BYTES + 1)
-    except zlib.error as error:
-        raise InstanceError(source, [Issue("", f"is not a valid gzip file ({error})")]) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InstanceError(source, [Issue("", "decompresses to more than 2 GiB")])
-    if not decompressor.eof:
-        raise InstanceError(source, [Issue("", "the gzip file is truncated")])
-    if decompressor.unused_data.startswith(_GZIP_MAGIC):  # concatenated members
+    """Every gzip member of ``raw``, decompressed in bounded steps: what is inflated, not
+    only what is read, stops at MAX_FILE_BYTES (a "zip bomb", or a small first member
+    followed by a huge second one, cannot fill the memory)."""
+    parts: list[bytes] = []
+    inflated = 0
+    rest = raw
+    while rest:
+        decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
         try:
-            data = gzip.decompress(raw)
-        except (OSError, EOFError) as error:
-            raise InstanceError(source, [Issue("", f"bad gzip file ({error})")]) from None
-    return data
+            data = decompressor.decompress(rest, MAX_FILE_BYTES + 1 - inflated)
+        except zlib.error as error:
+            issue = Issue("", f"is not a valid gzip file ({error})")
+            raise InstanceError(source, [issue]) from None
+        inflated += len(data)
+        if inflated > MAX_FILE_BYTES or decompressor.unconsumed_tail:
+            raise InstanceError(source, [Issue("", "decompresses to more than 2 GiB")])
+        if not decompressor.eof:
+            raise InstanceError(source, [Issue("", "the gzip file is truncated")])
+        parts.append(data)
+        rest = decompressor.unused_data
+        if rest and not rest.startswith(_GZIP_MAGIC):
+            break  # trailing bytes after the last member, as gzip itself ignores them
+    return b"".join(parts)
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -128,9 +134,49 @@ def _finite_float(text: str) -> float:
     return value
 
 
+class _Object(dict):
+    """A JSON object that remembers the keys it was given twice."""
+
+    repeated: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    found = _Object(pairs)
+    found.repeated = [] if len(found) == len(pairs) else _repeats(pairs)
+    return found
+
+
+def _repeats(pairs: list[tuple[str, Any]]) -> list[str]:
+    seen: set[str] = set()
+    repeated = []
+    for key, _ in pairs:
+        if key in seen and key not in repeated:
+            repeated.append(key)
+        seen.add(key)
+    return repeated
+
+
+def _duplicate_keys(value: Any, location: list[str | int]) -> Iterator[Issue]:
+    """Every object that holds a key twice, with its path: JSON parsers keep the last
+    one silently, so a hidden second ``assignments`` could pass for the first."""
+    if isinstance(value, _Object):
+        for key in value.repeated:
+            yield Issue(json_path(location), f"the key {key!r} appears more than once")
+        for key, item in value.items():
+            yield from _duplicate_keys(item, [*location, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _duplicate_keys(item, [*location, index])
+
+
 def _parse_json(text: str, source: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
+                          object_pairs_hook=_object)  # fmt: skip
+        repeated = list(_duplicate_keys(data, []))
+        if repeated:
+            raise InstanceError(source, repeated)
+        return data
     except json.JSONDecodeError as error:
         hint = " (the file looks truncated)" if error.pos >= len(text.rstrip()) else ""
         message = f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}{hint}"
