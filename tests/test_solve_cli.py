@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from builders import TINY_PATH, camp, make_instance, tiny_data, volunteer, write_instance
@@ -115,3 +116,23 @@ def test_solve_in_a_real_process(tmp_path: Path) -> None:
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
     assert json.loads(output.read_text(encoding="utf-8"))["coverage"] == 29
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--time-limit", "nan"],
+        ["--time-limit", "inf"],
+        ["--weight-travel", "nan"],
+        ["--weight-group", "1e300"],
+        ["--weight-fairness", "-inf"],
+        ["--seed", "99999999999999"],
+        ["--secondary-time", "inf"],
+    ],
+)
+def test_option_values_that_are_no_numbers_are_refused(option: list[str]) -> None:
+    # nan passes click's range check (every comparison with it is false): refused by name
+    result = CliRunner().invoke(main, ["solve", str(TINY_PATH), "-q", *option])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Invalid value" in result.output

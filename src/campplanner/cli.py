@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +45,24 @@ def main() -> None:
 
 
 
+class Number(click.FloatRange):
+    """A finite number in a range: ``nan`` and ``inf`` pass click's own range check
+    (every comparison with nan is false), so they are refused here by name."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+# CP-SAT and numpy take 32-bit seeds; a larger one would end in a traceback.
+SEED = click.IntRange(min=0, max=2**31 - 1)
+MAX_SECONDS = 7 * 24 * 3600.0  # a week: past this a time limit is a typo
+
+
 def weight_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--weight-<term> for every secondary term: they override the instance file's
     weights (model.terms.resolve_weights), and reach the command as ``weights``."""
@@ -57,7 +76,7 @@ def weight_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     for term in reversed(SECONDARY):
         wrapper = click.option(
-            f"--weight-{term.name}", type=click.FloatRange(min=0, max=1e6),
+            f"--weight-{term.name}", type=Number(min=0, max=1e6),
             help=f"Weight of {term.title} [default: the instance file's, else "
             f"{term.default_weight:g}].",
         )(wrapper)  # fmt: skip
@@ -65,7 +84,7 @@ def weight_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def time_limit_option(default: float, what: str) -> Callable[..., Any]:
-    return click.option("--time-limit", type=click.FloatRange(min=0.1), default=default,
+    return click.option("--time-limit", type=Number(min=0.1, max=MAX_SECONDS), default=default,
                         show_default=True, help=what)  # fmt: skip
 
 
@@ -135,7 +154,7 @@ def schema() -> None:
     type=click.IntRange(min=1),
     help="Scale team sizes so that the camps ask for this many slots in total.",
 )
-@click.option("--seed", type=click.IntRange(min=0), required=True, help="Random seed.")
+@click.option("--seed", type=SEED, required=True, help="Random seed.")
 @click.option("--name", help="Instance name  [default: markazi-<N>v-<C>c-seed<S>]")
 @click.option(
     "-o",
@@ -219,7 +238,7 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     show_default=True,
     help="Search threads; more than 1 interleaves strategies (still deterministic).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed of the search.")
 @click.option(
     "--method",
     type=click.Choice(["auto", "exact", "large", "greedy"]),
@@ -231,7 +250,7 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 )
 @click.option(
     "--secondary-time",
-    type=click.FloatRange(min=0),
+    type=Number(min=0, max=MAX_SECONDS),
     help="Seconds for improving travel, groups and fairness after coverage "
     "[default: max(10, 4 x the coverage stage), within the time limit].",
 )
@@ -413,7 +432,7 @@ def export(instance_file: str, solution_file: str, outputs: dict[str, str | None
 @time_limit_option(60.0, "Seconds for each solve.")
 @click.option("--jobs", type=click.IntRange(min=1, max=64),
               help="Scenarios solved at once [default: the number of CPUs].")  # fmt: skip
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @weight_options
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @reports_errors
