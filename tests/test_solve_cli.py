@@ -136,3 +136,16 @@ def test_option_values_that_are_no_numbers_are_refused(option: list[str]) -> Non
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Invalid value" in result.output
+
+
+def test_control_characters_in_names_never_reach_the_terminal(tmp_path: Path) -> None:
+    # An OSC sequence in a name would set the terminal's title; a bell would ring.
+    data = tiny_data()
+    data["volunteers"][0]["name"] = "Ali\x1b]0;pwned\x07 Rezaei\x9b"
+    data["camps"][0]["name"] = "Camp\x1b[2J one"
+    path = write_instance(tmp_path / "escapes.json", data)
+    result = CliRunner().invoke(main, ["solve", str(path), "--time-limit", "20"])
+    assert result.exit_code == 0, result.output
+    for control in ("\x1b", "\x07", "\x9b"):
+        assert control not in result.output
+    assert "Ali]0;pwned Rezaei" in result.output and "Camp[2J one" in result.output

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
+from campplanner.console import SafeConsole
 from campplanner.errors import CampPlannerError
 
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
+stdout = SafeConsole(highlight=False)
+stderr = SafeConsole(stderr=True, highlight=False)
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
