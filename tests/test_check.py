@@ -764,3 +764,26 @@ def test_checker_shares_no_code_with_the_model() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_claim_its_own_numbers_contradict_is_flagged(
+    write_solution: Callable[[Any], Path],
+) -> None:
+    # "optimal" means coverage equals the proven bound: a bound of 1,000 over 29 says not
+    data = solution(TINY_ROSTER, "optimal", coverage=29, coverage_bound=1000)
+    report = check_solution_file(TINY_PATH, write_solution(data))
+    assert [v.rule for v in report.violations] == ["STATUS"]
+    # a gap that the file's own bound and coverage do not make
+    data = solution(TINY_ROSTER, "feasible", coverage=29, coverage_bound=31)
+    data["gap"] = 0.0
+    report = check_solution_file(TINY_PATH, write_solution(data))
+    assert [v.rule for v in report.violations] == ["GAP"]
+    data["gap"] = 2 / 31
+    assert check_solution_file(TINY_PATH, write_solution(data)).ok
+
+
+def test_a_file_that_says_no_roster_but_lists_one_is_flagged(
+    write_solution: Callable[[Any], Path],
+) -> None:
+    report = check_solution_file(TINY_PATH, write_solution(solution(TINY_ROSTER, "unknown")))
+    assert "STATUS" in report.rules_broken()

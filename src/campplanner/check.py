@@ -49,6 +49,8 @@ RULES: dict[str, str] = {
     "H10": "locked and forbidden",
     "COVERAGE": "claimed coverage",
     "BOUND": "claimed coverage bound",
+    "STATUS": "claimed status",
+    "GAP": "claimed gap",
 }
 
 Triple = tuple[str, str, str]  # (volunteer id, camp id, skill id)
@@ -92,6 +94,7 @@ class CheckReport:
     status: str | None = None
     claimed_coverage: int | None = None
     claimed_bound: int | None = None
+    claimed_gap: float | None = None
     source: str | None = field(default=None, compare=False)
 
     @property
@@ -177,6 +180,7 @@ def check_solution_file(instance_path: str | Path, solution_path: str | Path) ->
     report.status = solution.status
     report.claimed_coverage = solution.coverage
     report.claimed_bound = solution.coverage_bound
+    report.claimed_gap = solution.gap
     report.source = str(solution_path)
     report.violations.extend(_claims(report))
     return report
@@ -195,6 +199,27 @@ def _claims(report: CheckReport) -> Iterator[Violation]:
             f"the file claims coverage_bound {report.claimed_bound}, "
             f"below the coverage {report.coverage} of its own assignments",
         )
+    status, bound = report.status, report.claimed_bound
+    if status == "optimal" and bound is not None and bound > report.coverage:
+        yield Violation(
+            "STATUS",
+            f"the file claims an optimal roster, but its own bound {bound} is above the "
+            f"coverage {report.coverage} of its assignments: optimal means they are equal",
+        )
+    if status in NO_ROSTER and report.num_assignments:
+        yield Violation(
+            "STATUS",
+            f"the file says {status!r} (no roster) but lists {report.num_assignments} "
+            "assignment(s)",
+        )
+    if report.claimed_gap is not None and bound is not None and bound > 0:
+        gap = (bound - report.coverage) / bound
+        if abs(report.claimed_gap - gap) > 1e-4:
+            yield Violation(
+                "GAP",
+                f"the file claims a gap of {100 * report.claimed_gap:.2f}%, but its bound "
+                f"{bound} and coverage {report.coverage} make {100 * gap:.2f}%",
+            )
 
 
 # ----------------------------------------------------------------------------- rules
