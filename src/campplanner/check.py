@@ -27,7 +27,7 @@ from typing import Any
 
 from campplanner.contract import Camp, Instance, Volunteer
 from campplanner.loader import day_of, load_instance
-from campplanner.solution import load_solution
+from campplanner.solution import load_solution, match_instance
 
 EARTH_RADIUS_KM = 6371.0
 # Two haversine implementations (numpy in the solver, math here) may differ in the last
@@ -96,6 +96,7 @@ class CheckReport:
     claimed_bound: int | None = None
     claimed_gap: float | None = None
     source: str | None = field(default=None, compare=False)
+    note: str | None = None  # what changed in the instance since the roster was made
 
     @property
     def ok(self) -> bool:
@@ -170,6 +171,7 @@ def check_solution_file(instance_path: str | Path, solution_path: str | Path) ->
     """
     instance = load_instance(instance_path)
     solution = load_solution(solution_path)
+    note = match_instance(solution, str(solution_path), instance, str(instance_path))
     triples = [(a.volunteer, a.camp, a.skill) for a in solution.assignments]
     if solution.status in NO_ROSTER and not triples:
         # "infeasible" or "unknown" with no assignments claims no roster: there is nothing
@@ -182,6 +184,7 @@ def check_solution_file(instance_path: str | Path, solution_path: str | Path) ->
     report.claimed_bound = solution.coverage_bound
     report.claimed_gap = solution.gap
     report.source = str(solution_path)
+    report.note = note
     report.violations.extend(_claims(report))
     return report
 

@@ -88,6 +88,12 @@ def time_limit_option(default: float, what: str) -> Callable[..., Any]:
                         show_default=True, help=what)  # fmt: skip
 
 
+def note(text: str | None) -> None:
+    """Something the user should know that is not an error (on stderr)."""
+    if text:
+        stderr.print(f"[yellow]note:[/] {escape(text)}", highlight=False)
+
+
 def _exit_for(result: Any, received: Any) -> None:
     """Exit 130/143 after a signal, 3 for an infeasible instance, 4 without a roster."""
     from campplanner.app.jobs import SIGNAL_EXIT_CODES
@@ -215,6 +221,7 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     from campplanner.terminal import print_check_report
 
     report = check_files(instance_file, solution_file)
+    note(report.note)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -291,6 +298,8 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     finally:
         if progress is not None:
             progress.close()
+    for text in outcome.notes:
+        note(text)
     print_solve_outcome(stdout, outcome, quiet)
     _exit_for(outcome.result, received)
 
@@ -323,6 +332,7 @@ def explain(instance_file: str, solution_file: str, camp_id: str | None,
     from campplanner.explain_view import print_explained
 
     explained = explain_files(instance_file, solution_file, camp_id, volunteer_id, weights)
+    note(explained.note)
     print_explained(stdout, solution_file, explained)
 
 
@@ -415,6 +425,7 @@ def export(instance_file: str, solution_file: str, outputs: dict[str, str | None
 
     done = export_files(instance_file, solution_file,
                         {k: v for k, v in outputs.items() if v}, force=force)  # fmt: skip
+    note(done.note)
     stdout.print(
         f"Exported {done.camps} camps, {done.filled} of {done.asked} slots filled: "
         + ", ".join(done.written),
@@ -496,6 +507,7 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     options = SolveOptions(time_limit=time_limit, weights=weights)
     found = replace_volunteer(instance_file, solution_file, volunteer_id, camp_id, limit=limit,
                               replan=replan and not as_json, options=options)  # fmt: skip
+    note(found.note)
     if as_json:
         click.echo(json.dumps(found.dropout.as_dict(found.problem), ensure_ascii=False, indent=1))
         return

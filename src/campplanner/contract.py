@@ -228,6 +228,14 @@ class Replan(_Extension):
     camps_affected: list[Id] = []
 
 
+class Fingerprint(_Extension):
+    """The instance a solution was made for (campplanner.solution.instance_fingerprint)."""
+
+    sha256: str
+    volunteers: dict[str, str] = {}
+    camps: dict[str, str] = {}
+
+
 class SolutionFile(BaseModel):
     """A solution file: the contract's fields, then the sections campplanner adds.
 
@@ -259,6 +267,7 @@ class SolutionFile(BaseModel):
     timings: dict[str, float] = {}
     solver: dict[str, Any] = {}
     replan: Replan | None = None
+    fingerprint: Fingerprint | None = None
 
 
 CONTRACT_SOLUTION_FIELDS = ("format", "instance", "status", "coverage", "coverage_bound",

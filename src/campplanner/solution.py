@@ -9,12 +9,19 @@ independent checker may use it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from campplanner.contract import CONTRACT_SOLUTION_FIELDS, SOLUTION_FORMAT, SolutionFile
+from campplanner.contract import (
+    CONTRACT_SOLUTION_FIELDS,
+    SOLUTION_FORMAT,
+    Instance,
+    SolutionFile,
+)
 from campplanner.errors import InstanceError, Issue
 from campplanner.loader import pydantic_issues, read_json
 
@@ -80,3 +87,66 @@ def is_solution_file(path: Path) -> bool:
     except OSError:
         return False
     return f'"format": "{SOLUTION_FORMAT}"' in head
+
+
+# --------------------------------------------------------------- which instance
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def instance_fingerprint(instance: Instance) -> dict[str, Any]:
+    """What a solution file keeps of its instance, to tell an edit from another file:
+    a digest of the whole, and a short one of each volunteer and each camp."""
+    data = instance.model_dump(mode="json")
+    return {
+        "sha256": _digest(data),
+        "volunteers": {v["id"]: _digest(v)[:10] for v in data["volunteers"]},
+        "camps": {c["id"]: _digest(c)[:10] for c in data["camps"]},
+    }
+
+
+def match_instance(
+    solution: SolutionFile, solution_path: str, instance: Instance, instance_path: str
+) -> str | None:
+    """Check that ``solution`` was made for ``instance``.
+
+    A solution that names another instance (and shares none of its fingerprint) is
+    refused: InstanceError, exit 2. One made for an earlier version of this instance
+    (same name, other fingerprint) is fine: the returned note says what changed since.
+    """
+    named = solution.instance
+    fingerprint = solution.fingerprint
+    stems = {instance.name, Path(instance_path).name.split(".")[0]}
+    if fingerprint is None:
+        if named and named not in stems:
+            raise InstanceError(solution_path, [Issue("instance", (
+                f"this roster is for instance {named!r}, not {instance.name!r} "
+                f"({instance_path}): give the instance file it was made for"))])  # fmt: skip
+        return None
+    now = instance_fingerprint(instance)
+    if fingerprint.sha256 == now["sha256"]:
+        return None
+    changed_volunteers = _changed(fingerprint.volunteers, now["volunteers"])
+    changed_camps = _changed(fingerprint.camps, now["camps"])
+    # An edit keeps most people as they were; another instance (another season, another
+    # seed of a generator with the same ids) keeps almost none.
+    same = sum(1 for key, value in fingerprint.volunteers.items()
+               if now["volunteers"].get(key) == value)  # fmt: skip
+    unrelated = same < 0.5 * max(1, len(fingerprint.volunteers))
+    if named and named not in stems and unrelated:
+        raise InstanceError(solution_path, [Issue("instance", (
+            f"this roster is for instance {named!r}, not {instance.name!r} "
+            f"({instance_path}): give the instance file it was made for"))])  # fmt: skip
+    return (
+        f"{solution_path}: instance changed since this roster: {changed_volunteers:,} "
+        f"volunteer(s) and {changed_camps:,} camp(s) differ (added, removed or edited)"
+    )
+
+
+def _changed(before: dict[str, str], after: dict[str, str]) -> int:
+    return len(set(before) ^ set(after)) + sum(
+        1 for key in set(before) & set(after) if before[key] != after[key]
+    )

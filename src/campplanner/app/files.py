@@ -99,6 +99,7 @@ class Exported:
     filled: int
     asked: int
     written: list[str] = field(default_factory=list)
+    note: str | None = None  # what changed in the instance since the roster was made
 
 
 def export(
@@ -110,7 +111,7 @@ def export(
     from campplanner.io.formats import EXPORT_FORMATS
     from campplanner.io.roster_model import roster_view
     from campplanner.loader import load_instance
-    from campplanner.solution import load_solution
+    from campplanner.solution import load_solution, match_instance
 
     wanted = [(f, outputs[f.name]) for f in EXPORT_FORMATS if outputs.get(f.name)]
     if not wanted:
@@ -132,7 +133,9 @@ def export(
         if not folder.parent.exists():
             raise UsageError(f"{folder.parent}: no such folder")
 
-    view = roster_view(load_instance(instance_path), load_solution(solution_path), solution_path)
+    instance, solution = load_instance(instance_path), load_solution(solution_path)
+    note = match_instance(solution, solution_path, instance, instance_path)
+    view = roster_view(instance, solution, solution_path)
     written = []
     for export_format, path in wanted:
         rendered = export_format.render(view)
@@ -147,4 +150,4 @@ def export(
         for name, content in rendered.items():  # type: ignore[union-attr]
             write_atomic(folder / name, content)
         written.append(f"{folder}/ ({len(rendered)} {export_format.name.upper()} files)")
-    return Exported(len(view.camps), view.filled, view.asked, written)
+    return Exported(len(view.camps), view.filled, view.asked, written, note)

@@ -25,7 +25,7 @@ from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.model.terms import problem_weights
 from campplanner.overview import Overview, overview
-from campplanner.solution import load_solution
+from campplanner.solution import load_solution, match_instance
 from campplanner.solution import roster_triples as solution_triples
 from campplanner.solver.conflicts import LockConflict, find_lock_conflict
 
@@ -66,6 +66,7 @@ class Explained:
     # A file without a roster: why (locks that can never hold, or contradict)
     impossible_locks: list[str] | None = None
     lock_conflict: LockConflict | None = None
+    note: str | None = None  # what changed in the instance since the roster was made
 
 
 def explain(
@@ -79,6 +80,7 @@ def explain(
     instance's weights, overridden by ``weights``)."""
     instance = load_instance(instance_path)
     solution = load_solution(solution_path)
+    note = match_instance(solution, solution_path, instance, instance_path)
     problem = compile_instance(instance)
     camp = volunteer = None
     if camp_id is not None:
@@ -90,7 +92,7 @@ def explain(
         if volunteer is None:
             raise UsageError(f"--volunteer: no volunteer {volunteer_id!r} in {instance_path}")
     resolved = problem_weights(problem, weights)
-    base = Explained(problem, solution, resolved, camp, volunteer)
+    base = Explained(problem, solution, resolved, camp, volunteer, note=note)
     if solution.status in ("infeasible", "unknown") and not solution.assignments:
         return _no_roster(base)
     assigned = roster_from_assignments(problem, solution_triples(solution))
@@ -99,7 +101,7 @@ def explain(
     if volunteer is not None:
         wanted = wanted_for(problem, assigned, explanation, volunteer)
     return Explained(problem, solution, resolved, camp, volunteer, assigned, explanation,
-                     objective_breakdown(problem, assigned), wanted)  # fmt: skip
+                     objective_breakdown(problem, assigned), wanted, note=note)  # fmt: skip
 
 
 def _no_roster(base: Explained) -> Explained:

@@ -66,6 +66,7 @@ class Replacement:
     problem: Problem
     dropout: Dropout
     replan: Replan | None
+    note: str | None = None  # what changed in the instance since the roster was made
 
 
 def replace(
@@ -86,7 +87,7 @@ def replace(
         raise UsageError(f"--volunteer {volunteer_id}: no such volunteer in {instance_path}")
     if camp_id is not None and camp_id not in problem.camp_index:
         raise UsageError(f"--camp {camp_id}: no such camp in {instance_path}")
-    published = load_published(problem, solution_path)
+    published = load_published(problem, solution_path, instance, instance_path)
     v = problem.volunteer_index[volunteer_id]
     c = None if camp_id is None else problem.camp_index[camp_id]
     dropout = suggest_replacements(problem, published.baseline.kept, v, c, limit)
@@ -94,4 +95,4 @@ def replace(
     if replan and dropout.slots:
         whole = replan_without(instance, published.triples, published.cancelled, dropout,
                                problem, options or SolveOptions(time_limit=20.0))  # fmt: skip
-    return Replacement(problem, dropout, whole)
+    return Replacement(problem, dropout, whole, published.note)

@@ -21,7 +21,12 @@ from campplanner.model.problem import Problem
 from campplanner.outputs import guard_output, write_atomic
 from campplanner.replan import published_roster, replan_report
 from campplanner.result import Result
-from campplanner.solution import is_solution_file, load_solution
+from campplanner.solution import (
+    instance_fingerprint,
+    is_solution_file,
+    load_solution,
+    match_instance,
+)
 from campplanner.solution_writer import solution_json
 from campplanner.solver import SolveOptions, make_solver
 
@@ -45,6 +50,7 @@ class Published:
     triples: list[Triple]
     cancelled: list[str] | None
     baseline: Baseline
+    note: str | None = None  # what changed in the instance since it was published
 
 
 @dataclass(frozen=True)
@@ -57,12 +63,18 @@ class SolveOutcome:
     explanation: Explanation | None
     replan: dict[str, Any] | None  # the solution file's "replan" section
     output_path: str | None  # the solution file written, if any
+    notes: list[str] = field(default_factory=list)  # e.g. the instance changed since
 
 
-def load_published(problem: Problem, path: str) -> Published:
-    """Read a published solution file and map it onto ``problem``'s candidates."""
-    triples, cancelled = published_roster(load_solution(path))
-    return Published(triples, cancelled, baseline_from_triples(problem, triples, cancelled))
+def load_published(problem: Problem, path: str, instance: Instance,
+                   instance_path: str) -> Published:  # fmt: skip
+    """Read a published solution file made for ``instance`` (InstanceError when it was
+    made for another one) and map it onto ``problem``'s candidates."""
+    solution = load_solution(path)
+    note = match_instance(solution, path, instance, instance_path)
+    triples, cancelled = published_roster(solution)
+    baseline = baseline_from_triples(problem, triples, cancelled)
+    return Published(triples, cancelled, baseline, note)
 
 
 def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
@@ -76,7 +88,8 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     problem = compile_instance(instance)
     published = None
     if request.baseline_path is not None:
-        published = load_published(problem, request.baseline_path)
+        published = load_published(problem, request.baseline_path, instance,
+                                   request.instance_path)  # fmt: skip
     solver = make_solver(problem, request.options,
                          baseline=published.baseline if published else None)  # fmt: skip
     control.on_cancel(solver.stop)
@@ -93,9 +106,12 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
                                result.changes, result.changes_bound)  # fmt: skip
     if request.output_path is not None:
         control.report("writing")
-        write_atomic(request.output_path, solution_json(problem, result, explanation, replan))
-    return SolveOutcome(instance, problem, result, explanation,
-                        replan["replan"] if replan else None, request.output_path)  # fmt: skip
+        extra = {**(replan or {}), "fingerprint": instance_fingerprint(instance)}
+        write_atomic(request.output_path, solution_json(problem, result, explanation, extra))
+    notes = [published.note] if published is not None and published.note else []
+    section = replan["replan"] if replan else None
+    return SolveOutcome(instance, problem, result, explanation, section, request.output_path,
+                        notes)  # fmt: skip
 
 
 def solve_job(request: SolveRequest, started: float | None = None) -> Job[SolveOutcome]:

@@ -1,0 +1,52 @@
+"""A solution file belongs to its instance: refused with another, noted when edited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from builders import REPO, TINY_PATH, tiny_data, write_instance
+from campplanner.app.solving import SolveRequest, solve
+from campplanner.cli import main
+from campplanner.solver import SolveOptions
+
+SMALL = REPO / "instances" / "small.json"
+
+
+def _roster(tmp_path: Path, instance: Path = TINY_PATH) -> Path:
+    output = tmp_path / "roster.json"
+    solve(SolveRequest(str(instance), SolveOptions(time_limit=20), output_path=str(output)))
+    return output
+
+
+def test_a_roster_of_another_instance_is_refused_by_every_command(tmp_path: Path) -> None:
+    roster = _roster(tmp_path)  # tiny's
+    runner = CliRunner()
+    for command in (["check", str(SMALL), str(roster)],
+                    ["export", str(SMALL), str(roster), "--html", str(tmp_path / "r.html")],
+                    ["explain", str(SMALL), str(roster)],
+                    ["solve", str(SMALL), "--baseline", str(roster), "-q"]):  # fmt: skip
+        result = runner.invoke(main, command)
+        assert result.exit_code == 2, (command, result.output)
+        assert "this roster is for instance 'tiny-khomein-1400', not 'small'" in result.output
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_an_edited_instance_that_kept_its_name_is_fine_and_noted(tmp_path: Path) -> None:
+    roster = _roster(tmp_path)
+    data = tiny_data()
+    data["volunteers"] = [v for v in data["volunteers"] if v["id"] != "v11"]
+    data["camps"][0]["capacity"] += 1
+    edited = write_instance(tmp_path / "edited.json", data)
+    result = CliRunner().invoke(main, ["check", str(edited), str(roster)])
+    assert "instance changed since this roster: 1 volunteer(s) and 1 camp(s) differ" in (
+        result.output
+    )
+    assert result.exit_code in (0, 1)  # judged on its merits
+
+
+def test_the_same_instance_says_nothing(tmp_path: Path) -> None:
+    roster = _roster(tmp_path)
+    result = CliRunner().invoke(main, ["check", str(TINY_PATH), str(roster)])
+    assert result.exit_code == 0 and "note:" not in result.output
