@@ -50,3 +50,11 @@ def test_the_same_instance_says_nothing(tmp_path: Path) -> None:
     roster = _roster(tmp_path)
     result = CliRunner().invoke(main, ["check", str(TINY_PATH), str(roster)])
     assert result.exit_code == 0 and "note:" not in result.output
+
+
+def test_swapped_arguments_are_named_as_such(tmp_path: Path) -> None:
+    roster = _roster(tmp_path)
+    result = CliRunner().invoke(main, ["check", str(roster), str(TINY_PATH)])
+    assert result.exit_code == 2
+    assert "this is a solution file (a roster), not an instance" in result.output
+    assert "swapped" in result.output and "missing" not in result.output

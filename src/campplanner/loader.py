@@ -48,6 +48,11 @@ def instance_from_data(data: Any, source: str = "<instance>") -> Instance:
         raise InstanceError(
             source, [Issue("", f"the top level must be a JSON object {{...}}, got {kind}")]
         )
+    if "volunteers" not in data and ("assignments" in data or "status" in data):
+        # Four "missing field" lines would hide the real mistake: the wrong file.
+        raise InstanceError(source, [Issue("", (
+            "this is a solution file (a roster), not an instance: give the instance "
+            "first, then the solution (are the two files swapped?)"))])  # fmt: skip
     try:
         instance = Instance.model_validate(data)
     except ValidationError as error:

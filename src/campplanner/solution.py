@@ -54,6 +54,10 @@ def solution_from_data(data: Any, source: str = "<solution>") -> SolutionFile:
         raise InstanceError(
             source, [Issue("", f"the top level must be a JSON object {{...}}, got {kind}")]
         )
+    if "status" not in data and "volunteers" in data and "camps" in data:
+        raise InstanceError(source, [Issue("", (
+            "this is an instance file, not a solution (a roster): give the instance "
+            "first, then the solution (are the two files swapped?)"))])  # fmt: skip
     try:
         return SolutionFile.model_validate(data)
     except ValidationError as error:
