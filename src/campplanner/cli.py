@@ -414,17 +414,22 @@ def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
 @export_options
 @click.option("--force", is_flag=True, help="Replace existing output files.")
+@click.option("--allow-violations", is_flag=True,
+              help="Export a roster that breaks hard rules, showing each violation.")  # fmt: skip
 @reports_errors
 def export(instance_file: str, solution_file: str, outputs: dict[str, str | None],
-           force: bool) -> None:  # fmt: skip
+           force: bool, allow_violations: bool) -> None:  # fmt: skip
     """Export the roster in SOLUTION_FILE as a workbook, CSV files and/or an HTML report.
 
-    SOLUTION_FILE is a solution file (JSON) or a roster workbook exported earlier.
+    SOLUTION_FILE is a solution file (JSON) or a roster workbook exported earlier. A
+    roster that breaks a hard rule is not exported (exit 1, with the violations) unless
+    --allow-violations, which shows them in every output.
     """
     from campplanner.app.files import export as export_files
 
     done = export_files(instance_file, solution_file,
-                        {k: v for k, v in outputs.items() if v}, force=force)  # fmt: skip
+                        {k: v for k, v in outputs.items() if v}, force=force,
+                        allow_violations=allow_violations)  # fmt: skip
     note(done.note)
     stdout.print(
         f"Exported {done.camps} camps, {done.filled} of {done.asked} slots filled: "

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from campplanner.errors import Issue, UsageError
+from campplanner.errors import Issue, RosterViolations, UsageError
 from campplanner.outputs import guard_output, write_atomic
 
 # ----------------------------------------------------------------------- generate
@@ -103,15 +103,22 @@ class Exported:
 
 
 def export(
-    instance_path: str, solution_path: str, outputs: dict[str, str], *, force: bool = False
+    instance_path: str,
+    solution_path: str,
+    outputs: dict[str, str],
+    *,
+    force: bool = False,
+    allow_violations: bool = False,
 ) -> Exported:
     """The roster of a solution file (or roster workbook) in each format of ``outputs``
     (format name -> file or folder; see io/formats.py); every output is checked before
-    anything is written."""
+    anything is written. A roster that breaks hard rules is refused (RosterViolations,
+    exit 1), or with ``allow_violations`` exported with the violations shown in it."""
+    from campplanner.check import check_roster
     from campplanner.io.formats import EXPORT_FORMATS
     from campplanner.io.roster_model import roster_view
     from campplanner.loader import load_instance
-    from campplanner.solution import load_solution, match_instance
+    from campplanner.solution import load_solution, match_instance, roster_triples
 
     wanted = [(f, outputs[f.name]) for f in EXPORT_FORMATS if outputs.get(f.name)]
     if not wanted:
@@ -136,6 +143,17 @@ def export(
     instance, solution = load_instance(instance_path), load_solution(solution_path)
     note = match_instance(solution, solution_path, instance, instance_path)
     view = roster_view(instance, solution, solution_path)
+    checked = check_roster(instance, roster_triples(solution))
+    found = [f"{v.rule}: {v.message}" for v in checked.violations]
+    if found and not allow_violations:
+        shown = "\n".join(f"  - {line}" for line in found[:20])
+        more = f"\n  ... and {len(found) - 20} more" if len(found) > 20 else ""
+        raise RosterViolations(
+            f"{solution_path}: the roster breaks {len(found)} hard rule(s); nothing was "
+            f"written (campplanner check says more; --allow-violations exports it marked):"
+            f"\n{shown}{more}"
+        )
+    view = replace(view, violations=found)
     written = []
     for export_format, path in wanted:
         rendered = export_format.render(view)

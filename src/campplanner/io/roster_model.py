@@ -115,6 +115,9 @@ class RosterView:
     camps: list[CampView]
     itineraries: list[Itinerary]
     skills: list[SkillTotal]
+    # The checker's findings when the roster breaks rules and is exported all the same
+    # (export --allow-violations): every output shows them.
+    violations: list[str] = field(default_factory=list)
 
     @property
     def counties(self) -> dict[str, list[CampView]]:
@@ -439,4 +442,5 @@ def summary_table(view: RosterView) -> list[list[Any]]:
         ["جاهای پرشده (slots filled)", view.filled],
         ["داوطلبان اعزامی (volunteers sent)", len(view.itineraries)],
         ["تقویم (calendar)", view.calendar],
+        *([["نقض قواعد (RULE VIOLATIONS)", v] for v in view.violations]),
     ]
