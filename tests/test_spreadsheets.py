@@ -331,9 +331,13 @@ def test_round_trip_workbook_instance_roster_workbook_check(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "H2" in json.loads(result.output)["violations_per_rule"]
 
-    # The edited roster exports again (a workbook is a solution file too).
+    # The edited roster breaks H2: export refuses it, unless told, and then shows it
+    # (a workbook is a solution file too).
     html = tmp_path / "edited.html"
-    assert run("export", str(instance_file), str(roster), "--html", str(html)).exit_code == 0
+    assert run("export", str(instance_file), str(roster), "--html", str(html)).exit_code == 1
+    assert run("export", str(instance_file), str(roster), "--html", str(html),
+               "--allow-violations").exit_code == 0  # fmt: skip
+    assert "H2" in html.read_text(encoding="utf-8")
 
 
 def test_exported_workbook_layout(tmp_path: Path, tiny_path: Path, tiny_solution: Path) -> None:
