@@ -263,6 +263,9 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 )
 @weight_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no rosters: the summary only.")
+@click.option("--full/--summary", default=None,
+              help="Print every camp's roster, or a summary per county and the worst camps "
+              "[default: every roster up to 60 camps, the summary above].")  # fmt: skip
 @click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a solution file.")
 @click.option(
     "--baseline",
@@ -273,7 +276,7 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 @reports_errors
 def solve(instance_file: str, output: str | None, time_limit: float, workers: int, seed: int,
           method: str, secondary_time: float | None, weights: dict[str, float], quiet: bool,
-          force: bool, baseline: str | None) -> None:  # fmt: skip
+          full: bool | None, force: bool, baseline: str | None) -> None:  # fmt: skip
     """Staff the camps of INSTANCE_FILE: maximise coverage, then the secondary terms.
 
     Prints each camp's team with unfilled slots and cancelled camps, then a summary
@@ -300,7 +303,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
             progress.close()
     for text in outcome.notes:
         note(text)
-    print_solve_outcome(stdout, outcome, quiet)
+    print_solve_outcome(stdout, outcome, quiet, full)
     _exit_for(outcome.result, received)
 
 
