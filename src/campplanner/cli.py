@@ -34,6 +34,11 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             # The message quotes the user's data (ids such as "[/]"): never read it as markup.
             stderr.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
             sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            # Ctrl-C outside a solve (reading, exporting, printing, a second Ctrl-C): what
+            # was written stays written (outputs are atomic); exit as a shell expects.
+            stderr.print("interrupted", highlight=False)
+            sys.exit(130)
 
     return wrapper
 
@@ -467,7 +472,8 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
     weights (a set_weights edit included) unless --weight-* says otherwise.
     See docs/scenarios.md.
     """
-    from campplanner.app.scenarios import compare as compare_files
+    from campplanner.app.jobs import SIGNAL_EXIT_CODES, run_in_foreground
+    from campplanner.app.scenarios import compare_job
     from campplanner.roster_view import print_comparison
     from campplanner.solver import SolveOptions
 
@@ -476,8 +482,12 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
     def done(measures: Any) -> None:
         stderr.print(f"solved {escape(measures.name)}", highlight=False)
 
-    report = compare_files(base_file, list(scenario_files), options, jobs=jobs,
-                           output_path=output, force=force, on_done=done)  # fmt: skip
+    job = compare_job(base_file, list(scenario_files), options, jobs=jobs, output_path=output,
+                      force=force, on_done=done)  # fmt: skip
+    report, received = run_in_foreground(job)  # a signal terminates the workers
+    if received is not None or not isinstance(report, dict):
+        stderr.print(escape(str(report)), highlight=False)
+        sys.exit(SIGNAL_EXIT_CODES.get(received, 130))  # type: ignore[arg-type]
     print_comparison(stdout, report)
     if output is not None:
         stdout.print(f"Comparison written to {output}", markup=False)
