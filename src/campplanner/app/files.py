@@ -102,11 +102,16 @@ class Exported:
 
 
 def export(
-    instance_path: str, solution_path: str, outputs: dict[str, str], *, force: bool = False
+    instance_path: str,
+    solution_path: str,
+    outputs: dict[str, str],
+    *,
+    force: bool = False,
+    lang: str = "fa",
 ) -> Exported:
     """The roster of a solution file (or roster workbook) in each format of ``outputs``
-    (format name -> file or folder; see io/formats.py); every output is checked before
-    anything is written."""
+    (format name -> file or folder; see io/formats.py), with the reasons for empty slots
+    and cancelled camps in ``lang``; every output is checked before anything is written."""
     from campplanner.io.formats import EXPORT_FORMATS
     from campplanner.io.roster_model import roster_view
     from campplanner.loader import load_instance
@@ -132,7 +137,9 @@ def export(
         if not folder.parent.exists():
             raise UsageError(f"{folder.parent}: no such folder")
 
-    view = roster_view(load_instance(instance_path), load_solution(solution_path), solution_path)
+    instance, solution = load_instance(instance_path), load_solution(solution_path)
+    view = roster_view(instance, solution, solution_path)
+    attach_reasons(view, instance, solution, lang)
     written = []
     for export_format, path in wanted:
         rendered = export_format.render(view)
@@ -148,3 +155,42 @@ def export(
             write_atomic(folder / name, content)
         written.append(f"{folder}/ ({len(rendered)} {export_format.name.upper()} files)")
     return Exported(len(view.camps), view.filled, view.asked, written)
+
+
+def attach_reasons(view: Any, instance: Any, solution: Any, lang: str) -> None:
+    """Give each camp of ``view`` (a RosterView) why its slots are empty, or why it is
+    cancelled, in ``lang``: worked out again by ``explain``; for a roster the instance
+    does not allow (a hand-edited workbook), the solution file's own words, if any."""
+    from campplanner.explain import WORDS, RosterError, explain_roster, roster_from_assignments
+    from campplanner.io.roster_model import Reason
+    from campplanner.model.compile import compile_instance
+    from campplanner.solution import roster_triples
+
+    causes = WORDS[lang].causes
+    camps = {camp.id: camp for camp in view.camps}
+    problem = compile_instance(instance)
+    try:
+        assigned = roster_from_assignments(problem, roster_triples(solution))
+    except RosterError:
+        for slot in solution.unfilled_slots or []:
+            if slot.why and slot.camp in camps:
+                camps[slot.camp].slot_reasons[slot.skill] = Reason(
+                    slot.reason or "", causes.get(slot.reason or "", ""), slot.why, slot.fix or "")
+        for entry in solution.cancelled_camps or []:
+            if not isinstance(entry, str) and entry.why and entry.camp in camps:
+                camps[entry.camp].reason = Reason(
+                    entry.reason or "", causes.get(entry.reason or "", ""), entry.why,
+                    entry.fix or "")  # fmt: skip
+        return
+    explanation = explain_roster(problem, assigned, solution.status, lang)
+    for slot in explanation.slots:
+        skill = problem.skill_ids[problem.requirement_skill[slot.requirement]]
+        camps[problem.camp_ids[slot.camp]].slot_reasons[skill] = Reason(
+            slot.cause, causes[slot.cause], slot.why, slot.fix)
+    for reason in explanation.cancelled:
+        camp = camps[problem.camp_ids[reason.camp]]
+        camp.reason = Reason(reason.cause, causes[reason.cause], reason.why, reason.fix)
+        for short in reason.short:  # the roles that kept it from running, each its own why
+            skill = problem.skill_ids[problem.requirement_skill[short.requirement]]
+            camp.slot_reasons[skill] = Reason(short.cause, causes[short.cause], short.why,
+                                              short.fix)  # fmt: skip

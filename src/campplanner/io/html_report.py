@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from campplanner.calendar import to_persian_digits
+from campplanner.calendar import persian_date, to_persian_digits
 from campplanner.io import roster_model as M
 
 _ARABIC_RANGE = (
@@ -61,10 +61,6 @@ def fa(value: Any) -> str:
     if isinstance(value, float):
         value = f"{value:.0f}"
     return to_persian_digits(str(value))
-
-
-def fa_date(text: str) -> str:
-    return to_persian_digits(text.replace("-", "/"))
 
 
 def skill_chart(skills: list[M.SkillTotal], width: int = 720) -> Markup:
@@ -112,7 +108,7 @@ def _template() -> Any:
         lstrip_blocks=True,
     )
     environment.filters["fa"] = fa
-    environment.filters["fa_date"] = fa_date
+    environment.filters["fa_date"] = persian_date
     source = (resources.files("campplanner.io") / "templates" / "report.html.j2").read_text(
         encoding="utf-8"
     )

@@ -48,6 +48,16 @@ class Slot:
         return max(0, self.count - self.filled)
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why slots are empty or a camp is cancelled, in the export's language."""
+
+    cause: str  # a key of explain.CAUSES
+    cause_text: str  # that cause in words
+    why: str
+    fix: str
+
+
 @dataclass
 class CampView:
     id: str
@@ -63,6 +73,8 @@ class CampView:
     gender: str | None
     slots: list[Slot]
     members: list[Member] = field(default_factory=list)
+    reason: Reason | None = None  # why the camp is cancelled (when it is, and explained)
+    slot_reasons: dict[str, Reason] = field(default_factory=dict)  # skill id -> why empty
 
     @property
     def days(self) -> int:
@@ -381,32 +393,40 @@ UNFILLED_HEADERS = (
     "پرشده (filled)",
     "خالی (missing)",
     "وضعیت اردو (camp status)",
+    "علت (reason)",
+    "چرا (why)",
+    "راه‌حل (fix)",
 )
 
 
 def unfilled_table(view: RosterView, date: Any = None) -> list[list[Any]]:
     """Every requirement with an empty slot; a cancelled camp's requirements all are."""
     date = date or (lambda camp, which: getattr(camp, which))
-    return [
-        [
-            camp.id,
-            camp.name,
-            camp.county,
-            date(camp, "start"),
-            date(camp, "end"),
-            slot.skill_id,
-            slot.skill_name,
-            slot.level,
-            "بله" if slot.essential else "خیر",
-            slot.count,
-            slot.filled,
-            slot.missing,
-            "برگزار" if camp.runs else "لغو (cancelled)",
-        ]
-        for camp in view.camps
-        for slot in camp.slots
-        if slot.missing
-    ]
+    rows = []
+    for camp in view.camps:
+        for slot in camp.slots:
+            if not slot.missing:
+                continue
+            reason = camp.slot_reasons.get(slot.skill_id) or camp.reason
+            rows.append([
+                camp.id,
+                camp.name,
+                camp.county,
+                date(camp, "start"),
+                date(camp, "end"),
+                slot.skill_id,
+                slot.skill_name,
+                slot.level,
+                "بله" if slot.essential else "خیر",
+                slot.count,
+                slot.filled,
+                slot.missing,
+                "برگزار" if camp.runs else "لغو (cancelled)",
+                reason.cause_text if reason else None,
+                reason.why if reason else None,
+                reason.fix if reason else None,
+            ])  # fmt: skip
+    return rows
 
 
 SKILL_HEADERS = (

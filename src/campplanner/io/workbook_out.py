@@ -62,7 +62,7 @@ def roster_workbook(view: M.RosterView) -> bytes:
 
     unfilled = writer.sheet(UNFILLED_SHEET)
     writer.table(unfilled, M.UNFILLED_HEADERS, M.unfilled_table(view, date),
-                 widths=(10, 28, 12, 12, 12, 14, 16, 8, 8, 8, 8, 8, 14))  # fmt: skip
+                 widths=(10, 28, 12, 12, 12, 14, 16, 8, 8, 8, 8, 8, 14, 24, 60, 60))  # fmt: skip
 
     if len(view.camps) <= M.SHEET_PER_CAMP_UP_TO:
         groups = [(f"{camp.id} {camp.name}", [camp]) for camp in view.camps]
