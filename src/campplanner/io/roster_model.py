@@ -177,6 +177,8 @@ def roster_view(
         filled[(a.camp, a.skill)] += 1
 
     calendar = instance.calendar
+    # A county is named by the place of that id when there is one ("arak" -> اراک).
+    county_names = {p.id: p.name for p in instance.places}
     views: dict[str, CampView] = {}
     for camp in instance.camps:
         place = places[camp.place]
@@ -184,7 +186,7 @@ def roster_view(
             id=camp.id,
             name=camp.name,
             place_name=place.name,
-            county=place.county or "",
+            county=county_names.get(place.county or "", place.county or ""),
             start=_canonical(camp.start, calendar),
             end=_canonical(camp.end, calendar),
             first_day=day_of(camp.start, calendar),
@@ -292,7 +294,10 @@ MASTER_HEADERS = (
     "گروه (group)",
     "محل سکونت (home)",
     "کیلومتر جاده (road km)",
+    "وضعیت اردو (camp status)",
 )
+RUNS = "برگزار"
+CANCELLED = "لغو (cancelled)"
 EMPTY_SLOT = "— خالی —"
 EMPTY_ROWS_PER_REQUIREMENT = 50
 
@@ -307,6 +312,7 @@ def master_table(view: RosterView, date: Any = None) -> list[list[Any]]:
     for camp in view.camps:
         head = [camp.id, camp.name, camp.county, camp.place_name,
                 date(camp, "start"), date(camp, "end")]  # fmt: skip
+        status = RUNS if camp.runs else CANCELLED
         members_by_skill: dict[str, list[Member]] = defaultdict(list)
         for member in camp.members:
             members_by_skill[member.skill_id].append(member)
@@ -322,11 +328,12 @@ def master_table(view: RosterView, date: Any = None) -> list[list[Any]]:
                         m.group_name,
                         m.home_name,
                         round(m.road_km),
+                        status,
                     ]
                 )
             for label in empty_slot_labels(slot.missing):
                 rows.append([*head, slot.skill_id, slot.skill_name, None, label,
-                             None, None, None])  # fmt: skip
+                             None, None, None, status])  # fmt: skip
     return rows
 
 
@@ -421,7 +428,7 @@ def unfilled_table(view: RosterView, date: Any = None) -> list[list[Any]]:
                 slot.count,
                 slot.filled,
                 slot.missing,
-                "برگزار" if camp.runs else "لغو (cancelled)",
+                RUNS if camp.runs else CANCELLED,
                 reason.cause_text if reason else None,
                 reason.why if reason else None,
                 reason.fix if reason else None,
