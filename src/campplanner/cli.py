@@ -390,7 +390,7 @@ def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for export_format in reversed(EXPORT_FORMATS):
         kind = click.Path(file_okay=not export_format.folder, dir_okay=export_format.folder,
                           path_type=str)  # fmt: skip
-        wrapper = click.option(f"--{export_format.name}", export_format.name, type=kind,
+        wrapper = click.option(export_format.option, export_format.name, type=kind,
                                help=export_format.help)(wrapper)  # fmt: skip
     return wrapper
 

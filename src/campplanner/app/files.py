@@ -119,13 +119,13 @@ def export(
 
     wanted = [(f, outputs[f.name]) for f in EXPORT_FORMATS if outputs.get(f.name)]
     if not wanted:
-        options = ", ".join(f"--{f.name} {'FOLDER' if f.folder else 'FILE'}"
+        options = ", ".join(f"{f.option} {'FOLDER' if f.folder else 'FILE'}"
                             for f in EXPORT_FORMATS)  # fmt: skip
         raise UsageError(f"say what to write: {options}")
     inputs = [instance_path, solution_path]
     files = [(f, path) for f, path in wanted if not f.folder]
     if len({str(Path(path).resolve()) for _, path in files}) < len(files):
-        raise UsageError(" and ".join(f"--{f.name}" for f, _ in files) + " name the same file")
+        raise UsageError(" and ".join(f.option for f, _ in files) + " name the same file")
     for _, path in files:  # refuse before the work, not after it
         guard_output(path, inputs, force=force)
     for export_format, path in wanted:
@@ -153,7 +153,8 @@ def export(
             guard_output(folder / name, inputs, force=force)
         for name, content in rendered.items():  # type: ignore[union-attr]
             write_atomic(folder / name, content)
-        written.append(f"{folder}/ ({len(rendered)} {export_format.name.upper()} files)")
+        kinds = sorted({Path(name).suffix.lstrip(".").upper() for name in rendered})
+        written.append(f"{folder}/ ({len(rendered)} {'/'.join(kinds) or 'no'} files)")
     return Exported(len(view.camps), view.filled, view.asked, written)
 
 

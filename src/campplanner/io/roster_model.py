@@ -32,6 +32,26 @@ class Member:
     skill_id: str
     skill_name: str
     road_km: float
+    phone: str | None = None  # 09123456789 (contact.py); personal data
+
+    @property
+    def role(self) -> str | None:
+        """"leader" or "driver" for the two people a packet names first, else None."""
+        return ROLE_OF_SKILL.get(self.skill_id)
+
+
+# The skills whose holders a camp's packet names at the top, with their phones.
+ROLE_OF_SKILL = {"camp_leader": "leader", "leader": "leader", "driver": "driver"}
+
+
+@dataclass(frozen=True)
+class Reserve:
+    """Someone off the roster a camp may call in (the solution file's ``reserves``)."""
+
+    volunteer_id: str
+    volunteer_name: str
+    skill_name: str  # the role they could fill, "" when the file does not say
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +93,7 @@ class CampView:
     gender: str | None
     slots: list[Slot]
     members: list[Member] = field(default_factory=list)
+    reserves: list[Reserve] = field(default_factory=list)
     reason: Reason | None = None  # why the camp is cancelled (when it is, and explained)
     slot_reasons: dict[str, Reason] = field(default_factory=dict)  # skill id -> why empty
 
@@ -110,6 +131,19 @@ class Itinerary:
 
 
 @dataclass(frozen=True)
+class Unassigned:
+    """A volunteer on no camp of the roster who could serve (max_camps not 0)."""
+
+    volunteer_id: str
+    volunteer_name: str
+    group_name: str
+    home_name: str
+    county: str
+    skills: str  # "skill name (level)", comma-separated
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
 class SkillTotal:
     id: str
     name: str
@@ -127,6 +161,13 @@ class RosterView:
     camps: list[CampView]
     itineraries: list[Itinerary]
     skills: list[SkillTotal]
+    unassigned: list[Unassigned] = field(default_factory=list)
+
+    @property
+    def has_phones(self) -> bool:
+        """Whether any exported paper would carry a phone number."""
+        return any(m.phone for c in self.camps for m in c.members) or any(
+            r.phone for c in self.camps for r in c.reserves)
 
     @property
     def counties(self) -> dict[str, list[CampView]]:
@@ -224,6 +265,7 @@ def roster_view(
                 skill_id=a.skill,
                 skill_name=skill_names[a.skill],
                 road_km=km,
+                phone=volunteer.phone,
             )
         )
         by_volunteer[volunteer.id].append(Stop(view, skill_names[a.skill]))
@@ -258,6 +300,27 @@ def roster_view(
         if asked:
             totals.append(SkillTotal(skill.id, skill.name, asked, got))
 
+    for camp_id, entries in _reserves(solution).items():
+        if camp_id not in views:
+            continue
+        for volunteer_id, skill_id in entries:
+            volunteer = volunteers.get(volunteer_id)
+            if volunteer is not None:
+                views[camp_id].reserves.append(Reserve(volunteer.id, volunteer.name,
+                    skill_names.get(skill_id or "", ""), volunteer.phone))  # fmt: skip
+
+    unassigned = []
+    for volunteer in instance.volunteers:
+        if volunteer.id in by_volunteer or volunteer.max_camps == 0 or not volunteer.skills:
+            continue
+        home = places[volunteer.home]
+        unassigned.append(Unassigned(
+            volunteer.id, volunteer.name, groups.get(volunteer.group or "", ""), home.name,
+            county_names.get(home.county or "", home.county or ""),
+            "، ".join(f"{skill_names[s]} ({level})" for s, level in volunteer.skills.items()),
+            volunteer.phone,
+        ))  # fmt: skip
+
     coverage = sum(camps_by_id[a.camp].priority for a in solution.assignments)
     return RosterView(
         name=instance.name,
@@ -268,7 +331,38 @@ def roster_view(
         camps=sorted(views.values(), key=lambda c: (c.first_day, c.id)),
         itineraries=itineraries,
         skills=totals,
+        unassigned=unassigned,
     )
+
+
+def _reserves(solution: SolutionFile) -> dict[str, list[tuple[str, str | None]]]:
+    """The solution file's ``reserves`` section, if any: camp id -> (volunteer, skill).
+
+    The section is another tool's (issue 15's ``solve --reserves``); both shapes it may
+    take are read: ``{"c1": ["v7", {"volunteer": "v9", "skill": "nurse"}]}`` and
+    ``[{"camp": "c1", "reserves": [...]}]`` (``volunteers`` for ``reserves`` too).
+    Anything else is left out: reserves are a help on paper, not part of the roster.
+    """
+    section = (solution.model_extra or {}).get("reserves")
+    if isinstance(section, dict):
+        pairs = list(section.items())
+    elif isinstance(section, list):
+        pairs = [(e.get("camp"), e.get("reserves", e.get("volunteers")))
+                 for e in section if isinstance(e, dict)]  # fmt: skip
+    else:
+        return {}
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    for camp_id, entries in pairs:
+        if not isinstance(camp_id, str) or not isinstance(entries, list):
+            continue
+        for entry in entries:
+            if isinstance(entry, str):
+                found.setdefault(camp_id, []).append((entry, None))
+            elif isinstance(entry, dict) and isinstance(entry.get("volunteer"), str):
+                skill = entry.get("skill")
+                found.setdefault(camp_id, []).append(
+                    (entry["volunteer"], skill if isinstance(skill, str) else None))
+    return found
 
 
 def _canonical(text: str, calendar: Calendar) -> str:
