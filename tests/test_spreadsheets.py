@@ -34,7 +34,7 @@ from campplanner.io.sanitize import (
 )
 from campplanner.io.template import instance_workbook, template_data
 from campplanner.io.workbook_in import import_workbook
-from campplanner.io.workbook_out import roster_workbook
+from campplanner.io.workbook_out import SUMMARY_SHEETS, roster_workbook
 from campplanner.loader import instance_from_data
 from campplanner.model.compile import compile_instance
 from campplanner.solution import load_solution
@@ -344,7 +344,7 @@ def test_exported_workbook_layout(tmp_path: Path, tiny_path: Path, tiny_solution
     book = openpyxl.load_workbook(path)
     names = book.sheetnames
     assert names[:4] == ["خلاصه", "برنامه کل", "برنامه داوطلبان", "جاهای خالی"]
-    assert len(names) == 4 + 4  # tiny has four camps: a sheet per camp
+    assert len(names) == SUMMARY_SHEETS + 4  # tiny has four camps: a sheet per camp
     assert all(book[name].sheet_view.rightToLeft for name in names)
     master = book["برنامه کل"]
     assert master["E2"].value == "۱۴۰۰/۰۴/۱۰"  # Jalali dates as text that stays in order
@@ -367,7 +367,7 @@ def test_many_camps_give_a_sheet_per_county(tmp_path: Path) -> None:
     solution = {"status": "feasible", "assignments": []}
     view = roster_view(instance_from_data(data), load_solution_data(solution))
     book = openpyxl.load_workbook(io.BytesIO(roster_workbook(view)))
-    county_sheets = book.sheetnames[4:]
+    county_sheets = book.sheetnames[SUMMARY_SHEETS:]
     assert len(county_sheets) == len(counties)
     for name in county_sheets:
         assert len(name) <= 31 and not set(name) & set("[]:*?/\\")

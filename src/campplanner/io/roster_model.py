@@ -139,7 +139,7 @@ class Unassigned:
     group_name: str
     home_name: str
     county: str
-    skills: str  # "skill name (level)", comma-separated
+    skills: tuple[tuple[str, int], ...]  # (skill name, level)
     phone: str | None = None
 
 
@@ -317,7 +317,7 @@ def roster_view(
         unassigned.append(Unassigned(
             volunteer.id, volunteer.name, groups.get(volunteer.group or "", ""), home.name,
             county_names.get(home.county or "", home.county or ""),
-            "، ".join(f"{skill_names[s]} ({level})" for s, level in volunteer.skills.items()),
+            tuple((skill_names[s], level) for s, level in volunteer.skills.items()),
             volunteer.phone,
         ))  # fmt: skip
 

@@ -2,7 +2,9 @@
 
 Sheets, in order: a summary, the master roster (one row per slot, filled or empty:
 the sheet ``campplanner check`` reads back after a planner's edits), each volunteer's
-itinerary, the unfilled slots, then one sheet per county (one per camp when there are
+itinerary, the unfilled slots, the counties' totals, each jihadi group's members and
+their camps, the volunteers on no camp (a row per skill, and counted per skill and
+county), then one sheet per county (one per camp when there are
 few camps) with each camp's team under its heading, each camp on a page of its own.
 Jalali dates are written as text (``۱۴۰۳/۰۴/۱۰``: spreadsheet programs have no Jalali
 dates); Gregorian ones as dates. Every sheet prints on A4, one page wide, with its
@@ -18,6 +20,7 @@ from typing import Any
 from campplanner.calendar import persian_date, to_persian_digits
 from campplanner.errors import UsageError
 from campplanner.io import roster_model as M
+from campplanner.io import summaries as S
 from campplanner.io.sanitize import sheet_name
 from campplanner.io.sheets import ROSTER
 from campplanner.io.xlsx import HEADER_LINE_HEIGHT, Writer, fit_width, header_lines
@@ -26,6 +29,11 @@ MAX_ROWS = 1_048_576  # per sheet, in Excel
 SUMMARY_SHEET = "خلاصه"
 ITINERARY_SHEET = "برنامه داوطلبان"
 UNFILLED_SHEET = "جاهای خالی"
+COUNTY_SHEET = "شهرستان‌ها"
+GROUP_SHEET = "گروه‌های جهادی"
+UNASSIGNED_SHEET = "بدون اردو"
+UNASSIGNED_COUNT_SHEET = "بدون اردو - شمار"
+SUMMARY_SHEETS = 8  # the sheets before the per-county (or per-camp) ones
 
 
 def _date_cell(view: M.RosterView) -> Any:
@@ -75,6 +83,18 @@ def roster_workbook(view: M.RosterView) -> bytes:
     writer.table(unfilled, M.UNFILLED_HEADERS, M.unfilled_table(view, date))
     writer.print_setup(unfilled, f"{view.name} — {UNFILLED_SHEET}", landscape=True,
                        repeat_rows=(0, 0))  # fmt: skip
+
+    # Tables for county desks and group leaders (io/summaries.py, built with pandas).
+    for name, (headers, rows) in (
+        (COUNTY_SHEET, S.as_rows(S.county_frame(view))),
+        (GROUP_SHEET, S.as_rows(S.group_frame(view, date))),
+        (UNASSIGNED_SHEET, S.as_rows(S.unassigned_frame(view))),
+        (UNASSIGNED_COUNT_SHEET, S.as_rows(S.unassigned_pivot(view))),
+    ):
+        sheet = writer.sheet(sheet_name(name, used))
+        writer.table(sheet, headers, rows)
+        writer.print_setup(sheet, f"{view.name} — {name}", landscape=len(headers) > 8,
+                           repeat_rows=(0, 0))  # fmt: skip
 
     if len(view.camps) <= M.SHEET_PER_CAMP_UP_TO:
         groups = [(f"{camp.id} {camp.name}", f"{camp.id} {camp.name}", [camp])
