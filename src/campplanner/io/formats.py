@@ -48,6 +48,12 @@ def _html(view: RosterView) -> str:
     return roster_html(view)
 
 
+def _county_reports(view: RosterView) -> dict[str, bytes]:
+    from campplanner.io.html_report import county_reports
+
+    return county_reports(view)
+
+
 def _county_packets(view: RosterView) -> dict[str, bytes]:
     from campplanner.io.packets import county_packets
 
@@ -65,6 +71,8 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("csv", "Write the roster's CSV files (UTF-8 with BOM) into this folder.",
                  True, _csv_files),
     ExportFormat("html", "Write the printable HTML report here.", False, _html),
+    ExportFormat("county_reports", "Write an HTML report per county into this folder.", True,
+                 _county_reports),
     ExportFormat("packets", "Write a page per camp leader (team, phones, empty slots) into "
                  "this folder: an HTML file per county, and its PDF when Chromium is installed.",
                  True, _county_packets),
