@@ -54,6 +54,12 @@ def _county_reports(view: RosterView) -> dict[str, bytes]:
     return county_reports(view)
 
 
+def _calls(view: RosterView) -> dict[str, bytes]:
+    from campplanner.io.calls import call_files
+
+    return call_files(view)
+
+
 def _county_packets(view: RosterView) -> dict[str, bytes]:
     from campplanner.io.packets import county_packets
 
@@ -76,6 +82,8 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("packets", "Write a page per camp leader (team, phones, empty slots) into "
                  "this folder: an HTML file per county, and its PDF when Chromium is installed.",
                  True, _county_packets),
+    ExportFormat("calls", "Write whom to phone after a re-plan (solve --baseline), with "
+                 "their phones, as xlsx and CSV into this folder.", True, _calls),
     ExportFormat("camp_packets", "Write the camp leaders' pages into this folder, one HTML "
                  "file per camp.", True, _camp_packets),
 )

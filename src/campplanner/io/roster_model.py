@@ -144,6 +144,33 @@ class Unassigned:
 
 
 @dataclass(frozen=True)
+class Call:
+    """One person to phone after a re-plan: what changed for them, and where."""
+
+    action: str  # a key of CALL_ACTIONS
+    volunteer_id: str
+    volunteer_name: str
+    phone: str | None
+    group_name: str
+    before: list[tuple[CampView, str]]  # (camp, role name) published
+    after: list[tuple[CampView, str]]  # (camp, role name) in the new roster
+    why: str = ""  # for an assignment no longer possible
+
+    @property
+    def first_day(self) -> int:
+        """The first day of any camp the change touches: whom to call first."""
+        return min(camp.first_day for camp, _ in self.before + self.after)
+
+
+CALL_ACTIONS = {
+    "added": "افزوده (added)",
+    "moved": "جابه‌جا (moved)",
+    "removed": "حذف (removed)",
+    "no_longer_possible": "ناممکن (no longer possible)",
+}
+
+
+@dataclass(frozen=True)
 class SkillTotal:
     id: str
     name: str
@@ -162,6 +189,7 @@ class RosterView:
     itineraries: list[Itinerary]
     skills: list[SkillTotal]
     unassigned: list[Unassigned] = field(default_factory=list)
+    calls: list[Call] | None = None  # None: the solution file is no re-plan
 
     @property
     def has_phones(self) -> bool:
@@ -321,6 +349,30 @@ def roster_view(
             volunteer.phone,
         ))  # fmt: skip
 
+    calls = None
+    if solution.replan is not None:
+        def person(volunteer_id: str) -> tuple[str, str | None, str]:
+            v = volunteers.get(volunteer_id)
+            if v is None:
+                return volunteer_id, None, ""
+            return v.name, v.phone, groups.get(v.group or "", "")
+
+        def places_of(pairs: list[list[str]]) -> list[tuple[CampView, str]]:
+            return [(views[c], skill_names.get(k, k)) for c, k in pairs if c in views]
+
+        replan = solution.replan
+        changes = (
+            [("added", e.volunteer, [], e.to, "") for e in replan.added]
+            + [("moved", e.volunteer, e.from_, e.to, "") for e in replan.moved]
+            + [("removed", e.volunteer, e.from_, [], "") for e in replan.removed]
+            + [("no_longer_possible", e.volunteer, [[e.camp, e.skill]], [], e.why)
+               for e in replan.no_longer_possible]
+        )  # fmt: skip
+        calls = [Call(action, vid, *person(vid), places_of(before), places_of(after), why)
+                 for action, vid, before, after, why in changes
+                 if places_of(before) or places_of(after)]  # fmt: skip
+        calls.sort(key=lambda call: (call.first_day, call.volunteer_name, call.volunteer_id))
+
     coverage = sum(camps_by_id[a.camp].priority for a in solution.assignments)
     return RosterView(
         name=instance.name,
@@ -332,6 +384,7 @@ def roster_view(
         itineraries=itineraries,
         skills=totals,
         unassigned=unassigned,
+        calls=calls,
     )
 
 
