@@ -404,9 +404,11 @@ def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @reports_errors
 def export(instance_file: str, solution_file: str, outputs: dict[str, str | None],
            force: bool, lang: str) -> None:  # fmt: skip
-    """Export the roster in SOLUTION_FILE as a workbook, CSV files and/or an HTML report.
+    """Export the roster in SOLUTION_FILE as a workbook, CSV files, HTML reports, the
+    camp leaders' packets and/or, for a re-plan, the list of whom to call.
 
     SOLUTION_FILE is a solution file (JSON) or a roster workbook exported earlier.
+    Files that carry phone numbers say so in their names (docs/cli.md).
     """
     from campplanner.app.files import export as export_files
 
