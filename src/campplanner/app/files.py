@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from campplanner.errors import Issue, UsageError
 from campplanner.outputs import guard_output, write_atomic
+
+if TYPE_CHECKING:  # types only: the writers are imported when used
+    from campplanner.contract import Instance, SolutionFile
+    from campplanner.io.roster_model import RosterView
 
 # ----------------------------------------------------------------------- generate
 
@@ -158,7 +162,8 @@ def export(
     return Exported(len(view.camps), view.filled, view.asked, written)
 
 
-def attach_reasons(view: Any, instance: Any, solution: Any, lang: str) -> None:
+def attach_reasons(view: RosterView, instance: Instance, solution: SolutionFile,
+                   lang: str) -> None:  # fmt: skip
     """Give each camp of ``view`` (a RosterView) why its slots are empty, or why it is
     cancelled, in ``lang``: worked out again by ``explain``; for a roster the instance
     does not allow (a hand-edited workbook), the solution file's own words, if any."""
