@@ -88,6 +88,17 @@ def weight_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+# explain.languages.LANGUAGES, written out so that `--help` need not import numpy
+# (tests/test_words.py checks that the two agree).
+LANGUAGES = ("fa", "en")
+
+
+def lang_option(default: str, where: str) -> Callable[..., Any]:
+    return click.option("--lang", type=click.Choice(LANGUAGES), default=default,
+                        show_default=True, help=f"Language of the reasons and fixes {where}: "
+                        "fa (Persian) or en (English).")  # fmt: skip
+
+
 def time_limit_option(default: float, what: str) -> Callable[..., Any]:
     return click.option("--time-limit", type=Number(min=0.1, max=MAX_SECONDS), default=default,
                         show_default=True, help=what)  # fmt: skip
@@ -278,10 +289,11 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     help="A published solution file: keep its assignments unless changing them raises "
     "coverage, change as few as possible, and print who is added, removed, moved.",
 )
+@lang_option("en", "printed and written to the solution file")
 @reports_errors
 def solve(instance_file: str, output: str | None, time_limit: float, workers: int, seed: int,
           method: str, secondary_time: float | None, weights: dict[str, float], quiet: bool,
-          full: bool | None, force: bool, baseline: str | None) -> None:  # fmt: skip
+          full: bool | None, force: bool, baseline: str | None, lang: str) -> None:  # fmt: skip
     """Staff the camps of INSTANCE_FILE: maximise coverage, then the secondary terms.
 
     Prints each camp's team with unfilled slots and cancelled camps, then a summary
@@ -299,7 +311,8 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     started = time.monotonic()  # the time limit covers reading the file too
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, weights=weights,
                            secondary_time=secondary_time, method=method)  # fmt: skip
-    job = solve_job(SolveRequest(instance_file, options, baseline, output, force), started)
+    job = solve_job(SolveRequest(instance_file, options, baseline, output, force, lang),
+                    started)  # fmt: skip
     progress = None if quiet else ProgressLine(stderr, time_limit).follow(job)
     try:
         outcome, received = run_in_foreground(job)
@@ -323,9 +336,10 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     help="Only this volunteer: costs and empty slots they were wanted for.",
 )
 @weight_options
+@lang_option("en", "(a terminal seldom shows right-to-left text well)")
 @reports_errors
 def explain(instance_file: str, solution_file: str, camp_id: str | None,
-            volunteer_id: str | None, weights: dict[str, float]) -> None:  # fmt: skip
+            volunteer_id: str | None, weights: dict[str, float], lang: str) -> None:  # fmt: skip
     """Say why slots of SOLUTION_FILE stay empty and camps are cancelled, and what each
     choice cost.
 
@@ -339,7 +353,8 @@ def explain(instance_file: str, solution_file: str, camp_id: str | None,
     from campplanner.app.inspect import explain as explain_files
     from campplanner.explain_view import print_explained
 
-    explained = explain_files(instance_file, solution_file, camp_id, volunteer_id, weights)
+    explained = explain_files(instance_file, solution_file, camp_id, volunteer_id, weights,
+                              lang)  # fmt: skip
     note(explained.note)
     print_explained(stdout, solution_file, explained)
 
@@ -412,7 +427,7 @@ def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for export_format in reversed(EXPORT_FORMATS):
         kind = click.Path(file_okay=not export_format.folder, dir_okay=export_format.folder,
                           path_type=str)  # fmt: skip
-        wrapper = click.option(f"--{export_format.name}", export_format.name, type=kind,
+        wrapper = click.option(export_format.option, export_format.name, type=kind,
                                help=export_format.help)(wrapper)  # fmt: skip
     return wrapper
 
@@ -424,20 +439,23 @@ def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--force", is_flag=True, help="Replace existing output files.")
 @click.option("--allow-violations", is_flag=True,
               help="Export a roster that breaks hard rules, showing each violation.")  # fmt: skip
+@lang_option("fa", "in the workbook, CSV files and report")
 @reports_errors
 def export(instance_file: str, solution_file: str, outputs: dict[str, str | None],
-           force: bool, allow_violations: bool) -> None:  # fmt: skip
-    """Export the roster in SOLUTION_FILE as a workbook, CSV files and/or an HTML report.
+           force: bool, allow_violations: bool, lang: str) -> None:  # fmt: skip
+    """Export the roster in SOLUTION_FILE as a workbook, CSV files, HTML reports, the
+    camp leaders' packets and/or, for a re-plan, the list of whom to call.
 
-    SOLUTION_FILE is a solution file (JSON) or a roster workbook exported earlier. A
-    roster that breaks a hard rule is not exported (exit 1, with the violations) unless
+    SOLUTION_FILE is a solution file (JSON) or a roster workbook exported earlier.
+    Files that carry phone numbers say so in their names (docs/cli.md). A roster that
+    breaks a hard rule is not exported (exit 1, with the violations) unless
     --allow-violations, which shows them in every output.
     """
     from campplanner.app.files import export as export_files
 
     done = export_files(instance_file, solution_file,
                         {k: v for k, v in outputs.items() if v}, force=force,
-                        allow_violations=allow_violations)  # fmt: skip
+                        allow_violations=allow_violations, lang=lang)  # fmt: skip
     note(done.note)
     stdout.print(
         f"Exported {done.camps} camps, {done.filled} of {done.asked} slots filled: "
