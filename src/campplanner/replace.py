@@ -130,25 +130,50 @@ def suggest_replacements(
     by_volunteer: dict[int, list[int]] = {}
     for i in without:
         by_volunteer.setdefault(int(problem.candidate_volunteer[i]), []).append(i)
+    for slot in held:
+        options, blocked = _ranked(problem, camps, by_volunteer,
+                                   int(problem.candidate_requirement[slot]), volunteer, limit)
+        dropout.suggestions[slot] = options
+        if blocked:
+            dropout.blocked_by_locks[slot] = blocked
+    return dropout
+
+
+def suggest_for_requirements(
+    problem: Problem, roster: np.ndarray, requirements: list[int], limit: int = 10
+) -> dict[int, tuple[list[Suggestion], int]]:
+    """Who could take an empty slot of each of ``requirements`` in ``roster``, ranked like
+    :func:`suggest_replacements`; and how many more could only by moving a locked person."""
+    current = {int(i) for i in roster}
+    by_volunteer: dict[int, list[int]] = {}
+    for i in current:
+        by_volunteer.setdefault(int(problem.candidate_volunteer[i]), []).append(i)
+    camps = _Camps(problem, current)
+    return {r: _ranked(problem, camps, by_volunteer, r, None, limit) for r in requirements}
+
+
+def _ranked(
+    problem: Problem, camps: _Camps, by_volunteer: dict[int, list[int]], requirement: int,
+    leaving: int | None, limit: int,
+) -> tuple[list[Suggestion], int]:
+    """The ``limit`` best candidates for one slot of ``requirement``, and the number
+    blocked by locks."""
     locked = {int(i) for i in problem.locked_candidates}
     pointer, order = problem.requirement_candidates
-    for slot in held:
-        requirement = int(problem.candidate_requirement[slot])
-        target = int(problem.candidate_camp[slot])
-        options = []
-        for k in order[pointer[requirement] : pointer[requirement + 1]]:
-            other = int(problem.candidate_volunteer[k])
-            mine = by_volunteer.get(other, [])
-            if other == volunteer or any(problem.candidate_camp[i] == target for i in mine):
-                continue  # the dropout, or someone already in this camp (H3)
-            option = _suggestion(problem, camps, mine, int(k), target)
-            if _breaks_a_lock(problem, camps, option, locked):
-                dropout.blocked_by_locks[slot] = dropout.blocked_by_locks.get(slot, 0) + 1
-            else:
-                options.append(option)
-        options.sort(key=lambda s: (-s.coverage_change, s.camps_touched, s.km, s.volunteer))
-        dropout.suggestions[slot] = options[:limit]
-    return dropout
+    target = int(problem.requirement_camp[requirement])
+    options, blocked = [], 0
+    for k in order[pointer[requirement] : pointer[requirement + 1]]:
+        other = int(problem.candidate_volunteer[k])
+        mine = by_volunteer.get(other, [])
+        if other == leaving or any(problem.candidate_camp[i] == target for i in mine):
+            continue  # the dropout, or someone already in this camp (H3)
+        option = _suggestion(problem, camps, mine, int(k), target)
+        if _breaks_a_lock(problem, camps, option, locked):
+            blocked += 1
+        else:
+            options.append(option)
+    options.sort(key=lambda s: (-s.coverage_change, s.camps_touched, s.km, s.volunteer))
+    return options[:limit], blocked
 
 
 def _suggestion(
