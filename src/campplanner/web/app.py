@@ -68,12 +68,12 @@ def create_app(site: Site) -> FastAPI:
         calendar = head.instance.calendar if head else "jalali"
         return Words(lang if lang in LANGUAGES else "fa", calendar)
 
-    def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def page(request: Request, template: str, code: int = 200, **context: Any) -> HTMLResponse:
         w = words(request)
         html = env.get_template(template).render(
             t=w, csrf=site.csrf, rev=site.workspace.revision(), path=request.url.path,
             running=site.running_job(), **context)  # fmt: skip
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=code)
 
     def head_or_refuse() -> Loaded:
         head = site.head()

@@ -152,5 +152,5 @@ class Words:
 
     def day(self, ordinal: int) -> str:
         if self.lang == "fa":
-            return to_persian_digits(format_day(ordinal, "jalali"))
+            return to_persian_digits(format_day(ordinal, "jalali").replace("-", "/"))
         return format_day(ordinal, self.calendar)

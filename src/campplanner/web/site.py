@@ -197,14 +197,12 @@ def open_files(workspace: Workspace, instance_path: str, solution_path: str | No
         if Path(solution_path).suffix.lower() not in (".json", ".gz"):  # a roster workbook
             solution_json = solution.model_dump_json(exclude_none=True).encode()
     head = workspace.head()
-    if head is not None:
-        same_instance = workspace.instance_json(head.id) == instance_json
-        same_roster = solution_json is None or workspace.solution_json(head.id) == solution_json
-        if same_instance and same_roster:
-            return f"workspace: version {head.id} (of {len(workspace.versions())})"
-        if solution_json is None:
-            return (f"workspace: version {head.id}; {instance_path} differs from it and was "
-                    "not imported (open it with a solution, or use another --workspace)")
+    known = workspace.find_version(instance_json, solution_json)
+    if head is not None and known is not None:  # opened before: carry on where we were
+        return f"workspace: version {head.id} (the files are version {known})"
+    if head is not None and solution_json is None:
+        return (f"workspace: version {head.id}; {instance_path} differs from it and was "
+                "not imported (open it with a solution, or use another --workspace)")
     version = workspace.add_version(instance_json, solution_json, parent=head.id if head else None,
                                     comment=f"opened {Path(instance_path).name}"
                                     + (f" + {Path(solution_path).name}" if solution_path else ""))

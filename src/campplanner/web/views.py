@@ -89,12 +89,13 @@ def camp_map(loaded: Loaded) -> list[dict[str, Any]]:
     span_x = max((max(lons) - min(lons)) * mid, 1e-6)
     span_y = max(max(lats) - min(lats), 1e-6)
     scale = min((MAP_WIDTH - 2 * MAP_MARGIN) / span_x, (MAP_HEIGHT - 2 * MAP_MARGIN) / span_y)
+    left = (MAP_WIDTH - span_x * scale) / 2  # centred across
     points = []
     for camp, place in located:
         view = loaded.camps.get(camp.id)
         points.append({
             "id": camp.id, "name": camp.name,
-            "x": round(MAP_MARGIN + (place.lon - min(lons)) * mid * scale, 1),
+            "x": round(left + (place.lon - min(lons)) * mid * scale, 1),
             "y": round(MAP_HEIGHT - MAP_MARGIN - (place.lat - min(lats)) * scale, 1),
             "status": camp_status(view) if view else "cancelled",
         })  # fmt: skip

@@ -280,6 +280,19 @@ class Workspace:
                                       .where(versions.c.id == version_id)).scalar_one()  # fmt: skip
         return None if data is None else gzip.decompress(data)
 
+    def find_version(self, instance_json: bytes, solution_json: bytes | None) -> int | None:
+        """The newest version of exactly this instance (and roster, if given), if any."""
+        sha = hashlib.sha256(instance_json).hexdigest()
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(versions.c.id, versions.c.solution)
+                                      .where(versions.c.instance_sha256 == sha)
+                                      .order_by(versions.c.id.desc())).all()  # fmt: skip
+        for row in rows:
+            stored = None if row.solution is None else gzip.decompress(row.solution)
+            if solution_json is None or stored == solution_json:
+                return int(row.id)
+        return None
+
     def publish(self, version_id: int, expected: int | None = None) -> None:
         with self.engine.begin() as connection:
             if connection.execute(select(versions.c.id)
