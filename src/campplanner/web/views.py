@@ -12,7 +12,7 @@ from typing import Any
 
 from campplanner.io.roster_model import NO_COUNTY, CampView
 from campplanner.loader import day_of
-from campplanner.replace import suggest_for_requirements
+from campplanner.replace import EmptySlots
 from campplanner.replan import diff_rosters
 from campplanner.web.site import Loaded, search_key
 
@@ -157,8 +157,9 @@ def camp(loaded: Loaded, camp_id: str) -> dict[str, Any] | None:
                     for r in range(problem.camp_requirements[c], problem.camp_requirements[c + 1])}
     empty = [(slot, requirements[slot.skill_id]) for slot in view.slots
              if slot.missing and slot.skill_id in requirements]  # fmt: skip
-    ranked = suggest_for_requirements(problem, loaded.assigned, [r for _, r in empty],
-                                      CANDIDATES_PER_SLOT)  # fmt: skip
+    if "empty slots" not in loaded.cache:
+        loaded.cache["empty slots"] = EmptySlots(problem, loaded.assigned)
+    ranked = {r: loaded.cache["empty slots"].suggest(r, CANDIDATES_PER_SLOT) for _, r in empty}
     slots = []
     for slot, r in empty:
         reason = reasons.get(r)
