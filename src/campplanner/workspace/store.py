@@ -144,6 +144,14 @@ def default_workspace_url(instance_path: str) -> str:
     return f"sqlite:///{path.with_name(stem + '.workspace.sqlite')}"
 
 
+def driver_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here (SQLAlchemy's default is psycopg2)."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -157,7 +165,7 @@ class Workspace:
 
     def __init__(self, url: str):
         self.url = url
-        self.engine: Engine = create_engine(url, future=True)
+        self.engine: Engine = create_engine(driver_url(url), future=True)
         self.migrate()
 
     # ------------------------------------------------------------------ schema
