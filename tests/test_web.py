@@ -431,3 +431,28 @@ def test_the_workspace_is_next_to_the_instance_by_default(tmp_path: Path) -> Non
         "season.workspace.sqlite")
     Workspace(default_workspace_url(str(tmp_path / "x.json"))).close()
     assert (tmp_path / "x.workspace.sqlite").exists()
+
+
+def test_a_member_can_be_swapped_for_a_ranked_replacement(web) -> None:
+    _, client = web
+    found = None
+    for camp_id in ("c1", "c2", "c3", "c4"):
+        for member in client.get(f"/api/camps/{camp_id}").json()["team"]:
+            data = client.get(f"/api/camps/{camp_id}",
+                              params={"replace": member["volunteer"]}).json()  # fmt: skip
+            if data["replacements"]:
+                found = (camp_id, member, data["replacements"][0])
+                break
+        if found:
+            break
+    assert found, "somebody in tiny.json can be replaced"
+    camp_id, member, first = found
+    page = client.get(f"/camps/{camp_id}", params={"replace": member["volunteer"]}).text
+    assert 'id="swaps"' in page and "button" in page
+    answer = post(client, "/api/edits", {"kind": "swap", "volunteer": first["volunteer"],
+                                         "camp": camp_id, "skill": first["skill"],
+                                         "out": member["volunteer"]})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    ops = client.get("/api/edits").json()["pending"][0]["ops"]
+    assert [op["op"] for op in ops] == ["lock", "forbid"]
+    assert ops[1]["pairs"] == [{"volunteer": member["volunteer"], "camp": camp_id}]

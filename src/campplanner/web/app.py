@@ -173,10 +173,13 @@ def create_app(site: Site) -> FastAPI:
 
     @app.get("/camps/{camp_id:path}", response_class=HTMLResponse)
     def camp_page(request: Request, camp_id: str) -> Response:
-        data = views.camp(head_or_refuse(), camp_id)
+        head = head_or_refuse()
+        data = views.camp(head, camp_id)
         if data is None:
             raise Refused(404, "no such camp")
-        return page(request, "camp.html", data=data)
+        leaving = request.query_params.get("replace")
+        swaps = views.replacements(head, camp_id, leaving) if leaving else None
+        return page(request, "camp.html", data=data, leaving=leaving, swaps=swaps)
 
     @app.get("/volunteers", response_class=HTMLResponse)
     def volunteers_page(request: Request) -> Response:
@@ -387,10 +390,14 @@ def create_app(site: Site) -> FastAPI:
         return views.camps(head, **camp_filters(request, head))
 
     @app.get("/api/camps/{camp_id:path}")
-    def api_camp(camp_id: str) -> dict[str, Any]:
-        data = views.camp(head_or_refuse(), camp_id)
+    def api_camp(request: Request, camp_id: str) -> dict[str, Any]:
+        head = head_or_refuse()
+        data = views.camp(head, camp_id)
         if data is None:
             raise Refused(404, "no such camp")
+        leaving = request.query_params.get("replace")
+        if leaving:  # who could take this member's place, ranked
+            data["replacements"] = views.replacements(head, camp_id, leaving)
         return data
 
     @app.post("/api/volunteers/search")

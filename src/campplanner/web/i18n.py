@@ -113,6 +113,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "nothing_changed": ("هیچ تغییری نیست.", "Nothing changed."),
     "not_found": ("پیدا نشد", "Not found"),
     "back": ("بازگشت", "Back"),
+    "swap": ("جایگزین", "Swap"),
+    # solution statuses, job states and phases
+    "optimal": ("بهینه", "optimal"),
+    "feasible": ("شدنی", "feasible"),
+    "infeasible": ("ناشدنی", "infeasible"),
+    "unknown": ("نامعلوم", "unknown"),
+    "pending": ("در نوبت", "waiting"),
+    "running": ("در حال حل", "running"),
+    "cancelling": ("در حال توقف", "stopping"),
+    "done": ("پایان", "done"),
+    "failed": ("ناموفق", "failed"),
+    "reading": ("خواندن", "reading"),
+    "solving": ("حل", "solving"),
+    "writing": ("نوشتن", "writing"),
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from campplanner.io.roster_model import NO_COUNTY, CampView
 from campplanner.loader import day_of
-from campplanner.replace import EmptySlots
+from campplanner.replace import EmptySlots, suggest_replacements
 from campplanner.replan import diff_rosters
 from campplanner.web.site import Loaded, search_key
 
@@ -178,6 +178,17 @@ def camp(loaded: Loaded, camp_id: str) -> dict[str, Any] | None:
                          for s in view.slots],
         "team": team, "empty_slots": slots, "cancelled": cancelled_reason,
     }  # fmt: skip
+
+
+def replacements(loaded: Loaded, camp_id: str, volunteer_id: str) -> list[dict[str, Any]]:
+    """Who could take ``volunteer_id``'s place in the camp, ranked (``replace``)."""
+    problem = loaded.problem
+    c, v = problem.camp_index.get(camp_id), problem.volunteer_index.get(volunteer_id)
+    if c is None or v is None:
+        return []
+    dropout = suggest_replacements(problem, loaded.assigned, v, c, CANDIDATES_PER_SLOT)
+    return [_suggestion(loaded, s) | {"skill": problem.skill_ids[problem.candidate_skill[slot]]}
+            for slot in dropout.slots for s in dropout.suggestions[slot]]  # fmt: skip
 
 
 def _suggestion(loaded: Loaded, s: Any) -> dict[str, Any]:
