@@ -27,7 +27,7 @@ from campplanner.scenario import Scenario, apply_edits
 from campplanner.solution import roster_triples as solution_triples
 from campplanner.solution import solution_from_data
 from campplanner.solver import SolveOptions
-from campplanner.web.site import Loaded, Resolve, Site
+from campplanner.web.site import Loaded, Resolve, Site, ready
 from campplanner.web.views import roster_diff
 
 EDIT_KINDS = ("lock", "remove", "forbid", "swap", "unavailable")
@@ -189,10 +189,16 @@ def accept(site: Site, job_id: str, comment: str, expected: int) -> int:
     head = site.workspace.head()
     if head is None or head.id != resolve.base:
         raise UsageError("a newer version was accepted since this solve started; re-solve")
+    solution_json = (resolve.folder / "solution.json").read_bytes()
     version = site.workspace.add_version(
-        resolve.instance_json, (resolve.folder / "solution.json").read_bytes(),
+        resolve.instance_json, solution_json,
         comment=comment, parent=resolve.base, edit_ids=resolve.edit_ids, expected=expected)
     del site.resolves[job_id]
+    outcome = resolve.job.result()
+    info = site.workspace.version(version)
+    if info is not None:  # the pages of the new version, without compiling it again
+        site.adopt(ready(info, outcome.instance, outcome.problem,
+                         solution_from_data(json.loads(solution_json)), outcome.explanation))
     return version
 
 

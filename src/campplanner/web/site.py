@@ -65,18 +65,26 @@ class Loaded:
 
 
 def load_version(workspace: Workspace, info: VersionInfo) -> Loaded:
+    """Read, compile and explain a version from the workspace."""
     source = f"version {info.id}"
     instance = instance_from_data(json.loads(workspace.instance_json(info.id)), source)
-    problem = compile_instance(instance)
     raw = workspace.solution_json(info.id)
-    solution = view = explanation = None
+    solution = None if raw is None else solution_from_data(json.loads(raw), source)
+    return ready(info, instance, compile_instance(instance), solution)
+
+
+def ready(info: VersionInfo, instance: Instance, problem: Problem,
+          solution: SolutionFile | None, explanation: Explanation | None = None) -> Loaded:
+    """A version for pages, from its parts (a solve's outcome has most of them already)."""
+    source = f"version {info.id}"
+    view = None
     assigned = np.zeros(0, dtype=np.int64)
-    if raw is not None:
-        solution = solution_from_data(json.loads(raw), source)
+    if solution is not None:
         view = roster_view(instance, solution, source)
         if solution.assignments:
             assigned = roster_from_assignments(problem, solution_triples(solution))
-        explanation = explain_roster(problem, assigned, solution.status)
+        if explanation is None:
+            explanation = explain_roster(problem, assigned, solution.status)
     loaded = Loaded(info, instance, problem, solution, view, assigned, explanation)
     if view is not None:
         loaded.camps = {camp.id: camp for camp in view.camps}
@@ -149,6 +157,13 @@ class Site:
                 while len(self._loaded) > KEEP_LOADED:
                     self._loaded.popitem(last=False)
             return loaded
+
+    def adopt(self, loaded: Loaded) -> None:
+        """Keep a version built from a solve's outcome: no second compile after accepting."""
+        with self._lock:
+            self._loaded[loaded.version.id] = loaded
+            while len(self._loaded) > KEEP_LOADED:
+                self._loaded.popitem(last=False)
 
     def head(self) -> Loaded | None:
         info = self.workspace.head()
