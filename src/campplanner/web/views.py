@@ -28,9 +28,21 @@ def camp_status(camp: CampView) -> str:
     return "full" if camp.filled >= camp.asked else "short"
 
 
-def _camp_row(camp: CampView) -> dict[str, Any]:
+def county_names(loaded: Loaded) -> dict[str, str]:
+    """County id -> the name of the place of that id (``arak`` -> ``اراک``), if there is one."""
+    if "county names" not in loaded.cache:
+        places = {p.id: p.name for p in loaded.instance.places}
+        loaded.cache["county names"] = {
+            p.county: places.get(p.county, p.county)
+            for p in loaded.instance.places if p.county}  # fmt: skip
+    return loaded.cache["county names"]
+
+
+def _camp_row(camp: CampView, names: dict[str, str] | None = None) -> dict[str, Any]:
+    county = camp.county or NO_COUNTY
     return {
-        "id": camp.id, "name": camp.name, "county": camp.county or NO_COUNTY,
+        "id": camp.id, "name": camp.name, "county": county,
+        "county_name": (names or {}).get(county, county),
         "place": camp.place_name, "first_day": camp.first_day, "last_day": camp.last_day,
         "status": camp_status(camp), "filled": camp.filled, "asked": camp.asked,
         "priority": camp.priority,
@@ -70,7 +82,8 @@ def overview(loaded: Loaded) -> dict[str, Any]:
         "slots_asked": view.asked, "slots_filled": view.filled,
         "camps": {"total": len(view.camps), "run": counts["full"] + counts["short"], **counts},
         "skills": skills,
-        "counties": [{"county": name, **row} for name, row in sorted(counties.items())],
+        "counties": [{"county": county, "county_name": county_names(loaded).get(county, county),
+                      **row} for county, row in sorted(counties.items())],
         "map": camp_map(loaded),
     })  # fmt: skip
     loaded.cache["overview"] = result
@@ -111,6 +124,7 @@ def camps(loaded: Loaded, *, county: str = "", first: int | None = None,
     if view is None:
         return {"rows": [], "total": 0, "shown": 0, "counties": [], "skills": []}
     key = search_key(query) if query else ""
+    names = county_names(loaded)
     rows = []
     for camp in view.camps:
         if county and (camp.county or NO_COUNTY) != county:
@@ -125,10 +139,11 @@ def camps(loaded: Loaded, *, county: str = "", first: int | None = None,
             continue
         if key and key not in search_key(f"{camp.name} {camp.id} {camp.place_name}"):
             continue
-        rows.append(_camp_row(camp))
+        rows.append(_camp_row(camp, names))
     return {
         "rows": rows[:CAMPS_PER_PAGE], "total": len(rows), "shown": min(len(rows), CAMPS_PER_PAGE),
-        "counties": sorted({c.county or NO_COUNTY for c in view.camps}),
+        "counties": [{"id": c, "name": names.get(c, c)}
+                     for c in sorted({c.county or NO_COUNTY for c in view.camps})],
         "skills": [{"id": s.id, "name": s.name} for s in loaded.instance.skills],
     }  # fmt: skip
 
@@ -172,7 +187,8 @@ def camp(loaded: Loaded, camp_id: str) -> dict[str, Any] | None:
             "blocked_by_locks": blocked,
         })  # fmt: skip
     return {
-        "camp": _camp_row(view), "capacity": view.capacity, "gender": view.gender,
+        "camp": _camp_row(view, county_names(loaded)), "capacity": view.capacity,
+        "gender": view.gender,
         "requirements": [{"skill": s.skill_id, "name": s.skill_name, "count": s.count,
                           "filled": s.filled, "level": s.level, "essential": s.essential}
                          for s in view.slots],
