@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--replan", type=int, default=30, metavar="N",
                         help="re-plan with N volunteers away (0: skip)")
-    parser.add_argument("--replan-time-limit", type=float, default=30.0)
+    parser.add_argument("--replan-time-limit", type=float, default=60.0)
     args = parser.parse_args()
 
     from starlette.testclient import TestClient

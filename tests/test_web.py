@@ -456,3 +456,25 @@ def test_a_member_can_be_swapped_for_a_ranked_replacement(web) -> None:
     ops = client.get("/api/edits").json()["pending"][0]["ops"]
     assert [op["op"] for op in ops] == ["lock", "forbid"]
     assert ops[1]["pairs"] == [{"volunteer": member["volunteer"], "camp": camp_id}]
+
+
+# ------------------------------------------------------------- the command line
+
+
+def test_serve_refuses_bad_files_and_urls_before_starting(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from campplanner.cli import main
+
+    runner = CliRunner()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"skills": []}', encoding="utf-8")
+    result = runner.invoke(main, ["serve", str(bad)])
+    assert result.exit_code == 2 and "bad.json" in result.output
+    assert not (tmp_path / "bad.workspace.sqlite").exists()  # nothing created
+    result = runner.invoke(main, ["serve", str(TINY_PATH), "--db", "nosuchdb://x"])
+    assert result.exit_code == 2 and "cannot open the workspace" in result.output
+    result = runner.invoke(main, ["serve", str(TINY_PATH), "--db", "sqlite://",
+                                  "--workspace", "x.sqlite"])  # fmt: skip
+    assert result.exit_code == 2
+    assert "serve" in runner.invoke(main, ["--help"]).output

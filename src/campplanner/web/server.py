@@ -31,19 +31,20 @@ def build(settings: ServeSettings,
           say: Callable[[str], None] = print) -> tuple[Site, FastAPI, str | None]:
     """The workspace, the site and the ASGI app for ``settings`` (no server yet)."""
     from campplanner.web.app import create_app
-    from campplanner.web.site import Site, open_files
+    from campplanner.web.site import Site, open_files, read_files
     from campplanner.workspace import Workspace, default_workspace_url
 
     token = settings.token
     if token is None and settings.host not in LOCAL_HOSTS:
         token = secrets.token_urlsafe(18)  # any other address: never without a token
+    files = read_files(settings.instance_path, settings.solution_path)  # before any workspace
     url = settings.workspace_url or default_workspace_url(settings.instance_path)
     try:
         workspace = Workspace(url)
     except Exception as error:  # a bad URL or an unreachable server: one clear message
         raise UsageError(f"--db {url.split('@')[-1]}: cannot open the workspace ({error})") \
             from None
-    say(open_files(workspace, settings.instance_path, settings.solution_path))
+    say(open_files(workspace, settings.instance_path, settings.solution_path, files))
     site = Site(workspace, token=token, time_limit=settings.time_limit)
     head = site.head()  # load the current version before the first page asks for it
     if head is not None:

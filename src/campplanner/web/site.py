@@ -196,21 +196,27 @@ class Site:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def open_files(workspace: Workspace, instance_path: str, solution_path: str | None) -> str:
-    """Put the files the planner opened into the workspace, unless it has them already;
-    the files themselves are never written. Returns what was done, in words."""
-    from campplanner.loader import load_instance
-
-    load_instance(instance_path)  # every problem of the file, like `campplanner validate`
-    instance_json = json.dumps(read_json(instance_path), ensure_ascii=False).encode()
+def read_files(instance_path: str, solution_path: str | None) -> tuple[bytes, bytes | None]:
+    """The instance and the roster the planner opened, checked like ``validate`` and
+    ``check`` read them (every problem of a file is an InstanceError naming it)."""
+    data = read_json(instance_path)
+    instance = instance_from_data(data, instance_path)
+    instance_json = json.dumps(data, ensure_ascii=False).encode()
     solution_json = None
     if solution_path is not None:
         solution = load_solution(solution_path)
-        roster_view(instance_from_data(json.loads(instance_json), instance_path), solution,
-                    solution_path)  # unknown ids refused with their path  # fmt: skip
+        roster_view(instance, solution, solution_path)  # unknown ids refused with their path
         solution_json = Path(solution_path).read_bytes()
         if Path(solution_path).suffix.lower() not in (".json", ".gz"):  # a roster workbook
             solution_json = solution.model_dump_json(exclude_none=True).encode()
+    return instance_json, solution_json
+
+
+def open_files(workspace: Workspace, instance_path: str, solution_path: str | None,
+               files: tuple[bytes, bytes | None] | None = None) -> str:  # fmt: skip
+    """Put the files the planner opened into the workspace, unless it has them already;
+    the files themselves are never written. Returns what was done, in words."""
+    instance_json, solution_json = files or read_files(instance_path, solution_path)
     head = workspace.head()
     known = workspace.find_version(instance_json, solution_json)
     if head is not None and known is not None:  # opened before: carry on where we were
