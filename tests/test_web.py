@@ -478,3 +478,16 @@ def test_serve_refuses_bad_files_and_urls_before_starting(tmp_path: Path) -> Non
                                   "--workspace", "x.sqlite"])  # fmt: skip
     assert result.exit_code == 2
     assert "serve" in runner.invoke(main, ["--help"]).output
+
+
+def test_a_roster_workbook_can_be_opened_as_the_published_roster(web, tmp_path: Path) -> None:
+    _, client = web
+    workbook = tmp_path / "roster.xlsx"
+    workbook.write_bytes(client.get("/versions/1/download/xlsx").content)
+    (tmp_path / "other").mkdir()
+    site, other = served(TINY_PATH, tmp_path / "other", solution=workbook)
+    path = tmp_path / "from-workbook.json"
+    path.write_bytes(other.get("/api/solution").content)
+    assert check(str(TINY_PATH), str(path)).ok
+    assert triples(path.read_bytes()) == triples(client.get("/api/solution").content)
+    site.close()
