@@ -13,6 +13,7 @@ scenario file would, and re-plans from its roster with the fewest changes.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import numpy as np
@@ -143,7 +144,10 @@ def job_state(site: Site, job_id: str, since: int = 0) -> dict[str, Any] | None:
               for e in job.events(since)]  # fmt: skip
     state: dict[str, Any] = {"id": job_id, "state": job.state, "base": resolve.base,
                              "edits": resolve.edit_ids, "events": events,
-                             "time_limit": site.time_limit}  # fmt: skip
+                             "time_limit": site.time_limit,
+                             "elapsed": round(time.monotonic() - job.control.started, 1)}
+    if job.wait(0) and job.control.events:  # the clock stops with the work
+        state["elapsed"] = round(job.control.events[-1].elapsed, 1)
     if job.wait(0):
         state["finished"] = finished(site, resolve)
     return state
