@@ -65,7 +65,7 @@ def main() -> None:
     site, app, _ = build(ServeSettings(args.instance, solution,
                                        f"sqlite:///{folder / 'ws.sqlite'}"), say=print)
     loading = time.perf_counter() - start
-    client = TestClient(app)
+    client = TestClient(app, base_url="http://127.0.0.1:8000")
     head = site.head()
     by_empty = sorted(head.camps.values(),
                       key=lambda c: -sum(s.missing for s in c.slots if c.runs))  # fmt: skip

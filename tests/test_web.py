@@ -328,6 +328,15 @@ def test_another_host_needs_the_token_on_every_request(tmp_path: Path, published
     site.close()
 
 
+def test_without_a_token_only_local_names_are_answered(web) -> None:
+    _, client = web
+    for host in ("127.0.0.1:8000", "localhost", "[::1]:8000"):
+        assert client.get("/", headers={"Host": host}).status_code == 200, host
+    # a page of evil.example whose name now points at 127.0.0.1 (DNS rebinding)
+    answer = client.get("/api/session", headers={"Host": "evil.example:8000"})
+    assert answer.status_code == 403 and "csrf" not in answer.text
+
+
 def test_an_oversized_upload_is_refused(web) -> None:
     site, client = web
     state = session(client)

@@ -30,7 +30,7 @@ def served(instance: Path, folder: Path, *, solution: Path | None = None,
                              url or f"sqlite:///{folder / 'ws.sqlite'}", host, 8000, token,
                              time_limit)  # fmt: skip
     site, app, _ = build(settings, say=lambda line: None)
-    return site, TestClient(app)
+    return site, TestClient(app, base_url="http://127.0.0.1:8000")
 
 
 def session(client: TestClient) -> dict[str, Any]:

@@ -5,6 +5,9 @@
   or, on the first visit only, ``?token=``, which sets the cookie and redirects to the
   same page without it, so that it stays out of the address bar and the history).
   Without it: 401; with a wrong one: 403.
+- Without a token, the server answers only requests addressed to a local name
+  (``Host: 127.0.0.1``, ``localhost``, ``::1``): a web page elsewhere that points its own
+  domain name at 127.0.0.1 (DNS rebinding) cannot read the pages, nor their CSRF token.
 - Every state-changing request carries the CSRF token (a form field ``csrf`` or the
   header ``X-CSRF-Token``), which only the server's own pages know.
 """
@@ -45,10 +48,14 @@ def refuse(request: Request, status: int, message: str) -> Response:
 def token_guard(token: str | None) -> Callable[[Request, Callable[[Request],
                                                                    Awaitable[Response]]],
                                                Awaitable[Response]]:
-    """The middleware: the token on every request (if there is one), headers on every answer."""
+    """The middleware: the token on every request (if there is one), else a local Host;
+    headers on every answer."""
 
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]
                     ) -> Response:  # fmt: skip
+        if token is None and request.url.hostname not in LOCAL_HOSTS:
+            return refuse(request, 403, "this server answers only at 127.0.0.1 or localhost "
+                          "(start it with --token to reach it by another name)")
         if token is not None:
             offered = request.query_params.get("token")
             if offered is not None:
