@@ -86,6 +86,8 @@ def test_camps_filter_by_status_county_dates_skill_and_search(web) -> None:
     assert client.get("/api/camps", params={"from": "1300-01-01", "to": "1300-01-02"}) \
         .json()["total"] == 0
     assert client.get("/api/camps", params={"from": "not a date"}).status_code == 400
+    assert client.get("/api/camps", params={"page": "9"}).json()["page"] == 1  # one page
+    assert client.get("/camps", params={"page": "x"}).status_code == 200
     short = client.get("/api/camps", params={"skill": "physician"}).json()
     assert all("physician" in r["short_skills"] for r in short["rows"])
 
@@ -500,3 +502,16 @@ def test_a_roster_workbook_can_be_opened_as_the_published_roster(web, tmp_path: 
     assert check(str(TINY_PATH), str(path)).ok
     assert triples(path.read_bytes()) == triples(client.get("/api/solution").content)
     site.close()
+
+
+def test_long_camp_tables_come_in_pages(web, monkeypatch) -> None:
+    from campplanner.web import views
+
+    _, client = web
+    monkeypatch.setattr(views, "CAMPS_PER_PAGE", 3)
+    first = client.get("/api/camps").json()
+    second = client.get("/api/camps", params={"page": 2}).json()
+    assert (first["pages"], first["shown"], second["shown"]) == (2, 3, 1)
+    assert {r["id"] for r in first["rows"] + second["rows"]} == {"c1", "c2", "c3", "c4"}
+    page = client.get("/camps", params={"q": "c", "page": 2}).text
+    assert 'rel="prev" href="/camps?q=c&amp;page=1"' in page

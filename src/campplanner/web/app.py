@@ -13,7 +13,7 @@ import json
 import zipfile
 from importlib import resources
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI
 from jinja2 import Environment, PackageLoader
@@ -161,15 +161,18 @@ def create_app(site: Site) -> FastAPI:
             except ValueError:
                 raise Refused(400, f"{name}: {text!r} is not a date (YYYY-MM-DD)") from None
 
+        page = params.get("page", "1")
         return {"county": params.get("county", ""), "first": day("from"), "last": day("to"),
                 "status": params.get("status", ""), "skill": params.get("skill", ""),
-                "query": params.get("q", "")}  # fmt: skip
+                "query": params.get("q", ""), "page": int(page) if page.isdigit() else 1}
 
     @app.get("/camps", response_class=HTMLResponse)
     def camps_page(request: Request) -> Response:
         head = head_or_refuse()
         data = views.camps(head, **camp_filters(request, head))
-        return page(request, "camps.html", data=data, params=request.query_params)
+        others = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+        return page(request, "camps.html", data=data, params=request.query_params,
+                    others=urlencode(others))  # fmt: skip
 
     @app.get("/camps/{camp_id:path}", response_class=HTMLResponse)
     def camp_page(request: Request, camp_id: str) -> Response:

@@ -117,12 +117,13 @@ def camp_map(loaded: Loaded) -> list[dict[str, Any]]:
 
 def camps(loaded: Loaded, *, county: str = "", first: int | None = None,
           last: int | None = None, status: str = "", skill: str = "",
-          query: str = "") -> dict[str, Any]:  # fmt: skip
+          query: str = "", page: int = 1) -> dict[str, Any]:  # fmt: skip
     """The camps table, filtered: county, overlapping [first, last], status, a skill short,
     and a search over name, id and place."""
     view = loaded.view
     if view is None:
-        return {"rows": [], "total": 0, "shown": 0, "counties": [], "skills": []}
+        return {"rows": [], "total": 0, "shown": 0, "page": 1, "pages": 1, "counties": [],
+                "skills": []}
     key = search_key(query) if query else ""
     names = county_names(loaded)
     rows = []
@@ -140,8 +141,11 @@ def camps(loaded: Loaded, *, county: str = "", first: int | None = None,
         if key and key not in search_key(f"{camp.name} {camp.id} {camp.place_name}"):
             continue
         rows.append(_camp_row(camp, names))
+    pages = max(1, -(-len(rows) // CAMPS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    shown = rows[(page - 1) * CAMPS_PER_PAGE : page * CAMPS_PER_PAGE]
     return {
-        "rows": rows[:CAMPS_PER_PAGE], "total": len(rows), "shown": min(len(rows), CAMPS_PER_PAGE),
+        "rows": shown, "total": len(rows), "shown": len(shown), "page": page, "pages": pages,
         "counties": [{"id": c, "name": names.get(c, c)}
                      for c in sorted({c.county or NO_COUNTY for c in view.camps})],
         "skills": [{"id": s.id, "name": s.name} for s in loaded.instance.skills],
