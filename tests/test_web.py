@@ -133,6 +133,8 @@ def test_solution_of_the_current_version_passes_the_checker(web, tmp_path: Path)
     path = tmp_path / "current.json"
     path.write_bytes(answer.content)
     assert check(str(TINY_PATH), str(path)).ok
+    version = client.get("/api/versions").json()["versions"][0]
+    assert version["coverage"] == client.get("/api/overview").json()["coverage"] > 0
 
 
 @pytest.mark.parametrize("kind", ["solution", "xlsx", "csv", "html"])

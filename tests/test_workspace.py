@@ -41,7 +41,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 INSTANCE = b'{"name": "\xd8\xa7\xd8\xb1\xd8\xa7\xda\xa9"}'
-ROSTER = json.dumps({"status": "feasible", "objective": {"coverage": 7},
+ROSTER = json.dumps({"status": "feasible", "coverage": 7,
                      "assignments": []}).encode()  # fmt: skip
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+import jdatetime
 
 from campplanner.calendar import Calendar, format_day, to_persian_digits
 
@@ -163,6 +166,20 @@ class Words:
             return "–"
         text = self.num(100.0 * part / whole, 1)
         return f"{text}٪" if self.lang == "fa" else f"{text}%"
+
+    def when(self, moment: datetime | str) -> str:
+        """A moment of the workspace (stored in UTC) in this machine's time zone."""
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        if moment.tzinfo is None:  # SQLite gives back naive UTC times
+            from datetime import UTC
+
+            moment = moment.replace(tzinfo=UTC)
+        local = moment.astimezone()
+        if self.lang == "fa":
+            text = jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
+            return to_persian_digits(text)
+        return local.strftime("%Y-%m-%d %H:%M")
 
     def day(self, ordinal: int) -> str:
         if self.lang == "fa":

@@ -224,7 +224,7 @@ class Workspace:
         if solution_json is not None:
             data = json.loads(solution_json)
             status = str(data.get("status", "unknown"))
-            coverage = (data.get("objective") or {}).get("coverage")
+            coverage = data.get("coverage")
         with self.engine.begin() as connection:
             self._bump(connection, expected)
             if connection.execute(select(snapshots.c.sha256)
