@@ -75,6 +75,8 @@ def token_guard(token: str | None) -> Callable[[Request, Callable[[Request],
             if not same(given, token):
                 return refuse(request, 403, "wrong token")
         answer = await call_next(request)
+        if request.url.path.startswith(("/static/", "/fonts/")):  # the package's own files
+            answer.headers.setdefault("Cache-Control", "public, max-age=3600")
         for name, value in HEADERS.items():
             answer.headers.setdefault(name, value)
         return answer
