@@ -274,8 +274,13 @@ def create_app(site: Site) -> FastAPI:
 
     @app.get("/versions", response_class=HTMLResponse)
     def versions_page(request: Request) -> Response:
+        audit = site.workspace.audit_log()
+        for entry in audit:  # an edit in one line, as on the edits page
+            if "ops" in entry["detail"]:
+                ops = entry["detail"].pop("ops")
+                entry["detail"]["edit"] = f"{entry['detail'].get('edit')}: {edits.describe(ops)}"
         return page(request, "versions.html", versions=site.workspace.versions(),
-                    audit=site.workspace.audit_log(), formats=list(DOWNLOADS))  # fmt: skip
+                    audit=audit, formats=list(DOWNLOADS))  # fmt: skip
 
     @app.post("/versions/{version_id}/publish")
     async def publish(request: Request, version_id: int) -> Response:
