@@ -550,3 +550,35 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     print_replacements(stdout, found.problem, found.dropout)
     if found.replan is not None:
         print_replan_without(stdout, found.replan)
+
+
+@main.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("solution_file", required=False, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--workspace", "workspace_file", type=click.Path(dir_okay=False, path_type=str),
+              help="The workspace's SQLite file [default: INSTANCE.workspace.sqlite beside it].")
+@click.option("--db", "db_url", metavar="URL",
+              help="The workspace as a database URL instead (postgresql://... for an office).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; any other than this one needs a token.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--token", help="The access token [default: none on 127.0.0.1, else a new one].")
+@time_limit_option(30.0, "Seconds for each re-solve.")
+@reports_errors
+def serve(instance_file: str, solution_file: str | None, workspace_file: str | None,
+          db_url: str | None, host: str, port: int, token: str | None,
+          time_limit: float) -> None:  # fmt: skip
+    """Review and adjust rosters in the browser: a local web application.
+
+    Opens INSTANCE_FILE (and SOLUTION_FILE, a published roster) into a workspace that
+    keeps every accepted roster as a version; edits are recorded there, never written
+    to the files. Persian, right to left; English with a switch. See docs/review.md.
+    """
+    from campplanner.web.server import ServeSettings
+    from campplanner.web.server import serve as run_server
+
+    if workspace_file and db_url:
+        raise click.UsageError("--workspace and --db: give one of them")
+    url = db_url or (f"sqlite:///{workspace_file}" if workspace_file else None)
+    run_server(ServeSettings(instance_file, solution_file, url, host, port, token, time_limit),
+               say=lambda line: stdout.print(line, markup=False, highlight=False))
