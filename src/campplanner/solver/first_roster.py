@@ -31,7 +31,7 @@ from campplanner.solver.bounds import runnable_camps
 from campplanner.solver.greedy import enforce_essentials
 
 MAX_PASSES = 4  # passes with the cancelled camps closed; most of the gain is in the second
-_CHECK_EVERY = 65_536  # candidates between two looks at the stop event
+_CHUNK = 32_768  # candidates per numpy filter, and between two looks at the stop event
 
 
 def greedy_order(problem: Problem) -> np.ndarray:
@@ -44,39 +44,80 @@ def greedy_order(problem: Problem) -> np.ndarray:
     ).astype(np.int64)
 
 
-class _Fitter:
-    """H3 to H6 bookkeeping on plain Python lists, for one pass over millions of triples.
+class GreedyPass:
+    """Passes over the candidates in the greedy's order.
 
-    :class:`campplanner.solver.greedy.RosterState` holds the same rules for numpy
-    batches; a per-candidate pass needs scalar lookups, which lists do ten times faster.
+    :class:`campplanner.solver.greedy.RosterState` holds the same rules (H3 to H6) for
+    numpy batches; a pass over single candidates needs scalar lookups, which Python
+    lists do ten times faster. The order is walked in chunks: numpy first drops the
+    candidates whose slot, camp or volunteer is already full (most of them, once the
+    first camps are staffed), and the rest are checked one by one.
     """
 
-    def __init__(self, problem: Problem, open_camps: np.ndarray):
-        p = problem
-        self.slots = p.requirement_count.astype(np.int64).tolist()
-        self.beds = np.where(open_camps, p.camp_capacity, 0).astype(np.int64).tolist()
-        self.load_left = p.volunteer_max_camps.astype(np.int64).tolist()
-        self.held: list[list[int]] = [[] for _ in range(p.num_volunteers)]
+    def __init__(self, problem: Problem, order: np.ndarray | None = None):
+        p = self.problem = problem
+        self.order = greedy_order(p) if order is None else order
+        self.volunteer = p.candidate_volunteer[self.order]
+        self.requirement = p.candidate_requirement[self.order]
+        self.camp = p.requirement_camp[self.requirement]
         self.first = p.camp_start.astype(np.int64).tolist()
         self.reach = (p.camp_end.astype(np.int64) + p.rest_days).tolist()
         self.camp_of = p.requirement_camp.astype(np.int64).tolist()
 
-    def fits(self, volunteer: int, requirement: int) -> bool:
-        camp = self.camp_of[requirement]
-        if self.slots[requirement] <= 0 or self.beds[camp] <= 0 or self.load_left[volunteer] <= 0:
-            return False
-        first, reach = self.first[camp], self.reach[camp]
-        # H3 and H4: the same camp, or [start, end + rest] intervals that meet
-        return all(
-            not (self.first[h] <= reach and first <= self.reach[h]) for h in self.held[volunteer]
-        )
+    def run(
+        self,
+        open_camps: np.ndarray,
+        start: np.ndarray | None = None,
+        stop: threading.Event | None = None,
+    ) -> tuple[np.ndarray, bool]:
+        """(the candidates taken, whether the pass ran to its end), before H9.
 
-    def take(self, volunteer: int, requirement: int) -> None:
-        camp = self.camp_of[requirement]
-        self.slots[requirement] -= 1
-        self.beds[camp] -= 1
-        self.load_left[volunteer] -= 1
-        self.held[volunteer].append(camp)
+        ``start`` and the locks are taken first and kept as they are, even in closed
+        camps. What is taken obeys H3 to H6 at every moment, so a pass cut short by
+        ``stop`` still gives a roster once H9 is enforced.
+        """
+        p = self.problem
+        open_requirement = open_camps[p.requirement_camp]
+        slots = np.where(open_requirement, p.requirement_count, 0).astype(np.int64).tolist()
+        beds = p.camp_capacity.astype(np.int64).tolist()
+        load_left = p.volunteer_max_camps.astype(np.int64).tolist()
+        held: list[list[int]] = [[] for _ in range(p.num_volunteers)]
+        first, reach, camp_of = self.first, self.reach, self.camp_of
+        taken: list[int] = []
+        fixed = np.union1d(p.locked_candidates, start if start is not None else [])
+        for i in fixed.astype(np.int64).tolist():
+            v, r = int(p.candidate_volunteer[i]), int(p.candidate_requirement[i])
+            c = camp_of[r]
+            slots[r] -= 1  # may go below 0 in a closed camp: then it stays closed
+            beds[c] -= 1
+            load_left[v] -= 1
+            held[v].append(c)
+            taken.append(i)
+        for chunk in range(0, len(self.order), _CHUNK):
+            if stop is not None and stop.is_set():
+                return np.unique(np.array(taken, dtype=np.int64)), False
+            window = slice(chunk, chunk + _CHUNK)
+            requirement = self.requirement[window]
+            volunteer = self.volunteer[window]
+            alive = (np.array(slots)[requirement] > 0) & (np.array(beds)[self.camp[window]] > 0)
+            alive &= np.array(load_left)[volunteer] > 0
+            survivors = np.flatnonzero(alive)
+            for i, v, r in zip(self.order[window][survivors].tolist(),
+                               volunteer[survivors].tolist(),
+                               requirement[survivors].tolist(), strict=True):  # fmt: skip
+                c = camp_of[r]
+                if slots[r] <= 0 or beds[c] <= 0 or load_left[v] <= 0:
+                    continue
+                # H3 and H4: the same camp, or [start, end + rest] intervals that meet
+                start_c, reach_c = first[c], reach[c]
+                if any(first[h] <= reach_c and start_c <= reach[h] for h in held[v]):
+                    continue
+                slots[r] -= 1
+                beds[c] -= 1
+                load_left[v] -= 1
+                held[v].append(c)
+                taken.append(i)
+        return np.unique(np.array(taken, dtype=np.int64)), True
 
 
 def greedy_pass(
@@ -86,36 +127,8 @@ def greedy_pass(
     start: np.ndarray | None = None,
     stop: threading.Event | None = None,
 ) -> tuple[np.ndarray, bool]:
-    """One pass over ``order``: (the candidates taken, whether the pass ran to its end).
-
-    ``start`` is taken first and kept as it is. What is taken obeys H3 to H6 at every
-    moment, so a pass cut short by ``stop`` still gives a roster once H9 is enforced.
-    """
-    p = problem
-    fitter = _Fitter(p, open_camps)
-    taken: list[int] = []
-    fixed = np.union1d(p.locked_candidates, start if start is not None else [])
-    volunteers = p.candidate_volunteer
-    requirements = p.candidate_requirement
-    for i in fixed.astype(np.int64).tolist():
-        # locks and the start are kept even in a closed camp (the caller knows why)
-        v, r = int(volunteers[i]), int(requirements[i])
-        fitter.take(v, r)
-        taken.append(i)
-    in_order = order[open_camps[p.candidate_camp[order]]]
-    order_list = in_order.tolist()
-    volunteer_list = volunteers[in_order].tolist()
-    requirement_list = requirements[in_order].tolist()
-    slots, fits, take = fitter.slots, fitter.fits, fitter.take
-    for position, (i, v, r) in enumerate(
-        zip(order_list, volunteer_list, requirement_list, strict=True)
-    ):
-        if stop is not None and position % _CHECK_EVERY == 0 and stop.is_set():
-            return np.unique(np.array(taken, dtype=np.int64)), False
-        if slots[r] > 0 and fits(v, r):
-            take(v, r)
-            taken.append(i)
-    return np.unique(np.array(taken, dtype=np.int64)), True
+    """One pass of :class:`GreedyPass` over ``order``."""
+    return GreedyPass(problem, order).run(open_camps, start, stop)
 
 
 def plain_greedy(problem: Problem) -> np.ndarray:
@@ -138,14 +151,14 @@ def first_roster(problem: Problem, stop: threading.Event | None = None) -> np.nd
     filled; the caller checks.
     """
     p = problem
-    order = greedy_order(p)
+    passes = GreedyPass(p)
     open_camps = runnable_camps(p)
     locked_camps = np.unique(p.candidate_camp[p.locked_candidates])
     open_camps[locked_camps] = True
     best: np.ndarray | None = None
     best_coverage = -1
     for _ in range(MAX_PASSES):
-        taken, complete = greedy_pass(p, order, open_camps, stop=stop)
+        taken, complete = passes.run(open_camps, stop=stop)
         roster = enforce_essentials(p, taken)
         if not complete:
             return roster if best is None or coverage(p, roster) > best_coverage else best
@@ -162,7 +175,7 @@ def first_roster(problem: Problem, stop: threading.Event | None = None) -> np.nd
             break
         open_camps &= ~cancelled
     assert best is not None
-    return refill(p, best, order, stop)
+    return refill(p, best, passes, stop)
 
 
 def _started(problem: Problem, taken: np.ndarray) -> np.ndarray:
@@ -175,18 +188,18 @@ def _started(problem: Problem, taken: np.ndarray) -> np.ndarray:
 def refill(
     problem: Problem,
     roster: np.ndarray,
-    order: np.ndarray | None = None,
+    passes: GreedyPass | None = None,
     stop: threading.Event | None = None,
 ) -> np.ndarray:
     """``roster`` with the open slots of the camps it runs filled by free people, in the
     greedy's order. Camps it does not run stay closed, so H9 holds as before."""
     p = problem
-    order = greedy_order(p) if order is None else order
+    passes = GreedyPass(p) if passes is None else passes
     open_camps = np.zeros(p.num_camps, dtype=bool)
     open_camps[p.candidate_camp[roster]] = True
     # a camp without essential slots runs with anyone in it
     has_essentials = np.zeros(p.num_camps, dtype=bool)
     has_essentials[p.requirement_camp[p.requirement_essential]] = True
     open_camps |= runnable_camps(p) & ~has_essentials
-    taken, _ = greedy_pass(p, order, open_camps, start=roster, stop=stop)
+    taken, _ = passes.run(open_camps, start=roster, stop=stop)
     return enforce_essentials(p, taken)

@@ -351,7 +351,8 @@ class Lns:
             pools.append(candidates)
             volunteers = p.candidate_volunteer[candidates]
             others = ~freed_people[volunteers]
-            want = int(p.requirement_count[r] * self.options.keep_per_slot) + self.options.keep_extra
+            want = int(p.requirement_count[r] * self.options.keep_per_slot)
+            want += self.options.keep_extra
             if others.sum() > want:
                 ranked = volunteers[others]
                 noise = self.rng.random(len(ranked))
@@ -463,11 +464,13 @@ class Lns:
         on_improve: Callable[[np.ndarray, int], None] | None = None,
         max_steps: int | None = None,
         kinds: tuple[str, ...] = KINDS,
+        stop_when: Callable[[], bool] | None = None,
     ) -> np.ndarray:
-        """Steps, kinds in turn, until ``deadline`` (monotonic seconds), ``stopped`` or
-        ``max_steps``; ``on_improve(roster, coverage)`` after each gain. The roster."""
+        """Steps, kinds in turn, until ``deadline`` (monotonic seconds), ``stopped``,
+        ``max_steps`` or ``stop_when()``; ``on_improve(roster, coverage)`` after each
+        gain. The roster."""
         turn = 0
-        while not stopped.is_set():
+        while not stopped.is_set() and not (stop_when is not None and stop_when()):
             remaining = deadline - time.monotonic()
             if remaining < 0.05 or (max_steps is not None and turn >= max_steps):
                 break
