@@ -285,7 +285,10 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
         published_roster = baseline_from_triples(problem, published, cancelled)
     solver = make_solver(problem, options, baseline=published_roster)
     progress = None if quiet else ProgressLine(stderr, time_limit)
-    result, received = run_interruptibly(solver, lambda: solver.solve(progress, started))
+    # past the limit, the best roster so far (the solver's own deadline comes first)
+    result, received = run_interruptibly(
+        solver, lambda: solver.solve(progress, started), deadline=started + time_limit
+    )
     if progress is not None:
         progress.close()
 

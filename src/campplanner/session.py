@@ -1,20 +1,30 @@
 """Running a solver so that Ctrl-C and SIGTERM stop it gracefully.
 
-The search runs in a worker thread (CP-SAT releases the GIL), so the main thread stays
-free to receive signals; a signal stops the search, and the best roster found so far
-comes back as a normal result.
+The search runs in a worker thread (CP-SAT and HiGHS release the GIL), so the main
+thread stays free to receive signals; a signal stops the search, and the best roster
+found so far comes back as a normal result.
+
+The best roster is written within two seconds of the signal whatever phase is running:
+the worker gets ``STOP_GRACE`` seconds to return its result; a solver with a
+``snapshot()`` method (the best roster it holds, see
+:class:`campplanner.solver.anytime.Incumbent`) is then asked for it, and the worker is
+left to wind down in the background. The same holds for the time limit: a solve still
+running ``STOP_GRACE`` seconds past its deadline is stopped and its snapshot taken.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 from campplanner.result import Result
 
 SIGNAL_EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
+STOP_GRACE = 1.0  # seconds a stopped solver gets to return before its snapshot is taken
 
 
 class Stoppable(Protocol):
@@ -22,19 +32,23 @@ class Stoppable(Protocol):
 
 
 def run_interruptibly(
-    solver: Stoppable, solve: Callable[[], Result]
+    solver: Stoppable, solve: Callable[[], Result], deadline: float | None = None
 ) -> tuple[Result, signal.Signals | None]:
     """Run ``solve()``; on SIGINT or SIGTERM call ``solver.stop()`` and still return its result.
 
+    ``deadline`` (monotonic seconds): past it, the solver is stopped as for a signal.
     Returns the result and the signal received, if any.
     """
     received: list[signal.Signals] = []
+    stopped_at: list[float] = []
     outcome: list[Result] = []
     failure: list[BaseException] = []
 
     def on_signal(number: int, _frame: object) -> None:
         if not received:
             received.append(signal.Signals(number))
+        if not stopped_at:
+            stopped_at.append(time.monotonic())
         solver.stop()
 
     def work() -> None:
@@ -48,14 +62,31 @@ def run_interruptibly(
     if in_main_thread:
         for number in SIGNAL_EXIT_CODES:
             previous[number] = signal.signal(number, on_signal)
+    snapshot: Result | None = None
     try:
         worker = threading.Thread(target=work, name="campplanner-solve", daemon=True)
         worker.start()
         while worker.is_alive():
-            worker.join(0.2)
+            worker.join(0.05 if stopped_at else 0.2)
+            now = time.monotonic()
+            if not stopped_at and deadline is not None and now > deadline:
+                stopped_at.append(now)
+                solver.stop()
+            if stopped_at and worker.is_alive() and now > stopped_at[0] + STOP_GRACE:
+                snapshot = _snapshot(solver, "interrupted" if received else "time limit")
+                if snapshot is not None:
+                    break
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+    if snapshot is not None and not outcome:
+        return snapshot, (received[0] if received else None)
     if failure:
         raise failure[0]
     return outcome[0], (received[0] if received else None)
+
+
+def _snapshot(solver: object, reason: str) -> Result | None:
+    take = getattr(solver, "snapshot", None)
+    result = take() if callable(take) else None
+    return None if result is None else replace(result, stopped_by=reason)
