@@ -48,6 +48,9 @@ from campplanner.solver.cpsat import conflict_cliques
 from campplanner.solver.greedy import RosterState, skill_pressure
 
 KINDS = ("cancelled", "open slots", "ball", "scarce skill")
+# Re-planning from a published roster: around the damage first, then the changes made.
+REPLAN_KINDS = ("damage", "cancelled", "open slots", "changed")
+ALL_KINDS = (*KINDS, "damage", "changed")
 
 
 @dataclass
@@ -68,7 +71,7 @@ class LnsStats:
     improving: int = 0
     sideways: int = 0
     rejected: int = 0  # a sub-model roster that failed the whole-problem check (a bug)
-    gain_by_kind: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    gain_by_kind: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ALL_KINDS, 0))
 
 
 class SubModel:
@@ -84,7 +87,10 @@ class SubModel:
         camps: np.ndarray,
         candidates: np.ndarray,
         load_left: np.ndarray,
+        agreement: np.ndarray | None = None,
     ):
+        """``agreement``: per candidate +1 if published, -1 if not, when re-planning:
+        then among rosters of equal coverage the one closest to the published wins."""
         p = self.problem = problem
         self.camps = camps
         self.candidates = candidates
@@ -99,9 +105,11 @@ class SubModel:
         self.add_slots_and_beds()
         self.add_essential()
         self.add_locked()
-        self.model.maximize(
-            cp_model.LinearExpr.weighted_sum(self.x, p.candidate_value[candidates].tolist())
-        )
+        value = p.candidate_value[candidates].astype(np.int64)
+        if agreement is not None:
+            # coverage first: one unit of it outweighs every change in the neighbourhood
+            value = value * (len(candidates) + 1) + agreement[candidates]
+        self.model.maximize(cp_model.LinearExpr.weighted_sum(self.x, value.tolist()))
 
     def _by_volunteer(self) -> list[np.ndarray]:
         order = np.argsort(self.volunteer, kind="stable")
@@ -189,9 +197,14 @@ class Lns:
         roster: np.ndarray,
         options: LnsOptions | None = None,
         guidance: np.ndarray | None = None,
+        published: np.ndarray | None = None,
+        damaged: np.ndarray | None = None,
     ):
         """``guidance``: per volunteer, how valuable they are elsewhere (an LP's or a
-        Lagrangian's dual value); free volunteers of low value are kept first."""
+        Lagrangian's dual value); free volunteers of low value are kept first.
+        ``published``: when re-planning, the published assignments still possible
+        (candidate indices): steps then also minimise the changes against them, and
+        ``damaged`` (camp indices) are the camps that lost someone or were added."""
         p = self.problem = problem
         self.options = options or LnsOptions()
         self.rng = np.random.default_rng(self.options.seed)
@@ -199,12 +212,13 @@ class Lns:
         self.state.add(np.asarray(roster, dtype=np.int64))
         self.coverage = int(p.candidate_value[roster].sum())
         self.stats = LnsStats()
-        self.size = dict.fromkeys(KINDS, self.options.start_camps)
+        self.size = dict.fromkeys(ALL_KINDS, self.options.start_camps)
         self.runnable = runnable_camps(p)
         self.uses = np.diff(p.volunteer_candidates).astype(np.float64)
         self.guidance = guidance
         self._solver: cp_model.CpSolver | None = None
         self._step = 0
+        self.closer = False  # the last step kept coverage and came closer to the published
         self.pressure = np.minimum(skill_pressure(p), 1e6)
         # camps by place: great-circle distances between camp places, once
         lat = p.place_lat[p.camp_place]
@@ -213,6 +227,12 @@ class Lns:
         has_essentials = np.zeros(p.num_camps, dtype=bool)
         has_essentials[p.requirement_camp[p.requirement_essential]] = True
         self.has_essentials = has_essentials
+        self.agreement: np.ndarray | None = None
+        self.published = np.zeros(p.num_candidates, dtype=bool)
+        if published is not None:
+            self.published[published] = True
+            self.agreement = np.where(self.published, 1, -1).astype(np.int64)
+        self.damaged = np.zeros(0, dtype=np.int64) if damaged is None else np.asarray(damaged)
 
     # ------------------------------------------------------------------ state
     @property
@@ -294,9 +314,10 @@ class Lns:
         # distance in "days": km / 30 plus the gap between the two camps' dates
         dlat = self.camp_lat - self.camp_lat[camp]
         dlon = self.camp_lon - self.camp_lon[camp]
-        h = np.sin(dlat / 2) ** 2 + np.cos(self.camp_lat) * np.cos(self.camp_lat[camp]) * np.sin(
-            dlon / 2
-        ) ** 2
+        h = (
+            np.sin(dlat / 2) ** 2
+            + np.cos(self.camp_lat) * np.cos(self.camp_lat[camp]) * np.sin(dlon / 2) ** 2
+        )
         km = 12742.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
         gap = np.maximum(
             0, np.maximum(p.camp_start - p.camp_end[camp], p.camp_start[camp] - p.camp_end)
@@ -316,8 +337,32 @@ class Lns:
         gap = np.abs(p.camp_start[camps] - p.camp_start[centre]) + self.rng.random(len(camps))
         return np.sort(camps[np.argsort(gap, kind="stable")[:size]])
 
+    def damage(self, size: int) -> np.ndarray | None:
+        """A damaged camp and the camps holding candidates for its requirements."""
+        if not len(self.damaged):
+            return None
+        p = self.problem
+        camp = int(self.rng.choice(self.damaged))
+        first, last = p.camp_requirements[camp], p.camp_requirements[camp + 1]
+        return self._with_rivals(camp, np.arange(first, last), size)
+
+    def changed(self, size: int) -> np.ndarray | None:
+        """Camps where the roster differs from the published one."""
+        p = self.problem
+        differs = np.flatnonzero(self.state.assigned != self.published)
+        if not len(differs):
+            return None
+        camps = np.unique(p.candidate_camp[differs])
+        if len(camps) > size:
+            camps = np.sort(self.rng.choice(camps, size=size, replace=False))
+        return camps
+
     def neighbourhood(self, kind: str) -> np.ndarray | None:
         size = self.size[kind]
+        if kind == "damage":
+            return self.damage(size)
+        if kind == "changed":
+            return self.changed(size)
         if kind == "cancelled":
             return self.cancelled(size)
         if kind == "open slots":
@@ -383,7 +428,7 @@ class Lns:
         try:
             candidates, load_left = self.sub_candidates(camps, freed)
             candidates = np.union1d(candidates, freed)  # the hint is always a solution
-            model = SubModel(p, camps, candidates, load_left)
+            model = SubModel(p, camps, candidates, load_left, self.agreement)
             model.hint(freed)
             solver = self._solver = cp_model.CpSolver()
             solver.parameters.num_workers = 1
@@ -399,8 +444,11 @@ class Lns:
             chosen = candidates[[solver.boolean_value(v) for v in model.x]]
             before = int(p.candidate_value[freed].sum())
             after = int(p.candidate_value[chosen].sum())
-            if after < before or not self._fits(chosen, camps):
-                if after >= before:
+            worse = after < before
+            if self.agreement is not None and after == before:
+                worse = self.agreement[chosen].sum() < self.agreement[freed].sum()
+            if worse or not self._fits(chosen, camps):
+                if not worse:
                     self.stats.rejected += 1
                 self.state.add(freed)
                 return 0
@@ -412,6 +460,9 @@ class Lns:
             raise
         gain = after - before
         self.coverage += gain
+        self.closer = self.agreement is not None and (
+            self.agreement[chosen].sum() > self.agreement[freed].sum()
+        )
         if gain > 0:
             self.stats.improving += 1
             self.stats.gain_by_kind[kind] += gain
@@ -468,7 +519,7 @@ class Lns:
     ) -> np.ndarray:
         """Steps, kinds in turn, until ``deadline`` (monotonic seconds), ``stopped``,
         ``max_steps`` or ``stop_when()``; ``on_improve(roster, coverage)`` after each
-        gain. The roster."""
+        gain (or, re-planning, each step closer to the published roster). The roster."""
         turn = 0
         while not stopped.is_set() and not (stop_when is not None and stop_when()):
             remaining = deadline - time.monotonic()
@@ -476,6 +527,7 @@ class Lns:
                 break
             kind = kinds[turn % len(kinds)]
             turn += 1
-            if self.step(kind, remaining) > 0 and on_improve is not None:
+            self.closer = False
+            if (self.step(kind, remaining) > 0 or self.closer) and on_improve is not None:
                 on_improve(self.roster, self.coverage)
         return self.roster
