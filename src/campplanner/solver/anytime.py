@@ -80,6 +80,9 @@ class Incumbent:
         self.bound_source: str | None = None
         self.rejected_bounds: list[tuple[str, int]] = []
         self.history: list[tuple[float, int, str]] = []  # (elapsed, coverage, source)
+        # (elapsed s, coverage, bound or None) at every change: benchmarks read from it
+        # when the gap first fell below 1%
+        self.trace: list[tuple[float, int, int | None]] = []
 
     def offer_roster(self, roster: np.ndarray, source: str) -> bool:
         """Keep ``roster`` if its coverage beats the incumbent's; True if kept."""
@@ -136,7 +139,13 @@ class Incumbent:
         with self._lock:
             return self.roster, self.coverage, self.bound
 
+    def trace_summary(self) -> list[list[float | int | None]]:
+        """The trace, rounded, for the solution file's ``solver`` section."""
+        return [[round(t, 2), c, b] for t, c, b in self.trace]
+
     def _report(self) -> None:
+        if self.coverage is not None:
+            self.trace.append((time.monotonic() - self.started, self.coverage, self.bound))
         if self.progress is not None and self.coverage is not None:
             bound = float(self.bound) if self.bound is not None else float("inf")
             self.progress(time.monotonic() - self.started, self.coverage, bound)

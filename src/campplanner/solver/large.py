@@ -386,6 +386,7 @@ class LargeSolver:
             stopped_by = "time limit"
         info["first_roster"] = incumbent.history[0][1] if incumbent.history else None
         info["bound_source"] = incumbent.bound_source
+        info["trace"] = incumbent.trace_summary()
         return Result(
             status="optimal" if bound is not None and best_coverage >= bound else "feasible",
             assigned=np.sort(best),

@@ -239,6 +239,7 @@ class NeighbourhoodReplanner:
             stopped_by = "interrupted"
         elif clock.expired():
             stopped_by = "time limit"
+        info["trace"] = incumbent.trace_summary()
         return self._result(roster, bound, timings, stopped_by, info=info)
 
     def _exact(self, subset: np.ndarray, incumbent: Incumbent, clock: Clock,
