@@ -38,7 +38,7 @@ import numpy as np
 from campplanner.problem import Problem
 from campplanner.result import Result
 from campplanner.roster import DEFAULT_WEIGHTS, coverage, secondary_terms
-from campplanner.solver.anytime import Clock, Incumbent, output_reserve
+from campplanner.solver.anytime import Clock, Incumbent, explain_estimate, output_reserve
 from campplanner.solver.bounds import (
     LagrangianBound,
     RestrictedLp,
@@ -69,6 +69,7 @@ LP_SHARE = 0.3  # at most this share of the time left goes to one restricted LP
 BOUND_SHARE = 0.6  # at most this share of the time left goes to column generation
 SECONDARY_SHARE = 0.15  # of the time left when the search starts, kept for the swaps
 SECONDARY_MAX = 10.0  # ... but at most this many seconds
+SEARCH_WORK_RATE = 0.25  # deterministic time of search per second of time limit
 
 
 class _StopOrDeadline:
@@ -88,6 +89,10 @@ class LargeOptions:
     seed: int = 0
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     secondary: bool = True
+    # CP-SAT deterministic time for the neighbourhood search, summed over its steps;
+    # None: SEARCH_WORK_RATE x time_limit. A search that ends on it, not on the clock,
+    # gives the same roster on any machine.
+    search_work: float | None = None
 
 
 def free_counts(problem: Problem, runnable: np.ndarray, roster: np.ndarray) -> np.ndarray:
@@ -353,16 +358,23 @@ class LargeSolver:
 
         # 4. neighbourhood search, until the secondary terms' share of the time
         keep = min(SECONDARY_MAX, SECONDARY_SHARE * clock.remaining()) if options.secondary else 0
+        writing = explain_estimate(p, incumbent.roster)  # the output of the end, kept back
+        keep += writing
         search_started = time.monotonic()
         if not incumbent.proven_optimal and not self._stopped.is_set():
             guidance = bounds.best_relaxed.volunteer_value if bounds.best_relaxed else None
             lns = self._lns = Lns(p, incumbent.roster, LnsOptions(seed=options.seed), guidance)
             if self._stopped.is_set():
                 lns.stop()
+            work = options.search_work
+            if work is None:
+                work = SEARCH_WORK_RATE * options.time_limit
             lns.run(deadline - keep, self._stopped,
                     on_improve=lambda roster, _: self._offer(roster, "neighbourhood search"),
-                    stop_when=lambda: incumbent.proven_optimal)  # fmt: skip
+                    stop_when=lambda: incumbent.proven_optimal, work_limit=work)  # fmt: skip
             info["lns"] = {"steps": lns.stats.steps, "improving": lns.stats.improving,
+                           "work": round(lns.stats.work, 2), "work_limit": work,
+                           "ended_by": lns.ended_by,
                            "gain": dict(lns.stats.gain_by_kind)}  # fmt: skip
         timings["search"] = time.monotonic() - search_started
         best, best_coverage, bound = incumbent.snapshot()
@@ -373,7 +385,8 @@ class LargeSolver:
         first_terms = terms = secondary_terms(p, best)
         polish_started = time.monotonic()
         if options.secondary:
-            best = polish_passes(p, best, options.weights, deadline, self._stopped)
+            polish_deadline = deadline - explain_estimate(p, best)
+            best = polish_passes(p, best, options.weights, polish_deadline, self._stopped)
             assert coverage(p, best) == best_coverage  # swaps keep every slot
             incumbent.replace_roster(best, "swaps")
             terms = secondary_terms(p, best)

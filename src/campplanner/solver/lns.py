@@ -68,6 +68,7 @@ class LnsOptions:
 @dataclass
 class LnsStats:
     steps: int = 0
+    work: float = 0.0  # CP-SAT deterministic time spent, summed over steps
     improving: int = 0
     sideways: int = 0
     rejected: int = 0  # a sub-model roster that failed the whole-problem check (a bug)
@@ -219,6 +220,7 @@ class Lns:
         self._solver: cp_model.CpSolver | None = None
         self._step = 0
         self.closer = False  # the last step kept coverage and came closer to the published
+        self.ended_by: str | None = None  # why run() returned
         self.pressure = np.minimum(skill_pressure(p), 1e6)
         # camps by place: great-circle distances between camp places, once
         lat = p.place_lat[p.camp_place]
@@ -338,13 +340,26 @@ class Lns:
         return np.sort(camps[np.argsort(gap, kind="stable")[:size]])
 
     def damage(self, size: int) -> np.ndarray | None:
-        """A damaged camp and the camps holding candidates for its requirements."""
+        """A damaged camp (one cancelled since first, else one short of people) and the
+        camps holding candidates for its short requirements, essential ones first."""
         if not len(self.damaged):
             return None
         p = self.problem
-        camp = int(self.rng.choice(self.damaged))
+        running = self._running()
+        filled = np.bincount(p.candidate_requirement[self.roster], minlength=p.num_requirements)
+        short = filled < p.requirement_count
+        cancelled = self.damaged[~running[self.damaged] & self.runnable[self.damaged]]
+        wanting = self.damaged[[bool(short[p.camp_requirements[c] : p.camp_requirements[c + 1]]
+                                     .any()) for c in self.damaged]]  # fmt: skip
+        pool = cancelled if len(cancelled) else wanting
+        if not len(pool):
+            return None
+        camp = int(self.rng.choice(pool))
         first, last = p.camp_requirements[camp], p.camp_requirements[camp + 1]
-        return self._with_rivals(camp, np.arange(first, last), size)
+        requirements = np.arange(first, last)
+        essential = requirements[p.requirement_essential[first:last] & short[first:last]]
+        wanted = essential if len(essential) else requirements[short[first:last]]
+        return self._with_rivals(camp, wanted if len(wanted) else requirements, size)
 
     def changed(self, size: int) -> np.ndarray | None:
         """Camps where the roster differs from the published one."""
@@ -396,6 +411,9 @@ class Lns:
             pools.append(candidates)
             volunteers = p.candidate_volunteer[candidates]
             others = ~freed_people[volunteers]
+            if self.agreement is not None:
+                # re-planning: who was published in this slot is always a candidate
+                keep_people.append(volunteers[self.published[candidates]])
             want = int(p.requirement_count[r] * self.options.keep_per_slot)
             want += self.options.keep_extra
             if others.sum() > want:
@@ -437,6 +455,7 @@ class Lns:
             solver.parameters.max_time_in_seconds = max(0.01, time_limit)
             solver.parameters.catch_sigint_signal = False
             status = solver.solve(model.model)
+            self.stats.work += solver.deterministic_time
             self._adapt(kind, status == cp_model.OPTIMAL, len(camps))
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 self.state.add(freed)
@@ -516,14 +535,30 @@ class Lns:
         max_steps: int | None = None,
         kinds: tuple[str, ...] = KINDS,
         stop_when: Callable[[], bool] | None = None,
+        work_limit: float | None = None,
     ) -> np.ndarray:
         """Steps, kinds in turn, until ``deadline`` (monotonic seconds), ``stopped``,
-        ``max_steps`` or ``stop_when()``; ``on_improve(roster, coverage)`` after each
-        gain (or, re-planning, each step closer to the published roster). The roster."""
+        ``max_steps``, ``work_limit`` (CP-SAT deterministic time, summed over steps) or
+        ``stop_when()``; ``on_improve(roster, coverage)`` after each gain (or,
+        re-planning, each step closer to the published roster). The roster.
+
+        Every limit but the deadline and ``stopped`` is deterministic: a search that
+        ends on one of them gives the same roster on any machine."""
         turn = 0
-        while not stopped.is_set() and not (stop_when is not None and stop_when()):
+        self.ended_by = "interrupted"
+        while not stopped.is_set():
+            if stop_when is not None and stop_when():
+                self.ended_by = "goal"
+                break
             remaining = deadline - time.monotonic()
-            if remaining < 0.05 or (max_steps is not None and turn >= max_steps):
+            if remaining < 0.05:
+                self.ended_by = "time limit"
+                break
+            if max_steps is not None and turn >= max_steps:
+                self.ended_by = "steps"
+                break
+            if work_limit is not None and self.stats.work >= work_limit:
+                self.ended_by = "work limit"
                 break
             kind = kinds[turn % len(kinds)]
             turn += 1

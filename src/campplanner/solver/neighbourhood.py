@@ -44,7 +44,7 @@ from campplanner.problem import Problem
 from campplanner.replan import Baseline
 from campplanner.result import Result
 from campplanner.roster import secondary_terms
-from campplanner.solver.anytime import Clock, Incumbent, output_reserve
+from campplanner.solver.anytime import Clock, Incumbent, explain_estimate, output_reserve
 from campplanner.solver.bounds import (
     LagrangianBound,
     restricted_lp,
@@ -63,7 +63,12 @@ from campplanner.solver.lns import REPLAN_KINDS, Lns, LnsOptions
 # 428,190 candidates, and CP-SAT found nothing in 37 s (issue 13).
 EXACT_NEIGHBOURHOOD = 60_000
 EXACT_SHARE = 0.4  # of the time left, for the exact model on a small neighbourhood
-BOUND_SHARE = 0.25  # of the time left, for the season's bound
+BOUND_SHARE = 0.15  # of the time left, for the season's bound
+# CP-SAT deterministic time of the search per second of time limit: more than a solve
+# from scratch gets, since re-planning has no LP rounds (the damage is repaired by
+# chains of moves, one neighbourhood at a time)
+REPLAN_WORK_RATE = 0.6
+REPLAN_START_CAMPS = 8  # camps of the first sub-models: many small steps around the damage
 
 
 def vacated_requirements(problem: Problem, baseline: Baseline) -> np.ndarray:
@@ -218,17 +223,20 @@ class NeighbourhoodReplanner:
             search_started = time.monotonic()
             vacated = vacated_requirements(problem, self.baseline)
             damaged = np.unique(problem.requirement_camp[vacated])
-            lns = self._lns = Lns(problem, roster, LnsOptions(seed=options.seed),
+            lns = self._lns = Lns(problem, roster,
+                                  LnsOptions(seed=options.seed, start_camps=REPLAN_START_CAMPS),
                                   published=self.baseline.kept, damaged=damaged)  # fmt: skip
             if self._stopped.is_set():
                 lns.stop()
             lns.run(
-                clock.deadline,
+                clock.deadline - explain_estimate(problem, roster),
                 self._stopped,
                 kinds=REPLAN_KINDS,
                 on_improve=lambda r, _: incumbent.offer_closer(r, "neighbourhood search"),
+                work_limit=REPLAN_WORK_RATE * options.time_limit,
             )
-            info["lns"] = {"steps": lns.stats.steps, "improving": lns.stats.improving}
+            info["lns"] = {"steps": lns.stats.steps, "improving": lns.stats.improving,
+                           "ended_by": lns.ended_by}  # fmt: skip
             timings["search"] = time.monotonic() - search_started
         roster, _, bound = incumbent.snapshot()
         if roster is None:
