@@ -123,11 +123,6 @@ def refilled_start(
     return enforce_essentials(p, taken)
 
 
-def repair(problem: Problem, kept: np.ndarray, stop: threading.Event) -> np.ndarray | None:
-    """The first roster of a re-plan (kept for callers of the earlier name)."""
-    return refilled_start(problem, kept, stop)
-
-
 class NeighbourhoodReplanner:
     """Re-planning a large season from its published roster (see the module doc)."""
 
