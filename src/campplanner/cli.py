@@ -292,17 +292,21 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     if progress is not None:
         progress.close()
 
-    explanation = None
-    if result.has_roster:
-        from campplanner.explain import explain_roster
-
-        explanation = explain_roster(problem, result.assigned, result.status)
     replan = None
     if published_roster is not None and result.has_roster:
         from campplanner.replan import replan_report
 
         replan = replan_report(problem, published_roster, published, result.assigned,
                                result.changes, result.changes_bound)  # fmt: skip
+    if received is not None and output is not None and result.has_roster:
+        # Interrupted: the roster first, within the promised seconds (explaining a full
+        # season's roster takes seconds more), then again with its explanation below.
+        write_atomic(output, solution_json(problem, result, None, replan))
+    explanation = None
+    if result.has_roster:
+        from campplanner.explain import explain_roster
+
+        explanation = explain_roster(problem, result.assigned, result.status)
     if output is not None:
         write_atomic(output, solution_json(problem, result, explanation, replan))
     if not quiet and result.has_roster:

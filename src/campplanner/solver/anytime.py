@@ -58,6 +58,17 @@ def explain_estimate(problem: Problem, roster: np.ndarray) -> float:
     return EXPLAIN_SECONDS_PER_ITEM * (open_requirements + int((~running).sum()))
 
 
+class StopOrDeadline:
+    """Looks like a threading.Event to a phase: "set" once stopped or past a deadline."""
+
+    def __init__(self, stopped: threading.Event, deadline: float):
+        self.stopped = stopped
+        self.deadline = deadline
+
+    def is_set(self) -> bool:
+        return self.stopped.is_set() or time.monotonic() > self.deadline
+
+
 class Clock:
     """The deadline of a solve and the budgets of its phases (monotonic seconds)."""
 

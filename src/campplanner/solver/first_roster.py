@@ -34,14 +34,22 @@ MAX_PASSES = 4  # passes with the cancelled camps closed; most of the gain is in
 _CHUNK = 32_768  # candidates per numpy filter, and between two looks at the stop event
 
 
-def greedy_order(problem: Problem) -> np.ndarray:
-    """Candidate indices in the greedy's order (see the module docstring)."""
+def greedy_order(problem: Problem, prefer: np.ndarray | None = None) -> np.ndarray:
+    """Candidate indices in the greedy's order (see the module docstring).
+
+    ``prefer`` (bool per candidate, e.g. a published roster) puts the preferred
+    candidates first among those of equal essentiality and priority: when re-planning,
+    the published holders keep their slots unless a more valuable camp needs them (on
+    a tight season after 30 dropouts: 98,556 with 1,453 changes, against 96,509 with
+    1,374 when the published ones come before priority)."""
     p = problem
     per_volunteer = np.diff(p.volunteer_candidates)[p.candidate_volunteer]
     essential = p.requirement_essential[p.candidate_requirement]
-    return np.lexsort(
-        (np.arange(p.num_candidates), per_volunteer, -p.candidate_value, ~essential)
-    ).astype(np.int64)
+    keys = [np.arange(p.num_candidates), per_volunteer]
+    if prefer is not None:
+        keys.append(~prefer)
+    keys += [-p.candidate_value, ~essential]
+    return np.lexsort(keys).astype(np.int64)
 
 
 class GreedyPass:
@@ -140,7 +148,9 @@ def plain_greedy(problem: Problem) -> np.ndarray:
     return enforce_essentials(problem, taken)
 
 
-def first_roster(problem: Problem, stop: threading.Event | None = None) -> np.ndarray:
+def first_roster(
+    problem: Problem, stop: threading.Event | None = None, prefer: np.ndarray | None = None
+) -> np.ndarray:
     """The plain greedy, repeated with the camps it cancelled closed while that raises
     coverage, then a refill of the open slots of running camps. Never worse than
     :func:`plain_greedy` (its first pass is that greedy).
@@ -148,10 +158,10 @@ def first_roster(problem: Problem, stop: threading.Event | None = None) -> np.nd
     When ``stop`` is set it returns at once with the best roster so far: if the first
     pass was not over, what it had taken (with H9 enforced), a valid roster too.
     Locks are in every roster it returns only if their camps' essential slots could be
-    filled; the caller checks.
+    filled; the caller checks. ``prefer``: see :func:`greedy_order`.
     """
     p = problem
-    passes = GreedyPass(p)
+    passes = GreedyPass(p, greedy_order(p, prefer))
     open_camps = runnable_camps(p)
     locked_camps = np.unique(p.candidate_camp[p.locked_candidates])
     open_camps[locked_camps] = True

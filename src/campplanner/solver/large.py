@@ -38,7 +38,13 @@ import numpy as np
 from campplanner.problem import Problem
 from campplanner.result import Result
 from campplanner.roster import DEFAULT_WEIGHTS, coverage, secondary_terms
-from campplanner.solver.anytime import Clock, Incumbent, explain_estimate, output_reserve
+from campplanner.solver.anytime import (
+    Clock,
+    Incumbent,
+    StopOrDeadline,
+    explain_estimate,
+    output_reserve,
+)
 from campplanner.solver.bounds import (
     LagrangianBound,
     RestrictedLp,
@@ -72,15 +78,6 @@ SECONDARY_MAX = 10.0  # ... but at most this many seconds
 SEARCH_WORK_RATE = 0.25  # deterministic time of search per second of time limit
 
 
-class _StopOrDeadline:
-    """Looks like a threading.Event to the greedy: "set" once stopped or past a deadline."""
-
-    def __init__(self, stopped: threading.Event, deadline: float):
-        self.stopped = stopped
-        self.deadline = deadline
-
-    def is_set(self) -> bool:
-        return self.stopped.is_set() or time.monotonic() > self.deadline
 
 
 @dataclass(frozen=True)
@@ -318,7 +315,7 @@ class LargeSolver:
         runnable[locked_camps] = True
 
         # 1. first rosters: no LP, seconds; stopped only by the clock or a signal
-        stop_or_deadline = _StopOrDeadline(self._stopped, deadline)
+        stop_or_deadline = StopOrDeadline(self._stopped, deadline)
         self._offer(first_roster(p, stop=stop_or_deadline), "first roster")
         base_cost = default_costs(p)
         if not stop_or_deadline.is_set():
@@ -423,7 +420,7 @@ class LargeSolver:
         allowed = runnable & (lp.runs > 1e-6)
         allowed[locked_camps] = True
         roster = greedy_roster(p, allowed, cost=cost, camp_preference=np.round(lp.runs, 6),
-                               stop=_StopOrDeadline(self._stopped, deadline))  # fmt: skip
+                               stop=StopOrDeadline(self._stopped, deadline))  # fmt: skip
         self._offer(roster, "LP-guided greedy")
 
     def _lp_rounds(self, runnable: np.ndarray, locked_camps: np.ndarray, base_cost: np.ndarray,
@@ -470,7 +467,7 @@ class LargeSolver:
             if chosen is not None and runs is not None and not self._stopped.is_set():
                 allowed = runnable & runs
                 allowed[locked_camps] = True
-                stop = _StopOrDeadline(self._stopped, clock.deadline)
+                stop = StopOrDeadline(self._stopped, clock.deadline)
                 roster = greedy_roster(p, allowed, cost=base_cost, start=chosen, stop=stop)
                 self._offer(roster, "scarce core")
 

@@ -44,7 +44,13 @@ from campplanner.problem import Problem
 from campplanner.replan import Baseline
 from campplanner.result import Result
 from campplanner.roster import secondary_terms
-from campplanner.solver.anytime import Clock, Incumbent, explain_estimate, output_reserve
+from campplanner.solver.anytime import (
+    Clock,
+    Incumbent,
+    StopOrDeadline,
+    explain_estimate,
+    output_reserve,
+)
 from campplanner.solver.bounds import (
     LagrangianBound,
     restricted_lp,
@@ -52,7 +58,7 @@ from campplanner.solver.bounds import (
     scarce_candidates,
 )
 from campplanner.solver.cpsat import CpSatSolver, ProgressCallback, SolveOptions
-from campplanner.solver.first_roster import GreedyPass
+from campplanner.solver.first_roster import GreedyPass, first_roster
 from campplanner.solver.greedy import enforce_essentials
 from campplanner.solver.lagrangian import ColumnGeneration
 from campplanner.solver.large import LP_MAX_COLUMNS, SATURATION, free_counts
@@ -198,6 +204,19 @@ class NeighbourhoodReplanner:
             incumbent.offer_roster(first, "published, refilled")
         timings["first roster"] = time.monotonic() - started
         info["first_roster_changes"] = None if first is None else self._changes(first)
+        # then the essential-first greedy over the whole season, the published holders
+        # first among equals: more valuable camps get the scarce people back
+        prefer = np.zeros(problem.num_candidates, dtype=bool)
+        prefer[self.baseline.kept] = True
+        stop = StopOrDeadline(self._stopped, clock.deadline)
+        greedy = first_roster(problem, stop=stop, prefer=prefer)
+        if np.isin(problem.locked_candidates, greedy).all():
+            if first is None:
+                first = greedy
+                incumbent.offer_roster(greedy, "greedy, published first")
+            else:
+                incumbent.offer_closer(greedy, "greedy, published first")
+        timings["greedy"] = time.monotonic() - started - timings["first roster"]
 
         # 2. the season's bound, on a budget
         bound_started = time.monotonic()
