@@ -240,18 +240,17 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     roster so far. Exit 0 with a roster, 2 bad input, 3 infeasible, 4 no roster within
     the time limit (130/143 when interrupted).
     """
-    import time
 
     from campplanner.loader import load_instance
     from campplanner.outputs import guard_output, write_atomic
     from campplanner.problem import compile_instance
     from campplanner.roster import DEFAULT_WEIGHTS
     from campplanner.roster_view import ProgressLine, print_result_summary, print_rosters
-    from campplanner.session import SIGNAL_EXIT_CODES, run_interruptibly
+    from campplanner.session import SIGNAL_EXIT_CODES, process_started, run_interruptibly
     from campplanner.solution import is_solution_file, solution_json
     from campplanner.solver import SolveOptions, make_solver
 
-    started = time.monotonic()
+    started = process_started()  # the limit covers the whole command
     inputs = [instance_file] + ([baseline] if baseline else [])
     if output is not None:
         guard_output(output, inputs, force=force, replaceable=is_solution_file)

@@ -14,6 +14,7 @@ running ``STOP_GRACE`` seconds past its deadline is stopped and its snapshot tak
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -29,6 +30,24 @@ STOP_GRACE = 1.0  # seconds a stopped solver gets to return before its snapshot 
 
 class Stoppable(Protocol):
     def stop(self) -> None: ...
+
+
+def process_started() -> float:
+    """``time.monotonic()`` at the start of this process (Linux), else now.
+
+    The time limit covers the whole command; on a loaded machine, starting Python and
+    importing the solvers alone can take seconds.
+    """
+    now = time.monotonic()
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            since_boot = float(uptime.read().split()[0])
+        age = since_boot - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return now
+    return now - age if 0 <= age < 3600 else now
 
 
 def run_interruptibly(
