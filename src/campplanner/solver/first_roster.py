@@ -22,6 +22,7 @@ a handful of list lookups once its requirement is full.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import numpy as np
 
@@ -149,7 +150,11 @@ def plain_greedy(problem: Problem) -> np.ndarray:
 
 
 def first_roster(
-    problem: Problem, stop: threading.Event | None = None, prefer: np.ndarray | None = None
+    problem: Problem,
+    stop: threading.Event | None = None,
+    prefer: np.ndarray | None = None,
+    on_roster: Callable[[np.ndarray], object] | None = None,
+    passes: GreedyPass | None = None,
 ) -> np.ndarray:
     """The plain greedy, repeated with the camps it cancelled closed while that raises
     coverage, then a refill of the open slots of running camps. Never worse than
@@ -158,10 +163,13 @@ def first_roster(
     When ``stop`` is set it returns at once with the best roster so far: if the first
     pass was not over, what it had taken (with H9 enforced), a valid roster too.
     Locks are in every roster it returns only if their camps' essential slots could be
-    filled; the caller checks. ``prefer``: see :func:`greedy_order`.
+    filled; the caller checks. ``prefer``: see :func:`greedy_order`. ``on_roster`` is
+    called with the roster of each pass that raises coverage, as soon as it exists.
+    ``passes``: a :class:`GreedyPass` already built (its order is then used as it is).
     """
     p = problem
-    passes = GreedyPass(p, greedy_order(p, prefer))
+    if passes is None:
+        passes = GreedyPass(p, greedy_order(p, prefer))
     open_camps = runnable_camps(p)
     locked_camps = np.unique(p.candidate_camp[p.locked_candidates])
     open_camps[locked_camps] = True
@@ -176,6 +184,8 @@ def first_roster(
         if roster_coverage <= best_coverage:
             break
         best, best_coverage = roster, roster_coverage
+        if on_roster is not None:
+            on_roster(roster)
         # close the camps this pass cancelled (they held scarce people for nothing)
         running = np.zeros(p.num_camps, dtype=bool)
         running[p.candidate_camp[roster]] = True

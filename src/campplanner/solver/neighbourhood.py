@@ -58,7 +58,7 @@ from campplanner.solver.bounds import (
     scarce_candidates,
 )
 from campplanner.solver.cpsat import CpSatSolver, ProgressCallback, SolveOptions
-from campplanner.solver.first_roster import GreedyPass, first_roster
+from campplanner.solver.first_roster import GreedyPass, first_roster, greedy_order
 from campplanner.solver.greedy import enforce_essentials
 from campplanner.solver.lagrangian import ColumnGeneration
 from campplanner.solver.large import LP_MAX_COLUMNS, SATURATION, free_counts
@@ -111,21 +111,26 @@ def neighbourhood(problem: Problem, baseline: Baseline) -> np.ndarray:
 
 
 def refilled_start(
-    problem: Problem, kept: np.ndarray, stop: threading.Event | None = None
+    problem: Problem,
+    kept: np.ndarray,
+    stop: threading.Event | None = None,
+    passes: GreedyPass | None = None,
 ) -> np.ndarray:
     """The re-plan's first roster: what of ``kept`` fits together, refilled greedily.
 
     The published assignments still possible are taken in order while they fit H3 to
     H6 (an edit may have taken beds or slots away); then one pass of the essential-first
-    greedy fills every open slot of every camp that can run, vacated essential roles
-    first; camps left short of an essential role are cancelled (H9).
+    greedy (``passes``, by default in the order of :func:`first_roster.greedy_order`)
+    fills every open slot of every camp that can run, vacated essential roles first;
+    camps left short of an essential role are cancelled (H9).
     """
     p = problem
     everywhere = np.ones(p.num_camps, dtype=bool)
     fitting, _ = GreedyPass(p, np.sort(kept)).run(everywhere)
     open_camps = runnable_camps(p)
     open_camps[p.candidate_camp[fitting]] = True
-    taken, _ = GreedyPass(p).run(open_camps, start=fitting, stop=stop)
+    passes = GreedyPass(p) if passes is None else passes
+    taken, _ = passes.run(open_camps, start=fitting, stop=stop)
     return enforce_essentials(p, taken)
 
 
@@ -194,29 +199,28 @@ class NeighbourhoodReplanner:
         info: dict[str, object] = {"seed": options.seed}
         incumbent = self.incumbent = _ReplanIncumbent(problem, started, progress, self._changes)
 
-        # 1. a roster in seconds: the published one, refilled
-        first = refilled_start(problem, self.baseline.kept)
-        if not np.isin(problem.locked_candidates, first).all():
-            # a locked camp lost an essential role nobody can refill: the exact model
-            # on the neighbourhood decides (below), else there is no roster
-            first = None
-        else:
-            incumbent.offer_roster(first, "published, refilled")
-        timings["first roster"] = time.monotonic() - started
-        info["first_roster_changes"] = None if first is None else self._changes(first)
-        # then the essential-first greedy over the whole season, the published holders
-        # first among equals: more valuable camps get the scarce people back
+        # 1. a roster in seconds: the published roster refilled; then the
+        # essential-first greedy over the whole season, the published holders first
+        # among candidates of equal essentiality and priority (each of its passes is
+        # offered as soon as it exists; coverage first, then fewer changes)
         prefer = np.zeros(problem.num_candidates, dtype=bool)
         prefer[self.baseline.kept] = True
+        passes = GreedyPass(problem, greedy_order(problem, prefer))
         stop = StopOrDeadline(self._stopped, clock.deadline)
-        greedy = first_roster(problem, stop=stop, prefer=prefer)
-        if np.isin(problem.locked_candidates, greedy).all():
-            if first is None:
-                first = greedy
-                incumbent.offer_roster(greedy, "greedy, published first")
-            else:
-                incumbent.offer_closer(greedy, "greedy, published first")
-        timings["greedy"] = time.monotonic() - started - timings["first roster"]
+
+        def offer(roster: np.ndarray, source: str) -> None:
+            if np.isin(problem.locked_candidates, roster).all():
+                incumbent.offer_closer(roster, source)
+
+        offer(refilled_start(problem, self.baseline.kept, passes=passes), "published, refilled")
+        timings["refilled"] = time.monotonic() - started
+        if not self._stopped.is_set():
+            greedy = first_roster(problem, stop=stop, passes=passes,
+                                  on_roster=lambda r: offer(r, "greedy, published first"))
+            offer(greedy, "greedy, published first")
+        first = incumbent.roster
+        timings["first roster"] = time.monotonic() - started
+        info["first_roster_changes"] = None if first is None else self._changes(first)
 
         # 2. the season's bound, on a budget
         bound_started = time.monotonic()
