@@ -240,6 +240,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     roster so far. Exit 0 with a roster, 2 bad input, 3 infeasible, 4 no roster within
     the time limit (130/143 when interrupted).
     """
+    import signal
 
     from campplanner.loader import load_instance
     from campplanner.outputs import guard_output, write_atomic
@@ -254,35 +255,44 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     inputs = [instance_file] + ([baseline] if baseline else [])
     if output is not None:
         guard_output(output, inputs, force=force, replaceable=is_solution_file)
-    instance = load_instance(instance_file)
-    weights = dict(DEFAULT_WEIGHTS)
-    for name, from_file, from_cli in (
-        ("travel", instance.weights and instance.weights.travel, weight_travel),
-        ("group", instance.weights and instance.weights.group, weight_group),
-        ("fairness", instance.weights and instance.weights.fairness, weight_fairness),
-    ):
-        if from_cli is not None:
-            weights[name] = from_cli
-        elif from_file is not None:
-            weights[name] = from_file
-    problem = compile_instance(instance)
-    options = SolveOptions(
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        weights=weights,
-        secondary_time=secondary_time,
-        method=method,
-    )
-    published, published_roster = [], None
-    if baseline is not None:
-        from campplanner.check import load_solution
-        from campplanner.replan import baseline_from_triples
-        from campplanner.replan import published_roster as published_roster_of
 
-        published, cancelled = published_roster_of(load_solution(baseline))
-        published_roster = baseline_from_triples(problem, published, cancelled)
-    solver = make_solver(problem, options, baseline=published_roster)
+    def prepare() -> tuple[Any, list[Any], Any, Any]:
+        instance = load_instance(instance_file)
+        weights = dict(DEFAULT_WEIGHTS)
+        for name, from_file, from_cli in (
+            ("travel", instance.weights and instance.weights.travel, weight_travel),
+            ("group", instance.weights and instance.weights.group, weight_group),
+            ("fairness", instance.weights and instance.weights.fairness, weight_fairness),
+        ):
+            if from_cli is not None:
+                weights[name] = from_cli
+            elif from_file is not None:
+                weights[name] = from_file
+        problem = compile_instance(instance)
+        options = SolveOptions(
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            weights=weights,
+            secondary_time=secondary_time,
+            method=method,
+        )
+        published, published_roster = [], None
+        if baseline is not None:
+            from campplanner.check import load_solution
+            from campplanner.replan import baseline_from_triples
+            from campplanner.replan import published_roster as published_roster_of
+
+            published, cancelled = published_roster_of(load_solution(baseline))
+            published_roster = baseline_from_triples(problem, published, cancelled)
+        solver = make_solver(problem, options, baseline=published_roster)
+        return problem, published, published_roster, solver
+
+    try:
+        problem, published, published_roster, solver = prepare()
+    except KeyboardInterrupt:  # Ctrl-C while reading: no roster exists yet
+        stderr.print("interrupted while reading the instance: no roster written")
+        sys.exit(SIGNAL_EXIT_CODES[signal.SIGINT])
     progress = None if quiet else ProgressLine(stderr, time_limit)
     # past the limit, the best roster so far (the solver's own deadline comes first)
     result, received = run_interruptibly(
@@ -300,7 +310,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     if received is not None and output is not None and result.has_roster:
         # Interrupted: the roster first, within the promised seconds (explaining a full
         # season's roster takes seconds more), then again with its explanation below.
-        write_atomic(output, solution_json(problem, result, None, replan))
+        write_atomic(output, solution_json(problem, result, None, replan, explain=False))
     explanation = None
     if result.has_roster:
         from campplanner.explain import explain_roster

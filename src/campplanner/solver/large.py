@@ -340,10 +340,14 @@ class LargeSolver:
         incumbent.offer_bound(bounds.bound, "demand")
 
         # 2. bound and guidance: restricted LP rounds or column generation
-        free = free_counts(p, runnable, incumbent.roster)
-        unsaturated = len(scarce_candidates(p, runnable, free >= SATURATION[0]))
+        unsaturated = 0
+        if not (self._stopped.is_set() or incumbent.proven_optimal):
+            free = free_counts(p, runnable, incumbent.roster)
+            unsaturated = len(scarce_candidates(p, runnable, free >= SATURATION[0]))
         info["unsaturated_candidates"] = unsaturated
-        if unsaturated <= LP_MAX_COLUMNS:
+        if self._stopped.is_set() or incumbent.proven_optimal:
+            pass
+        elif unsaturated <= LP_MAX_COLUMNS:
             info["rounds"] = self._lp_rounds(runnable, locked_camps, base_cost, bounds, clock)
             # 3. the scarce core as an integer program
             self._cores(runnable, locked_camps, base_cost, clock)
@@ -477,6 +481,8 @@ class LargeSolver:
         """Column generation (step 2 of the module docstring); the rounds solved."""
         incumbent = self.incumbent
         assert incumbent is not None and incumbent.roster is not None
+        if self._stopped.is_set():
+            return 0
         columns = ColumnGeneration(self.problem, bounds, incumbent.roster, self.options.seed)
         phase_deadline = clock.budget(BOUND_SHARE)
         while not (self._stopped.is_set() or incumbent.proven_optimal):
