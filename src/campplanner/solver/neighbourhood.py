@@ -4,11 +4,14 @@ After a published roster, most of it stays. The re-plan keeps the anytime contra
 (:mod:`campplanner.solver.anytime`):
 
 1. First roster (:func:`refilled_start`): the published assignments still possible,
-   those that still fit together (H3 to H6) kept as they are, and the greedy of
-   :mod:`campplanner.solver.first_roster` filling what is empty, vacated essential
-   roles first; a camp whose essential roles cannot be refilled is cancelled (H9).
-   Seconds on a 22,000-volunteer season, and a roster whenever the published roster
-   minus the forced removals is one.
+   those that still fit together (H3 to H6) kept as they are, and one pass of the
+   greedy of :mod:`campplanner.solver.first_roster` filling what is empty, vacated
+   essential roles first; a camp whose essential roles cannot be refilled is
+   cancelled (H9). A roster in seconds, whenever the published roster minus the
+   forced removals is one. Then that greedy over the whole season with the published
+   holders first among candidates of equal essentiality and priority, so that the
+   scarce people left go back to the most valuable camps; each of its passes is kept
+   if it covers more, or as much with fewer changes.
 2. Search for coverage, then for fewer changes: when the *neighbourhood* of the change
    (:func:`neighbourhood`) is small, the exact CP-SAT model on it (coverage, then
    fewest changes, then the secondary terms), started from the first roster; then
