@@ -299,3 +299,33 @@ def test_search_moves_no_published_assignment_without_a_gain() -> None:
     if gained == 0:
         assert np.array_equal(search.roster, np.sort(baseline.kept))
     passes_check(instance, problem, search.roster)
+
+
+# ------------------------------------------------------------ large method, bounds
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_large_method_is_never_below_the_plain_greedy(seed: int) -> None:
+    from campplanner.solver import LargeSolver
+    from campplanner.solver.large import LargeOptions
+
+    instance, problem = generated(400, 24, seed, max_camps=1, rest_days=1 + seed % 2)
+    result = LargeSolver(problem, LargeOptions(time_limit=3, seed=seed)).solve()
+    assert result.coverage >= coverage(problem, plain_greedy(problem))
+    assert result.coverage_bound is None or result.coverage_bound >= result.coverage
+    passes_check(instance, problem, result.assigned)
+
+
+def test_a_core_stopped_before_its_search_proves_nothing() -> None:
+    # issue 13: "bound 0, gap 0.00%" came from CP-SAT's objective bound after a search
+    # that ended UNKNOWN. A core cut at once must report no bound, or a true one.
+    from campplanner.solver.core import CoreModel
+
+    _, problem = generated(300, 20, 8)
+    optimum = CpSatSolver(problem, SolveOptions(time_limit=20, secondary=False)).solve()
+    runnable = runnable_camps(problem)
+    saturated = np.zeros(problem.num_requirements, dtype=bool)
+    for work in (1e-9, 1e-4, 0.01):
+        core = CoreModel(problem, runnable, saturated)
+        _, _, bound = core.solve(time_limit=5, work_limit=work)
+        assert bound is None or bound >= optimum.coverage
