@@ -124,14 +124,21 @@ def refilled_start(
     The published assignments still possible are taken in order while they fit H3 to
     H6 (an edit may have taken beds or slots away); then one pass of the essential-first
     greedy (``passes``, by default in the order of :func:`first_roster.greedy_order`)
-    fills every open slot of every camp that can run, vacated essential roles first;
-    camps left short of an essential role are cancelled (H9).
+    fills every open slot of the camps it runs (and of camps without essential roles),
+    vacated essential roles first; camps left short of an essential role are
+    cancelled (H9).
     """
     p = problem
     everywhere = np.ones(p.num_camps, dtype=bool)
     fitting, _ = GreedyPass(p, np.sort(kept)).run(everywhere)
-    open_camps = runnable_camps(p)
+    # the camps the published roster runs, and those without essential roles: starting
+    # another camp here would take people the vacated slots need (the greedy over the
+    # whole season, which follows, may start one)
+    open_camps = np.zeros(p.num_camps, dtype=bool)
     open_camps[p.candidate_camp[fitting]] = True
+    has_essentials = np.zeros(p.num_camps, dtype=bool)
+    has_essentials[p.requirement_camp[p.requirement_essential]] = True
+    open_camps |= runnable_camps(p) & ~has_essentials
     passes = GreedyPass(p) if passes is None else passes
     taken, _ = passes.run(open_camps, start=fitting, stop=stop)
     return enforce_essentials(p, taken)
