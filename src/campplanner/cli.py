@@ -241,6 +241,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     the time limit (130/143 when interrupted).
     """
     import signal
+    import time
 
     from campplanner.loader import load_instance
     from campplanner.outputs import guard_output, write_atomic
@@ -250,6 +251,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     from campplanner.session import SIGNAL_EXIT_CODES, process_started, run_interruptibly
     from campplanner.solution import is_solution_file, solution_json
     from campplanner.solver import SolveOptions, make_solver
+    from campplanner.solver.anytime import explain_estimate
 
     started = process_started()  # the limit covers the whole command
     inputs = [instance_file] + ([baseline] if baseline else [])
@@ -312,12 +314,20 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
         # season's roster takes seconds more), then again with its explanation below.
         write_atomic(output, solution_json(problem, result, None, replan, explain=False))
     explanation = None
-    if result.has_roster:
+    # The reasons for empty slots take seconds on a full season: within the time limit
+    # when they fit, else the roster is written without them ("explained": false).
+    explain = result.has_roster and (
+        received is not None  # the roster is written already: no hurry now
+        or time.monotonic() + 2 * explain_estimate(problem, result.assigned)
+        <= started + time_limit
+    )
+    if explain:
         from campplanner.explain import explain_roster
 
         explanation = explain_roster(problem, result.assigned, result.status)
     if output is not None:
-        write_atomic(output, solution_json(problem, result, explanation, replan))
+        write_atomic(output, solution_json(problem, result, explanation, replan,
+                                           explain=explanation is not None))  # fmt: skip
     if not quiet and result.has_roster:
         print_rosters(stdout, problem, result, explanation)
     print_result_summary(stdout, problem, result)
