@@ -68,6 +68,8 @@ POLISH_PASSES = 3  # passes of swaps over the roster, while they still help
 # Above this many candidates the exact model is not built as a fallback (memory)
 EXACT_FALLBACK_CANDIDATES = 500_000
 CORE_SHARE = 0.6  # at most this share of the time left goes to one core
+CORE_MAX_CANDIDATES = 40_000  # a larger core is not built (see _cores)
+CORE_BUILD_SECONDS = 1e-4  # building a core, per candidate (about; with its rows)
 # Above this many unsaturated candidates the restricted LP is not tried (on the foreign
 # seasons of issue 13 it had ~590,000 columns and never finished): column generation.
 LP_MAX_COLUMNS = 250_000
@@ -461,6 +463,12 @@ class LargeSolver:
             if self._stopped.is_set() or remaining < 1.0 or incumbent.proven_optimal:
                 break
             free = free_counts(p, runnable, incumbent.roster)
+            size = len(scarce_candidates(p, runnable, free >= threshold))
+            if size > CORE_MAX_CANDIDATES or size * CORE_BUILD_SECONDS > 0.5 * remaining:
+                # building the model is Python work the clock cannot cut (teams of 43
+                # per camp: ~100,000 candidates, 3-4 s to build on a loaded machine,
+                # then presolve), and there its bound did not beat the LP's
+                break
             core = self._core = CoreModel(p, runnable, free >= threshold)
             core.hint(incumbent.roster)
             if self._stopped.is_set():
