@@ -1,7 +1,7 @@
 """The independent checker: judge a roster against the data contract, from the files alone.
 
 Every roster the solver produces in a test passes through here, so this module must
-not share the solver's mistakes: it imports nothing from ``campplanner.problem`` or
+not share the solver's mistakes: it imports nothing from ``campplanner.model`` or
 ``campplanner.solver`` and recomputes each hard rule (H1..H10 of
 ``shared/spec/instance-format.md``) and the coverage in plain dicts and loops, one
 function per rule, as the contract words it. Only the data-contract layer (``contract``,

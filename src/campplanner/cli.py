@@ -301,21 +301,19 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     roster so far. Exit 0 with a roster, 2 bad input, 3 infeasible, 4 no roster within
     the time limit (130/143 when interrupted).
     """
-    import time
-
-    from campplanner.app.jobs import run_in_foreground
+    from campplanner.app.jobs import process_started, run_in_foreground
     from campplanner.app.solving import SolveRequest, solve_job
     from campplanner.roster_view import ProgressLine, print_solve_outcome
     from campplanner.solver import SolveOptions
 
-    started = time.monotonic()  # the time limit covers reading the file too
+    started = process_started()  # the time limit covers the whole command
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, weights=weights,
                            secondary_time=secondary_time, method=method)  # fmt: skip
     job = solve_job(SolveRequest(instance_file, options, baseline, output, force, lang),
                     started)  # fmt: skip
     progress = None if quiet else ProgressLine(stderr, time_limit).follow(job)
     try:
-        outcome, received = run_in_foreground(job)
+        outcome, received = run_in_foreground(job, deadline=started + time_limit)
     finally:
         if progress is not None:
             progress.close()

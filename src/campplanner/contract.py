@@ -4,7 +4,7 @@ These models are the outside world's view (``shared/spec/instance-format.md``): 
 names and meanings are fixed by the contract. They check the shape and range of every
 field; cross-references, dates and uniqueness are checked by :mod:`campplanner.loader`,
 which knows the file's calendar. The solver never sees these models: it reads the
-compiled :class:`campplanner.problem.Problem`.
+compiled :class:`campplanner.model.problem.Problem`.
 
 Strictness is deliberate: a boolean or a string is not a count (``"capacity": "5"`` is
 an error, not a 5), so that a typo in a spreadsheet export cannot silently become a
@@ -277,6 +277,7 @@ class SolutionFile(BaseModel):
     solver: dict[str, Any] = {}
     replan: Replan | None = None
     fingerprint: Fingerprint | None = None
+    explained: bool | None = None  # False: written before the reasons were worked out
 
 
 CONTRACT_SOLUTION_FIELDS = ("format", "instance", "status", "coverage", "coverage_bound",

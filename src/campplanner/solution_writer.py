@@ -12,13 +12,18 @@ import numpy as np
 from campplanner.contract import SOLUTION_FORMAT
 from campplanner.explain import Explanation, explain_roster
 from campplanner.model.problem import Problem
+from campplanner.model.roster import camps_run
 from campplanner.result import Result
 
 
 def solution_data(
-    problem: Problem, result: Result, explanation: Explanation | None = None
+    problem: Problem, result: Result, explanation: Explanation | None = None, explain: bool = True
 ) -> dict[str, Any]:
-    """The solution file's content, JSON-ready (``explanation`` is computed when not given)."""
+    """The solution file's content, JSON-ready (``explanation`` is computed when not given).
+
+    ``explain=False`` leaves the reasons out (explaining a full season's roster takes
+    seconds): cancelled camps are listed by id alone, with ``"explained": false``; an
+    interrupted solve writes that first, then the whole file."""
     assigned = result.assigned
     order = np.lexsort(
         (
@@ -43,7 +48,11 @@ def solution_data(
         "gap": None if result.gap is None else round(result.gap, 6),
         "assignments": assignments,
     }
-    if result.has_roster:
+    if result.has_roster and explanation is None and not explain:
+        running = camps_run(problem, assigned)
+        data["cancelled_camps"] = [{"camp": problem.camp_ids[c]} for c in np.flatnonzero(~running)]
+        data["explained"] = False
+    elif result.has_roster:
         if explanation is None:
             explanation = explain_roster(problem, assigned, result.status)
         # Each cancelled camp and unfilled slot carries its reason (explain.py): "reason" is
@@ -95,8 +104,9 @@ def solution_json(
     result: Result,
     explanation: Explanation | None = None,
     extra: dict[str, Any] | None = None,
+    explain: bool = True,
 ) -> str:
     """The solution file's text; ``extra`` adds sections (the diff of a re-plan, say)."""
-    data = solution_data(problem, result, explanation)
+    data = solution_data(problem, result, explanation, explain)
     data.update(extra or {})
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

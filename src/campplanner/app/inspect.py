@@ -114,3 +114,9 @@ def _no_roster(base: Explained) -> Explained:
         lines = [f"locked[{i}]: {why}" for i, why in problem.impossible_locks]
         return replace(base, impossible_locks=lines)
     return replace(base, lock_conflict=find_lock_conflict(problem))
+
+
+def load_problem(instance_path: str) -> tuple[Instance, Problem]:
+    """Read, check and compile an instance file in one step."""
+    instance = load_instance(instance_path)
+    return instance, compile_instance(instance)

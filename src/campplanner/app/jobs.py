@@ -12,6 +12,7 @@ cancelled solve still returns, and writes, its best roster.
 from __future__ import annotations
 
 import itertools
+import os
 import signal
 import threading
 import time
@@ -22,6 +23,29 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 SIGNAL_EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
+STOP_GRACE = 1.0  # seconds a cancelled job gets to return before its snapshot is taken
+FRESH_PROCESS = 30.0  # a process younger than this is one command, its clock from its start
+
+
+def process_started() -> float:
+    """``time.monotonic()`` at the start of this process (Linux) if it started less than
+    FRESH_PROCESS seconds ago, else now.
+
+    The time limit covers the whole command; on a loaded machine, starting Python and
+    importing the solvers alone can take seconds.
+    """
+    now = time.monotonic()
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            since_boot = float(uptime.read().split()[0])
+        age = since_boot - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return now
+    # A process older than that is no fresh command (a test runner calling the CLI in
+    # process, say): the command starts now.
+    return now - age if 0 <= age < FRESH_PROCESS else now
 
 
 @dataclass(frozen=True)
@@ -42,6 +66,7 @@ class JobControl:
         self.started = time.monotonic() if started is None else started
         self._cancelled = threading.Event()
         self._stops: list[Callable[[], None]] = []
+        self._snapshot: Callable[[], object] | None = None
         self._listeners: list[Callable[[ProgressEvent], None]] = []
         self._lock = threading.Lock()
         self.events: list[ProgressEvent] = []
@@ -70,6 +95,15 @@ class JobControl:
     def listen(self, listener: Callable[[ProgressEvent], None]) -> None:
         with self._lock:
             self._listeners.append(listener)
+
+    def on_snapshot(self, take: Callable[[], object]) -> None:
+        """``take()`` gives the job's answer from what it holds now, for a caller that
+        cannot wait for the work to stop (a signal, a time limit: see run_in_foreground)."""
+        self._snapshot = take
+
+    def snapshot(self) -> object | None:
+        take = self._snapshot
+        return None if take is None else take()
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -192,26 +226,48 @@ class JobCancelled(Exception):
     """A queued job cancelled before it ran."""
 
 
-def run_in_foreground(job: Job[T]) -> tuple[T, signal.Signals | None]:
+def run_in_foreground(
+    job: Job[T], deadline: float | None = None
+) -> tuple[T, signal.Signals | None]:
     """Run ``job`` while this (main) thread takes SIGINT and SIGTERM: the first signal
     cancels the job, which still returns its result. Returns it and the signal received.
+
+    Past ``deadline`` (monotonic seconds) the job is cancelled as for a signal. A job
+    still running STOP_GRACE seconds after its cancel answers with its snapshot (the best
+    roster it holds, written), if it offers one, and is left to wind down.
     """
     received: list[signal.Signals] = []
+    cancelled_at: list[float] = []
+
+    def cancel() -> None:
+        if not cancelled_at:
+            cancelled_at.append(time.monotonic())
+        job.cancel()
 
     def on_signal(number: int, _frame: object) -> None:
         if not received:
             received.append(signal.Signals(number))
-        job.cancel()
+        cancel()
 
     previous = {}
     if threading.current_thread() is threading.main_thread():
         for number in SIGNAL_EXIT_CODES:
             previous[number] = signal.signal(number, on_signal)
+    snapshot = None
     try:
         job.start()
-        while not job.wait(0.2):
-            pass
+        while not job.wait(0.05 if cancelled_at else 0.2):
+            now = time.monotonic()
+            if not cancelled_at and deadline is not None and now > deadline:
+                cancel()
+            if cancelled_at and now > cancelled_at[0] + STOP_GRACE:
+                snapshot = job.control.snapshot()
+                if snapshot is not None:
+                    break
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-    return job.result(), (received[0] if received else None)
+    signalled = received[0] if received else None
+    if snapshot is not None and not job.wait(0):
+        return snapshot, signalled  # type: ignore[return-value]
+    return job.result(), signalled

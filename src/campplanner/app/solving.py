@@ -8,7 +8,8 @@ A cancelled solve still returns, and writes, its best roster.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from campplanner.app.jobs import Job, JobControl
@@ -29,6 +30,7 @@ from campplanner.solution import (
 )
 from campplanner.solution_writer import solution_json
 from campplanner.solver import SolveOptions, make_solver
+from campplanner.solver.anytime import explain_estimate
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,14 @@ def load_published(problem: Problem, path: str, instance: Instance,
 
 
 def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
-    """The whole solve (see the module docstring); ``control`` reports and cancels."""
+    """The whole solve (see the module docstring); ``control`` reports and cancels.
+
+    The time limit counts from ``control.started`` (the command's start): the reasons
+    for empty slots are worked out only when they fit in it, else the roster is written
+    without them (``"explained": false``). A cancelled solve writes its roster at once,
+    then again with the reasons; one that cannot stop in time answers with its snapshot
+    (see app.jobs.run_in_foreground).
+    """
     inputs = [request.instance_path] + ([request.baseline_path] if request.baseline_path else [])
     if request.output_path is not None:  # refuse before the work, not after it
         guard_output(request.output_path, inputs, force=request.force,
@@ -94,25 +103,49 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     solver = make_solver(problem, request.options,
                          baseline=published.baseline if published else None)  # fmt: skip
     control.on_cancel(solver.stop)
+    notes = [published.note] if published is not None and published.note else []
+    extra: dict[str, Any] = {"fingerprint": instance_fingerprint(instance)}
+
+    def finish(result: Result, explain: bool) -> SolveOutcome:
+        """Explain (when asked), write and return the outcome of ``result``."""
+        replan = None
+        if published is not None and result.has_roster:
+            replan = replan_report(problem, published.baseline, published.triples,
+                                   result.assigned, result.changes,
+                                   result.changes_bound)  # fmt: skip
+        explanation = None
+        if explain and result.has_roster:
+            explanation = explain_roster(problem, result.assigned, result.status)
+        if request.output_path is not None:
+            control.report("writing")
+            write_atomic(request.output_path, solution_json(
+                problem, result, explanation, {**(replan or {}), **extra},
+                explain=explanation is not None))  # fmt: skip
+        section = replan["replan"] if replan else None
+        return SolveOutcome(instance, problem, result, explanation, section,
+                            request.output_path, notes)  # fmt: skip
+
+    def from_snapshot() -> SolveOutcome | None:
+        take = getattr(solver, "snapshot", None)
+        held = take() if callable(take) else None
+        if held is None:
+            return None
+        return finish(replace(held, stopped_by="interrupted"), explain=False)
+
+    control.on_snapshot(from_snapshot)
 
     def progress(elapsed: float, coverage: int, bound: float) -> None:
         control.report("solving", coverage, bound)
 
     result = solver.solve(progress, control.started)
-    explanation = replan = None
-    if result.has_roster:
-        explanation = explain_roster(problem, result.assigned, result.status, request.lang)
-    if published is not None and result.has_roster:
-        replan = replan_report(problem, published.baseline, published.triples, result.assigned,
-                               result.changes, result.changes_bound)  # fmt: skip
-    if request.output_path is not None:
-        control.report("writing")
-        extra = {**(replan or {}), "fingerprint": instance_fingerprint(instance)}
-        write_atomic(request.output_path, solution_json(problem, result, explanation, extra))
-    notes = [published.note] if published is not None and published.note else []
-    section = replan["replan"] if replan else None
-    return SolveOutcome(instance, problem, result, explanation, section, request.output_path,
-                        notes)  # fmt: skip
+    if control.cancelled and request.output_path is not None and result.has_roster:
+        finish(result, explain=False)  # the roster first, within the promised seconds
+    deadline = control.started + request.options.time_limit
+    fits = result.has_roster and (
+        control.cancelled  # written already: no hurry now
+        or time.monotonic() + 2 * explain_estimate(problem, result.assigned) <= deadline
+    )
+    return finish(result, explain=fits)
 
 
 def solve_job(request: SolveRequest, started: float | None = None) -> Job[SolveOutcome]:

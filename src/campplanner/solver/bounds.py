@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
 from dataclasses import dataclass
 
 import highspy
@@ -78,6 +80,8 @@ class LagrangianBound:
         self.span = int(self.reach_day.max()) + 2 if p.num_camps else 1
         self.best_value = np.inf
         self.best_multipliers: tuple[np.ndarray, np.ndarray] | None = None
+        self.last: Relaxed | None = None  # the evaluation of the last offer
+        self.best_relaxed: Relaxed | None = None  # the evaluation at the best multipliers
 
     def offer(self, lam: np.ndarray, mu: np.ndarray) -> float:
         """Evaluate L at (lam, mu), projected onto the valid multipliers; keep the best."""
@@ -85,11 +89,12 @@ class LagrangianBound:
         free = ~self.problem.requirement_essential
         lam[free] = np.maximum(lam[free], 0.0)
         mu = np.maximum(mu, 0.0)
-        value = self.evaluate(lam, mu).value
-        if value < self.best_value:
-            self.best_value = value
+        relaxed = self.last = self.evaluate(lam, mu)
+        if relaxed.value < self.best_value:
+            self.best_value = relaxed.value
             self.best_multipliers = (lam, mu)
-        return value
+            self.best_relaxed = relaxed
+        return relaxed.value
 
     # ------------------------------------------------------------------ multipliers
     def initial_multipliers(self) -> tuple[np.ndarray, np.ndarray]:
@@ -165,10 +170,10 @@ class LagrangianBound:
     def _schedules(
         self, volunteer: np.ndarray, camp: np.ndarray, weight: np.ndarray
     ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
-        """Best schedule of every volunteer over items sorted by (volunteer, camp reach).
+        """Best schedule of every volunteer over items sorted by (volunteer, camp end).
 
         F_k(j) = max(F_k(j-1), w_j + F_{k-1}(pred j)), with pred j the last item of the same
-        volunteer whose reach (end + rest days) is before j starts. Since F_{k-1} is known in full,
+        volunteer that ends, with rest, before j starts. Since F_{k-1} is known in full,
         F_k is a cumulative maximum per volunteer of g_k = w + F_{k-1}[pred]: one
         vectorised pass per k, over all volunteers at once.
         """
@@ -235,7 +240,11 @@ class RestrictedLp:
 
 
 def restricted_lp(
-    problem: Problem, runnable: np.ndarray, saturated: np.ndarray, time_limit: float
+    problem: Problem,
+    runnable: np.ndarray,
+    saturated: np.ndarray,
+    time_limit: float,
+    stop: threading.Event | None = None,
 ) -> RestrictedLp | None:
     """Solve, with HiGHS, the LP relaxation in which saturated requirements are free.
 
@@ -244,27 +253,44 @@ def restricted_lp(
     most that volunteer's dual value, 0. Here its slots are filled by a phantom supply
     ``y_r`` (profit priority_c, beds used, no volunteer), which is the same as fixing
     its reduced profit at <= 0. What remains are the candidates of the other
-    requirements: a few thousand columns instead of millions. The LP:
+    requirements: a few thousand columns instead of millions. See :func:`column_lp`.
 
-        max  sum_i p_c x_i + sum_{r saturated} p_c y_r
+    Its duals (lam, mu) are multipliers for :class:`LagrangianBound`, whose evaluation
+    on *all* candidates is the proof; the LP value itself is never reported as a bound.
+    Returns None if HiGHS does not finish in ``time_limit`` or ``stop`` is set.
+    """
+    p = problem
+    candidates = scarce_candidates(p, runnable, saturated)
+    phantoms = np.flatnonzero(runnable[p.requirement_camp] & saturated)
+    return column_lp(p, runnable, candidates, phantoms, time_limit, stop)
+
+
+def column_lp(
+    problem: Problem,
+    runnable: np.ndarray,
+    candidates: np.ndarray,
+    phantoms: np.ndarray,
+    time_limit: float,
+    stop: threading.Event | None = None,
+) -> RestrictedLp | None:
+    """The LP relaxation over the columns ``candidates`` (sorted), with phantom supply
+    for the requirements ``phantoms``:
+
+        max  sum_i p_c x_i + sum_{r in phantoms} p_c y_r
         s.t. sum_{i in r} x_i + y_r <= count_r runs_c   (= for essential r)   [lam_r]
              sum_{i in c} x_i + sum_{r in c} y_r <= capacity_c runs_c          [mu_c]
              per volunteer: at most one camp per clique of conflicting camps (H3, H4),
              at most max_camps camps (H5); 0 <= x, runs <= 1, 0 <= y_r.
 
-    Its duals (lam, mu) are multipliers for :class:`LagrangianBound`, whose evaluation
-    on *all* candidates is the proof; the LP value itself is never reported as a bound.
-    Returns None if HiGHS does not finish in ``time_limit``.
+    Returns None if HiGHS does not finish within ``time_limit`` seconds or ``stop`` is
+    set: it is interrupted through its callbacks, within a few milliseconds.
     """
     p = problem
     alive_requirement = runnable[p.requirement_camp]
-    candidates = scarce_candidates(p, runnable, saturated)
-    phantoms = np.flatnonzero(alive_requirement & saturated)
     camps = np.flatnonzero(runnable)
     n_x, n_y, n_c = len(candidates), len(phantoms), len(camps)
     camp_col = np.full(p.num_camps, -1, dtype=np.int64)
     camp_col[camps] = n_x + n_y + np.arange(n_c)
-
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     vals: list[np.ndarray] = []
@@ -324,7 +350,7 @@ def restricted_lp(
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("random_seed", 0)
     highs.passModel(lp)
-    highs.run()
+    run_highs(highs, time.monotonic() + time_limit, stop)
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     solution = highs.getSolution()
@@ -340,6 +366,21 @@ def restricted_lp(
         fraction=values[:n_x],
         runs=runs,
     )
+
+
+def run_highs(highs: highspy.Highs, deadline: float, stop: threading.Event | None) -> None:
+    """``highs.run()``, interrupted when ``stop`` is set or the monotonic ``deadline``
+    passes: HiGHS calls back between simplex and interior-point iterations."""
+
+    def interrupt(event: highspy.HighsCallbackEvent) -> None:
+        if (stop is not None and stop.is_set()) or time.monotonic() > deadline:
+            event.interrupt()
+
+    highs.cbSimplexInterrupt += interrupt
+    highs.cbIpmInterrupt += interrupt
+    if stop is not None and stop.is_set():
+        return
+    highs.run()
 
 
 def _silent_highs() -> highspy.Highs:

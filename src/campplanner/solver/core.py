@@ -108,7 +108,7 @@ class CoreModel:
     def solve(
         self, time_limit: float, work_limit: float, seed: int = 0
     ) -> tuple[np.ndarray | None, np.ndarray | None, int | None]:
-        """(scarce candidates chosen, bool per camp: runs, proven bound on the core).
+        """(scarce candidates chosen, bool per camp: runs, proven bound on the core or None).
 
         The core is a relaxation of the instance (any roster gives a core solution with
         the same coverage: its scarce assignments, and y_r = slots it fills in r), so the
@@ -131,9 +131,16 @@ class CoreModel:
             return None, None, None
         status = solver.solve(self.model)
         bound = solver.best_objective_bound
-        proven = int(np.floor(bound + 1e-6)) if np.isfinite(bound) else None
+        # A bound is a proof only when CP-SAT says so: the search ended OPTIMAL, or
+        # FEASIBLE after it ran. A search stopped UNKNOWN (e.g. in presolve) may read 0.
+        searched = solver.num_branches > 0 or solver.num_conflicts > 0
+        proven = None
+        if np.isfinite(bound) and (
+            status == cp_model.OPTIMAL or (status == cp_model.FEASIBLE and searched)
+        ):
+            proven = int(np.floor(bound + 1e-6))
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, None, proven if status != cp_model.INFEASIBLE else None
+            return None, None, None
         chosen = np.array([solver.boolean_value(v) for v in self.x], dtype=bool)
         runs = np.zeros(self.problem.num_camps, dtype=bool)
         for c, var in self.runs.items():

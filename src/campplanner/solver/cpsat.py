@@ -1,9 +1,11 @@
 """The exact method: the whole contract as one CP-SAT model (``cpsat_model.py``).
 
-Solving is lexicographic: stage 1 maximises coverage and proves it; stage 2 fixes
-coverage at the stage-1 value and minimises the weighted secondary terms; swap passes
-(``polish.py``) follow when CP-SAT did not prove stage 2. Re-planning from a published
-roster inserts a stage between the two: fewest changes at that coverage.
+Solving is lexicographic: stage 1 maximises coverage and proves it, starting from the
+first roster of every method (``first_roster.py``), which is also the answer when
+CP-SAT finds nothing better in time; stage 2 fixes coverage at the stage-1 value and
+minimises the weighted secondary terms; swap passes (``polish.py``) follow when CP-SAT
+did not prove stage 2. Re-planning from a published roster inserts a stage between the
+two: fewest changes at that coverage.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from campplanner.model.problem import Problem
 from campplanner.model.rules import enforce_essentials
 from campplanner.model.terms import problem_weights, secondary_terms
 from campplanner.result import Result
+from campplanner.solver.bounds import LagrangianBound
 from campplanner.solver.conflicts import find_lock_conflict
 from campplanner.solver.cpsat_model import (
     Variables,
@@ -28,6 +31,7 @@ from campplanner.solver.cpsat_model import (
     hint,
     secondary_expression,
 )
+from campplanner.solver.first_roster import first_roster
 from campplanner.solver.options import ProgressCallback, SolveOptions
 from campplanner.solver.polish import polish_passes
 
@@ -35,11 +39,13 @@ from campplanner.solver.polish import polish_passes
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Records every improving roster and reports progress."""
 
-    def __init__(self, x: Variables, started: float, report: ProgressCallback | None):
+    def __init__(self, x: Variables, started: float, report: ProgressCallback | None,
+                 owner: CpSatSolver | None = None):  # fmt: skip
         super().__init__()
         self._x = x
         self._started = started
         self._report = report
+        self._owner = owner  # whose snapshot() this roster becomes
         self.first: np.ndarray | None = None
         self.best: np.ndarray | None = None
 
@@ -48,6 +54,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.best = np.flatnonzero(values)
         if self.first is None:
             self.first = self.best
+        if self._owner is not None:
+            self._owner._offer_best(self.best)
         if self._report is not None:
             self._report(
                 time.monotonic() - self._started,
@@ -75,12 +83,51 @@ class CpSatSolver:
         self.weights = problem_weights(problem, self.options.weights)
         self._solver: cp_model.CpSolver | None = None
         self._stopped = threading.Event()
+        self._best: np.ndarray | None = None  # the best roster so far, for snapshot()
+        self._started = time.monotonic()
 
     def stop(self) -> None:
         """Stop the search; the best roster found so far is returned."""
         self._stopped.set()
-        if self._solver is not None:
-            self._solver.stop_search()
+        solver = self._solver
+        if solver is not None and not solver.parameters.repair_hint:
+            # A search repairing its hint is not stopped: CP-SAT 9.15 aborts the process
+            # when stop_search comes before the repair has begun. It ends on its own time
+            # limit (the secondary stage's), and the command line takes the snapshot.
+            solver.stop_search()
+
+    def snapshot(self) -> Result | None:
+        """The best roster so far (the greedy's, or CP-SAT's latest), as a result."""
+        best = self._best
+        if best is None:
+            return None
+        return Result(
+            status="feasible",
+            assigned=np.sort(best),
+            coverage=int(self.problem.candidate_value[best].sum()),
+            coverage_bound=None,
+            terms=secondary_terms(self.problem, best),
+            timings={"total": time.monotonic() - self._started},
+            stopped_by="interrupted",
+            solver={"name": "cp-sat", "snapshot": True},
+        )
+
+    def _offer_best(self, roster: np.ndarray) -> None:
+        value = self.problem.candidate_value
+        if self._best is None or value[roster].sum() >= value[self._best].sum():
+            self._best = roster
+
+    def _greedy_start(self, progress: ProgressCallback | None, started: float) -> np.ndarray | None:
+        """The first roster of every method (first_roster.py), if it keeps every lock."""
+        problem = self.problem
+        roster = first_roster(problem, stop=self._stopped)
+        if not np.isin(problem.locked_candidates, roster).all():
+            return None  # a locked camp left short of an essential role: not a roster
+        self._best = roster
+        if progress is not None:
+            progress(time.monotonic() - started, int(problem.candidate_value[roster].sum()),
+                     float("inf"))  # fmt: skip
+        return roster
 
     def _parameters(self, solver: cp_model.CpSolver, time_limit: float) -> None:
         solver.parameters.max_time_in_seconds = max(0.01, time_limit)
@@ -109,6 +156,14 @@ class CpSatSolver:
                 timings = {"conflict": time.monotonic() - started}
                 return Result.infeasible(conflict.reasons(), timings)
 
+        self._started = started
+        greedy = None
+        if self.start is None and self.baseline is None:
+            # A roster in seconds, whatever CP-SAT does next: its hint, and the answer
+            # when CP-SAT finds nothing better in time.
+            greedy = self._greedy_start(progress, started)
+        elif self.start is not None and np.isin(problem.locked_candidates, self.start).all():
+            self._best = self.start
         model, x = build_model(problem)
         model.maximize(coverage_expression(problem, x))
         stage1_time = deadline - time.monotonic()
@@ -116,21 +171,18 @@ class CpSatSolver:
             # Start from what stays of the published roster; prove coverage with at most
             # half the time, so that the fewest-changes stage always gets its turn.
             stage1_time *= 0.5
-        if self.start is not None or self.baseline is not None:
-            start = self.start
-            if start is None:
-                assert self.baseline is not None
-                start = enforce_essentials(problem, self.baseline.kept)
+        start = self.start if self.start is not None else greedy
+        if start is None and self.baseline is not None:
+            start = enforce_essentials(problem, self.baseline.kept)
+        if start is not None:
             hint(model, x, start)
         built = time.monotonic()
 
-        first_stage = _Progress(x, started, progress)
-        status = self._run(
-            model,
-            first_stage,
-            stage1_time,
-            hinted=self.baseline is not None or self.start is not None,
-        )
+        first_stage = _Progress(x, started, progress, self)
+        # The stage-1 hint is a whole roster (every rule holds): nothing to repair, and
+        # CP-SAT 9.15 aborts the process (a failed CHECK on its fixed search) when
+        # stop_search meets a repair that has not begun, as a prompt Ctrl-C does.
+        status = self._run(model, first_stage, stage1_time, hinted=False)
         stage1_done = time.monotonic()
         solver = self._solver
         assert solver is not None
@@ -143,20 +195,35 @@ class CpSatSolver:
             reasons = _conflict_reasons(problem, deadline - time.monotonic())
             timings["conflict"] = time.monotonic() - stage1_done
             return Result.infeasible(reasons, timings, info)
-        if first_stage.best is None:
-            # Stopped before presolve ended, CP-SAT's objective bound is not a proof (it
-            # reads 0); only a bound reached by a search that ran is reported.
-            bound = _bound(solver) if solver.num_branches > 0 or solver.num_conflicts > 0 else None
-            if bound is not None and bound <= 0 and problem.num_candidates:
-                bound = None
-            return Result.no_roster(stopped_by or "time limit", bound, timings, info)
-
+        searched = _searched(solver)
+        proven = status == cp_model.OPTIMAL or (status == cp_model.FEASIBLE and searched)
+        fallback = greedy if greedy is not None else self._best
+        if first_stage.best is None or (
+            fallback is not None
+            and problem.candidate_value[fallback].sum()
+            > problem.candidate_value[first_stage.best].sum()
+        ):
+            if fallback is None:
+                return Result.no_roster(stopped_by or "time limit", None, timings, info)
+            # CP-SAT found nothing better in time: the greedy's roster (a roster of the
+            # whole problem), with CP-SAT's bound only if it proved one.
+            first_stage.best = fallback
+            optimal = False
+            bound = _bound(solver) if proven else None
+        else:
+            optimal = status == cp_model.OPTIMAL
+            bound = None
         best = first_stage.best
         best_coverage = int(problem.candidate_value[best].sum())
-        optimal = status == cp_model.OPTIMAL
-        bound = best_coverage if optimal else _bound(solver)
-        if bound is not None and bound < best_coverage:  # never claim less than we hold
-            bound = None
+        if optimal:
+            bound = best_coverage
+        elif proven and bound is None:
+            bound = _bound(solver)
+        if bound is None or bound < best_coverage:
+            # never claim less than we hold: fall back to the Lagrangian demand bound
+            bound = _demand_bound(problem, best_coverage)
+        if greedy is not None:
+            info["first_roster"] = int(problem.candidate_value[greedy].sum())
         if not optimal and stopped_by is None:
             stopped_by = "time limit"
         changes = changes_bound = None
@@ -296,8 +363,25 @@ def _bound_up(solver: cp_model.CpSolver | None) -> int:
     return int(np.ceil(solver.best_objective_bound - 1e-6))
 
 
+def _demand_bound(problem: Problem, coverage: int) -> int | None:
+    """The Lagrangian bound at the demand multipliers (every slot priced at its priority):
+    a proof in milliseconds; None if, against all reason, it is below ``coverage``."""
+    bounds = LagrangianBound(problem)
+    bounds.offer(*bounds.initial_multipliers())
+    bound = bounds.bound
+    return bound if bound is not None and bound >= coverage else None
+
+
 def _bound(solver: cp_model.CpSolver) -> int | None:
     bound = solver.best_objective_bound
     if not np.isfinite(bound):
         return None
     return int(np.floor(bound + 1e-6))
+
+
+def _searched(solver: cp_model.CpSolver) -> bool:
+    """True if CP-SAT's search ran (a stop before it began leaves no statistics)."""
+    try:
+        return solver.num_branches > 0 or solver.num_conflicts > 0
+    except RuntimeError:  # "solve() has not been called": stopped before it began
+        return False

@@ -1,22 +1,29 @@
 """The large-scale method: a season of 22,000 volunteers in a minute, with a proven gap.
 
-1. Greedy roster (:mod:`greedy`): feasible in a few seconds, the first roster.
-2. Rounds of: find the requirements the roster leaves well supplied (*saturated*: at
-   least ``SATURATION`` volunteers could still join); solve with HiGHS the LP in
-   which those are filled by a phantom supply and only the scarce candidates have
-   columns (:func:`bounds.restricted_lp`, thousands of columns instead of millions);
-   evaluate the Lagrangian at its duals on *all* candidates (:class:`bounds.LagrangianBound`),
-   which is the proof of the bound; and run the greedy again, guided by the LP (its
-   camps that run first, its scarce assignments preferred). Keep the best roster and
-   the smallest bound.
-3. The scarce core (:mod:`core`): the same relaxation as an integer program, solved by
-   CP-SAT within a deterministic work limit. Its proven bound is a bound on coverage
-   (it is a relaxation), and its solution, completed by the greedy, is another roster.
-4. Secondary terms: swap volunteers within a requirement for free ones who travel
-   less or have fewer camps, which keeps coverage and every rule (``polish.py``).
+It keeps the anytime contract (:mod:`anytime`): a roster from the first seconds that
+only improves, a proven bound that only falls, every phase on a budget and stoppable.
 
-Deterministic: rounds, thresholds and orders are fixed, HiGHS runs single-threaded
-with a fixed seed; only the time limit can cut a round or the polish short.
+1. First roster (:mod:`first_roster`): the essential-first greedy over all candidates,
+   and the greedy of :mod:`greedy` (scarcest first); the better one. Seconds, no LP.
+2. Bound and guidance. When the requirements the roster leaves *unsaturated* (fewer
+   than ``SATURATION`` volunteers could still join) have few candidates, rounds of the
+   restricted LP in which the saturated ones are filled by phantom supply
+   (:func:`bounds.restricted_lp`), each followed by a greedy guided by the LP. When
+   they have many (seasons where few requirements saturate), column generation
+   (:mod:`lagrangian`) instead. Either way the Lagrangian at the LP's duals, evaluated
+   on *all* candidates (:class:`bounds.LagrangianBound`), is the proof. An LP that does
+   not finish in its budget is interrupted and its round skipped: nothing waits on it.
+3. The scarce core (:mod:`core`), when small: the same relaxation as an integer
+   program; CP-SAT's bound on it is a proof when CP-SAT proved it, and its solution,
+   completed by the greedy, another roster.
+4. Large neighbourhood search (:mod:`lns`): CP-SAT on a few freed camps at a time,
+   until the time left is what the secondary terms get.
+5. Secondary terms: swap volunteers within a requirement for free ones who travel
+   less or have fewer camps, which keeps coverage and every rule (:func:`polish`).
+
+Deterministic when the clock does not cut a phase: rounds, thresholds and orders are
+fixed, HiGHS runs single-threaded with a fixed seed, CP-SAT single-threaded with
+deterministic work limits.
 """
 
 from __future__ import annotations
@@ -32,10 +39,25 @@ from campplanner.model.rules import runnable_camps
 from campplanner.model.state import first_lock_clash
 from campplanner.model.terms import coverage, problem_weights, secondary_terms
 from campplanner.result import Result
-from campplanner.solver.bounds import LagrangianBound, restricted_lp
+from campplanner.solver.anytime import (
+    Clock,
+    Incumbent,
+    StopOrDeadline,
+    explain_estimate,
+    output_reserve,
+)
+from campplanner.solver.bounds import (
+    LagrangianBound,
+    RestrictedLp,
+    restricted_lp,
+    scarce_candidates,
+)
 from campplanner.solver.core import CoreModel
 from campplanner.solver.cpsat import CpSatSolver
+from campplanner.solver.first_roster import first_roster
 from campplanner.solver.greedy import default_costs, free_counts, greedy_roster
+from campplanner.solver.lagrangian import ColumnGeneration
+from campplanner.solver.lns import Lns, LnsOptions
 from campplanner.solver.options import ProgressCallback, SolveOptions
 from campplanner.solver.polish import polish_passes
 
@@ -47,20 +69,23 @@ CORE_WORK = 30.0  # CP-SAT deterministic time per core (about seconds)
 # Above this many candidates the exact model is not built as a fallback (memory)
 EXACT_FALLBACK_CANDIDATES = 500_000
 CORE_SHARE = 0.6  # at most this share of the time left goes to one core
+CORE_MAX_CANDIDATES = 40_000  # a larger core is not built (see _cores)
+CORE_BUILD_SECONDS = 1e-4  # building a core, per candidate (about; with its rows)
+# Above this many unsaturated candidates the restricted LP is not tried (on the foreign
+# seasons of issue 13 it had ~590,000 columns and never finished): column generation.
+LP_MAX_COLUMNS = 250_000
+LP_SHARE = 0.3  # at most this share of the time left goes to one restricted LP
+BOUND_SHARE = 0.6  # at most this share of the time left goes to column generation
+SECONDARY_SHARE = 0.15  # of the time left when the search starts, kept for the swaps
+SECONDARY_MAX = 10.0  # ... but at most this many seconds
+SEARCH_WORK_RATE = 0.25  # deterministic time of search per second of time limit
 
 
-class _Deadline:
-    """Looks like a threading.Event to the greedy: "set" once the deadline has passed."""
-
-    def __init__(self, deadline: float):
-        self.deadline = deadline
-
-    def is_set(self) -> bool:
-        return time.monotonic() > self.deadline
 
 
 class LargeSolver:
-    """Same interface as CpSatSolver: ``solve(progress, started) -> Result`` and ``stop()``."""
+    """Same interface as CpSatSolver: ``solve(progress, started) -> Result``, ``stop()``
+    and ``snapshot()``."""
 
     def __init__(self, problem: Problem, options: SolveOptions | None = None):
         self.problem = problem
@@ -68,15 +93,38 @@ class LargeSolver:
         self.weights = problem_weights(problem, self.options.weights)
         self._stopped = threading.Event()
         self._core: CoreModel | None = None
+        self._lns: Lns | None = None
         self.stop_exact: Callable[[], None] | None = None
+        self.incumbent: Incumbent | None = None
+        self._started = time.monotonic()
 
     def stop(self) -> None:
-        """Stop after the current step; the best roster so far is returned."""
+        """Stop the current phase; the best roster so far is returned."""
         self._stopped.set()
         if self._core is not None:
             self._core.stop()
+        if self._lns is not None:
+            self._lns.stop()
         if self.stop_exact is not None:
             self.stop_exact()
+
+    def snapshot(self) -> Result | None:
+        """The best roster so far as a result, while a phase may still be stopping."""
+        if self.incumbent is None:
+            return None
+        roster, value, bound = self.incumbent.snapshot()
+        if roster is None:
+            return None
+        return Result(
+            status="optimal" if bound is not None and value == bound else "feasible",
+            assigned=roster,
+            coverage=value,
+            coverage_bound=bound,
+            terms=secondary_terms(self.problem, roster),
+            timings={"total": time.monotonic() - self._started},
+            stopped_by="interrupted",
+            solver={"name": "large", "seed": self.options.seed, "snapshot": True},
+        )
 
     def _lock_clash(self) -> str | None:
         """Why the locked assignments break H3 to H6 among themselves, or None."""
@@ -99,15 +147,27 @@ class LargeSolver:
             exact.stop()
         return exact.solve(progress, started)
 
+    def _offer(self, roster: np.ndarray | None, source: str) -> bool:
+        """Offer a roster to the incumbent if it keeps every lock (H10)."""
+        p = self.problem
+        if roster is None or not np.isin(p.locked_candidates, roster).all():
+            return False
+        assert self.incumbent is not None
+        return self.incumbent.offer_roster(roster, source)
+
     def solve(
         self, progress: ProgressCallback | None = None, started: float | None = None
     ) -> Result:
         p, options = self.problem, self.options
-        started = time.monotonic() if started is None else started
-        deadline = started + options.time_limit
-        info = {"name": "large", "seed": options.seed, "time_limit": options.time_limit}
+        started = self._started = time.monotonic() if started is None else started
+        clock = Clock(started, options.time_limit, output_reserve(p))
+        deadline = clock.deadline
+        info: dict[str, object] = {"name": "large", "seed": options.seed,
+                                   "time_limit": options.time_limit}  # fmt: skip
         if p.impossible_locks:
-            return Result.impossible_locks(p.impossible_locks, info)
+            reasons = tuple(f"locked[{i}]: {why}" for i, why in p.impossible_locks)
+            return Result("infeasible", np.zeros(0, np.int64), None, None,
+                          infeasible_reasons=reasons, solver=info)  # fmt: skip
         timings: dict[str, float] = {}
         clash = self._lock_clash()
         if clash is not None:
@@ -115,94 +175,99 @@ class LargeSolver:
             # season it would not fit in memory, and the clash found here is a proof.
             if p.num_candidates <= EXACT_FALLBACK_CANDIDATES:
                 return self._exact(progress, started)
-            return Result.infeasible((clash,), solver=info)
+            return Result("infeasible", np.zeros(0, np.int64), None, None,
+                          infeasible_reasons=(clash,), solver=info)  # fmt: skip
 
         started_solving = time.monotonic()
-        if started_solving > deadline:
+        if started_solving > started + options.time_limit:
             # Reading and compiling used the whole limit (a file far beyond the province's
             # size): say so now rather than spend minutes more on a first roster.
-            return Result.no_roster(
-                f"time limit ({options.time_limit:g} s) spent reading and compiling the "
-                f"instance ({started_solving - started:.1f} s); give a larger --time-limit",
-                timings=timings, solver=info)  # fmt: skip
+            return Result("unknown", np.zeros(0, np.int64), None, None, timings=timings,
+                          stopped_by=f"time limit ({options.time_limit:g} s) spent reading and "
+                          f"compiling the instance ({started_solving - started:.1f} s); "
+                          "give a larger --time-limit", solver=info)  # fmt: skip
 
-        def report(roster_coverage: int, bound: float) -> None:
-            if progress is not None:
-                progress(time.monotonic() - started, roster_coverage, bound)
-
+        incumbent = self.incumbent = Incumbent(p, started, progress)
         runnable = runnable_camps(p)
         locked_camps = np.unique(p.candidate_camp[p.locked_candidates])
         runnable[locked_camps] = True
+
+        # 1. first rosters: no LP, seconds; stopped only by the clock or a signal
+        stop_or_deadline = StopOrDeadline(self._stopped, deadline)
+        self._offer(first_roster(p, stop=stop_or_deadline), "first roster")
         base_cost = default_costs(p)
-        # The first roster is not given up for Ctrl-C, only for the time limit: a file
-        # far beyond the province's size must not run on for minutes past it.
-        best = greedy_roster(p, runnable, cost=base_cost, stop=_Deadline(deadline))
-        if best is None:
-            timings["greedy"] = time.monotonic() - started
-            return Result.no_roster(
-                f"time limit ({options.time_limit:g} s) before a first roster; reading and "
-                f"compiling took {started_solving - started:.1f} s",
-                timings=timings, solver=info)  # fmt: skip
-        best_coverage = coverage(p, best)
+        if not stop_or_deadline.is_set():
+            self._offer(greedy_roster(p, runnable, cost=base_cost, stop=stop_or_deadline),
+                        "greedy by scarcity")  # fmt: skip
         timings["greedy"] = time.monotonic() - started
+        if incumbent.roster is None:
+            if len(p.locked_candidates) and not stop_or_deadline.is_set():
+                # A locked camp whose essential slots the greedy could not fill (H9):
+                # only the exact model can say whether some roster does.
+                if p.num_candidates <= EXACT_FALLBACK_CANDIDATES:
+                    return self._exact(progress, started)
+                return Result("unknown", np.zeros(0, np.int64), None, None, timings=timings,
+                              stopped_by="locked camps left short of essential slots",
+                              solver=info)  # fmt: skip
+            return Result("unknown", np.zeros(0, np.int64), None, None, timings=timings,
+                          stopped_by=f"time limit ({options.time_limit:g} s) before a first "
+                          "roster; reading and compiling took "
+                          f"{started_solving - started:.1f} s", solver=info)  # fmt: skip
         bounds = LagrangianBound(p)
         bounds.offer(*bounds.initial_multipliers())  # the demand bound: a proof at once
-        report(best_coverage, float(bounds.bound or np.inf))
+        incumbent.offer_bound(bounds.bound, "demand")
 
-        rounds = 0
-        for threshold in SATURATION:
-            if self._stopped.is_set() or time.monotonic() > deadline:
-                break
-            free = free_counts(p, runnable, best)
-            lp = restricted_lp(p, runnable, free >= threshold, deadline - time.monotonic())
-            if lp is None:
-                break
-            bounds.offer(lp.lam, lp.mu)
-            rounds += 1
-            report(best_coverage, float(bounds.bound or np.inf))
-            if best_coverage >= (bounds.bound or 0):
-                break
-            if self._stopped.is_set() or time.monotonic() > deadline:
-                break
-            cost = base_cost.copy()
-            cost[lp.candidates] -= 1e7 * lp.fraction  # the LP's scarce assignments first
-            allowed = runnable & (lp.runs > 1e-6)
-            allowed[locked_camps] = True
-            roster = greedy_roster(p, allowed, cost=cost, camp_preference=np.round(lp.runs, 6),
-                                   stop=self._stopped)  # fmt: skip
-            if roster is not None and coverage(p, roster) > best_coverage:
-                best, best_coverage = roster, coverage(p, roster)
-                report(best_coverage, float(bounds.bound or np.inf))
-        # The scarce core as an integer program: a relaxation, so CP-SAT's bound on it is
-        # a proof too, often tighter than the LP (which camps run is a yes/no question).
-        bound = bounds.bound
-        for threshold in CORE_SATURATION:
-            remaining = deadline - time.monotonic()
-            if self._stopped.is_set() or remaining < 1.0 or best_coverage >= (bound or 0):
-                break
-            free = free_counts(p, runnable, best)
-            core = self._core = CoreModel(p, runnable, free >= threshold)
-            core.hint(best)
-            budget = min(CORE_SHARE * remaining, CORE_WORK)
-            chosen, runs, core_bound = core.solve(budget, CORE_WORK, seed=options.seed)
-            if core_bound is not None and (bound is None or core_bound < bound):
-                bound = core_bound
-            if chosen is not None and runs is not None and not self._stopped.is_set():
-                allowed = runnable & runs
-                allowed[locked_camps] = True
-                roster = greedy_roster(p, allowed, cost=base_cost, start=chosen,
-                                       stop=self._stopped)  # fmt: skip
-                if roster is not None and coverage(p, roster) > best_coverage:
-                    best, best_coverage = roster, coverage(p, roster)
-            report(best_coverage, float(bound if bound is not None else np.inf))
+        # 2. bound and guidance: restricted LP rounds or column generation
+        unsaturated = 0
+        if not (self._stopped.is_set() or incumbent.proven_optimal):
+            free = free_counts(p, runnable, incumbent.roster)
+            unsaturated = len(scarce_candidates(p, runnable, free >= SATURATION[0]))
+        info["unsaturated_candidates"] = unsaturated
+        if self._stopped.is_set() or incumbent.proven_optimal:
+            pass
+        elif unsaturated <= LP_MAX_COLUMNS:
+            info["rounds"] = self._lp_rounds(runnable, locked_camps, base_cost, bounds, clock)
+            # 3. the scarce core as an integer program
+            self._cores(runnable, locked_camps, base_cost, clock)
+        else:
+            info["pricing_rounds"] = self._column_generation(
+                runnable, locked_camps, base_cost, bounds, clock
+            )
+        timings["bound"] = time.monotonic() - started - timings["greedy"]
+
+        # 4. neighbourhood search, until the secondary terms' share of the time
+        keep = min(SECONDARY_MAX, SECONDARY_SHARE * clock.remaining()) if options.secondary else 0
+        writing = explain_estimate(p, incumbent.roster)  # the output of the end, kept back
+        keep += writing
+        search_started = time.monotonic()
+        if not incumbent.proven_optimal and not self._stopped.is_set():
+            guidance = bounds.best_relaxed.volunteer_value if bounds.best_relaxed else None
+            lns = self._lns = Lns(p, incumbent.roster, LnsOptions(seed=options.seed), guidance)
+            if self._stopped.is_set():
+                lns.stop()
+            work = options.search_work
+            if work is None:
+                work = SEARCH_WORK_RATE * options.time_limit
+            lns.run(deadline - keep, self._stopped,
+                    on_improve=lambda roster, _: self._offer(roster, "neighbourhood search"),
+                    stop_when=lambda: incumbent.proven_optimal, work_limit=work)  # fmt: skip
+            info["lns"] = {"steps": lns.stats.steps, "improving": lns.stats.improving,
+                           "work": round(lns.stats.work, 2), "work_limit": work,
+                           "ended_by": lns.ended_by,
+                           "gain": dict(lns.stats.gain_by_kind)}  # fmt: skip
+        timings["search"] = time.monotonic() - search_started
+        best, best_coverage, bound = incumbent.snapshot()
+        assert best is not None and best_coverage is not None
         timings["coverage"] = time.monotonic() - started - timings["greedy"]
 
-        # the secondary stage starts from the roster with the final coverage
+        # 5. the secondary stage starts from the roster with the final coverage
         first_terms = terms = secondary_terms(p, best)
         polish_started = time.monotonic()
         if options.secondary:
-            best = polish_passes(p, best, self.weights, deadline, self._stopped)
+            polish_deadline = deadline - explain_estimate(p, best)
+            best = polish_passes(p, best, self.weights, polish_deadline, self._stopped)
             assert coverage(p, best) == best_coverage  # swaps keep every slot
+            incumbent.replace_roster(best, "swaps")
             terms = secondary_terms(p, best)
             timings["secondary"] = time.monotonic() - polish_started
         timings["total"] = time.monotonic() - started
@@ -211,16 +276,11 @@ class LargeSolver:
             stopped_by = "interrupted"
         elif time.monotonic() > deadline:
             stopped_by = "time limit"
-        info["rounds"] = rounds
-        if not np.isin(p.locked_candidates, best).all():
-            # A locked camp whose essential slots the greedy could not fill (H9): only
-            # the exact model can say whether some roster does.
-            if p.num_candidates <= EXACT_FALLBACK_CANDIDATES:
-                return self._exact(progress, started)
-            return Result.no_roster("locked camps left short of essential slots", bound,
-                                    timings, info)  # fmt: skip
+        info["first_roster"] = incumbent.history[0][1] if incumbent.history else None
+        info["bound_source"] = incumbent.bound_source
+        info["trace"] = incumbent.trace_summary()
         return Result(
-            status="optimal" if best_coverage == bound else "feasible",
+            status="optimal" if bound is not None and best_coverage >= bound else "feasible",
             assigned=np.sort(best),
             coverage=best_coverage,
             coverage_bound=bound,
@@ -231,3 +291,89 @@ class LargeSolver:
             stopped_by=stopped_by,
             solver=info,
         )
+
+    def _guided_greedy(self, lp: RestrictedLp, runnable: np.ndarray, locked_camps: np.ndarray,
+                       base_cost: np.ndarray, deadline: float) -> None:  # fmt: skip
+        """A greedy roster that follows the LP: its camps that run first, its scarce
+        assignments preferred."""
+        p = self.problem
+        cost = base_cost.copy()
+        cost[lp.candidates] -= 1e7 * lp.fraction  # the LP's scarce assignments first
+        allowed = runnable & (lp.runs > 1e-6)
+        allowed[locked_camps] = True
+        roster = greedy_roster(p, allowed, cost=cost, camp_preference=np.round(lp.runs, 6),
+                               stop=StopOrDeadline(self._stopped, deadline))  # fmt: skip
+        self._offer(roster, "LP-guided greedy")
+
+    def _lp_rounds(self, runnable: np.ndarray, locked_camps: np.ndarray, base_cost: np.ndarray,
+                   bounds: LagrangianBound, clock: Clock) -> int:  # fmt: skip
+        """Restricted LP rounds (step 2 of the module docstring); the rounds solved."""
+        p, incumbent = self.problem, self.incumbent
+        assert incumbent is not None and incumbent.roster is not None
+        rounds = 0
+        for threshold in SATURATION:
+            if self._stopped.is_set() or clock.expired() or incumbent.proven_optimal:
+                break
+            free = free_counts(p, runnable, incumbent.roster)
+            phase_deadline = clock.budget(LP_SHARE)
+            lp = restricted_lp(p, runnable, free >= threshold,
+                               phase_deadline - time.monotonic(), self._stopped)  # fmt: skip
+            if lp is None:
+                break
+            bounds.offer(lp.lam, lp.mu)
+            incumbent.offer_bound(bounds.bound, "Lagrangian at restricted-LP duals")
+            rounds += 1
+            if incumbent.proven_optimal or self._stopped.is_set() or clock.expired():
+                break
+            self._guided_greedy(lp, runnable, locked_camps, base_cost, clock.deadline)
+        return rounds
+
+    def _cores(self, runnable: np.ndarray, locked_camps: np.ndarray, base_cost: np.ndarray,
+               clock: Clock) -> None:  # fmt: skip
+        """The scarce core as an integer program: a relaxation, so CP-SAT's bound on it is
+        a proof too, often tighter than the LP (which camps run is a yes/no question)."""
+        p, options, incumbent = self.problem, self.options, self.incumbent
+        assert incumbent is not None and incumbent.roster is not None
+        for threshold in CORE_SATURATION:
+            remaining = clock.remaining()
+            if self._stopped.is_set() or remaining < 1.0 or incumbent.proven_optimal:
+                break
+            free = free_counts(p, runnable, incumbent.roster)
+            size = len(scarce_candidates(p, runnable, free >= threshold))
+            if size > CORE_MAX_CANDIDATES or size * CORE_BUILD_SECONDS > 0.5 * remaining:
+                # building the model is Python work the clock cannot cut (teams of 43
+                # per camp: ~100,000 candidates, 3-4 s to build on a loaded machine,
+                # then presolve), and there its bound did not beat the LP's
+                break
+            core = self._core = CoreModel(p, runnable, free >= threshold)
+            core.hint(incumbent.roster)
+            if self._stopped.is_set():
+                core.stop()
+            budget = min(CORE_SHARE * clock.remaining(), CORE_WORK)
+            chosen, runs, core_bound = core.solve(budget, CORE_WORK, seed=options.seed)
+            incumbent.offer_bound(core_bound, "CP-SAT on the scarce core")
+            if chosen is not None and runs is not None and not self._stopped.is_set():
+                allowed = runnable & runs
+                allowed[locked_camps] = True
+                stop = StopOrDeadline(self._stopped, clock.deadline)
+                roster = greedy_roster(p, allowed, cost=base_cost, start=chosen, stop=stop)
+                self._offer(roster, "scarce core")
+
+    def _column_generation(self, runnable: np.ndarray, locked_camps: np.ndarray,
+                           base_cost: np.ndarray, bounds: LagrangianBound,
+                           clock: Clock) -> int:  # fmt: skip
+        """Column generation (step 2 of the module docstring); the rounds solved."""
+        incumbent = self.incumbent
+        assert incumbent is not None and incumbent.roster is not None
+        if self._stopped.is_set():
+            return 0
+        columns = ColumnGeneration(self.problem, bounds, incumbent.roster, self.options.seed)
+        phase_deadline = clock.budget(BOUND_SHARE)
+        while not (self._stopped.is_set() or incumbent.proven_optimal):
+            if time.monotonic() >= phase_deadline:
+                break
+            progressed = columns.round(phase_deadline, self._stopped)
+            incumbent.offer_bound(bounds.bound, "Lagrangian at column-generation duals")
+            if not progressed:
+                break
+        return len(columns.rounds)

@@ -1,30 +1,44 @@
-"""Re-planning a full season from its published roster: the exact model on a neighbourhood.
+"""Re-planning a full season from its published roster: a roster in seconds, then search.
 
-After a published roster, most of it stays. The exact CP-SAT model (coverage first, then
-fewest changes, then the secondary terms) is solved on a *restricted* problem whose
-candidates are:
+After a published roster, most of it stays. The re-plan keeps the anytime contract
+(:mod:`campplanner.solver.anytime`):
+
+1. First roster (:func:`refilled_start`): the published assignments still possible,
+   those that still fit together (H3 to H6) kept as they are, and one pass of the
+   greedy of :mod:`campplanner.solver.first_roster` filling what is empty, vacated
+   essential roles first; a camp whose essential roles cannot be refilled is
+   cancelled (H9). A roster in seconds, whenever the published roster minus the
+   forced removals is one. Then that greedy over the whole season with the published
+   holders first among candidates of equal essentiality and priority, so that the
+   scarce people left go back to the most valuable camps; each of its passes is kept
+   if it covers more, or as much with fewer changes.
+2. Search for coverage, then for fewer changes: when the *neighbourhood* of the change
+   (:func:`neighbourhood`) is small, the exact CP-SAT model on it (coverage, then
+   fewest changes, then the secondary terms), started from the first roster; then
+   large neighbourhood search (:mod:`campplanner.solver.lns`) around the damage, whose
+   sub-models rank rosters by coverage and then by closeness to the published roster.
+
+The neighbourhood's candidates are:
 
 - every published assignment that is still possible (so each may stay or go);
 - every candidate of a requirement that lost a published assignment (the slots to
   refill), of every requirement of the same skills anywhere (so that a person pulled
   from another camp can be replaced there in turn), and of every requirement of a camp
-  added since (one the published roster
-  neither staffed nor cancelled; solution files written by campplanner list their
-  cancelled camps, and without that list no camp counts as new);
+  added since (one the published roster neither staffed nor cancelled; solution files
+  written by campplanner list their cancelled camps, and without that list no camp
+  counts as new);
 - the locks.
 
-Everything outside is fixed at "not assigned". The restricted problem has tens of
-thousands of candidates where the season has millions, so it solves in seconds, and
-every roster of it is a roster of the season (fewer candidates, same rules). Its
-optimum is the best re-plan *within the neighbourhood*; the coverage bound reported is
-the season's Lagrangian bound (:class:`campplanner.solver.bounds.LagrangianBound`),
-a proof for the whole instance.
+Every roster of it is a roster of the season (fewer candidates, same rules). The
+coverage bound reported is the season's Lagrangian bound
+(:class:`campplanner.solver.bounds.LagrangianBound`), a proof for the whole instance.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -32,20 +46,43 @@ import numpy as np
 from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
 from campplanner.model.rules import enforce_essentials, runnable_camps
+from campplanner.model.terms import secondary_terms
 from campplanner.result import Result
-from campplanner.solver.bounds import LagrangianBound, restricted_lp
+from campplanner.solver.anytime import (
+    Clock,
+    Incumbent,
+    StopOrDeadline,
+    explain_estimate,
+    output_reserve,
+)
+from campplanner.solver.bounds import (
+    LagrangianBound,
+    restricted_lp,
+    scarce_candidates,
+)
 from campplanner.solver.cpsat import CpSatSolver
-from campplanner.solver.greedy import free_counts, greedy_roster
+from campplanner.solver.first_roster import GreedyPass, first_roster, greedy_order
+from campplanner.solver.greedy import free_counts
+from campplanner.solver.lagrangian import ColumnGeneration
+from campplanner.solver.large import LP_MAX_COLUMNS, SATURATION
+from campplanner.solver.lns import REPLAN_KINDS, Lns, LnsOptions
 from campplanner.solver.options import ProgressCallback, SolveOptions
 
+# The exact model runs on the neighbourhood only below this many candidates: on a
+# 22,000-volunteer season with 30 dropouts among physicians the neighbourhood had
+# 428,190 candidates, and CP-SAT found nothing in 37 s (issue 13).
+EXACT_NEIGHBOURHOOD = 60_000
+EXACT_SHARE = 0.4  # of the time left, for the exact model on a small neighbourhood
+BOUND_SHARE = 0.15  # of the time left, for the season's bound
+# CP-SAT deterministic time of the search per second of time limit: more than a solve
+# from scratch gets, since re-planning has no LP rounds (the damage is repaired by
+# chains of moves, one neighbourhood at a time)
+REPLAN_WORK_RATE = 0.6
+REPLAN_START_CAMPS = 8  # camps of the first sub-models: many small steps around the damage
 
-def neighbourhood(problem: Problem, baseline: Baseline) -> np.ndarray:
-    """Sorted candidate indices of the re-planning neighbourhood (see the module doc)."""
-    published = baseline.kept
-    keep = np.zeros(problem.num_candidates, dtype=bool)
-    keep[published] = True
-    keep[problem.locked_candidates] = True
 
+def vacated_requirements(problem: Problem, baseline: Baseline) -> np.ndarray:
+    """Requirements that lost a published assignment, and those of camps added since."""
     vacated = set()
     for (_, camp_id, skill_id), _ in baseline.dropped:
         c = problem.camp_index.get(camp_id)
@@ -56,92 +93,256 @@ def neighbourhood(problem: Problem, baseline: Baseline) -> np.ndarray:
     for c, camp_id in enumerate(problem.camp_ids):
         if baseline.camps is not None and camp_id not in baseline.camps:  # added since
             vacated.update(range(problem.camp_requirements[c], problem.camp_requirements[c + 1]))
+    return np.array(sorted(vacated), dtype=np.int64)
+
+
+def neighbourhood(problem: Problem, baseline: Baseline) -> np.ndarray:
+    """Sorted candidate indices of the re-planning neighbourhood (see the module doc)."""
+    published = baseline.kept
+    keep = np.zeros(problem.num_candidates, dtype=bool)
+    keep[published] = True
+    keep[problem.locked_candidates] = True
+    vacated = vacated_requirements(problem, baseline)
     # A requirement that lost someone to a dropped assignment whose camp is gone is not
     # vacated; the volunteer's other assignments stay in through `published`.
-    if vacated:
-        keep |= np.isin(problem.candidate_requirement, np.fromiter(vacated, dtype=np.int64))
+    if len(vacated):
+        keep |= np.isin(problem.candidate_requirement, vacated)
         # Every candidate of the skills that lost someone, so that refilling a slot can
         # pull a person from another camp, which is refilled in turn (chains of moves);
         # such skills are the scarce ones, with few candidates in a whole season.
-        lost_skills = np.unique(problem.requirement_skill[np.fromiter(vacated, dtype=np.int64)])
-        keep |= np.isin(problem.candidate_skill, lost_skills)
+        keep |= np.isin(problem.candidate_skill, np.unique(problem.requirement_skill[vacated]))
     return np.flatnonzero(keep)
 
 
-def repair(problem: Problem, kept: np.ndarray, stop: threading.Event) -> np.ndarray | None:
-    """What stays of the published roster, completed by the greedy of the large method.
+def refilled_start(
+    problem: Problem,
+    kept: np.ndarray,
+    stop: threading.Event | None = None,
+    passes: GreedyPass | None = None,
+) -> np.ndarray:
+    """The re-plan's first roster: what of ``kept`` fits together, refilled greedily.
 
-    Camps that lost an essential person get one if someone is free, else they are
-    cancelled and their people freed; then empty slots anywhere are filled by free
-    people. It is the re-plan's first roster: few changes, most of the coverage back.
+    The published assignments still possible are taken in order while they fit H3 to
+    H6 (an edit may have taken beds or slots away); then one pass of the essential-first
+    greedy (``passes``, by default in the order of :func:`first_roster.greedy_order`)
+    fills every open slot of the camps it runs (and of camps without essential roles),
+    vacated essential roles first; camps left short of an essential role are
+    cancelled (H9).
     """
-    # The greedy keeps its start as it is, so start from a roster that obeys H9.
-    start = enforce_essentials(problem, kept)
-    runnable = runnable_camps(problem)
-    runnable[problem.candidate_camp[start]] = True
-    return greedy_roster(problem, runnable, start=start, stop=stop)
+    p = problem
+    everywhere = np.ones(p.num_camps, dtype=bool)
+    fitting, _ = GreedyPass(p, np.sort(kept)).run(everywhere)
+    # the camps the published roster runs, and those without essential roles: starting
+    # another camp here would take people the vacated slots need (the greedy over the
+    # whole season, which follows, may start one)
+    open_camps = np.zeros(p.num_camps, dtype=bool)
+    open_camps[p.candidate_camp[fitting]] = True
+    has_essentials = np.zeros(p.num_camps, dtype=bool)
+    has_essentials[p.requirement_camp[p.requirement_essential]] = True
+    open_camps |= runnable_camps(p) & ~has_essentials
+    passes = GreedyPass(p) if passes is None else passes
+    taken, _ = passes.run(open_camps, start=fitting, stop=stop)
+    return enforce_essentials(p, taken)
 
 
 class NeighbourhoodReplanner:
-    """Exact re-planning on a neighbourhood of the published roster (see the module doc)."""
+    """Re-planning a large season from its published roster (see the module doc)."""
 
     def __init__(self, problem: Problem, options: SolveOptions, baseline: Baseline):
         self.problem = problem
         self.options = options
         self.baseline = baseline
         self._inner: CpSatSolver | None = None
+        self._lns: Lns | None = None
         self._stopped = threading.Event()
+        self.incumbent: Incumbent | None = None
+        self._started = time.monotonic()
 
     def stop(self) -> None:
         self._stopped.set()
         if self._inner is not None:
             self._inner.stop()
+        if self._lns is not None:
+            self._lns.stop()
+
+    def snapshot(self) -> Result | None:
+        """The best re-plan so far, while a phase may still be stopping."""
+        if self.incumbent is None:
+            return None
+        roster, _, bound = self.incumbent.snapshot()
+        if roster is None:
+            return None
+        return self._result(roster, bound, {}, "interrupted", snapshot=True)
+
+    def _changes(self, roster: np.ndarray) -> int:
+        return len(np.setxor1d(roster, self.baseline.kept)) + len(self.baseline.dropped)
+
+    def _result(self, roster: np.ndarray, bound: int | None, timings: dict[str, float],
+                stopped_by: str | None, snapshot: bool = False,
+                info: dict[str, object] | None = None) -> Result:  # fmt: skip
+        value = int(self.problem.candidate_value[roster].sum())
+        terms = secondary_terms(self.problem, roster)
+        solver = {"name": "re-plan: refill, then neighbourhood search", **(info or {})}
+        if snapshot:
+            solver["snapshot"] = True
+        return Result(
+            status="optimal" if bound is not None and value >= bound else "feasible",
+            assigned=np.sort(roster),
+            coverage=value,
+            coverage_bound=bound,
+            terms=terms,
+            first_terms=terms,
+            timings={**timings, "total": time.monotonic() - self._started},
+            stopped_by=stopped_by,
+            solver=solver,
+            changes=self._changes(roster),
+            # every forced removal is a change; no proof of more is attempted
+            changes_bound=len(self.baseline.dropped),
+        )
 
     def solve(
         self, progress: ProgressCallback | None = None, started: float | None = None
     ) -> Result:
-        started = time.monotonic() if started is None else started
-        problem = self.problem
-        repaired = repair(problem, self.baseline.kept, self._stopped)
+        started = self._started = time.monotonic() if started is None else started
+        problem, options = self.problem, self.options
+        clock = Clock(started, options.time_limit, output_reserve(problem))
+        timings: dict[str, float] = {}
+        info: dict[str, object] = {"seed": options.seed}
+        incumbent = self.incumbent = _ReplanIncumbent(problem, started, progress, self._changes)
+
+        # 1. a roster in seconds: the published roster refilled; then the
+        # essential-first greedy over the whole season, the published holders first
+        # among candidates of equal essentiality and priority (each of its passes is
+        # offered as soon as it exists; coverage first, then fewer changes)
+        prefer = np.zeros(problem.num_candidates, dtype=bool)
+        prefer[self.baseline.kept] = True
+        passes = GreedyPass(problem, greedy_order(problem, prefer))
+        stop = StopOrDeadline(self._stopped, clock.deadline)
+
+        def offer(roster: np.ndarray, source: str) -> None:
+            if np.isin(problem.locked_candidates, roster).all():
+                incumbent.offer_closer(roster, source)
+
+        offer(refilled_start(problem, self.baseline.kept, passes=passes), "published, refilled")
+        timings["refilled"] = time.monotonic() - started
+        if not self._stopped.is_set():
+            greedy = first_roster(problem, stop=stop, passes=passes,
+                                  on_roster=lambda r: offer(r, "greedy, published first"))
+            offer(greedy, "greedy, published first")
+        first = incumbent.roster
+        timings["first roster"] = time.monotonic() - started
+        info["first_roster_changes"] = None if first is None else self._changes(first)
+
+        # 2. the season's bound, on a budget
+        bound_started = time.monotonic()
+        self._season_bound(incumbent, clock)
+        timings["bound"] = time.monotonic() - bound_started
+
+        # 3. the exact model on a small neighbourhood, started from the incumbent
         subset = neighbourhood(problem, self.baseline)
-        if repaired is not None:
-            subset = np.union1d(subset, repaired)
+        info["neighbourhood_candidates"] = len(subset)
+        if (len(subset) <= EXACT_NEIGHBOURHOOD or first is None) and not self._stopped.is_set():
+            exact_started = time.monotonic()
+            self._exact(subset, incumbent, clock, first is None)
+            timings["exact on the neighbourhood"] = time.monotonic() - exact_started
+
+        # 4. neighbourhood search: coverage first, then fewer changes
+        roster = incumbent.roster
+        if roster is not None and not self._stopped.is_set() and not clock.expired():
+            search_started = time.monotonic()
+            vacated = vacated_requirements(problem, self.baseline)
+            damaged = np.unique(problem.requirement_camp[vacated])
+            lns = self._lns = Lns(problem, roster,
+                                  LnsOptions(seed=options.seed, start_camps=REPLAN_START_CAMPS),
+                                  published=self.baseline.kept, damaged=damaged)  # fmt: skip
+            if self._stopped.is_set():
+                lns.stop()
+            lns.run(
+                clock.deadline - explain_estimate(problem, roster),
+                self._stopped,
+                kinds=REPLAN_KINDS,
+                on_improve=lambda r, _: incumbent.offer_closer(r, "neighbourhood search"),
+                work_limit=REPLAN_WORK_RATE * options.time_limit,
+            )
+            info["lns"] = {"steps": lns.stats.steps, "improving": lns.stats.improving,
+                           "ended_by": lns.ended_by}  # fmt: skip
+            timings["search"] = time.monotonic() - search_started
+        roster, _, bound = incumbent.snapshot()
+        if roster is None:
+            return Result("unknown", np.zeros(0, np.int64), None, bound, timings=timings,
+                          stopped_by="no roster keeps the locks", solver=info)  # fmt: skip
+        stopped_by = None
+        if self._stopped.is_set():
+            stopped_by = "interrupted"
+        elif clock.expired():
+            stopped_by = "time limit"
+        info["trace"] = incumbent.trace_summary()
+        return self._result(roster, bound, timings, stopped_by, info=info)
+
+    def _exact(self, subset: np.ndarray, incumbent: Incumbent, clock: Clock,
+               alone: bool) -> None:  # fmt: skip
+        """The exact model (coverage, fewest changes) on the neighbourhood ``subset``."""
+        problem = self.problem
+        roster = incumbent.roster
+        if roster is not None:
+            subset = np.union1d(subset, roster)
         position = np.full(problem.num_candidates, -1, dtype=np.int64)
         position[subset] = np.arange(len(subset))
         small = problem.restricted(subset)
         baseline = replace(self.baseline, kept=np.sort(position[self.baseline.kept]))
-        start = None if repaired is None else np.sort(position[repaired])
-        self._inner = CpSatSolver(small, self.options, baseline=baseline, start=start)
+        start = None if roster is None else np.sort(position[roster])
+        budget = clock.remaining() if alone else EXACT_SHARE * clock.remaining()
+        options = replace(self.options, time_limit=max(0.1, budget), secondary=False)
+        self._inner = CpSatSolver(small, options, baseline=baseline, start=start)
         if self._stopped.is_set():
             self._inner.stop()
-        result = self._inner.solve(progress, started)
-        assigned = np.sort(subset[result.assigned]) if result.has_roster else result.assigned
-        bound = result.coverage_bound
-        timings = dict(result.timings)
+        result = self._inner.solve(None, time.monotonic())
         if result.has_roster:
-            bound_started = time.monotonic()
-            bound = self._season_bound(result.coverage, started)
-            timings["bound"] = time.monotonic() - bound_started
-        status = result.status
-        if result.has_roster:
-            status = "optimal" if bound is not None and bound <= result.coverage else "feasible"
-        solver = {**result.solver, "name": "cp-sat on the re-planning neighbourhood",
-                  "neighbourhood_candidates": len(subset)}  # fmt: skip
-        return replace(result, status=status, assigned=assigned, coverage_bound=bound,
-                       timings=timings, solver=solver)  # fmt: skip
+            incumbent.offer_closer(np.sort(subset[result.assigned]), "exact on the neighbourhood")
 
-    def _season_bound(self, coverage: int | None, started: float) -> int | None:
+    def _season_bound(self, incumbent: Incumbent, clock: Clock) -> None:
         """A proven upper bound on the season's coverage (Lagrangian, see bounds.py)."""
         problem = self.problem
         bounds = LagrangianBound(problem)
         bounds.offer(*bounds.initial_multipliers())
-        deadline = started + self.options.time_limit
-        remaining = deadline - time.monotonic()
-        if remaining > 2.0 and not self._stopped.is_set() and coverage != bounds.bound:
-            runnable = runnable_camps(problem)
-            roster = self.baseline.kept
-            lp = restricted_lp(problem, runnable, free_counts(problem, runnable, roster) >= 5,
-                               remaining)  # fmt: skip
+        incumbent.offer_bound(bounds.bound, "demand")
+        roster = incumbent.roster if incumbent.roster is not None else self.baseline.kept
+        if incumbent.proven_optimal or self._stopped.is_set():
+            return
+        deadline = clock.budget(BOUND_SHARE)
+        runnable = runnable_camps(problem)
+        free = free_counts(problem, runnable, roster)
+        saturated = free >= SATURATION[0]
+        if len(scarce_candidates(problem, runnable, saturated)) <= LP_MAX_COLUMNS:
+            lp = restricted_lp(problem, runnable, saturated, deadline - time.monotonic(),
+                               self._stopped)  # fmt: skip
             if lp is not None:
                 bounds.offer(lp.lam, lp.mu)
-        return bounds.bound
+                incumbent.offer_bound(bounds.bound, "Lagrangian at restricted-LP duals")
+            return
+        columns = ColumnGeneration(problem, bounds, roster, self.options.seed)
+        while not self._stopped.is_set() and time.monotonic() < deadline:
+            progressed = columns.round(deadline, self._stopped)
+            incumbent.offer_bound(bounds.bound, "Lagrangian at column-generation duals")
+            if not progressed or incumbent.proven_optimal:
+                break
+
+
+class _ReplanIncumbent(Incumbent):
+    """An incumbent that also takes rosters of equal coverage with fewer changes."""
+
+    def __init__(self, problem: Problem, started: float, progress: ProgressCallback | None,
+                 changes: Callable[[np.ndarray], int]):  # fmt: skip
+        super().__init__(problem, started, progress)
+        self.changes = changes
+
+    def offer_closer(self, roster: np.ndarray, source: str) -> bool:
+        """Keep ``roster`` if it covers more, or as much with fewer changes."""
+        value = int(self.problem.candidate_value[roster].sum())
+        if self.coverage is None or value > self.coverage:
+            return self.offer_roster(roster, source)
+        if (value == self.coverage and self.roster is not None
+                and self.changes(roster) < self.changes(self.roster)):  # fmt: skip
+            self.replace_roster(roster, source)
+            return True
+        return False

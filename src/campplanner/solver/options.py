@@ -39,6 +39,10 @@ class SolveOptions:
     # "exact" (one CP-SAT model), "large" (greedy, bounds, core) or "auto": exact below
     # solver.AUTO_LARGE_CANDIDATES candidates, large from there on
     method: str = "auto"
+    # CP-SAT deterministic time for the large method's neighbourhood search, summed over
+    # its steps; None: a share of the time limit. A search that ends on it, not on the
+    # clock, gives the same roster on any machine.
+    search_work: float | None = None
 
 
 class Solver(Protocol):

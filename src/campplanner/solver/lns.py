@@ -1,0 +1,568 @@
+"""Large neighbourhood search: improve a roster by re-solving a few camps at a time.
+
+Each step frees every assignment of a small set of camps (the *neighbourhood*) and
+asks CP-SAT for the best staffing of those camps, everyone else staying where they
+are. The sub-model has one boolean per candidate of a freed camp whose volunteer is
+*available*: either freed by this step, or with room left once their fixed
+assignments outside the neighbourhood are counted (H4 rest and H5 load against those
+camps, checked with :class:`~campplanner.solver.greedy.RosterState`). Free volunteers
+are pruned to a few per requirement, those with the fewest other uses first: small
+sub-models (hundreds to a few thousand booleans) solve to optimality in a fraction of
+a second, and many small steps beat a few large ones.
+
+The current roster is the hint, so CP-SAT starts from a solution as good as the
+incumbent; a step is kept when its coverage is not lower (equal steps move the search
+sideways). Every kept step is checked against H3 to H6 and H9 before it is applied, so
+the roster is a roster of the whole problem at every moment.
+
+Neighbourhoods (:class:`Neighbourhoods`), each picked in turn:
+
+- *cancelled*: a camp that could run but does not, plus the camps that hold the
+  volunteers who could fill its essential roles (most of the gain on seasons where
+  scarce essential skills decide which camps run);
+- *open slots*: a running camp with empty slots, plus the camps that hold the
+  volunteers who could fill them;
+- *ball*: a camp and the camps nearest to it in time and space (a time window times
+  a region);
+- *scarce skill*: a skill asked for more than it is held, and the camps of one time
+  window that ask for it.
+
+Sizes adapt: a sub-model solved to optimality grows the next one of its kind, one cut
+by its work limit shrinks it. Work is limited by CP-SAT's deterministic time, so the
+sequence of steps does not depend on the machine's speed unless the clock cuts it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from campplanner.model.problem import Problem
+from campplanner.model.rules import conflict_cliques, runnable_camps
+from campplanner.model.state import RosterState
+from campplanner.solver.greedy import skill_pressure
+
+KINDS = ("cancelled", "open slots", "ball", "scarce skill")
+# Re-planning from a published roster: around the damage first, then the changes made.
+REPLAN_KINDS = ("damage", "cancelled", "open slots", "changed")
+ALL_KINDS = (*KINDS, "damage", "changed")
+
+
+@dataclass
+class LnsOptions:
+    seed: int = 0
+    step_work: float = 1.0  # CP-SAT deterministic time per sub-model
+    min_camps: int = 4
+    max_camps: int = 40
+    start_camps: int = 12
+    # free volunteers kept per requirement: count x this + extra, fewest uses first
+    keep_per_slot: float = 2.0
+    keep_extra: int = 3
+
+
+@dataclass
+class LnsStats:
+    steps: int = 0
+    work: float = 0.0  # CP-SAT deterministic time spent, summed over steps
+    improving: int = 0
+    sideways: int = 0
+    rejected: int = 0  # a sub-model roster that failed the whole-problem check (a bug)
+    gain_by_kind: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ALL_KINDS, 0))
+
+
+class SubModel:
+    """The CP-SAT model of one neighbourhood: the rules of the contract over its booleans.
+
+    H1, H2, H7, H8 and forbidden pairs hold for every candidate; the rest, restricted to
+    the freed camps with everyone else fixed:
+    """
+
+    def __init__(
+        self,
+        problem: Problem,
+        camps: np.ndarray,
+        candidates: np.ndarray,
+        load_left: np.ndarray,
+        agreement: np.ndarray | None = None,
+    ):
+        """``agreement``: per candidate +1 if published, -1 if not, when re-planning:
+        then among rosters of equal coverage the one closest to the published wins."""
+        p = self.problem = problem
+        self.camps = camps
+        self.candidates = candidates
+        self.model = cp_model.CpModel()
+        self.x = [self.model.new_bool_var("") for _ in range(len(candidates))]
+        self.volunteer = p.candidate_volunteer[candidates].astype(np.int64)
+        self.camp = p.candidate_camp[candidates].astype(np.int64)
+        self.requirement = p.candidate_requirement[candidates].astype(np.int64)
+        self.runs: dict[int, cp_model.IntVar] = {}
+        self.add_one_role_and_rest()
+        self.add_load(load_left)
+        self.add_slots_and_beds()
+        self.add_essential()
+        self.add_locked()
+        value = p.candidate_value[candidates].astype(np.int64)
+        if agreement is not None:
+            # coverage first: one unit of it outweighs every change in the neighbourhood
+            value = value * (len(candidates) + 1) + agreement[candidates]
+        self.model.maximize(cp_model.LinearExpr.weighted_sum(self.x, value.tolist()))
+
+    def _by_volunteer(self) -> list[np.ndarray]:
+        order = np.argsort(self.volunteer, kind="stable")
+        splits = np.flatnonzero(np.diff(self.volunteer[order])) + 1
+        return np.split(order, splits) if len(order) else []
+
+    def add_one_role_and_rest(self) -> None:
+        """H3 and H4: for each volunteer, at most one boolean per clique of conflicting
+        freed camps (a camp conflicts with itself, so this holds one role per camp).
+        Conflicts with camps outside were ruled out when the candidates were chosen."""
+        for members in self._by_volunteer():
+            if len(members) < 2:
+                continue
+            camps = self.camp[members]
+            distinct = np.unique(camps).tolist()
+            cliques = conflict_cliques(self.problem, distinct) if len(distinct) > 1 else []
+            covered = set()
+            for clique in cliques:
+                chosen = members[np.isin(camps, clique)]
+                self.model.add_at_most_one(self.x[j] for j in chosen.tolist())
+                covered.update(clique)
+            for c in distinct:
+                if c not in covered:  # only H3 left for this camp
+                    chosen = members[camps == c]
+                    if len(chosen) > 1:
+                        self.model.add_at_most_one(self.x[j] for j in chosen.tolist())
+
+    def add_load(self, load_left: np.ndarray) -> None:
+        """H5: sum over the volunteer's freed camps <= max_camps - camps held outside."""
+        for members in self._by_volunteer():
+            limit = int(load_left[self.volunteer[members[0]]])
+            if len(np.unique(self.camp[members])) > limit:
+                self.model.add(sum(self.x[j] for j in members.tolist()) <= limit)
+
+    def add_slots_and_beds(self) -> None:
+        """H6: per requirement at most count; per camp at most capacity (all freed)."""
+        p = self.problem
+        for key, limit_of in ((self.requirement, p.requirement_count),
+                              (self.camp, p.camp_capacity)):  # fmt: skip
+            order = np.argsort(key, kind="stable")
+            splits = np.flatnonzero(np.diff(key[order])) + 1
+            for members in np.split(order, splits) if len(order) else []:
+                limit = int(limit_of[key[members[0]]])
+                if len(members) > limit:
+                    self.model.add(sum(self.x[j] for j in members.tolist()) <= limit)
+
+    def add_essential(self) -> None:
+        """H9: a freed camp with essential slots runs only with all of them filled, and
+        has nobody otherwise: x <= runs, sum_{r essential} x = count_r runs."""
+        p = self.problem
+        for c in self.camps.tolist():
+            first, last = p.camp_requirements[c], p.camp_requirements[c + 1]
+            essentials = [r for r in range(first, last) if p.requirement_essential[r]]
+            members = np.flatnonzero(self.camp == c)
+            if not essentials or not len(members):
+                continue
+            runs = self.runs[c] = self.model.new_bool_var("")
+            for j in members.tolist():
+                self.model.add_implication(self.x[j], runs)
+            for r in essentials:
+                filled = [self.x[j] for j in np.flatnonzero(self.requirement == r).tolist()]
+                self.model.add(sum(filled) == int(p.requirement_count[r]) * runs)
+
+    def add_locked(self) -> None:
+        """H10: locked candidates of the freed camps stay assigned."""
+        locked = np.flatnonzero(np.isin(self.candidates, self.problem.locked_candidates))
+        for j in locked.tolist():
+            self.model.add(self.x[j] == 1)
+
+    def hint(self, current: np.ndarray) -> None:
+        on = np.isin(self.candidates, current)
+        for var, value in zip(self.x, on.tolist(), strict=True):
+            self.model.add_hint(var, value)
+        running = set(self.problem.candidate_camp[current].tolist())
+        for c, var in self.runs.items():
+            self.model.add_hint(var, c in running)
+
+
+class Lns:
+    """Improves a roster step by step; see the module docstring."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        roster: np.ndarray,
+        options: LnsOptions | None = None,
+        guidance: np.ndarray | None = None,
+        published: np.ndarray | None = None,
+        damaged: np.ndarray | None = None,
+    ):
+        """``guidance``: per volunteer, how valuable they are elsewhere (an LP's or a
+        Lagrangian's dual value); free volunteers of low value are kept first.
+        ``published``: when re-planning, the published assignments still possible
+        (candidate indices): steps then also minimise the changes against them, and
+        ``damaged`` (camp indices) are the camps that lost someone or were added."""
+        p = self.problem = problem
+        self.options = options or LnsOptions()
+        self.rng = np.random.default_rng(self.options.seed)
+        self.state = RosterState(p, np.ones(p.num_camps, dtype=bool))
+        self.state.add(np.asarray(roster, dtype=np.int64))
+        self.coverage = int(p.candidate_value[roster].sum())
+        self.stats = LnsStats()
+        self.size = dict.fromkeys(ALL_KINDS, self.options.start_camps)
+        self.runnable = runnable_camps(p)
+        self.uses = np.diff(p.volunteer_candidates).astype(np.float64)
+        self.guidance = guidance
+        self._solver: cp_model.CpSolver | None = None
+        self._step = 0
+        self.closer = False  # the last step kept coverage and came closer to the published
+        self.ended_by: str | None = None  # why run() returned
+        self.pressure = np.minimum(skill_pressure(p), 1e6)
+        # camps by place: great-circle distances between camp places, once
+        lat = p.place_lat[p.camp_place]
+        lon = p.place_lon[p.camp_place]
+        self.camp_lat, self.camp_lon = np.radians(lat), np.radians(lon)
+        has_essentials = np.zeros(p.num_camps, dtype=bool)
+        has_essentials[p.requirement_camp[p.requirement_essential]] = True
+        self.has_essentials = has_essentials
+        self.agreement: np.ndarray | None = None
+        self.published = np.zeros(p.num_candidates, dtype=bool)
+        if published is not None:
+            self.published[published] = True
+            self.agreement = np.where(self.published, 1, -1).astype(np.int64)
+        self.damaged = np.zeros(0, dtype=np.int64) if damaged is None else np.asarray(damaged)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def roster(self) -> np.ndarray:
+        return self.state.roster
+
+    def set_guidance(self, guidance: np.ndarray) -> None:
+        self.guidance = guidance
+
+    def stop(self) -> None:
+        if self._solver is not None:
+            self._solver.stop_search()
+
+    # ------------------------------------------------------------ neighbourhoods
+    def _running(self) -> np.ndarray:
+        return np.bincount(self.problem.candidate_camp[self.roster],
+                           minlength=self.problem.num_camps) > 0  # fmt: skip
+
+    def _holders(self, requirements: np.ndarray) -> np.ndarray:
+        """Camps currently holding volunteers who are candidates of ``requirements``,
+        most such volunteers first."""
+        p = self.problem
+        pointer, order = p.requirement_candidates
+        if not len(requirements):
+            return np.zeros(0, dtype=np.int64)
+        candidates = np.concatenate([order[pointer[r] : pointer[r + 1]] for r in requirements])
+        volunteers = np.unique(p.candidate_volunteer[candidates])
+        held = self.state.camps_of[volunteers].ravel()
+        held = held[held >= 0]
+        if not len(held):
+            return np.zeros(0, dtype=np.int64)
+        counts = np.bincount(held, minlength=p.num_camps)
+        camps = np.flatnonzero(counts)
+        noise = self.rng.random(len(camps))
+        return camps[np.lexsort((noise, -counts[camps]))]
+
+    def _with_rivals(self, camp: int, requirements: np.ndarray, size: int) -> np.ndarray:
+        rivals = self._holders(requirements)
+        rivals = rivals[rivals != camp]
+        if len(rivals) > size - 1:
+            # the camps holding most candidates first, a random half of the rest
+            head = rivals[: (size - 1) // 2]
+            tail = rivals[(size - 1) // 2 :]
+            pick = self.rng.choice(len(tail), size=size - 1 - len(head), replace=False)
+            rivals = np.concatenate((head, tail[np.sort(pick)]))
+        return np.unique(np.append(rivals, camp))
+
+    def cancelled(self, size: int) -> np.ndarray | None:
+        p = self.problem
+        idle = np.flatnonzero(self.runnable & ~self._running() & self.has_essentials)
+        if not len(idle):
+            return None
+        asked = np.bincount(p.requirement_camp, weights=p.requirement_count, minlength=p.num_camps)
+        weight = (p.camp_priority[idle] * np.minimum(asked[idle], p.camp_capacity[idle])).astype(
+            float
+        )
+        camp = int(self.rng.choice(idle, p=weight / weight.sum()))
+        first, last = p.camp_requirements[camp], p.camp_requirements[camp + 1]
+        essentials = np.arange(first, last)[p.requirement_essential[first:last]]
+        return self._with_rivals(camp, essentials, size)
+
+    def open_slots(self, size: int) -> np.ndarray | None:
+        p = self.problem
+        filled = np.bincount(p.candidate_requirement[self.roster], minlength=p.num_requirements)
+        running = self._running()
+        people = np.bincount(p.candidate_camp[self.roster], minlength=p.num_camps)
+        open_req = (filled < p.requirement_count) & running[p.requirement_camp]
+        open_req &= people[p.requirement_camp] < p.camp_capacity[p.requirement_camp]
+        reqs = np.flatnonzero(open_req)
+        if not len(reqs):
+            return None
+        camps = np.unique(p.requirement_camp[reqs])
+        camp = int(self.rng.choice(camps))
+        return self._with_rivals(camp, reqs[p.requirement_camp[reqs] == camp], size)
+
+    def ball(self, size: int) -> np.ndarray:
+        p = self.problem
+        camp = int(self.rng.integers(p.num_camps))
+        # distance in "days": km / 30 plus the gap between the two camps' dates
+        dlat = self.camp_lat - self.camp_lat[camp]
+        dlon = self.camp_lon - self.camp_lon[camp]
+        h = (
+            np.sin(dlat / 2) ** 2
+            + np.cos(self.camp_lat) * np.cos(self.camp_lat[camp]) * np.sin(dlon / 2) ** 2
+        )
+        km = 12742.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        gap = np.maximum(
+            0, np.maximum(p.camp_start - p.camp_end[camp], p.camp_start[camp] - p.camp_end)
+        )
+        score = km / 30.0 + gap + self.rng.random(p.num_camps)
+        return np.sort(np.argsort(score, kind="stable")[:size])
+
+    def scarce_skill(self, size: int) -> np.ndarray | None:
+        p = self.problem
+        skills = np.unique(p.requirement_skill)
+        weight = np.minimum(self.pressure[skills], 10.0)
+        if not len(skills) or weight.sum() <= 0:
+            return None
+        skill = int(self.rng.choice(skills, p=weight / weight.sum()))
+        camps = np.unique(p.requirement_camp[p.requirement_skill == skill])
+        centre = int(self.rng.choice(camps))
+        gap = np.abs(p.camp_start[camps] - p.camp_start[centre]) + self.rng.random(len(camps))
+        return np.sort(camps[np.argsort(gap, kind="stable")[:size]])
+
+    def damage(self, size: int) -> np.ndarray | None:
+        """A damaged camp (one cancelled since first, else one short of people) and the
+        camps holding candidates for its short requirements, essential ones first."""
+        if not len(self.damaged):
+            return None
+        p = self.problem
+        running = self._running()
+        filled = np.bincount(p.candidate_requirement[self.roster], minlength=p.num_requirements)
+        short = filled < p.requirement_count
+        cancelled = self.damaged[~running[self.damaged] & self.runnable[self.damaged]]
+        wanting = self.damaged[[bool(short[p.camp_requirements[c] : p.camp_requirements[c + 1]]
+                                     .any()) for c in self.damaged]]  # fmt: skip
+        pool = cancelled if len(cancelled) else wanting
+        if not len(pool):
+            return None
+        camp = int(self.rng.choice(pool))
+        first, last = p.camp_requirements[camp], p.camp_requirements[camp + 1]
+        requirements = np.arange(first, last)
+        essential = requirements[p.requirement_essential[first:last] & short[first:last]]
+        wanted = essential if len(essential) else requirements[short[first:last]]
+        return self._with_rivals(camp, wanted if len(wanted) else requirements, size)
+
+    def changed(self, size: int) -> np.ndarray | None:
+        """Camps where the roster differs from the published one."""
+        p = self.problem
+        differs = np.flatnonzero(self.state.assigned != self.published)
+        if not len(differs):
+            return None
+        camps = np.unique(p.candidate_camp[differs])
+        if len(camps) > size:
+            camps = np.sort(self.rng.choice(camps, size=size, replace=False))
+        return camps
+
+    def neighbourhood(self, kind: str) -> np.ndarray | None:
+        size = self.size[kind]
+        if kind == "damage":
+            return self.damage(size)
+        if kind == "changed":
+            return self.changed(size)
+        if kind == "cancelled":
+            return self.cancelled(size)
+        if kind == "open slots":
+            return self.open_slots(size)
+        if kind == "ball":
+            return self.ball(size)
+        return self.scarce_skill(size)
+
+    # ---------------------------------------------------------------- sub-model
+    def sub_candidates(self, camps: np.ndarray, freed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(candidates of the sub-model, per volunteer: camps they may still join).
+
+        Called with ``freed`` already removed from the state."""
+        p = self.problem
+        state = self.state
+        pointer, order = p.requirement_candidates
+        freed_people = np.zeros(p.num_volunteers, dtype=bool)
+        freed_people[p.candidate_volunteer[freed]] = True
+        requirements = np.concatenate(
+            [np.arange(p.camp_requirements[c], p.camp_requirements[c + 1]) for c in camps]
+        )
+        value = self.uses if self.guidance is None else self.guidance * 1e6 + self.uses
+        keep_people: list[np.ndarray] = [np.flatnonzero(freed_people)]
+        pools: list[np.ndarray] = []
+        for r in requirements.tolist():
+            candidates = order[pointer[r] : pointer[r + 1]]
+            if not len(candidates):
+                continue
+            camp = int(p.requirement_camp[r])
+            candidates = candidates[state.free(candidates, camp)]
+            pools.append(candidates)
+            volunteers = p.candidate_volunteer[candidates]
+            others = ~freed_people[volunteers]
+            if self.agreement is not None:
+                # re-planning: who was published in this slot is always a candidate
+                keep_people.append(volunteers[self.published[candidates]])
+            want = int(p.requirement_count[r] * self.options.keep_per_slot)
+            want += self.options.keep_extra
+            if others.sum() > want:
+                ranked = volunteers[others]
+                noise = self.rng.random(len(ranked))
+                ranked = ranked[np.lexsort((noise, value[ranked]))[:want]]
+                keep_people.append(ranked)
+            else:
+                keep_people.append(volunteers[others])
+        kept = np.zeros(p.num_volunteers, dtype=bool)
+        kept[np.concatenate(keep_people)] = True
+        pool = np.concatenate(pools) if pools else np.zeros(0, dtype=np.int64)
+        pool = np.unique(pool[kept[p.candidate_volunteer[pool]]])
+        load_left = p.volunteer_max_camps.astype(np.int64) - state.load
+        return pool, load_left
+
+    def step(self, kind: str, time_limit: float) -> int:
+        """One step of ``kind`` within ``time_limit`` seconds; the coverage gained."""
+        p = self.problem
+        self._step += 1
+        self.stats.steps += 1
+        camps = self.neighbourhood(kind)
+        if camps is None or not len(camps):
+            return 0
+        in_camps = np.zeros(p.num_camps, dtype=bool)
+        in_camps[camps] = True
+        current = self.roster
+        freed = current[in_camps[p.candidate_camp[current]]]
+        self.state.remove(freed)
+        try:
+            candidates, load_left = self.sub_candidates(camps, freed)
+            candidates = np.union1d(candidates, freed)  # the hint is always a solution
+            model = SubModel(p, camps, candidates, load_left, self.agreement)
+            model.hint(freed)
+            solver = self._solver = cp_model.CpSolver()
+            solver.parameters.num_workers = 1
+            solver.parameters.random_seed = self.options.seed + self._step
+            solver.parameters.max_deterministic_time = self.options.step_work
+            solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+            solver.parameters.catch_sigint_signal = False
+            status = solver.solve(model.model)
+            self.stats.work += solver.deterministic_time
+            self._adapt(kind, status == cp_model.OPTIMAL, len(camps))
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                self.state.add(freed)
+                return 0
+            chosen = candidates[[solver.boolean_value(v) for v in model.x]]
+            before = int(p.candidate_value[freed].sum())
+            after = int(p.candidate_value[chosen].sum())
+            worse = after < before
+            if self.agreement is not None and after == before:
+                worse = self.agreement[chosen].sum() < self.agreement[freed].sum()
+            if worse or not self._fits(chosen, camps):
+                if not worse:
+                    self.stats.rejected += 1
+                self.state.add(freed)
+                return 0
+            self.state.add(chosen)
+        except BaseException:
+            # whatever happens, the state holds a whole roster again
+            if not self.state.assigned[freed].all():
+                self.state.add(freed[~self.state.assigned[freed]])
+            raise
+        gain = after - before
+        self.coverage += gain
+        self.closer = self.agreement is not None and (
+            self.agreement[chosen].sum() > self.agreement[freed].sum()
+        )
+        if gain > 0:
+            self.stats.improving += 1
+            self.stats.gain_by_kind[kind] += gain
+        elif not np.array_equal(np.sort(chosen), np.sort(freed)):
+            self.stats.sideways += 1
+        return gain
+
+    def _fits(self, chosen: np.ndarray, camps: np.ndarray) -> bool:
+        """H3 to H6 of ``chosen`` against the fixed roster, and H9 in the freed camps."""
+        p = self.problem
+        state = self.state
+        added: list[int] = []
+        ok = True
+        for i in chosen.tolist():
+            c = int(p.candidate_camp[i])
+            r = int(p.candidate_requirement[i])
+            if not (state.free(np.array([i]), c)[0] and state.beds_left[c] > 0
+                    and state.slots_left[r] > 0):  # fmt: skip
+                ok = False
+                break
+            state.add(np.array([i]))
+            added.append(i)
+        if ok:
+            filled = np.bincount(p.candidate_requirement[chosen], minlength=p.num_requirements)
+            running = np.zeros(p.num_camps, dtype=bool)
+            running[p.candidate_camp[chosen]] = True
+            for c in camps.tolist():
+                first, last = p.camp_requirements[c], p.camp_requirements[c + 1]
+                short = p.requirement_essential[first:last] & (
+                    filled[first:last] < p.requirement_count[first:last]
+                )
+                if running[c] and short.any():
+                    ok = False
+            locked = p.locked_candidates[np.isin(p.candidate_camp[p.locked_candidates], camps)]
+            ok = ok and bool(np.isin(locked, chosen).all())
+        state.remove(np.array(added, dtype=np.int64))
+        return ok
+
+    def _adapt(self, kind: str, solved: bool, used: int) -> None:
+        o = self.options
+        if solved and used >= self.size[kind]:
+            self.size[kind] = min(o.max_camps, self.size[kind] + 2)
+        elif not solved:
+            self.size[kind] = max(o.min_camps, self.size[kind] - 1)
+
+    def run(
+        self,
+        deadline: float,
+        stopped: threading.Event,
+        on_improve: Callable[[np.ndarray, int], None] | None = None,
+        max_steps: int | None = None,
+        kinds: tuple[str, ...] = KINDS,
+        stop_when: Callable[[], bool] | None = None,
+        work_limit: float | None = None,
+    ) -> np.ndarray:
+        """Steps, kinds in turn, until ``deadline`` (monotonic seconds), ``stopped``,
+        ``max_steps``, ``work_limit`` (CP-SAT deterministic time, summed over steps) or
+        ``stop_when()``; ``on_improve(roster, coverage)`` after each gain (or,
+        re-planning, each step closer to the published roster). The roster.
+
+        Every limit but the deadline and ``stopped`` is deterministic: a search that
+        ends on one of them gives the same roster on any machine."""
+        turn = 0
+        self.ended_by = "interrupted"
+        while not stopped.is_set():
+            if stop_when is not None and stop_when():
+                self.ended_by = "goal"
+                break
+            remaining = deadline - time.monotonic()
+            if remaining < 0.05:
+                self.ended_by = "time limit"
+                break
+            if max_steps is not None and turn >= max_steps:
+                self.ended_by = "steps"
+                break
+            if work_limit is not None and self.stats.work >= work_limit:
+                self.ended_by = "work limit"
+                break
+            kind = kinds[turn % len(kinds)]
+            turn += 1
+            self.closer = False
+            if (self.step(kind, remaining) > 0 or self.closer) and on_improve is not None:
+                on_improve(self.roster, self.coverage)
+        return self.roster
