@@ -514,3 +514,54 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     print_replacements(stdout, found.problem, found.dropout)
     if found.replan is not None:
         print_replan_without(stdout, found.replan)
+
+
+@main.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--no-show", type=Number(min=0, max=1),
+              help="Probability that each assigned volunteer is absent [default: 0.05].")
+@click.option("--rates", type=click.Path(dir_okay=False, path_type=str),
+              help="JSON file: no_show, skills (rate per skill id), camp_cancel.")
+@click.option("--runs", type=click.IntRange(min=1, max=1_000_000), default=200,
+              show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the draws.")
+@click.option("--time-limit-per-run", type=Number(min=0.1, max=MAX_SECONDS), default=10.0,
+              show_default=True, help="Seconds for each re-plan.")
+@click.option("--method", type=click.Choice(["large", "exact", "auto"]), default="large",
+              show_default=True, help="The re-plan: large is the neighbourhood re-plan.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True, help="local processes, or Ray.")
+@click.option("--address", help="Ray cluster to join: auto or ray://host:port.")
+@click.option("--jobs", type=click.IntRange(min=1, max=100_000),
+              help="Runs at once [default: the CPUs here, or the Ray cluster's].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the report as JSON here.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@reports_errors
+def stress(instance_file: str, solution_file: str, no_show: float | None, rates: str | None,
+           runs: int, seed: int, time_limit_per_run: float, method: str, engine: str,
+           address: str | None, jobs: int | None, output: str | None,
+           force: bool) -> None:  # fmt: skip
+    """How robust is SOLUTION_FILE? Draw absentees RUNS times, re-plan each time with the
+    fewest changes, and report coverage won back, calls, camps at risk, short skills and
+    reserves per camp. Ctrl-C writes the report of the runs done. See docs/stress.md.
+    """
+    from campplanner.app.jobs import SIGNAL_EXIT_CODES, run_in_foreground
+    from campplanner.app.stress import StressRequest, stress_job
+    from campplanner.stress_view import print_stress
+
+    if address is not None and engine != "ray":
+        raise click.UsageError("--address is for --engine ray")
+    request = StressRequest(instance_file, solution_file, no_show, rates, runs, seed,
+                            time_limit_per_run, method, engine, address, jobs, output, force)
+    job = stress_job(request).listen(
+        lambda e: e.message and stderr.print(escape(e.message), highlight=False))
+    outcome, received = run_in_foreground(job)
+    for text in outcome.notes:
+        note(text)
+    print_stress(stdout, outcome.report)
+    if output is not None:
+        stdout.print(f"Report written to {output}", markup=False)
+    if received is not None:
+        sys.exit(SIGNAL_EXIT_CODES[received])
