@@ -207,3 +207,23 @@ def test_ctrl_c_writes_the_report_of_the_runs_done(
     assert report["partial"] is True
     assert 1 <= report["runs_done"] < 500
     assert "partial" in out
+
+
+# --------------------------------------------------------------------- compare on Ray
+
+
+def test_compare_on_ray_gives_the_local_comparison(tmp_path: Path, ray_cluster: Any) -> None:
+    beds = tmp_path / "beds.json"
+    beds.write_text(json.dumps({"name": "fewer beds", "edits": [
+        {"op": "set_camp", "camp": "c1", "capacity": 2}]}), encoding="utf-8")  # fmt: skip
+    reports = {}
+    for engine in ("local", "ray"):
+        output = tmp_path / f"{engine}.json"
+        result = CliRunner().invoke(main, ["compare", str(TINY), str(beds), "--engine", engine,
+                                           "--jobs", "2", "-o", str(output)])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        reports[engine] = json.loads(output.read_text(encoding="utf-8"))
+        for entry in reports[engine]["scenarios"]:
+            entry.pop("seconds")
+    assert reports["ray"] == reports["local"]
+    assert [entry["name"] for entry in reports["ray"]["scenarios"]] == ["base", "fewer beds"]

@@ -446,10 +446,13 @@ def export(instance_file: str, solution_file: str, outputs: dict[str, str | None
 @click.option("--seed", type=SEED, default=0, show_default=True)
 @weight_options
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True, help="local processes, or Ray.")  # fmt: skip
+@click.option("--address", help="Ray cluster to join (--engine ray): auto or ray://host:port.")
 @reports_errors
 def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
             time_limit: float, jobs: int | None, seed: int, weights: dict[str, float],
-            force: bool) -> None:  # fmt: skip
+            force: bool, engine: str, address: str | None) -> None:  # fmt: skip
     """Solve BASE_FILE and each SCENARIO_FILE (edits applied to the base) and compare them.
 
     Prints a table of coverage and its bound, share of slots filled, camps run and
@@ -468,8 +471,11 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
     def done(measures: Any) -> None:
         stderr.print(f"solved {escape(measures.name)}", highlight=False)
 
+    if address is not None and engine != "ray":
+        raise click.UsageError("--address is for --engine ray")
     report = compare_files(base_file, list(scenario_files), options, jobs=jobs,
-                           output_path=output, force=force, on_done=done)  # fmt: skip
+                           output_path=output, force=force, on_done=done, engine=engine,
+                           address=address)  # fmt: skip
     print_comparison(stdout, report)
     if output is not None:
         stdout.print(f"Comparison written to {output}", markup=False)

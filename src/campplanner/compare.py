@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from campplanner.engines import make_engine
 from campplanner.loader import instance_from_data
 from campplanner.model.compile import compile_instance
 from campplanner.model.roster import camps_run, filled_per_requirement
@@ -79,13 +80,30 @@ def measure(name: str, data: dict[str, Any], options: SolveOptions) -> Measures:
     )
 
 
+def _measure_task(options: SolveOptions, named: tuple[str, dict[str, Any]]) -> Measures:
+    return measure(named[0], named[1], options)
+
+
 def compare(
     named_data: list[tuple[str, dict[str, Any]]],
     options: SolveOptions,
     jobs: int | None = None,
     on_done: Callable[[Measures], None] | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> list[Measures]:
-    """Measures of each (name, instance data), the first being the base, in order."""
+    """Measures of each (name, instance data), the first being the base, in order.
+
+    ``engine`` "ray" solves them as Ray tasks (a local Ray, or the cluster at
+    ``address``); "local" in processes here (``jobs`` at a time)."""
+    if engine != "local" or address is not None:
+        ray = make_engine(engine, jobs, address)
+        found: dict[int, Measures] = {}
+        for index, measures in ray.run(_measure_task, options, named_data):
+            found[index] = measures
+            if on_done:
+                on_done(measures)
+        return [found[i] for i in range(len(named_data))]
     jobs = jobs or min(len(named_data), os.cpu_count() or 1)
     if jobs <= 1:
         results = []

@@ -44,14 +44,18 @@ def compare(
     output_path: str | None = None,
     force: bool = False,
     on_done: Callable[[Measures], None] | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> dict[str, Any]:
     """Solve the base and each scenario (``jobs`` at a time), measure, diff against the
     base; write the report to ``output_path`` if given. Weights: each scenario's own
-    file weights (its ``set_weights`` edits included), then ``options.weights``."""
+    file weights (its ``set_weights`` edits included), then ``options.weights``. ``engine``
+    "ray" runs the solves on Ray (a local one, or the cluster at ``address``)."""
     if output_path is not None:
         guard_output(output_path, [base_path, *scenario_paths], force=force)
     named = scenario_instances(base_path, scenario_paths)
-    report = comparison_report(solve_scenarios(named, options, jobs=jobs, on_done=on_done))
+    report = comparison_report(solve_scenarios(named, options, jobs=jobs, on_done=on_done,
+                                                        engine=engine, address=address))
     if output_path is not None:
         import json
 
