@@ -227,3 +227,36 @@ def test_compare_on_ray_gives_the_local_comparison(tmp_path: Path, ray_cluster: 
             entry.pop("seconds")
     assert reports["ray"] == reports["local"]
     assert [entry["name"] for entry in reports["ray"]["scenarios"]] == ["base", "fewer beds"]
+
+
+# ------------------------------------------------------------------- solve --reserves
+
+
+def test_solve_writes_reserves_into_the_solution_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campplanner.app import solving
+    from campplanner.contract import SolutionFile
+
+    monkeypatch.setattr(solving, "RESERVE_RUNS", 6)  # 20 in use; fewer keep the test short
+
+    output = tmp_path / "small.json"
+    result = CliRunner().invoke(main, ["solve", str(SMALL), "--reserves", "2", "-q", "-o",
+                                       str(output), "--time-limit", "10",
+                                       "--secondary-time", "1"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(output.read_text(encoding="utf-8"))
+    parsed = SolutionFile.model_validate(data)
+    assert parsed.model_extra == {} and parsed.reserves is not None
+    assert parsed.reserves.runs == 6 and parsed.reserves.camps
+    on_roster = {entry["volunteer"] for entry in data["assignments"]}
+    problem = compile_instance(load_instance(SMALL))
+    for camp in parsed.reserves.camps:
+        assert 1 <= len(camp.reserves) <= 2
+        for reserve in camp.reserves:
+            assert reserve.volunteer not in on_roster
+            v = problem.volunteer_index[reserve.volunteer]
+            start, stop = problem.volunteer_candidates[v], problem.volunteer_candidates[v + 1]
+            assert problem.camp_index[camp.camp] in problem.candidate_camp[start:stop]
+    check = CliRunner().invoke(main, ["check", str(SMALL), str(output)])
+    assert check.exit_code == 0, check.output

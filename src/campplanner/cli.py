@@ -270,10 +270,13 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     help="A published solution file: keep its assignments unless changing them raises "
     "coverage, change as few as possible, and print who is added, removed, moved.",
 )
+@click.option("--reserves", type=click.IntRange(min=0, max=1000), default=0,
+              help="Then find the top K reserves per camp (20 no-show re-plans, after the "
+              "time limit) for the solution file. See docs/stress.md.")  # fmt: skip
 @reports_errors
 def solve(instance_file: str, output: str | None, time_limit: float, workers: int, seed: int,
           method: str, secondary_time: float | None, weights: dict[str, float], quiet: bool,
-          force: bool, baseline: str | None) -> None:  # fmt: skip
+          force: bool, baseline: str | None, reserves: int) -> None:  # fmt: skip
     """Staff the camps of INSTANCE_FILE: maximise coverage, then the secondary terms.
 
     Prints each camp's team with unfilled slots and cancelled camps, then a summary
@@ -291,7 +294,8 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     started = time.monotonic()  # the time limit covers reading the file too
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, weights=weights,
                            secondary_time=secondary_time, method=method)  # fmt: skip
-    job = solve_job(SolveRequest(instance_file, options, baseline, output, force), started)
+    job = solve_job(SolveRequest(instance_file, options, baseline, output, force, reserves),
+                    started)  # fmt: skip
     progress = None if quiet else ProgressLine(stderr, time_limit).follow(job)
     try:
         outcome, received = run_in_foreground(job)

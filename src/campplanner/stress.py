@@ -40,6 +40,9 @@ from campplanner.solver import SolveOptions, make_solver
 
 REPORT_FORMAT = "campplanner-stress/1"
 RESERVES_SHOWN = 10  # reserves per camp in a stress report
+# solve --reserves: a short sweep at the default no-show rate (stress runs longer ones)
+RESERVE_RUNS = 20
+RESERVE_TIME_PER_RUN = 10.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,14 @@ class StressSetup:
                       options: SolveOptions) -> StressSetup:  # fmt: skip
         return cls(problem, np.asarray(baseline.kept, dtype=np.int64), tuple(triples),
                    baseline.dropped, baseline.camps, rates, seed, options)  # fmt: skip
+
+
+def roster_setup(problem: Problem, roster: np.ndarray, rates: NoShowRates, seed: int,
+                 options: SolveOptions) -> StressSetup:  # fmt: skip
+    """A sweep over a roster just solved (candidate indices), as if it were published."""
+    roster = np.sort(np.asarray(roster, dtype=np.int64))
+    return StressSetup(problem, roster, tuple(roster_triples(problem, roster)), (), None, rates,
+                       seed, options)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -302,4 +313,19 @@ def stress_report(setup: StressSetup, outcomes: Iterable[RunOutcome], runs_reque
              "camps_lost": len(o.camps_lost), "stopped_by": o.stopped_by}
             for o in done
         ],
+    }
+
+
+def reserves_section(setup: StressSetup, outcomes: Iterable[RunOutcome],
+                     limit: int) -> dict[str, Any]:  # fmt: skip
+    """The solution file's ``reserves`` section (contract.Reserves): the top ``limit``
+    reserves per camp found by the runs in ``outcomes``."""
+    done = sorted(outcomes, key=lambda outcome: outcome.run)
+    lists = reserve_lists(setup.problem, done, limit)
+    return {
+        "runs": len(done),
+        "no_show": setup.rates.no_show,
+        "seed": setup.seed,
+        "time_limit_per_run": setup.options.time_limit,
+        "camps": [{"camp": camp, "reserves": people} for camp, people in lists.items()],
     }

@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from campplanner.app.jobs import Job, JobControl
 from campplanner.contract import Instance
+from campplanner.engines import make_engine
 from campplanner.explain import Explanation, explain_roster
 from campplanner.loader import load_instance
 from campplanner.model.baseline import Baseline, Triple, baseline_from_triples
@@ -29,6 +32,14 @@ from campplanner.solution import (
 )
 from campplanner.solution_writer import solution_json
 from campplanner.solver import SolveOptions, make_solver
+from campplanner.stress import (
+    RESERVE_RUNS,
+    RESERVE_TIME_PER_RUN,
+    NoShowRates,
+    replan_run,
+    reserves_section,
+    roster_setup,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,9 @@ class SolveRequest:
     baseline_path: str | None = None
     output_path: str | None = None  # where to write the solution file
     force: bool = False  # replace ``output_path`` even if it is not a solution file
+    # Reserves per camp to find (0: none): a short no-show sweep on the roster found,
+    # whose top fill-ins go into the solution file's "reserves" section (docs/stress.md).
+    reserves: int = 0
 
 
 @dataclass(frozen=True)
@@ -104,14 +118,35 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     if published is not None and result.has_roster:
         replan = replan_report(problem, published.baseline, published.triples, result.assigned,
                                result.changes, result.changes_bound)  # fmt: skip
+    reserves = None
+    if request.reserves and result.has_roster and not control.cancelled:
+        reserves = find_reserves(problem, result.assigned, request, control)
     if request.output_path is not None:
         control.report("writing")
         extra = {**(replan or {}), "fingerprint": instance_fingerprint(instance)}
+        if reserves is not None:
+            extra["reserves"] = reserves
         write_atomic(request.output_path, solution_json(problem, result, explanation, extra))
     notes = [published.note] if published is not None and published.note else []
     section = replan["replan"] if replan else None
     return SolveOutcome(instance, problem, result, explanation, section, request.output_path,
                         notes)  # fmt: skip
+
+
+def find_reserves(problem: Problem, roster: np.ndarray, request: SolveRequest,
+                  control: JobControl) -> dict[str, Any]:  # fmt: skip
+    """The ``reserves`` section: RESERVE_RUNS no-show re-plans of ``roster`` on local
+    processes (stress.RESERVE_TIME_PER_RUN seconds each), the top fill-ins per camp."""
+    options = SolveOptions(time_limit=RESERVE_TIME_PER_RUN, secondary=False, method="large",
+                           weights=request.options.weights)  # fmt: skip
+    setup = roster_setup(problem, roster, NoShowRates(), request.options.seed, options)
+    engine = make_engine("local")
+    control.on_cancel(engine.stop)
+    outcomes = []
+    for _, outcome in engine.run(replan_run, setup, range(RESERVE_RUNS)):
+        outcomes.append(outcome)
+        control.report("reserves", message=f"reserves: {len(outcomes)}/{RESERVE_RUNS} runs")
+    return reserves_section(setup, outcomes, request.reserves)
 
 
 def solve_job(request: SolveRequest, started: float | None = None) -> Job[SolveOutcome]:
