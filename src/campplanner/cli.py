@@ -538,8 +538,10 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the draws.")
 @click.option("--time-limit-per-run", type=Number(min=0.1, max=MAX_SECONDS), default=10.0,
               show_default=True, help="Seconds for each re-plan.")
-@click.option("--method", type=click.Choice(["large", "exact", "auto"]), default="large",
-              show_default=True, help="The re-plan: large is the neighbourhood re-plan.")
+@click.option("--method", type=click.Choice(["auto", "large", "exact", "greedy"]),
+              default="auto", show_default=True,
+              help="The re-plan: auto is large (neighbourhood, fewest changes) below 50,000 "
+              "candidates, greedy (keep and refill) above.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
               show_default=True, help="local processes, or Ray.")
 @click.option("--address", help="Ray cluster to join: auto or ray://host:port.")

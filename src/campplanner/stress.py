@@ -7,11 +7,12 @@ One *run* draws absentees and re-plans:
    highest rate among the skills they serve with, when rates per skill are given), and
    each camp the roster runs is cancelled whole with ``camp_cancel``. Run k draws the same
    people on any engine, with any number of workers, in any order.
-2. **The re-plan** is the one ``solve --baseline`` does: the absentees' candidates (and
-   the cancelled camps') are taken out of the problem (:meth:`Problem.restricted`), the
-   published roster is the baseline with their assignments dropped, and
-   :func:`campplanner.solver.make_solver` re-plans with the fewest changes: the exact
-   model counting changes on small instances, :class:`NeighbourhoodReplanner` on seasons.
+2. **The re-plan** goes through :func:`campplanner.solver.make_solver` with a
+   :class:`Baseline`, as ``solve --baseline`` does: the absentees' candidates (and the
+   cancelled camps') are taken out of the problem (:meth:`Problem.restricted`), the
+   published roster is the baseline with their assignments dropped. Which re-plan:
+   :func:`replan_method` (the neighbourhood re-plan with the fewest changes below
+   50,000 candidates, the greedy repair on full seasons).
 3. **The outcome** is compact (a few numbers, the camps lost, per-skill fills, the
    people who filled in), so a run on a cluster sends back kilobytes.
 
@@ -36,7 +37,7 @@ from campplanner.model.roster import camps_run
 from campplanner.model.rules import enforce_essentials
 from campplanner.model.terms import coverage
 from campplanner.replan import roster_triples
-from campplanner.solver import SolveOptions, make_solver
+from campplanner.solver import AUTO_LARGE_CANDIDATES, SolveOptions, make_solver
 
 REPORT_FORMAT = "campplanner-stress/1"
 RESERVES_SHOWN = 10  # reserves per camp in a stress report
@@ -58,6 +59,18 @@ class NoShowRates:
                 "camp_cancel": self.camp_cancel}  # fmt: skip
 
 
+def replan_method(problem: Problem, method: str = "auto") -> str:
+    """The re-plan of a stress run. "auto": the neighbourhood re-plan ("large": exact
+    CP-SAT on what changed, fewest changes) below AUTO_LARGE_CANDIDATES candidates; the
+    greedy repair ("greedy": everyone present keeps their place, the holes are refilled,
+    camps short of essentials are cancelled) on seasons, where 5% absent empties slots of
+    every skill and the neighbourhood grows to the whole season (millions of candidates:
+    minutes and gigabytes per run). Both are make_solver's re-plans from a Baseline."""
+    if method != "auto":
+        return method
+    return "large" if problem.num_candidates < AUTO_LARGE_CANDIDATES else "greedy"
+
+
 @dataclass(frozen=True, eq=False)
 class StressSetup:
     """Everything a run reads; shipped to the workers once (see campplanner.engines)."""
@@ -70,6 +83,15 @@ class StressSetup:
     rates: NoShowRates
     seed: int
     options: SolveOptions
+
+    def prepared(self) -> StressSetup:
+        """The same setup with the problem's derived views computed, so that they travel
+        with it (in Ray's object store too) instead of being recomputed by every task."""
+        problem = self.problem
+        for view in ("candidate_camp", "candidate_skill", "candidate_value",
+                     "volunteer_candidates"):  # fmt: skip
+            getattr(problem, view)
+        return self
 
     @classmethod
     def from_baseline(cls, problem: Problem, baseline: Baseline, triples: Iterable[Triple],
@@ -285,6 +307,7 @@ def stress_report(setup: StressSetup, outcomes: Iterable[RunOutcome], runs_reque
         "seed": setup.seed,
         "rates": setup.rates.as_dict(),
         "time_limit_per_run": setup.options.time_limit,
+        "method": setup.options.method,
         # A run cut short by its time limit may end elsewhere on another machine or load:
         # the report is reproducible when this is 0 (docs/stress.md).
         "runs_stopped_by_time_limit": sum(1 for o in done if o.stopped_by),

@@ -36,6 +36,7 @@ from campplanner.stress import (
     RESERVE_RUNS,
     RESERVE_TIME_PER_RUN,
     NoShowRates,
+    replan_method,
     replan_run,
     reserves_section,
     roster_setup,
@@ -137,7 +138,8 @@ def find_reserves(problem: Problem, roster: np.ndarray, request: SolveRequest,
                   control: JobControl) -> dict[str, Any]:  # fmt: skip
     """The ``reserves`` section: RESERVE_RUNS no-show re-plans of ``roster`` on local
     processes (stress.RESERVE_TIME_PER_RUN seconds each), the top fill-ins per camp."""
-    options = SolveOptions(time_limit=RESERVE_TIME_PER_RUN, secondary=False, method="large",
+    options = SolveOptions(time_limit=RESERVE_TIME_PER_RUN, secondary=False,
+                           method=replan_method(problem),
                            weights=request.options.weights)  # fmt: skip
     setup = roster_setup(problem, roster, NoShowRates(), request.options.seed, options)
     engine = make_engine("local")

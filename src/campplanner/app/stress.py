@@ -24,7 +24,14 @@ from campplanner.loader import load_instance
 from campplanner.model.compile import compile_instance
 from campplanner.outputs import guard_output, write_atomic
 from campplanner.solver import SolveOptions
-from campplanner.stress import NoShowRates, RunOutcome, StressSetup, replan_run, stress_report
+from campplanner.stress import (
+    NoShowRates,
+    RunOutcome,
+    StressSetup,
+    replan_method,
+    replan_run,
+    stress_report,
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ class StressRequest:
     runs: int = 200
     seed: int = 0
     time_limit_per_run: float = 10.0
-    method: str = "large"  # the neighbourhood re-plan at every size: see docs/stress.md
+    method: str = "auto"  # stress.replan_method: see docs/stress.md
     engine: str = "local"
     address: str | None = None  # Ray: "auto" or "ray://host:port"; None starts one here
     jobs: int | None = None  # parallel runs; None: every core (or the cluster's CPUs)
@@ -105,9 +112,10 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
         if skill_id not in problem.skill_index:
             raise UsageError(f"--rates: no skill {skill_id!r} in {request.instance_path}")
     options = SolveOptions(time_limit=request.time_limit_per_run, workers=1, seed=0,
-                           secondary=False, method=request.method)  # fmt: skip
+                           secondary=False,
+                           method=replan_method(problem, request.method))  # fmt: skip
     setup = StressSetup.from_baseline(problem, published.baseline, published.triples, rates,
-                                      request.seed, options)  # fmt: skip
+                                      request.seed, options).prepared()  # fmt: skip
     control.report("starting", message=f"{request.engine} engine")
     engine = make_engine(request.engine, request.jobs, request.address)
     control.on_cancel(engine.stop)
