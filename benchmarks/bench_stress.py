@@ -131,6 +131,7 @@ def sweep(published: Path, engine: str, workers: int, runs: int, limit: float) -
     with MemorySampler() as memory:
         outcome = job.start().result()
     total = time.monotonic() - started
+    busy = os.getloadavg()[0]  # other engineers' jobs share the cores: say how busy
     if engine == "ray":
         import ray
 
@@ -139,7 +140,7 @@ def sweep(published: Path, engine: str, workers: int, runs: int, limit: float) -
     sweep_info = report.pop("sweep")
     return {"engine": engine, "workers": workers, "total": total,
             "load": marks.get("starting", 0.0), "sweep": sweep_info["wall_seconds"],
-            "memory": memory.peak, "report": report}  # fmt: skip
+            "memory": memory.peak, "busy": busy, "report": report}  # fmt: skip
 
 
 def problem_size() -> tuple[int, int]:
@@ -200,7 +201,7 @@ def section(results: list[dict[str, Any]], args: Any, arrays: int, pickled: int)
                      f"{r['load']:.1f}", f"{r['total'] - r['load'] - r['sweep']:.1f}",
                      f"{r['sweep']:.1f}", f"{60 * report['runs_done'] / r['sweep']:.1f}",
                      f"{m['rss'] / MIB:,.0f}", f"{m['pss'] / MIB:,.0f}", f"{m['uss'] / MIB:,.0f}",
-                     same])  # fmt: skip
+                     f"{r['busy']:.1f}", same])  # fmt: skip
     first = results[0]["report"]
     cov, calls = first["coverage"], first["calls"]["people"]
     lines = [
@@ -220,7 +221,7 @@ def section(results: list[dict[str, Any]], args: Any, arrays: int, pickled: int)
         markdown_table(["engine", "workers ", "runs ", "load s ", "engine start s ",
                         "sweep s ", "runs/min ", "worker peak RSS MiB ",
                         "worker peak PSS MiB ", "worker peak USS MiB ",
-                        "report = local's"], rows),
+                        "load average at the end ", "report = local's"], rows),
         "",
         "Ray against local processes, same workers (target: sweep overhead <= 10%):",
         "",
