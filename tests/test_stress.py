@@ -7,6 +7,7 @@ tests and shut down after them. The instances are the shipped small ones, with f
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -257,3 +258,33 @@ def test_solve_writes_reserves_into_the_solution_file(
             assert problem.camp_index[camp.camp] in problem.candidate_camp[start:stop]
     check = CliRunner().invoke(main, ["check", str(SMALL), str(output)])
     assert check.exit_code == 0, check.output
+
+
+def test_ctrl_c_on_a_terminal_stops_a_ray_sweep_too(
+    published: dict[str, Path], tmp_path: Path
+) -> None:
+    # On a terminal Ctrl-C reaches the whole process group, a local Ray's processes
+    # included: the sweep must still end with the partial report, not a traceback.
+    pytest.importorskip("ray")
+    report_path = tmp_path / "partial.json"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from campplanner.cli import main; main()", "stress",
+         str(SMALL), str(published["small"]), "--runs", "500", "--jobs", "1",
+         "--engine", "ray", "-o", str(report_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert process.stderr is not None
+        deadline = time.monotonic() + 180
+        for line in process.stderr:
+            if "/500 runs" in line or time.monotonic() > deadline:
+                break
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=90)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130, err[-2000:]
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert report["partial"] is True and 1 <= report["runs_done"] < 500
+    assert report["sweep"]["engine"] == "ray"

@@ -19,6 +19,7 @@ running are killed, and :meth:`Engine.run` returns what had finished.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -156,11 +157,21 @@ class RayEngine:
                 ready, _ = ray.wait(list(pending), num_returns=1, timeout=0.1)
                 for ref in ready:
                     del pending[ref]
-                    yield ray.get(ref)
+                    try:
+                        result = ray.get(ref)
+                    except Exception:
+                        # Ctrl-C on a terminal also reaches a local Ray's workers: a task
+                        # killed by it is a stopped run, not an error.
+                        if self._stopped.wait(1.0):
+                            return
+                        raise
+                    yield result
                 submit(self.workers - len(pending))
         finally:
             for ref in pending:
-                ray.cancel(ref, force=True)
+                # The task may have ended meanwhile, or Ray be going down (Ctrl-C).
+                with contextlib.suppress(Exception):
+                    ray.cancel(ref, force=True)
 
     def stop(self) -> None:
         self._stopped.set()
