@@ -258,6 +258,18 @@ def test_solve_writes_reserves_into_the_solution_file(
             assert problem.camp_index[camp.camp] in problem.candidate_camp[start:stop]
     check = CliRunner().invoke(main, ["check", str(SMALL), str(output)])
     assert check.exit_code == 0, check.output
+    # The workbook export shows them on a sheet of their own, best first per camp.
+    import openpyxl
+
+    from campplanner.io.workbook_out import RESERVES_SHEET
+
+    book_path = tmp_path / "roster.xlsx"
+    export = CliRunner().invoke(main, ["export", str(SMALL), str(output), "--xlsx",
+                                       str(book_path)])  # fmt: skip
+    assert export.exit_code == 0, export.output
+    rows = list(openpyxl.load_workbook(book_path)[RESERVES_SHEET].iter_rows(values_only=True))
+    listed = [(camp.camp, r.volunteer) for camp in parsed.reserves.camps for r in camp.reserves]
+    assert [(row[0], row[3]) for row in rows[1:]] == listed
 
 
 def test_ctrl_c_on_a_terminal_stops_a_ray_sweep_too(

@@ -115,6 +115,8 @@ class RosterView:
     camps: list[CampView]
     itineraries: list[Itinerary]
     skills: list[SkillTotal]
+    # The solution file's reserves (solve --reserves): one row per camp and reserve.
+    reserves: list[list[Any]] = field(default_factory=list)
 
     @property
     def counties(self) -> dict[str, list[CampView]]:
@@ -254,7 +256,28 @@ def roster_view(
         camps=sorted(views.values(), key=lambda c: (c.first_day, c.id)),
         itineraries=itineraries,
         skills=totals,
+        reserves=reserve_rows(instance, solution),
     )
+
+
+RESERVE_HEADERS = ("شناسه اردو (camp id)", "اردو (camp)", "رتبه (rank)",
+                   "شناسه (volunteer id)", "نام (name)", "جایگزینی‌ها (fill-ins)",
+                   "سهم اجراها (share of runs)")  # fmt: skip
+
+
+def reserve_rows(instance: Instance, solution: SolutionFile) -> list[list[Any]]:
+    """The reserves section as rows, best first per camp (camps in the file's order)."""
+    if solution.reserves is None:
+        return []
+    camp_names = {c.id: c.name for c in instance.camps}
+    names = {v.id: v.name for v in instance.volunteers}
+    rows = []
+    for entry in solution.reserves.camps:
+        for rank, reserve in enumerate(entry.reserves, start=1):
+            rows.append([entry.camp, camp_names.get(entry.camp, ""), rank, reserve.volunteer,
+                         names.get(reserve.volunteer, reserve.name or ""), reserve.fill_ins,
+                         reserve.share_of_runs])  # fmt: skip
+    return rows
 
 
 def _canonical(text: str, calendar: Calendar) -> str:

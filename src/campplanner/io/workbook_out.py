@@ -2,7 +2,8 @@
 
 Sheets, in order: a summary, the master roster (one row per slot, filled or empty:
 the sheet ``campplanner check`` reads back after a planner's edits), each volunteer's
-itinerary, the unfilled slots, then one sheet per county (one per camp when there are
+itinerary, the unfilled slots, the reserves per camp (when the solution file has
+them: ``solve --reserves``), then one sheet per county (one per camp when there are
 few camps) with each camp's team under its heading. Jalali dates are written as text
 (``1403-04-10``: spreadsheet programs have no Jalali dates); Gregorian ones as dates.
 """
@@ -22,6 +23,7 @@ MAX_ROWS = 1_048_576  # per sheet, in Excel
 SUMMARY_SHEET = "خلاصه"
 ITINERARY_SHEET = "برنامه داوطلبان"
 UNFILLED_SHEET = "جاهای خالی"
+RESERVES_SHEET = "ذخیره‌ها"  # reserves per camp, when the solution file has them
 
 
 def _date_cell(view: M.RosterView) -> Any:
@@ -35,7 +37,7 @@ def _date_cell(view: M.RosterView) -> Any:
 def roster_workbook(view: M.RosterView) -> bytes:
     """The whole workbook, as bytes."""
     writer = Writer(title=view.name)
-    used = {SUMMARY_SHEET, ROSTER.persian, ITINERARY_SHEET, UNFILLED_SHEET}
+    used = {SUMMARY_SHEET, ROSTER.persian, ITINERARY_SHEET, UNFILLED_SHEET, RESERVES_SHEET}
     date = _date_cell(view)
 
     summary = writer.sheet(SUMMARY_SHEET)
@@ -63,6 +65,10 @@ def roster_workbook(view: M.RosterView) -> bytes:
     unfilled = writer.sheet(UNFILLED_SHEET)
     writer.table(unfilled, M.UNFILLED_HEADERS, M.unfilled_table(view, date),
                  widths=(10, 28, 12, 12, 12, 14, 16, 8, 8, 8, 8, 8, 14))  # fmt: skip
+
+    if view.reserves:
+        writer.table(writer.sheet(RESERVES_SHEET), M.RESERVE_HEADERS, view.reserves,
+                     widths=(12, 30, 8, 14, 22, 12, 12))  # fmt: skip
 
     if len(view.camps) <= M.SHEET_PER_CAMP_UP_TO:
         groups = [(f"{camp.id} {camp.name}", [camp]) for camp in view.camps]
