@@ -270,6 +270,11 @@ def test_solve_writes_reserves_into_the_solution_file(
     rows = list(openpyxl.load_workbook(book_path)[RESERVES_SHEET].iter_rows(values_only=True))
     listed = [(camp.camp, r.volunteer) for camp in parsed.reserves.camps for r in camp.reserves]
     assert [(row[0], row[3]) for row in rows[1:]] == listed
+    page = tmp_path / "roster.html"
+    export = CliRunner().invoke(main, ["export", str(SMALL), str(output), "--html", str(page)])
+    assert export.exit_code == 0, export.output
+    html = page.read_text(encoding="utf-8")
+    assert 'id="reserves"' in html and listed[0][1] in html
 
 
 def test_ctrl_c_on_a_terminal_stops_a_ray_sweep_too(
