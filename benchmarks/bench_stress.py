@@ -140,14 +140,26 @@ def sweep(published: Path, engine: str, workers: int, runs: int, limit: float) -
     sweep_info = report.pop("sweep")
     return {"engine": engine, "workers": workers, "total": total,
             "load": marks.get("starting", 0.0), "sweep": sweep_info["wall_seconds"],
+            "run_seconds": sweep_info["run_seconds"],
             "memory": memory.peak, "busy": busy, "report": report}  # fmt: skip
 
 
-def problem_size() -> tuple[int, int]:
-    """(bytes of the compiled problem's arrays, bytes of it pickled)."""
+def _engine_share(r: dict[str, Any]) -> float:
+    """Share of the workers' wall time not spent inside runs: the engine's own cost
+    (start-up, shipping the problem, dispatch, results), and workers idle at the end."""
+    capacity = r["sweep"] * r["workers"]
+    return max(0.0, capacity - r["run_seconds"]) / capacity
+
+
+def problem_size() -> tuple[int, int, int]:
+    """Bytes of the compiled problem's arrays, of it pickled, and of it pickled with the
+    derived views a stress setup computes before shipping it (StressSetup.prepared)."""
     problem = compile_instance(load_instance(SEASON))
     arrays = sum(v.nbytes for v in vars(problem).values() if hasattr(v, "nbytes"))
-    return arrays, len(pickle.dumps(problem, protocol=5))
+    bare = len(pickle.dumps(problem, protocol=5))
+    for view in ("candidate_camp", "candidate_skill", "candidate_value", "volunteer_candidates"):
+        getattr(problem, view)
+    return arrays, bare, len(pickle.dumps(problem, protocol=5))
 
 
 def main() -> None:
@@ -166,7 +178,7 @@ def main() -> None:
         published = folder / "published.json"
         solve(SolveRequest(str(SEASON), SolveOptions(time_limit=args.publish_limit),
                            output_path=str(published)))  # fmt: skip
-    arrays, pickled = problem_size()
+    arrays, pickled, shipped = problem_size()
     results = []
     for workers in [int(w) for w in args.workers.split(",")]:
         for engine in args.engines.split(","):
@@ -175,13 +187,14 @@ def main() -> None:
                                  args.time_limit_per_run))  # fmt: skip
             row = {k: v for k, v in results[-1].items() if k != "report"}
             print(json.dumps(row), file=sys.stderr, flush=True)
-    markdown = section(results, args, arrays, pickled)
+    markdown = section(results, args, arrays, pickled, shipped)
     print(markdown)
     if not args.no_write:
         write_section("stress", markdown)
 
 
-def section(results: list[dict[str, Any]], args: Any, arrays: int, pickled: int) -> str:
+def section(results: list[dict[str, Any]], args: Any, arrays: int, pickled: int,
+            shipped: int) -> str:  # fmt: skip
     local = {r["workers"]: r for r in results if r["engine"] == "local"}
     rows, overhead = [], []
     for r in results:
@@ -201,7 +214,8 @@ def section(results: list[dict[str, Any]], args: Any, arrays: int, pickled: int)
                      f"{r['load']:.1f}", f"{r['total'] - r['load'] - r['sweep']:.1f}",
                      f"{r['sweep']:.1f}", f"{60 * report['runs_done'] / r['sweep']:.1f}",
                      f"{m['rss'] / MIB:,.0f}", f"{m['pss'] / MIB:,.0f}", f"{m['uss'] / MIB:,.0f}",
-                     f"{r['busy']:.1f}", same])  # fmt: skip
+                     f"{r['run_seconds'] / report['runs_done']:.1f}",
+                     f"{100 * _engine_share(r):.1f}%", f"{r['busy']:.1f}", same])  # fmt: skip
     first = results[0]["report"]
     cov, calls = first["coverage"], first["calls"]["people"]
     lines = [
@@ -216,12 +230,19 @@ def section(results: list[dict[str, Any]], args: Any, arrays: int, pickled: int)
         "jobs, so seconds are noisy.",
         "",
         f"Compiled problem: {arrays / MIB:,.0f} MiB of arrays, {pickled / MIB:,.0f} MiB "
-        "pickled (one copy).",
+        f"pickled; {shipped / MIB:,.0f} MiB with the derived views shipped with it (one "
+        "copy: in Ray's object store once, in each local worker once).",
         "",
         markdown_table(["engine", "workers ", "runs ", "load s ", "engine start s ",
                         "sweep s ", "runs/min ", "worker peak RSS MiB ",
                         "worker peak PSS MiB ", "worker peak USS MiB ",
+                        "s per run (in the task) ", "engine's share of the sweep ",
                         "load average at the end ", "report = local's"], rows),
+        "",
+        "*engine's share*: 1 - (seconds inside the runs, summed) / (sweep seconds x "
+        "workers): what the engine itself costs, measured inside one sweep, so less at the "
+        "mercy of the other jobs on the machine than a comparison of two sweeps run minutes "
+        "apart.",
         "",
         "Ray against local processes, same workers (target: sweep overhead <= 10%):",
         "",

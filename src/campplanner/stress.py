@@ -186,13 +186,15 @@ def replan_run(setup: StressSetup, run: int) -> RunOutcome:
     problem = setup.problem
     drawn = draw(setup, run)
     small, kept = without(problem, drawn.absent, drawn.cancelled)
-    position = np.full(problem.num_candidates, -1, dtype=np.int64)
-    position[kept] = np.arange(kept.size)
     published = setup.published
-    stays = position[published] >= 0
+    # Where each published assignment sits among the kept candidates (both sorted): a
+    # search, not a map of the whole season (12 million entries, 96 MB a run).
+    where = np.searchsorted(kept, published)
+    stays = where < kept.size
+    stays[stays] = kept[where[stays]] == published[stays]
     gone = tuple((triple, "absent in this run")
                  for triple in roster_triples(problem, published[~stays]))  # fmt: skip
-    baseline = Baseline(np.sort(position[published[stays]]), setup.dropped + gone, setup.camps)
+    baseline = Baseline(np.sort(where[stays]), setup.dropped + gone, setup.camps)
     unplanned = enforce_essentials(small, baseline.kept)
     result = make_solver(small, setup.options, baseline).solve(None, started)
     # No re-plan in time: the unchanged roster, nobody called.

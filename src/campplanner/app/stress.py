@@ -130,8 +130,11 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
     report = stress_report(setup, outcomes, request.runs, partial=partial,
                            reserves=request.reserves)  # fmt: skip
     # How the sweep ran: the one part of the report that depends on the engine.
+    # run_seconds: the runs' own time, summed; wall x workers beyond it is the engine's
+    # (start-up, shipping, dispatch) or idle workers at the end.
     report["sweep"] = {"engine": request.engine, "workers": engine.workers,
-                       "wall_seconds": round(seconds, 2)}  # fmt: skip
+                       "wall_seconds": round(seconds, 2),
+                       "run_seconds": round(sum(o.seconds for o in outcomes), 2)}  # fmt: skip
     if request.output_path is not None:
         control.report("writing")
         write_atomic(request.output_path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
