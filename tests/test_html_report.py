@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from builders import camp, make_instance, place, requirement, tiny_data, volunteer
 from campplanner.cli import main
-from campplanner.io.html_report import roster_html, skill_chart
+from campplanner.io.html_report import anchor, roster_html, skill_chart
 from campplanner.io.roster_model import roster_view
 from campplanner.loader import instance_from_data
 from campplanner.model.compile import compile_instance
@@ -83,7 +83,7 @@ def test_chart_has_a_bar_per_skill_and_escapes_names() -> None:
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "section", "footer", "div",
     "span", "b", "h1", "h2", "h3", "table", "thead", "tbody", "tr", "th", "td", "svg", "text",
-    "rect", "bdi",
+    "rect", "bdi", "nav", "ul", "li", "a", "p", "br",
 }  # fmt: skip
 
 
@@ -120,6 +120,10 @@ def test_hostile_names_are_shown_not_run() -> None:
     assert not {a for a in attributes if a.startswith("on")}  # no event handlers
     assert html.casefold().count("<style") == 1
     assert "&lt;script&gt;alert(&#39;v&#39;)&lt;/script&gt;" in html
+    # Links only to places inside the report: its camps and counties.
+    assert set(re.findall(r"href=\"?([^\" >]+)", html)) <= {
+        f"#{anchor(c, 'camp')}" for c in ['c1" onclick="alert(1)']} | {
+        f"#{anchor(n, 'county')}" for n in ['"><script>alert(1)</script>', "بدون شهرستان"]}
     assert 'data-camp="c1&#34; onclick=&#34;alert(1)"' in html
 
 

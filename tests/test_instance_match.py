@@ -58,3 +58,24 @@ def test_swapped_arguments_are_named_as_such(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "this is a solution file (a roster), not an instance" in result.output
     assert "swapped" in result.output and "missing" not in result.output
+
+
+def test_export_refuses_a_roster_that_breaks_the_rules_unless_told(tmp_path: Path) -> None:
+    import json
+
+    roster = _roster(tmp_path)
+    data = json.loads(roster.read_text(encoding="utf-8"))
+    # v09 is not available for c1's dates, and c1's leader (essential) is removed
+    data["assignments"] = [a for a in data["assignments"]
+                           if not (a["camp"] == "c1" and a["skill"] == "camp_leader")]  # fmt: skip
+    data["assignments"].append({"volunteer": "v09", "camp": "c1", "skill": "nurse"})
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    html = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["export", str(TINY_PATH), str(edited), "--html", str(html)])
+    assert result.exit_code == 1 and not html.exists()
+    assert "H9" in result.output and "nothing was written" in result.output
+    result = CliRunner().invoke(main, ["export", str(TINY_PATH), str(edited), "--html", str(html),
+                                       "--allow-violations"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "this roster breaks hard rules" in html.read_text(encoding="utf-8")

@@ -94,3 +94,36 @@ def test_ctrl_c_on_a_terminal_erases_the_progress_line(tmp_path: Path) -> None:
     assert b"\r\x1b[K" in after_progress  # the progress line erased
     assert after_progress.index(b"\r\x1b[K") < after_progress.index(b"Summary")
     assert json.loads(output.read_text(encoding="utf-8"))["stopped_by"] == "interrupted"
+
+
+@pytest.mark.parametrize(
+    ("signal_number", "exit_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)]
+)
+def test_a_signal_to_compare_leaves_no_worker_running(
+    tmp_path: Path, signal_number: int, exit_code: int
+) -> None:
+    scenario = tmp_path / "away.json"
+    scenario.write_text(json.dumps({"name": "away", "edits": [
+        {"op": "remove_volunteers", "volunteers": ["v00001"]}]}), encoding="utf-8")  # fmt: skip
+    season = REPO / "instances" / "markazi-season.json.gz"  # minutes of solving per column
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from campplanner.cli import main; main()", "compare",
+         str(season), str(scenario), "--jobs", "2", "--time-limit", "120"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    children: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(children) < 2 and time.monotonic() < deadline:  # both workers started
+        time.sleep(0.2)
+        for path in Path(f"/proc/{process.pid}/task").glob("*/children"):
+            children |= {int(pid) for pid in path.read_text().split()}  # of every thread
+    assert children, "the workers never started"
+    time.sleep(3.0)
+    process.send_signal(signal_number)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == exit_code, stderr
+    assert "stopped" in stderr
+    time.sleep(0.5)
+    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
+             and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]  # fmt: skip
+    assert not alive, f"workers left running: {alive}"

@@ -94,3 +94,17 @@ def test_a_solve_job_reports_its_phases() -> None:
     assert job.result().result.coverage == 29
     phases = [event.phase for event in job.events()]
     assert phases[0] == "reading" and "solving" in phases
+
+
+def test_a_result_never_claims_a_bound_below_its_coverage_nor_an_unproven_optimum() -> None:
+    import numpy as np
+
+    from campplanner.result import Result
+
+    roster = np.arange(3)
+    slipped = Result("optimal", roster, 29, 0)  # "bound 0, gap 0.00%" was once printed
+    assert slipped.coverage_bound is None and slipped.status == "feasible"
+    assert slipped.gap is None
+    assert Result("optimal", roster, 29, 29).status == "optimal"
+    assert Result("optimal", roster, 29, 31).status == "feasible"
+    assert Result("feasible", roster, 29, 31).gap == 2 / 31

@@ -149,3 +149,17 @@ def test_control_characters_in_names_never_reach_the_terminal(tmp_path: Path) ->
     for control in ("\x1b", "\x07", "\x9b"):
         assert control not in result.output
     assert "Ali]0;pwned Rezaei" in result.output and "Camp[2J one" in result.output
+
+
+def test_a_season_prints_a_summary_unless_asked_for_every_roster() -> None:
+    medium = str(TINY_PATH.parent / "medium.json")  # 150 camps: above the 60 shown in full
+    summary = CliRunner().invoke(main, ["solve", medium, "--time-limit", "30"])
+    assert summary.exit_code == 0, summary.output
+    assert "Per county" in summary.output and "lose most coverage" in summary.output
+    assert "--full prints them here" in summary.output
+    full = CliRunner().invoke(main, ["solve", medium, "--time-limit", "30", "--full"])
+    assert full.exit_code == 0 and "Per county" not in full.output
+    assert full.output.count("beds") >= 100  # a heading per camp that runs
+    # a small instance shows every roster by default
+    tiny = CliRunner().invoke(main, ["solve", str(TINY_PATH), "--time-limit", "20"])
+    assert "Per county" not in tiny.output and "beds" in tiny.output

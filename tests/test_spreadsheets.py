@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from builders import camp, make_instance, place, requirement, tiny_data, volunteer
+from campplanner.calendar import to_ascii_digits
 from campplanner.check import check_solution_file
 from campplanner.cli import main
 from campplanner.contract import Instance
@@ -33,7 +34,7 @@ from campplanner.io.sanitize import (
 )
 from campplanner.io.template import instance_workbook, template_data
 from campplanner.io.workbook_in import import_workbook
-from campplanner.io.workbook_out import roster_workbook
+from campplanner.io.workbook_out import SUMMARY_SHEETS, roster_workbook
 from campplanner.loader import instance_from_data
 from campplanner.model.compile import compile_instance
 from campplanner.solution import load_solution
@@ -321,7 +322,7 @@ def test_round_trip_workbook_instance_roster_workbook_check(tmp_path: Path) -> N
     book = openpyxl.load_workbook(roster)
     sheet = book["برنامه کل"]
     headers = [cell.value for cell in sheet[1]]
-    volunteer_column = headers.index("شناسه داوطلب (volunteer)") + 1
+    volunteer_column = headers.index("شناسه داوطلب\n(volunteer)") + 1
     empty_rows = [row for row in range(2, sheet.max_row + 1)
                   if sheet.cell(row, volunteer_column).value is None]  # fmt: skip
     assert empty_rows, "tiny's optimum leaves one mason slot of c2 empty"
@@ -331,9 +332,13 @@ def test_round_trip_workbook_instance_roster_workbook_check(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "H2" in json.loads(result.output)["violations_per_rule"]
 
-    # The edited roster exports again (a workbook is a solution file too).
+    # The edited roster breaks H2: export refuses it, unless told, and then shows it
+    # (a workbook is a solution file too).
     html = tmp_path / "edited.html"
-    assert run("export", str(instance_file), str(roster), "--html", str(html)).exit_code == 0
+    assert run("export", str(instance_file), str(roster), "--html", str(html)).exit_code == 1
+    assert run("export", str(instance_file), str(roster), "--html", str(html),
+               "--allow-violations").exit_code == 0  # fmt: skip
+    assert "H2" in html.read_text(encoding="utf-8")
 
 
 def test_exported_workbook_layout(tmp_path: Path, tiny_path: Path, tiny_solution: Path) -> None:
@@ -343,10 +348,10 @@ def test_exported_workbook_layout(tmp_path: Path, tiny_path: Path, tiny_solution
     book = openpyxl.load_workbook(path)
     names = book.sheetnames
     assert names[:4] == ["خلاصه", "برنامه کل", "برنامه داوطلبان", "جاهای خالی"]
-    assert len(names) == 4 + 4  # tiny has four camps: a sheet per camp
+    assert len(names) == SUMMARY_SHEETS + 4  # tiny has four camps: a sheet per camp
     assert all(book[name].sheet_view.rightToLeft for name in names)
     master = book["برنامه کل"]
-    assert master["E2"].value == "1400-04-10"  # Jalali dates as text
+    assert master["E2"].value == "۱۴۰۰/۰۴/۱۰"  # Jalali dates as text that stays in order
     rows = list(master.iter_rows(min_row=2, values_only=True))
     assert len(rows) == sum(r["count"] for c in tiny_data()["camps"] for r in c["requirements"])
     unfilled = list(book["جاهای خالی"].iter_rows(min_row=2, values_only=True))
@@ -366,7 +371,7 @@ def test_many_camps_give_a_sheet_per_county(tmp_path: Path) -> None:
     solution = {"status": "feasible", "assignments": []}
     view = roster_view(instance_from_data(data), load_solution_data(solution))
     book = openpyxl.load_workbook(io.BytesIO(roster_workbook(view)))
-    county_sheets = book.sheetnames[4:]
+    county_sheets = book.sheetnames[SUMMARY_SHEETS:]
     assert len(county_sheets) == len(counties)
     for name in county_sheets:
         assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
@@ -516,7 +521,11 @@ def test_csv_export_api_matches_the_master_sheet(tiny_solution: Path) -> None:
     book = openpyxl.load_workbook(io.BytesIO(roster_workbook(view)))
     master = [["" if v is None else str(v) for v in row]
               for row in book["برنامه کل"].iter_rows(values_only=True)]  # fmt: skip
-    assert roster == master
+    # The same table; the sheet writes headers on two lines and Jalali dates for people
+    # (۱۴۰۰/۰۴/۱۰), the CSV file as data (1400-04-10).
+    assert [h.replace("\n(", " (") for h in master[0]] == roster[0]
+    ascii_rows = [[to_ascii_digits(v).replace("/", "-") for v in row] for row in master[1:]]
+    assert ascii_rows == roster[1:]
 
 
 def test_docs_list_every_sheet_and_column() -> None:

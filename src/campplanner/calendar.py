@@ -32,6 +32,13 @@ def to_persian_digits(text: str) -> str:
     return text.translate(_PERSIAN_DIGITS)
 
 
+def persian_date(text: str) -> str:
+    """``1403-03-04`` as ``۱۴۰۳/۰۳/۰۴``: Persian digits joined by ``/``, which keeps the
+    date in order inside right-to-left text (hyphens between Persian digits let the
+    bidirectional algorithm reverse its parts)."""
+    return to_persian_digits(text.replace("-", "/"))
+
+
 def parse_day(text: str, calendar: Calendar = "gregorian") -> int:
     """The day ordinal of ``YYYY-MM-DD`` written in ``calendar``.
 

@@ -34,6 +34,11 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             # The message quotes the user's data (ids such as "[/]"): never read it as markup.
             stderr.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
             sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            # Ctrl-C outside a solve (reading, exporting, printing, a second Ctrl-C): what
+            # was written stays written (outputs are atomic); exit as a shell expects.
+            stderr.print("interrupted", highlight=False)
+            sys.exit(130)
 
     return wrapper
 
@@ -81,6 +86,17 @@ def weight_options(command: Callable[..., Any]) -> Callable[..., Any]:
             f"{term.default_weight:g}].",
         )(wrapper)  # fmt: skip
     return wrapper
+
+
+# explain.languages.LANGUAGES, written out so that `--help` need not import numpy
+# (tests/test_words.py checks that the two agree).
+LANGUAGES = ("fa", "en")
+
+
+def lang_option(default: str, where: str) -> Callable[..., Any]:
+    return click.option("--lang", type=click.Choice(LANGUAGES), default=default,
+                        show_default=True, help=f"Language of the reasons and fixes {where}: "
+                        "fa (Persian) or en (English).")  # fmt: skip
 
 
 def time_limit_option(default: float, what: str) -> Callable[..., Any]:
@@ -263,6 +279,9 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 )
 @weight_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no rosters: the summary only.")
+@click.option("--full/--summary", default=None,
+              help="Print every camp's roster, or a summary per county and the worst camps "
+              "[default: every roster up to 60 camps, the summary above].")  # fmt: skip
 @click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a solution file.")
 @click.option(
     "--baseline",
@@ -273,10 +292,12 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 @click.option("--reserves", type=click.IntRange(min=0, max=1000), default=0,
               help="Then find the top K reserves per camp (20 no-show re-plans, after the "
               "time limit) for the solution file. See docs/stress.md.")  # fmt: skip
+@lang_option("en", "printed and written to the solution file")
 @reports_errors
 def solve(instance_file: str, output: str | None, time_limit: float, workers: int, seed: int,
           method: str, secondary_time: float | None, weights: dict[str, float], quiet: bool,
-          force: bool, baseline: str | None, reserves: int) -> None:  # fmt: skip
+          full: bool | None, force: bool, baseline: str | None, lang: str,
+          reserves: int) -> None:  # fmt: skip
     """Staff the camps of INSTANCE_FILE: maximise coverage, then the secondary terms.
 
     Prints each camp's team with unfilled slots and cancelled camps, then a summary
@@ -294,7 +315,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     started = time.monotonic()  # the time limit covers reading the file too
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, weights=weights,
                            secondary_time=secondary_time, method=method)  # fmt: skip
-    job = solve_job(SolveRequest(instance_file, options, baseline, output, force, reserves),
+    job = solve_job(SolveRequest(instance_file, options, baseline, output, force, lang, reserves),
                     started)  # fmt: skip
     progress = None if quiet else ProgressLine(stderr, time_limit).follow(job)
     try:
@@ -304,7 +325,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
             progress.close()
     for text in outcome.notes:
         note(text)
-    print_solve_outcome(stdout, outcome, quiet)
+    print_solve_outcome(stdout, outcome, quiet, full)
     _exit_for(outcome.result, received)
 
 
@@ -319,9 +340,10 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     help="Only this volunteer: costs and empty slots they were wanted for.",
 )
 @weight_options
+@lang_option("en", "(a terminal seldom shows right-to-left text well)")
 @reports_errors
 def explain(instance_file: str, solution_file: str, camp_id: str | None,
-            volunteer_id: str | None, weights: dict[str, float]) -> None:  # fmt: skip
+            volunteer_id: str | None, weights: dict[str, float], lang: str) -> None:  # fmt: skip
     """Say why slots of SOLUTION_FILE stay empty and camps are cancelled, and what each
     choice cost.
 
@@ -335,7 +357,8 @@ def explain(instance_file: str, solution_file: str, camp_id: str | None,
     from campplanner.app.inspect import explain as explain_files
     from campplanner.explain_view import print_explained
 
-    explained = explain_files(instance_file, solution_file, camp_id, volunteer_id, weights)
+    explained = explain_files(instance_file, solution_file, camp_id, volunteer_id, weights,
+                              lang)  # fmt: skip
     note(explained.note)
     print_explained(stdout, solution_file, explained)
 
@@ -408,7 +431,7 @@ def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for export_format in reversed(EXPORT_FORMATS):
         kind = click.Path(file_okay=not export_format.folder, dir_okay=export_format.folder,
                           path_type=str)  # fmt: skip
-        wrapper = click.option(f"--{export_format.name}", export_format.name, type=kind,
+        wrapper = click.option(export_format.option, export_format.name, type=kind,
                                help=export_format.help)(wrapper)  # fmt: skip
     return wrapper
 
@@ -418,17 +441,25 @@ def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
 @export_options
 @click.option("--force", is_flag=True, help="Replace existing output files.")
+@click.option("--allow-violations", is_flag=True,
+              help="Export a roster that breaks hard rules, showing each violation.")  # fmt: skip
+@lang_option("fa", "in the workbook, CSV files and report")
 @reports_errors
 def export(instance_file: str, solution_file: str, outputs: dict[str, str | None],
-           force: bool) -> None:  # fmt: skip
-    """Export the roster in SOLUTION_FILE as a workbook, CSV files and/or an HTML report.
+           force: bool, allow_violations: bool, lang: str) -> None:  # fmt: skip
+    """Export the roster in SOLUTION_FILE as a workbook, CSV files, HTML reports, the
+    camp leaders' packets and/or, for a re-plan, the list of whom to call.
 
     SOLUTION_FILE is a solution file (JSON) or a roster workbook exported earlier.
+    Files that carry phone numbers say so in their names (docs/cli.md). A roster that
+    breaks a hard rule is not exported (exit 1, with the violations) unless
+    --allow-violations, which shows them in every output.
     """
     from campplanner.app.files import export as export_files
 
     done = export_files(instance_file, solution_file,
-                        {k: v for k, v in outputs.items() if v}, force=force)  # fmt: skip
+                        {k: v for k, v in outputs.items() if v}, force=force,
+                        allow_violations=allow_violations, lang=lang)  # fmt: skip
     note(done.note)
     stdout.print(
         f"Exported {done.camps} camps, {done.filled} of {done.asked} slots filled: "
@@ -466,7 +497,8 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
     weights (a set_weights edit included) unless --weight-* says otherwise.
     See docs/scenarios.md.
     """
-    from campplanner.app.scenarios import compare as compare_files
+    from campplanner.app.jobs import SIGNAL_EXIT_CODES, run_in_foreground
+    from campplanner.app.scenarios import compare_job
     from campplanner.roster_view import print_comparison
     from campplanner.solver import SolveOptions
 
@@ -477,9 +509,12 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
 
     if address is not None and engine != "ray":
         raise click.UsageError("--address is for --engine ray")
-    report = compare_files(base_file, list(scenario_files), options, jobs=jobs,
-                           output_path=output, force=force, on_done=done, engine=engine,
-                           address=address)  # fmt: skip
+    job = compare_job(base_file, list(scenario_files), options, jobs=jobs, output_path=output,
+                      force=force, on_done=done, engine=engine, address=address)  # fmt: skip
+    report, received = run_in_foreground(job)  # a signal terminates the workers
+    if received is not None or not isinstance(report, dict):
+        stderr.print(escape(str(report)), highlight=False)
+        sys.exit(SIGNAL_EXIT_CODES.get(received, 130))  # type: ignore[arg-type]
     print_comparison(stdout, report)
     if output is not None:
         stdout.print(f"Comparison written to {output}", markup=False)
@@ -524,6 +559,38 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     print_replacements(stdout, found.problem, found.dropout)
     if found.replan is not None:
         print_replan_without(stdout, found.replan)
+
+
+@main.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("solution_file", required=False, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--workspace", "workspace_file", type=click.Path(dir_okay=False, path_type=str),
+              help="The workspace's SQLite file [default: INSTANCE.workspace.sqlite beside it].")
+@click.option("--db", "db_url", metavar="URL",
+              help="The workspace as a database URL instead (postgresql://... for an office).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; any other than this one needs a token.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--token", help="The access token [default: none on 127.0.0.1, else a new one].")
+@time_limit_option(30.0, "Seconds for each re-solve.")
+@reports_errors
+def serve(instance_file: str, solution_file: str | None, workspace_file: str | None,
+          db_url: str | None, host: str, port: int, token: str | None,
+          time_limit: float) -> None:  # fmt: skip
+    """Review and adjust rosters in the browser: a local web application.
+
+    Opens INSTANCE_FILE (and SOLUTION_FILE, a published roster) into a workspace that
+    keeps every accepted roster as a version; edits are recorded there, never written
+    to the files. Persian, right to left; English with a switch. See docs/review.md.
+    """
+    from campplanner.web.server import ServeSettings
+    from campplanner.web.server import serve as run_server
+
+    if workspace_file and db_url:
+        raise click.UsageError("--workspace and --db: give one of them")
+    url = db_url or (f"sqlite:///{workspace_file}" if workspace_file else None)
+    run_server(ServeSettings(instance_file, solution_file, url, host, port, token, time_limit),
+               say=lambda line: stdout.print(line, markup=False, highlight=False))
 
 
 @main.command()

@@ -6,15 +6,17 @@ run side by side on a multi-core machine; the solves are the same as ``solve`` r
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from campplanner.engines import make_engine
+from campplanner.errors import CampPlannerError
 from campplanner.loader import instance_from_data
 from campplanner.model.compile import compile_instance
 from campplanner.model.roster import camps_run, filled_per_requirement
@@ -89,37 +91,78 @@ def compare(
     options: SolveOptions,
     jobs: int | None = None,
     on_done: Callable[[Measures], None] | None = None,
+    on_cancel: Callable[[Callable[[], None]], None] | None = None,
     engine: str = "local",
     address: str | None = None,
 ) -> list[Measures]:
     """Measures of each (name, instance data), the first being the base, in order.
 
-    ``engine`` "ray" solves them as Ray tasks (a local Ray, or the cluster at
-    ``address``); "local" in processes here (``jobs`` at a time)."""
+    ``on_cancel`` receives the function that stops the comparison: the worker processes
+    are terminated (none is left running after Ctrl-C or SIGTERM) and ComparisonStopped
+    is raised. ``engine`` "ray" solves them as Ray tasks (a local Ray, or the cluster at
+    ``address``); "local" in processes here (``jobs`` at a time).
+    """
     if engine != "local" or address is not None:
-        ray = make_engine(engine, jobs, address)
-        found: dict[int, Measures] = {}
-        for index, measures in ray.run(_measure_task, options, named_data):
-            found[index] = measures
-            if on_done:
-                on_done(measures)
-        return [found[i] for i in range(len(named_data))]
+        return _compare_on(make_engine(engine, jobs, address), named_data, options, on_done,
+                           on_cancel)  # fmt: skip
     jobs = jobs or min(len(named_data), os.cpu_count() or 1)
+    stopped = threading.Event()
+    results: list[Measures] = []
     if jobs <= 1:
-        results = []
+        if on_cancel is not None:
+            on_cancel(stopped.set)
         for name, data in named_data:
+            if stopped.is_set():
+                raise ComparisonStopped(len(results), len(named_data))
             results.append(measure(name, data, options))
             if on_done:
                 on_done(results[-1])
         return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(measure, name, data, options) for name, data in named_data]
-        results = []
-        for future in futures:
-            results.append(future.result())
+    # spawn, not fork: this runs in a worker thread, and forking a process with threads
+    # can copy a lock some other thread holds (the child then waits forever)
+    with multiprocessing.get_context("spawn").Pool(processes=jobs) as pool:
+        def stop() -> None:
+            stopped.set()
+            pool.terminate()
+
+        if on_cancel is not None:
+            on_cancel(stop)
+        pending = [pool.apply_async(measure, (name, data, options)) for name, data in named_data]
+        for future in pending:
+            while not future.ready():
+                future.wait(0.2)
+                if stopped.is_set():
+                    raise ComparisonStopped(len(results), len(named_data))
+            results.append(future.get())
             if on_done:
                 on_done(results[-1])
         return results
+
+
+def _compare_on(engine: Any, named_data: list[tuple[str, dict[str, Any]]],
+                options: SolveOptions, on_done: Callable[[Measures], None] | None,
+                on_cancel: Callable[[Callable[[], None]], None] | None,
+                ) -> list[Measures]:  # fmt: skip
+    """The comparison as tasks of an engine (campplanner.engines), in the input's order."""
+    if on_cancel is not None:
+        on_cancel(engine.stop)
+    found: dict[int, Measures] = {}
+    for index, measures in engine.run(_measure_task, options, named_data):
+        found[index] = measures
+        if on_done:
+            on_done(measures)
+    if len(found) < len(named_data):
+        raise ComparisonStopped(len(found), len(named_data))
+    return [found[i] for i in range(len(named_data))]
+
+
+class ComparisonStopped(CampPlannerError):
+    """A comparison cancelled (Ctrl-C, SIGTERM) before every scenario was solved."""
+
+    exit_code = 130
+
+    def __init__(self, solved: int, total: int):
+        super().__init__(f"stopped: {solved} of {total} scenarios were solved; no report")
 
 
 def comparison_report(results: list[Measures]) -> dict[str, Any]:

@@ -25,6 +25,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from campplanner.contact import normalise_email, normalise_phone
+
 FORMAT = "campplanner/1"
 SOLUTION_FORMAT = "campplanner-solution/1"
 
@@ -48,6 +50,9 @@ DateText = Annotated[str, StringConstraints(min_length=8, max_length=20)]
 Number = Annotated[float, AfterValidator(_finite)]
 Level = Annotated[int, Field(ge=1, le=3)]
 Gender = Literal["f", "m"]
+# Contact data (a campplanner extension): written one way whatever way it was typed.
+Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(normalise_phone)]
+Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(normalise_email)]
 # [first_day, last_day]; a list, not a tuple, since strict mode takes JSON arrays as lists.
 DateRange = Annotated[list[DateText], Field(min_length=2, max_length=2)]
 
@@ -94,6 +99,10 @@ class Volunteer(_Model):
     available: list[DateRange] | None = None
     max_camps: Annotated[int, Field(ge=0, le=MAX_CAMPS_PER_VOLUNTEER)] | None = None
     max_km: Annotated[Number, Field(ge=0.0, le=MAX_KM)] | None = None
+    # campplanner's optional contact fields (docs/format.md): personal data, kept out
+    # of logs, messages and file names unless an export is for calling people.
+    phone: Phone | None = None
+    email: Email | None = None
 
 
 class Requirement(_Model):
@@ -291,7 +300,9 @@ class SolutionFile(BaseModel):
     timings: dict[str, float] = {}
     solver: dict[str, Any] = {}
     replan: Replan | None = None
-    reserves: Reserves | None = None
+    # Written by solve --reserves as Reserves; other shapes another tool may write
+    # ({"c1": ["v7", ...]}, [{"camp", "volunteers"}]) are kept as they are, for the exports.
+    reserves: Reserves | dict[str, Any] | list[Any] | None = None
     fingerprint: Fingerprint | None = None
 
 

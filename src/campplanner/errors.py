@@ -40,6 +40,12 @@ class InstanceError(CampPlannerError):
         return "\n".join(lines)
 
 
+class RosterViolations(CampPlannerError):
+    """A roster that breaks hard rules, where a command will not pass it on (exit 1)."""
+
+    exit_code = 1
+
+
 class UsageError(CampPlannerError):
     """A command used in a way that cannot work (an output path equal to an input...)."""
 

@@ -37,21 +37,23 @@ def _role(problem: Problem, r: int) -> str:
     return escape(text + (f" level {level}+" if level > 1 else ""))
 
 
-def print_slot_reason(console: Console, problem: Problem, slot: SlotReason) -> None:
+def print_slot_reason(console: Console, problem: Problem, slot: SlotReason,
+                      causes: Mapping[str, str] = CAUSES) -> None:  # fmt: skip
     """One empty requirement: camp, role, how many, the cause, why, and the fix."""
     console.print(
         f"[bold]{_camp(problem, slot.camp)}[/]: {_role(problem, slot.requirement)} "
-        f"[red]x{slot.missing} unfilled[/] - [yellow]{slot.cause}[/]: {escape(CAUSES[slot.cause])}"
+        f"[red]x{slot.missing} unfilled[/] - [yellow]{slot.cause}[/]: {escape(causes[slot.cause])}"
     )
     console.print(f"    why: {escape(slot.why)}")
     console.print(f"    fix: [green]{escape(slot.fix)}[/]")
 
 
-def print_camp_reason(console: Console, problem: Problem, reason: CampReason) -> None:
+def print_camp_reason(console: Console, problem: Problem, reason: CampReason,
+                      causes: Mapping[str, str] = CAUSES) -> None:  # fmt: skip
     """One cancelled camp: the cause, why, and the fix."""
     console.print(
         f"[bold]{_camp(problem, reason.camp)}[/] [red]CANCELLED[/] - "
-        f"[yellow]{reason.cause}[/]: {escape(CAUSES[reason.cause])}"
+        f"[yellow]{reason.cause}[/]: {escape(causes[reason.cause])}"
     )
     if not reason.short:
         console.print(f"    why: {escape(reason.why)}")
@@ -60,7 +62,7 @@ def print_camp_reason(console: Console, problem: Problem, reason: CampReason) ->
     for slot in reason.short:  # one block per role that could not be filled
         console.print(
             f"  {_role(problem, slot.requirement)}: [yellow]{slot.cause}[/]: "
-            f"{escape(CAUSES[slot.cause])}"
+            f"{escape(causes[slot.cause])}"
         )
         console.print(f"    why: {escape(slot.why)}")
         console.print(f"    fix: [green]{escape(slot.fix)}[/]")
@@ -79,12 +81,12 @@ def print_explanation(
     if cancelled:
         console.print(f"[bold underline]Cancelled camps ({len(cancelled)})[/]")
         for reason in cancelled:
-            print_camp_reason(console, problem, reason)
+            print_camp_reason(console, problem, reason, explanation.causes)
     if slots:
         missing = sum(s.missing for s in slots)
         console.print(f"[bold underline]Unfilled slots in camps that run ({missing})[/]")
         for slot in slots:
-            print_slot_reason(console, problem, slot)
+            print_slot_reason(console, problem, slot, explanation.causes)
 
 
 def print_short_explanation(console: Console, problem: Problem, explanation: Explanation) -> None:
@@ -98,7 +100,7 @@ def print_short_explanation(console: Console, problem: Problem, explanation: Exp
         cause = short.cause if short else reason.cause
         console.print(
             f"Cancelled {_camp(problem, reason.camp)} -{role} "
-            f"{escape(CAUSES[cause])}; fix: {escape(reason.fix)}",
+            f"{escape(explanation.causes[cause])}; fix: {escape(reason.fix)}",
             highlight=False,
         )
     more = len(explanation.cancelled) - SHORT_LIMIT

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from campplanner.calendar import Calendar, parse_day, to_ascii_digits
+from campplanner.contact import PERSONAL_FIELDS
 from campplanner.contract import FORMAT, Instance
 from campplanner.errors import InstanceError, Issue, json_path
 
@@ -204,6 +205,8 @@ def pydantic_issues(error: ValidationError) -> Iterator[Issue]:
         message = detail["msg"]
         if kind == "missing":
             message = "required field is missing"
+        elif location and location[-1] in PERSONAL_FIELDS:
+            pass  # personal data: the path says where, the message what; never the value
         elif "input" in detail and kind not in ("missing",):
             message += f" (got {_show(detail['input'])})"
         yield Issue(json_path(location), message)

@@ -89,22 +89,48 @@ class _Camps:
         for i in roster:
             self.members.setdefault(int(problem.candidate_camp[i]), set()).add(i)
 
-    def value(self, camp: int, members: set[int]) -> int:
-        problem = self.problem
-        filled: dict[int, int] = {}
-        for i in members:
-            r = int(problem.candidate_requirement[i])
-            filled[r] = filled.get(r, 0) + 1
-        short = any(filled.get(r, 0) < problem.requirement_count[r]
-                    for r in essential_requirements(problem, camp))  # H9  # fmt: skip
-        return 0 if short else sum(int(problem.candidate_value[i]) for i in members)
+        # camp -> (members per requirement, coverage of the members), and the camp's
+        # essential requirements with their counts: a change is then a few additions
+        # instead of a pass over the whole team, for each of thousands of candidates.
+        self._filled: dict[int, tuple[dict[int, int], int]] = {}
+        self._essential: dict[int, list[tuple[int, int]]] = {}
+
+    def _state(self, camp: int) -> tuple[dict[int, int], int]:
+        if camp not in self._filled:
+            problem = self.problem
+            filled: dict[int, int] = {}
+            for i in self.members.get(camp, ()):
+                r = int(problem.candidate_requirement[i])
+                filled[r] = filled.get(r, 0) + 1
+            total = sum(int(problem.candidate_value[i]) for i in self.members.get(camp, ()))
+            self._filled[camp] = (filled, total)
+        return self._filled[camp]
+
+    def _value(self, camp: int, filled: dict[int, int], total: int) -> int:
+        if camp not in self._essential:
+            self._essential[camp] = [(int(r), int(self.problem.requirement_count[r]))
+                                     for r in essential_requirements(self.problem, camp)]
+        short = any(filled.get(r, 0) < count for r, count in self._essential[camp])  # H9
+        return 0 if short else total
 
     def change(self, camp: int, added: set[int], removed: set[int]) -> tuple[int, bool]:
         """Coverage change of ``camp``, and whether the change cancels it."""
+        problem = self.problem
         now = self.members.get(camp, set())
-        before = self.value(camp, now)
-        after_members = (now - removed) | added
-        after = self.value(camp, after_members)
+        filled, total = self._state(camp)
+        before = self._value(camp, filled, total)
+        leaving = removed & now
+        joining = added - (now - removed)
+        after_filled = dict(filled)
+        for i in leaving:
+            r = int(problem.candidate_requirement[i])
+            after_filled[r] -= 1
+            total -= int(problem.candidate_value[i])
+        for i in joining:
+            r = int(problem.candidate_requirement[i])
+            after_filled[r] = after_filled.get(r, 0) + 1
+            total += int(problem.candidate_value[i])
+        after = self._value(camp, after_filled, total)
         return after - before, before > 0 and after == 0
 
 
@@ -130,25 +156,55 @@ def suggest_replacements(
     by_volunteer: dict[int, list[int]] = {}
     for i in without:
         by_volunteer.setdefault(int(problem.candidate_volunteer[i]), []).append(i)
+    for slot in held:
+        options, blocked = _ranked(problem, camps, by_volunteer,
+                                   int(problem.candidate_requirement[slot]), volunteer, limit)
+        dropout.suggestions[slot] = options
+        if blocked:
+            dropout.blocked_by_locks[slot] = blocked
+    return dropout
+
+
+class EmptySlots:
+    """Who could take an empty slot of a requirement in ``roster``, ranked like
+    :func:`suggest_replacements`. Built once per roster (a web page asks again and
+    again); :meth:`suggest` also says how many more could only by moving a locked person.
+    """
+
+    def __init__(self, problem: Problem, roster: np.ndarray):
+        self.problem = problem
+        current = {int(i) for i in roster}
+        self.by_volunteer: dict[int, list[int]] = {}
+        for i in current:
+            self.by_volunteer.setdefault(int(problem.candidate_volunteer[i]), []).append(i)
+        self.camps = _Camps(problem, current)
+
+    def suggest(self, requirement: int, limit: int = 10) -> tuple[list[Suggestion], int]:
+        return _ranked(self.problem, self.camps, self.by_volunteer, requirement, None, limit)
+
+
+def _ranked(
+    problem: Problem, camps: _Camps, by_volunteer: dict[int, list[int]], requirement: int,
+    leaving: int | None, limit: int,
+) -> tuple[list[Suggestion], int]:
+    """The ``limit`` best candidates for one slot of ``requirement``, and the number
+    blocked by locks."""
     locked = {int(i) for i in problem.locked_candidates}
     pointer, order = problem.requirement_candidates
-    for slot in held:
-        requirement = int(problem.candidate_requirement[slot])
-        target = int(problem.candidate_camp[slot])
-        options = []
-        for k in order[pointer[requirement] : pointer[requirement + 1]]:
-            other = int(problem.candidate_volunteer[k])
-            mine = by_volunteer.get(other, [])
-            if other == volunteer or any(problem.candidate_camp[i] == target for i in mine):
-                continue  # the dropout, or someone already in this camp (H3)
-            option = _suggestion(problem, camps, mine, int(k), target)
-            if _breaks_a_lock(problem, camps, option, locked):
-                dropout.blocked_by_locks[slot] = dropout.blocked_by_locks.get(slot, 0) + 1
-            else:
-                options.append(option)
-        options.sort(key=lambda s: (-s.coverage_change, s.camps_touched, s.km, s.volunteer))
-        dropout.suggestions[slot] = options[:limit]
-    return dropout
+    target = int(problem.requirement_camp[requirement])
+    options, blocked = [], 0
+    for k in order[pointer[requirement] : pointer[requirement + 1]]:
+        other = int(problem.candidate_volunteer[k])
+        mine = by_volunteer.get(other, [])
+        if other == leaving or any(problem.candidate_camp[i] == target for i in mine):
+            continue  # the dropout, or someone already in this camp (H3)
+        option = _suggestion(problem, camps, mine, int(k), target)
+        if _breaks_a_lock(problem, camps, option, locked):
+            blocked += 1
+        else:
+            options.append(option)
+    options.sort(key=lambda s: (-s.coverage_change, s.camps_touched, s.km, s.volunteer))
+    return options[:limit], blocked
 
 
 def _suggestion(

@@ -31,6 +31,17 @@ class Result:
     changes: int | None = None
     changes_bound: int | None = None
 
+    def __post_init__(self) -> None:
+        # A bound is a proof or is not shown: one below the coverage held proves nothing
+        # (a solver's slip must not reach a summary, a file or a report), and "optimal"
+        # is only said where the proven bound equals the coverage.
+        bound, value = self.coverage_bound, self.coverage
+        if bound is not None and value is not None and bound < value:
+            object.__setattr__(self, "coverage_bound", None)
+            bound = None
+        if self.status == "optimal" and (bound is None or bound != value):
+            object.__setattr__(self, "status", "feasible")
+
     # ------------------------------------------------------------- no roster, built here
     @classmethod
     def infeasible(

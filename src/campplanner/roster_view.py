@@ -10,6 +10,7 @@ from rich.table import Table
 from campplanner.app.jobs import Job, ProgressEvent
 from campplanner.app.solving import SolveOutcome
 from campplanner.calendar import format_day
+from campplanner.explain import CAUSES
 from campplanner.explain_view import print_short_explanation
 from campplanner.model.problem import Problem
 from campplanner.model.roster import camps_run, filled_per_requirement
@@ -72,6 +73,53 @@ def print_rosters(
                     f"[red]unfilled x{missing}[/]", "", "", "", style="dim",
                 )  # fmt: skip
         console.print(table)
+
+
+ROSTERS_SHOWN_UP_TO = 60  # camps; a season's 54,000 lines are a summary by default
+WORST_CAMPS = 10
+
+
+def print_county_summary(console: Console, problem: Problem, result: Result) -> None:
+    """Per county: camps run and cancelled, slots asked and filled."""
+    assigned = result.assigned
+    running = camps_run(problem, assigned)
+    filled = np.bincount(problem.candidate_camp[assigned], minlength=problem.num_camps)
+    asked = np.bincount(problem.requirement_camp, weights=problem.requirement_count,
+                        minlength=problem.num_camps).astype(int)  # fmt: skip
+    county_of = [problem.place_counties[int(p)] or "-" for p in problem.camp_place]
+    table = Table(title="Per county")
+    for column in ("county", "camps", "run", "cancelled", "slots filled", "share"):
+        table.add_column(column, justify="left" if column == "county" else "right")
+    for county in sorted(set(county_of)):
+        camps = np.array([k == county for k in county_of])
+        got, want = int(filled[camps].sum()), int(asked[camps].sum())
+        table.add_row(escape(county), f"{int(camps.sum()):,}", f"{int(running[camps].sum()):,}",
+                      f"{int((camps & ~running).sum()):,}", f"{got:,} of {want:,}",
+                      f"{100 * got / want:.0f}%" if want else "-")  # fmt: skip
+    console.print(table)
+
+
+def print_worst_camps(console: Console, problem: Problem, result: Result,
+                      explanation: object = None) -> None:  # fmt: skip
+    """The camps that lose most coverage: cancelled ones and those with empty slots."""
+    assigned = result.assigned
+    filled = np.bincount(problem.candidate_camp[assigned], minlength=problem.num_camps)
+    asked = np.bincount(problem.requirement_camp, weights=problem.requirement_count,
+                        minlength=problem.num_camps).astype(int)  # fmt: skip
+    lost = (np.minimum(asked, problem.camp_capacity) - filled) * problem.camp_priority
+    worst = [int(c) for c in np.argsort(-lost, kind="stable")[:WORST_CAMPS] if lost[c] > 0]
+    if not worst:
+        return
+    why_cancelled = {reason.camp: CAUSES[reason.root_cause]
+                     for reason in getattr(explanation, "cancelled", ())}  # fmt: skip
+    table = Table(title=f"The {len(worst)} camps that lose most coverage")
+    for column in ("camp", "priority", "filled", "status"):
+        table.add_column(column, justify="left" if column in ("camp", "status") else "right")
+    for c in worst:
+        status = "cancelled: " + why_cancelled.get(c, "") if filled[c] == 0 else "short"
+        table.add_row(escape(problem.camp_label(c)), f"{problem.camp_priority[c]}",
+                      f"{filled[c]} of {asked[c]}", escape(status))  # fmt: skip
+    console.print(table)
 
 
 def print_result_summary(console: Console, problem: Problem, result: Result) -> None:
@@ -313,12 +361,22 @@ def print_replan_without(console: Console, replan: Replan) -> None:
     )
 
 
-def print_solve_outcome(console: Console, outcome: SolveOutcome, quiet: bool = False) -> None:
-    """What ``solve`` prints once the roster is written: the rosters (unless ``quiet``),
-    the summary, who to call after a re-plan, the reasons in short."""
+def print_solve_outcome(console: Console, outcome: SolveOutcome, quiet: bool = False,
+                        full: bool | None = None) -> None:  # fmt: skip
+    """What ``solve`` prints once the roster is written: every camp's roster (``full``;
+    by default only up to ROSTERS_SHOWN_UP_TO camps, else per county and the worst
+    camps), the summary, who to call after a re-plan, the reasons in short; ``quiet``:
+    the summary only."""
     result, problem = outcome.result, outcome.problem
-    if not quiet and result.has_roster:
+    if full is None:
+        full = problem.num_camps <= ROSTERS_SHOWN_UP_TO
+    if not quiet and result.has_roster and full:
         print_rosters(console, problem, result, outcome.explanation)
+    elif not quiet and result.has_roster:
+        print_county_summary(console, problem, result)
+        print_worst_camps(console, problem, result, outcome.explanation)
+        console.print(f"({problem.num_camps:,} camps: every roster is in the solution file "
+                      "and its exports; --full prints them here)", soft_wrap=True)  # fmt: skip
     print_result_summary(console, problem, result)
     if outcome.replan is not None:
         print_replan(console, problem, outcome.replan)

@@ -84,13 +84,16 @@ def cancelled_camp_ids(solution: SolutionFile) -> list[str] | None:
 
 
 def is_solution_file(path: Path) -> bool:
-    """True if ``path`` holds a campplanner solution file (which solve may replace)."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096).decode("utf-8", errors="replace")
-    except OSError:
+    """True if ``path`` is a regular file holding a campplanner solution file (which
+    solve may replace): JSON whose top-level "format" says so, not a text that merely
+    contains the words."""
+    if not path.is_file():
         return False
-    return f'"format": "{SOLUTION_FORMAT}"' in head
+    try:
+        data = read_json(path)
+    except InstanceError:
+        return False
+    return isinstance(data, dict) and data.get("format") == SOLUTION_FORMAT
 
 
 # --------------------------------------------------------------- which instance

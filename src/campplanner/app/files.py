@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from campplanner.errors import Issue, UsageError
+from campplanner.errors import Issue, RosterViolations, UsageError
 from campplanner.outputs import guard_output, write_atomic
+
+if TYPE_CHECKING:  # types only: the writers are imported when used
+    from campplanner.contract import Instance, SolutionFile
+    from campplanner.io.roster_model import RosterView
 
 # ----------------------------------------------------------------------- generate
 
@@ -103,25 +107,34 @@ class Exported:
 
 
 def export(
-    instance_path: str, solution_path: str, outputs: dict[str, str], *, force: bool = False
+    instance_path: str,
+    solution_path: str,
+    outputs: dict[str, str],
+    *,
+    force: bool = False,
+    allow_violations: bool = False,
+    lang: str = "fa",
 ) -> Exported:
     """The roster of a solution file (or roster workbook) in each format of ``outputs``
-    (format name -> file or folder; see io/formats.py); every output is checked before
-    anything is written."""
+    (format name -> file or folder; see io/formats.py), with the reasons for empty slots
+    and cancelled camps in ``lang``; every output is checked before anything is written.
+    A roster that breaks hard rules is refused (RosterViolations, exit 1), or with
+    ``allow_violations`` exported with the violations shown in it."""
+    from campplanner.check import check_roster
     from campplanner.io.formats import EXPORT_FORMATS
     from campplanner.io.roster_model import roster_view
     from campplanner.loader import load_instance
-    from campplanner.solution import load_solution, match_instance
+    from campplanner.solution import load_solution, match_instance, roster_triples
 
     wanted = [(f, outputs[f.name]) for f in EXPORT_FORMATS if outputs.get(f.name)]
     if not wanted:
-        options = ", ".join(f"--{f.name} {'FOLDER' if f.folder else 'FILE'}"
+        options = ", ".join(f"{f.option} {'FOLDER' if f.folder else 'FILE'}"
                             for f in EXPORT_FORMATS)  # fmt: skip
         raise UsageError(f"say what to write: {options}")
     inputs = [instance_path, solution_path]
     files = [(f, path) for f, path in wanted if not f.folder]
     if len({str(Path(path).resolve()) for _, path in files}) < len(files):
-        raise UsageError(" and ".join(f"--{f.name}" for f, _ in files) + " name the same file")
+        raise UsageError(" and ".join(f.option for f, _ in files) + " name the same file")
     for _, path in files:  # refuse before the work, not after it
         guard_output(path, inputs, force=force)
     for export_format, path in wanted:
@@ -136,6 +149,18 @@ def export(
     instance, solution = load_instance(instance_path), load_solution(solution_path)
     note = match_instance(solution, solution_path, instance, instance_path)
     view = roster_view(instance, solution, solution_path)
+    checked = check_roster(instance, roster_triples(solution))
+    found = [f"{v.rule}: {v.message}" for v in checked.violations]
+    if found and not allow_violations:
+        shown = "\n".join(f"  - {line}" for line in found[:20])
+        more = f"\n  ... and {len(found) - 20} more" if len(found) > 20 else ""
+        raise RosterViolations(
+            f"{solution_path}: the roster breaks {len(found)} hard rule(s); nothing was "
+            f"written (campplanner check says more; --allow-violations exports it marked):"
+            f"\n{shown}{more}"
+        )
+    attach_reasons(view, instance, solution, lang)
+    view = replace(view, violations=found)
     written = []
     for export_format, path in wanted:
         rendered = export_format.render(view)
@@ -149,5 +174,46 @@ def export(
             guard_output(folder / name, inputs, force=force)
         for name, content in rendered.items():  # type: ignore[union-attr]
             write_atomic(folder / name, content)
-        written.append(f"{folder}/ ({len(rendered)} {export_format.name.upper()} files)")
+        kinds = sorted({Path(name).suffix.lstrip(".").upper() for name in rendered})
+        written.append(f"{folder}/ ({len(rendered)} {'/'.join(kinds) or 'no'} files)")
     return Exported(len(view.camps), view.filled, view.asked, written, note)
+
+
+def attach_reasons(view: RosterView, instance: Instance, solution: SolutionFile,
+                   lang: str) -> None:  # fmt: skip
+    """Give each camp of ``view`` (a RosterView) why its slots are empty, or why it is
+    cancelled, in ``lang``: worked out again by ``explain``; for a roster the instance
+    does not allow (a hand-edited workbook), the solution file's own words, if any."""
+    from campplanner.explain import WORDS, RosterError, explain_roster, roster_from_assignments
+    from campplanner.io.roster_model import Reason
+    from campplanner.model.compile import compile_instance
+    from campplanner.solution import roster_triples
+
+    causes = WORDS[lang].causes
+    camps = {camp.id: camp for camp in view.camps}
+    problem = compile_instance(instance)
+    try:
+        assigned = roster_from_assignments(problem, roster_triples(solution))
+    except RosterError:
+        for slot in solution.unfilled_slots or []:
+            if slot.why and slot.camp in camps:
+                camps[slot.camp].slot_reasons[slot.skill] = Reason(
+                    slot.reason or "", causes.get(slot.reason or "", ""), slot.why, slot.fix or "")
+        for entry in solution.cancelled_camps or []:
+            if not isinstance(entry, str) and entry.why and entry.camp in camps:
+                camps[entry.camp].reason = Reason(
+                    entry.reason or "", causes.get(entry.reason or "", ""), entry.why,
+                    entry.fix or "")  # fmt: skip
+        return
+    explanation = explain_roster(problem, assigned, solution.status, lang)
+    for slot in explanation.slots:
+        skill = problem.skill_ids[problem.requirement_skill[slot.requirement]]
+        camps[problem.camp_ids[slot.camp]].slot_reasons[skill] = Reason(
+            slot.cause, causes[slot.cause], slot.why, slot.fix)
+    for reason in explanation.cancelled:
+        camp = camps[problem.camp_ids[reason.camp]]
+        camp.reason = Reason(reason.cause, causes[reason.cause], reason.why, reason.fix)
+        for short in reason.short:  # the roles that kept it from running, each its own why
+            skill = problem.skill_ids[problem.requirement_skill[short.requirement]]
+            camp.slot_reasons[skill] = Reason(short.cause, causes[short.cause], short.why,
+                                              short.fix)  # fmt: skip

@@ -75,9 +75,10 @@ def explain(
     camp_id: str | None = None,
     volunteer_id: str | None = None,
     weights: Mapping[str, float] | None = None,
+    lang: str = "en",
 ) -> Explained:
-    """Why slots stay empty and camps are cancelled, and what each choice cost (with the
-    instance's weights, overridden by ``weights``)."""
+    """Why slots stay empty and camps are cancelled (in ``lang``), and what each choice
+    cost (with the instance's weights, overridden by ``weights``)."""
     instance = load_instance(instance_path)
     solution = load_solution(solution_path)
     note = match_instance(solution, solution_path, instance, instance_path)
@@ -96,7 +97,7 @@ def explain(
     if solution.status in ("infeasible", "unknown") and not solution.assignments:
         return _no_roster(base)
     assigned = roster_from_assignments(problem, solution_triples(solution))
-    explanation = explain_roster(problem, assigned, solution.status)
+    explanation = explain_roster(problem, assigned, solution.status, lang)
     wanted = None
     if volunteer is not None:
         wanted = wanted_for(problem, assigned, explanation, volunteer)

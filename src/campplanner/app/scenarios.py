@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from campplanner.app.jobs import Job, JobControl
 from campplanner.app.solving import load_published
-from campplanner.compare import Measures, comparison_report
+from campplanner.compare import ComparisonStopped, Measures, comparison_report
 from campplanner.compare import compare as solve_scenarios
 from campplanner.errors import UsageError
 from campplanner.loader import instance_from_data, load_instance, read_json
@@ -44,23 +46,38 @@ def compare(
     output_path: str | None = None,
     force: bool = False,
     on_done: Callable[[Measures], None] | None = None,
+    control: JobControl | None = None,
     engine: str = "local",
     address: str | None = None,
 ) -> dict[str, Any]:
     """Solve the base and each scenario (``jobs`` at a time), measure, diff against the
     base; write the report to ``output_path`` if given. Weights: each scenario's own
-    file weights (its ``set_weights`` edits included), then ``options.weights``. ``engine``
-    "ray" runs the solves on Ray (a local one, or the cluster at ``address``)."""
+    file weights (its ``set_weights`` edits included), then ``options.weights``.
+    Cancelling ``control`` terminates the workers (ComparisonStopped). ``engine`` "ray"
+    runs the solves on Ray (a local one, or the cluster at ``address``)."""
     if output_path is not None:
         guard_output(output_path, [base_path, *scenario_paths], force=force)
     named = scenario_instances(base_path, scenario_paths)
-    report = comparison_report(solve_scenarios(named, options, jobs=jobs, on_done=on_done,
-                                                        engine=engine, address=address))
+    on_cancel = control.on_cancel if control is not None else None
+    measured = solve_scenarios(named, options, jobs=jobs, on_done=on_done, on_cancel=on_cancel,
+                               engine=engine, address=address)
+    report = comparison_report(measured)
     if output_path is not None:
-        import json
-
         write_atomic(output_path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     return report
+
+
+def compare_job(base_path: str, scenario_paths: list[str], options: SolveOptions,
+                **settings: Any) -> Job[dict[str, Any] | ComparisonStopped]:  # fmt: skip
+    """:func:`compare` as a job; a cancelled one returns its ComparisonStopped."""
+
+    def work(control: JobControl) -> dict[str, Any] | ComparisonStopped:
+        try:
+            return compare(base_path, scenario_paths, options, control=control, **settings)
+        except ComparisonStopped as stopped:
+            return stopped
+
+    return Job(work, "compare")
 
 
 @dataclass(frozen=True)

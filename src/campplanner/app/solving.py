@@ -53,6 +53,7 @@ class SolveRequest:
     baseline_path: str | None = None
     output_path: str | None = None  # where to write the solution file
     force: bool = False  # replace ``output_path`` even if it is not a solution file
+    lang: str = "en"  # the language of the reasons (explain.languages.WORDS)
     # Reserves per camp to find (0: none): a short no-show sweep on the roster found,
     # whose top fill-ins go into the solution file's "reserves" section (docs/stress.md).
     reserves: int = 0
@@ -115,7 +116,7 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     result = solver.solve(progress, control.started)
     explanation = replan = None
     if result.has_roster:
-        explanation = explain_roster(problem, result.assigned, result.status)
+        explanation = explain_roster(problem, result.assigned, result.status, request.lang)
     if published is not None and result.has_roster:
         replan = replan_report(problem, published.baseline, published.triples, result.assigned,
                                result.changes, result.changes_bound)  # fmt: skip

@@ -4,6 +4,7 @@ the cause of each empty slot and cancelled camp (``reasons``), the words that sa
 
 from campplanner.explain.breakdown import Breakdown, CampCost, VolunteerCost, objective_breakdown
 from campplanner.explain.funnel import FUNNEL, Busy, Funnel
+from campplanner.explain.languages import LANGUAGES, WORDS
 from campplanner.explain.reasons import (
     CampReason,
     Explanation,
@@ -19,6 +20,8 @@ __all__ = [
     "CAUSES",
     "EVIDENCE_LIMIT",
     "FUNNEL",
+    "LANGUAGES",
+    "WORDS",
     "Breakdown",
     "Busy",
     "CampCost",

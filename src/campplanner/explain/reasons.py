@@ -16,7 +16,8 @@ why, by the same funnel; or, when each could be filled alone, ``beds`` (the esse
 roles need more beds than the camp has) or ``shared`` (the same few people are the only
 ones for several essential roles, and one person holds one role, H3).
 
-The words (``why``, ``fix``) come from :mod:`campplanner.explain.words`.
+The words (``why``, ``fix``) come from :mod:`campplanner.explain.words` (English) or its
+twin :mod:`campplanner.explain.words_fa` (Persian), as ``lang`` asks.
 """
 
 from __future__ import annotations
@@ -28,14 +29,8 @@ import numpy as np
 
 from campplanner.errors import CampPlannerError
 from campplanner.explain.funnel import Busy, Context, Funnel, funnel_masks
-from campplanner.explain.words import (
-    SLOT_WORDS,
-    camp_beds_words,
-    camp_improvable_words,
-    essential_words,
-    nobody_words,
-    shared_words,
-)
+from campplanner.explain.languages import WORDS
+from campplanner.explain.words import ENGLISH, Wording
 from campplanner.model.problem import Problem
 from campplanner.model.roster import camps_run, unfilled_slots
 from campplanner.model.rules import essential_requirements
@@ -84,6 +79,12 @@ class Explanation:
 
     slots: tuple[SlotReason, ...]
     cancelled: tuple[CampReason, ...]
+    lang: str = "en"  # the language of every why and fix (explain.languages.WORDS)
+
+    @property
+    def causes(self) -> dict[str, str]:
+        """The causes' names in the explanation's language."""
+        return WORDS[self.lang].causes
 
     def slot_counts(self) -> dict[str, int]:
         """Empty slots per cause, most common first."""
@@ -98,7 +99,7 @@ class Explanation:
 
 
 def explain_requirement(
-    ctx: Context, requirement: int, missing: int, need_free: int = 1
+    ctx: Context, requirement: int, missing: int, need_free: int = 1, words: Wording = ENGLISH
 ) -> SlotReason:
     """Why ``missing`` slots of ``requirement`` are empty under the roster.
 
@@ -116,7 +117,7 @@ def explain_requirement(
     # Evidence for the first people kept away; the counts come from the masks.
     busy = [b for v in volunteers[blocked][:BUSY_KEPT].tolist() for b in ctx.blocking(v, c)]
     cause = _slot_cause(ctx, requirement, funnel, free, need_free)
-    why, fix = SLOT_WORDS[cause](ctx, requirement, missing, funnel, tuple(busy), free, masks)
+    why, fix = words.slot[cause](ctx, requirement, missing, funnel, tuple(busy), free, masks)
     return SlotReason(c, requirement, missing, cause, why, fix, funnel, tuple(busy), free)
 
 
@@ -138,7 +139,7 @@ def _slot_cause(ctx: Context, requirement: int, funnel: Funnel, free: int, need_
 # --------------------------------------------------------------------- cancelled camps
 
 
-def explain_cancelled(ctx: Context, camp: int) -> CampReason:
+def explain_cancelled(ctx: Context, camp: int, words: Wording = ENGLISH) -> CampReason:
     """Why nobody serves in ``camp``: its short essential roles, beds, or shared people."""
     p = ctx.problem
     essentials = essential_requirements(p, camp)
@@ -146,9 +147,8 @@ def explain_cancelled(ctx: Context, camp: int) -> CampReason:
     needed = essentials or list(range(first, last))
     # A camp without essential roles runs with anyone at all; with them, only with all.
     reasons = [
-        explain_requirement(
-            ctx, r, int(p.requirement_count[r]), int(p.requirement_count[r]) if essentials else 1
-        )
+        explain_requirement(ctx, r, int(p.requirement_count[r]),
+                            int(p.requirement_count[r]) if essentials else 1, words)
         for r in needed
     ]
     short = tuple(reason for reason in reasons if reason.cause not in ("beds", "improvable"))
@@ -157,16 +157,16 @@ def explain_cancelled(ctx: Context, camp: int) -> CampReason:
     if short:
         parts = [(s.requirement, s.why, s.fix) for s in short]
         if essentials:
-            return CampReason(camp, "essential", *essential_words(p, parts), short)
-        return CampReason(camp, "nobody", *nobody_words(parts), short)
+            return CampReason(camp, "essential", *words.essential(p, parts), short)
+        return CampReason(camp, "nobody", *words.nobody(parts), short)
     total = sum(int(p.requirement_count[r]) for r in needed)
     if essentials and total > int(p.camp_capacity[camp]):
-        return CampReason(camp, "beds", *camp_beds_words(p, camp, total))
+        return CampReason(camp, "beds", *words.camp_beds(p, camp, total))
     matched = _max_matching(ctx, camp, needed) if essentials else total
     if matched < total:
         pool = np.unique(np.concatenate([ctx.others(r)[0][~ctx.others(r)[1]] for r in needed]))
-        return CampReason(camp, "shared", *shared_words(p, camp, needed, total, matched, pool))
-    return CampReason(camp, "improvable", *camp_improvable_words(ctx.status, bool(essentials)))
+        return CampReason(camp, "shared", *words.shared(p, camp, needed, total, matched, pool))
+    return CampReason(camp, "improvable", *words.camp_improvable(ctx.status, bool(essentials)))
 
 
 def _max_matching(ctx: Context, camp: int, requirements: list[int]) -> int:
@@ -194,16 +194,20 @@ def _max_matching(ctx: Context, camp: int, requirements: list[int]) -> int:
 # ------------------------------------------------------------------------ entry points
 
 
-def explain_roster(problem: Problem, assigned: np.ndarray, status: str = "optimal") -> Explanation:
-    """Reasons for every unfilled slot of a running camp and every cancelled camp."""
+def explain_roster(
+    problem: Problem, assigned: np.ndarray, status: str = "optimal", lang: str = "en"
+) -> Explanation:
+    """Reasons for every unfilled slot of a running camp and every cancelled camp, in
+    ``lang`` (a key of ``explain.languages.WORDS``: "fa" or "en")."""
+    words = WORDS[lang]
     ctx = Context(problem, np.asarray(assigned, dtype=np.int64), status)
     slots = tuple(
-        explain_requirement(ctx, slot.requirement, slot.missing)
+        explain_requirement(ctx, slot.requirement, slot.missing, words=words)
         for slot in unfilled_slots(problem, ctx.assigned)
     )
     running = camps_run(problem, ctx.assigned)
-    cancelled = tuple(explain_cancelled(ctx, int(c)) for c in np.flatnonzero(~running))
-    return Explanation(slots, cancelled)
+    cancelled = tuple(explain_cancelled(ctx, int(c), words) for c in np.flatnonzero(~running))
+    return Explanation(slots, cancelled, lang)
 
 
 def wanted_for(

@@ -3,12 +3,15 @@
 :mod:`campplanner.explain.reasons` decides the cause; the functions here put it into
 words with its evidence (people named, at most ``EVIDENCE_LIMIT`` of them, counts always
 complete) and a fix in the instance's calendar. ``SLOT_WORDS`` has one function per
-cause of an empty slot, all with the same arguments.
+cause of an empty slot, all with the same arguments. These are the English words;
+:mod:`campplanner.explain.words_fa` is their Persian twin, function for function, and
+:data:`Wording` bundles one language's functions (``explain.languages.WORDS``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -446,3 +449,31 @@ def camp_improvable_words(status: str, essentials: bool) -> tuple[str, str]:
     what = "its essential roles" if essentials else "its slots"
     why = f"free people could fill {what}: the roster ({status}) is not the best possible"
     return why, "solve again with a longer --time-limit"
+
+
+# ------------------------------------------------------------------------ one language
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Every text of ``explain`` in one language: the causes' names, one function per
+    cause of an empty slot, and one per cause of a cancelled camp."""
+
+    causes: dict[str, str]
+    slot: dict[str, SlotWords]
+    essential: Callable[[Problem, list[tuple[int, str, str]]], tuple[str, str]]
+    nobody: Callable[[list[tuple[int, str, str]]], tuple[str, str]]
+    camp_beds: Callable[[Problem, int, int], tuple[str, str]]
+    shared: Callable[[Problem, int, list[int], int, int, np.ndarray], tuple[str, str]]
+    camp_improvable: Callable[[str, bool], tuple[str, str]]
+
+
+ENGLISH = Wording(
+    causes=CAUSES,
+    slot=SLOT_WORDS,
+    essential=essential_words,
+    nobody=nobody_words,
+    camp_beds=camp_beds_words,
+    shared=shared_words,
+    camp_improvable=camp_improvable_words,
+)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from campplanner.io import roster_model as M
+from campplanner.io import summaries as S
 from campplanner.io.sanitize import neutralize_csv, unique_file_stem
 
 
@@ -39,6 +40,10 @@ def roster_csv_files(view: M.RosterView) -> dict[str, bytes]:
         "itineraries.csv": csv_text(M.ITINERARY_HEADERS, M.itinerary_table(view)),
         "unfilled_slots.csv": csv_text(M.UNFILLED_HEADERS, M.unfilled_table(view)),
         "skills.csv": csv_text(M.SKILL_HEADERS, M.skill_table(view)),
+        "counties.csv": csv_text(*S.as_rows(S.county_frame(view))),
+        "groups.csv": csv_text(*S.as_rows(S.group_frame(view))),
+        "unassigned.csv": csv_text(*S.as_rows(S.unassigned_frame(view))),
+        "unassigned_by_skill_and_county.csv": csv_text(*S.as_rows(S.unassigned_pivot(view))),
     }
     used = {Path(name).stem for name in tables}
     for county, camps in view.counties.items():

@@ -11,14 +11,24 @@ access, so a name like ``<script>`` is shown, never run.
 from __future__ import annotations
 
 import base64
+import re
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from markupsafe import Markup, escape
 
-from campplanner.calendar import to_persian_digits
+from campplanner.calendar import persian_date, to_persian_digits
 from campplanner.io import roster_model as M
+from campplanner.io.sanitize import unique_file_stem
+
+GROUP_PREFIX = "گروه جهادی "
+# Up to this many camps the report has each team in full (name, id, group, home, km), a
+# page per camp, and each volunteer's camps. A season's (1,200 camps, 24,000 people) is
+# an overview that stays under 3 MB and prints in minutes: a line per role with its
+# people, camps sharing pages; the details are in the per-county reports and packets.
+DETAIL_UP_TO = 200
 
 _ARABIC_RANGE = (
     "U+0600-06FF,U+0750-077F,U+08A0-08FF,U+200C-200E,U+2010-2011,U+FB50-FDFF,U+FE70-FEFC"
@@ -63,42 +73,72 @@ def fa(value: Any) -> str:
     return to_persian_digits(str(value))
 
 
-def fa_date(text: str) -> str:
-    return to_persian_digits(text.replace("-", "/"))
+def by_share(skills: list[M.SkillTotal]) -> list[M.SkillTotal]:
+    """Skills from the scarcest (lowest share of its slots filled) to the best staffed."""
+    return sorted(skills, key=lambda s: (s.filled / s.asked if s.asked else 1.0, s.name))
+
+
+def percent(skill: M.SkillTotal) -> str:
+    """The share of the skill's slots filled: ``۵۴٪``."""
+    if not skill.asked:
+        return ""
+    return f"{fa(round(100 * min(skill.filled, skill.asked) / skill.asked))}٪"
 
 
 def skill_chart(skills: list[M.SkillTotal], width: int = 720) -> Markup:
-    """A horizontal bar chart, right to left: per skill, slots asked (grey) and filled."""
+    """A horizontal bar chart, right to left: per skill, the share of its slots filled
+    (a full bar is every slot), the scarcest first, so that 54% of 40 physicians is as
+    visible as 96% of 1,200 labourers."""
     row_height, top = 30, 10
     label_width = 190
     right = width - label_width - 12  # bars grow leftwards from here
-    bar_span = right - 80
-    most = max((s.asked for s in skills), default=1) or 1
-    height = top * 2 + row_height * max(1, len(skills))
+    bar_span = right - 150
+    ordered = by_share(skills)
+    height = top * 2 + row_height * max(1, len(ordered))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'style="direction:rtl" aria-label="جاهای پرشده به تفکیک مهارت">',
-        "<title>جاهای پرشده به تفکیک مهارت</title>",
+        f'style="direction:rtl" aria-label="سهم جاهای پرشده به تفکیک مهارت">',
+        "<title>سهم جاهای پرشده به تفکیک مهارت</title>",
     ]
-    for k, skill in enumerate(skills):
+    for k, skill in enumerate(ordered):
         y = top + k * row_height
-        asked_w = bar_span * skill.asked / most
-        filled_w = bar_span * min(skill.filled, skill.asked) / most
-        color = "#2e7d32" if skill.filled >= skill.asked else "#e65100"
+        share = min(skill.filled, skill.asked) / skill.asked if skill.asked else 1.0
+        filled_w = bar_span * share
+        color = "#2e7d32" if share >= 1 else "#e65100" if share >= 0.8 else "#c62828"
         parts += [
             f'<text x="{width - 4}" y="{y + 19}" text-anchor="start" class="label" '
             'unicode-bidi="plaintext">'
             f"{escape(skill.name)}</text>",
-            f'<rect x="{right - asked_w:.1f}" y="{y + 5}" width="{asked_w:.1f}" height="18" '
+            f'<rect x="{right - bar_span:.1f}" y="{y + 5}" width="{bar_span:.1f}" height="18" '
             'fill="#e0e0e0" rx="3"/>',
             f'<rect x="{right - filled_w:.1f}" y="{y + 5}" width="{filled_w:.1f}" height="18" '
             f'fill="{color}" rx="3"/>',
-            f'<text x="{right - asked_w - 6:.1f}" y="{y + 19}" text-anchor="start" '
-            f'class="value">{fa(skill.filled)} از {fa(skill.asked)}</text>',
+            f'<text x="{right - bar_span - 6:.1f}" y="{y + 19}" text-anchor="start" '
+            f'class="value">{percent(skill)} ({fa(skill.filled)} از {fa(skill.asked)})</text>',
         ]
     parts.append("</svg>")
     return Markup("".join(parts))  # every text above went through escape()
+
+
+def anchor(value: str, kind: str) -> str:
+    """A fragment id for a camp or county: ``camp-c0001``; text other than letters,
+    digits, ``-`` and ``_`` becomes ``_`` (ids and county names are free text)."""
+    return f"{kind}-" + re.sub(r"[^\w-]", "_", value)
+
+
+def group(name: str) -> str:
+    """A group's name without the «گروه جهادی» every one of them starts with (the column
+    says it): 24,000 rows of a season's report are 500 KB lighter."""
+    return name.removeprefix(GROUP_PREFIX) or name
+
+
+def teams(camp: M.CampView) -> list[tuple[M.Slot, list[M.Member]]]:
+    """Each requirement of ``camp`` with the members who fill it, in the file's order."""
+    members: dict[str, list[M.Member]] = {}
+    for member in camp.members:
+        members.setdefault(member.skill_id, []).append(member)
+    return [(slot, members.get(slot.skill_id, [])) for slot in camp.slots]
 
 
 @cache
@@ -111,25 +151,57 @@ def _template() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["fa"] = fa
-    environment.filters["fa_date"] = fa_date
+    environment.filters.update(fa=fa, fa_date=persian_date, percent=percent, anchor=anchor,
+                               group=group, teams=teams)  # fmt: skip
     source = (resources.files("campplanner.io") / "templates" / "report.html.j2").read_text(
         encoding="utf-8"
     )
     return environment.from_string(source)
 
 
-def roster_html(view: M.RosterView) -> str:
-    """The report as one HTML document."""
+def roster_html(view: M.RosterView, county: str | None = None) -> str:
+    """The report as one HTML document; with ``county``, that county's camps only (and
+    the itineraries of the people serving there)."""
+    if county is not None:
+        camps = view.counties.get(county, [])
+        ids = {camp.id for camp in camps}
+        plans = [p for p in view.itineraries if any(s.camp.id in ids for s in p.stops)]
+        view = replace(view, camps=camps, itineraries=plans,
+                       skills=_skill_totals(camps))  # fmt: skip
     running = sum(camp.runs for camp in view.camps)
+    small = county is not None or len(view.camps) <= DETAIL_UP_TO
     return _template().render(
         view=view,
+        county=county,
+        counties=list(view.counties.items()),
         font_css=Markup(font_css()),
         chart=skill_chart(view.skills),
+        skills=by_share(view.skills),
         status=_STATUS.get(view.status, view.status),
         running=running,
         cancelled=len(view.camps) - running,
         gender=_GENDER,
         calendar_name="هجری شمسی" if view.calendar == "jalali" else "میلادی",
         empty_slot=M.EMPTY_SLOT,
+        itineraries=view.itineraries if small else [],
+        detail=small,
     )
+
+
+def _skill_totals(camps: list[M.CampView]) -> list[M.SkillTotal]:
+    """Slots asked and filled per skill over ``camps`` (a county's)."""
+    totals: dict[str, list[Any]] = {}
+    for camp in camps:
+        for slot in camp.slots:
+            entry = totals.setdefault(slot.skill_id, [slot.skill_name, 0, 0])
+            entry[1] += slot.count
+            entry[2] += min(slot.filled, slot.count)
+    return [M.SkillTotal(sid, name, asked, filled)
+            for sid, (name, asked, filled) in totals.items()]  # fmt: skip
+
+
+def county_reports(view: M.RosterView) -> dict[str, bytes]:
+    """``--county-reports``: a report per county (``report-اراک.html``)."""
+    used: set[str] = set()
+    return {f"{unique_file_stem(f'report-{county}', used, 'report')}.html":
+            roster_html(view, county).encode("utf-8") for county in view.counties}  # fmt: skip

@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from campplanner.calendar import Calendar
 from campplanner.contract import Instance, SolutionFile
 from campplanner.errors import InstanceError, Issue
@@ -32,6 +34,26 @@ class Member:
     skill_id: str
     skill_name: str
     road_km: float
+    phone: str | None = None  # 09123456789 (contact.py); personal data
+
+    @property
+    def role(self) -> str | None:
+        """"leader" or "driver" for the two people a packet names first, else None."""
+        return ROLE_OF_SKILL.get(self.skill_id)
+
+
+# The skills whose holders a camp's packet names at the top, with their phones.
+ROLE_OF_SKILL = {"camp_leader": "leader", "leader": "leader", "driver": "driver"}
+
+
+@dataclass(frozen=True)
+class Reserve:
+    """Someone off the roster a camp may call in (the solution file's ``reserves``)."""
+
+    volunteer_id: str
+    volunteer_name: str
+    skill_name: str  # the role they could fill, "" when the file does not say
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +68,16 @@ class Slot:
     @property
     def missing(self) -> int:
         return max(0, self.count - self.filled)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why slots are empty or a camp is cancelled, in the export's language."""
+
+    cause: str  # a key of explain.CAUSES
+    cause_text: str  # that cause in words
+    why: str
+    fix: str
 
 
 @dataclass
@@ -63,6 +95,9 @@ class CampView:
     gender: str | None
     slots: list[Slot]
     members: list[Member] = field(default_factory=list)
+    reserves: list[Reserve] = field(default_factory=list)
+    reason: Reason | None = None  # why the camp is cancelled (when it is, and explained)
+    slot_reasons: dict[str, Reason] = field(default_factory=dict)  # skill id -> why empty
 
     @property
     def days(self) -> int:
@@ -98,6 +133,46 @@ class Itinerary:
 
 
 @dataclass(frozen=True)
+class Unassigned:
+    """A volunteer on no camp of the roster who could serve (max_camps not 0)."""
+
+    volunteer_id: str
+    volunteer_name: str
+    group_name: str
+    home_name: str
+    county: str
+    skills: tuple[tuple[str, int], ...]  # (skill name, level)
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """One person to phone after a re-plan: what changed for them, and where."""
+
+    action: str  # a key of CALL_ACTIONS
+    volunteer_id: str
+    volunteer_name: str
+    phone: str | None
+    group_name: str
+    before: list[tuple[CampView, str]]  # (camp, role name) published
+    after: list[tuple[CampView, str]]  # (camp, role name) in the new roster
+    why: str = ""  # for an assignment no longer possible
+
+    @property
+    def first_day(self) -> int:
+        """The first day of any camp the change touches: whom to call first."""
+        return min(camp.first_day for camp, _ in self.before + self.after)
+
+
+CALL_ACTIONS = {
+    "added": "افزوده (added)",
+    "moved": "جابه‌جا (moved)",
+    "removed": "حذف (removed)",
+    "no_longer_possible": "ناممکن (no longer possible)",
+}
+
+
+@dataclass(frozen=True)
 class SkillTotal:
     id: str
     name: str
@@ -115,8 +190,20 @@ class RosterView:
     camps: list[CampView]
     itineraries: list[Itinerary]
     skills: list[SkillTotal]
-    # The solution file's reserves (solve --reserves): one row per camp and reserve.
-    reserves: list[list[Any]] = field(default_factory=list)
+    # The checker's findings when the roster breaks rules and is exported all the same
+    # (export --allow-violations): every output shows them.
+    violations: list[str] = field(default_factory=list)
+    unassigned: list[Unassigned] = field(default_factory=list)
+    calls: list[Call] | None = None  # None: the solution file is no re-plan
+
+    @property
+    def has_phones(self) -> bool:
+        """Whether any exported paper would carry a phone number."""
+        return any(m.phone for c in self.camps for m in c.members) or any(
+            r.phone for c in self.camps for r in c.reserves)
+    # The solution file's reserves as rows (camp, rank, volunteer, fill-ins), for the
+    # workbook's reserves sheet and the report's reserves section.
+    reserve_rows: list[list[Any]] = field(default_factory=list)
 
     @property
     def counties(self) -> dict[str, list[CampView]]:
@@ -167,6 +254,8 @@ def roster_view(
         filled[(a.camp, a.skill)] += 1
 
     calendar = instance.calendar
+    # A county is named by the place of that id when there is one ("arak" -> اراک).
+    county_names = {p.id: p.name for p in instance.places}
     views: dict[str, CampView] = {}
     for camp in instance.camps:
         place = places[camp.place]
@@ -174,7 +263,7 @@ def roster_view(
             id=camp.id,
             name=camp.name,
             place_name=place.name,
-            county=place.county or "",
+            county=county_names.get(place.county or "", place.county or ""),
             start=_canonical(camp.start, calendar),
             end=_canonical(camp.end, calendar),
             first_day=day_of(camp.start, calendar),
@@ -212,6 +301,7 @@ def roster_view(
                 skill_id=a.skill,
                 skill_name=skill_names[a.skill],
                 road_km=km,
+                phone=volunteer.phone,
             )
         )
         by_volunteer[volunteer.id].append(Stop(view, skill_names[a.skill]))
@@ -246,6 +336,51 @@ def roster_view(
         if asked:
             totals.append(SkillTotal(skill.id, skill.name, asked, got))
 
+    for camp_id, entries in _reserves(solution).items():
+        if camp_id not in views:
+            continue
+        for volunteer_id, skill_id in entries:
+            volunteer = volunteers.get(volunteer_id)
+            if volunteer is not None:
+                views[camp_id].reserves.append(Reserve(volunteer.id, volunteer.name,
+                    skill_names.get(skill_id or "", ""), volunteer.phone))  # fmt: skip
+
+    unassigned = []
+    for volunteer in instance.volunteers:
+        if volunteer.id in by_volunteer or volunteer.max_camps == 0 or not volunteer.skills:
+            continue
+        home = places[volunteer.home]
+        unassigned.append(Unassigned(
+            volunteer.id, volunteer.name, groups.get(volunteer.group or "", ""), home.name,
+            county_names.get(home.county or "", home.county or ""),
+            tuple((skill_names[s], level) for s, level in volunteer.skills.items()),
+            volunteer.phone,
+        ))  # fmt: skip
+
+    calls = None
+    if solution.replan is not None:
+        def person(volunteer_id: str) -> tuple[str, str | None, str]:
+            v = volunteers.get(volunteer_id)
+            if v is None:
+                return volunteer_id, None, ""
+            return v.name, v.phone, groups.get(v.group or "", "")
+
+        def places_of(pairs: list[list[str]]) -> list[tuple[CampView, str]]:
+            return [(views[c], skill_names.get(k, k)) for c, k in pairs if c in views]
+
+        replan = solution.replan
+        changes = (
+            [("added", e.volunteer, [], e.to, "") for e in replan.added]
+            + [("moved", e.volunteer, e.from_, e.to, "") for e in replan.moved]
+            + [("removed", e.volunteer, e.from_, [], "") for e in replan.removed]
+            + [("no_longer_possible", e.volunteer, [[e.camp, e.skill]], [], e.why)
+               for e in replan.no_longer_possible]
+        )  # fmt: skip
+        calls = [Call(action, vid, *person(vid), places_of(before), places_of(after), why)
+                 for action, vid, before, after, why in changes
+                 if places_of(before) or places_of(after)]  # fmt: skip
+        calls.sort(key=lambda call: (call.first_day, call.volunteer_name, call.volunteer_id))
+
     coverage = sum(camps_by_id[a.camp].priority for a in solution.assignments)
     return RosterView(
         name=instance.name,
@@ -256,8 +391,42 @@ def roster_view(
         camps=sorted(views.values(), key=lambda c: (c.first_day, c.id)),
         itineraries=itineraries,
         skills=totals,
-        reserves=reserve_rows(instance, solution),
+        unassigned=unassigned,
+        calls=calls,
+        reserve_rows=reserve_table(instance, solution),
     )
+
+
+def _reserves(solution: SolutionFile) -> dict[str, list[tuple[str, str | None]]]:
+    """The solution file's ``reserves`` section, if any: camp id -> (volunteer, skill).
+
+    The section is another tool's (issue 15's ``solve --reserves``); both shapes it may
+    take are read: ``{"c1": ["v7", {"volunteer": "v9", "skill": "nurse"}]}`` and
+    ``[{"camp": "c1", "reserves": [...]}]`` (``volunteers`` for ``reserves`` too).
+    Anything else is left out: reserves are a help on paper, not part of the roster.
+    """
+    section: Any = solution.reserves
+    if isinstance(section, BaseModel):  # campplanner's own (contract.Reserves)
+        section = [camp.model_dump() for camp in section.camps]
+    if isinstance(section, dict):
+        pairs = list(section.items())
+    elif isinstance(section, list):
+        pairs = [(e.get("camp"), e.get("reserves", e.get("volunteers")))
+                 for e in section if isinstance(e, dict)]  # fmt: skip
+    else:
+        return {}
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    for camp_id, entries in pairs:
+        if not isinstance(camp_id, str) or not isinstance(entries, list):
+            continue
+        for entry in entries:
+            if isinstance(entry, str):
+                found.setdefault(camp_id, []).append((entry, None))
+            elif isinstance(entry, dict) and isinstance(entry.get("volunteer"), str):
+                skill = entry.get("skill")
+                found.setdefault(camp_id, []).append(
+                    (entry["volunteer"], skill if isinstance(skill, str) else None))
+    return found
 
 
 RESERVE_HEADERS = ("شناسه اردو (camp id)", "اردو (camp)", "رتبه (rank)",
@@ -265,9 +434,9 @@ RESERVE_HEADERS = ("شناسه اردو (camp id)", "اردو (camp)", "رتبه
                    "سهم اجراها (share of runs)")  # fmt: skip
 
 
-def reserve_rows(instance: Instance, solution: SolutionFile) -> list[list[Any]]:
+def reserve_table(instance: Instance, solution: SolutionFile) -> list[list[Any]]:
     """The reserves section as rows, best first per camp (camps in the file's order)."""
-    if solution.reserves is None:
+    if not isinstance(solution.reserves, BaseModel):  # only campplanner's own shape ranks
         return []
     camp_names = {c.id: c.name for c in instance.camps}
     names = {v.id: v.name for v in instance.volunteers}
@@ -303,7 +472,10 @@ MASTER_HEADERS = (
     "گروه (group)",
     "محل سکونت (home)",
     "کیلومتر جاده (road km)",
+    "وضعیت اردو (camp status)",
 )
+RUNS = "برگزار"
+CANCELLED = "لغو (cancelled)"
 EMPTY_SLOT = "— خالی —"
 EMPTY_ROWS_PER_REQUIREMENT = 50
 
@@ -318,6 +490,7 @@ def master_table(view: RosterView, date: Any = None) -> list[list[Any]]:
     for camp in view.camps:
         head = [camp.id, camp.name, camp.county, camp.place_name,
                 date(camp, "start"), date(camp, "end")]  # fmt: skip
+        status = RUNS if camp.runs else CANCELLED
         members_by_skill: dict[str, list[Member]] = defaultdict(list)
         for member in camp.members:
             members_by_skill[member.skill_id].append(member)
@@ -333,11 +506,12 @@ def master_table(view: RosterView, date: Any = None) -> list[list[Any]]:
                         m.group_name,
                         m.home_name,
                         round(m.road_km),
+                        status,
                     ]
                 )
             for label in empty_slot_labels(slot.missing):
                 rows.append([*head, slot.skill_id, slot.skill_name, None, label,
-                             None, None, None])  # fmt: skip
+                             None, None, None, status])  # fmt: skip
     return rows
 
 
@@ -404,32 +578,40 @@ UNFILLED_HEADERS = (
     "پرشده (filled)",
     "خالی (missing)",
     "وضعیت اردو (camp status)",
+    "علت (reason)",
+    "چرا (why)",
+    "راه‌حل (fix)",
 )
 
 
 def unfilled_table(view: RosterView, date: Any = None) -> list[list[Any]]:
     """Every requirement with an empty slot; a cancelled camp's requirements all are."""
     date = date or (lambda camp, which: getattr(camp, which))
-    return [
-        [
-            camp.id,
-            camp.name,
-            camp.county,
-            date(camp, "start"),
-            date(camp, "end"),
-            slot.skill_id,
-            slot.skill_name,
-            slot.level,
-            "بله" if slot.essential else "خیر",
-            slot.count,
-            slot.filled,
-            slot.missing,
-            "برگزار" if camp.runs else "لغو (cancelled)",
-        ]
-        for camp in view.camps
-        for slot in camp.slots
-        if slot.missing
-    ]
+    rows = []
+    for camp in view.camps:
+        for slot in camp.slots:
+            if not slot.missing:
+                continue
+            reason = camp.slot_reasons.get(slot.skill_id) or camp.reason
+            rows.append([
+                camp.id,
+                camp.name,
+                camp.county,
+                date(camp, "start"),
+                date(camp, "end"),
+                slot.skill_id,
+                slot.skill_name,
+                slot.level,
+                "بله" if slot.essential else "خیر",
+                slot.count,
+                slot.filled,
+                slot.missing,
+                RUNS if camp.runs else CANCELLED,
+                reason.cause_text if reason else None,
+                reason.why if reason else None,
+                reason.fix if reason else None,
+            ])  # fmt: skip
+    return rows
 
 
 SKILL_HEADERS = (
@@ -462,4 +644,5 @@ def summary_table(view: RosterView) -> list[list[Any]]:
         ["جاهای پرشده (slots filled)", view.filled],
         ["داوطلبان اعزامی (volunteers sent)", len(view.itineraries)],
         ["تقویم (calendar)", view.calendar],
+        *([["نقض قواعد (RULE VIOLATIONS)", v] for v in view.violations]),
     ]

@@ -115,6 +115,12 @@ VOLUNTEERS = Sheet(
         ),
         Column("max_camps", "حداکثر اردو", note="integer; empty: the setting max_camps"),
         Column("max_km", "حداکثر مسافت", ("حداکثر کیلومتر",), note="road km; empty: no limit"),
+        Column("phone", "تلفن", ("تلفن همراه", "موبایل", "شماره تماس", "شماره تلفن", "همراه",
+                                 "mobile", "tel", "telephone", "phone number"),
+               note="optional; `0912 345 6789`, `+98 912 345 6789`, `۰۹۱۲۳۴۵۶۷۸۹`... "
+               "all become `09123456789`"),
+        Column("email", "ایمیل", ("رایانامه", "پست الکترونیک", "e-mail", "mail"),
+               note="optional; name@example.com"),
     ),
     required=True,
     aliases=("افراد", "نیروها"),

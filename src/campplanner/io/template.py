@@ -50,6 +50,7 @@ def template_data() -> dict[str, Any]:
                 "group": "g1",
                 "gender": "m",
                 "skills": {"camp_leader": 2, "mason": 2},
+                "phone": "09120000001",
             },
             {
                 "id": "v02",
@@ -147,10 +148,12 @@ def instance_workbook(data: dict[str, Any]) -> bytes:
                 _skills_text(v["skills"]),
                 v.get("max_camps"),
                 v.get("max_km"),
+                v.get("phone"),
+                v.get("email"),
             )
             for v in volunteers
         ],
-        (12, 24, 16, 14, 8, 32, 10, 10),
+        (12, 24, 16, 14, 8, 32, 10, 10, 14, 24),
     )
     availability: list[tuple[Any, ...]] = []
     for v in volunteers:

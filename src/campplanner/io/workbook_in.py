@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from campplanner.calendar import Calendar, format_day, parse_day
+from campplanner.contact import normalise_email, normalise_phone
 from campplanner.contract import FORMAT, Instance
 from campplanner.errors import InstanceError, Issue
 from campplanner.io import sheets as S
@@ -400,6 +401,15 @@ class _Builder:
                 if value is not None:
                     volunteer[column] = value
                     self.note(f"{at}.{column}", table, row, column)
+            for column, normalise in (("phone", normalise_phone), ("email", normalise_email)):
+                text = self.cells.text(table, row, column, code=True)
+                if text is None:
+                    continue
+                try:
+                    volunteer[column] = normalise(text)
+                except ValueError as error:  # says what is wrong, never the value
+                    self.cells.fail(table, row, column, str(error))
+                self.note(f"{at}.{column}", table, row, column)
         self.availability(volunteers)
         return volunteers
 

@@ -2,10 +2,15 @@
 
 Sheets, in order: a summary, the master roster (one row per slot, filled or empty:
 the sheet ``campplanner check`` reads back after a planner's edits), each volunteer's
-itinerary, the unfilled slots, the reserves per camp (when the solution file has
-them: ``solve --reserves``), then one sheet per county (one per camp when there are
-few camps) with each camp's team under its heading. Jalali dates are written as text
-(``1403-04-10``: spreadsheet programs have no Jalali dates); Gregorian ones as dates.
+itinerary, the unfilled slots, the counties' totals, each jihadi group's members and
+their camps, the volunteers on no camp (a row per skill, and counted per skill and
+county), then one sheet per county (one per camp when there are
+few camps) with each camp's team under its heading, each camp on a page of its own,
+and last the reserves per camp when the solution file has them (``solve --reserves``).
+Jalali dates are written as text (``۱۴۰۳/۰۴/۱۰``: spreadsheet programs have no Jalali
+dates); Gregorian ones as dates. Every sheet prints on A4, one page wide, with its
+header row on every page, the season and sheet in the page header and "page N of M"
+in the footer.
 """
 
 from __future__ import annotations
@@ -13,29 +18,38 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from campplanner.calendar import persian_date, to_persian_digits
 from campplanner.errors import UsageError
 from campplanner.io import roster_model as M
+from campplanner.io import summaries as S
 from campplanner.io.sanitize import sheet_name
 from campplanner.io.sheets import ROSTER
-from campplanner.io.xlsx import Writer
+from campplanner.io.xlsx import HEADER_LINE_HEIGHT, Writer, fit_width, header_lines
 
 MAX_ROWS = 1_048_576  # per sheet, in Excel
 SUMMARY_SHEET = "خلاصه"
 ITINERARY_SHEET = "برنامه داوطلبان"
 UNFILLED_SHEET = "جاهای خالی"
+COUNTY_SHEET = "شهرستان‌ها"
+GROUP_SHEET = "گروه‌های جهادی"
+UNASSIGNED_SHEET = "بدون اردو"
+UNASSIGNED_COUNT_SHEET = "بدون اردو - شمار"
+SUMMARY_SHEETS = 8  # the sheets before the per-county (or per-camp) ones
 RESERVES_SHEET = "ذخیره‌ها"  # reserves per camp, when the solution file has them
 
 
 def _date_cell(view: M.RosterView) -> Any:
+    """Jalali dates as text that reads the same in a right-to-left sheet (۱۴۰۳/۰۴/۱۰:
+    hyphens let the sheet show ``10-04-1403``); Gregorian ones as date cells."""
     if view.calendar == "jalali":
-        return lambda camp, which: getattr(camp, which)
+        return lambda camp, which: persian_date(getattr(camp, which))
     return lambda camp, which: dt.date.fromordinal(
         camp.first_day if which == "start" else camp.last_day
     )
 
 
 def roster_workbook(view: M.RosterView) -> bytes:
-    """The whole workbook, as bytes."""
+    """The whole workbook, as bytes, set up to print (docs/spreadsheets.md, Printing)."""
     writer = Writer(title=view.name)
     used = {SUMMARY_SHEET, ROSTER.persian, ITINERARY_SHEET, UNFILLED_SHEET, RESERVES_SHEET}
     date = _date_cell(view)
@@ -47,6 +61,7 @@ def roster_workbook(view: M.RosterView) -> bytes:
     writer.table(summary, M.SKILL_HEADERS, M.skill_table(view), first_row=end + 1,
                  widths=(34, 30, 12, 12, 12), autofilter=False)  # fmt: skip
     summary.freeze_panes(0, 0)
+    writer.print_setup(summary, f"{view.name} — {SUMMARY_SHEET}")
 
     master = writer.sheet(ROSTER.persian)
     master_rows = M.master_table(view, date)
@@ -55,27 +70,47 @@ def roster_workbook(view: M.RosterView) -> bytes:
             f"the roster has {len(master_rows):,} rows, more than a sheet holds "
             f"({MAX_ROWS:,}): export it with --csv or --html"
         )
+    status = len(M.MASTER_HEADERS) - 1
     writer.table(master, M.MASTER_HEADERS, master_rows,
-                 widths=(10, 28, 12, 18, 12, 12, 14, 16, 14, 22, 22, 14, 10))  # fmt: skip
+                 row_style=lambda row: writer.cancelled if row[status] == M.CANCELLED else None)
+    writer.print_setup(master, f"{view.name} — {ROSTER.persian}", landscape=True,
+                       repeat_rows=(0, 0))  # fmt: skip
 
     itinerary = writer.sheet(ITINERARY_SHEET)
-    writer.table(itinerary, M.ITINERARY_HEADERS, M.itinerary_table(view, date),
-                 widths=(14, 22, 22, 14, 12, 12, 10, 28, 18, 12, 16))  # fmt: skip
+    writer.table(itinerary, M.ITINERARY_HEADERS, M.itinerary_table(view, date))
+    writer.print_setup(itinerary, f"{view.name} — {ITINERARY_SHEET}", landscape=True,
+                       repeat_rows=(0, 0))  # fmt: skip
 
     unfilled = writer.sheet(UNFILLED_SHEET)
-    writer.table(unfilled, M.UNFILLED_HEADERS, M.unfilled_table(view, date),
-                 widths=(10, 28, 12, 12, 12, 14, 16, 8, 8, 8, 8, 8, 14))  # fmt: skip
+    writer.table(unfilled, M.UNFILLED_HEADERS, M.unfilled_table(view, date))
+    writer.print_setup(unfilled, f"{view.name} — {UNFILLED_SHEET}", landscape=True,
+                       repeat_rows=(0, 0))  # fmt: skip
 
-    if view.reserves:
-        writer.table(writer.sheet(RESERVES_SHEET), M.RESERVE_HEADERS, view.reserves,
-                     widths=(12, 30, 8, 14, 22, 12, 12))  # fmt: skip
+    # Tables for county desks and group leaders (io/summaries.py, built with pandas).
+    for name, (headers, rows) in (
+        (COUNTY_SHEET, S.as_rows(S.county_frame(view))),
+        (GROUP_SHEET, S.as_rows(S.group_frame(view, date))),
+        (UNASSIGNED_SHEET, S.as_rows(S.unassigned_frame(view))),
+        (UNASSIGNED_COUNT_SHEET, S.as_rows(S.unassigned_pivot(view))),
+    ):
+        sheet = writer.sheet(sheet_name(name, used))
+        writer.table(sheet, headers, rows)
+        writer.print_setup(sheet, f"{view.name} — {name}", landscape=len(headers) > 8,
+                           repeat_rows=(0, 0))  # fmt: skip
 
     if len(view.camps) <= M.SHEET_PER_CAMP_UP_TO:
-        groups = [(f"{camp.id} {camp.name}", [camp]) for camp in view.camps]
+        groups = [(f"{camp.id} {camp.name}", f"{camp.id} {camp.name}", [camp])
+                  for camp in view.camps]  # fmt: skip
     else:
-        groups = list(view.counties.items())
-    for title, camps in groups:
-        _team_sheet(writer, writer.sheet(sheet_name(title, used)), title, camps, date)
+        groups = [(county, f"شهرستان {county}", camps) for county, camps in view.counties.items()]
+    for tab, title, camps in groups:
+        sheet = writer.sheet(sheet_name(tab, used))
+        _team_sheet(writer, sheet, title, camps)
+        writer.print_setup(sheet, f"{view.name} — {title}")
+    if view.reserve_rows:  # last, so that the sheets before the county ones stay as they are
+        reserves = writer.sheet(RESERVES_SHEET)
+        writer.table(reserves, M.RESERVE_HEADERS, view.reserve_rows)
+        writer.print_setup(reserves, f"{view.name} — {RESERVES_SHEET}", repeat_rows=(0, 0))
     return writer.close()
 
 
@@ -83,38 +118,47 @@ TEAM_HEADERS = ("نقش (role)", "نام (name)", "شناسه (id)", "گروه (
                 "کیلومتر (km)")  # fmt: skip
 
 
-def _team_sheet(writer: Writer, sheet: Any, title: str, camps: list[M.CampView], date: Any) -> None:
+def camp_heading(camp: M.CampView) -> str:
+    """One line that names a camp on paper: name, village and county, dates, how full."""
+    where = camp.place_name + (f" (شهرستان {camp.county})" if camp.county else "")
+    when = f"از {persian_date(camp.start)} تا {persian_date(camp.end)}"
+    full = f"پرشده {to_persian_digits(str(camp.filled))} از {to_persian_digits(str(camp.asked))}"
+    state = "" if camp.runs else "  —  لغو (cancelled)"
+    return f"{camp.name} ({camp.id})  |  {where}  |  {when}  |  {full}{state}"
+
+
+def _team_sheet(writer: Writer, sheet: Any, title: str, camps: list[M.CampView]) -> None:
+    """Each camp's heading, its team and its empty slots; every camp starts a page."""
+    last_col = len(TEAM_HEADERS) - 1
     writer.cell(sheet, 0, 0, title, writer.title)
     row = 2
+    starts = []
+    columns: list[list[Any]] = [[header_lines(h)] for h in TEAM_HEADERS]
     for camp in camps:
-        when = f"{_text(date(camp, 'start'))} .. {_text(date(camp, 'end'))}"
-        state = "" if camp.runs else "  —  لغو (cancelled)"
-        heading = (
-            f"{camp.id}  {camp.name}  |  {camp.place_name}  |  {when}  |  "
-            f"{camp.filled}/{camp.asked}{state}"
-        )
-        writer.cell(sheet, row, 0, heading, writer.camp_row)
-        for col in range(1, len(TEAM_HEADERS)):
-            writer.cell(sheet, row, col, "", writer.camp_row)
+        starts.append(row)
+        heading = camp_heading(camp)
+        # Across the whole width, so that a long camp name is never cut at a cell's edge.
+        sheet.merge_range(row, 0, row, last_col, heading, writer.camp_row)
+        sheet.set_row(row, HEADER_LINE_HEIGHT * 2 if len(heading) > 110 else None)
         row += 1
         for col, header in enumerate(TEAM_HEADERS):
-            writer.cell(sheet, row, col, header, writer.header)
+            writer.cell(sheet, row, col, header_lines(header), writer.header)
+        sheet.set_row(row, HEADER_LINE_HEIGHT * 2)
         row += 1
         for m in camp.members:
             values = (m.skill_name, m.volunteer_name, m.volunteer_id, m.group_name,
                       m.home_name, round(m.road_km))  # fmt: skip
             for col, value in enumerate(values):
                 writer.cell(sheet, row, col, value)
+                columns[col].append(value)
             row += 1
         for slot in camp.slots:
             for label in M.empty_slot_labels(slot.missing):
                 writer.cell(sheet, row, 0, slot.skill_name, writer.missing)
                 writer.cell(sheet, row, 1, label, writer.missing)
+                columns[0].append(slot.skill_name)
                 row += 1
         row += 1
-    for col, width in enumerate((18, 24, 12, 24, 16, 10)):
-        sheet.set_column(col, col, width)
-
-
-def _text(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
+    for col, values in enumerate(columns):
+        sheet.set_column(col, col, fit_width(values, low=10))
+    writer.page_breaks(sheet, starts[1:])

@@ -18,6 +18,29 @@ from campplanner.io.sanitize import is_formula_like
 
 # A fixed creation date, so that the same roster gives the same workbook, byte for byte.
 CREATED = dt.datetime(2024, 1, 1)
+A4 = 9  # xlsxwriter's paper code
+MAX_PAGE_BREAKS = 1023  # per sheet, in Excel
+MAX_WIDTH = 60  # columns wider than this wrap their text instead
+HEADER_LINE_HEIGHT = 15  # points per line of a header row (Tahoma 10, wrapped)
+# The printed page's footer: "page 3 of 12", in Persian.
+PAGE_FOOTER = "&Cصفحه &P از &N"
+
+
+def header_lines(header: str) -> str:
+    """``شناسه اردو (camp)`` on two lines: the Persian name, then the English one."""
+    return header.replace(" (", "\n(", 1)
+
+
+def fit_width(values: Iterable[Any], low: float = 6, high: float = MAX_WIDTH) -> float:
+    """A column width (in characters) that shows the longest line of ``values``."""
+    longest = max((len(line) for v in values if v is not None
+                   for line in str(v).split("\n")), default=0)  # fmt: skip
+    return max(low, min(high, longest * 1.1 + 2))
+
+
+def _header_footer_text(text: str) -> str:
+    """Text safe inside an Excel header: ``&`` doubled, at most 200 characters."""
+    return text.replace("&", "&&")[:200]
 
 
 class Writer:
@@ -49,6 +72,29 @@ class Writer:
         self.camp_row = self.book.add_format({**font, "bold": True, "bg_color": "#FFF2CC"})
         self.missing = self.book.add_format({**font, "font_color": "#C00000"})
         self.date = self.book.add_format({**font, "num_format": "yyyy-mm-dd"})
+        self.wrap = self.book.add_format({**font, "text_wrap": True, "valign": "top"})
+        self.cancelled = self.book.add_format({**font, "font_color": "#7F7F7F",
+                                               "bg_color": "#F2F2F2"})  # fmt: skip
+        self.document_title = title
+
+    def print_setup(self, worksheet: Any, heading: str, *, landscape: bool = False,
+                    repeat_rows: tuple[int, int] | None = None) -> None:  # fmt: skip
+        """A4, as wide as one page, page numbers in the footer and ``heading`` on top of
+        every page; ``repeat_rows`` (first, last) are printed again on every page."""
+        worksheet.set_paper(A4)
+        if landscape:
+            worksheet.set_landscape()
+        worksheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+        worksheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+        worksheet.set_header(f"&C{_header_footer_text(heading)}")
+        worksheet.set_footer(PAGE_FOOTER)
+        worksheet.hide_gridlines(0)  # print the grid: rows are easier to follow on paper
+        if repeat_rows is not None:
+            worksheet.repeat_rows(*repeat_rows)
+
+    def page_breaks(self, worksheet: Any, rows: Sequence[int]) -> None:
+        """A page break above each of ``rows`` (Excel keeps the first 1,023)."""
+        worksheet.set_h_pagebreaks(sorted(rows)[:MAX_PAGE_BREAKS])
 
     def sheet(self, name: str, *, rtl: bool = True) -> Any:
         worksheet = self.book.add_worksheet(name)
@@ -84,18 +130,31 @@ class Writer:
         first_row: int = 0,
         widths: Sequence[float] | None = None,
         autofilter: bool = True,
+        row_style: Any = None,
     ) -> int:
-        """A header row then the rows; returns the number of the row after the last one."""
+        """A header row (each header on two lines: Persian, then English) then the rows;
+        returns the number of the row after the last one. Without ``widths``, each
+        column is as wide as its longest text (up to MAX_WIDTH, then wrapped).
+        ``row_style(values)`` may give a row its own style (a cancelled camp's, say)."""
+        rows = [list(values) for values in rows]
+        lines = 1
         for col, header in enumerate(headers):
-            self.cell(worksheet, first_row, col, header, self.header)
+            text = header_lines(header)
+            lines = max(lines, text.count("\n") + 1)
+            self.cell(worksheet, first_row, col, text, self.header)
+        worksheet.set_row(first_row, HEADER_LINE_HEIGHT * lines)
+        if widths is None:
+            widths = [fit_width([header_lines(h), *(r[col] for r in rows if col < len(r))])
+                      for col, h in enumerate(headers)]  # fmt: skip
+        wide = {col for col, width in enumerate(widths) if width >= MAX_WIDTH}
         number = first_row + 1
         for values in rows:
+            style = row_style(values) if row_style else None
             for col, value in enumerate(values):
-                self.cell(worksheet, number, col, value)
+                self.cell(worksheet, number, col, value, self.wrap if col in wide else style)
             number += 1
-        if widths:
-            for col, width in enumerate(widths):
-                worksheet.set_column(col, col, width)
+        for col, width in enumerate(widths):
+            worksheet.set_column(col, col, width)
         worksheet.freeze_panes(first_row + 1, 0)
         if autofilter and headers:
             worksheet.autofilter(first_row, 0, max(number - 1, first_row), len(headers) - 1)

@@ -1,0 +1,85 @@
+"""``campplanner export --packets`` / ``--camp-packets``: a printed page per camp leader.
+
+Each camp gets one A4 page: its name, Jalali dates, village and county, the leader's
+and the driver's phones, the team with roles and phones, the empty slots, and the
+reserves when the solution file has a ``reserves`` section. The pages of one county
+(``--packets``) or of one camp (``--camp-packets``) make one self-contained HTML file,
+printed to PDF next to it by Chromium when it is installed (no PDF library needed).
+
+Phone numbers are personal data: a file that carries any says so in its name
+(``...-phones.html``); no number goes into a URL (no ``tel:`` links), a log or a
+message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from markupsafe import Markup
+
+from campplanner.calendar import persian_date, to_persian_digits
+from campplanner.contact import spoken_phone
+from campplanner.io import roster_model as M
+from campplanner.io.html_report import _GENDER, fa, font_css
+from campplanner.io.pdf import print_to_pdf
+from campplanner.io.sanitize import unique_file_stem
+
+
+def phone(value: str | None) -> str:
+    """``09123456789`` as ``۰۹۱۲ ۳۴۵ ۶۷۸۹`` (shown left to right by the template); "—"."""
+    return to_persian_digits(spoken_phone(value)) if value else "—"
+
+
+@cache
+def _template() -> Any:
+    import jinja2
+
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
+                                     trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+    environment.filters.update(fa=fa, fa_date=persian_date, phone=phone)
+    source = (resources.files("campplanner.io") / "templates" / "packet.html.j2").read_text(
+        encoding="utf-8"
+    )
+    return environment.from_string(source)
+
+
+def packet_html(view: M.RosterView, title: str, camps: Iterable[M.CampView]) -> str:
+    """One HTML document with a page per camp of ``camps``."""
+    return _template().render(title=title, season=view.name, camps=list(camps),
+                              font_css=Markup(font_css()), gender=_GENDER,
+                              empty_slot=M.EMPTY_SLOT)  # fmt: skip
+
+
+def _has_phones(camps: list[M.CampView]) -> bool:
+    return any(m.phone for c in camps for m in c.members) or any(
+        r.phone for c in camps for r in c.reserves)
+
+
+def _files(view: M.RosterView, groups: list[tuple[str, list[M.CampView]]],
+           pdf: bool = True) -> dict[str, bytes]:  # fmt: skip
+    """File name -> bytes: an HTML file per group, and its PDF when Chromium prints."""
+    used: set[str] = set()
+    files: dict[str, bytes] = {}
+    for title, camps in groups:
+        stem = unique_file_stem(f"packets-{title}", used, fallback="packets")
+        if _has_phones(camps):
+            stem += "-phones"
+        html = packet_html(view, title, camps)
+        files[f"{stem}.html"] = html.encode("utf-8")
+        printed = print_to_pdf(html) if pdf else None
+        if printed is not None:
+            files[f"{stem}.pdf"] = printed
+    return files
+
+
+def county_packets(view: M.RosterView) -> dict[str, bytes]:
+    """A file per county, a page per camp (``--packets``)."""
+    return _files(view, list(view.counties.items()))
+
+
+def camp_packets(view: M.RosterView) -> dict[str, bytes]:
+    """A file per camp (``--camp-packets``); HTML only: a browser per camp is slow."""
+    return _files(view, [(camp.id, [camp]) for camp in view.camps], pdf=False)

@@ -1,0 +1,214 @@
+"""The planner's edits as scenario edits (``scenario.py``), and the re-solve that uses them.
+
+An edit is recorded in the workspace, never applied to the files the planner opened:
+re-solving applies every pending edit to the current version's instance, exactly as a
+scenario file would, and re-plans from its roster with the fewest changes.
+
+- lock: the person holds the slot (``lock``)
+- remove, forbid: the person may not serve in the camp (``forbid``)
+- swap: the candidate holds the slot and the person it replaces leaves the camp
+- unavailable: the person cannot come on these days (``unavailable``)
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import numpy as np
+
+from campplanner.app.solving import SolveRequest, solve_job
+from campplanner.calendar import format_day
+from campplanner.errors import CampPlannerError, UsageError
+from campplanner.io.text import normalize_code
+from campplanner.loader import day_of
+from campplanner.model.rules import candidate_failure
+from campplanner.scenario import Scenario, apply_edits
+from campplanner.solution import roster_triples as solution_triples
+from campplanner.solution import solution_from_data
+from campplanner.solver import SolveOptions
+from campplanner.web.site import Loaded, Resolve, Site, ready
+from campplanner.web.views import roster_diff
+
+EDIT_KINDS = ("lock", "remove", "forbid", "swap", "unavailable")
+
+
+def edit_ops(loaded: Loaded, kind: str, fields: dict[str, str]) -> list[dict[str, Any]]:
+    """The scenario edits of one planner's edit; UsageError says what is wrong with it."""
+    problem = loaded.problem
+    if kind not in EDIT_KINDS:
+        raise UsageError(f"unknown edit {kind!r}: one of {', '.join(EDIT_KINDS)}")
+
+    def field(name: str) -> str:
+        value = normalize_code(fields.get(name) or "")
+        if not value:
+            raise UsageError(f"{kind}: {name} is missing")
+        return value
+
+    volunteer = field("volunteer")
+    if volunteer not in problem.volunteer_index:
+        raise UsageError(f"{kind}: no volunteer {volunteer!r}")
+    if kind == "unavailable":
+        calendar = loaded.instance.calendar
+        try:
+            first, last = day_of(field("first"), calendar), day_of(field("last"), calendar)
+        except ValueError as error:
+            raise UsageError(f"unavailable: {error}") from None
+        if last < first:
+            raise UsageError("unavailable: the last day is before the first")
+        return [{"op": "unavailable", "volunteers": [volunteer],
+                 "first": format_day(first, calendar), "last": format_day(last, calendar)}]
+    camp = field("camp")
+    if camp not in problem.camp_index:
+        raise UsageError(f"{kind}: no camp {camp!r}")
+    pair = {"volunteer": volunteer, "camp": camp}
+    if kind in ("remove", "forbid"):
+        return [{"op": "forbid", "pairs": [pair]}]
+    skill = field("skill")
+    requirement = problem.requirement_index.get((problem.camp_index[camp],
+                                                 problem.skill_index.get(skill, -1)))  # fmt: skip
+    if requirement is None:
+        raise UsageError(f"{kind}: camp {camp!r} does not ask for {skill!r}")
+    v = problem.volunteer_index[volunteer]
+    if problem.candidate_index(v, requirement) is None:
+        raise UsageError(f"{kind}: {candidate_failure(problem, v, requirement)}")
+    ops: list[dict[str, Any]] = [{"op": "lock", "assignments": [{**pair, "skill": skill}]}]
+    if kind == "swap" and fields.get("out"):
+        out = normalize_code(fields["out"])
+        if out not in problem.volunteer_index:
+            raise UsageError(f"swap: no volunteer {out!r}")
+        ops.append({"op": "forbid", "pairs": [{"volunteer": out, "camp": camp}]})
+    return ops
+
+
+def describe(ops: list[dict[str, Any]]) -> str:
+    """An edit in one line: ``lock v00012 → c0031 (nurse)``."""
+    parts = []
+    for op in ops:
+        if op["op"] == "lock":
+            parts += [f"lock {a['volunteer']} → {a['camp']} ({a['skill']})"
+                      for a in op["assignments"]]  # fmt: skip
+        elif op["op"] == "forbid":
+            parts += [f"forbid {p['volunteer']} ✕ {p['camp']}" for p in op["pairs"]]
+        elif op["op"] == "unavailable":
+            parts.append(f"unavailable {', '.join(op['volunteers'])}: {op['first']} … {op['last']}")
+        else:
+            parts.append(op["op"])
+    return "; ".join(parts)
+
+
+def edited_instance(site: Site, base_id: int) -> bytes:
+    """The version's instance with every pending edit applied (validated like a file)."""
+    data = json.loads(site.workspace.instance_json(base_id))
+    pending = site.workspace.pending_edits()
+    if pending:
+        scenario = Scenario.model_validate(
+            {"name": "edits", "edits": [op for edit in pending for op in edit.ops]})
+        data = apply_edits(data, scenario, "the recorded edits")
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def start_resolve(site: Site) -> str:
+    """Re-plan from the current version with the pending edits, in the background."""
+    if site.running_job() is not None:
+        raise UsageError("a solve is already running: wait for it or cancel it")
+    head = site.workspace.head()
+    if head is None:
+        raise UsageError("the workspace has no version")
+    edit_ids = [e.id for e in site.workspace.pending_edits()]
+    instance_json = edited_instance(site, head.id)
+    folder = site.folder()
+    (folder / "instance.json").write_bytes(instance_json)
+    baseline = site.workspace.solution_json(head.id)
+    baseline_path = None
+    if baseline is not None:
+        baseline_path = str(folder / "baseline.json")
+        (folder / "baseline.json").write_bytes(baseline)
+    request = SolveRequest(str(folder / "instance.json"), SolveOptions(time_limit=site.time_limit),
+                           baseline_path=baseline_path, output_path=str(folder / "solution.json"))
+    job = solve_job(request).start()
+    job_id = site.next_id()
+    site.resolves[job_id] = Resolve(job, head.id, edit_ids, folder, instance_json)
+    return job_id
+
+
+def job_state(site: Site, job_id: str, since: int = 0) -> dict[str, Any] | None:
+    """A re-solve's state, its progress events, and once finished its diff."""
+    resolve = site.resolves.get(job_id)
+    if resolve is None:
+        return None
+    job = resolve.job
+    events = [{"elapsed": round(e.elapsed, 2), "phase": e.phase, "coverage": e.coverage,
+               "bound": None if e.bound is None or not np.isfinite(e.bound) else e.bound}
+              for e in job.events(since)]  # fmt: skip
+    state: dict[str, Any] = {"id": job_id, "state": job.state, "base": resolve.base,
+                             "edits": resolve.edit_ids, "events": events,
+                             "time_limit": site.time_limit,
+                             "elapsed": round(time.monotonic() - job.control.started, 1)}
+    if job.wait(0) and job.control.events:  # the clock stops with the work
+        state["elapsed"] = round(job.control.events[-1].elapsed, 1)
+    if job.wait(0):
+        state["finished"] = finished(site, resolve)
+    return state
+
+
+def finished(site: Site, resolve: Resolve) -> dict[str, Any]:
+    if resolve.finished is not None:
+        return resolve.finished
+    job = resolve.job
+    if job.error is not None:
+        error = job.error
+        message = str(error) if isinstance(error, CampPlannerError) else repr(error)
+        resolve.finished = {"error": message}
+        return resolve.finished
+    outcome = job.result()
+    result = outcome.result
+    path = resolve.folder / "solution.json"
+    if not result.has_roster or not path.exists():
+        resolve.finished = {"error": f"no roster: {result.status}", "status": result.status}
+        return resolve.finished
+    after = solution_triples(solution_from_data(json.loads(path.read_bytes()), str(path)))
+    before: list[tuple[str, str, str]] = []
+    baseline = resolve.folder / "baseline.json"
+    if baseline.exists():
+        before = solution_triples(solution_from_data(json.loads(baseline.read_bytes())))
+    names = {v.id: v.name for v in outcome.instance.volunteers}
+    resolve.finished = {
+        "status": result.status, "coverage": result.coverage,
+        "bound": result.coverage_bound,
+        "diff": roster_diff(before, after, names),
+    }  # fmt: skip
+    return resolve.finished
+
+
+def accept(site: Site, job_id: str, comment: str, expected: int) -> int:
+    """Store a finished re-solve's roster as a new version (with its edits)."""
+    resolve = site.resolves.get(job_id)
+    if resolve is None or not resolve.job.wait(0):
+        raise UsageError("no finished solve to accept")
+    done = finished(site, resolve)
+    if "error" in done:
+        raise UsageError(f"this solve has no roster to accept ({done['error']})")
+    head = site.workspace.head()
+    if head is None or head.id != resolve.base:
+        raise UsageError("a newer version was accepted since this solve started; re-solve")
+    solution_json = (resolve.folder / "solution.json").read_bytes()
+    version = site.workspace.add_version(
+        resolve.instance_json, solution_json,
+        comment=comment, parent=resolve.base, edit_ids=resolve.edit_ids, expected=expected)
+    del site.resolves[job_id]
+    outcome = resolve.job.result()
+    info = site.workspace.version(version)
+    if info is not None:  # the pages of the new version, without compiling it again
+        site.adopt(ready(info, outcome.instance, outcome.problem,
+                         solution_from_data(json.loads(solution_json)), outcome.explanation))
+    return version
+
+
+def discard(site: Site, job_id: str) -> None:
+    resolve = site.resolves.pop(job_id, None)
+    if resolve is None:
+        raise UsageError("no such solve")
+    resolve.job.cancel()
+    site.workspace.log("discard", base=resolve.base, edits=resolve.edit_ids)

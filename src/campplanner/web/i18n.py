@@ -1,0 +1,187 @@
+"""The words of the pages in Persian and English, and numbers and dates as planners read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import jdatetime
+
+from campplanner.calendar import Calendar, format_day, to_persian_digits
+
+LANGUAGES = ("fa", "en")
+
+# key -> (Persian, English)
+WORDS: dict[str, tuple[str, str]] = {
+    "app": ("برنامه‌ریز اردوها", "Camp planner"),
+    "overview": ("نمای کلی", "Overview"),
+    "camps": ("اردوها", "Camps"),
+    "camp": ("اردو", "Camp"),
+    "volunteers": ("داوطلبان", "Volunteers"),
+    "volunteer": ("داوطلب", "Volunteer"),
+    "edits": ("تغییرات", "Edits"),
+    "versions": ("نسخه‌ها", "Versions"),
+    "scenarios": ("سناریوها", "Scenarios"),
+    "language": ("English", "فارسی"),
+    "coverage": ("پوشش", "Coverage"),
+    "bound": ("کران اثبات‌شده", "Proven bound"),
+    "gap": ("فاصله", "Gap"),
+    "status": ("وضعیت", "Status"),
+    "filled": ("پرشده", "Filled"),
+    "asked": ("درخواستی", "Asked"),
+    "slots": ("جایگاه‌ها", "Slots"),
+    "skill": ("مهارت", "Skill"),
+    "skills": ("مهارت‌ها", "Skills"),
+    "fill_per_skill": ("پرشدن به تفکیک مهارت (کمیاب‌ها اول)", "Fill per skill (scarce first)"),
+    "county": ("شهرستان", "County"),
+    "counties": ("شهرستان‌ها", "Counties"),
+    "per_county": ("خلاصهٔ شهرستان‌ها", "Per county"),
+    "map": ("نقشهٔ اردوها", "Map of the camps"),
+    "full": ("کامل", "full"),
+    "short": ("کم‌نفر", "short"),
+    "cancelled": ("لغو", "cancelled"),
+    "run": ("برگزار", "run"),
+    "all": ("همه", "all"),
+    "from": ("از", "from"),
+    "to": ("تا", "to"),
+    "search": ("جستجو", "Search"),
+    "filter": ("پالایش", "Filter"),
+    "skill_short": ("کمبود مهارت", "A skill short"),
+    "name": ("نام", "Name"),
+    "dates": ("تاریخ", "Dates"),
+    "place": ("محل", "Place"),
+    "team": ("گروه اعزامی", "Team"),
+    "role": ("نقش", "Role"),
+    "group": ("گروه", "Group"),
+    "home": ("محل سکونت", "Home"),
+    "km": ("کیلومتر", "km"),
+    "empty_slots": ("جایگاه‌های خالی", "Empty slots"),
+    "reason": ("علت", "Reason"),
+    "fix": ("راه‌حل", "Fix"),
+    "candidates": ("نامزدها", "Candidates"),
+    "no_candidates": ("کسی آزاد نیست", "Nobody can take it"),
+    "coverage_change": ("تغییر پوشش", "Coverage change"),
+    "leaves": ("باید ترک کند", "Must leave"),
+    "lock": ("قفل در این جایگاه", "Lock into this slot"),
+    "lock_short": ("قفل", "Lock"),
+    "remove": ("حذف", "Remove"),
+    "forbid": ("منع", "Forbid"),
+    "swap_in": ("جایگزین کن", "Swap in"),
+    "unavailable": ("نبودن در تاریخ‌ها", "Unavailable for dates"),
+    "mark_unavailable": ("ثبت نبودن", "Mark unavailable"),
+    "itinerary": ("برنامهٔ سفر", "Itinerary"),
+    "availability": ("روزهای آزاد", "Availability"),
+    "level": ("سطح", "Level"),
+    "id": ("شناسه", "Id"),
+    "results": ("نتیجه‌ها", "Results"),
+    "no_results": ("چیزی پیدا نشد", "Nothing found"),
+    "pending_edits": ("تغییرات ثبت‌شده (هنوز حل نشده)", "Recorded edits (not solved yet)"),
+    "no_edits": ("تغییری ثبت نشده است.", "No edits recorded."),
+    "resolve": ("حل دوباره با کمترین تغییر", "Re-solve with the fewest changes"),
+    "cancel": ("توقف", "Cancel"),
+    "progress": ("پیشرفت", "Progress"),
+    "accept": ("پذیرفتن به‌عنوان نسخهٔ تازه", "Accept as a new version"),
+    "discard": ("کنار گذاشتن", "Discard"),
+    "comment": ("توضیح", "Comment"),
+    "who_to_call": ("با چه کسانی تماس بگیریم", "Who to call"),
+    "added": ("افزوده", "Added"),
+    "removed": ("برداشته", "Removed"),
+    "moved": ("جابه‌جا", "Moved"),
+    "publish": ("انتشار", "Publish"),
+    "published": ("منتشرشده", "published"),
+    "current": ("جاری", "current"),
+    "compare": ("مقایسه", "Compare"),
+    "download": ("دریافت", "Download"),
+    "audit": ("گزارش تغییرات", "Audit log"),
+    "time": ("زمان", "Time"),
+    "action": ("کار", "Action"),
+    "upload": ("بارگذاری", "Upload"),
+    "scenario_files": ("پرونده‌های سناریو", "Scenario files"),
+    "run_compare": ("مقایسه کن", "Compare"),
+    "no_roster": ("هنوز برنامه‌ای نیست: «حل دوباره» را بزنید.",
+                  "No roster yet: press re-solve."),
+    "stale": ("این صفحه قدیمی است", "This page is out of date"),
+    "error": ("خطا", "Error"),
+    "delete": ("حذف", "Delete"),
+    "job_running": ("در حال حل...", "Solving..."),
+    "job_done": ("پایان", "Finished"),
+    "people_changed": ("نفر تغییر", "people changed"),
+    "camps_count": ("اردو", "camps"),
+    "version": ("نسخه", "Version"),
+    "days": ("روز", "days"),
+    "priority": ("اولویت", "Priority"),
+    "capacity": ("ظرفیت", "Beds"),
+    "forbid_pair": ("منع این داوطلب در این اردو", "Forbid this volunteer here"),
+    "volunteer_id": ("شناسهٔ داوطلب", "Volunteer id"),
+    "nothing_changed": ("هیچ تغییری نیست.", "Nothing changed."),
+    "not_found": ("پیدا نشد", "Not found"),
+    "back": ("بازگشت", "Back"),
+    "swap": ("جایگزین", "Swap"),
+    # solution statuses, job states and phases
+    "optimal": ("بهینه", "optimal"),
+    "feasible": ("شدنی", "feasible"),
+    "infeasible": ("ناشدنی", "infeasible"),
+    "unknown": ("نامعلوم", "unknown"),
+    "pending": ("در نوبت", "waiting"),
+    "running": ("در حال حل", "running"),
+    "cancelling": ("در حال توقف", "stopping"),
+    "done": ("پایان", "done"),
+    "failed": ("ناموفق", "failed"),
+    "reading": ("خواندن", "reading"),
+    "solving": ("حل", "solving"),
+    "writing": ("نوشتن", "writing"),
+}
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words, numbers and dates of one language."""
+
+    lang: str
+    calendar: Calendar  # the instance's calendar; Persian pages always show Jalali
+
+    @property
+    def rtl(self) -> bool:
+        return self.lang == "fa"
+
+    def __call__(self, key: str) -> str:
+        pair = WORDS.get(key)
+        if pair is None:
+            return key
+        return pair[0] if self.lang == "fa" else pair[1]
+
+    def digits(self, text: object) -> str:
+        return to_persian_digits(str(text)) if self.lang == "fa" else str(text)
+
+    def num(self, value: float | int | None, decimals: int = 0) -> str:
+        if value is None:
+            return "–"
+        text = f"{value:,.{decimals}f}"
+        if self.lang == "fa":
+            return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+        return text
+
+    def pct(self, part: float, whole: float) -> str:
+        if not whole:
+            return "–"
+        text = self.num(100.0 * part / whole, 1)
+        return f"{text}٪" if self.lang == "fa" else f"{text}%"
+
+    def when(self, moment: datetime | str) -> str:
+        """A moment of the workspace (stored in UTC) in this machine's time zone."""
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        if moment.tzinfo is None:  # SQLite gives back naive UTC times
+            from datetime import UTC
+
+            moment = moment.replace(tzinfo=UTC)
+        local = moment.astimezone()
+        if self.lang == "fa":
+            text = jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
+            return to_persian_digits(text)
+        return local.strftime("%Y-%m-%d %H:%M")
+
+    def day(self, ordinal: int) -> str:
+        if self.lang == "fa":
+            return to_persian_digits(format_day(ordinal, "jalali").replace("-", "/"))
+        return format_day(ordinal, self.calendar)

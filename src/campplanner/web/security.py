@@ -1,0 +1,84 @@
+"""Who may talk to the server: the token, the CSRF check, and the headers every page gets.
+
+- Bound to 127.0.0.1 the server needs no token unless one is given; on any other
+  address it always does. Every request carries it (a cookie, ``Authorization: Bearer``
+  or, on the first visit only, ``?token=``, which sets the cookie and redirects to the
+  same page without it, so that it stays out of the address bar and the history).
+  Without it: 401; with a wrong one: 403.
+- Without a token, the server answers only requests addressed to a local name
+  (``Host: 127.0.0.1``, ``localhost``, ``::1``): a web page elsewhere that points its own
+  domain name at 127.0.0.1 (DNS rebinding) cannot read the pages, nor their CSRF token.
+- Every state-changing request carries the CSRF token (a form field ``csrf`` or the
+  header ``X-CSRF-Token``), which only the server's own pages know.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+
+TOKEN_COOKIE = "campplanner_token"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def same(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and hmac.compare_digest(a.encode(), b.encode())
+
+
+def refuse(request: Request, status: int, message: str) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message}, status_code=status)
+    return PlainTextResponse(message, status_code=status)
+
+
+def token_guard(token: str | None) -> Callable[[Request, Callable[[Request],
+                                                                   Awaitable[Response]]],
+                                               Awaitable[Response]]:
+    """The middleware: the token on every request (if there is one), else a local Host;
+    headers on every answer."""
+
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                    ) -> Response:  # fmt: skip
+        if token is None and request.url.hostname not in LOCAL_HOSTS:
+            return refuse(request, 403, "this server answers only at 127.0.0.1 or localhost "
+                          "(start it with --token to reach it by another name)")
+        if token is not None:
+            offered = request.query_params.get("token")
+            if offered is not None:
+                if not same(offered, token):
+                    return refuse(request, 403, "wrong token")
+                rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
+                target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
+                answer = RedirectResponse(target, status_code=303)
+                answer.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+                return answer
+            bearer = request.headers.get("authorization", "")
+            given = bearer[7:] if bearer.lower().startswith("bearer ") else None
+            given = given or request.cookies.get(TOKEN_COOKIE)
+            if given is None:
+                return refuse(request, 401, "this server needs its token: open the address "
+                              "it printed at start (…?token=…)")
+            if not same(given, token):
+                return refuse(request, 403, "wrong token")
+        answer = await call_next(request)
+        if request.url.path.startswith(("/static/", "/fonts/")):  # the package's own files
+            answer.headers.setdefault("Cache-Control", "public, max-age=3600")
+        for name, value in HEADERS.items():
+            answer.headers.setdefault(name, value)
+        return answer
+
+    return guard

@@ -1,0 +1,275 @@
+"""What each page shows, as plain JSON-ready data: the pages render it, the API returns it.
+
+Everything here reads a :class:`~campplanner.web.site.Loaded` version; nothing solves.
+Days are ordinals (``calendar.py``), formatted by the page in the planner's language.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from campplanner.io.roster_model import NO_COUNTY, CampView
+from campplanner.loader import day_of
+from campplanner.replace import EmptySlots, suggest_replacements
+from campplanner.replan import diff_rosters
+from campplanner.web.site import Loaded, search_key
+
+CANDIDATES_PER_SLOT = 8
+CAMPS_PER_PAGE = 300
+SEARCH_RESULTS = 50
+MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640, 420, 16
+
+
+def camp_status(camp: CampView) -> str:
+    if not camp.runs:
+        return "cancelled"
+    return "full" if camp.filled >= camp.asked else "short"
+
+
+def county_names(loaded: Loaded) -> dict[str, str]:
+    """County id -> the name of the place of that id (``arak`` -> ``اراک``), if there is one."""
+    if "county names" not in loaded.cache:
+        places = {p.id: p.name for p in loaded.instance.places}
+        loaded.cache["county names"] = {
+            p.county: places.get(p.county, p.county)
+            for p in loaded.instance.places if p.county}  # fmt: skip
+    return loaded.cache["county names"]
+
+
+def _camp_row(camp: CampView, names: dict[str, str] | None = None) -> dict[str, Any]:
+    county = camp.county or NO_COUNTY
+    return {
+        "id": camp.id, "name": camp.name, "county": county,
+        "county_name": (names or {}).get(county, county),
+        "place": camp.place_name, "first_day": camp.first_day, "last_day": camp.last_day,
+        "status": camp_status(camp), "filled": camp.filled, "asked": camp.asked,
+        "priority": camp.priority,
+        "short_skills": [s.skill_id for s in camp.slots if s.missing],
+    }  # fmt: skip
+
+
+def overview(loaded: Loaded) -> dict[str, Any]:
+    """Coverage, bound and gap; fill per skill (scarce first); camps by status, per county;
+    the map's points."""
+    if "overview" in loaded.cache:
+        return loaded.cache["overview"]
+    view = loaded.view
+    info = loaded.version
+    result: dict[str, Any] = {"version": info.id, "status": info.status, "roster": view is not None}
+    if view is None:
+        loaded.cache["overview"] = result
+        return result
+    bound = view.coverage_bound
+    gap = None if not bound else max(0.0, (bound - view.coverage) / bound)
+    skills = sorted(({"id": s.id, "name": s.name, "asked": s.asked, "filled": s.filled,
+                      "share": s.filled / s.asked if s.asked else 1.0}
+                     for s in view.skills), key=lambda s: (s["share"], s["id"]))  # fmt: skip
+    counts = {"full": 0, "short": 0, "cancelled": 0}
+    counties: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"camps": 0, "full": 0, "short": 0, "cancelled": 0, "asked": 0, "filled": 0})
+    for camp in view.camps:
+        status = camp_status(camp)
+        counts[status] += 1
+        row = counties[camp.county or NO_COUNTY]
+        row["camps"] += 1
+        row[status] += 1
+        row["asked"] += camp.asked
+        row["filled"] += camp.filled
+    result.update({
+        "coverage": view.coverage, "bound": bound, "gap": gap,
+        "slots_asked": view.asked, "slots_filled": view.filled,
+        "camps": {"total": len(view.camps), "run": counts["full"] + counts["short"], **counts},
+        "skills": skills,
+        "counties": [{"county": county, "county_name": county_names(loaded).get(county, county),
+                      **row} for county, row in sorted(counties.items())],
+        "map": camp_map(loaded),
+    })  # fmt: skip
+    loaded.cache["overview"] = result
+    return result
+
+
+def camp_map(loaded: Loaded) -> list[dict[str, Any]]:
+    """Camps as points of an SVG (x right, y down), projected from their places' lat/lon."""
+    places = {p.id: p for p in loaded.instance.places}
+    located = [(c, places[c.place]) for c in loaded.instance.camps]
+    if not located:
+        return []
+    lats = [p.lat for _, p in located]
+    lons = [p.lon for _, p in located]
+    mid = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    span_x = max((max(lons) - min(lons)) * mid, 1e-6)
+    span_y = max(max(lats) - min(lats), 1e-6)
+    scale = min((MAP_WIDTH - 2 * MAP_MARGIN) / span_x, (MAP_HEIGHT - 2 * MAP_MARGIN) / span_y)
+    left = (MAP_WIDTH - span_x * scale) / 2  # centred across
+    points = []
+    for camp, place in located:
+        view = loaded.camps.get(camp.id)
+        points.append({
+            "id": camp.id, "name": camp.name,
+            "x": round(left + (place.lon - min(lons)) * mid * scale, 1),
+            "y": round(MAP_HEIGHT - MAP_MARGIN - (place.lat - min(lats)) * scale, 1),
+            "status": camp_status(view) if view else "cancelled",
+        })  # fmt: skip
+    return points
+
+
+def camps(loaded: Loaded, *, county: str = "", first: int | None = None,
+          last: int | None = None, status: str = "", skill: str = "",
+          query: str = "", page: int = 1) -> dict[str, Any]:  # fmt: skip
+    """The camps table, filtered: county, overlapping [first, last], status, a skill short,
+    and a search over name, id and place."""
+    view = loaded.view
+    if view is None:
+        return {"rows": [], "total": 0, "shown": 0, "page": 1, "pages": 1, "counties": [],
+                "skills": []}
+    key = search_key(query) if query else ""
+    names = county_names(loaded)
+    rows = []
+    for camp in view.camps:
+        if county and (camp.county or NO_COUNTY) != county:
+            continue
+        if first is not None and camp.last_day < first:
+            continue
+        if last is not None and camp.first_day > last:
+            continue
+        if status and camp_status(camp) != status:
+            continue
+        if skill and not any(s.skill_id == skill and s.missing for s in camp.slots):
+            continue
+        if key and key not in search_key(f"{camp.name} {camp.id} {camp.place_name}"):
+            continue
+        rows.append(_camp_row(camp, names))
+    pages = max(1, -(-len(rows) // CAMPS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    shown = rows[(page - 1) * CAMPS_PER_PAGE : page * CAMPS_PER_PAGE]
+    return {
+        "rows": shown, "total": len(rows), "shown": len(shown), "page": page, "pages": pages,
+        "counties": [{"id": c, "name": names.get(c, c)}
+                     for c in sorted({c.county or NO_COUNTY for c in view.camps})],
+        "skills": [{"id": s.id, "name": s.name} for s in loaded.instance.skills],
+    }  # fmt: skip
+
+
+def camp(loaded: Loaded, camp_id: str) -> dict[str, Any] | None:
+    """A camp: its team, its empty slots with reason and fix, and ranked candidates."""
+    view = loaded.camps.get(camp_id)
+    problem = loaded.problem
+    if view is None or camp_id not in problem.camp_index:
+        return None
+    c = problem.camp_index[camp_id]
+    team = [{"volunteer": m.volunteer_id, "name": m.volunteer_name, "group": m.group_name,
+             "home": m.home_name, "skill": m.skill_id, "role": m.skill_name,
+             "km": round(m.road_km, 1)} for m in view.members]  # fmt: skip
+    reasons = {}
+    if loaded.explanation is not None:
+        reasons = {r.requirement: r for r in loaded.explanation.slots if r.camp == c}
+        for cancelled in loaded.explanation.cancelled:
+            if cancelled.camp == c:
+                reasons.update({r.requirement: r for r in cancelled.short})
+    cancelled_reason = None
+    if loaded.explanation is not None:
+        cancelled_reason = next(({"why": r.why, "fix": r.fix}
+                                 for r in loaded.explanation.cancelled if r.camp == c), None)
+    requirements = {problem.skill_ids[problem.requirement_skill[r]]: r
+                    for r in range(problem.camp_requirements[c], problem.camp_requirements[c + 1])}
+    empty = [(slot, requirements[slot.skill_id]) for slot in view.slots
+             if slot.missing and slot.skill_id in requirements]  # fmt: skip
+    if "empty slots" not in loaded.cache:
+        loaded.cache["empty slots"] = EmptySlots(problem, loaded.assigned)
+    ranked = {r: loaded.cache["empty slots"].suggest(r, CANDIDATES_PER_SLOT) for _, r in empty}
+    slots = []
+    for slot, r in empty:
+        reason = reasons.get(r)
+        options, blocked = ranked[r]
+        slots.append({
+            "skill": slot.skill_id, "skill_name": slot.skill_name, "missing": slot.missing,
+            "count": slot.count, "level": slot.level, "essential": slot.essential,
+            "why": reason.why if reason else "", "fix": reason.fix if reason else "",
+            "candidates": [_suggestion(loaded, s) for s in options],
+            "blocked_by_locks": blocked,
+        })  # fmt: skip
+    return {
+        "camp": _camp_row(view, county_names(loaded)), "capacity": view.capacity,
+        "gender": view.gender,
+        "requirements": [{"skill": s.skill_id, "name": s.skill_name, "count": s.count,
+                          "filled": s.filled, "level": s.level, "essential": s.essential}
+                         for s in view.slots],
+        "team": team, "empty_slots": slots, "cancelled": cancelled_reason,
+    }  # fmt: skip
+
+
+def replacements(loaded: Loaded, camp_id: str, volunteer_id: str) -> list[dict[str, Any]]:
+    """Who could take ``volunteer_id``'s place in the camp, ranked (``replace``)."""
+    problem = loaded.problem
+    c, v = problem.camp_index.get(camp_id), problem.volunteer_index.get(volunteer_id)
+    if c is None or v is None:
+        return []
+    dropout = suggest_replacements(problem, loaded.assigned, v, c, CANDIDATES_PER_SLOT)
+    return [_suggestion(loaded, s) | {"skill": problem.skill_ids[problem.candidate_skill[slot]]}
+            for slot in dropout.slots for s in dropout.suggestions[slot]]  # fmt: skip
+
+
+def _suggestion(loaded: Loaded, s: Any) -> dict[str, Any]:
+    problem = loaded.problem
+    volunteer = problem.volunteer_ids[s.volunteer]
+    return {
+        "volunteer": volunteer, "name": loaded.volunteers[volunteer].name,
+        "km": round(s.km, 1), "coverage_change": s.coverage_change,
+        "leaves": [problem.camp_ids[problem.candidate_camp[i]] for i in s.leaves],
+        "cancels": [problem.camp_ids[x] for x in s.cancels],
+    }  # fmt: skip
+
+
+def search(loaded: Loaded, query: str) -> dict[str, Any]:
+    """Volunteers whose name or id contains the query, however it was typed."""
+    key = search_key(query)
+    if not key:
+        return {"results": [], "total": 0}
+    found = [vid for text, vid in loaded.search_keys if key in text]
+    results = []
+    for vid in found[:SEARCH_RESULTS]:
+        v = loaded.volunteers[vid]
+        stops = loaded.itineraries.get(vid)
+        results.append({"volunteer": vid, "name": v.name, "home": v.home,
+                        "camps": len(stops.stops) if stops else 0})  # fmt: skip
+    return {"results": results, "total": len(found)}
+
+
+def volunteer(loaded: Loaded, volunteer_id: str) -> dict[str, Any] | None:
+    """A volunteer: skills, availability and itinerary."""
+    v = loaded.volunteers.get(volunteer_id)
+    if v is None:
+        return None
+    instance = loaded.instance
+    skill_names = {s.id: s.name for s in instance.skills}
+    places = {p.id: p.name for p in instance.places}
+    groups = {g.id: g.name for g in instance.groups}
+    problem = loaded.problem
+    calendar = instance.calendar
+    itinerary = loaded.itineraries.get(volunteer_id)
+    return {
+        "volunteer": v.id, "name": v.name, "gender": v.gender,
+        "group": groups.get(v.group or "", ""), "home": places.get(v.home, v.home),
+        "skills": [{"id": s, "name": skill_names.get(s, s), "level": level}
+                   for s, level in sorted(v.skills.items())],
+        "available": None if v.available is None
+        else [[day_of(a, calendar), day_of(b, calendar)] for a, b in v.available],
+        "max_camps": int(problem.volunteer_max_camps[problem.volunteer_index[v.id]]),
+        "itinerary": [{"camp": stop.camp.id, "name": stop.camp.name, "role": stop.skill_name,
+                       "first_day": stop.camp.first_day, "last_day": stop.camp.last_day,
+                       "place": stop.camp.place_name}
+                      for stop in (itinerary.stops if itinerary else [])],
+    }  # fmt: skip
+
+
+def roster_diff(before: list[tuple[str, str, str]], after: list[tuple[str, str, str]],
+                names: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+    """Who to call: added, removed and moved between two rosters, with names."""
+    diff = diff_rosters(before, after)
+    data = diff.as_dict()
+    for key in ("added", "removed", "moved"):
+        for entry in data[key]:  # type: ignore[union-attr]
+            entry["name"] = names.get(entry["volunteer"], "")
+    return data

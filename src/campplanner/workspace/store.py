@@ -1,0 +1,355 @@
+"""The workspace database: versions, pending edits, the audit log, and their migrations.
+
+Every change goes through one transaction that also moves the workspace's revision
+number on by one, and only if the caller saw the current one (``expected``): a second
+browser tab that edits from a stale page is refused (:class:`StaleRevision`) and nothing
+is lost. A solve writes nothing here until the planner accepts its roster, so killing
+the server mid-solve loses no accepted version.
+
+Instance snapshots are stored once per content (gzip, keyed by their sha256): a season's
+versions mostly share one instance.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from campplanner.errors import CampPlannerError
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "cp_schema_migrations", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)  # fmt: skip
+meta = Table(
+    "cp_meta", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("revision", Integer, nullable=False),
+    Column("published", Integer, nullable=True),  # the published version's id
+)  # fmt: skip
+snapshots = Table(
+    "cp_snapshots", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("data", LargeBinary, nullable=False),  # gzip of the instance JSON
+)  # fmt: skip
+versions = Table(
+    "cp_versions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("parent", Integer, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("instance_sha256", String(64), nullable=False),
+    Column("solution", LargeBinary, nullable=True),  # gzip of the solution JSON
+    Column("edits", Text, nullable=False, default="[]"),  # the edits it was solved with
+    Column("coverage", Integer, nullable=True),
+    Column("status", String(20), nullable=False, default="unknown"),
+)  # fmt: skip
+edits = Table(
+    "cp_edits", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("ops", Text, nullable=False),  # JSON list of scenario edits (scenario.py)
+    Column("pending", Boolean, nullable=False, default=True),
+    Column("version", Integer, nullable=True),  # the version it went into, once accepted
+)  # fmt: skip
+audit = Table(
+    "cp_audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("detail", Text, nullable=False),  # JSON
+)  # fmt: skip
+
+
+def _migration_1(connection: Connection) -> None:
+    for table in (meta, snapshots, versions, edits, audit):
+        table.create(connection, checkfirst=True)
+    connection.execute(insert(meta).values(id=1, revision=0, published=None))
+
+
+# Append only: a database at version n gets migrations n+1, n+2, ... in one transaction each.
+MIGRATIONS = [(1, _migration_1)]
+
+
+class StaleRevision(CampPlannerError):
+    """The page that asked for a change showed an older workspace than the current one."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: int
+    parent: int | None
+    created_at: datetime
+    comment: str
+    instance_sha256: str
+    edits: list[dict[str, Any]]
+    coverage: int | None
+    status: str
+    published: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "parent": self.parent, "created_at": self.created_at.isoformat(),
+            "comment": self.comment, "edits": self.edits, "coverage": self.coverage,
+            "status": self.status, "published": self.published,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EditRecord:
+    id: int
+    created_at: datetime
+    kind: str
+    ops: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "created_at": self.created_at.isoformat(), "kind": self.kind,
+                "ops": self.ops}  # fmt: skip
+
+
+def default_workspace_url(instance_path: str) -> str:
+    """SQLite, in a file next to the instance: ``medium.json`` -> ``medium.workspace.sqlite``."""
+    path = Path(instance_path).resolve()
+    stem = path.name.removesuffix(".gz").removesuffix(".json")
+    return f"sqlite:///{path.with_name(stem + '.workspace.sqlite')}"
+
+
+def driver_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here (SQLAlchemy's default is psycopg2)."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _zip(text: bytes) -> bytes:
+    return gzip.compress(text, compresslevel=5, mtime=0)
+
+
+class Workspace:
+    """Versions, pending edits and the audit log in one database (see the module docstring)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine: Engine = create_engine(driver_url(url), future=True)
+        self.migrate()
+
+    # ------------------------------------------------------------------ schema
+    def schema_version(self) -> int:
+        with self.engine.connect() as connection:
+            if not self.engine.dialect.has_table(connection, schema_migrations.name):
+                return 0
+            return connection.execute(select(func.max(schema_migrations.c.version))).scalar() or 0
+
+    def migrate(self) -> None:
+        """Bring the schema up to the newest migration."""
+        with self.engine.begin() as connection:
+            schema_migrations.create(connection, checkfirst=True)
+        current = self.schema_version()
+        for number, step in MIGRATIONS:
+            if number <= current:
+                continue
+            with self.engine.begin() as connection:
+                step(connection)
+                connection.execute(insert(schema_migrations).values(version=number,
+                                                                     applied_at=_now()))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---------------------------------------------------------------- revision
+    def revision(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(select(meta.c.revision).where(meta.c.id == 1)).scalar_one()
+
+    def _bump(self, connection: Connection, expected: int | None) -> int:
+        """Move the revision on by one, only from ``expected`` (None: from any)."""
+        condition = meta.c.id == 1
+        if expected is not None:
+            condition = condition & (meta.c.revision == expected)
+        done = connection.execute(update(meta).where(condition)
+                                  .values(revision=meta.c.revision + 1))  # fmt: skip
+        if done.rowcount != 1:
+            raise StaleRevision(
+                "this page showed an older state of the workspace: someone (another tab?) "
+                "changed it since. Nothing was changed; reload the page and try again."
+            )
+        return connection.execute(select(meta.c.revision).where(meta.c.id == 1)).scalar_one()
+
+    def _audit(self, connection: Connection, action: str, **detail: Any) -> None:
+        connection.execute(insert(audit).values(at=_now(), action=action,
+                                                detail=json.dumps(detail, ensure_ascii=False)))
+
+    # ---------------------------------------------------------------- versions
+    def add_version(self, instance_json: bytes, solution_json: bytes | None, *,
+                    comment: str = "", parent: int | None = None,
+                    edit_ids: list[int] | None = None, expected: int | None = None) -> int:
+        """Store a roster as a new version (with the pending edits ``edit_ids`` it used)."""
+        sha = hashlib.sha256(instance_json).hexdigest()
+        coverage, status = None, "unknown"
+        if solution_json is not None:
+            data = json.loads(solution_json)
+            status = str(data.get("status", "unknown"))
+            coverage = data.get("coverage")
+        with self.engine.begin() as connection:
+            self._bump(connection, expected)
+            if connection.execute(select(snapshots.c.sha256)
+                                  .where(snapshots.c.sha256 == sha)).first() is None:  # fmt: skip
+                connection.execute(insert(snapshots).values(sha256=sha, data=_zip(instance_json)))
+            used = []
+            if edit_ids:
+                rows = connection.execute(select(edits).where(edits.c.id.in_(edit_ids))).all()
+                used = [{"id": r.id, "kind": r.kind, "ops": json.loads(r.ops)} for r in rows]
+            version_id = connection.execute(insert(versions).values(
+                parent=parent, created_at=_now(), comment=comment, instance_sha256=sha,
+                solution=None if solution_json is None else _zip(solution_json),
+                edits=json.dumps(used, ensure_ascii=False), coverage=coverage, status=status,
+            )).inserted_primary_key[0]  # fmt: skip
+            if edit_ids:
+                connection.execute(update(edits).where(edits.c.id.in_(edit_ids))
+                                   .values(pending=False, version=version_id))  # fmt: skip
+            self._audit(connection, "accept", version=version_id, parent=parent,
+                        edits=[e["id"] for e in used], comment=comment)
+        return int(version_id)
+
+    def _info(self, row: Any, published: int | None) -> VersionInfo:
+        return VersionInfo(row.id, row.parent, row.created_at, row.comment, row.instance_sha256,
+                           json.loads(row.edits), row.coverage, row.status,
+                           row.id == published)  # fmt: skip
+
+    def _published(self, connection: Connection) -> int | None:
+        return connection.execute(select(meta.c.published).where(meta.c.id == 1)).scalar()
+
+    def versions(self) -> list[VersionInfo]:
+        """Newest first."""
+        with self.engine.connect() as connection:
+            published = self._published(connection)
+            rows = connection.execute(select(*[c for c in versions.c if c.name != "solution"])
+                                      .order_by(versions.c.id.desc())).all()  # fmt: skip
+        return [self._info(row, published) for row in rows]
+
+    def version(self, version_id: int) -> VersionInfo | None:
+        with self.engine.connect() as connection:
+            published = self._published(connection)
+            row = connection.execute(select(*[c for c in versions.c if c.name != "solution"])
+                                     .where(versions.c.id == version_id)).first()  # fmt: skip
+        return None if row is None else self._info(row, published)
+
+    def head(self) -> VersionInfo | None:
+        """The newest version: the one edits and re-solves start from."""
+        listed = self.versions()
+        return listed[0] if listed else None
+
+    def instance_json(self, version_id: int) -> bytes:
+        with self.engine.connect() as connection:
+            data = connection.execute(
+                select(snapshots.c.data).join(versions, versions.c.instance_sha256
+                                              == snapshots.c.sha256)
+                .where(versions.c.id == version_id)).scalar_one()  # fmt: skip
+        return gzip.decompress(data)
+
+    def solution_json(self, version_id: int) -> bytes | None:
+        with self.engine.connect() as connection:
+            data = connection.execute(select(versions.c.solution)
+                                      .where(versions.c.id == version_id)).scalar_one()  # fmt: skip
+        return None if data is None else gzip.decompress(data)
+
+    def find_version(self, instance_json: bytes, solution_json: bytes | None) -> int | None:
+        """The newest version of exactly this instance (and roster, if given), if any."""
+        sha = hashlib.sha256(instance_json).hexdigest()
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(versions.c.id, versions.c.solution)
+                                      .where(versions.c.instance_sha256 == sha)
+                                      .order_by(versions.c.id.desc())).all()  # fmt: skip
+        for row in rows:
+            stored = None if row.solution is None else gzip.decompress(row.solution)
+            if solution_json is None or stored == solution_json:
+                return int(row.id)
+        return None
+
+    def publish(self, version_id: int, expected: int | None = None) -> None:
+        with self.engine.begin() as connection:
+            if connection.execute(select(versions.c.id)
+                                  .where(versions.c.id == version_id)).first() is None:  # fmt: skip
+                raise KeyError(version_id)
+            self._bump(connection, expected)
+            connection.execute(update(meta).where(meta.c.id == 1).values(published=version_id))
+            self._audit(connection, "publish", version=version_id)
+
+    def published(self) -> int | None:
+        with self.engine.connect() as connection:
+            return self._published(connection)
+
+    # ------------------------------------------------------------------- edits
+    def add_edit(self, kind: str, ops: list[dict[str, Any]], expected: int | None = None) -> int:
+        """Record an edit (scenario edits, see scenario.py) for the next re-solve."""
+        with self.engine.begin() as connection:
+            self._bump(connection, expected)
+            edit_id = connection.execute(insert(edits).values(
+                created_at=_now(), kind=kind, ops=json.dumps(ops, ensure_ascii=False),
+                pending=True)).inserted_primary_key[0]  # fmt: skip
+            self._audit(connection, "edit", edit=edit_id, kind=kind, ops=ops)
+        return int(edit_id)
+
+    def drop_edit(self, edit_id: int, expected: int | None = None) -> None:
+        with self.engine.begin() as connection:
+            self._bump(connection, expected)
+            done = connection.execute(delete(edits).where((edits.c.id == edit_id)
+                                                          & edits.c.pending))  # fmt: skip
+            if done.rowcount != 1:
+                raise KeyError(edit_id)
+            self._audit(connection, "drop edit", edit=edit_id)
+
+    def pending_edits(self) -> list[EditRecord]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(edits).where(edits.c.pending)
+                                      .order_by(edits.c.id)).all()  # fmt: skip
+        return [EditRecord(r.id, r.created_at, r.kind, json.loads(r.ops)) for r in rows]
+
+    def log(self, action: str, expected: int | None = None, **detail: Any) -> None:
+        """An audit entry that is not a change (a discarded re-solve...)."""
+        with self.engine.begin() as connection:
+            if expected is not None:
+                self._bump(connection, expected)
+            self._audit(connection, action, **detail)
+
+    def audit_log(self, limit: int = 200) -> list[dict[str, Any]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(audit).order_by(audit.c.id.desc())
+                                      .limit(limit)).all()  # fmt: skip
+        return [{"id": r.id, "at": r.at.isoformat(), "action": r.action,
+                 "detail": json.loads(r.detail)} for r in rows]  # fmt: skip

@@ -1,0 +1,77 @@
+"""Whom to call after a re-plan: ``export --calls`` on tiny, re-planned without v01.
+
+tiny is solved and published; then v01 (in the published roster) becomes unavailable
+and the season is re-planned against the published roster: v01's assignment is no
+longer possible and someone takes the slot. The call list names them, with phones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from builders import tiny_data
+from campplanner.cli import main
+from campplanner.io.calls import CALL_HEADERS
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code in (0, 2), result.output
+    return result.output
+
+
+def test_a_replan_gives_a_call_list_with_phones(tmp_path: Path) -> None:
+    data = tiny_data()
+    for n, volunteer in enumerate(data["volunteers"]):
+        volunteer["phone"] = f"0912 000 {n:04d}"
+    season = tmp_path / "season.json"
+    season.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    published = tmp_path / "published.json"
+    CliRunner().invoke(main, ["solve", str(season), "-q", "-o", str(published)])
+    assigned = {a["volunteer"] for a in json.loads(published.read_text())["assignments"]}
+    gone = sorted(assigned)[0]
+    for volunteer in data["volunteers"]:
+        if volunteer["id"] == gone:
+            volunteer["available"] = []
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    replanned = tmp_path / "replanned.json"
+    result = CliRunner().invoke(main, ["solve", str(changed), "-q", "--baseline",
+                                       str(published), "-o", str(replanned)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+    result = CliRunner().invoke(main, ["export", str(changed), str(replanned),
+                                       "--calls", str(tmp_path / "calls")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in (tmp_path / "calls").iterdir())
+    assert files == ["calls-phones.csv", "calls-phones.xlsx"]  # the names say: phones
+    rows = list(csv.reader(io.StringIO(
+        (tmp_path / "calls" / "calls-phones.csv").read_text(encoding="utf-8-sig"))))  # fmt: skip
+    assert tuple(rows[0]) == CALL_HEADERS
+    people = {row[2]: row for row in rows[1:]}
+    assert gone in people and people[gone][1] == "ناممکن (no longer possible)"
+    assert people[gone][4].startswith("0912 000 ")
+    replan = json.loads(replanned.read_text())["replan"]
+    changed_people = {e["volunteer"] for key in ("added", "removed", "moved")
+                      for e in replan[key]}  # fmt: skip
+    assert changed_people | {gone} == set(people)
+    first_days = [row[0] for row in rows[1:]]
+    assert first_days == sorted(first_days)  # the soonest camp first
+    book = openpyxl.load_workbook(tmp_path / "calls" / "calls-phones.xlsx")
+    sheet = book.worksheets[0]
+    assert sheet.max_row == len(rows) and sheet.page_setup.orientation == "landscape"
+
+
+def test_a_solution_that_is_no_replan_is_refused(tmp_path: Path) -> None:
+    season = tmp_path / "season.json"
+    season.write_text(json.dumps(tiny_data(), ensure_ascii=False), encoding="utf-8")
+    solution = tmp_path / "solution.json"
+    CliRunner().invoke(main, ["solve", str(season), "-q", "-o", str(solution)])
+    output = _run("export", str(season), str(solution), "--calls", str(tmp_path / "calls"))
+    assert "no re-plan" in output and "--baseline" in output

@@ -1,0 +1,519 @@
+"""``campplanner serve`` over HTTP: every route, the refused requests, the whole edit loop.
+
+The application runs in-process under Starlette's test client, on a SQLite workspace in
+a temporary folder, over the shipped tiny instance (Jalali, Persian names).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from builders import TINY_PATH, camp, make_instance, place, requirement, volunteer, write_instance
+from campplanner.app.inspect import check
+from campplanner.workspace import Workspace
+from web_helpers import post, served, session, solved, triples, wait_for_job
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return solved(TINY_PATH, tmp_path_factory.mktemp("published"))
+
+
+@pytest.fixture
+def web(tmp_path: Path, published: Path):
+    site, client = served(TINY_PATH, tmp_path, solution=published)
+    yield site, client
+    site.close()
+
+
+PAGES = ["/", "/camps", "/camps?status=short&county=arak", "/camps?from=1400-04-01&to=1400-06-31",
+         "/camps/c1", "/volunteers", "/volunteers/v01", "/edits", "/versions",
+         "/versions/compare?a=1&b=1", "/scenarios"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_renders_in_persian_right_to_left(web, url: str) -> None:
+    _, client = web
+    answer = client.get(url)
+    assert answer.status_code == 200, answer.text
+    assert '<html lang="fa" dir="rtl">' in answer.text
+    assert answer.headers["content-security-policy"].startswith("default-src 'self'")
+    assert "http://" not in answer.text and "https://" not in answer.text  # nothing from outside
+
+
+def test_the_language_switch_gives_english_left_to_right(web) -> None:
+    _, client = web
+    answer = client.get("/lang/en?next=/camps")
+    assert answer.status_code == 200 and answer.url.path == "/camps"
+    assert '<html lang="en" dir="ltr">' in answer.text
+    assert "Camps" in answer.text
+    # an open redirect is refused: the switch only goes back to a page of this server
+    assert client.get("/lang/fa?next=//evil.example/", follow_redirects=False) \
+        .headers["location"] == "/"
+
+
+def test_overview_shows_coverage_bound_skills_counties_and_the_map(web) -> None:
+    _, client = web
+    data = client.get("/api/overview").json()
+    assert data["roster"] and data["coverage"] > 0
+    assert data["camps"]["total"] == 4
+    shares = [s["share"] for s in data["skills"]]
+    assert shares == sorted(shares)  # scarce first
+    assert {p["id"] for p in data["map"]} == {"c1", "c2", "c3", "c4"}
+    assert all(0 <= p["x"] <= 640 and 0 <= p["y"] <= 420 for p in data["map"])
+    page = client.get("/").text
+    assert page.count("<circle") == 4
+    assert "۰" in page or "۱" in page  # Persian digits
+
+
+def test_camps_filter_by_status_county_dates_skill_and_search(web) -> None:
+    _, client = web
+    every = client.get("/api/camps").json()
+    assert every["total"] == 4
+    for row in every["rows"]:
+        one = client.get("/api/camps", params={"status": row["status"]}).json()
+        assert row["id"] in {r["id"] for r in one["rows"]}
+        assert all(r["status"] == row["status"] for r in one["rows"])
+        by_county = client.get("/api/camps", params={"county": row["county"]}).json()
+        assert all(r["county"] == row["county"] for r in by_county["rows"])
+    assert client.get("/api/camps", params={"q": "c3"}).json()["rows"][0]["id"] == "c3"
+    assert client.get("/api/camps", params={"from": "1300-01-01", "to": "1300-01-02"}) \
+        .json()["total"] == 0
+    assert client.get("/api/camps", params={"from": "not a date"}).status_code == 400
+    assert client.get("/api/camps", params={"page": "9"}).json()["page"] == 1  # one page
+    assert client.get("/camps", params={"page": "x"}).status_code == 200
+    short = client.get("/api/camps", params={"skill": "physician"}).json()
+    assert all("physician" in r["short_skills"] for r in short["rows"])
+
+
+def test_a_camp_shows_its_team_empty_slots_with_reasons_and_candidates(web) -> None:
+    site, client = web
+    for camp_id in ("c1", "c2", "c3", "c4"):
+        data = client.get(f"/api/camps/{camp_id}").json()
+        assert len(data["team"]) == data["camp"]["filled"]
+        for slot in data["empty_slots"]:
+            assert slot["why"] or slot["fix"] or data["cancelled"]
+            for candidate in slot["candidates"]:
+                assert candidate["volunteer"] in site.head().volunteers
+    assert client.get("/api/camps/nope").status_code == 404
+    assert client.get("/camps/nope").status_code == 404
+
+
+def test_volunteer_search_normalises_persian_and_stays_out_of_the_address(web) -> None:
+    _, client = web
+    state = session(client)
+    # Arabic yeh in the query, Persian yeh in the file; a zero-width non-joiner; digits
+    for query in ("رضاي", "رضا\u200cیی", "v۰۱", "V01"):
+        answer = client.post("/api/volunteers/search", json={"q": query},
+                             headers={"X-CSRF-Token": state["csrf"]})  # fmt: skip
+        assert answer.status_code == 200
+        assert "v01" in {r["volunteer"] for r in answer.json()["results"]}, query
+    page = client.post("/volunteers", data={"csrf": state["csrf"], "q": "علی"})
+    assert page.status_code == 200 and "/volunteers/v01" in page.text
+    assert "%D8" not in str(page.url)  # the name typed is not in the address
+
+
+def test_a_volunteer_shows_skills_availability_and_itinerary(web) -> None:
+    _, client = web
+    data = client.get("/api/volunteers/v01").json()
+    assert data["name"] == "علی رضایی" and data["skills"]
+    assert client.get("/api/volunteers/v99").status_code == 404
+
+
+def test_solution_of_the_current_version_passes_the_checker(web, tmp_path: Path) -> None:
+    _, client = web
+    answer = client.get("/api/solution")
+    assert answer.status_code == 200
+    path = tmp_path / "current.json"
+    path.write_bytes(answer.content)
+    assert check(str(TINY_PATH), str(path)).ok
+    version = client.get("/api/versions").json()["versions"][0]
+    assert version["coverage"] == client.get("/api/overview").json()["coverage"] > 0
+
+
+@pytest.mark.parametrize("kind", ["solution", "xlsx", "csv", "html"])
+def test_every_version_downloads_in_every_format(web, tmp_path: Path, kind: str) -> None:
+    _, client = web
+    answer = client.get(f"/versions/1/download/{kind}")
+    assert answer.status_code == 200
+    assert "attachment" in answer.headers["content-disposition"]
+    if kind == "xlsx":
+        path = tmp_path / "roster.xlsx"
+        path.write_bytes(answer.content)
+        assert check(str(TINY_PATH), str(path)).ok
+    if kind == "csv":
+        assert zipfile.ZipFile(io.BytesIO(answer.content)).namelist()
+
+
+def test_no_request_names_a_file_on_disk(web) -> None:
+    _, client = web
+    for url in ("/versions/1/download/../../pyproject.toml", "/versions/1/download/json",
+                "/static/..%2F..%2Fcli.py", "/static/../web/app.py", "/fonts/..%2Fcli.py",
+                "/fonts/OFL.txt", "/versions/99/download/solution", "/api/nothing"):
+        assert client.get(url).status_code == 404, url
+
+
+# --------------------------------------------------------------- the edit loop
+
+
+def test_lock_resolve_accept_makes_a_new_version_with_the_lock(web, tmp_path: Path) -> None:
+    site, client = web
+    before = triples(client.get("/api/solution").content)
+    # someone not in c1 yet, who could fill one of its slots
+    slot = next(s for s in client.get("/api/camps/c1").json()["empty_slots"]
+                if s["candidates"]) if client.get("/api/camps/c1").json()["empty_slots"] \
+        else None  # fmt: skip
+    problem = site.head().problem
+    if slot is None:  # c1 full: lock a member of another camp who could serve here
+        camp_members = {v for v, c, _ in before if c == "c1"}
+        pair = next((problem.volunteer_ids[problem.candidate_volunteer[i]],
+                     problem.skill_ids[problem.candidate_skill[i]])
+                    for i in range(problem.num_candidates)
+                    if problem.camp_ids[problem.candidate_camp[i]] == "c1"
+                    and problem.volunteer_ids[problem.candidate_volunteer[i]]
+                    not in camp_members)  # fmt: skip
+    else:
+        pair = (slot["candidates"][0]["volunteer"], slot["skill"])
+    edit = post(client, "/api/edits", {"kind": "lock", "volunteer": pair[0], "camp": "c1",
+                                       "skill": pair[1]})  # fmt: skip
+    assert edit.status_code == 200, edit.text
+    assert client.get("/edits").text.count("lock") >= 1
+    job = post(client, "/api/solve").json()["job"]
+    state = wait_for_job(client, job)
+    assert state["state"] == "done" and state["events"]
+    diff = state["finished"]["diff"]
+    assert (pair[0], "c1", pair[1]) not in before
+    assert pair[0] in {e["volunteer"] for e in diff["added"] + diff["moved"]}
+    panel = client.get(f"/jobs/{job}").text
+    assert 'id="accept-form"' in panel and "hx-trigger" not in panel  # polling stopped
+    accepted = post(client, f"/api/jobs/{job}/accept", {"comment": "قفل"})
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["version"] == 2
+    after = triples(client.get("/api/solution").content)
+    assert (pair[0], "c1", pair[1]) in after
+    path = tmp_path / "v2.json"
+    path.write_bytes(client.get("/api/solution").content)
+    assert check(str(TINY_PATH), str(path)).ok  # valid for the file the planner opened
+    versions = client.get("/api/versions").json()["versions"]
+    assert versions[0]["edits"][0]["kind"] == "lock" and versions[0]["comment"] == "قفل"
+    assert client.get("/api/edits").json()["pending"] == []
+    compared = client.get("/api/versions/compare", params={"a": 1, "b": 2}).json()
+    assert compared["diff"] == diff | {"camps_affected": compared["diff"]["camps_affected"]}
+    assert post(client, "/api/versions/2/publish").json()["published"] == 2
+    actions = [a["action"] for a in client.get("/api/audit").json()["audit"]]
+    assert actions[:4] == ["publish", "accept", "edit", "accept"]
+    assert "<del>" in client.get("/versions/compare?a=1&b=2").text or diff["added"]
+
+
+def test_every_edit_kind_is_recorded_never_written_to_the_files(web) -> None:
+    _, client = web
+    original = TINY_PATH.read_bytes()
+    first = client.get("/api/solution").json()["assignments"][0]
+    v, c, s = first["volunteer"], first["camp"], first["skill"]
+    for body in ({"kind": "lock", "volunteer": v, "camp": c, "skill": s},
+                 {"kind": "remove", "volunteer": v, "camp": c},
+                 {"kind": "forbid", "volunteer": "v02", "camp": "c4"},
+                 {"kind": "unavailable", "volunteer": "v03", "first": "۱۴۰۰/۰۵/۰۱",
+                  "last": "1400-05-10"}):  # fmt: skip
+        answer = post(client, "/api/edits", body)
+        assert answer.status_code == 200, (body, answer.text)
+    pending = client.get("/api/edits").json()["pending"]
+    assert [e["kind"] for e in pending] == ["lock", "remove", "forbid", "unavailable"]
+    assert pending[3]["ops"][0]["first"] == "1400-05-01"
+    edit_id = pending[0]["id"]
+    assert client.request("DELETE", f"/api/edits/{edit_id}", json={"rev": session(client)["rev"]},
+                          headers={"X-CSRF-Token": session(client)["csrf"]}).status_code == 200
+    assert len(client.get("/api/edits").json()["pending"]) == 3
+    assert TINY_PATH.read_bytes() == original
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"kind": "lock", "volunteer": "nobody", "camp": "c1", "skill": "nurse"}, "no volunteer"),
+    ({"kind": "lock", "volunteer": "v01", "camp": "nowhere", "skill": "nurse"}, "no camp"),
+    ({"kind": "lock", "volunteer": "v01", "camp": "c1", "skill": "astronaut"}, "does not ask"),
+    ({"kind": "unavailable", "volunteer": "v01", "first": "1400-13-01", "last": "1400-13-02"},
+     "not a day"),
+    ({"kind": "teleport", "volunteer": "v01"}, "unknown edit"),
+])  # fmt: skip
+def test_a_bad_edit_is_a_clear_message_and_nothing_is_stored(web, body, message) -> None:
+    _, client = web
+    answer = post(client, "/api/edits", body)
+    assert answer.status_code == 400 and message in answer.json()["error"]
+    assert client.get("/api/edits").json()["pending"] == []
+
+
+def test_discard_and_cancel_keep_the_current_version(web, monkeypatch) -> None:
+    site, client = web
+    job = post(client, "/api/solve").json()["job"]
+    post(client, f"/api/jobs/{job}/cancel")
+    wait_for_job(client, job)
+    assert post(client, f"/api/jobs/{job}/discard").status_code == 200
+    assert client.get("/api/versions").json()["versions"][0]["id"] == 1
+    assert client.get(f"/api/jobs/{job}").status_code == 404
+    monkeypatch.setattr(site, "running_job", lambda: "7")
+    answer = post(client, "/api/solve")  # one solve at a time: two cores, shared
+    assert answer.status_code == 400 and "already running" in answer.json()["error"]
+
+
+def test_page_forms_post_with_csrf_and_redirect(web) -> None:
+    _, client = web
+    state = session(client)
+    answer = client.post("/edits", data={"csrf": state["csrf"], "rev": state["rev"],
+                                         "kind": "forbid", "volunteer": "v01", "camp": "c2",
+                                         "next": "/camps/c2"}, follow_redirects=False)  # fmt: skip
+    assert answer.status_code == 303 and answer.headers["location"] == "/camps/c2"
+    answer = client.post("/solve", data={"csrf": state["csrf"], "rev": state["rev"] + 1},
+                         follow_redirects=False)  # fmt: skip
+    assert answer.status_code == 303
+    job = answer.headers["location"].split("#job-")[1]
+    panel = client.get(f"/jobs/{job}").text
+    assert f'id="job-{job}"' in panel
+    wait_for_job(client, job)
+    assert 'id="accept-form"' in client.get("/edits").text
+
+
+# ------------------------------------------------------------------- refusals
+
+
+def test_state_changes_without_the_csrf_token_are_refused(web) -> None:
+    _, client = web
+    rev = session(client)["rev"]
+    for headers in ({}, {"X-CSRF-Token": "forged"}):
+        answer = client.post("/api/edits", json={"rev": rev, "kind": "forbid",
+                                                 "volunteer": "v01", "camp": "c1"},
+                             headers=headers)  # fmt: skip
+        assert answer.status_code == 403 and "CSRF" in answer.json()["error"]
+    assert client.post("/edits", data={"kind": "forbid", "volunteer": "v01", "camp": "c1",
+                                       "rev": rev}).status_code == 403  # fmt: skip
+    assert client.post("/versions/1/publish", data={"rev": rev}).status_code == 403
+    assert client.get("/api/edits").json()["pending"] == []
+
+
+def test_a_stale_edit_from_a_second_tab_is_refused_and_nothing_lost(web) -> None:
+    _, client = web
+    state = session(client)
+    headers = {"X-CSRF-Token": state["csrf"]}
+    first = client.post("/api/edits", json={"rev": state["rev"], "kind": "forbid",
+                                            "volunteer": "v01", "camp": "c1"}, headers=headers)
+    second = client.post("/api/edits", json={"rev": state["rev"], "kind": "forbid",
+                                             "volunteer": "v02", "camp": "c1"}, headers=headers)
+    assert first.status_code == 200
+    assert second.status_code == 409 and "reload" in second.json()["error"]
+    page = client.post("/edits", data={"csrf": state["csrf"], "rev": state["rev"],
+                                       "kind": "forbid", "volunteer": "v02", "camp": "c1"})
+    assert page.status_code == 409 and "reload" in page.text
+    assert [e["ops"][0]["pairs"][0]["volunteer"]
+            for e in client.get("/api/edits").json()["pending"]] == ["v01"]  # fmt: skip
+    assert client.post("/api/edits", json={"kind": "forbid", "volunteer": "v02", "camp": "c1"},
+                       headers=headers).status_code == 400  # no revision at all  # fmt: skip
+
+
+def test_another_host_needs_the_token_on_every_request(tmp_path: Path, published: Path) -> None:
+    site, client = served(TINY_PATH, tmp_path, solution=published, host="0.0.0.0")
+    token = site.token
+    assert token
+    assert client.get("/").status_code == 401
+    assert client.get("/api/solution").status_code == 401
+    assert client.get("/static/app.css").status_code == 401
+    assert client.get("/?token=wrong").status_code == 403
+    assert client.get("/", headers={"Authorization": "Bearer wrong"}).status_code == 403
+    assert client.get("/api/overview", headers={"Authorization": f"Bearer {token}"}) \
+        .status_code == 200
+    first = client.get(f"/camps?token={token}&status=short", follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == "/camps?status=short"
+    assert "httponly" in first.headers["set-cookie"].lower()
+    assert client.get("/camps").status_code == 200  # the cookie from now on
+    site.close()
+
+
+def test_without_a_token_only_local_names_are_answered(web) -> None:
+    _, client = web
+    for host in ("127.0.0.1:8000", "localhost", "[::1]:8000"):
+        assert client.get("/", headers={"Host": host}).status_code == 200, host
+    # a page of evil.example whose name now points at 127.0.0.1 (DNS rebinding)
+    answer = client.get("/api/session", headers={"Host": "evil.example:8000"})
+    assert answer.status_code == 403 and "csrf" not in answer.text
+
+
+def test_an_oversized_upload_is_refused(web) -> None:
+    site, client = web
+    state = session(client)
+    big = b"{" + b" " * (site.max_upload + 10) + b"}"
+    answer = client.post("/scenarios", data={"csrf": state["csrf"], "rev": state["rev"]},
+                         files={"files": ("big.json", big, "application/json")})  # fmt: skip
+    assert answer.status_code == 413
+    assert not any(site.scratch.iterdir())
+
+
+def test_a_bad_scenario_file_is_a_clear_message_and_nothing_is_kept(web) -> None:
+    site, client = web
+    state = session(client)
+    bad = json.dumps({"name": "away", "edits": [{"op": "unavailable", "volunteers": ["v99"],
+                                                 "first": "1400-05-01", "last": "1400-05-03"}]})
+    answer = client.post("/scenarios", data={"csrf": state["csrf"]},
+                         files={"files": ("away.json", bad.encode(), "application/json")})
+    assert answer.status_code == 400 and "v99" in answer.text
+    assert str(site.scratch) not in answer.text  # no path of the server's disk
+    assert not any(site.scratch.iterdir())
+    answer = client.post("/scenarios", data={"csrf": state["csrf"]},
+                         files={"files": ("x.json", b"\xff\xfe not json", "application/json")})
+    assert answer.status_code == 400
+
+
+def test_scenarios_are_compared_side_by_side(web) -> None:
+    _, client = web
+    state = session(client)
+    good = json.dumps({"name": "بدون v01", "edits": [{"op": "remove_volunteers",
+                                                      "volunteers": ["v01"]}]})
+    answer = client.post("/api/scenarios", data={"csrf": state["csrf"]},
+                         files={"files": ("s.json", good.encode(), "application/json")})
+    assert answer.status_code == 200, answer.text
+    state = wait_for_job(client, answer.json()["job"])
+    names = [s["name"] for s in state["report"]["scenarios"]]
+    assert names == ["base", "بدون v01"]
+    page = client.get("/scenarios").text
+    assert "side-by-side" in page and "بدون v01" in page
+
+
+# ---------------------------------------------------------------- hostile names
+
+HOSTILE = ["<script>alert(1)</script>", "</style><b>x</b>", "=1+1", "javascript:alert(1)",
+           "\u202eevil\u202c", '"><img src=x onerror=alert(1)>']
+
+
+def test_hostile_names_are_shown_as_text(tmp_path: Path) -> None:
+    data = make_instance(
+        places=[place("arak", 34.09, 49.69, county=HOSTILE[1]), place("village", 34.2, 49.5)],
+        volunteers=[volunteer(f"v{k}", name=name, skills={"nurse": 1})
+                    for k, name in enumerate(HOSTILE)]
+        + [volunteer("javascript:alert(2)", name=HOSTILE[0])],
+        camps=[camp('c1"><script>alert(3)</script>', name=HOSTILE[0],
+                    requirements=[requirement("nurse", count=3)]),
+               camp("c2", name=HOSTILE[3], requirements=[requirement("nurse", count=5)])],
+    )  # fmt: skip
+    data["skills"][1]["name"] = HOSTILE[1]
+    instance = write_instance(tmp_path / "hostile.json", data)
+    site, client = served(instance, tmp_path, solution=solved(instance, tmp_path))
+    pages = ["/", "/camps", "/camps/c2", "/volunteers/v0", "/edits", "/versions",
+             "/volunteers/javascript:alert(2)"]
+    pages.append("/camps/" + 'c1"><script>alert(3)</script>'.replace("/", "%2F")
+                 .replace('"', "%22").replace("<", "%3C").replace(">", "%3E"))
+    for url in pages:
+        answer = client.get(url)
+        assert answer.status_code == 200, (url, answer.text[:300])
+        html = answer.text
+        assert "<script>alert" not in html and "<img" not in html and "<b>x" not in html, url
+        assert not re.search(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", html, re.I)
+        assert "\u202e" not in html or "<bdi>\u202e" in html  # overrides stay inside <bdi>
+    state = session(client)
+    found = client.post("/volunteers", data={"csrf": state["csrf"], "q": "script"}).text
+    assert "&lt;script&gt;" in found and "<script>alert" not in found
+    site.close()
+
+
+# ------------------------------------------------------------------ persistence
+
+
+def test_restarting_mid_solve_loses_no_accepted_version(tmp_path: Path, published: Path) -> None:
+    site, client = served(TINY_PATH, tmp_path, solution=published)
+    post(client, "/api/edits", {"kind": "forbid", "volunteer": "v01", "camp": "c1"})
+    job = post(client, "/api/solve").json()["job"]
+    wait_for_job(client, job)
+    post(client, f"/api/jobs/{job}/accept", {"comment": "kept"})
+    post(client, "/api/edits", {"kind": "forbid", "volunteer": "v02", "camp": "c1"})
+    post(client, "/api/solve")  # the server dies while this one runs
+    site.close()
+    site.workspace.close()
+    again, client = served(TINY_PATH, tmp_path, solution=published)
+    versions = client.get("/api/versions").json()["versions"]
+    assert [v["id"] for v in versions] == [2, 1] and versions[0]["comment"] == "kept"
+    assert len(client.get("/api/edits").json()["pending"]) == 1
+    again.close()
+
+
+def test_the_workspace_is_next_to_the_instance_by_default(tmp_path: Path) -> None:
+    from campplanner.workspace import default_workspace_url
+
+    assert default_workspace_url(str(tmp_path / "season.json.gz")).endswith(
+        "season.workspace.sqlite")
+    Workspace(default_workspace_url(str(tmp_path / "x.json"))).close()
+    assert (tmp_path / "x.workspace.sqlite").exists()
+
+
+def test_a_member_can_be_swapped_for_a_ranked_replacement(web) -> None:
+    _, client = web
+    found = None
+    for camp_id in ("c1", "c2", "c3", "c4"):
+        for member in client.get(f"/api/camps/{camp_id}").json()["team"]:
+            data = client.get(f"/api/camps/{camp_id}",
+                              params={"replace": member["volunteer"]}).json()  # fmt: skip
+            if data["replacements"]:
+                found = (camp_id, member, data["replacements"][0])
+                break
+        if found:
+            break
+    assert found, "somebody in tiny.json can be replaced"
+    camp_id, member, first = found
+    page = client.get(f"/camps/{camp_id}", params={"replace": member["volunteer"]}).text
+    assert 'id="swaps"' in page and "button" in page
+    answer = post(client, "/api/edits", {"kind": "swap", "volunteer": first["volunteer"],
+                                         "camp": camp_id, "skill": first["skill"],
+                                         "out": member["volunteer"]})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    ops = client.get("/api/edits").json()["pending"][0]["ops"]
+    assert [op["op"] for op in ops] == ["lock", "forbid"]
+    assert ops[1]["pairs"] == [{"volunteer": member["volunteer"], "camp": camp_id}]
+
+
+# ------------------------------------------------------------- the command line
+
+
+def test_serve_refuses_bad_files_and_urls_before_starting(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from campplanner.cli import main
+
+    runner = CliRunner()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"skills": []}', encoding="utf-8")
+    result = runner.invoke(main, ["serve", str(bad)])
+    assert result.exit_code == 2 and "bad.json" in result.output
+    assert not (tmp_path / "bad.workspace.sqlite").exists()  # nothing created
+    result = runner.invoke(main, ["serve", str(TINY_PATH), "--db", "nosuchdb://x"])
+    assert result.exit_code == 2 and "cannot open the workspace" in result.output
+    result = runner.invoke(main, ["serve", str(TINY_PATH), "--db", "sqlite://",
+                                  "--workspace", "x.sqlite"])  # fmt: skip
+    assert result.exit_code == 2
+    assert "serve" in runner.invoke(main, ["--help"]).output
+
+
+def test_a_roster_workbook_can_be_opened_as_the_published_roster(web, tmp_path: Path) -> None:
+    _, client = web
+    workbook = tmp_path / "roster.xlsx"
+    workbook.write_bytes(client.get("/versions/1/download/xlsx").content)
+    (tmp_path / "other").mkdir()
+    site, other = served(TINY_PATH, tmp_path / "other", solution=workbook)
+    path = tmp_path / "from-workbook.json"
+    path.write_bytes(other.get("/api/solution").content)
+    assert check(str(TINY_PATH), str(path)).ok
+    assert triples(path.read_bytes()) == triples(client.get("/api/solution").content)
+    site.close()
+
+
+def test_long_camp_tables_come_in_pages(web, monkeypatch) -> None:
+    from campplanner.web import views
+
+    _, client = web
+    monkeypatch.setattr(views, "CAMPS_PER_PAGE", 3)
+    first = client.get("/api/camps").json()
+    second = client.get("/api/camps", params={"page": 2}).json()
+    assert (first["pages"], first["shown"], second["shown"]) == (2, 3, 1)
+    assert {r["id"] for r in first["rows"] + second["rows"]} == {"c1", "c2", "c3", "c4"}
+    page = client.get("/camps", params={"q": "c", "page": 2}).text
+    assert 'rel="prev" href="/camps?q=c&amp;page=1"' in page

@@ -1,0 +1,229 @@
+"""Every reason and fix of ``explain`` in every language: one case per cause.
+
+The cases are the micro-instances of test_explain.py (camp ``c1`` 2021-07-01..05, a
+leader ``L`` who fills its first slot, a nurse slot empty for one reason), asked again
+in each language of ``explain.languages.WORDS``. The Persian texts must carry no Latin
+letter or ASCII digit apart from the ids the file itself writes (planners type those
+back) and the two option names they mention, and write dates as ``۲۰۲۱/۰۷/۰۱``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from builders import camp, compile_data, make_instance, requirement, volunteer
+from campplanner.explain import CAUSES, LANGUAGES, WORDS, explain_roster, roster_from_assignments
+from campplanner.model.problem import Problem
+from campplanner.solver import CpSatSolver, SolveOptions
+
+LEADER = volunteer("L", skills={"leader": 1})
+TWO_ROLES = [requirement("leader"), requirement("nurse")]
+ESSENTIALS = [requirement("leader", essential=True), requirement("nurse", essential=True)]
+
+
+def nurse_case(nurse: dict[str, Any] | None, **fields: Any) -> dict[str, Any]:
+    volunteers = [LEADER] + ([nurse] if nurse else [])
+    camps = fields.pop("camps", [camp("c1", requirements=TWO_ROLES, **fields.pop("camp", {}))])
+    return make_instance(volunteers=volunteers, camps=camps, **fields)
+
+
+def _level() -> dict[str, Any]:
+    data = nurse_case(volunteer("v2", skills={"nurse": 1}))
+    data["camps"][0]["requirements"][1]["level"] = 2
+    return data
+
+
+def _optimal(problem: Problem) -> np.ndarray:
+    result = CpSatSolver(problem, SolveOptions(time_limit=10, secondary=False)).solve()
+    assert result.status == "optimal"
+    return result.assigned
+
+
+def _leader_only(problem: Problem) -> np.ndarray:
+    return roster_from_assignments(problem, [("L", "c1", "leader")])
+
+
+def _nobody(problem: Problem) -> np.ndarray:
+    return np.zeros(0, np.int64)
+
+
+Roster = Callable[[Problem], np.ndarray]
+# cause -> (instance, roster, status): the slot causes, then the cancelled camps' causes.
+SLOT_CASES: dict[str, tuple[dict[str, Any], Roster, str]] = {
+    "no_skill": (nurse_case(volunteer("v2", skills={"mason": 3})), _optimal, "optimal"),
+    "level": (_level(), _optimal, "optimal"),
+    "dates": (
+        nurse_case(volunteer("v2", available=[["2021-07-03", "2021-07-20"]])),
+        _optimal,
+        "optimal",
+    ),
+    "gender": (
+        make_instance(
+            volunteers=[
+                volunteer("L", skills={"leader": 1}, gender="f"),
+                volunteer("v2", gender="m"),
+            ],
+            camps=[camp("c1", requirements=TWO_ROLES, gender="f")],
+        ),
+        _optimal,
+        "optimal",
+    ),
+    "distance": (nurse_case(volunteer("v2", max_km=5)), _optimal, "optimal"),
+    "forbidden": (
+        nurse_case(volunteer("v2"), forbidden=[{"volunteer": "v2", "camp": "c1"}]),
+        _optimal,
+        "optimal",
+    ),
+    "no_camps": (nurse_case(volunteer("v2", max_camps=0)), _optimal, "optimal"),
+    "busy": (
+        nurse_case(
+            volunteer("v2", max_camps=3),
+            rules={"rest_days": 2},
+            camps=[
+                camp("c0", priority=5, start="2021-06-25", end="2021-06-29"),
+                camp("c1", requirements=TWO_ROLES),
+            ],
+        ),
+        _optimal,
+        "optimal",
+    ),
+    "beds": (nurse_case(volunteer("v2"), camp={"capacity": 1}), _optimal, "optimal"),
+    "improvable": (nurse_case(volunteer("v2")), _leader_only, "feasible"),
+}
+CAMP_CASES: dict[str, tuple[dict[str, Any], Roster, str]] = {
+    "essential": (
+        make_instance(
+            volunteers=[volunteer("v2")],
+            camps=[camp("c1", requirements=[requirement("leader", essential=True), requirement()])],
+        ),
+        _optimal,
+        "optimal",
+    ),
+    "nobody": (
+        make_instance(volunteers=[volunteer("v1")], camps=[camp("c0", priority=5), camp("c1")]),
+        _optimal,
+        "optimal",
+    ),
+    "beds": (
+        make_instance(
+            volunteers=[LEADER, volunteer("v2")],
+            camps=[camp("c1", capacity=1, requirements=ESSENTIALS)],
+        ),
+        _optimal,
+        "optimal",
+    ),
+    "shared": (
+        make_instance(
+            volunteers=[volunteer("v1", skills={"leader": 1, "nurse": 1})],
+            camps=[camp("c1", requirements=ESSENTIALS)],
+        ),
+        _optimal,
+        "optimal",
+    ),
+    "improvable": (make_instance(volunteers=[volunteer("v1")]), _nobody, "feasible"),
+}
+# What a Persian text may hold in Latin script: the file's ids and names, two option names.
+ALLOWED = ("max_camps", "--time-limit", "H3")
+
+
+def _texts(
+    case: tuple[dict[str, Any], Roster, str], lang: str, slot: bool
+) -> tuple[Problem, str, str, str]:
+    data, roster, status = case
+    problem = compile_data(data)
+    explanation = explain_roster(problem, roster(problem), status, lang=lang)
+    if slot:
+        (reason,) = explanation.slots
+        return problem, reason.cause, reason.why, reason.fix
+    (camp_reason,) = [c for c in explanation.cancelled if problem.camp_ids[c.camp] == "c1"]
+    return problem, camp_reason.cause, camp_reason.why, camp_reason.fix
+
+
+def _assert_persian(problem: Problem, text: str) -> None:
+    assert re.search("[\u0600-\u06ff]", text), text
+    latin = text
+    names = [*problem.volunteer_ids, *problem.volunteer_names, *problem.camp_ids,
+             *problem.camp_names, *problem.skill_ids, *problem.skill_names,
+             *problem.place_names, *ALLOWED]  # fmt: skip
+    for name in sorted(names, key=len, reverse=True):
+        latin = latin.replace(name, "")
+    assert not re.search("[A-Za-z0-9]", latin), f"Latin text left in: {latin!r} of {text!r}"
+    assert not re.search(r"[۰-۹]-[۰-۹]", text), f"a date with hyphens: {text!r}"
+
+
+def test_every_language_words_every_cause() -> None:
+    for lang, words in WORDS.items():
+        assert set(words.causes) == set(CAUSES), lang
+        assert set(words.slot) == set(SLOT_CASES), lang
+    assert {"fa", "en"} <= set(LANGUAGES)
+
+
+@pytest.mark.parametrize("cause", list(SLOT_CASES))
+def test_every_slot_reason_in_both_languages(cause: str) -> None:
+    problem, found, why_en, fix_en = _texts(SLOT_CASES[cause], "en", slot=True)
+    assert found == cause
+    _, found_fa, why_fa, fix_fa = _texts(SLOT_CASES[cause], "fa", slot=True)
+    assert found_fa == cause
+    assert why_en and fix_en and why_en != why_fa and fix_en != fix_fa
+    _assert_persian(problem, why_fa)
+    _assert_persian(problem, fix_fa)
+    if cause not in ("beds", "improvable"):  # the base fix names the camp's dates
+        assert "آزاد از ۲۰۲۱/۰۷/۰۱ تا ۲۰۲۱/۰۷/۰۵" in fix_fa
+
+
+@pytest.mark.parametrize("cause", list(CAMP_CASES))
+def test_every_cancelled_camp_reason_in_both_languages(cause: str) -> None:
+    problem, found, why_en, fix_en = _texts(CAMP_CASES[cause], "en", slot=False)
+    assert found == cause
+    _, found_fa, why_fa, fix_fa = _texts(CAMP_CASES[cause], "fa", slot=False)
+    assert found_fa == cause
+    assert why_en != why_fa and fix_en != fix_fa
+    _assert_persian(problem, why_fa)
+    _assert_persian(problem, fix_fa)
+
+
+def test_persian_words_say_the_numbers_in_persian() -> None:
+    _, _, why, fix = _texts(SLOT_CASES["distance"], "fa", slot=True)
+    assert "حداکثر ۵ کیلومتر" in why
+    assert fix.startswith("۱ نفر دیگر با مهارت nurse، آزاد از ۲۰۲۱/۰۷/۰۱ تا ۲۰۲۱/۰۷/۰۵")
+    assert "؛ یا v2 بپذیرد تا" in fix
+    _, _, why, _ = _texts(SLOT_CASES["busy"], "fa", slot=True)
+    assert "c0 در نقش nurse (اولویت ۵، ۱ روز استراحت میان دو اردو، ۲ روز لازم است)" in why
+
+
+def test_the_command_line_offers_every_language() -> None:
+    from campplanner import cli
+
+    assert set(cli.LANGUAGES) == set(LANGUAGES)
+
+
+def test_solve_and_export_speak_the_language_asked(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from builders import TINY_PATH
+    from campplanner.cli import main
+
+    runner = CliRunner()
+    solution = tmp_path / "fa.json"
+    ran = runner.invoke(main, ["solve", str(TINY_PATH), "-q", "--time-limit", "10",
+                               "--lang", "fa", "-o", str(solution)])  # fmt: skip
+    assert ran.exit_code == 0, ran.output
+    import json
+
+    (slot,) = json.loads(solution.read_text(encoding="utf-8"))["unfilled_slots"]
+    assert re.search("[\u0600-\u06ff]", slot["why"]) and slot["reason"] == "busy"
+    for lang, says in (("fa", WORDS["fa"].causes["busy"]), ("en", CAUSES["busy"])):
+        folder = tmp_path / lang
+        ran = runner.invoke(main, ["export", str(TINY_PATH), str(solution), "--lang", lang,
+                                   "--csv", str(folder)])  # fmt: skip
+        assert ran.exit_code == 0, ran.output
+        unfilled = (folder / "unfilled_slots.csv").read_text(encoding="utf-8-sig")
+        assert says in unfilled
+    ran = runner.invoke(main, ["explain", str(TINY_PATH), str(solution), "--lang", "fa"])
+    squeezed = "".join(ran.output.split())  # the terminal wraps long lines
+    assert ran.exit_code == 0 and "".join(WORDS["fa"].causes["busy"].split()) in squeezed

@@ -1,0 +1,140 @@
+"""The workspace database: versions, edits, the audit log, revisions and migrations.
+
+Every test runs on SQLite, and on PostgreSQL when ``CAMPPLANNER_TEST_PG_URL`` names a
+server (``.ci/run`` starts one); without it the PostgreSQL runs are skipped, loudly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from builders import TINY_PATH
+from campplanner.workspace import StaleRevision, Workspace
+from campplanner.workspace.store import MIGRATIONS, metadata, schema_migrations, snapshots
+from web_helpers import post, served, solved, triples, wait_for_job
+
+PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
+
+
+def _fresh(url: str) -> str:
+    """Drop the workspace's tables (PostgreSQL keeps them between tests)."""
+    engine = create_engine(url)
+    metadata.drop_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    if not PG_URL:
+        pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL=postgresql+psycopg://... "
+                    "(.ci/run starts a server) to run the workspace tests on it")
+    return _fresh(PG_URL)
+
+
+INSTANCE = b'{"name": "\xd8\xa7\xd8\xb1\xd8\xa7\xda\xa9"}'
+ROSTER = json.dumps({"status": "feasible", "coverage": 7,
+                     "assignments": []}).encode()  # fmt: skip
+
+
+def test_a_new_workspace_is_migrated_once(url: str) -> None:
+    workspace = Workspace(url)
+    assert workspace.schema_version() == MIGRATIONS[-1][0]
+    assert workspace.revision() == 0 and workspace.head() is None
+    workspace.close()
+    again = Workspace(url)  # nothing to do the second time
+    with again.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(schema_migrations)) \
+            .scalar() == len(MIGRATIONS)
+    again.close()
+
+
+def test_versions_keep_instance_roster_edits_time_and_comment(url: str) -> None:
+    workspace = Workspace(url)
+    first = workspace.add_version(INSTANCE, ROSTER, comment="opened", expected=0)
+    edit = workspace.add_edit("lock", [{"op": "lock", "assignments": []}], expected=1)
+    assert [e.id for e in workspace.pending_edits()] == [edit]
+    second = workspace.add_version(INSTANCE, ROSTER.replace(b"7", b"8"), comment="re-solved",
+                                   parent=first, edit_ids=[edit], expected=2)  # fmt: skip
+    assert workspace.pending_edits() == []
+    head = workspace.head()
+    assert head is not None and head.id == second and head.parent == first
+    assert head.coverage == 8 and head.comment == "re-solved" and head.edits[0]["kind"] == "lock"
+    assert workspace.instance_json(first) == INSTANCE == workspace.instance_json(second)
+    assert workspace.solution_json(first) == ROSTER
+    with workspace.engine.connect() as connection:  # one snapshot for both versions
+        assert connection.execute(select(func.count()).select_from(snapshots)).scalar() == 1
+    assert workspace.find_version(INSTANCE, ROSTER) == first
+    assert workspace.find_version(INSTANCE, None) == second
+    assert workspace.find_version(b"{}", None) is None
+    workspace.publish(first, expected=3)
+    assert workspace.published() == first and workspace.version(first).published
+    assert [a["action"] for a in workspace.audit_log()] == ["publish", "accept", "edit",
+                                                             "accept"]  # fmt: skip
+    workspace.close()
+
+
+def test_a_change_from_a_stale_revision_is_refused_and_changes_nothing(url: str) -> None:
+    workspace = Workspace(url)
+    version = workspace.add_version(INSTANCE, ROSTER, expected=0)
+    edit = workspace.add_edit("forbid", [], expected=1)
+    for change in (lambda: workspace.add_edit("forbid", [], expected=1),
+                   lambda: workspace.drop_edit(edit, expected=0),
+                   lambda: workspace.publish(version, expected=1),
+                   lambda: workspace.add_version(INSTANCE, ROSTER, expected=1)):  # fmt: skip
+        with pytest.raises(StaleRevision, match="reload the page"):
+            change()
+    assert workspace.revision() == 2
+    assert len(workspace.versions()) == 1 and len(workspace.pending_edits()) == 1
+    assert workspace.published() is None
+    workspace.close()
+
+
+def test_two_planners_at_once_one_wins_the_other_is_told(url: str) -> None:
+    workspace = Workspace(url)
+    workspace.add_version(INSTANCE, ROSTER, expected=0)
+    outcomes: list[str] = []
+    start = threading.Barrier(4)
+
+    def edit(k: int) -> None:
+        start.wait()
+        try:
+            workspace.add_edit("forbid", [{"k": k}], expected=1)
+            outcomes.append("done")
+        except StaleRevision:
+            outcomes.append("stale")
+        except Exception as error:  # SQLite may say "locked": never a silent double write
+            outcomes.append(type(error).__name__)
+
+    threads = [threading.Thread(target=edit, args=(k,)) for k in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("done") == 1
+    assert len(workspace.pending_edits()) == 1 and workspace.revision() == 2
+    workspace.close()
+
+
+def test_the_web_application_runs_on_this_database(url: str, tmp_path: Path) -> None:
+    published = solved(TINY_PATH, tmp_path)
+    site, client = served(TINY_PATH, tmp_path, solution=published, url=url)
+    first = client.get("/api/solution").json()["assignments"][0]
+    answer = post(client, "/api/edits", {"kind": "remove", "volunteer": first["volunteer"],
+                                         "camp": first["camp"]})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    job = post(client, "/api/solve").json()["job"]
+    wait_for_job(client, job)
+    assert post(client, f"/api/jobs/{job}/accept").json()["version"] == 2
+    roster = triples(client.get("/api/solution").content)
+    assert (first["volunteer"], first["camp"], first["skill"]) not in roster
+    site.close()
+    site.workspace.close()
