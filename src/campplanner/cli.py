@@ -289,11 +289,15 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     help="A published solution file: keep its assignments unless changing them raises "
     "coverage, change as few as possible, and print who is added, removed, moved.",
 )
+@click.option("--reserves", type=click.IntRange(min=0, max=1000), default=0,
+              help="Then find the top K reserves per camp (20 no-show re-plans, after the "
+              "time limit) for the solution file. See docs/stress.md.")  # fmt: skip
 @lang_option("en", "printed and written to the solution file")
 @reports_errors
 def solve(instance_file: str, output: str | None, time_limit: float, workers: int, seed: int,
           method: str, secondary_time: float | None, weights: dict[str, float], quiet: bool,
-          full: bool | None, force: bool, baseline: str | None, lang: str) -> None:  # fmt: skip
+          full: bool | None, force: bool, baseline: str | None, lang: str,
+          reserves: int) -> None:  # fmt: skip
     """Staff the camps of INSTANCE_FILE: maximise coverage, then the secondary terms.
 
     Prints each camp's team with unfilled slots and cancelled camps, then a summary
@@ -309,7 +313,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     started = process_started()  # the time limit covers the whole command
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, weights=weights,
                            secondary_time=secondary_time, method=method)  # fmt: skip
-    job = solve_job(SolveRequest(instance_file, options, baseline, output, force, lang),
+    job = solve_job(SolveRequest(instance_file, options, baseline, output, force, lang, reserves),
                     started)  # fmt: skip
     progress = None if quiet else ProgressLine(stderr, time_limit).follow(job)
     try:
@@ -475,10 +479,13 @@ def export(instance_file: str, solution_file: str, outputs: dict[str, str | None
 @click.option("--seed", type=SEED, default=0, show_default=True)
 @weight_options
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True, help="local processes, or Ray.")  # fmt: skip
+@click.option("--address", help="Ray cluster to join (--engine ray): auto or ray://host:port.")
 @reports_errors
 def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
             time_limit: float, jobs: int | None, seed: int, weights: dict[str, float],
-            force: bool) -> None:  # fmt: skip
+            force: bool, engine: str, address: str | None) -> None:  # fmt: skip
     """Solve BASE_FILE and each SCENARIO_FILE (edits applied to the base) and compare them.
 
     Prints a table of coverage and its bound, share of slots filled, camps run and
@@ -498,8 +505,10 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
     def done(measures: Any) -> None:
         stderr.print(f"solved {escape(measures.name)}", highlight=False)
 
+    if address is not None and engine != "ray":
+        raise click.UsageError("--address is for --engine ray")
     job = compare_job(base_file, list(scenario_files), options, jobs=jobs, output_path=output,
-                      force=force, on_done=done)  # fmt: skip
+                      force=force, on_done=done, engine=engine, address=address)  # fmt: skip
     report, received = run_in_foreground(job)  # a signal terminates the workers
     if received is not None or not isinstance(report, dict):
         stderr.print(escape(str(report)), highlight=False)
@@ -580,3 +589,56 @@ def serve(instance_file: str, solution_file: str | None, workspace_file: str | N
     url = db_url or (f"sqlite:///{workspace_file}" if workspace_file else None)
     run_server(ServeSettings(instance_file, solution_file, url, host, port, token, time_limit),
                say=lambda line: stdout.print(line, markup=False, highlight=False))
+
+
+@main.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--no-show", type=Number(min=0, max=1),
+              help="Probability that each assigned volunteer is absent [default: 0.05].")
+@click.option("--rates", type=click.Path(dir_okay=False, path_type=str),
+              help="JSON file: no_show, skills (rate per skill id), camp_cancel.")
+@click.option("--runs", type=click.IntRange(min=1, max=1_000_000), default=200,
+              show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the draws.")
+@click.option("--time-limit-per-run", type=Number(min=0.1, max=MAX_SECONDS), default=10.0,
+              show_default=True, help="Seconds for each re-plan.")
+@click.option("--method", type=click.Choice(["auto", "large", "exact", "greedy"]),
+              default="auto", show_default=True,
+              help="The re-plan: auto is large (neighbourhood, fewest changes) below 50,000 "
+              "candidates, greedy (keep and refill) above.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True, help="local processes, or Ray.")
+@click.option("--address", help="Ray cluster to join: auto or ray://host:port.")
+@click.option("--jobs", type=click.IntRange(min=1, max=100_000),
+              help="Runs at once [default: the CPUs here, or the Ray cluster's].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the report as JSON here.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@reports_errors
+def stress(instance_file: str, solution_file: str, no_show: float | None, rates: str | None,
+           runs: int, seed: int, time_limit_per_run: float, method: str, engine: str,
+           address: str | None, jobs: int | None, output: str | None,
+           force: bool) -> None:  # fmt: skip
+    """How robust is SOLUTION_FILE? Draw absentees RUNS times, re-plan each time with the
+    fewest changes, and report coverage won back, calls, camps at risk, short skills and
+    reserves per camp. Ctrl-C writes the report of the runs done. See docs/stress.md.
+    """
+    from campplanner.app.jobs import SIGNAL_EXIT_CODES, run_in_foreground
+    from campplanner.app.stress import StressRequest, stress_job
+    from campplanner.stress_view import print_stress
+
+    if address is not None and engine != "ray":
+        raise click.UsageError("--address is for --engine ray")
+    request = StressRequest(instance_file, solution_file, no_show, rates, runs, seed,
+                            time_limit_per_run, method, engine, address, jobs, output, force)
+    job = stress_job(request).listen(
+        lambda e: e.message and stderr.print(escape(e.message), highlight=False))
+    outcome, received = run_in_foreground(job)
+    for text in outcome.notes:
+        note(text)
+    print_stress(stdout, outcome.report)
+    if output is not None:
+        stdout.print(f"Report written to {output}", markup=False)
+    if received is not None:
+        sys.exit(SIGNAL_EXIT_CODES[received])

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from campplanner.engines import make_engine
 from campplanner.errors import CampPlannerError
 from campplanner.loader import instance_from_data
 from campplanner.model.compile import compile_instance
@@ -81,19 +82,29 @@ def measure(name: str, data: dict[str, Any], options: SolveOptions) -> Measures:
     )
 
 
+def _measure_task(options: SolveOptions, named: tuple[str, dict[str, Any]]) -> Measures:
+    return measure(named[0], named[1], options)
+
+
 def compare(
     named_data: list[tuple[str, dict[str, Any]]],
     options: SolveOptions,
     jobs: int | None = None,
     on_done: Callable[[Measures], None] | None = None,
     on_cancel: Callable[[Callable[[], None]], None] | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> list[Measures]:
     """Measures of each (name, instance data), the first being the base, in order.
 
     ``on_cancel`` receives the function that stops the comparison: the worker processes
     are terminated (none is left running after Ctrl-C or SIGTERM) and ComparisonStopped
-    is raised.
+    is raised. ``engine`` "ray" solves them as Ray tasks (a local Ray, or the cluster at
+    ``address``); "local" in processes here (``jobs`` at a time).
     """
+    if engine != "local" or address is not None:
+        return _compare_on(make_engine(engine, jobs, address), named_data, options, on_done,
+                           on_cancel)  # fmt: skip
     jobs = jobs or min(len(named_data), os.cpu_count() or 1)
     stopped = threading.Event()
     results: list[Measures] = []
@@ -126,6 +137,23 @@ def compare(
             if on_done:
                 on_done(results[-1])
         return results
+
+
+def _compare_on(engine: Any, named_data: list[tuple[str, dict[str, Any]]],
+                options: SolveOptions, on_done: Callable[[Measures], None] | None,
+                on_cancel: Callable[[Callable[[], None]], None] | None,
+                ) -> list[Measures]:  # fmt: skip
+    """The comparison as tasks of an engine (campplanner.engines), in the input's order."""
+    if on_cancel is not None:
+        on_cancel(engine.stop)
+    found: dict[int, Measures] = {}
+    for index, measures in engine.run(_measure_task, options, named_data):
+        found[index] = measures
+        if on_done:
+            on_done(measures)
+    if len(found) < len(named_data):
+        raise ComparisonStopped(len(found), len(named_data))
+    return [found[i] for i in range(len(named_data))]
 
 
 class ComparisonStopped(CampPlannerError):

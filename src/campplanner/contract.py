@@ -237,6 +237,30 @@ class Replan(_Extension):
     camps_affected: list[Id] = []
 
 
+class Reserve(_Extension):
+    """A volunteer not on the roster who filled in for the camp in no-show re-plans."""
+
+    volunteer: Id
+    name: str | None = None
+    fill_ins: int  # runs in which they filled in there
+    share_of_runs: float | None = None
+
+
+class CampReserves(_Extension):
+    camp: Id
+    reserves: list[Reserve] = []  # best first
+
+
+class Reserves(_Extension):
+    """``solve --reserves K``: the top K reserves per camp, from a no-show sweep."""
+
+    runs: int
+    no_show: float
+    seed: int
+    time_limit_per_run: float | None = None
+    camps: list[CampReserves] = []
+
+
 class Fingerprint(_Extension):
     """The instance a solution was made for (campplanner.solution.instance_fingerprint)."""
 
@@ -276,6 +300,9 @@ class SolutionFile(BaseModel):
     timings: dict[str, float] = {}
     solver: dict[str, Any] = {}
     replan: Replan | None = None
+    # Written by solve --reserves as Reserves; other shapes another tool may write
+    # ({"c1": ["v7", ...]}, [{"camp", "volunteers"}]) are kept as they are, for the exports.
+    reserves: Reserves | dict[str, Any] | list[Any] | None = None
     fingerprint: Fingerprint | None = None
     explained: bool | None = None  # False: written before the reasons were worked out
 

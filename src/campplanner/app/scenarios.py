@@ -47,16 +47,20 @@ def compare(
     force: bool = False,
     on_done: Callable[[Measures], None] | None = None,
     control: JobControl | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> dict[str, Any]:
     """Solve the base and each scenario (``jobs`` at a time), measure, diff against the
     base; write the report to ``output_path`` if given. Weights: each scenario's own
     file weights (its ``set_weights`` edits included), then ``options.weights``.
-    Cancelling ``control`` terminates the workers (ComparisonStopped)."""
+    Cancelling ``control`` terminates the workers (ComparisonStopped). ``engine`` "ray"
+    runs the solves on Ray (a local one, or the cluster at ``address``)."""
     if output_path is not None:
         guard_output(output_path, [base_path, *scenario_paths], force=force)
     named = scenario_instances(base_path, scenario_paths)
     on_cancel = control.on_cancel if control is not None else None
-    measured = solve_scenarios(named, options, jobs=jobs, on_done=on_done, on_cancel=on_cancel)
+    measured = solve_scenarios(named, options, jobs=jobs, on_done=on_done, on_cancel=on_cancel,
+                               engine=engine, address=address)
     report = comparison_report(measured)
     if output_path is not None:
         write_atomic(output_path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")

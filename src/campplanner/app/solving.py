@@ -12,8 +12,11 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from campplanner.app.jobs import Job, JobControl
 from campplanner.contract import Instance
+from campplanner.engines import make_engine
 from campplanner.explain import Explanation, explain_roster
 from campplanner.loader import load_instance
 from campplanner.model.baseline import Baseline, Triple, baseline_from_triples
@@ -31,6 +34,15 @@ from campplanner.solution import (
 from campplanner.solution_writer import solution_json
 from campplanner.solver import SolveOptions, make_solver
 from campplanner.solver.anytime import explain_estimate
+from campplanner.stress import (
+    RESERVE_RUNS,
+    RESERVE_TIME_PER_RUN,
+    NoShowRates,
+    replan_method,
+    replan_run,
+    reserves_section,
+    roster_setup,
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,9 @@ class SolveRequest:
     output_path: str | None = None  # where to write the solution file
     force: bool = False  # replace ``output_path`` even if it is not a solution file
     lang: str = "en"  # the language of the reasons (explain.languages.WORDS)
+    # Reserves per camp to find (0: none): a short no-show sweep on the roster found,
+    # whose top fill-ins go into the solution file's "reserves" section (docs/stress.md).
+    reserves: int = 0
 
 
 @dataclass(frozen=True)
@@ -115,7 +130,7 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
                                    result.changes_bound)  # fmt: skip
         explanation = None
         if explain and result.has_roster:
-            explanation = explain_roster(problem, result.assigned, result.status)
+            explanation = explain_roster(problem, result.assigned, result.status, request.lang)
         if request.output_path is not None:
             control.report("writing")
             write_atomic(request.output_path, solution_json(
@@ -140,12 +155,31 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     result = solver.solve(progress, control.started)
     if control.cancelled and request.output_path is not None and result.has_roster:
         finish(result, explain=False)  # the roster first, within the promised seconds
+    if request.reserves and result.has_roster and not control.cancelled:
+        extra["reserves"] = find_reserves(problem, result.assigned, request, control)
     deadline = control.started + request.options.time_limit
     fits = result.has_roster and (
         control.cancelled  # written already: no hurry now
         or time.monotonic() + 2 * explain_estimate(problem, result.assigned) <= deadline
     )
     return finish(result, explain=fits)
+
+
+def find_reserves(problem: Problem, roster: np.ndarray, request: SolveRequest,
+                  control: JobControl) -> dict[str, Any]:  # fmt: skip
+    """The ``reserves`` section: RESERVE_RUNS no-show re-plans of ``roster`` on local
+    processes (stress.RESERVE_TIME_PER_RUN seconds each), the top fill-ins per camp."""
+    options = SolveOptions(time_limit=RESERVE_TIME_PER_RUN, secondary=False,
+                           method=replan_method(problem),
+                           weights=request.options.weights)  # fmt: skip
+    setup = roster_setup(problem, roster, NoShowRates(), request.options.seed, options)
+    engine = make_engine("local")
+    control.on_cancel(engine.stop)
+    outcomes = []
+    for _, outcome in engine.run(replan_run, setup, range(RESERVE_RUNS)):
+        outcomes.append(outcome)
+        control.report("reserves", message=f"reserves: {len(outcomes)}/{RESERVE_RUNS} runs")
+    return reserves_section(setup, outcomes, request.reserves)
 
 
 def solve_job(request: SolveRequest, started: float | None = None) -> Job[SolveOutcome]:

@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from campplanner.calendar import Calendar
 from campplanner.contract import Instance, SolutionFile
 from campplanner.errors import InstanceError, Issue
@@ -199,6 +201,9 @@ class RosterView:
         """Whether any exported paper would carry a phone number."""
         return any(m.phone for c in self.camps for m in c.members) or any(
             r.phone for c in self.camps for r in c.reserves)
+    # The solution file's reserves as rows (camp, rank, volunteer, fill-ins), for the
+    # workbook's reserves sheet and the report's reserves section.
+    reserve_rows: list[list[Any]] = field(default_factory=list)
 
     @property
     def counties(self) -> dict[str, list[CampView]]:
@@ -388,6 +393,7 @@ def roster_view(
         skills=totals,
         unassigned=unassigned,
         calls=calls,
+        reserve_rows=reserve_table(instance, solution),
     )
 
 
@@ -399,7 +405,9 @@ def _reserves(solution: SolutionFile) -> dict[str, list[tuple[str, str | None]]]
     ``[{"camp": "c1", "reserves": [...]}]`` (``volunteers`` for ``reserves`` too).
     Anything else is left out: reserves are a help on paper, not part of the roster.
     """
-    section = (solution.model_extra or {}).get("reserves")
+    section: Any = solution.reserves
+    if isinstance(section, BaseModel):  # campplanner's own (contract.Reserves)
+        section = [camp.model_dump() for camp in section.camps]
     if isinstance(section, dict):
         pairs = list(section.items())
     elif isinstance(section, list):
@@ -419,6 +427,26 @@ def _reserves(solution: SolutionFile) -> dict[str, list[tuple[str, str | None]]]
                 found.setdefault(camp_id, []).append(
                     (entry["volunteer"], skill if isinstance(skill, str) else None))
     return found
+
+
+RESERVE_HEADERS = ("شناسه اردو (camp id)", "اردو (camp)", "رتبه (rank)",
+                   "شناسه (volunteer id)", "نام (name)", "جایگزینی‌ها (fill-ins)",
+                   "سهم اجراها (share of runs)")  # fmt: skip
+
+
+def reserve_table(instance: Instance, solution: SolutionFile) -> list[list[Any]]:
+    """The reserves section as rows, best first per camp (camps in the file's order)."""
+    if not isinstance(solution.reserves, BaseModel):  # only campplanner's own shape ranks
+        return []
+    camp_names = {c.id: c.name for c in instance.camps}
+    names = {v.id: v.name for v in instance.volunteers}
+    rows = []
+    for entry in solution.reserves.camps:
+        for rank, reserve in enumerate(entry.reserves, start=1):
+            rows.append([entry.camp, camp_names.get(entry.camp, ""), rank, reserve.volunteer,
+                         names.get(reserve.volunteer, reserve.name or ""), reserve.fill_ins,
+                         reserve.share_of_runs])  # fmt: skip
+    return rows
 
 
 def _canonical(text: str, calendar: Calendar) -> str:

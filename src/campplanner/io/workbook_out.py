@@ -5,7 +5,8 @@ the sheet ``campplanner check`` reads back after a planner's edits), each volunt
 itinerary, the unfilled slots, the counties' totals, each jihadi group's members and
 their camps, the volunteers on no camp (a row per skill, and counted per skill and
 county), then one sheet per county (one per camp when there are
-few camps) with each camp's team under its heading, each camp on a page of its own.
+few camps) with each camp's team under its heading, each camp on a page of its own,
+and last the reserves per camp when the solution file has them (``solve --reserves``).
 Jalali dates are written as text (``۱۴۰۳/۰۴/۱۰``: spreadsheet programs have no Jalali
 dates); Gregorian ones as dates. Every sheet prints on A4, one page wide, with its
 header row on every page, the season and sheet in the page header and "page N of M"
@@ -34,6 +35,7 @@ GROUP_SHEET = "گروه‌های جهادی"
 UNASSIGNED_SHEET = "بدون اردو"
 UNASSIGNED_COUNT_SHEET = "بدون اردو - شمار"
 SUMMARY_SHEETS = 8  # the sheets before the per-county (or per-camp) ones
+RESERVES_SHEET = "ذخیره‌ها"  # reserves per camp, when the solution file has them
 
 
 def _date_cell(view: M.RosterView) -> Any:
@@ -49,7 +51,7 @@ def _date_cell(view: M.RosterView) -> Any:
 def roster_workbook(view: M.RosterView) -> bytes:
     """The whole workbook, as bytes, set up to print (docs/spreadsheets.md, Printing)."""
     writer = Writer(title=view.name)
-    used = {SUMMARY_SHEET, ROSTER.persian, ITINERARY_SHEET, UNFILLED_SHEET}
+    used = {SUMMARY_SHEET, ROSTER.persian, ITINERARY_SHEET, UNFILLED_SHEET, RESERVES_SHEET}
     date = _date_cell(view)
 
     summary = writer.sheet(SUMMARY_SHEET)
@@ -105,6 +107,10 @@ def roster_workbook(view: M.RosterView) -> bytes:
         sheet = writer.sheet(sheet_name(tab, used))
         _team_sheet(writer, sheet, title, camps)
         writer.print_setup(sheet, f"{view.name} — {title}")
+    if view.reserve_rows:  # last, so that the sheets before the county ones stay as they are
+        reserves = writer.sheet(RESERVES_SHEET)
+        writer.table(reserves, M.RESERVE_HEADERS, view.reserve_rows)
+        writer.print_setup(reserves, f"{view.name} — {RESERVES_SHEET}", repeat_rows=(0, 0))
     return writer.close()
 
 

@@ -1,0 +1,271 @@
+"""No-show stress sweeps on the full season: local processes against Ray, 1 and 2 workers.
+
+``instances/markazi-season.json.gz`` is solved once (the published roster; or
+``--published FILE`` reuses one), then ``campplanner stress`` runs N runs at 5% no-show
+(seed 0, 10 s per run) on each engine with 1 and 2 workers. Reported per sweep: seconds
+to load and compile, to start the engine, the sweep itself, runs per minute, the peak
+memory of a worker (RSS, PSS, and USS: its private pages), whether the report is the
+local one; then Ray's overhead against local processes with the same workers, and the
+compiled problem's size (what "one copy per worker" means).
+
+Memory is sampled every 0.25 s from /proc (smaps_rollup) for every worker process:
+Ray's (``ray::`` in the process title) and the local engine's (children of the
+multiprocessing forkserver).
+
+Run: ``python benchmarks/bench_stress.py [--runs 200]`` (writes its section of
+docs/benchmarks.md; ``--no-write`` prints it only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _report import REPO, machine_line, markdown_table, write_section
+from campplanner.app.solving import SolveRequest, solve
+from campplanner.app.stress import StressRequest, stress_job
+from campplanner.loader import load_instance
+from campplanner.model.compile import compile_instance
+from campplanner.solver import SolveOptions
+
+SEASON = REPO / "instances" / "markazi-season.json.gz"
+MIB = 2**20
+
+
+# ------------------------------------------------------------------------ memory
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            tree.setdefault(ppid, []).append(int(entry))
+    return tree
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as file:
+            return file.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _workers() -> list[int]:
+    """This process's worker processes: Ray's and the forkserver's children."""
+    tree = _children()
+    found, stack = [], [os.getpid()]
+    while stack:
+        pid = stack.pop()
+        for child in tree.get(pid, []):
+            stack.append(child)
+            line = _cmdline(child)
+            if line.startswith("ray::") or ("forkserver" in line and "forkserver"
+                                            in _cmdline(pid)):  # fmt: skip
+                found.append(child)
+    return found
+
+
+def _memory(pid: int) -> dict[str, int]:
+    values: dict[str, int] = {}
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as file:
+            for line in file:
+                parts = line.split()
+                if len(parts) >= 2 and parts[0].endswith(":") and parts[1].isdigit():
+                    values[parts[0][:-1]] = int(parts[1]) * 1024
+    except OSError:
+        return {}
+    uss = values.get("Private_Clean", 0) + values.get("Private_Dirty", 0)
+    return {"rss": values.get("Rss", 0), "pss": values.get("Pss", 0), "uss": uss}
+
+
+class MemorySampler:
+    """Peak RSS, PSS and USS of any one worker process while it runs."""
+
+    def __init__(self) -> None:
+        self.peak = {"rss": 0, "pss": 0, "uss": 0}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.25):
+            for pid in _workers():
+                for key, value in _memory(pid).items():
+                    self.peak[key] = max(self.peak[key], value)
+
+
+# ------------------------------------------------------------------------ sweeps
+
+
+def sweep(published: Path, engine: str, workers: int, runs: int, limit: float) -> dict[str, Any]:
+    request = StressRequest(str(SEASON), str(published), no_show=0.05, runs=runs, seed=0,
+                            time_limit_per_run=limit, engine=engine, jobs=workers)  # fmt: skip
+    job = stress_job(request)
+    marks: dict[str, float] = {}
+    job.listen(lambda event: marks.setdefault(event.phase, event.elapsed))
+    started = time.monotonic()
+    with MemorySampler() as memory:
+        outcome = job.start().result()
+    total = time.monotonic() - started
+    busy = os.getloadavg()[0]  # other engineers' jobs share the cores: say how busy
+    if engine == "ray":
+        import ray
+
+        ray.shutdown()  # the next sweep starts its own, with its number of CPUs
+    report = dict(outcome.report)
+    sweep_info = report.pop("sweep")
+    return {"engine": engine, "workers": workers, "total": total,
+            "load": marks.get("starting", 0.0), "sweep": sweep_info["wall_seconds"],
+            "run_seconds": sweep_info["run_seconds"],
+            "memory": memory.peak, "busy": busy, "report": report}  # fmt: skip
+
+
+def _engine_share(r: dict[str, Any]) -> float:
+    """Share of the workers' wall time not spent inside runs: the engine's own cost
+    (start-up, shipping the problem, dispatch, results), and workers idle at the end."""
+    capacity = r["sweep"] * r["workers"]
+    return max(0.0, capacity - r["run_seconds"]) / capacity
+
+
+def problem_size() -> tuple[int, int, int]:
+    """Bytes of the compiled problem's arrays, of it pickled, and of it pickled with the
+    derived views a stress setup computes before shipping it (StressSetup.prepared)."""
+    problem = compile_instance(load_instance(SEASON))
+    arrays = sum(v.nbytes for v in vars(problem).values() if hasattr(v, "nbytes"))
+    bare = len(pickle.dumps(problem, protocol=5))
+    for view in ("candidate_camp", "candidate_skill", "candidate_value", "volunteer_candidates"):
+        getattr(problem, view)
+    return arrays, bare, len(pickle.dumps(problem, protocol=5))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--time-limit-per-run", type=float, default=10.0)
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--engines", default="local,ray")
+    parser.add_argument("--published", type=Path, help="reuse this solution file")
+    parser.add_argument("--publish-limit", type=float, default=120.0)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench_stress_"))
+    published = args.published
+    if published is None:
+        published = folder / "published.json"
+        solve(SolveRequest(str(SEASON), SolveOptions(time_limit=args.publish_limit),
+                           output_path=str(published)))  # fmt: skip
+    arrays, pickled, shipped = problem_size()
+    results = []
+    for workers in [int(w) for w in args.workers.split(",")]:
+        for engine in args.engines.split(","):
+            print(f"{engine} x{workers}: {args.runs} runs ...", file=sys.stderr, flush=True)
+            results.append(sweep(published, engine, workers, args.runs,
+                                 args.time_limit_per_run))  # fmt: skip
+            row = {k: v for k, v in results[-1].items() if k != "report"}
+            print(json.dumps(row), file=sys.stderr, flush=True)
+    markdown = section(results, args, arrays, pickled, shipped)
+    print(markdown)
+    if not args.no_write:
+        write_section("stress", markdown)
+
+
+def section(results: list[dict[str, Any]], args: Any, arrays: int, pickled: int,
+            shipped: int) -> str:  # fmt: skip
+    local = {r["workers"]: r for r in results if r["engine"] == "local"}
+    rows, overhead = [], []
+    for r in results:
+        same = "-"
+        base = local.get(r["workers"])
+        if base is not None and r is not base:
+            same = "yes" if r["report"] == base["report"] else "NO"
+            sweep_extra = (r["sweep"] - base["sweep"]) / base["sweep"]
+            total_extra = (r["total"] - base["total"]) / base["total"]
+            overhead.append([str(r["workers"]), f"{base['sweep']:.1f}", f"{r['sweep']:.1f}",
+                             f"{100 * sweep_extra:+.1f}%", f"{base['total']:.1f}",
+                             f"{r['total']:.1f}", f"{100 * total_extra:+.1f}%",
+                             "met" if sweep_extra <= 0.10 else "missed"])  # fmt: skip
+        report = r["report"]
+        m = r["memory"]
+        rows.append([r["engine"], str(r["workers"]), str(report["runs_done"]),
+                     f"{r['load']:.1f}", f"{r['total'] - r['load'] - r['sweep']:.1f}",
+                     f"{r['sweep']:.1f}", f"{60 * report['runs_done'] / r['sweep']:.1f}",
+                     f"{m['rss'] / MIB:,.0f}", f"{m['pss'] / MIB:,.0f}", f"{m['uss'] / MIB:,.0f}",
+                     f"{r['run_seconds'] / report['runs_done']:.1f}",
+                     f"{100 * _engine_share(r):.1f}%", f"{r['busy']:.1f}", same])  # fmt: skip
+    first = results[0]["report"]
+    cov, calls = first["coverage"], first["calls"]["people"]
+    lines = [
+        "## No-show stress sweeps (`bench_stress.py`)",
+        "",
+        machine_line() + f"; ray {_ray_version()}",
+        "",
+        f"`instances/markazi-season.json.gz`, published roster of coverage "
+        f"{first['published']['coverage']:,}; {args.runs} runs at 5% no-show, seed 0, "
+        f"{args.time_limit_per_run:g} s per run, re-plan method `{first['method']}` "
+        "(stress.replan_method); the machine's 2 cores are shared with other engineers' "
+        "jobs, so seconds are noisy.",
+        "",
+        f"Compiled problem: {arrays / MIB:,.0f} MiB of arrays, {pickled / MIB:,.0f} MiB "
+        f"pickled; {shipped / MIB:,.0f} MiB with the derived views shipped with it (one "
+        "copy: in Ray's object store once, in each local worker once).",
+        "",
+        markdown_table(["engine", "workers ", "runs ", "load s ", "engine start s ",
+                        "sweep s ", "runs/min ", "worker peak RSS MiB ",
+                        "worker peak PSS MiB ", "worker peak USS MiB ",
+                        "s per run (in the task) ", "engine's share of the sweep ",
+                        "load average at the end ", "report = local's"], rows),
+        "",
+        "*engine's share*: 1 - (seconds inside the runs, summed) / (sweep seconds x "
+        "workers): what the engine itself costs, measured inside one sweep, so less at the "
+        "mercy of the other jobs on the machine than a comparison of two sweeps run minutes "
+        "apart.",
+        "",
+        "Ray against local processes, same workers (target: sweep overhead <= 10%):",
+        "",
+        markdown_table(["workers ", "local sweep s ", "ray sweep s ", "overhead ",
+                        "local total s ", "ray total s ", "overhead (total) ", "target"],
+                       overhead),
+        "",
+        f"The report (first sweep): coverage re-planned mean {cov['mean']:,.0f}, P5 "
+        f"{cov['p5']:,.0f}, worst {cov['worst']:,.0f}; people to call per run mean "
+        f"{calls['mean']:,.0f}, P95 {calls['p95']:,.0f}; runs cut by the time limit: "
+        f"{first['runs_stopped_by_time_limit']}.",
+    ]
+    return "\n".join(lines)
+
+
+def _ray_version() -> str:
+    try:
+        import ray
+
+        return ray.__version__
+    except ImportError:
+        return "-"
+
+
+if __name__ == "__main__":
+    main()

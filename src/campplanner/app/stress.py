@@ -1,0 +1,153 @@
+"""Stress tests as a job: draw absentees, re-plan, many times, on an engine.
+
+:func:`stress_job` reads the instance and the published roster, ships the compiled
+problem to an engine once (:mod:`campplanner.engines`: local processes or Ray), runs
+:func:`campplanner.stress.replan_run` for runs 0..N-1 and builds the report from the
+runs that finished. Cancelling (Ctrl-C on the command line) stops the sweep: runs not
+finished are dropped and the report of the others is returned, and written, marked
+``"partial": true``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from campplanner.app.jobs import Job, JobControl
+from campplanner.app.solving import load_published
+from campplanner.engines import make_engine
+from campplanner.errors import UsageError
+from campplanner.loader import load_instance
+from campplanner.model.compile import compile_instance
+from campplanner.outputs import guard_output, write_atomic
+from campplanner.solver import SolveOptions
+from campplanner.stress import (
+    NoShowRates,
+    RunOutcome,
+    StressSetup,
+    replan_method,
+    replan_run,
+    stress_report,
+)
+
+
+@dataclass(frozen=True)
+class StressRequest:
+    """What to stress and how (the command line's ``stress``)."""
+
+    instance_path: str
+    solution_path: str
+    no_show: float | None = None  # None: the rates file's, else 0.05
+    rates_path: str | None = None  # JSON: {"no_show", "skills": {id: rate}, "camp_cancel"}
+    runs: int = 200
+    seed: int = 0
+    time_limit_per_run: float = 10.0
+    method: str = "auto"  # stress.replan_method: see docs/stress.md
+    engine: str = "local"
+    address: str | None = None  # Ray: "auto" or "ray://host:port"; None starts one here
+    jobs: int | None = None  # parallel runs; None: every core (or the cluster's CPUs)
+    output_path: str | None = None
+    force: bool = False
+    reserves: int = 10  # reserves listed per camp
+
+
+@dataclass(frozen=True)
+class StressOutcome:
+    report: dict[str, Any]
+    output_path: str | None
+    engine: str
+    workers: int
+    seconds: float
+    notes: list[str]
+
+
+def _rate(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+        math.isfinite(value) and 0 <= value <= 1
+    ):
+        raise UsageError(f"{where}: a probability from 0 to 1, not {value!r}")
+    return float(value)
+
+
+def load_rates(path: str | None, no_show: float | None) -> NoShowRates:
+    """The rates of a sweep: ``--no-show`` over the file's ``no_show`` over 0.05."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as file:
+                data = json.load(file)
+        except (OSError, ValueError) as error:
+            raise UsageError(f"--rates {path}: {error}") from error
+        if not isinstance(data, dict):
+            raise UsageError(f"--rates {path}: a JSON object, see docs/stress.md")
+        unknown = set(data) - {"no_show", "skills", "camp_cancel"}
+        if unknown:
+            raise UsageError(f"--rates {path}: unknown field {sorted(unknown)[0]!r} "
+                             "(no_show, skills, camp_cancel)")  # fmt: skip
+    skills = data.get("skills", {})
+    if not isinstance(skills, dict):
+        raise UsageError(f"--rates {path}: skills is an object skill id -> rate")
+    rate = no_show if no_show is not None else data.get("no_show", 0.05)
+    return NoShowRates(
+        no_show=_rate(rate, "--no-show"),
+        skills={str(k): _rate(v, f"--rates {path}: skills.{k}") for k, v in skills.items()},
+        camp_cancel=_rate(data.get("camp_cancel", 0.0), f"--rates {path}: camp_cancel"),
+    )
+
+
+def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
+    """The whole sweep (see the module docstring); ``control`` reports and cancels."""
+    if request.output_path is not None:
+        guard_output(request.output_path, [request.instance_path, request.solution_path],
+                     force=request.force)  # fmt: skip
+    rates = load_rates(request.rates_path, request.no_show)
+    control.report("reading")
+    instance = load_instance(request.instance_path)
+    problem = compile_instance(instance)
+    published = load_published(problem, request.solution_path, instance, request.instance_path)
+    for skill_id in rates.skills:
+        if skill_id not in problem.skill_index:
+            raise UsageError(f"--rates: no skill {skill_id!r} in {request.instance_path}")
+    options = SolveOptions(time_limit=request.time_limit_per_run, workers=1, seed=0,
+                           secondary=False,
+                           method=replan_method(problem, request.method))  # fmt: skip
+    setup = StressSetup.from_baseline(problem, published.baseline, published.triples, rates,
+                                      request.seed, options).prepared()  # fmt: skip
+    control.report("starting", message=f"{request.engine} engine")
+    engine = make_engine(request.engine, request.jobs, request.address)
+    control.on_cancel(engine.stop)
+    started = time.monotonic()
+    outcomes: list[RunOutcome] = []
+    for _, outcome in engine.run(replan_run, setup, range(request.runs)):
+        outcomes.append(outcome)
+        control.report("running", outcome.coverage,
+                       message=f"{len(outcomes)}/{request.runs} runs")  # fmt: skip
+    seconds = time.monotonic() - started
+    partial = len(outcomes) < request.runs
+    report = stress_report(setup, outcomes, request.runs, partial=partial,
+                           reserves=request.reserves)  # fmt: skip
+    # How the sweep ran: the one part of the report that depends on the engine.
+    # run_seconds: the runs' own time, summed; wall x workers beyond it is the engine's
+    # (start-up, shipping, dispatch) or idle workers at the end.
+    report["sweep"] = {"engine": request.engine, "workers": engine.workers,
+                       "wall_seconds": round(seconds, 2),
+                       "run_seconds": round(sum(o.seconds for o in outcomes), 2)}  # fmt: skip
+    if request.output_path is not None:
+        control.report("writing")
+        write_atomic(request.output_path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    notes = [published.note] if published.note else []
+    return StressOutcome(report, request.output_path, request.engine, engine.workers, seconds,
+                         notes)  # fmt: skip
+
+
+def stress_job(request: StressRequest) -> Job[StressOutcome]:
+    """The sweep as a job (not started)."""
+    return Job(lambda control: stress_work(request, control), "stress")
+
+
+def stress(request: StressRequest) -> StressOutcome:
+    """Run the sweep and wait: for scripts and tests."""
+    return stress_job(request).start().result()

@@ -1,0 +1,194 @@
+"""Engines: run many independent tasks that share one large read-only object.
+
+A sweep (a stress test's hundreds of re-plans, a comparison's scenarios) is a task
+function ``task(shared, item) -> result`` mapped over items, where ``shared`` (the
+compiled problem, say) is large and the same for every task. An engine ships ``shared``
+to its workers once, runs the tasks, and hands the results back as they finish:
+
+- :class:`LocalEngine` (the default, no set-up): worker processes on this machine, each
+  given ``shared`` once as it starts (one copy per worker), not once per task.
+- :class:`RayEngine`: Ray, started here or joined (``address``: ``"auto"`` or
+  ``"ray://host:port"``). ``shared`` goes into Ray's object store once (``ray.put``);
+  each task receives a reference and reads its numpy arrays in place, without a copy.
+
+Results come back in the order tasks finish; a caller that wants a deterministic answer
+sorts them (the stress report is sorted by run number). :meth:`Engine.stop` (from any
+thread, or a signal handler) abandons the sweep: tasks not started are dropped, tasks
+running are killed, and :meth:`Engine.run` returns what had finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any, Protocol
+
+ENGINES = ("local", "ray")
+
+Task = Callable[[Any, Any], Any]  # task(shared, item) -> result; defined at module level
+
+
+class Engine(Protocol):
+    """Runs ``task(shared, item)`` for each item; see the module docstring."""
+
+    workers: int
+
+    def run(self, task: Task, shared: Any, items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        """Yield (index of the item, result) as tasks finish, until all do or stop()."""
+        ...
+
+    def stop(self) -> None:
+        """Abandon the sweep: run() returns after the results already in."""
+        ...
+
+
+def make_engine(name: str = "local", workers: int | None = None,
+                address: str | None = None) -> Engine:  # fmt: skip
+    """The engine called ``name`` ("local" or "ray") with ``workers`` parallel tasks
+    (default: every core here, or every CPU of the Ray cluster)."""
+    if name == "local":
+        if address is not None:
+            raise ValueError("--address is for --engine ray")
+        return LocalEngine(workers)
+    if name == "ray":
+        return RayEngine(workers, address)
+    raise ValueError(f"unknown engine {name!r}: use {' or '.join(ENGINES)}")
+
+
+# --------------------------------------------------------------------------- local
+
+_SHARED: Any = None  # in a local worker process: the sweep's shared object
+
+
+def _local_worker_start(shared: Any) -> None:
+    global _SHARED
+    _SHARED = shared
+    # Ctrl-C on a terminal reaches the whole process group: the parent decides what
+    # stops, and kills its workers when it does; a worker must not die of it half-way.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _local_call(task: Task, index: int, item: Any) -> tuple[int, Any]:
+    return index, task(_SHARED, item)
+
+
+class LocalEngine:
+    """Worker processes on this machine, each given ``shared`` once when it starts."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._stopped = threading.Event()
+
+    def run(self, task: Task, shared: Any, items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        # forkserver: workers are forked from a clean process, not from this one, whose
+        # threads (the job's, the solver's) could hold locks a forked child inherits held.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods
+                                              else "spawn")  # fmt: skip
+        pool = ProcessPoolExecutor(self.workers, mp_context=context,
+                                   initializer=_local_worker_start, initargs=(shared,))  # fmt: skip
+        try:
+            pending = {pool.submit(_local_call, task, i, item) for i, item in enumerate(items)}
+            while pending and not self._stopped.is_set():
+                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: f.result()[0]):
+                    yield future.result()  # a failed run raises here, with its traceback
+        finally:
+            # A stop kills the runs under way at once, rather than waiting for them.
+            processes = list(getattr(pool, "_processes", {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.join()
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+
+# ----------------------------------------------------------------------------- ray
+
+
+def _ray_call(task: Task, shared: Any, index: int, item: Any) -> tuple[int, Any]:
+    return index, task(shared, item)
+
+
+class RayEngine:
+    """Ray tasks; ``shared`` is put in the object store once (see the module docstring)."""
+
+    def __init__(self, workers: int | None = None, address: str | None = None):
+        import ray  # here: the local engine must not pay Ray's import time
+
+        self._ray = ray
+        self.address = address
+        if not ray.is_initialized():
+            if address is None:  # a Ray of our own, on this machine
+                _export_source_path()
+                ray.init(num_cpus=workers or os.cpu_count() or 1, include_dashboard=False,
+                         log_to_driver=False, configure_logging=False)  # fmt: skip
+            else:
+                ray.init(address=address, log_to_driver=False, configure_logging=False)
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        self.workers = max(1, min(workers or cpus, cpus))
+        self._stopped = threading.Event()
+
+    def run(self, task: Task, shared: Any, items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        ray = self._ray
+        shared_ref = ray.put(shared)  # once; tasks get the reference, not a copy
+        remote = ray.remote(num_cpus=1, max_retries=0)(_ray_call)
+        # At most `workers` tasks in flight, so that a stop leaves little to cancel and
+        # runs finish roughly in order (the partial report of a stop is the first runs).
+        queue = iter(enumerate(items))
+        pending: dict[Any, int] = {}
+
+        def submit(count: int) -> None:
+            for index, item in _take(queue, count):
+                pending[remote.remote(task, shared_ref, index, item)] = index
+
+        submit(self.workers)
+        try:
+            while pending and not self._stopped.is_set():
+                ready, _ = ray.wait(list(pending), num_returns=1, timeout=0.1)
+                for ref in ready:
+                    del pending[ref]
+                    try:
+                        result = ray.get(ref)
+                    except Exception:
+                        # Ctrl-C on a terminal also reaches a local Ray's workers: a task
+                        # killed by it is a stopped run, not an error.
+                        if self._stopped.wait(1.0):
+                            return
+                        raise
+                    yield result
+                submit(self.workers - len(pending))
+        finally:
+            for ref in pending:
+                # The task may have ended meanwhile, or Ray be going down (Ctrl-C).
+                with contextlib.suppress(Exception):
+                    ray.cancel(ref, force=True)
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+
+def _take(iterator: Iterator[Any], count: int) -> Iterable[Any]:
+    for _ in range(max(0, count)):
+        try:
+            yield next(iterator)
+        except StopIteration:
+            return
+
+
+def _export_source_path() -> None:
+    """Let a local Ray's workers import this campplanner (a source tree on PYTHONPATH
+    included): they inherit the environment of the process that starts Ray."""
+    source = str(Path(__file__).resolve().parents[1])
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if source not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([source, *paths])

@@ -1,0 +1,356 @@
+"""No-show stress tests: how much of a published roster survives absentees, re-planned.
+
+One *run* draws absentees and re-plans:
+
+1. **The draw** depends on (seed, run number) alone (``numpy.random.default_rng([seed,
+   k])``): each volunteer on the published roster is absent with the no-show rate (the
+   highest rate among the skills they serve with, when rates per skill are given), and
+   each camp the roster runs is cancelled whole with ``camp_cancel``. Run k draws the same
+   people on any engine, with any number of workers, in any order.
+2. **The re-plan** goes through :func:`campplanner.solver.make_solver` with a
+   :class:`Baseline`, as ``solve --baseline`` does: the absentees' candidates (and the
+   cancelled camps') are taken out of the problem (:meth:`Problem.restricted`), the
+   published roster is the baseline with their assignments dropped. Which re-plan:
+   :func:`replan_method` (the neighbourhood re-plan with the fewest changes below
+   50,000 candidates, the greedy repair on full seasons).
+3. **The outcome** is compact (a few numbers, the camps lost, per-skill fills, the
+   people who filled in), so a run on a cluster sends back kilobytes.
+
+:func:`stress_report` turns the outcomes of many runs into the report a planner reads:
+coverage after re-planning against the published one, calls needed, which camps are
+likely to be cancelled, which skills run short, and per camp a ranked reserve list.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from campplanner.model.baseline import Baseline, Triple
+from campplanner.model.problem import Problem
+from campplanner.model.roster import camps_run
+from campplanner.model.rules import enforce_essentials
+from campplanner.model.terms import coverage
+from campplanner.replan import roster_triples
+from campplanner.solver import AUTO_LARGE_CANDIDATES, SolveOptions, make_solver
+
+REPORT_FORMAT = "campplanner-stress/1"
+RESERVES_SHOWN = 10  # reserves per camp in a stress report
+# solve --reserves: a short sweep at the default no-show rate (stress runs longer ones)
+RESERVE_RUNS = 20
+RESERVE_TIME_PER_RUN = 10.0
+
+
+@dataclass(frozen=True)
+class NoShowRates:
+    """How likely people and camps are to drop out."""
+
+    no_show: float = 0.05  # each assigned volunteer is absent with this probability
+    skills: Mapping[str, float] = field(default_factory=dict)  # by skill id, overrides
+    camp_cancel: float = 0.0  # each running camp is cancelled whole with this probability
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"no_show": self.no_show, "skills": dict(sorted(self.skills.items())),
+                "camp_cancel": self.camp_cancel}  # fmt: skip
+
+
+def replan_method(problem: Problem, method: str = "auto") -> str:
+    """The re-plan of a stress run. "auto": the neighbourhood re-plan ("large": exact
+    CP-SAT on what changed, fewest changes) below AUTO_LARGE_CANDIDATES candidates; the
+    greedy repair ("greedy": everyone present keeps their place, the holes are refilled,
+    camps short of essentials are cancelled) on seasons, where 5% absent empties slots of
+    every skill and the neighbourhood grows to the whole season (millions of candidates:
+    minutes and gigabytes per run). Both are make_solver's re-plans from a Baseline."""
+    if method != "auto":
+        return method
+    return "large" if problem.num_candidates < AUTO_LARGE_CANDIDATES else "greedy"
+
+
+@dataclass(frozen=True, eq=False)
+class StressSetup:
+    """Everything a run reads; shipped to the workers once (see campplanner.engines)."""
+
+    problem: Problem
+    published: np.ndarray  # candidate indices of the published roster (still possible)
+    triples: tuple[Triple, ...]  # the published roster as its file lists it
+    dropped: tuple[tuple[Triple, str], ...]  # published, no longer possible, and why
+    camps: frozenset[str] | None  # camps the published roster knew (Baseline.camps)
+    rates: NoShowRates
+    seed: int
+    options: SolveOptions
+
+    def prepared(self) -> StressSetup:
+        """The same setup with the problem's derived views computed, so that they travel
+        with it (in Ray's object store too) instead of being recomputed by every task."""
+        problem = self.problem
+        for view in ("candidate_camp", "candidate_skill", "candidate_value",
+                     "volunteer_candidates"):  # fmt: skip
+            getattr(problem, view)
+        return self
+
+    @classmethod
+    def from_baseline(cls, problem: Problem, baseline: Baseline, triples: Iterable[Triple],
+                      rates: NoShowRates, seed: int,
+                      options: SolveOptions) -> StressSetup:  # fmt: skip
+        return cls(problem, np.asarray(baseline.kept, dtype=np.int64), tuple(triples),
+                   baseline.dropped, baseline.camps, rates, seed, options)  # fmt: skip
+
+
+def roster_setup(problem: Problem, roster: np.ndarray, rates: NoShowRates, seed: int,
+                 options: SolveOptions) -> StressSetup:  # fmt: skip
+    """A sweep over a roster just solved (candidate indices), as if it were published."""
+    roster = np.sort(np.asarray(roster, dtype=np.int64))
+    return StressSetup(problem, roster, tuple(roster_triples(problem, roster)), (), None, rates,
+                       seed, options)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Draw:
+    absent: np.ndarray  # volunteer indices, sorted
+    cancelled: np.ndarray  # camp indices, sorted
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What one run sends back: small on purpose."""
+
+    run: int
+    status: str
+    stopped_by: str | None  # "time limit": the re-plan was cut short (see docs/stress.md)
+    coverage: int  # after re-planning (the unchanged roster's when no re-plan came back)
+    coverage_unplanned: int  # the roster minus the absentees, H9 applied, nobody called
+    changed_assignments: int
+    people_to_call: int  # people added, moved, or removed though present
+    absent: int
+    cancelled_drawn: tuple[int, ...]  # camps cancelled by the draw
+    camps_lost: tuple[int, ...]  # camps the roster ran that the re-plan does not
+    filled_per_skill: tuple[int, ...]  # slots filled per skill after re-planning
+    fill_ins: tuple[tuple[int, int], ...]  # (volunteer, camp): not on the roster, called in
+    seconds: float
+
+
+def draw(setup: StressSetup, run: int) -> Draw:
+    """Run ``run``'s absentees and cancelled camps: a function of (seed, run) alone."""
+    problem, rates = setup.problem, setup.rates
+    rng = np.random.default_rng([setup.seed, run])
+    volunteers = problem.candidate_volunteer[setup.published]
+    people = np.unique(volunteers)
+    rate = np.full(people.size, rates.no_show, dtype=float)
+    skill_rate = np.full(problem.num_skills, -1.0)
+    for skill_id, value in rates.skills.items():
+        if skill_id in problem.skill_index:
+            skill_rate[problem.skill_index[skill_id]] = value
+    if rates.skills:  # the highest rate among the skills each person serves with
+        per_assignment = skill_rate[problem.candidate_skill[setup.published]]
+        position = np.searchsorted(people, volunteers)
+        override = np.full(people.size, -1.0)
+        np.maximum.at(override, position, per_assignment)
+        rate = np.where(override >= 0, override, rate)
+    absent = people[rng.random(people.size) < rate]
+    running = np.unique(problem.candidate_camp[setup.published])
+    cancelled = running[rng.random(running.size) < rates.camp_cancel]
+    return Draw(absent, cancelled)
+
+
+def without(
+    problem: Problem, volunteers: np.ndarray, camps: np.ndarray
+) -> tuple[Problem, np.ndarray]:
+    """The problem without these volunteers' and camps' candidates (their locks dropped),
+    and the candidate indices of the original problem it keeps."""
+    gone_volunteer = np.zeros(problem.num_volunteers, dtype=bool)
+    gone_volunteer[volunteers] = True
+    gone_camp = np.zeros(problem.num_camps, dtype=bool)
+    gone_camp[camps] = True
+    keep = ~(gone_volunteer[problem.candidate_volunteer] | gone_camp[problem.candidate_camp])
+    locks = keep[problem.locked_candidates]
+    unlocked = replace(problem, locked_candidates=problem.locked_candidates[locks],
+                       locked_file_index=_kept_locks(problem, locks))  # fmt: skip
+    kept = np.flatnonzero(keep)
+    return unlocked.restricted(kept), kept
+
+
+def _kept_locks(problem: Problem, locks: np.ndarray) -> np.ndarray:
+    if len(problem.locked_file_index) == len(locks):
+        return problem.locked_file_index[locks]
+    return problem.locked_file_index
+
+
+def replan_run(setup: StressSetup, run: int) -> RunOutcome:
+    """Draw run ``run``'s absentees and re-plan without them (see the module docstring)."""
+    started = time.monotonic()
+    problem = setup.problem
+    drawn = draw(setup, run)
+    small, kept = without(problem, drawn.absent, drawn.cancelled)
+    published = setup.published
+    # Where each published assignment sits among the kept candidates (both sorted): a
+    # search, not a map of the whole season (12 million entries, 96 MB a run).
+    where = np.searchsorted(kept, published)
+    stays = where < kept.size
+    stays[stays] = kept[where[stays]] == published[stays]
+    gone = tuple((triple, "absent in this run")
+                 for triple in roster_triples(problem, published[~stays]))  # fmt: skip
+    baseline = Baseline(np.sort(where[stays]), setup.dropped + gone, setup.camps)
+    unplanned = enforce_essentials(small, baseline.kept)
+    result = make_solver(small, setup.options, baseline).solve(None, started)
+    # No re-plan in time: the unchanged roster, nobody called.
+    roster = kept[result.assigned] if result.has_roster else kept[unplanned]
+    return _outcome(setup, run, drawn, roster, kept[unplanned], result.status,
+                    result.stopped_by, time.monotonic() - started)  # fmt: skip
+
+
+def _outcome(setup: StressSetup, run: int, drawn: Draw, roster: np.ndarray,
+             unplanned: np.ndarray, status: str, stopped_by: str | None,
+             seconds: float) -> RunOutcome:  # fmt: skip
+    problem, published = setup.problem, setup.published
+    before = set(published.tolist())
+    after = set(roster.tolist())
+    changed = before ^ after
+    absent = set(drawn.absent.tolist())
+    people = {int(problem.candidate_volunteer[i]) for i in changed} - absent
+    on_roster = np.zeros(problem.num_volunteers, dtype=bool)
+    on_roster[problem.candidate_volunteer[published]] = True
+    fresh = roster[~on_roster[problem.candidate_volunteer[roster]]]
+    fill_ins = tuple(zip(problem.candidate_volunteer[fresh].tolist(),
+                         problem.candidate_camp[fresh].tolist(), strict=True))  # fmt: skip
+    lost = camps_run(problem, published) & ~camps_run(problem, roster)
+    filled = np.bincount(problem.candidate_skill[roster], minlength=problem.num_skills)
+    return RunOutcome(
+        run=run, status=status, stopped_by=stopped_by,
+        coverage=coverage(problem, roster), coverage_unplanned=coverage(problem, unplanned),
+        changed_assignments=len(changed), people_to_call=len(people),
+        absent=len(drawn.absent), cancelled_drawn=tuple(drawn.cancelled.tolist()),
+        camps_lost=tuple(np.flatnonzero(lost).tolist()),
+        filled_per_skill=tuple(filled.tolist()), fill_ins=fill_ins, seconds=seconds,
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------------- the report
+
+
+def _spread(values: list[int] | list[float], digits: int = 2) -> dict[str, float]:
+    """Mean, P5, P50, P95, worst (lowest) and best of ``values``."""
+    array = np.asarray(values, dtype=float)
+    if array.size == 0:
+        return {}
+    p5, p50, p95 = np.percentile(array, [5, 50, 95])
+    named = {"mean": array.mean(), "p5": p5, "p50": p50, "p95": p95, "worst": array.min(),
+             "best": array.max()}  # fmt: skip
+    return {key: round(float(value), digits) for key, value in named.items()}
+
+
+def _calls(values: list[int]) -> dict[str, float]:
+    """Mean, P50, P95 and most of a count where more is worse."""
+    array = np.asarray(values, dtype=float)
+    if array.size == 0:
+        return {}
+    p50, p95 = np.percentile(array, [50, 95])
+    return {"mean": round(float(array.mean()), 2), "p50": round(float(p50), 2),
+            "p95": round(float(p95), 2), "most": int(array.max())}  # fmt: skip
+
+
+def reserve_lists(problem: Problem, outcomes: Iterable[RunOutcome],
+                  limit: int) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
+    """Per camp, the people not on the roster who filled in most often, best first (ties:
+    file order); each is a candidate of that camp, so qualified, and free (no roster slot)."""
+    counts: dict[int, Counter[int]] = {}
+    runs = 0
+    for outcome in outcomes:
+        runs += 1
+        for volunteer, camp in set(outcome.fill_ins):
+            counts.setdefault(camp, Counter())[volunteer] += 1
+    lists: dict[str, list[dict[str, Any]]] = {}
+    for camp in sorted(counts):
+        ranked = sorted(counts[camp].items(), key=lambda item: (-item[1], item[0]))[:limit]
+        lists[problem.camp_ids[camp]] = [
+            {"volunteer": problem.volunteer_ids[v], "name": problem.volunteer_names[v],
+             "fill_ins": n, "share_of_runs": round(n / runs, 4)}
+            for v, n in ranked
+        ]
+    return lists
+
+
+def stress_report(setup: StressSetup, outcomes: Iterable[RunOutcome], runs_requested: int,
+                  *, partial: bool, reserves: int = RESERVES_SHOWN) -> dict[str, Any]:  # fmt: skip
+    """The report of a sweep, JSON-ready; a function of the outcomes sorted by run number,
+    so it is the same whichever engine ran them and in which order they finished."""
+    problem = setup.problem
+    done = sorted(outcomes, key=lambda outcome: outcome.run)
+    published_coverage = coverage(problem, setup.published)
+    published_filled = np.bincount(problem.candidate_skill[setup.published],
+                                   minlength=problem.num_skills)  # fmt: skip
+    camps = Counter(c for outcome in done for c in outcome.camps_lost)
+    drawn = Counter(c for outcome in done for c in outcome.cancelled_drawn)
+    runs = len(done)
+    share = [o.coverage / published_coverage if published_coverage else 1.0 for o in done]
+    skills = []
+    for s in range(problem.num_skills):
+        short = [max(0, int(published_filled[s]) - o.filled_per_skill[s]) for o in done]
+        if published_filled[s] == 0 and not any(short):
+            continue
+        skills.append({
+            "skill": problem.skill_ids[s], "name": problem.skill_names[s],
+            "published_filled": int(published_filled[s]),
+            "expected_shortfall": round(float(np.mean(short)), 2) if short else 0.0,
+            "p95_shortfall": round(float(np.percentile(short, 95)), 2) if short else 0.0,
+            "runs_short": sum(1 for n in short if n > 0),
+        })  # fmt: skip
+    skills.sort(key=lambda entry: (-entry["expected_shortfall"], entry["skill"]))
+    return {
+        "format": REPORT_FORMAT,
+        "instance": problem.name,
+        "partial": partial,
+        "runs_done": runs,
+        "runs_requested": runs_requested,
+        "seed": setup.seed,
+        "rates": setup.rates.as_dict(),
+        "time_limit_per_run": setup.options.time_limit,
+        "method": setup.options.method,
+        # A run cut short by its time limit may end elsewhere on another machine or load:
+        # the report is reproducible when this is 0 (docs/stress.md).
+        "runs_stopped_by_time_limit": sum(1 for o in done if o.stopped_by),
+        "runs_without_replan": sum(1 for o in done if o.status not in ("optimal", "feasible")),
+        "published": {"coverage": published_coverage,
+                      "assignments": len(setup.published),
+                      "people": len(np.unique(problem.candidate_volunteer[setup.published]))},
+        "absent_per_run": _calls([o.absent for o in done]),
+        "coverage": _spread([o.coverage for o in done]),
+        "coverage_share": _spread(share, digits=4),
+        "coverage_without_replan": _spread([o.coverage_unplanned for o in done]),
+        "calls": {"changed_assignments": _calls([o.changed_assignments for o in done]),
+                  "people": _calls([o.people_to_call for o in done])},
+        "camps": [
+            {"camp": problem.camp_ids[c], "name": problem.camp_names[c],
+             "cancelled_probability": round(n / runs, 4), "cancelled_runs": n,
+             "cancelled_by_draw": drawn.get(c, 0)}
+            for c, n in sorted(camps.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        "skills": skills,
+        "reserves": reserve_lists(problem, done, reserves),
+        "runs": [
+            {"run": o.run, "absent": o.absent, "coverage": o.coverage,
+             "coverage_without_replan": o.coverage_unplanned,
+             "changed_assignments": o.changed_assignments, "people_to_call": o.people_to_call,
+             "camps_lost": len(o.camps_lost), "stopped_by": o.stopped_by}
+            for o in done
+        ],
+    }
+
+
+def reserves_section(setup: StressSetup, outcomes: Iterable[RunOutcome],
+                     limit: int) -> dict[str, Any]:  # fmt: skip
+    """The solution file's ``reserves`` section (contract.Reserves): the top ``limit``
+    reserves per camp found by the runs in ``outcomes``."""
+    done = sorted(outcomes, key=lambda outcome: outcome.run)
+    lists = reserve_lists(setup.problem, done, limit)
+    return {
+        "runs": len(done),
+        "no_show": setup.rates.no_show,
+        "seed": setup.seed,
+        "time_limit_per_run": setup.options.time_limit,
+        "camps": [{"camp": camp, "reserves": people} for camp, people in lists.items()],
+    }

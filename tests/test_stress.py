@@ -1,0 +1,307 @@
+"""No-show stress tests on both engines: the draws, the report, reserves, Ctrl-C.
+
+Ray is real: one local Ray (2 CPUs, no dashboard) is started once for this module's
+tests and shut down after them. The instances are the shipped small ones, with few runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from builders import REPO
+from campplanner.app.solving import SolveRequest, load_published, solve
+from campplanner.app.stress import StressRequest, load_rates, stress
+from campplanner.cli import main
+from campplanner.errors import UsageError
+from campplanner.loader import load_instance
+from campplanner.model.compile import compile_instance
+from campplanner.solver import SolveOptions
+from campplanner.stress import NoShowRates, StressSetup, draw, replan_run
+
+TINY = REPO / "instances" / "tiny.json"
+SMALL = REPO / "instances" / "small.json"
+
+
+@pytest.fixture(scope="session")
+def ray_cluster() -> Any:
+    """A real local Ray for the tests that use it, started once."""
+    ray = pytest.importorskip("ray")
+    from campplanner.engines import _export_source_path
+
+    _export_source_path()  # its workers import this source tree
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The published rosters of tiny.json and small.json, solved once."""
+    folder = tmp_path_factory.mktemp("published")
+    paths = {}
+    for name, instance in (("tiny", TINY), ("small", SMALL)):
+        paths[name] = folder / f"{name}.json"
+        solve(SolveRequest(str(instance), SolveOptions(time_limit=30.0),
+                           output_path=str(paths[name])))  # fmt: skip
+    return paths
+
+
+def _setup(instance: Path, solution: Path, rates: NoShowRates, seed: int = 1) -> StressSetup:
+    loaded = load_instance(instance)
+    problem = compile_instance(loaded)
+    roster = load_published(problem, str(solution), loaded, str(instance))
+    options = SolveOptions(time_limit=10.0, secondary=False, method="large")
+    return StressSetup.from_baseline(problem, roster.baseline, roster.triples, rates, seed,
+                                     options)  # fmt: skip
+
+
+def _without_sweep(report: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in report.items() if key != "sweep"}
+
+
+# ---------------------------------------------------------------------------- draws
+
+
+def test_a_draw_depends_on_the_seed_and_the_run_only(published: dict[str, Path]) -> None:
+    setup = _setup(SMALL, published["small"], NoShowRates(no_show=0.2, camp_cancel=0.1))
+    first, again = draw(setup, 7), draw(setup, 7)
+    assert np.array_equal(first.absent, again.absent)
+    assert np.array_equal(first.cancelled, again.cancelled)
+    assert not np.array_equal(draw(setup, 8).absent, first.absent)
+    on_roster = set(setup.problem.candidate_volunteer[setup.published].tolist())
+    assert set(first.absent.tolist()) <= on_roster
+
+
+def test_rates_of_zero_and_one_and_per_skill(published: dict[str, Path]) -> None:
+    nobody = _setup(SMALL, published["small"], NoShowRates(no_show=0.0))
+    assert draw(nobody, 0).absent.size == 0 and draw(nobody, 0).cancelled.size == 0
+    problem = nobody.problem
+    # Physicians always absent, nobody else: exactly the people serving as physicians.
+    skill = problem.skill_ids[int(problem.candidate_skill[nobody.published[0]])]
+    only = _setup(SMALL, published["small"], NoShowRates(no_show=0.0, skills={skill: 1.0}))
+    serving = nobody.published[problem.candidate_skill[nobody.published]
+                               == problem.skill_index[skill]]  # fmt: skip
+    expected = np.unique(problem.candidate_volunteer[serving])
+    assert np.array_equal(draw(only, 3).absent, expected)
+
+
+def test_a_run_replans_without_the_absentees(published: dict[str, Path]) -> None:
+    setup = _setup(SMALL, published["small"], NoShowRates(no_show=0.1))
+    outcome = replan_run(setup, 2)
+    absent = set(draw(setup, 2).absent.tolist())
+    assert outcome.absent == len(absent) > 0
+    assert outcome.stopped_by is None
+    # Re-planning wins back at least what leaving the roster alone keeps.
+    assert outcome.coverage >= outcome.coverage_unplanned
+    on_roster = set(setup.problem.candidate_volunteer[setup.published].tolist())
+    for volunteer, _ in outcome.fill_ins:
+        assert volunteer not in absent and volunteer not in on_roster
+
+
+def test_rates_file(tmp_path: Path) -> None:
+    path = tmp_path / "rates.json"
+    path.write_text(json.dumps({"no_show": 0.1, "skills": {"physician": 0.2},
+                                "camp_cancel": 0.01}))  # fmt: skip
+    rates = load_rates(str(path), None)
+    assert (rates.no_show, dict(rates.skills), rates.camp_cancel) == (0.1, {"physician": 0.2},
+                                                                      0.01)  # fmt: skip
+    assert load_rates(str(path), 0.3).no_show == 0.3  # --no-show wins
+    for bad in ({"no_show": 1.5}, {"skills": {"x": -1}}, {"camp_cancel": "a"}, {"late": 1}, []):
+        path.write_text(json.dumps(bad))
+        with pytest.raises(UsageError):
+            load_rates(str(path), None)
+
+
+# ---------------------------------------------------------------------------- engines
+
+
+def _request(solution: Path, engine: str, jobs: int, **fields: Any) -> StressRequest:
+    fields = {"no_show": 0.08, "runs": 4, "seed": 5, **fields}
+    return StressRequest(str(SMALL), str(solution), engine=engine, jobs=jobs, **fields)
+
+
+def test_the_report_is_the_same_on_both_engines_and_any_workers(
+    published: dict[str, Path], ray_cluster: Any
+) -> None:
+    local_1 = stress(_request(published["small"], "local", 1)).report
+    local_2 = stress(_request(published["small"], "local", 2)).report
+    on_ray = stress(_request(published["small"], "ray", 2)).report
+    assert on_ray["sweep"]["engine"] == "ray" and local_2["sweep"]["workers"] == 2
+    assert local_1["runs_stopped_by_time_limit"] == 0  # else identity is not promised
+    assert _without_sweep(local_1) == _without_sweep(local_2) == _without_sweep(on_ray)
+    assert [run["run"] for run in on_ray["runs"]] == [0, 1, 2, 3]
+    assert not on_ray["partial"]
+
+
+def test_reserves_are_free_and_qualified_and_ranked(published: dict[str, Path]) -> None:
+    report = stress(_request(published["small"], "local", 2, no_show=0.15, runs=3)).report
+    assert report["reserves"], "with 15% absent, someone from outside the roster fills in"
+    problem = compile_instance(load_instance(SMALL))
+    roster = json.loads(published["small"].read_text(encoding="utf-8"))["assignments"]
+    on_roster = {entry["volunteer"] for entry in roster}
+    for camp_id, reserves in report["reserves"].items():
+        counts = [entry["fill_ins"] for entry in reserves]
+        assert counts == sorted(counts, reverse=True)
+        camp = problem.camp_index[camp_id]
+        for entry in reserves:
+            assert entry["volunteer"] not in on_roster  # free
+            v = problem.volunteer_index[entry["volunteer"]]
+            start, stop = problem.volunteer_candidates[v], problem.volunteer_candidates[v + 1]
+            assert camp in problem.candidate_camp[start:stop]  # qualified for the camp
+
+
+def test_stress_command(published: dict[str, Path], tmp_path: Path) -> None:
+    report_path = tmp_path / "stress.json"
+    result = CliRunner().invoke(main, ["stress", str(TINY), str(published["tiny"]), "--runs",
+                                       "3", "--jobs", "1", "--no-show", "0.3", "-o",
+                                       str(report_path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Coverage after re-planning" in result.output
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert report["format"] == "campplanner-stress/1"
+    assert report["runs_done"] == 3 and report["published"]["coverage"] > 0
+    assert {"mean", "p5", "p50", "p95", "worst"} <= set(report["coverage"])
+    bad = CliRunner().invoke(main, ["stress", str(TINY), str(published["tiny"]), "--address",
+                                    "auto"])  # fmt: skip
+    assert bad.exit_code == 2
+
+
+def test_ctrl_c_writes_the_report_of_the_runs_done(
+    published: dict[str, Path], tmp_path: Path
+) -> None:
+    report_path = tmp_path / "partial.json"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from campplanner.cli import main; main()", "stress",
+         str(SMALL), str(published["small"]), "--runs", "500", "--jobs", "1",
+         "--method", "exact", "-o", str(report_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stderr is not None
+        deadline = time.monotonic() + 120
+        for line in process.stderr:
+            if "/500 runs" in line or time.monotonic() > deadline:
+                break
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert time.monotonic() - started < 30, "the sweep must stop promptly"
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert report["partial"] is True
+    assert 1 <= report["runs_done"] < 500
+    assert "partial" in out
+
+
+# --------------------------------------------------------------------- compare on Ray
+
+
+def test_compare_on_ray_gives_the_local_comparison(tmp_path: Path, ray_cluster: Any) -> None:
+    beds = tmp_path / "beds.json"
+    beds.write_text(json.dumps({"name": "fewer beds", "edits": [
+        {"op": "set_camp", "camp": "c1", "capacity": 2}]}), encoding="utf-8")  # fmt: skip
+    reports = {}
+    for engine in ("local", "ray"):
+        output = tmp_path / f"{engine}.json"
+        result = CliRunner().invoke(main, ["compare", str(TINY), str(beds), "--engine", engine,
+                                           "--jobs", "2", "-o", str(output)])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        reports[engine] = json.loads(output.read_text(encoding="utf-8"))
+        for entry in reports[engine]["scenarios"]:
+            entry.pop("seconds")
+    assert reports["ray"] == reports["local"]
+    assert [entry["name"] for entry in reports["ray"]["scenarios"]] == ["base", "fewer beds"]
+
+
+# ------------------------------------------------------------------- solve --reserves
+
+
+def test_solve_writes_reserves_into_the_solution_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campplanner.app import solving
+    from campplanner.contract import SolutionFile
+
+    monkeypatch.setattr(solving, "RESERVE_RUNS", 6)  # 20 in use; fewer keep the test short
+
+    output = tmp_path / "small.json"
+    result = CliRunner().invoke(main, ["solve", str(SMALL), "--reserves", "2", "-q", "-o",
+                                       str(output), "--time-limit", "10",
+                                       "--secondary-time", "1"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(output.read_text(encoding="utf-8"))
+    parsed = SolutionFile.model_validate(data)
+    assert parsed.model_extra == {} and parsed.reserves is not None
+    assert parsed.reserves.runs == 6 and parsed.reserves.camps
+    on_roster = {entry["volunteer"] for entry in data["assignments"]}
+    problem = compile_instance(load_instance(SMALL))
+    for camp in parsed.reserves.camps:
+        assert 1 <= len(camp.reserves) <= 2
+        for reserve in camp.reserves:
+            assert reserve.volunteer not in on_roster
+            v = problem.volunteer_index[reserve.volunteer]
+            start, stop = problem.volunteer_candidates[v], problem.volunteer_candidates[v + 1]
+            assert problem.camp_index[camp.camp] in problem.candidate_camp[start:stop]
+    check = CliRunner().invoke(main, ["check", str(SMALL), str(output)])
+    assert check.exit_code == 0, check.output
+    # The workbook export shows them on a sheet of their own, best first per camp.
+    import openpyxl
+
+    from campplanner.io.workbook_out import RESERVES_SHEET
+
+    book_path = tmp_path / "roster.xlsx"
+    export = CliRunner().invoke(main, ["export", str(SMALL), str(output), "--xlsx",
+                                       str(book_path)])  # fmt: skip
+    assert export.exit_code == 0, export.output
+    rows = list(openpyxl.load_workbook(book_path)[RESERVES_SHEET].iter_rows(values_only=True))
+    listed = [(camp.camp, r.volunteer) for camp in parsed.reserves.camps for r in camp.reserves]
+    assert [(row[0], row[3]) for row in rows[1:]] == listed
+    page = tmp_path / "roster.html"
+    export = CliRunner().invoke(main, ["export", str(SMALL), str(output), "--html", str(page)])
+    assert export.exit_code == 0, export.output
+    html = page.read_text(encoding="utf-8")
+    assert 'id="reserves"' in html and listed[0][1] in html
+
+
+def test_ctrl_c_on_a_terminal_stops_a_ray_sweep_too(
+    published: dict[str, Path], tmp_path: Path
+) -> None:
+    # On a terminal Ctrl-C reaches the whole process group, a local Ray's processes
+    # included: the sweep must still end with the partial report, not a traceback.
+    pytest.importorskip("ray")
+    report_path = tmp_path / "partial.json"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from campplanner.cli import main; main()", "stress",
+         str(SMALL), str(published["small"]), "--runs", "500", "--jobs", "1",
+         "--engine", "ray", "-o", str(report_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert process.stderr is not None
+        deadline = time.monotonic() + 180
+        for line in process.stderr:
+            if "/500 runs" in line or time.monotonic() > deadline:
+                break
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=90)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130, err[-2000:]
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert report["partial"] is True and 1 <= report["runs_done"] < 500
+    assert report["sweep"]["engine"] == "ray"
