@@ -317,7 +317,9 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
                     started)  # fmt: skip
     progress = None if quiet else ProgressLine(stderr, time_limit).follow(job)
     try:
-        outcome, received = run_in_foreground(job, deadline=started + time_limit)
+        # --reserves re-plans the roster after the solve, on top of the time limit
+        deadline = None if reserves else started + time_limit
+        outcome, received = run_in_foreground(job, deadline=deadline)
     finally:
         if progress is not None:
             progress.close()
