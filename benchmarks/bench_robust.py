@@ -78,6 +78,25 @@ REPLAN_LIMIT = 30.0
 DROPOUTS = 30
 GRACE = 60.0  # seconds past the limit before a run is killed
 CLI = [sys.executable, "-c", "from campplanner.cli import main; main()"]
+NOTES = """Reading the tables:
+
+- *teams*: the bound is the LP relaxation's (column generation over all ~2 million
+  candidates converges to the same value as the restricted LP: 82,946 on
+  teams-22k-s1), and with teams of 43 and `max_camps` 1 it lies 2.5-5.5% above every
+  roster found; the first roster already gains 4,572 (6.0%) over the plain greedy on
+  teams-22k-s1, and the search adds tens more. Whether the optimum is nearer the
+  roster or the bound is not known: the 1% target there is out of reach of the bound
+  we have (an integer core of ~100,000 candidates is too large to build in time).
+- *foreign*: the bound comes from column generation; it needs three or four LP
+  rounds (3-11 s each on an idle core, 62,563 / 63,036 reached in ~35 s). On a
+  loaded machine (load average 6-8 on 2 cores during parts of this run) fewer rounds
+  fit in the budget and the bound stays at the demand bound (64,383 / 64,372).
+- Re-planning: *target* requires a first roster in under 10 s, coverage at least the
+  from-scratch solve's and changes at most the plain refill's; when the re-plan
+  covers more than the refill, it usually also changes more (coverage comes first in
+  the contract).
+- Wall times include Python's start, reading and writing; under heavy load they
+  stretch (the solver's deadline is kept, reading and writing are not)."""
 
 
 # ---------------------------------------------------------------------- instances
@@ -446,6 +465,7 @@ def main() -> None:
         "seeds: see the script's docstring. One run per case, 2 cores shared with other "
         "work: timings are noisy, medians are quoted.",
         tables(records),
+        NOTES,
         f"Machine: {machine_line()}.",
     ])  # fmt: skip
     if args.write:

@@ -197,15 +197,18 @@ def test_signal_in_each_phase_writes_the_best_roster_at_once(
         time.sleep(0.3 if mode == "blocked" else 1.0)
         sent = time.monotonic()
         process.send_signal(signal_number)
+        while not output.exists() and process.poll() is None:
+            time.sleep(0.01)
+        took = time.monotonic() - sent  # the roster is written, then explained
         returncode = process.wait(timeout=60)
-        took = time.monotonic() - sent
     finally:
         if process.poll() is None:
             process.kill()
     assert returncode == exit_code
-    # 1 s of grace for the phase, then the snapshot is explained and written; the
-    # target is 2 s, measured at about 1.3 s: the margin is for a loaded machine
-    assert took < 4.0, f"the roster took {took:.1f} s to be written"
+    # at most 1 s of grace for the phase, then the roster (or the snapshot) is written
+    # before it is explained; the target is 2 s, measured at 0.3 to 1.3 s: the margin
+    # is for a loaded test machine
+    assert took < 3.0, f"the roster took {took:.1f} s to be written"
     solution = json.loads(output.read_text(encoding="utf-8"))
     assert solution["stopped_by"] == "interrupted"
     assert solution["assignments"]

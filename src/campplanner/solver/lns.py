@@ -218,6 +218,7 @@ class Lns:
         self.uses = np.diff(p.volunteer_candidates).astype(np.float64)
         self.guidance = guidance
         self._solver: cp_model.CpSolver | None = None
+        self._stop_requested = threading.Event()
         self._step = 0
         self.closer = False  # the last step kept coverage and came closer to the published
         self.ended_by: str | None = None  # why run() returned
@@ -245,6 +246,8 @@ class Lns:
         self.guidance = guidance
 
     def stop(self) -> None:
+        """Stop the running step (from any thread); steps after it do nothing."""
+        self._stop_requested.set()
         if self._solver is not None:
             self._solver.stop_search()
 
@@ -454,6 +457,9 @@ class Lns:
             solver.parameters.max_deterministic_time = self.options.step_work
             solver.parameters.max_time_in_seconds = max(0.01, time_limit)
             solver.parameters.catch_sigint_signal = False
+            if self._stop_requested.is_set():  # asked while the model was being built
+                self.state.add(freed)
+                return 0
             status = solver.solve(model.model)
             self.stats.work += solver.deterministic_time
             self._adapt(kind, status == cp_model.OPTIMAL, len(camps))
