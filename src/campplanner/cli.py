@@ -558,7 +558,7 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
         return
     print_replacements(stdout, found.problem, found.dropout)
     if found.replan is not None:
-        print_replan_without(stdout, found.replan)
+        print_replan_without(stdout, found.problem, found.replan)
 
 
 @main.command()

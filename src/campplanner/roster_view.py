@@ -234,7 +234,7 @@ def print_replan(console: Console, problem: Problem, replan: dict) -> None:
     console.print(
         f"[bold]Changes against the published roster[/]: {replan['changed_assignments']} "
         f"assignment(s), {replan['people_changed']} people to call"
-        + (f"; fewest possible: {fewest}" if fewest is not None else "")
+        + (f"; proven lower bound on changes: {fewest}" if fewest is not None else "")
     )
     for entry in replan["no_longer_possible"]:
         console.print(
@@ -347,18 +347,20 @@ def print_replacements(console: Console, problem: Problem, dropout: Dropout) -> 
             )
 
 
-def print_replan_without(console: Console, replan: Replan) -> None:
-    """One line: the best whole re-plan after a dropout (see replace.replan_without)."""
+def print_replan_without(console: Console, problem: Problem, replan: Replan) -> None:
+    """The best whole re-plan after a dropout (see replace.replan_without): one line,
+    then whom to call, by name."""
     result, diff = replan.result, replan.diff
     if not result.has_roster:
         console.print(f"Re-plan: {result.status} within the time limit.")
         return
     console.print(
         f"[bold]Best re-plan[/] ({result.status}): coverage {result.coverage:,} "
-        f"(published {replan.published_coverage:,}), {diff.changed_assignments} changed "
-        f"assignment(s) (fewest possible {result.changes_bound}), {diff.people} people to "
-        f"call; camps affected: {escape(', '.join(sorted(diff.camps_affected))) or '-'}"
+        f"(published {replan.published_coverage:,}); camps affected: "
+        f"{escape(', '.join(sorted(diff.camps_affected))) or '-'}"
     )
+    print_replan(console, problem, {**diff.as_dict(), "no_longer_possible": [],
+                                    "fewest_possible": result.changes_bound})  # fmt: skip
 
 
 def print_solve_outcome(console: Console, outcome: SolveOutcome, quiet: bool = False,
