@@ -179,7 +179,7 @@ def print_volunteer_costs(
     for v in shown:
         table.add_row(
             escape(f"{problem.volunteer_ids[v.volunteer]}  {problem.volunteer_names[v.volunteer]}"),
-            escape(", ".join(problem.camp_ids[c] for c in v.camps)),
+            escape(", ".join(problem.camp_label(c) for c in v.camps)),
             f"{v.terms['coverage']:,}",
             *(_number(v.terms[t.name]) for t in terms),
             f"{v.weighted(weights):,.0f}",
