@@ -248,7 +248,12 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     from campplanner.problem import compile_instance
     from campplanner.roster import DEFAULT_WEIGHTS
     from campplanner.roster_view import ProgressLine, print_result_summary, print_rosters
-    from campplanner.session import SIGNAL_EXIT_CODES, process_started, run_interruptibly
+    from campplanner.session import (
+        SIGNAL_EXIT_CODES,
+        exit_after_solving,
+        process_started,
+        run_interruptibly,
+    )
     from campplanner.solution import is_solution_file, solution_json
     from campplanner.solver import SolveOptions, make_solver
     from campplanner.solver.anytime import explain_estimate
@@ -342,11 +347,12 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     if output is not None:
         stdout.print(f"Solution written to {output}", markup=False)
     if received is not None:
-        sys.exit(SIGNAL_EXIT_CODES[received])
+        exit_after_solving(SIGNAL_EXIT_CODES[received])
     if result.status == "infeasible":
-        sys.exit(3)
+        exit_after_solving(3)
     if not result.has_roster:
-        sys.exit(4)
+        exit_after_solving(4)
+    exit_after_solving(0)
 
 
 @main.command()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +28,12 @@ from campplanner.result import Result
 SIGNAL_EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
 STOP_GRACE = 1.0  # seconds a stopped solver gets to return before its snapshot is taken
 FRESH_PROCESS = 30.0  # seconds from process start within which a command is "fresh"
+LEFTOVER_WAIT = 5.0  # seconds to wait, after writing, for a solver stopped by a snapshot
+
+# Solver threads still running after their snapshot was taken. They must end before the
+# interpreter is torn down: a solver thread inside CP-SAT or HiGHS at exit aborts the
+# process ("terminate called without an active exception", exit -6).
+_leftover: list[threading.Thread] = []
 
 
 class Stoppable(Protocol):
@@ -103,10 +110,30 @@ def run_interruptibly(
         for number, handler in previous.items():
             signal.signal(number, handler)
     if snapshot is not None and not outcome:
+        _leftover.append(worker)
         return snapshot, (received[0] if received else None)
     if failure:
         raise failure[0]
     return outcome[0], (received[0] if received else None)
+
+
+def exit_after_solving(code: int) -> None:
+    """``sys.exit(code)``, once a solver left running by a snapshot has stopped.
+
+    It was asked to stop; phases stop within a second or two. One that does not within
+    LEFTOVER_WAIT seconds (a call that cannot be interrupted) is left behind by
+    ``os._exit``: the roster is written already, and tearing the interpreter down
+    around a running solver thread would abort the process.
+    """
+    while _leftover:
+        worker = _leftover[0]
+        worker.join(LEFTOVER_WAIT)
+        if worker.is_alive():
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        _leftover.pop(0)
+    sys.exit(code)
 
 
 def _snapshot(solver: object, reason: str) -> Result | None:

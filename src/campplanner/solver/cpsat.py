@@ -405,7 +405,12 @@ class CpSatSolver:
         built = time.monotonic()
 
         first_stage = _Progress(x, started, progress, self)
-        status = self._run(model, first_stage, stage1_time, hinted=start is not None)
+        # The greedy's hint is given as it is, without repair_hint: the stage-1 settings
+        # of a plain solve stay what they were before it (a full test run once aborted
+        # in the stage-2 solve after a repaired greedy hint; the likelier cause, a solver
+        # thread left running after a snapshot, is fixed in session.py)
+        hinted = self.start is not None or self.baseline is not None
+        status = self._run(model, first_stage, stage1_time, hinted=hinted)
         stage1_done = time.monotonic()
         solver = self._solver
         assert solver is not None
