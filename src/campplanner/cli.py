@@ -111,15 +111,17 @@ def note(text: str | None) -> None:
 
 
 def _exit_for(result: Any, received: Any) -> None:
-    """Exit 130/143 after a signal, 3 for an infeasible instance, 4 without a roster."""
-    from campplanner.app.jobs import SIGNAL_EXIT_CODES
+    """Exit 130/143 after a signal, 3 for an infeasible instance, 4 without a roster, else
+    0; in each case once a solver left running by a snapshot has stopped."""
+    from campplanner.app.jobs import SIGNAL_EXIT_CODES, exit_after_jobs
 
     if received is not None:
-        sys.exit(SIGNAL_EXIT_CODES[received])
+        exit_after_jobs(SIGNAL_EXIT_CODES[received])
     if result.status == "infeasible":
-        sys.exit(3)
+        exit_after_jobs(3)
     if not result.has_roster:
-        sys.exit(4)
+        exit_after_jobs(4)
+    exit_after_jobs(0)
 
 
 # ------------------------------------------------------------------------- commands

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +26,12 @@ T = TypeVar("T")
 SIGNAL_EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
 STOP_GRACE = 1.0  # seconds a cancelled job gets to return before its snapshot is taken
 FRESH_PROCESS = 30.0  # a process younger than this is one command, its clock from its start
+LEFTOVER_WAIT = 5.0  # seconds to wait, before exiting, for a job left running by a snapshot
+
+# Jobs still running after their snapshot answered. They must end before the interpreter
+# is torn down: a solver thread inside CP-SAT or HiGHS at exit aborts the process
+# ("terminate called without an active exception", exit -6).
+_leftover: list[Job] = []
 
 
 def process_started() -> float:
@@ -269,5 +276,24 @@ def run_in_foreground(
             signal.signal(number, handler)
     signalled = received[0] if received else None
     if snapshot is not None and not job.wait(0):
+        _leftover.append(job)
         return snapshot, signalled  # type: ignore[return-value]
     return job.result(), signalled
+
+
+def exit_after_jobs(code: int) -> None:
+    """``sys.exit(code)``, once a job left running by a snapshot has stopped.
+
+    It was cancelled; its phases stop within a second or two. One that does not within
+    LEFTOVER_WAIT seconds (a call that cannot be interrupted) is left behind by
+    ``os._exit``: its answer is written already, and tearing the interpreter down around
+    a running solver thread would abort the process.
+    """
+    deadline = time.monotonic() + LEFTOVER_WAIT
+    for job in _leftover:
+        job.wait(max(0.0, deadline - time.monotonic()))
+    if any(not job.wait(0) for job in _leftover):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

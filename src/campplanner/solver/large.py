@@ -75,7 +75,7 @@ CORE_BUILD_SECONDS = 1e-4  # building a core, per candidate (about; with its row
 # seasons of issue 13 it had ~590,000 columns and never finished): column generation.
 LP_MAX_COLUMNS = 250_000
 LP_SHARE = 0.3  # at most this share of the time left goes to one restricted LP
-BOUND_SHARE = 0.6  # at most this share of the time left goes to column generation
+BOUND_SHARE = 0.8  # at most this share of the time left goes to column generation
 SECONDARY_SHARE = 0.15  # of the time left when the search starts, kept for the swaps
 SECONDARY_MAX = 10.0  # ... but at most this many seconds
 SEARCH_WORK_RATE = 0.25  # deterministic time of search per second of time limit
