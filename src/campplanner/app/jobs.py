@@ -72,6 +72,9 @@ class JobControl:
     def __init__(self, started: float | None = None):
         self.started = time.monotonic() if started is None else started
         self._cancelled = threading.Event()
+        # why the job was cancelled: "interrupted" (a signal, a cancel button) or "time
+        # limit" (run_in_foreground's deadline); a result says which, not always the first
+        self.cancel_reason: str | None = None
         self._stops: list[Callable[[], None]] = []
         self._snapshot: Callable[[], object] | None = None
         self._listeners: list[Callable[[ProgressEvent], None]] = []
@@ -112,7 +115,10 @@ class JobControl:
         take = self._snapshot
         return None if take is None else take()
 
-    def cancel(self) -> None:
+    def cancel(self, reason: str = "interrupted") -> None:
+        with self._lock:
+            if self.cancel_reason is None:
+                self.cancel_reason = reason
         self._cancelled.set()
         with self._lock:
             stops = list(self._stops)
@@ -149,9 +155,9 @@ class Job(Generic[T]):
         finally:
             self._finished.set()
 
-    def cancel(self) -> None:
+    def cancel(self, reason: str = "interrupted") -> None:
         """Stop the work as soon as it can; it still returns what it has."""
-        self.control.cancel()
+        self.control.cancel(reason)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the work ends (True) or ``timeout`` seconds pass (False)."""
@@ -246,15 +252,15 @@ def run_in_foreground(
     received: list[signal.Signals] = []
     cancelled_at: list[float] = []
 
-    def cancel() -> None:
+    def cancel(reason: str) -> None:
         if not cancelled_at:
             cancelled_at.append(time.monotonic())
-        job.cancel()
+        job.cancel(reason)
 
     def on_signal(number: int, _frame: object) -> None:
         if not received:
             received.append(signal.Signals(number))
-        cancel()
+        cancel("interrupted")
 
     previous = {}
     if threading.current_thread() is threading.main_thread():
@@ -266,7 +272,7 @@ def run_in_foreground(
         while not job.wait(0.05 if cancelled_at else 0.2):
             now = time.monotonic()
             if not cancelled_at and deadline is not None and now > deadline:
-                cancel()
+                cancel("time limit")
             if cancelled_at and now > cancelled_at[0] + STOP_GRACE:
                 snapshot = job.control.snapshot()
                 if snapshot is not None:
