@@ -156,3 +156,15 @@ def test_a_solve_stopped_at_the_sessions_deadline_is_labelled_time_limit(
     outcome, _ = run_in_foreground(solve_job(request), deadline=time.monotonic() + 0.5)
     assert outcome.result.stopped_by == "time limit"
     assert '"stopped_by": "time limit"' in output.read_text(encoding="utf-8")
+
+
+def test_a_command_called_in_process_long_after_import_starts_its_clock_now() -> None:
+    """A test runner (or a notebook) calling the CLI in process: the process's age is not
+    the command's; counting it made an in-process `solve --time-limit 10` run out of time
+    before its reasons were written."""
+    import time
+
+    from campplanner.app import jobs
+
+    now = time.monotonic()
+    assert jobs.process_started(loaded=now - 60) >= now
