@@ -14,7 +14,8 @@ def _candidate(problem, volunteer_id: str, camp_id: str, skill_id: str = "nurse"
     v = problem.volunteer_index[volunteer_id]
     c = problem.camp_index[camp_id]
     for i in range(problem.volunteer_candidates[v], problem.volunteer_candidates[v + 1]):
-        if problem.candidate_camp[i] == c and problem.skill_ids[problem.candidate_skill[i]] == skill_id:
+        same_skill = problem.skill_ids[problem.candidate_skill[i]] == skill_id
+        if problem.candidate_camp[i] == c and same_skill:
             return i
     raise AssertionError(f"{volunteer_id} is no candidate of {camp_id}")
 
