@@ -17,6 +17,8 @@ After a published roster, most of it stays. The re-plan keeps the anytime contra
    fewest changes, then the secondary terms), started from the first roster; then
    large neighbourhood search (:mod:`campplanner.solver.lns`) around the damage, whose
    sub-models rank rosters by coverage and then by closeness to the published roster.
+3. Published people put back where it costs no coverage
+   (:func:`campplanner.solver.restore.restore_published`).
 
 The neighbourhood's candidates are:
 
