@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,3 +63,19 @@ def json_path(location: Sequence[str | int]) -> str:
         else:
             text += f"[{part!r}]"
     return text
+
+
+_PATH_PART = re.compile(r"\[(\d+)\]|\[('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\]|\.?([^.\[]+)")
+
+
+def parse_json_path(path: str) -> list[str | int]:
+    """The inverse of :func:`json_path`: ``camps[3].requirements[0].skill`` -> parts."""
+    parts: list[str | int] = []
+    for index, quoted, name in _PATH_PART.findall(path):
+        if index:
+            parts.append(int(index))
+        elif quoted:
+            parts.append(ast.literal_eval(quoted))
+        else:
+            parts.append(name)
+    return parts

@@ -17,7 +17,7 @@ from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.outputs import guard_output, write_atomic
 from campplanner.replace import Dropout, Replan, replan_without, suggest_replacements
-from campplanner.scenario import apply_edits, load_scenario
+from campplanner.scenario import scenario_data
 from campplanner.solver import SolveOptions
 
 
@@ -30,10 +30,7 @@ def scenario_instances(
     instance_from_data(base, base_path)  # the base itself must be good
     named: list[tuple[str, dict[str, Any]]] = [("base", base)]
     for path in scenario_paths:
-        scenario = load_scenario(path)
-        data = apply_edits(base, scenario, path)
-        instance_from_data(data, f"{path} (applied to {base_path})")
-        named.append((scenario.name, data))
+        named.append(scenario_data(path, base))  # every problem of the file, at its edit
     return named
 
 
