@@ -79,3 +79,30 @@ def parse_json_path(path: str) -> list[str | int]:
         else:
             parts.append(name)
     return parts
+
+
+# A library's own prefix ("(sqlite3.OperationalError) ...") and its links for programmers.
+_LIBRARY_PREFIX = re.compile(r"^\([\w.]+\)\s*")
+_LIBRARY_LINK = re.compile(r"\s*\(Background on this error at: [^)]*\)", re.IGNORECASE)
+
+
+def plain_reason(error: BaseException) -> str:
+    """Why ``error`` happened, for a planner: never a Python class name or a repr.
+
+    campplanner's own errors say it already; the operating system's are its words for
+    the file; a bug of ours (KeyError, TypeError...) says only that it is one."""
+    if isinstance(error, CampPlannerError):
+        return str(error)
+    if isinstance(error, MemoryError):
+        return "not enough memory"
+    if isinstance(error, OSError):
+        where = f": {error.filename}" if error.filename else ""
+        return f"{(error.strerror or 'cannot be read or written').lower()}{where}"
+    if isinstance(error, UnicodeError):
+        return "the text is not UTF-8"
+    if isinstance(error, (KeyError, IndexError, AttributeError, TypeError, AssertionError,
+                            NameError, RecursionError)):  # fmt: skip
+        return "an internal error of campplanner (please report it with the input files)"
+    text = _LIBRARY_LINK.sub("", _LIBRARY_PREFIX.sub("", str(error).strip()))
+    first_line = text.splitlines()[0] if text else ""
+    return first_line or "an unexpected error (please report it with the input files)"

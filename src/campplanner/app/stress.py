@@ -19,7 +19,7 @@ from typing import Any
 from campplanner.app.jobs import Job, JobControl
 from campplanner.app.solving import load_published
 from campplanner.engines import make_engine
-from campplanner.errors import UsageError
+from campplanner.errors import UsageError, plain_reason
 from campplanner.loader import load_instance
 from campplanner.model.compile import compile_instance
 from campplanner.outputs import guard_output, write_atomic
@@ -80,7 +80,7 @@ def load_rates(path: str | None, no_show: float | None) -> NoShowRates:
             with open(path, encoding="utf-8") as file:
                 data = json.load(file)
         except (OSError, ValueError) as error:
-            raise UsageError(f"--rates {path}: {error}") from error
+            raise UsageError(f"--rates {path}: {plain_reason(error)}") from error
         if not isinstance(data, dict):
             raise UsageError(f"--rates {path}: a JSON object, see docs/stress.md")
         unknown = set(data) - {"no_show", "skills", "camp_cancel"}

@@ -20,7 +20,7 @@ import numpy as np
 
 from campplanner.app.solving import SolveRequest, solve_job
 from campplanner.calendar import format_day
-from campplanner.errors import CampPlannerError, UsageError
+from campplanner.errors import UsageError, plain_reason
 from campplanner.io.text import normalize_code
 from campplanner.loader import day_of
 from campplanner.model.rules import candidate_failure
@@ -159,7 +159,7 @@ def finished(site: Site, resolve: Resolve) -> dict[str, Any]:
     job = resolve.job
     if job.error is not None:
         error = job.error
-        message = str(error) if isinstance(error, CampPlannerError) else repr(error)
+        message = plain_reason(error)  # never a class name or a repr
         resolve.finished = {"error": message}
         return resolve.finished
     outcome = job.result()
