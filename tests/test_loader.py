@@ -853,3 +853,10 @@ def test_an_unknown_field_warning_names_the_field_meant() -> None:
     data["camps"][0]["capactiy"] = 3
     warned = {w.path: w.message for w in instance_warnings(load_data(data))}
     assert warned["camps[0].capactiy"] == "unknown field, ignored (did you mean 'capacity'?)"
+
+
+def test_a_reference_of_the_wrong_type_is_one_shape_problem() -> None:
+    data = make_instance()
+    data["volunteers"][0]["home"] = ["arak"]  # a list cannot be looked up as an id
+    expected = Issue("volunteers[0].home", "expected text in quotes, got a list of 1")
+    assert single_issue(data) == expected

@@ -43,13 +43,19 @@ class Suggestions:
     one to a value that is not among them."""
 
     def __init__(self, known: Iterable[str]):
-        self.known = sorted({value for value in known if isinstance(value, str)})
-        self._by_form: dict[str, str] = {}
-        for value in self.known:
-            self._by_form.setdefault(comparable(value), value)
-        self._forms = list(self._by_form)
+        self._known = known
+        self._by_form: dict[str, str] | None = None  # built at the first question
+        self._forms: list[str] = []
         self._budget = _FUZZY_BUDGET
         self._asked: dict[str, str | None] = {}
+
+    def _normalised(self) -> dict[str, str]:
+        if self._by_form is None:
+            self._by_form = {}
+            for value in sorted({v for v in self._known if isinstance(v, str)}):
+                self._by_form.setdefault(comparable(value), value)
+            self._forms = list(self._by_form)
+        return self._by_form
 
     def closest(self, value: str) -> str | None:
         """The known value ``value`` most probably meant, or None."""
@@ -58,14 +64,15 @@ class Suggestions:
         return self._asked[value]
 
     def _closest(self, value: str) -> str | None:
+        by_form = self._normalised()
         form = comparable(value)
-        if form in self._by_form:  # the same id typed on another keyboard
-            return self._by_form[form]
+        if form in by_form:  # the same id typed on another keyboard
+            return by_form[form]
         if self._budget < len(self._forms):
             return None
         self._budget -= len(self._forms)
         close = difflib.get_close_matches(form, self._forms, n=1, cutoff=0.75)
-        return self._by_form[close[0]] if close else None
+        return by_form[close[0]] if close else None
 
     def hint(self, value: str) -> str:
         """`` (did you mean 'nurse'?)``, or nothing when no known value is close."""

@@ -19,6 +19,7 @@ from campplanner.outputs import guard_output, write_atomic
 from campplanner.replace import Dropout, Replan, replan_without, suggest_replacements
 from campplanner.scenario import scenario_data
 from campplanner.solver import SolveOptions
+from campplanner.suggest import did_you_mean
 
 
 def scenario_instances(
@@ -102,9 +103,11 @@ def replace(
     instance = load_instance(instance_path)
     problem = compile_instance(instance)
     if volunteer_id not in problem.volunteer_index:
-        raise UsageError(f"--volunteer {volunteer_id}: no such volunteer in {instance_path}")
+        hint = did_you_mean(volunteer_id, problem.volunteer_index)
+        raise UsageError(f"--volunteer {volunteer_id}: no such volunteer in {instance_path}{hint}")
     if camp_id is not None and camp_id not in problem.camp_index:
-        raise UsageError(f"--camp {camp_id}: no such camp in {instance_path}")
+        hint = did_you_mean(camp_id, problem.camp_index)
+        raise UsageError(f"--camp {camp_id}: no such camp in {instance_path}{hint}")
     published = load_published(problem, solution_path, instance, instance_path)
     v = problem.volunteer_index[volunteer_id]
     c = None if camp_id is None else problem.camp_index[camp_id]

@@ -32,6 +32,7 @@ from campplanner.stress import (
     replan_run,
     stress_report,
 )
+from campplanner.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
     published = load_published(problem, request.solution_path, instance, request.instance_path)
     for skill_id in rates.skills:
         if skill_id not in problem.skill_index:
-            raise UsageError(f"--rates: no skill {skill_id!r} in {request.instance_path}")
+            hint = did_you_mean(skill_id, problem.skill_index)
+            raise UsageError(f"--rates: no skill {skill_id!r} in {request.instance_path}{hint}")
     options = SolveOptions(time_limit=request.time_limit_per_run, workers=1, seed=0,
                            secondary=False,
                            method=replan_method(problem, request.method))  # fmt: skip
