@@ -255,3 +255,16 @@ def test_the_scenario_file_itself_is_read_in_plain_words(tmp_path: Path) -> None
                        "move_camp, set_camp, set_requirement, set_rules, set_weights, lock, "
                        "unlock, forbid, allow",
     }  # fmt: skip
+
+
+def test_the_problems_of_every_scenario_file_show_in_one_run(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    first.write_text(json.dumps({"name": "a", "edits": [
+        {"op": "remove_camps", "camps": ["c9"]}]}), encoding="utf-8")  # fmt: skip
+    second.write_text(json.dumps({"name": "b", "edits": [
+        {"op": "set_camp", "camp": "c1", "capacity": 0}]}), encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(main, ["compare", str(TINY_PATH), str(first), str(second)])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2, text
+    assert "first.json: 1 problem - edits[0].camps[0]: unknown camp 'c9'" in text
+    assert "second.json: 1 problem - edits[0].capacity: must be at least 1, got 0" in text

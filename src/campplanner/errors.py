@@ -42,6 +42,14 @@ class InstanceError(CampPlannerError):
         return "\n".join(lines)
 
 
+class FilesError(CampPlannerError):
+    """Problems in several input files, reported together (each file's with its name)."""
+
+    def __init__(self, errors: Sequence[InstanceError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(error.report() for error in self.errors))
+
+
 class RosterViolations(CampPlannerError):
     """A roster that breaks hard rules, where a command will not pass it on (exit 1)."""
 

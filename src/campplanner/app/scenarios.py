@@ -11,13 +11,13 @@ from campplanner.app.jobs import Job, JobControl
 from campplanner.app.solving import load_published
 from campplanner.compare import ComparisonStopped, Measures, comparison_report
 from campplanner.compare import compare as solve_scenarios
-from campplanner.errors import UsageError
+from campplanner.errors import FilesError, InstanceError, UsageError
 from campplanner.loader import instance_from_data, load_instance, read_json
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.outputs import guard_output, write_atomic
 from campplanner.replace import Dropout, Replan, replan_without, suggest_replacements
-from campplanner.scenario import scenario_data
+from campplanner.scenario import read_scenario, scenario_data
 from campplanner.solver import SolveOptions
 from campplanner.suggest import did_you_mean
 
@@ -28,10 +28,26 @@ def scenario_instances(
     """(name, instance data) of the base and of each scenario applied to it, each
     validated like an instance file (every problem names its file and edit)."""
     base = read_json(base_path)
-    instance_from_data(base, base_path)  # the base itself must be good
+    errors: list[InstanceError] = []
+    try:
+        instance_from_data(base, base_path)  # the base itself must be good
+    except InstanceError as error:
+        errors.append(error)
     named: list[tuple[str, dict[str, Any]]] = [("base", base)]
-    for path in scenario_paths:
-        named.append(scenario_data(path, base))  # every problem of the file, at its edit
+    for path in scenario_paths:  # every problem of every file in one run, each at its edit
+        try:
+            if errors and errors[0].source == base_path:
+                _, issues = read_scenario(path)  # a bad base: the file's own problems only
+                if issues:
+                    raise InstanceError(path, issues)
+            else:
+                named.append(scenario_data(path, base))
+        except InstanceError as error:
+            errors.append(error)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise FilesError(errors)
     return named
 
 
