@@ -160,8 +160,11 @@ class _Applier:
         # the edit (edits[2].priority), not at camps[3].priority of a file nobody wrote:
         # id(record) -> {field: edit path}; the field None: the whole record is the edit's.
         self.origin: dict[int, dict[str | None, str]] = {}
+        self._marked: list[dict[str, Any]] = []  # alive, so no other record gets their id
 
     def _mark(self, record: dict[str, Any], at: str, field: str | None = None) -> None:
+        if id(record) not in self.origin:
+            self._marked.append(record)
         self.origin.setdefault(id(record), {})[field] = at
 
     def _index(self, list_name: str) -> dict[str, int]:
