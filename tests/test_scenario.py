@@ -225,6 +225,7 @@ def test_problems_of_the_edited_instance_point_into_the_edit(tmp_path: Path) -> 
         {"op": "set_rules", "rules": {"rest_days": -2, "max_camp": 2}},
         {"op": "move_camp", "camp": "c4", "start": "1400-06-10", "end": "1400-06-01"},
         {"op": "remove_camps", "camps": ["C3"]},
+        {"op": "set_weights", "weights": {"travle": 2}},
     ]})  # fmt: skip
     assert problems == {
         "edits[0].camps[0].place": "unknown place 'qom'",
@@ -235,6 +236,8 @@ def test_problems_of_the_edited_instance_point_into_the_edit(tmp_path: Path) -> 
         "edits[3].rules.rest_days": "must be at least 0, got -2",
         "edits[4].end": "1400-06-01 is before the start 1400-06-10",
         "edits[5].camps[0]": "unknown camp 'C3' (did you mean 'c3'?)",
+        "edits[6].weights.travle": "unknown weight 'travle' (did you mean 'travel'?); the "
+                                   "weights are travel, group, fairness",
     }  # fmt: skip
 
 

@@ -334,7 +334,13 @@ class _Applier:
             self._mark(rules, _join(f"{at}.rules", [name]), name)
 
     def _set_weights(self, edit: SetWeights, at: str) -> None:
-        changed = edit.weights.model_dump(exclude_none=True)
+        terms = list(Weights.model_fields)
+        for name in edit.weights.model_extra or {}:  # a typo would change nothing, silently
+            hint = did_you_mean(name, terms)
+            self.issues.append(Issue(f"{at}.weights.{name}", f"unknown weight {name!r}{hint}; "
+                                     f"the weights are {', '.join(terms)}"))  # fmt: skip
+        unknown = set(edit.weights.model_extra or {})
+        changed = edit.weights.model_dump(exclude_none=True, exclude=unknown)
         weights = self.data.setdefault("weights", {})
         weights.update(changed)
         for name in changed:
