@@ -317,3 +317,21 @@ def test_no_message_is_built_from_a_class_name_or_a_repr() -> None:
         if pattern.search(line)
     ]
     assert found == []
+
+
+def test_ids_given_as_options_get_the_id_meant(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.json"
+    roster.write_text(json.dumps({"status": "feasible", "assignments": [
+        {"volunteer": "v03", "camp": "c1", "skill": "nurse"}]}), encoding="utf-8")  # fmt: skip
+    asked = {
+        ("replace", "--volunteer", "V03"): "no such volunteer in",
+        ("replace", "--volunteer", "v03", "--camp", "c01"): "no such camp in",
+        ("explain", "--camp", "C1"): "no camp 'C1' in",
+        ("explain", "--volunteer", "v3"): "no volunteer 'v3' in",
+    }
+    meant = ["'v03'", "'c1'", "'c1'", "'v03'"]
+    for (command, *options), expected in zip(asked, meant, strict=True):
+        result = invoke(command, str(TINY_PATH), str(roster), *options)
+        text = assert_reported_bad(result, "tiny.json")
+        assert asked[(command, *options)] in text
+        assert f"(did you mean {expected}?)" in text
