@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
@@ -69,7 +70,11 @@ def plain_message(detail: Any, location: Location, model: type[BaseModel] | None
         return expected  # personal data: the path says where; never the value
     if "input" not in detail:
         return expected
-    return f"{expected}, got {show_value(detail['input'])}"
+    found = detail["input"]
+    hint = ""
+    if kind == "literal_error" and isinstance(found, str):  # "F" for "f", "jalaali"
+        hint = did_you_mean(found, re.findall(r"'([^']*)'", str(context.get("expected"))))
+    return f"{expected}, got {show_value(found)}{hint}"
 
 
 def _bound(value: Any) -> str:
