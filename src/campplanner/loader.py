@@ -193,7 +193,10 @@ def _parse_json(text: str, source: str) -> Any:
     except RecursionError:
         raise InstanceError(source, [Issue("", "the JSON is nested too deeply")]) from None
     except ValueError as error:  # NaN, Infinity, 1e999, integers of thousands of digits
-        raise InstanceError(source, [Issue("", f"not valid JSON: {error}")]) from None
+        reason = str(error)
+        if "integer string conversion" in reason:  # Python's words, naming sys.set_int_...
+            reason = "a whole number of more than 4,300 digits is too large"
+        raise InstanceError(source, [Issue("", f"not valid JSON: {reason}")]) from None
 
 
 # ---------------------------------------------------------------------- validation
