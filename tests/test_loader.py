@@ -864,3 +864,12 @@ def test_a_reference_of_the_wrong_type_is_one_shape_problem() -> None:
     data["volunteers"][0]["home"] = ["arak"]  # a list cannot be looked up as an id
     expected = Issue("volunteers[0].home", "expected text in quotes, got a list of 1")
     assert single_issue(data) == expected
+
+
+def test_no_id_is_suggested_when_several_are_as_close() -> None:
+    # "v1" is as close to v01 as to v10, v11 and v12: naming one would be a guess.
+    data = tiny_data()
+    data["locked"][0]["volunteer"] = "v1"
+    assert single_issue(data) == Issue("locked[0].volunteer", "unknown volunteer 'v1'")
+    data["locked"][0]["volunteer"] = "v4"  # only v04 is that close
+    assert single_issue(data).message == "unknown volunteer 'v4' (did you mean 'v04'?)"

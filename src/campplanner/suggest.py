@@ -26,9 +26,13 @@ _SAME_LETTERS = str.maketrans(
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
-# Past this many known ids, difflib (a ratio per known id) is only asked about the first
-# few unknown values of a file: 22,000 volunteers x 250 typos would take a minute.
-_FUZZY_BUDGET = 2_000_000
+# difflib computes a ratio per known id, ~10 us each: 22,000 volunteer ids x 250 typos
+# would take a minute. Among more ids than _SCAN_AT_MOST, or past _RATIO_BUDGET ratios
+# in all, only ids one typo away (a letter left out, added, changed or two swapped:
+# looked up, not compared) are suggested.
+_SCAN_AT_MOST = 2_000
+_RATIO_BUDGET = 100_000
+_CUTOFF = 0.75  # difflib's similarity below which a known id is not suggested
 
 
 def comparable(text: str) -> str:
@@ -46,7 +50,8 @@ class Suggestions:
         self._known = known
         self._by_form: dict[str, str] | None = None  # built at the first question
         self._forms: list[str] = []
-        self._budget = _FUZZY_BUDGET
+        self._letters = ""
+        self._budget = _RATIO_BUDGET
         self._asked: dict[str, str | None] = {}
 
     def _normalised(self) -> dict[str, str]:
@@ -55,6 +60,7 @@ class Suggestions:
             for value in sorted({v for v in self._known if isinstance(v, str)}):
                 self._by_form.setdefault(comparable(value), value)
             self._forms = list(self._by_form)
+            self._letters = "".join(sorted(set("".join(self._forms))))
         return self._by_form
 
     def closest(self, value: str) -> str | None:
@@ -68,16 +74,46 @@ class Suggestions:
         form = comparable(value)
         if form in by_form:  # the same id typed on another keyboard
             return by_form[form]
-        if self._budget < len(self._forms):
-            return None
-        self._budget -= len(self._forms)
-        close = difflib.get_close_matches(form, self._forms, n=1, cutoff=0.75)
-        return by_form[close[0]] if close else None
+        if len(self._forms) <= min(_SCAN_AT_MOST, self._budget):
+            self._budget -= len(self._forms)
+            candidates = self._forms
+        else:
+            candidates = sorted(self._one_typo_away(form) & by_form.keys())
+        best = _most_similar(form, candidates)
+        return by_form[best] if best is not None else None
+
+    def _one_typo_away(self, form: str) -> set[str]:
+        """Every string one typo from ``form``, over the letters the known ids use."""
+        splits = [(form[:i], form[i:]) for i in range(len(form) + 1)]
+        left_out = {a + b[1:] for a, b in splits if b}
+        swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        changed = {a + c + b[1:] for a, b in splits if b for c in self._letters}
+        added = {a + c + b for a, b in splits for c in self._letters}
+        return left_out | swapped | changed | added
 
     def hint(self, value: str) -> str:
         """`` (did you mean 'nurse'?)``, or nothing when no known value is close."""
         found = self.closest(value)
         return f" (did you mean {found!r}?)" if found is not None and found != value else ""
+
+
+def _most_similar(form: str, candidates: Iterable[str]) -> str | None:
+    """The one candidate most similar to ``form`` (difflib's ratio, at least _CUTOFF),
+    or None when there is none or several tie: then any one would be a guess
+    (``v1234`` is as close to ``v01234`` as to ``v11234``)."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(form)
+    best, best_score, tied = None, _CUTOFF, False
+    for candidate in candidates:
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score or (best is None and score >= best_score):
+            best, best_score, tied = candidate, score, False
+        elif score == best_score:
+            tied = True
+    return None if tied else best
 
 
 def did_you_mean(value: str, known: Iterable[str]) -> str:
