@@ -271,3 +271,19 @@ def test_the_problems_of_every_scenario_file_show_in_one_run(tmp_path: Path) -> 
     assert result.exit_code == 2, text
     assert "first.json: 1 problem - edits[0].camps[0]: unknown camp 'c9'" in text
     assert "second.json: 1 problem - edits[0].capacity: must be at least 1, got 0" in text
+
+
+def test_a_camp_added_with_a_mistake_is_still_there_for_later_edits(tmp_path: Path) -> None:
+    # Its capacity is wrong, but the camp exists: set_camp on it is no "unknown camp",
+    # and what else is wrong with it (its place) is found in the same run.
+    new_camp = {"id": "c5", "name": "new", "place": "qom", "start": "1400-05-01",
+                "end": "1400-05-03", "capacity": "3", "requirements": [{"skill": "mason",
+                                                                        "count": 2}]}  # fmt: skip
+    problems = scenario_problems(tmp_path, {"name": "x", "edits": [
+        {"op": "add_camps", "camps": [new_camp]},
+        {"op": "set_camp", "camp": "c5", "priority": 2},
+    ]})  # fmt: skip
+    assert problems == {
+        "edits[0].camps[0].capacity": 'expected a whole number, got "3"',
+        "edits[0].camps[0].place": "unknown place 'qom'",
+    }

@@ -73,6 +73,11 @@ def json_path(location: Sequence[str | int]) -> str:
     return text
 
 
+def is_under(path: str, parent: str) -> bool:
+    """``camps[3].start`` is under ``camps[3]`` (and under itself), not under ``camps[30]``."""
+    return path == parent or path.startswith((parent + ".", parent + "["))
+
+
 _PATH_PART = re.compile(r"\[(\d+)\]|\[('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\]|\.?([^.\[]+)")
 
 

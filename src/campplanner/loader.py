@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from campplanner.calendar import Calendar, parse_day, to_ascii_digits
 from campplanner.contract import FORMAT, Instance
-from campplanner.errors import InstanceError, Issue, json_path
+from campplanner.errors import InstanceError, Issue, is_under, json_path
 from campplanner.shape_errors import json_kind, pydantic_issues
 from campplanner.suggest import Suggestions, did_you_mean
 
@@ -208,17 +208,13 @@ def day_of(text: str, calendar: Calendar) -> int:
     return parse_day(text, calendar)
 
 
-def _under(path: str, parent: str) -> bool:
-    return path == parent or path.startswith((parent + ".", parent + "["))
-
-
 def _new_problems(found: list[Issue], shape: list[Issue]) -> list[Issue]:
     """Cross-check issues not at (or inside) a field already reported as misshapen:
     ``"start": 20210701`` is one problem, not also "not a date"."""
     bad_fields = {issue.path for issue in shape}
     return [
         issue for issue in found
-        if not any(_under(issue.path, field) for field in bad_fields if field)
+        if not any(is_under(issue.path, field) for field in bad_fields if field)
     ]  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from campplanner.calendar import format_day
 from campplanner.contract import Assignment, Camp, ForbiddenPair, Rules, Volunteer, Weights
-from campplanner.errors import InstanceError, Issue, json_path, parse_json_path
+from campplanner.errors import InstanceError, Issue, is_under, json_path, parse_json_path
 from campplanner.loader import day_of, instance_from_data, read_json
 from campplanner.shape_errors import json_kind, pydantic_issues
 from campplanner.suggest import Suggestions, did_you_mean
@@ -222,13 +222,21 @@ class _Applier:
                 self.data[key] = [e for e in self.data[key] if e["volunteer"] not in gone]
 
     def _add_volunteers(self, edit: AddVolunteers, at: str) -> None:
-        self._add("volunteers", [v.model_dump(exclude_none=True) for v in edit.volunteers], at)
+        self._add("volunteers", edit.volunteers, at)
 
-    def _add(self, list_name: str, records: list[dict[str, Any]], at: str,
-             key: str | None = None) -> None:  # fmt: skip
-        for k, record in enumerate(records):
+    def _add(self, list_name: str, items: list[Any], at: str, key: str | None = None) -> None:
+        """Append the edit's records, each marked as the edit's (``edits[1].camps[0]``).
+        An item may be the raw JSON of a record its edit could not read (see _read_edit)."""
+        added = self.data.setdefault(list_name, [])
+        for k, item in enumerate(items):
+            if isinstance(item, BaseModel):
+                record = item.model_dump(exclude_none=True)
+            elif isinstance(item, dict):
+                record = copy.deepcopy(item)
+            else:
+                continue  # not a record at all: reported when the edit was read
             self._mark(record, f"{at}.{key or list_name}[{k}]")
-        self.data.setdefault(list_name, []).extend(records)
+            added.append(record)
 
     def _unavailable(self, edit: Unavailable, at: str) -> None:
         first = self._day(edit.first, f"{at}.first")
@@ -277,7 +285,7 @@ class _Applier:
                 self.data[key] = [e for e in self.data[key] if e["camp"] not in gone]
 
     def _add_camps(self, edit: AddCamps, at: str) -> None:
-        self._add("camps", [c.model_dump(exclude_none=True) for c in edit.camps], at)
+        self._add("camps", edit.camps, at)
 
     def _move_camp(self, edit: MoveCamp, at: str) -> None:
         camp = self._find("camps", edit.camp, f"{at}.camp")
@@ -347,7 +355,7 @@ class _Applier:
             self._mark(weights, f"{at}.weights.{name}", name)
 
     def _lock(self, edit: Lock, at: str) -> None:
-        self._add("locked", [a.model_dump() for a in edit.assignments], at, "assignments")
+        self._add("locked", edit.assignments, at, "assignments")
 
     def _unlock(self, edit: Unlock, at: str) -> None:
         gone = {(a.volunteer, a.camp, a.skill) for a in edit.assignments}
@@ -357,7 +365,7 @@ class _Applier:
         ]  # fmt: skip
 
     def _forbid(self, edit: Forbid, at: str) -> None:
-        self._add("forbidden", [p.model_dump() for p in edit.pairs], at, "pairs")
+        self._add("forbidden", edit.pairs, at, "pairs")
 
     def _allow(self, edit: Allow, at: str) -> None:
         gone = {(p.volunteer, p.camp) for p in edit.pairs}
@@ -440,7 +448,16 @@ def _read_edit(raw: Any, index: int, issues: list[Issue]) -> _Edit | None:
         return kind.model_validate(raw)
     except ValidationError as error:
         issues.extend(pydantic_issues(error, kind, prefix=("edits", index)))
-        return None
+    # Volunteers or camps added by an edit with a mistake are still added as written:
+    # later edits that name them are then not "unknown", and what else is wrong with
+    # them (an unknown place...) is found by checking the edited instance.
+    records = raw.get(_ADDED.get(op, ""))
+    if isinstance(records, list):
+        return kind.model_construct(op=op, **{_ADDED[op]: records})
+    return None
+
+
+_ADDED = {"add_volunteers": "volunteers", "add_camps": "camps"}
 
 
 def _edit_number(issue: Issue) -> int:
@@ -469,7 +486,11 @@ def apply_edits(base: dict[str, Any], scenario: Scenario, source: str,
     try:
         instance_from_data(applier.data, source)
     except InstanceError as error:
-        found += [_at_edit(applier, issue) for issue in error.issues]
+        said = {issue.path for issue in found}
+        for issue in error.issues:
+            moved = _at_edit(applier, issue)
+            if not any(is_under(moved.path, path) for path in said):  # said when read
+                found.append(moved)
     if found:
         raise InstanceError(source, sorted(found, key=_edit_number))
     return applier.data
