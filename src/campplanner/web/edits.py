@@ -20,11 +20,11 @@ import numpy as np
 
 from campplanner.app.solving import SolveRequest, solve_job
 from campplanner.calendar import format_day
-from campplanner.errors import CampPlannerError, UsageError
+from campplanner.errors import UsageError, plain_reason
 from campplanner.io.text import normalize_code
 from campplanner.loader import day_of
 from campplanner.model.rules import candidate_failure
-from campplanner.scenario import Scenario, apply_edits
+from campplanner.scenario import apply_edits, scenario_from_data
 from campplanner.solution import roster_triples as solution_triples
 from campplanner.solution import solution_from_data
 from campplanner.solver import SolveOptions
@@ -103,9 +103,11 @@ def edited_instance(site: Site, base_id: int) -> bytes:
     data = json.loads(site.workspace.instance_json(base_id))
     pending = site.workspace.pending_edits()
     if pending:
-        scenario = Scenario.model_validate(
-            {"name": "edits", "edits": [op for edit in pending for op in edit.ops]})
-        data = apply_edits(data, scenario, "the recorded edits")
+        # Read like a scenario file: a recorded edit that no longer fits is a message.
+        scenario, issues = scenario_from_data(
+            {"name": "edits", "edits": [op for edit in pending for op in edit.ops]},
+            "the recorded edits")
+        data = apply_edits(data, scenario, "the recorded edits", issues)
     return json.dumps(data, ensure_ascii=False).encode()
 
 
@@ -159,7 +161,7 @@ def finished(site: Site, resolve: Resolve) -> dict[str, Any]:
     job = resolve.job
     if job.error is not None:
         error = job.error
-        message = str(error) if isinstance(error, CampPlannerError) else repr(error)
+        message = plain_reason(error)  # never a class name or a repr
         resolve.finished = {"error": message}
         return resolve.finished
     outcome = job.result()
