@@ -59,6 +59,9 @@ class SolveRequest:
     # Reserves per camp to find (0: none): a short no-show sweep on the roster found,
     # whose top fill-ins go into the solution file's "reserves" section (docs/stress.md).
     reserves: int = 0
+    # False: write the roster without its reasons (``"explained": false``), for a caller
+    # that explains only what it shows, when it shows it (the review page's camps).
+    explain: bool = True
 
 
 @dataclass(frozen=True)
@@ -153,12 +156,13 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
         control.report("solving", coverage, bound)
 
     result = solver.solve(progress, control.started)
-    if control.cancelled and request.output_path is not None and result.has_roster:
+    if (control.cancelled and request.explain and request.output_path is not None
+            and result.has_roster):
         finish(result, explain=False)  # the roster first, within the promised seconds
     if request.reserves and result.has_roster and not control.cancelled:
         extra["reserves"] = find_reserves(problem, result.assigned, request, control)
     deadline = control.started + request.options.time_limit
-    fits = result.has_roster and (
+    fits = result.has_roster and request.explain and (
         control.cancelled  # written already: no hurry now
         or time.monotonic() + 2 * explain_estimate(problem, result.assigned) <= deadline
     )

@@ -62,11 +62,16 @@ def create_app(site: Site) -> FastAPI:
     env = _environment()
 
     # ---------------------------------------------------------------- helpers
+    def language_of(request: Request) -> str:
+        """The page's language: ``?lang=`` (API clients), else the switch's cookie, else
+        Persian."""
+        lang = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE, "fa")
+        return lang if lang in LANGUAGES else "fa"
+
     def words(request: Request) -> Words:
-        lang = request.cookies.get(LANG_COOKIE, "fa")
         head = site.head()
         calendar = head.instance.calendar if head else "jalali"
-        return Words(lang if lang in LANGUAGES else "fa", calendar)
+        return Words(language_of(request), calendar)
 
     def page(request: Request, template: str, code: int = 200, **context: Any) -> HTMLResponse:
         w = words(request)
@@ -177,7 +182,7 @@ def create_app(site: Site) -> FastAPI:
     @app.get("/camps/{camp_id:path}", response_class=HTMLResponse)
     def camp_page(request: Request, camp_id: str) -> Response:
         head = head_or_refuse()
-        data = views.camp(head, camp_id)
+        data = views.camp(head, camp_id, language_of(request))
         if data is None:
             raise Refused(404, "no such camp")
         leaving = request.query_params.get("replace")
@@ -400,7 +405,7 @@ def create_app(site: Site) -> FastAPI:
     @app.get("/api/camps/{camp_id:path}")
     def api_camp(request: Request, camp_id: str) -> dict[str, Any]:
         head = head_or_refuse()
-        data = views.camp(head, camp_id)
+        data = views.camp(head, camp_id, language_of(request))
         if data is None:
             raise Refused(404, "no such camp")
         leaving = request.query_params.get("replace")

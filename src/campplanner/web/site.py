@@ -1,7 +1,8 @@
 """What the server holds: the workspace, the loaded versions, the running jobs.
 
-A version is loaded once (instance, compiled problem, roster view, explanation, search
-keys) and kept for the next pages; the newest two stay in memory. Solves and
+A version is loaded once (instance, compiled problem, roster view, search keys) and kept
+for the next pages; the newest two stay in memory. The reasons for a camp's empty slots
+are worked out when its page is first asked for, in the page's language, and kept. Solves and
 comparisons run as application-layer :class:`~campplanner.app.jobs.Job`\\ s, never in a
 request; their results live in a temporary folder until the planner accepts one, and
 only then reach the workspace.
@@ -23,7 +24,7 @@ import numpy as np
 
 from campplanner.app.jobs import Job
 from campplanner.contract import Instance, SolutionFile, Volunteer
-from campplanner.explain import Explanation, explain_roster, roster_from_assignments
+from campplanner.explain import Context, roster_from_assignments
 from campplanner.io.roster_model import CampView, Itinerary, RosterView, roster_view
 from campplanner.io.text import header_key
 from campplanner.loader import instance_from_data, read_json
@@ -52,7 +53,6 @@ class Loaded:
     solution: SolutionFile | None
     view: RosterView | None
     assigned: np.ndarray
-    explanation: Explanation | None
     camps: dict[str, CampView] = field(default_factory=dict)
     itineraries: dict[str, Itinerary] = field(default_factory=dict)
     volunteers: dict[str, Volunteer] = field(default_factory=dict)
@@ -63,9 +63,17 @@ class Loaded:
     def triples(self) -> list[tuple[str, str, str]]:
         return solution_triples(self.solution) if self.solution else []
 
+    @property
+    def roster_context(self) -> Context:
+        """The roster seen from each volunteer and camp, for ``explain`` (built once)."""
+        if "explain context" not in self.cache:
+            status = self.solution.status if self.solution else "unknown"
+            self.cache["explain context"] = Context(self.problem, self.assigned, status)
+        return self.cache["explain context"]
+
 
 def load_version(workspace: Workspace, info: VersionInfo) -> Loaded:
-    """Read, compile and explain a version from the workspace."""
+    """Read and compile a version from the workspace."""
     source = f"version {info.id}"
     instance = instance_from_data(json.loads(workspace.instance_json(info.id)), source)
     raw = workspace.solution_json(info.id)
@@ -74,7 +82,7 @@ def load_version(workspace: Workspace, info: VersionInfo) -> Loaded:
 
 
 def ready(info: VersionInfo, instance: Instance, problem: Problem,
-          solution: SolutionFile | None, explanation: Explanation | None = None) -> Loaded:
+          solution: SolutionFile | None) -> Loaded:
     """A version for pages, from its parts (a solve's outcome has most of them already)."""
     source = f"version {info.id}"
     view = None
@@ -83,9 +91,7 @@ def ready(info: VersionInfo, instance: Instance, problem: Problem,
         view = roster_view(instance, solution, source)
         if solution.assignments:
             assigned = roster_from_assignments(problem, solution_triples(solution))
-        if explanation is None:
-            explanation = explain_roster(problem, assigned, solution.status)
-    loaded = Loaded(info, instance, problem, solution, view, assigned, explanation)
+    loaded = Loaded(info, instance, problem, solution, view, assigned)
     if view is not None:
         loaded.camps = {camp.id: camp for camp in view.camps}
         loaded.itineraries = {i.volunteer_id: i for i in view.itineraries}
@@ -103,7 +109,6 @@ class Resolve:
     base: int | None
     edit_ids: list[int]
     folder: Path
-    instance_json: bytes
     finished: dict[str, Any] | None = None  # the diff and measures, once read
 
 
