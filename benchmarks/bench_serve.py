@@ -14,6 +14,7 @@ Without ``--solution`` a roster is solved first (``--time-limit`` seconds). Targ
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -36,6 +37,18 @@ def timed(function, repeat: int) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
+def load() -> str:
+    """The machine's load average over 1, 5 and 15 minutes: the figures' noise."""
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def once(function) -> float:
+    """Seconds of one call (no warm-up: what the first visitor waits)."""
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instance", default=str(SEASON))
@@ -54,6 +67,7 @@ def main() -> None:
     from campplanner.solver import SolveOptions
     from campplanner.web.server import ServeSettings, build
 
+    load_at_start = load()
     folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     solution = args.solution
     if solution is None:
@@ -90,10 +104,19 @@ def main() -> None:
                        ("camps: short, one county", f"/camps?status=short&county="
                         f"{head.view.camps[0].county}")):  # fmt: skip
         rows.append((label, *timed(get(url), args.repeat), 0.300))
+    # The first visit of a camp works out its reasons (in the page's language): timed alone.
+    firsts = [once(get(f"/camps/{camp_id}")) for camp_id in sample]
+    rows.append((f"camp page, first visit (slowest of {len(sample)})", max(firsts),
+                 max(firsts), 0.300))  # fmt: skip
+    rows.append(("camp page, first visit (median)", statistics.median(firsts), max(firsts),
+                 0.300))  # fmt: skip
+    english = [once(get(f"/camps/{camp_id}?lang=en")) for camp_id in sample]
+    rows.append(("camp page, first visit in English (median)", statistics.median(english),
+                 max(english), 0.300))  # fmt: skip
     camp_times = [timed(get(f"/camps/{camp_id}"), args.repeat) for camp_id in sample]
-    rows.append((f"camp page (slowest of {len(sample)})", max(t[0] for t in camp_times),
+    rows.append((f"camp page again (slowest of {len(sample)})", max(t[0] for t in camp_times),
                  max(t[1] for t in camp_times), 0.300))  # fmt: skip
-    rows.append(("camp page (median of the sample)",
+    rows.append(("camp page again (median of the sample)",
                  statistics.median(t[0] for t in camp_times),
                  statistics.median(t[1] for t in camp_times), 0.300))  # fmt: skip
     rows.append(("volunteer page", *timed(get(f"/volunteers/{head.instance.volunteers[0].id}"),
@@ -108,7 +131,8 @@ def main() -> None:
     site.close()
 
     print(f"\n{Path(args.instance).name}: {len(head.instance.camps):,} camps, "
-          f"{len(head.instance.volunteers):,} volunteers\n")
+          f"{len(head.instance.volunteers):,} volunteers; load average at the start "
+          f"{load_at_start}, at the end {load()} ({os.cpu_count()} cores, shared)\n")
     print(f"| {'what':42} | median ms | worst ms | target ms |")
     print(f"|{'-' * 44}|-----------|----------|-----------|")
     for label, median, worst, target in rows:
@@ -142,6 +166,11 @@ def replan(client, site, away: int, time_limit: float) -> list[tuple]:
         time.sleep(0.2)
     shown = time.perf_counter() - start
     assert "error" not in state["finished"], state["finished"]
+    phases = client.get(f"/api/jobs/{job}").json()["events"]
+    changes = [e for k, e in enumerate(phases) if k == 0 or e["phase"] != phases[k - 1]["phase"]]
+    print("re-plan phases (s from the click): " + ", ".join(
+        f"{e['phase']} {e['elapsed']:.1f}" for e in changes) + f"; shown at {shown:.1f}")
+    print(f"solver timings (s): {state['finished'].get('timings')}")
     people = state["finished"]["diff"]["people_changed"]
     rev = client.get("/api/session").json()["rev"]
     start = time.perf_counter()

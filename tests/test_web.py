@@ -517,3 +517,74 @@ def test_long_camp_tables_come_in_pages(web, monkeypatch) -> None:
     assert {r["id"] for r in first["rows"] + second["rows"]} == {"c1", "c2", "c3", "c4"}
     page = client.get("/camps", params={"q": "c", "page": 2}).text
     assert 'rel="prev" href="/camps?q=c&amp;page=1"' in page
+
+
+# ------------------------------------------------- reasons in the page's language
+
+
+def _camp_with_empty_slots(client) -> tuple[str, dict]:
+    for camp_id in ("c1", "c2", "c3", "c4"):
+        data = client.get(f"/api/camps/{camp_id}").json()
+        if data["empty_slots"]:
+            return camp_id, data
+    raise AssertionError("tiny.json's roster leaves a slot empty")
+
+
+def test_empty_slot_reasons_are_persian_by_default_and_english_with_the_switch(web) -> None:
+    _, client = web
+    camp_id, persian = _camp_with_empty_slots(client)
+    slot = persian["empty_slots"][0]
+    assert persian["lang"] == "fa"
+    for text in (slot["why"], slot["fix"]):
+        assert re.search("[\u0600-\u06ff]", text), text
+        assert not re.search(r"\b(people|person|free|available|serves|more)\b", text), text
+    english = client.get(f"/api/camps/{camp_id}", params={"lang": "en"}).json()
+    assert english["lang"] == "en"
+    slot_en = english["empty_slots"][0]
+    assert re.search(r"\b(people|person)\b", slot_en["why"]) and slot_en["why"] != slot["why"]
+    # the page: Persian first, then English once the switch is pressed
+    assert slot["why"] in client.get(f"/camps/{camp_id}").text.replace("&#34;", '"')
+    page_en = client.get(f"/lang/en?next=/camps/{camp_id}").text
+    assert '<html lang="en" dir="ltr">' in page_en
+    import html
+
+    assert html.escape(slot_en["why"]) in page_en and html.escape(slot["why"]) not in page_en
+
+
+# ---------------------------------------------------------------- reserves
+
+
+def test_a_camps_reserves_are_shown_when_the_roster_has_them(tmp_path: Path,
+                                                              published: Path) -> None:  # fmt: skip
+    """``solve --reserves K`` writes reserves per camp: the camp page and the API show
+    them (name, group, home, km, fill-ins); a roster without them shows none."""
+    data = json.loads(published.read_text(encoding="utf-8"))
+    rostered = {a["volunteer"] for a in data["assignments"]}
+    off = sorted({f"v{k:02d}" for k in range(1, 13)} - rostered)
+    assert off, "tiny.json has someone off the roster"
+    data["reserves"] = {"runs": 20, "no_show": 0.05, "seed": 0, "time_limit_per_run": 10.0,
+                        "camps": [{"camp": "c1", "reserves": [
+                            {"volunteer": off[0], "fill_ins": 7, "share_of_runs": 0.35}]}]}
+    with_reserves = tmp_path / "with-reserves.json"
+    with_reserves.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    site, client = served(TINY_PATH, tmp_path, solution=with_reserves)
+    try:
+        camp = client.get("/api/camps/c1").json()
+        (reserve,) = camp["reserves"]
+        volunteer = client.get(f"/api/volunteers/{off[0]}").json()
+        assert reserve["volunteer"] == off[0] and reserve["name"] == volunteer["name"]
+        assert reserve["home"] == volunteer["home"] and reserve["group"] == volunteer["group"]
+        assert reserve["km"] >= 0 and (reserve["fill_ins"], reserve["share_of_runs"]) == (7, 0.35)
+        page = client.get("/camps/c1").text
+        assert 'id="reserves"' in page and f"/volunteers/{off[0]}" in page
+        assert "۳۵٫۰٪" in page  # the share of runs, in Persian digits
+        assert client.get("/api/camps/c2").json()["reserves"] == []
+        assert 'id="reserves"' not in client.get("/camps/c2").text
+    finally:
+        site.close()
+    (tmp_path / "plain").mkdir()
+    site, client = served(TINY_PATH, tmp_path / "plain", solution=published)
+    try:
+        assert client.get("/api/camps/c1").json()["reserves"] == []
+    finally:
+        site.close()

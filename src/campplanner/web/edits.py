@@ -179,7 +179,8 @@ def shown_outcome(outcome: SolveOutcome) -> dict[str, Any]:
     else:  # no roster to start from: everyone is added
         diff = roster_diff([], roster_triples(outcome.problem, result.assigned), names)
     return {"status": result.status, "coverage": result.coverage,
-            "bound": result.coverage_bound, "diff": diff}  # fmt: skip
+            "bound": result.coverage_bound, "diff": diff,
+            "timings": {k: round(float(v), 2) for k, v in result.timings.items()}}  # fmt: skip
 
 
 def job_state(site: Site, job_id: str, since: int = 0) -> dict[str, Any] | None:

@@ -30,6 +30,7 @@ from campplanner.io.text import header_key
 from campplanner.loader import instance_from_data, read_json
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
+from campplanner.replace import EmptySlots
 from campplanner.solution import load_solution, solution_from_data
 from campplanner.solution import roster_triples as solution_triples
 from campplanner.workspace import VersionInfo, Workspace
@@ -62,6 +63,24 @@ class Loaded:
     @property
     def triples(self) -> list[tuple[str, str, str]]:
         return solution_triples(self.solution) if self.solution else []
+
+    @property
+    def empty_slots(self) -> EmptySlots:
+        """Who could fill each empty slot, ranked (``replace``), built once."""
+        if "empty slots" not in self.cache:
+            self.cache["empty slots"] = EmptySlots(self.problem, self.assigned)
+        return self.cache["empty slots"]
+
+    def warm(self) -> None:
+        """Build, ahead of the first camp page, what every camp page needs: the
+        candidates grouped by requirement (a sort of 12 million on the season), the
+        roster seen from each volunteer, the empty-slot ranking. Seconds on the season,
+        run in the background once a version is loaded: the first planner to open a
+        camp no longer waits for them."""
+        self.problem.requirement_candidates  # noqa: B018 (a cached property)
+        self.roster_context.volunteer_assignments  # noqa: B018
+        self.roster_context.at_limit  # noqa: B018
+        self.empty_slots  # noqa: B018
 
     @property
     def roster_context(self) -> Context:
@@ -157,18 +176,18 @@ class Site:
             if info is None:
                 return None
             loaded = load_version(self.workspace, info)
-            with self._lock:
-                self._loaded[version_id] = loaded
-                while len(self._loaded) > KEEP_LOADED:
-                    self._loaded.popitem(last=False)
+            self.adopt(loaded)
             return loaded
 
     def adopt(self, loaded: Loaded) -> None:
-        """Keep a version built from a solve's outcome: no second compile after accepting."""
+        """Keep a loaded version (one built from a solve's outcome needs no second
+        compile after accepting) and warm its camp pages in the background."""
         with self._lock:
             self._loaded[loaded.version.id] = loaded
             while len(self._loaded) > KEEP_LOADED:
                 self._loaded.popitem(last=False)
+        if loaded.solution is not None:
+            threading.Thread(target=loaded.warm, name="campplanner-warm", daemon=True).start()
 
     def head(self) -> Loaded | None:
         info = self.workspace.head()

@@ -14,7 +14,7 @@ from campplanner.contract import Reserves
 from campplanner.explain import CampReason, SlotReason, explain_camp
 from campplanner.io.roster_model import NO_COUNTY, CampView
 from campplanner.loader import day_of
-from campplanner.replace import EmptySlots, suggest_replacements
+from campplanner.replace import suggest_replacements
 from campplanner.replan import diff_rosters
 from campplanner.web.site import Loaded, search_key
 
@@ -171,9 +171,7 @@ def camp(loaded: Loaded, camp_id: str, lang: str = "fa") -> dict[str, Any] | Non
                     for r in range(problem.camp_requirements[c], problem.camp_requirements[c + 1])}
     empty = [(slot, requirements[slot.skill_id]) for slot in view.slots
              if slot.missing and slot.skill_id in requirements]  # fmt: skip
-    if "empty slots" not in loaded.cache:
-        loaded.cache["empty slots"] = EmptySlots(problem, loaded.assigned)
-    ranked = {r: loaded.cache["empty slots"].suggest(r, CANDIDATES_PER_SLOT) for _, r in empty}
+    ranked = {r: loaded.empty_slots.suggest(r, CANDIDATES_PER_SLOT) for _, r in empty}
     slots = []
     for slot, r in empty:
         reason = reasons.get(r)
