@@ -588,3 +588,60 @@ def test_a_camps_reserves_are_shown_when_the_roster_has_them(tmp_path: Path,
         assert client.get("/api/camps/c1").json()["reserves"] == []
     finally:
         site.close()
+
+
+# ------------------------------------------------------- live filters (htmx)
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_the_camps_table_filters_live_without_reloading_the_page(web) -> None:
+    _, client = web
+    page = client.get("/camps").text
+    # the form asks htmx for the table alone: on every change, and as the search is typed
+    assert 'hx-get="/camps"' in page and 'hx-target="#camps-results"' in page
+    assert 'hx-trigger="input changed delay:300ms, search"' in page  # debounced
+    assert 'hx-push-url="true"' in page  # the address keeps the filters (back, bookmarks)
+    every = client.get("/api/camps").json()["rows"]
+    status = every[0]["status"]
+    part = client.get("/camps", params={"status": status, "q": ""}, headers=HTMX)
+    assert part.status_code == 200 and part.headers["vary"] == "HX-Request"
+    assert "<html" not in part.text
+    assert 'id="camps-results"' in part.text and "<form" not in part.text
+    shown = set(re.findall(r'href="/camps/([^"?#]+)"', part.text))
+    assert shown == {r["id"] for r in every if r["status"] == status}
+    # the search as typed, normalised (an Arabic kaf or yeh for the Persian one)
+    name = every[0]["name"]
+    typed = name.replace("ی", "ي").replace("ک", "ك")[: max(2, len(name) // 2)]
+    found = client.get("/camps", params={"q": typed}, headers=HTMX).text
+    assert f'href="/camps/{every[0]["id"]}"' in found
+    # going back in history (htmx asks again for the page): the whole page
+    back = client.get("/camps", params={"status": status},
+                      headers=HTMX | {"HX-History-Restore-Request": "true"})  # fmt: skip
+    assert "<html" in back.text
+
+
+def test_a_date_half_typed_in_a_live_filter_is_said_in_the_table(web) -> None:
+    _, client = web
+    part = client.get("/camps", params={"from": "1400-0", "status": ""}, headers=HTMX)
+    assert part.status_code == 400  # swapped in all the same (base.html's htmx config)
+    assert 'id="camps-results"' in part.text and "is not a date" in part.text
+    assert "1400-0" in part.text and "<html" not in part.text
+    assert '"code": "400", "swap": true' in client.get("/camps").text
+    assert client.get("/api/camps", params={"from": "1400-0"}).status_code == 400  # the API
+
+
+def test_volunteers_are_searched_as_the_name_is_typed(web) -> None:
+    _, client = web
+    page = client.get("/volunteers").text
+    assert 'hx-post="/volunteers"' in page and "delay:300ms" in page
+    assert 'hx-target="#volunteer-results"' in page
+    csrf = session(client)["csrf"]
+    for typed in ("رضاي", "رضا\u200cیی", "v۰۱"):  # Arabic yeh, a ZWNJ, Persian digits
+        part = client.post("/volunteers", data={"csrf": csrf, "q": typed}, headers=HTMX)
+        assert part.status_code == 200 and "<html" not in part.text
+        assert 'id="volunteer-results"' in part.text and "/volunteers/v01" in part.text, typed
+    cleared = client.post("/volunteers", data={"csrf": csrf, "q": " "}, headers=HTMX).text
+    assert "/volunteers/v" not in cleared and "چیزی پیدا نشد" not in cleared  # no "nothing found"
+    # still a POST with the CSRF token: a name never lands in an address
+    assert client.post("/volunteers", data={"q": "علی"}, headers=HTMX).status_code == 403

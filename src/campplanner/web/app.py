@@ -153,7 +153,11 @@ def create_app(site: Site) -> FastAPI:
         data = views.overview(head) if head else None
         return page(request, "overview.html", data=data)
 
-    def camp_filters(request: Request, loaded: Loaded) -> dict[str, Any]:
+    def camp_filters(request: Request, loaded: Loaded,
+                     problems: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+        """The camps table's filters from the address. A date that is not one is refused
+        (400), or, given ``problems``, left out and said there (a live filter while the
+        planner is still typing it)."""
         params = request.query_params
         calendar = loaded.instance.calendar
 
@@ -164,7 +168,11 @@ def create_app(site: Site) -> FastAPI:
             try:
                 return day_of(text, calendar)
             except ValueError:
-                raise Refused(400, f"{name}: {text!r} is not a date (YYYY-MM-DD)") from None
+                message = f"{name}: {text!r} is not a date (YYYY-MM-DD)"
+                if problems is None:
+                    raise Refused(400, message) from None
+                problems.append(message)
+                return None
 
         page = params.get("page", "1")
         return {"county": params.get("county", ""), "first": day("from"), "last": day("to"),
@@ -174,10 +182,21 @@ def create_app(site: Site) -> FastAPI:
     @app.get("/camps", response_class=HTMLResponse)
     def camps_page(request: Request) -> Response:
         head = head_or_refuse()
-        data = views.camps(head, **camp_filters(request, head))
+        problems: list[str] = []
+        data = views.camps(head, **camp_filters(request, head, problems))
         others = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
-        return page(request, "camps.html", data=data, params=request.query_params,
-                    others=urlencode(others))  # fmt: skip
+        # A live filter (htmx) gets the table alone; going back in history, the page.
+        template = "camps_results.html" if partial(request) else "camps.html"
+        answer = page(request, template, 400 if problems else 200, data=data,
+                      params=request.query_params, others=urlencode(others),
+                      error="; ".join(problems))  # fmt: skip
+        answer.headers["Vary"] = "HX-Request"
+        return answer
+
+    def partial(request: Request) -> bool:
+        """Asked by htmx for a part of the page (a live filter or search as you type)."""
+        return (request.headers.get("hx-request") == "true"
+                and request.headers.get("hx-history-restore-request") != "true")
 
     @app.get("/camps/{camp_id:path}", response_class=HTMLResponse)
     def camp_page(request: Request, camp_id: str) -> Response:
@@ -198,8 +217,11 @@ def create_app(site: Site) -> FastAPI:
         # POST: a name typed into the search must not end up in an address or a log
         data = await posted(request)
         query = str(data.get("q", ""))
-        return page(request, "volunteers.html", data=views.search(head_or_refuse(), query),
-                    query=query)  # fmt: skip
+        template = "volunteers_results.html" if partial(request) else "volunteers.html"
+        found = views.search(head_or_refuse(), query) if query.strip() else None  # cleared
+        answer = page(request, template, data=found, query=query)
+        answer.headers["Vary"] = "HX-Request"
+        return answer
 
     @app.get("/volunteers/{volunteer_id:path}", response_class=HTMLResponse)
     def volunteer_page(request: Request, volunteer_id: str) -> Response:
