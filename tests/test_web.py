@@ -645,3 +645,55 @@ def test_volunteers_are_searched_as_the_name_is_typed(web) -> None:
     assert "/volunteers/v" not in cleared and "چیزی پیدا نشد" not in cleared  # no "nothing found"
     # still a POST with the CSRF token: a name never lands in an address
     assert client.post("/volunteers", data={"q": "علی"}, headers=HTMX).status_code == 403
+
+
+# ------------------------------------------------- the re-plan within its time limit
+
+
+def test_a_resolve_is_shown_at_its_limit_even_if_the_solver_overruns(web, monkeypatch) -> None:
+    """A solver phase that does not watch the clock (a model being built) cannot hold the
+    page past the limit: the job stops the solve at the limit, takes the best roster it
+    holds a second later, and shows its diff; accepting it stores that very roster."""
+    import threading
+    import time
+
+    from campplanner.app import solving
+
+    released = threading.Event()
+    real = solving.make_solver
+
+    class Stubborn:
+        """Solves, then sits in a phase that hears no stop (until the test ends)."""
+
+        def __init__(self, *args, **kwargs):
+            self.inner = real(*args, **kwargs)
+            self.held = None
+
+        def stop(self) -> None:
+            pass
+
+        def snapshot(self):
+            return self.held
+
+        def solve(self, progress=None, started=None):
+            self.held = self.inner.solve(progress, started)
+            released.wait(120)
+            return self.held
+
+    site, client = web
+    site.time_limit = 3.0
+    monkeypatch.setattr(solving, "make_solver", Stubborn)
+    try:
+        clicked = time.monotonic()
+        job = post(client, "/api/solve").json()["job"]
+        state = wait_for_job(client, job, timeout=60)
+        waited = time.monotonic() - clicked
+        assert waited < 30, f"the page waited {waited:.0f} s for a 3 s re-solve"
+        assert state["state"] == "done" and "diff" in state["finished"], state
+        accepted = post(client, f"/api/jobs/{job}/accept", {"comment": "in time"})
+        assert accepted.status_code == 200, accepted.text
+        stored = json.loads(client.get("/api/solution").content)
+        assert stored["explained"] is False and stored["status"] == state["finished"]["status"]
+        assert stored["replan"]["people_changed"] == state["finished"]["diff"]["people_changed"]
+    finally:
+        released.set()

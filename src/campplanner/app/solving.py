@@ -186,6 +186,16 @@ def find_reserves(problem: Problem, roster: np.ndarray, request: SolveRequest,
     return reserves_section(setup, outcomes, request.reserves)
 
 
+def unexplained_solution_json(outcome: SolveOutcome) -> str:
+    """The solution file of a finished solve, without its reasons, for a caller that
+    keeps the text itself (the review page stores it in its workspace, never on disk):
+    the roster, the re-plan's diff and the instance's fingerprint."""
+    extra: dict[str, Any] = {"fingerprint": instance_fingerprint(outcome.instance)}
+    if outcome.replan is not None:
+        extra["replan"] = outcome.replan
+    return solution_json(outcome.problem, outcome.result, None, extra, explain=False)
+
+
 def solve_job(request: SolveRequest, started: float | None = None) -> Job[SolveOutcome]:
     """The solve as a job (not started); ``started`` is when the time limit's clock began."""
     return Job(lambda control: solve_work(request, control), "solve", started)

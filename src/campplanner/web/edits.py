@@ -19,8 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from campplanner.app.jobs import Job, JobControl
-from campplanner.app.solving import SolveOutcome, SolveRequest, solve_work
+from campplanner.app.jobs import Job, JobControl, run_in_foreground
+from campplanner.app.solving import (
+    SolveOutcome,
+    SolveRequest,
+    solve_work,
+    unexplained_solution_json,
+)
 from campplanner.calendar import format_day
 from campplanner.errors import CampPlannerError, UsageError
 from campplanner.io.text import normalize_code
@@ -119,6 +124,7 @@ class Replanned:
 
     outcome: SolveOutcome
     instance_json: bytes
+    solution_json: bytes  # the roster as a solution file (unexplained)
     shown: dict[str, Any]  # status, coverage, bound and the diff (who to call), or error
 
 
@@ -153,10 +159,16 @@ def start_resolve(site: Site) -> str:
             baseline_path = str(folder / "baseline.json")
             (folder / "baseline.json").write_bytes(baseline)
         request = SolveRequest(str(folder / "instance.json"), options,
-                               baseline_path=baseline_path,
-                               output_path=str(folder / "solution.json"), explain=False)
-        outcome = solve_work(request, control)
-        return Replanned(outcome, edited, shown_outcome(outcome))
+                               baseline_path=baseline_path, explain=False)  # fmt: skip
+        # The solve in its own job, watched as the command line watches it: at the time
+        # limit it is stopped, and one that cannot stop at once (a model being built)
+        # answers with the best roster it holds a second later, and winds down alone.
+        solving = Job(lambda inner: solve_work(request, inner), "solve", control.started)
+        solving.listen(lambda e: control.report(e.phase, e.coverage, e.bound, e.message))
+        control.on_cancel(solving.cancel)
+        outcome, _ = run_in_foreground(solving, deadline=control.started + options.time_limit)
+        solution = unexplained_solution_json(outcome).encode()
+        return Replanned(outcome, edited, solution, shown_outcome(outcome))
 
     job = Job(work, "solve", started).start()
     job_id = site.next_id()
@@ -168,7 +180,7 @@ def shown_outcome(outcome: SolveOutcome) -> dict[str, Any]:
     """What the page shows of a finished re-solve: its measures and who to call (the
     solve's own diff against the version it started from, with names)."""
     result = outcome.result
-    if not result.has_roster or outcome.output_path is None:
+    if not result.has_roster:
         return {"error": f"no roster: {result.status}", "status": result.status}
     names = {v.id: v.name for v in outcome.instance.volunteers}
     if outcome.replan is not None:
@@ -228,7 +240,7 @@ def accept(site: Site, job_id: str, comment: str, expected: int) -> int:
     if head is None or head.id != resolve.base:
         raise UsageError("a newer version was accepted since this solve started; re-solve")
     replanned = resolve.job.result()
-    solution_json = (resolve.folder / "solution.json").read_bytes()
+    solution_json = replanned.solution_json
     version = site.workspace.add_version(
         replanned.instance_json, solution_json,
         comment=comment, parent=resolve.base, edit_ids=resolve.edit_ids, expected=expected)
