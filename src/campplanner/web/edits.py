@@ -124,7 +124,6 @@ class Replanned:
 
     outcome: SolveOutcome
     instance_json: bytes
-    solution_json: bytes  # the roster as a solution file (unexplained)
     shown: dict[str, Any]  # status, coverage, bound and the diff (who to call), or error
 
 
@@ -167,8 +166,7 @@ def start_resolve(site: Site) -> str:
         solving.listen(lambda e: control.report(e.phase, e.coverage, e.bound, e.message))
         control.on_cancel(solving.cancel)
         outcome, _ = run_in_foreground(solving, deadline=control.started + options.time_limit)
-        solution = unexplained_solution_json(outcome).encode()
-        return Replanned(outcome, edited, solution, shown_outcome(outcome))
+        return Replanned(outcome, edited, shown_outcome(outcome))
 
     job = Job(work, "solve", started).start()
     job_id = site.next_id()
@@ -240,7 +238,8 @@ def accept(site: Site, job_id: str, comment: str, expected: int) -> int:
     if head is None or head.id != resolve.base:
         raise UsageError("a newer version was accepted since this solve started; re-solve")
     replanned = resolve.job.result()
-    solution_json = replanned.solution_json
+    # written now, not before the diff was shown: seconds on the season, for one accept
+    solution_json = unexplained_solution_json(replanned.outcome).encode()
     version = site.workspace.add_version(
         replanned.instance_json, solution_json,
         comment=comment, parent=resolve.base, edit_ids=resolve.edit_ids, expected=expected)

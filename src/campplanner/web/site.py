@@ -59,6 +59,7 @@ class Loaded:
     volunteers: dict[str, Volunteer] = field(default_factory=dict)
     search_keys: list[tuple[str, str]] = field(default_factory=list)  # (key, volunteer id)
     cache: dict[str, Any] = field(default_factory=dict)  # pages' language-free data
+    warmed: threading.Event = field(default_factory=threading.Event)  # see warm()
 
     @property
     def triples(self) -> list[tuple[str, str, str]]:
@@ -77,10 +78,13 @@ class Loaded:
         roster seen from each volunteer, the empty-slot ranking. Seconds on the season,
         run in the background once a version is loaded: the first planner to open a
         camp no longer waits for them."""
-        self.problem.requirement_candidates  # noqa: B018 (a cached property)
-        self.roster_context.volunteer_assignments  # noqa: B018
-        self.roster_context.at_limit  # noqa: B018
-        self.empty_slots  # noqa: B018
+        try:
+            self.problem.requirement_candidates  # noqa: B018 (a cached property)
+            self.roster_context.volunteer_assignments  # noqa: B018
+            self.roster_context.at_limit  # noqa: B018
+            self.empty_slots  # noqa: B018
+        finally:
+            self.warmed.set()
 
     @property
     def roster_context(self) -> Context:
@@ -188,6 +192,8 @@ class Site:
                 self._loaded.popitem(last=False)
         if loaded.solution is not None:
             threading.Thread(target=loaded.warm, name="campplanner-warm", daemon=True).start()
+        else:
+            loaded.warmed.set()  # no roster: no camp page to warm
 
     def head(self) -> Loaded | None:
         info = self.workspace.head()

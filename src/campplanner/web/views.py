@@ -171,11 +171,10 @@ def camp(loaded: Loaded, camp_id: str, lang: str = "fa") -> dict[str, Any] | Non
                     for r in range(problem.camp_requirements[c], problem.camp_requirements[c + 1])}
     empty = [(slot, requirements[slot.skill_id]) for slot in view.slots
              if slot.missing and slot.skill_id in requirements]  # fmt: skip
-    ranked = {r: loaded.empty_slots.suggest(r, CANDIDATES_PER_SLOT) for _, r in empty}
     slots = []
     for slot, r in empty:
         reason = reasons.get(r)
-        options, blocked = ranked[r]
+        options, blocked = ranked_candidates(loaded, r)
         slots.append({
             "skill": slot.skill_id, "skill_name": slot.skill_name, "missing": slot.missing,
             "count": slot.count, "level": slot.level, "essential": slot.essential,
@@ -192,6 +191,15 @@ def camp(loaded: Loaded, camp_id: str, lang: str = "fa") -> dict[str, Any] | Non
         "team": team, "empty_slots": slots, "cancelled": cancelled_reason,
         "reserves": camp_reserves(loaded, view), "lang": lang,
     }  # fmt: skip
+
+
+def ranked_candidates(loaded: Loaded, requirement: int) -> tuple[list[Any], int]:
+    """The best candidates for an empty slot of ``requirement`` and how many locks block,
+    ranked once per version (thousands of candidates for a plentiful skill)."""
+    key = ("ranked", requirement)
+    if key not in loaded.cache:
+        loaded.cache[key] = loaded.empty_slots.suggest(requirement, CANDIDATES_PER_SLOT)
+    return loaded.cache[key]
 
 
 def camp_reasons(loaded: Loaded, c: int, lang: str) -> tuple[dict[int, SlotReason],
