@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from campplanner.app.jobs import Job, JobControl, run_in_foreground
+from campplanner.app.jobs import STOP_GRACE, Job, JobControl, run_in_foreground
 from campplanner.app.solving import (
     SolveOutcome,
     SolveRequest,
@@ -159,13 +159,15 @@ def start_resolve(site: Site) -> str:
             (folder / "baseline.json").write_bytes(baseline)
         request = SolveRequest(str(folder / "instance.json"), options,
                                baseline_path=baseline_path, explain=False)  # fmt: skip
-        # The solve in its own job, watched as the command line watches it: at the time
-        # limit it is stopped, and one that cannot stop at once (a model being built)
-        # answers with the best roster it holds a second later, and winds down alone.
+        # The solve in its own job, watched as the command line watches it: it is
+        # stopped STOP_GRACE seconds before the limit, and one that cannot stop at once
+        # (a model being built) answers at the limit with the best roster it holds, and
+        # winds down alone.
         solving = Job(lambda inner: solve_work(request, inner), "solve", control.started)
         solving.listen(lambda e: control.report(e.phase, e.coverage, e.bound, e.message))
         control.on_cancel(solving.cancel)
-        outcome, _ = run_in_foreground(solving, deadline=control.started + options.time_limit)
+        stop_at = control.started + max(options.time_limit - STOP_GRACE, options.time_limit / 2)
+        outcome, _ = run_in_foreground(solving, deadline=stop_at)
         return Replanned(outcome, edited, shown_outcome(outcome))
 
     job = Job(work, "solve", started).start()
