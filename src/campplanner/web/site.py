@@ -74,12 +74,15 @@ class Loaded:
 
     def warm(self) -> None:
         """Build, ahead of the first camp page, what every camp page needs: the
-        candidates grouped by requirement (a sort of 12 million on the season), the
-        roster seen from each volunteer, the empty-slot ranking. Seconds on the season,
+        candidates grouped by requirement (a sort of 12 million on the season) and their
+        camps, skills and values, the roster seen from each volunteer, the empty-slot
+        ranking. Seconds on the season,
         run in the background once a version is loaded: the first planner to open a
         camp no longer waits for them."""
         try:
-            self.problem.requirement_candidates  # noqa: B018 (a cached property)
+            for derived in ("requirement_candidates", "candidate_camp", "candidate_skill",
+                            "candidate_value"):  # the problem's cached views of its arrays
+                getattr(self.problem, derived)
             self.roster_context.volunteer_assignments  # noqa: B018
             self.roster_context.at_limit  # noqa: B018
             self.empty_slots  # noqa: B018
