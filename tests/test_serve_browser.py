@@ -12,6 +12,7 @@ CI it fails).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -115,14 +116,15 @@ def test_a_planner_reviews_edits_resolves_and_downloads(tmp_path: Path) -> None:
             short = page.locator("#camps tbody tr")
             assert 0 < short.count() < every
             assert short.locator(".badge.short").count() == short.count()
+            shorts = short.count()
             camp_name = short.first.locator("a").first.inner_text()
-            typed = camp_name.replace("ی", "ي")[:4]  # an Arabic yeh, as a keyboard may type
+            typed = camp_name.replace("ی", "ي")[:6]  # an Arabic yeh, as a keyboard may type
             page.locator("input[name=q]").press_sequentially(typed, delay=40)
-            page.wait_for_url("**/camps?*q=*")
-            page.wait_for_function(
-                "document.querySelectorAll('#camps tbody tr .badge.short').length"
-                " === document.querySelectorAll('#camps tbody tr').length")
+            page.wait_for_url(f"**q={quote(typed)}*")  # the search itself, not the select
+            rows = "document.querySelectorAll('#camps tbody tr').length"
+            page.wait_for_function(f"{rows} < {shorts}")
             assert page.locator("#camps tbody tr", has_text=camp_name).count() >= 1
+            assert short.locator(".badge.short").count() == short.count()  # both filters
             assert page.evaluate("window.campplannerMark") == "same page"
             page.screenshot(path=ARTEFACTS / "camps-1400.png")
 
@@ -143,6 +145,11 @@ def test_a_planner_reviews_edits_resolves_and_downloads(tmp_path: Path) -> None:
             page.wait_for_url("**/camps/*")
             camp_url = page.url
             page.screenshot(path=ARTEFACTS / "camp-1400.png", full_page=True)
+            slots = page.locator("section.slot")
+            if slots.count():  # an empty slot: its reason (in Persian), fix and candidates
+                reason = slots.first.locator("p").first.inner_text()
+                assert re.search("[\u0600-\u06ff]{3}", reason.split(":", 1)[-1]), reason
+                slots.first.screenshot(path=ARTEFACTS / "camp-slot-1400.png")
             lock = page.locator("table.candidates button.lock")
             if lock.count() == 0:
                 lock = page.locator("#team button.lock")
