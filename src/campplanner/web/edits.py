@@ -131,9 +131,10 @@ def start_resolve(site: Site) -> str:
     """Re-plan from the current version with the pending edits, in the background.
 
     The time limit counts from here, the planner's click: applying the edits, reading
-    and compiling the edited instance, solving, writing the roster and the diff all
-    happen inside it (the solver gets what is left after compiling). The roster is
-    written unexplained: a camp's page explains its own empty slots when it is opened.
+    and compiling the edited instance, solving and the diff all happen inside it (the
+    solver gets what is left after compiling). Nothing is explained: a camp's page
+    explains its own empty slots when it is opened; the solution file is written when
+    the planner accepts the roster.
     """
     started = time.monotonic()
     if site.running_job() is not None:

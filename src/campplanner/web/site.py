@@ -2,8 +2,8 @@
 
 A version is loaded once (instance, compiled problem, roster view, search keys) and kept
 for the next pages; the newest two stay in memory. The reasons for a camp's empty slots
-are worked out when its page is first asked for, in the page's language, and kept. Solves and
-comparisons run as application-layer :class:`~campplanner.app.jobs.Job`\\ s, never in a
+are worked out when its page is first asked for, in the page's language, and kept.
+Solves and comparisons run as application-layer :class:`~campplanner.app.jobs.Job`\\ s, never in a
 request; their results live in a temporary folder until the planner accepts one, and
 only then reach the workspace.
 """
@@ -58,7 +58,7 @@ class Loaded:
     itineraries: dict[str, Itinerary] = field(default_factory=dict)
     volunteers: dict[str, Volunteer] = field(default_factory=dict)
     search_keys: list[tuple[str, str]] = field(default_factory=list)  # (key, volunteer id)
-    cache: dict[str, Any] = field(default_factory=dict)  # pages' language-free data
+    cache: dict[str, Any] = field(default_factory=dict)  # what pages worked out, kept
     warmed: threading.Event = field(default_factory=threading.Event)  # see warm()
 
     @property
