@@ -59,6 +59,8 @@ def main() -> None:
     parser.add_argument("--replan", type=int, default=30, metavar="N",
                         help="re-plan with N volunteers away (0: skip)")
     parser.add_argument("--replan-time-limit", type=float, default=60.0)
+    parser.add_argument("--write", action="store_true",
+                        help="write the table into docs/benchmarks.md (section serve)")
     args = parser.parse_args()
 
     from starlette.testclient import TestClient
@@ -141,6 +143,17 @@ def main() -> None:
     for label, median, worst, target in rows:
         goal = "" if target is None else f"{target * 1000:.0f}"
         print(f"| {label:42} | {median * 1000:9.0f} | {worst * 1000:8.0f} | {goal:>9} |")
+    if args.write:
+        from _report import machine_line, markdown_table, write_section
+
+        table = markdown_table(["what", "median ms ", "worst ms ", "target ms "], [
+            [label, f"{median * 1000:,.0f}", f"{worst * 1000:,.0f}",
+             "" if target is None else f"{target * 1000:,.0f}"]
+            for label, median, worst, target in rows])  # fmt: skip
+        write_section("serve", f"## The review page on the full season (`bench_serve.py`)\n\n"
+                      f"{Path(args.instance).name}; load average {load_at_start} at the "
+                      f"start, {load()} at the end ({os.cpu_count()} cores, shared).\n\n"
+                      f"{table}\n\nMachine: {machine_line()}.")  # fmt: skip
 
 
 def replan(client, site, away: int, time_limit: float) -> list[tuple]:
