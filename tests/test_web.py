@@ -697,3 +697,19 @@ def test_a_resolve_is_shown_at_its_limit_even_if_the_solver_overruns(web, monkey
         assert stored["replan"]["people_changed"] == state["finished"]["diff"]["people_changed"]
     finally:
         released.set()
+
+
+def test_downloads_carry_the_reasons_in_the_pages_language(web) -> None:
+    """The report of a version says why slots are empty and what would fill them, as
+    `export` does, in the language of the page it was asked from."""
+    import html
+
+    _, client = web
+    camp_id, persian = _camp_with_empty_slots(client)
+    fix_fa = persian["empty_slots"][0]["fix"]
+    fix_en = client.get(f"/api/camps/{camp_id}", params={"lang": "en"}).json()[
+        "empty_slots"][0]["fix"]
+    report = client.get("/versions/1/download/html").text
+    assert html.escape(fix_fa) in report
+    report_en = client.get("/versions/1/download/html", params={"lang": "en"}).text
+    assert html.escape(fix_en) in report_en and html.escape(fix_fa) not in report_en

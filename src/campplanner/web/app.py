@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
+from campplanner.app.files import attach_reasons
 from campplanner.errors import CampPlannerError
 from campplanner.io.formats import EXPORT_FORMATS
 from campplanner.io.roster_model import roster_view
@@ -342,7 +343,7 @@ def create_app(site: Site) -> FastAPI:
 
     @app.get("/versions/{version_id}/download/{kind}")
     @app.get("/api/versions/{version_id}/download/{kind}")
-    def download(version_id: int, kind: str) -> Response:
+    def download(request: Request, version_id: int, kind: str) -> Response:
         if kind not in DOWNLOADS or site.workspace.version(version_id) is None:
             raise Refused(404, "no such version or format")
         raw = site.workspace.solution_json(version_id)
@@ -352,7 +353,13 @@ def create_app(site: Site) -> FastAPI:
         content: bytes | str = raw
         if kind != "solution":
             instance = instance_from_data(json.loads(site.workspace.instance_json(version_id)))
-            view = roster_view(instance, solution_from_data(json.loads(raw)))
+            solution = solution_from_data(json.loads(raw))
+            view = roster_view(instance, solution)
+            # the reasons for empty slots, in the page's language, as `export` gives them
+            head = site.head()
+            compiled = head.problem if head is not None and head.version.id == version_id \
+                else None  # fmt: skip
+            attach_reasons(view, instance, solution, language_of(request), compiled)
             render = {f.name: f.render for f in EXPORT_FORMATS}[kind]
             content = render(view)  # type: ignore[assignment]
             if isinstance(content, dict):
