@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from campplanner.io.sanitize import (
     restore_csv,
     sheet_name,
 )
+from campplanner.io.tables import read_workbook
 from campplanner.io.template import instance_workbook, template_data
 from campplanner.io.workbook_in import import_workbook
 from campplanner.io.workbook_out import SUMMARY_SHEETS, roster_workbook
@@ -631,3 +633,153 @@ def test_an_instance_file_written_as_a_workbook_for_editing(
         comparable(instance_from_data(tiny_data()))
     )
     assert run("import", "--template", str(tiny_path), str(tiny_path), "--force").exit_code == 2
+
+
+# ------------------------------------------------------------------ crafted workbooks
+# Each file is built here, small on disk; before the archive was inspected, each ended
+# in a traceback, a MemoryError, or minutes of CPU (issue 17).
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _plain_roster(tmp_path: Path) -> tuple[Path, str]:
+    path = write_book(tmp_path / "plain.xlsx", {"roster": [["volunteer", "camp", "skill"],
+                                                           ["v01", "c1", "nurse"]]})  # fmt: skip
+    with zipfile.ZipFile(path) as archive:
+        return path, archive.read(SHEET).decode()
+
+
+def _with_part(tmp_path: Path, name: str, part: Any, member: str = SHEET) -> Path:
+    """The plain roster with one part replaced: bytes, or a function writing a stream."""
+    source, _ = _plain_roster(tmp_path)
+    path = tmp_path / name
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != member:
+                new.writestr(info.filename, old.read(info.filename))
+            elif callable(part):
+                with new.open(member, "w", force_zip64=True) as stream:
+                    part(stream)
+            else:
+                new.writestr(member, part)
+    return path
+
+
+def _sheet_with(xml: str, rows: str) -> str:
+    return xml.replace("</sheetData>", rows + "</sheetData>")
+
+
+def _refused(tmp_path: Path, tiny_path: Path, path: Path, words: str) -> None:
+    """``check`` and ``import`` of ``path``: exit 2, the file named, ``words`` said."""
+    for args in (("check", str(tiny_path), str(path)),
+                 ("import", str(path), "-o", str(tmp_path / "out.json"))):  # fmt: skip
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert str(path) in result.output and words in " ".join(result.output.split())
+        assert "Traceback" not in result.output and "Error" not in result.output
+
+
+def test_a_sheet_that_inflates_to_hundreds_of_megabytes_is_refused(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    _, xml = _plain_roster(tmp_path)
+    head, tail = xml.split("</sheetData>")
+
+    def bomb(stream: Any) -> None:  # 300 MiB of blank rows, 300 KB on disk
+        stream.write(head.encode())
+        for _ in range(300):
+            stream.write(b"<row/>" * (1024**2 // 6))
+        stream.write(b"</sheetData>" + tail.encode())
+
+    path = _with_part(tmp_path, "bomb.xlsx", bomb)
+    assert path.stat().st_size < 1024**2
+    _refused(tmp_path, tiny_path, path, "too large to read safely")
+
+
+def test_a_directory_that_declares_gigabytes_is_refused_before_inflating(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    source, _ = _plain_roster(tmp_path)
+    raw = bytearray(source.read_bytes())
+    entry = raw.index(b"PK\x01\x02")  # the first part's entry in the zip's directory
+    raw[entry + 24 : entry + 28] = (0xF0000000).to_bytes(4, "little")  # 3.75 GiB inflated
+    path = tmp_path / "declared.xlsx"
+    path.write_bytes(bytes(raw))
+    _refused(tmp_path, tiny_path, path, "declare 3,840 MiB")
+
+
+def test_a_sheet_of_millions_of_rows_is_refused_before_it_is_parsed(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    _, xml = _plain_roster(tmp_path)
+    # 5 million empty rows: 30 MB of XML, 60 KB on disk, minutes for openpyxl to parse.
+    path = _with_part(tmp_path, "rows.xlsx", _sheet_with(xml, "<row/>" * 5_000_000))
+    _refused(tmp_path, tiny_path, path, "more than 4,000,000 rows, cells or texts")
+
+
+def test_a_declared_dimension_of_a_million_by_16k_cells_is_ignored(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    _, xml = _plain_roster(tmp_path)
+    xml = re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>', xml)
+    xml = _sheet_with(xml, '<row r="1048576"><c r="C1048576" t="inlineStr">'
+                           "<is><t>nurse</t></is></c></row>")  # fmt: skip
+    path = _with_part(tmp_path, "dimension.xlsx", xml)
+    assert path.stat().st_size < 15_000
+    (sheet,) = read_workbook(path)
+    assert [number for number, _ in sheet.rows] == [1, 2, 1048576]
+    assert max(len(values) for _, values in sheet.rows) == 3
+    result = run("check", str(tiny_path), str(path))  # the last row lacks its volunteer
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output
+
+
+def test_rows_that_reach_column_xfd_are_bounded(tmp_path: Path, tiny_path: Path) -> None:
+    _, xml = _plain_roster(tmp_path)
+    rows = "".join(f'<row r="{r}"><c r="XFD{r}" t="inlineStr"><is><t>x</t></is></c></row>'
+                   for r in range(3, 400))  # fmt: skip
+    path = _with_part(tmp_path, "wide.xlsx", _sheet_with(xml, rows))
+    _refused(tmp_path, tiny_path, path, "cells (rows and columns in use, blank ones included)")
+
+
+@pytest.mark.parametrize("where", ["after the dimension", "before the root"])
+def test_a_dtd_or_entities_in_a_sheet_are_refused(
+    tmp_path: Path, tiny_path: Path, where: str
+) -> None:
+    _, xml = _plain_roster(tmp_path)
+    dtd = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+    if where == "before the root":
+        xml = xml.replace("<worksheet", dtd + "<worksheet", 1)
+    else:
+        xml = re.sub(r"(<dimension[^>]*>)", r"\1" + dtd, xml)
+    xml = xml.replace(">v01<", ">&b;<")
+    _refused(tmp_path, tiny_path, _with_part(tmp_path, "dtd.xlsx", xml), "declares a DTD")
+
+
+@pytest.mark.parametrize("damage", ["sheet cut short", "undefined entity", "corrupt bytes",
+                                    "file cut short", "not a zip"])  # fmt: skip
+def test_a_damaged_workbook_is_named_and_refused(
+    tmp_path: Path, tiny_path: Path, damage: str
+) -> None:
+    source, xml = _plain_roster(tmp_path)
+    path = tmp_path / "damaged.xlsx"
+    if damage == "sheet cut short":
+        path = _with_part(tmp_path, "damaged.xlsx", xml[: len(xml) // 2])
+        words = "sheet 'roster' is damaged: its XML is broken at line 1"
+    elif damage == "undefined entity":
+        path = _with_part(tmp_path, "damaged.xlsx", xml.replace(">v01<", ">&a;<"))
+        words = "sheet 'roster' is damaged"
+    elif damage == "corrupt bytes":
+        raw = bytearray(source.read_bytes())
+        with zipfile.ZipFile(source) as archive:
+            info = archive.getinfo(SHEET)
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        raw[start + info.compress_size // 2] ^= 0xFF
+        path.write_bytes(bytes(raw))
+        words = "is damaged"
+    elif damage == "file cut short":
+        path.write_bytes(source.read_bytes()[:-300])
+        words = "its zip structure is broken"
+    else:
+        path.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+        words = "its zip structure is broken"
+    _refused(tmp_path, tiny_path, path, words)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import stat
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -71,10 +72,14 @@ def _read_bytes(path: Path, source: str) -> bytes:
     try:
         if path.is_dir():
             raise InstanceError(source, [Issue("", "is a folder, not an instance file")])
+        _refuse_special_file(path, source)
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InstanceError(source, [Issue("", f"the file is too large ({size:,} bytes)")])
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # a pipe has no size: read one byte past the limit
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise InstanceError(source, [Issue("", "the input is larger than 2 GiB")])
     except FileNotFoundError:
         raise InstanceError(source, [Issue("", "no such file")]) from None
     except PermissionError:
@@ -84,6 +89,14 @@ def _read_bytes(path: Path, source: str) -> bytes:
     if raw.startswith(_GZIP_MAGIC):
         return _gunzip(raw, source)
     return raw
+
+
+def _refuse_special_file(path: Path, source: str) -> None:
+    """Devices (``/dev/zero``, a terminal) are endless or interactive: never read them.
+    Regular files and pipes (``<(zcat season.json.gz)``) are read, up to the limit."""
+    mode = path.stat().st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise InstanceError(source, [Issue("", "is a device or a socket, not a file")])
 
 
 def _gunzip(raw: bytes, source: str) -> bytes:

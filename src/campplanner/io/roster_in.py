@@ -36,7 +36,7 @@ def solution_from_workbook(path: str | Path) -> SolutionFile:
     source = str(path)
     issues: list[Issue] = []
     warnings: list[Issue] = []
-    found = match_sheets(read_workbook(Path(path)), [ROSTER], issues, warnings,
+    found = match_sheets(read_workbook(Path(path), [ROSTER]), [ROSTER], issues, warnings,
                          ignore_unknown=True)  # fmt: skip
     if issues:
         raise InstanceError(source, issues)

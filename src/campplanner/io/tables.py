@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from campplanner.errors import InstanceError, Issue
+from campplanner.io import archive
+from campplanner.io.archive import inspect_workbook, refuse
 from campplanner.io.sheets import Sheet, header_candidates
 from campplanner.io.text import normalize_text
 
@@ -105,36 +107,78 @@ def read_source(path: str | Path) -> list[RawSheet]:
     return read_workbook(source)
 
 
-def read_workbook(path: Path) -> list[RawSheet]:
-    """Every worksheet of an .xlsx file, as values (formulas give their saved results)."""
+def read_workbook(path: Path, only: Iterable[Sheet] | None = None) -> list[RawSheet]:
+    """Every worksheet of an .xlsx file (or ``only`` those that match these sheets'
+    names), as values (formulas give their saved results).
+
+    The archive is inspected first (:func:`campplanner.io.archive.inspect_workbook`:
+    what it inflates to, damage, DTDs); the size a sheet declares (``<dimension>``) is
+    ignored, and at most MAX_CELLS cells are read in all, blank ones included.
+    """
     import openpyxl  # lazily: the CLI starts fast without it
 
     source = str(path)
     try:
+        if not path.is_file():
+            raise refuse(source, "is not a regular file (a device, a pipe or a folder)")
         if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise InstanceError(source, [Issue("", "the workbook is too large")])
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except InstanceError:
-        raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        reason = getattr(error, "strerror", None) or "not an .xlsx workbook"
-        raise InstanceError(source, [Issue("", f"cannot be read ({reason})")]) from None
-    except Exception as error:  # openpyxl raises many kinds on damaged files
-        raise InstanceError(
-            source, [Issue("", f"cannot be read as an .xlsx workbook ({type(error).__name__})")]
-        ) from None
+            raise refuse(source, "the workbook is too large")
+    except OSError as error:
+        raise refuse(source, f"cannot be read ({error.strerror})") from None
+    inspect_workbook(path)
     try:
-        sheets = []
-        for worksheet in workbook.worksheets:
-            rows = []
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                cells = list(values)
-                if not all(is_blank(v) for v in cells):
-                    rows.append((number, cells))
-            sheets.append(RawSheet(worksheet.title, rows))
-        return sheets
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on damaged files
+        raise refuse(source, _damage(error, "the workbook's structure")) from None
+    try:
+        budget = _CellBudget(source)
+        wanted = None if only is None else set().union(*(spec.names() for spec in only))
+        return [_read_sheet(worksheet, budget, source) for worksheet in workbook.worksheets
+                if wanted is None or set(header_candidates(worksheet.title)) & wanted]  # fmt: skip
     finally:
         workbook.close()
+
+
+class _CellBudget:
+    """Cells read so far, padding included: a row may claim a cell in column XFD."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.left = archive.MAX_CELLS
+
+    def spend(self, cells: int, sheet: str) -> None:
+        self.left -= cells
+        if self.left < 0:
+            raise refuse(self.source, (
+                f"sheet {sheet!r}: more than {archive.MAX_CELLS:,} cells (rows and columns in use, "
+                "blank ones included): too many to read; delete the unused rows and columns"))
+
+
+def _read_sheet(worksheet: Any, budget: _CellBudget, source: str) -> RawSheet:
+    # A <dimension> of A1:XFD1048576 in a 13 KB file would make openpyxl pad every row
+    # to 16,384 cells and yield a million rows: only the cells present count.
+    worksheet.reset_dimensions()
+    rows = []
+    try:
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            budget.spend(len(values) + 1, worksheet.title)
+            if not all(is_blank(v) for v in values):
+                rows.append((number, list(values)))
+    except InstanceError:
+        raise
+    except Exception as error:  # a damaged sheet: broken XML, bad cell references...
+        raise refuse(source, _damage(error, f"sheet {worksheet.title!r}")) from None
+    return RawSheet(worksheet.title, rows)
+
+
+def _damage(error: Exception, what: str) -> str:
+    """A damaged part in a planner's words: where the XML breaks, never a class name."""
+    position = getattr(error, "position", None)
+    if isinstance(error, SyntaxError) and position:  # xml.etree's ParseError
+        line, column = position
+        return (f"{what} is damaged: its XML is broken at line {line}, column {column} "
+                "(save the file again from a spreadsheet program)")
+    return f"{what} is damaged and cannot be read (save the file again from a spreadsheet program)"
 
 
 def _read_csv_folder(folder: Path) -> list[RawSheet]:
@@ -147,6 +191,8 @@ def _read_csv_folder(folder: Path) -> list[RawSheet]:
 def _read_csv(path: Path) -> RawSheet:
     source = str(path)
     try:
+        if not path.is_file():
+            raise refuse(source, "is not a regular file (a device, a pipe or a folder)")
         if path.stat().st_size > MAX_SOURCE_BYTES:
             raise InstanceError(source, [Issue("", "the file is too large")])
         raw = path.read_bytes()
