@@ -23,6 +23,7 @@ from campplanner.calendar import Calendar, parse_day, to_ascii_digits
 from campplanner.contact import PERSONAL_FIELDS
 from campplanner.contract import FORMAT, Instance
 from campplanner.errors import InstanceError, Issue, json_path
+from campplanner.limits import TooLarge, refuse_beyond_limit
 
 MAX_FILE_BYTES = 2 * 1024**3  # past this a file is not an instance but an accident
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -32,6 +33,7 @@ def read_json(path: str | Path) -> Any:
     """The JSON value in ``path`` (plain or gzip-compressed), or an InstanceError."""
     source = str(path)
     raw = _read_bytes(Path(path), source)
+    _refuse_beyond_memory(raw, source)
     text = _decode(raw, source)
     if not text.strip():
         raise InstanceError(source, [Issue("", "the file is empty")])
@@ -89,6 +91,19 @@ def _read_bytes(path: Path, source: str) -> bytes:
     if raw.startswith(_GZIP_MAGIC):
         return _gunzip(raw, source)
     return raw
+
+
+# Memory per byte of JSON text, once parsed (~7) and validated into the contract's
+# models (~15 more): measured on instances/markazi-season (5.3 MB of text).
+JSON_MEMORY_FACTOR = 24
+
+
+def _refuse_beyond_memory(raw: bytes, source: str) -> None:
+    """A file whose parsing alone would pass the memory limit is refused before it."""
+    try:
+        refuse_beyond_limit(f"reading {len(raw):,} bytes of JSON", len(raw) * JSON_MEMORY_FACTOR)
+    except TooLarge as error:
+        raise InstanceError(source, [Issue("", str(error))]) from None
 
 
 def _refuse_special_file(path: Path, source: str) -> None:
