@@ -783,3 +783,78 @@ def test_a_damaged_workbook_is_named_and_refused(
         path.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
         words = "its zip structure is broken"
     _refused(tmp_path, tiny_path, path, words)
+
+
+# ------------------------------------------------------------- ids read back exactly
+
+ODD_IDS = ["v۱۲", "علي", "ك1", "e\u0301", "v\u200f2", "v\x073", " v4 ", "v\r5", "'=1+1",
+           "=2", "v_x000D_6"]  # fmt: skip
+
+
+def _odd_instance() -> dict[str, Any]:
+    volunteers = [volunteer(i, skills={"nurse": 1}) for i in ODD_IDS]
+    volunteers[7]["name"] = "name\rwith CR _x0041_"
+    camps = [camp("c۱", capacity=20, requirements=[requirement("nurse", count=len(ODD_IDS))])]
+    return make_instance(volunteers=volunteers, camps=camps)
+
+
+def test_a_roster_reads_back_exactly_as_written_whatever_its_ids(tmp_path: Path) -> None:
+    """Issue 17: Persian digits, Arabic letters, NFD, RLM, control characters, a CR
+    (stored as _x000D_) and a literal _x000D_ (stored as _x005F_x000D_): solve, export,
+    check on the untouched workbook reported false unknown ids."""
+    data = _odd_instance()
+    instance_file = tmp_path / "odd.json"
+    instance_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    solution = tmp_path / "solution.json"
+    solution.write_text(json.dumps(solve_data(data), ensure_ascii=False), encoding="utf-8")
+    written = {(a["volunteer"], a["camp"], a["skill"])
+               for a in json.loads(solution.read_text(encoding="utf-8"))["assignments"]}
+    assert {v for v, _, _ in written} == set(ODD_IDS)
+    roster, folder = tmp_path / "roster.xlsx", tmp_path / "csv"
+    result = run("export", str(instance_file), str(solution), "--xlsx", str(roster),
+                 "--csv", str(folder))  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+    instance = instance_from_data(data)
+    for read in (load_solution(roster), load_solution(roster, instance)):
+        assert {(a.volunteer, a.camp, a.skill) for a in read.assignments} == written
+    result = run("check", str(instance_file), str(roster))
+    assert result.exit_code == 0 and "unknown" not in result.output, result.output
+    again = tmp_path / "again.xlsx"  # the workbook is a solution file too
+    assert run("export", str(instance_file), str(roster), "--xlsx", str(again)).exit_code == 0
+    assert run("check", str(instance_file), str(again)).exit_code == 0
+
+    with (folder / "roster.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = next(i for i, h in enumerate(rows[0]) if "(volunteer)" in h)
+    assert {restore_csv(row[column]) for row in rows[1:]} == set(ODD_IDS)
+    (sheet,) = [s for s in read_workbook(roster) if s.name == "برنامه کل"]
+    assert "name\rwith CR _x0041_" in {value for _, row in sheet.rows for value in row}
+
+
+def test_ids_typed_by_hand_are_matched_to_the_instance(tmp_path: Path) -> None:
+    """A planner retypes ids in the workbook with ASCII digits and Persian letters."""
+    data = _odd_instance()
+    instance_file = tmp_path / "odd.json"
+    instance_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    roster = tmp_path / "typed.xlsx"
+    rows = [["volunteer", "camp", "skill"], ["v12 ", "c1", "nurse"], ["علی", "c1", "nurse"],
+            ["\u200fک1", "c۱", "nurse"], ["é", "c1", "nurse"], ["nobody", "c1", "nurse"]]
+    write_book(roster, {"roster": rows})
+    solution = load_solution(roster, instance_from_data(data))
+    assert [a.volunteer for a in solution.assignments] == ["v۱۲", "علي", "ك1", "e\u0301",
+                                                           "nobody"]  # fmt: skip
+    assert {a.camp for a in solution.assignments} == {"c۱"}
+    result = run("check", str(instance_file), str(roster), "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["violations_per_rule"] == {"REF": 1} and report["coverage"] == 4
+
+
+def test_a_cr_in_a_name_survives_a_workbook_import(tmp_path: Path) -> None:
+    data = tiny_data()
+    data["volunteers"][0]["name"] = "first\rsecond _x0041_"
+    source = tmp_path / "season.xlsx"
+    source.write_bytes(instance_workbook(data))
+    imported = import_workbook(source)
+    assert imported.data["volunteers"][0]["name"] == "first\rsecond _x0041_"

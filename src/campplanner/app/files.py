@@ -148,7 +148,8 @@ def export(
         if not folder.parent.exists():
             raise UsageError(f"{folder.parent}: no such folder")
 
-    instance, solution = load_instance(instance_path), load_solution(solution_path)
+    instance = load_instance(instance_path)
+    solution = load_solution(solution_path, instance)
     note = match_instance(solution, solution_path, instance, instance_path)
     view = roster_view(instance, solution, solution_path)
     checked = check_roster(instance, roster_triples(solution))

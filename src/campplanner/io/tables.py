@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,8 +116,6 @@ def read_workbook(path: Path, only: Iterable[Sheet] | None = None) -> list[RawSh
     what it inflates to, damage, DTDs); the size a sheet declares (``<dimension>``) is
     ignored, and at most MAX_CELLS cells are read in all, blank ones included.
     """
-    import openpyxl  # lazily: the CLI starts fast without it
-
     source = str(path)
     try:
         if not path.is_file():
@@ -127,7 +126,7 @@ def read_workbook(path: Path, only: Iterable[Sheet] | None = None) -> list[RawSh
         raise refuse(source, f"cannot be read ({error.strerror})") from None
     inspect_workbook(path)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = _open_workbook(path)
     except Exception as error:  # openpyxl raises many kinds on damaged files
         raise refuse(source, _damage(error, "the workbook's structure")) from None
     try:
@@ -137,6 +136,39 @@ def read_workbook(path: Path, only: Iterable[Sheet] | None = None) -> list[RawSh
                 if wanted is None or set(header_candidates(worksheet.title)) & wanted]  # fmt: skip
     finally:
         workbook.close()
+
+
+def _open_workbook(path: Path) -> Any:
+    """openpyxl's read-only workbook, with its shared strings as stored.
+
+    openpyxl drops every ``x005F_`` from shared strings, which turns a literal
+    ``_x000D_`` (stored as ``_x005F_x000D_``) into an escaped carriage return: the
+    strings are kept as stored here and unescaped once, exactly, with every other cell
+    (:func:`unescape_ooxml`).
+    """
+    # lazily: the CLI starts fast without openpyxl
+    from openpyxl.cell.text import Text
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    class StringsAsStored(ExcelReader):  # type: ignore[misc]
+        def read_strings(self) -> None:
+            part = self.package.find(SHARED_STRINGS)
+            if part is None:
+                return
+            tag = f"{{{SHEET_MAIN_NS}}}si"
+            strings = []
+            with self.archive.open(part.PartName[1:]) as stream:
+                for _, node in iterparse(stream):
+                    if node.tag == tag:
+                        strings.append(Text.from_tree(node).content)
+                        node.clear()
+            self.shared_strings = strings
+
+    reader = StringsAsStored(path, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
 
 
 class _CellBudget:
@@ -163,12 +195,25 @@ def _read_sheet(worksheet: Any, budget: _CellBudget, source: str) -> RawSheet:
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
             budget.spend(len(values) + 1, worksheet.title)
             if not all(is_blank(v) for v in values):
-                rows.append((number, list(values)))
+                rows.append((number, [unescape_ooxml(v) if isinstance(v, str) else v
+                                      for v in values]))  # fmt: skip
     except InstanceError:
         raise
     except Exception as error:  # a damaged sheet: broken XML, bad cell references...
         raise refuse(source, _damage(error, f"sheet {worksheet.title!r}")) from None
     return RawSheet(worksheet.title, rows)
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_ooxml(text: str) -> str:
+    """A cell's text as it was typed: the .xlsx format stores a control character such
+    as a carriage return as ``_x000D_``, and a literal ``_x000D_`` as ``_x005F_x000D_``
+    (xlsxwriter and Excel write so; openpyxl hands both back as stored)."""
+    if "_x" not in text:
+        return text
+    return _OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
 
 
 def _damage(error: Exception, what: str) -> str:
