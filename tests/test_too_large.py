@@ -9,6 +9,7 @@ are built (``campplanner.limits``), against the machine's memory or
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,20 @@ def test_a_file_too_large_to_parse_is_refused_before_parsing(
     result = validate(path)
     assert result.exit_code == 2, result.output
     assert f"reading {size:,} bytes of JSON would take about" in said(result)
+    assert str(path) in result.output
+
+
+def test_millions_of_volunteers_are_refused_before_they_are_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten million volunteers fit in 24 MB of gzip; here 50,000 against a 0.1 GiB limit
+    (the compact text itself passes: ~3.5 MB, ~80 MB to parse)."""
+    path = tmp_path / "crowd.json"
+    path.write_text(json.dumps(_crowd(50_000, 1), separators=(",", ":")), encoding="utf-8")
+    monkeypatch.setenv(MEMORY_ENV, "0.1")
+    result = validate(path)
+    assert result.exit_code == 2, result.output
+    assert "validating 50,000 volunteers and 1 camps" in said(result)
     assert str(path) in result.output
 
 

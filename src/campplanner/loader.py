@@ -42,7 +42,9 @@ def read_json(path: str | Path) -> Any:
 
 def load_instance(path: str | Path) -> Instance:
     """Read, validate and cross-check an instance file."""
-    return instance_from_data(read_json(path), str(path))
+    data = read_json(path)
+    _refuse_too_many_items(data, str(path))
+    return instance_from_data(data, str(path))
 
 
 def instance_from_data(data: Any, source: str = "<instance>") -> Instance:
@@ -102,6 +104,28 @@ def _refuse_beyond_memory(raw: bytes, source: str) -> None:
     """A file whose parsing alone would pass the memory limit is refused before it."""
     try:
         refuse_beyond_limit(f"reading {len(raw):,} bytes of JSON", len(raw) * JSON_MEMORY_FACTOR)
+    except TooLarge as error:
+        raise InstanceError(source, [Issue("", str(error))]) from None
+
+
+# Memory per volunteer, camp or other item, parsed and validated (measured: ~2.5 KB
+# per volunteer at the peak of validating 20,000).
+ITEM_MEMORY_BYTES = 2_500
+
+
+def _refuse_too_many_items(data: Any, source: str) -> None:
+    """Ten million volunteers fit in 24 MB of gzip: refuse before validating them."""
+    if not isinstance(data, dict):
+        return
+    lists = {key: data.get(key) for key in ("skills", "places", "groups", "volunteers",
+                                            "camps", "locked", "forbidden")}  # fmt: skip
+    items = sum(len(value) for value in lists.values() if isinstance(value, list))
+    camps = lists["camps"] if isinstance(lists["camps"], list) else []
+    items += sum(len(c.get("requirements") or ()) for c in camps if isinstance(c, dict))
+    volunteers = len(lists["volunteers"]) if isinstance(lists["volunteers"], list) else 0
+    what = f"validating {volunteers:,} volunteers and {len(camps):,} camps ({items:,} items)"
+    try:
+        refuse_beyond_limit(what, items * ITEM_MEMORY_BYTES)
     except TooLarge as error:
         raise InstanceError(source, [Issue("", str(error))]) from None
 
