@@ -896,3 +896,18 @@ def test_an_import_with_eleven_problems_lists_all_of_them_in_one_run(tmp_path: P
     assert len(errors) == 11, errors
     said = " ".join(result.output.split())
     assert "11 problems" in said and "Input should" not in said and "Error" not in said
+
+
+def test_the_workbook_limits_are_set_by_environment_variables(
+    tmp_path: Path, tiny_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = _plain_roster(tmp_path)
+    monkeypatch.setenv("CAMPPLANNER_MAX_WORKBOOK_CELLS", "5")
+    _refused(tmp_path, tiny_path, path, "more than 5 rows, cells or texts")
+    for name, value in (("CAMPPLANNER_MAX_WORKBOOK_CELLS", "many"),
+                        ("CAMPPLANNER_MAX_WORKBOOK_MIB", "0")):  # fmt: skip
+        monkeypatch.delenv("CAMPPLANNER_MAX_WORKBOOK_CELLS")
+        monkeypatch.setenv(name, value)
+        result = run("check", str(tiny_path), str(path))
+        assert result.exit_code == 2 and f"{name}={value!r}" in result.output
+        assert "must be a whole number, 1 or more" in result.output

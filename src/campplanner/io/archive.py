@@ -6,10 +6,10 @@ an XML part can declare a DTD with entities. openpyxl would fill the memory, spe
 minutes, or raise its own exceptions; here each is one message that names the file.
 
 :func:`inspect_workbook` reads the archive's directory (refusing more than
-``MAX_INFLATED_BYTES`` in total, as declared), then inflates every part once, in
+``max_inflated_bytes()`` in total, as declared), then inflates every part once, in
 bounded steps, counting what actually comes out (the same limit again: a directory may
 lie), checking each part's CRC, refusing a DTD in any XML part, and counting the rows
-and cells of the sheets and the shared strings (``MAX_CELLS``) before any is parsed.
+and cells of the sheets and the shared strings (``max_cells()``) before any is parsed.
 """
 
 from __future__ import annotations
@@ -23,11 +23,33 @@ from campplanner.errors import InstanceError, Issue
 
 # What the parts of one workbook may inflate to, in total. The largest real workbooks
 # (a season ten times the province: ~2 million cells) stay well under 100 MiB.
-MAX_INFLATED_BYTES = int(os.environ.get("CAMPPLANNER_MAX_WORKBOOK_MIB", "256")) * 1024**2
+MAX_INFLATED_MIB = 256
 # Rows and cells a workbook may hold (and texts in its table of shared strings).
 # openpyxl reads 20,000 to 100,000 cells a second; the province's workbook has about
 # half a million, its season roster about a million.
-MAX_CELLS = int(os.environ.get("CAMPPLANNER_MAX_WORKBOOK_CELLS", "4000000"))
+MAX_CELLS = 4_000_000
+INFLATED_ENV = "CAMPPLANNER_MAX_WORKBOOK_MIB"
+CELLS_ENV = "CAMPPLANNER_MAX_WORKBOOK_CELLS"
+
+
+def _setting(name: str, default: int) -> int:
+    text = os.environ.get(name)
+    if not text:
+        return default
+    if not text.strip().isdigit() or int(text) < 1:
+        raise InstanceError(f"{name}={text!r}", [Issue("", "must be a whole number, 1 or more")])
+    return int(text)
+
+
+def max_inflated_bytes() -> int:
+    """What a workbook may inflate to: 256 MiB, or CAMPPLANNER_MAX_WORKBOOK_MIB."""
+    return _setting(INFLATED_ENV, MAX_INFLATED_MIB) * 1024**2
+
+
+def max_cells() -> int:
+    """Rows and cells (or shared texts) a workbook may hold: 4 million, or
+    CAMPPLANNER_MAX_WORKBOOK_CELLS."""
+    return _setting(CELLS_ENV, MAX_CELLS)
 _CHUNK = 1024**2
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 # A DTD is the only way to declare entities; no part of a real workbook has one.
@@ -64,7 +86,7 @@ def inspect_workbook(path: Path) -> None:
 
 def _check_directory(parts: list[zipfile.ZipInfo], source: str) -> None:
     declared = sum(part.file_size for part in parts)
-    if declared > MAX_INFLATED_BYTES:
+    if declared > max_inflated_bytes():
         raise refuse(source, _too_large(f"its parts declare {_mib(declared)} when inflated"))
 
 
@@ -76,11 +98,12 @@ def _inflate_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, inflated: int
     count_elements = _element_markers(name)
     elements = 0
     tail = b""
+    limit, most_cells = max_inflated_bytes(), max_cells()
     try:
         with archive.open(part) as stream:
             while chunk := stream.read(_CHUNK):
                 inflated += len(chunk)
-                if inflated > MAX_INFLATED_BYTES:
+                if inflated > limit:
                     raise refuse(source, _too_large(f"it inflates past {_mib(inflated)}"))
                 if check_markup:
                     window = tail + chunk
@@ -91,9 +114,9 @@ def _inflate_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, inflated: int
                                              "program)")  # fmt: skip
                     tail = window[-_MARKER_OVERLAP:]
                 elements += sum(chunk.count(marker) for marker in count_elements)
-                if elements > MAX_CELLS:
+                if elements > most_cells:
                     raise refuse(source, f"the part {part.filename} holds more than "
-                                         f"{MAX_CELLS:,} rows, cells or texts: too many to "
+                                         f"{most_cells:,} rows, cells or texts: too many to "
                                          "read (CAMPPLANNER_MAX_WORKBOOK_CELLS raises the "
                                          "limit)")  # fmt: skip
     except zipfile.BadZipFile:
@@ -116,7 +139,7 @@ def _element_markers(name: str) -> tuple[bytes, ...]:
 
 def _too_large(what: str) -> str:
     return (f"too large to read safely: {what}, more than the limit of "
-            f"{_mib(MAX_INFLATED_BYTES)} (CAMPPLANNER_MAX_WORKBOOK_MIB raises it)")
+            f"{_mib(max_inflated_bytes())} ({INFLATED_ENV} raises it)")
 
 
 def _mib(size: int) -> str:

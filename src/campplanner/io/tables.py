@@ -114,7 +114,7 @@ def read_workbook(path: Path, only: Iterable[Sheet] | None = None) -> list[RawSh
 
     The archive is inspected first (:func:`campplanner.io.archive.inspect_workbook`:
     what it inflates to, damage, DTDs); the size a sheet declares (``<dimension>``) is
-    ignored, and at most MAX_CELLS cells are read in all, blank ones included.
+    ignored, and at most ``archive.max_cells()`` cells are read in all, blank ones included.
     """
     source = str(path)
     try:
@@ -176,13 +176,13 @@ class _CellBudget:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.left = archive.MAX_CELLS
+        self.left = self.most = archive.max_cells()
 
     def spend(self, cells: int, sheet: str) -> None:
         self.left -= cells
         if self.left < 0:
             raise refuse(self.source, (
-                f"sheet {sheet!r}: more than {archive.MAX_CELLS:,} cells (rows and columns in use, "
+                f"sheet {sheet!r}: more than {self.most:,} cells (rows and columns in use, "
                 "blank ones included): too many to read; delete the unused rows and columns"))
 
 
