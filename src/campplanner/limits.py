@@ -7,12 +7,15 @@ minutes (or in the out-of-memory killer). Instead the size is estimated from the
 before the arrays are built, and a problem above the limit is refused at once, with
 the numbers.
 
-The limit is the machine's physical memory, or ``CAMPPLANNER_MAX_MEMORY_GIB``.
+The limit is ``CAMPPLANNER_MAX_MEMORY_GIB`` when set; otherwise the machine's physical
+memory, or less when the process is capped (``ulimit -v``, a container's cgroup).
 """
 
 from __future__ import annotations
 
 import os
+import resource
+from pathlib import Path
 
 from campplanner.errors import CampPlannerError
 
@@ -35,16 +38,37 @@ def memory_limit() -> int:
         if not value > 0 or value == float("inf"):
             raise TooLarge(f"{MEMORY_ENV}={text!r} is not a positive number of GiB")
         return int(value * GIB)
+    return min(_physical_memory(), *_caps())
+
+
+def _physical_memory() -> int:
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):  # not POSIX: no estimate, no refusal
         return 2**62
 
 
+def _caps() -> list[int]:
+    """The process's own caps: ``ulimit -v`` and a cgroup's (a container's) memory.max."""
+    caps = []
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        caps.append(soft)
+    try:
+        text = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if text.isdigit():
+            caps.append(int(text))
+    except OSError:
+        pass
+    return caps
+
+
 def describe_limit() -> str:
     if os.environ.get(MEMORY_ENV):
         return f"{gib(memory_limit())} (set by {MEMORY_ENV})"
-    return f"{gib(memory_limit())} (this machine's memory; {MEMORY_ENV} sets another)"
+    where = "this process's memory cap" if memory_limit() < _physical_memory() else (
+        "this machine's memory")  # fmt: skip
+    return f"{gib(memory_limit())} ({where}; {MEMORY_ENV} sets another)"
 
 
 def gib(size: float) -> str:

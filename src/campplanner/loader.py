@@ -80,8 +80,7 @@ def _read_bytes(path: Path, source: str) -> bytes:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InstanceError(source, [Issue("", f"the file is too large ({size:,} bytes)")])
-        with path.open("rb") as handle:  # a pipe has no size: read one byte past the limit
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = _read_up_to(path, MAX_FILE_BYTES + 1)  # a pipe has no size: stop past the limit
         if len(raw) > MAX_FILE_BYTES:
             raise InstanceError(source, [Issue("", "the input is larger than 2 GiB")])
     except FileNotFoundError:
@@ -128,6 +127,17 @@ def _refuse_too_many_items(data: Any, source: str) -> None:
         refuse_beyond_limit(what, items * ITEM_MEMORY_BYTES)
     except TooLarge as error:
         raise InstanceError(source, [Issue("", str(error))]) from None
+
+
+def _read_up_to(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes, read in chunks (``read(limit)`` would reserve it all)."""
+    chunks: list[bytes] = []
+    read = 0
+    with path.open("rb") as handle:
+        while read < limit and (chunk := handle.read(min(16 * 1024**2, limit - read))):
+            chunks.append(chunk)
+            read += len(chunk)
+    return b"".join(chunks)
 
 
 def _refuse_special_file(path: Path, source: str) -> None:
