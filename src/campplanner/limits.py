@@ -38,7 +38,7 @@ def memory_limit() -> int:
         if not value > 0 or value == float("inf"):
             raise TooLarge(f"{MEMORY_ENV}={text!r} is not a positive number of GiB")
         return int(value * GIB)
-    return min(_physical_memory(), *_caps())
+    return min([_physical_memory(), *_caps()])
 
 
 def _physical_memory() -> int:
