@@ -120,3 +120,17 @@ def test_the_province_fits_under_a_modest_limit(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv(MEMORY_ENV, "0.0001")
     with pytest.raises(TooLarge):
         compile_data(_crowd(300, 50))
+
+
+def test_the_limit_honours_a_cap_on_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``ulimit -v`` (or a container's cgroup) the machine's memory is not the limit."""
+    import resource
+
+    from campplanner import limits
+
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    uncapped = limits.memory_limit()
+    assert uncapped > 0
+    monkeypatch.setattr(resource, "getrlimit", lambda kind: (2**30, resource.RLIM_INFINITY))
+    assert limits.memory_limit() == min(uncapped, 2**30)
+    assert "GiB" in limits.describe_limit()
