@@ -21,8 +21,8 @@ from pathlib import Path
 
 from campplanner.errors import InstanceError, Issue
 
-# What the parts of one workbook may inflate to, in total. The largest real workbooks
-# (a season ten times the province: ~2 million cells) stay well under 100 MiB.
+# What the parts of one workbook may inflate to, in total: a sheet of a million short
+# texts is ~56 MB of XML (measured), a province's workbook about half that.
 MAX_INFLATED_MIB = 256
 # Rows and cells a workbook may hold (and texts in its table of shared strings).
 # openpyxl reads 20,000 to 100,000 cells a second; the province's workbook has about
@@ -50,6 +50,8 @@ def max_cells() -> int:
     """Rows and cells (or shared texts) a workbook may hold: 4 million, or
     CAMPPLANNER_MAX_WORKBOOK_CELLS."""
     return _setting(CELLS_ENV, MAX_CELLS)
+
+
 _CHUNK = 1024**2
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 # A DTD is the only way to declare entities; no part of a real workbook has one.
@@ -117,8 +119,7 @@ def _inflate_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, inflated: int
                 if elements > most_cells:
                     raise refuse(source, f"the part {part.filename} holds more than "
                                          f"{most_cells:,} rows, cells or texts: too many to "
-                                         "read (CAMPPLANNER_MAX_WORKBOOK_CELLS raises the "
-                                         "limit)")  # fmt: skip
+                                         f"read ({CELLS_ENV} raises the limit)")  # fmt: skip
     except zipfile.BadZipFile:
         raise refuse(source, f"is damaged: the part {part.filename} is corrupt (its "
                              "checksum does not match)") from None  # fmt: skip
