@@ -151,7 +151,7 @@ def compile_instance(instance: Instance) -> Problem:
         weights=_file_weights(instance),
     )
     if could_be_too_large:
-        refuse_too_many_candidates(problem, count_candidates(problem))
+        refuse_too_many_candidates(problem)
     problem = with_candidates(problem)
     return _with_locks(problem, instance)
 
@@ -188,18 +188,29 @@ def refuse_a_problem_too_large(instance: Instance) -> bool:
     return arrays + candidate_bound(instance) * BYTES_PER_CANDIDATE > memory_limit()
 
 
-def refuse_too_many_candidates(problem: Problem, num_candidates: int) -> None:
+def refuse_too_many_candidates(problem: Problem) -> None:
+    """Count the candidates block by block (bounded memory) and refuse (TooLarge) as
+    soon as those counted so far pass the limit: a billion need not all be counted."""
     p = problem
-    counts = _counts(p.num_volunteers, p.num_camps, p.num_skills)
     arrays = (p.volunteer_skill_level.nbytes + p.num_volunteers * BYTES_PER_VOLUNTEER
               + p.num_requirements * BYTES_PER_REQUIREMENT + len(p.place_ids) ** 2 * 8)  # fmt: skip
-    refuse_beyond_limit(f"{counts}, with {num_candidates:,} candidate (volunteer, slot) pairs",
-                        arrays + num_candidates * BYTES_PER_CANDIDATE)  # fmt: skip
+    enough = max(0, (memory_limit() - arrays) // BYTES_PER_CANDIDATE + 1)
+    counted = count_candidates(p, stop_at=enough)
+    at_least = "at least " if counted >= enough else ""
+    refuse_beyond_limit(f"{_counts(p.num_volunteers, p.num_camps, p.num_skills)}, with "
+                        f"{at_least}{counted:,} candidate (volunteer, slot) pairs",
+                        arrays + counted * BYTES_PER_CANDIDATE)  # fmt: skip
 
 
-def count_candidates(problem: Problem) -> int:
-    """The number of candidates, counted block by block in bounded memory."""
-    return sum(len(volunteers) for volunteers, _ in _candidate_parts(problem, road_km(problem)))
+def count_candidates(problem: Problem, stop_at: int | None = None) -> int:
+    """The number of candidates, counted block by block in bounded memory (or a number
+    of at least ``stop_at``, once that many are found)."""
+    counted = 0
+    for volunteers, _ in _candidate_parts(problem, road_km(problem)):
+        counted += len(volunteers)
+        if stop_at is not None and counted >= stop_at:
+            break
+    return counted
 
 
 def _availability(instance: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
