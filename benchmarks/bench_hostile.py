@@ -229,7 +229,8 @@ def main() -> None:
         "",
         "Each crafted file through a fresh `campplanner` process under `ulimit -v`; exit 2 "
         "with a message is the goal, never a traceback (peak RSS is the largest child so "
-        "far: an upper bound).",
+        "far: an upper bound). The `<dimension>` file is a readable roster once its "
+        "declared size is ignored: exit 1 is `check` reporting its violations.",
         "",
         markdown_table(header, rows),
     ])  # fmt: skip
