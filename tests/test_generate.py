@@ -241,6 +241,30 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["kept.json"]  # no temporary left
 
 
+@pytest.mark.parametrize("name", ["own.json", "own.json.gz"])
+def test_its_own_earlier_output_is_recognised_and_replaced_with_force(
+    tmp_path: Path, name: str
+) -> None:
+    """Issue 17: over its own output, generate said the file "was not written by this
+    command". Its layout (keys sorted, one item per line) is the marker."""
+    path = tmp_path / name
+    assert run(*ARGS, "-o", str(path)).exit_code == 0
+    result = run(*ARGS[:-1], "12", "-o", str(path))
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "exists (written by this command earlier); use --force to replace it" in said
+    assert "not written by" not in said
+    before = path.read_bytes()
+    assert run(*ARGS[:-1], "12", "-o", str(path), "--force").exit_code == 0
+    assert path.read_bytes() != before
+    edited = json.loads(gzip.decompress(path.read_bytes()) if name.endswith(".gz")
+                        else path.read_bytes())  # fmt: skip
+    edited["name"] = "edited"
+    path.write_text(json.dumps(edited, indent=2), encoding="utf-8")  # a planner's layout
+    result = run(*ARGS, "-o", str(path))
+    assert result.exit_code == 2 and "was not written by this command" in result.output
+
+
 @pytest.mark.parametrize(
     "extra",
     [

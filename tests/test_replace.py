@@ -95,3 +95,34 @@ def test_replace_and_its_replan_are_deterministic(tmp_path: Path) -> None:
     first, second = runner.invoke(main, args), runner.invoke(main, args)
     assert first.exit_code == second.exit_code == 0
     assert first.output == second.output  # ranked suggestions and the re-plan's figures
+
+
+def test_replace_writes_its_ranked_candidates_with_o(tmp_path: Path) -> None:
+    """Issue 17: replace had no -o; its suggestions lived only on the screen."""
+    solution = tmp_path / "published.json"
+    assignments = [{"volunteer": v, "camp": c, "skill": s} for v, c, s in PUBLISHED]
+    solution.write_text(json.dumps({"status": "optimal", "assignments": assignments}), "utf-8")
+    output = tmp_path / "replacements.json"
+    runner = CliRunner()
+    args = ["replace", str(TINY_PATH), str(solution), "--volunteer", "v03", "-o", str(output)]
+    result = runner.invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    data = json.loads(output.read_text(encoding="utf-8"))
+    assert data["format"] == "campplanner-replacements/1" and data["volunteer"] == "v03"
+    assert data["slots"][0]["suggestions"][0] == {
+        "volunteer": "v09", "km": 213.5, "coverage_change": 2, "leaves": ["c3"], "cancels": [],
+    }  # fmt: skip
+    assert data["replan"]["status"] in ("optimal", "feasible")
+    assert data["replan"]["coverage"] >= data["replan"]["published_coverage"] - 2
+    assert "changed_assignments" in data["replan"]["changes"]
+    # its own earlier output is replaced; anything else needs --force; inputs never
+    assert runner.invoke(main, args).exit_code == 0
+    stranger = tmp_path / "notes.json"
+    stranger.write_text("my notes", encoding="utf-8")
+    refused = runner.invoke(main, [*args[:-1], str(stranger)])
+    assert refused.exit_code == 2 and "--force" in refused.output
+    assert stranger.read_text(encoding="utf-8") == "my notes"
+    refused = runner.invoke(main, [*args[:-1], str(solution), "--force"])
+    assert refused.exit_code == 2 and "input" in refused.output
+    assert [p.name for p in sorted(tmp_path.iterdir())] == [
+        "notes.json", "published.json", "replacements.json"]  # no temporary file left

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from campplanner.io.sanitize import (
     restore_csv,
     sheet_name,
 )
+from campplanner.io.tables import read_workbook
 from campplanner.io.template import instance_workbook, template_data
 from campplanner.io.workbook_in import import_workbook
 from campplanner.io.workbook_out import SUMMARY_SHEETS, roster_workbook
@@ -583,14 +585,9 @@ def test_settings_rows_warnings_and_errors(tmp_path: Path) -> None:
     settings["B1"] = "قمری"
     settings["B5"] = "0.5"  # below 1: the contract refuses it, at its cell
     book.save(path)
-    assert _errors(path) == [
-        "sheet 'تنظیمات', row 1, column 'calendar' (B): expected jalali or gregorian, got 'قمری'"
-    ]
-    settings["B1"] = "شمسی"
-    book.save(path)
-    assert _errors(path) == [
-        "sheet 'تنظیمات', row 5, column 'road_factor' (B): "
-        "must be at least 1, got 0.5"
+    assert _errors(path) == [  # both in one run
+        "sheet 'تنظیمات', row 1, column 'calendar' (B): expected jalali or gregorian, got 'قمری'",
+        "sheet 'تنظیمات', row 5, column 'road_factor' (B): must be at least 1, got 0.5",
     ]
 
 
@@ -631,3 +628,286 @@ def test_an_instance_file_written_as_a_workbook_for_editing(
         comparable(instance_from_data(tiny_data()))
     )
     assert run("import", "--template", str(tiny_path), str(tiny_path), "--force").exit_code == 2
+
+
+# ------------------------------------------------------------------ crafted workbooks
+# Each file is built here, small on disk; before the archive was inspected, each ended
+# in a traceback, a MemoryError, or minutes of CPU (issue 17).
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _plain_roster(tmp_path: Path) -> tuple[Path, str]:
+    path = write_book(tmp_path / "plain.xlsx", {"roster": [["volunteer", "camp", "skill"],
+                                                           ["v01", "c1", "nurse"]]})  # fmt: skip
+    with zipfile.ZipFile(path) as archive:
+        return path, archive.read(SHEET).decode()
+
+
+def _with_part(tmp_path: Path, name: str, part: Any, member: str = SHEET) -> Path:
+    """The plain roster with one part replaced: bytes, or a function writing a stream."""
+    source, _ = _plain_roster(tmp_path)
+    path = tmp_path / name
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != member:
+                new.writestr(info.filename, old.read(info.filename))
+            elif callable(part):
+                with new.open(member, "w", force_zip64=True) as stream:
+                    part(stream)
+            else:
+                new.writestr(member, part)
+    return path
+
+
+def _sheet_with(xml: str, rows: str) -> str:
+    return xml.replace("</sheetData>", rows + "</sheetData>")
+
+
+def _refused(tmp_path: Path, tiny_path: Path, path: Path, words: str) -> None:
+    """``check`` and ``import`` of ``path``: exit 2, the file named, ``words`` said."""
+    for args in (("check", str(tiny_path), str(path)),
+                 ("import", str(path), "-o", str(tmp_path / "out.json"))):  # fmt: skip
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert str(path) in result.output and words in " ".join(result.output.split())
+        assert "Traceback" not in result.output and "Error" not in result.output
+
+
+def test_a_sheet_that_inflates_to_hundreds_of_megabytes_is_refused(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    _, xml = _plain_roster(tmp_path)
+    head, tail = xml.split("</sheetData>")
+
+    def bomb(stream: Any) -> None:  # 300 MiB of blank rows, 300 KB on disk
+        stream.write(head.encode())
+        for _ in range(300):
+            stream.write(b"<row/>" * (1024**2 // 6))
+        stream.write(b"</sheetData>" + tail.encode())
+
+    path = _with_part(tmp_path, "bomb.xlsx", bomb)
+    assert path.stat().st_size < 1024**2
+    _refused(tmp_path, tiny_path, path, "too large to read safely")
+
+
+def test_a_directory_that_declares_gigabytes_is_refused_before_inflating(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    source, _ = _plain_roster(tmp_path)
+    raw = bytearray(source.read_bytes())
+    entry = raw.index(b"PK\x01\x02")  # the first part's entry in the zip's directory
+    raw[entry + 24 : entry + 28] = (0xF0000000).to_bytes(4, "little")  # 3.75 GiB inflated
+    path = tmp_path / "declared.xlsx"
+    path.write_bytes(bytes(raw))
+    _refused(tmp_path, tiny_path, path, "declare 3,840 MiB")
+
+
+def test_a_sheet_of_millions_of_rows_is_refused_before_it_is_parsed(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    _, xml = _plain_roster(tmp_path)
+    # 5 million empty rows: 30 MB of XML, 60 KB on disk, minutes for openpyxl to parse.
+    path = _with_part(tmp_path, "rows.xlsx", _sheet_with(xml, "<row/>" * 5_000_000))
+    _refused(tmp_path, tiny_path, path, "more than 4,000,000 rows, cells or texts")
+
+
+def test_a_declared_dimension_of_a_million_by_16k_cells_is_ignored(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    _, xml = _plain_roster(tmp_path)
+    xml = re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>', xml)
+    xml = _sheet_with(xml, '<row r="1048576"><c r="C1048576" t="inlineStr">'
+                           "<is><t>nurse</t></is></c></row>")  # fmt: skip
+    path = _with_part(tmp_path, "dimension.xlsx", xml)
+    assert path.stat().st_size < 15_000
+    (sheet,) = read_workbook(path)
+    assert [number for number, _ in sheet.rows] == [1, 2, 1048576]
+    assert max(len(values) for _, values in sheet.rows) == 3
+    result = run("check", str(tiny_path), str(path))  # the last row lacks its volunteer
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output
+
+
+def test_rows_that_reach_column_xfd_are_bounded(tmp_path: Path, tiny_path: Path) -> None:
+    _, xml = _plain_roster(tmp_path)
+    rows = "".join(f'<row r="{r}"><c r="XFD{r}" t="inlineStr"><is><t>x</t></is></c></row>'
+                   for r in range(3, 400))  # fmt: skip
+    path = _with_part(tmp_path, "wide.xlsx", _sheet_with(xml, rows))
+    _refused(tmp_path, tiny_path, path, "cells (rows and columns in use, blank ones included)")
+
+
+@pytest.mark.parametrize("where", ["after the dimension", "before the root"])
+def test_a_dtd_or_entities_in_a_sheet_are_refused(
+    tmp_path: Path, tiny_path: Path, where: str
+) -> None:
+    _, xml = _plain_roster(tmp_path)
+    dtd = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+    if where == "before the root":
+        xml = xml.replace("<worksheet", dtd + "<worksheet", 1)
+    else:
+        xml = re.sub(r"(<dimension[^>]*>)", r"\1" + dtd, xml)
+    xml = xml.replace(">v01<", ">&b;<")
+    _refused(tmp_path, tiny_path, _with_part(tmp_path, "dtd.xlsx", xml), "declares a DTD")
+
+
+@pytest.mark.parametrize("damage", ["sheet cut short", "undefined entity", "corrupt bytes",
+                                    "file cut short", "not a zip"])  # fmt: skip
+def test_a_damaged_workbook_is_named_and_refused(
+    tmp_path: Path, tiny_path: Path, damage: str
+) -> None:
+    source, xml = _plain_roster(tmp_path)
+    path = tmp_path / "damaged.xlsx"
+    if damage == "sheet cut short":
+        path = _with_part(tmp_path, "damaged.xlsx", xml[: len(xml) // 2])
+        words = "sheet 'roster' is damaged: its XML is broken at line 1"
+    elif damage == "undefined entity":
+        path = _with_part(tmp_path, "damaged.xlsx", xml.replace(">v01<", ">&a;<"))
+        words = "sheet 'roster' is damaged"
+    elif damage == "corrupt bytes":
+        raw = bytearray(source.read_bytes())
+        with zipfile.ZipFile(source) as archive:
+            info = archive.getinfo(SHEET)
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        raw[start + info.compress_size // 2] ^= 0xFF
+        path.write_bytes(bytes(raw))
+        words = "is damaged"
+    elif damage == "file cut short":
+        path.write_bytes(source.read_bytes()[:-300])
+        words = "its zip structure is broken"
+    else:
+        path.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+        words = "its zip structure is broken"
+    _refused(tmp_path, tiny_path, path, words)
+
+
+# ------------------------------------------------------------- ids read back exactly
+
+ODD_IDS = ["v۱۲", "علي", "ك1", "e\u0301", "v\u200f2", "v\x073", " v4 ", "v\r5", "'=1+1",
+           "=2", "v_x000D_6"]  # fmt: skip
+
+
+def _odd_instance() -> dict[str, Any]:
+    volunteers = [volunteer(i, skills={"nurse": 1}) for i in ODD_IDS]
+    volunteers[7]["name"] = "name\rwith CR _x0041_"
+    camps = [camp("c۱", capacity=20, requirements=[requirement("nurse", count=len(ODD_IDS))])]
+    return make_instance(volunteers=volunteers, camps=camps)
+
+
+def test_a_roster_reads_back_exactly_as_written_whatever_its_ids(tmp_path: Path) -> None:
+    """Issue 17: Persian digits, Arabic letters, NFD, RLM, control characters, a CR
+    (stored as _x000D_) and a literal _x000D_ (stored as _x005F_x000D_): solve, export,
+    check on the untouched workbook reported false unknown ids."""
+    data = _odd_instance()
+    instance_file = tmp_path / "odd.json"
+    instance_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    solution = tmp_path / "solution.json"
+    solution.write_text(json.dumps(solve_data(data), ensure_ascii=False), encoding="utf-8")
+    written = {(a["volunteer"], a["camp"], a["skill"])
+               for a in json.loads(solution.read_text(encoding="utf-8"))["assignments"]}
+    assert {v for v, _, _ in written} == set(ODD_IDS)
+    roster, folder = tmp_path / "roster.xlsx", tmp_path / "csv"
+    result = run("export", str(instance_file), str(solution), "--xlsx", str(roster),
+                 "--csv", str(folder))  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+    instance = instance_from_data(data)
+    for read in (load_solution(roster), load_solution(roster, instance)):
+        assert {(a.volunteer, a.camp, a.skill) for a in read.assignments} == written
+    result = run("check", str(instance_file), str(roster))
+    assert result.exit_code == 0 and "unknown" not in result.output, result.output
+    again = tmp_path / "again.xlsx"  # the workbook is a solution file too
+    assert run("export", str(instance_file), str(roster), "--xlsx", str(again)).exit_code == 0
+    assert run("check", str(instance_file), str(again)).exit_code == 0
+
+    with (folder / "roster.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = next(i for i, h in enumerate(rows[0]) if "(volunteer)" in h)
+    assert {restore_csv(row[column]) for row in rows[1:]} == set(ODD_IDS)
+    (sheet,) = [s for s in read_workbook(roster) if s.name == "برنامه کل"]
+    assert "name\rwith CR _x0041_" in {value for _, row in sheet.rows for value in row}
+
+
+def test_ids_typed_by_hand_are_matched_to_the_instance(tmp_path: Path) -> None:
+    """A planner retypes ids in the workbook with ASCII digits and Persian letters."""
+    data = _odd_instance()
+    instance_file = tmp_path / "odd.json"
+    instance_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    roster = tmp_path / "typed.xlsx"
+    rows = [["volunteer", "camp", "skill"], ["v12 ", "c1", "nurse"], ["علی", "c1", "nurse"],
+            ["\u200fک1", "c۱", "nurse"], ["é", "c1", "nurse"], ["nobody", "c1", "nurse"]]
+    write_book(roster, {"roster": rows})
+    solution = load_solution(roster, instance_from_data(data))
+    assert [a.volunteer for a in solution.assignments] == ["v۱۲", "علي", "ك1", "e\u0301",
+                                                           "nobody"]  # fmt: skip
+    assert {a.camp for a in solution.assignments} == {"c۱"}
+    result = run("check", str(instance_file), str(roster), "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["violations_per_rule"] == {"REF": 1} and report["coverage"] == 4
+
+
+def test_a_cr_in_a_name_survives_a_workbook_import(tmp_path: Path) -> None:
+    data = tiny_data()
+    data["volunteers"][0]["name"] = "first\rsecond _x0041_"
+    source = tmp_path / "season.xlsx"
+    source.write_bytes(instance_workbook(data))
+    imported = import_workbook(source)
+    assert imported.data["volunteers"][0]["name"] == "first\rsecond _x0041_"
+
+
+def test_an_import_with_eleven_problems_lists_all_of_them_in_one_run(tmp_path: Path) -> None:
+    """Issue 17: eleven problems took three runs (6, then 1, then 4): the sheets and
+    columns, the cells, then the contract's types, then its cross-references."""
+    path = _persian_book(tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["تنظیمات"].append(["ضریب جاده", "0.5"])  # 1 contract: road factor below 1
+    places = book["مکانها"]
+    places["C3"] = 100  # 2 contract: a latitude past 90
+    volunteers = book["داوطلبان"]
+    volunteers["G1"] = "محل سکونت"  # 3 sheet: a second home column
+    volunteers["C3"] = "tehran"  # 4 cross-reference: no such place
+    volunteers["E3"] = "nurse:7"  # 5 cell: no level 7
+    volunteers.append(["v02", "دوم", "اراک", "مرد", "nurse"])  # 6 cross-reference: v02 twice
+    book["حضور"].append(["v01", "1400-05-10", "1400-05-01"])  # 7 cross-check: ends first
+    camps = book["اردوها"]
+    camps["F2"] = "5.5"  # 8 cell: not a whole number
+    camps["D2"] = "1400-13-01"  # 9 cell: no month 13
+    camps.append(["c2", "دوم", "روستا۱", "1400-04-10", "1400-04-12", 0])  # 10 contract: 0 beds
+    book["نیازها"]["A3"] = "c9"  # 11 cell: no such camp
+    book.save(path)
+    result = run("import", str(path), "-o", str(tmp_path / "out.json"))
+    assert result.exit_code == 2
+    errors = _errors(path)
+    expected = [
+        ("sheet 'تنظیمات', row 4, column 'road_factor' (B)", "must be at least 1"),
+        ("sheet 'مکانها', row 3, column 'lat' (C)", "must be 90 or less"),
+        ("sheet 'داوطلبان', row 1, column 'محل سکونت' (G)", "a second 'home' column"),
+        ("sheet 'داوطلبان', row 3, column 'home' (C)", "unknown place 'tehran'"),
+        ("sheet 'داوطلبان', row 3, column 'skills' (E)", "a level is 1, 2 or 3"),
+        ("sheet 'داوطلبان', row 4, column 'id' (A)", "duplicate id 'v02' (also row 3)"),
+        ("sheet 'حضور', row 4", "ends (1400-05-01) before it starts"),
+        ("sheet 'اردوها', row 2, column 'capacity' (F)", "expected a whole number"),
+        ("sheet 'اردوها', row 2, column 'start' (D)", "'1400-13-01'"),
+        ("sheet 'اردوها', row 3, column 'capacity' (F)", "must be 1 or more (got 0)"),
+        ("sheet 'نیازها', row 3, column 'camp' (A)", "unknown camp 'c9'"),
+    ]
+    for where, words in expected:
+        assert any(e.startswith(where) and words in e for e in errors), (where, errors)
+    assert len(errors) == 11, errors
+    said = " ".join(result.output.split())
+    assert "11 problems" in said and "Input should" not in said and "Error" not in said
+
+
+def test_the_workbook_limits_are_set_by_environment_variables(
+    tmp_path: Path, tiny_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = _plain_roster(tmp_path)
+    monkeypatch.setenv("CAMPPLANNER_MAX_WORKBOOK_CELLS", "5")
+    _refused(tmp_path, tiny_path, path, "more than 5 rows, cells or texts")
+    for name, value in (("CAMPPLANNER_MAX_WORKBOOK_CELLS", "many"),
+                        ("CAMPPLANNER_MAX_WORKBOOK_MIB", "0")):  # fmt: skip
+        monkeypatch.delenv("CAMPPLANNER_MAX_WORKBOOK_CELLS")
+        monkeypatch.setenv(name, value)
+        result = run("check", str(tiny_path), str(path))
+        assert result.exit_code == 2 and f"{name}={value!r}" in result.output
+        assert "must be a whole number, 1 or more" in result.output

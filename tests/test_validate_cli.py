@@ -168,6 +168,28 @@ def test_validate_folder_exit_2(tmp_path: Path) -> None:
     assert_reported_bad(invoke("validate", str(folder)), "folder.json")
 
 
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_endless_and_special_files_are_refused_not_read(device: str, tmp_path: Path) -> None:
+    """/dev/zero has no end: reading it whole was a MemoryError (issue 17)."""
+    result = invoke("validate", device)
+    assert_reported_bad(result, device)
+    assert "not a file" in output_of(result)
+    for args in (("check", device, device), ("import", device, "-o", str(tmp_path / "x.json"))):
+        result = invoke(*args)
+        assert result.exit_code == 2 and "not a" in output_of(result), output_of(result)
+        assert "Traceback" not in output_of(result)
+
+
+def test_a_pipe_is_still_read(tmp_path: Path, tiny_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    done = subprocess.run(["sh", "-c", f"cat {tiny_path} > {fifo} & "
+                           f"{sys.executable} -c 'from campplanner.cli import main; main()' "
+                           f"validate {fifo}"], capture_output=True, text=True, timeout=120,
+                          check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
 def test_validate_without_argument_is_a_usage_error() -> None:
     result = invoke("validate")
     assert result.exit_code == 2
@@ -274,7 +296,7 @@ def test_a_damaged_workbook_is_refused_without_a_class_name(tmp_path: Path) -> N
     with zipfile.ZipFile(roster, "w") as archive:  # a zip whose XML is cut short
         archive.writestr("[Content_Types].xml", "<Types")
     text = assert_reported_bad(invoke("check", str(TINY_PATH), str(roster)), "roster.xlsx")
-    assert "cannot be read as an .xlsx workbook (the file is damaged" in text
+    assert "is damaged" in text and "save the file again" in text
     assert "ParseError" not in text and "Exception" not in text
 
 

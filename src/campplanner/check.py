@@ -171,7 +171,7 @@ def check_solution_file(instance_path: str | Path, solution_path: str | Path) ->
     Raises :class:`InstanceError` (with JSON paths) when either file cannot be read.
     """
     instance = load_instance(instance_path)
-    solution = load_solution(solution_path)
+    solution = load_solution(solution_path, instance)
     note = match_instance(solution, str(solution_path), instance, str(instance_path))
     triples = [(a.volunteer, a.camp, a.skill) for a in solution.assignments]
     if solution.status in NO_ROSTER and not triples:

@@ -539,10 +539,13 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
 @time_limit_option(20.0, "Seconds for the re-plan.")
 @weight_options
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the ranked suggestions (and the re-plan's changes) as JSON here.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @reports_errors
 def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: str | None,
             limit: int, replan: bool, time_limit: float, weights: dict[str, float],
-            as_json: bool) -> None:  # fmt: skip
+            as_json: bool, output: str | None, force: bool) -> None:  # fmt: skip
     """Suggest who replaces a volunteer who drops out of SOLUTION_FILE, ranked.
 
     For each slot the volunteer held: every other volunteer who could fill it, with the
@@ -557,7 +560,8 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
 
     options = SolveOptions(time_limit=time_limit, weights=weights)
     found = replace_volunteer(instance_file, solution_file, volunteer_id, camp_id, limit=limit,
-                              replan=replan and not as_json, options=options)  # fmt: skip
+                              replan=replan and not as_json, options=options,
+                              output_path=output, force=force)  # fmt: skip
     note(found.note)
     if as_json:
         click.echo(json.dumps(found.dropout.as_dict(found.problem), ensure_ascii=False, indent=1))

@@ -30,6 +30,8 @@ import numpy as np
 
 from campplanner.calendar import Calendar, format_day, parse_day
 from campplanner.contract import FORMAT
+from campplanner.errors import InstanceError
+from campplanner.loader import read_json
 from campplanner.outputs import guard_output, write_atomic
 
 # The 1403 summer season, Khordad 1 to Shahrivar 31 (2024-05-21 to 2024-09-21).
@@ -958,12 +960,32 @@ def instance_bytes(data: dict[str, Any], compress: bool) -> bytes:
     return buffer.getvalue()
 
 
+# Past this an existing file is not read to see whether generate wrote it.
+MAX_RECOGNISED_BYTES = 256 * 1024**2
+
+
+def is_generated_instance(path: Path) -> bool:
+    """True if ``path`` holds an instance in exactly the layout generate writes (keys
+    sorted, one list item per line): an earlier output of generate, not a planner's file.
+    The layout is the marker, so the contract needs no field for it."""
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_RECOGNISED_BYTES:
+            return False
+        data = read_json(path)
+        raw = path.read_bytes()
+        text = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8")
+    except (InstanceError, OSError, ValueError, EOFError):
+        return False
+    return isinstance(data, dict) and data.get("format") == FORMAT and (
+        text == dumps_instance(data))
+
+
 def write_instance(data: dict[str, Any], path: str | Path, *, force: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically (gzip if the name ends in ``.gz``).
 
     An existing file is kept unless ``force``: a generated instance may have been edited
     by a planner since, and regenerating is cheap but not free of surprises.
     """
-    target = guard_output(path, force=force)
+    target = guard_output(path, force=force, ours=is_generated_instance)
     write_atomic(target, instance_bytes(data, compress=target.name.endswith(".gz")))
     return target

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import stat
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from campplanner.calendar import Calendar, parse_day, to_ascii_digits
 from campplanner.contract import FORMAT, Instance
 from campplanner.errors import InstanceError, Issue, is_under, json_path
+from campplanner.limits import TooLarge, refuse_beyond_limit
 from campplanner.shape_errors import json_kind, pydantic_issues
 from campplanner.suggest import Suggestions, did_you_mean
 
@@ -32,6 +34,7 @@ def read_json(path: str | Path) -> Any:
     """The JSON value in ``path`` (plain or gzip-compressed), or an InstanceError."""
     source = str(path)
     raw = _read_bytes(Path(path), source)
+    _refuse_beyond_memory(raw, source)
     text = _decode(raw, source)
     if not text.strip():
         raise InstanceError(source, [Issue("", "the file is empty")])
@@ -40,7 +43,9 @@ def read_json(path: str | Path) -> Any:
 
 def load_instance(path: str | Path) -> Instance:
     """Read, validate and cross-check an instance file."""
-    return instance_from_data(read_json(path), str(path))
+    data = read_json(path)
+    _refuse_too_many_items(data, str(path))
+    return instance_from_data(data, str(path))
 
 
 def instance_from_data(data: Any, source: str = "<instance>") -> Instance:
@@ -74,10 +79,13 @@ def _read_bytes(path: Path, source: str) -> bytes:
     try:
         if path.is_dir():
             raise InstanceError(source, [Issue("", "is a folder, not an instance file")])
+        _refuse_special_file(path, source)
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InstanceError(source, [Issue("", f"the file is too large ({size:,} bytes)")])
-        raw = path.read_bytes()
+        raw = _read_up_to(path, MAX_FILE_BYTES + 1)  # a pipe has no size: stop past the limit
+        if len(raw) > MAX_FILE_BYTES:
+            raise InstanceError(source, [Issue("", "the input is larger than 2 GiB")])
     except FileNotFoundError:
         raise InstanceError(source, [Issue("", "no such file")]) from None
     except PermissionError:
@@ -87,6 +95,60 @@ def _read_bytes(path: Path, source: str) -> bytes:
     if raw.startswith(_GZIP_MAGIC):
         return _gunzip(raw, source)
     return raw
+
+
+# Memory per byte of JSON text, once parsed (~7) and validated into the contract's
+# models (~15 more): measured on instances/markazi-season (5.3 MB of text).
+JSON_MEMORY_FACTOR = 24
+
+
+def _refuse_beyond_memory(raw: bytes, source: str) -> None:
+    """A file whose parsing alone would pass the memory limit is refused before it."""
+    try:
+        refuse_beyond_limit(f"reading {len(raw):,} bytes of JSON", len(raw) * JSON_MEMORY_FACTOR)
+    except TooLarge as error:
+        raise InstanceError(source, [Issue("", str(error))]) from None
+
+
+# Memory per volunteer, camp or other item, parsed and validated (measured: ~2.5 KB
+# per volunteer at the peak of validating 20,000).
+ITEM_MEMORY_BYTES = 2_500
+
+
+def _refuse_too_many_items(data: Any, source: str) -> None:
+    """Ten million volunteers fit in 24 MB of gzip: refuse before validating them."""
+    if not isinstance(data, dict):
+        return
+    lists = {key: data.get(key) for key in ("skills", "places", "groups", "volunteers",
+                                            "camps", "locked", "forbidden")}  # fmt: skip
+    items = sum(len(value) for value in lists.values() if isinstance(value, list))
+    camps = lists["camps"] if isinstance(lists["camps"], list) else []
+    items += sum(len(c.get("requirements") or ()) for c in camps if isinstance(c, dict))
+    volunteers = len(lists["volunteers"]) if isinstance(lists["volunteers"], list) else 0
+    what = f"validating {volunteers:,} volunteers and {len(camps):,} camps ({items:,} items)"
+    try:
+        refuse_beyond_limit(what, items * ITEM_MEMORY_BYTES)
+    except TooLarge as error:
+        raise InstanceError(source, [Issue("", str(error))]) from None
+
+
+def _read_up_to(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes, read in chunks (``read(limit)`` would reserve it all)."""
+    chunks: list[bytes] = []
+    read = 0
+    with path.open("rb") as handle:
+        while read < limit and (chunk := handle.read(min(16 * 1024**2, limit - read))):
+            chunks.append(chunk)
+            read += len(chunk)
+    return b"".join(chunks)
+
+
+def _refuse_special_file(path: Path, source: str) -> None:
+    """Devices (``/dev/zero``, a terminal) are endless or interactive: never read them.
+    Regular files and pipes (``<(zcat season.json.gz)``) are read, up to the limit."""
+    mode = path.stat().st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise InstanceError(source, [Issue("", "is a device or a socket, not a file")])
 
 
 def _gunzip(raw: bytes, source: str) -> bytes:

@@ -24,11 +24,14 @@ def guard_output(
     *,
     force: bool = False,
     replaceable: Callable[[Path], bool] | None = None,
+    ours: Callable[[Path], bool] | None = None,
 ) -> Path:
     """Refuse an output path that is an input, a folder, or an existing file we may not replace.
 
     An existing file is replaced only with ``force`` or when ``replaceable(path)`` says
-    it is one of our own outputs (a previous solution file, for example).
+    it is one of our own outputs (a previous solution file, for example). ``ours(path)``
+    recognises an earlier output that is still kept without ``force``: the refusal then
+    says so, rather than calling it a stranger's file.
     """
     target = Path(path)
     for source in inputs:
@@ -45,6 +48,9 @@ def guard_output(
         # a device, a FIFO (opening one to look inside would hang) or a socket
         raise UsageError(f"{target}: is not a regular file; give the path of a file")
     if target.exists() and not force and not (replaceable and replaceable(target)):
+        if ours is not None and ours(target):
+            raise UsageError(f"{target}: exists (written by this command earlier); "
+                             "use --force to replace it")  # fmt: skip
         raise UsageError(f"{target}: exists and was not written by this command; use --force")
     if not target.parent.exists():
         raise UsageError(f"{target.parent}: no such folder")

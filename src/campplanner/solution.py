@@ -29,17 +29,19 @@ from campplanner.shape_errors import json_kind, pydantic_issues
 Triple = tuple[str, str, str]  # (volunteer id, camp id, skill id)
 
 
-def load_solution(path: str | Path) -> SolutionFile:
+def load_solution(path: str | Path, instance: Instance | None = None) -> SolutionFile:
     """Read and validate a solution file; every problem is reported with its JSON path.
 
     A roster workbook written by ``campplanner export --xlsx`` (and maybe edited by a
-    planner) is read from its master roster sheet: same rules, problems by sheet and row.
+    planner) is read from its master roster sheet: same rules, problems by sheet and row;
+    its ids exactly as written, or (given ``instance``) matched to the instance's ids
+    when a planner typed them another way (Persian digits, Arabic letters...).
     """
     # Lazily: openpyxl is loaded only for workbooks.
     from campplanner.io.roster_in import is_workbook, solution_from_workbook
 
     if is_workbook(path):
-        return solution_from_workbook(path)
+        return solution_from_workbook(path, instance)
     return solution_from_data(read_json(path), str(path))
 
 

@@ -47,12 +47,14 @@ def generate(
         DEFAULT_SEASON,
         check_settings,
         generate_instance,
+        is_generated_instance,
         write_instance,
     )
     from campplanner.loader import instance_from_data
 
     check_settings(volunteers=volunteers, camps=camps, groups=groups, season=season, slots=slots)
-    guard_output(output_path, force=force)  # refuse before the work, not after it
+    # refuse before the work, not after it
+    guard_output(output_path, force=force, ours=is_generated_instance)
     data = generate_instance(volunteers=volunteers, camps=camps, groups=groups, season=season,
                              slots=slots, calendar=calendar, seed=seed, name=name)  # fmt: skip
     instance_from_data(data, output_path)  # never write a file that validate would refuse
@@ -147,7 +149,8 @@ def export(
         if not folder.parent.exists():
             raise UsageError(f"{folder.parent}: no such folder")
 
-    instance, solution = load_instance(instance_path), load_solution(solution_path)
+    instance = load_instance(instance_path)
+    solution = load_solution(solution_path, instance)
     note = match_instance(solution, solution_path, instance, instance_path)
     view = roster_view(instance, solution, solution_path)
     checked = check_roster(instance, roster_triples(solution))

@@ -81,7 +81,7 @@ def explain(
     """Why slots stay empty and camps are cancelled (in ``lang``), and what each choice
     cost (with the instance's weights, overridden by ``weights``)."""
     instance = load_instance(instance_path)
-    solution = load_solution(solution_path)
+    solution = load_solution(solution_path, instance)
     note = match_instance(solution, solution_path, instance, instance_path)
     problem = compile_instance(instance)
     camp = volunteer = None

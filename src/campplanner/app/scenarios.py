@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from campplanner.app.jobs import Job, JobControl
 from campplanner.app.solving import load_published
 from campplanner.compare import ComparisonStopped, Measures, comparison_report
 from campplanner.compare import compare as solve_scenarios
-from campplanner.errors import FilesError, InstanceError, UsageError
+from campplanner.errors import CampPlannerError, FilesError, InstanceError, UsageError
 from campplanner.loader import instance_from_data, load_instance, read_json
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
@@ -113,9 +114,15 @@ def replace(
     limit: int = 10,
     replan: bool = True,
     options: SolveOptions | None = None,
+    output_path: str | None = None,
+    force: bool = False,
 ) -> Replacement:
     """Who could take the slots ``volunteer_id`` leaves in the published roster, ranked;
-    with ``replan``, also the whole re-plan with the fewest changes (``options``)."""
+    with ``replan``, also the whole re-plan with the fewest changes (``options``).
+    ``output_path``: write the ranked candidates (and the re-plan's changes) as JSON."""
+    if output_path is not None:  # refuse before the work, not after it
+        guard_output(output_path, [instance_path, solution_path], force=force,
+                     replaceable=is_replacements_file)  # fmt: skip
     instance = load_instance(instance_path)
     problem = compile_instance(instance)
     if volunteer_id not in problem.volunteer_index:
@@ -132,4 +139,38 @@ def replace(
     if replan and dropout.slots:
         whole = replan_without(instance, published.triples, published.cancelled, dropout,
                                problem, options or SolveOptions(time_limit=20.0))  # fmt: skip
-    return Replacement(problem, dropout, whole, published.note)
+    found = Replacement(problem, dropout, whole, published.note)
+    if output_path is not None:
+        report = replacements_report(found, instance_path, solution_path)
+        write_atomic(output_path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    return found
+
+
+REPLACEMENTS_FORMAT = "campplanner-replacements/1"
+
+
+def replacements_report(found: Replacement, instance_path: str,
+                        solution_path: str) -> dict[str, Any]:  # fmt: skip
+    """``replace -o``: the ranked candidates per slot, by id, and the re-plan's changes."""
+    report: dict[str, Any] = {"format": REPLACEMENTS_FORMAT, "instance": instance_path,
+                              "roster": solution_path,
+                              **found.dropout.as_dict(found.problem)}  # fmt: skip
+    whole = found.replan
+    if whole is not None:
+        result = whole.result
+        report["replan"] = {
+            "status": result.status,
+            "coverage": result.coverage if result.has_roster else None,
+            "published_coverage": whole.published_coverage,
+            "changes": whole.diff.as_dict() if result.has_roster else None,
+        }
+    return report
+
+
+def is_replacements_file(path: Path) -> bool:
+    """An earlier ``replace -o`` output, which a new one may replace without --force."""
+    try:
+        data = read_json(path) if path.is_file() else None
+    except CampPlannerError:
+        return False
+    return isinstance(data, dict) and data.get("format") == REPLACEMENTS_FORMAT

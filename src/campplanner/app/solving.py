@@ -91,7 +91,7 @@ def load_published(problem: Problem, path: str, instance: Instance,
                    instance_path: str) -> Published:  # fmt: skip
     """Read a published solution file made for ``instance`` (InstanceError when it was
     made for another one) and map it onto ``problem``'s candidates."""
-    solution = load_solution(path)
+    solution = load_solution(path, instance)
     note = match_instance(solution, path, instance, instance_path)
     triples, cancelled = published_roster(solution)
     baseline = baseline_from_triples(problem, triples, cancelled)

@@ -9,12 +9,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from campplanner.errors import InstanceError, Issue
+from campplanner.io import archive
+from campplanner.io.archive import inspect_workbook, refuse
 from campplanner.io.sheets import Sheet, header_candidates
 from campplanner.io.text import normalize_text
 
@@ -105,37 +108,122 @@ def read_source(path: str | Path) -> list[RawSheet]:
     return read_workbook(source)
 
 
-def read_workbook(path: Path) -> list[RawSheet]:
-    """Every worksheet of an .xlsx file, as values (formulas give their saved results)."""
-    import openpyxl  # lazily: the CLI starts fast without it
+def read_workbook(path: Path, only: Iterable[Sheet] | None = None) -> list[RawSheet]:
+    """Every worksheet of an .xlsx file (or ``only`` those that match these sheets'
+    names), as values (formulas give their saved results).
 
+    The archive is inspected first (:func:`campplanner.io.archive.inspect_workbook`:
+    what it inflates to, damage, DTDs); the size a sheet declares (``<dimension>``) is
+    ignored, and at most ``archive.max_cells()`` cells are read in all, blank ones included.
+    """
     source = str(path)
     try:
+        if not path.is_file():
+            raise refuse(source, "is not a regular file (a device, a pipe or a folder)")
         if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise InstanceError(source, [Issue("", "the workbook is too large")])
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except InstanceError:
-        raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        reason = getattr(error, "strerror", None) or "not an .xlsx workbook"
-        raise InstanceError(source, [Issue("", f"cannot be read ({reason})")]) from None
-    except Exception:  # openpyxl raises many kinds on damaged files
-        # Not the class name ("ParseError", "InvalidFileException"): words for a planner.
-        reason = "the file is damaged or was not saved by a spreadsheet program"
-        issue = Issue("", f"cannot be read as an .xlsx workbook ({reason})")
-        raise InstanceError(source, [issue]) from None
+            raise refuse(source, "the workbook is too large")
+    except OSError as error:
+        raise refuse(source, f"cannot be read ({error.strerror})") from None
+    inspect_workbook(path)
     try:
-        sheets = []
-        for worksheet in workbook.worksheets:
-            rows = []
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                cells = list(values)
-                if not all(is_blank(v) for v in cells):
-                    rows.append((number, cells))
-            sheets.append(RawSheet(worksheet.title, rows))
-        return sheets
+        workbook = _open_workbook(path)
+    except Exception as error:  # openpyxl raises many kinds on damaged files
+        raise refuse(source, _damage(error, "the workbook's structure")) from None
+    try:
+        budget = _CellBudget(source)
+        wanted = None if only is None else set().union(*(spec.names() for spec in only))
+        return [_read_sheet(worksheet, budget, source) for worksheet in workbook.worksheets
+                if wanted is None or set(header_candidates(worksheet.title)) & wanted]  # fmt: skip
     finally:
         workbook.close()
+
+
+def _open_workbook(path: Path) -> Any:
+    """openpyxl's read-only workbook, with its shared strings as stored.
+
+    openpyxl drops every ``x005F_`` from shared strings, which turns a literal
+    ``_x000D_`` (stored as ``_x005F_x000D_``) into an escaped carriage return: the
+    strings are kept as stored here and unescaped once, exactly, with every other cell
+    (:func:`unescape_ooxml`).
+    """
+    # lazily: the CLI starts fast without openpyxl
+    from openpyxl.cell.text import Text
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    class StringsAsStored(ExcelReader):  # type: ignore[misc]
+        def read_strings(self) -> None:
+            part = self.package.find(SHARED_STRINGS)
+            if part is None:
+                return
+            tag = f"{{{SHEET_MAIN_NS}}}si"
+            strings = []
+            with self.archive.open(part.PartName[1:]) as stream:
+                for _, node in iterparse(stream):
+                    if node.tag == tag:
+                        strings.append(Text.from_tree(node).content)
+                        node.clear()
+            self.shared_strings = strings
+
+    reader = StringsAsStored(path, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
+class _CellBudget:
+    """Cells read so far, padding included: a row may claim a cell in column XFD."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.left = self.most = archive.max_cells()
+
+    def spend(self, cells: int, sheet: str) -> None:
+        self.left -= cells
+        if self.left < 0:
+            raise refuse(self.source, (
+                f"sheet {sheet!r}: more than {self.most:,} cells (rows and columns in use, "
+                "blank ones included): too many to read; delete the unused rows and columns"))
+
+
+def _read_sheet(worksheet: Any, budget: _CellBudget, source: str) -> RawSheet:
+    # A <dimension> of A1:XFD1048576 in a 13 KB file would make openpyxl pad every row
+    # to 16,384 cells and yield a million rows: only the cells present count.
+    worksheet.reset_dimensions()
+    rows = []
+    try:
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            budget.spend(len(values) + 1, worksheet.title)
+            if not all(is_blank(v) for v in values):
+                rows.append((number, [unescape_ooxml(v) if isinstance(v, str) else v
+                                      for v in values]))  # fmt: skip
+    except InstanceError:
+        raise
+    except Exception as error:  # a damaged sheet: broken XML, bad cell references...
+        raise refuse(source, _damage(error, f"sheet {worksheet.title!r}")) from None
+    return RawSheet(worksheet.title, rows)
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_ooxml(text: str) -> str:
+    """A cell's text as it was typed: the .xlsx format stores a control character such
+    as a carriage return as ``_x000D_``, and a literal ``_x000D_`` as ``_x005F_x000D_``
+    (xlsxwriter and Excel write so; openpyxl hands both back as stored)."""
+    if "_x" not in text:
+        return text
+    return _OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
+
+
+def _damage(error: Exception, what: str) -> str:
+    """A damaged part in a planner's words: where the XML breaks, never a class name."""
+    position = getattr(error, "position", None)
+    if isinstance(error, SyntaxError) and position:  # xml.etree's ParseError
+        line, column = position
+        return (f"{what} is damaged: its XML is broken at line {line}, column {column} "
+                "(save the file again from a spreadsheet program)")
+    return f"{what} is damaged and cannot be read (save the file again from a spreadsheet program)"
 
 
 def _read_csv_folder(folder: Path) -> list[RawSheet]:
@@ -148,6 +236,8 @@ def _read_csv_folder(folder: Path) -> list[RawSheet]:
 def _read_csv(path: Path) -> RawSheet:
     source = str(path)
     try:
+        if not path.is_file():
+            raise refuse(source, "is not a regular file (a device, a pipe or a folder)")
         if path.stat().st_size > MAX_SOURCE_BYTES:
             raise InstanceError(source, [Issue("", "the file is too large")])
         raw = path.read_bytes()

@@ -19,7 +19,18 @@ from typing import Any
 
 from campplanner.calendar import Calendar, format_day, parse_day
 from campplanner.contact import normalise_email, normalise_phone
-from campplanner.contract import FORMAT, Instance
+from campplanner.contract import (
+    FORMAT,
+    Assignment,
+    Camp,
+    ForbiddenPair,
+    Group,
+    Instance,
+    Place,
+    Requirement,
+    Skill,
+    Volunteer,
+)
 from campplanner.errors import InstanceError, Issue
 from campplanner.io import sheets as S
 from campplanner.io.tables import (
@@ -33,7 +44,7 @@ from campplanner.io.tables import (
     table_of,
 )
 from campplanner.io.text import header_key, normalize_code, normalize_text
-from campplanner.loader import instance_from_data, instance_warnings
+from campplanner.loader import cross_check, instance_from_data, instance_warnings
 
 _CALENDARS: dict[str, Calendar] = {
     header_key(word): calendar
@@ -103,8 +114,9 @@ class _Cells:
         return text or None
 
     def required(self, table: Table, row: Row, column: str, value: Any) -> Any:
-        """``value``, after saying so when the cell is empty (a bad value is reported already)."""
-        if value is None and is_blank(row.values.get(column)):
+        """``value``, after saying so when the cell is empty (a bad value is reported
+        already, and a missing column once, at its header)."""
+        if value is None and column in table.letters and is_blank(row.values.get(column)):
             self.fail(table, row, column, "required, but empty")
         return value
 
@@ -219,27 +231,67 @@ def import_workbook(path: str | Path, *, calendar: Calendar | None = None) -> Im
     issues: list[Issue] = []
     warnings: list[Issue] = []
     raw_sheets = read_source(path)
+    # Every stage goes on after a problem, so that one run lists them all: a missing
+    # sheet or column, each bad cell, then what the data contract and its cross-checks
+    # find in what could be read.
     found = match_sheets(raw_sheets, S.INSTANCE_SHEETS, issues, warnings)
-    if issues:
-        raise InstanceError(source, issues)
     tables = {
         key: table_of(raw, next(s for s in S.INSTANCE_SHEETS if s.key == key), issues, warnings)
         for key, raw in found.items()
         if key != "settings"
     }
-    if issues:
-        raise InstanceError(source, issues)
     builder = _Builder(source, tables, issues, warnings)
     builder.settings(found.get("settings"), calendar)
     data = builder.build()
-    if issues:
-        raise InstanceError(source, issues)
     try:
         instance = instance_from_data(data, source)
     except InstanceError as error:
-        raise InstanceError(source, [builder.locate(issue) for issue in error.issues]) from None
+        found_later = [*error.issues, *_cross_checks_anyway(data)]
+        issues += builder.unreported([builder.locate(issue) for issue in found_later])
+        raise InstanceError(source, issues) from None
+    if issues:
+        raise InstanceError(source, issues)
     warnings += [builder.locate(issue) for issue in instance_warnings(instance)]
     return ImportResult(data, instance, warnings, builder.calendar_guessed)
+
+
+# The contract's models of each list, to cross-check data that failed to validate.
+_ITEM_MODELS: dict[str, type[Any]] = {
+    "skills": Skill, "places": Place, "groups": Group, "volunteers": Volunteer,
+    "camps": Camp, "locked": Assignment, "forbidden": ForbiddenPair,
+}  # fmt: skip
+_KINDS = {"skills": "skill", "places": "place", "groups": "group",
+          "volunteers": "volunteer", "camps": "camp"}  # fmt: skip
+_TEXT_FIELDS = ("id", "name", "home", "place", "start", "end", "skill", "volunteer", "camp")
+
+
+def _cross_checks_anyway(data: dict[str, Any]) -> list[Issue]:
+    """The loader's cross-checks (unknown ids, duplicates, dates) on data that failed
+    the contract's types: a type error must not hide a broken reference until the next
+    run. The items are built without validation; a field left empty reads as ``""``
+    (its cell is reported already)."""
+    try:
+        lists = {key: [_unchecked(model, item) for item in data.get(key, [])
+                       if isinstance(item, dict)]
+                 for key, model in _ITEM_MODELS.items()}  # fmt: skip
+        instance = Instance.model_construct(calendar=data.get("calendar", "gregorian"), **lists)
+        return list(cross_check(instance))
+    except Exception:  # data too broken to cross-check: what the contract said is enough
+        return []
+
+
+def _unchecked(model: type[Any], item: dict[str, Any]) -> Any:
+    fields = {name: item.get(name, "") for name in _TEXT_FIELDS if name in model.model_fields}
+    if model is Camp:
+        fields["requirements"] = [_unchecked(Requirement, r) for r in item.get("requirements", [])
+                                  if isinstance(r, dict)]  # fmt: skip
+    if model is Volunteer:
+        fields["skills"] = item.get("skills", {})
+        fields["group"] = item.get("group")
+        fields["available"] = item.get("available")
+    if model is Group:
+        fields["home"] = item.get("home")
+    return model.model_construct(**fields)
 
 
 class _Builder:
@@ -346,6 +398,7 @@ class _Builder:
             for column in required + optional:
                 text = self.cells.code(table, row, column) if column != "name" else (
                     self.cells.text(table, row, column))  # fmt: skip
+                self.note(f"{at}.{column}", table, row, column)  # a missing value is here
                 if text is None:
                     if column in required:
                         self.cells.required(table, row, column, None)
@@ -544,6 +597,29 @@ class _Builder:
 
     # ---- JSON paths back to cells
 
+    def unreported(self, found: list[Issue]) -> list[Issue]:
+        """Issues of the contract not already said: none at a cell (or row) with a
+        problem of its own, none in a column the sheet lacks (said once, at its
+        header), each once."""
+        said = {issue.path for issue in self.issues}
+        # with a sheet missing (said once), every reference to its ids is unknown
+        unknowable = tuple(f"unknown {kind} " for key, kind in _KINDS.items()
+                           if key not in self.tables)  # fmt: skip
+        kept: list[Issue] = []
+        for issue in found:
+            if (issue.path in said or self._in_a_missing_column(issue.path)
+                    or issue.message.startswith(unknowable) or issue in kept):  # fmt: skip
+                continue
+            kept.append(issue)
+        return kept
+
+    def _in_a_missing_column(self, path: str) -> bool:
+        return any(
+            path.startswith(f"{table.where(None)}, row ") and f"column {column.key!r}" in path
+            and column.key not in table.letters
+            for table in self.tables.values() for column in table.spec.columns
+        )
+
     def origin_of(self, path: str) -> Where | None:
         """The cell (or row) a JSON path, or the nearest path above it, came from."""
         while path:
@@ -575,7 +651,25 @@ class _Builder:
                 else str(Where(other.sheet, other.row))
             )
 
-        return Issue(str(where), _QUOTED_PATH.sub(row_of, issue.message))
+        return Issue(str(where), _in_a_planners_words(_QUOTED_PATH.sub(row_of, issue.message)))
+
+
+# The data contract's checks, said as a planner would read them under a cell.
+_CONTRACT_WORDS = [
+    (re.compile(r"^Input should be greater than or equal to (\S+)"), r"must be \1 or more"),
+    (re.compile(r"^Input should be less than or equal to (\S+)"), r"must be \1 or less"),
+    (re.compile(r"^Input should be greater than (\S+)"), r"must be more than \1"),
+    (re.compile(r"^Input should be less than (\S+)"), r"must be less than \1"),
+    (re.compile(r"^String should have at most (\S+) characters?"), r"at most \1 characters"),
+    (re.compile(r"^String should have at least (\S+) characters?"), r"at least \1 characters"),
+    (re.compile(r"^List should have at most (\S+) items?.*?(?=\(got|$)"), r"at most \1 "),
+]
+
+
+def _in_a_planners_words(message: str) -> str:
+    for pattern, words in _CONTRACT_WORDS:
+        message = pattern.sub(words, message)
+    return message
 
 
 def _split_level(part: str) -> tuple[str, str | None]:

@@ -8,14 +8,18 @@ so 22,000 volunteers and 1,200 camps compile in a second or two.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
 
 from campplanner.contract import Instance
+from campplanner.limits import memory_limit, refuse_beyond_limit
 from campplanner.loader import day_of
 from campplanner.model.problem import GENDER_CODE, Problem, frozen
 from campplanner.model.rules import (
+    RoadKm,
     camp_filters,
     candidate_failure,
     road_km,
@@ -23,10 +27,21 @@ from campplanner.model.rules import (
 )
 
 _CAMP_BLOCK = 64  # camps per block: bounds the dense (camps x volunteers) masks to ~1.5M cells
+# Memory at the peak of a solve, per candidate: compiling sorts an int64 key and splits
+# it (~40 B), the solvers keep a few arrays over the candidates. Measured: 118 million
+# candidates peaked at 7 GiB (docs/reliability.md), ~64 B each.
+BYTES_PER_CANDIDATE = 64
+BYTES_PER_VOLUNTEER = 256  # id, name, the per-volunteer arrays, the candidate filters
+BYTES_PER_REQUIREMENT = 64
 
 
 def compile_instance(instance: Instance) -> Problem:
-    """Compile a validated instance (see :mod:`campplanner.loader`) into a Problem."""
+    """Compile a validated instance (see :mod:`campplanner.loader`) into a Problem.
+
+    Raises :class:`~campplanner.limits.TooLarge` before building anything that would
+    not fit in memory (see :func:`refuse_a_problem_too_large`).
+    """
+    could_be_too_large = refuse_a_problem_too_large(instance)
     calendar = instance.calendar
     skill_ids = tuple(s.id for s in instance.skills)
     skill_of = {sid: i for i, sid in enumerate(skill_ids)}
@@ -135,8 +150,67 @@ def compile_instance(instance: Instance) -> Problem:
         forbidden_pairs=forbidden_pairs,
         weights=_file_weights(instance),
     )
+    if could_be_too_large:
+        refuse_too_many_candidates(problem)
     problem = with_candidates(problem)
     return _with_locks(problem, instance)
+
+
+# ------------------------------------------------------------------ the size, first
+
+
+def _counts(num_volunteers: int, num_camps: int, num_skills: int) -> str:
+    return f"{num_volunteers:,} volunteers, {num_camps:,} camps and {num_skills:,} skills"
+
+
+def _array_bytes(instance: Instance) -> int:
+    """The arrays built before the candidates: the (volunteers x skills) matrix of levels,
+    the per-volunteer and per-requirement arrays, the (places x places) road table."""
+    num_volunteers, num_skills = len(instance.volunteers), len(instance.skills)
+    num_requirements = sum(len(camp.requirements) for camp in instance.camps)
+    return (num_volunteers * num_skills + num_volunteers * BYTES_PER_VOLUNTEER
+            + num_requirements * BYTES_PER_REQUIREMENT + len(instance.places) ** 2 * 8)  # fmt: skip
+
+
+def candidate_bound(instance: Instance) -> int:
+    """At most this many candidates: for every slot asked for, everyone with its skill
+    (about three times the real number on the province's season)."""
+    holders = Counter(skill for volunteer in instance.volunteers for skill in volunteer.skills)
+    return sum(holders[r.skill] for camp in instance.camps for r in camp.requirements)
+
+
+def refuse_a_problem_too_large(instance: Instance) -> bool:
+    """Refuse (TooLarge) when the arrays alone would pass the memory limit; returns
+    whether the candidates might (their bound does), so that they are counted first."""
+    counts = _counts(len(instance.volunteers), len(instance.camps), len(instance.skills))
+    arrays = _array_bytes(instance)
+    refuse_beyond_limit(counts, arrays)
+    return arrays + candidate_bound(instance) * BYTES_PER_CANDIDATE > memory_limit()
+
+
+def refuse_too_many_candidates(problem: Problem) -> None:
+    """Count the candidates block by block (bounded memory) and refuse (TooLarge) as
+    soon as those counted so far pass the limit: a billion need not all be counted."""
+    p = problem
+    arrays = (p.volunteer_skill_level.nbytes + p.num_volunteers * BYTES_PER_VOLUNTEER
+              + p.num_requirements * BYTES_PER_REQUIREMENT + len(p.place_ids) ** 2 * 8)  # fmt: skip
+    enough = max(0, (memory_limit() - arrays) // BYTES_PER_CANDIDATE + 1)
+    counted = count_candidates(p, stop_at=enough)
+    at_least = "at least " if counted >= enough else ""
+    refuse_beyond_limit(f"{_counts(p.num_volunteers, p.num_camps, p.num_skills)}, with "
+                        f"{at_least}{counted:,} candidate (volunteer, slot) pairs",
+                        arrays + counted * BYTES_PER_CANDIDATE)  # fmt: skip
+
+
+def count_candidates(problem: Problem, stop_at: int | None = None) -> int:
+    """The number of candidates, counted block by block in bounded memory (or a number
+    of at least ``stop_at``, once that many are found)."""
+    counted = 0
+    for volunteers, _ in _candidate_parts(problem, road_km(problem)):
+        counted += len(volunteers)
+        if stop_at is not None and counted >= stop_at:
+            break
+    return counted
 
 
 def _availability(instance: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -167,26 +241,11 @@ def with_candidates(problem: Problem) -> Problem:
     """
     p = problem
     km = road_km(p)
-    volunteers_with_skill = [
-        np.flatnonzero(p.volunteer_skill_level[:, s]) for s in range(p.num_skills)
-    ]
     parts_volunteer: list[np.ndarray] = []
     parts_requirement: list[np.ndarray] = []
-    for block_start in range(0, p.num_camps, _CAMP_BLOCK):
-        block = np.arange(block_start, min(block_start + _CAMP_BLOCK, p.num_camps))
-        eligible = np.logical_and.reduce(list(camp_filters(p, block, km.of_camps(block)).values()))
-        first_req = np.searchsorted(p.requirement_camp, block[0], side="left")
-        last_req = np.searchsorted(p.requirement_camp, block[-1], side="right")
-        block_reqs = np.arange(first_req, last_req)
-        # H1 one skill at a time, over the volunteers who hold it: far fewer than all
-        for s in np.unique(p.requirement_skill[block_reqs]):
-            reqs = block_reqs[p.requirement_skill[block_reqs] == s]
-            holders = volunteers_with_skill[s]
-            rows = p.requirement_camp[reqs] - block_start
-            ok = eligible[rows][:, holders] & skill_filter(p, reqs, holders)
-            req_pos, holder_pos = np.nonzero(ok)
-            parts_volunteer.append(holders[holder_pos].astype(np.int32))
-            parts_requirement.append(reqs[req_pos].astype(np.int32))
+    for volunteers, requirements in _candidate_parts(p, km):
+        parts_volunteer.append(volunteers)
+        parts_requirement.append(requirements)
 
     if not parts_volunteer:
         volunteer = np.zeros(0, dtype=np.int32)
@@ -211,6 +270,27 @@ def with_candidates(problem: Problem) -> Problem:
         candidate_requirement=frozen(requirement),
         candidate_km=frozen(candidate_km),
     )
+
+
+def _candidate_parts(p: Problem, km: RoadKm) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(volunteers, requirements) of the candidates, one block of camps and skill at a time."""
+    volunteers_with_skill = [
+        np.flatnonzero(p.volunteer_skill_level[:, s]) for s in range(p.num_skills)
+    ]
+    for block_start in range(0, p.num_camps, _CAMP_BLOCK):
+        block = np.arange(block_start, min(block_start + _CAMP_BLOCK, p.num_camps))
+        eligible = np.logical_and.reduce(list(camp_filters(p, block, km.of_camps(block)).values()))
+        first_req = np.searchsorted(p.requirement_camp, block[0], side="left")
+        last_req = np.searchsorted(p.requirement_camp, block[-1], side="right")
+        block_reqs = np.arange(first_req, last_req)
+        # H1 one skill at a time, over the volunteers who hold it: far fewer than all
+        for s in np.unique(p.requirement_skill[block_reqs]):
+            reqs = block_reqs[p.requirement_skill[block_reqs] == s]
+            holders = volunteers_with_skill[s]
+            rows = p.requirement_camp[reqs] - block_start
+            ok = eligible[rows][:, holders] & skill_filter(p, reqs, holders)
+            req_pos, holder_pos = np.nonzero(ok)
+            yield holders[holder_pos].astype(np.int32), reqs[req_pos].astype(np.int32)
 
 
 def _file_weights(instance: Instance) -> dict[str, float]:

@@ -237,7 +237,7 @@ def read_files(instance_path: str, solution_path: str | None) -> tuple[bytes, by
     instance_json = json.dumps(data, ensure_ascii=False).encode()
     solution_json = None
     if solution_path is not None:
-        solution = load_solution(solution_path)
+        solution = load_solution(solution_path, instance)
         roster_view(instance, solution, solution_path)  # unknown ids refused with their path
         solution_json = Path(solution_path).read_bytes()
         if Path(solution_path).suffix.lower() not in (".json", ".gz"):  # a roster workbook
