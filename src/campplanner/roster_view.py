@@ -10,6 +10,7 @@ from rich.table import Table
 from campplanner.app.jobs import Job, ProgressEvent
 from campplanner.app.solving import SolveOutcome
 from campplanner.calendar import format_day
+from campplanner.compare import REPLANNED
 from campplanner.explain import CAUSES
 from campplanner.explain_view import print_short_explanation
 from campplanner.model.problem import Problem
@@ -257,7 +258,7 @@ def print_replan(console: Console, problem: Problem, replan: dict) -> None:
 def print_comparison(console: Console, report: dict) -> None:
     """Scenarios side by side: the measures planners weigh, and changes against the base."""
     scenarios = report["scenarios"]
-    table = Table(title="Scenarios compared")
+    table = Table(title=f"Scenarios compared: {report['solved_how']}")
     table.add_column("measure")
     for entry in scenarios:
         table.add_column(escape(entry["name"]), justify="right")
@@ -288,10 +289,14 @@ def print_comparison(console: Console, report: dict) -> None:
         ("people_added", "people added"),
         ("people_removed", "people removed"),
         ("people_moved", "people moved"),
+        ("changed_assignments", "changed assignments"),
     )
     for key, label in changes:
         row(label, [f"{e['against_base'][key]:,}" if "against_base" in e else "base"
                     for e in scenarios])  # fmt: skip
+    if report["solved"] == REPLANNED:
+        row("changes needed: at least", [number(e["against_base"]["changes_lower_bound"])
+                                  if "against_base" in e else "base" for e in scenarios])
     row("seconds", [f"{e['seconds']:.1f}" for e in scenarios])
     console.print(table)
 
