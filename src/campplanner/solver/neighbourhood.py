@@ -235,6 +235,7 @@ class NeighbourhoodReplanner:
 
         # 2. the season's bound, on a budget
         bound_started = time.monotonic()
+        incumbent.enter("bound")
         self._season_bound(incumbent, clock)
         timings["bound"] = time.monotonic() - bound_started
 
@@ -243,6 +244,7 @@ class NeighbourhoodReplanner:
         info["neighbourhood_candidates"] = len(subset)
         if (len(subset) <= EXACT_NEIGHBOURHOOD or first is None) and not self._stopped.is_set():
             exact_started = time.monotonic()
+            incumbent.enter("exact on the neighbourhood")
             self._exact(subset, incumbent, clock, first is None)
             timings["exact on the neighbourhood"] = time.monotonic() - exact_started
 
@@ -250,6 +252,7 @@ class NeighbourhoodReplanner:
         roster = incumbent.roster
         if roster is not None and not self._stopped.is_set() and not clock.expired():
             search_started = time.monotonic()
+            incumbent.enter("neighbourhood search")
             vacated = vacated_requirements(problem, self.baseline)
             damaged = np.unique(problem.requirement_camp[vacated])
             lns = self._lns = Lns(problem, roster,
