@@ -118,8 +118,24 @@ def test_solve_with_baseline_through_the_cli(tmp_path: Path) -> None:
     section = replanned["replan"]
     assert section["no_longer_possible"][0]["volunteer"] == "v02"
     assert section["changed_assignments"] == section["fewest_possible"]
+    assert section["changes_lower_bound"] == section["fewest_possible"]
+    assert "the fewest possible (proven)" in " ".join(result.output.split())
     assert any(entry["volunteer"] == "v02" for entry in section["removed"])
     assert runner.invoke(main, ["check", str(edited), str(output)]).exit_code == 0
+
+    # The neighbourhood re-plan of full seasons proves only that the forced removal (v02's
+    # slot) is a change: a lower bound it does not reach is said to be one, never
+    # "the fewest possible".
+    output = tmp_path / "neighbourhood.json"
+    result = runner.invoke(main, ["solve", str(edited), "--baseline", str(published), "-o",
+                                  str(output), "-q", "--method", "large", "--time-limit", "5"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    section = json.loads(output.read_text(encoding="utf-8"))["replan"]
+    assert section["changes_lower_bound"] == 1 < section["changed_assignments"]
+    assert section["fewest_possible"] is None
+    said = " ".join(result.output.split())
+    assert "at least 1 needed (a lower bound, not proven reachable)" in said
+    assert "fewest possible" not in said
 
 
 def test_neighbourhood_replan_of_a_generated_season() -> None:

@@ -20,6 +20,7 @@ from campplanner.model.problem import Problem
 from campplanner.model.roster import camps_run, filled_per_requirement
 from campplanner.model.terms import SECONDARY
 from campplanner.replace import Dropout, Replan
+from campplanner.replan import changes_claim
 from campplanner.result import Result
 
 
@@ -283,11 +284,11 @@ def print_replan(console: Console, problem: Problem, replan: dict) -> None:
     def where(places: list) -> str:
         return escape(", ".join(f"{camp} ({skill})" for camp, skill in places))
 
-    fewest = replan.get("fewest_possible")
+    changed = replan["changed_assignments"]
     console.print(
-        f"[bold]Changes against the published roster[/]: {replan['changed_assignments']} "
-        f"assignment(s), {replan['people_changed']} people to call"
-        + (f"; proven lower bound on changes: {fewest}" if fewest is not None else "")
+        f"[bold]Changes against the published roster[/]: {changed:,} assignment(s), "
+        f"{replan['people_changed']:,} people to call; "
+        + changes_claim(changed, replan.get("changes_lower_bound"))
     )
     for entry in replan["no_longer_possible"]:
         console.print(
@@ -418,7 +419,7 @@ def print_replan_without(console: Console, problem: Problem, replan: Replan) -> 
         f"{escape(', '.join(sorted(diff.camps_affected))) or '-'}"
     )
     print_replan(console, problem, {**diff.as_dict(), "no_longer_possible": [],
-                                    "fewest_possible": result.changes_bound})  # fmt: skip
+                                    "changes_lower_bound": result.changes_bound})  # fmt: skip
 
 
 def print_solve_outcome(console: Console, outcome: SolveOutcome, quiet: bool = False,
