@@ -128,7 +128,8 @@ def test_solve_with_baseline_through_the_cli(tmp_path: Path) -> None:
     # "the fewest possible".
     output = tmp_path / "neighbourhood.json"
     result = runner.invoke(main, ["solve", str(edited), "--baseline", str(published), "-o",
-                                  str(output), "-q", "--method", "large", "--time-limit", "5"])  # fmt: skip
+                                  str(output), "-q", "--method", "large",
+                                  "--time-limit", "5"])  # fmt: skip
     assert result.exit_code == 0, result.output
     section = json.loads(output.read_text(encoding="utf-8"))["replan"]
     assert section["changes_lower_bound"] == 1 < section["changed_assignments"]
