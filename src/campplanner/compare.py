@@ -79,14 +79,18 @@ class Measures:
 
 
 def measure(name: str, data: dict[str, Any], options: SolveOptions,
-            published: Published | None = None) -> Measures:  # fmt: skip
+            published: Published | None = None,
+            on_solver: Callable[[Any], None] | None = None) -> Measures:  # fmt: skip
     """Solve instance data, re-planning from ``published`` if given, and measure the
-    roster (runs in a worker process)."""
+    roster (in a worker process, or here: ``on_solver`` then gets the solver, to stop)."""
     problem = compile_instance(instance_from_data(data, name))
     baseline = None
     if published is not None:
         baseline = baseline_from_triples(problem, published.triples, published.cancelled)
-    result = make_solver(problem, options, baseline=baseline).solve()
+    solver = make_solver(problem, options, baseline=baseline)
+    if on_solver is not None:
+        on_solver(solver)
+    result = solver.solve()
     assigned = result.assigned
     filled = filled_per_requirement(problem, assigned)
     missing = problem.requirement_count - filled
@@ -167,6 +171,7 @@ class _Sweep:
         self.solved = 0
         self.stopped = threading.Event()
         self._pool: Any = None
+        self._solver: Any = None  # the solve running in this process, if any
         self._engine = None
         self.jobs = jobs or min(total, os.cpu_count() or 1)
         if engine != "local" or address is not None:
@@ -180,6 +185,8 @@ class _Sweep:
             self._engine.stop()
         if self._pool is not None:
             self._pool.terminate()
+        if self._solver is not None:
+            self._solver.stop()
 
     def _done(self, measures: Measures) -> Measures:
         self.solved += 1
@@ -193,13 +200,8 @@ class _Sweep:
             raise ComparisonStopped(self.solved, self.total)
         if self._engine is not None:
             return self._run_on_engine(scenarios)
-        if min(self.jobs, len(scenarios)) <= 1:
-            results = []
-            for scenario in scenarios:
-                if self.stopped.is_set():
-                    raise ComparisonStopped(self.solved, self.total)
-                results.append(self._done(_measure_task(self.options, scenario)))
-            return results
+        if self.jobs <= 1:
+            return [self._here(scenario) for scenario in scenarios]
         # spawn, not fork: this runs in a worker thread, and forking a process with
         # threads can copy a lock some other thread holds (the child then waits forever)
         processes = min(self.jobs, len(scenarios))
@@ -218,6 +220,23 @@ class _Sweep:
                 results.append(self._done(future.get()))
             self._pool = None
             return results
+
+    def _here(self, scenario: Scenario) -> Measures:
+        """One scenario solved in this process; stop() stops its solver."""
+        if self.stopped.is_set():
+            raise ComparisonStopped(self.solved, self.total)
+
+        def running(solver: Any) -> None:
+            self._solver = solver
+            if self.stopped.is_set():
+                solver.stop()
+
+        name, data, published = scenario
+        measures = measure(name, data, self.options, published, on_solver=running)
+        self._solver = None
+        if self.stopped.is_set():  # stopped half-way: its roster is no answer
+            raise ComparisonStopped(self.solved, self.total)
+        return self._done(measures)
 
     def _run_on_engine(self, scenarios: list[Scenario]) -> list[Measures]:
         """The scenarios as tasks of an engine (campplanner.engines), in their order."""
