@@ -289,10 +289,11 @@ def plain_refill(path: Path, published: Path) -> dict[str, Any]:
     import numpy as np
 
     from campplanner.app.inspect import load_problem
+    from campplanner.model.baseline import baseline_from_triples
     from campplanner.model.rules import enforce_essentials
     from campplanner.model.state import RosterState
     from campplanner.model.terms import coverage
-    from campplanner.replan import baseline_from_triples, published_roster
+    from campplanner.replan import published_roster
     from campplanner.solution import load_solution
 
     started = time.monotonic()
@@ -475,7 +476,8 @@ def main() -> None:
 
 def _forced(edited: Path, published: Path) -> int:
     from campplanner.app.inspect import load_problem
-    from campplanner.replan import baseline_from_triples, published_roster
+    from campplanner.model.baseline import baseline_from_triples
+    from campplanner.replan import published_roster
     from campplanner.solution import load_solution
 
     _, problem = load_problem(str(edited))

@@ -22,7 +22,7 @@ import pytest
 from ortools.sat.python import cp_model
 from scipy import sparse
 
-from builders import camp, compile_data, load_data, make_instance, requirement, volunteer
+from builders import REPO, camp, compile_data, load_data, make_instance, requirement, volunteer
 from campplanner.check import check_roster
 from campplanner.generate import generate_instance
 from campplanner.model.baseline import baseline_from_triples
@@ -333,3 +333,23 @@ def test_a_core_stopped_before_its_search_proves_nothing() -> None:
         core = CoreModel(problem, runnable, saturated)
         _, _, bound = core.solve(time_limit=5, work_limit=work)
         assert bound is None or bound >= optimum.coverage
+
+
+def test_the_greedy_order_is_the_lexicographic_order_of_its_keys() -> None:
+    """greedy_order packs its four keys into one integer; it must sort exactly as the
+    keys would: essential first, higher priority, preferred, fewer candidates, index."""
+    import numpy as np
+
+    from campplanner.app.inspect import load_problem
+    from campplanner.solver.first_roster import greedy_order
+
+    _, p = load_problem(str(REPO / "instances" / "medium.json"))
+    per_volunteer = np.diff(p.volunteer_candidates)[p.candidate_volunteer]
+    essential = p.requirement_essential[p.candidate_requirement]
+    prefer = np.random.default_rng(7).random(p.num_candidates) < 0.05
+    for preferred in (None, prefer):
+        keys = [np.arange(p.num_candidates), per_volunteer]
+        if preferred is not None:
+            keys.append(~preferred)
+        keys += [-p.candidate_value, ~essential]
+        assert np.array_equal(greedy_order(p, preferred), np.lexsort(keys))

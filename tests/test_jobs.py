@@ -108,3 +108,63 @@ def test_a_result_never_claims_a_bound_below_its_coverage_nor_an_unproven_optimu
     assert Result("optimal", roster, 29, 29).status == "optimal"
     assert Result("optimal", roster, 29, 31).status == "feasible"
     assert Result("feasible", roster, 29, 31).gap == 2 / 31
+
+
+def test_a_job_cut_by_its_deadline_says_time_limit_not_interrupted() -> None:
+    import time
+
+    from campplanner.app.jobs import run_in_foreground
+
+    def work(control: JobControl) -> str | None:
+        while not control.cancelled:
+            time.sleep(0.01)
+        return control.cancel_reason
+
+    reason, signalled = run_in_foreground(Job(work), deadline=time.monotonic() + 0.3)
+    assert reason == "time limit" and signalled is None
+    job = Job(work).start()
+    job.cancel()  # a cancel button or a signal
+    assert job.result() == "interrupted"
+
+
+def test_a_solve_stopped_at_the_sessions_deadline_is_labelled_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The solver only sees a stop request; the session knows it was its own deadline."""
+    import time
+
+    import numpy as np
+
+    from campplanner.app import solving
+    from campplanner.app.jobs import run_in_foreground
+    from campplanner.result import Result
+
+    class WaitsForStop:
+        def __init__(self) -> None:
+            self.stopped = threading.Event()
+
+        def stop(self) -> None:
+            self.stopped.set()
+
+        def solve(self, progress: object, started: float) -> Result:
+            self.stopped.wait(10)
+            return Result("feasible", np.zeros(0, np.int64), 0, None, stopped_by="interrupted")
+
+    monkeypatch.setattr(solving, "make_solver", lambda *args, **kwargs: WaitsForStop())
+    output = tmp_path / "roster.json"
+    request = SolveRequest(str(TINY_PATH), SolveOptions(time_limit=30), output_path=str(output))
+    outcome, _ = run_in_foreground(solve_job(request), deadline=time.monotonic() + 0.5)
+    assert outcome.result.stopped_by == "time limit"
+    assert '"stopped_by": "time limit"' in output.read_text(encoding="utf-8")
+
+
+def test_a_command_called_in_process_long_after_import_starts_its_clock_now() -> None:
+    """A test runner (or a notebook) calling the CLI in process: the process's age is not
+    the command's; counting it made an in-process `solve --time-limit 10` run out of time
+    before its reasons were written."""
+    import time
+
+    from campplanner.app import jobs
+
+    now = time.monotonic()
+    assert jobs.process_started(loaded=now - 60) >= now

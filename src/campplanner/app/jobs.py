@@ -26,6 +26,7 @@ T = TypeVar("T")
 SIGNAL_EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
 STOP_GRACE = 1.0  # seconds a cancelled job gets to return before its snapshot is taken
 FRESH_PROCESS = 30.0  # a process younger than this is one command, its clock from its start
+COMMAND_GAP = 5.0  # a command that begins this long after the CLI was imported is not fresh
 LEFTOVER_WAIT = 5.0  # seconds to wait, before exiting, for a job left running by a snapshot
 
 # Jobs still running after their snapshot answered. They must end before the interpreter
@@ -34,14 +35,23 @@ LEFTOVER_WAIT = 5.0  # seconds to wait, before exiting, for a job left running b
 _leftover: list[Job] = []
 
 
-def process_started() -> float:
+_commands_started = 0  # commands that asked process_started() in this process
+
+
+def process_started(loaded: float | None = None) -> float:
     """``time.monotonic()`` at the start of this process (Linux) if it started less than
-    FRESH_PROCESS seconds ago, else now.
+    FRESH_PROCESS seconds ago and this is its first command, else now.
 
     The time limit covers the whole command; on a loaded machine, starting Python and
-    importing the solvers alone can take seconds.
+    importing the solvers alone can take seconds. ``loaded``: when the command-line
+    module was imported; a command that starts more than COMMAND_GAP seconds after it
+    is not the process's own (a test runner calling the CLI in process): it starts now.
     """
+    global _commands_started
     now = time.monotonic()
+    _commands_started += 1
+    if _commands_started > 1 or (loaded is not None and now - loaded > COMMAND_GAP):
+        return now
     try:
         with open("/proc/self/stat", encoding="ascii") as stat:
             ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
@@ -75,6 +85,9 @@ class JobControl:
     def __init__(self, started: float | None = None):
         self.started = time.monotonic() if started is None else started
         self._cancelled = threading.Event()
+        # why the job was cancelled: "interrupted" (a signal, a cancel button) or "time
+        # limit" (run_in_foreground's deadline); a result says which, not always the first
+        self.cancel_reason: str | None = None
         self._stops: list[Callable[[], None]] = []
         self._snapshot: Callable[[], object] | None = None
         self._listeners: list[Callable[[ProgressEvent], None]] = []
@@ -116,7 +129,10 @@ class JobControl:
         take = self._snapshot
         return None if take is None else take()
 
-    def cancel(self) -> None:
+    def cancel(self, reason: str = "interrupted") -> None:
+        with self._lock:
+            if self.cancel_reason is None:
+                self.cancel_reason = reason
         self._cancelled.set()
         with self._lock:
             stops = list(self._stops)
@@ -153,9 +169,9 @@ class Job(Generic[T]):
         finally:
             self._finished.set()
 
-    def cancel(self) -> None:
+    def cancel(self, reason: str = "interrupted") -> None:
         """Stop the work as soon as it can; it still returns what it has."""
-        self.control.cancel()
+        self.control.cancel(reason)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the work ends (True) or ``timeout`` seconds pass (False)."""
@@ -250,15 +266,15 @@ def run_in_foreground(
     received: list[signal.Signals] = []
     cancelled_at: list[float] = []
 
-    def cancel() -> None:
+    def cancel(reason: str) -> None:
         if not cancelled_at:
             cancelled_at.append(time.monotonic())
-        job.cancel()
+        job.cancel(reason)
 
     def on_signal(number: int, _frame: object) -> None:
         if not received:
             received.append(signal.Signals(number))
-        cancel()
+        cancel("interrupted")
 
     previous = {}
     if threading.current_thread() is threading.main_thread():
@@ -270,7 +286,7 @@ def run_in_foreground(
         while not job.wait(0.05 if cancelled_at else 0.2):
             now = time.monotonic()
             if not cancelled_at and deadline is not None and now > deadline:
-                cancel()
+                cancel("time limit")
             if cancelled_at and now > cancelled_at[0] + STOP_GRACE:
                 snapshot = job.control.snapshot()
                 if snapshot is not None:

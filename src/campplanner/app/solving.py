@@ -145,7 +145,8 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
         held = take() if callable(take) else None
         if held is None:
             return None
-        return finish(replace(held, stopped_by="interrupted"), explain=False)
+        return finish(replace(held, stopped_by=control.cancel_reason or "interrupted"),
+                      explain=False)
 
     control.on_snapshot(from_snapshot)
 
@@ -153,6 +154,9 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
         control.report("solving", coverage, bound, stage=stage)
 
     result = solver.solve(progress, control.started)
+    if result.stopped_by == "interrupted" and control.cancel_reason == "time limit":
+        # the solver saw a stop request; it came from the session's deadline, not a user
+        result = replace(result, stopped_by="time limit")
     if control.cancelled and request.output_path is not None and result.has_roster:
         finish(result, explain=False)  # the roster first, within the promised seconds
     if request.reserves and result.has_roster and not control.cancelled:

@@ -119,6 +119,10 @@ class Context:
         return self.problem.candidate_camp[self.assigned]
 
     @cached_property
+    def assigned_requirement(self) -> np.ndarray:
+        return self.problem.candidate_requirement[self.assigned]
+
+    @cached_property
     def at_limit(self) -> np.ndarray:
         """Volunteers who already join as many camps as they may (H5)."""
         p = self.problem
@@ -160,7 +164,7 @@ class Context:
         p = self.problem
         pointer, order = p.requirement_candidates
         volunteers = p.candidate_volunteer[order[pointer[requirement] : pointer[requirement + 1]]]
-        here = self.assigned_volunteer[p.candidate_requirement[self.assigned] == requirement]
+        here = self.assigned_volunteer[self.assigned_requirement == requirement]
         volunteers = volunteers[~np.isin(volunteers, here)]
         return volunteers, self.blocked(int(p.requirement_camp[requirement]))[volunteers]
 

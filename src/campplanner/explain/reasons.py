@@ -114,9 +114,13 @@ def explain_requirement(
 
     volunteers, blocked = ctx.others(requirement)
     free = int((~blocked).sum())
-    # Evidence for the first people kept away; the counts come from the masks.
-    busy = [b for v in volunteers[blocked][:BUSY_KEPT].tolist() for b in ctx.blocking(v, c)]
     cause = _slot_cause(ctx, requirement, funnel, free, need_free)
+    # Evidence for the first people kept away, where the roster is the cause (only the
+    # "busy" sentences name them; on a season whose beds bind, gathering it for every
+    # open slot took most of the time of explaining); the counts come from the masks.
+    busy = []
+    if cause == "busy":
+        busy = [b for v in volunteers[blocked][:BUSY_KEPT].tolist() for b in ctx.blocking(v, c)]
     why, fix = words.slot[cause](ctx, requirement, missing, funnel, tuple(busy), free, masks)
     return SlotReason(c, requirement, missing, cause, why, fix, funnel, tuple(busy), free)
 

@@ -43,13 +43,22 @@ def greedy_order(problem: Problem, prefer: np.ndarray | None = None) -> np.ndarr
     a tight season after 30 dropouts: 98,556 with 1,453 changes, against 96,509 with
     1,374 when the published ones come before priority)."""
     p = problem
-    per_volunteer = np.diff(p.volunteer_candidates)[p.candidate_volunteer]
-    essential = p.requirement_essential[p.candidate_requirement]
-    keys = [np.arange(p.num_candidates), per_volunteer]
-    if prefer is not None:
-        keys.append(~prefer)
-    keys += [-p.candidate_value, ~essential]
-    return np.lexsort(keys).astype(np.int64)
+    if not p.num_candidates:
+        return np.zeros(0, dtype=np.int64)
+    # One int64 key, compared digit by digit: (not essential, -value, not preferred,
+    # candidates of the volunteer), ties by index (a stable sort). The same order as a
+    # lexsort of the four keys, faster on 12 million candidates (measured in the commit).
+    per_volunteer = np.diff(p.volunteer_candidates)[p.candidate_volunteer].astype(np.int64)
+    value = p.candidate_value.astype(np.int64)
+    key = (~p.requirement_essential[p.candidate_requirement]).astype(np.int64)
+    key = key * (int(value.max()) - int(value.min()) + 1) + (int(value.max()) - value)
+    key = key * 2 + (0 if prefer is None else (~prefer).astype(np.int64))
+    key = key * (int(per_volunteer.max()) + 1) + per_volunteer
+    # the index as the last digit: sorting the values is faster than a stable argsort
+    n = p.num_candidates
+    key = key * n + np.arange(n, dtype=np.int64)
+    key.sort()
+    return key % n
 
 
 class GreedyPass:

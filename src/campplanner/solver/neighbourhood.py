@@ -70,8 +70,11 @@ from campplanner.solver.options import ProgressCallback, SolveOptions
 
 # The exact model runs on the neighbourhood only below this many candidates: on a
 # 22,000-volunteer season with 30 dropouts among physicians the neighbourhood had
-# 428,190 candidates, and CP-SAT found nothing in 37 s (issue 13).
-EXACT_NEIGHBOURHOOD = 60_000
+# 428,190 candidates, and CP-SAT found nothing in 37 s (issue 13); on one whose beds
+# bind, 27,074 candidates took 11 s (40% of the time left) and gained nothing, where
+# the neighbourhood search then gained 255 in 12 s. Small re-plans (hundreds of
+# volunteers) stay exact, with the fewest changes proven.
+EXACT_NEIGHBOURHOOD = 12_000
 EXACT_SHARE = 0.4  # of the time left, for the exact model on a small neighbourhood
 BOUND_SHARE = 0.15  # of the time left, for the season's bound
 # CP-SAT deterministic time of the search per second of time limit: more than a solve
