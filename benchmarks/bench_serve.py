@@ -14,6 +14,7 @@ Without ``--solution`` a roster is solved first (``--time-limit`` seconds). Targ
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -36,6 +37,18 @@ def timed(function, repeat: int) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
+def load() -> str:
+    """The machine's load average over 1, 5 and 15 minutes: the figures' noise."""
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def once(function) -> float:
+    """Seconds of one call (no warm-up: what the first visitor waits)."""
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instance", default=str(SEASON))
@@ -46,6 +59,8 @@ def main() -> None:
     parser.add_argument("--replan", type=int, default=30, metavar="N",
                         help="re-plan with N volunteers away (0: skip)")
     parser.add_argument("--replan-time-limit", type=float, default=60.0)
+    parser.add_argument("--write", action="store_true",
+                        help="write the table into docs/benchmarks.md (section serve)")
     args = parser.parse_args()
 
     from starlette.testclient import TestClient
@@ -54,6 +69,7 @@ def main() -> None:
     from campplanner.solver import SolveOptions
     from campplanner.web.server import ServeSettings, build
 
+    load_at_start = load()
     folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     solution = args.solution
     if solution is None:
@@ -67,6 +83,8 @@ def main() -> None:
     loading = time.perf_counter() - start
     client = TestClient(app, base_url="http://127.0.0.1:8000")
     head = site.head()
+    head.warmed.wait()  # what every camp page needs, built in the background after loading
+    warming = time.perf_counter() - start - loading
     by_empty = sorted(head.camps.values(),
                       key=lambda c: -sum(s.missing for s in c.slots if c.runs))  # fmt: skip
     sample = [c.id for c in by_empty[:5]] + [c.id for c in list(head.camps.values())[:5]]
@@ -85,15 +103,25 @@ def main() -> None:
             assert answer.status_code == 200
         return call
 
-    rows = [("load the season into the server (once)", loading, loading, None)]
+    rows = [("load the season into the server (once)", loading, loading, None),
+            ("then camp pages warmed in the background", warming, warming, None)]
     for label, url in (("overview", "/"), ("camps table", "/camps"),
                        ("camps: short, one county", f"/camps?status=short&county="
                         f"{head.view.camps[0].county}")):  # fmt: skip
         rows.append((label, *timed(get(url), args.repeat), 0.300))
+    # The first visit of a camp works out its reasons (in the page's language): timed alone.
+    firsts = [once(get(f"/camps/{camp_id}")) for camp_id in sample]
+    rows.append((f"camp page, first visit (slowest of {len(sample)})", max(firsts),
+                 max(firsts), 0.300))  # fmt: skip
+    rows.append(("camp page, first visit (median)", statistics.median(firsts), max(firsts),
+                 0.300))  # fmt: skip
+    english = [once(get(f"/camps/{camp_id}?lang=en")) for camp_id in sample]
+    rows.append(("camp page, first visit in English (median)", statistics.median(english),
+                 max(english), 0.300))  # fmt: skip
     camp_times = [timed(get(f"/camps/{camp_id}"), args.repeat) for camp_id in sample]
-    rows.append((f"camp page (slowest of {len(sample)})", max(t[0] for t in camp_times),
+    rows.append((f"camp page again (slowest of {len(sample)})", max(t[0] for t in camp_times),
                  max(t[1] for t in camp_times), 0.300))  # fmt: skip
-    rows.append(("camp page (median of the sample)",
+    rows.append(("camp page again (median of the sample)",
                  statistics.median(t[0] for t in camp_times),
                  statistics.median(t[1] for t in camp_times), 0.300))  # fmt: skip
     rows.append(("volunteer page", *timed(get(f"/volunteers/{head.instance.volunteers[0].id}"),
@@ -108,12 +136,24 @@ def main() -> None:
     site.close()
 
     print(f"\n{Path(args.instance).name}: {len(head.instance.camps):,} camps, "
-          f"{len(head.instance.volunteers):,} volunteers\n")
+          f"{len(head.instance.volunteers):,} volunteers; load average at the start "
+          f"{load_at_start}, at the end {load()} ({os.cpu_count()} cores, shared)\n")
     print(f"| {'what':42} | median ms | worst ms | target ms |")
     print(f"|{'-' * 44}|-----------|----------|-----------|")
     for label, median, worst, target in rows:
         goal = "" if target is None else f"{target * 1000:.0f}"
         print(f"| {label:42} | {median * 1000:9.0f} | {worst * 1000:8.0f} | {goal:>9} |")
+    if args.write:
+        from _report import machine_line, markdown_table, write_section
+
+        table = markdown_table(["what", "median ms ", "worst ms ", "target ms "], [
+            [label, f"{median * 1000:,.0f}", f"{worst * 1000:,.0f}",
+             "" if target is None else f"{target * 1000:,.0f}"]
+            for label, median, worst, target in rows])  # fmt: skip
+        write_section("serve", f"## The review page on the full season (`bench_serve.py`)\n\n"
+                      f"{Path(args.instance).name}; load average {load_at_start} at the "
+                      f"start, {load()} at the end ({os.cpu_count()} cores, shared).\n\n"
+                      f"{table}\n\nMachine: {machine_line()}.")  # fmt: skip
 
 
 def replan(client, site, away: int, time_limit: float) -> list[tuple]:
@@ -142,6 +182,11 @@ def replan(client, site, away: int, time_limit: float) -> list[tuple]:
         time.sleep(0.2)
     shown = time.perf_counter() - start
     assert "error" not in state["finished"], state["finished"]
+    phases = client.get(f"/api/jobs/{job}").json()["events"]
+    changes = [e for k, e in enumerate(phases) if k == 0 or e["phase"] != phases[k - 1]["phase"]]
+    print("re-plan phases (s from the click): " + ", ".join(
+        f"{e['phase']} {e['elapsed']:.1f}" for e in changes) + f"; shown at {shown:.1f}")
+    print(f"solver timings (s): {state['finished'].get('timings')}")
     people = state["finished"]["diff"]["people_changed"]
     rev = client.get("/api/session").json()["rev"]
     start = time.perf_counter()

@@ -648,12 +648,12 @@ FIFTH_WITHOUT_CAMP["assignments"].append({"volunteer": "v02", "skill": "physicia
         (
             solution([("v01", 7, "camp_leader")]),  # type: ignore[list-item]
             "assignments[0].camp",
-            "string",
+            "expected text in quotes, got 7",
         ),
         (solution([], "done"), "status", "'optimal'"),
         ({"assignments": []}, "status", "missing"),
-        (solution([], coverage="29"), "coverage", "integer"),
-        (solution([], coverage_bound=29.5), "coverage_bound", "integer"),
+        (solution([], coverage="29"), "coverage", 'expected a whole number, got "29"'),
+        (solution([], coverage_bound=29.5), "coverage_bound", "expected a whole number, got 29.5"),
         ([], "", "top level must be a JSON object"),
     ],
     ids=[

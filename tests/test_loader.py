@@ -64,7 +64,8 @@ BAD_BYTES: list[tuple[str, bytes, str]] = [
     ("Infinity", b'{"rules": {"road_factor": Infinity}}', "Infinity"),
     ("-Infinity", b'{"rules": {"road_factor": -Infinity}}', "Infinity"),
     ("1e999", b'{"rules": {"road_factor": 1e999}}', "too large"),
-    ("5000-digit integer", b'{"rules": {"rest_days": ' + b"7" * 5000 + b"}}", "digits"),
+    ("5000-digit integer", b'{"rules": {"rest_days": ' + b"7" * 5000 + b"}}",
+     "not valid JSON: a whole number of more than 4,300 digits is too large"),
     ("trailing garbage", b'{"name": "x"} {"name": "y"}', "not valid JSON"),
     ("single quotes", b"{'name': 'x'}", "not valid JSON"),
 ]
@@ -223,53 +224,53 @@ def _drop(path: str) -> Callable[[dict[str, Any]], None]:
 
 # (mutation, JSON path of the issue, words in its message)
 SHAPE_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
-    "capacity as string": (_set("camps.0.capacity", "5"), "camps[0].capacity", "integer"),
-    "capacity as float": (_set("camps.0.capacity", 5.5), "camps[0].capacity", "integer"),
-    "capacity 0": (_set("camps.0.capacity", 0), "camps[0].capacity", "greater than or equal"),
-    "capacity 100001": (_set("camps.0.capacity", 100_001), "camps[0].capacity", "less than"),
+    "capacity as string": (_set("camps.0.capacity", "5"), "camps[0].capacity", "whole number"),
+    "capacity as float": (_set("camps.0.capacity", 5.5), "camps[0].capacity", "whole number"),
+    "capacity 0": (_set("camps.0.capacity", 0), "camps[0].capacity", "at least"),
+    "capacity 100001": (_set("camps.0.capacity", 100_001), "camps[0].capacity", "at most"),
     "count true": (
         _set("camps.0.requirements.0.count", True),
         "camps[0].requirements[0].count",
-        "integer",
+        "whole number",
     ),
     "count 10**30": (
         _set("camps.0.requirements.0.count", 10**30),
         "camps[0].requirements[0].count",
-        "less than or equal to 10000",
+        "at most 10000",
     ),
     "count 10**5000": (
         _set("camps.0.requirements.0.count", 10**5000),
         "camps[0].requirements[0].count",
-        "less than or equal to 10000",
+        "at most 10000",
     ),
     "count 0": (
         _set("camps.0.requirements.0.count", 0),
         "camps[0].requirements[0].count",
-        "greater than or equal to 1",
+        "at least 1",
     ),
     "essential as string": (
         _set("camps.0.requirements.0.essential", "yes"),
         "camps[0].requirements[0].essential",
-        "boolean",
+        "true or false",
     ),
     "volunteer level 4": (_set("volunteers.0.skills.nurse", 4), "volunteers[0].skills.nurse", "3"),
     "volunteer level 0": (_set("volunteers.0.skills.nurse", 0), "volunteers[0].skills.nurse", "1"),
     "volunteer level '2'": (
         _set("volunteers.0.skills.nurse", "2"),
         "volunteers[0].skills.nurse",
-        "integer",
+        "whole number",
     ),
     "requirement level 4": (
         _set("camps.0.requirements.0.level", 4),
         "camps[0].requirements[0].level",
-        "less than or equal to 3",
+        "at most 3",
     ),
-    "priority 0": (_set("camps.0.priority", 0), "camps[0].priority", "greater than or equal to 1"),
-    "priority 6": (_set("camps.0.priority", 6), "camps[0].priority", "less than or equal to 5"),
-    "lat 90.5": (_set("places.0.lat", 90.5), "places[0].lat", "less than or equal to 90"),
-    "lat -91": (_set("places.1.lat", -91), "places[1].lat", "greater than or equal to -90"),
-    "lon 180.5": (_set("places.0.lon", 180.5), "places[0].lon", "less than or equal to 180"),
-    "lon -181": (_set("places.0.lon", -181), "places[0].lon", "greater than or equal to -180"),
+    "priority 0": (_set("camps.0.priority", 0), "camps[0].priority", "at least 1"),
+    "priority 6": (_set("camps.0.priority", 6), "camps[0].priority", "at most 5"),
+    "lat 90.5": (_set("places.0.lat", 90.5), "places[0].lat", "at most 90"),
+    "lat -91": (_set("places.1.lat", -91), "places[1].lat", "at least -90"),
+    "lon 180.5": (_set("places.0.lon", 180.5), "places[0].lon", "at most 180"),
+    "lon -181": (_set("places.0.lon", -181), "places[0].lon", "at least -180"),
     "lat as string": (_set("places.0.lat", "34.1"), "places[0].lat", "number"),
     "lat NaN": (_set("places.0.lat", float("nan")), "places[0].lat", "finite"),
     "deprivation 6": (_set("places.0.deprivation", 6), "places[0].deprivation", "5"),
@@ -285,7 +286,7 @@ SHAPE_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
     "gender x": (_set("volunteers.0.gender", "x"), "volunteers[0].gender", "'f' or 'm'"),
     "camp gender F": (_set("camps.0.gender", "F"), "camps[0].gender", "'f' or 'm'"),
     "calendar hijri": (_set("calendar", "hijri"), "calendar", "gregorian"),
-    "skills as list": (_set("volunteers.0.skills", ["nurse"]), "volunteers[0].skills", "dict"),
+    "skills as list": (_set("volunteers.0.skills", ["nurse"]), "volunteers[0].skills", "object"),
     "available as string": (
         _set("volunteers.0.available", "2021-07-01"),
         "volunteers[0].available",
@@ -306,13 +307,13 @@ SHAPE_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
         "camps[0].requirements",
         "list",
     ),
-    "name as number": (_set("volunteers.0.name", 7), "volunteers[0].name", "string"),
-    "empty id": (_set("volunteers.0.id", ""), "volunteers[0].id", "at least 1"),
-    "date as number": (_set("camps.0.start", 20210701), "camps[0].start", "string"),
+    "name as number": (_set("volunteers.0.name", 7), "volunteers[0].name", "text"),
+    "empty id": (_set("volunteers.0.id", ""), "volunteers[0].id", "must not be empty"),
+    "date as number": (_set("camps.0.start", 20210701), "camps[0].start", "text"),
     "weights.travel negative": (
         _set("weights", {"travel": -1}),
         "weights.travel",
-        "greater than or equal to 0",
+        "at least 0",
     ),
     "volunteers as object": (_set("volunteers", {}), "volunteers", "list"),
     "missing volunteer home": (_drop("volunteers.0.home"), "volunteers[0].home", "missing"),
@@ -723,3 +724,152 @@ def test_gregorian_dates_in_a_jalali_file_are_warned_about() -> None:
     data["volunteers"][0].pop("available", None)
     warnings = instance_warnings(load_data(data))
     assert [w.path for w in warnings] == ["calendar"]
+
+
+# ------------------------------------------------------- every problem in one run
+
+
+def test_a_type_error_does_not_hide_a_broken_reference() -> None:
+    """Issue 17: validate needed two runs when a type error hid a broken reference."""
+    data = tiny_data()
+    data["camps"][0]["capacity"] = "5"  # shape
+    data["skills"][1]["name"] = 7  # shape
+    data["camps"][2]["requirements"][0]["skill"] = "plumber"  # reference
+    data["volunteers"][1]["home"] = "tehran"  # reference
+    data["volunteers"][5]["id"] = "v01"  # duplicate id
+    data["camps"][1]["end"] = "1400-04-01"  # ends before it starts
+    with pytest.raises(InstanceError) as error:
+        load_data(data, "tiny.json")
+    assert {issue.path for issue in issues_of(error)} == {
+        "camps[0].capacity",
+        "skills[1].name",
+        "camps[2].requirements[0].skill",
+        "volunteers[1].home",
+        "volunteers[5].id",
+        "camps[1].end",
+    }
+
+
+def test_a_misshapen_record_is_still_cross_checked() -> None:
+    data = tiny_data()
+    data["camps"][0]["capacity"] = "5"
+    data["camps"][0]["place"] = "qom"  # same camp: its reference is still checked
+    data["camps"][0]["start"] = 20210701  # not text: a shape problem, not also "not a date"
+    with pytest.raises(InstanceError) as error:
+        load_data(data)
+    found = {issue.path: issue.message for issue in issues_of(error)}
+    assert set(found) == {"camps[0].capacity", "camps[0].place", "camps[0].start"}
+    assert "unknown place 'qom'" in found["camps[0].place"]
+    assert found["camps[0].start"] == "expected text in quotes, got 20210701"
+
+
+def test_no_reference_is_called_unknown_when_its_list_cannot_be_read() -> None:
+    # An id that is not text might be the one referred to: "unknown" would be a guess.
+    data = tiny_data()
+    data["skills"][2]["id"] = 5
+    assert single_issue(data).path == "skills[2].id"
+    data = tiny_data()
+    data["places"] = {"arak": {}}
+    assert single_issue(data).path == "places"
+
+
+# (mutation, path, the message expected in full): what is wrong, what is expected.
+PLAIN_MESSAGES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
+    "text for a count": (_set("camps.0.capacity", "5"), "camps[0].capacity",
+                         'expected a whole number, got "5"'),
+    "over a bound": (_set("camps.0.priority", 9), "camps[0].priority", "must be at most 5, got 9"),
+    "a list for an object": (_set("volunteers.0.skills", ["nurse"]), "volunteers[0].skills",
+                             "expected an object {...}, got a list of 1"),
+    "a word for true": (_set("camps.0.requirements.0.essential", "yes"),
+                        "camps[0].requirements[0].essential", 'expected true or false, got "yes"'),
+    "a choice": (_set("camps.0.gender", "F"), "camps[0].gender",
+                 "expected 'f' or 'm', got \"F\" (did you mean 'f'?)"),
+    "a calendar": (_set("calendar", "jalaali"), "calendar",
+                   "expected 'gregorian' or 'jalali', got \"jalaali\" (did you mean 'jalali'?)"),
+    "a short range": (_set("volunteers.0.available", [["2021-07-01"]]),
+                      "volunteers[0].available[0]", "must hold at least 2 items, got a list of 1"),
+    "an empty id": (_set("volunteers.0.id", ""), "volunteers[0].id", 'must not be empty, got ""'),
+    "NaN": (_set("places.0.lat", float("nan")), "places[0].lat",
+            "must be a finite number, got NaN"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path", "message"), list(PLAIN_MESSAGES.values()), ids=list(PLAIN_MESSAGES)
+)
+def test_shape_problems_are_said_in_plain_words(
+    mutate: Callable[[dict[str, Any]], None], path: str, message: str
+) -> None:
+    data = make_instance()
+    mutate(data)
+    assert single_issue(data) == Issue(path, message)
+
+
+@pytest.mark.parametrize(("mutate", "path", "words"), list(SHAPE_CASES.values()),
+                         ids=list(SHAPE_CASES))  # fmt: skip
+def test_no_message_uses_pydantic_words(
+    mutate: Callable[[dict[str, Any]], None], path: str, words: str
+) -> None:
+    data = make_instance()
+    mutate(data)
+    message = single_issue(data).message
+    for jargon in ("Input should", "valid integer", "dictionary", "Value error", "String should"):
+        assert jargon not in message
+
+
+def test_an_unknown_id_comes_with_the_closest_known_one() -> None:
+    data = make_instance(skills=[skill("nurse"), skill("leader"), skill("پزشک")])
+    data["camps"][0]["requirements"][0]["skill"] = "nurce"
+    data["volunteers"][0]["home"] = "Arak"
+    data["camps"][0]["place"] = "tehran"  # nothing close: no guess
+    with pytest.raises(InstanceError) as error:
+        load_data(data)
+    found = {issue.path: issue.message for issue in issues_of(error)}
+    assert found["camps[0].requirements[0].skill"] == (
+        "unknown skill 'nurce' (did you mean 'nurse'?)"
+    )
+    assert found["volunteers[0].home"] == "unknown place 'Arak' (did you mean 'arak'?)"
+    assert found["camps[0].place"] == "unknown place 'tehran'"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("\u067e\u0632\u0634\u0643", "\u067e\u0632\u0634\u06a9"),  # Arabic kaf for Persian
+        ("\u0645\u0639\u0644\u0645\u064a", "\u0645\u0639\u0644\u0645\u06cc"),  # Arabic yeh
+        ("\u0627\u0631\u062f\u0648\u06f1\u06f2", "\u0627\u0631\u062f\u064812"),  # Persian digits
+        ("\u0627\u0631\u062f\u0648\u0661\u0662", "\u0627\u0631\u062f\u064812"),  # Arabic digits
+        # ZWNJ left out
+        ("\u0646\u06cc\u0645\u0647\u0645\u0627\u0647",
+         "\u0646\u06cc\u0645\u0647\u200c\u0645\u0627\u0647"),
+    ],
+)
+def test_ids_typed_on_another_keyboard_get_the_id_meant(typed: str, meant: str) -> None:
+    data = make_instance(skills=[skill("nurse"), skill("leader"), skill(meant)])
+    data["volunteers"][0]["skills"] = {"nurse": 1, typed: 1}
+    issue = single_issue(data)
+    assert issue.path == "volunteers[0].skills"
+    assert issue.message == f"unknown skill {typed!r} (did you mean {meant!r}?)"
+
+
+def test_an_unknown_field_warning_names_the_field_meant() -> None:
+    data = make_instance()
+    data["camps"][0]["capactiy"] = 3
+    warned = {w.path: w.message for w in instance_warnings(load_data(data))}
+    assert warned["camps[0].capactiy"] == "unknown field, ignored (did you mean 'capacity'?)"
+
+
+def test_a_reference_of_the_wrong_type_is_one_shape_problem() -> None:
+    data = make_instance()
+    data["volunteers"][0]["home"] = ["arak"]  # a list cannot be looked up as an id
+    expected = Issue("volunteers[0].home", "expected text in quotes, got a list of 1")
+    assert single_issue(data) == expected
+
+
+def test_no_id_is_suggested_when_several_are_as_close() -> None:
+    # "v1" is as close to v01 as to v10, v11 and v12: naming one would be a guess.
+    data = tiny_data()
+    data["locked"][0]["volunteer"] = "v1"
+    assert single_issue(data) == Issue("locked[0].volunteer", "unknown volunteer 'v1'")
+    data["locked"][0]["volunteer"] = "v4"  # only v04 is that close
+    assert single_issue(data).message == "unknown volunteer 'v4' (did you mean 'v04'?)"

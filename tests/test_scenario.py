@@ -121,13 +121,15 @@ def test_unknown_ids_are_reported_with_the_edit_path() -> None:
     assert paths == ["edits[0].volunteers[1]", "edits[1].camp", "edits[2].first"]
 
 
-def test_a_scenario_that_breaks_the_contract_is_an_instance_error(tmp_path: Path) -> None:
+def test_a_scenario_that_breaks_the_contract_is_reported_at_the_edit(tmp_path: Path) -> None:
+    # Issue 17: the planner wrote edits[0], not camps[0] of an instance they never saw.
     scenario = tmp_path / "s.json"
     scenario.write_text(json.dumps({"name": "x", "edits": [
         {"op": "set_camp", "camp": "c1", "priority": 9}]}), encoding="utf-8")  # fmt: skip
     result = CliRunner().invoke(main, ["compare", str(TINY_PATH), str(scenario)])
     assert result.exit_code == 2
-    assert "camps[0].priority" in result.output
+    assert "edits[0].priority: must be at most 5, got 9" in " ".join(result.output.split())
+    assert "camps[0]" not in result.output
 
 
 def test_bad_scenario_file_exit_2(tmp_path: Path) -> None:
@@ -230,3 +232,114 @@ def test_compare_from_scratch_is_asked_for_and_said(tmp_path: Path) -> None:
     report = json.loads(output.read_text(encoding="utf-8"))
     assert report["solved"] == "from scratch"
     assert "changes_lower_bound" not in report["scenarios"][1]["against_base"]
+
+
+def scenario_problems(tmp_path: Path, content: Any) -> dict[str, str]:
+    """path -> message of every problem ``compare`` reports for a scenario file, after
+    checking it exits 2 with no pydantic words and no Python class names."""
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["compare", str(TINY_PATH), str(scenario)])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    for jargon in ("Input tag", "Input should", "Extra inputs", "discriminator", "Error",
+                   "Exception"):  # fmt: skip
+        assert jargon not in text
+    problems = {}
+    for line in text.split(" - ")[1:]:
+        path, _, message = line.partition(": ")
+        problems[path] = message
+    return problems
+
+
+def test_four_mistakes_are_reported_in_one_run(tmp_path: Path) -> None:
+    """Issue 17: a scenario with 4 mistakes needed 4 runs (a misspelt op hid the rest)."""
+    problems = scenario_problems(tmp_path, {"name": "four mistakes", "edits": [
+        {"op": "unavailble", "volunteers": ["v01"], "first": "1400-04-05", "last": "1400-04-09"},
+        {"op": "remove_volunteers", "volunteers": ["v99"]},
+        {"op": "set_camp", "camp": "c3", "priority": 9},
+        {"op": "set_requirement", "camp": "c1", "skill": "nurse", "count": 2, "levle": 2},
+    ]})  # fmt: skip
+    assert list(problems) == ["edits[0].op", "edits[1].volunteers[0]", "edits[2].priority",
+                              "edits[3].levle"]  # fmt: skip
+    assert problems["edits[0].op"].startswith(
+        "unknown op 'unavailble' (did you mean 'unavailable'?); the ops are remove_volunteers,"
+    )
+    assert problems["edits[1].volunteers[0]"] == "unknown volunteer 'v99'"
+    assert problems["edits[2].priority"] == "must be at most 5, got 9"
+    assert problems["edits[3].levle"].startswith("unknown key 'levle' (did you mean 'level'?)")
+
+
+def test_problems_of_the_edited_instance_point_into_the_edit(tmp_path: Path) -> None:
+    new_camp = {"id": "c5", "name": "new", "place": "qom", "start": "1400-05-01",
+                "end": "1400-05-03", "capacity": 3, "requirements": [{"skill": "mason",
+                                                                      "count": 2}]}  # fmt: skip
+    problems = scenario_problems(tmp_path, {"name": "x", "edits": [
+        {"op": "add_camps", "camps": [new_camp]},
+        {"op": "set_requirement", "camp": "c2", "skill": "nurce", "count": 1},
+        {"op": "lock", "assignments": [{"volunteer": "v07", "camp": "C1", "skill": "nurse"}]},
+        {"op": "set_rules", "rules": {"rest_days": -2, "max_camp": 2}},
+        {"op": "move_camp", "camp": "c4", "start": "1400-06-10", "end": "1400-06-01"},
+        {"op": "remove_camps", "camps": ["C3"]},
+        {"op": "set_weights", "weights": {"travle": 2}},
+    ]})  # fmt: skip
+    assert problems == {
+        "edits[0].camps[0].place": "unknown place 'qom'",
+        "edits[1].skill": "unknown skill 'nurce' (did you mean 'nurse'?)",
+        "edits[2].assignments[0].camp": "unknown camp 'C1' (did you mean 'c1'?)",
+        "edits[3].rules.max_camp": "unknown rule 'max_camp' (did you mean 'max_camps'?); "
+                                   "the rules are rest_days, max_camps, road_factor",
+        "edits[3].rules.rest_days": "must be at least 0, got -2",
+        "edits[4].end": "1400-06-01 is before the start 1400-06-10",
+        "edits[5].camps[0]": "unknown camp 'C3' (did you mean 'c3'?)",
+        "edits[6].weights.travle": "unknown weight 'travle' (did you mean 'travel'?); the "
+                                   "weights are travel, group, fairness",
+    }  # fmt: skip
+
+
+def test_the_scenario_file_itself_is_read_in_plain_words(tmp_path: Path) -> None:
+    problems = scenario_problems(tmp_path, {"name": "x", "base": 3, "edit": [], "edits": [
+        "remove v01", {"volunteers": ["v01"]}, {"op": 7}]})  # fmt: skip
+    assert problems == {
+        "base": "expected text in quotes, got 3",
+        "edit": "unknown key 'edit' (did you mean 'edits'?); the keys here are format, name, "
+                "base, edits",
+        "edits[0]": 'an edit is an object {"op": ...}, got text',
+        "edits[1]": 'the "op" key is missing: it says what the edit does, one of '
+                    "remove_volunteers, add_volunteers, unavailable, remove_camps, add_camps, "
+                    "move_camp, set_camp, set_requirement, set_rules, set_weights, lock, "
+                    "unlock, forbid, allow",
+        "edits[2].op": "expected the name of an edit, got a number; the ops are "
+                       "remove_volunteers, add_volunteers, unavailable, remove_camps, add_camps, "
+                       "move_camp, set_camp, set_requirement, set_rules, set_weights, lock, "
+                       "unlock, forbid, allow",
+    }  # fmt: skip
+
+
+def test_the_problems_of_every_scenario_file_show_in_one_run(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    first.write_text(json.dumps({"name": "a", "edits": [
+        {"op": "remove_camps", "camps": ["c9"]}]}), encoding="utf-8")  # fmt: skip
+    second.write_text(json.dumps({"name": "b", "edits": [
+        {"op": "set_camp", "camp": "c1", "capacity": 0}]}), encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(main, ["compare", str(TINY_PATH), str(first), str(second)])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2, text
+    assert "first.json: 1 problem - edits[0].camps[0]: unknown camp 'c9'" in text
+    assert "second.json: 1 problem - edits[0].capacity: must be at least 1, got 0" in text
+
+
+def test_a_camp_added_with_a_mistake_is_still_there_for_later_edits(tmp_path: Path) -> None:
+    # Its capacity is wrong, but the camp exists: set_camp on it is no "unknown camp",
+    # and what else is wrong with it (its place) is found in the same run.
+    new_camp = {"id": "c5", "name": "new", "place": "qom", "start": "1400-05-01",
+                "end": "1400-05-03", "capacity": "3", "requirements": [{"skill": "mason",
+                                                                        "count": 2}]}  # fmt: skip
+    problems = scenario_problems(tmp_path, {"name": "x", "edits": [
+        {"op": "add_camps", "camps": [new_camp]},
+        {"op": "set_camp", "camp": "c5", "priority": 2},
+    ]})  # fmt: skip
+    assert problems == {
+        "edits[0].camps[0].capacity": 'expected a whole number, got "3"',
+        "edits[0].camps[0].place": "unknown place 'qom'",
+    }

@@ -12,6 +12,7 @@ CI it fails).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -20,6 +21,7 @@ import time
 import urllib.request
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -103,22 +105,51 @@ def test_a_planner_reviews_edits_resolves_and_downloads(tmp_path: Path) -> None:
             assert page.locator("svg.map circle").count() == 150
             page.screenshot(path=ARTEFACTS / "overview-1400.png", full_page=True)
 
-            # filter the camps: the short ones
+            # filter the camps live: the short ones, then a search as it is typed; the
+            # table changes, the page is not reloaded (a mark left on it stays)
             page.goto(base + "/camps")
             every = page.locator("#camps tbody tr").count()
+            page.evaluate("window.campplannerMark = 'same page'")
             page.select_option("select[name=status]", "short")
-            page.click("form.filters button[type=submit]")
             page.wait_for_url("**/camps?*status=short*")
+            page.wait_for_function(f"document.querySelectorAll('#camps tbody tr').length < {every}")
             short = page.locator("#camps tbody tr")
             assert 0 < short.count() < every
             assert short.locator(".badge.short").count() == short.count()
+            shorts = short.count()
+            camp_name = short.first.locator("a").first.inner_text()
+            typed = camp_name.replace("ی", "ي")[:6]  # an Arabic yeh, as a keyboard may type
+            page.locator("input[name=q]").press_sequentially(typed, delay=40)
+            page.wait_for_url(f"**q={quote(typed)}*")  # the search itself, not the select
+            rows = "document.querySelectorAll('#camps tbody tr').length"
+            page.wait_for_function(f"{rows} < {shorts}")
+            assert page.locator("#camps tbody tr", has_text=camp_name).count() >= 1
+            assert short.locator(".badge.short").count() == short.count()  # both filters
+            assert page.evaluate("window.campplannerMark") == "same page"
             page.screenshot(path=ARTEFACTS / "camps-1400.png")
+
+            # volunteers searched as the name is typed (Arabic yeh for the Persian one)
+            page.goto(base + "/volunteers")
+            page.evaluate("window.campplannerMark = 'same page'")
+            page.locator("input[name=q]").press_sequentially("نرگس رضاي", delay=40)
+            page.locator("#results a[href='/volunteers/v00004']").wait_for(timeout=10_000)
+            assert page.evaluate("window.campplannerMark") == "same page"
+            assert "%D8" not in page.url and page.url.endswith("/volunteers")  # no name in it
+            page.screenshot(path=ARTEFACTS / "volunteers-1400.png")
+
+            page.goto(base + "/camps?status=short&q=" + quote(typed))
+            short = page.locator("#camps tbody tr")
 
             # open a camp and lock a candidate into an empty slot
             short.first.locator("a").first.click()
             page.wait_for_url("**/camps/*")
             camp_url = page.url
             page.screenshot(path=ARTEFACTS / "camp-1400.png", full_page=True)
+            slots = page.locator("section.slot")
+            if slots.count():  # an empty slot: its reason (in Persian), fix and candidates
+                reason = slots.first.locator("p").first.inner_text()
+                assert re.search("[\u0600-\u06ff]{3}", reason.split(":", 1)[-1]), reason
+                slots.first.screenshot(path=ARTEFACTS / "camp-slot-1400.png")
             lock = page.locator("table.candidates button.lock")
             if lock.count() == 0:
                 lock = page.locator("#team button.lock")

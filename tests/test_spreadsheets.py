@@ -590,7 +590,7 @@ def test_settings_rows_warnings_and_errors(tmp_path: Path) -> None:
     book.save(path)
     assert _errors(path) == [
         "sheet 'تنظیمات', row 5, column 'road_factor' (B): "
-        "Input should be greater than or equal to 1 (got 0.5)"
+        "must be at least 1, got 0.5"
     ]
 
 

@@ -16,7 +16,15 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from builders import camp, compile_data, make_instance, tiny_data, volunteer, write_instance
+from builders import (
+    TINY_PATH,
+    camp,
+    compile_data,
+    make_instance,
+    tiny_data,
+    volunteer,
+    write_instance,
+)
 from campplanner.cli import main
 
 
@@ -239,3 +247,91 @@ def test_a_gregorian_camp_builder_validates(tmp_path: Path) -> None:
     # The builders make files the command accepts as they are.
     path = write_instance(tmp_path / "built.json", make_instance(camps=[camp("c1"), camp("c2")]))
     assert invoke("validate", str(path)).exit_code == 0
+
+
+# ------------------------------------------------- every problem once, plain words
+
+
+def test_validate_reports_type_errors_and_broken_references_in_one_run(tmp_path: Path) -> None:
+    """Issue 17: a type error used to hide the broken references until a second run."""
+    data = tiny_data()
+    data["camps"][0]["capacity"] = "5"
+    data["camps"][2]["requirements"][0]["skill"] = "nurce"
+    data["locked"][0]["volunteer"] = "V04"
+    text = assert_reported_bad(invoke("validate", str(write_instance(tmp_path / "s.json", data))),
+                               "s.json")  # fmt: skip
+    assert "3 problems" in text
+    assert 'camps[0].capacity: expected a whole number, got "5"' in text
+    assert "camps[2].requirements[0].skill: unknown skill 'nurce' (did you mean 'nurse'?)" in text
+    assert "locked[0].volunteer: unknown volunteer 'V04' (did you mean 'v04'?)" in text
+    assert "Input should" not in text
+
+
+def test_a_damaged_workbook_is_refused_without_a_class_name(tmp_path: Path) -> None:
+    import zipfile
+
+    roster = tmp_path / "roster.xlsx"
+    with zipfile.ZipFile(roster, "w") as archive:  # a zip whose XML is cut short
+        archive.writestr("[Content_Types].xml", "<Types")
+    text = assert_reported_bad(invoke("check", str(TINY_PATH), str(roster)), "roster.xlsx")
+    assert "cannot be read as an .xlsx workbook (the file is damaged" in text
+    assert "ParseError" not in text and "Exception" not in text
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (KeyError("camps"), "an internal error of campplanner"),
+        (TypeError("'NoneType' object is not subscriptable"), "an internal error of campplanner"),
+        (FileNotFoundError(2, "No such file or directory", "rates.json"),
+         "no such file or directory: rates.json"),
+        (json.JSONDecodeError("Expecting value", "{", 1), "Expecting value: line 1 column 2"),
+        (ValueError("(sqlite3.OperationalError) unable to open database file (Background on "
+                    "this error at: https://sqlalche.me/e/20/e3q8)"),
+         "unable to open database file"),
+        (MemoryError(), "not enough memory"),
+    ],
+    ids=["KeyError", "TypeError", "OSError", "JSONDecodeError", "a library's", "MemoryError"],
+)
+def test_reasons_never_name_a_python_class(error: BaseException, reason: str) -> None:
+    from campplanner.errors import plain_reason
+
+    said = plain_reason(error)
+    assert said.startswith(reason)
+    for name in (type(error).__name__, "OperationalError", "sqlalche.me", "'camps'"):
+        assert name not in said
+
+
+def test_no_message_is_built_from_a_class_name_or_a_repr() -> None:
+    """Where messages were built from ``type(error).__name__``, ``repr(error)`` or
+    ``{error!r}`` (issue 17: "InvalidFileException", "ParseError" reached planners)."""
+    pattern = re.compile(
+        r"type\(\w+\)\.__name__|__class__\.__name__|repr\((error|exc|e|err)\)"
+        r"|\{(error|exc|e|err)!r\}"
+    )
+    source = Path(__file__).resolve().parents[1] / "src" / "campplanner"
+    found = [
+        f"{path.relative_to(source)}:{number}"
+        for path in sorted(source.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert found == []
+
+
+def test_ids_given_as_options_get_the_id_meant(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.json"
+    roster.write_text(json.dumps({"status": "feasible", "assignments": [
+        {"volunteer": "v03", "camp": "c1", "skill": "nurse"}]}), encoding="utf-8")  # fmt: skip
+    asked = {
+        ("replace", "--volunteer", "V03"): "no such volunteer in",
+        ("replace", "--volunteer", "v03", "--camp", "c01"): "no such camp in",
+        ("explain", "--camp", "C1"): "no camp 'C1' in",
+        ("explain", "--volunteer", "v3"): "no volunteer 'v3' in",
+    }
+    meant = ["'v03'", "'c1'", "'c1'", "'v03'"]
+    for (command, *options), expected in zip(asked, meant, strict=True):
+        result = invoke(command, str(TINY_PATH), str(roster), *options)
+        text = assert_reported_bad(result, "tiny.json")
+        assert asked[(command, *options)] in text
+        assert f"(did you mean {expected}?)" in text

@@ -519,3 +519,199 @@ def test_long_camp_tables_come_in_pages(web, monkeypatch) -> None:
     assert {r["id"] for r in first["rows"] + second["rows"]} == {"c1", "c2", "c3", "c4"}
     page = client.get("/camps", params={"q": "c", "page": 2}).text
     assert 'rel="prev" href="/camps?q=c&amp;page=1"' in page
+
+
+# ------------------------------------------------- reasons in the page's language
+
+
+def _camp_with_empty_slots(client) -> tuple[str, dict]:
+    for camp_id in ("c1", "c2", "c3", "c4"):
+        data = client.get(f"/api/camps/{camp_id}").json()
+        if data["empty_slots"]:
+            return camp_id, data
+    raise AssertionError("tiny.json's roster leaves a slot empty")
+
+
+def test_empty_slot_reasons_are_persian_by_default_and_english_with_the_switch(web) -> None:
+    _, client = web
+    camp_id, persian = _camp_with_empty_slots(client)
+    slot = persian["empty_slots"][0]
+    assert persian["lang"] == "fa"
+    for text in (slot["why"], slot["fix"]):
+        assert re.search("[\u0600-\u06ff]", text), text
+        assert not re.search(r"\b(people|person|free|available|serves|more)\b", text), text
+    english = client.get(f"/api/camps/{camp_id}", params={"lang": "en"}).json()
+    assert english["lang"] == "en"
+    slot_en = english["empty_slots"][0]
+    assert re.search(r"\b(people|person)\b", slot_en["why"]) and slot_en["why"] != slot["why"]
+    # the page: Persian first, then English once the switch is pressed
+    assert slot["why"] in client.get(f"/camps/{camp_id}").text.replace("&#34;", '"')
+    page_en = client.get(f"/lang/en?next=/camps/{camp_id}").text
+    assert '<html lang="en" dir="ltr">' in page_en
+    import html
+
+    assert html.escape(slot_en["why"]) in page_en and html.escape(slot["why"]) not in page_en
+
+
+# ---------------------------------------------------------------- reserves
+
+
+def test_a_camps_reserves_are_shown_when_the_roster_has_them(tmp_path: Path,
+                                                              published: Path) -> None:  # fmt: skip
+    """``solve --reserves K`` writes reserves per camp: the camp page and the API show
+    them (name, group, home, km, fill-ins); a roster without them shows none."""
+    data = json.loads(published.read_text(encoding="utf-8"))
+    rostered = {a["volunteer"] for a in data["assignments"]}
+    off = sorted({f"v{k:02d}" for k in range(1, 13)} - rostered)
+    assert off, "tiny.json has someone off the roster"
+    data["reserves"] = {"runs": 20, "no_show": 0.05, "seed": 0, "time_limit_per_run": 10.0,
+                        "camps": [{"camp": "c1", "reserves": [
+                            {"volunteer": off[0], "fill_ins": 7, "share_of_runs": 0.35}]}]}
+    with_reserves = tmp_path / "with-reserves.json"
+    with_reserves.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    site, client = served(TINY_PATH, tmp_path, solution=with_reserves)
+    try:
+        camp = client.get("/api/camps/c1").json()
+        (reserve,) = camp["reserves"]
+        volunteer = client.get(f"/api/volunteers/{off[0]}").json()
+        assert reserve["volunteer"] == off[0] and reserve["name"] == volunteer["name"]
+        assert reserve["home"] == volunteer["home"] and reserve["group"] == volunteer["group"]
+        assert reserve["km"] >= 0 and (reserve["fill_ins"], reserve["share_of_runs"]) == (7, 0.35)
+        page = client.get("/camps/c1").text
+        assert 'id="reserves"' in page and f"/volunteers/{off[0]}" in page
+        assert "۳۵٫۰٪" in page  # the share of runs, in Persian digits
+        assert client.get("/api/camps/c2").json()["reserves"] == []
+        assert 'id="reserves"' not in client.get("/camps/c2").text
+    finally:
+        site.close()
+    (tmp_path / "plain").mkdir()
+    site, client = served(TINY_PATH, tmp_path / "plain", solution=published)
+    try:
+        assert client.get("/api/camps/c1").json()["reserves"] == []
+    finally:
+        site.close()
+
+
+# ------------------------------------------------------- live filters (htmx)
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_the_camps_table_filters_live_without_reloading_the_page(web) -> None:
+    _, client = web
+    page = client.get("/camps").text
+    # the form asks htmx for the table alone: on every change, and as the search is typed
+    assert 'hx-get="/camps"' in page and 'hx-target="#camps-results"' in page
+    assert 'hx-trigger="input changed delay:300ms, search"' in page  # debounced
+    assert 'hx-push-url="true"' in page  # the address keeps the filters (back, bookmarks)
+    every = client.get("/api/camps").json()["rows"]
+    status = every[0]["status"]
+    part = client.get("/camps", params={"status": status, "q": ""}, headers=HTMX)
+    assert part.status_code == 200 and part.headers["vary"] == "HX-Request"
+    assert "<html" not in part.text
+    assert 'id="camps-results"' in part.text and "<form" not in part.text
+    shown = set(re.findall(r'href="/camps/([^"?#]+)"', part.text))
+    assert shown == {r["id"] for r in every if r["status"] == status}
+    # the search as typed, normalised (an Arabic kaf or yeh for the Persian one)
+    name = every[0]["name"]
+    typed = name.replace("ی", "ي").replace("ک", "ك")[: max(2, len(name) // 2)]
+    found = client.get("/camps", params={"q": typed}, headers=HTMX).text
+    assert f'href="/camps/{every[0]["id"]}"' in found
+    # going back in history (htmx asks again for the page): the whole page
+    back = client.get("/camps", params={"status": status},
+                      headers=HTMX | {"HX-History-Restore-Request": "true"})  # fmt: skip
+    assert "<html" in back.text
+
+
+def test_a_date_half_typed_in_a_live_filter_is_said_in_the_table(web) -> None:
+    _, client = web
+    part = client.get("/camps", params={"from": "1400-0", "status": ""}, headers=HTMX)
+    assert part.status_code == 400  # swapped in all the same (base.html's htmx config)
+    assert 'id="camps-results"' in part.text and "is not a date" in part.text
+    assert "1400-0" in part.text and "<html" not in part.text
+    assert '"code": "400", "swap": true' in client.get("/camps").text
+    assert client.get("/api/camps", params={"from": "1400-0"}).status_code == 400  # the API
+
+
+def test_volunteers_are_searched_as_the_name_is_typed(web) -> None:
+    _, client = web
+    page = client.get("/volunteers").text
+    assert 'hx-post="/volunteers"' in page and "delay:300ms" in page
+    assert 'hx-target="#volunteer-results"' in page
+    csrf = session(client)["csrf"]
+    for typed in ("رضاي", "رضا\u200cیی", "v۰۱"):  # Arabic yeh, a ZWNJ, Persian digits
+        part = client.post("/volunteers", data={"csrf": csrf, "q": typed}, headers=HTMX)
+        assert part.status_code == 200 and "<html" not in part.text
+        assert 'id="volunteer-results"' in part.text and "/volunteers/v01" in part.text, typed
+    cleared = client.post("/volunteers", data={"csrf": csrf, "q": " "}, headers=HTMX).text
+    assert "/volunteers/v" not in cleared and "چیزی پیدا نشد" not in cleared  # no "nothing found"
+    # still a POST with the CSRF token: a name never lands in an address
+    assert client.post("/volunteers", data={"q": "علی"}, headers=HTMX).status_code == 403
+
+
+# ------------------------------------------------- the re-plan within its time limit
+
+
+def test_a_resolve_is_shown_at_its_limit_even_if_the_solver_overruns(web, monkeypatch) -> None:
+    """A solver phase that does not watch the clock (a model being built) cannot hold the
+    page past the limit: the job stops the solve at the limit, takes the best roster it
+    holds a second later, and shows its diff; accepting it stores that very roster."""
+    import threading
+    import time
+
+    from campplanner.app import solving
+
+    released = threading.Event()
+    real = solving.make_solver
+
+    class Stubborn:
+        """Solves, then sits in a phase that hears no stop (until the test ends)."""
+
+        def __init__(self, *args, **kwargs):
+            self.inner = real(*args, **kwargs)
+            self.held = None
+
+        def stop(self) -> None:
+            pass
+
+        def snapshot(self):
+            return self.held
+
+        def solve(self, progress=None, started=None):
+            self.held = self.inner.solve(progress, started)
+            released.wait(120)
+            return self.held
+
+    site, client = web
+    site.time_limit = 3.0
+    monkeypatch.setattr(solving, "make_solver", Stubborn)
+    try:
+        clicked = time.monotonic()
+        job = post(client, "/api/solve").json()["job"]
+        state = wait_for_job(client, job, timeout=60)
+        waited = time.monotonic() - clicked
+        assert waited < 30, f"the page waited {waited:.0f} s for a 3 s re-solve"
+        assert state["state"] == "done" and "diff" in state["finished"], state
+        accepted = post(client, f"/api/jobs/{job}/accept", {"comment": "in time"})
+        assert accepted.status_code == 200, accepted.text
+        stored = json.loads(client.get("/api/solution").content)
+        assert stored["explained"] is False and stored["status"] == state["finished"]["status"]
+        assert stored["replan"]["people_changed"] == state["finished"]["diff"]["people_changed"]
+    finally:
+        released.set()
+
+
+def test_downloads_carry_the_reasons_in_the_pages_language(web) -> None:
+    """The report of a version says why slots are empty and what would fill them, as
+    `export` does, in the language of the page it was asked from."""
+    import html
+
+    _, client = web
+    camp_id, persian = _camp_with_empty_slots(client)
+    fix_fa = persian["empty_slots"][0]["fix"]
+    fix_en = client.get(f"/api/camps/{camp_id}", params={"lang": "en"}).json()[
+        "empty_slots"][0]["fix"]
+    report = client.get("/versions/1/download/html").text
+    assert html.escape(fix_fa) in report
+    report_en = client.get("/versions/1/download/html", params={"lang": "en"}).text
+    assert html.escape(fix_en) in report_en and html.escape(fix_fa) not in report_en

@@ -227,3 +227,22 @@ def test_solve_and_export_speak_the_language_asked(tmp_path: Any) -> None:
     ran = runner.invoke(main, ["explain", str(TINY_PATH), str(solution), "--lang", "fa"])
     squeezed = "".join(ran.output.split())  # the terminal wraps long lines
     assert ran.exit_code == 0 and "".join(WORDS["fa"].causes["busy"].split()) in squeezed
+
+
+@pytest.mark.parametrize("case", [*(("slot", c) for c in SLOT_CASES),
+                                  *(("camp", c) for c in CAMP_CASES)])  # fmt: skip
+def test_one_camp_explained_alone_says_what_the_whole_roster_says(case: tuple[str, str]) -> None:
+    """explain_camp (a review page's camp, explained when opened) gives the very reasons
+    explain_roster gives for that camp, in every language."""
+    from campplanner.explain import Context, explain_camp
+
+    data, roster, status = (SLOT_CASES if case[0] == "slot" else CAMP_CASES)[case[1]]
+    problem = compile_data(data)
+    assigned = roster(problem)
+    for lang in LANGUAGES:
+        whole = explain_roster(problem, assigned, status, lang=lang)
+        ctx = Context(problem, assigned, status)
+        for c in range(problem.num_camps):
+            slots, cancelled = explain_camp(ctx, c, lang)
+            assert slots == tuple(s for s in whole.slots if s.camp == c), (lang, c)
+            assert cancelled == next((r for r in whole.cancelled if r.camp == c), None)

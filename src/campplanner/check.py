@@ -28,6 +28,7 @@ from typing import Any
 from campplanner.contract import Camp, Instance, Volunteer
 from campplanner.loader import day_of, load_instance
 from campplanner.solution import load_solution, match_instance
+from campplanner.suggest import Suggestions
 
 EARTH_RADIUS_KM = 6371.0
 # Two haversine implementations (numpy in the solver, math here) may differ in the last
@@ -297,14 +298,16 @@ class _Roster:
 
     def unknown_references(self) -> Iterator[Violation]:
         """Assignments naming an unknown volunteer, camp or skill, or a slot not asked for."""
+        known = {"volunteer": Suggestions(self.volunteers), "camp": Suggestions(self.camps),
+                 "skill": Suggestions(self.skill_ids)}  # fmt: skip
         for v, c, s in self.all_triples:
             problems = []
             if v not in self.volunteers:
-                problems.append(f"unknown volunteer {v!r}")
+                problems.append(f"unknown volunteer {v!r}{known['volunteer'].hint(v)}")
             if c not in self.camps:
-                problems.append(f"unknown camp {c!r}")
+                problems.append(f"unknown camp {c!r}{known['camp'].hint(c)}")
             if s not in self.skill_ids:
-                problems.append(f"unknown skill {s!r}")
+                problems.append(f"unknown skill {s!r}{known['skill'].hint(s)}")
             elif c in self.camps and s not in self.requirements[c]:
                 problems.append(f"camp {self.where(c)} does not ask for {s!r}")
             if problems:

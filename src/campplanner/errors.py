@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,6 +42,14 @@ class InstanceError(CampPlannerError):
         return "\n".join(lines)
 
 
+class FilesError(CampPlannerError):
+    """Problems in several input files, reported together (each file's with its name)."""
+
+    def __init__(self, errors: Sequence[InstanceError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(error.report() for error in self.errors))
+
+
 class RosterViolations(CampPlannerError):
     """A roster that breaks hard rules, where a command will not pass it on (exit 1)."""
 
@@ -61,3 +71,51 @@ def json_path(location: Sequence[str | int]) -> str:
         else:
             text += f"[{part!r}]"
     return text
+
+
+def is_under(path: str, parent: str) -> bool:
+    """``camps[3].start`` is under ``camps[3]`` (and under itself), not under ``camps[30]``."""
+    return path == parent or path.startswith((parent + ".", parent + "["))
+
+
+_PATH_PART = re.compile(r"\[(\d+)\]|\[('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\]|\.?([^.\[]+)")
+
+
+def parse_json_path(path: str) -> list[str | int]:
+    """The inverse of :func:`json_path`: ``camps[3].requirements[0].skill`` -> parts."""
+    parts: list[str | int] = []
+    for index, quoted, name in _PATH_PART.findall(path):
+        if index:
+            parts.append(int(index))
+        elif quoted:
+            parts.append(ast.literal_eval(quoted))
+        else:
+            parts.append(name)
+    return parts
+
+
+# A library's own prefix ("(sqlite3.OperationalError) ...") and its links for programmers.
+_LIBRARY_PREFIX = re.compile(r"^\([\w.]+\)\s*")
+_LIBRARY_LINK = re.compile(r"\s*\(Background on this error at: [^)]*\)", re.IGNORECASE)
+
+
+def plain_reason(error: BaseException) -> str:
+    """Why ``error`` happened, for a planner: never a Python class name or a repr.
+
+    campplanner's own errors say it already; the operating system's are its words for
+    the file; a bug of ours (KeyError, TypeError...) says only that it is one."""
+    if isinstance(error, CampPlannerError):
+        return str(error)
+    if isinstance(error, MemoryError):
+        return "not enough memory"
+    if isinstance(error, OSError):
+        where = f": {error.filename}" if error.filename else ""
+        return f"{(error.strerror or 'cannot be read or written').lower()}{where}"
+    if isinstance(error, UnicodeError):
+        return "the text is not UTF-8"
+    if isinstance(error, (KeyError, IndexError, AttributeError, TypeError, AssertionError,
+                            NameError, RecursionError)):  # fmt: skip
+        return "an internal error of campplanner (please report it with the input files)"
+    text = _LIBRARY_LINK.sub("", _LIBRARY_PREFIX.sub("", str(error).strip()))
+    first_line = text.splitlines()[0] if text else ""
+    return first_line or "an unexpected error (please report it with the input files)"

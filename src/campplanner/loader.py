@@ -19,9 +19,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from campplanner.calendar import Calendar, parse_day, to_ascii_digits
-from campplanner.contact import PERSONAL_FIELDS
 from campplanner.contract import FORMAT, Instance
-from campplanner.errors import InstanceError, Issue, json_path
+from campplanner.errors import InstanceError, Issue, is_under, json_path
+from campplanner.shape_errors import json_kind, pydantic_issues
+from campplanner.suggest import Suggestions, did_you_mean
 
 MAX_FILE_BYTES = 2 * 1024**3  # past this a file is not an instance but an accident
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -45,21 +46,23 @@ def load_instance(path: str | Path) -> Instance:
 def instance_from_data(data: Any, source: str = "<instance>") -> Instance:
     """Validate already-parsed JSON data as an instance; every problem is reported."""
     if not isinstance(data, dict):
-        kind = type(data).__name__ if data is not None else "null"
-        raise InstanceError(
-            source, [Issue("", f"the top level must be a JSON object {{...}}, got {kind}")]
-        )
+        found = json_kind(data)
+        issue = Issue("", f"the top level must be a JSON object {{...}}, got {found}")
+        raise InstanceError(source, [issue])
     if "volunteers" not in data and ("assignments" in data or "status" in data):
         # Four "missing field" lines would hide the real mistake: the wrong file.
         raise InstanceError(source, [Issue("", (
             "this is a solution file (a roster), not an instance: give the instance "
             "first, then the solution (are the two files swapped?)"))])  # fmt: skip
+    instance: Instance | None = None
+    shape: list[Issue] = []
     try:
         instance = Instance.model_validate(data)
     except ValidationError as error:
-        raise InstanceError(source, list(pydantic_issues(error))) from None
-    issues = list(cross_check(instance))
-    if issues:
+        shape = list(pydantic_issues(error, Instance))
+    # Cross-checked even after a shape error: one run shows every problem.
+    issues = shape + _new_problems(cross_check(data), shape)
+    if issues or instance is None:
         raise InstanceError(source, issues)
     return instance
 
@@ -97,8 +100,8 @@ def _gunzip(raw: bytes, source: str) -> bytes:
         decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
         try:
             data = decompressor.decompress(rest, MAX_FILE_BYTES + 1 - inflated)
-        except zlib.error as error:
-            issue = Issue("", f"is not a valid gzip file ({error})")
+        except zlib.error:  # zlib's own words ("Error -3 ... invalid block type") help no one
+            issue = Issue("", "is not a valid gzip file: its compressed data is damaged")
             raise InstanceError(source, [issue]) from None
         inflated += len(data)
         if inflated > MAX_FILE_BYTES or decompressor.unconsumed_tail:
@@ -190,47 +193,13 @@ def _parse_json(text: str, source: str) -> Any:
     except RecursionError:
         raise InstanceError(source, [Issue("", "the JSON is nested too deeply")]) from None
     except ValueError as error:  # NaN, Infinity, 1e999, integers of thousands of digits
-        raise InstanceError(source, [Issue("", f"not valid JSON: {error}")]) from None
+        reason = str(error)
+        if "integer string conversion" in reason:  # Python's words, naming sys.set_int_...
+            reason = "a whole number of more than 4,300 digits is too large"
+        raise InstanceError(source, [Issue("", f"not valid JSON: {reason}")]) from None
 
 
 # ---------------------------------------------------------------------- validation
-
-
-def pydantic_issues(error: ValidationError) -> Iterator[Issue]:
-    for detail in error.errors(include_url=False):
-        location = list(detail["loc"])
-        kind = detail["type"]
-        # pydantic tags union branches ("int", "constrained-str"...) in the location.
-        location = [part for part in location if not _is_union_tag(part)]
-        message = detail["msg"]
-        if kind == "missing":
-            message = "required field is missing"
-        elif location and location[-1] in PERSONAL_FIELDS:
-            pass  # personal data: the path says where, the message what; never the value
-        elif "input" in detail and kind not in ("missing",):
-            message += f" (got {_show(detail['input'])})"
-        yield Issue(json_path(location), message)
-
-
-def _is_union_tag(part: str | int) -> bool:
-    return isinstance(part, str) and (
-        part in ("int", "float", "str", "bool", "none", "list[...]", "tuple[...]")
-        or part.startswith(("constrained-", "function-", "literal["))
-    )
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return f"a list of {len(value)}"
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):  # integers past 4300 digits, data not from JSON
-        if isinstance(value, int):  # str() fails too; bit_length gives the size
-            return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
-        return type(value).__name__
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @lru_cache(maxsize=65_536)
@@ -239,107 +208,174 @@ def day_of(text: str, calendar: Calendar) -> int:
     return parse_day(text, calendar)
 
 
-def _unique_ids(items: Iterable[BaseModel], list_name: str) -> Iterator[Issue]:
+def _new_problems(found: list[Issue], shape: list[Issue]) -> list[Issue]:
+    """Cross-check issues not at (or inside) a field already reported as misshapen:
+    ``"start": 20210701`` is one problem, not also "not a date"."""
+    bad_fields = {issue.path for issue in shape}
+    return [
+        issue for issue in found
+        if not any(is_under(issue.path, field) for field in bad_fields if field)
+    ]  # fmt: skip
+
+
+def _records(data: dict[str, Any], list_name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, record) of a list of the file, skipping what is not an object: checks
+    after a shape error still look at every record that can be read."""
+    items = data.get(list_name)
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _text(record: dict[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+class _Known:
+    """The ids of one list (skills, places...), with "did you mean" for the others."""
+
+    def __init__(self, kind: str, ids: Iterable[str], complete: bool):
+        self.kind = kind
+        self.ids = set(ids)
+        # False when the list or one of its ids could not be read: an id missing from
+        # it may be the unreadable one, so "unknown" would not be known to be true.
+        self.complete = complete
+        self._suggestions: Suggestions | None = None
+
+    def unknown(self, value: Any) -> str | None:
+        """The problem with ``value`` as a reference to this list, or None."""
+        if not self.complete or not isinstance(value, str) or not value or value in self.ids:
+            return None  # not text: a shape problem, reported as such
+        if self._suggestions is None:
+            self._suggestions = Suggestions(self.ids)
+        return f"unknown {self.kind} {value!r}{self._suggestions.hint(value)}"
+
+
+def _ids(data: dict[str, Any], list_name: str, kind: str) -> tuple[_Known, list[Issue]]:
+    """The ids of a list, and an issue for each id given twice."""
     first_seen: dict[str, int] = {}
-    for index, item in enumerate(items):
-        item_id = item.id  # type: ignore[attr-defined]
+    issues = []
+    # Only groups may be left out (none then); a required list left out is unknown.
+    items = data.get(list_name, [] if list_name == "groups" else None)
+    complete = isinstance(items, list)
+    for index, record in _records(data, list_name):
+        item_id = _text(record, "id")
+        if item_id is None:
+            complete = False
+            continue
         if item_id in first_seen:
-            yield Issue(
+            issues.append(Issue(
                 f"{list_name}[{index}].id",
                 f"duplicate id {item_id!r} (also {list_name}[{first_seen[item_id]}])",
-            )
+            ))  # fmt: skip
         else:
             first_seen[item_id] = index
+    complete = complete and len(first_seen) + len(issues) == len(items or ())
+    return _Known(kind, first_seen, complete), issues
 
 
-def _date(text: str, path: str, calendar: Calendar, issues: list[Issue]) -> int | None:
+def _date(text: Any, at: str, field: str, calendar: Calendar | None,
+          issues: list[Issue]) -> int | None:  # fmt: skip
+    if not isinstance(text, str) or calendar is None:
+        return None  # not text, or no calendar to read it in: reported elsewhere
     try:
         return day_of(text, calendar)
     except ValueError as error:
-        issues.append(Issue(path, str(error)))
+        issues.append(Issue(at + field, str(error)))
         return None
 
 
-def cross_check(instance: Instance) -> Iterator[Issue]:
-    """Problems that need more than one field: ids, references, dates."""
-    yield from _unique_ids(instance.skills, "skills")
-    yield from _unique_ids(instance.places, "places")
-    yield from _unique_ids(instance.groups, "groups")
-    yield from _unique_ids(instance.volunteers, "volunteers")
-    yield from _unique_ids(instance.camps, "camps")
+def cross_check(data: dict[str, Any]) -> list[Issue]:
+    """Problems that need more than one field: ids, references, dates.
 
-    skills = {skill.id for skill in instance.skills}
-    places = {place.id for place in instance.places}
-    groups = {group.id for group in instance.groups}
-    volunteers = {volunteer.id for volunteer in instance.volunteers}
-    camp_skills = {camp.id: {r.skill for r in camp.requirements} for camp in instance.camps}
-    calendar = instance.calendar
-
-    def missing(kind: str, value: str, known: set[str]) -> str | None:
-        return None if value in known else f"unknown {kind} {value!r}"
-
-    for index, group in enumerate(instance.groups):
-        if group.home is not None and (problem := missing("place", group.home, places)):
-            yield Issue(f"groups[{index}].home", problem)
-
+    Reads the raw JSON data, so that it runs even when some fields have the wrong
+    shape: a type error in one camp does not hide an unknown skill in another, and
+    one run of ``validate`` reports both."""
     issues: list[Issue] = []
-    for index, volunteer in enumerate(instance.volunteers):
-        at = f"volunteers[{index}]"
-        if problem := missing("place", volunteer.home, places):
-            issues.append(Issue(f"{at}.home", problem))
-        if volunteer.group is not None and (problem := missing("group", volunteer.group, groups)):
-            issues.append(Issue(f"{at}.group", problem))
-        for skill in volunteer.skills:
-            if skill not in skills:
-                issues.append(Issue(f"{at}.skills", f"unknown skill {skill!r}"))
-        for k, (first, last) in enumerate(volunteer.available or ()):
-            start = _date(first, f"{at}.available[{k}][0]", calendar, issues)
-            end = _date(last, f"{at}.available[{k}][1]", calendar, issues)
-            if start is not None and end is not None and end < start:
-                issues.append(
-                    Issue(f"{at}.available[{k}]", f"ends ({last}) before it starts ({first})")
-                )
-    yield from issues
+    known: dict[str, _Known] = {}
+    for list_name, kind in (("skills", "skill"), ("places", "place"), ("groups", "group"),
+                            ("volunteers", "volunteer"), ("camps", "camp")):  # fmt: skip
+        known[kind], duplicates = _ids(data, list_name, kind)
+        issues += duplicates
+    calendar = data.get("calendar", "gregorian")
+    readable = calendar if calendar in ("gregorian", "jalali") else None
 
-    issues = []
-    for index, camp in enumerate(instance.camps):
-        at = f"camps[{index}]"
-        if problem := missing("place", camp.place, places):
-            issues.append(Issue(f"{at}.place", problem))
-        start = _date(camp.start, f"{at}.start", calendar, issues)
-        end = _date(camp.end, f"{at}.end", calendar, issues)
+    def refer(at: Any, field: str, kind: str, value: Any) -> None:
+        # ``at`` is the record's path or a pair (list, index): paths are built only for
+        # problems, which keeps a province of 22,000 volunteers quick to check.
+        if isinstance(value, str) and value in known[kind].ids:
+            return
+        if problem := known[kind].unknown(value):
+            issues.append(Issue(_path(at, field), problem))
+
+    for index, group in _records(data, "groups"):
+        refer(("groups", index), ".home", "place", group.get("home"))
+    for index, volunteer in _records(data, "volunteers"):
+        _check_volunteer(("volunteers", index), volunteer, refer, readable, issues)
+    for index, camp in _records(data, "camps"):
+        _check_camp(f"camps[{index}]", camp, refer, readable, issues)
+    for index, entry in _records(data, "locked"):
+        for key, kind in (("volunteer", "volunteer"), ("camp", "camp"), ("skill", "skill")):
+            refer(("locked", index), f".{key}", kind, entry.get(key))
+    for index, pair in _records(data, "forbidden"):
+        for key in ("volunteer", "camp"):
+            refer(("forbidden", index), f".{key}", key, pair.get(key))
+    return issues
+
+
+def _path(at: Any, field: str) -> str:
+    if isinstance(at, tuple):
+        at = f"{at[0]}[{at[1]}]"
+    return at + field
+
+
+def _check_volunteer(where: tuple[str, int], volunteer: dict[str, Any], refer: Any,
+                     calendar: Calendar | None, issues: list[Issue]) -> None:  # fmt: skip
+    refer(where, ".home", "place", volunteer.get("home"))
+    group = volunteer.get("group")
+    if group is not None:
+        refer(where, ".group", "group", group)
+    skills = volunteer.get("skills")
+    for skill in skills if isinstance(skills, dict) else ():
+        refer(where, ".skills", "skill", skill)
+    ranges = volunteer.get("available")
+    if not ranges or not isinstance(ranges, list):
+        return
+    at = _path(where, "")
+    for k, pair in enumerate(ranges):
+        if not isinstance(pair, list) or len(pair) != 2:
+            continue  # a shape problem, reported as such
+        first, last = pair
+        start = _date(first, at, f".available[{k}][0]", calendar, issues)
+        end = _date(last, at, f".available[{k}][1]", calendar, issues)
         if start is not None and end is not None and end < start:
-            issues.append(Issue(f"{at}.end", f"{camp.end} is before the start {camp.start}"))
-        seen: dict[str, int] = {}
-        for k, requirement in enumerate(camp.requirements):
-            if problem := missing("skill", requirement.skill, skills):
-                issues.append(Issue(f"{at}.requirements[{k}].skill", problem))
-            if requirement.skill in seen:
-                issues.append(
-                    Issue(
-                        f"{at}.requirements[{k}].skill",
-                        f"a second requirement for {requirement.skill!r} "
-                        f"(first at requirements[{seen[requirement.skill]}]); "
-                        "a camp has one requirement per skill: add up the counts",
-                    )
-                )
-            seen.setdefault(requirement.skill, k)
-    yield from issues
+            issues.append(
+                Issue(f"{at}.available[{k}]", f"ends ({last}) before it starts ({first})")
+            )
 
-    for index, entry in enumerate(instance.locked):
-        at = f"locked[{index}]"
-        if problem := missing("volunteer", entry.volunteer, volunteers):
-            yield Issue(f"{at}.volunteer", problem)
-        if problem := missing("camp", entry.camp, set(camp_skills)):
-            yield Issue(f"{at}.camp", problem)
-        if problem := missing("skill", entry.skill, skills):
-            yield Issue(f"{at}.skill", problem)
-    for index, pair in enumerate(instance.forbidden):
-        at = f"forbidden[{index}]"
-        if problem := missing("volunteer", pair.volunteer, volunteers):
-            yield Issue(f"{at}.volunteer", problem)
-        if problem := missing("camp", pair.camp, set(camp_skills)):
-            yield Issue(f"{at}.camp", problem)
+
+def _check_camp(at: str, camp: dict[str, Any], refer: Any, calendar: Calendar | None,
+                issues: list[Issue]) -> None:  # fmt: skip
+    refer(at, ".place", "place", camp.get("place"))
+    start = _date(camp.get("start"), at, ".start", calendar, issues)
+    end = _date(camp.get("end"), at, ".end", calendar, issues)
+    if start is not None and end is not None and end < start:
+        issues.append(Issue(f"{at}.end", f"{camp['end']} is before the start {camp['start']}"))
+    seen: dict[str, int] = {}
+    for k, requirement in _records(camp, "requirements"):
+        skill = requirement.get("skill")
+        refer(at, f".requirements[{k}].skill", "skill", skill)
+        if not isinstance(skill, str):
+            continue
+        if skill in seen:
+            issues.append(Issue(
+                f"{at}.requirements[{k}].skill",
+                f"a second requirement for {skill!r} (first at requirements[{seen[skill]}]); "
+                "a camp has one requirement per skill: add up the counts",
+            ))  # fmt: skip
+        seen.setdefault(skill, k)
 
 
 def instance_warnings(instance: Instance) -> list[Issue]:
@@ -411,7 +447,8 @@ def _calendar_mismatch(instance: Instance) -> Iterator[Issue]:
 def _unknown_fields(model: Any, location: list[str | int]) -> Iterator[Issue]:
     if isinstance(model, BaseModel):
         for name in model.model_extra or {}:
-            yield Issue(json_path([*location, name]), "unknown field, ignored")
+            hint = did_you_mean(name, type(model).model_fields)
+            yield Issue(json_path([*location, name]), f"unknown field, ignored{hint}")
         for name in type(model).model_fields:
             yield from _unknown_fields(getattr(model, name), [*location, name])
     elif isinstance(model, list) and model and isinstance(model[0], BaseModel):

@@ -193,12 +193,16 @@ def _ranked(
     pointer, order = problem.requirement_candidates
     target = int(problem.requirement_camp[requirement])
     options, blocked = [], 0
+    # Someone free joining changes the camp's coverage the same way whoever they are
+    # (one more of this requirement, at this camp's priority): worked out once, not for
+    # each of the thousands free for a plentiful skill.
+    joining: dict[int, tuple[int, bool]] = {}
     for k in order[pointer[requirement] : pointer[requirement + 1]]:
         other = int(problem.candidate_volunteer[k])
         mine = by_volunteer.get(other, [])
         if other == leaving or any(problem.candidate_camp[i] == target for i in mine):
             continue  # the dropout, or someone already in this camp (H3)
-        option = _suggestion(problem, camps, mine, int(k), target)
+        option = _suggestion(problem, camps, mine, int(k), target, joining)
         if _breaks_a_lock(problem, camps, option, locked):
             blocked += 1
         else:
@@ -208,9 +212,11 @@ def _ranked(
 
 
 def _suggestion(
-    problem: Problem, camps: _Camps, mine: list[int], candidate: int, target: int
+    problem: Problem, camps: _Camps, mine: list[int], candidate: int, target: int,
+    joining: dict[int, tuple[int, bool]] | None = None,
 ) -> Suggestion:
-    """The effect of ``candidate`` (a volunteer for the empty slot) taking it."""
+    """The effect of ``candidate`` (a volunteer for the empty slot) taking it;
+    ``joining`` keeps the effect of someone who leaves nothing, per requirement."""
     other = int(problem.candidate_volunteer[candidate])
     leaves = [i for i in mine if _clashes(problem, int(problem.candidate_camp[i]), target)]
     if len(mine) - len(leaves) + 1 > problem.volunteer_max_camps[other]:
@@ -220,7 +226,13 @@ def _suggestion(
 
         spare = sorted((i for i in mine if i not in leaves), key=worth)
         leaves.append(spare[0])
-    change, _ = camps.change(target, {candidate}, set(leaves))
+    if leaves or joining is None:
+        change, _ = camps.change(target, {candidate}, set(leaves))
+    else:
+        requirement = int(problem.candidate_requirement[candidate])
+        if requirement not in joining:
+            joining[requirement] = camps.change(target, {candidate}, set())
+        change = joining[requirement][0]
     cancels = []
     for c in sorted({int(problem.candidate_camp[i]) for i in leaves} - {target}):
         lost, cancelled = camps.change(c, set(), set(leaves))

@@ -9,15 +9,19 @@ instance file, so every error names the scenario file and the edit (``edits[3]``
 from __future__ import annotations
 
 import copy
+import re
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from campplanner.calendar import format_day
 from campplanner.contract import Assignment, Camp, ForbiddenPair, Rules, Volunteer, Weights
-from campplanner.errors import InstanceError, Issue
-from campplanner.loader import day_of, instance_from_data, pydantic_issues, read_json
+from campplanner.errors import InstanceError, Issue, is_under, json_path, parse_json_path
+from campplanner.loader import day_of, instance_from_data, read_json
+from campplanner.shape_errors import json_kind, pydantic_issues
+from campplanner.suggest import Suggestions, did_you_mean
 
 SCENARIO_FORMAT = "campplanner-scenario/1"
 
@@ -123,6 +127,11 @@ Edit = Annotated[
     | SetCamp | SetRequirement | SetRules | SetWeights | Lock | Unlock | Forbid | Allow,
     Field(discriminator="op"),
 ]  # fmt: skip
+# op -> its edit class: each edit is read alone, so one bad edit hides none of the others.
+EDIT_KINDS: dict[str, type[_Edit]] = {
+    typing.get_args(kind.model_fields["op"].annotation)[0]: kind
+    for kind in typing.get_args(typing.get_args(Edit)[0])
+}
 
 
 class Scenario(BaseModel):
@@ -133,6 +142,9 @@ class Scenario(BaseModel):
     name: str
     base: str | None = None
     edits: list[Edit] = []
+    # Where in the file each edit stands, when unreadable ones were left out: the
+    # problems of the k-th edit kept must still be reported at edits[k] of the file.
+    _positions: list[int] | None = PrivateAttr(default=None)
 
 
 # ----------------------------------------------------------------------- applying
@@ -144,17 +156,51 @@ class _Applier:
     def __init__(self, data: dict[str, Any]):
         self.data = data
         self.issues: list[Issue] = []
+        # Which edit wrote what, so that a problem of the edited instance is reported at
+        # the edit (edits[2].priority), not at camps[3].priority of a file nobody wrote:
+        # id(record) -> {field: edit path}; the field None: the whole record is the edit's.
+        self.origin: dict[int, dict[str | None, str]] = {}
+        self._marked: list[dict[str, Any]] = []  # alive, so no other record gets their id
+
+    def _mark(self, record: dict[str, Any], at: str, field: str | None = None) -> None:
+        if id(record) not in self.origin:
+            self._marked.append(record)
+        self.origin.setdefault(id(record), {})[field] = at
 
     def _index(self, list_name: str) -> dict[str, int]:
         return {item.get("id"): i for i, item in enumerate(self.data.get(list_name, []))}
 
     def _find(self, list_name: str, item_id: str, at: str) -> dict[str, Any] | None:
-        position = self._index(list_name).get(item_id)
+        index = self._index(list_name)
+        position = index.get(item_id)
         if position is None:
             kind = list_name.rstrip("s")
-            self.issues.append(Issue(at, f"unknown {kind} {item_id!r} in the base instance"))
+            hint = Suggestions(key for key in index if isinstance(key, str)).hint(item_id)
+            self.issues.append(Issue(at, f"unknown {kind} {item_id!r}{hint}"))
             return None
         return self.data[list_name][position]
+
+    def edit_behind(self, path: str) -> str | None:
+        """The edit (with the path inside it) that wrote the value at ``path`` of the
+        edited instance, or None when the value comes from the base instance."""
+        parts = parse_json_path(path)
+        found = None
+        node: Any = self.data
+        for depth in range(len(parts) + 1):
+            marks = self.origin.get(id(node)) if isinstance(node, dict) else None
+            if marks:
+                field = parts[depth] if depth < len(parts) else None
+                if field is not None and field in marks:
+                    found = marks[field]  # type: ignore[index]
+                elif None in marks:
+                    found = _join(marks[None], parts[depth:])
+            if depth == len(parts):
+                break
+            try:
+                node = node[parts[depth]]
+            except (KeyError, IndexError, TypeError):
+                break
+        return found
 
     def _day(self, text: str, at: str) -> int | None:
         try:
@@ -176,7 +222,21 @@ class _Applier:
                 self.data[key] = [e for e in self.data[key] if e["volunteer"] not in gone]
 
     def _add_volunteers(self, edit: AddVolunteers, at: str) -> None:
-        self.data["volunteers"] += [v.model_dump(exclude_none=True) for v in edit.volunteers]
+        self._add("volunteers", edit.volunteers, at)
+
+    def _add(self, list_name: str, items: list[Any], at: str, key: str | None = None) -> None:
+        """Append the edit's records, each marked as the edit's (``edits[1].camps[0]``).
+        An item may be the raw JSON of a record its edit could not read (see _read_edit)."""
+        added = self.data.setdefault(list_name, [])
+        for k, item in enumerate(items):
+            if isinstance(item, BaseModel):
+                record = item.model_dump(exclude_none=True)
+            elif isinstance(item, dict):
+                record = copy.deepcopy(item)
+            else:
+                continue  # not a record at all: reported when the edit was read
+            self._mark(record, f"{at}.{key or list_name}[{k}]")
+            added.append(record)
 
     def _unavailable(self, edit: Unavailable, at: str) -> None:
         first = self._day(edit.first, f"{at}.first")
@@ -206,6 +266,7 @@ class _Applier:
                 if end > last:
                     kept.append([format_day(last + 1, calendar), b])
             person["available"] = kept
+            self._mark(person, at, "available")
 
     def _season(self) -> tuple[int, int]:
         calendar = self.data.get("calendar", "gregorian")
@@ -224,7 +285,7 @@ class _Applier:
                 self.data[key] = [e for e in self.data[key] if e["camp"] not in gone]
 
     def _add_camps(self, edit: AddCamps, at: str) -> None:
-        self.data["camps"] += [c.model_dump(exclude_none=True) for c in edit.camps]
+        self._add("camps", edit.camps, at)
 
     def _move_camp(self, edit: MoveCamp, at: str) -> None:
         camp = self._find("camps", edit.camp, f"{at}.camp")
@@ -233,6 +294,7 @@ class _Applier:
         for key in ("start", "end", "place"):
             if getattr(edit, key) is not None:
                 camp[key] = getattr(edit, key)
+                self._mark(camp, f"{at}.{key}", key)
 
     def _set_camp(self, edit: SetCamp, at: str) -> None:
         camp = self._find("camps", edit.camp, f"{at}.camp")
@@ -241,10 +303,12 @@ class _Applier:
         for key in ("capacity", "priority", "name"):
             if getattr(edit, key) is not None:
                 camp[key] = getattr(edit, key)
+                self._mark(camp, f"{at}.{key}", key)
         if edit.gender == "mixed":
             camp.pop("gender", None)
         elif edit.gender is not None:
             camp["gender"] = edit.gender
+            self._mark(camp, f"{at}.gender", "gender")
 
     def _set_requirement(self, edit: SetRequirement, at: str) -> None:
         camp = self._find("camps", edit.camp, f"{at}.camp")
@@ -258,23 +322,40 @@ class _Applier:
         if existing is None:
             existing = {"skill": edit.skill}
             requirements.append(existing)
+            self._mark(existing, f"{at}.skill", "skill")
         existing["count"] = edit.count
-        if edit.level is not None:
-            existing["level"] = edit.level
-        if edit.essential is not None:
-            existing["essential"] = edit.essential
+        self._mark(existing, f"{at}.count", "count")
+        for key in ("level", "essential"):
+            if getattr(edit, key) is not None:
+                existing[key] = getattr(edit, key)
+                self._mark(existing, f"{at}.{key}", key)
 
     def _set_rules(self, edit: SetRules, at: str) -> None:
-        unknown = set(edit.rules) - set(Rules.model_fields)
-        if unknown:
-            self.issues.append(Issue(f"{at}.rules", f"unknown rule(s): {sorted(unknown)}"))
-        self.data.setdefault("rules", {}).update(edit.rules)
+        for name in sorted(set(edit.rules) - set(Rules.model_fields)):
+            hint = did_you_mean(name, Rules.model_fields)
+            rules = ", ".join(Rules.model_fields)
+            self.issues.append(Issue(f"{at}.rules.{name}", f"unknown rule {name!r}{hint}; "
+                                     f"the rules are {rules}"))  # fmt: skip
+        rules = self.data.setdefault("rules", {})
+        rules.update(edit.rules)
+        for name in edit.rules:
+            self._mark(rules, _join(f"{at}.rules", [name]), name)
 
     def _set_weights(self, edit: SetWeights, at: str) -> None:
-        self.data.setdefault("weights", {}).update(edit.weights.model_dump(exclude_none=True))
+        terms = list(Weights.model_fields)
+        for name in edit.weights.model_extra or {}:  # a typo would change nothing, silently
+            hint = did_you_mean(name, terms)
+            self.issues.append(Issue(f"{at}.weights.{name}", f"unknown weight {name!r}{hint}; "
+                                     f"the weights are {', '.join(terms)}"))  # fmt: skip
+        unknown = set(edit.weights.model_extra or {})
+        changed = edit.weights.model_dump(exclude_none=True, exclude=unknown)
+        weights = self.data.setdefault("weights", {})
+        weights.update(changed)
+        for name in changed:
+            self._mark(weights, f"{at}.weights.{name}", name)
 
     def _lock(self, edit: Lock, at: str) -> None:
-        self.data.setdefault("locked", []).extend(a.model_dump() for a in edit.assignments)
+        self._add("locked", edit.assignments, at, "assignments")
 
     def _unlock(self, edit: Unlock, at: str) -> None:
         gone = {(a.volunteer, a.camp, a.skill) for a in edit.assignments}
@@ -284,7 +365,7 @@ class _Applier:
         ]  # fmt: skip
 
     def _forbid(self, edit: Forbid, at: str) -> None:
-        self.data.setdefault("forbidden", []).extend(p.model_dump() for p in edit.pairs)
+        self._add("forbidden", edit.pairs, at, "pairs")
 
     def _allow(self, edit: Allow, at: str) -> None:
         gone = {(p.volunteer, p.camp) for p in edit.pairs}
@@ -293,41 +374,150 @@ class _Applier:
         ]
 
 
+def _join(at: str, rest: list[str | int]) -> str:
+    """``edits[2].camps[0]`` + ``["requirements", 0]`` -> ``edits[2].camps[0].requirements[0]``."""
+    if not rest:
+        return at
+    tail = json_path(rest)
+    return at + tail if tail.startswith("[") else f"{at}.{tail}"
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (every problem reported, with its path)."""
-    source = str(path)
-    data = read_json(path)
+    scenario, issues = read_scenario(path)
+    if issues:
+        raise InstanceError(str(path), issues)
+    return scenario
+
+
+def read_scenario(path: str | Path) -> tuple[Scenario, list[Issue]]:
+    """A scenario file's every edit that can be read, and the problems of the others."""
+    return scenario_from_data(read_json(path), str(path))
+
+
+def scenario_from_data(data: Any, source: str) -> tuple[Scenario, list[Issue]]:
+    """The scenario in ``data``: the edits that are right, and an issue for each one
+    that is not; each edit is read on its own, so every mistake shows in one run."""
     if not isinstance(data, dict):
-        raise InstanceError(source, [Issue("", "the top level must be a JSON object {...}")])
+        found = json_kind(data)
+        raise InstanceError(source, [Issue("", f"the top level must be a JSON object {{...}}, "
+                                                f"got {found}")])  # fmt: skip
+    issues: list[Issue] = []
+    head = {key: value for key, value in data.items() if key != "edits"}
     try:
-        return Scenario.model_validate(data)
+        top = Scenario.model_validate({**head, "edits": []})
     except ValidationError as error:
-        raise InstanceError(source, list(pydantic_issues(error))) from None
+        issues += pydantic_issues(error, Scenario)
+        top = Scenario.model_construct(name=head.get("name") if isinstance(
+            head.get("name"), str) else "", base=None)  # fmt: skip
+    raw_edits = data.get("edits", [])
+    if not isinstance(raw_edits, list):
+        issues.append(Issue("edits", f"expected a list [...] of edits, got {json_kind(raw_edits)}"))
+        raw_edits = []
+    edits = []
+    for index, raw in enumerate(raw_edits):
+        edit = _read_edit(raw, index, issues)
+        if edit is not None:
+            edits.append((index, edit))
+    scenario = top.model_copy(update={"edits": [edit for _, edit in edits]})
+    scenario._positions = [index for index, _ in edits]
+    return scenario, issues
 
 
-def apply_edits(base: dict[str, Any], scenario: Scenario, source: str) -> dict[str, Any]:
-    """The base instance data with the scenario's edits applied, in order."""
+def _read_edit(raw: Any, index: int, issues: list[Issue]) -> _Edit | None:
+    at = f"edits[{index}]"
+    ops = ", ".join(EDIT_KINDS)
+    if not isinstance(raw, dict):
+        issues.append(Issue(at, f'an edit is an object {{"op": ...}}, got {json_kind(raw)}'))
+        return None
+    op = raw.get("op")
+    if "op" not in raw:
+        issues.append(Issue(at, f'the "op" key is missing: it says what the edit does, one '
+                                f"of {ops}"))  # fmt: skip
+        return None
+    if not isinstance(op, str):
+        issues.append(Issue(f"{at}.op", f"expected the name of an edit, got {json_kind(op)}; "
+                                        f"the ops are {ops}"))  # fmt: skip
+        return None
+    if op not in EDIT_KINDS:
+        hint = did_you_mean(op, EDIT_KINDS)
+        issues.append(Issue(f"{at}.op", f"unknown op {op!r}{hint}; the ops are {ops}"))
+        return None
+    kind = EDIT_KINDS[op]
+    try:
+        return kind.model_validate(raw)
+    except ValidationError as error:
+        issues.extend(pydantic_issues(error, kind, prefix=("edits", index)))
+    # Volunteers or camps added by an edit with a mistake are still added as written:
+    # later edits that name them are then not "unknown", and what else is wrong with
+    # them (an unknown place...) is found by checking the edited instance.
+    records = raw.get(_ADDED.get(op, ""))
+    if isinstance(records, list):
+        return kind.model_construct(op=op, **{_ADDED[op]: records})
+    return None
+
+
+_ADDED = {"add_volunteers": "volunteers", "add_camps": "camps"}
+
+
+def _edit_number(issue: Issue) -> int:
+    found = re.match(r"edits\[(\d+)\]", issue.path)
+    return int(found.group(1)) if found else -1
+
+
+def apply_edits(base: dict[str, Any], scenario: Scenario, source: str,
+                issues: list[Issue] | None = None) -> dict[str, Any]:  # fmt: skip
+    """The base instance data with the scenario's edits applied, in order, then checked
+    as an instance: every problem (``issues`` found reading the file, each edit's, the
+    edited instance's) is raised at once, each at the edit that caused it."""
     if not isinstance(base, dict):
         raise InstanceError(source, [Issue("base", "the base instance is not a JSON object")])
     applier = _Applier(copy.deepcopy(base))
-    for index, edit in enumerate(scenario.edits):
+    positions = scenario._positions or list(range(len(scenario.edits)))
+    for index, edit in zip(positions, scenario.edits, strict=True):
         try:
             applier.apply(edit, f"edits[{index}]")
-        except (KeyError, TypeError, ValueError) as error:  # a base file that is itself bad
-            applier.issues.append(Issue(f"edits[{index}]", f"cannot apply: {error}"))
-    if applier.issues:
-        raise InstanceError(source, applier.issues)
+        except (KeyError, TypeError, ValueError, AttributeError):  # a base that is itself bad
+            applier.issues.append(Issue(f"edits[{index}]", (
+                "cannot be applied: the base instance has problems of its own here "
+                "(run campplanner validate on it)")))  # fmt: skip
+    found = [*(issues or []), *applier.issues]
     applier.data["name"] = scenario.name
+    try:
+        instance_from_data(applier.data, source)
+    except InstanceError as error:
+        said = {issue.path for issue in found}
+        for issue in error.issues:
+            moved = _at_edit(applier, issue)
+            if not any(is_under(moved.path, path) for path in said):  # said when read
+                found.append(moved)
+    if found:
+        raise InstanceError(source, sorted(found, key=_edit_number))
     return applier.data
+
+
+def _at_edit(applier: _Applier, issue: Issue) -> Issue:
+    """A problem of the edited instance, moved to the edit that wrote its value."""
+    edit = applier.edit_behind(issue.path)
+    if edit is not None:
+        return Issue(edit, issue.message)
+    return Issue(issue.path, f"{issue.message} (in the instance the edits produce)")
+
+
+def scenario_data(path: str | Path, base: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(name, instance data) of the scenario file at ``path`` applied to ``base`` (data
+    already validated): every problem of the file and of its edits in one error."""
+    scenario, issues = read_scenario(path)
+    return scenario.name, apply_edits(base, scenario, str(path), issues)
 
 
 def scenario_instance(path: str | Path, base_path: str | Path | None = None) -> dict[str, Any]:
     """Instance data of a scenario file (base read from ``base_path`` or the file's ``base``)."""
-    scenario = load_scenario(path)
+    scenario, issues = read_scenario(path)
     if base_path is None:
         if scenario.base is None:
-            raise InstanceError(str(path), [Issue("base", "no base instance given")])
+            raise InstanceError(str(path), [*issues, Issue("base", "no base instance given")])
         base_path = Path(path).parent / scenario.base
-    data = apply_edits(read_json(base_path), scenario, str(path))
-    instance_from_data(data, f"{path} (applied to {base_path})")  # every contract check
-    return data
+    base = read_json(base_path)
+    instance_from_data(base, str(base_path))  # the base's own problems name the base
+    return apply_edits(base, scenario, str(path), issues)

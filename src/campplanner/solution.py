@@ -23,7 +23,8 @@ from campplanner.contract import (
     SolutionFile,
 )
 from campplanner.errors import InstanceError, Issue
-from campplanner.loader import pydantic_issues, read_json
+from campplanner.loader import read_json
+from campplanner.shape_errors import json_kind, pydantic_issues
 
 Triple = tuple[str, str, str]  # (volunteer id, camp id, skill id)
 
@@ -50,10 +51,9 @@ def solution_from_data(data: Any, source: str = "<solution>") -> SolutionFile:
     tool) is left out, so that any roster the contract accepts can still be judged.
     """
     if not isinstance(data, dict):
-        kind = type(data).__name__ if data is not None else "null"
-        raise InstanceError(
-            source, [Issue("", f"the top level must be a JSON object {{...}}, got {kind}")]
-        )
+        found = json_kind(data)
+        issue = Issue("", f"the top level must be a JSON object {{...}}, got {found}")
+        raise InstanceError(source, [issue])
     if "status" not in data and "volunteers" in data and "camps" in data:
         raise InstanceError(source, [Issue("", (
             "this is an instance file, not a solution (a roster): give the instance "
@@ -61,7 +61,7 @@ def solution_from_data(data: Any, source: str = "<solution>") -> SolutionFile:
     try:
         return SolutionFile.model_validate(data)
     except ValidationError as error:
-        issues = list(pydantic_issues(error))
+        issues = list(pydantic_issues(error, SolutionFile))
         broken = {issue.path.split(".")[0].split("[")[0] for issue in issues}
         if broken & set(CONTRACT_SOLUTION_FIELDS) or "" in broken:
             contract_issues = [i for i in issues if i.path.split(".")[0].split("[")[0]

@@ -13,6 +13,7 @@ from campplanner.outputs import guard_output, write_atomic
 if TYPE_CHECKING:  # types only: the writers are imported when used
     from campplanner.contract import Instance, SolutionFile
     from campplanner.io.roster_model import RosterView
+    from campplanner.model.problem import Problem
 
 # ----------------------------------------------------------------------- generate
 
@@ -180,10 +181,11 @@ def export(
 
 
 def attach_reasons(view: RosterView, instance: Instance, solution: SolutionFile,
-                   lang: str) -> None:  # fmt: skip
+                   lang: str, problem: Problem | None = None) -> None:  # fmt: skip
     """Give each camp of ``view`` (a RosterView) why its slots are empty, or why it is
-    cancelled, in ``lang``: worked out again by ``explain``; for a roster the instance
-    does not allow (a hand-edited workbook), the solution file's own words, if any."""
+    cancelled, in ``lang``: worked out again by ``explain`` (on ``problem``, the
+    instance compiled, when the caller has it); for a roster the instance does not
+    allow (a hand-edited workbook), the solution file's own words, if any."""
     from campplanner.explain import WORDS, RosterError, explain_roster, roster_from_assignments
     from campplanner.io.roster_model import Reason
     from campplanner.model.compile import compile_instance
@@ -191,7 +193,7 @@ def attach_reasons(view: RosterView, instance: Instance, solution: SolutionFile,
 
     causes = WORDS[lang].causes
     camps = {camp.id: camp for camp in view.camps}
-    problem = compile_instance(instance)
+    problem = problem if problem is not None else compile_instance(instance)
     try:
         assigned = roster_from_assignments(problem, roster_triples(solution))
     except RosterError:

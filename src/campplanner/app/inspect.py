@@ -28,6 +28,7 @@ from campplanner.overview import Overview, overview
 from campplanner.solution import load_solution, match_instance
 from campplanner.solution import roster_triples as solution_triples
 from campplanner.solver.conflicts import LockConflict, find_lock_conflict
+from campplanner.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,13 @@ def explain(
     if camp_id is not None:
         camp = problem.camp_index.get(camp_id)
         if camp is None:
-            raise UsageError(f"--camp: no camp {camp_id!r} in {instance_path}")
+            hint = did_you_mean(camp_id, problem.camp_index)
+            raise UsageError(f"--camp: no camp {camp_id!r} in {instance_path}{hint}")
     if volunteer_id is not None:
         volunteer = problem.volunteer_index.get(volunteer_id)
         if volunteer is None:
-            raise UsageError(f"--volunteer: no volunteer {volunteer_id!r} in {instance_path}")
+            hint = did_you_mean(volunteer_id, problem.volunteer_index)
+            raise UsageError(f"--volunteer: no volunteer {volunteer_id!r} in {instance_path}{hint}")
     resolved = problem_weights(problem, weights)
     base = Explained(problem, solution, resolved, camp, volunteer, note=note)
     if solution.status in ("infeasible", "unknown") and not solution.assignments:

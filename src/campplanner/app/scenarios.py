@@ -11,14 +11,15 @@ from campplanner.app.jobs import Job, JobControl
 from campplanner.app.solving import load_published
 from campplanner.compare import ComparisonStopped, Measures, comparison_report
 from campplanner.compare import compare as solve_scenarios
-from campplanner.errors import UsageError
+from campplanner.errors import FilesError, InstanceError, UsageError
 from campplanner.loader import instance_from_data, load_instance, read_json
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.outputs import guard_output, write_atomic
 from campplanner.replace import Dropout, Replan, replan_without, suggest_replacements
-from campplanner.scenario import apply_edits, load_scenario
+from campplanner.scenario import load_scenario, read_scenario, scenario_data
 from campplanner.solver import SolveOptions
+from campplanner.suggest import did_you_mean
 
 
 def scenario_instances(
@@ -27,13 +28,26 @@ def scenario_instances(
     """(name, instance data) of the base and of each scenario applied to it, each
     validated like an instance file (every problem names its file and edit)."""
     base = read_json(base_path)
-    instance_from_data(base, base_path)  # the base itself must be good
+    errors: list[InstanceError] = []
+    try:
+        instance_from_data(base, base_path)  # the base itself must be good
+    except InstanceError as error:
+        errors.append(error)
     named: list[tuple[str, dict[str, Any]]] = [("base", base)]
-    for path in scenario_paths:
-        scenario = load_scenario(path)
-        data = apply_edits(base, scenario, path)
-        instance_from_data(data, f"{path} (applied to {base_path})")
-        named.append((scenario.name, data))
+    for path in scenario_paths:  # every problem of every file in one run, each at its edit
+        try:
+            if errors and errors[0].source == base_path:
+                _, issues = read_scenario(path)  # a bad base: the file's own problems only
+                if issues:
+                    raise InstanceError(path, issues)
+            else:
+                named.append(scenario_data(path, base))
+        except InstanceError as error:
+            errors.append(error)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise FilesError(errors)
     return named
 
 
@@ -123,9 +137,11 @@ def replace(
     instance = load_instance(instance_path)
     problem = compile_instance(instance)
     if volunteer_id not in problem.volunteer_index:
-        raise UsageError(f"--volunteer {volunteer_id}: no such volunteer in {instance_path}")
+        hint = did_you_mean(volunteer_id, problem.volunteer_index)
+        raise UsageError(f"--volunteer {volunteer_id}: no such volunteer in {instance_path}{hint}")
     if camp_id is not None and camp_id not in problem.camp_index:
-        raise UsageError(f"--camp {camp_id}: no such camp in {instance_path}")
+        hint = did_you_mean(camp_id, problem.camp_index)
+        raise UsageError(f"--camp {camp_id}: no such camp in {instance_path}{hint}")
     published = load_published(problem, solution_path, instance, instance_path)
     v = problem.volunteer_index[volunteer_id]
     c = None if camp_id is None else problem.camp_index[camp_id]

@@ -59,6 +59,9 @@ class SolveRequest:
     # Reserves per camp to find (0: none): a short no-show sweep on the roster found,
     # whose top fill-ins go into the solution file's "reserves" section (docs/stress.md).
     reserves: int = 0
+    # False: write the roster without its reasons (``"explained": false``), for a caller
+    # that explains only what it shows, when it shows it (the review page's camps).
+    explain: bool = True
 
 
 @dataclass(frozen=True)
@@ -157,12 +160,13 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     if result.stopped_by == "interrupted" and control.cancel_reason == "time limit":
         # the solver saw a stop request; it came from the session's deadline, not a user
         result = replace(result, stopped_by="time limit")
-    if control.cancelled and request.output_path is not None and result.has_roster:
+    if (control.cancelled and request.explain and request.output_path is not None
+            and result.has_roster):
         finish(result, explain=False)  # the roster first, within the promised seconds
     if request.reserves and result.has_roster and not control.cancelled:
         extra["reserves"] = find_reserves(problem, result.assigned, request, control)
     deadline = control.started + request.options.time_limit
-    fits = result.has_roster and (
+    fits = result.has_roster and request.explain and (
         control.cancelled  # written already: no hurry now
         or time.monotonic() + 2 * explain_estimate(problem, result.assigned) <= deadline
     )
@@ -184,6 +188,16 @@ def find_reserves(problem: Problem, roster: np.ndarray, request: SolveRequest,
         outcomes.append(outcome)
         control.report("reserves", message=f"reserves: {len(outcomes)}/{RESERVE_RUNS} runs")
     return reserves_section(setup, outcomes, request.reserves)
+
+
+def unexplained_solution_json(outcome: SolveOutcome) -> str:
+    """The solution file of a finished solve, without its reasons, for a caller that
+    keeps the text itself (the review page stores it in its workspace, never on disk):
+    the roster, the re-plan's diff and the instance's fingerprint."""
+    extra: dict[str, Any] = {"fingerprint": instance_fingerprint(outcome.instance)}
+    if outcome.replan is not None:
+        extra["replan"] = outcome.replan
+    return solution_json(outcome.problem, outcome.result, None, extra, explain=False)
 
 
 def solve_job(request: SolveRequest, started: float | None = None) -> Job[SolveOutcome]:

@@ -19,7 +19,7 @@ from typing import Any
 from campplanner.app.jobs import Job, JobControl
 from campplanner.app.solving import load_published
 from campplanner.engines import make_engine
-from campplanner.errors import UsageError
+from campplanner.errors import UsageError, plain_reason
 from campplanner.loader import load_instance
 from campplanner.model.compile import compile_instance
 from campplanner.outputs import guard_output, write_atomic
@@ -32,6 +32,7 @@ from campplanner.stress import (
     replan_run,
     stress_report,
 )
+from campplanner.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def load_rates(path: str | None, no_show: float | None) -> NoShowRates:
             with open(path, encoding="utf-8") as file:
                 data = json.load(file)
         except (OSError, ValueError) as error:
-            raise UsageError(f"--rates {path}: {error}") from error
+            raise UsageError(f"--rates {path}: {plain_reason(error)}") from error
         if not isinstance(data, dict):
             raise UsageError(f"--rates {path}: a JSON object, see docs/stress.md")
         unknown = set(data) - {"no_show", "skills", "camp_cancel"}
@@ -110,7 +111,8 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
     published = load_published(problem, request.solution_path, instance, request.instance_path)
     for skill_id in rates.skills:
         if skill_id not in problem.skill_index:
-            raise UsageError(f"--rates: no skill {skill_id!r} in {request.instance_path}")
+            hint = did_you_mean(skill_id, problem.skill_index)
+            raise UsageError(f"--rates: no skill {skill_id!r} in {request.instance_path}{hint}")
     options = SolveOptions(time_limit=request.time_limit_per_run, workers=1, seed=0,
                            secondary=False,
                            method=replan_method(problem, request.method))  # fmt: skip

@@ -3,13 +3,14 @@ the cause of each empty slot and cancelled camp (``reasons``), the words that sa
 (``words``), and what each choice cost (``breakdown``)."""
 
 from campplanner.explain.breakdown import Breakdown, CampCost, VolunteerCost, objective_breakdown
-from campplanner.explain.funnel import FUNNEL, Busy, Funnel
+from campplanner.explain.funnel import FUNNEL, Busy, Context, Funnel
 from campplanner.explain.languages import LANGUAGES, WORDS
 from campplanner.explain.reasons import (
     CampReason,
     Explanation,
     RosterError,
     SlotReason,
+    explain_camp,
     explain_roster,
     roster_from_assignments,
     wanted_for,
@@ -26,11 +27,13 @@ __all__ = [
     "Busy",
     "CampCost",
     "CampReason",
+    "Context",
     "Explanation",
     "Funnel",
     "RosterError",
     "SlotReason",
     "VolunteerCost",
+    "explain_camp",
     "explain_roster",
     "objective_breakdown",
     "roster_from_assignments",

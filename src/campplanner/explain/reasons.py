@@ -214,6 +214,25 @@ def explain_roster(
     return Explanation(slots, cancelled, lang)
 
 
+def explain_camp(
+    ctx: Context, camp: int, lang: str = "en"
+) -> tuple[tuple[SlotReason, ...], CampReason | None]:
+    """One camp's part of :func:`explain_roster`, in ``lang``: the reasons for its empty
+    slots if it runs, else why it is cancelled. The same reasons, worked out for this
+    camp alone (a page shows one camp; the season's 1,200 need not be explained first)."""
+    p = ctx.problem
+    words = WORDS[lang]
+    if ctx.people[camp] == 0:
+        return (), explain_cancelled(ctx, camp, words)
+    first, last = int(p.camp_requirements[camp]), int(p.camp_requirements[camp + 1])
+    missing = p.requirement_count[first:last] - ctx.filled[first:last]
+    slots = tuple(
+        explain_requirement(ctx, first + k, int(missing[k]), words=words)
+        for k in np.flatnonzero(missing > 0)
+    )
+    return slots, None
+
+
 def wanted_for(
     problem: Problem, assigned: np.ndarray, explanation: Explanation, volunteer: int
 ) -> list[tuple[SlotReason, list[Busy]]]:

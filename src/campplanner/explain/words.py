@@ -16,18 +16,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from campplanner.calendar import format_day
-from campplanner.explain.funnel import (
-    Busy,
-    Context,
-    Funnel,
-    Masks,
-    dropped,
-    pass_all_but,
+from campplanner.explain.evidence import (
+    EVIDENCE_LIMIT,
+    Serving,
+    available_spans,
+    below_level,
+    lower_priority_camps,
+    serving_elsewhere,
+    too_far,
 )
+from campplanner.explain.funnel import Busy, Context, Funnel, Masks, dropped
 from campplanner.model.problem import Problem
-from campplanner.model.rules import rest_between
-
-EVIDENCE_LIMIT = 5  # people named per reason; the counts are always complete
 
 CAUSES: dict[str, str] = {
     "no_skill": "nobody has the skill",
@@ -131,20 +130,18 @@ def level_words(
     """People have the skill, too few at the level asked."""
     p = ctx.problem
     s, level = int(p.requirement_skill[r]), int(p.requirement_level[r])
-    below = dropped(masks, "level")
-    held = p.volunteer_skill_level[:, s]
+    facts = below_level(ctx, r, masks)
     why = (
         f"{_people_have(funnel.left_after('no_skill'))} {_skill(p, s)}, "
         f"{_none_or_only(funnel.left_after('level'))} at level {level}: "
-        + _named(p, below, lambda v: f"{p.volunteer_label(v)} level {held[v]}")
+        + _named(p, facts.below, lambda v: f"{p.volunteer_label(v)} level {facts.held[v]}")
     )
     fix = _wanted(ctx, r, missing)
     # People below the level who pass every other filter: lowering the level would do.
-    would = pass_all_but(ctx, r, "level")
-    if would.size:
-        best = int(held[would].max())
-        have = "has" if len(would) == 1 else "have"
-        fix += f"; or accept level {best}, which {_people(len(would))} below level {level} {have}"
+    if facts.would:
+        have = "has" if facts.would == 1 else "have"
+        fix += (f"; or accept level {facts.best}, which {_people(facts.would)} below level "
+                f"{level} {have}")
     return why, fix
 
 
@@ -164,14 +161,12 @@ def dates_words(
     away = dropped(masks, "dates")
 
     def ranges(v: int) -> str:
-        lo, hi = p.availability_ptr[v], p.availability_ptr[v + 1]
-        if lo == hi:
+        spans = available_spans(p, v)
+        if not spans:
             return f"{p.volunteer_label(v)} available on no day"
-        spans = ", ".join(
-            f"{format_day(int(a), p.calendar)}..{format_day(int(b), p.calendar)}"
-            for a, b in zip(p.availability_start[lo:hi], p.availability_end[lo:hi], strict=True)
-        )
-        return f"{p.volunteer_label(v)} available {spans}"
+        days = ", ".join(f"{format_day(a, p.calendar)}..{format_day(b, p.calendar)}"
+                         for a, b in spans)  # fmt: skip
+        return f"{p.volunteer_label(v)} available {days}"
 
     why = (
         f"{_people_have(funnel.left_after('level'))} {_skill_at(p, r)}, "
@@ -214,23 +209,21 @@ def distance_words(
 ) -> tuple[str, str]:
     """Qualified people exist, too few will travel as far as the camp."""
     p = ctx.problem
-    c = int(p.requirement_camp[r])
-    km = ctx.camp_km(c)
-    far = dropped(masks, "distance")
-    far = far[np.argsort(km[far] - p.volunteer_max_km[far], kind="stable")]
+    facts = too_far(ctx, r, masks)
+    km = facts.km
     why = (
         f"{_people(funnel.left_after('gender'))} with {_skill_at(p, r)} could come, "
         f"{_none_or_only(funnel.left_after('distance'))} will travel that far: "
         + _named(
             p,
-            far,
+            facts.far,
             lambda v: f"{p.volunteer_label(v)} lives {km[v]:.0f} km away, "
-            f"max {p.volunteer_max_km[v]:g} km",
+            f"max {facts.max_km[v]:g} km",
         )
     )
     fix = _wanted(ctx, r, missing)
-    if far.size:
-        v = int(far[0])
+    if facts.far.size:
+        v = int(facts.far[0])
         fix += f"; or {p.volunteer_label(v)} agrees to travel {np.ceil(km[v]):.0f} km"
     return why, fix
 
@@ -284,12 +277,18 @@ def no_camps_words(
     return why, fix
 
 
-def _too_close(p: Problem, camp_a: int, camp_b: int) -> str:
-    """Why one person cannot join both camps (H4): they overlap, or too little rest."""
-    gap = rest_between(p, camp_a, camp_b)
-    if gap < 0:
-        return "overlaps"
-    return f"{gap} rest day{'s' * (gap != 1)} between, {p.rest_days} needed"
+def _serving(p: Problem, place: Serving) -> str:
+    """Where a busy person serves and why that keeps them away (H3, H4 or H5)."""
+    if place.rule == "H3":
+        return f"this camp already, as {p.skill_ids[place.skill]}"
+    if place.rule == "H4":
+        gap = place.rest_days
+        why_not = ("overlaps" if gap < 0
+                   else f"{gap} rest day{'s' * (gap != 1)} between, {p.rest_days} needed")
+    else:
+        why_not = f"max {place.max_camps} camp{'s' * (place.max_camps > 1)}"
+    return (f"{p.camp_label(place.camp)} as {p.skill_ids[place.skill]} "
+            f"(priority {p.camp_priority[place.camp]}, {why_not})")
 
 
 def busy_words(
@@ -304,22 +303,7 @@ def busy_words(
     """Enough people qualify, but each serves in a camp that conflicts with this one."""
     p = ctx.problem
     c = int(p.requirement_camp[r])
-    seen: dict[int, list[str]] = {}
-    for b in busy:
-        if b.rule == "H3":
-            text = f"this camp already, as {p.skill_ids[b.skill]}"
-        else:
-            limit = int(p.volunteer_max_camps[b.volunteer])
-            why_not = (
-                _too_close(p, c, b.camp)
-                if b.rule == "H4"
-                else f"max {limit} camp{'s' * (limit > 1)}"
-            )
-            text = (
-                f"{p.camp_label(b.camp)} as {p.skill_ids[b.skill]} "
-                f"(priority {p.camp_priority[b.camp]}, {why_not})"
-            )
-        seen.setdefault(b.volunteer, []).append(text)
+    seen = serving_elsewhere(p, c, busy)
     volunteers = np.array(list(seen), dtype=np.int64)
     here = int(ctx.filled[r])
     filling = f"; {here} fill the other slot{'s' * (here > 1)}" if here else ""
@@ -329,16 +313,17 @@ def busy_words(
     why = (
         f"{_people(funnel.qualified)} with {_skill_at(p, r)} could come{filling}; "
         f"{rest} serves elsewhere: "
-        + _named(p, volunteers, lambda v: f"{p.volunteer_label(v)} in {'; '.join(seen[v])}")
+        + _named(p, volunteers, lambda v: f"{p.volunteer_label(v)} in "
+                 + "; ".join(_serving(p, place) for place in seen[v]))
     )
     first, last = p.camp_days(c)
     fix = _wanted(ctx, r, missing - free).replace(
         f"available {first} to {last}", f"free {first} to {last}"
     )
-    lower = sorted({b.camp for b in busy if p.camp_priority[b.camp] < p.camp_priority[c]})
+    lower = lower_priority_camps(p, c, busy)
     if lower:
         fix += "; or move someone from a camp of lower priority: " + ", ".join(
-            p.camp_label(k) for k in lower[:EVIDENCE_LIMIT]
+            p.camp_label(k) for k in lower
         )
     return why, fix
 

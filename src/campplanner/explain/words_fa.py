@@ -14,17 +14,18 @@ from collections.abc import Callable
 import numpy as np
 
 from campplanner.calendar import format_day, persian_date, to_persian_digits
-from campplanner.explain.funnel import (
-    Busy,
-    Context,
-    Funnel,
-    Masks,
-    dropped,
-    pass_all_but,
+from campplanner.explain.evidence import (
+    EVIDENCE_LIMIT,
+    Serving,
+    available_spans,
+    below_level,
+    lower_priority_camps,
+    serving_elsewhere,
+    too_far,
 )
-from campplanner.explain.words import EVIDENCE_LIMIT, SlotWords, Wording
+from campplanner.explain.funnel import Busy, Context, Funnel, Masks, dropped
+from campplanner.explain.words import SlotWords, Wording
 from campplanner.model.problem import Problem
-from campplanner.model.rules import rest_between
 
 CAUSES: dict[str, str] = {
     "no_skill": "هیچ‌کس این مهارت را ندارد",
@@ -141,20 +142,18 @@ def level_words(
     """People have the skill, too few at the level asked."""
     p = ctx.problem
     s, level = int(p.requirement_skill[r]), int(p.requirement_level[r])
-    below = dropped(masks, "level")
-    held = p.volunteer_skill_level[:, s]
+    facts = below_level(ctx, r, masks)
     why = (
         f"{_people(funnel.left_after('no_skill'))} مهارت {_skill(p, s)} را دارند، "
         + _none_or_only_is(funnel.left_after("level"), f"در سطح {_n(level)}")
         + ": "
-        + _named(p, below, lambda v: f"{p.volunteer_label(v)} سطح {_n(int(held[v]))}")
+        + _named(p, facts.below,
+                 lambda v: f"{p.volunteer_label(v)} سطح {_n(int(facts.held[v]))}")
     )
     fix = _wanted(ctx, r, missing)
-    would = pass_all_but(ctx, r, "level")
-    if would.size:
-        best = int(held[would].max())
+    if facts.would:
         fix += (
-            f"؛ یا سطح {_n(best)} پذیرفته شود، که {_people(len(would))} "
+            f"؛ یا سطح {_n(facts.best)} پذیرفته شود، که {_people(facts.would)} "
             f"زیر سطح {_n(level)} آن را دارند"
         )
     return why, fix
@@ -175,14 +174,11 @@ def dates_words(
     away = dropped(masks, "dates")
 
     def ranges(v: int) -> str:
-        lo, hi = p.availability_ptr[v], p.availability_ptr[v + 1]
-        if lo == hi:
+        spans = available_spans(p, v)
+        if not spans:
             return f"{p.volunteer_label(v)} هیچ روزی آزاد نیست"
-        spans = "، ".join(
-            f"{_day(p, int(a))} تا {_day(p, int(b))}"
-            for a, b in zip(p.availability_start[lo:hi], p.availability_end[lo:hi], strict=True)
-        )
-        return f"{p.volunteer_label(v)} آزاد از {spans}"
+        days = "، ".join(f"{_day(p, a)} تا {_day(p, b)}" for a, b in spans)
+        return f"{p.volunteer_label(v)} آزاد از {days}"
 
     why = (
         f"{_people(funnel.left_after('level'))} مهارت {_skill_at(p, r)} را دارند، "
@@ -228,10 +224,8 @@ def distance_words(
 ) -> tuple[str, str]:
     """Qualified people exist, too few will travel as far as the camp."""
     p = ctx.problem
-    c = int(p.requirement_camp[r])
-    km = ctx.camp_km(c)
-    far = dropped(masks, "distance")
-    far = far[np.argsort(km[far] - p.volunteer_max_km[far], kind="stable")]
+    facts = too_far(ctx, r, masks)
+    km, far = facts.km, facts.far
     why = (
         f"{_people(funnel.left_after('gender'))} با مهارت {_skill_at(p, r)} می‌توانستند "
         "بیایند، "
@@ -242,7 +236,7 @@ def distance_words(
             far,
             lambda v: (
                 f"{p.volunteer_label(v)} {_n(float(km[v]))} کیلومتر دورتر ساکن است، "
-                f"حداکثر {_n(float(p.volunteer_max_km[v]))} کیلومتر"
+                f"حداکثر {_n(float(facts.max_km[v]))} کیلومتر"
             ),
         )
     )
@@ -295,12 +289,18 @@ def no_camps_words(
     return why, fix
 
 
-def _too_close(p: Problem, camp_a: int, camp_b: int) -> str:
-    """Why one person cannot join both camps (H4): they overlap, or too little rest."""
-    gap = rest_between(p, camp_a, camp_b)
-    if gap < 0:
-        return "هم‌زمان است"
-    return f"{_n(gap)} روز استراحت میان دو اردو، {_n(p.rest_days)} روز لازم است"
+def _serving(p: Problem, place: Serving) -> str:
+    """Where a busy person serves and why that keeps them away (H3, H4 or H5)."""
+    if place.rule == "H3":
+        return f"همین اردو، در نقش {p.skill_ids[place.skill]}"
+    if place.rule == "H4":
+        gap = place.rest_days
+        why_not = ("هم‌زمان است" if gap < 0
+                   else f"{_n(gap)} روز استراحت میان دو اردو، {_n(p.rest_days)} روز لازم است")
+    else:
+        why_not = f"حداکثر {_n(place.max_camps)} اردو"
+    return (f"{p.camp_label(place.camp)} در نقش {p.skill_ids[place.skill]} "
+            f"(اولویت {_n(int(p.camp_priority[place.camp]))}، {why_not})")
 
 
 def busy_words(
@@ -315,21 +315,7 @@ def busy_words(
     """Enough people qualify, but each serves in a camp that conflicts with this one."""
     p = ctx.problem
     c = int(p.requirement_camp[r])
-    seen: dict[int, list[str]] = {}
-    for b in busy:
-        if b.rule == "H3":
-            text = f"همین اردو، در نقش {p.skill_ids[b.skill]}"
-        else:
-            why_not = (
-                _too_close(p, c, b.camp)
-                if b.rule == "H4"
-                else f"حداکثر {_n(int(p.volunteer_max_camps[b.volunteer]))} اردو"
-            )
-            text = (
-                f"{p.camp_label(b.camp)} در نقش {p.skill_ids[b.skill]} "
-                f"(اولویت {_n(int(p.camp_priority[b.camp]))}، {why_not})"
-            )
-        seen.setdefault(b.volunteer, []).append(text)
+    seen = serving_elsewhere(p, c, busy)
     volunteers = np.array(list(seen), dtype=np.int64)
     here = int(ctx.filled[r])
     filling = f"؛ {_people(here)} جاهای دیگر این نقش را پر کرده‌اند" if here else ""
@@ -339,13 +325,14 @@ def busy_words(
     why = (
         f"{_people(funnel.qualified)} با مهارت {_skill_at(p, r)} می‌توانستند بیایند{filling}؛ "
         f"{rest} جای دیگری خدمت می‌کند: "
-        + _named(p, volunteers, lambda v: f"{p.volunteer_label(v)} در {'؛ '.join(seen[v])}")
+        + _named(p, volunteers, lambda v: f"{p.volunteer_label(v)} در "
+                 + "؛ ".join(_serving(p, place) for place in seen[v]))
     )
     fix = _wanted(ctx, r, missing - free)
-    lower = sorted({b.camp for b in busy if p.camp_priority[b.camp] < p.camp_priority[c]})
+    lower = lower_priority_camps(p, c, busy)
     if lower:
         fix += "؛ یا کسی از اردویی با اولویت کمتر به این اردو بیاید: " + "، ".join(
-            p.camp_label(k) for k in lower[:EVIDENCE_LIMIT]
+            p.camp_label(k) for k in lower
         )
     return why, fix
 

@@ -119,10 +119,11 @@ def read_workbook(path: Path) -> list[RawSheet]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         reason = getattr(error, "strerror", None) or "not an .xlsx workbook"
         raise InstanceError(source, [Issue("", f"cannot be read ({reason})")]) from None
-    except Exception as error:  # openpyxl raises many kinds on damaged files
-        raise InstanceError(
-            source, [Issue("", f"cannot be read as an .xlsx workbook ({type(error).__name__})")]
-        ) from None
+    except Exception:  # openpyxl raises many kinds on damaged files
+        # Not the class name ("ParseError", "InvalidFileException"): words for a planner.
+        reason = "the file is damaged or was not saved by a spreadsheet program"
+        issue = Issue("", f"cannot be read as an .xlsx workbook ({reason})")
+        raise InstanceError(source, [issue]) from None
     try:
         sheets = []
         for worksheet in workbook.worksheets:

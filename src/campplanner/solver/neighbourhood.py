@@ -17,6 +17,8 @@ After a published roster, most of it stays. The re-plan keeps the anytime contra
    fewest changes, then the secondary terms), started from the first roster; then
    large neighbourhood search (:mod:`campplanner.solver.lns`) around the damage, whose
    sub-models rank rosters by coverage and then by closeness to the published roster.
+3. Published people put back where it costs no coverage
+   (:func:`campplanner.solver.restore.restore_published`).
 
 The neighbourhood's candidates are:
 
@@ -75,6 +77,7 @@ from campplanner.solver.large import (
 )
 from campplanner.solver.lns import REPLAN_KINDS, Lns, LnsOptions
 from campplanner.solver.options import ProgressCallback, SolveOptions
+from campplanner.solver.restore import restore_published
 
 # The exact model runs on the neighbourhood only below this many candidates: on a
 # 22,000-volunteer season with 30 dropouts among physicians the neighbourhood had
@@ -284,6 +287,15 @@ class NeighbourhoodReplanner:
             info["lns"] = {"steps": lns.stats.steps, "improving": lns.stats.improving,
                            "ended_by": lns.ended_by}  # fmt: skip
             timings["search"] = time.monotonic() - search_started
+
+        # 5. published people back where it costs no coverage (a move the search made
+        # that another step made pointless is a call the planner need not make)
+        if incumbent.roster is not None and not self._stopped.is_set():
+            restore_started = time.monotonic()
+            incumbent.offer_closer(restore_published(problem, incumbent.roster,
+                                                     self.baseline.kept, self._stopped),
+                                   "published restored")  # fmt: skip
+            timings["restore"] = time.monotonic() - restore_started
         roster, _, bound = incumbent.snapshot()
         if roster is None:
             return Result("unknown", np.zeros(0, np.int64), None, bound, timings=timings,

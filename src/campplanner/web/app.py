@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
+from campplanner.app.files import attach_reasons
 from campplanner.errors import CampPlannerError
 from campplanner.io.formats import EXPORT_FORMATS
 from campplanner.io.roster_model import roster_view
@@ -62,11 +63,16 @@ def create_app(site: Site) -> FastAPI:
     env = _environment()
 
     # ---------------------------------------------------------------- helpers
+    def language_of(request: Request) -> str:
+        """The page's language: ``?lang=`` (API clients), else the switch's cookie, else
+        Persian."""
+        lang = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE, "fa")
+        return lang if lang in LANGUAGES else "fa"
+
     def words(request: Request) -> Words:
-        lang = request.cookies.get(LANG_COOKIE, "fa")
         head = site.head()
         calendar = head.instance.calendar if head else "jalali"
-        return Words(lang if lang in LANGUAGES else "fa", calendar)
+        return Words(language_of(request), calendar)
 
     def page(request: Request, template: str, code: int = 200, **context: Any) -> HTMLResponse:
         w = words(request)
@@ -148,7 +154,11 @@ def create_app(site: Site) -> FastAPI:
         data = views.overview(head) if head else None
         return page(request, "overview.html", data=data)
 
-    def camp_filters(request: Request, loaded: Loaded) -> dict[str, Any]:
+    def camp_filters(request: Request, loaded: Loaded,
+                     problems: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+        """The camps table's filters from the address. A date that is not one is refused
+        (400), or, given ``problems``, left out and said there (a live filter while the
+        planner is still typing it)."""
         params = request.query_params
         calendar = loaded.instance.calendar
 
@@ -159,7 +169,11 @@ def create_app(site: Site) -> FastAPI:
             try:
                 return day_of(text, calendar)
             except ValueError:
-                raise Refused(400, f"{name}: {text!r} is not a date (YYYY-MM-DD)") from None
+                message = f"{name}: {text!r} is not a date (YYYY-MM-DD)"
+                if problems is None:
+                    raise Refused(400, message) from None
+                problems.append(message)
+                return None
 
         page = params.get("page", "1")
         return {"county": params.get("county", ""), "first": day("from"), "last": day("to"),
@@ -169,15 +183,26 @@ def create_app(site: Site) -> FastAPI:
     @app.get("/camps", response_class=HTMLResponse)
     def camps_page(request: Request) -> Response:
         head = head_or_refuse()
-        data = views.camps(head, **camp_filters(request, head))
+        problems: list[str] = []
+        data = views.camps(head, **camp_filters(request, head, problems))
         others = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
-        return page(request, "camps.html", data=data, params=request.query_params,
-                    others=urlencode(others))  # fmt: skip
+        # A live filter (htmx) gets the table alone; going back in history, the page.
+        template = "camps_results.html" if partial(request) else "camps.html"
+        answer = page(request, template, 400 if problems else 200, data=data,
+                      params=request.query_params, others=urlencode(others),
+                      error="; ".join(problems))  # fmt: skip
+        answer.headers["Vary"] = "HX-Request"
+        return answer
+
+    def partial(request: Request) -> bool:
+        """Asked by htmx for a part of the page (a live filter or search as you type)."""
+        return (request.headers.get("hx-request") == "true"
+                and request.headers.get("hx-history-restore-request") != "true")
 
     @app.get("/camps/{camp_id:path}", response_class=HTMLResponse)
     def camp_page(request: Request, camp_id: str) -> Response:
         head = head_or_refuse()
-        data = views.camp(head, camp_id)
+        data = views.camp(head, camp_id, language_of(request))
         if data is None:
             raise Refused(404, "no such camp")
         leaving = request.query_params.get("replace")
@@ -193,8 +218,11 @@ def create_app(site: Site) -> FastAPI:
         # POST: a name typed into the search must not end up in an address or a log
         data = await posted(request)
         query = str(data.get("q", ""))
-        return page(request, "volunteers.html", data=views.search(head_or_refuse(), query),
-                    query=query)  # fmt: skip
+        template = "volunteers_results.html" if partial(request) else "volunteers.html"
+        found = views.search(head_or_refuse(), query) if query.strip() else None  # cleared
+        answer = page(request, template, data=found, query=query)
+        answer.headers["Vary"] = "HX-Request"
+        return answer
 
     @app.get("/volunteers/{volunteer_id:path}", response_class=HTMLResponse)
     def volunteer_page(request: Request, volunteer_id: str) -> Response:
@@ -315,7 +343,7 @@ def create_app(site: Site) -> FastAPI:
 
     @app.get("/versions/{version_id}/download/{kind}")
     @app.get("/api/versions/{version_id}/download/{kind}")
-    def download(version_id: int, kind: str) -> Response:
+    def download(request: Request, version_id: int, kind: str) -> Response:
         if kind not in DOWNLOADS or site.workspace.version(version_id) is None:
             raise Refused(404, "no such version or format")
         raw = site.workspace.solution_json(version_id)
@@ -325,7 +353,13 @@ def create_app(site: Site) -> FastAPI:
         content: bytes | str = raw
         if kind != "solution":
             instance = instance_from_data(json.loads(site.workspace.instance_json(version_id)))
-            view = roster_view(instance, solution_from_data(json.loads(raw)))
+            solution = solution_from_data(json.loads(raw))
+            view = roster_view(instance, solution)
+            # the reasons for empty slots, in the page's language, as `export` gives them
+            head = site.head()
+            compiled = head.problem if head is not None and head.version.id == version_id \
+                else None  # fmt: skip
+            attach_reasons(view, instance, solution, language_of(request), compiled)
             render = {f.name: f.render for f in EXPORT_FORMATS}[kind]
             content = render(view)  # type: ignore[assignment]
             if isinstance(content, dict):
@@ -400,7 +434,7 @@ def create_app(site: Site) -> FastAPI:
     @app.get("/api/camps/{camp_id:path}")
     def api_camp(request: Request, camp_id: str) -> dict[str, Any]:
         head = head_or_refuse()
-        data = views.camp(head, camp_id)
+        data = views.camp(head, camp_id, language_of(request))
         if data is None:
             raise Refused(404, "no such camp")
         leaving = request.query_params.get("replace")

@@ -14,24 +14,33 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from campplanner.app.solving import SolveRequest, solve_job
+from campplanner.app.jobs import STOP_GRACE, Job, JobControl, run_in_foreground
+from campplanner.app.solving import (
+    SolveOutcome,
+    SolveRequest,
+    solve_work,
+    unexplained_solution_json,
+)
 from campplanner.calendar import format_day
-from campplanner.errors import CampPlannerError, UsageError
+from campplanner.errors import UsageError, plain_reason
 from campplanner.io.text import normalize_code
 from campplanner.loader import day_of
 from campplanner.model.rules import candidate_failure
-from campplanner.scenario import Scenario, apply_edits
-from campplanner.solution import roster_triples as solution_triples
+from campplanner.replan import roster_triples
+from campplanner.scenario import apply_edits, scenario_from_data
 from campplanner.solution import solution_from_data
 from campplanner.solver import SolveOptions
 from campplanner.web.site import Loaded, Resolve, Site, ready
 from campplanner.web.views import roster_diff
 
 EDIT_KINDS = ("lock", "remove", "forbid", "swap", "unavailable")
+DIFF_KEYS = ("changed_assignments", "people_changed", "added", "removed", "moved",
+             "camps_affected")  # what the re-plan section and roster_diff share
 
 
 def edit_ops(loaded: Loaded, kind: str, fields: dict[str, str]) -> list[dict[str, Any]]:
@@ -98,39 +107,93 @@ def describe(ops: list[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
-def edited_instance(site: Site, base_id: int) -> bytes:
-    """The version's instance with every pending edit applied (validated like a file)."""
-    data = json.loads(site.workspace.instance_json(base_id))
-    pending = site.workspace.pending_edits()
-    if pending:
-        scenario = Scenario.model_validate(
-            {"name": "edits", "edits": [op for edit in pending for op in edit.ops]})
-        data = apply_edits(data, scenario, "the recorded edits")
+def edited_instance(instance_json: bytes, ops: list[dict[str, Any]]) -> bytes:
+    """The version's instance with the recorded edits ``ops`` applied (validated like a
+    scenario file: a recorded edit that no longer fits is a message)."""
+    if not ops:
+        return instance_json
+    data = json.loads(instance_json)
+    scenario, issues = scenario_from_data({"name": "edits", "edits": ops}, "the recorded edits")
+    data = apply_edits(data, scenario, "the recorded edits", issues)
     return json.dumps(data, ensure_ascii=False).encode()
 
 
+@dataclass(frozen=True)
+class Replanned:
+    """A finished re-solve: the solve's outcome and what the page shows of it."""
+
+    outcome: SolveOutcome
+    instance_json: bytes
+    shown: dict[str, Any]  # status, coverage, bound and the diff (who to call), or error
+
+
 def start_resolve(site: Site) -> str:
-    """Re-plan from the current version with the pending edits, in the background."""
+    """Re-plan from the current version with the pending edits, in the background.
+
+    The time limit counts from here, the planner's click: applying the edits, reading
+    and compiling the edited instance, solving and the diff all happen inside it (the
+    solver gets what is left after compiling). Nothing is explained: a camp's page
+    explains its own empty slots when it is opened; the solution file is written when
+    the planner accepts the roster.
+    """
+    started = time.monotonic()
     if site.running_job() is not None:
         raise UsageError("a solve is already running: wait for it or cancel it")
     head = site.workspace.head()
     if head is None:
         raise UsageError("the workspace has no version")
-    edit_ids = [e.id for e in site.workspace.pending_edits()]
-    instance_json = edited_instance(site, head.id)
-    folder = site.folder()
-    (folder / "instance.json").write_bytes(instance_json)
+    pending = site.workspace.pending_edits()
+    edit_ids = [e.id for e in pending]
+    ops = [op for edit in pending for op in edit.ops]
+    instance_json = site.workspace.instance_json(head.id)
     baseline = site.workspace.solution_json(head.id)
-    baseline_path = None
-    if baseline is not None:
-        baseline_path = str(folder / "baseline.json")
-        (folder / "baseline.json").write_bytes(baseline)
-    request = SolveRequest(str(folder / "instance.json"), SolveOptions(time_limit=site.time_limit),
-                           baseline_path=baseline_path, output_path=str(folder / "solution.json"))
-    job = solve_job(request).start()
+    folder = site.folder()
+    options = SolveOptions(time_limit=site.time_limit)
+
+    def work(control: JobControl) -> Replanned:
+        control.report("reading")
+        edited = edited_instance(instance_json, ops)
+        (folder / "instance.json").write_bytes(edited)
+        baseline_path = None
+        if baseline is not None:
+            baseline_path = str(folder / "baseline.json")
+            (folder / "baseline.json").write_bytes(baseline)
+        request = SolveRequest(str(folder / "instance.json"), options,
+                               baseline_path=baseline_path, explain=False)  # fmt: skip
+        # The solve in its own job, watched as the command line watches it: it is
+        # stopped STOP_GRACE seconds before the limit, and one that cannot stop at once
+        # (a model being built) answers at the limit with the best roster it holds, and
+        # winds down alone.
+        solving = Job(lambda inner: solve_work(request, inner), "solve", control.started)
+        solving.listen(lambda e: control.report(e.phase, e.coverage, e.bound, e.message))
+        control.on_cancel(solving.cancel)
+        stop_at = control.started + max(options.time_limit - STOP_GRACE, options.time_limit / 2)
+        outcome, _ = run_in_foreground(solving, deadline=stop_at)
+        return Replanned(outcome, edited, shown_outcome(outcome))
+
+    job = Job(work, "solve", started).start()
     job_id = site.next_id()
-    site.resolves[job_id] = Resolve(job, head.id, edit_ids, folder, instance_json)
+    site.resolves[job_id] = Resolve(job, head.id, edit_ids, folder)
     return job_id
+
+
+def shown_outcome(outcome: SolveOutcome) -> dict[str, Any]:
+    """What the page shows of a finished re-solve: its measures and who to call (the
+    solve's own diff against the version it started from, with names)."""
+    result = outcome.result
+    if not result.has_roster:
+        return {"error": f"no roster: {result.status}", "status": result.status}
+    names = {v.id: v.name for v in outcome.instance.volunteers}
+    if outcome.replan is not None:
+        diff = {key: outcome.replan[key] for key in DIFF_KEYS}
+        for key in ("added", "removed", "moved"):
+            diff[key] = [entry | {"name": names.get(entry["volunteer"], "")}
+                         for entry in diff[key]]  # fmt: skip
+    else:  # no roster to start from: everyone is added
+        diff = roster_diff([], roster_triples(outcome.problem, result.assigned), names)
+    return {"status": result.status, "coverage": result.coverage,
+            "bound": result.coverage_bound, "diff": diff,
+            "timings": {k: round(float(v), 2) for k, v in result.timings.items()}}  # fmt: skip
 
 
 def job_state(site: Site, job_id: str, since: int = 0) -> dict[str, Any] | None:
@@ -159,26 +222,10 @@ def finished(site: Site, resolve: Resolve) -> dict[str, Any]:
     job = resolve.job
     if job.error is not None:
         error = job.error
-        message = str(error) if isinstance(error, CampPlannerError) else repr(error)
+        message = plain_reason(error)  # never a class name or a repr
         resolve.finished = {"error": message}
         return resolve.finished
-    outcome = job.result()
-    result = outcome.result
-    path = resolve.folder / "solution.json"
-    if not result.has_roster or not path.exists():
-        resolve.finished = {"error": f"no roster: {result.status}", "status": result.status}
-        return resolve.finished
-    after = solution_triples(solution_from_data(json.loads(path.read_bytes()), str(path)))
-    before: list[tuple[str, str, str]] = []
-    baseline = resolve.folder / "baseline.json"
-    if baseline.exists():
-        before = solution_triples(solution_from_data(json.loads(baseline.read_bytes())))
-    names = {v.id: v.name for v in outcome.instance.volunteers}
-    resolve.finished = {
-        "status": result.status, "coverage": result.coverage,
-        "bound": result.coverage_bound,
-        "diff": roster_diff(before, after, names),
-    }  # fmt: skip
+    resolve.finished = job.result().shown
     return resolve.finished
 
 
@@ -193,16 +240,18 @@ def accept(site: Site, job_id: str, comment: str, expected: int) -> int:
     head = site.workspace.head()
     if head is None or head.id != resolve.base:
         raise UsageError("a newer version was accepted since this solve started; re-solve")
-    solution_json = (resolve.folder / "solution.json").read_bytes()
+    replanned = resolve.job.result()
+    # written now, not before the diff was shown: seconds on the season, for one accept
+    solution_json = unexplained_solution_json(replanned.outcome).encode()
     version = site.workspace.add_version(
-        resolve.instance_json, solution_json,
+        replanned.instance_json, solution_json,
         comment=comment, parent=resolve.base, edit_ids=resolve.edit_ids, expected=expected)
     del site.resolves[job_id]
-    outcome = resolve.job.result()
+    outcome = replanned.outcome
     info = site.workspace.version(version)
     if info is not None:  # the pages of the new version, without compiling it again
         site.adopt(ready(info, outcome.instance, outcome.problem,
-                         solution_from_data(json.loads(solution_json)), outcome.explanation))
+                         solution_from_data(json.loads(solution_json))))
     return version
 
 

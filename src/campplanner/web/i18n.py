@@ -122,6 +122,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "not_found": ("پیدا نشد", "Not found"),
     "back": ("بازگشت", "Back"),
     "swap": ("جایگزین", "Swap"),
+    "reserves": ("ذخیره‌ها", "Reserves"),
+    "reserves_note": ("داوطلبانی بیرون از برنامه که در اجراهای «غیبت» جای غایبان این اردو "
+                      "را گرفتند، بهترین اول.",
+                      "People off the roster who filled in for this camp in no-show "
+                      "re-plans, best first."),
+    "fill_ins": ("جایگزینی", "Fill-ins"),
     # solution statuses, job states and phases
     "optimal": ("بهینه", "optimal"),
     "feasible": ("شدنی", "feasible"),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from campplanner.errors import UsageError
+from campplanner.errors import UsageError, plain_reason
 from campplanner.web.security import LOCAL_HOSTS
 
 if TYPE_CHECKING:  # the command line imports this module: keep its start fast
@@ -42,7 +42,8 @@ def build(settings: ServeSettings,
     try:
         workspace = Workspace(url)
     except Exception as error:  # a bad URL or an unreachable server: one clear message
-        raise UsageError(f"--db {url.split('@')[-1]}: cannot open the workspace ({error})") \
+        reason = plain_reason(error)
+        raise UsageError(f"--db {url.split('@')[-1]}: cannot open the workspace ({reason})") \
             from None
     say(open_files(workspace, settings.instance_path, settings.solution_path, files))
     site = Site(workspace, token=token, time_limit=settings.time_limit)

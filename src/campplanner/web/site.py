@@ -1,8 +1,9 @@
 """What the server holds: the workspace, the loaded versions, the running jobs.
 
-A version is loaded once (instance, compiled problem, roster view, explanation, search
-keys) and kept for the next pages; the newest two stay in memory. Solves and
-comparisons run as application-layer :class:`~campplanner.app.jobs.Job`\\ s, never in a
+A version is loaded once (instance, compiled problem, roster view, search keys) and kept
+for the next pages; the newest two stay in memory. The reasons for a camp's empty slots
+are worked out when its page is first asked for, in the page's language, and kept.
+Solves and comparisons run as application-layer :class:`~campplanner.app.jobs.Job`\\ s, never in a
 request; their results live in a temporary folder until the planner accepts one, and
 only then reach the workspace.
 """
@@ -23,12 +24,13 @@ import numpy as np
 
 from campplanner.app.jobs import Job
 from campplanner.contract import Instance, SolutionFile, Volunteer
-from campplanner.explain import Explanation, explain_roster, roster_from_assignments
+from campplanner.explain import Context, roster_from_assignments
 from campplanner.io.roster_model import CampView, Itinerary, RosterView, roster_view
 from campplanner.io.text import header_key
 from campplanner.loader import instance_from_data, read_json
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
+from campplanner.replace import EmptySlots
 from campplanner.solution import load_solution, solution_from_data
 from campplanner.solution import roster_triples as solution_triples
 from campplanner.workspace import VersionInfo, Workspace
@@ -52,20 +54,52 @@ class Loaded:
     solution: SolutionFile | None
     view: RosterView | None
     assigned: np.ndarray
-    explanation: Explanation | None
     camps: dict[str, CampView] = field(default_factory=dict)
     itineraries: dict[str, Itinerary] = field(default_factory=dict)
     volunteers: dict[str, Volunteer] = field(default_factory=dict)
     search_keys: list[tuple[str, str]] = field(default_factory=list)  # (key, volunteer id)
-    cache: dict[str, Any] = field(default_factory=dict)  # pages' language-free data
+    cache: dict[str, Any] = field(default_factory=dict)  # what pages worked out, kept
+    warmed: threading.Event = field(default_factory=threading.Event)  # see warm()
 
     @property
     def triples(self) -> list[tuple[str, str, str]]:
         return solution_triples(self.solution) if self.solution else []
 
+    @property
+    def empty_slots(self) -> EmptySlots:
+        """Who could fill each empty slot, ranked (``replace``), built once."""
+        if "empty slots" not in self.cache:
+            self.cache["empty slots"] = EmptySlots(self.problem, self.assigned)
+        return self.cache["empty slots"]
+
+    def warm(self) -> None:
+        """Build, ahead of the first camp page, what every camp page needs: the
+        candidates grouped by requirement (a sort of 12 million on the season) and their
+        camps, skills and values, the roster seen from each volunteer, the empty-slot
+        ranking. Seconds on the season,
+        run in the background once a version is loaded: the first planner to open a
+        camp no longer waits for them."""
+        try:
+            for derived in ("requirement_candidates", "candidate_camp", "candidate_skill",
+                            "candidate_value"):  # the problem's cached views of its arrays
+                getattr(self.problem, derived)
+            self.roster_context.volunteer_assignments  # noqa: B018
+            self.roster_context.at_limit  # noqa: B018
+            self.empty_slots  # noqa: B018
+        finally:
+            self.warmed.set()
+
+    @property
+    def roster_context(self) -> Context:
+        """The roster seen from each volunteer and camp, for ``explain`` (built once)."""
+        if "explain context" not in self.cache:
+            status = self.solution.status if self.solution else "unknown"
+            self.cache["explain context"] = Context(self.problem, self.assigned, status)
+        return self.cache["explain context"]
+
 
 def load_version(workspace: Workspace, info: VersionInfo) -> Loaded:
-    """Read, compile and explain a version from the workspace."""
+    """Read and compile a version from the workspace."""
     source = f"version {info.id}"
     instance = instance_from_data(json.loads(workspace.instance_json(info.id)), source)
     raw = workspace.solution_json(info.id)
@@ -74,7 +108,7 @@ def load_version(workspace: Workspace, info: VersionInfo) -> Loaded:
 
 
 def ready(info: VersionInfo, instance: Instance, problem: Problem,
-          solution: SolutionFile | None, explanation: Explanation | None = None) -> Loaded:
+          solution: SolutionFile | None) -> Loaded:
     """A version for pages, from its parts (a solve's outcome has most of them already)."""
     source = f"version {info.id}"
     view = None
@@ -83,9 +117,7 @@ def ready(info: VersionInfo, instance: Instance, problem: Problem,
         view = roster_view(instance, solution, source)
         if solution.assignments:
             assigned = roster_from_assignments(problem, solution_triples(solution))
-        if explanation is None:
-            explanation = explain_roster(problem, assigned, solution.status)
-    loaded = Loaded(info, instance, problem, solution, view, assigned, explanation)
+    loaded = Loaded(info, instance, problem, solution, view, assigned)
     if view is not None:
         loaded.camps = {camp.id: camp for camp in view.camps}
         loaded.itineraries = {i.volunteer_id: i for i in view.itineraries}
@@ -103,7 +135,6 @@ class Resolve:
     base: int | None
     edit_ids: list[int]
     folder: Path
-    instance_json: bytes
     finished: dict[str, Any] | None = None  # the diff and measures, once read
 
 
@@ -152,18 +183,20 @@ class Site:
             if info is None:
                 return None
             loaded = load_version(self.workspace, info)
-            with self._lock:
-                self._loaded[version_id] = loaded
-                while len(self._loaded) > KEEP_LOADED:
-                    self._loaded.popitem(last=False)
+            self.adopt(loaded)
             return loaded
 
     def adopt(self, loaded: Loaded) -> None:
-        """Keep a version built from a solve's outcome: no second compile after accepting."""
+        """Keep a loaded version (one built from a solve's outcome needs no second
+        compile after accepting) and warm its camp pages in the background."""
         with self._lock:
             self._loaded[loaded.version.id] = loaded
             while len(self._loaded) > KEEP_LOADED:
                 self._loaded.popitem(last=False)
+        if loaded.solution is not None:
+            threading.Thread(target=loaded.warm, name="campplanner-warm", daemon=True).start()
+        else:
+            loaded.warmed.set()  # no roster: no camp page to warm
 
     def head(self) -> Loaded | None:
         info = self.workspace.head()

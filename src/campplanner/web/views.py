@@ -10,9 +10,11 @@ import math
 from collections import defaultdict
 from typing import Any
 
+from campplanner.contract import Reserves
+from campplanner.explain import CampReason, SlotReason, explain_camp
 from campplanner.io.roster_model import NO_COUNTY, CampView
 from campplanner.loader import day_of
-from campplanner.replace import EmptySlots, suggest_replacements
+from campplanner.replace import suggest_replacements
 from campplanner.replan import diff_rosters
 from campplanner.web.site import Loaded, search_key
 
@@ -152,8 +154,9 @@ def camps(loaded: Loaded, *, county: str = "", first: int | None = None,
     }  # fmt: skip
 
 
-def camp(loaded: Loaded, camp_id: str) -> dict[str, Any] | None:
-    """A camp: its team, its empty slots with reason and fix, and ranked candidates."""
+def camp(loaded: Loaded, camp_id: str, lang: str = "fa") -> dict[str, Any] | None:
+    """A camp: its team, its empty slots with reason and fix (in ``lang``), ranked
+    candidates, and its reserves when the roster has them."""
     view = loaded.camps.get(camp_id)
     problem = loaded.problem
     if view is None or camp_id not in problem.camp_index:
@@ -162,27 +165,16 @@ def camp(loaded: Loaded, camp_id: str) -> dict[str, Any] | None:
     team = [{"volunteer": m.volunteer_id, "name": m.volunteer_name, "group": m.group_name,
              "home": m.home_name, "skill": m.skill_id, "role": m.skill_name,
              "km": round(m.road_km, 1)} for m in view.members]  # fmt: skip
-    reasons = {}
-    if loaded.explanation is not None:
-        reasons = {r.requirement: r for r in loaded.explanation.slots if r.camp == c}
-        for cancelled in loaded.explanation.cancelled:
-            if cancelled.camp == c:
-                reasons.update({r.requirement: r for r in cancelled.short})
-    cancelled_reason = None
-    if loaded.explanation is not None:
-        cancelled_reason = next(({"why": r.why, "fix": r.fix}
-                                 for r in loaded.explanation.cancelled if r.camp == c), None)
+    reasons, cancelled = camp_reasons(loaded, c, lang)
+    cancelled_reason = {"why": cancelled.why, "fix": cancelled.fix} if cancelled else None
     requirements = {problem.skill_ids[problem.requirement_skill[r]]: r
                     for r in range(problem.camp_requirements[c], problem.camp_requirements[c + 1])}
     empty = [(slot, requirements[slot.skill_id]) for slot in view.slots
              if slot.missing and slot.skill_id in requirements]  # fmt: skip
-    if "empty slots" not in loaded.cache:
-        loaded.cache["empty slots"] = EmptySlots(problem, loaded.assigned)
-    ranked = {r: loaded.cache["empty slots"].suggest(r, CANDIDATES_PER_SLOT) for _, r in empty}
     slots = []
     for slot, r in empty:
         reason = reasons.get(r)
-        options, blocked = ranked[r]
+        options, blocked = ranked_candidates(loaded, r)
         slots.append({
             "skill": slot.skill_id, "skill_name": slot.skill_name, "missing": slot.missing,
             "count": slot.count, "level": slot.level, "essential": slot.essential,
@@ -197,7 +189,68 @@ def camp(loaded: Loaded, camp_id: str) -> dict[str, Any] | None:
                           "filled": s.filled, "level": s.level, "essential": s.essential}
                          for s in view.slots],
         "team": team, "empty_slots": slots, "cancelled": cancelled_reason,
+        "reserves": camp_reserves(loaded, view), "lang": lang,
     }  # fmt: skip
+
+
+def ranked_candidates(loaded: Loaded, requirement: int) -> tuple[list[Any], int]:
+    """The best candidates for an empty slot of ``requirement`` and how many locks block,
+    ranked once per version (thousands of candidates for a plentiful skill)."""
+    key = ("ranked", requirement)
+    if key not in loaded.cache:
+        loaded.cache[key] = loaded.empty_slots.suggest(requirement, CANDIDATES_PER_SLOT)
+    return loaded.cache[key]
+
+
+def camp_reasons(loaded: Loaded, c: int, lang: str) -> tuple[dict[int, SlotReason],
+                                                              CampReason | None]:  # fmt: skip
+    """Why the camp's slots are empty (requirement -> reason) or why it is cancelled, in
+    ``lang``: worked out for this camp when first asked, then kept."""
+    key = ("reasons", lang, c)
+    if key not in loaded.cache:
+        if loaded.solution is None:
+            loaded.cache[key] = ({}, None)
+        else:
+            slots, cancelled = explain_camp(loaded.roster_context, c, lang)
+            if cancelled is not None:
+                slots = cancelled.short
+            loaded.cache[key] = ({r.requirement: r for r in slots}, cancelled)
+    return loaded.cache[key]
+
+
+def camp_reserves(loaded: Loaded, view: CampView) -> list[dict[str, Any]]:
+    """The camp's reserves (the solution file's ``reserves``, best first): who they are,
+    where they live and how far, and in how many no-show re-plans they filled in."""
+    if not view.reserves:
+        return []
+    problem = loaded.problem
+    instance = loaded.instance
+    groups = {g.id: g.name for g in instance.groups}
+    places = {p.id: p.name for p in instance.places}
+    km = loaded.roster_context.camp_km(problem.camp_index[view.id])
+    counts = reserve_counts(loaded).get(view.id, {})
+    rows = []
+    for reserve in view.reserves:
+        volunteer = loaded.volunteers[reserve.volunteer_id]
+        v = problem.volunteer_index[volunteer.id]
+        fill_ins, share = counts.get(volunteer.id, (None, None))
+        rows.append({"volunteer": volunteer.id, "name": volunteer.name,
+                     "group": groups.get(volunteer.group or "", ""),
+                     "home": places.get(volunteer.home, volunteer.home),
+                     "km": round(float(km[v]), 1), "skill": reserve.skill_name,
+                     "fill_ins": fill_ins, "share_of_runs": share})  # fmt: skip
+    return rows
+
+
+def reserve_counts(loaded: Loaded) -> dict[str, dict[str, tuple[int, float | None]]]:
+    """camp -> volunteer -> (fill-ins, share of runs), from campplanner's own reserves
+    section (another tool's shape has no counts)."""
+    if "reserve counts" not in loaded.cache:
+        section = loaded.solution.reserves if loaded.solution else None
+        loaded.cache["reserve counts"] = {
+            entry.camp: {r.volunteer: (r.fill_ins, r.share_of_runs) for r in entry.reserves}
+            for entry in (section.camps if isinstance(section, Reserves) else [])}  # fmt: skip
+    return loaded.cache["reserve counts"]
 
 
 def replacements(loaded: Loaded, camp_id: str, volunteer_id: str) -> list[dict[str, Any]]:

@@ -1,0 +1,72 @@
+"""Re-planning's last step: published people put back where it costs no coverage."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from builders import camp, compile_data, make_instance, requirement, volunteer
+from campplanner.model.rules import enforce_essentials
+from campplanner.model.state import RosterState
+from campplanner.solver.restore import restore_published
+
+
+def _candidate(problem, volunteer_id: str, camp_id: str, skill_id: str = "nurse") -> int:
+    v = problem.volunteer_index[volunteer_id]
+    c = problem.camp_index[camp_id]
+    for i in range(problem.volunteer_candidates[v], problem.volunteer_candidates[v + 1]):
+        same_skill = problem.skill_ids[problem.candidate_skill[i]] == skill_id
+        if problem.candidate_camp[i] == c and same_skill:
+            return i
+    raise AssertionError(f"{volunteer_id} is no candidate of {camp_id}")
+
+
+def _is_roster(problem, roster: np.ndarray) -> bool:
+    state = RosterState(problem, np.ones(problem.num_camps, dtype=bool))
+    for i in roster.tolist():
+        if not state.fits(i):
+            return False
+        state.add(np.array([i]))
+    return np.array_equal(np.sort(enforce_essentials(problem, roster)), np.sort(roster))
+
+
+def test_a_published_holder_gets_the_slot_back_and_a_free_one_is_refilled() -> None:
+    # c1 has two nurse slots, published to p1 and p2. The search left p1 out and gave
+    # the slot to n1 (not published); p2 was moved out too and the slot is empty.
+    # Restoring: p2 fills the empty slot (coverage 2 -> 3, one change fewer), then p1
+    # takes the other back from n1 (coverage 3, two changes fewer): the published roster.
+    problem = compile_data(make_instance(
+        volunteers=[volunteer("p1"), volunteer("p2"), volunteer("n1"),
+                    volunteer("lead", skills={"leader": 1})],
+        camps=[camp("c1", requirements=[requirement("leader", essential=True),
+                                         requirement("nurse", count=2)])],
+    ))  # fmt: skip
+    leader = _candidate(problem, "lead", "c1", "leader")
+    p1, p2, n1 = (_candidate(problem, v, "c1") for v in ("p1", "p2", "n1"))
+    published = np.array(sorted([leader, p1, p2]))
+    roster = np.array(sorted([leader, n1]))
+    restored = restore_published(problem, roster, published)
+    assert sorted(restored.tolist()) == sorted([leader, p1, p2])
+    assert _is_roster(problem, restored)
+
+
+def test_nobody_is_put_back_into_a_cancelled_camp_nor_a_lock_removed() -> None:
+    # c2 is cancelled in the roster (its essential leader serves c1 now): its published
+    # nurse stays out. In c1 the nurse slot is held by a locked volunteer: the published
+    # nurse does not take it back.
+    problem = compile_data(make_instance(
+        volunteers=[volunteer("lead", skills={"leader": 1}), volunteer("pub"),
+                    volunteer("locked"), volunteer("pub2")],
+        camps=[camp("c1", requirements=[requirement("leader", essential=True),
+                                         requirement("nurse")]),
+               camp("c2", start="2021-08-01", end="2021-08-03",
+                    requirements=[requirement("leader", essential=True),
+                                  requirement("nurse")])],
+        locked=[{"volunteer": "locked", "camp": "c1", "skill": "nurse"}],
+    ))  # fmt: skip
+    lead_c1 = _candidate(problem, "lead", "c1", "leader")
+    locked = _candidate(problem, "locked", "c1")
+    published = np.array(sorted([_candidate(problem, "pub", "c1"),
+                                 _candidate(problem, "pub2", "c2")]))  # fmt: skip
+    roster = np.array(sorted([lead_c1, locked]))
+    restored = restore_published(problem, roster, published)
+    assert sorted(restored.tolist()) == sorted(roster.tolist())
