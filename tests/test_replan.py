@@ -191,7 +191,7 @@ def test_a_season_replan_proves_the_bound_a_solve_from_scratch_proves() -> None:
     changed = compile_data(base)
     scratch = make_solver(changed, SolveOptions(time_limit=30)).solve()
     assert scratch.status == "optimal"
-    solver = make_solver(changed, SolveOptions(time_limit=12),
+    solver = make_solver(changed, SolveOptions(time_limit=20),
                          baseline=baseline_from_triples(changed, published))  # fmt: skip
     assert isinstance(solver, NeighbourhoodReplanner)
     replanned = solver.solve()
