@@ -111,8 +111,10 @@ def child(method: str, path: str, time_limit: float, out: str) -> None:
     record: dict[str, Any] = {"candidates": problem.num_candidates, "slots": problem.num_slots}
     to_one_percent: list[float] = []
 
-    def progress(elapsed: float, value: int, bound: float) -> None:
-        if not to_one_percent and math.isfinite(bound) and bound - value <= 0.01 * bound:
+    def progress(elapsed: float, value: int | None, bound: float, stage: str = "") -> None:
+        if value is None or to_one_percent or not math.isfinite(bound):
+            return
+        if bound - value <= 0.01 * bound:
             to_one_percent.append(elapsed)
 
     if method == "greedy":

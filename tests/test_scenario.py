@@ -178,6 +178,62 @@ def test_compare_is_deterministic() -> None:
     )  # fmt: skip
 
 
+# ------------------------------------------------------ compare: re-planned or from scratch
+
+
+def away_scenario(tmp_path: Path) -> Path:
+    """v10 (a camp leader, one of two physicians) away all Tir: c1 and c4 lose people."""
+    path = tmp_path / "away.json"
+    path.write_text(json.dumps({"name": "v10 away", "edits": [
+        {"op": "unavailable", "volunteers": ["v10"], "first": "1400-04-01",
+         "last": "1400-04-31"}]}), encoding="utf-8")  # fmt: skip
+    return path
+
+
+def test_compare_replans_each_scenario_from_the_base_as_solve_baseline_does(
+    tmp_path: Path,
+) -> None:
+    from campplanner.app.scenarios import compare
+    from campplanner.app.solving import SolveRequest, solve
+    from campplanner.scenario import load_scenario
+    from campplanner.solver import SolveOptions
+
+    options = SolveOptions(time_limit=20)
+    base, away = write_instance(tmp_path / "tiny.json", tiny_data()), away_scenario(tmp_path)
+    report = compare(str(base), [str(away)], options, jobs=1)
+    assert report["solved"] == "re-planned from the base"
+    assert [e["solved"] for e in report["scenarios"]] == ["from scratch",
+                                                          "re-planned from the base"]
+    changes = report["scenarios"][1]["against_base"]
+
+    # The same two steps by hand: solve the base, then solve --baseline on the scenario.
+    published = tmp_path / "base-solution.json"
+    solve(SolveRequest(str(base), options, output_path=str(published)))
+    scenario = write_instance(tmp_path / "away-instance.json",
+                              apply_edits(tiny_data(), load_scenario(str(away)), str(away)))
+    replanned = solve(SolveRequest(str(scenario), options, baseline_path=str(published)))
+    assert replanned.replan is not None
+    assert changes["changed_assignments"] == replanned.replan["changed_assignments"] > 0
+    assert changes["people_removed"] == len(replanned.replan["removed"])
+    assert changes["people_moved"] == len(replanned.replan["moved"])
+    assert changes["changes_lower_bound"] == replanned.replan["changes_lower_bound"]
+
+
+def test_compare_from_scratch_is_asked_for_and_said(tmp_path: Path) -> None:
+    base, away = write_instance(tmp_path / "tiny.json", tiny_data()), away_scenario(tmp_path)
+    output = tmp_path / "report.json"
+    replanned = CliRunner().invoke(main, ["compare", str(base), str(away), "--jobs", "1"])
+    scratch = CliRunner().invoke(main, ["compare", str(base), str(away), "--from-scratch",
+                                        "--jobs", "1", "-o", str(output)])  # fmt: skip
+    assert replanned.exit_code == 0 and scratch.exit_code == 0, scratch.output
+    assert "re-planned from the base roster" in " ".join(replanned.output.split())
+    assert "solved from scratch" in " ".join(scratch.output.split())
+    assert "re-planned" not in scratch.output
+    report = json.loads(output.read_text(encoding="utf-8"))
+    assert report["solved"] == "from scratch"
+    assert "changes_lower_bound" not in report["scenarios"][1]["against_base"]
+
+
 def scenario_problems(tmp_path: Path, content: Any) -> dict[str, str]:
     """path -> message of every problem ``compare`` reports for a scenario file, after
     checking it exits 2 with no pydantic words and no Python class names."""

@@ -377,8 +377,10 @@ def test_scenarios_are_compared_side_by_side(web) -> None:
     state = wait_for_job(client, answer.json()["job"])
     names = [s["name"] for s in state["report"]["scenarios"]]
     assert names == ["base", "بدون v01"]
+    assert state["report"]["solved"] == "re-planned from the base"
     page = client.get("/scenarios").text
     assert "side-by-side" in page and "بدون v01" in page
+    assert "کمترین تغییر" in page  # the page says how the scenarios were solved
 
 
 # ---------------------------------------------------------------- hostile names

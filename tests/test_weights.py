@@ -75,9 +75,14 @@ def test_compare_honours_the_file_weights(tmp_path: Path) -> None:
 def test_compare_honours_a_set_weights_edit(tmp_path: Path) -> None:
     plain = write_instance(tmp_path / "plain.json", tiny_data())
     edit = _scenario(tmp_path, "weights", [{"op": "set_weights", "weights": FILE_WEIGHTS}])
-    report = compare(str(plain), [str(edit)], OPTIONS, jobs=1)
+    report = compare(str(plain), [str(edit)], OPTIONS, jobs=1, from_scratch=True)
     columns = {row["name"]: row["travel_km"] for row in report["scenarios"]}
     assert columns == {"base": _km(plain), "weights": _km(_weighted_tiny(tmp_path))}
+    # Re-planned (the default), the base roster stays, as fewer changes come first,
+    # and the report says why the weights seem to change nothing.
+    replanned = compare(str(plain), [str(edit)], OPTIONS, jobs=1)
+    assert replanned["scenarios"][1]["against_base"]["changed_assignments"] == 0
+    assert "'weights' sets weights" in replanned["notes"][0]
 
 
 def test_the_command_line_overrides_the_file(tmp_path: Path) -> None:

@@ -481,11 +481,16 @@ def export(instance_file: str, solution_file: str, outputs: dict[str, str | None
                 type=click.Path(dir_okay=False, path_type=str))  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
               help="Write the comparison as JSON here.")  # fmt: skip
-@time_limit_option(60.0, "Seconds for each solve.")
+@time_limit_option(60.0, "Seconds for each solve: the base's, then each scenario's "
+                   "(side by side); the command takes about twice this.")
 @click.option("--jobs", type=click.IntRange(min=1, max=64),
               help="Scenarios solved at once [default: the number of CPUs].")  # fmt: skip
 @click.option("--seed", type=SEED, default=0, show_default=True)
 @weight_options
+@click.option("--from-scratch", is_flag=True,
+              help="Solve each scenario independently, as solve does, instead of "
+              "re-planning it from the base roster with the fewest changes; its changes "
+              "against the base then include the differences between two solves.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
               show_default=True, help="local processes, or Ray.")  # fmt: skip
@@ -493,15 +498,17 @@ def export(instance_file: str, solution_file: str, outputs: dict[str, str | None
 @reports_errors
 def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
             time_limit: float, jobs: int | None, seed: int, weights: dict[str, float],
-            force: bool, engine: str, address: str | None) -> None:  # fmt: skip
-    """Solve BASE_FILE and each SCENARIO_FILE (edits applied to the base) and compare them.
+            from_scratch: bool, force: bool, engine: str,
+            address: str | None) -> None:  # fmt: skip
+    """Solve BASE_FILE, re-plan each SCENARIO_FILE (edits applied to the base) from its
+    roster with the fewest changes, as solve --baseline does, and compare them.
 
     Prints a table of coverage and its bound, share of slots filled, camps run and
     cancelled, unfilled slots per skill, volunteers used, road km and group splits,
     and per scenario what changed against the base (camps affected, people added,
-    removed, moved). Scenarios are solved in parallel, each with its own file's
-    weights (a set_weights edit included) unless --weight-* says otherwise.
-    See docs/scenarios.md.
+    removed, moved, changed assignments). Scenarios are solved in parallel, each with
+    its own file's weights (a set_weights edit included) unless --weight-* says
+    otherwise. See docs/scenarios.md.
     """
     from campplanner.app.jobs import SIGNAL_EXIT_CODES, run_in_foreground
     from campplanner.app.scenarios import compare_job
@@ -511,17 +518,20 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
     options = SolveOptions(time_limit=time_limit, seed=seed, weights=weights)
 
     def done(measures: Any) -> None:
-        stderr.print(f"solved {escape(measures.name)}", highlight=False)
+        stderr.print(f"{escape(measures.name)}: {measures.solved}", highlight=False)
 
     if address is not None and engine != "ray":
         raise click.UsageError("--address is for --engine ray")
     job = compare_job(base_file, list(scenario_files), options, jobs=jobs, output_path=output,
-                      force=force, on_done=done, engine=engine, address=address)  # fmt: skip
+                      force=force, on_done=done, engine=engine, address=address,
+                      from_scratch=from_scratch)  # fmt: skip
     report, received = run_in_foreground(job)  # a signal terminates the workers
     if received is not None or not isinstance(report, dict):
         stderr.print(escape(str(report)), highlight=False)
         sys.exit(SIGNAL_EXIT_CODES.get(received, 130))  # type: ignore[arg-type]
     print_comparison(stdout, report)
+    for text in report.get("notes", []):
+        note(text)
     if output is not None:
         stdout.print(f"Comparison written to {output}", markup=False)
 

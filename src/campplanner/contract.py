@@ -229,7 +229,8 @@ class Replan(_Extension):
     published_assignments: int
     no_longer_possible: list[NoLongerPossible] = []
     changed_assignments: int
-    fewest_possible: int | None = None
+    changes_lower_bound: int | None = None  # proven: no roster as good changes fewer
+    fewest_possible: int | None = None  # set only when changed_assignments is proven fewest
     people_changed: int
     added: list[Added] = []
     removed: list[Removed] = []

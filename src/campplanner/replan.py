@@ -98,6 +98,20 @@ def diff_rosters(before: Iterable[Triple], after: Iterable[Triple]) -> RosterDif
     return RosterDiff(added, removed, moved, changed_assignments=len(old ^ new))
 
 
+def proven_fewest(changes: int | None, changes_bound: int | None) -> bool:
+    """True when ``changes`` is proven the fewest: its lower bound reaches it."""
+    return changes is not None and changes_bound is not None and changes_bound >= changes
+
+
+def changes_claim(changes: int, changes_bound: int | None) -> str:
+    """How close to the fewest a re-plan's changes are, claiming no more than is proven."""
+    if proven_fewest(changes, changes_bound):
+        return "the fewest possible (proven)"
+    if changes_bound is None:
+        return "not proven the fewest"
+    return f"at least {changes_bound:,} needed (a lower bound, not proven reachable)"
+
+
 def replan_report(
     problem: Problem,
     baseline: Baseline,
@@ -116,7 +130,10 @@ def replan_report(
                 for (v, c, s), why in baseline.dropped
             ],
             "changed_assignments": diff.changed_assignments,
-            "fewest_possible": changes_bound,
+            # a proof that no roster as good changes fewer; "fewest_possible" only when
+            # the roster reaches it (a lower bound alone is no claim that it can be met)
+            "changes_lower_bound": changes_bound,
+            "fewest_possible": changes if proven_fewest(changes, changes_bound) else None,
             **diff.as_dict(),
         }
     }

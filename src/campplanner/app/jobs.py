@@ -74,6 +74,9 @@ class ProgressEvent:
     coverage: int | None = None  # best coverage so far
     bound: float | None = None  # best proven bound so far (inf or None: none yet)
     message: str = ""
+    # within "solving": the solver's stage now, or what found the roster or bound
+    # ("coverage", "secondary terms", "neighbourhood search": see ProgressCallback)
+    stage: str = ""
 
 
 class JobControl:
@@ -96,9 +99,10 @@ class JobControl:
         return self._cancelled.is_set()
 
     def report(self, phase: str, coverage: int | None = None, bound: float | None = None,
-               message: str = "") -> None:  # fmt: skip
+               message: str = "", stage: str = "") -> None:  # fmt: skip
         """Record a progress event and pass it to every listener."""
-        event = ProgressEvent(time.monotonic() - self.started, phase, coverage, bound, message)
+        event = ProgressEvent(time.monotonic() - self.started, phase, coverage, bound, message,
+                              stage)  # fmt: skip
         with self._lock:
             self.events.append(event)
             listeners = list(self._listeners)

@@ -18,7 +18,7 @@ from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.outputs import guard_output, write_atomic
 from campplanner.replace import Dropout, Replan, replan_without, suggest_replacements
-from campplanner.scenario import read_scenario, scenario_data
+from campplanner.scenario import load_scenario, read_scenario, scenario_data
 from campplanner.solver import SolveOptions
 from campplanner.suggest import did_you_mean
 
@@ -64,22 +64,40 @@ def compare(
     control: JobControl | None = None,
     engine: str = "local",
     address: str | None = None,
+    from_scratch: bool = False,
 ) -> dict[str, Any]:
-    """Solve the base and each scenario (``jobs`` at a time), measure, diff against the
-    base; write the report to ``output_path`` if given. Weights: each scenario's own
-    file weights (its ``set_weights`` edits included), then ``options.weights``.
-    Cancelling ``control`` terminates the workers (ComparisonStopped). ``engine`` "ray"
-    runs the solves on Ray (a local one, or the cluster at ``address``)."""
+    """Solve the base, then re-plan each scenario from its roster with the fewest changes
+    (``jobs`` at a time; ``from_scratch``: solve each one independently, as ``solve``
+    does), measure, diff against the base; write the report to ``output_path`` if given.
+    Weights: each scenario's own file weights (its ``set_weights`` edits included), then
+    ``options.weights``. Cancelling ``control`` terminates the workers
+    (ComparisonStopped). ``engine`` "ray" runs the solves on Ray (a local one, or the
+    cluster at ``address``)."""
     if output_path is not None:
         guard_output(output_path, [base_path, *scenario_paths], force=force)
     named = scenario_instances(base_path, scenario_paths)
     on_cancel = control.on_cancel if control is not None else None
     measured = solve_scenarios(named, options, jobs=jobs, on_done=on_done, on_cancel=on_cancel,
-                               engine=engine, address=address)
+                               engine=engine, address=address, from_scratch=from_scratch)
     report = comparison_report(measured)
+    if not from_scratch:
+        report["notes"] = weights_notes(scenario_paths)
     if output_path is not None:
         write_atomic(output_path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     return report
+
+
+def weights_notes(scenario_paths: list[str]) -> list[str]:
+    """What a re-plan cannot show: a scenario that sets weights keeps the base's roster
+    wherever coverage allows (fewer changes come before travel, groups and fairness)."""
+    notes = []
+    for path in scenario_paths:
+        scenario = load_scenario(path)
+        if any(edit.op == "set_weights" for edit in scenario.edits):
+            notes.append(f"{scenario.name!r} sets weights: re-planned, it keeps the base "
+                         "roster wherever coverage allows (fewer changes come first); "
+                         "--from-scratch shows the roster those weights give")  # fmt: skip
+    return notes
 
 
 def compare_job(base_path: str, scenario_paths: list[str], options: SolveOptions,

@@ -153,8 +153,8 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
 
     control.on_snapshot(from_snapshot)
 
-    def progress(elapsed: float, coverage: int, bound: float) -> None:
-        control.report("solving", coverage, bound)
+    def progress(elapsed: float, coverage: int | None, bound: float, stage: str = "") -> None:
+        control.report("solving", coverage, bound, stage=stage)
 
     result = solver.solve(progress, control.started)
     if result.stopped_by == "interrupted" and control.cancel_reason == "time limit":

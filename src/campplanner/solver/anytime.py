@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 
 import numpy as np
 
 from campplanner.model.problem import Problem
-
-ProgressCallback = Callable[[float, int, float], None]  # (elapsed s, coverage, bound)
+from campplanner.solver.options import ProgressCallback
 
 # Seconds kept back from the time limit for what follows the solve: explaining and
 # writing the roster of a 22,000-volunteer season takes about a second.
@@ -128,7 +126,7 @@ class Incumbent:
                 # the bound was no proof: drop it rather than report a gap below zero
                 self.rejected_bounds.append((self.bound_source or "?", self.bound))
                 self.bound, self.bound_source = None, None
-        self._report()
+        self._report(source)
         return True
 
     def replace_roster(self, roster: np.ndarray, source: str) -> None:
@@ -152,8 +150,16 @@ class Incumbent:
             if self.bound is not None and bound >= self.bound:
                 return False
             self.bound, self.bound_source = bound, source
-        self._report()
+        self._report(source)
         return True
+
+    def enter(self, stage: str) -> None:
+        """Say that ``stage`` begins: a phase that finds nothing for a while still moves
+        the progress line, and a log shows where the time went."""
+        if self.progress is not None:
+            _, coverage, bound = self.snapshot()
+            self.progress(time.monotonic() - self.started, coverage,
+                          float("inf") if bound is None else float(bound), stage)  # fmt: skip
 
     @property
     def proven_optimal(self) -> bool:
@@ -173,9 +179,9 @@ class Incumbent:
         """The trace, rounded, for the solution file's ``solver`` section."""
         return [[round(t, 2), c, b] for t, c, b in self.trace]
 
-    def _report(self) -> None:
+    def _report(self, source: str) -> None:
         if self.coverage is not None:
             self.trace.append((time.monotonic() - self.started, self.coverage, self.bound))
         if self.progress is not None and self.coverage is not None:
             bound = float(self.bound) if self.bound is not None else float("inf")
-            self.progress(time.monotonic() - self.started, self.coverage, bound)
+            self.progress(time.monotonic() - self.started, self.coverage, bound, source)

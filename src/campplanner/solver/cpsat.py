@@ -24,6 +24,7 @@ from campplanner.result import Result
 from campplanner.solver.bounds import LagrangianBound
 from campplanner.solver.conflicts import find_lock_conflict
 from campplanner.solver.cpsat_model import (
+    WEIGHT_SCALE,
     Variables,
     build_model,
     changes_expression,
@@ -40,12 +41,18 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     """Records every improving roster and reports progress."""
 
     def __init__(self, x: Variables, started: float, report: ProgressCallback | None,
-                 owner: CpSatSolver | None = None):  # fmt: skip
+                 owner: CpSatSolver | None = None, stage: str = "coverage",
+                 holds: tuple[int, float] | None = None, unit: float = 1.0):  # fmt: skip
         super().__init__()
         self._x = x
         self._started = started
         self._report = report
         self._owner = owner  # whose snapshot() this roster becomes
+        self._stage = stage
+        # A later stage keeps coverage at (coverage, bound) and optimises something else:
+        # those are reported, and its own objective in the stage (a format string).
+        self._holds = holds
+        self._unit = unit  # the objective's units per unit shown
         self.first: np.ndarray | None = None
         self.best: np.ndarray | None = None
 
@@ -56,12 +63,15 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.first = self.best
         if self._owner is not None:
             self._owner._offer_best(self.best)
-        if self._report is not None:
-            self._report(
-                time.monotonic() - self._started,
-                round(self.objective_value),
-                self.best_objective_bound,
-            )
+        if self._report is None:
+            return
+        elapsed = time.monotonic() - self._started
+        if self._holds is None:
+            self._report(elapsed, round(self.objective_value), self.best_objective_bound,
+                         self._stage)  # fmt: skip
+        else:
+            shown = self.objective_value / self._unit
+            self._report(elapsed, *self._holds, self._stage.format(shown))
 
 
 class CpSatSolver:
@@ -85,6 +95,8 @@ class CpSatSolver:
         self._stopped = threading.Event()
         self._best: np.ndarray | None = None  # the best roster so far, for snapshot()
         self._started = time.monotonic()
+        self._progress: ProgressCallback | None = None
+        self._holds: tuple[int, float] | None = None  # (coverage, bound) after stage 1
 
     def stop(self) -> None:
         """Stop the search; the best roster found so far is returned."""
@@ -126,8 +138,13 @@ class CpSatSolver:
         self._best = roster
         if progress is not None:
             progress(time.monotonic() - started, int(problem.candidate_value[roster].sum()),
-                     float("inf"))  # fmt: skip
+                     float("inf"), "first roster")  # fmt: skip
         return roster
+
+    def _announce(self, stage: str) -> None:
+        """Say that a later stage begins, coverage held (see ProgressCallback)."""
+        if self._progress is not None and self._holds is not None:
+            self._progress(time.monotonic() - self._started, *self._holds, stage)
 
     def _parameters(self, solver: cp_model.CpSolver, time_limit: float) -> None:
         solver.parameters.max_time_in_seconds = max(0.01, time_limit)
@@ -157,6 +174,7 @@ class CpSatSolver:
                 return Result.infeasible(conflict.reasons(), timings)
 
         self._started = started
+        self._progress = progress
         greedy = None
         if self.start is None and self.baseline is None:
             # A roster in seconds, whatever CP-SAT does next: its hint, and the answer
@@ -226,6 +244,7 @@ class CpSatSolver:
             info["first_roster"] = int(problem.candidate_value[greedy].sum())
         if not optimal and stopped_by is None:
             stopped_by = "time limit"
+        self._holds = (best_coverage, float("inf") if bound is None else float(bound))
         changes = changes_bound = None
         if self.baseline is not None and not self._stopped.is_set():
             best, changes, changes_bound = self._fewest_changes(
@@ -242,10 +261,12 @@ class CpSatSolver:
         else:
             remaining = min(remaining, max(10.0, 4 * timings["coverage"]))
         if options.secondary and not self._stopped.is_set() and remaining > 0.05:
+            self._announce("secondary terms")
             best, secondary_status = self._improve_secondary(
                 model, x, best, best_coverage, remaining
             )
             if secondary_status != "optimal" and self.baseline is None:
+                self._announce("secondary terms (swaps)")
                 best = self._swap(best, deadline)
             terms = secondary_terms(problem, best)
             timings["secondary"] = time.monotonic() - stage1_done
@@ -304,7 +325,9 @@ class CpSatSolver:
         changed = changes_expression(self.problem, x, published)
         model.minimize(changed)
         hint(model, x, best)
-        callback = _Progress(x, time.monotonic(), None)
+        self._announce("fewest changes")
+        callback = _Progress(x, self._started, self._progress,
+                             stage="fewest changes: {:,.0f} so far", holds=self._holds)
         status = self._run(model, callback, max(0.05, time_limit))
         roster = best if callback.best is None else callback.best
         count = _count_changes(roster, published)
@@ -336,7 +359,9 @@ class CpSatSolver:
         model.add(coverage_expression(problem, x) >= coverage)
         model.minimize(secondary_expression(model, problem, x, self.weights))
         hint(model, x, best)
-        callback = _Progress(x, time.monotonic(), None)
+        callback = _Progress(x, self._started, self._progress,
+                             stage="secondary terms: weighted cost {:,.0f}",
+                             holds=self._holds, unit=WEIGHT_SCALE)  # fmt: skip
         status = self._run(model, callback, time_limit, hinted=True)
         if callback.best is None:
             return best, "not improved"

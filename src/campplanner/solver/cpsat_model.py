@@ -227,9 +227,12 @@ TERM_EXPRESSIONS: dict[str, TermExpression] = {
 }
 
 
+WEIGHT_SCALE = 100  # CP-SAT's secondary objective is this many times the weighted cost
+
+
 def integer_weights(weights: Mapping[str, float]) -> dict[str, int]:
     """CP-SAT needs integer coefficients: weights are kept to 1/100 precision."""
-    return {term.name: round(100 * weights[term.name]) for term in SECONDARY}
+    return {term.name: round(WEIGHT_SCALE * weights[term.name]) for term in SECONDARY}
 
 
 def secondary_expression(

@@ -218,6 +218,7 @@ class LargeSolver:
         incumbent.offer_bound(bounds.bound, "demand")
 
         # 2. bound and guidance: restricted LP rounds or column generation
+        incumbent.enter("bound")
         unsaturated = 0
         if not (self._stopped.is_set() or incumbent.proven_optimal):
             free = free_counts(p, runnable, incumbent.roster)
@@ -242,6 +243,7 @@ class LargeSolver:
         search_started = time.monotonic()
         if not incumbent.proven_optimal and not self._stopped.is_set():
             guidance = bounds.best_relaxed.volunteer_value if bounds.best_relaxed else None
+            incumbent.enter("neighbourhood search")
             lns = self._lns = Lns(p, incumbent.roster, LnsOptions(seed=options.seed), guidance)
             if self._stopped.is_set():
                 lns.stop()
@@ -264,6 +266,7 @@ class LargeSolver:
         first_terms = terms = secondary_terms(p, best)
         polish_started = time.monotonic()
         if options.secondary:
+            incumbent.enter("secondary terms (swaps)")
             polish_deadline = deadline - explain_estimate(p, best)
             best = polish_passes(p, best, self.weights, polish_deadline, self._stopped)
             assert coverage(p, best) == best_coverage  # swaps keep every slot

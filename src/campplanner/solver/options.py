@@ -9,14 +9,23 @@ makes it return the best roster found so far.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from campplanner.result import Result
 
-# (elapsed seconds, best coverage so far, best proven bound so far or inf)
-ProgressCallback = Callable[[float, int, float], None]
+
+class ProgressCallback(Protocol):
+    """What a solver calls at every better roster or bound, and as a stage begins."""
+
+    def __call__(self, elapsed: float, coverage: int | None, bound: float,
+                 stage: str = "") -> None:  # fmt: skip
+        """Seconds since the start, the best coverage so far (None: no roster yet), the
+        best proven bound so far (inf: none), and ``stage``: what runs now or found the
+        roster or bound ("coverage", "secondary terms", "neighbourhood search"...).
+        A long stage that finds nothing still says when it begins, so progress moves."""
+        ...
 
 METHODS = ("auto", "exact", "large", "greedy")  # "auto" and solver.BACKENDS
 

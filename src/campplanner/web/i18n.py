@@ -98,6 +98,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "upload": ("بارگذاری", "Upload"),
     "scenario_files": ("پرونده‌های سناریو", "Scenario files"),
     "run_compare": ("مقایسه کن", "Compare"),
+    "solved_replanned": ("هر سناریو از برنامهٔ پایه با کمترین تغییر دوباره برنامه‌ریزی شد.",
+                         "Each scenario re-planned from the base roster with the fewest "
+                         "changes."),
+    "solved_from_scratch": ("هر سناریو جداگانه از صفر حل شد.",
+                            "Each scenario solved from scratch."),
     "no_roster": ("هنوز برنامه‌ای نیست: «حل دوباره» را بزنید.",
                   "No roster yet: press re-solve."),
     "stale": ("این صفحه قدیمی است", "This page is out of date"),
