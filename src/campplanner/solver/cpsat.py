@@ -102,10 +102,7 @@ class CpSatSolver:
         """Stop the search; the best roster found so far is returned."""
         self._stopped.set()
         solver = self._solver
-        if solver is not None and not solver.parameters.repair_hint:
-            # A search repairing its hint is not stopped: CP-SAT 9.15 aborts the process
-            # when stop_search comes before the repair has begun. It ends on its own time
-            # limit (the secondary stage's), and the command line takes the snapshot.
+        if solver is not None:
             solver.stop_search()
 
     def snapshot(self) -> Result | None:
@@ -200,7 +197,7 @@ class CpSatSolver:
         # The stage-1 hint is a whole roster (every rule holds): nothing to repair, and
         # CP-SAT 9.15 aborts the process (a failed CHECK on its fixed search) when
         # stop_search meets a repair that has not begun, as a prompt Ctrl-C does.
-        status = self._run(model, first_stage, stage1_time, hinted=False)
+        status = self._run(model, first_stage, stage1_time)
         stage1_done = time.monotonic()
         solver = self._solver
         assert solver is not None
@@ -289,16 +286,17 @@ class CpSatSolver:
         )
 
     def _run(
-        self, model: cp_model.CpModel, callback: _Progress, time_limit: float, hinted: bool = False
+        self, model: cp_model.CpModel, callback: _Progress, time_limit: float
     ) -> int:
         solver = cp_model.CpSolver()
         self._parameters(solver, time_limit)
-        # The stage-2 hint (the stage-1 roster) leaves the auxiliary variables open;
-        # repairing it makes the search start from it and improve on it (measured on
-        # generated 400-volunteer instances: -22% weighted secondary in 10 s, against
-        # no improvement at all without it). CP-SAT 9.15 aborts the process when
-        # repair_hint meets interleaved workers, so only a single worker repairs.
-        solver.parameters.repair_hint = hinted and self.options.workers == 1
+        # No repair_hint, although repairing the stage-2 hint (the stage-1 roster, its
+        # auxiliary variables open) helped the secondary terms: CP-SAT 9.15 aborts the
+        # whole process with "Check failed: heuristics.fixed_search != nullptr" when it
+        # meets interleaved workers, a stop_search before the repair began, or (seen in
+        # this project's tests under load, one worker) a short limit on a model solved
+        # before. An abort loses the roster; the swaps after this stage (polish.py) do
+        # the secondary work it did.
         self._solver = solver
         if self._stopped.is_set():
             return cp_model.UNKNOWN
@@ -362,7 +360,7 @@ class CpSatSolver:
         callback = _Progress(x, self._started, self._progress,
                              stage="secondary terms: weighted cost {:,.0f}",
                              holds=self._holds, unit=WEIGHT_SCALE)  # fmt: skip
-        status = self._run(model, callback, time_limit, hinted=True)
+        status = self._run(model, callback, time_limit)
         if callback.best is None:
             return best, "not improved"
         return callback.best, "optimal" if status == cp_model.OPTIMAL else "feasible"
