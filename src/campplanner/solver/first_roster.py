@@ -21,6 +21,7 @@ a handful of list lookups once its requirement is full.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable
 
@@ -71,6 +72,14 @@ class GreedyPass:
         self.first = p.camp_start.astype(np.int64).tolist()
         self.reach = (p.camp_end.astype(np.int64) + p.rest_days).tolist()
         self.camp_of = p.requirement_camp.astype(np.int64).tolist()
+
+    def for_problem(self, problem: Problem) -> GreedyPass:
+        """The same passes over ``problem``, a problem with the same candidates in the
+        same order whose loads, capacities or locks differ (:meth:`Problem.unavailable`):
+        the arrays of the order are shared, not rebuilt (a stress run's re-plan)."""
+        twin = copy.copy(self)
+        twin.problem = problem
+        return twin
 
     def run(
         self,
