@@ -110,14 +110,19 @@ class GreedyPass:
             load_left[v] -= 1
             held[v].append(c)
             taken.append(i)
+        # The same counts as arrays, kept in step with the lists, for the numpy filter:
+        # converting the lists for each chunk cost a second per pass on a season.
+        slots_left = np.array(slots, dtype=np.int64)
+        beds_left = np.array(beds, dtype=np.int64)
+        loads_left = np.array(load_left, dtype=np.int64)
         for chunk in range(0, len(self.order), _CHUNK):
             if stop is not None and stop.is_set():
                 return np.unique(np.array(taken, dtype=np.int64)), False
             window = slice(chunk, chunk + _CHUNK)
             requirement = self.requirement[window]
             volunteer = self.volunteer[window]
-            alive = (np.array(slots)[requirement] > 0) & (np.array(beds)[self.camp[window]] > 0)
-            alive &= np.array(load_left)[volunteer] > 0
+            alive = (slots_left[requirement] > 0) & (beds_left[self.camp[window]] > 0)
+            alive &= loads_left[volunteer] > 0
             survivors = np.flatnonzero(alive)
             for i, v, r in zip(self.order[window][survivors].tolist(),
                                volunteer[survivors].tolist(),
@@ -132,6 +137,9 @@ class GreedyPass:
                 slots[r] -= 1
                 beds[c] -= 1
                 load_left[v] -= 1
+                slots_left[r] -= 1
+                beds_left[c] -= 1
+                loads_left[v] -= 1
                 held[v].append(c)
                 taken.append(i)
         return np.unique(np.array(taken, dtype=np.int64)), True

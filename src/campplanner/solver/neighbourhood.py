@@ -336,7 +336,9 @@ class NeighbourhoodReplanner:
         result = self._inner.solve(None, time.monotonic())
         # Cut by its share of the clock: a caller that promises the same re-plan on any
         # machine (a stress sweep) needs to know, though the search after it ends on work.
-        info["exact_stopped_by"] = result.stopped_by
+        unproven = (result.changes is not None and result.changes_bound is not None
+                    and result.changes > result.changes_bound)  # fewest changes: cut too
+        info["exact_stopped_by"] = result.stopped_by or ("time limit" if unproven else None)
         if result.has_roster:
             incumbent.offer_closer(np.sort(subset[result.assigned]), "exact on the neighbourhood")
 
