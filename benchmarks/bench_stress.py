@@ -128,13 +128,27 @@ class MemorySampler:
 def sweep(published: Path, engine: str, workers: int, runs: int, limit: float) -> dict[str, Any]:
     request = StressRequest(str(SEASON), str(published), no_show=0.05, runs=runs, seed=0,
                             time_limit_per_run=limit, engine=engine, jobs=workers)  # fmt: skip
+    ray_start = 0.0
+    if engine == "ray":
+        # Ray started here, in the main thread, and joined by the sweep's engine: Ray's
+        # processes started from the job's thread died within minutes of the sweep
+        # (three times, 09:36-09:55 on 2026-11-30: the raylet gone without a word).
+        import ray
+
+        from campplanner.engines import _export_source_path
+
+        _export_source_path()
+        started = time.monotonic()
+        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
+                 configure_logging=False)  # fmt: skip
+        ray_start = time.monotonic() - started
     job = stress_job(request)
     marks: dict[str, float] = {}
     job.listen(lambda event: marks.setdefault(event.phase, event.elapsed))
     started = time.monotonic()
     with MemorySampler() as memory:
         outcome = job.start().result()
-    total = time.monotonic() - started
+    total = time.monotonic() - started + ray_start
     busy = os.getloadavg()[0]  # other engineers' jobs share the cores: say how busy
     if engine == "ray":
         import ray
@@ -174,6 +188,10 @@ def main() -> None:
     parser.add_argument("--published", type=Path, help="reuse this solution file")
     parser.add_argument("--publish-limit", type=float, default=120.0)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--results", type=Path,
+                        help="JSON lines: sweeps read from it (done already, skipped) and "
+                        "each new sweep appended, so that a sweep cut short (a machine "
+                        "shared with other jobs) can be rerun alone")  # fmt: skip
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench_stress_"))
     published = args.published
@@ -183,13 +201,24 @@ def main() -> None:
                            output_path=str(published)))  # fmt: skip
     arrays, pickled = problem_size()
     results = []
+    if args.results is not None and args.results.exists():
+        results = [json.loads(line) for line in args.results.read_text().splitlines() if line]
+    done = {(r["engine"], r["workers"]) for r in results}
     for workers in [int(w) for w in args.workers.split(",")]:
         for engine in args.engines.split(","):
+            if (engine, workers) in done:
+                continue
             print(f"{engine} x{workers}: {args.runs} runs ...", file=sys.stderr, flush=True)
             results.append(sweep(published, engine, workers, args.runs,
                                  args.time_limit_per_run))  # fmt: skip
+            if args.results is not None:
+                with args.results.open("a") as file:
+                    file.write(json.dumps(results[-1]) + "\n")
             row = {k: v for k, v in results[-1].items() if k != "report"}
             print(json.dumps(row), file=sys.stderr, flush=True)
+    order = {(e, int(w)): i for i, (w, e) in enumerate(
+        (w, e) for w in args.workers.split(",") for e in args.engines.split(","))}  # fmt: skip
+    results.sort(key=lambda r: order.get((r["engine"], r["workers"]), len(order)))
     markdown = section(results, args, arrays, pickled)
     print(markdown)
     if not args.no_write:

@@ -171,7 +171,9 @@ def find_reserves(problem: Problem, roster: np.ndarray, request: SolveRequest,
     """The ``reserves`` section: RESERVE_RUNS no-show re-plans of ``roster`` on local
     processes (stress.RESERVE_TIME_PER_RUN seconds each), the top fill-ins per camp."""
     options = run_options(RESERVE_TIME_PER_RUN, replan_method(problem), request.options.weights)
-    setup = roster_setup(problem, roster, NoShowRates(), request.options.seed, options)
+    # prepared: the views and the re-plan's greedy order computed once, for every run
+    setup = roster_setup(problem, roster, NoShowRates(), request.options.seed,
+                         options).prepared()  # fmt: skip
     engine = make_engine("local")
     control.on_cancel(engine.stop)
     outcomes = []
