@@ -130,9 +130,10 @@ def sweep(published: Path, engine: str, workers: int, runs: int, limit: float) -
                             time_limit_per_run=limit, engine=engine, jobs=workers)  # fmt: skip
     ray_start = 0.0
     if engine == "ray":
-        # Ray started here, in the main thread, and joined by the sweep's engine: Ray's
-        # processes started from the job's thread died within minutes of the sweep
-        # (three times, 09:36-09:55 on 2026-11-30: the raylet gone without a word).
+        # Ray started here, in the main thread, and joined by the sweep's engine: started
+        # from the job's thread, the raylet died mid-sweep three times, without a word
+        # in its logs (2026-11-30, 09:36-09:55; cause not found: Ray gives its processes
+        # PR_SET_PDEATHSIG, but the job's thread lives as long as the sweep).
         import ray
 
         from campplanner.engines import _export_source_path
