@@ -27,7 +27,14 @@ from campplanner.errors import UsageError
 from campplanner.loader import load_instance
 from campplanner.model.compile import compile_instance
 from campplanner.solver import SolveOptions
-from campplanner.stress import NoShowRates, StressSetup, draw, replan_run
+from campplanner.stress import (
+    NoShowRates,
+    StressSetup,
+    draw,
+    replan_run,
+    run_options,
+    worker_memory,
+)
 
 TINY = REPO / "instances" / "tiny.json"
 SMALL = REPO / "instances" / "small.json"
@@ -57,13 +64,15 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
-def _setup(instance: Path, solution: Path, rates: NoShowRates, seed: int = 1) -> StressSetup:
+def _setup(instance: Path, solution: Path, rates: NoShowRates, seed: int = 1,
+           method: str = "large") -> StressSetup:  # fmt: skip
     loaded = load_instance(instance)
     problem = compile_instance(loaded)
     roster = load_published(problem, str(solution), loaded, str(instance))
-    options = SolveOptions(time_limit=10.0, secondary=False, method="large")
+    # a roomy limit: the runs end on their search steps, not on a loaded machine's clock
+    options = run_options(60.0, method)
     return StressSetup.from_baseline(problem, roster.baseline, roster.triples, rates, seed,
-                                     options)  # fmt: skip
+                                     options).prepared()  # fmt: skip
 
 
 def _without_sweep(report: dict[str, Any]) -> dict[str, Any]:
@@ -109,6 +118,60 @@ def test_a_run_replans_without_the_absentees(published: dict[str, Path]) -> None
         assert volunteer not in absent and volunteer not in on_roster
 
 
+def test_a_run_masks_the_absentees_and_copies_no_candidate_array(
+    published: dict[str, Path],
+) -> None:
+    setup = _setup(SMALL, published["small"], NoShowRates(no_show=0.1, camp_cancel=0.1))
+    problem = setup.problem
+    drawn = draw(setup, 4)
+    assert drawn.absent.size and drawn.cancelled.size
+    masked = problem.unavailable(drawn.absent, drawn.cancelled)
+    # The candidates and their derived views are the shared ones, not copies...
+    for name in ("candidate_volunteer", "candidate_requirement", "candidate_km",
+                 "candidate_camp", "candidate_value", "volunteer_candidates"):  # fmt: skip
+        assert getattr(masked, name) is getattr(problem, name), name
+    assert masked.requirement_candidates is problem.requirement_candidates
+    # ... and the mask is what makes the absentees and the cancelled camps unavailable.
+    assert (masked.volunteer_max_camps[drawn.absent] == 0).all()
+    assert (masked.camp_capacity[drawn.cancelled] == 0).all()
+    assert (problem.volunteer_max_camps[drawn.absent] > 0).all()  # the original untouched
+    outcome = replan_run(setup, 4)
+    roster_people = {v for v, _ in outcome.fill_ins}
+    assert not roster_people & set(drawn.absent.tolist())
+    assert not {c for _, c in outcome.fill_ins} & set(drawn.cancelled.tolist())
+
+
+def test_the_replan_changes_fewer_assignments_than_the_greedy_repair(
+    published: dict[str, Path],
+) -> None:
+    # The re-plan of solve --baseline puts coverage first and then the fewest changes;
+    # the greedy repair keeps everyone present and refills the holes greedily. Run by
+    # run (the same absentees), the re-plan covers at least as much with no more
+    # changes, and does strictly better somewhere.
+    rates = NoShowRates(no_show=0.08)
+    replan = _setup(SMALL, published["small"], rates, method="large")
+    greedy = _setup(SMALL, published["small"], rates, method="greedy")
+    better = 0
+    for run in range(4):
+        fewest, repair = replan_run(replan, run), replan_run(greedy, run)
+        assert fewest.stopped_by is None
+        assert fewest.coverage >= repair.coverage, run
+        if fewest.coverage == repair.coverage:
+            assert fewest.changed_assignments <= repair.changed_assignments, run
+        better += (fewest.coverage > repair.coverage
+                   or fewest.changed_assignments < repair.changed_assignments)  # fmt: skip
+    assert better, "the fewest-changes re-plan must beat the greedy repair somewhere"
+
+
+def test_a_run_reports_its_workers_peak_memory(published: dict[str, Path]) -> None:
+    outcome = replan_run(_setup(TINY, published["tiny"], NoShowRates(no_show=0.3)), 0)
+    if not worker_memory():  # no /proc here: nothing to report, and nothing reported
+        assert outcome.memory == {}
+        return
+    assert outcome.memory["peak"] > 10 * 2**20  # a Python with numpy and OR-Tools loaded
+    assert 0 < outcome.memory["shared"] < outcome.memory["peak"]
+
+
 def test_rates_file(tmp_path: Path) -> None:
     path = tmp_path / "rates.json"
     path.write_text(json.dumps({"no_show": 0.1, "skills": {"physician": 0.2},
@@ -141,6 +204,10 @@ def test_the_report_is_the_same_on_both_engines_and_any_workers(
     local_2 = stress(_request(published["small"], "local", 2, **roomy)).report
     on_ray = stress(_request(published["small"], "ray", 2, **roomy)).report
     assert on_ray["sweep"]["engine"] == "ray" and local_2["sweep"]["workers"] == 2
+    for report in (local_1, on_ray):  # each worker says how much memory it held
+        memory = report["sweep"]["worker_memory_mib"]
+        assert memory["peak"] >= memory["private_peak"] > 0 and memory["shared"] > 0
+        assert report["sweep"]["problem_mib"] > 0
     for report in (local_1, local_2, on_ray):
         assert report["runs_stopped_by_time_limit"] == 0  # else identity is not promised
     assert _without_sweep(local_1) == _without_sweep(local_2) == _without_sweep(on_ray)

@@ -627,8 +627,8 @@ def serve(instance_file: str, solution_file: str | None, workspace_file: str | N
               show_default=True, help="Seconds for each re-plan.")
 @click.option("--method", type=click.Choice(["auto", "large", "exact", "greedy"]),
               default="auto", show_default=True,
-              help="The re-plan: auto is large (neighbourhood, fewest changes) below 50,000 "
-              "candidates, greedy (keep and refill) above.")
+              help="The re-plan: auto is large, the re-plan of solve --baseline (coverage, "
+              "then fewest changes); greedy keeps and refills, to compare with.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
               show_default=True, help="local processes, or Ray.")
 @click.option("--address", help="Ray cluster to join: auto or ray://host:port.")

@@ -5,8 +5,10 @@ function ``task(shared, item) -> result`` mapped over items, where ``shared`` (t
 compiled problem, say) is large and the same for every task. An engine ships ``shared``
 to its workers once, runs the tasks, and hands the results back as they finish:
 
-- :class:`LocalEngine` (the default, no set-up): worker processes on this machine, each
-  given ``shared`` once as it starts (one copy per worker), not once per task.
+- :class:`LocalEngine` (the default, no set-up): worker processes on this machine.
+  ``shared`` is pickled once with its numpy arrays out of band, the arrays written to
+  one temporary file that every worker maps read-only as it starts: one copy in memory
+  (the page cache) however many workers, as in Ray's object store; never once per task.
 - :class:`RayEngine`: Ray, started here or joined (``address``: ``"auto"`` or
   ``"ray://host:port"``). ``shared`` goes into Ray's object store once (``ray.put``);
   each task receives a reference and reads its numpy arrays in place, without a copy.
@@ -20,9 +22,12 @@ running are killed, and :meth:`Engine.run` returns what had finished.
 from __future__ import annotations
 
 import contextlib
+import mmap
 import multiprocessing
 import os
+import pickle
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -64,11 +69,43 @@ def make_engine(name: str = "local", workers: int | None = None,
 # --------------------------------------------------------------------------- local
 
 _SHARED: Any = None  # in a local worker process: the sweep's shared object
+_ALIGN = 64  # bytes: each array starts on a cache line of the shared file
 
 
-def _local_worker_start(shared: Any) -> None:
+def _write_shared(shared: Any) -> tuple[bytes, str, list[tuple[int, int]]]:
+    """(``shared`` pickled without its arrays' data, the file holding that data, where
+    each array's bytes start and how many): pickle protocol 5 hands every numpy array's
+    buffer out of band, and they are written once, for every worker to map."""
+    buffers: list[pickle.PickleBuffer] = []
+    payload = pickle.dumps(shared, protocol=5, buffer_callback=buffers.append)
+    spans = []
+    descriptor, path = tempfile.mkstemp(prefix="campplanner-shared-")
+    with os.fdopen(descriptor, "wb") as file:
+        offset = 0
+        for buffer in buffers:
+            data = buffer.raw()
+            padding = -offset % _ALIGN
+            file.write(bytes(padding))
+            offset += padding
+            file.write(data)
+            spans.append((offset, data.nbytes))
+            offset += data.nbytes
+    return payload, path, spans
+
+
+def _read_shared(payload: bytes, path: str, spans: list[tuple[int, int]]) -> Any:
+    """The shared object, its arrays read-only views of the mapped file (no copy)."""
+    if not spans:
+        return pickle.loads(payload)
+    with open(path, "rb") as file:
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    view = memoryview(mapped)
+    return pickle.loads(payload, buffers=[view[start : start + size] for start, size in spans])
+
+
+def _local_worker_start(payload: bytes, path: str, spans: list[tuple[int, int]]) -> None:
     global _SHARED
-    _SHARED = shared
+    _SHARED = _read_shared(payload, path, spans)
     # Ctrl-C on a terminal reaches the whole process group: the parent decides what
     # stops, and kills its workers when it does; a worker must not die of it half-way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -79,7 +116,7 @@ def _local_call(task: Task, index: int, item: Any) -> tuple[int, Any]:
 
 
 class LocalEngine:
-    """Worker processes on this machine, each given ``shared`` once when it starts."""
+    """Worker processes on this machine, mapping ``shared``'s arrays from one file."""
 
     def __init__(self, workers: int | None = None):
         self.workers = max(1, workers or os.cpu_count() or 1)
@@ -91,8 +128,10 @@ class LocalEngine:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods
                                               else "spawn")  # fmt: skip
+        payload, path, spans = _write_shared(shared)
         pool = ProcessPoolExecutor(self.workers, mp_context=context,
-                                   initializer=_local_worker_start, initargs=(shared,))  # fmt: skip
+                                   initializer=_local_worker_start,
+                                   initargs=(payload, path, spans))  # fmt: skip
         try:
             pending = {pool.submit(_local_call, task, i, item) for i, item in enumerate(items)}
             while pending and not self._stopped.is_set():
@@ -107,6 +146,8 @@ class LocalEngine:
                 process.terminate()
             for process in processes:
                 process.join()
+            with contextlib.suppress(OSError):
+                os.remove(path)  # the workers' mappings are gone with them
 
     def stop(self) -> None:
         self._stopped.set()

@@ -8,13 +8,15 @@ One *run* draws absentees and re-plans:
    each camp the roster runs is cancelled whole with ``camp_cancel``. Run k draws the same
    people on any engine, with any number of workers, in any order.
 2. **The re-plan** goes through :func:`campplanner.solver.make_solver` with a
-   :class:`Baseline`, as ``solve --baseline`` does: the absentees' candidates (and the
-   cancelled camps') are taken out of the problem (:meth:`Problem.restricted`), the
-   published roster is the baseline with their assignments dropped. Which re-plan:
-   :func:`replan_method` (the neighbourhood re-plan with the fewest changes below
-   50,000 candidates, the greedy repair on full seasons).
+   :class:`Baseline`, as ``solve --baseline`` does: the absentees and the cancelled
+   camps are masked (:meth:`Problem.unavailable`: max_camps 0, capacity 0; the
+   season's candidate arrays are shared, not copied), the published roster is the
+   baseline with their assignments dropped. Which re-plan: :func:`replan_method` (the
+   anytime re-plan of ``solve --baseline``, with a deterministic work limit:
+   :func:`run_options`).
 3. **The outcome** is compact (a few numbers, the camps lost, per-skill fills, the
-   people who filled in), so a run on a cluster sends back kilobytes.
+   people who filled in, the worker's peak memory), so a run on a cluster sends back
+   kilobytes.
 
 :func:`stress_report` turns the outcomes of many runs into the report a planner reads:
 coverage after re-planning against the published one, calls needed, which camps are
@@ -32,18 +34,29 @@ from typing import Any
 import numpy as np
 
 from campplanner.model.baseline import Baseline, Triple
-from campplanner.model.problem import Problem
+from campplanner.model.problem import SHARED_VIEWS, Problem
 from campplanner.model.roster import camps_run
 from campplanner.model.rules import enforce_essentials
 from campplanner.model.terms import coverage
 from campplanner.replan import roster_triples
-from campplanner.solver import AUTO_LARGE_CANDIDATES, SolveOptions, make_solver
+from campplanner.result import Result
+from campplanner.solver import NeighbourhoodReplanner, SolveOptions, Solver, make_solver
+from campplanner.solver.first_roster import GreedyPass, greedy_order
 
 REPORT_FORMAT = "campplanner-stress/1"
 RESERVES_SHOWN = 10  # reserves per camp in a stress report
 # solve --reserves: a short sweep at the default no-show rate (stress runs longer ones)
 RESERVE_RUNS = 20
 RESERVE_TIME_PER_RUN = 10.0
+# A run's re-plan ends after this many neighbourhood search steps per second of its time
+# limit (1 step for 10 s), not on the clock, so that it is the same on any engine and
+# machine. On the shared 2-core machine at load 6-10, markazi-season's first roster
+# (refill, greedy passes) took 4-5 s of the 10 and a search step 1.5-5 s; small.json's
+# exact model on the neighbourhood 2-5 s and a step 0.2-1.5 s.
+STEPS_PER_SECOND = 0.1
+# CP-SAT deterministic time per step (solve --baseline gives 1.0): one step of 1.0 took
+# 7.6 s on small.json, where 8 camps are 40% of the instance, on the loaded machine.
+STEP_WORK = 0.2
 
 
 @dataclass(frozen=True)
@@ -60,15 +73,28 @@ class NoShowRates:
 
 
 def replan_method(problem: Problem, method: str = "auto") -> str:
-    """The re-plan of a stress run. "auto": the neighbourhood re-plan ("large": exact
-    CP-SAT on what changed, fewest changes) below AUTO_LARGE_CANDIDATES candidates; the
-    greedy repair ("greedy": everyone present keeps their place, the holes are refilled,
-    camps short of essentials are cancelled) on seasons, where 5% absent empties slots of
-    every skill and the neighbourhood grows to the whole season (millions of candidates:
-    minutes and gigabytes per run). Both are make_solver's re-plans from a Baseline."""
-    if method != "auto":
-        return method
-    return "large" if problem.num_candidates < AUTO_LARGE_CANDIDATES else "greedy"
+    """The re-plan of a stress run. "auto" is "large" on every size: with a baseline that
+    is the anytime re-plan of ``solve --baseline`` on seasons
+    (:class:`~campplanner.solver.neighbourhood.NeighbourhoodReplanner`: the published
+    roster minus the absentees, refilled, then neighbourhood search for coverage first
+    and the fewest changes next). "exact" (CP-SAT on the whole problem, counting
+    changes) and "greedy" (the greedy repair: everyone present keeps their place, the
+    holes are refilled; no search for fewer changes) are there to compare with."""
+    return "large" if method == "auto" else method
+
+
+def run_options(time_limit: float, method: str,
+                weights: Mapping[str, float] | None = None) -> SolveOptions:  # fmt: skip
+    """The options of every run's re-plan: one CP-SAT worker (deterministic), no
+    secondary terms (a run is judged on coverage and changes)."""
+    return SolveOptions(time_limit=time_limit, workers=1, seed=0, secondary=False,
+                        method=method, weights=dict(weights or {}))  # fmt: skip
+
+
+def search_steps(time_limit: float) -> int:
+    """The neighbourhood search steps of a run's re-plan: its deterministic work limit,
+    STEPS_PER_SECOND per second of the time limit (at least one)."""
+    return max(1, round(STEPS_PER_SECOND * time_limit))
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,15 +109,24 @@ class StressSetup:
     rates: NoShowRates
     seed: int
     options: SolveOptions
+    # The re-plan's greedy order (published roster first), the same in every run:
+    # built once by prepared() and shared, rather than sorted again by every run.
+    passes: GreedyPass | None = None
 
     def prepared(self) -> StressSetup:
-        """The same setup with the problem's derived views computed, so that they travel
-        with it (in Ray's object store too) instead of being recomputed by every task."""
+        """The same setup with the problem's derived views and the re-plan's greedy
+        order computed, so that they travel with it (in Ray's object store too, read in
+        place) instead of being recomputed, and held again, by every run."""
         problem = self.problem
-        for view in ("candidate_camp", "candidate_skill", "candidate_value",
-                     "volunteer_candidates"):  # fmt: skip
+        for view in SHARED_VIEWS:
             getattr(problem, view)
-        return self
+        if self.options.method != "large" or self.passes is not None:
+            return self
+        # The absentees of a run are preferred here too, but masked there (max_camps
+        # 0): the order of everyone else is the one the run's own re-plan would sort.
+        prefer = np.zeros(problem.num_candidates, dtype=bool)
+        prefer[self.published] = True
+        return replace(self, passes=GreedyPass(problem, greedy_order(problem, prefer)))
 
     @classmethod
     def from_baseline(cls, problem: Problem, baseline: Baseline, triples: Iterable[Triple],
@@ -132,6 +167,9 @@ class RunOutcome:
     filled_per_skill: tuple[int, ...]  # slots filled per skill after re-planning
     fill_ins: tuple[tuple[int, int], ...]  # (volunteer, camp): not on the roster, called in
     seconds: float
+    # The worker's memory during the run (worker_memory): depends on the engine, so it
+    # goes into the report's "sweep" section, never into the part engines agree on.
+    memory: Mapping[str, int] = field(default_factory=dict)
 
 
 def draw(setup: StressSetup, run: int) -> Draw:
@@ -157,55 +195,90 @@ def draw(setup: StressSetup, run: int) -> Draw:
     return Draw(absent, cancelled)
 
 
-def without(
-    problem: Problem, volunteers: np.ndarray, camps: np.ndarray
-) -> tuple[Problem, np.ndarray]:
-    """The problem without these volunteers' and camps' candidates (their locks dropped),
-    and the candidate indices of the original problem it keeps."""
-    gone_volunteer = np.zeros(problem.num_volunteers, dtype=bool)
-    gone_volunteer[volunteers] = True
-    gone_camp = np.zeros(problem.num_camps, dtype=bool)
-    gone_camp[camps] = True
-    keep = ~(gone_volunteer[problem.candidate_volunteer] | gone_camp[problem.candidate_camp])
-    locks = keep[problem.locked_candidates]
-    unlocked = replace(problem, locked_candidates=problem.locked_candidates[locks],
-                       locked_file_index=_kept_locks(problem, locks))  # fmt: skip
-    kept = np.flatnonzero(keep)
-    return unlocked.restricted(kept), kept
-
-
-def _kept_locks(problem: Problem, locks: np.ndarray) -> np.ndarray:
-    if len(problem.locked_file_index) == len(locks):
-        return problem.locked_file_index[locks]
-    return problem.locked_file_index
-
-
 def replan_run(setup: StressSetup, run: int) -> RunOutcome:
     """Draw run ``run``'s absentees and re-plan without them (see the module docstring)."""
     started = time.monotonic()
+    reset_peak_memory()
     problem = setup.problem
     drawn = draw(setup, run)
-    small, kept = without(problem, drawn.absent, drawn.cancelled)
+    # The absentees and cancelled camps masked (max_camps 0, capacity 0), not cut out:
+    # the season's candidate arrays stay the shared ones, and indices stay the same.
+    masked = problem.unavailable(drawn.absent, drawn.cancelled)
     published = setup.published
-    # Where each published assignment sits among the kept candidates (both sorted): a
-    # search, not a map of the whole season (12 million entries, 96 MB a run).
-    where = np.searchsorted(kept, published)
-    stays = where < kept.size
-    stays[stays] = kept[where[stays]] == published[stays]
-    gone = tuple((triple, "absent in this run")
-                 for triple in roster_triples(problem, published[~stays]))  # fmt: skip
-    baseline = Baseline(np.sort(where[stays]), setup.dropped + gone, setup.camps)
-    unplanned = enforce_essentials(small, baseline.kept)
-    result = make_solver(small, setup.options, baseline).solve(None, started)
+    present = (masked.volunteer_max_camps[problem.candidate_volunteer[published]] > 0) & (
+        masked.camp_capacity[problem.candidate_camp[published]] > 0
+    )
+    gone = tuple((triple, "absent, or the camp cancelled, in this run")
+                 for triple in roster_triples(problem, published[~present]))  # fmt: skip
+    baseline = Baseline(published[present], setup.dropped + gone, setup.camps)
+    unplanned = enforce_essentials(masked, baseline.kept)
+    result = _replanner(setup, masked, baseline).solve(None, started)
     # No re-plan in time: the unchanged roster, nobody called.
-    roster = kept[result.assigned] if result.has_roster else kept[unplanned]
-    return _outcome(setup, run, drawn, roster, kept[unplanned], result.status,
-                    result.stopped_by, time.monotonic() - started)  # fmt: skip
+    roster = result.assigned if result.has_roster else unplanned
+    return _outcome(setup, run, drawn, roster, unplanned, result.status, _stopped_by(result),
+                    time.monotonic() - started, worker_memory())  # fmt: skip
+
+
+def _replanner(setup: StressSetup, masked: Problem, baseline: Baseline) -> Solver:
+    """make_solver's re-plan for the run; "large" (that of ``solve --baseline``) given the
+    sweep's greedy order, without the proof of a coverage bound (the report has none)
+    and without time kept back to write a roster (none is written): the time goes to
+    the search."""
+    if setup.options.method != "large":
+        return make_solver(masked, setup.options, baseline)
+    passes = setup.passes.for_problem(masked) if setup.passes is not None else None
+    return NeighbourhoodReplanner(masked, setup.options, baseline, passes=passes, bound=False,
+                                  output_time=False,
+                                  search_steps=search_steps(setup.options.time_limit),
+                                  step_work=STEP_WORK)  # fmt: skip
+
+
+def _stopped_by(result: Result) -> str | None:
+    """"time limit" when the clock, not a work limit, ended some phase of the re-plan:
+    then another machine may end elsewhere (docs/stress.md)."""
+    if result.stopped_by is not None:
+        return result.stopped_by
+    exact = result.solver.get("exact_stopped_by") if result.solver else None
+    return "time limit" if exact == "time limit" else None
+
+
+# ------------------------------------------------------------------ worker memory
+
+
+def reset_peak_memory() -> None:
+    """Start this process's peak resident memory (VmHWM) afresh, so that a run's peak is
+    its own, not that of the worker's start (unpickling the problem) or of an earlier
+    run. Linux only; elsewhere the peak is the process's since it started."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as file:
+            file.write("5")
+    except OSError:
+        pass
+
+
+def worker_memory() -> dict[str, int]:
+    """This worker's memory in bytes: ``peak`` resident (VmHWM since
+    :func:`reset_peak_memory`), and ``shared``, resident pages mapped from files and
+    shared memory now (libraries, and Ray's object store, where the problem is); their
+    difference is about the run's own memory at its peak. Empty where /proc is not."""
+    fields = {"VmHWM": "peak", "RssFile": "file", "RssShmem": "shmem"}
+    values: dict[str, int] = {}
+    try:
+        with open("/proc/self/status", encoding="ascii") as file:
+            for line in file:
+                name, _, rest = line.partition(":")
+                if name in fields:
+                    values[fields[name]] = int(rest.split()[0]) * 1024
+    except (OSError, ValueError, IndexError):
+        return {}
+    if "peak" not in values:
+        return {}
+    return {"peak": values["peak"], "shared": values.get("file", 0) + values.get("shmem", 0)}
 
 
 def _outcome(setup: StressSetup, run: int, drawn: Draw, roster: np.ndarray,
              unplanned: np.ndarray, status: str, stopped_by: str | None,
-             seconds: float) -> RunOutcome:  # fmt: skip
+             seconds: float, memory: Mapping[str, int]) -> RunOutcome:  # fmt: skip
     problem, published = setup.problem, setup.published
     before = set(published.tolist())
     after = set(roster.tolist())
@@ -226,6 +299,7 @@ def _outcome(setup: StressSetup, run: int, drawn: Draw, roster: np.ndarray,
         absent=len(drawn.absent), cancelled_drawn=tuple(drawn.cancelled.tolist()),
         camps_lost=tuple(np.flatnonzero(lost).tolist()),
         filled_per_skill=tuple(filled.tolist()), fill_ins=fill_ins, seconds=seconds,
+        memory=memory,
     )  # fmt: skip
 
 

@@ -42,6 +42,7 @@ from campplanner.stress import (
     replan_run,
     reserves_section,
     roster_setup,
+    run_options,
 )
 
 
@@ -177,10 +178,10 @@ def find_reserves(problem: Problem, roster: np.ndarray, request: SolveRequest,
                   control: JobControl) -> dict[str, Any]:  # fmt: skip
     """The ``reserves`` section: RESERVE_RUNS no-show re-plans of ``roster`` on local
     processes (stress.RESERVE_TIME_PER_RUN seconds each), the top fill-ins per camp."""
-    options = SolveOptions(time_limit=RESERVE_TIME_PER_RUN, secondary=False,
-                           method=replan_method(problem),
-                           weights=request.options.weights)  # fmt: skip
-    setup = roster_setup(problem, roster, NoShowRates(), request.options.seed, options)
+    options = run_options(RESERVE_TIME_PER_RUN, replan_method(problem), request.options.weights)
+    # prepared: the views and the re-plan's greedy order computed once, for every run
+    setup = roster_setup(problem, roster, NoShowRates(), request.options.seed,
+                         options).prepared()  # fmt: skip
     engine = make_engine("local")
     control.on_cancel(engine.stop)
     outcomes = []

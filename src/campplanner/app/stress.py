@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from campplanner.app.jobs import Job, JobControl
 from campplanner.app.solving import load_published
 from campplanner.engines import make_engine
@@ -23,13 +25,13 @@ from campplanner.errors import UsageError, plain_reason
 from campplanner.loader import load_instance
 from campplanner.model.compile import compile_instance
 from campplanner.outputs import guard_output, write_atomic
-from campplanner.solver import SolveOptions
 from campplanner.stress import (
     NoShowRates,
     RunOutcome,
     StressSetup,
     replan_method,
     replan_run,
+    run_options,
     stress_report,
 )
 from campplanner.suggest import did_you_mean
@@ -113,9 +115,7 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
         if skill_id not in problem.skill_index:
             hint = did_you_mean(skill_id, problem.skill_index)
             raise UsageError(f"--rates: no skill {skill_id!r} in {request.instance_path}{hint}")
-    options = SolveOptions(time_limit=request.time_limit_per_run, workers=1, seed=0,
-                           secondary=False,
-                           method=replan_method(problem, request.method))  # fmt: skip
+    options = run_options(request.time_limit_per_run, replan_method(problem, request.method))
     setup = StressSetup.from_baseline(problem, published.baseline, published.triples, rates,
                                       request.seed, options).prepared()  # fmt: skip
     control.report("starting", message=f"{request.engine} engine")
@@ -136,13 +136,47 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
     # (start-up, shipping, dispatch) or idle workers at the end.
     report["sweep"] = {"engine": request.engine, "workers": engine.workers,
                        "wall_seconds": round(seconds, 2),
-                       "run_seconds": round(sum(o.seconds for o in outcomes), 2)}  # fmt: skip
+                       "run_seconds": round(sum(o.seconds for o in outcomes), 2),
+                       "worker_memory_mib": worker_memory_summary(outcomes),
+                       "problem_mib": round(shared_size(setup) / MIB, 1)}  # fmt: skip
     if request.output_path is not None:
         control.report("writing")
         write_atomic(request.output_path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     notes = [published.note] if published.note else []
     return StressOutcome(report, request.output_path, request.engine, engine.workers, seconds,
                          notes)  # fmt: skip
+
+
+MIB = 2**20
+
+
+def worker_memory_summary(outcomes: list[RunOutcome]) -> dict[str, float]:
+    """The workers' memory over the runs, in MiB: the highest peak resident size of a
+    run (``peak``), the shared pages then (``shared``: the problem in Ray's object
+    store, libraries), and the highest peak less the shared pages (``private_peak``:
+    what each worker holds on its own). Empty where the workers could not tell."""
+    measured = [o.memory for o in outcomes if o.memory]
+    if not measured:
+        return {}
+    peak = max(measured, key=lambda m: m["peak"])
+    private = max(m["peak"] - m["shared"] for m in measured)
+    return {"peak": round(peak["peak"] / MIB, 1), "shared": round(peak["shared"] / MIB, 1),
+            "private_peak": round(private / MIB, 1)}  # fmt: skip
+
+
+def shared_size(setup: StressSetup) -> int:
+    """Bytes of the numpy arrays shipped to the workers once (the compiled problem, its
+    derived views, the re-plan's greedy order): "one copy of the compiled problem"."""
+    seen: set[int] = set()
+    total = 0
+    for holder in (setup.problem, setup.passes):
+        for value in vars(holder).values() if holder is not None else ():
+            arrays = value if isinstance(value, tuple) else (value,)
+            for array in arrays:
+                if isinstance(array, np.ndarray) and id(array) not in seen:
+                    seen.add(id(array))
+                    total += array.nbytes
+    return total
 
 
 def stress_job(request: StressRequest) -> Job[StressOutcome]:

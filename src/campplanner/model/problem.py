@@ -35,6 +35,15 @@ from campplanner.model.geo import great_circle_km
 GENDER_CODE = {None: 0, "f": 1, "m": 2}
 
 
+# The cached views that depend only on the candidates, requirements, ids and camp
+# priorities: Problem.unavailable (which changes loads, capacities and locks) shares them.
+SHARED_VIEWS = (
+    "candidate_camp", "candidate_skill", "candidate_value", "volunteer_candidates",
+    "requirement_candidates", "volunteer_index", "camp_index", "skill_index",
+    "requirement_index",
+)  # fmt: skip
+
+
 def frozen(array: np.ndarray) -> np.ndarray:
     array.setflags(write=False)
     return array
@@ -213,6 +222,37 @@ class Problem:
         start, stop = self.volunteer_candidates[volunteer], self.volunteer_candidates[volunteer + 1]
         hits = np.flatnonzero(self.candidate_requirement[start:stop] == requirement)
         return int(start + hits[0]) if hits.size else None
+
+    def unavailable(self, volunteers: np.ndarray, camps: np.ndarray) -> Problem:
+        """The same problem with ``volunteers`` unable to join any camp and ``camps``
+        unable to take anyone: a mask, not a copy.
+
+        The volunteers' max_camps become 0 (H5) and the camps' capacity 0 (H6: they
+        cannot run); the locks on either are dropped. Only these per-volunteer and
+        per-camp numbers are new: the candidate arrays, and the views derived from them
+        (``SHARED_VIEWS``, when computed), are this problem's own, so a no-show run on a
+        season of 12 million candidates costs kilobytes, not a second copy of it.
+        """
+        max_camps = self.volunteer_max_camps.copy()
+        max_camps[volunteers] = 0
+        capacity = self.camp_capacity.copy()
+        capacity[camps] = 0
+        locked = self.locked_candidates
+        keep = (max_camps[self.candidate_volunteer[locked]] > 0) & (
+            capacity[self.requirement_camp[self.candidate_requirement[locked]]] > 0
+        )
+        file_index = self.locked_file_index
+        masked = replace(
+            self,
+            volunteer_max_camps=frozen(max_camps),
+            camp_capacity=frozen(capacity),
+            locked_candidates=locked[keep],
+            locked_file_index=file_index[keep] if len(file_index) == len(keep) else file_index,
+        )
+        for view in SHARED_VIEWS:
+            if view in self.__dict__:  # computed here: share it rather than recompute it
+                masked.__dict__[view] = self.__dict__[view]
+        return masked
 
     def restricted(self, candidates: np.ndarray) -> Problem:
         """The same problem with only ``candidates`` (ascending indices) as candidates.

@@ -21,6 +21,7 @@ a handful of list lookups once its requirement is full.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable
 
@@ -81,6 +82,14 @@ class GreedyPass:
         self.reach = (p.camp_end.astype(np.int64) + p.rest_days).tolist()
         self.camp_of = p.requirement_camp.astype(np.int64).tolist()
 
+    def for_problem(self, problem: Problem) -> GreedyPass:
+        """The same passes over ``problem``, a problem with the same candidates in the
+        same order whose loads, capacities or locks differ (:meth:`Problem.unavailable`):
+        the arrays of the order are shared, not rebuilt (a stress run's re-plan)."""
+        twin = copy.copy(self)
+        twin.problem = problem
+        return twin
+
     def run(
         self,
         open_camps: np.ndarray,
@@ -110,14 +119,19 @@ class GreedyPass:
             load_left[v] -= 1
             held[v].append(c)
             taken.append(i)
+        # The same counts as arrays, kept in step with the lists, for the numpy filter:
+        # converting the lists for each chunk cost a second per pass on a season.
+        slots_left = np.array(slots, dtype=np.int64)
+        beds_left = np.array(beds, dtype=np.int64)
+        loads_left = np.array(load_left, dtype=np.int64)
         for chunk in range(0, len(self.order), _CHUNK):
             if stop is not None and stop.is_set():
                 return np.unique(np.array(taken, dtype=np.int64)), False
             window = slice(chunk, chunk + _CHUNK)
             requirement = self.requirement[window]
             volunteer = self.volunteer[window]
-            alive = (np.array(slots)[requirement] > 0) & (np.array(beds)[self.camp[window]] > 0)
-            alive &= np.array(load_left)[volunteer] > 0
+            alive = (slots_left[requirement] > 0) & (beds_left[self.camp[window]] > 0)
+            alive &= loads_left[volunteer] > 0
             survivors = np.flatnonzero(alive)
             for i, v, r in zip(self.order[window][survivors].tolist(),
                                volunteer[survivors].tolist(),
@@ -132,6 +146,9 @@ class GreedyPass:
                 slots[r] -= 1
                 beds[c] -= 1
                 load_left[v] -= 1
+                slots_left[r] -= 1
+                beds_left[c] -= 1
+                loads_left[v] -= 1
                 held[v].append(c)
                 taken.append(i)
         return np.unique(np.array(taken, dtype=np.int64)), True

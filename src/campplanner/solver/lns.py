@@ -234,7 +234,8 @@ class Lns:
         self.published = np.zeros(p.num_candidates, dtype=bool)
         if published is not None:
             self.published[published] = True
-            self.agreement = np.where(self.published, 1, -1).astype(np.int64)
+            # a byte per candidate: a season has twelve million of them
+            self.agreement = np.where(self.published, 1, -1).astype(np.int8)
         self.damaged = np.zeros(0, dtype=np.int64) if damaged is None else np.asarray(damaged)
 
     # ------------------------------------------------------------------ state

@@ -112,6 +112,12 @@ def vacated_requirements(problem: Problem, baseline: Baseline) -> np.ndarray:
 
 def neighbourhood(problem: Problem, baseline: Baseline) -> np.ndarray:
     """Sorted candidate indices of the re-planning neighbourhood (see the module doc)."""
+    return np.flatnonzero(in_neighbourhood(problem, baseline))
+
+
+def in_neighbourhood(problem: Problem, baseline: Baseline) -> np.ndarray:
+    """Per candidate, whether it is in the re-planning neighbourhood: a boolean a byte
+    per candidate, counted before its indices (eight bytes each) are listed."""
     published = baseline.kept
     keep = np.zeros(problem.num_candidates, dtype=bool)
     keep[published] = True
@@ -120,12 +126,18 @@ def neighbourhood(problem: Problem, baseline: Baseline) -> np.ndarray:
     # A requirement that lost someone to a dropped assignment whose camp is gone is not
     # vacated; the volunteer's other assignments stay in through `published`.
     if len(vacated):
-        keep |= np.isin(problem.candidate_requirement, vacated)
+        # Tables by requirement and skill, looked up per candidate: np.isin over
+        # millions of candidates would sort them (hundreds of megabytes, seconds).
+        is_vacated = np.zeros(problem.num_requirements, dtype=bool)
+        is_vacated[vacated] = True
+        keep |= is_vacated[problem.candidate_requirement]
         # Every candidate of the skills that lost someone, so that refilling a slot can
         # pull a person from another camp, which is refilled in turn (chains of moves);
         # such skills are the scarce ones, with few candidates in a whole season.
-        keep |= np.isin(problem.candidate_skill, np.unique(problem.requirement_skill[vacated]))
-    return np.flatnonzero(keep)
+        lost_skill = np.zeros(problem.num_skills, dtype=bool)
+        lost_skill[problem.requirement_skill[vacated]] = True
+        keep |= lost_skill[problem.candidate_skill]
+    return keep
 
 
 def refilled_start(
@@ -162,10 +174,28 @@ def refilled_start(
 class NeighbourhoodReplanner:
     """Re-planning a large season from its published roster (see the module doc)."""
 
-    def __init__(self, problem: Problem, options: SolveOptions, baseline: Baseline):
+    def __init__(self, problem: Problem, options: SolveOptions, baseline: Baseline,
+                 passes: GreedyPass | None = None, bound: bool = True,
+                 output_time: bool = True, search_steps: int | None = None,
+                 step_work: float | None = None):  # fmt: skip
+        """``passes``: the greedy's passes in the order of :func:`greedy_order` with the
+        published roster preferred, built already (a stress sweep builds them once for
+        all its runs). A stress run, which writes no roster and reports no bound, passes
+        ``bound=False`` (no proof of a bound on the season's coverage) and
+        ``output_time=False`` (no time kept back to explain and write the roster): the
+        time goes to the search; and ``search_steps``, a number of neighbourhood search
+        steps that ends the search before the clock does, so that the re-plan is the
+        same on any machine (CP-SAT's deterministic time leaves out each step's model
+        building and presolve, most of a step's time on a season), each step given
+        ``step_work`` of CP-SAT's deterministic time (LnsOptions.step_work)."""
         self.problem = problem
         self.options = options
         self.baseline = baseline
+        self._passes = passes
+        self._bound = bound
+        self._output_time = output_time
+        self._search_steps = search_steps
+        self._step_work = step_work
         self._inner: CpSatSolver | None = None
         self._core: CoreModel | None = None
         self._lns: Lns | None = None
@@ -222,7 +252,8 @@ class NeighbourhoodReplanner:
     ) -> Result:
         started = self._started = time.monotonic() if started is None else started
         problem, options = self.problem, self.options
-        clock = Clock(started, options.time_limit, output_reserve(problem))
+        clock = Clock(started, options.time_limit,
+                      output_reserve(problem) if self._output_time else 0.0)  # fmt: skip
         timings: dict[str, float] = {}
         info: dict[str, object] = {"seed": options.seed}
         incumbent = self.incumbent = _ReplanIncumbent(problem, started, progress, self._changes)
@@ -231,9 +262,11 @@ class NeighbourhoodReplanner:
         # essential-first greedy over the whole season, the published holders first
         # among candidates of equal essentiality and priority (each of its passes is
         # offered as soon as it exists; coverage first, then fewer changes)
-        prefer = np.zeros(problem.num_candidates, dtype=bool)
-        prefer[self.baseline.kept] = True
-        passes = GreedyPass(problem, greedy_order(problem, prefer))
+        passes = self._passes
+        if passes is None:
+            prefer = np.zeros(problem.num_candidates, dtype=bool)
+            prefer[self.baseline.kept] = True
+            passes = GreedyPass(problem, greedy_order(problem, prefer))
         stop = StopOrDeadline(self._stopped, clock.deadline)
 
         def offer(roster: np.ndarray, source: str) -> None:
@@ -251,18 +284,19 @@ class NeighbourhoodReplanner:
         info["first_roster_changes"] = None if first is None else self._changes(first)
 
         # 2. the season's bound, on a budget
-        bound_started = time.monotonic()
-        incumbent.enter("bound")
-        self._season_bound(incumbent, clock)
-        timings["bound"] = time.monotonic() - bound_started
+        if self._bound:
+            bound_started = time.monotonic()
+            incumbent.enter("bound")
+            self._season_bound(incumbent, clock)
+            timings["bound"] = time.monotonic() - bound_started
 
         # 3. the exact model on a small neighbourhood, started from the incumbent
-        subset = neighbourhood(problem, self.baseline)
-        info["neighbourhood_candidates"] = len(subset)
-        if (len(subset) <= EXACT_NEIGHBOURHOOD or first is None) and not self._stopped.is_set():
+        inside = in_neighbourhood(problem, self.baseline)
+        size = info["neighbourhood_candidates"] = int(inside.sum())
+        if (size <= EXACT_NEIGHBOURHOOD or first is None) and not self._stopped.is_set():
             exact_started = time.monotonic()
             incumbent.enter("exact on the neighbourhood")
-            self._exact(subset, incumbent, clock, first is None)
+            self._exact(np.flatnonzero(inside), incumbent, clock, first is None, info)
             timings["exact on the neighbourhood"] = time.monotonic() - exact_started
 
         # 4. neighbourhood search: coverage first, then fewer changes
@@ -272,20 +306,23 @@ class NeighbourhoodReplanner:
             incumbent.enter("neighbourhood search")
             vacated = vacated_requirements(problem, self.baseline)
             damaged = np.unique(problem.requirement_camp[vacated])
-            lns = self._lns = Lns(problem, roster,
-                                  LnsOptions(seed=options.seed, start_camps=REPLAN_START_CAMPS),
-                                  published=self.baseline.kept, damaged=damaged)  # fmt: skip
+            lns_options = LnsOptions(seed=options.seed, start_camps=REPLAN_START_CAMPS)
+            if self._step_work is not None:
+                lns_options.step_work = self._step_work
+            lns = self._lns = Lns(problem, roster, lns_options, published=self.baseline.kept,
+                                  damaged=damaged)  # fmt: skip
             if self._stopped.is_set():
                 lns.stop()
             lns.run(
-                clock.deadline - explain_estimate(problem, roster),
+                clock.deadline - (explain_estimate(problem, roster) if self._output_time else 0),
                 self._stopped,
                 kinds=REPLAN_KINDS,
                 on_improve=lambda r, _: incumbent.offer_closer(r, "neighbourhood search"),
                 work_limit=REPLAN_WORK_RATE * options.time_limit,
+                max_steps=self._search_steps,
             )
             info["lns"] = {"steps": lns.stats.steps, "improving": lns.stats.improving,
-                           "ended_by": lns.ended_by}  # fmt: skip
+                           "work": round(lns.stats.work, 2), "ended_by": lns.ended_by}  # fmt: skip
             timings["search"] = time.monotonic() - search_started
 
         # 5. published people back where it costs no coverage (a move the search made
@@ -309,7 +346,7 @@ class NeighbourhoodReplanner:
         return self._result(roster, bound, timings, stopped_by, info=info)
 
     def _exact(self, subset: np.ndarray, incumbent: Incumbent, clock: Clock,
-               alone: bool) -> None:  # fmt: skip
+               alone: bool, info: dict[str, object]) -> None:  # fmt: skip
         """The exact model (coverage, fewest changes) on the neighbourhood ``subset``."""
         problem = self.problem
         roster = incumbent.roster
@@ -326,6 +363,11 @@ class NeighbourhoodReplanner:
         if self._stopped.is_set():
             self._inner.stop()
         result = self._inner.solve(None, time.monotonic())
+        # Cut by its share of the clock: a caller that promises the same re-plan on any
+        # machine (a stress sweep) needs to know, though the search after it ends on work.
+        unproven = (result.changes is not None and result.changes_bound is not None
+                    and result.changes > result.changes_bound)  # fewest changes: cut too
+        info["exact_stopped_by"] = result.stopped_by or ("time limit" if unproven else None)
         if result.has_roster:
             incumbent.offer_closer(np.sort(subset[result.assigned]), "exact on the neighbourhood")
 
