@@ -787,3 +787,28 @@ def test_a_file_that_says_no_roster_but_lists_one_is_flagged(
 ) -> None:
     report = check_solution_file(TINY_PATH, write_solution(solution(TINY_ROSTER, "unknown")))
     assert "STATUS" in report.rules_broken()
+
+
+def test_a_solution_read_from_a_pipe_is_read_whole(tmp_path: Path) -> None:
+    """Telling a workbook from JSON must not eat a pipe's first bytes (it lost 4)."""
+    import os
+    import threading
+
+    from builders import TINY_PATH
+
+    solution = {"format": "campplanner-solution/1", "instance": "tiny", "status": "feasible",
+                "assignments": [{"volunteer": v, "camp": c, "skill": s}
+                                for v, c, s in TINY_ROSTER]}  # fmt: skip
+    pipe = tmp_path / "roster.json"
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        with pipe.open("w", encoding="utf-8") as handle:
+            json.dump(solution, handle)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    result = CliRunner().invoke(main, ["check", str(TINY_PATH), str(pipe)])
+    writer.join(5)
+    assert result.exit_code == 0, result.output
+    assert "29" in result.output

@@ -30,9 +30,13 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 
 def is_workbook(path: str | Path) -> bool:
-    """True for an .xlsx file (a zip archive), whatever its name says."""
+    """True for an .xlsx file (a zip archive), whatever its name says; a pipe, which can
+    be read only once, is judged by its name (sniffing it lost its first bytes)."""
+    path = Path(path)
     try:
-        with Path(path).open("rb") as handle:
+        if not path.is_file():
+            return path.suffix.casefold() == ".xlsx"
+        with path.open("rb") as handle:
             return handle.read(4) == _ZIP_MAGIC
     except OSError:
         return False
