@@ -188,3 +188,17 @@ def test_no_command_body_is_longer_than_thirty_lines() -> None:
             body = body[1:]  # the docstring is help, not code
         lines = body[-1].end_lineno - body[0].lineno + 1
         assert lines <= 30, f"{command.name}: {lines} lines"
+
+
+def test_no_cp_sat_parameter_that_aborts_the_process_is_set() -> None:
+    """OR-Tools 9.15 aborts the whole process (a failed CHECK, not an exception) when
+    ``repair_hint`` meets interleaved workers, an early stop_search, or a short limit on
+    a model solved before: the roster in memory is lost. No solver module may set it."""
+    offenders = [
+        str(path.relative_to(REPO))
+        for path in (REPO / "src" / "campplanner").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr == "repair_hint"
+        and isinstance(node.ctx, ast.Store)
+    ]
+    assert offenders == []
