@@ -353,3 +353,20 @@ def test_the_greedy_order_is_the_lexicographic_order_of_its_keys() -> None:
             keys.append(~preferred)
         keys += [-p.candidate_value, ~essential]
         assert np.array_equal(greedy_order(p, preferred), np.lexsort(keys))
+
+
+def test_a_volunteer_who_may_join_one_camp_gets_one_row() -> None:
+    """max_camps 1: one row over all the volunteer's candidates implies every clique row;
+    without this the foreign seasons' restricted LP grew too large to finish in time."""
+    from campplanner.model.rules import volunteer_clique_rows
+
+    camps = [camp(f"c{k}", start=f"2021-07-0{k}", end=f"2021-07-0{k + 1}") for k in range(1, 6)]
+    p = compile_data(make_instance(volunteers=[volunteer("v1")], camps=camps,
+                                   rules={"max_camps": 1}))  # fmt: skip
+    candidates = np.arange(p.num_candidates)
+    _, cols, upper = volunteer_clique_rows(p, candidates)
+    assert upper == [1.0] and sorted(cols.tolist()) == list(range(5))
+    p2 = compile_data(make_instance(volunteers=[volunteer("v1")], camps=camps,
+                                    rules={"max_camps": 2}))  # fmt: skip
+    _, _, upper2 = volunteer_clique_rows(p2, np.arange(p2.num_candidates))
+    assert len(upper2) > 1 and upper2[-1] == 2.0  # cliques of overlapping camps, then H5

@@ -293,7 +293,10 @@ def volunteer_clique_rows(
     each volunteer and each distinct first day d of its candidate camps, one row sums the
     candidates whose camp's [first, reach] contains d: every maximal clique of
     conflicting camps (and H3) is such a row. One more row for H5 when the volunteer has
-    more camps than it may join.
+    more camps than it may join. A volunteer who may join one camp gets that row alone:
+    it implies every clique row, so the polytope is the same with far fewer rows (with
+    ``max_camps`` 1 for everyone, as on the foreign seasons, the restricted LP without
+    this shortcut no longer finished in the bound's budget).
     """
     p = problem
     rows: list[int] = []
@@ -311,6 +314,13 @@ def volunteer_clique_rows(
     for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
         if b - a == 1:
             continue
+        limit = int(p.volunteer_max_camps[volunteer[a]])
+        if limit == 1:  # one row over all the volunteer's candidates
+            rows += [row] * (b - a)
+            cols += list(range(a, b))
+            upper.append(1.0)
+            row += 1
+            continue
         f, e = first[a:b], reach[a:b]
         members_seen: set[tuple[int, ...]] = set()
         for day in np.unique(f).tolist():
@@ -322,7 +332,6 @@ def volunteer_clique_rows(
             cols += [a + m for m in members]
             upper.append(1.0)
             row += 1
-        limit = int(p.volunteer_max_camps[volunteer[a]])
         if len(np.unique(p.candidate_camp[candidates[a:b]])) > limit:
             rows += [row] * (b - a)
             cols += list(range(a, b))
