@@ -87,14 +87,18 @@ NOTES = """Reading the tables:
   teams-22k-s1, and the search adds tens more. Whether the optimum is nearer the
   roster or the bound is not known: the 1% target there is out of reach of the bound
   we have (an integer core of ~100,000 candidates is too large to build in time).
-- *foreign*: the bound comes from column generation; it needs three or four LP
-  rounds (3-11 s each on an idle core, 62,563 / 63,036 reached in ~35 s). On a
-  loaded machine (load average 6-8 on 2 cores during parts of this run) fewer rounds
-  fit in the budget and the bound stays at the demand bound (64,383 / 64,372).
+- *foreign*: the bound comes from column generation (62,563 / 63,036, reached in 33 /
+  38 s). It needs a volunteer who may join one camp to get one row over all their
+  candidates in the LP: when that shortcut was lost in a refactor, the LP stopped
+  finishing and the bound stayed at the demand bound (64,383, a 3.3% gap) until it
+  was restored (model/rules.py, pinned by a test).
 - Re-planning: *target* requires a first roster in under 10 s, coverage at least the
-  from-scratch solve's and changes at most the plain refill's; when the re-plan
-  covers more than the refill, it usually also changes more (coverage comes first in
-  the contract).
+  from-scratch solve's and changes at most the plain refill's. Changes are now below
+  the refill's everywhere. Coverage is short of the from-scratch solve's on *beds*
+  (-0.33%) and *tight* (-0.71%): a solve from scratch is guided by the restricted LP's
+  duals, the re-plan's search by the damage alone, and in 30 s it gains +1,544 and
+  +3,123 over the refill but not enough. *tight* also needed 12.2 s for its first
+  roster (reading and compiling 11.8 million candidates included).
 - Wall times include Python's start, reading and writing; under heavy load they
   stretch (the solver's deadline is kept, reading and writing are not)."""
 
