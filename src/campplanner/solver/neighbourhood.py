@@ -198,6 +198,7 @@ class NeighbourhoodReplanner:
         self._step_work = step_work
         self._inner: CpSatSolver | None = None
         self._core: CoreModel | None = None
+        self._bounds: LagrangianBound | None = None  # the season's bound, once computed
         self._lns: Lns | None = None
         self._stopped = threading.Event()
         self.incumbent: Incumbent | None = None
@@ -309,8 +310,12 @@ class NeighbourhoodReplanner:
             lns_options = LnsOptions(seed=options.seed, start_camps=REPLAN_START_CAMPS)
             if self._step_work is not None:
                 lns_options.step_work = self._step_work
-            lns = self._lns = Lns(problem, roster, lns_options, published=self.baseline.kept,
-                                  damaged=damaged)  # fmt: skip
+            # as a solve from scratch: free volunteers worth little elsewhere at the
+            # bound's multipliers are offered to the sub-models first
+            relaxed = None if self._bounds is None else self._bounds.best_relaxed
+            guidance = None if relaxed is None else relaxed.volunteer_value
+            lns = self._lns = Lns(problem, roster, lns_options, guidance,
+                                  published=self.baseline.kept, damaged=damaged)  # fmt: skip
             if self._stopped.is_set():
                 lns.stop()
             lns.run(
@@ -374,7 +379,7 @@ class NeighbourhoodReplanner:
     def _season_bound(self, incumbent: Incumbent, clock: Clock) -> None:
         """A proven upper bound on the season's coverage (Lagrangian, see bounds.py)."""
         problem = self.problem
-        bounds = LagrangianBound(problem)
+        bounds = self._bounds = LagrangianBound(problem)
         bounds.offer(*bounds.initial_multipliers())
         incumbent.offer_bound(bounds.bound, "demand")
         roster = incumbent.roster if incumbent.roster is not None else self.baseline.kept
