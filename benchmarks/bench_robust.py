@@ -93,12 +93,14 @@ NOTES = """Reading the tables:
   finishing and the bound stayed at the demand bound (64,383, a 3.3% gap) until it
   was restored (model/rules.py, pinned by a test).
 - Re-planning: *target* requires a first roster in under 10 s, coverage at least the
-  from-scratch solve's and changes at most the plain refill's. Changes are now below
-  the refill's everywhere. Coverage is short of the from-scratch solve's on *beds*
-  (-0.33%) and *tight* (-0.71%): a solve from scratch is guided by the restricted LP's
-  duals, the re-plan's search by the damage alone, and in 30 s it gains +1,544 and
-  +3,123 over the refill but not enough. *tight* also needed 12.2 s for its first
-  roster (reading and compiling 11.8 million candidates included).
+  from-scratch solve's and changes at most the plain refill's. Coverage is short of the
+  from-scratch solve's on *tight* (-0.35%; -0.71% before the re-plan's search was guided
+  by the bound's multipliers, as a solve from scratch is) and *beds* (-0.45% here,
+  -0.33% with 718 changes in a run on the idle machine before that change, which the
+  probe found neutral there): the re-plan gains +3,441 and +1,481 over the refill in
+  30 s but not all of what the LP-guided greedy of a fresh solve finds. *beds* keeps
+  7.5 s of its 30 back for explaining its 5,071 open slots. Changes: below the
+  refill's on every case but this *beds* run (787 against 765).
 - Wall times include Python's start, reading and writing; under heavy load they
   stretch (the solver's deadline is kept, reading and writing are not)."""
 
