@@ -69,7 +69,7 @@ CORE_WORK = 30.0  # CP-SAT deterministic time per core (about seconds)
 # Above this many candidates the exact model is not built as a fallback (memory)
 EXACT_FALLBACK_CANDIDATES = 500_000
 CORE_SHARE = 0.6  # at most this share of the time left goes to one core
-CORE_MAX_CANDIDATES = 40_000  # a larger core is not built (see _cores)
+CORE_MAX_CANDIDATES = 40_000  # a larger core is not built (see scarce_core)
 CORE_BUILD_SECONDS = 1e-4  # building a core, per candidate (about; with its rows)
 # Above this many unsaturated candidates the restricted LP is not tried (on the foreign
 # seasons of issue 13 it had ~590,000 columns and never finished): column generation.
@@ -81,6 +81,22 @@ SECONDARY_MAX = 10.0  # ... but at most this many seconds
 SEARCH_WORK_RATE = 0.25  # deterministic time of search per second of time limit
 
 
+
+
+def scarce_core(problem: Problem, runnable: np.ndarray, roster: np.ndarray, threshold: int,
+                seconds_left: float) -> CoreModel | None:  # fmt: skip
+    """The scarce core of requirements with fewer than ``threshold`` free candidates
+    under ``roster``, hinted with it; None when it is too large to build in
+    ``seconds_left``: building the model is Python work the clock cannot cut (teams of
+    43 per camp: ~100,000 candidates, 3-4 s to build on a loaded machine, then presolve,
+    and there its bound did not beat the LP's)."""
+    saturated = free_counts(problem, runnable, roster) >= threshold
+    size = len(scarce_candidates(problem, runnable, saturated))
+    if size > CORE_MAX_CANDIDATES or size * CORE_BUILD_SECONDS > 0.5 * seconds_left:
+        return None
+    core = CoreModel(problem, runnable, saturated)
+    core.hint(roster)
+    return core
 
 
 class LargeSolver:
@@ -341,15 +357,9 @@ class LargeSolver:
             remaining = clock.remaining()
             if self._stopped.is_set() or remaining < 1.0 or incumbent.proven_optimal:
                 break
-            free = free_counts(p, runnable, incumbent.roster)
-            size = len(scarce_candidates(p, runnable, free >= threshold))
-            if size > CORE_MAX_CANDIDATES or size * CORE_BUILD_SECONDS > 0.5 * remaining:
-                # building the model is Python work the clock cannot cut (teams of 43
-                # per camp: ~100,000 candidates, 3-4 s to build on a loaded machine,
-                # then presolve), and there its bound did not beat the LP's
+            core = self._core = scarce_core(p, runnable, incumbent.roster, threshold, remaining)
+            if core is None:
                 break
-            core = self._core = CoreModel(p, runnable, free >= threshold)
-            core.hint(incumbent.roster)
             if self._stopped.is_set():
                 core.stop()
             budget = min(CORE_SHARE * clock.remaining(), CORE_WORK)

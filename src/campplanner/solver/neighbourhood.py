@@ -68,12 +68,11 @@ from campplanner.solver.first_roster import GreedyPass, first_roster, greedy_ord
 from campplanner.solver.greedy import free_counts
 from campplanner.solver.lagrangian import ColumnGeneration
 from campplanner.solver.large import (
-    CORE_BUILD_SECONDS,
-    CORE_MAX_CANDIDATES,
     CORE_SATURATION,
     CORE_WORK,
     LP_MAX_COLUMNS,
     SATURATION,
+    scarce_core,
 )
 from campplanner.solver.lns import REPLAN_KINDS, Lns, LnsOptions
 from campplanner.solver.options import ProgressCallback, SolveOptions
@@ -422,12 +421,9 @@ class NeighbourhoodReplanner:
             remaining = deadline - time.monotonic()
             if self._stopped.is_set() or remaining < 0.2 or incumbent.proven_optimal:
                 return
-            saturated = free_counts(problem, runnable, roster) >= threshold
-            size = len(scarce_candidates(problem, runnable, saturated))
-            if size > CORE_MAX_CANDIDATES or size * CORE_BUILD_SECONDS > 0.5 * remaining:
-                return  # building it is Python work the clock cannot cut
-            core = self._core = CoreModel(problem, runnable, saturated)
-            core.hint(roster)
+            core = self._core = scarce_core(problem, runnable, roster, threshold, remaining)
+            if core is None:
+                return
             if self._stopped.is_set():
                 core.stop()
             budget = deadline - time.monotonic()
