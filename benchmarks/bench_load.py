@@ -288,7 +288,7 @@ def worker(mode: str, path: str) -> dict[str, Any]:
         json.loads(raw)
         return {"read": time.perf_counter() - began, "rss": _peak_rss_mib(), "rss0": rss_before}
     if mode == "campplanner":
-        from campplanner.loader import instance_from_data, read_json
+        from campplanner.contract.instance import instance_from_data, read_json
         from campplanner.model.compile import compile_instance
 
         rss_before = _peak_rss_mib()

@@ -27,8 +27,8 @@ from _report import machine_line, markdown_table, write_section
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from campplanner.errors import InstanceError  # noqa: E402
-from campplanner.loader import instance_from_data, read_json  # noqa: E402
+from campplanner.contract.errors import InstanceError  # noqa: E402
+from campplanner.contract.instance import instance_from_data, read_json  # noqa: E402
 
 SEASON = REPO / "instances" / "markazi-season.json.gz"
 MISTAKES = (0, 10, 250, 2_000)

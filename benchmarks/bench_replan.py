@@ -24,13 +24,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _report import REPO, machine_line, markdown_table, write_section
-from campplanner.compare import compare
-from campplanner.loader import instance_from_data, read_json
+from campplanner.contract.instance import instance_from_data, read_json
 from campplanner.model.baseline import baseline_from_triples
 from campplanner.model.compile import compile_instance
-from campplanner.replan import diff_rosters, roster_triples
-from campplanner.scenario import Scenario, apply_edits
 from campplanner.solver import SolveOptions, make_solver
+from campplanner.whatif.compare import compare
+from campplanner.whatif.diff import diff_rosters, roster_triples
+from campplanner.whatif.scenario import Scenario, apply_edits
 
 SEASON = REPO / "instances" / "markazi-season.json.gz"
 MEDIUM = REPO / "instances" / "medium.json"

@@ -263,7 +263,7 @@ def dropout_instance(path: Path, published: Path, out: Path, seed: int) -> list[
     import numpy as np
 
     from campplanner.app.inspect import load_problem
-    from campplanner.loader import read_json
+    from campplanner.contract.instance import read_json
     from campplanner.solver.greedy import skill_pressure
 
     data = read_json(str(path))
@@ -295,12 +295,12 @@ def plain_refill(path: Path, published: Path) -> dict[str, Any]:
     import numpy as np
 
     from campplanner.app.inspect import load_problem
+    from campplanner.io.solution_reader import load_solution
     from campplanner.model.baseline import baseline_from_triples
     from campplanner.model.rules import enforce_essentials
     from campplanner.model.state import RosterState
     from campplanner.model.terms import coverage
-    from campplanner.replan import published_roster
-    from campplanner.solution import load_solution
+    from campplanner.whatif.diff import published_roster
 
     started = time.monotonic()
     _, problem = load_problem(str(path))
@@ -482,9 +482,9 @@ def main() -> None:
 
 def _forced(edited: Path, published: Path) -> int:
     from campplanner.app.inspect import load_problem
+    from campplanner.io.solution_reader import load_solution
     from campplanner.model.baseline import baseline_from_triples
-    from campplanner.replan import published_roster
-    from campplanner.solution import load_solution
+    from campplanner.whatif.diff import published_roster
 
     _, problem = load_problem(str(edited))
     triples, cancelled = published_roster(load_solution(str(published)))

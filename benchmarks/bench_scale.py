@@ -99,7 +99,7 @@ def child(method: str, path: str, time_limit: float, out: str) -> None:
     """One measured run, in this process; writes a JSON record to ``out``."""
     started = time.monotonic()
     from campplanner.check import check_roster
-    from campplanner.loader import load_instance
+    from campplanner.contract.instance import load_instance
     from campplanner.model.compile import compile_instance
     from campplanner.model.terms import DEFAULT_WEIGHTS, coverage
     from campplanner.solver import CpSatSolver, SolveOptions, make_solver

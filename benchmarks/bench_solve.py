@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _report import machine_line, markdown_table, write_section
 from campplanner.check import check_roster
+from campplanner.contract.instance import instance_from_data
 from campplanner.generate import generate_instance
-from campplanner.loader import instance_from_data
 from campplanner.model.compile import compile_instance
 from campplanner.model.terms import DEFAULT_WEIGHTS
 from campplanner.solver import CpSatSolver, SolveOptions

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import REPO, machine_line, markdown_table, write_section
 from campplanner.app.solving import SolveRequest, solve
 from campplanner.app.stress import StressRequest, stress_job
-from campplanner.loader import load_instance
+from campplanner.contract.instance import load_instance
 from campplanner.model.compile import compile_instance
 from campplanner.solver import SolveOptions
 
@@ -136,7 +136,7 @@ def sweep(published: Path, engine: str, workers: int, runs: int, limit: float) -
         # PR_SET_PDEATHSIG, but the job's thread lives as long as the sweep).
         import ray
 
-        from campplanner.engines import _export_source_path
+        from campplanner.whatif.engines import _export_source_path
 
         _export_source_path()
         started = time.monotonic()

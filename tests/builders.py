@@ -21,8 +21,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from campplanner.contract import Instance
-from campplanner.loader import instance_from_data
+from campplanner.contract.instance import instance_from_data
+from campplanner.contract.schema import Instance
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 

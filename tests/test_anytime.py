@@ -30,13 +30,13 @@ from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.model.rules import enforce_essentials, runnable_camps
 from campplanner.model.terms import coverage
-from campplanner.replan import roster_triples
 from campplanner.solver import CpSatSolver, SolveOptions
 from campplanner.solver.anytime import Clock, Incumbent
 from campplanner.solver.bounds import run_highs
 from campplanner.solver.first_roster import GreedyPass, first_roster, plain_greedy
 from campplanner.solver.lns import KINDS, REPLAN_KINDS, Lns, LnsOptions
 from campplanner.solver.neighbourhood import NeighbourhoodReplanner, refilled_start
+from campplanner.whatif.diff import roster_triples
 
 
 def generated(volunteers: int, camps: int, seed: int, **edits: Any) -> tuple[Any, Problem]:

@@ -16,9 +16,11 @@ import pytest
 from ortools.sat.python import cp_model
 
 from builders import REPO, compile_data, tiny_data
-from campplanner import check, cli
-from campplanner.contract import SolutionFile, Weights
+from campplanner import check
+from campplanner.cli import commands as cli
+from campplanner.contract.schema import SolutionFile, Weights
 from campplanner.io.formats import EXPORT_FORMATS
+from campplanner.io.solution_writer import solution_data
 from campplanner.model.rules import (
     CAMP_FILTERS,
     CANDIDATE_RULES,
@@ -26,7 +28,6 @@ from campplanner.model.rules import (
     RULES,
 )
 from campplanner.model.terms import SECONDARY, TERMS
-from campplanner.solution_writer import solution_data
 from campplanner.solver import BACKENDS, METHODS, CpSatSolver, SolveOptions
 from campplanner.solver.cpsat_model import (
     ROSTER_CONSTRAINTS,
@@ -83,6 +84,40 @@ def test_no_import_cycles_not_even_inside_functions() -> None:
             visit(module)
 
 
+# The layers of docs/architecture.md, upstream first: a module may import its own layer
+# and the ones before it, never one after. The checker and the generator stand apart:
+# they read the contract and write files (io), and only the front ends and the
+# application layer call them.
+LAYERS = ("contract", "model", "solver", "explain", "whatif", "io", "apart", "app", "web", "cli")
+APART = {"campplanner.check", "campplanner.generate"}
+
+
+def _layer(module: str) -> str:
+    if module in APART:
+        return "apart"
+    parts = module.split(".")
+    assert len(parts) > 1 and parts[1] in LAYERS, f"{module} is in no layer of LAYERS"
+    return parts[1]
+
+
+def test_every_module_is_in_a_layer_and_imports_only_layers_before_it() -> None:
+    graph = _import_graph()
+    upward = [
+        f"{module} ({_layer(module)}) imports {target} ({_layer(target)})"
+        for module, targets in sorted(graph.items())
+        if module != "campplanner"
+        for target in sorted(targets)
+        if LAYERS.index(_layer(target)) > LAYERS.index(_layer(module))
+    ]
+    assert upward == []
+
+
+def test_the_tools_apart_read_only_the_contract_and_io() -> None:
+    graph = _import_graph()
+    for module in APART:
+        assert {_layer(t) for t in graph[module]} <= {"contract", "io"}, module
+
+
 def test_the_model_imports_no_solver() -> None:
     graph = _import_graph()
     for module, targets in graph.items():
@@ -91,8 +126,15 @@ def test_the_model_imports_no_solver() -> None:
 
 
 def test_the_checker_shares_nothing_with_model_or_solver() -> None:
-    targets = _import_graph()["campplanner.check"]
-    assert not {t for t in targets if t.startswith(("campplanner.model", "campplanner.solver"))}
+    # transitively: what the checker reads through io must not reach the model either
+    graph = _import_graph()
+    seen, todo = set(), ["campplanner.check"]
+    while todo:
+        module = todo.pop()
+        for target in graph[module] - seen:
+            seen.add(target)
+            todo.append(target)
+    assert not {t for t in seen if t.startswith(("campplanner.model", "campplanner.solver"))}
 
 
 # --------------------------------------------------------------------------- rules

@@ -21,13 +21,13 @@ from builders import load_data
 from campplanner.model.baseline import baseline_from_triples
 from campplanner.model.compile import compile_instance
 from campplanner.model.terms import coverage
-from campplanner.replan import roster_triples
 from campplanner.solver import CpSatSolver, LargeSolver, SolveOptions
 from campplanner.solver import SolveOptions as LargeOptions
 from campplanner.solver.bounds import LagrangianBound
 from campplanner.solver.first_roster import first_roster, plain_greedy
 from campplanner.solver.lagrangian import ColumnGeneration
 from campplanner.solver.neighbourhood import NeighbourhoodReplanner
+from campplanner.whatif.diff import roster_triples
 from test_solver_properties import brute_force_optimum, instances
 
 

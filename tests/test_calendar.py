@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campplanner.calendar import (
+from campplanner.contract.calendar import (
     format_day,
     month_name,
     parse_day,

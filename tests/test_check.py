@@ -34,8 +34,8 @@ from campplanner.check import (
     great_circle_km,
 )
 from campplanner.cli import main
-from campplanner.errors import InstanceError
-from campplanner.solution import solution_from_data
+from campplanner.contract.errors import InstanceError
+from campplanner.contract.solution import solution_from_data
 
 Roster = list[tuple[str, str, str]]
 
@@ -757,9 +757,9 @@ def test_cli_in_a_real_process(write_solution: Callable[[Any], Path]) -> None:
 def test_checker_shares_no_code_with_the_model() -> None:
     # The judge must not load the solver's modules, however it is reached.
     code = (
-        "import sys, campplanner.check, campplanner.terminal; "
+        "import sys, campplanner.check, campplanner.cli.inspect_view; "
         "loaded = [m for m in sys.modules if m.startswith(('campplanner.model', "
-        "'campplanner.solver', 'campplanner.overview'))]; "
+        "'campplanner.solver', 'campplanner.explain.overview'))]; "
         "print(loaded); sys.exit(1 if loaded else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -13,11 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builders import tiny_data
-from campplanner.contact import PHONE_EXAMPLE, normalise_email, normalise_phone, spoken_phone
-from campplanner.errors import InstanceError
+from campplanner.contract.contact import (
+    PHONE_EXAMPLE,
+    normalise_email,
+    normalise_phone,
+    spoken_phone,
+)
+from campplanner.contract.errors import InstanceError
+from campplanner.contract.instance import instance_from_data
 from campplanner.io.template import instance_workbook
 from campplanner.io.workbook_in import import_workbook
-from campplanner.loader import instance_from_data
 
 PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")

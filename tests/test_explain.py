@@ -30,6 +30,7 @@ from builders import (
     write_instance,
 )
 from campplanner.cli import main
+from campplanner.contract.instance import load_instance
 from campplanner.explain import (
     CAUSES,
     FUNNEL,
@@ -39,7 +40,6 @@ from campplanner.explain import (
     objective_breakdown,
     roster_from_assignments,
 )
-from campplanner.loader import load_instance
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.model.terms import SECONDARY, secondary_terms

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from builders import tiny_data
 from campplanner.cli import main
-from campplanner.errors import InstanceError
-from campplanner.loader import instance_from_data, read_json
+from campplanner.contract.errors import InstanceError
+from campplanner.contract.instance import instance_from_data, read_json
 from campplanner.model.compile import compile_instance
 
 ODD_TEXT = st.sampled_from(

@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from campplanner.calendar import parse_day
 from campplanner.cli import main
+from campplanner.contract.calendar import parse_day
+from campplanner.contract.instance import instance_from_data, instance_warnings
+from campplanner.explain.overview import overview
 from campplanner.generate import (
     CAMP_TEMPLATES,
     COUNTIES,
@@ -33,9 +35,7 @@ from campplanner.generate import (
     generate_instance,
     instance_bytes,
 )
-from campplanner.loader import instance_from_data, instance_warnings
 from campplanner.model.compile import compile_instance
-from campplanner.overview import overview
 
 REPO = Path(__file__).resolve().parents[1]
 SMALL = {"volunteers": 400, "camps": 30, "seed": 5}

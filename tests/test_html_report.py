@@ -25,12 +25,12 @@ from click.testing import CliRunner
 
 from builders import camp, make_instance, place, requirement, tiny_data, volunteer
 from campplanner.cli import main
+from campplanner.contract.instance import instance_from_data
+from campplanner.contract.solution import solution_from_data
 from campplanner.io.html_report import anchor, roster_html, skill_chart
 from campplanner.io.roster_model import roster_view
-from campplanner.loader import instance_from_data
+from campplanner.io.solution_writer import solution_data
 from campplanner.model.compile import compile_instance
-from campplanner.solution import solution_from_data
-from campplanner.solution_writer import solution_data
 from campplanner.solver import CpSatSolver, SolveOptions
 
 

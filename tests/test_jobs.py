@@ -99,7 +99,7 @@ def test_a_solve_job_reports_its_phases() -> None:
 def test_a_result_never_claims_a_bound_below_its_coverage_nor_an_unproven_optimum() -> None:
     import numpy as np
 
-    from campplanner.result import Result
+    from campplanner.solver.result import Result
 
     roster = np.arange(3)
     slipped = Result("optimal", roster, 29, 0)  # "bound 0, gap 0.00%" was once printed
@@ -137,7 +137,7 @@ def test_a_solve_stopped_at_the_sessions_deadline_is_labelled_time_limit(
 
     from campplanner.app import solving
     from campplanner.app.jobs import run_in_foreground
-    from campplanner.result import Result
+    from campplanner.solver.result import Result
 
     class WaitsForStop:
         def __init__(self) -> None:

@@ -24,9 +24,9 @@ from builders import (
     tiny_data,
     volunteer,
 )
-from campplanner import loader
-from campplanner.errors import InstanceError, Issue
-from campplanner.loader import instance_warnings, load_instance, read_json
+from campplanner.contract import instance as loader
+from campplanner.contract.errors import InstanceError, Issue
+from campplanner.contract.instance import instance_warnings, load_instance, read_json
 
 
 def issues_of(error: pytest.ExceptionInfo[InstanceError]) -> list[Issue]:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from campplanner.errors import UsageError
-from campplanner.outputs import guard_output, write_atomic
-from campplanner.solution import is_solution_file
+from campplanner.contract.errors import UsageError
+from campplanner.contract.solution import is_solution_file
+from campplanner.io.outputs import guard_output, write_atomic
 
 
 def test_write_atomic_replaces_whole_and_leaves_no_temporary(tmp_path: Path) -> None:

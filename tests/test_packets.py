@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 
 from builders import REPO, tiny_data
+from campplanner.contract.instance import instance_from_data, load_instance
+from campplanner.contract.solution import solution_from_data
 from campplanner.io.packets import camp_packets, county_packets, packet_html, phone
 from campplanner.io.pdf import find_browser, print_to_pdf
 from campplanner.io.roster_model import RosterView, roster_view
-from campplanner.loader import instance_from_data, load_instance
+from campplanner.io.solution_writer import solution_data
 from campplanner.model.compile import compile_instance
-from campplanner.solution import solution_from_data
-from campplanner.solution_writer import solution_data
 from campplanner.solver import CpSatSolver, SolveOptions, make_solver
 
 PHONES = {"v01": "0912 000 0001", "v02": "+98 912 000 0002", "v10": "۰۹۱۲۰۰۰۰۰۱۰"}

@@ -23,10 +23,11 @@ import pytest
 from builders import REPO
 from campplanner.app.files import export
 from campplanner.app.solving import SolveRequest, solve
+from campplanner.contract.instance import load_instance
+from campplanner.contract.solution import solution_from_data
 from campplanner.io.roster_model import CANCELLED, RUNS, roster_view
+from campplanner.io.solution_reader import load_solution
 from campplanner.io.workbook_out import SUMMARY_SHEETS, roster_workbook
-from campplanner.loader import load_instance
-from campplanner.solution import load_solution, solution_from_data
 from campplanner.solver import SolveOptions
 
 SMALL = REPO / "instances" / "small.json"

@@ -28,7 +28,7 @@ from builders import (
     triples,
     volunteer,
 )
-from campplanner.loader import load_instance
+from campplanner.contract.instance import load_instance
 from campplanner.model.compile import compile_instance
 from campplanner.model.rules import camps_conflict
 

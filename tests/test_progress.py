@@ -13,7 +13,7 @@ from rich.console import Console
 
 from builders import TINY_PATH, compile_data, tiny_data
 from campplanner.app.jobs import Job, JobControl
-from campplanner.roster_view import ProgressLine
+from campplanner.cli.solve_view import ProgressLine
 from campplanner.solver import CpSatSolver, SolveOptions
 
 LOG_LINE = re.compile(r"^\s*\d+\.\d s  (.+)$")

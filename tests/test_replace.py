@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from builders import TINY_PATH, compile_data, tiny_data
 from campplanner.cli import main
 from campplanner.model.baseline import baseline_from_triples
-from campplanner.replace import suggest_replacements
+from campplanner.whatif.replace import suggest_replacements
 
 PUBLISHED = [
     ("v10", "c1", "camp_leader"), ("v02", "c1", "physician"), ("v03", "c1", "nurse"),

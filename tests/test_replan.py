@@ -27,8 +27,8 @@ from campplanner.check import check_roster
 from campplanner.cli import main
 from campplanner.model.baseline import baseline_from_triples
 from campplanner.model.compile import compile_instance
-from campplanner.replan import diff_rosters, roster_triples
 from campplanner.solver import CpSatSolver, SolveOptions
+from campplanner.whatif.diff import diff_rosters, roster_triples
 
 
 def replan(data: dict[str, Any], published: list[tuple[str, str, str]]) -> tuple[Any, Any]:

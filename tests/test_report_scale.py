@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from builders import camp, group, make_instance, place, requirement, volunteer
+from campplanner.contract.instance import instance_from_data
+from campplanner.contract.solution import solution_from_data
 from campplanner.io.html_report import by_share, county_reports, roster_html
 from campplanner.io.pdf import find_browser
 from campplanner.io.roster_model import RosterView, SkillTotal, roster_view
-from campplanner.loader import instance_from_data
-from campplanner.solution import solution_from_data
 
 NAME = "زهرا سلطانی‌نژاد"  # 16 letters, as long as the season's average name
 GROUP = "گروه جهادی شهید صالحی اراک (خواهران)"

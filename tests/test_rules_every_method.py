@@ -15,8 +15,8 @@ from builders import load_data
 from campplanner.check import check_roster
 from campplanner.model.compile import compile_instance
 from campplanner.model.rules import RULES
-from campplanner.replan import roster_triples
 from campplanner.solver import BACKENDS, SolveOptions, make_solver
+from campplanner.whatif.diff import roster_triples
 from rule_cases import FEASIBLE, INFEASIBLE, Case
 
 FEASIBLE_CASES = [(rule, case) for rule, cases in FEASIBLE.items() for case in cases]

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from builders import TINY_PATH, compile_data, tiny_data, write_instance
 from campplanner.cli import main
-from campplanner.errors import InstanceError
-from campplanner.loader import instance_from_data
-from campplanner.scenario import Scenario, apply_edits
+from campplanner.contract.errors import InstanceError
+from campplanner.contract.instance import instance_from_data
+from campplanner.whatif.scenario import Scenario, apply_edits
 
 
 def edited(*edits: dict[str, Any]) -> dict[str, Any]:
@@ -166,8 +166,8 @@ def test_compare_prints_and_writes_the_measures(tmp_path: Path) -> None:
 
 
 def test_compare_is_deterministic() -> None:
-    from campplanner.compare import measure
     from campplanner.solver import SolveOptions
+    from campplanner.whatif.compare import measure
 
     options = SolveOptions(time_limit=20, seed=3)
     first = measure("a", tiny_data(), options)
@@ -195,8 +195,8 @@ def test_compare_replans_each_scenario_from_the_base_as_solve_baseline_does(
 ) -> None:
     from campplanner.app.scenarios import compare
     from campplanner.app.solving import SolveRequest, solve
-    from campplanner.scenario import load_scenario
     from campplanner.solver import SolveOptions
+    from campplanner.whatif.scenario import load_scenario
 
     options = SolveOptions(time_limit=20)
     base, away = write_instance(tmp_path / "tiny.json", tiny_data()), away_scenario(tmp_path)

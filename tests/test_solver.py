@@ -23,12 +23,12 @@ from builders import (
     tiny_data,
     volunteer,
 )
-from campplanner import replan
 from campplanner.check import check_roster
 from campplanner.model.compile import compile_instance
 from campplanner.model.terms import DEFAULT_WEIGHTS, secondary_terms
-from campplanner.result import Result
 from campplanner.solver import CpSatSolver, SolveOptions
+from campplanner.solver.result import Result
+from campplanner.whatif import diff as replan
 from rule_cases import (
     h1_data,
     h2_data,
@@ -314,7 +314,7 @@ def test_workers_do_not_change_the_optimum(workers: int) -> None:
 
 def test_exact_method_refuses_a_problem_too_large_to_build(monkeypatch: pytest.MonkeyPatch) -> None:
     import campplanner.solver as solvers
-    from campplanner.errors import UsageError
+    from campplanner.contract.errors import UsageError
 
     monkeypatch.setattr(solvers, "EXACT_MAX_CANDIDATES", 10)
     problem = compile_data(tiny_data())  # 24 candidates

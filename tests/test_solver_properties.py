@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from builders import load_data, make_instance, place
 from campplanner.check import check_roster
 from campplanner.model.compile import compile_instance
-from campplanner.replan import roster_triples
 from campplanner.solver import CpSatSolver, SolveOptions
+from campplanner.whatif.diff import roster_triples
 
 SKILLS = ("leader", "nurse", "mason")
 PLACES = [

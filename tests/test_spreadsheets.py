@@ -19,11 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 from builders import camp, make_instance, place, requirement, tiny_data, volunteer
-from campplanner.calendar import to_ascii_digits
 from campplanner.check import check_solution_file
 from campplanner.cli import main
-from campplanner.contract import Instance
-from campplanner.errors import InstanceError
+from campplanner.contract.calendar import to_ascii_digits
+from campplanner.contract.errors import InstanceError
+from campplanner.contract.instance import instance_from_data
+from campplanner.contract.schema import Instance
 from campplanner.io.csv_out import roster_csv_files
 from campplanner.io.roster_model import roster_view
 from campplanner.io.sanitize import (
@@ -33,14 +34,13 @@ from campplanner.io.sanitize import (
     restore_csv,
     sheet_name,
 )
+from campplanner.io.solution_reader import load_solution
+from campplanner.io.solution_writer import solution_data
 from campplanner.io.tables import read_workbook
 from campplanner.io.template import instance_workbook, template_data
 from campplanner.io.workbook_in import import_workbook
 from campplanner.io.workbook_out import SUMMARY_SHEETS, roster_workbook
-from campplanner.loader import instance_from_data
 from campplanner.model.compile import compile_instance
-from campplanner.solution import load_solution
-from campplanner.solution_writer import solution_data
 from campplanner.solver import CpSatSolver, SolveOptions
 
 HOSTILE = [
@@ -382,7 +382,7 @@ def test_many_camps_give_a_sheet_per_county(tmp_path: Path) -> None:
 
 
 def load_solution_data(data: dict[str, Any]) -> Any:
-    from campplanner.solution import solution_from_data
+    from campplanner.contract.solution import solution_from_data
 
     return solution_from_data(data)
 

@@ -23,11 +23,11 @@ from builders import REPO
 from campplanner.app.solving import SolveRequest, load_published, solve
 from campplanner.app.stress import StressRequest, load_rates, stress
 from campplanner.cli import main
-from campplanner.errors import UsageError
-from campplanner.loader import load_instance
+from campplanner.contract.errors import UsageError
+from campplanner.contract.instance import load_instance
 from campplanner.model.compile import compile_instance
 from campplanner.solver import SolveOptions
-from campplanner.stress import (
+from campplanner.whatif.stress import (
     NoShowRates,
     StressSetup,
     draw,
@@ -44,7 +44,7 @@ SMALL = REPO / "instances" / "small.json"
 def ray_cluster() -> Any:
     """A real local Ray for the tests that use it, started once."""
     ray = pytest.importorskip("ray")
-    from campplanner.engines import _export_source_path
+    from campplanner.whatif.engines import _export_source_path
 
     _export_source_path()  # its workers import this source tree
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
@@ -305,7 +305,7 @@ def test_solve_writes_reserves_into_the_solution_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from campplanner.app import solving
-    from campplanner.contract import SolutionFile
+    from campplanner.contract.schema import SolutionFile
 
     monkeypatch.setattr(solving, "RESERVE_RUNS", 6)  # 20 in use; fewer keep the test short
 

@@ -12,14 +12,14 @@ import openpyxl
 import pytest
 
 from builders import tiny_data
+from campplanner.contract.instance import instance_from_data
+from campplanner.contract.solution import solution_from_data
 from campplanner.io import summaries as S
 from campplanner.io.csv_out import roster_csv_files
 from campplanner.io.roster_model import RosterView, roster_view
+from campplanner.io.solution_writer import solution_data
 from campplanner.io.workbook_out import GROUP_SHEET, UNASSIGNED_SHEET, roster_workbook
-from campplanner.loader import instance_from_data
 from campplanner.model.compile import compile_instance
-from campplanner.solution import solution_from_data
-from campplanner.solution_writer import solution_data
 from campplanner.solver import CpSatSolver, SolveOptions
 
 

@@ -3,7 +3,7 @@
 Before (issue 17): 1.1 MB asking for a 9.3 GiB skill matrix, 0.78 MB asking for 1.2
 billion candidate triples, 24 MB of gzip holding ten million volunteers: MemoryError
 tracebacks after a minute. Now the size is estimated from the counts before the arrays
-are built (``campplanner.limits``), against the machine's memory or
+are built (``campplanner.contract.limits``), against the machine's memory or
 ``CAMPPLANNER_MAX_MEMORY_GIB``; these tests set the limit, so they hold on any machine.
 """
 
@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from builders import camp, compile_data, make_instance, skill, volunteer, write_instance
 from campplanner.cli import main
-from campplanner.limits import MEMORY_ENV, TooLarge
+from campplanner.contract.limits import MEMORY_ENV, TooLarge
 
 
 def validate(path: Path) -> Any:
@@ -129,7 +129,7 @@ def test_the_limit_honours_a_cap_on_the_process(monkeypatch: pytest.MonkeyPatch)
     """Under ``ulimit -v`` (or a container's cgroup) the machine's memory is not the limit."""
     import resource
 
-    from campplanner import limits
+    from campplanner.contract import limits
 
     monkeypatch.delenv(MEMORY_ENV, raising=False)
     uncapped = limits.memory_limit()

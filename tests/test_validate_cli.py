@@ -316,7 +316,7 @@ def test_a_damaged_workbook_is_refused_without_a_class_name(tmp_path: Path) -> N
     ids=["KeyError", "TypeError", "OSError", "JSONDecodeError", "a library's", "MemoryError"],
 )
 def test_reasons_never_name_a_python_class(error: BaseException, reason: str) -> None:
-    from campplanner.errors import plain_reason
+    from campplanner.contract.errors import plain_reason
 
     said = plain_reason(error)
     assert said.startswith(reason)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-import campplanner.replace
+import campplanner.whatif.replace
 from builders import tiny_data, write_instance
 from campplanner.app.inspect import explain
 from campplanner.app.scenarios import compare, replace
@@ -118,13 +118,13 @@ def test_replace_replans_with_the_file_weights(
     solution = tmp_path / "solution.json"
     solve(SolveRequest(str(path), OPTIONS, output_path=str(solution)))
     made = []
-    real = campplanner.replace.make_solver
+    real = campplanner.whatif.replace.make_solver
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         made.append(real(*args, **kwargs))
         return made[-1]
 
-    monkeypatch.setattr(campplanner.replace, "make_solver", spy)
+    monkeypatch.setattr(campplanner.whatif.replace, "make_solver", spy)
     volunteer = json.loads(solution.read_text(encoding="utf-8"))["assignments"][0]["volunteer"]
     found = replace(str(path), str(solution), volunteer, options=OPTIONS)
     assert found.replan is not None and made

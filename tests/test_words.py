@@ -197,7 +197,7 @@ def test_persian_words_say_the_numbers_in_persian() -> None:
 
 
 def test_the_command_line_offers_every_language() -> None:
-    from campplanner import cli
+    from campplanner.cli import commands as cli
 
     assert set(cli.LANGUAGES) == set(LANGUAGES)
 

@@ -1,7 +1,9 @@
 """campplanner: staffs volunteer service camps with a CP-SAT model.
 
-The layers, upstream to downstream (docs/architecture.md): the data contract
-(``contract``, ``loader``), the compiled problem (``problem``), the solvers
-(``solver``), results and reports. Front ends (the command line) call the
-application layer and nothing below it.
+The tree is the layer diagram of docs/architecture.md, upstream to downstream: the data
+contract (``contract/``), the compiled problem and its rules (``model/``), the solvers
+(``solver/``), explanations (``explain/``), what-if work (``whatif/``), files in and out
+(``io/``), the application layer (``app/``), and the front ends over it (``web/``,
+``cli/``). The independent checker (``check.py``) and the instance generator
+(``generate.py``) stand apart. No module imports a layer after its own.
 """

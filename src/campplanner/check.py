@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from campplanner.contract import Camp, Instance, Volunteer
-from campplanner.loader import day_of, load_instance
-from campplanner.solution import load_solution, match_instance
-from campplanner.suggest import Suggestions
+from campplanner.contract.instance import day_of, load_instance
+from campplanner.contract.schema import Camp, Instance, Volunteer
+from campplanner.contract.solution import match_instance
+from campplanner.contract.suggest import Suggestions
+from campplanner.io.solution_reader import load_solution
 
 EARTH_RADIUS_KM = 6371.0
 # Two haversine implementations (numpy in the solver, math here) may differ in the last
@@ -137,7 +138,8 @@ def check_roster(
 ) -> CheckReport:
     """Judge ``assignments`` (volunteer, camp, skill) against every hard rule of ``instance``.
 
-    ``instance`` is a loaded, cross-checked instance (:func:`campplanner.loader.load_instance`).
+    ``instance`` is a loaded, cross-checked instance
+    (:func:`campplanner.contract.instance.load_instance`).
     ``locks_apply=False`` leaves out "every locked triple is assigned" (H10), for a file
     that claims no roster at all.
     """

@@ -28,11 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from campplanner.calendar import Calendar, format_day, parse_day
-from campplanner.contract import FORMAT
-from campplanner.errors import InstanceError
-from campplanner.loader import read_json
-from campplanner.outputs import guard_output, write_atomic
+from campplanner.contract.calendar import Calendar, format_day, parse_day
+from campplanner.contract.errors import InstanceError
+from campplanner.contract.instance import read_json
+from campplanner.contract.schema import FORMAT
+from campplanner.io.outputs import guard_output, write_atomic
 
 # The 1403 summer season, Khordad 1 to Shahrivar 31 (2024-05-21 to 2024-09-21).
 DEFAULT_SEASON = (parse_day("1403-03-01", "jalali"), parse_day("1403-06-31", "jalali"))
@@ -360,7 +360,7 @@ def generate_instance(
 ) -> dict[str, Any]:
     """A Markazi instance as JSON-ready data; the same arguments give the same data.
 
-    ``season`` is (first day, last day) as day ordinals (:mod:`campplanner.calendar`),
+    ``season`` is (first day, last day) as day ordinals (:mod:`campplanner.contract.calendar`),
     by default the summer of 1403. ``slots``, when given, scales the team sizes so that
     the camps ask for exactly that many slots in total.
     """

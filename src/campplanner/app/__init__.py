@@ -1,6 +1,6 @@
 """The application layer: one plain function per job, for every front end.
 
-The command line (``cli.py``), a web page and a cluster engine call these and nothing
+The command line (``cli/``), a web page and a cluster engine call these and nothing
 below them. Each takes paths or objects and returns a typed result; long jobs run as
 :class:`~campplanner.app.jobs.Job`\\ s that stream progress and can be cancelled.
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from campplanner.errors import Issue, RosterViolations, UsageError
-from campplanner.outputs import guard_output, write_atomic
+from campplanner.contract.errors import Issue, RosterViolations, UsageError
+from campplanner.io.outputs import guard_output, write_atomic
 
 if TYPE_CHECKING:  # types only: the writers are imported when used
-    from campplanner.contract import Instance, SolutionFile
+    from campplanner.contract.schema import Instance, SolutionFile
     from campplanner.io.roster_model import RosterView
     from campplanner.model.problem import Problem
 
@@ -43,6 +43,7 @@ def generate(
     force: bool = False,
 ) -> Generated:
     """Draw a Markazi instance and write it (ValueError for settings that cannot work)."""
+    from campplanner.contract.instance import instance_from_data
     from campplanner.generate import (
         DEFAULT_SEASON,
         check_settings,
@@ -50,7 +51,6 @@ def generate(
         is_generated_instance,
         write_instance,
     )
-    from campplanner.loader import instance_from_data
 
     check_settings(volunteers=volunteers, camps=camps, groups=groups, season=season, slots=slots)
     # refuse before the work, not after it
@@ -86,8 +86,8 @@ def import_workbook(source: str, output_path: str, *, calendar: str | None = Non
 
 def write_template(path: str, source: str | None = None, *, force: bool = False) -> str:
     """Write the template workbook, or ``source`` (an instance file) as a workbook."""
+    from campplanner.contract.instance import load_instance
     from campplanner.io.template import instance_workbook, template_data
-    from campplanner.loader import load_instance
 
     data = template_data()
     if source is not None:  # an instance file to edit in Excel
@@ -124,10 +124,11 @@ def export(
     A roster that breaks hard rules is refused (RosterViolations, exit 1), or with
     ``allow_violations`` exported with the violations shown in it."""
     from campplanner.check import check_roster
+    from campplanner.contract.instance import load_instance
+    from campplanner.contract.solution import match_instance, roster_triples
     from campplanner.io.formats import EXPORT_FORMATS
     from campplanner.io.roster_model import roster_view
-    from campplanner.loader import load_instance
-    from campplanner.solution import load_solution, match_instance, roster_triples
+    from campplanner.io.solution_reader import load_solution
 
     wanted = [(f, outputs[f.name]) for f in EXPORT_FORMATS if outputs.get(f.name)]
     if not wanted:
@@ -189,10 +190,10 @@ def attach_reasons(view: RosterView, instance: Instance, solution: SolutionFile,
     cancelled, in ``lang``: worked out again by ``explain`` (on ``problem``, the
     instance compiled, when the caller has it); for a roster the instance does not
     allow (a hand-edited workbook), the solution file's own words, if any."""
+    from campplanner.contract.solution import roster_triples
     from campplanner.explain import WORDS, RosterError, explain_roster, roster_from_assignments
     from campplanner.io.roster_model import Reason
     from campplanner.model.compile import compile_instance
-    from campplanner.solution import roster_triples
 
     causes = WORDS[lang].causes
     camps = {camp.id: camp for camp in view.camps}

@@ -8,8 +8,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from campplanner.check import CheckReport, check_solution_file
-from campplanner.contract import Instance, SolutionFile
-from campplanner.errors import Issue, UsageError
+from campplanner.contract.errors import Issue, UsageError
+from campplanner.contract.instance import instance_warnings, load_instance
+from campplanner.contract.schema import Instance, SolutionFile
+from campplanner.contract.solution import match_instance
+from campplanner.contract.solution import roster_triples as solution_triples
+from campplanner.contract.suggest import did_you_mean
 from campplanner.explain import (
     Breakdown,
     Busy,
@@ -20,15 +24,12 @@ from campplanner.explain import (
     roster_from_assignments,
     wanted_for,
 )
-from campplanner.loader import instance_warnings, load_instance
+from campplanner.explain.overview import Overview, overview
+from campplanner.io.solution_reader import load_solution
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.model.terms import problem_weights
-from campplanner.overview import Overview, overview
-from campplanner.solution import load_solution, match_instance
-from campplanner.solution import roster_triples as solution_triples
 from campplanner.solver.conflicts import LockConflict, find_lock_conflict
-from campplanner.suggest import did_you_mean
 
 
 @dataclass(frozen=True)

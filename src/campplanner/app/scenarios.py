@@ -10,17 +10,17 @@ from typing import Any
 
 from campplanner.app.jobs import Job, JobControl
 from campplanner.app.solving import load_published
-from campplanner.compare import ComparisonStopped, Measures, comparison_report
-from campplanner.compare import compare as solve_scenarios
-from campplanner.errors import CampPlannerError, FilesError, InstanceError, UsageError
-from campplanner.loader import instance_from_data, load_instance, read_json
+from campplanner.contract.errors import CampPlannerError, FilesError, InstanceError, UsageError
+from campplanner.contract.instance import instance_from_data, load_instance, read_json
+from campplanner.contract.suggest import did_you_mean
+from campplanner.io.outputs import guard_output, write_atomic
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
-from campplanner.outputs import guard_output, write_atomic
-from campplanner.replace import Dropout, Replan, replan_without, suggest_replacements
-from campplanner.scenario import load_scenario, read_scenario, scenario_data
 from campplanner.solver import SolveOptions
-from campplanner.suggest import did_you_mean
+from campplanner.whatif.compare import ComparisonStopped, Measures, comparison_report
+from campplanner.whatif.compare import compare as solve_scenarios
+from campplanner.whatif.replace import Dropout, Replan, replan_without, suggest_replacements
+from campplanner.whatif.scenario import load_scenario, read_scenario, scenario_data
 
 
 def scenario_instances(

@@ -15,26 +15,22 @@ from typing import Any
 import numpy as np
 
 from campplanner.app.jobs import Job, JobControl
-from campplanner.contract import Instance
-from campplanner.engines import make_engine
+from campplanner.contract.instance import load_instance
+from campplanner.contract.schema import Instance
+from campplanner.contract.solution import instance_fingerprint, is_solution_file, match_instance
 from campplanner.explain import Explanation, explain_roster
-from campplanner.loader import load_instance
+from campplanner.io.outputs import guard_output, write_atomic
+from campplanner.io.solution_reader import load_solution
+from campplanner.io.solution_writer import solution_json
 from campplanner.model.baseline import Baseline, Triple, baseline_from_triples
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
-from campplanner.outputs import guard_output, write_atomic
-from campplanner.replan import published_roster, replan_report
-from campplanner.result import Result
-from campplanner.solution import (
-    instance_fingerprint,
-    is_solution_file,
-    load_solution,
-    match_instance,
-)
-from campplanner.solution_writer import solution_json
 from campplanner.solver import SolveOptions, make_solver
 from campplanner.solver.anytime import explain_estimate
-from campplanner.stress import (
+from campplanner.solver.result import Result
+from campplanner.whatif.diff import published_roster, replan_report
+from campplanner.whatif.engines import make_engine
+from campplanner.whatif.stress import (
     RESERVE_RUNS,
     RESERVE_TIME_PER_RUN,
     NoShowRates,

@@ -1,8 +1,8 @@
 """Stress tests as a job: draw absentees, re-plan, many times, on an engine.
 
 :func:`stress_job` reads the instance and the published roster, ships the compiled
-problem to an engine once (:mod:`campplanner.engines`: local processes or Ray), runs
-:func:`campplanner.stress.replan_run` for runs 0..N-1 and builds the report from the
+problem to an engine once (:mod:`campplanner.whatif.engines`: local processes or Ray), runs
+:func:`campplanner.whatif.stress.replan_run` for runs 0..N-1 and builds the report from the
 runs that finished. Cancelling (Ctrl-C on the command line) stops the sweep: runs not
 finished are dropped and the report of the others is returned, and written, marked
 ``"partial": true``.
@@ -20,12 +20,13 @@ import numpy as np
 
 from campplanner.app.jobs import Job, JobControl
 from campplanner.app.solving import load_published
-from campplanner.engines import make_engine
-from campplanner.errors import UsageError, plain_reason
-from campplanner.loader import load_instance
+from campplanner.contract.errors import UsageError, plain_reason
+from campplanner.contract.instance import load_instance
+from campplanner.contract.suggest import did_you_mean
+from campplanner.io.outputs import guard_output, write_atomic
 from campplanner.model.compile import compile_instance
-from campplanner.outputs import guard_output, write_atomic
-from campplanner.stress import (
+from campplanner.whatif.engines import make_engine
+from campplanner.whatif.stress import (
     NoShowRates,
     RunOutcome,
     StressSetup,
@@ -34,7 +35,6 @@ from campplanner.stress import (
     run_options,
     stress_report,
 )
-from campplanner.suggest import did_you_mean
 
 
 @dataclass(frozen=True)

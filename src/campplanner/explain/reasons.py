@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from campplanner.errors import CampPlannerError
+from campplanner.contract.errors import CampPlannerError
 from campplanner.explain.funnel import Busy, Context, Funnel, funnel_masks
 from campplanner.explain.languages import WORDS
 from campplanner.explain.words import ENGLISH, Wording

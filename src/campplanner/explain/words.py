@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from campplanner.calendar import format_day
+from campplanner.contract.calendar import format_day
 from campplanner.explain.evidence import (
     EVIDENCE_LIMIT,
     Serving,

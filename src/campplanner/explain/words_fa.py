@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from campplanner.calendar import format_day, persian_date, to_persian_digits
+from campplanner.contract.calendar import format_day, persian_date, to_persian_digits
 from campplanner.explain.evidence import (
     EVIDENCE_LIMIT,
     Serving,

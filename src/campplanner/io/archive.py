@@ -19,7 +19,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from campplanner.errors import InstanceError, Issue
+from campplanner.contract.errors import InstanceError, Issue
 
 # What the parts of one workbook may inflate to, in total: a sheet of a million short
 # texts is ~56 MB of XML (measured), a province's workbook about half that.

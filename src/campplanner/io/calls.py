@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from campplanner.calendar import persian_date
-from campplanner.contact import spoken_phone
-from campplanner.errors import UsageError
+from campplanner.contract.calendar import persian_date
+from campplanner.contract.contact import spoken_phone
+from campplanner.contract.errors import UsageError
 from campplanner.io import roster_model as M
 from campplanner.io.csv_out import csv_text
 from campplanner.io.xlsx import Writer

@@ -19,7 +19,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from campplanner.calendar import persian_date, to_persian_digits
+from campplanner.contract.calendar import persian_date, to_persian_digits
 from campplanner.io import roster_model as M
 from campplanner.io.sanitize import unique_file_stem
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from campplanner.calendar import persian_date, to_persian_digits
-from campplanner.contact import spoken_phone
+from campplanner.contract.calendar import persian_date, to_persian_digits
+from campplanner.contract.contact import spoken_phone
 from campplanner.io import roster_model as M
 from campplanner.io.html_report import _GENDER, fa, font_css
 from campplanner.io.pdf import print_to_pdf

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from campplanner.contract import Instance, SolutionFile
-from campplanner.errors import InstanceError, Issue
+from campplanner.contract.errors import InstanceError, Issue
+from campplanner.contract.schema import Instance, SolutionFile
 from campplanner.io.sanitize import restore_csv
 from campplanner.io.sheets import ROSTER
 from campplanner.io.tables import match_sheets, read_workbook, table_of

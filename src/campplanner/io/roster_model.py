@@ -14,10 +14,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from campplanner.calendar import Calendar
-from campplanner.contract import Instance, SolutionFile
-from campplanner.errors import InstanceError, Issue
-from campplanner.loader import day_of
+from campplanner.contract.calendar import Calendar
+from campplanner.contract.errors import InstanceError, Issue
+from campplanner.contract.instance import day_of
+from campplanner.contract.schema import Instance, SolutionFile
 from campplanner.model.geo import great_circle_km
 
 NO_COUNTY = "بدون شهرستان"
@@ -34,7 +34,7 @@ class Member:
     skill_id: str
     skill_name: str
     road_km: float
-    phone: str | None = None  # 09123456789 (contact.py); personal data
+    phone: str | None = None  # 09123456789 (contract/contact.py); personal data
 
     @property
     def role(self) -> str | None:
@@ -450,7 +450,7 @@ def reserve_table(instance: Instance, solution: SolutionFile) -> list[list[Any]]
 
 
 def _canonical(text: str, calendar: Calendar) -> str:
-    from campplanner.calendar import format_day
+    from campplanner.contract.calendar import format_day
 
     return format_day(day_of(text, calendar), calendar)
 

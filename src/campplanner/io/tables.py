@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from campplanner.errors import InstanceError, Issue
+from campplanner.contract.errors import InstanceError, Issue
 from campplanner.io import archive
 from campplanner.io.archive import inspect_workbook, refuse
 from campplanner.io.sheets import Sheet, header_candidates

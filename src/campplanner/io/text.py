@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from campplanner.calendar import to_ascii_digits
+from campplanner.contract.calendar import to_ascii_digits
 
 # Arabic yeh, alef maksura and kaf -> Persian yeh and kaf (what Persian keyboards type).
 _LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})

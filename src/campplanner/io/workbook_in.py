@@ -4,7 +4,7 @@ Cells are read leniently where a planner's habit is unambiguous (Persian digits,
 Arabic letters, ``5`` stored as ``5.0``, dates typed as text or stored as dates, ``بله``
 for yes) and strictly everywhere else: ``5.5`` beds or a date that does not exist is an
 error naming the sheet, row and column. The dict built is then validated by
-:func:`campplanner.loader.instance_from_data`, so the data contract's every check
+:func:`campplanner.contract.instance.instance_from_data`, so the data contract's every check
 applies, and its JSON paths are mapped back to the cells they came from.
 """
 
@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from campplanner.calendar import Calendar, format_day, parse_day
-from campplanner.contact import normalise_email, normalise_phone
-from campplanner.contract import (
+from campplanner.contract.calendar import Calendar, format_day, parse_day
+from campplanner.contract.contact import normalise_email, normalise_phone
+from campplanner.contract.errors import InstanceError, Issue
+from campplanner.contract.instance import cross_check, instance_from_data, instance_warnings
+from campplanner.contract.schema import (
     FORMAT,
     Assignment,
     Camp,
@@ -31,7 +33,6 @@ from campplanner.contract import (
     Skill,
     Volunteer,
 )
-from campplanner.errors import InstanceError, Issue
 from campplanner.io import sheets as S
 from campplanner.io.tables import (
     RawSheet,
@@ -44,7 +45,6 @@ from campplanner.io.tables import (
     table_of,
 )
 from campplanner.io.text import header_key, normalize_code, normalize_text
-from campplanner.loader import cross_check, instance_from_data, instance_warnings
 
 _CALENDARS: dict[str, Calendar] = {
     header_key(word): calendar

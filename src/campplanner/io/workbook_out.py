@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from campplanner.calendar import persian_date, to_persian_digits
-from campplanner.errors import UsageError
+from campplanner.contract.calendar import persian_date, to_persian_digits
+from campplanner.contract.errors import UsageError
 from campplanner.io import roster_model as M
 from campplanner.io import summaries as S
 from campplanner.io.sanitize import sheet_name

@@ -14,9 +14,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from campplanner.contract import Instance
-from campplanner.limits import memory_limit, refuse_beyond_limit
-from campplanner.loader import day_of
+from campplanner.contract.instance import day_of
+from campplanner.contract.limits import memory_limit, refuse_beyond_limit
+from campplanner.contract.schema import Instance
 from campplanner.model.problem import GENDER_CODE, Problem, frozen
 from campplanner.model.rules import (
     RoadKm,
@@ -36,9 +36,9 @@ BYTES_PER_REQUIREMENT = 64
 
 
 def compile_instance(instance: Instance) -> Problem:
-    """Compile a validated instance (see :mod:`campplanner.loader`) into a Problem.
+    """Compile a validated instance (see :mod:`campplanner.contract.instance`) into a Problem.
 
-    Raises :class:`~campplanner.limits.TooLarge` before building anything that would
+    Raises :class:`~campplanner.contract.limits.TooLarge` before building anything that would
     not fit in memory (see :func:`refuse_a_problem_too_large`).
     """
     could_be_too_large = refuse_a_problem_too_large(instance)

@@ -29,7 +29,7 @@ from functools import cached_property
 
 import numpy as np
 
-from campplanner.calendar import Calendar, format_day
+from campplanner.contract.calendar import Calendar, format_day
 from campplanner.model.geo import great_circle_km
 
 GENDER_CODE = {None: 0, "f": 1, "m": 2}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from campplanner.errors import UsageError
+from campplanner.contract.errors import UsageError
 from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
 from campplanner.solver.cpsat import CpSatSolver

@@ -20,7 +20,6 @@ from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
 from campplanner.model.rules import enforce_essentials
 from campplanner.model.terms import problem_weights, secondary_terms
-from campplanner.result import Result
 from campplanner.solver.bounds import LagrangianBound
 from campplanner.solver.conflicts import find_lock_conflict
 from campplanner.solver.cpsat_model import (
@@ -35,6 +34,7 @@ from campplanner.solver.cpsat_model import (
 from campplanner.solver.first_roster import first_roster
 from campplanner.solver.options import ProgressCallback, SolveOptions
 from campplanner.solver.polish import polish_passes
+from campplanner.solver.result import Result
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):

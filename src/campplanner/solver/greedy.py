@@ -27,8 +27,8 @@ from campplanner.model.problem import Problem
 from campplanner.model.rules import enforce_essentials, essential_requirements, runnable_camps
 from campplanner.model.state import RosterState, first_lock_clash
 from campplanner.model.terms import coverage, secondary_terms
-from campplanner.result import Result
 from campplanner.solver.options import ProgressCallback, SolveOptions
+from campplanner.solver.result import Result
 
 
 def skill_pressure(problem: Problem) -> np.ndarray:

@@ -38,7 +38,6 @@ from campplanner.model.problem import Problem
 from campplanner.model.rules import runnable_camps
 from campplanner.model.state import first_lock_clash
 from campplanner.model.terms import coverage, problem_weights, secondary_terms
-from campplanner.result import Result
 from campplanner.solver.anytime import (
     Clock,
     Incumbent,
@@ -60,6 +59,7 @@ from campplanner.solver.lagrangian import ColumnGeneration
 from campplanner.solver.lns import Lns, LnsOptions
 from campplanner.solver.options import ProgressCallback, SolveOptions
 from campplanner.solver.polish import polish_passes
+from campplanner.solver.result import Result
 
 SATURATION = (5, 10)  # free volunteers that make a requirement saturated, round by round
 # The same for the core integer programs, one after the other: a small core first (fast,

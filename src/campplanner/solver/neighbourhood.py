@@ -49,7 +49,6 @@ from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
 from campplanner.model.rules import enforce_essentials, runnable_camps
 from campplanner.model.terms import secondary_terms
-from campplanner.result import Result
 from campplanner.solver.anytime import (
     Clock,
     Incumbent,
@@ -77,6 +76,7 @@ from campplanner.solver.large import (
 from campplanner.solver.lns import REPLAN_KINDS, Lns, LnsOptions
 from campplanner.solver.options import ProgressCallback, SolveOptions
 from campplanner.solver.restore import restore_published
+from campplanner.solver.result import Result
 
 # The exact model runs on the neighbourhood only below this many candidates: on a
 # 22,000-volunteer season with 30 dropouts among physicians the neighbourhood had

@@ -3,7 +3,7 @@
 Solvers (``CpSatSolver``, ``LargeSolver``, ``NeighbourhoodReplanner``, and any new
 backend) are built by :func:`campplanner.solver.make_solver` from a problem and these
 options, and answer :class:`Solver`: ``solve(progress, started)`` returns a
-:class:`~campplanner.result.Result` and ``stop()`` (from any thread or a signal handler)
+:class:`~campplanner.solver.result.Result` and ``stop()`` (from any thread or a signal handler)
 makes it return the best roster found so far.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from campplanner.result import Result
+from campplanner.solver.result import Result
 
 
 class ProgressCallback(Protocol):

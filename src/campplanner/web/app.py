@@ -23,17 +23,17 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.staticfiles import StaticFiles
 
 from campplanner.app.files import attach_reasons
-from campplanner.errors import CampPlannerError
+from campplanner.contract.errors import CampPlannerError
+from campplanner.contract.instance import day_of, instance_from_data
+from campplanner.contract.solution import roster_triples as solution_triples
+from campplanner.contract.solution import solution_from_data
 from campplanner.io.formats import EXPORT_FORMATS
 from campplanner.io.roster_model import roster_view
-from campplanner.loader import day_of, instance_from_data
-from campplanner.solution import roster_triples as solution_triples
-from campplanner.solution import solution_from_data
 from campplanner.web import edits, scenarios, views
 from campplanner.web.i18n import LANGUAGES, Words
 from campplanner.web.security import same, token_guard
 from campplanner.web.site import Loaded, Site
-from campplanner.workspace import StaleRevision
+from campplanner.web.workspace import StaleRevision
 
 LANG_COOKIE = "campplanner_lang"
 FONTS = {f"vazirmatn-{s}-{w}-normal.woff2" for s in ("arabic", "latin") for w in (400, 700)}

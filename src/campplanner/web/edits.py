@@ -1,4 +1,4 @@
-"""The planner's edits as scenario edits (``scenario.py``), and the re-solve that uses them.
+"""The planner's edits as scenario edits (``whatif/scenario.py``), and the re-solve that uses them.
 
 An edit is recorded in the workspace, never applied to the files the planner opened:
 re-solving applies every pending edit to the current version's instance, exactly as a
@@ -26,17 +26,17 @@ from campplanner.app.solving import (
     solve_work,
     unexplained_solution_json,
 )
-from campplanner.calendar import format_day
-from campplanner.errors import UsageError, plain_reason
+from campplanner.contract.calendar import format_day
+from campplanner.contract.errors import UsageError, plain_reason
+from campplanner.contract.instance import day_of
+from campplanner.contract.solution import solution_from_data
 from campplanner.io.text import normalize_code
-from campplanner.loader import day_of
 from campplanner.model.rules import candidate_failure
-from campplanner.replan import roster_triples
-from campplanner.scenario import apply_edits, scenario_from_data
-from campplanner.solution import solution_from_data
 from campplanner.solver import SolveOptions
 from campplanner.web.site import Loaded, Resolve, Site, ready
 from campplanner.web.views import roster_diff
+from campplanner.whatif.diff import roster_triples
+from campplanner.whatif.scenario import apply_edits, scenario_from_data
 
 EDIT_KINDS = ("lock", "remove", "forbid", "swap", "unavailable")
 DIFF_KEYS = ("changed_assignments", "people_changed", "added", "removed", "moved",

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import jdatetime
 
-from campplanner.calendar import Calendar, format_day, to_persian_digits
+from campplanner.contract.calendar import Calendar, format_day, to_persian_digits
 
 LANGUAGES = ("fa", "en")
 

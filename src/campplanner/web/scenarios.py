@@ -13,7 +13,7 @@ from typing import Any
 
 from campplanner.app.jobs import Job
 from campplanner.app.scenarios import compare, scenario_instances
-from campplanner.errors import CampPlannerError, UsageError
+from campplanner.contract.errors import CampPlannerError, UsageError
 from campplanner.solver import SolveOptions
 from campplanner.web.site import Comparison, Site
 

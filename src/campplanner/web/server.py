@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from campplanner.errors import UsageError, plain_reason
+from campplanner.contract.errors import UsageError, plain_reason
 from campplanner.web.security import LOCAL_HOSTS
 
 if TYPE_CHECKING:  # the command line imports this module: keep its start fast
@@ -32,7 +32,7 @@ def build(settings: ServeSettings,
     """The workspace, the site and the ASGI app for ``settings`` (no server yet)."""
     from campplanner.web.app import create_app
     from campplanner.web.site import Site, open_files, read_files
-    from campplanner.workspace import Workspace, default_workspace_url
+    from campplanner.web.workspace import Workspace, default_workspace_url
 
     token = settings.token
     if token is None and settings.host not in LOCAL_HOSTS:

@@ -23,17 +23,18 @@ from typing import Any
 import numpy as np
 
 from campplanner.app.jobs import Job
-from campplanner.contract import Instance, SolutionFile, Volunteer
+from campplanner.contract.instance import instance_from_data, read_json
+from campplanner.contract.schema import Instance, SolutionFile, Volunteer
+from campplanner.contract.solution import roster_triples as solution_triples
+from campplanner.contract.solution import solution_from_data
 from campplanner.explain import Context, roster_from_assignments
 from campplanner.io.roster_model import CampView, Itinerary, RosterView, roster_view
+from campplanner.io.solution_reader import load_solution
 from campplanner.io.text import header_key
-from campplanner.loader import instance_from_data, read_json
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
-from campplanner.replace import EmptySlots
-from campplanner.solution import load_solution, solution_from_data
-from campplanner.solution import roster_triples as solution_triples
-from campplanner.workspace import VersionInfo, Workspace
+from campplanner.web.workspace import VersionInfo, Workspace
+from campplanner.whatif.replace import EmptySlots
 
 KEEP_LOADED = 2
 

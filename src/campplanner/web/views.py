@@ -1,7 +1,7 @@
 """What each page shows, as plain JSON-ready data: the pages render it, the API returns it.
 
 Everything here reads a :class:`~campplanner.web.site.Loaded` version; nothing solves.
-Days are ordinals (``calendar.py``), formatted by the page in the planner's language.
+Days are ordinals (``contract/calendar.py``), formatted by the page in the planner's language.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from campplanner.contract import Reserves
+from campplanner.contract.instance import day_of
+from campplanner.contract.schema import Reserves
 from campplanner.explain import CampReason, SlotReason, explain_camp
 from campplanner.io.roster_model import NO_COUNTY, CampView
-from campplanner.loader import day_of
-from campplanner.replace import suggest_replacements
-from campplanner.replan import diff_rosters
 from campplanner.web.site import Loaded, search_key
+from campplanner.whatif.diff import diff_rosters
+from campplanner.whatif.replace import suggest_replacements
 
 CANDIDATES_PER_SLOT = 8
 CAMPS_PER_PAGE = 300

@@ -16,12 +16,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from campplanner.calendar import format_day
-from campplanner.contract import Assignment, Camp, ForbiddenPair, Rules, Volunteer, Weights
-from campplanner.errors import InstanceError, Issue, is_under, json_path, parse_json_path
-from campplanner.loader import day_of, instance_from_data, read_json
-from campplanner.shape_errors import json_kind, pydantic_issues
-from campplanner.suggest import Suggestions, did_you_mean
+from campplanner.contract.calendar import format_day
+from campplanner.contract.errors import InstanceError, Issue, is_under, json_path, parse_json_path
+from campplanner.contract.instance import day_of, instance_from_data, read_json
+from campplanner.contract.schema import Assignment, Camp, ForbiddenPair, Rules, Volunteer, Weights
+from campplanner.contract.shape_errors import json_kind, pydantic_issues
+from campplanner.contract.suggest import Suggestions, did_you_mean
 
 SCENARIO_FORMAT = "campplanner-scenario/1"
 

@@ -38,10 +38,10 @@ from campplanner.model.problem import SHARED_VIEWS, Problem
 from campplanner.model.roster import camps_run
 from campplanner.model.rules import enforce_essentials
 from campplanner.model.terms import coverage
-from campplanner.replan import roster_triples
-from campplanner.result import Result
 from campplanner.solver import NeighbourhoodReplanner, SolveOptions, Solver, make_solver
 from campplanner.solver.first_roster import GreedyPass, greedy_order
+from campplanner.solver.result import Result
+from campplanner.whatif.diff import roster_triples
 
 REPORT_FORMAT = "campplanner-stress/1"
 RESERVES_SHOWN = 10  # reserves per camp in a stress report
@@ -99,7 +99,7 @@ def search_steps(time_limit: float) -> int:
 
 @dataclass(frozen=True, eq=False)
 class StressSetup:
-    """Everything a run reads; shipped to the workers once (see campplanner.engines)."""
+    """Everything a run reads; shipped to the workers once (see campplanner.whatif.engines)."""
 
     problem: Problem
     published: np.ndarray  # candidate indices of the published roster (still possible)

@@ -1,4 +1,4 @@
-"""Rendering for the terminal with rich: tables a planner reads, kept out of cli.py."""
+"""What `validate` and `check` print on the terminal: the overview and the check report."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from campplanner.check import RULES, CheckReport
-from campplanner.errors import Issue
+from campplanner.contract.errors import Issue
 
 if TYPE_CHECKING:  # a type only: `campplanner check` must not load the solver's problem.py
-    from campplanner.overview import Overview
+    from campplanner.explain.overview import Overview
 
 LIST_LIMIT = 20  # ids shown inline before "... and N more"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from campplanner.calendar import to_ascii_digits
+from campplanner.contract.calendar import to_ascii_digits
 
 # Separators people type inside numbers, and the direction marks that spreadsheets and
 # right-to-left editors slip in around digits (LRM, RLM, ALM, ZWNJ, ZWJ, NBSP...).

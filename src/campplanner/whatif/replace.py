@@ -15,14 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from campplanner.contract import ForbiddenPair, Instance
+from campplanner.contract.schema import ForbiddenPair, Instance
 from campplanner.model.baseline import Triple, baseline_from_triples
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.model.rules import camps_conflict, essential_requirements
-from campplanner.replan import RosterDiff, diff_rosters, roster_triples
-from campplanner.result import Result
 from campplanner.solver import SolveOptions, make_solver
+from campplanner.solver.result import Result
+from campplanner.whatif.diff import RosterDiff, diff_rosters, roster_triples
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import os
 import resource
 from pathlib import Path
 
-from campplanner.errors import CampPlannerError
+from campplanner.contract.errors import CampPlannerError
 
 MEMORY_ENV = "CAMPPLANNER_MAX_MEMORY_GIB"
 GIB = 1024**3

@@ -20,15 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from campplanner.engines import make_engine
-from campplanner.errors import CampPlannerError
-from campplanner.loader import instance_from_data
+from campplanner.contract.errors import CampPlannerError
+from campplanner.contract.instance import instance_from_data
 from campplanner.model.baseline import baseline_from_triples
 from campplanner.model.compile import compile_instance
 from campplanner.model.roster import camps_run, filled_per_requirement
 from campplanner.model.terms import secondary_terms
-from campplanner.replan import Triple, diff_rosters, roster_triples
 from campplanner.solver import SolveOptions, make_solver
+from campplanner.whatif.diff import Triple, diff_rosters, roster_triples
+from campplanner.whatif.engines import make_engine
 
 FROM_SCRATCH = "from scratch"
 REPLANNED = "re-planned from the base"
@@ -239,7 +239,7 @@ class _Sweep:
         return self._done(measures)
 
     def _run_on_engine(self, scenarios: list[Scenario]) -> list[Measures]:
-        """The scenarios as tasks of an engine (campplanner.engines), in their order."""
+        """The scenarios as tasks of an engine (campplanner.whatif.engines), in their order."""
         found: dict[int, Measures] = {}
         for index, measures in self._engine.run(_measure_task, self.options, scenarios):
             found[index] = self._done(measures)

@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from campplanner.contact import PERSONAL_FIELDS
-from campplanner.errors import Issue, json_path
-from campplanner.suggest import did_you_mean
+from campplanner.contract.contact import PERSONAL_FIELDS
+from campplanner.contract.errors import Issue, json_path
+from campplanner.contract.suggest import did_you_mean
 
 Location = tuple[str | int, ...]
 

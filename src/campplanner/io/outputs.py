@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from campplanner.errors import UsageError
+from campplanner.contract.errors import UsageError
 
 
 def _same_file(a: Path, b: Path) -> bool:

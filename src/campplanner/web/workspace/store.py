@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-from campplanner.errors import CampPlannerError
+from campplanner.contract.errors import CampPlannerError
 
 metadata = MetaData()
 
@@ -76,7 +76,7 @@ edits = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("kind", String(20), nullable=False),
-    Column("ops", Text, nullable=False),  # JSON list of scenario edits (scenario.py)
+    Column("ops", Text, nullable=False),  # JSON list of scenario edits (whatif/scenario.py)
     Column("pending", Boolean, nullable=False, default=True),
     Column("version", Integer, nullable=True),  # the version it went into, once accepted
 )  # fmt: skip
@@ -316,7 +316,7 @@ class Workspace:
 
     # ------------------------------------------------------------------- edits
     def add_edit(self, kind: str, ops: list[dict[str, Any]], expected: int | None = None) -> int:
-        """Record an edit (scenario edits, see scenario.py) for the next re-solve."""
+        """Record an edit (scenario edits, see whatif/scenario.py) for the next re-solve."""
         with self.engine.begin() as connection:
             self._bump(connection, expected)
             edit_id = connection.execute(insert(edits).values(

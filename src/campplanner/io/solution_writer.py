@@ -1,6 +1,6 @@
 """Writing the solution file: the contract's fields plus secondary terms, cancelled
-camps, unfilled slots and timings (typed in :class:`campplanner.contract.SolutionFile`;
-read back by :mod:`campplanner.solution`)."""
+camps, unfilled slots and timings (typed in :class:`campplanner.contract.schema.SolutionFile`;
+read back by :mod:`campplanner.contract.solution`)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from campplanner.contract import SOLUTION_FORMAT
+from campplanner.contract.schema import SOLUTION_FORMAT
 from campplanner.explain import Explanation, explain_roster
 from campplanner.model.problem import Problem
 from campplanner.model.roster import camps_run
-from campplanner.result import Result
+from campplanner.solver.result import Result
 
 
 def solution_data(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from campplanner.calendar import format_day
+from campplanner.contract.calendar import format_day
 from campplanner.model.problem import Problem
 from campplanner.model.rules import essential_short_of_candidates, essential_slots
 

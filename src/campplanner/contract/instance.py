@@ -19,12 +19,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from campplanner.calendar import Calendar, parse_day, to_ascii_digits
-from campplanner.contract import FORMAT, Instance
-from campplanner.errors import InstanceError, Issue, is_under, json_path
-from campplanner.limits import TooLarge, refuse_beyond_limit
-from campplanner.shape_errors import json_kind, pydantic_issues
-from campplanner.suggest import Suggestions, did_you_mean
+from campplanner.contract.calendar import Calendar, parse_day, to_ascii_digits
+from campplanner.contract.errors import InstanceError, Issue, is_under, json_path
+from campplanner.contract.limits import TooLarge, refuse_beyond_limit
+from campplanner.contract.schema import FORMAT, Instance
+from campplanner.contract.shape_errors import json_kind, pydantic_issues
+from campplanner.contract.suggest import Suggestions, did_you_mean
 
 MAX_FILE_BYTES = 2 * 1024**3  # past this a file is not an instance but an accident
 _GZIP_MAGIC = b"\x1f\x8b"

@@ -2,7 +2,7 @@
 
 These models are the outside world's view (``shared/spec/instance-format.md``): field
 names and meanings are fixed by the contract. They check the shape and range of every
-field; cross-references, dates and uniqueness are checked by :mod:`campplanner.loader`,
+field; cross-references, dates and uniqueness are checked by :mod:`campplanner.contract.instance`,
 which knows the file's calendar. The solver never sees these models: it reads the
 compiled :class:`campplanner.model.problem.Problem`.
 
@@ -25,7 +25,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from campplanner.contact import normalise_email, normalise_phone
+from campplanner.contract.contact import normalise_email, normalise_phone
 
 FORMAT = "campplanner/1"
 SOLUTION_FORMAT = "campplanner-solution/1"
@@ -263,7 +263,7 @@ class Reserves(_Extension):
 
 
 class Fingerprint(_Extension):
-    """The instance a solution was made for (campplanner.solution.instance_fingerprint)."""
+    """The instance a solution was made for (campplanner.contract.solution.instance_fingerprint)."""
 
     sha256: str
     volunteers: dict[str, str] = {}
@@ -275,7 +275,7 @@ class SolutionFile(BaseModel):
 
     Only the first six fields are the contract's; the others are campplanner's own and
     optional (a file from another tool need not have them; when it has them in another
-    shape, :func:`campplanner.solution.solution_from_data` leaves them out with a
+    shape, :func:`campplanner.contract.solution.solution_from_data` leaves them out with a
     warning rather than refuse a roster the contract accepts). Anything else is kept.
     """
 

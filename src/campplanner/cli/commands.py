@@ -17,8 +17,8 @@ from typing import Any
 import click
 from rich.markup import escape
 
-from campplanner.console import SafeConsole
-from campplanner.errors import CampPlannerError
+from campplanner.cli.console import SafeConsole
+from campplanner.contract.errors import CampPlannerError
 
 stdout = SafeConsole(highlight=False)
 stderr = SafeConsole(stderr=True, highlight=False)
@@ -142,7 +142,7 @@ def validate(instance_file: str) -> None:
     its JSON path, when it is not.
     """
     from campplanner.app.inspect import validate as validate_file
-    from campplanner.terminal import print_overview
+    from campplanner.cli.inspect_view import print_overview
 
     checked = validate_file(instance_file)
     print_overview(stdout, instance_file, checked.overview, checked.warnings)
@@ -151,7 +151,7 @@ def validate(instance_file: str) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the instance file (for editors that check as you type)."""
-    from campplanner.contract import instance_json_schema
+    from campplanner.contract.schema import instance_json_schema
 
     click.echo(json.dumps(instance_json_schema(), indent=2, ensure_ascii=False))
 
@@ -201,7 +201,7 @@ def generate(volunteers: int, camps: int, groups: int | None, season: tuple[str,
     The same options give the same file, byte for byte.
     """
     from campplanner.app.files import generate as generate_file
-    from campplanner.calendar import format_day, parse_day
+    from campplanner.contract.calendar import format_day, parse_day
 
     days = None
     if season:
@@ -240,7 +240,7 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     file cannot be read (each problem with its JSON path).
     """
     from campplanner.app.inspect import check as check_files
-    from campplanner.terminal import print_check_report
+    from campplanner.cli.inspect_view import print_check_report
 
     report = check_files(instance_file, solution_file)
     note(report.note)
@@ -313,7 +313,7 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     """
     from campplanner.app.jobs import process_started, run_in_foreground
     from campplanner.app.solving import SolveRequest, solve_job
-    from campplanner.roster_view import ProgressLine, print_solve_outcome
+    from campplanner.cli.solve_view import ProgressLine, print_solve_outcome
     from campplanner.solver import SolveOptions
 
     started = process_started(LOADED)  # the time limit covers the whole command
@@ -361,7 +361,7 @@ def explain(instance_file: str, solution_file: str, camp_id: str | None,
     input or an unknown --camp / --volunteer.
     """
     from campplanner.app.inspect import explain as explain_files
-    from campplanner.explain_view import print_explained
+    from campplanner.cli.explain_view import print_explained
 
     explained = explain_files(instance_file, solution_file, camp_id, volunteer_id, weights,
                               lang)  # fmt: skip
@@ -400,7 +400,7 @@ def import_(source: str | None, output: str | None, calendar: str | None, templa
     Every problem is listed with its sheet, row and column (exit 2).
     """
     from campplanner.app.files import import_workbook, write_template
-    from campplanner.errors import UsageError
+    from campplanner.contract.errors import UsageError
 
     if template is not None:
         if output is not None:
@@ -512,7 +512,7 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
     """
     from campplanner.app.jobs import SIGNAL_EXIT_CODES, run_in_foreground
     from campplanner.app.scenarios import compare_job
-    from campplanner.roster_view import print_comparison
+    from campplanner.cli.solve_view import print_comparison
     from campplanner.solver import SolveOptions
 
     options = SolveOptions(time_limit=time_limit, seed=seed, weights=weights)
@@ -565,7 +565,7 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     camps, with the fewest changes to the published roster.
     """
     from campplanner.app.scenarios import replace as replace_volunteer
-    from campplanner.roster_view import print_replacements, print_replan_without
+    from campplanner.cli.solve_view import print_replacements, print_replan_without
     from campplanner.solver import SolveOptions
 
     options = SolveOptions(time_limit=time_limit, weights=weights)
@@ -648,7 +648,7 @@ def stress(instance_file: str, solution_file: str, no_show: float | None, rates:
     """
     from campplanner.app.jobs import SIGNAL_EXIT_CODES, run_in_foreground
     from campplanner.app.stress import StressRequest, stress_job
-    from campplanner.stress_view import print_stress
+    from campplanner.cli.stress_view import print_stress
 
     if address is not None and engine != "ray":
         raise click.UsageError("--address is for --engine ray")

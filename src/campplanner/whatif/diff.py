@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from campplanner.contract import SolutionFile
+from campplanner.contract.schema import SolutionFile
+from campplanner.contract.solution import cancelled_camp_ids
+from campplanner.contract.solution import roster_triples as solution_triples
 from campplanner.model.baseline import Baseline, Triple
 from campplanner.model.problem import Problem
-from campplanner.solution import cancelled_camp_ids
-from campplanner.solution import roster_triples as solution_triples
 
 
 def published_roster(solution: SolutionFile) -> tuple[list[Triple], list[str] | None]:

@@ -1,9 +1,9 @@
-"""Reading solution files, in one place: JSON files and roster workbooks.
+"""Solution files as the contract has them: validated JSON, its roster as id triples,
+and which instance it was made for.
 
-The checker, re-planning, ``explain``, the exports and every later front end read a
-solution through :func:`load_solution`, which returns the typed
-:class:`~campplanner.contract.SolutionFile`. This module is part of the data-contract
-layer: it imports nothing from ``campplanner.model`` or ``campplanner.solver``, so the
+Reading a solution from a path (a JSON file or a roster workbook) is
+:func:`campplanner.io.solution_reader.load_solution`, built on :func:`solution_from_data`.
+This module imports nothing from ``campplanner.model`` or ``campplanner.solver``, so the
 independent checker may use it.
 """
 
@@ -16,33 +16,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from campplanner.contract import (
+from campplanner.contract.errors import InstanceError, Issue
+from campplanner.contract.instance import read_json
+from campplanner.contract.schema import (
     CONTRACT_SOLUTION_FIELDS,
     SOLUTION_FORMAT,
     Instance,
     SolutionFile,
 )
-from campplanner.errors import InstanceError, Issue
-from campplanner.loader import read_json
-from campplanner.shape_errors import json_kind, pydantic_issues
+from campplanner.contract.shape_errors import json_kind, pydantic_issues
 
 Triple = tuple[str, str, str]  # (volunteer id, camp id, skill id)
-
-
-def load_solution(path: str | Path, instance: Instance | None = None) -> SolutionFile:
-    """Read and validate a solution file; every problem is reported with its JSON path.
-
-    A roster workbook written by ``campplanner export --xlsx`` (and maybe edited by a
-    planner) is read from its master roster sheet: same rules, problems by sheet and row;
-    its ids exactly as written, or (given ``instance``) matched to the instance's ids
-    when a planner typed them another way (Persian digits, Arabic letters...).
-    """
-    # Lazily: openpyxl is loaded only for workbooks.
-    from campplanner.io.roster_in import is_workbook, solution_from_workbook
-
-    if is_workbook(path):
-        return solution_from_workbook(path, instance)
-    return solution_from_data(read_json(path), str(path))
 
 
 def solution_from_data(data: Any, source: str = "<solution>") -> SolutionFile:

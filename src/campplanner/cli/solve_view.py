@@ -12,16 +12,16 @@ from rich.table import Table
 
 from campplanner.app.jobs import Job, ProgressEvent
 from campplanner.app.solving import SolveOutcome
-from campplanner.calendar import format_day
-from campplanner.compare import REPLANNED
+from campplanner.cli.explain_view import print_short_explanation
+from campplanner.contract.calendar import format_day
 from campplanner.explain import CAUSES
-from campplanner.explain_view import print_short_explanation
 from campplanner.model.problem import Problem
 from campplanner.model.roster import camps_run, filled_per_requirement
 from campplanner.model.terms import SECONDARY
-from campplanner.replace import Dropout, Replan
-from campplanner.replan import changes_claim
-from campplanner.result import Result
+from campplanner.solver.result import Result
+from campplanner.whatif.compare import REPLANNED
+from campplanner.whatif.diff import changes_claim
+from campplanner.whatif.replace import Dropout, Replan
 
 
 def print_rosters(
