@@ -44,8 +44,9 @@ def run(args: list[str], cap: int) -> tuple[float, int, float, str]:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     started = time.monotonic()
-    done = subprocess.run([*CLI, *args], capture_output=True, text=True, check=False,
-                          preexec_fn=limit, timeout=900)  # fmt: skip
+    done = subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, check=False, preexec_fn=limit, timeout=900
+    )
     wall = time.monotonic() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
     said = " ".join(done.stderr.split())
@@ -114,15 +115,20 @@ def strings_bomb(folder: Path) -> Path:
 def dimension(folder: Path) -> Path:
     xml = _sheet_xml(_roster_book(folder)[1])
     xml = xml.replace('<dimension ref="A1:C2"/>', '<dimension ref="A1:XFD1048576"/>')
-    xml = xml.replace("</sheetData>", '<row r="1048576"><c r="XFD1048576" t="inlineStr">'
-                                      "<is><t>x</t></is></c></row></sheetData>")  # fmt: skip
+    xml = xml.replace(
+        "</sheetData>",
+        '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+    )
     return _book(folder, "dimension.xlsx", {SHEET: xml})
 
 
 def many_rows(folder: Path) -> Path:
     xml = _sheet_xml(_roster_book(folder)[1])
-    return _book(folder, "rows.xlsx", {SHEET: xml.replace("</sheetData>",
-                                                          "<row/>" * 5_000_000 + "</sheetData>")})
+    return _book(
+        folder,
+        "rows.xlsx",
+        {SHEET: xml.replace("</sheetData>", "<row/>" * 5_000_000 + "</sheetData>")},
+    )
 
 
 def damaged(folder: Path) -> Path:
@@ -154,34 +160,47 @@ def _write_gzip(path: Path, head: str, items: Any, tail: str) -> Path:
 _PLACES = [{"id": "p", "name": "p", "lat": 34.0, "lon": 49.7}]
 
 
-def _instance(volunteers: Any, camps: list[dict[str, Any]], skills: list[dict[str, Any]],
-              path: Path) -> Path:  # fmt: skip
-    head = json.dumps({"format": "campplanner/1", "skills": skills, "places": _PLACES,
-                       "camps": camps})[:-1] + ',"volunteers":['  # fmt: skip
+def _instance(
+    volunteers: Any, camps: list[dict[str, Any]], skills: list[dict[str, Any]], path: Path
+) -> Path:
+    head = (
+        json.dumps(
+            {"format": "campplanner/1", "skills": skills, "places": _PLACES, "camps": camps}
+        )[:-1]
+        + ',"volunteers":['
+    )
     return _write_gzip(path, head, volunteers, "]}")
 
 
 def _camp(k: int, skill: str = "s") -> dict[str, Any]:
-    return {"id": f"c{k}", "name": "c", "place": "p", "start": "2024-07-01",
-            "end": "2024-07-05", "capacity": 5, "requirements": [{"skill": skill, "count": 1}]}
+    return {
+        "id": f"c{k}",
+        "name": "c",
+        "place": "p",
+        "start": "2024-07-01",
+        "end": "2024-07-05",
+        "capacity": 5,
+        "requirements": [{"skill": skill, "count": 1}],
+    }
 
 
 def ten_million(folder: Path) -> Path:
-    people = ({"id": f"v{k}", "name": "n", "home": "p", "skills": {"s": 1}}
-              for k in range(10_000_000))
+    people = (
+        {"id": f"v{k}", "name": "n", "home": "p", "skills": {"s": 1}} for k in range(10_000_000)
+    )
     return _instance(people, [_camp(0)], [{"id": "s", "name": "s"}], folder / "people.json.gz")
 
 
 def candidates(folder: Path) -> Path:
-    people = ({"id": f"v{k}", "name": "n", "home": "p", "skills": {"s": 1}}
-              for k in range(20_000))
+    people = ({"id": f"v{k}", "name": "n", "home": "p", "skills": {"s": 1}} for k in range(20_000))
     camps = [_camp(k) for k in range(60_000)]
     return _instance(people, camps, [{"id": "s", "name": "s"}], folder / "pairs.json.gz")
 
 
 def skill_matrix(folder: Path) -> Path:
-    people = ({"id": f"v{k}", "name": "n", "home": "p", "skills": {"s0": 1}}
-              for k in range(100_000))
+    people = (
+        {"id": f"v{k}", "name": "n", "home": "p", "skills": {"s0": 1}} for k in range(100_000)
+    )
     skills = [{"id": f"s{k}", "name": "s"} for k in range(100_000)]
     return _instance(people, [_camp(0, "s0")], skills, folder / "matrix.json.gz")
 
@@ -210,30 +229,47 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         baseline = run(["validate", str(REPO / "instances" / "markazi-season.json.gz")], cap)
-        rows.append(["baseline: validate the province", "-", f"{baseline[0]:.1f}",
-                     str(baseline[1]), f"{baseline[2]:.2f}", "(a summary)"])  # fmt: skip
+        rows.append(
+            [
+                "baseline: validate the province",
+                "-",
+                f"{baseline[0]:.1f}",
+                str(baseline[1]),
+                f"{baseline[2]:.2f}",
+                "(a summary)",
+            ]
+        )
         for title, command, craft in CASES:
             path = "/dev/zero" if craft is None else str(craft(folder))
             size = "-" if craft is None else f"{Path(path).stat().st_size / 1e6:.2f} MB"
             target = [TINY, path] if command == "check" else [path]
             wall, code, peak, said = run([command, *target], cap)
-            rows.append([title, size, f"{wall:.1f}", str(code), f"{peak:.2f}",
-                         said.replace("|", "/").replace(path, "FILE")])  # fmt: skip
+            rows.append(
+                [
+                    title,
+                    size,
+                    f"{wall:.1f}",
+                    str(code),
+                    f"{peak:.2f}",
+                    said.replace("|", "/").replace(path, "FILE"),
+                ]
+            )
             print(" | ".join(rows[-1]), flush=True)
-    header = ["file", "size on disk", "wall s ", "exit ", "peak RSS GiB (upper bound) ",
-              "message"]  # fmt: skip
-    markdown = "\n".join([
-        f"## Hostile sizes refused (`bench_hostile.py`, under a {args.cap_gib:g} GiB cap)",
-        "",
-        machine_line(),
-        "",
-        "Each crafted file through a fresh `campplanner` process under `ulimit -v`; exit 2 "
-        "with a message is the goal, never a traceback (peak RSS is the largest child so "
-        "far: an upper bound). The `<dimension>` file is a readable roster once its "
-        "declared size is ignored: exit 1 is `check` reporting its violations.",
-        "",
-        markdown_table(header, rows),
-    ])  # fmt: skip
+    header = ["file", "size on disk", "wall s ", "exit ", "peak RSS GiB (upper bound) ", "message"]
+    markdown = "\n".join(
+        [
+            f"## Hostile sizes refused (`bench_hostile.py`, under a {args.cap_gib:g} GiB cap)",
+            "",
+            machine_line(),
+            "",
+            "Each crafted file through a fresh `campplanner` process under `ulimit -v`; exit 2 "
+            "with a message is the goal, never a traceback (peak RSS is the largest child so "
+            "far: an upper bound). The `<dimension>` file is a readable roster once its "
+            "declared size is ignored: exit 1 is `check` reporting its violations.",
+            "",
+            markdown_table(header, rows),
+        ]
+    )
     print(markdown)
     if not args.no_write:
         write_section("hostile", markdown)

@@ -122,14 +122,16 @@ def build_instance(seed: int = SEED) -> dict[str, Any]:
         cid, lat, lon, _ = COUNTY_SEATS[k]
         km = 30 * np.sqrt(rng.random())  # uniform over a disc of 30 km
         angle = rng.random() * 2 * np.pi
-        places.append({
-            "id": f"{cid}-v{i:03d}",
-            "name": f"روستای {i}",
-            "lat": round(lat + km * np.sin(angle) / 111.0, 4),
-            "lon": round(lon + km * np.cos(angle) / (111.0 * math.cos(math.radians(lat))), 4),
-            "county": cid,
-            "deprivation": int(rng.integers(1, 6)),
-        })  # fmt: skip
+        places.append(
+            {
+                "id": f"{cid}-v{i:03d}",
+                "name": f"روستای {i}",
+                "lat": round(lat + km * np.sin(angle) / 111.0, 4),
+                "lon": round(lon + km * np.cos(angle) / (111.0 * math.cos(math.radians(lat))), 4),
+                "county": cid,
+                "deprivation": int(rng.integers(1, 6)),
+            }
+        )
     seats = np.arange(len(COUNTY_SEATS))
     villages = np.arange(len(COUNTY_SEATS), len(places))
 
@@ -196,12 +198,14 @@ def build_instance(seed: int = SEED) -> dict[str, Any]:
         requirements = []
         for s, count in zip(asked, counts, strict=True):
             is_leader = s == 0
-            requirements.append({
-                "skill": skill_ids[s],
-                "count": 1 if is_leader else int(count),
-                "level": int(rng.choice([1, 2, 3], p=[0.6, 0.3, 0.1])) if not is_leader else 2,
-                "essential": bool(is_leader or rng.random() < 0.1),
-            })  # fmt: skip
+            requirements.append(
+                {
+                    "skill": skill_ids[s],
+                    "count": 1 if is_leader else int(count),
+                    "level": int(rng.choice([1, 2, 3], p=[0.6, 0.3, 0.1])) if not is_leader else 2,
+                    "essential": bool(is_leader or rng.random() < 0.1),
+                }
+            )
         slots = sum(r["count"] for r in requirements)
         camp: dict[str, Any] = {
             "id": f"c{c:04d}",
@@ -220,9 +224,10 @@ def build_instance(seed: int = SEED) -> dict[str, Any]:
     # Locks as planners make them: a known leader (level 2+, free all season, no distance
     # limit) for a camp of a gender they may join; a few of them may still clash in dates.
     leaders = [
-        v for v in volunteers
+        v
+        for v in volunteers
         if v["skills"].get("camp_leader", 0) >= 2 and "available" not in v and "max_km" not in v
-    ]  # fmt: skip
+    ]
     locked = []
     for c, v in zip(
         rng.choice(NUM_CAMPS, NUM_LOCKS, replace=False),
@@ -441,20 +446,22 @@ def main() -> None:
             table(shipped, "`gzip` + `json.loads`"),
         ]
     first = drawn["runs"]
-    markdown = "\n".join([
-        "## Loading and compiling a province (`benchmarks/bench_load.py`)",
-        "",
-        'The goal: 22,000 volunteers and 1,000 camps load and compile in "a few seconds". '
-        f"Medians of {args.repeats} runs, each in a fresh process; *runs* lists every run. "
-        "Peak RSS is the process's VmHWM, imports included "
-        f"({_median([r['rss0'] for r in first]):.0f} MiB once campplanner is imported, "
-        f"{_median([r['rss0'] for r in drawn['baseline']]):.0f} MiB for bare Python). "
-        "The whole `validate` process adds interpreter start, imports and the summary.",
-        "",
-        *sections,
-        "",
-        f"Machine: {machine_line()}.",
-    ])  # fmt: skip
+    markdown = "\n".join(
+        [
+            "## Loading and compiling a province (`benchmarks/bench_load.py`)",
+            "",
+            'The goal: 22,000 volunteers and 1,000 camps load and compile in "a few seconds". '
+            f"Medians of {args.repeats} runs, each in a fresh process; *runs* lists every run. "
+            "Peak RSS is the process's VmHWM, imports included "
+            f"({_median([r['rss0'] for r in first]):.0f} MiB once campplanner is imported, "
+            f"{_median([r['rss0'] for r in drawn['baseline']]):.0f} MiB for bare Python). "
+            "The whole `validate` process adds interpreter start, imports and the summary.",
+            "",
+            *sections,
+            "",
+            f"Machine: {machine_line()}.",
+        ]
+    )
     print(markdown)
     if not args.no_write:
         print(f"\nwritten to {write_section('load', markdown)}")

@@ -45,9 +45,13 @@ def with_mistakes(data: dict[str, Any], count: int) -> dict[str, Any]:
         kind = k % 3
         if kind == 0:  # a lock on a volunteer id whose last digit is an x (ambiguous: no hint)
             person = volunteers[k % len(volunteers)]
-            broken.setdefault("locked", []).append({
-                "volunteer": person["id"][:-1] + "x", "camp": camps[0]["id"],
-                "skill": camps[0]["requirements"][0]["skill"]})  # fmt: skip
+            broken.setdefault("locked", []).append(
+                {
+                    "volunteer": person["id"][:-1] + "x",
+                    "camp": camps[0]["id"],
+                    "skill": camps[0]["requirements"][0]["skill"],
+                }
+            )
         elif kind == 1:  # a requirement's skill in capitals
             requirement = camps[k % len(camps)]["requirements"][0]
             requirement["skill"] = requirement["skill"].upper()

@@ -36,8 +36,12 @@ SEASON = REPO / "instances" / "markazi-season.json.gz"
 MEDIUM = REPO / "instances" / "medium.json"
 
 
-def solve(data: dict[str, Any], time_limit: float, published: list | None = None,
-          cancelled: list | None = None) -> tuple[Any, Any, float]:  # fmt: skip
+def solve(
+    data: dict[str, Any],
+    time_limit: float,
+    published: list | None = None,
+    cancelled: list | None = None,
+) -> tuple[Any, Any, float]:
     started = time.monotonic()
     problem = compile_instance(instance_from_data(data, "bench"))
     baseline = None
@@ -55,8 +59,12 @@ def replan_rows(publish_limit: float, replan_limit: float) -> list[list[str]]:
     staffed = {c for _, c, _ in published}
     cancelled = [c for c in problem.camp_ids if c not in staffed]  # as the solution file says
     physicians = sorted({v for v, _, s in published if s == "physician"})[:30]
-    scenario = Scenario.model_validate({"name": "30 physicians drop out", "edits": [
-        {"op": "remove_volunteers", "volunteers": physicians}]})  # fmt: skip
+    scenario = Scenario.model_validate(
+        {
+            "name": "30 physicians drop out",
+            "edits": [{"op": "remove_volunteers", "volunteers": physicians}],
+        }
+    )
     changed = apply_edits(season, scenario, "bench")
 
     problem2, replanned, replan_s = solve(changed, replan_limit, published, cancelled)
@@ -65,16 +73,37 @@ def replan_rows(publish_limit: float, replan_limit: float) -> list[list[str]]:
     _, scratch, scratch_s = solve(changed, replan_limit)
     scratch_diff = diff_rosters(published, roster_triples(problem2, scratch.assigned))
     return [
-        ["published roster", f"{publish_s:.1f}", f"{published_result.coverage:,}",
-         f"{published_result.coverage_bound:,}", "-", "-", "-", "-"],
-        [f"re-plan from it (--baseline, {replan_limit:g} s)", f"{replan_s:.1f}",
-         f"{replanned.coverage:,}", f"{replanned.coverage_bound:,}",
-         f"{diff.changed_assignments:,}", f"{forced:,}", f"{replanned.changes_bound:,}",
-         f"{diff.people:,}"],
-        [f"baseline: solve from scratch ({replan_limit:g} s)", f"{scratch_s:.1f}",
-         f"{scratch.coverage:,}", f"{scratch.coverage_bound:,}",
-         f"{scratch_diff.changed_assignments:,}", f"{forced:,}", "-", f"{scratch_diff.people:,}"],
-    ]  # fmt: skip
+        [
+            "published roster",
+            f"{publish_s:.1f}",
+            f"{published_result.coverage:,}",
+            f"{published_result.coverage_bound:,}",
+            "-",
+            "-",
+            "-",
+            "-",
+        ],
+        [
+            f"re-plan from it (--baseline, {replan_limit:g} s)",
+            f"{replan_s:.1f}",
+            f"{replanned.coverage:,}",
+            f"{replanned.coverage_bound:,}",
+            f"{diff.changed_assignments:,}",
+            f"{forced:,}",
+            f"{replanned.changes_bound:,}",
+            f"{diff.people:,}",
+        ],
+        [
+            f"baseline: solve from scratch ({replan_limit:g} s)",
+            f"{scratch_s:.1f}",
+            f"{scratch.coverage:,}",
+            f"{scratch.coverage_bound:,}",
+            f"{scratch_diff.changed_assignments:,}",
+            f"{forced:,}",
+            "-",
+            f"{scratch_diff.people:,}",
+        ],
+    ]
 
 
 def compare_row(time_limit: float) -> list[str]:
@@ -88,13 +117,17 @@ def compare_row(time_limit: float) -> list[str]:
     ][:10]
     camps = list(problem.camp_ids)
     scenarios = [
-        {"name": "10 physicians away", "edits": [
-            {"op": "remove_volunteers", "volunteers": physicians}]},
+        {
+            "name": "10 physicians away",
+            "edits": [{"op": "remove_volunteers", "volunteers": physicians}],
+        },
         {"name": "5 camps dropped", "edits": [{"op": "remove_camps", "camps": camps[:5]}]},
-        {"name": "priority 5 for 10 camps", "edits": [
-            {"op": "set_camp", "camp": c, "priority": 5} for c in camps[:10]]},
+        {
+            "name": "priority 5 for 10 camps",
+            "edits": [{"op": "set_camp", "camp": c, "priority": 5} for c in camps[:10]],
+        },
         {"name": "2 rest days", "edits": [{"op": "set_rules", "rules": {"rest_days": 2}}]},
-    ]  # fmt: skip
+    ]
     named = [("base", base)]
     for entry in scenarios:
         named.append((entry["name"], apply_edits(base, Scenario.model_validate(entry), "bench")))
@@ -120,27 +153,36 @@ def main() -> None:
         print(" | ".join(row), flush=True)
     comparison = compare_row(args.compare_limit)
     print(" | ".join(comparison), flush=True)
-    header = ["run", "wall s", "coverage", "proven bound", "changed assignments",
-              "forced (no longer possible)", "proven fewest changes (lower bound)",
-              "people to call"]  # fmt: skip
+    header = [
+        "run",
+        "wall s",
+        "coverage",
+        "proven bound",
+        "changed assignments",
+        "forced (no longer possible)",
+        "proven fewest changes (lower bound)",
+        "people to call",
+    ]
     comparison_table = markdown_table(
         ["comparison", "wall s", "status, coverage/bound per scenario"], [comparison]
     )
-    markdown = "\n".join([
-        "## Re-planning and scenarios (`bench_replan.py`)",
-        "",
-        machine_line(),
-        "",
-        "markazi-season solved (the published roster); then 30 of its serving physicians "
-        "drop out. Wall seconds include compiling the changed season.",
-        "",
-        markdown_table(header, rows),
-        "",
-        f"Targets: re-plan under 20 s; compare 4 scenarios of medium under 60 s "
-        f"(each solve limited to {args.compare_limit:g} s, 2 at a time):",
-        "",
-        comparison_table,
-    ])  # fmt: skip
+    markdown = "\n".join(
+        [
+            "## Re-planning and scenarios (`bench_replan.py`)",
+            "",
+            machine_line(),
+            "",
+            "markazi-season solved (the published roster); then 30 of its serving physicians "
+            "drop out. Wall seconds include compiling the changed season.",
+            "",
+            markdown_table(header, rows),
+            "",
+            f"Targets: re-plan under 20 s; compare 4 scenarios of medium under 60 s "
+            f"(each solve limited to {args.compare_limit:g} s, 2 at a time):",
+            "",
+            comparison_table,
+        ]
+    )
     print(markdown)
     if not args.no_write:
         write_section("replan", markdown)

@@ -143,14 +143,28 @@ def cases(args: argparse.Namespace, folder: Path) -> list[dict[str, Any]]:
         for volunteers in args.sizes:
             for seed in args.seeds:
                 name = f"{shape}-{volunteers // 1000}k-s{seed}"
-                chosen.append({"name": name, "shape": shape, "volunteers": volunteers,
-                               "seed": seed, "limit": SHAPES[shape][2],
-                               "path": folder / f"{name}.json.gz"})  # fmt: skip
+                chosen.append(
+                    {
+                        "name": name,
+                        "shape": shape,
+                        "volunteers": volunteers,
+                        "seed": seed,
+                        "limit": SHAPES[shape][2],
+                        "path": folder / f"{name}.json.gz",
+                    }
+                )
     if not args.no_foreign:
         for path in sorted(FOREIGN.glob("*.json.gz")):
-            chosen.append({"name": path.name.split(".")[0], "shape": "foreign",
-                           "volunteers": 22_000, "seed": None, "limit": FOREIGN_LIMIT,
-                           "path": path})  # fmt: skip
+            chosen.append(
+                {
+                    "name": path.name.split(".")[0],
+                    "shape": "foreign",
+                    "volunteers": 22_000,
+                    "seed": None,
+                    "limit": FOREIGN_LIMIT,
+                    "path": path,
+                }
+            )
     if args.only:
         chosen = [case for case in chosen if args.only in case["name"]]
     for case in chosen:
@@ -205,8 +219,17 @@ def time_to(trace: list[list[Any]], fraction: float) -> float | None:
 def solve_case(path: Path, limit: float, out: Path, baseline: Path | None = None) -> dict:
     from campplanner.check import check_solution_file
 
-    command = [*CLI, "solve", str(path), "--time-limit", f"{limit:g}", "-q", "-o", str(out),
-               "--force"]  # fmt: skip
+    command = [
+        *CLI,
+        "solve",
+        str(path),
+        "--time-limit",
+        f"{limit:g}",
+        "-q",
+        "-o",
+        str(out),
+        "--force",
+    ]
     if baseline is not None:
         command += ["--baseline", str(baseline)]
     record = run_measured(command, limit)
@@ -270,17 +293,28 @@ def dropout_instance(path: Path, published: Path, out: Path, seed: int) -> list[
     _, problem = load_problem(str(path))
     pressure = skill_pressure(problem)
     solution = json.loads(published.read_text(encoding="utf-8"))
-    essential = {(problem.camp_ids[int(problem.requirement_camp[r])],
-                  problem.skill_ids[int(problem.requirement_skill[r])])
-                 for r in np.flatnonzero(problem.requirement_essential)}  # fmt: skip
-    serving = sorted({(float(pressure[problem.skill_index[a["skill"]]]), a["volunteer"])
-                      for a in solution["assignments"]
-                      if (a["camp"], a["skill"]) in essential})  # fmt: skip
+    essential = {
+        (
+            problem.camp_ids[int(problem.requirement_camp[r])],
+            problem.skill_ids[int(problem.requirement_skill[r])],
+        )
+        for r in np.flatnonzero(problem.requirement_essential)
+    }
+    serving = sorted(
+        {
+            (float(pressure[problem.skill_index[a["skill"]]]), a["volunteer"])
+            for a in solution["assignments"]
+            if (a["camp"], a["skill"]) in essential
+        }
+    )
     # the scarcest roles first; among those, a seeded draw so cases differ
     scarce = [v for _, v in serving[::-1][: 4 * DROPOUTS]]
     rng = np.random.default_rng(seed)
-    gone = sorted(rng.choice(sorted(set(scarce)), size=min(DROPOUTS, len(set(scarce))),
-                             replace=False).tolist())  # fmt: skip
+    gone = sorted(
+        rng.choice(
+            sorted(set(scarce)), size=min(DROPOUTS, len(set(scarce))), replace=False
+        ).tolist()
+    )
     gone_set = set(gone)
     for person in data["volunteers"]:
         if person["id"] in gone_set:
@@ -321,8 +355,11 @@ def plain_refill(path: Path, published: Path) -> dict[str, Any]:
             state.add(free[:1])
     roster = enforce_essentials(problem, state.roster)
     changes = len(np.setxor1d(roster, baseline.kept)) + len(baseline.dropped)
-    return {"coverage": coverage(problem, roster), "changes": changes,
-            "seconds": time.monotonic() - started}  # fmt: skip
+    return {
+        "coverage": coverage(problem, roster),
+        "changes": changes,
+        "seconds": time.monotonic() - started,
+    }
 
 
 # ----------------------------------------------------------------------- tables
@@ -339,8 +376,20 @@ def _gap(coverage: Any, bound: Any) -> float | None:
 
 
 def tables(records: dict[str, Any]) -> str:
-    header = ["case", "limit s ", "greedy ", "first roster ", "coverage ", "bound ", "gap ",
-              "to 1% s ", "wall s ", "peak MiB ", "check", "target"]  # fmt: skip
+    header = [
+        "case",
+        "limit s ",
+        "greedy ",
+        "first roster ",
+        "coverage ",
+        "bound ",
+        "gap ",
+        "to 1% s ",
+        "wall s ",
+        "peak MiB ",
+        "check",
+        "target",
+    ]
     rows = []
     misses = []
     for name in sorted(records["solve"], key=_case_key):
@@ -350,28 +399,42 @@ def tables(records: dict[str, Any]) -> str:
         gap = _gap(ours.get("coverage"), ours.get("bound"))
         goal = 0.005 if run["shape"] == "rich" else 0.01
         met = (
-            gap is not None and gap <= goal + 1e-12 and ours["wall_s"] <= limit + 5
-            and ours["peak_mib"] < 4096 and ours.get("check_ok")
+            gap is not None
+            and gap <= goal + 1e-12
+            and ours["wall_s"] <= limit + 5
+            and ours["peak_mib"] < 4096
+            and ours.get("check_ok")
             and (ours.get("coverage") or 0) >= (greedy.get("coverage") or 0)
-        )  # fmt: skip
+        )
         verdict = "met" if met else "**not met**"
         if run["volunteers"] < 22_000:
             verdict = "met" if met else "(not met)"  # the targets are for full seasons
         elif not met:
             misses.append(name)
-        rows.append([
-            name, f"{limit:.0f}", _fmt(greedy.get("coverage")),
-            _fmt(ours.get("first_coverage")), _fmt(ours.get("coverage")),
-            _fmt(ours.get("bound")), "-" if gap is None else f"{100 * gap:.2f}%",
-            _fmt(ours.get("to_1pct_s"), "{:.1f}"), f"{ours['wall_s']:.1f}",
-            f"{ours['peak_mib']:,.0f}", "yes" if ours.get("check_ok") else "NO", verdict,
-        ])  # fmt: skip
+        rows.append(
+            [
+                name,
+                f"{limit:.0f}",
+                _fmt(greedy.get("coverage")),
+                _fmt(ours.get("first_coverage")),
+                _fmt(ours.get("coverage")),
+                _fmt(ours.get("bound")),
+                "-" if gap is None else f"{100 * gap:.2f}%",
+                _fmt(ours.get("to_1pct_s"), "{:.1f}"),
+                f"{ours['wall_s']:.1f}",
+                f"{ours['peak_mib']:,.0f}",
+                "yes" if ours.get("check_ok") else "NO",
+                verdict,
+            ]
+        )
     parts = [markdown_table(header, rows)]
     walls = [r["large"]["wall_s"] for r in records["solve"].values()]
     if walls:
         median = statistics.median(walls)
-        parts.append(f"Median wall over {len(walls)} cases: {median:.1f} s. Full-season "
-                     f"cases missing a target: {', '.join(misses) or 'none'}.")  # fmt: skip
+        parts.append(
+            f"Median wall over {len(walls)} cases: {median:.1f} s. Full-season "
+            f"cases missing a target: {', '.join(misses) or 'none'}."
+        )
     replan_rows = []
     for name in sorted(records.get("replan", {}), key=_case_key):
         run = records["replan"][name]
@@ -379,16 +442,26 @@ def tables(records: dict[str, Any]) -> str:
         met = (
             (ours.get("first_s") or 99) < 10
             and (ours.get("coverage") or 0) >= (scratch.get("coverage") or 0)
-            and ours.get("changes") is not None and ours["changes"] <= refill["changes"]
+            and ours.get("changes") is not None
+            and ours["changes"] <= refill["changes"]
             and ours.get("check_ok")
-        )  # fmt: skip
-        replan_rows.append([
-            name, str(run["forced"]), _fmt(ours.get("first_s"), "{:.1f}"),
-            _fmt(ours.get("first_coverage")), _fmt(ours.get("coverage")),
-            _fmt(scratch.get("coverage")), _fmt(refill["coverage"]),
-            _fmt(ours.get("changes")), _fmt(refill["changes"]), f"{ours['wall_s']:.1f}",
-            "yes" if ours.get("check_ok") else "NO", "met" if met else "**not met**",
-        ])  # fmt: skip
+        )
+        replan_rows.append(
+            [
+                name,
+                str(run["forced"]),
+                _fmt(ours.get("first_s"), "{:.1f}"),
+                _fmt(ours.get("first_coverage")),
+                _fmt(ours.get("coverage")),
+                _fmt(scratch.get("coverage")),
+                _fmt(refill["coverage"]),
+                _fmt(ours.get("changes")),
+                _fmt(refill["changes"]),
+                f"{ours['wall_s']:.1f}",
+                "yes" if ours.get("check_ok") else "NO",
+                "met" if met else "**not met**",
+            ]
+        )
     if replan_rows:
         parts.append(
             f"Re-planning after {DROPOUTS} dropouts among the scarcest essential roles of the "
@@ -396,10 +469,25 @@ def tables(records: dict[str, Any]) -> str:
             "*forced*: published assignments no longer possible; *first s*: time to the "
             "first roster (the published one, refilled), from the start of the process."
         )
-        parts.append(markdown_table(
-            ["case", "forced ", "first s ", "first coverage ", "re-plan coverage ",
-             "from scratch ", "plain refill ", "re-plan changes ", "refill changes ",
-             "wall s ", "check", "target"], replan_rows))  # fmt: skip
+        parts.append(
+            markdown_table(
+                [
+                    "case",
+                    "forced ",
+                    "first s ",
+                    "first coverage ",
+                    "re-plan coverage ",
+                    "from scratch ",
+                    "plain refill ",
+                    "re-plan changes ",
+                    "refill changes ",
+                    "wall s ",
+                    "check",
+                    "target",
+                ],
+                replan_rows,
+            )
+        )
     return "\n\n".join(parts)
 
 
@@ -443,8 +531,13 @@ def main() -> None:
             print(f"  {large}", file=sys.stderr, flush=True)
             greedy = greedy_case(path)
             print(f"  greedy {greedy}", file=sys.stderr, flush=True)
-            records["solve"][name] = {"shape": case["shape"], "volunteers": case["volunteers"],
-                                      "limit": limit, "large": large, "greedy": greedy}  # fmt: skip
+            records["solve"][name] = {
+                "shape": case["shape"],
+                "volunteers": case["volunteers"],
+                "limit": limit,
+                "large": large,
+                "greedy": greedy,
+            }
             save()
         if args.no_replan or case["volunteers"] < 22_000 or not out.exists():
             continue
@@ -456,25 +549,32 @@ def main() -> None:
         scratch = solve_case(edited, REPLAN_LIMIT, args.folder / f"{name}.scratch.json")
         refill = plain_refill(edited, out)
         forced = _forced(edited, out)
-        records["replan"][name] = {"replan": replan, "scratch": scratch, "refill": refill,
-                                   "forced": forced}  # fmt: skip
+        records["replan"][name] = {
+            "replan": replan,
+            "scratch": scratch,
+            "refill": refill,
+            "forced": forced,
+        }
         print(f"  {records['replan'][name]}", file=sys.stderr, flush=True)
         save()
 
-    markdown = "\n\n".join([
-        "## Robustness: every shape, foreign seasons, re-planning (`benchmarks/bench_robust.py`)",
-        "Targets (issue 13): each 22,000-volunteer case within 1% of the proven bound in "
-        "120 s (0.5% in 60 s for *rich*), never below the plain greedy, wall at most the "
-        "limit + 5 s from process start to exit, under 4 GiB. *greedy*: the plain greedy "
-        "of issue 13, in its own process; *first roster*: the large method's first "
-        "roster; *to 1% s*: first moment the proven gap was at most 1% (from process "
-        "start, reading included); *check*: the solution file passes `check`. Shapes and "
-        "seeds: see the script's docstring. One run per case, 2 cores shared with other "
-        "work: timings are noisy, medians are quoted.",
-        tables(records),
-        NOTES,
-        f"Machine: {machine_line()}.",
-    ])  # fmt: skip
+    markdown = "\n\n".join(
+        [
+            "## Robustness: every shape, foreign seasons, re-planning "
+            "(`benchmarks/bench_robust.py`)",
+            "Targets (issue 13): each 22,000-volunteer case within 1% of the proven bound in "
+            "120 s (0.5% in 60 s for *rich*), never below the plain greedy, wall at most the "
+            "limit + 5 s from process start to exit, under 4 GiB. *greedy*: the plain greedy "
+            "of issue 13, in its own process; *first roster*: the large method's first "
+            "roster; *to 1% s*: first moment the proven gap was at most 1% (from process "
+            "start, reading included); *check*: the solution file passes `check`. Shapes and "
+            "seeds: see the script's docstring. One run per case, 2 cores shared with other "
+            "work: timings are noisy, medians are quoted.",
+            tables(records),
+            NOTES,
+            f"Machine: {machine_line()}.",
+        ]
+    )
     if args.write:
         write_section("robust", markdown)
     print(markdown)

@@ -197,10 +197,14 @@ def measure(method: str, path: Path, time_limit: float) -> dict[str, Any]:
         stderr = errors.read().decode(errors="replace")
         memory = "MemoryError" in stderr or "bad_alloc" in stderr
         record["failure"] = (
-            f"killed at {wall:.0f} s" if killed else "out of memory" if memory else
-            f"exit {os.waitstatus_to_exitcode(status)}: {stderr.strip().splitlines()[-1][:80]}"
-            if stderr.strip() else f"exit {os.waitstatus_to_exitcode(status)}"
-        )  # fmt: skip
+            f"killed at {wall:.0f} s"
+            if killed
+            else "out of memory"
+            if memory
+            else f"exit {os.waitstatus_to_exitcode(status)}: {stderr.strip().splitlines()[-1][:80]}"
+            if stderr.strip()
+            else f"exit {os.waitstatus_to_exitcode(status)}"
+        )
     finally:
         Path(out).unlink(missing_ok=True)
         errors.close()
@@ -266,15 +270,26 @@ def main() -> None:
         if ours.get("secondary_first"):
             first, final = ours["secondary_first"], ours["secondary_final"]
             secondary = f"{100 * (first - final) / first:.1f}%"
-        rows.append([
-            name, shape, f"{ours.get('candidates', 0):,}", f"{limit:.0f}",
-            _fmt(ours.get("load_s"), "{:.1f}"), _fmt(ours.get("compile_s"), "{:.1f}"),
-            _fmt(ours.get("solve_s"), "{:.1f}"), f"{ours['wall_s']:.1f}",
-            _fmt(ours.get("coverage")), _fmt(ours.get("bound")),
-            _gap(ours.get("coverage"), ours.get("bound")), _fmt(ours.get("to_1pct_s"), "{:.1f}"),
-            f"{ours['peak_mib']:,.0f}", secondary,
-            "yes" if ours.get("check_ok") else "NO", "met" if met else "**not met**",
-        ])  # fmt: skip
+        rows.append(
+            [
+                name,
+                shape,
+                f"{ours.get('candidates', 0):,}",
+                f"{limit:.0f}",
+                _fmt(ours.get("load_s"), "{:.1f}"),
+                _fmt(ours.get("compile_s"), "{:.1f}"),
+                _fmt(ours.get("solve_s"), "{:.1f}"),
+                f"{ours['wall_s']:.1f}",
+                _fmt(ours.get("coverage")),
+                _fmt(ours.get("bound")),
+                _gap(ours.get("coverage"), ours.get("bound")),
+                _fmt(ours.get("to_1pct_s"), "{:.1f}"),
+                f"{ours['peak_mib']:,.0f}",
+                secondary,
+                "yes" if ours.get("check_ok") else "NO",
+                "met" if met else "**not met**",
+            ]
+        )
         if args.no_baselines:
             continue
         for method in ("exact", "greedy"):
@@ -289,43 +304,77 @@ def main() -> None:
                 outcome = other.get("status", "-")
                 if cov is None and not own_bound:
                     own_bound = None  # CP-SAT stopped before its search: 0 is no bound
-            baseline_rows.append([
-                name, method, outcome, f"{other['wall_s']:.1f}", _fmt(cov), _fmt(own_bound),
-                _gap(cov, ours.get("bound")), f"{other['peak_mib']:,.0f}",
-                "yes" if other.get("check_ok") else "-",
-            ])  # fmt: skip
+            baseline_rows.append(
+                [
+                    name,
+                    method,
+                    outcome,
+                    f"{other['wall_s']:.1f}",
+                    _fmt(cov),
+                    _fmt(own_bound),
+                    _gap(cov, ours.get("bound")),
+                    f"{other['peak_mib']:,.0f}",
+                    "yes" if other.get("check_ok") else "-",
+                ]
+            )
 
-    header = ["case", "instance", "candidates ", "limit s ", "load s ", "compile s ",
-              "solve s ", "wall s ", "coverage ", "bound ", "gap ", "to 1% s ",
-              "peak MiB ", "secondary better ", "check", "target"]  # fmt: skip
-    baseline_header = ["case", "baseline", "outcome", "wall s ", "coverage ",
-                       "own bound ", "gap to our bound ", "peak MiB ", "check"]  # fmt: skip
+    header = [
+        "case",
+        "instance",
+        "candidates ",
+        "limit s ",
+        "load s ",
+        "compile s ",
+        "solve s ",
+        "wall s ",
+        "coverage ",
+        "bound ",
+        "gap ",
+        "to 1% s ",
+        "peak MiB ",
+        "secondary better ",
+        "check",
+        "target",
+    ]
+    baseline_header = [
+        "case",
+        "baseline",
+        "outcome",
+        "wall s ",
+        "coverage ",
+        "own bound ",
+        "gap to our bound ",
+        "peak MiB ",
+        "check",
+    ]
     if args.no_write:
         print(markdown_table(header, rows))
         print(markdown_table(baseline_header, baseline_rows))
         return
     walls = [float(r[7]) for r in rows]
     notes.append(f"Median wall time over the {len(rows)} cases: {statistics.median(walls):.1f} s.")
-    markdown = "\n\n".join([
-        "## Full seasons: the large-scale method (`benchmarks/bench_scale.py`)",
-        "Targets: supply-rich (*rich*) within 0.5% of the proven bound in 60 s, tight within "
-        "2% in 120 s, under 4 GiB; `medium.json` (3,000 volunteers) proven optimal in under "
-        "30 s. *wall s* is the whole run, from reading the file to the roster (what "
-        "`campplanner solve` does); *to 1% s* the first moment the proven gap was at most "
-        "1%; *secondary better* how much the weighted secondary terms (travel, groups, "
-        "fairness) of the final roster improve on the first roster of that coverage; "
-        "*check*: the roster passes `check_roster`. One run per case (timings are noisy: "
-        "other engineers share the machine).",
-        markdown_table(header, rows),
-        "Baselines, same time limit, each in its own process: the exact model "
-        "(`CpSatSolver`, one boolean per candidate and every rule, also where `--method "
-        "exact` refuses the size; killed at the limit + 60 s or at 12 GiB of address "
-        "space) and "
-        "a greedy by priority. Their gap is measured against the large method's bound.",
-        markdown_table(baseline_header, baseline_rows),
-        " ".join(notes),
-        f"Machine: {machine_line()}.",
-    ])  # fmt: skip
+    markdown = "\n\n".join(
+        [
+            "## Full seasons: the large-scale method (`benchmarks/bench_scale.py`)",
+            "Targets: supply-rich (*rich*) within 0.5% of the proven bound in 60 s, tight within "
+            "2% in 120 s, under 4 GiB; `medium.json` (3,000 volunteers) proven optimal in under "
+            "30 s. *wall s* is the whole run, from reading the file to the roster (what "
+            "`campplanner solve` does); *to 1% s* the first moment the proven gap was at most "
+            "1%; *secondary better* how much the weighted secondary terms (travel, groups, "
+            "fairness) of the final roster improve on the first roster of that coverage; "
+            "*check*: the roster passes `check_roster`. One run per case (timings are noisy: "
+            "other engineers share the machine).",
+            markdown_table(header, rows),
+            "Baselines, same time limit, each in its own process: the exact model "
+            "(`CpSatSolver`, one boolean per candidate and every rule, also where `--method "
+            "exact` refuses the size; killed at the limit + 60 s or at 12 GiB of address "
+            "space) and "
+            "a greedy by priority. Their gap is measured against the large method's bound.",
+            markdown_table(baseline_header, baseline_rows),
+            " ".join(notes),
+            f"Machine: {machine_line()}.",
+        ]
+    )
     write_section("scale", markdown)
     print(markdown)
 

@@ -56,11 +56,19 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true")
-    parser.add_argument("--replan", type=int, default=30, metavar="N",
-                        help="re-plan with N volunteers away (0: skip)")
+    parser.add_argument(
+        "--replan",
+        type=int,
+        default=30,
+        metavar="N",
+        help="re-plan with N volunteers away (0: skip)",
+    )
     parser.add_argument("--replan-time-limit", type=float, default=60.0)
-    parser.add_argument("--write", action="store_true",
-                        help="write the table into docs/benchmarks.md (section serve)")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="write the table into docs/benchmarks.md (section serve)",
+    )
     args = parser.parse_args()
 
     from starlette.testclient import TestClient
@@ -75,18 +83,21 @@ def main() -> None:
     if solution is None:
         solution = str(folder / "roster.json")
         print(f"solving {args.instance} for {args.time_limit:.0f} s ...", flush=True)
-        solve(SolveRequest(args.instance, SolveOptions(time_limit=args.time_limit),
-                           output_path=solution))  # fmt: skip
+        solve(
+            SolveRequest(
+                args.instance, SolveOptions(time_limit=args.time_limit), output_path=solution
+            )
+        )
     start = time.perf_counter()
-    site, app, _ = build(ServeSettings(args.instance, solution,
-                                       f"sqlite:///{folder / 'ws.sqlite'}"), say=print)
+    site, app, _ = build(
+        ServeSettings(args.instance, solution, f"sqlite:///{folder / 'ws.sqlite'}"), say=print
+    )
     loading = time.perf_counter() - start
     client = TestClient(app, base_url="http://127.0.0.1:8000")
     head = site.head()
     head.warmed.wait()  # what every camp page needs, built in the background after loading
     warming = time.perf_counter() - start - loading
-    by_empty = sorted(head.camps.values(),
-                      key=lambda c: -sum(s.missing for s in c.slots if c.runs))  # fmt: skip
+    by_empty = sorted(head.camps.values(), key=lambda c: -sum(s.missing for s in c.slots if c.runs))
     sample = [c.id for c in by_empty[:5]] + [c.id for c in list(head.camps.values())[:5]]
     name = head.instance.volunteers[len(head.instance.volunteers) // 2].name
     csrf = site.csrf
@@ -95,49 +106,80 @@ def main() -> None:
         def call() -> None:
             answer = client.get(url)
             assert answer.status_code == 200, (url, answer.status_code)
+
         return call
 
     def search(query: str):
         def call() -> None:
             answer = client.post("/volunteers", data={"csrf": csrf, "q": query})
             assert answer.status_code == 200
+
         return call
 
-    rows = [("load the season into the server (once)", loading, loading, None),
-            ("then camp pages warmed in the background", warming, warming, None)]
-    for label, url in (("overview", "/"), ("camps table", "/camps"),
-                       ("camps: short, one county", f"/camps?status=short&county="
-                        f"{head.view.camps[0].county}")):  # fmt: skip
+    rows = [
+        ("load the season into the server (once)", loading, loading, None),
+        ("then camp pages warmed in the background", warming, warming, None),
+    ]
+    for label, url in (
+        ("overview", "/"),
+        ("camps table", "/camps"),
+        ("camps: short, one county", f"/camps?status=short&county={head.view.camps[0].county}"),
+    ):
         rows.append((label, *timed(get(url), args.repeat), 0.300))
     # The first visit of a camp works out its reasons (in the page's language): timed alone.
     firsts = [once(get(f"/camps/{camp_id}")) for camp_id in sample]
-    rows.append((f"camp page, first visit (slowest of {len(sample)})", max(firsts),
-                 max(firsts), 0.300))  # fmt: skip
-    rows.append(("camp page, first visit (median)", statistics.median(firsts), max(firsts),
-                 0.300))  # fmt: skip
+    rows.append(
+        (f"camp page, first visit (slowest of {len(sample)})", max(firsts), max(firsts), 0.300)
+    )
+    rows.append(("camp page, first visit (median)", statistics.median(firsts), max(firsts), 0.300))
     english = [once(get(f"/camps/{camp_id}?lang=en")) for camp_id in sample]
-    rows.append(("camp page, first visit in English (median)", statistics.median(english),
-                 max(english), 0.300))  # fmt: skip
+    rows.append(
+        (
+            "camp page, first visit in English (median)",
+            statistics.median(english),
+            max(english),
+            0.300,
+        )
+    )
     camp_times = [timed(get(f"/camps/{camp_id}"), args.repeat) for camp_id in sample]
-    rows.append((f"camp page again (slowest of {len(sample)})", max(t[0] for t in camp_times),
-                 max(t[1] for t in camp_times), 0.300))  # fmt: skip
-    rows.append(("camp page again (median of the sample)",
-                 statistics.median(t[0] for t in camp_times),
-                 statistics.median(t[1] for t in camp_times), 0.300))  # fmt: skip
-    rows.append(("volunteer page", *timed(get(f"/volunteers/{head.instance.volunteers[0].id}"),
-                                          args.repeat), 0.300))  # fmt: skip
+    rows.append(
+        (
+            f"camp page again (slowest of {len(sample)})",
+            max(t[0] for t in camp_times),
+            max(t[1] for t in camp_times),
+            0.300,
+        )
+    )
+    rows.append(
+        (
+            "camp page again (median of the sample)",
+            statistics.median(t[0] for t in camp_times),
+            statistics.median(t[1] for t in camp_times),
+            0.300,
+        )
+    )
+    rows.append(
+        (
+            "volunteer page",
+            *timed(get(f"/volunteers/{head.instance.volunteers[0].id}"), args.repeat),
+            0.300,
+        )
+    )
     rows.append(("search by name", *timed(search(name.split()[0]), args.repeat), 0.100))
     rows.append(("search by id (Persian digits)", *timed(search("v۱۲۳"), args.repeat), 0.100))
     if args.replan:
         rows.extend(replan(client, site, args.replan, args.replan_time_limit))
     if not args.no_browser and Path("/usr/bin/chromium").exists():
-        rows.append(("browser first paint of the overview", *first_paint(args, folder, solution),
-                     1.0))  # fmt: skip
+        rows.append(
+            ("browser first paint of the overview", *first_paint(args, folder, solution), 1.0)
+        )
     site.close()
 
-    print(f"\n{Path(args.instance).name}: {len(head.instance.camps):,} camps, "
-          f"{len(head.instance.volunteers):,} volunteers; load average at the start "
-          f"{load_at_start}, at the end {load()} ({os.cpu_count()} cores, shared)\n")
+    print(
+        f"\n{Path(args.instance).name}: {len(head.instance.camps):,} camps, "
+        f"{len(head.instance.volunteers):,} volunteers; load average at the start "
+        f"{load_at_start}, at the end {load()} ({os.cpu_count()} cores, shared)\n"
+    )
     print(f"| {'what':42} | median ms | worst ms | target ms |")
     print(f"|{'-' * 44}|-----------|----------|-----------|")
     for label, median, worst, target in rows:
@@ -146,14 +188,25 @@ def main() -> None:
     if args.write:
         from _report import machine_line, markdown_table, write_section
 
-        table = markdown_table(["what", "median ms ", "worst ms ", "target ms "], [
-            [label, f"{median * 1000:,.0f}", f"{worst * 1000:,.0f}",
-             "" if target is None else f"{target * 1000:,.0f}"]
-            for label, median, worst, target in rows])  # fmt: skip
-        write_section("serve", f"## The review page on the full season (`bench_serve.py`)\n\n"
-                      f"{Path(args.instance).name}; load average {load_at_start} at the "
-                      f"start, {load()} at the end ({os.cpu_count()} cores, shared).\n\n"
-                      f"{table}\n\nMachine: {machine_line()}.")  # fmt: skip
+        table = markdown_table(
+            ["what", "median ms ", "worst ms ", "target ms "],
+            [
+                [
+                    label,
+                    f"{median * 1000:,.0f}",
+                    f"{worst * 1000:,.0f}",
+                    "" if target is None else f"{target * 1000:,.0f}",
+                ]
+                for label, median, worst, target in rows
+            ],
+        )
+        write_section(
+            "serve",
+            f"## The review page on the full season (`bench_serve.py`)\n\n"
+            f"{Path(args.instance).name}; load average {load_at_start} at the "
+            f"start, {load()} at the end ({os.cpu_count()} cores, shared).\n\n"
+            f"{table}\n\nMachine: {machine_line()}.",
+        )
 
 
 def replan(client, site, away: int, time_limit: float) -> list[tuple]:
@@ -164,14 +217,28 @@ def replan(client, site, away: int, time_limit: float) -> list[tuple]:
     head = site.head()
     site.time_limit = time_limit
     headers = {"X-CSRF-Token": site.csrf}
-    physicians = sorted({m.volunteer_id for camp in head.view.camps for m in camp.members
-                         if m.skill_id == "physician"})[:away]  # fmt: skip
+    physicians = sorted(
+        {
+            m.volunteer_id
+            for camp in head.view.camps
+            for m in camp.members
+            if m.skill_id == "physician"
+        }
+    )[:away]
     for volunteer_id in physicians:
         stop = head.itineraries[volunteer_id].stops[0].camp
         rev = client.get("/api/session").json()["rev"]
-        answer = client.post("/api/edits", headers=headers, json={
-            "rev": rev, "kind": "unavailable", "volunteer": volunteer_id,
-            "first": stop.start, "last": stop.end})  # fmt: skip
+        answer = client.post(
+            "/api/edits",
+            headers=headers,
+            json={
+                "rev": rev,
+                "kind": "unavailable",
+                "volunteer": volunteer_id,
+                "first": stop.start,
+                "last": stop.end,
+            },
+        )
         assert answer.status_code == 200, answer.text
     start = time.perf_counter()
     job = client.post("/api/solve", headers=headers, json={}).json()["job"]
@@ -184,8 +251,11 @@ def replan(client, site, away: int, time_limit: float) -> list[tuple]:
     assert "error" not in state["finished"], state["finished"]
     phases = client.get(f"/api/jobs/{job}").json()["events"]
     changes = [e for k, e in enumerate(phases) if k == 0 or e["phase"] != phases[k - 1]["phase"]]
-    print("re-plan phases (s from the click): " + ", ".join(
-        f"{e['phase']} {e['elapsed']:.1f}" for e in changes) + f"; shown at {shown:.1f}")
+    print(
+        "re-plan phases (s from the click): "
+        + ", ".join(f"{e['phase']} {e['elapsed']:.1f}" for e in changes)
+        + f"; shown at {shown:.1f}"
+    )
     print(f"solver timings (s): {state['finished'].get('timings')}")
     people = state["finished"]["diff"]["people_changed"]
     rev = client.get("/api/session").json()["rev"]
@@ -194,9 +264,10 @@ def replan(client, site, away: int, time_limit: float) -> list[tuple]:
     assert answer.status_code == 200, answer.text
     client.get("/")
     accepted = time.perf_counter() - start
-    return [(f"re-plan, {away} away, diff shown ({people} to call)", shown, shown,
-             time_limit + 2.0),
-            ("accept it, then the overview of the new version", accepted, accepted, None)]
+    return [
+        (f"re-plan, {away} away, diff shown ({people} to call)", shown, shown, time_limit + 2.0),
+        ("accept it, then the overview of the new version", accepted, accepted, None),
+    ]
 
 
 # The first (contentful) paint, once the browser has recorded it.
@@ -217,9 +288,21 @@ def first_paint(args: argparse.Namespace, folder: Path, solution: str) -> tuple[
     port = "8791"
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
     server = subprocess.Popen(
-        [sys.executable, "-c", "from campplanner.cli import main; main()", "serve",
-         args.instance, solution, "--workspace", str(folder / "ws.sqlite"), "--port", port],
-        env=env, stdout=subprocess.DEVNULL)  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from campplanner.cli import main; main()",
+            "serve",
+            args.instance,
+            solution,
+            "--workspace",
+            str(folder / "ws.sqlite"),
+            "--port",
+            port,
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         for _ in range(600):
             try:
@@ -229,8 +312,9 @@ def first_paint(args: argparse.Namespace, folder: Path, solution: str) -> tuple[
                 time.sleep(0.2)
         paints = []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                                 args=["--no-sandbox"])  # fmt: skip
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+            )
             for _ in range(args.repeat + 1):
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
                 page.goto(f"http://127.0.0.1:{port}/")

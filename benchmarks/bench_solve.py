@@ -74,34 +74,51 @@ def main() -> None:
         other = run(seed, args.time_limit, workers=2)
         ours.append(mine["coverage_s"])
         baseline.append(other["coverage_s"])
-        rows.append([
-            str(seed), f"{mine['candidates']:,}", f"{mine['slots']:,}", str(mine["status"]),
-            f"{mine['coverage']:,}", f"{mine['bound']:,}", f"{mine['coverage_s']:.2f}",
-            f"{other['coverage_s']:.2f} ({other['status']})",
-            f"{mine['secondary_s']:.1f}", f"{100 * mine['improvement']:.1f}%",
-        ])  # fmt: skip
+        rows.append(
+            [
+                str(seed),
+                f"{mine['candidates']:,}",
+                f"{mine['slots']:,}",
+                str(mine["status"]),
+                f"{mine['coverage']:,}",
+                f"{mine['bound']:,}",
+                f"{mine['coverage_s']:.2f}",
+                f"{other['coverage_s']:.2f} ({other['status']})",
+                f"{mine['secondary_s']:.1f}",
+                f"{100 * mine['improvement']:.1f}%",
+            ]
+        )
         print(" | ".join(rows[-1]), flush=True)
     header = [
-        "seed", "candidates", "slots", "status", "coverage", "proven bound",
-        "coverage stage s (1 worker)", "baseline: 2 interleaved workers s",
-        "secondary stage s", "secondary improved vs first roster",
-    ]  # fmt: skip
+        "seed",
+        "candidates",
+        "slots",
+        "status",
+        "coverage",
+        "proven bound",
+        "coverage stage s (1 worker)",
+        "baseline: 2 interleaved workers s",
+        "secondary stage s",
+        "secondary improved vs first roster",
+    ]
     ratio = statistics.median(b / o for b, o in zip(baseline, ours, strict=True) if o > 0)
-    markdown = "\n".join([
-        f"## Exact solve, {VOLUNTEERS} volunteers and {CAMPS} camps (`bench_solve.py`)",
-        "",
-        f"{machine_line()}",
-        "",
-        f"Instances from `generate_instance(volunteers={VOLUNTEERS}, camps={CAMPS}, seed=S)`; "
-        f"time limit {args.time_limit:g} s; secondary stage capped at 10 s. Every roster "
-        "passed the independent checker.",
-        "",
-        markdown_table(header, rows),
-        "",
-        f"Median coverage-stage time: {statistics.median(ours):.2f} s with 1 worker "
-        f"(the default), {statistics.median(baseline):.2f} s with the baseline; "
-        f"median ratio baseline / ours {ratio:.1f}x.",
-    ])  # fmt: skip
+    markdown = "\n".join(
+        [
+            f"## Exact solve, {VOLUNTEERS} volunteers and {CAMPS} camps (`bench_solve.py`)",
+            "",
+            f"{machine_line()}",
+            "",
+            f"Instances from `generate_instance(volunteers={VOLUNTEERS}, camps={CAMPS}, seed=S)`; "
+            f"time limit {args.time_limit:g} s; secondary stage capped at 10 s. Every roster "
+            "passed the independent checker.",
+            "",
+            markdown_table(header, rows),
+            "",
+            f"Median coverage-stage time: {statistics.median(ours):.2f} s with 1 worker "
+            f"(the default), {statistics.median(baseline):.2f} s with the baseline; "
+            f"median ratio baseline / ours {ratio:.1f}x.",
+        ]
+    )
     print(markdown)
     if not args.no_write:
         write_section("solve-exact", markdown)

@@ -79,8 +79,7 @@ def _workers() -> list[int]:
         for child in tree.get(pid, []):
             stack.append(child)
             line = _cmdline(child)
-            if line.startswith("ray::") or ("forkserver" in line and "forkserver"
-                                            in _cmdline(pid)):  # fmt: skip
+            if line.startswith("ray::") or ("forkserver" in line and "forkserver" in _cmdline(pid)):
                 found.append(child)
     return found
 
@@ -126,8 +125,16 @@ class MemorySampler:
 
 
 def sweep(published: Path, engine: str, workers: int, runs: int, limit: float) -> dict[str, Any]:
-    request = StressRequest(str(SEASON), str(published), no_show=0.05, runs=runs, seed=0,
-                            time_limit_per_run=limit, engine=engine, jobs=workers)  # fmt: skip
+    request = StressRequest(
+        str(SEASON),
+        str(published),
+        no_show=0.05,
+        runs=runs,
+        seed=0,
+        time_limit_per_run=limit,
+        engine=engine,
+        jobs=workers,
+    )
     ray_start = 0.0
     if engine == "ray":
         # Ray started here, in the main thread, and joined by the sweep's engine: started
@@ -140,8 +147,9 @@ def sweep(published: Path, engine: str, workers: int, runs: int, limit: float) -
 
         _export_source_path()
         started = time.monotonic()
-        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
-                 configure_logging=False)  # fmt: skip
+        ray.init(
+            num_cpus=workers, include_dashboard=False, log_to_driver=False, configure_logging=False
+        )
         ray_start = time.monotonic() - started
     job = stress_job(request)
     marks: dict[str, float] = {}
@@ -157,12 +165,19 @@ def sweep(published: Path, engine: str, workers: int, runs: int, limit: float) -
         ray.shutdown()  # the next sweep starts its own, with its number of CPUs
     report = dict(outcome.report)
     sweep_info = report.pop("sweep")
-    return {"engine": engine, "workers": workers, "total": total,
-            "load": marks.get("starting", 0.0), "sweep": sweep_info["wall_seconds"],
-            "run_seconds": sweep_info["run_seconds"],
-            "reported": sweep_info.get("worker_memory_mib", {}),
-            "problem_mib": sweep_info.get("problem_mib", 0.0),
-            "memory": memory.peak, "busy": busy, "report": report}  # fmt: skip
+    return {
+        "engine": engine,
+        "workers": workers,
+        "total": total,
+        "load": marks.get("starting", 0.0),
+        "sweep": sweep_info["wall_seconds"],
+        "run_seconds": sweep_info["run_seconds"],
+        "reported": sweep_info.get("worker_memory_mib", {}),
+        "problem_mib": sweep_info.get("problem_mib", 0.0),
+        "memory": memory.peak,
+        "busy": busy,
+        "report": report,
+    }
 
 
 def _engine_share(r: dict[str, Any]) -> float:
@@ -189,17 +204,23 @@ def main() -> None:
     parser.add_argument("--published", type=Path, help="reuse this solution file")
     parser.add_argument("--publish-limit", type=float, default=120.0)
     parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--results", type=Path,
-                        help="JSON lines: sweeps read from it (done already, skipped) and "
-                        "each new sweep appended, so that a sweep cut short (a machine "
-                        "shared with other jobs) can be rerun alone")  # fmt: skip
+    parser.add_argument(
+        "--results",
+        type=Path,
+        help="JSON lines: sweeps read from it (done already, skipped) and "
+        "each new sweep appended, so that a sweep cut short (a machine "
+        "shared with other jobs) can be rerun alone",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench_stress_"))
     published = args.published
     if published is None:
         published = folder / "published.json"
-        solve(SolveRequest(str(SEASON), SolveOptions(time_limit=args.publish_limit),
-                           output_path=str(published)))  # fmt: skip
+        solve(
+            SolveRequest(
+                str(SEASON), SolveOptions(time_limit=args.publish_limit), output_path=str(published)
+            )
+        )
     arrays, pickled = problem_size()
     results = []
     if args.results is not None and args.results.exists():
@@ -210,15 +231,18 @@ def main() -> None:
             if (engine, workers) in done:
                 continue
             print(f"{engine} x{workers}: {args.runs} runs ...", file=sys.stderr, flush=True)
-            results.append(sweep(published, engine, workers, args.runs,
-                                 args.time_limit_per_run))  # fmt: skip
+            results.append(sweep(published, engine, workers, args.runs, args.time_limit_per_run))
             if args.results is not None:
                 with args.results.open("a") as file:
                     file.write(json.dumps(results[-1]) + "\n")
             row = {k: v for k, v in results[-1].items() if k != "report"}
             print(json.dumps(row), file=sys.stderr, flush=True)
-    order = {(e, int(w)): i for i, (w, e) in enumerate(
-        (w, e) for w in args.workers.split(",") for e in args.engines.split(","))}  # fmt: skip
+    order = {
+        (e, int(w)): i
+        for i, (w, e) in enumerate(
+            (w, e) for w in args.workers.split(",") for e in args.engines.split(",")
+        )
+    }
     results.sort(key=lambda r: order.get((r["engine"], r["workers"]), len(order)))
     markdown = section(results, args, arrays, pickled)
     print(markdown)
@@ -236,23 +260,42 @@ def section(results: list[dict[str, Any]], args: Any, arrays: int, pickled: int)
             same = "yes" if r["report"] == base["report"] else "NO"
             sweep_extra = (r["sweep"] - base["sweep"]) / base["sweep"]
             total_extra = (r["total"] - base["total"]) / base["total"]
-            overhead.append([str(r["workers"]), f"{base['sweep']:.1f}", f"{r['sweep']:.1f}",
-                             f"{100 * sweep_extra:+.1f}%", f"{base['total']:.1f}",
-                             f"{r['total']:.1f}", f"{100 * total_extra:+.1f}%",
-                             "met" if sweep_extra <= 0.10 else "missed"])  # fmt: skip
+            overhead.append(
+                [
+                    str(r["workers"]),
+                    f"{base['sweep']:.1f}",
+                    f"{r['sweep']:.1f}",
+                    f"{100 * sweep_extra:+.1f}%",
+                    f"{base['total']:.1f}",
+                    f"{r['total']:.1f}",
+                    f"{100 * total_extra:+.1f}%",
+                    "met" if sweep_extra <= 0.10 else "missed",
+                ]
+            )
         report = r["report"]
         m, reported = r["memory"], r["reported"]
         private = reported.get("private_peak", float("nan"))
-        rows.append([r["engine"], str(r["workers"]), str(report["runs_done"]),
-                     f"{r['load']:.1f}", f"{r['total'] - r['load'] - r['sweep']:.1f}",
-                     f"{r['sweep']:.1f}", f"{60 * report['runs_done'] / r['sweep']:.1f}",
-                     f"{r['run_seconds'] / report['runs_done']:.1f}",
-                     str(report["runs_stopped_by_time_limit"]),
-                     f"{reported.get('peak', float('nan')):,.0f}",
-                     f"{reported.get('shared', float('nan')):,.0f}", f"{private:,.0f}",
-                     f"{m['uss'] / MIB:,.0f}",
-                     "met" if private <= r["problem_mib"] else "missed",
-                     f"{100 * _engine_share(r):.1f}%", f"{r['busy']:.1f}", same])  # fmt: skip
+        rows.append(
+            [
+                r["engine"],
+                str(r["workers"]),
+                str(report["runs_done"]),
+                f"{r['load']:.1f}",
+                f"{r['total'] - r['load'] - r['sweep']:.1f}",
+                f"{r['sweep']:.1f}",
+                f"{60 * report['runs_done'] / r['sweep']:.1f}",
+                f"{r['run_seconds'] / report['runs_done']:.1f}",
+                str(report["runs_stopped_by_time_limit"]),
+                f"{reported.get('peak', float('nan')):,.0f}",
+                f"{reported.get('shared', float('nan')):,.0f}",
+                f"{private:,.0f}",
+                f"{m['uss'] / MIB:,.0f}",
+                "met" if private <= r["problem_mib"] else "missed",
+                f"{100 * _engine_share(r):.1f}%",
+                f"{r['busy']:.1f}",
+                same,
+            ]
+        )
     first = results[0]["report"]
     cov, calls = first["coverage"], first["calls"]["people"]
     lines = [
@@ -271,13 +314,28 @@ def section(results: list[dict[str, Any]], args: Any, arrays: int, pickled: int)
         f"order: {results[0]['problem_mib']:,.0f} MiB, one copy (Ray's object store; "
         "a file every local worker maps), the yardstick of *memory per worker*.",
         "",
-        markdown_table(["engine", "workers ", "runs ", "load s ", "engine start s ",
-                        "sweep s ", "runs/min ", "s per run (in the task) ",
-                        "runs cut by the clock ", "worker peak RSS MiB (reported) ",
-                        "of which shared MiB ", "worker private peak MiB (reported) ",
-                        "worker peak USS MiB (sampled) ",
-                        "private peak <= one copy ", "engine's share of the sweep ",
-                        "load average at the end ", "report = local's"], rows),
+        markdown_table(
+            [
+                "engine",
+                "workers ",
+                "runs ",
+                "load s ",
+                "engine start s ",
+                "sweep s ",
+                "runs/min ",
+                "s per run (in the task) ",
+                "runs cut by the clock ",
+                "worker peak RSS MiB (reported) ",
+                "of which shared MiB ",
+                "worker private peak MiB (reported) ",
+                "worker peak USS MiB (sampled) ",
+                "private peak <= one copy ",
+                "engine's share of the sweep ",
+                "load average at the end ",
+                "report = local's",
+            ],
+            rows,
+        ),
         "",
         "*reported*: each worker's own measure, per run (VmHWM reset at the run's start; "
         "*shared*: file and shared-memory pages then, the problem's included), the highest "
@@ -291,9 +349,19 @@ def section(results: list[dict[str, Any]], args: Any, arrays: int, pickled: int)
         "",
         "Ray against local processes, same workers (target: sweep overhead <= 10%):",
         "",
-        markdown_table(["workers ", "local sweep s ", "ray sweep s ", "overhead ",
-                        "local total s ", "ray total s ", "overhead (total) ", "target"],
-                       overhead),
+        markdown_table(
+            [
+                "workers ",
+                "local sweep s ",
+                "ray sweep s ",
+                "overhead ",
+                "local total s ",
+                "ray total s ",
+                "overhead (total) ",
+                "target",
+            ],
+            overhead,
+        ),
         "",
         f"The report (first sweep): coverage re-planned mean {cov['mean']:,.0f}, P5 "
         f"{cov['p5']:,.0f}, worst {cov['worst']:,.0f}; people to call per run mean "
@@ -306,10 +374,12 @@ def section(results: list[dict[str, Any]], args: Any, arrays: int, pickled: int)
 def _reduced(runs: int) -> str:
     if runs >= TARGET_RUNS:
         return ""
-    return (f" **Reduced**: {runs} runs per sweep, not the target's {TARGET_RUNS}: the 2 "
-            "cores are shared with other engineers' jobs, and 4 sweeps of 200 runs of up to "
-            "10 s would hold both for over an hour; the per-run figures (runs/min, s per "
-            "run, memory, Ray's share) do not depend on the number of runs.")
+    return (
+        f" **Reduced**: {runs} runs per sweep, not the target's {TARGET_RUNS}: the 2 "
+        "cores are shared with other engineers' jobs, and 4 sweeps of 200 runs of up to "
+        "10 s would hold both for over an hour; the per-run figures (runs/min, s per "
+        "run, memory, Ray's share) do not depend on the number of runs."
+    )
 
 
 def _ray_version() -> str:

@@ -59,28 +59,54 @@ def main() -> None:
         for path in paths:
             validate_s, _, _ = run(["validate", str(path)])
             output = Path(folder) / f"{path.stem}.solution.json"
-            wall, code, peak = run(["solve", str(path), "--time-limit", str(args.time_limit),
-                                    "-q", "-o", str(output), "--force"])  # fmt: skip
+            wall, code, peak = run(
+                [
+                    "solve",
+                    str(path),
+                    "--time-limit",
+                    str(args.time_limit),
+                    "-q",
+                    "-o",
+                    str(output),
+                    "--force",
+                ]
+            )
             status = "-"
             if output.exists():
                 status = json.loads(output.read_text(encoding="utf-8")).get("status", "-")
-            rows.append([
-                path.name, f"{validate_s:.1f}", f"{wall:.1f}", f"{wall - args.time_limit:+.1f}",
-                str(code), status, f"{peak:.2f}",
-            ])  # fmt: skip
+            rows.append(
+                [
+                    path.name,
+                    f"{validate_s:.1f}",
+                    f"{wall:.1f}",
+                    f"{wall - args.time_limit:+.1f}",
+                    str(code),
+                    status,
+                    f"{peak:.2f}",
+                ]
+            )
             print(" | ".join(rows[-1]), flush=True)
-    header = ["instance", "validate s (baseline)", "solve wall s", "overrun s", "exit code",
-              "status", "peak RSS GiB (upper bound)"]  # fmt: skip
-    markdown = "\n".join([
-        f"## Time limit honoured (`bench_time_limit.py`, --time-limit {args.time_limit:g})",
-        "",
-        machine_line(),
-        "",
-        "Wall time of a whole `campplanner solve` process, start to exit; overrun is the "
-        "wall time minus the limit. Exit 0 is a roster, 4 no roster within the limit.",
-        "",
-        markdown_table(header, rows),
-    ])  # fmt: skip
+    header = [
+        "instance",
+        "validate s (baseline)",
+        "solve wall s",
+        "overrun s",
+        "exit code",
+        "status",
+        "peak RSS GiB (upper bound)",
+    ]
+    markdown = "\n".join(
+        [
+            f"## Time limit honoured (`bench_time_limit.py`, --time-limit {args.time_limit:g})",
+            "",
+            machine_line(),
+            "",
+            "Wall time of a whole `campplanner solve` process, start to exit; overrun is the "
+            "wall time minus the limit. Exit 0 is a roster, 4 no roster within the limit.",
+            "",
+            markdown_table(header, rows),
+        ]
+    )
     print(markdown)
     if not args.no_write:
         write_section("time-limit", markdown)

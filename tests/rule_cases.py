@@ -211,36 +211,64 @@ FEASIBLE: dict[str, list[Case]] = {
     "H3": [Case("one role per camp", h3_data, 1)],
     "H4": [Case("rest days", h4_data, 4), Case("one rest day short", _h4_rest_3, 3)],
     "H5": [Case("max_camps and its override", h5_data, 3)],
-    "H6": [Case("beds bind", lambda: h6_data(capacity=3), 3),
-           Case("slots bind", lambda: h6_data(capacity=10), 4)],
+    "H6": [
+        Case("beds bind", lambda: h6_data(capacity=3), 3),
+        Case("slots bind", lambda: h6_data(capacity=10), 4),
+    ],
     "H7": [Case("women's camp", h7_data, 1)],
     "H8": [Case("max_km", h8_data, 2)],
-    "H9": [Case("no leader, no camp", lambda: h9_data(leaders=0), 0),
-           Case("a leader, the camp runs", lambda: h9_data(leaders=1), 3),
-           Case("essential count", _h9_count, 1)],
-    "H10": [Case("lock wins over coverage", lambda: h10_data(locked=[lock("v1", "B")]), 1),
-            Case("forbidden pair",
-                 lambda: h10_data(forbidden=[{"volunteer": "v1", "camp": "A"}]), 1)],
-}  # fmt: skip
+    "H9": [
+        Case("no leader, no camp", lambda: h9_data(leaders=0), 0),
+        Case("a leader, the camp runs", lambda: h9_data(leaders=1), 3),
+        Case("essential count", _h9_count, 1),
+    ],
+    "H10": [
+        Case("lock wins over coverage", lambda: h10_data(locked=[lock("v1", "B")]), 1),
+        Case("forbidden pair", lambda: h10_data(forbidden=[{"volunteer": "v1", "camp": "A"}]), 1),
+    ],
+}
 
 INFEASIBLE: dict[str, list[Case]] = {
     "H1": [Case("lock below level", lambda: h1_data(locked=[lock("v1", "c1")]), reason="H1")],
-    "H2": [Case("lock outside availability", lambda: h2_data(locked=[lock("v2", "c1")]),
-                reason="H2")],
-    "H3": [Case("two roles locked in one camp",
-                lambda: h3_data(locked=[lock("v1", "c1", "nurse"), lock("v1", "c1", "mason")]))],
-    "H4": [Case("locks on conflicting camps",
-                lambda: h4_data(locked=[lock("v1", "A"), lock("v1", "B")]))],
-    "H5": [Case("locks beyond max_camps",
-                lambda: h5_data(locked=[lock("v2", "A"), lock("v2", "B")]))],
-    "H6": [Case("locks beyond slots",
-                lambda: h6_data(capacity=10, locked=[lock(f"n{k}", "c1") for k in range(3)]))],
-    "H7": [Case("lock of the other gender", lambda: h7_data(locked=[lock("v2", "c1")]),
-                reason="H7")],
+    "H2": [
+        Case("lock outside availability", lambda: h2_data(locked=[lock("v2", "c1")]), reason="H2")
+    ],
+    "H3": [
+        Case(
+            "two roles locked in one camp",
+            lambda: h3_data(locked=[lock("v1", "c1", "nurse"), lock("v1", "c1", "mason")]),
+        )
+    ],
+    "H4": [
+        Case(
+            "locks on conflicting camps", lambda: h4_data(locked=[lock("v1", "A"), lock("v1", "B")])
+        )
+    ],
+    "H5": [
+        Case("locks beyond max_camps", lambda: h5_data(locked=[lock("v2", "A"), lock("v2", "B")]))
+    ],
+    "H6": [
+        Case(
+            "locks beyond slots",
+            lambda: h6_data(capacity=10, locked=[lock(f"n{k}", "c1") for k in range(3)]),
+        )
+    ],
+    "H7": [
+        Case("lock of the other gender", lambda: h7_data(locked=[lock("v2", "c1")]), reason="H7")
+    ],
     "H8": [Case("lock too far", lambda: h8_data(locked=[lock("v1", "c1")]), reason="H8")],
-    "H9": [Case("lock in a camp that cannot run",
-                lambda: h9_data(leaders=0, locked=[lock("n1", "c1")]))],
-    "H10": [Case("locked and forbidden",
-                 lambda: h10_data(locked=[lock("v1", "A")],
-                                  forbidden=[{"volunteer": "v1", "camp": "A"}]), reason="H10")],
-}  # fmt: skip
+    "H9": [
+        Case(
+            "lock in a camp that cannot run", lambda: h9_data(leaders=0, locked=[lock("n1", "c1")])
+        )
+    ],
+    "H10": [
+        Case(
+            "locked and forbidden",
+            lambda: h10_data(
+                locked=[lock("v1", "A")], forbidden=[{"volunteer": "v1", "camp": "A"}]
+            ),
+            reason="H10",
+        )
+    ],
+}

@@ -150,8 +150,9 @@ def test_search_stops_within_a_second() -> None:
     search = Lns(problem, plain_greedy(problem), LnsOptions(step_work=100.0))
     stop = threading.Event()
     asked: list[float] = []
-    threading.Timer(0.5, lambda: (asked.append(time.monotonic()), stop.set(),
-                                  search.stop())).start()  # fmt: skip
+    threading.Timer(
+        0.5, lambda: (asked.append(time.monotonic()), stop.set(), search.stop())
+    ).start()
     search.run(time.monotonic() + 300, stop)
     # the step's CP-SAT stops at once; building a sub-model (Python) is not cut
     assert asked and time.monotonic() - asked[0] < 2.0
@@ -254,9 +255,13 @@ def dropouts(seed: int, gone: int) -> tuple[Any, Problem, Any, list]:
     instance = load_data(data)
     problem = compile_instance(instance)
     published = roster_triples(problem, first_roster(problem))
-    essential = {(problem.camp_ids[problem.requirement_camp[r]],
-                  problem.skill_ids[problem.requirement_skill[r]])
-                 for r in np.flatnonzero(problem.requirement_essential)}  # fmt: skip
+    essential = {
+        (
+            problem.camp_ids[problem.requirement_camp[r]],
+            problem.skill_ids[problem.requirement_skill[r]],
+        )
+        for r in np.flatnonzero(problem.requirement_essential)
+    }
     leaving = sorted({v for v, c, s in published if (c, s) in essential})[:gone]
     for person in data["volunteers"]:
         if person["id"] in leaving:
@@ -361,12 +366,14 @@ def test_a_volunteer_who_may_join_one_camp_gets_one_row() -> None:
     from campplanner.model.rules import volunteer_clique_rows
 
     camps = [camp(f"c{k}", start=f"2021-07-0{k}", end=f"2021-07-0{k + 1}") for k in range(1, 6)]
-    p = compile_data(make_instance(volunteers=[volunteer("v1")], camps=camps,
-                                   rules={"max_camps": 1}))  # fmt: skip
+    p = compile_data(
+        make_instance(volunteers=[volunteer("v1")], camps=camps, rules={"max_camps": 1})
+    )
     candidates = np.arange(p.num_candidates)
     _, cols, upper = volunteer_clique_rows(p, candidates)
     assert upper == [1.0] and sorted(cols.tolist()) == list(range(5))
-    p2 = compile_data(make_instance(volunteers=[volunteer("v1")], camps=camps,
-                                    rules={"max_camps": 2}))  # fmt: skip
+    p2 = compile_data(
+        make_instance(volunteers=[volunteer("v1")], camps=camps, rules={"max_camps": 2})
+    )
     _, _, upper2 = volunteer_clique_rows(p2, np.arange(p2.num_candidates))
     assert len(upper2) > 1 and upper2[-1] == 2.0  # cliques of overlapping camps, then H5

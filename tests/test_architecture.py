@@ -72,7 +72,7 @@ def test_no_import_cycles_not_even_inside_functions() -> None:
         stack.append(module)
         for target in sorted(graph[module]):
             if state.get(target) == 1:
-                cycle = [*stack[stack.index(target):], target]
+                cycle = [*stack[stack.index(target) :], target]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if target not in state:
                 visit(target)
@@ -240,7 +240,8 @@ def test_no_cp_sat_parameter_that_aborts_the_process_is_set() -> None:
         str(path.relative_to(REPO))
         for path in (REPO / "src" / "campplanner").rglob("*.py")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Attribute) and node.attr == "repair_hint"
+        if isinstance(node, ast.Attribute)
+        and node.attr == "repair_hint"
         and isinstance(node.ctx, ast.Store)
     ]
     assert offenders == []

@@ -31,8 +31,11 @@ from campplanner.whatif.diff import roster_triples
 from test_solver_properties import brute_force_optimum, instances
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.filter_too_much])  # fmt: skip
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(instances(max_volunteers=3, max_camps=3))
 def test_every_bound_is_at_least_the_brute_force_optimum(data: dict[str, Any]) -> None:
     instance = load_data(data)
@@ -55,8 +58,9 @@ def test_every_bound_is_at_least_the_brute_force_optimum(data: dict[str, Any]) -
     lagrangian.offer(*lagrangian.initial_multipliers())
     rng = np.random.default_rng(len(data["volunteers"]) * 7 + len(data["camps"]))
     for _ in range(3):
-        lagrangian.offer(rng.normal(1.0, 2.0, problem.num_requirements),
-                         rng.normal(0.5, 1.0, problem.num_camps))  # fmt: skip
+        lagrangian.offer(
+            rng.normal(1.0, 2.0, problem.num_requirements), rng.normal(0.5, 1.0, problem.num_camps)
+        )
     columns = ColumnGeneration(problem, lagrangian, rosters[-1])
     for _ in range(3):
         if not columns.round(float("inf")):

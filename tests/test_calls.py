@@ -42,24 +42,28 @@ def test_a_replan_gives_a_call_list_with_phones(tmp_path: Path) -> None:
     changed = tmp_path / "changed.json"
     changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     replanned = tmp_path / "replanned.json"
-    result = CliRunner().invoke(main, ["solve", str(changed), "-q", "--baseline",
-                                       str(published), "-o", str(replanned)])  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["solve", str(changed), "-q", "--baseline", str(published), "-o", str(replanned)]
+    )
     assert result.exit_code == 0, result.output
 
-    result = CliRunner().invoke(main, ["export", str(changed), str(replanned),
-                                       "--calls", str(tmp_path / "calls")])  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["export", str(changed), str(replanned), "--calls", str(tmp_path / "calls")]
+    )
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in (tmp_path / "calls").iterdir())
     assert files == ["calls-phones.csv", "calls-phones.xlsx"]  # the names say: phones
-    rows = list(csv.reader(io.StringIO(
-        (tmp_path / "calls" / "calls-phones.csv").read_text(encoding="utf-8-sig"))))  # fmt: skip
+    rows = list(
+        csv.reader(
+            io.StringIO((tmp_path / "calls" / "calls-phones.csv").read_text(encoding="utf-8-sig"))
+        )
+    )
     assert tuple(rows[0]) == CALL_HEADERS
     people = {row[2]: row for row in rows[1:]}
     assert gone in people and people[gone][1] == "ناممکن (no longer possible)"
     assert people[gone][4].startswith("0912 000 ")
     replan = json.loads(replanned.read_text())["replan"]
-    changed_people = {e["volunteer"] for key in ("added", "removed", "moved")
-                      for e in replan[key]}  # fmt: skip
+    changed_people = {e["volunteer"] for key in ("added", "removed", "moved") for e in replan[key]}
     assert changed_people | {gone} == set(people)
     first_days = [row[0] for row in rows[1:]]
     assert first_days == sorted(first_days)  # the soonest camp first

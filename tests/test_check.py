@@ -796,9 +796,12 @@ def test_a_solution_read_from_a_pipe_is_read_whole(tmp_path: Path) -> None:
 
     from builders import TINY_PATH
 
-    solution = {"format": "campplanner-solution/1", "instance": "tiny", "status": "feasible",
-                "assignments": [{"volunteer": v, "camp": c, "skill": s}
-                                for v, c, s in TINY_ROSTER]}  # fmt: skip
+    solution = {
+        "format": "campplanner-solution/1",
+        "instance": "tiny",
+        "status": "feasible",
+        "assignments": [{"volunteer": v, "camp": c, "skill": s} for v, c, s in TINY_ROSTER],
+    }
     pipe = tmp_path / "roster.json"
     os.mkfifo(pipe)
 

@@ -109,8 +109,7 @@ def test_the_instance_file_keeps_one_form_and_never_quotes_a_bad_number() -> Non
 
 
 @pytest.mark.parametrize("header", ["تلفن", "تلفن همراه", "Phone", "mobile", "شماره تماس"])
-def test_phones_are_imported_under_persian_or_english_headers(tmp_path: Path,
-                                                              header: str) -> None:  # fmt: skip
+def test_phones_are_imported_under_persian_or_english_headers(tmp_path: Path, header: str) -> None:
     book = openpyxl.load_workbook(io.BytesIO(instance_workbook(tiny_data())))
     sheet = book["داوطلبان"]
     column = [cell.value for cell in sheet[1]].index("تلفن\n(phone)") + 1

@@ -587,10 +587,21 @@ def test_a_named_conflict_is_infeasible_and_minimal(data: dict[str, Any]) -> Non
 
 def test_explain_in_a_real_process(tiny_solution: str) -> None:
     completed = subprocess.run(
-        [sys.executable, "-c", "from campplanner.cli import main; main()",
-         "explain", str(TINY_PATH), tiny_solution, "--camp", "c2"],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from campplanner.cli import main; main()",
+            "explain",
+            str(TINY_PATH),
+            tiny_solution,
+            "--camp",
+            "c2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stderr
     assert "busy" in completed.stdout and "Traceback" not in completed.stderr
 
@@ -598,9 +609,11 @@ def test_explain_in_a_real_process(tiny_solution: str) -> None:
 def test_locks_too_close_for_the_rest_days() -> None:
     camps = [camp("A"), camp("B", start="2021-07-07", end="2021-07-09")]  # 1 free day
     problem = core_case(
-        [volunteer("v1", max_camps=2)], camps, [lock("v1", "A"), lock("v1", "B")],
+        [volunteer("v1", max_camps=2)],
+        camps,
+        [lock("v1", "A"), lock("v1", "B")],
         rules={"rest_days": 2},
-    )  # fmt: skip
+    )
     conflict = find_lock_conflict(problem)
     assert conflict is not None and conflict.locks == (1, 2)
     assert conflict.summary == "v1 is locked into camps with fewer than 2 rest days between them"

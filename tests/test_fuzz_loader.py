@@ -24,20 +24,61 @@ from campplanner.contract.instance import instance_from_data, read_json
 from campplanner.model.compile import compile_instance
 
 ODD_TEXT = st.sampled_from(
-    ["", " ", "\u200c", "\u202e", "ي", "ك", "۱۴۰۰-۰۴-۱۰", "1400-13-01", "2021-02-30",
-     "[/]", "<script>", "=1+1", "\x00", "🙂", "a" * 5000, "NaN", "-1", "1e999"]
-)  # fmt: skip
+    [
+        "",
+        " ",
+        "\u200c",
+        "\u202e",
+        "ي",
+        "ك",
+        "۱۴۰۰-۰۴-۱۰",
+        "1400-13-01",
+        "2021-02-30",
+        "[/]",
+        "<script>",
+        "=1+1",
+        "\x00",
+        "🙂",
+        "a" * 5000,
+        "NaN",
+        "-1",
+        "1e999",
+    ]
+)
 EXTREMES = st.sampled_from(
-    [0, -1, 1, 2, 3, 6, 10**9, -(10**18), 10**30, 1.5, -0.0, 1e308, 90.0001, -180.5, True,
-     False, None]
-)  # fmt: skip
+    [
+        0,
+        -1,
+        1,
+        2,
+        3,
+        6,
+        10**9,
+        -(10**18),
+        10**30,
+        1.5,
+        -0.0,
+        1e308,
+        90.0001,
+        -180.5,
+        True,
+        False,
+        None,
+    ]
+)
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20) | ODD_TEXT | EXTREMES,
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+    | ODD_TEXT
+    | EXTREMES,
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=6,
-)  # fmt: skip
+)
 
 
 def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -98,8 +139,11 @@ def test_mutated_data_loads_or_fails_cleanly(data: Any) -> None:
     load_or_error(data)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(mutated_instances(), st.data())
 def test_mutated_bytes_through_the_cli_exit_0_or_2(tmp_path: Path, data: Any, extra: Any) -> None:
     raw = json.dumps(data, ensure_ascii=False).encode("utf-8")

@@ -257,8 +257,9 @@ def test_its_own_earlier_output_is_recognised_and_replaced_with_force(
     before = path.read_bytes()
     assert run(*ARGS[:-1], "12", "-o", str(path), "--force").exit_code == 0
     assert path.read_bytes() != before
-    edited = json.loads(gzip.decompress(path.read_bytes()) if name.endswith(".gz")
-                        else path.read_bytes())  # fmt: skip
+    edited = json.loads(
+        gzip.decompress(path.read_bytes()) if name.endswith(".gz") else path.read_bytes()
+    )
     edited["name"] = "edited"
     path.write_text(json.dumps(edited, indent=2), encoding="utf-8")  # a planner's layout
     result = run(*ARGS, "-o", str(path))

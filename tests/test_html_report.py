@@ -81,10 +81,38 @@ def test_chart_has_a_bar_per_skill_and_escapes_names() -> None:
 
 
 ALLOWED_TAGS = {
-    "html", "head", "meta", "title", "style", "body", "header", "section", "footer", "div",
-    "span", "b", "h1", "h2", "h3", "table", "thead", "tbody", "tr", "th", "td", "svg", "text",
-    "rect", "bdi", "nav", "ul", "li", "a", "p", "br",
-}  # fmt: skip
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "header",
+    "section",
+    "footer",
+    "div",
+    "span",
+    "b",
+    "h1",
+    "h2",
+    "h3",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "svg",
+    "text",
+    "rect",
+    "bdi",
+    "nav",
+    "ul",
+    "li",
+    "a",
+    "p",
+    "br",
+}
 
 
 def _markup(html: str) -> tuple[set[str], set[str]]:
@@ -106,11 +134,18 @@ def _markup(html: str) -> tuple[set[str], set[str]]:
 def test_hostile_names_are_shown_not_run() -> None:
     data = make_instance(
         places=[place("arak", county='"><script>alert(1)</script>'), place("village", 34.2, 49.5)],
-        volunteers=[volunteer("v1", name="<script>alert('v')</script>"),
-                    volunteer('"><img src=x onerror=alert(1)>', name="javascript:alert(1)")],
-        camps=[camp('c1" onclick="alert(1)', name="<iframe src=//evil>",
-                    requirements=[requirement("nurse", count=2)])],
-    )  # fmt: skip
+        volunteers=[
+            volunteer("v1", name="<script>alert('v')</script>"),
+            volunteer('"><img src=x onerror=alert(1)>', name="javascript:alert(1)"),
+        ],
+        camps=[
+            camp(
+                'c1" onclick="alert(1)',
+                name="<iframe src=//evil>",
+                requirements=[requirement("nurse", count=2)],
+            )
+        ],
+    )
     data["name"] = "</title><script>alert('t')</script>"
     data["skills"][1]["name"] = "<style>body{display:none}</style>"
     instance = instance_from_data(data)
@@ -122,8 +157,8 @@ def test_hostile_names_are_shown_not_run() -> None:
     assert "&lt;script&gt;alert(&#39;v&#39;)&lt;/script&gt;" in html
     # Links only to places inside the report: its camps and counties.
     assert set(re.findall(r"href=\"?([^\" >]+)", html)) <= {
-        f"#{anchor(c, 'camp')}" for c in ['c1" onclick="alert(1)']} | {
-        f"#{anchor(n, 'county')}" for n in ['"><script>alert(1)</script>', "بدون شهرستان"]}
+        f"#{anchor(c, 'camp')}" for c in ['c1" onclick="alert(1)']
+    } | {f"#{anchor(n, 'county')}" for n in ['"><script>alert(1)</script>', "بدون شهرستان"]}
     assert 'data-camp="c1&#34; onclick=&#34;alert(1)"' in html
 
 
@@ -147,10 +182,19 @@ def _chromium() -> str:
 
 def _browser(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command = [
-        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}", *args,
-    ]  # fmt: skip
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
 
 
@@ -212,8 +256,14 @@ def test_report_in_headless_chromium(tiny_report: Path, tmp_path: Path) -> None:
         assert camp_data["name"] in dom.stdout
 
     screenshot = tmp_path / "report.png"
-    shot = _browser(chromium, tmp_path / "profile2", f"--screenshot={screenshot}",
-                    "--window-size=1200,2000", "--hide-scrollbars", url)  # fmt: skip
+    shot = _browser(
+        chromium,
+        tmp_path / "profile2",
+        f"--screenshot={screenshot}",
+        "--window-size=1200,2000",
+        "--hide-scrollbars",
+        url,
+    )
     assert shot.returncode == 0 and screenshot.exists(), shot.stderr[-2000:]
     # Right to left, as drawn: the title and the line under it sit on the right-hand side.
     width, channels, lines = _png_rows(screenshot.read_bytes(), 110)
@@ -228,8 +278,9 @@ def test_report_in_headless_chromium(tiny_report: Path, tmp_path: Path) -> None:
     assert dark_right > 200 and dark_left < dark_right / 10, (dark_left, dark_right)
 
     pdf = tmp_path / "report.pdf"
-    printed = _browser(chromium, tmp_path / "profile3", f"--print-to-pdf={pdf}",
-                       "--no-pdf-header-footer", url)  # fmt: skip
+    printed = _browser(
+        chromium, tmp_path / "profile3", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", url
+    )
     assert printed.returncode == 0 and pdf.exists(), printed.stderr[-2000:]
     pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
     assert pages >= 1 + len(tiny_data()["camps"])  # the summary, then a page per camp

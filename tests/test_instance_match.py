@@ -23,10 +23,12 @@ def _roster(tmp_path: Path, instance: Path = TINY_PATH) -> Path:
 def test_a_roster_of_another_instance_is_refused_by_every_command(tmp_path: Path) -> None:
     roster = _roster(tmp_path)  # tiny's
     runner = CliRunner()
-    for command in (["check", str(SMALL), str(roster)],
-                    ["export", str(SMALL), str(roster), "--html", str(tmp_path / "r.html")],
-                    ["explain", str(SMALL), str(roster)],
-                    ["solve", str(SMALL), "--baseline", str(roster), "-q"]):  # fmt: skip
+    for command in (
+        ["check", str(SMALL), str(roster)],
+        ["export", str(SMALL), str(roster), "--html", str(tmp_path / "r.html")],
+        ["explain", str(SMALL), str(roster)],
+        ["solve", str(SMALL), "--baseline", str(roster), "-q"],
+    ):
         result = runner.invoke(main, command)
         assert result.exit_code == 2, (command, result.output)
         assert "this roster is for instance 'tiny-khomein-1400', not 'small'" in result.output
@@ -66,8 +68,9 @@ def test_export_refuses_a_roster_that_breaks_the_rules_unless_told(tmp_path: Pat
     roster = _roster(tmp_path)
     data = json.loads(roster.read_text(encoding="utf-8"))
     # v09 is not available for c1's dates, and c1's leader (essential) is removed
-    data["assignments"] = [a for a in data["assignments"]
-                           if not (a["camp"] == "c1" and a["skill"] == "camp_leader")]  # fmt: skip
+    data["assignments"] = [
+        a for a in data["assignments"] if not (a["camp"] == "c1" and a["skill"] == "camp_leader")
+    ]
     data["assignments"].append({"volunteer": "v09", "camp": "c1", "skill": "nurse"})
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(data), encoding="utf-8")
@@ -75,7 +78,8 @@ def test_export_refuses_a_roster_that_breaks_the_rules_unless_told(tmp_path: Pat
     result = CliRunner().invoke(main, ["export", str(TINY_PATH), str(edited), "--html", str(html)])
     assert result.exit_code == 1 and not html.exists()
     assert "H9" in result.output and "nothing was written" in result.output
-    result = CliRunner().invoke(main, ["export", str(TINY_PATH), str(edited), "--html", str(html),
-                                       "--allow-violations"])  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["export", str(TINY_PATH), str(edited), "--html", str(html), "--allow-violations"]
+    )
     assert result.exit_code == 0, result.output
     assert "this roster breaks hard rules" in html.read_text(encoding="utf-8")

@@ -27,11 +27,23 @@ SMALL = REPO / "instances" / "small.json"
 def test_signal_keeps_the_best_roster(tmp_path: Path, signal_number: int, exit_code: int) -> None:
     output = tmp_path / "interrupted.json"
     process = subprocess.Popen(
-        [sys.executable, "-c", "from campplanner.cli import main; main()",
-         "solve", str(SMALL), "-o", str(output), "--time-limit", "300",
-         "--secondary-time", "300"],
-        stdout=(tmp_path / "stdout.txt").open("w"), stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from campplanner.cli import main; main()",
+            "solve",
+            str(SMALL),
+            "-o",
+            str(output),
+            "--time-limit",
+            "300",
+            "--secondary-time",
+            "300",
+        ],
+        stdout=(tmp_path / "stdout.txt").open("w"),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stderr is not None
         deadline = time.monotonic() + 120
@@ -67,8 +79,14 @@ def test_ctrl_c_on_a_terminal_erases_the_progress_line(tmp_path: Path) -> None:
 
     output = tmp_path / "tty.json"
     options = ["-o", str(output), "--time-limit", "300", "--secondary-time", "300"]
-    argv = [sys.executable, "-c", "from campplanner.cli import main; main()", "solve",
-            str(SMALL), *options]  # fmt: skip
+    argv = [
+        sys.executable,
+        "-c",
+        "from campplanner.cli import main; main()",
+        "solve",
+        str(SMALL),
+        *options,
+    ]
     pid, fd = pty.fork()
     if pid == 0:  # the child: becomes campplanner on the terminal
         os.execv(sys.executable, argv)
@@ -104,14 +122,30 @@ def test_a_signal_to_compare_leaves_no_worker_running(
     tmp_path: Path, signal_number: int, exit_code: int
 ) -> None:
     scenario = tmp_path / "away.json"
-    scenario.write_text(json.dumps({"name": "away", "edits": [
-        {"op": "remove_volunteers", "volunteers": ["v00001"]}]}), encoding="utf-8")  # fmt: skip
+    scenario.write_text(
+        json.dumps(
+            {"name": "away", "edits": [{"op": "remove_volunteers", "volunteers": ["v00001"]}]}
+        ),
+        encoding="utf-8",
+    )
     season = REPO / "instances" / "markazi-season.json.gz"  # minutes of solving per column
     process = subprocess.Popen(
-        [sys.executable, "-c", "from campplanner.cli import main; main()", "compare",
-         str(season), str(scenario), "--jobs", "2", "--time-limit", "120"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from campplanner.cli import main; main()",
+            "compare",
+            str(season),
+            str(scenario),
+            "--jobs",
+            "2",
+            "--time-limit",
+            "120",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     children: set[int] = set()
     deadline = time.monotonic() + 60
     while len(children) < 2 and time.monotonic() < deadline:  # both workers started
@@ -125,8 +159,12 @@ def test_a_signal_to_compare_leaves_no_worker_running(
     assert process.returncode == exit_code, stderr
     assert "stopped" in stderr
     time.sleep(0.5)
-    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
-             and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]  # fmt: skip
+    alive = [
+        pid
+        for pid in children
+        if Path(f"/proc/{pid}").exists()
+        and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+    ]
     assert not alive, f"workers left running: {alive}"
 
 
@@ -185,10 +223,26 @@ def test_signal_in_each_phase_writes_the_best_roster_at_once(
 ) -> None:
     output = tmp_path / f"{phase}.json"
     process = subprocess.Popen(
-        [sys.executable, "-c", PHASE_SCRIPT, phase, mode, "solve", str(MEDIUM), "-q",
-         "--method", "large", "-o", str(output), "--time-limit", "300"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            PHASE_SCRIPT,
+            phase,
+            mode,
+            "solve",
+            str(MEDIUM),
+            "-q",
+            "--method",
+            "large",
+            "-o",
+            str(output),
+            "--time-limit",
+            "300",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stderr is not None
         deadline = time.monotonic() + 120

@@ -56,8 +56,9 @@ def test_cancel_calls_the_registered_stops_even_late() -> None:
 def test_a_cancelled_solve_still_writes_a_checked_roster(tmp_path: Path) -> None:
     instance = REPO / "instances" / "small.json"
     output = tmp_path / "roster.json"
-    request = SolveRequest(str(instance), SolveOptions(time_limit=60, method="exact"),
-                           output_path=str(output))  # fmt: skip
+    request = SolveRequest(
+        str(instance), SolveOptions(time_limit=60, method="exact"), output_path=str(output)
+    )
     job = solve_job(request)
     first_roster = threading.Event()
     job.listen(lambda event: event.coverage is not None and first_roster.set())

@@ -64,8 +64,11 @@ BAD_BYTES: list[tuple[str, bytes, str]] = [
     ("Infinity", b'{"rules": {"road_factor": Infinity}}', "Infinity"),
     ("-Infinity", b'{"rules": {"road_factor": -Infinity}}', "Infinity"),
     ("1e999", b'{"rules": {"road_factor": 1e999}}', "too large"),
-    ("5000-digit integer", b'{"rules": {"rest_days": ' + b"7" * 5000 + b"}}",
-     "not valid JSON: a whole number of more than 4,300 digits is too large"),
+    (
+        "5000-digit integer",
+        b'{"rules": {"rest_days": ' + b"7" * 5000 + b"}}",
+        "not valid JSON: a whole number of more than 4,300 digits is too large",
+    ),
     ("trailing garbage", b'{"name": "x"} {"name": "y"}', "not valid JSON"),
     ("single quotes", b"{'name': 'x'}", "not valid JSON"),
 ]
@@ -153,9 +156,11 @@ def test_a_key_given_twice_is_an_error_with_its_path(tmp_path: Path) -> None:
     # A JSON parser keeps the last of two equal keys silently: a hidden second
     # "assignments" list could replace the one a reader sees.
     path = tmp_path / "twice.json"
-    path.write_text('{"status": "optimal", "assignments": [], "x": {"k": 1, "k": 2},'
-                    ' "assignments": [{"volunteer": "v1", "camp": "c1", "skill": "s"}]}',
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        '{"status": "optimal", "assignments": [], "x": {"k": 1, "k": 2},'
+        ' "assignments": [{"volunteer": "v1", "camp": "c1", "skill": "s"}]}',
+        encoding="utf-8",
+    )
     with pytest.raises(InstanceError) as error:
         read_json(path)
     assert [str(issue) for issue in issues_of(error)] == [
@@ -775,23 +780,44 @@ def test_no_reference_is_called_unknown_when_its_list_cannot_be_read() -> None:
 
 # (mutation, path, the message expected in full): what is wrong, what is expected.
 PLAIN_MESSAGES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
-    "text for a count": (_set("camps.0.capacity", "5"), "camps[0].capacity",
-                         'expected a whole number, got "5"'),
+    "text for a count": (
+        _set("camps.0.capacity", "5"),
+        "camps[0].capacity",
+        'expected a whole number, got "5"',
+    ),
     "over a bound": (_set("camps.0.priority", 9), "camps[0].priority", "must be at most 5, got 9"),
-    "a list for an object": (_set("volunteers.0.skills", ["nurse"]), "volunteers[0].skills",
-                             "expected an object {...}, got a list of 1"),
-    "a word for true": (_set("camps.0.requirements.0.essential", "yes"),
-                        "camps[0].requirements[0].essential", 'expected true or false, got "yes"'),
-    "a choice": (_set("camps.0.gender", "F"), "camps[0].gender",
-                 "expected 'f' or 'm', got \"F\" (did you mean 'f'?)"),
-    "a calendar": (_set("calendar", "jalaali"), "calendar",
-                   "expected 'gregorian' or 'jalali', got \"jalaali\" (did you mean 'jalali'?)"),
-    "a short range": (_set("volunteers.0.available", [["2021-07-01"]]),
-                      "volunteers[0].available[0]", "must hold at least 2 items, got a list of 1"),
+    "a list for an object": (
+        _set("volunteers.0.skills", ["nurse"]),
+        "volunteers[0].skills",
+        "expected an object {...}, got a list of 1",
+    ),
+    "a word for true": (
+        _set("camps.0.requirements.0.essential", "yes"),
+        "camps[0].requirements[0].essential",
+        'expected true or false, got "yes"',
+    ),
+    "a choice": (
+        _set("camps.0.gender", "F"),
+        "camps[0].gender",
+        "expected 'f' or 'm', got \"F\" (did you mean 'f'?)",
+    ),
+    "a calendar": (
+        _set("calendar", "jalaali"),
+        "calendar",
+        "expected 'gregorian' or 'jalali', got \"jalaali\" (did you mean 'jalali'?)",
+    ),
+    "a short range": (
+        _set("volunteers.0.available", [["2021-07-01"]]),
+        "volunteers[0].available[0]",
+        "must hold at least 2 items, got a list of 1",
+    ),
     "an empty id": (_set("volunteers.0.id", ""), "volunteers[0].id", 'must not be empty, got ""'),
-    "NaN": (_set("places.0.lat", float("nan")), "places[0].lat",
-            "must be a finite number, got NaN"),
-}  # fmt: skip
+    "NaN": (
+        _set("places.0.lat", float("nan")),
+        "places[0].lat",
+        "must be a finite number, got NaN",
+    ),
+}
 
 
 @pytest.mark.parametrize(
@@ -805,8 +831,9 @@ def test_shape_problems_are_said_in_plain_words(
     assert single_issue(data) == Issue(path, message)
 
 
-@pytest.mark.parametrize(("mutate", "path", "words"), list(SHAPE_CASES.values()),
-                         ids=list(SHAPE_CASES))  # fmt: skip
+@pytest.mark.parametrize(
+    ("mutate", "path", "words"), list(SHAPE_CASES.values()), ids=list(SHAPE_CASES)
+)
 def test_no_message_uses_pydantic_words(
     mutate: Callable[[dict[str, Any]], None], path: str, words: str
 ) -> None:
@@ -840,8 +867,10 @@ def test_an_unknown_id_comes_with_the_closest_known_one() -> None:
         ("\u0627\u0631\u062f\u0648\u06f1\u06f2", "\u0627\u0631\u062f\u064812"),  # Persian digits
         ("\u0627\u0631\u062f\u0648\u0661\u0662", "\u0627\u0631\u062f\u064812"),  # Arabic digits
         # ZWNJ left out
-        ("\u0646\u06cc\u0645\u0647\u0645\u0627\u0647",
-         "\u0646\u06cc\u0645\u0647\u200c\u0645\u0627\u0647"),
+        (
+            "\u0646\u06cc\u0645\u0647\u0645\u0627\u0647",
+            "\u0646\u06cc\u0645\u0647\u200c\u0645\u0627\u0647",
+        ),
     ],
 )
 def test_ids_typed_on_another_keyboard_get_the_id_meant(typed: str, meant: str) -> None:

@@ -77,8 +77,11 @@ def test_guard_refuses_links_devices_and_fifos_even_with_force(tmp_path: Path) -
     link.symlink_to(real)
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    for target, words in ((link, "symbolic link"), (fifo, "not a regular file"),
-                          (Path("/dev/null"), "not a regular file")):  # fmt: skip
+    for target, words in (
+        (link, "symbolic link"),
+        (fifo, "not a regular file"),
+        (Path("/dev/null"), "not a regular file"),
+    ):
         with pytest.raises(UsageError, match=words):
             guard_output(target, force=True)
         # without --force, a FIFO is not opened to see what is inside (that would hang)
@@ -88,8 +91,9 @@ def test_guard_refuses_links_devices_and_fifos_even_with_force(tmp_path: Path) -
 
 def test_a_text_that_merely_mentions_the_format_is_not_a_solution_file(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
-    notes.write_text('my notes: "format": "campplanner-solution/1" is the solution format',
-                     encoding="utf-8")  # fmt: skip
+    notes.write_text(
+        'my notes: "format": "campplanner-solution/1" is the solution format', encoding="utf-8"
+    )
     with pytest.raises(UsageError, match="use --force"):
         guard_output(notes, replaceable=is_solution_file)
 

@@ -67,8 +67,7 @@ def test_a_page_per_camp_with_the_leader_and_the_team(tiny_with_phones: RosterVi
 
 def test_reserves_are_listed_in_either_shape(tiny_with_phones: RosterView) -> None:
     c1 = next(c for c in tiny_with_phones.camps if c.id == "c1")
-    assert [(r.volunteer_id, r.skill_name) for r in c1.reserves] == [("v11", ""),
-                                                                      ("v12", "بنا")]  # fmt: skip
+    assert [(r.volunteer_id, r.skill_name) for r in c1.reserves] == [("v11", ""), ("v12", "بنا")]
     data = tiny_data()
     as_list = _solved(data, [{"camp": "c2", "volunteers": ["v08"]}])
     assert [r.volunteer_id for c in as_list.camps for r in c.reserves] == ["v08"]
@@ -83,7 +82,9 @@ def test_files_per_county_and_per_camp_say_when_they_carry_phones(
     files = county_packets(tiny_with_phones)
     assert sorted(files) == sorted(
         f"packets-{county}{'-phones' if any(m.phone for c in camps for m in c.members) else ''}"
-        ".html" for county, camps in tiny_with_phones.counties.items())  # fmt: skip
+        ".html"
+        for county, camps in tiny_with_phones.counties.items()
+    )
     per_camp = camp_packets(tiny_with_phones)
     assert len(per_camp) == len(tiny_with_phones.camps)
     plain = _solved(tiny_data())
@@ -96,8 +97,7 @@ def test_chromium_prints_each_camp_on_one_page(tmp_path: Path) -> None:
     if browser is None or pdftotext is None:
         if os.environ.get("CI"):
             pytest.fail("chromium and pdftotext are missing, and CI must print (.ci/run)")
-        pytest.skip("CHROMIUM OR PDFTOTEXT IS MISSING: nothing was printed "
-                    "(.ci/run installs both)")
+        pytest.skip("CHROMIUM OR PDFTOTEXT IS MISSING: nothing was printed (.ci/run installs both)")
     instance = load_instance(REPO / "instances" / "small.json")
     problem = compile_instance(instance)
     result = make_solver(problem, SolveOptions(time_limit=20, method="greedy")).solve()
@@ -106,8 +106,12 @@ def test_chromium_prints_each_camp_on_one_page(tmp_path: Path) -> None:
     pdf = print_to_pdf(packet_html(view, county, camps), browser)
     assert pdf is not None
     (tmp_path / "packets.pdf").write_bytes(pdf)
-    text = subprocess.run([pdftotext, "-layout", str(tmp_path / "packets.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    text = subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "packets.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     pages = text.split("\f")[:-1]
     assert len(pages) == len(camps)
     for page, camp in zip(pages, camps, strict=True):

@@ -36,8 +36,11 @@ SMALL = REPO / "instances" / "small.json"
 @pytest.fixture(scope="module")
 def small_solution(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("print") / "small.solution.json"
-    solve(SolveRequest(str(SMALL), SolveOptions(time_limit=20, method="greedy"),
-                       output_path=str(output)))  # fmt: skip
+    solve(
+        SolveRequest(
+            str(SMALL), SolveOptions(time_limit=20, method="greedy"), output_path=str(output)
+        )
+    )
     return output
 
 
@@ -75,8 +78,11 @@ def test_county_sheets_have_persian_names_and_a_page_per_camp(small_book: Path) 
     for name in counties:
         sheet = book[name]
         assert sheet["A1"].value == f"شهرستان {name}"
-        headings = [row for row in range(1, sheet.max_row + 1)
-                    if sheet.cell(row, 1).fill.fgColor.rgb == "FFFFF2CC"]  # fmt: skip
+        headings = [
+            row
+            for row in range(1, sheet.max_row + 1)
+            if sheet.cell(row, 1).fill.fgColor.rgb == "FFFFF2CC"
+        ]
         breaks = [b.id for b in sheet.row_breaks.brk]
         # A break above every camp's heading but the first (openpyxl counts from 1).
         assert breaks == [row - 1 for row in headings[1:]]
@@ -129,19 +135,36 @@ def _pdf_pages(soffice: str, book: Path, folder: Path) -> list[str]:
     pdftotext = _tool("pdftotext", "poppler-utils")
     profile = folder / "profile"
     converted = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(folder), str(book)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(book),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     pdf = folder / (book.stem + ".pdf")
     assert converted.returncode == 0 and pdf.exists(), converted.stderr[-2000:]
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, timeout=120, check=True).stdout  # fmt: skip
+    text = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     return text.split("\f")[:-1]  # pdftotext ends every page with a form feed
 
 
-def test_libreoffice_prints_each_camp_on_its_own_page(small_book: Path, small_solution: Path,
-                                                       tmp_path: Path) -> None:  # fmt: skip
+def test_libreoffice_prints_each_camp_on_its_own_page(
+    small_book: Path, small_solution: Path, tmp_path: Path
+) -> None:
     soffice = _tool("soffice", "libreoffice-calc")
     pages = _pdf_pages(soffice, small_book, tmp_path)
     view = roster_view(load_instance(SMALL), load_solution(small_solution))

@@ -109,11 +109,13 @@ def test_tiny_road_km_of_v06(tiny_path: Path) -> None:
     km = {
         problem.camp_ids[problem.requirement_camp[r]]: float(k)
         for v, r, k in zip(
-            problem.candidate_volunteer, problem.candidate_requirement, problem.candidate_km,
+            problem.candidate_volunteer,
+            problem.candidate_requirement,
+            problem.candidate_km,
             strict=True,
         )
         if v == v06
-    }  # fmt: skip
+    }
     assert km == {"c2": pytest.approx(32.4, abs=0.1)}
 
 
@@ -458,9 +460,11 @@ def test_candidates_equal_a_slow_recomputation(data: dict[str, Any]) -> None:
     # Distances of the candidates agree with the slow haversine too.
     where = {p["id"]: (p["lat"], p["lon"]) for p in data["places"]}
     for v, r, km in zip(
-        problem.candidate_volunteer, problem.candidate_requirement, problem.candidate_km,
+        problem.candidate_volunteer,
+        problem.candidate_requirement,
+        problem.candidate_km,
         strict=True,
-    ):  # fmt: skip
+    ):
         home = data["volunteers"][v]["home"]
         site = data["camps"][problem.requirement_camp[r]]["place"]
         expected = data["rules"]["road_factor"] * _haversine_km(where[home], where[site])

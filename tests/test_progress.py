@@ -23,10 +23,20 @@ def test_a_log_gets_every_phase_and_every_better_roster(tmp_path: Path) -> None:
     # stderr is a pipe, not a terminal: one line per phase, stage and better roster or
     # bound (it got one line a second, of "solving" only, and nothing in the second stage)
     completed = subprocess.run(
-        [sys.executable, "-c", "from campplanner.cli import main; main()", "solve",
-         str(TINY_PATH), "-o", str(tmp_path / "sol.json")],
-        capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from campplanner.cli import main; main()",
+            "solve",
+            str(TINY_PATH),
+            "-o",
+            str(tmp_path / "sol.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stderr
     said = [m.group(1) for line in completed.stderr.splitlines() if (m := LOG_LINE.match(line))]
     assert said[0] == "reading" and said[-1] == "coverage 29  bound 29  (writing)", said
@@ -59,7 +69,7 @@ def test_the_terminal_line_moves_in_a_stage_that_finds_nothing() -> None:
     drawn = out.getvalue()
     assert "secondary terms" in drawn and "1,187" in drawn
     time.sleep(3 * ProgressLine.TICK)  # no event: the clock is redrawn all the same
-    redrawn = out.getvalue()[len(drawn):]
+    redrawn = out.getvalue()[len(drawn) :]
     assert redrawn.count("\r") >= 2 and "secondary terms" in redrawn
     line.close()
     assert out.getvalue().endswith("\r\033[K")  # the line is cleared for what follows

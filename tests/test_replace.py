@@ -20,12 +20,21 @@ from campplanner.model.baseline import baseline_from_triples
 from campplanner.whatif.replace import suggest_replacements
 
 PUBLISHED = [
-    ("v10", "c1", "camp_leader"), ("v02", "c1", "physician"), ("v03", "c1", "nurse"),
-    ("v07", "c1", "nurse"), ("v01", "c2", "camp_leader"), ("v04", "c2", "mason"),
-    ("v12", "c2", "mason"), ("v06", "c2", "electrician"), ("v05", "c3", "teacher"),
-    ("v11", "c3", "teacher"), ("v09", "c3", "nurse"), ("v10", "c4", "camp_leader"),
-    ("v01", "c4", "mason"), ("v04", "c4", "mason"),
-]  # fmt: skip
+    ("v10", "c1", "camp_leader"),
+    ("v02", "c1", "physician"),
+    ("v03", "c1", "nurse"),
+    ("v07", "c1", "nurse"),
+    ("v01", "c2", "camp_leader"),
+    ("v04", "c2", "mason"),
+    ("v12", "c2", "mason"),
+    ("v06", "c2", "electrician"),
+    ("v05", "c3", "teacher"),
+    ("v11", "c3", "teacher"),
+    ("v09", "c3", "nurse"),
+    ("v10", "c4", "camp_leader"),
+    ("v01", "c4", "mason"),
+    ("v04", "c4", "mason"),
+]
 
 
 def dropout_of(volunteer: str, camp: str | None = None):  # type: ignore[no-untyped-def]
@@ -80,8 +89,12 @@ def test_replace_command(tmp_path: Path) -> None:
     )
     data = json.loads(as_json.output)
     assert data["slots"][0]["suggestions"][0] == {
-        "volunteer": "v09", "km": 213.5, "coverage_change": 2, "leaves": ["c3"], "cancels": [],
-    }  # fmt: skip
+        "volunteer": "v09",
+        "km": 213.5,
+        "coverage_change": 2,
+        "leaves": ["c3"],
+        "cancels": [],
+    }
     unknown = runner.invoke(main, ["replace", str(TINY_PATH), str(solution), "--volunteer", "x"])
     assert unknown.exit_code == 2 and "no such volunteer" in unknown.output
 
@@ -110,8 +123,12 @@ def test_replace_writes_its_ranked_candidates_with_o(tmp_path: Path) -> None:
     data = json.loads(output.read_text(encoding="utf-8"))
     assert data["format"] == "campplanner-replacements/1" and data["volunteer"] == "v03"
     assert data["slots"][0]["suggestions"][0] == {
-        "volunteer": "v09", "km": 213.5, "coverage_change": 2, "leaves": ["c3"], "cancels": [],
-    }  # fmt: skip
+        "volunteer": "v09",
+        "km": 213.5,
+        "coverage_change": 2,
+        "leaves": ["c3"],
+        "cancels": [],
+    }
     assert data["replan"]["status"] in ("optimal", "feasible")
     assert data["replan"]["coverage"] >= data["replan"]["published_coverage"] - 2
     assert "changed_assignments" in data["replan"]["changes"]
@@ -125,4 +142,7 @@ def test_replace_writes_its_ranked_candidates_with_o(tmp_path: Path) -> None:
     refused = runner.invoke(main, [*args[:-1], str(solution), "--force"])
     assert refused.exit_code == 2 and "input" in refused.output
     assert [p.name for p in sorted(tmp_path.iterdir())] == [
-        "notes.json", "published.json", "replacements.json"]  # no temporary file left
+        "notes.json",
+        "published.json",
+        "replacements.json",
+    ]  # no temporary file left

@@ -129,9 +129,22 @@ def test_solve_with_baseline_through_the_cli(tmp_path: Path) -> None:
     # slot) is a change: a lower bound it does not reach is said to be one, never
     # "the fewest possible".
     output = tmp_path / "neighbourhood.json"
-    result = runner.invoke(main, ["solve", str(edited), "--baseline", str(published), "-o",
-                                  str(output), "-q", "--method", "large",
-                                  "--time-limit", "5"])  # fmt: skip
+    result = runner.invoke(
+        main,
+        [
+            "solve",
+            str(edited),
+            "--baseline",
+            str(published),
+            "-o",
+            str(output),
+            "-q",
+            "--method",
+            "large",
+            "--time-limit",
+            "5",
+        ],
+    )
     assert result.exit_code == 0, result.output
     section = json.loads(output.read_text(encoding="utf-8"))["replan"]
     assert section["changes_lower_bound"] == 1 < section["changed_assignments"]
@@ -181,18 +194,23 @@ def test_a_season_replan_proves_the_bound_a_solve_from_scratch_proves() -> None:
 
     base = json.loads((REPO / "instances" / "medium.json").read_text(encoding="utf-8"))
     problem = compile_data(base)
-    published = roster_triples(problem, make_solver(problem, SolveOptions(time_limit=30))
-                               .solve().assigned)  # fmt: skip
+    published = roster_triples(
+        problem, make_solver(problem, SolveOptions(time_limit=30)).solve().assigned
+    )
     physician = problem.skill_index["physician"]
-    away = {problem.volunteer_ids[v] for v in range(problem.num_volunteers)
-            if problem.volunteer_skill_level[v, physician]}  # fmt: skip
+    away = {
+        problem.volunteer_ids[v]
+        for v in range(problem.num_volunteers)
+        if problem.volunteer_skill_level[v, physician]
+    }
     away = set(sorted(away)[:10])
     base["volunteers"] = [v for v in base["volunteers"] if v["id"] not in away]
     changed = compile_data(base)
     scratch = make_solver(changed, SolveOptions(time_limit=30)).solve()
     assert scratch.status == "optimal"
-    solver = make_solver(changed, SolveOptions(time_limit=20),
-                         baseline=baseline_from_triples(changed, published))  # fmt: skip
+    solver = make_solver(
+        changed, SolveOptions(time_limit=20), baseline=baseline_from_triples(changed, published)
+    )
     assert isinstance(solver, NeighbourhoodReplanner)
     replanned = solver.solve()
     assert replanned.coverage_bound == scratch.coverage_bound

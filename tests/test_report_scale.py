@@ -35,19 +35,37 @@ def season(camps: int, people: int, counties: int = 12) -> RosterView:
     data = make_instance(
         places=places,
         groups=[group(f"g{k}", home=None, name=f"{GROUP} {k}") for k in range(50)],
-        volunteers=[volunteer(f"v{n:05d}", name=f"{NAME} {n}", home=f"k{n % counties}",
-                              group=f"g{n % 50}", skills={"labourer": 1})
-                    for n in range(camps * people)],
-        camps=[camp(f"c{c:04d}", name=f"اردوی سلامت و درمان روستای قلعه‌نو {c}",
-                    place=f"k{c % counties}", capacity=people,
-                    requirements=[requirement("labourer", count=people)])
-               for c in range(camps)],
+        volunteers=[
+            volunteer(
+                f"v{n:05d}",
+                name=f"{NAME} {n}",
+                home=f"k{n % counties}",
+                group=f"g{n % 50}",
+                skills={"labourer": 1},
+            )
+            for n in range(camps * people)
+        ],
+        camps=[
+            camp(
+                f"c{c:04d}",
+                name=f"اردوی سلامت و درمان روستای قلعه‌نو {c}",
+                place=f"k{c % counties}",
+                capacity=people,
+                requirements=[requirement("labourer", count=people)],
+            )
+            for c in range(camps)
+        ],
         skills=[{"id": "labourer", "name": "نیروی کار عمومی"}],
-    )  # fmt: skip
-    assignments = [{"volunteer": f"v{c * people + k:05d}", "camp": f"c{c:04d}",
-                    "skill": "labourer"} for c in range(camps) for k in range(people)]  # fmt: skip
-    return roster_view(instance_from_data(data),
-                       solution_from_data({"status": "feasible", "assignments": assignments}))
+    )
+    assignments = [
+        {"volunteer": f"v{c * people + k:05d}", "camp": f"c{c:04d}", "skill": "labourer"}
+        for c in range(camps)
+        for k in range(people)
+    ]
+    return roster_view(
+        instance_from_data(data),
+        solution_from_data({"status": "feasible", "assignments": assignments}),
+    )
 
 
 def test_a_season_report_stays_under_3_mb() -> None:
@@ -62,8 +80,11 @@ def test_a_season_report_stays_under_3_mb() -> None:
 
 
 def test_the_skill_chart_puts_the_scarcest_first() -> None:
-    skills = [SkillTotal("a", "کارگر", 1200, 1150), SkillTotal("b", "پزشک", 40, 22),
-              SkillTotal("c", "معلم", 10, 10)]  # fmt: skip
+    skills = [
+        SkillTotal("a", "کارگر", 1200, 1150),
+        SkillTotal("b", "پزشک", 40, 22),
+        SkillTotal("c", "معلم", 10, 10),
+    ]
     assert [s.id for s in by_share(skills)] == ["b", "a", "c"]
 
 
@@ -72,14 +93,21 @@ def _tools() -> tuple[str, str]:
     if browser is None or pdftotext is None:
         if os.environ.get("CI"):
             pytest.fail("chromium and pdftotext are missing, and CI must print (.ci/run)")
-        pytest.skip("CHROMIUM OR PDFTOTEXT IS MISSING: nothing was printed "
-                    "(.ci/run installs both)")
+        pytest.skip("CHROMIUM OR PDFTOTEXT IS MISSING: nothing was printed (.ci/run installs both)")
     return browser, pdftotext
 
 
 def _chromium(browser: str, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-dev-shm-usage", f"--user-data-dir={folder / 'profile'}", *args]
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={folder / 'profile'}",
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
 
 
@@ -89,19 +117,24 @@ def test_every_page_of_a_long_camp_carries_its_name(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     page.write_text(roster_html(view), encoding="utf-8")
     pdf = tmp_path / "report.pdf"
-    printed = _chromium(browser, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
-                        page.as_uri())  # fmt: skip
+    printed = _chromium(
+        browser, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri()
+    )
     assert printed.returncode == 0 and pdf.exists(), printed.stderr[-2000:]
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout  # fmt: skip
+    text = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     pages = text.split("\f")[:-1]
     first_camp = next(k for k, p in enumerate(pages) if "c0000" in p)
     last = next((k for k, p in enumerate(pages) if "برنامه داوطلبان" in p), len(pages))
     camp_pages = pages[first_camp:last]
     assert len(camp_pages) >= 3 * 3
     for camp_view in view.camps:
-        mine = [p for p in camp_pages if f"{NAME} {int(camp_view.id[1:]) * 120 + 60}" in p
-                or camp_view.id in p]  # fmt: skip
+        mine = [
+            p
+            for p in camp_pages
+            if f"{NAME} {int(camp_view.id[1:]) * 120 + 60}" in p or camp_view.id in p
+        ]
         assert len(mine) >= 3
     # Every page of the teams names its camp (the table's head repeats on each page).
     for number, content in enumerate(camp_pages):
@@ -117,7 +150,9 @@ def test_at_400_pixels_nothing_scrolls_sideways(tmp_path: Path) -> None:
     probe = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
     # Headless Chromium keeps windows at least ~500 px wide: the page is held to 400.
     probe = probe.replace("</head>", "<style>html { width: 400px; }</style></head>")
-    probe = probe.replace("</body>", """<script>
+    probe = probe.replace(
+        "</body>",
+        """<script>
 var page = document.documentElement.getBoundingClientRect(), outside = [];
 document.querySelectorAll("body *").forEach(function (e) {
   var r = e.getBoundingClientRect();
@@ -126,7 +161,8 @@ document.querySelectorAll("body *").forEach(function (e) {
 });
 document.body.setAttribute("data-width", Math.round(page.width));
 document.body.setAttribute("data-outside", outside.slice(0, 10).join(" "));
-</script></body>""")
+</script></body>""",
+    )
     page = tmp_path / "probe.html"
     page.write_text(probe, encoding="utf-8")
     dom = _chromium(browser, tmp_path, "--window-size=400,800", "--dump-dom", page.as_uri())
@@ -134,5 +170,3 @@ document.body.setAttribute("data-outside", outside.slice(0, 10).join(" "));
     assert width is not None and width.group(1) == "400", dom.stderr[-2000:]
     outside = re.search(r'data-outside="([^"]*)"', dom.stdout)
     assert outside is not None and outside.group(1) == "", outside  # nothing sticks out
-
-

@@ -34,12 +34,25 @@ def test_a_published_holder_gets_the_slot_back_and_a_free_one_is_refilled() -> N
     # the slot to n1 (not published); p2 was moved out too and the slot is empty.
     # Restoring: p2 fills the empty slot (coverage 2 -> 3, one change fewer), then p1
     # takes the other back from n1 (coverage 3, two changes fewer): the published roster.
-    problem = compile_data(make_instance(
-        volunteers=[volunteer("p1"), volunteer("p2"), volunteer("n1"),
-                    volunteer("lead", skills={"leader": 1})],
-        camps=[camp("c1", requirements=[requirement("leader", essential=True),
-                                         requirement("nurse", count=2)])],
-    ))  # fmt: skip
+    problem = compile_data(
+        make_instance(
+            volunteers=[
+                volunteer("p1"),
+                volunteer("p2"),
+                volunteer("n1"),
+                volunteer("lead", skills={"leader": 1}),
+            ],
+            camps=[
+                camp(
+                    "c1",
+                    requirements=[
+                        requirement("leader", essential=True),
+                        requirement("nurse", count=2),
+                    ],
+                )
+            ],
+        )
+    )
     leader = _candidate(problem, "lead", "c1", "leader")
     p1, p2, n1 = (_candidate(problem, v, "c1") for v in ("p1", "p2", "n1"))
     published = np.array(sorted([leader, p1, p2]))
@@ -53,20 +66,33 @@ def test_nobody_is_put_back_into_a_cancelled_camp_nor_a_lock_removed() -> None:
     # c2 is cancelled in the roster (its essential leader serves c1 now): its published
     # nurse stays out. In c1 the nurse slot is held by a locked volunteer: the published
     # nurse does not take it back.
-    problem = compile_data(make_instance(
-        volunteers=[volunteer("lead", skills={"leader": 1}), volunteer("pub"),
-                    volunteer("locked"), volunteer("pub2")],
-        camps=[camp("c1", requirements=[requirement("leader", essential=True),
-                                         requirement("nurse")]),
-               camp("c2", start="2021-08-01", end="2021-08-03",
-                    requirements=[requirement("leader", essential=True),
-                                  requirement("nurse")])],
-        locked=[{"volunteer": "locked", "camp": "c1", "skill": "nurse"}],
-    ))  # fmt: skip
+    problem = compile_data(
+        make_instance(
+            volunteers=[
+                volunteer("lead", skills={"leader": 1}),
+                volunteer("pub"),
+                volunteer("locked"),
+                volunteer("pub2"),
+            ],
+            camps=[
+                camp(
+                    "c1", requirements=[requirement("leader", essential=True), requirement("nurse")]
+                ),
+                camp(
+                    "c2",
+                    start="2021-08-01",
+                    end="2021-08-03",
+                    requirements=[requirement("leader", essential=True), requirement("nurse")],
+                ),
+            ],
+            locked=[{"volunteer": "locked", "camp": "c1", "skill": "nurse"}],
+        )
+    )
     lead_c1 = _candidate(problem, "lead", "c1", "leader")
     locked = _candidate(problem, "locked", "c1")
-    published = np.array(sorted([_candidate(problem, "pub", "c1"),
-                                 _candidate(problem, "pub2", "c2")]))  # fmt: skip
+    published = np.array(
+        sorted([_candidate(problem, "pub", "c1"), _candidate(problem, "pub2", "c2")])
+    )
     roster = np.array(sorted([lead_c1, locked]))
     restored = restore_published(problem, roster, published)
     assert sorted(restored.tolist()) == sorted(roster.tolist())

@@ -37,8 +37,9 @@ def test_every_rule_has_a_feasible_and_an_infeasible_case() -> None:
 
 
 @pytest.mark.parametrize("method", sorted(BACKENDS))
-@pytest.mark.parametrize(("rule", "case"), FEASIBLE_CASES,
-                         ids=[f"{r}: {c.name}" for r, c in FEASIBLE_CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("rule", "case"), FEASIBLE_CASES, ids=[f"{r}: {c.name}" for r, c in FEASIBLE_CASES]
+)
 def test_every_method_keeps_every_rule(method: str, rule: str, case: Case) -> None:
     instance, problem, result = _solve(case, method)
     assert result.has_roster, result.summary()
@@ -53,10 +54,12 @@ def test_every_method_keeps_every_rule(method: str, rule: str, case: Case) -> No
 
 
 @pytest.mark.parametrize("method", sorted(BACKENDS))
-@pytest.mark.parametrize(("rule", "case"), INFEASIBLE_CASES,
-                         ids=[f"{r}: {c.name}" for r, c in INFEASIBLE_CASES])  # fmt: skip
-def test_no_method_returns_a_roster_for_contradicting_locks(method: str, rule: str,
-                                                           case: Case) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("rule", "case"), INFEASIBLE_CASES, ids=[f"{r}: {c.name}" for r, c in INFEASIBLE_CASES]
+)
+def test_no_method_returns_a_roster_for_contradicting_locks(
+    method: str, rule: str, case: Case
+) -> None:
     _, _, result = _solve(case, method)
     assert not result.has_roster
     assert len(result.assigned) == 0

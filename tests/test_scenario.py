@@ -44,10 +44,14 @@ def test_unavailable_cuts_ranges_and_always() -> None:
     # v02 is free 04-01..04-15; away 04-05..04-09 leaves 04-01..04-04 and 04-10..04-15.
     # v01 has no "available" (always): away 04-10..04-20 leaves before and after.
     data = edited(
-        {"op": "unavailable", "volunteers": ["v02", "v01"], "first": "1400-04-05",
-         "last": "1400-04-09"},
+        {
+            "op": "unavailable",
+            "volunteers": ["v02", "v01"],
+            "first": "1400-04-05",
+            "last": "1400-04-09",
+        },
         {"op": "unavailable", "volunteers": ["v01"], "first": "1400-04-10", "last": "1400-04-20"},
-    )  # fmt: skip
+    )
     assert by_id(data, "volunteers", "v02")["available"] == [
         ["1400-04-01", "1400-04-04"],
         ["1400-04-10", "1400-04-15"],
@@ -64,15 +68,25 @@ def test_unavailable_cuts_ranges_and_always() -> None:
 
 def test_add_remove_and_move_camps() -> None:
     new_camp = {
-        "id": "c5", "name": "new", "place": "saveh", "start": "1400-05-01", "end": "1400-05-03",
-        "capacity": 3, "requirements": [{"skill": "mason", "count": 2}],
-    }  # fmt: skip
+        "id": "c5",
+        "name": "new",
+        "place": "saveh",
+        "start": "1400-05-01",
+        "end": "1400-05-03",
+        "capacity": 3,
+        "requirements": [{"skill": "mason", "count": 2}],
+    }
     data = edited(
         {"op": "add_camps", "camps": [new_camp]},
         {"op": "remove_camps", "camps": ["c3"]},
-        {"op": "move_camp", "camp": "c4", "start": "1400-05-10", "end": "1400-05-12",
-         "place": "khomein"},
-    )  # fmt: skip
+        {
+            "op": "move_camp",
+            "camp": "c4",
+            "start": "1400-05-10",
+            "end": "1400-05-12",
+            "place": "khomein",
+        },
+    )
     assert [c["id"] for c in data["camps"]] == ["c1", "c2", "c4", "c5"]
     moved = by_id(data, "camps", "c4")
     assert (moved["start"], moved["end"], moved["place"]) == ("1400-05-10", "1400-05-12", "khomein")
@@ -81,11 +95,17 @@ def test_add_remove_and_move_camps() -> None:
 def test_set_camp_and_requirements() -> None:
     data = edited(
         {"op": "set_camp", "camp": "c3", "capacity": 8, "priority": 5, "gender": "mixed"},
-        {"op": "set_requirement", "camp": "c3", "skill": "physician", "count": 1, "level": 2,
-         "essential": True},
+        {
+            "op": "set_requirement",
+            "camp": "c3",
+            "skill": "physician",
+            "count": 1,
+            "level": 2,
+            "essential": True,
+        },
         {"op": "set_requirement", "camp": "c3", "skill": "nurse", "count": 0},
         {"op": "set_requirement", "camp": "c3", "skill": "teacher", "count": 4},
-    )  # fmt: skip
+    )
     camp = by_id(data, "camps", "c3")
     assert (camp["capacity"], camp["priority"], "gender" in camp) == (8, 5, False)
     assert camp["requirements"] == [
@@ -110,11 +130,21 @@ def test_rules_weights_locks_and_forbidden() -> None:
 
 
 def test_unknown_ids_are_reported_with_the_edit_path() -> None:
-    scenario = Scenario.model_validate({"name": "bad", "edits": [
-        {"op": "remove_volunteers", "volunteers": ["v01", "nobody"]},
-        {"op": "move_camp", "camp": "c99", "start": "1400-05-01"},
-        {"op": "unavailable", "volunteers": ["v01"], "first": "1400-13-01", "last": "1400-04-02"},
-    ]})  # fmt: skip
+    scenario = Scenario.model_validate(
+        {
+            "name": "bad",
+            "edits": [
+                {"op": "remove_volunteers", "volunteers": ["v01", "nobody"]},
+                {"op": "move_camp", "camp": "c99", "start": "1400-05-01"},
+                {
+                    "op": "unavailable",
+                    "volunteers": ["v01"],
+                    "first": "1400-13-01",
+                    "last": "1400-04-02",
+                },
+            ],
+        }
+    )
     with pytest.raises(InstanceError) as caught:
         apply_edits(tiny_data(), scenario, "bad.json")
     paths = [issue.path for issue in caught.value.issues]
@@ -124,8 +154,10 @@ def test_unknown_ids_are_reported_with_the_edit_path() -> None:
 def test_a_scenario_that_breaks_the_contract_is_reported_at_the_edit(tmp_path: Path) -> None:
     # Issue 17: the planner wrote edits[0], not camps[0] of an instance they never saw.
     scenario = tmp_path / "s.json"
-    scenario.write_text(json.dumps({"name": "x", "edits": [
-        {"op": "set_camp", "camp": "c1", "priority": 9}]}), encoding="utf-8")  # fmt: skip
+    scenario.write_text(
+        json.dumps({"name": "x", "edits": [{"op": "set_camp", "camp": "c1", "priority": 9}]}),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["compare", str(TINY_PATH), str(scenario)])
     assert result.exit_code == 2
     assert "edits[0].priority: must be at most 5, got 9" in " ".join(result.output.split())
@@ -142,12 +174,29 @@ def test_bad_scenario_file_exit_2(tmp_path: Path) -> None:
 
 def test_compare_prints_and_writes_the_measures(tmp_path: Path) -> None:
     away = tmp_path / "away.json"
-    away.write_text(json.dumps({"name": "v10 away", "edits": [
-        {"op": "unavailable", "volunteers": ["v10"], "first": "1400-04-01",
-         "last": "1400-04-31"}]}), encoding="utf-8")  # fmt: skip
+    away.write_text(
+        json.dumps(
+            {
+                "name": "v10 away",
+                "edits": [
+                    {
+                        "op": "unavailable",
+                        "volunteers": ["v10"],
+                        "first": "1400-04-01",
+                        "last": "1400-04-31",
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     beds = tmp_path / "beds.json"
-    beds.write_text(json.dumps({"name": "fewer beds", "edits": [
-        {"op": "set_camp", "camp": "c1", "capacity": 2}]}), encoding="utf-8")  # fmt: skip
+    beds.write_text(
+        json.dumps(
+            {"name": "fewer beds", "edits": [{"op": "set_camp", "camp": "c1", "capacity": 2}]}
+        ),
+        encoding="utf-8",
+    )
     output = tmp_path / "report.json"
     base = write_instance(tmp_path / "tiny.json", tiny_data())
     result = CliRunner().invoke(
@@ -174,8 +223,10 @@ def test_compare_is_deterministic() -> None:
     second = measure("a", tiny_data(), options)
     assert first.roster == second.roster
     assert (first.coverage, first.travel_km, first.group_splits) == (
-        second.coverage, second.travel_km, second.group_splits,
-    )  # fmt: skip
+        second.coverage,
+        second.travel_km,
+        second.group_splits,
+    )
 
 
 # ------------------------------------------------------ compare: re-planned or from scratch
@@ -184,9 +235,22 @@ def test_compare_is_deterministic() -> None:
 def away_scenario(tmp_path: Path) -> Path:
     """v10 (a camp leader, one of two physicians) away all Tir: c1 and c4 lose people."""
     path = tmp_path / "away.json"
-    path.write_text(json.dumps({"name": "v10 away", "edits": [
-        {"op": "unavailable", "volunteers": ["v10"], "first": "1400-04-01",
-         "last": "1400-04-31"}]}), encoding="utf-8")  # fmt: skip
+    path.write_text(
+        json.dumps(
+            {
+                "name": "v10 away",
+                "edits": [
+                    {
+                        "op": "unavailable",
+                        "volunteers": ["v10"],
+                        "first": "1400-04-01",
+                        "last": "1400-04-31",
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -202,15 +266,19 @@ def test_compare_replans_each_scenario_from_the_base_as_solve_baseline_does(
     base, away = write_instance(tmp_path / "tiny.json", tiny_data()), away_scenario(tmp_path)
     report = compare(str(base), [str(away)], options, jobs=1)
     assert report["solved"] == "re-planned from the base"
-    assert [e["solved"] for e in report["scenarios"]] == ["from scratch",
-                                                          "re-planned from the base"]
+    assert [e["solved"] for e in report["scenarios"]] == [
+        "from scratch",
+        "re-planned from the base",
+    ]
     changes = report["scenarios"][1]["against_base"]
 
     # The same two steps by hand: solve the base, then solve --baseline on the scenario.
     published = tmp_path / "base-solution.json"
     solve(SolveRequest(str(base), options, output_path=str(published)))
-    scenario = write_instance(tmp_path / "away-instance.json",
-                              apply_edits(tiny_data(), load_scenario(str(away)), str(away)))
+    scenario = write_instance(
+        tmp_path / "away-instance.json",
+        apply_edits(tiny_data(), load_scenario(str(away)), str(away)),
+    )
     replanned = solve(SolveRequest(str(scenario), options, baseline_path=str(published)))
     assert replanned.replan is not None
     assert changes["changed_assignments"] == replanned.replan["changed_assignments"] > 0
@@ -223,8 +291,9 @@ def test_compare_from_scratch_is_asked_for_and_said(tmp_path: Path) -> None:
     base, away = write_instance(tmp_path / "tiny.json", tiny_data()), away_scenario(tmp_path)
     output = tmp_path / "report.json"
     replanned = CliRunner().invoke(main, ["compare", str(base), str(away), "--jobs", "1"])
-    scratch = CliRunner().invoke(main, ["compare", str(base), str(away), "--from-scratch",
-                                        "--jobs", "1", "-o", str(output)])  # fmt: skip
+    scratch = CliRunner().invoke(
+        main, ["compare", str(base), str(away), "--from-scratch", "--jobs", "1", "-o", str(output)]
+    )
     assert replanned.exit_code == 0 and scratch.exit_code == 0, scratch.output
     assert "re-planned from the base roster" in " ".join(replanned.output.split())
     assert "solved from scratch" in " ".join(scratch.output.split())
@@ -242,8 +311,14 @@ def scenario_problems(tmp_path: Path, content: Any) -> dict[str, str]:
     result = CliRunner().invoke(main, ["compare", str(TINY_PATH), str(scenario)])
     assert result.exit_code == 2, result.output
     text = " ".join(result.output.split())
-    for jargon in ("Input tag", "Input should", "Extra inputs", "discriminator", "Error",
-                   "Exception"):  # fmt: skip
+    for jargon in (
+        "Input tag",
+        "Input should",
+        "Extra inputs",
+        "discriminator",
+        "Error",
+        "Exception",
+    ):
         assert jargon not in text
     problems = {}
     for line in text.split(" - ")[1:]:
@@ -254,14 +329,29 @@ def scenario_problems(tmp_path: Path, content: Any) -> dict[str, str]:
 
 def test_four_mistakes_are_reported_in_one_run(tmp_path: Path) -> None:
     """Issue 17: a scenario with 4 mistakes needed 4 runs (a misspelt op hid the rest)."""
-    problems = scenario_problems(tmp_path, {"name": "four mistakes", "edits": [
-        {"op": "unavailble", "volunteers": ["v01"], "first": "1400-04-05", "last": "1400-04-09"},
-        {"op": "remove_volunteers", "volunteers": ["v99"]},
-        {"op": "set_camp", "camp": "c3", "priority": 9},
-        {"op": "set_requirement", "camp": "c1", "skill": "nurse", "count": 2, "levle": 2},
-    ]})  # fmt: skip
-    assert list(problems) == ["edits[0].op", "edits[1].volunteers[0]", "edits[2].priority",
-                              "edits[3].levle"]  # fmt: skip
+    problems = scenario_problems(
+        tmp_path,
+        {
+            "name": "four mistakes",
+            "edits": [
+                {
+                    "op": "unavailble",
+                    "volunteers": ["v01"],
+                    "first": "1400-04-05",
+                    "last": "1400-04-09",
+                },
+                {"op": "remove_volunteers", "volunteers": ["v99"]},
+                {"op": "set_camp", "camp": "c3", "priority": 9},
+                {"op": "set_requirement", "camp": "c1", "skill": "nurse", "count": 2, "levle": 2},
+            ],
+        },
+    )
+    assert list(problems) == [
+        "edits[0].op",
+        "edits[1].volunteers[0]",
+        "edits[2].priority",
+        "edits[3].levle",
+    ]
     assert problems["edits[0].op"].startswith(
         "unknown op 'unavailble' (did you mean 'unavailable'?); the ops are remove_volunteers,"
     )
@@ -271,57 +361,83 @@ def test_four_mistakes_are_reported_in_one_run(tmp_path: Path) -> None:
 
 
 def test_problems_of_the_edited_instance_point_into_the_edit(tmp_path: Path) -> None:
-    new_camp = {"id": "c5", "name": "new", "place": "qom", "start": "1400-05-01",
-                "end": "1400-05-03", "capacity": 3, "requirements": [{"skill": "mason",
-                                                                      "count": 2}]}  # fmt: skip
-    problems = scenario_problems(tmp_path, {"name": "x", "edits": [
-        {"op": "add_camps", "camps": [new_camp]},
-        {"op": "set_requirement", "camp": "c2", "skill": "nurce", "count": 1},
-        {"op": "lock", "assignments": [{"volunteer": "v07", "camp": "C1", "skill": "nurse"}]},
-        {"op": "set_rules", "rules": {"rest_days": -2, "max_camp": 2}},
-        {"op": "move_camp", "camp": "c4", "start": "1400-06-10", "end": "1400-06-01"},
-        {"op": "remove_camps", "camps": ["C3"]},
-        {"op": "set_weights", "weights": {"travle": 2}},
-    ]})  # fmt: skip
+    new_camp = {
+        "id": "c5",
+        "name": "new",
+        "place": "qom",
+        "start": "1400-05-01",
+        "end": "1400-05-03",
+        "capacity": 3,
+        "requirements": [{"skill": "mason", "count": 2}],
+    }
+    problems = scenario_problems(
+        tmp_path,
+        {
+            "name": "x",
+            "edits": [
+                {"op": "add_camps", "camps": [new_camp]},
+                {"op": "set_requirement", "camp": "c2", "skill": "nurce", "count": 1},
+                {
+                    "op": "lock",
+                    "assignments": [{"volunteer": "v07", "camp": "C1", "skill": "nurse"}],
+                },
+                {"op": "set_rules", "rules": {"rest_days": -2, "max_camp": 2}},
+                {"op": "move_camp", "camp": "c4", "start": "1400-06-10", "end": "1400-06-01"},
+                {"op": "remove_camps", "camps": ["C3"]},
+                {"op": "set_weights", "weights": {"travle": 2}},
+            ],
+        },
+    )
     assert problems == {
         "edits[0].camps[0].place": "unknown place 'qom'",
         "edits[1].skill": "unknown skill 'nurce' (did you mean 'nurse'?)",
         "edits[2].assignments[0].camp": "unknown camp 'C1' (did you mean 'c1'?)",
         "edits[3].rules.max_camp": "unknown rule 'max_camp' (did you mean 'max_camps'?); "
-                                   "the rules are rest_days, max_camps, road_factor",
+        "the rules are rest_days, max_camps, road_factor",
         "edits[3].rules.rest_days": "must be at least 0, got -2",
         "edits[4].end": "1400-06-01 is before the start 1400-06-10",
         "edits[5].camps[0]": "unknown camp 'C3' (did you mean 'c3'?)",
         "edits[6].weights.travle": "unknown weight 'travle' (did you mean 'travel'?); the "
-                                   "weights are travel, group, fairness",
-    }  # fmt: skip
+        "weights are travel, group, fairness",
+    }
 
 
 def test_the_scenario_file_itself_is_read_in_plain_words(tmp_path: Path) -> None:
-    problems = scenario_problems(tmp_path, {"name": "x", "base": 3, "edit": [], "edits": [
-        "remove v01", {"volunteers": ["v01"]}, {"op": 7}]})  # fmt: skip
+    problems = scenario_problems(
+        tmp_path,
+        {
+            "name": "x",
+            "base": 3,
+            "edit": [],
+            "edits": ["remove v01", {"volunteers": ["v01"]}, {"op": 7}],
+        },
+    )
     assert problems == {
         "base": "expected text in quotes, got 3",
         "edit": "unknown key 'edit' (did you mean 'edits'?); the keys here are format, name, "
-                "base, edits",
+        "base, edits",
         "edits[0]": 'an edit is an object {"op": ...}, got text',
         "edits[1]": 'the "op" key is missing: it says what the edit does, one of '
-                    "remove_volunteers, add_volunteers, unavailable, remove_camps, add_camps, "
-                    "move_camp, set_camp, set_requirement, set_rules, set_weights, lock, "
-                    "unlock, forbid, allow",
+        "remove_volunteers, add_volunteers, unavailable, remove_camps, add_camps, "
+        "move_camp, set_camp, set_requirement, set_rules, set_weights, lock, "
+        "unlock, forbid, allow",
         "edits[2].op": "expected the name of an edit, got a number; the ops are "
-                       "remove_volunteers, add_volunteers, unavailable, remove_camps, add_camps, "
-                       "move_camp, set_camp, set_requirement, set_rules, set_weights, lock, "
-                       "unlock, forbid, allow",
-    }  # fmt: skip
+        "remove_volunteers, add_volunteers, unavailable, remove_camps, add_camps, "
+        "move_camp, set_camp, set_requirement, set_rules, set_weights, lock, "
+        "unlock, forbid, allow",
+    }
 
 
 def test_the_problems_of_every_scenario_file_show_in_one_run(tmp_path: Path) -> None:
     first, second = tmp_path / "first.json", tmp_path / "second.json"
-    first.write_text(json.dumps({"name": "a", "edits": [
-        {"op": "remove_camps", "camps": ["c9"]}]}), encoding="utf-8")  # fmt: skip
-    second.write_text(json.dumps({"name": "b", "edits": [
-        {"op": "set_camp", "camp": "c1", "capacity": 0}]}), encoding="utf-8")  # fmt: skip
+    first.write_text(
+        json.dumps({"name": "a", "edits": [{"op": "remove_camps", "camps": ["c9"]}]}),
+        encoding="utf-8",
+    )
+    second.write_text(
+        json.dumps({"name": "b", "edits": [{"op": "set_camp", "camp": "c1", "capacity": 0}]}),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["compare", str(TINY_PATH), str(first), str(second)])
     text = " ".join(result.output.split())
     assert result.exit_code == 2, text
@@ -332,13 +448,25 @@ def test_the_problems_of_every_scenario_file_show_in_one_run(tmp_path: Path) -> 
 def test_a_camp_added_with_a_mistake_is_still_there_for_later_edits(tmp_path: Path) -> None:
     # Its capacity is wrong, but the camp exists: set_camp on it is no "unknown camp",
     # and what else is wrong with it (its place) is found in the same run.
-    new_camp = {"id": "c5", "name": "new", "place": "qom", "start": "1400-05-01",
-                "end": "1400-05-03", "capacity": "3", "requirements": [{"skill": "mason",
-                                                                        "count": 2}]}  # fmt: skip
-    problems = scenario_problems(tmp_path, {"name": "x", "edits": [
-        {"op": "add_camps", "camps": [new_camp]},
-        {"op": "set_camp", "camp": "c5", "priority": 2},
-    ]})  # fmt: skip
+    new_camp = {
+        "id": "c5",
+        "name": "new",
+        "place": "qom",
+        "start": "1400-05-01",
+        "end": "1400-05-03",
+        "capacity": "3",
+        "requirements": [{"skill": "mason", "count": 2}],
+    }
+    problems = scenario_problems(
+        tmp_path,
+        {
+            "name": "x",
+            "edits": [
+                {"op": "add_camps", "camps": [new_camp]},
+                {"op": "set_camp", "camp": "c5", "priority": 2},
+            ],
+        },
+    )
     assert problems == {
         "edits[0].camps[0].capacity": 'expected a whole number, got "3"',
         "edits[0].camps[0].place": "unknown place 'qom'",

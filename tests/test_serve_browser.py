@@ -55,10 +55,24 @@ def _browser_or_skip():
 def _start(workspace: Path, solution: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
     server = subprocess.Popen(
-        [sys.executable, "-c", "from campplanner.cli import main; main()", "serve", str(MEDIUM),
-         str(solution), "--workspace", str(workspace), "--port", str(PORT),
-         "--time-limit", "8"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from campplanner.cli import main; main()",
+            "serve",
+            str(MEDIUM),
+            str(solution),
+            "--workspace",
+            str(workspace),
+            "--port",
+            str(PORT),
+            "--time-limit",
+            "8",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -172,14 +186,24 @@ def test_a_planner_reviews_edits_resolves_and_downloads(tmp_path: Path) -> None:
 
             # download the new version's workbook and check it
             with page.expect_download() as download:
-                page.locator("#versions tbody tr").first.locator("a.download",
-                                                                 has_text="xlsx").click()
+                page.locator("#versions tbody tr").first.locator(
+                    "a.download", has_text="xlsx"
+                ).click()
             workbook = tmp_path / "roster.xlsx"
             download.value.save_as(workbook)
             checked = subprocess.run(
-                [sys.executable, "-c", "from campplanner.cli import main; main()", "check",
-                 str(MEDIUM), str(workbook)], env=dict(os.environ, PYTHONPATH=str(REPO / "src")),
-                capture_output=True, text=True)  # fmt: skip
+                [
+                    sys.executable,
+                    "-c",
+                    "from campplanner.cli import main; main()",
+                    "check",
+                    str(MEDIUM),
+                    str(workbook),
+                ],
+                env=dict(os.environ, PYTHONPATH=str(REPO / "src")),
+                capture_output=True,
+                text=True,
+            )
             assert checked.returncode == 0, checked.stdout + checked.stderr
 
             # narrow: a phone
@@ -200,9 +224,12 @@ def test_a_planner_reviews_edits_resolves_and_downloads(tmp_path: Path) -> None:
             import json
 
             session = json.load(answer)
-        request = urllib.request.Request(f"{base}/api/solve", data=b"{}", method="POST",
-                                         headers={"X-CSRF-Token": session["csrf"],
-                                                  "Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{base}/api/solve",
+            data=b"{}",
+            method="POST",
+            headers={"X-CSRF-Token": session["csrf"], "Content-Type": "application/json"},
+        )
         urllib.request.urlopen(request)
         server.send_signal(signal.SIGKILL)
         server.wait()

@@ -31,8 +31,11 @@ def test_solve_tiny_prints_rosters_and_writes_a_checked_solution(tmp_path: Path)
     assert {"volunteer": "v04", "camp": "c2", "skill": "mason"} in solution["assignments"]
     (unfilled,) = solution["unfilled_slots"]
     assert {k: unfilled[k] for k in ("camp", "skill", "missing", "reason")} == {
-        "camp": "c2", "skill": "mason", "missing": 1, "reason": "busy",
-    }  # fmt: skip
+        "camp": "c2",
+        "skill": "mason",
+        "missing": 1,
+        "reason": "busy",
+    }
     assert unfilled["why"] and unfilled["fix"]
     assert set(solution["secondary"]) == {"travel_km", "group_splits", "extra_camps"}
 
@@ -110,10 +113,21 @@ def test_solve_quiet_prints_the_summary_only() -> None:
 def test_solve_in_a_real_process(tmp_path: Path) -> None:
     output = tmp_path / "sol.json"
     completed = subprocess.run(
-        [sys.executable, "-c", "from campplanner.cli import main; main()",
-         "solve", str(TINY_PATH), "-o", str(output), "-q"],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from campplanner.cli import main; main()",
+            "solve",
+            str(TINY_PATH),
+            "-o",
+            str(output),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(output.read_text(encoding="utf-8"))["coverage"] == 29
 

@@ -91,8 +91,9 @@ def instances(draw: st.DrawFn, max_volunteers: int = 4, max_camps: int = 3) -> d
             person["max_km"] = draw(st.sampled_from([10, 50, 300]))
         volunteers.append(person)
 
-    triples = [(p["id"], c["id"], r["skill"]) for p in volunteers for c in camps
-               for r in c["requirements"]]  # fmt: skip
+    triples = [
+        (p["id"], c["id"], r["skill"]) for p in volunteers for c in camps for r in c["requirements"]
+    ]
     locked = []
     if draw(st.integers(0, 4)) == 0:
         v, c, s = draw(st.sampled_from(triples))
@@ -161,8 +162,11 @@ def brute_force_optimum(instance: Any, data: dict[str, Any]) -> int | None:
     return best
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.filter_too_much])  # fmt: skip
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(instances(max_volunteers=3, max_camps=3))
 def test_coverage_equals_brute_force_optimum(data: dict[str, Any]) -> None:
     instance = load_data(data)

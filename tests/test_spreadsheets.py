@@ -174,7 +174,11 @@ def test_persian_headers_digits_letters_and_jalali_dates(tmp_path: Path) -> None
     (c1,) = data["camps"]
     assert c1["id"] == "c1" and c1["place"] == "روستا1"
     assert (c1["start"], c1["end"], c1["capacity"], c1["priority"]) == (
-        "1400-04-10", "1400-04-14", 4, 3)  # fmt: skip
+        "1400-04-10",
+        "1400-04-14",
+        4,
+        3,
+    )
     assert c1["gender"] == "f"
     assert c1["requirements"] == [
         {"skill": "nurse", "count": 2, "level": 2, "essential": True},
@@ -244,8 +248,9 @@ def test_errors_name_the_sheet_row_and_column(tmp_path: Path) -> None:
     assert (
         "sheet 'اردوها', row 2, column 'capacity' (F): expected a whole number, got '5.5'" in errors
     )
-    assert any(e.startswith("sheet 'اردوها', row 2, column 'start' (D): '1400-13-01'")
-               for e in errors)  # fmt: skip
+    assert any(
+        e.startswith("sheet 'اردوها', row 2, column 'start' (D): '1400-13-01'") for e in errors
+    )
     assert any(e.startswith("sheet 'داوطلبان', row 3, column 'skills' (E)") for e in errors)
     assert "sheet 'نیازها', row 3, column 'camp' (A): unknown camp 'c9'" in errors
     # Fix the cell errors: the loader's cross-checks are mapped back to their cells too.
@@ -308,8 +313,10 @@ def test_round_trip_workbook_instance_roster_workbook_check(tmp_path: Path) -> N
     instance_file = tmp_path / "season.json"
     assert run("import", str(source), "-o", str(instance_file)).exit_code == 0
     solution = tmp_path / "solution.json"
-    assert run("solve", str(instance_file), "-o", str(solution), "-q",
-               "--time-limit", "20").exit_code == 0  # fmt: skip
+    assert (
+        run("solve", str(instance_file), "-o", str(solution), "-q", "--time-limit", "20").exit_code
+        == 0
+    )
     roster = tmp_path / "roster.xlsx"
     result = run("export", str(instance_file), str(solution), "--xlsx", str(roster))
     assert result.exit_code == 0, result.output
@@ -325,8 +332,11 @@ def test_round_trip_workbook_instance_roster_workbook_check(tmp_path: Path) -> N
     sheet = book["برنامه کل"]
     headers = [cell.value for cell in sheet[1]]
     volunteer_column = headers.index("شناسه داوطلب\n(volunteer)") + 1
-    empty_rows = [row for row in range(2, sheet.max_row + 1)
-                  if sheet.cell(row, volunteer_column).value is None]  # fmt: skip
+    empty_rows = [
+        row
+        for row in range(2, sheet.max_row + 1)
+        if sheet.cell(row, volunteer_column).value is None
+    ]
     assert empty_rows, "tiny's optimum leaves one mason slot of c2 empty"
     sheet.cell(empty_rows[0], volunteer_column).value = "v08"
     book.save(roster)
@@ -338,8 +348,12 @@ def test_round_trip_workbook_instance_roster_workbook_check(tmp_path: Path) -> N
     # (a workbook is a solution file too).
     html = tmp_path / "edited.html"
     assert run("export", str(instance_file), str(roster), "--html", str(html)).exit_code == 1
-    assert run("export", str(instance_file), str(roster), "--html", str(html),
-               "--allow-violations").exit_code == 0  # fmt: skip
+    assert (
+        run(
+            "export", str(instance_file), str(roster), "--html", str(html), "--allow-violations"
+        ).exit_code
+        == 0
+    )
     assert "H2" in html.read_text(encoding="utf-8")
 
 
@@ -368,8 +382,9 @@ def test_many_camps_give_a_sheet_per_county(tmp_path: Path) -> None:
     counties = ["خمین", "ساوه", "../../x", "a[b]:c*?/d\\e", "اراک" * 20, "History"]
     places = [place(f"p{i}", 34.0 + i / 100, 49.7, county=c) for i, c in enumerate(counties)]
     camps = [camp(f"c{i}", place=f"p{i % len(counties)}") for i in range(12)]
-    data = make_instance(places=places, groups=[], camps=camps,
-                         volunteers=[volunteer("v1", home="p0")])  # fmt: skip
+    data = make_instance(
+        places=places, groups=[], camps=camps, volunteers=[volunteer("v1", home="p0")]
+    )
     solution = {"status": "feasible", "assignments": []}
     view = roster_view(instance_from_data(data), load_solution_data(solution))
     book = openpyxl.load_workbook(io.BytesIO(roster_workbook(view)))
@@ -398,8 +413,13 @@ def test_csv_files_have_a_bom_and_stay_in_their_folder(tmp_path: Path, tiny_solu
     result = run("export", str(instance_file), str(tiny_solution), "--csv", str(folder))
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in folder.iterdir())
-    assert {"roster.csv", "itineraries.csv", "unfilled_slots.csv", "skills.csv",
-            "summary.csv"} <= set(written)  # fmt: skip
+    assert {
+        "roster.csv",
+        "itineraries.csv",
+        "unfilled_slots.csv",
+        "skills.csv",
+        "summary.csv",
+    } <= set(written)
     assert sorted(p.name for p in tmp_path.rglob("*.csv")) == written  # nothing escaped
     assert "county-_x.csv" in written and "county-CON.csv" in written
     assert not any(".." in name or "/" in name for name in written)
@@ -411,8 +431,12 @@ def test_csv_files_have_a_bom_and_stay_in_their_folder(tmp_path: Path, tiny_solu
     # Exporting again refuses to replace the files, unless --force.
     result = run("export", str(instance_file), str(tiny_solution), "--csv", str(folder))
     assert result.exit_code == 2
-    assert run("export", str(instance_file), str(tiny_solution), "--csv", str(folder),
-               "--force").exit_code == 0  # fmt: skip
+    assert (
+        run(
+            "export", str(instance_file), str(tiny_solution), "--csv", str(folder), "--force"
+        ).exit_code
+        == 0
+    )
 
 
 def test_export_refuses_bad_outputs(tmp_path: Path, tiny_path: Path, tiny_solution: Path) -> None:
@@ -420,15 +444,19 @@ def test_export_refuses_bad_outputs(tmp_path: Path, tiny_path: Path, tiny_soluti
     result = run("export", str(tiny_path), str(tiny_solution), "--html", str(tiny_solution))
     assert result.exit_code == 2 and "input" in result.output
     same = str(tmp_path / "r.out")
-    assert run("export", str(tiny_path), str(tiny_solution), "--xlsx", same,
-               "--html", same).exit_code == 2  # fmt: skip
+    assert (
+        run("export", str(tiny_path), str(tiny_solution), "--xlsx", same, "--html", same).exit_code
+        == 2
+    )
     other = tmp_path / "someone.html"
     other.write_text("not ours")
     assert run("export", str(tiny_path), str(tiny_solution), "--html", str(other)).exit_code == 2
     assert other.read_text() == "not ours"
     bad = tmp_path / "bad.json"
-    bad.write_text('{"status": "feasible", "assignments": [{"volunteer": "nobody", '
-                   '"camp": "c1", "skill": "nurse"}]}')  # fmt: skip
+    bad.write_text(
+        '{"status": "feasible", "assignments": [{"volunteer": "nobody", '
+        '"camp": "c1", "skill": "nurse"}]}'
+    )
     result = run("export", str(tiny_path), str(bad), "--html", str(tmp_path / "r.html"))
     assert result.exit_code == 2 and "assignments[0].volunteer" in result.output
 
@@ -437,8 +465,9 @@ def test_check_refuses_a_workbook_without_a_roster(tmp_path: Path, tiny_path: Pa
     path = write_book(tmp_path / "x.xlsx", {"Sheet": [["a", "b"], [1, 2]]})
     result = run("check", str(tiny_path), str(path))
     assert result.exit_code == 2 and "no roster sheet" in result.output
-    path = write_book(tmp_path / "y.xlsx", {
-        "roster": [["camp", "skill", "volunteer"], ["c1", None, "v01"]]})  # fmt: skip
+    path = write_book(
+        tmp_path / "y.xlsx", {"roster": [["camp", "skill", "volunteer"], ["c1", None, "v01"]]}
+    )
     result = run("check", str(tiny_path), str(path))
     assert result.exit_code == 2 and "sheet 'roster', row 2, column 'skill' (B)" in result.output
 
@@ -463,15 +492,24 @@ def test_formula_neutralisers() -> None:
 def _hostile_instance() -> dict[str, Any]:
     """Every name, and some ids, hostile; still a valid instance with a roster."""
     data = make_instance(
-        places=[place("arak", 34.09, 49.69, county="../../x"),
-                place("village", 34.2, 49.5, county="=HYPERLINK(\"http://e.example\")")],
-        volunteers=[volunteer(f"v{i}", name=name, skills={"nurse": 1})
-                    for i, name in enumerate(HOSTILE)]
+        places=[
+            place("arak", 34.09, 49.69, county="../../x"),
+            place("village", 34.2, 49.5, county='=HYPERLINK("http://e.example")'),
+        ],
+        volunteers=[
+            volunteer(f"v{i}", name=name, skills={"nurse": 1}) for i, name in enumerate(HOSTILE)
+        ]
         + [volunteer("=1+1", name="@cmd", skills={"nurse": 1})],
-        camps=[camp("-c1", name="<script>alert('camp')</script>", capacity=20,
-                    requirements=[requirement("nurse", count=len(HOSTILE) + 1)]),
-               camp("+c2", name="../../x", requirements=[requirement("leader")])],
-    )  # fmt: skip
+        camps=[
+            camp(
+                "-c1",
+                name="<script>alert('camp')</script>",
+                capacity=20,
+                requirements=[requirement("nurse", count=len(HOSTILE) + 1)],
+            ),
+            camp("+c2", name="../../x", requirements=[requirement("leader")]),
+        ],
+    )
     data["skills"][1]["name"] = '<img src=x onerror="alert(1)">'
     data["name"] = "=cmd|'/C calc'!A0"
     return data
@@ -484,8 +522,15 @@ def test_hostile_names_are_inert_in_the_workbook_and_the_csv(tmp_path: Path) -> 
     solution = tmp_path / "s.json"
     solution.write_text(json.dumps(solve_data(data), ensure_ascii=False), encoding="utf-8")
     roster = tmp_path / "roster.xlsx"
-    result = run("export", str(instance_file), str(solution), "--xlsx", str(roster),
-                 "--csv", str(tmp_path / "csv"))  # fmt: skip
+    result = run(
+        "export",
+        str(instance_file),
+        str(solution),
+        "--xlsx",
+        str(roster),
+        "--csv",
+        str(tmp_path / "csv"),
+    )
     assert result.exit_code == 0, result.output
 
     # No formula anywhere in the workbook's XML, and every formula-like text is a quoted string.
@@ -521,8 +566,10 @@ def test_csv_export_api_matches_the_master_sheet(tiny_solution: Path) -> None:
     files = roster_csv_files(view)
     roster = list(csv.reader(io.StringIO(files["roster.csv"].decode("utf-8-sig"))))
     book = openpyxl.load_workbook(io.BytesIO(roster_workbook(view)))
-    master = [["" if v is None else str(v) for v in row]
-              for row in book["برنامه کل"].iter_rows(values_only=True)]  # fmt: skip
+    master = [
+        ["" if v is None else str(v) for v in row]
+        for row in book["برنامه کل"].iter_rows(values_only=True)
+    ]
     # The same table; the sheet writes headers on two lines and Jalali dates for people
     # (۱۴۰۰/۰۴/۱۰), the CSV file as data (1400-04-10).
     assert [h.replace("\n(", " (") for h in master[0]] == roster[0]
@@ -598,8 +645,11 @@ def test_import_and_export_in_a_real_process(tmp_path: Path, tiny_solution: Path
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-c", "from campplanner.cli import main; main()", *args],
-            capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
 
     source = tmp_path / "season.xlsx"
     source.write_bytes(instance_workbook(tiny_data()))
@@ -638,8 +688,10 @@ SHEET = "xl/worksheets/sheet1.xml"
 
 
 def _plain_roster(tmp_path: Path) -> tuple[Path, str]:
-    path = write_book(tmp_path / "plain.xlsx", {"roster": [["volunteer", "camp", "skill"],
-                                                           ["v01", "c1", "nurse"]]})  # fmt: skip
+    path = write_book(
+        tmp_path / "plain.xlsx",
+        {"roster": [["volunteer", "camp", "skill"], ["v01", "c1", "nurse"]]},
+    )
     with zipfile.ZipFile(path) as archive:
         return path, archive.read(SHEET).decode()
 
@@ -666,8 +718,10 @@ def _sheet_with(xml: str, rows: str) -> str:
 
 def _refused(tmp_path: Path, tiny_path: Path, path: Path, words: str) -> None:
     """``check`` and ``import`` of ``path``: exit 2, the file named, ``words`` said."""
-    for args in (("check", str(tiny_path), str(path)),
-                 ("import", str(path), "-o", str(tmp_path / "out.json"))):  # fmt: skip
+    for args in (
+        ("check", str(tiny_path), str(path)),
+        ("import", str(path), "-o", str(tmp_path / "out.json")),
+    ):
         result = run(*args)
         assert result.exit_code == 2, (args, result.output)
         assert str(path) in result.output and words in " ".join(result.output.split())
@@ -717,8 +771,9 @@ def test_a_declared_dimension_of_a_million_by_16k_cells_is_ignored(
 ) -> None:
     _, xml = _plain_roster(tmp_path)
     xml = re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>', xml)
-    xml = _sheet_with(xml, '<row r="1048576"><c r="C1048576" t="inlineStr">'
-                           "<is><t>nurse</t></is></c></row>")  # fmt: skip
+    xml = _sheet_with(
+        xml, '<row r="1048576"><c r="C1048576" t="inlineStr"><is><t>nurse</t></is></c></row>'
+    )
     path = _with_part(tmp_path, "dimension.xlsx", xml)
     assert path.stat().st_size < 15_000
     (sheet,) = read_workbook(path)
@@ -730,8 +785,10 @@ def test_a_declared_dimension_of_a_million_by_16k_cells_is_ignored(
 
 def test_rows_that_reach_column_xfd_are_bounded(tmp_path: Path, tiny_path: Path) -> None:
     _, xml = _plain_roster(tmp_path)
-    rows = "".join(f'<row r="{r}"><c r="XFD{r}" t="inlineStr"><is><t>x</t></is></c></row>'
-                   for r in range(3, 400))  # fmt: skip
+    rows = "".join(
+        f'<row r="{r}"><c r="XFD{r}" t="inlineStr"><is><t>x</t></is></c></row>'
+        for r in range(3, 400)
+    )
     path = _with_part(tmp_path, "wide.xlsx", _sheet_with(xml, rows))
     _refused(tmp_path, tiny_path, path, "cells (rows and columns in use, blank ones included)")
 
@@ -750,8 +807,10 @@ def test_a_dtd_or_entities_in_a_sheet_are_refused(
     _refused(tmp_path, tiny_path, _with_part(tmp_path, "dtd.xlsx", xml), "declares a DTD")
 
 
-@pytest.mark.parametrize("damage", ["sheet cut short", "undefined entity", "corrupt bytes",
-                                    "file cut short", "not a zip"])  # fmt: skip
+@pytest.mark.parametrize(
+    "damage",
+    ["sheet cut short", "undefined entity", "corrupt bytes", "file cut short", "not a zip"],
+)
 def test_a_damaged_workbook_is_named_and_refused(
     tmp_path: Path, tiny_path: Path, damage: str
 ) -> None:
@@ -782,8 +841,19 @@ def test_a_damaged_workbook_is_named_and_refused(
 
 # ------------------------------------------------------------- ids read back exactly
 
-ODD_IDS = ["v۱۲", "علي", "ك1", "e\u0301", "v\u200f2", "v\x073", " v4 ", "v\r5", "'=1+1",
-           "=2", "v_x000D_6"]  # fmt: skip
+ODD_IDS = [
+    "v۱۲",
+    "علي",
+    "ك1",
+    "e\u0301",
+    "v\u200f2",
+    "v\x073",
+    " v4 ",
+    "v\r5",
+    "'=1+1",
+    "=2",
+    "v_x000D_6",
+]
 
 
 def _odd_instance() -> dict[str, Any]:
@@ -802,12 +872,15 @@ def test_a_roster_reads_back_exactly_as_written_whatever_its_ids(tmp_path: Path)
     instance_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     solution = tmp_path / "solution.json"
     solution.write_text(json.dumps(solve_data(data), ensure_ascii=False), encoding="utf-8")
-    written = {(a["volunteer"], a["camp"], a["skill"])
-               for a in json.loads(solution.read_text(encoding="utf-8"))["assignments"]}
+    written = {
+        (a["volunteer"], a["camp"], a["skill"])
+        for a in json.loads(solution.read_text(encoding="utf-8"))["assignments"]
+    }
     assert {v for v, _, _ in written} == set(ODD_IDS)
     roster, folder = tmp_path / "roster.xlsx", tmp_path / "csv"
-    result = run("export", str(instance_file), str(solution), "--xlsx", str(roster),
-                 "--csv", str(folder))  # fmt: skip
+    result = run(
+        "export", str(instance_file), str(solution), "--xlsx", str(roster), "--csv", str(folder)
+    )
     assert result.exit_code == 0, result.output
 
     instance = instance_from_data(data)
@@ -833,12 +906,17 @@ def test_ids_typed_by_hand_are_matched_to_the_instance(tmp_path: Path) -> None:
     instance_file = tmp_path / "odd.json"
     instance_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     roster = tmp_path / "typed.xlsx"
-    rows = [["volunteer", "camp", "skill"], ["v12 ", "c1", "nurse"], ["علی", "c1", "nurse"],
-            ["\u200fک1", "c۱", "nurse"], ["é", "c1", "nurse"], ["nobody", "c1", "nurse"]]
+    rows = [
+        ["volunteer", "camp", "skill"],
+        ["v12 ", "c1", "nurse"],
+        ["علی", "c1", "nurse"],
+        ["\u200fک1", "c۱", "nurse"],
+        ["é", "c1", "nurse"],
+        ["nobody", "c1", "nurse"],
+    ]
     write_book(roster, {"roster": rows})
     solution = load_solution(roster, instance_from_data(data))
-    assert [a.volunteer for a in solution.assignments] == ["v۱۲", "علي", "ك1", "e\u0301",
-                                                           "nobody"]  # fmt: skip
+    assert [a.volunteer for a in solution.assignments] == ["v۱۲", "علي", "ك1", "e\u0301", "nobody"]
     assert {a.camp for a in solution.assignments} == {"c۱"}
     result = run("check", str(instance_file), str(roster), "--json")
     assert result.exit_code == 1
@@ -904,8 +982,10 @@ def test_the_workbook_limits_are_set_by_environment_variables(
     path, _ = _plain_roster(tmp_path)
     monkeypatch.setenv("CAMPPLANNER_MAX_WORKBOOK_CELLS", "5")
     _refused(tmp_path, tiny_path, path, "more than 5 rows, cells or texts")
-    for name, value in (("CAMPPLANNER_MAX_WORKBOOK_CELLS", "many"),
-                        ("CAMPPLANNER_MAX_WORKBOOK_MIB", "0")):  # fmt: skip
+    for name, value in (
+        ("CAMPPLANNER_MAX_WORKBOOK_CELLS", "many"),
+        ("CAMPPLANNER_MAX_WORKBOOK_MIB", "0"),
+    ):
         monkeypatch.delenv("CAMPPLANNER_MAX_WORKBOOK_CELLS")
         monkeypatch.setenv(name, value)
         result = run("check", str(tiny_path), str(path))

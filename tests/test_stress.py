@@ -59,20 +59,23 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     paths = {}
     for name, instance in (("tiny", TINY), ("small", SMALL)):
         paths[name] = folder / f"{name}.json"
-        solve(SolveRequest(str(instance), SolveOptions(time_limit=30.0),
-                           output_path=str(paths[name])))  # fmt: skip
+        solve(
+            SolveRequest(str(instance), SolveOptions(time_limit=30.0), output_path=str(paths[name]))
+        )
     return paths
 
 
-def _setup(instance: Path, solution: Path, rates: NoShowRates, seed: int = 1,
-           method: str = "large") -> StressSetup:  # fmt: skip
+def _setup(
+    instance: Path, solution: Path, rates: NoShowRates, seed: int = 1, method: str = "large"
+) -> StressSetup:
     loaded = load_instance(instance)
     problem = compile_instance(loaded)
     roster = load_published(problem, str(solution), loaded, str(instance))
     # a roomy limit: the runs end on their search steps, not on a loaded machine's clock
     options = run_options(60.0, method)
-    return StressSetup.from_baseline(problem, roster.baseline, roster.triples, rates, seed,
-                                     options).prepared()  # fmt: skip
+    return StressSetup.from_baseline(
+        problem, roster.baseline, roster.triples, rates, seed, options
+    ).prepared()
 
 
 def _without_sweep(report: dict[str, Any]) -> dict[str, Any]:
@@ -99,8 +102,9 @@ def test_rates_of_zero_and_one_and_per_skill(published: dict[str, Path]) -> None
     # Physicians always absent, nobody else: exactly the people serving as physicians.
     skill = problem.skill_ids[int(problem.candidate_skill[nobody.published[0]])]
     only = _setup(SMALL, published["small"], NoShowRates(no_show=0.0, skills={skill: 1.0}))
-    serving = nobody.published[problem.candidate_skill[nobody.published]
-                               == problem.skill_index[skill]]  # fmt: skip
+    serving = nobody.published[
+        problem.candidate_skill[nobody.published] == problem.skill_index[skill]
+    ]
     expected = np.unique(problem.candidate_volunteer[serving])
     assert np.array_equal(draw(only, 3).absent, expected)
 
@@ -127,8 +131,14 @@ def test_a_run_masks_the_absentees_and_copies_no_candidate_array(
     assert drawn.absent.size and drawn.cancelled.size
     masked = problem.unavailable(drawn.absent, drawn.cancelled)
     # The candidates and their derived views are the shared ones, not copies...
-    for name in ("candidate_volunteer", "candidate_requirement", "candidate_km",
-                 "candidate_camp", "candidate_value", "volunteer_candidates"):  # fmt: skip
+    for name in (
+        "candidate_volunteer",
+        "candidate_requirement",
+        "candidate_km",
+        "candidate_camp",
+        "candidate_value",
+        "volunteer_candidates",
+    ):
         assert getattr(masked, name) is getattr(problem, name), name
     assert masked.requirement_candidates is problem.requirement_candidates
     # ... and the mask is what makes the absentees and the cancelled camps unavailable.
@@ -158,8 +168,10 @@ def test_the_replan_changes_fewer_assignments_than_the_greedy_repair(
         assert fewest.coverage >= repair.coverage, run
         if fewest.coverage == repair.coverage:
             assert fewest.changed_assignments <= repair.changed_assignments, run
-        better += (fewest.coverage > repair.coverage
-                   or fewest.changed_assignments < repair.changed_assignments)  # fmt: skip
+        better += (
+            fewest.coverage > repair.coverage
+            or fewest.changed_assignments < repair.changed_assignments
+        )
     assert better, "the fewest-changes re-plan must beat the greedy repair somewhere"
 
 
@@ -174,11 +186,9 @@ def test_a_run_reports_its_workers_peak_memory(published: dict[str, Path]) -> No
 
 def test_rates_file(tmp_path: Path) -> None:
     path = tmp_path / "rates.json"
-    path.write_text(json.dumps({"no_show": 0.1, "skills": {"physician": 0.2},
-                                "camp_cancel": 0.01}))  # fmt: skip
+    path.write_text(json.dumps({"no_show": 0.1, "skills": {"physician": 0.2}, "camp_cancel": 0.01}))
     rates = load_rates(str(path), None)
-    assert (rates.no_show, dict(rates.skills), rates.camp_cancel) == (0.1, {"physician": 0.2},
-                                                                      0.01)  # fmt: skip
+    assert (rates.no_show, dict(rates.skills), rates.camp_cancel) == (0.1, {"physician": 0.2}, 0.01)
     assert load_rates(str(path), 0.3).no_show == 0.3  # --no-show wins
     for bad in ({"no_show": 1.5}, {"skills": {"x": -1}}, {"camp_cancel": "a"}, {"late": 1}, []):
         path.write_text(json.dumps(bad))
@@ -234,17 +244,31 @@ def test_reserves_are_free_and_qualified_and_ranked(published: dict[str, Path]) 
 
 def test_stress_command(published: dict[str, Path], tmp_path: Path) -> None:
     report_path = tmp_path / "stress.json"
-    result = CliRunner().invoke(main, ["stress", str(TINY), str(published["tiny"]), "--runs",
-                                       "3", "--jobs", "1", "--no-show", "0.3", "-o",
-                                       str(report_path)])  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            "stress",
+            str(TINY),
+            str(published["tiny"]),
+            "--runs",
+            "3",
+            "--jobs",
+            "1",
+            "--no-show",
+            "0.3",
+            "-o",
+            str(report_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Coverage after re-planning" in result.output
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["format"] == "campplanner-stress/1"
     assert report["runs_done"] == 3 and report["published"]["coverage"] > 0
     assert {"mean", "p5", "p50", "p95", "worst"} <= set(report["coverage"])
-    bad = CliRunner().invoke(main, ["stress", str(TINY), str(published["tiny"]), "--address",
-                                    "auto"])  # fmt: skip
+    bad = CliRunner().invoke(
+        main, ["stress", str(TINY), str(published["tiny"]), "--address", "auto"]
+    )
     assert bad.exit_code == 2
 
 
@@ -253,11 +277,26 @@ def test_ctrl_c_writes_the_report_of_the_runs_done(
 ) -> None:
     report_path = tmp_path / "partial.json"
     process = subprocess.Popen(
-        [sys.executable, "-c", "from campplanner.cli import main; main()", "stress",
-         str(SMALL), str(published["small"]), "--runs", "500", "--jobs", "1",
-         "--method", "exact", "-o", str(report_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from campplanner.cli import main; main()",
+            "stress",
+            str(SMALL),
+            str(published["small"]),
+            "--runs",
+            "500",
+            "--jobs",
+            "1",
+            "--method",
+            "exact",
+            "-o",
+            str(report_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stderr is not None
         deadline = time.monotonic() + 120
@@ -283,13 +322,19 @@ def test_ctrl_c_writes_the_report_of_the_runs_done(
 
 def test_compare_on_ray_gives_the_local_comparison(tmp_path: Path, ray_cluster: Any) -> None:
     beds = tmp_path / "beds.json"
-    beds.write_text(json.dumps({"name": "fewer beds", "edits": [
-        {"op": "set_camp", "camp": "c1", "capacity": 2}]}), encoding="utf-8")  # fmt: skip
+    beds.write_text(
+        json.dumps(
+            {"name": "fewer beds", "edits": [{"op": "set_camp", "camp": "c1", "capacity": 2}]}
+        ),
+        encoding="utf-8",
+    )
     reports = {}
     for engine in ("local", "ray"):
         output = tmp_path / f"{engine}.json"
-        result = CliRunner().invoke(main, ["compare", str(TINY), str(beds), "--engine", engine,
-                                           "--jobs", "2", "-o", str(output)])  # fmt: skip
+        result = CliRunner().invoke(
+            main,
+            ["compare", str(TINY), str(beds), "--engine", engine, "--jobs", "2", "-o", str(output)],
+        )
         assert result.exit_code == 0, result.output
         reports[engine] = json.loads(output.read_text(encoding="utf-8"))
         for entry in reports[engine]["scenarios"]:
@@ -310,9 +355,22 @@ def test_solve_writes_reserves_into_the_solution_file(
     monkeypatch.setattr(solving, "RESERVE_RUNS", 6)  # 20 in use; fewer keep the test short
 
     output = tmp_path / "small.json"
-    result = CliRunner().invoke(main, ["solve", str(SMALL), "--reserves", "2", "-q", "-o",
-                                       str(output), "--time-limit", "10",
-                                       "--secondary-time", "1"])  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            "solve",
+            str(SMALL),
+            "--reserves",
+            "2",
+            "-q",
+            "-o",
+            str(output),
+            "--time-limit",
+            "10",
+            "--secondary-time",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(output.read_text(encoding="utf-8"))
     parsed = SolutionFile.model_validate(data)
@@ -335,8 +393,7 @@ def test_solve_writes_reserves_into_the_solution_file(
     from campplanner.io.workbook_out import RESERVES_SHEET
 
     book_path = tmp_path / "roster.xlsx"
-    export = CliRunner().invoke(main, ["export", str(SMALL), str(output), "--xlsx",
-                                       str(book_path)])  # fmt: skip
+    export = CliRunner().invoke(main, ["export", str(SMALL), str(output), "--xlsx", str(book_path)])
     assert export.exit_code == 0, export.output
     rows = list(openpyxl.load_workbook(book_path)[RESERVES_SHEET].iter_rows(values_only=True))
     listed = [(camp.camp, r.volunteer) for camp in parsed.reserves.camps for r in camp.reserves]
@@ -356,11 +413,27 @@ def test_ctrl_c_on_a_terminal_stops_a_ray_sweep_too(
     pytest.importorskip("ray")
     report_path = tmp_path / "partial.json"
     process = subprocess.Popen(
-        [sys.executable, "-c", "from campplanner.cli import main; main()", "stress",
-         str(SMALL), str(published["small"]), "--runs", "500", "--jobs", "1",
-         "--engine", "ray", "-o", str(report_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from campplanner.cli import main; main()",
+            "stress",
+            str(SMALL),
+            str(published["small"]),
+            "--runs",
+            "500",
+            "--jobs",
+            "1",
+            "--engine",
+            "ray",
+            "-o",
+            str(report_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         assert process.stderr is not None
         deadline = time.monotonic() + 180

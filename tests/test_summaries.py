@@ -53,14 +53,16 @@ def test_every_group_member_is_listed_with_each_camp_in_date_order(view: RosterV
         rows = frame[frame[S.GROUP_HEADERS[1]] == plan.volunteer_id]
         assert rows[S.GROUP_HEADERS[5]].tolist() == [stop.camp.id for stop in plan.stops]
     idle = frame[frame[S.GROUP_HEADERS[6]] == S.NOT_SENT]
-    assert set(idle[S.GROUP_HEADERS[1]]) == {u.volunteer_id for u in view.unassigned
-                                             if u.group_name}  # fmt: skip
+    assert set(idle[S.GROUP_HEADERS[1]]) == {
+        u.volunteer_id for u in view.unassigned if u.group_name
+    }
 
 
 def test_volunteers_on_no_camp_by_county_and_skill(view: RosterView) -> None:
     sent = {plan.volunteer_id for plan in view.itineraries}
     assert {u.volunteer_id for u in view.unassigned} == {
-        v["id"] for v in tiny_data()["volunteers"] if v["id"] not in sent}
+        v["id"] for v in tiny_data()["volunteers"] if v["id"] not in sent
+    }
     frame = S.unassigned_frame(view)
     assert len(frame) == sum(len(u.skills) for u in view.unassigned)
     keys = list(zip(frame[S.UNASSIGNED_HEADERS[0]], frame[S.UNASSIGNED_HEADERS[1]], strict=True))
@@ -76,5 +78,9 @@ def test_the_workbook_and_csv_files_carry_the_tables(view: RosterView) -> None:
     assert len(groups) == 1 + len(S.group_frame(view))
     assert book[UNASSIGNED_SHEET].max_row == 1 + len(S.unassigned_frame(view))
     files = roster_csv_files(view)
-    assert {"counties.csv", "groups.csv", "unassigned.csv",
-            "unassigned_by_skill_and_county.csv"} <= set(files)  # fmt: skip
+    assert {
+        "counties.csv",
+        "groups.csv",
+        "unassigned.csv",
+        "unassigned_by_skill_and_county.csv",
+    } <= set(files)

@@ -25,10 +25,25 @@ def test_time_limit_is_honoured(tmp_path: Path, method: str) -> None:
     output = tmp_path / "solution.json"
     started = time.monotonic()
     completed = subprocess.run(
-        [sys.executable, "-c", "from campplanner.cli import main; main()", "solve",
-         str(MEDIUM), "--time-limit", "3", "--method", method, "-q", "-o", str(output)],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from campplanner.cli import main; main()",
+            "solve",
+            str(MEDIUM),
+            "--time-limit",
+            "3",
+            "--method",
+            method,
+            "-q",
+            "-o",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     wall = time.monotonic() - started
     assert completed.returncode in (0, 4), completed.stderr
     assert wall < 3 + 15, f"took {wall:.1f} s for a 3 s limit"

@@ -183,10 +183,19 @@ def test_endless_and_special_files_are_refused_not_read(device: str, tmp_path: P
 def test_a_pipe_is_still_read(tmp_path: Path, tiny_path: Path) -> None:
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
-    done = subprocess.run(["sh", "-c", f"cat {tiny_path} > {fifo} & "
-                           f"{sys.executable} -c 'from campplanner.cli import main; main()' "
-                           f"validate {fifo}"], capture_output=True, text=True, timeout=120,
-                          check=False)  # fmt: skip
+    done = subprocess.run(
+        [
+            "sh",
+            "-c",
+            f"cat {tiny_path} > {fifo} & "
+            f"{sys.executable} -c 'from campplanner.cli import main; main()' "
+            f"validate {fifo}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -280,8 +289,9 @@ def test_validate_reports_type_errors_and_broken_references_in_one_run(tmp_path:
     data["camps"][0]["capacity"] = "5"
     data["camps"][2]["requirements"][0]["skill"] = "nurce"
     data["locked"][0]["volunteer"] = "V04"
-    text = assert_reported_bad(invoke("validate", str(write_instance(tmp_path / "s.json", data))),
-                               "s.json")  # fmt: skip
+    text = assert_reported_bad(
+        invoke("validate", str(write_instance(tmp_path / "s.json", data))), "s.json"
+    )
     assert "3 problems" in text
     assert 'camps[0].capacity: expected a whole number, got "5"' in text
     assert "camps[2].requirements[0].skill: unknown skill 'nurce' (did you mean 'nurse'?)" in text
@@ -305,12 +315,18 @@ def test_a_damaged_workbook_is_refused_without_a_class_name(tmp_path: Path) -> N
     [
         (KeyError("camps"), "an internal error of campplanner"),
         (TypeError("'NoneType' object is not subscriptable"), "an internal error of campplanner"),
-        (FileNotFoundError(2, "No such file or directory", "rates.json"),
-         "no such file or directory: rates.json"),
+        (
+            FileNotFoundError(2, "No such file or directory", "rates.json"),
+            "no such file or directory: rates.json",
+        ),
         (json.JSONDecodeError("Expecting value", "{", 1), "Expecting value: line 1 column 2"),
-        (ValueError("(sqlite3.OperationalError) unable to open database file (Background on "
-                    "this error at: https://sqlalche.me/e/20/e3q8)"),
-         "unable to open database file"),
+        (
+            ValueError(
+                "(sqlite3.OperationalError) unable to open database file (Background on "
+                "this error at: https://sqlalche.me/e/20/e3q8)"
+            ),
+            "unable to open database file",
+        ),
         (MemoryError(), "not enough memory"),
     ],
     ids=["KeyError", "TypeError", "OSError", "JSONDecodeError", "a library's", "MemoryError"],
@@ -343,8 +359,15 @@ def test_no_message_is_built_from_a_class_name_or_a_repr() -> None:
 
 def test_ids_given_as_options_get_the_id_meant(tmp_path: Path) -> None:
     roster = tmp_path / "roster.json"
-    roster.write_text(json.dumps({"status": "feasible", "assignments": [
-        {"volunteer": "v03", "camp": "c1", "skill": "nurse"}]}), encoding="utf-8")  # fmt: skip
+    roster.write_text(
+        json.dumps(
+            {
+                "status": "feasible",
+                "assignments": [{"volunteer": "v03", "camp": "c1", "skill": "nurse"}],
+            }
+        ),
+        encoding="utf-8",
+    )
     asked = {
         ("replace", "--volunteer", "V03"): "no such volunteer in",
         ("replace", "--volunteer", "v03", "--camp", "c01"): "no such camp in",

@@ -32,9 +32,19 @@ def web(tmp_path: Path, published: Path):
     site.close()
 
 
-PAGES = ["/", "/camps", "/camps?status=short&county=arak", "/camps?from=1400-04-01&to=1400-06-31",
-         "/camps/c1", "/volunteers", "/volunteers/v01", "/edits", "/versions",
-         "/versions/compare?a=1&b=1", "/scenarios"]
+PAGES = [
+    "/",
+    "/camps",
+    "/camps?status=short&county=arak",
+    "/camps?from=1400-04-01&to=1400-06-31",
+    "/camps/c1",
+    "/volunteers",
+    "/volunteers/v01",
+    "/edits",
+    "/versions",
+    "/versions/compare?a=1&b=1",
+    "/scenarios",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -54,8 +64,10 @@ def test_the_language_switch_gives_english_left_to_right(web) -> None:
     assert '<html lang="en" dir="ltr">' in answer.text
     assert "Camps" in answer.text
     # an open redirect is refused: the switch only goes back to a page of this server
-    assert client.get("/lang/fa?next=//evil.example/", follow_redirects=False) \
-        .headers["location"] == "/"
+    assert (
+        client.get("/lang/fa?next=//evil.example/", follow_redirects=False).headers["location"]
+        == "/"
+    )
 
 
 def test_overview_shows_coverage_bound_skills_counties_and_the_map(web) -> None:
@@ -83,8 +95,10 @@ def test_camps_filter_by_status_county_dates_skill_and_search(web) -> None:
         by_county = client.get("/api/camps", params={"county": row["county"]}).json()
         assert all(r["county"] == row["county"] for r in by_county["rows"])
     assert client.get("/api/camps", params={"q": "c3"}).json()["rows"][0]["id"] == "c3"
-    assert client.get("/api/camps", params={"from": "1300-01-01", "to": "1300-01-02"}) \
-        .json()["total"] == 0
+    assert (
+        client.get("/api/camps", params={"from": "1300-01-01", "to": "1300-01-02"}).json()["total"]
+        == 0
+    )
     assert client.get("/api/camps", params={"from": "not a date"}).status_code == 400
     assert client.get("/api/camps", params={"page": "9"}).json()["page"] == 1  # one page
     assert client.get("/camps", params={"page": "x"}).status_code == 200
@@ -110,8 +124,9 @@ def test_volunteer_search_normalises_persian_and_stays_out_of_the_address(web) -
     state = session(client)
     # Arabic yeh in the query, Persian yeh in the file; a zero-width non-joiner; digits
     for query in ("رضاي", "رضا\u200cیی", "v۰۱", "V01"):
-        answer = client.post("/api/volunteers/search", json={"q": query},
-                             headers={"X-CSRF-Token": state["csrf"]})  # fmt: skip
+        answer = client.post(
+            "/api/volunteers/search", json={"q": query}, headers={"X-CSRF-Token": state["csrf"]}
+        )
         assert answer.status_code == 200
         assert "v01" in {r["volunteer"] for r in answer.json()["results"]}, query
     page = client.post("/volunteers", data={"csrf": state["csrf"], "q": "علی"})
@@ -153,9 +168,16 @@ def test_every_version_downloads_in_every_format(web, tmp_path: Path, kind: str)
 
 def test_no_request_names_a_file_on_disk(web) -> None:
     _, client = web
-    for url in ("/versions/1/download/../../pyproject.toml", "/versions/1/download/json",
-                "/static/..%2F..%2Fcli.py", "/static/../web/app.py", "/fonts/..%2Fcli.py",
-                "/fonts/OFL.txt", "/versions/99/download/solution", "/api/nothing"):
+    for url in (
+        "/versions/1/download/../../pyproject.toml",
+        "/versions/1/download/json",
+        "/static/..%2F..%2Fcli.py",
+        "/static/../web/app.py",
+        "/fonts/..%2Fcli.py",
+        "/fonts/OFL.txt",
+        "/versions/99/download/solution",
+        "/api/nothing",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -166,22 +188,28 @@ def test_lock_resolve_accept_makes_a_new_version_with_the_lock(web, tmp_path: Pa
     site, client = web
     before = triples(client.get("/api/solution").content)
     # someone not in c1 yet, who could fill one of its slots
-    slot = next(s for s in client.get("/api/camps/c1").json()["empty_slots"]
-                if s["candidates"]) if client.get("/api/camps/c1").json()["empty_slots"] \
-        else None  # fmt: skip
+    slot = (
+        next(s for s in client.get("/api/camps/c1").json()["empty_slots"] if s["candidates"])
+        if client.get("/api/camps/c1").json()["empty_slots"]
+        else None
+    )
     problem = site.head().problem
     if slot is None:  # c1 full: lock a member of another camp who could serve here
         camp_members = {v for v, c, _ in before if c == "c1"}
-        pair = next((problem.volunteer_ids[problem.candidate_volunteer[i]],
-                     problem.skill_ids[problem.candidate_skill[i]])
-                    for i in range(problem.num_candidates)
-                    if problem.camp_ids[problem.candidate_camp[i]] == "c1"
-                    and problem.volunteer_ids[problem.candidate_volunteer[i]]
-                    not in camp_members)  # fmt: skip
+        pair = next(
+            (
+                problem.volunteer_ids[problem.candidate_volunteer[i]],
+                problem.skill_ids[problem.candidate_skill[i]],
+            )
+            for i in range(problem.num_candidates)
+            if problem.camp_ids[problem.candidate_camp[i]] == "c1"
+            and problem.volunteer_ids[problem.candidate_volunteer[i]] not in camp_members
+        )
     else:
         pair = (slot["candidates"][0]["volunteer"], slot["skill"])
-    edit = post(client, "/api/edits", {"kind": "lock", "volunteer": pair[0], "camp": "c1",
-                                       "skill": pair[1]})  # fmt: skip
+    edit = post(
+        client, "/api/edits", {"kind": "lock", "volunteer": pair[0], "camp": "c1", "skill": pair[1]}
+    )
     assert edit.status_code == 200, edit.text
     assert client.get("/edits").text.count("lock") >= 1
     job = post(client, "/api/solve").json()["job"]
@@ -216,31 +244,49 @@ def test_every_edit_kind_is_recorded_never_written_to_the_files(web) -> None:
     original = TINY_PATH.read_bytes()
     first = client.get("/api/solution").json()["assignments"][0]
     v, c, s = first["volunteer"], first["camp"], first["skill"]
-    for body in ({"kind": "lock", "volunteer": v, "camp": c, "skill": s},
-                 {"kind": "remove", "volunteer": v, "camp": c},
-                 {"kind": "forbid", "volunteer": "v02", "camp": "c4"},
-                 {"kind": "unavailable", "volunteer": "v03", "first": "۱۴۰۰/۰۵/۰۱",
-                  "last": "1400-05-10"}):  # fmt: skip
+    for body in (
+        {"kind": "lock", "volunteer": v, "camp": c, "skill": s},
+        {"kind": "remove", "volunteer": v, "camp": c},
+        {"kind": "forbid", "volunteer": "v02", "camp": "c4"},
+        {"kind": "unavailable", "volunteer": "v03", "first": "۱۴۰۰/۰۵/۰۱", "last": "1400-05-10"},
+    ):
         answer = post(client, "/api/edits", body)
         assert answer.status_code == 200, (body, answer.text)
     pending = client.get("/api/edits").json()["pending"]
     assert [e["kind"] for e in pending] == ["lock", "remove", "forbid", "unavailable"]
     assert pending[3]["ops"][0]["first"] == "1400-05-01"
     edit_id = pending[0]["id"]
-    assert client.request("DELETE", f"/api/edits/{edit_id}", json={"rev": session(client)["rev"]},
-                          headers={"X-CSRF-Token": session(client)["csrf"]}).status_code == 200
+    assert (
+        client.request(
+            "DELETE",
+            f"/api/edits/{edit_id}",
+            json={"rev": session(client)["rev"]},
+            headers={"X-CSRF-Token": session(client)["csrf"]},
+        ).status_code
+        == 200
+    )
     assert len(client.get("/api/edits").json()["pending"]) == 3
     assert TINY_PATH.read_bytes() == original
 
 
-@pytest.mark.parametrize("body, message", [
-    ({"kind": "lock", "volunteer": "nobody", "camp": "c1", "skill": "nurse"}, "no volunteer"),
-    ({"kind": "lock", "volunteer": "v01", "camp": "nowhere", "skill": "nurse"}, "no camp"),
-    ({"kind": "lock", "volunteer": "v01", "camp": "c1", "skill": "astronaut"}, "does not ask"),
-    ({"kind": "unavailable", "volunteer": "v01", "first": "1400-13-01", "last": "1400-13-02"},
-     "not a day"),
-    ({"kind": "teleport", "volunteer": "v01"}, "unknown edit"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"kind": "lock", "volunteer": "nobody", "camp": "c1", "skill": "nurse"}, "no volunteer"),
+        ({"kind": "lock", "volunteer": "v01", "camp": "nowhere", "skill": "nurse"}, "no camp"),
+        ({"kind": "lock", "volunteer": "v01", "camp": "c1", "skill": "astronaut"}, "does not ask"),
+        (
+            {
+                "kind": "unavailable",
+                "volunteer": "v01",
+                "first": "1400-13-01",
+                "last": "1400-13-02",
+            },
+            "not a day",
+        ),
+        ({"kind": "teleport", "volunteer": "v01"}, "unknown edit"),
+    ],
+)
 def test_a_bad_edit_is_a_clear_message_and_nothing_is_stored(web, body, message) -> None:
     _, client = web
     answer = post(client, "/api/edits", body)
@@ -264,12 +310,22 @@ def test_discard_and_cancel_keep_the_current_version(web, monkeypatch) -> None:
 def test_page_forms_post_with_csrf_and_redirect(web) -> None:
     _, client = web
     state = session(client)
-    answer = client.post("/edits", data={"csrf": state["csrf"], "rev": state["rev"],
-                                         "kind": "forbid", "volunteer": "v01", "camp": "c2",
-                                         "next": "/camps/c2"}, follow_redirects=False)  # fmt: skip
+    answer = client.post(
+        "/edits",
+        data={
+            "csrf": state["csrf"],
+            "rev": state["rev"],
+            "kind": "forbid",
+            "volunteer": "v01",
+            "camp": "c2",
+            "next": "/camps/c2",
+        },
+        follow_redirects=False,
+    )
     assert answer.status_code == 303 and answer.headers["location"] == "/camps/c2"
-    answer = client.post("/solve", data={"csrf": state["csrf"], "rev": state["rev"] + 1},
-                         follow_redirects=False)  # fmt: skip
+    answer = client.post(
+        "/solve", data={"csrf": state["csrf"], "rev": state["rev"] + 1}, follow_redirects=False
+    )
     assert answer.status_code == 303
     job = answer.headers["location"].split("#job-")[1]
     panel = client.get(f"/jobs/{job}").text
@@ -285,12 +341,18 @@ def test_state_changes_without_the_csrf_token_are_refused(web) -> None:
     _, client = web
     rev = session(client)["rev"]
     for headers in ({}, {"X-CSRF-Token": "forged"}):
-        answer = client.post("/api/edits", json={"rev": rev, "kind": "forbid",
-                                                 "volunteer": "v01", "camp": "c1"},
-                             headers=headers)  # fmt: skip
+        answer = client.post(
+            "/api/edits",
+            json={"rev": rev, "kind": "forbid", "volunteer": "v01", "camp": "c1"},
+            headers=headers,
+        )
         assert answer.status_code == 403 and "CSRF" in answer.json()["error"]
-    assert client.post("/edits", data={"kind": "forbid", "volunteer": "v01", "camp": "c1",
-                                       "rev": rev}).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            "/edits", data={"kind": "forbid", "volunteer": "v01", "camp": "c1", "rev": rev}
+        ).status_code
+        == 403
+    )
     assert client.post("/versions/1/publish", data={"rev": rev}).status_code == 403
     assert client.get("/api/edits").json()["pending"] == []
 
@@ -299,19 +361,38 @@ def test_a_stale_edit_from_a_second_tab_is_refused_and_nothing_lost(web) -> None
     _, client = web
     state = session(client)
     headers = {"X-CSRF-Token": state["csrf"]}
-    first = client.post("/api/edits", json={"rev": state["rev"], "kind": "forbid",
-                                            "volunteer": "v01", "camp": "c1"}, headers=headers)
-    second = client.post("/api/edits", json={"rev": state["rev"], "kind": "forbid",
-                                             "volunteer": "v02", "camp": "c1"}, headers=headers)
+    first = client.post(
+        "/api/edits",
+        json={"rev": state["rev"], "kind": "forbid", "volunteer": "v01", "camp": "c1"},
+        headers=headers,
+    )
+    second = client.post(
+        "/api/edits",
+        json={"rev": state["rev"], "kind": "forbid", "volunteer": "v02", "camp": "c1"},
+        headers=headers,
+    )
     assert first.status_code == 200
     assert second.status_code == 409 and "reload" in second.json()["error"]
-    page = client.post("/edits", data={"csrf": state["csrf"], "rev": state["rev"],
-                                       "kind": "forbid", "volunteer": "v02", "camp": "c1"})
+    page = client.post(
+        "/edits",
+        data={
+            "csrf": state["csrf"],
+            "rev": state["rev"],
+            "kind": "forbid",
+            "volunteer": "v02",
+            "camp": "c1",
+        },
+    )
     assert page.status_code == 409 and "reload" in page.text
-    assert [e["ops"][0]["pairs"][0]["volunteer"]
-            for e in client.get("/api/edits").json()["pending"]] == ["v01"]  # fmt: skip
-    assert client.post("/api/edits", json={"kind": "forbid", "volunteer": "v02", "camp": "c1"},
-                       headers=headers).status_code == 400  # no revision at all  # fmt: skip
+    assert [
+        e["ops"][0]["pairs"][0]["volunteer"] for e in client.get("/api/edits").json()["pending"]
+    ] == ["v01"]
+    assert (
+        client.post(
+            "/api/edits", json={"kind": "forbid", "volunteer": "v02", "camp": "c1"}, headers=headers
+        ).status_code
+        == 400
+    )  # no revision at all
 
 
 def test_another_host_needs_the_token_on_every_request(tmp_path: Path, published: Path) -> None:
@@ -323,8 +404,9 @@ def test_another_host_needs_the_token_on_every_request(tmp_path: Path, published
     assert client.get("/static/app.css").status_code == 401
     assert client.get("/?token=wrong").status_code == 403
     assert client.get("/", headers={"Authorization": "Bearer wrong"}).status_code == 403
-    assert client.get("/api/overview", headers={"Authorization": f"Bearer {token}"}) \
-        .status_code == 200
+    assert (
+        client.get("/api/overview", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
     first = client.get(f"/camps?token={token}&status=short", follow_redirects=False)
     assert first.status_code == 303 and first.headers["location"] == "/camps?status=short"
     assert "httponly" in first.headers["set-cookie"].lower()
@@ -345,8 +427,11 @@ def test_an_oversized_upload_is_refused(web) -> None:
     site, client = web
     state = session(client)
     big = b"{" + b" " * (site.max_upload + 10) + b"}"
-    answer = client.post("/scenarios", data={"csrf": state["csrf"], "rev": state["rev"]},
-                         files={"files": ("big.json", big, "application/json")})  # fmt: skip
+    answer = client.post(
+        "/scenarios",
+        data={"csrf": state["csrf"], "rev": state["rev"]},
+        files={"files": ("big.json", big, "application/json")},
+    )
     assert answer.status_code == 413
     assert not any(site.scratch.iterdir())
 
@@ -354,25 +439,46 @@ def test_an_oversized_upload_is_refused(web) -> None:
 def test_a_bad_scenario_file_is_a_clear_message_and_nothing_is_kept(web) -> None:
     site, client = web
     state = session(client)
-    bad = json.dumps({"name": "away", "edits": [{"op": "unavailable", "volunteers": ["v99"],
-                                                 "first": "1400-05-01", "last": "1400-05-03"}]})
-    answer = client.post("/scenarios", data={"csrf": state["csrf"]},
-                         files={"files": ("away.json", bad.encode(), "application/json")})
+    bad = json.dumps(
+        {
+            "name": "away",
+            "edits": [
+                {
+                    "op": "unavailable",
+                    "volunteers": ["v99"],
+                    "first": "1400-05-01",
+                    "last": "1400-05-03",
+                }
+            ],
+        }
+    )
+    answer = client.post(
+        "/scenarios",
+        data={"csrf": state["csrf"]},
+        files={"files": ("away.json", bad.encode(), "application/json")},
+    )
     assert answer.status_code == 400 and "v99" in answer.text
     assert str(site.scratch) not in answer.text  # no path of the server's disk
     assert not any(site.scratch.iterdir())
-    answer = client.post("/scenarios", data={"csrf": state["csrf"]},
-                         files={"files": ("x.json", b"\xff\xfe not json", "application/json")})
+    answer = client.post(
+        "/scenarios",
+        data={"csrf": state["csrf"]},
+        files={"files": ("x.json", b"\xff\xfe not json", "application/json")},
+    )
     assert answer.status_code == 400
 
 
 def test_scenarios_are_compared_side_by_side(web) -> None:
     _, client = web
     state = session(client)
-    good = json.dumps({"name": "بدون v01", "edits": [{"op": "remove_volunteers",
-                                                      "volunteers": ["v01"]}]})
-    answer = client.post("/api/scenarios", data={"csrf": state["csrf"]},
-                         files={"files": ("s.json", good.encode(), "application/json")})
+    good = json.dumps(
+        {"name": "بدون v01", "edits": [{"op": "remove_volunteers", "volunteers": ["v01"]}]}
+    )
+    answer = client.post(
+        "/api/scenarios",
+        data={"csrf": state["csrf"]},
+        files={"files": ("s.json", good.encode(), "application/json")},
+    )
     assert answer.status_code == 200, answer.text
     state = wait_for_job(client, answer.json()["job"])
     names = [s["name"] for s in state["report"]["scenarios"]]
@@ -385,27 +491,51 @@ def test_scenarios_are_compared_side_by_side(web) -> None:
 
 # ---------------------------------------------------------------- hostile names
 
-HOSTILE = ["<script>alert(1)</script>", "</style><b>x</b>", "=1+1", "javascript:alert(1)",
-           "\u202eevil\u202c", '"><img src=x onerror=alert(1)>']
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "</style><b>x</b>",
+    "=1+1",
+    "javascript:alert(1)",
+    "\u202eevil\u202c",
+    '"><img src=x onerror=alert(1)>',
+]
 
 
 def test_hostile_names_are_shown_as_text(tmp_path: Path) -> None:
     data = make_instance(
         places=[place("arak", 34.09, 49.69, county=HOSTILE[1]), place("village", 34.2, 49.5)],
-        volunteers=[volunteer(f"v{k}", name=name, skills={"nurse": 1})
-                    for k, name in enumerate(HOSTILE)]
+        volunteers=[
+            volunteer(f"v{k}", name=name, skills={"nurse": 1}) for k, name in enumerate(HOSTILE)
+        ]
         + [volunteer("javascript:alert(2)", name=HOSTILE[0])],
-        camps=[camp('c1"><script>alert(3)</script>', name=HOSTILE[0],
-                    requirements=[requirement("nurse", count=3)]),
-               camp("c2", name=HOSTILE[3], requirements=[requirement("nurse", count=5)])],
-    )  # fmt: skip
+        camps=[
+            camp(
+                'c1"><script>alert(3)</script>',
+                name=HOSTILE[0],
+                requirements=[requirement("nurse", count=3)],
+            ),
+            camp("c2", name=HOSTILE[3], requirements=[requirement("nurse", count=5)]),
+        ],
+    )
     data["skills"][1]["name"] = HOSTILE[1]
     instance = write_instance(tmp_path / "hostile.json", data)
     site, client = served(instance, tmp_path, solution=solved(instance, tmp_path))
-    pages = ["/", "/camps", "/camps/c2", "/volunteers/v0", "/edits", "/versions",
-             "/volunteers/javascript:alert(2)"]
-    pages.append("/camps/" + 'c1"><script>alert(3)</script>'.replace("/", "%2F")
-                 .replace('"', "%22").replace("<", "%3C").replace(">", "%3E"))
+    pages = [
+        "/",
+        "/camps",
+        "/camps/c2",
+        "/volunteers/v0",
+        "/edits",
+        "/versions",
+        "/volunteers/javascript:alert(2)",
+    ]
+    pages.append(
+        "/camps/"
+        + 'c1"><script>alert(3)</script>'.replace("/", "%2F")
+        .replace('"', "%22")
+        .replace("<", "%3C")
+        .replace(">", "%3E")
+    )
     for url in pages:
         answer = client.get(url)
         assert answer.status_code == 200, (url, answer.text[:300])
@@ -443,7 +573,8 @@ def test_the_workspace_is_next_to_the_instance_by_default(tmp_path: Path) -> Non
     from campplanner.web.workspace import default_workspace_url
 
     assert default_workspace_url(str(tmp_path / "season.json.gz")).endswith(
-        "season.workspace.sqlite")
+        "season.workspace.sqlite"
+    )
     Workspace(default_workspace_url(str(tmp_path / "x.json"))).close()
     assert (tmp_path / "x.workspace.sqlite").exists()
 
@@ -453,8 +584,9 @@ def test_a_member_can_be_swapped_for_a_ranked_replacement(web) -> None:
     found = None
     for camp_id in ("c1", "c2", "c3", "c4"):
         for member in client.get(f"/api/camps/{camp_id}").json()["team"]:
-            data = client.get(f"/api/camps/{camp_id}",
-                              params={"replace": member["volunteer"]}).json()  # fmt: skip
+            data = client.get(
+                f"/api/camps/{camp_id}", params={"replace": member["volunteer"]}
+            ).json()
             if data["replacements"]:
                 found = (camp_id, member, data["replacements"][0])
                 break
@@ -464,9 +596,17 @@ def test_a_member_can_be_swapped_for_a_ranked_replacement(web) -> None:
     camp_id, member, first = found
     page = client.get(f"/camps/{camp_id}", params={"replace": member["volunteer"]}).text
     assert 'id="swaps"' in page and "button" in page
-    answer = post(client, "/api/edits", {"kind": "swap", "volunteer": first["volunteer"],
-                                         "camp": camp_id, "skill": first["skill"],
-                                         "out": member["volunteer"]})  # fmt: skip
+    answer = post(
+        client,
+        "/api/edits",
+        {
+            "kind": "swap",
+            "volunteer": first["volunteer"],
+            "camp": camp_id,
+            "skill": first["skill"],
+            "out": member["volunteer"],
+        },
+    )
     assert answer.status_code == 200, answer.text
     ops = client.get("/api/edits").json()["pending"][0]["ops"]
     assert [op["op"] for op in ops] == ["lock", "forbid"]
@@ -489,8 +629,9 @@ def test_serve_refuses_bad_files_and_urls_before_starting(tmp_path: Path) -> Non
     assert not (tmp_path / "bad.workspace.sqlite").exists()  # nothing created
     result = runner.invoke(main, ["serve", str(TINY_PATH), "--db", "nosuchdb://x"])
     assert result.exit_code == 2 and "cannot open the workspace" in result.output
-    result = runner.invoke(main, ["serve", str(TINY_PATH), "--db", "sqlite://",
-                                  "--workspace", "x.sqlite"])  # fmt: skip
+    result = runner.invoke(
+        main, ["serve", str(TINY_PATH), "--db", "sqlite://", "--workspace", "x.sqlite"]
+    )
     assert result.exit_code == 2
     assert "serve" in runner.invoke(main, ["--help"]).output
 
@@ -556,17 +697,27 @@ def test_empty_slot_reasons_are_persian_by_default_and_english_with_the_switch(w
 # ---------------------------------------------------------------- reserves
 
 
-def test_a_camps_reserves_are_shown_when_the_roster_has_them(tmp_path: Path,
-                                                              published: Path) -> None:  # fmt: skip
+def test_a_camps_reserves_are_shown_when_the_roster_has_them(
+    tmp_path: Path, published: Path
+) -> None:
     """``solve --reserves K`` writes reserves per camp: the camp page and the API show
     them (name, group, home, km, fill-ins); a roster without them shows none."""
     data = json.loads(published.read_text(encoding="utf-8"))
     rostered = {a["volunteer"] for a in data["assignments"]}
     off = sorted({f"v{k:02d}" for k in range(1, 13)} - rostered)
     assert off, "tiny.json has someone off the roster"
-    data["reserves"] = {"runs": 20, "no_show": 0.05, "seed": 0, "time_limit_per_run": 10.0,
-                        "camps": [{"camp": "c1", "reserves": [
-                            {"volunteer": off[0], "fill_ins": 7, "share_of_runs": 0.35}]}]}
+    data["reserves"] = {
+        "runs": 20,
+        "no_show": 0.05,
+        "seed": 0,
+        "time_limit_per_run": 10.0,
+        "camps": [
+            {
+                "camp": "c1",
+                "reserves": [{"volunteer": off[0], "fill_ins": 7, "share_of_runs": 0.35}],
+            }
+        ],
+    }
     with_reserves = tmp_path / "with-reserves.json"
     with_reserves.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     site, client = served(TINY_PATH, tmp_path, solution=with_reserves)
@@ -618,8 +769,9 @@ def test_the_camps_table_filters_live_without_reloading_the_page(web) -> None:
     found = client.get("/camps", params={"q": typed}, headers=HTMX).text
     assert f'href="/camps/{every[0]["id"]}"' in found
     # going back in history (htmx asks again for the page): the whole page
-    back = client.get("/camps", params={"status": status},
-                      headers=HTMX | {"HX-History-Restore-Request": "true"})  # fmt: skip
+    back = client.get(
+        "/camps", params={"status": status}, headers=HTMX | {"HX-History-Restore-Request": "true"}
+    )
     assert "<html" in back.text
 
 
@@ -709,8 +861,9 @@ def test_downloads_carry_the_reasons_in_the_pages_language(web) -> None:
     _, client = web
     camp_id, persian = _camp_with_empty_slots(client)
     fix_fa = persian["empty_slots"][0]["fix"]
-    fix_en = client.get(f"/api/camps/{camp_id}", params={"lang": "en"}).json()[
-        "empty_slots"][0]["fix"]
+    fix_en = client.get(f"/api/camps/{camp_id}", params={"lang": "en"}).json()["empty_slots"][0][
+        "fix"
+    ]
     report = client.get("/versions/1/download/html").text
     assert html.escape(fix_fa) in report
     report_en = client.get("/versions/1/download/html", params={"lang": "en"}).text

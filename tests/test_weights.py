@@ -34,8 +34,10 @@ def _weighted_tiny(tmp_path: Path) -> Path:
 
 def _scenario(tmp_path: Path, name: str, edits: list[dict[str, Any]]) -> Path:
     path = tmp_path / f"{name}.json"
-    path.write_text(json.dumps({"format": "campplanner-scenario/1", "name": name,
-                                "edits": edits}), encoding="utf-8")  # fmt: skip
+    path.write_text(
+        json.dumps({"format": "campplanner-scenario/1", "name": name, "edits": edits}),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -50,8 +52,11 @@ def test_precedence_defaults_file_then_each_override() -> None:
     assert resolve_weights({"travel": 0})["travel"] == 0
     assert resolve_weights({"travel": 0}, {"travel": 5})["travel"] == 5
     assert resolve_weights({"travel": 0}, {"travel": None})["travel"] == 0
-    assert resolve_weights({"group": 3}, {"travel": 2}) == {**DEFAULT_WEIGHTS, "group": 3,
-                                                          "travel": 2}  # fmt: skip
+    assert resolve_weights({"group": 3}, {"travel": 2}) == {
+        **DEFAULT_WEIGHTS,
+        "group": 3,
+        "travel": 2,
+    }
     with pytest.raises(ValueError, match="unknown weight"):
         resolve_weights({"speed": 1})
     with pytest.raises(ValueError, match="not a number"):

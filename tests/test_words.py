@@ -147,9 +147,16 @@ def _texts(
 def _assert_persian(problem: Problem, text: str) -> None:
     assert re.search("[\u0600-\u06ff]", text), text
     latin = text
-    names = [*problem.volunteer_ids, *problem.volunteer_names, *problem.camp_ids,
-             *problem.camp_names, *problem.skill_ids, *problem.skill_names,
-             *problem.place_names, *ALLOWED]  # fmt: skip
+    names = [
+        *problem.volunteer_ids,
+        *problem.volunteer_names,
+        *problem.camp_ids,
+        *problem.camp_names,
+        *problem.skill_ids,
+        *problem.skill_names,
+        *problem.place_names,
+        *ALLOWED,
+    ]
     for name in sorted(names, key=len, reverse=True):
         latin = latin.replace(name, "")
     assert not re.search("[A-Za-z0-9]", latin), f"Latin text left in: {latin!r} of {text!r}"
@@ -210,8 +217,10 @@ def test_solve_and_export_speak_the_language_asked(tmp_path: Any) -> None:
 
     runner = CliRunner()
     solution = tmp_path / "fa.json"
-    ran = runner.invoke(main, ["solve", str(TINY_PATH), "-q", "--time-limit", "10",
-                               "--lang", "fa", "-o", str(solution)])  # fmt: skip
+    ran = runner.invoke(
+        main,
+        ["solve", str(TINY_PATH), "-q", "--time-limit", "10", "--lang", "fa", "-o", str(solution)],
+    )
     assert ran.exit_code == 0, ran.output
     import json
 
@@ -219,8 +228,9 @@ def test_solve_and_export_speak_the_language_asked(tmp_path: Any) -> None:
     assert re.search("[\u0600-\u06ff]", slot["why"]) and slot["reason"] == "busy"
     for lang, says in (("fa", WORDS["fa"].causes["busy"]), ("en", CAUSES["busy"])):
         folder = tmp_path / lang
-        ran = runner.invoke(main, ["export", str(TINY_PATH), str(solution), "--lang", lang,
-                                   "--csv", str(folder)])  # fmt: skip
+        ran = runner.invoke(
+            main, ["export", str(TINY_PATH), str(solution), "--lang", lang, "--csv", str(folder)]
+        )
         assert ran.exit_code == 0, ran.output
         unfilled = (folder / "unfilled_slots.csv").read_text(encoding="utf-8-sig")
         assert says in unfilled
@@ -229,8 +239,9 @@ def test_solve_and_export_speak_the_language_asked(tmp_path: Any) -> None:
     assert ran.exit_code == 0 and "".join(WORDS["fa"].causes["busy"].split()) in squeezed
 
 
-@pytest.mark.parametrize("case", [*(("slot", c) for c in SLOT_CASES),
-                                  *(("camp", c) for c in CAMP_CASES)])  # fmt: skip
+@pytest.mark.parametrize(
+    "case", [*(("slot", c) for c in SLOT_CASES), *(("camp", c) for c in CAMP_CASES)]
+)
 def test_one_camp_explained_alone_says_what_the_whole_roster_says(case: tuple[str, str]) -> None:
     """explain_camp (a review page's camp, explained when opened) gives the very reasons
     explain_roster gives for that camp, in every language."""

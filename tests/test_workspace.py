@@ -35,14 +35,15 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'ws.sqlite'}"
     if not PG_URL:
-        pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL=postgresql+psycopg://... "
-                    "(.ci/run starts a server) to run the workspace tests on it")
+        pytest.skip(
+            "PostgreSQL: set CAMPPLANNER_TEST_PG_URL=postgresql+psycopg://... "
+            "(.ci/run starts a server) to run the workspace tests on it"
+        )
     return _fresh(PG_URL)
 
 
 INSTANCE = b'{"name": "\xd8\xa7\xd8\xb1\xd8\xa7\xda\xa9"}'
-ROSTER = json.dumps({"status": "feasible", "coverage": 7,
-                     "assignments": []}).encode()  # fmt: skip
+ROSTER = json.dumps({"status": "feasible", "coverage": 7, "assignments": []}).encode()
 
 
 def test_a_new_workspace_is_migrated_once(url: str) -> None:
@@ -52,8 +53,9 @@ def test_a_new_workspace_is_migrated_once(url: str) -> None:
     workspace.close()
     again = Workspace(url)  # nothing to do the second time
     with again.engine.connect() as connection:
-        assert connection.execute(select(func.count()).select_from(schema_migrations)) \
-            .scalar() == len(MIGRATIONS)
+        assert connection.execute(
+            select(func.count()).select_from(schema_migrations)
+        ).scalar() == len(MIGRATIONS)
     again.close()
 
 
@@ -62,8 +64,14 @@ def test_versions_keep_instance_roster_edits_time_and_comment(url: str) -> None:
     first = workspace.add_version(INSTANCE, ROSTER, comment="opened", expected=0)
     edit = workspace.add_edit("lock", [{"op": "lock", "assignments": []}], expected=1)
     assert [e.id for e in workspace.pending_edits()] == [edit]
-    second = workspace.add_version(INSTANCE, ROSTER.replace(b"7", b"8"), comment="re-solved",
-                                   parent=first, edit_ids=[edit], expected=2)  # fmt: skip
+    second = workspace.add_version(
+        INSTANCE,
+        ROSTER.replace(b"7", b"8"),
+        comment="re-solved",
+        parent=first,
+        edit_ids=[edit],
+        expected=2,
+    )
     assert workspace.pending_edits() == []
     head = workspace.head()
     assert head is not None and head.id == second and head.parent == first
@@ -77,8 +85,7 @@ def test_versions_keep_instance_roster_edits_time_and_comment(url: str) -> None:
     assert workspace.find_version(b"{}", None) is None
     workspace.publish(first, expected=3)
     assert workspace.published() == first and workspace.version(first).published
-    assert [a["action"] for a in workspace.audit_log()] == ["publish", "accept", "edit",
-                                                             "accept"]  # fmt: skip
+    assert [a["action"] for a in workspace.audit_log()] == ["publish", "accept", "edit", "accept"]
     workspace.close()
 
 
@@ -86,10 +93,12 @@ def test_a_change_from_a_stale_revision_is_refused_and_changes_nothing(url: str)
     workspace = Workspace(url)
     version = workspace.add_version(INSTANCE, ROSTER, expected=0)
     edit = workspace.add_edit("forbid", [], expected=1)
-    for change in (lambda: workspace.add_edit("forbid", [], expected=1),
-                   lambda: workspace.drop_edit(edit, expected=0),
-                   lambda: workspace.publish(version, expected=1),
-                   lambda: workspace.add_version(INSTANCE, ROSTER, expected=1)):  # fmt: skip
+    for change in (
+        lambda: workspace.add_edit("forbid", [], expected=1),
+        lambda: workspace.drop_edit(edit, expected=0),
+        lambda: workspace.publish(version, expected=1),
+        lambda: workspace.add_version(INSTANCE, ROSTER, expected=1),
+    ):
         with pytest.raises(StaleRevision, match="reload the page"):
             change()
     assert workspace.revision() == 2
@@ -128,8 +137,11 @@ def test_the_web_application_runs_on_this_database(url: str, tmp_path: Path) -> 
     published = solved(TINY_PATH, tmp_path)
     site, client = served(TINY_PATH, tmp_path, solution=published, url=url)
     first = client.get("/api/solution").json()["assignments"][0]
-    answer = post(client, "/api/edits", {"kind": "remove", "volunteer": first["volunteer"],
-                                         "camp": first["camp"]})  # fmt: skip
+    answer = post(
+        client,
+        "/api/edits",
+        {"kind": "remove", "volunteer": first["volunteer"], "camp": first["camp"]},
+    )
     assert answer.status_code == 200, answer.text
     job = post(client, "/api/solve").json()["job"]
     wait_for_job(client, job)

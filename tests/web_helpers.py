@@ -17,18 +17,30 @@ from campplanner.web.server import ServeSettings, build
 def solved(instance: Path, folder: Path, time_limit: float = 5.0) -> Path:
     """A solution file of ``instance`` (the published roster the planner opens)."""
     output = folder / "published.json"
-    solve(SolveRequest(str(instance), SolveOptions(time_limit=time_limit),
-                       output_path=str(output)))  # fmt: skip
+    solve(SolveRequest(str(instance), SolveOptions(time_limit=time_limit), output_path=str(output)))
     return output
 
 
-def served(instance: Path, folder: Path, *, solution: Path | None = None,
-           url: str | None = None, token: str | None = None, host: str = "127.0.0.1",
-           time_limit: float = 5.0):  # fmt: skip
+def served(
+    instance: Path,
+    folder: Path,
+    *,
+    solution: Path | None = None,
+    url: str | None = None,
+    token: str | None = None,
+    host: str = "127.0.0.1",
+    time_limit: float = 5.0,
+):
     """(site, client) over a workspace in ``folder`` (or ``url``)."""
-    settings = ServeSettings(str(instance), str(solution) if solution else None,
-                             url or f"sqlite:///{folder / 'ws.sqlite'}", host, 8000, token,
-                             time_limit)  # fmt: skip
+    settings = ServeSettings(
+        str(instance),
+        str(solution) if solution else None,
+        url or f"sqlite:///{folder / 'ws.sqlite'}",
+        host,
+        8000,
+        token,
+        time_limit,
+    )
     site, app, _ = build(settings, say=lambda line: None)
     return site, TestClient(app, base_url="http://127.0.0.1:8000")
 
@@ -40,8 +52,9 @@ def session(client: TestClient) -> dict[str, Any]:
 def post(client: TestClient, url: str, body: dict[str, Any] | None = None) -> Any:
     """A JSON POST with the CSRF token and the current revision."""
     state = session(client)
-    return client.post(url, json={"rev": state["rev"], **(body or {})},
-                       headers={"X-CSRF-Token": state["csrf"]})  # fmt: skip
+    return client.post(
+        url, json={"rev": state["rev"], **(body or {})}, headers={"X-CSRF-Token": state["csrf"]}
+    )
 
 
 def wait_for_job(client: TestClient, job_id: str, timeout: float = 60.0) -> dict[str, Any]:

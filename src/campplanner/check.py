@@ -300,8 +300,11 @@ class _Roster:
 
     def unknown_references(self) -> Iterator[Violation]:
         """Assignments naming an unknown volunteer, camp or skill, or a slot not asked for."""
-        known = {"volunteer": Suggestions(self.volunteers), "camp": Suggestions(self.camps),
-                 "skill": Suggestions(self.skill_ids)}  # fmt: skip
+        known = {
+            "volunteer": Suggestions(self.volunteers),
+            "camp": Suggestions(self.camps),
+            "skill": Suggestions(self.skill_ids),
+        }
         for v, c, s in self.all_triples:
             problems = []
             if v not in self.volunteers:

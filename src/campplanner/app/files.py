@@ -55,8 +55,16 @@ def generate(
     check_settings(volunteers=volunteers, camps=camps, groups=groups, season=season, slots=slots)
     # refuse before the work, not after it
     guard_output(output_path, force=force, ours=is_generated_instance)
-    data = generate_instance(volunteers=volunteers, camps=camps, groups=groups, season=season,
-                             slots=slots, calendar=calendar, seed=seed, name=name)  # fmt: skip
+    data = generate_instance(
+        volunteers=volunteers,
+        camps=camps,
+        groups=groups,
+        season=season,
+        slots=slots,
+        calendar=calendar,
+        seed=seed,
+        name=name,
+    )
     instance_from_data(data, output_path)  # never write a file that validate would refuse
     write_instance(data, output_path, force=force)
     return Generated(output_path, data, season or DEFAULT_SEASON)
@@ -73,8 +81,9 @@ class Imported:
     calendar_guessed: bool
 
 
-def import_workbook(source: str, output_path: str, *, calendar: str | None = None,
-                    force: bool = False) -> Imported:  # fmt: skip
+def import_workbook(
+    source: str, output_path: str, *, calendar: str | None = None, force: bool = False
+) -> Imported:
     """Read a planners' workbook (or CSV folder) and write it as an instance file."""
     from campplanner.io.workbook_in import import_workbook as read_workbook
 
@@ -132,8 +141,9 @@ def export(
 
     wanted = [(f, outputs[f.name]) for f in EXPORT_FORMATS if outputs.get(f.name)]
     if not wanted:
-        options = ", ".join(f"{f.option} {'FOLDER' if f.folder else 'FILE'}"
-                            for f in EXPORT_FORMATS)  # fmt: skip
+        options = ", ".join(
+            f"{f.option} {'FOLDER' if f.folder else 'FILE'}" for f in EXPORT_FORMATS
+        )
         raise UsageError(f"say what to write: {options}")
     inputs = [instance_path, solution_path]
     files = [(f, path) for f, path in wanted if not f.folder]
@@ -184,8 +194,13 @@ def export(
     return Exported(len(view.camps), view.filled, view.asked, written, note)
 
 
-def attach_reasons(view: RosterView, instance: Instance, solution: SolutionFile,
-                   lang: str, problem: Problem | None = None) -> None:  # fmt: skip
+def attach_reasons(
+    view: RosterView,
+    instance: Instance,
+    solution: SolutionFile,
+    lang: str,
+    problem: Problem | None = None,
+) -> None:
     """Give each camp of ``view`` (a RosterView) why its slots are empty, or why it is
     cancelled, in ``lang``: worked out again by ``explain`` (on ``problem``, the
     instance compiled, when the caller has it); for a roster the instance does not
@@ -204,22 +219,28 @@ def attach_reasons(view: RosterView, instance: Instance, solution: SolutionFile,
         for slot in solution.unfilled_slots or []:
             if slot.why and slot.camp in camps:
                 camps[slot.camp].slot_reasons[slot.skill] = Reason(
-                    slot.reason or "", causes.get(slot.reason or "", ""), slot.why, slot.fix or "")
+                    slot.reason or "", causes.get(slot.reason or "", ""), slot.why, slot.fix or ""
+                )
         for entry in solution.cancelled_camps or []:
             if not isinstance(entry, str) and entry.why and entry.camp in camps:
                 camps[entry.camp].reason = Reason(
-                    entry.reason or "", causes.get(entry.reason or "", ""), entry.why,
-                    entry.fix or "")  # fmt: skip
+                    entry.reason or "",
+                    causes.get(entry.reason or "", ""),
+                    entry.why,
+                    entry.fix or "",
+                )
         return
     explanation = explain_roster(problem, assigned, solution.status, lang)
     for slot in explanation.slots:
         skill = problem.skill_ids[problem.requirement_skill[slot.requirement]]
         camps[problem.camp_ids[slot.camp]].slot_reasons[skill] = Reason(
-            slot.cause, causes[slot.cause], slot.why, slot.fix)
+            slot.cause, causes[slot.cause], slot.why, slot.fix
+        )
     for reason in explanation.cancelled:
         camp = camps[problem.camp_ids[reason.camp]]
         camp.reason = Reason(reason.cause, causes[reason.cause], reason.why, reason.fix)
         for short in reason.short:  # the roles that kept it from running, each its own why
             skill = problem.skill_ids[problem.requirement_skill[short.requirement]]
-            camp.slot_reasons[skill] = Reason(short.cause, causes[short.cause], short.why,
-                                              short.fix)  # fmt: skip
+            camp.slot_reasons[skill] = Reason(
+                short.cause, causes[short.cause], short.why, short.fix
+            )

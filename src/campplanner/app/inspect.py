@@ -105,8 +105,18 @@ def explain(
     wanted = None
     if volunteer is not None:
         wanted = wanted_for(problem, assigned, explanation, volunteer)
-    return Explained(problem, solution, resolved, camp, volunteer, assigned, explanation,
-                     objective_breakdown(problem, assigned), wanted, note=note)  # fmt: skip
+    return Explained(
+        problem,
+        solution,
+        resolved,
+        camp,
+        volunteer,
+        assigned,
+        explanation,
+        objective_breakdown(problem, assigned),
+        wanted,
+        note=note,
+    )
 
 
 def _no_roster(base: Explained) -> Explained:

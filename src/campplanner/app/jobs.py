@@ -98,11 +98,18 @@ class JobControl:
     def cancelled(self) -> bool:
         return self._cancelled.is_set()
 
-    def report(self, phase: str, coverage: int | None = None, bound: float | None = None,
-               message: str = "", stage: str = "") -> None:  # fmt: skip
+    def report(
+        self,
+        phase: str,
+        coverage: int | None = None,
+        bound: float | None = None,
+        message: str = "",
+        stage: str = "",
+    ) -> None:
         """Record a progress event and pass it to every listener."""
-        event = ProgressEvent(time.monotonic() - self.started, phase, coverage, bound, message,
-                              stage)  # fmt: skip
+        event = ProgressEvent(
+            time.monotonic() - self.started, phase, coverage, bound, message, stage
+        )
         with self._lock:
             self.events.append(event)
             listeners = list(self._listeners)
@@ -143,8 +150,9 @@ class JobControl:
 class Job(Generic[T]):
     """``work(control)`` in a worker thread; see the module docstring."""
 
-    def __init__(self, work: Callable[[JobControl], T], name: str = "job",
-                 started: float | None = None):  # fmt: skip
+    def __init__(
+        self, work: Callable[[JobControl], T], name: str = "job", started: float | None = None
+    ):
         self.name = name
         self.control = JobControl(started)
         self._work = work
@@ -156,8 +164,9 @@ class Job(Generic[T]):
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Job[T]:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name=f"campplanner-{self.name}",
-                                            daemon=True)  # fmt: skip
+            self._thread = threading.Thread(
+                target=self._run, name=f"campplanner-{self.name}", daemon=True
+            )
             self._thread.start()
         return self
 

@@ -77,8 +77,16 @@ def compare(
         guard_output(output_path, [base_path, *scenario_paths], force=force)
     named = scenario_instances(base_path, scenario_paths)
     on_cancel = control.on_cancel if control is not None else None
-    measured = solve_scenarios(named, options, jobs=jobs, on_done=on_done, on_cancel=on_cancel,
-                               engine=engine, address=address, from_scratch=from_scratch)
+    measured = solve_scenarios(
+        named,
+        options,
+        jobs=jobs,
+        on_done=on_done,
+        on_cancel=on_cancel,
+        engine=engine,
+        address=address,
+        from_scratch=from_scratch,
+    )
     report = comparison_report(measured)
     if not from_scratch:
         report["notes"] = weights_notes(scenario_paths)
@@ -94,14 +102,17 @@ def weights_notes(scenario_paths: list[str]) -> list[str]:
     for path in scenario_paths:
         scenario = load_scenario(path)
         if any(edit.op == "set_weights" for edit in scenario.edits):
-            notes.append(f"{scenario.name!r} sets weights: re-planned, it keeps the base "
-                         "roster wherever coverage allows (fewer changes come first); "
-                         "--from-scratch shows the roster those weights give")  # fmt: skip
+            notes.append(
+                f"{scenario.name!r} sets weights: re-planned, it keeps the base "
+                "roster wherever coverage allows (fewer changes come first); "
+                "--from-scratch shows the roster those weights give"
+            )
     return notes
 
 
-def compare_job(base_path: str, scenario_paths: list[str], options: SolveOptions,
-                **settings: Any) -> Job[dict[str, Any] | ComparisonStopped]:  # fmt: skip
+def compare_job(
+    base_path: str, scenario_paths: list[str], options: SolveOptions, **settings: Any
+) -> Job[dict[str, Any] | ComparisonStopped]:
     """:func:`compare` as a job; a cancelled one returns its ComparisonStopped."""
 
     def work(control: JobControl) -> dict[str, Any] | ComparisonStopped:
@@ -139,8 +150,12 @@ def replace(
     with ``replan``, also the whole re-plan with the fewest changes (``options``).
     ``output_path``: write the ranked candidates (and the re-plan's changes) as JSON."""
     if output_path is not None:  # refuse before the work, not after it
-        guard_output(output_path, [instance_path, solution_path], force=force,
-                     replaceable=is_replacements_file)  # fmt: skip
+        guard_output(
+            output_path,
+            [instance_path, solution_path],
+            force=force,
+            replaceable=is_replacements_file,
+        )
     instance = load_instance(instance_path)
     problem = compile_instance(instance)
     if volunteer_id not in problem.volunteer_index:
@@ -155,8 +170,14 @@ def replace(
     dropout = suggest_replacements(problem, published.baseline.kept, v, c, limit)
     whole = None
     if replan and dropout.slots:
-        whole = replan_without(instance, published.triples, published.cancelled, dropout,
-                               problem, options or SolveOptions(time_limit=20.0))  # fmt: skip
+        whole = replan_without(
+            instance,
+            published.triples,
+            published.cancelled,
+            dropout,
+            problem,
+            options or SolveOptions(time_limit=20.0),
+        )
     found = Replacement(problem, dropout, whole, published.note)
     if output_path is not None:
         report = replacements_report(found, instance_path, solution_path)
@@ -167,12 +188,16 @@ def replace(
 REPLACEMENTS_FORMAT = "campplanner-replacements/1"
 
 
-def replacements_report(found: Replacement, instance_path: str,
-                        solution_path: str) -> dict[str, Any]:  # fmt: skip
+def replacements_report(
+    found: Replacement, instance_path: str, solution_path: str
+) -> dict[str, Any]:
     """``replace -o``: the ranked candidates per slot, by id, and the re-plan's changes."""
-    report: dict[str, Any] = {"format": REPLACEMENTS_FORMAT, "instance": instance_path,
-                              "roster": solution_path,
-                              **found.dropout.as_dict(found.problem)}  # fmt: skip
+    report: dict[str, Any] = {
+        "format": REPLACEMENTS_FORMAT,
+        "instance": instance_path,
+        "roster": solution_path,
+        **found.dropout.as_dict(found.problem),
+    }
     whole = found.replan
     if whole is not None:
         result = whole.result

@@ -84,8 +84,9 @@ class SolveOutcome:
     notes: list[str] = field(default_factory=list)  # e.g. the instance changed since
 
 
-def load_published(problem: Problem, path: str, instance: Instance,
-                   instance_path: str) -> Published:  # fmt: skip
+def load_published(
+    problem: Problem, path: str, instance: Instance, instance_path: str
+) -> Published:
     """Read a published solution file made for ``instance`` (InstanceError when it was
     made for another one) and map it onto ``problem``'s candidates."""
     solution = load_solution(path, instance)
@@ -106,17 +107,16 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     """
     inputs = [request.instance_path] + ([request.baseline_path] if request.baseline_path else [])
     if request.output_path is not None:  # refuse before the work, not after it
-        guard_output(request.output_path, inputs, force=request.force,
-                     replaceable=is_solution_file)  # fmt: skip
+        guard_output(request.output_path, inputs, force=request.force, replaceable=is_solution_file)
     control.report("reading")
     instance = load_instance(request.instance_path)
     problem = compile_instance(instance)
     published = None
     if request.baseline_path is not None:
-        published = load_published(problem, request.baseline_path, instance,
-                                   request.instance_path)  # fmt: skip
-    solver = make_solver(problem, request.options,
-                         baseline=published.baseline if published else None)  # fmt: skip
+        published = load_published(problem, request.baseline_path, instance, request.instance_path)
+    solver = make_solver(
+        problem, request.options, baseline=published.baseline if published else None
+    )
     control.on_cancel(solver.stop)
     notes = [published.note] if published is not None and published.note else []
     extra: dict[str, Any] = {"fingerprint": instance_fingerprint(instance)}
@@ -125,28 +125,42 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
         """Explain (when asked), write and return the outcome of ``result``."""
         replan = None
         if published is not None and result.has_roster:
-            replan = replan_report(problem, published.baseline, published.triples,
-                                   result.assigned, result.changes,
-                                   result.changes_bound)  # fmt: skip
+            replan = replan_report(
+                problem,
+                published.baseline,
+                published.triples,
+                result.assigned,
+                result.changes,
+                result.changes_bound,
+            )
         explanation = None
         if explain and result.has_roster:
             explanation = explain_roster(problem, result.assigned, result.status, request.lang)
         if request.output_path is not None:
             control.report("writing")
-            write_atomic(request.output_path, solution_json(
-                problem, result, explanation, {**(replan or {}), **extra},
-                explain=explanation is not None))  # fmt: skip
+            write_atomic(
+                request.output_path,
+                solution_json(
+                    problem,
+                    result,
+                    explanation,
+                    {**(replan or {}), **extra},
+                    explain=explanation is not None,
+                ),
+            )
         section = replan["replan"] if replan else None
-        return SolveOutcome(instance, problem, result, explanation, section,
-                            request.output_path, notes)  # fmt: skip
+        return SolveOutcome(
+            instance, problem, result, explanation, section, request.output_path, notes
+        )
 
     def from_snapshot() -> SolveOutcome | None:
         take = getattr(solver, "snapshot", None)
         held = take() if callable(take) else None
         if held is None:
             return None
-        return finish(replace(held, stopped_by=control.cancel_reason or "interrupted"),
-                      explain=False)
+        return finish(
+            replace(held, stopped_by=control.cancel_reason or "interrupted"), explain=False
+        )
 
     control.on_snapshot(from_snapshot)
 
@@ -157,29 +171,37 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     if result.stopped_by == "interrupted" and control.cancel_reason == "time limit":
         # the solver saw a stop request; it came from the session's deadline, not a user
         result = replace(result, stopped_by="time limit")
-    if (control.cancelled and request.explain and request.output_path is not None
-            and result.has_roster):
+    if (
+        control.cancelled
+        and request.explain
+        and request.output_path is not None
+        and result.has_roster
+    ):
         finish(result, explain=False)  # the roster first, within the promised seconds
     if request.reserves and result.has_roster and not control.cancelled:
         extra["reserves"] = find_reserves(problem, result.assigned, request, control)
     deadline = control.started + request.options.time_limit
-    fits = result.has_roster and request.explain and (
-        control.cancelled  # written already: no hurry now
-        # the solver kept this much back (anytime.explain_estimate, measured with a
-        # margin): asking for twice as much left re-plans of 22k seasons unexplained
-        or time.monotonic() + explain_estimate(problem, result.assigned) <= deadline
+    fits = (
+        result.has_roster
+        and request.explain
+        and (
+            control.cancelled  # written already: no hurry now
+            # the solver kept this much back (anytime.explain_estimate, measured with a
+            # margin): asking for twice as much left re-plans of 22k seasons unexplained
+            or time.monotonic() + explain_estimate(problem, result.assigned) <= deadline
+        )
     )
     return finish(result, explain=fits)
 
 
-def find_reserves(problem: Problem, roster: np.ndarray, request: SolveRequest,
-                  control: JobControl) -> dict[str, Any]:  # fmt: skip
+def find_reserves(
+    problem: Problem, roster: np.ndarray, request: SolveRequest, control: JobControl
+) -> dict[str, Any]:
     """The ``reserves`` section: RESERVE_RUNS no-show re-plans of ``roster`` on local
     processes (stress.RESERVE_TIME_PER_RUN seconds each), the top fill-ins per camp."""
     options = run_options(RESERVE_TIME_PER_RUN, replan_method(problem), request.options.weights)
     # prepared: the views and the re-plan's greedy order computed once, for every run
-    setup = roster_setup(problem, roster, NoShowRates(), request.options.seed,
-                         options).prepared()  # fmt: skip
+    setup = roster_setup(problem, roster, NoShowRates(), request.options.seed, options).prepared()
     engine = make_engine("local")
     control.on_cancel(engine.stop)
     outcomes = []

@@ -68,8 +68,10 @@ class StressOutcome:
 
 
 def _rate(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not (
-        math.isfinite(value) and 0 <= value <= 1
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not (math.isfinite(value) and 0 <= value <= 1)
     ):
         raise UsageError(f"{where}: a probability from 0 to 1, not {value!r}")
     return float(value)
@@ -88,8 +90,10 @@ def load_rates(path: str | None, no_show: float | None) -> NoShowRates:
             raise UsageError(f"--rates {path}: a JSON object, see docs/stress.md")
         unknown = set(data) - {"no_show", "skills", "camp_cancel"}
         if unknown:
-            raise UsageError(f"--rates {path}: unknown field {sorted(unknown)[0]!r} "
-                             "(no_show, skills, camp_cancel)")  # fmt: skip
+            raise UsageError(
+                f"--rates {path}: unknown field {sorted(unknown)[0]!r} "
+                "(no_show, skills, camp_cancel)"
+            )
     skills = data.get("skills", {})
     if not isinstance(skills, dict):
         raise UsageError(f"--rates {path}: skills is an object skill id -> rate")
@@ -104,8 +108,9 @@ def load_rates(path: str | None, no_show: float | None) -> NoShowRates:
 def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
     """The whole sweep (see the module docstring); ``control`` reports and cancels."""
     if request.output_path is not None:
-        guard_output(request.output_path, [request.instance_path, request.solution_path],
-                     force=request.force)  # fmt: skip
+        guard_output(
+            request.output_path, [request.instance_path, request.solution_path], force=request.force
+        )
     rates = load_rates(request.rates_path, request.no_show)
     control.report("reading")
     instance = load_instance(request.instance_path)
@@ -116,8 +121,9 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
             hint = did_you_mean(skill_id, problem.skill_index)
             raise UsageError(f"--rates: no skill {skill_id!r} in {request.instance_path}{hint}")
     options = run_options(request.time_limit_per_run, replan_method(problem, request.method))
-    setup = StressSetup.from_baseline(problem, published.baseline, published.triples, rates,
-                                      request.seed, options).prepared()  # fmt: skip
+    setup = StressSetup.from_baseline(
+        problem, published.baseline, published.triples, rates, request.seed, options
+    ).prepared()
     control.report("starting", message=f"{request.engine} engine")
     engine = make_engine(request.engine, request.jobs, request.address)
     control.on_cancel(engine.stop)
@@ -125,26 +131,30 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
     outcomes: list[RunOutcome] = []
     for _, outcome in engine.run(replan_run, setup, range(request.runs)):
         outcomes.append(outcome)
-        control.report("running", outcome.coverage,
-                       message=f"{len(outcomes)}/{request.runs} runs")  # fmt: skip
+        control.report("running", outcome.coverage, message=f"{len(outcomes)}/{request.runs} runs")
     seconds = time.monotonic() - started
     partial = len(outcomes) < request.runs
-    report = stress_report(setup, outcomes, request.runs, partial=partial,
-                           reserves=request.reserves)  # fmt: skip
+    report = stress_report(
+        setup, outcomes, request.runs, partial=partial, reserves=request.reserves
+    )
     # How the sweep ran: the one part of the report that depends on the engine.
     # run_seconds: the runs' own time, summed; wall x workers beyond it is the engine's
     # (start-up, shipping, dispatch) or idle workers at the end.
-    report["sweep"] = {"engine": request.engine, "workers": engine.workers,
-                       "wall_seconds": round(seconds, 2),
-                       "run_seconds": round(sum(o.seconds for o in outcomes), 2),
-                       "worker_memory_mib": worker_memory_summary(outcomes),
-                       "problem_mib": round(shared_size(setup) / MIB, 1)}  # fmt: skip
+    report["sweep"] = {
+        "engine": request.engine,
+        "workers": engine.workers,
+        "wall_seconds": round(seconds, 2),
+        "run_seconds": round(sum(o.seconds for o in outcomes), 2),
+        "worker_memory_mib": worker_memory_summary(outcomes),
+        "problem_mib": round(shared_size(setup) / MIB, 1),
+    }
     if request.output_path is not None:
         control.report("writing")
         write_atomic(request.output_path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     notes = [published.note] if published.note else []
-    return StressOutcome(report, request.output_path, request.engine, engine.workers, seconds,
-                         notes)  # fmt: skip
+    return StressOutcome(
+        report, request.output_path, request.engine, engine.workers, seconds, notes
+    )
 
 
 MIB = 2**20
@@ -160,8 +170,11 @@ def worker_memory_summary(outcomes: list[RunOutcome]) -> dict[str, float]:
         return {}
     peak = max(measured, key=lambda m: m["peak"])
     private = max(m["peak"] - m["shared"] for m in measured)
-    return {"peak": round(peak["peak"] / MIB, 1), "shared": round(peak["shared"] / MIB, 1),
-            "private_peak": round(private / MIB, 1)}  # fmt: skip
+    return {
+        "peak": round(peak["peak"] / MIB, 1),
+        "shared": round(peak["shared"] / MIB, 1),
+        "private_peak": round(private / MIB, 1),
+    }
 
 
 def shared_size(setup: StressSetup) -> int:

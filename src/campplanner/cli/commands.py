@@ -50,7 +50,6 @@ def main() -> None:
     """Staff volunteer service camps: validate instances, solve rosters, check them."""
 
 
-
 class Number(click.FloatRange):
     """A finite number in a range: ``nan`` and ``inf`` pass click's own range check
     (every comparison with nan is false), so they are refused here by name."""
@@ -80,15 +79,15 @@ def weight_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         weights = {t.name: kwargs.pop(f"weight_{t.name}") for t in SECONDARY}
-        return command(*args, weights={k: v for k, v in weights.items() if v is not None},
-                       **kwargs)  # fmt: skip
+        return command(*args, weights={k: v for k, v in weights.items() if v is not None}, **kwargs)
 
     for term in reversed(SECONDARY):
         wrapper = click.option(
-            f"--weight-{term.name}", type=Number(min=0, max=1e6),
+            f"--weight-{term.name}",
+            type=Number(min=0, max=1e6),
             help=f"Weight of {term.title} [default: the instance file's, else "
             f"{term.default_weight:g}].",
-        )(wrapper)  # fmt: skip
+        )(wrapper)
     return wrapper
 
 
@@ -98,14 +97,23 @@ LANGUAGES = ("fa", "en")
 
 
 def lang_option(default: str, where: str) -> Callable[..., Any]:
-    return click.option("--lang", type=click.Choice(LANGUAGES), default=default,
-                        show_default=True, help=f"Language of the reasons and fixes {where}: "
-                        "fa (Persian) or en (English).")  # fmt: skip
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default=default,
+        show_default=True,
+        help=f"Language of the reasons and fixes {where}: fa (Persian) or en (English).",
+    )
 
 
 def time_limit_option(default: float, what: str) -> Callable[..., Any]:
-    return click.option("--time-limit", type=Number(min=0.1, max=MAX_SECONDS), default=default,
-                        show_default=True, help=what)  # fmt: skip
+    return click.option(
+        "--time-limit",
+        type=Number(min=0.1, max=MAX_SECONDS),
+        default=default,
+        show_default=True,
+        help=what,
+    )
 
 
 def note(text: str | None) -> None:
@@ -156,6 +164,21 @@ def schema() -> None:
     click.echo(json.dumps(instance_json_schema(), indent=2, ensure_ascii=False))
 
 
+def _season_days(season: tuple[str, str] | None, calendar: str) -> tuple[int, int] | None:
+    """``--season FIRST LAST`` as day ordinals, or a usage error naming the option."""
+    from campplanner.contract.calendar import parse_day
+
+    if not season:
+        return None
+    try:
+        days = (parse_day(season[0], calendar), parse_day(season[1], calendar))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--season'") from None
+    if days[1] < days[0]:
+        raise click.BadParameter("LAST is before FIRST", param_hint="'--season'")
+    return days
+
+
 @main.command()
 @click.option("--volunteers", type=click.IntRange(min=1), required=True, help="How many people.")
 @click.option("--camps", type=click.IntRange(min=1), required=True, help="How many camps.")
@@ -193,28 +216,38 @@ def schema() -> None:
 )
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @reports_errors
-def generate(volunteers: int, camps: int, groups: int | None, season: tuple[str, str] | None,
-             calendar: str, slots: int | None, seed: int, name: str | None, output: str,
-             force: bool) -> None:  # fmt: skip
+def generate(
+    volunteers: int,
+    camps: int,
+    groups: int | None,
+    season: tuple[str, str] | None,
+    calendar: str,
+    slots: int | None,
+    seed: int,
+    name: str | None,
+    output: str,
+    force: bool,
+) -> None:
     """Generate a realistic Markazi instance (see docs/instances.md).
 
     The same options give the same file, byte for byte.
     """
     from campplanner.app.files import generate as generate_file
-    from campplanner.contract.calendar import format_day, parse_day
+    from campplanner.contract.calendar import format_day
 
-    days = None
-    if season:
-        try:
-            days = (parse_day(season[0], calendar), parse_day(season[1], calendar))
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="'--season'") from None
-        if days[1] < days[0]:
-            raise click.BadParameter("LAST is before FIRST", param_hint="'--season'")
     try:
-        drawn = generate_file(output, volunteers=volunteers, camps=camps, groups=groups,
-                              season=days, slots=slots, calendar=calendar, seed=seed,
-                              name=name, force=force)  # fmt: skip
+        drawn = generate_file(
+            output,
+            volunteers=volunteers,
+            camps=camps,
+            groups=groups,
+            season=_season_days(season, calendar),
+            slots=slots,
+            calendar=calendar,
+            seed=seed,
+            name=name,
+            force=force,
+        )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     first, last = (format_day(day, calendar) for day in drawn.season)
@@ -285,9 +318,12 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
 )
 @weight_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no rosters: the summary only.")
-@click.option("--full/--summary", default=None,
-              help="Print every camp's roster, or a summary per county and the worst camps "
-              "[default: every roster up to 60 camps, the summary above].")  # fmt: skip
+@click.option(
+    "--full/--summary",
+    default=None,
+    help="Print every camp's roster, or a summary per county and the worst camps "
+    "[default: every roster up to 60 camps, the summary above].",
+)
 @click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a solution file.")
 @click.option(
     "--baseline",
@@ -295,15 +331,31 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     help="A published solution file: keep its assignments unless changing them raises "
     "coverage, change as few as possible, and print who is added, removed, moved.",
 )
-@click.option("--reserves", type=click.IntRange(min=0, max=1000), default=0,
-              help="Then find the top K reserves per camp (20 no-show re-plans, after the "
-              "time limit) for the solution file. See docs/stress.md.")  # fmt: skip
+@click.option(
+    "--reserves",
+    type=click.IntRange(min=0, max=1000),
+    default=0,
+    help="Then find the top K reserves per camp (20 no-show re-plans, after the "
+    "time limit) for the solution file. See docs/stress.md.",
+)
 @lang_option("en", "printed and written to the solution file")
 @reports_errors
-def solve(instance_file: str, output: str | None, time_limit: float, workers: int, seed: int,
-          method: str, secondary_time: float | None, weights: dict[str, float], quiet: bool,
-          full: bool | None, force: bool, baseline: str | None, lang: str,
-          reserves: int) -> None:  # fmt: skip
+def solve(
+    instance_file: str,
+    output: str | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    method: str,
+    secondary_time: float | None,
+    weights: dict[str, float],
+    quiet: bool,
+    full: bool | None,
+    force: bool,
+    baseline: str | None,
+    lang: str,
+    reserves: int,
+) -> None:
     """Staff the camps of INSTANCE_FILE: maximise coverage, then the secondary terms.
 
     Prints each camp's team with unfilled slots and cancelled camps, then a summary
@@ -317,10 +369,17 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
     from campplanner.solver import SolveOptions
 
     started = process_started(LOADED)  # the time limit covers the whole command
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, weights=weights,
-                           secondary_time=secondary_time, method=method)  # fmt: skip
-    job = solve_job(SolveRequest(instance_file, options, baseline, output, force, lang, reserves),
-                    started)  # fmt: skip
+    options = SolveOptions(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        weights=weights,
+        secondary_time=secondary_time,
+        method=method,
+    )
+    job = solve_job(
+        SolveRequest(instance_file, options, baseline, output, force, lang, reserves), started
+    )
     progress = None if quiet else ProgressLine(stderr, time_limit).follow(job)
     try:
         # --reserves re-plans the roster after the solve, on top of the time limit
@@ -348,8 +407,14 @@ def solve(instance_file: str, output: str | None, time_limit: float, workers: in
 @weight_options
 @lang_option("en", "(a terminal seldom shows right-to-left text well)")
 @reports_errors
-def explain(instance_file: str, solution_file: str, camp_id: str | None,
-            volunteer_id: str | None, weights: dict[str, float], lang: str) -> None:  # fmt: skip
+def explain(
+    instance_file: str,
+    solution_file: str,
+    camp_id: str | None,
+    volunteer_id: str | None,
+    weights: dict[str, float],
+    lang: str,
+) -> None:
     """Say why slots of SOLUTION_FILE stay empty and camps are cancelled, and what each
     choice cost.
 
@@ -363,8 +428,7 @@ def explain(instance_file: str, solution_file: str, camp_id: str | None,
     from campplanner.app.inspect import explain as explain_files
     from campplanner.cli.explain_view import print_explained
 
-    explained = explain_files(instance_file, solution_file, camp_id, volunteer_id, weights,
-                              lang)  # fmt: skip
+    explained = explain_files(instance_file, solution_file, camp_id, volunteer_id, weights, lang)
     note(explained.note)
     print_explained(stdout, solution_file, explained)
 
@@ -391,8 +455,9 @@ def explain(instance_file: str, solution_file: str, camp_id: str | None,
 )
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @reports_errors
-def import_(source: str | None, output: str | None, calendar: str | None, template: str | None,
-            force: bool) -> None:  # fmt: skip
+def import_(
+    source: str | None, output: str | None, calendar: str | None, template: str | None, force: bool
+) -> None:
     """Read a planners' workbook (.xlsx) or a folder of CSV files into an instance file.
 
     Sheets: settings, skills, places, groups, volunteers, availability, camps,
@@ -435,10 +500,12 @@ def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
         return command(*args, outputs=outputs, **kwargs)
 
     for export_format in reversed(EXPORT_FORMATS):
-        kind = click.Path(file_okay=not export_format.folder, dir_okay=export_format.folder,
-                          path_type=str)  # fmt: skip
-        wrapper = click.option(export_format.option, export_format.name, type=kind,
-                               help=export_format.help)(wrapper)  # fmt: skip
+        kind = click.Path(
+            file_okay=not export_format.folder, dir_okay=export_format.folder, path_type=str
+        )
+        wrapper = click.option(
+            export_format.option, export_format.name, type=kind, help=export_format.help
+        )(wrapper)
     return wrapper
 
 
@@ -447,12 +514,21 @@ def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
 @export_options
 @click.option("--force", is_flag=True, help="Replace existing output files.")
-@click.option("--allow-violations", is_flag=True,
-              help="Export a roster that breaks hard rules, showing each violation.")  # fmt: skip
+@click.option(
+    "--allow-violations",
+    is_flag=True,
+    help="Export a roster that breaks hard rules, showing each violation.",
+)
 @lang_option("fa", "in the workbook, CSV files and report")
 @reports_errors
-def export(instance_file: str, solution_file: str, outputs: dict[str, str | None],
-           force: bool, allow_violations: bool, lang: str) -> None:  # fmt: skip
+def export(
+    instance_file: str,
+    solution_file: str,
+    outputs: dict[str, str | None],
+    force: bool,
+    allow_violations: bool,
+    lang: str,
+) -> None:
     """Export the roster in SOLUTION_FILE as a workbook, CSV files, HTML reports, the
     camp leaders' packets and/or, for a re-plan, the list of whom to call.
 
@@ -463,9 +539,14 @@ def export(instance_file: str, solution_file: str, outputs: dict[str, str | None
     """
     from campplanner.app.files import export as export_files
 
-    done = export_files(instance_file, solution_file,
-                        {k: v for k, v in outputs.items() if v}, force=force,
-                        allow_violations=allow_violations, lang=lang)  # fmt: skip
+    done = export_files(
+        instance_file,
+        solution_file,
+        {k: v for k, v in outputs.items() if v},
+        force=force,
+        allow_violations=allow_violations,
+        lang=lang,
+    )
     note(done.note)
     stdout.print(
         f"Exported {done.camps} camps, {done.filled} of {done.asked} slots filled: "
@@ -477,29 +558,57 @@ def export(instance_file: str, solution_file: str, outputs: dict[str, str | None
 
 @main.command()
 @click.argument("base_file", type=click.Path(dir_okay=False, path_type=str))
-@click.argument("scenario_files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=str))  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the comparison as JSON here.")  # fmt: skip
-@time_limit_option(60.0, "Seconds for each solve: the base's, then each scenario's "
-                   "(side by side); the command takes about twice this.")
-@click.option("--jobs", type=click.IntRange(min=1, max=64),
-              help="Scenarios solved at once [default: the number of CPUs].")  # fmt: skip
+@click.argument(
+    "scenario_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str)
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the comparison as JSON here.",
+)
+@time_limit_option(
+    60.0,
+    "Seconds for each solve: the base's, then each scenario's "
+    "(side by side); the command takes about twice this.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=64),
+    help="Scenarios solved at once [default: the number of CPUs].",
+)
 @click.option("--seed", type=SEED, default=0, show_default=True)
 @weight_options
-@click.option("--from-scratch", is_flag=True,
-              help="Solve each scenario independently, as solve does, instead of "
-              "re-planning it from the base roster with the fewest changes; its changes "
-              "against the base then include the differences between two solves.")
+@click.option(
+    "--from-scratch",
+    is_flag=True,
+    help="Solve each scenario independently, as solve does, instead of "
+    "re-planning it from the base roster with the fewest changes; its changes "
+    "against the base then include the differences between two solves.",
+)
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
-              show_default=True, help="local processes, or Ray.")  # fmt: skip
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local processes, or Ray.",
+)
 @click.option("--address", help="Ray cluster to join (--engine ray): auto or ray://host:port.")
 @reports_errors
-def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
-            time_limit: float, jobs: int | None, seed: int, weights: dict[str, float],
-            from_scratch: bool, force: bool, engine: str,
-            address: str | None) -> None:  # fmt: skip
+def compare(
+    base_file: str,
+    scenario_files: tuple[str, ...],
+    output: str | None,
+    time_limit: float,
+    jobs: int | None,
+    seed: int,
+    weights: dict[str, float],
+    from_scratch: bool,
+    force: bool,
+    engine: str,
+    address: str | None,
+) -> None:
     """Solve BASE_FILE, re-plan each SCENARIO_FILE (edits applied to the base) from its
     roster with the fewest changes, as solve --baseline does, and compare them.
 
@@ -522,9 +631,18 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
 
     if address is not None and engine != "ray":
         raise click.UsageError("--address is for --engine ray")
-    job = compare_job(base_file, list(scenario_files), options, jobs=jobs, output_path=output,
-                      force=force, on_done=done, engine=engine, address=address,
-                      from_scratch=from_scratch)  # fmt: skip
+    job = compare_job(
+        base_file,
+        list(scenario_files),
+        options,
+        jobs=jobs,
+        output_path=output,
+        force=force,
+        on_done=done,
+        engine=engine,
+        address=address,
+        from_scratch=from_scratch,
+    )
     report, received = run_in_foreground(job)  # a signal terminates the workers
     if received is not None or not isinstance(report, dict):
         stderr.print(escape(str(report)), highlight=False)
@@ -539,23 +657,47 @@ def compare(base_file: str, scenario_files: tuple[str, ...], output: str | None,
 @main.command()
 @click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
 @click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--volunteer", "volunteer_id", required=True, metavar="ID",
-              help="The volunteer who drops out.")  # fmt: skip
+@click.option(
+    "--volunteer", "volunteer_id", required=True, metavar="ID", help="The volunteer who drops out."
+)
 @click.option("--camp", "camp_id", metavar="ID", help="Only their slot in this camp.")
-@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Suggestions shown per slot.")  # fmt: skip
-@click.option("--replan/--no-replan", default=True, show_default=True,
-              help="Also re-plan the whole roster with the fewest changes.")  # fmt: skip
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Suggestions shown per slot.",
+)
+@click.option(
+    "--replan/--no-replan",
+    default=True,
+    show_default=True,
+    help="Also re-plan the whole roster with the fewest changes.",
+)
 @time_limit_option(20.0, "Seconds for the re-plan.")
 @weight_options
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the ranked suggestions (and the re-plan's changes) as JSON here.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the ranked suggestions (and the re-plan's changes) as JSON here.",
+)
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @reports_errors
-def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: str | None,
-            limit: int, replan: bool, time_limit: float, weights: dict[str, float],
-            as_json: bool, output: str | None, force: bool) -> None:  # fmt: skip
+def replace(
+    instance_file: str,
+    solution_file: str,
+    volunteer_id: str,
+    camp_id: str | None,
+    limit: int,
+    replan: bool,
+    time_limit: float,
+    weights: dict[str, float],
+    as_json: bool,
+    output: str | None,
+    force: bool,
+) -> None:
     """Suggest who replaces a volunteer who drops out of SOLUTION_FILE, ranked.
 
     For each slot the volunteer held: every other volunteer who could fill it, with the
@@ -569,9 +711,17 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
     from campplanner.solver import SolveOptions
 
     options = SolveOptions(time_limit=time_limit, weights=weights)
-    found = replace_volunteer(instance_file, solution_file, volunteer_id, camp_id, limit=limit,
-                              replan=replan and not as_json, options=options,
-                              output_path=output, force=force)  # fmt: skip
+    found = replace_volunteer(
+        instance_file,
+        solution_file,
+        volunteer_id,
+        camp_id,
+        limit=limit,
+        replan=replan and not as_json,
+        options=options,
+        output_path=output,
+        force=force,
+    )
     note(found.note)
     if as_json:
         click.echo(json.dumps(found.dropout.as_dict(found.problem), ensure_ascii=False, indent=1))
@@ -584,19 +734,38 @@ def replace(instance_file: str, solution_file: str, volunteer_id: str, camp_id: 
 @main.command()
 @click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
 @click.argument("solution_file", required=False, type=click.Path(dir_okay=False, path_type=str))
-@click.option("--workspace", "workspace_file", type=click.Path(dir_okay=False, path_type=str),
-              help="The workspace's SQLite file [default: INSTANCE.workspace.sqlite beside it].")
-@click.option("--db", "db_url", metavar="URL",
-              help="The workspace as a database URL instead (postgresql://... for an office).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="The address to listen on; any other than this one needs a token.")
+@click.option(
+    "--workspace",
+    "workspace_file",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="The workspace's SQLite file [default: INSTANCE.workspace.sqlite beside it].",
+)
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help="The workspace as a database URL instead (postgresql://... for an office).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on; any other than this one needs a token.",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--token", help="The access token [default: none on 127.0.0.1, else a new one].")
 @time_limit_option(30.0, "Seconds for each re-solve.")
 @reports_errors
-def serve(instance_file: str, solution_file: str | None, workspace_file: str | None,
-          db_url: str | None, host: str, port: int, token: str | None,
-          time_limit: float) -> None:  # fmt: skip
+def serve(
+    instance_file: str,
+    solution_file: str | None,
+    workspace_file: str | None,
+    db_url: str | None,
+    host: str,
+    port: int,
+    token: str | None,
+    time_limit: float,
+) -> None:
     """Review and adjust rosters in the browser: a local web application.
 
     Opens INSTANCE_FILE (and SOLUTION_FILE, a published roster) into a workspace that
@@ -609,39 +778,78 @@ def serve(instance_file: str, solution_file: str | None, workspace_file: str | N
     if workspace_file and db_url:
         raise click.UsageError("--workspace and --db: give one of them")
     url = db_url or (f"sqlite:///{workspace_file}" if workspace_file else None)
-    run_server(ServeSettings(instance_file, solution_file, url, host, port, token, time_limit),
-               say=lambda line: stdout.print(line, markup=False, highlight=False))
+    run_server(
+        ServeSettings(instance_file, solution_file, url, host, port, token, time_limit),
+        say=lambda line: stdout.print(line, markup=False, highlight=False),
+    )
 
 
 @main.command()
 @click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
 @click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--no-show", type=Number(min=0, max=1),
-              help="Probability that each assigned volunteer is absent [default: 0.05].")
-@click.option("--rates", type=click.Path(dir_okay=False, path_type=str),
-              help="JSON file: no_show, skills (rate per skill id), camp_cancel.")
-@click.option("--runs", type=click.IntRange(min=1, max=1_000_000), default=200,
-              show_default=True)
+@click.option(
+    "--no-show",
+    type=Number(min=0, max=1),
+    help="Probability that each assigned volunteer is absent [default: 0.05].",
+)
+@click.option(
+    "--rates",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="JSON file: no_show, skills (rate per skill id), camp_cancel.",
+)
+@click.option("--runs", type=click.IntRange(min=1, max=1_000_000), default=200, show_default=True)
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the draws.")
-@click.option("--time-limit-per-run", type=Number(min=0.1, max=MAX_SECONDS), default=10.0,
-              show_default=True, help="Seconds for each re-plan.")
-@click.option("--method", type=click.Choice(["auto", "large", "exact", "greedy"]),
-              default="auto", show_default=True,
-              help="The re-plan: auto is large, the re-plan of solve --baseline (coverage, "
-              "then fewest changes); greedy keeps and refills, to compare with.")
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
-              show_default=True, help="local processes, or Ray.")
+@click.option(
+    "--time-limit-per-run",
+    type=Number(min=0.1, max=MAX_SECONDS),
+    default=10.0,
+    show_default=True,
+    help="Seconds for each re-plan.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "large", "exact", "greedy"]),
+    default="auto",
+    show_default=True,
+    help="The re-plan: auto is large, the re-plan of solve --baseline (coverage, "
+    "then fewest changes); greedy keeps and refills, to compare with.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local processes, or Ray.",
+)
 @click.option("--address", help="Ray cluster to join: auto or ray://host:port.")
-@click.option("--jobs", type=click.IntRange(min=1, max=100_000),
-              help="Runs at once [default: the CPUs here, or the Ray cluster's].")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the report as JSON here.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=100_000),
+    help="Runs at once [default: the CPUs here, or the Ray cluster's].",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the report as JSON here.",
+)
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @reports_errors
-def stress(instance_file: str, solution_file: str, no_show: float | None, rates: str | None,
-           runs: int, seed: int, time_limit_per_run: float, method: str, engine: str,
-           address: str | None, jobs: int | None, output: str | None,
-           force: bool) -> None:  # fmt: skip
+def stress(
+    instance_file: str,
+    solution_file: str,
+    no_show: float | None,
+    rates: str | None,
+    runs: int,
+    seed: int,
+    time_limit_per_run: float,
+    method: str,
+    engine: str,
+    address: str | None,
+    jobs: int | None,
+    output: str | None,
+    force: bool,
+) -> None:
     """How robust is SOLUTION_FILE? Draw absentees RUNS times, re-plan each time with the
     fewest changes, and report coverage won back, calls, camps at risk, short skills and
     reserves per camp. Ctrl-C writes the report of the runs done. See docs/stress.md.
@@ -652,10 +860,24 @@ def stress(instance_file: str, solution_file: str, no_show: float | None, rates:
 
     if address is not None and engine != "ray":
         raise click.UsageError("--address is for --engine ray")
-    request = StressRequest(instance_file, solution_file, no_show, rates, runs, seed,
-                            time_limit_per_run, method, engine, address, jobs, output, force)
+    request = StressRequest(
+        instance_file,
+        solution_file,
+        no_show,
+        rates,
+        runs,
+        seed,
+        time_limit_per_run,
+        method,
+        engine,
+        address,
+        jobs,
+        output,
+        force,
+    )
     job = stress_job(request).listen(
-        lambda e: e.message and stderr.print(escape(e.message), highlight=False))
+        lambda e: e.message and stderr.print(escape(e.message), highlight=False)
+    )
     outcome, received = run_in_foreground(job)
     for text in outcome.notes:
         note(text)

@@ -37,8 +37,9 @@ def _role(problem: Problem, r: int) -> str:
     return escape(text + (f" level {level}+" if level > 1 else ""))
 
 
-def print_slot_reason(console: Console, problem: Problem, slot: SlotReason,
-                      causes: Mapping[str, str] = CAUSES) -> None:  # fmt: skip
+def print_slot_reason(
+    console: Console, problem: Problem, slot: SlotReason, causes: Mapping[str, str] = CAUSES
+) -> None:
     """One empty requirement: camp, role, how many, the cause, why, and the fix."""
     console.print(
         f"[bold]{_camp(problem, slot.camp)}[/]: {_role(problem, slot.requirement)} "
@@ -48,8 +49,9 @@ def print_slot_reason(console: Console, problem: Problem, slot: SlotReason,
     console.print(f"    fix: [green]{escape(slot.fix)}[/]")
 
 
-def print_camp_reason(console: Console, problem: Problem, reason: CampReason,
-                      causes: Mapping[str, str] = CAUSES) -> None:  # fmt: skip
+def print_camp_reason(
+    console: Console, problem: Problem, reason: CampReason, causes: Mapping[str, str] = CAUSES
+) -> None:
     """One cancelled camp: the cause, why, and the fix."""
     console.print(
         f"[bold]{_camp(problem, reason.camp)}[/] [red]CANCELLED[/] - "
@@ -242,8 +244,13 @@ def print_explained(console: Console, source: str, explained: Explained) -> None
     if camp is not None:
         print_explanation(console, problem, explained.explanation, camp)
         print_camp_costs(console, problem, breakdown, weights, [camp])
-        team = sorted({int(problem.candidate_volunteer[i]) for i in explained.assigned
-                       if problem.candidate_camp[i] == camp})  # fmt: skip
+        team = sorted(
+            {
+                int(problem.candidate_volunteer[i])
+                for i in explained.assigned
+                if problem.candidate_camp[i] == camp
+            }
+        )
         if team:
             print_volunteer_costs(console, problem, breakdown, weights, team, limit=None)
     if camp is None and volunteer is None:

@@ -46,10 +46,15 @@ def print_overview(console: Console, source: str, summary: Overview, warnings: l
             ratio = "inf" if row.slots else "-"
         style = "red" if row.slots and row.candidates < row.slots else None
         supply.add_row(
-            escape(row.skill_id), escape(row.skill_name),
-            f"{row.slots:,}", f"{row.essential_slots:,}",
-            f"{row.volunteers:,}", f"{row.candidates:,}", ratio, style=style,
-        )  # fmt: skip
+            escape(row.skill_id),
+            escape(row.skill_name),
+            f"{row.slots:,}",
+            f"{row.essential_slots:,}",
+            f"{row.volunteers:,}",
+            f"{row.candidates:,}",
+            ratio,
+            style=style,
+        )
     console.print(supply)
     console.print(
         "[dim]can serve: volunteers who pass skill level, dates, gender, distance and "
@@ -138,4 +143,3 @@ def print_check_report(console: Console, report: CheckReport, limit_per_rule: in
             f"[bold red]FAIL[/] {len(report.violations):,} violation(s) of "
             f"{len(grouped)} rule(s): {', '.join(grouped)}"
         )
-

@@ -75,8 +75,12 @@ def print_rosters(
             if missing > 0:
                 table.add_row(
                     escape(problem.skill_names[problem.requirement_skill[r]]),
-                    f"[red]unfilled x{missing}[/]", "", "", "", style="dim",
-                )  # fmt: skip
+                    f"[red]unfilled x{missing}[/]",
+                    "",
+                    "",
+                    "",
+                    style="dim",
+                )
         console.print(table)
 
 
@@ -89,8 +93,9 @@ def print_county_summary(console: Console, problem: Problem, result: Result) -> 
     assigned = result.assigned
     running = camps_run(problem, assigned)
     filled = np.bincount(problem.candidate_camp[assigned], minlength=problem.num_camps)
-    asked = np.bincount(problem.requirement_camp, weights=problem.requirement_count,
-                        minlength=problem.num_camps).astype(int)  # fmt: skip
+    asked = np.bincount(
+        problem.requirement_camp, weights=problem.requirement_count, minlength=problem.num_camps
+    ).astype(int)
     county_of = [problem.place_counties[int(p)] or "-" for p in problem.camp_place]
     table = Table(title="Per county")
     for column in ("county", "camps", "run", "cancelled", "slots filled", "share"):
@@ -98,32 +103,44 @@ def print_county_summary(console: Console, problem: Problem, result: Result) -> 
     for county in sorted(set(county_of)):
         camps = np.array([k == county for k in county_of])
         got, want = int(filled[camps].sum()), int(asked[camps].sum())
-        table.add_row(escape(county), f"{int(camps.sum()):,}", f"{int(running[camps].sum()):,}",
-                      f"{int((camps & ~running).sum()):,}", f"{got:,} of {want:,}",
-                      f"{100 * got / want:.0f}%" if want else "-")  # fmt: skip
+        table.add_row(
+            escape(county),
+            f"{int(camps.sum()):,}",
+            f"{int(running[camps].sum()):,}",
+            f"{int((camps & ~running).sum()):,}",
+            f"{got:,} of {want:,}",
+            f"{100 * got / want:.0f}%" if want else "-",
+        )
     console.print(table)
 
 
-def print_worst_camps(console: Console, problem: Problem, result: Result,
-                      explanation: object = None) -> None:  # fmt: skip
+def print_worst_camps(
+    console: Console, problem: Problem, result: Result, explanation: object = None
+) -> None:
     """The camps that lose most coverage: cancelled ones and those with empty slots."""
     assigned = result.assigned
     filled = np.bincount(problem.candidate_camp[assigned], minlength=problem.num_camps)
-    asked = np.bincount(problem.requirement_camp, weights=problem.requirement_count,
-                        minlength=problem.num_camps).astype(int)  # fmt: skip
+    asked = np.bincount(
+        problem.requirement_camp, weights=problem.requirement_count, minlength=problem.num_camps
+    ).astype(int)
     lost = (np.minimum(asked, problem.camp_capacity) - filled) * problem.camp_priority
     worst = [int(c) for c in np.argsort(-lost, kind="stable")[:WORST_CAMPS] if lost[c] > 0]
     if not worst:
         return
-    why_cancelled = {reason.camp: CAUSES[reason.root_cause]
-                     for reason in getattr(explanation, "cancelled", ())}  # fmt: skip
+    why_cancelled = {
+        reason.camp: CAUSES[reason.root_cause] for reason in getattr(explanation, "cancelled", ())
+    }
     table = Table(title=f"The {len(worst)} camps that lose most coverage")
     for column in ("camp", "priority", "filled", "status"):
         table.add_column(column, justify="left" if column in ("camp", "status") else "right")
     for c in worst:
         status = "cancelled: " + why_cancelled.get(c, "") if filled[c] == 0 else "short"
-        table.add_row(escape(problem.camp_label(c)), f"{problem.camp_priority[c]}",
-                      f"{filled[c]} of {asked[c]}", escape(status))  # fmt: skip
+        table.add_row(
+            escape(problem.camp_label(c)),
+            f"{problem.camp_priority[c]}",
+            f"{filled[c]} of {asked[c]}",
+            escape(status),
+        )
     console.print(table)
 
 
@@ -179,8 +196,14 @@ def print_slots_per_skill(console: Console, problem: Problem, result: Result) ->
             continue
         got = int(filled[of_skill].sum())
         style = "red" if got < asked else None
-        table.add_row(escape(skill_id), escape(problem.skill_names[s]), f"{got:,}", f"{asked:,}",
-                      f"{100 * got / asked:.0f}%", style=style)  # fmt: skip
+        table.add_row(
+            escape(skill_id),
+            escape(problem.skill_names[s]),
+            f"{got:,}",
+            f"{asked:,}",
+            f"{100 * got / asked:.0f}%",
+            style=style,
+        )
     console.print(table)
 
 
@@ -214,8 +237,9 @@ class ProgressLine:
         self._started = job.control.started
         job.listen(self.show)
         if self._console.is_terminal:
-            self._ticker = threading.Thread(target=self._tick, name="campplanner-progress",
-                                            daemon=True)  # fmt: skip
+            self._ticker = threading.Thread(
+                target=self._tick, name="campplanner-progress", daemon=True
+            )
             self._ticker.start()
         return self
 
@@ -250,8 +274,11 @@ class ProgressLine:
 
     def _draw(self, elapsed: float) -> None:
         numbers = self._numbers()
-        line = (f"{elapsed:6.1f}s / {self._time_limit:.0f}s  "
-                + (f"best {numbers}  " if numbers else "") + self._doing)  # fmt: skip
+        line = (
+            f"{elapsed:6.1f}s / {self._time_limit:.0f}s  "
+            + (f"best {numbers}  " if numbers else "")
+            + self._doing
+        )
         width = max(20, self._console.width - 1)  # a wrapped line would not be rewritten
         self._console.file.write("\r" + line[:width] + "\033[K")
         self._console.file.flush()
@@ -325,8 +352,13 @@ def print_comparison(console: Console, report: dict) -> None:
     row("status", [e["status"] for e in scenarios])
     row("coverage", [number(e["coverage"]) for e in scenarios])
     row("proven bound", [number(e["coverage_bound"]) for e in scenarios])
-    row("slots filled", [f"{e['slots_filled']:,}/{e['slots']:,} ({100 * e['share_filled']:.1f}%)"
-                         for e in scenarios])  # fmt: skip
+    row(
+        "slots filled",
+        [
+            f"{e['slots_filled']:,}/{e['slots']:,} ({100 * e['share_filled']:.1f}%)"
+            for e in scenarios
+        ],
+    )
     row("camps run", [f"{e['camps_run']:,}" for e in scenarios])
     row("camps cancelled", [f"{len(e['camps_cancelled']):,}" for e in scenarios])
     row("volunteers used", [f"{e['volunteers_used']:,}" for e in scenarios])
@@ -334,8 +366,10 @@ def print_comparison(console: Console, report: dict) -> None:
     row("group splits", [f"{e['group_splits']:,}" for e in scenarios])
     skills = sorted({s for e in scenarios for s in e["unfilled_per_skill"]})
     for skill in skills:
-        row(f"unfilled {escape(skill)}", [f"{e['unfilled_per_skill'].get(skill, 0):,}"
-                                          for e in scenarios])  # fmt: skip
+        row(
+            f"unfilled {escape(skill)}",
+            [f"{e['unfilled_per_skill'].get(skill, 0):,}" for e in scenarios],
+        )
     table.add_section()
     changes = (
         ("camps_affected", "camps affected"),
@@ -345,11 +379,15 @@ def print_comparison(console: Console, report: dict) -> None:
         ("changed_assignments", "changed assignments"),
     )
     for key, label in changes:
-        row(label, [f"{e['against_base'][key]:,}" if "against_base" in e else "base"
-                    for e in scenarios])  # fmt: skip
+        row(
+            label,
+            [f"{e['against_base'][key]:,}" if "against_base" in e else "base" for e in scenarios],
+        )
     if report["solved"] == REPLANNED:
-        bounds = [e["against_base"]["changes_lower_bound"] if "against_base" in e else None
-                  for e in scenarios]  # fmt: skip
+        bounds = [
+            e["against_base"]["changes_lower_bound"] if "against_base" in e else None
+            for e in scenarios
+        ]
         row("changes needed: at least", ["base", *(number(b) for b in bounds[1:])])
     row("seconds", [f"{e['seconds']:.1f}" for e in scenarios])
     console.print(table)
@@ -418,12 +456,16 @@ def print_replan_without(console: Console, problem: Problem, replan: Replan) -> 
         f"(published {replan.published_coverage:,}); camps affected: "
         f"{escape(', '.join(sorted(diff.camps_affected))) or '-'}"
     )
-    print_replan(console, problem, {**diff.as_dict(), "no_longer_possible": [],
-                                    "changes_lower_bound": result.changes_bound})  # fmt: skip
+    print_replan(
+        console,
+        problem,
+        {**diff.as_dict(), "no_longer_possible": [], "changes_lower_bound": result.changes_bound},
+    )
 
 
-def print_solve_outcome(console: Console, outcome: SolveOutcome, quiet: bool = False,
-                        full: bool | None = None) -> None:  # fmt: skip
+def print_solve_outcome(
+    console: Console, outcome: SolveOutcome, quiet: bool = False, full: bool | None = None
+) -> None:
     """What ``solve`` prints once the roster is written: every camp's roster (``full``;
     by default only up to ROSTERS_SHOWN_UP_TO camps, else per county and the worst
     camps), the summary, who to call after a re-plan, the reasons in short; ``quiet``:
@@ -436,8 +478,11 @@ def print_solve_outcome(console: Console, outcome: SolveOutcome, quiet: bool = F
     elif not quiet and result.has_roster:
         print_county_summary(console, problem, result)
         print_worst_camps(console, problem, result, outcome.explanation)
-        console.print(f"({problem.num_camps:,} camps: every roster is in the solution file "
-                      "and its exports; --full prints them here)", soft_wrap=True)  # fmt: skip
+        console.print(
+            f"({problem.num_camps:,} camps: every roster is in the solution file "
+            "and its exports; --full prints them here)",
+            soft_wrap=True,
+        )
     print_result_summary(console, problem, result)
     if outcome.replan is not None:
         print_replan(console, problem, outcome.replan)

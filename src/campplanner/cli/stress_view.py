@@ -20,8 +20,10 @@ def print_stress(console: Console, report: dict[str, Any]) -> None:
     """Coverage against the published roster, calls, camps at risk, short skills, reserves."""
     published = report["published"]
     rates = report["rates"]
-    head = (f"{report['runs_done']} of {report['runs_requested']} runs, seed {report['seed']}, "
-            f"no-show {100 * rates['no_show']:g}%")  # fmt: skip
+    head = (
+        f"{report['runs_done']} of {report['runs_requested']} runs, seed {report['seed']}, "
+        f"no-show {100 * rates['no_show']:g}%"
+    )
     if rates["skills"]:
         head += ", per skill " + ", ".join(f"{k} {100 * v:g}%" for k, v in rates["skills"].items())
     if rates["camp_cancel"]:
@@ -72,8 +74,12 @@ def _print_camps(console: Console, report: dict[str, Any]) -> None:
     for entry in camps[:CAMPS_SHOWN]:
         reserves = report["reserves"].get(entry["camp"], [])[:RESERVES_SHOWN]
         names = ", ".join(f"{r['volunteer']} ({r['fill_ins']})" for r in reserves) or "-"
-        table.add_row(escape(entry["camp"]), escape(entry["name"]),
-                      f"{100 * entry['cancelled_probability']:.1f}%", escape(names))  # fmt: skip
+        table.add_row(
+            escape(entry["camp"]),
+            escape(entry["name"]),
+            f"{100 * entry['cancelled_probability']:.1f}%",
+            escape(names),
+        )
     console.print(table)
 
 
@@ -86,10 +92,14 @@ def _print_skills(console: Console, report: dict[str, Any]) -> None:
     for column in ("skill", "name", "filled", "expected short", "P95 short", "runs short"):
         table.add_column(column, justify="left" if column in ("skill", "name") else "right")
     for entry in skills:
-        table.add_row(escape(entry["skill"]), escape(entry["name"]),
-                      f"{entry['published_filled']:,}", _n(entry["expected_shortfall"]),
-                      _n(entry["p95_shortfall"]),
-                      f"{entry['runs_short']}/{report['runs_done']}")  # fmt: skip
+        table.add_row(
+            escape(entry["skill"]),
+            escape(entry["name"]),
+            f"{entry['published_filled']:,}",
+            _n(entry["expected_shortfall"]),
+            _n(entry["p95_shortfall"]),
+            f"{entry['runs_short']}/{report['runs_done']}",
+        )
     console.print(table)
 
 
@@ -103,8 +113,9 @@ def _print_reserves(console: Console, report: dict[str, Any]) -> None:
     table.add_column("camp")
     table.add_column("reserves, best first (runs filled in)")
     for camp, people in ranked[:CAMPS_SHOWN]:
-        names = ", ".join(f"{p['volunteer']} {p['name']} ({p['fill_ins']})"
-                          for p in people[:RESERVES_SHOWN])  # fmt: skip
+        names = ", ".join(
+            f"{p['volunteer']} {p['name']} ({p['fill_ins']})" for p in people[:RESERVES_SHOWN]
+        )
         table.add_row(escape(camp), escape(names))
     console.print(table)
     if len(ranked) > CAMPS_SHOWN:

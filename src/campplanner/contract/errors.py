@@ -113,8 +113,18 @@ def plain_reason(error: BaseException) -> str:
         return f"{(error.strerror or 'cannot be read or written').lower()}{where}"
     if isinstance(error, UnicodeError):
         return "the text is not UTF-8"
-    if isinstance(error, (KeyError, IndexError, AttributeError, TypeError, AssertionError,
-                            NameError, RecursionError)):  # fmt: skip
+    if isinstance(
+        error,
+        (
+            KeyError,
+            IndexError,
+            AttributeError,
+            TypeError,
+            AssertionError,
+            NameError,
+            RecursionError,
+        ),
+    ):
         return "an internal error of campplanner (please report it with the input files)"
     text = _LIBRARY_LINK.sub("", _LIBRARY_PREFIX.sub("", str(error).strip()))
     first_line = text.splitlines()[0] if text else ""

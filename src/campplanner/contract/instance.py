@@ -56,9 +56,18 @@ def instance_from_data(data: Any, source: str = "<instance>") -> Instance:
         raise InstanceError(source, [issue])
     if "volunteers" not in data and ("assignments" in data or "status" in data):
         # Four "missing field" lines would hide the real mistake: the wrong file.
-        raise InstanceError(source, [Issue("", (
-            "this is a solution file (a roster), not an instance: give the instance "
-            "first, then the solution (are the two files swapped?)"))])  # fmt: skip
+        raise InstanceError(
+            source,
+            [
+                Issue(
+                    "",
+                    (
+                        "this is a solution file (a roster), not an instance: give the instance "
+                        "first, then the solution (are the two files swapped?)"
+                    ),
+                )
+            ],
+        )
     instance: Instance | None = None
     shape: list[Issue] = []
     try:
@@ -119,8 +128,10 @@ def _refuse_too_many_items(data: Any, source: str) -> None:
     """Ten million volunteers fit in 24 MB of gzip: refuse before validating them."""
     if not isinstance(data, dict):
         return
-    lists = {key: data.get(key) for key in ("skills", "places", "groups", "volunteers",
-                                            "camps", "locked", "forbidden")}  # fmt: skip
+    lists = {
+        key: data.get(key)
+        for key in ("skills", "places", "groups", "volunteers", "camps", "locked", "forbidden")
+    }
     items = sum(len(value) for value in lists.values() if isinstance(value, list))
     camps = lists["camps"] if isinstance(lists["camps"], list) else []
     items += sum(len(c.get("requirements") or ()) for c in camps if isinstance(c, dict))
@@ -187,8 +198,7 @@ def _decode(raw: bytes, source: str) -> str:
             [
                 Issue(
                     "",
-                    f"is not UTF-8 text (byte 0x{byte} at offset {error.start}); "
-                    "save it as UTF-8",
+                    f"is not UTF-8 text (byte 0x{byte} at offset {error.start}); save it as UTF-8",
                 )
             ],
         ) from None
@@ -242,8 +252,12 @@ def _duplicate_keys(value: Any, location: list[str | int]) -> Iterator[Issue]:
 
 def _parse_json(text: str, source: str) -> Any:
     try:
-        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
-                          object_pairs_hook=_object)  # fmt: skip
+        data = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_object,
+        )
         repeated = list(_duplicate_keys(data, []))
         if repeated:
             raise InstanceError(source, repeated)
@@ -275,9 +289,10 @@ def _new_problems(found: list[Issue], shape: list[Issue]) -> list[Issue]:
     ``"start": 20210701`` is one problem, not also "not a date"."""
     bad_fields = {issue.path for issue in shape}
     return [
-        issue for issue in found
+        issue
+        for issue in found
         if not any(is_under(issue.path, field) for field in bad_fields if field)
-    ]  # fmt: skip
+    ]
 
 
 def _records(data: dict[str, Any], list_name: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -328,18 +343,21 @@ def _ids(data: dict[str, Any], list_name: str, kind: str) -> tuple[_Known, list[
             complete = False
             continue
         if item_id in first_seen:
-            issues.append(Issue(
-                f"{list_name}[{index}].id",
-                f"duplicate id {item_id!r} (also {list_name}[{first_seen[item_id]}])",
-            ))  # fmt: skip
+            issues.append(
+                Issue(
+                    f"{list_name}[{index}].id",
+                    f"duplicate id {item_id!r} (also {list_name}[{first_seen[item_id]}])",
+                )
+            )
         else:
             first_seen[item_id] = index
     complete = complete and len(first_seen) + len(issues) == len(items or ())
     return _Known(kind, first_seen, complete), issues
 
 
-def _date(text: Any, at: str, field: str, calendar: Calendar | None,
-          issues: list[Issue]) -> int | None:  # fmt: skip
+def _date(
+    text: Any, at: str, field: str, calendar: Calendar | None, issues: list[Issue]
+) -> int | None:
     if not isinstance(text, str) or calendar is None:
         return None  # not text, or no calendar to read it in: reported elsewhere
     try:
@@ -357,8 +375,13 @@ def cross_check(data: dict[str, Any]) -> list[Issue]:
     one run of ``validate`` reports both."""
     issues: list[Issue] = []
     known: dict[str, _Known] = {}
-    for list_name, kind in (("skills", "skill"), ("places", "place"), ("groups", "group"),
-                            ("volunteers", "volunteer"), ("camps", "camp")):  # fmt: skip
+    for list_name, kind in (
+        ("skills", "skill"),
+        ("places", "place"),
+        ("groups", "group"),
+        ("volunteers", "volunteer"),
+        ("camps", "camp"),
+    ):
         known[kind], duplicates = _ids(data, list_name, kind)
         issues += duplicates
     calendar = data.get("calendar", "gregorian")
@@ -393,8 +416,13 @@ def _path(at: Any, field: str) -> str:
     return at + field
 
 
-def _check_volunteer(where: tuple[str, int], volunteer: dict[str, Any], refer: Any,
-                     calendar: Calendar | None, issues: list[Issue]) -> None:  # fmt: skip
+def _check_volunteer(
+    where: tuple[str, int],
+    volunteer: dict[str, Any],
+    refer: Any,
+    calendar: Calendar | None,
+    issues: list[Issue],
+) -> None:
     refer(where, ".home", "place", volunteer.get("home"))
     group = volunteer.get("group")
     if group is not None:
@@ -418,8 +446,9 @@ def _check_volunteer(where: tuple[str, int], volunteer: dict[str, Any], refer: A
             )
 
 
-def _check_camp(at: str, camp: dict[str, Any], refer: Any, calendar: Calendar | None,
-                issues: list[Issue]) -> None:  # fmt: skip
+def _check_camp(
+    at: str, camp: dict[str, Any], refer: Any, calendar: Calendar | None, issues: list[Issue]
+) -> None:
     refer(at, ".place", "place", camp.get("place"))
     start = _date(camp.get("start"), at, ".start", calendar, issues)
     end = _date(camp.get("end"), at, ".end", calendar, issues)
@@ -432,11 +461,13 @@ def _check_camp(at: str, camp: dict[str, Any], refer: Any, calendar: Calendar | 
         if not isinstance(skill, str):
             continue
         if skill in seen:
-            issues.append(Issue(
-                f"{at}.requirements[{k}].skill",
-                f"a second requirement for {skill!r} (first at requirements[{seen[skill]}]); "
-                "a camp has one requirement per skill: add up the counts",
-            ))  # fmt: skip
+            issues.append(
+                Issue(
+                    f"{at}.requirements[{k}].skill",
+                    f"a second requirement for {skill!r} (first at requirements[{seen[skill]}]); "
+                    "a camp has one requirement per skill: add up the counts",
+                )
+            )
         seen.setdefault(skill, k)
 
 

@@ -66,8 +66,11 @@ def _caps() -> list[int]:
 def describe_limit() -> str:
     if os.environ.get(MEMORY_ENV):
         return f"{gib(memory_limit())} (set by {MEMORY_ENV})"
-    where = "this process's memory cap" if memory_limit() < _physical_memory() else (
-        "this machine's memory")  # fmt: skip
+    where = (
+        "this process's memory cap"
+        if memory_limit() < _physical_memory()
+        else ("this machine's memory")
+    )
     return f"{gib(memory_limit())} ({where}; {MEMORY_ENV} sets another)"
 
 
@@ -78,5 +81,7 @@ def gib(size: float) -> str:
 def refuse_beyond_limit(what: str, needed: float) -> None:
     """Raise TooLarge when ``needed`` bytes are past the limit; ``what`` names the counts."""
     if needed > memory_limit():
-        raise TooLarge(f"too large: {what} would take about {gib(needed)} of memory, more "
-                       f"than the limit of {describe_limit()}")  # fmt: skip
+        raise TooLarge(
+            f"too large: {what} would take about {gib(needed)} of memory, more "
+            f"than the limit of {describe_limit()}"
+        )

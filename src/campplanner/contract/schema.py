@@ -308,8 +308,14 @@ class SolutionFile(BaseModel):
     explained: bool | None = None  # False: written before the reasons were worked out
 
 
-CONTRACT_SOLUTION_FIELDS = ("format", "instance", "status", "coverage", "coverage_bound",
-                            "assignments")  # fmt: skip
+CONTRACT_SOLUTION_FIELDS = (
+    "format",
+    "instance",
+    "status",
+    "coverage",
+    "coverage_bound",
+    "assignments",
+)
 
 
 def instance_json_schema() -> dict[str, Any]:

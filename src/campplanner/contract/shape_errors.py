@@ -124,8 +124,11 @@ def _expected(kind: str, context: dict[str, Any]) -> str | None:
 
 def _fallback(message: str) -> str:
     """pydantic's own message, without its programmer's words, for kinds not above."""
-    for start, instead in (("Input should be", "expected"), ("Value error, ", ""),
-                           ("Assertion failed, ", "")):  # fmt: skip
+    for start, instead in (
+        ("Input should be", "expected"),
+        ("Value error, ", ""),
+        ("Assertion failed, ", ""),
+    ):
         if message.startswith(start):
             return instead + message[len(start) :]
     return message

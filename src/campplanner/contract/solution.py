@@ -41,17 +41,29 @@ def solution_from_data(data: Any, source: str = "<solution>") -> SolutionFile:
         issue = Issue("", f"the top level must be a JSON object {{...}}, got {found}")
         raise InstanceError(source, [issue])
     if "status" not in data and "volunteers" in data and "camps" in data:
-        raise InstanceError(source, [Issue("", (
-            "this is an instance file, not a solution (a roster): give the instance "
-            "first, then the solution (are the two files swapped?)"))])  # fmt: skip
+        raise InstanceError(
+            source,
+            [
+                Issue(
+                    "",
+                    (
+                        "this is an instance file, not a solution (a roster): give the instance "
+                        "first, then the solution (are the two files swapped?)"
+                    ),
+                )
+            ],
+        )
     try:
         return SolutionFile.model_validate(data)
     except ValidationError as error:
         issues = list(pydantic_issues(error, SolutionFile))
         broken = {issue.path.split(".")[0].split("[")[0] for issue in issues}
         if broken & set(CONTRACT_SOLUTION_FIELDS) or "" in broken:
-            contract_issues = [i for i in issues if i.path.split(".")[0].split("[")[0]
-                               in (*CONTRACT_SOLUTION_FIELDS, "")]  # fmt: skip
+            contract_issues = [
+                i
+                for i in issues
+                if i.path.split(".")[0].split("[")[0] in (*CONTRACT_SOLUTION_FIELDS, "")
+            ]
             raise InstanceError(source, contract_issues) from None
         kept = {key: value for key, value in data.items() if key not in broken}
         return SolutionFile.model_validate(kept)
@@ -115,9 +127,18 @@ def match_instance(
     stems = {instance.name, Path(instance_path).name.split(".")[0]}
     if fingerprint is None:
         if named and named not in stems:
-            raise InstanceError(solution_path, [Issue("instance", (
-                f"this roster is for instance {named!r}, not {instance.name!r} "
-                f"({instance_path}): give the instance file it was made for"))])  # fmt: skip
+            raise InstanceError(
+                solution_path,
+                [
+                    Issue(
+                        "instance",
+                        (
+                            f"this roster is for instance {named!r}, not {instance.name!r} "
+                            f"({instance_path}): give the instance file it was made for"
+                        ),
+                    )
+                ],
+            )
         return None
     now = instance_fingerprint(instance)
     if fingerprint.sha256 == now["sha256"]:
@@ -126,13 +147,23 @@ def match_instance(
     changed_camps = _changed(fingerprint.camps, now["camps"])
     # An edit keeps most people as they were; another instance (another season, another
     # seed of a generator with the same ids) keeps almost none.
-    same = sum(1 for key, value in fingerprint.volunteers.items()
-               if now["volunteers"].get(key) == value)  # fmt: skip
+    same = sum(
+        1 for key, value in fingerprint.volunteers.items() if now["volunteers"].get(key) == value
+    )
     unrelated = same < 0.5 * max(1, len(fingerprint.volunteers))
     if named and named not in stems and unrelated:
-        raise InstanceError(solution_path, [Issue("instance", (
-            f"this roster is for instance {named!r}, not {instance.name!r} "
-            f"({instance_path}): give the instance file it was made for"))])  # fmt: skip
+        raise InstanceError(
+            solution_path,
+            [
+                Issue(
+                    "instance",
+                    (
+                        f"this roster is for instance {named!r}, not {instance.name!r} "
+                        f"({instance_path}): give the instance file it was made for"
+                    ),
+                )
+            ],
+        )
     return (
         f"{solution_path}: instance changed since this roster: {changed_volunteers:,} "
         f"volunteer(s) and {changed_camps:,} camp(s) differ (added, removed or edited)"

@@ -70,24 +70,32 @@ def objective_breakdown(problem: Problem, assigned: np.ndarray) -> Breakdown:
     roster = np.asarray(assigned, dtype=np.int64)
     p = problem
     per_camp = {t.name: t.per_camp(p, roster) for t in TERMS if t.per_camp is not None}
-    per_volunteer = {t.name: t.per_volunteer(p, roster)
-                     for t in TERMS if t.per_volunteer is not None}  # fmt: skip
+    per_volunteer = {
+        t.name: t.per_volunteer(p, roster) for t in TERMS if t.per_volunteer is not None
+    }
     filled = np.bincount(p.candidate_camp[roster], minlength=p.num_camps)
     asked = np.bincount(p.requirement_camp, weights=p.requirement_count, minlength=p.num_camps)
     split_groups = _split_groups(p, roster)
     camps = tuple(
-        CampCost(c, int(filled[c]), int(asked[c]),
-                 {name: _plain(values[c]) for name, values in per_camp.items()},
-                 tuple(split_groups.get(c, ())))
+        CampCost(
+            c,
+            int(filled[c]),
+            int(asked[c]),
+            {name: _plain(values[c]) for name, values in per_camp.items()},
+            tuple(split_groups.get(c, ())),
+        )
         for c in range(p.num_camps)
-    )  # fmt: skip
+    )
     volunteer_of = p.candidate_volunteer[roster]
     camp_of = p.candidate_camp[roster]
     volunteers = tuple(
-        VolunteerCost(v, tuple(sorted(set(camp_of[volunteer_of == v].tolist()))),
-                      {name: _plain(values[v]) for name, values in per_volunteer.items()})
+        VolunteerCost(
+            v,
+            tuple(sorted(set(camp_of[volunteer_of == v].tolist()))),
+            {name: _plain(values[v]) for name, values in per_volunteer.items()},
+        )
         for v in np.unique(volunteer_of).tolist()
-    )  # fmt: skip
+    )
     return Breakdown(camps, volunteers)
 
 

@@ -58,8 +58,10 @@ def too_far(ctx: Context, r: int, masks: Masks) -> Distance:
 def available_spans(p: Problem, v: int) -> list[tuple[int, int]]:
     """The volunteer's availability as (first, last) day ordinals (empty: no day)."""
     lo, hi = p.availability_ptr[v], p.availability_ptr[v + 1]
-    return [(int(a), int(b)) for a, b in
-            zip(p.availability_start[lo:hi], p.availability_end[lo:hi], strict=True)]  # fmt: skip
+    return [
+        (int(a), int(b))
+        for a, b in zip(p.availability_start[lo:hi], p.availability_end[lo:hi], strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ def serving_elsewhere(p: Problem, camp: int, busy: tuple[Busy, ...]) -> dict[int
     for b in busy:
         gap = rest_between(p, camp, b.camp) if b.rule == "H4" else 0
         seen.setdefault(b.volunteer, []).append(
-            Serving(b.camp, b.skill, b.rule, gap, int(p.volunteer_max_camps[b.volunteer])))
+            Serving(b.camp, b.skill, b.rule, gap, int(p.volunteer_max_camps[b.volunteer]))
+        )
     return seen
 
 

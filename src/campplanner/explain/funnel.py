@@ -155,8 +155,10 @@ class Context:
         if found:
             return found
         if len({int(p.candidate_camp[i]) for i in mine}) >= p.volunteer_max_camps[volunteer]:
-            return [Busy(volunteer, int(p.candidate_camp[i]), int(p.candidate_skill[i]), "H5")
-                    for i in mine]  # fmt: skip
+            return [
+                Busy(volunteer, int(p.candidate_camp[i]), int(p.candidate_skill[i]), "H5")
+                for i in mine
+            ]
         return []
 
     def others(self, requirement: int) -> tuple[np.ndarray, np.ndarray]:

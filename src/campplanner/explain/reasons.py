@@ -151,8 +151,13 @@ def explain_cancelled(ctx: Context, camp: int, words: Wording = ENGLISH) -> Camp
     needed = essentials or list(range(first, last))
     # A camp without essential roles runs with anyone at all; with them, only with all.
     reasons = [
-        explain_requirement(ctx, r, int(p.requirement_count[r]),
-                            int(p.requirement_count[r]) if essentials else 1, words)
+        explain_requirement(
+            ctx,
+            r,
+            int(p.requirement_count[r]),
+            int(p.requirement_count[r]) if essentials else 1,
+            words,
+        )
         for r in needed
     ]
     short = tuple(reason for reason in reasons if reason.cause not in ("beds", "improvable"))

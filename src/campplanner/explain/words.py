@@ -140,8 +140,10 @@ def level_words(
     # People below the level who pass every other filter: lowering the level would do.
     if facts.would:
         have = "has" if facts.would == 1 else "have"
-        fix += (f"; or accept level {facts.best}, which {_people(facts.would)} below level "
-                f"{level} {have}")
+        fix += (
+            f"; or accept level {facts.best}, which {_people(facts.would)} below level "
+            f"{level} {have}"
+        )
     return why, fix
 
 
@@ -164,8 +166,9 @@ def dates_words(
         spans = available_spans(p, v)
         if not spans:
             return f"{p.volunteer_label(v)} available on no day"
-        days = ", ".join(f"{format_day(a, p.calendar)}..{format_day(b, p.calendar)}"
-                         for a, b in spans)  # fmt: skip
+        days = ", ".join(
+            f"{format_day(a, p.calendar)}..{format_day(b, p.calendar)}" for a, b in spans
+        )
         return f"{p.volunteer_label(v)} available {days}"
 
     why = (
@@ -217,8 +220,9 @@ def distance_words(
         + _named(
             p,
             facts.far,
-            lambda v: f"{p.volunteer_label(v)} lives {km[v]:.0f} km away, "
-            f"max {facts.max_km[v]:g} km",
+            lambda v: (
+                f"{p.volunteer_label(v)} lives {km[v]:.0f} km away, max {facts.max_km[v]:g} km"
+            ),
         )
     )
     fix = _wanted(ctx, r, missing)
@@ -283,12 +287,17 @@ def _serving(p: Problem, place: Serving) -> str:
         return f"this camp already, as {p.skill_ids[place.skill]}"
     if place.rule == "H4":
         gap = place.rest_days
-        why_not = ("overlaps" if gap < 0
-                   else f"{gap} rest day{'s' * (gap != 1)} between, {p.rest_days} needed")
+        why_not = (
+            "overlaps"
+            if gap < 0
+            else f"{gap} rest day{'s' * (gap != 1)} between, {p.rest_days} needed"
+        )
     else:
         why_not = f"max {place.max_camps} camp{'s' * (place.max_camps > 1)}"
-    return (f"{p.camp_label(place.camp)} as {p.skill_ids[place.skill]} "
-            f"(priority {p.camp_priority[place.camp]}, {why_not})")
+    return (
+        f"{p.camp_label(place.camp)} as {p.skill_ids[place.skill]} "
+        f"(priority {p.camp_priority[place.camp]}, {why_not})"
+    )
 
 
 def busy_words(
@@ -313,8 +322,13 @@ def busy_words(
     why = (
         f"{_people(funnel.qualified)} with {_skill_at(p, r)} could come{filling}; "
         f"{rest} serves elsewhere: "
-        + _named(p, volunteers, lambda v: f"{p.volunteer_label(v)} in "
-                 + "; ".join(_serving(p, place) for place in seen[v]))
+        + _named(
+            p,
+            volunteers,
+            lambda v: (
+                f"{p.volunteer_label(v)} in " + "; ".join(_serving(p, place) for place in seen[v])
+            ),
+        )
     )
     first, last = p.camp_days(c)
     fix = _wanted(ctx, r, missing - free).replace(

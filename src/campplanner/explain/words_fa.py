@@ -147,8 +147,7 @@ def level_words(
         f"{_people(funnel.left_after('no_skill'))} مهارت {_skill(p, s)} را دارند، "
         + _none_or_only_is(funnel.left_after("level"), f"در سطح {_n(level)}")
         + ": "
-        + _named(p, facts.below,
-                 lambda v: f"{p.volunteer_label(v)} سطح {_n(int(facts.held[v]))}")
+        + _named(p, facts.below, lambda v: f"{p.volunteer_label(v)} سطح {_n(int(facts.held[v]))}")
     )
     fix = _wanted(ctx, r, missing)
     if facts.would:
@@ -295,12 +294,17 @@ def _serving(p: Problem, place: Serving) -> str:
         return f"همین اردو، در نقش {p.skill_ids[place.skill]}"
     if place.rule == "H4":
         gap = place.rest_days
-        why_not = ("هم‌زمان است" if gap < 0
-                   else f"{_n(gap)} روز استراحت میان دو اردو، {_n(p.rest_days)} روز لازم است")
+        why_not = (
+            "هم‌زمان است"
+            if gap < 0
+            else f"{_n(gap)} روز استراحت میان دو اردو، {_n(p.rest_days)} روز لازم است"
+        )
     else:
         why_not = f"حداکثر {_n(place.max_camps)} اردو"
-    return (f"{p.camp_label(place.camp)} در نقش {p.skill_ids[place.skill]} "
-            f"(اولویت {_n(int(p.camp_priority[place.camp]))}، {why_not})")
+    return (
+        f"{p.camp_label(place.camp)} در نقش {p.skill_ids[place.skill]} "
+        f"(اولویت {_n(int(p.camp_priority[place.camp]))}، {why_not})"
+    )
 
 
 def busy_words(
@@ -325,8 +329,13 @@ def busy_words(
     why = (
         f"{_people(funnel.qualified)} با مهارت {_skill_at(p, r)} می‌توانستند بیایند{filling}؛ "
         f"{rest} جای دیگری خدمت می‌کند: "
-        + _named(p, volunteers, lambda v: f"{p.volunteer_label(v)} در "
-                 + "؛ ".join(_serving(p, place) for place in seen[v]))
+        + _named(
+            p,
+            volunteers,
+            lambda v: (
+                f"{p.volunteer_label(v)} در " + "؛ ".join(_serving(p, place) for place in seen[v])
+            ),
+        )
     )
     fix = _wanted(ctx, r, missing - free)
     lower = lower_priority_camps(p, c, busy)

@@ -74,12 +74,18 @@ def inspect_workbook(path: Path) -> None:
             for part in parts:
                 inflated = _inflate_part(archive, part, inflated, source)
     except zipfile.BadZipFile:
-        raise refuse(source, "not an .xlsx workbook, or a damaged one (its zip structure "
-                             "is broken: was the file cut short?)") from None  # fmt: skip
+        raise refuse(
+            source,
+            "not an .xlsx workbook, or a damaged one (its zip structure "
+            "is broken: was the file cut short?)",
+        ) from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError):
         # zip64 edge cases, unknown compression methods, encrypted parts
-        raise refuse(source, "uses zip features a workbook does not (encryption or an "
-                             "unknown compression): save it again as .xlsx") from None  # fmt: skip
+        raise refuse(
+            source,
+            "uses zip features a workbook does not (encryption or an "
+            "unknown compression): save it again as .xlsx",
+        ) from None
     except EOFError:
         raise refuse(source, "is damaged: a part ends early (was the file cut short?)") from None
     except OSError as error:
@@ -92,8 +98,9 @@ def _check_directory(parts: list[zipfile.ZipInfo], source: str) -> None:
         raise refuse(source, _too_large(f"its parts declare {_mib(declared)} when inflated"))
 
 
-def _inflate_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, inflated: int,
-                  source: str) -> int:  # fmt: skip
+def _inflate_part(
+    archive: zipfile.ZipFile, part: zipfile.ZipInfo, inflated: int, source: str
+) -> int:
     """Inflate one part in bounded steps; returns the running total of inflated bytes."""
     name = part.filename.casefold()
     check_markup = name.endswith(_XML_SUFFIXES)
@@ -110,22 +117,31 @@ def _inflate_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, inflated: int
                 if check_markup:
                     window = tail + chunk
                     if any(marker in window for marker in _DTD_MARKERS):
-                        raise refuse(source, f"the part {part.filename} declares a DTD or "
-                                             "entities, which workbooks never need: refused "
-                                             "(save the file again from a spreadsheet "
-                                             "program)")  # fmt: skip
+                        raise refuse(
+                            source,
+                            f"the part {part.filename} declares a DTD or "
+                            "entities, which workbooks never need: refused "
+                            "(save the file again from a spreadsheet "
+                            "program)",
+                        )
                     tail = window[-_MARKER_OVERLAP:]
                 elements += sum(chunk.count(marker) for marker in count_elements)
                 if elements > most_cells:
-                    raise refuse(source, f"the part {part.filename} holds more than "
-                                         f"{most_cells:,} rows, cells or texts: too many to "
-                                         f"read ({CELLS_ENV} raises the limit)")  # fmt: skip
+                    raise refuse(
+                        source,
+                        f"the part {part.filename} holds more than "
+                        f"{most_cells:,} rows, cells or texts: too many to "
+                        f"read ({CELLS_ENV} raises the limit)",
+                    )
     except zipfile.BadZipFile:
-        raise refuse(source, f"is damaged: the part {part.filename} is corrupt (its "
-                             "checksum does not match)") from None  # fmt: skip
+        raise refuse(
+            source, f"is damaged: the part {part.filename} is corrupt (its checksum does not match)"
+        ) from None
     except (EOFError, zlib.error):
-        raise refuse(source, f"is damaged: the part {part.filename} cannot be inflated "
-                             "(was the file cut short?)") from None  # fmt: skip
+        raise refuse(
+            source,
+            f"is damaged: the part {part.filename} cannot be inflated (was the file cut short?)",
+        ) from None
     return inflated
 
 
@@ -139,8 +155,10 @@ def _element_markers(name: str) -> tuple[bytes, ...]:
 
 
 def _too_large(what: str) -> str:
-    return (f"too large to read safely: {what}, more than the limit of "
-            f"{_mib(max_inflated_bytes())} ({INFLATED_ENV} raises it)")
+    return (
+        f"too large to read safely: {what}, more than the limit of "
+        f"{_mib(max_inflated_bytes())} ({INFLATED_ENV} raises it)"
+    )
 
 
 def _mib(size: int) -> str:

@@ -53,18 +53,22 @@ def call_rows(view: M.RosterView) -> list[list[Any]]:
     rows = []
     for call in view.calls:
         soonest = min((camp for camp, _ in call.before + call.after), key=lambda c: c.first_day)
-        rows.append([
-            persian_date(soonest.start),
-            M.CALL_ACTIONS[call.action],
-            call.volunteer_id,
-            call.volunteer_name,
-            spoken_phone(call.phone) if call.phone else None,
-            call.group_name,
-            _places(call.before) or None,
-            _places(call.after) or None,
-            "، ".join(sorted({camp.county for camp, _ in call.before + call.after if camp.county})),
-            call.why or None,
-        ])  # fmt: skip
+        rows.append(
+            [
+                persian_date(soonest.start),
+                M.CALL_ACTIONS[call.action],
+                call.volunteer_id,
+                call.volunteer_name,
+                spoken_phone(call.phone) if call.phone else None,
+                call.group_name,
+                _places(call.before) or None,
+                _places(call.after) or None,
+                "، ".join(
+                    sorted({camp.county for camp, _ in call.before + call.after if camp.county})
+                ),
+                call.why or None,
+            ]
+        )
     return rows
 
 
@@ -75,8 +79,7 @@ def call_files(view: M.RosterView) -> dict[str, bytes]:
     writer = Writer(title=f"{view.name} — {CALLS_SHEET}")
     sheet = writer.sheet(CALLS_SHEET)
     writer.table(sheet, CALL_HEADERS, rows)
-    writer.print_setup(sheet, f"{view.name} — {CALLS_SHEET}", landscape=True,
-                       repeat_rows=(0, 0))  # fmt: skip
+    writer.print_setup(sheet, f"{view.name} — {CALLS_SHEET}", landscape=True, repeat_rows=(0, 0))
     return {
         f"{stem}.xlsx": writer.close(),
         f"{stem}.csv": csv_text(CALL_HEADERS, rows).encode("utf-8-sig"),

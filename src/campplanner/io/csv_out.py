@@ -27,8 +27,9 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralize_csv(h) for h in headers])
     for row in rows:
-        writer.writerow(["" if v is None else neutralize_csv(v) if isinstance(v, str) else v
-                         for v in row])  # fmt: skip
+        writer.writerow(
+            ["" if v is None else neutralize_csv(v) if isinstance(v, str) else v for v in row]
+        )
     return buffer.getvalue()
 
 

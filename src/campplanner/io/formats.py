@@ -74,16 +74,31 @@ def _camp_packets(view: RosterView) -> dict[str, bytes]:
 
 EXPORT_FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("xlsx", "Write the roster workbook (right to left) here.", False, _workbook),
-    ExportFormat("csv", "Write the roster's CSV files (UTF-8 with BOM) into this folder.",
-                 True, _csv_files),
+    ExportFormat(
+        "csv", "Write the roster's CSV files (UTF-8 with BOM) into this folder.", True, _csv_files
+    ),
     ExportFormat("html", "Write the printable HTML report here.", False, _html),
-    ExportFormat("county_reports", "Write an HTML report per county into this folder.", True,
-                 _county_reports),
-    ExportFormat("packets", "Write a page per camp leader (team, phones, empty slots) into "
-                 "this folder: an HTML file per county, and its PDF when Chromium is installed.",
-                 True, _county_packets),
-    ExportFormat("calls", "Write whom to phone after a re-plan (solve --baseline), with "
-                 "their phones, as xlsx and CSV into this folder.", True, _calls),
-    ExportFormat("camp_packets", "Write the camp leaders' pages into this folder, one HTML "
-                 "file per camp.", True, _camp_packets),
+    ExportFormat(
+        "county_reports", "Write an HTML report per county into this folder.", True, _county_reports
+    ),
+    ExportFormat(
+        "packets",
+        "Write a page per camp leader (team, phones, empty slots) into "
+        "this folder: an HTML file per county, and its PDF when Chromium is installed.",
+        True,
+        _county_packets,
+    ),
+    ExportFormat(
+        "calls",
+        "Write whom to phone after a re-plan (solve --baseline), with "
+        "their phones, as xlsx and CSV into this folder.",
+        True,
+        _calls,
+    ),
+    ExportFormat(
+        "camp_packets",
+        "Write the camp leaders' pages into this folder, one HTML file per camp.",
+        True,
+        _camp_packets,
+    ),
 )

@@ -151,8 +151,9 @@ def _template() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(fa=fa, fa_date=persian_date, percent=percent, anchor=anchor,
-                               group=group, teams=teams)  # fmt: skip
+    environment.filters.update(
+        fa=fa, fa_date=persian_date, percent=percent, anchor=anchor, group=group, teams=teams
+    )
     source = (resources.files("campplanner.io") / "templates" / "report.html.j2").read_text(
         encoding="utf-8"
     )
@@ -166,8 +167,7 @@ def roster_html(view: M.RosterView, county: str | None = None) -> str:
         camps = view.counties.get(county, [])
         ids = {camp.id for camp in camps}
         plans = [p for p in view.itineraries if any(s.camp.id in ids for s in p.stops)]
-        view = replace(view, camps=camps, itineraries=plans,
-                       skills=_skill_totals(camps))  # fmt: skip
+        view = replace(view, camps=camps, itineraries=plans, skills=_skill_totals(camps))
     running = sum(camp.runs for camp in view.camps)
     small = county is not None or len(view.camps) <= DETAIL_UP_TO
     return _template().render(
@@ -196,12 +196,15 @@ def _skill_totals(camps: list[M.CampView]) -> list[M.SkillTotal]:
             entry = totals.setdefault(slot.skill_id, [slot.skill_name, 0, 0])
             entry[1] += slot.count
             entry[2] += min(slot.filled, slot.count)
-    return [M.SkillTotal(sid, name, asked, filled)
-            for sid, (name, asked, filled) in totals.items()]  # fmt: skip
+    return [M.SkillTotal(sid, name, asked, filled) for sid, (name, asked, filled) in totals.items()]
 
 
 def county_reports(view: M.RosterView) -> dict[str, bytes]:
     """``--county-reports``: a report per county (``report-اراک.html``)."""
     used: set[str] = set()
-    return {f"{unique_file_stem(f'report-{county}', used, 'report')}.html":
-            roster_html(view, county).encode("utf-8") for county in view.counties}  # fmt: skip
+    return {
+        f"{unique_file_stem(f'report-{county}', used, 'report')}.html": roster_html(
+            view, county
+        ).encode("utf-8")
+        for county in view.counties
+    }

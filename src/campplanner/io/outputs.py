@@ -40,8 +40,9 @@ def guard_output(
     if target.is_symlink():
         # --force would replace the link by a file (as root, -o /dev/null --force once
         # meant replacing /dev/null): say where it points and let the user choose.
-        raise UsageError(f"{target}: is a symbolic link (to {os.readlink(target)}); "
-                         "give the path of a file")  # fmt: skip
+        raise UsageError(
+            f"{target}: is a symbolic link (to {os.readlink(target)}); give the path of a file"
+        )
     if target.is_dir():
         raise UsageError(f"{target}: is a folder; give a file name")
     if target.exists() and not target.is_file():
@@ -49,8 +50,9 @@ def guard_output(
         raise UsageError(f"{target}: is not a regular file; give the path of a file")
     if target.exists() and not force and not (replaceable and replaceable(target)):
         if ours is not None and ours(target):
-            raise UsageError(f"{target}: exists (written by this command earlier); "
-                             "use --force to replace it")  # fmt: skip
+            raise UsageError(
+                f"{target}: exists (written by this command earlier); use --force to replace it"
+            )
         raise UsageError(f"{target}: exists and was not written by this command; use --force")
     if not target.parent.exists():
         raise UsageError(f"{target.parent}: no such folder")

@@ -37,8 +37,9 @@ def phone(value: str | None) -> str:
 def _template() -> Any:
     import jinja2
 
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
-                                     trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+    environment = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
     environment.filters.update(fa=fa, fa_date=persian_date, phone=phone)
     source = (resources.files("campplanner.io") / "templates" / "packet.html.j2").read_text(
         encoding="utf-8"
@@ -48,18 +49,25 @@ def _template() -> Any:
 
 def packet_html(view: M.RosterView, title: str, camps: Iterable[M.CampView]) -> str:
     """One HTML document with a page per camp of ``camps``."""
-    return _template().render(title=title, season=view.name, camps=list(camps),
-                              font_css=Markup(font_css()), gender=_GENDER,
-                              empty_slot=M.EMPTY_SLOT)  # fmt: skip
+    return _template().render(
+        title=title,
+        season=view.name,
+        camps=list(camps),
+        font_css=Markup(font_css()),
+        gender=_GENDER,
+        empty_slot=M.EMPTY_SLOT,
+    )
 
 
 def _has_phones(camps: list[M.CampView]) -> bool:
     return any(m.phone for c in camps for m in c.members) or any(
-        r.phone for c in camps for r in c.reserves)
+        r.phone for c in camps for r in c.reserves
+    )
 
 
-def _files(view: M.RosterView, groups: list[tuple[str, list[M.CampView]]],
-           pdf: bool = True) -> dict[str, bytes]:  # fmt: skip
+def _files(
+    view: M.RosterView, groups: list[tuple[str, list[M.CampView]]], pdf: bool = True
+) -> dict[str, bytes]:
     """File name -> bytes: an HTML file per group, and its PDF when Chromium prints."""
     used: set[str] = set()
     files: dict[str, bytes] = {}

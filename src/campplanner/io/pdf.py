@@ -35,11 +35,20 @@ def print_to_pdf(html: str, browser: str | None = None) -> bytes | None:
         page, pdf = Path(folder) / "page.html", Path(folder) / "page.pdf"
         page.write_text(html, encoding="utf-8")
         command = [
-            browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", f"--user-data-dir={Path(folder) / 'profile'}",
-            f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri(),
-        ]  # fmt: skip
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            f"--user-data-dir={Path(folder) / 'profile'}",
+            f"--print-to-pdf={pdf}",
+            "--no-pdf-header-footer",
+            page.as_uri(),
+        ]
         try:
             subprocess.run(command, capture_output=True, timeout=PRINT_TIMEOUT, check=False)
         except (OSError, subprocess.TimeoutExpired):

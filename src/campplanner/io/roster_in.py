@@ -56,8 +56,11 @@ class IdMatcher:
     def __call__(self, text: str) -> str:
         if text in self.exact:
             return text
-        for candidate in (restore_csv(text), normalize_code(text),
-                          normalize_code(restore_csv(text))):  # fmt: skip
+        for candidate in (
+            restore_csv(text),
+            normalize_code(text),
+            normalize_code(restore_csv(text)),
+        ):
             if candidate in self.exact:
                 return candidate
             if candidate in self.typed:
@@ -68,9 +71,11 @@ class IdMatcher:
 def _matchers(instance: Instance | None) -> dict[str, IdMatcher] | None:
     if instance is None:
         return None
-    return {"volunteer": IdMatcher(v.id for v in instance.volunteers),
-            "camp": IdMatcher(c.id for c in instance.camps),
-            "skill": IdMatcher(s.id for s in instance.skills)}  # fmt: skip
+    return {
+        "volunteer": IdMatcher(v.id for v in instance.volunteers),
+        "camp": IdMatcher(c.id for c in instance.camps),
+        "skill": IdMatcher(s.id for s in instance.skills),
+    }
 
 
 def _cell_text(value: object) -> str:
@@ -89,8 +94,9 @@ def solution_from_workbook(path: str | Path, instance: Instance | None = None) -
     source = str(path)
     issues: list[Issue] = []
     warnings: list[Issue] = []
-    found = match_sheets(read_workbook(Path(path), [ROSTER]), [ROSTER], issues, warnings,
-                         ignore_unknown=True)  # fmt: skip
+    found = match_sheets(
+        read_workbook(Path(path), [ROSTER]), [ROSTER], issues, warnings, ignore_unknown=True
+    )
     if issues:
         raise InstanceError(source, issues)
     table = table_of(found["roster"], ROSTER, issues, warnings, ignore_unknown=True)
@@ -108,8 +114,12 @@ def solution_from_workbook(path: str | Path, instance: Instance | None = None) -
         for key in ("camp", "skill"):
             if not normalize_code(values[key]):
                 where = table.where(row.number, key)
-                issues.append(Issue(str(where), f"empty, but volunteer {values['volunteer']!r} "
-                                                "is assigned on this row"))  # fmt: skip
+                issues.append(
+                    Issue(
+                        str(where),
+                        f"empty, but volunteer {values['volunteer']!r} is assigned on this row",
+                    )
+                )
         assignments.append(values)
     if issues:
         raise InstanceError(source, issues)

@@ -38,7 +38,7 @@ class Member:
 
     @property
     def role(self) -> str | None:
-        """"leader" or "driver" for the two people a packet names first, else None."""
+        """ "leader" or "driver" for the two people a packet names first, else None."""
         return ROLE_OF_SKILL.get(self.skill_id)
 
 
@@ -200,7 +200,9 @@ class RosterView:
     def has_phones(self) -> bool:
         """Whether any exported paper would carry a phone number."""
         return any(m.phone for c in self.camps for m in c.members) or any(
-            r.phone for c in self.camps for r in c.reserves)
+            r.phone for c in self.camps for r in c.reserves
+        )
+
     # The solution file's reserves as rows (camp, rank, volunteer, fill-ins), for the
     # workbook's reserves sheet and the report's reserves section.
     reserve_rows: list[list[Any]] = field(default_factory=list)
@@ -342,23 +344,35 @@ def roster_view(
         for volunteer_id, skill_id in entries:
             volunteer = volunteers.get(volunteer_id)
             if volunteer is not None:
-                views[camp_id].reserves.append(Reserve(volunteer.id, volunteer.name,
-                    skill_names.get(skill_id or "", ""), volunteer.phone))  # fmt: skip
+                views[camp_id].reserves.append(
+                    Reserve(
+                        volunteer.id,
+                        volunteer.name,
+                        skill_names.get(skill_id or "", ""),
+                        volunteer.phone,
+                    )
+                )
 
     unassigned = []
     for volunteer in instance.volunteers:
         if volunteer.id in by_volunteer or volunteer.max_camps == 0 or not volunteer.skills:
             continue
         home = places[volunteer.home]
-        unassigned.append(Unassigned(
-            volunteer.id, volunteer.name, groups.get(volunteer.group or "", ""), home.name,
-            county_names.get(home.county or "", home.county or ""),
-            tuple((skill_names[s], level) for s, level in volunteer.skills.items()),
-            volunteer.phone,
-        ))  # fmt: skip
+        unassigned.append(
+            Unassigned(
+                volunteer.id,
+                volunteer.name,
+                groups.get(volunteer.group or "", ""),
+                home.name,
+                county_names.get(home.county or "", home.county or ""),
+                tuple((skill_names[s], level) for s, level in volunteer.skills.items()),
+                volunteer.phone,
+            )
+        )
 
     calls = None
     if solution.replan is not None:
+
         def person(volunteer_id: str) -> tuple[str, str | None, str]:
             v = volunteers.get(volunteer_id)
             if v is None:
@@ -373,12 +387,16 @@ def roster_view(
             [("added", e.volunteer, [], e.to, "") for e in replan.added]
             + [("moved", e.volunteer, e.from_, e.to, "") for e in replan.moved]
             + [("removed", e.volunteer, e.from_, [], "") for e in replan.removed]
-            + [("no_longer_possible", e.volunteer, [[e.camp, e.skill]], [], e.why)
-               for e in replan.no_longer_possible]
-        )  # fmt: skip
-        calls = [Call(action, vid, *person(vid), places_of(before), places_of(after), why)
-                 for action, vid, before, after, why in changes
-                 if places_of(before) or places_of(after)]  # fmt: skip
+            + [
+                ("no_longer_possible", e.volunteer, [[e.camp, e.skill]], [], e.why)
+                for e in replan.no_longer_possible
+            ]
+        )
+        calls = [
+            Call(action, vid, *person(vid), places_of(before), places_of(after), why)
+            for action, vid, before, after, why in changes
+            if places_of(before) or places_of(after)
+        ]
         calls.sort(key=lambda call: (call.first_day, call.volunteer_name, call.volunteer_id))
 
     coverage = sum(camps_by_id[a.camp].priority for a in solution.assignments)
@@ -411,8 +429,11 @@ def _reserves(solution: SolutionFile) -> dict[str, list[tuple[str, str | None]]]
     if isinstance(section, dict):
         pairs = list(section.items())
     elif isinstance(section, list):
-        pairs = [(e.get("camp"), e.get("reserves", e.get("volunteers")))
-                 for e in section if isinstance(e, dict)]  # fmt: skip
+        pairs = [
+            (e.get("camp"), e.get("reserves", e.get("volunteers")))
+            for e in section
+            if isinstance(e, dict)
+        ]
     else:
         return {}
     found: dict[str, list[tuple[str, str | None]]] = {}
@@ -425,13 +446,20 @@ def _reserves(solution: SolutionFile) -> dict[str, list[tuple[str, str | None]]]
             elif isinstance(entry, dict) and isinstance(entry.get("volunteer"), str):
                 skill = entry.get("skill")
                 found.setdefault(camp_id, []).append(
-                    (entry["volunteer"], skill if isinstance(skill, str) else None))
+                    (entry["volunteer"], skill if isinstance(skill, str) else None)
+                )
     return found
 
 
-RESERVE_HEADERS = ("شناسه اردو (camp id)", "اردو (camp)", "رتبه (rank)",
-                   "شناسه (volunteer id)", "نام (name)", "جایگزینی‌ها (fill-ins)",
-                   "سهم اجراها (share of runs)")  # fmt: skip
+RESERVE_HEADERS = (
+    "شناسه اردو (camp id)",
+    "اردو (camp)",
+    "رتبه (rank)",
+    "شناسه (volunteer id)",
+    "نام (name)",
+    "جایگزینی‌ها (fill-ins)",
+    "سهم اجراها (share of runs)",
+)
 
 
 def reserve_table(instance: Instance, solution: SolutionFile) -> list[list[Any]]:
@@ -443,9 +471,17 @@ def reserve_table(instance: Instance, solution: SolutionFile) -> list[list[Any]]
     rows = []
     for entry in solution.reserves.camps:
         for rank, reserve in enumerate(entry.reserves, start=1):
-            rows.append([entry.camp, camp_names.get(entry.camp, ""), rank, reserve.volunteer,
-                         names.get(reserve.volunteer, reserve.name or ""), reserve.fill_ins,
-                         reserve.share_of_runs])  # fmt: skip
+            rows.append(
+                [
+                    entry.camp,
+                    camp_names.get(entry.camp, ""),
+                    rank,
+                    reserve.volunteer,
+                    names.get(reserve.volunteer, reserve.name or ""),
+                    reserve.fill_ins,
+                    reserve.share_of_runs,
+                ]
+            )
     return rows
 
 
@@ -488,8 +524,14 @@ def master_table(view: RosterView, date: Any = None) -> list[list[Any]]:
     date = date or (lambda camp, which: getattr(camp, which))
     rows = []
     for camp in view.camps:
-        head = [camp.id, camp.name, camp.county, camp.place_name,
-                date(camp, "start"), date(camp, "end")]  # fmt: skip
+        head = [
+            camp.id,
+            camp.name,
+            camp.county,
+            camp.place_name,
+            date(camp, "start"),
+            date(camp, "end"),
+        ]
         status = RUNS if camp.runs else CANCELLED
         members_by_skill: dict[str, list[Member]] = defaultdict(list)
         for member in camp.members:
@@ -510,8 +552,9 @@ def master_table(view: RosterView, date: Any = None) -> list[list[Any]]:
                     ]
                 )
             for label in empty_slot_labels(slot.missing):
-                rows.append([*head, slot.skill_id, slot.skill_name, None, label,
-                             None, None, None, status])  # fmt: skip
+                rows.append(
+                    [*head, slot.skill_id, slot.skill_name, None, label, None, None, None, status]
+                )
     return rows
 
 
@@ -593,24 +636,26 @@ def unfilled_table(view: RosterView, date: Any = None) -> list[list[Any]]:
             if not slot.missing:
                 continue
             reason = camp.slot_reasons.get(slot.skill_id) or camp.reason
-            rows.append([
-                camp.id,
-                camp.name,
-                camp.county,
-                date(camp, "start"),
-                date(camp, "end"),
-                slot.skill_id,
-                slot.skill_name,
-                slot.level,
-                "بله" if slot.essential else "خیر",
-                slot.count,
-                slot.filled,
-                slot.missing,
-                RUNS if camp.runs else CANCELLED,
-                reason.cause_text if reason else None,
-                reason.why if reason else None,
-                reason.fix if reason else None,
-            ])  # fmt: skip
+            rows.append(
+                [
+                    camp.id,
+                    camp.name,
+                    camp.county,
+                    date(camp, "start"),
+                    date(camp, "end"),
+                    slot.skill_id,
+                    slot.skill_name,
+                    slot.level,
+                    "بله" if slot.essential else "خیر",
+                    slot.count,
+                    slot.filled,
+                    slot.missing,
+                    RUNS if camp.runs else CANCELLED,
+                    reason.cause_text if reason else None,
+                    reason.why if reason else None,
+                    reason.fix if reason else None,
+                ]
+            )
     return rows
 
 

@@ -32,9 +32,15 @@ def as_rows(frame: pd.DataFrame) -> tuple[tuple[str, ...], list[list[Any]]]:
     """Headers and rows for the writers; pandas' missing values become empty cells."""
     import pandas as pd
 
-    rows = [[None if (not isinstance(v, str | tuple) and pd.isna(v)) else
-             (v.item() if hasattr(v, "item") else v) for v in row]
-            for row in frame.itertuples(index=False, name=None)]  # fmt: skip
+    rows = [
+        [
+            None
+            if (not isinstance(v, str | tuple) and pd.isna(v))
+            else (v.item() if hasattr(v, "item") else v)
+            for v in row
+        ]
+        for row in frame.itertuples(index=False, name=None)
+    ]
     return tuple(str(c) for c in frame.columns), rows
 
 
@@ -47,9 +53,11 @@ def county_frame(view: M.RosterView) -> pd.DataFrame:
         columns=["county", "runs", "asked", "filled"],
     )
     table = camps.groupby("county", sort=True).agg(
-        camps=("runs", "size"), run=("runs", "sum"), asked=("asked", "sum"),
+        camps=("runs", "size"),
+        run=("runs", "sum"),
+        asked=("asked", "sum"),
         filled=("filled", "sum"),
-    )  # fmt: skip
+    )
     table["cancelled"] = table["camps"] - table["run"]
     table["missing"] = table["asked"] - table["filled"]
     share = 100 * table["filled"] / table["asked"].where(table["asked"] > 0)
@@ -92,17 +100,45 @@ def group_frame(view: M.RosterView, date: DateCell | None = None) -> pd.DataFram
     import pandas as pd
 
     date = _date(date)
-    sent = [(plan.group_name, plan.volunteer_id, plan.volunteer_name, stop.camp.first_day,
-             date(stop.camp, "start"), date(stop.camp, "end"), stop.camp.id, stop.camp.name,
-             stop.camp.place_name, stop.camp.county, stop.skill_name)
-            for plan in view.itineraries for stop in plan.stops]  # fmt: skip
-    idle = [(u.group_name, u.volunteer_id, u.volunteer_name, None, None, None, None,
-             NOT_SENT, None, None, None) for u in view.unassigned]  # fmt: skip
+    sent = [
+        (
+            plan.group_name,
+            plan.volunteer_id,
+            plan.volunteer_name,
+            stop.camp.first_day,
+            date(stop.camp, "start"),
+            date(stop.camp, "end"),
+            stop.camp.id,
+            stop.camp.name,
+            stop.camp.place_name,
+            stop.camp.county,
+            stop.skill_name,
+        )
+        for plan in view.itineraries
+        for stop in plan.stops
+    ]
+    idle = [
+        (
+            u.group_name,
+            u.volunteer_id,
+            u.volunteer_name,
+            None,
+            None,
+            None,
+            None,
+            NOT_SENT,
+            None,
+            None,
+            None,
+        )
+        for u in view.unassigned
+    ]
     columns = ["group", "id", "name", "first_day", *GROUP_HEADERS[3:]]
     frame = pd.DataFrame(sent + idle, columns=columns)
     frame = frame[frame["group"] != ""]  # volunteers in no group have no group leader
-    frame = frame.sort_values(["group", "name", "id", "first_day"], na_position="last",
-                              kind="stable")  # fmt: skip
+    frame = frame.sort_values(
+        ["group", "name", "id", "first_day"], na_position="last", kind="stable"
+    )
     frame = frame.drop(columns="first_day")
     frame.columns = list(GROUP_HEADERS)
     return frame.reset_index(drop=True)
@@ -125,10 +161,21 @@ def unassigned_frame(view: M.RosterView) -> pd.DataFrame:
     import pandas as pd
 
     frame = pd.DataFrame(
-        [(u.county or M.NO_COUNTY, skill, level, u.volunteer_id, u.volunteer_name,
-          u.group_name, u.home_name) for u in view.unassigned for skill, level in u.skills],
+        [
+            (
+                u.county or M.NO_COUNTY,
+                skill,
+                level,
+                u.volunteer_id,
+                u.volunteer_name,
+                u.group_name,
+                u.home_name,
+            )
+            for u in view.unassigned
+            for skill, level in u.skills
+        ],
         columns=list(UNASSIGNED_HEADERS),
-    )  # fmt: skip
+    )
     keys = [*UNASSIGNED_HEADERS[:3], UNASSIGNED_HEADERS[4]]
     order = frame.sort_values(keys, ascending=[True, True, False, True], kind="stable")
     return order.reset_index(drop=True)

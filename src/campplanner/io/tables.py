@@ -132,8 +132,11 @@ def read_workbook(path: Path, only: Iterable[Sheet] | None = None) -> list[RawSh
     try:
         budget = _CellBudget(source)
         wanted = None if only is None else set().union(*(spec.names() for spec in only))
-        return [_read_sheet(worksheet, budget, source) for worksheet in workbook.worksheets
-                if wanted is None or set(header_candidates(worksheet.title)) & wanted]  # fmt: skip
+        return [
+            _read_sheet(worksheet, budget, source)
+            for worksheet in workbook.worksheets
+            if wanted is None or set(header_candidates(worksheet.title)) & wanted
+        ]
     finally:
         workbook.close()
 
@@ -181,9 +184,13 @@ class _CellBudget:
     def spend(self, cells: int, sheet: str) -> None:
         self.left -= cells
         if self.left < 0:
-            raise refuse(self.source, (
-                f"sheet {sheet!r}: more than {self.most:,} cells (rows and columns in use, "
-                "blank ones included): too many to read; delete the unused rows and columns"))
+            raise refuse(
+                self.source,
+                (
+                    f"sheet {sheet!r}: more than {self.most:,} cells (rows and columns in use, "
+                    "blank ones included): too many to read; delete the unused rows and columns"
+                ),
+            )
 
 
 def _read_sheet(worksheet: Any, budget: _CellBudget, source: str) -> RawSheet:
@@ -195,8 +202,9 @@ def _read_sheet(worksheet: Any, budget: _CellBudget, source: str) -> RawSheet:
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
             budget.spend(len(values) + 1, worksheet.title)
             if not all(is_blank(v) for v in values):
-                rows.append((number, [unescape_ooxml(v) if isinstance(v, str) else v
-                                      for v in values]))  # fmt: skip
+                rows.append(
+                    (number, [unescape_ooxml(v) if isinstance(v, str) else v for v in values])
+                )
     except InstanceError:
         raise
     except Exception as error:  # a damaged sheet: broken XML, bad cell references...
@@ -221,8 +229,10 @@ def _damage(error: Exception, what: str) -> str:
     position = getattr(error, "position", None)
     if isinstance(error, SyntaxError) and position:  # xml.etree's ParseError
         line, column = position
-        return (f"{what} is damaged: its XML is broken at line {line}, column {column} "
-                "(save the file again from a spreadsheet program)")
+        return (
+            f"{what} is damaged: its XML is broken at line {line}, column {column} "
+            "(save the file again from a spreadsheet program)"
+        )
     return f"{what} is damaged and cannot be read (save the file again from a spreadsheet program)"
 
 
@@ -275,9 +285,13 @@ def _read_csv(path: Path) -> RawSheet:
 
 
 def match_sheets(
-    raw_sheets: Sequence[RawSheet], specs: Iterable[Sheet], issues: list[Issue],
-    warnings: list[Issue], *, ignore_unknown: bool = False,
-) -> dict[str, RawSheet]:  # fmt: skip
+    raw_sheets: Sequence[RawSheet],
+    specs: Iterable[Sheet],
+    issues: list[Issue],
+    warnings: list[Issue],
+    *,
+    ignore_unknown: bool = False,
+) -> dict[str, RawSheet]:
     """Sheet key -> the raw sheet whose name matches it (English, Persian or alias)."""
     specs = list(specs)
     found: dict[str, RawSheet] = {}
@@ -306,9 +320,13 @@ def match_sheets(
 
 
 def table_of(
-    raw: RawSheet, spec: Sheet, issues: list[Issue], warnings: list[Issue],
-    *, ignore_unknown: bool = False,
-) -> Table:  # fmt: skip
+    raw: RawSheet,
+    spec: Sheet,
+    issues: list[Issue],
+    warnings: list[Issue],
+    *,
+    ignore_unknown: bool = False,
+) -> Table:
     """Match the header row (the first row that is not blank) and read the data rows."""
     table = Table(raw.name, spec, {})
     if not raw.rows:

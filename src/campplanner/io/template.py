@@ -104,17 +104,21 @@ def instance_workbook(data: dict[str, Any]) -> bytes:
     settings = writer.sheet(S.SETTINGS.persian)
     settings_rows = [
         (S.SETTINGS.column("name").header, data.get("name", "")),
-        (S.SETTINGS.column("calendar").header,
-         _CALENDAR_WORDS[data.get("calendar", "gregorian")]),
-    ]  # fmt: skip
+        (S.SETTINGS.column("calendar").header, _CALENDAR_WORDS[data.get("calendar", "gregorian")]),
+    ]
     for key in ("rest_days", "max_camps", "road_factor"):
         if key in rules:
             settings_rows.append((S.SETTINGS.column(key).header, rules[key]))
     for key, value in weights.items():
         if value is not None:
             settings_rows.append((S.SETTINGS.column(f"weight_{key}").header, value))
-    writer.table(settings, ("تنظیم (setting)", "مقدار (value)"), settings_rows,
-                 widths=(28, 40), autofilter=False)  # fmt: skip
+    writer.table(
+        settings,
+        ("تنظیم (setting)", "مقدار (value)"),
+        settings_rows,
+        widths=(28, 40),
+        autofilter=False,
+    )
 
     def sheet(spec: S.Sheet, rows: list[tuple[Any, ...]], widths: tuple[float, ...]) -> None:
         worksheet = writer.sheet(spec.persian)

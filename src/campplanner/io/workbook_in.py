@@ -49,12 +49,14 @@ from campplanner.io.text import header_key, normalize_code, normalize_text
 _CALENDARS: dict[str, Calendar] = {
     header_key(word): calendar
     for calendar, words in (
-        ("jalali", ("jalali", "shamsi", "persian", "solar hijri", "شمسی", "هجری شمسی",
-                    "خورشیدی", "جلالی")),
+        (
+            "jalali",
+            ("jalali", "shamsi", "persian", "solar hijri", "شمسی", "هجری شمسی", "خورشیدی", "جلالی"),
+        ),
         ("gregorian", ("gregorian", "miladi", "میلادی")),
     )
     for word in words
-}  # fmt: skip
+}
 _GENDERS = {
     header_key(word): gender
     for gender, words in (
@@ -63,7 +65,7 @@ _GENDERS = {
         ("", ("mixed", "مختلط", "-")),
     )
     for word in words
-}  # fmt: skip
+}
 _BOOLEANS = {
     header_key(word): value
     for value, words in (
@@ -71,7 +73,7 @@ _BOOLEANS = {
         (False, ("no", "n", "false", "0", "خیر", "نه", "ندارد")),
     )
     for word in words
-}  # fmt: skip
+}
 _LIST_SEPARATORS = re.compile(r"[,،;؛\n]+")
 _LEVEL_SEPARATOR = re.compile(r"\s*[:=]\s*")
 _INTEGER = re.compile(r"^[+-]?\d+(\.0*)?$")
@@ -257,11 +259,21 @@ def import_workbook(path: str | Path, *, calendar: Calendar | None = None) -> Im
 
 # The contract's models of each list, to cross-check data that failed to validate.
 _ITEM_MODELS: dict[str, type[Any]] = {
-    "skills": Skill, "places": Place, "groups": Group, "volunteers": Volunteer,
-    "camps": Camp, "locked": Assignment, "forbidden": ForbiddenPair,
-}  # fmt: skip
-_KINDS = {"skills": "skill", "places": "place", "groups": "group",
-          "volunteers": "volunteer", "camps": "camp"}  # fmt: skip
+    "skills": Skill,
+    "places": Place,
+    "groups": Group,
+    "volunteers": Volunteer,
+    "camps": Camp,
+    "locked": Assignment,
+    "forbidden": ForbiddenPair,
+}
+_KINDS = {
+    "skills": "skill",
+    "places": "place",
+    "groups": "group",
+    "volunteers": "volunteer",
+    "camps": "camp",
+}
 _TEXT_FIELDS = ("id", "name", "home", "place", "start", "end", "skill", "volunteer", "camp")
 
 
@@ -271,9 +283,10 @@ def _cross_checks_anyway(data: dict[str, Any]) -> list[Issue]:
     run. The items are built without validation; a field left empty reads as ``""``
     (its cell is reported already)."""
     try:
-        lists = {key: [_unchecked(model, item) for item in data.get(key, [])
-                       if isinstance(item, dict)]
-                 for key, model in _ITEM_MODELS.items()}  # fmt: skip
+        lists = {
+            key: [_unchecked(model, item) for item in data.get(key, []) if isinstance(item, dict)]
+            for key, model in _ITEM_MODELS.items()
+        }
         instance = Instance.model_construct(calendar=data.get("calendar", "gregorian"), **lists)
         return list(cross_check(instance))
     except Exception:  # data too broken to cross-check: what the contract said is enough
@@ -283,8 +296,9 @@ def _cross_checks_anyway(data: dict[str, Any]) -> list[Issue]:
 def _unchecked(model: type[Any], item: dict[str, Any]) -> Any:
     fields = {name: item.get(name, "") for name in _TEXT_FIELDS if name in model.model_fields}
     if model is Camp:
-        fields["requirements"] = [_unchecked(Requirement, r) for r in item.get("requirements", [])
-                                  if isinstance(r, dict)]  # fmt: skip
+        fields["requirements"] = [
+            _unchecked(Requirement, r) for r in item.get("requirements", []) if isinstance(r, dict)
+        ]
     if model is Volunteer:
         fields["skills"] = item.get("skills", {})
         fields["group"] = item.get("group")
@@ -297,8 +311,9 @@ def _unchecked(model: type[Any], item: dict[str, Any]) -> Any:
 class _Builder:
     """Sheets -> instance dict, remembering which cell every JSON path came from."""
 
-    def __init__(self, source: str, tables: dict[str, Table], issues: list[Issue],
-                 warnings: list[Issue]):  # fmt: skip
+    def __init__(
+        self, source: str, tables: dict[str, Table], issues: list[Issue], warnings: list[Issue]
+    ):
         self.source = source
         self.tables = tables
         self.issues = issues
@@ -387,8 +402,9 @@ class _Builder:
         self.data["forbidden"] = self.pairs("forbidden", ("volunteer", "camp"))
         return self.data
 
-    def simple(self, key: str, path: str, required: tuple[str, ...],
-               optional: tuple[str, ...] = ()) -> list[dict[str, Any]]:  # fmt: skip
+    def simple(
+        self, key: str, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> list[dict[str, Any]]:
         table, rows = self.rows(key)
         items = []
         for row in rows:
@@ -396,8 +412,11 @@ class _Builder:
             at = f"{path}[{len(items)}]"
             self.note(at, table, row)
             for column in required + optional:
-                text = self.cells.code(table, row, column) if column != "name" else (
-                    self.cells.text(table, row, column))  # fmt: skip
+                text = (
+                    self.cells.code(table, row, column)
+                    if column != "name"
+                    else (self.cells.text(table, row, column))
+                )
                 self.note(f"{at}.{column}", table, row, column)  # a missing value is here
                 if text is None:
                     if column in required:
@@ -480,8 +499,9 @@ class _Builder:
             elif level_text.isdigit() and 1 <= int(level_text) <= 3:
                 level = int(level_text)
             else:
-                self.cells.fail(table, row, "skills",
-                                f"{part!r}: a level is 1, 2 or 3, as in 'nurse:2'")  # fmt: skip
+                self.cells.fail(
+                    table, row, "skills", f"{part!r}: a level is 1, 2 or 3, as in 'nurse:2'"
+                )
                 continue
             if skill_id in levels:
                 self.cells.fail(table, row, "skills", f"{name!r} is listed twice")
@@ -603,21 +623,28 @@ class _Builder:
         header), each once."""
         said = {issue.path for issue in self.issues}
         # with a sheet missing (said once), every reference to its ids is unknown
-        unknowable = tuple(f"unknown {kind} " for key, kind in _KINDS.items()
-                           if key not in self.tables)  # fmt: skip
+        unknowable = tuple(
+            f"unknown {kind} " for key, kind in _KINDS.items() if key not in self.tables
+        )
         kept: list[Issue] = []
         for issue in found:
-            if (issue.path in said or self._in_a_missing_column(issue.path)
-                    or issue.message.startswith(unknowable) or issue in kept):  # fmt: skip
+            if (
+                issue.path in said
+                or self._in_a_missing_column(issue.path)
+                or issue.message.startswith(unknowable)
+                or issue in kept
+            ):
                 continue
             kept.append(issue)
         return kept
 
     def _in_a_missing_column(self, path: str) -> bool:
         return any(
-            path.startswith(f"{table.where(None)}, row ") and f"column {column.key!r}" in path
+            path.startswith(f"{table.where(None)}, row ")
+            and f"column {column.key!r}" in path
             and column.key not in table.letters
-            for table in self.tables.values() for column in table.spec.columns
+            for table in self.tables.values()
+            for column in table.spec.columns
         )
 
     def origin_of(self, path: str) -> Where | None:

@@ -56,10 +56,22 @@ def roster_workbook(view: M.RosterView) -> bytes:
 
     summary = writer.sheet(SUMMARY_SHEET)
     writer.cell(summary, 0, 0, view.name, writer.title)
-    end = writer.table(summary, M.SUMMARY_HEADERS, M.summary_table(view), first_row=2,
-                       widths=(34, 30), autofilter=False)  # fmt: skip
-    writer.table(summary, M.SKILL_HEADERS, M.skill_table(view), first_row=end + 1,
-                 widths=(34, 30, 12, 12, 12), autofilter=False)  # fmt: skip
+    end = writer.table(
+        summary,
+        M.SUMMARY_HEADERS,
+        M.summary_table(view),
+        first_row=2,
+        widths=(34, 30),
+        autofilter=False,
+    )
+    writer.table(
+        summary,
+        M.SKILL_HEADERS,
+        M.skill_table(view),
+        first_row=end + 1,
+        widths=(34, 30, 12, 12, 12),
+        autofilter=False,
+    )
     summary.freeze_panes(0, 0)
     writer.print_setup(summary, f"{view.name} — {SUMMARY_SHEET}")
 
@@ -71,20 +83,27 @@ def roster_workbook(view: M.RosterView) -> bytes:
             f"({MAX_ROWS:,}): export it with --csv or --html"
         )
     status = len(M.MASTER_HEADERS) - 1
-    writer.table(master, M.MASTER_HEADERS, master_rows,
-                 row_style=lambda row: writer.cancelled if row[status] == M.CANCELLED else None)
-    writer.print_setup(master, f"{view.name} — {ROSTER.persian}", landscape=True,
-                       repeat_rows=(0, 0))  # fmt: skip
+    writer.table(
+        master,
+        M.MASTER_HEADERS,
+        master_rows,
+        row_style=lambda row: writer.cancelled if row[status] == M.CANCELLED else None,
+    )
+    writer.print_setup(
+        master, f"{view.name} — {ROSTER.persian}", landscape=True, repeat_rows=(0, 0)
+    )
 
     itinerary = writer.sheet(ITINERARY_SHEET)
     writer.table(itinerary, M.ITINERARY_HEADERS, M.itinerary_table(view, date))
-    writer.print_setup(itinerary, f"{view.name} — {ITINERARY_SHEET}", landscape=True,
-                       repeat_rows=(0, 0))  # fmt: skip
+    writer.print_setup(
+        itinerary, f"{view.name} — {ITINERARY_SHEET}", landscape=True, repeat_rows=(0, 0)
+    )
 
     unfilled = writer.sheet(UNFILLED_SHEET)
     writer.table(unfilled, M.UNFILLED_HEADERS, M.unfilled_table(view, date))
-    writer.print_setup(unfilled, f"{view.name} — {UNFILLED_SHEET}", landscape=True,
-                       repeat_rows=(0, 0))  # fmt: skip
+    writer.print_setup(
+        unfilled, f"{view.name} — {UNFILLED_SHEET}", landscape=True, repeat_rows=(0, 0)
+    )
 
     # Tables for county desks and group leaders (io/summaries.py, built with pandas).
     for name, (headers, rows) in (
@@ -95,12 +114,14 @@ def roster_workbook(view: M.RosterView) -> bytes:
     ):
         sheet = writer.sheet(sheet_name(name, used))
         writer.table(sheet, headers, rows)
-        writer.print_setup(sheet, f"{view.name} — {name}", landscape=len(headers) > 8,
-                           repeat_rows=(0, 0))  # fmt: skip
+        writer.print_setup(
+            sheet, f"{view.name} — {name}", landscape=len(headers) > 8, repeat_rows=(0, 0)
+        )
 
     if len(view.camps) <= M.SHEET_PER_CAMP_UP_TO:
-        groups = [(f"{camp.id} {camp.name}", f"{camp.id} {camp.name}", [camp])
-                  for camp in view.camps]  # fmt: skip
+        groups = [
+            (f"{camp.id} {camp.name}", f"{camp.id} {camp.name}", [camp]) for camp in view.camps
+        ]
     else:
         groups = [(county, f"شهرستان {county}", camps) for county, camps in view.counties.items()]
     for tab, title, camps in groups:
@@ -114,8 +135,14 @@ def roster_workbook(view: M.RosterView) -> bytes:
     return writer.close()
 
 
-TEAM_HEADERS = ("نقش (role)", "نام (name)", "شناسه (id)", "گروه (group)", "محل سکونت (home)",
-                "کیلومتر (km)")  # fmt: skip
+TEAM_HEADERS = (
+    "نقش (role)",
+    "نام (name)",
+    "شناسه (id)",
+    "گروه (group)",
+    "محل سکونت (home)",
+    "کیلومتر (km)",
+)
 
 
 def camp_heading(camp: M.CampView) -> str:
@@ -146,8 +173,14 @@ def _team_sheet(writer: Writer, sheet: Any, title: str, camps: list[M.CampView])
         sheet.set_row(row, HEADER_LINE_HEIGHT * 2)
         row += 1
         for m in camp.members:
-            values = (m.skill_name, m.volunteer_name, m.volunteer_id, m.group_name,
-                      m.home_name, round(m.road_km))  # fmt: skip
+            values = (
+                m.skill_name,
+                m.volunteer_name,
+                m.volunteer_id,
+                m.group_name,
+                m.home_name,
+                round(m.road_km),
+            )
             for col, value in enumerate(values):
                 writer.cell(sheet, row, col, value)
                 columns[col].append(value)

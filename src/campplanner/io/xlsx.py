@@ -33,8 +33,9 @@ def header_lines(header: str) -> str:
 
 def fit_width(values: Iterable[Any], low: float = 6, high: float = MAX_WIDTH) -> float:
     """A column width (in characters) that shows the longest line of ``values``."""
-    longest = max((len(line) for v in values if v is not None
-                   for line in str(v).split("\n")), default=0)  # fmt: skip
+    longest = max(
+        (len(line) for v in values if v is not None for line in str(v).split("\n")), default=0
+    )
     return max(low, min(high, longest * 1.1 + 2))
 
 
@@ -73,12 +74,19 @@ class Writer:
         self.missing = self.book.add_format({**font, "font_color": "#C00000"})
         self.date = self.book.add_format({**font, "num_format": "yyyy-mm-dd"})
         self.wrap = self.book.add_format({**font, "text_wrap": True, "valign": "top"})
-        self.cancelled = self.book.add_format({**font, "font_color": "#7F7F7F",
-                                               "bg_color": "#F2F2F2"})  # fmt: skip
+        self.cancelled = self.book.add_format(
+            {**font, "font_color": "#7F7F7F", "bg_color": "#F2F2F2"}
+        )
         self.document_title = title
 
-    def print_setup(self, worksheet: Any, heading: str, *, landscape: bool = False,
-                    repeat_rows: tuple[int, int] | None = None) -> None:  # fmt: skip
+    def print_setup(
+        self,
+        worksheet: Any,
+        heading: str,
+        *,
+        landscape: bool = False,
+        repeat_rows: tuple[int, int] | None = None,
+    ) -> None:
         """A4, as wide as one page, page numbers in the footer and ``heading`` on top of
         every page; ``repeat_rows`` (first, last) are printed again on every page."""
         worksheet.set_paper(A4)
@@ -144,8 +152,10 @@ class Writer:
             self.cell(worksheet, first_row, col, text, self.header)
         worksheet.set_row(first_row, HEADER_LINE_HEIGHT * lines)
         if widths is None:
-            widths = [fit_width([header_lines(h), *(r[col] for r in rows if col < len(r))])
-                      for col, h in enumerate(headers)]  # fmt: skip
+            widths = [
+                fit_width([header_lines(h), *(r[col] for r in rows if col < len(r))])
+                for col, h in enumerate(headers)
+            ]
         wide = {col for col, width in enumerate(widths) if width >= MAX_WIDTH}
         number = first_row + 1
         for values in rows:

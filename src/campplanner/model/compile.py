@@ -168,8 +168,12 @@ def _array_bytes(instance: Instance) -> int:
     the per-volunteer and per-requirement arrays, the (places x places) road table."""
     num_volunteers, num_skills = len(instance.volunteers), len(instance.skills)
     num_requirements = sum(len(camp.requirements) for camp in instance.camps)
-    return (num_volunteers * num_skills + num_volunteers * BYTES_PER_VOLUNTEER
-            + num_requirements * BYTES_PER_REQUIREMENT + len(instance.places) ** 2 * 8)  # fmt: skip
+    return (
+        num_volunteers * num_skills
+        + num_volunteers * BYTES_PER_VOLUNTEER
+        + num_requirements * BYTES_PER_REQUIREMENT
+        + len(instance.places) ** 2 * 8
+    )
 
 
 def candidate_bound(instance: Instance) -> int:
@@ -192,14 +196,20 @@ def refuse_too_many_candidates(problem: Problem) -> None:
     """Count the candidates block by block (bounded memory) and refuse (TooLarge) as
     soon as those counted so far pass the limit: a billion need not all be counted."""
     p = problem
-    arrays = (p.volunteer_skill_level.nbytes + p.num_volunteers * BYTES_PER_VOLUNTEER
-              + p.num_requirements * BYTES_PER_REQUIREMENT + len(p.place_ids) ** 2 * 8)  # fmt: skip
+    arrays = (
+        p.volunteer_skill_level.nbytes
+        + p.num_volunteers * BYTES_PER_VOLUNTEER
+        + p.num_requirements * BYTES_PER_REQUIREMENT
+        + len(p.place_ids) ** 2 * 8
+    )
     enough = max(0, (memory_limit() - arrays) // BYTES_PER_CANDIDATE + 1)
     counted = count_candidates(p, stop_at=enough)
     at_least = "at least " if counted >= enough else ""
-    refuse_beyond_limit(f"{_counts(p.num_volunteers, p.num_camps, p.num_skills)}, with "
-                        f"{at_least}{counted:,} candidate (volunteer, slot) pairs",
-                        arrays + counted * BYTES_PER_CANDIDATE)  # fmt: skip
+    refuse_beyond_limit(
+        f"{_counts(p.num_volunteers, p.num_camps, p.num_skills)}, with "
+        f"{at_least}{counted:,} candidate (volunteer, slot) pairs",
+        arrays + counted * BYTES_PER_CANDIDATE,
+    )
 
 
 def count_candidates(problem: Problem, stop_at: int | None = None) -> int:
@@ -297,8 +307,9 @@ def _file_weights(instance: Instance) -> dict[str, float]:
     """The weights the file sets, by term name (unset ones are left out)."""
     if instance.weights is None:
         return {}
-    return {name: value for name, value in instance.weights.model_dump().items()
-            if value is not None}  # fmt: skip
+    return {
+        name: value for name, value in instance.weights.model_dump().items() if value is not None
+    }
 
 
 def _with_locks(problem: Problem, instance: Instance) -> Problem:

@@ -38,10 +38,16 @@ GENDER_CODE = {None: 0, "f": 1, "m": 2}
 # The cached views that depend only on the candidates, requirements, ids and camp
 # priorities: Problem.unavailable (which changes loads, capacities and locks) shares them.
 SHARED_VIEWS = (
-    "candidate_camp", "candidate_skill", "candidate_value", "volunteer_candidates",
-    "requirement_candidates", "volunteer_index", "camp_index", "skill_index",
+    "candidate_camp",
+    "candidate_skill",
+    "candidate_value",
+    "volunteer_candidates",
+    "requirement_candidates",
+    "volunteer_index",
+    "camp_index",
+    "skill_index",
     "requirement_index",
-)  # fmt: skip
+)
 
 
 def frozen(array: np.ndarray) -> np.ndarray:
@@ -195,26 +201,30 @@ class Problem:
 
     # ---------------------------------------------------------------- in words
     def volunteer_label(self, volunteer: int) -> str:
-        """"v01 (Ali Rezaei)", or the id alone when the name is the id."""
+        """ "v01 (Ali Rezaei)", or the id alone when the name is the id."""
         vid, name = self.volunteer_ids[volunteer], self.volunteer_names[volunteer]
         return vid if name == vid else f"{vid} ({name})"
 
     def camp_label(self, camp: int) -> str:
-        """"c1 (Building, Khondab)", or the id alone when the name is the id."""
+        """ "c1 (Building, Khondab)", or the id alone when the name is the id."""
         cid, name = self.camp_ids[camp], self.camp_names[camp]
         return cid if name == cid else f"{cid} ({name})"
 
     def camp_days(self, camp: int) -> tuple[str, str]:
         """The camp's first and last day, written in the instance's calendar."""
-        return (format_day(int(self.camp_start[camp]), self.calendar),
-                format_day(int(self.camp_end[camp]), self.calendar))  # fmt: skip
+        return (
+            format_day(int(self.camp_start[camp]), self.calendar),
+            format_day(int(self.camp_end[camp]), self.calendar),
+        )
 
     def road_km(self, place_a: int, place_b: int) -> float:
         """Road km between two places: great-circle km times the road factor."""
         km = great_circle_km(
-            self.place_lat[place_a], self.place_lon[place_a],
-            self.place_lat[place_b], self.place_lon[place_b],
-        )  # fmt: skip
+            self.place_lat[place_a],
+            self.place_lon[place_a],
+            self.place_lat[place_b],
+            self.place_lon[place_b],
+        )
         return float(km) * self.road_factor
 
     def candidate_index(self, volunteer: int, requirement: int) -> int | None:

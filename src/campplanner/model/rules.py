@@ -48,31 +48,77 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("H1", "skill at the level asked", "مهارت در سطح خواسته‌شده",
-         "x[v,c,s] = 0 unless level[v,s] >= level[c,s]", frozenset({CANDIDATE})),
-    Rule("H2", "available for the whole camp", "در دسترس در تمام روزهای اردو",
-         "x[v,c,s] = 0 unless some range [a, b] of v has a <= start[c] and end[c] <= b",
-         frozenset({CANDIDATE})),
-    Rule("H3", "one slot per volunteer per camp", "یک نقش برای هر نفر در هر اردو",
-         "sum_s x[v,c,s] <= 1", frozenset({ROSTER})),
-    Rule("H4", "no overlap, rest days between camps", "بدون هم‌پوشانی، با روزهای استراحت",
-         "sum_{c in K, s} x[v,c,s] <= 1 for every clique K of camps whose "
-         "[start, end + rest_days] intervals overlap", frozenset({ROSTER})),
-    Rule("H5", "most camps per volunteer", "بیشترین تعداد اردو برای هر نفر",
-         "sum_{c,s} x[v,c,s] <= max_camps[v]", frozenset({CANDIDATE, ROSTER})),
-    Rule("H6", "slots per requirement and beds per camp", "ظرفیت نقش‌ها و تخت‌های اردو",
-         "sum_v x[v,c,s] <= count[c,s]; sum_{v,s} x[v,c,s] <= capacity[c]",
-         frozenset({ROSTER})),
-    Rule("H7", "single-gender camp", "اردوی تک‌جنسیتی",
-         "x[v,c,s] = 0 if gender[c] is set and gender[v] != gender[c]", frozenset({CANDIDATE})),
-    Rule("H8", "distance from home", "فاصله از محل سکونت",
-         "x[v,c,s] = 0 if road_km(home[v], place[c]) > max_km[v]", frozenset({CANDIDATE})),
-    Rule("H9", "essential roles of a running camp", "نقش‌های ضروری اردوی برگزارشده",
-         "x[v,c,s] <= runs[c]; sum_v x[v,c,s] >= count[c,s] runs[c] for essential (c,s)",
-         frozenset({ROSTER})),
-    Rule("H10", "locked and forbidden", "قفل‌شده و ممنوع",
-         "x[v,c,s] = 1 for locked triples; x[v,c,s] = 0 for forbidden pairs (v, c)",
-         frozenset({CANDIDATE, ROSTER})),
+    Rule(
+        "H1",
+        "skill at the level asked",
+        "مهارت در سطح خواسته‌شده",
+        "x[v,c,s] = 0 unless level[v,s] >= level[c,s]",
+        frozenset({CANDIDATE}),
+    ),
+    Rule(
+        "H2",
+        "available for the whole camp",
+        "در دسترس در تمام روزهای اردو",
+        "x[v,c,s] = 0 unless some range [a, b] of v has a <= start[c] and end[c] <= b",
+        frozenset({CANDIDATE}),
+    ),
+    Rule(
+        "H3",
+        "one slot per volunteer per camp",
+        "یک نقش برای هر نفر در هر اردو",
+        "sum_s x[v,c,s] <= 1",
+        frozenset({ROSTER}),
+    ),
+    Rule(
+        "H4",
+        "no overlap, rest days between camps",
+        "بدون هم‌پوشانی، با روزهای استراحت",
+        "sum_{c in K, s} x[v,c,s] <= 1 for every clique K of camps whose "
+        "[start, end + rest_days] intervals overlap",
+        frozenset({ROSTER}),
+    ),
+    Rule(
+        "H5",
+        "most camps per volunteer",
+        "بیشترین تعداد اردو برای هر نفر",
+        "sum_{c,s} x[v,c,s] <= max_camps[v]",
+        frozenset({CANDIDATE, ROSTER}),
+    ),
+    Rule(
+        "H6",
+        "slots per requirement and beds per camp",
+        "ظرفیت نقش‌ها و تخت‌های اردو",
+        "sum_v x[v,c,s] <= count[c,s]; sum_{v,s} x[v,c,s] <= capacity[c]",
+        frozenset({ROSTER}),
+    ),
+    Rule(
+        "H7",
+        "single-gender camp",
+        "اردوی تک‌جنسیتی",
+        "x[v,c,s] = 0 if gender[c] is set and gender[v] != gender[c]",
+        frozenset({CANDIDATE}),
+    ),
+    Rule(
+        "H8",
+        "distance from home",
+        "فاصله از محل سکونت",
+        "x[v,c,s] = 0 if road_km(home[v], place[c]) > max_km[v]",
+        frozenset({CANDIDATE}),
+    ),
+    Rule(
+        "H9",
+        "essential roles of a running camp",
+        "نقش‌های ضروری اردوی برگزارشده",
+        "x[v,c,s] <= runs[c]; sum_v x[v,c,s] >= count[c,s] runs[c] for essential (c,s)",
+        frozenset({ROSTER}),
+    ),
+    Rule(
+        "H10",
+        "locked and forbidden",
+        "قفل‌شده و ممنوع",
+        "x[v,c,s] = 1 for locked triples; x[v,c,s] = 0 for forbidden pairs (v, c)",
+        frozenset({CANDIDATE, ROSTER}),
+    ),
 )
 
 RULE_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
@@ -139,8 +185,9 @@ def forbidden_filter(problem: Problem, camps: np.ndarray) -> np.ndarray:
 
 def load_filter(problem: Problem, camps: np.ndarray) -> np.ndarray:
     """H5 (for one triple): a volunteer whose max_camps is 0 may join no camp."""
-    return np.broadcast_to(problem.volunteer_max_camps[None, :] > 0,
-                           (len(camps), problem.num_volunteers))  # fmt: skip
+    return np.broadcast_to(
+        problem.volunteer_max_camps[None, :] > 0, (len(camps), problem.num_volunteers)
+    )
 
 
 @dataclass(frozen=True)
@@ -168,9 +215,11 @@ def road_km(problem: Problem) -> RoadKm:
     home_places, home_slot = np.unique(p.volunteer_home, return_inverse=True)
     camp_places, camp_slot = np.unique(p.camp_place, return_inverse=True)
     table = p.road_factor * great_circle_km(
-        p.place_lat[camp_places][:, None], p.place_lon[camp_places][:, None],
-        p.place_lat[home_places][None, :], p.place_lon[home_places][None, :],
-    )  # fmt: skip
+        p.place_lat[camp_places][:, None],
+        p.place_lon[camp_places][:, None],
+        p.place_lat[home_places][None, :],
+        p.place_lon[home_places][None, :],
+    )
     return RoadKm(camp_slot.astype(np.int64), home_slot.astype(np.int64), table)
 
 
@@ -244,8 +293,10 @@ def camps_conflict(problem: Problem, camp_a: int, camp_b: int) -> bool:
     # the same test as conflict_window's intervals, on two scalars: explaining a season
     # asks this half a million times, and building the whole window each time took 9 s
     start, end, rest = problem.camp_start, problem.camp_end, int(problem.rest_days)
-    return bool(int(start[camp_a]) <= int(end[camp_b]) + rest
-                and int(start[camp_b]) <= int(end[camp_a]) + rest)  # fmt: skip
+    return bool(
+        int(start[camp_a]) <= int(end[camp_b]) + rest
+        and int(start[camp_b]) <= int(end[camp_a]) + rest
+    )
 
 
 def conflicting_camps(problem: Problem, camp: int) -> np.ndarray:
@@ -357,8 +408,11 @@ def essential_short_of_candidates(problem: Problem) -> np.ndarray:
 def essential_slots(problem: Problem) -> np.ndarray:
     """Per camp: the slots of its essential requirements (it runs only with them all)."""
     p = problem
-    return np.bincount(p.requirement_camp, weights=p.requirement_count * p.requirement_essential,
-                       minlength=p.num_camps).astype(np.int64)  # fmt: skip
+    return np.bincount(
+        p.requirement_camp,
+        weights=p.requirement_count * p.requirement_essential,
+        minlength=p.num_camps,
+    ).astype(np.int64)
 
 
 def runnable_camps(problem: Problem) -> np.ndarray:

@@ -50,15 +50,19 @@ def coverage_value(problem: Problem, roster: np.ndarray) -> float:
 
 
 def coverage_per_camp(problem: Problem, roster: np.ndarray) -> np.ndarray:
-    return np.bincount(problem.candidate_camp[roster],
-                       weights=problem.candidate_value[roster],
-                       minlength=problem.num_camps).astype(np.int64)  # fmt: skip
+    return np.bincount(
+        problem.candidate_camp[roster],
+        weights=problem.candidate_value[roster],
+        minlength=problem.num_camps,
+    ).astype(np.int64)
 
 
 def coverage_per_volunteer(problem: Problem, roster: np.ndarray) -> np.ndarray:
-    return np.bincount(problem.candidate_volunteer[roster],
-                       weights=problem.candidate_value[roster],
-                       minlength=problem.num_volunteers).astype(np.int64)  # fmt: skip
+    return np.bincount(
+        problem.candidate_volunteer[roster],
+        weights=problem.candidate_value[roster],
+        minlength=problem.num_volunteers,
+    ).astype(np.int64)
 
 
 def travel_value(problem: Problem, roster: np.ndarray) -> float:
@@ -67,15 +71,19 @@ def travel_value(problem: Problem, roster: np.ndarray) -> float:
 
 
 def travel_per_camp(problem: Problem, roster: np.ndarray) -> np.ndarray:
-    return np.bincount(problem.candidate_camp[roster],
-                       weights=problem.candidate_km[roster].astype(np.float64),
-                       minlength=problem.num_camps)  # fmt: skip
+    return np.bincount(
+        problem.candidate_camp[roster],
+        weights=problem.candidate_km[roster].astype(np.float64),
+        minlength=problem.num_camps,
+    )
 
 
 def travel_per_volunteer(problem: Problem, roster: np.ndarray) -> np.ndarray:
-    return np.bincount(problem.candidate_volunteer[roster],
-                       weights=problem.candidate_km[roster].astype(np.float64),
-                       minlength=problem.num_volunteers)  # fmt: skip
+    return np.bincount(
+        problem.candidate_volunteer[roster],
+        weights=problem.candidate_km[roster].astype(np.float64),
+        minlength=problem.num_volunteers,
+    )
 
 
 def _group_camps(problem: Problem, roster: np.ndarray) -> np.ndarray:
@@ -131,22 +139,53 @@ def fairness_per_volunteer(problem: Problem, roster: np.ndarray) -> np.ndarray:
 
 
 COVERAGE = Term(
-    "coverage", "coverage", "coverage", "پوشش", "coverage", "maximise", None,
-    coverage_value, coverage_per_camp, coverage_per_volunteer,
-)  # fmt: skip
+    "coverage",
+    "coverage",
+    "coverage",
+    "پوشش",
+    "coverage",
+    "maximise",
+    None,
+    coverage_value,
+    coverage_per_camp,
+    coverage_per_volunteer,
+)
 TRAVEL = Term(
-    "travel", "travel_km", "total road km", "مجموع کیلومتر سفر", "km", "minimise", 1.0,
-    travel_value, travel_per_camp, travel_per_volunteer,
-)  # fmt: skip
+    "travel",
+    "travel_km",
+    "total road km",
+    "مجموع کیلومتر سفر",
+    "km",
+    "minimise",
+    1.0,
+    travel_value,
+    travel_per_camp,
+    travel_per_volunteer,
+)
 GROUP = Term(
-    "group", "group_splits", "group splits", "پراکندگی گروه‌ها", "group splits", "minimise", 50.0,
-    group_value, group_per_camp, None,
-)  # fmt: skip
+    "group",
+    "group_splits",
+    "group splits",
+    "پراکندگی گروه‌ها",
+    "group splits",
+    "minimise",
+    50.0,
+    group_value,
+    group_per_camp,
+    None,
+)
 FAIRNESS = Term(
-    "fairness", "extra_camps", "extra camps (load)", "اردوهای اضافه", "extra camps", "minimise",
+    "fairness",
+    "extra_camps",
+    "extra camps (load)",
+    "اردوهای اضافه",
+    "extra camps",
+    "minimise",
     100.0,
-    fairness_value, None, fairness_per_volunteer,
-)  # fmt: skip
+    fairness_value,
+    None,
+    fairness_per_volunteer,
+)
 
 TERMS: tuple[Term, ...] = (COVERAGE, TRAVEL, GROUP, FAIRNESS)
 SECONDARY: tuple[Term, ...] = tuple(t for t in TERMS if t.default_weight is not None)
@@ -177,15 +216,19 @@ def resolve_weights(
                 raise ValueError(
                     f"unknown weight {name!r}: the weights are {', '.join(DEFAULT_WEIGHTS)}"
                 )
-            if not (isinstance(value, (int, float)) and math.isfinite(value)
-                    and 0 <= value <= MAX_WEIGHT):  # fmt: skip
+            if not (
+                isinstance(value, (int, float))
+                and math.isfinite(value)
+                and 0 <= value <= MAX_WEIGHT
+            ):
                 raise ValueError(f"weight {name}: {value!r} is not a number from 0 to 1e6")
             weights[name] = float(value)
     return weights
 
 
-def problem_weights(problem: Problem, overrides: Mapping[str, float | None] | None = None
-                    ) -> dict[str, float]:  # fmt: skip
+def problem_weights(
+    problem: Problem, overrides: Mapping[str, float | None] | None = None
+) -> dict[str, float]:
     """The weights for solving or judging ``problem``: its file's, then ``overrides``."""
     return resolve_weights(problem.weights, overrides)
 

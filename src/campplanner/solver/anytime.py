@@ -158,8 +158,12 @@ class Incumbent:
         the progress line, and a log shows where the time went."""
         if self.progress is not None:
             _, coverage, bound = self.snapshot()
-            self.progress(time.monotonic() - self.started, coverage,
-                          float("inf") if bound is None else float(bound), stage)  # fmt: skip
+            self.progress(
+                time.monotonic() - self.started,
+                coverage,
+                float("inf") if bound is None else float(bound),
+                stage,
+            )
 
     @property
     def proven_optimal(self) -> bool:

@@ -328,11 +328,13 @@ def column_lp(
     )
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = num_cols, num_rows
-    lp.col_cost_ = np.concatenate((
-        p.camp_priority[cand_camp].astype(float),
-        p.camp_priority[p.requirement_camp[phantoms]].astype(float),
-        np.zeros(n_c),
-    ))  # fmt: skip
+    lp.col_cost_ = np.concatenate(
+        (
+            p.camp_priority[cand_camp].astype(float),
+            p.camp_priority[p.requirement_camp[phantoms]].astype(float),
+            np.zeros(n_c),
+        )
+    )
     lp.col_lower_ = np.zeros(num_cols)
     # y_r has no upper bound of its own (its row bounds it): then its dual constraint is
     # lam_r + mu_c >= p_c, the reduced profit <= 0 the relaxation is restricted to.

@@ -151,8 +151,9 @@ def _diagnose(problem: Problem, candidates: list[int]) -> tuple[str, str]:
             camp = problem.camp_label(camps[0])
             return "H3", f"{who} is locked into {n} roles in one camp, {camp}"
         if all(camps_conflict(problem, a, b) for k, a in enumerate(camps) for b in camps[k + 1 :]):
-            overlap = all(rest_between(problem, a, b) < 0
-                          for k, a in enumerate(camps) for b in camps[k + 1 :])  # fmt: skip
+            overlap = all(
+                rest_between(problem, a, b) < 0 for k, a in enumerate(camps) for b in camps[k + 1 :]
+            )
             if overlap:
                 return "H4", f"{who} is locked into camps that overlap"
             rest = problem.rest_days

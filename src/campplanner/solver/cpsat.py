@@ -40,9 +40,16 @@ from campplanner.solver.result import Result
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Records every improving roster and reports progress."""
 
-    def __init__(self, x: Variables, started: float, report: ProgressCallback | None,
-                 owner: CpSatSolver | None = None, stage: str = "coverage",
-                 holds: tuple[int, float] | None = None, unit: float = 1.0):  # fmt: skip
+    def __init__(
+        self,
+        x: Variables,
+        started: float,
+        report: ProgressCallback | None,
+        owner: CpSatSolver | None = None,
+        stage: str = "coverage",
+        holds: tuple[int, float] | None = None,
+        unit: float = 1.0,
+    ):
         super().__init__()
         self._x = x
         self._started = started
@@ -67,8 +74,9 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             return
         elapsed = time.monotonic() - self._started
         if self._holds is None:
-            self._report(elapsed, round(self.objective_value), self.best_objective_bound,
-                         self._stage)  # fmt: skip
+            self._report(
+                elapsed, round(self.objective_value), self.best_objective_bound, self._stage
+            )
         else:
             shown = self.objective_value / self._unit
             self._report(elapsed, *self._holds, self._stage.format(shown))
@@ -134,8 +142,12 @@ class CpSatSolver:
             return None  # a locked camp left short of an essential role: not a roster
         self._best = roster
         if progress is not None:
-            progress(time.monotonic() - started, int(problem.candidate_value[roster].sum()),
-                     float("inf"), "first roster")  # fmt: skip
+            progress(
+                time.monotonic() - started,
+                int(problem.candidate_value[roster].sum()),
+                float("inf"),
+                "first roster",
+            )
         return roster
 
     def _announce(self, stage: str) -> None:
@@ -203,8 +215,12 @@ class CpSatSolver:
         assert solver is not None
         stopped_by = "interrupted" if self._stopped.is_set() else None
         timings = {"build": built - started, "coverage": stage1_done - built}
-        info = {"name": "cp-sat", "workers": options.workers, "seed": options.seed,
-                "time_limit": options.time_limit}  # fmt: skip
+        info = {
+            "name": "cp-sat",
+            "workers": options.workers,
+            "seed": options.seed,
+            "time_limit": options.time_limit,
+        }
 
         if status == cp_model.INFEASIBLE:
             reasons = _conflict_reasons(problem, deadline - time.monotonic())
@@ -285,9 +301,7 @@ class CpSatSolver:
             changes_bound=changes_bound,
         )
 
-    def _run(
-        self, model: cp_model.CpModel, callback: _Progress, time_limit: float
-    ) -> int:
+    def _run(self, model: cp_model.CpModel, callback: _Progress, time_limit: float) -> int:
         solver = cp_model.CpSolver()
         self._parameters(solver, time_limit)
         # No repair_hint, although repairing the stage-2 hint (the stage-1 roster, its
@@ -324,8 +338,13 @@ class CpSatSolver:
         model.minimize(changed)
         hint(model, x, best)
         self._announce("fewest changes")
-        callback = _Progress(x, self._started, self._progress,
-                             stage="fewest changes: {:,.0f} so far", holds=self._holds)
+        callback = _Progress(
+            x,
+            self._started,
+            self._progress,
+            stage="fewest changes: {:,.0f} so far",
+            holds=self._holds,
+        )
         status = self._run(model, callback, max(0.05, time_limit))
         roster = best if callback.best is None else callback.best
         count = _count_changes(roster, published)
@@ -357,9 +376,14 @@ class CpSatSolver:
         model.add(coverage_expression(problem, x) >= coverage)
         model.minimize(secondary_expression(model, problem, x, self.weights))
         hint(model, x, best)
-        callback = _Progress(x, self._started, self._progress,
-                             stage="secondary terms: weighted cost {:,.0f}",
-                             holds=self._holds, unit=WEIGHT_SCALE)  # fmt: skip
+        callback = _Progress(
+            x,
+            self._started,
+            self._progress,
+            stage="secondary terms: weighted cost {:,.0f}",
+            holds=self._holds,
+            unit=WEIGHT_SCALE,
+        )
         status = self._run(model, callback, time_limit)
         if callback.best is None:
             return best, "not improved"

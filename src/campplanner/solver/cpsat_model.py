@@ -54,9 +54,11 @@ def _camp_candidates(problem: Problem) -> dict[int, np.ndarray]:
     order = np.argsort(problem.candidate_camp, kind="stable")
     camps = problem.candidate_camp[order]
     splits = np.flatnonzero(np.diff(camps)) + 1
-    return {int(chunk_camps[0]): chunk for chunk, chunk_camps in
-            zip(np.split(order, splits), np.split(camps, splits), strict=True)
-            if len(chunk)}  # fmt: skip
+    return {
+        int(chunk_camps[0]): chunk
+        for chunk, chunk_camps in zip(np.split(order, splits), np.split(camps, splits), strict=True)
+        if len(chunk)
+    }
 
 
 def add_one_role(model: cp_model.CpModel, problem: Problem, x: Variables) -> None:
@@ -142,9 +144,7 @@ ROSTER_CONSTRAINTS: dict[str, tuple[AddRule, ...]] = {
 LOCKS = "H10"
 
 
-def build_model(
-    problem: Problem, *, with_locks: bool = True
-) -> tuple[cp_model.CpModel, Variables]:
+def build_model(problem: Problem, *, with_locks: bool = True) -> tuple[cp_model.CpModel, Variables]:
     """The model with every roster rule (the locks too unless ``with_locks`` is False);
     no objective yet."""
     model = cp_model.CpModel()
@@ -240,8 +240,11 @@ def secondary_expression(
 ) -> cp_model.LinearExpr:
     """sum_t 100 weight[t] * term_t over the secondary terms (to minimise)."""
     scaled = integer_weights(weights)
-    parts = [scaled[name] * TERM_EXPRESSIONS[name](model, problem, x)
-             for name in TERM_EXPRESSIONS if scaled[name]]  # fmt: skip
+    parts = [
+        scaled[name] * TERM_EXPRESSIONS[name](model, problem, x)
+        for name in TERM_EXPRESSIONS
+        if scaled[name]
+    ]
     return sum(parts) if parts else cp_model.LinearExpr.constant(0)
 
 

@@ -133,9 +133,12 @@ class GreedyPass:
             alive = (slots_left[requirement] > 0) & (beds_left[self.camp[window]] > 0)
             alive &= loads_left[volunteer] > 0
             survivors = np.flatnonzero(alive)
-            for i, v, r in zip(self.order[window][survivors].tolist(),
-                               volunteer[survivors].tolist(),
-                               requirement[survivors].tolist(), strict=True):  # fmt: skip
+            for i, v, r in zip(
+                self.order[window][survivors].tolist(),
+                volunteer[survivors].tolist(),
+                requirement[survivors].tolist(),
+                strict=True,
+            ):
                 c = camp_of[r]
                 if slots[r] <= 0 or beds[c] <= 0 or load_left[v] <= 0:
                     continue

@@ -115,8 +115,9 @@ def greedy_roster(
 
     # 2. the rest, scarcest first, then priority
     rest = np.flatnonzero(~p.requirement_essential)
-    ranked = np.lexsort((rest, -p.camp_priority[p.requirement_camp[rest]],
-                         -requirement_pressure[rest]))  # fmt: skip
+    ranked = np.lexsort(
+        (rest, -p.camp_priority[p.requirement_camp[rest]], -requirement_pressure[rest])
+    )
     for step, r in enumerate(rest[ranked].tolist()):
         if stop is not None and step % 256 == 0 and stop.is_set():
             return None
@@ -147,8 +148,12 @@ class GreedySolver:
     With a published roster (``baseline``) it keeps what still holds and refills.
     """
 
-    def __init__(self, problem: Problem, options: SolveOptions | None = None,
-                 baseline: Baseline | None = None):  # fmt: skip
+    def __init__(
+        self,
+        problem: Problem,
+        options: SolveOptions | None = None,
+        baseline: Baseline | None = None,
+    ):
         self.problem = problem
         self.options = options or SolveOptions()
         self.baseline = baseline
@@ -157,16 +162,18 @@ class GreedySolver:
     def stop(self) -> None:
         self._stopped.set()
 
-    def solve(self, progress: ProgressCallback | None = None,
-              started: float | None = None) -> Result:  # fmt: skip
+    def solve(
+        self, progress: ProgressCallback | None = None, started: float | None = None
+    ) -> Result:
         p = self.problem
         started = time.monotonic() if started is None else started
         info = {"name": "greedy"}
         if p.impossible_locks:
             return Result.impossible_locks(p.impossible_locks, info)
         if first_lock_clash(p) is not None:
-            return Result.no_roster("the locks do not fit together; --method exact says why",
-                                    solver=info)  # fmt: skip
+            return Result.no_roster(
+                "the locks do not fit together; --method exact says why", solver=info
+            )
         runnable = runnable_camps(p)
         start = None
         if self.baseline is not None:
@@ -182,5 +189,13 @@ class GreedySolver:
         if progress is not None:
             progress(timings["total"], value, np.inf)
         terms = secondary_terms(p, roster)
-        return Result("feasible", roster, value, None, terms=terms, first_terms=terms,
-                      timings=timings, solver=info)  # fmt: skip
+        return Result(
+            "feasible",
+            roster,
+            value,
+            None,
+            terms=terms,
+            first_terms=terms,
+            timings=timings,
+            solver=info,
+        )

@@ -46,8 +46,9 @@ class PricingRound:
     seconds: float
 
 
-def first_columns(problem: Problem, roster: np.ndarray, runnable: np.ndarray,
-                  seed: int = 0) -> np.ndarray:  # fmt: skip
+def first_columns(
+    problem: Problem, roster: np.ndarray, runnable: np.ndarray, seed: int = 0
+) -> np.ndarray:
     """The roster, each volunteer's best few triples and a few random ones per requirement."""
     p = problem
     pointer, order = p.requirement_candidates
@@ -76,8 +77,9 @@ def first_columns(problem: Problem, roster: np.ndarray, runnable: np.ndarray,
 class ColumnGeneration:
     """Rounds of LP over columns, Lagrangian evaluation and pricing; see the module doc."""
 
-    def __init__(self, problem: Problem, bounds: LagrangianBound, roster: np.ndarray,
-                 seed: int = 0):  # fmt: skip
+    def __init__(
+        self, problem: Problem, bounds: LagrangianBound, roster: np.ndarray, seed: int = 0
+    ):
         self.problem = problem
         self.bounds = bounds
         self.runnable = bounds.runnable.copy()
@@ -92,8 +94,14 @@ class ColumnGeneration:
         if self.converged:
             return False
         started = time.monotonic()
-        lp = column_lp(self.problem, self.runnable, self.columns, np.zeros(0, dtype=np.int64),
-                       deadline - started, stop)  # fmt: skip
+        lp = column_lp(
+            self.problem,
+            self.runnable,
+            self.columns,
+            np.zeros(0, dtype=np.int64),
+            deadline - started,
+            stop,
+        )
         if lp is None:
             return False
         self.last_lp = lp
@@ -102,8 +110,9 @@ class ColumnGeneration:
         relaxed = self.bounds.last
         assert relaxed is not None
         added = np.setdiff1d(np.union1d(relaxed.chosen, self._priced(lam, mu)), self.columns)
-        self.rounds.append(PricingRound(len(self.columns), lp.value, value, len(added),
-                                        time.monotonic() - started))  # fmt: skip
+        self.rounds.append(
+            PricingRound(len(self.columns), lp.value, value, len(added), time.monotonic() - started)
+        )
         if not len(added) or value <= lp.value + 0.5:
             self.converged = True  # the Lagrangian equals the LP: no better multipliers here
             return False

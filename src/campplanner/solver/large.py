@@ -81,10 +81,9 @@ SECONDARY_MAX = 10.0  # ... but at most this many seconds
 SEARCH_WORK_RATE = 0.25  # deterministic time of search per second of time limit
 
 
-
-
-def scarce_core(problem: Problem, runnable: np.ndarray, roster: np.ndarray, threshold: int,
-                seconds_left: float) -> CoreModel | None:  # fmt: skip
+def scarce_core(
+    problem: Problem, runnable: np.ndarray, roster: np.ndarray, threshold: int, seconds_left: float
+) -> CoreModel | None:
     """The scarce core of requirements with fewer than ``threshold`` free candidates
     under ``roster``, hinted with it; None when it is too large to build in
     ``seconds_left``: building the model is Python work the clock cannot cut (teams of
@@ -178,12 +177,21 @@ class LargeSolver:
         started = self._started = time.monotonic() if started is None else started
         clock = Clock(started, options.time_limit, output_reserve(p))
         deadline = clock.deadline
-        info: dict[str, object] = {"name": "large", "seed": options.seed,
-                                   "time_limit": options.time_limit}  # fmt: skip
+        info: dict[str, object] = {
+            "name": "large",
+            "seed": options.seed,
+            "time_limit": options.time_limit,
+        }
         if p.impossible_locks:
             reasons = tuple(f"locked[{i}]: {why}" for i, why in p.impossible_locks)
-            return Result("infeasible", np.zeros(0, np.int64), None, None,
-                          infeasible_reasons=reasons, solver=info)  # fmt: skip
+            return Result(
+                "infeasible",
+                np.zeros(0, np.int64),
+                None,
+                None,
+                infeasible_reasons=reasons,
+                solver=info,
+            )
         timings: dict[str, float] = {}
         clash = self._lock_clash()
         if clash is not None:
@@ -191,17 +199,30 @@ class LargeSolver:
             # season it would not fit in memory, and the clash found here is a proof.
             if p.num_candidates <= EXACT_FALLBACK_CANDIDATES:
                 return self._exact(progress, started)
-            return Result("infeasible", np.zeros(0, np.int64), None, None,
-                          infeasible_reasons=(clash,), solver=info)  # fmt: skip
+            return Result(
+                "infeasible",
+                np.zeros(0, np.int64),
+                None,
+                None,
+                infeasible_reasons=(clash,),
+                solver=info,
+            )
 
         started_solving = time.monotonic()
         if started_solving > started + options.time_limit:
             # Reading and compiling used the whole limit (a file far beyond the province's
             # size): say so now rather than spend minutes more on a first roster.
-            return Result("unknown", np.zeros(0, np.int64), None, None, timings=timings,
-                          stopped_by=f"time limit ({options.time_limit:g} s) spent reading and "
-                          f"compiling the instance ({started_solving - started:.1f} s); "
-                          "give a larger --time-limit", solver=info)  # fmt: skip
+            return Result(
+                "unknown",
+                np.zeros(0, np.int64),
+                None,
+                None,
+                timings=timings,
+                stopped_by=f"time limit ({options.time_limit:g} s) spent reading and "
+                f"compiling the instance ({started_solving - started:.1f} s); "
+                "give a larger --time-limit",
+                solver=info,
+            )
 
         incumbent = self.incumbent = Incumbent(p, started, progress)
         runnable = runnable_camps(p)
@@ -213,8 +234,10 @@ class LargeSolver:
         self._offer(first_roster(p, stop=stop_or_deadline), "first roster")
         base_cost = default_costs(p)
         if not stop_or_deadline.is_set():
-            self._offer(greedy_roster(p, runnable, cost=base_cost, stop=stop_or_deadline),
-                        "greedy by scarcity")  # fmt: skip
+            self._offer(
+                greedy_roster(p, runnable, cost=base_cost, stop=stop_or_deadline),
+                "greedy by scarcity",
+            )
         timings["greedy"] = time.monotonic() - started
         if incumbent.roster is None:
             if len(p.locked_candidates) and not stop_or_deadline.is_set():
@@ -222,13 +245,26 @@ class LargeSolver:
                 # only the exact model can say whether some roster does.
                 if p.num_candidates <= EXACT_FALLBACK_CANDIDATES:
                     return self._exact(progress, started)
-                return Result("unknown", np.zeros(0, np.int64), None, None, timings=timings,
-                              stopped_by="locked camps left short of essential slots",
-                              solver=info)  # fmt: skip
-            return Result("unknown", np.zeros(0, np.int64), None, None, timings=timings,
-                          stopped_by=f"time limit ({options.time_limit:g} s) before a first "
-                          "roster; reading and compiling took "
-                          f"{started_solving - started:.1f} s", solver=info)  # fmt: skip
+                return Result(
+                    "unknown",
+                    np.zeros(0, np.int64),
+                    None,
+                    None,
+                    timings=timings,
+                    stopped_by="locked camps left short of essential slots",
+                    solver=info,
+                )
+            return Result(
+                "unknown",
+                np.zeros(0, np.int64),
+                None,
+                None,
+                timings=timings,
+                stopped_by=f"time limit ({options.time_limit:g} s) before a first "
+                "roster; reading and compiling took "
+                f"{started_solving - started:.1f} s",
+                solver=info,
+            )
         bounds = LagrangianBound(p)
         bounds.offer(*bounds.initial_multipliers())  # the demand bound: a proof at once
         incumbent.offer_bound(bounds.bound, "demand")
@@ -266,13 +302,21 @@ class LargeSolver:
             work = options.search_work
             if work is None:
                 work = SEARCH_WORK_RATE * options.time_limit
-            lns.run(deadline - keep, self._stopped,
-                    on_improve=lambda roster, _: self._offer(roster, "neighbourhood search"),
-                    stop_when=lambda: incumbent.proven_optimal, work_limit=work)  # fmt: skip
-            info["lns"] = {"steps": lns.stats.steps, "improving": lns.stats.improving,
-                           "work": round(lns.stats.work, 2), "work_limit": work,
-                           "ended_by": lns.ended_by,
-                           "gain": dict(lns.stats.gain_by_kind)}  # fmt: skip
+            lns.run(
+                deadline - keep,
+                self._stopped,
+                on_improve=lambda roster, _: self._offer(roster, "neighbourhood search"),
+                stop_when=lambda: incumbent.proven_optimal,
+                work_limit=work,
+            )
+            info["lns"] = {
+                "steps": lns.stats.steps,
+                "improving": lns.stats.improving,
+                "work": round(lns.stats.work, 2),
+                "work_limit": work,
+                "ended_by": lns.ended_by,
+                "gain": dict(lns.stats.gain_by_kind),
+            }
         timings["search"] = time.monotonic() - search_started
         best, best_coverage, bound = incumbent.snapshot()
         assert best is not None and best_coverage is not None
@@ -311,8 +355,14 @@ class LargeSolver:
             solver=info,
         )
 
-    def _guided_greedy(self, lp: RestrictedLp, runnable: np.ndarray, locked_camps: np.ndarray,
-                       base_cost: np.ndarray, deadline: float) -> None:  # fmt: skip
+    def _guided_greedy(
+        self,
+        lp: RestrictedLp,
+        runnable: np.ndarray,
+        locked_camps: np.ndarray,
+        base_cost: np.ndarray,
+        deadline: float,
+    ) -> None:
         """A greedy roster that follows the LP: its camps that run first, its scarce
         assignments preferred."""
         p = self.problem
@@ -320,12 +370,23 @@ class LargeSolver:
         cost[lp.candidates] -= 1e7 * lp.fraction  # the LP's scarce assignments first
         allowed = runnable & (lp.runs > 1e-6)
         allowed[locked_camps] = True
-        roster = greedy_roster(p, allowed, cost=cost, camp_preference=np.round(lp.runs, 6),
-                               stop=StopOrDeadline(self._stopped, deadline))  # fmt: skip
+        roster = greedy_roster(
+            p,
+            allowed,
+            cost=cost,
+            camp_preference=np.round(lp.runs, 6),
+            stop=StopOrDeadline(self._stopped, deadline),
+        )
         self._offer(roster, "LP-guided greedy")
 
-    def _lp_rounds(self, runnable: np.ndarray, locked_camps: np.ndarray, base_cost: np.ndarray,
-                   bounds: LagrangianBound, clock: Clock) -> int:  # fmt: skip
+    def _lp_rounds(
+        self,
+        runnable: np.ndarray,
+        locked_camps: np.ndarray,
+        base_cost: np.ndarray,
+        bounds: LagrangianBound,
+        clock: Clock,
+    ) -> int:
         """Restricted LP rounds (step 2 of the module docstring); the rounds solved."""
         p, incumbent = self.problem, self.incumbent
         assert incumbent is not None and incumbent.roster is not None
@@ -335,8 +396,9 @@ class LargeSolver:
                 break
             free = free_counts(p, runnable, incumbent.roster)
             phase_deadline = clock.budget(LP_SHARE)
-            lp = restricted_lp(p, runnable, free >= threshold,
-                               phase_deadline - time.monotonic(), self._stopped)  # fmt: skip
+            lp = restricted_lp(
+                p, runnable, free >= threshold, phase_deadline - time.monotonic(), self._stopped
+            )
             if lp is None:
                 break
             bounds.offer(lp.lam, lp.mu)
@@ -347,8 +409,9 @@ class LargeSolver:
             self._guided_greedy(lp, runnable, locked_camps, base_cost, clock.deadline)
         return rounds
 
-    def _cores(self, runnable: np.ndarray, locked_camps: np.ndarray, base_cost: np.ndarray,
-               clock: Clock) -> None:  # fmt: skip
+    def _cores(
+        self, runnable: np.ndarray, locked_camps: np.ndarray, base_cost: np.ndarray, clock: Clock
+    ) -> None:
         """The scarce core as an integer program: a relaxation, so CP-SAT's bound on it is
         a proof too, often tighter than the LP (which camps run is a yes/no question)."""
         p, options, incumbent = self.problem, self.options, self.incumbent
@@ -372,9 +435,14 @@ class LargeSolver:
                 roster = greedy_roster(p, allowed, cost=base_cost, start=chosen, stop=stop)
                 self._offer(roster, "scarce core")
 
-    def _column_generation(self, runnable: np.ndarray, locked_camps: np.ndarray,
-                           base_cost: np.ndarray, bounds: LagrangianBound,
-                           clock: Clock) -> int:  # fmt: skip
+    def _column_generation(
+        self,
+        runnable: np.ndarray,
+        locked_camps: np.ndarray,
+        base_cost: np.ndarray,
+        bounds: LagrangianBound,
+        clock: Clock,
+    ) -> int:
         """Column generation (step 2 of the module docstring); the rounds solved."""
         incumbent = self.incumbent
         assert incumbent is not None and incumbent.roster is not None

@@ -148,8 +148,10 @@ class SubModel:
     def add_slots_and_beds(self) -> None:
         """H6: per requirement at most count; per camp at most capacity (all freed)."""
         p = self.problem
-        for key, limit_of in ((self.requirement, p.requirement_count),
-                              (self.camp, p.camp_capacity)):  # fmt: skip
+        for key, limit_of in (
+            (self.requirement, p.requirement_count),
+            (self.camp, p.camp_capacity),
+        ):
             order = np.argsort(key, kind="stable")
             splits = np.flatnonzero(np.diff(key[order])) + 1
             for members in np.split(order, splits) if len(order) else []:
@@ -254,8 +256,10 @@ class Lns:
 
     # ------------------------------------------------------------ neighbourhoods
     def _running(self) -> np.ndarray:
-        return np.bincount(self.problem.candidate_camp[self.roster],
-                           minlength=self.problem.num_camps) > 0  # fmt: skip
+        return (
+            np.bincount(self.problem.candidate_camp[self.roster], minlength=self.problem.num_camps)
+            > 0
+        )
 
     def _holders(self, requirements: np.ndarray) -> np.ndarray:
         """Camps currently holding volunteers who are candidates of ``requirements``,
@@ -353,8 +357,12 @@ class Lns:
         filled = np.bincount(p.candidate_requirement[self.roster], minlength=p.num_requirements)
         short = filled < p.requirement_count
         cancelled = self.damaged[~running[self.damaged] & self.runnable[self.damaged]]
-        wanting = self.damaged[[bool(short[p.camp_requirements[c] : p.camp_requirements[c + 1]]
-                                     .any()) for c in self.damaged]]  # fmt: skip
+        wanting = self.damaged[
+            [
+                bool(short[p.camp_requirements[c] : p.camp_requirements[c + 1]].any())
+                for c in self.damaged
+            ]
+        ]
         pool = cancelled if len(cancelled) else wanting
         if not len(pool):
             return None
@@ -505,8 +513,11 @@ class Lns:
         for i in chosen.tolist():
             c = int(p.candidate_camp[i])
             r = int(p.candidate_requirement[i])
-            if not (state.free(np.array([i]), c)[0] and state.beds_left[c] > 0
-                    and state.slots_left[r] > 0):  # fmt: skip
+            if not (
+                state.free(np.array([i]), c)[0]
+                and state.beds_left[c] > 0
+                and state.slots_left[r] > 0
+            ):
                 ok = False
                 break
             state.add(np.array([i]))

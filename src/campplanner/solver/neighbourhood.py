@@ -173,10 +173,17 @@ def refilled_start(
 class NeighbourhoodReplanner:
     """Re-planning a large season from its published roster (see the module doc)."""
 
-    def __init__(self, problem: Problem, options: SolveOptions, baseline: Baseline,
-                 passes: GreedyPass | None = None, bound: bool = True,
-                 output_time: bool = True, search_steps: int | None = None,
-                 step_work: float | None = None):  # fmt: skip
+    def __init__(
+        self,
+        problem: Problem,
+        options: SolveOptions,
+        baseline: Baseline,
+        passes: GreedyPass | None = None,
+        bound: bool = True,
+        output_time: bool = True,
+        search_steps: int | None = None,
+        step_work: float | None = None,
+    ):
         """``passes``: the greedy's passes in the order of :func:`greedy_order` with the
         published roster preferred, built already (a stress sweep builds them once for
         all its runs). A stress run, which writes no roster and reports no bound, passes
@@ -224,9 +231,15 @@ class NeighbourhoodReplanner:
     def _changes(self, roster: np.ndarray) -> int:
         return len(np.setxor1d(roster, self.baseline.kept)) + len(self.baseline.dropped)
 
-    def _result(self, roster: np.ndarray, bound: int | None, timings: dict[str, float],
-                stopped_by: str | None, snapshot: bool = False,
-                info: dict[str, object] | None = None) -> Result:  # fmt: skip
+    def _result(
+        self,
+        roster: np.ndarray,
+        bound: int | None,
+        timings: dict[str, float],
+        stopped_by: str | None,
+        snapshot: bool = False,
+        info: dict[str, object] | None = None,
+    ) -> Result:
         value = int(self.problem.candidate_value[roster].sum())
         terms = secondary_terms(self.problem, roster)
         solver = {"name": "re-plan: refill, then neighbourhood search", **(info or {})}
@@ -252,8 +265,9 @@ class NeighbourhoodReplanner:
     ) -> Result:
         started = self._started = time.monotonic() if started is None else started
         problem, options = self.problem, self.options
-        clock = Clock(started, options.time_limit,
-                      output_reserve(problem) if self._output_time else 0.0)  # fmt: skip
+        clock = Clock(
+            started, options.time_limit, output_reserve(problem) if self._output_time else 0.0
+        )
         timings: dict[str, float] = {}
         info: dict[str, object] = {"seed": options.seed}
         incumbent = self.incumbent = _ReplanIncumbent(problem, started, progress, self._changes)
@@ -276,8 +290,12 @@ class NeighbourhoodReplanner:
         offer(refilled_start(problem, self.baseline.kept, passes=passes), "published, refilled")
         timings["refilled"] = time.monotonic() - started
         if not self._stopped.is_set():
-            greedy = first_roster(problem, stop=stop, passes=passes,
-                                  on_roster=lambda r: offer(r, "greedy, published first"))
+            greedy = first_roster(
+                problem,
+                stop=stop,
+                passes=passes,
+                on_roster=lambda r: offer(r, "greedy, published first"),
+            )
             offer(greedy, "greedy, published first")
         first = incumbent.roster
         timings["first roster"] = time.monotonic() - started
@@ -313,8 +331,14 @@ class NeighbourhoodReplanner:
             # bound's multipliers are offered to the sub-models first
             relaxed = None if self._bounds is None else self._bounds.best_relaxed
             guidance = None if relaxed is None else relaxed.volunteer_value
-            lns = self._lns = Lns(problem, roster, lns_options, guidance,
-                                  published=self.baseline.kept, damaged=damaged)  # fmt: skip
+            lns = self._lns = Lns(
+                problem,
+                roster,
+                lns_options,
+                guidance,
+                published=self.baseline.kept,
+                damaged=damaged,
+            )
             if self._stopped.is_set():
                 lns.stop()
             lns.run(
@@ -325,22 +349,34 @@ class NeighbourhoodReplanner:
                 work_limit=REPLAN_WORK_RATE * options.time_limit,
                 max_steps=self._search_steps,
             )
-            info["lns"] = {"steps": lns.stats.steps, "improving": lns.stats.improving,
-                           "work": round(lns.stats.work, 2), "ended_by": lns.ended_by}  # fmt: skip
+            info["lns"] = {
+                "steps": lns.stats.steps,
+                "improving": lns.stats.improving,
+                "work": round(lns.stats.work, 2),
+                "ended_by": lns.ended_by,
+            }
             timings["search"] = time.monotonic() - search_started
 
         # 5. published people back where it costs no coverage (a move the search made
         # that another step made pointless is a call the planner need not make)
         if incumbent.roster is not None and not self._stopped.is_set():
             restore_started = time.monotonic()
-            incumbent.offer_closer(restore_published(problem, incumbent.roster,
-                                                     self.baseline.kept, self._stopped),
-                                   "published restored")  # fmt: skip
+            incumbent.offer_closer(
+                restore_published(problem, incumbent.roster, self.baseline.kept, self._stopped),
+                "published restored",
+            )
             timings["restore"] = time.monotonic() - restore_started
         roster, _, bound = incumbent.snapshot()
         if roster is None:
-            return Result("unknown", np.zeros(0, np.int64), None, bound, timings=timings,
-                          stopped_by="no roster keeps the locks", solver=info)  # fmt: skip
+            return Result(
+                "unknown",
+                np.zeros(0, np.int64),
+                None,
+                bound,
+                timings=timings,
+                stopped_by="no roster keeps the locks",
+                solver=info,
+            )
         stopped_by = None
         if self._stopped.is_set():
             stopped_by = "interrupted"
@@ -349,8 +385,14 @@ class NeighbourhoodReplanner:
         info["trace"] = incumbent.trace_summary()
         return self._result(roster, bound, timings, stopped_by, info=info)
 
-    def _exact(self, subset: np.ndarray, incumbent: Incumbent, clock: Clock,
-               alone: bool, info: dict[str, object]) -> None:  # fmt: skip
+    def _exact(
+        self,
+        subset: np.ndarray,
+        incumbent: Incumbent,
+        clock: Clock,
+        alone: bool,
+        info: dict[str, object],
+    ) -> None:
         """The exact model (coverage, fewest changes) on the neighbourhood ``subset``."""
         problem = self.problem
         roster = incumbent.roster
@@ -369,8 +411,11 @@ class NeighbourhoodReplanner:
         result = self._inner.solve(None, time.monotonic())
         # Cut by its share of the clock: a caller that promises the same re-plan on any
         # machine (a stress sweep) needs to know, though the search after it ends on work.
-        unproven = (result.changes is not None and result.changes_bound is not None
-                    and result.changes > result.changes_bound)  # fewest changes: cut too
+        unproven = (
+            result.changes is not None
+            and result.changes_bound is not None
+            and result.changes > result.changes_bound
+        )  # fewest changes: cut too
         info["exact_stopped_by"] = result.stopped_by or ("time limit" if unproven else None)
         if result.has_roster:
             incumbent.offer_closer(np.sort(subset[result.assigned]), "exact on the neighbourhood")
@@ -389,8 +434,9 @@ class NeighbourhoodReplanner:
         free = free_counts(problem, runnable, roster)
         saturated = free >= SATURATION[0]
         if len(scarce_candidates(problem, runnable, saturated)) <= LP_MAX_COLUMNS:
-            lp = restricted_lp(problem, runnable, saturated, deadline - time.monotonic(),
-                               self._stopped)  # fmt: skip
+            lp = restricted_lp(
+                problem, runnable, saturated, deadline - time.monotonic(), self._stopped
+            )
             if lp is not None:
                 bounds.offer(lp.lam, lp.mu)
                 incumbent.offer_bound(bounds.bound, "Lagrangian at restricted-LP duals")
@@ -404,9 +450,9 @@ class NeighbourhoodReplanner:
             if not progressed or incumbent.proven_optimal:
                 break
 
-
-    def _core_bound(self, incumbent: Incumbent, runnable: np.ndarray, roster: np.ndarray,
-                    deadline: float) -> None:  # fmt: skip
+    def _core_bound(
+        self, incumbent: Incumbent, runnable: np.ndarray, roster: np.ndarray, deadline: float
+    ) -> None:
         """CP-SAT's bound on the scarce core, as the large method proves it from scratch
         (core.py: a relaxation of the season, so its bound is a proof for the season).
 
@@ -434,8 +480,13 @@ class NeighbourhoodReplanner:
 class _ReplanIncumbent(Incumbent):
     """An incumbent that also takes rosters of equal coverage with fewer changes."""
 
-    def __init__(self, problem: Problem, started: float, progress: ProgressCallback | None,
-                 changes: Callable[[np.ndarray], int]):  # fmt: skip
+    def __init__(
+        self,
+        problem: Problem,
+        started: float,
+        progress: ProgressCallback | None,
+        changes: Callable[[np.ndarray], int],
+    ):
         super().__init__(problem, started, progress)
         self.changes = changes
 
@@ -444,8 +495,11 @@ class _ReplanIncumbent(Incumbent):
         value = int(self.problem.candidate_value[roster].sum())
         if self.coverage is None or value > self.coverage:
             return self.offer_roster(roster, source)
-        if (value == self.coverage and self.roster is not None
-                and self.changes(roster) < self.changes(self.roster)):  # fmt: skip
+        if (
+            value == self.coverage
+            and self.roster is not None
+            and self.changes(roster) < self.changes(self.roster)
+        ):
             self.replace_roster(roster, source)
             return True
         return False

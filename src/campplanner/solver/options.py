@@ -19,13 +19,13 @@ from campplanner.solver.result import Result
 class ProgressCallback(Protocol):
     """What a solver calls at every better roster or bound, and as a stage begins."""
 
-    def __call__(self, elapsed: float, coverage: int | None, bound: float,
-                 stage: str = "") -> None:  # fmt: skip
+    def __call__(self, elapsed: float, coverage: int | None, bound: float, stage: str = "") -> None:
         """Seconds since the start, the best coverage so far (None: no roster yet), the
         best proven bound so far (inf: none), and ``stage``: what runs now or found the
         roster or bound ("coverage", "secondary terms", "neighbourhood search"...).
         A long stage that finds nothing still says when it begins, so progress moves."""
         ...
+
 
 METHODS = ("auto", "exact", "large", "greedy")  # "auto" and solver.BACKENDS
 

@@ -35,8 +35,9 @@ class _Swaps:
         self.members = np.zeros((len(p.group_ids) + 1, p.num_camps), dtype=np.int64)
         volunteers = p.candidate_volunteer[roster]
         in_group = self.group[volunteers] >= 0
-        np.add.at(self.members, (self.group[volunteers][in_group],
-                                 p.candidate_camp[roster][in_group]), 1)  # fmt: skip
+        np.add.at(
+            self.members, (self.group[volunteers][in_group], p.candidate_camp[roster][in_group]), 1
+        )
         self.camps_of = (self.members > 0).sum(axis=1)
 
     def move(self, leaving: int, joining: int) -> None:
@@ -117,8 +118,11 @@ def polish(
         candidates = candidates[state.free(candidates, int(p.candidate_camp[i]))]
         if not len(candidates):
             continue
-        delta = sum(weights[name] * SWAP_DELTAS[name](swaps, i, candidates)
-                    for name in SWAP_DELTAS if weights[name])  # fmt: skip
+        delta = sum(
+            weights[name] * SWAP_DELTAS[name](swaps, i, candidates)
+            for name in SWAP_DELTAS
+            if weights[name]
+        )
         if np.isscalar(delta):  # every weight is 0: nothing to improve
             return state.roster
         best = int(np.argmin(delta))

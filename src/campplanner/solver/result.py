@@ -51,16 +51,22 @@ class Result:
         solver: dict[str, object] | None = None,
     ) -> Result:
         """The locks cannot all hold: ``reasons`` name them (smallest set first)."""
-        return cls("infeasible", _NO_ROSTER, None, None, timings=dict(timings or {}),
-                   infeasible_reasons=tuple(reasons), solver=dict(solver or {}))  # fmt: skip
+        return cls(
+            "infeasible",
+            _NO_ROSTER,
+            None,
+            None,
+            timings=dict(timings or {}),
+            infeasible_reasons=tuple(reasons),
+            solver=dict(solver or {}),
+        )
 
     @classmethod
     def impossible_locks(
         cls, impossible: tuple[tuple[int, str], ...], solver: dict[str, object] | None = None
     ) -> Result:
         """Locks that no roster can hold, each with the rule that rules it out."""
-        return cls.infeasible(tuple(f"locked[{i}]: {why}" for i, why in impossible),
-                              solver=solver)  # fmt: skip
+        return cls.infeasible(tuple(f"locked[{i}]: {why}" for i, why in impossible), solver=solver)
 
     @classmethod
     def no_roster(
@@ -71,8 +77,15 @@ class Result:
         solver: dict[str, object] | None = None,
     ) -> Result:
         """No roster in the time given (``stopped_by`` says what cut it short)."""
-        return cls("unknown", _NO_ROSTER, None, bound, timings=dict(timings or {}),
-                   stopped_by=stopped_by, solver=dict(solver or {}))  # fmt: skip
+        return cls(
+            "unknown",
+            _NO_ROSTER,
+            None,
+            bound,
+            timings=dict(timings or {}),
+            stopped_by=stopped_by,
+            solver=dict(solver or {}),
+        )
 
     @property
     def has_roster(self) -> bool:

@@ -37,9 +37,12 @@ from campplanner.web.workspace import StaleRevision
 
 LANG_COOKIE = "campplanner_lang"
 FONTS = {f"vazirmatn-{s}-{w}-normal.woff2" for s in ("arabic", "latin") for w in (400, 700)}
-DOWNLOADS = {"solution": ("application/json", "json"),
-             "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-             "csv": ("application/zip", "zip"), "html": ("text/html; charset=utf-8", "html")}
+DOWNLOADS = {
+    "solution": ("application/json", "json"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("application/zip", "zip"),
+    "html": ("text/html; charset=utf-8", "html"),
+}
 
 
 class Refused(Exception):
@@ -49,8 +52,12 @@ class Refused(Exception):
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("campplanner.web", "templates"), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+    env = Environment(
+        loader=PackageLoader("campplanner.web", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["q"] = lambda value: quote(str(value), safe="")
     return env
 
@@ -77,8 +84,13 @@ def create_app(site: Site) -> FastAPI:
     def page(request: Request, template: str, code: int = 200, **context: Any) -> HTMLResponse:
         w = words(request)
         html = env.get_template(template).render(
-            t=w, csrf=site.csrf, rev=site.workspace.revision(), path=request.url.path,
-            running=site.running_job(), **context)  # fmt: skip
+            t=w,
+            csrf=site.csrf,
+            rev=site.workspace.revision(),
+            path=request.url.path,
+            running=site.running_job(),
+            **context,
+        )
         return HTMLResponse(html, status_code=code)
 
     def head_or_refuse() -> Loaded:
@@ -118,8 +130,9 @@ def create_app(site: Site) -> FastAPI:
         try:
             return int(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise Refused(400, "rev (the workspace revision the change was made on) is "
-                          "missing") from None
+            raise Refused(
+                400, "rev (the workspace revision the change was made on) is missing"
+            ) from None
 
     def back(data: dict[str, Any], default: str) -> RedirectResponse:
         target = str(data.get("next") or default)
@@ -154,8 +167,9 @@ def create_app(site: Site) -> FastAPI:
         data = views.overview(head) if head else None
         return page(request, "overview.html", data=data)
 
-    def camp_filters(request: Request, loaded: Loaded,
-                     problems: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+    def camp_filters(
+        request: Request, loaded: Loaded, problems: list[str] | None = None
+    ) -> dict[str, Any]:
         """The camps table's filters from the address. A date that is not one is refused
         (400), or, given ``problems``, left out and said there (a live filter while the
         planner is still typing it)."""
@@ -176,9 +190,15 @@ def create_app(site: Site) -> FastAPI:
                 return None
 
         page = params.get("page", "1")
-        return {"county": params.get("county", ""), "first": day("from"), "last": day("to"),
-                "status": params.get("status", ""), "skill": params.get("skill", ""),
-                "query": params.get("q", ""), "page": int(page) if page.isdigit() else 1}
+        return {
+            "county": params.get("county", ""),
+            "first": day("from"),
+            "last": day("to"),
+            "status": params.get("status", ""),
+            "skill": params.get("skill", ""),
+            "query": params.get("q", ""),
+            "page": int(page) if page.isdigit() else 1,
+        }
 
     @app.get("/camps", response_class=HTMLResponse)
     def camps_page(request: Request) -> Response:
@@ -188,16 +208,24 @@ def create_app(site: Site) -> FastAPI:
         others = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
         # A live filter (htmx) gets the table alone; going back in history, the page.
         template = "camps_results.html" if partial(request) else "camps.html"
-        answer = page(request, template, 400 if problems else 200, data=data,
-                      params=request.query_params, others=urlencode(others),
-                      error="; ".join(problems))  # fmt: skip
+        answer = page(
+            request,
+            template,
+            400 if problems else 200,
+            data=data,
+            params=request.query_params,
+            others=urlencode(others),
+            error="; ".join(problems),
+        )
         answer.headers["Vary"] = "HX-Request"
         return answer
 
     def partial(request: Request) -> bool:
         """Asked by htmx for a part of the page (a live filter or search as you type)."""
-        return (request.headers.get("hx-request") == "true"
-                and request.headers.get("hx-history-restore-request") != "true")
+        return (
+            request.headers.get("hx-request") == "true"
+            and request.headers.get("hx-history-restore-request") != "true"
+        )
 
     @app.get("/camps/{camp_id:path}", response_class=HTMLResponse)
     def camp_page(request: Request, camp_id: str) -> Response:
@@ -233,8 +261,9 @@ def create_app(site: Site) -> FastAPI:
 
     @app.get("/edits", response_class=HTMLResponse)
     def edits_page(request: Request) -> Response:
-        pending = [e.as_dict() | {"summary": edits.describe(e.ops)}
-                   for e in site.workspace.pending_edits()]
+        pending = [
+            e.as_dict() | {"summary": edits.describe(e.ops)} for e in site.workspace.pending_edits()
+        ]
         jobs = [edits.job_state(site, job_id) for job_id in list(site.resolves)]
         return page(request, "edits.html", pending=pending, jobs=jobs)
 
@@ -307,8 +336,13 @@ def create_app(site: Site) -> FastAPI:
             if "ops" in entry["detail"]:
                 ops = entry["detail"].pop("ops")
                 entry["detail"]["edit"] = f"{entry['detail'].get('edit')}: {edits.describe(ops)}"
-        return page(request, "versions.html", versions=site.workspace.versions(),
-                    audit=audit, formats=list(DOWNLOADS))  # fmt: skip
+        return page(
+            request,
+            "versions.html",
+            versions=site.workspace.versions(),
+            audit=audit,
+            formats=list(DOWNLOADS),
+        )
 
     @app.post("/versions/{version_id}/publish")
     async def publish(request: Request, version_id: int) -> Response:
@@ -357,16 +391,18 @@ def create_app(site: Site) -> FastAPI:
             view = roster_view(instance, solution)
             # the reasons for empty slots, in the page's language, as `export` gives them
             head = site.head()
-            compiled = head.problem if head is not None and head.version.id == version_id \
-                else None  # fmt: skip
+            compiled = head.problem if head is not None and head.version.id == version_id else None
             attach_reasons(view, instance, solution, language_of(request), compiled)
             render = {f.name: f.render for f in EXPORT_FORMATS}[kind]
             content = render(view)  # type: ignore[assignment]
             if isinstance(content, dict):
                 content = zipped(content)
         name = f"roster-v{version_id}.{suffix}"
-        return Response(content, media_type=media,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            content,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @app.get("/scenarios", response_class=HTMLResponse)
     def scenarios_page(request: Request) -> Response:
@@ -385,8 +421,9 @@ def create_app(site: Site) -> FastAPI:
         for upload in files:
             content = await upload.read(site.max_upload + 1)
             if len(content) > site.max_upload:
-                raise Refused(413, f"{upload.filename}: too large: at most "
-                              f"{site.max_upload:,} bytes")
+                raise Refused(
+                    413, f"{upload.filename}: too large: at most {site.max_upload:,} bytes"
+                )
             uploads.append((upload.filename or "scenario.json", content))
         if not uploads:
             raise Refused(400, "choose one or more scenario files")
@@ -412,15 +449,20 @@ def create_app(site: Site) -> FastAPI:
         if name not in FONTS:
             raise Refused(404, "no such font")
         data = (resources.files("campplanner.io") / "fonts" / name).read_bytes()
-        return Response(data, media_type="font/woff2",
-                        headers={"Cache-Control": "public, max-age=86400"})
+        return Response(
+            data, media_type="font/woff2", headers={"Cache-Control": "public, max-age=86400"}
+        )
 
     # -------------------------------------------------------------------- API
     @app.get("/api/session")
     def api_session() -> dict[str, Any]:
         head = site.workspace.head()
-        return {"csrf": site.csrf, "rev": site.workspace.revision(),
-                "version": head.id if head else None, "running": site.running_job()}
+        return {
+            "csrf": site.csrf,
+            "rev": site.workspace.revision(),
+            "version": head.id if head else None,
+            "running": site.running_job(),
+        }
 
     @app.get("/api/overview")
     def api_overview() -> dict[str, Any]:
@@ -456,8 +498,10 @@ def create_app(site: Site) -> FastAPI:
 
     @app.get("/api/edits")
     def api_edits() -> dict[str, Any]:
-        return {"pending": [e.as_dict() for e in site.workspace.pending_edits()],
-                "rev": site.workspace.revision()}  # fmt: skip
+        return {
+            "pending": [e.as_dict() for e in site.workspace.pending_edits()],
+            "rev": site.workspace.revision(),
+        }
 
     @app.post("/api/edits")
     async def api_add_edit(request: Request) -> dict[str, Any]:
@@ -502,8 +546,11 @@ def create_app(site: Site) -> FastAPI:
 
     @app.get("/api/versions")
     def api_versions() -> dict[str, Any]:
-        return {"versions": [v.as_dict() for v in site.workspace.versions()],
-                "published": site.workspace.published(), "rev": site.workspace.revision()}
+        return {
+            "versions": [v.as_dict() for v in site.workspace.versions()],
+            "published": site.workspace.published(),
+            "rev": site.workspace.revision(),
+        }
 
     @app.post("/api/versions/{version_id}/publish")
     async def api_publish(request: Request, version_id: int) -> dict[str, Any]:
@@ -544,6 +591,3 @@ def zipped(files: dict[str, bytes]) -> bytes:
         for name, content in files.items():
             archive.writestr(name, content)
     return buffer.getvalue()
-
-
-

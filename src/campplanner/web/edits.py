@@ -39,8 +39,14 @@ from campplanner.whatif.diff import roster_triples
 from campplanner.whatif.scenario import apply_edits, scenario_from_data
 
 EDIT_KINDS = ("lock", "remove", "forbid", "swap", "unavailable")
-DIFF_KEYS = ("changed_assignments", "people_changed", "added", "removed", "moved",
-             "camps_affected")  # what the re-plan section and roster_diff share
+DIFF_KEYS = (
+    "changed_assignments",
+    "people_changed",
+    "added",
+    "removed",
+    "moved",
+    "camps_affected",
+)  # what the re-plan section and roster_diff share
 
 
 def edit_ops(loaded: Loaded, kind: str, fields: dict[str, str]) -> list[dict[str, Any]]:
@@ -66,8 +72,14 @@ def edit_ops(loaded: Loaded, kind: str, fields: dict[str, str]) -> list[dict[str
             raise UsageError(f"unavailable: {error}") from None
         if last < first:
             raise UsageError("unavailable: the last day is before the first")
-        return [{"op": "unavailable", "volunteers": [volunteer],
-                 "first": format_day(first, calendar), "last": format_day(last, calendar)}]
+        return [
+            {
+                "op": "unavailable",
+                "volunteers": [volunteer],
+                "first": format_day(first, calendar),
+                "last": format_day(last, calendar),
+            }
+        ]
     camp = field("camp")
     if camp not in problem.camp_index:
         raise UsageError(f"{kind}: no camp {camp!r}")
@@ -75,8 +87,9 @@ def edit_ops(loaded: Loaded, kind: str, fields: dict[str, str]) -> list[dict[str
     if kind in ("remove", "forbid"):
         return [{"op": "forbid", "pairs": [pair]}]
     skill = field("skill")
-    requirement = problem.requirement_index.get((problem.camp_index[camp],
-                                                 problem.skill_index.get(skill, -1)))  # fmt: skip
+    requirement = problem.requirement_index.get(
+        (problem.camp_index[camp], problem.skill_index.get(skill, -1))
+    )
     if requirement is None:
         raise UsageError(f"{kind}: camp {camp!r} does not ask for {skill!r}")
     v = problem.volunteer_index[volunteer]
@@ -96,8 +109,9 @@ def describe(ops: list[dict[str, Any]]) -> str:
     parts = []
     for op in ops:
         if op["op"] == "lock":
-            parts += [f"lock {a['volunteer']} → {a['camp']} ({a['skill']})"
-                      for a in op["assignments"]]  # fmt: skip
+            parts += [
+                f"lock {a['volunteer']} → {a['camp']} ({a['skill']})" for a in op["assignments"]
+            ]
         elif op["op"] == "forbid":
             parts += [f"forbid {p['volunteer']} ✕ {p['camp']}" for p in op["pairs"]]
         elif op["op"] == "unavailable":
@@ -158,8 +172,9 @@ def start_resolve(site: Site) -> str:
         if baseline is not None:
             baseline_path = str(folder / "baseline.json")
             (folder / "baseline.json").write_bytes(baseline)
-        request = SolveRequest(str(folder / "instance.json"), options,
-                               baseline_path=baseline_path, explain=False)  # fmt: skip
+        request = SolveRequest(
+            str(folder / "instance.json"), options, baseline_path=baseline_path, explain=False
+        )
         # The solve in its own job, watched as the command line watches it: it is
         # stopped STOP_GRACE seconds before the limit, and one that cannot stop at once
         # (a model being built) answers at the limit with the best roster it holds, and
@@ -187,13 +202,16 @@ def shown_outcome(outcome: SolveOutcome) -> dict[str, Any]:
     if outcome.replan is not None:
         diff = {key: outcome.replan[key] for key in DIFF_KEYS}
         for key in ("added", "removed", "moved"):
-            diff[key] = [entry | {"name": names.get(entry["volunteer"], "")}
-                         for entry in diff[key]]  # fmt: skip
+            diff[key] = [entry | {"name": names.get(entry["volunteer"], "")} for entry in diff[key]]
     else:  # no roster to start from: everyone is added
         diff = roster_diff([], roster_triples(outcome.problem, result.assigned), names)
-    return {"status": result.status, "coverage": result.coverage,
-            "bound": result.coverage_bound, "diff": diff,
-            "timings": {k: round(float(v), 2) for k, v in result.timings.items()}}  # fmt: skip
+    return {
+        "status": result.status,
+        "coverage": result.coverage,
+        "bound": result.coverage_bound,
+        "diff": diff,
+        "timings": {k: round(float(v), 2) for k, v in result.timings.items()},
+    }
 
 
 def job_state(site: Site, job_id: str, since: int = 0) -> dict[str, Any] | None:
@@ -202,13 +220,24 @@ def job_state(site: Site, job_id: str, since: int = 0) -> dict[str, Any] | None:
     if resolve is None:
         return None
     job = resolve.job
-    events = [{"elapsed": round(e.elapsed, 2), "phase": e.phase, "coverage": e.coverage,
-               "bound": None if e.bound is None or not np.isfinite(e.bound) else e.bound}
-              for e in job.events(since)]  # fmt: skip
-    state: dict[str, Any] = {"id": job_id, "state": job.state, "base": resolve.base,
-                             "edits": resolve.edit_ids, "events": events,
-                             "time_limit": site.time_limit,
-                             "elapsed": round(time.monotonic() - job.control.started, 1)}
+    events = [
+        {
+            "elapsed": round(e.elapsed, 2),
+            "phase": e.phase,
+            "coverage": e.coverage,
+            "bound": None if e.bound is None or not np.isfinite(e.bound) else e.bound,
+        }
+        for e in job.events(since)
+    ]
+    state: dict[str, Any] = {
+        "id": job_id,
+        "state": job.state,
+        "base": resolve.base,
+        "edits": resolve.edit_ids,
+        "events": events,
+        "time_limit": site.time_limit,
+        "elapsed": round(time.monotonic() - job.control.started, 1),
+    }
     if job.wait(0) and job.control.events:  # the clock stops with the work
         state["elapsed"] = round(job.control.events[-1].elapsed, 1)
     if job.wait(0):
@@ -244,14 +273,25 @@ def accept(site: Site, job_id: str, comment: str, expected: int) -> int:
     # written now, not before the diff was shown: seconds on the season, for one accept
     solution_json = unexplained_solution_json(replanned.outcome).encode()
     version = site.workspace.add_version(
-        replanned.instance_json, solution_json,
-        comment=comment, parent=resolve.base, edit_ids=resolve.edit_ids, expected=expected)
+        replanned.instance_json,
+        solution_json,
+        comment=comment,
+        parent=resolve.base,
+        edit_ids=resolve.edit_ids,
+        expected=expected,
+    )
     del site.resolves[job_id]
     outcome = replanned.outcome
     info = site.workspace.version(version)
     if info is not None:  # the pages of the new version, without compiling it again
-        site.adopt(ready(info, outcome.instance, outcome.problem,
-                         solution_from_data(json.loads(solution_json))))
+        site.adopt(
+            ready(
+                info,
+                outcome.instance,
+                outcome.problem,
+                solution_from_data(json.loads(solution_json)),
+            )
+        )
     return version
 
 

@@ -98,13 +98,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "upload": ("بارگذاری", "Upload"),
     "scenario_files": ("پرونده‌های سناریو", "Scenario files"),
     "run_compare": ("مقایسه کن", "Compare"),
-    "solved_replanned": ("هر سناریو از برنامهٔ پایه با کمترین تغییر دوباره برنامه‌ریزی شد.",
-                         "Each scenario re-planned from the base roster with the fewest "
-                         "changes."),
-    "solved_from_scratch": ("هر سناریو جداگانه از صفر حل شد.",
-                            "Each scenario solved from scratch."),
-    "no_roster": ("هنوز برنامه‌ای نیست: «حل دوباره» را بزنید.",
-                  "No roster yet: press re-solve."),
+    "solved_replanned": (
+        "هر سناریو از برنامهٔ پایه با کمترین تغییر دوباره برنامه‌ریزی شد.",
+        "Each scenario re-planned from the base roster with the fewest changes.",
+    ),
+    "solved_from_scratch": (
+        "هر سناریو جداگانه از صفر حل شد.",
+        "Each scenario solved from scratch.",
+    ),
+    "no_roster": ("هنوز برنامه‌ای نیست: «حل دوباره» را بزنید.", "No roster yet: press re-solve."),
     "stale": ("این صفحه قدیمی است", "This page is out of date"),
     "error": ("خطا", "Error"),
     "delete": ("حذف", "Delete"),
@@ -123,10 +125,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "back": ("بازگشت", "Back"),
     "swap": ("جایگزین", "Swap"),
     "reserves": ("ذخیره‌ها", "Reserves"),
-    "reserves_note": ("داوطلبانی بیرون از برنامه که در اجراهای «غیبت» جای غایبان این اردو "
-                      "را گرفتند، بهترین اول.",
-                      "People off the roster who filled in for this camp in no-show "
-                      "re-plans, best first."),
+    "reserves_note": (
+        "داوطلبانی بیرون از برنامه که در اجراهای «غیبت» جای غایبان این اردو را گرفتند، بهترین اول.",
+        "People off the roster who filled in for this camp in no-show re-plans, best first.",
+    ),
     "fill_ins": ("جایگزینی", "Fill-ins"),
     # solution statuses, job states and phases
     "optimal": ("بهینه", "optimal"),

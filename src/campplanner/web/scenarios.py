@@ -66,9 +66,12 @@ def job_state(site: Site, job_id: str) -> dict[str, Any] | None:
     if comparison is None:
         return None
     job = comparison.job
-    state: dict[str, Any] = {"id": job_id, "state": job.state, "names": comparison.names,
-                             "events": [{"elapsed": round(e.elapsed, 2), "phase": e.phase}
-                                        for e in job.events()]}  # fmt: skip
+    state: dict[str, Any] = {
+        "id": job_id,
+        "state": job.state,
+        "names": comparison.names,
+        "events": [{"elapsed": round(e.elapsed, 2), "phase": e.phase} for e in job.events()],
+    }
     if job.wait(0):
         if job.error is not None:
             state["error"] = str(job.error)

@@ -45,17 +45,22 @@ def refuse(request: Request, status: int, message: str) -> Response:
     return PlainTextResponse(message, status_code=status)
 
 
-def token_guard(token: str | None) -> Callable[[Request, Callable[[Request],
-                                                                   Awaitable[Response]]],
-                                               Awaitable[Response]]:
+def token_guard(
+    token: str | None,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
     """The middleware: the token on every request (if there is one), else a local Host;
     headers on every answer."""
 
-    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]
-                    ) -> Response:  # fmt: skip
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         if token is None and request.url.hostname not in LOCAL_HOSTS:
-            return refuse(request, 403, "this server answers only at 127.0.0.1 or localhost "
-                          "(start it with --token to reach it by another name)")
+            return refuse(
+                request,
+                403,
+                "this server answers only at 127.0.0.1 or localhost "
+                "(start it with --token to reach it by another name)",
+            )
         if token is not None:
             offered = request.query_params.get("token")
             if offered is not None:
@@ -70,8 +75,11 @@ def token_guard(token: str | None) -> Callable[[Request, Callable[[Request],
             given = bearer[7:] if bearer.lower().startswith("bearer ") else None
             given = given or request.cookies.get(TOKEN_COOKIE)
             if given is None:
-                return refuse(request, 401, "this server needs its token: open the address "
-                              "it printed at start (…?token=…)")
+                return refuse(
+                    request,
+                    401,
+                    "this server needs its token: open the address it printed at start (…?token=…)",
+                )
             if not same(given, token):
                 return refuse(request, 403, "wrong token")
         answer = await call_next(request)

@@ -27,8 +27,9 @@ class ServeSettings:
     time_limit: float = 30.0
 
 
-def build(settings: ServeSettings,
-          say: Callable[[str], None] = print) -> tuple[Site, FastAPI, str | None]:
+def build(
+    settings: ServeSettings, say: Callable[[str], None] = print
+) -> tuple[Site, FastAPI, str | None]:
     """The workspace, the site and the ASGI app for ``settings`` (no server yet)."""
     from campplanner.web.app import create_app
     from campplanner.web.site import Site, open_files, read_files
@@ -43,14 +44,17 @@ def build(settings: ServeSettings,
         workspace = Workspace(url)
     except Exception as error:  # a bad URL or an unreachable server: one clear message
         reason = plain_reason(error)
-        raise UsageError(f"--db {url.split('@')[-1]}: cannot open the workspace ({reason})") \
-            from None
+        raise UsageError(
+            f"--db {url.split('@')[-1]}: cannot open the workspace ({reason})"
+        ) from None
     say(open_files(workspace, settings.instance_path, settings.solution_path, files))
     site = Site(workspace, token=token, time_limit=settings.time_limit)
     head = site.head()  # load the current version before the first page asks for it
     if head is not None:
-        say(f"loaded version {head.version.id}: {len(head.instance.camps):,} camps, "
-            f"{len(head.instance.volunteers):,} volunteers")
+        say(
+            f"loaded version {head.version.id}: {len(head.instance.camps):,} camps, "
+            f"{len(head.instance.volunteers):,} volunteers"
+        )
     return site, create_app(site), token
 
 
@@ -63,7 +67,8 @@ def serve(settings: ServeSettings, say: Callable[[str], None] = print) -> None:
     address = f"http://{host}:{settings.port}/"
     say(f"campplanner serve: {address}" + (f"?token={token}" if token else ""))
     try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
-                    access_log=False)  # fmt: skip
+        uvicorn.run(
+            app, host=settings.host, port=settings.port, log_level="warning", access_log=False
+        )
     finally:
         site.close()

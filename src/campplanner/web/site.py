@@ -81,8 +81,12 @@ class Loaded:
         run in the background once a version is loaded: the first planner to open a
         camp no longer waits for them."""
         try:
-            for derived in ("requirement_candidates", "candidate_camp", "candidate_skill",
-                            "candidate_value"):  # the problem's cached views of its arrays
+            for derived in (
+                "requirement_candidates",
+                "candidate_camp",
+                "candidate_skill",
+                "candidate_value",
+            ):  # the problem's cached views of its arrays
                 getattr(self.problem, derived)
             self.roster_context.volunteer_assignments  # noqa: B018
             self.roster_context.at_limit  # noqa: B018
@@ -108,8 +112,9 @@ def load_version(workspace: Workspace, info: VersionInfo) -> Loaded:
     return ready(info, instance, compile_instance(instance), solution)
 
 
-def ready(info: VersionInfo, instance: Instance, problem: Problem,
-          solution: SolutionFile | None) -> Loaded:
+def ready(
+    info: VersionInfo, instance: Instance, problem: Problem, solution: SolutionFile | None
+) -> Loaded:
     """A version for pages, from its parts (a solve's outcome has most of them already)."""
     source = f"version {info.id}"
     view = None
@@ -123,8 +128,9 @@ def ready(info: VersionInfo, instance: Instance, problem: Problem,
         loaded.camps = {camp.id: camp for camp in view.camps}
         loaded.itineraries = {i.volunteer_id: i for i in view.itineraries}
     loaded.volunteers = {v.id: v for v in instance.volunteers}
-    loaded.search_keys = [(search_key(v.name) + "\0" + search_key(v.id), v.id)
-                          for v in instance.volunteers]  # fmt: skip
+    loaded.search_keys = [
+        (search_key(v.name) + "\0" + search_key(v.id), v.id) for v in instance.volunteers
+    ]
     return loaded
 
 
@@ -149,9 +155,15 @@ class Comparison:
 class Site:
     """The server's state (see the module docstring)."""
 
-    def __init__(self, workspace: Workspace, *, token: str | None = None,
-                 time_limit: float = 30.0, max_upload: int = 2_000_000,
-                 scratch: str | None = None):  # fmt: skip
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        token: str | None = None,
+        time_limit: float = 30.0,
+        max_upload: int = 2_000_000,
+        scratch: str | None = None,
+    ):
         self.workspace = workspace
         self.token = token
         self.csrf = secrets.token_urlsafe(24)
@@ -246,8 +258,12 @@ def read_files(instance_path: str, solution_path: str | None) -> tuple[bytes, by
     return instance_json, solution_json
 
 
-def open_files(workspace: Workspace, instance_path: str, solution_path: str | None,
-               files: tuple[bytes, bytes | None] | None = None) -> str:  # fmt: skip
+def open_files(
+    workspace: Workspace,
+    instance_path: str,
+    solution_path: str | None,
+    files: tuple[bytes, bytes | None] | None = None,
+) -> str:
     """Put the files the planner opened into the workspace, unless it has them already;
     the files themselves are never written. Returns what was done, in words."""
     instance_json, solution_json = files or read_files(instance_path, solution_path)
@@ -256,9 +272,15 @@ def open_files(workspace: Workspace, instance_path: str, solution_path: str | No
     if head is not None and known is not None:  # opened before: carry on where we were
         return f"workspace: version {head.id} (the files are version {known})"
     if head is not None and solution_json is None:
-        return (f"workspace: version {head.id}; {instance_path} differs from it and was "
-                "not imported (open it with a solution, or use another --workspace)")
-    version = workspace.add_version(instance_json, solution_json, parent=head.id if head else None,
-                                    comment=f"opened {Path(instance_path).name}"
-                                    + (f" + {Path(solution_path).name}" if solution_path else ""))
+        return (
+            f"workspace: version {head.id}; {instance_path} differs from it and was "
+            "not imported (open it with a solution, or use another --workspace)"
+        )
+    version = workspace.add_version(
+        instance_json,
+        solution_json,
+        parent=head.id if head else None,
+        comment=f"opened {Path(instance_path).name}"
+        + (f" + {Path(solution_path).name}" if solution_path else ""),
+    )
     return f"workspace: imported the files as version {version}"

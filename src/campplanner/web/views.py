@@ -35,21 +35,27 @@ def county_names(loaded: Loaded) -> dict[str, str]:
     if "county names" not in loaded.cache:
         places = {p.id: p.name for p in loaded.instance.places}
         loaded.cache["county names"] = {
-            p.county: places.get(p.county, p.county)
-            for p in loaded.instance.places if p.county}  # fmt: skip
+            p.county: places.get(p.county, p.county) for p in loaded.instance.places if p.county
+        }
     return loaded.cache["county names"]
 
 
 def _camp_row(camp: CampView, names: dict[str, str] | None = None) -> dict[str, Any]:
     county = camp.county or NO_COUNTY
     return {
-        "id": camp.id, "name": camp.name, "county": county,
+        "id": camp.id,
+        "name": camp.name,
+        "county": county,
         "county_name": (names or {}).get(county, county),
-        "place": camp.place_name, "first_day": camp.first_day, "last_day": camp.last_day,
-        "status": camp_status(camp), "filled": camp.filled, "asked": camp.asked,
+        "place": camp.place_name,
+        "first_day": camp.first_day,
+        "last_day": camp.last_day,
+        "status": camp_status(camp),
+        "filled": camp.filled,
+        "asked": camp.asked,
         "priority": camp.priority,
         "short_skills": [s.skill_id for s in camp.slots if s.missing],
-    }  # fmt: skip
+    }
 
 
 def overview(loaded: Loaded) -> dict[str, Any]:
@@ -65,12 +71,23 @@ def overview(loaded: Loaded) -> dict[str, Any]:
         return result
     bound = view.coverage_bound
     gap = None if not bound else max(0.0, (bound - view.coverage) / bound)
-    skills = sorted(({"id": s.id, "name": s.name, "asked": s.asked, "filled": s.filled,
-                      "share": s.filled / s.asked if s.asked else 1.0}
-                     for s in view.skills), key=lambda s: (s["share"], s["id"]))  # fmt: skip
+    skills = sorted(
+        (
+            {
+                "id": s.id,
+                "name": s.name,
+                "asked": s.asked,
+                "filled": s.filled,
+                "share": s.filled / s.asked if s.asked else 1.0,
+            }
+            for s in view.skills
+        ),
+        key=lambda s: (s["share"], s["id"]),
+    )
     counts = {"full": 0, "short": 0, "cancelled": 0}
     counties: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"camps": 0, "full": 0, "short": 0, "cancelled": 0, "asked": 0, "filled": 0})
+        lambda: {"camps": 0, "full": 0, "short": 0, "cancelled": 0, "asked": 0, "filled": 0}
+    )
     for camp in view.camps:
         status = camp_status(camp)
         counts[status] += 1
@@ -79,15 +96,22 @@ def overview(loaded: Loaded) -> dict[str, Any]:
         row[status] += 1
         row["asked"] += camp.asked
         row["filled"] += camp.filled
-    result.update({
-        "coverage": view.coverage, "bound": bound, "gap": gap,
-        "slots_asked": view.asked, "slots_filled": view.filled,
-        "camps": {"total": len(view.camps), "run": counts["full"] + counts["short"], **counts},
-        "skills": skills,
-        "counties": [{"county": county, "county_name": county_names(loaded).get(county, county),
-                      **row} for county, row in sorted(counties.items())],
-        "map": camp_map(loaded),
-    })  # fmt: skip
+    result.update(
+        {
+            "coverage": view.coverage,
+            "bound": bound,
+            "gap": gap,
+            "slots_asked": view.asked,
+            "slots_filled": view.filled,
+            "camps": {"total": len(view.camps), "run": counts["full"] + counts["short"], **counts},
+            "skills": skills,
+            "counties": [
+                {"county": county, "county_name": county_names(loaded).get(county, county), **row}
+                for county, row in sorted(counties.items())
+            ],
+            "map": camp_map(loaded),
+        }
+    )
     loaded.cache["overview"] = result
     return result
 
@@ -108,24 +132,42 @@ def camp_map(loaded: Loaded) -> list[dict[str, Any]]:
     points = []
     for camp, place in located:
         view = loaded.camps.get(camp.id)
-        points.append({
-            "id": camp.id, "name": camp.name,
-            "x": round(left + (place.lon - min(lons)) * mid * scale, 1),
-            "y": round(MAP_HEIGHT - MAP_MARGIN - (place.lat - min(lats)) * scale, 1),
-            "status": camp_status(view) if view else "cancelled",
-        })  # fmt: skip
+        points.append(
+            {
+                "id": camp.id,
+                "name": camp.name,
+                "x": round(left + (place.lon - min(lons)) * mid * scale, 1),
+                "y": round(MAP_HEIGHT - MAP_MARGIN - (place.lat - min(lats)) * scale, 1),
+                "status": camp_status(view) if view else "cancelled",
+            }
+        )
     return points
 
 
-def camps(loaded: Loaded, *, county: str = "", first: int | None = None,
-          last: int | None = None, status: str = "", skill: str = "",
-          query: str = "", page: int = 1) -> dict[str, Any]:  # fmt: skip
+def camps(
+    loaded: Loaded,
+    *,
+    county: str = "",
+    first: int | None = None,
+    last: int | None = None,
+    status: str = "",
+    skill: str = "",
+    query: str = "",
+    page: int = 1,
+) -> dict[str, Any]:
     """The camps table, filtered: county, overlapping [first, last], status, a skill short,
     and a search over name, id and place."""
     view = loaded.view
     if view is None:
-        return {"rows": [], "total": 0, "shown": 0, "page": 1, "pages": 1, "counties": [],
-                "skills": []}
+        return {
+            "rows": [],
+            "total": 0,
+            "shown": 0,
+            "page": 1,
+            "pages": 1,
+            "counties": [],
+            "skills": [],
+        }
     key = search_key(query) if query else ""
     names = county_names(loaded)
     rows = []
@@ -147,11 +189,17 @@ def camps(loaded: Loaded, *, county: str = "", first: int | None = None,
     page = min(max(page, 1), pages)
     shown = rows[(page - 1) * CAMPS_PER_PAGE : page * CAMPS_PER_PAGE]
     return {
-        "rows": shown, "total": len(rows), "shown": len(shown), "page": page, "pages": pages,
-        "counties": [{"id": c, "name": names.get(c, c)}
-                     for c in sorted({c.county or NO_COUNTY for c in view.camps})],
+        "rows": shown,
+        "total": len(rows),
+        "shown": len(shown),
+        "page": page,
+        "pages": pages,
+        "counties": [
+            {"id": c, "name": names.get(c, c)}
+            for c in sorted({c.county or NO_COUNTY for c in view.camps})
+        ],
         "skills": [{"id": s.id, "name": s.name} for s in loaded.instance.skills],
-    }  # fmt: skip
+    }
 
 
 def camp(loaded: Loaded, camp_id: str, lang: str = "fa") -> dict[str, Any] | None:
@@ -162,35 +210,68 @@ def camp(loaded: Loaded, camp_id: str, lang: str = "fa") -> dict[str, Any] | Non
     if view is None or camp_id not in problem.camp_index:
         return None
     c = problem.camp_index[camp_id]
-    team = [{"volunteer": m.volunteer_id, "name": m.volunteer_name, "group": m.group_name,
-             "home": m.home_name, "skill": m.skill_id, "role": m.skill_name,
-             "km": round(m.road_km, 1)} for m in view.members]  # fmt: skip
+    team = [
+        {
+            "volunteer": m.volunteer_id,
+            "name": m.volunteer_name,
+            "group": m.group_name,
+            "home": m.home_name,
+            "skill": m.skill_id,
+            "role": m.skill_name,
+            "km": round(m.road_km, 1),
+        }
+        for m in view.members
+    ]
     reasons, cancelled = camp_reasons(loaded, c, lang)
     cancelled_reason = {"why": cancelled.why, "fix": cancelled.fix} if cancelled else None
-    requirements = {problem.skill_ids[problem.requirement_skill[r]]: r
-                    for r in range(problem.camp_requirements[c], problem.camp_requirements[c + 1])}
-    empty = [(slot, requirements[slot.skill_id]) for slot in view.slots
-             if slot.missing and slot.skill_id in requirements]  # fmt: skip
+    requirements = {
+        problem.skill_ids[problem.requirement_skill[r]]: r
+        for r in range(problem.camp_requirements[c], problem.camp_requirements[c + 1])
+    }
+    empty = [
+        (slot, requirements[slot.skill_id])
+        for slot in view.slots
+        if slot.missing and slot.skill_id in requirements
+    ]
     slots = []
     for slot, r in empty:
         reason = reasons.get(r)
         options, blocked = ranked_candidates(loaded, r)
-        slots.append({
-            "skill": slot.skill_id, "skill_name": slot.skill_name, "missing": slot.missing,
-            "count": slot.count, "level": slot.level, "essential": slot.essential,
-            "why": reason.why if reason else "", "fix": reason.fix if reason else "",
-            "candidates": [_suggestion(loaded, s) for s in options],
-            "blocked_by_locks": blocked,
-        })  # fmt: skip
+        slots.append(
+            {
+                "skill": slot.skill_id,
+                "skill_name": slot.skill_name,
+                "missing": slot.missing,
+                "count": slot.count,
+                "level": slot.level,
+                "essential": slot.essential,
+                "why": reason.why if reason else "",
+                "fix": reason.fix if reason else "",
+                "candidates": [_suggestion(loaded, s) for s in options],
+                "blocked_by_locks": blocked,
+            }
+        )
     return {
-        "camp": _camp_row(view, county_names(loaded)), "capacity": view.capacity,
+        "camp": _camp_row(view, county_names(loaded)),
+        "capacity": view.capacity,
         "gender": view.gender,
-        "requirements": [{"skill": s.skill_id, "name": s.skill_name, "count": s.count,
-                          "filled": s.filled, "level": s.level, "essential": s.essential}
-                         for s in view.slots],
-        "team": team, "empty_slots": slots, "cancelled": cancelled_reason,
-        "reserves": camp_reserves(loaded, view), "lang": lang,
-    }  # fmt: skip
+        "requirements": [
+            {
+                "skill": s.skill_id,
+                "name": s.skill_name,
+                "count": s.count,
+                "filled": s.filled,
+                "level": s.level,
+                "essential": s.essential,
+            }
+            for s in view.slots
+        ],
+        "team": team,
+        "empty_slots": slots,
+        "cancelled": cancelled_reason,
+        "reserves": camp_reserves(loaded, view),
+        "lang": lang,
+    }
 
 
 def ranked_candidates(loaded: Loaded, requirement: int) -> tuple[list[Any], int]:
@@ -202,8 +283,9 @@ def ranked_candidates(loaded: Loaded, requirement: int) -> tuple[list[Any], int]
     return loaded.cache[key]
 
 
-def camp_reasons(loaded: Loaded, c: int, lang: str) -> tuple[dict[int, SlotReason],
-                                                              CampReason | None]:  # fmt: skip
+def camp_reasons(
+    loaded: Loaded, c: int, lang: str
+) -> tuple[dict[int, SlotReason], CampReason | None]:
     """Why the camp's slots are empty (requirement -> reason) or why it is cancelled, in
     ``lang``: worked out for this camp when first asked, then kept."""
     key = ("reasons", lang, c)
@@ -234,11 +316,18 @@ def camp_reserves(loaded: Loaded, view: CampView) -> list[dict[str, Any]]:
         volunteer = loaded.volunteers[reserve.volunteer_id]
         v = problem.volunteer_index[volunteer.id]
         fill_ins, share = counts.get(volunteer.id, (None, None))
-        rows.append({"volunteer": volunteer.id, "name": volunteer.name,
-                     "group": groups.get(volunteer.group or "", ""),
-                     "home": places.get(volunteer.home, volunteer.home),
-                     "km": round(float(km[v]), 1), "skill": reserve.skill_name,
-                     "fill_ins": fill_ins, "share_of_runs": share})  # fmt: skip
+        rows.append(
+            {
+                "volunteer": volunteer.id,
+                "name": volunteer.name,
+                "group": groups.get(volunteer.group or "", ""),
+                "home": places.get(volunteer.home, volunteer.home),
+                "km": round(float(km[v]), 1),
+                "skill": reserve.skill_name,
+                "fill_ins": fill_ins,
+                "share_of_runs": share,
+            }
+        )
     return rows
 
 
@@ -249,7 +338,8 @@ def reserve_counts(loaded: Loaded) -> dict[str, dict[str, tuple[int, float | Non
         section = loaded.solution.reserves if loaded.solution else None
         loaded.cache["reserve counts"] = {
             entry.camp: {r.volunteer: (r.fill_ins, r.share_of_runs) for r in entry.reserves}
-            for entry in (section.camps if isinstance(section, Reserves) else [])}  # fmt: skip
+            for entry in (section.camps if isinstance(section, Reserves) else [])
+        }
     return loaded.cache["reserve counts"]
 
 
@@ -260,19 +350,24 @@ def replacements(loaded: Loaded, camp_id: str, volunteer_id: str) -> list[dict[s
     if c is None or v is None:
         return []
     dropout = suggest_replacements(problem, loaded.assigned, v, c, CANDIDATES_PER_SLOT)
-    return [_suggestion(loaded, s) | {"skill": problem.skill_ids[problem.candidate_skill[slot]]}
-            for slot in dropout.slots for s in dropout.suggestions[slot]]  # fmt: skip
+    return [
+        _suggestion(loaded, s) | {"skill": problem.skill_ids[problem.candidate_skill[slot]]}
+        for slot in dropout.slots
+        for s in dropout.suggestions[slot]
+    ]
 
 
 def _suggestion(loaded: Loaded, s: Any) -> dict[str, Any]:
     problem = loaded.problem
     volunteer = problem.volunteer_ids[s.volunteer]
     return {
-        "volunteer": volunteer, "name": loaded.volunteers[volunteer].name,
-        "km": round(s.km, 1), "coverage_change": s.coverage_change,
+        "volunteer": volunteer,
+        "name": loaded.volunteers[volunteer].name,
+        "km": round(s.km, 1),
+        "coverage_change": s.coverage_change,
         "leaves": [problem.camp_ids[problem.candidate_camp[i]] for i in s.leaves],
         "cancels": [problem.camp_ids[x] for x in s.cancels],
-    }  # fmt: skip
+    }
 
 
 def search(loaded: Loaded, query: str) -> dict[str, Any]:
@@ -285,8 +380,14 @@ def search(loaded: Loaded, query: str) -> dict[str, Any]:
     for vid in found[:SEARCH_RESULTS]:
         v = loaded.volunteers[vid]
         stops = loaded.itineraries.get(vid)
-        results.append({"volunteer": vid, "name": v.name, "home": v.home,
-                        "camps": len(stops.stops) if stops else 0})  # fmt: skip
+        results.append(
+            {
+                "volunteer": vid,
+                "name": v.name,
+                "home": v.home,
+                "camps": len(stops.stops) if stops else 0,
+            }
+        )
     return {"results": results, "total": len(found)}
 
 
@@ -303,22 +404,36 @@ def volunteer(loaded: Loaded, volunteer_id: str) -> dict[str, Any] | None:
     calendar = instance.calendar
     itinerary = loaded.itineraries.get(volunteer_id)
     return {
-        "volunteer": v.id, "name": v.name, "gender": v.gender,
-        "group": groups.get(v.group or "", ""), "home": places.get(v.home, v.home),
-        "skills": [{"id": s, "name": skill_names.get(s, s), "level": level}
-                   for s, level in sorted(v.skills.items())],
-        "available": None if v.available is None
+        "volunteer": v.id,
+        "name": v.name,
+        "gender": v.gender,
+        "group": groups.get(v.group or "", ""),
+        "home": places.get(v.home, v.home),
+        "skills": [
+            {"id": s, "name": skill_names.get(s, s), "level": level}
+            for s, level in sorted(v.skills.items())
+        ],
+        "available": None
+        if v.available is None
         else [[day_of(a, calendar), day_of(b, calendar)] for a, b in v.available],
         "max_camps": int(problem.volunteer_max_camps[problem.volunteer_index[v.id]]),
-        "itinerary": [{"camp": stop.camp.id, "name": stop.camp.name, "role": stop.skill_name,
-                       "first_day": stop.camp.first_day, "last_day": stop.camp.last_day,
-                       "place": stop.camp.place_name}
-                      for stop in (itinerary.stops if itinerary else [])],
-    }  # fmt: skip
+        "itinerary": [
+            {
+                "camp": stop.camp.id,
+                "name": stop.camp.name,
+                "role": stop.skill_name,
+                "first_day": stop.camp.first_day,
+                "last_day": stop.camp.last_day,
+                "place": stop.camp.place_name,
+            }
+            for stop in (itinerary.stops if itinerary else [])
+        ],
+    }
 
 
-def roster_diff(before: list[tuple[str, str, str]], after: list[tuple[str, str, str]],
-                names: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+def roster_diff(
+    before: list[tuple[str, str, str]], after: list[tuple[str, str, str]], names: dict[str, str]
+) -> dict[str, Any]:
     """Who to call: added, removed and moved between two rosters, with names."""
     diff = diff_rosters(before, after)
     data = diff.as_dict()

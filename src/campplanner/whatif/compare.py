@@ -78,9 +78,13 @@ class Measures:
         return self.slots_filled / self.slots if self.slots else 1.0
 
 
-def measure(name: str, data: dict[str, Any], options: SolveOptions,
-            published: Published | None = None,
-            on_solver: Callable[[Any], None] | None = None) -> Measures:  # fmt: skip
+def measure(
+    name: str,
+    data: dict[str, Any],
+    options: SolveOptions,
+    published: Published | None = None,
+    on_solver: Callable[[Any], None] | None = None,
+) -> Measures:
     """Solve instance data, re-planning from ``published`` if given, and measure the
     roster (in a worker process, or here: ``on_solver`` then gets the solver, to stop)."""
     problem = compile_instance(instance_from_data(data, name))
@@ -163,10 +167,16 @@ class _Sweep:
     """Solves scenarios in worker processes (or on an engine), counting them for
     ComparisonStopped, in one or more rounds (the base, then the re-plans from it)."""
 
-    def __init__(self, total: int, options: SolveOptions, jobs: int | None,
-                 on_done: Callable[[Measures], None] | None,
-                 on_cancel: Callable[[Callable[[], None]], None] | None,
-                 engine: str, address: str | None):  # fmt: skip
+    def __init__(
+        self,
+        total: int,
+        options: SolveOptions,
+        jobs: int | None,
+        on_done: Callable[[Measures], None] | None,
+        on_cancel: Callable[[Callable[[], None]], None] | None,
+        engine: str,
+        address: str | None,
+    ):
         self.total, self.options, self.on_done = total, options, on_done
         self.solved = 0
         self.stopped = threading.Event()
@@ -209,8 +219,9 @@ class _Sweep:
             self._pool = pool
             if self.stopped.is_set():
                 pool.terminate()
-            pending = [pool.apply_async(_measure_task, (self.options, scenario))
-                       for scenario in scenarios]  # fmt: skip
+            pending = [
+                pool.apply_async(_measure_task, (self.options, scenario)) for scenario in scenarios
+            ]
             results = []
             for future in pending:
                 while not future.ready():
@@ -284,8 +295,12 @@ def comparison_report(results: list[Measures]) -> dict[str, Any]:
         if measures is not base:
             entry["against_base"] = against_base(base, measures)
         scenarios.append(entry)
-    return {"format": "campplanner-comparison/1", "solved": solved,
-            "solved_how": SOLVED_HOW[solved], "scenarios": scenarios}  # fmt: skip
+    return {
+        "format": "campplanner-comparison/1",
+        "solved": solved,
+        "solved_how": SOLVED_HOW[solved],
+        "scenarios": scenarios,
+    }
 
 
 def against_base(base: Measures, measures: Measures) -> dict[str, Any]:

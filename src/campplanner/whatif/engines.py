@@ -53,8 +53,9 @@ class Engine(Protocol):
         ...
 
 
-def make_engine(name: str = "local", workers: int | None = None,
-                address: str | None = None) -> Engine:  # fmt: skip
+def make_engine(
+    name: str = "local", workers: int | None = None, address: str | None = None
+) -> Engine:
     """The engine called ``name`` ("local" or "ray") with ``workers`` parallel tasks
     (default: every core here, or every CPU of the Ray cluster)."""
     if name == "local":
@@ -126,12 +127,14 @@ class LocalEngine:
         # forkserver: workers are forked from a clean process, not from this one, whose
         # threads (the job's, the solver's) could hold locks a forked child inherits held.
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods
-                                              else "spawn")  # fmt: skip
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         payload, path, spans = _write_shared(shared)
-        pool = ProcessPoolExecutor(self.workers, mp_context=context,
-                                   initializer=_local_worker_start,
-                                   initargs=(payload, path, spans))  # fmt: skip
+        pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=context,
+            initializer=_local_worker_start,
+            initargs=(payload, path, spans),
+        )
         try:
             pending = {pool.submit(_local_call, task, i, item) for i, item in enumerate(items)}
             while pending and not self._stopped.is_set():
@@ -171,8 +174,12 @@ class RayEngine:
         if not ray.is_initialized():
             if address is None:  # a Ray of our own, on this machine
                 _export_source_path()
-                ray.init(num_cpus=workers or os.cpu_count() or 1, include_dashboard=False,
-                         log_to_driver=False, configure_logging=False)  # fmt: skip
+                ray.init(
+                    num_cpus=workers or os.cpu_count() or 1,
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    configure_logging=False,
+                )
             else:
                 ray.init(address=address, log_to_driver=False, configure_logging=False)
         cpus = int(ray.cluster_resources().get("CPU", 1))

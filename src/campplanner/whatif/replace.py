@@ -108,8 +108,10 @@ class _Camps:
 
     def _value(self, camp: int, filled: dict[int, int], total: int) -> int:
         if camp not in self._essential:
-            self._essential[camp] = [(int(r), int(self.problem.requirement_count[r]))
-                                     for r in essential_requirements(self.problem, camp)]
+            self._essential[camp] = [
+                (int(r), int(self.problem.requirement_count[r]))
+                for r in essential_requirements(self.problem, camp)
+            ]
         short = any(filled.get(r, 0) < count for r, count in self._essential[camp])  # H9
         return 0 if short else total
 
@@ -139,8 +141,12 @@ def suggest_replacements(
 ) -> Dropout:
     """Who could take ``volunteer``'s slots in ``roster`` (only in ``camp`` if given)."""
     current = {int(i) for i in roster}
-    held = [i for i in sorted(current) if problem.candidate_volunteer[i] == volunteer
-            and (camp is None or problem.candidate_camp[i] == camp)]  # fmt: skip
+    held = [
+        i
+        for i in sorted(current)
+        if problem.candidate_volunteer[i] == volunteer
+        and (camp is None or problem.candidate_camp[i] == camp)
+    ]
     camps_before = _Camps(problem, current)
     loss = 0
     cancelled = []
@@ -157,8 +163,9 @@ def suggest_replacements(
     for i in without:
         by_volunteer.setdefault(int(problem.candidate_volunteer[i]), []).append(i)
     for slot in held:
-        options, blocked = _ranked(problem, camps, by_volunteer,
-                                   int(problem.candidate_requirement[slot]), volunteer, limit)
+        options, blocked = _ranked(
+            problem, camps, by_volunteer, int(problem.candidate_requirement[slot]), volunteer, limit
+        )
         dropout.suggestions[slot] = options
         if blocked:
             dropout.blocked_by_locks[slot] = blocked
@@ -184,8 +191,12 @@ class EmptySlots:
 
 
 def _ranked(
-    problem: Problem, camps: _Camps, by_volunteer: dict[int, list[int]], requirement: int,
-    leaving: int | None, limit: int,
+    problem: Problem,
+    camps: _Camps,
+    by_volunteer: dict[int, list[int]],
+    requirement: int,
+    leaving: int | None,
+    limit: int,
 ) -> tuple[list[Suggestion], int]:
     """The ``limit`` best candidates for one slot of ``requirement``, and the number
     blocked by locks."""
@@ -212,7 +223,11 @@ def _ranked(
 
 
 def _suggestion(
-    problem: Problem, camps: _Camps, mine: list[int], candidate: int, target: int,
+    problem: Problem,
+    camps: _Camps,
+    mine: list[int],
+    candidate: int,
+    target: int,
     joining: dict[int, tuple[int, bool]] | None = None,
 ) -> Suggestion:
     """The effect of ``candidate`` (a volunteer for the empty slot) taking it;
@@ -286,11 +301,15 @@ def replan_without(
     """
     who = problem.volunteer_ids[dropout.volunteer]
     camps = sorted({problem.camp_ids[problem.candidate_camp[i]] for i in dropout.slots})
-    edited = instance.model_copy(update={
-        "forbidden": [*instance.forbidden,
-                      *(ForbiddenPair(volunteer=who, camp=camp) for camp in camps)],
-        "locked": [e for e in instance.locked if not (e.volunteer == who and e.camp in camps)],
-    })  # fmt: skip
+    edited = instance.model_copy(
+        update={
+            "forbidden": [
+                *instance.forbidden,
+                *(ForbiddenPair(volunteer=who, camp=camp) for camp in camps),
+            ],
+            "locked": [e for e in instance.locked if not (e.volunteer == who and e.camp in camps)],
+        }
+    )
     new_problem = compile_instance(edited)
     baseline = baseline_from_triples(new_problem, published, cancelled)
     if options.secondary_time is None:

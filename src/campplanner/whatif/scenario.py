@@ -123,10 +123,22 @@ class Allow(_Edit):
 
 
 Edit = Annotated[
-    RemoveVolunteers | AddVolunteers | Unavailable | RemoveCamps | AddCamps | MoveCamp
-    | SetCamp | SetRequirement | SetRules | SetWeights | Lock | Unlock | Forbid | Allow,
+    RemoveVolunteers
+    | AddVolunteers
+    | Unavailable
+    | RemoveCamps
+    | AddCamps
+    | MoveCamp
+    | SetCamp
+    | SetRequirement
+    | SetRules
+    | SetWeights
+    | Lock
+    | Unlock
+    | Forbid
+    | Allow,
     Field(discriminator="op"),
-]  # fmt: skip
+]
 # op -> its edit class: each edit is read alone, so one bad edit hides none of the others.
 EDIT_KINDS: dict[str, type[_Edit]] = {
     typing.get_args(kind.model_fields["op"].annotation)[0]: kind
@@ -270,8 +282,9 @@ class _Applier:
 
     def _season(self) -> tuple[int, int]:
         calendar = self.data.get("calendar", "gregorian")
-        days = [day_of(c[key], calendar) for c in self.data.get("camps", [])
-                for key in ("start", "end")]  # fmt: skip
+        days = [
+            day_of(c[key], calendar) for c in self.data.get("camps", []) for key in ("start", "end")
+        ]
         # Camps may be added or moved later: a margin of a year keeps "always" true.
         return (min(days, default=0) - 366, max(days, default=0) + 366)
 
@@ -334,8 +347,9 @@ class _Applier:
         for name in sorted(set(edit.rules) - set(Rules.model_fields)):
             hint = did_you_mean(name, Rules.model_fields)
             rules = ", ".join(Rules.model_fields)
-            self.issues.append(Issue(f"{at}.rules.{name}", f"unknown rule {name!r}{hint}; "
-                                     f"the rules are {rules}"))  # fmt: skip
+            self.issues.append(
+                Issue(f"{at}.rules.{name}", f"unknown rule {name!r}{hint}; the rules are {rules}")
+            )
         rules = self.data.setdefault("rules", {})
         rules.update(edit.rules)
         for name in edit.rules:
@@ -345,8 +359,12 @@ class _Applier:
         terms = list(Weights.model_fields)
         for name in edit.weights.model_extra or {}:  # a typo would change nothing, silently
             hint = did_you_mean(name, terms)
-            self.issues.append(Issue(f"{at}.weights.{name}", f"unknown weight {name!r}{hint}; "
-                                     f"the weights are {', '.join(terms)}"))  # fmt: skip
+            self.issues.append(
+                Issue(
+                    f"{at}.weights.{name}",
+                    f"unknown weight {name!r}{hint}; the weights are {', '.join(terms)}",
+                )
+            )
         unknown = set(edit.weights.model_extra or {})
         changed = edit.weights.model_dump(exclude_none=True, exclude=unknown)
         weights = self.data.setdefault("weights", {})
@@ -360,9 +378,10 @@ class _Applier:
     def _unlock(self, edit: Unlock, at: str) -> None:
         gone = {(a.volunteer, a.camp, a.skill) for a in edit.assignments}
         self.data["locked"] = [
-            e for e in self.data.get("locked", [])
+            e
+            for e in self.data.get("locked", [])
             if (e["volunteer"], e["camp"], e["skill"]) not in gone
-        ]  # fmt: skip
+        ]
 
     def _forbid(self, edit: Forbid, at: str) -> None:
         self._add("forbidden", edit.pairs, at, "pairs")
@@ -400,16 +419,18 @@ def scenario_from_data(data: Any, source: str) -> tuple[Scenario, list[Issue]]:
     that is not; each edit is read on its own, so every mistake shows in one run."""
     if not isinstance(data, dict):
         found = json_kind(data)
-        raise InstanceError(source, [Issue("", f"the top level must be a JSON object {{...}}, "
-                                                f"got {found}")])  # fmt: skip
+        raise InstanceError(
+            source, [Issue("", f"the top level must be a JSON object {{...}}, got {found}")]
+        )
     issues: list[Issue] = []
     head = {key: value for key, value in data.items() if key != "edits"}
     try:
         top = Scenario.model_validate({**head, "edits": []})
     except ValidationError as error:
         issues += pydantic_issues(error, Scenario)
-        top = Scenario.model_construct(name=head.get("name") if isinstance(
-            head.get("name"), str) else "", base=None)  # fmt: skip
+        top = Scenario.model_construct(
+            name=head.get("name") if isinstance(head.get("name"), str) else "", base=None
+        )
     raw_edits = data.get("edits", [])
     if not isinstance(raw_edits, list):
         issues.append(Issue("edits", f"expected a list [...] of edits, got {json_kind(raw_edits)}"))
@@ -432,12 +453,16 @@ def _read_edit(raw: Any, index: int, issues: list[Issue]) -> _Edit | None:
         return None
     op = raw.get("op")
     if "op" not in raw:
-        issues.append(Issue(at, f'the "op" key is missing: it says what the edit does, one '
-                                f"of {ops}"))  # fmt: skip
+        issues.append(
+            Issue(at, f'the "op" key is missing: it says what the edit does, one of {ops}')
+        )
         return None
     if not isinstance(op, str):
-        issues.append(Issue(f"{at}.op", f"expected the name of an edit, got {json_kind(op)}; "
-                                        f"the ops are {ops}"))  # fmt: skip
+        issues.append(
+            Issue(
+                f"{at}.op", f"expected the name of an edit, got {json_kind(op)}; the ops are {ops}"
+            )
+        )
         return None
     if op not in EDIT_KINDS:
         hint = did_you_mean(op, EDIT_KINDS)
@@ -465,8 +490,9 @@ def _edit_number(issue: Issue) -> int:
     return int(found.group(1)) if found else -1
 
 
-def apply_edits(base: dict[str, Any], scenario: Scenario, source: str,
-                issues: list[Issue] | None = None) -> dict[str, Any]:  # fmt: skip
+def apply_edits(
+    base: dict[str, Any], scenario: Scenario, source: str, issues: list[Issue] | None = None
+) -> dict[str, Any]:
     """The base instance data with the scenario's edits applied, in order, then checked
     as an instance: every problem (``issues`` found reading the file, each edit's, the
     edited instance's) is raised at once, each at the edit that caused it."""
@@ -478,9 +504,15 @@ def apply_edits(base: dict[str, Any], scenario: Scenario, source: str,
         try:
             applier.apply(edit, f"edits[{index}]")
         except (KeyError, TypeError, ValueError, AttributeError):  # a base that is itself bad
-            applier.issues.append(Issue(f"edits[{index}]", (
-                "cannot be applied: the base instance has problems of its own here "
-                "(run campplanner validate on it)")))  # fmt: skip
+            applier.issues.append(
+                Issue(
+                    f"edits[{index}]",
+                    (
+                        "cannot be applied: the base instance has problems of its own here "
+                        "(run campplanner validate on it)"
+                    ),
+                )
+            )
     found = [*(issues or []), *applier.issues]
     applier.data["name"] = scenario.name
     try:

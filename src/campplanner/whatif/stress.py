@@ -68,8 +68,11 @@ class NoShowRates:
     camp_cancel: float = 0.0  # each running camp is cancelled whole with this probability
 
     def as_dict(self) -> dict[str, Any]:
-        return {"no_show": self.no_show, "skills": dict(sorted(self.skills.items())),
-                "camp_cancel": self.camp_cancel}  # fmt: skip
+        return {
+            "no_show": self.no_show,
+            "skills": dict(sorted(self.skills.items())),
+            "camp_cancel": self.camp_cancel,
+        }
 
 
 def replan_method(problem: Problem, method: str = "auto") -> str:
@@ -83,12 +86,19 @@ def replan_method(problem: Problem, method: str = "auto") -> str:
     return "large" if method == "auto" else method
 
 
-def run_options(time_limit: float, method: str,
-                weights: Mapping[str, float] | None = None) -> SolveOptions:  # fmt: skip
+def run_options(
+    time_limit: float, method: str, weights: Mapping[str, float] | None = None
+) -> SolveOptions:
     """The options of every run's re-plan: one CP-SAT worker (deterministic), no
     secondary terms (a run is judged on coverage and changes)."""
-    return SolveOptions(time_limit=time_limit, workers=1, seed=0, secondary=False,
-                        method=method, weights=dict(weights or {}))  # fmt: skip
+    return SolveOptions(
+        time_limit=time_limit,
+        workers=1,
+        seed=0,
+        secondary=False,
+        method=method,
+        weights=dict(weights or {}),
+    )
 
 
 def search_steps(time_limit: float) -> int:
@@ -129,19 +139,35 @@ class StressSetup:
         return replace(self, passes=GreedyPass(problem, greedy_order(problem, prefer)))
 
     @classmethod
-    def from_baseline(cls, problem: Problem, baseline: Baseline, triples: Iterable[Triple],
-                      rates: NoShowRates, seed: int,
-                      options: SolveOptions) -> StressSetup:  # fmt: skip
-        return cls(problem, np.asarray(baseline.kept, dtype=np.int64), tuple(triples),
-                   baseline.dropped, baseline.camps, rates, seed, options)  # fmt: skip
+    def from_baseline(
+        cls,
+        problem: Problem,
+        baseline: Baseline,
+        triples: Iterable[Triple],
+        rates: NoShowRates,
+        seed: int,
+        options: SolveOptions,
+    ) -> StressSetup:
+        return cls(
+            problem,
+            np.asarray(baseline.kept, dtype=np.int64),
+            tuple(triples),
+            baseline.dropped,
+            baseline.camps,
+            rates,
+            seed,
+            options,
+        )
 
 
-def roster_setup(problem: Problem, roster: np.ndarray, rates: NoShowRates, seed: int,
-                 options: SolveOptions) -> StressSetup:  # fmt: skip
+def roster_setup(
+    problem: Problem, roster: np.ndarray, rates: NoShowRates, seed: int, options: SolveOptions
+) -> StressSetup:
     """A sweep over a roster just solved (candidate indices), as if it were published."""
     roster = np.sort(np.asarray(roster, dtype=np.int64))
-    return StressSetup(problem, roster, tuple(roster_triples(problem, roster)), (), None, rates,
-                       seed, options)  # fmt: skip
+    return StressSetup(
+        problem, roster, tuple(roster_triples(problem, roster)), (), None, rates, seed, options
+    )
 
 
 @dataclass(frozen=True)
@@ -208,15 +234,26 @@ def replan_run(setup: StressSetup, run: int) -> RunOutcome:
     present = (masked.volunteer_max_camps[problem.candidate_volunteer[published]] > 0) & (
         masked.camp_capacity[problem.candidate_camp[published]] > 0
     )
-    gone = tuple((triple, "absent, or the camp cancelled, in this run")
-                 for triple in roster_triples(problem, published[~present]))  # fmt: skip
+    gone = tuple(
+        (triple, "absent, or the camp cancelled, in this run")
+        for triple in roster_triples(problem, published[~present])
+    )
     baseline = Baseline(published[present], setup.dropped + gone, setup.camps)
     unplanned = enforce_essentials(masked, baseline.kept)
     result = _replanner(setup, masked, baseline).solve(None, started)
     # No re-plan in time: the unchanged roster, nobody called.
     roster = result.assigned if result.has_roster else unplanned
-    return _outcome(setup, run, drawn, roster, unplanned, result.status, _stopped_by(result),
-                    time.monotonic() - started, worker_memory())  # fmt: skip
+    return _outcome(
+        setup,
+        run,
+        drawn,
+        roster,
+        unplanned,
+        result.status,
+        _stopped_by(result),
+        time.monotonic() - started,
+        worker_memory(),
+    )
 
 
 def _replanner(setup: StressSetup, masked: Problem, baseline: Baseline) -> Solver:
@@ -227,14 +264,20 @@ def _replanner(setup: StressSetup, masked: Problem, baseline: Baseline) -> Solve
     if setup.options.method != "large":
         return make_solver(masked, setup.options, baseline)
     passes = setup.passes.for_problem(masked) if setup.passes is not None else None
-    return NeighbourhoodReplanner(masked, setup.options, baseline, passes=passes, bound=False,
-                                  output_time=False,
-                                  search_steps=search_steps(setup.options.time_limit),
-                                  step_work=STEP_WORK)  # fmt: skip
+    return NeighbourhoodReplanner(
+        masked,
+        setup.options,
+        baseline,
+        passes=passes,
+        bound=False,
+        output_time=False,
+        search_steps=search_steps(setup.options.time_limit),
+        step_work=STEP_WORK,
+    )
 
 
 def _stopped_by(result: Result) -> str | None:
-    """"time limit" when the clock, not a work limit, ended some phase of the re-plan:
+    """ "time limit" when the clock, not a work limit, ended some phase of the re-plan:
     then another machine may end elsewhere (docs/stress.md)."""
     if result.stopped_by is not None:
         return result.stopped_by
@@ -276,9 +319,17 @@ def worker_memory() -> dict[str, int]:
     return {"peak": values["peak"], "shared": values.get("file", 0) + values.get("shmem", 0)}
 
 
-def _outcome(setup: StressSetup, run: int, drawn: Draw, roster: np.ndarray,
-             unplanned: np.ndarray, status: str, stopped_by: str | None,
-             seconds: float, memory: Mapping[str, int]) -> RunOutcome:  # fmt: skip
+def _outcome(
+    setup: StressSetup,
+    run: int,
+    drawn: Draw,
+    roster: np.ndarray,
+    unplanned: np.ndarray,
+    status: str,
+    stopped_by: str | None,
+    seconds: float,
+    memory: Mapping[str, int],
+) -> RunOutcome:
     problem, published = setup.problem, setup.published
     before = set(published.tolist())
     after = set(roster.tolist())
@@ -288,19 +339,31 @@ def _outcome(setup: StressSetup, run: int, drawn: Draw, roster: np.ndarray,
     on_roster = np.zeros(problem.num_volunteers, dtype=bool)
     on_roster[problem.candidate_volunteer[published]] = True
     fresh = roster[~on_roster[problem.candidate_volunteer[roster]]]
-    fill_ins = tuple(zip(problem.candidate_volunteer[fresh].tolist(),
-                         problem.candidate_camp[fresh].tolist(), strict=True))  # fmt: skip
+    fill_ins = tuple(
+        zip(
+            problem.candidate_volunteer[fresh].tolist(),
+            problem.candidate_camp[fresh].tolist(),
+            strict=True,
+        )
+    )
     lost = camps_run(problem, published) & ~camps_run(problem, roster)
     filled = np.bincount(problem.candidate_skill[roster], minlength=problem.num_skills)
     return RunOutcome(
-        run=run, status=status, stopped_by=stopped_by,
-        coverage=coverage(problem, roster), coverage_unplanned=coverage(problem, unplanned),
-        changed_assignments=len(changed), people_to_call=len(people),
-        absent=len(drawn.absent), cancelled_drawn=tuple(drawn.cancelled.tolist()),
+        run=run,
+        status=status,
+        stopped_by=stopped_by,
+        coverage=coverage(problem, roster),
+        coverage_unplanned=coverage(problem, unplanned),
+        changed_assignments=len(changed),
+        people_to_call=len(people),
+        absent=len(drawn.absent),
+        cancelled_drawn=tuple(drawn.cancelled.tolist()),
         camps_lost=tuple(np.flatnonzero(lost).tolist()),
-        filled_per_skill=tuple(filled.tolist()), fill_ins=fill_ins, seconds=seconds,
+        filled_per_skill=tuple(filled.tolist()),
+        fill_ins=fill_ins,
+        seconds=seconds,
         memory=memory,
-    )  # fmt: skip
+    )
 
 
 # ------------------------------------------------------------------------- the report
@@ -312,8 +375,14 @@ def _spread(values: list[int] | list[float], digits: int = 2) -> dict[str, float
     if array.size == 0:
         return {}
     p5, p50, p95 = np.percentile(array, [5, 50, 95])
-    named = {"mean": array.mean(), "p5": p5, "p50": p50, "p95": p95, "worst": array.min(),
-             "best": array.max()}  # fmt: skip
+    named = {
+        "mean": array.mean(),
+        "p5": p5,
+        "p50": p50,
+        "p95": p95,
+        "worst": array.min(),
+        "best": array.max(),
+    }
     return {key: round(float(value), digits) for key, value in named.items()}
 
 
@@ -323,12 +392,17 @@ def _calls(values: list[int]) -> dict[str, float]:
     if array.size == 0:
         return {}
     p50, p95 = np.percentile(array, [50, 95])
-    return {"mean": round(float(array.mean()), 2), "p50": round(float(p50), 2),
-            "p95": round(float(p95), 2), "most": int(array.max())}  # fmt: skip
+    return {
+        "mean": round(float(array.mean()), 2),
+        "p50": round(float(p50), 2),
+        "p95": round(float(p95), 2),
+        "most": int(array.max()),
+    }
 
 
-def reserve_lists(problem: Problem, outcomes: Iterable[RunOutcome],
-                  limit: int) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
+def reserve_lists(
+    problem: Problem, outcomes: Iterable[RunOutcome], limit: int
+) -> dict[str, list[dict[str, Any]]]:
     """Per camp, the people not on the roster who filled in most often, best first (ties:
     file order); each is a candidate of that camp, so qualified, and free (no roster slot)."""
     counts: dict[int, Counter[int]] = {}
@@ -341,22 +415,33 @@ def reserve_lists(problem: Problem, outcomes: Iterable[RunOutcome],
     for camp in sorted(counts):
         ranked = sorted(counts[camp].items(), key=lambda item: (-item[1], item[0]))[:limit]
         lists[problem.camp_ids[camp]] = [
-            {"volunteer": problem.volunteer_ids[v], "name": problem.volunteer_names[v],
-             "fill_ins": n, "share_of_runs": round(n / runs, 4)}
+            {
+                "volunteer": problem.volunteer_ids[v],
+                "name": problem.volunteer_names[v],
+                "fill_ins": n,
+                "share_of_runs": round(n / runs, 4),
+            }
             for v, n in ranked
         ]
     return lists
 
 
-def stress_report(setup: StressSetup, outcomes: Iterable[RunOutcome], runs_requested: int,
-                  *, partial: bool, reserves: int = RESERVES_SHOWN) -> dict[str, Any]:  # fmt: skip
+def stress_report(
+    setup: StressSetup,
+    outcomes: Iterable[RunOutcome],
+    runs_requested: int,
+    *,
+    partial: bool,
+    reserves: int = RESERVES_SHOWN,
+) -> dict[str, Any]:
     """The report of a sweep, JSON-ready; a function of the outcomes sorted by run number,
     so it is the same whichever engine ran them and in which order they finished."""
     problem = setup.problem
     done = sorted(outcomes, key=lambda outcome: outcome.run)
     published_coverage = coverage(problem, setup.published)
-    published_filled = np.bincount(problem.candidate_skill[setup.published],
-                                   minlength=problem.num_skills)  # fmt: skip
+    published_filled = np.bincount(
+        problem.candidate_skill[setup.published], minlength=problem.num_skills
+    )
     camps = Counter(c for outcome in done for c in outcome.camps_lost)
     drawn = Counter(c for outcome in done for c in outcome.cancelled_drawn)
     runs = len(done)
@@ -366,13 +451,16 @@ def stress_report(setup: StressSetup, outcomes: Iterable[RunOutcome], runs_reque
         short = [max(0, int(published_filled[s]) - o.filled_per_skill[s]) for o in done]
         if published_filled[s] == 0 and not any(short):
             continue
-        skills.append({
-            "skill": problem.skill_ids[s], "name": problem.skill_names[s],
-            "published_filled": int(published_filled[s]),
-            "expected_shortfall": round(float(np.mean(short)), 2) if short else 0.0,
-            "p95_shortfall": round(float(np.percentile(short, 95)), 2) if short else 0.0,
-            "runs_short": sum(1 for n in short if n > 0),
-        })  # fmt: skip
+        skills.append(
+            {
+                "skill": problem.skill_ids[s],
+                "name": problem.skill_names[s],
+                "published_filled": int(published_filled[s]),
+                "expected_shortfall": round(float(np.mean(short)), 2) if short else 0.0,
+                "p95_shortfall": round(float(np.percentile(short, 95)), 2) if short else 0.0,
+                "runs_short": sum(1 for n in short if n > 0),
+            }
+        )
     skills.sort(key=lambda entry: (-entry["expected_shortfall"], entry["skill"]))
     return {
         "format": REPORT_FORMAT,
@@ -388,35 +476,50 @@ def stress_report(setup: StressSetup, outcomes: Iterable[RunOutcome], runs_reque
         # the report is reproducible when this is 0 (docs/stress.md).
         "runs_stopped_by_time_limit": sum(1 for o in done if o.stopped_by),
         "runs_without_replan": sum(1 for o in done if o.status not in ("optimal", "feasible")),
-        "published": {"coverage": published_coverage,
-                      "assignments": len(setup.published),
-                      "people": len(np.unique(problem.candidate_volunteer[setup.published]))},
+        "published": {
+            "coverage": published_coverage,
+            "assignments": len(setup.published),
+            "people": len(np.unique(problem.candidate_volunteer[setup.published])),
+        },
         "absent_per_run": _calls([o.absent for o in done]),
         "coverage": _spread([o.coverage for o in done]),
         "coverage_share": _spread(share, digits=4),
         "coverage_without_replan": _spread([o.coverage_unplanned for o in done]),
-        "calls": {"changed_assignments": _calls([o.changed_assignments for o in done]),
-                  "people": _calls([o.people_to_call for o in done])},
+        "calls": {
+            "changed_assignments": _calls([o.changed_assignments for o in done]),
+            "people": _calls([o.people_to_call for o in done]),
+        },
         "camps": [
-            {"camp": problem.camp_ids[c], "name": problem.camp_names[c],
-             "cancelled_probability": round(n / runs, 4), "cancelled_runs": n,
-             "cancelled_by_draw": drawn.get(c, 0)}
+            {
+                "camp": problem.camp_ids[c],
+                "name": problem.camp_names[c],
+                "cancelled_probability": round(n / runs, 4),
+                "cancelled_runs": n,
+                "cancelled_by_draw": drawn.get(c, 0),
+            }
             for c, n in sorted(camps.items(), key=lambda item: (-item[1], item[0]))
         ],
         "skills": skills,
         "reserves": reserve_lists(problem, done, reserves),
         "runs": [
-            {"run": o.run, "absent": o.absent, "coverage": o.coverage,
-             "coverage_without_replan": o.coverage_unplanned,
-             "changed_assignments": o.changed_assignments, "people_to_call": o.people_to_call,
-             "camps_lost": len(o.camps_lost), "stopped_by": o.stopped_by}
+            {
+                "run": o.run,
+                "absent": o.absent,
+                "coverage": o.coverage,
+                "coverage_without_replan": o.coverage_unplanned,
+                "changed_assignments": o.changed_assignments,
+                "people_to_call": o.people_to_call,
+                "camps_lost": len(o.camps_lost),
+                "stopped_by": o.stopped_by,
+            }
             for o in done
         ],
     }
 
 
-def reserves_section(setup: StressSetup, outcomes: Iterable[RunOutcome],
-                     limit: int) -> dict[str, Any]:  # fmt: skip
+def reserves_section(
+    setup: StressSetup, outcomes: Iterable[RunOutcome], limit: int
+) -> dict[str, Any]:
     """The solution file's ``reserves`` section (contract.Reserves): the top ``limit``
     reserves per camp found by the runs in ``outcomes``."""
     done = sorted(outcomes, key=lambda outcome: outcome.run)

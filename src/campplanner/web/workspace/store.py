@@ -44,23 +44,27 @@ from campplanner.contract.errors import CampPlannerError
 metadata = MetaData()
 
 schema_migrations = Table(
-    "cp_schema_migrations", metadata,
+    "cp_schema_migrations",
+    metadata,
     Column("version", Integer, primary_key=True, autoincrement=False),
     Column("applied_at", DateTime(timezone=True), nullable=False),
-)  # fmt: skip
+)
 meta = Table(
-    "cp_meta", metadata,
+    "cp_meta",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("revision", Integer, nullable=False),
     Column("published", Integer, nullable=True),  # the published version's id
-)  # fmt: skip
+)
 snapshots = Table(
-    "cp_snapshots", metadata,
+    "cp_snapshots",
+    metadata,
     Column("sha256", String(64), primary_key=True),
     Column("data", LargeBinary, nullable=False),  # gzip of the instance JSON
-)  # fmt: skip
+)
 versions = Table(
-    "cp_versions", metadata,
+    "cp_versions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("parent", Integer, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -70,23 +74,25 @@ versions = Table(
     Column("edits", Text, nullable=False, default="[]"),  # the edits it was solved with
     Column("coverage", Integer, nullable=True),
     Column("status", String(20), nullable=False, default="unknown"),
-)  # fmt: skip
+)
 edits = Table(
-    "cp_edits", metadata,
+    "cp_edits",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("ops", Text, nullable=False),  # JSON list of scenario edits (whatif/scenario.py)
     Column("pending", Boolean, nullable=False, default=True),
     Column("version", Integer, nullable=True),  # the version it went into, once accepted
-)  # fmt: skip
+)
 audit = Table(
-    "cp_audit", metadata,
+    "cp_audit",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("action", String(40), nullable=False),
     Column("detail", Text, nullable=False),  # JSON
-)  # fmt: skip
+)
 
 
 def _migration_1(connection: Connection) -> None:
@@ -119,10 +125,15 @@ class VersionInfo:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "parent": self.parent, "created_at": self.created_at.isoformat(),
-            "comment": self.comment, "edits": self.edits, "coverage": self.coverage,
-            "status": self.status, "published": self.published,
-        }  # fmt: skip
+            "id": self.id,
+            "parent": self.parent,
+            "created_at": self.created_at.isoformat(),
+            "comment": self.comment,
+            "edits": self.edits,
+            "coverage": self.coverage,
+            "status": self.status,
+            "published": self.published,
+        }
 
 
 @dataclass(frozen=True)
@@ -133,8 +144,12 @@ class EditRecord:
     ops: list[dict[str, Any]]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "created_at": self.created_at.isoformat(), "kind": self.kind,
-                "ops": self.ops}  # fmt: skip
+        return {
+            "id": self.id,
+            "created_at": self.created_at.isoformat(),
+            "kind": self.kind,
+            "ops": self.ops,
+        }
 
 
 def default_workspace_url(instance_path: str) -> str:
@@ -148,7 +163,7 @@ def driver_url(url: str) -> str:
     """``postgresql://`` means psycopg 3 here (SQLAlchemy's default is psycopg2)."""
     for scheme in ("postgresql://", "postgres://"):
         if url.startswith(scheme):
-            return "postgresql+psycopg://" + url[len(scheme):]
+            return "postgresql+psycopg://" + url[len(scheme) :]
     return url
 
 
@@ -185,8 +200,9 @@ class Workspace:
                 continue
             with self.engine.begin() as connection:
                 step(connection)
-                connection.execute(insert(schema_migrations).values(version=number,
-                                                                     applied_at=_now()))
+                connection.execute(
+                    insert(schema_migrations).values(version=number, applied_at=_now())
+                )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -201,8 +217,9 @@ class Workspace:
         condition = meta.c.id == 1
         if expected is not None:
             condition = condition & (meta.c.revision == expected)
-        done = connection.execute(update(meta).where(condition)
-                                  .values(revision=meta.c.revision + 1))  # fmt: skip
+        done = connection.execute(
+            update(meta).where(condition).values(revision=meta.c.revision + 1)
+        )
         if done.rowcount != 1:
             raise StaleRevision(
                 "this page showed an older state of the workspace: someone (another tab?) "
@@ -211,13 +228,23 @@ class Workspace:
         return connection.execute(select(meta.c.revision).where(meta.c.id == 1)).scalar_one()
 
     def _audit(self, connection: Connection, action: str, **detail: Any) -> None:
-        connection.execute(insert(audit).values(at=_now(), action=action,
-                                                detail=json.dumps(detail, ensure_ascii=False)))
+        connection.execute(
+            insert(audit).values(
+                at=_now(), action=action, detail=json.dumps(detail, ensure_ascii=False)
+            )
+        )
 
     # ---------------------------------------------------------------- versions
-    def add_version(self, instance_json: bytes, solution_json: bytes | None, *,
-                    comment: str = "", parent: int | None = None,
-                    edit_ids: list[int] | None = None, expected: int | None = None) -> int:
+    def add_version(
+        self,
+        instance_json: bytes,
+        solution_json: bytes | None,
+        *,
+        comment: str = "",
+        parent: int | None = None,
+        edit_ids: list[int] | None = None,
+        expected: int | None = None,
+    ) -> int:
         """Store a roster as a new version (with the pending edits ``edit_ids`` it used)."""
         sha = hashlib.sha256(instance_json).hexdigest()
         coverage, status = None, "unknown"
@@ -227,29 +254,57 @@ class Workspace:
             coverage = data.get("coverage")
         with self.engine.begin() as connection:
             self._bump(connection, expected)
-            if connection.execute(select(snapshots.c.sha256)
-                                  .where(snapshots.c.sha256 == sha)).first() is None:  # fmt: skip
+            if (
+                connection.execute(
+                    select(snapshots.c.sha256).where(snapshots.c.sha256 == sha)
+                ).first()
+                is None
+            ):
                 connection.execute(insert(snapshots).values(sha256=sha, data=_zip(instance_json)))
             used = []
             if edit_ids:
                 rows = connection.execute(select(edits).where(edits.c.id.in_(edit_ids))).all()
                 used = [{"id": r.id, "kind": r.kind, "ops": json.loads(r.ops)} for r in rows]
-            version_id = connection.execute(insert(versions).values(
-                parent=parent, created_at=_now(), comment=comment, instance_sha256=sha,
-                solution=None if solution_json is None else _zip(solution_json),
-                edits=json.dumps(used, ensure_ascii=False), coverage=coverage, status=status,
-            )).inserted_primary_key[0]  # fmt: skip
+            version_id = connection.execute(
+                insert(versions).values(
+                    parent=parent,
+                    created_at=_now(),
+                    comment=comment,
+                    instance_sha256=sha,
+                    solution=None if solution_json is None else _zip(solution_json),
+                    edits=json.dumps(used, ensure_ascii=False),
+                    coverage=coverage,
+                    status=status,
+                )
+            ).inserted_primary_key[0]
             if edit_ids:
-                connection.execute(update(edits).where(edits.c.id.in_(edit_ids))
-                                   .values(pending=False, version=version_id))  # fmt: skip
-            self._audit(connection, "accept", version=version_id, parent=parent,
-                        edits=[e["id"] for e in used], comment=comment)
+                connection.execute(
+                    update(edits)
+                    .where(edits.c.id.in_(edit_ids))
+                    .values(pending=False, version=version_id)
+                )
+            self._audit(
+                connection,
+                "accept",
+                version=version_id,
+                parent=parent,
+                edits=[e["id"] for e in used],
+                comment=comment,
+            )
         return int(version_id)
 
     def _info(self, row: Any, published: int | None) -> VersionInfo:
-        return VersionInfo(row.id, row.parent, row.created_at, row.comment, row.instance_sha256,
-                           json.loads(row.edits), row.coverage, row.status,
-                           row.id == published)  # fmt: skip
+        return VersionInfo(
+            row.id,
+            row.parent,
+            row.created_at,
+            row.comment,
+            row.instance_sha256,
+            json.loads(row.edits),
+            row.coverage,
+            row.status,
+            row.id == published,
+        )
 
     def _published(self, connection: Connection) -> int | None:
         return connection.execute(select(meta.c.published).where(meta.c.id == 1)).scalar()
@@ -258,15 +313,21 @@ class Workspace:
         """Newest first."""
         with self.engine.connect() as connection:
             published = self._published(connection)
-            rows = connection.execute(select(*[c for c in versions.c if c.name != "solution"])
-                                      .order_by(versions.c.id.desc())).all()  # fmt: skip
+            rows = connection.execute(
+                select(*[c for c in versions.c if c.name != "solution"]).order_by(
+                    versions.c.id.desc()
+                )
+            ).all()
         return [self._info(row, published) for row in rows]
 
     def version(self, version_id: int) -> VersionInfo | None:
         with self.engine.connect() as connection:
             published = self._published(connection)
-            row = connection.execute(select(*[c for c in versions.c if c.name != "solution"])
-                                     .where(versions.c.id == version_id)).first()  # fmt: skip
+            row = connection.execute(
+                select(*[c for c in versions.c if c.name != "solution"]).where(
+                    versions.c.id == version_id
+                )
+            ).first()
         return None if row is None else self._info(row, published)
 
     def head(self) -> VersionInfo | None:
@@ -277,24 +338,28 @@ class Workspace:
     def instance_json(self, version_id: int) -> bytes:
         with self.engine.connect() as connection:
             data = connection.execute(
-                select(snapshots.c.data).join(versions, versions.c.instance_sha256
-                                              == snapshots.c.sha256)
-                .where(versions.c.id == version_id)).scalar_one()  # fmt: skip
+                select(snapshots.c.data)
+                .join(versions, versions.c.instance_sha256 == snapshots.c.sha256)
+                .where(versions.c.id == version_id)
+            ).scalar_one()
         return gzip.decompress(data)
 
     def solution_json(self, version_id: int) -> bytes | None:
         with self.engine.connect() as connection:
-            data = connection.execute(select(versions.c.solution)
-                                      .where(versions.c.id == version_id)).scalar_one()  # fmt: skip
+            data = connection.execute(
+                select(versions.c.solution).where(versions.c.id == version_id)
+            ).scalar_one()
         return None if data is None else gzip.decompress(data)
 
     def find_version(self, instance_json: bytes, solution_json: bytes | None) -> int | None:
         """The newest version of exactly this instance (and roster, if given), if any."""
         sha = hashlib.sha256(instance_json).hexdigest()
         with self.engine.connect() as connection:
-            rows = connection.execute(select(versions.c.id, versions.c.solution)
-                                      .where(versions.c.instance_sha256 == sha)
-                                      .order_by(versions.c.id.desc())).all()  # fmt: skip
+            rows = connection.execute(
+                select(versions.c.id, versions.c.solution)
+                .where(versions.c.instance_sha256 == sha)
+                .order_by(versions.c.id.desc())
+            ).all()
         for row in rows:
             stored = None if row.solution is None else gzip.decompress(row.solution)
             if solution_json is None or stored == solution_json:
@@ -303,8 +368,10 @@ class Workspace:
 
     def publish(self, version_id: int, expected: int | None = None) -> None:
         with self.engine.begin() as connection:
-            if connection.execute(select(versions.c.id)
-                                  .where(versions.c.id == version_id)).first() is None:  # fmt: skip
+            if (
+                connection.execute(select(versions.c.id).where(versions.c.id == version_id)).first()
+                is None
+            ):
                 raise KeyError(version_id)
             self._bump(connection, expected)
             connection.execute(update(meta).where(meta.c.id == 1).values(published=version_id))
@@ -319,25 +386,32 @@ class Workspace:
         """Record an edit (scenario edits, see whatif/scenario.py) for the next re-solve."""
         with self.engine.begin() as connection:
             self._bump(connection, expected)
-            edit_id = connection.execute(insert(edits).values(
-                created_at=_now(), kind=kind, ops=json.dumps(ops, ensure_ascii=False),
-                pending=True)).inserted_primary_key[0]  # fmt: skip
+            edit_id = connection.execute(
+                insert(edits).values(
+                    created_at=_now(),
+                    kind=kind,
+                    ops=json.dumps(ops, ensure_ascii=False),
+                    pending=True,
+                )
+            ).inserted_primary_key[0]
             self._audit(connection, "edit", edit=edit_id, kind=kind, ops=ops)
         return int(edit_id)
 
     def drop_edit(self, edit_id: int, expected: int | None = None) -> None:
         with self.engine.begin() as connection:
             self._bump(connection, expected)
-            done = connection.execute(delete(edits).where((edits.c.id == edit_id)
-                                                          & edits.c.pending))  # fmt: skip
+            done = connection.execute(
+                delete(edits).where((edits.c.id == edit_id) & edits.c.pending)
+            )
             if done.rowcount != 1:
                 raise KeyError(edit_id)
             self._audit(connection, "drop edit", edit=edit_id)
 
     def pending_edits(self) -> list[EditRecord]:
         with self.engine.connect() as connection:
-            rows = connection.execute(select(edits).where(edits.c.pending)
-                                      .order_by(edits.c.id)).all()  # fmt: skip
+            rows = connection.execute(
+                select(edits).where(edits.c.pending).order_by(edits.c.id)
+            ).all()
         return [EditRecord(r.id, r.created_at, r.kind, json.loads(r.ops)) for r in rows]
 
     def log(self, action: str, expected: int | None = None, **detail: Any) -> None:
@@ -349,7 +423,8 @@ class Workspace:
 
     def audit_log(self, limit: int = 200) -> list[dict[str, Any]]:
         with self.engine.connect() as connection:
-            rows = connection.execute(select(audit).order_by(audit.c.id.desc())
-                                      .limit(limit)).all()  # fmt: skip
-        return [{"id": r.id, "at": r.at.isoformat(), "action": r.action,
-                 "detail": json.loads(r.detail)} for r in rows]  # fmt: skip
+            rows = connection.execute(select(audit).order_by(audit.c.id.desc()).limit(limit)).all()
+        return [
+            {"id": r.id, "at": r.at.isoformat(), "action": r.action, "detail": json.loads(r.detail)}
+            for r in rows
+        ]
