@@ -1,5 +1,5 @@
 """The code keeps the house style: ruff's lint rules and its formatter, as configured in
-pyproject.toml, with no file opting out of the formatter (a ``fmt: skip`` fights it)."""
+pyproject.toml, with no line opting out of the formatter (such a marker fights it)."""
 
 from __future__ import annotations
 

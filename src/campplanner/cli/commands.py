@@ -556,6 +556,23 @@ def export(
     )
 
 
+def _print_scenario_solved(measures: Any) -> None:
+    """compare's progress: one line on stderr as each scenario is solved."""
+    stderr.print(f"{escape(measures.name)}: {measures.solved}", highlight=False)
+
+
+def _check_engine_address(engine: str, address: str | None) -> None:
+    """``--address`` names a Ray cluster, so it goes with ``--engine ray`` only."""
+    if address is not None and engine != "ray":
+        raise click.UsageError("--address is for --engine ray")
+
+
+def _print_event_message(event: Any) -> None:
+    """A job's progress message, if it has one, as a line on stderr."""
+    if event.message:
+        stderr.print(escape(event.message), highlight=False)
+
+
 @main.command()
 @click.argument("base_file", type=click.Path(dir_okay=False, path_type=str))
 @click.argument(
@@ -625,12 +642,7 @@ def compare(
     from campplanner.solver import SolveOptions
 
     options = SolveOptions(time_limit=time_limit, seed=seed, weights=weights)
-
-    def done(measures: Any) -> None:
-        stderr.print(f"{escape(measures.name)}: {measures.solved}", highlight=False)
-
-    if address is not None and engine != "ray":
-        raise click.UsageError("--address is for --engine ray")
+    _check_engine_address(engine, address)
     job = compare_job(
         base_file,
         list(scenario_files),
@@ -638,7 +650,7 @@ def compare(
         jobs=jobs,
         output_path=output,
         force=force,
-        on_done=done,
+        on_done=_print_scenario_solved,
         engine=engine,
         address=address,
         from_scratch=from_scratch,
@@ -858,8 +870,7 @@ def stress(
     from campplanner.app.stress import StressRequest, stress_job
     from campplanner.cli.stress_view import print_stress
 
-    if address is not None and engine != "ray":
-        raise click.UsageError("--address is for --engine ray")
+    _check_engine_address(engine, address)
     request = StressRequest(
         instance_file,
         solution_file,
@@ -875,9 +886,7 @@ def stress(
         output,
         force,
     )
-    job = stress_job(request).listen(
-        lambda e: e.message and stderr.print(escape(e.message), highlight=False)
-    )
+    job = stress_job(request).listen(_print_event_message)
     outcome, received = run_in_foreground(job)
     for text in outcome.notes:
         note(text)
