@@ -88,7 +88,19 @@ def test_no_import_cycles_not_even_inside_functions() -> None:
 # and the ones before it, never one after. The checker and the generator stand apart:
 # they read the contract and write files (io), and only the front ends and the
 # application layer call them.
-LAYERS = ("contract", "model", "solver", "explain", "whatif", "io", "apart", "app", "web", "cli")
+LAYERS = (
+    "contract",
+    "model",
+    "solver",
+    "explain",
+    "whatif",
+    "io",
+    "workspace",
+    "apart",
+    "app",
+    "web",
+    "cli",
+)
 APART = {"campplanner.check", "campplanner.generate"}
 
 

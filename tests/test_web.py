@@ -16,7 +16,7 @@ import pytest
 
 from builders import TINY_PATH, camp, make_instance, place, requirement, volunteer, write_instance
 from campplanner.app.inspect import check
-from campplanner.web.workspace import Workspace
+from campplanner.workspace import Workspace
 from web_helpers import post, served, session, solved, triples, wait_for_job
 
 
@@ -570,7 +570,7 @@ def test_restarting_mid_solve_loses_no_accepted_version(tmp_path: Path, publishe
 
 
 def test_the_workspace_is_next_to_the_instance_by_default(tmp_path: Path) -> None:
-    from campplanner.web.workspace import default_workspace_url
+    from campplanner.workspace import default_workspace_url
 
     assert default_workspace_url(str(tmp_path / "season.json.gz")).endswith(
         "season.workspace.sqlite"

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from builders import TINY_PATH
-from campplanner.web.workspace import StaleRevision, Workspace
-from campplanner.web.workspace.store import MIGRATIONS, metadata, schema_migrations, snapshots
+from campplanner.workspace import StaleRevision, Workspace
+from campplanner.workspace.store import MIGRATIONS, metadata, schema_migrations, snapshots
 from web_helpers import post, served, solved, triples, wait_for_job
 
 PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")

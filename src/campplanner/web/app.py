@@ -33,7 +33,7 @@ from campplanner.web import edits, scenarios, views
 from campplanner.web.i18n import LANGUAGES, Words
 from campplanner.web.security import same, token_guard
 from campplanner.web.site import Loaded, Site
-from campplanner.web.workspace import StaleRevision
+from campplanner.workspace import StaleRevision
 
 LANG_COOKIE = "campplanner_lang"
 FONTS = {f"vazirmatn-{s}-{w}-normal.woff2" for s in ("arabic", "latin") for w in (400, 700)}

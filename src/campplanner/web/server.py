@@ -33,7 +33,7 @@ def build(
     """The workspace, the site and the ASGI app for ``settings`` (no server yet)."""
     from campplanner.web.app import create_app
     from campplanner.web.site import Site, open_files, read_files
-    from campplanner.web.workspace import Workspace, default_workspace_url
+    from campplanner.workspace import Workspace, default_workspace_url
 
     token = settings.token
     if token is None and settings.host not in LOCAL_HOSTS:

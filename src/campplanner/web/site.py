@@ -33,8 +33,8 @@ from campplanner.io.solution_reader import load_solution
 from campplanner.io.text import header_key
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
-from campplanner.web.workspace import VersionInfo, Workspace
 from campplanner.whatif.replace import EmptySlots
+from campplanner.workspace import VersionInfo, Workspace
 
 KEEP_LOADED = 2
 

@@ -1,10 +1,10 @@
 """The workspace: every accepted roster as a version, the pending edits, an audit log.
 
 A database reached through SQLAlchemy: SQLite by default (a file next to the instance),
-PostgreSQL given a URL, with the same code. See :mod:`campplanner.web.workspace.store`.
+PostgreSQL given a URL, with the same code. See :mod:`campplanner.workspace.store`.
 """
 
-from campplanner.web.workspace.store import (
+from campplanner.workspace.store import (
     EditRecord,
     StaleRevision,
     VersionInfo,
