@@ -27,6 +27,7 @@ import time
 import numpy as np
 
 from campplanner.model.problem import Problem
+from campplanner.model.terms import coverage
 from campplanner.solver.options import ProgressCallback
 
 # Seconds kept back from the time limit for what follows the solve: explaining and
@@ -114,7 +115,7 @@ class Incumbent:
 
     def offer_roster(self, roster: np.ndarray, source: str) -> bool:
         """Keep ``roster`` if its coverage beats the incumbent's; True if kept."""
-        value = int(self.problem.candidate_value[roster].sum())
+        value = coverage(self.problem, roster)
         with self._lock:
             if self.coverage is not None and value <= self.coverage:
                 return False
@@ -131,7 +132,7 @@ class Incumbent:
 
     def replace_roster(self, roster: np.ndarray, source: str) -> None:
         """Take ``roster`` of the same coverage (e.g. better secondary terms)."""
-        value = int(self.problem.candidate_value[roster].sum())
+        value = coverage(self.problem, roster)
         with self._lock:
             assert self.coverage is None or value >= self.coverage, "coverage only rises"
             self.roster = np.sort(np.asarray(roster, dtype=np.int64))

@@ -48,7 +48,7 @@ import numpy as np
 from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
 from campplanner.model.rules import enforce_essentials, runnable_camps
-from campplanner.model.terms import secondary_terms
+from campplanner.model.terms import coverage, secondary_terms
 from campplanner.solver.anytime import (
     Clock,
     Incumbent,
@@ -240,7 +240,7 @@ class NeighbourhoodReplanner:
         snapshot: bool = False,
         info: dict[str, object] | None = None,
     ) -> Result:
-        value = int(self.problem.candidate_value[roster].sum())
+        value = coverage(self.problem, roster)
         terms = secondary_terms(self.problem, roster)
         solver = {"name": "re-plan: refill, then neighbourhood search", **(info or {})}
         if snapshot:
@@ -492,7 +492,7 @@ class _ReplanIncumbent(Incumbent):
 
     def offer_closer(self, roster: np.ndarray, source: str) -> bool:
         """Keep ``roster`` if it covers more, or as much with fewer changes."""
-        value = int(self.problem.candidate_value[roster].sum())
+        value = coverage(self.problem, roster)
         if self.coverage is None or value > self.coverage:
             return self.offer_roster(roster, source)
         if (
