@@ -37,10 +37,9 @@ OUTPUT_RESERVE_PER_MILLION = 0.1  # ... and a little more per million candidates
 
 
 # Explaining a roster (campplanner.explain) takes about a millisecond per unfilled
-# requirement and per cancelled camp: 6-7 s for the 5,071 of a 22k season whose beds
-# bind, on a loaded machine (it was 4-5 ms before the roster's evidence was gathered
-# only where it is quoted). The last phases of a solve end this much earlier, counted on
-# the roster they hold; the session explains only when this still fits.
+# requirement and per cancelled camp (figures: docs/benchmarks.md). The last phases
+# of a solve end this much earlier, counted on the roster they hold; the session
+# explains only when this still fits.
 EXPLAIN_SECONDS_PER_ITEM = 0.0015
 
 
