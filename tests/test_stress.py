@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import ray
 from click.testing import CliRunner
 
 from builders import REPO
@@ -43,7 +44,6 @@ SMALL = REPO / "instances" / "small.json"
 @pytest.fixture(scope="session")
 def ray_cluster() -> Any:
     """A real local Ray for the tests that use it, started once."""
-    ray = pytest.importorskip("ray")
     from campplanner.whatif.engines import _export_source_path
 
     _export_source_path()  # its workers import this source tree
@@ -410,7 +410,6 @@ def test_ctrl_c_on_a_terminal_stops_a_ray_sweep_too(
 ) -> None:
     # On a terminal Ctrl-C reaches the whole process group, a local Ray's processes
     # included: the sweep must still end with the partial report, not a traceback.
-    pytest.importorskip("ray")
     report_path = tmp_path / "partial.json"
     process = subprocess.Popen(
         [

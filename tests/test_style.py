@@ -75,3 +75,17 @@ def test_no_comment_keeps_a_benchmark_diary() -> None:
         if _DIARY.search(text)
     ]
     assert offenders == [], "move the figures to docs/benchmarks.md (Figures behind ...)"
+
+
+def test_no_test_skips_for_a_missing_python_package() -> None:
+    """Every Python package the tests use is a dependency or in the ``test`` extra:
+    imported plainly, a missing one fails loudly instead of skipping quietly. Skips are
+    for system parts only (chromium, LibreOffice, a PostgreSQL server), saying what to
+    install."""
+    offenders = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in (REPO / "tests").rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "import" + "orskip(" in line  # split, so this file does not count itself
+    ]
+    assert offenders == []
