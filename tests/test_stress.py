@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -341,6 +343,39 @@ def test_compare_on_ray_gives_the_local_comparison(tmp_path: Path, ray_cluster: 
             entry.pop("seconds")
     assert reports["ray"] == reports["local"]
     assert [entry["name"] for entry in reports["ray"]["scenarios"]] == ["base", "fewer beds"]
+
+
+# ------------------------------------------------------------- Ray is an extra
+
+
+def test_ray_is_an_extra_that_the_tests_bring() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    named = {
+        group: {re.split(r"[<>=\[ ;]", requirement)[0] for requirement in requirements}
+        for group, requirements in project["optional-dependencies"].items()
+    }
+    assert not any(r.startswith("ray") for r in project["dependencies"])
+    assert "ray" in named["ray"] and "ray" in named["test"]
+
+
+@pytest.mark.parametrize("command", ["stress", "compare"])
+def test_engine_ray_without_ray_names_the_extra(command: str, tmp_path: Path) -> None:
+    # Ray hidden from a real process (an import of it raises ImportError), and an input
+    # that does not exist: the missing extra is said first, in one line, before any work.
+    missing = tmp_path / "not-there.json"
+    hide_ray = "import sys; sys.modules['ray'] = None; from campplanner.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", hide_ray, command, str(TINY), str(missing), "--engine", "ray"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        'error: --engine ray needs Ray, an optional extra: pip install "campplanner[ray]"'
+    ]
+    assert done.stdout == ""
 
 
 # ------------------------------------------------------------------- solve --reserves
