@@ -6,6 +6,7 @@ tests and shut down after them. The instances are the shipped small ones, with f
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -356,6 +357,18 @@ def test_ray_is_an_extra_that_the_tests_bring() -> None:
     }
     assert not any(r.startswith("ray") for r in project["dependencies"])
     assert "ray" in named["ray"] and "ray" in named["test"]
+
+
+def test_only_the_engines_import_ray() -> None:
+    """Ray is optional: one import, where its absence becomes the one-line message."""
+    importers = {
+        str(path.relative_to(REPO / "src"))
+        for path in (REPO / "src").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if (isinstance(node, ast.Import) and any(a.name.split(".")[0] == "ray" for a in node.names))
+        or (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "ray")
+    }
+    assert importers == {"campplanner/whatif/engines.py"}
 
 
 @pytest.mark.parametrize("command", ["stress", "compare"])
