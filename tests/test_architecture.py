@@ -257,3 +257,43 @@ def test_no_cp_sat_parameter_that_aborts_the_process_is_set() -> None:
         and isinstance(node.ctx, ast.Store)
     ]
     assert offenders == []
+
+
+# Coverage by ids, without a compiled problem: the independent checker (by design) and
+# the read model of a solution file (io/roster_model.py) sum camp priorities themselves.
+COVERAGE_BY_IDS = {"campplanner/check.py", "campplanner/io/roster_model.py"}
+
+
+def _sums_coverage_by_hand(node: ast.AST) -> bool:
+    """``x.candidate_value[...].sum()`` or ``sum(... candidate_value/priority ...)``."""
+    if not isinstance(node, ast.Call):
+        return False
+    function = node.func
+    if isinstance(function, ast.Attribute) and function.attr == "sum":
+        summed = function.value
+        return (
+            isinstance(summed, ast.Subscript)
+            and isinstance(summed.value, ast.Attribute)
+            and summed.value.attr in {"candidate_value", "camp_priority"}
+        )
+    if isinstance(function, ast.Name) and function.id == "sum":
+        return any(
+            isinstance(inner, ast.Attribute)
+            and inner.attr in {"candidate_value", "camp_priority", "priority"}
+            for argument in node.args
+            for inner in ast.walk(argument)
+        )
+    return False
+
+
+def test_coverage_is_summed_only_by_its_term() -> None:
+    """One definition of coverage: ``model.terms.coverage`` (incremental updates of a
+    running total, one assignment at a time, are not sums and may stay where they are)."""
+    offenders = [
+        f"{path.relative_to(SRC)}:{node.lineno}"
+        for path in (SRC / "campplanner").rglob("*.py")
+        if str(path.relative_to(SRC)) not in {"campplanner/model/terms.py", *COVERAGE_BY_IDS}
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if _sums_coverage_by_hand(node)
+    ]
+    assert offenders == [], "sum coverage with campplanner.model.terms.coverage"

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jdatetime
 import pytest
 
 from builders import (
@@ -559,7 +560,6 @@ def test_days_that_do_not_exist_in_jalali_are_reported(text: str, path: str) -> 
 
 
 def test_esfand_30_exists_in_leap_years_only() -> None:
-    jdatetime = pytest.importorskip("jdatetime")
     # 1399 is a leap year of the Jalali calendar and 1400 is not: Esfand has 30 days in 1399.
     assert jdatetime.date(1399, 1, 1).isleap()
     assert not jdatetime.date(1400, 1, 1).isleap()
@@ -572,7 +572,6 @@ def test_esfand_30_exists_in_leap_years_only() -> None:
 
 
 def test_jalali_days_match_jdatetime() -> None:
-    jdatetime = pytest.importorskip("jdatetime")
     problem = compile_data(_jalali("1400-04-10", "1400-04-14"))
     expected = jdatetime.date(1400, 4, 10).togregorian().toordinal()
     assert problem.camp_start[0] == expected

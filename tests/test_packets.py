@@ -97,7 +97,10 @@ def test_chromium_prints_each_camp_on_one_page(tmp_path: Path) -> None:
     if browser is None or pdftotext is None:
         if os.environ.get("CI"):
             pytest.fail("chromium and pdftotext are missing, and CI must print (.ci/run)")
-        pytest.skip("CHROMIUM OR PDFTOTEXT IS MISSING: nothing was printed (.ci/run installs both)")
+        pytest.skip(
+            "CHROMIUM OR PDFTOTEXT IS MISSING: nothing was printed "
+            "(apt-get install chromium poppler-utils; .ci/run installs both)"
+        )
     instance = load_instance(REPO / "instances" / "small.json")
     problem = compile_instance(instance)
     result = make_solver(problem, SolveOptions(time_limit=20, method="greedy")).solve()

@@ -93,7 +93,10 @@ def _tools() -> tuple[str, str]:
     if browser is None or pdftotext is None:
         if os.environ.get("CI"):
             pytest.fail("chromium and pdftotext are missing, and CI must print (.ci/run)")
-        pytest.skip("CHROMIUM OR PDFTOTEXT IS MISSING: nothing was printed (.ci/run installs both)")
+        pytest.skip(
+            "CHROMIUM OR PDFTOTEXT IS MISSING: nothing was printed "
+            "(apt-get install chromium poppler-utils; .ci/run installs both)"
+        )
     return browser, pdftotext
 
 

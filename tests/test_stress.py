@@ -6,17 +6,21 @@ tests and shut down after them. The instances are the shipped small ones, with f
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+import ray
 from click.testing import CliRunner
 
 from builders import REPO
@@ -43,7 +47,6 @@ SMALL = REPO / "instances" / "small.json"
 @pytest.fixture(scope="session")
 def ray_cluster() -> Any:
     """A real local Ray for the tests that use it, started once."""
-    ray = pytest.importorskip("ray")
     from campplanner.whatif.engines import _export_source_path
 
     _export_source_path()  # its workers import this source tree
@@ -343,6 +346,51 @@ def test_compare_on_ray_gives_the_local_comparison(tmp_path: Path, ray_cluster: 
     assert [entry["name"] for entry in reports["ray"]["scenarios"]] == ["base", "fewer beds"]
 
 
+# ------------------------------------------------------------- Ray is an extra
+
+
+def test_ray_is_an_extra_that_the_tests_bring() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    named = {
+        group: {re.split(r"[<>=\[ ;]", requirement)[0] for requirement in requirements}
+        for group, requirements in project["optional-dependencies"].items()
+    }
+    assert not any(r.startswith("ray") for r in project["dependencies"])
+    assert "ray" in named["ray"] and "ray" in named["test"]
+
+
+def test_only_the_engines_import_ray() -> None:
+    """Ray is optional: one import, where its absence becomes the one-line message."""
+    importers = {
+        str(path.relative_to(REPO / "src"))
+        for path in (REPO / "src").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if (isinstance(node, ast.Import) and any(a.name.split(".")[0] == "ray" for a in node.names))
+        or (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "ray")
+    }
+    assert importers == {"campplanner/whatif/engines.py"}
+
+
+@pytest.mark.parametrize("command", ["stress", "compare"])
+def test_engine_ray_without_ray_names_the_extra(command: str, tmp_path: Path) -> None:
+    # Ray hidden from a real process (an import of it raises ImportError), and an input
+    # that does not exist: the missing extra is said first, in one line, before any work.
+    missing = tmp_path / "not-there.json"
+    hide_ray = "import sys; sys.modules['ray'] = None; from campplanner.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", hide_ray, command, str(TINY), str(missing), "--engine", "ray"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        'error: --engine ray needs Ray, an optional extra: pip install "campplanner[ray]"'
+    ]
+    assert done.stdout == ""
+
+
 # ------------------------------------------------------------------- solve --reserves
 
 
@@ -410,7 +458,6 @@ def test_ctrl_c_on_a_terminal_stops_a_ray_sweep_too(
 ) -> None:
     # On a terminal Ctrl-C reaches the whole process group, a local Ray's processes
     # included: the sweep must still end with the partial report, not a traceback.
-    pytest.importorskip("ray")
     report_path = tmp_path / "partial.json"
     process = subprocess.Popen(
         [

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
@@ -225,7 +226,6 @@ def test_schema_prints_the_instance_json_schema() -> None:
 
 
 def test_schema_accepts_tiny_and_rejects_a_string_count() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(invoke("schema").output)
     jsonschema.validate(tiny_data(), schema)
     with pytest.raises(jsonschema.ValidationError):

@@ -19,6 +19,7 @@ from campplanner.model.problem import Problem
 from campplanner.solver import SolveOptions
 from campplanner.whatif.compare import ComparisonStopped, Measures, comparison_report
 from campplanner.whatif.compare import compare as solve_scenarios
+from campplanner.whatif.engines import require_engine
 from campplanner.whatif.replace import Dropout, Replan, replan_without, suggest_replacements
 from campplanner.whatif.scenario import load_scenario, read_scenario, scenario_data
 
@@ -73,6 +74,7 @@ def compare(
     ``options.weights``. Cancelling ``control`` terminates the workers
     (ComparisonStopped). ``engine`` "ray" runs the solves on Ray (a local one, or the
     cluster at ``address``)."""
+    require_engine(engine)
     if output_path is not None:
         guard_output(output_path, [base_path, *scenario_paths], force=force)
     named = scenario_instances(base_path, scenario_paths)

@@ -25,7 +25,7 @@ from campplanner.contract.instance import load_instance
 from campplanner.contract.suggest import did_you_mean
 from campplanner.io.outputs import guard_output, write_atomic
 from campplanner.model.compile import compile_instance
-from campplanner.whatif.engines import make_engine
+from campplanner.whatif.engines import make_engine, require_engine
 from campplanner.whatif.stress import (
     NoShowRates,
     RunOutcome,
@@ -107,6 +107,7 @@ def load_rates(path: str | None, no_show: float | None) -> NoShowRates:
 
 def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
     """The whole sweep (see the module docstring); ``control`` reports and cancels."""
+    require_engine(request.engine)
     if request.output_path is not None:
         guard_output(
             request.output_path, [request.instance_path, request.solution_path], force=request.force

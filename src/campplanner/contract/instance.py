@@ -106,8 +106,8 @@ def _read_bytes(path: Path, source: str) -> bytes:
     return raw
 
 
-# Memory per byte of JSON text, once parsed (~7) and validated into the contract's
-# models (~15 more): measured on instances/markazi-season (5.3 MB of text).
+# Memory per byte of JSON text, once parsed and validated into the contract's models
+# (figures: docs/benchmarks.md).
 JSON_MEMORY_FACTOR = 24
 
 
@@ -119,8 +119,8 @@ def _refuse_beyond_memory(raw: bytes, source: str) -> None:
         raise InstanceError(source, [Issue("", str(error))]) from None
 
 
-# Memory per volunteer, camp or other item, parsed and validated (measured: ~2.5 KB
-# per volunteer at the peak of validating 20,000).
+# Memory per volunteer, camp or other item, parsed and validated
+# (figures: docs/benchmarks.md).
 ITEM_MEMORY_BYTES = 2_500
 
 

@@ -21,12 +21,12 @@ from pathlib import Path
 
 from campplanner.contract.errors import InstanceError, Issue
 
-# What the parts of one workbook may inflate to, in total: a sheet of a million short
-# texts is ~56 MB of XML (measured), a province's workbook about half that.
+# What the parts of one workbook may inflate to, in total: several times a sheet of a
+# million short texts (figures: docs/benchmarks.md).
 MAX_INFLATED_MIB = 256
 # Rows and cells a workbook may hold (and texts in its table of shared strings).
-# openpyxl reads 20,000 to 100,000 cells a second; the province's workbook has about
-# half a million, its season roster about a million.
+# Four times a season's roster, which openpyxl reads in tens of seconds
+# (figures: docs/benchmarks.md).
 MAX_CELLS = 4_000_000
 INFLATED_ENV = "CAMPPLANNER_MAX_WORKBOOK_MIB"
 CELLS_ENV = "CAMPPLANNER_MAX_WORKBOOK_CELLS"

@@ -28,8 +28,7 @@ from campplanner.model.rules import (
 
 _CAMP_BLOCK = 64  # camps per block: bounds the dense (camps x volunteers) masks to ~1.5M cells
 # Memory at the peak of a solve, per candidate: compiling sorts an int64 key and splits
-# it (~40 B), the solvers keep a few arrays over the candidates. Measured: 118 million
-# candidates peaked at 7 GiB (docs/reliability.md), ~64 B each.
+# it, the solvers keep a few arrays over the candidates (figures: docs/benchmarks.md).
 BYTES_PER_CANDIDATE = 64
 BYTES_PER_VOLUNTEER = 256  # id, name, the per-volunteer arrays, the candidate filters
 BYTES_PER_REQUIREMENT = 64
@@ -263,9 +262,9 @@ def with_candidates(problem: Problem) -> Problem:
     else:
         # Each (volunteer, requirement) pair occurs once, so sorting one int64 key,
         # volunteer major, gives the order of a two-key lexsort without its permutation
-        # and gathers: on instances/markazi-season (12M candidates) compile fell from
-        # 3.1 s to ~1.2 s. Requirements are grouped by camp, so this is also the order by
-        # volunteer, then camp.
+        # and gathers, which were half of compiling a season (figures: docs/benchmarks.md).
+        # Requirements are grouped by camp, so this is also the order by volunteer, then
+        # camp.
         num_requirements = p.num_requirements
         key = np.concatenate(parts_volunteer).astype(np.int64) * num_requirements
         key += np.concatenate(parts_requirement)

@@ -291,7 +291,7 @@ def camps_conflict(problem: Problem, camp_a: int, camp_b: int) -> bool:
     if camp_a == camp_b:
         return True
     # the same test as conflict_window's intervals, on two scalars: explaining a season
-    # asks this half a million times, and building the whole window each time took 9 s
+    # asks this half a million times, too often to build the whole window each time
     start, end, rest = problem.camp_start, problem.camp_end, int(problem.rest_days)
     return bool(
         int(start[camp_a]) <= int(end[camp_b]) + rest

@@ -38,8 +38,7 @@ __all__ = [
 
 # From this many candidates on, "auto" uses the large-scale method: below it the exact
 # model builds in a second or two and usually proves optimality; above it the exact
-# model's build and presolve alone take most of a minute (instances/medium.json, 206,336
-# candidates: no roster in 60 s with 1 worker; the large method proves it in ~1 s).
+# model's build and presolve alone take most of a minute (figures: docs/benchmarks.md).
 AUTO_LARGE_CANDIDATES = 50_000
 # The exact model takes about a kilobyte and ten microseconds of Python per candidate
 # to build, before CP-SAT's presolve: past this it cannot honour any sensible time limit.

@@ -27,6 +27,7 @@ import time
 import numpy as np
 
 from campplanner.model.problem import Problem
+from campplanner.model.terms import coverage
 from campplanner.solver.options import ProgressCallback
 
 # Seconds kept back from the time limit for what follows the solve: explaining and
@@ -36,10 +37,9 @@ OUTPUT_RESERVE_PER_MILLION = 0.1  # ... and a little more per million candidates
 
 
 # Explaining a roster (campplanner.explain) takes about a millisecond per unfilled
-# requirement and per cancelled camp: 6-7 s for the 5,071 of a 22k season whose beds
-# bind, on a loaded machine (it was 4-5 ms before the roster's evidence was gathered
-# only where it is quoted). The last phases of a solve end this much earlier, counted on
-# the roster they hold; the session explains only when this still fits.
+# requirement and per cancelled camp (figures: docs/benchmarks.md). The last phases
+# of a solve end this much earlier, counted on the roster they hold; the session
+# explains only when this still fits.
 EXPLAIN_SECONDS_PER_ITEM = 0.0015
 
 
@@ -114,7 +114,7 @@ class Incumbent:
 
     def offer_roster(self, roster: np.ndarray, source: str) -> bool:
         """Keep ``roster`` if its coverage beats the incumbent's; True if kept."""
-        value = int(self.problem.candidate_value[roster].sum())
+        value = coverage(self.problem, roster)
         with self._lock:
             if self.coverage is not None and value <= self.coverage:
                 return False
@@ -131,7 +131,7 @@ class Incumbent:
 
     def replace_roster(self, roster: np.ndarray, source: str) -> None:
         """Take ``roster`` of the same coverage (e.g. better secondary terms)."""
-        value = int(self.problem.candidate_value[roster].sum())
+        value = coverage(self.problem, roster)
         with self._lock:
             assert self.coverage is None or value >= self.coverage, "coverage only rises"
             self.roster = np.sort(np.asarray(roster, dtype=np.int64))

@@ -120,9 +120,9 @@ class CoreModel:
         solver.parameters.max_time_in_seconds = max(0.05, time_limit)
         solver.parameters.max_deterministic_time = max(0.05, work_limit)
         solver.parameters.num_workers = 1
-        # The LP relaxation with cuts is what proves the core: with the default level
-        # one worker found 13,188 and no proof in 40 s on a tight 3,000-volunteer season;
-        # with level 2 it proves 13,368 optimal in about a second.
+        # The LP relaxation with cuts is what proves the core: at the default level one
+        # worker proves nothing on a tight season, at level 2 in about a second
+        # (figures: docs/benchmarks.md).
         solver.parameters.linearization_level = 2
         solver.parameters.random_seed = seed
         solver.parameters.catch_sigint_signal = False

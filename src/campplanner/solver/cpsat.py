@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
 from campplanner.model.rules import enforce_essentials
-from campplanner.model.terms import problem_weights, secondary_terms
+from campplanner.model.terms import coverage, problem_weights, secondary_terms
 from campplanner.solver.bounds import LagrangianBound
 from campplanner.solver.conflicts import find_lock_conflict
 from campplanner.solver.cpsat_model import (
@@ -121,7 +121,7 @@ class CpSatSolver:
         return Result(
             status="feasible",
             assigned=np.sort(best),
-            coverage=int(self.problem.candidate_value[best].sum()),
+            coverage=coverage(self.problem, best),
             coverage_bound=None,
             terms=secondary_terms(self.problem, best),
             timings={"total": time.monotonic() - self._started},
@@ -130,8 +130,9 @@ class CpSatSolver:
         )
 
     def _offer_best(self, roster: np.ndarray) -> None:
-        value = self.problem.candidate_value
-        if self._best is None or value[roster].sum() >= value[self._best].sum():
+        if self._best is None or coverage(self.problem, roster) >= coverage(
+            self.problem, self._best
+        ):
             self._best = roster
 
     def _greedy_start(self, progress: ProgressCallback | None, started: float) -> np.ndarray | None:
@@ -144,7 +145,7 @@ class CpSatSolver:
         if progress is not None:
             progress(
                 time.monotonic() - started,
-                int(problem.candidate_value[roster].sum()),
+                coverage(problem, roster),
                 float("inf"),
                 "first roster",
             )
@@ -231,8 +232,7 @@ class CpSatSolver:
         fallback = greedy if greedy is not None else self._best
         if first_stage.best is None or (
             fallback is not None
-            and problem.candidate_value[fallback].sum()
-            > problem.candidate_value[first_stage.best].sum()
+            and coverage(problem, fallback) > coverage(problem, first_stage.best)
         ):
             if fallback is None:
                 return Result.no_roster(stopped_by or "time limit", None, timings, info)
@@ -245,7 +245,7 @@ class CpSatSolver:
             optimal = status == cp_model.OPTIMAL
             bound = None
         best = first_stage.best
-        best_coverage = int(problem.candidate_value[best].sum())
+        best_coverage = coverage(problem, best)
         if optimal:
             bound = best_coverage
         elif proven and bound is None:
@@ -254,7 +254,7 @@ class CpSatSolver:
             # never claim less than we hold: fall back to the Lagrangian demand bound
             bound = _demand_bound(problem, best_coverage)
         if greedy is not None:
-            info["first_roster"] = int(problem.candidate_value[greedy].sum())
+            info["first_roster"] = coverage(problem, greedy)
         if not optimal and stopped_by is None:
             stopped_by = "time limit"
         self._holds = (best_coverage, float("inf") if bound is None else float(bound))

@@ -40,15 +40,16 @@ def greedy_order(problem: Problem, prefer: np.ndarray | None = None) -> np.ndarr
 
     ``prefer`` (bool per candidate, e.g. a published roster) puts the preferred
     candidates first among those of equal essentiality and priority: when re-planning,
-    the published holders keep their slots unless a more valuable camp needs them (on
-    a tight season after 30 dropouts: 98,556 with 1,453 changes, against 96,509 with
-    1,374 when the published ones come before priority)."""
+    the published holders keep their slots unless a more valuable camp needs them:
+    putting them before priority costs coverage for few changes saved
+    (figures: docs/benchmarks.md)."""
     p = problem
     if not p.num_candidates:
         return np.zeros(0, dtype=np.int64)
     # One int64 key, compared digit by digit: (not essential, -value, not preferred,
     # candidates of the volunteer), ties by index (a stable sort). The same order as a
-    # lexsort of the four keys, faster on 12 million candidates (measured in the commit).
+    # lexsort of the four keys, and faster on a season's candidates
+    # (figures: docs/benchmarks.md).
     per_volunteer = np.diff(p.volunteer_candidates)[p.candidate_volunteer].astype(np.int64)
     value = p.candidate_value.astype(np.int64)
     key = (~p.requirement_essential[p.candidate_requirement]).astype(np.int64)

@@ -71,8 +71,9 @@ EXACT_FALLBACK_CANDIDATES = 500_000
 CORE_SHARE = 0.6  # at most this share of the time left goes to one core
 CORE_MAX_CANDIDATES = 40_000  # a larger core is not built (see scarce_core)
 CORE_BUILD_SECONDS = 1e-4  # building a core, per candidate (about; with its rows)
-# Above this many unsaturated candidates the restricted LP is not tried (on the foreign
-# seasons of issue 13 it had ~590,000 columns and never finished): column generation.
+# Above this many unsaturated candidates the restricted LP is not tried, column
+# generation is: the LP never finished on seasons where few requirements saturate
+# (figures: docs/benchmarks.md).
 LP_MAX_COLUMNS = 250_000
 LP_SHARE = 0.3  # at most this share of the time left goes to one restricted LP
 BOUND_SHARE = 0.8  # at most this share of the time left goes to column generation
@@ -86,9 +87,8 @@ def scarce_core(
 ) -> CoreModel | None:
     """The scarce core of requirements with fewer than ``threshold`` free candidates
     under ``roster``, hinted with it; None when it is too large to build in
-    ``seconds_left``: building the model is Python work the clock cannot cut (teams of
-    43 per camp: ~100,000 candidates, 3-4 s to build on a loaded machine, then presolve,
-    and there its bound did not beat the LP's)."""
+    ``seconds_left``: building the model is Python work the clock cannot cut, and a
+    large core's bound did not beat the LP's (figures: docs/benchmarks.md)."""
     saturated = free_counts(problem, runnable, roster) >= threshold
     size = len(scarce_candidates(problem, runnable, saturated))
     if size > CORE_MAX_CANDIDATES or size * CORE_BUILD_SECONDS > 0.5 * seconds_left:

@@ -45,6 +45,7 @@ from ortools.sat.python import cp_model
 from campplanner.model.problem import Problem
 from campplanner.model.rules import conflict_cliques, runnable_camps
 from campplanner.model.state import RosterState
+from campplanner.model.terms import coverage
 from campplanner.solver.greedy import skill_pressure
 
 KINDS = ("cancelled", "open slots", "ball", "scarce skill")
@@ -213,7 +214,7 @@ class Lns:
         self.rng = np.random.default_rng(self.options.seed)
         self.state = RosterState(p, np.ones(p.num_camps, dtype=bool))
         self.state.add(np.asarray(roster, dtype=np.int64))
-        self.coverage = int(p.candidate_value[roster].sum())
+        self.coverage = coverage(p, roster)
         self.stats = LnsStats()
         self.size = dict.fromkeys(ALL_KINDS, self.options.start_camps)
         self.runnable = runnable_camps(p)
@@ -476,8 +477,7 @@ class Lns:
                 self.state.add(freed)
                 return 0
             chosen = candidates[[solver.boolean_value(v) for v in model.x]]
-            before = int(p.candidate_value[freed].sum())
-            after = int(p.candidate_value[chosen].sum())
+            before, after = coverage(p, freed), coverage(p, chosen)
             worse = after < before
             if self.agreement is not None and after == before:
                 worse = self.agreement[chosen].sum() < self.agreement[freed].sum()

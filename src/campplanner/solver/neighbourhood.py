@@ -48,7 +48,7 @@ import numpy as np
 from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
 from campplanner.model.rules import enforce_essentials, runnable_camps
-from campplanner.model.terms import secondary_terms
+from campplanner.model.terms import coverage, secondary_terms
 from campplanner.solver.anytime import (
     Clock,
     Incumbent,
@@ -78,12 +78,10 @@ from campplanner.solver.options import ProgressCallback, SolveOptions
 from campplanner.solver.restore import restore_published
 from campplanner.solver.result import Result
 
-# The exact model runs on the neighbourhood only below this many candidates: on a
-# 22,000-volunteer season with 30 dropouts among physicians the neighbourhood had
-# 428,190 candidates, and CP-SAT found nothing in 37 s (issue 13); on one whose beds
-# bind, 27,074 candidates took 11 s (40% of the time left) and gained nothing, where
-# the neighbourhood search then gained 255 in 12 s. Small re-plans (hundreds of
-# volunteers) stay exact, with the fewest changes proven.
+# The exact model runs on the neighbourhood only below this many candidates: above it
+# CP-SAT gained nothing in its share of the time, where the neighbourhood search gains
+# (figures: docs/benchmarks.md). Small re-plans (hundreds of volunteers) stay exact,
+# with the fewest changes proven.
 EXACT_NEIGHBOURHOOD = 12_000
 EXACT_SHARE = 0.4  # of the time left, for the exact model on a small neighbourhood
 BOUND_SHARE = 0.15  # of the time left, for the season's bound
@@ -240,7 +238,7 @@ class NeighbourhoodReplanner:
         snapshot: bool = False,
         info: dict[str, object] | None = None,
     ) -> Result:
-        value = int(self.problem.candidate_value[roster].sum())
+        value = coverage(self.problem, roster)
         terms = secondary_terms(self.problem, roster)
         solver = {"name": "re-plan: refill, then neighbourhood search", **(info or {})}
         if snapshot:
@@ -456,9 +454,9 @@ class NeighbourhoodReplanner:
         """CP-SAT's bound on the scarce core, as the large method proves it from scratch
         (core.py: a relaxation of the season, so its bound is a proof for the season).
 
-        Without it the re-plan's bound stayed at the Lagrangian's (9,885 on medium.json
-        with 10 physicians away) where a solve from scratch proved 9,870. Only the
-        bound is taken: the core's roster knows nothing of the published one.
+        Without it the re-plan's bound stayed at the Lagrangian's, above the one a solve
+        from scratch proves (figures: docs/benchmarks.md). Only the bound is taken: the
+        core's roster knows nothing of the published one.
         """
         problem = self.problem
         runnable = runnable.copy()
@@ -492,7 +490,7 @@ class _ReplanIncumbent(Incumbent):
 
     def offer_closer(self, roster: np.ndarray, source: str) -> bool:
         """Keep ``roster`` if it covers more, or as much with fewer changes."""
-        value = int(self.problem.candidate_value[roster].sum())
+        value = coverage(self.problem, roster)
         if self.coverage is None or value > self.coverage:
             return self.offer_roster(roster, source)
         if (

@@ -2,9 +2,9 @@
 
 By default the base is solved first, and each scenario is then *re-planned* from the
 base's roster with the fewest changes (the re-plan of ``solve --baseline``): "people
-moved" is then what the scenario forces, not the noise of two unrelated solves (removing
-3 physicians from a full season: 13 changed assignments re-planned, 1,392 people
-"moved" solved from scratch). ``from_scratch`` solves every scenario as ``solve`` does.
+moved" is then what the scenario forces, not the noise of two unrelated solves, a
+hundred times larger (figures: docs/benchmarks.md). ``from_scratch`` solves every
+scenario as ``solve`` does.
 Scenarios are solved in their own processes (``jobs`` at a time), so several what-ifs
 run side by side on a multi-core machine.
 """

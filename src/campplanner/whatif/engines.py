@@ -12,6 +12,8 @@ to its workers once, runs the tasks, and hands the results back as they finish:
 - :class:`RayEngine`: Ray, started here or joined (``address``: ``"auto"`` or
   ``"ray://host:port"``). ``shared`` goes into Ray's object store once (``ray.put``);
   each task receives a reference and reads its numpy arrays in place, without a copy.
+  Ray is an optional extra (``pip install "campplanner[ray]"``): a large wheel most
+  planners never need.
 
 Results come back in the order tasks finish; a caller that wants a deterministic answer
 sorts them (the stress report is sorted by run number). :meth:`Engine.stop` (from any
@@ -34,7 +36,10 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any, Protocol
 
+from campplanner.contract.errors import UsageError
+
 ENGINES = ("local", "ray")
+RAY_MISSING = '--engine ray needs Ray, an optional extra: pip install "campplanner[ray]"'
 
 Task = Callable[[Any, Any], Any]  # task(shared, item) -> result; defined at module level
 
@@ -65,6 +70,12 @@ def make_engine(
     if name == "ray":
         return RayEngine(workers, address)
     raise ValueError(f"unknown engine {name!r}: use {' or '.join(ENGINES)}")
+
+
+def require_engine(name: str) -> None:
+    """UsageError, before any work is done, if engine ``name`` is not installed."""
+    if name == "ray":
+        _import_ray()
 
 
 # --------------------------------------------------------------------------- local
@@ -159,6 +170,16 @@ class LocalEngine:
 # ----------------------------------------------------------------------------- ray
 
 
+def _import_ray() -> Any:
+    """Ray, imported only when asked for: it is an extra, and the local engine must not
+    pay its import time."""
+    try:
+        import ray
+    except ImportError:
+        raise UsageError(RAY_MISSING) from None
+    return ray
+
+
 def _ray_call(task: Task, shared: Any, index: int, item: Any) -> tuple[int, Any]:
     return index, task(shared, item)
 
@@ -167,9 +188,7 @@ class RayEngine:
     """Ray tasks; ``shared`` is put in the object store once (see the module docstring)."""
 
     def __init__(self, workers: int | None = None, address: str | None = None):
-        import ray  # here: the local engine must not pay Ray's import time
-
-        self._ray = ray
+        self._ray = ray = _import_ray()
         self.address = address
         if not ray.is_initialized():
             if address is None:  # a Ray of our own, on this machine

@@ -20,6 +20,7 @@ from campplanner.model.baseline import Triple, baseline_from_triples
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.model.rules import camps_conflict, essential_requirements
+from campplanner.model.terms import coverage
 from campplanner.solver import SolveOptions, make_solver
 from campplanner.solver.result import Result
 from campplanner.whatif.diff import RosterDiff, diff_rosters, roster_triples
@@ -102,7 +103,7 @@ class _Camps:
             for i in self.members.get(camp, ()):
                 r = int(problem.candidate_requirement[i])
                 filled[r] = filled.get(r, 0) + 1
-            total = sum(int(problem.candidate_value[i]) for i in self.members.get(camp, ()))
+            total = coverage(problem, list(self.members.get(camp, ())))
             self._filled[camp] = (filled, total)
         return self._filled[camp]
 
@@ -317,4 +318,4 @@ def replan_without(
     result = make_solver(new_problem, options, baseline=baseline).solve()
     diff = diff_rosters(published, roster_triples(new_problem, result.assigned))
     kept = baseline_from_triples(problem, published).kept
-    return Replan(result, diff, int(problem.candidate_value[kept].sum()))
+    return Replan(result, diff, coverage(problem, kept))

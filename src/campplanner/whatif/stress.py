@@ -50,12 +50,11 @@ RESERVE_RUNS = 20
 RESERVE_TIME_PER_RUN = 10.0
 # A run's re-plan ends after this many neighbourhood search steps per second of its time
 # limit (1 step for 10 s), not on the clock, so that it is the same on any engine and
-# machine. On the shared 2-core machine at load 6-10, markazi-season's first roster
-# (refill, greedy passes) took 4-5 s of the 10 and a search step 1.5-5 s; small.json's
-# exact model on the neighbourhood 2-5 s and a step 0.2-1.5 s.
+# machine: on a loaded machine a step takes seconds (figures: docs/benchmarks.md).
 STEPS_PER_SECOND = 0.1
-# CP-SAT deterministic time per step (solve --baseline gives 1.0): one step of 1.0 took
-# 7.6 s on small.json, where 8 camps are 40% of the instance, on the loaded machine.
+# CP-SAT deterministic time per step (solve --baseline gives 1.0): a step of 1.0 on a
+# small instance takes most of a run's time on a loaded machine
+# (figures: docs/benchmarks.md).
 STEP_WORK = 0.2
 
 
