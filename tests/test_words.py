@@ -166,7 +166,8 @@ def _assert_persian(problem: Problem, text: str) -> None:
 def test_every_language_words_every_cause() -> None:
     for lang, words in WORDS.items():
         assert set(words.causes) == set(CAUSES), lang
-        assert set(words.slot) == set(SLOT_CASES), lang
+        assert set(words.slot_why) == set(SLOT_CASES), lang
+        assert set(words.camp_why) == set(CAMP_CASES), lang
     assert {"fa", "en"} <= set(LANGUAGES)
 
 

@@ -8,8 +8,9 @@ from datetime import datetime
 import jdatetime
 
 from campplanner.contract.calendar import Calendar, format_day, to_persian_digits
+from campplanner.contract.languages import LANGUAGES, RIGHT_TO_LEFT
 
-LANGUAGES = ("fa", "en")
+__all__ = ["LANGUAGES", "WORDS", "Words"]  # LANGUAGES: the one list, contract.languages
 
 # key -> (Persian, English)
 WORDS: dict[str, tuple[str, str]] = {
@@ -155,7 +156,7 @@ class Words:
 
     @property
     def rtl(self) -> bool:
-        return self.lang == "fa"
+        return self.lang in RIGHT_TO_LEFT
 
     def __call__(self, key: str) -> str:
         pair = WORDS.get(key)
