@@ -59,9 +59,9 @@ PERSIAN = Wording(
         "essential": "{count:essential_roles} {roles:role} پر نشد: {role_whys:sentence}",
         "nobody": "هیچ جایی از اردو پر نشد: {role_whys:sentence}",
         "beds": "نقش‌های ضروری {total:people} لازم دارند و اردو {capacity} تخت دارد",
-        "shared": "نقش‌های ضروری ({roles:role}) {total:people} لازم دارند، اما فقط "
-        "{matched:people} می‌توانند هم‌زمان آن‌ها را پر کنند، چون هر نفر یک نقش می‌گیرد "
-        "({rule})؛ افراد آزادی که می‌توانند: {pool:person}",
+        "shared": "نقش‌های ضروری ({roles:role}) {total:people} لازم دارند، اما بنا به قاعده‌ی "
+        "«{rule:rule}» فقط {matched:people} می‌توانند هم‌زمان آن‌ها را پر کنند؛ افراد آزادی "
+        "که می‌توانند: {pool:person}",
         "improvable": "افراد آزاد می‌توانستند {essentials:its_roles} را پر کنند: "
         "این برنامه ({status:status}) بهترین برنامه‌ی ممکن نیست",
     },
