@@ -340,6 +340,13 @@ def test_persian_rule_titles_are_the_rule_registrys() -> None:
     assert f"«{RULE_BY_ID['H3'].title_fa}»" in why, why
 
 
+def test_the_page_reads_the_coverage_title_from_the_term_registry() -> None:
+    from campplanner.model.terms import COVERAGE
+    from campplanner.web.i18n import WORDS as PAGE_WORDS
+
+    assert PAGE_WORDS["coverage"][0] == COVERAGE.title_fa
+
+
 def test_every_reason_keeps_its_facts_and_can_be_said_again_in_each_language() -> None:
     for case in [*SLOT_CASES.values(), *CAMP_CASES.values()]:
         data, roster, status = case

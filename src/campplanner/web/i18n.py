@@ -9,6 +9,7 @@ import jdatetime
 
 from campplanner.contract.calendar import Calendar, format_day, to_persian_digits
 from campplanner.contract.languages import LANGUAGES, RIGHT_TO_LEFT
+from campplanner.model.terms import COVERAGE
 
 __all__ = ["LANGUAGES", "WORDS", "Words"]  # LANGUAGES: the one list, contract.languages
 
@@ -24,7 +25,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "versions": ("نسخه‌ها", "Versions"),
     "scenarios": ("سناریوها", "Scenarios"),
     "language": ("English", "فارسی"),
-    "coverage": ("پوشش", "Coverage"),
+    "coverage": (COVERAGE.title_fa, COVERAGE.title.capitalize()),  # the term registry's
     "bound": ("کران اثبات‌شده", "Proven bound"),
     "gap": ("فاصله", "Gap"),
     "status": ("وضعیت", "Status"),
