@@ -303,10 +303,13 @@ def roles(p: Problem, requirements: list[int]) -> Listed:
     return Listed(tuple(role(p, r) for r in requirements))
 
 
-def short_roles(p: Problem, camp: int, cause: str, short: tuple[SlotFacts, ...]) -> CampFacts:
-    """A camp cancelled for its short roles ("essential" or "nobody"), each with its facts."""
-    fields = {**camp_facts(p, camp), "roles": Listed(tuple(s.fields["role"] for s in short))}  # type: ignore[misc]
-    return CampFacts(cause, {**fields, "count": len(short)}, (Fix("each_role"),), short)
+def short_roles(
+    p: Problem, camp: int, cause: str, requirements: list[int], short: tuple[SlotFacts, ...]
+) -> CampFacts:
+    """A camp cancelled for its short roles ("essential" or "nobody"): the roles, and
+    each one's own facts."""
+    fields = {**camp_facts(p, camp), "roles": roles(p, requirements), "count": len(short)}
+    return CampFacts(cause, fields, (Fix("each_role"),), short)
 
 
 def too_few_beds(p: Problem, camp: int, total: int) -> CampFacts:

@@ -208,7 +208,8 @@ def _cancelled_facts(
     p = ctx.problem
     if short:
         cause = "essential" if essentials else "nobody"
-        return evidence.short_roles(p, camp, cause, tuple(s.facts for s in short if s.facts))
+        facts = tuple(s.facts for s in short if s.facts is not None)
+        return evidence.short_roles(p, camp, cause, [s.requirement for s in short], facts)
     total = sum(int(p.requirement_count[r]) for r in needed)
     if essentials and total > int(p.camp_capacity[camp]):
         return evidence.too_few_beds(p, camp, total)

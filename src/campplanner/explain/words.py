@@ -42,7 +42,7 @@ from campplanner.explain.facts import (
 ASCII_DIGITS = "0123456789"
 
 
-class TemplateError(KeyError):
+class TemplateError(LookupError):
     """A template names a fact, choice or phrase that is not there."""
 
 
@@ -117,7 +117,8 @@ class Wording:
 
     def slot(self, facts: SlotFacts) -> tuple[str, str]:
         """(why, fix) of an empty slot."""
-        return self.say(self.slot_why[facts.cause], facts.fields), self.fix(facts.fixes, facts)
+        fields = facts.fields
+        return self.say(self.slot_why[facts.cause], fields), self.fix(facts.fixes, fields)
 
     def camp(self, facts: CampFacts) -> tuple[str, str]:
         """(why, fix) of a cancelled camp; one whose roles were short says each role's."""
@@ -129,9 +130,9 @@ class Wording:
         }
         return self.say(self.camp_why[facts.cause], fields), self.fix(facts.fixes, fields)
 
-    def fix(self, fixes: tuple[Fix, ...], facts: SlotFacts | Mapping[str, Fact]) -> str:
-        """The fixes that apply, each in its sentence, as alternatives."""
-        fields = facts.fields if isinstance(facts, SlotFacts) else facts
+    def fix(self, fixes: tuple[Fix, ...], fields: Mapping[str, Fact]) -> str:
+        """The fixes that apply, each in its sentence (over the reason's ``fields`` and
+        its own), as alternatives."""
         return self.or_join.join(
             self.say(self.fixes[fix.kind], {**fields, **fix.fields}) for fix in fixes
         )
