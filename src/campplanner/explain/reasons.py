@@ -66,7 +66,8 @@ class SlotReason:
         """The same reason, its facts said in ``words``'s language."""
         if self.facts is None:
             return self
-        return replace(self, **dict(zip(("why", "fix"), words.slot(self.facts), strict=True)))
+        why, fix = words.slot(self.facts)
+        return replace(self, why=why, fix=fix)
 
 
 @dataclass(frozen=True)
