@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from campplanner.contract.calendar import format_day
+from campplanner.contract.calendar import Calendar, format_day
 from campplanner.explain.facts import (
     EVIDENCE_LIMIT,
     CampFacts,
@@ -67,13 +68,19 @@ def role(p: Problem, r: int) -> dict[str, Fact]:
     }
 
 
+@lru_cache(maxsize=4096)
+def day(ordinal: int, calendar: Calendar) -> Day:
+    """A day ordinal as ``calendar`` writes it; kept, as a season has a few hundred days
+    and writing a Jalali one takes longer than the rest of a reason's facts."""
+    return Day(format_day(ordinal, calendar))
+
+
 def camp_facts(p: Problem, c: int) -> dict[str, Fact]:
     """The camp: its label, first and last day, place and gender ("f", "m" or "")."""
-    first, last = p.camp_days(c)
     return {
         "camp": p.camp_label(c),
-        "first": Day(first),
-        "last": Day(last),
+        "first": day(int(p.camp_start[c]), p.calendar),
+        "last": day(int(p.camp_end[c]), p.calendar),
         "place": p.place_names[int(p.camp_place[c])],
         "gender": _GENDER.get(int(p.camp_gender[c]), ""),
     }
@@ -154,8 +161,7 @@ def dates(slot: Slot) -> Found:
 
     def spans(v: int) -> Mapping[str, Fact]:
         days = tuple(
-            {"from": Day(format_day(a, p.calendar)), "to": Day(format_day(b, p.calendar))}
-            for a, b in available_spans(p, v)
+            {"from": day(a, p.calendar), "to": day(b, p.calendar)} for a, b in available_spans(p, v)
         )
         return {"label": p.volunteer_label(v), "spans": Listed(days), "free_days": bool(days)}
 
