@@ -15,11 +15,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from builders import camp, compile_data, make_instance, requirement, volunteer
 from campplanner.explain import CAUSES, LANGUAGES, WORDS, explain_roster, roster_from_assignments
 from campplanner.model.problem import Problem
 from campplanner.solver import CpSatSolver, SolveOptions
+from test_solver_properties import instances as random_instances
 
 LEADER = volunteer("L", skills={"leader": 1})
 TWO_ROLES = [requirement("leader"), requirement("nurse")]
@@ -364,3 +366,25 @@ def test_every_front_end_offers_the_one_list_of_languages() -> None:
     from campplanner.web import i18n
 
     assert tuple(WORDS) == ONE_LIST == i18n.LANGUAGES
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_instances(max_volunteers=6, max_camps=4))
+def test_every_language_words_every_reason_of_random_rosters(data: dict[str, Any]) -> None:
+    """On random instances, solved or cut short, each language words the very causes the
+    facts decided, Persian without a Latin sentence, and saying an explanation again in
+    another language gives what explaining in it gives."""
+    problem = compile_data(data)
+    result = CpSatSolver(problem, SolveOptions(time_limit=20, secondary=False)).solve()
+    if not result.has_roster:
+        return
+    english = explain_roster(problem, result.assigned, result.status, lang="en")
+    for lang in LANGUAGES:
+        said = explain_roster(problem, result.assigned, result.status, lang=lang)
+        assert english.in_language(lang) == said
+        assert [s.cause for s in said.slots] == [s.cause for s in english.slots]
+        assert [c.cause for c in said.cancelled] == [c.cause for c in english.cancelled]
+        if lang == "fa":
+            for reason in [*said.slots, *said.cancelled]:
+                _assert_persian(problem, reason.why)
+                _assert_persian(problem, reason.fix)
