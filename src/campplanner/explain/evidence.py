@@ -233,10 +233,11 @@ def no_camps(slot: Slot) -> Found:
 def serving(p: Problem, camp: int, busy: Busy) -> dict[str, Fact]:
     """One place a busy volunteer serves, and the rule that keeps them from ``camp``:
     kind "same_camp" (H3), "overlap" or "rest" (H4), "limit" (H5)."""
-    kind = {"H3": "same_camp", "H5": "limit"}.get(busy.rule, "")
     rest_days = rest_between(p, camp, busy.camp) if busy.rule == "H4" else 0
     if busy.rule == "H4":
         kind = "overlap" if rest_days < 0 else "rest"
+    else:
+        kind = {"H3": "same_camp", "H5": "limit"}[busy.rule]
     return {
         "kind": kind,
         "rule": busy.rule,
@@ -253,11 +254,11 @@ def busy(slot: Slot) -> Found:
     """Enough people qualify, but each serves in a camp that conflicts with this one;
     moving someone from a camp of lower priority is a fix."""
     p, c = slot.problem, slot.camp
-    places: dict[int, list[dict[str, Fact]]] = {}
+    kept_by: dict[int, list[Busy]] = {}  # volunteer -> the assignments keeping them away
     for b in slot.busy:
-        places.setdefault(b.volunteer, []).append(serving(p, c, b))
+        kept_by.setdefault(b.volunteer, []).append(b)
     here = int(slot.ctx.filled[slot.requirement])
-    people = np.array(list(places), dtype=np.int64)
+    people = np.array(list(kept_by), dtype=np.int64)
     facts: dict[str, Fact] = {
         "qualified": slot.funnel.qualified,
         "here": here,
@@ -265,7 +266,10 @@ def busy(slot: Slot) -> Found:
         "some_placed": bool(here or slot.free),
         "serving": named(
             people,
-            lambda v: {"label": p.volunteer_label(v), "places": Listed(tuple(places[v]))},
+            lambda v: {
+                "label": p.volunteer_label(v),
+                "places": Listed(tuple(serving(p, c, b) for b in kept_by[v])),
+            },
         ),
     }
     fixes = [Fix("wanted_free", {"missing": slot.missing - slot.free})]
