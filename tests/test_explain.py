@@ -445,6 +445,17 @@ def test_explain_command_prints_reasons_and_costs(tiny_solution: str) -> None:
         assert text in result.output
 
 
+def test_explain_rounds_km_as_the_solution_file_does(tiny_solution: str) -> None:
+    """One rounding: the breakdown's total road km (per camp and per volunteer) reads as the
+    solution file's secondary.travel_km (one decimal), not rounded once more to whole km."""
+    written = json.loads(Path(tiny_solution).read_text(encoding="utf-8"))["secondary"]
+    result = invoke("explain", str(TINY_PATH), tiny_solution)
+    totals = [line for line in result.output.splitlines() if "total" in line]
+    assert len(totals) == 2, result.output
+    for line in totals:
+        assert f" {written['travel_km']:,.1f} " in line, (line, written)
+
+
 def test_explain_one_camp_and_one_volunteer(tiny_solution: str) -> None:
     camp_view = invoke("explain", str(TINY_PATH), tiny_solution, "--camp", "c2")
     assert camp_view.exit_code == 0, camp_view.output

@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from campplanner.cli.console import SafeConsole
 from campplanner.contract.errors import CampPlannerError
+from campplanner.contract.languages import LANGUAGES, NAMES
 
 stdout = SafeConsole(highlight=False)
 stderr = SafeConsole(stderr=True, highlight=False)
@@ -91,18 +92,15 @@ def weight_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-# explain.languages.LANGUAGES, written out so that `--help` need not import numpy
-# (tests/test_words.py checks that the two agree).
-LANGUAGES = ("fa", "en")
-
-
 def lang_option(default: str, where: str) -> Callable[..., Any]:
     return click.option(
         "--lang",
         type=click.Choice(LANGUAGES),
         default=default,
         show_default=True,
-        help=f"Language of the reasons and fixes {where}: fa (Persian) or en (English).",
+        help=f"Language of the reasons and fixes {where}: "
+        + ", ".join(f"{code} ({NAMES[code]})" for code in LANGUAGES)
+        + ".",
     )
 
 

@@ -21,7 +21,7 @@ from campplanner.explain import (
     SlotReason,
 )
 from campplanner.model.problem import Problem
-from campplanner.model.terms import GROUP, SECONDARY, Term
+from campplanner.model.terms import GROUP, SECONDARY, Term, as_written
 
 SHORT_LIMIT = 10  # cancelled camps listed by `solve` before "... and N more"
 
@@ -133,7 +133,7 @@ def print_camp_costs(
     for cost in breakdown.camps:
         if camps is not None and cost.camp not in camps:
             continue
-        cells = [_number(cost.terms[t.name]) for t in terms]
+        cells = [_written(t, cost.terms[t.name]) for t in terms]
         if cost.split_groups and GROUP in terms:
             at = terms.index(GROUP)
             cells[at] += " (" + escape(", ".join(problem.group_ids[g] for g in cost.split_groups))
@@ -152,7 +152,7 @@ def print_camp_costs(
             "",
             f"{sum(c.filled for c in breakdown.camps)}/{sum(c.asked for c in breakdown.camps)}",
             f"{breakdown.coverage:,}",
-            *(_number(breakdown.total(t)) for t in terms),
+            *(_written(t, breakdown.total(t)) for t in terms),
             "",
         )
     console.print(table)
@@ -183,7 +183,7 @@ def print_volunteer_costs(
             escape(f"{problem.volunteer_ids[v.volunteer]}  {problem.volunteer_names[v.volunteer]}"),
             escape(", ".join(problem.camp_label(c) for c in v.camps)),
             f"{v.terms['coverage']:,}",
-            *(_number(v.terms[t.name]) for t in terms),
+            *(_written(t, v.terms[t.name]) for t in terms),
             f"{v.weighted(weights):,.0f}",
         )
     if volunteers is None:
@@ -191,14 +191,17 @@ def print_volunteer_costs(
             "[bold]total[/]",
             "",
             f"{sum(v.terms['coverage'] for v in breakdown.volunteers):,}",
-            *(_number(breakdown.total(t)) for t in terms),
+            *(_written(t, breakdown.total(t)) for t in terms),
             "",
         )
     console.print(table)
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if isinstance(value, float) else f"{value:,}"
+def _written(term: Term, value: float) -> str:
+    """A term's value rounded as the solution file writes it (road km to one decimal),
+    so that explain's totals read the same as the file's ``secondary``."""
+    written = as_written(term, value)
+    return f"{written:,.1f}" if isinstance(written, float) else f"{written:,}"
 
 
 def print_volunteer_story(

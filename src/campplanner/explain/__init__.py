@@ -1,8 +1,10 @@
 """Explanations of a roster, split by job: the funnel of candidate rules (``funnel``),
-the cause of each empty slot and cancelled camp (``reasons``), the words that say it
-(``words``), and what each choice cost (``breakdown``)."""
+the cause of each empty slot and cancelled camp (``reasons``), its facts in no language
+(``evidence``, ``facts``), the templates that say them in each language (``words`` and
+``words_<code>``), and what each choice cost (``breakdown``)."""
 
 from campplanner.explain.breakdown import Breakdown, CampCost, VolunteerCost, objective_breakdown
+from campplanner.explain.facts import EVIDENCE_LIMIT, CampFacts, SlotFacts
 from campplanner.explain.funnel import FUNNEL, Busy, Context, Funnel
 from campplanner.explain.languages import LANGUAGES, WORDS
 from campplanner.explain.reasons import (
@@ -15,7 +17,9 @@ from campplanner.explain.reasons import (
     roster_from_assignments,
     wanted_for,
 )
-from campplanner.explain.words import CAUSES, EVIDENCE_LIMIT
+from campplanner.explain.words_en import ENGLISH
+
+CAUSES: dict[str, str] = dict(ENGLISH.causes)  # each cause's name in English
 
 __all__ = [
     "CAUSES",
@@ -26,11 +30,13 @@ __all__ = [
     "Breakdown",
     "Busy",
     "CampCost",
+    "CampFacts",
     "CampReason",
     "Context",
     "Explanation",
     "Funnel",
     "RosterError",
+    "SlotFacts",
     "SlotReason",
     "VolunteerCost",
     "explain_camp",

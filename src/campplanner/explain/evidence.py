@@ -1,58 +1,103 @@
-"""The evidence behind each reason, worked out once for every language.
+"""The facts behind each reason, worked out once for every language.
 
-:mod:`campplanner.explain.words` (English) and :mod:`campplanner.explain.words_fa`
-(Persian) put the same facts into sentences. Which facts they are (who fails the
-filter, who is nearest to travelling that far, where the busy people serve and why
-that keeps them away, what lowering a level would give) is decided here, once, so the
-languages cannot drift apart; only the wording differs.
+:mod:`campplanner.explain.reasons` decides the cause; the functions here gather what
+the reason states (who fails the filter, who is nearest to travelling that far, where
+the busy people serve and why that keeps them away, what lowering a level would give)
+and which fixes apply, as a :class:`~campplanner.explain.facts.SlotFacts` or
+:class:`~campplanner.explain.facts.CampFacts`. One function per cause, each reading
+only what its cause needs from the :class:`Slot` it is given. The languages put these
+facts into sentences and decide nothing (:mod:`campplanner.explain.words`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from campplanner.explain.funnel import Busy, Context, Masks, dropped, pass_all_but
+from campplanner.contract.calendar import Calendar, format_day
+from campplanner.explain.facts import (
+    EVIDENCE_LIMIT,
+    CampFacts,
+    Day,
+    Fact,
+    Fix,
+    Listed,
+    SlotFacts,
+)
+from campplanner.explain.funnel import Busy, Context, Funnel, Masks, dropped, pass_all_but
 from campplanner.model.problem import Problem
 from campplanner.model.rules import rest_between
 
-EVIDENCE_LIMIT = 5  # people (and camps) named per reason; the counts are always complete
+_GENDER = {1: "f", 2: "m"}  # Problem.camp_gender: 0 mixed, 1 women, 2 men
 
 
 @dataclass(frozen=True)
-class Level:
-    """People with the skill below the level asked, and what a lower level would give."""
+class Slot:
+    """An empty requirement as the cause was decided on: the funnel, the roster's part."""
 
-    below: np.ndarray  # volunteers who hold the skill below the level (the funnel's drop)
-    held: np.ndarray  # per volunteer, the level they hold
-    would: int  # people below the level who pass every other filter
-    best: int  # the highest level among them (0: nobody)
+    ctx: Context
+    requirement: int
+    missing: int  # slots of the requirement still empty
+    funnel: Funnel
+    masks: Masks
+    busy: tuple[Busy, ...]  # qualified people kept away by the roster (cause "busy")
+    free: int  # qualified people free to come
 
+    @property
+    def problem(self) -> Problem:
+        return self.ctx.problem
 
-def below_level(ctx: Context, r: int, masks: Masks) -> Level:
-    p = ctx.problem
-    held = p.volunteer_skill_level[:, int(p.requirement_skill[r])]
-    would = pass_all_but(ctx, r, "level")
-    best = int(held[would].max()) if would.size else 0
-    return Level(dropped(masks, "level"), held, int(would.size), best)
-
-
-@dataclass(frozen=True)
-class Distance:
-    """People who will not travel that far, nearest to their limit first."""
-
-    far: np.ndarray  # volunteers, ordered by how far beyond their limit the camp is
-    km: np.ndarray  # per volunteer, road km to the camp
-    max_km: np.ndarray  # per volunteer, how far they will travel
+    @property
+    def camp(self) -> int:
+        return int(self.problem.requirement_camp[self.requirement])
 
 
-def too_far(ctx: Context, r: int, masks: Masks) -> Distance:
-    p = ctx.problem
-    km = ctx.camp_km(int(p.requirement_camp[r]))
-    far = dropped(masks, "distance")
-    far = far[np.argsort(km[far] - p.volunteer_max_km[far], kind="stable")]
-    return Distance(far, km, p.volunteer_max_km)
+# ------------------------------------------------------------------ shared facts
+
+
+def role(p: Problem, r: int) -> dict[str, Fact]:
+    """The role a requirement asks for: the skill as the file names it, the level."""
+    s = int(p.requirement_skill[r])
+    name, sid = p.skill_names[s], p.skill_ids[s]
+    return {
+        "skill": sid if name == sid else f"{name} ({sid})",
+        "level": int(p.requirement_level[r]),
+    }
+
+
+@lru_cache(maxsize=4096)
+def day(ordinal: int, calendar: Calendar) -> Day:
+    """A day ordinal as ``calendar`` writes it; kept, as a season has a few hundred days
+    and writing a Jalali one takes longer than the rest of a reason's facts."""
+    return Day(format_day(ordinal, calendar))
+
+
+def camp_facts(p: Problem, c: int) -> dict[str, Fact]:
+    """The camp: its label, first and last day, place and gender ("f", "m" or "")."""
+    return {
+        "camp": p.camp_label(c),
+        "first": day(int(p.camp_start[c]), p.calendar),
+        "last": day(int(p.camp_end[c]), p.calendar),
+        "place": p.place_names[int(p.camp_place[c])],
+        "gender": _GENDER.get(int(p.camp_gender[c]), ""),
+    }
+
+
+def named(
+    volunteers: np.ndarray, describe: Callable[[int], Mapping[str, Fact]] | None = None
+) -> Listed:
+    """The first EVIDENCE_LIMIT people, each described, and how many more there are."""
+    shown = [int(v) for v in volunteers[:EVIDENCE_LIMIT]]
+    items = tuple(describe(v) if describe else {} for v in shown)
+    return Listed(items, len(volunteers) - len(shown))
+
+
+def labelled(p: Problem, volunteers: np.ndarray) -> Listed:
+    """The first EVIDENCE_LIMIT people by their labels."""
+    return named(volunteers, lambda v: {"label": p.volunteer_label(v)})
 
 
 def available_spans(p: Problem, v: int) -> list[tuple[int, int]]:
@@ -64,30 +109,242 @@ def available_spans(p: Problem, v: int) -> list[tuple[int, int]]:
     ]
 
 
-@dataclass(frozen=True)
-class Serving:
-    """One place a busy volunteer serves, and the rule that keeps them from the camp."""
+def slot_facts(slot: Slot, cause: str) -> SlotFacts:
+    """The facts of an empty requirement whose cause is ``cause``."""
+    p = slot.problem
+    r = slot.requirement
+    fields: dict[str, Fact] = {
+        **camp_facts(p, slot.camp),
+        "role": role(p, r),
+        "missing": slot.missing,
+        "asked": int(p.requirement_count[r]),
+        "status": slot.ctx.status,
+    }
+    own, fixes = CAUSE_FACTS[cause](slot)
+    return SlotFacts(cause, {**fields, **own}, fixes)
 
-    camp: int
-    skill: int
-    rule: str  # "H3" this camp in another role, "H4" overlap or rest days, "H5" most camps
-    rest_days: int  # H4: free days between the two camps (negative: they overlap)
-    max_camps: int  # H5: how many camps the volunteer may join
+
+Found = tuple[dict[str, Fact], tuple[Fix, ...]]  # a cause's own facts, and its fixes
+WANTED = Fix("wanted")
 
 
-def serving_elsewhere(p: Problem, camp: int, busy: tuple[Busy, ...]) -> dict[int, list[Serving]]:
-    """volunteer -> where they serve, in the order the roster's evidence lists them."""
-    seen: dict[int, list[Serving]] = {}
-    for b in busy:
-        gap = rest_between(p, camp, b.camp) if b.rule == "H4" else 0
-        seen.setdefault(b.volunteer, []).append(
-            Serving(b.camp, b.skill, b.rule, gap, int(p.volunteer_max_camps[b.volunteer]))
+# ------------------------------------------------------------ the funnel's causes
+
+
+def no_skill(slot: Slot) -> Found:
+    """Too few volunteers have the skill at any level."""
+    return {"have": slot.funnel.left_after("no_skill")}, (WANTED,)
+
+
+def level(slot: Slot) -> Found:
+    """People have the skill, too few at the level asked; people below the level who
+    pass every other filter make "accept a lower level" a fix."""
+    p, r = slot.problem, slot.requirement
+    held = p.volunteer_skill_level[:, int(p.requirement_skill[r])]
+    would = pass_all_but(slot.ctx, r, "level")
+    below = dropped(slot.masks, "level")
+    facts: dict[str, Fact] = {
+        "having": slot.funnel.left_after("no_skill"),
+        "at_level": slot.funnel.left_after("level"),
+        "level": int(p.requirement_level[r]),
+        "below": named(below, lambda v: {"label": p.volunteer_label(v), "held": int(held[v])}),
+    }
+    fixes = [WANTED]
+    if would.size:
+        fixes.append(Fix("lower_level", {"best": int(held[would].max()), "would": int(would.size)}))
+    return facts, tuple(fixes)
+
+
+def dates(slot: Slot) -> Found:
+    """Qualified people exist, too few free for the whole of the camp."""
+    p = slot.problem
+
+    def spans(v: int) -> Mapping[str, Fact]:
+        days = tuple(
+            {"from": day(a, p.calendar), "to": day(b, p.calendar)} for a, b in available_spans(p, v)
         )
-    return seen
+        return {"label": p.volunteer_label(v), "spans": Listed(days), "free_days": bool(days)}
+
+    return {
+        "having": slot.funnel.left_after("level"),
+        "free_then": slot.funnel.left_after("dates"),
+        "away": named(dropped(slot.masks, "dates"), spans),
+    }, (WANTED,)
 
 
-def lower_priority_camps(p: Problem, camp: int, busy: tuple[Busy, ...]) -> list[int]:
-    """The camps of lower priority the busy people serve in (someone could move), at
-    most EVIDENCE_LIMIT of them."""
-    lower = sorted({b.camp for b in busy if p.camp_priority[b.camp] < p.camp_priority[camp]})
-    return lower[:EVIDENCE_LIMIT]
+def gender(slot: Slot) -> Found:
+    """Qualified, free people exist, too few of the single-gender camp's gender."""
+    return {
+        "free_then": slot.funnel.left_after("dates"),
+        "of_gender": slot.funnel.left_after("gender"),
+        "others": labelled(slot.problem, dropped(slot.masks, "gender")),
+    }, (WANTED,)
+
+
+def distance(slot: Slot) -> Found:
+    """Qualified people exist, too few will travel as far as the camp; the one nearest
+    to their limit agreeing to travel that far is a fix."""
+    p = slot.problem
+    km = slot.ctx.camp_km(slot.camp)
+    far = dropped(slot.masks, "distance")
+    far = far[np.argsort(km[far] - p.volunteer_max_km[far], kind="stable")]
+    facts: dict[str, Fact] = {
+        "could": slot.funnel.left_after("gender"),
+        "will": slot.funnel.left_after("distance"),
+        "far": named(
+            far,
+            lambda v: {
+                "label": p.volunteer_label(v),
+                "km": float(km[v]),
+                "max_km": float(p.volunteer_max_km[v]),
+            },
+        ),
+    }
+    fixes = [WANTED]
+    if far.size:
+        v = int(far[0])
+        fixes.append(
+            Fix("travel_farther", {"label": p.volunteer_label(v), "km": int(np.ceil(km[v]))})
+        )
+    return facts, tuple(fixes)
+
+
+def forbidden(slot: Slot) -> Found:
+    """Qualified people exist, but the file forbids them at this camp."""
+    banned = labelled(slot.problem, dropped(slot.masks, "forbidden"))
+    return {
+        "could": slot.funnel.left_after("distance"),
+        "allowed": slot.funnel.left_after("forbidden"),
+        "banned": banned,
+    }, (WANTED, Fix("lift_forbidden"))
+
+
+def no_camps(slot: Slot) -> Found:
+    """Qualified people exist, but their max_camps is 0."""
+    return {
+        "could": slot.funnel.left_after("forbidden"),
+        "idle": labelled(slot.problem, dropped(slot.masks, "no_camps")),
+    }, (WANTED, Fix("raise_max_camps"))
+
+
+# ------------------------------------------------------------- the roster's part
+
+
+def serving(p: Problem, camp: int, busy: Busy) -> dict[str, Fact]:
+    """One place a busy volunteer serves, and the rule that keeps them from ``camp``:
+    kind "same_camp" (H3), "overlap" or "rest" (H4), "limit" (H5)."""
+    rest_days = rest_between(p, camp, busy.camp) if busy.rule == "H4" else 0
+    if busy.rule == "H4":
+        kind = "overlap" if rest_days < 0 else "rest"
+    else:
+        kind = {"H3": "same_camp", "H5": "limit"}[busy.rule]
+    return {
+        "kind": kind,
+        "rule": busy.rule,
+        "camp": p.camp_label(busy.camp),
+        "skill_id": p.skill_ids[busy.skill],
+        "priority": int(p.camp_priority[busy.camp]),
+        "rest_days": rest_days,
+        "rest_needed": int(p.rest_days),
+        "max_camps": int(p.volunteer_max_camps[busy.volunteer]),
+    }
+
+
+def busy(slot: Slot) -> Found:
+    """Enough people qualify, but each serves in a camp that conflicts with this one;
+    moving someone from a camp of lower priority is a fix."""
+    p, c = slot.problem, slot.camp
+    kept_by: dict[int, list[Busy]] = {}  # volunteer -> the assignments keeping them away
+    for b in slot.busy:
+        kept_by.setdefault(b.volunteer, []).append(b)
+    here = int(slot.ctx.filled[slot.requirement])
+    people = np.array(list(kept_by), dtype=np.int64)
+    facts: dict[str, Fact] = {
+        "qualified": slot.funnel.qualified,
+        "here": here,
+        "free": slot.free,
+        "some_placed": bool(here or slot.free),
+        "serving": named(
+            people,
+            lambda v: {
+                "label": p.volunteer_label(v),
+                "places": Listed(tuple(serving(p, c, b) for b in kept_by[v])),
+            },
+        ),
+    }
+    fixes = [Fix("wanted_free", {"missing": slot.missing - slot.free})]
+    lower = sorted({b.camp for b in slot.busy if p.camp_priority[b.camp] < p.camp_priority[c]})
+    if lower:
+        camps = tuple({"camp": p.camp_label(k)} for k in lower[:EVIDENCE_LIMIT])
+        fixes.append(Fix("move_from_lower", {"camps": Listed(camps)}))
+    return facts, tuple(fixes)
+
+
+def beds(slot: Slot) -> Found:
+    """Someone free could come, but the camp is at capacity."""
+    capacity = int(slot.problem.camp_capacity[slot.camp])
+    more = Fix("more_beds", {"beds": min(slot.missing, slot.free)})
+    return {"free": slot.free, "capacity": capacity}, (more,)
+
+
+def improvable(slot: Slot) -> Found:
+    """Someone free could come and there is a bed: the roster is not the best one."""
+    return {"free": slot.free}, (Fix("solve_longer"),)
+
+
+CAUSE_FACTS: dict[str, Callable[[Slot], Found]] = {
+    "no_skill": no_skill,
+    "level": level,
+    "dates": dates,
+    "gender": gender,
+    "distance": distance,
+    "forbidden": forbidden,
+    "no_camps": no_camps,
+    "busy": busy,
+    "beds": beds,
+    "improvable": improvable,
+}
+
+
+# ---------------------------------------------------------------- cancelled camps
+
+
+def roles(p: Problem, requirements: list[int]) -> Listed:
+    return Listed(tuple(role(p, r) for r in requirements))
+
+
+def short_roles(
+    p: Problem, camp: int, cause: str, requirements: list[int], short: tuple[SlotFacts, ...]
+) -> CampFacts:
+    """A camp cancelled for its short roles ("essential" or "nobody"): the roles, and
+    each one's own facts."""
+    fields = {**camp_facts(p, camp), "roles": roles(p, requirements), "count": len(short)}
+    return CampFacts(cause, fields, (Fix("each_role"),), short)
+
+
+def too_few_beds(p: Problem, camp: int, total: int) -> CampFacts:
+    """The essential roles need more people than the camp has beds."""
+    capacity = int(p.camp_capacity[camp])
+    fields = {**camp_facts(p, camp), "total": total, "capacity": capacity}
+    return CampFacts("beds", fields, (Fix("more_beds", {"beds": total - capacity}),))
+
+
+def shared(
+    p: Problem, camp: int, requirements: list[int], total: int, matched: int, pool: np.ndarray
+) -> CampFacts:
+    """The same few people are the only ones for several essential roles (H3)."""
+    fields = {
+        **camp_facts(p, camp),
+        "roles": roles(p, requirements),
+        "total": total,
+        "matched": matched,
+        "pool": labelled(p, pool),
+        "rule": "H3",
+    }
+    return CampFacts("shared", fields, (Fix("more_for_roles", {"extra": total - matched}),))
+
+
+def camp_improvable(p: Problem, camp: int, status: str, essentials: bool) -> CampFacts:
+    """Free people could have run the camp: the roster is not the best."""
+    fields = {**camp_facts(p, camp), "status": status, "essentials": essentials}
+    return CampFacts("improvable", fields, (Fix("solve_longer"),))

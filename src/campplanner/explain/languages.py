@@ -1,13 +1,17 @@
-"""The languages ``explain`` speaks: one :class:`~campplanner.explain.words.Wording` each.
+"""The languages ``explain`` speaks: one :class:`~campplanner.explain.words.Wording`
+(a file of templates) for each code of :data:`campplanner.contract.languages.LANGUAGES`.
 
-Add a language by writing a twin of ``words.py`` (as ``words_fa.py`` is) and listing it
-here; ``--lang`` offers every key, and the tests ask every key for every cause.
+Add a language by writing ``words_<code>.py`` (templates over the facts, as
+``words_en.py`` is), listing its code in ``contract/languages.py`` and its wording here;
+``tests/test_words.py`` asks every language for every cause.
 """
 
 from __future__ import annotations
 
-from campplanner.explain.words import ENGLISH, Wording
+from campplanner.contract.languages import LANGUAGES
+from campplanner.explain.words import Wording
+from campplanner.explain.words_en import ENGLISH
 from campplanner.explain.words_fa import PERSIAN
 
-WORDS: dict[str, Wording] = {"fa": PERSIAN, "en": ENGLISH}
-LANGUAGES: tuple[str, ...] = tuple(WORDS)
+_WRITTEN = {w.code: w for w in (PERSIAN, ENGLISH)}
+WORDS: dict[str, Wording] = {code: _WRITTEN[code] for code in LANGUAGES}

@@ -16,21 +16,26 @@ why, by the same funnel; or, when each could be filled alone, ``beds`` (the esse
 roles need more beds than the camp has) or ``shared`` (the same few people are the only
 ones for several essential roles, and one person holds one role, H3).
 
-The words (``why``, ``fix``) come from :mod:`campplanner.explain.words` (English) or its
-twin :mod:`campplanner.explain.words_fa` (Persian), as ``lang`` asks.
+Each reason's facts (evidence, numbers, which fixes apply) are worked out once, by
+:mod:`campplanner.explain.evidence`, and kept on the reason (``facts``); the words
+(``why``, ``fix``) are those facts said by the templates of the language asked
+(:mod:`campplanner.explain.languages`), and :meth:`Explanation.in_language` says them
+again in another language without deciding anything again.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from campplanner.contract.errors import CampPlannerError
+from campplanner.explain import evidence
+from campplanner.explain.facts import CampFacts, SlotFacts
 from campplanner.explain.funnel import Busy, Context, Funnel, funnel_masks
 from campplanner.explain.languages import WORDS
-from campplanner.explain.words import ENGLISH, Wording
+from campplanner.explain.words import Wording
 from campplanner.model.problem import Problem
 from campplanner.model.roster import camps_run, unfilled_slots
 from campplanner.model.rules import essential_requirements
@@ -55,6 +60,14 @@ class SlotReason:
     funnel: Funnel
     busy: tuple[Busy, ...] = ()
     free: int = 0  # qualified people free to come
+    facts: SlotFacts | None = None  # what why and fix say, in no language
+
+    def in_language(self, words: Wording) -> SlotReason:
+        """The same reason, its facts said in ``words``'s language."""
+        if self.facts is None:
+            return self
+        why, fix = words.slot(self.facts)
+        return replace(self, why=why, fix=fix)
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,15 @@ class CampReason:
     why: str
     fix: str
     short: tuple[SlotReason, ...] = ()
+    facts: CampFacts | None = None  # what why and fix say, in no language
+
+    def in_language(self, words: Wording) -> CampReason:
+        """The same reason, its facts (and its short roles') said in ``words``'s language."""
+        if self.facts is None:
+            return self
+        why, fix = words.camp(self.facts)
+        short = tuple(s.in_language(words) for s in self.short)
+        return replace(self, why=why, fix=fix, short=short)
 
     @property
     def root_cause(self) -> str:
@@ -86,6 +108,16 @@ class Explanation:
         """The causes' names in the explanation's language."""
         return WORDS[self.lang].causes
 
+    def in_language(self, lang: str) -> Explanation:
+        """The same reasons said in ``lang`` (a key of ``explain.languages.WORDS``),
+        from the facts already worked out: nothing is decided again."""
+        words = WORDS[lang]
+        return Explanation(
+            tuple(s.in_language(words) for s in self.slots),
+            tuple(c.in_language(words) for c in self.cancelled),
+            lang,
+        )
+
     def slot_counts(self) -> dict[str, int]:
         """Empty slots per cause, most common first."""
         counts: Counter[str] = Counter()
@@ -99,7 +131,7 @@ class Explanation:
 
 
 def explain_requirement(
-    ctx: Context, requirement: int, missing: int, need_free: int = 1, words: Wording = ENGLISH
+    ctx: Context, requirement: int, missing: int, need_free: int = 1, lang: str = "en"
 ) -> SlotReason:
     """Why ``missing`` slots of ``requirement`` are empty under the roster.
 
@@ -121,8 +153,10 @@ def explain_requirement(
     busy = []
     if cause == "busy":
         busy = [b for v in volunteers[blocked][:BUSY_KEPT].tolist() for b in ctx.blocking(v, c)]
-    why, fix = words.slot[cause](ctx, requirement, missing, funnel, tuple(busy), free, masks)
-    return SlotReason(c, requirement, missing, cause, why, fix, funnel, tuple(busy), free)
+    slot = evidence.Slot(ctx, requirement, missing, funnel, masks, tuple(busy), free)
+    facts = evidence.slot_facts(slot, cause)
+    why, fix = WORDS[lang].slot(facts)
+    return SlotReason(c, requirement, missing, cause, why, fix, funnel, tuple(busy), free, facts)
 
 
 def _slot_cause(ctx: Context, requirement: int, funnel: Funnel, free: int, need_free: int) -> str:
@@ -143,7 +177,7 @@ def _slot_cause(ctx: Context, requirement: int, funnel: Funnel, free: int, need_
 # --------------------------------------------------------------------- cancelled camps
 
 
-def explain_cancelled(ctx: Context, camp: int, words: Wording = ENGLISH) -> CampReason:
+def explain_cancelled(ctx: Context, camp: int, lang: str = "en") -> CampReason:
     """Why nobody serves in ``camp``: its short essential roles, beds, or shared people."""
     p = ctx.problem
     essentials = essential_requirements(p, camp)
@@ -156,26 +190,35 @@ def explain_cancelled(ctx: Context, camp: int, words: Wording = ENGLISH) -> Camp
             r,
             int(p.requirement_count[r]),
             int(p.requirement_count[r]) if essentials else 1,
-            words,
+            lang,
         )
         for r in needed
     ]
     short = tuple(reason for reason in reasons if reason.cause not in ("beds", "improvable"))
     if not essentials and len(short) < len(reasons):
         short = ()  # someone free could come: not the instance's fault, see below
+    facts = _cancelled_facts(ctx, camp, essentials, needed, short)
+    why, fix = WORDS[lang].camp(facts)
+    return CampReason(camp, facts.cause, why, fix, short, facts)
+
+
+def _cancelled_facts(
+    ctx: Context, camp: int, essentials: list[int], needed: list[int], short: tuple[SlotReason, ...]
+) -> CampFacts:
+    """The cause of a cancelled camp, with its facts: its short roles, beds, or shared people."""
+    p = ctx.problem
     if short:
-        parts = [(s.requirement, s.why, s.fix) for s in short]
-        if essentials:
-            return CampReason(camp, "essential", *words.essential(p, parts), short)
-        return CampReason(camp, "nobody", *words.nobody(parts), short)
+        cause = "essential" if essentials else "nobody"
+        facts = tuple(s.facts for s in short if s.facts is not None)
+        return evidence.short_roles(p, camp, cause, [s.requirement for s in short], facts)
     total = sum(int(p.requirement_count[r]) for r in needed)
     if essentials and total > int(p.camp_capacity[camp]):
-        return CampReason(camp, "beds", *words.camp_beds(p, camp, total))
+        return evidence.too_few_beds(p, camp, total)
     matched = _max_matching(ctx, camp, needed) if essentials else total
     if matched < total:
         pool = np.unique(np.concatenate([ctx.others(r)[0][~ctx.others(r)[1]] for r in needed]))
-        return CampReason(camp, "shared", *words.shared(p, camp, needed, total, matched, pool))
-    return CampReason(camp, "improvable", *words.camp_improvable(ctx.status, bool(essentials)))
+        return evidence.shared(p, camp, needed, total, matched, pool)
+    return evidence.camp_improvable(p, camp, ctx.status, bool(essentials))
 
 
 def _max_matching(ctx: Context, camp: int, requirements: list[int]) -> int:
@@ -208,14 +251,13 @@ def explain_roster(
 ) -> Explanation:
     """Reasons for every unfilled slot of a running camp and every cancelled camp, in
     ``lang`` (a key of ``explain.languages.WORDS``: "fa" or "en")."""
-    words = WORDS[lang]
     ctx = Context(problem, np.asarray(assigned, dtype=np.int64), status)
     slots = tuple(
-        explain_requirement(ctx, slot.requirement, slot.missing, words=words)
+        explain_requirement(ctx, slot.requirement, slot.missing, lang=lang)
         for slot in unfilled_slots(problem, ctx.assigned)
     )
     running = camps_run(problem, ctx.assigned)
-    cancelled = tuple(explain_cancelled(ctx, int(c), words) for c in np.flatnonzero(~running))
+    cancelled = tuple(explain_cancelled(ctx, int(c), lang) for c in np.flatnonzero(~running))
     return Explanation(slots, cancelled, lang)
 
 
@@ -226,13 +268,12 @@ def explain_camp(
     slots if it runs, else why it is cancelled. The same reasons, worked out for this
     camp alone (a page shows one camp; the season's 1,200 need not be explained first)."""
     p = ctx.problem
-    words = WORDS[lang]
     if ctx.people[camp] == 0:
-        return (), explain_cancelled(ctx, camp, words)
+        return (), explain_cancelled(ctx, camp, lang)
     first, last = int(p.camp_requirements[camp]), int(p.camp_requirements[camp + 1])
     missing = p.requirement_count[first:last] - ctx.filled[first:last]
     slots = tuple(
-        explain_requirement(ctx, first + k, int(missing[k]), words=words)
+        explain_requirement(ctx, first + k, int(missing[k]), lang=lang)
         for k in np.flatnonzero(missing > 0)
     )
     return slots, None

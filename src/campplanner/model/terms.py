@@ -251,14 +251,16 @@ class TermValues:
 
     def as_dict(self) -> dict[str, float | int]:
         """By each term's measure key, as solution files and reports write them."""
-        return {t.measure: _as_written(t, self.values[t.name]) for t in SECONDARY}
+        return {t.measure: as_written(t, self.values[t.name]) for t in SECONDARY}
 
 
 def _as_counted(term: Term, value: float) -> float:
     return round(value) if term is TRAVEL else value
 
 
-def _as_written(term: Term, value: float) -> float | int:
+def as_written(term: Term, value: float) -> float | int:
+    """A term's value as every output writes it (the solution file, ``explain``'s
+    breakdown): road km to one decimal, counts whole."""
     return round(value, 1) if term is TRAVEL else int(value)
 
 

@@ -8,8 +8,10 @@ from datetime import datetime
 import jdatetime
 
 from campplanner.contract.calendar import Calendar, format_day, to_persian_digits
+from campplanner.contract.languages import LANGUAGES, RIGHT_TO_LEFT
+from campplanner.model.terms import COVERAGE
 
-LANGUAGES = ("fa", "en")
+__all__ = ["LANGUAGES", "WORDS", "Words"]  # LANGUAGES: the one list, contract.languages
 
 # key -> (Persian, English)
 WORDS: dict[str, tuple[str, str]] = {
@@ -23,7 +25,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "versions": ("نسخه‌ها", "Versions"),
     "scenarios": ("سناریوها", "Scenarios"),
     "language": ("English", "فارسی"),
-    "coverage": ("پوشش", "Coverage"),
+    "coverage": (COVERAGE.title_fa, COVERAGE.title.capitalize()),  # the term registry's
     "bound": ("کران اثبات‌شده", "Proven bound"),
     "gap": ("فاصله", "Gap"),
     "status": ("وضعیت", "Status"),
@@ -155,7 +157,7 @@ class Words:
 
     @property
     def rtl(self) -> bool:
-        return self.lang == "fa"
+        return self.lang in RIGHT_TO_LEFT
 
     def __call__(self, key: str) -> str:
         pair = WORDS.get(key)
