@@ -93,6 +93,7 @@ LAYERS = (
     "model",
     "solver",
     "explain",
+    "report",
     "whatif",
     "io",
     "workspace",
