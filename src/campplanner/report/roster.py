@@ -16,10 +16,12 @@ reserves and the calls of its re-plan.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel
@@ -335,13 +337,15 @@ class RosterView:
     ) -> RosterView:
         """The roster of ``solution`` over ``instance``; unknown ids are refused with their
         path (InstanceError)."""
-        return _from_solution(instance, solution, source)
+        with _collector_paused():
+            return _from_solution(instance, solution, source)
 
     @classmethod
     def from_result(cls, problem: Problem, result: Result) -> RosterView:
         """The roster of a solver's ``result`` over ``problem`` (no roster: every camp
         cancelled)."""
-        return _from_result(problem, result)
+        with _collector_paused():
+            return _from_result(problem, result)
 
     # -------------------------------------------------------------- the totals, read
     @property
@@ -404,8 +408,23 @@ class RosterView:
 # ------------------------------------------------------- what both constructors give
 
 
-@dataclass(frozen=True)
-class _CampFacts:
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a view is built: a season's view is
+    100,000 new objects without cycles (reference counting frees them), and every
+    collection they would trigger walks the instance's and the problem's millions of
+    objects too: a third of the build's time on the season."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# Named tuples, not dataclasses: a season has 22,000 people, built at every view.
+class _CampFacts(NamedTuple):
     """A camp as the instance describes it, by position in the file."""
 
     id: str
@@ -421,8 +440,7 @@ class _CampFacts:
     requirements: list[tuple[str, str, int, int, bool]]  # skill id, name, count, level, essential
 
 
-@dataclass(frozen=True, slots=True)
-class _Person:
+class _Person(NamedTuple):
     """A volunteer as the instance describes them, by position in the file."""
 
     id: str
@@ -430,7 +448,7 @@ class _Person:
     group_name: str
     home_name: str
     county: str
-    skills: tuple[tuple[str, int], ...]  # (skill name, level), in the instance's skill order
+    skills: tuple[tuple[str, int], ...]  # (skill id, level), in any order
     phone: str | None
     may_serve: bool  # max_camps is not 0
 
@@ -469,15 +487,17 @@ def _assemble(
     calendar: Calendar,
     status: str,
     coverage_bound: int | None,
-    skill_order: Sequence[str],
+    skill_names: dict[str, str],
     camps: list[_CampFacts],
     people: list[_Person],
     roster: _Assignments,
 ) -> RosterView:
-    """The read model, from what both constructors give: teams, slots filled,
-    itineraries, the people on no camp, coverage and totals."""
+    """The read model, from what both constructors give (``skill_names``: id -> name,
+    in the instance's order): teams, slots filled, itineraries, the people on no camp,
+    coverage and totals."""
     filled = Counter(zip(roster.camp, roster.requirement, strict=True))
-    views = [_camp_view(c, facts, filled, calendar) for c, facts in enumerate(camps)]
+    days = _Days(calendar)
+    views = [_camp_view(c, facts, filled, days) for c, facts in enumerate(camps)]
     stops: dict[int, list[Stop]] = defaultdict(list)
     for p, c, k, km in zip(roster.person, roster.camp, roster.requirement, roster.km, strict=True):
         person, view = people[p], views[c]
@@ -502,8 +522,19 @@ def _assemble(
         (_itinerary(people[p], found) for p, found in stops.items()),
         key=lambda plan: plan.volunteer_id,
     )
+    rank = {skill: k for k, skill in enumerate(skill_names)}
     unassigned = [
-        Unassigned(p.id, p.name, p.group_name, p.home_name, p.county, p.skills, p.phone)
+        Unassigned(
+            p.id,
+            p.name,
+            p.group_name,
+            p.home_name,
+            p.county,
+            tuple(
+                (skill_names[s], level) for s, level in sorted(p.skills, key=lambda h: rank[h[0]])
+            ),
+            p.phone,
+        )
         for index, p in enumerate(people)
         if index not in stops and p.may_serve and p.skills
     ]
@@ -516,13 +547,26 @@ def _assemble(
         coverage_bound=coverage_bound,
         camps=by_date,
         itineraries=itineraries,
-        totals=_totals(by_date, skill_order, len(itineraries)),
+        totals=_totals(by_date, list(skill_names), len(itineraries)),
         unassigned=unassigned,
     )
 
 
+class _Days(dict[int, str]):
+    """Days written in the calendar, each once (a season's 2,400 camp dates fall on a
+    few hundred days, and Jalali formatting is slow)."""
+
+    def __init__(self, calendar: Calendar):
+        super().__init__()
+        self.calendar = calendar
+
+    def __missing__(self, day: int) -> str:
+        self[day] = written = format_day(day, self.calendar)
+        return written
+
+
 def _camp_view(
-    index: int, facts: _CampFacts, filled: Counter[tuple[int, int]], calendar: Calendar
+    index: int, facts: _CampFacts, filled: Counter[tuple[int, int]], days: _Days
 ) -> CampView:
     return CampView(
         id=facts.id,
@@ -531,8 +575,8 @@ def _camp_view(
         place_name=facts.place_name,
         county_id=facts.county_id,
         county=facts.county,
-        start=format_day(facts.first_day, calendar),
-        end=format_day(facts.last_day, calendar),
+        start=days[facts.first_day],
+        end=days[facts.last_day],
         first_day=facts.first_day,
         last_day=facts.last_day,
         capacity=facts.capacity,
@@ -563,7 +607,6 @@ def _from_solution(instance: Instance, solution: SolutionFile, source: str) -> R
     places = {p.id: p for p in instance.places}
     counties = _county_names([p.id for p in instance.places], [p.name for p in instance.places])
     skill_names = {s.id: s.name for s in instance.skills}
-    skill_position = {s.id: k for k, s in enumerate(instance.skills)}
     groups = {g.id: g.name for g in instance.groups}
     calendar = instance.calendar
 
@@ -593,7 +636,6 @@ def _from_solution(instance: Instance, solution: SolutionFile, source: str) -> R
     for v in instance.volunteers:
         home = places[v.home]
         county_id = home.county or ""
-        held = sorted(v.skills.items(), key=lambda item: skill_position[item[0]])
         people.append(
             _Person(
                 v.id,
@@ -601,7 +643,7 @@ def _from_solution(instance: Instance, solution: SolutionFile, source: str) -> R
                 groups.get(v.group or "", ""),
                 home.name,
                 counties.get(county_id, county_id),
-                tuple((skill_names[s], level) for s, level in held),
+                tuple(v.skills.items()),
                 v.phone,
                 (default_max_camps if v.max_camps is None else v.max_camps) != 0,
             )
@@ -612,11 +654,13 @@ def _from_solution(instance: Instance, solution: SolutionFile, source: str) -> R
     requirement_of = {
         (c.id, r.skill): k for c in instance.camps for k, r in enumerate(c.requirements)
     }
-    homes = [places[instance.volunteers[person_of[a.volunteer]].home] for a in solution.assignments]
-    sites = [places[instance.camps[camp_of[a.camp]].place] for a in solution.assignments]
+    person = [person_of[a.volunteer] for a in solution.assignments]
+    camp_index = [camp_of[a.camp] for a in solution.assignments]
+    homes = [places[instance.volunteers[k].home] for k in person]
+    sites = [places[instance.camps[c].place] for c in camp_index]
     roster = _Assignments(
-        person=[person_of[a.volunteer] for a in solution.assignments],
-        camp=[camp_of[a.camp] for a in solution.assignments],
+        person=person,
+        camp=camp_index,
         requirement=[requirement_of[(a.camp, a.skill)] for a in solution.assignments],
         km=_road_km(
             [p.lat for p in homes],
@@ -631,7 +675,7 @@ def _from_solution(instance: Instance, solution: SolutionFile, source: str) -> R
         calendar,
         solution.status,
         solution.coverage_bound,
-        [s.id for s in instance.skills],
+        skill_names,
         camps,
         people,
         roster,
@@ -840,32 +884,42 @@ def _from_result(problem: Problem, result: Result) -> RosterView:
         ),
     )
     return _assemble(
-        p.name, p.calendar, result.status, result.coverage_bound, p.skill_ids, camps, people, roster
+        p.name,
+        p.calendar,
+        result.status,
+        result.coverage_bound,
+        dict(zip(p.skill_ids, p.skill_names, strict=True)),
+        camps,
+        people,
+        roster,
     )
 
 
 def _people_of_problem(p: Problem, counties: dict[str, str]) -> list[_Person]:
     """Every volunteer of the compiled problem (it keeps no phone numbers)."""
     held_by, skill = np.nonzero(p.volunteer_skill_level)  # row-major: by volunteer, then skill
-    levels = p.volunteer_skill_level[held_by, skill].tolist()
-    starts = np.searchsorted(held_by, np.arange(p.num_volunteers + 1)).tolist()
-    named = [p.skill_names[s] for s in skill.tolist()]
-    people = []
-    for v in range(p.num_volunteers):
-        home = int(p.volunteer_home[v])
-        group = int(p.volunteer_group[v])
-        county_id = p.place_counties[home] or ""
-        span = range(starts[v], starts[v + 1])
-        people.append(
-            _Person(
-                p.volunteer_ids[v],
-                p.volunteer_names[v],
-                p.group_names[group] if group >= 0 else "",
-                p.place_names[home],
-                counties.get(county_id, county_id),
-                tuple((named[k], levels[k]) for k in span),
-                None,
-                int(p.volunteer_max_camps[v]) != 0,
-            )
+    held = list(
+        zip(
+            [p.skill_ids[s] for s in skill.tolist()],
+            p.volunteer_skill_level[held_by, skill].tolist(),
+            strict=True,
         )
-    return people
+    )
+    starts = np.searchsorted(held_by, np.arange(p.num_volunteers + 1)).tolist()
+    homes = p.volunteer_home.tolist()
+    groups = p.volunteer_group.tolist()
+    may_serve = (p.volunteer_max_camps != 0).tolist()
+    home_county = [counties.get(c or "", c or "") for c in p.place_counties]
+    return [
+        _Person(
+            p.volunteer_ids[v],
+            p.volunteer_names[v],
+            p.group_names[groups[v]] if groups[v] >= 0 else "",
+            p.place_names[homes[v]],
+            home_county[homes[v]],
+            tuple(held[starts[v] : starts[v + 1]]),
+            None,
+            may_serve[v],
+        )
+        for v in range(p.num_volunteers)
+    ]
