@@ -204,15 +204,9 @@ class Call:
 # ------------------------------------------------------------------------ the totals
 
 
-def share_percent(filled: int, asked: int) -> int | None:
-    """The share of slots filled, in whole percent; None when nothing is asked."""
-    return round(100 * filled / asked) if asked else None
+class _Slots:
+    """What follows from slots asked and filled, for every kind of total."""
 
-
-@dataclass(frozen=True)
-class SkillTotal:
-    id: str
-    name: str
     asked: int
     filled: int
 
@@ -222,11 +216,20 @@ class SkillTotal:
 
     @property
     def percent(self) -> int | None:
-        return share_percent(self.filled, self.asked)
+        """The share of slots filled, in whole percent; None when nothing is asked."""
+        return round(100 * self.filled / self.asked) if self.asked else None
 
 
 @dataclass(frozen=True)
-class CountyTotal:
+class SkillTotal(_Slots):
+    id: str
+    name: str
+    asked: int
+    filled: int
+
+
+@dataclass(frozen=True)
+class CountyTotal(_Slots):
     """A county's camps (full, short or cancelled) and their slots."""
 
     name: str  # the county's name, NO_COUNTY for camps in none
@@ -242,17 +245,9 @@ class CountyTotal:
     def run(self) -> int:
         return self.full + self.short
 
-    @property
-    def missing(self) -> int:
-        return self.asked - self.filled
-
-    @property
-    def percent(self) -> int | None:
-        return share_percent(self.filled, self.asked)
-
 
 @dataclass(frozen=True)
-class RosterTotals:
+class RosterTotals(_Slots):
     """What a summary says of a roster (or of one county's part of it)."""
 
     camps: int
@@ -314,6 +309,9 @@ def _totals(camps: Sequence[CampView], skill_order: Sequence[str], sent: int) ->
 
 @dataclass(frozen=True)
 class RosterView:
+    """One roster as every front end shows it; build it with :meth:`from_solution` or
+    :meth:`from_result`, read its totals from :attr:`totals`."""
+
     name: str
     calendar: Calendar
     status: str
@@ -498,6 +496,30 @@ def _assemble(
     filled = Counter(zip(roster.camp, roster.requirement, strict=True))
     days = _Days(calendar)
     views = [_camp_view(c, facts, filled, days) for c, facts in enumerate(camps)]
+    stops = _teams(views, people, roster)
+    itineraries = sorted(
+        (_itinerary(people[p], found) for p, found in stops.items()),
+        key=lambda plan: plan.volunteer_id,
+    )
+    by_date = sorted(views, key=lambda view: (view.first_day, view.id))
+    return RosterView(
+        name=name,
+        calendar=calendar,
+        status=status,
+        coverage=sum(view.priority * len(view.members) for view in views),
+        coverage_bound=coverage_bound,
+        camps=by_date,
+        itineraries=itineraries,
+        totals=_totals(by_date, list(skill_names), len(itineraries)),
+        unassigned=_on_no_camp(people, stops, skill_names),
+    )
+
+
+def _teams(
+    views: list[CampView], people: list[_Person], roster: _Assignments
+) -> dict[int, list[Stop]]:
+    """Each assignment as a member of its camp's team (teams in the order of the camp's
+    requirements, then by volunteer id) and as a stop of its person: person -> stops."""
     stops: dict[int, list[Stop]] = defaultdict(list)
     for p, c, k, km in zip(roster.person, roster.camp, roster.requirement, roster.km, strict=True):
         person, view = people[p], views[c]
@@ -518,12 +540,16 @@ def _assemble(
     for view in views:
         order = {slot.skill_id: k for k, slot in enumerate(view.slots)}
         view.members.sort(key=lambda m: (order[m.skill_id], m.volunteer_id))
-    itineraries = sorted(
-        (_itinerary(people[p], found) for p, found in stops.items()),
-        key=lambda plan: plan.volunteer_id,
-    )
+    return stops
+
+
+def _on_no_camp(
+    people: list[_Person], stops: dict[int, list[Stop]], skill_names: dict[str, str]
+) -> list[Unassigned]:
+    """The people with no stop who could serve (a skill, max_camps not 0), in the file's
+    order, their skills named in the instance's order of skills."""
     rank = {skill: k for k, skill in enumerate(skill_names)}
-    unassigned = [
+    return [
         Unassigned(
             p.id,
             p.name,
@@ -538,18 +564,6 @@ def _assemble(
         for index, p in enumerate(people)
         if index not in stops and p.may_serve and p.skills
     ]
-    by_date = sorted(views, key=lambda view: (view.first_day, view.id))
-    return RosterView(
-        name=name,
-        calendar=calendar,
-        status=status,
-        coverage=sum(view.priority * len(view.members) for view in views),
-        coverage_bound=coverage_bound,
-        camps=by_date,
-        itineraries=itineraries,
-        totals=_totals(by_date, list(skill_names), len(itineraries)),
-        unassigned=unassigned,
-    )
 
 
 class _Days(dict[int, str]):
@@ -604,12 +618,29 @@ def _county_names(place_ids: Sequence[str], place_names: Sequence[str]) -> dict[
 
 def _from_solution(instance: Instance, solution: SolutionFile, source: str) -> RosterView:
     _refuse_unknown_ids(instance, solution, source)
-    places = {p.id: p for p in instance.places}
     counties = _county_names([p.id for p in instance.places], [p.name for p in instance.places])
-    skill_names = {s.id: s.name for s in instance.skills}
-    groups = {g.id: g.name for g in instance.groups}
-    calendar = instance.calendar
+    view = _assemble(
+        instance.name,
+        instance.calendar,
+        solution.status,
+        solution.coverage_bound,
+        {s.id: s.name for s in instance.skills},
+        _camps_of_instance(instance, counties),
+        _people_of_instance(instance, counties),
+        _assignments_of_solution(instance, solution),
+    )
+    by_id = {camp.id: camp for camp in view.camps}
+    _attach_reserves(by_id, instance, solution)
+    return replace(
+        view,
+        calls=_calls(by_id, instance, solution),
+        reserve_rows=reserve_table(instance, solution),
+    )
 
+
+def _camps_of_instance(instance: Instance, counties: dict[str, str]) -> list[_CampFacts]:
+    places = {p.id: p for p in instance.places}
+    skill_names = {s.id: s.name for s in instance.skills}
     camps = []
     for camp in instance.camps:
         county_id = places[camp.place].county or ""
@@ -620,8 +651,8 @@ def _from_solution(instance: Instance, solution: SolutionFile, source: str) -> R
                 places[camp.place].name,
                 county_id,
                 counties.get(county_id, county_id),
-                day_of(camp.start, calendar),
-                day_of(camp.end, calendar),
+                day_of(camp.start, instance.calendar),
+                day_of(camp.end, instance.calendar),
                 camp.capacity,
                 camp.priority,
                 camp.gender,
@@ -631,6 +662,12 @@ def _from_solution(instance: Instance, solution: SolutionFile, source: str) -> R
                 ],
             )
         )
+    return camps
+
+
+def _people_of_instance(instance: Instance, counties: dict[str, str]) -> list[_Person]:
+    places = {p.id: p for p in instance.places}
+    groups = {g.id: g.name for g in instance.groups}
     default_max_camps = instance.rules.max_camps
     people = []
     for v in instance.volunteers:
@@ -648,19 +685,23 @@ def _from_solution(instance: Instance, solution: SolutionFile, source: str) -> R
                 (default_max_camps if v.max_camps is None else v.max_camps) != 0,
             )
         )
+    return people
 
+
+def _assignments_of_solution(instance: Instance, solution: SolutionFile) -> _Assignments:
+    places = {p.id: p for p in instance.places}
     person_of = {v.id: k for k, v in enumerate(instance.volunteers)}
     camp_of = {c.id: k for k, c in enumerate(instance.camps)}
     requirement_of = {
         (c.id, r.skill): k for c in instance.camps for k, r in enumerate(c.requirements)
     }
     person = [person_of[a.volunteer] for a in solution.assignments]
-    camp_index = [camp_of[a.camp] for a in solution.assignments]
+    camp = [camp_of[a.camp] for a in solution.assignments]
     homes = [places[instance.volunteers[k].home] for k in person]
-    sites = [places[instance.camps[c].place] for c in camp_index]
-    roster = _Assignments(
+    sites = [places[instance.camps[c].place] for c in camp]
+    return _Assignments(
         person=person,
-        camp=camp_index,
+        camp=camp,
         requirement=[requirement_of[(a.camp, a.skill)] for a in solution.assignments],
         km=_road_km(
             [p.lat for p in homes],
@@ -669,23 +710,6 @@ def _from_solution(instance: Instance, solution: SolutionFile, source: str) -> R
             [p.lon for p in sites],
             instance.rules.road_factor,
         ),
-    )
-    view = _assemble(
-        instance.name,
-        calendar,
-        solution.status,
-        solution.coverage_bound,
-        skill_names,
-        camps,
-        people,
-        roster,
-    )
-    by_id = {camp.id: camp for camp in view.camps}
-    _attach_reserves(by_id, instance, solution)
-    return replace(
-        view,
-        calls=_calls(by_id, instance, solution),
-        reserve_rows=reserve_table(instance, solution),
     )
 
 
@@ -835,8 +859,20 @@ def reserve_table(instance: Instance, solution: SolutionFile) -> list[list[Any]]
 
 
 def _from_result(problem: Problem, result: Result) -> RosterView:
-    p = problem
-    counties = _county_names(p.place_ids, p.place_names)
+    counties = _county_names(problem.place_ids, problem.place_names)
+    return _assemble(
+        problem.name,
+        problem.calendar,
+        result.status,
+        result.coverage_bound,
+        dict(zip(problem.skill_ids, problem.skill_names, strict=True)),
+        _camps_of_problem(problem, counties),
+        _people_of_problem(problem, counties),
+        _assignments_of_result(problem, result),
+    )
+
+
+def _camps_of_problem(p: Problem, counties: dict[str, str]) -> list[_CampFacts]:
     camps = []
     for c in range(p.num_camps):
         place = int(p.camp_place[c])
@@ -866,12 +902,15 @@ def _from_result(problem: Problem, result: Result) -> RosterView:
                 ],
             )
         )
-    people = _people_of_problem(p, counties)
+    return camps
+
+
+def _assignments_of_result(p: Problem, result: Result) -> _Assignments:
     assigned = np.asarray(result.assigned, dtype=np.int64)
     person = p.candidate_volunteer[assigned]
     camp = p.candidate_camp[assigned]
     homes, sites = p.volunteer_home[person], p.camp_place[camp]
-    roster = _Assignments(
+    return _Assignments(
         person=person.tolist(),
         camp=camp.tolist(),
         requirement=(p.candidate_requirement[assigned] - p.camp_requirements[camp]).tolist(),
@@ -882,16 +921,6 @@ def _from_result(problem: Problem, result: Result) -> RosterView:
             p.place_lon[sites],
             p.road_factor,
         ),
-    )
-    return _assemble(
-        p.name,
-        p.calendar,
-        result.status,
-        result.coverage_bound,
-        dict(zip(p.skill_ids, p.skill_names, strict=True)),
-        camps,
-        people,
-        roster,
     )
 
 
