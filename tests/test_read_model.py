@@ -15,7 +15,12 @@ import pytest
 from rich.console import Console
 
 from builders import camp, make_instance, place, requirement, skill, tiny_data, volunteer
-from campplanner.cli.solve_view import print_county_summary, print_worst_camps
+from campplanner.cli.solve_view import (
+    print_county_summary,
+    print_result_summary,
+    print_rosters,
+    print_worst_camps,
+)
 from campplanner.contract.errors import InstanceError
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import solution_from_data
@@ -213,6 +218,65 @@ def test_the_terminal_prints_the_totals_by_county_id_and_the_worst_camps() -> No
         "│ c2   │        2 │ 2 of 4 │ short       │",
         "│ c3   │        1 │ 0 of 2 │ cancelled:  │",
         "└──────┴──────────┴────────┴─────────────┘",
+    ]
+
+
+def test_the_terminal_prints_each_roster_and_the_summary_as_before() -> None:
+    # Pinned as the terminal printed them before the read model (from the arrays).
+    instance = instance_from_data(micro())
+    problem = compile_instance(instance)
+    assigned = roster_from_assignments(problem, MICRO_ROSTER)
+    result = Result("feasible", assigned, coverage(problem, assigned), None)
+    view = RosterView.from_result(problem, result)
+    out = io.StringIO()
+    console = Console(file=out, width=100, color_system=None)
+    print_rosters(console, view)
+    print_result_summary(console, result, view)
+    assert out.getvalue().splitlines() == [
+        "c1  c1  |  قلعه (arak)  |  2021-07-01 .. 2021-07-05  |  priority 3  |  3/3 beds",
+        "┏━━━━━━━━┳━━━━━━┳━━━━━━━━━┳━━━━━━┳━━━━┓",
+        "┃ role   ┃ name ┃ group   ┃ home ┃ km ┃",
+        "┡━━━━━━━━╇━━━━━━╇━━━━━━━━━╇━━━━━━╇━━━━┩",
+        "│ پرستار │ v1   │ گروه یک │ اراک │  2 │",
+        "│ پرستار │ v2   │ -       │ خمین │ 81 │",
+        "│ بنا    │ v3   │ -       │ اراک │  2 │",
+        "└────────┴──────┴─────────┴──────┴────┘",
+        "c2  c2  |  سرو (khomein)  |  2021-07-01 .. 2021-07-05  |  priority 2  |  2/5 beds",
+        "┏━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━┳━━━━┓",
+        "┃ role   ┃ name        ┃ group ┃ home ┃ km ┃",
+        "┡━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━╇━━━━┩",
+        "│ پرستار │ v4          │ -     │ خمین │  2 │",
+        "│ بنا    │ v5          │ -     │ خمین │  2 │",
+        "│ پرستار │ unfilled x1 │       │      │    │",
+        "│ بنا    │ unfilled x1 │       │      │    │",
+        "└────────┴─────────────┴───────┴──────┴────┘",
+        "c3  c3  |  دشت  |  2021-07-01 .. 2021-07-05  |  priority 1  |  0/4 beds  "
+        "CANCELLED: nobody assigned",
+        "c4  c4  |  اراک (arak)  |  2021-07-01 .. 2021-07-05  |  priority 5  |  1/1 beds",
+        "┏━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━┳━━━━┓",
+        "┃ role ┃ name        ┃ group ┃ home ┃ km ┃",
+        "┡━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━╇━━━━┩",
+        "│ بنا  │ v6          │ -     │ اراک │  0 │",
+        "│ بنا  │ unfilled x2 │       │      │    │",
+        "└──────┴─────────────┴───────┴──────┴────┘",
+        "           Summary            ",
+        "┌─────────────────┬──────────┐",
+        "│ status          │ feasible │",
+        "│ coverage        │       18 │",
+        "│ proven bound    │        - │",
+        "│ gap             │        - │",
+        "│ camps run       │   3 of 4 │",
+        "│ camps cancelled │        1 │",
+        "│ slots filled    │  6 of 12 │",
+        "│ volunteers used │        6 │",
+        "└─────────────────┴──────────┘",
+        "          Slots filled per skill           ",
+        "┏━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━┓",
+        "┃ skill ┃ name   ┃ filled ┃ asked ┃ share ┃",
+        "┡━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━╇━━━━━━━┩",
+        "│ nurse │ پرستار │      3 │     5 │   60% │",
+        "│ mason │ بنا    │      3 │     7 │   43% │",
+        "└───────┴────────┴────────┴───────┴───────┘",
     ]
 
 
