@@ -251,9 +251,8 @@ def read_files(instance_path: str, solution_path: str | None) -> tuple[bytes, by
     solution_json = None
     if solution_path is not None:
         solution = load_solution(solution_path, instance)
-        RosterView.from_solution(
-            instance, solution, solution_path
-        )  # unknown ids refused with their path
+        # unknown ids are refused with their path
+        RosterView.from_solution(instance, solution, solution_path)
         solution_json = Path(solution_path).read_bytes()
         if Path(solution_path).suffix.lower() not in (".json", ".gz"):  # a roster workbook
             solution_json = solution.model_dump_json(exclude_none=True).encode()
