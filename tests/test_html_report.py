@@ -28,9 +28,9 @@ from campplanner.cli import main
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import solution_from_data
 from campplanner.io.html_report import anchor, roster_html, skill_chart
-from campplanner.io.roster_model import roster_view
 from campplanner.io.solution_writer import solution_data
 from campplanner.model.compile import compile_instance
+from campplanner.report import RosterView
 from campplanner.solver import CpSatSolver, SolveOptions
 
 
@@ -72,7 +72,7 @@ def test_report_is_persian_rtl_and_self_contained(tiny_report: Path) -> None:
 
 
 def test_chart_has_a_bar_per_skill_and_escapes_names() -> None:
-    from campplanner.io.roster_model import SkillTotal
+    from campplanner.report import SkillTotal
 
     svg = str(skill_chart([SkillTotal("a", "<b>x</b>", 4, 3), SkillTotal("b", "پزشک", 2, 2)]))
     assert svg.count("<rect") == 4  # asked and filled, per skill
@@ -149,7 +149,7 @@ def test_hostile_names_are_shown_not_run() -> None:
     data["name"] = "</title><script>alert('t')</script>"
     data["skills"][1]["name"] = "<style>body{display:none}</style>"
     instance = instance_from_data(data)
-    html = roster_html(roster_view(instance, solution_from_data(solved(data))))
+    html = roster_html(RosterView.from_solution(instance, solution_from_data(solved(data))))
     tags, attributes = _markup(html)
     assert tags <= ALLOWED_TAGS, tags - ALLOWED_TAGS  # no script, iframe, img, extra style
     assert not {a for a in attributes if a.startswith("on")}  # no event handlers

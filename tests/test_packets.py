@@ -21,9 +21,9 @@ from campplanner.contract.instance import instance_from_data, load_instance
 from campplanner.contract.solution import solution_from_data
 from campplanner.io.packets import camp_packets, county_packets, packet_html, phone
 from campplanner.io.pdf import find_browser, print_to_pdf
-from campplanner.io.roster_model import RosterView, roster_view
 from campplanner.io.solution_writer import solution_data
 from campplanner.model.compile import compile_instance
+from campplanner.report import RosterView
 from campplanner.solver import CpSatSolver, SolveOptions, make_solver
 
 PHONES = {"v01": "0912 000 0001", "v02": "+98 912 000 0002", "v10": "۰۹۱۲۰۰۰۰۰۱۰"}
@@ -35,7 +35,7 @@ def _solved(data: dict[str, Any], reserves: Any = None) -> RosterView:
     solution = solution_data(compile_instance(instance), result)
     if reserves is not None:
         solution["reserves"] = reserves
-    return roster_view(instance, solution_from_data(solution))
+    return RosterView.from_solution(instance, solution_from_data(solution))
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def test_chromium_prints_each_camp_on_one_page(tmp_path: Path) -> None:
     instance = load_instance(REPO / "instances" / "small.json")
     problem = compile_instance(instance)
     result = make_solver(problem, SolveOptions(time_limit=20, method="greedy")).solve()
-    view = roster_view(instance, solution_from_data(solution_data(problem, result)))
+    view = RosterView.from_solution(instance, solution_from_data(solution_data(problem, result)))
     county, camps = max(view.counties.items(), key=lambda item: len(item[1]))
     pdf = print_to_pdf(packet_html(view, county, camps), browser)
     assert pdf is not None

@@ -25,9 +25,10 @@ from campplanner.app.files import export
 from campplanner.app.solving import SolveRequest, solve
 from campplanner.contract.instance import load_instance
 from campplanner.contract.solution import solution_from_data
-from campplanner.io.roster_model import CANCELLED, RUNS, roster_view
+from campplanner.io.roster_tables import CANCELLED, RUNS
 from campplanner.io.solution_reader import load_solution
 from campplanner.io.workbook_out import SUMMARY_SHEETS, roster_workbook
+from campplanner.report import RosterView
 from campplanner.solver import SolveOptions
 
 SMALL = REPO / "instances" / "small.json"
@@ -103,7 +104,9 @@ def test_widths_fit_the_longest_camp_name_and_dates_read_right(small_book: Path)
 
 def test_the_status_column_sets_cancelled_camps_apart() -> None:
     instance = load_instance(SMALL)
-    view = roster_view(instance, solution_from_data({"status": "feasible", "assignments": []}))
+    view = RosterView.from_solution(
+        instance, solution_from_data({"status": "feasible", "assignments": []})
+    )
     book = openpyxl.load_workbook(io.BytesIO(roster_workbook(view)))
     master = book["برنامه کل"]
     assert master.cell(1, master.max_column).value == "وضعیت اردو\n(camp status)"
@@ -167,7 +170,7 @@ def test_libreoffice_prints_each_camp_on_its_own_page(
 ) -> None:
     soffice = _tool("soffice", "libreoffice-calc")
     pages = _pdf_pages(soffice, small_book, tmp_path)
-    view = roster_view(load_instance(SMALL), load_solution(small_solution))
+    view = RosterView.from_solution(load_instance(SMALL), load_solution(small_solution))
     # Where each camp's heading is printed: its id, then " | ", on one line.
     heading_pages: dict[str, list[int]] = {}
     for number, page in enumerate(pages):

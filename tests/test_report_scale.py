@@ -21,7 +21,7 @@ from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import solution_from_data
 from campplanner.io.html_report import by_share, county_reports, roster_html
 from campplanner.io.pdf import find_browser
-from campplanner.io.roster_model import RosterView, SkillTotal, roster_view
+from campplanner.report import RosterView, SkillTotal
 
 NAME = "زهرا سلطانی‌نژاد"  # 16 letters, as long as the season's average name
 GROUP = "گروه جهادی شهید صالحی اراک (خواهران)"
@@ -62,7 +62,7 @@ def season(camps: int, people: int, counties: int = 12) -> RosterView:
         for c in range(camps)
         for k in range(people)
     ]
-    return roster_view(
+    return RosterView.from_solution(
         instance_from_data(data),
         solution_from_data({"status": "feasible", "assignments": assignments}),
     )

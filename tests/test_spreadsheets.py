@@ -26,7 +26,6 @@ from campplanner.contract.errors import InstanceError
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.schema import Instance
 from campplanner.io.csv_out import roster_csv_files
-from campplanner.io.roster_model import roster_view
 from campplanner.io.sanitize import (
     file_stem,
     is_formula_like,
@@ -41,6 +40,7 @@ from campplanner.io.template import instance_workbook, template_data
 from campplanner.io.workbook_in import import_workbook
 from campplanner.io.workbook_out import SUMMARY_SHEETS, roster_workbook
 from campplanner.model.compile import compile_instance
+from campplanner.report import RosterView
 from campplanner.solver import CpSatSolver, SolveOptions
 
 HOSTILE = [
@@ -358,7 +358,7 @@ def test_round_trip_workbook_instance_roster_workbook_check(tmp_path: Path) -> N
 
 
 def test_exported_workbook_layout(tmp_path: Path, tiny_path: Path, tiny_solution: Path) -> None:
-    view = roster_view(instance_from_data(tiny_data()), load_solution(tiny_solution))
+    view = RosterView.from_solution(instance_from_data(tiny_data()), load_solution(tiny_solution))
     path = tmp_path / "roster.xlsx"
     path.write_bytes(roster_workbook(view))
     book = openpyxl.load_workbook(path)
@@ -386,7 +386,7 @@ def test_many_camps_give_a_sheet_per_county(tmp_path: Path) -> None:
         places=places, groups=[], camps=camps, volunteers=[volunteer("v1", home="p0")]
     )
     solution = {"status": "feasible", "assignments": []}
-    view = roster_view(instance_from_data(data), load_solution_data(solution))
+    view = RosterView.from_solution(instance_from_data(data), load_solution_data(solution))
     book = openpyxl.load_workbook(io.BytesIO(roster_workbook(view)))
     county_sheets = book.sheetnames[SUMMARY_SHEETS:]
     assert len(county_sheets) == len(counties)
@@ -562,7 +562,7 @@ def test_hostile_names_are_inert_in_the_workbook_and_the_csv(tmp_path: Path) -> 
 
 
 def test_csv_export_api_matches_the_master_sheet(tiny_solution: Path) -> None:
-    view = roster_view(instance_from_data(tiny_data()), load_solution(tiny_solution))
+    view = RosterView.from_solution(instance_from_data(tiny_data()), load_solution(tiny_solution))
     files = roster_csv_files(view)
     roster = list(csv.reader(io.StringIO(files["roster.csv"].decode("utf-8-sig"))))
     book = openpyxl.load_workbook(io.BytesIO(roster_workbook(view)))
@@ -604,11 +604,13 @@ def test_paths_quoted_in_messages_become_rows(tmp_path: Path) -> None:
 
 
 def test_a_huge_requirement_gives_a_bounded_number_of_empty_rows() -> None:
-    from campplanner.io.roster_model import EMPTY_ROWS_PER_REQUIREMENT, master_table
+    from campplanner.io.roster_tables import EMPTY_ROWS_PER_REQUIREMENT, master_table
 
     huge = camp("c1", capacity=10_000, requirements=[requirement("nurse", count=10_000)])
     data = make_instance(camps=[huge])
-    view = roster_view(instance_from_data(data), load_solution_data({"status": "unknown"}))
+    view = RosterView.from_solution(
+        instance_from_data(data), load_solution_data({"status": "unknown"})
+    )
     rows = master_table(view)
     assert len(rows) == EMPTY_ROWS_PER_REQUIREMENT
     assert rows[-1][9].endswith(f"(+{10_000 - EMPTY_ROWS_PER_REQUIREMENT:,})")

@@ -16,10 +16,10 @@ from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import solution_from_data
 from campplanner.io import summaries as S
 from campplanner.io.csv_out import roster_csv_files
-from campplanner.io.roster_model import RosterView, roster_view
 from campplanner.io.solution_writer import solution_data
 from campplanner.io.workbook_out import GROUP_SHEET, UNASSIGNED_SHEET, roster_workbook
 from campplanner.model.compile import compile_instance
+from campplanner.report import RosterView
 from campplanner.solver import CpSatSolver, SolveOptions
 
 
@@ -28,7 +28,7 @@ def view() -> RosterView:
     instance = instance_from_data(tiny_data())
     problem = compile_instance(instance)
     result = CpSatSolver(problem, SolveOptions(time_limit=20)).solve()
-    return roster_view(instance, solution_from_data(solution_data(problem, result)))
+    return RosterView.from_solution(instance, solution_from_data(solution_data(problem, result)))
 
 
 def test_county_totals_add_up(view: RosterView) -> None:

@@ -12,8 +12,8 @@ from campplanner.io.outputs import guard_output, write_atomic
 
 if TYPE_CHECKING:  # types only: the writers are imported when used
     from campplanner.contract.schema import Instance, SolutionFile
-    from campplanner.io.roster_model import RosterView
     from campplanner.model.problem import Problem
+    from campplanner.report.roster import RosterView
 
 # ----------------------------------------------------------------------- generate
 
@@ -136,8 +136,8 @@ def export(
     from campplanner.contract.instance import load_instance
     from campplanner.contract.solution import match_instance, roster_triples
     from campplanner.io.formats import EXPORT_FORMATS
-    from campplanner.io.roster_model import roster_view
     from campplanner.io.solution_reader import load_solution
+    from campplanner.report.roster import RosterView
 
     wanted = [(f, outputs[f.name]) for f in EXPORT_FORMATS if outputs.get(f.name)]
     if not wanted:
@@ -163,7 +163,7 @@ def export(
     instance = load_instance(instance_path)
     solution = load_solution(solution_path, instance)
     note = match_instance(solution, solution_path, instance, instance_path)
-    view = roster_view(instance, solution, solution_path)
+    view = RosterView.from_solution(instance, solution, solution_path)
     checked = check_roster(instance, roster_triples(solution))
     found = [f"{v.rule}: {v.message}" for v in checked.violations]
     if found and not allow_violations:
@@ -207,8 +207,8 @@ def attach_reasons(
     allow (a hand-edited workbook), the solution file's own words, if any."""
     from campplanner.contract.solution import roster_triples
     from campplanner.explain import WORDS, RosterError, explain_roster, roster_from_assignments
-    from campplanner.io.roster_model import Reason
     from campplanner.model.compile import compile_instance
+    from campplanner.report.roster import Reason
 
     causes = WORDS[lang].causes
     camps = {camp.id: camp for camp in view.camps}

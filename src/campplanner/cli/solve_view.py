@@ -13,69 +13,48 @@ from rich.table import Table
 from campplanner.app.jobs import Job, ProgressEvent
 from campplanner.app.solving import SolveOutcome
 from campplanner.cli.explain_view import print_short_explanation
-from campplanner.contract.calendar import format_day
 from campplanner.explain import CAUSES
 from campplanner.model.problem import Problem
-from campplanner.model.roster import camps_run, filled_per_requirement
 from campplanner.model.terms import SECONDARY
+from campplanner.report.roster import RosterView
 from campplanner.solver.result import Result
 from campplanner.whatif.compare import REPLANNED
 from campplanner.whatif.diff import changes_claim
 from campplanner.whatif.replace import Dropout, Replan
 
 
-def print_rosters(
-    console: Console, problem: Problem, result: Result, explanation: object = None
-) -> None:
-    """Per camp: name, village and county, dates, the team, unfilled slots, cancellation
-    (with its reason when ``explanation``, a :class:`campplanner.explain.Explanation`, is
-    given)."""
-    assigned = result.assigned
+def print_rosters(console: Console, view: RosterView, explanation: object = None) -> None:
+    """Per camp, in the instance's order: name, village and county, dates, the team,
+    unfilled slots, cancellation (with its reason when ``explanation``, a
+    :class:`campplanner.explain.Explanation`, is given)."""
     why_cancelled = {reason.camp: reason.why for reason in getattr(explanation, "cancelled", ())}
-    by_camp: dict[int, list[int]] = {}
-    for i in assigned:
-        by_camp.setdefault(int(problem.candidate_camp[i]), []).append(int(i))
-    filled = filled_per_requirement(problem, assigned)
-    for c in range(problem.num_camps):
-        place = int(problem.camp_place[c])
-        county = problem.place_counties[place] or ""
-        dates = (
-            f"{format_day(int(problem.camp_start[c]), problem.calendar)} .. "
-            f"{format_day(int(problem.camp_end[c]), problem.calendar)}"
-        )
-        members = by_camp.get(c, [])
+    for camp in view.in_file_order:
         heading = (
-            f"{problem.camp_ids[c]}  {problem.camp_names[c]}  |  {problem.place_names[place]}"
-            f"{f' ({county})' if county else ''}  |  {dates}  |  priority "
-            f"{problem.camp_priority[c]}  |  {len(members)}/{problem.camp_capacity[c]} beds"
+            f"{camp.id}  {camp.name}  |  {camp.place_name}"
+            f"{f' ({camp.county_id})' if camp.county_id else ''}  |  {camp.start} .. {camp.end}"
+            f"  |  priority {camp.priority}  |  {len(camp.members)}/{camp.capacity} beds"
         )
-        if not members:
-            why = why_cancelled.get(c, "nobody assigned")
+        if not camp.runs:
+            why = why_cancelled.get(camp.index, "nobody assigned")
             console.print(f"[bold]{escape(heading)}[/]  [red]CANCELLED[/]: {escape(why)}")
             continue
         console.print(f"[bold]{escape(heading)}[/]")
         table = Table()
         for column in ("role", "name", "group", "home", "km"):
             table.add_column(column, justify="right" if column == "km" else "left")
-        members.sort(
-            key=lambda i: (problem.candidate_requirement[i], problem.candidate_volunteer[i])
-        )
-        for i in members:
-            v = int(problem.candidate_volunteer[i])
-            group = int(problem.volunteer_group[v])
+        for member in camp.members:
             table.add_row(
-                escape(problem.skill_names[problem.candidate_skill[i]]),
-                escape(problem.volunteer_names[v]),
-                escape(problem.group_names[group]) if group >= 0 else "-",
-                escape(problem.place_names[problem.volunteer_home[v]]),
-                f"{problem.candidate_km[i]:.0f}",
+                escape(member.skill_name),
+                escape(member.volunteer_name),
+                escape(member.group_name) if member.group_name else "-",
+                escape(member.home_name),
+                f"{member.road_km:.0f}",
             )
-        for r in range(problem.camp_requirements[c], problem.camp_requirements[c + 1]):
-            missing = int(problem.requirement_count[r] - filled[r])
-            if missing > 0:
+        for slot in camp.slots:
+            if slot.missing:
                 table.add_row(
-                    escape(problem.skill_names[problem.requirement_skill[r]]),
-                    f"[red]unfilled x{missing}[/]",
+                    escape(slot.skill_name),
+                    f"[red]unfilled x{slot.missing}[/]",
                     "",
                     "",
                     "",
@@ -88,43 +67,28 @@ ROSTERS_SHOWN_UP_TO = 60  # camps; a season's 54,000 lines are a summary by defa
 WORST_CAMPS = 10
 
 
-def print_county_summary(console: Console, problem: Problem, result: Result) -> None:
-    """Per county: camps run and cancelled, slots asked and filled."""
-    assigned = result.assigned
-    running = camps_run(problem, assigned)
-    filled = np.bincount(problem.candidate_camp[assigned], minlength=problem.num_camps)
-    asked = np.bincount(
-        problem.requirement_camp, weights=problem.requirement_count, minlength=problem.num_camps
-    ).astype(int)
-    county_of = [problem.place_counties[int(p)] or "-" for p in problem.camp_place]
+def print_county_summary(console: Console, view: RosterView) -> None:
+    """Per county (by the instance's id of it): camps run and cancelled, slots asked and
+    filled."""
     table = Table(title="Per county")
     for column in ("county", "camps", "run", "cancelled", "slots filled", "share"):
         table.add_column(column, justify="left" if column == "county" else "right")
-    for county in sorted(set(county_of)):
-        camps = np.array([k == county for k in county_of])
-        got, want = int(filled[camps].sum()), int(asked[camps].sum())
+    for county in sorted(view.totals.counties, key=lambda total: total.id or "-"):
         table.add_row(
-            escape(county),
-            f"{int(camps.sum()):,}",
-            f"{int(running[camps].sum()):,}",
-            f"{int((camps & ~running).sum()):,}",
-            f"{got:,} of {want:,}",
-            f"{100 * got / want:.0f}%" if want else "-",
+            escape(county.id or "-"),
+            f"{county.camps:,}",
+            f"{county.run:,}",
+            f"{county.cancelled:,}",
+            f"{county.filled:,} of {county.asked:,}",
+            f"{100 * county.filled / county.asked:.0f}%" if county.asked else "-",
         )
     console.print(table)
 
 
-def print_worst_camps(
-    console: Console, problem: Problem, result: Result, explanation: object = None
-) -> None:
+def print_worst_camps(console: Console, view: RosterView, explanation: object = None) -> None:
     """The camps that lose most coverage: cancelled ones and those with empty slots."""
-    assigned = result.assigned
-    filled = np.bincount(problem.candidate_camp[assigned], minlength=problem.num_camps)
-    asked = np.bincount(
-        problem.requirement_camp, weights=problem.requirement_count, minlength=problem.num_camps
-    ).astype(int)
-    lost = (np.minimum(asked, problem.camp_capacity) - filled) * problem.camp_priority
-    worst = [int(c) for c in np.argsort(-lost, kind="stable")[:WORST_CAMPS] if lost[c] > 0]
+    ranked = sorted(view.in_file_order, key=lambda camp: -camp.coverage_lost)
+    worst = [camp for camp in ranked[:WORST_CAMPS] if camp.coverage_lost > 0]
     if not worst:
         return
     why_cancelled = {
@@ -133,28 +97,28 @@ def print_worst_camps(
     table = Table(title=f"The {len(worst)} camps that lose most coverage")
     for column in ("camp", "priority", "filled", "status"):
         table.add_column(column, justify="left" if column in ("camp", "status") else "right")
-    for c in worst:
-        status = "cancelled: " + why_cancelled.get(c, "") if filled[c] == 0 else "short"
+    for camp in worst:
+        status = "short" if camp.runs else "cancelled: " + why_cancelled.get(camp.index, "")
         table.add_row(
-            escape(problem.camp_label(c)),
-            f"{problem.camp_priority[c]}",
-            f"{filled[c]} of {asked[c]}",
+            escape(camp.label),
+            f"{camp.priority}",
+            f"{camp.filled} of {camp.asked}",
             escape(status),
         )
     console.print(table)
 
 
-def print_result_summary(console: Console, problem: Problem, result: Result) -> None:
-    """Status, coverage, bound and gap, camps run and cancelled, slots per skill, km."""
+def print_result_summary(console: Console, result: Result, view: RosterView | None) -> None:
+    """Status, coverage, bound and gap, camps run and cancelled, slots per skill, km
+    (``view``: the read model of the result's roster, None when it has none)."""
     table = Table(title="Summary", show_header=False)
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row(
         "status", result.status + (f" ({result.stopped_by})" if result.stopped_by else "")
     )
-    if result.has_roster:
-        assigned = result.assigned
-        running = camps_run(problem, assigned)
+    if view is not None:
+        totals = view.totals
         gap = f"{100 * result.gap:.2f}%" if result.gap is not None else "-"
         table.add_row("coverage", f"{result.coverage:,}")
         table.add_row(
@@ -162,12 +126,10 @@ def print_result_summary(console: Console, problem: Problem, result: Result) -> 
             f"{result.coverage_bound:,}" if result.coverage_bound is not None else "-",
         )
         table.add_row("gap", gap)
-        table.add_row("camps run", f"{int(running.sum()):,} of {problem.num_camps:,}")
-        table.add_row("camps cancelled", f"{int((~running).sum()):,}")
-        table.add_row("slots filled", f"{len(assigned):,} of {problem.num_slots:,}")
-        table.add_row(
-            "volunteers used", f"{len(np.unique(problem.candidate_volunteer[assigned])):,}"
-        )
+        table.add_row("camps run", f"{totals.run:,} of {totals.camps:,}")
+        table.add_row("camps cancelled", f"{totals.cancelled:,}")
+        table.add_row("slots filled", f"{totals.filled:,} of {totals.asked:,}")
+        table.add_row("volunteers used", f"{totals.volunteers_sent:,}")
         if result.terms is not None:
             for term in SECONDARY:
                 table.add_row(term.title, f"{result.terms[term.name]:,.0f}")
@@ -180,29 +142,22 @@ def print_result_summary(console: Console, problem: Problem, result: Result) -> 
         console.print("[bold red]Infeasible because:[/]")
         for reason in result.infeasible_reasons:
             console.print(f"  {escape(reason)}")
-    if result.has_roster:
-        print_slots_per_skill(console, problem, result)
+    if view is not None:
+        print_slots_per_skill(console, view)
 
 
-def print_slots_per_skill(console: Console, problem: Problem, result: Result) -> None:
-    filled = filled_per_requirement(problem, result.assigned)
+def print_slots_per_skill(console: Console, view: RosterView) -> None:
     table = Table(title="Slots filled per skill")
     for column in ("skill", "name", "filled", "asked", "share"):
         table.add_column(column, justify="left" if column in ("skill", "name") else "right")
-    for s, skill_id in enumerate(problem.skill_ids):
-        of_skill = problem.requirement_skill == s
-        asked = int(problem.requirement_count[of_skill].sum())
-        if not asked:
-            continue
-        got = int(filled[of_skill].sum())
-        style = "red" if got < asked else None
+    for skill in view.totals.skills:
         table.add_row(
-            escape(skill_id),
-            escape(problem.skill_names[s]),
-            f"{got:,}",
-            f"{asked:,}",
-            f"{100 * got / asked:.0f}%",
-            style=style,
+            escape(skill.id),
+            escape(skill.name),
+            f"{skill.filled:,}",
+            f"{skill.asked:,}",
+            f"{100 * skill.filled / skill.asked:.0f}%",
+            style="red" if skill.missing else None,
         )
     console.print(table)
 
@@ -471,19 +426,20 @@ def print_solve_outcome(
     camps), the summary, who to call after a re-plan, the reasons in short; ``quiet``:
     the summary only."""
     result, problem = outcome.result, outcome.problem
+    view = RosterView.from_result(problem, result) if result.has_roster else None
     if full is None:
         full = problem.num_camps <= ROSTERS_SHOWN_UP_TO
-    if not quiet and result.has_roster and full:
-        print_rosters(console, problem, result, outcome.explanation)
-    elif not quiet and result.has_roster:
-        print_county_summary(console, problem, result)
-        print_worst_camps(console, problem, result, outcome.explanation)
+    if not quiet and view is not None and full:
+        print_rosters(console, view, outcome.explanation)
+    elif not quiet and view is not None:
+        print_county_summary(console, view)
+        print_worst_camps(console, view, outcome.explanation)
         console.print(
             f"({problem.num_camps:,} camps: every roster is in the solution file "
             "and its exports; --full prints them here)",
             soft_wrap=True,
         )
-    print_result_summary(console, problem, result)
+    print_result_summary(console, result, view)
     if outcome.replan is not None:
         print_replan(console, problem, outcome.replan)
     if not quiet and outcome.explanation is not None:

@@ -15,9 +15,9 @@ from typing import Any
 from campplanner.contract.calendar import persian_date
 from campplanner.contract.contact import spoken_phone
 from campplanner.contract.errors import UsageError
-from campplanner.io import roster_model as M
 from campplanner.io.csv_out import csv_text
 from campplanner.io.xlsx import Writer
+from campplanner.report.roster import CampView, RosterView
 
 CALL_HEADERS = (
     "اولین روز (first day)",
@@ -32,9 +32,16 @@ CALL_HEADERS = (
     "توضیح (note)",
 )
 CALLS_SHEET = "تماس‌ها"
+# Each change of a re-plan (report.roster.Call.action) in the call list's words.
+CALL_ACTIONS = {
+    "added": "افزوده (added)",
+    "moved": "جابه‌جا (moved)",
+    "removed": "حذف (removed)",
+    "no_longer_possible": "ناممکن (no longer possible)",
+}
 
 
-def _places(stops: list[tuple[M.CampView, str]]) -> str:
+def _places(stops: list[tuple[CampView, str]]) -> str:
     """``c0001 اردوی … (نقش), قلعه قاسم، ۱۴۰۳/۰۳/۰۱ تا ۱۴۰۳/۰۳/۱۰`` per camp, joined by «؛ »."""
     return "؛ ".join(
         f"{camp.id} {camp.name} ({role})، {camp.place_name}، "
@@ -43,7 +50,7 @@ def _places(stops: list[tuple[M.CampView, str]]) -> str:
     )
 
 
-def call_rows(view: M.RosterView) -> list[list[Any]]:
+def call_rows(view: RosterView) -> list[list[Any]]:
     """One row per person to call, the soonest camp first (UsageError without a re-plan)."""
     if view.calls is None:
         raise UsageError(
@@ -56,7 +63,7 @@ def call_rows(view: M.RosterView) -> list[list[Any]]:
         rows.append(
             [
                 persian_date(soonest.start),
-                M.CALL_ACTIONS[call.action],
+                CALL_ACTIONS[call.action],
                 call.volunteer_id,
                 call.volunteer_name,
                 spoken_phone(call.phone) if call.phone else None,
@@ -72,7 +79,7 @@ def call_rows(view: M.RosterView) -> list[list[Any]]:
     return rows
 
 
-def call_files(view: M.RosterView) -> dict[str, bytes]:
+def call_files(view: RosterView) -> dict[str, bytes]:
     """``calls[-phones].xlsx`` and ``calls[-phones].csv``."""
     rows = call_rows(view)
     stem = "calls-phones" if any(row[4] for row in rows) else "calls"

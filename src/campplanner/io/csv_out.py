@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from campplanner.io import roster_model as M
+from campplanner.io import roster_tables as T
 from campplanner.io import summaries as S
 from campplanner.io.sanitize import neutralize_csv, unique_file_stem
+from campplanner.report.roster import RosterView
 
 
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -33,22 +34,22 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def roster_csv_files(view: M.RosterView) -> dict[str, bytes]:
+def roster_csv_files(view: RosterView) -> dict[str, bytes]:
     """File name -> bytes (UTF-8 with BOM) of every CSV file of the export."""
     tables: dict[str, str] = {
-        "summary.csv": csv_text(M.SUMMARY_HEADERS, M.summary_table(view)),
-        "roster.csv": csv_text(M.MASTER_HEADERS, M.master_table(view)),
-        "itineraries.csv": csv_text(M.ITINERARY_HEADERS, M.itinerary_table(view)),
-        "unfilled_slots.csv": csv_text(M.UNFILLED_HEADERS, M.unfilled_table(view)),
-        "skills.csv": csv_text(M.SKILL_HEADERS, M.skill_table(view)),
+        "summary.csv": csv_text(T.SUMMARY_HEADERS, T.summary_table(view)),
+        "roster.csv": csv_text(T.MASTER_HEADERS, T.master_table(view)),
+        "itineraries.csv": csv_text(T.ITINERARY_HEADERS, T.itinerary_table(view)),
+        "unfilled_slots.csv": csv_text(T.UNFILLED_HEADERS, T.unfilled_table(view)),
+        "skills.csv": csv_text(T.SKILL_HEADERS, T.skill_table(view)),
         "counties.csv": csv_text(*S.as_rows(S.county_frame(view))),
         "groups.csv": csv_text(*S.as_rows(S.group_frame(view))),
         "unassigned.csv": csv_text(*S.as_rows(S.unassigned_frame(view))),
         "unassigned_by_skill_and_county.csv": csv_text(*S.as_rows(S.unassigned_pivot(view))),
     }
     used = {Path(name).stem for name in tables}
-    for county, camps in view.counties.items():
-        subset = M.RosterView(**{**view.__dict__, "camps": camps})
+    for county in view.counties:
+        subset = view.of_county(county)
         stem = unique_file_stem(f"county-{county}", used, fallback="county")
-        tables[f"{stem}.csv"] = csv_text(M.MASTER_HEADERS, M.master_table(subset))
+        tables[f"{stem}.csv"] = csv_text(T.MASTER_HEADERS, T.master_table(subset))
     return {name: text.encode("utf-8-sig") for name, text in tables.items()}

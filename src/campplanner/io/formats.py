@@ -1,6 +1,6 @@
 """The formats ``campplanner export`` writes, one entry each.
 
-A format renders a :class:`~campplanner.io.roster_model.RosterView` to one file, or to
+A format renders a :class:`~campplanner.report.RosterView` to one file, or to
 a folder of files. ``campplanner export`` has one option per format (``--xlsx FILE``,
 ``--csv FOLDER``...), generated from ``EXPORT_FORMATS``; add a format here and it is an
 option, checked before anything is written, like the others (docs/architecture.md).
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # a type only: the command line imports this module at start
-    from campplanner.io.roster_model import RosterView
+    from campplanner.report.roster import RosterView
 
 
 @dataclass(frozen=True)

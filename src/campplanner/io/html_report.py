@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -20,8 +19,9 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from campplanner.contract.calendar import persian_date, to_persian_digits
-from campplanner.io import roster_model as M
+from campplanner.io import roster_tables as T
 from campplanner.io.sanitize import unique_file_stem
+from campplanner.report.roster import CampView, Member, RosterView, SkillTotal, Slot
 
 GROUP_PREFIX = "گروه جهادی "
 # Up to this many camps the report has each team in full (name, id, group, home, km), a
@@ -73,19 +73,19 @@ def fa(value: Any) -> str:
     return to_persian_digits(str(value))
 
 
-def by_share(skills: list[M.SkillTotal]) -> list[M.SkillTotal]:
+def by_share(skills: list[SkillTotal]) -> list[SkillTotal]:
     """Skills from the scarcest (lowest share of its slots filled) to the best staffed."""
     return sorted(skills, key=lambda s: (s.filled / s.asked if s.asked else 1.0, s.name))
 
 
-def percent(skill: M.SkillTotal) -> str:
+def percent(skill: SkillTotal) -> str:
     """The share of the skill's slots filled: ``۵۴٪``."""
-    if not skill.asked:
+    if skill.percent is None:
         return ""
-    return f"{fa(round(100 * min(skill.filled, skill.asked) / skill.asked))}٪"
+    return f"{fa(skill.percent)}٪"
 
 
-def skill_chart(skills: list[M.SkillTotal], width: int = 720) -> Markup:
+def skill_chart(skills: list[SkillTotal], width: int = 720) -> Markup:
     """A horizontal bar chart, right to left: per skill, the share of its slots filled
     (a full bar is every slot), the scarcest first, so that 54% of 40 physicians is as
     visible as 96% of 1,200 labourers."""
@@ -134,9 +134,9 @@ def group(name: str) -> str:
     return name.removeprefix(GROUP_PREFIX) or name
 
 
-def teams(camp: M.CampView) -> list[tuple[M.Slot, list[M.Member]]]:
+def teams(camp: CampView) -> list[tuple[Slot, list[Member]]]:
     """Each requirement of ``camp`` with the members who fill it, in the file's order."""
-    members: dict[str, list[M.Member]] = {}
+    members: dict[str, list[Member]] = {}
     for member in camp.members:
         members.setdefault(member.skill_id, []).append(member)
     return [(slot, members.get(slot.skill_id, [])) for slot in camp.slots]
@@ -161,15 +161,11 @@ def _template() -> Any:
     return environment.from_string(source)
 
 
-def roster_html(view: M.RosterView, county: str | None = None) -> str:
+def roster_html(view: RosterView, county: str | None = None) -> str:
     """The report as one HTML document; with ``county``, that county's camps only (and
     the itineraries of the people serving there)."""
     if county is not None:
-        camps = view.counties.get(county, [])
-        ids = {camp.id for camp in camps}
-        plans = [p for p in view.itineraries if any(s.camp.id in ids for s in p.stops)]
-        view = replace(view, camps=camps, itineraries=plans, skills=_skill_totals(camps))
-    running = sum(camp.runs for camp in view.camps)
+        view = view.of_county(county)
     small = county is not None or len(view.camps) <= DETAIL_UP_TO
     return _template().render(
         view=view,
@@ -179,28 +175,17 @@ def roster_html(view: M.RosterView, county: str | None = None) -> str:
         chart=skill_chart(view.skills),
         skills=by_share(view.skills),
         status=_STATUS.get(view.status, view.status),
-        running=running,
-        cancelled=len(view.camps) - running,
+        running=view.camps_run,
+        cancelled=view.camps_cancelled,
         gender=_GENDER,
         calendar_name="هجری شمسی" if view.calendar == "jalali" else "میلادی",
-        empty_slot=M.EMPTY_SLOT,
+        empty_slot=T.EMPTY_SLOT,
         itineraries=view.itineraries if small else [],
         detail=small,
     )
 
 
-def _skill_totals(camps: list[M.CampView]) -> list[M.SkillTotal]:
-    """Slots asked and filled per skill over ``camps`` (a county's)."""
-    totals: dict[str, list[Any]] = {}
-    for camp in camps:
-        for slot in camp.slots:
-            entry = totals.setdefault(slot.skill_id, [slot.skill_name, 0, 0])
-            entry[1] += slot.count
-            entry[2] += min(slot.filled, slot.count)
-    return [M.SkillTotal(sid, name, asked, filled) for sid, (name, asked, filled) in totals.items()]
-
-
-def county_reports(view: M.RosterView) -> dict[str, bytes]:
+def county_reports(view: RosterView) -> dict[str, bytes]:
     """``--county-reports``: a report per county (``report-اراک.html``)."""
     used: set[str] = set()
     return {

@@ -22,10 +22,11 @@ from markupsafe import Markup
 
 from campplanner.contract.calendar import persian_date, to_persian_digits
 from campplanner.contract.contact import spoken_phone
-from campplanner.io import roster_model as M
+from campplanner.io import roster_tables as T
 from campplanner.io.html_report import _GENDER, fa, font_css
 from campplanner.io.pdf import print_to_pdf
 from campplanner.io.sanitize import unique_file_stem
+from campplanner.report.roster import CampView, RosterView
 
 
 def phone(value: str | None) -> str:
@@ -47,7 +48,7 @@ def _template() -> Any:
     return environment.from_string(source)
 
 
-def packet_html(view: M.RosterView, title: str, camps: Iterable[M.CampView]) -> str:
+def packet_html(view: RosterView, title: str, camps: Iterable[CampView]) -> str:
     """One HTML document with a page per camp of ``camps``."""
     return _template().render(
         title=title,
@@ -55,18 +56,18 @@ def packet_html(view: M.RosterView, title: str, camps: Iterable[M.CampView]) -> 
         camps=list(camps),
         font_css=Markup(font_css()),
         gender=_GENDER,
-        empty_slot=M.EMPTY_SLOT,
+        empty_slot=T.EMPTY_SLOT,
     )
 
 
-def _has_phones(camps: list[M.CampView]) -> bool:
+def _has_phones(camps: list[CampView]) -> bool:
     return any(m.phone for c in camps for m in c.members) or any(
         r.phone for c in camps for r in c.reserves
     )
 
 
 def _files(
-    view: M.RosterView, groups: list[tuple[str, list[M.CampView]]], pdf: bool = True
+    view: RosterView, groups: list[tuple[str, list[CampView]]], pdf: bool = True
 ) -> dict[str, bytes]:
     """File name -> bytes: an HTML file per group, and its PDF when Chromium prints."""
     used: set[str] = set()
@@ -83,11 +84,11 @@ def _files(
     return files
 
 
-def county_packets(view: M.RosterView) -> dict[str, bytes]:
+def county_packets(view: RosterView) -> dict[str, bytes]:
     """A file per county, a page per camp (``--packets``)."""
     return _files(view, list(view.counties.items()))
 
 
-def camp_packets(view: M.RosterView) -> dict[str, bytes]:
+def camp_packets(view: RosterView) -> dict[str, bytes]:
     """A file per camp (``--camp-packets``); HTML only: a browser per camp is slow."""
     return _files(view, [(camp.id, [camp]) for camp in view.camps], pdf=False)

@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from campplanner.io import roster_model as M
+from campplanner.report.roster import NO_COUNTY, CampView, RosterView
 
 if TYPE_CHECKING:  # pandas is imported when a table is built, not at start
     import pandas as pd
 
-DateCell = Callable[[M.CampView, str], Any]
+DateCell = Callable[[CampView, str], Any]
 NOT_SENT = "— بدون اردو —"
 
 
@@ -44,28 +44,20 @@ def as_rows(frame: pd.DataFrame) -> tuple[tuple[str, ...], list[list[Any]]]:
     return tuple(str(c) for c in frame.columns), rows
 
 
-def county_frame(view: M.RosterView) -> pd.DataFrame:
-    """One row per county: camps, run, cancelled, slots asked, filled, missing, % filled."""
+def county_frame(view: RosterView) -> pd.DataFrame:
+    """One row per county: camps, run, cancelled, slots asked, filled, missing, % filled
+    (the read model's county totals, laid out)."""
     import pandas as pd
 
-    camps = pd.DataFrame(
-        [(c.county or M.NO_COUNTY, c.runs, c.asked, c.filled) for c in view.camps],
-        columns=["county", "runs", "asked", "filled"],
+    table = pd.DataFrame(
+        [
+            (t.name, t.camps, t.run, t.cancelled, t.asked, t.filled, t.missing, t.percent)
+            for t in view.totals.counties
+        ],
+        columns=list(COUNTY_HEADERS),
     )
-    table = camps.groupby("county", sort=True).agg(
-        camps=("runs", "size"),
-        run=("runs", "sum"),
-        asked=("asked", "sum"),
-        filled=("filled", "sum"),
-    )
-    table["cancelled"] = table["camps"] - table["run"]
-    table["missing"] = table["asked"] - table["filled"]
-    share = 100 * table["filled"] / table["asked"].where(table["asked"] > 0)
-    table["percent"] = share.round().astype("Int64")  # empty for a county asking nothing
-    table = table.reset_index()[
-        ["county", "camps", "run", "cancelled", "asked", "filled", "missing", "percent"]
-    ]
-    table.columns = list(COUNTY_HEADERS)
+    # empty, not NaN, for a county asking nothing; whole numbers stay whole
+    table[COUNTY_HEADERS[-1]] = table[COUNTY_HEADERS[-1]].astype("Int64")
     return table
 
 
@@ -95,7 +87,7 @@ GROUP_HEADERS = (
 )
 
 
-def group_frame(view: M.RosterView, date: DateCell | None = None) -> pd.DataFrame:
+def group_frame(view: RosterView, date: DateCell | None = None) -> pd.DataFrame:
     """Each group's members and their camps, by group, then member, then date."""
     import pandas as pd
 
@@ -155,7 +147,7 @@ UNASSIGNED_HEADERS = (
 )
 
 
-def unassigned_frame(view: M.RosterView) -> pd.DataFrame:
+def unassigned_frame(view: RosterView) -> pd.DataFrame:
     """Volunteers on no camp, a row per skill they hold: by county, skill, level (highest
     first) and name: whom to ask when a camp of that county needs that skill."""
     import pandas as pd
@@ -163,7 +155,7 @@ def unassigned_frame(view: M.RosterView) -> pd.DataFrame:
     frame = pd.DataFrame(
         [
             (
-                u.county or M.NO_COUNTY,
+                u.county or NO_COUNTY,
                 skill,
                 level,
                 u.volunteer_id,
@@ -184,7 +176,7 @@ def unassigned_frame(view: M.RosterView) -> pd.DataFrame:
 TOTAL = "جمع (total)"
 
 
-def unassigned_pivot(view: M.RosterView) -> pd.DataFrame:
+def unassigned_pivot(view: RosterView) -> pd.DataFrame:
     """How many volunteers on no camp hold each skill, per county (with totals), the
     skills with most people first."""
     import pandas as pd

@@ -20,11 +20,12 @@ from typing import Any
 
 from campplanner.contract.calendar import persian_date, to_persian_digits
 from campplanner.contract.errors import UsageError
-from campplanner.io import roster_model as M
+from campplanner.io import roster_tables as T
 from campplanner.io import summaries as S
 from campplanner.io.sanitize import sheet_name
 from campplanner.io.sheets import ROSTER
 from campplanner.io.xlsx import HEADER_LINE_HEIGHT, Writer, fit_width, header_lines
+from campplanner.report.roster import CampView, RosterView
 
 MAX_ROWS = 1_048_576  # per sheet, in Excel
 SUMMARY_SHEET = "خلاصه"
@@ -38,7 +39,7 @@ SUMMARY_SHEETS = 8  # the sheets before the per-county (or per-camp) ones
 RESERVES_SHEET = "ذخیره‌ها"  # reserves per camp, when the solution file has them
 
 
-def _date_cell(view: M.RosterView) -> Any:
+def _date_cell(view: RosterView) -> Any:
     """Jalali dates as text that reads the same in a right-to-left sheet (۱۴۰۳/۰۴/۱۰:
     hyphens let the sheet show ``10-04-1403``); Gregorian ones as date cells."""
     if view.calendar == "jalali":
@@ -48,7 +49,7 @@ def _date_cell(view: M.RosterView) -> Any:
     )
 
 
-def roster_workbook(view: M.RosterView) -> bytes:
+def roster_workbook(view: RosterView) -> bytes:
     """The whole workbook, as bytes, set up to print (docs/spreadsheets.md, Printing)."""
     writer = Writer(title=view.name)
     used = {SUMMARY_SHEET, ROSTER.persian, ITINERARY_SHEET, UNFILLED_SHEET, RESERVES_SHEET}
@@ -58,16 +59,16 @@ def roster_workbook(view: M.RosterView) -> bytes:
     writer.cell(summary, 0, 0, view.name, writer.title)
     end = writer.table(
         summary,
-        M.SUMMARY_HEADERS,
-        M.summary_table(view),
+        T.SUMMARY_HEADERS,
+        T.summary_table(view),
         first_row=2,
         widths=(34, 30),
         autofilter=False,
     )
     writer.table(
         summary,
-        M.SKILL_HEADERS,
-        M.skill_table(view),
+        T.SKILL_HEADERS,
+        T.skill_table(view),
         first_row=end + 1,
         widths=(34, 30, 12, 12, 12),
         autofilter=False,
@@ -76,31 +77,31 @@ def roster_workbook(view: M.RosterView) -> bytes:
     writer.print_setup(summary, f"{view.name} — {SUMMARY_SHEET}")
 
     master = writer.sheet(ROSTER.persian)
-    master_rows = M.master_table(view, date)
+    master_rows = T.master_table(view, date)
     if len(master_rows) >= MAX_ROWS:
         raise UsageError(
             f"the roster has {len(master_rows):,} rows, more than a sheet holds "
             f"({MAX_ROWS:,}): export it with --csv or --html"
         )
-    status = len(M.MASTER_HEADERS) - 1
+    status = len(T.MASTER_HEADERS) - 1
     writer.table(
         master,
-        M.MASTER_HEADERS,
+        T.MASTER_HEADERS,
         master_rows,
-        row_style=lambda row: writer.cancelled if row[status] == M.CANCELLED else None,
+        row_style=lambda row: writer.cancelled if row[status] == T.CANCELLED else None,
     )
     writer.print_setup(
         master, f"{view.name} — {ROSTER.persian}", landscape=True, repeat_rows=(0, 0)
     )
 
     itinerary = writer.sheet(ITINERARY_SHEET)
-    writer.table(itinerary, M.ITINERARY_HEADERS, M.itinerary_table(view, date))
+    writer.table(itinerary, T.ITINERARY_HEADERS, T.itinerary_table(view, date))
     writer.print_setup(
         itinerary, f"{view.name} — {ITINERARY_SHEET}", landscape=True, repeat_rows=(0, 0)
     )
 
     unfilled = writer.sheet(UNFILLED_SHEET)
-    writer.table(unfilled, M.UNFILLED_HEADERS, M.unfilled_table(view, date))
+    writer.table(unfilled, T.UNFILLED_HEADERS, T.unfilled_table(view, date))
     writer.print_setup(
         unfilled, f"{view.name} — {UNFILLED_SHEET}", landscape=True, repeat_rows=(0, 0)
     )
@@ -118,7 +119,7 @@ def roster_workbook(view: M.RosterView) -> bytes:
             sheet, f"{view.name} — {name}", landscape=len(headers) > 8, repeat_rows=(0, 0)
         )
 
-    if len(view.camps) <= M.SHEET_PER_CAMP_UP_TO:
+    if len(view.camps) <= T.SHEET_PER_CAMP_UP_TO:
         groups = [
             (f"{camp.id} {camp.name}", f"{camp.id} {camp.name}", [camp]) for camp in view.camps
         ]
@@ -130,7 +131,7 @@ def roster_workbook(view: M.RosterView) -> bytes:
         writer.print_setup(sheet, f"{view.name} — {title}")
     if view.reserve_rows:  # last, so that the sheets before the county ones stay as they are
         reserves = writer.sheet(RESERVES_SHEET)
-        writer.table(reserves, M.RESERVE_HEADERS, view.reserve_rows)
+        writer.table(reserves, T.RESERVE_HEADERS, view.reserve_rows)
         writer.print_setup(reserves, f"{view.name} — {RESERVES_SHEET}", repeat_rows=(0, 0))
     return writer.close()
 
@@ -145,7 +146,7 @@ TEAM_HEADERS = (
 )
 
 
-def camp_heading(camp: M.CampView) -> str:
+def camp_heading(camp: CampView) -> str:
     """One line that names a camp on paper: name, village and county, dates, how full."""
     where = camp.place_name + (f" (شهرستان {camp.county})" if camp.county else "")
     when = f"از {persian_date(camp.start)} تا {persian_date(camp.end)}"
@@ -154,7 +155,7 @@ def camp_heading(camp: M.CampView) -> str:
     return f"{camp.name} ({camp.id})  |  {where}  |  {when}  |  {full}{state}"
 
 
-def _team_sheet(writer: Writer, sheet: Any, title: str, camps: list[M.CampView]) -> None:
+def _team_sheet(writer: Writer, sheet: Any, title: str, camps: list[CampView]) -> None:
     """Each camp's heading, its team and its empty slots; every camp starts a page."""
     last_col = len(TEAM_HEADERS) - 1
     writer.cell(sheet, 0, 0, title, writer.title)
@@ -186,7 +187,7 @@ def _team_sheet(writer: Writer, sheet: Any, title: str, camps: list[M.CampView])
                 columns[col].append(value)
             row += 1
         for slot in camp.slots:
-            for label in M.empty_slot_labels(slot.missing):
+            for label in T.empty_slot_labels(slot.missing):
                 writer.cell(sheet, row, 0, slot.skill_name, writer.missing)
                 writer.cell(sheet, row, 1, label, writer.missing)
                 columns[0].append(slot.skill_name)

@@ -28,7 +28,7 @@ from campplanner.contract.instance import day_of, instance_from_data
 from campplanner.contract.solution import roster_triples as solution_triples
 from campplanner.contract.solution import solution_from_data
 from campplanner.io.formats import EXPORT_FORMATS
-from campplanner.io.roster_model import roster_view
+from campplanner.report.roster import RosterView
 from campplanner.web import edits, scenarios, views
 from campplanner.web.i18n import LANGUAGES, Words
 from campplanner.web.security import same, token_guard
@@ -388,7 +388,7 @@ def create_app(site: Site) -> FastAPI:
         if kind != "solution":
             instance = instance_from_data(json.loads(site.workspace.instance_json(version_id)))
             solution = solution_from_data(json.loads(raw))
-            view = roster_view(instance, solution)
+            view = RosterView.from_solution(instance, solution)
             # the reasons for empty slots, in the page's language, as `export` gives them
             head = site.head()
             compiled = head.problem if head is not None and head.version.id == version_id else None

@@ -28,11 +28,11 @@ from campplanner.contract.schema import Instance, SolutionFile, Volunteer
 from campplanner.contract.solution import roster_triples as solution_triples
 from campplanner.contract.solution import solution_from_data
 from campplanner.explain import Context, roster_from_assignments
-from campplanner.io.roster_model import CampView, Itinerary, RosterView, roster_view
 from campplanner.io.solution_reader import load_solution
 from campplanner.io.text import header_key
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
+from campplanner.report.roster import CampView, Itinerary, RosterView
 from campplanner.whatif.replace import EmptySlots
 from campplanner.workspace import VersionInfo, Workspace
 
@@ -120,7 +120,7 @@ def ready(
     view = None
     assigned = np.zeros(0, dtype=np.int64)
     if solution is not None:
-        view = roster_view(instance, solution, source)
+        view = RosterView.from_solution(instance, solution, source)
         if solution.assignments:
             assigned = roster_from_assignments(problem, solution_triples(solution))
     loaded = Loaded(info, instance, problem, solution, view, assigned)
@@ -251,7 +251,8 @@ def read_files(instance_path: str, solution_path: str | None) -> tuple[bytes, by
     solution_json = None
     if solution_path is not None:
         solution = load_solution(solution_path, instance)
-        roster_view(instance, solution, solution_path)  # unknown ids refused with their path
+        # unknown ids are refused with their path
+        RosterView.from_solution(instance, solution, solution_path)
         solution_json = Path(solution_path).read_bytes()
         if Path(solution_path).suffix.lower() not in (".json", ".gz"):  # a roster workbook
             solution_json = solution.model_dump_json(exclude_none=True).encode()

@@ -7,13 +7,12 @@ Days are ordinals (``contract/calendar.py``), formatted by the page in the plann
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from typing import Any
 
 from campplanner.contract.instance import day_of
 from campplanner.contract.schema import Reserves
 from campplanner.explain import CampReason, SlotReason, explain_camp
-from campplanner.io.roster_model import NO_COUNTY, CampView
+from campplanner.report.roster import NO_COUNTY, CampView
 from campplanner.web.site import Loaded, search_key
 from campplanner.whatif.diff import diff_rosters
 from campplanner.whatif.replace import suggest_replacements
@@ -25,9 +24,7 @@ MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640, 420, 16
 
 
 def camp_status(camp: CampView) -> str:
-    if not camp.runs:
-        return "cancelled"
-    return "full" if camp.filled >= camp.asked else "short"
+    return camp.status
 
 
 def county_names(loaded: Loaded) -> dict[str, str]:
@@ -84,30 +81,34 @@ def overview(loaded: Loaded) -> dict[str, Any]:
         ),
         key=lambda s: (s["share"], s["id"]),
     )
-    counts = {"full": 0, "short": 0, "cancelled": 0}
-    counties: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"camps": 0, "full": 0, "short": 0, "cancelled": 0, "asked": 0, "filled": 0}
-    )
-    for camp in view.camps:
-        status = camp_status(camp)
-        counts[status] += 1
-        row = counties[camp.county or NO_COUNTY]
-        row["camps"] += 1
-        row[status] += 1
-        row["asked"] += camp.asked
-        row["filled"] += camp.filled
+    totals = view.totals
     result.update(
         {
             "coverage": view.coverage,
             "bound": bound,
             "gap": gap,
-            "slots_asked": view.asked,
-            "slots_filled": view.filled,
-            "camps": {"total": len(view.camps), "run": counts["full"] + counts["short"], **counts},
+            "slots_asked": totals.asked,
+            "slots_filled": totals.filled,
+            "camps": {
+                "total": totals.camps,
+                "run": totals.run,
+                "full": totals.full,
+                "short": totals.short,
+                "cancelled": totals.cancelled,
+            },
             "skills": skills,
             "counties": [
-                {"county": county, "county_name": county_names(loaded).get(county, county), **row}
-                for county, row in sorted(counties.items())
+                {
+                    "county": t.name,
+                    "county_name": county_names(loaded).get(t.name, t.name),
+                    "camps": t.camps,
+                    "full": t.full,
+                    "short": t.short,
+                    "cancelled": t.cancelled,
+                    "asked": t.asked,
+                    "filled": t.filled,
+                }
+                for t in totals.counties
             ],
             "map": camp_map(loaded),
         }

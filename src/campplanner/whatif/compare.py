@@ -18,14 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from campplanner.contract.errors import CampPlannerError
 from campplanner.contract.instance import instance_from_data
 from campplanner.model.baseline import baseline_from_triples
 from campplanner.model.compile import compile_instance
-from campplanner.model.roster import camps_run, filled_per_requirement
 from campplanner.model.terms import secondary_terms
+from campplanner.report.roster import RosterView
 from campplanner.solver import SolveOptions, make_solver
 from campplanner.whatif.diff import Triple, diff_rosters, roster_triples
 from campplanner.whatif.engines import make_engine
@@ -96,26 +94,20 @@ def measure(
         on_solver(solver)
     result = solver.solve()
     assigned = result.assigned
-    filled = filled_per_requirement(problem, assigned)
-    missing = problem.requirement_count - filled
-    unfilled: dict[str, int] = {}
-    for r in np.flatnonzero(missing > 0):
-        skill = problem.skill_ids[problem.requirement_skill[r]]
-        unfilled[skill] = unfilled.get(skill, 0) + int(missing[r])
-    running = camps_run(problem, assigned)
+    view = RosterView.from_result(problem, result)
     terms = secondary_terms(problem, assigned)
     return Measures(
         name=name,
         status=result.status,
         coverage=result.coverage,
         coverage_bound=result.coverage_bound,
-        slots=problem.num_slots,
-        slots_filled=len(assigned),
-        camps=problem.num_camps,
-        camps_run=int(running.sum()),
-        camps_cancelled=[problem.camp_ids[c] for c in np.flatnonzero(~running)],
-        unfilled_per_skill=dict(sorted(unfilled.items())),
-        volunteers_used=len(np.unique(problem.candidate_volunteer[assigned])),
+        slots=view.asked,
+        slots_filled=view.filled,
+        camps=view.totals.camps,
+        camps_run=view.camps_run,
+        camps_cancelled=[camp.id for camp in view.in_file_order if not camp.runs],
+        unfilled_per_skill=view.totals.unfilled_per_skill,
+        volunteers_used=view.totals.volunteers_sent,
         travel_km=terms["travel"],
         group_splits=int(terms["group"]),
         seconds=result.timings.get("total", 0.0),
