@@ -7,7 +7,7 @@ from datetime import datetime
 
 import jdatetime
 
-from campplanner.contract.calendar import Calendar, format_day, to_persian_digits
+from campplanner.app.review.days import Calendar, shown_day, to_persian_digits
 
 LANGUAGES = ("fa", "en")
 
@@ -195,6 +195,4 @@ class Words:
         return local.strftime("%Y-%m-%d %H:%M")
 
     def day(self, ordinal: int) -> str:
-        if self.lang == "fa":
-            return to_persian_digits(format_day(ordinal, "jalali").replace("-", "/"))
-        return format_day(ordinal, self.calendar)
+        return shown_day(ordinal, self.calendar, self.lang)
