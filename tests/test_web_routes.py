@@ -221,6 +221,9 @@ def _routes() -> list[tuple[str, str]]:
 def test_the_route_table_holds_every_page_and_api_address() -> None:
     paths = {route.path for route in _route_table()}
     assert len(paths) >= 40 and {"/", "/camps/{camp_id:path}", "/api/edits"} <= paths
+    app = create_app(Refusing(), csrf=CSRF)  # type: ignore[arg-type]
+    served = [(r.path, r.methods) for r in app.routes if isinstance(r, APIRoute)]
+    assert served == [(r.path, r.methods) for r in _route_table()]  # in order: /api/... last
 
 
 def test_every_route_but_the_public_ones_depends_on_the_actor() -> None:
