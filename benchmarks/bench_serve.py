@@ -89,18 +89,18 @@ def main() -> None:
             )
         )
     start = time.perf_counter()
-    site, app, _ = build(
+    session, app, _ = build(
         ServeSettings(args.instance, solution, f"sqlite:///{folder / 'ws.sqlite'}"), say=print
     )
     loading = time.perf_counter() - start
     client = TestClient(app, base_url="http://127.0.0.1:8000")
-    head = site.head()
+    head = session.head()
     head.warmed.wait()  # what every camp page needs, built in the background after loading
     warming = time.perf_counter() - start - loading
     by_empty = sorted(head.camps.values(), key=lambda c: -sum(s.missing for s in c.slots if c.runs))
     sample = [c.id for c in by_empty[:5]] + [c.id for c in list(head.camps.values())[:5]]
     name = head.instance.volunteers[len(head.instance.volunteers) // 2].name
-    csrf = site.csrf
+    csrf = client.get("/api/session").json()["csrf"]
 
     def get(url: str):
         def call() -> None:
@@ -168,12 +168,12 @@ def main() -> None:
     rows.append(("search by name", *timed(search(name.split()[0]), args.repeat), 0.100))
     rows.append(("search by id (Persian digits)", *timed(search("v۱۲۳"), args.repeat), 0.100))
     if args.replan:
-        rows.extend(replan(client, site, args.replan, args.replan_time_limit))
+        rows.extend(replan(client, session, csrf, args.replan, args.replan_time_limit))
     if not args.no_browser and Path("/usr/bin/chromium").exists():
         rows.append(
             ("browser first paint of the overview", *first_paint(args, folder, solution), 1.0)
         )
-    site.close()
+    session.close()
 
     print(
         f"\n{Path(args.instance).name}: {len(head.instance.camps):,} camps, "
@@ -209,14 +209,14 @@ def main() -> None:
         )
 
 
-def replan(client, site, away: int, time_limit: float) -> list[tuple]:
+def replan(client, session, csrf: str, away: int, time_limit: float) -> list[tuple]:
     """``away`` serving physicians cannot come to their first camp (as in bench_replan.py):
     record the edits, re-solve, and time until the page can show the diff, then accepting
     it. (Edits on plentiful skills such as labourers make the re-planning neighbourhood
     of the large method, and its model build, far larger: see docs/review.md.)"""
-    head = site.head()
-    site.time_limit = time_limit
-    headers = {"X-CSRF-Token": site.csrf}
+    head = session.head()
+    session.time_limit = time_limit
+    headers = {"X-CSRF-Token": csrf}
     physicians = sorted(
         {
             m.volunteer_id

@@ -125,6 +125,23 @@ def test_every_module_is_in_a_layer_and_imports_only_layers_before_it() -> None:
     assert upward == []
 
 
+# The web is a front end of the application layer alone, as the command line means to
+# be: its modules import campplanner.app.* and campplanner.web.* and nothing else, not
+# even the contract's plain vocabulary (days and digits reach it through
+# app.review.days, refusals through app.review.errors), so that what a request may read
+# or change is decided in one layer, where accounts and roles will be enforced.
+def test_the_web_imports_only_the_application_layer() -> None:
+    graph = _import_graph()
+    around = [
+        f"{module} imports {target}"
+        for module, targets in sorted(graph.items())
+        if module.startswith("campplanner.web")
+        for target in sorted(targets)
+        if not target.startswith(("campplanner.app.", "campplanner.web."))
+    ]
+    assert around == []
+
+
 def test_the_tools_apart_read_only_the_contract_and_io() -> None:
     graph = _import_graph()
     for module in APART:

@@ -650,7 +650,7 @@ def test_a_roster_workbook_can_be_opened_as_the_published_roster(web, tmp_path: 
 
 
 def test_long_camp_tables_come_in_pages(web, monkeypatch) -> None:
-    from campplanner.web import views
+    from campplanner.app.review import reads as views
 
     _, client = web
     monkeypatch.setattr(views, "CAMPS_PER_PAGE", 3)

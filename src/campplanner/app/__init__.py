@@ -10,6 +10,8 @@ below them. Each takes paths or objects and returns a typed result; long jobs ru
 - ``app.files``: :func:`generate`, :func:`import_workbook`, :func:`write_template`,
   :func:`export`
 - ``app.jobs``: :class:`Job`, :class:`JobRunner`, :func:`run_in_foreground`
+- ``app.review``: :class:`ReviewSession`, what ``campplanner serve``'s routes call (a
+  workspace's versions opened, read, edited, re-solved, accepted, published, downloaded)
 
 Submodules are imported by their users, so that ``campplanner --help`` stays fast.
 """

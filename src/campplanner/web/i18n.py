@@ -7,9 +7,8 @@ from datetime import datetime
 
 import jdatetime
 
-from campplanner.contract.calendar import Calendar, format_day, to_persian_digits
-from campplanner.contract.languages import LANGUAGES, RIGHT_TO_LEFT
-from campplanner.model.terms import COVERAGE
+from campplanner.app.review.days import Calendar, shown_day, to_persian_digits
+from campplanner.app.review.languages import COVERAGE_TITLE, LANGUAGES, RIGHT_TO_LEFT
 
 __all__ = ["LANGUAGES", "WORDS", "Words"]  # LANGUAGES: the one list, contract.languages
 
@@ -25,7 +24,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "versions": ("نسخه‌ها", "Versions"),
     "scenarios": ("سناریوها", "Scenarios"),
     "language": ("English", "فارسی"),
-    "coverage": (COVERAGE.title_fa, COVERAGE.title.capitalize()),  # the term registry's
+    "coverage": (COVERAGE_TITLE["fa"], COVERAGE_TITLE["en"]),  # the term registry's
     "bound": ("کران اثبات‌شده", "Proven bound"),
     "gap": ("فاصله", "Gap"),
     "status": ("وضعیت", "Status"),
@@ -197,6 +196,4 @@ class Words:
         return local.strftime("%Y-%m-%d %H:%M")
 
     def day(self, ordinal: int) -> str:
-        if self.lang == "fa":
-            return to_persian_digits(format_day(ordinal, "jalali").replace("-", "/"))
-        return format_day(ordinal, self.calendar)
+        return shown_day(ordinal, self.calendar, self.lang)

@@ -10,16 +10,24 @@
   domain name at 127.0.0.1 (DNS rebinding) cannot read the pages, nor their CSRF token.
 - Every state-changing request carries the CSRF token (a form field ``csrf`` or the
   header ``X-CSRF-Token``), which only the server's own pages know.
+
+Who a credential names is the application layer's to say (``ReviewSession.actor_for``);
+the guard finds the credential in the request and keeps the answer as the request's
+actor (``request.state.actor``), which every route hands to the session.
 """
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+
+if TYPE_CHECKING:  # the command line imports this module (via server.py): keep it light
+    from campplanner.app.review.session import ReviewSession
 
 TOKEN_COOKIE = "campplanner_token"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -46,30 +54,31 @@ def refuse(request: Request, status: int, message: str) -> Response:
 
 
 def token_guard(
-    token: str | None,
+    session: ReviewSession,
 ) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    """The middleware: the token on every request (if there is one), else a local Host;
-    headers on every answer."""
+    """The middleware: the token on every request (if the session has one), else a local
+    Host; the actor it names kept on the request; headers on every answer."""
 
     async def guard(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        if token is None and request.url.hostname not in LOCAL_HOSTS:
+        if session.token is None and request.url.hostname not in LOCAL_HOSTS:
             return refuse(
                 request,
                 403,
                 "this server answers only at 127.0.0.1 or localhost "
                 "(start it with --token to reach it by another name)",
             )
-        if token is not None:
+        given = None
+        if session.token is not None:
             offered = request.query_params.get("token")
             if offered is not None:
-                if not same(offered, token):
+                if session.actor_for(offered) is None:
                     return refuse(request, 403, "wrong token")
                 rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
                 target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
                 answer = RedirectResponse(target, status_code=303)
-                answer.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+                answer.set_cookie(TOKEN_COOKIE, offered, httponly=True, samesite="strict")
                 return answer
             bearer = request.headers.get("authorization", "")
             given = bearer[7:] if bearer.lower().startswith("bearer ") else None
@@ -80,8 +89,10 @@ def token_guard(
                     401,
                     "this server needs its token: open the address it printed at start (…?token=…)",
                 )
-            if not same(given, token):
-                return refuse(request, 403, "wrong token")
+        actor = session.actor_for(given)
+        if actor is None:
+            return refuse(request, 403, "wrong token")
+        request.state.actor = actor
         answer = await call_next(request)
         if request.url.path.startswith(("/static/", "/fonts/")):  # the package's own files
             answer.headers.setdefault("Cache-Control", "public, max-age=3600")

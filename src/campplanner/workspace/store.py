@@ -101,6 +101,10 @@ def _migration_1(connection: Connection) -> None:
     connection.execute(insert(meta).values(id=1, revision=0, published=None))
 
 
+# Who acted, kept inside an audit entry's detail (no schema change: the accounts to come
+# will bring their own migration).
+BY = "by"
+
 # Append only: a database at version n gets migrations n+1, n+2, ... in one transaction each.
 MIGRATIONS = [(1, _migration_1)]
 
@@ -227,7 +231,10 @@ class Workspace:
             )
         return connection.execute(select(meta.c.revision).where(meta.c.id == 1)).scalar_one()
 
-    def _audit(self, connection: Connection, action: str, **detail: Any) -> None:
+    def _audit(self, connection: Connection, action: str, by: str | None, **detail: Any) -> None:
+        """An audit entry; ``by`` names who acted (kept with the detail: see audit_log)."""
+        if by is not None:
+            detail = {BY: by, **detail}
         connection.execute(
             insert(audit).values(
                 at=_now(), action=action, detail=json.dumps(detail, ensure_ascii=False)
@@ -244,8 +251,10 @@ class Workspace:
         parent: int | None = None,
         edit_ids: list[int] | None = None,
         expected: int | None = None,
+        by: str | None = None,
     ) -> int:
-        """Store a roster as a new version (with the pending edits ``edit_ids`` it used)."""
+        """Store a roster as a new version (with the pending edits ``edit_ids`` it used),
+        accepted by ``by``."""
         sha = hashlib.sha256(instance_json).hexdigest()
         coverage, status = None, "unknown"
         if solution_json is not None:
@@ -286,6 +295,7 @@ class Workspace:
             self._audit(
                 connection,
                 "accept",
+                by,
                 version=version_id,
                 parent=parent,
                 edits=[e["id"] for e in used],
@@ -366,7 +376,7 @@ class Workspace:
                 return int(row.id)
         return None
 
-    def publish(self, version_id: int, expected: int | None = None) -> None:
+    def publish(self, version_id: int, expected: int | None = None, by: str | None = None) -> None:
         with self.engine.begin() as connection:
             if (
                 connection.execute(select(versions.c.id).where(versions.c.id == version_id)).first()
@@ -375,15 +385,22 @@ class Workspace:
                 raise KeyError(version_id)
             self._bump(connection, expected)
             connection.execute(update(meta).where(meta.c.id == 1).values(published=version_id))
-            self._audit(connection, "publish", version=version_id)
+            self._audit(connection, "publish", by, version=version_id)
 
     def published(self) -> int | None:
         with self.engine.connect() as connection:
             return self._published(connection)
 
     # ------------------------------------------------------------------- edits
-    def add_edit(self, kind: str, ops: list[dict[str, Any]], expected: int | None = None) -> int:
-        """Record an edit (scenario edits, see whatif/scenario.py) for the next re-solve."""
+    def add_edit(
+        self,
+        kind: str,
+        ops: list[dict[str, Any]],
+        expected: int | None = None,
+        by: str | None = None,
+    ) -> int:
+        """Record ``by``'s edit (scenario edits, see whatif/scenario.py) for the next
+        re-solve."""
         with self.engine.begin() as connection:
             self._bump(connection, expected)
             edit_id = connection.execute(
@@ -394,10 +411,10 @@ class Workspace:
                     pending=True,
                 )
             ).inserted_primary_key[0]
-            self._audit(connection, "edit", edit=edit_id, kind=kind, ops=ops)
+            self._audit(connection, "edit", by, edit=edit_id, kind=kind, ops=ops)
         return int(edit_id)
 
-    def drop_edit(self, edit_id: int, expected: int | None = None) -> None:
+    def drop_edit(self, edit_id: int, expected: int | None = None, by: str | None = None) -> None:
         with self.engine.begin() as connection:
             self._bump(connection, expected)
             done = connection.execute(
@@ -405,7 +422,7 @@ class Workspace:
             )
             if done.rowcount != 1:
                 raise KeyError(edit_id)
-            self._audit(connection, "drop edit", edit=edit_id)
+            self._audit(connection, "drop edit", by, edit=edit_id)
 
     def pending_edits(self) -> list[EditRecord]:
         with self.engine.connect() as connection:
@@ -414,17 +431,25 @@ class Workspace:
             ).all()
         return [EditRecord(r.id, r.created_at, r.kind, json.loads(r.ops)) for r in rows]
 
-    def log(self, action: str, expected: int | None = None, **detail: Any) -> None:
-        """An audit entry that is not a change (a discarded re-solve...)."""
+    def log(
+        self, action: str, expected: int | None = None, by: str | None = None, **detail: Any
+    ) -> None:
+        """An audit entry that is not a change (a discarded re-solve...), by ``by``."""
         with self.engine.begin() as connection:
             if expected is not None:
                 self._bump(connection, expected)
-            self._audit(connection, action, **detail)
+            self._audit(connection, action, by, **detail)
 
     def audit_log(self, limit: int = 200) -> list[dict[str, Any]]:
+        """The newest entries first: when, what, who (``by``: None for an entry written
+        before actors were recorded) and the detail."""
         with self.engine.connect() as connection:
             rows = connection.execute(select(audit).order_by(audit.c.id.desc()).limit(limit)).all()
-        return [
-            {"id": r.id, "at": r.at.isoformat(), "action": r.action, "detail": json.loads(r.detail)}
-            for r in rows
-        ]
+        entries = []
+        for r in rows:
+            detail = json.loads(r.detail)
+            by = detail.pop(BY, None)
+            entries.append(
+                {"id": r.id, "at": r.at.isoformat(), "action": r.action, "by": by, "detail": detail}
+            )
+        return entries

@@ -1,4 +1,4 @@
-"""Scenario files uploaded to the page, compared with ``app.scenarios.compare``.
+"""Scenario files uploaded by the planner, compared with ``app.scenarios.compare``.
 
 Each upload is checked first, like ``campplanner compare`` checks its files (read,
 applied to the current version's instance, validated): a bad file is one clear message
@@ -12,26 +12,32 @@ import shutil
 from typing import Any
 
 from campplanner.app.jobs import Job
+from campplanner.app.review.background import Background, Comparison
 from campplanner.app.scenarios import compare, scenario_instances
 from campplanner.contract.errors import CampPlannerError, UsageError
 from campplanner.solver import SolveOptions
-from campplanner.web.site import Comparison, Site
+from campplanner.workspace import Workspace
 
 MAX_SCENARIOS = 6
 
 
-def start_compare(site: Site, uploads: list[tuple[str, bytes]]) -> str:
-    if site.running_job() is not None:
-        raise UsageError("a solve is already running: wait for it or cancel it")
+def start_comparison(
+    workspace: Workspace,
+    background: Background,
+    uploads: list[tuple[str, bytes]],
+    time_limit: float,
+) -> str:
+    """Check the uploaded scenario files against the current version's instance, then
+    compare them in the background; returns the job's id."""
     if len(uploads) > MAX_SCENARIOS:
         raise UsageError(f"at most {MAX_SCENARIOS} scenario files at once")
-    head = site.workspace.head()
+    head = workspace.head()
     if head is None:
         raise UsageError("the workspace has no version")
-    folder = site.folder()
+    folder = background.folder()
     try:
         base = folder / "base.json"
-        base.write_bytes(site.workspace.instance_json(head.id))
+        base.write_bytes(workspace.instance_json(head.id))
         paths = []
         for k, (name, content) in enumerate(uploads):
             # the planner's file name is shown, never used as a path
@@ -44,7 +50,7 @@ def start_compare(site: Site, uploads: list[tuple[str, bytes]]) -> str:
         shutil.rmtree(folder, ignore_errors=True)
         message = str(error).replace(str(folder) + "/", "")
         raise UsageError(message) from None
-    options = SolveOptions(time_limit=site.time_limit)
+    options = SolveOptions(time_limit=time_limit)
 
     def work(control: Any) -> dict[str, Any]:
         done: list[str] = []
@@ -56,15 +62,13 @@ def start_compare(site: Site, uploads: list[tuple[str, bytes]]) -> str:
         return compare(str(base), paths, options, jobs=1, on_done=on_done)
 
     job: Job[dict[str, Any]] = Job(work, "compare").start()
-    job_id = site.next_id()
-    site.comparisons[job_id] = Comparison(job, [name for name, _ in named], folder)
+    job_id = background.next_id()
+    background.comparisons[job_id] = Comparison(job, [name for name, _ in named], folder)
     return job_id
 
 
-def job_state(site: Site, job_id: str) -> dict[str, Any] | None:
-    comparison = site.comparisons.get(job_id)
-    if comparison is None:
-        return None
+def comparison_state(comparison: Comparison, job_id: str) -> dict[str, Any]:
+    """A comparison's state, its progress events, and once finished its report."""
     job = comparison.job
     state: dict[str, Any] = {
         "id": job_id,

@@ -1,19 +1,23 @@
 """What each page shows, as plain JSON-ready data: the pages render it, the API returns it.
 
-Everything here reads a :class:`~campplanner.web.site.Loaded` version; nothing solves.
-Days are ordinals (``contract/calendar.py``), formatted by the page in the planner's language.
+Everything here reads an :class:`~campplanner.app.review.versions.OpenVersion`; nothing
+solves. Days are ordinals (``contract/calendar.py``), formatted by the page in the
+planner's language.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
+from campplanner.app.review.versions import OpenVersion, search_key
+from campplanner.contract.calendar import Calendar
+from campplanner.contract.errors import UsageError
 from campplanner.contract.instance import day_of
 from campplanner.contract.schema import Reserves
 from campplanner.explain import CampReason, SlotReason, explain_camp
 from campplanner.report.roster import NO_COUNTY, CampView
-from campplanner.web.site import Loaded, search_key
 from campplanner.whatif.diff import diff_rosters
 from campplanner.whatif.replace import suggest_replacements
 
@@ -27,14 +31,14 @@ def camp_status(camp: CampView) -> str:
     return camp.status
 
 
-def county_names(loaded: Loaded) -> dict[str, str]:
+def county_names(opened: OpenVersion) -> dict[str, str]:
     """County id -> the name of the place of that id (``arak`` -> ``اراک``), if there is one."""
-    if "county names" not in loaded.cache:
-        places = {p.id: p.name for p in loaded.instance.places}
-        loaded.cache["county names"] = {
-            p.county: places.get(p.county, p.county) for p in loaded.instance.places if p.county
+    if "county names" not in opened.cache:
+        places = {p.id: p.name for p in opened.instance.places}
+        opened.cache["county names"] = {
+            p.county: places.get(p.county, p.county) for p in opened.instance.places if p.county
         }
-    return loaded.cache["county names"]
+    return opened.cache["county names"]
 
 
 def _camp_row(camp: CampView, names: dict[str, str] | None = None) -> dict[str, Any]:
@@ -55,16 +59,16 @@ def _camp_row(camp: CampView, names: dict[str, str] | None = None) -> dict[str, 
     }
 
 
-def overview(loaded: Loaded) -> dict[str, Any]:
+def overview(opened: OpenVersion) -> dict[str, Any]:
     """Coverage, bound and gap; fill per skill (scarce first); camps by status, per county;
     the map's points."""
-    if "overview" in loaded.cache:
-        return loaded.cache["overview"]
-    view = loaded.view
-    info = loaded.version
+    if "overview" in opened.cache:
+        return opened.cache["overview"]
+    view = opened.view
+    info = opened.version
     result: dict[str, Any] = {"version": info.id, "status": info.status, "roster": view is not None}
     if view is None:
-        loaded.cache["overview"] = result
+        opened.cache["overview"] = result
         return result
     bound = view.coverage_bound
     gap = None if not bound else max(0.0, (bound - view.coverage) / bound)
@@ -100,7 +104,7 @@ def overview(loaded: Loaded) -> dict[str, Any]:
             "counties": [
                 {
                     "county": t.name,
-                    "county_name": county_names(loaded).get(t.name, t.name),
+                    "county_name": county_names(opened).get(t.name, t.name),
                     "camps": t.camps,
                     "full": t.full,
                     "short": t.short,
@@ -110,17 +114,17 @@ def overview(loaded: Loaded) -> dict[str, Any]:
                 }
                 for t in totals.counties
             ],
-            "map": camp_map(loaded),
+            "map": camp_map(opened),
         }
     )
-    loaded.cache["overview"] = result
+    opened.cache["overview"] = result
     return result
 
 
-def camp_map(loaded: Loaded) -> list[dict[str, Any]]:
+def camp_map(opened: OpenVersion) -> list[dict[str, Any]]:
     """Camps as points of an SVG (x right, y down), projected from their places' lat/lon."""
-    places = {p.id: p for p in loaded.instance.places}
-    located = [(c, places[c.place]) for c in loaded.instance.camps]
+    places = {p.id: p for p in opened.instance.places}
+    located = [(c, places[c.place]) for c in opened.instance.camps]
     if not located:
         return []
     lats = [p.lat for _, p in located]
@@ -132,7 +136,7 @@ def camp_map(loaded: Loaded) -> list[dict[str, Any]]:
     left = (MAP_WIDTH - span_x * scale) / 2  # centred across
     points = []
     for camp, place in located:
-        view = loaded.camps.get(camp.id)
+        view = opened.camps.get(camp.id)
         points.append(
             {
                 "id": camp.id,
@@ -145,8 +149,41 @@ def camp_map(loaded: Loaded) -> list[dict[str, Any]]:
     return points
 
 
+def camp_filters(
+    params: Mapping[str, str], calendar: Calendar, problems: list[str] | None = None
+) -> dict[str, Any]:
+    """The camps table's filters (the keyword arguments of :func:`camps`) from an
+    address's parameters. A date that is not one is refused (UsageError), or, given
+    ``problems``, left out and said there (a live filter while the planner is still
+    typing it)."""
+
+    def day(name: str) -> int | None:
+        text = (params.get(name) or "").strip()
+        if not text:
+            return None
+        try:
+            return day_of(text, calendar)
+        except ValueError:
+            message = f"{name}: {text!r} is not a date (YYYY-MM-DD)"
+            if problems is None:
+                raise UsageError(message) from None
+            problems.append(message)
+            return None
+
+    page = params.get("page", "1")
+    return {
+        "county": params.get("county", ""),
+        "first": day("from"),
+        "last": day("to"),
+        "status": params.get("status", ""),
+        "skill": params.get("skill", ""),
+        "query": params.get("q", ""),
+        "page": int(page) if page.isdigit() else 1,
+    }
+
+
 def camps(
-    loaded: Loaded,
+    opened: OpenVersion,
     *,
     county: str = "",
     first: int | None = None,
@@ -158,7 +195,7 @@ def camps(
 ) -> dict[str, Any]:
     """The camps table, filtered: county, overlapping [first, last], status, a skill short,
     and a search over name, id and place."""
-    view = loaded.view
+    view = opened.view
     if view is None:
         return {
             "rows": [],
@@ -170,7 +207,7 @@ def camps(
             "skills": [],
         }
     key = search_key(query) if query else ""
-    names = county_names(loaded)
+    names = county_names(opened)
     rows = []
     for camp in view.camps:
         if county and (camp.county or NO_COUNTY) != county:
@@ -199,15 +236,15 @@ def camps(
             {"id": c, "name": names.get(c, c)}
             for c in sorted({c.county or NO_COUNTY for c in view.camps})
         ],
-        "skills": [{"id": s.id, "name": s.name} for s in loaded.instance.skills],
+        "skills": [{"id": s.id, "name": s.name} for s in opened.instance.skills],
     }
 
 
-def camp(loaded: Loaded, camp_id: str, lang: str = "fa") -> dict[str, Any] | None:
+def camp(opened: OpenVersion, camp_id: str, lang: str = "fa") -> dict[str, Any] | None:
     """A camp: its team, its empty slots with reason and fix (in ``lang``), ranked
     candidates, and its reserves when the roster has them."""
-    view = loaded.camps.get(camp_id)
-    problem = loaded.problem
+    view = opened.camps.get(camp_id)
+    problem = opened.problem
     if view is None or camp_id not in problem.camp_index:
         return None
     c = problem.camp_index[camp_id]
@@ -223,7 +260,7 @@ def camp(loaded: Loaded, camp_id: str, lang: str = "fa") -> dict[str, Any] | Non
         }
         for m in view.members
     ]
-    reasons, cancelled = camp_reasons(loaded, c, lang)
+    reasons, cancelled = camp_reasons(opened, c, lang)
     cancelled_reason = {"why": cancelled.why, "fix": cancelled.fix} if cancelled else None
     requirements = {
         problem.skill_ids[problem.requirement_skill[r]]: r
@@ -237,7 +274,7 @@ def camp(loaded: Loaded, camp_id: str, lang: str = "fa") -> dict[str, Any] | Non
     slots = []
     for slot, r in empty:
         reason = reasons.get(r)
-        options, blocked = ranked_candidates(loaded, r)
+        options, blocked = ranked_candidates(opened, r)
         slots.append(
             {
                 "skill": slot.skill_id,
@@ -248,12 +285,12 @@ def camp(loaded: Loaded, camp_id: str, lang: str = "fa") -> dict[str, Any] | Non
                 "essential": slot.essential,
                 "why": reason.why if reason else "",
                 "fix": reason.fix if reason else "",
-                "candidates": [_suggestion(loaded, s) for s in options],
+                "candidates": [_suggestion(opened, s) for s in options],
                 "blocked_by_locks": blocked,
             }
         )
     return {
-        "camp": _camp_row(view, county_names(loaded)),
+        "camp": _camp_row(view, county_names(opened)),
         "capacity": view.capacity,
         "gender": view.gender,
         "requirements": [
@@ -270,51 +307,51 @@ def camp(loaded: Loaded, camp_id: str, lang: str = "fa") -> dict[str, Any] | Non
         "team": team,
         "empty_slots": slots,
         "cancelled": cancelled_reason,
-        "reserves": camp_reserves(loaded, view),
+        "reserves": camp_reserves(opened, view),
         "lang": lang,
     }
 
 
-def ranked_candidates(loaded: Loaded, requirement: int) -> tuple[list[Any], int]:
+def ranked_candidates(opened: OpenVersion, requirement: int) -> tuple[list[Any], int]:
     """The best candidates for an empty slot of ``requirement`` and how many locks block,
     ranked once per version (thousands of candidates for a plentiful skill)."""
     key = ("ranked", requirement)
-    if key not in loaded.cache:
-        loaded.cache[key] = loaded.empty_slots.suggest(requirement, CANDIDATES_PER_SLOT)
-    return loaded.cache[key]
+    if key not in opened.cache:
+        opened.cache[key] = opened.empty_slots.suggest(requirement, CANDIDATES_PER_SLOT)
+    return opened.cache[key]
 
 
 def camp_reasons(
-    loaded: Loaded, c: int, lang: str
+    opened: OpenVersion, c: int, lang: str
 ) -> tuple[dict[int, SlotReason], CampReason | None]:
     """Why the camp's slots are empty (requirement -> reason) or why it is cancelled, in
     ``lang``: worked out for this camp when first asked, then kept."""
     key = ("reasons", lang, c)
-    if key not in loaded.cache:
-        if loaded.solution is None:
-            loaded.cache[key] = ({}, None)
+    if key not in opened.cache:
+        if opened.solution is None:
+            opened.cache[key] = ({}, None)
         else:
-            slots, cancelled = explain_camp(loaded.roster_context, c, lang)
+            slots, cancelled = explain_camp(opened.roster_context, c, lang)
             if cancelled is not None:
                 slots = cancelled.short
-            loaded.cache[key] = ({r.requirement: r for r in slots}, cancelled)
-    return loaded.cache[key]
+            opened.cache[key] = ({r.requirement: r for r in slots}, cancelled)
+    return opened.cache[key]
 
 
-def camp_reserves(loaded: Loaded, view: CampView) -> list[dict[str, Any]]:
+def camp_reserves(opened: OpenVersion, view: CampView) -> list[dict[str, Any]]:
     """The camp's reserves (the solution file's ``reserves``, best first): who they are,
     where they live and how far, and in how many no-show re-plans they filled in."""
     if not view.reserves:
         return []
-    problem = loaded.problem
-    instance = loaded.instance
+    problem = opened.problem
+    instance = opened.instance
     groups = {g.id: g.name for g in instance.groups}
     places = {p.id: p.name for p in instance.places}
-    km = loaded.roster_context.camp_km(problem.camp_index[view.id])
-    counts = reserve_counts(loaded).get(view.id, {})
+    km = opened.roster_context.camp_km(problem.camp_index[view.id])
+    counts = reserve_counts(opened).get(view.id, {})
     rows = []
     for reserve in view.reserves:
-        volunteer = loaded.volunteers[reserve.volunteer_id]
+        volunteer = opened.volunteers[reserve.volunteer_id]
         v = problem.volunteer_index[volunteer.id]
         fill_ins, share = counts.get(volunteer.id, (None, None))
         rows.append(
@@ -332,38 +369,38 @@ def camp_reserves(loaded: Loaded, view: CampView) -> list[dict[str, Any]]:
     return rows
 
 
-def reserve_counts(loaded: Loaded) -> dict[str, dict[str, tuple[int, float | None]]]:
+def reserve_counts(opened: OpenVersion) -> dict[str, dict[str, tuple[int, float | None]]]:
     """camp -> volunteer -> (fill-ins, share of runs), from campplanner's own reserves
     section (another tool's shape has no counts)."""
-    if "reserve counts" not in loaded.cache:
-        section = loaded.solution.reserves if loaded.solution else None
-        loaded.cache["reserve counts"] = {
+    if "reserve counts" not in opened.cache:
+        section = opened.solution.reserves if opened.solution else None
+        opened.cache["reserve counts"] = {
             entry.camp: {r.volunteer: (r.fill_ins, r.share_of_runs) for r in entry.reserves}
             for entry in (section.camps if isinstance(section, Reserves) else [])
         }
-    return loaded.cache["reserve counts"]
+    return opened.cache["reserve counts"]
 
 
-def replacements(loaded: Loaded, camp_id: str, volunteer_id: str) -> list[dict[str, Any]]:
+def replacements(opened: OpenVersion, camp_id: str, volunteer_id: str) -> list[dict[str, Any]]:
     """Who could take ``volunteer_id``'s place in the camp, ranked (``replace``)."""
-    problem = loaded.problem
+    problem = opened.problem
     c, v = problem.camp_index.get(camp_id), problem.volunteer_index.get(volunteer_id)
     if c is None or v is None:
         return []
-    dropout = suggest_replacements(problem, loaded.assigned, v, c, CANDIDATES_PER_SLOT)
+    dropout = suggest_replacements(problem, opened.assigned, v, c, CANDIDATES_PER_SLOT)
     return [
-        _suggestion(loaded, s) | {"skill": problem.skill_ids[problem.candidate_skill[slot]]}
+        _suggestion(opened, s) | {"skill": problem.skill_ids[problem.candidate_skill[slot]]}
         for slot in dropout.slots
         for s in dropout.suggestions[slot]
     ]
 
 
-def _suggestion(loaded: Loaded, s: Any) -> dict[str, Any]:
-    problem = loaded.problem
+def _suggestion(opened: OpenVersion, s: Any) -> dict[str, Any]:
+    problem = opened.problem
     volunteer = problem.volunteer_ids[s.volunteer]
     return {
         "volunteer": volunteer,
-        "name": loaded.volunteers[volunteer].name,
+        "name": opened.volunteers[volunteer].name,
         "km": round(s.km, 1),
         "coverage_change": s.coverage_change,
         "leaves": [problem.camp_ids[problem.candidate_camp[i]] for i in s.leaves],
@@ -371,16 +408,16 @@ def _suggestion(loaded: Loaded, s: Any) -> dict[str, Any]:
     }
 
 
-def search(loaded: Loaded, query: str) -> dict[str, Any]:
+def search(opened: OpenVersion, query: str) -> dict[str, Any]:
     """Volunteers whose name or id contains the query, however it was typed."""
     key = search_key(query)
     if not key:
         return {"results": [], "total": 0}
-    found = [vid for text, vid in loaded.search_keys if key in text]
+    found = [vid for text, vid in opened.search_keys if key in text]
     results = []
     for vid in found[:SEARCH_RESULTS]:
-        v = loaded.volunteers[vid]
-        stops = loaded.itineraries.get(vid)
+        v = opened.volunteers[vid]
+        stops = opened.itineraries.get(vid)
         results.append(
             {
                 "volunteer": vid,
@@ -392,18 +429,18 @@ def search(loaded: Loaded, query: str) -> dict[str, Any]:
     return {"results": results, "total": len(found)}
 
 
-def volunteer(loaded: Loaded, volunteer_id: str) -> dict[str, Any] | None:
+def volunteer(opened: OpenVersion, volunteer_id: str) -> dict[str, Any] | None:
     """A volunteer: skills, availability and itinerary."""
-    v = loaded.volunteers.get(volunteer_id)
+    v = opened.volunteers.get(volunteer_id)
     if v is None:
         return None
-    instance = loaded.instance
+    instance = opened.instance
     skill_names = {s.id: s.name for s in instance.skills}
     places = {p.id: p.name for p in instance.places}
     groups = {g.id: g.name for g in instance.groups}
-    problem = loaded.problem
+    problem = opened.problem
     calendar = instance.calendar
-    itinerary = loaded.itineraries.get(volunteer_id)
+    itinerary = opened.itineraries.get(volunteer_id)
     return {
         "volunteer": v.id,
         "name": v.name,

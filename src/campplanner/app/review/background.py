@@ -1,0 +1,80 @@
+"""The review's background work: re-solves and comparisons, by id, each with a scratch
+folder.
+
+They run as application-layer :class:`~campplanner.app.jobs.Job`\\ s, never in a request;
+their results live in the scratch folder until the planner accepts one, and only then
+reach the workspace. One runs at a time (the machines are small).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from campplanner.app.jobs import Job
+
+
+@dataclass
+class Resolve:
+    """A re-solve in the background, from version ``base`` with the pending ``edit_ids``."""
+
+    job: Job
+    base: int | None
+    edit_ids: list[int]
+    folder: Path
+    finished: dict[str, Any] | None = None  # the diff and measures, once read
+
+
+@dataclass
+class Comparison:
+    """Scenario files compared in the background against version ``base``'s instance."""
+
+    job: Job
+    names: list[str]
+    folder: Path
+
+
+class Background:
+    """The re-solves and comparisons started in this session, by id."""
+
+    def __init__(self, scratch: str | None = None):
+        self.scratch = Path(scratch or tempfile.mkdtemp(prefix="campplanner-serve-"))
+        self.resolves: dict[str, Resolve] = {}
+        self.comparisons: dict[str, Comparison] = {}
+        self._lock = threading.Lock()
+        self._ids = iter(range(1, 1 << 62))
+
+    def next_id(self) -> str:
+        with self._lock:
+            return str(next(self._ids))
+
+    def running(self) -> str | None:
+        """The id of a re-solve or comparison still running, if there is one."""
+        for job_id, resolve in self.resolves.items():
+            if not resolve.job.wait(0):
+                return job_id
+        for job_id, comparison in self.comparisons.items():
+            if not comparison.job.wait(0):
+                return job_id
+        return None
+
+    def job(self, job_id: str) -> Job | None:
+        """The job of a re-solve or a comparison."""
+        found = self.resolves.get(job_id) or self.comparisons.get(job_id)
+        return None if found is None else found.job
+
+    def folder(self) -> Path:
+        folder = self.scratch / f"job-{self.next_id()}"
+        folder.mkdir(parents=True)
+        return folder
+
+    def close(self) -> None:
+        for resolve in self.resolves.values():
+            resolve.job.cancel()
+        for comparison in self.comparisons.values():
+            comparison.job.cancel()
+        shutil.rmtree(self.scratch, ignore_errors=True)

@@ -1,0 +1,79 @@
+"""A version as a file to download, and the fonts the pages are set in.
+
+A version downloads as its solution JSON, or as the workbook, the CSV files (zipped)
+or the HTML report that ``export`` writes, with the reasons for empty slots in the
+asker's language, as ``export`` gives them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from importlib import resources
+
+from campplanner.app.files import attach_reasons
+from campplanner.app.review.errors import NotFound
+from campplanner.contract.instance import instance_from_data
+from campplanner.contract.solution import solution_from_data
+from campplanner.io.formats import EXPORT_FORMATS
+from campplanner.model.problem import Problem
+from campplanner.report.roster import RosterView
+from campplanner.workspace import Workspace
+
+# kind -> (media type, file suffix)
+DOWNLOADS = {
+    "solution": ("application/json", "json"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("application/zip", "zip"),
+    "html": ("text/html; charset=utf-8", "html"),
+}
+FONTS = {f"vazirmatn-{s}-{w}-normal.woff2" for s in ("arabic", "latin") for w in (400, 700)}
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file to hand over: its name, media type and content."""
+
+    name: str
+    media_type: str
+    content: bytes | str
+
+
+def version_file(
+    workspace: Workspace, version_id: int, kind: str, lang: str, compiled: Problem | None
+) -> Download:
+    """Version ``version_id`` as a ``kind`` file (``DOWNLOADS``), its reasons in ``lang``;
+    ``compiled``: the version's problem if it is open already (saves compiling it)."""
+    if kind not in DOWNLOADS or workspace.version(version_id) is None:
+        raise NotFound("no such version or format")
+    raw = workspace.solution_json(version_id)
+    if raw is None:
+        raise NotFound("this version has no roster")
+    media, suffix = DOWNLOADS[kind]
+    content: bytes | str = raw
+    if kind != "solution":
+        instance = instance_from_data(json.loads(workspace.instance_json(version_id)))
+        solution = solution_from_data(json.loads(raw))
+        view = RosterView.from_solution(instance, solution)
+        attach_reasons(view, instance, solution, lang, compiled)
+        render = {f.name: f.render for f in EXPORT_FORMATS}[kind]
+        rendered = render(view)
+        content = zipped(rendered) if isinstance(rendered, dict) else rendered
+    return Download(f"roster-v{version_id}.{suffix}", media, content)
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def font(name: str) -> bytes:
+    """One of the package's fonts (Vazirmatn), by its file name; no other file."""
+    if name not in FONTS:
+        raise NotFound("no such font")
+    return (resources.files("campplanner.io") / "fonts" / name).read_bytes()

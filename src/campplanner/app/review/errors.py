@@ -1,0 +1,23 @@
+"""What the review session refuses, by kind, for a front end to say in its own way (the
+web: 404 for :class:`NotFound`, 409 for :class:`StaleRevision`, 413 for
+:class:`TooLarge`, 400 for any other :class:`CampPlannerError`).
+
+The contract's and the workspace's errors are named here too, so that a front end reads
+every refusal from the application layer alone.
+"""
+
+from __future__ import annotations
+
+from campplanner.contract.errors import CampPlannerError, UsageError
+from campplanner.workspace import StaleRevision
+
+
+class NotFound(CampPlannerError):
+    """No such version, camp, volunteer, pending edit, job or file."""
+
+
+class TooLarge(CampPlannerError):
+    """An uploaded file over the session's limit."""
+
+
+__all__ = ["CampPlannerError", "NotFound", "StaleRevision", "TooLarge", "UsageError"]

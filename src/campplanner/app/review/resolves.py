@@ -1,0 +1,215 @@
+"""Re-solving with the pending edits, in the background, and accepting the result.
+
+Re-solving applies every pending edit to the current version's instance, exactly as a
+scenario file would (``edits.edited_instance``), and re-plans from its roster with the
+fewest changes. Nothing reaches the workspace until the planner accepts the roster.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from campplanner.app.jobs import STOP_GRACE, Job, JobControl, run_in_foreground
+from campplanner.app.review.background import Background, Resolve
+from campplanner.app.review.edits import edited_instance
+from campplanner.app.review.reads import roster_diff
+from campplanner.app.review.versions import OpenVersion, ready
+from campplanner.app.solving import (
+    SolveOutcome,
+    SolveRequest,
+    solve_work,
+    unexplained_solution_json,
+)
+from campplanner.contract.errors import UsageError, plain_reason
+from campplanner.contract.solution import solution_from_data
+from campplanner.solver import SolveOptions
+from campplanner.whatif.diff import roster_triples
+from campplanner.workspace import Workspace
+
+DIFF_KEYS = (
+    "changed_assignments",
+    "people_changed",
+    "added",
+    "removed",
+    "moved",
+    "camps_affected",
+)  # what the re-plan section and roster_diff share
+
+
+@dataclass(frozen=True)
+class Replanned:
+    """A finished re-solve: the solve's outcome and what the page shows of it."""
+
+    outcome: SolveOutcome
+    instance_json: bytes
+    shown: dict[str, Any]  # status, coverage, bound and the diff (who to call), or error
+
+
+def start_resolve(workspace: Workspace, background: Background, time_limit: float) -> str:
+    """Re-plan from the current version with the pending edits, in the background.
+
+    The time limit counts from here, the planner's click: applying the edits, reading
+    and compiling the edited instance, solving and the diff all happen inside it (the
+    solver gets what is left after compiling). Nothing is explained: a camp's page
+    explains its own empty slots when it is opened; the solution file is written when
+    the planner accepts the roster.
+    """
+    started = time.monotonic()
+    head = workspace.head()
+    if head is None:
+        raise UsageError("the workspace has no version")
+    pending = workspace.pending_edits()
+    edit_ids = [e.id for e in pending]
+    ops = [op for edit in pending for op in edit.ops]
+    instance_json = workspace.instance_json(head.id)
+    baseline = workspace.solution_json(head.id)
+    folder = background.folder()
+    options = SolveOptions(time_limit=time_limit)
+
+    def work(control: JobControl) -> Replanned:
+        control.report("reading")
+        edited = edited_instance(instance_json, ops)
+        (folder / "instance.json").write_bytes(edited)
+        baseline_path = None
+        if baseline is not None:
+            baseline_path = str(folder / "baseline.json")
+            (folder / "baseline.json").write_bytes(baseline)
+        request = SolveRequest(
+            str(folder / "instance.json"), options, baseline_path=baseline_path, explain=False
+        )
+        # The solve in its own job, watched as the command line watches it: it is
+        # stopped STOP_GRACE seconds before the limit, and one that cannot stop at once
+        # (a model being built) answers at the limit with the best roster it holds, and
+        # winds down alone.
+        solving = Job(lambda inner: solve_work(request, inner), "solve", control.started)
+        solving.listen(lambda e: control.report(e.phase, e.coverage, e.bound, e.message))
+        control.on_cancel(solving.cancel)
+        stop_at = control.started + max(options.time_limit - STOP_GRACE, options.time_limit / 2)
+        outcome, _ = run_in_foreground(solving, deadline=stop_at)
+        return Replanned(outcome, edited, shown_outcome(outcome))
+
+    job = Job(work, "solve", started).start()
+    job_id = background.next_id()
+    background.resolves[job_id] = Resolve(job, head.id, edit_ids, folder)
+    return job_id
+
+
+def shown_outcome(outcome: SolveOutcome) -> dict[str, Any]:
+    """What the page shows of a finished re-solve: its measures and who to call (the
+    solve's own diff against the version it started from, with names)."""
+    result = outcome.result
+    if not result.has_roster:
+        return {"error": f"no roster: {result.status}", "status": result.status}
+    names = {v.id: v.name for v in outcome.instance.volunteers}
+    if outcome.replan is not None:
+        diff = {key: outcome.replan[key] for key in DIFF_KEYS}
+        for key in ("added", "removed", "moved"):
+            diff[key] = [entry | {"name": names.get(entry["volunteer"], "")} for entry in diff[key]]
+    else:  # no roster to start from: everyone is added
+        diff = roster_diff([], roster_triples(outcome.problem, result.assigned), names)
+    return {
+        "status": result.status,
+        "coverage": result.coverage,
+        "bound": result.coverage_bound,
+        "diff": diff,
+        "timings": {k: round(float(v), 2) for k, v in result.timings.items()},
+    }
+
+
+def resolve_state(
+    resolve: Resolve, job_id: str, time_limit: float, since: int = 0
+) -> dict[str, Any]:
+    """A re-solve's state, its progress events, and once finished its diff."""
+    job = resolve.job
+    events = [
+        {
+            "elapsed": round(e.elapsed, 2),
+            "phase": e.phase,
+            "coverage": e.coverage,
+            "bound": None if e.bound is None or not np.isfinite(e.bound) else e.bound,
+        }
+        for e in job.events(since)
+    ]
+    state: dict[str, Any] = {
+        "id": job_id,
+        "state": job.state,
+        "base": resolve.base,
+        "edits": resolve.edit_ids,
+        "events": events,
+        "time_limit": time_limit,
+        "elapsed": round(time.monotonic() - job.control.started, 1),
+    }
+    if job.wait(0) and job.control.events:  # the clock stops with the work
+        state["elapsed"] = round(job.control.events[-1].elapsed, 1)
+    if job.wait(0):
+        state["finished"] = finished(resolve)
+    return state
+
+
+def finished(resolve: Resolve) -> dict[str, Any]:
+    """What a finished re-solve shows (read once, then kept)."""
+    if resolve.finished is not None:
+        return resolve.finished
+    job = resolve.job
+    if job.error is not None:
+        error = job.error
+        message = plain_reason(error)  # never a class name or a repr
+        resolve.finished = {"error": message}
+        return resolve.finished
+    resolve.finished = job.result().shown
+    return resolve.finished
+
+
+def accept(
+    workspace: Workspace,
+    background: Background,
+    job_id: str,
+    comment: str,
+    expected: int,
+    by: str,
+) -> tuple[int, OpenVersion | None]:
+    """Store a finished re-solve's roster as a new version (with its edits), recorded as
+    ``by``'s; returns its id and the version opened from the solve's own outcome (its
+    pages without compiling it again)."""
+    resolve = background.resolves.get(job_id)
+    if resolve is None or not resolve.job.wait(0):
+        raise UsageError("no finished solve to accept")
+    done = finished(resolve)
+    if "error" in done:
+        raise UsageError(f"this solve has no roster to accept ({done['error']})")
+    head = workspace.head()
+    if head is None or head.id != resolve.base:
+        raise UsageError("a newer version was accepted since this solve started; re-solve")
+    replanned = resolve.job.result()
+    # written now, not before the diff was shown: seconds on the season, for one accept
+    solution_json = unexplained_solution_json(replanned.outcome).encode()
+    version = workspace.add_version(
+        replanned.instance_json,
+        solution_json,
+        comment=comment,
+        parent=resolve.base,
+        edit_ids=resolve.edit_ids,
+        expected=expected,
+        by=by,
+    )
+    del background.resolves[job_id]
+    outcome = replanned.outcome
+    info = workspace.version(version)
+    if info is None:
+        return version, None
+    solution = solution_from_data(json.loads(solution_json))
+    return version, ready(info, outcome.instance, outcome.problem, solution)
+
+
+def discard(workspace: Workspace, background: Background, job_id: str, by: str) -> None:
+    """Forget a re-solve (cancelled if it still runs), recorded as ``by``'s."""
+    resolve = background.resolves.pop(job_id, None)
+    if resolve is None:
+        raise UsageError("no such solve")
+    resolve.job.cancel()
+    workspace.log("discard", base=resolve.base, edits=resolve.edit_ids, by=by)

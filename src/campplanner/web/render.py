@@ -1,0 +1,62 @@
+"""Pages rendered from templates, in the planner's language, and refusals said as a page
+or as JSON.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from campplanner.web.i18n import LANGUAGES, Words
+
+LANG_COOKIE = "campplanner_lang"
+
+
+@cache
+def environment() -> Environment:
+    """The templates of ``web/templates``, every value escaped."""
+    env = Environment(
+        loader=PackageLoader("campplanner.web", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["q"] = lambda value: quote(str(value), safe="")
+    return env
+
+
+def language_of(request: Request) -> str:
+    """The page's language: ``?lang=`` (API clients), else the switch's cookie, else
+    Persian."""
+    lang = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE, "fa")
+    return lang if lang in LANGUAGES else "fa"
+
+
+def page(request: Request, template: str, code: int = 200, **context: Any) -> HTMLResponse:
+    """``template`` rendered with ``context`` inside the frame every page shares."""
+    frame = request.app.state.session.frame(getattr(request.state, "actor", None))
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            t=Words(language_of(request), frame.calendar),
+            csrf=request.app.state.csrf,
+            rev=frame.revision,
+            path=request.url.path,
+            running=frame.running,
+            **context,
+        )
+    )
+    return HTMLResponse(html, status_code=code)
+
+
+def failure(request: Request, status: int, message: str) -> Response:
+    """A refusal: ``{"error": message}`` to the API, a page to a browser."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message}, status_code=status)
+    return page(request, "message.html", status, message=message, status=status)

@@ -1,0 +1,152 @@
+"""The JSON API under ``/api/``: everything the pages do, as data (docs/review.md).
+
+Each route parses the request, makes one call of the session and returns its answer;
+changes carry the revision they were made on (``rev``) and the CSRF token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from campplanner.web.handling import (
+    Acting,
+    Refused,
+    Session,
+    expected,
+    posted,
+    uploaded,
+    versions_compared,
+)
+from campplanner.web.render import language_of
+
+router = APIRouter(prefix="/api")
+fallback = APIRouter(prefix="/api")  # mounted last: any other /api/ address is a 404
+
+
+@router.get("/session")
+def api_session(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
+    return {"csrf": request.app.state.csrf} | session.state(actor)
+
+
+@router.get("/overview")
+def api_overview(session: Session, actor: Acting) -> dict[str, Any]:
+    data = session.overview(actor)
+    if data is None:
+        raise Refused(404, "the workspace has no version")
+    return data
+
+
+@router.get("/camps")
+def api_camps(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
+    return session.camps(actor, request.query_params)
+
+
+@router.get("/camps/{camp_id:path}")
+def api_camp(request: Request, camp_id: str, session: Session, actor: Acting) -> dict[str, Any]:
+    # ?replace=V: who could take this member's place, ranked
+    leaving = request.query_params.get("replace")
+    return session.camp(actor, camp_id, language_of(request), leaving)
+
+
+@router.post("/volunteers/search")
+async def api_search(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
+    data = await posted(request)
+    return session.search(actor, str(data.get("q", "")))
+
+
+@router.get("/volunteers/{volunteer_id:path}")
+def api_volunteer(volunteer_id: str, session: Session, actor: Acting) -> dict[str, Any]:
+    return session.volunteer(actor, volunteer_id)
+
+
+@router.get("/edits")
+def api_edits(session: Session, actor: Acting) -> dict[str, Any]:
+    return session.pending_edits(actor)
+
+
+@router.post("/edits")
+async def api_add_edit(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
+    return session.add_edit(actor, await posted(request))
+
+
+@router.delete("/edits/{edit_id}")
+async def api_drop_edit(
+    request: Request, edit_id: int, session: Session, actor: Acting
+) -> dict[str, Any]:
+    return session.drop_edit(actor, edit_id, expected(await posted(request)))
+
+
+@router.post("/solve")
+async def api_solve(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
+    await posted(request)
+    return {"job": session.start_resolve(actor)}
+
+
+@router.get("/jobs/{job_id}")
+def api_job(request: Request, job_id: str, session: Session, actor: Acting) -> dict[str, Any]:
+    since = int(request.query_params.get("since", "0") or 0)
+    return session.job(actor, job_id, since)
+
+
+@router.post("/jobs/{job_id}/cancel")
+async def api_cancel(
+    request: Request, job_id: str, session: Session, actor: Acting
+) -> dict[str, Any]:
+    await posted(request)
+    session.cancel(actor, job_id)
+    return {"cancelled": job_id}
+
+
+@router.post("/jobs/{job_id}/accept")
+async def api_accept(
+    request: Request, job_id: str, session: Session, actor: Acting
+) -> dict[str, Any]:
+    data = await posted(request)
+    return session.accept(actor, job_id, str(data.get("comment", "")), expected(data))
+
+
+@router.post("/jobs/{job_id}/discard")
+async def api_discard(
+    request: Request, job_id: str, session: Session, actor: Acting
+) -> dict[str, Any]:
+    await posted(request)
+    session.discard(actor, job_id)
+    return {"discarded": job_id}
+
+
+@router.get("/versions")
+def api_versions(session: Session, actor: Acting) -> dict[str, Any]:
+    return session.version_list(actor)
+
+
+@router.post("/versions/{version_id}/publish")
+async def api_publish(
+    request: Request, version_id: int, session: Session, actor: Acting
+) -> dict[str, Any]:
+    return session.publish(actor, version_id, expected(await posted(request)))
+
+
+@router.get("/versions/compare")
+def api_compare(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
+    a, b = versions_compared(request)
+    return session.compare(actor, a, b)
+
+
+@router.get("/audit")
+def api_audit(session: Session, actor: Acting) -> dict[str, Any]:
+    return {"audit": session.audit(actor)}
+
+
+@router.post("/scenarios")
+async def api_scenarios(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
+    files = await uploaded(await posted(request), session.max_upload)
+    return {"job": session.start_comparison(actor, files)}
+
+
+@fallback.get("/{rest:path}")
+def api_unknown(rest: str) -> Response:
+    raise Refused(404, "no such API route")
