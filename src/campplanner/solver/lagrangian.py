@@ -123,7 +123,7 @@ class ColumnGeneration:
         """Each volunteer's PER_PRICING best candidates of positive reduced profit."""
         p = self.problem
         lam = lam.copy()
-        free = ~p.requirement_essential
+        free = ~self.bounds.essential
         lam[free] = np.maximum(lam[free], 0.0)
         reduced = self.bounds.requirement_priority - lam - np.maximum(mu, 0.0)[p.requirement_camp]
         reduced[~self.bounds.requirement_alive] = -1.0
