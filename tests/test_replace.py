@@ -94,6 +94,7 @@ def test_replace_command(tmp_path: Path) -> None:
         "coverage_change": 2,
         "leaves": ["c3"],
         "cancels": [],
+        "displaces": [],  # the dropout's bed and slot are free: nobody gives theirs up
     }
     unknown = runner.invoke(main, ["replace", str(TINY_PATH), str(solution), "--volunteer", "x"])
     assert unknown.exit_code == 2 and "no such volunteer" in unknown.output
@@ -128,6 +129,7 @@ def test_replace_writes_its_ranked_candidates_with_o(tmp_path: Path) -> None:
         "coverage_change": 2,
         "leaves": ["c3"],
         "cancels": [],
+        "displaces": [],  # the dropout's bed and slot are free: nobody gives theirs up
     }
     assert data["replan"]["status"] in ("optimal", "feasible")
     assert data["replan"]["coverage"] >= data["replan"]["published_coverage"] - 2
