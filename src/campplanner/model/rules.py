@@ -3,10 +3,11 @@
 Every part of campplanner that must respect a rule reads it from here: compiling the
 candidates (:mod:`campplanner.model.compile`), the incremental rule check shared by the
 greedy, the swaps and the large-neighbourhood search (:mod:`campplanner.model.state`),
-the exact CP-SAT model (``solver/cpsat_model.py`` has one ``add_<rule>`` per roster
-rule, keyed by rule id), the bounds, re-planning, ``explain`` and the search for
-conflicting locks. Only the independent checker (``check.py``) keeps its own reading,
-on purpose.
+the greedy's scalar pass, the exact CP-SAT model (``solver/cpsat_model.py`` has one
+``add_<rule>`` per roster rule, keyed by rule id, which the neighbourhood search's
+sub-models reuse), the bounds, re-planning, ``explain``, the search for conflicting
+locks and the replacement rankings. Only the independent checker (``check.py``) keeps
+its own reading, on purpose.
 
 A rule acts at one of two scopes:
 
@@ -16,9 +17,13 @@ A rule acts at one of two scopes:
   never becomes a candidate, so no solver has to think of it again. Each has a
   vectorised *filter* over a block of camps and every volunteer.
 - *roster* rules (H3 one role, H4 no overlap, H5 load, H6 slots and beds, H9 essential,
-  the locked half of H10) tie several assignments together. Each solver enforces them
-  in its own form; the pieces they share (which camps conflict, the cliques of
-  conflicting camps, which camps can run at all) are here.
+  the locked half of H10) tie several assignments together. Each is one function here
+  (``ROSTER_PREDICATES``): the conflict window ``windows_meet`` (H3, H4), the camp
+  limit ``camps_left`` (H5), the room left ``slots_left`` and ``beds_left`` (H6), the
+  essentials ``essentials_missing`` (H9). Every solver, ``explain`` and every ranking
+  asks these, in numpy or (in a hot loop) on plain numbers; what they share on top
+  (the cliques of conflicting camps, which camps can run at all, H9 on a roster) is
+  built from them here too.
 
 This module imports no solver: it is data and numpy.
 """

@@ -2,13 +2,15 @@
 
 Each step frees every assignment of a small set of camps (the *neighbourhood*) and
 asks CP-SAT for the best staffing of those camps, everyone else staying where they
-are. The sub-model has one boolean per candidate of a freed camp whose volunteer is
-*available*: either freed by this step, or with room left once their fixed
-assignments outside the neighbourhood are counted (H4 rest and H5 load against those
-camps, checked with :class:`~campplanner.solver.greedy.RosterState`). Free volunteers
-are pruned to a few per requirement, those with the fewest other uses first: small
-sub-models (hundreds to a few thousand booleans) solve to optimality in a fraction of
-a second, and many small steps beat a few large ones.
+are. The sub-model is the exact model's own rules (every ``add_<rule>`` of
+:mod:`campplanner.solver.cpsat_model`) over one boolean per candidate of a freed camp
+whose volunteer is *available*: either freed by this step, or with room left once
+their fixed assignments outside the neighbourhood are counted (H4 rest and H5 load
+against those camps, checked with :class:`~campplanner.model.state.RosterState`,
+which the rules then read as the fixed rest of the roster). Free volunteers are pruned
+to a few per requirement, those with the fewest other uses first: small sub-models
+(hundreds to a few thousand booleans) solve to optimality in a fraction of a second,
+and many small steps beat a few large ones.
 
 The current roster is the hint, so CP-SAT starts from a solution as good as the
 incumbent; a step is kept when its coverage is not lower (equal steps move the search
