@@ -263,10 +263,11 @@ def fairness_expression(
 ) -> cp_model.LinearExpr:
     """Extra camps: sum_v (camps joined by v - [v joins any]); spreads load over people."""
     pointer = problem.volunteer_candidates
+    most = camps_left(problem, np.arange(problem.num_volunteers), 0).tolist()
     penalty = []
     for v in range(problem.num_volunteers):
         candidates = range(pointer[v], pointer[v + 1])
-        if problem.volunteer_max_camps[v] < 2 or len(candidates) < 2:
+        if most[v] < 2 or len(candidates) < 2:  # one camp at most: never an extra one
             continue
         joins = sum(x.assign[i] for i in candidates)
         anywhere = model.new_bool_var("")

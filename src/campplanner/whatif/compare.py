@@ -25,6 +25,7 @@ from campplanner.contract.instance import instance_from_data
 from campplanner.model.baseline import baseline_from_triples
 from campplanner.model.compile import compile_instance
 from campplanner.model.roster import camps_run, filled_per_requirement
+from campplanner.model.rules import slots_left
 from campplanner.model.terms import secondary_terms
 from campplanner.solver import SolveOptions, make_solver
 from campplanner.whatif.diff import Triple, diff_rosters, roster_triples
@@ -97,7 +98,7 @@ def measure(
     result = solver.solve()
     assigned = result.assigned
     filled = filled_per_requirement(problem, assigned)
-    missing = problem.requirement_count - filled
+    missing = slots_left(problem, np.arange(problem.num_requirements), filled)
     unfilled: dict[str, int] = {}
     for r in np.flatnonzero(missing > 0):
         skill = problem.skill_ids[problem.requirement_skill[r]]
