@@ -119,7 +119,8 @@ class _Camps:
         # essential requirements with their counts: a change is then a few additions
         # instead of a pass over the whole team, for each of thousands of candidates.
         self._filled: dict[int, tuple[dict[int, int], int]] = {}
-        self._essential: dict[int, np.ndarray] = {}
+        self._essential: dict[int, list[int]] = {}
+        self._short: dict[tuple[int, tuple[int, ...]], bool] = {}
 
     def _state(self, camp: int) -> tuple[dict[int, int], int]:
         if camp not in self._filled:
@@ -134,13 +135,18 @@ class _Camps:
 
     def _value(self, camp: int, filled: dict[int, int], total: int) -> int:
         if camp not in self._essential:
-            self._essential[camp] = np.array(essential_requirements(self.problem, camp))
+            self._essential[camp] = essential_requirements(self.problem, camp)
         essentials = self._essential[camp]
-        if len(essentials):
-            taken = np.array([filled.get(int(r), 0) for r in essentials])
-            if essentials_missing(self.problem, essentials, taken).any():  # H9
-                return 0
-        return total
+        if not essentials:
+            return total
+        # H9, asked once per state of the camp's essential roles: thousands of
+        # candidates leave the same few camps
+        taken = tuple(filled.get(r, 0) for r in essentials)
+        key = (camp, taken)
+        if key not in self._short:
+            missing = essentials_missing(self.problem, np.array(essentials), np.array(taken))
+            self._short[key] = bool(missing.any())
+        return 0 if self._short[key] else total
 
     def people(self, camp: int) -> int:
         return len(self.members.get(camp, ()))
