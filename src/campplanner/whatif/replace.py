@@ -115,9 +115,10 @@ class _Camps:
         for i in roster:
             self.members.setdefault(int(problem.candidate_camp[i]), set()).add(i)
 
-        # camp -> (members per requirement, coverage of the members), and the camp's
-        # essential requirements with their counts: a change is then a few additions
-        # instead of a pass over the whole team, for each of thousands of candidates.
+        # camp -> (members per requirement, coverage of the members), the camp's
+        # essential requirements, and whether a state of them leaves the camp short
+        # (H9): a change is then a few additions instead of a pass over the whole team,
+        # for each of thousands of candidates.
         self._filled: dict[int, tuple[dict[int, int], int]] = {}
         self._essential: dict[int, list[int]] = {}
         self._short: dict[tuple[int, tuple[int, ...]], bool] = {}
@@ -149,9 +150,11 @@ class _Camps:
         return 0 if self._short[key] else total
 
     def people(self, camp: int) -> int:
+        """People in ``camp`` (the beds they take, H6)."""
         return len(self.members.get(camp, ()))
 
     def filled(self, requirement: int) -> int:
+        """Slots of ``requirement`` taken (H6)."""
         camp = int(self.problem.requirement_camp[requirement])
         return self._state(camp)[0].get(requirement, 0)
 
