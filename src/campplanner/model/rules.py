@@ -341,23 +341,24 @@ ROSTER_PREDICATES: dict[str, tuple[str, ...]] = {
 }
 
 
-def conflict_window(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
-    """H4 as intervals: camp c's window is [first, reach] with first = start and
-    reach = end + rest_days; two camps conflict iff their windows meet (
-    :func:`windows_meet`)."""
-    first = problem.camp_start.astype(np.int64)
-    reach = problem.camp_end.astype(np.int64) + problem.rest_days
-    return first, reach
+def conflict_window(
+    problem: Problem, camps: np.ndarray | int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """H4 as intervals: the window [first, reach] of each of ``camps`` (every camp by
+    default), with first = start and reach = end + rest_days; two camps conflict iff
+    their windows meet (:func:`windows_meet`)."""
+    start, end = problem.camp_start, problem.camp_end  # int64 day ordinals
+    if camps is not None:
+        start, end = start[camps], end[camps]
+    return start, end + problem.rest_days
 
 
 def camps_conflict(problem: Problem, camp_a: int, camp_b: int) -> bool:
     """H3/H4: True if one volunteer cannot join both camps (the same camp, an overlap, or
     fewer than rest_days free days between them)."""
-    # the window of two camps only: explaining a season asks this half a million times,
-    # and building the whole window each time took 9 s
-    start, end, rest = problem.camp_start, problem.camp_end, int(problem.rest_days)
-    first_a, first_b = int(start[camp_a]), int(start[camp_b])
-    return bool(windows_meet(first_a, int(end[camp_a]) + rest, first_b, int(end[camp_b]) + rest))
+    # the windows of two camps only: explaining a season asks this half a million
+    # times, and building every camp's window each time took 9 s
+    return bool(windows_meet(*conflict_window(problem, camp_a), *conflict_window(problem, camp_b)))
 
 
 def conflicting_camps(problem: Problem, camp: int) -> np.ndarray:
