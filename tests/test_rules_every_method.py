@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
+from ortools.sat.python import cp_model
 
 import claims
 from builders import camp, load_data, make_instance, requirement, volunteer
@@ -24,7 +26,9 @@ from campplanner.check import check_roster
 from campplanner.explain import roster_from_assignments
 from campplanner.model.compile import compile_instance
 from campplanner.model.rules import ROSTER_PREDICATES, ROSTER_RULES, RULES
+from campplanner.model.state import RosterState
 from campplanner.solver import BACKENDS, SolveOptions, make_solver
+from campplanner.solver.lns import SubModel
 from campplanner.whatif.diff import roster_triples
 from rule_cases import FEASIBLE, INFEASIBLE, Case
 from rule_removal import PREDICATES, removed
@@ -38,6 +42,21 @@ def _solve(case: Case, method: str) -> tuple[Any, Any, Any]:
     problem = compile_instance(instance)
     result = make_solver(problem, SolveOptions(time_limit=20, method=method)).solve()
     return instance, problem, result
+
+
+def _search_step(case: Case) -> tuple[Any, Any, np.ndarray]:
+    """The neighbourhood search's sub-model with every camp freed from an empty roster:
+    the roster one step of the large method's search would choose (it is built from
+    the exact model's add_<rule> functions, with a fixed rest of the roster)."""
+    instance = load_data(case.data())
+    problem = compile_instance(instance)
+    nothing_fixed = RosterState(problem, np.ones(problem.num_camps, dtype=bool))
+    step = SubModel(problem, np.arange(problem.num_candidates), nothing_fixed)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(step.model) == cp_model.OPTIMAL
+    chosen = np.array([solver.boolean_value(x) for x in step.x], dtype=bool)
+    return instance, problem, np.flatnonzero(chosen)
 
 
 def test_every_rule_has_a_feasible_and_an_infeasible_case() -> None:
@@ -98,6 +117,16 @@ CASE_BY_NAME = {(rule, case.name): case for rule, cases in FEASIBLE.items() for 
 REMOVALS = [(name, rule, case) for name, cases in BINDING.items() for rule, case in cases]
 
 
+@pytest.mark.parametrize(
+    ("rule", "case"), FEASIBLE_CASES, ids=[f"{r}: {c.name}" for r, c in FEASIBLE_CASES]
+)
+def test_the_search_sub_model_keeps_every_rule(rule: str, case: Case) -> None:
+    instance, problem, roster = _search_step(case)
+    report = check_roster(instance, roster_triples(problem, roster))
+    assert report.ok, [v.to_dict() for v in report.violations]
+    assert report.coverage == case.optimum
+
+
 def test_every_roster_rule_has_one_home_and_a_case_where_it_binds() -> None:
     assert set(ROSTER_PREDICATES) == set(ROSTER_RULES) - {"H10"}  # locks: where rosters start
     assert set(BINDING) == set(PREDICATES)
@@ -119,6 +148,20 @@ def test_every_method_breaks_a_rule_whose_home_is_removed(
     assert result.has_roster, result.summary()
     report = check_roster(instance, roster_triples(problem, result.assigned))
     assert rule in report.rules_broken(), f"{method} still keeps {rule} without rules.{name}"
+
+
+@pytest.mark.parametrize(
+    ("name", "rule", "case"), REMOVALS, ids=[f"{n} ({r}: {c})" for n, r, c in REMOVALS]
+)
+def test_the_search_sub_model_breaks_a_rule_whose_home_is_removed(
+    monkeypatch: pytest.MonkeyPatch, name: str, rule: str, case: str
+) -> None:
+    # the large method may prove a micro case optimal before it searches: the search's
+    # sub-model on its own
+    removed(monkeypatch, name)
+    instance, problem, roster = _search_step(CASE_BY_NAME[(rule, case)])
+    report = check_roster(instance, roster_triples(problem, roster))
+    assert rule in report.rules_broken(), f"the sub-model still keeps {rule}"
 
 
 # Per rule function, a roster where it shapes the suggestions: (instance data, the
