@@ -271,16 +271,17 @@ class Problem:
         the same, fewer choices) when the locks are among ``candidates``; locks outside
         are left out (a caller that models part of a roster keeps them in the rest).
         """
-        position = np.full(self.num_candidates, -1, dtype=np.int64)
-        position[candidates] = np.arange(len(candidates))
-        locked = position[self.locked_candidates]
-        inside = locked >= 0
+        # each lock's position among ``candidates`` (a search: the neighbourhood search
+        # restricts a season of twelve million candidates to a few thousand, often)
+        locked = np.searchsorted(candidates, self.locked_candidates)
+        inside = locked < len(candidates)
+        inside[inside] = candidates[locked[inside]] == self.locked_candidates[inside]
         file_index = self.locked_file_index
         return replace(
             self,
             candidate_volunteer=self.candidate_volunteer[candidates],
             candidate_requirement=self.candidate_requirement[candidates],
             candidate_km=self.candidate_km[candidates],
-            locked_candidates=locked[inside],
+            locked_candidates=locked[inside].astype(np.int64),
             locked_file_index=file_index[inside] if len(file_index) == len(inside) else file_index,
         )
