@@ -63,8 +63,10 @@ def h2_data(**fields: Any) -> dict[str, Any]:
 
 def h3_data(**fields: Any) -> dict[str, Any]:
     # One camp asking a nurse and a mason; the only volunteer has both skills.
-    # Without H3 she would fill both (coverage 2); with it, one: optimum 1.
+    # Without H3 she would fill both (coverage 2); with it, one: optimum 1. She may join
+    # two camps, so that H5 (counted in camps) does not keep her to one role by itself.
     return make_instance(
+        rules={"max_camps": 2},
         volunteers=[volunteer("v1", skills={"nurse": 1, "mason": 1})],
         camps=[camp("c1", requirements=[requirement("nurse"), requirement("mason")])],
         **fields,
@@ -193,6 +195,21 @@ def _h4_rest_3() -> dict[str, Any]:
     return data
 
 
+def _h5_binds() -> dict[str, Any]:
+    # One nurse who may join 2 camps; four far-apart camps, one nurse slot each: she
+    # serves 2 -> optimum 2 (without H5 she would serve all four: 4).
+    return make_instance(
+        rules={"max_camps": 1},
+        volunteers=[volunteer("v1", max_camps=2)],
+        camps=[
+            camp("A", start="2021-07-01", end="2021-07-02"),
+            camp("B", start="2021-07-10", end="2021-07-11"),
+            camp("C", start="2021-07-20", end="2021-07-21"),
+            camp("D", start="2021-07-30", end="2021-07-31"),
+        ],
+    )
+
+
 def _h9_count() -> dict[str, Any]:
     # Two essential nurse slots and one nurse: the camp cannot run -> 0; a second
     # camp without essentials still takes her -> optimum 1.
@@ -210,7 +227,7 @@ FEASIBLE: dict[str, list[Case]] = {
     "H2": [Case("one range holds the camp", h2_data, 2)],
     "H3": [Case("one role per camp", h3_data, 1)],
     "H4": [Case("rest days", h4_data, 4), Case("one rest day short", _h4_rest_3, 3)],
-    "H5": [Case("max_camps and its override", h5_data, 3)],
+    "H5": [Case("max_camps and its override", h5_data, 3), Case("max_camps binds", _h5_binds, 2)],
     "H6": [
         Case("beds bind", lambda: h6_data(capacity=3), 3),
         Case("slots bind", lambda: h6_data(capacity=10), 4),

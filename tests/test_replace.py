@@ -14,10 +14,23 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from builders import TINY_PATH, compile_data, tiny_data
+import claims
+from builders import (
+    TINY_PATH,
+    camp,
+    compile_data,
+    load_data,
+    make_instance,
+    requirement,
+    tiny_data,
+    volunteer,
+)
 from campplanner.cli import main
+from campplanner.explain import explain_roster
 from campplanner.model.baseline import baseline_from_triples
-from campplanner.whatif.replace import suggest_replacements
+from campplanner.model.compile import compile_instance
+from campplanner.solver import CpSatSolver, SolveOptions
+from campplanner.whatif.replace import EmptySlots, suggest_replacements
 
 PUBLISHED = [
     ("v10", "c1", "camp_leader"),
@@ -94,6 +107,7 @@ def test_replace_command(tmp_path: Path) -> None:
         "coverage_change": 2,
         "leaves": ["c3"],
         "cancels": [],
+        "displaces": [],  # the dropout's bed and slot are free: nobody gives theirs up
     }
     unknown = runner.invoke(main, ["replace", str(TINY_PATH), str(solution), "--volunteer", "x"])
     assert unknown.exit_code == 2 and "no such volunteer" in unknown.output
@@ -128,6 +142,7 @@ def test_replace_writes_its_ranked_candidates_with_o(tmp_path: Path) -> None:
         "coverage_change": 2,
         "leaves": ["c3"],
         "cancels": [],
+        "displaces": [],  # the dropout's bed and slot are free: nobody gives theirs up
     }
     assert data["replan"]["status"] in ("optimal", "feasible")
     assert data["replan"]["coverage"] >= data["replan"]["published_coverage"] - 2
@@ -146,3 +161,62 @@ def test_replace_writes_its_ranked_candidates_with_o(tmp_path: Path) -> None:
         "published.json",
         "replacements.json",
     ]  # no temporary file left
+
+
+# ------------------------------------------------------- empty slots, beds binding
+
+
+def _beds_bind() -> dict:
+    # Camp A (priority 3) has 3 beds for 5 roles: one essential leader, two nurses, two
+    # masons. Camp B (priority 1, the same days as A) asks for two masons. The best
+    # roster fills A's 3 beds (3 x 3 = 9, the leader among them) and B's masons
+    # (2 x 1 = 2): 11, leaving two of A's slots empty because its beds are full, with
+    # free people qualified for them (a nurse or two masons).
+    return make_instance(
+        rules={"max_camps": 2},
+        volunteers=[
+            volunteer("l1", skills={"leader": 1}),
+            volunteer("n1"),
+            volunteer("n2"),
+            volunteer("n3"),
+            *(volunteer(f"m{k}", skills={"mason": 1}) for k in range(4)),
+        ],
+        camps=[
+            camp(
+                "A",
+                capacity=3,
+                priority=3,
+                requirements=[
+                    requirement("leader", essential=True),
+                    requirement("nurse", count=2),
+                    requirement("mason", count=2),
+                ],
+            ),
+            camp("B", priority=1, requirements=[requirement("mason", count=2)]),
+        ],
+    )
+
+
+def test_no_slot_empty_for_lack_of_beds_is_offered_a_gain_nobody_pays_for() -> None:
+    instance = load_data(_beds_bind())
+    problem = compile_instance(instance)
+    result = CpSatSolver(problem, SolveOptions(time_limit=10, secondary=False)).solve()
+    assert result.status == "optimal" and result.coverage == 11  # see _beds_bind
+    roster = result.assigned
+    beds = [s for s in explain_roster(problem, roster).slots if s.cause == "beds"]
+    assert sum(s.missing for s in beds) == 2
+    assert {problem.camp_ids[s.camp] for s in beds} == {"A"}
+    base = {int(i) for i in roster}
+    offered = 0
+    for slot in beds:
+        suggestions, _ = EmptySlots(problem, roster).suggest(slot.requirement, limit=100)
+        for s in suggestions:
+            offered += 1
+            # no bed is left: every newcomer needs someone in A to give their place up,
+            # and the net effect is what the checker finds once that is done
+            assert s.displaces, problem.volunteer_ids[s.volunteer]
+            assert not set(s.displaces) & set(problem.locked_candidates.tolist())
+            assert claims.suggestion_lies(instance, problem, base, 11, s) == []
+            # a bed in A changes hands: A stays at 9 unless the leader goes (cancelled)
+            assert s.coverage_change <= 0
+    assert offered >= 2  # the free people, and the masons of B (who would leave B)

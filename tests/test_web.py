@@ -115,6 +115,8 @@ def test_a_camp_shows_its_team_empty_slots_with_reasons_and_candidates(web) -> N
             assert slot["why"] or slot["fix"] or data["cancelled"]
             for candidate in slot["candidates"]:
                 assert candidate["volunteer"] in site.head().volunteers
+                # who gives their place up for them, when the camp has no room left
+                assert set(candidate["displaces"]) <= set(site.head().volunteers)
     assert client.get("/api/camps/nope").status_code == 404
     assert client.get("/camps/nope").status_code == 404
 

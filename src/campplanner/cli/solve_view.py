@@ -379,6 +379,11 @@ def print_replacements(console: Console, problem: Problem, dropout: Dropout) -> 
                 + (" (cancelled)" if problem.candidate_camp[i] in option.cancels else "")
                 for i in option.leaves
             )
+            gives_up = ", ".join(
+                f"{problem.volunteer_ids[problem.candidate_volunteer[i]]} gives up their place"
+                for i in option.displaces
+            )
+            leaves = "; ".join(part for part in (leaves, gives_up) if part)
             table.add_row(
                 str(rank),
                 escape(f"{problem.volunteer_ids[w]} {problem.volunteer_names[w]}"),

@@ -22,6 +22,7 @@ from campplanner.model.rules import (
     RoadKm,
     camp_filters,
     camps_conflict,
+    camps_left,
     conflicting_camps,
     road_km,
     skill_filter,
@@ -130,7 +131,7 @@ class Context:
             self.assigned_volunteer.astype(np.int64) * p.num_camps + self.assigned_camp
         )
         joined = np.bincount(pairs // p.num_camps, minlength=p.num_volunteers)
-        return (joined > 0) & (joined >= p.volunteer_max_camps)
+        return (joined > 0) & (camps_left(p, np.arange(p.num_volunteers), joined) <= 0)
 
     def blocked(self, c: int) -> np.ndarray:
         """Volunteers kept from camp c by the roster (H3, H4 or H5), as a mask."""
@@ -154,7 +155,7 @@ class Context:
                 found.append(Busy(volunteer, other, int(p.candidate_skill[i]), "H4"))
         if found:
             return found
-        if len({int(p.candidate_camp[i]) for i in mine}) >= p.volunteer_max_camps[volunteer]:
+        if camps_left(p, volunteer, len({int(p.candidate_camp[i]) for i in mine})) <= 0:
             return [
                 Busy(volunteer, int(p.candidate_camp[i]), int(p.candidate_skill[i]), "H5")
                 for i in mine

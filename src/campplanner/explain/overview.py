@@ -8,7 +8,7 @@ import numpy as np
 
 from campplanner.contract.calendar import format_day
 from campplanner.model.problem import Problem
-from campplanner.model.rules import essential_short_of_candidates, essential_slots
+from campplanner.model.rules import beds_left, essential_short_of_candidates, essential_slots
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def overview(problem: Problem) -> Overview:
     essential = essential_slots(problem)
     short_of_beds = {
         problem.camp_ids[c]: (int(problem.camp_capacity[c]), int(essential[c]))
-        for c in np.flatnonzero(problem.camp_capacity < essential)
+        for c in np.flatnonzero(beds_left(problem, np.arange(problem.num_camps), essential) < 0)
     }
     for camp_id, (beds, slots) in short_of_beds.items():
         cannot_run.setdefault(camp_id, f"{beds} beds for {slots} essential slots")

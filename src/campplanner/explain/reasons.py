@@ -38,7 +38,7 @@ from campplanner.explain.languages import WORDS
 from campplanner.explain.words import Wording
 from campplanner.model.problem import Problem
 from campplanner.model.roster import camps_run, unfilled_slots
-from campplanner.model.rules import essential_requirements
+from campplanner.model.rules import beds_left, essential_requirements, slots_left
 
 BUSY_KEPT = 50  # people kept away by the roster recorded per requirement (SlotReason.busy)
 
@@ -169,7 +169,7 @@ def _slot_cause(ctx: Context, requirement: int, funnel: Funnel, free: int, need_
     if free < need_free:
         return "busy"
     camp = int(p.requirement_camp[requirement])
-    if ctx.people[camp] >= p.camp_capacity[camp]:
+    if beds_left(p, camp, ctx.people[camp]) <= 0:
         return "beds"
     return "improvable"
 
@@ -212,7 +212,7 @@ def _cancelled_facts(
         facts = tuple(s.facts for s in short if s.facts is not None)
         return evidence.short_roles(p, camp, cause, [s.requirement for s in short], facts)
     total = sum(int(p.requirement_count[r]) for r in needed)
-    if essentials and total > int(p.camp_capacity[camp]):
+    if essentials and beds_left(p, camp, total) < 0:
         return evidence.too_few_beds(p, camp, total)
     matched = _max_matching(ctx, camp, needed) if essentials else total
     if matched < total:
@@ -271,7 +271,7 @@ def explain_camp(
     if ctx.people[camp] == 0:
         return (), explain_cancelled(ctx, camp, lang)
     first, last = int(p.camp_requirements[camp]), int(p.camp_requirements[camp + 1])
-    missing = p.requirement_count[first:last] - ctx.filled[first:last]
+    missing = slots_left(p, np.arange(first, last), ctx.filled[first:last])
     slots = tuple(
         explain_requirement(ctx, first + k, int(missing[k]), lang=lang)
         for k in np.flatnonzero(missing > 0)

@@ -268,14 +268,20 @@ class Problem:
         """The same problem with only ``candidates`` (ascending indices) as candidates.
 
         Every roster of the restricted problem is a roster of this one (the rules are
-        the same, fewer choices); locks must be among ``candidates``.
+        the same, fewer choices) when the locks are among ``candidates``; locks outside
+        are left out (a caller that models part of a roster keeps them in the rest).
         """
-        position = np.full(self.num_candidates, -1, dtype=np.int64)
-        position[candidates] = np.arange(len(candidates))
+        # each lock's position among ``candidates`` (a search: the neighbourhood search
+        # restricts a season of twelve million candidates to a few thousand, often)
+        locked = np.searchsorted(candidates, self.locked_candidates)
+        inside = locked < len(candidates)
+        inside[inside] = candidates[locked[inside]] == self.locked_candidates[inside]
+        file_index = self.locked_file_index
         return replace(
             self,
             candidate_volunteer=self.candidate_volunteer[candidates],
             candidate_requirement=self.candidate_requirement[candidates],
             candidate_km=self.candidate_km[candidates],
-            locked_candidates=position[self.locked_candidates],
+            locked_candidates=locked[inside].astype(np.int64),
+            locked_file_index=file_index[inside] if len(file_index) == len(inside) else file_index,
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from campplanner.model.problem import Problem
+from campplanner.model.rules import slots_left
 
 
 def filled_per_requirement(problem: Problem, assigned: np.ndarray) -> np.ndarray:
@@ -41,7 +42,7 @@ def unfilled_slots(problem: Problem, assigned: np.ndarray) -> list[UnfilledSlots
     """Slots left empty in camps that run (cancelled camps are reported separately)."""
     filled = filled_per_requirement(problem, assigned)
     running = camps_run(problem, assigned)
-    missing = problem.requirement_count - filled
+    missing = slots_left(problem, np.arange(problem.num_requirements), filled)
     return [
         UnfilledSlots(int(problem.requirement_camp[r]), int(r), int(missing[r]))
         for r in np.flatnonzero(missing > 0)

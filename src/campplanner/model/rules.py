@@ -3,10 +3,11 @@
 Every part of campplanner that must respect a rule reads it from here: compiling the
 candidates (:mod:`campplanner.model.compile`), the incremental rule check shared by the
 greedy, the swaps and the large-neighbourhood search (:mod:`campplanner.model.state`),
-the exact CP-SAT model (``solver/cpsat_model.py`` has one ``add_<rule>`` per roster
-rule, keyed by rule id), the bounds, re-planning, ``explain`` and the search for
-conflicting locks. Only the independent checker (``check.py``) keeps its own reading,
-on purpose.
+the greedy's scalar pass, the exact CP-SAT model (``solver/cpsat_model.py`` has one
+``add_<rule>`` per roster rule, keyed by rule id, which the neighbourhood search's
+sub-models reuse), the bounds, re-planning, ``explain``, the search for conflicting
+locks and the replacement rankings. Only the independent checker (``check.py``) keeps
+its own reading, on purpose.
 
 A rule acts at one of two scopes:
 
@@ -16,9 +17,13 @@ A rule acts at one of two scopes:
   never becomes a candidate, so no solver has to think of it again. Each has a
   vectorised *filter* over a block of camps and every volunteer.
 - *roster* rules (H3 one role, H4 no overlap, H5 load, H6 slots and beds, H9 essential,
-  the locked half of H10) tie several assignments together. Each solver enforces them
-  in its own form; the pieces they share (which camps conflict, the cliques of
-  conflicting camps, which camps can run at all) are here.
+  the locked half of H10) tie several assignments together. Each is one function here
+  (``ROSTER_PREDICATES``): the conflict window ``windows_meet`` (H3, H4), the camp
+  limit ``camps_left`` (H5), the room left ``slots_left`` and ``beds_left`` (H6), the
+  essentials ``essentials_missing`` (H9). Every solver, ``explain`` and every ranking
+  asks these, in numpy or (in a hot loop) on plain numbers; what they share on top
+  (the cliques of conflicting camps, which camps can run at all, H9 on a roster) is
+  built from them here too.
 
 This module imports no solver: it is data and numpy.
 """
@@ -26,6 +31,7 @@ This module imports no solver: it is data and numpy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -275,35 +281,91 @@ def candidate_failure(problem: Problem, volunteer: int, requirement: int) -> str
 
 
 # --------------------------------------------------------------------- roster rules
+# Each rule that ties assignments together is one function here, and every form of it
+# reads that function: the exact model's ``add_<rule>`` (solver/cpsat_model.py, which
+# the neighbourhood search's sub-models reuse), ``RosterState`` and the greedy's scalar
+# pass, the relaxations, ``explain``, the lock conflicts and the replacement rankings.
+# ``ROSTER_PREDICATES`` names them by rule id; tests/test_rules_every_method.py removes
+# each in turn and sees every method and every suggestion break. The functions work on
+# numpy arrays and, where a hot loop needs it, on plain Python numbers alike.
 
 
-def conflict_window(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
-    """H4 as intervals: camps a and b conflict iff [first, reach] intervals overlap,
-    with first = start and reach = end + rest_days (a camp conflicts with itself, H3)."""
-    first = problem.camp_start.astype(np.int64)
-    reach = problem.camp_end.astype(np.int64) + problem.rest_days
-    return first, reach
+def camps_left(
+    problem: Problem, volunteers: np.ndarray | int, joined: np.ndarray | int
+) -> np.ndarray:
+    """H5 camp limit: how many more camps each of ``volunteers`` may join when they have
+    joined ``joined`` camps already (0 or less: at their max_camps)."""
+    return problem.volunteer_max_camps[volunteers].astype(np.int64) - joined
+
+
+def slots_left(
+    problem: Problem, requirements: np.ndarray | int, filled: np.ndarray | int
+) -> np.ndarray:
+    """H6 slots: how many more volunteers each of ``requirements`` takes when ``filled``
+    of its slots are taken (0 or less: full)."""
+    return problem.requirement_count[requirements].astype(np.int64) - filled
+
+
+def beds_left(problem: Problem, camps: np.ndarray | int, people: np.ndarray | int) -> np.ndarray:
+    """H6 beds: how many more volunteers each of ``camps`` can host when ``people`` are
+    in it (0 or less: every bed is taken)."""
+    return problem.camp_capacity[camps].astype(np.int64) - people
+
+
+def essentials_missing(
+    problem: Problem, requirements: np.ndarray | int, filled: np.ndarray | int
+) -> np.ndarray:
+    """H9 essentials: how many more of each requirement's slots must be filled before its
+    camp may run when ``filled`` are taken (0 for a requirement that is not essential).
+    A camp with its essentials has none missing; one without them has nobody (H9)."""
+    count = problem.requirement_count[requirements].astype(np.int64)
+    missing = np.maximum(count - filled, 0)
+    return np.where(problem.requirement_essential[requirements], missing, 0)
+
+
+def windows_meet(first_a: Any, reach_a: Any, first_b: Any, reach_b: Any) -> Any:
+    """H3/H4 conflict window: True where two camps' windows [first, reach] (from
+    :func:`conflict_window`) meet, so one volunteer cannot join both; a camp meets
+    itself (H3: one role per camp). Scalars or arrays (broadcast)."""
+    return (first_a <= reach_b) & (first_b <= reach_a)
+
+
+# The function that is each roster rule's one home, by rule id (H10's locked half is
+# the problem's ``locked_candidates``, where every roster starts).
+ROSTER_PREDICATES: dict[str, tuple[str, ...]] = {
+    "H3": ("windows_meet",),
+    "H4": ("windows_meet",),
+    "H5": ("camps_left",),
+    "H6": ("slots_left", "beds_left"),
+    "H9": ("essentials_missing",),
+}
+
+
+def conflict_window(
+    problem: Problem, camps: np.ndarray | int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """H4 as intervals: the window [first, reach] of each of ``camps`` (every camp by
+    default), with first = start and reach = end + rest_days; two camps conflict iff
+    their windows meet (:func:`windows_meet`)."""
+    start, end = problem.camp_start, problem.camp_end  # int64 day ordinals
+    if camps is not None:
+        start, end = start[camps], end[camps]
+    return start, end + problem.rest_days
 
 
 def camps_conflict(problem: Problem, camp_a: int, camp_b: int) -> bool:
     """H3/H4: True if one volunteer cannot join both camps (the same camp, an overlap, or
     fewer than rest_days free days between them)."""
-    if camp_a == camp_b:
-        return True
-    # the same test as conflict_window's intervals, on two scalars: explaining a season
-    # asks this half a million times, too often to build the whole window each time
-    start, end, rest = problem.camp_start, problem.camp_end, int(problem.rest_days)
-    return bool(
-        int(start[camp_a]) <= int(end[camp_b]) + rest
-        and int(start[camp_b]) <= int(end[camp_a]) + rest
-    )
+    # the windows of two camps only: explaining a season asks this half a million times,
+    # too often to build every camp's window each time (figures: docs/benchmarks.md)
+    return bool(windows_meet(*conflict_window(problem, camp_a), *conflict_window(problem, camp_b)))
 
 
 def conflicting_camps(problem: Problem, camp: int) -> np.ndarray:
     """Boolean per camp: which camps one volunteer cannot join together with ``camp``
     (``camp`` itself included)."""
     first, reach = conflict_window(problem)
-    return (first <= reach[camp]) & (first[camp] <= reach)
+    return np.asarray(windows_meet(first, reach, first[camp], reach[camp]), dtype=bool)
 
 
 def rest_between(problem: Problem, camp_a: int, camp_b: int) -> int:
@@ -316,15 +378,19 @@ def conflict_cliques(problem: Problem, camps: list[int]) -> list[list[int]]:
     """H4: maximal sets of mutually conflicting camps among ``camps``.
 
     Conflicts are overlaps of [first, reach] intervals, an interval graph, whose maximal
-    cliques are found by a sweep over first days.
+    cliques are found by a sweep over first days: the camps still active when a camp
+    starts are those whose window meets it.
     """
-    first, reach = conflict_window(problem)
+    first_day, reach_day = conflict_window(problem)
+    first = {c: int(first_day[c]) for c in camps}  # plain numbers: a season sweeps often
+    reach = {c: int(reach_day[c]) for c in camps}
     order = sorted(camps, key=lambda c: (first[c], reach[c]))
     cliques: list[list[int]] = []
-    active: list[int] = []  # camps whose interval contains the current first day
+    active: list[int] = []  # camps whose window meets the current one
     for camp in order:
-        start = int(first[camp])
-        survivors = [a for a in active if reach[a] >= start]
+        survivors = [
+            a for a in active if windows_meet(first[a], reach[a], first[camp], reach[camp])
+        ]
         # The active set was maximal if this step drops one of its camps: the last camp
         # added is in it, so no earlier clique contains it, and later ones lack the dropped.
         if len(survivors) < len(active) and len(active) > 1:
@@ -342,12 +408,12 @@ def volunteer_clique_rows(
 
     Returns (row, position in ``candidates``) entries and each row's right-hand side. For
     each volunteer and each distinct first day d of its candidate camps, one row sums the
-    candidates whose camp's [first, reach] contains d: every maximal clique of
-    conflicting camps (and H3) is such a row. One more row for H5 when the volunteer has
-    more camps than it may join. A volunteer who may join one camp gets that row alone:
-    it implies every clique row, so the polytope is the same with far fewer rows (with
-    ``max_camps`` 1 for everyone, as on the foreign seasons, the restricted LP without
-    this shortcut no longer finished in the bound's budget).
+    candidates whose window meets the day d: every maximal clique of conflicting camps
+    (and H3) is such a row. One more row for H5 when the volunteer has more camps than it
+    may join. A volunteer who may join one camp gets that row alone: it implies every
+    clique row, so the polytope is the same with far fewer rows (with ``max_camps`` 1 for
+    everyone, as on the foreign seasons, the restricted LP without this shortcut no
+    longer finished in the bound's budget).
     """
     p = problem
     rows: list[int] = []
@@ -361,11 +427,11 @@ def volunteer_clique_rows(
     stops = np.append(starts[1:], len(candidates))
     first = camp_first[p.candidate_camp[candidates]]
     reach = camp_reach[p.candidate_camp[candidates]]
+    limits = camps_left(p, volunteer[starts], 0).tolist()
     row = first_row
-    for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
+    for a, b, limit in zip(starts.tolist(), stops.tolist(), limits, strict=True):
         if b - a == 1:
             continue
-        limit = int(p.volunteer_max_camps[volunteer[a]])
         if limit == 1:  # one row over all the volunteer's candidates
             rows += [row] * (b - a)
             cols += list(range(a, b))
@@ -375,7 +441,7 @@ def volunteer_clique_rows(
         f, e = first[a:b], reach[a:b]
         members_seen: set[tuple[int, ...]] = set()
         for day in np.unique(f).tolist():
-            members = tuple(np.flatnonzero((f <= day) & (day <= e)).tolist())
+            members = tuple(np.flatnonzero(windows_meet(f, e, day, day)).tolist())
             if len(members) < 2 or members in members_seen:
                 continue
             members_seen.add(members)
@@ -391,10 +457,24 @@ def volunteer_clique_rows(
     return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), upper
 
 
+def essential_mask(problem: Problem) -> np.ndarray:
+    """H9: per requirement, True for an essential one (its camp runs only with it full)."""
+    return essentials_missing(problem, np.arange(problem.num_requirements), 0) > 0
+
+
 def essential_requirements(problem: Problem, camp: int) -> list[int]:
     """H9: the camp's essential requirements (the camp runs only with all of them full)."""
     first, last = problem.camp_requirements[camp], problem.camp_requirements[camp + 1]
-    return [r for r in range(first, last) if problem.requirement_essential[r]]
+    requirements = np.arange(first, last)
+    return requirements[essentials_missing(problem, requirements, 0) > 0].tolist()
+
+
+def camps_with_essentials(problem: Problem) -> np.ndarray:
+    """H9: boolean per camp, True for a camp with essential roles (it runs only with all
+    of them filled; a camp without any runs with anyone at all)."""
+    p = problem
+    need = essentials_missing(p, np.arange(p.num_requirements), 0)
+    return np.bincount(p.requirement_camp, weights=need, minlength=p.num_camps) > 0
 
 
 def essential_short_of_candidates(problem: Problem) -> np.ndarray:
@@ -402,17 +482,14 @@ def essential_short_of_candidates(problem: Problem) -> np.ndarray:
     candidates (distinct volunteers) than its count."""
     pointer, _ = problem.requirement_candidates
     available = np.diff(pointer)  # one candidate per (volunteer, requirement)
-    return problem.requirement_essential & (available < problem.requirement_count)
+    return essentials_missing(problem, np.arange(problem.num_requirements), available) > 0
 
 
 def essential_slots(problem: Problem) -> np.ndarray:
     """Per camp: the slots of its essential requirements (it runs only with them all)."""
     p = problem
-    return np.bincount(
-        p.requirement_camp,
-        weights=p.requirement_count * p.requirement_essential,
-        minlength=p.num_camps,
-    ).astype(np.int64)
+    need = essentials_missing(p, np.arange(p.num_requirements), 0)
+    return np.bincount(p.requirement_camp, weights=need, minlength=p.num_camps).astype(np.int64)
 
 
 def runnable_camps(problem: Problem) -> np.ndarray:
@@ -421,7 +498,7 @@ def runnable_camps(problem: Problem) -> np.ndarray:
     p = problem
     runnable = np.ones(p.num_camps, dtype=bool)
     runnable[p.requirement_camp[essential_short_of_candidates(p)]] = False
-    runnable &= p.camp_capacity >= essential_slots(p)
+    runnable &= beds_left(p, np.arange(p.num_camps), essential_slots(p)) >= 0
     return runnable
 
 
@@ -429,7 +506,7 @@ def camps_short_of_essentials(problem: Problem, roster: np.ndarray) -> np.ndarra
     """H9 on a roster: boolean per camp, True where an essential requirement is not full."""
     p = problem
     filled = np.bincount(p.candidate_requirement[roster], minlength=p.num_requirements)
-    short = p.requirement_essential & (filled < p.requirement_count)
+    short = essentials_missing(p, np.arange(p.num_requirements), filled) > 0
     cancelled = np.zeros(p.num_camps, dtype=bool)
     cancelled[p.requirement_camp[short]] = True
     return cancelled

@@ -27,6 +27,7 @@ import time
 import numpy as np
 
 from campplanner.model.problem import Problem
+from campplanner.model.rules import slots_left
 from campplanner.model.terms import coverage
 from campplanner.solver.options import ProgressCallback
 
@@ -54,7 +55,8 @@ def explain_estimate(problem: Problem, roster: np.ndarray) -> float:
     p = problem
     running = np.bincount(p.candidate_camp[roster], minlength=p.num_camps) > 0
     filled = np.bincount(p.candidate_requirement[roster], minlength=p.num_requirements)
-    open_requirements = int(((filled < p.requirement_count) & running[p.requirement_camp]).sum())
+    room = slots_left(p, np.arange(p.num_requirements), filled) > 0
+    open_requirements = int((room & running[p.requirement_camp]).sum())
     return EXPLAIN_SECONDS_PER_ITEM * (open_requirements + int((~running).sum()))
 
 

@@ -39,7 +39,15 @@ import numpy as np
 from scipy import sparse
 
 from campplanner.model.problem import Problem
-from campplanner.model.rules import conflict_window, runnable_camps, volunteer_clique_rows
+from campplanner.model.rules import (
+    beds_left,
+    camps_left,
+    conflict_window,
+    essential_mask,
+    runnable_camps,
+    slots_left,
+    volunteer_clique_rows,
+)
 
 _POSITIVE = 1e-9  # reduced profits at or below this are treated as zero
 _ROUNDING = 1e-6  # per volunteer: float error allowed for in the dynamic program
@@ -64,9 +72,12 @@ class LagrangianBound:
         p = problem
         self.requirement_priority = p.camp_priority[p.requirement_camp].astype(np.float64)
         self.requirement_alive = self.runnable[p.requirement_camp]
-        self.count = p.requirement_count.astype(np.float64)
-        self.capacity = p.camp_capacity.astype(np.float64)
-        self.max_load = int(p.volunteer_max_camps.max()) if p.num_volunteers else 0
+        # the rules' own numbers for an empty roster: slots, beds, camps per volunteer
+        self.count = slots_left(p, np.arange(p.num_requirements), 0).astype(np.float64)
+        self.capacity = beds_left(p, np.arange(p.num_camps), 0).astype(np.float64)
+        self.max_camps = camps_left(p, np.arange(p.num_volunteers), 0)
+        self.max_load = int(self.max_camps.max()) if p.num_volunteers else 0
+        self.essential = essential_mask(p)
         # H4 as intervals [first, reach] (model.rules.conflict_window): a camp can follow
         # another in one schedule iff it starts after the other's reach. Camps ranked by
         # reach (ties by index): each volunteer's candidates sorted by this rank are in
@@ -86,7 +97,7 @@ class LagrangianBound:
     def offer(self, lam: np.ndarray, mu: np.ndarray) -> float:
         """Evaluate L at (lam, mu), projected onto the valid multipliers; keep the best."""
         lam = lam.copy()
-        free = ~self.problem.requirement_essential
+        free = ~self.essential
         lam[free] = np.maximum(lam[free], 0.0)
         mu = np.maximum(mu, 0.0)
         relaxed = self.last = self.evaluate(lam, mu)
@@ -148,7 +159,7 @@ class LagrangianBound:
         runs = camp_term > 0
         # Requirements with reduced profit in (0, _POSITIVE] were left out of the programs:
         # each volunteer could have gained at most max_camps x _POSITIVE from them.
-        margin = _POSITIVE * float(p.volunteer_max_camps.sum())
+        margin = _POSITIVE * float(self.max_camps.sum())
         # The dynamic program adds and removes per-volunteer offsets of up to ~1e8, so
         # each volunteer's value may be off by a few ulps of that (~1e-8): allow 1e-6.
         margin += _ROUNDING * p.num_volunteers
@@ -177,7 +188,6 @@ class LagrangianBound:
         F_k is a cumulative maximum per volunteer of g_k = w + F_{k-1}[pred]: one
         vectorised pass per k, over all volunteers at once.
         """
-        p = self.problem
         n = len(volunteer)
         if n == 0:
             empty = np.zeros(0, dtype=np.int64)
@@ -190,7 +200,7 @@ class LagrangianBound:
         last = np.flatnonzero(np.append(volunteer[1:] != volunteer[:-1], True))
         segment = np.cumsum(np.concatenate(([0], (volunteer[1:] != volunteer[:-1]))))
         offset = segment * (float(weight.max()) * (self.max_load + 1) + 1.0)
-        loads = p.volunteer_max_camps[volunteer[last]].astype(np.int64)
+        loads = self.max_camps[volunteer[last]]
         top = int(loads.max())
         value = np.zeros((top + 1, n + 1))  # column n is the empty prefix (value 0)
         best_at = np.zeros((top + 1, n), dtype=np.int64)
@@ -301,16 +311,17 @@ def column_lp(
     # requirement rows: row index = requirement index
     rows += [cand_req, phantoms, np.arange(p.num_requirements)[alive_requirement]]
     cols += [x_cols, y_cols, camp_col[p.requirement_camp[alive_requirement]]]
-    vals += [np.ones(n_x), np.ones(n_y), -p.requirement_count[alive_requirement].astype(float)]
+    count = slots_left(p, np.flatnonzero(alive_requirement), 0).astype(float)
+    vals += [np.ones(n_x), np.ones(n_y), -count]
     # camp rows
     base = p.num_requirements
     rows += [base + cand_camp, base + p.requirement_camp[phantoms].astype(np.int64), base + camps]
     cols += [x_cols, y_cols, camp_col[camps]]
-    vals += [np.ones(n_x), np.ones(n_y), -p.camp_capacity[camps].astype(float)]
+    vals += [np.ones(n_x), np.ones(n_y), -beds_left(p, camps, 0).astype(float)]
     row_upper: list[float] = [0.0] * (p.num_requirements + p.num_camps)
-    row_lower = [
-        0.0 if p.requirement_essential[r] else -highspy.kHighsInf for r in range(p.num_requirements)
-    ] + [-highspy.kHighsInf] * p.num_camps
+    essential = essential_mask(p).tolist()
+    row_lower = [0.0 if essential[r] else -highspy.kHighsInf for r in range(p.num_requirements)]
+    row_lower += [-highspy.kHighsInf] * p.num_camps
     # volunteer rows: cliques of conflicting camps and the load limit
     next_row = base + p.num_camps
     person_rows, person_cols, person_upper = volunteer_clique_rows(p, candidates, next_row)

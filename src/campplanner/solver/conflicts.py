@@ -22,7 +22,15 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from campplanner.model.problem import Problem
-from campplanner.model.rules import camps_conflict, essential_requirements, rest_between
+from campplanner.model.rules import (
+    beds_left,
+    camps_conflict,
+    camps_left,
+    essential_mask,
+    essential_requirements,
+    rest_between,
+    slots_left,
+)
 from campplanner.solver.cpsat_model import build_model
 
 
@@ -107,8 +115,9 @@ def lock_relevant_part(problem: Problem) -> Problem:
     if len(locked) == 0:
         return problem
     locked_camps = np.unique(problem.candidate_camp[locked])
-    essential = problem.requirement_essential[problem.candidate_requirement]
-    keep = essential & np.isin(problem.candidate_camp, locked_camps)
+    keep = essential_mask(problem)[problem.candidate_requirement] & np.isin(
+        problem.candidate_camp, locked_camps
+    )
     keep[locked] = True
     return problem.restricted(np.flatnonzero(keep))  # ascending: the order is kept
 
@@ -161,20 +170,20 @@ def _diagnose(problem: Problem, candidates: list[int]) -> tuple[str, str]:
                 f"{who} is locked into camps with fewer than {rest} rest day"
                 f"{'s' * (rest != 1)} between them"
             )
-        limit = int(problem.volunteer_max_camps[v])
-        if n > limit:
+        if camps_left(problem, v, n) < 0:
+            limit = int(camps_left(problem, v, 0))
             return "H5", f"{who} is locked into {n} camps but may join at most {limit}"
     if len(requirements) == 1 and n > 1:
         r = next(iter(requirements))
-        count = int(problem.requirement_count[r])
-        if n > count:
+        if slots_left(problem, r, n) < 0:
+            count = int(slots_left(problem, r, 0))
             skill = problem.skill_ids[int(problem.requirement_skill[r])]
             return "H6", (
                 f"{n} people are locked into the {skill} slots of {problem.camp_label(camps[0])}, "
                 f"which has {count}"
             )
-    if len(set(camps)) == 1 and n > int(problem.camp_capacity[camps[0]]):
-        capacity = int(problem.camp_capacity[camps[0]])
+    if len(set(camps)) == 1 and beds_left(problem, camps[0], n) < 0:
+        capacity = int(beds_left(problem, camps[0], 0))
         return (
             "H6",
             f"{n} people are locked into {problem.camp_label(camps[0])}, which has {capacity} beds",

@@ -26,7 +26,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from campplanner.model.problem import Problem
-from campplanner.model.rules import volunteer_clique_rows
+from campplanner.model.rules import beds_left, essential_mask, slots_left, volunteer_clique_rows
 from campplanner.solver.bounds import scarce_candidates
 
 
@@ -44,7 +44,11 @@ class CoreModel:
         self.x = [model.new_bool_var("") for _ in range(len(self.candidates))]
         self.runs = {int(c): model.new_bool_var("") for c in np.flatnonzero(runnable)}
         phantoms = np.flatnonzero(self.saturated)
-        self.y = {int(r): model.new_int_var(0, int(p.requirement_count[r]), "") for r in phantoms}
+        # the rules' own numbers for an empty roster: slots, beds, essentials
+        count = slots_left(p, np.arange(p.num_requirements), 0)
+        capacity = beds_left(p, np.arange(p.num_camps), 0)
+        essential = essential_mask(p)
+        self.y = {int(r): model.new_int_var(0, int(count[r]), "") for r in phantoms}
         by_requirement: dict[int, list] = {}
         by_camp: dict[int, list] = {}
         for var, i in zip(self.x, self.candidates.tolist(), strict=True):
@@ -56,13 +60,12 @@ class CoreModel:
         for r in np.flatnonzero(runnable[p.requirement_camp]).tolist():
             terms = by_requirement.get(r, [])
             runs = self.runs[int(p.requirement_camp[r])]
-            count = int(p.requirement_count[r])
-            if p.requirement_essential[r]:
-                model.add(sum(terms) == count * runs)
+            if essential[r]:
+                model.add(sum(terms) == int(count[r]) * runs)
             elif terms:
-                model.add(sum(terms) <= count * runs)
+                model.add(sum(terms) <= int(count[r]) * runs)
         for c, terms in by_camp.items():
-            model.add(sum(terms) <= int(p.camp_capacity[c]) * self.runs[c])
+            model.add(sum(terms) <= int(capacity[c]) * self.runs[c])
         rows, cols, upper = volunteer_clique_rows(p, self.candidates, 0)
         if len(rows):
             splits = np.flatnonzero(np.diff(rows)) + 1

@@ -3,9 +3,14 @@
 Candidate rules (H1 skill, H2 dates, H7 gender, H8 distance, the forbidden half of H10)
 hold by construction: only candidates that pass them get a variable
 (:mod:`campplanner.model.rules`). ``ROSTER_CONSTRAINTS`` adds the roster rules, keyed by
-the rule ids of ``model/rules.py``; each ``add_<rule>`` takes the model, the problem and
-the variables and adds the constraints of one rule. ``TERM_EXPRESSIONS`` holds the
-objective's secondary terms, keyed by the term names of ``model/terms.py``.
+the rule ids of ``model/rules.py``; each ``add_<rule>`` takes the model, the problem, the
+variables and the *fixed* rest of the roster, and adds the constraints of one rule,
+reading the rule's own function of ``model/rules.py`` (the window, the camps, slots and
+beds left, the essentials missing). The exact model is every rule over every candidate
+with nothing fixed; the neighbourhood search's sub-model (``lns.py``) is the same
+functions over a few candidates (``Problem.restricted``) with everyone else fixed, so a
+rule added here reaches both. ``TERM_EXPRESSIONS`` holds the objective's secondary
+terms, keyed by the term names of ``model/terms.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +22,17 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from campplanner.model.problem import Problem
-from campplanner.model.rules import conflict_cliques, essential_requirements
+from campplanner.model.rules import (
+    beds_left,
+    camps_left,
+    conflict_cliques,
+    conflict_window,
+    essential_requirements,
+    essentials_missing,
+    slots_left,
+    windows_meet,
+)
+from campplanner.model.state import RosterState
 from campplanner.model.terms import SECONDARY
 
 
@@ -29,7 +44,10 @@ class Variables:
     runs: dict[int, cp_model.IntVar]
 
 
-AddRule = Callable[[cp_model.CpModel, Problem, Variables], None]
+# ``fixed``: the rest of the roster, kept as it is (None: nothing, the whole problem is
+# modelled). Its volunteers, camps and requirements are the problem's; its candidates
+# are not among the variables.
+AddRule = Callable[[cp_model.CpModel, Problem, Variables, RosterState | None], None]
 
 
 # ----------------------------------------------------------------------- hard rules
@@ -61,15 +79,22 @@ def _camp_candidates(problem: Problem) -> dict[int, np.ndarray]:
     }
 
 
-def add_one_role(model: cp_model.CpModel, problem: Problem, x: Variables) -> None:
-    """H3 one role: sum_{s} x[v, c, s] <= 1 for every volunteer v and camp c."""
-    for _, _, candidates in _volunteer_camp_groups(problem):
-        if len(candidates) > 1:
+def add_one_role(
+    model: cp_model.CpModel, problem: Problem, x: Variables, fixed: RosterState | None = None
+) -> None:
+    """H3 one role: sum_{s} x[v, c, s] <= 1 for every volunteer v and camp c (a camp's
+    window meets itself)."""
+    first, reach = conflict_window(problem)
+    for _, camp, candidates in _volunteer_camp_groups(problem):
+        if len(candidates) > 1 and windows_meet(first[camp], reach[camp], first[camp], reach[camp]):
             model.add_at_most_one(x.assign[i] for i in candidates)
 
 
-def add_no_overlap(model: cp_model.CpModel, problem: Problem, x: Variables) -> None:
-    """H4 no overlap: for each clique K of conflicting camps, sum_{c in K, s} x[v, c, s] <= 1."""
+def add_no_overlap(
+    model: cp_model.CpModel, problem: Problem, x: Variables, fixed: RosterState | None = None
+) -> None:
+    """H4 no overlap: for each clique K of conflicting camps, sum_{c in K, s} x[v, c, s] <= 1;
+    x[v, c, s] = 0 where c meets a camp v holds in the fixed roster."""
     by_volunteer: dict[int, dict[int, list[int]]] = {}
     for volunteer, camp, candidates in _volunteer_camp_groups(problem):
         by_volunteer.setdefault(volunteer, {})[camp] = candidates
@@ -78,55 +103,95 @@ def add_no_overlap(model: cp_model.CpModel, problem: Problem, x: Variables) -> N
             continue
         for clique in conflict_cliques(problem, list(camps)):
             model.add_at_most_one(x.assign[i] for c in clique for i in camps[c])
+    if fixed is not None and problem.num_candidates:
+        clash = fixed.clashes(problem.candidate_volunteer, problem.candidate_camp)
+        for i in np.flatnonzero(clash).tolist():
+            model.add(x.assign[i] == 0)
 
 
-def add_load(model: cp_model.CpModel, problem: Problem, x: Variables) -> None:
-    """H5 load: sum_{c, s} x[v, c, s] <= max_camps[v] (H3 makes each term one camp)."""
-    pointer = problem.volunteer_candidates
-    for v in range(problem.num_volunteers):
-        candidates = range(pointer[v], pointer[v + 1])
-        limit = int(problem.volunteer_max_camps[v])
-        distinct_camps = len(set(problem.candidate_camp[pointer[v] : pointer[v + 1]].tolist()))
-        if distinct_camps > limit:
-            model.add(sum(x.assign[i] for i in candidates) <= limit)
+def add_load(
+    model: cp_model.CpModel, problem: Problem, x: Variables, fixed: RosterState | None = None
+) -> None:
+    """H5 camp limit: sum_{c, s} x[v, c, s] <= camps left to v (max_camps[v] less the
+    camps v holds in the fixed roster; H3 makes each term one camp)."""
+    volunteers, camps = problem.candidate_volunteer, problem.candidate_camp
+    if problem.num_candidates == 0:
+        return
+    new_volunteer = np.append(True, volunteers[1:] != volunteers[:-1])
+    new_pair = new_volunteer | np.append(True, camps[1:] != camps[:-1])
+    starts = np.flatnonzero(new_volunteer)
+    stops = np.append(starts[1:], problem.num_candidates)
+    distinct_camps = np.add.reduceat(new_pair.astype(np.int64), starts)
+    who = volunteers[starts]
+    limit = camps_left(problem, who, 0 if fixed is None else fixed.load[who])
+    binding = np.flatnonzero(distinct_camps > limit)
+    for a, b, most in zip(
+        starts[binding].tolist(), stops[binding].tolist(), limit[binding].tolist(), strict=True
+    ):
+        model.add(sum(x.assign[i] for i in range(a, b)) <= most)
 
 
-def add_slots(model: cp_model.CpModel, problem: Problem, x: Variables) -> None:
-    """H6 slots: sum_{v} x[v, r] <= count[r] for every requirement r."""
+def add_slots(
+    model: cp_model.CpModel, problem: Problem, x: Variables, fixed: RosterState | None = None
+) -> None:
+    """H6 slots: sum_{v} x[v, r] <= slots left in r (count[r] less the fixed roster's)."""
     pointer, order = problem.requirement_candidates
-    for r in range(problem.num_requirements):
-        candidates = order[pointer[r] : pointer[r + 1]]
-        if len(candidates) > problem.requirement_count[r]:
-            model.add(sum(x.assign[i] for i in candidates) <= int(problem.requirement_count[r]))
+    asked = np.flatnonzero(np.diff(pointer))
+    limit = slots_left(problem, asked, 0 if fixed is None else fixed.filled[asked])
+    binding = np.flatnonzero(np.diff(pointer)[asked] > limit)
+    for r, most in zip(asked[binding].tolist(), limit[binding].tolist(), strict=True):
+        model.add(sum(x.assign[i] for i in order[pointer[r] : pointer[r + 1]]) <= most)
 
 
-def add_beds(model: cp_model.CpModel, problem: Problem, x: Variables) -> None:
-    """H6 beds: sum_{v, s} x[v, c, s] <= capacity[c] for every camp c."""
+def add_beds(
+    model: cp_model.CpModel, problem: Problem, x: Variables, fixed: RosterState | None = None
+) -> None:
+    """H6 beds: sum_{v, s} x[v, c, s] <= beds left in c (capacity[c] less the fixed
+    roster's people there)."""
     for camp, candidates in _camp_candidates(problem).items():
-        capacity = int(problem.camp_capacity[camp])
-        if len(candidates) > capacity:
-            model.add(sum(x.assign[i] for i in candidates) <= capacity)
+        most = int(beds_left(problem, camp, 0 if fixed is None else fixed.people[camp]))
+        if len(candidates) > most:
+            model.add(sum(x.assign[i] for i in candidates) <= most)
 
 
-def add_essential(model: cp_model.CpModel, problem: Problem, x: Variables) -> None:
-    """H9 essential: x[v, c, s] <= runs[c], and sum_{v} x[v, r] >= count[r] * runs[c] for
-    every essential requirement r of camp c."""
+def add_essential(
+    model: cp_model.CpModel, problem: Problem, x: Variables, fixed: RosterState | None = None
+) -> None:
+    """H9 essential: x[v, c, s] <= runs[c], and sum_{v} x[v, r] >= missing[r] * runs[c]
+    for every essential requirement r of camp c, missing[r] its essential slots the
+    fixed roster leaves empty; a camp with people in the fixed roster runs.
+
+    Where H6 leaves exactly the missing slots (every essential requirement, while the
+    slot rule holds) the row is an equality: the same rosters, and a far tighter
+    relaxation for CP-SAT (on the season's neighbourhoods, a sub-model cut by its work
+    limit proved 1,064 with ``==`` where ``>=`` proved 1,168, and found less).
+    """
     pointer, order = problem.requirement_candidates
-    camp_candidates = _camp_candidates(problem)
-    for camp in range(problem.num_camps):
+    for camp, candidates in _camp_candidates(problem).items():
         essentials = essential_requirements(problem, camp)
-        if not essentials or camp not in camp_candidates:
+        if not essentials:
             continue
         runs = x.runs[camp] = model.new_bool_var(f"runs[{problem.camp_ids[camp]}]")
-        for i in camp_candidates[camp]:
+        for i in candidates.tolist():
             model.add_implication(x.assign[i], runs)
-        for r in essentials:
-            filled = sum(x.assign[i] for i in order[pointer[r] : pointer[r + 1]])
-            model.add(filled >= int(problem.requirement_count[r]) * runs)
+        if fixed is not None and fixed.people[camp] > 0:
+            model.add(runs == 1)
+        filled = 0 if fixed is None else fixed.filled[essentials]
+        missing = essentials_missing(problem, np.array(essentials), filled).tolist()
+        room = slots_left(problem, np.array(essentials), filled).tolist()
+        for r, need, most in zip(essentials, missing, room, strict=True):
+            taken = sum(x.assign[i] for i in order[pointer[r] : pointer[r + 1]])
+            if need == most:
+                model.add(taken == need * runs)
+            else:
+                model.add(taken >= need * runs)
 
 
-def add_locked(model: cp_model.CpModel, problem: Problem, x: Variables) -> None:
-    """H10 locked: x[v, c, s] = 1 for every locked triple (forbidden pairs have no variable)."""
+def add_locked(
+    model: cp_model.CpModel, problem: Problem, x: Variables, fixed: RosterState | None = None
+) -> None:
+    """H10 locked: x[v, c, s] = 1 for every locked triple (forbidden pairs have no variable;
+    locks in the fixed roster stay there)."""
     for i in problem.locked_candidates:
         model.add(x.assign[int(i)] == 1)
 
@@ -144,9 +209,11 @@ ROSTER_CONSTRAINTS: dict[str, tuple[AddRule, ...]] = {
 LOCKS = "H10"
 
 
-def build_model(problem: Problem, *, with_locks: bool = True) -> tuple[cp_model.CpModel, Variables]:
-    """The model with every roster rule (the locks too unless ``with_locks`` is False);
-    no objective yet."""
+def build_model(
+    problem: Problem, *, with_locks: bool = True, fixed: RosterState | None = None
+) -> tuple[cp_model.CpModel, Variables]:
+    """The model with every roster rule (the locks too unless ``with_locks`` is False)
+    over ``problem``'s candidates, ``fixed`` the rest of the roster; no objective yet."""
     model = cp_model.CpModel()
     x = Variables(
         assign=[model.new_bool_var(f"x{i}") for i in range(problem.num_candidates)],
@@ -156,7 +223,7 @@ def build_model(problem: Problem, *, with_locks: bool = True) -> tuple[cp_model.
         if rule_id == LOCKS and not with_locks:
             continue
         for add_rule in add_rules:
-            add_rule(model, problem, x)
+            add_rule(model, problem, x, fixed)
     return model, x
 
 
@@ -206,10 +273,11 @@ def fairness_expression(
 ) -> cp_model.LinearExpr:
     """Extra camps: sum_v (camps joined by v - [v joins any]); spreads load over people."""
     pointer = problem.volunteer_candidates
+    most = camps_left(problem, np.arange(problem.num_volunteers), 0).tolist()
     penalty = []
     for v in range(problem.num_volunteers):
         candidates = range(pointer[v], pointer[v + 1])
-        if problem.volunteer_max_camps[v] < 2 or len(candidates) < 2:
+        if most[v] < 2 or len(candidates) < 2:  # one camp at most: never an extra one
             continue
         joins = sum(x.assign[i] for i in candidates)
         anywhere = model.new_bool_var("")

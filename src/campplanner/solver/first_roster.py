@@ -28,7 +28,17 @@ from collections.abc import Callable
 import numpy as np
 
 from campplanner.model.problem import Problem
-from campplanner.model.rules import enforce_essentials, runnable_camps
+from campplanner.model.rules import (
+    beds_left,
+    camps_left,
+    camps_with_essentials,
+    conflict_window,
+    enforce_essentials,
+    essential_mask,
+    runnable_camps,
+    slots_left,
+    windows_meet,
+)
 from campplanner.model.terms import coverage
 
 MAX_PASSES = 4  # passes with the cancelled camps closed; most of the gain is in the second
@@ -52,7 +62,7 @@ def greedy_order(problem: Problem, prefer: np.ndarray | None = None) -> np.ndarr
     # (figures: docs/benchmarks.md).
     per_volunteer = np.diff(p.volunteer_candidates)[p.candidate_volunteer].astype(np.int64)
     value = p.candidate_value.astype(np.int64)
-    key = (~p.requirement_essential[p.candidate_requirement]).astype(np.int64)
+    key = (~essential_mask(p)[p.candidate_requirement]).astype(np.int64)
     key = key * (int(value.max()) - int(value.min()) + 1) + (int(value.max()) - value)
     key = key * 2 + (0 if prefer is None else (~prefer).astype(np.int64))
     key = key * (int(per_volunteer.max()) + 1) + per_volunteer
@@ -66,11 +76,13 @@ def greedy_order(problem: Problem, prefer: np.ndarray | None = None) -> np.ndarr
 class GreedyPass:
     """Passes over the candidates in the greedy's order.
 
-    :class:`campplanner.solver.greedy.RosterState` holds the same rules (H3 to H6) for
+    :class:`campplanner.model.state.RosterState` asks the same rules (H3 to H6) for
     numpy batches; a pass over single candidates needs scalar lookups, which Python
-    lists do ten times faster. The order is walked in chunks: numpy first drops the
-    candidates whose slot, camp or volunteer is already full (most of them, once the
-    first camps are staffed), and the rest are checked one by one.
+    lists do ten times faster: the room the rules leave is counted down in lists, and
+    the window is asked of ``rules.windows_meet`` on plain numbers. The order is walked
+    in chunks: numpy first drops the candidates whose slot, camp or volunteer is
+    already full (most of them, once the first camps are staffed), and the rest are
+    checked one by one.
     """
 
     def __init__(self, problem: Problem, order: np.ndarray | None = None):
@@ -79,8 +91,8 @@ class GreedyPass:
         self.volunteer = p.candidate_volunteer[self.order]
         self.requirement = p.candidate_requirement[self.order]
         self.camp = p.requirement_camp[self.requirement]
-        self.first = p.camp_start.astype(np.int64).tolist()
-        self.reach = (p.camp_end.astype(np.int64) + p.rest_days).tolist()
+        first, reach = conflict_window(p)  # H3, H4 as plain numbers for the scalar pass
+        self.first, self.reach = first.tolist(), reach.tolist()
         self.camp_of = p.requirement_camp.astype(np.int64).tolist()
 
     def for_problem(self, problem: Problem) -> GreedyPass:
@@ -104,10 +116,13 @@ class GreedyPass:
         ``stop`` still gives a roster once H9 is enforced.
         """
         p = self.problem
+        # the room the rules leave an empty roster (H5 camps, H6 slots and beds), counted
+        # down as people are taken
         open_requirement = open_camps[p.requirement_camp]
-        slots = np.where(open_requirement, p.requirement_count, 0).astype(np.int64).tolist()
-        beds = p.camp_capacity.astype(np.int64).tolist()
-        load_left = p.volunteer_max_camps.astype(np.int64).tolist()
+        slots = slots_left(p, np.arange(p.num_requirements), 0)
+        slots = np.where(open_requirement, slots, 0).tolist()
+        beds = beds_left(p, np.arange(p.num_camps), 0).tolist()
+        load_left = camps_left(p, np.arange(p.num_volunteers), 0).tolist()
         held: list[list[int]] = [[] for _ in range(p.num_volunteers)]
         first, reach, camp_of = self.first, self.reach, self.camp_of
         taken: list[int] = []
@@ -122,17 +137,17 @@ class GreedyPass:
             taken.append(i)
         # The same counts as arrays, kept in step with the lists, for the numpy filter:
         # converting the lists for each chunk cost a second per pass on a season.
-        slots_left = np.array(slots, dtype=np.int64)
-        beds_left = np.array(beds, dtype=np.int64)
-        loads_left = np.array(load_left, dtype=np.int64)
+        slots_array = np.array(slots, dtype=np.int64)
+        beds_array = np.array(beds, dtype=np.int64)
+        loads_array = np.array(load_left, dtype=np.int64)
         for chunk in range(0, len(self.order), _CHUNK):
             if stop is not None and stop.is_set():
                 return np.unique(np.array(taken, dtype=np.int64)), False
             window = slice(chunk, chunk + _CHUNK)
             requirement = self.requirement[window]
             volunteer = self.volunteer[window]
-            alive = (slots_left[requirement] > 0) & (beds_left[self.camp[window]] > 0)
-            alive &= loads_left[volunteer] > 0
+            alive = (slots_array[requirement] > 0) & (beds_array[self.camp[window]] > 0)
+            alive &= loads_array[volunteer] > 0
             survivors = np.flatnonzero(alive)
             for i, v, r in zip(
                 self.order[window][survivors].tolist(),
@@ -143,16 +158,16 @@ class GreedyPass:
                 c = camp_of[r]
                 if slots[r] <= 0 or beds[c] <= 0 or load_left[v] <= 0:
                     continue
-                # H3 and H4: the same camp, or [start, end + rest] intervals that meet
+                # H3 and H4: the same camp, or windows that meet
                 start_c, reach_c = first[c], reach[c]
-                if any(first[h] <= reach_c and start_c <= reach[h] for h in held[v]):
+                if any(windows_meet(first[h], reach[h], start_c, reach_c) for h in held[v]):
                     continue
                 slots[r] -= 1
                 beds[c] -= 1
                 load_left[v] -= 1
-                slots_left[r] -= 1
-                beds_left[c] -= 1
-                loads_left[v] -= 1
+                slots_array[r] -= 1
+                beds_array[c] -= 1
+                loads_array[v] -= 1
                 held[v].append(c)
                 taken.append(i)
         return np.unique(np.array(taken, dtype=np.int64)), True
@@ -247,8 +262,6 @@ def refill(
     open_camps = np.zeros(p.num_camps, dtype=bool)
     open_camps[p.candidate_camp[roster]] = True
     # a camp without essential slots runs with anyone in it
-    has_essentials = np.zeros(p.num_camps, dtype=bool)
-    has_essentials[p.requirement_camp[p.requirement_essential]] = True
-    open_camps |= runnable_camps(p) & ~has_essentials
+    open_camps |= runnable_camps(p) & ~camps_with_essentials(p)
     taken, _ = passes.run(open_camps, start=roster, stop=stop)
     return enforce_essentials(p, taken)

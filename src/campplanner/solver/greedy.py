@@ -24,7 +24,15 @@ import numpy as np
 
 from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
-from campplanner.model.rules import enforce_essentials, essential_requirements, runnable_camps
+from campplanner.model.rules import (
+    beds_left,
+    camps_with_essentials,
+    enforce_essentials,
+    essential_mask,
+    essential_requirements,
+    essentials_missing,
+    runnable_camps,
+)
 from campplanner.model.state import RosterState, first_lock_clash
 from campplanner.model.terms import coverage, secondary_terms
 from campplanner.solver.options import ProgressCallback, SolveOptions
@@ -85,13 +93,14 @@ def greedy_roster(
     pointer, order = p.requirement_candidates
 
     # 1. essentials, camp by camp
-    essential_camps = np.unique(p.requirement_camp[p.requirement_essential])
+    essential_camps = np.flatnonzero(camps_with_essentials(p))
     camp_value = p.camp_priority * np.minimum(
-        p.camp_capacity,
+        beds_left(p, np.arange(p.num_camps), 0),
         np.bincount(p.requirement_camp, weights=p.requirement_count, minlength=p.num_camps),
     )
     camp_scarcity = np.zeros(p.num_camps)
-    essential = np.flatnonzero(p.requirement_essential)
+    is_essential = essential_mask(p)
+    essential = np.flatnonzero(is_essential)
     np.maximum.at(camp_scarcity, p.requirement_camp[essential], requirement_pressure[essential])
     keys = [essential_camps, -camp_value[essential_camps], -camp_scarcity[essential_camps]]
     if camp_preference is not None:
@@ -107,21 +116,22 @@ def greedy_roster(
         reqs.sort(key=lambda r: (-requirement_pressure[r], r))
         for r in reqs:
             state.fill(r, cost)
-        if any(state.slots_left[r] > 0 for r in reqs) and camp not in locked_camps:
+        short = essentials_missing(p, np.array(reqs), state.filled[reqs]).any()
+        if short and camp not in locked_camps:
             # H9: the camp cannot run; free everyone it holds for the other camps
             held = order[pointer[first] : pointer[last]]
             state.remove(held[state.assigned[held]])
             state.runnable[camp] = False
 
     # 2. the rest, scarcest first, then priority
-    rest = np.flatnonzero(~p.requirement_essential)
+    rest = np.flatnonzero(~is_essential)
     ranked = np.lexsort(
         (rest, -p.camp_priority[p.requirement_camp[rest]], -requirement_pressure[rest])
     )
     for step, r in enumerate(rest[ranked].tolist()):
         if stop is not None and step % 256 == 0 and stop.is_set():
             return None
-        if state.runnable[p.requirement_camp[r]] and state.slots_left[r] > 0:
+        if state.runnable[p.requirement_camp[r]] and state.room(r) > 0:
             state.fill(r, cost)
     return enforce_essentials(p, state.roster)
 

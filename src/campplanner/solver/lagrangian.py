@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from campplanner.model.problem import Problem
+from campplanner.model.rules import essential_mask
 from campplanner.solver.bounds import LagrangianBound, RestrictedLp, column_lp
 
 PER_VOLUNTEER = 6  # each volunteer's best triples among the first columns
@@ -57,7 +58,7 @@ def first_columns(
     # per volunteer: higher priority, essential, scarcer requirement first
     key = (
         p.candidate_value * 1e6
-        + p.requirement_essential[p.candidate_requirement] * 1e5
+        + essential_mask(p)[p.candidate_requirement] * 1e5
         - np.minimum(supply[p.candidate_requirement], 9e4)
     )
     key = np.where(alive, key, -np.inf)
@@ -123,7 +124,7 @@ class ColumnGeneration:
         """Each volunteer's PER_PRICING best candidates of positive reduced profit."""
         p = self.problem
         lam = lam.copy()
-        free = ~p.requirement_essential
+        free = ~self.bounds.essential
         lam[free] = np.maximum(lam[free], 0.0)
         reduced = self.bounds.requirement_priority - lam - np.maximum(mu, 0.0)[p.requirement_camp]
         reduced[~self.bounds.requirement_alive] = -1.0

@@ -2,13 +2,15 @@
 
 Each step frees every assignment of a small set of camps (the *neighbourhood*) and
 asks CP-SAT for the best staffing of those camps, everyone else staying where they
-are. The sub-model has one boolean per candidate of a freed camp whose volunteer is
-*available*: either freed by this step, or with room left once their fixed
-assignments outside the neighbourhood are counted (H4 rest and H5 load against those
-camps, checked with :class:`~campplanner.solver.greedy.RosterState`). Free volunteers
-are pruned to a few per requirement, those with the fewest other uses first: small
-sub-models (hundreds to a few thousand booleans) solve to optimality in a fraction of
-a second, and many small steps beat a few large ones.
+are. The sub-model is the exact model's own rules (every ``add_<rule>`` of
+:mod:`campplanner.solver.cpsat_model`) over one boolean per candidate of a freed camp
+whose volunteer is *available*: either freed by this step, or with room left once
+their fixed assignments outside the neighbourhood are counted (H4 rest and H5 load
+against those camps, checked with :class:`~campplanner.model.state.RosterState`,
+which the rules then read as the fixed rest of the roster). Free volunteers are pruned
+to a few per requirement, those with the fewest other uses first: small sub-models
+(hundreds to a few thousand booleans) solve to optimality in a fraction of a second,
+and many small steps beat a few large ones.
 
 The current roster is the hint, so CP-SAT starts from a solution as good as the
 incumbent; a step is kept when its coverage is not lower (equal steps move the search
@@ -43,9 +45,17 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from campplanner.model.problem import Problem
-from campplanner.model.rules import conflict_cliques, runnable_camps
+from campplanner.model.rules import (
+    beds_left,
+    camps_short_of_essentials,
+    camps_with_essentials,
+    essential_requirements,
+    essentials_missing,
+    runnable_camps,
+)
 from campplanner.model.state import RosterState
 from campplanner.model.terms import coverage
+from campplanner.solver.cpsat_model import build_model
 from campplanner.solver.greedy import skill_pressure
 
 KINDS = ("cancelled", "open slots", "ball", "scarce skill")
@@ -77,111 +87,31 @@ class LnsStats:
 
 
 class SubModel:
-    """The CP-SAT model of one neighbourhood: the rules of the contract over its booleans.
-
-    H1, H2, H7, H8 and forbidden pairs hold for every candidate; the rest, restricted to
-    the freed camps with everyone else fixed:
-    """
+    """The CP-SAT model of one neighbourhood: the exact model's own rules
+    (:func:`campplanner.solver.cpsat_model.build_model`, every ``add_<rule>``) over the
+    candidates of the freed camps, with the rest of the roster (``fixed``) kept as it is:
+    its camps, slots and beds counted as taken, its volunteers' camps as held."""
 
     def __init__(
         self,
         problem: Problem,
-        camps: np.ndarray,
         candidates: np.ndarray,
-        load_left: np.ndarray,
+        fixed: RosterState,
         agreement: np.ndarray | None = None,
     ):
-        """``agreement``: per candidate +1 if published, -1 if not, when re-planning:
-        then among rosters of equal coverage the one closest to the published wins."""
+        """``candidates``: ascending candidate indices of ``problem``. ``agreement``: per
+        candidate +1 if published, -1 if not, when re-planning: then among rosters of
+        equal coverage the one closest to the published wins."""
         p = self.problem = problem
-        self.camps = camps
         self.candidates = candidates
-        self.model = cp_model.CpModel()
-        self.x = [self.model.new_bool_var("") for _ in range(len(candidates))]
-        self.volunteer = p.candidate_volunteer[candidates].astype(np.int64)
-        self.camp = p.candidate_camp[candidates].astype(np.int64)
-        self.requirement = p.candidate_requirement[candidates].astype(np.int64)
-        self.runs: dict[int, cp_model.IntVar] = {}
-        self.add_one_role_and_rest()
-        self.add_load(load_left)
-        self.add_slots_and_beds()
-        self.add_essential()
-        self.add_locked()
+        self.model, variables = build_model(p.restricted(candidates), fixed=fixed)
+        self.x = variables.assign
+        self.runs = variables.runs
         value = p.candidate_value[candidates].astype(np.int64)
         if agreement is not None:
             # coverage first: one unit of it outweighs every change in the neighbourhood
             value = value * (len(candidates) + 1) + agreement[candidates]
         self.model.maximize(cp_model.LinearExpr.weighted_sum(self.x, value.tolist()))
-
-    def _by_volunteer(self) -> list[np.ndarray]:
-        order = np.argsort(self.volunteer, kind="stable")
-        splits = np.flatnonzero(np.diff(self.volunteer[order])) + 1
-        return np.split(order, splits) if len(order) else []
-
-    def add_one_role_and_rest(self) -> None:
-        """H3 and H4: for each volunteer, at most one boolean per clique of conflicting
-        freed camps (a camp conflicts with itself, so this holds one role per camp).
-        Conflicts with camps outside were ruled out when the candidates were chosen."""
-        for members in self._by_volunteer():
-            if len(members) < 2:
-                continue
-            camps = self.camp[members]
-            distinct = np.unique(camps).tolist()
-            cliques = conflict_cliques(self.problem, distinct) if len(distinct) > 1 else []
-            covered = set()
-            for clique in cliques:
-                chosen = members[np.isin(camps, clique)]
-                self.model.add_at_most_one(self.x[j] for j in chosen.tolist())
-                covered.update(clique)
-            for c in distinct:
-                if c not in covered:  # only H3 left for this camp
-                    chosen = members[camps == c]
-                    if len(chosen) > 1:
-                        self.model.add_at_most_one(self.x[j] for j in chosen.tolist())
-
-    def add_load(self, load_left: np.ndarray) -> None:
-        """H5: sum over the volunteer's freed camps <= max_camps - camps held outside."""
-        for members in self._by_volunteer():
-            limit = int(load_left[self.volunteer[members[0]]])
-            if len(np.unique(self.camp[members])) > limit:
-                self.model.add(sum(self.x[j] for j in members.tolist()) <= limit)
-
-    def add_slots_and_beds(self) -> None:
-        """H6: per requirement at most count; per camp at most capacity (all freed)."""
-        p = self.problem
-        for key, limit_of in (
-            (self.requirement, p.requirement_count),
-            (self.camp, p.camp_capacity),
-        ):
-            order = np.argsort(key, kind="stable")
-            splits = np.flatnonzero(np.diff(key[order])) + 1
-            for members in np.split(order, splits) if len(order) else []:
-                limit = int(limit_of[key[members[0]]])
-                if len(members) > limit:
-                    self.model.add(sum(self.x[j] for j in members.tolist()) <= limit)
-
-    def add_essential(self) -> None:
-        """H9: a freed camp with essential slots runs only with all of them filled, and
-        has nobody otherwise: x <= runs, sum_{r essential} x = count_r runs."""
-        p = self.problem
-        for c in self.camps.tolist():
-            first, last = p.camp_requirements[c], p.camp_requirements[c + 1]
-            essentials = [r for r in range(first, last) if p.requirement_essential[r]]
-            members = np.flatnonzero(self.camp == c)
-            if not essentials or not len(members):
-                continue
-            runs = self.runs[c] = self.model.new_bool_var("")
-            for j in members.tolist():
-                self.model.add_implication(self.x[j], runs)
-            for r in essentials:
-                filled = [self.x[j] for j in np.flatnonzero(self.requirement == r).tolist()]
-                self.model.add(sum(filled) == int(p.requirement_count[r]) * runs)
-
-    def add_locked(self) -> None:
-        """H10: locked candidates of the freed camps stay assigned."""
-        locked = np.flatnonzero(np.isin(self.candidates, self.problem.locked_candidates))
-        for j in locked.tolist():
-            self.model.add(self.x[j] == 1)
 
     def hint(self, current: np.ndarray) -> None:
         on = np.isin(self.candidates, current)
@@ -230,9 +160,7 @@ class Lns:
         lat = p.place_lat[p.camp_place]
         lon = p.place_lon[p.camp_place]
         self.camp_lat, self.camp_lon = np.radians(lat), np.radians(lon)
-        has_essentials = np.zeros(p.num_camps, dtype=bool)
-        has_essentials[p.requirement_camp[p.requirement_essential]] = True
-        self.has_essentials = has_essentials
+        self.has_essentials = camps_with_essentials(p)
         self.agreement: np.ndarray | None = None
         self.published = np.zeros(p.num_candidates, dtype=bool)
         if published is not None:
@@ -297,21 +225,17 @@ class Lns:
         if not len(idle):
             return None
         asked = np.bincount(p.requirement_camp, weights=p.requirement_count, minlength=p.num_camps)
-        weight = (p.camp_priority[idle] * np.minimum(asked[idle], p.camp_capacity[idle])).astype(
-            float
-        )
+        weight = p.camp_priority[idle] * np.minimum(asked[idle], beds_left(p, idle, 0))
+        weight = weight.astype(float)
         camp = int(self.rng.choice(idle, p=weight / weight.sum()))
-        first, last = p.camp_requirements[camp], p.camp_requirements[camp + 1]
-        essentials = np.arange(first, last)[p.requirement_essential[first:last]]
+        essentials = np.array(essential_requirements(p, camp), dtype=np.int64)
         return self._with_rivals(camp, essentials, size)
 
     def open_slots(self, size: int) -> np.ndarray | None:
         p = self.problem
-        filled = np.bincount(p.candidate_requirement[self.roster], minlength=p.num_requirements)
         running = self._running()
-        people = np.bincount(p.candidate_camp[self.roster], minlength=p.num_camps)
-        open_req = (filled < p.requirement_count) & running[p.requirement_camp]
-        open_req &= people[p.requirement_camp] < p.camp_capacity[p.requirement_camp]
+        open_req = (self.state.slots_left > 0) & running[p.requirement_camp]
+        open_req &= (self.state.beds_left > 0)[p.requirement_camp]
         reqs = np.flatnonzero(open_req)
         if not len(reqs):
             return None
@@ -355,8 +279,7 @@ class Lns:
             return None
         p = self.problem
         running = self._running()
-        filled = np.bincount(p.candidate_requirement[self.roster], minlength=p.num_requirements)
-        short = filled < p.requirement_count
+        short = self.state.slots_left > 0
         cancelled = self.damaged[~running[self.damaged] & self.runnable[self.damaged]]
         wanting = self.damaged[
             [
@@ -370,7 +293,8 @@ class Lns:
         camp = int(self.rng.choice(pool))
         first, last = p.camp_requirements[camp], p.camp_requirements[camp + 1]
         requirements = np.arange(first, last)
-        essential = requirements[p.requirement_essential[first:last] & short[first:last]]
+        missing = essentials_missing(p, requirements, self.state.filled[first:last])
+        essential = requirements[missing > 0]
         wanted = essential if len(essential) else requirements[short[first:last]]
         return self._with_rivals(camp, wanted if len(wanted) else requirements, size)
 
@@ -400,8 +324,8 @@ class Lns:
         return self.scarce_skill(size)
 
     # ---------------------------------------------------------------- sub-model
-    def sub_candidates(self, camps: np.ndarray, freed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(candidates of the sub-model, per volunteer: camps they may still join).
+    def sub_candidates(self, camps: np.ndarray, freed: np.ndarray) -> np.ndarray:
+        """The candidates of the sub-model (ascending).
 
         Called with ``freed`` already removed from the state."""
         p = self.problem
@@ -440,8 +364,7 @@ class Lns:
         kept[np.concatenate(keep_people)] = True
         pool = np.concatenate(pools) if pools else np.zeros(0, dtype=np.int64)
         pool = np.unique(pool[kept[p.candidate_volunteer[pool]]])
-        load_left = p.volunteer_max_camps.astype(np.int64) - state.load
-        return pool, load_left
+        return pool
 
     def step(self, kind: str, time_limit: float) -> int:
         """One step of ``kind`` within ``time_limit`` seconds; the coverage gained."""
@@ -457,9 +380,9 @@ class Lns:
         freed = current[in_camps[p.candidate_camp[current]]]
         self.state.remove(freed)
         try:
-            candidates, load_left = self.sub_candidates(camps, freed)
+            candidates = self.sub_candidates(camps, freed)
             candidates = np.union1d(candidates, freed)  # the hint is always a solution
-            model = SubModel(p, camps, candidates, load_left, self.agreement)
+            model = SubModel(p, candidates, self.state, self.agreement)
             model.hint(freed)
             solver = self._solver = cp_model.CpSolver()
             solver.parameters.num_workers = 1
@@ -505,34 +428,22 @@ class Lns:
         return gain
 
     def _fits(self, chosen: np.ndarray, camps: np.ndarray) -> bool:
-        """H3 to H6 of ``chosen`` against the fixed roster, and H9 in the freed camps."""
+        """H3 to H6 of ``chosen`` against the fixed roster, H9 in the freed camps, and
+        their locks: the sub-model's roster checked on the whole problem."""
         p = self.problem
         state = self.state
         added: list[int] = []
         ok = True
         for i in chosen.tolist():
-            c = int(p.candidate_camp[i])
-            r = int(p.candidate_requirement[i])
-            if not (
-                state.free(np.array([i]), c)[0]
-                and state.beds_left[c] > 0
-                and state.slots_left[r] > 0
-            ):
+            if not state.fits(i):
                 ok = False
                 break
             state.add(np.array([i]))
             added.append(i)
         if ok:
-            filled = np.bincount(p.candidate_requirement[chosen], minlength=p.num_requirements)
             running = np.zeros(p.num_camps, dtype=bool)
             running[p.candidate_camp[chosen]] = True
-            for c in camps.tolist():
-                first, last = p.camp_requirements[c], p.camp_requirements[c + 1]
-                short = p.requirement_essential[first:last] & (
-                    filled[first:last] < p.requirement_count[first:last]
-                )
-                if running[c] and short.any():
-                    ok = False
+            ok = not (camps_short_of_essentials(p, chosen) & running)[camps].any()
             locked = p.locked_candidates[np.isin(p.candidate_camp[p.locked_candidates], camps)]
             ok = ok and bool(np.isin(locked, chosen).all())
         state.remove(np.array(added, dtype=np.int64))

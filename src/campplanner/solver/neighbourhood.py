@@ -47,7 +47,7 @@ import numpy as np
 
 from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
-from campplanner.model.rules import enforce_essentials, runnable_camps
+from campplanner.model.rules import camps_with_essentials, enforce_essentials, runnable_camps
 from campplanner.model.terms import coverage, secondary_terms
 from campplanner.solver.anytime import (
     Clock,
@@ -160,9 +160,7 @@ def refilled_start(
     # whole season, which follows, may start one)
     open_camps = np.zeros(p.num_camps, dtype=bool)
     open_camps[p.candidate_camp[fitting]] = True
-    has_essentials = np.zeros(p.num_camps, dtype=bool)
-    has_essentials[p.requirement_camp[p.requirement_essential]] = True
-    open_camps |= runnable_camps(p) & ~has_essentials
+    open_camps |= runnable_camps(p) & ~camps_with_essentials(p)
     passes = GreedyPass(p) if passes is None else passes
     taken, _ = passes.run(open_camps, start=fitting, stop=stop)
     return enforce_essentials(p, taken)

@@ -1,11 +1,16 @@
-"""Replacement suggestions for a volunteer who drops out of a published roster.
+"""Replacement suggestions for a volunteer who drops out of a published roster, and
+candidates for the empty slots of a roster.
 
-For each slot the volunteer held, every other candidate for that slot is a possible
-replacement. One who is free (no overlap or missing rest with their own camps, below
-their ``max_camps``) simply takes the slot; one who is busy would have to leave a camp
-of their own, which empties a slot there (and cancels that camp if the slot was
-essential and nobody else holds it). Suggestions are ranked by their effect on
-coverage, then by how many other camps they touch, then by the km they add.
+For each slot, every other candidate for it is a possible replacement, and each
+suggestion's effect on coverage is worked out with every roster rule of
+:mod:`campplanner.model.rules`: one who is free (their conflict window meets none of
+their camps, below their camp limit) simply takes the slot; one who is busy would have
+to leave a camp of their own, which empties a slot there (and cancels that camp if the
+slot was essential and nobody else holds it). When the slot's requirement or the camp
+has no room left (slots or beds), someone in the camp must give their place up for the
+newcomer: the suggestion names them (``displaces``) and counts what the camp loses. A
+suggestion never moves a locked person. Suggestions are ranked by their net effect on
+coverage, then by how many people and camps they touch, then by the km they add.
 """
 
 from __future__ import annotations
@@ -19,7 +24,14 @@ from campplanner.contract.schema import ForbiddenPair, Instance
 from campplanner.model.baseline import Triple, baseline_from_triples
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
-from campplanner.model.rules import camps_conflict, essential_requirements
+from campplanner.model.rules import (
+    beds_left,
+    camps_conflict,
+    camps_left,
+    essential_requirements,
+    essentials_missing,
+    slots_left,
+)
 from campplanner.model.terms import coverage
 from campplanner.solver import SolveOptions, make_solver
 from campplanner.solver.result import Result
@@ -32,13 +44,18 @@ class Suggestion:
     requirement: int
     volunteer: int
     km: float
-    coverage_change: int  # against the roster with the slot left empty
+    # net, against the roster with the slot left empty: the newcomer's slot, less what
+    # every departure below costs (a camp that loses an essential role runs no more)
+    coverage_change: int
     leaves: tuple[int, ...] = ()  # candidate indices the replacement must give up
     cancels: tuple[int, ...] = ()  # camps cancelled because an essential slot empties
+    # candidate indices of people in this camp who give their place up to make room for
+    # the newcomer: no slot of the requirement or no bed of the camp is left (H6)
+    displaces: tuple[int, ...] = ()
 
     @property
     def camps_touched(self) -> int:
-        return len(self.leaves)
+        return len(self.leaves) + len(self.displaces)
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,15 @@ class Dropout:
                             "coverage_change": s.coverage_change,
                             "leaves": [ids[problem.candidate_camp[i]] for i in s.leaves],
                             "cancels": [ids[c] for c in s.cancels],
+                            "displaces": [
+                                {
+                                    "volunteer": problem.volunteer_ids[
+                                        problem.candidate_volunteer[i]
+                                    ],
+                                    "skill": problem.skill_ids[problem.candidate_skill[i]],
+                                }
+                                for i in s.displaces
+                            ],
                         }
                         for s in self.suggestions[slot]
                     ],
@@ -90,11 +116,13 @@ class _Camps:
         for i in roster:
             self.members.setdefault(int(problem.candidate_camp[i]), set()).add(i)
 
-        # camp -> (members per requirement, coverage of the members), and the camp's
-        # essential requirements with their counts: a change is then a few additions
-        # instead of a pass over the whole team, for each of thousands of candidates.
+        # camp -> (members per requirement, coverage of the members), the camp's
+        # essential requirements, and whether a state of them leaves the camp short
+        # (H9): a change is then a few additions instead of a pass over the whole team,
+        # for each of thousands of candidates.
         self._filled: dict[int, tuple[dict[int, int], int]] = {}
-        self._essential: dict[int, list[tuple[int, int]]] = {}
+        self._essential: dict[int, list[int]] = {}
+        self._short: dict[tuple[int, tuple[int, ...]], bool] = {}
 
     def _state(self, camp: int) -> tuple[dict[int, int], int]:
         if camp not in self._filled:
@@ -109,12 +137,27 @@ class _Camps:
 
     def _value(self, camp: int, filled: dict[int, int], total: int) -> int:
         if camp not in self._essential:
-            self._essential[camp] = [
-                (int(r), int(self.problem.requirement_count[r]))
-                for r in essential_requirements(self.problem, camp)
-            ]
-        short = any(filled.get(r, 0) < count for r, count in self._essential[camp])  # H9
-        return 0 if short else total
+            self._essential[camp] = essential_requirements(self.problem, camp)
+        essentials = self._essential[camp]
+        if not essentials:
+            return total
+        # H9, asked once per state of the camp's essential roles: thousands of
+        # candidates leave the same few camps
+        taken = tuple(filled.get(r, 0) for r in essentials)
+        key = (camp, taken)
+        if key not in self._short:
+            missing = essentials_missing(self.problem, np.array(essentials), np.array(taken))
+            self._short[key] = bool(missing.any())
+        return 0 if self._short[key] else total
+
+    def people(self, camp: int) -> int:
+        """People in ``camp`` (the beds they take, H6)."""
+        return len(self.members.get(camp, ()))
+
+    def filled(self, requirement: int) -> int:
+        """Slots of ``requirement`` taken (H6)."""
+        camp = int(self.problem.requirement_camp[requirement])
+        return self._state(camp)[0].get(requirement, 0)
 
     def change(self, camp: int, added: set[int], removed: set[int]) -> tuple[int, bool]:
         """Coverage change of ``camp``, and whether the change cancels it."""
@@ -205,22 +248,61 @@ def _ranked(
     pointer, order = problem.requirement_candidates
     target = int(problem.requirement_camp[requirement])
     options, blocked = [], 0
-    # Someone free joining changes the camp's coverage the same way whoever they are
-    # (one more of this requirement, at this camp's priority): worked out once, not for
-    # each of the thousands free for a plentiful skill.
-    joining: dict[int, tuple[int, bool]] = {}
+    # What a newcomer to this requirement changes in its camp (the slot they fill, and
+    # who gives their place up when no slot or bed is left) is the same whoever they
+    # are: worked out once, not for each of the thousands free for a plentiful skill.
+    joining: dict[int, _Joining | None] = {}
     for k in order[pointer[requirement] : pointer[requirement + 1]]:
         other = int(problem.candidate_volunteer[k])
         mine = by_volunteer.get(other, [])
         if other == leaving or any(problem.candidate_camp[i] == target for i in mine):
             continue  # the dropout, or someone already in this camp (H3)
-        option = _suggestion(problem, camps, mine, int(k), target, joining)
-        if _breaks_a_lock(problem, camps, option, locked):
+        option = _suggestion(problem, camps, mine, int(k), target, locked, joining)
+        if option is None:  # no room unless a locked person leaves
+            blocked += int(joining[requirement] is None and _locked_in(camps, target, locked))
+        elif _breaks_a_lock(problem, camps, option, locked):
             blocked += 1
         else:
             options.append(option)
     options.sort(key=lambda s: (-s.coverage_change, s.camps_touched, s.km, s.volunteer))
     return options[:limit], blocked
+
+
+@dataclass(frozen=True)
+class _Joining:
+    """A newcomer's effect on the camp they join: its coverage change (H9 included),
+    whether that cancels it, and who gives their place up to make room (H6)."""
+
+    change: int
+    cancelled: bool
+    displaces: tuple[int, ...]
+
+
+def _joining(
+    problem: Problem, camps: _Camps, candidate: int, target: int, locked: set[int]
+) -> _Joining | None:
+    """What ``candidate`` joining ``target`` does there; None when there is no room and
+    nobody but locked people could give theirs up."""
+    requirement = int(problem.candidate_requirement[candidate])
+    slots = slots_left(problem, requirement, camps.filled(requirement))
+    beds = beds_left(problem, target, camps.people(target))
+    if slots > 0 and beds > 0:
+        return _Joining(*camps.change(target, {candidate}, set()), ())
+    members = camps.members.get(target, set())
+    if slots <= 0:  # the newcomer takes a slot of this requirement: one of its holders goes
+        members = {i for i in members if problem.candidate_requirement[i] == requirement}
+    movable = sorted(members - locked)
+    if not movable:
+        return None
+    # the departure that costs the camp least (an essential role's only holder would
+    # cancel it, H9), then the one who travels farthest, then the lowest index
+    effects = {i: camps.change(target, {candidate}, {i}) for i in movable}
+    best = min(movable, key=lambda i: (-effects[i][0], -float(problem.candidate_km[i]), i))
+    return _Joining(*effects[best], (best,))
+
+
+def _locked_in(camps: _Camps, camp: int, locked: set[int]) -> bool:
+    return bool(locked.intersection(camps.members.get(camp, ())))
 
 
 def _suggestion(
@@ -229,27 +311,29 @@ def _suggestion(
     mine: list[int],
     candidate: int,
     target: int,
-    joining: dict[int, tuple[int, bool]] | None = None,
-) -> Suggestion:
-    """The effect of ``candidate`` (a volunteer for the empty slot) taking it;
-    ``joining`` keeps the effect of someone who leaves nothing, per requirement."""
+    locked: set[int],
+    joining: dict[int, _Joining | None],
+) -> Suggestion | None:
+    """The effect of ``candidate`` (a volunteer for the empty slot) taking it, every
+    roster rule counted; None when the camp has no room for them unless a locked person
+    leaves. ``joining`` keeps the effect on the camp itself, per requirement."""
     other = int(problem.candidate_volunteer[candidate])
     leaves = [i for i in mine if _clashes(problem, int(problem.candidate_camp[i]), target)]
-    if len(mine) - len(leaves) + 1 > problem.volunteer_max_camps[other]:
-        # Over max_camps: give up the camp worth least to coverage, then the farthest.
+    if camps_left(problem, other, len(mine) - len(leaves)) <= 0:
+        # At the camp limit: give up the camp worth least to coverage, then the farthest.
         def worth(i: int) -> tuple[int, float]:
             return int(problem.candidate_value[i]), -float(problem.candidate_km[i])
 
         spare = sorted((i for i in mine if i not in leaves), key=worth)
         leaves.append(spare[0])
-    if leaves or joining is None:
-        change, _ = camps.change(target, {candidate}, set(leaves))
-    else:
-        requirement = int(problem.candidate_requirement[candidate])
-        if requirement not in joining:
-            joining[requirement] = camps.change(target, {candidate}, set())
-        change = joining[requirement][0]
-    cancels = []
+    requirement = int(problem.candidate_requirement[candidate])
+    if requirement not in joining:
+        joining[requirement] = _joining(problem, camps, candidate, target, locked)
+    here = joining[requirement]
+    if here is None:
+        return None
+    change = here.change
+    cancels = [target] if here.cancelled else []
     for c in sorted({int(problem.candidate_camp[i]) for i in leaves} - {target}):
         lost, cancelled = camps.change(c, set(), set(leaves))
         change += lost
@@ -257,20 +341,21 @@ def _suggestion(
             cancels.append(c)
     return Suggestion(
         camp=target,
-        requirement=int(problem.candidate_requirement[candidate]),
+        requirement=requirement,
         volunteer=other,
         km=float(problem.candidate_km[candidate]),
         coverage_change=change,
         leaves=tuple(leaves),
         cancels=tuple(cancels),
+        displaces=here.displaces,
     )
 
 
 def _breaks_a_lock(problem: Problem, camps: _Camps, option: Suggestion, locked: set[int]) -> bool:
     """A suggestion may not move a locked person nor cancel a camp holding one."""
-    if locked.intersection(option.leaves):
+    if locked.intersection(option.leaves) or locked.intersection(option.displaces):
         return True
-    return any(locked.intersection(camps.members.get(c, ())) for c in option.cancels)
+    return any(_locked_in(camps, c, locked) for c in option.cancels)
 
 
 def _clashes(problem: Problem, camp_a: int, camp_b: int) -> bool:

@@ -405,6 +405,8 @@ def _suggestion(opened: OpenVersion, s: Any) -> dict[str, Any]:
         "coverage_change": s.coverage_change,
         "leaves": [problem.camp_ids[problem.candidate_camp[i]] for i in s.leaves],
         "cancels": [problem.camp_ids[x] for x in s.cancels],
+        # who gives their place in this camp up for the newcomer (no slot or bed left)
+        "displaces": [problem.volunteer_ids[problem.candidate_volunteer[i]] for i in s.displaces],
     }
 
 
