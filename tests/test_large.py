@@ -31,6 +31,7 @@ from campplanner.solver import (
     AUTO_LARGE_CANDIDATES,
     CpSatSolver,
     LargeSolver,
+    PortfolioSolver,
     SolveOptions,
     make_solver,
 )
@@ -209,7 +210,8 @@ def test_secondary_terms_do_not_get_worse_and_coverage_stays() -> None:
 def test_auto_picks_the_method_by_size() -> None:
     _, small = generated(200, 10, None, 0)
     assert small.num_candidates < AUTO_LARGE_CANDIDATES
-    assert isinstance(make_solver(small, SolveOptions()), CpSatSolver)
+    assert isinstance(make_solver(small, SolveOptions()), PortfolioSolver)
+    assert isinstance(make_solver(small, SolveOptions(method="exact")), CpSatSolver)
     assert isinstance(make_solver(small, SolveOptions(method="large")), LargeSolver)
     with pytest.raises(ValueError):
         make_solver(small, SolveOptions(method="fastest"))

@@ -52,6 +52,11 @@ class SolveOptions:
     # its steps; None: a share of the time limit. A search that ends on it, not on the
     # clock, gives the same roster on any machine.
     search_work: float | None = None
+    # Deterministic work for the whole solve (solver/work.py: CP-SAT deterministic time,
+    # counted rounds and steps); None: phases end on shares of the clock. With it the
+    # same input, seed and options give the same roster on any machine and at any load,
+    # the time limit being only a safety net that is reported when it cuts.
+    work_limit: float | None = None
 
 
 class Solver(Protocol):
