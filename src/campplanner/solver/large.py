@@ -112,12 +112,16 @@ class LargeSolver:
     """Same interface as CpSatSolver: ``solve(progress, started) -> Result``, ``stop()``
     and ``snapshot()``."""
 
-    def __init__(self, problem: Problem, options: SolveOptions | None = None, cores: bool = True):
-        """``cores=False``: no scarce core (the portfolio of ``auto`` runs the exact
-        model after this method, and on a small instance the core is nearly all of it)."""
+    def __init__(
+        self, problem: Problem, options: SolveOptions | None = None, core_share: float = 1.0
+    ):
+        """``core_share``: a scarce core with more than this share of the candidates is
+        not built (the portfolio of ``auto`` runs the exact model after this method; a
+        core of nearly the whole problem is the exact model's job: on ptask
+        data_45_67_420_33 it took 50 of the 60 s the search needed)."""
         self.problem = problem
         self.options = options or SolveOptions()
-        self.with_cores = cores
+        self.core_share = core_share
         self.weights = problem_weights(problem, self.options.weights)
         self._stopped = threading.Event()
         self._core: CoreModel | None = None
@@ -299,8 +303,7 @@ class LargeSolver:
         elif unsaturated <= LP_MAX_COLUMNS:
             info["rounds"] = self._lp_rounds(runnable, locked_camps, base_cost, bounds, clock)
             # 3. the scarce core as an integer program
-            if self.with_cores:
-                self._cores(runnable, locked_camps, base_cost, clock)
+            self._cores(runnable, locked_camps, base_cost, clock)
         else:
             info["pricing_rounds"] = self._column_generation(
                 runnable, locked_camps, base_cost, bounds, clock
@@ -465,7 +468,7 @@ class LargeSolver:
             if self._stopped.is_set() or remaining < 1.0 or incumbent.proven_optimal:
                 break
             core = self._core = scarce_core(p, runnable, incumbent.roster, threshold, remaining)
-            if core is None:
+            if core is None or len(core.candidates) > self.core_share * p.num_candidates:
                 break
             if self._stopped.is_set():
                 core.stop()

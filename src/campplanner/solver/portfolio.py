@@ -5,10 +5,11 @@ stalled at 95% of the jobs in 60 s where the large method covered all of them, a
 small camps the exact model proves in a second what the large method's search only
 approaches. So ``auto`` runs both, one after the other, sharing what they found:
 
-1. the large method (first rosters, LP bound, neighbourhood search) on LARGE_SHARE of
-   the time (or of the work limit), without the secondary stage and without its scarce
-   core: on a small instance the core is nearly the whole problem, the exact model's
-   job (on ptask data_45_67_420_33 it took 50 of the 60 s the search needed);
+1. the large method (first rosters, LP bound, scarce core, neighbourhood search) on
+   LARGE_SHARE of the time (or of the work limit), without the secondary stage, and
+   without a scarce core of more than CORE_SHARE of the candidates: that is nearly the
+   exact model, which comes next (on ptask data_45_67_420_33 such a core took 50 of
+   the 60 s the search needed);
 2. the exact model on the rest, started from the large method's roster and told its
    proven bound: when that roster meets the bound (proven optimal) there is nothing left
    to search and CP-SAT only improves the secondary terms; when it is within a step of
@@ -33,6 +34,7 @@ from campplanner.solver.options import ProgressCallback, SolveOptions
 from campplanner.solver.result import Result
 
 LARGE_SHARE = 0.5  # of the time (or the work) left, for the large method
+CORE_SHARE = 0.5  # a scarce core with more of the candidates is left to the exact model
 
 
 class PortfolioSolver:
@@ -76,7 +78,9 @@ class PortfolioSolver:
             secondary=False,
             work_limit=None if options.work_limit is None else LARGE_SHARE * options.work_limit,
         )
-        large_solver = self._running = LargeSolver(self.problem, large_options, cores=False)
+        large_solver = self._running = LargeSolver(
+            self.problem, large_options, core_share=CORE_SHARE
+        )
         if self._stopped.is_set():
             large_solver.stop()
         large = self._large = large_solver.solve(progress, time.monotonic())
