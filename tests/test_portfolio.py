@@ -107,7 +107,8 @@ def test_counting_bound_counts_slots_candidates_beds_and_people() -> None:
     result = make_solver(problem, SolveOptions(time_limit=SAFETY, work_limit=1)).solve()
     assert result.coverage == 9 and result.coverage_bound == 9 and result.status == "optimal"
     # beds bind first in c2 (2 fillable, 1 bed): its requirements are not pinned one by one
-    assert per_requirement[problem.camp_requirements[1] : problem.camp_requirements[2]].tolist() == [-1, -1]
+    first, last = problem.camp_requirements[1], problem.camp_requirements[2]
+    assert per_requirement[first:last].tolist() == [-1, -1]
 
 
 def _bench_external() -> Any:
