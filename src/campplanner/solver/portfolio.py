@@ -85,7 +85,7 @@ class PortfolioSolver:
             large_solver.stop()
         large = self._large = large_solver.solve(progress, time.monotonic())
         if large.status == "infeasible" or self._stopped.is_set():
-            return _labelled(large, large, None)
+            return _labelled(large, large, None, options)
 
         _say(progress, started, "auto: the exact model from the large method's roster")
         left = options.time_limit - (time.monotonic() - started)
@@ -104,7 +104,7 @@ class PortfolioSolver:
             exact.stop()
         result = exact.solve(progress, time.monotonic())
         result = replace(result, timings={**result.timings, "total": time.monotonic() - started})
-        return _labelled(result, large, result)
+        return _labelled(result, large, result, options)
 
 
 def _work_spent(result: Result) -> float:
@@ -119,7 +119,7 @@ def _say(progress: ProgressCallback | None, started: float, stage: str) -> None:
         progress(time.monotonic() - started, None, float("inf"), stage)
 
 
-def _labelled(result: Result, large: Result, exact: Result | None) -> Result:
+def _labelled(result: Result, large: Result, exact: Result | None, options: SolveOptions) -> Result:
     """``result`` with the portfolio's account: each method's coverage and bound, which
     one gave the roster, and why."""
     chosen, why = _verdict(large, exact)
@@ -127,13 +127,21 @@ def _labelled(result: Result, large: Result, exact: Result | None) -> Result:
         "name": "auto (portfolio)",
         "chosen": chosen,
         "why": why,
+        "time_limit": options.time_limit,
+        "work_limit": options.work_limit,
         "large": _summary(large),
     }
     if exact is not None:
         info["exact"] = _summary(exact)
-        info["exact_solver"] = exact.solver
-    info["large_solver"] = large.solver
+        info["exact_solver"] = _untimed(exact.solver)
+    info["large_solver"] = _untimed(large.solver)
     return replace(result, solver=info)
+
+
+def _untimed(info: dict[str, object]) -> dict[str, object]:
+    """A method's account without its own time limit: a share of the portfolio's, so a
+    number of the clock (the portfolio's own limit is said once, above)."""
+    return {key: value for key, value in info.items() if key != "time_limit"}
 
 
 def _summary(result: Result) -> dict[str, object]:

@@ -1,0 +1,68 @@
+"""Same input, seed and options, same roster: on any machine and at any load.
+
+A solve given ``--work-limit`` ends every phase on counted work (solver/work.py), so a
+run on an idle machine and a run beside two CPU hogs (this machine has two cores) write
+the same solution file, byte for byte once the timings are left out (seconds, the
+trace of the moments each roster was found). Nothing here compares the clock.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from builders import write_instance
+from campplanner.cli import main
+from campplanner.generate import generate_instance
+
+TIMED = {"timings", "trace", "seconds"}  # what a clock measures: left out of the comparison
+HOG = "while True: pass"
+
+
+@contextmanager
+def cpu_hogs(count: int) -> Iterator[None]:
+    """``count`` processes that keep a core busy each, for the duration."""
+    hogs = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def untimed(data: Any) -> Any:
+    """``data`` without what the clock measured."""
+    if isinstance(data, dict):
+        return {key: untimed(value) for key, value in data.items() if key not in TIMED}
+    if isinstance(data, list):
+        return [untimed(value) for value in data]
+    return data
+
+
+def solve_file(instance: Path, output: Path, method: str) -> dict[str, Any]:
+    arguments = ["solve", str(instance), "--method", method, "--work-limit", "1.5"]
+    arguments += ["--time-limit", "600", "--seed", "5", "-q", "-o", str(output)]
+    run = CliRunner().invoke(main, arguments)
+    assert run.exit_code == 0, run.output
+    return json.loads(output.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("method", ["auto", "large", "exact"])
+def test_a_work_limited_solve_under_load_writes_the_same_file(tmp_path: Path, method: str) -> None:
+    data = generate_instance(volunteers=260, camps=14, slots=420, seed=8)
+    instance = write_instance(tmp_path / "season.json", data)
+    quiet = solve_file(instance, tmp_path / "quiet.json", method)
+    with cpu_hogs(2):
+        busy = solve_file(instance, tmp_path / "busy.json", method)
+    assert "stopped_by" not in quiet and "stopped_by" not in busy  # no clock cut either
+    assert json.dumps(untimed(quiet), sort_keys=True) == json.dumps(untimed(busy), sort_keys=True)
+    assert quiet["solver"]  # the solver's account is compared too, work spent included
