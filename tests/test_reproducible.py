@@ -9,6 +9,8 @@ trace of the moments each roster was found). Nothing here compares the clock.
 from __future__ import annotations
 
 import json
+import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from builders import write_instance
+from builders import REPO, write_instance
 from campplanner.cli import main
 from campplanner.generate import generate_instance
 
@@ -66,3 +68,32 @@ def test_a_work_limited_solve_under_load_writes_the_same_file(tmp_path: Path, me
     assert "stopped_by" not in quiet and "stopped_by" not in busy  # no clock cut either
     assert json.dumps(untimed(quiet), sort_keys=True) == json.dumps(untimed(busy), sort_keys=True)
     assert quiet["solver"]  # the solver's account is compared too, work spent included
+
+
+def documented_commands() -> list[str]:
+    """The example commands of docs/reliability.md's determinism section, as printed."""
+    text = (REPO / "docs" / "reliability.md").read_text(encoding="utf-8")
+    section = text.split("## Determinism", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```\n", 2)[1]
+    return [line for line in block.splitlines() if line.startswith("campplanner ")]
+
+
+def test_the_documented_commands_give_the_same_file(tmp_path: Path) -> None:
+    commands = documented_commands()
+    assert len(commands) == 2
+    (tmp_path / "instances").mkdir()
+    shutil.copy(REPO / "instances" / "small.json", tmp_path / "instances" / "small.json")
+    for command in commands:
+        arguments = shlex.split(command)[1:]
+        run = subprocess.run(
+            [sys.executable, "-c", "from campplanner.cli import main; main()", *arguments],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr
+    first, second = (
+        json.loads((tmp_path / name).read_text(encoding="utf-8"))
+        for name in ("first.json", "second.json")
+    )
+    assert untimed(first) == untimed(second)

@@ -89,6 +89,7 @@ WORK_PRICING_ROUNDS = 4
 # deterministic time: building a step's sub-model is Python work CP-SAT does not count
 # (on small jobs of one slot, 75 steps spent 0.01 of it in 3 s).
 WORK_PER_STEP = 0.05
+CORE_WORK_SHARE = 0.5  # ... and a scarce core at most this share of the work left
 
 
 def scarce_core(
@@ -475,7 +476,8 @@ class LargeSolver:
             budget = min(CORE_SHARE * clock.remaining(), CORE_WORK)
             if self.work.deterministic:
                 budget = clock.remaining()
-            chosen, runs, core_bound = core.solve(budget, CORE_WORK, seed=options.seed)
+            work = min(CORE_WORK, self.work.share(CORE_WORK_SHARE) or CORE_WORK)
+            chosen, runs, core_bound = core.solve(budget, work, seed=options.seed)
             self.work.spend(core.work_done)
             if self.work.deterministic and clock.expired():
                 self.work.cut("scarce core")

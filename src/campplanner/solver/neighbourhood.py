@@ -70,6 +70,7 @@ from campplanner.solver.lagrangian import ColumnGeneration
 from campplanner.solver.large import (
     CORE_SATURATION,
     CORE_WORK,
+    CORE_WORK_SHARE,
     LP_MAX_COLUMNS,
     SATURATION,
     WORK_PRICING_ROUNDS,
@@ -507,7 +508,8 @@ class NeighbourhoodReplanner:
             if self._stopped.is_set():
                 core.stop()
             budget = deadline - time.monotonic()
-            _, _, core_bound = core.solve(budget, CORE_WORK, seed=self.options.seed)
+            work = min(CORE_WORK, self.work.share(CORE_WORK_SHARE) or CORE_WORK)
+            _, _, core_bound = core.solve(budget, work, seed=self.options.seed)
             self.work.spend(core.work_done)
             incumbent.offer_bound(core_bound, "CP-SAT on the scarce core")
 
