@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from builders import REPO, write_instance
+from builders import REPO, TINY_PATH, write_instance
 from campplanner.cli import main
 from campplanner.generate import generate_instance
 
@@ -97,3 +97,21 @@ def test_the_documented_commands_give_the_same_file(tmp_path: Path) -> None:
         for name in ("first.json", "second.json")
     )
     assert untimed(first) == untimed(second)
+
+
+def test_compare_with_a_work_limit_is_the_same_under_load(tmp_path: Path) -> None:
+    """compare --work-limit: the base solved and the scenario re-planned on work, so the
+    comparison beside two CPU hogs is the one of a quiet machine (timings aside)."""
+    from test_scenario import away_scenario
+
+    scenario = away_scenario(tmp_path)
+    reports = []
+    for name, hogs in (("quiet.json", 0), ("busy.json", 2)):
+        output = tmp_path / name
+        arguments = ["compare", str(TINY_PATH), str(scenario), "--work-limit", "1"]
+        arguments += ["--time-limit", "300", "--jobs", "1", "-o", str(output)]
+        with cpu_hogs(hogs):
+            run = CliRunner().invoke(main, arguments)
+        assert run.exit_code == 0, run.output
+        reports.append(untimed(json.loads(output.read_text(encoding="utf-8"))))
+    assert reports[0] == reports[1]
