@@ -45,8 +45,8 @@ class SolveOptions:
     # the time limit. The secondary terms matter less than a prompt answer.
     secondary_time: float | None = None
     log: bool = False  # CP-SAT's own search log on stdout
-    # "exact" (one CP-SAT model), "large" (greedy, bounds, core) or "auto": exact below
-    # solver.AUTO_LARGE_CANDIDATES candidates, large from there on
+    # "exact" (one CP-SAT model), "large" (greedy, bounds, core) or "auto": below
+    # solver.AUTO_LARGE_CANDIDATES candidates both (portfolio.py), large from there on
     method: str = "auto"
     # CP-SAT deterministic time for the large method's neighbourhood search, summed over
     # its steps; None: a share of the time limit. A search that ends on it, not on the
