@@ -135,7 +135,20 @@ def _labelled(result: Result, large: Result, exact: Result | None, options: Solv
         info["exact"] = _summary(exact)
         info["exact_solver"] = _untimed(exact.solver)
     info["large_solver"] = _untimed(large.solver)
+    if options.work_limit is not None:
+        info["work"] = _work_of(options.work_limit, [large, *([exact] if exact else [])])
     return replace(result, solver=info)
+
+
+def _work_of(limit: float, results: list[Result]) -> dict[str, object]:
+    """The work of both methods as one budget (solver/work.py's account)."""
+    spent = sum(_work_spent(r) for r in results)
+    cut = [
+        phase
+        for r in results
+        for phase in (r.solver.get("work") or {}).get("clock_cut", [])  # type: ignore[union-attr]
+    ]
+    return {"limit": limit, "spent": round(spent, 3), "clock_cut": cut}
 
 
 def _untimed(info: dict[str, object]) -> dict[str, object]:
