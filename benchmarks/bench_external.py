@@ -10,7 +10,8 @@ solve all 137 to optimality in their harder minimum-workers form.
 Written as a campplanner instance (:func:`ptask_instance`): one camp per job, with one
 slot of a skill of its own (``j<k>``), on the days ``start .. end - 1`` (a job ending at
 t and one starting at t do not overlap, as in the paper), every worker available,
-qualified for their jobs, with ``max_camps`` = their number of jobs; one place, one
+qualified for their jobs, with ``max_camps`` = the most of their jobs that do not
+overlap (:func:`most_jobs_at_once`: no roster gives more, so nothing changes); one place, one
 bed per camp, priority 1. Coverage is then the number of jobs covered.
 
 Per instance: jobs, workers, candidates, then ``campplanner solve --method auto`` (a
@@ -106,6 +107,19 @@ def _day(t: int) -> str:
     return (EPOCH + dt.timedelta(days=t)).isoformat()
 
 
+def most_jobs_at_once(task: Ptask, jobs: list[int]) -> int:
+    """The most of ``jobs`` one worker can do (pairwise not overlapping): the earliest-end
+    greedy, exact for intervals. Written as ``max_camps`` it changes nothing (no roster
+    gives a worker more) and stays within the contract's limit of 1,000 (a worker of
+    data_130_176_1562_66 is qualified for 1,078 jobs)."""
+    done, free_from = 0, None
+    for k in sorted(jobs, key=lambda k: (task.jobs[k][1], task.jobs[k][0])):
+        start, end = task.jobs[k]
+        if free_from is None or start >= free_from:
+            done, free_from = done + 1, end
+    return done
+
+
 def ptask_instance(task: Ptask) -> dict[str, Any]:
     """The campplanner instance of a ptask file (see the module docstring)."""
     camps = [
@@ -126,7 +140,7 @@ def ptask_instance(task: Ptask) -> dict[str, Any]:
             "name": f"worker {w}",
             "home": "depot",
             "skills": {f"j{k}": 1 for k in jobs},
-            "max_camps": max(1, len(jobs)),
+            "max_camps": max(1, most_jobs_at_once(task, jobs)),
         }
         for w, jobs in enumerate(task.qualified)
     ]
