@@ -41,7 +41,11 @@ def test_a_log_gets_every_phase_and_every_better_roster(tmp_path: Path) -> None:
     said = [m.group(1) for line in completed.stderr.splitlines() if (m := LOG_LINE.match(line))]
     assert said[0] == "reading" and said[-1] == "coverage 29  bound 29  (writing)", said
     stages = [re.sub(r".*\((.*)\)$", r"\1", line) for line in said[1:]]
-    assert stages[:3] == ["first roster", "coverage", "secondary terms"], said
+    # auto on a small instance: the large method's turn, then the exact model's
+    exact_turn = stages.index("auto: the exact model from the large method's roster")
+    assert stages[:2] == ["auto: the large method first", "first roster"], said
+    assert "counting" in stages[:exact_turn]  # the bound, and what proved it
+    assert "secondary terms" in stages[exact_turn:], said
     assert stages[-1] == "writing"
 
 

@@ -218,7 +218,7 @@ def test_compare_is_deterministic() -> None:
     from campplanner.solver import SolveOptions
     from campplanner.whatif.compare import measure
 
-    options = SolveOptions(time_limit=20, seed=3)
+    options = SolveOptions(time_limit=120, seed=3, work_limit=5)
     first = measure("a", tiny_data(), options)
     second = measure("a", tiny_data(), options)
     assert first.roster == second.roster

@@ -39,6 +39,7 @@ from campplanner.whatif.stress import (
     run_options,
     worker_memory,
 )
+from test_reproducible import cpu_hogs
 
 TINY = REPO / "instances" / "tiny.json"
 SMALL = REPO / "instances" / "small.json"
@@ -210,11 +211,13 @@ def _request(solution: Path, engine: str, jobs: int, **fields: Any) -> StressReq
 def test_the_report_is_the_same_on_both_engines_and_any_workers(
     published: dict[str, Path], ray_cluster: Any
 ) -> None:
-    # Identity is promised for runs that end before their limit: a generous one keeps
-    # a loaded machine (CI shares its two cores) from cutting a run on one engine only.
-    roomy = {"time_limit_per_run": 60.0}
+    # Runs end on their work limit; the time limit is a safety net, generous so that a
+    # loaded machine (CI shares its two cores) cannot cut a run on one engine only. The
+    # 2-worker sweep runs beside two CPU hogs: the load changes nothing.
+    roomy = {"time_limit_per_run": 60.0, "work_limit_per_run": 1.0}
     local_1 = stress(_request(published["small"], "local", 1, **roomy)).report
-    local_2 = stress(_request(published["small"], "local", 2, **roomy)).report
+    with cpu_hogs(2):
+        local_2 = stress(_request(published["small"], "local", 2, **roomy)).report
     on_ray = stress(_request(published["small"], "ray", 2, **roomy)).report
     assert on_ray["sweep"]["engine"] == "ray" and local_2["sweep"]["workers"] == 2
     for report in (local_1, on_ray):  # each worker says how much memory it held

@@ -55,6 +55,8 @@ class StressRequest:
     output_path: str | None = None
     force: bool = False
     reserves: int = 10  # reserves listed per camp
+    # deterministic work of each re-plan; None: stress.WORK_PER_SECOND x the time limit
+    work_limit_per_run: float | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,11 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
         if skill_id not in problem.skill_index:
             hint = did_you_mean(skill_id, problem.skill_index)
             raise UsageError(f"--rates: no skill {skill_id!r} in {request.instance_path}{hint}")
-    options = run_options(request.time_limit_per_run, replan_method(problem, request.method))
+    options = run_options(
+        request.time_limit_per_run,
+        replan_method(problem, request.method),
+        work_limit=request.work_limit_per_run,
+    )
     setup = StressSetup.from_baseline(
         problem, published.baseline, published.triples, rates, request.seed, options
     ).prepared()

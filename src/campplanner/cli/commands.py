@@ -114,6 +114,18 @@ def time_limit_option(default: float, what: str) -> Callable[..., Any]:
     )
 
 
+def work_limit_option(what: str) -> Callable[..., Any]:
+    """--work-limit: deterministic work instead of the clock (solver/work.py)."""
+    return click.option(
+        "--work-limit",
+        type=Number(min=0.01, max=1e7),
+        help=f"{what} End every phase on deterministic work (about seconds of one core's "
+        "CP-SAT search on an idle machine), not on the clock: the same input, seed and "
+        "options give the same roster on any machine and at any load; the time limit "
+        "is then a safety net, reported when it cuts. See docs/reliability.md.",
+    )
+
+
 def note(text: str | None) -> None:
     """Something the user should know that is not an error (on stderr)."""
     if text:
@@ -291,6 +303,7 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     help="Write the solution file here (replaces an earlier solution file).",
 )
 @time_limit_option(60.0, "Seconds for the whole solve, model building included.")
+@work_limit_option("Work for the whole solve.")
 @click.option(
     "--workers",
     type=click.IntRange(min=1, max=64),
@@ -306,7 +319,8 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     show_default=True,
     help="exact: one CP-SAT model of every rule; large: greedy, LP bound and CP-SAT on the "
     "scarce core, for full seasons; greedy: the first roster only, at once, no bound; "
-    "auto: exact below 50,000 candidates, large above.",
+    "auto: below 50,000 candidates both, the large method first and the exact model "
+    "from its roster (the solution file says which won and why), large above.",
 )
 @click.option(
     "--secondary-time",
@@ -342,6 +356,7 @@ def solve(
     instance_file: str,
     output: str | None,
     time_limit: float,
+    work_limit: float | None,
     workers: int,
     seed: int,
     method: str,
@@ -374,6 +389,7 @@ def solve(
         weights=weights,
         secondary_time=secondary_time,
         method=method,
+        work_limit=work_limit,
     )
     job = solve_job(
         SolveRequest(instance_file, options, baseline, output, force, lang, reserves), started
@@ -587,6 +603,7 @@ def _print_event_message(event: Any) -> None:
     "Seconds for each solve: the base's, then each scenario's "
     "(side by side); the command takes about twice this.",
 )
+@work_limit_option("Work for each solve.")
 @click.option(
     "--jobs",
     type=click.IntRange(min=1, max=64),
@@ -616,6 +633,7 @@ def compare(
     scenario_files: tuple[str, ...],
     output: str | None,
     time_limit: float,
+    work_limit: float | None,
     jobs: int | None,
     seed: int,
     weights: dict[str, float],
@@ -639,7 +657,7 @@ def compare(
     from campplanner.cli.solve_view import print_comparison
     from campplanner.solver import SolveOptions
 
-    options = SolveOptions(time_limit=time_limit, seed=seed, weights=weights)
+    options = SolveOptions(time_limit=time_limit, seed=seed, weights=weights, work_limit=work_limit)
     _check_engine_address(engine, address)
     job = compare_job(
         base_file,
@@ -814,7 +832,14 @@ def serve(
     type=Number(min=0.1, max=MAX_SECONDS),
     default=10.0,
     show_default=True,
-    help="Seconds for each re-plan.",
+    help="Seconds for each re-plan: the safety net of its work limit.",
+)
+@click.option(
+    "--work-limit-per-run",
+    type=Number(min=0.01, max=1e7),
+    help="Deterministic work of each re-plan [default: 0.1 per second of "
+    "--time-limit-per-run]: runs end on it, so the report is the same on any engine, "
+    "number of workers, machine and load unless the time limit cuts a run (counted).",
 )
 @click.option(
     "--method",
@@ -853,6 +878,7 @@ def stress(
     runs: int,
     seed: int,
     time_limit_per_run: float,
+    work_limit_per_run: float | None,
     method: str,
     engine: str,
     address: str | None,
@@ -883,6 +909,7 @@ def stress(
         jobs,
         output,
         force,
+        work_limit_per_run=work_limit_per_run,
     )
     job = stress_job(request).listen(_print_event_message)
     outcome, received = run_in_foreground(job)

@@ -20,6 +20,7 @@ from campplanner.solver.greedy import GreedySolver
 from campplanner.solver.large import LargeSolver
 from campplanner.solver.neighbourhood import NeighbourhoodReplanner
 from campplanner.solver.options import METHODS, ProgressCallback, SolveOptions, Solver
+from campplanner.solver.portfolio import PortfolioSolver
 
 __all__ = [
     "AUTO_LARGE_CANDIDATES",
@@ -30,6 +31,7 @@ __all__ = [
     "GreedySolver",
     "LargeSolver",
     "NeighbourhoodReplanner",
+    "PortfolioSolver",
     "ProgressCallback",
     "SolveOptions",
     "Solver",
@@ -75,7 +77,8 @@ def make_solver(
     problem: Problem, options: SolveOptions, baseline: Baseline | None = None
 ) -> Solver:
     """The solver for ``problem``, by ``options.method`` (see ``BACKENDS``; "auto": the
-    exact method below AUTO_LARGE_CANDIDATES candidates, the large one from there on).
+    portfolio of both methods below AUTO_LARGE_CANDIDATES candidates, the large method
+    from there on; re-plans below that size use the exact model, which counts changes).
 
     Re-planning against a published roster (``baseline``) counts changes: exactly on
     the whole problem when it is small, on the neighbourhood of the changes when large.
@@ -83,6 +86,9 @@ def make_solver(
     method = options.method
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}: use {', '.join(METHODS)}")
+    if method == "auto" and problem.num_candidates < AUTO_LARGE_CANDIDATES and baseline is None:
+        # both methods, the large one first, the exact one from its roster (portfolio.py)
+        return PortfolioSolver(problem, options)
     if method == "auto":
         method = "large" if problem.num_candidates >= AUTO_LARGE_CANDIDATES else "exact"
     elif method == "exact" and problem.num_candidates > EXACT_MAX_CANDIDATES:

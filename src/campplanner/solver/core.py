@@ -40,6 +40,7 @@ class CoreModel:
         self.candidates = scarce_candidates(p, runnable, saturated)
         self._solver: cp_model.CpSolver | None = None
         self._stopped = threading.Event()
+        self.work_done = 0.0  # CP-SAT deterministic time of the last solve
         model = self.model = cp_model.CpModel()
         self.x = [model.new_bool_var("") for _ in range(len(self.candidates))]
         self.runs = {int(c): model.new_bool_var("") for c in np.flatnonzero(runnable)}
@@ -133,6 +134,7 @@ class CoreModel:
         if self._stopped.is_set():
             return None, None, None
         status = solver.solve(self.model)
+        self.work_done = solver.deterministic_time  # for a caller's work budget
         bound = solver.best_objective_bound
         # A bound is a proof only when CP-SAT says so: the search ended OPTIMAL, or
         # FEASIBLE after it ran. A search stopped UNKNOWN (e.g. in presolve) may read 0.

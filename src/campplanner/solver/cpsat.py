@@ -22,6 +22,7 @@ from campplanner.model.rules import enforce_essentials
 from campplanner.model.terms import coverage, problem_weights, secondary_terms
 from campplanner.solver.bounds import LagrangianBound
 from campplanner.solver.conflicts import find_lock_conflict
+from campplanner.solver.counting import counting_bound, fillable_slots
 from campplanner.solver.cpsat_model import (
     WEIGHT_SCALE,
     Variables,
@@ -35,6 +36,24 @@ from campplanner.solver.first_roster import first_roster
 from campplanner.solver.options import ProgressCallback, SolveOptions
 from campplanner.solver.polish import polish_passes
 from campplanner.solver.result import Result
+from campplanner.solver.work import WorkBudget, cut_by_clock, limit_cpsat
+
+# With a work limit: the coverage stage's share of the work when a later stage follows
+# (the secondary terms, or the fewest changes); the later stages share what is left.
+COVERAGE_WORK_SHARE = 0.6
+# A search that profits from the bound: when the roster held is this close to the best
+# proven bound, CP-SAT is first asked for a roster that *meets* the bound (coverage >=
+# bound as a constraint, no objective), which its presolve turns into "every slot
+# filled" where the bound counts slots. On the public ptask files (issue 22) that is
+# the difference between 95% after 60 s and a full cover in seconds. Infeasible proves
+# the bound minus one.
+PROBE_GAP = 0.02
+PROBE_SHARE = 0.4  # of the coverage stage's time or work
+# ... and when the bound is the count of fillable slots, whose probe states what it
+# implies (see _fill_every_fillable_slot): on ptask data_82_89_697_66 it found the full
+# cover from the large method's 696 after 7.7 units of work, where the search for
+# coverage had found nothing better in 30 s.
+PROBE_SHARE_COUNTING = 0.8
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -91,9 +110,11 @@ class CpSatSolver:
         options: SolveOptions | None = None,
         baseline: Baseline | None = None,
         start: np.ndarray | None = None,
+        known_bound: int | None = None,
     ):
         """``baseline``: a published roster to change as little as possible; ``start``:
-        a roster (candidate indices) to start the search from."""
+        a roster (candidate indices) to start the search from; ``known_bound``: a bound
+        on coverage proven by another method (the portfolio's large method)."""
         self.problem = problem
         self.options = options or SolveOptions()
         self.baseline = baseline
@@ -105,6 +126,8 @@ class CpSatSolver:
         self._started = time.monotonic()
         self._progress: ProgressCallback | None = None
         self._holds: tuple[int, float] | None = None  # (coverage, bound) after stage 1
+        self.known_bound = known_bound
+        self.work = WorkBudget(self.options.work_limit)
 
     def stop(self) -> None:
         """Stop the search; the best roster found so far is returned."""
@@ -199,18 +222,25 @@ class CpSatSolver:
             # Start from what stays of the published roster; prove coverage with at most
             # half the time, so that the fewest-changes stage always gets its turn.
             stage1_time *= 0.5
+        later_stage = options.secondary or self.baseline is not None
+        stage1_work = self.work.share(COVERAGE_WORK_SHARE if later_stage else 1.0)
         start = self.start if self.start is not None else greedy
         if start is None and self.baseline is not None:
             start = enforce_essentials(problem, self.baseline.kept)
         if start is not None:
             hint(model, x, start)
         built = time.monotonic()
+        proofs = [counting_bound(problem), self.known_bound]
 
         first_stage = _Progress(x, started, progress, self)
         # The stage-1 hint is a whole roster (every rule holds): nothing to repair, and
         # CP-SAT 9.15 aborts the process (a failed CHECK on its fixed search) when
         # stop_search meets a repair that has not begun, as a prompt Ctrl-C does.
-        status = self._run(model, first_stage, stage1_time)
+        status = self._probe(model, x, start, proofs, first_stage, stage1_time, stage1_work)
+        if status is None:
+            spent = time.monotonic() - built
+            work_left = None if stage1_work is None else stage1_work - self.work.spent
+            status = self._run(model, first_stage, stage1_time - spent, work_left, phase="coverage")
         stage1_done = time.monotonic()
         solver = self._solver
         assert solver is not None
@@ -250,12 +280,14 @@ class CpSatSolver:
             bound = best_coverage
         elif proven and bound is None:
             bound = _bound(solver)
-        if bound is None or bound < best_coverage:
-            # never claim less than we hold: fall back to the Lagrangian demand bound
-            bound = _demand_bound(problem, best_coverage)
+        if not optimal:
+            # the Lagrangian demand bound, every proof held; never one below the roster
+            proofs.append(_demand_bound(problem, best_coverage))
+        bound = _smallest_proof([bound, *proofs], best_coverage)
+        optimal = bound == best_coverage
         if greedy is not None:
             info["first_roster"] = coverage(problem, greedy)
-        if not optimal and stopped_by is None:
+        if not optimal and stopped_by is None and not self._ended_by_work():
             stopped_by = "time limit"
         self._holds = (best_coverage, float("inf") if bound is None else float(bound))
         changes = changes_bound = None
@@ -271,7 +303,7 @@ class CpSatSolver:
         remaining = deadline - time.monotonic()
         if options.secondary_time is not None:
             remaining = min(remaining, options.secondary_time)
-        else:
+        elif not self.work.deterministic:
             remaining = min(remaining, max(10.0, 4 * timings["coverage"]))
         if options.secondary and not self._stopped.is_set() and remaining > 0.05:
             self._announce("secondary terms")
@@ -286,6 +318,10 @@ class CpSatSolver:
             if self._stopped.is_set():
                 stopped_by = stopped_by or "interrupted"
         timings["total"] = time.monotonic() - started
+        if self.work.deterministic:
+            info["work"] = self.work.describe()
+            if self.work.clock_cut:
+                stopped_by = stopped_by or "time limit"
         return Result(
             status="optimal" if optimal else "feasible",
             assigned=np.sort(best),
@@ -301,9 +337,75 @@ class CpSatSolver:
             changes_bound=changes_bound,
         )
 
-    def _run(self, model: cp_model.CpModel, callback: _Progress, time_limit: float) -> int:
+    def _ended_by_work(self) -> bool:
+        """True when a work limit, not the clock, ended every stage so far."""
+        return self.work.deterministic and not self.work.clock_cut
+
+    def _probe(
+        self,
+        model: cp_model.CpModel,
+        x: Variables,
+        start: np.ndarray | None,
+        proofs: list[int | None],
+        first_stage: _Progress,
+        time_limit: float,
+        work: float | None,
+    ) -> int | None:
+        """When the roster held is within PROBE_GAP of the best proof, look for a roster
+        that meets the proof (see PROBE_GAP). OPTIMAL when one is found (it is in
+        ``first_stage.best``); None otherwise, after adding "proof - 1" to ``proofs``
+        when CP-SAT shows that none exists."""
+        problem = self.problem
+        target = min((p for p in proofs if p is not None), default=None)
+        held = None if start is None else int(problem.candidate_value[start].sum())
+        if target is None or held is None or self.baseline is not None:
+            return None
+        if held >= target and np.isin(problem.locked_candidates, start).all():
+            # the roster we start from is proven optimal already: nothing to search for
+            first_stage.best = first_stage.first = start
+            self._solver = cp_model.CpSolver()
+            return cp_model.OPTIMAL
+        if target - held > max(1.0, PROBE_GAP * target):
+            return None
+        probe = model.clone()
+        probe.clear_objective()
+        probe.add(coverage_expression(problem, x) >= target)
+        share = PROBE_SHARE
+        if target == counting_bound(problem):
+            _fill_every_fillable_slot(probe, problem, x)
+            share = PROBE_SHARE_COUNTING
+        self._announce_probe(target)
+        found = _Progress(x, self._started, None, self)
+        probe_work = None if work is None else share * work
+        status = self._run(probe, found, share * time_limit, probe_work, phase="probe")
+        if status == cp_model.INFEASIBLE:
+            proofs.append(target - 1)
+            return None
+        if found.best is None:
+            return None
+        first_stage.best = first_stage.first = found.best
+        if self._progress is not None:
+            elapsed = time.monotonic() - self._started
+            self._progress(elapsed, target, float(target), "coverage: the bound is met")
+        return cp_model.OPTIMAL
+
+    def _announce_probe(self, target: int) -> None:
+        if self._progress is not None and self._best is not None:
+            coverage = int(self.problem.candidate_value[self._best].sum())
+            elapsed = time.monotonic() - self._started
+            self._progress(elapsed, coverage, float(target), f"coverage: seeking {target:,}")
+
+    def _run(
+        self,
+        model: cp_model.CpModel,
+        callback: _Progress,
+        time_limit: float,
+        work: float | None = None,
+        phase: str = "coverage",
+    ) -> int:
         solver = cp_model.CpSolver()
         self._parameters(solver, time_limit)
+        limit_cpsat(solver, time_limit, work)
         # No repair_hint, although repairing the stage-2 hint (the stage-1 roster, its
         # auxiliary variables open) helped the secondary terms: CP-SAT 9.15 aborts the
         # whole process with "Check failed: heuristics.fixed_search != nullptr" when it
@@ -314,7 +416,11 @@ class CpSatSolver:
         self._solver = solver
         if self._stopped.is_set():
             return cp_model.UNKNOWN
-        return solver.solve(model, callback)
+        status = solver.solve(model, callback)
+        self.work.spend(solver.deterministic_time)
+        if self.work.deterministic and cut_by_clock(solver, time_limit, status):
+            self.work.cut(phase)
+        return status
 
     def _fewest_changes(
         self,
@@ -345,7 +451,8 @@ class CpSatSolver:
             stage="fewest changes: {:,.0f} so far",
             holds=self._holds,
         )
-        status = self._run(model, callback, max(0.05, time_limit))
+        work = self.work.share(0.5 if self.options.secondary else 1.0)
+        status = self._run(model, callback, max(0.05, time_limit), work, phase="fewest changes")
         roster = best if callback.best is None else callback.best
         count = _count_changes(roster, published)
         proven = count if status == cp_model.OPTIMAL else max(0, _bound_up(self._solver))
@@ -384,7 +491,8 @@ class CpSatSolver:
             holds=self._holds,
             unit=WEIGHT_SCALE,
         )
-        status = self._run(model, callback, time_limit)
+        work = self.work.share(1.0)
+        status = self._run(model, callback, time_limit, work, phase="secondary terms")
         if callback.best is None:
             return best, "not improved"
         return callback.best, "optimal" if status == cp_model.OPTIMAL else "feasible"
@@ -417,6 +525,33 @@ def _demand_bound(problem: Problem, coverage: int) -> int | None:
     bounds.offer(*bounds.initial_multipliers())
     bound = bounds.bound
     return bound if bound is not None and bound >= coverage else None
+
+
+def _fill_every_fillable_slot(model: cp_model.CpModel, problem: Problem, x: Variables) -> None:
+    """What a roster at the counting bound implies, stated: each camp fills exactly its
+    fillable slots, and each requirement too where beds and people do not bind first
+    (counting.fillable_slots). Implied by "coverage >= the counting bound", but CP-SAT's
+    presolve does not derive it: on ptask data_45_67_420_33 the probe found the full
+    cover in 3.8 s with it and nothing in 60 s without."""
+    per_camp, per_requirement = fillable_slots(problem)
+    pointer, order = problem.requirement_candidates
+    for r in np.flatnonzero(per_requirement >= 0).tolist():
+        members = [x.assign[k] for k in order[pointer[r] : pointer[r + 1]].tolist()]
+        if members:
+            model.add(sum(members) == int(per_requirement[r]))
+    by_camp = np.argsort(problem.candidate_camp, kind="stable")
+    bounds = np.searchsorted(problem.candidate_camp[by_camp], np.arange(problem.num_camps + 1))
+    for c in range(problem.num_camps):
+        members = [x.assign[k] for k in by_camp[bounds[c] : bounds[c + 1]].tolist()]
+        if members:
+            model.add(sum(members) == int(per_camp[c]))
+
+
+def _smallest_proof(proofs: list[int | None], coverage: int) -> int | None:
+    """The smallest bound among ``proofs`` that is not below the coverage held (one below
+    it would be a slip, not a proof; Result refuses it too)."""
+    valid = [p for p in proofs if p is not None and p >= coverage]
+    return min(valid) if valid else None
 
 
 def _bound(solver: cp_model.CpSolver) -> int | None:

@@ -52,6 +52,7 @@ from campplanner.solver.bounds import (
     scarce_candidates,
 )
 from campplanner.solver.core import CoreModel
+from campplanner.solver.counting import counting_bound
 from campplanner.solver.cpsat import CpSatSolver
 from campplanner.solver.first_roster import first_roster
 from campplanner.solver.greedy import default_costs, free_counts, greedy_roster
@@ -60,6 +61,7 @@ from campplanner.solver.lns import Lns, LnsOptions
 from campplanner.solver.options import ProgressCallback, SolveOptions
 from campplanner.solver.polish import polish_passes
 from campplanner.solver.result import Result
+from campplanner.solver.work import WorkBudget
 
 SATURATION = (5, 10)  # free volunteers that make a requirement saturated, round by round
 # The same for the core integer programs, one after the other: a small core first (fast,
@@ -80,6 +82,15 @@ BOUND_SHARE = 0.8  # at most this share of the time left goes to column generati
 SECONDARY_SHARE = 0.15  # of the time left when the search starts, kept for the swaps
 SECONDARY_MAX = 10.0  # ... but at most this many seconds
 SEARCH_WORK_RATE = 0.25  # deterministic time of search per second of time limit
+# With a work limit (solver/work.py) column generation stops after this many rounds,
+# not on a share of the clock (three or four rounds reach the bound on the foreign
+# seasons of issue 13).
+WORK_PRICING_ROUNDS = 4
+# ... and the neighbourhood search counts each step as this much work besides CP-SAT's
+# deterministic time: building a step's sub-model is Python work CP-SAT does not count
+# (on small jobs of one slot, 75 steps spent 0.01 of it in 3 s).
+WORK_PER_STEP = 0.05
+CORE_WORK_SHARE = 0.5  # ... and a scarce core at most this share of the work left
 
 
 def scarce_core(
@@ -102,9 +113,16 @@ class LargeSolver:
     """Same interface as CpSatSolver: ``solve(progress, started) -> Result``, ``stop()``
     and ``snapshot()``."""
 
-    def __init__(self, problem: Problem, options: SolveOptions | None = None):
+    def __init__(
+        self, problem: Problem, options: SolveOptions | None = None, core_share: float = 1.0
+    ):
+        """``core_share``: a scarce core with more than this share of the candidates is
+        not built (the portfolio of ``auto`` runs the exact model after this method; a
+        core of nearly the whole problem is the exact model's job: on ptask
+        data_45_67_420_33 it took 50 of the 60 s the search needed)."""
         self.problem = problem
         self.options = options or SolveOptions()
+        self.core_share = core_share
         self.weights = problem_weights(problem, self.options.weights)
         self._stopped = threading.Event()
         self._core: CoreModel | None = None
@@ -112,6 +130,7 @@ class LargeSolver:
         self.stop_exact: Callable[[], None] | None = None
         self.incumbent: Incumbent | None = None
         self._started = time.monotonic()
+        self.work = WorkBudget(self.options.work_limit)
 
     def stop(self) -> None:
         """Stop the current phase; the best roster so far is returned."""
@@ -238,6 +257,8 @@ class LargeSolver:
                 greedy_roster(p, runnable, cost=base_cost, stop=stop_or_deadline),
                 "greedy by scarcity",
             )
+        if clock.expired():
+            self.work.cut("first roster")
         timings["greedy"] = time.monotonic() - started
         if incumbent.roster is None:
             if len(p.locked_candidates) and not stop_or_deadline.is_set():
@@ -265,6 +286,8 @@ class LargeSolver:
                 f"{started_solving - started:.1f} s",
                 solver=info,
             )
+        # slots that can be filled at all: a full cover reads as optimal at once
+        incumbent.offer_bound(counting_bound(p), "counting")
         bounds = LagrangianBound(p)
         bounds.offer(*bounds.initial_multipliers())  # the demand bound: a proof at once
         incumbent.offer_bound(bounds.bound, "demand")
@@ -290,6 +313,8 @@ class LargeSolver:
 
         # 4. neighbourhood search, until the secondary terms' share of the time
         keep = min(SECONDARY_MAX, SECONDARY_SHARE * clock.remaining()) if options.secondary else 0
+        if self.work.deterministic:
+            keep = 0.0  # the search ends on its work; the clock is only the safety net
         writing = explain_estimate(p, incumbent.roster)  # the output of the end, kept back
         keep += writing
         search_started = time.monotonic()
@@ -300,14 +325,20 @@ class LargeSolver:
             if self._stopped.is_set():
                 lns.stop()
             work = options.search_work
-            if work is None:
+            if work is None and self.work.deterministic:
+                work = self.work.left()
+            elif work is None:
                 work = SEARCH_WORK_RATE * options.time_limit
+            steps = None
+            if self.work.deterministic:
+                steps = int(work / WORK_PER_STEP)
             lns.run(
                 deadline - keep,
                 self._stopped,
                 on_improve=lambda roster, _: self._offer(roster, "neighbourhood search"),
                 stop_when=lambda: incumbent.proven_optimal,
                 work_limit=work,
+                max_steps=steps,
             )
             info["lns"] = {
                 "steps": lns.stats.steps,
@@ -317,6 +348,9 @@ class LargeSolver:
                 "ended_by": lns.ended_by,
                 "gain": dict(lns.stats.gain_by_kind),
             }
+            self.work.spend(max(lns.stats.work, WORK_PER_STEP * lns.stats.steps))
+            if lns.ended_by == "time limit":
+                self.work.cut("neighbourhood search")
         timings["search"] = time.monotonic() - search_started
         best, best_coverage, bound = incumbent.snapshot()
         assert best is not None and best_coverage is not None
@@ -329,6 +363,8 @@ class LargeSolver:
             incumbent.enter("secondary terms (swaps)")
             polish_deadline = deadline - explain_estimate(p, best)
             best = polish_passes(p, best, self.weights, polish_deadline, self._stopped)
+            if time.monotonic() >= polish_deadline:
+                self.work.cut("secondary terms (swaps)")
             assert coverage(p, best) == best_coverage  # swaps keep every slot
             incumbent.replace_roster(best, "swaps")
             terms = secondary_terms(p, best)
@@ -337,6 +373,9 @@ class LargeSolver:
         stopped_by = None
         if self._stopped.is_set():
             stopped_by = "interrupted"
+        elif self.work.deterministic:
+            info["work"] = self.work.describe()
+            stopped_by = "time limit" if self.work.clock_cut else None
         elif time.monotonic() > deadline:
             stopped_by = "time limit"
         info["first_roster"] = incumbent.history[0][1] if incumbent.history else None
@@ -354,6 +393,11 @@ class LargeSolver:
             stopped_by=stopped_by,
             solver=info,
         )
+
+    def _phase_deadline(self, clock: Clock, share: float) -> float:
+        """A phase's deadline: ``share`` of the time left, or, with a work limit, the
+        solve's own (the phase ends on its work; the clock is the safety net)."""
+        return clock.deadline if self.work.deterministic else clock.budget(share)
 
     def _guided_greedy(
         self,
@@ -395,11 +439,13 @@ class LargeSolver:
             if self._stopped.is_set() or clock.expired() or incumbent.proven_optimal:
                 break
             free = free_counts(p, runnable, incumbent.roster)
-            phase_deadline = clock.budget(LP_SHARE)
+            phase_deadline = self._phase_deadline(clock, LP_SHARE)
             lp = restricted_lp(
                 p, runnable, free >= threshold, phase_deadline - time.monotonic(), self._stopped
             )
             if lp is None:
+                if clock.expired():
+                    self.work.cut("bound")
                 break
             bounds.offer(lp.lam, lp.mu)
             incumbent.offer_bound(bounds.bound, "Lagrangian at restricted-LP duals")
@@ -418,15 +464,23 @@ class LargeSolver:
         assert incumbent is not None and incumbent.roster is not None
         for threshold in CORE_SATURATION:
             remaining = clock.remaining()
+            if self.work.deterministic:
+                remaining = float("inf")  # sizes and budgets by work, not by the clock
             if self._stopped.is_set() or remaining < 1.0 or incumbent.proven_optimal:
                 break
             core = self._core = scarce_core(p, runnable, incumbent.roster, threshold, remaining)
-            if core is None:
+            if core is None or len(core.candidates) > self.core_share * p.num_candidates:
                 break
             if self._stopped.is_set():
                 core.stop()
             budget = min(CORE_SHARE * clock.remaining(), CORE_WORK)
-            chosen, runs, core_bound = core.solve(budget, CORE_WORK, seed=options.seed)
+            if self.work.deterministic:
+                budget = clock.remaining()
+            work = min(CORE_WORK, self.work.share(CORE_WORK_SHARE) or CORE_WORK)
+            chosen, runs, core_bound = core.solve(budget, work, seed=options.seed)
+            self.work.spend(core.work_done)
+            if self.work.deterministic and clock.expired():
+                self.work.cut("scarce core")
             incumbent.offer_bound(core_bound, "CP-SAT on the scarce core")
             if chosen is not None and runs is not None and not self._stopped.is_set():
                 allowed = runnable & runs
@@ -449,9 +503,13 @@ class LargeSolver:
         if self._stopped.is_set():
             return 0
         columns = ColumnGeneration(self.problem, bounds, incumbent.roster, self.options.seed)
-        phase_deadline = clock.budget(BOUND_SHARE)
+        phase_deadline = self._phase_deadline(clock, BOUND_SHARE)
         while not (self._stopped.is_set() or incumbent.proven_optimal):
             if time.monotonic() >= phase_deadline:
+                if self.work.deterministic:
+                    self.work.cut("bound")
+                break
+            if self.work.deterministic and len(columns.rounds) >= WORK_PRICING_ROUNDS:
                 break
             progressed = columns.round(phase_deadline, self._stopped)
             incumbent.offer_bound(bounds.bound, "Lagrangian at column-generation duals")

@@ -62,6 +62,7 @@ from campplanner.solver.bounds import (
     scarce_candidates,
 )
 from campplanner.solver.core import CoreModel
+from campplanner.solver.counting import counting_bound
 from campplanner.solver.cpsat import CpSatSolver
 from campplanner.solver.first_roster import GreedyPass, first_roster, greedy_order
 from campplanner.solver.greedy import free_counts
@@ -69,14 +70,17 @@ from campplanner.solver.lagrangian import ColumnGeneration
 from campplanner.solver.large import (
     CORE_SATURATION,
     CORE_WORK,
+    CORE_WORK_SHARE,
     LP_MAX_COLUMNS,
     SATURATION,
+    WORK_PRICING_ROUNDS,
     scarce_core,
 )
 from campplanner.solver.lns import REPLAN_KINDS, Lns, LnsOptions
 from campplanner.solver.options import ProgressCallback, SolveOptions
 from campplanner.solver.restore import restore_published
 from campplanner.solver.result import Result
+from campplanner.solver.work import WorkBudget
 
 # The exact model runs on the neighbourhood only below this many candidates: above it
 # CP-SAT gained nothing in its share of the time, where the neighbourhood search gains
@@ -90,6 +94,9 @@ BOUND_SHARE = 0.15  # of the time left, for the season's bound
 # chains of moves, one neighbourhood at a time)
 REPLAN_WORK_RATE = 0.6
 REPLAN_START_CAMPS = 8  # camps of the first sub-models: many small steps around the damage
+# With a work limit (solver/work.py): the exact model on a small neighbourhood gets this
+# share of it, the search what is left.
+EXACT_WORK_SHARE = 0.5
 
 
 def vacated_requirements(problem: Problem, baseline: Baseline) -> np.ndarray:
@@ -205,6 +212,7 @@ class NeighbourhoodReplanner:
         self._stopped = threading.Event()
         self.incumbent: Incumbent | None = None
         self._started = time.monotonic()
+        self.work = WorkBudget(options.work_limit)
 
     def stop(self) -> None:
         self._stopped.set()
@@ -337,14 +345,20 @@ class NeighbourhoodReplanner:
             )
             if self._stopped.is_set():
                 lns.stop()
+            work = REPLAN_WORK_RATE * options.time_limit
+            if self.work.deterministic:
+                work = self.work.left()
             lns.run(
                 clock.deadline - (explain_estimate(problem, roster) if self._output_time else 0),
                 self._stopped,
                 kinds=REPLAN_KINDS,
                 on_improve=lambda r, _: incumbent.offer_closer(r, "neighbourhood search"),
-                work_limit=REPLAN_WORK_RATE * options.time_limit,
+                work_limit=work,
                 max_steps=self._search_steps,
             )
+            self.work.spend(lns.stats.work)
+            if lns.ended_by == "time limit":
+                self.work.cut("neighbourhood search")
             info["lns"] = {
                 "steps": lns.stats.steps,
                 "improving": lns.stats.improving,
@@ -376,6 +390,9 @@ class NeighbourhoodReplanner:
         stopped_by = None
         if self._stopped.is_set():
             stopped_by = "interrupted"
+        elif self.work.deterministic:
+            info["work"] = self.work.describe()
+            stopped_by = "time limit" if self.work.clock_cut else None
         elif clock.expired():
             stopped_by = "time limit"
         info["trace"] = incumbent.trace_summary()
@@ -400,11 +417,21 @@ class NeighbourhoodReplanner:
         baseline = replace(self.baseline, kept=np.sort(position[self.baseline.kept]))
         start = None if roster is None else np.sort(position[roster])
         budget = clock.remaining() if alone else EXACT_SHARE * clock.remaining()
-        options = replace(self.options, time_limit=max(0.1, budget), secondary=False)
+        work = None
+        if self.work.deterministic:
+            # ends on its work; the whole time left is only its safety net
+            budget = clock.remaining()
+            work = self.work.left() if alone else EXACT_WORK_SHARE * self.work.left()
+        options = replace(
+            self.options, time_limit=max(0.1, budget), secondary=False, work_limit=work
+        )
         self._inner = CpSatSolver(small, options, baseline=baseline, start=start)
         if self._stopped.is_set():
             self._inner.stop()
         result = self._inner.solve(None, time.monotonic())
+        self.work.spend(self._inner.work.spent)
+        if self._inner.work.clock_cut:
+            self.work.cut("exact on the neighbourhood")
         # Cut by its share of the clock: a caller that promises the same re-plan on any
         # machine (a stress sweep) needs to know, though the search after it ends on work.
         unproven = (
@@ -412,20 +439,23 @@ class NeighbourhoodReplanner:
             and result.changes_bound is not None
             and result.changes > result.changes_bound
         )  # fewest changes: cut too
-        info["exact_stopped_by"] = result.stopped_by or ("time limit" if unproven else None)
+        info["exact_stopped_by"] = result.stopped_by or (
+            "time limit" if unproven and not self.work.deterministic else None
+        )
         if result.has_roster:
             incumbent.offer_closer(np.sort(subset[result.assigned]), "exact on the neighbourhood")
 
     def _season_bound(self, incumbent: Incumbent, clock: Clock) -> None:
         """A proven upper bound on the season's coverage (Lagrangian, see bounds.py)."""
         problem = self.problem
+        incumbent.offer_bound(counting_bound(problem), "counting")
         bounds = self._bounds = LagrangianBound(problem)
         bounds.offer(*bounds.initial_multipliers())
         incumbent.offer_bound(bounds.bound, "demand")
         roster = incumbent.roster if incumbent.roster is not None else self.baseline.kept
         if incumbent.proven_optimal or self._stopped.is_set():
             return
-        deadline = clock.budget(BOUND_SHARE)
+        deadline = clock.deadline if self.work.deterministic else clock.budget(BOUND_SHARE)
         runnable = runnable_camps(problem)
         free = free_counts(problem, runnable, roster)
         saturated = free >= SATURATION[0]
@@ -437,10 +467,13 @@ class NeighbourhoodReplanner:
                 bounds.offer(lp.lam, lp.mu)
                 incumbent.offer_bound(bounds.bound, "Lagrangian at restricted-LP duals")
             # the core gets its own share: after a slow LP the rest would be too little
-            self._core_bound(incumbent, runnable, roster, clock.budget(BOUND_SHARE))
+            core_deadline = deadline if self.work.deterministic else clock.budget(BOUND_SHARE)
+            self._core_bound(incumbent, runnable, roster, core_deadline)
             return
         columns = ColumnGeneration(problem, bounds, roster, self.options.seed)
         while not self._stopped.is_set() and time.monotonic() < deadline:
+            if self.work.deterministic and len(columns.rounds) >= WORK_PRICING_ROUNDS:
+                break
             progressed = columns.round(deadline, self._stopped)
             incumbent.offer_bound(bounds.bound, "Lagrangian at column-generation duals")
             if not progressed or incumbent.proven_optimal:
@@ -461,6 +494,8 @@ class NeighbourhoodReplanner:
         runnable[np.unique(problem.candidate_camp[problem.locked_candidates])] = True
         for threshold in CORE_SATURATION:
             remaining = deadline - time.monotonic()
+            if self.work.deterministic:
+                remaining = float("inf")  # sizes by work, not by the clock
             if self._stopped.is_set() or remaining < 0.2 or incumbent.proven_optimal:
                 return
             core = self._core = scarce_core(problem, runnable, roster, threshold, remaining)
@@ -469,7 +504,9 @@ class NeighbourhoodReplanner:
             if self._stopped.is_set():
                 core.stop()
             budget = deadline - time.monotonic()
-            _, _, core_bound = core.solve(budget, CORE_WORK, seed=self.options.seed)
+            work = min(CORE_WORK, self.work.share(CORE_WORK_SHARE) or CORE_WORK)
+            _, _, core_bound = core.solve(budget, work, seed=self.options.seed)
+            self.work.spend(core.work_done)
             incumbent.offer_bound(core_bound, "CP-SAT on the scarce core")
 
 

@@ -45,13 +45,18 @@ class SolveOptions:
     # the time limit. The secondary terms matter less than a prompt answer.
     secondary_time: float | None = None
     log: bool = False  # CP-SAT's own search log on stdout
-    # "exact" (one CP-SAT model), "large" (greedy, bounds, core) or "auto": exact below
-    # solver.AUTO_LARGE_CANDIDATES candidates, large from there on
+    # "exact" (one CP-SAT model), "large" (greedy, bounds, core) or "auto": below
+    # solver.AUTO_LARGE_CANDIDATES candidates both (portfolio.py), large from there on
     method: str = "auto"
     # CP-SAT deterministic time for the large method's neighbourhood search, summed over
     # its steps; None: a share of the time limit. A search that ends on it, not on the
     # clock, gives the same roster on any machine.
     search_work: float | None = None
+    # Deterministic work for the whole solve (solver/work.py: CP-SAT deterministic time,
+    # counted rounds and steps); None: phases end on shares of the clock. With it the
+    # same input, seed and options give the same roster on any machine and at any load,
+    # the time limit being only a safety net that is reported when it cuts.
+    work_limit: float | None = None
 
 
 class Solver(Protocol):

@@ -41,6 +41,10 @@ class Result:
             bound = None
         if self.status == "optimal" and (bound is None or bound != value):
             object.__setattr__(self, "status", "feasible")
+        # and the other way round: a roster whose coverage meets any proven bound (a
+        # relaxation's, CP-SAT's, the count of fillable slots) is optimal, whoever proved it
+        if self.status == "feasible" and bound is not None and bound == value:
+            object.__setattr__(self, "status", "optimal")
 
     # ------------------------------------------------------------- no roster, built here
     @classmethod

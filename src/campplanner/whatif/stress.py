@@ -56,6 +56,12 @@ STEPS_PER_SECOND = 0.1
 # small instance takes most of a run's time on a loaded machine
 # (figures: docs/benchmarks.md).
 STEP_WORK = 0.2
+# Each run's re-plan ends on deterministic work (solver/work.py), this much per second of
+# its time limit unless told: the exact model on a small neighbourhood (half of it) and
+# the search end on it, and the time limit is only the safety net (a hidden
+# 400-volunteer roster at 5 s per run had every run cut by the clock on a busy machine,
+# and the two engines' reports differed).
+WORK_PER_SECOND = 0.1
 
 
 @dataclass(frozen=True)
@@ -86,10 +92,14 @@ def replan_method(problem: Problem, method: str = "auto") -> str:
 
 
 def run_options(
-    time_limit: float, method: str, weights: Mapping[str, float] | None = None
+    time_limit: float,
+    method: str,
+    weights: Mapping[str, float] | None = None,
+    work_limit: float | None = None,
 ) -> SolveOptions:
-    """The options of every run's re-plan: one CP-SAT worker (deterministic), no
-    secondary terms (a run is judged on coverage and changes)."""
+    """The options of every run's re-plan: one CP-SAT worker and a work limit
+    (deterministic; WORK_PER_SECOND x the time limit unless given), no secondary terms
+    (a run is judged on coverage and changes)."""
     return SolveOptions(
         time_limit=time_limit,
         workers=1,
@@ -97,6 +107,7 @@ def run_options(
         secondary=False,
         method=method,
         weights=dict(weights or {}),
+        work_limit=WORK_PER_SECOND * time_limit if work_limit is None else work_limit,
     )
 
 
@@ -470,6 +481,7 @@ def stress_report(
         "seed": setup.seed,
         "rates": setup.rates.as_dict(),
         "time_limit_per_run": setup.options.time_limit,
+        "work_limit_per_run": setup.options.work_limit,
         "method": setup.options.method,
         # A run cut short by its time limit may end elsewhere on another machine or load:
         # the report is reproducible when this is 0 (docs/stress.md).
