@@ -357,7 +357,7 @@ class CpSatSolver:
         when CP-SAT shows that none exists."""
         problem = self.problem
         target = min((p for p in proofs if p is not None), default=None)
-        held = None if start is None else int(problem.candidate_value[start].sum())
+        held = None if start is None else coverage(problem, start)
         if target is None or held is None or self.baseline is not None:
             return None
         if held >= target and np.isin(problem.locked_candidates, start).all():
@@ -391,9 +391,9 @@ class CpSatSolver:
 
     def _announce_probe(self, target: int) -> None:
         if self._progress is not None and self._best is not None:
-            coverage = int(self.problem.candidate_value[self._best].sum())
+            held = coverage(self.problem, self._best)
             elapsed = time.monotonic() - self._started
-            self._progress(elapsed, coverage, float(target), f"coverage: seeking {target:,}")
+            self._progress(elapsed, held, float(target), f"coverage: seeking {target:,}")
 
     def _run(
         self,
