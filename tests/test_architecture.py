@@ -125,6 +125,18 @@ def test_every_module_is_in_a_layer_and_imports_only_layers_before_it() -> None:
     assert upward == []
 
 
+# docs/architecture.md is a new engineer's map: a module it does not name is a room
+# the map leaves out, so every module's name appears in it (the diagram or the text).
+def test_the_architecture_document_names_every_module() -> None:
+    document = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    unnamed = [
+        str(path.relative_to(SRC))
+        for path in sorted((SRC / "campplanner").rglob("*.py"))
+        if path.stem not in ("__init__", "__main__") and path.stem not in document
+    ]
+    assert unnamed == []
+
+
 # The web is a front end of the application layer alone, as the command line means to
 # be: its modules import campplanner.app.* and campplanner.web.* and nothing else, not
 # even the contract's plain vocabulary (days and digits reach it through
