@@ -128,6 +128,33 @@ def test_a_job_cut_by_its_deadline_says_time_limit_not_interrupted() -> None:
     assert job.result() == "interrupted"
 
 
+def test_once_a_snapshot_answers_it_is_the_answer_even_if_the_job_ends_just_after() -> None:
+    # The command prints what run_in_foreground returns and the snapshot wrote the file:
+    # a job that ends while its snapshot is being taken must not swap in another answer
+    # (the summary said "no proven bound" while the file held one that came later).
+    import time
+
+    from campplanner.app.jobs import STOP_GRACE, run_in_foreground
+
+    finished = threading.Event()
+
+    def snapshot() -> str:
+        finished.wait(5)
+        time.sleep(0.2)  # the job's thread has returned by now
+        return "snapshot"
+
+    def work(control: JobControl) -> str:
+        control.on_snapshot(snapshot)
+        while not control.cancelled:
+            time.sleep(0.01)
+        time.sleep(STOP_GRACE + 0.2)  # slower to stop than the grace allows
+        finished.set()
+        return "final"
+
+    answer, _ = run_in_foreground(Job(work), deadline=time.monotonic() + 0.1)
+    assert answer == "snapshot"
+
+
 def test_a_solve_stopped_at_the_sessions_deadline_is_labelled_time_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

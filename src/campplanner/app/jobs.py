@@ -304,8 +304,11 @@ def run_in_foreground(
         for number, handler in previous.items():
             signal.signal(number, handler)
     signalled = received[0] if received else None
-    if snapshot is not None and not job.wait(0):
-        _leftover.append(job)
+    if snapshot is not None:
+        # the snapshot is the answer even if the job ends a moment later: its file is
+        # the one written (see app.solving), so what is printed is that same roster
+        if not job.wait(0):
+            _leftover.append(job)
         return snapshot, signalled  # type: ignore[return-value]
     return job.result(), signalled
 

@@ -8,6 +8,7 @@ A cancelled solve still returns, and writes, its best roster.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -121,7 +122,12 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     notes = [published.note] if published is not None and published.note else []
     extra: dict[str, Any] = {"fingerprint": instance_fingerprint(instance)}
 
-    def finish(result: Result, explain: bool) -> SolveOutcome:
+    # Once a snapshot has answered (the command printed it), the work winding down
+    # behind it must not write another roster over the file: file and screen agree.
+    writing = threading.Lock()
+    answered = threading.Event()
+
+    def finish(result: Result, explain: bool, snapshot: bool = False) -> SolveOutcome:
         """Explain (when asked), write and return the outcome of ``result``."""
         replan = None
         if published is not None and result.has_roster:
@@ -138,16 +144,18 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
             explanation = explain_roster(problem, result.assigned, result.status, request.lang)
         if request.output_path is not None:
             control.report("writing")
-            write_atomic(
-                request.output_path,
-                solution_json(
-                    problem,
-                    result,
-                    explanation,
-                    {**(replan or {}), **extra},
-                    explain=explanation is not None,
-                ),
+            text = solution_json(
+                problem,
+                result,
+                explanation,
+                {**(replan or {}), **extra},
+                explain=explanation is not None,
             )
+            with writing:
+                if snapshot or not answered.is_set():
+                    write_atomic(request.output_path, text)
+                if snapshot:
+                    answered.set()
         section = replan["replan"] if replan else None
         return SolveOutcome(
             instance, problem, result, explanation, section, request.output_path, notes
@@ -159,7 +167,9 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
         if held is None:
             return None
         return finish(
-            replace(held, stopped_by=control.cancel_reason or "interrupted"), explain=False
+            replace(held, stopped_by=control.cancel_reason or "interrupted"),
+            explain=False,
+            snapshot=True,
         )
 
     control.on_snapshot(from_snapshot)
