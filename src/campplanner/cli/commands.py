@@ -683,6 +683,37 @@ def compare(
 
 
 @main.command()
+@click.argument("base_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    required=True,
+    help="The instance file to write; a name ending in .gz is written gzip-compressed.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@reports_errors
+def apply(base_file: str, scenario_file: str, output: str, force: bool) -> None:
+    """Apply SCENARIO_FILE's edits to BASE_FILE and write the instance they make.
+
+    The result is checked like any instance file (every problem named at its edit, exit
+    2, nothing written). Solve it as the new plan, e.g. with --baseline the published
+    roster of the base: campplanner solve OUTPUT --baseline PUBLISHED.json.
+    """
+    from campplanner.app.scenarios import apply as apply_scenario
+
+    applied = apply_scenario(base_file, scenario_file, output, force=force)
+    data = applied.data
+    stdout.print(
+        f"Wrote {output}: scenario {applied.name!r}, {len(data['volunteers']):,} volunteers, "
+        f"{len(data['camps']):,} camps",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@main.command()
 @click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
 @click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
 @click.option(

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from campplanner.contract.calendar import Calendar, parse_day, to_ascii_digits
 from campplanner.contract.errors import InstanceError, Issue, is_under, json_path
+from campplanner.contract.kinds import kind_of_bytes, refuse_other_kind, wrong_kind
 from campplanner.contract.limits import TooLarge, refuse_beyond_limit
 from campplanner.contract.schema import FORMAT, Instance
 from campplanner.contract.shape_errors import json_kind, pydantic_issues
@@ -30,10 +31,16 @@ MAX_FILE_BYTES = 2 * 1024**3  # past this a file is not an instance but an accid
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def read_json(path: str | Path) -> Any:
-    """The JSON value in ``path`` (plain or gzip-compressed), or an InstanceError."""
+def read_json(path: str | Path, expected: str | None = None) -> Any:
+    """The JSON value in ``path`` (plain or gzip-compressed), or an InstanceError.
+
+    ``expected`` (a kind of :mod:`campplanner.contract.kinds`: "instance", "solution",
+    "scenario") words the refusal of a workbook: it names the command that reads one.
+    """
     source = str(path)
     raw = _read_bytes(Path(path), source)
+    if kind_of_bytes(raw[:8]) == "workbook":  # not "save it as UTF-8": it is no text at all
+        raise wrong_kind(source, "workbook", expected)
     _refuse_beyond_memory(raw, source)
     text = _decode(raw, source)
     if not text.strip():
@@ -43,7 +50,7 @@ def read_json(path: str | Path) -> Any:
 
 def load_instance(path: str | Path) -> Instance:
     """Read, validate and cross-check an instance file."""
-    data = read_json(path)
+    data = read_json(path, "instance")
     _refuse_too_many_items(data, str(path))
     return instance_from_data(data, str(path))
 
@@ -54,20 +61,8 @@ def instance_from_data(data: Any, source: str = "<instance>") -> Instance:
         found = json_kind(data)
         issue = Issue("", f"the top level must be a JSON object {{...}}, got {found}")
         raise InstanceError(source, [issue])
-    if "volunteers" not in data and ("assignments" in data or "status" in data):
-        # Four "missing field" lines would hide the real mistake: the wrong file.
-        raise InstanceError(
-            source,
-            [
-                Issue(
-                    "",
-                    (
-                        "this is a solution file (a roster), not an instance: give the instance "
-                        "first, then the solution (are the two files swapped?)"
-                    ),
-                )
-            ],
-        )
+    # Four "missing field" lines would hide the real mistake: the wrong file.
+    refuse_other_kind(data, "instance", source)
     instance: Instance | None = None
     shape: list[Issue] = []
     try:

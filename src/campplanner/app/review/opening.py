@@ -22,7 +22,7 @@ from campplanner.workspace import Workspace, default_workspace_url
 def read_files(instance_path: str, solution_path: str | None) -> tuple[bytes, bytes | None]:
     """The instance and the roster the planner opened, checked like ``validate`` and
     ``check`` read them (every problem of a file is an InstanceError naming it)."""
-    data = read_json(instance_path)
+    data = read_json(instance_path, "instance")
     instance = instance_from_data(data, instance_path)
     instance_json = json.dumps(data, ensure_ascii=False).encode()
     solution_json = None
