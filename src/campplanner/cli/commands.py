@@ -678,6 +678,8 @@ def compare(
     print_comparison(stdout, report)
     for text in report.get("notes", []):
         note(text)
+    for text in report.get("warnings", []):
+        stderr.print(f"[yellow]warning:[/] {escape(text)}", highlight=False)
     if output is not None:
         stdout.print(f"Comparison written to {output}", markup=False)
 

@@ -325,6 +325,7 @@ def print_comparison(console: Console, report: dict) -> None:
     row("status", [e["status"] for e in scenarios])
     row("coverage", [number(e["coverage"]) for e in scenarios])
     row("proven bound", [number(e["coverage_bound"]) for e in scenarios])
+    row("search", [e.get("search", "-") for e in scenarios])
     row(
         "slots filled",
         [
