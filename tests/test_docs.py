@@ -202,3 +202,12 @@ def test_every_file_the_docs_cite_exists() -> None:
             if not (REPO / path).exists() and not (page.parent / path).exists():
                 absent.append(f"{page.relative_to(REPO)}: {cited}")
     assert not absent, "cited but not in the repository:\n" + "\n".join(absent)
+
+
+def test_the_readme_sets_up_in_two_commands_and_names_what_the_suite_needs() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    assert len([m for m in BLOCK.finditer(setup) if m["lang"] == "sh"]) == 2
+    for package in ("chromium", "libreoffice-calc", "poppler-utils", "postgresql"):
+        assert f"`{package}`" in setup, package
+    assert "CAMPPLANNER_TEST_PG_URL" in setup and "minutes" in setup
