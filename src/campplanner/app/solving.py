@@ -168,7 +168,8 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
         section = replan["replan"] if replan else None
         view = RosterView.from_result(problem, result) if result.has_roster else None
         worst = None
-        if view is not None and explanation is None and not snapshot:
+        # not when stopping (Ctrl-C, a deadline): the roster is written first, at once
+        if view is not None and explanation is None and not snapshot and not control.cancelled:
             camps = [camp.index for camp in view.worst(WORST_CAMPS)]
             worst = explain_camps(problem, result.assigned, camps, result.status, request.lang)
         return SolveOutcome(
