@@ -26,6 +26,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,12 +92,37 @@ def _examples(page: Path) -> list[Example]:
 PAGES_WITH_EXAMPLES = [page for page in PAGES if _examples(page)]
 
 
+def _entry_point(folder: Path) -> Path:
+    """A ``campplanner`` command on this checkout's code, through the entry point that
+    pyproject.toml declares (an installed script may be another checkout's)."""
+    declared = re.search(
+        r'^campplanner = "([\w.]+):(\w+)"',
+        (REPO / "pyproject.toml").read_text(encoding="utf-8"),
+        re.M,
+    )
+    assert declared is not None
+    module, function = declared.groups()
+    folder.mkdir()
+    script = folder / "campplanner"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        f"import sys\nsys.path.insert(0, {str(REPO / 'src')!r})\n"
+        f"from {module} import {function}\n"
+        # worker processes (stress, compare) import __main__ again: run only once
+        f"if __name__ == '__main__':\n    sys.exit({function}())\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return folder
+
+
 @pytest.mark.parametrize("page", PAGES_WITH_EXAMPLES, ids=lambda page: page.name)
 def test_every_example_runs_as_printed(page: Path, tmp_path: Path) -> None:
     shutil.copytree(REPO / "instances", tmp_path / "instances")
+    commands = _entry_point(tmp_path / ".bin")
     env = {
         **os.environ,
-        # the entry point, on this checkout's code (an editable install may point elsewhere)
+        "PATH": os.pathsep.join([str(commands), os.environ.get("PATH", "")]),
         "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
         "COLUMNS": "100",
     }
