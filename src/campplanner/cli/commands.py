@@ -736,6 +736,7 @@ def apply(base_file: str, scenario_file: str, output: str, force: bool) -> None:
     help="Also re-plan the whole roster with the fewest changes.",
 )
 @time_limit_option(20.0, "Seconds for the re-plan.")
+@work_limit_option("Work for the re-plan.")
 @weight_options
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
 @click.option(
@@ -754,6 +755,7 @@ def replace(
     limit: int,
     replan: bool,
     time_limit: float,
+    work_limit: float | None,
     weights: dict[str, float],
     as_json: bool,
     output: str | None,
@@ -771,7 +773,7 @@ def replace(
     from campplanner.cli.solve_view import print_replacements, print_replan_without
     from campplanner.solver import SolveOptions
 
-    options = SolveOptions(time_limit=time_limit, weights=weights)
+    options = SolveOptions(time_limit=time_limit, weights=weights, work_limit=work_limit)
     found = replace_volunteer(
         instance_file,
         solution_file,

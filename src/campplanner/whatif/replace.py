@@ -409,7 +409,7 @@ def replan_without(
     new_problem = compile_instance(edited)
     remaining = [t for t in published if not (t[0] == who and t[1] in dropped)]
     baseline = baseline_from_triples(new_problem, remaining, cancelled)
-    if options.secondary_time is None:
+    if options.secondary_time is None and options.work_limit is None:  # on work: no clock
         options = replace(options, secondary_time=min(5.0, options.time_limit / 4))
     result = make_solver(new_problem, options, baseline=baseline).solve()
     diff = diff_rosters(remaining, roster_triples(new_problem, result.assigned))
