@@ -13,8 +13,9 @@ A comment on the line before an example changes how it is run, visibly in the pa
 - ``<!-- example: exit 2 -->`` the example is expected to end with that exit code;
 - ``<!-- example: replace "--runs 100" "--runs 4" -->`` run with that text replaced (a
   long example run short: the same command with a smaller limit);
-- ``<!-- example: skip, REASON -->`` not run (it needs a server that keeps running, or
-  is the test suite itself).
+- ``<!-- example: serve ARGS -->`` run while ``campplanner serve ARGS`` answers (started
+  by the test on a free port, ``{port}`` in a ``replace``, with its own workspace);
+- ``<!-- example: skip, REASON -->`` not run (the test suite itself).
 
 ``pip install`` is not run again: the suite runs in the installed environment.
 """
@@ -25,10 +26,14 @@ import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -52,17 +57,18 @@ class Example:
     body: str
     exit_code: int = 0
     skip: str | None = None
+    serve: list[str] | None = None  # campplanner serve's arguments, while it runs
     replaced: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def where(self) -> str:
         return f"{self.page.relative_to(REPO)}:{self.line}"
 
-    def script(self) -> str:
+    def script(self, port: int = 0) -> str:
         text = self.body
         for old, new in self.replaced:
             assert old in text, f"{self.where}: the marker replaces {old!r}, not in the example"
-            text = text.replace(old, new)
+            text = text.replace(old, new.format(port=port))
         # the suite runs in the installed environment: set-up is not repeated
         return re.sub(r"\bpip install [^&;\n]*(&&)?", "", text)
 
@@ -78,6 +84,8 @@ def _examples(page: Path) -> list[Example]:
             item = item.strip()
             if item.startswith("skip"):
                 example.skip = item
+            elif item.startswith("serve "):
+                example.serve = shlex.split(item)[1:]
             elif item.startswith("exit "):
                 example.exit_code = int(item.split()[1])
             elif item.startswith("replace "):
@@ -116,6 +124,36 @@ def _entry_point(folder: Path) -> Path:
     return folder
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve(example: Example, port: int, folder: Path, env: dict[str, str]) -> Any:
+    """``campplanner serve`` with the marker's arguments, once it answers."""
+    assert example.serve is not None
+    arguments = [*example.serve, "--port", str(port), "--workspace", "docs-test.sqlite"]
+    server = subprocess.Popen(
+        ["campplanner", "serve", *arguments],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"{example.where}: serve ended: {server.stderr.read()!r}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/session", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise AssertionError(f"{example.where}: serve did not answer within 180 s")
+
+
 @pytest.mark.parametrize("page", PAGES_WITH_EXAMPLES, ids=lambda page: page.name)
 def test_every_example_runs_as_printed(page: Path, tmp_path: Path) -> None:
     shutil.copytree(REPO / "instances", tmp_path / "instances")
@@ -129,15 +167,22 @@ def test_every_example_runs_as_printed(page: Path, tmp_path: Path) -> None:
     for example in _examples(page):
         if example.skip:
             continue
-        done = subprocess.run(
-            ["bash", "-e", "-o", "pipefail", "-c", example.script()],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=SECONDS,
-            check=False,
-        )
+        port = _free_port()
+        server = None if example.serve is None else _serve(example, port, tmp_path, env)
+        try:
+            done = subprocess.run(
+                ["bash", "-e", "-o", "pipefail", "-c", example.script(port)],
+                cwd=tmp_path,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=SECONDS,
+                check=False,
+            )
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=60)
         said = (done.stdout + done.stderr)[-3000:]
         assert done.returncode == example.exit_code, f"{example.where}:\n{said}"
         assert "Traceback" not in said, f"{example.where}:\n{said}"
