@@ -1,7 +1,8 @@
 """The README and docs/ as a new user reads them: every example runs as printed, every
 option of every command is documented, every file cited exists.
 
-An *example* is a fenced ``sh`` block: it is run with bash, exactly as printed, in a
+An *example* is a fenced ``sh`` block (or ``python``, run by this Python): it is run
+with bash, exactly as printed, in a
 temporary folder holding a copy of ``instances/``; the blocks of one page run in order
 in the same folder, so a page may write a file in one example and read it in the next.
 A synopsis (``campplanner solve INSTANCE [-o SOLUTION.json] ...``) or a program's output
@@ -58,6 +59,7 @@ class Example:
     exit_code: int = 0
     skip: str | None = None
     serve: list[str] | None = None  # campplanner serve's arguments, while it runs
+    python: bool = False  # a python block: run by this Python, not by bash
     replaced: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -77,9 +79,10 @@ def _examples(page: Path) -> list[Example]:
     text = page.read_text(encoding="utf-8")
     found = []
     for match in BLOCK.finditer(text):
-        if match.group("lang") != "sh":
+        if match.group("lang") not in ("sh", "python"):
             continue
         example = Example(page, text[: match.start("body")].count("\n") + 1, match["body"])
+        example.python = match["lang"] == "python"
         for item in (match["marker"] or "").split(";"):
             item = item.strip()
             if item.startswith("skip"):
@@ -170,8 +173,9 @@ def test_every_example_runs_as_printed(page: Path, tmp_path: Path) -> None:
         port = _free_port()
         server = None if example.serve is None else _serve(example, port, tmp_path, env)
         try:
+            shell = ["bash", "-e", "-o", "pipefail", "-c"]
             done = subprocess.run(
-                ["bash", "-e", "-o", "pipefail", "-c", example.script(port)],
+                [*([sys.executable, "-c"] if example.python else shell), example.script(port)],
                 cwd=tmp_path,
                 env=env,
                 capture_output=True,
