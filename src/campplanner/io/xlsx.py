@@ -1,10 +1,11 @@
 """Writing .xlsx files with xlsxwriter: right-to-left sheets, text that stays text.
 
-Every text goes through :meth:`Writer.cell`, which stores it as a string cell (never a
-formula, a number or a link, whatever it starts with). A text that a spreadsheet
-program would read as a formula when a planner edits the cell (``=``, ``+``, ``-``,
-``@``...) also gets Excel's quote prefix, the same as typing an apostrophe before it:
-the cell shows the text as it is, and stays text after an edit.
+Every text goes through :meth:`Writer.cell` (or :meth:`Writer.merged`), which stores
+it as a string cell (never a formula, a number or a link, whatever it starts with). A
+text that a spreadsheet program would read as a formula when a planner edits the cell
+(``=``, ``+``, ``-``, ``@``...) also gets Excel's quote prefix, the same as typing an
+apostrophe before it: the cell shows the text as it is, and stays text after an edit.
+The guard is one function (``Writer._text_style``): the style keeps its look.
 """
 
 from __future__ import annotations
@@ -62,21 +63,22 @@ class Writer:
             },
         )
         self.book.set_properties({"title": title, "created": CREATED})
+        # each style's properties, so that its quote-prefixed twin can be made (_guarded)
+        self._properties: dict[int, dict[str, Any]] = {}
+        self._quoted: dict[int, Any] = {}
         font = {"font_name": "Tahoma", "font_size": 10, "reading_order": 2}
-        self.plain = self.book.add_format(font)
-        self.quoted = self.book.add_format({**font, "quote_prefix": True})
-        self.bold = self.book.add_format({**font, "bold": True})
-        self.header = self.book.add_format(
+        self.plain = self.style(font)
+        self.quoted = self._guarded(self.plain)
+        self.bold = self.style({**font, "bold": True})
+        self.header = self.style(
             {**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}
         )
-        self.title = self.book.add_format({**font, "bold": True, "font_size": 13})
-        self.camp_row = self.book.add_format({**font, "bold": True, "bg_color": "#FFF2CC"})
-        self.missing = self.book.add_format({**font, "font_color": "#C00000"})
-        self.date = self.book.add_format({**font, "num_format": "yyyy-mm-dd"})
-        self.wrap = self.book.add_format({**font, "text_wrap": True, "valign": "top"})
-        self.cancelled = self.book.add_format(
-            {**font, "font_color": "#7F7F7F", "bg_color": "#F2F2F2"}
-        )
+        self.title = self.style({**font, "bold": True, "font_size": 13})
+        self.camp_row = self.style({**font, "bold": True, "bg_color": "#FFF2CC"})
+        self.missing = self.style({**font, "font_color": "#C00000"})
+        self.date = self.style({**font, "num_format": "yyyy-mm-dd"})
+        self.wrap = self.style({**font, "text_wrap": True, "valign": "top"})
+        self.cancelled = self.style({**font, "font_color": "#7F7F7F", "bg_color": "#F2F2F2"})
         self.document_title = title
 
     def print_setup(
@@ -124,10 +126,34 @@ class Writer:
             worksheet.write_datetime(row, col, value, self.date)
         else:
             text = str(value)
-            if is_formula_like(text):
-                worksheet.write_string(row, col, text, self.quoted)
-            else:
-                worksheet.write_string(row, col, text, style or self.plain)
+            worksheet.write_string(row, col, text, self._text_style(text, style))
+
+    def merged(
+        self, worksheet: Any, row: int, first_col: int, last_col: int, text: str, style: Any
+    ) -> None:
+        """One text across the columns ``first_col``..``last_col`` of ``row``, guarded as
+        :meth:`cell` guards a cell (a camp's heading starts with its name)."""
+        worksheet.merge_range(
+            row, first_col, row, last_col, str(text), self._text_style(str(text), style)
+        )
+
+    def style(self, properties: dict[str, Any]) -> Any:
+        """A cell style of this workbook (xlsxwriter's format), kept with its properties."""
+        made = self.book.add_format(properties)
+        self._properties[id(made)] = dict(properties)
+        return made
+
+    def _text_style(self, text: str, style: Any) -> Any:
+        """The one formula guard of every text cell: a text a spreadsheet program could
+        read as a formula gets its style's quote-prefixed twin (the look kept)."""
+        style = style or self.plain
+        return self._guarded(style) if is_formula_like(text) else style
+
+    def _guarded(self, style: Any) -> Any:
+        if id(style) not in self._quoted:
+            properties = self._properties[id(style)]
+            self._quoted[id(style)] = self.book.add_format({**properties, "quote_prefix": True})
+        return self._quoted[id(style)]
 
     def table(
         self,
