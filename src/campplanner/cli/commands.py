@@ -37,6 +37,16 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             # The message quotes the user's data (ids such as "[/]"): never read it as markup.
             stderr.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
             sys.exit(error.exit_code)
+        except MemoryError:
+            # Inputs are measured against the memory limit before they are built
+            # (contract/limits.py); should an estimate still fall short, one message.
+            from campplanner.contract.limits import describe_limit
+
+            stderr.print(
+                f"[bold red]error:[/] ran out of memory; the limit is {escape(describe_limit())}",
+                highlight=False,
+            )
+            sys.exit(2)
         except KeyboardInterrupt as interrupt:
             # Ctrl-C or SIGTERM outside a solve (reading, exporting, printing, a second
             # Ctrl-C): what was written stays written (outputs are atomic); exit as a
