@@ -85,16 +85,16 @@ def test_a_signal_at_any_moment_of_the_start_ends_the_command_cleanly(
 def test_a_signal_inside_a_native_module_s_initialisation_waits_until_it_is_done() -> None:
     # OR-Tools' native module runs Python code while it initialises: an interrupt raised
     # there became "ImportError: initialization failed" (and was swallowed by libraries
-    # that try an import). Here a loader named as importlib's runs Python code after a
-    # SIGINT: the interrupt must come after it returns, as a KeyboardInterrupt.
+    # that try an import). Here a native loader, in importlib's file, runs Python code
+    # after a SIGINT: the interrupt must come after it returns, as a KeyboardInterrupt.
     script = textwrap.dedent(
         """
-        import os, signal, sys, time
+        import importlib.machinery, os, signal, sys, time
         from campplanner.cli import startup
 
         startup.install()
         loader = '''
-        class ExtensionFileLoader:
+        class Loader(ExtensionFileLoader):
             def create_module(self, spec):
                 os.kill(os.getpid(), signal.SIGINT)
                 total = sum(range(200_000))  # Python code run by the native init
@@ -102,9 +102,11 @@ def test_a_signal_inside_a_native_module_s_initialisation_waits_until_it_is_done
                 return total
         '''
         space = {"os": os, "signal": signal, "time": time}
+        space["ExtensionFileLoader"] = importlib.machinery.ExtensionFileLoader
         exec(compile(loader, "<frozen importlib._bootstrap_external>", "exec"), space)
         try:
-            print("initialised", space["ExtensionFileLoader"]().create_module(None))
+            native = space["Loader"]("native", "/nowhere/native.so")
+            print("initialised", native.create_module(None))
             time.sleep(5)
             print("never interrupted")
         except KeyboardInterrupt as interrupt:

@@ -117,16 +117,25 @@ def _on_recheck(_number: int, frame: FrameType | None) -> None:
     handler(number, frame)  # another handler took the signal meanwhile: it decides
 
 
+def _native_loaders() -> type:
+    """importlib's loader of native modules (imported already by any import of one)."""
+    from importlib.machinery import ExtensionFileLoader
+
+    return ExtensionFileLoader
+
+
 def _inside_import(frame: FrameType | None) -> bool:
     """Whether a native module is being initialised: an interrupt raised in the Python
     code it runs becomes its ``ImportError``. (Cutting a pure Python import is safe: the
     ``KeyboardInterrupt`` goes through and the half module is dropped.)"""
     while frame is not None:
         code = frame.f_code
-        if code.co_name in _NATIVE_STEPS and code.co_filename.startswith("<frozen importlib"):
-            loader = frame.f_locals.get("self")
-            if type(loader).__name__ == "ExtensionFileLoader":
-                return True
+        if (
+            code.co_name in _NATIVE_STEPS
+            and code.co_filename.startswith("<frozen importlib")
+            and isinstance(frame.f_locals.get("self"), _native_loaders())
+        ):
+            return True
         frame = frame.f_back
     return False
 
