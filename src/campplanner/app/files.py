@@ -55,10 +55,12 @@ def generate(
         check_settings,
         generate_instance,
         is_generated_instance,
+        refuse_beyond_memory,
         write_instance,
     )
 
     check_settings(volunteers=volunteers, camps=camps, groups=groups, season=season, slots=slots)
+    refuse_beyond_memory(volunteers=volunteers, camps=camps)
     # refuse before the work, not after it
     guard_output(output_path, force=force, ours=is_generated_instance)
     data = generate_instance(
