@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from campplanner.cli.console import SafeConsole
 from campplanner.cli.startup import handled, interrupted_exit
-from campplanner.contract.errors import CampPlannerError
+from campplanner.contract.errors import MAX_ECHOED, CampPlannerError, shorten
 from campplanner.contract.languages import LANGUAGES, NAMES
 
 stdout = SafeConsole(highlight=False)
@@ -34,8 +34,10 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except CampPlannerError as error:
-            # The message quotes the user's data (ids such as "[/]"): never read it as markup.
-            stderr.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+            # The message quotes the user's data (ids such as "[/]"): never read it as
+            # markup, and never a huge key or value whole (each line cut, contract.errors).
+            said = "\n".join(shorten(line, 10 * MAX_ECHOED) for line in str(error).split("\n"))
+            stderr.print(f"[bold red]error:[/] {escape(said)}", highlight=False)
             sys.exit(error.exit_code)
         except MemoryError:
             # Inputs are measured against the memory limit before they are built
