@@ -591,10 +591,8 @@ def test_every_cell_of_every_workbook_written_is_guarded(tmp_path: Path) -> None
     solution = tmp_path / "s.json"
     solution.write_text(json.dumps(solve_data(data), ensure_ascii=False), encoding="utf-8")
     replan = tmp_path / "replan.json"  # the calls workbook is a re-plan's
-    solved = run(
-        "solve", str(instance_file), "--baseline", str(solution), "-o", str(replan), "-q",
-        "--work-limit", "1", "--time-limit", "60",
-    )  # fmt: skip
+    arguments = ["--baseline", str(solution), "-o", str(replan), "-q", "--work-limit", "1"]
+    solved = run("solve", str(instance_file), *arguments)
     assert solved.exit_code == 0, solved.output
     exported = run(
         "export",
