@@ -161,3 +161,33 @@ def test_the_object_store_is_a_share_of_the_limit_and_fits_the_shared_object(
     assert object_store_size(0) >= STORE_MINIMUM
     with pytest.raises(CampPlannerError, match="needs about 2,048 MB"):
         object_store_size(int(2048 / 1.5 * 1024**2))
+
+
+def test_sigterm_to_compare_on_ray_leaves_no_ray_process(tmp_path: Path) -> None:
+    scenario = tmp_path / "away.json"
+    edits = [{"op": "remove_volunteers", "volunteers": ["v00001"]}]
+    scenario.write_text(json.dumps({"name": "away", "edits": edits}), encoding="utf-8")
+    season = REPO / "instances" / "markazi-season.json.gz"  # minutes of solving per column
+    command = [sys.executable, "-c", ENTRY, "compare", str(season), str(scenario)]
+    command += ["--engine", "ray", "--time-limit", "300", "-o", str(tmp_path / "c.json")]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert process.stderr is not None
+        seen = ""
+        deadline = time.monotonic() + 240
+        for line in process.stderr:  # Ray says it is up (its token line); give it the tasks
+            seen += line
+            if "Ray cluster" in line or time.monotonic() > deadline:
+                break
+        time.sleep(5)
+        process.send_signal(signal.SIGTERM)
+        _, rest = process.communicate(timeout=120)
+        stderr = seen + rest
+        left = _left_in_session(process.pid)
+    finally:
+        _kill_session(process.pid)
+    assert process.returncode == 143, stderr[-3000:]
+    assert "Traceback" not in stderr and "***" not in stderr, stderr[-3000:]
+    assert left == [], left
