@@ -193,3 +193,35 @@ def test_a_huge_second_gzip_member_under_an_address_space_cap_is_refused(
     words = " ".join(done.stderr.split())
     assert "too large: reading the more than" in words, words
     assert "more than the limit of 4.0 GiB (this process's memory cap" in words
+
+
+def test_a_plain_file_past_what_the_cap_lets_parse_is_refused_before_it_is_read(
+    tmp_path: Path,
+) -> None:
+    # 1.9 GB of JSON (sparse here) under a 3 GiB address-space cap was read whole and
+    # then ran out of memory; now its size is weighed against the limit first.
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    big = tmp_path / "big.json"
+    with big.open("wb") as handle:
+        handle.truncate(1900 * 1024**2)
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
+
+    environment = {k: v for k, v in os.environ.items() if k != MEMORY_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", "from campplanner.cli import run; run()", "validate", str(big)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=cap,
+        env=environment,
+    )
+    assert done.returncode == 2, done.stderr[-3000:]
+    words = " ".join(done.stderr.split())
+    assert "too large: reading 1,992,294,400 bytes of JSON would take about 44.5 GiB" in words
+    assert "Traceback" not in done.stderr and "ran out of memory" not in words

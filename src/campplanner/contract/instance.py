@@ -92,9 +92,16 @@ def _read_bytes(path: Path, source: str) -> bytes:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InstanceError(source, [Issue("", f"the file is too large ({size:,} bytes)")])
-        raw = _read_up_to(path, MAX_FILE_BYTES + 1)  # a pipe has no size: stop past the limit
+        # What the memory limit lets campplanner parse is refused before it is read (a
+        # 1.9 GB file under a 3 GiB cap was read whole, then ran out of memory).
+        allowed = min(MAX_FILE_BYTES, memory_limit() // JSON_MEMORY_FACTOR)
+        if size > allowed:
+            _refuse_read(size, "", source)
+        raw = _read_up_to(path, allowed + 1)  # a pipe has no size: stop past the limit
         if len(raw) > MAX_FILE_BYTES:
             raise InstanceError(source, [Issue("", "the input is larger than 2 GiB")])
+        if len(raw) > allowed:
+            _refuse_read(len(raw), "more than ", source)
     except FileNotFoundError:
         raise InstanceError(source, [Issue("", "no such file")]) from None
     except PermissionError:
@@ -115,6 +122,13 @@ def _refuse_beyond_memory(raw: bytes, source: str) -> None:
     """A file whose parsing alone would pass the memory limit is refused before it."""
     try:
         refuse_beyond_limit(f"reading {len(raw):,} bytes of JSON", len(raw) * JSON_MEMORY_FACTOR)
+    except TooLarge as error:
+        raise InstanceError(source, [Issue("", str(error))]) from None
+
+
+def _refuse_read(size: int, more: str, source: str) -> None:
+    try:
+        refuse_beyond_limit(f"reading {more}{size:,} bytes of JSON", size * JSON_MEMORY_FACTOR)
     except TooLarge as error:
         raise InstanceError(source, [Issue("", str(error))]) from None
 
