@@ -172,17 +172,27 @@ class LocalEngine:
 # ----------------------------------------------------------------------------- ray
 
 
+_NO_RAY_SIGNALS = "RAY_DISABLE_FAILURE_SIGNAL_HANDLER"
+
+
 def _import_ray() -> Any:
     """Ray, imported only when asked for: it is an extra, and the local engine must not
     pay its import time."""
     # Ray's core installs a native handler for SIGTERM (and the crash signals) in this
     # process: a SIGTERM then ended the command with a stack dump and exit 134, before
-    # any clean-up. The command's own handler decides (read when Ray is imported).
-    os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
+    # any clean-up. The command's own handler decides. The setting is read when Ray is
+    # imported, and taken back after it, so that Ray's workers keep their crash dumps.
+    before = os.environ.get(_NO_RAY_SIGNALS)
+    os.environ[_NO_RAY_SIGNALS] = "1"
     try:
         import ray
     except ImportError:
         raise UsageError(RAY_MISSING) from None
+    finally:
+        if before is None:
+            del os.environ[_NO_RAY_SIGNALS]
+        else:
+            os.environ[_NO_RAY_SIGNALS] = before
     # Ray started from a job's thread warns that it set no SIGTERM handler: the command's
     # own takes SIGTERM (cli/startup.py, app/jobs.py), so the warning only misleads.
     logging.getLogger("ray._private.worker").addFilter(_NoSigtermWarning())
