@@ -18,7 +18,8 @@ import click
 from rich.markup import escape
 
 from campplanner.cli.console import SafeConsole
-from campplanner.contract.errors import CampPlannerError
+from campplanner.cli.startup import handled, interrupted_exit
+from campplanner.contract.errors import MAX_ECHOED, CampPlannerError, shorten
 from campplanner.contract.languages import LANGUAGES, NAMES
 
 stdout = SafeConsole(highlight=False)
@@ -33,19 +34,56 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except CampPlannerError as error:
-            # The message quotes the user's data (ids such as "[/]"): never read it as markup.
-            stderr.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+            # The message quotes the user's data (ids such as "[/]"): never read it as
+            # markup, and never a huge key or value whole (each line cut, contract.errors).
+            said = "\n".join(shorten(line, 10 * MAX_ECHOED) for line in str(error).split("\n"))
+            stderr.print(f"[bold red]error:[/] {escape(said)}", highlight=False)
             sys.exit(error.exit_code)
-        except KeyboardInterrupt:
-            # Ctrl-C outside a solve (reading, exporting, printing, a second Ctrl-C): what
-            # was written stays written (outputs are atomic); exit as a shell expects.
-            stderr.print("interrupted", highlight=False)
-            sys.exit(130)
+        except MemoryError:
+            # Inputs are measured against the memory limit before they are built
+            # (contract/limits.py); should an estimate still fall short, one message.
+            from campplanner.contract.limits import describe_limit
+
+            stderr.print(
+                f"[bold red]error:[/] ran out of memory; the limit is {escape(describe_limit())}",
+                highlight=False,
+            )
+            sys.exit(2)
+        except KeyboardInterrupt as interrupt:
+            # Ctrl-C or SIGTERM outside a solve (reading, exporting, printing, a second
+            # Ctrl-C): what was written stays written (outputs are atomic); exit as a
+            # shell expects (130, or 143 for SIGTERM: cli.startup)
+            interrupted_exit(interrupt)
 
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CommandGroup(click.Group):
+    """The ``campplanner`` group: signals handled from its first step (``cli.startup``;
+    the entry point ``campplanner.cli:run`` takes them earlier still, before this
+    module's imports), and an interrupt while click parses or dispatches ends as one in
+    a command does, not as click's "Aborted!" and exit 1."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with handled():
+            return super().main(*args, **kwargs)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt as interrupt:
+            interrupted_exit(interrupt)
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as interrupt:
+            interrupted_exit(interrupt)
+            raise
+
+
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="campplanner")
 def main() -> None:
     """Staff volunteer service camps: validate instances, solve rosters, check them."""
