@@ -30,6 +30,7 @@ from campplanner.contract.solution import solution_from_data
 from campplanner.workspace import Workspace
 
 COMMENT_LENGTH = 500  # characters of an accepted version's comment
+MAX_REVISION = 2**53  # past any workspace's revision (SQLite stops at 2**63)
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,14 @@ class Frame:
 def expected_revision(value: object) -> int:
     """The workspace revision a change was made on, as a front end received it."""
     try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        raise UsageError("rev (the workspace revision the change was made on) is missing") from None
+        revision = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):  # OverflowError: {"rev": 1e400}
+        revision = -1
+    if isinstance(value, bool) or not 0 <= revision <= MAX_REVISION:
+        raise UsageError(
+            "rev (the workspace revision the change was made on) is missing or not a whole number"
+        )
+    return revision
 
 
 class ReviewSession:

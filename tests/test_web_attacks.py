@@ -1,0 +1,397 @@
+"""Attacks on ``campplanner serve``, round two (issue 26, docs/reliability.md): the
+token, bodies judged before and while they are read, slow clients, malformed values on
+every route, the redirect of ``?token=``, a busy port.
+
+Most run in-process under Starlette's test client; what needs a real socket (a body
+that arrives chunk by chunk, a client that sends a byte and waits) runs uvicorn in a
+thread on a port of its own, as ``campplanner serve`` runs it.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner
+from fastapi.routing import APIRoute
+from starlette.testclient import TestClient
+
+from builders import TINY_PATH
+from campplanner.cli import main
+from campplanner.web import limits
+from campplanner.web.server import MIN_TOKEN, TOKEN_ENV, bound_socket, given_token
+from web_helpers import served, session, solved
+
+GOOD = "a-good-token-of-24-chars"
+
+
+def said(result: Any) -> str:
+    """A command's output with the terminal's line breaks undone."""
+    return " ".join(result.output.split())
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return solved(TINY_PATH, tmp_path_factory.mktemp("published"))
+
+
+@pytest.fixture
+def web(tmp_path: Path, published: Path):
+    site, client = served(TINY_PATH, tmp_path, solution=published)
+    yield site, client
+    site.close()
+
+
+# ------------------------------------------------------------------- the token
+
+
+@pytest.mark.parametrize("token", ["", "   ", "short", "x" * (MIN_TOKEN - 1), f" {GOOD} "])
+def test_serve_refuses_an_empty_or_short_token_and_says_why(tmp_path: Path, token: str) -> None:
+    result = CliRunner().invoke(
+        main, ["serve", str(TINY_PATH), "--host", "0.0.0.0", "--port", "1", "--token", token]
+    )
+    assert result.exit_code == 2, result.output
+    assert "--token" in result.output and ("empty" in result.output or "short" in result.output)
+    assert "Traceback" not in result.output and "http://" not in result.output
+
+
+def test_the_token_can_come_from_the_environment_or_a_file(tmp_path: Path) -> None:
+    assert given_token(None, None, {TOKEN_ENV: GOOD}) == GOOD
+    path = tmp_path / "token"
+    path.write_text(GOOD + "\n", encoding="utf-8")
+    assert given_token(None, str(path), {}) == GOOD
+    assert given_token(None, None, {}) is None  # a new one is made on another address
+    for environ, file in (({TOKEN_ENV: ""}, None), ({}, str(tmp_path / "empty"))):
+        (tmp_path / "empty").write_text("\n", encoding="utf-8")
+        with pytest.raises(Exception, match="empty"):
+            given_token(None, file, environ)
+    with pytest.raises(Exception, match="twice"):
+        given_token(GOOD, str(path), {})
+    result = CliRunner().invoke(
+        main, ["serve", str(TINY_PATH), "--port", "1", "--token-file", str(tmp_path / "none")]
+    )
+    assert result.exit_code == 2 and "cannot read it" in said(result)
+    result = CliRunner().invoke(
+        main, ["serve", str(TINY_PATH), "--port", "1"], env={TOKEN_ENV: "  "}
+    )
+    assert result.exit_code == 2 and TOKEN_ENV in said(result)
+
+
+def test_the_token_redirect_never_leaves_the_site(tmp_path: Path, published: Path) -> None:
+    site, client = served(TINY_PATH, tmp_path, solution=published, token=GOOD)
+    for path in ("//other.host/x", "/\\other.host/x", "/%2F%2Fother.host/x", "///other.host"):
+        answer = client.get(f"{path}?token={GOOD}", follow_redirects=False)
+        assert answer.status_code == 303, path
+        location = answer.headers["location"]
+        assert location.startswith("/") and not location.startswith(("//", "/\\")), location
+        assert "\\" not in location and "://" not in location
+    answer = client.get(f"/camps?status=short&token={GOOD}", follow_redirects=False)
+    assert answer.headers["location"] == "/camps?status=short"
+    site.close()
+
+
+# ------------------------------------------------------------------- a busy port
+
+
+def test_serve_on_a_busy_port_says_so_once_and_exits_2(tmp_path: Path) -> None:
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen(1)
+    port = holder.getsockname()[1]
+    try:
+        result = CliRunner().invoke(main, ["serve", str(TINY_PATH), "--port", str(port)])
+    finally:
+        holder.close()
+    assert result.exit_code == 2, result.output
+    assert f"port {port}" in said(result) and "in use" in said(result)
+    assert "http://" not in result.output and "Traceback" not in result.output
+    assert "campplanner serve:" not in result.output
+
+
+# ---------------------------------------------------- no 500, whatever the values
+
+MALFORMED = ["abc", "²", "9" * 20, "-1", "1e400", "%00", "..", "\u202eevil", "٣", "9" * 5000]
+QUERY_NAMES = ["since", "page", "a", "b", "replace", "lang", "next", "status", "from", "q"]
+BODIES: list[tuple[bytes, str]] = [
+    (b'{"rev": 1e400}', "application/json"),
+    (b'{"rev": 99999999999999999999}', "application/json"),
+    (b'{"rev": -1, "kind": "lock"}', "application/json"),
+    (b"[" * 100_000 + b"]" * 100_000, "application/json"),
+    (b'"just text"', "application/json"),
+    (b"\xff\xfe{", "application/json"),
+    (b"rev=1e400&kind=%FF&csrf=", "application/x-www-form-urlencoded"),
+    (b"--x\r\nbroken", "multipart/form-data; boundary=x"),
+]
+VALID = {
+    "camp_id": "c1",
+    "volunteer_id": "v01",
+    "edit_id": "1",
+    "version_id": "1",
+    "job_id": "1",
+    "kind": "json",
+    "name": "vazirmatn.woff2",
+    "lang": "en",
+    "rest": "x",
+}
+
+
+def routes_of(app: Any) -> Iterator[tuple[str, str, list[str]]]:
+    """(method, path template, names of its parameters) of every route of the table."""
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            names = list(route.param_convertors)
+            for method in sorted(route.methods - {"HEAD"}):
+                yield method, route.path, names
+
+
+def filled(path: str, names: list[str], **given: str) -> str:
+    for name in names:
+        value = quote(given.get(name, VALID.get(name, "1")), safe="")
+        path = path.replace(f"{{{name}:path}}", value).replace(f"{{{name}}}", value)
+    return path
+
+
+def test_no_route_answers_500_whatever_the_path_query_or_body(web) -> None:
+    """Every route of the route table × malformed values in its path, its query and its
+    body: each answer is below 500 (a refusal in words, never a traceback). A new route
+    is covered as soon as it is in the table."""
+    client = TestClient(web[1].app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
+    csrf = session(client)["csrf"]
+    failures = []
+
+    def check(method: str, url: str, **kwargs: Any) -> None:
+        answer = client.request(method, url, follow_redirects=False, **kwargs)
+        if answer.status_code >= 500:
+            failures.append((method, url[:80], answer.status_code, answer.text[:200]))
+
+    routes = list(routes_of(client.app))
+    assert len(routes) >= 30
+    for method, path, names in routes:
+        headers = {"X-CSRF-Token": csrf}
+        for name in names:
+            for value in MALFORMED:
+                check(method, filled(path, names, **{name: value}), headers=headers)
+        if method == "GET":
+            for name in QUERY_NAMES:
+                for value in MALFORMED[::2]:
+                    check(method, filled(path, names) + f"?{name}={quote(value)}")
+        else:
+            for body, kind in BODIES:
+                check(
+                    method,
+                    filled(path, names),
+                    content=body,
+                    headers=headers | {"Content-Type": kind},
+                )
+    assert not failures, failures[:10]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/jobs/1?since=abc",
+        "/api/camps?page=²",
+        "/api/versions/99999999999999999999/download/json",
+    ],
+)
+def test_malformed_values_are_refused_in_the_pages_language(web, url: str) -> None:
+    _, client = web
+    answer = client.get(url)
+    assert answer.status_code in (400, 404) and "error" in answer.json()
+    page = client.get(url.removeprefix("/api"))
+    if page.status_code != 404 or url.startswith("/api/versions"):
+        assert page.status_code in (400, 404)
+        assert '<html lang="fa"' in page.text
+
+
+def test_a_revision_of_1e400_and_a_body_nested_100000_deep_are_400(web) -> None:
+    _, client = web
+    csrf = session(client)["csrf"]
+    headers = {"X-CSRF-Token": csrf, "Content-Type": "application/json"}
+    for body in (b'{"rev": 1e400, "kind": "forbid"}', b"[" * 100_000 + b"]" * 100_000):
+        answer = client.post("/api/edits", content=body, headers=headers)
+        assert answer.status_code == 400, answer.text
+    answer = client.post("/api/edits?lang=fa", content=b"[" * 100_000, headers=headers)
+    assert answer.status_code == 400 and "JSON" in answer.json()["error"]
+    assert "body" not in answer.json()["error"]  # Persian words, asked by ?lang=fa
+
+
+# ---------------------------------------------------------- a real server, raw bytes
+
+
+class Running:
+    """uvicorn serving ``app`` in a thread, on a port of its own."""
+
+    def __init__(self, app: Any, header_seconds: float | None = None):
+        import uvicorn
+
+        self.sock = bound_socket("127.0.0.1", 0)
+        self.port = self.sock.getsockname()[1]
+        config = uvicorn.Config(
+            app, log_level="error", access_log=False, **limits.uvicorn_settings(header_seconds)
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]})
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def connect(self) -> socket.socket:
+        conn = socket.create_connection(("127.0.0.1", self.port), timeout=20)
+        return conn
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
+        self.sock.close()
+
+
+def answer_of(conn: socket.socket) -> bytes:
+    """What the server sent before it closed or went quiet."""
+    received = b""
+    try:
+        while chunk := conn.recv(65536):
+            received += chunk
+    except (TimeoutError, ConnectionResetError):
+        pass
+    return received
+
+
+@pytest.fixture
+def running(web):
+    site, client = web
+    server = Running(client.app, header_seconds=1.0)
+    yield site, client, server
+    server.stop()
+
+
+def request_head(method: str, path: str, port: int, **headers: str) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}"]
+    lines += [f"{k.replace('_', '-')}: {v}" for k, v in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def test_a_chunked_body_is_refused_at_the_limit_not_read_to_its_end(running) -> None:
+    site, client, server = running
+    csrf = session(client)["csrf"]
+    part = (
+        b'--x\r\nContent-Disposition: form-data; name="files"; filename="big.json"\r\n'
+        b"Content-Type: application/json\r\n\r\n"
+    )
+    for path, kind, start in (
+        ("/api/edits", "application/json", b'{"q": "'),
+        ("/api/scenarios", "multipart/form-data; boundary=x", part),
+    ):
+        conn = server.connect()
+        conn.sendall(
+            request_head(
+                "POST",
+                path,
+                server.port,
+                Transfer_Encoding="chunked",
+                Content_Type=kind,
+                X_CSRF_Token=csrf,
+            )
+            + b"%x\r\n%s\r\n" % (len(start), start)
+        )
+        chunk = b"x" * 65536
+        sent = 0
+        try:
+            while sent < 256 * 2**20:  # a 256 MiB body, were it read to its end
+                conn.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            pass
+        answer = answer_of(conn)
+        conn.close()
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
+        assert sent < 64 * 2**20, sent  # the server stopped reading near its 2 MB
+    assert not any(site.scratch.iterdir())  # no upload was kept
+
+
+def test_a_wrong_csrf_header_is_refused_before_the_body_is_read(running) -> None:
+    _, _, server = running
+    for headers in ({"X_CSRF_Token": "forged"}, {}):
+        conn = server.connect()
+        conn.sendall(
+            request_head(
+                "POST",
+                "/api/edits",
+                server.port,
+                Transfer_Encoding="chunked",
+                Content_Type="application/json",
+                **headers,
+            )
+        )  # and not a byte of the body: the answer comes all the same
+        answer = answer_of(conn)
+        conn.close()
+        assert answer.startswith(b"HTTP/1.1 403"), answer[:300]
+        assert b"CSRF" in answer
+
+
+def test_a_slow_client_is_timed_out(running, monkeypatch) -> None:
+    _, client, server = running
+    conn = server.connect()
+    conn.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and the rest never
+    assert answer_of(conn) == b""  # closed (after header_seconds), not held forever
+    conn.close()
+    monkeypatch.setattr(limits, "BODY_SECONDS", 1.0)
+    csrf = session(client)["csrf"]
+    conn = server.connect()
+    conn.sendall(
+        request_head(
+            "POST",
+            "/api/edits",
+            server.port,
+            Content_Length="100",
+            Content_Type="application/json",
+            X_CSRF_Token=csrf,
+        )
+        + b'{"rev": '
+    )  # 8 of the 100 bytes announced
+    answer = answer_of(conn)
+    conn.close()
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:300]
+
+
+def test_a_scenario_upload_does_not_hold_other_requests(running, monkeypatch) -> None:
+    site, client, server = running
+    csrf = session(client)["csrf"]
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_start(actor: Any, uploads: Any) -> str:  # a season's scenarios being read
+        entered.set()
+        release.wait(30)
+        return "1"
+
+    monkeypatch.setattr(site, "start_comparison", slow_start)
+    scenario = json.dumps({"name": "s", "edits": []}).encode()
+    uploading = threading.Thread(target=lambda: upload(server.port, csrf, scenario), daemon=True)
+    uploading.start()
+    assert entered.wait(30)
+    conn = server.connect()
+    conn.sendall(request_head("GET", "/api/session", server.port, Connection="close"))
+    answer = answer_of(conn)  # answered while the upload is still being read
+    conn.close()
+    release.set()
+    uploading.join(30)
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:300]
+
+
+def upload(port: int, csrf: str, scenario: bytes) -> None:
+    import httpx
+
+    httpx.post(
+        f"http://127.0.0.1:{port}/api/scenarios",
+        files={"files": ("s.json", scenario, "application/json")},
+        headers={"X-CSRF-Token": csrf},
+        timeout=60,
+    )
