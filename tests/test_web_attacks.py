@@ -27,7 +27,7 @@ from builders import TINY_PATH
 from campplanner.cli import main
 from campplanner.web import limits
 from campplanner.web.server import MIN_TOKEN, TOKEN_ENV, bound_socket, given_token
-from web_helpers import served, session, solved
+from web_helpers import post, served, session, solved, wait_for_job
 
 GOOD = "a-good-token-of-24-chars"
 
@@ -395,3 +395,56 @@ def upload(port: int, csrf: str, scenario: bytes) -> None:
         headers={"X-CSRF-Token": csrf},
         timeout=60,
     )
+
+
+# ------------------------------------------------- re-solves: dropped edits, retention
+
+
+def test_an_edit_dropped_while_its_resolve_runs_is_not_accepted_with_it(web) -> None:
+    site, client = web
+    edit = post(client, "/api/edits", {"kind": "forbid", "volunteer": "v01", "camp": "c1"})
+    kept = post(client, "/api/edits", {"kind": "forbid", "volunteer": "v02", "camp": "c2"})
+    job = post(client, "/api/solve").json()["job"]
+    dropped = client.request(
+        "DELETE",
+        f"/api/edits/{edit.json()['id']}",
+        json={"rev": session(client)["rev"]},
+        headers={"X-CSRF-Token": session(client)["csrf"]},
+    )
+    assert dropped.status_code == 200, dropped.text
+    wait_for_job(client, job)
+    answer = post(client, f"/api/jobs/{job}/accept", {"comment": "with a dropped edit"})
+    assert answer.status_code == 409 and "dropped" in answer.json()["error"]
+    assert [v["id"] for v in client.get("/api/versions").json()["versions"]] == [1]
+    pending = client.get("/api/edits").json()["pending"]
+    assert [e["id"] for e in pending] == [kept.json()["id"]]  # nothing lost either
+    # re-solved with the edits as they are now, it is accepted, and the version's
+    # instance and its recorded edits agree
+    job = post(client, "/api/solve").json()["job"]
+    wait_for_job(client, job)
+    assert post(client, f"/api/jobs/{job}/accept").status_code == 200
+    version = client.get("/api/versions").json()["versions"][0]
+    assert [e["id"] for e in version["edits"]] == [kept.json()["id"]]
+    forbidden = json.loads(site.workspace.instance_json(version["id"]))["forbidden"]
+    assert {"volunteer": "v02", "camp": "c2"} in forbidden
+    assert {"volunteer": "v01", "camp": "c1"} not in forbidden
+
+
+def test_finished_resolves_are_freed_beyond_the_newest_few(web) -> None:
+    from campplanner.app.review.background import KEEP_FINISHED
+
+    site, client = web
+    post(client, "/api/edits", {"kind": "forbid", "volunteer": "v01", "camp": "c1"})
+    jobs = []
+    for _ in range(KEEP_FINISHED + 4):  # none accepted
+        jobs.append(post(client, "/api/solve").json()["job"])
+        wait_for_job(client, jobs[-1])
+    folders = [f for f in site.scratch.iterdir() if f.is_dir()]
+    assert len(site.background.resolves) == KEEP_FINISHED + 1
+    assert len(folders) == KEEP_FINISHED + 1, folders
+    assert client.get(f"/api/jobs/{jobs[0]}").status_code == 404  # forgotten
+    assert client.get(f"/api/jobs/{jobs[-1]}").status_code == 200
+    # accepted and discarded ones leave no folder behind
+    assert post(client, f"/api/jobs/{jobs[-1]}/accept").status_code == 200
+    assert post(client, f"/api/jobs/{jobs[-2]}/discard").status_code == 200
+    assert len([f for f in site.scratch.iterdir() if f.is_dir()]) == KEEP_FINISHED - 1
