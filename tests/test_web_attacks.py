@@ -10,6 +10,7 @@ thread on a port of its own, as ``campplanner serve`` runs it.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -23,7 +24,7 @@ from click.testing import CliRunner
 from fastapi.routing import APIRoute
 from starlette.testclient import TestClient
 
-from builders import TINY_PATH
+from builders import TINY_PATH, camp, make_instance, place, requirement, volunteer, write_instance
 from campplanner.cli import main
 from campplanner.web import limits
 from campplanner.web.server import MIN_TOKEN, TOKEN_ENV, bound_socket, given_token
@@ -448,3 +449,42 @@ def test_finished_resolves_are_freed_beyond_the_newest_few(web) -> None:
     assert post(client, f"/api/jobs/{jobs[-1]}/accept").status_code == 200
     assert post(client, f"/api/jobs/{jobs[-2]}/discard").status_code == 200
     assert len([f for f in site.scratch.iterdir() if f.is_dir()]) == KEEP_FINISHED - 1
+
+
+# ------------------------------------------------------ right-to-left overrides in names
+
+OVERRIDES = "\u202a\u202b\u202d\u202e\u2066\u2067\u2068"  # every opener, never closed
+
+
+def outside_isolation(html: str) -> list[str]:
+    """The direction controls of ``html`` that can turn text outside their own name:
+    not inside a ``<bdi>``, an attribute value, or an FSI ... PDI isolate with no
+    control left inside it."""
+    text = re.sub(r"<bdi>.*?</bdi>", "", html, flags=re.S)
+    text = re.sub(r'="[^"]*"', '=""', text)
+    text = re.sub("\u2068[^\u202a-\u202e\u2066-\u2069]*\u2069", "", text)
+    return [
+        m.group(0) + repr(text[max(0, m.start() - 40) : m.start()])
+        for m in re.finditer(f"[{OVERRIDES}]", text)
+    ]
+
+
+def test_right_to_left_overrides_stay_inside_their_names(tmp_path: Path) -> None:
+    data = make_instance(
+        places=[place("arak", county="\u202ewest\u202c"), place("village", 34.2, 49.5)],
+        volunteers=[volunteer(f"v{k}", name=f"\u202eN{k}", skills={"nurse": 1}) for k in range(4)],
+        camps=[
+            camp("c1", name="\u202eevil camp", requirements=[requirement("nurse", count=2)]),
+            camp("c2", name="\u2067two", requirements=[requirement("nurse", count=5)]),
+        ],
+    )
+    data["skills"][0]["name"] = "\u202dskill"
+    instance = write_instance(tmp_path / "rtl.json", data)
+    site, client = served(instance, tmp_path, solution=solved(instance, tmp_path))
+    for url in ("/", "/camps", "/camps/c1", "/camps/c2", "/volunteers/v0", "/versions"):
+        for lang in ("fa", "en"):
+            html = client.get(url, params={"lang": lang}).text
+            title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+            assert not re.search(f"[{OVERRIDES}]", title.replace("\u2068", "")), (url, title)
+            assert not outside_isolation(html), (url, outside_isolation(html)[:3])
+    site.close()
