@@ -136,7 +136,7 @@ VALID = {
     "edit_id": "1",
     "version_id": "1",
     "job_id": "1",
-    "kind": "json",
+    "kind": "solution",
     "name": "vazirmatn.woff2",
     "lang": "en",
     "rest": "x",
@@ -199,7 +199,7 @@ def test_no_route_answers_500_whatever_the_path_query_or_body(web) -> None:
     [
         "/api/jobs/1?since=abc",
         "/api/camps?page=²",
-        "/api/versions/99999999999999999999/download/json",
+        "/api/versions/99999999999999999999/download/solution",
     ],
 )
 def test_malformed_values_are_refused_in_the_pages_language(web, url: str) -> None:
@@ -488,3 +488,88 @@ def test_right_to_left_overrides_stay_inside_their_names(tmp_path: Path) -> None
             assert not re.search(f"[{OVERRIDES}]", title.replace("\u2068", "")), (url, title)
             assert not outside_isolation(html), (url, outside_isolation(html)[:3])
     site.close()
+
+
+# ------------------------------------------------- the disk, the workspace, a damaged version
+
+
+def test_a_full_disk_at_accept_is_507_in_words_and_nothing_is_lost(web, monkeypatch) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    site, client = web
+    edit = post(client, "/api/edits", {"kind": "forbid", "volunteer": "v01", "camp": "c1"})
+    job = post(client, "/api/solve").json()["job"]
+    wait_for_job(client, job)
+    store = site.workspace.add_version
+
+    def full(*args: Any, **kwargs: Any) -> int:  # what SQLAlchemy raises on SQLITE_FULL
+        full_disk = sqlite3.OperationalError("database or disk is full")
+        raise OperationalError("INSERT INTO cp_versions ...", {}, full_disk)
+
+    monkeypatch.setattr(site.workspace, "add_version", full)
+    answer = post(client, f"/api/jobs/{job}/accept", {"comment": "on a full disk"})
+    assert answer.status_code == 507, answer.text
+    assert "disk is full" in answer.json()["error"]
+    assert "nothing was lost" in answer.json()["error"]
+    state = session(client)
+    page = client.post(f"/jobs/{job}/accept", data={"csrf": state["csrf"], "rev": state["rev"]})
+    assert page.status_code == 507 and "دیسک" in page.text and "Traceback" not in page.text
+    monkeypatch.setattr(site.workspace, "add_version", store)  # space again
+    assert [v["id"] for v in client.get("/api/versions").json()["versions"]] == [1]
+    assert [e["id"] for e in client.get("/api/edits").json()["pending"]] == [edit.json()["id"]]
+    assert post(client, f"/api/jobs/{job}/accept").status_code == 200  # the roster was kept
+
+
+@pytest.mark.parametrize("kind", ["other program", "empty file", "text file"])
+def test_workspace_refuses_a_file_that_is_not_one(tmp_path: Path, kind: str) -> None:
+    import sqlite3
+
+    path = tmp_path / "other.sqlite"
+    if kind == "other program":
+        with sqlite3.connect(path) as other:
+            other.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    else:
+        path.write_text("" if kind == "empty file" else "notes of a planner\n", encoding="utf-8")
+    before = path.read_bytes()
+    result = CliRunner().invoke(
+        main, ["serve", str(TINY_PATH), "--workspace", str(path), "--port", "1"]
+    )
+    assert result.exit_code == 2, result.output
+    assert (
+        "not a" in said(result) or "empty file" in said(result) or "another program" in said(result)
+    )
+    assert "Traceback" not in result.output
+    assert path.read_bytes() == before  # not turned into a workspace
+
+
+def test_a_damaged_version_does_not_stop_the_server(tmp_path: Path, published: Path) -> None:
+    from sqlalchemy import text
+
+    site, client = served(TINY_PATH, tmp_path, solution=published)
+    post(client, "/api/edits", {"kind": "forbid", "volunteer": "v01", "camp": "c1"})
+    job = post(client, "/api/solve").json()["job"]
+    wait_for_job(client, job)
+    assert post(client, f"/api/jobs/{job}/accept").status_code == 200
+    site.close()
+    with site.workspace.engine.begin() as connection:  # version 2's roster: not gzip any more
+        connection.execute(
+            text("UPDATE cp_versions SET solution = :junk WHERE id = 2"), {"junk": b"\x00junk"}
+        )
+    site.workspace.close()
+    lines: list[str] = []
+    from campplanner.web.server import ServeSettings, build
+
+    settings = ServeSettings(str(TINY_PATH), None, f"sqlite:///{tmp_path / 'ws.sqlite'}")
+    again, app, _ = build(settings, say=lines.append)  # it starts
+    assert any("version 2 is damaged" in line for line in lines), lines
+    client = TestClient(app, base_url="http://127.0.0.1:8000")
+    page = client.get("/")
+    assert page.status_code == 422 and "نسخهٔ ۲ در فضای کار آسیب دیده" in page.text
+    assert "damaged" in client.get("/api/overview").json()["error"]
+    assert client.get("/versions").status_code == 200  # the rest of the workspace
+    assert client.get("/versions/1/download/solution").status_code == 200
+    assert client.get("/versions/2/download/solution").status_code == 422
+    assert client.get("/api/versions/compare?a=1&b=2").status_code == 422
+    again.close()

@@ -22,7 +22,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from campplanner.app.review.actor import Actor
-from campplanner.app.review.errors import CampPlannerError, NotFound, StaleRevision, TooLarge
+from campplanner.app.review.errors import (
+    CampPlannerError,
+    DamagedVersion,
+    DiskFull,
+    NotFound,
+    StaleRevision,
+    TooLarge,
+)
 from campplanner.app.review.session import ReviewSession, expected_revision
 from campplanner.web.i18n import LANGUAGES
 from campplanner.web.refusals import Refusal, said
@@ -58,13 +65,24 @@ Acting = Annotated[Actor, Depends(actor_of)]
 
 # What the application layer refuses, and the status that says it (the first match of
 # an error's classes wins: a NotFound is a CampPlannerError too).
-STATUS = {NotFound: 404, StaleRevision: 409, TooLarge: 413, CampPlannerError: 400}
+STATUS = {
+    NotFound: 404,
+    StaleRevision: 409,
+    TooLarge: 413,
+    DamagedVersion: 422,  # stored, but it cannot be read back: the other versions can
+    DiskFull: 507,
+    CampPlannerError: 400,
+}
 
 
 async def refused(request: Request, error: Exception) -> Response:
     """A refusal said as a page or as JSON: the web's own in the request's language."""
     if isinstance(error, RequestValidationError):  # a path's id or a field FastAPI parses
         error = malformed(error)
+    elif isinstance(error, DiskFull):
+        error = Refusal(507, "disk_full")
+    elif isinstance(error, DamagedVersion):
+        error = Refusal(422, "damaged", version=error.version_id, reason=error.reason)
     if isinstance(error, Refusal):
         return failure(
             request, error.status, said(error.key, refusal_language(request), **error.values)

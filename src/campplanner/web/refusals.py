@@ -46,6 +46,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "بگویید کدام دو نسخه مقایسه شوند: ‎?a=ID&b=ID",
         "say which versions to compare: ?a=ID&b=ID",
     ),
+    "damaged": (
+        "نسخهٔ {version} در فضای کار آسیب دیده است و نمی‌توان آن را نشان داد. "
+        "نسخه‌های دیگر دست‌نخورده‌اند.",
+        "version {version} is damaged in the workspace and cannot be shown ({reason}). "
+        "The other versions are untouched",
+    ),
     "bad_method": ("این نشانی این کار را نمی‌پذیرد.", "this address does not take this method"),
 }
 
