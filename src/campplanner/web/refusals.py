@@ -70,8 +70,10 @@ def said(key: str, lang: str, **values: Any) -> str:
     """The words of ``key`` in ``lang`` (Persian or English), with ``values`` quoted."""
     words = Words(lang, "jalali")
     persian, english = MESSAGES[key]
-    shown = {
-        name: words.num(value) if isinstance(value, int) else words(str(value))
+    shown = {  # a number in the language's digits; a name of a thing in Persian words
+        name: words.num(value)
+        if isinstance(value, int)
+        else (words(str(value)) if lang == "fa" else str(value))
         for name, value in values.items()
     }
     return (persian if lang == "fa" else english).format(**shown)
