@@ -32,6 +32,7 @@ from campplanner.app.review.errors import (
 )
 from campplanner.app.review.session import ReviewSession, expected_revision
 from campplanner.web.i18n import LANGUAGES
+from campplanner.web.limits import judge_before_reading, judge_csrf_header
 from campplanner.web.refusals import Refusal, said
 from campplanner.web.render import failure, language_of
 from campplanner.web.security import same
@@ -140,11 +141,11 @@ def attach(app: FastAPI, session: ReviewSession, csrf: str) -> None:
 
 
 async def posted(request: Request) -> dict[str, Any]:
-    """The request's fields, once its size and CSRF token are checked."""
+    """The request's fields, once its size and CSRF token are checked (the header before
+    the body is read, limits.judge_csrf_header; a form's field after)."""
     max_upload = request.app.state.session.max_upload
-    length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > max_upload:
-        raise Refusal(413, "too_large", limit=max_upload)
+    judge_before_reading(request.headers, max_upload)
+    judge_csrf_header(request.headers, request.app.state.csrf)
     kind = request.headers.get("content-type", "")
     data: dict[str, Any] = {}
     if kind.startswith("application/json"):

@@ -3,12 +3,14 @@ as the bytes arrive (declared or chunked), the CSRF header judged before a byte 
 body is read, a deadline for the body, and the slow client's connection closed.
 
 - :class:`BodyGuard` (ASGI middleware, inside the token guard): a state-changing request
-  whose declared size is over the limit is refused (413) unread; one that carries a
-  wrong ``X-CSRF-Token`` (or none, with a body that is not a form: the API) is refused
-  (403) unread; the body is then passed on as it arrives, counted, and refused (413) at
-  the first byte past the limit, chunked or not, so that neither memory nor the
-  temporary folder (a form's files) holds more than the limit. A body that has not
-  arrived within :data:`BODY_SECONDS` is refused (408).
+  whose declared size is over the limit is refused (413) unread; the body is then
+  passed on as it arrives, counted, and refused (413) at the first byte past the limit,
+  chunked or not, so that neither memory nor the temporary folder (a form's files)
+  holds more than the limit. A body that has not arrived within :data:`BODY_SECONDS` is
+  refused (408). An answer sent before the body is all in closes the connection.
+- :func:`judge_csrf_header`, the first step of every route that reads a posted body
+  (``handling.posted``): a wrong ``X-CSRF-Token``, or none on a body that is not a form
+  (the API), is refused (403) before a byte of the body is read.
 - :func:`uvicorn_settings`: the server's own timeouts: an idle connection is closed
   after :data:`IDLE_SECONDS`, one whose request line and headers take longer than
   :data:`HEADER_SECONDS` too (a client that sends a byte a second holds no connection).
@@ -62,7 +64,7 @@ class BodyGuard:
         )  # no body to wait for
         try:
             if scope["method"] not in SAFE_METHODS:
-                judge_before_reading(headers, body.limit, state.csrf)
+                judge_before_reading(headers, body.limit)
             await self.app(scope, body.receive, body.closing(send))
         except Refusal as refusal:  # refused before (or while) the app read the body
             from campplanner.web.handling import refused
@@ -112,19 +114,26 @@ class Body:
         return sending
 
 
-def judge_before_reading(headers: Headers, limit: int, csrf: str) -> None:
-    """What a state-changing request says of itself, judged before its body is read."""
+def judge_before_reading(headers: Headers, limit: int) -> None:
+    """The size a state-changing request declares, judged before its body is read."""
     length = headers.get("content-length")
     if length is not None and (not length.isascii() or not length.isdigit()):
         raise Refusal(400, "bad_number", name="Content-Length")
     if length is not None and int(length) > limit:
         raise Refusal(413, "too_large", limit=limit)
+
+
+def judge_csrf_header(headers: Headers, expected: str) -> None:
+    """The CSRF header, judged before a byte of the body is read: a wrong one is 403,
+    and so is none on a body that is not a form (the API's carry the header; only a
+    page's form carries the token as a field, judged once the form, within the size
+    limit, is read)."""
     offered = headers.get("x-csrf-token")
     if offered is not None:
-        if not same(offered, csrf):
+        if not same(offered, expected):
             raise Refusal(403, "csrf")
     elif not headers.get("content-type", "").startswith(FORMS):
-        raise Refusal(403, "csrf")  # the API's bodies carry the header; only forms a field
+        raise Refusal(403, "csrf")
 
 
 def uvicorn_settings(header_seconds: float | None = None) -> dict[str, Any]:
