@@ -212,6 +212,13 @@ def test_malformed_values_are_refused_in_the_pages_language(web, url: str) -> No
         assert '<html lang="fa"' in page.text
 
 
+def test_no_such_address_or_method_is_said_in_words(web) -> None:
+    _, client = web
+    page = client.get("/no/such/page")
+    assert page.status_code == 404 and "چنین نشانی‌ای پیدا نشد" in page.text
+    assert client.put("/api/edits").json() == {"error": "this address does not take this method"}
+
+
 def test_a_revision_of_1e400_and_a_body_nested_100000_deep_are_400(web) -> None:
     _, client = web
     csrf = session(client)["csrf"]

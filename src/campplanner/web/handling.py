@@ -18,6 +18,7 @@ from fastapi import Depends, FastAPI, Path
 from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -80,6 +81,10 @@ async def refused(request: Request, error: Exception) -> Response:
     """A refusal said as a page or as JSON: the web's own in the request's language."""
     if isinstance(error, RequestValidationError):  # a path's id or a field FastAPI parses
         error = malformed(error)
+    elif isinstance(error, HTTPException):  # no such address or method: Starlette's own
+        if error.status_code not in ROUTING:
+            return failure(request, error.status_code, str(error.detail))
+        error = Refusal(error.status_code, ROUTING[error.status_code])
     elif isinstance(error, DiskFull):
         error = Refusal(507, "disk_full")
     elif isinstance(error, DamagedVersion):
@@ -94,6 +99,9 @@ async def refused(request: Request, error: Exception) -> Response:
         else next(code for kind, code in STATUS.items() if isinstance(error, kind))
     )
     return failure(request, status, str(error))
+
+
+ROUTING = {404: "not_found", 405: "bad_method"}  # Starlette's refusals, in words
 
 
 def refusal_language(request: Request) -> str:
@@ -136,7 +144,7 @@ def attach(app: FastAPI, session: ReviewSession, csrf: str) -> None:
     refusal as a page or as JSON."""
     app.state.session = session
     app.state.csrf = csrf
-    for kind in (Refused, Refusal, RequestValidationError, *STATUS):
+    for kind in (Refused, Refusal, RequestValidationError, HTTPException, *STATUS):
         app.add_exception_handler(kind, refused)
 
 
