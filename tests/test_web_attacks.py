@@ -438,6 +438,35 @@ def test_an_edit_dropped_while_its_resolve_runs_is_not_accepted_with_it(web) -> 
     assert {"volunteer": "v01", "camp": "c1"} not in forbidden
 
 
+def test_two_resolves_started_at_once_make_one_job(web) -> None:
+    """Session calls run in worker threads (an upload must not hold the event loop): the
+    check for a running job and the start are one step, so eight clicks at once start
+    one re-solve and the others are told one is running."""
+    from campplanner.app.review.actor import LOCAL_PLANNER
+    from campplanner.app.review.errors import UsageError
+
+    site, client = web
+    post(client, "/api/edits", {"kind": "forbid", "volunteer": "v01", "camp": "c1"})
+    start = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def click() -> None:
+        start.wait()
+        try:
+            outcomes.append(site.start_resolve(LOCAL_PLANNER))
+        except UsageError:
+            outcomes.append("running")
+
+    threads = [threading.Thread(target=click) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    started = [o for o in outcomes if o != "running"]
+    assert len(started) == 1 and len(site.background.resolves) == 1, outcomes
+    wait_for_job(client, started[0])
+
+
 def test_finished_resolves_are_freed_beyond_the_newest_few(web) -> None:
     from campplanner.app.review.background import KEEP_FINISHED
 

@@ -59,10 +59,10 @@ class Background:
 
     def running(self) -> str | None:
         """The id of a re-solve or comparison still running, if there is one."""
-        for job_id, resolve in self.resolves.items():
+        for job_id, resolve in list(self.resolves.items()):  # forgotten meanwhile: fine
             if not resolve.job.wait(0):
                 return job_id
-        for job_id, comparison in self.comparisons.items():
+        for job_id, comparison in list(self.comparisons.items()):
             if not comparison.job.wait(0):
                 return job_id
         return None
@@ -97,8 +97,8 @@ class Background:
         return folder
 
     def close(self) -> None:
-        for resolve in self.resolves.values():
+        for resolve in list(self.resolves.values()):
             resolve.job.cancel()
-        for comparison in self.comparisons.values():
+        for comparison in list(self.comparisons.values()):
             comparison.job.cancel()
         shutil.rmtree(self.scratch, ignore_errors=True)

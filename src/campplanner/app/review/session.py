@@ -14,6 +14,7 @@ where a rule on who may read or change what will be enforced.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,8 @@ class ReviewSession:
         self.max_upload = max_upload  # bytes of one uploaded file
         self.versions = OpenVersions(workspace)
         self.background = Background(scratch)
+        # one job at a time: the check and the start, together (calls come from threads)
+        self._starting = threading.Lock()
 
     @property
     def scratch(self) -> Path:
@@ -199,9 +202,10 @@ class ReviewSession:
     @saves
     def start_resolve(self, actor: Actor) -> str:
         """Re-plan from the current version with the pending edits, in the background."""
-        if self.running_job() is not None:
-            raise UsageError("a solve is already running: wait for it or cancel it")
-        return resolves.start_resolve(self.workspace, self.background, self.time_limit)
+        with self._starting:
+            if self.running_job() is not None:
+                raise UsageError("a solve is already running: wait for it or cancel it")
+            return resolves.start_resolve(self.workspace, self.background, self.time_limit)
 
     def resolve(self, actor: Actor, job_id: str, since: int = 0) -> dict[str, Any]:
         """A re-solve's state and progress from event ``since``, once finished its diff."""
@@ -331,8 +335,9 @@ class ReviewSession:
                 raise TooLarge(f"{name}: too large: at most {self.max_upload:,} bytes")
         if not uploads:
             raise UsageError("choose one or more scenario files")
-        if self.running_job() is not None:
-            raise UsageError("a solve is already running: wait for it or cancel it")
-        return comparisons.start_comparison(
-            self.workspace, self.background, uploads, self.time_limit
-        )
+        with self._starting:
+            if self.running_job() is not None:
+                raise UsageError("a solve is already running: wait for it or cancel it")
+            return comparisons.start_comparison(
+                self.workspace, self.background, uploads, self.time_limit
+            )
