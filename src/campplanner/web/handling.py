@@ -32,10 +32,9 @@ from campplanner.app.review.errors import (
     TooLarge,
 )
 from campplanner.app.review.session import ReviewSession, expected_revision
-from campplanner.web.i18n import LANGUAGES
 from campplanner.web.limits import judge_before_reading, judge_csrf_header
-from campplanner.web.refusals import Refusal, said
-from campplanner.web.render import failure, language_of
+from campplanner.web.refusals import Refusal, answer
+from campplanner.web.render import failure
 from campplanner.web.security import same
 
 MAX_FILES, MAX_FIELDS = 20, 50  # of one posted form
@@ -90,9 +89,7 @@ async def refused(request: Request, error: Exception) -> Response:
     elif isinstance(error, DamagedVersion):
         error = Refusal(422, "damaged", version=error.version_id, reason=error.reason)
     if isinstance(error, Refusal):
-        return failure(
-            request, error.status, said(error.key, refusal_language(request), **error.values)
-        )
+        return answer(request, error)
     status = (
         error.status
         if isinstance(error, Refused)
@@ -102,15 +99,6 @@ async def refused(request: Request, error: Exception) -> Response:
 
 
 ROUTING = {404: "not_found", 405: "bad_method"}  # Starlette's refusals, in words
-
-
-def refusal_language(request: Request) -> str:
-    """A page's language; the API's refusals are English unless ``?lang=`` asks
-    (the words a script matches, as the application layer's are)."""
-    if request.url.path.startswith("/api/"):
-        asked = request.query_params.get("lang", "en")
-        return asked if asked in LANGUAGES else "en"
-    return language_of(request)
 
 
 def malformed(error: RequestValidationError) -> Refusal:

@@ -28,7 +28,7 @@ from typing import Any
 from starlette.datastructures import Headers
 from starlette.requests import Request
 
-from campplanner.web.refusals import Refusal
+from campplanner.web.refusals import Refusal, answer
 from campplanner.web.security import SAFE_METHODS, same
 
 HEADER_SECONDS = 10.0  # for a request line and its headers
@@ -67,10 +67,8 @@ class BodyGuard:
                 judge_before_reading(headers, body.limit)
             await self.app(scope, body.receive, body.closing(send))
         except Refusal as refusal:  # refused before (or while) the app read the body
-            from campplanner.web.handling import refused
-
-            answer = await refused(Request(scope), refusal)
-            await answer(scope, body.receive, body.closing(send))
+            said = answer(Request(scope), refusal)
+            await said(scope, body.receive, body.closing(send))
 
 
 class Body:

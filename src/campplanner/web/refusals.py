@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from campplanner.web.i18n import Words
+from starlette.requests import Request
+from starlette.responses import Response
+
+from campplanner.web.i18n import LANGUAGES, Words
+from campplanner.web.render import failure, language_of
 
 # key -> (Persian, English); {name} quotes a value (numbers in the page's digits)
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -77,3 +81,18 @@ def said(key: str, lang: str, **values: Any) -> str:
         for name, value in values.items()
     }
     return (persian if lang == "fa" else english).format(**shown)
+
+
+def answer(request: Request, refusal: Refusal) -> Response:
+    """``refusal`` said as a page or as JSON, in the request's language."""
+    lang = refusal_language(request)
+    return failure(request, refusal.status, said(refusal.key, lang, **refusal.values))
+
+
+def refusal_language(request: Request) -> str:
+    """A page's language; the API's refusals are English unless ``?lang=`` asks
+    (the words a script matches, as the application layer's are)."""
+    if request.url.path.startswith("/api/"):
+        asked = request.query_params.get("lang", "en")
+        return asked if asked in LANGUAGES else "en"
+    return language_of(request)
