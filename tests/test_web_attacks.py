@@ -423,6 +423,9 @@ def test_an_edit_dropped_while_its_resolve_runs_is_not_accepted_with_it(web) -> 
     wait_for_job(client, job)
     answer = post(client, f"/api/jobs/{job}/accept", {"comment": "with a dropped edit"})
     assert answer.status_code == 409 and "dropped" in answer.json()["error"]
+    state = session(client)
+    page = client.post(f"/jobs/{job}/accept", data={"csrf": state["csrf"], "rev": state["rev"]})
+    assert page.status_code == 409 and "دوباره حل کنید" in page.text  # in the page's words
     assert [v["id"] for v in client.get("/api/versions").json()["versions"]] == [1]
     pending = client.get("/api/edits").json()["pending"]
     assert [e["id"] for e in pending] == [kept.json()["id"]]  # nothing lost either

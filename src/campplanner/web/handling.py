@@ -27,6 +27,7 @@ from campplanner.app.review.errors import (
     CampPlannerError,
     DamagedVersion,
     DiskFull,
+    EditsChanged,
     NotFound,
     StaleRevision,
     TooLarge,
@@ -86,6 +87,8 @@ async def refused(request: Request, error: Exception) -> Response:
         error = Refusal(error.status_code, ROUTING[error.status_code])
     elif isinstance(error, DiskFull):
         error = Refusal(507, "disk_full")
+    elif isinstance(error, EditsChanged):
+        error = Refusal(409, "edits_changed")
     elif isinstance(error, DamagedVersion):
         error = Refusal(422, "damaged", version=error.version_id, reason=error.reason)
     if isinstance(error, Refusal):

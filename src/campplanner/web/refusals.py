@@ -56,6 +56,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "version {version} is damaged in the workspace and cannot be shown ({reason}). "
         "The other versions are untouched",
     ),
+    "edits_changed": (
+        "تغییری که این برنامه با آن حل شد از آن زمان حذف یا پذیرفته شده است و برنامه هنوز "
+        "آن را دارد. چیزی تغییر نکرد؛ با تغییرهای کنونی دوباره حل کنید.",
+        "an edit this roster was solved with has been dropped or accepted since the solve "
+        "started: the roster still carries it. Nothing was changed; re-solve with the "
+        "edits as they are now.",
+    ),
     "bad_method": ("این نشانی این کار را نمی‌پذیرد.", "this address does not take this method"),
 }
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from campplanner.contract.errors import CampPlannerError, UsageError, plain_reason
-from campplanner.workspace import StaleRevision
+from campplanner.workspace import EditsChanged, StaleRevision
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -96,6 +96,7 @@ __all__ = [
     "CampPlannerError",
     "DamagedVersion",
     "DiskFull",
+    "EditsChanged",
     "NotFound",
     "StaleRevision",
     "TooLarge",
