@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import hypothesis
 import pytest
 from click.testing import CliRunner
 from fastapi.routing import APIRoute
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from builders import TINY_PATH, camp, make_instance, place, requirement, volunteer, write_instance
@@ -192,6 +194,29 @@ def test_no_route_answers_500_whatever_the_path_query_or_body(web) -> None:
                     headers=headers | {"Content-Type": kind},
                 )
     assert not failures, failures[:10]
+
+
+@hypothesis.settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
+)
+@hypothesis.given(
+    route=st.integers(min_value=0, max_value=10_000),
+    value=st.text(max_size=40),
+    name=st.sampled_from(QUERY_NAMES),
+)
+def test_any_text_in_any_path_or_query_is_answered_below_500(
+    web, route: int, value: str, name: str
+) -> None:
+    """The same over any text (control characters, every script, lone marks)."""
+    client = TestClient(web[1].app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
+    gets = [(path, names) for method, path, names in routes_of(client.app) if method == "GET"]
+    path, names = gets[route % len(gets)]
+    url = filled(path, names, **({names[0]: value} if names else {}))
+    url += f"?{name}={quote(value)}"
+    assert client.get(url, follow_redirects=False).status_code < 500, url
 
 
 @pytest.mark.parametrize(
