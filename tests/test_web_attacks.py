@@ -350,6 +350,45 @@ def test_a_chunked_body_is_refused_at_the_limit_not_read_to_its_end(running) -> 
     assert not any(site.scratch.iterdir())  # no upload was kept
 
 
+def test_a_stranger_streaming_a_body_is_cut_off_at_the_401(tmp_path: Path, published: Path) -> None:
+    site, client = served(TINY_PATH, tmp_path, solution=published, token=GOOD)
+    server = Running(client.app)
+    try:
+        conn = server.connect()
+        conn.sendall(
+            request_head(
+                "POST",
+                "/api/edits",
+                server.port,
+                Transfer_Encoding="chunked",
+                Content_Type="application/json",
+            )
+        )
+        sent = stream(conn, 256 * 2**20)
+        answer = answer_of(conn)
+        conn.close()
+    finally:
+        server.stop()
+        site.close()
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:300]
+    assert b"connection: close" in answer.lower()
+    assert sent < 64 * 2**20, sent  # not drained to its end
+
+
+def stream(conn: socket.socket, total: int) -> int:
+    """Send a chunked body of up to ``total`` bytes; how much went before the server
+    closed the connection."""
+    chunk = b"x" * 65536
+    sent = 0
+    try:
+        while sent < total:
+            conn.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            sent += len(chunk)
+    except (BrokenPipeError, ConnectionResetError, TimeoutError):
+        pass
+    return sent
+
+
 def test_a_wrong_csrf_header_is_refused_before_the_body_is_read(running) -> None:
     _, _, server = running
     for headers in ({"X_CSRF_Token": "forged"}, {}):

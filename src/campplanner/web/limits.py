@@ -7,7 +7,9 @@ body is read, a deadline for the body, and the slow client's connection closed.
   passed on as it arrives, counted, and refused (413) at the first byte past the limit,
   chunked or not, so that neither memory nor the temporary folder (a form's files)
   holds more than the limit. A body that has not arrived within :data:`BODY_SECONDS` is
-  refused (408). An answer sent before the body is all in closes the connection.
+  refused (408).
+- :class:`CloseUnread` (outermost): an answer sent before the body is all in closes
+  the connection, the token guard's too.
 - :func:`judge_csrf_header`, the first step of every route that reads a posted body
   (``handling.posted``): a wrong ``X-CSRF-Token``, or none on a body that is not a form
   (the API), is refused (403) before a byte of the body is read.
@@ -59,21 +61,54 @@ class BodyGuard:
         state = scope["app"].state
         headers = Headers(scope=scope)
         body = Body(receive, state.session.max_upload, self.body_seconds or BODY_SECONDS)
-        body.complete = headers.get("content-length", "0") == "0" and (
-            "transfer-encoding" not in headers
-        )  # no body to wait for
+        body.complete = bodiless(headers)
         try:
             if scope["method"] not in SAFE_METHODS:
                 judge_before_reading(headers, body.limit)
-            await self.app(scope, body.receive, body.closing(send))
+            await self.app(scope, body.receive, send)
         except Refusal as refusal:  # refused before (or while) the app read the body
             said = answer(Request(scope), refusal)
-            await said(scope, body.receive, body.closing(send))
+            await said(scope, body.receive, send)
+
+
+def bodiless(headers: Headers) -> bool:
+    """A request that announces no body (nothing to wait for)."""
+    return headers.get("content-length", "0") == "0" and "transfer-encoding" not in headers
+
+
+class CloseUnread:
+    """The outermost layer: an answer that starts before the request's body is all in
+    (a refusal of the token guard, of BodyGuard or of a route) closes the connection,
+    so the rest of the body is never read; a stranger streaming a GiB at a 401 is cut
+    off at once. It only watches: nothing is refused here."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        complete = bodiless(Headers(scope=scope))
+
+        async def watched() -> Message:
+            nonlocal complete
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                complete = True
+            return message
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start" and not complete:
+                message = dict(message)
+                message["headers"] = [*message.get("headers", []), (b"connection", b"close")]
+            await send(message)
+
+        await self.app(scope, watched, sending)
 
 
 class Body:
-    """A request's body as it arrives: counted, on a deadline, and the connection
-    closed after an answer sent before the body was all in (the rest is never read)."""
+    """A request's body as it arrives: counted, and on a deadline."""
 
     def __init__(self, receive: Receive, limit: int, seconds: float):
         self.upstream = receive
@@ -98,18 +133,6 @@ class Body:
         else:
             self.complete = True
         return message
-
-    def closing(self, send: Send) -> Send:
-        """``send``, adding ``Connection: close`` to an answer that starts before the
-        body is all in: a client that goes on sending sends into a closed socket."""
-
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start" and not self.complete:
-                message = dict(message)
-                message["headers"] = [*message.get("headers", []), (b"connection", b"close")]
-            await send(message)
-
-        return sending
 
 
 def judge_before_reading(headers: Headers, limit: int) -> None:
