@@ -854,7 +854,17 @@ def replace(
     help="The address to listen on; any other than this one needs a token.",
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--token", help="The access token [default: none on 127.0.0.1, else a new one].")
+@click.option(
+    "--token",
+    help="The access token, at least 16 characters [default: none on 127.0.0.1, else a "
+    "new one]. Other users of this machine can read it here: prefer --token-file or "
+    "the environment variable CAMPPLANNER_TOKEN.",
+)
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Read the access token from this file (its first line).",
+)
 @time_limit_option(30.0, "Seconds for each re-solve.")
 @reports_errors
 def serve(
@@ -865,6 +875,7 @@ def serve(
     host: str,
     port: int,
     token: str | None,
+    token_file: str | None,
     time_limit: float,
 ) -> None:
     """Review and adjust rosters in the browser: a local web application.
@@ -873,12 +884,13 @@ def serve(
     keeps every accepted roster as a version; edits are recorded there, never written
     to the files. Persian, right to left; English with a switch. See docs/review.md.
     """
-    from campplanner.web.server import ServeSettings
+    from campplanner.web.server import ServeSettings, given_token
     from campplanner.web.server import serve as run_server
 
     if workspace_file and db_url:
         raise click.UsageError("--workspace and --db: give one of them")
     url = db_url or (f"sqlite:///{workspace_file}" if workspace_file else None)
+    token = given_token(token, token_file)
     run_server(
         ServeSettings(instance_file, solution_file, url, host, port, token, time_limit),
         say=lambda line: stdout.print(line, markup=False, highlight=False),

@@ -6,10 +6,18 @@ PostgreSQL given a URL, with the same code. See :mod:`campplanner.workspace.stor
 
 from campplanner.workspace.store import (
     EditRecord,
+    EditsChanged,
     StaleRevision,
     VersionInfo,
     Workspace,
     default_workspace_url,
 )
 
-__all__ = ["EditRecord", "StaleRevision", "VersionInfo", "Workspace", "default_workspace_url"]
+__all__ = [
+    "EditRecord",
+    "EditsChanged",
+    "StaleRevision",
+    "VersionInfo",
+    "Workspace",
+    "default_workspace_url",
+]

@@ -197,7 +197,7 @@ def accept(
         expected=expected,
         by=by,
     )
-    del background.resolves[job_id]
+    background.forget(job_id)  # its roster is in the workspace now
     outcome = replanned.outcome
     info = workspace.version(version)
     if info is None:
@@ -208,8 +208,8 @@ def accept(
 
 def discard(workspace: Workspace, background: Background, job_id: str, by: str) -> None:
     """Forget a re-solve (cancelled if it still runs), recorded as ``by``'s."""
-    resolve = background.resolves.pop(job_id, None)
+    resolve = background.resolves.get(job_id)
     if resolve is None:
         raise UsageError("no such solve")
-    resolve.job.cancel()
+    background.forget(job_id)
     workspace.log("discard", base=resolve.base, edits=resolve.edit_ids, by=by)

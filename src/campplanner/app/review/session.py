@@ -14,6 +14,7 @@ where a rule on who may read or change what will be enforced.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +23,15 @@ from typing import Any
 from campplanner.app.review import comparisons, downloads, edits, reads, resolves
 from campplanner.app.review.actor import Actor, holder
 from campplanner.app.review.background import Background
-from campplanner.app.review.errors import NotFound, TooLarge, UsageError
-from campplanner.app.review.versions import OpenVersion, OpenVersions
+from campplanner.app.review.errors import DamagedVersion, NotFound, TooLarge, UsageError, saves
+from campplanner.app.review.versions import OpenVersion, OpenVersions, reading
 from campplanner.contract.calendar import Calendar
 from campplanner.contract.solution import roster_triples as solution_triples
 from campplanner.contract.solution import solution_from_data
 from campplanner.workspace import Workspace
 
 COMMENT_LENGTH = 500  # characters of an accepted version's comment
+MAX_REVISION = 2**53  # past any workspace's revision (SQLite stops at 2**63)
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,14 @@ class Frame:
 def expected_revision(value: object) -> int:
     """The workspace revision a change was made on, as a front end received it."""
     try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        raise UsageError("rev (the workspace revision the change was made on) is missing") from None
+        revision = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):  # OverflowError: {"rev": 1e400}
+        revision = -1
+    if isinstance(value, bool) or not 0 <= revision <= MAX_REVISION:
+        raise UsageError(
+            "rev (the workspace revision the change was made on) is missing or not a whole number"
+        )
+    return revision
 
 
 class ReviewSession:
@@ -67,6 +74,8 @@ class ReviewSession:
         self.max_upload = max_upload  # bytes of one uploaded file
         self.versions = OpenVersions(workspace)
         self.background = Background(scratch)
+        # one job at a time: the check and the start, together (calls come from threads)
+        self._starting = threading.Lock()
 
     @property
     def scratch(self) -> Path:
@@ -99,7 +108,10 @@ class ReviewSession:
     def frame(self, actor: Actor | None) -> Frame:
         """What every page's frame shows (asked for error pages too, where nobody may be
         known yet: ``actor`` None)."""
-        head = self.head()
+        try:
+            head = self.head()
+        except DamagedVersion:  # the page says so; the frame is drawn all the same
+            head = None
         calendar = head.instance.calendar if head else "jalali"
         return Frame(calendar, self.workspace.revision(), self.running_job())
 
@@ -165,6 +177,7 @@ class ReviewSession:
             "jobs": [self.resolve(actor, job_id) for job_id in list(self.background.resolves)],
         }
 
+    @saves
     def add_edit(self, actor: Actor, fields: Mapping[str, object]) -> dict[str, int]:
         """Record the edit ``fields`` describe (``kind``, ``volunteer``, ``camp``, ``skill``,
         ``out``, ``first``, ``last``), checked at once, on revision ``fields["rev"]``:
@@ -176,6 +189,7 @@ class ReviewSession:
         edit_id = self.workspace.add_edit(kind, ops, expected, by=actor.name)
         return {"id": edit_id, "rev": self.workspace.revision()}
 
+    @saves
     def drop_edit(self, actor: Actor, edit_id: int, expected: int) -> dict[str, int]:
         """Forget a pending edit: ``{rev}``."""
         try:
@@ -185,11 +199,13 @@ class ReviewSession:
         return {"rev": self.workspace.revision()}
 
     # ---------------------------------------------------------- re-solves, jobs
+    @saves
     def start_resolve(self, actor: Actor) -> str:
         """Re-plan from the current version with the pending edits, in the background."""
-        if self.running_job() is not None:
-            raise UsageError("a solve is already running: wait for it or cancel it")
-        return resolves.start_resolve(self.workspace, self.background, self.time_limit)
+        with self._starting:
+            if self.running_job() is not None:
+                raise UsageError("a solve is already running: wait for it or cancel it")
+            return resolves.start_resolve(self.workspace, self.background, self.time_limit)
 
     def resolve(self, actor: Actor, job_id: str, since: int = 0) -> dict[str, Any]:
         """A re-solve's state and progress from event ``since``, once finished its diff."""
@@ -215,6 +231,7 @@ class ReviewSession:
             raise NotFound("no such job")
         job.cancel()
 
+    @saves
     def accept(self, actor: Actor, job_id: str, comment: str, expected: int) -> dict[str, int]:
         """Store a finished re-solve's roster as a new version: ``{version, rev}``."""
         comment = comment[:COMMENT_LENGTH]
@@ -225,6 +242,7 @@ class ReviewSession:
             self.versions.adopt(opened)
         return {"version": version, "rev": self.workspace.revision()}
 
+    @saves
     def discard(self, actor: Actor, job_id: str) -> None:
         resolves.discard(self.workspace, self.background, job_id, actor.name)
 
@@ -250,6 +268,7 @@ class ReviewSession:
             "rev": self.workspace.revision(),
         }
 
+    @saves
     def publish(self, actor: Actor, version_id: int, expected: int) -> dict[str, int]:
         """Publish a version: ``{published, rev}``."""
         try:
@@ -267,22 +286,28 @@ class ReviewSession:
     def _roster(self, version_id: int) -> list[tuple[str, str, str]]:
         if self.workspace.version(version_id) is None:
             raise NotFound(f"no version {version_id}")
-        raw = self.workspace.solution_json(version_id)
-        return solution_triples(solution_from_data(json.loads(raw))) if raw else []
+        with reading(version_id):
+            raw = self.workspace.solution_json(version_id)
+            return solution_triples(solution_from_data(json.loads(raw))) if raw else []
 
     def solution(self, actor: Actor) -> bytes:
         """The current version's roster as a solution file."""
         head = self.workspace.head()
-        raw = self.workspace.solution_json(head.id) if head else None
+        with reading(head.id if head else 0):
+            raw = self.workspace.solution_json(head.id) if head else None
         if raw is None:
             raise NotFound("no roster yet")
         return raw
 
     def download(self, actor: Actor, version_id: int, kind: str, lang: str) -> downloads.Download:
         """Version ``version_id`` as a file of ``kind``, its reasons in ``lang``."""
-        head = self.head()
+        try:
+            head = self.head()
+        except DamagedVersion:
+            head = None
         compiled = head.problem if head is not None and head.version.id == version_id else None
-        return downloads.version_file(self.workspace, version_id, kind, lang, compiled)
+        with reading(version_id):
+            return downloads.version_file(self.workspace, version_id, kind, lang, compiled)
 
     def audit(self, actor: Actor) -> list[dict[str, Any]]:
         """The audit log, newest first."""
@@ -301,6 +326,7 @@ class ReviewSession:
             raise NotFound("no such comparison")
         return comparisons.comparison_state(comparison, job_id)
 
+    @saves
     def start_comparison(self, actor: Actor, uploads: list[tuple[str, bytes]]) -> str:
         """Compare the uploaded scenario files (name, content) against the current
         version in the background, once each is checked; returns the job's id."""
@@ -309,8 +335,9 @@ class ReviewSession:
                 raise TooLarge(f"{name}: too large: at most {self.max_upload:,} bytes")
         if not uploads:
             raise UsageError("choose one or more scenario files")
-        if self.running_job() is not None:
-            raise UsageError("a solve is already running: wait for it or cancel it")
-        return comparisons.start_comparison(
-            self.workspace, self.background, uploads, self.time_limit
-        )
+        with self._starting:
+            if self.running_job() is not None:
+                raise UsageError("a solve is already running: wait for it or cancel it")
+            return comparisons.start_comparison(
+                self.workspace, self.background, uploads, self.time_limit
+            )
