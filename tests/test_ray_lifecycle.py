@@ -17,6 +17,7 @@ import resource
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -74,8 +75,12 @@ def _left_in_session(session: int) -> list[str]:
 
 
 def _kill_session(session: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(session, signal.SIGKILL)
+    """Kill what a failed test left in ``session`` (Ray's helpers may sit in process
+    groups of their own)."""
+    listing = subprocess.run(["ps", "-s", str(session), "-o", "pid="], capture_output=True)
+    for pid in listing.stdout.split():
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(pid), signal.SIGKILL)
 
 
 @pytest.mark.parametrize(
@@ -190,4 +195,40 @@ def test_sigterm_to_compare_on_ray_leaves_no_ray_process(tmp_path: Path) -> None
         _kill_session(process.pid)
     assert process.returncode == 143, stderr[-3000:]
     assert "Traceback" not in stderr and "***" not in stderr, stderr[-3000:]
+    assert left == [], left
+
+
+def test_a_failing_task_still_shuts_ray_down(tmp_path: Path) -> None:
+    # The error path: a task raises; the sweep's error comes through, and the Ray the
+    # engine started is gone with it.
+    script = textwrap.dedent(
+        """
+        import ray
+        from campplanner.whatif.engines import RayEngine
+
+        def task(shared, item):
+            raise ValueError(f"run {item} failed")
+
+        engine = RayEngine(1)
+        try:
+            list(engine.run(task, {"shared": 1}, range(3)))
+        except Exception as error:
+            print("failed:", "run 0 failed" in str(error))
+        print("ray up:", ray.is_initialized())
+        """
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        cwd=tmp_path,
+    )
+    try:
+        out, err = process.communicate(timeout=300)
+        left = _left_in_session(process.pid)
+    finally:
+        _kill_session(process.pid)
+    assert out.splitlines() == ["failed: True", "ray up: False"], err[-3000:]
     assert left == [], left
