@@ -1,5 +1,9 @@
 """The workspace database: versions, pending edits, the audit log, and their migrations.
 
+The tables below are the schema as the code reads it today; the steps that bring a
+database there are Alembic revisions in ``migrations/versions/`` (``m0001_today``: the
+schema as it was before Alembic), run by :meth:`Workspace.migrate` on every open.
+
 Every change goes through one transaction that also moves the workspace's revision
 number on by one, and only if the caller saw the current one (``expected``): a second
 browser tab that edits from a stale page is refused (:class:`StaleRevision`) and nothing
@@ -20,6 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Boolean,
     Column,
@@ -32,7 +40,6 @@ from sqlalchemy import (
     Text,
     create_engine,
     delete,
-    func,
     insert,
     select,
     update,
@@ -43,12 +50,6 @@ from campplanner.contract.errors import CampPlannerError
 
 metadata = MetaData()
 
-schema_migrations = Table(
-    "cp_schema_migrations",
-    metadata,
-    Column("version", Integer, primary_key=True, autoincrement=False),
-    Column("applied_at", DateTime(timezone=True), nullable=False),
-)
 meta = Table(
     "cp_meta",
     metadata,
@@ -95,18 +96,29 @@ audit = Table(
 )
 
 
-def _migration_1(connection: Connection) -> None:
-    for table in (meta, snapshots, versions, edits, audit):
-        table.create(connection, checkfirst=True)
-    connection.execute(insert(meta).values(id=1, revision=0, published=None))
-
-
 # Who acted, kept inside an audit entry's detail (no schema change: the accounts to come
 # will bring their own migration).
 BY = "by"
 
-# Append only: a database at version n gets migrations n+1, n+2, ... in one transaction each.
-MIGRATIONS = [(1, _migration_1)]
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Before Alembic, a workspace kept its own counter here; a database with it (and no
+# alembic_version) holds the schema of revision 0001.
+LEGACY_MIGRATIONS_TABLE = "cp_schema_migrations"
+LEGACY_REVISION = "0001"
+
+
+def _alembic_config(connection: Connection | None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration: the schema this code reads."""
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    assert head is not None
+    return head
 
 
 class StaleRevision(CampPlannerError):
@@ -188,25 +200,22 @@ class Workspace:
         self.migrate()
 
     # ------------------------------------------------------------------ schema
-    def schema_version(self) -> int:
+    def schema_version(self) -> str | None:
+        """The Alembic revision the database is at (None: an empty database)."""
         with self.engine.connect() as connection:
-            if not self.engine.dialect.has_table(connection, schema_migrations.name):
-                return 0
-            return connection.execute(select(func.max(schema_migrations.c.version))).scalar() or 0
+            return MigrationContext.configure(connection).get_current_revision()
 
     def migrate(self) -> None:
-        """Bring the schema up to the newest migration."""
+        """Bring the schema up to the newest migration, in one transaction: a workspace
+        written before Alembic is first stamped with the revision its tables are."""
         with self.engine.begin() as connection:
-            schema_migrations.create(connection, checkfirst=True)
-        current = self.schema_version()
-        for number, step in MIGRATIONS:
-            if number <= current:
-                continue
-            with self.engine.begin() as connection:
-                step(connection)
-                connection.execute(
-                    insert(schema_migrations).values(version=number, applied_at=_now())
-                )
+            config = _alembic_config(connection)
+            current = MigrationContext.configure(connection).get_current_revision()
+            if current is None and self.engine.dialect.has_table(
+                connection, LEGACY_MIGRATIONS_TABLE
+            ):
+                command.stamp(config, LEGACY_REVISION)
+            command.upgrade(config, "head")
 
     def close(self) -> None:
         self.engine.dispose()
