@@ -920,3 +920,9 @@ def stress(
         stdout.print(f"Report written to {output}", markup=False)
     if received is not None:
         sys.exit(SIGNAL_EXIT_CODES[received])
+
+
+# The accounts of a workspace (issue 23): a group of their own, in cli/users.py.
+from campplanner.cli.users import users  # noqa: E402
+
+main.add_command(users)

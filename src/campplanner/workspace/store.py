@@ -93,11 +93,12 @@ audit = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Column("action", String(40), nullable=False),
     Column("detail", Text, nullable=False),  # JSON
+    Column("account", String(100), nullable=True),  # who acted (0002; before: detail's "by")
+    Column("address", String(64), nullable=True),  # from where (0002)
 )
 
 
-# Who acted, kept inside an audit entry's detail (no schema change: the accounts to come
-# will bring their own migration).
+# Who acted, as entries written before revision 0002 kept it inside their detail.
 BY = "by"
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -240,13 +241,22 @@ class Workspace:
             )
         return connection.execute(select(meta.c.revision).where(meta.c.id == 1)).scalar_one()
 
-    def _audit(self, connection: Connection, action: str, by: str | None, **detail: Any) -> None:
-        """An audit entry; ``by`` names who acted (kept with the detail: see audit_log)."""
-        if by is not None:
-            detail = {BY: by, **detail}
+    def _audit(
+        self,
+        connection: Connection,
+        action: str,
+        by: str | None,
+        address: str | None = None,
+        **detail: Any,
+    ) -> None:
+        """An audit entry: ``by`` names who acted, ``address`` where from."""
         connection.execute(
             insert(audit).values(
-                at=_now(), action=action, detail=json.dumps(detail, ensure_ascii=False)
+                at=_now(),
+                action=action,
+                detail=json.dumps(detail, ensure_ascii=False),
+                account=by,
+                address=address,
             )
         )
 
@@ -261,6 +271,7 @@ class Workspace:
         edit_ids: list[int] | None = None,
         expected: int | None = None,
         by: str | None = None,
+        address: str | None = None,
     ) -> int:
         """Store a roster as a new version (with the pending edits ``edit_ids`` it used),
         accepted by ``by``."""
@@ -305,6 +316,7 @@ class Workspace:
                 connection,
                 "accept",
                 by,
+                address,
                 version=version_id,
                 parent=parent,
                 edits=[e["id"] for e in used],
@@ -385,7 +397,13 @@ class Workspace:
                 return int(row.id)
         return None
 
-    def publish(self, version_id: int, expected: int | None = None, by: str | None = None) -> None:
+    def publish(
+        self,
+        version_id: int,
+        expected: int | None = None,
+        by: str | None = None,
+        address: str | None = None,
+    ) -> None:
         with self.engine.begin() as connection:
             if (
                 connection.execute(select(versions.c.id).where(versions.c.id == version_id)).first()
@@ -394,7 +412,7 @@ class Workspace:
                 raise KeyError(version_id)
             self._bump(connection, expected)
             connection.execute(update(meta).where(meta.c.id == 1).values(published=version_id))
-            self._audit(connection, "publish", by, version=version_id)
+            self._audit(connection, "publish", by, address, version=version_id)
 
     def published(self) -> int | None:
         with self.engine.connect() as connection:
@@ -407,6 +425,7 @@ class Workspace:
         ops: list[dict[str, Any]],
         expected: int | None = None,
         by: str | None = None,
+        address: str | None = None,
     ) -> int:
         """Record ``by``'s edit (scenario edits, see whatif/scenario.py) for the next
         re-solve."""
@@ -420,10 +439,16 @@ class Workspace:
                     pending=True,
                 )
             ).inserted_primary_key[0]
-            self._audit(connection, "edit", by, edit=edit_id, kind=kind, ops=ops)
+            self._audit(connection, "edit", by, address, edit=edit_id, kind=kind, ops=ops)
         return int(edit_id)
 
-    def drop_edit(self, edit_id: int, expected: int | None = None, by: str | None = None) -> None:
+    def drop_edit(
+        self,
+        edit_id: int,
+        expected: int | None = None,
+        by: str | None = None,
+        address: str | None = None,
+    ) -> None:
         with self.engine.begin() as connection:
             self._bump(connection, expected)
             done = connection.execute(
@@ -431,7 +456,7 @@ class Workspace:
             )
             if done.rowcount != 1:
                 raise KeyError(edit_id)
-            self._audit(connection, "drop edit", by, edit=edit_id)
+            self._audit(connection, "drop edit", by, address, edit=edit_id)
 
     def pending_edits(self) -> list[EditRecord]:
         with self.engine.connect() as connection:
@@ -441,13 +466,19 @@ class Workspace:
         return [EditRecord(r.id, r.created_at, r.kind, json.loads(r.ops)) for r in rows]
 
     def log(
-        self, action: str, expected: int | None = None, by: str | None = None, **detail: Any
+        self,
+        action: str,
+        expected: int | None = None,
+        by: str | None = None,
+        address: str | None = None,
+        **detail: Any,
     ) -> None:
-        """An audit entry that is not a change (a discarded re-solve...), by ``by``."""
+        """An audit entry that is not a change (a discarded re-solve, a login...), by
+        ``by`` from ``address``."""
         with self.engine.begin() as connection:
             if expected is not None:
                 self._bump(connection, expected)
-            self._audit(connection, action, by, **detail)
+            self._audit(connection, action, by, address, **detail)
 
     def audit_log(self, limit: int = 200) -> list[dict[str, Any]]:
         """The newest entries first: when, what, who (``by``: None for an entry written
@@ -457,8 +488,15 @@ class Workspace:
         entries = []
         for r in rows:
             detail = json.loads(r.detail)
-            by = detail.pop(BY, None)
+            by = detail.pop(BY, None)  # where entries written before 0002 kept it
             entries.append(
-                {"id": r.id, "at": r.at.isoformat(), "action": r.action, "by": by, "detail": detail}
+                {
+                    "id": r.id,
+                    "at": r.at.isoformat(),
+                    "action": r.action,
+                    "by": r.account or by,
+                    "address": r.address,
+                    "detail": detail,
+                }
             )
         return entries
