@@ -132,10 +132,15 @@ class Accounts:
         self.store = AccountStore(workspace)
         self.failures = Failures(clock)
         self.now = now
+        self._any = False
 
     def any(self) -> bool:
-        """Does the workspace have accounts (then every request needs one)?"""
-        return self.store.count() > 0
+        """Does the workspace have accounts (then every request needs one)? Asked on
+        every request: an account added from the command line counts at once; and once
+        there, accounts are never removed (only disabled), so a yes is kept."""
+        if not self._any:
+            self._any = self.store.count() > 0
+        return self._any
 
     # ----------------------------------------------------------- management
     def add(

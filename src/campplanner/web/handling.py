@@ -19,9 +19,18 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from campplanner.app.review.actor import Actor
-from campplanner.app.review.errors import CampPlannerError, NotFound, StaleRevision, TooLarge
+from campplanner.app.review.errors import (
+    CampPlannerError,
+    Forbidden,
+    LoginRefused,
+    NotFound,
+    NotLoggedIn,
+    StaleRevision,
+    TooLarge,
+    TooManyAttempts,
+)
 from campplanner.app.review.session import ReviewSession, expected_revision
-from campplanner.web.render import failure
+from campplanner.web.render import csrf_of, failure
 from campplanner.web.security import same
 
 MAX_FILES, MAX_FIELDS = 20, 50  # of one posted form
@@ -52,7 +61,16 @@ Acting = Annotated[Actor, Depends(actor_of)]
 
 # What the application layer refuses, and the status that says it (the first match of
 # an error's classes wins: a NotFound is a CampPlannerError too).
-STATUS = {NotFound: 404, StaleRevision: 409, TooLarge: 413, CampPlannerError: 400}
+STATUS = {
+    NotFound: 404,
+    StaleRevision: 409,
+    TooLarge: 413,
+    LoginRefused: 401,
+    NotLoggedIn: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
+    CampPlannerError: 400,
+}
 
 
 def attach(app: FastAPI, session: ReviewSession, csrf: str) -> None:
@@ -96,7 +114,7 @@ async def posted(request: Request) -> dict[str, Any]:
             values = form.getlist(key)
             data[key] = values if key == "files" else values[0]
     token = request.headers.get("x-csrf-token") or data.get("csrf")
-    if not same(token if isinstance(token, str) else None, request.app.state.csrf):
+    if not same(token if isinstance(token, str) else None, csrf_of(request)):
         raise Refused(403, "missing or wrong CSRF token: reload the page and try again")
     return data
 

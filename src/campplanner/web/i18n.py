@@ -16,6 +16,24 @@ __all__ = ["LANGUAGES", "WORDS", "Words"]  # LANGUAGES: the one list, contract.l
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("برنامه‌ریز اردوها", "Camp planner"),
     "overview": ("نمای کلی", "Overview"),
+    # logging in (issue 23): what the login page and the frame say
+    "log_in": ("ورود", "Log in"),
+    "log_out": ("خروج", "Log out"),
+    "account_name": ("نام کاربری", "Name"),
+    "password": ("گذرواژه", "Password"),
+    "wrong_login": (
+        "نام کاربری یا گذرواژه درست نیست (یا حساب غیرفعال است).",
+        "Wrong name or password (or the account is disabled).",
+    ),
+    "too_many_logins": (
+        "تلاش‌های ناموفق زیادی شد: پانزده دقیقه دیگر دوباره امتحان کنید "
+        "یا از هماهنگ‌کنندهٔ استان بپرسید.",
+        "Too many failed logins: wait 15 minutes and try again, or ask the province coordinator.",
+    ),
+    "role_province": ("هماهنگ‌کنندهٔ استان", "province coordinator"),
+    "role_county": ("هماهنگ‌کنندهٔ شهرستان", "county coordinator"),
+    "role_camp-leader": ("سرپرست اردو", "camp leader"),
+    "role_viewer": ("بیننده", "viewer"),
     "camps": ("اردوها", "Camps"),
     "camp": ("اردو", "Camp"),
     "volunteers": ("داوطلبان", "Volunteers"),

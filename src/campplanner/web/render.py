@@ -14,6 +14,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from campplanner.web.i18n import LANGUAGES, Words
 
+
+def csrf_of(request: Request) -> str:
+    """The CSRF token the request's pages carry: its login session's, else the server's."""
+    actor = getattr(request.state, "actor", None)
+    return (actor.csrf if actor is not None else None) or request.app.state.csrf
+
+
 LANG_COOKIE = "campplanner_lang"
 
 
@@ -45,7 +52,8 @@ def page(request: Request, template: str, code: int = 200, **context: Any) -> HT
         .get_template(template)
         .render(
             t=Words(language_of(request), frame.calendar),
-            csrf=request.app.state.csrf,
+            csrf=csrf_of(request),
+            actor=getattr(request.state, "actor", None),
             rev=frame.revision,
             path=request.url.path,
             running=frame.running,

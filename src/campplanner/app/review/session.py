@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from campplanner.app.accounts import Accounts, Login
 from campplanner.app.review import comparisons, downloads, edits, reads, resolves
 from campplanner.app.review.actor import Actor, holder
 from campplanner.app.review.background import Background
@@ -67,6 +68,7 @@ class ReviewSession:
         self.max_upload = max_upload  # bytes of one uploaded file
         self.versions = OpenVersions(workspace)
         self.background = Background(scratch)
+        self.accounts = Accounts(workspace)
 
     @property
     def scratch(self) -> Path:
@@ -79,8 +81,31 @@ class ReviewSession:
 
     # ------------------------------------------------------------------- who
     def actor_for(self, credential: str | None) -> Actor | None:
-        """Who a request's credential names (None: nobody)."""
+        """Who a request's credential names on a workspace without accounts (None:
+        nobody)."""
         return holder(self.token, credential)
+
+    def requires_login(self) -> bool:
+        """Once a workspace has accounts, every request needs a session or an API key."""
+        return self.accounts.any()
+
+    def actor_for_session(self, token: str, address: str | None) -> Actor | None:
+        """Who an open session's cookie names (None: unknown, expired or disabled)."""
+        return self.accounts.for_session(token, address)
+
+    def actor_for_key(self, key: str, address: str | None) -> Actor | None:
+        """Who an API key names: its account, with its role (None: unknown or revoked)."""
+        return self.accounts.for_key(key, address)
+
+    def login(self, name: str, password: str, address: str | None) -> Login:
+        """Open a session for ``name`` (refused: :class:`LoginRefused`,
+        :class:`TooManyAttempts`); every attempt is in the audit log."""
+        return self.accounts.login(name, password, address)
+
+    def logout(self, actor: Actor, token: str | None) -> None:
+        """End the session ``token`` (the request's own cookie)."""
+        if token:
+            self.accounts.logout(token, actor)
 
     # ------------------------------------------------------- the open version
     def head(self) -> OpenVersion | None:

@@ -21,7 +21,7 @@ from campplanner.web.handling import (
     uploaded,
     versions_compared,
 )
-from campplanner.web.render import language_of
+from campplanner.web.render import csrf_of, language_of
 
 router = APIRouter(prefix="/api")
 fallback = APIRouter(prefix="/api")  # mounted last: any other /api/ address is a 404
@@ -29,7 +29,7 @@ fallback = APIRouter(prefix="/api")  # mounted last: any other /api/ address is 
 
 @router.get("/session")
 def api_session(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
-    return {"csrf": request.app.state.csrf} | session.state(actor)
+    return {"csrf": csrf_of(request)} | session.state(actor)
 
 
 @router.get("/overview")
