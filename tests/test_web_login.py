@@ -171,3 +171,28 @@ def test_an_api_key_acts_as_its_account_until_revoked(site) -> None:
     )
     session.accounts.revoke_keys("script")
     assert client.get("/api/overview", headers=headers).status_code == 401
+
+
+def test_the_first_start_on_a_new_workspace_says_the_province_password_once(
+    roster: Path, tmp_path: Path
+) -> None:
+    from starlette.testclient import TestClient
+
+    from campplanner.web.server import ServeSettings, build
+
+    settings = ServeSettings(str(TINY_PATH), str(roster), f"sqlite:///{tmp_path / 'ws.sqlite'}")
+    said: list[str] = []
+    session, app, _ = build(settings, say=said.append)
+    line = next(s for s in said if s.startswith("accounts:"))
+    password = re.search(r"the password (\S+) \(shown this once", line).group(1)
+    client = TestClient(app, base_url="http://127.0.0.1:8000")
+    assert client.get("/api/overview").status_code == 401  # 127.0.0.1 too
+    assert login(client, "province", password).json()["role"] == "province"
+    assert client.get("/api/overview").status_code == 200
+    session.close()
+    session.workspace.close()
+    said.clear()
+    again, _, _ = build(settings, say=said.append)  # the workspace is not new now
+    assert not any(s.startswith("accounts:") for s in said)
+    again.close()
+    again.workspace.close()

@@ -314,3 +314,18 @@ def open_accounts(workspace_file: str | None, db_url: str | None) -> tuple[Accou
     """The accounts of the workspace a command names, and what they may be scoped to."""
     workspace = Workspace(workspace_url(workspace_file, db_url))
     return Accounts(workspace), instance_scope(workspace)
+
+
+FIRST_ACCOUNT = "province"
+
+
+def first_account(accounts: Accounts) -> str:
+    """The province coordinator's account on a new workspace, with a new password: the
+    words that say it, once (only its hash is kept)."""
+    password = secrets.token_urlsafe(12)
+    accounts.add(FIRST_ACCOUNT, "province", password, by="serve")
+    return (
+        f"accounts: the province coordinator logs in as {FIRST_ACCOUNT!r} with the "
+        f"password {password} (shown this once; change it with campplanner users "
+        "reset-password, add the others with campplanner users add)"
+    )

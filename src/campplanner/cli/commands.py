@@ -782,6 +782,12 @@ def replace(
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--token", help="The access token [default: none on 127.0.0.1, else a new one].")
+@click.option(
+    "--single-user",
+    is_flag=True,
+    help="A new workspace without accounts, for one planner at this machine [default: a "
+    "new workspace gets the province coordinator's account, its password printed once].",
+)
 @time_limit_option(30.0, "Seconds for each re-solve.")
 @reports_errors
 def serve(
@@ -792,6 +798,7 @@ def serve(
     host: str,
     port: int,
     token: str | None,
+    single_user: bool,
     time_limit: float,
 ) -> None:
     """Review and adjust rosters in the browser: a local web application.
@@ -807,7 +814,9 @@ def serve(
         raise click.UsageError("--workspace and --db: give one of them")
     url = db_url or (f"sqlite:///{workspace_file}" if workspace_file else None)
     run_server(
-        ServeSettings(instance_file, solution_file, url, host, port, token, time_limit),
+        ServeSettings(
+            instance_file, solution_file, url, host, port, token, time_limit, single_user
+        ),
         say=lambda line: stdout.print(line, markup=False, highlight=False),
     )
 

@@ -25,6 +25,8 @@ class ServeSettings:
     port: int = 8000
     token: str | None = None
     time_limit: float = 30.0
+    # a new workspace for one planner at this machine: no accounts, as before issue 23
+    single_user: bool = False
 
 
 def build(
@@ -44,6 +46,7 @@ def build(
         token=token,
         time_limit=settings.time_limit,
         say=say,
+        first_account=not settings.single_user,
     )
     return session, create_app(session), token
 
