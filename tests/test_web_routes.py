@@ -30,7 +30,7 @@ from campplanner.web.handling import actor_of, attach
 from campplanner.web.routes import api, downloads, edits, pages
 from web_helpers import solved
 
-ANA = Actor("ana", "county")
+ANA = Actor("ana", "province")  # may do everything: the roles are test_permissions.py
 CSRF = "the-pages-token"
 
 

@@ -7,9 +7,17 @@ PostgreSQL given a URL, with the same code. See :mod:`campplanner.workspace.stor
 from campplanner.workspace.store import (
     EditRecord,
     StaleRevision,
+    Superseded,
     VersionInfo,
     Workspace,
     default_workspace_url,
 )
 
-__all__ = ["EditRecord", "StaleRevision", "VersionInfo", "Workspace", "default_workspace_url"]
+__all__ = [
+    "EditRecord",
+    "StaleRevision",
+    "Superseded",
+    "VersionInfo",
+    "Workspace",
+    "default_workspace_url",
+]

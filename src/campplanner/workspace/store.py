@@ -128,6 +128,11 @@ class StaleRevision(CampPlannerError):
     exit_code = 2
 
 
+class Superseded(StaleRevision):
+    """A roster re-solved from a version someone else has replaced since (two offices at
+    once): accepting it would silently undo their version."""
+
+
 @dataclass(frozen=True)
 class VersionInfo:
     id: int
@@ -272,9 +277,11 @@ class Workspace:
         expected: int | None = None,
         by: str | None = None,
         address: str | None = None,
+        on_top_of: int | None = None,
     ) -> int:
         """Store a roster as a new version (with the pending edits ``edit_ids`` it used),
-        accepted by ``by``."""
+        accepted by ``by``; with ``on_top_of``, only while that version is the newest
+        (:class:`Superseded` otherwise, nothing changed)."""
         sha = hashlib.sha256(instance_json).hexdigest()
         coverage, status = None, "unknown"
         if solution_json is not None:
@@ -282,6 +289,8 @@ class Workspace:
             status = str(data.get("status", "unknown"))
             coverage = data.get("coverage")
         with self.engine.begin() as connection:
+            if on_top_of is not None:
+                self._check_newest(connection, on_top_of, edit_ids or [])
             self._bump(connection, expected)
             if (
                 connection.execute(
@@ -323,6 +332,41 @@ class Workspace:
                 comment=comment,
             )
         return int(version_id)
+
+    def _check_newest(self, connection: Connection, base: int, edit_ids: list[int]) -> None:
+        """Refuse to put a version on ``base`` once another one has replaced it, saying
+        who did and how to carry the edits over (they stay pending: re-solve)."""
+        newest = connection.execute(
+            select(versions.c.id).order_by(versions.c.id.desc()).limit(1)
+        ).scalar()
+        if newest == base:
+            return
+        entry = connection.execute(
+            select(audit.c.account, audit.c.at, audit.c.detail)
+            .where(audit.c.action == "accept")
+            .order_by(audit.c.id.desc())
+            .limit(1)
+        ).first()
+        who = ""
+        if entry is not None:
+            name = entry.account or json.loads(entry.detail).get(BY)
+            who = f" by {name}" if name else ""
+            who += f" at {entry.at:%Y-%m-%d %H:%M} UTC"
+        still = (
+            connection.execute(select(edits.c.id).where(edits.c.id.in_(edit_ids) & edits.c.pending))
+            .scalars()
+            .all()
+        )
+        carried = (
+            f"your edits {', '.join(map(str, still))} are still pending: re-solve to apply "
+            f"them on top of version {newest}, then accept that roster"
+            if still
+            else f"your edits are in version {newest} already; re-solve from it if more is needed"
+        )
+        raise Superseded(
+            f"version {newest} was accepted{who} since this solve started from version "
+            f"{base}: accepting it would undo theirs. Nothing was changed; {carried}."
+        )
 
     def _info(self, row: Any, published: int | None) -> VersionInfo:
         return VersionInfo(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from campplanner.app.accounts import LoginRefused, NotLoggedIn, TooManyAttempts
 from campplanner.contract.errors import CampPlannerError, UsageError
-from campplanner.workspace import StaleRevision
+from campplanner.workspace import StaleRevision, Superseded
 
 
 class NotFound(CampPlannerError):
@@ -34,6 +34,7 @@ __all__ = [
     "NotFound",
     "NotLoggedIn",
     "StaleRevision",
+    "Superseded",
     "TooLarge",
     "TooManyAttempts",
     "UsageError",

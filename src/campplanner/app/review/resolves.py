@@ -46,12 +46,20 @@ class Replanned:
     """A finished re-solve: the solve's outcome and what the page shows of it."""
 
     outcome: SolveOutcome
-    instance_json: bytes
+    instance_json: bytes  # the instance with the edits: what the accepted version keeps
     shown: dict[str, Any]  # status, coverage, bound and the diff (who to call), or error
+    scoped: bool = False  # solved with a county's scope (outcome.instance is not kept)
 
 
-def start_resolve(workspace: Workspace, background: Background, time_limit: float) -> str:
-    """Re-plan from the current version with the pending edits, in the background.
+def start_resolve(
+    workspace: Workspace,
+    background: Background,
+    time_limit: float,
+    scope: list[dict[str, Any]] | None = None,
+) -> str:
+    """Re-plan from the current version with the pending edits, in the background;
+    ``scope``: edits that keep a county coordinator's re-solve inside its counties
+    (``permissions.scope_ops``), solved with but not kept in the accepted version.
 
     The time limit counts from here, the planner's click: applying the edits, reading
     and compiling the edited instance, solving and the diff all happen inside it (the
@@ -74,7 +82,8 @@ def start_resolve(workspace: Workspace, background: Background, time_limit: floa
     def work(control: JobControl) -> Replanned:
         control.report("reading")
         edited = edited_instance(instance_json, ops)
-        (folder / "instance.json").write_bytes(edited)
+        solved_json = edited_instance(edited, scope) if scope else edited
+        (folder / "instance.json").write_bytes(solved_json)
         baseline_path = None
         if baseline is not None:
             baseline_path = str(folder / "baseline.json")
@@ -91,7 +100,7 @@ def start_resolve(workspace: Workspace, background: Background, time_limit: floa
         control.on_cancel(solving.cancel)
         stop_at = control.started + max(options.time_limit - STOP_GRACE, options.time_limit / 2)
         outcome, _ = run_in_foreground(solving, deadline=stop_at)
-        return Replanned(outcome, edited, shown_outcome(outcome))
+        return Replanned(outcome, edited, shown_outcome(outcome), scoped=bool(scope))
 
     job = Job(work, "solve", started).start()
     job_id = background.next_id()
@@ -172,6 +181,7 @@ def accept(
     comment: str,
     expected: int,
     by: str,
+    address: str | None = None,
 ) -> tuple[int, OpenVersion | None]:
     """Store a finished re-solve's roster as a new version (with its edits), recorded as
     ``by``'s; returns its id and the version opened from the solve's own outcome (its
@@ -182,9 +192,6 @@ def accept(
     done = finished(resolve)
     if "error" in done:
         raise UsageError(f"this solve has no roster to accept ({done['error']})")
-    head = workspace.head()
-    if head is None or head.id != resolve.base:
-        raise UsageError("a newer version was accepted since this solve started; re-solve")
     replanned = resolve.job.result()
     # written now, not before the diff was shown: seconds on the season, for one accept
     solution_json = unexplained_solution_json(replanned.outcome).encode()
@@ -196,20 +203,24 @@ def accept(
         edit_ids=resolve.edit_ids,
         expected=expected,
         by=by,
+        address=address,
+        on_top_of=resolve.base,  # refused if someone else replaced it meanwhile
     )
     del background.resolves[job_id]
     outcome = replanned.outcome
     info = workspace.version(version)
-    if info is None:
+    if info is None or replanned.scoped:  # a scoped solve's problem is not the version's
         return version, None
     solution = solution_from_data(json.loads(solution_json))
     return version, ready(info, outcome.instance, outcome.problem, solution)
 
 
-def discard(workspace: Workspace, background: Background, job_id: str, by: str) -> None:
+def discard(
+    workspace: Workspace, background: Background, job_id: str, by: str, address: str | None = None
+) -> None:
     """Forget a re-solve (cancelled if it still runs), recorded as ``by``'s."""
     resolve = background.resolves.pop(job_id, None)
     if resolve is None:
         raise UsageError("no such solve")
     resolve.job.cancel()
-    workspace.log("discard", base=resolve.base, edits=resolve.edit_ids, by=by)
+    workspace.log("discard", base=resolve.base, edits=resolve.edit_ids, by=by, address=address)

@@ -23,7 +23,19 @@ from campplanner.app.accounts import Accounts, Login
 from campplanner.app.review import comparisons, downloads, edits, reads, resolves
 from campplanner.app.review.actor import Actor, holder
 from campplanner.app.review.background import Background
-from campplanner.app.review.errors import NotFound, TooLarge, UsageError
+from campplanner.app.review.errors import Forbidden, NotFound, TooLarge, UsageError
+from campplanner.app.review.permissions import (
+    ALL,
+    ALL_BUT_VIEWER,
+    PLANNERS,
+    PROVINCE,
+    READERS,
+    camp_in_scope,
+    check_camp,
+    check_edit,
+    permitted,
+    scope_ops,
+)
 from campplanner.app.review.versions import OpenVersion, OpenVersions
 from campplanner.contract.calendar import Calendar
 from campplanner.contract.solution import roster_triples as solution_triples
@@ -69,6 +81,7 @@ class ReviewSession:
         self.versions = OpenVersions(workspace)
         self.background = Background(scratch)
         self.accounts = Accounts(workspace)
+        self.started_by: dict[str, str] = {}  # job id -> the account that started it
 
     @property
     def scratch(self) -> Path:
@@ -102,6 +115,7 @@ class ReviewSession:
         :class:`TooManyAttempts`); every attempt is in the audit log."""
         return self.accounts.login(name, password, address)
 
+    @permitted(ALL)
     def logout(self, actor: Actor, token: str | None) -> None:
         """End the session ``token`` (the request's own cookie)."""
         if token:
@@ -128,6 +142,7 @@ class ReviewSession:
         calendar = head.instance.calendar if head else "jalali"
         return Frame(calendar, self.workspace.revision(), self.running_job())
 
+    @permitted(ALL)
     def state(self, actor: Actor) -> dict[str, Any]:
         """The workspace's revision, the current version's id and a running job's."""
         head = self.workspace.head()
@@ -138,11 +153,13 @@ class ReviewSession:
         }
 
     # ------------------------------------------------------------------ reads
+    @permitted(ALL)
     def overview(self, actor: Actor) -> dict[str, Any] | None:
         """The overview of the current version (None without one)."""
         head = self.head()
         return reads.overview(head) if head else None
 
+    @permitted(ALL)
     def camps(
         self, actor: Actor, params: Mapping[str, str], problems: list[str] | None = None
     ) -> dict[str, Any]:
@@ -150,23 +167,36 @@ class ReviewSession:
         head = self._head()
         return reads.camps(head, **reads.camp_filters(params, head.instance.calendar, problems))
 
+    @permitted(ALL)
     def camp(
         self, actor: Actor, camp_id: str, lang: str, leaving: str | None = None
     ) -> dict[str, Any]:
         """A camp's page in ``lang``; given ``leaving``, who could take that member's
         place, ranked (``replacements``)."""
         head = self._head()
-        data = reads.camp(head, camp_id, lang)
-        if data is None:
+        if actor.role == "camp-leader":
+            check_camp(actor, head.problem, camp_id, "this camp's page")
+        if head.problem.camp_index.get(camp_id) is None:
             raise NotFound("no such camp")
+        may_edit = actor.role in PLANNERS and camp_in_scope(actor, head.problem, camp_id)
+        if leaving and not may_edit:  # the swap form: an edit's
+            check_camp(actor, head.problem, camp_id, "who could take a place")
+            raise Forbidden("who could take a place: not for a viewer")
+        data = dict(reads.camp(head, camp_id, lang) or {})
+        if not data:
+            raise NotFound("no such camp")
+        data["may_edit"] = may_edit
+        data["may_say_not_coming"] = actor.role == "camp-leader"
         if leaving:
             data["replacements"] = reads.replacements(head, camp_id, leaving)
         return data
 
+    @permitted(READERS)
     def search(self, actor: Actor, query: str) -> dict[str, Any]:
         """Volunteers whose name or id contains ``query``, however it was typed."""
         return reads.search(self._head(), query)
 
+    @permitted(READERS)
     def volunteer(self, actor: Actor, volunteer_id: str) -> dict[str, Any]:
         data = reads.volunteer(self._head(), volunteer_id)
         if data is None:
@@ -174,12 +204,14 @@ class ReviewSession:
         return data
 
     # ------------------------------------------------------------------ edits
+    @permitted(ALL)
     def pending_edits(self, actor: Actor) -> dict[str, Any]:
         return {
             "pending": [e.as_dict() for e in self.workspace.pending_edits()],
             "rev": self.workspace.revision(),
         }
 
+    @permitted(ALL)
     def edits_page(self, actor: Actor) -> dict[str, Any]:
         """The pending edits, each in one line, and the re-solves of this session."""
         return {
@@ -187,44 +219,105 @@ class ReviewSession:
                 e.as_dict() | {"summary": edits.describe(e.ops)}
                 for e in self.workspace.pending_edits()
             ],
-            "jobs": [self.resolve(actor, job_id) for job_id in list(self.background.resolves)],
+            "jobs": [
+                resolves.resolve_state(resolve, job_id, self.time_limit)
+                for job_id, resolve in list(self.background.resolves.items())
+                if self._may_see_job(actor, job_id)
+            ],
         }
 
+    @permitted(ALL_BUT_VIEWER)
     def add_edit(self, actor: Actor, fields: Mapping[str, object]) -> dict[str, int]:
         """Record the edit ``fields`` describe (``kind``, ``volunteer``, ``camp``, ``skill``,
         ``out``, ``first``, ``last``), checked at once, on revision ``fields["rev"]``:
         ``{id, rev}``."""
         kind = str(fields.get("kind", ""))
         texts = {k: str(v) for k, v in fields.items() if isinstance(v, str | int)}
-        ops = edits.edit_ops(self._head(), kind, texts)
+        head = self._head()
+        ops = edits.edit_ops(head, kind, texts)
+        self._check_edit(actor, head, kind, ops)
         expected = expected_revision(fields.get("rev"))
-        edit_id = self.workspace.add_edit(kind, ops, expected, by=actor.name)
+        edit_id = self.workspace.add_edit(kind, ops, expected, by=actor.name, address=actor.address)
         return {"id": edit_id, "rev": self.workspace.revision()}
 
+    def _check_edit(self, actor: Actor, head: OpenVersion, kind: str, ops: list) -> None:
+        """The roles' scope of an edit (permissions.check_edit), over the current roster."""
+        if actor.role == "province":
+            return
+        camps_of: dict[str, set[str]] = {}
+        for volunteer, camp, _ in head.triples:
+            camps_of.setdefault(volunteer, set()).add(camp)
+        problem = head.problem
+
+        def home_county(volunteer: str) -> str | None:
+            v = problem.volunteer_index.get(volunteer)
+            if v is None:
+                return None
+            return problem.place_counties[int(problem.volunteer_home[v])]
+
+        check_edit(actor, problem, kind, ops, lambda v: camps_of.get(v, set()), home_county)
+        if actor.role == "camp-leader":  # not coming: a member of their camp
+            for op in ops:
+                for pair in op.get("pairs", []):
+                    if pair["camp"] not in camps_of.get(pair["volunteer"], set()):
+                        raise UsageError(
+                            f"{pair['volunteer']} is not on camp {pair['camp']}'s team"
+                        )
+
+    @permitted(PLANNERS)
     def drop_edit(self, actor: Actor, edit_id: int, expected: int) -> dict[str, int]:
         """Forget a pending edit: ``{rev}``."""
+        if actor.role != "province":
+            pending = {e.id: e for e in self.workspace.pending_edits()}
+            if edit_id not in pending:
+                raise NotFound("no such pending edit")
+            self._check_edit(actor, self._head(), pending[edit_id].kind, pending[edit_id].ops)
         try:
-            self.workspace.drop_edit(edit_id, expected, by=actor.name)
+            self.workspace.drop_edit(edit_id, expected, by=actor.name, address=actor.address)
         except KeyError:
             raise NotFound("no such pending edit") from None
         return {"rev": self.workspace.revision()}
 
     # ---------------------------------------------------------- re-solves, jobs
+    @permitted(PLANNERS)
     def start_resolve(self, actor: Actor) -> str:
         """Re-plan from the current version with the pending edits, in the background."""
         if self.running_job() is not None:
             raise UsageError("a solve is already running: wait for it or cancel it")
-        return resolves.start_resolve(self.workspace, self.background, self.time_limit)
+        scope = []
+        if actor.role != "province":  # the rest of the province stays as it is
+            head = self._head()
+            scope = scope_ops(actor, head.problem, head.triples)
+        job_id = resolves.start_resolve(self.workspace, self.background, self.time_limit, scope)
+        self.started_by[job_id] = actor.name
+        return job_id
 
+    def _may_see_job(self, actor: Actor, job_id: str) -> bool:
+        """The province sees every job; a county coordinator the ones they started."""
+        return (
+            actor.role == "province"
+            or self.started_by.get(job_id) == actor.name
+            or job_id in self.background.comparisons  # the province's, for planners to read
+        )
+
+    def _own_job(self, actor: Actor, job_id: str) -> None:
+        if not self._may_see_job(actor, job_id):
+            raise Forbidden("this job was started by someone else")
+
+    @permitted(PLANNERS)
     def resolve(self, actor: Actor, job_id: str, since: int = 0) -> dict[str, Any]:
         """A re-solve's state and progress from event ``since``, once finished its diff."""
         resolve = self.background.resolves.get(job_id)
         if resolve is None:
             raise NotFound("no such solve")
+        self._own_job(actor, job_id)
         return resolves.resolve_state(resolve, job_id, self.time_limit, since)
 
+    @permitted(PLANNERS)
     def job(self, actor: Actor, job_id: str, since: int = 0) -> dict[str, Any]:
         """A re-solve's or a comparison's state."""
+        if self.background.job(job_id) is not None:
+            self._own_job(actor, job_id)
         resolve = self.background.resolves.get(job_id)
         if resolve is not None:
             return resolves.resolve_state(resolve, job_id, self.time_limit, since)
@@ -233,31 +326,41 @@ class ReviewSession:
             return comparisons.comparison_state(comparison, job_id)
         raise NotFound("no such job")
 
+    @permitted(PLANNERS)
     def cancel(self, actor: Actor, job_id: str) -> None:
         """Stop a re-solve or a comparison (it keeps its best roster)."""
         job = self.background.job(job_id)
         if job is None:
             raise NotFound("no such job")
+        self._own_job(actor, job_id)
         job.cancel()
 
+    @permitted(PLANNERS)
     def accept(self, actor: Actor, job_id: str, comment: str, expected: int) -> dict[str, int]:
         """Store a finished re-solve's roster as a new version: ``{version, rev}``."""
         comment = comment[:COMMENT_LENGTH]
+        if job_id in self.background.resolves:
+            self._own_job(actor, job_id)
         version, opened = resolves.accept(
-            self.workspace, self.background, job_id, comment, expected, actor.name
+            self.workspace, self.background, job_id, comment, expected, actor.name, actor.address
         )
         if opened is not None:  # the new version's pages, without compiling it again
             self.versions.adopt(opened)
         return {"version": version, "rev": self.workspace.revision()}
 
+    @permitted(PLANNERS)
     def discard(self, actor: Actor, job_id: str) -> None:
-        resolves.discard(self.workspace, self.background, job_id, actor.name)
+        if job_id in self.background.resolves:
+            self._own_job(actor, job_id)
+        resolves.discard(self.workspace, self.background, job_id, actor.name, actor.address)
 
     # --------------------------------------------------------------- versions
+    @permitted(READERS)
     def versions_page(self, actor: Actor) -> dict[str, Any]:
         """Every version, newest first, the audit log (an edit in one line), and the
         kinds of file each version downloads as."""
-        audit = self.workspace.audit_log()
+        # the audit names people and addresses: the province's to read
+        audit = self.workspace.audit_log() if actor.role == "province" else []
         for entry in audit:  # an edit in one line, as on the edits page
             if "ops" in entry["detail"]:
                 ops = entry["detail"].pop("ops")
@@ -268,6 +371,7 @@ class ReviewSession:
             "formats": list(downloads.DOWNLOADS),
         }
 
+    @permitted(READERS)
     def version_list(self, actor: Actor) -> dict[str, Any]:
         return {
             "versions": [v.as_dict() for v in self.workspace.versions()],
@@ -275,14 +379,16 @@ class ReviewSession:
             "rev": self.workspace.revision(),
         }
 
+    @permitted(PROVINCE)
     def publish(self, actor: Actor, version_id: int, expected: int) -> dict[str, int]:
         """Publish a version: ``{published, rev}``."""
         try:
-            self.workspace.publish(version_id, expected, by=actor.name)
+            self.workspace.publish(version_id, expected, by=actor.name, address=actor.address)
         except KeyError:
             raise NotFound("no such version") from None
         return {"published": version_id, "rev": self.workspace.revision()}
 
+    @permitted(READERS)
     def compare(self, actor: Actor, a: int, b: int) -> dict[str, Any]:
         """Who to call between versions ``a`` and ``b`` (names from the current one)."""
         before, after = self._roster(a), self._roster(b)
@@ -295,37 +401,50 @@ class ReviewSession:
         raw = self.workspace.solution_json(version_id)
         return solution_triples(solution_from_data(json.loads(raw))) if raw else []
 
+    @permitted(READERS)
     def solution(self, actor: Actor) -> bytes:
         """The current version's roster as a solution file."""
         head = self.workspace.head()
         raw = self.workspace.solution_json(head.id) if head else None
         if raw is None:
             raise NotFound("no roster yet")
+        self.workspace.log(  # names people: a download of personal data
+            "download", by=actor.name, address=actor.address, version=head.id, kind="solution"
+        )
         return raw
 
+    @permitted(READERS)
     def download(self, actor: Actor, version_id: int, kind: str, lang: str) -> downloads.Download:
         """Version ``version_id`` as a file of ``kind``, its reasons in ``lang``."""
         head = self.head()
         compiled = head.problem if head is not None and head.version.id == version_id else None
-        return downloads.version_file(self.workspace, version_id, kind, lang, compiled)
+        file = downloads.version_file(self.workspace, version_id, kind, lang, compiled)
+        self.workspace.log(  # names people: a download of personal data
+            "download", by=actor.name, address=actor.address, version=version_id, kind=kind
+        )
+        return file
 
+    @permitted(PROVINCE)
     def audit(self, actor: Actor) -> list[dict[str, Any]]:
         """The audit log, newest first."""
         return self.workspace.audit_log()
 
     # -------------------------------------------------------------- scenarios
+    @permitted(PLANNERS)
     def comparisons(self, actor: Actor) -> list[dict[str, Any]]:
         return [
             comparisons.comparison_state(comparison, job_id)
             for job_id, comparison in list(self.background.comparisons.items())
         ]
 
+    @permitted(PLANNERS)
     def comparison(self, actor: Actor, job_id: str) -> dict[str, Any]:
         comparison = self.background.comparisons.get(job_id)
         if comparison is None:
             raise NotFound("no such comparison")
         return comparisons.comparison_state(comparison, job_id)
 
+    @permitted(PROVINCE)
     def start_comparison(self, actor: Actor, uploads: list[tuple[str, bytes]]) -> str:
         """Compare the uploaded scenario files (name, content) against the current
         version in the background, once each is checked; returns the job's id."""
