@@ -234,6 +234,8 @@ class ReviewSession:
         kind = str(fields.get("kind", ""))
         texts = {k: str(v) for k, v in fields.items() if isinstance(v, str | int)}
         head = self._head()
+        if actor.role == "camp-leader" and kind != "remove":  # before the edit is read
+            raise Forbidden("a camp leader may only say a member of their camp is not coming")
         ops = edits.edit_ops(head, kind, texts)
         self._check_edit(actor, head, kind, ops)
         expected = expected_revision(fields.get("rev"))
