@@ -325,6 +325,33 @@ def test_large_method_is_never_below_the_plain_greedy(seed: int) -> None:
     passes_check(instance, problem, result.assigned)
 
 
+def test_a_snapshot_says_what_the_search_did_so_far() -> None:
+    # A solve whose last phase overran the deadline answers with its snapshot; its file
+    # had only {"name", "seed", "snapshot"}, so a benchmark read no first roster, no
+    # trace and no time limit from it (beds-22k-s1, 2026-12-07). A snapshot taken during
+    # the search now carries them, the same keys as a solve that returned.
+    from campplanner.solver import LargeSolver
+    from campplanner.solver import SolveOptions as LargeOptions
+
+    instance, problem = generated(400, 24, 1, max_camps=1)
+    solver = LargeSolver(problem, LargeOptions(time_limit=30, seed=1))
+    taken: list[Any] = []
+
+    def progress(elapsed: float, coverage: int | None, bound: float, stage: str = "") -> None:
+        if not taken and coverage is not None and solver.incumbent is not None:
+            taken.append(solver.snapshot())  # mid-solve, from the solver's own thread
+
+    result = solver.solve(progress)
+    held = taken[0]
+    assert held is not None and held.solver["snapshot"] is True
+    assert held.solver["time_limit"] == 30
+    assert held.solver["first_roster"] == result.solver["first_roster"]
+    assert held.solver["trace"] and held.solver["trace"][0][1] == held.solver["first_roster"]
+    shared = {"name", "seed", "time_limit", "first_roster", "bound_source", "trace"}
+    assert shared <= set(held.solver) and shared <= set(result.solver)
+    passes_check(instance, problem, held.assigned)
+
+
 def test_a_core_stopped_before_its_search_proves_nothing() -> None:
     # issue 13: "bound 0, gap 0.00%" came from CP-SAT's objective bound after a search
     # that ended UNKNOWN. A core cut at once must report no bound, or a true one.

@@ -129,6 +129,7 @@ class LargeSolver:
         self._lns: Lns | None = None
         self.stop_exact: Callable[[], None] | None = None
         self.incumbent: Incumbent | None = None
+        self._info: dict[str, object] = {"name": "large", "seed": self.options.seed}
         self._started = time.monotonic()
         self.work = WorkBudget(self.options.work_limit)
 
@@ -157,8 +158,21 @@ class LargeSolver:
             terms=secondary_terms(self.problem, roster),
             timings={"total": time.monotonic() - self._started},
             stopped_by="interrupted",
-            solver={"name": "large", "seed": self.options.seed, "snapshot": True},
+            solver={**self._info, **self._progress_so_far(), "snapshot": True},
         )
+
+    def _progress_so_far(self) -> dict[str, object]:
+        """What the solution file says of the search (first roster, the bound's source,
+        the trace), read off the incumbent: the same keys whether the solve returned or
+        its snapshot answered at the deadline."""
+        incumbent = self.incumbent
+        if incumbent is None:
+            return {}
+        return {
+            "first_roster": incumbent.history[0][1] if incumbent.history else None,
+            "bound_source": incumbent.bound_source,
+            "trace": incumbent.trace_summary(),
+        }
 
     def _lock_clash(self) -> str | None:
         """Why the locked assignments break H3 to H6 among themselves, or None."""
@@ -201,6 +215,7 @@ class LargeSolver:
             "seed": options.seed,
             "time_limit": options.time_limit,
         }
+        self._info = info  # shared with snapshot(), which may answer before the end
         if p.impossible_locks:
             reasons = tuple(f"locked[{i}]: {why}" for i, why in p.impossible_locks)
             return Result(
@@ -378,9 +393,6 @@ class LargeSolver:
             stopped_by = "time limit" if self.work.clock_cut else None
         elif time.monotonic() > deadline:
             stopped_by = "time limit"
-        info["first_roster"] = incumbent.history[0][1] if incumbent.history else None
-        info["bound_source"] = incumbent.bound_source
-        info["trace"] = incumbent.trace_summary()
         return Result(
             status="optimal" if bound is not None and best_coverage >= bound else "feasible",
             assigned=np.sort(best),
@@ -391,7 +403,7 @@ class LargeSolver:
             secondary_status="improved by swaps" if options.secondary else None,
             timings=timings,
             stopped_by=stopped_by,
-            solver=info,
+            solver={**info, **self._progress_so_far()},
         )
 
     def _phase_deadline(self, clock: Clock, share: float) -> float:
