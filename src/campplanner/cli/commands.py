@@ -932,6 +932,7 @@ def stress(
 
 
 # The accounts of a workspace (issue 23): a group of their own, in cli/users.py.
-from campplanner.cli.users import users  # noqa: E402
+from campplanner.cli.users import audit, users  # noqa: E402
 
 main.add_command(users)
+main.add_command(audit)

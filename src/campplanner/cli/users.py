@@ -176,3 +176,40 @@ def api_key(name: str, revoke: bool, workspace_file: str | None, db_url: str | N
         click.echo(f"{count} API key(s) of {name} revoked")
     else:
         click.echo(accounts.new_key(name, by=BY))
+
+
+@click.command("audit")
+@click.option("--account", help="Only what this account did.")
+@click.option("--action", help="Only this action (edit, accept, publish, download, login...).")
+@click.option("--since", metavar="YYYY-MM-DD", help="From this day on (UTC).")
+@click.option("--until", metavar="YYYY-MM-DD", help="Up to this day, included (UTC).")
+@click.option("--limit", type=click.IntRange(1, 5000), default=200, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="As JSON, for scripts.")
+@workspace_options
+@reports
+def audit(
+    account: str | None,
+    action: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    as_json: bool,
+    workspace_file: str | None,
+    db_url: str | None,
+) -> None:
+    """Who did what, when and from where: the workspace's audit log, newest first."""
+    import json
+
+    from campplanner.app.accounts import open_accounts
+    from campplanner.app.audit import entries, line
+
+    accounts, _ = open_accounts(workspace_file, db_url)
+    params = {"account": account, "action": action, "since": since, "until": until}
+    found = entries(
+        accounts.workspace, {k: v for k, v in params.items() if v} | {"limit": str(limit)}
+    )
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    for entry in found:
+        click.echo(line(entry))

@@ -19,6 +19,8 @@ WORDS: dict[str, tuple[str, str]] = {
     # logging in (issue 23): what the login page and the frame say
     "log_in": ("ورود", "Log in"),
     "log_out": ("خروج", "Log out"),
+    "who": ("چه کسی", "Who"),
+    "address": ("نشانی", "Address"),
     "account_name": ("نام کاربری", "Name"),
     "password": ("گذرواژه", "Password"),
     "wrong_login": (

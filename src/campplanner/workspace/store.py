@@ -524,11 +524,36 @@ class Workspace:
                 self._bump(connection, expected)
             self._audit(connection, action, by, address, **detail)
 
-    def audit_log(self, limit: int = 200) -> list[dict[str, Any]]:
+    def audit_log(
+        self,
+        limit: int = 200,
+        *,
+        by: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[dict[str, Any]]:
         """The newest entries first: when, what, who (``by``: None for an entry written
-        before actors were recorded) and the detail."""
+        before actors were recorded), from where, and the detail; only those of account
+        ``by``, of ``action``, at or after ``since`` and before ``until`` when given.
+
+        The audit is append-only from the application: no code writes an entry but
+        :meth:`_audit`, and none changes or removes one (tests/test_audit.py reads the
+        source)."""
+        query = select(audit)
+        if by is not None:  # entries written before 0002 kept it in their detail
+            query = query.where(
+                (audit.c.account == by)
+                | (audit.c.account.is_(None) & audit.c.detail.contains(json.dumps({BY: by})[1:-1]))
+            )
+        if action is not None:
+            query = query.where(audit.c.action == action)
+        if since is not None:
+            query = query.where(audit.c.at >= since)
+        if until is not None:
+            query = query.where(audit.c.at < until)
         with self.engine.connect() as connection:
-            rows = connection.execute(select(audit).order_by(audit.c.id.desc()).limit(limit)).all()
+            rows = connection.execute(query.order_by(audit.c.id.desc()).limit(limit)).all()
         entries = []
         for r in rows:
             detail = json.loads(r.detail)

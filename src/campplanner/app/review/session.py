@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from campplanner.app import audit
 from campplanner.app.accounts import Accounts, Login
 from campplanner.app.review import comparisons, downloads, edits, reads, resolves
 from campplanner.app.review.actor import Actor, holder
@@ -427,9 +428,9 @@ class ReviewSession:
         return file
 
     @permitted(PROVINCE)
-    def audit(self, actor: Actor) -> list[dict[str, Any]]:
-        """The audit log, newest first."""
-        return self.workspace.audit_log()
+    def audit(self, actor: Actor, params: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """The audit log, newest first, filtered by ``params`` (``app/audit.py``)."""
+        return audit.entries(self.workspace, params or {})
 
     # -------------------------------------------------------------- scenarios
     @permitted(PLANNERS)

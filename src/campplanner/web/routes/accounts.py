@@ -1,6 +1,7 @@
 """Logging in and out (issue 23): the login page in Persian and English, ``POST /login``
 (its form), ``POST /api/login`` (scripts: ``{name, password}`` as JSON, answered with the
-session cookie and ``{csrf}`` for the ``X-CSRF-Token`` header), and logging out.
+session cookie and ``{csrf}`` for the ``X-CSRF-Token`` header), and logging out; the
+audit page (who did what, filtered).
 
 The login itself is open to everyone (web/sessions.py); what a wrong name or password,
 or too many attempts, is told gives no hint whether the name exists.
@@ -104,3 +105,10 @@ async def api_logout(request: Request, session: Session, actor: Acting) -> Respo
     answer = JSONResponse({"logged_out": actor.name})
     answer.delete_cookie(SESSION_COOKIE, path="/")
     return answer
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, session: Session, actor: Acting) -> Response:
+    # ?account=&action=&since=YYYY-MM-DD&until=YYYY-MM-DD
+    entries = session.audit(actor, request.query_params)
+    return page(request, "audit.html", entries=entries, params=request.query_params)

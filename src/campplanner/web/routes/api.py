@@ -137,8 +137,9 @@ def api_compare(request: Request, session: Session, actor: Acting) -> dict[str, 
 
 
 @router.get("/audit")
-def api_audit(session: Session, actor: Acting) -> dict[str, Any]:
-    return {"audit": session.audit(actor)}
+def api_audit(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
+    # ?account=&action=&since=YYYY-MM-DD&until=YYYY-MM-DD&limit=
+    return {"audit": session.audit(actor, request.query_params)}
 
 
 @router.post("/scenarios")
