@@ -356,3 +356,42 @@ def test_a_county_re_solve_leaves_the_other_counties_camps_as_they_were(site) ->
     assert {p for p in after if p[1] != "c1"} == {p for p in before if p[1] != "c1"}
     entries = [(e["action"], e["by"]) for e in site[0].workspace.audit_log()]
     assert entries[:2] == [("download", "province"), ("accept", "county")]
+
+
+def test_phones_only_for_the_camps_one_answers_for(site) -> None:
+    county, _ = _as(site, "county")
+    packet = county.get("/packets/c1")
+    assert packet.status_code == 200
+    disposition = packet.headers["content-disposition"]
+    has_phone = re.search(r"09\d{2}|۰۹", packet.text) is not None
+    assert disposition.endswith('-phones.html"') == has_phone, disposition
+    assert county.get("/packets/c2").status_code == 403  # another county's phones
+    assert 'id="packet"' in county.get("/camps/c1").text
+    assert 'id="packet"' not in county.get("/camps/c2").text
+    leader, _ = _as(site, "camp-leader")
+    assert leader.get("/api/packets/c1").status_code == 200
+    assert leader.get("/api/packets/c2").status_code == 403
+    viewer, _ = _as(site, "viewer")
+    assert viewer.get("/api/packets/c1").status_code == 403
+    assert 'id="packet"' not in viewer.get("/camps/c1").text
+    kinds = [(e["by"], e["detail"].get("kind")) for e in site[0].workspace.audit_log()]
+    assert ("county", "packet") in kinds and ("camp-leader", "packet") in kinds
+
+
+def test_a_packet_that_holds_phones_says_so_in_its_name(roster: Path) -> None:
+    from campplanner.app.review.downloads import camp_packet
+    from campplanner.contract.instance import instance_from_data
+    from campplanner.io.solution_reader import load_solution
+    from campplanner.report.roster import RosterView
+
+    data = json.loads(TINY_PATH.read_text(encoding="utf-8"))
+    instance = instance_from_data(data)
+    plain = RosterView.from_solution(instance, load_solution(roster, instance))
+    assert camp_packet(plain, "c1").name == "packet-c1.html"
+    for volunteer in data["volunteers"]:
+        if volunteer["id"] == "v07":  # on c1's team
+            volunteer["phone"] = "09121234567"
+    instance = instance_from_data(data)
+    view = RosterView.from_solution(instance, load_solution(roster, instance))
+    assert camp_packet(view, "c1").name == "packet-c1-phones.html"
+    assert camp_packet(view, "c2").name == "packet-c2.html"

@@ -20,6 +20,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "log_in": ("ورود", "Log in"),
     "log_out": ("خروج", "Log out"),
     "who": ("چه کسی", "Who"),
+    "packet_phones": ("برگهٔ سرپرست با تلفن‌ها", "Camp leader's page, with phones"),
     "address": ("نشانی", "Address"),
     "account_name": ("نام کاربری", "Name"),
     "password": ("گذرواژه", "Password"),

@@ -84,6 +84,7 @@ WHAT = {
     "solution": "the current roster as a file",
     "download": "downloading a version",
     "audit": "the audit log",
+    "camp_packet": "a camp's packet with phones",
     "comparisons": "the scenario comparisons",
     "comparison": "a scenario comparison",
     "start_comparison": "comparing scenario files",

@@ -188,6 +188,9 @@ class ReviewSession:
             raise NotFound("no such camp")
         data["may_edit"] = may_edit
         data["may_say_not_coming"] = actor.role == "camp-leader"
+        data["may_see_phones"] = actor.role != "viewer" and camp_in_scope(
+            actor, head.problem, camp_id
+        )
         if leaving:
             data["replacements"] = reads.replacements(head, camp_id, leaving)
         return data
@@ -424,6 +427,25 @@ class ReviewSession:
         file = downloads.version_file(self.workspace, version_id, kind, lang, compiled)
         self.workspace.log(  # names people: a download of personal data
             "download", by=actor.name, address=actor.address, version=version_id, kind=kind
+        )
+        return file
+
+    @permitted(ALL_BUT_VIEWER)
+    def camp_packet(self, actor: Actor, camp_id: str) -> downloads.Download:
+        """A camp's packet with its people's phones: the province, the camp's county
+        coordinator and its leader only (a viewer sees no phones)."""
+        head = self._head()
+        if head.problem.camp_index.get(camp_id) is None or head.view is None:
+            raise NotFound("no such camp")
+        check_camp(actor, head.problem, camp_id, "this camp's phones")
+        file = downloads.camp_packet(head.view, camp_id)
+        self.workspace.log(  # phones: a download of personal data
+            "download",
+            by=actor.name,
+            address=actor.address,
+            version=head.version.id,
+            kind="packet",
+            camp=camp_id,
         )
         return file
 
