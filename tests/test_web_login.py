@@ -184,7 +184,7 @@ def test_the_first_start_on_a_new_workspace_says_the_province_password_once(
     said: list[str] = []
     session, app, _ = build(settings, say=said.append)
     line = next(s for s in said if s.startswith("accounts:"))
-    password = re.search(r"the password (\S+) \(shown this once", line).group(1)
+    password = re.search(r"password: (\S+)", line).group(1)
     client = TestClient(app, base_url="http://127.0.0.1:8000")
     assert client.get("/api/overview").status_code == 401  # 127.0.0.1 too
     assert login(client, "province", password).json()["role"] == "province"

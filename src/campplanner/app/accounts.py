@@ -324,8 +324,12 @@ def first_account(accounts: Accounts) -> str:
     words that say it, once (only its hash is kept)."""
     password = secrets.token_urlsafe(12)
     accounts.add(FIRST_ACCOUNT, "province", password, by="serve")
-    return (
-        f"accounts: the province coordinator logs in as {FIRST_ACCOUNT!r} with the "
-        f"password {password} (shown this once; change it with campplanner users "
-        "reset-password, add the others with campplanner users add)"
+    return "\n".join(  # short lines: a terminal does not break them
+        [
+            "accounts: the province coordinator's account, shown this once:",
+            f"  name: {FIRST_ACCOUNT}",
+            f"  password: {password}",
+            "  (campplanner users reset-password changes it;",
+            "   campplanner users add adds the others)",
+        ]
     )
