@@ -395,3 +395,13 @@ def test_a_packet_that_holds_phones_says_so_in_its_name(roster: Path) -> None:
     view = RosterView.from_solution(instance, load_solution(roster, instance))
     assert camp_packet(view, "c1").name == "packet-c1-phones.html"
     assert camp_packet(view, "c2").name == "packet-c2.html"
+
+
+def test_a_refusal_is_said_in_persian_on_a_persian_page(site) -> None:
+    county, _ = _as(site, "county")
+    page = county.get("/camps/c2?replace=v01")
+    assert page.status_code == 403 and "اجازه ندارید" in page.text
+    text = re.sub(r"<[^>]+>", " ", page.text.split("<main>")[1])
+    assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", text), text
+    english = county.get("/camps/c2?replace=v01&lang=en")
+    assert "Not allowed" in english.text and "not one of your counties" in english.text

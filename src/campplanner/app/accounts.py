@@ -234,7 +234,7 @@ class Accounts:
             self.workspace.log("login failed", by=name[:MAX_NAME], address=address)
             raise LoginRefused(WRONG)
         if HASHER.check_needs_rehash(record.password_hash):
-            self.store.set_password(name, HASHER.hash(password), by=name)
+            self.store.rehash(name, HASHER.hash(password))
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         expires = self.now() + SESSION_LIFETIME
         self.store.add_session(record, token, csrf, expires)

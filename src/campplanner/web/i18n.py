@@ -20,6 +20,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "log_in": ("ورود", "Log in"),
     "log_out": ("خروج", "Log out"),
     "who": ("چه کسی", "Who"),
+    "forbidden": ("اجازه ندارید", "Not allowed"),
+    "forbidden_why": (
+        "این کار یا این اردو در حوزهٔ حساب شما نیست؛ اگر باید باشد، از هماهنگ‌کنندهٔ استان بپرسید.",
+        "This is outside what your account may do; "
+        "ask the province coordinator if it should not be.",
+    ),
     "packet_phones": ("برگهٔ سرپرست با تلفن‌ها", "Camp leader's page, with phones"),
     "address": ("نشانی", "Address"),
     "account_name": ("نام کاربری", "Name"),

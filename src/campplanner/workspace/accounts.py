@@ -201,6 +201,13 @@ class AccountStore:
     def set_password(self, name: str, password_hash: str, by: str | None = None) -> None:
         self._change(name, "reset password", by, password_hash=password_hash)
 
+    def rehash(self, name: str, password_hash: str) -> None:
+        """The same password hashed with today's parameters: no session ends, no entry."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(accounts).where(accounts.c.name == name).values(password_hash=password_hash)
+            )
+
     # --------------------------------------------------------------- API keys
     def add_key(self, name: str, key: str, by: str | None = None) -> None:
         record = self.get(name)
