@@ -13,6 +13,7 @@ import io
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import warnings
 from pathlib import Path
@@ -28,6 +29,13 @@ from campplanner.contract.solution import solution_from_data
 from campplanner.io.roster_tables import CANCELLED, RUNS
 from campplanner.io.solution_reader import load_solution
 from campplanner.io.workbook_out import SUMMARY_SHEETS, roster_workbook
+from campplanner.io.xlsx import (
+    FONT_POINTS,
+    MIN_PRINTED_POINTS,
+    PageLayout,
+    page_layout,
+    print_scale,
+)
 from campplanner.report import RosterView
 from campplanner.solver import SolveOptions
 
@@ -52,22 +60,52 @@ def small_book(small_solution: Path, tmp_path_factory: pytest.TempPathFactory) -
     return path
 
 
-def test_every_sheet_prints_on_a4_one_page_wide_with_page_numbers(small_book: Path) -> None:
+def test_every_sheet_prints_on_a4_at_8_points_or_more_with_page_numbers(small_book: Path) -> None:
     book = openpyxl.load_workbook(small_book)
     for sheet in book.worksheets:
         assert sheet.page_setup.paperSize == 9, sheet.title  # A4
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
-        # One page wide (1 is the default, so the file may leave it out), any height.
-        assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
+        # One page wide (1, the default, may be left out), any height, the text at 8 pt
+        # or more (issue 25: 4 pt before); or, too wide for that, printed at 8.5 pt with
+        # the first column on every page.
+        if sheet.sheet_properties.pageSetUpPr.fitToPage:
+            assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
+            landscape = sheet.page_setup.orientation == "landscape"
+            # openpyxl reads the width with Excel's padding already added: a little
+            # wider than written, so this errs on the small side
+            widths = [d.width for d in sheet.column_dimensions.values() if d.width]
+            assert FONT_POINTS * print_scale(widths, landscape) >= 8.0, sheet.title
+        else:
+            assert sheet.page_setup.scale == 85, sheet.title
+            assert sheet.print_title_cols == "$A:$A", sheet.title
         assert sheet.oddFooter.center.text == "صفحه &P از &N"
         header = sheet.oddHeader.center.text
         assert header.startswith("small — ") and sheet.title in header
     for name in ("برنامه کل", "برنامه داوطلبان", "جاهای خالی"):
         sheet = book[name]
-        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.orientation == "landscape"  # too wide for portrait
         assert sheet.print_title_rows == "$1:$1"  # the header row on every page
-        assert sheet.row_dimensions[1].height == 30  # both lines of the headers show
+        assert sheet.row_dimensions[1].height >= 30  # both lines of the headers show
         assert all("\n(" in cell.value for cell in sheet[1])
+
+
+def test_page_layout_worked_out_by_hand() -> None:
+    # A column of w characters is 7w + 5 pixels; an A4 page less 0.8 in of margins is
+    # 7.47 in = 717 px wide in portrait and 10.89 in = 1,045 px in landscape; at 8.5 pt
+    # of 10 (scale 0.85) a page holds 717 / 0.85 = 844 px portrait, 1,230 px landscape.
+    # Three columns of 20 (435 px) print as they are, in portrait.
+    assert page_layout([20, 20, 20]) == PageLayout((20, 20, 20), landscape=False)
+    # Six of 20 (870 px): portrait would shrink them to 0.82 (8.2 pt), so landscape.
+    assert page_layout([20] * 6) == PageLayout((20.0,) * 6, landscape=True)
+    # 60, 60, 60, 10 (1,350 px): too wide even in landscape (0.77); the three wide ones
+    # are narrowed to one width w with 3 (7w + 5) + 75 = 1,230, w = 54.3, and wrap.
+    layout = page_layout([60, 60, 60, 10])
+    assert layout.landscape and layout.pages_wide == 1 and layout.narrowed == {0, 1, 2}
+    assert layout.widths[3] == 10 and all(abs(w - 54.29) < 0.01 for w in layout.widths[:3])
+    assert layout.printed_points >= MIN_PRINTED_POINTS
+    # Twenty columns that may not go below 12 (20 x 89 = 1,780 px): two pages wide.
+    split = page_layout([30] * 20, narrowest=[12] * 20)
+    assert split.widths == (12.0,) * 20 and split.pages_wide == 2 and split.landscape
+    assert split.printed_points >= MIN_PRINTED_POINTS
 
 
 def test_county_sheets_have_persian_names_and_a_page_per_camp(small_book: Path) -> None:
@@ -98,7 +136,8 @@ def test_widths_fit_the_longest_camp_name_and_dates_read_right(small_book: Path)
     book = openpyxl.load_workbook(small_book)
     master = book["برنامه کل"]
     longest = max(len(c.name) for c in load_instance(SMALL).camps)
-    assert master.column_dimensions["B"].width >= longest
+    # as wide as the longest name, or narrowed to fit the page and wrapped
+    assert master.column_dimensions["B"].width >= longest or master["B2"].alignment.wrap_text
     assert re.fullmatch(r"[۰-۹]{4}/[۰-۹]{2}/[۰-۹]{2}", master["E2"].value)
 
 
@@ -133,9 +172,9 @@ def _tool(name: str, package: str) -> str:
     pytest.skip(message)
 
 
-def _pdf_pages(soffice: str, book: Path, folder: Path) -> list[str]:
-    """The text of each page of ``book`` printed to PDF by LibreOffice Calc."""
-    pdftotext = _tool("pdftotext", "poppler-utils")
+def _print_to_pdf(book: Path, folder: Path) -> Path:
+    """``book`` printed to PDF by LibreOffice Calc, as a planner would print it."""
+    soffice = _tool("soffice", "libreoffice-calc")
     profile = folder / "profile"
     converted = subprocess.run(
         [
@@ -155,21 +194,49 @@ def _pdf_pages(soffice: str, book: Path, folder: Path) -> list[str]:
     )
     pdf = folder / (book.stem + ".pdf")
     assert converted.returncode == 0 and pdf.exists(), converted.stderr[-2000:]
-    text = subprocess.run(
-        [pdftotext, "-layout", str(pdf), "-"],
+    return pdf
+
+
+def _pdftotext(pdf: Path, *options: str) -> str:
+    pdftotext = _tool("pdftotext", "poppler-utils")
+    return subprocess.run(
+        [pdftotext, *options, str(pdf), "-"],
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     ).stdout
+
+
+@pytest.fixture(scope="module")
+def small_pdf(small_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _print_to_pdf(small_book, tmp_path_factory.mktemp("pdf"))
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of ``pdf``."""
+    text = _pdftotext(pdf, "-layout")
     return text.split("\f")[:-1]  # pdftotext ends every page with a form feed
 
 
+def test_libreoffice_prints_every_page_at_8_points_or_more(small_pdf: Path) -> None:
+    # The height of each word's box on the page (pdftotext -bbox, in points) is the
+    # printed font size times the font's own ascent + descent. The summary sheet prints
+    # at its full 10 pt (it is narrow): its words' usual height is the yardstick, and no
+    # word of any page may be below 8/10 of it. The unfilled slots printed at 3.7 pt.
+    pages = _pdftotext(small_pdf, "-bbox").split("<page ")[1:]
+    box = re.compile(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"')
+    heights = [[float(b) - float(a) for a, b in box.findall(page)] for page in pages]
+    full_size = statistics.median(heights[0])
+    smallest = {n: min(h) for n, h in enumerate(heights) if h}
+    printed = {n: round(h / full_size * FONT_POINTS, 1) for n, h in smallest.items()}
+    assert all(points >= 8.0 for points in printed.values()), printed
+
+
 def test_libreoffice_prints_each_camp_on_its_own_page(
-    small_book: Path, small_solution: Path, tmp_path: Path
+    small_pdf: Path, small_solution: Path
 ) -> None:
-    soffice = _tool("soffice", "libreoffice-calc")
-    pages = _pdf_pages(soffice, small_book, tmp_path)
+    pages = _pdf_pages(small_pdf)
     view = RosterView.from_solution(load_instance(SMALL), load_solution(small_solution))
     # Where each camp's heading is printed: its id, then " | ", on one line.
     heading_pages: dict[str, list[int]] = {}
@@ -189,5 +256,6 @@ def test_libreoffice_prints_each_camp_on_its_own_page(
     # Few pages: the eight tables (summary, master roster, itineraries, unfilled slots,
     # counties, groups, volunteers on no camp) and a page per camp (these teams each fit
     # one); the unprinted workbook of issue 16 made 682 for medium. 20 camps and 300
-    # volunteers print to 41 pages: 20 county pages and 21 more.
-    assert len(view.camps) <= len(pages) <= len(view.camps) + 24, len(pages)
+    # volunteers printed to 41 pages at 4-6 pt, and print to 75 at 8.5 pt or more (the
+    # master roster alone takes 24: two pages wide).
+    assert len(view.camps) <= len(pages) <= len(view.camps) + 60, len(pages)

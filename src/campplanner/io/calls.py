@@ -86,7 +86,7 @@ def call_files(view: RosterView) -> dict[str, bytes]:
     writer = Writer(title=f"{view.name} — {CALLS_SHEET}")
     sheet = writer.sheet(CALLS_SHEET)
     writer.table(sheet, CALL_HEADERS, rows)
-    writer.print_setup(sheet, f"{view.name} — {CALLS_SHEET}", landscape=True, repeat_rows=(0, 0))
+    writer.print_setup(sheet, f"{view.name} — {CALLS_SHEET}", repeat_rows=(0, 0))
     return {
         f"{stem}.xlsx": writer.close(),
         f"{stem}.csv": csv_text(CALL_HEADERS, rows).encode("utf-8-sig"),

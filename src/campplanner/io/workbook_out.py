@@ -24,7 +24,7 @@ from campplanner.io import roster_tables as T
 from campplanner.io import summaries as S
 from campplanner.io.sanitize import sheet_name
 from campplanner.io.sheets import ROSTER
-from campplanner.io.xlsx import HEADER_LINE_HEIGHT, Writer, fit_width, header_lines
+from campplanner.io.xlsx import HEADER_LINE_HEIGHT, Writer, fit_width, header_lines, longest_word
 from campplanner.report.roster import CampView, RosterView
 
 MAX_ROWS = 1_048_576  # per sheet, in Excel
@@ -90,21 +90,15 @@ def roster_workbook(view: RosterView) -> bytes:
         master_rows,
         row_style=lambda row: writer.cancelled if row[status] == T.CANCELLED else None,
     )
-    writer.print_setup(
-        master, f"{view.name} — {ROSTER.persian}", landscape=True, repeat_rows=(0, 0)
-    )
+    writer.print_setup(master, f"{view.name} — {ROSTER.persian}", repeat_rows=(0, 0))
 
     itinerary = writer.sheet(ITINERARY_SHEET)
     writer.table(itinerary, T.ITINERARY_HEADERS, T.itinerary_table(view, date))
-    writer.print_setup(
-        itinerary, f"{view.name} — {ITINERARY_SHEET}", landscape=True, repeat_rows=(0, 0)
-    )
+    writer.print_setup(itinerary, f"{view.name} — {ITINERARY_SHEET}", repeat_rows=(0, 0))
 
     unfilled = writer.sheet(UNFILLED_SHEET)
     writer.table(unfilled, T.UNFILLED_HEADERS, T.unfilled_table(view, date))
-    writer.print_setup(
-        unfilled, f"{view.name} — {UNFILLED_SHEET}", landscape=True, repeat_rows=(0, 0)
-    )
+    writer.print_setup(unfilled, f"{view.name} — {UNFILLED_SHEET}", repeat_rows=(0, 0))
 
     # Tables for county desks and group leaders (io/summaries.py, built with pandas).
     for name, (headers, rows) in (
@@ -115,9 +109,7 @@ def roster_workbook(view: RosterView) -> bytes:
     ):
         sheet = writer.sheet(sheet_name(name, used))
         writer.table(sheet, headers, rows)
-        writer.print_setup(
-            sheet, f"{view.name} — {name}", landscape=len(headers) > 8, repeat_rows=(0, 0)
-        )
+        writer.print_setup(sheet, f"{view.name} — {name}", repeat_rows=(0, 0))
 
     if len(view.camps) <= T.SHEET_PER_CAMP_UP_TO:
         groups = [
@@ -158,11 +150,37 @@ def camp_heading(camp: CampView) -> str:
 def _team_sheet(writer: Writer, sheet: Any, title: str, camps: list[CampView]) -> None:
     """Each camp's heading, its team and its empty slots; every camp starts a page."""
     last_col = len(TEAM_HEADERS) - 1
+    teams = [
+        [
+            (
+                m.skill_name,
+                m.volunteer_name,
+                m.volunteer_id,
+                m.group_name,
+                m.home_name,
+                round(m.road_km),
+            )
+            for m in camp.members
+        ]
+        for camp in camps
+    ]
+    columns: list[list[Any]] = [[header_lines(h)] for h in TEAM_HEADERS]
+    for team in teams:
+        for values in team:
+            for col, value in enumerate(values):
+                columns[col].append(value)
+    for camp in camps:
+        columns[0].extend(slot.skill_name for slot in camp.slots)
+    layout = writer.columns(
+        sheet,
+        [fit_width(values, low=10) for values in columns],
+        narrowest=[max(10, longest_word(values)) for values in columns],
+    )
+    wrap = {col: writer.wrapped() for col in layout.narrowed}
     writer.cell(sheet, 0, 0, title, writer.title)
     row = 2
     starts = []
-    columns: list[list[Any]] = [[header_lines(h)] for h in TEAM_HEADERS]
-    for camp in camps:
+    for camp, team in zip(camps, teams, strict=True):
         starts.append(row)
         heading = camp_heading(camp)
         # Across the whole width, so that a long camp name is never cut at a cell's edge.
@@ -173,26 +191,14 @@ def _team_sheet(writer: Writer, sheet: Any, title: str, camps: list[CampView]) -
             writer.cell(sheet, row, col, header_lines(header), writer.header)
         sheet.set_row(row, HEADER_LINE_HEIGHT * 2)
         row += 1
-        for m in camp.members:
-            values = (
-                m.skill_name,
-                m.volunteer_name,
-                m.volunteer_id,
-                m.group_name,
-                m.home_name,
-                round(m.road_km),
-            )
+        for values in team:
             for col, value in enumerate(values):
-                writer.cell(sheet, row, col, value)
-                columns[col].append(value)
+                writer.cell(sheet, row, col, value, wrap.get(col))
             row += 1
         for slot in camp.slots:
             for label in T.empty_slot_labels(slot.missing):
                 writer.cell(sheet, row, 0, slot.skill_name, writer.missing)
                 writer.cell(sheet, row, 1, label, writer.missing)
-                columns[0].append(slot.skill_name)
                 row += 1
         row += 1
-    for col, values in enumerate(columns):
-        sheet.set_column(col, col, fit_width(values, low=10))
     writer.page_breaks(sheet, starts[1:])

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from campplanner.io.sanitize import is_formula_like
@@ -25,6 +27,84 @@ HEADER_LINE_HEIGHT = 15  # points per line of a header row (Tahoma 10, wrapped)
 # The printed page's footer: "page 3 of 12", in Persian.
 PAGE_FOOTER = "&Cصفحه &P از &N"
 
+# Printing at a size people can read (issue 25: the unfilled slots printed at 4 pt).
+# A sheet fitted to the page's width is scaled down by the page's width over its own;
+# its text (FONT_POINTS) must not print below MIN_PRINTED_POINTS. 8 pt is the floor
+# asked for; 8.5 leaves room for LibreOffice's and Excel's own width arithmetic.
+FONT_POINTS = 10
+MIN_PRINTED_POINTS = 8.5
+A4_INCHES = {False: 8.27, True: 11.69}  # the page's width, portrait and landscape
+SIDE_MARGINS_INCHES = 0.8  # left + right, as print_setup sets them
+NARROWEST = 8.0  # characters: a column is never narrowed below this to fit the page
+
+
+def column_pixels(width: float) -> float:
+    """A column's width on screen and paper at 96 dpi: Excel counts a character of the
+    default font as 7 pixels, plus 5 pixels of padding."""
+    return width * 7 + 5
+
+
+def print_scale(widths: Sequence[float], landscape: bool, pages_wide: int = 1) -> float:
+    """How much a sheet of ``widths`` is shrunk when fitted ``pages_wide`` pages wide."""
+    page = (A4_INCHES[landscape] - SIDE_MARGINS_INCHES) * 96 * pages_wide
+    return min(1.0, page / max(1.0, sum(column_pixels(w) for w in widths)))
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """How a sheet prints: its column widths, the paper's orientation, the columns whose
+    text wraps because they were narrowed, and how many pages wide it is split."""
+
+    widths: tuple[float, ...]
+    landscape: bool = False
+    narrowed: frozenset[int] = frozenset()
+    pages_wide: int = 1
+
+    @property
+    def printed_points(self) -> float:
+        if self.pages_wide > 1:  # print_setup prints a split sheet at the floor
+            return MIN_PRINTED_POINTS
+        return FONT_POINTS * print_scale(self.widths, self.landscape)
+
+
+def _narrowed_to(widths: Sequence[float], pixels: float, narrowest: float) -> list[float]:
+    """``widths`` with the widest cut to one common width so that they take at most
+    ``pixels`` (never below ``narrowest``)."""
+    low, high = narrowest, max(widths)
+    for _ in range(40):  # bisection on the common width; 40 halvings is exact enough
+        middle = (low + high) / 2
+        if sum(column_pixels(min(w, middle)) for w in widths) <= pixels:
+            low = middle
+        else:
+            high = middle
+    return [min(w, low) for w in widths]
+
+
+def page_layout(
+    widths: Sequence[float],
+    *,
+    narrowest: Sequence[float] | None = None,
+    landscape: bool | None = None,
+) -> PageLayout:
+    """The most readable way to print columns of ``widths`` at MIN_PRINTED_POINTS or more:
+    as they are in portrait, else landscape, else with the widest columns narrowed
+    (their text wraps) down to ``narrowest`` (per column; NARROWEST by default), else
+    split over as few pages wide as needed. ``landscape`` forces an orientation."""
+    widths = [float(w) for w in widths]
+    floor = list(narrowest) if narrowest is not None else [NARROWEST] * len(widths)
+    floor = [min(f, w) for f, w in zip(floor, widths, strict=True)]
+    scale = MIN_PRINTED_POINTS / FONT_POINTS
+    orientations = (False, True) if landscape is None else (landscape,)
+    for turned in orientations:
+        if print_scale(widths, turned) >= scale:
+            return PageLayout(tuple(widths), turned)
+    turned = orientations[-1]
+    page = (A4_INCHES[turned] - SIDE_MARGINS_INCHES) * 96 / scale
+    fitted = [max(f, w) for f, w in zip(floor, _narrowed_to(widths, page, 0.0), strict=True)]
+    narrowed = frozenset(i for i, (a, b) in enumerate(zip(fitted, widths, strict=True)) if a < b)
+    pages = max(1, math.ceil(sum(column_pixels(w) for w in fitted) / page))
+    return PageLayout(tuple(fitted), turned, narrowed, pages)
+
 
 def header_lines(header: str) -> str:
     """``شناسه اردو (camp)`` on two lines: the Persian name, then the English one."""
@@ -37,6 +117,15 @@ def fit_width(values: Iterable[Any], low: float = 6, high: float = MAX_WIDTH) ->
         (len(line) for v in values if v is not None for line in str(v).split("\n")), default=0
     )
     return max(low, min(high, longest * 1.1 + 2))
+
+
+def longest_word(values: Iterable[Any], high: float = MAX_WIDTH) -> float:
+    """The width (in characters) below which a column of ``values`` would break a word:
+    how narrow a column may be made to fit the page."""
+    longest = max(
+        (len(word) for v in values if v is not None for word in str(v).split()), default=0
+    )
+    return min(high, longest * 1.1 + 2)
 
 
 def _header_footer_text(text: str) -> str:
@@ -63,36 +152,76 @@ class Writer:
         )
         self.book.set_properties({"title": title, "created": CREATED})
         font = {"font_name": "Tahoma", "font_size": 10, "reading_order": 2}
-        self.plain = self.book.add_format(font)
-        self.quoted = self.book.add_format({**font, "quote_prefix": True})
-        self.bold = self.book.add_format({**font, "bold": True})
-        self.header = self.book.add_format(
+        self._properties: dict[int, dict[str, Any]] = {}  # each format's, for wrapped()
+        self._wrapped: dict[int, Any] = {}
+        self.plain = self._format(font)
+        self.quoted = self._format({**font, "quote_prefix": True})
+        self.bold = self._format({**font, "bold": True})
+        self.header = self._format(
             {**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}
         )
-        self.title = self.book.add_format({**font, "bold": True, "font_size": 13})
-        self.camp_row = self.book.add_format({**font, "bold": True, "bg_color": "#FFF2CC"})
-        self.missing = self.book.add_format({**font, "font_color": "#C00000"})
-        self.date = self.book.add_format({**font, "num_format": "yyyy-mm-dd"})
-        self.wrap = self.book.add_format({**font, "text_wrap": True, "valign": "top"})
-        self.cancelled = self.book.add_format(
-            {**font, "font_color": "#7F7F7F", "bg_color": "#F2F2F2"}
-        )
+        self.title = self._format({**font, "bold": True, "font_size": 13})
+        self.camp_row = self._format({**font, "bold": True, "bg_color": "#FFF2CC"})
+        self.missing = self._format({**font, "font_color": "#C00000"})
+        self.date = self._format({**font, "num_format": "yyyy-mm-dd"})
+        self.wrap = self._format({**font, "text_wrap": True, "valign": "top"})
+        self.cancelled = self._format({**font, "font_color": "#7F7F7F", "bg_color": "#F2F2F2"})
         self.document_title = title
+        self.layouts: dict[str, PageLayout] = {}  # per sheet, from table() or columns()
+
+    def _format(self, properties: dict[str, Any]) -> Any:
+        made = self.book.add_format(properties)
+        self._properties[id(made)] = properties
+        return made
+
+    def wrapped(self, style: Any = None) -> Any:
+        """``style`` (plain when None) with its text wrapped, for a narrowed column."""
+        if style is None:
+            return self.wrap
+        if id(style) not in self._wrapped:
+            self._wrapped[id(style)] = self._format(
+                {**self._properties[id(style)], "text_wrap": True, "valign": "top"}
+            )
+        return self._wrapped[id(style)]
+
+    def columns(
+        self,
+        worksheet: Any,
+        widths: Sequence[float],
+        *,
+        narrowest: Sequence[float] | None = None,
+        landscape: bool | None = None,
+    ) -> PageLayout:
+        """Set the columns of ``worksheet`` to print readably (:func:`page_layout`);
+        returns the layout, whose ``narrowed`` columns should wrap their text."""
+        layout = page_layout(widths, narrowest=narrowest, landscape=landscape)
+        for col, width in enumerate(layout.widths):
+            worksheet.set_column(col, col, width)
+        self.layouts[worksheet.name] = layout
+        return layout
 
     def print_setup(
         self,
         worksheet: Any,
         heading: str,
         *,
-        landscape: bool = False,
         repeat_rows: tuple[int, int] | None = None,
     ) -> None:
-        """A4, as wide as one page, page numbers in the footer and ``heading`` on top of
-        every page; ``repeat_rows`` (first, last) are printed again on every page."""
+        """A4, as wide as the sheet's layout says (one page, unless its columns cannot be
+        read at 8 pt on one), page numbers in the footer and ``heading`` on top of every
+        page; ``repeat_rows`` (first, last) are printed again on every page."""
+        layout = self.layouts.get(worksheet.name, PageLayout(()))
         worksheet.set_paper(A4)
-        if landscape:
+        if layout.landscape:
             worksheet.set_landscape()
-        worksheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+        if layout.pages_wide == 1:
+            worksheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+        else:
+            # Too wide for one page at 8 pt: printed at the smallest readable size, the
+            # columns flow over the pages (fitting to N pages wide would print a sheet
+            # that needs 1.1 pages at full size, and twice the paper).
+            worksheet.set_print_scale(math.ceil(100 * MIN_PRINTED_POINTS / FONT_POINTS))
+            worksheet.repeat_columns(0, 0)  # the row's id on every page of a split sheet
         worksheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
         worksheet.set_header(f"&C{_header_footer_text(heading)}")
         worksheet.set_footer(PAGE_FOOTER)
@@ -142,29 +271,39 @@ class Writer:
     ) -> int:
         """A header row (each header on two lines: Persian, then English) then the rows;
         returns the number of the row after the last one. Without ``widths``, each
-        column is as wide as its longest text (up to MAX_WIDTH, then wrapped).
+        column is as wide as its longest text (up to MAX_WIDTH, then wrapped), narrowed
+        where the sheet would otherwise print below 8 pt (:func:`page_layout`).
         ``row_style(values)`` may give a row its own style (a cancelled camp's, say)."""
         rows = [list(values) for values in rows]
-        lines = 1
-        for col, header in enumerate(headers):
-            text = header_lines(header)
-            lines = max(lines, text.count("\n") + 1)
-            self.cell(worksheet, first_row, col, text, self.header)
-        worksheet.set_row(first_row, HEADER_LINE_HEIGHT * lines)
         if widths is None:
             widths = [
                 fit_width([header_lines(h), *(r[col] for r in rows if col < len(r))])
                 for col, h in enumerate(headers)
             ]
+        narrowest = [
+            max(NARROWEST, longest_word([h, *(r[col] for r in rows if col < len(r))]))
+            for col, h in enumerate(headers)
+        ]
+        layout = self.columns(worksheet, widths, narrowest=narrowest)
+        lines = 1
+        for col, header in enumerate(headers):
+            text = header_lines(header)
+            # a narrowed header wraps too: count the lines it takes at its width
+            width = max(1, int(layout.widths[col]) - 1) if col < len(layout.widths) else 99
+            taken = sum(max(1, math.ceil(len(line) / width)) for line in text.split("\n"))
+            lines = max(lines, taken)
+            self.cell(worksheet, first_row, col, text, self.header)
+        worksheet.set_row(first_row, HEADER_LINE_HEIGHT * lines)
         wide = {col for col, width in enumerate(widths) if width >= MAX_WIDTH}
+        wide |= layout.narrowed
         number = first_row + 1
         for values in rows:
             style = row_style(values) if row_style else None
             for col, value in enumerate(values):
-                self.cell(worksheet, number, col, value, self.wrap if col in wide else style)
+                self.cell(
+                    worksheet, number, col, value, self.wrapped(style) if col in wide else style
+                )
             number += 1
-        for col, width in enumerate(widths):
-            worksheet.set_column(col, col, width)
         worksheet.freeze_panes(first_row + 1, 0)
         if autofilter and headers:
             worksheet.autofilter(first_row, 0, max(number - 1, first_row), len(headers) - 1)
