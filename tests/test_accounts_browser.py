@@ -21,11 +21,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+from sqlalchemy import MetaData, create_engine
 
 from builders import REPO, TINY_PATH
 from test_serve_browser import CHROMIUM, _chromium_or_skip
 from web_helpers import solved
 
+PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
 PORT = 8798
 BASE = f"http://127.0.0.1:{PORT}"
 COUNTY_PASSWORD = "khomein office 2026"
@@ -42,8 +44,9 @@ def _campplanner(*args: str, stdin: str | None = None) -> subprocess.CompletedPr
     )
 
 
-def _start(workspace: Path, solution: Path) -> tuple[subprocess.Popen[str], str]:
-    """The server, and the province password it printed once."""
+def _start(where: list[str], solution: Path) -> tuple[subprocess.Popen[str], str]:
+    """The server on the workspace ``where`` names, and the province password it printed
+    once."""
     server = subprocess.Popen(
         [
             sys.executable,
@@ -52,8 +55,7 @@ def _start(workspace: Path, solution: Path) -> tuple[subprocess.Popen[str], str]
             "serve",
             str(TINY_PATH),
             str(solution),
-            "--workspace",
-            str(workspace),
+            *where,
             "--port",
             str(PORT),
             "--time-limit",
@@ -95,18 +97,32 @@ def _log_in(page, name: str, password: str) -> None:
     page.wait_for_url(BASE + "/")
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def where(request: pytest.FixtureRequest, tmp_path: Path) -> list[str]:
+    """A new workspace: a SQLite file, or an emptied PostgreSQL database."""
+    if request.param == "sqlite":
+        return ["--workspace", str(tmp_path / "tiny.workspace.sqlite")]
+    if not PG_URL:
+        pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL to run the browser test on it")
+    engine = create_engine(PG_URL)
+    tables = MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)
+    engine.dispose()
+    return ["--db", PG_URL]
+
+
 @pytest.mark.slow
 def test_a_county_coordinator_edits_their_county_and_the_province_sees_it(
-    tmp_path: Path,
+    tmp_path: Path, where: list[str]
 ) -> None:
     _chromium_or_skip()
     published = solved(TINY_PATH, tmp_path)
-    workspace = tmp_path / "tiny.workspace.sqlite"
-    server, province_password = _start(workspace, published)
+    server, province_password = _start(where, published)
     try:
         added = _campplanner(
             "users", "add", "reza", "--role", "county", "--county", "khomein",
-            "--workspace", str(workspace), stdin=COUNTY_PASSWORD + "\n",
+            *where, stdin=COUNTY_PASSWORD + "\n",
         )  # fmt: skip
         assert added.returncode == 0, added.stderr
         with sync_playwright() as playwright:
