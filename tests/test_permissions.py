@@ -405,3 +405,23 @@ def test_a_refusal_is_said_in_persian_on_a_persian_page(site) -> None:
     assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", text), text
     english = county.get("/camps/c2?replace=v01&lang=en")
     assert "Not allowed" in english.text and "not one of your counties" in english.text
+
+
+@pytest.mark.slow
+def test_a_county_re_solve_applies_its_own_edits_and_leaves_the_others_pending(site) -> None:
+    province, province_csrf = _as(site, "province")
+    county, csrf = _as(site, "county")
+    saveh = _members(province, "c2")[0]
+    theirs = _post(
+        province, province_csrf, "/api/edits", {"kind": "remove", "volunteer": saveh, "camp": "c2"}
+    )
+    assert theirs.status_code == 200, theirs.text
+    _post(county, csrf, "/api/edits", {"kind": "remove", "volunteer": "v07", "camp": "c1"})
+    job = _resolve(county, csrf)
+    state = county.get(f"/api/jobs/{job}").json()
+    assert state["state"] == "done" and "error" not in state["finished"], state
+    assert state["edits"] == [2]  # the county's edit only
+    assert _post(county, csrf, f"/api/jobs/{job}/accept").status_code == 200
+    pending = [e["id"] for e in province.get("/api/edits").json()["pending"]]
+    assert pending == [theirs.json()["id"]]  # saveh's edit waits for its county
+    assert saveh in _members(province, "c2")

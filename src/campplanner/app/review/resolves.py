@@ -56,10 +56,13 @@ def start_resolve(
     background: Background,
     time_limit: float,
     scope: list[dict[str, Any]] | None = None,
+    only: set[int] | None = None,
 ) -> str:
     """Re-plan from the current version with the pending edits, in the background;
     ``scope``: edits that keep a county coordinator's re-solve inside its counties
-    (``permissions.scope_ops``), solved with but not kept in the accepted version.
+    (``permissions.scope_ops``), solved with but not kept in the accepted version;
+    ``only``: the pending edits it applies (the county's own; None: every one), the
+    others stay pending.
 
     The time limit counts from here, the planner's click: applying the edits, reading
     and compiling the edited instance, solving and the diff all happen inside it (the
@@ -71,7 +74,7 @@ def start_resolve(
     head = workspace.head()
     if head is None:
         raise UsageError("the workspace has no version")
-    pending = workspace.pending_edits()
+    pending = [e for e in workspace.pending_edits() if only is None or e.id in only]
     edit_ids = [e.id for e in pending]
     ops = [op for edit in pending for op in edit.ops]
     instance_json = workspace.instance_json(head.id)

@@ -290,13 +290,25 @@ class ReviewSession:
         """Re-plan from the current version with the pending edits, in the background."""
         if self.running_job() is not None:
             raise UsageError("a solve is already running: wait for it or cancel it")
-        scope = []
+        scope: list[dict[str, Any]] = []
+        only = None
         if actor.role != "province":  # the rest of the province stays as it is
             head = self._head()
             scope = scope_ops(actor, head.problem, head.triples)
-        job_id = resolves.start_resolve(self.workspace, self.background, self.time_limit, scope)
+            only = {e.id for e in self.workspace.pending_edits() if self._in_scope(actor, e)}
+        job_id = resolves.start_resolve(
+            self.workspace, self.background, self.time_limit, scope, only
+        )
         self.started_by[job_id] = actor.name
         return job_id
+
+    def _in_scope(self, actor: Actor, edit: Any) -> bool:
+        """Is a pending edit one ``actor`` may re-solve with (its counties' own)?"""
+        try:
+            self._check_edit(actor, self._head(), edit.kind, edit.ops)
+        except Forbidden:
+            return False
+        return True
 
     def _may_see_job(self, actor: Actor, job_id: str) -> bool:
         """The province sees every job; a county coordinator the ones they started."""
