@@ -29,7 +29,8 @@ from starlette.testclient import TestClient
 from builders import TINY_PATH
 from campplanner.app.review.actor import Actor
 from campplanner.app.review.errors import NotFound
-from campplanner.app.review.permissions import RULES
+from campplanner.app.review.permissions import ALL as ALL_ROLES
+from campplanner.app.review.permissions import CAMP_SCOPED, RULES
 from campplanner.app.review.session import Frame
 from campplanner.web.app import ROUTERS, create_app
 from campplanner.web.sessions import is_open
@@ -90,17 +91,22 @@ def _routes() -> list[tuple[str, str]]:
     return sorted(found, key=lambda r: "logout" in r[1])
 
 
-def _address(path: str) -> str:
-    return re.sub(r"\{(\w+)(:path)?\}", lambda m: SAMPLE[m.group(1)], path)
+def _address(path: str, camp: str = "c1") -> str:
+    sample = SAMPLE | {"camp_id": camp}
+    return re.sub(r"\{(\w+)(:path)?\}", lambda m: sample[m.group(1)], path)
 
 
-def _request(client: TestClient, method: str, path: str, csrf: str):
+# a member of each camp, for an edit of it: v07 not coming to c1 (khomein, the county's
+# and the camp leader's), v06 to c2 (saveh: another county's camp)
+MEMBER = {"c1": "v07", "c2": "v06"}
+
+
+def _request(client: TestClient, method: str, path: str, csrf: str, camp: str = "c1"):
     return client.request(
         method,
-        _address(path),
+        _address(path, camp),
         params={"a": "1", "b": "2"},
-        # an edit each role that may edit may make: v07 not coming to c1 (khomein)
-        json={"rev": 7, "q": "a name", "kind": "remove", "volunteer": "v07", "camp": "c1"},
+        json={"rev": 7, "q": "a name", "kind": "remove", "volunteer": MEMBER[camp], "camp": camp},
         headers={"X-CSRF-Token": csrf},
         follow_redirects=False,
     )
@@ -194,6 +200,32 @@ def _expected(identity: str, method: str, path: str, call: str | None) -> set[in
     if call is None or identity in RULES[call]:
         return None
     return {403}
+
+
+@pytest.mark.slow
+def test_the_permission_matrix_on_another_countys_camp(site) -> None:
+    """The same routes on c2 (saveh): a call whose rule looks at the camp
+    (``CAMP_SCOPED``) is refused to a khomein coordinator and to c1's leader."""
+    session, client = site
+    calls = _calls()
+    wrong = []
+    # pending edit 1 (SAMPLE's edit_id) is about c2: v06 is not coming
+    session.workspace.add_edit(
+        "remove", [{"op": "forbid", "pairs": [{"volunteer": "v06", "camp": "c2"}]}]
+    )
+    for identity in ROLES:
+        acting, csrf = _client(session, client, identity)
+        for method, path in _routes():
+            call = calls[(method, path)]
+            if "{camp_id" not in path and call not in ("add_edit", "drop_edit"):
+                continue
+            status = _request(acting, method, path, csrf, camp="c2").status_code
+            if call is None or identity not in RULES.get(call, ALL_ROLES):
+                continue  # refused whatever the camp: the first matrix's
+            scoped = identity in CAMP_SCOPED.get(call, ())
+            if status >= 500 or (status == 403) != scoped:
+                wrong.append(f"{identity}: {method} {path} (c2) -> {status}")
+    assert wrong == []
 
 
 @pytest.mark.slow

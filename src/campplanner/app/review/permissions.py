@@ -33,6 +33,14 @@ PROVINCE = frozenset({"province"})
 ALL_BUT_VIEWER = frozenset({"province", "county", "camp-leader"})
 
 RULES: dict[str, frozenset[str]] = {}
+# the calls whose rule also looks at the camp, and for which roles: another county's
+# camp (a county coordinator), a camp not one's own (a camp leader) is refused there
+CAMP_SCOPED: dict[str, frozenset[str]] = {
+    "camp": frozenset({"camp-leader"}),  # a county reads every camp, forms aside
+    "camp_packet": frozenset({"county", "camp-leader"}),
+    "add_edit": frozenset({"county", "camp-leader"}),
+    "drop_edit": frozenset({"county"}),
+}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
