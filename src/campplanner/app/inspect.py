@@ -30,6 +30,7 @@ from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.model.terms import problem_weights
 from campplanner.solver.conflicts import LockConflict, find_lock_conflict
+from campplanner.whatif.to_run import ToRun, what_would_run
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Explained:
     impossible_locks: list[str] | None = None
     lock_conflict: LockConflict | None = None
     note: str | None = None  # what changed in the instance since the roster was made
+    to_run: ToRun | None = None  # --camp of a cancelled camp: what would run it
 
 
 def explain(
@@ -105,6 +107,9 @@ def explain(
     wanted = None
     if volunteer is not None:
         wanted = wanted_for(problem, assigned, explanation, volunteer)
+    to_run = None
+    if camp is not None and not (problem.candidate_camp[assigned] == camp).any():
+        to_run = what_would_run(problem, assigned, camp)
     return Explained(
         problem,
         solution,
@@ -116,6 +121,7 @@ def explain(
         objective_breakdown(problem, assigned),
         wanted,
         note=note,
+        to_run=to_run,
     )
 
 

@@ -22,6 +22,7 @@ from campplanner.explain import (
 )
 from campplanner.model.problem import Problem
 from campplanner.model.terms import GROUP, SECONDARY, Term, as_written
+from campplanner.whatif.to_run import ToRun
 
 SHORT_LIMIT = 10  # cancelled camps listed by `solve` before "... and N more"
 
@@ -228,6 +229,33 @@ def print_volunteer_story(
         )
 
 
+def _requirement_place(problem: Problem, r: int) -> str:
+    return f"{_camp(problem, int(problem.requirement_camp[r]))} as {_role(problem, r)}"
+
+
+def print_to_run(console: Console, problem: Problem, to_run: ToRun) -> None:
+    """What would run a cancelled camp: every change it takes and what it costs."""
+    if not to_run.runs:
+        console.print(f"[bold]To run it[/]: not possible - {escape(to_run.why_not or '')}")
+        return
+    sign = "+" if to_run.coverage_change >= 0 else ""
+    console.print(
+        f"[bold]To run it[/]: {len(to_run.moves)} change(s), coverage "
+        f"{to_run.coverage_before:,} -> {to_run.coverage_after:,} "
+        f"({sign}{to_run.coverage_change:,}), every rule kept"
+    )
+    for move in to_run.moves:
+        v = move.volunteer
+        who = escape(f"{problem.volunteer_ids[v]}  {problem.volunteer_names[v]}")
+        parts = [f"joins {_requirement_place(problem, r)}" for r in move.joined]
+        parts += [f"leaves {_requirement_place(problem, r)}" for r in move.left]
+        console.print(f"    {who}: " + "; ".join(parts))
+    for c in to_run.stops:
+        console.print(f"    [red]stops running[/]: {_camp(problem, c)}")
+    for c in to_run.starts:
+        console.print(f"    [green]runs too[/]: {_camp(problem, c)}")
+
+
 def print_explained(console: Console, source: str, explained: Explained) -> None:
     """``explain``'s whole answer: for a camp, a volunteer, or the whole roster."""
     problem = explained.problem
@@ -246,6 +274,8 @@ def print_explained(console: Console, source: str, explained: Explained) -> None
         print_volunteer_story(console, problem, volunteer, explained.wanted or [])
     if camp is not None:
         print_explanation(console, problem, explained.explanation, camp)
+        if explained.to_run is not None:
+            print_to_run(console, problem, explained.to_run)
         print_camp_costs(console, problem, breakdown, weights, [camp])
         team = sorted(
             {
