@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
 from builders import TINY_PATH
 from campplanner.app.accounts import MAX_FAILURES_PER_NAME, SESSION_LIFETIME
@@ -176,8 +177,6 @@ def test_an_api_key_acts_as_its_account_until_revoked(site) -> None:
 def test_the_first_start_on_a_new_workspace_says_the_province_password_once(
     roster: Path, tmp_path: Path
 ) -> None:
-    from starlette.testclient import TestClient
-
     from campplanner.web.server import ServeSettings, build
 
     settings = ServeSettings(str(TINY_PATH), str(roster), f"sqlite:///{tmp_path / 'ws.sqlite'}")
@@ -196,3 +195,48 @@ def test_the_first_start_on_a_new_workspace_says_the_province_password_once(
     assert not any(s.startswith("accounts:") for s in said)
     again.close()
     again.workspace.close()
+
+
+def test_the_province_manages_accounts_through_the_api(site) -> None:
+    session, client = site
+    session.accounts.add("maryam", "province", PASSWORD)
+    csrf = login(client).json()["csrf"]
+    added = client.post(
+        "/api/users",
+        json={"name": "reza", "role": "county", "password": PASSWORD, "counties": ["khomein"]},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert added.status_code == 200, added.text
+    assert added.json()["counties"] == ["khomein"] and "password_hash" not in added.text
+    wrong = client.post(
+        "/api/users",
+        json={"name": "x", "role": "county", "password": PASSWORD, "counties": ["tehran"]},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert wrong.status_code == 400 and "no county tehran" in wrong.json()["error"]
+    names = [u["name"] for u in client.get("/api/users").json()["users"]]
+    assert names == ["maryam", "reza"]
+    assert (
+        client.post(
+            "/api/users/maryam/disable", json={}, headers={"X-CSRF-Token": csrf}
+        ).status_code
+        == 400
+    )
+    other = TestClient(client.app, base_url="http://127.0.0.1:8000")
+    county_csrf = login(other, "reza").json()["csrf"]
+    assert other.get("/api/users").status_code == 403
+    assert (
+        other.post(
+            "/api/users/maryam/disable", json={}, headers={"X-CSRF-Token": county_csrf}
+        ).status_code
+        == 403
+    )
+    done = client.post("/api/users/reza/disable", json={}, headers={"X-CSRF-Token": csrf})
+    assert done.status_code == 200
+    assert other.get("/api/overview").status_code == 401  # their session ended
+    entry = session.workspace.audit_log()[0]
+    assert (entry["action"], entry["by"], entry["detail"]["user"]) == (
+        "disable account",
+        "maryam",
+        "reza",
+    )

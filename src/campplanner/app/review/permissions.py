@@ -97,6 +97,9 @@ WHAT = {
     "comparison": "a scenario comparison",
     "start_comparison": "comparing scenario files",
     "logout": "logging out",
+    "users": "the accounts",
+    "add_user": "adding an account",
+    "disable_user": "disabling an account",
 }
 
 

@@ -442,6 +442,44 @@ class ReviewSession:
         )
         return file
 
+    # ---------------------------------------------------------------- accounts
+    @permitted(PROVINCE)
+    def users(self, actor: Actor) -> list[dict[str, Any]]:
+        """Every account: name, role, counties, camps, disabled (never a hash)."""
+        return [record.as_dict() for record in self.accounts.list()]
+
+    @permitted(PROVINCE)
+    def add_user(self, actor: Actor, fields: Mapping[str, object]) -> dict[str, Any]:
+        """A new account from ``name``, ``role``, ``password``, ``counties``, ``camps``
+        (lists), checked as ``campplanner users add`` checks it."""
+
+        def listed(key: str) -> list[str]:
+            value = fields.get(key) or []
+            return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+        head = self.head()
+        known_counties = {c for c in head.problem.place_counties if c} if head else None
+        known_camps = set(head.problem.camp_ids) if head else None
+        record = self.accounts.add(
+            str(fields.get("name", "")),
+            str(fields.get("role", "")),
+            str(fields.get("password", "")),
+            listed("counties"),
+            listed("camps"),
+            known_counties=known_counties,
+            known_camps=known_camps,
+            by=actor.name,
+        )
+        return record.as_dict()
+
+    @permitted(PROVINCE)
+    def disable_user(self, actor: Actor, name: str) -> dict[str, Any]:
+        """No more logins for ``name``; its sessions end, its API keys stop."""
+        if name == actor.name:
+            raise UsageError("you cannot disable your own account")
+        self.accounts.disable(name, by=actor.name)
+        return {"disabled": name}
+
     @permitted(ALL_BUT_VIEWER)
     def camp_packet(self, actor: Actor, camp_id: str) -> downloads.Download:
         """A camp's packet with its people's phones: the province, the camp's county

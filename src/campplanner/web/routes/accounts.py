@@ -112,3 +112,22 @@ def audit_page(request: Request, session: Session, actor: Acting) -> Response:
     # ?account=&action=&since=YYYY-MM-DD&until=YYYY-MM-DD
     entries = session.audit(actor, request.query_params)
     return page(request, "audit.html", entries=entries, params=request.query_params)
+
+
+@router.get("/api/users")
+def api_users(session: Session, actor: Acting) -> dict[str, Any]:
+    return {"users": session.users(actor)}
+
+
+@router.post("/api/users")
+async def api_add_user(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
+    # {name, role, password, counties: [...], camps: [...]}: the province's
+    return session.add_user(actor, await posted(request))
+
+
+@router.post("/api/users/{name}/disable")
+async def api_disable_user(
+    request: Request, name: str, session: Session, actor: Acting
+) -> dict[str, Any]:
+    await posted(request)
+    return session.disable_user(actor, name)
