@@ -457,3 +457,17 @@ def test_a_county_re_solve_applies_its_own_edits_and_leaves_the_others_pending(s
     pending = [e["id"] for e in province.get("/api/edits").json()["pending"]]
     assert pending == [theirs.json()["id"]]  # saveh's edit waits for its county
     assert saveh in _members(province, "c2")
+
+
+def test_a_camp_leader_lists_only_its_camps_and_their_edits(site) -> None:
+    province, province_csrf = _as(site, "province")
+    _post(
+        province, province_csrf, "/api/edits", {"kind": "remove", "volunteer": "v06", "camp": "c2"}
+    )
+    leader, csrf = _as(site, "camp-leader")
+    _post(leader, csrf, "/api/edits", {"kind": "remove", "volunteer": "v07", "camp": "c1"})
+    assert [r["id"] for r in leader.get("/api/camps").json()["rows"]] == ["c1"]
+    assert len(province.get("/api/camps").json()["rows"]) == 4
+    seen = [e["ops"][0]["pairs"][0]["camp"] for e in leader.get("/api/edits").json()["pending"]]
+    assert seen == ["c1"]
+    assert len(province.get("/api/edits").json()["pending"]) == 2

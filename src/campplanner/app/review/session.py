@@ -166,7 +166,9 @@ class ReviewSession:
     ) -> dict[str, Any]:
         """The camps table filtered by ``params`` (see :func:`reads.camp_filters`)."""
         head = self._head()
-        return reads.camps(head, **reads.camp_filters(params, head.instance.calendar, problems))
+        only = actor.camps if actor.role == "camp-leader" else None  # their own camps
+        filters = reads.camp_filters(params, head.instance.calendar, problems)
+        return reads.camps(head, **filters, only=only)
 
     @permitted(ALL)
     def camp(
@@ -211,17 +213,23 @@ class ReviewSession:
     @permitted(ALL)
     def pending_edits(self, actor: Actor) -> dict[str, Any]:
         return {
-            "pending": [e.as_dict() for e in self.workspace.pending_edits()],
+            "pending": [e.as_dict() for e in self._visible_edits(actor)],
             "rev": self.workspace.revision(),
         }
+
+    def _visible_edits(self, actor: Actor) -> list[Any]:
+        """The pending edits ``actor`` reads: a camp leader, those of its camps."""
+        pending = self.workspace.pending_edits()
+        if actor.role != "camp-leader":
+            return pending
+        return [e for e in pending if self._in_scope(actor, e)]
 
     @permitted(ALL)
     def edits_page(self, actor: Actor) -> dict[str, Any]:
         """The pending edits, each in one line, and the re-solves of this session."""
         return {
             "pending": [
-                e.as_dict() | {"summary": edits.describe(e.ops)}
-                for e in self.workspace.pending_edits()
+                e.as_dict() | {"summary": edits.describe(e.ops)} for e in self._visible_edits(actor)
             ],
             "jobs": [
                 resolves.resolve_state(resolve, job_id, self.time_limit)
