@@ -58,7 +58,10 @@ def serve(settings: ServeSettings, say: Callable[[str], None] = print) -> None:
     session, app, token = build(settings, say)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     address = f"http://{host}:{settings.port}/"
-    say(f"campplanner serve: {address}" + (f"?token={token}" if token else ""))
+    if session.requires_login():  # accounts: each person logs in, the token names nobody
+        say(f"campplanner serve: {address} (log in with your account)")
+    else:
+        say(f"campplanner serve: {address}" + (f"?token={token}" if token else ""))
     try:
         uvicorn.run(
             app, host=settings.host, port=settings.port, log_level="warning", access_log=False
