@@ -121,9 +121,16 @@ def test_a_county_coordinator_edits_their_county_and_the_province_sees_it(
     server, province_password = _start(where, published)
     try:
         added = _campplanner(
-            "users", "add", "reza", "--role", "county", "--county", "khomein",
-            *where, stdin=COUNTY_PASSWORD + "\n",
-        )  # fmt: skip
+            "users",
+            "add",
+            "reza",
+            "--role",
+            "county",
+            "--county",
+            "khomein",
+            *where,
+            stdin=COUNTY_PASSWORD + "\n",
+        )
         assert added.returncode == 0, added.stderr
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

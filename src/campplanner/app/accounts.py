@@ -35,8 +35,9 @@ from campplanner.workspace.accounts import AccountExists, AccountRecord, Account
 
 ROLES = ("province", "county", "camp-leader", "viewer")
 # OWASP's first recommended argon2id setting (Password Storage Cheat Sheet): 19 MiB, 2
-# passes, 1 lane: some 0.1 s per login on the office's loaded two-core server, where
-# RFC 9106's 64 MiB x 3 x 4 took 0.8 s and a burst of logins would stall re-solves.
+# passes, 1 lane. RFC 9106's 64 MiB x 3 x 4 is several times slower per login on the
+# office's loaded two-core server, where a burst of logins would stall re-solves (the
+# figures: docs/review.md, Accounts).
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16)
 SESSION_LIFETIME = timedelta(hours=8)
 MIN_PASSWORD = 10  # characters
