@@ -100,7 +100,7 @@ def test_users_add_reads_the_password_from_standard_input(url: str) -> None:
     entry = workspace.audit_log()[0]
     assert (entry["action"], entry["by"], entry["detail"]["user"]) == (
         "add account",
-        "command line",
+        "command-line",
         "reza",
     )
     workspace.close()

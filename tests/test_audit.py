@@ -61,6 +61,8 @@ def test_the_province_reads_who_did_what_and_the_county_may_not(site) -> None:
     assert page.status_code == 200 and 'href="/audit"' in page.text
     rows = re.findall(r"<tr><td class=\"date\">.*?</tr>", page.text, re.S)
     assert any("reza" in r and ">edit<" in r and "testclient" in r for r in rows)
+    persian = client.get("/audit").text  # the actions named in Persian
+    assert "ورود ناموفق" in persian and ">login failed<" not in persian
     entries = client.get("/api/audit").json()["audit"]
     seen = [(e["action"], e["by"], e["address"]) for e in entries]
     assert ("login failed", "reza", "testclient") in seen

@@ -2,7 +2,7 @@
 
 The password is read from standard input when it is not a terminal (one line, for
 scripts: ``printf '%s\\n' "$PASSWORD" | campplanner users add ...``), else asked twice
-without echo. Every change is in the workspace's audit log, by ``command line``.
+without echo. Every change is in the workspace's audit log, by ``command-line``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import click
 
 from campplanner.contract.errors import CampPlannerError, UsageError
 
-BY = "command line"  # how the audit log names a change made here
+BY = "command-line"  # how the audit log names a change made here
 
 
 def workspace_options(command: Callable[..., Any]) -> Callable[..., Any]:
