@@ -135,6 +135,15 @@ def test_a_name_is_added_once_and_a_missing_workspace_is_named(url: str, tmp_pat
     )
     assert missing.exit_code == 2 and "nowhere.sqlite: no such workspace" in missing.output
     assert not (tmp_path / "nowhere.sqlite").exists()
+    unreachable = CliRunner().invoke(
+        cli.main, ["users", "list", "--db", "postgresql://someone:secret@127.0.0.1:9/none"]
+    )
+    assert unreachable.exit_code == 2 and "cannot open the workspace" in unreachable.output
+    assert "secret" not in unreachable.output and "Traceback" not in unreachable.output
+    not_a_database = tmp_path / "notes.sqlite"
+    not_a_database.write_text("not a database")
+    garbled = CliRunner().invoke(cli.main, ["users", "list", "--workspace", str(not_a_database)])
+    assert garbled.exit_code == 2 and "cannot open the workspace" in garbled.output
 
 
 def test_disable_reset_and_api_keys(url: str) -> None:

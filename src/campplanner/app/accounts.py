@@ -29,7 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from campplanner.app.review.actor import Actor
-from campplanner.contract.errors import CampPlannerError, UsageError
+from campplanner.contract.errors import CampPlannerError, UsageError, plain_reason
 from campplanner.workspace import Workspace
 from campplanner.workspace.accounts import AccountExists, AccountRecord, AccountStore, NoSuchAccount
 
@@ -313,7 +313,12 @@ def workspace_url(workspace_file: str | None, db_url: str | None) -> str:
 
 def open_accounts(workspace_file: str | None, db_url: str | None) -> tuple[Accounts, Scope]:
     """The accounts of the workspace a command names, and what they may be scoped to."""
-    workspace = Workspace(workspace_url(workspace_file, db_url))
+    url = workspace_url(workspace_file, db_url)
+    try:
+        workspace = Workspace(url)
+    except Exception as error:  # whatever the driver raises: said in a planner's words
+        where = url.split("@")[-1]
+        raise UsageError(f"{where}: cannot open the workspace ({plain_reason(error)})") from None
     return Accounts(workspace), instance_scope(workspace)
 
 
