@@ -27,11 +27,14 @@ from sqlalchemy import MetaData, create_engine
 from starlette.testclient import TestClient
 
 from builders import TINY_PATH
+from campplanner.app.inspect import check
 from campplanner.app.review.actor import Actor
 from campplanner.app.review.errors import NotFound
 from campplanner.app.review.permissions import ALL as ALL_ROLES
 from campplanner.app.review.permissions import CAMP_SCOPED, RULES
 from campplanner.app.review.session import Frame
+from campplanner.contract.instance import instance_from_data
+from campplanner.contract.solution import instance_fingerprint
 from campplanner.web.app import ROUTERS, create_app
 from campplanner.web.sessions import is_open
 from web_helpers import served, solved, wait_for_job
@@ -388,6 +391,19 @@ def test_a_county_re_solve_leaves_the_other_counties_camps_as_they_were(site) ->
     assert {p for p in after if p[1] != "c1"} == {p for p in before if p[1] != "c1"}
     entries = [(e["action"], e["by"]) for e in site[0].workspace.audit_log()]
     assert entries[:2] == [("download", "province"), ("accept", "county")]
+    # the version is a roster of the province's instance, claiming nothing beyond scope
+    workspace, folder = site[0].workspace, site[0].scratch
+    version = workspace.head().id
+    instance_file, roster_file = folder / "kept.json", folder / "kept-roster.json"
+    instance_file.write_bytes(workspace.instance_json(version))
+    roster_file.write_bytes(workspace.solution_json(version))
+    report = check(str(instance_file), str(roster_file))
+    assert report.ok and report.status == "feasible" and report.claimed_bound is None
+    kept = json.loads(workspace.solution_json(version))
+    instance = instance_from_data(json.loads(workspace.instance_json(version)))
+    assert kept["fingerprint"] == instance_fingerprint(instance)
+    first, now = (json.loads(workspace.instance_json(v)) for v in (1, version))
+    assert now["locked"] == first["locked"] and now["camps"] == first["camps"]  # no scope
 
 
 def test_phones_only_for_the_camps_one_answers_for(site) -> None:

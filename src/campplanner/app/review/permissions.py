@@ -168,7 +168,10 @@ def check_edit(
 
 def scope_ops(actor: Actor, problem: Any, triples: list[tuple[str, str, str]]) -> list[dict]:
     """What keeps a county coordinator's re-solve inside its counties: every other camp
-    keeps its team (``lock``) and takes no one else (``forbid`` each other candidate)."""
+    keeps its team (``lock``) and takes no one else: a staffed camp has no bed left
+    (``set_camp`` capacity: its team), an empty one is closed to its candidates
+    (``forbid``). A few edits per camp, not one per candidate: the season has millions
+    of candidates, few of them of empty camps."""
     if actor.role == "province":
         return []
     outside = {
@@ -176,22 +179,22 @@ def scope_ops(actor: Actor, problem: Any, triples: list[tuple[str, str, str]]) -
         for c, camp_id in enumerate(problem.camp_ids)
         if not camp_in_scope(actor, problem, camp_id)
     }
-    kept = [
-        {"volunteer": v, "camp": c, "skill": s}
-        for v, c, s in triples
-        if problem.camp_index[c] in outside
-    ]
-    held = {(a["volunteer"], a["camp"]) for a in kept}
+    teams: dict[str, list[dict[str, str]]] = {}
+    for v, c, s in triples:
+        if problem.camp_index[c] in outside:
+            teams.setdefault(c, []).append({"volunteer": v, "camp": c, "skill": s})
+    ops: list[dict] = []
+    kept = [a for team in teams.values() for a in team]
+    if kept:
+        ops.append({"op": "lock", "assignments": kept})
+    for camp_id, team in sorted(teams.items()):
+        ops.append({"op": "set_camp", "camp": camp_id, "capacity": len(team)})
+    empty = {c for c in outside if problem.camp_ids[c] not in teams}
     pairs = set()
     for v, r in zip(problem.candidate_volunteer, problem.candidate_requirement, strict=True):
         c = int(problem.requirement_camp[r])
-        if c in outside:
-            pair = (problem.volunteer_ids[int(v)], problem.camp_ids[c])
-            if pair not in held:
-                pairs.add(pair)
-    ops: list[dict] = []
-    if kept:
-        ops.append({"op": "lock", "assignments": kept})
+        if c in empty:
+            pairs.add((problem.volunteer_ids[int(v)], problem.camp_ids[c]))
     if pairs:
         ops.append(
             {"op": "forbid", "pairs": [{"volunteer": v, "camp": c} for v, c in sorted(pairs)]}

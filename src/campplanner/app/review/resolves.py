@@ -26,7 +26,8 @@ from campplanner.app.solving import (
     unexplained_solution_json,
 )
 from campplanner.contract.errors import UsageError, plain_reason
-from campplanner.contract.solution import solution_from_data
+from campplanner.contract.instance import instance_from_data
+from campplanner.contract.solution import instance_fingerprint, solution_from_data
 from campplanner.solver import SolveOptions
 from campplanner.whatif.diff import roster_triples
 from campplanner.workspace import Workspace
@@ -198,6 +199,8 @@ def accept(
     replanned = resolve.job.result()
     # written now, not before the diff was shown: seconds on the season, for one accept
     solution_json = unexplained_solution_json(replanned.outcome).encode()
+    if replanned.scoped:
+        solution_json = unscoped(solution_json, replanned.instance_json)
     version = workspace.add_version(
         replanned.instance_json,
         solution_json,
@@ -216,6 +219,21 @@ def accept(
         return version, None
     solution = solution_from_data(json.loads(solution_json))
     return version, ready(info, outcome.instance, outcome.problem, solution)
+
+
+def unscoped(solution_json: bytes, instance_json: bytes) -> bytes:
+    """A county's re-solve as a roster of the province's instance: the fingerprint of
+    the instance the version keeps (not of the one solved with the other counties'
+    camps closed), and no claim of optimality or bound, which held for that scope
+    only."""
+    data = json.loads(solution_json)
+    data["fingerprint"] = instance_fingerprint(instance_from_data(json.loads(instance_json)))
+    for key in ("status", "secondary_status"):
+        if data.get(key) == "optimal":
+            data[key] = "feasible"
+    for key in ("coverage_bound", "gap"):
+        data.pop(key, None)
+    return json.dumps(data, ensure_ascii=False).encode()
 
 
 def discard(
