@@ -31,7 +31,7 @@ from campplanner.app.inspect import check
 from campplanner.app.review.actor import Actor
 from campplanner.app.review.errors import NotFound
 from campplanner.app.review.permissions import ALL as ALL_ROLES
-from campplanner.app.review.permissions import CAMP_SCOPED, RULES
+from campplanner.app.review.permissions import CAMP_SCOPED, RULES, scope_ops
 from campplanner.app.review.session import Frame
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import instance_fingerprint
@@ -487,3 +487,17 @@ def test_a_camp_leader_lists_only_its_camps_and_their_edits(site) -> None:
     seen = [e["ops"][0]["pairs"][0]["camp"] for e in leader.get("/api/edits").json()["pending"]]
     assert seen == ["c1"]
     assert len(province.get("/api/edits").json()["pending"]) == 2
+
+
+def test_the_scope_closes_the_other_camps_with_a_few_edits_each(site) -> None:
+    head = site[0].head()
+    county = Actor("reza", "county", counties=frozenset({"khomein"}))
+    roster = [t for t in head.triples if t[1] != "c4"]  # c4 (arak) empty
+    ops = {op["op"]: op for op in scope_ops(county, head.problem, roster)}
+    assert {a["camp"] for a in ops["lock"]["assignments"]} == {"c2", "c3"}
+    assert sorted(
+        op["camp"] for op in scope_ops(county, head.problem, roster) if op["op"] == "set_camp"
+    ) == ["c2", "c3"]
+    closed = {p["camp"] for p in ops["forbid"]["pairs"]}
+    assert closed == {"c4"} and len(ops["forbid"]["pairs"]) >= 1
+    assert scope_ops(Actor("p", "province"), head.problem, roster) == []

@@ -23,6 +23,8 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+import numpy as np
+
 from campplanner.app.review.actor import Actor
 from campplanner.app.review.errors import Forbidden
 
@@ -189,12 +191,13 @@ def scope_ops(actor: Actor, problem: Any, triples: list[tuple[str, str, str]]) -
         ops.append({"op": "lock", "assignments": kept})
     for camp_id, team in sorted(teams.items()):
         ops.append({"op": "set_camp", "camp": camp_id, "capacity": len(team)})
-    empty = {c for c in outside if problem.camp_ids[c] not in teams}
-    pairs = set()
-    for v, r in zip(problem.candidate_volunteer, problem.candidate_requirement, strict=True):
-        c = int(problem.requirement_camp[r])
-        if c in empty:
-            pairs.add((problem.volunteer_ids[int(v)], problem.camp_ids[c]))
+    empty = sorted(c for c in outside if problem.camp_ids[c] not in teams)
+    camps = np.asarray(problem.requirement_camp)[np.asarray(problem.candidate_requirement)]
+    chosen = np.isin(camps, np.asarray(empty, dtype=camps.dtype))  # vectorised: millions
+    pairs = {
+        (problem.volunteer_ids[int(v)], problem.camp_ids[int(c)])
+        for v, c in zip(np.asarray(problem.candidate_volunteer)[chosen], camps[chosen], strict=True)
+    }
     if pairs:
         ops.append(
             {"op": "forbid", "pairs": [{"volunteer": v, "camp": c} for v, c in sorted(pairs)]}
