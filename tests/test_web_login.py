@@ -154,6 +154,12 @@ def test_an_expired_session_and_a_disabled_account_are_refused(site) -> None:
     session.accounts.now = lambda: later
     answer = client.get("/api/overview")
     assert answer.status_code == 401 and "session has ended" in answer.json()["error"]
+    login(client)  # a new session (the answer above removed the ended one's cookie)
+    session.accounts.now = lambda: later + SESSION_LIFETIME + timedelta(seconds=1)
+    page = client.get("/camps", follow_redirects=False)
+    assert page.headers["location"] == "/login?next=%2Fcamps&ended=1"
+    ended = client.get(page.headers["location"])  # the login page says why
+    assert ended.status_code == 200 and "نشست شما به پایان رسید" in ended.text
     session.accounts.now = lambda: later - SESSION_LIFETIME
     assert login(client, "reza").status_code == 200
     assert client.get("/api/overview").status_code == 200

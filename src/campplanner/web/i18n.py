@@ -56,6 +56,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "یا از هماهنگ‌کنندهٔ استان بپرسید.",
         "Too many failed logins: wait 15 minutes and try again, or ask the province coordinator.",
     ),
+    "session_ended": (
+        "نشست شما به پایان رسید: دوباره وارد شوید.",
+        "Your session has ended: log in again.",
+    ),
     "role_province": ("هماهنگ‌کنندهٔ استان", "province coordinator"),
     "role_county": ("هماهنگ‌کنندهٔ شهرستان", "county coordinator"),
     "role_camp-leader": ("سرپرست اردو", "camp leader"),

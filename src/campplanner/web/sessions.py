@@ -57,7 +57,10 @@ def unknown(request: Request) -> Response:
         answer: Response = JSONResponse({"error": message}, status_code=401)
     else:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        answer = RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=302)
+        ended_note = "&ended=1" if ended else ""  # the login page says the session ended
+        answer = RedirectResponse(
+            f"/login?next={quote(target, safe='')}{ended_note}", status_code=302
+        )
     if ended:
         answer.delete_cookie(SESSION_COOKIE, path="/")
     return answer

@@ -41,7 +41,13 @@ def _with_cookie(request: Request, answer: Response, token: str, expires: dateti
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> Response:
-    return page(request, "login.html", next=request.query_params.get("next", "/"), error=None)
+    ended = request.query_params.get("ended") == "1"
+    return page(
+        request,
+        "login.html",
+        next=request.query_params.get("next", "/"),
+        error="session_ended" if ended else None,
+    )
 
 
 @router.post("/login", response_class=HTMLResponse)
