@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
@@ -74,7 +75,8 @@ def token_guard(
                 "(start it with --token to reach it by another name)",
             )
         if session.requires_login():  # a workspace with accounts (web/sessions.py)
-            actor = identify(session, request)
+            # a database read: in a worker thread, not on the event loop
+            actor = await run_in_threadpool(identify, session, request)
             if actor is None and not is_open(request.url.path):
                 return with_headers(request, unknown(request))
             request.state.actor = actor
