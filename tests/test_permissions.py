@@ -347,6 +347,11 @@ def test_a_county_re_solve_changes_only_its_counties_and_two_offices_do_not_over
     province_job = _resolve(province, province_csrf)
     assert _post(county, csrf, f"/api/jobs/{province_job}/accept").status_code == 403
     assert _post(province, province_csrf, f"/api/jobs/{province_job}/accept").status_code == 200
+    page = _post(county, csrf, f"/jobs/{county_job}/accept")  # the form, on a Persian page
+    assert page.status_code == 409 and "نسخهٔ ۲" in page.text and "province" in page.text
+    assert "دوباره حل کنید" in page.text
+    text = re.sub(r"<[^>]+>", " ", page.text.split("<main>")[1])
+    assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", text), text
     late = _post(county, csrf, f"/api/jobs/{county_job}/accept")
     assert late.status_code == 409
     message = late.json()["error"]

@@ -85,7 +85,7 @@ def attach(app: FastAPI, session: ReviewSession, csrf: str) -> None:
             if isinstance(error, Refused)
             else next(code for kind, code in STATUS.items() if isinstance(error, kind))
         )
-        return failure(request, status, str(error))
+        return failure(request, status, str(error), error)
 
     for kind in (Refused, *STATUS):
         app.add_exception_handler(kind, refused)

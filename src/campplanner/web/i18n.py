@@ -56,6 +56,23 @@ WORDS: dict[str, tuple[str, str]] = {
         "یا از هماهنگ‌کنندهٔ استان بپرسید.",
         "Too many failed logins: wait 15 minutes and try again, or ask the province coordinator.",
     ),
+    # two offices at once: accepting on a version someone else replaced (Superseded)
+    "superseded": (
+        "از وقتی این حل از نسخهٔ {base} آغاز شد، نسخهٔ {newest} در {at} (UTC) پذیرفته شده "
+        "است و پذیرفتن این یکی آن را از میان می‌برد؛ چیزی تغییر نکرد. پذیرندهٔ آن:",
+        "Version {newest} was accepted at {at} (UTC) since this solve started from version "
+        "{base}: accepting it would undo theirs; nothing was changed. Accepted by",
+    ),
+    "superseded_pending": (
+        "تغییرهای شما ({edits}) هنوز در انتظارند: دوباره حل کنید تا روی نسخهٔ {newest} "
+        "اعمال شوند، سپس آن را بپذیرید.",
+        "Your edits ({edits}) are still pending: re-solve to apply them on top of version "
+        "{newest}, then accept that roster.",
+    ),
+    "superseded_in": (
+        "تغییرهای شما در نسخهٔ {newest} آمده‌اند؛ اگر کار دیگری لازم است از آن دوباره حل کنید.",
+        "Your edits are in version {newest} already; re-solve from it if more is needed.",
+    ),
     "session_ended": (
         "نشست شما به پایان رسید: دوباره وارد شوید.",
         "Your session has ended: log in again.",

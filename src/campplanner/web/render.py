@@ -63,8 +63,11 @@ def page(request: Request, template: str, code: int = 200, **context: Any) -> HT
     return HTMLResponse(html, status_code=code)
 
 
-def failure(request: Request, status: int, message: str) -> Response:
-    """A refusal: ``{"error": message}`` to the API, a page to a browser."""
+def failure(
+    request: Request, status: int, message: str, refusal: Exception | None = None
+) -> Response:
+    """A refusal: ``{"error": message}`` to the API, a page to a browser (which may say
+    it from the ``refusal``'s facts in its own language)."""
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": message}, status_code=status)
-    return page(request, "message.html", status, message=message, status=status)
+    return page(request, "message.html", status, message=message, status=status, refusal=refusal)

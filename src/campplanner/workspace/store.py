@@ -130,7 +130,12 @@ class StaleRevision(CampPlannerError):
 
 class Superseded(StaleRevision):
     """A roster re-solved from a version someone else has replaced since (two offices at
-    once): accepting it would silently undo their version."""
+    once): accepting it would silently undo their version. Its facts (the versions, who,
+    when, the edits still pending) let a page say it in its own language."""
+
+    def __init__(self, message: str, newest: int, base: int, by: str, at: str, pending: list[int]):
+        super().__init__(message)
+        self.newest, self.base, self.by, self.at, self.pending = newest, base, by, at, pending
 
 
 @dataclass(frozen=True)
@@ -347,11 +352,11 @@ class Workspace:
             .order_by(audit.c.id.desc())
             .limit(1)
         ).first()
-        who = ""
+        who, name, at = "", "", ""
         if entry is not None:
-            name = entry.account or json.loads(entry.detail).get(BY)
-            who = f" by {name}" if name else ""
-            who += f" at {entry.at:%Y-%m-%d %H:%M} UTC"
+            name = entry.account or json.loads(entry.detail).get(BY) or ""
+            at = f"{entry.at:%Y-%m-%d %H:%M}"
+            who = (f" by {name}" if name else "") + f" at {at} UTC"
         still = (
             connection.execute(select(edits.c.id).where(edits.c.id.in_(edit_ids) & edits.c.pending))
             .scalars()
@@ -365,7 +370,12 @@ class Workspace:
         )
         raise Superseded(
             f"version {newest} was accepted{who} since this solve started from version "
-            f"{base}: accepting it would undo theirs. Nothing was changed; {carried}."
+            f"{base}: accepting it would undo theirs. Nothing was changed; {carried}.",
+            newest,
+            base,
+            name,
+            at,
+            list(still),
         )
 
     def _info(self, row: Any, published: int | None) -> VersionInfo:
