@@ -218,4 +218,10 @@ def test_failed_logins_are_limited_per_name_and_per_address_without_a_hint(url: 
     assert accounts.login("ali", PASSWORD, "10.0.0.3").actor.name == "ali"
     actions = [(e["action"], e["address"]) for e in workspace.audit_log(limit=1000)]
     assert ("login refused", "10.0.0.3") in actions and ("login", "10.0.0.3") in actions
+    # a flood of refused attempts is one entry per name and address in a window
+    for _ in range(50):
+        with contextlib.suppress(TooManyAttempts):
+            accounts.login("ali", "wrong password", "10.0.0.9")
+    flood = [e for e in workspace.audit_log(limit=1000) if e["address"] == "10.0.0.9"]
+    assert sum(e["action"] == "login refused" for e in flood) <= 2
     workspace.close()

@@ -104,6 +104,7 @@ class Failures:
     def __init__(self, clock: Callable[[], float] = time.monotonic):
         self.clock = clock
         self.seen: dict[str, deque[float]] = defaultdict(deque)
+        self.refused: dict[str, float] = {}
         self.lock = threading.Lock()
 
     def count(self, key: str) -> int:
@@ -118,6 +119,15 @@ class Failures:
     def add(self, key: str) -> None:
         with self.lock:
             self.seen[key].append(self.clock())
+
+    def first_refusal(self, key: str) -> bool:
+        """Is this the first refusal for ``key`` in the window (then it is recorded)?"""
+        with self.lock:
+            last = self.refused.get(key)
+            if last is not None and last >= self.clock() - FAILURE_WINDOW:
+                return False
+            self.refused[key] = self.clock()
+            return True
 
 
 class Accounts:
@@ -210,15 +220,20 @@ class Accounts:
     # -------------------------------------------------------------- logging in
     def login(self, name: str, password: str, address: str | None) -> Login:
         """Open a session, or refuse (:class:`LoginRefused`, :class:`TooManyAttempts`);
-        every attempt is in the audit log, the failed ones too."""
+        every attempt is in the audit log, the failed ones too (the refused ones once per
+        name and address in a window: a flood of them does not flood the log)."""
         keys = (f"name:{name}", f"address:{address}")
         if (
             self.failures.count(keys[0]) >= MAX_FAILURES_PER_NAME
             or self.failures.count(keys[1]) >= MAX_FAILURES_PER_ADDRESS
         ):
-            self.workspace.log(
-                "login refused", by=name[:MAX_NAME], address=address, reason="too many attempts"
-            )
+            if self.failures.first_refusal(f"{keys[0]} {keys[1]}"):
+                self.workspace.log(
+                    "login refused",
+                    by=name[:MAX_NAME],
+                    address=address,
+                    reason="too many attempts",
+                )
             raise TooManyAttempts(
                 "too many failed logins: wait 15 minutes and try again, "
                 "or ask the province coordinator"
