@@ -177,7 +177,7 @@ def test_a_county_coordinator_edits_their_county_and_the_province_sees_it(
             _log_in(page, "province", province_password)
             page.click("header a[href='/audit']")
             page.wait_for_url("**/audit")
-            rows = page.locator("#audit tbody tr", has_text="accept")
+            rows = page.locator("#audit tbody tr", has_text="پذیرش نسخه")  # accept, in Persian
             assert rows.filter(has_text="reza").count() == 1
             page.fill("input[name=account]", "reza")
             page.click("form.filters button")
