@@ -313,3 +313,24 @@ def test_shipped_instances_regenerate_identically(tmp_path: Path, name: str) -> 
         assert gzip.decompress(path.read_bytes()) == gzip.decompress(shipped.read_bytes())
     else:
         assert path.read_bytes() == shipped.read_bytes()
+
+
+def test_ten_million_volunteers_are_refused_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It died of memory after 45 s; now the drawing is estimated against the limit first.
+    from campplanner.contract.limits import MEMORY_ENV
+    from campplanner.generate import refuse_beyond_memory
+
+    monkeypatch.setenv(MEMORY_ENV, "8")
+    output = tmp_path / "huge.json"
+    arguments = ["generate", "--volunteers", "10000000", "--camps", "500", "--seed", "1"]
+    result = CliRunner().invoke(main, [*arguments, "-o", str(output)], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == (
+        "error: too large: generating 10,000,000 volunteers and 500 camps would take about "
+        "46.6 GiB of memory, more than the limit of 8.0 GiB (set by CAMPPLANNER_MAX_MEMORY_GIB)"
+    )
+    assert not output.exists()
+    monkeypatch.setenv(MEMORY_ENV, "1")
+    refuse_beyond_memory(volunteers=22_000, camps=1_200)  # the province: no false alarm

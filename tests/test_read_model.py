@@ -24,7 +24,7 @@ from campplanner.cli.solve_view import (
 from campplanner.contract.errors import InstanceError
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import solution_from_data
-from campplanner.explain import roster_from_assignments
+from campplanner.explain import CAUSES, explain_camps, explain_roster, roster_from_assignments
 from campplanner.io.solution_writer import solution_data
 from campplanner.model.compile import compile_instance
 from campplanner.model.terms import coverage
@@ -211,14 +211,51 @@ def test_the_terminal_prints_the_totals_by_county_id_and_the_worst_camps() -> No
         "│ arak    │     2 │   2 │         0 │       4 of 6 │   67% │",
         "│ khomein │     1 │   1 │         0 │       2 of 4 │   50% │",
         "└─────────┴───────┴─────┴───────────┴──────────────┴───────┘",
-        "   The 2 camps that lose most coverage    ",
-        "┏━━━━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━┓",
-        "┃ camp ┃ priority ┃ filled ┃ status      ┃",
-        "┡━━━━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━┩",
-        "│ c2   │        2 │ 2 of 4 │ short       │",
-        "│ c3   │        1 │ 0 of 2 │ cancelled:  │",
-        "└──────┴──────────┴────────┴─────────────┘",
+        "            The 2 camps that lose most coverage             ",
+        "┏━━━━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┓",
+        "┃ camp ┃ priority ┃ filled ┃ status    ┃ next              ┃",
+        "┡━━━━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━┩",
+        "│ c2   │        2 │ 2 of 4 │ short     │ explain --camp c2 │",
+        "│ c3   │        1 │ 0 of 2 │ cancelled │ explain --camp c3 │",
+        "└──────┴──────────┴────────┴───────────┴───────────────────┘",
+        "For each camp's evidence and what would fix it: campplanner explain INSTANCE "
+        "SOLUTION --camp ID",
     ]
+
+
+def test_the_camps_that_lose_most_say_their_cause_and_the_next_command() -> None:
+    """Issue 26: the season's summary listed its worst camps as ``cancelled:`` and
+    nothing after it (the season's reasons were not worked out within the time
+    limit); the reasons of those ten camps alone take a fraction of a second."""
+    instance = instance_from_data(micro())
+    problem = compile_instance(instance)
+    assigned = roster_from_assignments(problem, MICRO_ROSTER)
+    result = Result("feasible", assigned, coverage(problem, assigned), None)
+    view = RosterView.from_result(problem, result)
+    worst = explain_camps(problem, assigned, [camp.index for camp in view.worst(10)])
+    out = io.StringIO()
+    console = Console(file=out, width=200, color_system=None)
+    print_worst_camps(console, view, worst, ("season.json", "roster.json"))
+    rows = [line for line in out.getvalue().splitlines() if line.startswith("│")]
+    assert [row.split("│")[4].strip() for row in rows] == [
+        f"short: {CAUSES[worst.slots[0].cause]}",
+        f"cancelled: {CAUSES[worst.cancelled[0].root_cause]}",
+    ]
+    assert [row.split("│")[5].strip() for row in rows] == [
+        "explain --camp c2",
+        "explain --camp c3",
+    ]
+    assert "campplanner explain season.json roster.json --camp ID" in out.getvalue()
+    assert not any(row.split("│")[4].strip().endswith(":") for row in rows)
+    # the same causes as the whole roster's reasons give
+    whole = explain_roster(problem, assigned)
+    assert {r.camp: r.root_cause for r in whole.cancelled} == {
+        r.camp: r.root_cause for r in worst.cancelled
+    }
+    # no solution file written: the command says to write one first
+    out = io.StringIO()
+    print_worst_camps(Console(file=out, width=200), view, worst, ("season.json", None))
+    assert "explain season.json SOLUTION.json --camp ID (solve again with -o" in out.getvalue()
 
 
 def test_the_terminal_prints_each_roster_and_the_summary_as_before() -> None:
@@ -303,3 +340,33 @@ def test_unknown_ids_are_refused_with_their_path() -> None:
         RosterView.from_solution(instance_from_data(micro()), solution, "roster.json")
     paths = [issue.path for issue in raised.value.issues]
     assert paths == ["assignments[0].volunteer", "assignments[1].camp", "assignments[2].skill"]
+
+
+def test_a_solve_whose_reasons_did_not_fit_still_says_why_its_worst_camps_lose(
+    tmp_path,
+) -> None:
+    """The summary's worst camps come with their causes even when the roster's reasons
+    were not worked out (``explain=False`` stands for a season past its time limit)."""
+    from builders import REPO
+    from campplanner.app.solving import WORST_CAMPS, SolveRequest, solve
+    from campplanner.cli.solve_view import print_solve_outcome
+
+    request = SolveRequest(
+        str(REPO / "instances" / "small.json"),
+        SolveOptions(method="greedy", time_limit=30),
+        output_path=str(tmp_path / "roster.json"),
+        explain=False,
+    )
+    outcome = solve(request)
+    assert outcome.explanation is None and outcome.worst is not None and outcome.view
+    worst = outcome.view.worst(WORST_CAMPS)
+    assert worst
+    said = {r.camp for r in outcome.worst.slots} | {r.camp for r in outcome.worst.cancelled}
+    assert said == {camp.index for camp in worst}
+    out = io.StringIO()
+    print_solve_outcome(Console(file=out, width=250, color_system=None), outcome, full=False)
+    text = out.getvalue()
+    rows = [line.split("│") for line in text.splitlines() if "explain --camp" in line]
+    assert len(rows) == len(worst)
+    assert all(": " in row[4] and row[4].split(": ")[1].strip() for row in rows), text
+    assert f"campplanner explain {request.instance_path} {request.output_path} --camp ID" in text

@@ -19,7 +19,7 @@ import pytest
 from builders import camp, group, make_instance, place, requirement, volunteer
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import solution_from_data
-from campplanner.io.html_report import by_share, county_reports, roster_html
+from campplanner.io.html_report import DETAIL_UP_TO, by_share, county_reports, roster_html
 from campplanner.io.pdf import find_browser
 from campplanner.report import RosterView, SkillTotal
 
@@ -144,15 +144,14 @@ def test_every_page_of_a_long_camp_carries_its_name(tmp_path: Path) -> None:
         assert re.search(r"c000[0-2]", content), f"page {first_camp + number + 1} has no camp"
 
 
-def test_at_400_pixels_nothing_scrolls_sideways(tmp_path: Path) -> None:
+def _sticking_out(tmp_path: Path, html: str, width: int) -> str:
+    """The elements that stick out of a page held to ``width`` px ("" for none)."""
     browser, _ = _tools()
-    html = roster_html(season(3, 30, counties=2))
-    assert "@media (max-width: 600px)" in html
     # A copy for measuring only: without the report's no-script policy, plus a script
     # that writes how wide the page is into the DOM that Chromium dumps.
     probe = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
-    # Headless Chromium keeps windows at least ~500 px wide: the page is held to 400.
-    probe = probe.replace("</head>", "<style>html { width: 400px; }</style></head>")
+    # Headless Chromium keeps windows at least ~500 px wide: the page is held to width.
+    probe = probe.replace("</head>", f"<style>html {{ width: {width}px; }}</style></head>")
     probe = probe.replace(
         "</body>",
         """<script>
@@ -166,10 +165,30 @@ document.body.setAttribute("data-width", Math.round(page.width));
 document.body.setAttribute("data-outside", outside.slice(0, 10).join(" "));
 </script></body>""",
     )
-    page = tmp_path / "probe.html"
+    page = tmp_path / f"probe-{width}.html"
     page.write_text(probe, encoding="utf-8")
-    dom = _chromium(browser, tmp_path, "--window-size=400,800", "--dump-dom", page.as_uri())
-    width = re.search(r'data-width="(\d+)"', dom.stdout)
-    assert width is not None and width.group(1) == "400", dom.stderr[-2000:]
+    dom = _chromium(
+        browser, tmp_path, f"--window-size={max(width, 400)},800", "--dump-dom", page.as_uri()
+    )
+    measured = re.search(r'data-width="(\d+)"', dom.stdout)
+    assert measured is not None and measured.group(1) == str(width), dom.stderr[-2000:]
     outside = re.search(r'data-outside="([^"]*)"', dom.stdout)
-    assert outside is not None and outside.group(1) == "", outside  # nothing sticks out
+    assert outside is not None, dom.stdout[-2000:]
+    return outside.group(1)
+
+
+def test_at_400_pixels_nothing_scrolls_sideways(tmp_path: Path) -> None:
+    html = roster_html(season(3, 30, counties=2))
+    assert "@media (max-width: 600px)" in html
+    assert _sticking_out(tmp_path, html, 400) == ""  # nothing sticks out
+
+
+@pytest.mark.parametrize("width", [400, 690])  # a phone; A4 within its 14 mm margins
+def test_a_seasons_teams_wrap_on_a_phone_and_on_a4(tmp_path: Path, width: int) -> None:
+    """Issue 26: the overview's team column (a line of names per role) did not wrap
+    (``white-space: nowrap``): 492 of the season's 1,200 camps ran off an A4 page and
+    the page scrolled sideways at 400 px."""
+    view = season(DETAIL_UP_TO + 1, 24, counties=2)  # the overview, a line per role
+    html = roster_html(view)
+    assert '<table class="team brief">' in html
+    assert _sticking_out(tmp_path, html, width) == ""

@@ -74,7 +74,7 @@ def documented_commands() -> list[str]:
     """The example commands of docs/reliability.md's determinism section, as printed."""
     text = (REPO / "docs" / "reliability.md").read_text(encoding="utf-8")
     section = text.split("## Determinism", 1)[1].split("\n## ", 1)[0]
-    block = section.split("```\n", 2)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
     return [line for line in block.splitlines() if line.startswith("campplanner ")]
 
 

@@ -262,7 +262,8 @@ def test_compare_replans_each_scenario_from_the_base_as_solve_baseline_does(
     from campplanner.solver import SolveOptions
     from campplanner.whatif.scenario import load_scenario
 
-    options = SolveOptions(time_limit=20)
+    # on work, not the clock: the two re-plans compared must not depend on the load
+    options = SolveOptions(time_limit=300, work_limit=2)
     base, away = write_instance(tmp_path / "tiny.json", tiny_data()), away_scenario(tmp_path)
     report = compare(str(base), [str(away)], options, jobs=1)
     assert report["solved"] == "re-planned from the base"
@@ -471,3 +472,42 @@ def test_a_camp_added_with_a_mistake_is_still_there_for_later_edits(tmp_path: Pa
         "edits[0].camps[0].capacity": 'expected a whole number, got "3"',
         "edits[0].camps[0].place": "unknown place 'qom'",
     }
+
+
+def test_compare_warns_per_column_when_its_search_was_cut_before_its_gap_closed(
+    tmp_path: Path,
+) -> None:
+    """Issue 26: with a short limit compare showed the base's unfinished search as the
+    scenario's effect (+201 coverage for a scenario that can add at most 28), with no
+    warning. small.json's base under 0.02 work stops at 1,179 of a proven 1,187."""
+    from builders import REPO
+
+    scenario = tmp_path / "fewer.json"
+    scenario.write_text(
+        json.dumps(
+            {"name": "fewer", "edits": [{"op": "remove_volunteers", "volunteers": ["v00103"]}]}
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "report.json"
+    args = ["compare", str(REPO / "instances" / "small.json"), str(scenario), "-o", str(output)]
+    result = CliRunner().invoke(main, [*args, "--work-limit", "0.02", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(output.read_text(encoding="utf-8"))
+    base = report["scenarios"][0]
+    assert base["coverage"] < base["coverage_bound"] and base["search"] == "cut"
+    said = " ".join(result.output.split())
+    assert "warning: 'base': the search stopped before its gap closed" in said
+    assert "every scenario's difference from the base may be the search's" in said
+    assert len(report["warnings"]) == sum(e["search"] == "cut" for e in report["scenarios"])
+    # a search that closes its gap says nothing
+    tiny = write_instance(tmp_path / "tiny.json", tiny_data())
+    away = tmp_path / "away.json"
+    away.write_text(
+        json.dumps(
+            {"name": "fewer beds", "edits": [{"op": "set_camp", "camp": "c1", "capacity": 2}]}
+        ),
+        encoding="utf-8",
+    )
+    fine = CliRunner().invoke(main, ["compare", str(tiny), str(away), "--work-limit", "1"])
+    assert fine.exit_code == 0 and "warning" not in fine.output, fine.output

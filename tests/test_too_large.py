@@ -137,3 +137,91 @@ def test_the_limit_honours_a_cap_on_the_process(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(resource, "getrlimit", lambda kind: (2**30, resource.RLIM_INFINITY))
     assert limits.memory_limit() == min(uncapped, 2**30)
     assert "GiB" in limits.describe_limit()
+
+
+def _gzip_member_of(chunk: bytes, times: int) -> bytes:
+    """A gzip member of ``chunk`` repeated ``times`` times, built in a second: the
+    deflate data of one chunk after a full flush refers to nothing before it, so it
+    can be repeated as it is."""
+    import struct
+    import zlib
+
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    piece = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+    end = deflate.flush(zlib.Z_FINISH)
+    crc = 0
+    for _ in range(times):
+        crc = zlib.crc32(chunk, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    trailer = struct.pack("<II", crc, (len(chunk) * times) & 0xFFFFFFFF)
+    return header + piece * times + end + trailer
+
+
+def test_a_huge_second_gzip_member_under_an_address_space_cap_is_refused(
+    tmp_path: Path,
+) -> None:
+    # A two-member .json.gz (a tiny instance, then 2.5 GiB of spaces in 2.5 MB) under a
+    # 4 GiB address-space cap: zlib was asked for a 2 GiB buffer at once, MemoryError
+    # traceback and exit 1. Now inflated 64 MiB at a time, against the memory limit.
+    import gzip
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    from builders import TINY_PATH
+
+    chunk = b" " * 64 * 1024**2
+    bomb = tmp_path / "two-members.json.gz"
+    bomb.write_bytes(gzip.compress(TINY_PATH.read_bytes()) + _gzip_member_of(chunk, 40))
+    assert bomb.stat().st_size < 5 * 1024**2
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (4 * 1024**3, 4 * 1024**3))
+
+    environment = {k: v for k, v in os.environ.items() if k != MEMORY_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", "from campplanner.cli import run; run()", "validate", str(bomb)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=cap,
+        env=environment,
+    )
+    assert done.returncode == 2, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+    words = " ".join(done.stderr.split())
+    assert "too large: reading the more than" in words, words
+    assert "more than the limit of 4.0 GiB (this process's memory cap" in words
+
+
+def test_a_plain_file_past_what_the_cap_lets_parse_is_refused_before_it_is_read(
+    tmp_path: Path,
+) -> None:
+    # 1.9 GB of JSON (sparse here) under a 3 GiB address-space cap was read whole and
+    # then ran out of memory; now its size is weighed against the limit first.
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    big = tmp_path / "big.json"
+    with big.open("wb") as handle:
+        handle.truncate(1900 * 1024**2)
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
+
+    environment = {k: v for k, v in os.environ.items() if k != MEMORY_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", "from campplanner.cli import run; run()", "validate", str(big)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=cap,
+        env=environment,
+    )
+    assert done.returncode == 2, done.stderr[-3000:]
+    words = " ".join(done.stderr.split())
+    assert "too large: reading 1,992,294,400 bytes of JSON would take about 44.5 GiB" in words
+    assert "Traceback" not in done.stderr and "ran out of memory" not in words

@@ -380,3 +380,21 @@ def test_ids_given_as_options_get_the_id_meant(tmp_path: Path) -> None:
         text = assert_reported_bad(result, "tiny.json")
         assert asked[(command, *options)] in text
         assert f"(did you mean {expected}?)" in text
+
+
+@pytest.mark.parametrize("where", ["a field", "a skill of a volunteer"])
+def test_a_20_mb_key_is_not_echoed_whole(tmp_path: Path, where: str) -> None:
+    # It was: 20 MB of stderr (the key in the warning, then wrapped by the terminal's
+    # console for minutes). Now each quoted key or value is cut, with its length said.
+    key = "k" * 20_000_000
+    data = json.loads(TINY_PATH.read_text(encoding="utf-8"))
+    if where == "a field":
+        data["volunteers"][0][key] = 1  # unknown: a warning, exit 0
+    else:
+        data["volunteers"][0]["skills"] = {key: 1}  # an unknown skill: exit 2
+    path = tmp_path / "huge-key.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)], catch_exceptions=False)
+    assert result.exit_code == (0 if where == "a field" else 2), result.output[-2000:]
+    assert len(result.output) < 10_000
+    assert "... (20,000,0" in result.output and "characters)" in result.output

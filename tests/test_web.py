@@ -101,7 +101,10 @@ def test_camps_filter_by_status_county_dates_skill_and_search(web) -> None:
     )
     assert client.get("/api/camps", params={"from": "not a date"}).status_code == 400
     assert client.get("/api/camps", params={"page": "9"}).json()["page"] == 1  # one page
-    assert client.get("/camps", params={"page": "x"}).status_code == 200
+    for page in ("x", "²", "9" * 5000):  # said on the page, the table still shown (issue 26)
+        answer = client.get("/camps", params={"page": page})
+        assert answer.status_code == 400 and "c3" in answer.text
+        assert client.get("/api/camps", params={"page": page}).status_code == 400
     short = client.get("/api/camps", params={"skill": "physician"}).json()
     assert all("physician" in r["short_skills"] for r in short["rows"])
 
@@ -872,3 +875,43 @@ def test_downloads_carry_the_reasons_in_the_pages_language(web) -> None:
     assert html.escape(fix_fa) in report
     report_en = client.get("/versions/1/download/html", params={"lang": "en"}).text
     assert html.escape(fix_en) in report_en and html.escape(fix_fa) not in report_en
+
+
+def test_a_comparison_whose_search_was_cut_says_so_in_the_pages_language() -> None:
+    """Issue 26: a column cut before its gap closed shows how far the search got; the
+    page marks it and says what that means, in Persian and in English."""
+    from html import unescape
+
+    from campplanner.web.i18n import Words
+    from campplanner.web.render import environment
+
+    scenarios = [
+        {"name": "base", "status": "feasible", "coverage": 1179, "search": "cut"},
+        {
+            "name": "x",
+            "status": "optimal",
+            "coverage": 1150,
+            "search": "closed",
+            "against_base": {"people_added": 1, "people_removed": 0, "people_moved": 0},
+        },
+    ]
+    job = {
+        "id": "j1",
+        "state": "done",
+        "names": ["x"],
+        "events": [],
+        "error": None,
+        "report": {"solved": "re-planned from the base", "scenarios": scenarios},
+    }
+    template = environment().get_template("scenario_job.html")
+    for lang, cut, note in (
+        ("fa", "نیمه‌کاره", "ممکن است از جست‌وجو باشد"),
+        ("en", "cut short", "may be the search's, not the scenario's"),
+    ):
+        html = unescape(
+            template.render(t=Words(lang, "jalali"), job=job, csrf="c", path="/scenarios")
+        )
+        assert cut in html and note in html, html
+    scenarios[0]["search"] = "closed"
+    html = template.render(t=Words("en", "jalali"), job=job, csrf="c", path="/scenarios")
+    assert "cut short" not in html and "complete" in html

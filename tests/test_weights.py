@@ -23,7 +23,7 @@ from campplanner.model.terms import DEFAULT_WEIGHTS, resolve_weights
 from campplanner.solver import SolveOptions
 
 FILE_WEIGHTS = {"travel": 0, "group": 0, "fairness": 1000}
-OPTIONS = SolveOptions(time_limit=20)
+OPTIONS = SolveOptions(time_limit=300, work_limit=2)  # on work: the same rosters at any load
 
 
 def _weighted_tiny(tmp_path: Path) -> Path:

@@ -227,3 +227,43 @@ def test_the_web_application_runs_on_this_database(url: str, tmp_path: Path) -> 
     assert (first["volunteer"], first["camp"], first["skill"]) not in roster
     site.close()
     site.workspace.close()
+
+
+def test_a_version_is_refused_with_an_edit_dropped_since_its_solve(url: str) -> None:
+    """The version's instance and its recorded edits agree (issue 26): a roster solved
+    with an edit that has been dropped since is refused, in the same transaction."""
+    workspace = Workspace(url)
+    workspace.add_version(INSTANCE, ROSTER, expected=0)
+    kept = workspace.add_edit("forbid", [{"k": 1}])
+    dropped = workspace.add_edit("forbid", [{"k": 2}])
+    workspace.drop_edit(dropped)
+    revision = workspace.revision()
+    with pytest.raises(StaleRevision, match="dropped"):
+        workspace.add_version(INSTANCE, ROSTER, edit_ids=[kept, dropped], expected=revision)
+    assert workspace.revision() == revision and len(workspace.versions()) == 1
+    assert [e.id for e in workspace.pending_edits()] == [kept]
+    version = workspace.add_version(INSTANCE, ROSTER, edit_ids=[kept], expected=revision)
+    assert [e["id"] for e in workspace.version(version).edits] == [kept]
+    workspace.close()
+
+
+def test_a_database_of_another_program_is_not_taken_for_a_workspace(url: str) -> None:
+    from sqlalchemy import text
+
+    from campplanner.workspace.probe import not_a_workspace
+
+    assert not_a_workspace(url) is None  # empty: a new workspace
+    Workspace(url).close()
+    assert not_a_workspace(url) is None  # a workspace
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    tables = MetaData()  # every table, Alembic's own included: only the other program's left
+    tables.reflect(engine)
+    tables.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE orders (id INTEGER PRIMARY KEY)"))
+    try:
+        assert "another program's tables (orders)" in (not_a_workspace(url) or "")
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE orders"))
+        engine.dispose()

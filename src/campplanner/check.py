@@ -3,7 +3,7 @@
 Every roster the solver produces in a test passes through here, so this module must
 not share the solver's mistakes: it imports nothing from ``campplanner.model`` or
 ``campplanner.solver`` and recomputes each hard rule (H1..H10 of
-``shared/spec/instance-format.md``) and the coverage in plain dicts and loops, one
+``docs/spec/instance-format.md``) and the coverage in plain dicts and loops, one
 function per rule, as the contract words it. Only the data-contract layer (``contract``,
 ``loader``, ``calendar``, ``errors``) is shared, to read the files.
 

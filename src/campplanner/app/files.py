@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from campplanner.contract.errors import Issue, RosterViolations, UsageError
-from campplanner.io.outputs import guard_output, write_atomic
+from campplanner.io.outputs import (
+    guard_folder,
+    guard_output,
+    refuse_without_space,
+    write_atomic,
+    write_outputs,
+)
 
 if TYPE_CHECKING:  # types only: the writers are imported when used
     from campplanner.contract.schema import Instance, SolutionFile
@@ -49,10 +55,12 @@ def generate(
         check_settings,
         generate_instance,
         is_generated_instance,
+        refuse_beyond_memory,
         write_instance,
     )
 
     check_settings(volunteers=volunteers, camps=camps, groups=groups, season=season, slots=slots)
+    refuse_beyond_memory(volunteers=volunteers, camps=camps)
     # refuse before the work, not after it
     guard_output(output_path, force=force, ours=is_generated_instance)
     data = generate_instance(
@@ -149,16 +157,13 @@ def export(
     files = [(f, path) for f, path in wanted if not f.folder]
     if len({str(Path(path).resolve()) for _, path in files}) < len(files):
         raise UsageError(" and ".join(f.option for f, _ in files) + " name the same file")
-    for _, path in files:  # refuse before the work, not after it
-        guard_output(path, inputs, force=force)
+    # Every output is checked before the work, and again, with what it will hold,
+    # before any is written: one refused output leaves the others unwritten too.
     for export_format, path in wanted:
-        folder = Path(path)
-        if not export_format.folder:
-            continue
-        if folder.exists() and not folder.is_dir():
-            raise UsageError(f"{folder}: exists and is not a folder")
-        if not folder.parent.exists():
-            raise UsageError(f"{folder.parent}: no such folder")
+        if export_format.folder:
+            guard_folder(path, inputs)
+        else:
+            guard_output(path, inputs, force=force)
 
     instance = load_instance(instance_path)
     solution = load_solution(solution_path, instance)
@@ -176,22 +181,30 @@ def export(
         )
     attach_reasons(view, instance, solution, lang)
     view = replace(view, violations=found)
+    out_files: list[tuple[Path, bytes]] = []
+    out_folders: list[tuple[Path, dict[str, bytes]]] = []
     written = []
     for export_format, path in wanted:
         rendered = export_format.render(view)
         if not export_format.folder:
-            write_atomic(path, rendered)  # type: ignore[arg-type]
+            out_files.append((Path(path), _as_bytes(rendered)))  # type: ignore[arg-type]
             written.append(path)
             continue
         folder = Path(path)
-        folder.mkdir(exist_ok=True)
-        for name in rendered:  # type: ignore[union-attr]
+        for name in rendered if folder.exists() else ():  # type: ignore[union-attr]
             guard_output(folder / name, inputs, force=force)
-        for name, content in rendered.items():  # type: ignore[union-attr]
-            write_atomic(folder / name, content)
+        out_folders.append((folder, dict(rendered)))  # type: ignore[arg-type]
         kinds = sorted({Path(name).suffix.lstrip(".").upper() for name in rendered})
         written.append(f"{folder}/ ({len(rendered)} {'/'.join(kinds) or 'no'} files)")
+    sizes = [(path, len(data)) for path, data in out_files]
+    sizes += [(folder, sum(map(len, contents.values()))) for folder, contents in out_folders]
+    refuse_without_space(sizes)
+    write_outputs(out_files, out_folders)
     return Exported(len(view.camps), view.filled, view.asked, written, note)
+
+
+def _as_bytes(rendered: bytes | str) -> bytes:
+    return rendered.encode("utf-8") if isinstance(rendered, str) else rendered
 
 
 def attach_reasons(

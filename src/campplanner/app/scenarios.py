@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ def scenario_instances(
 ) -> list[tuple[str, dict[str, Any]]]:
     """(name, instance data) of the base and of each scenario applied to it, each
     validated like an instance file (every problem names its file and edit)."""
-    base = read_json(base_path)
+    base = read_json(base_path, "instance")
     errors: list[InstanceError] = []
     try:
         instance_from_data(base, base_path)  # the base itself must be good
@@ -51,6 +52,27 @@ def scenario_instances(
     if errors:
         raise FilesError(errors)
     return named
+
+
+@dataclass(frozen=True)
+class Applied:
+    name: str  # the scenario's name, which the instance written takes
+    data: dict[str, Any]
+
+
+def apply(base_path: str, scenario_path: str, output_path: str, *, force: bool = False) -> Applied:
+    """Write the instance a scenario makes of ``base_path`` (the edits applied, checked
+    like any instance file) to ``output_path``: what ``solve --baseline`` and every other
+    command read. Nothing is written when the base or an edit has a problem."""
+    guard_output(output_path, [base_path, scenario_path], force=force)
+    name, data = scenario_instances(base_path, [scenario_path])[1]
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    write_atomic(output_path, gzip.compress(text.encode(), mtime=0) if _gz(output_path) else text)
+    return Applied(name, data)
+
+
+def _gz(path: str) -> bool:
+    return path.casefold().endswith(".gz")
 
 
 def compare(

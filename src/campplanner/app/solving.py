@@ -19,13 +19,14 @@ from campplanner.app.jobs import Job, JobControl
 from campplanner.contract.instance import load_instance
 from campplanner.contract.schema import Instance
 from campplanner.contract.solution import instance_fingerprint, is_solution_file, match_instance
-from campplanner.explain import Explanation, explain_roster
+from campplanner.explain import Explanation, explain_camps, explain_roster
 from campplanner.io.outputs import guard_output, write_atomic
 from campplanner.io.solution_reader import load_solution
 from campplanner.io.solution_writer import solution_json
 from campplanner.model.baseline import Baseline, Triple, baseline_from_triples
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
+from campplanner.report.roster import RosterView
 from campplanner.solver import SolveOptions, make_solver
 from campplanner.solver.anytime import explain_estimate
 from campplanner.solver.result import Result
@@ -83,6 +84,14 @@ class SolveOutcome:
     replan: dict[str, Any] | None  # the solution file's "replan" section
     output_path: str | None  # the solution file written, if any
     notes: list[str] = field(default_factory=list)  # e.g. the instance changed since
+    instance_path: str = ""
+    view: RosterView | None = None  # the roster as planners read it (None: no roster)
+    # the reasons of the camps that lose most (WORST_CAMPS), when ``explanation`` (the
+    # whole roster's) was not worked out: a summary always says why and what next
+    worst: Explanation | None = None
+
+
+WORST_CAMPS = 10  # the camps a summary lists, by the coverage they lose
 
 
 def load_published(
@@ -157,8 +166,23 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
                 if snapshot:
                     answered.set()
         section = replan["replan"] if replan else None
+        view = RosterView.from_result(problem, result) if result.has_roster else None
+        worst = None
+        # not when stopping (Ctrl-C, a deadline): the roster is written first, at once
+        if view is not None and explanation is None and not snapshot and not control.cancelled:
+            camps = [camp.index for camp in view.worst(WORST_CAMPS)]
+            worst = explain_camps(problem, result.assigned, camps, result.status, request.lang)
         return SolveOutcome(
-            instance, problem, result, explanation, section, request.output_path, notes
+            instance,
+            problem,
+            result,
+            explanation,
+            section,
+            request.output_path,
+            notes,
+            request.instance_path,
+            view,
+            worst,
         )
 
     def from_snapshot() -> SolveOutcome | None:

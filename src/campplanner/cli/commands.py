@@ -18,7 +18,8 @@ import click
 from rich.markup import escape
 
 from campplanner.cli.console import SafeConsole
-from campplanner.contract.errors import CampPlannerError
+from campplanner.cli.startup import handled, interrupted_exit
+from campplanner.contract.errors import MAX_ECHOED, CampPlannerError, shorten
 from campplanner.contract.languages import LANGUAGES, NAMES
 
 stdout = SafeConsole(highlight=False)
@@ -33,19 +34,56 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except CampPlannerError as error:
-            # The message quotes the user's data (ids such as "[/]"): never read it as markup.
-            stderr.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+            # The message quotes the user's data (ids such as "[/]"): never read it as
+            # markup, and never a huge key or value whole (each line cut, contract.errors).
+            said = "\n".join(shorten(line, 10 * MAX_ECHOED) for line in str(error).split("\n"))
+            stderr.print(f"[bold red]error:[/] {escape(said)}", highlight=False)
             sys.exit(error.exit_code)
-        except KeyboardInterrupt:
-            # Ctrl-C outside a solve (reading, exporting, printing, a second Ctrl-C): what
-            # was written stays written (outputs are atomic); exit as a shell expects.
-            stderr.print("interrupted", highlight=False)
-            sys.exit(130)
+        except MemoryError:
+            # Inputs are measured against the memory limit before they are built
+            # (contract/limits.py); should an estimate still fall short, one message.
+            from campplanner.contract.limits import describe_limit
+
+            stderr.print(
+                f"[bold red]error:[/] ran out of memory; the limit is {escape(describe_limit())}",
+                highlight=False,
+            )
+            sys.exit(2)
+        except KeyboardInterrupt as interrupt:
+            # Ctrl-C or SIGTERM outside a solve (reading, exporting, printing, a second
+            # Ctrl-C): what was written stays written (outputs are atomic); exit as a
+            # shell expects (130, or 143 for SIGTERM: cli.startup)
+            interrupted_exit(interrupt)
 
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CommandGroup(click.Group):
+    """The ``campplanner`` group: signals handled from its first step (``cli.startup``;
+    the entry point ``campplanner.cli:run`` takes them earlier still, before this
+    module's imports), and an interrupt while click parses or dispatches ends as one in
+    a command does, not as click's "Aborted!" and exit 1."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with handled():
+            return super().main(*args, **kwargs)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt as interrupt:
+            interrupted_exit(interrupt)
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as interrupt:
+            interrupted_exit(interrupt)
+            raise
+
+
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="campplanner")
 def main() -> None:
     """Staff volunteer service camps: validate instances, solve rosters, check them."""
@@ -678,8 +716,41 @@ def compare(
     print_comparison(stdout, report)
     for text in report.get("notes", []):
         note(text)
+    for text in report.get("warnings", []):
+        stderr.print(f"[yellow]warning:[/] {escape(text)}", highlight=False)
     if output is not None:
         stdout.print(f"Comparison written to {output}", markup=False)
+
+
+@main.command()
+@click.argument("base_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    required=True,
+    help="The instance file to write; a name ending in .gz is written gzip-compressed.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@reports_errors
+def apply(base_file: str, scenario_file: str, output: str, force: bool) -> None:
+    """Apply SCENARIO_FILE's edits to BASE_FILE and write the instance they make.
+
+    The result is checked like any instance file (every problem named at its edit, exit
+    2, nothing written). Solve it as the new plan, e.g. with --baseline the published
+    roster of the base: campplanner solve OUTPUT --baseline PUBLISHED.json.
+    """
+    from campplanner.app.scenarios import apply as apply_scenario
+
+    applied = apply_scenario(base_file, scenario_file, output, force=force)
+    data = applied.data
+    stdout.print(
+        f"Wrote {output}: scenario {applied.name!r}, {len(data['volunteers']):,} volunteers, "
+        f"{len(data['camps']):,} camps",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @main.command()
@@ -703,6 +774,7 @@ def compare(
     help="Also re-plan the whole roster with the fewest changes.",
 )
 @time_limit_option(20.0, "Seconds for the re-plan.")
+@work_limit_option("Work for the re-plan.")
 @weight_options
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
 @click.option(
@@ -721,6 +793,7 @@ def replace(
     limit: int,
     replan: bool,
     time_limit: float,
+    work_limit: float | None,
     weights: dict[str, float],
     as_json: bool,
     output: str | None,
@@ -738,7 +811,7 @@ def replace(
     from campplanner.cli.solve_view import print_replacements, print_replan_without
     from campplanner.solver import SolveOptions
 
-    options = SolveOptions(time_limit=time_limit, weights=weights)
+    options = SolveOptions(time_limit=time_limit, weights=weights, work_limit=work_limit)
     found = replace_volunteer(
         instance_file,
         solution_file,
@@ -781,7 +854,17 @@ def replace(
     help="The address to listen on; any other than this one needs a token.",
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--token", help="The access token [default: none on 127.0.0.1, else a new one].")
+@click.option(
+    "--token",
+    help="The access token, at least 16 characters [default: none on 127.0.0.1, else a "
+    "new one]. Other users of this machine can read it here: prefer --token-file or "
+    "the environment variable CAMPPLANNER_TOKEN. Not used on a workspace with accounts.",
+)
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Read the access token from this file (its first line).",
+)
 @click.option(
     "--single-user",
     is_flag=True,
@@ -798,6 +881,7 @@ def serve(
     host: str,
     port: int,
     token: str | None,
+    token_file: str | None,
     single_user: bool,
     time_limit: float,
 ) -> None:
@@ -807,12 +891,13 @@ def serve(
     keeps every accepted roster as a version; edits are recorded there, never written
     to the files. Persian, right to left; English with a switch. See docs/review.md.
     """
-    from campplanner.web.server import ServeSettings
+    from campplanner.web.server import ServeSettings, given_token
     from campplanner.web.server import serve as run_server
 
     if workspace_file and db_url:
         raise click.UsageError("--workspace and --db: give one of them")
     url = db_url or (f"sqlite:///{workspace_file}" if workspace_file else None)
+    token = given_token(token, token_file)
     run_server(
         ServeSettings(
             instance_file, solution_file, url, host, port, token, time_limit, single_user

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from campplanner.app.jobs import Job, ProgressEvent
-from campplanner.app.solving import SolveOutcome
+from campplanner.app.solving import WORST_CAMPS, SolveOutcome
 from campplanner.cli.explain_view import print_short_explanation
 from campplanner.explain import CAUSES
 from campplanner.model.problem import Problem
@@ -64,7 +64,6 @@ def print_rosters(console: Console, view: RosterView, explanation: object = None
 
 
 ROSTERS_SHOWN_UP_TO = 60  # camps; a season's 54,000 lines are a summary by default
-WORST_CAMPS = 10
 
 
 def print_county_summary(console: Console, view: RosterView) -> None:
@@ -85,27 +84,46 @@ def print_county_summary(console: Console, view: RosterView) -> None:
     console.print(table)
 
 
-def print_worst_camps(console: Console, view: RosterView, explanation: object = None) -> None:
-    """The camps that lose most coverage: cancelled ones and those with empty slots."""
-    ranked = sorted(view.in_file_order, key=lambda camp: -camp.coverage_lost)
-    worst = [camp for camp in ranked[:WORST_CAMPS] if camp.coverage_lost > 0]
+def print_worst_camps(
+    console: Console,
+    view: RosterView,
+    explanation: object = None,
+    files: tuple[str, str | None] | None = None,
+) -> None:
+    """The camps that lose most coverage, cancelled ones and those with empty slots,
+    each with its cause (from ``explanation``, the whole roster's or these camps',
+    when given) and the command that gives the evidence and the fix. ``files``: the
+    instance and the solution file written (None: not written), for that command."""
+    worst = view.worst(WORST_CAMPS)
     if not worst:
         return
-    why_cancelled = {
-        reason.camp: CAUSES[reason.root_cause] for reason in getattr(explanation, "cancelled", ())
-    }
+    causes: dict[int, str] = {}
+    for reason in getattr(explanation, "slots", ()):  # the first empty role's cause
+        causes.setdefault(reason.camp, CAUSES[reason.cause])
+    for reason in getattr(explanation, "cancelled", ()):
+        causes[reason.camp] = CAUSES[reason.root_cause]
     table = Table(title=f"The {len(worst)} camps that lose most coverage")
-    for column in ("camp", "priority", "filled", "status"):
-        table.add_column(column, justify="left" if column in ("camp", "status") else "right")
+    for column in ("camp", "priority", "filled", "status", "next"):
+        table.add_column(column, justify="right" if column in ("priority", "filled") else "left")
     for camp in worst:
-        status = "short" if camp.runs else "cancelled: " + why_cancelled.get(camp.index, "")
+        status = "short" if camp.runs else "cancelled"
+        if camp.index in causes:
+            status += f": {causes[camp.index]}"
         table.add_row(
             escape(camp.label),
             f"{camp.priority}",
             f"{camp.filled} of {camp.asked}",
             escape(status),
+            escape(f"explain --camp {camp.id}"),
         )
     console.print(table)
+    instance, solution = files if files is not None else ("INSTANCE", "SOLUTION")
+    command = f"campplanner explain {instance} {solution or 'SOLUTION.json'} --camp ID"
+    after = "" if files is None or solution else " (solve again with -o SOLUTION.json first)"
+    console.print(
+        f"For each camp's evidence and what would fix it: {escape(command)}{after}",
+        soft_wrap=True,
+    )
 
 
 def print_result_summary(console: Console, result: Result, view: RosterView | None) -> None:
@@ -307,6 +325,7 @@ def print_comparison(console: Console, report: dict) -> None:
     row("status", [e["status"] for e in scenarios])
     row("coverage", [number(e["coverage"]) for e in scenarios])
     row("proven bound", [number(e["coverage_bound"]) for e in scenarios])
+    row("search", [e.get("search", "-") for e in scenarios])
     row(
         "slots filled",
         [
@@ -431,14 +450,21 @@ def print_solve_outcome(
     camps), the summary, who to call after a re-plan, the reasons in short; ``quiet``:
     the summary only."""
     result, problem = outcome.result, outcome.problem
-    view = RosterView.from_result(problem, result) if result.has_roster else None
+    view = outcome.view
+    if view is None and result.has_roster:
+        view = RosterView.from_result(problem, result)
     if full is None:
         full = problem.num_camps <= ROSTERS_SHOWN_UP_TO
     if not quiet and view is not None and full:
         print_rosters(console, view, outcome.explanation)
     elif not quiet and view is not None:
         print_county_summary(console, view)
-        print_worst_camps(console, view, outcome.explanation)
+        print_worst_camps(
+            console,
+            view,
+            outcome.explanation or outcome.worst,
+            (outcome.instance_path, outcome.output_path),
+        )
         console.print(
             f"({problem.num_camps:,} camps: every roster is in the solution file "
             "and its exports; --full prints them here)",

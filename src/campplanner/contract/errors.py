@@ -7,6 +7,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+# A message quotes the user's data (a key, an id, a value): a 20 MB key was echoed whole
+# (10 MB of stderr, minutes of terminal wrapping). What is quoted is cut to this much.
+MAX_ECHOED = 200
+
+
+def shorten(text: str, limit: int = MAX_ECHOED) -> str:
+    """``text``, or its first ``limit`` characters and how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -16,7 +27,10 @@ class Issue:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        # the path and the message are said in full up to a few lines' length, never a
+        # huge key or value they quote
+        message = shorten(self.message, 5 * MAX_ECHOED)
+        return f"{shorten(self.path)}: {message}" if self.path else message
 
 
 class CampPlannerError(Exception):

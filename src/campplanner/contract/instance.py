@@ -21,7 +21,8 @@ from pydantic import BaseModel, ValidationError
 
 from campplanner.contract.calendar import Calendar, parse_day, to_ascii_digits
 from campplanner.contract.errors import InstanceError, Issue, is_under, json_path
-from campplanner.contract.limits import TooLarge, refuse_beyond_limit
+from campplanner.contract.kinds import kind_of_bytes, refuse_other_kind, wrong_kind
+from campplanner.contract.limits import TooLarge, memory_limit, refuse_beyond_limit
 from campplanner.contract.schema import FORMAT, Instance
 from campplanner.contract.shape_errors import json_kind, pydantic_issues
 from campplanner.contract.suggest import Suggestions, did_you_mean
@@ -30,10 +31,16 @@ MAX_FILE_BYTES = 2 * 1024**3  # past this a file is not an instance but an accid
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def read_json(path: str | Path) -> Any:
-    """The JSON value in ``path`` (plain or gzip-compressed), or an InstanceError."""
+def read_json(path: str | Path, expected: str | None = None) -> Any:
+    """The JSON value in ``path`` (plain or gzip-compressed), or an InstanceError.
+
+    ``expected`` (a kind of :mod:`campplanner.contract.kinds`: "instance", "solution",
+    "scenario") words the refusal of a workbook: it names the command that reads one.
+    """
     source = str(path)
     raw = _read_bytes(Path(path), source)
+    if kind_of_bytes(raw[:8]) == "workbook":  # not "save it as UTF-8": it is no text at all
+        raise wrong_kind(source, "workbook", expected)
     _refuse_beyond_memory(raw, source)
     text = _decode(raw, source)
     if not text.strip():
@@ -43,7 +50,7 @@ def read_json(path: str | Path) -> Any:
 
 def load_instance(path: str | Path) -> Instance:
     """Read, validate and cross-check an instance file."""
-    data = read_json(path)
+    data = read_json(path, "instance")
     _refuse_too_many_items(data, str(path))
     return instance_from_data(data, str(path))
 
@@ -54,20 +61,8 @@ def instance_from_data(data: Any, source: str = "<instance>") -> Instance:
         found = json_kind(data)
         issue = Issue("", f"the top level must be a JSON object {{...}}, got {found}")
         raise InstanceError(source, [issue])
-    if "volunteers" not in data and ("assignments" in data or "status" in data):
-        # Four "missing field" lines would hide the real mistake: the wrong file.
-        raise InstanceError(
-            source,
-            [
-                Issue(
-                    "",
-                    (
-                        "this is a solution file (a roster), not an instance: give the instance "
-                        "first, then the solution (are the two files swapped?)"
-                    ),
-                )
-            ],
-        )
+    # Four "missing field" lines would hide the real mistake: the wrong file.
+    refuse_other_kind(data, "instance", source)
     instance: Instance | None = None
     shape: list[Issue] = []
     try:
@@ -92,9 +87,16 @@ def _read_bytes(path: Path, source: str) -> bytes:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InstanceError(source, [Issue("", f"the file is too large ({size:,} bytes)")])
-        raw = _read_up_to(path, MAX_FILE_BYTES + 1)  # a pipe has no size: stop past the limit
+        # What the memory limit lets campplanner parse is refused before it is read (a
+        # 1.9 GB file under a 3 GiB cap was read whole, then ran out of memory).
+        allowed = min(MAX_FILE_BYTES, memory_limit() // JSON_MEMORY_FACTOR)
+        if size > allowed:
+            _refuse_read(size, "", source)
+        raw = _read_up_to(path, allowed + 1)  # a pipe has no size: stop past the limit
         if len(raw) > MAX_FILE_BYTES:
             raise InstanceError(source, [Issue("", "the input is larger than 2 GiB")])
+        if len(raw) > allowed:
+            _refuse_read(len(raw), "more than ", source)
     except FileNotFoundError:
         raise InstanceError(source, [Issue("", "no such file")]) from None
     except PermissionError:
@@ -115,6 +117,13 @@ def _refuse_beyond_memory(raw: bytes, source: str) -> None:
     """A file whose parsing alone would pass the memory limit is refused before it."""
     try:
         refuse_beyond_limit(f"reading {len(raw):,} bytes of JSON", len(raw) * JSON_MEMORY_FACTOR)
+    except TooLarge as error:
+        raise InstanceError(source, [Issue("", str(error))]) from None
+
+
+def _refuse_read(size: int, more: str, source: str) -> None:
+    try:
+        refuse_beyond_limit(f"reading {more}{size:,} bytes of JSON", size * JSON_MEMORY_FACTOR)
     except TooLarge as error:
         raise InstanceError(source, [Issue("", str(error))]) from None
 
@@ -163,29 +172,50 @@ def _refuse_special_file(path: Path, source: str) -> None:
 
 
 def _gunzip(raw: bytes, source: str) -> bytes:
-    """Every gzip member of ``raw``, decompressed in bounded steps: what is inflated, not
-    only what is read, stops at MAX_FILE_BYTES (a "zip bomb", or a small first member
-    followed by a huge second one, cannot fill the memory)."""
+    """Every gzip member of ``raw``, decompressed in bounded steps (GUNZIP_STEP bytes out
+    at a time): what is inflated, not only what is read, stops at MAX_FILE_BYTES and at
+    what the memory limit lets campplanner parse (a "zip bomb", or a small first member
+    followed by a huge second one, cannot fill the memory: under a 4 GiB cap one asked
+    for a 2 GiB buffer at once and died of MemoryError)."""
+    allowed = min(MAX_FILE_BYTES, memory_limit() // JSON_MEMORY_FACTOR)
     parts: list[bytes] = []
     inflated = 0
     rest = raw
     while rest:
         decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
-        try:
-            data = decompressor.decompress(rest, MAX_FILE_BYTES + 1 - inflated)
-        except zlib.error:  # zlib's own words ("Error -3 ... invalid block type") help no one
-            issue = Issue("", "is not a valid gzip file: its compressed data is damaged")
-            raise InstanceError(source, [issue]) from None
-        inflated += len(data)
-        if inflated > MAX_FILE_BYTES or decompressor.unconsumed_tail:
-            raise InstanceError(source, [Issue("", "decompresses to more than 2 GiB")])
+        pending = rest
+        while True:
+            try:
+                data = decompressor.decompress(pending, GUNZIP_STEP)
+            except zlib.error:  # zlib's own words ("Error -3 ... invalid block type") help no one
+                issue = Issue("", "is not a valid gzip file: its compressed data is damaged")
+                raise InstanceError(source, [issue]) from None
+            inflated += len(data)
+            parts.append(data)
+            if inflated > allowed:
+                _refuse_inflated(inflated, source)
+            pending = decompressor.unconsumed_tail
+            if decompressor.eof or not pending:
+                break
         if not decompressor.eof:
             raise InstanceError(source, [Issue("", "the gzip file is truncated")])
-        parts.append(data)
         rest = decompressor.unused_data
         if rest and not rest.startswith(_GZIP_MAGIC):
             break  # trailing bytes after the last member, as gzip itself ignores them
     return b"".join(parts)
+
+
+GUNZIP_STEP = 64 * 1024**2
+
+
+def _refuse_inflated(inflated: int, source: str) -> None:
+    if inflated > MAX_FILE_BYTES:
+        raise InstanceError(source, [Issue("", "decompresses to more than 2 GiB")])
+    what = f"reading the more than {inflated:,} bytes of JSON this gzip file decompresses to"
+    try:
+        refuse_beyond_limit(what, inflated * JSON_MEMORY_FACTOR)
+    except TooLarge as error:
+        raise InstanceError(source, [Issue("", str(error))]) from None
 
 
 def _decode(raw: bytes, source: str) -> str:

@@ -1,6 +1,6 @@
 """The data contract: pydantic models of the instance and solution files.
 
-These models are the outside world's view (``shared/spec/instance-format.md``): field
+These models are the outside world's view (``docs/spec/instance-format.md``): field
 names and meanings are fixed by the contract. They check the shape and range of every
 field; cross-references, dates and uniqueness are checked by :mod:`campplanner.contract.instance`,
 which knows the file's calendar. The solver never sees these models: it reads the

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from campplanner.contract.errors import InstanceError, Issue
 from campplanner.contract.instance import read_json
+from campplanner.contract.kinds import refuse_other_kind
 from campplanner.contract.schema import (
     CONTRACT_SOLUTION_FIELDS,
     SOLUTION_FORMAT,
@@ -40,19 +41,7 @@ def solution_from_data(data: Any, source: str = "<solution>") -> SolutionFile:
         found = json_kind(data)
         issue = Issue("", f"the top level must be a JSON object {{...}}, got {found}")
         raise InstanceError(source, [issue])
-    if "status" not in data and "volunteers" in data and "camps" in data:
-        raise InstanceError(
-            source,
-            [
-                Issue(
-                    "",
-                    (
-                        "this is an instance file, not a solution (a roster): give the instance "
-                        "first, then the solution (are the two files swapped?)"
-                    ),
-                )
-            ],
-        )
+    refuse_other_kind(data, "solution", source)
     try:
         return SolutionFile.model_validate(data)
     except ValidationError as error:

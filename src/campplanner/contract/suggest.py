@@ -33,6 +33,9 @@ _SEPARATORS = re.compile(r"[\s_\-]+")
 _SCAN_AT_MOST = 2_000
 _RATIO_BUDGET = 100_000
 _CUTOFF = 0.75  # difflib's similarity below which a known id is not suggested
+# A value this long is no typo of an id (and the typos of a 20 MB key would fill the
+# memory): nothing is suggested for it.
+_LONGEST_TYPO = 200
 
 
 def comparable(text: str) -> str:
@@ -74,6 +77,8 @@ class Suggestions:
         form = comparable(value)
         if form in by_form:  # the same id typed on another keyboard
             return by_form[form]
+        if len(form) > _LONGEST_TYPO:
+            return None
         if len(self._forms) <= min(_SCAN_AT_MOST, self._budget):
             self._budget -= len(self._forms)
             candidates = self._forms

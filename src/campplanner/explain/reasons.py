@@ -261,6 +261,27 @@ def explain_roster(
     return Explanation(slots, cancelled, lang)
 
 
+def explain_camps(
+    problem: Problem,
+    assigned: np.ndarray,
+    camps: list[int],
+    status: str = "optimal",
+    lang: str = "en",
+) -> Explanation:
+    """:func:`explain_roster` for these camps only: what a summary of the camps that
+    lose most says when the whole season's reasons were not worked out (ten camps take
+    a fraction of a second where the season's 1,200 take minutes)."""
+    ctx = Context(problem, np.asarray(assigned, dtype=np.int64), status)
+    slots: list[SlotReason] = []
+    cancelled: list[CampReason] = []
+    for camp in camps:
+        camp_slots, reason = explain_camp(ctx, camp, lang)
+        slots += camp_slots
+        if reason is not None:
+            cancelled.append(reason)
+    return Explanation(tuple(slots), tuple(cancelled), lang)
+
+
 def explain_camp(
     ctx: Context, camp: int, lang: str = "en"
 ) -> tuple[tuple[SlotReason, ...], CampReason | None]:

@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from campplanner.contract.errors import UsageError
 
@@ -104,3 +105,135 @@ def _write_replacing(target: Path, payload: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+# ------------------------------------------------------------ several outputs at once
+
+
+def guard_folder(folder: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
+    """Refuse an output folder that cannot be written (before any work): one that is a
+    file, an input or inside one, or whose own folder (for a new one) is missing or
+    cannot be written to (a read-only mount included)."""
+    target = Path(folder)
+    for source in inputs:
+        if _same_file(target, Path(source)) or _inside(target, Path(source)):
+            raise UsageError(f"{target}: this is an input; choose another output folder")
+    if target.is_symlink() and not target.is_dir():
+        raise UsageError(f"{target}: is a symbolic link (to {os.readlink(target)}); give a folder")
+    if target.exists():
+        if not target.is_dir():
+            raise UsageError(f"{target}: exists and is not a folder")
+        writable = target
+    else:
+        if not target.parent.exists():
+            raise UsageError(f"{target.parent}: no such folder")
+        writable = target.parent
+    if not os.access(writable, os.W_OK | os.X_OK):
+        raise UsageError(f"{writable}: this folder cannot be written to")
+    return target
+
+
+# Left free beyond what is written: a disk filled to its last block helps no one.
+SPACE_MARGIN = 1024**2
+
+
+def refuse_without_space(outputs: Iterable[tuple[Path, int]]) -> None:
+    """Refuse, before anything is written, outputs whose bytes (counted per file system)
+    do not fit in the space free there."""
+    needed: dict[int, list[Any]] = {}
+    for path, size in outputs:
+        where = path if path.is_dir() else path.parent
+        while not where.exists():
+            where = where.parent
+        device = where.stat().st_dev
+        entry = needed.setdefault(device, [where, 0])
+        entry[1] += size
+    for where, size in needed.values():
+        stats = os.statvfs(where)
+        free = stats.f_bavail * stats.f_frsize
+        if size + SPACE_MARGIN > free:
+            raise UsageError(
+                f"{where}: not enough free space for the outputs (about "
+                f"{_megabytes(size + SPACE_MARGIN)} needed, {_megabytes(free)} free); nothing "
+                "was written"
+            )
+
+
+def _megabytes(size: float) -> str:
+    return f"{size / 1024**2:,.1f} MB"
+
+
+def write_outputs(
+    files: Iterable[tuple[Path, bytes]], folders: Iterable[tuple[Path, dict[str, bytes]]]
+) -> None:
+    """Write every output, or none: each file, and each folder's files in a new folder
+    beside it, are written to temporary names first; only when all are on disk are they
+    renamed into place (renames need no space). A full or read-only disk found while
+    writing leaves no new file beside the old ones: the temporaries are removed and one
+    message says what could not be written."""
+    staged: list[tuple[Path, Path]] = []  # (temporary, final)
+    made: list[Path] = []  # temporary folders
+    try:
+        for target, payload in files:
+            staged.append((_stage(target, payload), target))
+        for folder, contents in folders:
+            parent = folder.parent if not folder.exists() else folder
+            temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=parent))
+            made.append(temporary)
+            for name, payload in contents.items():
+                final = folder / name
+                staged.append((_stage(temporary / name, payload, mode_of=final), final))
+    except OSError as error:
+        _remove(staged, made)
+        where = error.filename or (staged[-1][1] if staged else "the output")
+        raise UsageError(
+            f"{where}: could not be written ({error.strerror or error}); nothing was written"
+        ) from None
+    except BaseException:
+        _remove(staged, made)
+        raise
+    for folder in {final.parent for _, final in staged}:
+        folder.mkdir(exist_ok=True)
+    for temporary, final in staged:
+        os.replace(temporary, final)
+    for temporary in made:
+        with contextlib.suppress(OSError):
+            temporary.rmdir()
+
+
+def _stage(target: Path, payload: bytes, mode_of: Path | None = None) -> Path:
+    """``payload`` in a temporary file beside ``target``, flushed to disk; its path."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        os.fchmod(descriptor, _mode_for(mode_of or target))
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return Path(temporary)
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions open() would give a new file; a file replaced keeps its own."""
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = 0o666 & ~umask
+    with contextlib.suppress(OSError):
+        mode = target.stat().st_mode & 0o777
+    return mode
+
+
+def _remove(staged: list[tuple[Path, Path]], made: list[Path]) -> None:
+    for temporary, _ in staged:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+    for folder in made:
+        with contextlib.suppress(OSError):
+            for leftover in folder.iterdir():
+                leftover.unlink()
+        with contextlib.suppress(OSError):
+            folder.rmdir()

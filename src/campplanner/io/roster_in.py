@@ -20,13 +20,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from campplanner.contract.errors import InstanceError, Issue
+from campplanner.contract.kinds import kind_of_path
 from campplanner.contract.schema import Instance, SolutionFile
 from campplanner.io.sanitize import restore_csv
 from campplanner.io.sheets import ROSTER
 from campplanner.io.tables import match_sheets, read_workbook, table_of
 from campplanner.io.text import normalize_code
-
-_ZIP_MAGIC = b"PK\x03\x04"
 
 
 def is_workbook(path: str | Path) -> bool:
@@ -36,10 +35,9 @@ def is_workbook(path: str | Path) -> bool:
     try:
         if not path.is_file():
             return path.suffix.casefold() == ".xlsx"
-        with path.open("rb") as handle:
-            return handle.read(4) == _ZIP_MAGIC
     except OSError:
         return False
+    return kind_of_path(path) == "workbook"
 
 
 class IdMatcher:

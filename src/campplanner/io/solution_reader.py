@@ -26,4 +26,4 @@ def load_solution(path: str | Path, instance: Instance | None = None) -> Solutio
     """
     if is_workbook(path):
         return solution_from_workbook(path, instance)
-    return solution_from_data(read_json(path), str(path))
+    return solution_from_data(read_json(path, "solution"), str(path))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from campplanner.contract.errors import InstanceError, Issue
+from campplanner.contract.kinds import kind_of_path, wrong_kind
 from campplanner.io import archive
 from campplanner.io.archive import inspect_workbook, refuse
 from campplanner.io.sheets import Sheet, header_candidates
@@ -124,6 +125,9 @@ def read_workbook(path: Path, only: Iterable[Sheet] | None = None) -> list[RawSh
             raise refuse(source, "the workbook is too large")
     except OSError as error:
         raise refuse(source, f"cannot be read ({error.strerror})") from None
+    found = kind_of_path(path)
+    if found not in (None, "workbook"):  # JSON: not "a damaged workbook", but which file it is
+        raise wrong_kind(source, found, "workbook")
     inspect_workbook(path)
     try:
         workbook = _open_workbook(path)

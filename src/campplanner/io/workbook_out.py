@@ -184,7 +184,7 @@ def _team_sheet(writer: Writer, sheet: Any, title: str, camps: list[CampView]) -
         starts.append(row)
         heading = camp_heading(camp)
         # Across the whole width, so that a long camp name is never cut at a cell's edge.
-        sheet.merge_range(row, 0, row, last_col, heading, writer.camp_row)
+        writer.merged(sheet, row, 0, last_col, heading, writer.camp_row)
         sheet.set_row(row, HEADER_LINE_HEIGHT * 2 if len(heading) > 110 else None)
         row += 1
         for col, header in enumerate(TEAM_HEADERS):

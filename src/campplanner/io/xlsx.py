@@ -1,10 +1,11 @@
 """Writing .xlsx files with xlsxwriter: right-to-left sheets, text that stays text.
 
-Every text goes through :meth:`Writer.cell`, which stores it as a string cell (never a
-formula, a number or a link, whatever it starts with). A text that a spreadsheet
-program would read as a formula when a planner edits the cell (``=``, ``+``, ``-``,
-``@``...) also gets Excel's quote prefix, the same as typing an apostrophe before it:
-the cell shows the text as it is, and stays text after an edit.
+Every text goes through :meth:`Writer.cell` (or :meth:`Writer.merged`), which stores
+it as a string cell (never a formula, a number or a link, whatever it starts with). A
+text that a spreadsheet program would read as a formula when a planner edits the cell
+(``=``, ``+``, ``-``, ``@``...) also gets Excel's quote prefix, the same as typing an
+apostrophe before it: the cell shows the text as it is, and stays text after an edit.
+The guard is one function (``Writer._text_style``): the style keeps its look.
 """
 
 from __future__ import annotations
@@ -151,11 +152,12 @@ class Writer:
             },
         )
         self.book.set_properties({"title": title, "created": CREATED})
+        self._quoted: dict[int, Any] = {}  # each format's quote-prefixed twin (_guarded)
         font = {"font_name": "Tahoma", "font_size": 10, "reading_order": 2}
         self._properties: dict[int, dict[str, Any]] = {}  # each format's, for wrapped()
         self._wrapped: dict[int, Any] = {}
         self.plain = self._format(font)
-        self.quoted = self._format({**font, "quote_prefix": True})
+        self.quoted = self._guarded(self.plain)
         self.bold = self._format({**font, "bold": True})
         self.header = self._format(
             {**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}
@@ -253,10 +255,28 @@ class Writer:
             worksheet.write_datetime(row, col, value, self.date)
         else:
             text = str(value)
-            if is_formula_like(text):
-                worksheet.write_string(row, col, text, self.quoted)
-            else:
-                worksheet.write_string(row, col, text, style or self.plain)
+            worksheet.write_string(row, col, text, self._text_style(text, style))
+
+    def merged(
+        self, worksheet: Any, row: int, first_col: int, last_col: int, text: str, style: Any
+    ) -> None:
+        """One text across the columns ``first_col``..``last_col`` of ``row``, guarded as
+        :meth:`cell` guards a cell (a camp's heading starts with its name)."""
+        worksheet.merge_range(
+            row, first_col, row, last_col, str(text), self._text_style(str(text), style)
+        )
+
+    def _text_style(self, text: str, style: Any) -> Any:
+        """The one formula guard of every text cell: a text a spreadsheet program could
+        read as a formula gets its style's quote-prefixed twin (the look kept)."""
+        style = style or self.plain
+        return self._guarded(style) if is_formula_like(text) else style
+
+    def _guarded(self, style: Any) -> Any:
+        if id(style) not in self._quoted:
+            properties = self._properties[id(style)]
+            self._quoted[id(style)] = self._format({**properties, "quote_prefix": True})
+        return self._quoted[id(style)]
 
     def table(
         self,

@@ -371,6 +371,12 @@ class RosterView:
         """The camps in the instance file's order (the terminal's, compare's)."""
         return sorted(self.camps, key=lambda camp: camp.index)
 
+    def worst(self, count: int) -> list[CampView]:
+        """The ``count`` camps that lose most coverage (``coverage_lost``), those that
+        lose any, in that order (the file's order among equals)."""
+        ranked = sorted(self.in_file_order, key=lambda camp: -camp.coverage_lost)
+        return [camp for camp in ranked[:count] if camp.coverage_lost > 0]
+
     @property
     def counties(self) -> dict[str, list[CampView]]:
         """County name -> its camps (by first day), counties by name."""

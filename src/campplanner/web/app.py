@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from campplanner.app.review.session import ReviewSession
 from campplanner.web.handling import attach
+from campplanner.web.limits import BodyGuard, CloseUnread
 from campplanner.web.routes import accounts, api, downloads, edits, pages
 from campplanner.web.security import token_guard
 
@@ -34,7 +35,9 @@ def create_app(session: ReviewSession, csrf: str | None = None) -> FastAPI:
     """The ASGI application over ``session``; ``csrf``: the token its pages' forms carry
     (a new one by default)."""
     app = FastAPI(title="campplanner", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(BodyGuard)  # inside the token guard: a stranger is refused first
     app.middleware("http")(token_guard(session))
+    app.add_middleware(CloseUnread)  # outermost: an early answer closes the connection
     app.mount("/static", StaticFiles(packages=[("campplanner.web", "static")]), name="static")
     attach(app, session, csrf or secrets.token_urlsafe(24))
     for router in ROUTERS:

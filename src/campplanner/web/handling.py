@@ -11,16 +11,23 @@ A route gets the session and the actor as FastAPI dependencies (:data:`Session`,
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Path
+from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from campplanner.app.review.actor import Actor
 from campplanner.app.review.errors import (
     CampPlannerError,
+    DamagedVersion,
+    DiskFull,
+    EditsChanged,
     Forbidden,
     LoginRefused,
     NotFound,
@@ -30,10 +37,13 @@ from campplanner.app.review.errors import (
     TooManyAttempts,
 )
 from campplanner.app.review.session import ReviewSession, expected_revision
+from campplanner.web.limits import judge_before_reading, judge_csrf_header
+from campplanner.web.refusals import Refusal, answer
 from campplanner.web.render import csrf_of, failure
 from campplanner.web.security import same
 
 MAX_FILES, MAX_FIELDS = 20, 50  # of one posted form
+T = TypeVar("T")
 
 
 class Refused(Exception):
@@ -69,8 +79,63 @@ STATUS = {
     NotLoggedIn: 401,
     Forbidden: 403,
     TooManyAttempts: 429,
+    DamagedVersion: 422,  # stored, but it cannot be read back: the other versions can
+    DiskFull: 507,
     CampPlannerError: 400,
 }
+
+
+async def refused(request: Request, error: Exception) -> Response:
+    """A refusal said as a page or as JSON: the web's own in the request's language."""
+    if isinstance(error, RequestValidationError):  # a path's id or a field FastAPI parses
+        error = malformed(error)
+    elif isinstance(error, HTTPException):  # no such address or method: Starlette's own
+        if error.status_code not in ROUTING:
+            return failure(request, error.status_code, str(error.detail))
+        error = Refusal(error.status_code, ROUTING[error.status_code])
+    elif isinstance(error, DiskFull):
+        error = Refusal(507, "disk_full")
+    elif isinstance(error, EditsChanged):
+        error = Refusal(409, "edits_changed")
+    elif isinstance(error, DamagedVersion):
+        error = Refusal(422, "damaged", version=error.version_id, reason=error.reason)
+    if isinstance(error, Refusal):
+        return answer(request, error)
+    status = (
+        error.status
+        if isinstance(error, Refused)
+        else next(code for kind, code in STATUS.items() if isinstance(error, kind))
+    )
+    return failure(request, status, str(error), error)  # a page may say it from its facts
+
+
+ROUTING = {404: "not_found", 405: "bad_method"}  # Starlette's refusals, in words
+
+
+def malformed(error: RequestValidationError) -> Refusal:
+    """What FastAPI could not parse: an id in the path that is no number, or larger than
+    any a workspace holds (:data:`Id`), names nothing (404); anything else is 400."""
+    where = [str(part) for problem in error.errors() for part in problem.get("loc", ())]
+    name = where[-1].removesuffix("_id") if where else "?"
+    if where and where[0] == "path":
+        return Refusal(404, "no_such_id", name=name)
+    return Refusal(400, "bad_number", name=name)
+
+
+MAX_ID = 2**53  # larger than any id or revision of a workspace; SQLite stops at 2**63
+# An id in a route's path: a 20-digit one names nothing (404), never a database overflow.
+Id = Annotated[int, Path(ge=0, le=MAX_ID)]
+
+
+def whole_number(request: Request, name: str, default: int) -> int:
+    """The query parameter ``name`` as a whole number (``default`` when absent or empty);
+    ``abc``, ``²`` or 5,000 digits are refused in words (400)."""
+    text = request.query_params.get(name, "")
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit() and len(text) <= 15):
+        raise Refusal(400, "bad_number", name=name)
+    return int(text)
 
 
 def attach(app: FastAPI, session: ReviewSession, csrf: str) -> None:
@@ -78,36 +143,20 @@ def attach(app: FastAPI, session: ReviewSession, csrf: str) -> None:
     refusal as a page or as JSON."""
     app.state.session = session
     app.state.csrf = csrf
-
-    async def refused(request: Request, error: Exception) -> Response:
-        status = (
-            error.status
-            if isinstance(error, Refused)
-            else next(code for kind, code in STATUS.items() if isinstance(error, kind))
-        )
-        return failure(request, status, str(error), error)
-
-    for kind in (Refused, *STATUS):
+    for kind in (Refused, Refusal, RequestValidationError, HTTPException, *STATUS):
         app.add_exception_handler(kind, refused)
 
 
 async def posted(request: Request) -> dict[str, Any]:
-    """The request's fields, once its size and CSRF token are checked."""
+    """The request's fields, once its size and CSRF token are checked (the header before
+    the body is read, limits.judge_csrf_header; a form's field after)."""
     max_upload = request.app.state.session.max_upload
-    length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > max_upload:
-        raise Refused(413, f"too large: at most {max_upload:,} bytes")
+    judge_before_reading(request.headers, max_upload)
+    judge_csrf_header(request.headers, csrf_of(request))  # a login's own, else the server's
     kind = request.headers.get("content-type", "")
     data: dict[str, Any] = {}
     if kind.startswith("application/json"):
-        body = await request.body()
-        try:
-            loaded = json.loads(body or b"{}")
-        except ValueError:
-            raise Refused(400, "the body is not JSON") from None
-        if not isinstance(loaded, dict):
-            raise Refused(400, "the body must be a JSON object")
-        data = loaded
+        data = json_object(await request.body())
     elif kind.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
         for key in form:
@@ -115,8 +164,27 @@ async def posted(request: Request) -> dict[str, Any]:
             data[key] = values if key == "files" else values[0]
     token = request.headers.get("x-csrf-token") or data.get("csrf")
     if not same(token if isinstance(token, str) else None, csrf_of(request)):
-        raise Refused(403, "missing or wrong CSRF token: reload the page and try again")
+        raise Refusal(403, "csrf")
     return data
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    """A posted JSON object, refused in words when it is no JSON or no object (one nested
+    100,000 deep exhausts the parser's stack: no JSON either)."""
+    try:
+        loaded = json.loads(body or b"{}")
+    except (ValueError, RecursionError):
+        raise Refusal(400, "not_json") from None
+    if not isinstance(loaded, dict):
+        raise Refusal(400, "not_object")
+    return loaded
+
+
+async def off_loop(call: Callable[..., T], *args: Any) -> T:
+    """``call(*args)`` in a worker thread: a session call that reads files, compiles or
+    writes a version (seconds on the season) never holds the event loop, so every other
+    request is answered meanwhile."""
+    return await run_in_threadpool(call, *args)
 
 
 def expected(data: dict[str, Any]) -> int:
@@ -142,10 +210,13 @@ def partial(request: Request) -> bool:
 
 def versions_compared(request: Request) -> tuple[int, int]:
     """The two versions ``?a=ID&b=ID`` names."""
-    try:
-        return int(request.query_params["a"]), int(request.query_params["b"])
-    except (KeyError, ValueError):
-        raise Refused(400, "say which versions to compare: ?a=ID&b=ID") from None
+    params = request.query_params
+    if not all(params.get(k, "").isascii() and params.get(k, "").isdigit() for k in "ab"):
+        raise Refusal(400, "compare_which")
+    a, b = int(params["a"][:20]), int(params["b"][:20])
+    if max(a, b) > MAX_ID:
+        raise Refusal(404, "no_such_id", name="version")
+    return a, b
 
 
 async def uploaded(data: dict[str, Any], max_upload: int) -> list[tuple[str, bytes]]:

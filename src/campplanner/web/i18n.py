@@ -172,6 +172,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "هر سناریو جداگانه از صفر حل شد.",
         "Each scenario solved from scratch.",
     ),
+    "solver_search": ("جست‌وجوی حل", "Search for the roster"),
+    "search_closed": ("کامل", "complete"),
+    "search_cut": ("نیمه‌کاره", "cut short"),
+    "search_cut_note": (
+        "جست‌وجوی ستون‌های «نیمه‌کاره» پیش از اثبات بهترین پوشش متوقف شد: تفاوت آن‌ها"
+        " ممکن است از جست‌وجو باشد، نه از سناریو. با زمان بیشتر دوباره مقایسه کنید.",
+        "The search of the columns marked “cut short” stopped before it proved the best"
+        " coverage: their difference may be the search's, not the scenario's. Compare"
+        " again with more time.",
+    ),
     "no_roster": ("هنوز برنامه‌ای نیست: «حل دوباره» را بزنید.", "No roster yet: press re-solve."),
     "stale": ("این صفحه قدیمی است", "This page is out of date"),
     "error": ("خطا", "Error"),

@@ -22,6 +22,17 @@ def csrf_of(request: Request) -> str:
 
 
 LANG_COOKIE = "campplanner_lang"
+# The controls that embed, override or isolate a direction (LRE RLE PDF LRO RLO, LRI RLI
+# FSI PDI): where a name cannot sit inside <bdi> (a title, an option of a drop-down),
+# they are taken out and the name is isolated by FSI ... PDI instead.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def isolated(value: object) -> str:
+    """``value`` as plain text that cannot turn the text around it: its direction
+    controls removed, the rest isolated (First Strong Isolate ... Pop Directional
+    Isolate), for the places where no element may hold it (``<title>``, ``<option>``)."""
+    return "\u2068" + str(value).translate(BIDI_CONTROLS) + "\u2069"
 
 
 @cache
@@ -34,6 +45,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["q"] = lambda value: quote(str(value), safe="")
+    env.filters["isolated"] = isolated
     return env
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -50,6 +50,13 @@ HEADERS = {
 
 def same(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and hmac.compare_digest(a.encode(), b.encode())
+
+
+def on_this_site(path: str) -> str:
+    """``path`` as an address of this server: ``//other.host/x``, ``/\\other.host`` or
+    ``/%2F%2Fother.host`` would take a browser to another site (a scheme-relative
+    address); one leading slash, every other character percent-encoded, cannot."""
+    return "/" + quote(path.lstrip("/\\"), safe="/-._~!$&'()*+,;=:@")
 
 
 def refuse(request: Request, status: int, message: str) -> Response:
@@ -88,7 +95,7 @@ def token_guard(
                 if session.actor_for(offered) is None:
                     return refuse(request, 403, "wrong token")
                 rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-                target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
+                target = on_this_site(request.url.path) + (f"?{urlencode(rest)}" if rest else "")
                 answer = RedirectResponse(target, status_code=303)
                 answer.set_cookie(TOKEN_COOKIE, offered, httponly=True, samesite="strict")
                 return answer

@@ -70,10 +70,22 @@ class Measures:
     changes: int | None = None
     changes_bound: int | None = None
     solved: str = FROM_SCRATCH  # or REPLANNED
+    stopped_by: str | None = None  # what cut the search short, if anything
 
     @property
     def share_filled(self) -> float:
         return self.slots_filled / self.slots if self.slots else 1.0
+
+    @property
+    def search_closed(self) -> bool:
+        """True when the roster's coverage is proven the best: its gap closed. Otherwise
+        the search was cut (a time or work limit) and its column shows, beside the
+        scenario's effect, how far that search got."""
+        return (
+            self.coverage is not None
+            and self.coverage_bound is not None
+            and self.coverage >= self.coverage_bound
+        )
 
 
 def measure(
@@ -115,6 +127,8 @@ def measure(
         changes=result.changes,
         changes_bound=result.changes_bound,
         solved=FROM_SCRATCH if published is None else REPLANNED,
+        stopped_by=result.stopped_by
+        or ("the work limit" if options.work_limit is not None else "the time limit"),
     )
 
 
@@ -283,6 +297,7 @@ def comparison_report(results: list[Measures]) -> dict[str, Any]:
             "travel_km": round(measures.travel_km, 1),
             "group_splits": measures.group_splits,
             "seconds": round(measures.seconds, 2),
+            "search": "closed" if measures.search_closed else "cut",
         }
         if measures is not base:
             entry["against_base"] = against_base(base, measures)
@@ -292,7 +307,37 @@ def comparison_report(results: list[Measures]) -> dict[str, Any]:
         "solved": solved,
         "solved_how": SOLVED_HOW[solved],
         "scenarios": scenarios,
+        "warnings": search_warnings(results),
     }
+
+
+def search_warnings(results: list[Measures]) -> list[str]:
+    """One warning per column whose search was cut before its gap closed: its figures
+    are how far the search got, so a difference between columns may be the search's,
+    not the scenario's (a base cut short made a scenario that can add 28 show +201)."""
+    warnings = []
+    for position, measures in enumerate(results):
+        if measures.search_closed:
+            continue
+        if measures.coverage is None:
+            found = f"found no roster ({measures.status})"
+        else:
+            bound = (
+                "no bound"
+                if measures.coverage_bound is None
+                else (f"proven bound {measures.coverage_bound:,}")
+            )
+            found = f"stopped before its gap closed (coverage {measures.coverage:,}, {bound})"
+        effect = (
+            "every scenario's difference from the base may be the search's, not the scenario's"
+            if position == 0
+            else "the effect shown may be the search's, not the scenario's"
+        )
+        warnings.append(
+            f"{measures.name!r}: the search {found}, stopped by {measures.stopped_by}: {effect}; "
+            "give more --time-limit or --work-limit"
+        )
+    return warnings
 
 
 def against_base(base: Measures, measures: Measures) -> dict[str, Any]:

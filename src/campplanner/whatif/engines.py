@@ -24,6 +24,7 @@ running are killed, and :meth:`Engine.run` returns what had finished.
 from __future__ import annotations
 
 import contextlib
+import logging
 import mmap
 import multiprocessing
 import os
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from campplanner.contract.errors import UsageError
+from campplanner.contract.limits import TooLarge, describe_limit, memory_limit
 
 ENGINES = ("local", "ray")
 RAY_MISSING = '--engine ray needs Ray, an optional extra: pip install "campplanner[ray]"'
@@ -170,42 +172,127 @@ class LocalEngine:
 # ----------------------------------------------------------------------------- ray
 
 
+_NO_RAY_SIGNALS = "RAY_DISABLE_FAILURE_SIGNAL_HANDLER"
+
+
 def _import_ray() -> Any:
     """Ray, imported only when asked for: it is an extra, and the local engine must not
     pay its import time."""
+    # Ray's core installs a native handler for SIGTERM (and the crash signals) in this
+    # process: a SIGTERM then ended the command with a stack dump and exit 134, before
+    # any clean-up. The command's own handler decides. The setting is read when Ray is
+    # imported, and taken back after it, so that Ray's workers keep their crash dumps.
+    before = os.environ.get(_NO_RAY_SIGNALS)
+    os.environ[_NO_RAY_SIGNALS] = "1"
     try:
         import ray
     except ImportError:
         raise UsageError(RAY_MISSING) from None
+    finally:
+        if before is None:
+            del os.environ[_NO_RAY_SIGNALS]
+        else:
+            os.environ[_NO_RAY_SIGNALS] = before
+    # Ray started from a job's thread warns that it set no SIGTERM handler: the command's
+    # own takes SIGTERM (cli/startup.py, app/jobs.py), so the warning only misleads.
+    logging.getLogger("ray._private.worker").addFilter(_NoSigtermWarning())
     return ray
+
+
+class _NoSigtermWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "SIGTERM handler is not set" not in record.getMessage()
 
 
 def _ray_call(task: Task, shared: Any, index: int, item: Any) -> tuple[int, Any]:
     return index, task(shared, item)
 
 
+# Ray's object store takes this share of the memory campplanner may use (Ray's own
+# default share, but of the machine: 30% of 23 GiB under a 6 GiB cap did not start).
+STORE_SHARE = 0.3
+STORE_MINIMUM = 80 * 1024**2  # Ray refuses less than 75 MiB
+STORE_HEADROOM = 1.5  # the shared object, and the results beside it
+
+
+def object_store_size(shared_bytes: int) -> int:
+    """The object store for a sweep whose shared object takes ``shared_bytes``: a share
+    of the memory campplanner may use (``contract.limits``); TooLarge when that is too
+    small for the shared object."""
+    limit = memory_limit()
+    store = int(limit * STORE_SHARE)
+    needed = max(STORE_MINIMUM, int(shared_bytes * STORE_HEADROOM))
+    if store < needed:
+        raise TooLarge(
+            f"--engine ray: Ray's object store would get {_megabytes(store)} ({STORE_SHARE:.0%}"
+            f" of the memory limit, {describe_limit()}), and this sweep needs about "
+            f"{_megabytes(needed)} there; use --engine local, or raise the limit"
+        )
+    return store
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024**2:,.0f} MB"
+
+
+def shared_size(shared: Any) -> int:
+    """Bytes of ``shared`` once pickled, its numpy arrays counted without copying them."""
+    buffers: list[pickle.PickleBuffer] = []
+    payload = pickle.dumps(shared, protocol=5, buffer_callback=buffers.append)
+    return len(payload) + sum(buffer.raw().nbytes for buffer in buffers)
+
+
 class RayEngine:
-    """Ray tasks; ``shared`` is put in the object store once (see the module docstring)."""
+    """Ray tasks; ``shared`` is put in the object store once (see the module docstring).
+
+    A Ray of our own is started by :meth:`run`, its object store sized from the memory
+    campplanner may use and the shared object, and shut down when :meth:`run` ends,
+    however it ends (done, failed, stopped by Ctrl-C or SIGTERM): no Ray process outlives
+    the command. A cluster joined (``address``) is left running, only disconnected."""
 
     def __init__(self, workers: int | None = None, address: str | None = None):
         self._ray = ray = _import_ray()
         self.address = address
-        if not ray.is_initialized():
-            if address is None:  # a Ray of our own, on this machine
-                _export_source_path()
-                ray.init(
-                    num_cpus=workers or os.cpu_count() or 1,
-                    include_dashboard=False,
-                    log_to_driver=False,
-                    configure_logging=False,
-                )
-            else:
-                ray.init(address=address, log_to_driver=False, configure_logging=False)
-        cpus = int(ray.cluster_resources().get("CPU", 1))
+        self._connected = False  # True while a Ray this engine started or joined is up
+        if ray.is_initialized():  # a Ray the caller runs (a test's): used as it is
+            cpus = int(ray.cluster_resources().get("CPU", 1))
+        elif address is None:  # a Ray of our own, on this machine, started by run()
+            cpus = workers or os.cpu_count() or 1
+        else:
+            ray.init(address=address, log_to_driver=False, configure_logging=False)
+            self._connected = True
+            cpus = int(ray.cluster_resources().get("CPU", 1))
         self.workers = max(1, min(workers or cpus, cpus))
         self._stopped = threading.Event()
 
+    def _start(self, shared_bytes: int) -> None:
+        store = object_store_size(shared_bytes)
+        _export_source_path()
+        self._ray.init(
+            num_cpus=self.workers,
+            object_store_memory=store,
+            include_dashboard=False,
+            log_to_driver=False,
+            configure_logging=False,
+        )
+        self._connected = True
+
+    def _shutdown(self) -> None:
+        if self._connected:
+            self._connected = False
+            with contextlib.suppress(Exception):
+                self._ray.shutdown()
+
     def run(self, task: Task, shared: Any, items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        ray = self._ray
+        try:
+            if not ray.is_initialized():
+                self._start(shared_size(shared))
+            yield from self._run(task, shared, items)
+        finally:
+            self._shutdown()
+
+    def _run(self, task: Task, shared: Any, items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
         ray = self._ray
         shared_ref = ray.put(shared)  # once; tasks get the reference, not a copy
         remote = ray.remote(num_cpus=1, max_retries=0)(_ray_call)

@@ -380,27 +380,38 @@ def replan_without(
     problem: Problem,
     options: SolveOptions,
 ) -> Replan:
-    """Re-plan with the volunteer forbidden (and unlocked) in the camps they drop out of.
+    """Re-plan without the volunteer in the camps they drop out of.
 
-    The instance's weights and ``options.weights`` apply, as in ``solve``; the secondary
-    stage gets at most a quarter of the time limit.
+    The dropout is out of the plan, not free to go elsewhere: they are forbidden (and
+    unlocked) in those camps and may join no camp they do not already hold, so the best
+    re-plan never moves them to another camp. Their leaving is what happened, not a
+    change the re-plan makes: the changes (and whom to call) are counted against the
+    published roster without their dropped slots. The instance's weights and
+    ``options.weights`` apply, as in ``solve``; the secondary stage gets at most a
+    quarter of the time limit.
     """
     who = problem.volunteer_ids[dropout.volunteer]
-    camps = sorted({problem.camp_ids[problem.candidate_camp[i]] for i in dropout.slots})
+    dropped = {problem.camp_ids[problem.candidate_camp[i]] for i in dropout.slots}
+    locked = [e for e in instance.locked if not (e.volunteer == who and e.camp in dropped)]
+    kept_camps = {camp for v, camp, _ in published if v == who} - dropped
+    kept_camps |= {e.camp for e in locked if e.volunteer == who}
+    already = {(f.volunteer, f.camp) for f in instance.forbidden}
+    barred = [c for c in problem.camp_ids if c not in kept_camps and (who, c) not in already]
     edited = instance.model_copy(
         update={
             "forbidden": [
                 *instance.forbidden,
-                *(ForbiddenPair(volunteer=who, camp=camp) for camp in camps),
+                *(ForbiddenPair(volunteer=who, camp=camp) for camp in barred),
             ],
-            "locked": [e for e in instance.locked if not (e.volunteer == who and e.camp in camps)],
+            "locked": locked,
         }
     )
     new_problem = compile_instance(edited)
-    baseline = baseline_from_triples(new_problem, published, cancelled)
-    if options.secondary_time is None:
+    remaining = [t for t in published if not (t[0] == who and t[1] in dropped)]
+    baseline = baseline_from_triples(new_problem, remaining, cancelled)
+    if options.secondary_time is None and options.work_limit is None:  # on work: no clock
         options = replace(options, secondary_time=min(5.0, options.time_limit / 4))
     result = make_solver(new_problem, options, baseline=baseline).solve()
-    diff = diff_rosters(published, roster_triples(new_problem, result.assigned))
+    diff = diff_rosters(remaining, roster_triples(new_problem, result.assigned))
     kept = baseline_from_triples(problem, published).kept
     return Replan(result, diff, coverage(problem, kept))

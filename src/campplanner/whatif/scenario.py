@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from campplanner.contract.calendar import format_day
 from campplanner.contract.errors import InstanceError, Issue, is_under, json_path, parse_json_path
 from campplanner.contract.instance import day_of, instance_from_data, read_json
+from campplanner.contract.kinds import refuse_other_kind
 from campplanner.contract.schema import Assignment, Camp, ForbiddenPair, Rules, Volunteer, Weights
 from campplanner.contract.shape_errors import json_kind, pydantic_issues
 from campplanner.contract.suggest import Suggestions, did_you_mean
@@ -411,7 +412,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def read_scenario(path: str | Path) -> tuple[Scenario, list[Issue]]:
     """A scenario file's every edit that can be read, and the problems of the others."""
-    return scenario_from_data(read_json(path), str(path))
+    return scenario_from_data(read_json(path, "scenario"), str(path))
 
 
 def scenario_from_data(data: Any, source: str) -> tuple[Scenario, list[Issue]]:
@@ -422,6 +423,7 @@ def scenario_from_data(data: Any, source: str) -> tuple[Scenario, list[Issue]]:
         raise InstanceError(
             source, [Issue("", f"the top level must be a JSON object {{...}}, got {found}")]
         )
+    refuse_other_kind(data, "scenario", source)
     issues: list[Issue] = []
     head = {key: value for key, value in data.items() if key != "edits"}
     try:
@@ -550,6 +552,6 @@ def scenario_instance(path: str | Path, base_path: str | Path | None = None) -> 
         if scenario.base is None:
             raise InstanceError(str(path), [*issues, Issue("base", "no base instance given")])
         base_path = Path(path).parent / scenario.base
-    base = read_json(base_path)
+    base = read_json(base_path, "instance")
     instance_from_data(base, str(base_path))  # the base's own problems name the base
     return apply_edits(base, scenario, str(path), issues)

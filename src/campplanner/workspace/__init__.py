@@ -6,6 +6,7 @@ PostgreSQL given a URL, with the same code. See :mod:`campplanner.workspace.stor
 
 from campplanner.workspace.store import (
     EditRecord,
+    EditsChanged,
     StaleRevision,
     Superseded,
     VersionInfo,
@@ -15,6 +16,7 @@ from campplanner.workspace.store import (
 
 __all__ = [
     "EditRecord",
+    "EditsChanged",
     "StaleRevision",
     "Superseded",
     "VersionInfo",

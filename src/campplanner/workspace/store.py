@@ -138,6 +138,11 @@ class Superseded(StaleRevision):
         self.newest, self.base, self.by, self.at, self.pending = newest, base, by, at, pending
 
 
+class EditsChanged(StaleRevision):
+    """A roster solved with an edit that has been dropped (or accepted) since: stored,
+    the version would carry a change its record does not hold."""
+
+
 @dataclass(frozen=True)
 class VersionInfo:
     id: int
@@ -307,6 +312,14 @@ class Workspace:
             used = []
             if edit_ids:
                 rows = connection.execute(select(edits).where(edits.c.id.in_(edit_ids))).all()
+                if len(rows) != len(set(edit_ids)) or not all(r.pending for r in rows):
+                    # the roster was solved with an edit dropped (or accepted) since: the
+                    # version would carry a change its record does not hold
+                    raise EditsChanged(
+                        "an edit this roster was solved with has been dropped or accepted "
+                        "since the solve started: the roster still carries it. Nothing was "
+                        "changed; re-solve with the edits as they are now."
+                    )
                 used = [{"id": r.id, "kind": r.kind, "ops": json.loads(r.ops)} for r in rows]
             version_id = connection.execute(
                 insert(versions).values(

@@ -3,7 +3,10 @@ folder.
 
 They run as application-layer :class:`~campplanner.app.jobs.Job`\\ s, never in a request;
 their results live in the scratch folder until the planner accepts one, and only then
-reach the workspace. One runs at a time (the machines are small).
+reach the workspace. One runs at a time (the machines are small). A finished job is
+kept for its page until it is accepted or discarded, or until :data:`KEEP_FINISHED`
+newer ones have finished: then it is forgotten and its folder deleted (issue 26: each
+re-solve of medium kept 21 MB and its folder, a season's folder hundreds of MB).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from campplanner.app.jobs import Job
+
+KEEP_FINISHED = 3  # finished, unaccepted re-solves (and comparisons) kept, the newest
 
 
 @dataclass
@@ -54,10 +59,10 @@ class Background:
 
     def running(self) -> str | None:
         """The id of a re-solve or comparison still running, if there is one."""
-        for job_id, resolve in self.resolves.items():
+        for job_id, resolve in list(self.resolves.items()):  # forgotten meanwhile: fine
             if not resolve.job.wait(0):
                 return job_id
-        for job_id, comparison in self.comparisons.items():
+        for job_id, comparison in list(self.comparisons.items()):
             if not comparison.job.wait(0):
                 return job_id
         return None
@@ -67,14 +72,33 @@ class Background:
         found = self.resolves.get(job_id) or self.comparisons.get(job_id)
         return None if found is None else found.job
 
+    def forget(self, job_id: str) -> None:
+        """Forget a re-solve or a comparison (cancelled if it still runs) and delete its
+        folder."""
+        with self._lock:
+            found = self.resolves.pop(job_id, None) or self.comparisons.pop(job_id, None)
+        if found is not None:
+            found.job.cancel()
+            shutil.rmtree(found.folder, ignore_errors=True)
+
+    def prune(self) -> None:
+        """Keep the newest KEEP_FINISHED finished re-solves and as many comparisons;
+        forget the older ones (their results and folders)."""
+        for jobs in (self.resolves, self.comparisons):
+            finished = [job_id for job_id, entry in list(jobs.items()) if entry.job.wait(0)]
+            for job_id in finished[:-KEEP_FINISHED] if KEEP_FINISHED else finished:
+                self.forget(job_id)
+
     def folder(self) -> Path:
+        """A new job's folder, once the oldest finished jobs beyond those kept are gone."""
+        self.prune()
         folder = self.scratch / f"job-{self.next_id()}"
         folder.mkdir(parents=True)
         return folder
 
     def close(self) -> None:
-        for resolve in self.resolves.values():
+        for resolve in list(self.resolves.values()):
             resolve.job.cancel()
-        for comparison in self.comparisons.values():
+        for comparison in list(self.comparisons.values()):
             comparison.job.cancel()
         shutil.rmtree(self.scratch, ignore_errors=True)

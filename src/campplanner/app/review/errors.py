@@ -10,9 +10,16 @@ every refusal from the application layer alone.
 
 from __future__ import annotations
 
+import errno
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from campplanner.app.accounts import LoginRefused, NotLoggedIn, TooManyAttempts
-from campplanner.contract.errors import CampPlannerError, UsageError
-from campplanner.workspace import StaleRevision, Superseded
+from campplanner.contract.errors import CampPlannerError, UsageError, plain_reason
+from campplanner.workspace import EditsChanged, StaleRevision, Superseded
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class NotFound(CampPlannerError):
@@ -27,8 +34,76 @@ class Forbidden(CampPlannerError):
     """Known, but not allowed to: another county's camp, phones for a viewer..."""
 
 
+class DiskFull(CampPlannerError):
+    """The disk (or the database) refused to store a change: nothing was stored."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the server's disk is full: nothing was stored and nothing was lost. "
+            "Free some space and try again"
+        )
+
+
+class DamagedVersion(CampPlannerError):
+    """A version whose stored instance or roster cannot be read back."""
+
+    def __init__(self, version_id: int, reason: str):
+        self.version_id = version_id
+        self.reason = reason
+        super().__init__(
+            f"version {version_id} is damaged in the workspace ({reason}): it cannot be "
+            "shown. The other versions are untouched; accept or open another roster"
+        )
+
+
+def disk_full(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it, or the database driver's error inside it)
+    says the disk or the database is full."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [error]
+    while stack:
+        found = stack.pop()
+        if found is None or id(found) in seen:
+            continue
+        seen.add(id(found))
+        if isinstance(found, OSError) and found.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        text = str(found).lower()
+        if "disk is full" in text or "no space left" in text or "disk full" in text:
+            return True  # SQLite's SQLITE_FULL; PostgreSQL's 53100 disk_full
+        if getattr(found, "sqlstate", None) == "53100":
+            return True
+        stack += [found.__cause__, found.__context__, getattr(found, "orig", None)]
+    return False
+
+
+def saves(method: F) -> F:
+    """A session call that stores something: a full disk is :class:`DiskFull` (one
+    clear message), never a bare internal error."""
+
+    @functools.wraps(method)
+    def storing(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except CampPlannerError:
+            raise
+        except Exception as error:
+            if disk_full(error):
+                raise DiskFull() from error
+            raise
+
+    return storing  # type: ignore[return-value]
+
+
+def damaged(version_id: int, error: BaseException) -> DamagedVersion:
+    return DamagedVersion(version_id, plain_reason(error))
+
+
 __all__ = [
     "CampPlannerError",
+    "DamagedVersion",
+    "DiskFull",
+    "EditsChanged",
     "Forbidden",
     "LoginRefused",
     "NotFound",

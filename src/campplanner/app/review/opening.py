@@ -12,18 +12,20 @@ from pathlib import Path
 
 from campplanner.app import accounts
 from campplanner.app.review.actor import LOCAL_PLANNER, Actor
+from campplanner.app.review.errors import DamagedVersion
 from campplanner.app.review.session import ReviewSession
 from campplanner.contract.errors import UsageError, plain_reason
 from campplanner.contract.instance import instance_from_data, read_json
 from campplanner.io.solution_reader import load_solution
 from campplanner.report.roster import RosterView
 from campplanner.workspace import Workspace, default_workspace_url
+from campplanner.workspace.probe import not_a_workspace
 
 
 def read_files(instance_path: str, solution_path: str | None) -> tuple[bytes, bytes | None]:
     """The instance and the roster the planner opened, checked like ``validate`` and
     ``check`` read them (every problem of a file is an InstanceError naming it)."""
-    data = read_json(instance_path)
+    data = read_json(instance_path, "instance")
     instance = instance_from_data(data, instance_path)
     instance_json = json.dumps(data, ensure_ascii=False).encode()
     solution_json = None
@@ -37,14 +39,19 @@ def read_files(instance_path: str, solution_path: str | None) -> tuple[bytes, by
 
 
 def open_workspace(url: str) -> Workspace:
-    """The workspace at ``url``; a bad URL or an unreachable server is one clear message."""
+    """The workspace at ``url``; a bad URL or an unreachable server is one clear message,
+    and so is a database that is not a workspace (another program's SQLite file, an
+    empty or a text file): it is refused before anything is written to it."""
     try:
-        return Workspace(url)
+        refused = not_a_workspace(url)
+        if refused is None:
+            return Workspace(url)
     except Exception as error:  # whatever the driver raises: said in a planner's words
         reason = plain_reason(error)
         raise UsageError(
             f"--db {url.split('@')[-1]}: cannot open the workspace ({reason})"
         ) from None
+    raise UsageError(f"cannot open the workspace: {refused}")
 
 
 def open_files(
@@ -99,7 +106,11 @@ def open_review(
     session = ReviewSession(workspace, token=token, time_limit=time_limit)
     if first_account and new and not session.accounts.any():
         say(accounts.first_account(session.accounts))
-    head = session.head()
+    try:
+        head = session.head()
+    except DamagedVersion as error:  # the server starts; its pages say so
+        say(f"warning: {error}")
+        return session
     if head is not None:
         say(
             f"loaded version {head.version.id}: {len(head.instance.camps):,} camps, "

@@ -170,7 +170,13 @@ def camp_filters(
             problems.append(message)
             return None
 
-    page = params.get("page", "1")
+    page = params.get("page", "") or "1"
+    if not (page.isascii() and page.isdigit() and len(page) < 10):  # "²" is a digit too
+        message = f"page: {page[:20]!r} is not a page number"
+        if problems is None:
+            raise UsageError(message)
+        problems.append(message)
+        page = "1"
     return {
         "county": params.get("county", ""),
         "first": day("from"),
@@ -178,7 +184,7 @@ def camp_filters(
         "status": params.get("status", ""),
         "skill": params.get("skill", ""),
         "query": params.get("q", ""),
-        "page": int(page) if page.isdigit() else 1,
+        "page": int(page),
     }
 
 

@@ -212,7 +212,7 @@ def accept(
         address=address,
         on_top_of=resolve.base,  # refused if someone else replaced it meanwhile
     )
-    del background.resolves[job_id]
+    background.forget(job_id)  # its roster is in the workspace now
     outcome = replanned.outcome
     info = workspace.version(version)
     if info is None or replanned.scoped:  # a scoped solve's problem is not the version's
@@ -240,8 +240,8 @@ def discard(
     workspace: Workspace, background: Background, job_id: str, by: str, address: str | None = None
 ) -> None:
     """Forget a re-solve (cancelled if it still runs), recorded as ``by``'s."""
-    resolve = background.resolves.pop(job_id, None)
+    resolve = background.resolves.get(job_id)
     if resolve is None:
         raise UsageError("no such solve")
-    resolve.job.cancel()
+    background.forget(job_id)
     workspace.log("discard", base=resolve.base, edits=resolve.edit_ids, by=by, address=address)

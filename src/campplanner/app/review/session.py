@@ -14,6 +14,7 @@ where a rule on who may read or change what will be enforced.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,14 @@ from campplanner.app.accounts import Accounts, Login
 from campplanner.app.review import comparisons, downloads, edits, reads, resolves
 from campplanner.app.review.actor import Actor, holder
 from campplanner.app.review.background import Background
-from campplanner.app.review.errors import Forbidden, NotFound, TooLarge, UsageError
+from campplanner.app.review.errors import (
+    DamagedVersion,
+    Forbidden,
+    NotFound,
+    TooLarge,
+    UsageError,
+    saves,
+)
 from campplanner.app.review.permissions import (
     ALL,
     ALL_BUT_VIEWER,
@@ -37,13 +45,14 @@ from campplanner.app.review.permissions import (
     permitted,
     scope_ops,
 )
-from campplanner.app.review.versions import OpenVersion, OpenVersions
+from campplanner.app.review.versions import OpenVersion, OpenVersions, reading
 from campplanner.contract.calendar import Calendar
 from campplanner.contract.solution import roster_triples as solution_triples
 from campplanner.contract.solution import solution_from_data
 from campplanner.workspace import Workspace
 
 COMMENT_LENGTH = 500  # characters of an accepted version's comment
+MAX_REVISION = 2**53  # past any workspace's revision (SQLite stops at 2**63)
 
 
 @dataclass(frozen=True)
@@ -58,9 +67,14 @@ class Frame:
 def expected_revision(value: object) -> int:
     """The workspace revision a change was made on, as a front end received it."""
     try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        raise UsageError("rev (the workspace revision the change was made on) is missing") from None
+        revision = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):  # OverflowError: {"rev": 1e400}
+        revision = -1
+    if isinstance(value, bool) or not 0 <= revision <= MAX_REVISION:
+        raise UsageError(
+            "rev (the workspace revision the change was made on) is missing or not a whole number"
+        )
+    return revision
 
 
 class ReviewSession:
@@ -83,6 +97,8 @@ class ReviewSession:
         self.background = Background(scratch)
         self.accounts = Accounts(workspace)
         self.started_by: dict[str, str] = {}  # job id -> the account that started it
+        # one job at a time: the check and the start, together (calls come from threads)
+        self._starting = threading.Lock()
 
     @property
     def scratch(self) -> Path:
@@ -111,6 +127,7 @@ class ReviewSession:
         """Who an API key names: its account, with its role (None: unknown or revoked)."""
         return self.accounts.for_key(key, address)
 
+    @saves
     def login(self, name: str, password: str, address: str | None) -> Login:
         """Open a session for ``name`` (refused: :class:`LoginRefused`,
         :class:`TooManyAttempts`); every attempt is in the audit log."""
@@ -139,7 +156,10 @@ class ReviewSession:
     def frame(self, actor: Actor | None) -> Frame:
         """What every page's frame shows (asked for error pages too, where nobody may be
         known yet: ``actor`` None)."""
-        head = self.head()
+        try:
+            head = self.head()
+        except DamagedVersion:  # the page says so; the frame is drawn all the same
+            head = None
         calendar = head.instance.calendar if head else "jalali"
         return Frame(calendar, self.workspace.revision(), self.running_job())
 
@@ -239,6 +259,7 @@ class ReviewSession:
         }
 
     @permitted(ALL_BUT_VIEWER)
+    @saves
     def add_edit(self, actor: Actor, fields: Mapping[str, object]) -> dict[str, int]:
         """Record the edit ``fields`` describe (``kind``, ``volunteer``, ``camp``, ``skill``,
         ``out``, ``first``, ``last``), checked at once, on revision ``fields["rev"]``:
@@ -279,6 +300,7 @@ class ReviewSession:
                         )
 
     @permitted(PLANNERS)
+    @saves
     def drop_edit(self, actor: Actor, edit_id: int, expected: int) -> dict[str, int]:
         """Forget a pending edit: ``{rev}``."""
         if actor.role != "province":
@@ -294,20 +316,22 @@ class ReviewSession:
 
     # ---------------------------------------------------------- re-solves, jobs
     @permitted(PLANNERS)
+    @saves
     def start_resolve(self, actor: Actor) -> str:
         """Re-plan from the current version with the pending edits, in the background."""
-        if self.running_job() is not None:
-            raise UsageError("a solve is already running: wait for it or cancel it")
         scope: list[dict[str, Any]] = []
         only = None
         if actor.role != "province":  # the rest of the province stays as it is
             head = self._head()
             scope = scope_ops(actor, head.problem, head.triples)
             only = {e.id for e in self.workspace.pending_edits() if self._in_scope(actor, e)}
-        job_id = resolves.start_resolve(
-            self.workspace, self.background, self.time_limit, scope, only
-        )
-        self.started_by[job_id] = actor.name
+        with self._starting:
+            if self.running_job() is not None:
+                raise UsageError("a solve is already running: wait for it or cancel it")
+            job_id = resolves.start_resolve(
+                self.workspace, self.background, self.time_limit, scope, only
+            )
+            self.started_by[job_id] = actor.name
         return job_id
 
     def _in_scope(self, actor: Actor, edit: Any) -> bool:
@@ -362,6 +386,7 @@ class ReviewSession:
         job.cancel()
 
     @permitted(PLANNERS)
+    @saves
     def accept(self, actor: Actor, job_id: str, comment: str, expected: int) -> dict[str, int]:
         """Store a finished re-solve's roster as a new version: ``{version, rev}``."""
         comment = comment[:COMMENT_LENGTH]
@@ -375,6 +400,7 @@ class ReviewSession:
         return {"version": version, "rev": self.workspace.revision()}
 
     @permitted(PLANNERS)
+    @saves
     def discard(self, actor: Actor, job_id: str) -> None:
         if job_id in self.background.resolves:
             self._own_job(actor, job_id)
@@ -406,6 +432,7 @@ class ReviewSession:
         }
 
     @permitted(PROVINCE)
+    @saves
     def publish(self, actor: Actor, version_id: int, expected: int) -> dict[str, int]:
         """Publish a version: ``{published, rev}``."""
         try:
@@ -424,14 +451,16 @@ class ReviewSession:
     def _roster(self, version_id: int) -> list[tuple[str, str, str]]:
         if self.workspace.version(version_id) is None:
             raise NotFound(f"no version {version_id}")
-        raw = self.workspace.solution_json(version_id)
-        return solution_triples(solution_from_data(json.loads(raw))) if raw else []
+        with reading(version_id):
+            raw = self.workspace.solution_json(version_id)
+            return solution_triples(solution_from_data(json.loads(raw))) if raw else []
 
     @permitted(READERS)
     def solution(self, actor: Actor) -> bytes:
         """The current version's roster as a solution file."""
         head = self.workspace.head()
-        raw = self.workspace.solution_json(head.id) if head else None
+        with reading(head.id if head else 0):
+            raw = self.workspace.solution_json(head.id) if head else None
         if raw is None:
             raise NotFound("no roster yet")
         self.workspace.log(  # names people: a download of personal data
@@ -442,9 +471,13 @@ class ReviewSession:
     @permitted(READERS)
     def download(self, actor: Actor, version_id: int, kind: str, lang: str) -> downloads.Download:
         """Version ``version_id`` as a file of ``kind``, its reasons in ``lang``."""
-        head = self.head()
+        try:
+            head = self.head()
+        except DamagedVersion:
+            head = None
         compiled = head.problem if head is not None and head.version.id == version_id else None
-        file = downloads.version_file(self.workspace, version_id, kind, lang, compiled)
+        with reading(version_id):
+            file = downloads.version_file(self.workspace, version_id, kind, lang, compiled)
         self.workspace.log(  # names people: a download of personal data
             "download", by=actor.name, address=actor.address, version=version_id, kind=kind
         )
@@ -457,6 +490,7 @@ class ReviewSession:
         return [record.as_dict() for record in self.accounts.list()]
 
     @permitted(PROVINCE)
+    @saves
     def add_user(self, actor: Actor, fields: Mapping[str, object]) -> dict[str, Any]:
         """A new account from ``name``, ``role``, ``password``, ``counties``, ``camps``
         (lists), checked as ``campplanner users add`` checks it."""
@@ -481,6 +515,7 @@ class ReviewSession:
         return record.as_dict()
 
     @permitted(PROVINCE)
+    @saves
     def disable_user(self, actor: Actor, name: str) -> dict[str, Any]:
         """No more logins for ``name``; its sessions end, its API keys stop."""
         if name == actor.name:
@@ -528,6 +563,7 @@ class ReviewSession:
         return comparisons.comparison_state(comparison, job_id)
 
     @permitted(PROVINCE)
+    @saves
     def start_comparison(self, actor: Actor, uploads: list[tuple[str, bytes]]) -> str:
         """Compare the uploaded scenario files (name, content) against the current
         version in the background, once each is checked; returns the job's id."""
@@ -536,8 +572,9 @@ class ReviewSession:
                 raise TooLarge(f"{name}: too large: at most {self.max_upload:,} bytes")
         if not uploads:
             raise UsageError("choose one or more scenario files")
-        if self.running_job() is not None:
-            raise UsageError("a solve is already running: wait for it or cancel it")
-        return comparisons.start_comparison(
-            self.workspace, self.background, uploads, self.time_limit
-        )
+        with self._starting:
+            if self.running_job() is not None:
+                raise UsageError("a solve is already running: wait for it or cancel it")
+            return comparisons.start_comparison(
+                self.workspace, self.background, uploads, self.time_limit
+            )

@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import json
 import threading
+import zlib
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from campplanner.app.review.errors import (
+    CampPlannerError,
+    DamagedVersion,
+    NotFound,
+    UsageError,
+    damaged,
+)
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.schema import Instance, SolutionFile, Volunteer
 from campplanner.contract.solution import roster_triples as solution_triples
@@ -30,6 +40,9 @@ from campplanner.whatif.replace import EmptySlots
 from campplanner.workspace import VersionInfo, Workspace
 
 KEEP_OPEN = 2
+# What a version whose stored data is damaged raises when it is read back: the
+# contract's refusal, bad JSON or gzip, a record of the wrong shape.
+UNREADABLE = (CampPlannerError, ValueError, OSError, EOFError, zlib.error, LookupError, TypeError)
 
 
 def search_key(text: str) -> str:
@@ -96,6 +109,19 @@ class OpenVersion:
         return self.cache["explain context"]
 
 
+@contextmanager
+def reading(version_id: int) -> Iterator[None]:
+    """Read version ``version_id`` back from the workspace: what cannot be read is
+    :class:`DamagedVersion` (said on the page), not an internal error; the session's own
+    refusals (no such version...) pass."""
+    try:
+        yield
+    except (NotFound, UsageError, DamagedVersion):
+        raise
+    except UNREADABLE as error:
+        raise damaged(version_id, error) from error
+
+
 def open_version(workspace: Workspace, info: VersionInfo) -> OpenVersion:
     """Read and compile a version from the workspace."""
     source = f"version {info.id}"
@@ -150,7 +176,8 @@ class OpenVersions:
             info = self.workspace.version(version_id)
             if info is None:
                 return None
-            opened = open_version(self.workspace, info)
+            with reading(info.id):  # what was stored may not read back
+                opened = open_version(self.workspace, info)
             self.adopt(opened)
             return opened
 

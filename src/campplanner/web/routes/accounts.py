@@ -9,7 +9,6 @@ or too many attempts, is told gives no hint whether the name exists.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from campplanner.app.review.errors import LoginRefused, TooManyAttempts
-from campplanner.web.handling import Acting, Refused, Session, back, posted
+from campplanner.web.handling import Acting, Session, back, json_object, posted
+from campplanner.web.refusals import Refusal
 from campplanner.web.render import page
 from campplanner.web.sessions import SESSION_COOKIE, address_of
 
@@ -74,13 +74,8 @@ async def login_form(request: Request, session: Session) -> Response:
 async def api_login(request: Request, session: Session) -> Response:
     # JSON only: a page elsewhere cannot post JSON here without the browser asking first
     if not request.headers.get("content-type", "").startswith("application/json"):
-        raise Refused(415, 'send {"name": ..., "password": ...} as application/json')
-    try:
-        data: Any = json.loads(await request.body() or b"{}")
-    except ValueError:
-        raise Refused(400, "the body is not JSON") from None
-    if not isinstance(data, dict):
-        raise Refused(400, "the body must be a JSON object")
+        raise Refusal(415, "login_json")
+    data = json_object(await request.body())  # within the body limits (web/limits.py)
     login = session.login(
         str(data.get("name", "")), str(data.get("password", "")), address_of(request)
     )

@@ -14,12 +14,15 @@ from starlette.responses import Response
 
 from campplanner.web.handling import (
     Acting,
+    Id,
     Refused,
     Session,
     expected,
+    off_loop,
     posted,
     uploaded,
     versions_compared,
+    whole_number,
 )
 from campplanner.web.render import csrf_of, language_of
 
@@ -55,7 +58,7 @@ def api_camp(request: Request, camp_id: str, session: Session, actor: Acting) ->
 @router.post("/volunteers/search")
 async def api_search(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
     data = await posted(request)
-    return session.search(actor, str(data.get("q", "")))
+    return await off_loop(session.search, actor, str(data.get("q", "")))
 
 
 @router.get("/volunteers/{volunteer_id:path}")
@@ -70,26 +73,25 @@ def api_edits(session: Session, actor: Acting) -> dict[str, Any]:
 
 @router.post("/edits")
 async def api_add_edit(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
-    return session.add_edit(actor, await posted(request))
+    return await off_loop(session.add_edit, actor, await posted(request))
 
 
 @router.delete("/edits/{edit_id}")
 async def api_drop_edit(
-    request: Request, edit_id: int, session: Session, actor: Acting
+    request: Request, edit_id: Id, session: Session, actor: Acting
 ) -> dict[str, Any]:
-    return session.drop_edit(actor, edit_id, expected(await posted(request)))
+    return await off_loop(session.drop_edit, actor, edit_id, expected(await posted(request)))
 
 
 @router.post("/solve")
 async def api_solve(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
     await posted(request)
-    return {"job": session.start_resolve(actor)}
+    return {"job": await off_loop(session.start_resolve, actor)}
 
 
 @router.get("/jobs/{job_id}")
 def api_job(request: Request, job_id: str, session: Session, actor: Acting) -> dict[str, Any]:
-    since = int(request.query_params.get("since", "0") or 0)
-    return session.job(actor, job_id, since)
+    return session.job(actor, job_id, whole_number(request, "since", 0))
 
 
 @router.post("/jobs/{job_id}/cancel")
@@ -97,7 +99,7 @@ async def api_cancel(
     request: Request, job_id: str, session: Session, actor: Acting
 ) -> dict[str, Any]:
     await posted(request)
-    session.cancel(actor, job_id)
+    await off_loop(session.cancel, actor, job_id)
     return {"cancelled": job_id}
 
 
@@ -106,7 +108,9 @@ async def api_accept(
     request: Request, job_id: str, session: Session, actor: Acting
 ) -> dict[str, Any]:
     data = await posted(request)
-    return session.accept(actor, job_id, str(data.get("comment", "")), expected(data))
+    return await off_loop(
+        session.accept, actor, job_id, str(data.get("comment", "")), expected(data)
+    )
 
 
 @router.post("/jobs/{job_id}/discard")
@@ -114,7 +118,7 @@ async def api_discard(
     request: Request, job_id: str, session: Session, actor: Acting
 ) -> dict[str, Any]:
     await posted(request)
-    session.discard(actor, job_id)
+    await off_loop(session.discard, actor, job_id)
     return {"discarded": job_id}
 
 
@@ -125,9 +129,9 @@ def api_versions(session: Session, actor: Acting) -> dict[str, Any]:
 
 @router.post("/versions/{version_id}/publish")
 async def api_publish(
-    request: Request, version_id: int, session: Session, actor: Acting
+    request: Request, version_id: Id, session: Session, actor: Acting
 ) -> dict[str, Any]:
-    return session.publish(actor, version_id, expected(await posted(request)))
+    return await off_loop(session.publish, actor, version_id, expected(await posted(request)))
 
 
 @router.get("/versions/compare")
@@ -145,7 +149,7 @@ def api_audit(request: Request, session: Session, actor: Acting) -> dict[str, An
 @router.post("/scenarios")
 async def api_scenarios(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
     files = await uploaded(await posted(request), session.max_upload)
-    return {"job": session.start_comparison(actor, files)}
+    return {"job": await off_loop(session.start_comparison, actor, files)}
 
 
 @fallback.get("/{rest:path}")

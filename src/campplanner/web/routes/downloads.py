@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from campplanner.app.review.downloads import font as font_file
-from campplanner.web.handling import Acting, Session
+from campplanner.web.handling import Acting, Id, Session
 from campplanner.web.render import language_of
 
 router = APIRouter()
@@ -20,7 +20,7 @@ router = APIRouter()
 @router.get("/versions/{version_id}/download/{kind}")
 @router.get("/api/versions/{version_id}/download/{kind}")
 def download(
-    request: Request, version_id: int, kind: str, session: Session, actor: Acting
+    request: Request, version_id: Id, kind: str, session: Session, actor: Acting
 ) -> Response:
     # the reasons for empty slots in the page's language, as `export` gives them
     file = session.download(actor, version_id, kind, language_of(request))

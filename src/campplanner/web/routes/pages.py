@@ -16,6 +16,7 @@ from campplanner.web.handling import (
     Acting,
     Session,
     back,
+    off_loop,
     partial,
     posted,
     versions_compared,
@@ -70,7 +71,7 @@ async def volunteers_search(request: Request, session: Session, actor: Acting) -
     data = await posted(request)
     query = str(data.get("q", ""))
     template = "volunteers_results.html" if partial(request) else "volunteers.html"
-    found = session.search(actor, query) if query.strip() else None  # cleared
+    found = await off_loop(session.search, actor, query) if query.strip() else None  # cleared
     answer = page(request, template, data=found, query=query)
     answer.headers["Vary"] = "HX-Request"
     return answer
