@@ -751,3 +751,31 @@ def test_a_damaged_version_does_not_stop_the_server(tmp_path: Path, published: P
     assert client.get("/versions/2/download/solution").status_code == 422
     assert client.get("/api/versions/compare?a=1&b=2").status_code == 422
     again.close()
+
+
+def test_a_full_disk_at_a_login_or_an_account_change_is_507_in_words(accounts, monkeypatch) -> None:
+    """The account calls store (a session, an audit entry, an account): a full disk there
+    is said as at accept, never a bare 500."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    site, _ = accounts
+    client, csrf = logged_in(accounts[1].app, "maryam")
+
+    def full(*args: Any, **kwargs: Any) -> Any:
+        full_disk = sqlite3.OperationalError("database or disk is full")
+        raise OperationalError("INSERT INTO cp_accounts ...", {}, full_disk)
+
+    for name in ("login", "add", "disable"):
+        monkeypatch.setattr(site.accounts, name, full)
+    answer = client.post("/api/login", json={"name": "maryam", "password": PASSWORD})
+    assert answer.status_code == 507 and "disk is full" in answer.json()["error"]
+    added = client.post(
+        "/api/users",
+        json={"name": "ali", "role": "viewer", "password": PASSWORD},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert added.status_code == 507, added.text
+    disabled = client.post("/api/users/reza/disable", json={}, headers={"X-CSRF-Token": csrf})
+    assert disabled.status_code == 507, disabled.text

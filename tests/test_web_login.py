@@ -246,3 +246,30 @@ def test_the_province_manages_accounts_through_the_api(site) -> None:
         "maryam",
         "reza",
     )
+
+
+def test_serve_says_how_to_log_in_and_that_the_token_names_nobody_with_accounts(
+    roster: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shared token is the mode without accounts (issue 26's rules): on a workspace
+    with accounts serve prints no ``?token=`` and says a given token is not used."""
+    import uvicorn
+
+    from campplanner.web.server import ServeSettings, serve
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
+    token = "a-good-token-of-24-chars"
+
+    def said(url: str, single_user: bool) -> str:
+        lines: list[str] = []
+        settings = ServeSettings(
+            str(TINY_PATH), str(roster), url, "127.0.0.1", 0, token, single_user=single_user
+        )
+        serve(settings, say=lines.append)
+        return "\n".join(lines)
+
+    with_accounts = said(f"sqlite:///{tmp_path / 'office.sqlite'}", single_user=False)
+    assert "(log in with your account)" in with_accounts and "?token=" not in with_accounts
+    assert "the token is not used on a workspace with accounts" in with_accounts
+    alone = said(f"sqlite:///{tmp_path / 'alone.sqlite'}", single_user=True)
+    assert "with the token you gave" in alone and "not used" not in alone
