@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -144,6 +145,19 @@ def test_a_name_is_added_once_and_a_missing_workspace_is_named(url: str, tmp_pat
     not_a_database.write_text("not a database")
     garbled = CliRunner().invoke(cli.main, ["users", "list", "--workspace", str(not_a_database)])
     assert garbled.exit_code == 2 and "cannot open the workspace" in garbled.output
+    other = tmp_path / "orders.sqlite"  # another program's SQLite file (issue 26's probe)
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY)")
+    connection.close()
+    for args in (["list"], ["add", "ali", "--role", "viewer"]):
+        foreign = CliRunner().invoke(
+            cli.main, ["users", *args, "--workspace", str(other)], input=PASSWORD
+        )
+        assert foreign.exit_code == 2 and "another program's tables (orders)" in foreign.output
+    with sqlite3.connect(other) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    connection.close()
+    assert tables == {"orders"}  # nothing written to it
 
 
 def test_disable_reset_and_api_keys(url: str) -> None:

@@ -32,6 +32,7 @@ from campplanner.app.review.actor import Actor
 from campplanner.contract.errors import CampPlannerError, UsageError, plain_reason
 from campplanner.workspace import Workspace
 from campplanner.workspace.accounts import AccountExists, AccountRecord, AccountStore, NoSuchAccount
+from campplanner.workspace.probe import not_a_workspace
 
 ROLES = ("province", "county", "camp-leader", "viewer")
 # OWASP's first recommended argon2id setting (Password Storage Cheat Sheet): 19 MiB, 2
@@ -329,11 +330,14 @@ def workspace_url(workspace_file: str | None, db_url: str | None) -> str:
 def open_accounts(workspace_file: str | None, db_url: str | None) -> tuple[Accounts, Scope]:
     """The accounts of the workspace a command names, and what they may be scoped to."""
     url = workspace_url(workspace_file, db_url)
+    where = url.split("@")[-1]
     try:
-        workspace = Workspace(url)
+        refused = not_a_workspace(url)  # another program's database is never written to
+        workspace = None if refused else Workspace(url)
     except Exception as error:  # whatever the driver raises: said in a planner's words
-        where = url.split("@")[-1]
         raise UsageError(f"{where}: cannot open the workspace ({plain_reason(error)})") from None
+    if workspace is None:
+        raise UsageError(f"{where}: cannot open the workspace: {refused}")
     return Accounts(workspace), instance_scope(workspace)
 
 
