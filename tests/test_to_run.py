@@ -156,3 +156,24 @@ def test_explain_camp_of_a_cancelled_camp_prints_what_would_run_it(tmp_path: Any
     # a camp that runs is not given the section
     ran = runner.invoke(main, ["explain", str(instance), str(solution), "--camp", "A"])
     assert ran.exit_code == 0 and "To run it" not in ran.output
+
+
+def test_the_page_and_the_api_say_what_would_run_a_cancelled_camp(tmp_path: Any) -> None:
+    import json
+
+    from web_helpers import served, solved
+
+    instance = tmp_path / "two.json"
+    instance.write_text(json.dumps(_two_camps()), encoding="utf-8")
+    _, client = served(instance, tmp_path, solution=solved(instance, tmp_path))
+    answer = client.get("/api/camps/B").json()["to_run"]
+    assert answer["runs"] and answer["coverage_change"] == -4
+    assert answer["stops"] == [{"camp": "A", "camp_name": "A"}]
+    p1 = next(m for m in answer["moves"] if m["volunteer"] == "p1")
+    assert p1["joins_camp"] and p1["joins"][0]["camp"] == "B" and p1["leaves"][0]["camp"] == "A"
+    assert client.get("/api/camps/A").json()["to_run"] is None  # A runs
+    page = client.get("/camps/B").text  # Persian by default
+    assert "برای برپایی این اردو" in page and "این اردو لغو می‌شود" in page
+    assert "What would run" not in page and "every rule" not in page
+    english = client.get("/lang/en?next=/camps/B").text  # the switch, then the page
+    assert "What would run this camp" in english and "this camp stops running" in english

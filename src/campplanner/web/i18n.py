@@ -16,6 +16,25 @@ __all__ = ["LANGUAGES", "WORDS", "Words"]  # LANGUAGES: the one list, contract.l
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("برنامه‌ریز اردوها", "Camp planner"),
     "overview": ("نمای کلی", "Overview"),
+    # what would run a cancelled camp (whatif/to_run.py)
+    "to_run": ("برای برپایی این اردو", "What would run this camp"),
+    "to_run_changes": ("کمترین جابه‌جایی:", "fewest changes:"),
+    "to_run_rules": ("با رعایت همهٔ قواعد", "every rule kept"),
+    "to_run_joins": ("می‌آید به", "joins"),
+    "to_run_leaves": ("می‌رود از", "leaves"),
+    "to_run_stops": ("این اردو لغو می‌شود", "this camp stops running"),
+    "to_run_starts": ("این اردو هم برپا می‌شود", "this camp runs too"),
+    "to_run_not:runs_already": ("این اردو برپاست.", "The camp runs already."),
+    "to_run_not:too_few_qualified": (
+        "برای یکی از نقش‌های ضروری، افراد واجد شرایط و آزاد در این تاریخ‌ها کافی نیستند؛ "
+        "با هیچ جابه‌جایی برپا نمی‌شود.",
+        "Too few people are qualified and free on its dates for an essential role: no "
+        "change of the roster runs it.",
+    ),
+    "to_run_not:not_found": (
+        "با جابه‌جایی افراد تا ۳۲ اردوی نزدیک، برنامه‌ای که این اردو را برپا کند پیدا نشد.",
+        "No roster found that runs it by moving the people of up to 32 camps.",
+    ),
     # logging in (issue 23): what the login page and the frame say
     "log_in": ("ورود", "Log in"),
     "log_out": ("خروج", "Log out"),

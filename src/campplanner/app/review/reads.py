@@ -20,6 +20,7 @@ from campplanner.explain import CampReason, SlotReason, explain_camp
 from campplanner.report.roster import NO_COUNTY, CampView
 from campplanner.whatif.diff import diff_rosters
 from campplanner.whatif.replace import suggest_replacements
+from campplanner.whatif.to_run import what_would_run
 
 CANDIDATES_PER_SLOT = 8
 CAMPS_PER_PAGE = 300
@@ -316,8 +317,52 @@ def camp(opened: OpenVersion, camp_id: str, lang: str = "fa") -> dict[str, Any] 
         "team": team,
         "empty_slots": slots,
         "cancelled": cancelled_reason,
+        "to_run": camp_to_run(opened, c) if cancelled is not None else None,
         "reserves": camp_reserves(opened, view),
         "lang": lang,
+    }
+
+
+def camp_to_run(opened: OpenVersion, c: int) -> dict[str, Any]:
+    """What would run cancelled camp ``c`` (whatif/to_run.py): every change, with the
+    camps and roles by id and name, the coverage before and after, the camps that stop;
+    worked out when first asked, then kept."""
+    key = ("to run", c)
+    if key not in opened.cache:
+        opened.cache[key] = what_would_run(opened.problem, opened.assigned, c)
+    answer = opened.cache[key]
+    p = opened.problem
+
+    def place(r: int) -> dict[str, str]:
+        camp, skill = int(p.requirement_camp[r]), int(p.requirement_skill[r])
+        return {
+            "camp": p.camp_ids[camp],
+            "camp_name": p.camp_names[camp],
+            "skill": p.skill_ids[skill],
+            "role": p.skill_names[skill],
+        }
+
+    def camp_of(k: int) -> dict[str, str]:
+        return {"camp": p.camp_ids[k], "camp_name": p.camp_names[k]}
+
+    return {
+        "runs": answer.runs,
+        "why_not": answer.why_not,
+        "coverage_before": answer.coverage_before,
+        "coverage_after": answer.coverage_after,
+        "coverage_change": answer.coverage_change,
+        "moves": [
+            {
+                "volunteer": p.volunteer_ids[m.volunteer],
+                "name": p.volunteer_names[m.volunteer],
+                "joins_camp": m.joins_camp,
+                "joins": [place(r) for r in m.joined],
+                "leaves": [place(r) for r in m.left],
+            }
+            for m in answer.moves
+        ],
+        "stops": [camp_of(k) for k in answer.stops],
+        "starts": [camp_of(k) for k in answer.starts],
     }
 
 
