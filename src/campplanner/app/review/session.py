@@ -22,7 +22,7 @@ from typing import Any
 
 from campplanner.app import audit
 from campplanner.app.accounts import Accounts, Login
-from campplanner.app.review import comparisons, downloads, edits, reads, resolves
+from campplanner.app.review import calls, comparisons, downloads, edits, reads, resolves
 from campplanner.app.review.actor import Actor, holder
 from campplanner.app.review.background import Background
 from campplanner.app.review.errors import (
@@ -480,6 +480,23 @@ class ReviewSession:
             file = downloads.version_file(self.workspace, version_id, kind, lang, compiled)
         self.workspace.log(  # names people: a download of personal data
             "download", by=actor.name, address=actor.address, version=version_id, kind=kind
+        )
+        return file
+
+    @permitted(READERS)
+    def calls_file(self, actor: Actor, version_id: int, suffix: str) -> downloads.Download:
+        """Who to call after version ``version_id`` (its re-plan from its parent) as a
+        ``csv`` or ``xlsx`` file; phones only where ``actor`` may see them."""
+        with reading(version_id):
+            view = calls.version_calls(self.workspace, version_id, actor)
+        file = calls.calls_file(view, version_id, suffix)
+        self.workspace.log(  # names people (and phones): a download of personal data
+            "download",
+            by=actor.name,
+            address=actor.address,
+            version=version_id,
+            kind=f"calls-{suffix}",
+            phones=any(call.phone for call in view.calls or []),
         )
         return file
 
