@@ -186,7 +186,7 @@ class Unassigned:
 class Call:
     """One person to phone after a re-plan: what changed for them, and where."""
 
-    action: str  # "added", "moved", "removed" or "no_longer_possible"
+    action: str  # "added", "moved", "role_changed", "removed" or "no_longer_possible"
     volunteer_id: str
     volunteer_name: str
     phone: str | None
@@ -763,6 +763,27 @@ def _attach_reserves(
                 )
 
 
+def _changed_only(
+    action: str, before: list[list[str]], after: list[list[str]]
+) -> tuple[str, list[list[str]], list[list[str]]]:
+    """A move says only what changes: the (camp, role) kept on both sides is left out; a
+    move that only leaves camps is a removal, one that only joins is an addition, and
+    one that keeps the camps but changes a role is ``role_changed`` (no "moved" for a
+    person whose camps stay the same)."""
+    if action != "moved":
+        return action, before, after
+    kept = {tuple(p) for p in before} & {tuple(p) for p in after}
+    before = [p for p in before if tuple(p) not in kept]
+    after = [p for p in after if tuple(p) not in kept]
+    if not after:
+        return "removed", before, after
+    if not before:
+        return "added", before, after
+    if {p[0] for p in before} == {p[0] for p in after}:
+        return "role_changed", before, after
+    return action, before, after
+
+
 def _calls(
     camps: dict[str, CampView], instance: Instance, solution: SolutionFile
 ) -> list[Call] | None:
@@ -792,11 +813,11 @@ def _calls(
             for e in replan.no_longer_possible
         ]
     )
-    calls = [
-        Call(action, vid, *person(vid), places_of(before), places_of(after), why)
-        for action, vid, before, after, why in changes
-        if places_of(before) or places_of(after)
-    ]
+    calls = []
+    for action, vid, before, after, why in changes:
+        action, before, after = _changed_only(action, before, after)
+        if places_of(before) or places_of(after):
+            calls.append(Call(action, vid, *person(vid), places_of(before), places_of(after), why))
     calls.sort(key=lambda call: (call.first_day, call.volunteer_name, call.volunteer_id))
     return calls
 
