@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -120,3 +121,50 @@ def test_the_xlsx_holds_the_same_rows_and_a_first_version_has_no_calls(site) -> 
     first = province.get("/api/versions/1/calls.csv")
     assert first.status_code == 404 and "no re-plan" in first.text
     assert province.get("/api/versions/9/calls.csv").status_code == 404
+
+
+def _main(html: str) -> str:
+    return html.split("<main>", 1)[1].split("</main>", 1)[0]
+
+
+def _section(html: str, key: str) -> str:
+    return html.split(f'id="calls-{key}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_page_splits_what_the_edit_needed_from_the_improvements(site) -> None:
+    session, client, data, gone = site
+    page = _login(client, "province").get("/versions/2/calls")
+    assert page.status_code == 200, page.text
+    needed, improvements = _section(page.text, "needed"), _section(page.text, "improvements")
+    person = next(v for v in data["volunteers"] if v["id"] == gone)
+    assert needed.count(f'data-volunteer="{gone}"') == 1  # one row per person
+    assert f'data-volunteer="{gone}"' not in improvements
+    assert person["name"] in needed
+    camp = next(c for c in data["camps"] if c["id"] == "c1")
+    village = next(p for p in data["places"] if p["id"] == camp["place"])["name"]
+    assert camp["name"] in needed and village in needed
+    assert "۰۹۱۲" in needed  # the phone, in Persian digits
+    assert session.workspace.audit_log()[0]["detail"]["kind"] == "calls-page"
+    # everyone else the re-plan changed is an improvement, never in both groups
+    others = set(re.findall(r'data-volunteer="([^"]+)"', improvements))
+    assert gone not in others
+    # a Persian page: no English beyond ids and the two file kinds
+    text = re.sub(r"<[^>]+>", " ", _main(page.text))
+    for word in ["xlsx", "csv", *(v["id"] for v in data["volunteers"])]:
+        text = text.replace(word, "")
+    assert not re.search("[A-Za-z]", text), text
+    assert "<bdi>" in needed  # names, places and dates isolated in right-to-left text
+
+
+def test_the_page_shows_no_phones_to_a_viewer_and_prints_without_the_menu(site) -> None:
+    _, client, _, gone = site
+    page = _login(client, "viewer").get("/versions/2/calls")
+    assert page.status_code == 200 and f'data-volunteer="{gone}"' in page.text
+    assert 'class="phone"' not in page.text and "۰۹۱۲" not in page.text
+    assert 'class="no-print"' in page.text
+    css = client.get("/static/app.css").text
+    printing = css.split("@media print", 1)[1]
+    assert "header.top" in printing and "button" in printing and ".no-print" in printing
+    assert _login(client, "camp-leader").get("/versions/2/calls").status_code == 403
+    versions = _login(client, "province").get("/versions").text
+    assert 'href="/versions/2/calls"' in versions and 'href="/versions/1/calls"' not in versions

@@ -804,17 +804,27 @@ def _calls(
         return [(camps[c], skill_names.get(k, k)) for c, k in pairs if c in camps]
 
     replan = solution.replan
+    # why a published assignment is no longer possible, per person: said on the row of
+    # their change (one row per person), or a row of its own when the roster kept them
+    dropped: dict[str, list[Any]] = {}
+    for e in replan.no_longer_possible:
+        dropped.setdefault(e.volunteer, []).append(e)
     changes = (
-        [("added", e.volunteer, [], e.to, "") for e in replan.added]
-        + [("moved", e.volunteer, e.from_, e.to, "") for e in replan.moved]
-        + [("removed", e.volunteer, e.from_, [], "") for e in replan.removed]
-        + [
-            ("no_longer_possible", e.volunteer, [[e.camp, e.skill]], [], e.why)
-            for e in replan.no_longer_possible
-        ]
+        [("added", e.volunteer, [], e.to) for e in replan.added]
+        + [("moved", e.volunteer, e.from_, e.to) for e in replan.moved]
+        + [("removed", e.volunteer, e.from_, []) for e in replan.removed]
     )
+    changed = {vid for _, vid, _, _ in changes}
+    changes += [
+        ("no_longer_possible", vid, [[e.camp, e.skill] for e in entries], [])
+        for vid, entries in dropped.items()
+        if vid not in changed
+    ]
     calls = []
-    for action, vid, before, after, why in changes:
+    for action, vid, before, after in changes:
+        why = "; ".join(e.why for e in dropped.get(vid, []))
+        if action == "removed" and vid in dropped:
+            action = "no_longer_possible"  # the reason they go: their place is no more
         action, before, after = _changed_only(action, before, after)
         if places_of(before) or places_of(after):
             calls.append(Call(action, vid, *person(vid), places_of(before), places_of(after), why))

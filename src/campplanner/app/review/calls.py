@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 from campplanner.app.review.actor import Actor
 from campplanner.app.review.downloads import Download
 from campplanner.app.review.errors import NotFound
+from campplanner.contract.contact import spoken_phone
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import solution_from_data
 from campplanner.io.calls import call_files
-from campplanner.report.roster import Call, RosterView
+from campplanner.report.roster import Call, CampView, RosterView
 from campplanner.workspace import Workspace
 
 # suffix -> media type
@@ -69,3 +71,61 @@ def calls_file(view: RosterView, version_id: int, suffix: str) -> Download:
     name = next(n for n in files if n.endswith("." + suffix))
     stem = name.rsplit(".", 1)[0]
     return Download(f"{stem}-v{version_id}.{suffix}", CALL_FORMATS[suffix], files[name])
+
+
+def edited_people(edits: list[dict[str, Any]]) -> set[str]:
+    """The people a version's edits name (lock, remove, forbid, swap, unavailable)."""
+    people: set[str] = set()
+    for edit in edits:
+        for op in edit.get("ops", []):
+            people.update(op.get("volunteers", []))
+            for pair in op.get("pairs", []) + op.get("assignments", []):
+                if "volunteer" in pair:
+                    people.add(pair["volunteer"])
+    return people
+
+
+def _stops(stops: list[tuple[CampView, str]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "camp": camp.id,
+            "name": camp.name,
+            "role": role,
+            "place": camp.place_name,
+            "county": camp.county,
+            "first_day": camp.first_day,
+            "last_day": camp.last_day,
+        }
+        for camp, role in stops
+    ]
+
+
+def calls_page(workspace: Workspace, version_id: int, actor: Actor) -> dict[str, Any]:
+    """What the call-list page shows of version ``version_id``: its parent, and the
+    calls split into ``needed`` (people whose assignment the edits themselves forced:
+    named by an edit, or whose assignment is no longer possible) and ``improvements``
+    (changes the re-plan found beyond them), each the soonest camp first."""
+    view = version_calls(workspace, version_id, actor)
+    info = workspace.version(version_id)
+    assert info is not None  # version_calls found it
+    forced = edited_people(info.edits)
+    groups: dict[str, list[dict[str, Any]]] = {"needed": [], "improvements": []}
+    for call in view.calls or []:
+        needed = call.volunteer_id in forced or call.action == "no_longer_possible"
+        groups["needed" if needed else "improvements"].append(
+            {
+                "action": call.action,
+                "volunteer": call.volunteer_id,
+                "name": call.volunteer_name,
+                "phone": spoken_phone(call.phone) if call.phone else None,
+                "group": call.group_name,
+                "before": _stops(call.before),
+                "after": _stops(call.after),
+            }
+        )
+    return {
+        "version": version_id,
+        "parent": info.parent,
+        "groups": groups,
+        "phones": any(call.phone for call in view.calls or []),
+    }

@@ -94,6 +94,7 @@ WHAT = {
     "solution": "the current roster as a file",
     "download": "downloading a version",
     "calls_file": "the call list of a version",
+    "calls_page": "the call list of a version",
     "audit": "the audit log",
     "camp_packet": "a camp's packet with phones",
     "comparisons": "the scenario comparisons",

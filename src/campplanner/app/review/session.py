@@ -500,6 +500,24 @@ class ReviewSession:
         )
         return file
 
+    @permitted(READERS)
+    def calls_page(self, actor: Actor, version_id: int) -> dict[str, Any]:
+        """Who to call after version ``version_id``, split into the calls its edits
+        needed and the improvements the re-plan found; phones only where ``actor`` may
+        see them (a page holding phones is a read of personal data: audited)."""
+        with reading(version_id):
+            data = calls.calls_page(self.workspace, version_id, actor)
+        if data["phones"]:
+            self.workspace.log(
+                "download",
+                by=actor.name,
+                address=actor.address,
+                version=version_id,
+                kind="calls-page",
+                phones=True,
+            )
+        return data
+
     # ---------------------------------------------------------------- accounts
     @permitted(PROVINCE)
     def users(self, actor: Actor) -> list[dict[str, Any]]:

@@ -32,11 +32,13 @@ def download(
     )
 
 
+@router.get("/versions/{version_id}/calls.csv")
 @router.get("/api/versions/{version_id}/calls.csv")
 def calls_csv(version_id: Id, session: Session, actor: Acting) -> Response:
     return _calls(session.calls_file(actor, version_id, "csv"))
 
 
+@router.get("/versions/{version_id}/calls.xlsx")
 @router.get("/api/versions/{version_id}/calls.xlsx")
 def calls_xlsx(version_id: Id, session: Session, actor: Acting) -> Response:
     return _calls(session.calls_file(actor, version_id, "xlsx"))
