@@ -168,3 +168,14 @@ def test_the_page_shows_no_phones_to_a_viewer_and_prints_without_the_menu(site) 
     assert _login(client, "camp-leader").get("/versions/2/calls").status_code == 403
     versions = _login(client, "province").get("/versions").text
     assert 'href="/versions/2/calls"' in versions and 'href="/versions/1/calls"' not in versions
+
+
+def test_the_page_in_english_says_the_same_in_english(site) -> None:
+    _, client, _, gone = site
+    province = _login(client, "province")
+    province.cookies.set("campplanner_lang", "en")
+    page = province.get("/versions/2/calls")
+    assert page.status_code == 200
+    assert "Needed for your edits" in page.text and "Improvements the re-plan found" in page.text
+    assert "لازم برای تغییرهای شما" not in page.text
+    assert f'data-volunteer="{gone}"' in _section(page.text, "needed")
