@@ -79,3 +79,72 @@ def test_a_solution_that_is_no_replan_is_refused(tmp_path: Path) -> None:
     CliRunner().invoke(main, ["solve", str(season), "-q", "-o", str(solution)])
     output = _run("export", str(season), str(solution), "--calls", str(tmp_path / "calls"))
     assert "no re-plan" in output and "--baseline" in output
+
+
+def test_a_move_says_only_what_changes(tmp_path: Path) -> None:
+    """The camp a moved person keeps is not repeated; a move that keeps every camp but
+    changes a role is no "moved" (issue 25: "moved" rows repeated unchanged camps)."""
+    from campplanner.contract.instance import instance_from_data
+    from campplanner.contract.solution import solution_from_data
+    from campplanner.report.roster import RosterView
+
+    data = tiny_data()
+    season = tmp_path / "season.json"
+    season.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    solution = tmp_path / "solution.json"
+    CliRunner().invoke(main, ["solve", str(season), "-q", "-o", str(solution)])
+    raw = json.loads(solution.read_text())
+    raw["replan"] = {
+        "published_assignments": 3,
+        "changed_assignments": 4,
+        "people_changed": 3,
+        "moved": [
+            {
+                "volunteer": "v01",
+                "from": [["c1", "nurse"], ["c2", "nurse"]],
+                "to": [["c1", "nurse"], ["c3", "nurse"]],
+            },
+            {"volunteer": "v02", "from": [["c1", "nurse"]], "to": [["c1", "physician"]]},
+            {
+                "volunteer": "v03",
+                "from": [["c1", "nurse"], ["c2", "nurse"]],
+                "to": [["c1", "nurse"]],
+            },
+        ],
+    }
+    view = RosterView.from_solution(instance_from_data(data), solution_from_data(raw))
+    calls = {call.volunteer_id: call for call in view.calls or []}
+    assert calls["v01"].action == "moved"
+    assert [c.id for c, _ in calls["v01"].before] == ["c2"]  # c1 kept: not repeated
+    assert [c.id for c, _ in calls["v01"].after] == ["c3"]
+    assert calls["v02"].action == "role_changed"
+    assert calls["v03"].action == "removed" and [c.id for c, _ in calls["v03"].before] == ["c2"]
+
+
+def test_one_row_per_person_when_a_removal_is_no_longer_possible(tmp_path: Path) -> None:
+    """A person whose published place is no longer possible and who is removed is one
+    call, not two (issue 25: the page listed them twice), and it says why."""
+    from campplanner.contract.instance import instance_from_data
+    from campplanner.contract.solution import solution_from_data
+    from campplanner.report.roster import RosterView
+
+    data = tiny_data()
+    season = tmp_path / "season.json"
+    season.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    solution = tmp_path / "solution.json"
+    CliRunner().invoke(main, ["solve", str(season), "-q", "-o", str(solution)])
+    raw = json.loads(solution.read_text())
+    gone = {"volunteer": "v02", "camp": "c1", "skill": "physician", "why": "unavailable"}
+    raw["replan"] = {
+        "published_assignments": 3,
+        "changed_assignments": 2,
+        "people_changed": 2,
+        "no_longer_possible": [gone, {**gone, "volunteer": "v05", "camp": "c2"}],
+        "removed": [{"volunteer": "v02", "from": [["c1", "physician"]]}],
+    }
+    view = RosterView.from_solution(instance_from_data(data), solution_from_data(raw))
+    calls = [(call.volunteer_id, call.action, call.why) for call in view.calls or []]
+    assert sorted(calls) == [
+        ("v02", "no_longer_possible", "unavailable"),
+        ("v05", "no_longer_possible", "unavailable"),
+    ]

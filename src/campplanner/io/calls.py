@@ -36,6 +36,7 @@ CALLS_SHEET = "تماس‌ها"
 CALL_ACTIONS = {
     "added": "افزوده (added)",
     "moved": "جابه‌جا (moved)",
+    "role_changed": "تغییر نقش (role changed)",
     "removed": "حذف (removed)",
     "no_longer_possible": "ناممکن (no longer possible)",
 }

@@ -186,7 +186,7 @@ class Unassigned:
 class Call:
     """One person to phone after a re-plan: what changed for them, and where."""
 
-    action: str  # "added", "moved", "removed" or "no_longer_possible"
+    action: str  # "added", "moved", "role_changed", "removed" or "no_longer_possible"
     volunteer_id: str
     volunteer_name: str
     phone: str | None
@@ -763,6 +763,27 @@ def _attach_reserves(
                 )
 
 
+def _changed_only(
+    action: str, before: list[list[str]], after: list[list[str]]
+) -> tuple[str, list[list[str]], list[list[str]]]:
+    """A move says only what changes: the (camp, role) kept on both sides is left out; a
+    move that only leaves camps is a removal, one that only joins is an addition, and
+    one that keeps the camps but changes a role is ``role_changed`` (no "moved" for a
+    person whose camps stay the same)."""
+    if action != "moved":
+        return action, before, after
+    kept = {tuple(p) for p in before} & {tuple(p) for p in after}
+    before = [p for p in before if tuple(p) not in kept]
+    after = [p for p in after if tuple(p) not in kept]
+    if not after:
+        return "removed", before, after
+    if not before:
+        return "added", before, after
+    if {p[0] for p in before} == {p[0] for p in after}:
+        return "role_changed", before, after
+    return action, before, after
+
+
 def _calls(
     camps: dict[str, CampView], instance: Instance, solution: SolutionFile
 ) -> list[Call] | None:
@@ -783,20 +804,30 @@ def _calls(
         return [(camps[c], skill_names.get(k, k)) for c, k in pairs if c in camps]
 
     replan = solution.replan
+    # why a published assignment is no longer possible, per person: said on the row of
+    # their change (one row per person), or a row of its own when the roster kept them
+    dropped: dict[str, list[Any]] = {}
+    for e in replan.no_longer_possible:
+        dropped.setdefault(e.volunteer, []).append(e)
     changes = (
-        [("added", e.volunteer, [], e.to, "") for e in replan.added]
-        + [("moved", e.volunteer, e.from_, e.to, "") for e in replan.moved]
-        + [("removed", e.volunteer, e.from_, [], "") for e in replan.removed]
-        + [
-            ("no_longer_possible", e.volunteer, [[e.camp, e.skill]], [], e.why)
-            for e in replan.no_longer_possible
-        ]
+        [("added", e.volunteer, [], e.to) for e in replan.added]
+        + [("moved", e.volunteer, e.from_, e.to) for e in replan.moved]
+        + [("removed", e.volunteer, e.from_, []) for e in replan.removed]
     )
-    calls = [
-        Call(action, vid, *person(vid), places_of(before), places_of(after), why)
-        for action, vid, before, after, why in changes
-        if places_of(before) or places_of(after)
+    changed = {vid for _, vid, _, _ in changes}
+    changes += [
+        ("no_longer_possible", vid, [[e.camp, e.skill] for e in entries], [])
+        for vid, entries in dropped.items()
+        if vid not in changed
     ]
+    calls = []
+    for action, vid, before, after in changes:
+        why = "; ".join(e.why for e in dropped.get(vid, []))
+        if action == "removed" and vid in dropped:
+            action = "no_longer_possible"  # the reason they go: their place is no more
+        action, before, after = _changed_only(action, before, after)
+        if places_of(before) or places_of(after):
+            calls.append(Call(action, vid, *person(vid), places_of(before), places_of(after), why))
     calls.sort(key=lambda call: (call.first_day, call.volunteer_name, call.volunteer_id))
     return calls
 

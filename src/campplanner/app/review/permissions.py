@@ -93,6 +93,8 @@ WHAT = {
     "compare": "comparing versions",
     "solution": "the current roster as a file",
     "download": "downloading a version",
+    "calls_file": "the call list of a version",
+    "calls_page": "the call list of a version",
     "audit": "the audit log",
     "camp_packet": "a camp's packet with phones",
     "comparisons": "the scenario comparisons",

@@ -22,7 +22,7 @@ from typing import Any
 
 from campplanner.app import audit
 from campplanner.app.accounts import Accounts, Login
-from campplanner.app.review import comparisons, downloads, edits, reads, resolves
+from campplanner.app.review import calls, comparisons, downloads, edits, reads, resolves
 from campplanner.app.review.actor import Actor, holder
 from campplanner.app.review.background import Background
 from campplanner.app.review.errors import (
@@ -482,6 +482,41 @@ class ReviewSession:
             "download", by=actor.name, address=actor.address, version=version_id, kind=kind
         )
         return file
+
+    @permitted(READERS)
+    def calls_file(self, actor: Actor, version_id: int, suffix: str) -> downloads.Download:
+        """Who to call after version ``version_id`` (its re-plan from its parent) as a
+        ``csv`` or ``xlsx`` file; phones only where ``actor`` may see them."""
+        with reading(version_id):
+            view = calls.version_calls(self.workspace, version_id, actor)
+        file = calls.calls_file(view, version_id, suffix)
+        self.workspace.log(  # names people (and phones): a download of personal data
+            "download",
+            by=actor.name,
+            address=actor.address,
+            version=version_id,
+            kind=f"calls-{suffix}",
+            phones=any(call.phone for call in view.calls or []),
+        )
+        return file
+
+    @permitted(READERS)
+    def calls_page(self, actor: Actor, version_id: int) -> dict[str, Any]:
+        """Who to call after version ``version_id``, split into the calls its edits
+        needed and the improvements the re-plan found; phones only where ``actor`` may
+        see them (a page holding phones is a read of personal data: audited)."""
+        with reading(version_id):
+            data = calls.calls_page(self.workspace, version_id, actor)
+        if data["phones"]:
+            self.workspace.log(
+                "download",
+                by=actor.name,
+                address=actor.address,
+                version=version_id,
+                kind="calls-page",
+                phones=True,
+            )
+        return data
 
     # ---------------------------------------------------------------- accounts
     @permitted(PROVINCE)

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from campplanner.app.review.downloads import Download
 from campplanner.app.review.downloads import font as font_file
 from campplanner.web.handling import Acting, Id, Session
 from campplanner.web.render import language_of
@@ -24,6 +25,27 @@ def download(
 ) -> Response:
     # the reasons for empty slots in the page's language, as `export` gives them
     file = session.download(actor, version_id, kind, language_of(request))
+    return Response(
+        file.content,
+        media_type=file.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{file.name}"'},
+    )
+
+
+@router.get("/versions/{version_id}/calls.csv")
+@router.get("/api/versions/{version_id}/calls.csv")
+def calls_csv(version_id: Id, session: Session, actor: Acting) -> Response:
+    return _calls(session.calls_file(actor, version_id, "csv"))
+
+
+@router.get("/versions/{version_id}/calls.xlsx")
+@router.get("/api/versions/{version_id}/calls.xlsx")
+def calls_xlsx(version_id: Id, session: Session, actor: Acting) -> Response:
+    return _calls(session.calls_file(actor, version_id, "xlsx"))
+
+
+def _calls(file: Download) -> Response:
+    # who to call after the version (from its parent); ...-phones... when it holds phones
     return Response(
         file.content,
         media_type=file.media_type,

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, Response
 
 from campplanner.web.handling import (
     Acting,
+    Id,
     Session,
     back,
     off_loop,
@@ -103,6 +104,12 @@ def versions_page(request: Request, session: Session, actor: Acting) -> Response
 def compare_page(request: Request, session: Session, actor: Acting) -> Response:
     a, b = versions_compared(request)
     return page(request, "compare.html", data=session.compare(actor, a, b))
+
+
+@router.get("/versions/{version_id}/calls", response_class=HTMLResponse)
+def calls_page(request: Request, version_id: Id, session: Session, actor: Acting) -> Response:
+    # who to call after a version: what its edits needed, then the improvements found
+    return page(request, "calls.html", data=session.calls_page(actor, version_id))
 
 
 @router.get("/scenarios", response_class=HTMLResponse)
