@@ -42,6 +42,7 @@ from campplanner.app.review.permissions import (
     camp_in_scope,
     check_camp,
     check_edit,
+    check_restore,
     permitted,
     scope_ops,
 )
@@ -440,6 +441,69 @@ class ReviewSession:
         except KeyError:
             raise NotFound("no such version") from None
         return {"published": version_id, "rev": self.workspace.revision()}
+
+    @permitted(PLANNERS)
+    @saves
+    def restore(self, actor: Actor, version_id: int, expected: int) -> dict[str, int]:
+        """Make an earlier version current again, as a new version with its instance and
+        roster as they were (audited as ``actor``'s restore): ``{version, restored, rev}``.
+        Refused while a solve runs or edits are pending (they were made on the current
+        roster)."""
+        target = self.workspace.version(version_id)
+        if target is None:
+            raise NotFound("no such version")
+        head = self._head()
+        if head.version.id == version_id:
+            raise UsageError(f"version {version_id} is the current one already: nothing to do")
+        with self._starting:  # no solve starts while the roster is replaced
+            if self.running_job() is not None:
+                raise UsageError(
+                    "a solve is running: wait for it to finish (accept or discard it) or "
+                    "cancel it, then restore"
+                )
+            pending = self.workspace.pending_edits()
+            if pending:
+                raise UsageError(
+                    f"{len(pending)} pending edit(s) were made on the current roster: "
+                    "re-solve and accept them, or drop them on the edits page, then restore"
+                )
+            if actor.role != "province":
+                self._check_restore(actor, head, version_id)
+            try:
+                version = self.workspace.restore_version(
+                    version_id, expected=expected, by=actor.name, address=actor.address
+                )
+            except KeyError:
+                raise NotFound("no such version") from None
+        return {"version": version, "restored": version_id, "rev": self.workspace.revision()}
+
+    def _check_restore(self, actor: Actor, head: OpenVersion, version_id: int) -> None:
+        """A county coordinator's restore stays inside its counties (permissions)."""
+        then = self._roster(version_id)
+        undone = [
+            edit
+            for info in self.workspace.versions()
+            if info.id > version_id
+            for edit in info.edits
+        ]
+        camps_of: dict[str, set[str]] = {}
+        for volunteer, camp, _ in head.triples + then:
+            camps_of.setdefault(volunteer, set()).add(camp)
+        problem = head.problem
+
+        def home_county(volunteer: str) -> str | None:
+            v = problem.volunteer_index.get(volunteer)
+            return None if v is None else problem.place_counties[int(problem.volunteer_home[v])]
+
+        check_restore(
+            actor,
+            problem,
+            head.triples,
+            then,
+            undone,
+            lambda v: camps_of.get(v, set()),
+            home_county,
+        )
 
     @permitted(READERS)
     def compare(self, actor: Actor, a: int, b: int) -> dict[str, Any]:

@@ -134,6 +134,13 @@ async def api_publish(
     return await off_loop(session.publish, actor, version_id, expected(await posted(request)))
 
 
+@router.post("/versions/{version_id}/restore")
+async def api_restore(
+    request: Request, version_id: Id, session: Session, actor: Acting
+) -> dict[str, Any]:
+    return await off_loop(session.restore, actor, version_id, expected(await posted(request)))
+
+
 @router.get("/versions/compare")
 def api_compare(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
     a, b = versions_compared(request)

@@ -1,5 +1,5 @@
 """The forms that change something: record or drop an edit, re-solve, cancel, accept or
-discard a re-solve, publish a version, compare uploaded scenarios.
+discard a re-solve, publish or restore a version, compare uploaded scenarios.
 
 Each checks the posted form (size, CSRF token), makes one call of the session and
 sends the browser back to a page (303), as the JSON API (``api.py``) answers the same
@@ -72,6 +72,13 @@ async def discard(request: Request, job_id: str, session: Session, actor: Acting
 async def publish(request: Request, version_id: Id, session: Session, actor: Acting) -> Response:
     data = await posted(request)
     await off_loop(session.publish, actor, version_id, expected(data))
+    return back(data, "/versions")
+
+
+@router.post("/versions/{version_id}/restore")
+async def restore(request: Request, version_id: Id, session: Session, actor: Acting) -> Response:
+    data = await posted(request)
+    await off_loop(session.restore, actor, version_id, expected(data))
     return back(data, "/versions")
 
 
