@@ -264,25 +264,66 @@ class ReviewSession:
     def add_edit(self, actor: Actor, fields: Mapping[str, object]) -> dict[str, int]:
         """Record the edit ``fields`` describe (``kind``, ``volunteer``, ``camp``, ``skill``,
         ``out``, ``first``, ``last``), checked at once, on revision ``fields["rev"]``:
-        ``{id, rev}``."""
+        ``{id, rev}``. With ``volunteers`` (a list of ids, or pasted text of ids or
+        names) instead of ``volunteer``: one edit for all of them, all or none."""
         kind = str(fields.get("kind", ""))
         texts = {k: str(v) for k, v in fields.items() if isinstance(v, str | int)}
         head = self._head()
         if actor.role == "camp-leader" and kind != "remove":  # before the edit is read
             raise Forbidden("a camp leader may only say a member of their camp is not coming")
-        ops = edits.edit_ops(head, kind, texts)
-        self._check_edit(actor, head, kind, ops)
+        if "volunteers" in fields:  # one edit for many people, all or none
+            ops = self._bulk_ops(actor, head, kind, texts, fields["volunteers"])
+        else:
+            ops = edits.edit_ops(head, kind, texts)
+            self._check_edit(actor, head, kind, ops)
         expected = expected_revision(fields.get("rev"))
         edit_id = self.workspace.add_edit(kind, ops, expected, by=actor.name, address=actor.address)
         return {"id": edit_id, "rev": self.workspace.revision()}
+
+    def _bulk_ops(
+        self, actor: Actor, head: OpenVersion, kind: str, texts: dict[str, str], people: object
+    ) -> list[dict[str, Any]]:
+        """A bulk edit's scenario edits: ``people`` a list of ids (the API) or pasted
+        text of ids or names (the page); every person checked, the role's scope too, and
+        one message naming each one refused."""
+        if isinstance(people, str):
+            ids, unread = edits.pasted_people(head, people)
+            if unread:
+                raise UsageError(
+                    f"nothing was recorded: {len(unread)} of the pasted entries name no "
+                    f"one volunteer: {'; '.join(unread)}"
+                )
+        elif isinstance(people, list) and all(isinstance(p, str) for p in people):
+            ids = people
+        else:
+            raise UsageError("volunteers must be a list of volunteer ids")
+        camps_of: dict[str, list[tuple[str, str]]] = {}
+        for volunteer, camp, skill in head.triples:
+            camps_of.setdefault(volunteer, []).append((camp, skill))
+        per_volunteer = edits.bulk_edit_ops(head, kind, texts, ids, camps_of)
+        refused = []
+        for volunteer, ops in per_volunteer.items():
+            try:
+                self._check_edit(actor, head, kind, ops)
+            except (Forbidden, UsageError) as error:
+                refused.append(f"{volunteer} ({error})")
+        if refused:
+            raise Forbidden(
+                f"nothing was recorded: {len(refused)} of {len(per_volunteer)} volunteers "
+                f"are not yours to edit: {'; '.join(refused)}"
+            )
+        return edits.merged(per_volunteer)
 
     def _check_edit(self, actor: Actor, head: OpenVersion, kind: str, ops: list) -> None:
         """The roles' scope of an edit (permissions.check_edit), over the current roster."""
         if actor.role == "province":
             return
-        camps_of: dict[str, set[str]] = {}
-        for volunteer, camp, _ in head.triples:
-            camps_of.setdefault(volunteer, set()).add(camp)
+        if "camps of" not in head.cache:  # built once per version: a bulk edit asks often
+            built: dict[str, set[str]] = {}
+            for volunteer, camp, _ in head.triples:
+                built.setdefault(volunteer, set()).add(camp)
+            head.cache["camps of"] = built
+        camps_of: dict[str, set[str]] = head.cache["camps of"]
         problem = head.problem
 
         def home_county(volunteer: str) -> str | None:
