@@ -5,6 +5,8 @@ naming every one refused."""
 from __future__ import annotations
 
 import json
+import re
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -164,3 +166,56 @@ def test_a_county_coordinator_is_told_every_person_not_theirs(site) -> None:
     assert f"2 of {len(mine) + 2}" in message
     assert all(v in message for v in others) and not any(v in message for v in mine)
     assert session.workspace.pending_edits() == []
+
+
+def _form(client, url: str, fields: dict, **kwargs):
+    rev = client.get("/api/session").json()["rev"]
+    csrf = client.app.state.csrf
+    return client.post(
+        url, data={"csrf": csrf, "rev": str(rev), **fields}, follow_redirects=False, **kwargs
+    )
+
+
+def test_the_search_filters_by_skill_and_tells_namesakes_apart(site) -> None:
+    _, client = site
+    physicians = {p["id"] for p in _volunteers() if "physician" in p["skills"]}
+    html = _form(client, "/volunteers", {"q": "", "skill": "physician"}).text
+    shown = set(re.findall(r'href="/volunteers/(v\d+)"', html))
+    assert shown and shown <= physicians and len(shown) == min(len(physicians), 50)
+    names = [p["name"] for p in _volunteers()]
+    shared = next(n for n in names if names.count(n) > 1)
+    data = client.post(
+        "/api/volunteers/search",
+        json={"q": shared},
+        headers={"X-CSRF-Token": client.app.state.csrf},
+    )
+    rows = [r for r in data.json()["results"] if r["name"] == shared]
+    assert len(rows) > 1
+    assert all(r["group"] and r["home_name"] and r["skills"] for r in rows)
+    assert len({(r["group"], r["home_name"], str(r["skills"])) for r in rows}) == len(rows)
+
+
+def test_the_page_puts_everyone_found_in_the_bulk_list(site) -> None:
+    _, client = site
+    physicians = sorted(p["id"] for p in _volunteers() if "physician" in p["skills"])
+    html = _form(client, "/volunteers", {"q": "", "skill": "physician", "to_bulk": "1"}).text
+    listed = re.search(r'<textarea name="volunteers"[^>]*>([^<]*)</textarea>', html).group(1)
+    assert sorted(listed.split()) == physicians
+
+
+def test_the_bulk_form_records_one_edit_and_keeps_the_typed_input_on_error(site) -> None:
+    session, client = site
+    text, ids = _pasted(30)
+    bad = text + "\nv77777\nکسی نیست"
+    fields = {"volunteers": bad, "kind": "unavailable", "first": "1403-04-01", "last": "1403-04-09"}
+    answer = _form(client, "/edits/bulk", fields, cookies={"campplanner_lang": "fa"})
+    assert answer.status_code == 400
+    html = answer.text
+    assert "ثبت نشد" in html and "v77777" in html and "کسی نیست" in html
+    assert html_escape(bad) in html  # the pasted list, as typed
+    assert 'value="1403-04-01"' in html and 'value="1403-04-09"' in html
+    assert session.workspace.pending_edits() == []
+    answer = _form(client, "/edits/bulk", fields | {"volunteers": text})
+    assert answer.status_code == 303 and answer.headers["location"] == "/edits"
+    (edit,) = session.workspace.pending_edits()
+    assert sorted(edit.ops[0]["volunteers"]) == sorted(ids)

@@ -219,9 +219,12 @@ class ReviewSession:
         return data
 
     @permitted(READERS)
-    def search(self, actor: Actor, query: str) -> dict[str, Any]:
-        """Volunteers whose name or id contains ``query``, however it was typed."""
-        return reads.search(self._head(), query)
+    def search(
+        self, actor: Actor, query: str, skill: str = "", every_id: bool = False
+    ) -> dict[str, Any]:
+        """Volunteers whose name or id contains ``query``, however it was typed, with
+        ``skill`` if given (see :func:`reads.search`)."""
+        return reads.search(self._head(), query, skill, every_id)
 
     @permitted(READERS)
     def volunteer(self, actor: Actor, volunteer_id: str) -> dict[str, Any]:
