@@ -160,3 +160,13 @@ def test_the_versions_page_offers_restore_in_persian_and_english(site) -> None:
     assert 'action="/versions/2/restore"' not in persian  # the current one
     english = client.get("/versions?lang=en").text
     assert "Restore" in english
+
+
+def test_a_restored_version_is_marked_in_the_pages_digits(site) -> None:
+    session, _ = site
+    _second_version(session, "c1")
+    client, csrf = _as(site, "province")
+    assert _post(client, csrf, "/api/versions/1/restore").status_code == 200
+    persian = client.get("/versions", cookies={"campplanner_lang": "fa"}).text
+    table = persian.split('id="versions"')[1].split("</table>")[0]
+    assert "↶ ۱" in table and "↶ 1" not in table
