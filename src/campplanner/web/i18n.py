@@ -45,6 +45,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "action:drop edit": ("حذف تغییر", "drop edit"),
     "action:discard": ("کنار گذاشتن حل", "discard"),
     "action:publish": ("انتشار", "publish"),
+    "action:restore": ("بازگرداندن نسخه", "restore"),
     "action:download": ("دریافت پرونده", "download"),
     "action:login": ("ورود", "login"),
     "action:login failed": ("ورود ناموفق", "login failed"),
@@ -188,6 +189,39 @@ WORDS: dict[str, tuple[str, str]] = {
     "removed": ("برداشته", "Removed"),
     "moved": ("جابه‌جا", "Moved"),
     "publish": ("انتشار", "Publish"),
+    "restore": ("بازگرداندن", "Restore"),
+    "comma": ("، ", ", "),
+    "bulk_edit": ("یک تغییر برای چند نفر", "One edit for many people"),
+    "bulk_take_found": (
+        "همهٔ پیداشده‌ها در فهرست تغییر گروهی",
+        "Put everyone found in the bulk list",
+    ),
+    "bulk_people": (
+        "شناسه یا نام افراد، هر کدام در یک سطر یا جداشده با ویرگول",
+        "Ids or names, one a line or separated by commas",
+    ),
+    "bulk_people_hint": (
+        "رقم فارسی یا لاتین، ی و ک عربی: همه مثل جستجو خوانده می‌شوند. اگر یکی پذیرفته نشود، "
+        "هیچ تغییری ثبت نمی‌شود و همهٔ موارد نادرست نام برده می‌شوند.",
+        "Persian or Latin digits, Arabic yeh and kaf: read as the search reads them. If one "
+        "is refused nothing is recorded, and every wrong entry is named.",
+    ),
+    "bulk_unavailable": ("نبودن از تاریخ تا تاریخ", "Away from … to …"),
+    "bulk_remove": ("حذف از اردوها", "Remove from camps"),
+    "bulk_lock": ("قفل در جایگاه‌ها", "Lock in their slots"),
+    "bulk_camp_hint": (
+        "اردو (و برای قفل، مهارت) اختیاری است: بی آن، حذف و قفل روی اردوهای خود هر نفر "
+        "در برنامهٔ کنونی انجام می‌شود.",
+        "The camp (and, to lock, the skill) is optional: without it, remove and lock act "
+        "on each person's own camps of the current roster.",
+    ),
+    "bulk_apply": ("ثبت برای همه", "Record for all"),
+    "bulk_not_recorded": ("ثبت نشد:", "Not recorded:"),
+    "date_placeholder": ("سال-ماه-روز", "year-month-day"),
+    "restore_hint": (
+        "این نسخه دوباره نسخهٔ جاری می‌شود (به‌صورت نسخه‌ای تازه)",
+        "make this version current again (as a new version)",
+    ),
     "published": ("منتشرشده", "published"),
     "current": ("جاری", "current"),
     "compare": ("مقایسه", "Compare"),

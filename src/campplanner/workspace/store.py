@@ -351,6 +351,50 @@ class Workspace:
             )
         return int(version_id)
 
+    def restore_version(
+        self,
+        version_id: int,
+        *,
+        expected: int | None = None,
+        by: str | None = None,
+        address: str | None = None,
+    ) -> int:
+        """Make version ``version_id`` current again: a new version on top of the newest
+        with its instance and roster as they were (no edits of its own), audited as
+        ``by``'s ``restore``. KeyError: no such version."""
+        with self.engine.begin() as connection:
+            row = connection.execute(select(versions).where(versions.c.id == version_id)).first()
+            if row is None:
+                raise KeyError(version_id)
+            newest = connection.execute(
+                select(versions.c.id).order_by(versions.c.id.desc()).limit(1)
+            ).scalar()
+            self._bump(connection, expected)
+            comment = f"↶ {version_id}"  # the restore's mark, in no language
+            new_id = connection.execute(
+                insert(versions).values(
+                    parent=newest,
+                    created_at=_now(),
+                    comment=comment,
+                    instance_sha256=row.instance_sha256,
+                    solution=row.solution,
+                    edits="[]",
+                    coverage=row.coverage,
+                    status=row.status,
+                )
+            ).inserted_primary_key[0]
+            self._audit(
+                connection,
+                "restore",
+                by,
+                address,
+                version=new_id,
+                parent=newest,
+                restored=version_id,
+                comment=comment,
+            )
+        return int(new_id)
+
     def _check_newest(self, connection: Connection, base: int, edit_ids: list[int]) -> None:
         """Refuse to put a version on ``base`` once another one has replaced it, saying
         who did and how to carry the edits over (they stay pending: re-solve)."""
@@ -361,7 +405,7 @@ class Workspace:
             return
         entry = connection.execute(
             select(audit.c.account, audit.c.at, audit.c.detail)
-            .where(audit.c.action == "accept")
+            .where(audit.c.action.in_(("accept", "restore")))
             .order_by(audit.c.id.desc())
             .limit(1)
         ).first()

@@ -9,14 +9,19 @@ changes.
 - remove, forbid: the person may not serve in the camp (``forbid``)
 - swap: the candidate holds the slot and the person it replaces leaves the camp
 - unavailable: the person cannot come on these days (``unavailable``)
+
+A bulk edit (:func:`bulk_edit_ops`) is one of ``lock``, ``remove`` or ``unavailable``
+for many people at once (a pasted list of ids or names: :func:`pasted_people`), checked
+person by person and recorded as one edit, all or none.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from campplanner.app.review.versions import OpenVersion
+from campplanner.app.review.versions import OpenVersion, search_key
 from campplanner.contract.calendar import format_day
 from campplanner.contract.errors import UsageError
 from campplanner.contract.instance import day_of
@@ -108,3 +113,127 @@ def edited_instance(instance_json: bytes, ops: list[dict[str, Any]]) -> bytes:
     scenario, issues = scenario_from_data({"name": "edits", "edits": ops}, "the recorded edits")
     data = apply_edits(data, scenario, "the recorded edits", issues)
     return json.dumps(data, ensure_ascii=False).encode()
+
+
+MAX_BULK = 5_000  # people in one bulk edit (the season has about 9,000)
+BULK_KINDS = ("lock", "remove", "unavailable")
+# what separates people in a pasted list: lines, commas (Latin, Persian), semicolons, tabs
+_SEPARATORS = re.compile(r"[\n\r\t,،;؛]+")
+
+
+def bulk_edit_ops(
+    opened: OpenVersion,
+    kind: str,
+    fields: dict[str, str],
+    volunteers: list[str],
+    camps_of: dict[str, list[tuple[str, str]]],
+) -> dict[str, list[dict[str, Any]]]:
+    """One edit for each of ``volunteers`` (ids), all or none: the scenario edits of
+    each, by id. ``lock`` and ``remove`` with a ``camp`` act on that camp (a lock also
+    needs the ``skill``); without one, on each person's own camps of the current roster
+    (``camps_of``: id -> (camp, skill)), ``unavailable`` takes ``first`` and ``last``.
+    One UsageError names every person the edit cannot take, and why."""
+    if kind not in BULK_KINDS:
+        raise UsageError(f"unknown edit {kind!r} for many people: one of {', '.join(BULK_KINDS)}")
+    ids = list(dict.fromkeys(normalize_code(v) for v in volunteers if normalize_code(v)))
+    if not ids:
+        raise UsageError(f"{kind}: no volunteers given")
+    if len(ids) > MAX_BULK:
+        raise UsageError(f"{kind}: at most {MAX_BULK:,} volunteers in one edit")
+    camp = normalize_code(fields.get("camp") or "")
+    if camp and kind != "unavailable" and camp not in opened.problem.camp_index:
+        raise UsageError(f"{kind}: no camp {camp!r}")
+    ops: dict[str, list[dict[str, Any]]] = {}
+    bad: list[str] = []
+    for volunteer in ids:
+        try:
+            ops[volunteer] = _one(opened, kind, fields, volunteer, camp, camps_of)
+        except UsageError as error:
+            bad.append(f"{volunteer} ({_reason(str(error), kind)})")
+    reasons = {b.split(" (", 1)[1] for b in bad}
+    if len(bad) == len(ids) > 1 and len(reasons) == 1:  # the same for all: said once
+        raise UsageError(f"{kind}: nothing was recorded: {reasons.pop()[:-1]} (all {len(ids)})")
+    if bad:
+        raise UsageError(
+            f"{kind}: nothing was recorded: {len(bad)} of {len(ids)} volunteers cannot take "
+            f"this edit: {'; '.join(bad)}"
+        )
+    return ops
+
+
+def _reason(message: str, kind: str) -> str:
+    return message.removeprefix(f"{kind}: ")
+
+
+def _one(
+    opened: OpenVersion,
+    kind: str,
+    fields: dict[str, str],
+    volunteer: str,
+    camp: str,
+    camps_of: dict[str, list[tuple[str, str]]],
+) -> list[dict[str, Any]]:
+    """The scenario edits of the bulk edit for one person."""
+    if volunteer not in opened.problem.volunteer_index:
+        raise UsageError("no such volunteer")
+    if kind == "unavailable" or camp:
+        return edit_ops(opened, kind, {**fields, "volunteer": volunteer, "camp": camp})
+    own = camps_of.get(volunteer, [])
+    if not own:
+        raise UsageError("on no camp of the current roster: name a camp")
+    if kind == "remove":
+        return [{"op": "forbid", "pairs": [{"volunteer": volunteer, "camp": c} for c, _ in own]}]
+    return [
+        {
+            "op": "lock",
+            "assignments": [{"volunteer": volunteer, "camp": c, "skill": s} for c, s in own],
+        }
+    ]
+
+
+def merged(per_volunteer: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The scenario edits of a bulk edit as one recorded edit: one op of each kind."""
+    pairs, assignments, away = [], [], {}
+    for ops in per_volunteer.values():
+        for op in ops:
+            if op["op"] == "forbid":
+                pairs += op["pairs"]
+            elif op["op"] == "lock":
+                assignments += op["assignments"]
+            elif op["op"] == "unavailable":
+                away.setdefault((op["first"], op["last"]), []).extend(op["volunteers"])
+    result: list[dict[str, Any]] = []
+    if assignments:
+        result.append({"op": "lock", "assignments": assignments})
+    if pairs:
+        result.append({"op": "forbid", "pairs": pairs})
+    for (first, last), people in away.items():
+        result.append({"op": "unavailable", "volunteers": people, "first": first, "last": last})
+    return result
+
+
+def pasted_people(opened: OpenVersion, text: str) -> tuple[list[str], list[str]]:
+    """The volunteers a pasted list names, one per line (or comma): an id, or a name
+    typed any way the search accepts (Persian or Latin digits, Arabic yeh and kaf, spaces
+    and ZWNJ). Returns (ids, what could not be read: an unknown entry, or a name several
+    people share, with their ids)."""
+    by_id = {search_key(v): v for v in opened.volunteers}
+    by_name: dict[str, list[str]] = {}
+    for volunteer in opened.instance.volunteers:
+        by_name.setdefault(search_key(volunteer.name), []).append(volunteer.id)
+    ids: list[str] = []
+    unread: list[str] = []
+    for entry in _SEPARATORS.split(text):
+        entry = entry.strip()
+        if not entry:
+            continue
+        key = search_key(entry)
+        if key in by_id:
+            ids.append(by_id[key])
+        elif len(by_name.get(key, [])) == 1:
+            ids.append(by_name[key][0])
+        elif key in by_name:
+            unread.append(f"{entry} (several people: {', '.join(by_name[key])})")
+        else:
+            unread.append(f"{entry} (no such volunteer)")
+    return list(dict.fromkeys(ids)), unread

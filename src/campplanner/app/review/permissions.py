@@ -90,6 +90,7 @@ WHAT = {
     "versions_page": "the versions page",
     "version_list": "the versions",
     "publish": "publishing a version",
+    "restore": "restoring an earlier version",
     "compare": "comparing versions",
     "solution": "the current roster as a file",
     "download": "downloading a version",
@@ -168,6 +169,28 @@ def check_edit(
             for volunteer in op.get("volunteers", []):
                 if home_county(volunteer) not in actor.counties:
                     raise Forbidden(f"this edit: {volunteer} is not on your counties' camps")
+
+
+def check_restore(
+    actor: Actor,
+    problem: Any,
+    now: list[tuple[str, str, str]],
+    then: list[tuple[str, str, str]],
+    undone: list[dict[str, Any]],
+    camps_of: Callable[[str], set[str]],
+    home_county: Callable[[str], str | None],
+) -> None:
+    """May ``actor`` make an earlier roster ``then`` current again over ``now``? The
+    province: always. A county coordinator: only when every camp whose team changes is
+    one of its counties' and every edit it would undo (``undone``: the recorded edits of
+    the versions after it) was theirs to make."""
+    if actor.role == "province":
+        return
+    changed = {c for _, c, _ in set(now) ^ set(then)}
+    for camp in sorted(changed):
+        check_camp(actor, problem, camp, "restoring this version")
+    for edit in undone:
+        check_edit(actor, problem, edit["kind"], edit["ops"], camps_of, home_county)
 
 
 def scope_ops(actor: Actor, problem: Any, triples: list[tuple[str, str, str]]) -> list[dict]:

@@ -464,12 +464,31 @@ def _suggestion(opened: OpenVersion, s: Any) -> dict[str, Any]:
     }
 
 
-def search(opened: OpenVersion, query: str) -> dict[str, Any]:
-    """Volunteers whose name or id contains the query, however it was typed."""
+def search(
+    opened: OpenVersion, query: str, skill: str = "", every_id: bool = False
+) -> dict[str, Any]:
+    """Volunteers whose name or id contains the query, however it was typed, and who
+    have ``skill`` (if given; the query may then be empty); each with what tells
+    namesakes apart (group, home, skills). ``skills`` lists every skill for the filter;
+    with ``every_id``, ``ids`` holds the id of every one found (for a bulk edit)."""
+    instance = opened.instance
+    skill_names = {s.id: s.name for s in instance.skills}
+    data: dict[str, Any] = {
+        "results": [],
+        "total": 0,
+        "skills": [{"id": s.id, "name": s.name} for s in instance.skills],
+        "skill": skill if skill in skill_names else "",
+    }
     key = search_key(query)
-    if not key:
-        return {"results": [], "total": 0}
-    found = [vid for text, vid in opened.search_keys if key in text]
+    if not key and not data["skill"]:
+        return data
+    found = [
+        vid
+        for text, vid in opened.search_keys
+        if key in text and (not data["skill"] or data["skill"] in opened.volunteers[vid].skills)
+    ]
+    places = {p.id: p.name for p in instance.places}
+    groups = {g.id: g.name for g in instance.groups}
     results = []
     for vid in found[:SEARCH_RESULTS]:
         v = opened.volunteers[vid]
@@ -479,10 +498,19 @@ def search(opened: OpenVersion, query: str) -> dict[str, Any]:
                 "volunteer": vid,
                 "name": v.name,
                 "home": v.home,
+                "home_name": places.get(v.home, v.home),
+                "group": groups.get(v.group or "", v.group or ""),
+                "skills": [
+                    {"id": s, "name": skill_names.get(s, s), "level": level}
+                    for s, level in sorted(v.skills.items())
+                ],
                 "camps": len(stops.stops) if stops else 0,
             }
         )
-    return {"results": results, "total": len(found)}
+    data.update(results=results, total=len(found))
+    if every_id:
+        data["ids"] = found
+    return data
 
 
 def volunteer(opened: OpenVersion, volunteer_id: str) -> dict[str, Any] | None:

@@ -42,6 +42,7 @@ from campplanner.app.review.permissions import (
     camp_in_scope,
     check_camp,
     check_edit,
+    check_restore,
     permitted,
     scope_ops,
 )
@@ -218,9 +219,12 @@ class ReviewSession:
         return data
 
     @permitted(READERS)
-    def search(self, actor: Actor, query: str) -> dict[str, Any]:
-        """Volunteers whose name or id contains ``query``, however it was typed."""
-        return reads.search(self._head(), query)
+    def search(
+        self, actor: Actor, query: str, skill: str = "", every_id: bool = False
+    ) -> dict[str, Any]:
+        """Volunteers whose name or id contains ``query``, however it was typed, with
+        ``skill`` if given (see :func:`reads.search`)."""
+        return reads.search(self._head(), query, skill, every_id)
 
     @permitted(READERS)
     def volunteer(self, actor: Actor, volunteer_id: str) -> dict[str, Any]:
@@ -263,25 +267,66 @@ class ReviewSession:
     def add_edit(self, actor: Actor, fields: Mapping[str, object]) -> dict[str, int]:
         """Record the edit ``fields`` describe (``kind``, ``volunteer``, ``camp``, ``skill``,
         ``out``, ``first``, ``last``), checked at once, on revision ``fields["rev"]``:
-        ``{id, rev}``."""
+        ``{id, rev}``. With ``volunteers`` (a list of ids, or pasted text of ids or
+        names) instead of ``volunteer``: one edit for all of them, all or none."""
         kind = str(fields.get("kind", ""))
         texts = {k: str(v) for k, v in fields.items() if isinstance(v, str | int)}
         head = self._head()
         if actor.role == "camp-leader" and kind != "remove":  # before the edit is read
             raise Forbidden("a camp leader may only say a member of their camp is not coming")
-        ops = edits.edit_ops(head, kind, texts)
-        self._check_edit(actor, head, kind, ops)
+        if "volunteers" in fields:  # one edit for many people, all or none
+            ops = self._bulk_ops(actor, head, kind, texts, fields["volunteers"])
+        else:
+            ops = edits.edit_ops(head, kind, texts)
+            self._check_edit(actor, head, kind, ops)
         expected = expected_revision(fields.get("rev"))
         edit_id = self.workspace.add_edit(kind, ops, expected, by=actor.name, address=actor.address)
         return {"id": edit_id, "rev": self.workspace.revision()}
+
+    def _bulk_ops(
+        self, actor: Actor, head: OpenVersion, kind: str, texts: dict[str, str], people: object
+    ) -> list[dict[str, Any]]:
+        """A bulk edit's scenario edits: ``people`` a list of ids (the API) or pasted
+        text of ids or names (the page); every person checked, the role's scope too, and
+        one message naming each one refused."""
+        if isinstance(people, str):
+            ids, unread = edits.pasted_people(head, people)
+            if unread:
+                raise UsageError(
+                    f"nothing was recorded: {len(unread)} of the pasted entries name no "
+                    f"one volunteer: {'; '.join(unread)}"
+                )
+        elif isinstance(people, list) and all(isinstance(p, str) for p in people):
+            ids = people
+        else:
+            raise UsageError("volunteers must be a list of volunteer ids")
+        camps_of: dict[str, list[tuple[str, str]]] = {}
+        for volunteer, camp, skill in head.triples:
+            camps_of.setdefault(volunteer, []).append((camp, skill))
+        per_volunteer = edits.bulk_edit_ops(head, kind, texts, ids, camps_of)
+        refused = []
+        for volunteer, ops in per_volunteer.items():
+            try:
+                self._check_edit(actor, head, kind, ops)
+            except (Forbidden, UsageError) as error:
+                refused.append(f"{volunteer} ({error})")
+        if refused:
+            raise Forbidden(
+                f"nothing was recorded: {len(refused)} of {len(per_volunteer)} volunteers "
+                f"are not yours to edit: {'; '.join(refused)}"
+            )
+        return edits.merged(per_volunteer)
 
     def _check_edit(self, actor: Actor, head: OpenVersion, kind: str, ops: list) -> None:
         """The roles' scope of an edit (permissions.check_edit), over the current roster."""
         if actor.role == "province":
             return
-        camps_of: dict[str, set[str]] = {}
-        for volunteer, camp, _ in head.triples:
-            camps_of.setdefault(volunteer, set()).add(camp)
+        if "camps of" not in head.cache:  # built once per version: a bulk edit asks often
+            built: dict[str, set[str]] = {}
+            for volunteer, camp, _ in head.triples:
+                built.setdefault(volunteer, set()).add(camp)
+            head.cache["camps of"] = built
+        camps_of: dict[str, set[str]] = head.cache["camps of"]
         problem = head.problem
 
         def home_county(volunteer: str) -> str | None:
@@ -440,6 +485,69 @@ class ReviewSession:
         except KeyError:
             raise NotFound("no such version") from None
         return {"published": version_id, "rev": self.workspace.revision()}
+
+    @permitted(PLANNERS)
+    @saves
+    def restore(self, actor: Actor, version_id: int, expected: int) -> dict[str, int]:
+        """Make an earlier version current again, as a new version with its instance and
+        roster as they were (audited as ``actor``'s restore): ``{version, restored, rev}``.
+        Refused while a solve runs or edits are pending (they were made on the current
+        roster)."""
+        target = self.workspace.version(version_id)
+        if target is None:
+            raise NotFound("no such version")
+        head = self._head()
+        if head.version.id == version_id:
+            raise UsageError(f"version {version_id} is the current one already: nothing to do")
+        with self._starting:  # no solve starts while the roster is replaced
+            if self.running_job() is not None:
+                raise UsageError(
+                    "a solve is running: wait for it to finish (accept or discard it) or "
+                    "cancel it, then restore"
+                )
+            pending = self.workspace.pending_edits()
+            if pending:
+                raise UsageError(
+                    f"{len(pending)} pending edit(s) were made on the current roster: "
+                    "re-solve and accept them, or drop them on the edits page, then restore"
+                )
+            if actor.role != "province":
+                self._check_restore(actor, head, version_id)
+            try:
+                version = self.workspace.restore_version(
+                    version_id, expected=expected, by=actor.name, address=actor.address
+                )
+            except KeyError:
+                raise NotFound("no such version") from None
+        return {"version": version, "restored": version_id, "rev": self.workspace.revision()}
+
+    def _check_restore(self, actor: Actor, head: OpenVersion, version_id: int) -> None:
+        """A county coordinator's restore stays inside its counties (permissions)."""
+        then = self._roster(version_id)
+        undone = [
+            edit
+            for info in self.workspace.versions()
+            if info.id > version_id
+            for edit in info.edits
+        ]
+        camps_of: dict[str, set[str]] = {}
+        for volunteer, camp, _ in head.triples + then:
+            camps_of.setdefault(volunteer, set()).add(camp)
+        problem = head.problem
+
+        def home_county(volunteer: str) -> str | None:
+            v = problem.volunteer_index.get(volunteer)
+            return None if v is None else problem.place_counties[int(problem.volunteer_home[v])]
+
+        check_restore(
+            actor,
+            problem,
+            head.triples,
+            then,
+            undone,
+            lambda v: camps_of.get(v, set()),
+            home_county,
+        )
 
     @permitted(READERS)
     def compare(self, actor: Actor, a: int, b: int) -> dict[str, Any]:

@@ -58,7 +58,7 @@ def api_camp(request: Request, camp_id: str, session: Session, actor: Acting) ->
 @router.post("/volunteers/search")
 async def api_search(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
     data = await posted(request)
-    return await off_loop(session.search, actor, str(data.get("q", "")))
+    return await off_loop(session.search, actor, str(data.get("q", "")), str(data.get("skill", "")))
 
 
 @router.get("/volunteers/{volunteer_id:path}")
@@ -132,6 +132,13 @@ async def api_publish(
     request: Request, version_id: Id, session: Session, actor: Acting
 ) -> dict[str, Any]:
     return await off_loop(session.publish, actor, version_id, expected(await posted(request)))
+
+
+@router.post("/versions/{version_id}/restore")
+async def api_restore(
+    request: Request, version_id: Id, session: Session, actor: Acting
+) -> dict[str, Any]:
+    return await off_loop(session.restore, actor, version_id, expected(await posted(request)))
 
 
 @router.get("/versions/compare")

@@ -1,5 +1,5 @@
 """The forms that change something: record or drop an edit, re-solve, cancel, accept or
-discard a re-solve, publish a version, compare uploaded scenarios.
+discard a re-solve, publish or restore a version, compare uploaded scenarios.
 
 Each checks the posted form (size, CSRF token), makes one call of the session and
 sends the browser back to a page (303), as the JSON API (``api.py``) answers the same
@@ -12,7 +12,9 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from campplanner.app.review.errors import CampPlannerError
 from campplanner.web.handling import (
+    STATUS,
     Acting,
     Id,
     Session,
@@ -22,14 +24,39 @@ from campplanner.web.handling import (
     posted,
     uploaded,
 )
+from campplanner.web.render import page
 
 router = APIRouter()
+BULK_FIELDS = ("kind", "volunteers", "camp", "skill", "first", "last")
 
 
 @router.post("/edits")
 async def add_edit(request: Request, session: Session, actor: Acting) -> Response:
     data = await posted(request)
     await off_loop(session.add_edit, actor, data)
+    return back(data, "/edits")
+
+
+@router.post("/edits/bulk")
+async def add_bulk_edit(request: Request, session: Session, actor: Acting) -> Response:
+    """One edit for a pasted list of people; refused, the volunteers page again with
+    everything typed kept and the refusal above the form (no redirect that loses it)."""
+    data = await posted(request)
+    fields = {k: str(data.get(k, "")) for k in BULK_FIELDS}
+    fields["volunteers"] = fields["volunteers"] or str(data.get("volunteer", ""))  # one
+    try:
+        await off_loop(session.add_edit, actor, {**fields, "rev": data.get("rev")})
+    except CampPlannerError as error:
+        status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
+        return page(
+            request,
+            "volunteers.html",
+            status,
+            data=None,
+            query="",
+            bulk=fields,
+            bulk_error=str(error),
+        )
     return back(data, "/edits")
 
 
@@ -72,6 +99,13 @@ async def discard(request: Request, job_id: str, session: Session, actor: Acting
 async def publish(request: Request, version_id: Id, session: Session, actor: Acting) -> Response:
     data = await posted(request)
     await off_loop(session.publish, actor, version_id, expected(data))
+    return back(data, "/versions")
+
+
+@router.post("/versions/{version_id}/restore")
+async def restore(request: Request, version_id: Id, session: Session, actor: Acting) -> Response:
+    data = await posted(request)
+    await off_loop(session.restore, actor, version_id, expected(data))
     return back(data, "/versions")
 
 

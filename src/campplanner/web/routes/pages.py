@@ -62,18 +62,22 @@ def camp_page(request: Request, camp_id: str, session: Session, actor: Acting) -
 
 
 @router.get("/volunteers", response_class=HTMLResponse)
-def volunteers_page(request: Request, actor: Acting) -> Response:
-    return page(request, "volunteers.html", data=None, query="")
+def volunteers_page(request: Request, session: Session, actor: Acting) -> Response:
+    # no query yet: the skills of the filter only
+    return page(request, "volunteers.html", data=session.search(actor, ""), query="", bulk={})
 
 
 @router.post("/volunteers", response_class=HTMLResponse)
 async def volunteers_search(request: Request, session: Session, actor: Acting) -> Response:
     # POST: a name typed into the search must not end up in an address or a log
     data = await posted(request)
-    query = str(data.get("q", ""))
-    template = "volunteers_results.html" if partial(request) else "volunteers.html"
-    found = await off_loop(session.search, actor, query) if query.strip() else None  # cleared
-    answer = page(request, template, data=found, query=query)
+    query, skill = str(data.get("q", "")), str(data.get("skill", ""))
+    to_bulk = bool(data.get("to_bulk"))  # "edit them all": their ids into the bulk form
+    only_results = partial(request) and not to_bulk  # the bulk form: from the whole page
+    template = "volunteers_results.html" if only_results else "volunteers.html"
+    found = await off_loop(session.search, actor, query, skill, to_bulk)
+    bulk = {"volunteers": "\n".join(found.get("ids", []))} if to_bulk else {}
+    answer = page(request, template, data=found, query=query, bulk=bulk)
     answer.headers["Vary"] = "HX-Request"
     return answer
 
