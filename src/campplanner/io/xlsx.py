@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from campplanner.io.sanitize import is_formula_like
+from campplanner.io.sanitize import FORMULA_STARTS, is_formula_like
 
 # A fixed creation date, so that the same roster gives the same workbook, byte for byte.
 CREATED = dt.datetime(2024, 1, 1)
@@ -27,6 +27,10 @@ MAX_WIDTH = 60  # columns wider than this wrap their text instead
 HEADER_LINE_HEIGHT = 15  # points per line of a header row (Tahoma 10, wrapped)
 # The printed page's footer: "page 3 of 12", in Persian.
 PAGE_FOOTER = "&Cصفحه &P از &N"
+
+# The first characters of a text that may be formula-like (is_formula_like decides):
+# every other text skips the guard's call (the season workbook has 1.1 M texts).
+MAYBE_FORMULA = FORMULA_STARTS | {"'"}
 
 # Printing at a size people can read (issue 25: the unfilled slots printed at 4 pt).
 # A sheet fitted to the page's width is scaled down by the page's width over its own;
@@ -127,6 +131,13 @@ def longest_word(values: Iterable[Any], high: float = MAX_WIDTH) -> float:
         (len(word) for v in values if v is not None for word in str(v).split()), default=0
     )
     return min(high, longest * 1.1 + 2)
+
+
+def distinct_texts(values: Iterable[Any]) -> set[str]:
+    """The texts of ``values`` (None left out), each once: :func:`fit_width` and
+    :func:`longest_word` of them equal those of ``values``, for far fewer splits
+    (a column of skills or groups repeats a few texts over 100,000 rows)."""
+    return {v if v.__class__ is str else str(v) for v in values if v is not None}
 
 
 def _header_footer_text(text: str) -> str:
@@ -257,6 +268,23 @@ class Writer:
             text = str(value)
             worksheet.write_string(row, col, text, self._text_style(text, style))
 
+    def row(self, worksheet: Any, row: int, values: Sequence[Any], styles: Sequence[Any]) -> None:
+        """``values`` from column 0 on, each as :meth:`cell` writes it with its column's
+        style in ``styles`` (None: plain); texts, most of a workbook, without the
+        per-cell dispatch: the formula guard is asked only about a text whose first
+        character could start a formula."""
+        write_string = getattr(worksheet, "_write_string", worksheet.write_string)
+        plain, maybe = self.plain, MAYBE_FORMULA
+        for col, value in enumerate(values):
+            style = styles[col] if col < len(styles) else None
+            if value.__class__ is str:
+                if value and value[0] in maybe:
+                    write_string(row, col, value, self._text_style(value, style))
+                else:
+                    write_string(row, col, value, style or plain)
+            else:
+                self.cell(worksheet, row, col, value, style)
+
     def merged(
         self, worksheet: Any, row: int, first_col: int, last_col: int, text: str, style: Any
     ) -> None:
@@ -295,14 +323,17 @@ class Writer:
         where the sheet would otherwise print below 8 pt (:func:`page_layout`).
         ``row_style(values)`` may give a row its own style (a cancelled camp's, say)."""
         rows = [list(values) for values in rows]
+        texts = [
+            distinct_texts([r[col] for r in rows if col < len(r)]) for col in range(len(headers))
+        ]
         if widths is None:
             widths = [
-                fit_width([header_lines(h), *(r[col] for r in rows if col < len(r))])
-                for col, h in enumerate(headers)
+                fit_width(column | {header_lines(h)})
+                for column, h in zip(texts, headers, strict=True)
             ]
         narrowest = [
-            max(NARROWEST, longest_word([h, *(r[col] for r in rows if col < len(r))]))
-            for col, h in enumerate(headers)
+            max(NARROWEST, longest_word(column | {h}))
+            for column, h in zip(texts, headers, strict=True)
         ]
         layout = self.columns(worksheet, widths, narrowest=narrowest)
         lines = 1
@@ -317,12 +348,14 @@ class Writer:
         wide = {col for col, width in enumerate(widths) if width >= MAX_WIDTH}
         wide |= layout.narrowed
         number = first_row + 1
+        columns: dict[int, list[Any]] = {}  # each row style's style per column
         for values in rows:
             style = row_style(values) if row_style else None
-            for col, value in enumerate(values):
-                self.cell(
-                    worksheet, number, col, value, self.wrapped(style) if col in wide else style
-                )
+            if id(style) not in columns:
+                columns[id(style)] = [
+                    self.wrapped(style) if col in wide else style for col in range(len(values))
+                ]
+            self.row(worksheet, number, values, columns[id(style)])
             number += 1
         worksheet.freeze_panes(first_row + 1, 0)
         if autofilter and headers:
