@@ -21,6 +21,9 @@ VALUES = [
     "",
     "علی کشاورز",
     "two words\nand a line",
+    "x" * 20_000,  # longer than store_texts takes: xlsxwriter's own path
+    "=" + "y" * 40_000,  # cut by xlsxwriter to 32,767
+    False,
     3,
     2.5,
     True,
