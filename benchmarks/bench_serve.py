@@ -90,7 +90,10 @@ def main() -> None:
         )
     start = time.perf_counter()
     session, app, _ = build(
-        ServeSettings(args.instance, solution, f"sqlite:///{folder / 'ws.sqlite'}"), say=print
+        ServeSettings(
+            args.instance, solution, f"sqlite:///{folder / 'ws.sqlite'}", single_user=True
+        ),
+        say=print,
     )
     loading = time.perf_counter() - start
     client = TestClient(app, base_url="http://127.0.0.1:8000")
@@ -299,6 +302,7 @@ def first_paint(args: argparse.Namespace, folder: Path, solution: str) -> tuple[
             str(folder / "ws.sqlite"),
             "--port",
             port,
+            "--single-user",
         ],
         env=env,
         stdout=subprocess.DEVNULL,

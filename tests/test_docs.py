@@ -31,6 +31,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,7 +137,9 @@ def _free_port() -> int:
 def _serve(example: Example, port: int, folder: Path, env: dict[str, str]) -> Any:
     """``campplanner serve`` with the marker's arguments, once it answers."""
     assert example.serve is not None
-    arguments = [*example.serve, "--port", str(port), "--workspace", "docs-test.sqlite"]
+    arguments = [*example.serve, "--port", str(port)]
+    if not {"--workspace", "--db"} & set(example.serve):  # the page's own, or the test's
+        arguments += ["--workspace", "docs-test.sqlite"]
     server = subprocess.Popen(
         ["campplanner", "serve", *arguments],
         cwd=folder,
@@ -150,6 +153,8 @@ def _serve(example: Example, port: int, folder: Path, env: dict[str, str]) -> An
             raise AssertionError(f"{example.where}: serve ended: {server.stderr.read()!r}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/session", timeout=2)
+            return server
+        except urllib.error.HTTPError:  # it answers (401 on a workspace with accounts)
             return server
         except OSError:
             time.sleep(0.3)
@@ -235,18 +240,29 @@ def test_cli_md_documents_every_option_of_every_command() -> None:
             missing.append(f"campplanner {name}: no section")
             continue
         section = sections[name]
-        for param in command.params:
-            if not isinstance(param, click.Option) or param.hidden:
-                continue
-            named = [o for o in param.opts if re.search(rf"(?<![\w-]){re.escape(o)}\b", section)]
-            if not named and not (
-                param.opts[0].startswith("--weight-") and "--weight-*" in section
-            ):
-                missing.append(f"campplanner {name} {param.opts[0]}")
-            for option in param.secondary_opts:  # --summary of --full/--summary
-                if option not in section:
-                    missing.append(f"campplanner {name} {option}")
+        commands = [(name, command)]
+        if isinstance(command, click.Group):  # campplanner users add, list...: in its section
+            for sub, subcommand in sorted(command.commands.items()):
+                if not re.search(rf"campplanner {name} (.*\| )?{re.escape(sub)}\b", section):
+                    missing.append(f"campplanner {name} {sub}")
+                commands.append((f"{name} {sub}", subcommand))
+        for where, each in commands:
+            missing += _undocumented_options(where, each, section)
     assert not missing, "docs/cli.md does not document:\n" + "\n".join(missing)
+
+
+def _undocumented_options(name: str, command: click.Command, section: str) -> list[str]:
+    missing = []
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.hidden:
+            continue
+        named = [o for o in param.opts if re.search(rf"(?<![\w-]){re.escape(o)}\b", section)]
+        if not named and not (param.opts[0].startswith("--weight-") and "--weight-*" in section):
+            missing.append(f"campplanner {name} {param.opts[0]}")
+        for option in param.secondary_opts:  # --summary of --full/--summary
+            if option not in section:
+                missing.append(f"campplanner {name} {option}")
+    return missing
 
 
 # ------------------------------------------------------------------------ files cited

@@ -19,7 +19,7 @@ from campplanner.app.review.opening import open_review
 from campplanner.app.review.session import ReviewSession
 from web_helpers import solved
 
-ANA = Actor("ana", "county")
+ANA = Actor("ana", "province")  # may do everything: the roles are test_permissions.py
 
 
 @pytest.fixture(scope="module")

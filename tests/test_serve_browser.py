@@ -61,6 +61,7 @@ def _start(workspace: Path, solution: Path) -> subprocess.Popen[bytes]:
             str(PORT),
             "--time-limit",
             "8",
+            "--single-user",
         ],
         env=env,
         stdout=subprocess.PIPE,

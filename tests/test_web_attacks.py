@@ -166,7 +166,13 @@ def test_no_route_answers_500_whatever_the_path_query_or_body(web) -> None:
     body: each answer is below 500 (a refusal in words, never a traceback). A new route
     is covered as soon as it is in the table."""
     client = TestClient(web[1].app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
-    csrf = session(client)["csrf"]
+    failures = answers_of_500(client, session(client)["csrf"])
+    assert not failures, failures[:10]
+
+
+def answers_of_500(client: TestClient, csrf: str) -> list[tuple[str, str, int, str]]:
+    """What every route of ``client``'s app answers to malformed values with 500 or more
+    (the routes that log out last, so a logged-in client stays so)."""
     failures = []
 
     def check(method: str, url: str, **kwargs: Any) -> None:
@@ -174,7 +180,7 @@ def test_no_route_answers_500_whatever_the_path_query_or_body(web) -> None:
         if answer.status_code >= 500:
             failures.append((method, url[:80], answer.status_code, answer.text[:200]))
 
-    routes = list(routes_of(client.app))
+    routes = sorted(routes_of(client.app), key=lambda route: "logout" in route[1])
     assert len(routes) >= 30
     for method, path, names in routes:
         headers = {"X-CSRF-Token": csrf}
@@ -193,7 +199,7 @@ def test_no_route_answers_500_whatever_the_path_query_or_body(web) -> None:
                     content=body,
                     headers=headers | {"Content-Type": kind},
                 )
-    assert not failures, failures[:10]
+    return failures
 
 
 @hypothesis.settings(
@@ -254,6 +260,75 @@ def test_a_revision_of_1e400_and_a_body_nested_100000_deep_are_400(web) -> None:
     answer = client.post("/api/edits?lang=fa", content=b"[" * 100_000, headers=headers)
     assert answer.status_code == 400 and "JSON" in answer.json()["error"]
     assert "body" not in answer.json()["error"]  # Persian words, asked by ?lang=fa
+
+
+# ------------------------------------------- a workspace with accounts: the same limits
+
+PASSWORD = "a long pass phrase"
+
+
+@pytest.fixture
+def accounts(tmp_path: Path, published: Path):
+    """A served workspace with a province coordinator and a county coordinator."""
+    site, client = served(TINY_PATH, tmp_path, solution=published)
+    site.accounts.add("maryam", "province", PASSWORD)
+    site.accounts.add("reza", "county", PASSWORD, counties=["khomein"])
+    yield site, client
+    site.close()
+    site.workspace.close()
+
+
+def logged_in(app: Any, name: str) -> tuple[TestClient, str]:
+    client = TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
+    answer = client.post("/api/login", json={"name": name, "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return client, answer.json()["csrf"]
+
+
+@pytest.mark.parametrize("who", ["maryam", "reza", None])
+def test_with_accounts_no_route_answers_500_whatever_the_values(accounts, who) -> None:
+    """The route table × malformed values once the workspace has accounts: logged in as
+    the province, as a county coordinator (the roles judge first), and as nobody."""
+    app = accounts[1].app
+    if who is None:
+        client = TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
+        csrf = "no-session-no-token"
+    else:
+        client, csrf = logged_in(app, who)
+    failures = answers_of_500(client, csrf)
+    assert not failures, failures[:10]
+
+
+def test_with_accounts_bodies_are_judged_before_the_login_and_the_roles(accounts) -> None:
+    """The limits of round two hold on a workspace with accounts: the login's own CSRF
+    token judged before the body (the server's pages' token is not it), a body over the
+    limit refused unread (the login's too), /api/login's body read as every route's
+    (nested 100,000 deep: 400, was a 500), and a stranger answered 401 before the limits."""
+    app = accounts[1].app
+    client, csrf = logged_in(app, "reza")
+    assert csrf != app.state.csrf
+    json_headers = {"Content-Type": "application/json"}
+    rev = client.get("/api/session").json()["rev"]
+    answer = client.post(
+        "/api/edits",
+        content=json.dumps({"rev": rev, "kind": "lock"}).encode(),
+        headers=json_headers | {"X-CSRF-Token": app.state.csrf},
+    )
+    assert answer.status_code == 403 and "CSRF" in answer.json()["error"]
+    too_big = b"{" + b" " * 2_100_000 + b"}"
+    for url, headers in (
+        ("/api/edits", json_headers | {"X-CSRF-Token": csrf}),
+        ("/api/login", json_headers),
+    ):
+        answer = client.post(url, content=too_big, headers=headers)
+        assert answer.status_code == 413, (url, answer.text)
+    stranger = TestClient(app, base_url="http://127.0.0.1:8000")
+    answer = stranger.post("/api/edits", content=too_big, headers=json_headers)
+    assert answer.status_code == 401  # who is asking, first: the body is not judged
+    nested = stranger.post("/api/login", content=b"[" * 100_000, headers=json_headers)
+    assert nested.status_code == 400 and "JSON" in nested.json()["error"]
+    form = stranger.post("/api/login?lang=fa", data={"name": "x", "password": "y"})
+    assert form.status_code == 415 and "گذرواژه" in form.json()["error"]
 
 
 # ---------------------------------------------------------- a real server, raw bytes
@@ -676,3 +751,31 @@ def test_a_damaged_version_does_not_stop_the_server(tmp_path: Path, published: P
     assert client.get("/versions/2/download/solution").status_code == 422
     assert client.get("/api/versions/compare?a=1&b=2").status_code == 422
     again.close()
+
+
+def test_a_full_disk_at_a_login_or_an_account_change_is_507_in_words(accounts, monkeypatch) -> None:
+    """The account calls store (a session, an audit entry, an account): a full disk there
+    is said as at accept, never a bare 500."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    site, _ = accounts
+    client, csrf = logged_in(accounts[1].app, "maryam")
+
+    def full(*args: Any, **kwargs: Any) -> Any:
+        full_disk = sqlite3.OperationalError("database or disk is full")
+        raise OperationalError("INSERT INTO cp_accounts ...", {}, full_disk)
+
+    for name in ("login", "add", "disable"):
+        monkeypatch.setattr(site.accounts, name, full)
+    answer = client.post("/api/login", json={"name": "maryam", "password": PASSWORD})
+    assert answer.status_code == 507 and "disk is full" in answer.json()["error"]
+    added = client.post(
+        "/api/users",
+        json={"name": "ali", "role": "viewer", "password": PASSWORD},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert added.status_code == 507, added.text
+    disabled = client.post("/api/users/reza/disable", json={}, headers={"X-CSRF-Token": csrf})
+    assert disabled.status_code == 507, disabled.text

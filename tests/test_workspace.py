@@ -8,24 +8,35 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import MetaData, create_engine, func, insert, select, text
 
 from builders import TINY_PATH
 from campplanner.workspace import StaleRevision, Workspace
-from campplanner.workspace.store import MIGRATIONS, metadata, schema_migrations, snapshots
+from campplanner.workspace.store import head_revision, snapshots
 from web_helpers import post, served, solved, triples, wait_for_job
 
 PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
 
 
+DATA = Path(__file__).parent / "data"
+# A workspace written by campplanner before its migrations moved to Alembic (commit
+# e2bc119): tiny.json opened with a solved roster, one edit accepted by a re-solve
+# (version 2), a second edit pending; four audit entries, by "planner".
+LEGACY = DATA / "workspace-e2bc119.sqlite"
+
+
 def _fresh(url: str) -> str:
-    """Drop the workspace's tables (PostgreSQL keeps them between tests)."""
+    """Drop every table (PostgreSQL keeps them between tests), Alembic's own included."""
     engine = create_engine(url)
-    metadata.drop_all(engine)
+    tables = MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)
     engine.dispose()
     return url
 
@@ -48,15 +59,81 @@ ROSTER = json.dumps({"status": "feasible", "coverage": 7, "assignments": []}).en
 
 def test_a_new_workspace_is_migrated_once(url: str) -> None:
     workspace = Workspace(url)
-    assert workspace.schema_version() == MIGRATIONS[-1][0]
+    assert workspace.schema_version() == head_revision()
     assert workspace.revision() == 0 and workspace.head() is None
     workspace.close()
-    again = Workspace(url)  # nothing to do the second time
-    with again.engine.connect() as connection:
-        assert connection.execute(
-            select(func.count()).select_from(schema_migrations)
-        ).scalar() == len(MIGRATIONS)
+    again = Workspace(url)  # nothing to do the second time: still one meta row
+    assert again.schema_version() == head_revision() and again.revision() == 0
     again.close()
+
+
+def _legacy_copy(url: str, tmp_path: Path) -> str:
+    """The legacy workspace at ``url``: the file itself for SQLite; for PostgreSQL its
+    tables, created as that version created them and filled with the file's rows."""
+    if url.startswith("sqlite"):
+        copy = tmp_path / "legacy.sqlite"
+        shutil.copy(LEGACY, copy)
+        return f"sqlite:///{copy}"
+    source = sqlite3.connect(LEGACY)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        # as SQLAlchemy wrote them on PostgreSQL: a serial id where SQLite's is its rowid
+        for name, sql in source.execute("select name, sql from sqlite_master where type = 'table'"):
+            if name in ("cp_versions", "cp_edits", "cp_audit"):
+                sql = sql.replace("id INTEGER NOT NULL", "id SERIAL NOT NULL")
+            sql = sql.replace("BLOB", "BYTEA").replace("DATETIME", "TIMESTAMP WITH TIME ZONE")
+            connection.execute(text(sql))
+    legacy = MetaData()
+    legacy.reflect(engine)
+    with engine.begin() as connection:
+        for name, table in legacy.tables.items():
+            cursor = source.execute(f"select * from {name}")
+            columns = [d[0] for d in cursor.description]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor]
+            for row in rows:
+                if "pending" in row:
+                    row["pending"] = bool(row["pending"])
+            if rows:
+                connection.execute(insert(table), rows)
+        for name in ("cp_versions", "cp_edits", "cp_audit"):  # the ids go on from the rows
+            connection.execute(
+                text(f"select setval(pg_get_serial_sequence('{name}', 'id'), max(id)) from {name}")
+            )
+    engine.dispose()
+    return url
+
+
+def test_a_workspace_written_before_alembic_opens_and_upgrades(url: str, tmp_path: Path) -> None:
+    legacy = _legacy_copy(url, tmp_path)
+    workspace = Workspace(legacy)
+    assert workspace.schema_version() == head_revision()
+    assert [v.id for v in workspace.versions()] == [2, 1]
+    assert workspace.revision() == 4 and workspace.head().edits[0]["kind"] == "remove"
+    assert [e.id for e in workspace.pending_edits()] == [2]
+    assert [(a["action"], a["by"]) for a in workspace.audit_log()] == [
+        ("edit", "planner"),
+        ("accept", "planner"),
+        ("edit", "planner"),
+        ("accept", "planner"),
+    ]
+    assert json.loads(workspace.solution_json(2))["assignments"]
+    # and it goes on: new rows after the old ones, the revision counted on
+    assert workspace.add_edit("forbid", [], expected=4) == 3
+    workspace.drop_edit(2, expected=5)
+    workspace.close()
+    again = Workspace(legacy)  # stamped once, not again
+    assert again.schema_version() == head_revision() and again.revision() == 6
+    again.close()
+
+
+def test_the_web_application_opens_a_workspace_written_before_alembic(tmp_path: Path) -> None:
+    legacy = _legacy_copy("sqlite", tmp_path)
+    site, client = served(TINY_PATH, tmp_path, url=legacy)
+    state = client.get("/api/session").json()
+    assert state["rev"] == 4
+    assert client.get("/api/solution").json()["assignments"]
+    site.close()
+    site.workspace.close()
 
 
 def test_versions_keep_instance_roster_edits_time_and_comment(url: str) -> None:
@@ -179,7 +256,9 @@ def test_a_database_of_another_program_is_not_taken_for_a_workspace(url: str) ->
     Workspace(url).close()
     assert not_a_workspace(url) is None  # a workspace
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    metadata.drop_all(engine)
+    tables = MetaData()  # every table, Alembic's own included: only the other program's left
+    tables.reflect(engine)
+    tables.drop_all(engine)
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE orders (id INTEGER PRIMARY KEY)"))
     try:

@@ -40,6 +40,7 @@ def served(
         8000,
         token,
         time_limit,
+        single_user=True,  # the tests of accounts add them themselves
     )
     site, app, _ = build(settings, say=lambda line: None)
     return site, TestClient(app, base_url="http://127.0.0.1:8000")

@@ -858,12 +858,18 @@ def replace(
     "--token",
     help="The access token, at least 16 characters [default: none on 127.0.0.1, else a "
     "new one]. Other users of this machine can read it here: prefer --token-file or "
-    "the environment variable CAMPPLANNER_TOKEN.",
+    "the environment variable CAMPPLANNER_TOKEN. Not used on a workspace with accounts.",
 )
 @click.option(
     "--token-file",
     type=click.Path(dir_okay=False, path_type=str),
     help="Read the access token from this file (its first line).",
+)
+@click.option(
+    "--single-user",
+    is_flag=True,
+    help="A new workspace without accounts, for one planner at this machine [default: a "
+    "new workspace gets the province coordinator's account, its password printed once].",
 )
 @time_limit_option(30.0, "Seconds for each re-solve.")
 @reports_errors
@@ -876,6 +882,7 @@ def serve(
     port: int,
     token: str | None,
     token_file: str | None,
+    single_user: bool,
     time_limit: float,
 ) -> None:
     """Review and adjust rosters in the browser: a local web application.
@@ -892,7 +899,9 @@ def serve(
     url = db_url or (f"sqlite:///{workspace_file}" if workspace_file else None)
     token = given_token(token, token_file)
     run_server(
-        ServeSettings(instance_file, solution_file, url, host, port, token, time_limit),
+        ServeSettings(
+            instance_file, solution_file, url, host, port, token, time_limit, single_user
+        ),
         say=lambda line: stdout.print(line, markup=False, highlight=False),
     )
 
@@ -1005,3 +1014,10 @@ def stress(
         stdout.print(f"Report written to {output}", markup=False)
     if received is not None:
         sys.exit(SIGNAL_EXIT_CODES[received])
+
+
+# The accounts of a workspace (issue 23): a group of their own, in cli/users.py.
+from campplanner.cli.users import audit, users  # noqa: E402
+
+main.add_command(users)
+main.add_command(audit)

@@ -22,7 +22,7 @@ from campplanner.explain import (
 )
 from campplanner.model.problem import Problem
 from campplanner.model.terms import GROUP, SECONDARY, Term, as_written
-from campplanner.whatif.to_run import ToRun
+from campplanner.whatif.to_run import WHY_NOT, ToRun
 
 SHORT_LIMIT = 10  # cancelled camps listed by `solve` before "... and N more"
 
@@ -236,7 +236,8 @@ def _requirement_place(problem: Problem, r: int) -> str:
 def print_to_run(console: Console, problem: Problem, to_run: ToRun) -> None:
     """What would run a cancelled camp: every change it takes and what it costs."""
     if not to_run.runs:
-        console.print(f"[bold]To run it[/]: not possible - {escape(to_run.why_not or '')}")
+        why = WHY_NOT.get(to_run.why_not or "", "")
+        console.print(f"[bold]To run it[/]: not possible - {escape(why)}")
         return
     sign = "+" if to_run.coverage_change >= 0 else ""
     console.print(

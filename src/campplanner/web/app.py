@@ -17,11 +17,18 @@ from starlette.staticfiles import StaticFiles
 from campplanner.app.review.session import ReviewSession
 from campplanner.web.handling import attach
 from campplanner.web.limits import BodyGuard, CloseUnread
-from campplanner.web.routes import api, downloads, edits, pages
+from campplanner.web.routes import accounts, api, downloads, edits, pages
 from campplanner.web.security import token_guard
 
 # In this order: the catch-all of unknown API addresses last.
-ROUTERS = (pages.router, edits.router, downloads.router, api.router, api.fallback)
+ROUTERS = (
+    accounts.router,
+    pages.router,
+    edits.router,
+    downloads.router,
+    api.router,
+    api.fallback,
+)
 
 
 def create_app(session: ReviewSession, csrf: str | None = None) -> FastAPI:

@@ -28,14 +28,18 @@ from campplanner.app.review.errors import (
     DamagedVersion,
     DiskFull,
     EditsChanged,
+    Forbidden,
+    LoginRefused,
     NotFound,
+    NotLoggedIn,
     StaleRevision,
     TooLarge,
+    TooManyAttempts,
 )
 from campplanner.app.review.session import ReviewSession, expected_revision
 from campplanner.web.limits import judge_before_reading, judge_csrf_header
 from campplanner.web.refusals import Refusal, answer
-from campplanner.web.render import failure
+from campplanner.web.render import csrf_of, failure
 from campplanner.web.security import same
 
 MAX_FILES, MAX_FIELDS = 20, 50  # of one posted form
@@ -71,6 +75,10 @@ STATUS = {
     NotFound: 404,
     StaleRevision: 409,
     TooLarge: 413,
+    LoginRefused: 401,
+    NotLoggedIn: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
     DamagedVersion: 422,  # stored, but it cannot be read back: the other versions can
     DiskFull: 507,
     CampPlannerError: 400,
@@ -98,7 +106,7 @@ async def refused(request: Request, error: Exception) -> Response:
         if isinstance(error, Refused)
         else next(code for kind, code in STATUS.items() if isinstance(error, kind))
     )
-    return failure(request, status, str(error))
+    return failure(request, status, str(error), error)  # a page may say it from its facts
 
 
 ROUTING = {404: "not_found", 405: "bad_method"}  # Starlette's refusals, in words
@@ -144,7 +152,7 @@ async def posted(request: Request) -> dict[str, Any]:
     the body is read, limits.judge_csrf_header; a form's field after)."""
     max_upload = request.app.state.session.max_upload
     judge_before_reading(request.headers, max_upload)
-    judge_csrf_header(request.headers, request.app.state.csrf)
+    judge_csrf_header(request.headers, csrf_of(request))  # a login's own, else the server's
     kind = request.headers.get("content-type", "")
     data: dict[str, Any] = {}
     if kind.startswith("application/json"):
@@ -155,7 +163,7 @@ async def posted(request: Request) -> dict[str, Any]:
             values = form.getlist(key)
             data[key] = values if key == "files" else values[0]
     token = request.headers.get("x-csrf-token") or data.get("csrf")
-    if not same(token if isinstance(token, str) else None, request.app.state.csrf):
+    if not same(token if isinstance(token, str) else None, csrf_of(request)):
         raise Refusal(403, "csrf")
     return data
 

@@ -16,6 +16,71 @@ __all__ = ["LANGUAGES", "WORDS", "Words"]  # LANGUAGES: the one list, contract.l
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("برنامه‌ریز اردوها", "Camp planner"),
     "overview": ("نمای کلی", "Overview"),
+    # logging in (issue 23): what the login page and the frame say
+    "log_in": ("ورود", "Log in"),
+    "log_out": ("خروج", "Log out"),
+    "who": ("چه کسی", "Who"),
+    # the audit's actions (workspace, app/accounts.py, app/review), as the pages name them
+    "action:accept": ("پذیرش نسخه", "accept"),
+    "action:edit": ("تغییر", "edit"),
+    "action:drop edit": ("حذف تغییر", "drop edit"),
+    "action:discard": ("کنار گذاشتن حل", "discard"),
+    "action:publish": ("انتشار", "publish"),
+    "action:download": ("دریافت پرونده", "download"),
+    "action:login": ("ورود", "login"),
+    "action:login failed": ("ورود ناموفق", "login failed"),
+    "action:login refused": ("ورود ردشده", "login refused"),
+    "action:logout": ("خروج", "logout"),
+    "action:add account": ("افزودن حساب", "add account"),
+    "action:disable account": ("غیرفعال‌کردن حساب", "disable account"),
+    "action:enable account": ("فعال‌کردن حساب", "enable account"),
+    "action:reset password": ("گذرواژهٔ تازه", "reset password"),
+    "action:add api key": ("کلید API تازه", "add api key"),
+    "action:revoke api keys": ("لغو کلیدهای API", "revoke api keys"),
+    "forbidden": ("اجازه ندارید", "Not allowed"),
+    "forbidden_why": (
+        "این کار یا این اردو در حوزهٔ حساب شما نیست؛ اگر باید باشد، از هماهنگ‌کنندهٔ استان بپرسید.",
+        "This is outside what your account may do; "
+        "ask the province coordinator if it should not be.",
+    ),
+    "packet_phones": ("برگهٔ سرپرست با تلفن‌ها", "Camp leader's page, with phones"),
+    "address": ("نشانی", "Address"),
+    "account_name": ("نام کاربری", "Name"),
+    "password": ("گذرواژه", "Password"),
+    "wrong_login": (
+        "نام کاربری یا گذرواژه درست نیست (یا حساب غیرفعال است).",
+        "Wrong name or password (or the account is disabled).",
+    ),
+    "too_many_logins": (
+        "تلاش‌های ناموفق زیادی شد: پانزده دقیقه دیگر دوباره امتحان کنید "
+        "یا از هماهنگ‌کنندهٔ استان بپرسید.",
+        "Too many failed logins: wait 15 minutes and try again, or ask the province coordinator.",
+    ),
+    # two offices at once: accepting on a version someone else replaced (Superseded)
+    "superseded": (
+        "از وقتی این حل از نسخهٔ {base} آغاز شد، نسخهٔ {newest} در {at} (UTC) پذیرفته شده "
+        "است و پذیرفتن این یکی آن را از میان می‌برد؛ چیزی تغییر نکرد. پذیرندهٔ آن:",
+        "Version {newest} was accepted at {at} (UTC) since this solve started from version "
+        "{base}: accepting it would undo theirs; nothing was changed. Accepted by",
+    ),
+    "superseded_pending": (
+        "تغییرهای شما ({edits}) هنوز در انتظارند: دوباره حل کنید تا روی نسخهٔ {newest} "
+        "اعمال شوند، سپس آن را بپذیرید.",
+        "Your edits ({edits}) are still pending: re-solve to apply them on top of version "
+        "{newest}, then accept that roster.",
+    ),
+    "superseded_in": (
+        "تغییرهای شما در نسخهٔ {newest} آمده‌اند؛ اگر کار دیگری لازم است از آن دوباره حل کنید.",
+        "Your edits are in version {newest} already; re-solve from it if more is needed.",
+    ),
+    "session_ended": (
+        "نشست شما به پایان رسید: دوباره وارد شوید.",
+        "Your session has ended: log in again.",
+    ),
+    "role_province": ("هماهنگ‌کنندهٔ استان", "province coordinator"),
+    "role_county": ("هماهنگ‌کنندهٔ شهرستان", "county coordinator"),
+    "role_camp-leader": ("سرپرست اردو", "camp leader"),
+    "role_viewer": ("بیننده", "viewer"),
     "camps": ("اردوها", "Camps"),
     "camp": ("اردو", "Camp"),
     "volunteers": ("داوطلبان", "Volunteers"),

@@ -63,6 +63,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "started: the roster still carries it. Nothing was changed; re-solve with the "
         "edits as they are now.",
     ),
+    "login_json": (
+        'نام و گذرواژه را به صورت JSON بفرستید: ‎{{"name": ..., "password": ...}}',
+        'send {{"name": ..., "password": ...}} as application/json',
+    ),
     "bad_method": ("این نشانی این کار را نمی‌پذیرد.", "this address does not take this method"),
 }
 

@@ -14,6 +14,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from campplanner.web.i18n import LANGUAGES, Words
 
+
+def csrf_of(request: Request) -> str:
+    """The CSRF token the request's pages carry: its login session's, else the server's."""
+    actor = getattr(request.state, "actor", None)
+    return (actor.csrf if actor is not None else None) or request.app.state.csrf
+
+
 LANG_COOKIE = "campplanner_lang"
 # The controls that embed, override or isolate a direction (LRE RLE PDF LRO RLO, LRI RLI
 # FSI PDI): where a name cannot sit inside <bdi> (a title, an option of a drop-down),
@@ -57,7 +64,8 @@ def page(request: Request, template: str, code: int = 200, **context: Any) -> HT
         .get_template(template)
         .render(
             t=Words(language_of(request), frame.calendar),
-            csrf=request.app.state.csrf,
+            csrf=csrf_of(request),
+            actor=getattr(request.state, "actor", None),
             rev=frame.revision,
             path=request.url.path,
             running=frame.running,
@@ -67,8 +75,11 @@ def page(request: Request, template: str, code: int = 200, **context: Any) -> HT
     return HTMLResponse(html, status_code=code)
 
 
-def failure(request: Request, status: int, message: str) -> Response:
-    """A refusal: ``{"error": message}`` to the API, a page to a browser."""
+def failure(
+    request: Request, status: int, message: str, refusal: Exception | None = None
+) -> Response:
+    """A refusal: ``{"error": message}`` to the API, a page to a browser (which may say
+    it from the ``refusal``'s facts in its own language)."""
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": message}, status_code=status)
-    return page(request, "message.html", status, message=message, status=status)
+    return page(request, "message.html", status, message=message, status=status, refusal=refusal)

@@ -11,6 +11,8 @@
 - Every state-changing request carries the CSRF token (a form field ``csrf`` or the
   header ``X-CSRF-Token``), which only the server's own pages know.
 
+On a workspace with accounts, a session or an API key instead (``sessions.py``).
+
 Who a credential names is the application layer's to say (``ReviewSession.actor_for``);
 the guard finds the credential in the request and keeps the answer as the request's
 actor (``request.state.actor``), which every route hands to the session.
@@ -23,8 +25,11 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+
+from campplanner.web.sessions import identify, is_open, unknown
 
 if TYPE_CHECKING:  # the command line imports this module (via server.py): keep it light
     from campplanner.app.review.session import ReviewSession
@@ -76,6 +81,13 @@ def token_guard(
                 "this server answers only at 127.0.0.1 or localhost "
                 "(start it with --token to reach it by another name)",
             )
+        if session.requires_login():  # a workspace with accounts (web/sessions.py)
+            # a database read: in a worker thread, not on the event loop
+            actor = await run_in_threadpool(identify, session, request)
+            if actor is None and not is_open(request.url.path):
+                return with_headers(request, unknown(request))
+            request.state.actor = actor
+            return with_headers(request, await call_next(request))
         given = None
         if session.token is not None:
             offered = request.query_params.get("token")
@@ -100,11 +112,15 @@ def token_guard(
         if actor is None:
             return refuse(request, 403, "wrong token")
         request.state.actor = actor
-        answer = await call_next(request)
-        if request.url.path.startswith(("/static/", "/fonts/")):  # the package's own files
-            answer.headers.setdefault("Cache-Control", "public, max-age=3600")
-        for name, value in HEADERS.items():
-            answer.headers.setdefault(name, value)
-        return answer
+        return with_headers(request, await call_next(request))
 
     return guard
+
+
+def with_headers(request: Request, answer: Response) -> Response:
+    """The headers every answer gets."""
+    if request.url.path.startswith(("/static/", "/fonts/")):  # the package's own files
+        answer.headers.setdefault("Cache-Control", "public, max-age=3600")
+    for name, value in HEADERS.items():
+        answer.headers.setdefault(name, value)
+    return answer

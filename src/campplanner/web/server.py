@@ -37,6 +37,8 @@ class ServeSettings:
     port: int = 8000
     token: str | None = None
     time_limit: float = 30.0
+    # a new workspace for one planner at this machine: no accounts, as before issue 23
+    single_user: bool = False
 
 
 def checked_token(token: str | None, source: str = "--token") -> str | None:
@@ -136,6 +138,7 @@ def build(
         token=token,
         time_limit=settings.time_limit,
         say=say,
+        first_account=not settings.single_user,
     )
     return session, create_app(session), token
 
@@ -153,7 +156,14 @@ def serve(settings: ServeSettings, say: Callable[[str], None] = print) -> None:
         try:
             host = f"[{settings.host}]" if ":" in settings.host else settings.host
             address = f"http://{host}:{settings.port}/"
-            if token and token != settings.token:  # a new one: the planner needs to see it
+            if session.requires_login():  # accounts: each person logs in, the token names nobody
+                if settings.token is not None:
+                    say(
+                        "warning: the token is not used on a workspace with accounts: each "
+                        "person logs in, scripts use an API key (campplanner users api-key NAME)"
+                    )
+                address += " (log in with your account)"
+            elif token and token != settings.token:  # a new one: the planner needs to see it
                 address += f"?token={token}"
             elif token:
                 address += " (with the token you gave: open it once as ?token=…)"

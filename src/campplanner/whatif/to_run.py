@@ -33,6 +33,13 @@ from campplanner.model.terms import coverage
 from campplanner.solver.lns import Lns, LnsOptions, SubModel
 
 SIZES = (8, 16, 32)  # camps in the neighbourhood, tried in turn
+# Why a camp cannot be made to run, in English (the page words the keys in Persian too).
+WHY_NOT = {
+    "runs_already": "the camp runs already",
+    "too_few_qualified": "too few people are qualified and free on its dates for an "
+    "essential role, whatever else moves",
+    "not_found": f"no roster found that runs it by moving the people of up to {SIZES[-1]} camps",
+}
 STEP_WORK = 5.0  # CP-SAT deterministic seconds per try
 
 
@@ -54,6 +61,7 @@ class ToRun:
 
     camp: int
     runs: bool  # False: no roster found in which the camp runs (``why_not`` says why)
+    # why_not is a key (WHY_NOT's), worded by each front end in its language
     moves: tuple[Move, ...] = ()
     coverage_before: int = 0
     coverage_after: int = 0
@@ -77,14 +85,13 @@ def what_would_run(problem: Problem, roster: np.ndarray, camp: int, seed: int = 
     p = problem
     roster = np.asarray(roster, dtype=np.int64)
     if np.isin(p.candidate_camp[roster], [camp]).any():
-        return ToRun(camp, True, why_not="the camp runs already", roster=roster)
+        return ToRun(camp, True, why_not="runs_already", roster=roster)
     short_of_candidates = essential_short_of_candidates(p)
     if any(short_of_candidates[r] for r in essential_requirements(p, camp)):
         return ToRun(
             camp,
             False,
-            why_not="too few people are qualified and free on its dates for an essential "
-            "role, whatever else moves",
+            why_not="too_few_qualified",
         )
     before = coverage(p, roster)
     essentials = np.array(essential_requirements(p, camp), dtype=np.int64)
@@ -98,7 +105,7 @@ def what_would_run(problem: Problem, roster: np.ndarray, camp: int, seed: int = 
         camp,
         False,
         coverage_before=before,
-        why_not=f"no roster found that runs it by moving people of up to {SIZES[-1]} camps",
+        why_not="not_found",
     )
 
 

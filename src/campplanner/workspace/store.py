@@ -1,5 +1,9 @@
 """The workspace database: versions, pending edits, the audit log, and their migrations.
 
+The tables below are the schema as the code reads it today; the steps that bring a
+database there are Alembic revisions in ``migrations/versions/`` (``m0001_today``: the
+schema as it was before Alembic), run by :meth:`Workspace.migrate` on every open.
+
 Every change goes through one transaction that also moves the workspace's revision
 number on by one, and only if the caller saw the current one (``expected``): a second
 browser tab that edits from a stale page is refused (:class:`StaleRevision`) and nothing
@@ -20,6 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Boolean,
     Column,
@@ -32,7 +40,6 @@ from sqlalchemy import (
     Text,
     create_engine,
     delete,
-    func,
     insert,
     select,
     update,
@@ -43,12 +50,6 @@ from campplanner.contract.errors import CampPlannerError
 
 metadata = MetaData()
 
-schema_migrations = Table(
-    "cp_schema_migrations",
-    metadata,
-    Column("version", Integer, primary_key=True, autoincrement=False),
-    Column("applied_at", DateTime(timezone=True), nullable=False),
-)
 meta = Table(
     "cp_meta",
     metadata,
@@ -92,27 +93,49 @@ audit = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Column("action", String(40), nullable=False),
     Column("detail", Text, nullable=False),  # JSON
+    Column("account", String(100), nullable=True),  # who acted (0002; before: detail's "by")
+    Column("address", String(64), nullable=True),  # from where (0002)
 )
 
 
-def _migration_1(connection: Connection) -> None:
-    for table in (meta, snapshots, versions, edits, audit):
-        table.create(connection, checkfirst=True)
-    connection.execute(insert(meta).values(id=1, revision=0, published=None))
-
-
-# Who acted, kept inside an audit entry's detail (no schema change: the accounts to come
-# will bring their own migration).
+# Who acted, as entries written before revision 0002 kept it inside their detail.
 BY = "by"
 
-# Append only: a database at version n gets migrations n+1, n+2, ... in one transaction each.
-MIGRATIONS = [(1, _migration_1)]
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Before Alembic, a workspace kept its own counter here; a database with it (and no
+# alembic_version) holds the schema of revision 0001.
+LEGACY_MIGRATIONS_TABLE = "cp_schema_migrations"
+LEGACY_REVISION = "0001"
+
+
+def _alembic_config(connection: Connection | None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration: the schema this code reads."""
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    assert head is not None
+    return head
 
 
 class StaleRevision(CampPlannerError):
     """The page that asked for a change showed an older workspace than the current one."""
 
     exit_code = 2
+
+
+class Superseded(StaleRevision):
+    """A roster re-solved from a version someone else has replaced since (two offices at
+    once): accepting it would silently undo their version. Its facts (the versions, who,
+    when, the edits still pending) let a page say it in its own language."""
+
+    def __init__(self, message: str, newest: int, base: int, by: str, at: str, pending: list[int]):
+        super().__init__(message)
+        self.newest, self.base, self.by, self.at, self.pending = newest, base, by, at, pending
 
 
 class EditsChanged(StaleRevision):
@@ -193,25 +216,22 @@ class Workspace:
         self.migrate()
 
     # ------------------------------------------------------------------ schema
-    def schema_version(self) -> int:
+    def schema_version(self) -> str | None:
+        """The Alembic revision the database is at (None: an empty database)."""
         with self.engine.connect() as connection:
-            if not self.engine.dialect.has_table(connection, schema_migrations.name):
-                return 0
-            return connection.execute(select(func.max(schema_migrations.c.version))).scalar() or 0
+            return MigrationContext.configure(connection).get_current_revision()
 
     def migrate(self) -> None:
-        """Bring the schema up to the newest migration."""
+        """Bring the schema up to the newest migration, in one transaction: a workspace
+        written before Alembic is first stamped with the revision its tables are."""
         with self.engine.begin() as connection:
-            schema_migrations.create(connection, checkfirst=True)
-        current = self.schema_version()
-        for number, step in MIGRATIONS:
-            if number <= current:
-                continue
-            with self.engine.begin() as connection:
-                step(connection)
-                connection.execute(
-                    insert(schema_migrations).values(version=number, applied_at=_now())
-                )
+            config = _alembic_config(connection)
+            current = MigrationContext.configure(connection).get_current_revision()
+            if current is None and self.engine.dialect.has_table(
+                connection, LEGACY_MIGRATIONS_TABLE
+            ):
+                command.stamp(config, LEGACY_REVISION)
+            command.upgrade(config, "head")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -236,13 +256,22 @@ class Workspace:
             )
         return connection.execute(select(meta.c.revision).where(meta.c.id == 1)).scalar_one()
 
-    def _audit(self, connection: Connection, action: str, by: str | None, **detail: Any) -> None:
-        """An audit entry; ``by`` names who acted (kept with the detail: see audit_log)."""
-        if by is not None:
-            detail = {BY: by, **detail}
+    def _audit(
+        self,
+        connection: Connection,
+        action: str,
+        by: str | None,
+        address: str | None = None,
+        **detail: Any,
+    ) -> None:
+        """An audit entry: ``by`` names who acted, ``address`` where from."""
         connection.execute(
             insert(audit).values(
-                at=_now(), action=action, detail=json.dumps(detail, ensure_ascii=False)
+                at=_now(),
+                action=action,
+                detail=json.dumps(detail, ensure_ascii=False),
+                account=by,
+                address=address,
             )
         )
 
@@ -257,9 +286,12 @@ class Workspace:
         edit_ids: list[int] | None = None,
         expected: int | None = None,
         by: str | None = None,
+        address: str | None = None,
+        on_top_of: int | None = None,
     ) -> int:
         """Store a roster as a new version (with the pending edits ``edit_ids`` it used),
-        accepted by ``by``."""
+        accepted by ``by``; with ``on_top_of``, only while that version is the newest
+        (:class:`Superseded` otherwise, nothing changed)."""
         sha = hashlib.sha256(instance_json).hexdigest()
         coverage, status = None, "unknown"
         if solution_json is not None:
@@ -267,6 +299,8 @@ class Workspace:
             status = str(data.get("status", "unknown"))
             coverage = data.get("coverage")
         with self.engine.begin() as connection:
+            if on_top_of is not None:
+                self._check_newest(connection, on_top_of, edit_ids or [])
             self._bump(connection, expected)
             if (
                 connection.execute(
@@ -309,12 +343,53 @@ class Workspace:
                 connection,
                 "accept",
                 by,
+                address,
                 version=version_id,
                 parent=parent,
                 edits=[e["id"] for e in used],
                 comment=comment,
             )
         return int(version_id)
+
+    def _check_newest(self, connection: Connection, base: int, edit_ids: list[int]) -> None:
+        """Refuse to put a version on ``base`` once another one has replaced it, saying
+        who did and how to carry the edits over (they stay pending: re-solve)."""
+        newest = connection.execute(
+            select(versions.c.id).order_by(versions.c.id.desc()).limit(1)
+        ).scalar()
+        if newest == base:
+            return
+        entry = connection.execute(
+            select(audit.c.account, audit.c.at, audit.c.detail)
+            .where(audit.c.action == "accept")
+            .order_by(audit.c.id.desc())
+            .limit(1)
+        ).first()
+        who, name, at = "", "", ""
+        if entry is not None:
+            name = entry.account or json.loads(entry.detail).get(BY) or ""
+            at = f"{entry.at:%Y-%m-%d %H:%M}"
+            who = (f" by {name}" if name else "") + f" at {at} UTC"
+        still = (
+            connection.execute(select(edits.c.id).where(edits.c.id.in_(edit_ids) & edits.c.pending))
+            .scalars()
+            .all()
+        )
+        carried = (
+            f"your edits {', '.join(map(str, still))} are still pending: re-solve to apply "
+            f"them on top of version {newest}, then accept that roster"
+            if still
+            else f"your edits are in version {newest} already; re-solve from it if more is needed"
+        )
+        raise Superseded(
+            f"version {newest} was accepted{who} since this solve started from version "
+            f"{base}: accepting it would undo theirs. Nothing was changed; {carried}.",
+            newest,
+            base,
+            name,
+            at,
+            list(still),
+        )
 
     def _info(self, row: Any, published: int | None) -> VersionInfo:
         return VersionInfo(
@@ -389,7 +464,13 @@ class Workspace:
                 return int(row.id)
         return None
 
-    def publish(self, version_id: int, expected: int | None = None, by: str | None = None) -> None:
+    def publish(
+        self,
+        version_id: int,
+        expected: int | None = None,
+        by: str | None = None,
+        address: str | None = None,
+    ) -> None:
         with self.engine.begin() as connection:
             if (
                 connection.execute(select(versions.c.id).where(versions.c.id == version_id)).first()
@@ -398,7 +479,7 @@ class Workspace:
                 raise KeyError(version_id)
             self._bump(connection, expected)
             connection.execute(update(meta).where(meta.c.id == 1).values(published=version_id))
-            self._audit(connection, "publish", by, version=version_id)
+            self._audit(connection, "publish", by, address, version=version_id)
 
     def published(self) -> int | None:
         with self.engine.connect() as connection:
@@ -411,6 +492,7 @@ class Workspace:
         ops: list[dict[str, Any]],
         expected: int | None = None,
         by: str | None = None,
+        address: str | None = None,
     ) -> int:
         """Record ``by``'s edit (scenario edits, see whatif/scenario.py) for the next
         re-solve."""
@@ -424,10 +506,16 @@ class Workspace:
                     pending=True,
                 )
             ).inserted_primary_key[0]
-            self._audit(connection, "edit", by, edit=edit_id, kind=kind, ops=ops)
+            self._audit(connection, "edit", by, address, edit=edit_id, kind=kind, ops=ops)
         return int(edit_id)
 
-    def drop_edit(self, edit_id: int, expected: int | None = None, by: str | None = None) -> None:
+    def drop_edit(
+        self,
+        edit_id: int,
+        expected: int | None = None,
+        by: str | None = None,
+        address: str | None = None,
+    ) -> None:
         with self.engine.begin() as connection:
             self._bump(connection, expected)
             done = connection.execute(
@@ -435,7 +523,7 @@ class Workspace:
             )
             if done.rowcount != 1:
                 raise KeyError(edit_id)
-            self._audit(connection, "drop edit", by, edit=edit_id)
+            self._audit(connection, "drop edit", by, address, edit=edit_id)
 
     def pending_edits(self) -> list[EditRecord]:
         with self.engine.connect() as connection:
@@ -445,24 +533,62 @@ class Workspace:
         return [EditRecord(r.id, r.created_at, r.kind, json.loads(r.ops)) for r in rows]
 
     def log(
-        self, action: str, expected: int | None = None, by: str | None = None, **detail: Any
+        self,
+        action: str,
+        expected: int | None = None,
+        by: str | None = None,
+        address: str | None = None,
+        **detail: Any,
     ) -> None:
-        """An audit entry that is not a change (a discarded re-solve...), by ``by``."""
+        """An audit entry that is not a change (a discarded re-solve, a login...), by
+        ``by`` from ``address``."""
         with self.engine.begin() as connection:
             if expected is not None:
                 self._bump(connection, expected)
-            self._audit(connection, action, by, **detail)
+            self._audit(connection, action, by, address, **detail)
 
-    def audit_log(self, limit: int = 200) -> list[dict[str, Any]]:
+    def audit_log(
+        self,
+        limit: int = 200,
+        *,
+        by: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[dict[str, Any]]:
         """The newest entries first: when, what, who (``by``: None for an entry written
-        before actors were recorded) and the detail."""
+        before actors were recorded), from where, and the detail; only those of account
+        ``by``, of ``action``, at or after ``since`` and before ``until`` when given.
+
+        The audit is append-only from the application: no code writes an entry but
+        :meth:`_audit`, and none changes or removes one (tests/test_audit.py reads the
+        source)."""
+        query = select(audit)
+        if by is not None:  # entries written before 0002 kept it in their detail
+            query = query.where(
+                (audit.c.account == by)
+                | (audit.c.account.is_(None) & audit.c.detail.contains(json.dumps({BY: by})[1:-1]))
+            )
+        if action is not None:
+            query = query.where(audit.c.action == action)
+        if since is not None:
+            query = query.where(audit.c.at >= since)
+        if until is not None:
+            query = query.where(audit.c.at < until)
         with self.engine.connect() as connection:
-            rows = connection.execute(select(audit).order_by(audit.c.id.desc()).limit(limit)).all()
+            rows = connection.execute(query.order_by(audit.c.id.desc()).limit(limit)).all()
         entries = []
         for r in rows:
             detail = json.loads(r.detail)
-            by = detail.pop(BY, None)
+            by = detail.pop(BY, None)  # where entries written before 0002 kept it
             entries.append(
-                {"id": r.id, "at": r.at.isoformat(), "action": r.action, "by": by, "detail": detail}
+                {
+                    "id": r.id,
+                    "at": r.at.isoformat(),
+                    "action": r.action,
+                    "by": r.account or by,
+                    "address": r.address,
+                    "detail": detail,
+                }
             )
         return entries

@@ -15,10 +15,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Actor:
-    """A person acting through a front end."""
+    """A person acting through a front end: an account (``app/accounts.py``), or on a
+    workspace without accounts the planner at this machine or the token's holder."""
 
     name: str  # as the audit log names them
-    role: str = "province"  # the single user of today may do everything
+    role: str = "province"  # without accounts: the single user may do everything
+    counties: frozenset[str] = frozenset()  # a county coordinator's
+    camps: frozenset[str] = frozenset()  # a camp leader's
+    address: str | None = None  # where the request came from, for the audit log
+    csrf: str | None = None  # a login session's CSRF token (None: the server's own)
 
 
 LOCAL_PLANNER = Actor("planner")  # at this machine, on a server without a token

@@ -77,3 +77,21 @@ def font(name: str) -> bytes:
     if name not in FONTS:
         raise NotFound("no such font")
     return (resources.files("campplanner.io") / "fonts" / name).read_bytes()
+
+
+def camp_packet(view: RosterView, camp_id: str) -> Download:
+    """A camp leader's page of camp ``camp_id`` (team, phones, reserves, empty slots),
+    as ``export --camp-packets`` writes it; its name ends in ``-phones`` when it holds
+    phone numbers."""
+    from campplanner.io.packets import packet_html
+
+    camp = next((c for c in view.camps if c.id == camp_id), None)
+    if camp is None:
+        raise NotFound("no such camp")
+    phones = any(m.phone for m in camp.members) or any(r.phone for r in camp.reserves)
+    stem = "packet-" + "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in camp_id)
+    return Download(
+        stem + ("-phones" if phones else "") + ".html",
+        "text/html; charset=utf-8",
+        packet_html(view, camp.id, [camp]),
+    )

@@ -1,6 +1,8 @@
 """What the review session refuses, by kind, for a front end to say in its own way (the
 web: 404 for :class:`NotFound`, 409 for :class:`StaleRevision`, 413 for
-:class:`TooLarge`, 400 for any other :class:`CampPlannerError`).
+:class:`TooLarge`, 401 for :class:`LoginRefused` and :class:`NotLoggedIn`, 403 for
+:class:`Forbidden`, 429 for :class:`TooManyAttempts`, 400 for any other
+:class:`CampPlannerError`).
 
 The contract's and the workspace's errors are named here too, so that a front end reads
 every refusal from the application layer alone.
@@ -13,8 +15,9 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from campplanner.app.accounts import LoginRefused, NotLoggedIn, TooManyAttempts
 from campplanner.contract.errors import CampPlannerError, UsageError, plain_reason
-from campplanner.workspace import EditsChanged, StaleRevision
+from campplanner.workspace import EditsChanged, StaleRevision, Superseded
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +28,10 @@ class NotFound(CampPlannerError):
 
 class TooLarge(CampPlannerError):
     """An uploaded file over the session's limit."""
+
+
+class Forbidden(CampPlannerError):
+    """Known, but not allowed to: another county's camp, phones for a viewer..."""
 
 
 class DiskFull(CampPlannerError):
@@ -97,8 +104,13 @@ __all__ = [
     "DamagedVersion",
     "DiskFull",
     "EditsChanged",
+    "Forbidden",
+    "LoginRefused",
     "NotFound",
+    "NotLoggedIn",
     "StaleRevision",
+    "Superseded",
     "TooLarge",
+    "TooManyAttempts",
     "UsageError",
 ]

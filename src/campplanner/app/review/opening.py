@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from campplanner.app import accounts
 from campplanner.app.review.actor import LOCAL_PLANNER, Actor
 from campplanner.app.review.errors import DamagedVersion
 from campplanner.app.review.session import ReviewSession
@@ -91,14 +92,20 @@ def open_review(
     token: str | None = None,
     time_limit: float = 30.0,
     say: Callable[[str], None] = print,
+    first_account: bool = False,
 ) -> ReviewSession:
     """The session over the files the planner opened: read and checked first (a bad
     file creates no workspace), then the workspace (SQLite next to the instance unless
-    ``workspace_url``), then the current version opened before the first page asks."""
+    ``workspace_url``), then the current version opened before the first page asks.
+    With ``first_account``, a new workspace gets the province coordinator's account,
+    its password said once (:func:`campplanner.app.accounts.first_account`)."""
     files = read_files(instance_path, solution_path)
     workspace = open_workspace(workspace_url or default_workspace_url(instance_path))
+    new = workspace.head() is None
     say(open_files(workspace, instance_path, solution_path, files))
     session = ReviewSession(workspace, token=token, time_limit=time_limit)
+    if first_account and new and not session.accounts.any():
+        say(accounts.first_account(session.accounts))
     try:
         head = session.head()
     except DamagedVersion as error:  # the server starts; its pages say so

@@ -198,9 +198,10 @@ def camps(
     skill: str = "",
     query: str = "",
     page: int = 1,
+    only: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """The camps table, filtered: county, overlapping [first, last], status, a skill short,
-    and a search over name, id and place."""
+    and a search over name, id and place; ``only`` these camps (a camp leader's)."""
     view = opened.view
     if view is None:
         return {
@@ -216,6 +217,8 @@ def camps(
     names = county_names(opened)
     rows = []
     for camp in view.camps:
+        if only is not None and camp.id not in only:
+            continue
         if county and (camp.county or NO_COUNTY) != county:
             continue
         if first is not None and camp.last_day < first:

@@ -26,7 +26,8 @@ from campplanner.app.solving import (
     unexplained_solution_json,
 )
 from campplanner.contract.errors import UsageError, plain_reason
-from campplanner.contract.solution import solution_from_data
+from campplanner.contract.instance import instance_from_data
+from campplanner.contract.solution import instance_fingerprint, solution_from_data
 from campplanner.solver import SolveOptions
 from campplanner.whatif.diff import roster_triples
 from campplanner.workspace import Workspace
@@ -46,12 +47,23 @@ class Replanned:
     """A finished re-solve: the solve's outcome and what the page shows of it."""
 
     outcome: SolveOutcome
-    instance_json: bytes
+    instance_json: bytes  # the instance with the edits: what the accepted version keeps
     shown: dict[str, Any]  # status, coverage, bound and the diff (who to call), or error
+    scoped: bool = False  # solved with a county's scope (outcome.instance is not kept)
 
 
-def start_resolve(workspace: Workspace, background: Background, time_limit: float) -> str:
-    """Re-plan from the current version with the pending edits, in the background.
+def start_resolve(
+    workspace: Workspace,
+    background: Background,
+    time_limit: float,
+    scope: list[dict[str, Any]] | None = None,
+    only: set[int] | None = None,
+) -> str:
+    """Re-plan from the current version with the pending edits, in the background;
+    ``scope``: edits that keep a county coordinator's re-solve inside its counties
+    (``permissions.scope_ops``), solved with but not kept in the accepted version;
+    ``only``: the pending edits it applies (the county's own; None: every one), the
+    others stay pending.
 
     The time limit counts from here, the planner's click: applying the edits, reading
     and compiling the edited instance, solving and the diff all happen inside it (the
@@ -63,7 +75,7 @@ def start_resolve(workspace: Workspace, background: Background, time_limit: floa
     head = workspace.head()
     if head is None:
         raise UsageError("the workspace has no version")
-    pending = workspace.pending_edits()
+    pending = [e for e in workspace.pending_edits() if only is None or e.id in only]
     edit_ids = [e.id for e in pending]
     ops = [op for edit in pending for op in edit.ops]
     instance_json = workspace.instance_json(head.id)
@@ -74,7 +86,8 @@ def start_resolve(workspace: Workspace, background: Background, time_limit: floa
     def work(control: JobControl) -> Replanned:
         control.report("reading")
         edited = edited_instance(instance_json, ops)
-        (folder / "instance.json").write_bytes(edited)
+        solved_json = edited_instance(edited, scope) if scope else edited
+        (folder / "instance.json").write_bytes(solved_json)
         baseline_path = None
         if baseline is not None:
             baseline_path = str(folder / "baseline.json")
@@ -91,7 +104,7 @@ def start_resolve(workspace: Workspace, background: Background, time_limit: floa
         control.on_cancel(solving.cancel)
         stop_at = control.started + max(options.time_limit - STOP_GRACE, options.time_limit / 2)
         outcome, _ = run_in_foreground(solving, deadline=stop_at)
-        return Replanned(outcome, edited, shown_outcome(outcome))
+        return Replanned(outcome, edited, shown_outcome(outcome), scoped=bool(scope))
 
     job = Job(work, "solve", started).start()
     job_id = background.next_id()
@@ -172,6 +185,7 @@ def accept(
     comment: str,
     expected: int,
     by: str,
+    address: str | None = None,
 ) -> tuple[int, OpenVersion | None]:
     """Store a finished re-solve's roster as a new version (with its edits), recorded as
     ``by``'s; returns its id and the version opened from the solve's own outcome (its
@@ -182,12 +196,11 @@ def accept(
     done = finished(resolve)
     if "error" in done:
         raise UsageError(f"this solve has no roster to accept ({done['error']})")
-    head = workspace.head()
-    if head is None or head.id != resolve.base:
-        raise UsageError("a newer version was accepted since this solve started; re-solve")
     replanned = resolve.job.result()
     # written now, not before the diff was shown: seconds on the season, for one accept
     solution_json = unexplained_solution_json(replanned.outcome).encode()
+    if replanned.scoped:
+        solution_json = unscoped(solution_json, replanned.instance_json)
     version = workspace.add_version(
         replanned.instance_json,
         solution_json,
@@ -196,20 +209,39 @@ def accept(
         edit_ids=resolve.edit_ids,
         expected=expected,
         by=by,
+        address=address,
+        on_top_of=resolve.base,  # refused if someone else replaced it meanwhile
     )
     background.forget(job_id)  # its roster is in the workspace now
     outcome = replanned.outcome
     info = workspace.version(version)
-    if info is None:
+    if info is None or replanned.scoped:  # a scoped solve's problem is not the version's
         return version, None
     solution = solution_from_data(json.loads(solution_json))
     return version, ready(info, outcome.instance, outcome.problem, solution)
 
 
-def discard(workspace: Workspace, background: Background, job_id: str, by: str) -> None:
+def unscoped(solution_json: bytes, instance_json: bytes) -> bytes:
+    """A county's re-solve as a roster of the province's instance: the fingerprint of
+    the instance the version keeps (not of the one solved with the other counties'
+    camps closed), and no claim of optimality or bound, which held for that scope
+    only."""
+    data = json.loads(solution_json)
+    data["fingerprint"] = instance_fingerprint(instance_from_data(json.loads(instance_json)))
+    for key in ("status", "secondary_status"):
+        if data.get(key) == "optimal":
+            data[key] = "feasible"
+    for key in ("coverage_bound", "gap"):
+        data.pop(key, None)
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def discard(
+    workspace: Workspace, background: Background, job_id: str, by: str, address: str | None = None
+) -> None:
     """Forget a re-solve (cancelled if it still runs), recorded as ``by``'s."""
     resolve = background.resolves.get(job_id)
     if resolve is None:
         raise UsageError("no such solve")
     background.forget(job_id)
-    workspace.log("discard", base=resolve.base, edits=resolve.edit_ids, by=by)
+    workspace.log("discard", base=resolve.base, edits=resolve.edit_ids, by=by, address=address)

@@ -20,10 +20,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from campplanner.app import audit
+from campplanner.app.accounts import Accounts, Login
 from campplanner.app.review import comparisons, downloads, edits, reads, resolves
 from campplanner.app.review.actor import Actor, holder
 from campplanner.app.review.background import Background
-from campplanner.app.review.errors import DamagedVersion, NotFound, TooLarge, UsageError, saves
+from campplanner.app.review.errors import (
+    DamagedVersion,
+    Forbidden,
+    NotFound,
+    TooLarge,
+    UsageError,
+    saves,
+)
+from campplanner.app.review.permissions import (
+    ALL,
+    ALL_BUT_VIEWER,
+    PLANNERS,
+    PROVINCE,
+    READERS,
+    camp_in_scope,
+    check_camp,
+    check_edit,
+    permitted,
+    scope_ops,
+)
 from campplanner.app.review.versions import OpenVersion, OpenVersions, reading
 from campplanner.contract.calendar import Calendar
 from campplanner.contract.solution import roster_triples as solution_triples
@@ -74,6 +95,8 @@ class ReviewSession:
         self.max_upload = max_upload  # bytes of one uploaded file
         self.versions = OpenVersions(workspace)
         self.background = Background(scratch)
+        self.accounts = Accounts(workspace)
+        self.started_by: dict[str, str] = {}  # job id -> the account that started it
         # one job at a time: the check and the start, together (calls come from threads)
         self._starting = threading.Lock()
 
@@ -88,8 +111,33 @@ class ReviewSession:
 
     # ------------------------------------------------------------------- who
     def actor_for(self, credential: str | None) -> Actor | None:
-        """Who a request's credential names (None: nobody)."""
+        """Who a request's credential names on a workspace without accounts (None:
+        nobody)."""
         return holder(self.token, credential)
+
+    def requires_login(self) -> bool:
+        """Once a workspace has accounts, every request needs a session or an API key."""
+        return self.accounts.any()
+
+    def actor_for_session(self, token: str, address: str | None) -> Actor | None:
+        """Who an open session's cookie names (None: unknown, expired or disabled)."""
+        return self.accounts.for_session(token, address)
+
+    def actor_for_key(self, key: str, address: str | None) -> Actor | None:
+        """Who an API key names: its account, with its role (None: unknown or revoked)."""
+        return self.accounts.for_key(key, address)
+
+    @saves
+    def login(self, name: str, password: str, address: str | None) -> Login:
+        """Open a session for ``name`` (refused: :class:`LoginRefused`,
+        :class:`TooManyAttempts`); every attempt is in the audit log."""
+        return self.accounts.login(name, password, address)
+
+    @permitted(ALL)
+    def logout(self, actor: Actor, token: str | None) -> None:
+        """End the session ``token`` (the request's own cookie)."""
+        if token:
+            self.accounts.logout(token, actor)
 
     # ------------------------------------------------------- the open version
     def head(self) -> OpenVersion | None:
@@ -115,6 +163,7 @@ class ReviewSession:
         calendar = head.instance.calendar if head else "jalali"
         return Frame(calendar, self.workspace.revision(), self.running_job())
 
+    @permitted(ALL)
     def state(self, actor: Actor) -> dict[str, Any]:
         """The workspace's revision, the current version's id and a running job's."""
         head = self.workspace.head()
@@ -125,35 +174,55 @@ class ReviewSession:
         }
 
     # ------------------------------------------------------------------ reads
+    @permitted(ALL)
     def overview(self, actor: Actor) -> dict[str, Any] | None:
         """The overview of the current version (None without one)."""
         head = self.head()
         return reads.overview(head) if head else None
 
+    @permitted(ALL)
     def camps(
         self, actor: Actor, params: Mapping[str, str], problems: list[str] | None = None
     ) -> dict[str, Any]:
         """The camps table filtered by ``params`` (see :func:`reads.camp_filters`)."""
         head = self._head()
-        return reads.camps(head, **reads.camp_filters(params, head.instance.calendar, problems))
+        only = actor.camps if actor.role == "camp-leader" else None  # their own camps
+        filters = reads.camp_filters(params, head.instance.calendar, problems)
+        return reads.camps(head, **filters, only=only)
 
+    @permitted(ALL)
     def camp(
         self, actor: Actor, camp_id: str, lang: str, leaving: str | None = None
     ) -> dict[str, Any]:
         """A camp's page in ``lang``; given ``leaving``, who could take that member's
         place, ranked (``replacements``)."""
         head = self._head()
-        data = reads.camp(head, camp_id, lang)
-        if data is None:
+        if actor.role == "camp-leader":
+            check_camp(actor, head.problem, camp_id, "this camp's page")
+        if head.problem.camp_index.get(camp_id) is None:
             raise NotFound("no such camp")
+        may_edit = actor.role in PLANNERS and camp_in_scope(actor, head.problem, camp_id)
+        if leaving and not may_edit:  # the swap form: an edit's
+            check_camp(actor, head.problem, camp_id, "who could take a place")
+            raise Forbidden("who could take a place: not for a viewer")
+        data = dict(reads.camp(head, camp_id, lang) or {})
+        if not data:
+            raise NotFound("no such camp")
+        data["may_edit"] = may_edit
+        data["may_say_not_coming"] = actor.role == "camp-leader"
+        data["may_see_phones"] = actor.role != "viewer" and camp_in_scope(
+            actor, head.problem, camp_id
+        )
         if leaving:
             data["replacements"] = reads.replacements(head, camp_id, leaving)
         return data
 
+    @permitted(READERS)
     def search(self, actor: Actor, query: str) -> dict[str, Any]:
         """Volunteers whose name or id contains ``query``, however it was typed."""
         return reads.search(self._head(), query)
 
+    @permitted(READERS)
     def volunteer(self, actor: Actor, volunteer_id: str) -> dict[str, Any]:
         data = reads.volunteer(self._head(), volunteer_id)
         if data is None:
@@ -161,22 +230,35 @@ class ReviewSession:
         return data
 
     # ------------------------------------------------------------------ edits
+    @permitted(ALL)
     def pending_edits(self, actor: Actor) -> dict[str, Any]:
         return {
-            "pending": [e.as_dict() for e in self.workspace.pending_edits()],
+            "pending": [e.as_dict() for e in self._visible_edits(actor)],
             "rev": self.workspace.revision(),
         }
 
+    def _visible_edits(self, actor: Actor) -> list[Any]:
+        """The pending edits ``actor`` reads: a camp leader, those of its camps."""
+        pending = self.workspace.pending_edits()
+        if actor.role != "camp-leader":
+            return pending
+        return [e for e in pending if self._in_scope(actor, e)]
+
+    @permitted(ALL)
     def edits_page(self, actor: Actor) -> dict[str, Any]:
         """The pending edits, each in one line, and the re-solves of this session."""
         return {
             "pending": [
-                e.as_dict() | {"summary": edits.describe(e.ops)}
-                for e in self.workspace.pending_edits()
+                e.as_dict() | {"summary": edits.describe(e.ops)} for e in self._visible_edits(actor)
             ],
-            "jobs": [self.resolve(actor, job_id) for job_id in list(self.background.resolves)],
+            "jobs": [
+                resolves.resolve_state(resolve, job_id, self.time_limit)
+                for job_id, resolve in list(self.background.resolves.items())
+                if self._may_see_job(actor, job_id)
+            ],
         }
 
+    @permitted(ALL_BUT_VIEWER)
     @saves
     def add_edit(self, actor: Actor, fields: Mapping[str, object]) -> dict[str, int]:
         """Record the edit ``fields`` describe (``kind``, ``volunteer``, ``camp``, ``skill``,
@@ -184,38 +266,108 @@ class ReviewSession:
         ``{id, rev}``."""
         kind = str(fields.get("kind", ""))
         texts = {k: str(v) for k, v in fields.items() if isinstance(v, str | int)}
-        ops = edits.edit_ops(self._head(), kind, texts)
+        head = self._head()
+        if actor.role == "camp-leader" and kind != "remove":  # before the edit is read
+            raise Forbidden("a camp leader may only say a member of their camp is not coming")
+        ops = edits.edit_ops(head, kind, texts)
+        self._check_edit(actor, head, kind, ops)
         expected = expected_revision(fields.get("rev"))
-        edit_id = self.workspace.add_edit(kind, ops, expected, by=actor.name)
+        edit_id = self.workspace.add_edit(kind, ops, expected, by=actor.name, address=actor.address)
         return {"id": edit_id, "rev": self.workspace.revision()}
 
+    def _check_edit(self, actor: Actor, head: OpenVersion, kind: str, ops: list) -> None:
+        """The roles' scope of an edit (permissions.check_edit), over the current roster."""
+        if actor.role == "province":
+            return
+        camps_of: dict[str, set[str]] = {}
+        for volunteer, camp, _ in head.triples:
+            camps_of.setdefault(volunteer, set()).add(camp)
+        problem = head.problem
+
+        def home_county(volunteer: str) -> str | None:
+            v = problem.volunteer_index.get(volunteer)
+            if v is None:
+                return None
+            return problem.place_counties[int(problem.volunteer_home[v])]
+
+        check_edit(actor, problem, kind, ops, lambda v: camps_of.get(v, set()), home_county)
+        if actor.role == "camp-leader":  # not coming: a member of their camp
+            for op in ops:
+                for pair in op.get("pairs", []):
+                    if pair["camp"] not in camps_of.get(pair["volunteer"], set()):
+                        raise UsageError(
+                            f"{pair['volunteer']} is not on camp {pair['camp']}'s team"
+                        )
+
+    @permitted(PLANNERS)
     @saves
     def drop_edit(self, actor: Actor, edit_id: int, expected: int) -> dict[str, int]:
         """Forget a pending edit: ``{rev}``."""
+        if actor.role != "province":
+            pending = {e.id: e for e in self.workspace.pending_edits()}
+            if edit_id not in pending:
+                raise NotFound("no such pending edit")
+            self._check_edit(actor, self._head(), pending[edit_id].kind, pending[edit_id].ops)
         try:
-            self.workspace.drop_edit(edit_id, expected, by=actor.name)
+            self.workspace.drop_edit(edit_id, expected, by=actor.name, address=actor.address)
         except KeyError:
             raise NotFound("no such pending edit") from None
         return {"rev": self.workspace.revision()}
 
     # ---------------------------------------------------------- re-solves, jobs
+    @permitted(PLANNERS)
     @saves
     def start_resolve(self, actor: Actor) -> str:
         """Re-plan from the current version with the pending edits, in the background."""
+        scope: list[dict[str, Any]] = []
+        only = None
+        if actor.role != "province":  # the rest of the province stays as it is
+            head = self._head()
+            scope = scope_ops(actor, head.problem, head.triples)
+            only = {e.id for e in self.workspace.pending_edits() if self._in_scope(actor, e)}
         with self._starting:
             if self.running_job() is not None:
                 raise UsageError("a solve is already running: wait for it or cancel it")
-            return resolves.start_resolve(self.workspace, self.background, self.time_limit)
+            job_id = resolves.start_resolve(
+                self.workspace, self.background, self.time_limit, scope, only
+            )
+            self.started_by[job_id] = actor.name
+        return job_id
 
+    def _in_scope(self, actor: Actor, edit: Any) -> bool:
+        """Is a pending edit one ``actor`` may re-solve with (its counties' own)?"""
+        try:
+            self._check_edit(actor, self._head(), edit.kind, edit.ops)
+        except Forbidden:
+            return False
+        return True
+
+    def _may_see_job(self, actor: Actor, job_id: str) -> bool:
+        """The province sees every job; a county coordinator the ones they started."""
+        return (
+            actor.role == "province"
+            or self.started_by.get(job_id) == actor.name
+            or job_id in self.background.comparisons  # the province's, for planners to read
+        )
+
+    def _own_job(self, actor: Actor, job_id: str) -> None:
+        if not self._may_see_job(actor, job_id):
+            raise Forbidden("this job was started by someone else")
+
+    @permitted(PLANNERS)
     def resolve(self, actor: Actor, job_id: str, since: int = 0) -> dict[str, Any]:
         """A re-solve's state and progress from event ``since``, once finished its diff."""
         resolve = self.background.resolves.get(job_id)
         if resolve is None:
             raise NotFound("no such solve")
+        self._own_job(actor, job_id)
         return resolves.resolve_state(resolve, job_id, self.time_limit, since)
 
+    @permitted(PLANNERS)
     def job(self, actor: Actor, job_id: str, since: int = 0) -> dict[str, Any]:
         """A re-solve's or a comparison's state."""
+        if self.background.job(job_id) is not None:
+            self._own_job(actor, job_id)
         resolve = self.background.resolves.get(job_id)
         if resolve is not None:
             return resolves.resolve_state(resolve, job_id, self.time_limit, since)
@@ -224,33 +376,43 @@ class ReviewSession:
             return comparisons.comparison_state(comparison, job_id)
         raise NotFound("no such job")
 
+    @permitted(PLANNERS)
     def cancel(self, actor: Actor, job_id: str) -> None:
         """Stop a re-solve or a comparison (it keeps its best roster)."""
         job = self.background.job(job_id)
         if job is None:
             raise NotFound("no such job")
+        self._own_job(actor, job_id)
         job.cancel()
 
+    @permitted(PLANNERS)
     @saves
     def accept(self, actor: Actor, job_id: str, comment: str, expected: int) -> dict[str, int]:
         """Store a finished re-solve's roster as a new version: ``{version, rev}``."""
         comment = comment[:COMMENT_LENGTH]
+        if job_id in self.background.resolves:
+            self._own_job(actor, job_id)
         version, opened = resolves.accept(
-            self.workspace, self.background, job_id, comment, expected, actor.name
+            self.workspace, self.background, job_id, comment, expected, actor.name, actor.address
         )
         if opened is not None:  # the new version's pages, without compiling it again
             self.versions.adopt(opened)
         return {"version": version, "rev": self.workspace.revision()}
 
+    @permitted(PLANNERS)
     @saves
     def discard(self, actor: Actor, job_id: str) -> None:
-        resolves.discard(self.workspace, self.background, job_id, actor.name)
+        if job_id in self.background.resolves:
+            self._own_job(actor, job_id)
+        resolves.discard(self.workspace, self.background, job_id, actor.name, actor.address)
 
     # --------------------------------------------------------------- versions
+    @permitted(READERS)
     def versions_page(self, actor: Actor) -> dict[str, Any]:
         """Every version, newest first, the audit log (an edit in one line), and the
         kinds of file each version downloads as."""
-        audit = self.workspace.audit_log()
+        # the audit names people and addresses: the province's to read
+        audit = self.workspace.audit_log() if actor.role == "province" else []
         for entry in audit:  # an edit in one line, as on the edits page
             if "ops" in entry["detail"]:
                 ops = entry["detail"].pop("ops")
@@ -261,6 +423,7 @@ class ReviewSession:
             "formats": list(downloads.DOWNLOADS),
         }
 
+    @permitted(READERS)
     def version_list(self, actor: Actor) -> dict[str, Any]:
         return {
             "versions": [v.as_dict() for v in self.workspace.versions()],
@@ -268,15 +431,17 @@ class ReviewSession:
             "rev": self.workspace.revision(),
         }
 
+    @permitted(PROVINCE)
     @saves
     def publish(self, actor: Actor, version_id: int, expected: int) -> dict[str, int]:
         """Publish a version: ``{published, rev}``."""
         try:
-            self.workspace.publish(version_id, expected, by=actor.name)
+            self.workspace.publish(version_id, expected, by=actor.name, address=actor.address)
         except KeyError:
             raise NotFound("no such version") from None
         return {"published": version_id, "rev": self.workspace.revision()}
 
+    @permitted(READERS)
     def compare(self, actor: Actor, a: int, b: int) -> dict[str, Any]:
         """Who to call between versions ``a`` and ``b`` (names from the current one)."""
         before, after = self._roster(a), self._roster(b)
@@ -290,6 +455,7 @@ class ReviewSession:
             raw = self.workspace.solution_json(version_id)
             return solution_triples(solution_from_data(json.loads(raw))) if raw else []
 
+    @permitted(READERS)
     def solution(self, actor: Actor) -> bytes:
         """The current version's roster as a solution file."""
         head = self.workspace.head()
@@ -297,8 +463,12 @@ class ReviewSession:
             raw = self.workspace.solution_json(head.id) if head else None
         if raw is None:
             raise NotFound("no roster yet")
+        self.workspace.log(  # names people: a download of personal data
+            "download", by=actor.name, address=actor.address, version=head.id, kind="solution"
+        )
         return raw
 
+    @permitted(READERS)
     def download(self, actor: Actor, version_id: int, kind: str, lang: str) -> downloads.Download:
         """Version ``version_id`` as a file of ``kind``, its reasons in ``lang``."""
         try:
@@ -307,25 +477,92 @@ class ReviewSession:
             head = None
         compiled = head.problem if head is not None and head.version.id == version_id else None
         with reading(version_id):
-            return downloads.version_file(self.workspace, version_id, kind, lang, compiled)
+            file = downloads.version_file(self.workspace, version_id, kind, lang, compiled)
+        self.workspace.log(  # names people: a download of personal data
+            "download", by=actor.name, address=actor.address, version=version_id, kind=kind
+        )
+        return file
 
-    def audit(self, actor: Actor) -> list[dict[str, Any]]:
-        """The audit log, newest first."""
-        return self.workspace.audit_log()
+    # ---------------------------------------------------------------- accounts
+    @permitted(PROVINCE)
+    def users(self, actor: Actor) -> list[dict[str, Any]]:
+        """Every account: name, role, counties, camps, disabled (never a hash)."""
+        return [record.as_dict() for record in self.accounts.list()]
+
+    @permitted(PROVINCE)
+    @saves
+    def add_user(self, actor: Actor, fields: Mapping[str, object]) -> dict[str, Any]:
+        """A new account from ``name``, ``role``, ``password``, ``counties``, ``camps``
+        (lists), checked as ``campplanner users add`` checks it."""
+
+        def listed(key: str) -> list[str]:
+            value = fields.get(key) or []
+            return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+        head = self.head()
+        known_counties = {c for c in head.problem.place_counties if c} if head else None
+        known_camps = set(head.problem.camp_ids) if head else None
+        record = self.accounts.add(
+            str(fields.get("name", "")),
+            str(fields.get("role", "")),
+            str(fields.get("password", "")),
+            listed("counties"),
+            listed("camps"),
+            known_counties=known_counties,
+            known_camps=known_camps,
+            by=actor.name,
+        )
+        return record.as_dict()
+
+    @permitted(PROVINCE)
+    @saves
+    def disable_user(self, actor: Actor, name: str) -> dict[str, Any]:
+        """No more logins for ``name``; its sessions end, its API keys stop."""
+        if name == actor.name:
+            raise UsageError("you cannot disable your own account")
+        self.accounts.disable(name, by=actor.name)
+        return {"disabled": name}
+
+    @permitted(ALL_BUT_VIEWER)
+    def camp_packet(self, actor: Actor, camp_id: str) -> downloads.Download:
+        """A camp's packet with its people's phones: the province, the camp's county
+        coordinator and its leader only (a viewer sees no phones)."""
+        head = self._head()
+        if head.problem.camp_index.get(camp_id) is None or head.view is None:
+            raise NotFound("no such camp")
+        check_camp(actor, head.problem, camp_id, "this camp's phones")
+        file = downloads.camp_packet(head.view, camp_id)
+        self.workspace.log(  # phones: a download of personal data
+            "download",
+            by=actor.name,
+            address=actor.address,
+            version=head.version.id,
+            kind="packet",
+            camp=camp_id,
+        )
+        return file
+
+    @permitted(PROVINCE)
+    def audit(self, actor: Actor, params: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """The audit log, newest first, filtered by ``params`` (``app/audit.py``)."""
+        return audit.entries(self.workspace, params or {})
 
     # -------------------------------------------------------------- scenarios
+    @permitted(PLANNERS)
     def comparisons(self, actor: Actor) -> list[dict[str, Any]]:
         return [
             comparisons.comparison_state(comparison, job_id)
             for job_id, comparison in list(self.background.comparisons.items())
         ]
 
+    @permitted(PLANNERS)
     def comparison(self, actor: Actor, job_id: str) -> dict[str, Any]:
         comparison = self.background.comparisons.get(job_id)
         if comparison is None:
             raise NotFound("no such comparison")
         return comparisons.comparison_state(comparison, job_id)
 
+    @permitted(PROVINCE)
     @saves
     def start_comparison(self, actor: Actor, uploads: list[tuple[str, bytes]]) -> str:
         """Compare the uploaded scenario files (name, content) against the current

@@ -24,7 +24,7 @@ from campplanner.web.handling import (
     versions_compared,
     whole_number,
 )
-from campplanner.web.render import language_of
+from campplanner.web.render import csrf_of, language_of
 
 router = APIRouter(prefix="/api")
 fallback = APIRouter(prefix="/api")  # mounted last: any other /api/ address is a 404
@@ -32,7 +32,7 @@ fallback = APIRouter(prefix="/api")  # mounted last: any other /api/ address is 
 
 @router.get("/session")
 def api_session(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
-    return {"csrf": request.app.state.csrf} | session.state(actor)
+    return {"csrf": csrf_of(request)} | session.state(actor)
 
 
 @router.get("/overview")
@@ -141,8 +141,9 @@ def api_compare(request: Request, session: Session, actor: Acting) -> dict[str, 
 
 
 @router.get("/audit")
-def api_audit(session: Session, actor: Acting) -> dict[str, Any]:
-    return {"audit": session.audit(actor)}
+def api_audit(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
+    # ?account=&action=&since=YYYY-MM-DD&until=YYYY-MM-DD&limit=
+    return {"audit": session.audit(actor, request.query_params)}
 
 
 @router.post("/scenarios")

@@ -31,6 +31,18 @@ def download(
     )
 
 
+@router.get("/packets/{camp_id:path}")
+@router.get("/api/packets/{camp_id:path}")
+def packet(camp_id: str, session: Session, actor: Acting) -> Response:
+    # a camp leader's page with phones: the file's name says so (…-phones.html)
+    file = session.camp_packet(actor, camp_id)
+    return Response(
+        file.content,
+        media_type=file.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{file.name}"'},
+    )
+
+
 @router.get("/api/solution")
 def solution(session: Session, actor: Acting) -> Response:
     return Response(session.solution(actor), media_type="application/json")

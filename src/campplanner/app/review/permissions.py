@@ -1,0 +1,205 @@
+"""Who may do what: the roles of issue 23, enforced on every call of the review session.
+
+Each method of :class:`~campplanner.app.review.session.ReviewSession` a front end calls
+for an actor carries its rule (:func:`permitted`: the roles that may call it at all);
+what depends on the camp or the edit (a county's camps, a camp leader's own camps) is
+checked inside the method with :func:`camp_in_scope` and :func:`edit_in_scope`. A
+workspace without accounts acts for the one planner (role ``province``): everything.
+
+- ``province``: everything (accounts too, from the command line);
+- ``county``: reads the province (overview, camps, people, versions, rosters); records
+  and drops edits, re-solves, accepts only for camps of its counties, and a re-solve it
+  starts changes only their assignments (:func:`scope_ops` locks the rest);
+- ``camp-leader``: reads its own camps (and the overview's totals); says a member of
+  its camp is not coming (an edit ``remove``, for the county to accept);
+- ``viewer``: reads, no phones; changes nothing.
+
+``RULES`` is the table (method name -> roles), read by the permission matrix test.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import numpy as np
+
+from campplanner.app.review.actor import Actor
+from campplanner.app.review.errors import Forbidden
+
+ALL = frozenset({"province", "county", "camp-leader", "viewer"})
+READERS = frozenset({"province", "county", "viewer"})
+PLANNERS = frozenset({"province", "county"})
+PROVINCE = frozenset({"province"})
+ALL_BUT_VIEWER = frozenset({"province", "county", "camp-leader"})
+
+RULES: dict[str, frozenset[str]] = {}
+# the calls whose rule also looks at the camp, and for which roles: another county's
+# camp (a county coordinator), a camp not one's own (a camp leader) is refused there
+CAMP_SCOPED: dict[str, frozenset[str]] = {
+    "camp": frozenset({"camp-leader"}),  # a county reads every camp, forms aside
+    "camp_packet": frozenset({"county", "camp-leader"}),
+    "add_edit": frozenset({"county", "camp-leader"}),
+    "drop_edit": frozenset({"county"}),
+}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def permitted(roles: Iterable[str]) -> Callable[[F], F]:
+    """The session method may be called for an actor of one of ``roles`` only; any
+    other is refused (:class:`Forbidden`) before it starts."""
+    allowed = frozenset(roles)
+
+    def decorate(method: F) -> F:
+        RULES[method.__name__] = allowed
+
+        @functools.wraps(method)
+        def checked(self: Any, actor: Actor, *args: Any, **kwargs: Any) -> Any:
+            if actor.role not in allowed:
+                raise Forbidden(
+                    f"not for a {actor.role.replace('-', ' ')}: {WHAT[method.__name__]}"
+                )
+            return method(self, actor, *args, **kwargs)
+
+        checked.roles = allowed  # type: ignore[attr-defined]
+        return checked  # type: ignore[return-value]
+
+    return decorate
+
+
+# what each call does, for the refusal's message
+WHAT = {
+    "state": "the workspace's state",
+    "overview": "the overview",
+    "camps": "the camps table",
+    "camp": "a camp's page",
+    "search": "searching people",
+    "volunteer": "a person's page",
+    "pending_edits": "the pending edits",
+    "edits_page": "the edits page",
+    "add_edit": "recording an edit",
+    "drop_edit": "dropping an edit",
+    "start_resolve": "re-solving",
+    "resolve": "a re-solve's progress",
+    "job": "a job's progress",
+    "cancel": "stopping a job",
+    "accept": "accepting a roster",
+    "discard": "discarding a roster",
+    "versions_page": "the versions page",
+    "version_list": "the versions",
+    "publish": "publishing a version",
+    "compare": "comparing versions",
+    "solution": "the current roster as a file",
+    "download": "downloading a version",
+    "audit": "the audit log",
+    "camp_packet": "a camp's packet with phones",
+    "comparisons": "the scenario comparisons",
+    "comparison": "a scenario comparison",
+    "start_comparison": "comparing scenario files",
+    "logout": "logging out",
+    "users": "the accounts",
+    "add_user": "adding an account",
+    "disable_user": "disabling an account",
+}
+
+
+def camp_county(problem: Any, camp_id: str) -> str | None:
+    c = problem.camp_index.get(camp_id)
+    return None if c is None else problem.place_counties[int(problem.camp_place[c])]
+
+
+def camp_in_scope(actor: Actor, problem: Any, camp_id: str) -> bool:
+    """May ``actor`` change (or, a camp leader, read) camp ``camp_id``?"""
+    if actor.role == "province":
+        return True
+    if actor.role == "county":
+        return camp_county(problem, camp_id) in actor.counties
+    if actor.role == "camp-leader":
+        return camp_id in actor.camps
+    return False
+
+
+def check_camp(actor: Actor, problem: Any, camp_id: str, doing: str) -> None:
+    if not camp_in_scope(actor, problem, camp_id):
+        whose = "your counties'" if actor.role == "county" else "your own"
+        raise Forbidden(f"{doing}: camp {camp_id} is not one of {whose} camps")
+
+
+def edit_camps(ops: list[dict[str, Any]], camps_of: Callable[[str], set[str]]) -> set[str]:
+    """The camps an edit touches: those it names, and a person's camps when it names
+    only a person (``unavailable``)."""
+    camps: set[str] = set()
+    for op in ops:
+        for pair in op.get("pairs", []) + op.get("assignments", []):
+            camps.add(pair["camp"])
+        for volunteer in op.get("volunteers", []):
+            camps |= camps_of(volunteer)
+    return camps
+
+
+def check_edit(
+    actor: Actor,
+    problem: Any,
+    kind: str,
+    ops: list[dict[str, Any]],
+    camps_of: Callable[[str], set[str]],
+    home_county: Callable[[str], str | None],
+) -> None:
+    """May ``actor`` record (or drop) this edit? A county coordinator: every camp it
+    touches is one of its counties' (a person on no camp: living in one); a camp leader:
+    only ``remove`` (a member not coming) from one of its camps."""
+    if actor.role == "province":
+        return
+    if actor.role == "camp-leader":
+        if kind != "remove":
+            raise Forbidden("a camp leader may only say a member of their camp is not coming")
+        for camp in edit_camps(ops, camps_of):
+            check_camp(actor, problem, camp, "not coming")
+        return
+    touched = edit_camps(ops, camps_of)
+    for camp in touched:
+        check_camp(actor, problem, camp, "this edit")
+    if not touched:  # a person on no camp, away: theirs if they live in its counties
+        for op in ops:
+            for volunteer in op.get("volunteers", []):
+                if home_county(volunteer) not in actor.counties:
+                    raise Forbidden(f"this edit: {volunteer} is not on your counties' camps")
+
+
+def scope_ops(actor: Actor, problem: Any, triples: list[tuple[str, str, str]]) -> list[dict]:
+    """What keeps a county coordinator's re-solve inside its counties: every other camp
+    keeps its team (``lock``) and takes no one else: a staffed camp has no bed left
+    (``set_camp`` capacity: its team), an empty one is closed to its candidates
+    (``forbid``). A few edits per camp, not one per candidate: the season has millions
+    of candidates, few of them of empty camps."""
+    if actor.role == "province":
+        return []
+    outside = {
+        c
+        for c, camp_id in enumerate(problem.camp_ids)
+        if not camp_in_scope(actor, problem, camp_id)
+    }
+    teams: dict[str, list[dict[str, str]]] = {}
+    for v, c, s in triples:
+        if problem.camp_index[c] in outside:
+            teams.setdefault(c, []).append({"volunteer": v, "camp": c, "skill": s})
+    ops: list[dict] = []
+    kept = [a for team in teams.values() for a in team]
+    if kept:
+        ops.append({"op": "lock", "assignments": kept})
+    for camp_id, team in sorted(teams.items()):
+        ops.append({"op": "set_camp", "camp": camp_id, "capacity": len(team)})
+    empty = sorted(c for c in outside if problem.camp_ids[c] not in teams)
+    camps = np.asarray(problem.requirement_camp)[np.asarray(problem.candidate_requirement)]
+    chosen = np.isin(camps, np.asarray(empty, dtype=camps.dtype))  # vectorised: millions
+    pairs = {
+        (problem.volunteer_ids[int(v)], problem.camp_ids[int(c)])
+        for v, c in zip(np.asarray(problem.candidate_volunteer)[chosen], camps[chosen], strict=True)
+    }
+    if pairs:
+        ops.append(
+            {"op": "forbid", "pairs": [{"volunteer": v, "camp": c} for v, c in sorted(pairs)]}
+        )
+    return ops
