@@ -32,11 +32,19 @@ VALUES = [
 ]
 
 
-def _book(by_row: bool) -> bytes:
+def _book(by_row: bool, stock: bool = False) -> bytes:
+    """A sheet of VALUES, each row turned by one; ``stock``: on xlsxwriter's own
+    worksheet class, written cell by cell through its public methods."""
+    from xlsxwriter.worksheet import Worksheet
+
     writer = Writer(title="t")
+    if stock:
+        writer._worksheet_class = Worksheet
     sheet = writer.sheet("s")
     styles = [writer.cancelled, None, writer.wrapped(None)]
-    for number, start in enumerate(range(len(VALUES))):
+    writer.merged(sheet, 0, 0, 3, "=heading", writer.camp_row)
+    sheet.set_row(1, 30)  # a row with a height and no cell
+    for number, start in enumerate(range(len(VALUES)), start=2):
         values = VALUES[start:] + VALUES[:start]
         row_styles = [styles[col % len(styles)] for col in range(len(values))]
         if by_row:
@@ -44,11 +52,19 @@ def _book(by_row: bool) -> bytes:
         else:
             for col, value in enumerate(values):
                 writer.cell(sheet, number, col, value, row_styles[col])
+        if number % 3 == 0:
+            sheet.set_row(number, 25)
+    for number in (40, 41):  # rows far below: spans of their own
+        writer.row(sheet, number, VALUES[:3], [None, None, None])
     return writer.close()
 
 
 def test_a_row_is_written_as_its_cells_are() -> None:
     assert _book(by_row=True) == _book(by_row=False)
+
+
+def test_the_fast_worksheet_writes_what_xlsxwriter_writes() -> None:
+    assert _book(by_row=True) == _book(by_row=False, stock=True)
 
 
 def test_widths_of_distinct_texts_are_the_widths_of_all_values() -> None:

@@ -149,9 +149,10 @@ def _header_footer_text(text: str) -> str:
 def _worksheet_class() -> type:
     """xlsxwriter's worksheet with faster paths for shared-string cells (1.1 M of the
     season workbook's 1.2 M cells): a row's texts stored at once (``store_texts``) and
-    written by a shorter ``_write_cell``; what they store and write is, byte for byte,
-    what xlsxwriter's ``write_string`` and ``_write_cell`` would."""
-    from xlsxwriter.utility import xl_rowcol_to_cell_fast
+    written inline by ``_write_rows`` (or a shorter ``_write_cell``); what they store
+    and write is, byte for byte, what xlsxwriter's ``write_string`` and ``_write_rows``
+    would (tests/test_workbook_speed.py compares them)."""
+    from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
     from xlsxwriter.worksheet import CellStringTuple, Worksheet
 
     class FastWorksheet(Worksheet):  # type: ignore[misc]
@@ -179,6 +180,42 @@ def _worksheet_class() -> type:
                     strings.unique_count += 1
                 stored[col] = CellStringTuple(index, style)
             strings.count += len(cells)
+
+        def _write_rows(self) -> None:
+            """xlsxwriter's ``_write_rows`` (a sheet without comments) with each row's
+            string cells written inline: the same XML, with a call per cell fewer."""
+            if self.constant_memory or self.comments:
+                super()._write_rows()
+                return
+            self._calculate_spans()
+            write = self.fh.write
+            table, row_info, spans = self.table, self.row_info, self.row_spans
+            columns = [(c, xl_col_to_name(c)) for c in range(self.dim_colmin, self.dim_colmax + 1)]
+            for row in range(self.dim_rowmin, self.dim_rowmax + 1):
+                cells = table[row]
+                info = row_info.get(row)
+                span = spans.get(row // 16)
+                if not cells:
+                    if row in row_info:
+                        self._write_empty_row(row, span, info)
+                    continue
+                if info is None:
+                    self._write_row(row, span)
+                else:
+                    self._write_row(row, span, info)
+                number = row + 1
+                for col, name in columns:
+                    cell = cells.get(col)
+                    if cell is None:
+                        continue
+                    if cell.__class__ is CellStringTuple and cell.format is not None:
+                        write(
+                            f'<c r="{name}{number}" s="{cell.format._get_xf_index()}" '
+                            f't="s"><v>{cell.string}</v></c>'
+                        )
+                    else:
+                        self._write_cell(row, col, cell)
+                self._xml_end_tag("row")
 
         def _write_cell(self, row: int, col: int, cell: Any) -> None:
             if (
