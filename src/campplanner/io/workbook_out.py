@@ -177,6 +177,8 @@ def _team_sheet(writer: Writer, sheet: Any, title: str, camps: list[CampView]) -
         narrowest=[max(10, longest_word(values)) for values in columns],
     )
     wrap = {col: writer.wrapped() for col in layout.narrowed}
+    styles = [wrap.get(col) for col in range(len(TEAM_HEADERS))]
+    missing = (writer.missing, writer.missing)
     writer.cell(sheet, 0, 0, title, writer.title)
     row = 2
     starts = []
@@ -192,13 +194,11 @@ def _team_sheet(writer: Writer, sheet: Any, title: str, camps: list[CampView]) -
         sheet.set_row(row, HEADER_LINE_HEIGHT * 2)
         row += 1
         for values in team:
-            for col, value in enumerate(values):
-                writer.cell(sheet, row, col, value, wrap.get(col))
+            writer.row(sheet, row, values, styles)
             row += 1
         for slot in camp.slots:
             for label in T.empty_slot_labels(slot.missing):
-                writer.cell(sheet, row, 0, slot.skill_name, writer.missing)
-                writer.cell(sheet, row, 1, label, writer.missing)
+                writer.row(sheet, row, (slot.skill_name, label), missing)
                 row += 1
         row += 1
     writer.page_breaks(sheet, starts[1:])

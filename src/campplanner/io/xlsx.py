@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from campplanner.io.sanitize import is_formula_like
+from campplanner.io.sanitize import FORMULA_STARTS, is_formula_like
 
 # A fixed creation date, so that the same roster gives the same workbook, byte for byte.
 CREATED = dt.datetime(2024, 1, 1)
@@ -27,6 +27,11 @@ MAX_WIDTH = 60  # columns wider than this wrap their text instead
 HEADER_LINE_HEIGHT = 15  # points per line of a header row (Tahoma 10, wrapped)
 # The printed page's footer: "page 3 of 12", in Persian.
 PAGE_FOOTER = "&Cصفحه &P از &N"
+
+# The first characters of a text that may be formula-like (is_formula_like decides):
+# every other text skips the guard's call (the season workbook has 1.1 M texts).
+MAYBE_FORMULA = FORMULA_STARTS | {"'"}
+LONG_TEXT = 16_383  # longer texts go through xlsxwriter's own checks (32,767 UTF-16 units)
 
 # Printing at a size people can read (issue 25: the unfilled slots printed at 4 pt).
 # A sheet fitted to the page's width is scaled down by the page's width over its own;
@@ -129,9 +134,103 @@ def longest_word(values: Iterable[Any], high: float = MAX_WIDTH) -> float:
     return min(high, longest * 1.1 + 2)
 
 
+def distinct_texts(values: Iterable[Any]) -> set[str]:
+    """The texts of ``values`` (None left out), each once: :func:`fit_width` and
+    :func:`longest_word` of them equal those of ``values``, for far fewer splits
+    (a column of skills or groups repeats a few texts over 100,000 rows)."""
+    return {v if v.__class__ is str else str(v) for v in values if v is not None}
+
+
 def _header_footer_text(text: str) -> str:
     """Text safe inside an Excel header: ``&`` doubled, at most 200 characters."""
     return text.replace("&", "&&")[:200]
+
+
+def _worksheet_class() -> type:
+    """xlsxwriter's worksheet with faster paths for shared-string cells (1.1 M of the
+    season workbook's 1.2 M cells): a row's texts stored at once (``store_texts``) and
+    written inline by ``_write_rows`` (or a shorter ``_write_cell``); what they store
+    and write is, byte for byte, what xlsxwriter's ``write_string`` and ``_write_rows``
+    would (tests/test_workbook_speed.py compares them)."""
+    from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
+    from xlsxwriter.worksheet import CellStringTuple, Worksheet
+
+    class FastWorksheet(Worksheet):  # type: ignore[misc]
+        def store_texts(self, row: int, cells: Sequence[tuple[int, str, Any]]) -> None:
+            """(column, text, format) cells of ``row``, in column order, as
+            ``write_string`` stores them one by one (texts of up to 16,383 characters,
+            the format never None)."""
+            if not cells:
+                return
+            if (
+                self.constant_memory
+                or self._check_dimensions(row, cells[0][0])
+                or self._check_dimensions(row, cells[-1][0])
+            ):
+                for col, text, style in cells:
+                    self._write_string(row, col, text, style)
+                return
+            strings = self.str_table
+            index_of = strings.string_table
+            stored = self.table[row]
+            for col, text, style in cells:
+                index = index_of.get(text)
+                if index is None:
+                    index = index_of[text] = strings.unique_count
+                    strings.unique_count += 1
+                stored[col] = CellStringTuple(index, style)
+            strings.count += len(cells)
+
+        def _write_rows(self) -> None:
+            """xlsxwriter's ``_write_rows`` (a sheet without comments) with each row's
+            string cells written inline: the same XML, with a call per cell fewer."""
+            if self.constant_memory or self.comments:
+                super()._write_rows()
+                return
+            self._calculate_spans()
+            write = self.fh.write
+            table, row_info, spans = self.table, self.row_info, self.row_spans
+            columns = [(c, xl_col_to_name(c)) for c in range(self.dim_colmin, self.dim_colmax + 1)]
+            for row in range(self.dim_rowmin, self.dim_rowmax + 1):
+                cells = table[row]
+                info = row_info.get(row)
+                span = spans.get(row // 16)
+                if not cells:
+                    if row in row_info:
+                        self._write_empty_row(row, span, info)
+                    continue
+                if info is None:
+                    self._write_row(row, span)
+                else:
+                    self._write_row(row, span, info)
+                number = row + 1
+                for col, name in columns:
+                    cell = cells.get(col)
+                    if cell is None:
+                        continue
+                    if cell.__class__ is CellStringTuple and cell.format is not None:
+                        write(
+                            f'<c r="{name}{number}" s="{cell.format._get_xf_index()}" '
+                            f't="s"><v>{cell.string}</v></c>'
+                        )
+                    else:
+                        self._write_cell(row, col, cell)
+                self._xml_end_tag("row")
+
+        def _write_cell(self, row: int, col: int, cell: Any) -> None:
+            if (
+                cell.__class__ is CellStringTuple
+                and cell.format is not None
+                and not self.constant_memory
+            ):
+                self.fh.write(
+                    f'<c r="{xl_rowcol_to_cell_fast(row, col)}" '
+                    f's="{cell.format._get_xf_index()}" t="s"><v>{cell.string}</v></c>'
+                )
+                return
+            super()._write_cell(row, col, cell)
+
+    return FastWorksheet
 
 
 class Writer:
@@ -152,6 +251,7 @@ class Writer:
             },
         )
         self.book.set_properties({"title": title, "created": CREATED})
+        self._worksheet_class = _worksheet_class()
         self._quoted: dict[int, Any] = {}  # each format's quote-prefixed twin (_guarded)
         font = {"font_name": "Tahoma", "font_size": 10, "reading_order": 2}
         self._properties: dict[int, dict[str, Any]] = {}  # each format's, for wrapped()
@@ -236,7 +336,7 @@ class Writer:
         worksheet.set_h_pagebreaks(sorted(rows)[:MAX_PAGE_BREAKS])
 
     def sheet(self, name: str, *, rtl: bool = True) -> Any:
-        worksheet = self.book.add_worksheet(name)
+        worksheet = self.book.add_worksheet(name, worksheet_class=self._worksheet_class)
         if rtl:
             worksheet.right_to_left()
         return worksheet
@@ -256,6 +356,38 @@ class Writer:
         else:
             text = str(value)
             worksheet.write_string(row, col, text, self._text_style(text, style))
+
+    def row(self, worksheet: Any, row: int, values: Sequence[Any], styles: Sequence[Any]) -> None:
+        """``values`` from column 0 on, each as :meth:`cell` writes it with its column's
+        style in ``styles`` (None: plain); texts, most of a workbook, without the
+        per-cell dispatch and stored at once (``store_texts``): the formula guard is
+        asked only about a text whose first character could start a formula."""
+        plain, maybe = self.plain, MAYBE_FORMULA
+        texts: list[tuple[int, str, Any]] = []  # in column order: shared strings' order
+        for col, value in enumerate(values):
+            style = styles[col] if col < len(styles) else None
+            if value.__class__ is str:
+                if len(value) > LONG_TEXT:  # xlsxwriter's own checks cut it
+                    self._store_texts(worksheet, row, texts)  # shared strings in order
+                    texts = []
+                    self.cell(worksheet, row, col, value, style)
+                elif value and value[0] in maybe:
+                    texts.append((col, value, self._text_style(value, style)))
+                else:
+                    texts.append((col, value, style or plain))
+            elif value.__class__ is bool:
+                texts.append((col, "yes" if value else "no", style or plain))
+            else:
+                self.cell(worksheet, row, col, value, style)
+        self._store_texts(worksheet, row, texts)
+
+    @staticmethod
+    def _store_texts(worksheet: Any, row: int, texts: Sequence[tuple[int, str, Any]]) -> None:
+        if hasattr(worksheet, "store_texts"):
+            worksheet.store_texts(row, texts)
+        else:
+            for col, text, style in texts:
+                worksheet.write_string(row, col, text, style)
 
     def merged(
         self, worksheet: Any, row: int, first_col: int, last_col: int, text: str, style: Any
@@ -295,14 +427,17 @@ class Writer:
         where the sheet would otherwise print below 8 pt (:func:`page_layout`).
         ``row_style(values)`` may give a row its own style (a cancelled camp's, say)."""
         rows = [list(values) for values in rows]
+        texts = [
+            distinct_texts([r[col] for r in rows if col < len(r)]) for col in range(len(headers))
+        ]
         if widths is None:
             widths = [
-                fit_width([header_lines(h), *(r[col] for r in rows if col < len(r))])
-                for col, h in enumerate(headers)
+                fit_width(column | {header_lines(h)})
+                for column, h in zip(texts, headers, strict=True)
             ]
         narrowest = [
-            max(NARROWEST, longest_word([h, *(r[col] for r in rows if col < len(r))]))
-            for col, h in enumerate(headers)
+            max(NARROWEST, longest_word(column | {h}))
+            for column, h in zip(texts, headers, strict=True)
         ]
         layout = self.columns(worksheet, widths, narrowest=narrowest)
         lines = 1
@@ -317,12 +452,14 @@ class Writer:
         wide = {col for col, width in enumerate(widths) if width >= MAX_WIDTH}
         wide |= layout.narrowed
         number = first_row + 1
+        columns: dict[int, list[Any]] = {}  # each row style's style per column
         for values in rows:
             style = row_style(values) if row_style else None
-            for col, value in enumerate(values):
-                self.cell(
-                    worksheet, number, col, value, self.wrapped(style) if col in wide else style
-                )
+            if id(style) not in columns:
+                columns[id(style)] = [
+                    self.wrapped(style) if col in wide else style for col in range(len(values))
+                ]
+            self.row(worksheet, number, values, columns[id(style)])
             number += 1
         worksheet.freeze_panes(first_row + 1, 0)
         if autofilter and headers:
