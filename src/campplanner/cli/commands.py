@@ -164,6 +164,18 @@ def work_limit_option(what: str) -> Callable[..., Any]:
     )
 
 
+def instance_output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """-o/--output and --force of the commands that write an instance file."""
+    command = click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")(command)
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=str),
+        required=True,
+        help="The instance file to write; a name ending in .gz is written gzip-compressed.",
+    )(command)
+
+
 def note(text: str | None) -> None:
     """Something the user should know that is not an error (on stderr)."""
     if text:
@@ -255,14 +267,7 @@ def _season_days(season: tuple[str, str] | None, calendar: str) -> tuple[int, in
 )
 @click.option("--seed", type=SEED, required=True, help="Random seed.")
 @click.option("--name", help="Instance name  [default: markazi-<N>v-<C>c-seed<S>]")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=str),
-    required=True,
-    help="The instance file to write; a name ending in .gz is written gzip-compressed.",
-)
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@instance_output_options
 @reports_errors
 def generate(
     volunteers: int,
@@ -725,14 +730,7 @@ def compare(
 @main.command()
 @click.argument("base_file", type=click.Path(dir_okay=False, path_type=str))
 @click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=str))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=str),
-    required=True,
-    help="The instance file to write; a name ending in .gz is written gzip-compressed.",
-)
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@instance_output_options
 @reports_errors
 def apply(base_file: str, scenario_file: str, output: str, force: bool) -> None:
     """Apply SCENARIO_FILE's edits to BASE_FILE and write the instance they make.
