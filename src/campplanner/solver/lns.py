@@ -208,7 +208,9 @@ class Lns:
         noise = self.rng.random(len(camps))
         return camps[np.lexsort((noise, -counts[camps]))]
 
-    def _with_rivals(self, camp: int, requirements: np.ndarray, size: int) -> np.ndarray:
+    def with_rivals(self, camp: int, requirements: np.ndarray, size: int) -> np.ndarray:
+        """``camp`` and up to ``size - 1`` camps holding people qualified for
+        ``requirements`` (the neighbourhood of a cancelled camp; also whatif/to_run.py)."""
         rivals = self._holders(requirements)
         rivals = rivals[rivals != camp]
         if len(rivals) > size - 1:
@@ -229,7 +231,7 @@ class Lns:
         weight = weight.astype(float)
         camp = int(self.rng.choice(idle, p=weight / weight.sum()))
         essentials = np.array(essential_requirements(p, camp), dtype=np.int64)
-        return self._with_rivals(camp, essentials, size)
+        return self.with_rivals(camp, essentials, size)
 
     def open_slots(self, size: int) -> np.ndarray | None:
         p = self.problem
@@ -241,7 +243,7 @@ class Lns:
             return None
         camps = np.unique(p.requirement_camp[reqs])
         camp = int(self.rng.choice(camps))
-        return self._with_rivals(camp, reqs[p.requirement_camp[reqs] == camp], size)
+        return self.with_rivals(camp, reqs[p.requirement_camp[reqs] == camp], size)
 
     def ball(self, size: int) -> np.ndarray:
         p = self.problem
@@ -296,7 +298,7 @@ class Lns:
         missing = essentials_missing(p, requirements, self.state.filled[first:last])
         essential = requirements[missing > 0]
         wanted = essential if len(essential) else requirements[short[first:last]]
-        return self._with_rivals(camp, wanted if len(wanted) else requirements, size)
+        return self.with_rivals(camp, wanted if len(wanted) else requirements, size)
 
     def changed(self, size: int) -> np.ndarray | None:
         """Camps where the roster differs from the published one."""

@@ -115,7 +115,7 @@ def _try(
     """One neighbourhood of ``size`` camps around ``camp``, solved with the camp forced
     to run; the whole new roster, or None. ``search`` holds ``roster`` before and after."""
     p = search.problem
-    camps = search._with_rivals(camp, essentials, size)
+    camps = search.with_rivals(camp, essentials, size)
     in_camps = np.zeros(p.num_camps, dtype=bool)
     in_camps[camps] = True
     freed = roster[in_camps[p.candidate_camp[roster]]]
