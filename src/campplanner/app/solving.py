@@ -16,10 +16,13 @@ from typing import Any
 import numpy as np
 
 from campplanner.app.jobs import Job, JobControl
+from campplanner.contract.errors import UsageError
+from campplanner.contract.history import Attendance
 from campplanner.contract.instance import load_instance
 from campplanner.contract.schema import Instance
 from campplanner.contract.solution import instance_fingerprint, is_solution_file, match_instance
 from campplanner.explain import Explanation, explain_camps, explain_roster
+from campplanner.io.history_in import load_history
 from campplanner.io.outputs import guard_output, write_atomic
 from campplanner.io.solution_reader import load_solution
 from campplanner.io.solution_writer import solution_json
@@ -30,6 +33,7 @@ from campplanner.report.roster import RosterView
 from campplanner.solver import SolveOptions, make_solver
 from campplanner.solver.anytime import explain_estimate
 from campplanner.solver.result import Result
+from campplanner.whatif.attendance import with_history
 from campplanner.whatif.diff import published_roster, replan_report
 from campplanner.whatif.engines import make_engine
 from campplanner.whatif.stress import (
@@ -58,6 +62,9 @@ class SolveRequest:
     # Reserves per camp to find (0: none): a short no-show sweep on the roster found,
     # whose top fill-ins go into the solution file's "reserves" section (docs/stress.md).
     reserves: int = 0
+    # An attendance history (JSON, CSV or .xlsx): the reserves' sweep draws each person
+    # with their own no-show estimate (whatif/attendance.py).
+    history_path: str | None = None
     # False: write the roster without its reasons (``"explained": false``), for a caller
     # that explains only what it shows, when it shows it (the review page's camps).
     explain: bool = True
@@ -118,6 +125,10 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     inputs = [request.instance_path] + ([request.baseline_path] if request.baseline_path else [])
     if request.output_path is not None:  # refuse before the work, not after it
         guard_output(request.output_path, inputs, force=request.force, replaceable=is_solution_file)
+    if request.history_path is not None and not request.reserves:
+        raise UsageError("--history is read by --reserves K: give both, or neither")
+    # read before the season, so that a bad history file is said at once
+    history = load_history(request.history_path) if request.history_path else None
     control.report("reading")
     instance = load_instance(request.instance_path)
     problem = compile_instance(instance)
@@ -213,7 +224,7 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     ):
         finish(result, explain=False)  # the roster first, within the promised seconds
     if request.reserves and result.has_roster and not control.cancelled:
-        extra["reserves"] = find_reserves(problem, result.assigned, request, control)
+        extra["reserves"] = find_reserves(problem, result.assigned, request, control, history)
     deadline = control.started + request.options.time_limit
     fits = (
         result.has_roster
@@ -229,13 +240,18 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
 
 
 def find_reserves(
-    problem: Problem, roster: np.ndarray, request: SolveRequest, control: JobControl
+    problem: Problem,
+    roster: np.ndarray,
+    request: SolveRequest,
+    control: JobControl,
+    history: list[Attendance] | None = None,
 ) -> dict[str, Any]:
     """The ``reserves`` section: RESERVE_RUNS no-show re-plans of ``roster`` on local
     processes (stress.RESERVE_TIME_PER_RUN seconds each), the top fill-ins per camp."""
     options = run_options(RESERVE_TIME_PER_RUN, replan_method(problem), request.options.weights)
+    rates, _ = with_history(NoShowRates(), problem.volunteer_ids, history, None)
     # prepared: the views and the re-plan's greedy order computed once, for every run
-    setup = roster_setup(problem, roster, NoShowRates(), request.options.seed, options).prepared()
+    setup = roster_setup(problem, roster, rates, request.options.seed, options).prepared()
     engine = make_engine("local")
     control.on_cancel(engine.stop)
     outcomes = []

@@ -23,8 +23,10 @@ from campplanner.app.solving import load_published
 from campplanner.contract.errors import UsageError, plain_reason
 from campplanner.contract.instance import load_instance
 from campplanner.contract.suggest import did_you_mean
+from campplanner.io.history_in import load_history
 from campplanner.io.outputs import guard_output, write_atomic
 from campplanner.model.compile import compile_instance
+from campplanner.whatif.attendance import with_history
 from campplanner.whatif.engines import make_engine, require_engine
 from campplanner.whatif.stress import (
     NoShowRates,
@@ -45,6 +47,8 @@ class StressRequest:
     solution_path: str
     no_show: float | None = None  # None: the rates file's, else 0.05
     rates_path: str | None = None  # JSON: {"no_show", "skills": {id: rate}, "camp_cancel"}
+    # an attendance history (JSON, CSV or .xlsx): each person's own no-show estimate
+    history_path: str | None = None
     runs: int = 200
     seed: int = 0
     time_limit_per_run: float = 10.0
@@ -80,7 +84,8 @@ def _rate(value: Any, where: str) -> float:
 
 
 def load_rates(path: str | None, no_show: float | None) -> NoShowRates:
-    """The rates of a sweep: ``--no-show`` over the file's ``no_show`` over 0.05."""
+    """The rates of a sweep: ``--no-show`` over the file's ``no_show`` over 0.05 (the
+    history's pooled rate instead of 0.05 when one is given: :func:`with_history`)."""
     data: dict[str, Any] = {}
     if path is not None:
         try:
@@ -107,6 +112,19 @@ def load_rates(path: str | None, no_show: float | None) -> NoShowRates:
     )
 
 
+def given_no_show(path: str | None, no_show: float | None) -> float | None:
+    """The rate the planner gave (``--no-show``, or the rates file's), None if neither."""
+    if no_show is not None or path is None:
+        return no_show
+    return load_rates(path, None).no_show if _names_no_show(path) else None
+
+
+def _names_no_show(path: str) -> bool:
+    with open(path, encoding="utf-8") as file:
+        data = json.load(file)
+    return isinstance(data, dict) and "no_show" in data
+
+
 def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
     """The whole sweep (see the module docstring); ``control`` reports and cancels."""
     require_engine(request.engine)
@@ -115,10 +133,15 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
             request.output_path, [request.instance_path, request.solution_path], force=request.force
         )
     rates = load_rates(request.rates_path, request.no_show)
+    # read before the season, so that a bad history file is said at once
+    history = load_history(request.history_path) if request.history_path else None
     control.report("reading")
     instance = load_instance(request.instance_path)
     problem = compile_instance(instance)
     published = load_published(problem, request.solution_path, instance, request.instance_path)
+    rates, estimates = with_history(
+        rates, problem.volunteer_ids, history, given_no_show(request.rates_path, request.no_show)
+    )
     for skill_id in rates.skills:
         if skill_id not in problem.skill_index:
             hint = did_you_mean(skill_id, problem.skill_index)
@@ -144,6 +167,8 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
     report = stress_report(
         setup, outcomes, request.runs, partial=partial, reserves=request.reserves
     )
+    if estimates is not None:
+        report["history"] = estimates.summary()
     # How the sweep ran: the one part of the report that depends on the engine.
     # run_seconds: the runs' own time, summed; wall x workers beyond it is the engine's
     # (start-up, shipping, dispatch) or idle workers at the end.

@@ -393,6 +393,12 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     help="Then find the top K reserves per camp (20 no-show re-plans, after the "
     "time limit) for the solution file. See docs/stress.md.",
 )
+@click.option(
+    "--history",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="With --reserves: an attendance history (JSON, CSV or .xlsx); each person is "
+    "drawn absent with their own no-show estimate. See docs/stress.md.",
+)
 @lang_option("en", "printed and written to the solution file")
 @reports_errors
 def solve(
@@ -411,6 +417,7 @@ def solve(
     baseline: str | None,
     lang: str,
     reserves: int,
+    history: str | None,
 ) -> None:
     """Staff the camps of INSTANCE_FILE: maximise coverage, then the secondary terms.
 
@@ -434,9 +441,8 @@ def solve(
         method=method,
         work_limit=work_limit,
     )
-    job = solve_job(
-        SolveRequest(instance_file, options, baseline, output, force, lang, reserves), started
-    )
+    request = SolveRequest(instance_file, options, baseline, output, force, lang, reserves, history)
+    job = solve_job(request, started)
     progress = None if quiet else ProgressLine(stderr, time_limit).follow(job)
     try:
         # --reserves re-plans the roster after the solve, on top of the time limit
@@ -917,6 +923,13 @@ def serve(
     type=click.Path(dir_okay=False, path_type=str),
     help="JSON file: no_show, skills (rate per skill id), camp_cancel.",
 )
+@click.option(
+    "--history",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Attendance history (JSON, CSV or .xlsx: volunteer, season, camp, came): each "
+    "person is drawn with their own no-show estimate, shrunk towards --no-show or, "
+    "without it, the history's rate. See docs/stress.md.",
+)
 @click.option("--runs", type=click.IntRange(min=1, max=1_000_000), default=200, show_default=True)
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of the draws.")
 @click.option(
@@ -967,6 +980,7 @@ def stress(
     solution_file: str,
     no_show: float | None,
     rates: str | None,
+    history: str | None,
     runs: int,
     seed: int,
     time_limit_per_run: float,
@@ -988,19 +1002,8 @@ def stress(
 
     _check_engine_address(engine, address)
     request = StressRequest(
-        instance_file,
-        solution_file,
-        no_show,
-        rates,
-        runs,
-        seed,
-        time_limit_per_run,
-        method,
-        engine,
-        address,
-        jobs,
-        output,
-        force,
+        *(instance_file, solution_file, no_show, rates, history, runs, seed),
+        *(time_limit_per_run, method, engine, address, jobs, output, force),
         work_limit_per_run=work_limit_per_run,
     )
     job = stress_job(request).listen(_print_event_message)

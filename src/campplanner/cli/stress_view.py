@@ -28,6 +28,13 @@ def print_stress(console: Console, report: dict[str, Any]) -> None:
         head += ", per skill " + ", ".join(f"{k} {100 * v:g}%" for k, v in rates["skills"].items())
     if rates["camp_cancel"]:
         head += f", camps cancelled {100 * rates['camp_cancel']:g}%"
+    history = report.get("history")
+    if history:
+        head += (
+            f", own rates from the attendance history for {history['people_with_history']:,}"
+            f" people (shrunk towards {100 * history['province']:.1f}%,"
+            f" {'the history' if history['province_from'] == 'history' else 'as given'})"
+        )
     console.print(f"[bold]No-show stress test of {escape(report['instance'])}[/]: {escape(head)}")
     if report["partial"]:
         console.print("[yellow]partial:[/] the sweep was stopped; these are the runs that finished")
@@ -52,6 +59,7 @@ def print_stress(console: Console, report: dict[str, Any]) -> None:
         f"{_n(calls['changed_assignments']['mean'])} changed assignments."
     )
     _print_camps(console, report)
+    _print_people(console, report)
     _print_skills(console, report)
     _print_reserves(console, report)
     if report["runs_stopped_by_time_limit"]:
@@ -70,15 +78,36 @@ def _print_camps(console: Console, report: dict[str, Any]) -> None:
     table.add_column("camp")
     table.add_column("name")
     table.add_column("cancelled", justify="right")
+    table.add_column("absent when it was lost (runs)")
     table.add_column("reserves (fill-ins)")
     for entry in camps[:CAMPS_SHOWN]:
         reserves = report["reserves"].get(entry["camp"], [])[:RESERVES_SHOWN]
         names = ", ".join(f"{r['volunteer']} ({r['fill_ins']})" for r in reserves) or "-"
+        absent = entry.get("absent_when_lost", [])[:RESERVES_SHOWN]
+        whom = ", ".join(f"{a['volunteer']} ({a['runs']})" for a in absent) or "-"
         table.add_row(
             escape(entry["camp"]),
             escape(entry["name"]),
             f"{100 * entry['cancelled_probability']:.1f}%",
+            escape(whom),
             escape(names),
+        )
+    console.print(table)
+
+
+def _print_people(console: Console, report: dict[str, Any]) -> None:
+    people = report.get("people_at_risk", [])
+    if not people:
+        return
+    table = Table(title="On the roster, most likely to be missing (attendance history)")
+    for column in ("volunteer", "name", "no-show rate", "camps"):
+        table.add_column(column, justify="right" if column == "no-show rate" else "left")
+    for entry in people[:CAMPS_SHOWN]:
+        table.add_row(
+            escape(entry["volunteer"]),
+            escape(entry["name"]),
+            f"{100 * entry['no_show_rate']:.1f}%",
+            escape(", ".join(entry["camps"])),
         )
     console.print(table)
 

@@ -53,6 +53,11 @@ KINDS: dict[str, tuple[str, str]] = {
         "a list of replacements (written by `campplanner replace -o`)",
         "it is a result to read, not an input",
     ),
+    "history": (
+        "an attendance history (who came to the camps they were rostered for)",
+        "`campplanner stress INSTANCE SOLUTION --history FILE` and `solve --reserves K "
+        "--history FILE` read it",
+    ),
     "json": ("a JSON file", "it is not a workbook: give it to the command that reads it"),
 }
 
@@ -72,6 +77,7 @@ _FORMATS = {
     "campplanner-comparison/": "comparison",
     "campplanner-stress/": "stress",
     "campplanner-replacements/": "replacements",
+    "campplanner-history/": "history",
 }
 
 

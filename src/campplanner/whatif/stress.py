@@ -4,7 +4,8 @@ One *run* draws absentees and re-plans:
 
 1. **The draw** depends on (seed, run number) alone (``numpy.random.default_rng([seed,
    k])``): each volunteer on the published roster is absent with the no-show rate (the
-   highest rate among the skills they serve with, when rates per skill are given), and
+   highest rate among the skills they serve with, when rates per skill are given; their
+   own estimate when an attendance history gives one: whatif/attendance.py), and
    each camp the roster runs is cancelled whole with ``camp_cancel``. Run k draws the same
    people on any engine, with any number of workers, in any order.
 2. **The re-plan** goes through :func:`campplanner.solver.make_solver` with a
@@ -71,13 +72,19 @@ class NoShowRates:
     no_show: float = 0.05  # each assigned volunteer is absent with this probability
     skills: Mapping[str, float] = field(default_factory=dict)  # by skill id, overrides
     camp_cancel: float = 0.0  # each running camp is cancelled whole with this probability
+    # by volunteer id, overrides the two above: estimates from an attendance history
+    # (campplanner.whatif.attendance)
+    people: Mapping[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        named: dict[str, Any] = {
             "no_show": self.no_show,
             "skills": dict(sorted(self.skills.items())),
             "camp_cancel": self.camp_cancel,
         }
+        if self.people:  # how many, not the 22,000 rates (the report's people_at_risk)
+            named["people_with_own_rate"] = len(self.people)
+        return named
 
 
 def replan_method(problem: Problem, method: str = "auto") -> str:
@@ -202,6 +209,8 @@ class RunOutcome:
     camps_lost: tuple[int, ...]  # camps the roster ran that the re-plan does not
     filled_per_skill: tuple[int, ...]  # slots filled per skill after re-planning
     fill_ins: tuple[tuple[int, int], ...]  # (volunteer, camp): not on the roster, called in
+    # (volunteer, camp): absent from a camp of the published roster that this run lost
+    absent_from_lost: tuple[tuple[int, int], ...]
     seconds: float
     # The worker's memory during the run (worker_memory): depends on the engine, so it
     # goes into the report's "sweep" section, never into the part engines agree on.
@@ -225,6 +234,10 @@ def draw(setup: StressSetup, run: int) -> Draw:
         override = np.full(people.size, -1.0)
         np.maximum.at(override, position, per_assignment)
         rate = np.where(override >= 0, override, rate)
+    if rates.people:  # a person's own history says more than their skill's rate
+        ids = problem.volunteer_ids
+        own = np.array([rates.people.get(ids[p], -1.0) for p in people.tolist()])
+        rate = np.where(own >= 0, own, rate)
     absent = people[rng.random(people.size) < rate]
     running = np.unique(problem.candidate_camp[setup.published])
     cancelled = running[rng.random(running.size) < rates.camp_cancel]
@@ -357,6 +370,17 @@ def _outcome(
         )
     )
     lost = camps_run(problem, published) & ~camps_run(problem, roster)
+    missing = (
+        np.isin(problem.candidate_volunteer[published], drawn.absent)
+        & (lost[problem.candidate_camp[published]])
+    )
+    absent_from_lost = tuple(
+        zip(
+            problem.candidate_volunteer[published[missing]].tolist(),
+            problem.candidate_camp[published[missing]].tolist(),
+            strict=True,
+        )
+    )
     filled = np.bincount(problem.candidate_skill[roster], minlength=problem.num_skills)
     return RunOutcome(
         run=run,
@@ -371,6 +395,7 @@ def _outcome(
         camps_lost=tuple(np.flatnonzero(lost).tolist()),
         filled_per_skill=tuple(filled.tolist()),
         fill_ins=fill_ins,
+        absent_from_lost=absent_from_lost,
         seconds=seconds,
         memory=memory,
     )
@@ -436,6 +461,70 @@ def reserve_lists(
     return lists
 
 
+ABSENCES_SHOWN = 5  # per camp at risk: the absences that came with its loss most often
+PEOPLE_AT_RISK_SHOWN = 20  # people of the published roster with the highest own rates
+
+
+def person_rate(setup: StressSetup, volunteer: int) -> float:
+    """The no-show rate a run draws ``volunteer`` with, skills aside: their own estimate
+    when the history gives one, else the sweep's rate."""
+    vid = setup.problem.volunteer_ids[volunteer]
+    return float(setup.rates.people.get(vid, setup.rates.no_show))
+
+
+def absences_behind_losses(
+    setup: StressSetup, outcomes: list[RunOutcome], limit: int = ABSENCES_SHOWN
+) -> dict[int, list[dict[str, Any]]]:
+    """Per camp lost in some run: the published team members whose absence came with the
+    loss most often (runs where the camp was lost and they were absent), most first;
+    with the rate they were drawn with, so that a planner sees who the camp hangs on."""
+    problem = setup.problem
+    counts: dict[int, Counter[int]] = {}
+    for outcome in outcomes:
+        for volunteer, camp in outcome.absent_from_lost:
+            counts.setdefault(camp, Counter())[volunteer] += 1
+    return {
+        camp: [
+            {
+                "volunteer": problem.volunteer_ids[v],
+                "name": problem.volunteer_names[v],
+                "runs": n,
+                "no_show_rate": round(person_rate(setup, v), 4),
+            }
+            for v, n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        ]
+        for camp, counter in counts.items()
+    }
+
+
+def people_at_risk(setup: StressSetup, limit: int = PEOPLE_AT_RISK_SHOWN) -> list[dict[str, Any]]:
+    """The people of the published roster whose own estimate (attendance history) is
+    above the sweep's rate, highest first, with the camps they hold; empty without a
+    history."""
+    problem, rates = setup.problem, setup.rates
+    if not rates.people:
+        return []
+    camps: dict[int, list[str]] = {}
+    for candidate in setup.published.tolist():
+        volunteer = int(problem.candidate_volunteer[candidate])
+        camps.setdefault(volunteer, []).append(problem.camp_ids[problem.candidate_camp[candidate]])
+    risky = [
+        (person_rate(setup, v), v)
+        for v in camps
+        if problem.volunteer_ids[v] in rates.people and person_rate(setup, v) > rates.no_show
+    ]
+    risky.sort(key=lambda item: (-item[0], item[1]))
+    return [
+        {
+            "volunteer": problem.volunteer_ids[v],
+            "name": problem.volunteer_names[v],
+            "no_show_rate": round(rate, 4),
+            "camps": sorted(camps[v]),
+        }
+        for rate, v in risky[:limit]
+    ]
+
+
 def stress_report(
     setup: StressSetup,
     outcomes: Iterable[RunOutcome],
@@ -453,6 +542,7 @@ def stress_report(
         problem.candidate_skill[setup.published], minlength=problem.num_skills
     )
     camps = Counter(c for outcome in done for c in outcome.camps_lost)
+    behind = absences_behind_losses(setup, done)
     drawn = Counter(c for outcome in done for c in outcome.cancelled_drawn)
     runs = len(done)
     share = [o.coverage / published_coverage if published_coverage else 1.0 for o in done]
@@ -507,10 +597,12 @@ def stress_report(
                 "cancelled_probability": round(n / runs, 4),
                 "cancelled_runs": n,
                 "cancelled_by_draw": drawn.get(c, 0),
+                "absent_when_lost": behind.get(c, []),
             }
             for c, n in sorted(camps.items(), key=lambda item: (-item[1], item[0]))
         ],
         "skills": skills,
+        "people_at_risk": people_at_risk(setup),
         "reserves": reserve_lists(problem, done, reserves),
         "runs": [
             {

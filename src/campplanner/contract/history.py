@@ -1,0 +1,112 @@
+"""Attendance history: who came to the camps they were rostered for, season after season.
+
+A history file is optional and separate from the instance (it outlives seasons, and an
+instance is one season). It lists attendance records, one per volunteer and camp they
+were rostered for:
+
+    {"format": "campplanner-history/1",
+     "attendance": [{"volunteer": "v0001", "season": "1403", "camp": "c0004",
+                     "came": true}, ...]}
+
+or the same as a CSV file with the columns ``volunteer``, ``season``, ``camp``, ``came``
+(read by :mod:`campplanner.io.history_in`). Volunteers are matched to an instance by id;
+camps and seasons are free text (last season's camps are not this season's). What the
+records are for (a no-show estimate per person, drawn by ``stress`` and ``solve
+--reserves``) is :mod:`campplanner.whatif.attendance`; docs/stress.md has the format.
+
+This module validates parsed data only and reports every problem at once, each with its
+JSON path, as the instance reader does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from campplanner.contract.errors import InstanceError, Issue
+
+HISTORY_FORMAT = "campplanner-history/1"
+FIELDS = ("volunteer", "season", "camp", "came")
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """One volunteer rostered for one camp of one season, and whether they came."""
+
+    volunteer: str
+    season: str
+    camp: str
+    came: bool
+
+
+def _text(value: Any, where: str, issues: list[Issue]) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        issues.append(Issue(where, f"a text (an id), not {value!r}"))
+        return ""
+    text = str(value).strip()
+    if not text:
+        issues.append(Issue(where, "empty: every record names it"))
+    return text
+
+
+def history_from_data(data: Any, source: str = "<history>") -> list[Attendance]:
+    """Validate parsed JSON as a history file: the records, or an InstanceError listing
+    every problem (wrong format, a record missing a field, ``came`` not true or false,
+    the same volunteer, season and camp twice)."""
+    if not isinstance(data, dict):
+        raise InstanceError(source, [Issue("", "a JSON object with a list 'attendance'")])
+    issues: list[Issue] = []
+    if data.get("format") != HISTORY_FORMAT:
+        issues.append(Issue("format", f"must be {HISTORY_FORMAT!r}, not {data.get('format')!r}"))
+    unknown = sorted(set(data) - {"format", "attendance", "note"})
+    for key in unknown:
+        issues.append(Issue(key, "unknown field (format, attendance, note)"))
+    rows = data.get("attendance")
+    if not isinstance(rows, list):
+        issues.append(Issue("attendance", "a list of records {volunteer, season, camp, came}"))
+        raise InstanceError(source, issues)
+    records: list[Attendance] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for index, row in enumerate(rows):
+        where = f"attendance[{index}]"
+        if not isinstance(row, dict):
+            issues.append(Issue(where, "a record {volunteer, season, camp, came}"))
+            continue
+        before = len(issues)
+        for key in sorted(set(row) - set(FIELDS)):
+            issues.append(Issue(f"{where}.{key}", "unknown field (volunteer, season, camp, came)"))
+        for key in FIELDS:
+            if key not in row:
+                issues.append(Issue(f"{where}.{key}", "missing"))
+        volunteer, season, camp = (
+            _text(row[key], f"{where}.{key}", issues) if key in row else ""
+            for key in ("volunteer", "season", "camp")
+        )
+        came = row.get("came")
+        if "came" in row and not isinstance(came, bool):
+            issues.append(Issue(f"{where}.came", f"true or false, not {came!r}"))
+        if len(issues) > before:
+            continue
+        key = (volunteer, season, camp)
+        if key in seen:
+            issues.append(
+                Issue(where, f"the same volunteer, season and camp as attendance[{seen[key]}]")
+            )
+            continue
+        seen[key] = index
+        records.append(Attendance(volunteer, season, camp, bool(came)))
+    if issues:
+        raise InstanceError(source, issues)
+    return records
+
+
+def history_data(records: list[Attendance], note: str | None = None) -> dict[str, Any]:
+    """The JSON a history file holds (``history_from_data`` reads it back)."""
+    data: dict[str, Any] = {"format": HISTORY_FORMAT}
+    if note:
+        data["note"] = note
+    data["attendance"] = [
+        {"volunteer": r.volunteer, "season": r.season, "camp": r.camp, "came": r.came}
+        for r in records
+    ]
+    return data
