@@ -45,6 +45,27 @@ from campplanner.whatif.stress import (
 
 
 @dataclass(frozen=True)
+class Published:
+    """A published roster, as its file lists it and as this instance sees it."""
+
+    triples: list[Triple]
+    cancelled: list[str] | None
+    baseline: Baseline
+    note: str | None = None  # what changed in the instance since it was published
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An instance already read and compiled, and the roster to re-plan from as it sees
+    it: what a caller that holds them (the review page: its current version with the
+    edits applied, ``model.compile.recompiled``) solves without reading any file."""
+
+    instance: Instance
+    problem: Problem
+    published: Published | None = None
+
+
+@dataclass(frozen=True)
 class SolveRequest:
     """What to solve and how."""
 
@@ -61,16 +82,9 @@ class SolveRequest:
     # False: write the roster without its reasons (``"explained": false``), for a caller
     # that explains only what it shows, when it shows it (the review page's camps).
     explain: bool = True
-
-
-@dataclass(frozen=True)
-class Published:
-    """A published roster, as its file lists it and as this instance sees it."""
-
-    triples: list[Triple]
-    cancelled: list[str] | None
-    baseline: Baseline
-    note: str | None = None  # what changed in the instance since it was published
+    # Solve this instead of reading ``instance_path`` and ``baseline_path`` (which then
+    # only name it in messages).
+    prepared: Prepared | None = None
 
 
 @dataclass(frozen=True)
@@ -118,12 +132,18 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     inputs = [request.instance_path] + ([request.baseline_path] if request.baseline_path else [])
     if request.output_path is not None:  # refuse before the work, not after it
         guard_output(request.output_path, inputs, force=request.force, replaceable=is_solution_file)
-    control.report("reading")
-    instance = load_instance(request.instance_path)
-    problem = compile_instance(instance)
-    published = None
-    if request.baseline_path is not None:
-        published = load_published(problem, request.baseline_path, instance, request.instance_path)
+    if request.prepared is not None:
+        instance, problem = request.prepared.instance, request.prepared.problem
+        published = request.prepared.published
+    else:
+        control.report("reading")
+        instance = load_instance(request.instance_path)
+        problem = compile_instance(instance)
+        published = None
+        if request.baseline_path is not None:
+            published = load_published(
+                problem, request.baseline_path, instance, request.instance_path
+            )
     solver = make_solver(
         problem, request.options, baseline=published.baseline if published else None
     )

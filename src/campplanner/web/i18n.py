@@ -285,6 +285,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "done": ("پایان", "done"),
     "failed": ("ناموفق", "failed"),
     "reading": ("خواندن", "reading"),
+    "applying the edits": ("اعمال ویرایش‌ها", "applying the edits"),
     "solving": ("حل", "solving"),
     "writing": ("نوشتن", "writing"),
 }
