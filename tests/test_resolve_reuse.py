@@ -177,3 +177,71 @@ def test_a_resolve_reuses_the_current_season_and_finds_the_roster_of_a_fresh_rea
     accepted = session.accept(ANA, reused["id"], "", session.state(ANA)["rev"])
     stored = session.workspace.instance_json(accepted["version"])
     assert instance_from_data(json.loads(stored)) == theirs.instance
+
+
+def _away(session: ReviewSession, people: int, skip: int = 0) -> None:
+    """``people`` serving volunteers away for their first camp (recorded edits)."""
+    head = session.head()
+    rev = session.state(ANA)["rev"]
+    serving = [v.volunteer_id for v in head.view.itineraries if v.stops][skip : skip + people]
+    for volunteer in serving:
+        stop = head.itineraries[volunteer].stops[0].camp
+        fields = {"kind": "unavailable", "volunteer": volunteer, "rev": rev}
+        rev = session.add_edit(ANA, {**fields, "first": stop.start, "last": stop.end})["rev"]
+
+
+def test_a_replan_after_away_edits_keeps_its_parents_bound_and_names_its_season(
+    session: ReviewSession,
+) -> None:
+    """One bound per season: edits that only take days away cannot raise the maximum
+    coverage, so a re-plan's bound is never above its parent's, and the page says which
+    version's season the bound was proven for."""
+    first = session.overview(ANA)
+    assert first["bound"] is not None and first["bound_season"] == first["version"]
+    parent_bound, parent = first["bound"], first["version"]
+    for round_ in range(2):
+        _away(session, 3, skip=10 * round_)
+        job = session.start_resolve(ANA)
+        shown = _finished(session, job)["finished"]
+        assert shown["bound"] <= parent_bound  # never above the parent's
+        assert shown["bound_season"] in (None, first["bound_season"])
+        if shown["bound"] == parent_bound:  # the parent's proof: its season named
+            assert shown["bound_season"] == first["bound_season"]
+        session.accept(ANA, job, "", session.state(ANA)["rev"])
+        now = session.overview(ANA)
+        assert now["bound"] == shown["bound"]
+        assert now["bound_season"] == (shown["bound_season"] or now["version"])
+        parent_bound, parent = now["bound"], now["version"]
+        first = now
+    assert parent > 1
+
+
+def test_the_page_names_the_season_of_its_bound(tmp_path: Path, published: Path) -> None:
+    from web_helpers import post, served, wait_for_job
+
+    site, client = served(SMALL, tmp_path, solution=published, time_limit=120.0)
+    site.work_limit = WORK
+    try:
+        page = client.get("/?lang=en").text
+        assert "proven for this version&#39;s season" in page or "proven for this version's" in page
+        persian = client.get("/?lang=fa").text
+        assert "اثبات‌شده برای فصلِ همین نسخه" in persian
+        head = site.head()
+        volunteer = next(v.volunteer_id for v in head.view.itineraries if v.stops)
+        stop = head.itineraries[volunteer].stops[0].camp
+        edit = {"kind": "unavailable", "volunteer": volunteer}
+        assert post(
+            client, "/api/edits", {**edit, "first": stop.start, "last": stop.end}
+        ).is_success
+        job = post(client, "/api/solve").json()["job"]
+        state = wait_for_job(client, job, timeout=300)
+        season = state["finished"]["bound_season"]
+        assert post(client, f"/api/jobs/{job}/accept").is_success
+        persian = client.get("/?lang=fa").text
+        if season is None:
+            assert "اثبات‌شده برای فصلِ همین نسخه" in persian
+        else:  # the bound of version 1's season, said so
+            assert "اثبات‌شده برای فصلِ نسخهٔ" in persian and "<bdi>۱</bdi>" in persian
+    finally:
+        site.close()
+        site.workspace.close()

@@ -222,6 +222,7 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
         control.report("solving", coverage, bound, stage=stage)
 
     result = solver.solve(progress, control.started)
+    result = with_known_bound(result, request.options.known_bound)
     if result.stopped_by == "interrupted" and control.cancel_reason == "time limit":
         # the solver saw a stop request; it came from the session's deadline, not a user
         result = replace(result, stopped_by="time limit")
@@ -248,6 +249,20 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     return finish(result, explain=fits)
 
 
+def with_known_bound(result: Result, known: int | None) -> Result:
+    """``result`` with the bound ``known`` (SolveOptions.known_bound, proven for a season
+    whose edits cannot raise it) when it is the lower one: whichever solver ran, the
+    re-plan's bound is never above its parent's."""
+    if known is None or not result.has_roster:
+        return result
+    if result.coverage_bound is not None and result.coverage_bound <= known:
+        return result
+    status = "optimal" if result.coverage is not None and result.coverage >= known else "feasible"
+    if result.status not in ("optimal", "feasible"):
+        status = result.status
+    return replace(result, coverage_bound=known, status=status)
+
+
 def find_reserves(
     problem: Problem, roster: np.ndarray, request: SolveRequest, control: JobControl
 ) -> dict[str, Any]:
@@ -265,11 +280,12 @@ def find_reserves(
     return reserves_section(setup, outcomes, request.reserves)
 
 
-def unexplained_solution_json(outcome: SolveOutcome) -> str:
+def unexplained_solution_json(outcome: SolveOutcome, more: dict[str, Any] | None = None) -> str:
     """The solution file of a finished solve, without its reasons, for a caller that
     keeps the text itself (the review page stores it in its workspace, never on disk):
-    the roster, the re-plan's diff and the instance's fingerprint."""
-    extra: dict[str, Any] = {"fingerprint": instance_fingerprint(outcome.instance)}
+    the roster, the re-plan's diff and the instance's fingerprint, and ``more``
+    sections (the bound's season)."""
+    extra: dict[str, Any] = {"fingerprint": instance_fingerprint(outcome.instance), **(more or {})}
     if outcome.replan is not None:
         extra["replan"] = outcome.replan
     return solution_json(outcome.problem, outcome.result, None, extra, explain=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,7 @@ import numpy as np
 from campplanner.app.jobs import STOP_GRACE, Job, JobControl, run_in_foreground
 from campplanner.app.review.background import Background, Resolve
 from campplanner.app.review.edits import edited_instance
-from campplanner.app.review.reads import roster_diff
+from campplanner.app.review.reads import bound_season, roster_diff
 from campplanner.app.review.versions import OpenVersion, ready
 from campplanner.app.solving import (
     Prepared,
@@ -57,6 +57,9 @@ class Replanned:
     shown: dict[str, Any]  # status, coverage, bound and the diff (who to call), or error
     scoped: bool = False  # solved with a county's scope (outcome.instance is not kept)
     edited_json: bytes | None = None  # the instance with the edits, once written
+    # the version whose season the bound was proven for, when it is an earlier one's
+    # that the edits cannot raise (None: this re-plan's own)
+    bound_season: int | None = None
 
     def instance_json(self) -> bytes:
         """The instance with the edits, what the accepted version keeps: written when
@@ -65,6 +68,27 @@ class Replanned:
         if self.edited_json is None:
             self.edited_json = edited_instance(self.base_json, self.ops)
         return self.edited_json
+
+
+# Edits that cannot raise the season's maximum coverage: each takes rosters away (a
+# day someone is away, a pair forbidden, a lock that holds) and adds none, so a bound
+# proven for the season before them holds after them (docs/model.md, "One bound per
+# season").
+BOUND_KEEPING_EDITS = ("unavailable", "forbid", "lock")
+
+
+def parent_bound(
+    solution: dict[str, Any] | None, base: int, ops: list[dict[str, Any]]
+) -> tuple[int, int] | None:
+    """(the bound, the version whose season it was proven for) that a re-plan from
+    version ``base`` (its solution file's data: ``solution``) with the edits ``ops``
+    inherits; None when an edit could raise it, or the version has no bound."""
+    if solution is None or any(op.get("op") not in BOUND_KEEPING_EDITS for op in ops):
+        return None
+    bound = solution.get("coverage_bound")
+    if not isinstance(bound, int) or isinstance(bound, bool):
+        return None
+    return bound, bound_season(solution, base)
 
 
 def reused(opened: OpenVersion, ops: list[dict[str, Any]]) -> Prepared | None:
@@ -125,6 +149,16 @@ def start_resolve(
     baseline = workspace.solution_json(head.id)
     folder = background.folder()
     options = SolveOptions(time_limit=time_limit, work_limit=work_limit)
+    inherited = None
+    if not scope:  # a county's scope is solved apart and keeps no bound
+        if opened is not None and opened.version.id == head.id and opened.solution is not None:
+            parent = opened.solution.model_dump(include={"coverage_bound"})
+            parent.update(opened.solution.model_extra or {})
+        else:
+            parent = None if baseline is None else json.loads(baseline)
+        inherited = parent_bound(parent, head.id, ops)
+    if inherited is not None:
+        options = replace(options, known_bound=inherited[0])
     if opened is not None and opened.version.id != head.id:
         opened = None  # not the current version: read the workspace's
 
@@ -167,9 +201,14 @@ def start_resolve(
     return job_id
 
 
-def shown_outcome(outcome: SolveOutcome) -> dict[str, Any]:
+def shown_outcome(
+    outcome: SolveOutcome, base: int | None = None, season: int | None = None
+) -> dict[str, Any]:
     """What the page shows of a finished re-solve: its measures and who to call (the
-    solve's own diff against the version it started from, with names)."""
+    solve's own diff against the version it started from, with names); the bound's
+    season: ``bound_season``, the version whose season it was proven for (``season``,
+    an earlier version's the edits cannot raise), or None for the re-plan's own season
+    (version ``base`` with the edits)."""
     result = outcome.result
     if not result.has_roster:
         return {"error": f"no roster: {result.status}", "status": result.status}
@@ -184,6 +223,8 @@ def shown_outcome(outcome: SolveOutcome) -> dict[str, Any]:
         "status": result.status,
         "coverage": result.coverage,
         "bound": result.coverage_bound,
+        "bound_season": season,
+        "base": base,
         "diff": diff,
         "timings": {k: round(float(v), 2) for k, v in result.timings.items()},
     }
@@ -254,7 +295,10 @@ def accept(
         raise UsageError(f"this solve has no roster to accept ({done['error']})")
     replanned = resolve.job.result()
     # written now, not before the diff was shown: seconds on the season, for one accept
-    solution_json = unexplained_solution_json(replanned.outcome).encode()
+    more = None
+    if replanned.bound_season is not None:
+        more = {"bound_season": {"version": replanned.bound_season}}
+    solution_json = unexplained_solution_json(replanned.outcome, more).encode()
     instance_json = replanned.instance_json()
     if replanned.scoped:
         solution_json = unscoped(solution_json, instance_json)
