@@ -245,3 +245,59 @@ def test_the_page_names_the_season_of_its_bound(tmp_path: Path, published: Path)
     finally:
         site.close()
         site.workspace.close()
+
+
+def test_a_replan_of_the_edits_changes_alone_makes_no_improvement_call(
+    session: ReviewSession,
+) -> None:
+    """The option "only the changes the edits need": someone in a role no camp needs to
+    run is away for their camp; the re-plan may move them, and nobody else."""
+    head = session.head()
+    problem = head.problem
+    volunteer, camp, _ = next(
+        (v, c, s)
+        for v, c, s in head.triples
+        if not problem.requirement_essential[
+            problem.requirement_index[(problem.camp_index[c], problem.skill_index[s])]
+        ]
+    )
+    stop = head.camps[camp]
+    fields = {"kind": "unavailable", "volunteer": volunteer, "rev": session.state(ANA)["rev"]}
+    session.add_edit(ANA, {**fields, "first": stop.start, "last": stop.end})
+    job = session.start_resolve(ANA, edits_only=True)
+    shown = _finished(session, job)["finished"]
+    diff = shown["diff"]
+    assert diff["people_changed"] >= 1
+    assert {e["volunteer"] for k in ("added", "removed", "moved") for e in diff[k]} == {volunteer}
+    assert shown["bound"] is None or shown["bound"] <= session.overview(ANA)["bound"]
+    version = session.accept(ANA, job, "", session.state(ANA)["rev"])["version"]
+    calls = session.calls_page(ANA, version)["groups"]
+    assert calls["improvements"] == []
+    assert [c["volunteer"] for c in calls["needed"]] == [volunteer]
+    # the new version is the whole season: its pages rank every candidate
+    now = session.head()
+    assert now.problem.num_candidates == compile_instance(now.instance).num_candidates
+
+
+def test_accept_stores_what_was_made_while_the_planner_read_the_diff(
+    session: ReviewSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Accepting writes nothing then: the roster's file, the edited instance and the new
+    version's pages were made in the background once the diff was shown."""
+    _away(session, 2)
+    job = session.start_resolve(ANA)
+    _finished(session, job)
+    replanned = session.background.resolves[job].job.result()
+    made = replanned.files()  # the background's, waited for (made once)
+
+    def again(*args, **kwargs):
+        raise AssertionError("made again at accept")
+
+    monkeypatch.setattr(resolves, "unexplained_solution_json", again)
+    monkeypatch.setattr(resolves, "edited_instance", again)
+    monkeypatch.setattr(resolves, "ready", again)
+    version = session.accept(ANA, job, "", session.state(ANA)["rev"])["version"]
+    assert session.workspace.solution_json(version) == made.solution_json
+    head = session.head()
+    assert head is made.opened and head.version.id == version
+    assert instance_from_data(json.loads(session.workspace.instance_json(version))) == head.instance

@@ -149,7 +149,9 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     )
     control.on_cancel(solver.stop)
     notes = [published.note] if published is not None and published.note else []
-    extra: dict[str, Any] = {"fingerprint": instance_fingerprint(instance)}
+    extra: dict[str, Any] = {}
+    if request.output_path is not None:  # seconds on the season: for the file alone
+        extra["fingerprint"] = instance_fingerprint(instance)
 
     # Once a snapshot has answered (the command printed it), the work winding down
     # behind it must not write another roster over the file: file and screen agree.

@@ -411,7 +411,8 @@ def recompiled(problem: Problem, instance: Instance, volunteers: list[int]) -> P
         ),
         weights=_file_weights(instance),
     )
+    edited = _with_locks(edited, instance)
     for view in ("volunteer_index", "camp_index", "skill_index", "requirement_index"):
         if view in p.__dict__:  # ids and requirements are the same: share them
             edited.__dict__[view] = p.__dict__[view]
-    return _with_locks(edited, instance)
+    return edited

@@ -112,6 +112,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "coverage": (COVERAGE_TITLE["fa"], COVERAGE_TITLE["en"]),  # the term registry's
     "bound": ("کران اثبات‌شده", "Proven bound"),
     "gap": ("فاصله", "Gap"),
+    "edits_only": (
+        "فقط تغییرهایی که ویرایش‌ها لازم دارند (بی جابه‌جایی دیگران)",
+        "only the changes the edits need (nobody else moved)",
+    ),
     "bound_own": (
         "اثبات‌شده برای فصلِ همین نسخه، با ویرایش‌هایش",
         "proven for this version's season, with its edits",

@@ -8,14 +8,16 @@ fewest changes. Nothing reaches the workspace until the planner accepts the rost
 from __future__ import annotations
 
 import json
+import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from campplanner.app.jobs import STOP_GRACE, Job, JobControl, run_in_foreground
 from campplanner.app.review.background import Background, Resolve
+from campplanner.app.review.calls import edited_people
 from campplanner.app.review.edits import edited_instance
 from campplanner.app.review.reads import bound_season, roster_diff
 from campplanner.app.review.versions import OpenVersion, ready
@@ -32,10 +34,11 @@ from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import instance_fingerprint, solution_from_data
 from campplanner.model.baseline import baseline_from_triples
 from campplanner.model.compile import recompiled
+from campplanner.model.problem import Problem
 from campplanner.solver import SolveOptions
 from campplanner.whatif.diff import published_roster, roster_triples
 from campplanner.whatif.scenario import edited_model
-from campplanner.workspace import Workspace
+from campplanner.workspace import VersionInfo, Workspace
 
 DIFF_KEYS = (
     "changed_assignments",
@@ -45,6 +48,16 @@ DIFF_KEYS = (
     "moved",
     "camps_affected",
 )  # what the re-plan section and roster_diff share
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What accepting a re-solve stores (its instance and roster) and opens (its pages,
+    from the solve's own compiled problem; None for a county's scope)."""
+
+    instance_json: bytes
+    solution_json: bytes
+    opened: OpenVersion | None
 
 
 @dataclass
@@ -60,6 +73,39 @@ class Replanned:
     # the version whose season the bound was proven for, when it is an earlier one's
     # that the edits cannot raise (None: this re-plan's own)
     bound_season: int | None = None
+    # the edited season's problem when the one solved had fewer candidates (the edits'
+    # changes only): the accepted version's pages need the whole season
+    season: Problem | None = None
+    base_info: VersionInfo | None = None  # the version re-planned from
+    _files: Accepted | None = None
+    _making: threading.Lock = field(default_factory=threading.Lock)
+
+    def files(self) -> Accepted:
+        """What accepting stores and opens, made once: by ``prepare`` in the background
+        as soon as the diff is shown (the planner reads it meanwhile), or by the accept
+        that comes first (it waits for the one under way)."""
+        with self._making:
+            if self._files is None:
+                self._files = self._make_files()
+            return self._files
+
+    def prepare(self) -> None:
+        """Make the files in the background (a daemon thread), at once."""
+        threading.Thread(target=self.files, name="campplanner-accept", daemon=True).start()
+
+    def _make_files(self) -> Accepted:
+        more = None
+        if self.bound_season is not None:
+            more = {"bound_season": {"version": self.bound_season}}
+        solution_json = unexplained_solution_json(self.outcome, more).encode()
+        instance_json = self.instance_json()
+        if self.scoped:  # its problem is not the version's: opened from the workspace
+            return Accepted(instance_json, unscoped(solution_json, instance_json), None)
+        solution = solution_from_data(json.loads(solution_json))
+        problem = self.outcome.problem if self.season is None else self.season
+        # opened with the base's record; the new version's replaces it at accept
+        opened = ready(self.base_info, self.outcome.instance, problem, solution)
+        return Accepted(instance_json, solution_json, opened)
 
     def instance_json(self) -> bytes:
         """The instance with the edits, what the accepted version keeps: written when
@@ -89,6 +135,32 @@ def parent_bound(
     if not isinstance(bound, int) or isinstance(bound, bool):
         return None
     return bound, bound_season(solution, base)
+
+
+def edits_only(prepared: Prepared, ops: list[dict[str, Any]]) -> Prepared:
+    """The re-plan that changes only what the edits force: everyone the edits do not
+    name (``calls.edited_people``, the split of the call list) may keep their own places
+    of the roster re-planned from, or lose them, and take no other; the people named,
+    anything the rules allow. A problem with those candidates alone (and the locks):
+    every roster of it is a roster of the season, and its re-plan makes no call but the
+    ones the edits need (or that losing a place forces: a camp left without its essential
+    roles cannot run)."""
+    problem, published = prepared.problem, prepared.published
+    named = [
+        problem.volunteer_index[v]
+        for v in edited_people([{"ops": ops}])
+        if v in problem.volunteer_index
+    ]
+    keep = np.isin(problem.candidate_volunteer, np.asarray(named, dtype=np.int64))
+    keep[problem.locked_candidates] = True
+    if published is not None:
+        keep[published.baseline.kept] = True
+    candidates = np.flatnonzero(keep)
+    small = problem.restricted(candidates)
+    if published is not None:
+        kept = np.searchsorted(candidates, published.baseline.kept).astype(np.int64)
+        published = replace(published, baseline=replace(published.baseline, kept=kept))
+    return Prepared(prepared.instance, small, published)
 
 
 def reused(opened: OpenVersion, ops: list[dict[str, Any]]) -> Prepared | None:
@@ -123,6 +195,7 @@ def start_resolve(
     only: set[int] | None = None,
     opened: OpenVersion | None = None,
     work_limit: float | None = None,
+    only_forced: bool = False,
 ) -> str:
     """Re-plan from the current version with the pending edits, in the background;
     ``scope``: edits that keep a county coordinator's re-solve inside its counties
@@ -167,6 +240,10 @@ def start_resolve(
         if opened is not None and not scope:
             control.report("applying the edits")
             prepared = reused(opened, ops)
+        season = None  # the season's problem, when the one solved has fewer candidates
+        if prepared is not None and only_forced:
+            season = prepared.problem  # the version accepted keeps the whole season's
+            prepared = edits_only(prepared, ops)
         if prepared is not None:
             request = SolveRequest(
                 "the current version with the edits", options, explain=False, prepared=prepared
@@ -193,12 +270,42 @@ def start_resolve(
         control.on_cancel(solving.cancel)
         stop_at = control.started + max(options.time_limit - STOP_GRACE, options.time_limit / 2)
         outcome, _ = run_in_foreground(solving, deadline=stop_at)
-        return Replanned(outcome, instance_json, ops, shown_outcome(outcome), bool(scope), edited)
+        if only_forced and prepared is not None:
+            outcome = forced_only_outcome(outcome, inherited)
+        bound_of = None
+        if inherited is not None and outcome.result.coverage_bound == inherited[0]:
+            bound_of = inherited[1]  # the parent's bound held: it is its season's
+        replanned = Replanned(
+            outcome,
+            instance_json,
+            ops,
+            shown_outcome(outcome, head.id, bound_of),
+            bool(scope),
+            edited,
+            bound_of,
+            season,
+            head,
+        )
+        if replanned.shown.get("error") is None:
+            replanned.prepare()  # what accept stores, while the planner reads the diff
+        return replanned
 
     job = Job(work, "solve", started).start()
     job_id = background.next_id()
     background.resolves[job_id] = Resolve(job, head.id, edit_ids, folder)
     return job_id
+
+
+def forced_only_outcome(outcome: SolveOutcome, inherited: tuple[int, int] | None) -> SolveOutcome:
+    """A re-plan of the edits' changes alone, with no bound but the parent's: the one
+    proven on its fewer candidates bounds them, not the season."""
+    result = outcome.result
+    bound = None if inherited is None else inherited[0]
+    optimal = bound is not None and result.coverage is not None and result.coverage >= bound
+    if result.has_roster:
+        status = "optimal" if optimal else "feasible"
+        result = replace(result, coverage_bound=bound, status=status)
+    return replace(outcome, result=result)
 
 
 def shown_outcome(
@@ -294,17 +401,10 @@ def accept(
     if "error" in done:
         raise UsageError(f"this solve has no roster to accept ({done['error']})")
     replanned = resolve.job.result()
-    # written now, not before the diff was shown: seconds on the season, for one accept
-    more = None
-    if replanned.bound_season is not None:
-        more = {"bound_season": {"version": replanned.bound_season}}
-    solution_json = unexplained_solution_json(replanned.outcome, more).encode()
-    instance_json = replanned.instance_json()
-    if replanned.scoped:
-        solution_json = unscoped(solution_json, instance_json)
+    files = replanned.files()  # made while the planner read the diff, or now
     version = workspace.add_version(
-        instance_json,
-        solution_json,
+        files.instance_json,
+        files.solution_json,
         comment=comment,
         parent=resolve.base,
         edit_ids=resolve.edit_ids,
@@ -314,12 +414,11 @@ def accept(
         on_top_of=resolve.base,  # refused if someone else replaced it meanwhile
     )
     background.forget(job_id)  # its roster is in the workspace now
-    outcome = replanned.outcome
     info = workspace.version(version)
-    if info is None or replanned.scoped:  # a scoped solve's problem is not the version's
+    if info is None or files.opened is None:  # a scoped solve's problem is not the version's
         return version, None
-    solution = solution_from_data(json.loads(solution_json))
-    return version, ready(info, outcome.instance, outcome.problem, solution)
+    files.opened.version = info
+    return version, files.opened
 
 
 def unscoped(solution_json: bytes, instance_json: bytes) -> bytes:

@@ -365,8 +365,10 @@ class ReviewSession:
     # ---------------------------------------------------------- re-solves, jobs
     @permitted(PLANNERS)
     @saves
-    def start_resolve(self, actor: Actor) -> str:
-        """Re-plan from the current version with the pending edits, in the background."""
+    def start_resolve(self, actor: Actor, edits_only: bool = False) -> str:
+        """Re-plan from the current version with the pending edits, in the background;
+        ``edits_only``: change only what the edits force (nobody else is moved, added or
+        given another camp: no "improvement" on the call list)."""
         scope: list[dict[str, Any]] = []
         only = None
         if actor.role != "province":  # the rest of the province stays as it is
@@ -388,6 +390,7 @@ class ReviewSession:
                 only,
                 opened=opened,
                 work_limit=self.work_limit,
+                only_forced=edits_only,
             )
             self.started_by[job_id] = actor.name
         return job_id
