@@ -244,6 +244,7 @@ def replan(client, session, csrf: str, away: int, time_limit: float) -> list[tup
         )
         assert answer.status_code == 200, answer.text
     start = time.perf_counter()
+    cpu = time.process_time()  # every thread of this process: the server's work
     job = client.post("/api/solve", headers=headers, json={}).json()["job"]
     while True:
         state = client.get(f"/api/jobs/{job}").json()
@@ -251,22 +252,34 @@ def replan(client, session, csrf: str, away: int, time_limit: float) -> list[tup
             break
         time.sleep(0.2)
     shown = time.perf_counter() - start
+    replan_cpu = time.process_time() - cpu
     assert "error" not in state["finished"], state["finished"]
     phases = client.get(f"/api/jobs/{job}").json()["events"]
-    changes = [e for k, e in enumerate(phases) if k == 0 or e["phase"] != phases[k - 1]["phase"]]
+
+    def label(event: dict) -> str:
+        return event["phase"] + (f" ({event['stage']})" if event.get("stage") else "")
+
+    changes = [e for k, e in enumerate(phases) if k == 0 or label(e) != label(phases[k - 1])]
     print(
         "re-plan phases (s from the click): "
-        + ", ".join(f"{e['phase']} {e['elapsed']:.1f}" for e in changes)
-        + f"; shown at {shown:.1f}"
+        + ", ".join(f"{label(e)} {e['elapsed']:.1f}" for e in changes)
+        + f"; shown at {shown:.1f}; {replan_cpu:.1f} CPU s; load {load()}"
     )
-    print(f"solver timings (s): {state['finished'].get('timings')}")
+    finished = state["finished"]
+    print(f"solver timings (s): {finished.get('timings')}")
+    print(
+        f"coverage {finished['coverage']:,}, bound {finished['bound']:,} "
+        f"(season of version {finished.get('bound_season') or 'this re-plan'})"
+    )
     people = state["finished"]["diff"]["people_changed"]
     rev = client.get("/api/session").json()["rev"]
     start = time.perf_counter()
+    cpu = time.process_time()
     answer = client.post(f"/api/jobs/{job}/accept", headers=headers, json={"rev": rev})
     assert answer.status_code == 200, answer.text
     client.get("/")
     accepted = time.perf_counter() - start
+    print(f"accept: {accepted:.1f} s, {time.process_time() - cpu:.1f} CPU s; load {load()}")
     return [
         (f"re-plan, {away} away, diff shown ({people} to call)", shown, shown, time_limit + 2.0),
         ("accept it, then the overview of the new version", accepted, accepted, None),

@@ -49,6 +49,27 @@ from campplanner.whatif.stress import (
 
 
 @dataclass(frozen=True)
+class Published:
+    """A published roster, as its file lists it and as this instance sees it."""
+
+    triples: list[Triple]
+    cancelled: list[str] | None
+    baseline: Baseline
+    note: str | None = None  # what changed in the instance since it was published
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An instance already read and compiled, and the roster to re-plan from as it sees
+    it: what a caller that holds them (the review page: its current version with the
+    edits applied, ``model.compile.recompiled``) solves without reading any file."""
+
+    instance: Instance
+    problem: Problem
+    published: Published | None = None
+
+
+@dataclass(frozen=True)
 class SolveRequest:
     """What to solve and how."""
 
@@ -68,16 +89,9 @@ class SolveRequest:
     # False: write the roster without its reasons (``"explained": false``), for a caller
     # that explains only what it shows, when it shows it (the review page's camps).
     explain: bool = True
-
-
-@dataclass(frozen=True)
-class Published:
-    """A published roster, as its file lists it and as this instance sees it."""
-
-    triples: list[Triple]
-    cancelled: list[str] | None
-    baseline: Baseline
-    note: str | None = None  # what changed in the instance since it was published
+    # Solve this instead of reading ``instance_path`` and ``baseline_path`` (which then
+    # only name it in messages).
+    prepared: Prepared | None = None
 
 
 @dataclass(frozen=True)
@@ -129,18 +143,26 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
         raise UsageError("--history is read by --reserves K: give both, or neither")
     # read before the season, so that a bad history file is said at once
     history = load_history(request.history_path) if request.history_path else None
-    control.report("reading")
-    instance = load_instance(request.instance_path)
-    problem = compile_instance(instance)
-    published = None
-    if request.baseline_path is not None:
-        published = load_published(problem, request.baseline_path, instance, request.instance_path)
+    if request.prepared is not None:
+        instance, problem = request.prepared.instance, request.prepared.problem
+        published = request.prepared.published
+    else:
+        control.report("reading")
+        instance = load_instance(request.instance_path)
+        problem = compile_instance(instance)
+        published = None
+        if request.baseline_path is not None:
+            published = load_published(
+                problem, request.baseline_path, instance, request.instance_path
+            )
     solver = make_solver(
         problem, request.options, baseline=published.baseline if published else None
     )
     control.on_cancel(solver.stop)
     notes = [published.note] if published is not None and published.note else []
-    extra: dict[str, Any] = {"fingerprint": instance_fingerprint(instance)}
+    extra: dict[str, Any] = {}
+    if request.output_path is not None:  # seconds on the season: for the file alone
+        extra["fingerprint"] = instance_fingerprint(instance)
 
     # Once a snapshot has answered (the command printed it), the work winding down
     # behind it must not write another roster over the file: file and screen agree.
@@ -213,6 +235,7 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
         control.report("solving", coverage, bound, stage=stage)
 
     result = solver.solve(progress, control.started)
+    result = with_known_bound(result, request.options.known_bound)
     if result.stopped_by == "interrupted" and control.cancel_reason == "time limit":
         # the solver saw a stop request; it came from the session's deadline, not a user
         result = replace(result, stopped_by="time limit")
@@ -239,6 +262,20 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
     return finish(result, explain=fits)
 
 
+def with_known_bound(result: Result, known: int | None) -> Result:
+    """``result`` with the bound ``known`` (SolveOptions.known_bound, proven for a season
+    whose edits cannot raise it) when it is the lower one: whichever solver ran, the
+    re-plan's bound is never above its parent's."""
+    if known is None or not result.has_roster:
+        return result
+    if result.coverage_bound is not None and result.coverage_bound <= known:
+        return result
+    status = "optimal" if result.coverage is not None and result.coverage >= known else "feasible"
+    if result.status not in ("optimal", "feasible"):
+        status = result.status
+    return replace(result, coverage_bound=known, status=status)
+
+
 def find_reserves(
     problem: Problem,
     roster: np.ndarray,
@@ -261,11 +298,12 @@ def find_reserves(
     return reserves_section(setup, outcomes, request.reserves)
 
 
-def unexplained_solution_json(outcome: SolveOutcome) -> str:
+def unexplained_solution_json(outcome: SolveOutcome, more: dict[str, Any] | None = None) -> str:
     """The solution file of a finished solve, without its reasons, for a caller that
     keeps the text itself (the review page stores it in its workspace, never on disk):
-    the roster, the re-plan's diff and the instance's fingerprint."""
-    extra: dict[str, Any] = {"fingerprint": instance_fingerprint(outcome.instance)}
+    the roster, the re-plan's diff and the instance's fingerprint, and ``more``
+    sections (the bound's season)."""
+    extra: dict[str, Any] = {"fingerprint": instance_fingerprint(outcome.instance), **(more or {})}
     if outcome.replan is not None:
         extra["replan"] = outcome.replan
     return solution_json(outcome.problem, outcome.result, None, extra, explain=False)

@@ -338,3 +338,81 @@ def _with_locks(problem: Problem, instance: Instance) -> Problem:
         impossible_locks=tuple(impossible),
         locked_file_index=frozen(np.array(locked_file_index, dtype=np.int64)),
     )
+
+
+# ------------------------------------------------------------- an edit, compiled
+
+
+def recompiled(problem: Problem, instance: Instance, volunteers: list[int]) -> Problem:
+    """The problem of ``instance``, an edit of the instance ``problem`` was compiled from
+    that changes only the records of ``volunteers`` (indices; availability, skills,
+    limits...), the forbidden pairs and locks (of anyone), the camps' capacities and the
+    name: the candidates of those volunteers compiled again, every other candidate and
+    array kept. The same problem as ``compile_instance(instance)``, array for array
+    (``tests/test_resolve_reuse.py``), in a fraction of a second on the season instead of
+    seconds: a re-solve of the review page starts from the current version's problem.
+
+    Each changed volunteer's candidates come from compiling the instance with only the
+    changed volunteers (every camp kept, so camps and requirements keep their indices):
+    every candidate rule is applied by its one home, as ``compile_instance`` applies it.
+    """
+    changed = np.unique(np.asarray(volunteers, dtype=np.int64))
+    changed_ids = {instance.volunteers[v].id for v in changed}
+    part = compile_instance(
+        instance.model_copy(
+            update={
+                "volunteers": [instance.volunteers[v] for v in changed],
+                "locked": [],
+                "forbidden": [f for f in instance.forbidden if f.volunteer in changed_ids],
+            }
+        )
+    )
+    p = problem
+    keep = ~np.isin(p.candidate_volunteer, changed)
+    new_volunteer = changed[part.candidate_volunteer].astype(np.int32)
+    old_key = p.candidate_volunteer[keep].astype(np.int64) * p.num_requirements
+    old_key += p.candidate_requirement[keep]
+    new_key = new_volunteer.astype(np.int64) * p.num_requirements + part.candidate_requirement
+    at = np.searchsorted(old_key, new_key)  # both sorted by (volunteer, requirement)
+
+    def spliced(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+        return frozen(np.insert(old[keep], at, new.astype(old.dtype)))
+
+    def per_volunteer(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+        array = old.copy()
+        array[changed] = new
+        return frozen(array)
+
+    availability_ptr, availability_start, availability_end = _availability(instance)
+    volunteer_of = p.volunteer_index
+    camp_of = p.camp_index
+    edited = replace(
+        p,
+        name=instance.name,
+        volunteer_names=tuple(v.name for v in instance.volunteers),
+        volunteer_home=per_volunteer(p.volunteer_home, part.volunteer_home),
+        volunteer_group=per_volunteer(p.volunteer_group, part.volunteer_group),
+        volunteer_gender=per_volunteer(p.volunteer_gender, part.volunteer_gender),
+        volunteer_max_camps=per_volunteer(p.volunteer_max_camps, part.volunteer_max_camps),
+        volunteer_max_km=per_volunteer(p.volunteer_max_km, part.volunteer_max_km),
+        volunteer_skill_level=per_volunteer(p.volunteer_skill_level, part.volunteer_skill_level),
+        availability_ptr=frozen(availability_ptr),
+        availability_start=frozen(availability_start),
+        availability_end=frozen(availability_end),
+        camp_capacity=frozen(np.array([c.capacity for c in instance.camps], dtype=np.int32)),
+        candidate_volunteer=spliced(p.candidate_volunteer, new_volunteer),
+        candidate_requirement=spliced(p.candidate_requirement, part.candidate_requirement),
+        candidate_km=spliced(p.candidate_km, part.candidate_km),
+        locked_candidates=frozen(np.zeros(0, dtype=np.int64)),
+        impossible_locks=(),
+        locked_file_index=np.zeros(0, dtype=np.int64),
+        forbidden_pairs=frozenset(
+            (volunteer_of[f.volunteer], camp_of[f.camp]) for f in instance.forbidden
+        ),
+        weights=_file_weights(instance),
+    )
+    edited = _with_locks(edited, instance)
+    for view in ("volunteer_index", "camp_index", "skill_index", "requirement_index"):
+        if view in p.__dict__:  # ids and requirements are the same: share them
+            edited.__dict__[view] = p.__dict__[view]
+    return edited

@@ -230,7 +230,7 @@ class CpSatSolver:
         if start is not None:
             hint(model, x, start)
         built = time.monotonic()
-        proofs = [counting_bound(problem), self.known_bound]
+        proofs = [counting_bound(problem), self.known_bound, self.options.known_bound]
 
         first_stage = _Progress(x, started, progress, self)
         # The stage-1 hint is a whole roster (every rule holds): nothing to repair, and

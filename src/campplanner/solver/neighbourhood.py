@@ -291,6 +291,8 @@ class NeighbourhoodReplanner:
             if np.isin(problem.locked_candidates, roster).all():
                 incumbent.offer_closer(roster, source)
 
+        # the parent season's bound, when the edits cannot raise it: no other is proven
+        incumbent.offer_bound(options.known_bound, "the parent season's bound")
         offer(refilled_start(problem, self.baseline.kept, passes=passes), "published, refilled")
         timings["refilled"] = time.monotonic() - started
         if not self._stopped.is_set():
@@ -306,7 +308,7 @@ class NeighbourhoodReplanner:
         info["first_roster_changes"] = None if first is None else self._changes(first)
 
         # 2. the season's bound, on a budget
-        if self._bound:
+        if self._bound and options.known_bound is None:
             bound_started = time.monotonic()
             incumbent.enter("bound")
             self._season_bound(incumbent, clock)

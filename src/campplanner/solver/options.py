@@ -57,6 +57,11 @@ class SolveOptions:
     # same input, seed and options give the same roster on any machine and at any load,
     # the time limit being only a safety net that is reported when it cuts.
     work_limit: float | None = None
+    # A proven upper bound on coverage known from elsewhere: the bound of the season a
+    # re-plan's edits come from, when they cannot raise it (they only take availability
+    # away, forbid or lock: docs/model.md, "One bound per season"). The re-plan of a large
+    # season takes it as its bound and spends its time searching, not proving another.
+    known_bound: int | None = None
 
 
 class Solver(Protocol):

@@ -187,6 +187,14 @@ async def off_loop(call: Callable[..., T], *args: Any) -> T:
     return await run_in_threadpool(call, *args)
 
 
+def flag(data: dict[str, Any], name: str) -> bool:
+    """A yes-or-no field: JSON true, or a ticked checkbox of a form ("on", "1", "true")."""
+    value = data.get(name)
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and value.strip().lower() in ("on", "1", "true", "yes")
+
+
 def expected(data: dict[str, Any]) -> int:
     """The workspace revision the posted change was made on."""
     return expected_revision(data.get("rev"))

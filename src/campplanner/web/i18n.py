@@ -112,6 +112,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "coverage": (COVERAGE_TITLE["fa"], COVERAGE_TITLE["en"]),  # the term registry's
     "bound": ("کران اثبات‌شده", "Proven bound"),
     "gap": ("فاصله", "Gap"),
+    "edits_only": (
+        "فقط تغییرهایی که ویرایش‌ها لازم دارند (بی جابه‌جایی دیگران)",
+        "only the changes the edits need (nobody else moved)",
+    ),
+    "bound_own": (
+        "اثبات‌شده برای فصلِ همین نسخه، با ویرایش‌هایش",
+        "proven for this version's season, with its edits",
+    ),
+    "bound_of_version": ("اثبات‌شده برای فصلِ نسخهٔ", "proven for the season of version"),
+    "bound_kept": (
+        "ویرایش‌های پس از آن فقط روزها یا اردوهایی را از کسانی می‌گیرند"
+        " یا آنان را قفل می‌کنند و کران را بالا نمی‌برند",
+        "the edits since only take days or camps away from people or lock them,"
+        " which cannot raise it",
+    ),
     "status": ("وضعیت", "Status"),
     "filled": ("پرشده", "Filled"),
     "asked": ("درخواستی", "Asked"),
@@ -285,6 +300,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "done": ("پایان", "done"),
     "failed": ("ناموفق", "failed"),
     "reading": ("خواندن", "reading"),
+    "applying the edits": ("اعمال ویرایش‌ها", "applying the edits"),
     "solving": ("حل", "solving"),
     "writing": ("نوشتن", "writing"),
 }

@@ -20,7 +20,15 @@ from campplanner.contract.calendar import format_day
 from campplanner.contract.errors import InstanceError, Issue, is_under, json_path, parse_json_path
 from campplanner.contract.instance import day_of, instance_from_data, read_json
 from campplanner.contract.kinds import refuse_other_kind
-from campplanner.contract.schema import Assignment, Camp, ForbiddenPair, Rules, Volunteer, Weights
+from campplanner.contract.schema import (
+    Assignment,
+    Camp,
+    ForbiddenPair,
+    Instance,
+    Rules,
+    Volunteer,
+    Weights,
+)
 from campplanner.contract.shape_errors import json_kind, pydantic_issues
 from campplanner.contract.suggest import Suggestions, did_you_mean
 
@@ -555,3 +563,71 @@ def scenario_instance(path: str | Path, base_path: str | Path | None = None) -> 
     base = read_json(base_path, "instance")
     instance_from_data(base, str(base_path))  # the base's own problems name the base
     return apply_edits(base, scenario, str(path), issues)
+
+
+# Edits that change only some volunteers' records, forbidden pairs and locks: what
+# edited_model applies to a validated instance without reading it all again.
+RECORD_EDITS = ("lock", "forbid", "unavailable")
+
+
+def edited_model(
+    instance: Instance, edits: list[dict[str, Any]], name: str = "edits"
+) -> tuple[Instance, list[int]] | None:
+    """``instance`` with ``edits`` (scenario edits as data) applied as :func:`apply_edits`
+    applies them to its data, named ``name``, and the indices of the volunteers whose
+    records changed (a locked or forbidden person counts as changed: their candidates are
+    compiled again); only the changed records are read again, so a page's re-solve on the
+    season does not re-read 22,000 volunteers. None when an edit is not one of
+    ``RECORD_EDITS``, or cannot be applied as it is (an unknown id...): the full
+    :func:`apply_edits` then says what is wrong."""
+    if any(not isinstance(e, dict) or e.get("op") not in RECORD_EDITS for e in edits):
+        return None
+    scenario, issues = scenario_from_data({"name": name, "edits": edits}, "the edits")
+    if issues:
+        return None
+    position = {v.id: k for k, v in enumerate(instance.volunteers)}
+    camps = {c.id: c for c in instance.camps}
+    named: set[str] = set()
+    for edit in scenario.edits:
+        if isinstance(edit, Unavailable):
+            named.update(edit.volunteers)
+        for entry in getattr(edit, "assignments", []) + getattr(edit, "pairs", []):
+            camp = camps.get(entry.camp)
+            if camp is None:
+                return None
+            if isinstance(entry, Assignment) and all(
+                r.skill != entry.skill for r in camp.requirements
+            ):
+                return None
+            named.add(entry.volunteer)
+    if not named <= position.keys():
+        return None
+    changed = sorted(position[v] for v in named)
+    data: dict[str, Any] = {
+        "calendar": instance.calendar,
+        "camps": [{"start": c.start, "end": c.end} for c in instance.camps],  # the season
+        "volunteers": [instance.volunteers[k].model_dump(exclude_none=True) for k in changed],
+    }
+    applier = _Applier(data)
+    for edit in scenario.edits:
+        applier.apply(edit, "")
+    if applier.issues:
+        return None
+    try:
+        records = [Volunteer.model_validate(record) for record in data["volunteers"]]
+    except ValidationError:
+        return None
+    volunteers = list(instance.volunteers)
+    for k, record in zip(changed, records, strict=True):
+        volunteers[k] = record
+    locked = [Assignment.model_validate(a) for a in data.get("locked", [])]
+    forbidden = [ForbiddenPair.model_validate(f) for f in data.get("forbidden", [])]
+    edited = instance.model_copy(
+        update={
+            "name": name,
+            "volunteers": volunteers,
+            "locked": [*instance.locked, *locked],
+            "forbidden": [*instance.forbidden, *forbidden],
+        }
+    )
+    return edited, changed

@@ -60,6 +60,15 @@ def _camp_row(camp: CampView, names: dict[str, str] | None = None) -> dict[str, 
     }
 
 
+def bound_season(solution: dict[str, Any], version: int) -> int:
+    """The version whose season the bound of ``version``'s solution file was proven for
+    (its own, unless it says ``bound_season``)."""
+    season = solution.get("bound_season")
+    if isinstance(season, dict) and isinstance(season.get("version"), int):
+        return season["version"]
+    return version
+
+
 def overview(opened: OpenVersion) -> dict[str, Any]:
     """Coverage, bound and gap; fill per skill (scarce first); camps by status, per county;
     the map's points."""
@@ -92,6 +101,11 @@ def overview(opened: OpenVersion) -> dict[str, Any]:
             "coverage": view.coverage,
             "bound": bound,
             "gap": gap,
+            # the version whose season the bound was proven for: this one's, or an
+            # earlier one's its edits since cannot raise (docs/model.md)
+            "bound_season": bound_season(opened.solution.model_extra or {}, info.id)
+            if opened.solution is not None
+            else info.id,
             "slots_asked": totals.asked,
             "slots_filled": totals.filled,
             "camps": {

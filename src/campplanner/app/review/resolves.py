@@ -8,18 +8,22 @@ fewest changes. Nothing reaches the workspace until the planner accepts the rost
 from __future__ import annotations
 
 import json
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from campplanner.app.jobs import STOP_GRACE, Job, JobControl, run_in_foreground
 from campplanner.app.review.background import Background, Resolve
+from campplanner.app.review.calls import edited_people
 from campplanner.app.review.edits import edited_instance
-from campplanner.app.review.reads import roster_diff
+from campplanner.app.review.reads import bound_season, roster_diff
 from campplanner.app.review.versions import OpenVersion, ready
 from campplanner.app.solving import (
+    Prepared,
+    Published,
     SolveOutcome,
     SolveRequest,
     solve_work,
@@ -28,9 +32,13 @@ from campplanner.app.solving import (
 from campplanner.contract.errors import UsageError, plain_reason
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import instance_fingerprint, solution_from_data
+from campplanner.model.baseline import baseline_from_triples
+from campplanner.model.compile import recompiled
+from campplanner.model.problem import Problem
 from campplanner.solver import SolveOptions
-from campplanner.whatif.diff import roster_triples
-from campplanner.workspace import Workspace
+from campplanner.whatif.diff import published_roster, roster_triples
+from campplanner.whatif.scenario import edited_model
+from campplanner.workspace import VersionInfo, Workspace
 
 DIFF_KEYS = (
     "changed_assignments",
@@ -43,13 +51,140 @@ DIFF_KEYS = (
 
 
 @dataclass(frozen=True)
+class Accepted:
+    """What accepting a re-solve stores (its instance and roster) and opens (its pages,
+    from the solve's own compiled problem; None for a county's scope)."""
+
+    instance_json: bytes
+    solution_json: bytes
+    opened: OpenVersion | None
+
+
+@dataclass
 class Replanned:
     """A finished re-solve: the solve's outcome and what the page shows of it."""
 
     outcome: SolveOutcome
-    instance_json: bytes  # the instance with the edits: what the accepted version keeps
+    base_json: bytes  # the current version's instance
+    ops: list[dict[str, Any]]  # the edits the re-solve applied to it
     shown: dict[str, Any]  # status, coverage, bound and the diff (who to call), or error
     scoped: bool = False  # solved with a county's scope (outcome.instance is not kept)
+    edited_json: bytes | None = None  # the instance with the edits, once written
+    # the version whose season the bound was proven for, when it is an earlier one's
+    # that the edits cannot raise (None: this re-plan's own)
+    bound_season: int | None = None
+    # the edited season's problem when the one solved had fewer candidates (the edits'
+    # changes only): the accepted version's pages need the whole season
+    season: Problem | None = None
+    base_info: VersionInfo | None = None  # the version re-planned from
+    _files: Accepted | None = None
+    _making: threading.Lock = field(default_factory=threading.Lock)
+
+    def files(self) -> Accepted:
+        """What accepting stores and opens, made once: by ``prepare`` in the background
+        as soon as the diff is shown (the planner reads it meanwhile), or by the accept
+        that comes first (it waits for the one under way)."""
+        with self._making:
+            if self._files is None:
+                self._files = self._make_files()
+            return self._files
+
+    def prepare(self) -> None:
+        """Make the files in the background (a daemon thread), at once."""
+        threading.Thread(target=self.files, name="campplanner-accept", daemon=True).start()
+
+    def _make_files(self) -> Accepted:
+        more = None
+        if self.bound_season is not None:
+            more = {"bound_season": {"version": self.bound_season}}
+        solution_json = unexplained_solution_json(self.outcome, more).encode()
+        instance_json = self.instance_json()
+        if self.scoped:  # its problem is not the version's: opened from the workspace
+            return Accepted(instance_json, unscoped(solution_json, instance_json), None)
+        solution = solution_from_data(json.loads(solution_json))
+        problem = self.outcome.problem if self.season is None else self.season
+        # opened with the base's record; the new version's replaces it at accept
+        opened = ready(self.base_info, self.outcome.instance, problem, solution)
+        return Accepted(instance_json, solution_json, opened)
+
+    def instance_json(self) -> bytes:
+        """The instance with the edits, what the accepted version keeps: written when
+        asked (at accept) when the re-solve edited the version's compiled instance in
+        memory rather than reading the edited file (a second or two on the season)."""
+        if self.edited_json is None:
+            self.edited_json = edited_instance(self.base_json, self.ops)
+        return self.edited_json
+
+
+# Edits that cannot raise the season's maximum coverage: each takes rosters away (a
+# day someone is away, a pair forbidden, a lock that holds) and adds none, so a bound
+# proven for the season before them holds after them (docs/model.md, "One bound per
+# season").
+BOUND_KEEPING_EDITS = ("unavailable", "forbid", "lock")
+
+
+def parent_bound(
+    solution: dict[str, Any] | None, base: int, ops: list[dict[str, Any]]
+) -> tuple[int, int] | None:
+    """(the bound, the version whose season it was proven for) that a re-plan from
+    version ``base`` (its solution file's data: ``solution``) with the edits ``ops``
+    inherits; None when an edit could raise it, or the version has no bound."""
+    if solution is None or any(op.get("op") not in BOUND_KEEPING_EDITS for op in ops):
+        return None
+    bound = solution.get("coverage_bound")
+    if not isinstance(bound, int) or isinstance(bound, bool):
+        return None
+    return bound, bound_season(solution, base)
+
+
+def edits_only(prepared: Prepared, ops: list[dict[str, Any]]) -> Prepared:
+    """The re-plan that changes only what the edits force: everyone the edits do not
+    name (``calls.edited_people``, the split of the call list) may keep their own places
+    of the roster re-planned from, or lose them, and take no other; the people named,
+    anything the rules allow. A problem with those candidates alone (and the locks):
+    every roster of it is a roster of the season, and its re-plan makes no call but the
+    ones the edits need (or that losing a place forces: a camp left without its essential
+    roles cannot run)."""
+    problem, published = prepared.problem, prepared.published
+    named = [
+        problem.volunteer_index[v]
+        for v in edited_people([{"ops": ops}])
+        if v in problem.volunteer_index
+    ]
+    keep = np.isin(problem.candidate_volunteer, np.asarray(named, dtype=np.int64))
+    keep[problem.locked_candidates] = True
+    if published is not None:
+        keep[published.baseline.kept] = True
+    candidates = np.flatnonzero(keep)
+    small = problem.restricted(candidates)
+    if published is not None:
+        kept = np.searchsorted(candidates, published.baseline.kept).astype(np.int64)
+        published = replace(published, baseline=replace(published.baseline, kept=kept))
+    return Prepared(prepared.instance, small, published)
+
+
+def reused(opened: OpenVersion, ops: list[dict[str, Any]]) -> Prepared | None:
+    """The current version's instance and compiled problem with the edits ``ops``
+    applied in memory (``whatif.scenario.edited_model``, ``model.compile.recompiled``),
+    and its roster to re-plan from: the season is not read and compiled again (8 CPU
+    seconds of a re-solve before, a fraction of one now). None when an edit is of a
+    kind this does not apply (a county's scope closes camps) or cannot be applied: the
+    re-solve then reads the edited instance as a file would be read."""
+    if ops:
+        found = edited_model(opened.instance, ops)
+        if found is None:
+            return None
+        instance, changed = found
+        problem = recompiled(opened.problem, instance, changed)
+    else:
+        instance, problem = opened.instance, opened.problem
+    published = None
+    if opened.solution is not None:
+        triples, cancelled = published_roster(opened.solution)
+        published = Published(
+            triples, cancelled, baseline_from_triples(problem, triples, cancelled)
+        )
+    return Prepared(instance, problem, published)
 
 
 def start_resolve(
@@ -58,12 +193,17 @@ def start_resolve(
     time_limit: float,
     scope: list[dict[str, Any]] | None = None,
     only: set[int] | None = None,
+    opened: OpenVersion | None = None,
+    work_limit: float | None = None,
+    only_forced: bool = False,
 ) -> str:
     """Re-plan from the current version with the pending edits, in the background;
     ``scope``: edits that keep a county coordinator's re-solve inside its counties
     (``permissions.scope_ops``), solved with but not kept in the accepted version;
     ``only``: the pending edits it applies (the county's own; None: every one), the
-    others stay pending.
+    others stay pending; ``opened``: the current version, open (its compiled season is
+    reused, the edits applied to it: ``reused``); ``work_limit``: end on deterministic
+    work (SolveOptions.work_limit), for tests and benchmarks that compare rosters.
 
     The time limit counts from here, the planner's click: applying the edits, reading
     and compiling the edited instance, solving and the diff all happen inside it (the
@@ -81,30 +221,74 @@ def start_resolve(
     instance_json = workspace.instance_json(head.id)
     baseline = workspace.solution_json(head.id)
     folder = background.folder()
-    options = SolveOptions(time_limit=time_limit)
+    options = SolveOptions(time_limit=time_limit, work_limit=work_limit)
+    inherited = None
+    if not scope:  # a county's scope is solved apart and keeps no bound
+        if opened is not None and opened.version.id == head.id and opened.solution is not None:
+            parent = opened.solution.model_dump(include={"coverage_bound"})
+            parent.update(opened.solution.model_extra or {})
+        else:
+            parent = None if baseline is None else json.loads(baseline)
+        inherited = parent_bound(parent, head.id, ops)
+    if inherited is not None:
+        options = replace(options, known_bound=inherited[0])
+    if opened is not None and opened.version.id != head.id:
+        opened = None  # not the current version: read the workspace's
 
     def work(control: JobControl) -> Replanned:
-        control.report("reading")
-        edited = edited_instance(instance_json, ops)
-        solved_json = edited_instance(edited, scope) if scope else edited
-        (folder / "instance.json").write_bytes(solved_json)
-        baseline_path = None
-        if baseline is not None:
-            baseline_path = str(folder / "baseline.json")
-            (folder / "baseline.json").write_bytes(baseline)
-        request = SolveRequest(
-            str(folder / "instance.json"), options, baseline_path=baseline_path, explain=False
-        )
+        prepared = None
+        if opened is not None and not scope:
+            control.report("applying the edits")
+            prepared = reused(opened, ops)
+        season = None  # the season's problem, when the one solved has fewer candidates
+        if prepared is not None and only_forced:
+            season = prepared.problem  # the version accepted keeps the whole season's
+            prepared = edits_only(prepared, ops)
+        if prepared is not None:
+            request = SolveRequest(
+                "the current version with the edits", options, explain=False, prepared=prepared
+            )
+            edited = None
+        else:
+            control.report("reading")
+            edited = edited_instance(instance_json, ops)
+            solved_json = edited_instance(edited, scope) if scope else edited
+            (folder / "instance.json").write_bytes(solved_json)
+            baseline_path = None
+            if baseline is not None:
+                baseline_path = str(folder / "baseline.json")
+                (folder / "baseline.json").write_bytes(baseline)
+            request = SolveRequest(
+                str(folder / "instance.json"), options, baseline_path=baseline_path, explain=False
+            )
         # The solve in its own job, watched as the command line watches it: it is
         # stopped STOP_GRACE seconds before the limit, and one that cannot stop at once
         # (a model being built) answers at the limit with the best roster it holds, and
         # winds down alone.
         solving = Job(lambda inner: solve_work(request, inner), "solve", control.started)
-        solving.listen(lambda e: control.report(e.phase, e.coverage, e.bound, e.message))
+        solving.listen(lambda e: control.report(e.phase, e.coverage, e.bound, e.message, e.stage))
         control.on_cancel(solving.cancel)
         stop_at = control.started + max(options.time_limit - STOP_GRACE, options.time_limit / 2)
         outcome, _ = run_in_foreground(solving, deadline=stop_at)
-        return Replanned(outcome, edited, shown_outcome(outcome), scoped=bool(scope))
+        if only_forced and prepared is not None:
+            outcome = forced_only_outcome(outcome, inherited)
+        bound_of = None
+        if inherited is not None and outcome.result.coverage_bound == inherited[0]:
+            bound_of = inherited[1]  # the parent's bound held: it is its season's
+        replanned = Replanned(
+            outcome,
+            instance_json,
+            ops,
+            shown_outcome(outcome, head.id, bound_of),
+            bool(scope),
+            edited,
+            bound_of,
+            season,
+            head,
+        )
+        if replanned.shown.get("error") is None:
+            replanned.prepare()  # what accept stores, while the planner reads the diff
+        return replanned
 
     job = Job(work, "solve", started).start()
     job_id = background.next_id()
@@ -112,9 +296,26 @@ def start_resolve(
     return job_id
 
 
-def shown_outcome(outcome: SolveOutcome) -> dict[str, Any]:
+def forced_only_outcome(outcome: SolveOutcome, inherited: tuple[int, int] | None) -> SolveOutcome:
+    """A re-plan of the edits' changes alone, with no bound but the parent's: the one
+    proven on its fewer candidates bounds them, not the season."""
+    result = outcome.result
+    bound = None if inherited is None else inherited[0]
+    optimal = bound is not None and result.coverage is not None and result.coverage >= bound
+    if result.has_roster:
+        status = "optimal" if optimal else "feasible"
+        result = replace(result, coverage_bound=bound, status=status)
+    return replace(outcome, result=result)
+
+
+def shown_outcome(
+    outcome: SolveOutcome, base: int | None = None, season: int | None = None
+) -> dict[str, Any]:
     """What the page shows of a finished re-solve: its measures and who to call (the
-    solve's own diff against the version it started from, with names)."""
+    solve's own diff against the version it started from, with names); the bound's
+    season: ``bound_season``, the version whose season it was proven for (``season``,
+    an earlier version's the edits cannot raise), or None for the re-plan's own season
+    (version ``base`` with the edits)."""
     result = outcome.result
     if not result.has_roster:
         return {"error": f"no roster: {result.status}", "status": result.status}
@@ -129,6 +330,8 @@ def shown_outcome(outcome: SolveOutcome) -> dict[str, Any]:
         "status": result.status,
         "coverage": result.coverage,
         "bound": result.coverage_bound,
+        "bound_season": season,
+        "base": base,
         "diff": diff,
         "timings": {k: round(float(v), 2) for k, v in result.timings.items()},
     }
@@ -145,6 +348,7 @@ def resolve_state(
             "phase": e.phase,
             "coverage": e.coverage,
             "bound": None if e.bound is None or not np.isfinite(e.bound) else e.bound,
+            "stage": e.stage,
         }
         for e in job.events(since)
     ]
@@ -197,13 +401,10 @@ def accept(
     if "error" in done:
         raise UsageError(f"this solve has no roster to accept ({done['error']})")
     replanned = resolve.job.result()
-    # written now, not before the diff was shown: seconds on the season, for one accept
-    solution_json = unexplained_solution_json(replanned.outcome).encode()
-    if replanned.scoped:
-        solution_json = unscoped(solution_json, replanned.instance_json)
+    files = replanned.files()  # made while the planner read the diff, or now
     version = workspace.add_version(
-        replanned.instance_json,
-        solution_json,
+        files.instance_json,
+        files.solution_json,
         comment=comment,
         parent=resolve.base,
         edit_ids=resolve.edit_ids,
@@ -213,12 +414,11 @@ def accept(
         on_top_of=resolve.base,  # refused if someone else replaced it meanwhile
     )
     background.forget(job_id)  # its roster is in the workspace now
-    outcome = replanned.outcome
     info = workspace.version(version)
-    if info is None or replanned.scoped:  # a scoped solve's problem is not the version's
+    if info is None or files.opened is None:  # a scoped solve's problem is not the version's
         return version, None
-    solution = solution_from_data(json.loads(solution_json))
-    return version, ready(info, outcome.instance, outcome.problem, solution)
+    files.opened.version = info
+    return version, files.opened
 
 
 def unscoped(solution_json: bytes, instance_json: bytes) -> bytes:

@@ -93,6 +93,9 @@ class ReviewSession:
         self.workspace = workspace
         self.token = token  # the one credential of today (None: this machine only)
         self.time_limit = time_limit  # of every re-solve and comparison, in seconds
+        # re-solves end on deterministic work (SolveOptions.work_limit), the time limit
+        # then a safety net: for tests and benchmarks that compare rosters
+        self.work_limit: float | None = None
         self.max_upload = max_upload  # bytes of one uploaded file
         self.versions = OpenVersions(workspace)
         self.background = Background(scratch)
@@ -362,8 +365,10 @@ class ReviewSession:
     # ---------------------------------------------------------- re-solves, jobs
     @permitted(PLANNERS)
     @saves
-    def start_resolve(self, actor: Actor) -> str:
-        """Re-plan from the current version with the pending edits, in the background."""
+    def start_resolve(self, actor: Actor, edits_only: bool = False) -> str:
+        """Re-plan from the current version with the pending edits, in the background;
+        ``edits_only``: change only what the edits force (nobody else is moved, added or
+        given another camp: no "improvement" on the call list)."""
         scope: list[dict[str, Any]] = []
         only = None
         if actor.role != "province":  # the rest of the province stays as it is
@@ -373,8 +378,19 @@ class ReviewSession:
         with self._starting:
             if self.running_job() is not None:
                 raise UsageError("a solve is already running: wait for it or cancel it")
+            try:
+                opened = self.head()  # its compiled season is reused, the edits applied
+            except DamagedVersion:
+                opened = None  # the re-solve reads it and says what is wrong
             job_id = resolves.start_resolve(
-                self.workspace, self.background, self.time_limit, scope, only
+                self.workspace,
+                self.background,
+                self.time_limit,
+                scope,
+                only,
+                opened=opened,
+                work_limit=self.work_limit,
+                only_forced=edits_only,
             )
             self.started_by[job_id] = actor.name
         return job_id

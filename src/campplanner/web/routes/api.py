@@ -18,6 +18,7 @@ from campplanner.web.handling import (
     Refused,
     Session,
     expected,
+    flag,
     off_loop,
     posted,
     uploaded,
@@ -85,8 +86,8 @@ async def api_drop_edit(
 
 @router.post("/solve")
 async def api_solve(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
-    await posted(request)
-    return {"job": await off_loop(session.start_resolve, actor)}
+    data = await posted(request)
+    return {"job": await off_loop(session.start_resolve, actor, flag(data, "edits_only"))}
 
 
 @router.get("/jobs/{job_id}")

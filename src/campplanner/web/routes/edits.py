@@ -20,6 +20,7 @@ from campplanner.web.handling import (
     Session,
     back,
     expected,
+    flag,
     off_loop,
     posted,
     uploaded,
@@ -70,7 +71,7 @@ async def drop_edit(request: Request, edit_id: Id, session: Session, actor: Acti
 @router.post("/solve")
 async def solve(request: Request, session: Session, actor: Acting) -> Response:
     data = await posted(request)
-    job_id = await off_loop(session.start_resolve, actor)
+    job_id = await off_loop(session.start_resolve, actor, flag(data, "edits_only"))
     return back({"next": f"/edits#job-{job_id}"} | data, "/edits")
 
 

@@ -1,0 +1,303 @@
+"""A re-solve of the review page starts from the current version's compiled season, the
+edits applied to it in memory (``whatif.scenario.edited_model``,
+``model.compile.recompiled``), not from the edited instance read and compiled again:
+the same instance, the same problem array for array, the same roster at equal work.
+
+On the small instance (400 volunteers), solved once under a work limit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from builders import REPO
+from campplanner.app.review import resolves
+from campplanner.app.review.actor import Actor
+from campplanner.app.review.edits import edited_instance
+from campplanner.app.review.opening import open_review
+from campplanner.app.review.session import ReviewSession
+from campplanner.app.solving import SolveRequest, solve
+from campplanner.contract.instance import instance_from_data, load_instance
+from campplanner.model.compile import compile_instance, recompiled
+from campplanner.solver import SolveOptions
+from campplanner.whatif.scenario import edited_model
+
+SMALL = REPO / "instances" / "small.json"
+ANA = Actor("ana", "province")
+WORK = 1.0  # deterministic work of each re-solve: rosters compared, never clocks
+
+
+def record_edits(instance) -> list[dict]:
+    """One edit of every kind a planner records: away (someone always available, and
+    thirty at once), remove (forbid) and lock."""
+    people = [v.id for v in instance.volunteers]
+    camps = instance.camps
+    lock_camp = camps[9]
+    problem = compile_instance(instance)
+    requirement = int(problem.camp_requirements[9])
+    pointer, order = problem.requirement_candidates
+    holder = problem.volunteer_ids[
+        problem.candidate_volunteer[order[pointer[requirement]]]
+    ]  # a lock that can hold
+    return [
+        {
+            "op": "unavailable",
+            "volunteers": people[5:35],
+            "first": camps[3].start,
+            "last": camps[3].end,
+        },
+        {
+            "op": "unavailable",
+            "volunteers": [people[40]],
+            "first": camps[0].start,
+            "last": camps[-1].end,
+        },
+        {
+            "op": "forbid",
+            "pairs": [
+                {"volunteer": people[50], "camp": camps[7].id},
+                {"volunteer": people[51], "camp": camps[8].id},
+            ],
+        },
+        {
+            "op": "lock",
+            "assignments": [
+                {
+                    "volunteer": holder,
+                    "camp": lock_camp.id,
+                    "skill": lock_camp.requirements[0].skill,
+                }
+            ],
+        },
+    ]
+
+
+def test_an_edit_applied_in_memory_is_the_edited_file_read_and_compiled() -> None:
+    instance = load_instance(SMALL)
+    problem = compile_instance(instance)
+    edits = record_edits(instance)
+    raw = SMALL.read_bytes()
+    fresh_instance = instance_from_data(json.loads(edited_instance(raw, edits)))
+    fresh = compile_instance(fresh_instance)
+    found = edited_model(instance, edits)
+    assert found is not None
+    edited, changed = found
+    assert edited == fresh_instance
+    named = {*edits[0]["volunteers"], *edits[1]["volunteers"]}
+    named |= {e["volunteer"] for e in edits[2]["pairs"] + edits[3]["assignments"]}
+    assert [instance.volunteers[k].id for k in changed] == sorted(named)  # 33 or 34
+    again = recompiled(problem, edited, changed)
+    assert fresh.num_candidates < problem.num_candidates  # the edits removed candidates
+    assert len(again.locked_candidates) == 1
+    for field in dataclasses.fields(fresh):
+        ours, theirs = getattr(again, field.name), getattr(fresh, field.name)
+        if isinstance(theirs, np.ndarray):
+            assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs), field.name
+        else:
+            assert ours == theirs, field.name
+
+
+def test_edits_it_cannot_apply_in_memory_are_left_to_the_full_read() -> None:
+    instance = load_instance(SMALL)
+    camp = instance.camps[0].id
+    for edits in (
+        [{"op": "set_camp", "camp": camp, "capacity": 3}],  # a county's scope
+        [{"op": "forbid", "pairs": [{"volunteer": "nobody", "camp": camp}]}],
+        [{"op": "lock", "assignments": [{"volunteer": "v00001", "camp": camp, "skill": "x"}]}],
+        [{"op": "unavailable", "volunteers": ["v00001"], "first": "2026-13-01", "last": "x"}],
+    ):
+        assert edited_model(instance, edits) is None, edits
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("published") / "published.json"
+    solve(
+        SolveRequest(
+            str(SMALL), SolveOptions(time_limit=60, work_limit=WORK), output_path=str(output)
+        )
+    )
+    return output
+
+
+@pytest.fixture
+def session(tmp_path: Path, published: Path):
+    opened = open_review(
+        str(SMALL), str(published), f"sqlite:///{tmp_path / 'ws.sqlite'}", say=lambda _: None
+    )
+    opened.time_limit = 120.0  # the safety net: both re-solves end on their work
+    opened.work_limit = WORK
+    yield opened
+    opened.close()
+    opened.workspace.close()
+
+
+def _finished(session: ReviewSession, job_id: str) -> dict:
+    session.background.resolves[job_id].job.wait(300)
+    return session.resolve(ANA, job_id)
+
+
+def test_a_resolve_reuses_the_current_season_and_finds_the_roster_of_a_fresh_read(
+    session: ReviewSession,
+) -> None:
+    head = session.head()
+    rev = session.state(ANA)["rev"]
+    for volunteer in [v.volunteer_id for v in head.view.itineraries if v.stops][:6]:
+        stop = head.itineraries[volunteer].stops[0].camp
+        rev = session.add_edit(
+            ANA,
+            {
+                "kind": "unavailable",
+                "volunteer": volunteer,
+                "first": stop.start,
+                "last": stop.end,
+                "rev": rev,
+            },
+        )["rev"]
+    reused = _finished(session, session.start_resolve(ANA))
+    phases = [e["phase"] for e in reused["events"]]
+    assert "applying the edits" in phases and "reading" not in phases  # nothing read again
+    fresh_id = resolves.start_resolve(
+        session.workspace, session.background, session.time_limit, work_limit=WORK
+    )  # the workspace's edited instance, read and compiled as a file
+    fresh = _finished(session, fresh_id)
+    assert "reading" in [e["phase"] for e in fresh["events"]]
+    ours = session.background.resolves[reused["id"]].job.result().outcome
+    theirs = session.background.resolves[fresh_id].job.result().outcome
+    assert ours.instance == theirs.instance
+    assert ours.result.coverage == theirs.result.coverage
+    assert np.array_equal(ours.result.assigned, theirs.result.assigned)
+    assert reused["finished"]["diff"] == fresh["finished"]["diff"]
+    # accepted, the version keeps the edited instance as the file path writes it
+    accepted = session.accept(ANA, reused["id"], "", session.state(ANA)["rev"])
+    stored = session.workspace.instance_json(accepted["version"])
+    assert instance_from_data(json.loads(stored)) == theirs.instance
+
+
+def _away(session: ReviewSession, people: int, skip: int = 0) -> None:
+    """``people`` serving volunteers away for their first camp (recorded edits)."""
+    head = session.head()
+    rev = session.state(ANA)["rev"]
+    serving = [v.volunteer_id for v in head.view.itineraries if v.stops][skip : skip + people]
+    for volunteer in serving:
+        stop = head.itineraries[volunteer].stops[0].camp
+        fields = {"kind": "unavailable", "volunteer": volunteer, "rev": rev}
+        rev = session.add_edit(ANA, {**fields, "first": stop.start, "last": stop.end})["rev"]
+
+
+def test_a_replan_after_away_edits_keeps_its_parents_bound_and_names_its_season(
+    session: ReviewSession,
+) -> None:
+    """One bound per season: edits that only take days away cannot raise the maximum
+    coverage, so a re-plan's bound is never above its parent's, and the page says which
+    version's season the bound was proven for."""
+    first = session.overview(ANA)
+    assert first["bound"] is not None and first["bound_season"] == first["version"]
+    parent_bound, parent = first["bound"], first["version"]
+    for round_ in range(2):
+        _away(session, 3, skip=10 * round_)
+        job = session.start_resolve(ANA)
+        shown = _finished(session, job)["finished"]
+        assert shown["bound"] <= parent_bound  # never above the parent's
+        assert shown["bound_season"] in (None, first["bound_season"])
+        if shown["bound"] == parent_bound:  # the parent's proof: its season named
+            assert shown["bound_season"] == first["bound_season"]
+        session.accept(ANA, job, "", session.state(ANA)["rev"])
+        now = session.overview(ANA)
+        assert now["bound"] == shown["bound"]
+        assert now["bound_season"] == (shown["bound_season"] or now["version"])
+        parent_bound, parent = now["bound"], now["version"]
+        first = now
+    assert parent > 1
+
+
+def test_the_page_names_the_season_of_its_bound(tmp_path: Path, published: Path) -> None:
+    from web_helpers import post, served, wait_for_job
+
+    site, client = served(SMALL, tmp_path, solution=published, time_limit=120.0)
+    site.work_limit = WORK
+    try:
+        page = client.get("/?lang=en").text
+        assert "proven for this version&#39;s season" in page or "proven for this version's" in page
+        persian = client.get("/?lang=fa").text
+        assert "اثبات‌شده برای فصلِ همین نسخه" in persian
+        head = site.head()
+        volunteer = next(v.volunteer_id for v in head.view.itineraries if v.stops)
+        stop = head.itineraries[volunteer].stops[0].camp
+        edit = {"kind": "unavailable", "volunteer": volunteer}
+        assert post(
+            client, "/api/edits", {**edit, "first": stop.start, "last": stop.end}
+        ).is_success
+        job = post(client, "/api/solve").json()["job"]
+        state = wait_for_job(client, job, timeout=300)
+        season = state["finished"]["bound_season"]
+        assert post(client, f"/api/jobs/{job}/accept").is_success
+        persian = client.get("/?lang=fa").text
+        if season is None:
+            assert "اثبات‌شده برای فصلِ همین نسخه" in persian
+        else:  # the bound of version 1's season, said so
+            assert "اثبات‌شده برای فصلِ نسخهٔ" in persian and "<bdi>۱</bdi>" in persian
+    finally:
+        site.close()
+        site.workspace.close()
+
+
+def test_a_replan_of_the_edits_changes_alone_makes_no_improvement_call(
+    session: ReviewSession,
+) -> None:
+    """The option "only the changes the edits need": someone in a role no camp needs to
+    run is away for their camp; the re-plan may move them, and nobody else."""
+    head = session.head()
+    problem = head.problem
+    volunteer, camp, _ = next(
+        (v, c, s)
+        for v, c, s in head.triples
+        if not problem.requirement_essential[
+            problem.requirement_index[(problem.camp_index[c], problem.skill_index[s])]
+        ]
+    )
+    stop = head.camps[camp]
+    fields = {"kind": "unavailable", "volunteer": volunteer, "rev": session.state(ANA)["rev"]}
+    session.add_edit(ANA, {**fields, "first": stop.start, "last": stop.end})
+    job = session.start_resolve(ANA, edits_only=True)
+    shown = _finished(session, job)["finished"]
+    diff = shown["diff"]
+    assert diff["people_changed"] >= 1
+    assert {e["volunteer"] for k in ("added", "removed", "moved") for e in diff[k]} == {volunteer}
+    assert shown["bound"] is None or shown["bound"] <= session.overview(ANA)["bound"]
+    version = session.accept(ANA, job, "", session.state(ANA)["rev"])["version"]
+    calls = session.calls_page(ANA, version)["groups"]
+    assert calls["improvements"] == []
+    assert [c["volunteer"] for c in calls["needed"]] == [volunteer]
+    # the new version is the whole season: its pages rank every candidate
+    now = session.head()
+    assert now.problem.num_candidates == compile_instance(now.instance).num_candidates
+
+
+def test_accept_stores_what_was_made_while_the_planner_read_the_diff(
+    session: ReviewSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Accepting writes nothing then: the roster's file, the edited instance and the new
+    version's pages were made in the background once the diff was shown."""
+    _away(session, 2)
+    job = session.start_resolve(ANA)
+    _finished(session, job)
+    replanned = session.background.resolves[job].job.result()
+    made = replanned.files()  # the background's, waited for (made once)
+
+    def again(*args, **kwargs):
+        raise AssertionError("made again at accept")
+
+    monkeypatch.setattr(resolves, "unexplained_solution_json", again)
+    monkeypatch.setattr(resolves, "edited_instance", again)
+    monkeypatch.setattr(resolves, "ready", again)
+    version = session.accept(ANA, job, "", session.state(ANA)["rev"])["version"]
+    assert session.workspace.solution_json(version) == made.solution_json
+    head = session.head()
+    assert head is made.opened and head.version.id == version
+    assert instance_from_data(json.loads(session.workspace.instance_json(version))) == head.instance
