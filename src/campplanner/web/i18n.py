@@ -16,6 +16,13 @@ __all__ = ["LANGUAGES", "WORDS", "Words"]  # LANGUAGES: the one list, contract.l
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("برنامه‌ریز اردوها", "Camp planner"),
     "overview": ("نمای کلی", "Overview"),
+    # the overview's counts as links, and the filters they lead to (issue 25)
+    "essential_empty_camps": ("اردوهای با نقش ضروری خالی", "Camps with an essential role empty"),
+    "unassigned_people": ("داوطلبان بی‌اردو", "Volunteers on no camp"),
+    "only_unassigned": ("فقط بی‌اردوها", "only those on no camp"),
+    "empty_filter": ("جای خالی", "Empty slots"),
+    "empty:any": ("هر جای خالی", "any empty slot"),
+    "empty:essential": ("نقش ضروری خالی", "an essential role empty"),
     # what would run a cancelled camp (whatif/to_run.py)
     "to_run": ("برای برپایی این اردو", "What would run this camp"),
     "to_run_changes": ("کمترین جابه‌جایی:", "fewest changes:"),

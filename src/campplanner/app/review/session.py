@@ -220,11 +220,16 @@ class ReviewSession:
 
     @permitted(READERS)
     def search(
-        self, actor: Actor, query: str, skill: str = "", every_id: bool = False
+        self,
+        actor: Actor,
+        query: str,
+        skill: str = "",
+        every_id: bool = False,
+        unassigned: bool = False,
     ) -> dict[str, Any]:
         """Volunteers whose name or id contains ``query``, however it was typed, with
-        ``skill`` if given (see :func:`reads.search`)."""
-        return reads.search(self._head(), query, skill, every_id)
+        ``skill`` if given, on no camp with ``unassigned`` (see :func:`reads.search`)."""
+        return reads.search(self._head(), query, skill, every_id, unassigned)
 
     @permitted(READERS)
     def volunteer(self, actor: Actor, volunteer_id: str) -> dict[str, Any]:
