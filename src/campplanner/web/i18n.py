@@ -16,6 +16,9 @@ __all__ = ["LANGUAGES", "WORDS", "Words"]  # LANGUAGES: the one list, contract.l
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("برنامه‌ریز اردوها", "Camp planner"),
     "overview": ("نمای کلی", "Overview"),
+    # access (issue 25): the skip link, the map's stand-in on a phone
+    "skip_to_content": ("پرش به محتوا", "Skip to content"),
+    "map_on_phones": ("اردوهای نقشه به تفکیک وضعیت:", "The map's camps by status:"),
     # the overview's counts as links, and the filters they lead to (issue 25)
     "essential_empty_camps": ("اردوهای با نقش ضروری خالی", "Camps with an essential role empty"),
     "unassigned_people": ("داوطلبان بی‌اردو", "Volunteers on no camp"),
