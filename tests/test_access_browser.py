@@ -202,7 +202,7 @@ def test_a_skip_link_first_and_the_map_after_the_tables(site, browser) -> None:
         assert 'class="skip"' in first, (url, first)
         assert page.locator("a.skip").bounding_box()["y"] >= 0  # shown when focused
         page.keyboard.press("Enter")
-        assert page.evaluate("document.activeElement.id") == "main", url
+        assert page.evaluate("document.activeElement.id") == "content", url
     page.goto(BASE + "/")
     every = page.evaluate(
         "() => [...document.querySelectorAll('a[href], button, input, select')]"

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from builders import camp, make_instance, requirement, volunteer
-from web_helpers import served, session, solved
+from builders import camp, make_instance, place, requirement, volunteer
+from web_helpers import post, served, session, solved, wait_for_job
 
 SKILLS = [{"id": "physician", "name": "پزشک"}, {"id": "nurse", "name": "پرستار"}]
 
@@ -30,8 +30,13 @@ def _season() -> dict[str, Any]:
     return make_instance(
         skills=SKILLS,
         rules={"max_camps": 1},
+        calendar="jalali",
+        places=[
+            place("arak", name="اراک"),
+            place("village", 34.20, 49.50, name="ده‌نو", county="arak"),
+        ],
         volunteers=[
-            volunteer("p1", name="پریسا پزشکی", skills={"physician": 1}),
+            volunteer("p1", name="پریسا پزشکی", skills={"physician": 1}, phone="09121234567"),
             volunteer("n1", name="نرگس یکم"),
             volunteer("n2", name="نسرین دوم"),
             volunteer("n3", name="نگار سوم"),
@@ -40,6 +45,8 @@ def _season() -> dict[str, Any]:
             camp(
                 "A",
                 name="اردوی الف",
+                start="1403-04-10",
+                end="1403-04-14",
                 priority=2,
                 requirements=[
                     requirement("physician", essential=True),
@@ -49,6 +56,8 @@ def _season() -> dict[str, Any]:
             camp(
                 "B",
                 name="اردوی ب",
+                start="1403-04-10",
+                end="1403-04-14",
                 priority=1,
                 requirements=[requirement("physician", essential=True), requirement("nurse")],
             ),
@@ -129,3 +138,56 @@ def test_the_people_on_no_camp_are_searched_by_post_and_in_the_api(web) -> None:
     assert [r["volunteer"] for r in found["results"]] == ["n3"] and found["total"] == 1
     page = client.post("/volunteers", data={"csrf": csrf, "q": "ن", "unassigned": "1"}).text
     assert "/volunteers/n3" in page and "/volunteers/n2" not in page
+
+
+def _saved_as(answer: Any) -> str:
+    """The name a browser saves a download under: ``filename*`` first, else ``filename``."""
+    disposition = answer.headers["content-disposition"]
+    starred = re.search(r"filename\*=UTF-8''([^;]+)", disposition)
+    if starred:
+        from urllib.parse import unquote
+
+        return unquote(starred.group(1))
+    return re.search(r'filename="([^"]+)"', disposition).group(1)
+
+
+def test_a_camps_and_a_countys_packets_from_the_page_named_in_persian(web) -> None:
+    _, client = web
+    page = client.get("/camps/A").text
+    assert 'id="packet" href="/packets/A"' in page
+    county = re.search(r'id="county-packets" href="([^"]+)"', page).group(1)
+    assert unescape(county) == "/county-packets/%D8%A7%D8%B1%D8%A7%DA%A9"  # اراک
+    packets = client.get(unescape(county))
+    assert packets.status_code == 200
+    assert "اردوی الف" in packets.text and "اردوی ب" in packets.text  # both camps
+    assert _saved_as(packets) == "برگه‌های-اراک-با-تلفن.html"  # p1's phone is in it
+    assert 'filename="packets-arak-phones.html"' in packets.headers["content-disposition"]
+    assert _saved_as(client.get("/packets/A")) == "برگهٔ-اردو-A-با-تلفن.html"
+    english = client.get("/packets/A", params={"lang": "en"})
+    assert _saved_as(english) == "packet-A-phones.html"
+    # the county view: the camps list filtered by the county links to its packets
+    listed = client.get("/camps", params={"county": "اراک"}).text
+    assert 'id="county-packets"' in listed
+    assert 'id="county-packets"' not in client.get("/camps").text
+    assert client.get("/county-packets/nowhere").status_code == 404
+    # a version's files are named in Persian too
+    roster = client.get("/versions/1/download/xlsx")
+    assert _saved_as(roster) == "برنامه-نسخه-۱.xlsx"
+
+
+def test_the_resolve_panel_names_people_camps_roles_and_jalali_dates(web) -> None:
+    _, client = web
+    assert post(client, "/api/edits", {"kind": "remove", "volunteer": "n1", "camp": "A"}).is_success
+    job = post(client, "/api/solve").json()["job"]
+    wait_for_job(client, job)
+    panel = client.get(f"/jobs/{job}").text
+    removed = re.search(r'<table class="data diff-removed">.*?</table>', panel, re.S)
+    assert removed, panel
+    row = removed.group(0)
+    assert "نرگس یکم" in row and "اردوی الف" in row and "پرستار" in row
+    assert "۱۴۰۳/۰۴/۱۰" in row or "۱۴۰۳-۰۴-۱۰" in row, row  # the camp's first day, Jalali
+    assert "ده‌نو" in row  # its village
+    assert "nurse" not in row and ">A<" not in row  # no skill id, no camp id shown
+    data = client.get(f"/api/jobs/{job}").json()["finished"]["diff"]
+    gone = next(e for e in data["removed"] if e["volunteer"] == "n1")
+    assert gone["before"][0]["camp_name"] == "اردوی الف" and gone["before"][0]["role"] == "پرستار"

@@ -592,12 +592,53 @@ def volunteer(opened: OpenVersion, volunteer_id: str) -> dict[str, Any] | None:
 
 
 def roster_diff(
-    before: list[tuple[str, str, str]], after: list[tuple[str, str, str]], names: dict[str, str]
+    before: list[tuple[str, str, str]],
+    after: list[tuple[str, str, str]],
+    names: dict[str, str],
+    instance: Any = None,
 ) -> dict[str, Any]:
-    """Who to call: added, removed and moved between two rosters, with names."""
+    """Who to call: added, removed and moved between two rosters, with names (and, given
+    the ``instance``, each camp left or joined by name, role, place and days)."""
     diff = diff_rosters(before, after)
     data = diff.as_dict()
     for key in ("added", "removed", "moved"):
         for entry in data[key]:  # type: ignore[union-attr]
             entry["name"] = names.get(entry["volunteer"], "")
-    return data
+    return named_stops(data, instance) if instance is not None else data
+
+
+def named_stops(diff: dict[str, Any], instance: Any) -> dict[str, Any]:
+    """``diff`` (added, removed, moved with ``from`` and ``to`` as [camp, skill]) with
+    ``before`` and ``after``: each camp left or joined as a planner reads it (the camp's
+    and the role's names, its place, its first and last day as ordinals); a move lists
+    only the camps and roles that change, not the ones kept."""
+    camps = {c.id: c for c in instance.camps}
+    skills = {s.id: s.name for s in instance.skills}
+    places = {p.id: p.name for p in instance.places}
+
+    def stops(pairs: list[list[str]], kept: set[tuple[str, str]]) -> list[dict[str, Any]]:
+        shown = []
+        for camp_id, skill in pairs:
+            if (camp_id, skill) in kept:
+                continue
+            camp = camps.get(camp_id)
+            shown.append(
+                {
+                    "camp": camp_id,
+                    "camp_name": camp.name if camp else camp_id,
+                    "skill": skill,
+                    "role": skills.get(skill, skill),
+                    "place": places.get(camp.place, camp.place) if camp else "",
+                    "first_day": day_of(camp.start, instance.calendar) if camp else None,
+                    "last_day": day_of(camp.end, instance.calendar) if camp else None,
+                }
+            )
+        return shown
+
+    for key in ("added", "removed", "moved"):
+        for entry in diff[key]:
+            old, new = entry.get("from", []), entry.get("to", [])
+            kept = {tuple(p) for p in old} & {tuple(p) for p in new}
+            entry["before"] = stops(old, kept)
+            entry["after"] = stops(new, kept)
+    return diff
