@@ -45,6 +45,7 @@ ROLES = ("province", "county", "camp-leader", "viewer")
 NOBODY = ("no session", "expired session", "disabled account")
 SAMPLE = {
     "camp_id": "c1",  # a khomein camp: the county's and the camp leader's own
+    "county": "خمین",  # khomein's name, as the camps table filters it
     "volunteer_id": "v1",
     "job_id": "1",
     "edit_id": "1",
@@ -429,6 +430,14 @@ def test_phones_only_for_the_camps_one_answers_for(site) -> None:
     assert 'id="packet"' not in viewer.get("/camps/c1").text
     kinds = [(e["by"], e["detail"].get("kind")) for e in site[0].workspace.audit_log()]
     assert ("county", "packet") in kinds and ("camp-leader", "packet") in kinds
+    # a county's packets (issue 25): its coordinator's own county only, no viewer
+    assert county.get("/county-packets/خمین").status_code == 200
+    assert county.get("/county-packets/ساوه").status_code == 403
+    assert 'id="county-packets"' in county.get("/camps/c1").text
+    assert 'id="county-packets"' not in county.get("/camps/c2").text
+    assert leader.get("/county-packets/خمین").status_code == 403
+    assert viewer.get("/api/county-packets/خمین").status_code == 403
+    assert 'id="county-packets"' not in viewer.get("/camps", params={"county": "خمین"}).text
 
 
 def test_a_packet_that_holds_phones_says_so_in_its_name(roster: Path) -> None:

@@ -203,6 +203,7 @@ PUBLIC = {"/lang/{lang}", "/fonts/{name}", "/api/{rest:path}"}  # no data of any
 LOGIN = {"/login", "/api/login"}
 SAMPLE = {
     "camp_id": "c1",
+    "county": "x",
     "volunteer_id": "v1",
     "job_id": "1",
     "edit_id": "1",

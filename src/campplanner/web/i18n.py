@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +17,17 @@ __all__ = ["LANGUAGES", "WORDS", "Words"]  # LANGUAGES: the one list, contract.l
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("برنامه‌ریز اردوها", "Camp planner"),
     "overview": ("نمای کلی", "Overview"),
+    # access (issue 25): the skip link, the map's stand-in on a phone
+    "skip_to_content": ("پرش به محتوا", "Skip to content"),
+    "map_on_phones": ("اردوهای نقشه به تفکیک وضعیت:", "The map's camps by status:"),
+    "county_packets": ("برگه‌های سرپرستان اردوهای این شهرستان", "This county's camp leader pages"),
+    # the overview's counts as links, and the filters they lead to (issue 25)
+    "essential_empty_camps": ("اردوهای با نقش ضروری خالی", "Camps with an essential role empty"),
+    "unassigned_people": ("داوطلبان بی‌اردو", "Volunteers on no camp"),
+    "only_unassigned": ("فقط بی‌اردوها", "only those on no camp"),
+    "empty_filter": ("جای خالی", "Empty slots"),
+    "empty:any": ("هر جای خالی", "any empty slot"),
+    "empty:essential": ("نقش ضروری خالی", "an essential role empty"),
     # what would run a cancelled camp (whatif/to_run.py)
     "to_run": ("برای برپایی این اردو", "What would run this camp"),
     "to_run_changes": ("کمترین جابه‌جایی:", "fewest changes:"),
@@ -304,6 +316,33 @@ WORDS: dict[str, tuple[str, str]] = {
     "solving": ("حل", "solving"),
     "writing": ("نوشتن", "writing"),
 }
+
+
+# a download's name on a Persian page: (pattern of the plain name, its Persian stem)
+_FILE_NAMES = [
+    (re.compile(r"roster-v(\d+)"), "برنامه-نسخه-{0}"),
+    (re.compile(r"calls-phones-v(\d+)"), "تماس‌ها-با-تلفن-نسخه-{0}"),
+    (re.compile(r"calls-v(\d+)"), "تماس‌ها-نسخه-{0}"),
+    (re.compile(r"packet-(.+)-phones"), "برگهٔ-اردو-{0}-با-تلفن"),
+    (re.compile(r"packet-(.+)"), "برگهٔ-اردو-{0}"),
+    (re.compile(r"packets-(.+)-phones"), "برگه‌های-{label}-با-تلفن"),
+    (re.compile(r"packets-(.+)"), "برگه‌های-{label}"),
+]
+
+
+def file_name(name: str, label: str, lang: str) -> str:
+    """A download's name in ``lang``: ``roster-v2.xlsx`` is ``برنامه-نسخه-۲.xlsx`` on a
+    Persian page; ``label`` names what it holds (a county) in the reader's words."""
+    if lang != "fa":
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    safe = "-".join(re.sub(r"[^\w\u200c-]+", " ", label).split())
+    for pattern, persian in _FILE_NAMES:
+        found = pattern.fullmatch(stem)
+        if found and (safe or "{label}" not in persian):
+            digits = [to_persian_digits(g) if g.isdigit() else g for g in found.groups()]
+            return persian.format(*digits, label=safe) + dot + suffix
+    return name
 
 
 @dataclass(frozen=True)

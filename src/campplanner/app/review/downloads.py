@@ -39,6 +39,8 @@ class Download:
     name: str
     media_type: str
     content: bytes | str
+    # what it holds in the reader's words, for a name in their language: a county's name
+    label: str = ""
 
 
 def version_file(
@@ -94,4 +96,29 @@ def camp_packet(view: RosterView, camp_id: str) -> Download:
         stem + ("-phones" if phones else "") + ".html",
         "text/html; charset=utf-8",
         packet_html(view, camp.id, [camp]),
+    )
+
+
+def county_packets(view: RosterView, county: str) -> Download:
+    """The camp leaders' pages of every camp of ``county`` (a county's name, as the camps
+    table filters it) in one file, as ``export --packets`` writes it (HTML: printed from
+    the browser); ``packets-...-phones.html`` when it holds phone numbers."""
+    from campplanner.io.packets import packet_html
+    from campplanner.report.roster import NO_COUNTY
+
+    camps = [c for c in view.camps if (c.county or NO_COUNTY) == county]
+    if not camps:
+        raise NotFound("no such county")
+    phones = any(m.phone for c in camps for m in c.members) or any(
+        r.phone for c in camps for r in c.reserves
+    )
+    ident = camps[0].county_id or "none"
+    stem = "packets-" + "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in ident
+    )
+    return Download(
+        stem + ("-phones" if phones else "") + ".html",
+        "text/html; charset=utf-8",
+        packet_html(view, county, camps),
+        label=county,
     )

@@ -98,6 +98,7 @@ WHAT = {
     "calls_page": "the call list of a version",
     "audit": "the audit log",
     "camp_packet": "a camp's packet with phones",
+    "county_packets": "a county's packets with phones",
     "comparisons": "the scenario comparisons",
     "comparison": "a scenario comparison",
     "start_comparison": "comparing scenario files",

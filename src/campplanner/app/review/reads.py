@@ -24,6 +24,8 @@ from campplanner.whatif.to_run import what_would_run
 
 CANDIDATES_PER_SLOT = 8
 CAMPS_PER_PAGE = 300
+# the camps table's filter of empty slots: any empty slot, or an essential role empty
+EMPTY_FILTERS = ("any", "essential")
 SEARCH_RESULTS = 50
 MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640, 420, 16
 
@@ -40,6 +42,16 @@ def county_names(opened: OpenVersion) -> dict[str, str]:
             p.county: places.get(p.county, p.county) for p in opened.instance.places if p.county
         }
     return opened.cache["county names"]
+
+
+def empty_matches(camp: CampView, empty: str) -> bool:
+    """Whether ``camp`` has an empty slot (``any``) or an essential role empty
+    (``essential``: a cancelled camp's essential roles are all empty); "" matches all."""
+    if empty == "essential":
+        return any(s.missing and s.essential for s in camp.slots)
+    if empty == "any":
+        return any(s.missing for s in camp.slots)
+    return True
 
 
 def _camp_row(camp: CampView, names: dict[str, str] | None = None) -> dict[str, Any]:
@@ -98,6 +110,11 @@ def overview(opened: OpenVersion) -> dict[str, Any]:
     totals = view.totals
     result.update(
         {
+            # every count of the overview is a link to the list it counts
+            "empty_slots": totals.asked - totals.filled,
+            "camps_with_empty": sum(empty_matches(c, "any") for c in view.camps),
+            "essential_empty": sum(empty_matches(c, "essential") for c in view.camps),
+            "unassigned": len(view.unassigned),
             "coverage": view.coverage,
             "bound": bound,
             "gap": gap,
@@ -185,6 +202,13 @@ def camp_filters(
             problems.append(message)
             return None
 
+    empty = params.get("empty", "")
+    if empty and empty not in EMPTY_FILTERS:
+        message = f"empty: {empty[:20]!r} is not one of {', '.join(EMPTY_FILTERS)}"
+        if problems is None:
+            raise UsageError(message)
+        problems.append(message)
+        empty = ""
     page = params.get("page", "") or "1"
     if not (page.isascii() and page.isdigit() and len(page) < 10):  # "²" is a digit too
         message = f"page: {page[:20]!r} is not a page number"
@@ -198,6 +222,7 @@ def camp_filters(
         "last": day("to"),
         "status": params.get("status", ""),
         "skill": params.get("skill", ""),
+        "empty": empty,
         "query": params.get("q", ""),
         "page": int(page),
     }
@@ -211,12 +236,14 @@ def camps(
     last: int | None = None,
     status: str = "",
     skill: str = "",
+    empty: str = "",
     query: str = "",
     page: int = 1,
     only: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """The camps table, filtered: county, overlapping [first, last], status, a skill short,
-    and a search over name, id and place; ``only`` these camps (a camp leader's)."""
+    empty slots (``any``) or an essential role empty (``essential``), and a search over
+    name, id and place; ``only`` these camps (a camp leader's)."""
     view = opened.view
     if view is None:
         return {
@@ -243,6 +270,8 @@ def camps(
         if status and camp_status(camp) != status:
             continue
         if skill and not any(s.skill_id == skill and s.missing for s in camp.slots):
+            continue
+        if not empty_matches(camp, empty):
             continue
         if key and key not in search_key(f"{camp.name} {camp.id} {camp.place_name}"):
             continue
@@ -479,10 +508,15 @@ def _suggestion(opened: OpenVersion, s: Any) -> dict[str, Any]:
 
 
 def search(
-    opened: OpenVersion, query: str, skill: str = "", every_id: bool = False
+    opened: OpenVersion,
+    query: str,
+    skill: str = "",
+    every_id: bool = False,
+    unassigned: bool = False,
 ) -> dict[str, Any]:
     """Volunteers whose name or id contains the query, however it was typed, and who
-    have ``skill`` (if given; the query may then be empty); each with what tells
+    have ``skill`` (if given; the query may then be empty), and, with ``unassigned``,
+    who could serve but are on no camp (the overview's count); each with what tells
     namesakes apart (group, home, skills). ``skills`` lists every skill for the filter;
     with ``every_id``, ``ids`` holds the id of every one found (for a bulk edit)."""
     instance = opened.instance
@@ -492,14 +526,18 @@ def search(
         "total": 0,
         "skills": [{"id": s.id, "name": s.name} for s in instance.skills],
         "skill": skill if skill in skill_names else "",
+        "unassigned": unassigned,
     }
     key = search_key(query)
-    if not key and not data["skill"]:
+    if not key and not data["skill"] and not unassigned:
         return data
+    idle = {u.volunteer_id for u in opened.view.unassigned} if opened.view is not None else set()
     found = [
         vid
         for text, vid in opened.search_keys
-        if key in text and (not data["skill"] or data["skill"] in opened.volunteers[vid].skills)
+        if key in text
+        and (not data["skill"] or data["skill"] in opened.volunteers[vid].skills)
+        and (not unassigned or vid in idle)
     ]
     places = {p.id: p.name for p in instance.places}
     groups = {g.id: g.name for g in instance.groups}
@@ -568,12 +606,53 @@ def volunteer(opened: OpenVersion, volunteer_id: str) -> dict[str, Any] | None:
 
 
 def roster_diff(
-    before: list[tuple[str, str, str]], after: list[tuple[str, str, str]], names: dict[str, str]
+    before: list[tuple[str, str, str]],
+    after: list[tuple[str, str, str]],
+    names: dict[str, str],
+    instance: Any = None,
 ) -> dict[str, Any]:
-    """Who to call: added, removed and moved between two rosters, with names."""
+    """Who to call: added, removed and moved between two rosters, with names (and, given
+    the ``instance``, each camp left or joined by name, role, place and days)."""
     diff = diff_rosters(before, after)
     data = diff.as_dict()
     for key in ("added", "removed", "moved"):
         for entry in data[key]:  # type: ignore[union-attr]
             entry["name"] = names.get(entry["volunteer"], "")
-    return data
+    return named_stops(data, instance) if instance is not None else data
+
+
+def named_stops(diff: dict[str, Any], instance: Any) -> dict[str, Any]:
+    """``diff`` (added, removed, moved with ``from`` and ``to`` as [camp, skill]) with
+    ``before`` and ``after``: each camp left or joined as a planner reads it (the camp's
+    and the role's names, its place, its first and last day as ordinals); a move lists
+    only the camps and roles that change, not the ones kept."""
+    camps = {c.id: c for c in instance.camps}
+    skills = {s.id: s.name for s in instance.skills}
+    places = {p.id: p.name for p in instance.places}
+
+    def stops(pairs: list[list[str]], kept: set[tuple[str, str]]) -> list[dict[str, Any]]:
+        shown = []
+        for camp_id, skill in pairs:
+            if (camp_id, skill) in kept:
+                continue
+            camp = camps.get(camp_id)
+            shown.append(
+                {
+                    "camp": camp_id,
+                    "camp_name": camp.name if camp else camp_id,
+                    "skill": skill,
+                    "role": skills.get(skill, skill),
+                    "place": places.get(camp.place, camp.place) if camp else "",
+                    "first_day": day_of(camp.start, instance.calendar) if camp else None,
+                    "last_day": day_of(camp.end, instance.calendar) if camp else None,
+                }
+            )
+        return shown
+
+    for key in ("added", "removed", "moved"):
+        for entry in diff[key]:
+            old, new = entry.get("from", []), entry.get("to", [])
+            kept = {tuple(p) for p in old} & {tuple(p) for p in new}
+            entry["before"] = stops(old, kept)
+            entry["after"] = stops(new, kept)
+    return diff

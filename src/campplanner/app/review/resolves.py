@@ -19,7 +19,7 @@ from campplanner.app.jobs import STOP_GRACE, Job, JobControl, run_in_foreground
 from campplanner.app.review.background import Background, Resolve
 from campplanner.app.review.calls import edited_people
 from campplanner.app.review.edits import edited_instance
-from campplanner.app.review.reads import bound_season, roster_diff
+from campplanner.app.review.reads import bound_season, named_stops, roster_diff
 from campplanner.app.review.versions import OpenVersion, ready
 from campplanner.app.solving import (
     Prepared,
@@ -324,8 +324,10 @@ def shown_outcome(
         diff = {key: outcome.replan[key] for key in DIFF_KEYS}
         for key in ("added", "removed", "moved"):
             diff[key] = [entry | {"name": names.get(entry["volunteer"], "")} for entry in diff[key]]
+        diff = named_stops(diff, outcome.instance)  # camps by name, days, roles
     else:  # no roster to start from: everyone is added
-        diff = roster_diff([], roster_triples(outcome.problem, result.assigned), names)
+        assigned = roster_triples(outcome.problem, result.assigned)
+        diff = roster_diff([], assigned, names, outcome.instance)
     return {
         "status": result.status,
         "coverage": result.coverage,

@@ -192,7 +192,19 @@ class ReviewSession:
         head = self._head()
         only = actor.camps if actor.role == "camp-leader" else None  # their own camps
         filters = reads.camp_filters(params, head.instance.calendar, problems)
-        return reads.camps(head, **filters, only=only)
+        data = reads.camps(head, **filters, only=only)
+        data["packets"] = self._may_take_packets(actor, head, filters["county"])
+        return data
+
+    @staticmethod
+    def _may_take_packets(actor: Actor, head: OpenVersion, county: str) -> bool:
+        """Whether ``actor`` may take the packets of ``county`` (a county's name)."""
+        in_county = head.view.counties.get(county, []) if head.view and county else []
+        return (
+            bool(in_county)
+            and actor.role in PLANNERS
+            and all(camp_in_scope(actor, head.problem, c.id) for c in in_county)
+        )
 
     @permitted(ALL)
     def camp(
@@ -217,17 +229,24 @@ class ReviewSession:
         data["may_see_phones"] = actor.role != "viewer" and camp_in_scope(
             actor, head.problem, camp_id
         )
+        county = data["camp"]["county"]  # its county's packets, for who answers for it all
+        data["county_packets"] = county if self._may_take_packets(actor, head, county) else None
         if leaving:
             data["replacements"] = reads.replacements(head, camp_id, leaving)
         return data
 
     @permitted(READERS)
     def search(
-        self, actor: Actor, query: str, skill: str = "", every_id: bool = False
+        self,
+        actor: Actor,
+        query: str,
+        skill: str = "",
+        every_id: bool = False,
+        unassigned: bool = False,
     ) -> dict[str, Any]:
         """Volunteers whose name or id contains ``query``, however it was typed, with
-        ``skill`` if given (see :func:`reads.search`)."""
-        return reads.search(self._head(), query, skill, every_id)
+        ``skill`` if given, on no camp with ``unassigned`` (see :func:`reads.search`)."""
+        return reads.search(self._head(), query, skill, every_id, unassigned)
 
     @permitted(READERS)
     def volunteer(self, actor: Actor, volunteer_id: str) -> dict[str, Any]:
@@ -569,8 +588,9 @@ class ReviewSession:
     def compare(self, actor: Actor, a: int, b: int) -> dict[str, Any]:
         """Who to call between versions ``a`` and ``b`` (names from the current one)."""
         before, after = self._roster(a), self._roster(b)
-        names = {v.id: v.name for v in self._head().instance.volunteers}
-        return {"a": a, "b": b, "diff": reads.roster_diff(before, after, names)}
+        instance = self._head().instance
+        names = {v.id: v.name for v in instance.volunteers}
+        return {"a": a, "b": b, "diff": reads.roster_diff(before, after, names, instance)}
 
     def _roster(self, version_id: int) -> list[tuple[str, str, str]]:
         if self.workspace.version(version_id) is None:
@@ -698,6 +718,26 @@ class ReviewSession:
             version=head.version.id,
             kind="packet",
             camp=camp_id,
+        )
+        return file
+
+    @permitted(PLANNERS)
+    def county_packets(self, actor: Actor, county: str) -> downloads.Download:
+        """The packets of every camp of ``county`` (its name, as the camps table filters
+        it), with phones: the province, and the coordinator of that county only."""
+        head = self._head()
+        if head.view is None:
+            raise NotFound("no such county")
+        file = downloads.county_packets(head.view, county)
+        for camp in head.view.counties.get(county, []):
+            check_camp(actor, head.problem, camp.id, "this county's phones")
+        self.workspace.log(  # phones: a download of personal data
+            "download",
+            by=actor.name,
+            address=actor.address,
+            version=head.version.id,
+            kind="packets",
+            county=county,
         )
         return file
 

@@ -59,7 +59,8 @@ def api_camp(request: Request, camp_id: str, session: Session, actor: Acting) ->
 @router.post("/volunteers/search")
 async def api_search(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
     data = await posted(request)
-    return await off_loop(session.search, actor, str(data.get("q", "")), str(data.get("skill", "")))
+    query, skill = str(data.get("q", "")), str(data.get("skill", ""))
+    return await off_loop(session.search, actor, query, skill, False, bool(data.get("unassigned")))
 
 
 @router.get("/volunteers/{volunteer_id:path}")

@@ -6,6 +6,8 @@ Each names what it wants by id and kind, never by a path on disk.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,6 +15,7 @@ from starlette.responses import Response
 from campplanner.app.review.downloads import Download
 from campplanner.app.review.downloads import font as font_file
 from campplanner.web.handling import Acting, Id, Session
+from campplanner.web.i18n import file_name
 from campplanner.web.render import language_of
 
 router = APIRouter()
@@ -25,44 +28,46 @@ def download(
 ) -> Response:
     # the reasons for empty slots in the page's language, as `export` gives them
     file = session.download(actor, version_id, kind, language_of(request))
+    return attachment(request, file)
+
+
+def attachment(request: Request, file: Download) -> Response:
+    """``file`` to save, named in the page's language: a Persian page's download has a
+    Persian name (``filename*``), the plain name after it for older programs."""
+    shown = file_name(file.name, file.label, language_of(request))
+    disposition = f'attachment; filename="{file.name}"'
+    if shown != file.name:
+        disposition = f"attachment; filename*=UTF-8''{quote(shown)}; filename=\"{file.name}\""
     return Response(
-        file.content,
-        media_type=file.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{file.name}"'},
+        file.content, media_type=file.media_type, headers={"Content-Disposition": disposition}
     )
 
 
 @router.get("/versions/{version_id}/calls.csv")
 @router.get("/api/versions/{version_id}/calls.csv")
-def calls_csv(version_id: Id, session: Session, actor: Acting) -> Response:
-    return _calls(session.calls_file(actor, version_id, "csv"))
+def calls_csv(request: Request, version_id: Id, session: Session, actor: Acting) -> Response:
+    # who to call after the version (from its parent); ...-phones... when it holds phones
+    return attachment(request, session.calls_file(actor, version_id, "csv"))
 
 
 @router.get("/versions/{version_id}/calls.xlsx")
 @router.get("/api/versions/{version_id}/calls.xlsx")
-def calls_xlsx(version_id: Id, session: Session, actor: Acting) -> Response:
-    return _calls(session.calls_file(actor, version_id, "xlsx"))
-
-
-def _calls(file: Download) -> Response:
-    # who to call after the version (from its parent); ...-phones... when it holds phones
-    return Response(
-        file.content,
-        media_type=file.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{file.name}"'},
-    )
+def calls_xlsx(request: Request, version_id: Id, session: Session, actor: Acting) -> Response:
+    return attachment(request, session.calls_file(actor, version_id, "xlsx"))
 
 
 @router.get("/packets/{camp_id:path}")
 @router.get("/api/packets/{camp_id:path}")
-def packet(camp_id: str, session: Session, actor: Acting) -> Response:
+def packet(request: Request, camp_id: str, session: Session, actor: Acting) -> Response:
     # a camp leader's page with phones: the file's name says so (…-phones.html)
-    file = session.camp_packet(actor, camp_id)
-    return Response(
-        file.content,
-        media_type=file.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{file.name}"'},
-    )
+    return attachment(request, session.camp_packet(actor, camp_id))
+
+
+@router.get("/county-packets/{county:path}")
+@router.get("/api/county-packets/{county:path}")
+def county_packets(request: Request, county: str, session: Session, actor: Acting) -> Response:
+    # the pages of every camp of a county (its name, as the camps table filters it)
+    return attachment(request, session.county_packets(actor, county))
 
 
 @router.get("/api/solution")

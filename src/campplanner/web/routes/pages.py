@@ -63,8 +63,11 @@ def camp_page(request: Request, camp_id: str, session: Session, actor: Acting) -
 
 @router.get("/volunteers", response_class=HTMLResponse)
 def volunteers_page(request: Request, session: Session, actor: Acting) -> Response:
-    # no query yet: the skills of the filter only
-    return page(request, "volunteers.html", data=session.search(actor, ""), query="", bulk={})
+    # no query yet: the skills of the filter only; ?unassigned=1 (the overview's count of
+    # the people on no camp): those people, a list no name is needed for
+    unassigned = request.query_params.get("unassigned") == "1"
+    data = session.search(actor, "", "", False, unassigned)
+    return page(request, "volunteers.html", data=data, query="", bulk={})
 
 
 @router.post("/volunteers", response_class=HTMLResponse)
@@ -72,10 +75,11 @@ async def volunteers_search(request: Request, session: Session, actor: Acting) -
     # POST: a name typed into the search must not end up in an address or a log
     data = await posted(request)
     query, skill = str(data.get("q", "")), str(data.get("skill", ""))
+    unassigned = bool(data.get("unassigned"))  # only the people on no camp
     to_bulk = bool(data.get("to_bulk"))  # "edit them all": their ids into the bulk form
     only_results = partial(request) and not to_bulk  # the bulk form: from the whole page
     template = "volunteers_results.html" if only_results else "volunteers.html"
-    found = await off_loop(session.search, actor, query, skill, to_bulk)
+    found = await off_loop(session.search, actor, query, skill, to_bulk, unassigned)
     bulk = {"volunteers": "\n".join(found.get("ids", []))} if to_bulk else {}
     answer = page(request, template, data=found, query=query, bulk=bulk)
     answer.headers["Vary"] = "HX-Request"
