@@ -17,20 +17,35 @@ import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from campplanner.app import audit
 from campplanner.app.accounts import Accounts, Login
-from campplanner.app.review import calls, comparisons, downloads, edits, reads, resolves
+from campplanner.app.review import (
+    calls,
+    comparisons,
+    conflicts,
+    downloads,
+    edits,
+    reads,
+    resolves,
+)
 from campplanner.app.review.actor import Actor, holder
 from campplanner.app.review.background import Background
 from campplanner.app.review.errors import (
+    AcceptedAlready,
+    ContradictingPending,
+    Contradicts,
     DamagedVersion,
     Forbidden,
     NotFound,
+    RestoreRefused,
+    SolveRunning,
     TooLarge,
     UsageError,
+    VersionReplaced,
     saves,
 )
 from campplanner.app.review.permissions import (
@@ -98,6 +113,8 @@ class ReviewSession:
         self.background = Background(scratch)
         self.accounts = Accounts(workspace)
         self.started_by: dict[str, str] = {}  # job id -> the account that started it
+        # job id -> (version, by, when) of the re-solves accepted: a second tab's accept
+        self.accepted: dict[str, tuple[int, str, str]] = {}
         # one job at a time: the check and the start, together (calls come from threads)
         self._starting = threading.Lock()
 
@@ -251,7 +268,9 @@ class ReviewSession:
     @permitted(ALL)
     def edits_page(self, actor: Actor) -> dict[str, Any]:
         """The pending edits, each in one line, and the re-solves of this session."""
+        head = self.workspace.head()
         return {
+            "version": head.id if head else None,  # the re-solve form says what it showed
             "pending": [
                 e.as_dict() | {"summary": edits.describe(e.ops)} for e in self._visible_edits(actor)
             ],
@@ -280,8 +299,22 @@ class ReviewSession:
             ops = edits.edit_ops(head, kind, texts)
             self._check_edit(actor, head, kind, ops)
         expected = expected_revision(fields.get("rev"))
+        self._refuse_contradictions(head, ops)
         edit_id = self.workspace.add_edit(kind, ops, expected, by=actor.name, address=actor.address)
         return {"id": edit_id, "rev": self.workspace.revision()}
+
+    def _refuse_contradictions(self, head: OpenVersion, ops: list[dict[str, Any]]) -> None:
+        """Two planners' edits that cannot both hold: the second is refused, naming the
+        first and who typed it (conflicts.py); nothing is recorded."""
+        found = conflicts.contradictions(head, ops, self.workspace.pending_edits())
+        if found:
+            raise Contradicts(
+                "nothing was recorded: this edit contradicts "
+                + "; ".join(c.english() for c in found)
+                + ". Drop one of them on the edits page (or ask who typed it), then record "
+                "it again",
+                conflicts=[c.as_dict() for c in found],
+            )
 
     def _bulk_ops(
         self, actor: Actor, head: OpenVersion, kind: str, texts: dict[str, str], people: object
@@ -362,22 +395,56 @@ class ReviewSession:
     # ---------------------------------------------------------- re-solves, jobs
     @permitted(PLANNERS)
     @saves
-    def start_resolve(self, actor: Actor) -> str:
-        """Re-plan from the current version with the pending edits, in the background."""
+    def start_resolve(self, actor: Actor, shown: int | None = None) -> str:
+        """Re-plan from the current version with the pending edits, in the background;
+        ``shown``: the version the asking page showed (refused if another has been
+        accepted since: the edits it listed are not the pending ones any more).
+        Refused while pending edits contradict each other, naming them."""
+        head = self._head()
+        if shown is not None and shown != head.version.id:
+            raise self._replaced(shown, head.version.id)
         scope: list[dict[str, Any]] = []
         only = None
+        pending = self.workspace.pending_edits()
         if actor.role != "province":  # the rest of the province stays as it is
-            head = self._head()
             scope = scope_ops(actor, head.problem, head.triples)
-            only = {e.id for e in self.workspace.pending_edits() if self._in_scope(actor, e)}
+            only = {e.id for e in pending if self._in_scope(actor, e)}
+        clashing = conflicts.among(head, [e for e in pending if only is None or e.id in only])
+        if clashing:
+            raise ContradictingPending(
+                "pending edits contradict each other: "
+                + "; ".join(f"edit {edit.id} and {c.english()}" for edit, c in clashing)
+                + ". Drop one of each pair on the edits page, then re-solve",
+                pairs=[c.as_dict() | {"edit_by_id": edit.id} for edit, c in clashing],
+            )
         with self._starting:
             if self.running_job() is not None:
-                raise UsageError("a solve is already running: wait for it or cancel it")
+                raise SolveRunning("a solve is already running: wait for it or cancel it")
             job_id = resolves.start_resolve(
                 self.workspace, self.background, self.time_limit, scope, only
             )
             self.started_by[job_id] = actor.name
         return job_id
+
+    def _replaced(self, shown: int, newest: int) -> VersionReplaced:
+        """The refusal of a page that showed version ``shown`` when ``newest`` is
+        current: who made ``newest`` current (accepted or restored it), and when."""
+        by, at = "?", ""
+        for entry in self.workspace.audit_log(50):
+            made = entry["action"] in ("accept", "restore")
+            if made and entry["detail"].get("version") == newest:
+                by = entry.get("by") or "?"
+                at = datetime.fromisoformat(str(entry["at"])).strftime("%Y-%m-%d %H:%M")
+                break
+        return VersionReplaced(
+            f"version {newest} was accepted by {by} at {at} (UTC) since this page showed "
+            f"version {shown}: the edits it listed are not the pending ones any more. "
+            "Nothing was started; reload the page, check the edits, then re-solve",
+            shown=shown,
+            newest=newest,
+            by=by,
+            at=at,
+        )
 
     def _in_scope(self, actor: Actor, edit: Any) -> bool:
         """Is a pending edit one ``actor`` may re-solve with (its counties' own)?"""
@@ -435,11 +502,23 @@ class ReviewSession:
     def accept(self, actor: Actor, job_id: str, comment: str, expected: int) -> dict[str, int]:
         """Store a finished re-solve's roster as a new version: ``{version, rev}``."""
         comment = comment[:COMMENT_LENGTH]
+        if job_id in self.accepted:  # a second tab, or a second planner, too late
+            version, by, at = self.accepted[job_id]
+            raise AcceptedAlready(
+                f"this re-solve was accepted already, as version {version} by {by} at {at} "
+                "(UTC): nothing was changed",
+                version=version,
+                by=by,
+                at=at,
+            )
         if job_id in self.background.resolves:
             self._own_job(actor, job_id)
         version, opened = resolves.accept(
             self.workspace, self.background, job_id, comment, expected, actor.name, actor.address
         )
+        info = self.workspace.version(version)
+        at = info.created_at.strftime("%Y-%m-%d %H:%M") if info else ""
+        self.accepted[job_id] = (version, actor.name, at)
         if opened is not None:  # the new version's pages, without compiling it again
             self.versions.adopt(opened)
         return {"version": version, "rev": self.workspace.revision()}
@@ -498,18 +577,25 @@ class ReviewSession:
             raise NotFound("no such version")
         head = self._head()
         if head.version.id == version_id:
-            raise UsageError(f"version {version_id} is the current one already: nothing to do")
+            raise RestoreRefused(
+                f"version {version_id} is the current one already: nothing to do",
+                why="current",
+                version=version_id,
+            )
         with self._starting:  # no solve starts while the roster is replaced
             if self.running_job() is not None:
-                raise UsageError(
+                raise RestoreRefused(
                     "a solve is running: wait for it to finish (accept or discard it) or "
-                    "cancel it, then restore"
+                    "cancel it, then restore",
+                    why="running",
                 )
             pending = self.workspace.pending_edits()
             if pending:
-                raise UsageError(
+                raise RestoreRefused(
                     f"{len(pending)} pending edit(s) were made on the current roster: "
-                    "re-solve and accept them, or drop them on the edits page, then restore"
+                    "re-solve and accept them, or drop them on the edits page, then restore",
+                    why="pending",
+                    count=len(pending),
                 )
             if actor.role != "province":
                 self._check_restore(actor, head, version_id)
@@ -717,7 +803,7 @@ class ReviewSession:
             raise UsageError("choose one or more scenario files")
         with self._starting:
             if self.running_job() is not None:
-                raise UsageError("a solve is already running: wait for it or cancel it")
+                raise SolveRunning("a solve is already running: wait for it or cancel it")
             return comparisons.start_comparison(
                 self.workspace, self.background, uploads, self.time_limit
             )

@@ -20,6 +20,7 @@ from campplanner.web.handling import (
     expected,
     off_loop,
     posted,
+    shown_version,
     uploaded,
     versions_compared,
     whole_number,
@@ -85,8 +86,8 @@ async def api_drop_edit(
 
 @router.post("/solve")
 async def api_solve(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
-    await posted(request)
-    return {"job": await off_loop(session.start_resolve, actor)}
+    data = await posted(request)
+    return {"job": await off_loop(session.start_resolve, actor, shown_version(data))}
 
 
 @router.get("/jobs/{job_id}")

@@ -22,6 +22,7 @@ from campplanner.web.handling import (
     expected,
     off_loop,
     posted,
+    shown_version,
     uploaded,
 )
 from campplanner.web.render import page
@@ -70,7 +71,7 @@ async def drop_edit(request: Request, edit_id: Id, session: Session, actor: Acti
 @router.post("/solve")
 async def solve(request: Request, session: Session, actor: Acting) -> Response:
     data = await posted(request)
-    job_id = await off_loop(session.start_resolve, actor)
+    job_id = await off_loop(session.start_resolve, actor, shown_version(data))
     return back({"next": f"/edits#job-{job_id}"} | data, "/edits")
 
 
