@@ -181,3 +181,61 @@ def test_a_stale_accept_or_re_solve_says_who_accepted_which_version(site) -> Non
     api = _post(sara, sara_csrf, "/api/solve", {"version": 1})
     assert api.status_code == 409 and "version 2 was accepted by maryam" in api.json()["error"]
     assert _post(sara, sara_csrf, "/api/solve", {"version": 2}).status_code == 200
+
+
+# ---------------------------------------------------------- edits where they act
+
+
+def test_pending_edits_are_shown_on_the_camp_and_volunteer_pages_they_touch(site) -> None:
+    maryam, maryam_csrf = _as(site, "maryam")
+    reza, reza_csrf = _as(site, "reza")
+    away = {"kind": "unavailable", "volunteer": "v03", "first": "1400-04-11", "last": "1400-04-12"}
+    assert _post(maryam, maryam_csrf, "/api/edits", away).status_code == 200
+    member = next(
+        a["volunteer"]
+        for a in maryam.get("/api/solution").json()["assignments"]
+        if a["camp"] == "c1" and a["volunteer"] != "v03"
+    )
+    remove = {"kind": "remove", "volunteer": member, "camp": "c1"}
+    assert _post(reza, reza_csrf, "/api/edits", remove).status_code == 200
+    api = maryam.get("/api/camps/c1").json()["pending"]
+    assert [(e["id"], e["by"]) for e in api] == [(1, "maryam"), (2, "reza")]
+    assert api[0]["lines"][0] | {"first": 0, "last": 0} == {
+        "op": "unavailable",
+        "volunteer": "v03",
+        "name": "زهرا کریمی",
+        "first": 0,
+        "last": 0,
+    }
+    camp = _main(maryam.get("/camps/c1").text)
+    assert "تغییرهای در انتظار" in camp and "maryam" in camp and "reza" in camp
+    assert "۱۴۰۰/۰۴/۱۱" in camp and "زهرا کریمی" in camp and "اردوی سلامت خمین" in camp
+    _no_english(re.sub(r"\b(?:planner)\b", "", camp))
+    person = _main(maryam.get("/volunteers/v03").text)
+    assert "تغییر ۱" in person and "maryam" in person and "reza" not in person
+    assert maryam.get("/api/volunteers/v03").json()["pending"][0]["by"] == "maryam"
+    # a camp and a person no edit touches show none
+    assert maryam.get("/api/camps/c4").json()["pending"] == []
+    assert "pending-here" not in maryam.get("/volunteers/v11").text
+    # the edits page names who typed each, in Persian words (no skill or edit ids in Latin)
+    edits = _main(maryam.get("/edits").text)
+    assert "reza" in edits and "نبودن" in edits and "unavailable" not in edits
+
+
+def test_a_refused_edit_form_comes_back_as_it_was_typed(site) -> None:
+    maryam, csrf = _as(site, "maryam")
+    typed = {
+        "kind": "unavailable",
+        "volunteer": "v03",
+        "first": "1400-13-01",
+        "last": "۱۴۰۰/۰۴/۱۲",
+        "next": "/volunteers/v03",
+    }
+    page = _form(maryam, csrf, "/edits", typed)
+    assert page.status_code == 400
+    assert 'value="1400-13-01"' in page.text and 'value="۱۴۰۰/۰۴/۱۲"' in page.text
+    assert 'name="volunteer" value="v03"' in page.text and 'id="retry"' in page.text
+    assert "YYYY" not in page.text and 'placeholder="۱۴۰۳-۰۵-۱۰"' in page.text
+    fixed = _form(maryam, csrf, "/edits", typed | {"first": "1400-04-11"})
+    assert fixed.status_code == 200 and fixed.url.path == "/volunteers/v03"
+    assert "pending-here" in fixed.text

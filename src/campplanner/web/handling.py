@@ -110,13 +110,21 @@ async def refused(request: Request, error: Exception) -> Response:
         return answer(request, error)
     if isinstance(error, Worded | StaleRevision):  # the application's, in the page's words
         status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
-        return failure(request, status, worded(error, refusal_language(request)), error)
+        return failure(request, status, said(error, request), error)
     status = (
         error.status
         if isinstance(error, Refused)
         else next(code for kind, code in STATUS.items() if isinstance(error, kind))
     )
     return failure(request, status, str(error), error)  # a page may say it from its facts
+
+
+def said(error: Exception, request: Request) -> str:
+    """An application refusal in the request's language (its own text when it has no
+    words of the page's)."""
+    if isinstance(error, Worded | StaleRevision):
+        return worded(error, refusal_language(request))
+    return str(error)
 
 
 ROUTING = {404: "not_found", 405: "bad_method"}  # Starlette's refusals, in words

@@ -257,6 +257,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "drop_edit": ("حذف تغییر", "Drop edit"),
     "conflicting_edits": ("تغییرهای ناسازگار", "Contradicting edits"),
     "typed_by": ("ثبت‌کننده", "Typed by"),
+    "pending_here": (
+        "تغییرهای در انتظار که به این‌جا می‌رسند (هنوز حل نشده)",
+        "Pending edits that act here (not solved yet)",
+    ),
+    "edit_number": ("تغییر", "Edit"),
+    "try_again": ("دوباره ثبت کن", "Record again"),
+    # an edit's lines (app/review/edits.py lines)
+    "line:lock": ("قفل", "lock"),
+    "line:into": ("در", "into"),
+    "line:forbid": ("حذف", "remove"),
+    "line:from_camp": ("از", "from"),
+    "line:away": ("نبودن", "away:"),
     "job_running": ("در حال حل...", "Solving..."),
     "job_done": ("پایان", "Finished"),
     "people_changed": ("نفر تغییر", "people changed"),
@@ -340,6 +352,12 @@ class Words:
             text = jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
             return to_persian_digits(text)
         return local.strftime("%Y-%m-%d %H:%M")
+
+    def date_example(self) -> str:
+        """A date as the forms read it, for a placeholder: in the file's calendar, in
+        the page's digits (never ``YYYY-MM-DD``)."""
+        example = "2024-08-01" if self.calendar == "gregorian" else "1403-05-10"
+        return self.digits(example)
 
     def day(self, ordinal: int) -> str:
         return shown_day(ordinal, self.calendar, self.lang)

@@ -237,3 +237,90 @@ def pasted_people(opened: OpenVersion, text: str) -> tuple[list[str], list[str]]
         else:
             unread.append(f"{entry} (no such volunteer)")
     return list(dict.fromkeys(ids)), unread
+
+
+def lines(opened: OpenVersion, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An edit's scenario edits as a page words them, in any language: one line per
+    person and camp, with the names of the open version (``op``: ``lock``, ``forbid``
+    or ``unavailable``; ``volunteer``, ``name``, ``camp``, ``camp_name``, ``skill``,
+    ``skill_name``; an absence's ``first`` and ``last`` as day ordinals)."""
+    names = _names(opened)
+    calendar = opened.instance.calendar
+    found: list[dict[str, Any]] = []
+
+    def person(volunteer: str) -> dict[str, str]:
+        return {"volunteer": volunteer, "name": names["volunteers"].get(volunteer, volunteer)}
+
+    def camp(camp_id: str) -> dict[str, str]:
+        return {"camp": camp_id, "camp_name": names["camps"].get(camp_id, camp_id)}
+
+    for op in ops:
+        if op.get("op") == "lock":
+            for a in op.get("assignments", []):
+                skill = names["skills"].get(a["skill"], a["skill"])
+                found.append(
+                    {"op": "lock", "skill": a["skill"], "skill_name": skill}
+                    | person(a["volunteer"])
+                    | camp(a["camp"])
+                )
+        elif op.get("op") == "forbid":
+            for p in op.get("pairs", []):
+                found.append({"op": "forbid"} | person(p["volunteer"]) | camp(p["camp"]))
+        elif op.get("op") == "unavailable":
+            try:
+                first, last = day_of(op["first"], calendar), day_of(op["last"], calendar)
+            except (KeyError, ValueError):
+                continue
+            away = {"op": "unavailable", "first": first, "last": last}
+            found += [away | person(volunteer) for volunteer in op.get("volunteers", [])]
+    return found
+
+
+def _names(opened: OpenVersion) -> dict[str, dict[str, str]]:
+    """The names of people, camps and skills by id, built once per version."""
+    if "edit names" not in opened.cache:
+        instance = opened.instance
+        opened.cache["edit names"] = {
+            "volunteers": {v.id: v.name for v in instance.volunteers},
+            "camps": {c.id: c.name for c in instance.camps},
+            "skills": {s.id: s.name for s in instance.skills},
+        }
+    return opened.cache["edit names"]
+
+
+def touching(
+    opened: OpenVersion, pending: list[Any], *, camp: str = "", volunteer: str = ""
+) -> list[dict[str, Any]]:
+    """The pending edits that act on ``camp`` (a lock into it, a remove from it, a
+    member of its team away on its days) or on ``volunteer``: each with who typed it
+    and the lines that touch it."""
+    team = {v for v, c, _ in opened.triples if c == camp} if camp else set()
+    problem = opened.problem
+    index = problem.camp_index.get(camp) if camp else None
+    start, end = (
+        (int(problem.camp_start[index]), int(problem.camp_end[index]))
+        if index is not None
+        else (0, -1)
+    )
+
+    def acts(line: dict[str, Any]) -> bool:
+        if volunteer:
+            return line["volunteer"] == volunteer
+        if line["op"] == "unavailable":
+            return line["volunteer"] in team and line["first"] <= end and start <= line["last"]
+        return line["camp"] == camp
+
+    found = []
+    for edit in pending:
+        touched = [line for line in lines(opened, edit.ops) if acts(line)]
+        if touched:
+            found.append(
+                {
+                    "id": edit.id,
+                    "kind": edit.kind,
+                    "by": edit.by,
+                    "created_at": edit.created_at.isoformat(),
+                    "lines": touched,
+                }
+            )
+    return found

@@ -227,6 +227,7 @@ class ReviewSession:
         if not data:
             raise NotFound("no such camp")
         data["may_edit"] = may_edit
+        data["pending"] = edits.touching(head, self._visible_edits(actor), camp=camp_id)
         data["may_say_not_coming"] = actor.role == "camp-leader"
         data["may_see_phones"] = actor.role != "viewer" and camp_in_scope(
             actor, head.problem, camp_id
@@ -245,10 +246,12 @@ class ReviewSession:
 
     @permitted(READERS)
     def volunteer(self, actor: Actor, volunteer_id: str) -> dict[str, Any]:
-        data = reads.volunteer(self._head(), volunteer_id)
+        head = self._head()
+        data = reads.volunteer(head, volunteer_id)
         if data is None:
             raise NotFound("no such volunteer")
-        return data
+        pending = self._visible_edits(actor)
+        return data | {"pending": edits.touching(head, pending, volunteer=volunteer_id)}
 
     # ------------------------------------------------------------------ edits
     @permitted(ALL)
@@ -272,7 +275,8 @@ class ReviewSession:
         return {
             "version": head.id if head else None,  # the re-solve form says what it showed
             "pending": [
-                e.as_dict() | {"summary": edits.describe(e.ops)} for e in self._visible_edits(actor)
+                e.as_dict() | {"summary": edits.describe(e.ops), "lines": self._lines(e.ops)}
+                for e in self._visible_edits(actor)
             ],
             "jobs": [
                 resolves.resolve_state(resolve, job_id, self.time_limit)
@@ -280,6 +284,11 @@ class ReviewSession:
                 if self._may_see_job(actor, job_id)
             ],
         }
+
+    def _lines(self, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """An edit's lines with the current version's names (none without a version)."""
+        head = self.head()
+        return edits.lines(head, ops) if head is not None else []
 
     @permitted(ALL_BUT_VIEWER)
     @saves

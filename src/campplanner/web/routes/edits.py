@@ -22,19 +22,30 @@ from campplanner.web.handling import (
     expected,
     off_loop,
     posted,
+    said,
     shown_version,
     uploaded,
 )
-from campplanner.web.render import page
+from campplanner.web.render import failure, page
 
 router = APIRouter()
 BULK_FIELDS = ("kind", "volunteers", "camp", "skill", "first", "last")
 
 
+EDIT_FIELDS = ("kind", "volunteer", "camp", "skill", "out", "first", "last", "next")
+
+
 @router.post("/edits")
 async def add_edit(request: Request, session: Session, actor: Acting) -> Response:
+    """Record one edit; refused, the refusal said with the form again below it, as it
+    was typed (the dates of an absence kept), ready to send once corrected."""
     data = await posted(request)
-    await off_loop(session.add_edit, actor, data)
+    try:
+        await off_loop(session.add_edit, actor, data)
+    except CampPlannerError as error:
+        status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
+        typed = {k: str(data[k]) for k in EDIT_FIELDS if isinstance(data.get(k), str)}
+        return failure(request, status, said(error, request), error, retry=typed)
     return back(data, "/edits")
 
 
