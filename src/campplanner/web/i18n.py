@@ -22,6 +22,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "to_run_rules": ("با رعایت همهٔ قواعد", "every rule kept"),
     "to_run_joins": ("می‌آید به", "joins"),
     "to_run_leaves": ("می‌رود از", "leaves"),
+    "to_run_lock_all": (
+        "قفل همهٔ این جابه‌جایی‌ها (یک تغییر)",
+        "Lock all these changes (one edit)",
+    ),
+    "edit:run": ("برپایی اردو", "Run a camp"),
     "to_run_stops": ("این اردو لغو می‌شود", "this camp stops running"),
     "to_run_starts": ("این اردو هم برپا می‌شود", "this camp runs too"),
     "to_run_not:runs_already": ("این اردو برپاست.", "The camp runs already."),

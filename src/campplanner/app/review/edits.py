@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
+from campplanner.app.review.errors import Worded
 from campplanner.app.review.versions import OpenVersion, search_key
 from campplanner.contract.calendar import format_day
 from campplanner.contract.errors import UsageError
@@ -30,6 +32,7 @@ from campplanner.model.rules import candidate_failure
 from campplanner.whatif.scenario import apply_edits, scenario_from_data
 
 EDIT_KINDS = ("lock", "remove", "forbid", "swap", "unavailable")
+RUN = "run"  # the set that runs a cancelled camp (whatif/to_run.py), as one edit
 
 
 def edit_ops(opened: OpenVersion, kind: str, fields: dict[str, str]) -> list[dict[str, Any]]:
@@ -324,3 +327,44 @@ def touching(
                 }
             )
     return found
+
+
+def run_ops(
+    opened: OpenVersion, camp: str, to_run: Callable[[OpenVersion, int], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The edit that runs cancelled ``camp`` as its page proposes it (``to_run``: the
+    page's reading of whatif/to_run.py): everyone who joins a camp is locked in there,
+    and each of them is kept from the camps they leave for it (the moves, shown on the
+    page before the click); people who only leave (a camp that stops) are left to the
+    re-solve."""
+    camp = normalize_code(camp)
+    index = opened.problem.camp_index.get(camp)
+    if index is None:
+        raise Worded(f"run: no camp {camp!r}", key="no_camp", camp=camp)
+    answer = to_run(opened, index)
+    if not answer["runs"] or answer["why_not"] == "runs_already":
+        why = answer["why_not"] or "not_found"
+        said = {
+            "runs_already": "it runs already",
+            "too_few_qualified": "too few people are qualified and free on its dates for "
+            "an essential role",
+        }.get(why, "no roster found that runs it by moving the people of nearby camps")
+        raise Worded(f"run: nothing to lock: camp {camp}: {said}", key=f"run_not:{why}", camp=camp)
+    assignments: list[dict[str, str]] = []
+    pairs: list[dict[str, str]] = []
+    for move in answer["moves"]:
+        joined = {j["camp"] for j in move["joins"]}
+        assignments += [
+            {"volunteer": move["volunteer"], "camp": j["camp"], "skill": j["skill"]}
+            for j in move["joins"]
+        ]
+        if joined:
+            pairs += [
+                {"volunteer": move["volunteer"], "camp": left["camp"]}
+                for left in move["leaves"]
+                if left["camp"] not in joined
+            ]
+    ops: list[dict[str, Any]] = [{"op": "lock", "assignments": assignments}]
+    if pairs:
+        ops.append({"op": "forbid", "pairs": pairs})
+    return ops

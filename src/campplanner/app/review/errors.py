@@ -62,8 +62,10 @@ class Worded(UsageError):
 
     key = ""
 
-    def __init__(self, message: str, **values: Any):
+    def __init__(self, message: str, key: str | None = None, **values: Any):
         super().__init__(message)
+        if key is not None:
+            self.key = key
         self.values = values
 
 

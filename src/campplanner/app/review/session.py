@@ -304,6 +304,9 @@ class ReviewSession:
             raise Forbidden("a camp leader may only say a member of their camp is not coming")
         if "volunteers" in fields:  # one edit for many people, all or none
             ops = self._bulk_ops(actor, head, kind, texts, fields["volunteers"])
+        elif kind == "run":  # the set that runs a cancelled camp, locked in one edit
+            ops = edits.run_ops(head, texts.get("camp", ""), reads.camp_to_run)
+            self._check_edit(actor, head, "lock", ops)
         else:
             ops = edits.edit_ops(head, kind, texts)
             self._check_edit(actor, head, kind, ops)
