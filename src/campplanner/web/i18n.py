@@ -267,7 +267,44 @@ WORDS: dict[str, tuple[str, str]] = {
         "Pending edits that act here (not solved yet)",
     ),
     "edit_number": ("تغییر", "Edit"),
+    "seconds": ("ثانیه", "s"),
     "try_again": ("دوباره ثبت کن", "Record again"),
+    # the audit's details (workspace, app/accounts.py, app/review), key and value
+    "detail:version": ("نسخه", "version"),
+    "detail:parent": ("از نسخهٔ", "parent"),
+    "detail:base": ("از نسخهٔ", "base"),
+    "detail:edits": ("تغییرها", "edits"),
+    "detail:edit": ("تغییر", "edit"),
+    "detail:comment": ("توضیح", "comment"),
+    "detail:kind": ("نوع", "kind"),
+    "detail:restored": ("نسخهٔ بازگردانده", "restored"),
+    "detail:user": ("حساب", "user"),
+    "detail:role": ("نقش", "role"),
+    "detail:counties": ("شهرستان‌ها", "counties"),
+    "detail:camps": ("اردوها", "camps"),
+    "detail:camp": ("اردو", "camp"),
+    "detail:phones": ("با تلفن", "phones"),
+    "detail:reason": ("علت", "reason"),
+    "value:none": ("ندارد", "none"),
+    "value:yes": ("بله", "yes"),
+    "value:no": ("خیر", "no"),
+    "value:too many attempts": ("تلاش‌های ناموفق بسیار", "too many attempts"),
+    "kind:lock": ("قفل", "lock"),
+    "kind:remove": ("حذف", "remove"),
+    "kind:forbid": ("منع", "forbid"),
+    "kind:swap": ("جایگزین", "swap"),
+    "kind:unavailable": ("نبودن در تاریخ‌ها", "unavailable"),
+    "kind:run": ("برپایی اردو", "run a camp"),
+    "kind:solution": ("پروندهٔ برنامه", "solution"),
+    "kind:xlsx": ("کاربرگ", "xlsx"),
+    "kind:csv": ("جدول‌ها (فشرده)", "csv"),
+    "kind:html": ("گزارش", "html"),
+    "kind:table": ("جدول", "csv"),
+    "kind:calls-csv": ("فهرست تماس (جدول)", "calls csv"),
+    "kind:calls-xlsx": ("فهرست تماس (کاربرگ)", "calls xlsx"),
+    "kind:calls-page": ("صفحهٔ فهرست تماس", "calls page"),
+    "kind:packet": ("برگهٔ سرپرست", "packet"),
+    "comment:opened": ("گشوده از پروندهٔ", "opened"),
     # an edit's lines (app/review/edits.py lines)
     "line:lock": ("قفل", "lock"),
     "line:into": ("در", "into"),
@@ -357,6 +394,11 @@ class Words:
             text = jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
             return to_persian_digits(text)
         return local.strftime("%Y-%m-%d %H:%M")
+
+    def term(self, prefix: str, value: object) -> str:
+        """A stored word (an edit's kind, a role) in this language, else as it is."""
+        key = f"{prefix}:{value}"
+        return self(key) if key in WORDS else str(value)
 
     def date_example(self) -> str:
         """A date as the forms read it, for a placeholder: in the file's calendar, in

@@ -153,6 +153,19 @@ APP_WORDS: dict[str, str] = {
         "چیزی قفل نشد: با جابه‌جایی افراد اردوهای نزدیک، برنامه‌ای که اردوی {camp} را برپا "
         "کند پیدا نشد."
     ),
+    "edit:unknown": "چنین تغییری نیست: قفل، حذف، منع، جایگزین یا نبودن در تاریخ‌ها.",
+    "edit:missing:volunteer": "شناسهٔ داوطلب را بنویسید.",
+    "edit:missing:camp": "اردو را نام ببرید.",
+    "edit:missing:skill": "مهارت (نقش) را برگزینید.",
+    "edit:missing:first": "روز نخست را بنویسید.",
+    "edit:missing:last": "روز آخر را بنویسید.",
+    "edit:no_volunteer": "داوطلبی با شناسهٔ {id} نیست.",
+    "edit:not_a_day:jalali": "«{typed}» روزی از تقویم خورشیدی نیست (نمونه: ۱۴۰۳-۰۵-۱۰).",
+    "edit:not_a_day:gregorian": "«{typed}» روزی از تقویم میلادی نیست (نمونه: ۲۰۲۴-۰۸-۰۱).",
+    "edit:last_before_first": "روز آخر پیش از روز نخست است.",
+    "edit:not_asked": "اردوی {camp} این مهارت ({skill}) را نمی‌خواهد.",
+    "edit:rule": "{volunteer} را نمی‌توان در اردوی {camp} قفل کرد: قاعدهٔ «{rule}» اجازه نمی‌دهد.",
+    "edit:cannot": "{volunteer} نمی‌تواند در اردوی {camp} خدمت کند.",
     "bulk_refused": "چیزی ثبت نشد: {count} مورد این تغییر را نمی‌پذیرند: {entries}",
 }
 
@@ -192,6 +205,7 @@ def worded(error: Exception, lang: str) -> str:
     words = Words("fa", "jalali")
     key = getattr(error, "key", "") or "stale_revision"
     values = dict(getattr(error, "values", {}))
+    values_rule = str(values.get("rule") or "")  # a rule's Persian title: words, not an id
     if key == "stale_revision" and getattr(error, "newest", None) is not None:
         return superseded_fa(error)
     if key == "restore_refused":
@@ -202,7 +216,7 @@ def worded(error: Exception, lang: str) -> str:
             shown[name] = "؛ ".join(conflict_fa(c) for c in value)
         elif name == "pairs":
             shown[name] = "؛ ".join(conflict_fa(c, c["edit_by_id"]) for c in value)
-        elif name == "at":
+        elif name in ("at", "typed"):
             shown[name] = words.digits(value)
         elif isinstance(value, int) and not isinstance(value, bool):
             shown[name] = words.num(value)
@@ -210,6 +224,8 @@ def worded(error: Exception, lang: str) -> str:
             shown[name] = "؛ ".join(isolated(words.digits(v)) for v in value)
         else:
             shown[name] = isolated(value)
+    if values_rule:
+        shown["rule"] = values_rule
     template = APP_WORDS.get(key)
     return template.format(**shown) if template else str(error)
 

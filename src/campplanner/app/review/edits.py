@@ -28,7 +28,7 @@ from campplanner.contract.calendar import format_day
 from campplanner.contract.errors import UsageError
 from campplanner.contract.instance import day_of
 from campplanner.io.text import normalize_code
-from campplanner.model.rules import candidate_failure
+from campplanner.model.rules import RULES, candidate_failure
 from campplanner.whatif.scenario import apply_edits, scenario_from_data
 
 EDIT_KINDS = ("lock", "remove", "forbid", "swap", "unavailable")
@@ -36,28 +36,37 @@ RUN = "run"  # the set that runs a cancelled camp (whatif/to_run.py), as one edi
 
 
 def edit_ops(opened: OpenVersion, kind: str, fields: dict[str, str]) -> list[dict[str, Any]]:
-    """The scenario edits of one planner's edit; UsageError says what is wrong with it."""
+    """The scenario edits of one planner's edit; a :class:`Worded` refusal says what is
+    wrong with it (its English, and its key and values for a page's language)."""
     problem = opened.problem
     if kind not in EDIT_KINDS:
-        raise UsageError(f"unknown edit {kind!r}: one of {', '.join(EDIT_KINDS)}")
+        raise Worded(f"unknown edit {kind!r}: one of {', '.join(EDIT_KINDS)}", key="edit:unknown")
 
     def field(name: str) -> str:
         value = normalize_code(fields.get(name) or "")
         if not value:
-            raise UsageError(f"{kind}: {name} is missing")
+            raise Worded(f"{kind}: {name} is missing", key=f"edit:missing:{name}")
         return value
 
     volunteer = field("volunteer")
     if volunteer not in problem.volunteer_index:
-        raise UsageError(f"{kind}: no volunteer {volunteer!r}")
+        raise Worded(f"{kind}: no volunteer {volunteer!r}", key="edit:no_volunteer", id=volunteer)
     if kind == "unavailable":
         calendar = opened.instance.calendar
-        try:
-            first, last = day_of(field("first"), calendar), day_of(field("last"), calendar)
-        except ValueError as error:
-            raise UsageError(f"unavailable: {error}") from None
+        days = []
+        for name in ("first", "last"):
+            typed = field(name)
+            try:
+                days.append(day_of(typed, calendar))
+            except ValueError as error:
+                raise Worded(
+                    f"unavailable: {error}", key=f"edit:not_a_day:{calendar}", typed=typed
+                ) from None
+        first, last = days
         if last < first:
-            raise UsageError("unavailable: the last day is before the first")
+            raise Worded(
+                "unavailable: the last day is before the first", key="edit:last_before_first"
+            )
         return [
             {
                 "op": "unavailable",
@@ -68,7 +77,7 @@ def edit_ops(opened: OpenVersion, kind: str, fields: dict[str, str]) -> list[dic
         ]
     camp = field("camp")
     if camp not in problem.camp_index:
-        raise UsageError(f"{kind}: no camp {camp!r}")
+        raise Worded(f"{kind}: no camp {camp!r}", key="no_camp", camp=camp)
     pair = {"volunteer": volunteer, "camp": camp}
     if kind in ("remove", "forbid"):
         return [{"op": "forbid", "pairs": [pair]}]
@@ -77,15 +86,28 @@ def edit_ops(opened: OpenVersion, kind: str, fields: dict[str, str]) -> list[dic
         (problem.camp_index[camp], problem.skill_index.get(skill, -1))
     )
     if requirement is None:
-        raise UsageError(f"{kind}: camp {camp!r} does not ask for {skill!r}")
+        raise Worded(
+            f"{kind}: camp {camp!r} does not ask for {skill!r}",
+            key="edit:not_asked",
+            camp=camp,
+            skill=skill,
+        )
     v = problem.volunteer_index[volunteer]
     if problem.candidate_index(v, requirement) is None:
-        raise UsageError(f"{kind}: {candidate_failure(problem, v, requirement)}")
+        failure = candidate_failure(problem, v, requirement)
+        rule = next((r for r in RULES if failure.startswith(f"{r.id}:")), None)
+        raise Worded(
+            f"{kind}: {failure}",
+            key="edit:rule" if rule else "edit:cannot",
+            volunteer=volunteer,
+            camp=camp,
+            rule=rule.title_fa if rule else "",
+        )
     ops: list[dict[str, Any]] = [{"op": "lock", "assignments": [{**pair, "skill": skill}]}]
     if kind == "swap" and fields.get("out"):
         out = normalize_code(fields["out"])
         if out not in problem.volunteer_index:
-            raise UsageError(f"swap: no volunteer {out!r}")
+            raise Worded(f"swap: no volunteer {out!r}", key="edit:no_volunteer", id=out)
         ops.append({"op": "forbid", "pairs": [{"volunteer": out, "camp": camp}]})
     return ops
 

@@ -549,13 +549,9 @@ class ReviewSession:
         kinds of file each version downloads as."""
         # the audit names people and addresses: the province's to read
         audit = self.workspace.audit_log() if actor.role == "province" else []
-        for entry in audit:  # an edit in one line, as on the edits page
-            if "ops" in entry["detail"]:
-                ops = entry["detail"].pop("ops")
-                entry["detail"]["edit"] = f"{entry['detail'].get('edit')}: {edits.describe(ops)}"
         return {
             "versions": self.workspace.versions(),
-            "audit": audit,
+            "audit": self._with_lines(audit),
             "formats": list(downloads.DOWNLOADS),
         }
 
@@ -785,8 +781,16 @@ class ReviewSession:
 
     @permitted(PROVINCE)
     def audit(self, actor: Actor, params: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-        """The audit log, newest first, filtered by ``params`` (``app/audit.py``)."""
-        return audit.entries(self.workspace, params or {})
+        """The audit log, newest first, filtered by ``params`` (``app/audit.py``); an
+        edit's entry with its ``lines`` (named as on the edits page)."""
+        return self._with_lines(audit.entries(self.workspace, params or {}))
+
+    def _with_lines(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each edit's entry with its lines, as the edits page words them."""
+        for entry in entries:
+            if isinstance(entry["detail"].get("ops"), list):
+                entry["lines"] = self._lines(entry["detail"]["ops"])
+        return entries
 
     # -------------------------------------------------------------- scenarios
     @permitted(PLANNERS)
