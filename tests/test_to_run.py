@@ -177,3 +177,62 @@ def test_the_page_and_the_api_say_what_would_run_a_cancelled_camp(tmp_path: Any)
     assert "What would run" not in page and "every rule" not in page
     english = client.get("/lang/en?next=/camps/B").text  # the switch, then the page
     assert "What would run this camp" in english and "this camp stops running" in english
+
+
+def test_one_click_locks_the_set_that_runs_a_cancelled_camp(tmp_path: Any) -> None:
+    """The page's one button (POST /api/edits ``kind: run``) records the whole set as
+    one edit: who joins B locked in, each mover kept from the camp they leave; after a
+    re-solve under a work limit, and after the page's own re-solve, B runs."""
+    import json
+    import re
+
+    from campplanner.app.review.edits import edited_instance
+    from campplanner.app.solving import SolveRequest, solve
+    from web_helpers import post, served, session, solved, wait_for_job
+
+    instance = tmp_path / "two.json"
+    instance.write_text(json.dumps(_two_camps()), encoding="utf-8")
+    site, client = served(instance, tmp_path, solution=solved(instance, tmp_path))
+    page = client.get("/camps/B").text
+    assert 'id="run-camp"' in page and "قفل همهٔ این جابه‌جایی‌ها" in page
+    assert 'id="run-camp"' not in client.get("/camps/A").text  # A runs: nothing to lock
+    moves = client.get("/api/camps/B").json()["to_run"]["moves"]
+    joining = {m["volunteer"] for m in moves if m["joins"]}
+    recorded = post(client, "/api/edits", {"kind": "run", "camp": "B"})
+    assert recorded.status_code == 200, recorded.text
+    (edit,) = client.get("/api/edits").json()["pending"]
+    assert edit["kind"] == "run"
+    locks = {(a["volunteer"], a["camp"]) for a in edit["ops"][0]["assignments"]}
+    assert locks == {(v, "B") for v in joining} and ("p1", "B") in locks
+    assert {(p["volunteer"], p["camp"]) for p in edit["ops"][1]["pairs"]} == {
+        (v, "A") for v in joining
+    }
+    # the camp page says the set is pending, in Persian
+    assert "برپایی اردو" in client.get("/edits").text
+    assert "pending-here" in client.get("/camps/B").text
+    # a re-solve of the edited season under a work limit runs B
+    edited = tmp_path / "edited.json"
+    edited.write_bytes(edited_instance(instance.read_bytes(), edit["ops"]))
+    output = tmp_path / "after.json"
+    solve(
+        SolveRequest(
+            str(edited), SolveOptions(work_limit=5, secondary=False), output_path=str(output)
+        )
+    )
+    after = json.loads(output.read_text())["assignments"]
+    assert {(a["volunteer"], a["camp"]) for a in after} >= locks
+    assert any(a["camp"] == "B" and a["skill"] == "physician" for a in after)
+    # and so does the page's re-solve
+    job = post(client, "/api/solve").json()["job"]
+    assert wait_for_job(client, job)["state"] == "done"
+    assert post(client, f"/api/jobs/{job}/accept").status_code == 200
+    assert client.get("/api/camps/B").json()["camp"]["status"] != "cancelled"
+    # a camp that runs already: nothing to lock, said in Persian on the page
+    state = session(client)
+    refused = client.post(
+        "/edits", data={"csrf": state["csrf"], "rev": state["rev"], "kind": "run", "camp": "B"}
+    )
+    text = re.sub(r"<[^>]+>", " ", refused.text.split("<main", 1)[1])
+    assert refused.status_code == 400 and "برپاست" in text and "runs" not in text
+    assert "runs already" in post(client, "/api/edits", {"kind": "run", "camp": "B"}).text
+    site.close()

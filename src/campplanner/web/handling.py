@@ -24,7 +24,9 @@ from starlette.responses import RedirectResponse, Response
 
 from campplanner.app.review.actor import Actor
 from campplanner.app.review.errors import (
+    AcceptedAlready,
     CampPlannerError,
+    Contradicts,
     DamagedVersion,
     DiskFull,
     EditsChanged,
@@ -35,10 +37,12 @@ from campplanner.app.review.errors import (
     StaleRevision,
     TooLarge,
     TooManyAttempts,
+    VersionReplaced,
+    Worded,
 )
 from campplanner.app.review.session import ReviewSession, expected_revision
 from campplanner.web.limits import judge_before_reading, judge_csrf_header
-from campplanner.web.refusals import Refusal, answer
+from campplanner.web.refusals import Refusal, answer, refusal_language, worded
 from campplanner.web.render import csrf_of, failure
 from campplanner.web.security import same
 
@@ -74,6 +78,9 @@ Acting = Annotated[Actor, Depends(actor_of)]
 STATUS = {
     NotFound: 404,
     StaleRevision: 409,
+    Contradicts: 409,  # two planners' edits: the second refused
+    VersionReplaced: 409,
+    AcceptedAlready: 409,
     TooLarge: 413,
     LoginRefused: 401,
     NotLoggedIn: 401,
@@ -101,12 +108,23 @@ async def refused(request: Request, error: Exception) -> Response:
         error = Refusal(422, "damaged", version=error.version_id, reason=error.reason)
     if isinstance(error, Refusal):
         return answer(request, error)
+    if isinstance(error, Worded | StaleRevision):  # the application's, in the page's words
+        status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
+        return failure(request, status, said(error, request), error)
     status = (
         error.status
         if isinstance(error, Refused)
         else next(code for kind, code in STATUS.items() if isinstance(error, kind))
     )
     return failure(request, status, str(error), error)  # a page may say it from its facts
+
+
+def said(error: Exception, request: Request) -> str:
+    """An application refusal in the request's language (its own text when it has no
+    words of the page's)."""
+    if isinstance(error, Worded | StaleRevision):
+        return worded(error, refusal_language(request))
+    return str(error)
 
 
 ROUTING = {404: "not_found", 405: "bad_method"}  # Starlette's refusals, in words
@@ -198,6 +216,18 @@ def flag(data: dict[str, Any], name: str) -> bool:
 def expected(data: dict[str, Any]) -> int:
     """The workspace revision the posted change was made on."""
     return expected_revision(data.get("rev"))
+
+
+def shown_version(data: dict[str, Any]) -> int | None:
+    """The version the asking page showed (``version``, optional): a re-solve from a
+    page older than the current version is refused in words."""
+    value = data.get("version")
+    if value is None or value == "":
+        return None
+    text = str(value)
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit() and len(text) <= 15):
+        raise Refusal(400, "bad_number", name="version")
+    return int(text)
 
 
 def back(data: dict[str, Any], default: str) -> RedirectResponse:

@@ -34,6 +34,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "to_run_rules": ("با رعایت همهٔ قواعد", "every rule kept"),
     "to_run_joins": ("می‌آید به", "joins"),
     "to_run_leaves": ("می‌رود از", "leaves"),
+    "to_run_lock_all": (
+        "قفل همهٔ این جابه‌جایی‌ها (یک تغییر)",
+        "Lock all these changes (one edit)",
+    ),
+    "edit:run": ("برپایی اردو", "Run a camp"),
     "to_run_stops": ("این اردو لغو می‌شود", "this camp stops running"),
     "to_run_starts": ("این اردو هم برپا می‌شود", "this camp runs too"),
     "to_run_not:runs_already": ("این اردو برپاست.", "The camp runs already."),
@@ -281,6 +286,58 @@ WORDS: dict[str, tuple[str, str]] = {
     "stale": ("این صفحه قدیمی است", "This page is out of date"),
     "error": ("خطا", "Error"),
     "delete": ("حذف", "Delete"),
+    "drop_edit": ("حذف تغییر", "Drop edit"),
+    "conflicting_edits": ("تغییرهای ناسازگار", "Contradicting edits"),
+    "typed_by": ("ثبت‌کننده", "Typed by"),
+    "pending_here": (
+        "تغییرهای در انتظار که به این‌جا می‌رسند (هنوز حل نشده)",
+        "Pending edits that act here (not solved yet)",
+    ),
+    "edit_number": ("تغییر", "Edit"),
+    "seconds": ("ثانیه", "s"),
+    "try_again": ("دوباره ثبت کن", "Record again"),
+    # the audit's details (workspace, app/accounts.py, app/review), key and value
+    "detail:version": ("نسخه", "version"),
+    "detail:parent": ("از نسخهٔ", "parent"),
+    "detail:base": ("از نسخهٔ", "base"),
+    "detail:edits": ("تغییرها", "edits"),
+    "detail:edit": ("تغییر", "edit"),
+    "detail:comment": ("توضیح", "comment"),
+    "detail:kind": ("نوع", "kind"),
+    "detail:restored": ("نسخهٔ بازگردانده", "restored"),
+    "detail:user": ("حساب", "user"),
+    "detail:role": ("نقش", "role"),
+    "detail:counties": ("شهرستان‌ها", "counties"),
+    "detail:camps": ("اردوها", "camps"),
+    "detail:camp": ("اردو", "camp"),
+    "detail:phones": ("با تلفن", "phones"),
+    "detail:reason": ("علت", "reason"),
+    "value:none": ("ندارد", "none"),
+    "value:yes": ("بله", "yes"),
+    "value:no": ("خیر", "no"),
+    "value:too many attempts": ("تلاش‌های ناموفق بسیار", "too many attempts"),
+    "kind:lock": ("قفل", "lock"),
+    "kind:remove": ("حذف", "remove"),
+    "kind:forbid": ("منع", "forbid"),
+    "kind:swap": ("جایگزین", "swap"),
+    "kind:unavailable": ("نبودن در تاریخ‌ها", "unavailable"),
+    "kind:run": ("برپایی اردو", "run a camp"),
+    "kind:solution": ("پروندهٔ برنامه", "solution"),
+    "kind:xlsx": ("کاربرگ", "xlsx"),
+    "kind:csv": ("جدول‌ها (فشرده)", "csv"),
+    "kind:html": ("گزارش", "html"),
+    "kind:table": ("جدول", "csv"),
+    "kind:calls-csv": ("فهرست تماس (جدول)", "calls csv"),
+    "kind:calls-xlsx": ("فهرست تماس (کاربرگ)", "calls xlsx"),
+    "kind:calls-page": ("صفحهٔ فهرست تماس", "calls page"),
+    "kind:packet": ("برگهٔ سرپرست", "packet"),
+    "comment:opened": ("گشوده از پروندهٔ", "opened"),
+    # an edit's lines (app/review/edits.py lines)
+    "line:lock": ("قفل", "lock"),
+    "line:into": ("در", "into"),
+    "line:forbid": ("حذف", "remove"),
+    "line:from_camp": ("از", "from"),
+    "line:away": ("نبودن", "away:"),
     "job_running": ("در حال حل...", "Solving..."),
     "job_done": ("پایان", "Finished"),
     "people_changed": ("نفر تغییر", "people changed"),
@@ -392,6 +449,17 @@ class Words:
             text = jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
             return to_persian_digits(text)
         return local.strftime("%Y-%m-%d %H:%M")
+
+    def term(self, prefix: str, value: object) -> str:
+        """A stored word (an edit's kind, a role) in this language, else as it is."""
+        key = f"{prefix}:{value}"
+        return self(key) if key in WORDS else str(value)
+
+    def date_example(self) -> str:
+        """A date as the forms read it, for a placeholder: in the file's calendar, in
+        the page's digits (never ``YYYY-MM-DD``)."""
+        example = "2024-08-01" if self.calendar == "gregorian" else "1403-05-10"
+        return self.digits(example)
 
     def day(self, ordinal: int) -> str:
         return shown_day(ordinal, self.calendar, self.lang)

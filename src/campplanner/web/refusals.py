@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from campplanner.web.i18n import LANGUAGES, Words
-from campplanner.web.render import failure, language_of
+from campplanner.web.render import failure, isolated, language_of
 
 # key -> (Persian, English); {name} quotes a value (numbers in the page's digits)
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -107,3 +107,141 @@ def refusal_language(request: Request) -> str:
         asked = request.query_params.get("lang", "en")
         return asked if asked in LANGUAGES else "en"
     return language_of(request)
+
+
+# The application's refusals (app/review/errors.py ``Worded``, and the workspace's stale
+# revision) in Persian, by key; their English is the error's own text. {name} quotes a
+# value: a number in Persian digits, an id or a name isolated (FSI ... PDI).
+APP_WORDS: dict[str, str] = {
+    "stale_revision": (
+        "این صفحه وضعیت قدیمی‌تری از فضای کار را نشان می‌داد: کسی (شاید زبانهٔ دیگری) از آن "
+        "پس چیزی را تغییر داده است. چیزی تغییر نکرد؛ صفحه را دوباره باز کنید و دوباره بکوشید."
+    ),
+    "contradicts": (
+        "چیزی ثبت نشد: این تغییر با {conflicts} ناسازگار است. یکی از آن دو را در صفحهٔ "
+        "تغییرات حذف کنید (یا از ثبت‌کننده‌اش بپرسید)، سپس دوباره ثبت کنید."
+    ),
+    "contradicting_pending": (
+        "تغییرهای در انتظار با هم ناسازگارند: {pairs}. از هر جفت یکی را در صفحهٔ تغییرات "
+        "حذف کنید، سپس دوباره حل کنید."
+    ),
+    "version_replaced": (
+        "از وقتی این صفحه نسخهٔ {shown} را نشان داد، نسخهٔ {newest} را {by} در {at} (UTC) "
+        "پذیرفته است و تغییرهایی که این صفحه فهرست کرده بود دیگر همان تغییرهای در انتظار "
+        "نیستند. چیزی آغاز نشد؛ صفحه را دوباره باز کنید، تغییرها را ببینید و دوباره حل کنید."
+    ),
+    "accepted_already": (
+        "این حل پیش‌تر پذیرفته شده است: نسخهٔ {version}، به دست {by} در {at} (UTC). چیزی تغییر نکرد."
+    ),
+    "solve_running": "حلی در جریان است: صبر کنید تا تمام شود یا آن را متوقف کنید.",
+    "restore_refused:current": "نسخهٔ {version} همین حالا نسخهٔ جاری است: کاری لازم نیست.",
+    "restore_refused:running": (
+        "حلی در جریان است: صبر کنید تا تمام شود (آن را بپذیرید یا کنار بگذارید) یا "
+        "متوقفش کنید، سپس بازگردانید."
+    ),
+    "restore_refused:pending": (
+        "{count} تغییر در انتظار روی برنامهٔ کنونی ثبت شده‌اند: آن‌ها را دوباره حل کنید و "
+        "بپذیرید، یا در صفحهٔ تغییرات حذفشان کنید، سپس بازگردانید."
+    ),
+    "no_camp": "اردوی {camp} پیدا نشد.",
+    "run_not:runs_already": "اردوی {camp} برپاست: چیزی برای قفل نیست.",
+    "run_not:too_few_qualified": (
+        "چیزی قفل نشد: برای یکی از نقش‌های ضروری اردوی {camp}، افراد واجد شرایط و آزاد در "
+        "این تاریخ‌ها کافی نیستند."
+    ),
+    "run_not:not_found": (
+        "چیزی قفل نشد: با جابه‌جایی افراد اردوهای نزدیک، برنامه‌ای که اردوی {camp} را برپا "
+        "کند پیدا نشد."
+    ),
+    "edit:unknown": "چنین تغییری نیست: قفل، حذف، منع، جایگزین یا نبودن در تاریخ‌ها.",
+    "edit:missing:volunteer": "شناسهٔ داوطلب را بنویسید.",
+    "edit:missing:camp": "اردو را نام ببرید.",
+    "edit:missing:skill": "مهارت (نقش) را برگزینید.",
+    "edit:missing:first": "روز نخست را بنویسید.",
+    "edit:missing:last": "روز آخر را بنویسید.",
+    "edit:no_volunteer": "داوطلبی با شناسهٔ {id} نیست.",
+    "edit:not_a_day:jalali": "«{typed}» روزی از تقویم خورشیدی نیست (نمونه: ۱۴۰۳-۰۵-۱۰).",
+    "edit:not_a_day:gregorian": "«{typed}» روزی از تقویم میلادی نیست (نمونه: ۲۰۲۴-۰۸-۰۱).",
+    "edit:last_before_first": "روز آخر پیش از روز نخست است.",
+    "edit:not_asked": "اردوی {camp} این مهارت ({skill}) را نمی‌خواهد.",
+    "edit:rule": "{volunteer} را نمی‌توان در اردوی {camp} قفل کرد: قاعدهٔ «{rule}» اجازه نمی‌دهد.",
+    "edit:cannot": "{volunteer} نمی‌تواند در اردوی {camp} خدمت کند.",
+    "bulk_refused": "چیزی ثبت نشد: {count} مورد این تغییر را نمی‌پذیرند: {entries}",
+}
+
+# what contradicts what (app/review/conflicts.py), in Persian
+CONFLICT_WORDS = {
+    "lock_remove": "{volunteer} هم در اردوی {camp} قفل و هم از آن حذف می‌شود",
+    "lock_away": "{volunteer} در اردوی {camp} قفل می‌شود ولی در روزهای {other} نیست",
+    "two_locks": (
+        "{volunteer} در اردوهای {camp} و {other} قفل می‌شود که یک نفر نمی‌تواند در هر دو باشد"
+    ),
+}
+
+
+def conflict_fa(conflict: dict[str, Any], edit: int | None = None) -> str:
+    """One contradiction in Persian: which pending edit, who typed it, and what clashes."""
+    words = Words("fa", "jalali")
+    values = {
+        name: isolated(to_digits(str(conflict[name]), conflict["kind"] == "lock_away"))
+        for name in ("volunteer", "camp", "other")
+    }
+    who = isolated(conflict["by"]) if conflict.get("by") else "نشستی پیشین"
+    said = f"تغییر {words.num(conflict['edit'])} از {who}: " + CONFLICT_WORDS[
+        conflict["kind"]
+    ].format(**values)
+    return said if edit is None else f"تغییر {words.num(edit)} و {said}"
+
+
+def to_digits(text: str, dates: bool) -> str:
+    """Dates in Persian digits (``1400-04-10 … 1400-04-12``); ids as they are."""
+    return Words("fa", "jalali").digits(text) if dates else text
+
+
+def worded(error: Exception, lang: str) -> str:
+    """An application refusal in ``lang``: English is its own text, Persian its words."""
+    if lang != "fa":
+        return str(error)
+    words = Words("fa", "jalali")
+    key = getattr(error, "key", "") or "stale_revision"
+    values = dict(getattr(error, "values", {}))
+    values_rule = str(values.get("rule") or "")  # a rule's Persian title: words, not an id
+    if key == "stale_revision" and getattr(error, "newest", None) is not None:
+        return superseded_fa(error)
+    if key == "restore_refused":
+        key = f"restore_refused:{values.get('why')}"
+    shown: dict[str, str] = {}
+    for name, value in values.items():
+        if name == "conflicts":
+            shown[name] = "؛ ".join(conflict_fa(c) for c in value)
+        elif name == "pairs":
+            shown[name] = "؛ ".join(conflict_fa(c, c["edit_by_id"]) for c in value)
+        elif name in ("at", "typed"):
+            shown[name] = words.digits(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            shown[name] = words.num(value)
+        elif isinstance(value, list):
+            shown[name] = "؛ ".join(isolated(words.digits(v)) for v in value)
+        else:
+            shown[name] = isolated(value)
+    if values_rule:
+        shown["rule"] = values_rule
+    template = APP_WORDS.get(key)
+    return template.format(**shown) if template else str(error)
+
+
+def superseded_fa(error: Any) -> str:
+    """Someone else's version replaced the one a re-solve started from (Superseded)."""
+    words = Words("fa", "jalali")
+    first = words("superseded").format(
+        newest=words.num(error.newest), base=words.num(error.base), at=words.digits(error.at)
+    )
+    pending = (
+        words("superseded_pending").format(
+            edits=words.digits("، ".join(map(str, error.pending))),
+            newest=words.num(error.newest),
+        )
+        if error.pending
+        else words("superseded_in").format(newest=words.num(error.newest))
+    )
+    return f"{first} {isolated(error.by)}. {pending}"

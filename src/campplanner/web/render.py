@@ -76,10 +76,23 @@ def page(request: Request, template: str, code: int = 200, **context: Any) -> HT
 
 
 def failure(
-    request: Request, status: int, message: str, refusal: Exception | None = None
+    request: Request,
+    status: int,
+    message: str,
+    refusal: Exception | None = None,
+    retry: dict[str, str] | None = None,
 ) -> Response:
     """A refusal: ``{"error": message}`` to the API, a page to a browser (which may say
-    it from the ``refusal``'s facts in its own language)."""
+    it from the ``refusal``'s facts in its own language, and give the refused form
+    back as it was typed: ``retry``)."""
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": message}, status_code=status)
-    return page(request, "message.html", status, message=message, status=status, refusal=refusal)
+    return page(
+        request,
+        "message.html",
+        status,
+        message=message,
+        status=status,
+        refusal=refusal,
+        retry=retry,
+    )

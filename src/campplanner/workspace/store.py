@@ -85,6 +85,7 @@ edits = Table(
     Column("ops", Text, nullable=False),  # JSON list of scenario edits (whatif/scenario.py)
     Column("pending", Boolean, nullable=False, default=True),
     Column("version", Integer, nullable=True),  # the version it went into, once accepted
+    Column("account", String(100), nullable=True),  # who typed it (0003; before: nobody)
 )
 audit = Table(
     "cp_audit",
@@ -174,6 +175,7 @@ class EditRecord:
     created_at: datetime
     kind: str
     ops: list[dict[str, Any]]
+    by: str | None = None  # who typed it (None: recorded before 0003)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -181,6 +183,7 @@ class EditRecord:
             "created_at": self.created_at.isoformat(),
             "kind": self.kind,
             "ops": self.ops,
+            "by": self.by,
         }
 
 
@@ -548,6 +551,7 @@ class Workspace:
                     kind=kind,
                     ops=json.dumps(ops, ensure_ascii=False),
                     pending=True,
+                    account=by,
                 )
             ).inserted_primary_key[0]
             self._audit(connection, "edit", by, address, edit=edit_id, kind=kind, ops=ops)
@@ -574,7 +578,7 @@ class Workspace:
             rows = connection.execute(
                 select(edits).where(edits.c.pending).order_by(edits.c.id)
             ).all()
-        return [EditRecord(r.id, r.created_at, r.kind, json.loads(r.ops)) for r in rows]
+        return [EditRecord(r.id, r.created_at, r.kind, json.loads(r.ops), r.account) for r in rows]
 
     def log(
         self,

@@ -19,42 +19,54 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
+from campplanner.app.review.errors import Worded
 from campplanner.app.review.versions import OpenVersion, search_key
 from campplanner.contract.calendar import format_day
 from campplanner.contract.errors import UsageError
 from campplanner.contract.instance import day_of
 from campplanner.io.text import normalize_code
-from campplanner.model.rules import candidate_failure
+from campplanner.model.rules import RULES, candidate_failure
 from campplanner.whatif.scenario import apply_edits, scenario_from_data
 
 EDIT_KINDS = ("lock", "remove", "forbid", "swap", "unavailable")
+RUN = "run"  # the set that runs a cancelled camp (whatif/to_run.py), as one edit
 
 
 def edit_ops(opened: OpenVersion, kind: str, fields: dict[str, str]) -> list[dict[str, Any]]:
-    """The scenario edits of one planner's edit; UsageError says what is wrong with it."""
+    """The scenario edits of one planner's edit; a :class:`Worded` refusal says what is
+    wrong with it (its English, and its key and values for a page's language)."""
     problem = opened.problem
     if kind not in EDIT_KINDS:
-        raise UsageError(f"unknown edit {kind!r}: one of {', '.join(EDIT_KINDS)}")
+        raise Worded(f"unknown edit {kind!r}: one of {', '.join(EDIT_KINDS)}", key="edit:unknown")
 
     def field(name: str) -> str:
         value = normalize_code(fields.get(name) or "")
         if not value:
-            raise UsageError(f"{kind}: {name} is missing")
+            raise Worded(f"{kind}: {name} is missing", key=f"edit:missing:{name}")
         return value
 
     volunteer = field("volunteer")
     if volunteer not in problem.volunteer_index:
-        raise UsageError(f"{kind}: no volunteer {volunteer!r}")
+        raise Worded(f"{kind}: no volunteer {volunteer!r}", key="edit:no_volunteer", id=volunteer)
     if kind == "unavailable":
         calendar = opened.instance.calendar
-        try:
-            first, last = day_of(field("first"), calendar), day_of(field("last"), calendar)
-        except ValueError as error:
-            raise UsageError(f"unavailable: {error}") from None
+        days = []
+        for name in ("first", "last"):
+            typed = field(name)
+            try:
+                days.append(day_of(typed, calendar))
+            except ValueError as error:
+                raise Worded(
+                    f"unavailable: {error}", key=f"edit:not_a_day:{calendar}", typed=typed
+                ) from None
+        first, last = days
         if last < first:
-            raise UsageError("unavailable: the last day is before the first")
+            raise Worded(
+                "unavailable: the last day is before the first", key="edit:last_before_first"
+            )
         return [
             {
                 "op": "unavailable",
@@ -65,7 +77,7 @@ def edit_ops(opened: OpenVersion, kind: str, fields: dict[str, str]) -> list[dic
         ]
     camp = field("camp")
     if camp not in problem.camp_index:
-        raise UsageError(f"{kind}: no camp {camp!r}")
+        raise Worded(f"{kind}: no camp {camp!r}", key="no_camp", camp=camp)
     pair = {"volunteer": volunteer, "camp": camp}
     if kind in ("remove", "forbid"):
         return [{"op": "forbid", "pairs": [pair]}]
@@ -74,15 +86,28 @@ def edit_ops(opened: OpenVersion, kind: str, fields: dict[str, str]) -> list[dic
         (problem.camp_index[camp], problem.skill_index.get(skill, -1))
     )
     if requirement is None:
-        raise UsageError(f"{kind}: camp {camp!r} does not ask for {skill!r}")
+        raise Worded(
+            f"{kind}: camp {camp!r} does not ask for {skill!r}",
+            key="edit:not_asked",
+            camp=camp,
+            skill=skill,
+        )
     v = problem.volunteer_index[volunteer]
     if problem.candidate_index(v, requirement) is None:
-        raise UsageError(f"{kind}: {candidate_failure(problem, v, requirement)}")
+        failure = candidate_failure(problem, v, requirement)
+        rule = next((r for r in RULES if failure.startswith(f"{r.id}:")), None)
+        raise Worded(
+            f"{kind}: {failure}",
+            key="edit:rule" if rule else "edit:cannot",
+            volunteer=volunteer,
+            camp=camp,
+            rule=rule.title_fa if rule else "",
+        )
     ops: list[dict[str, Any]] = [{"op": "lock", "assignments": [{**pair, "skill": skill}]}]
     if kind == "swap" and fields.get("out"):
         out = normalize_code(fields["out"])
         if out not in problem.volunteer_index:
-            raise UsageError(f"swap: no volunteer {out!r}")
+            raise Worded(f"swap: no volunteer {out!r}", key="edit:no_volunteer", id=out)
         ops.append({"op": "forbid", "pairs": [{"volunteer": out, "camp": camp}]})
     return ops
 
@@ -237,3 +262,131 @@ def pasted_people(opened: OpenVersion, text: str) -> tuple[list[str], list[str]]
         else:
             unread.append(f"{entry} (no such volunteer)")
     return list(dict.fromkeys(ids)), unread
+
+
+def lines(opened: OpenVersion, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An edit's scenario edits as a page words them, in any language: one line per
+    person and camp, with the names of the open version (``op``: ``lock``, ``forbid``
+    or ``unavailable``; ``volunteer``, ``name``, ``camp``, ``camp_name``, ``skill``,
+    ``skill_name``; an absence's ``first`` and ``last`` as day ordinals)."""
+    names = _names(opened)
+    calendar = opened.instance.calendar
+    found: list[dict[str, Any]] = []
+
+    def person(volunteer: str) -> dict[str, str]:
+        return {"volunteer": volunteer, "name": names["volunteers"].get(volunteer, volunteer)}
+
+    def camp(camp_id: str) -> dict[str, str]:
+        return {"camp": camp_id, "camp_name": names["camps"].get(camp_id, camp_id)}
+
+    for op in ops:
+        if op.get("op") == "lock":
+            for a in op.get("assignments", []):
+                skill = names["skills"].get(a["skill"], a["skill"])
+                found.append(
+                    {"op": "lock", "skill": a["skill"], "skill_name": skill}
+                    | person(a["volunteer"])
+                    | camp(a["camp"])
+                )
+        elif op.get("op") == "forbid":
+            for p in op.get("pairs", []):
+                found.append({"op": "forbid"} | person(p["volunteer"]) | camp(p["camp"]))
+        elif op.get("op") == "unavailable":
+            try:
+                first, last = day_of(op["first"], calendar), day_of(op["last"], calendar)
+            except (KeyError, ValueError):
+                continue
+            away = {"op": "unavailable", "first": first, "last": last}
+            found += [away | person(volunteer) for volunteer in op.get("volunteers", [])]
+    return found
+
+
+def _names(opened: OpenVersion) -> dict[str, dict[str, str]]:
+    """The names of people, camps and skills by id, built once per version."""
+    if "edit names" not in opened.cache:
+        instance = opened.instance
+        opened.cache["edit names"] = {
+            "volunteers": {v.id: v.name for v in instance.volunteers},
+            "camps": {c.id: c.name for c in instance.camps},
+            "skills": {s.id: s.name for s in instance.skills},
+        }
+    return opened.cache["edit names"]
+
+
+def touching(
+    opened: OpenVersion, pending: list[Any], *, camp: str = "", volunteer: str = ""
+) -> list[dict[str, Any]]:
+    """The pending edits that act on ``camp`` (a lock into it, a remove from it, a
+    member of its team away on its days) or on ``volunteer``: each with who typed it
+    and the lines that touch it."""
+    team = {v for v, c, _ in opened.triples if c == camp} if camp else set()
+    problem = opened.problem
+    index = problem.camp_index.get(camp) if camp else None
+    start, end = (
+        (int(problem.camp_start[index]), int(problem.camp_end[index]))
+        if index is not None
+        else (0, -1)
+    )
+
+    def acts(line: dict[str, Any]) -> bool:
+        if volunteer:
+            return line["volunteer"] == volunteer
+        if line["op"] == "unavailable":
+            return line["volunteer"] in team and line["first"] <= end and start <= line["last"]
+        return line["camp"] == camp
+
+    found = []
+    for edit in pending:
+        touched = [line for line in lines(opened, edit.ops) if acts(line)]
+        if touched:
+            found.append(
+                {
+                    "id": edit.id,
+                    "kind": edit.kind,
+                    "by": edit.by,
+                    "created_at": edit.created_at.isoformat(),
+                    "lines": touched,
+                }
+            )
+    return found
+
+
+def run_ops(
+    opened: OpenVersion, camp: str, to_run: Callable[[OpenVersion, int], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The edit that runs cancelled ``camp`` as its page proposes it (``to_run``: the
+    page's reading of whatif/to_run.py): everyone who joins a camp is locked in there,
+    and each of them is kept from the camps they leave for it (the moves, shown on the
+    page before the click); people who only leave (a camp that stops) are left to the
+    re-solve."""
+    camp = normalize_code(camp)
+    index = opened.problem.camp_index.get(camp)
+    if index is None:
+        raise Worded(f"run: no camp {camp!r}", key="no_camp", camp=camp)
+    answer = to_run(opened, index)
+    if not answer["runs"] or answer["why_not"] == "runs_already":
+        why = answer["why_not"] or "not_found"
+        said = {
+            "runs_already": "it runs already",
+            "too_few_qualified": "too few people are qualified and free on its dates for "
+            "an essential role",
+        }.get(why, "no roster found that runs it by moving the people of nearby camps")
+        raise Worded(f"run: nothing to lock: camp {camp}: {said}", key=f"run_not:{why}", camp=camp)
+    assignments: list[dict[str, str]] = []
+    pairs: list[dict[str, str]] = []
+    for move in answer["moves"]:
+        joined = {j["camp"] for j in move["joins"]}
+        assignments += [
+            {"volunteer": move["volunteer"], "camp": j["camp"], "skill": j["skill"]}
+            for j in move["joins"]
+        ]
+        if joined:
+            pairs += [
+                {"volunteer": move["volunteer"], "camp": left["camp"]}
+                for left in move["leaves"]
+                if left["camp"] not in joined
+            ]
+    ops: list[dict[str, Any]] = [{"op": "lock", "assignments": assignments}]
+    if pairs:
+        ops.append({"op": "forbid", "pairs": pairs})
+    return ops

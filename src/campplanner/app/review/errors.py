@@ -56,6 +56,61 @@ class DamagedVersion(CampPlannerError):
         )
 
 
+class Worded(UsageError):
+    """A refusal a front end says in its own language: the words of ``key`` with
+    ``values`` (the web's ``refusals.APP_WORDS``); ``str()`` is the English."""
+
+    key = ""
+
+    def __init__(self, message: str, key: str | None = None, **values: Any):
+        super().__init__(message)
+        if key is not None:
+            self.key = key
+        self.values = values
+
+
+class Contradicts(Worded):
+    """An edit that contradicts pending ones (``conflicts``: each as a dict, see
+    ``conflicts.Conflict``): refused, nothing recorded; or, at a re-solve, pending
+    edits that contradict each other (``pairs``)."""
+
+    key = "contradicts"
+
+
+class ContradictingPending(Worded):
+    key = "contradicting_pending"
+
+
+class VersionReplaced(Worded):
+    """A page that showed version ``shown`` asks for a re-solve (or accepts a re-solve)
+    after ``newest`` was accepted by ``by`` at ``at``: the edits it showed are no longer
+    the pending ones."""
+
+    key = "version_replaced"
+
+
+class AcceptedAlready(Worded):
+    """A re-solve someone already accepted (as version ``version``, by ``by`` at ``at``)."""
+
+    key = "accepted_already"
+
+
+class SolveRunning(Worded):
+    key = "solve_running"
+
+
+class RestoreRefused(Worded):
+    """A restore refused: ``why`` is ``current``, ``running`` or ``pending``."""
+
+    key = "restore_refused"
+
+
+class BulkRefused(Worded):
+    """A bulk edit refused: every entry named (``entries``: the text of each)."""
+
+    key = "bulk_refused"
+
+
 def disk_full(error: BaseException) -> bool:
     """Whether ``error`` (or what caused it, or the database driver's error inside it)
     says the disk or the database is full."""
@@ -100,7 +155,11 @@ def damaged(version_id: int, error: BaseException) -> DamagedVersion:
 
 
 __all__ = [
+    "AcceptedAlready",
+    "BulkRefused",
     "CampPlannerError",
+    "ContradictingPending",
+    "Contradicts",
     "DamagedVersion",
     "DiskFull",
     "EditsChanged",
@@ -108,9 +167,13 @@ __all__ = [
     "LoginRefused",
     "NotFound",
     "NotLoggedIn",
+    "RestoreRefused",
+    "SolveRunning",
     "StaleRevision",
     "Superseded",
     "TooLarge",
     "TooManyAttempts",
     "UsageError",
+    "VersionReplaced",
+    "Worded",
 ]

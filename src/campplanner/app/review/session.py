@@ -17,20 +17,35 @@ import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from campplanner.app import audit
 from campplanner.app.accounts import Accounts, Login
-from campplanner.app.review import calls, comparisons, downloads, edits, reads, resolves
+from campplanner.app.review import (
+    calls,
+    comparisons,
+    conflicts,
+    downloads,
+    edits,
+    reads,
+    resolves,
+)
 from campplanner.app.review.actor import Actor, holder
 from campplanner.app.review.background import Background
 from campplanner.app.review.errors import (
+    AcceptedAlready,
+    ContradictingPending,
+    Contradicts,
     DamagedVersion,
     Forbidden,
     NotFound,
+    RestoreRefused,
+    SolveRunning,
     TooLarge,
     UsageError,
+    VersionReplaced,
     saves,
 )
 from campplanner.app.review.permissions import (
@@ -101,6 +116,8 @@ class ReviewSession:
         self.background = Background(scratch)
         self.accounts = Accounts(workspace)
         self.started_by: dict[str, str] = {}  # job id -> the account that started it
+        # job id -> (version, by, when) of the re-solves accepted: a second tab's accept
+        self.accepted: dict[str, tuple[int, str, str]] = {}
         # one job at a time: the check and the start, together (calls come from threads)
         self._starting = threading.Lock()
 
@@ -225,6 +242,7 @@ class ReviewSession:
         if not data:
             raise NotFound("no such camp")
         data["may_edit"] = may_edit
+        data["pending"] = edits.touching(head, self._visible_edits(actor), camp=camp_id)
         data["may_say_not_coming"] = actor.role == "camp-leader"
         data["may_see_phones"] = actor.role != "viewer" and camp_in_scope(
             actor, head.problem, camp_id
@@ -250,10 +268,12 @@ class ReviewSession:
 
     @permitted(READERS)
     def volunteer(self, actor: Actor, volunteer_id: str) -> dict[str, Any]:
-        data = reads.volunteer(self._head(), volunteer_id)
+        head = self._head()
+        data = reads.volunteer(head, volunteer_id)
         if data is None:
             raise NotFound("no such volunteer")
-        return data
+        pending = self._visible_edits(actor)
+        return data | {"pending": edits.touching(head, pending, volunteer=volunteer_id)}
 
     # ------------------------------------------------------------------ edits
     @permitted(ALL)
@@ -273,9 +293,12 @@ class ReviewSession:
     @permitted(ALL)
     def edits_page(self, actor: Actor) -> dict[str, Any]:
         """The pending edits, each in one line, and the re-solves of this session."""
+        head = self.workspace.head()
         return {
+            "version": head.id if head else None,  # the re-solve form says what it showed
             "pending": [
-                e.as_dict() | {"summary": edits.describe(e.ops)} for e in self._visible_edits(actor)
+                e.as_dict() | {"summary": edits.describe(e.ops), "lines": self._lines(e.ops)}
+                for e in self._visible_edits(actor)
             ],
             "jobs": [
                 resolves.resolve_state(resolve, job_id, self.time_limit)
@@ -283,6 +306,11 @@ class ReviewSession:
                 if self._may_see_job(actor, job_id)
             ],
         }
+
+    def _lines(self, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """An edit's lines with the current version's names (none without a version)."""
+        head = self.head()
+        return edits.lines(head, ops) if head is not None else []
 
     @permitted(ALL_BUT_VIEWER)
     @saves
@@ -298,12 +326,29 @@ class ReviewSession:
             raise Forbidden("a camp leader may only say a member of their camp is not coming")
         if "volunteers" in fields:  # one edit for many people, all or none
             ops = self._bulk_ops(actor, head, kind, texts, fields["volunteers"])
+        elif kind == "run":  # the set that runs a cancelled camp, locked in one edit
+            ops = edits.run_ops(head, texts.get("camp", ""), reads.camp_to_run)
+            self._check_edit(actor, head, "lock", ops)
         else:
             ops = edits.edit_ops(head, kind, texts)
             self._check_edit(actor, head, kind, ops)
         expected = expected_revision(fields.get("rev"))
+        self._refuse_contradictions(head, ops)
         edit_id = self.workspace.add_edit(kind, ops, expected, by=actor.name, address=actor.address)
         return {"id": edit_id, "rev": self.workspace.revision()}
+
+    def _refuse_contradictions(self, head: OpenVersion, ops: list[dict[str, Any]]) -> None:
+        """Two planners' edits that cannot both hold: the second is refused, naming the
+        first and who typed it (conflicts.py); nothing is recorded."""
+        found = conflicts.contradictions(head, ops, self.workspace.pending_edits())
+        if found:
+            raise Contradicts(
+                "nothing was recorded: this edit contradicts "
+                + "; ".join(c.english() for c in found)
+                + ". Drop one of them on the edits page (or ask who typed it), then record "
+                "it again",
+                conflicts=[c.as_dict() for c in found],
+            )
 
     def _bulk_ops(
         self, actor: Actor, head: OpenVersion, kind: str, texts: dict[str, str], people: object
@@ -384,19 +429,35 @@ class ReviewSession:
     # ---------------------------------------------------------- re-solves, jobs
     @permitted(PLANNERS)
     @saves
-    def start_resolve(self, actor: Actor, edits_only: bool = False) -> str:
+    def start_resolve(
+        self, actor: Actor, edits_only: bool = False, shown: int | None = None
+    ) -> str:
         """Re-plan from the current version with the pending edits, in the background;
         ``edits_only``: change only what the edits force (nobody else is moved, added or
-        given another camp: no "improvement" on the call list)."""
+        given another camp: no "improvement" on the call list); ``shown``: the version
+        the asking page showed (refused if another has been accepted since: the edits it
+        listed are not the pending ones any more). Refused while pending edits
+        contradict each other, naming them."""
+        head = self._head()
+        if shown is not None and shown != head.version.id:
+            raise self._replaced(shown, head.version.id)
         scope: list[dict[str, Any]] = []
         only = None
+        pending = self.workspace.pending_edits()
         if actor.role != "province":  # the rest of the province stays as it is
-            head = self._head()
             scope = scope_ops(actor, head.problem, head.triples)
-            only = {e.id for e in self.workspace.pending_edits() if self._in_scope(actor, e)}
+            only = {e.id for e in pending if self._in_scope(actor, e)}
+        clashing = conflicts.among(head, [e for e in pending if only is None or e.id in only])
+        if clashing:
+            raise ContradictingPending(
+                "pending edits contradict each other: "
+                + "; ".join(f"edit {edit.id} and {c.english()}" for edit, c in clashing)
+                + ". Drop one of each pair on the edits page, then re-solve",
+                pairs=[c.as_dict() | {"edit_by_id": edit.id} for edit, c in clashing],
+            )
         with self._starting:
             if self.running_job() is not None:
-                raise UsageError("a solve is already running: wait for it or cancel it")
+                raise SolveRunning("a solve is already running: wait for it or cancel it")
             try:
                 opened = self.head()  # its compiled season is reused, the edits applied
             except DamagedVersion:
@@ -413,6 +474,26 @@ class ReviewSession:
             )
             self.started_by[job_id] = actor.name
         return job_id
+
+    def _replaced(self, shown: int, newest: int) -> VersionReplaced:
+        """The refusal of a page that showed version ``shown`` when ``newest`` is
+        current: who made ``newest`` current (accepted or restored it), and when."""
+        by, at = "?", ""
+        for entry in self.workspace.audit_log(50):
+            made = entry["action"] in ("accept", "restore")
+            if made and entry["detail"].get("version") == newest:
+                by = entry.get("by") or "?"
+                at = datetime.fromisoformat(str(entry["at"])).strftime("%Y-%m-%d %H:%M")
+                break
+        return VersionReplaced(
+            f"version {newest} was accepted by {by} at {at} (UTC) since this page showed "
+            f"version {shown}: the edits it listed are not the pending ones any more. "
+            "Nothing was started; reload the page, check the edits, then re-solve",
+            shown=shown,
+            newest=newest,
+            by=by,
+            at=at,
+        )
 
     def _in_scope(self, actor: Actor, edit: Any) -> bool:
         """Is a pending edit one ``actor`` may re-solve with (its counties' own)?"""
@@ -470,11 +551,23 @@ class ReviewSession:
     def accept(self, actor: Actor, job_id: str, comment: str, expected: int) -> dict[str, int]:
         """Store a finished re-solve's roster as a new version: ``{version, rev}``."""
         comment = comment[:COMMENT_LENGTH]
+        if job_id in self.accepted:  # a second tab, or a second planner, too late
+            version, by, at = self.accepted[job_id]
+            raise AcceptedAlready(
+                f"this re-solve was accepted already, as version {version} by {by} at {at} "
+                "(UTC): nothing was changed",
+                version=version,
+                by=by,
+                at=at,
+            )
         if job_id in self.background.resolves:
             self._own_job(actor, job_id)
         version, opened = resolves.accept(
             self.workspace, self.background, job_id, comment, expected, actor.name, actor.address
         )
+        info = self.workspace.version(version)
+        at = info.created_at.strftime("%Y-%m-%d %H:%M") if info else ""
+        self.accepted[job_id] = (version, actor.name, at)
         if opened is not None:  # the new version's pages, without compiling it again
             self.versions.adopt(opened)
         return {"version": version, "rev": self.workspace.revision()}
@@ -493,13 +586,9 @@ class ReviewSession:
         kinds of file each version downloads as."""
         # the audit names people and addresses: the province's to read
         audit = self.workspace.audit_log() if actor.role == "province" else []
-        for entry in audit:  # an edit in one line, as on the edits page
-            if "ops" in entry["detail"]:
-                ops = entry["detail"].pop("ops")
-                entry["detail"]["edit"] = f"{entry['detail'].get('edit')}: {edits.describe(ops)}"
         return {
             "versions": self.workspace.versions(),
-            "audit": audit,
+            "audit": self._with_lines(audit),
             "formats": list(downloads.DOWNLOADS),
         }
 
@@ -533,18 +622,25 @@ class ReviewSession:
             raise NotFound("no such version")
         head = self._head()
         if head.version.id == version_id:
-            raise UsageError(f"version {version_id} is the current one already: nothing to do")
+            raise RestoreRefused(
+                f"version {version_id} is the current one already: nothing to do",
+                why="current",
+                version=version_id,
+            )
         with self._starting:  # no solve starts while the roster is replaced
             if self.running_job() is not None:
-                raise UsageError(
+                raise RestoreRefused(
                     "a solve is running: wait for it to finish (accept or discard it) or "
-                    "cancel it, then restore"
+                    "cancel it, then restore",
+                    why="running",
                 )
             pending = self.workspace.pending_edits()
             if pending:
-                raise UsageError(
+                raise RestoreRefused(
                     f"{len(pending)} pending edit(s) were made on the current roster: "
-                    "re-solve and accept them, or drop them on the edits page, then restore"
+                    "re-solve and accept them, or drop them on the edits page, then restore",
+                    why="pending",
+                    count=len(pending),
                 )
             if actor.role != "province":
                 self._check_restore(actor, head, version_id)
@@ -743,8 +839,16 @@ class ReviewSession:
 
     @permitted(PROVINCE)
     def audit(self, actor: Actor, params: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-        """The audit log, newest first, filtered by ``params`` (``app/audit.py``)."""
-        return audit.entries(self.workspace, params or {})
+        """The audit log, newest first, filtered by ``params`` (``app/audit.py``); an
+        edit's entry with its ``lines`` (named as on the edits page)."""
+        return self._with_lines(audit.entries(self.workspace, params or {}))
+
+    def _with_lines(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each edit's entry with its lines, as the edits page words them."""
+        for entry in entries:
+            if isinstance(entry["detail"].get("ops"), list):
+                entry["lines"] = self._lines(entry["detail"]["ops"])
+        return entries
 
     # -------------------------------------------------------------- scenarios
     @permitted(PLANNERS)
@@ -773,7 +877,7 @@ class ReviewSession:
             raise UsageError("choose one or more scenario files")
         with self._starting:
             if self.running_job() is not None:
-                raise UsageError("a solve is already running: wait for it or cancel it")
+                raise SolveRunning("a solve is already running: wait for it or cancel it")
             return comparisons.start_comparison(
                 self.workspace, self.background, uploads, self.time_limit
             )

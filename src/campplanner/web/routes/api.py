@@ -21,6 +21,7 @@ from campplanner.web.handling import (
     flag,
     off_loop,
     posted,
+    shown_version,
     uploaded,
     versions_compared,
     whole_number,
@@ -88,7 +89,11 @@ async def api_drop_edit(
 @router.post("/solve")
 async def api_solve(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
     data = await posted(request)
-    return {"job": await off_loop(session.start_resolve, actor, flag(data, "edits_only"))}
+    return {
+        "job": await off_loop(
+            session.start_resolve, actor, flag(data, "edits_only"), shown_version(data)
+        )
+    }
 
 
 @router.get("/jobs/{job_id}")

@@ -23,18 +23,30 @@ from campplanner.web.handling import (
     flag,
     off_loop,
     posted,
+    said,
+    shown_version,
     uploaded,
 )
-from campplanner.web.render import page
+from campplanner.web.render import failure, page
 
 router = APIRouter()
 BULK_FIELDS = ("kind", "volunteers", "camp", "skill", "first", "last")
 
 
+EDIT_FIELDS = ("kind", "volunteer", "camp", "skill", "out", "first", "last", "next")
+
+
 @router.post("/edits")
 async def add_edit(request: Request, session: Session, actor: Acting) -> Response:
+    """Record one edit; refused, the refusal said with the form again below it, as it
+    was typed (the dates of an absence kept), ready to send once corrected."""
     data = await posted(request)
-    await off_loop(session.add_edit, actor, data)
+    try:
+        await off_loop(session.add_edit, actor, data)
+    except CampPlannerError as error:
+        status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
+        typed = {k: str(data[k]) for k in EDIT_FIELDS if isinstance(data.get(k), str)}
+        return failure(request, status, said(error, request), error, retry=typed)
     return back(data, "/edits")
 
 
@@ -71,7 +83,9 @@ async def drop_edit(request: Request, edit_id: Id, session: Session, actor: Acti
 @router.post("/solve")
 async def solve(request: Request, session: Session, actor: Acting) -> Response:
     data = await posted(request)
-    job_id = await off_loop(session.start_resolve, actor, flag(data, "edits_only"))
+    job_id = await off_loop(
+        session.start_resolve, actor, flag(data, "edits_only"), shown_version(data)
+    )
     return back({"next": f"/edits#job-{job_id}"} | data, "/edits")
 
 

@@ -1,0 +1,150 @@
+"""Edits that contradict each other (two planners at once, issue 25).
+
+Two planners (or two tabs) may record edits on the same person that cannot both hold:
+a lock into a camp and a remove from it, a lock into a camp and the person away on its
+days, two locks into camps one person cannot join together (H3/H4: the same camp in two
+roles, an overlap, too few days of rest between them). Today the re-solve let one of
+them win silently. The session refuses the second edit instead, naming the first one
+and who typed it (:func:`contradictions` against the pending edits); a re-solve finds
+the ones recorded before this check (an older server) and is refused, naming them
+(:func:`among`). Dropping one of the pair on the edits page (audited) resolves it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from campplanner.app.review.versions import OpenVersion
+from campplanner.contract.instance import day_of
+from campplanner.model.rules import camps_conflict
+
+# what contradicts what (the key of its words, on the pages and in the API)
+KINDS = ("lock_remove", "lock_away", "two_locks")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What one edit says about one person: ``lock`` (camp, skill), ``forbid`` (camp) or
+    ``away`` (first, last: day ordinals)."""
+
+    kind: str
+    camp: str = ""
+    skill: str = ""
+    first: int = 0
+    last: int = 0
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """The new edit's ``claim`` on ``volunteer`` against pending edit ``edit`` (typed by
+    ``by``: None for one recorded before edits named their author)."""
+
+    kind: str  # one of KINDS
+    volunteer: str
+    edit: int
+    by: str | None
+    camp: str  # the camp of the lock (of the new edit, or of the pending one)
+    other: str  # the other camp (two locks), the camp removed from, or "first … last"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "volunteer": self.volunteer,
+            "edit": self.edit,
+            "by": self.by,
+            "camp": self.camp,
+            "other": self.other,
+        }
+
+    def english(self) -> str:
+        who = self.by or "an earlier session"
+        if self.kind == "lock_remove":
+            what = f"{self.volunteer} locked into and removed from {self.camp}"
+        elif self.kind == "lock_away":
+            what = f"{self.volunteer} locked into {self.camp} but away {self.other}"
+        else:
+            what = (
+                f"{self.volunteer} locked into {self.camp} and {self.other}, which one "
+                "person cannot both join"
+            )
+        return f"edit {self.edit} by {who}: {what}"
+
+
+def claims(opened: OpenVersion, ops: list[dict[str, Any]]) -> dict[str, list[Claim]]:
+    """Each person's claims in the scenario edits ``ops`` (a swap's lock and the
+    forbid of who leaves are two people's)."""
+    calendar = opened.instance.calendar
+    found: dict[str, list[Claim]] = {}
+    for op in ops:
+        if op.get("op") == "lock":
+            for a in op.get("assignments", []):
+                found.setdefault(a["volunteer"], []).append(Claim("lock", a["camp"], a["skill"]))
+        elif op.get("op") == "forbid":
+            for p in op.get("pairs", []):
+                found.setdefault(p["volunteer"], []).append(Claim("forbid", p["camp"]))
+        elif op.get("op") == "unavailable":
+            try:
+                first, last = day_of(op["first"], calendar), day_of(op["last"], calendar)
+            except (KeyError, ValueError):
+                continue
+            for volunteer in op.get("volunteers", []):
+                found.setdefault(volunteer, []).append(
+                    Claim("away", first=first, last=last, camp=f"{op['first']} … {op['last']}")
+                )
+    return found
+
+
+def _clash(opened: OpenVersion, mine: Claim, theirs: Claim) -> tuple[str, str, str] | None:
+    """(kind, camp, other) when two claims on one person cannot both hold."""
+    problem = opened.problem
+    if mine.kind != "lock" and theirs.kind == "lock":
+        flipped = _clash(opened, theirs, mine)
+        return flipped
+    if mine.kind != "lock":
+        return None  # a remove and an away, two removes: both can hold
+    camp = problem.camp_index.get(mine.camp)
+    if camp is None:
+        return None
+    if theirs.kind == "forbid":
+        return ("lock_remove", mine.camp, mine.camp) if theirs.camp == mine.camp else None
+    if theirs.kind == "away":
+        start, end = int(problem.camp_start[camp]), int(problem.camp_end[camp])
+        if theirs.first <= end and start <= theirs.last:
+            return ("lock_away", mine.camp, theirs.camp)
+        return None
+    other = problem.camp_index.get(theirs.camp)
+    if other is None or (theirs.camp == mine.camp and theirs.skill == mine.skill):
+        return None  # the same lock twice: both hold
+    if camps_conflict(problem, camp, other):  # H3 (the same camp) and H4
+        return ("two_locks", mine.camp, theirs.camp)
+    return None
+
+
+def contradictions(
+    opened: OpenVersion, ops: list[dict[str, Any]], pending: list[Any]
+) -> list[Conflict]:
+    """What the edit ``ops`` contradicts among the ``pending`` edits (records with
+    ``id``, ``ops`` and ``by``), oldest first."""
+    mine = claims(opened, ops)
+    found: list[Conflict] = []
+    for edit in pending:
+        theirs = claims(opened, edit.ops)
+        for volunteer in mine.keys() & theirs.keys():
+            for a in mine[volunteer]:
+                for b in theirs[volunteer]:
+                    clash = _clash(opened, a, b)
+                    if clash is not None:
+                        kind, camp, other = clash
+                        found.append(Conflict(kind, volunteer, edit.id, edit.by, camp, other))
+    return found
+
+
+def among(opened: OpenVersion, pending: list[Any]) -> list[tuple[Any, Conflict]]:
+    """The pairs of ``pending`` edits that contradict each other: (the later edit, what
+    it contradicts in an earlier one)."""
+    found = []
+    for i, edit in enumerate(pending):
+        for conflict in contradictions(opened, edit.ops, pending[:i]):
+            found.append((edit, conflict))
+    return found

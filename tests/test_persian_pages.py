@@ -1,0 +1,159 @@
+"""Every Persian page says everything in Persian (issue 25): a served small instance
+with accounts, edits (a refused one too), versions, a restore, the audit, a call list, a
+cancelled camp with what would run it; no Latin word on any page outside the file's
+ids, account names, addresses and file names.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from builders import TINY_PATH
+from web_helpers import served, solved, wait_for_job
+
+PASSWORD = "a long pass phrase"
+
+
+def _season(folder: Path) -> Path:
+    """tiny.json and a fifth camp on c1's days that needs a physician: cancelled."""
+    data = json.loads(TINY_PATH.read_text(encoding="utf-8"))
+    fifth = dict(data["camps"][0], id="c5", name="اردوی سلامت دوم خمین", priority=1)
+    fifth["requirements"] = [
+        {"skill": "physician", "count": 1, "level": 1, "essential": True},
+        {"skill": "nurse", "count": 1},
+    ]
+    data["camps"].append(fifth)
+    path = folder / "season.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("persian")
+    season = _season(folder)
+    session, client = served(season, folder, solution=solved(season, folder))
+    session.accounts.add("maryam", "province", PASSWORD)
+    session.accounts.add("reza", "county", PASSWORD, counties=["khomein"])
+    browser = TestClient(client.app, base_url="http://127.0.0.1:8000")
+    csrf = browser.post("/api/login", json={"name": "maryam", "password": PASSWORD}).json()["csrf"]
+
+    def post(url: str, body: dict) -> object:
+        rev = browser.get("/api/session").json()["rev"]
+        return browser.post(url, json={"rev": rev, **body}, headers={"X-CSRF-Token": csrf})
+
+    away = {"kind": "unavailable", "volunteer": "v03", "first": "1400-04-11", "last": "1400-04-12"}
+    assert post("/api/edits", away).status_code == 200
+    job = post("/api/solve", {}).json()["job"]
+    wait_for_job(browser, job)
+    assert post(f"/api/jobs/{job}/accept", {"comment": "نبودن"}).status_code == 200
+    assert post("/api/versions/1/restore", {}).status_code == 200
+    assert post("/api/versions/2/publish", {}).status_code == 200
+    browser.get("/api/versions/2/download/csv")
+    assert (
+        post("/api/edits", {"kind": "remove", "volunteer": "v10", "camp": "c1"}).status_code == 200
+    )
+    refused = {"kind": "lock", "volunteer": "v10", "camp": "c1", "skill": "camp_leader"}
+    assert post("/api/edits", refused).status_code == 409
+    running = post("/api/solve", {}).json()["job"]
+    wait_for_job(browser, running)
+    yield session, browser, csrf, running
+    session.close()
+
+
+def _latin_words(html: str, allowed: set[str]) -> list[str]:
+    """The Latin words of a page's main part (its text and what a reader is shown of
+    its attributes), once ids, names, addresses and file names are taken out."""
+    main = html.split("<main", 1)[1].split("</main>", 1)[0] if "<main" in html else html
+    shown = " ".join(re.findall(r'(?:placeholder|title|aria-label|alt)="([^"]*)"', main))
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", main, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text) + " " + shown
+    text = re.sub(r"&#?\w+;", " ", text)
+    text = re.sub(r"\S+\.(?:json|gz|xlsx|csv|html|zip|sqlite)\b", " ", text)  # file names
+    text = re.sub(r"(?:https?://|/)\S+", " ", text)  # addresses
+    words = re.findall(r"[A-Za-z][A-Za-z0-9۰-۹_\-]*", text)
+    latin = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+    return sorted({w for w in words if w.translate(latin) not in allowed})
+
+
+def test_every_persian_page_holds_no_latin_word_outside_ids(walked) -> None:
+    session, browser, csrf, job = walked
+    instance = session.head().instance
+    allowed = (
+        {v.id for v in instance.volunteers}
+        | {c.id for c in instance.camps}
+        | {s.id for s in instance.skills}  # the reasons of explain name skills by id
+        | {p.id for p in instance.places}
+        | {g.id for g in instance.groups}
+        | {"maryam", "reza", "planner", "testclient"}  # accounts, the test's address
+    )
+    assert session.head().problem is not None
+    assert browser.get("/api/camps/c5").json()["to_run"] is not None  # cancelled
+    pages = [
+        "/",
+        "/camps",
+        "/camps?status=cancelled",
+        "/camps/c1",
+        "/camps/c2",
+        "/camps/c5",
+        "/volunteers",
+        "/volunteers/v03",
+        "/volunteers/v10",
+        "/edits",
+        f"/jobs/{job}",
+        "/versions",
+        "/versions/compare?a=1&b=2",
+        "/versions/2/calls",
+        "/audit",
+        "/scenarios",
+    ]
+    found = {}
+    for url in pages:
+        answer = browser.get(url)
+        assert answer.status_code == 200, (url, answer.text[:300])
+        assert '<html lang="fa" dir="rtl">' in answer.text or url.startswith("/jobs/")  # a part
+        latin = _latin_words(answer.text, allowed)
+        if latin:
+            found[url] = latin
+    # refusals said as pages: a contradicting edit, a stale tab, a restore refused
+    rev = browser.get("/api/session").json()["rev"]
+    refusals = {
+        "contradiction": browser.post(
+            "/edits",
+            data={"csrf": csrf, "rev": rev, "kind": "lock", "volunteer": "v10", "camp": "c1"}
+            | {"skill": "camp_leader"},
+        ),
+        "stale": browser.post(
+            "/edits",
+            data={"csrf": csrf, "rev": rev - 1, "kind": "forbid", "volunteer": "v01"}
+            | {"camp": "c4"},
+        ),
+        "restore": browser.post("/versions/1/restore", data={"csrf": csrf, "rev": rev}),
+        "bad day": browser.post(
+            "/edits",
+            data={"csrf": csrf, "rev": rev, "kind": "unavailable", "volunteer": "v01"}
+            | {"first": "1400-13-01", "last": "1400-04-02"},
+        ),
+    }
+    for name, answer in refusals.items():
+        assert answer.status_code >= 400, (name, answer.text[:300])
+        latin = _latin_words(answer.text, allowed)
+        if latin:
+            found[name] = latin
+    assert not found, found
+
+
+def test_the_audit_says_its_details_in_persian_with_ids_isolated(walked) -> None:
+    _, browser, _, _ = walked
+    page = browser.get("/audit").text
+    assert "parent" not in page and "None" not in page and "accept" not in page.split("<main")[1]
+    assert "پذیرش نسخه" in page and "از نسخهٔ" in page and "بازگرداندن نسخه" in page
+    assert "<bdi>۱</bdi>" in page  # a version's number, isolated, in Persian digits
+    assert "نبودن <bdi>زهرا کریمی</bdi> <bdi>(v03)</bdi>" in page  # an edit's line
+    english = browser.get("/audit", cookies={"campplanner_lang": "en"}).text
+    assert "parent" in english and "away: <bdi>زهرا کریمی</bdi>" in english
