@@ -99,6 +99,9 @@ class Volunteer(_Model):
     available: list[DateRange] | None = None
     max_camps: Annotated[int, Field(ge=0, le=MAX_CAMPS_PER_VOLUNTEER)] | None = None
     max_km: Annotated[Number, Field(ge=0.0, le=MAX_KM)] | None = None
+    # campplanner's optional expiry of qualifications (docs/format.md): skill id -> the
+    # last day (inclusive) the skill counts; a camp ending after it cannot use it (H1).
+    valid_until: dict[Id, DateText] | None = None
     # campplanner's optional contact fields (docs/format.md): personal data, kept out
     # of logs, messages and file names unless an export is for calling people.
     phone: Phone | None = None
