@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a check found violations, 2 bad input or usage,
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -387,6 +388,13 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     "coverage, change as few as possible, and print who is added, removed, moved.",
 )
 @click.option(
+    "--freeze-until",
+    metavar="DATE",
+    help="With --baseline: camps starting before DATE (the instance's calendar) keep "
+    "their published teams exactly, and the baseline's confirmed assignments move only "
+    "to run an essential role. See docs/cli.md.",
+)
+@click.option(
     "--reserves",
     type=click.IntRange(min=0, max=1000),
     default=0,
@@ -409,6 +417,7 @@ def solve(
     full: bool | None,
     force: bool,
     baseline: str | None,
+    freeze_until: str | None,
     lang: str,
     reserves: int,
 ) -> None:
@@ -434,9 +443,8 @@ def solve(
         method=method,
         work_limit=work_limit,
     )
-    job = solve_job(
-        SolveRequest(instance_file, options, baseline, output, force, lang, reserves), started
-    )
+    request = SolveRequest(instance_file, options, baseline, output, force, lang, reserves)
+    job = solve_job(dataclasses.replace(request, freeze_until=freeze_until), started)
     progress = None if quiet else ProgressLine(stderr, time_limit).follow(job)
     try:
         # --reserves re-plans the roster after the solve, on top of the time limit

@@ -226,6 +226,15 @@ class Moved(_Extension):
     to: list[Place_]
 
 
+class Confirmed(_Extension):
+    """A published assignment its volunteer confirmed (``solve --freeze-until`` keeps it);
+    without ``skill``, their assignment to the camp whatever the role."""
+
+    volunteer: Id
+    camp: Id
+    skill: Id | None = None
+
+
 class Replan(_Extension):
     """A re-plan against a published roster: who to call, and how close to fewest."""
 
@@ -309,6 +318,8 @@ class SolutionFile(BaseModel):
     reserves: Reserves | dict[str, Any] | list[Any] | None = None
     fingerprint: Fingerprint | None = None
     explained: bool | None = None  # False: written before the reasons were worked out
+    # the published assignments volunteers confirmed (docs/cli.md: --freeze-until)
+    confirmed: list[Confirmed] | None = None
 
 
 CONTRACT_SOLUTION_FIELDS = (
