@@ -41,6 +41,26 @@ def h1_data(**fields: Any) -> dict[str, Any]:
     )
 
 
+def h1_expiry_data(**fields: Any) -> dict[str, Any]:
+    # valid_until (a campplanner extension of H1): c1 07-01..07-05 with two nurse slots,
+    # priority 1; c2 07-10..07-12 with one, priority 3; max_camps 1.
+    # v1's nursing is valid until 07-05: c1 (it ends that day, inclusive), not c2.
+    # v2's until 07-04: not even c1. v3 never expires but is free only for c2.
+    # v1 -> c1 (1), v3 -> c2 (3): optimum 4 (5 if v2's expiry were ignored: v2 -> c1).
+    return make_instance(
+        volunteers=[
+            volunteer("v1", valid_until={"nurse": "2021-07-05"}),
+            volunteer("v2", valid_until={"nurse": "2021-07-04"}),
+            volunteer("v3", available=[["2021-07-10", "2021-07-12"]]),
+        ],
+        camps=[
+            camp("c1", requirements=[requirement("nurse", count=2)]),
+            camp("c2", start="2021-07-10", end="2021-07-12", priority=3),
+        ],
+        **fields,
+    )
+
+
 def h2_data(**fields: Any) -> dict[str, Any]:
     # Camp 07-01..07-05 with 3 nurse slots.
     # v1 free 07-01..07-04: misses the last day.
@@ -223,7 +243,7 @@ def _h9_count() -> dict[str, Any]:
 
 
 FEASIBLE: dict[str, list[Case]] = {
-    "H1": [Case("level 2 asked", h1_data, 1)],
+    "H1": [Case("level 2 asked", h1_data, 1), Case("a qualification expires", h1_expiry_data, 4)],
     "H2": [Case("one range holds the camp", h2_data, 2)],
     "H3": [Case("one role per camp", h3_data, 1)],
     "H4": [Case("rest days", h4_data, 4), Case("one rest day short", _h4_rest_3, 3)],
@@ -246,7 +266,14 @@ FEASIBLE: dict[str, list[Case]] = {
 }
 
 INFEASIBLE: dict[str, list[Case]] = {
-    "H1": [Case("lock below level", lambda: h1_data(locked=[lock("v1", "c1")]), reason="H1")],
+    "H1": [
+        Case("lock below level", lambda: h1_data(locked=[lock("v1", "c1")]), reason="H1"),
+        Case(
+            "lock past the qualification's date",
+            lambda: h1_expiry_data(locked=[lock("v1", "c2")]),
+            reason="valid until",
+        ),
+    ],
     "H2": [
         Case("lock outside availability", lambda: h2_data(locked=[lock("v2", "c1")]), reason="H2")
     ],

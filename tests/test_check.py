@@ -152,6 +152,27 @@ def test_h1_level_below_or_skill_missing(level: int | None) -> None:
     assert "level 2" in violation.message
 
 
+@pytest.mark.parametrize(
+    ("until", "calendar", "ok"),
+    [
+        ("2021-07-05", "gregorian", True),  # the camp's last day: still valid
+        ("2021-07-04", "gregorian", False),  # runs out a day before the camp ends
+        ("1400-04-14", "jalali", True),  # 1400-04-14 is 2021-07-05
+        ("۱۴۰۰-۰۴-۱۳", "jalali", False),  # 2021-07-04, in Persian digits
+    ],
+)
+def test_h1_a_qualification_must_last_to_the_camps_end(until: str, calendar: str, ok: bool) -> None:
+    data = make_instance(volunteers=[volunteer("v1", valid_until={"nurse": until})])
+    if calendar == "jalali":  # the camp of 2021-07-01..05 written in Jalali
+        data["calendar"] = "jalali"
+        data["camps"][0].update(start="1400-04-10", end="1400-04-14")
+    if ok:
+        passes(data, [("v1", "c1", "nurse")])
+    else:
+        violation = only_violation(data, [("v1", "c1", "nurse")], "H1")
+        assert "valid until" in violation.message
+
+
 def test_h1_level_defaults_to_1() -> None:
     data = make_instance(
         volunteers=[volunteer("v1", skills={"nurse": 1})],

@@ -93,6 +93,36 @@ def test_validate_shows_warnings_and_still_succeeds(tmp_path: Path) -> None:
     assert "capactiy: unknown field" in output_of(result)
 
 
+def test_validate_warns_of_qualifications_that_expire(tmp_path: Path) -> None:
+    # The season starts 2021-07-01 (the builders' camp, 07-01..07-05).
+    data = make_instance(
+        volunteers=[
+            volunteer("v1", valid_until={"nurse": "2021-06-20"}),  # before the season
+            volunteer("v2", valid_until={"nurse": "2021-07-20"}),  # within 30 days
+            volunteer("v3", valid_until={"nurse": "2021-09-01"}),  # long after: fine
+            volunteer("v4", valid_until={"mason": "2021-09-01"}),  # not held
+            volunteer("v5", valid_until={"nurse": "2021-07-03"}),  # locked past it
+        ],
+        locked=[{"volunteer": "v5", "camp": "c1", "skill": "nurse"}],
+    )
+    result = invoke("validate", str(write_instance(tmp_path / "expiry.json", data)))
+    text = output_of(result)
+    assert result.exit_code == 0, text
+    assert "v1's nurse expired on 2021-06-20, before the season starts" in text
+    assert "v2's nurse expires on 2021-07-20, within 30 days" in text
+    assert "v3" not in text
+    assert "v4 does not hold 'mason'" in text
+    assert "before camp c1 they are locked to ends" in text
+    assert "locked[0]: H1: v5's nurse is valid until 2021-07-03" in text
+
+
+def test_validate_refuses_a_bad_expiry_date(tmp_path: Path) -> None:
+    data = make_instance(volunteers=[volunteer("v1", valid_until={"nurse": "2021-02-30"})])
+    result = invoke("validate", str(write_instance(tmp_path / "bad.json", data)))
+    assert result.exit_code == 2
+    assert "volunteers[0].valid_until.nurse" in output_of(result)
+
+
 def test_validate_says_which_locks_cannot_hold(tmp_path: Path) -> None:
     data = tiny_data()
     data["locked"].append({"volunteer": "v01", "camp": "c1", "skill": "physician"})

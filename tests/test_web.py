@@ -146,6 +146,24 @@ def test_a_volunteer_shows_skills_availability_and_itinerary(web) -> None:
     assert client.get("/api/volunteers/v99").status_code == 404
 
 
+def test_a_volunteers_page_shows_when_a_qualification_expires(tmp_path: Path) -> None:
+    # The season starts 1400-04-10; v01's mason runs out on 1400-04-20, within a month.
+    data = json.loads(TINY_PATH.read_text(encoding="utf-8"))
+    data["volunteers"][0]["valid_until"] = {"mason": "1400-04-20"}
+    path = write_instance(tmp_path / "expiring.json", data)
+    site, client = served(path, tmp_path)
+    try:
+        skills = {s["id"]: s for s in client.get("/api/volunteers/v01").json()["skills"]}
+        assert skills["camp_leader"]["valid_until"] is None
+        assert skills["mason"]["expires_soon"] is True
+        page = client.get("/volunteers/v01").text
+        assert "معتبر تا" in page and "به‌زودی منقضی می‌شود" in page
+        english = client.get("/lang/en?next=/volunteers/v01").text
+        assert "valid until" in english and "expires soon" in english
+    finally:
+        site.close()
+
+
 def test_solution_of_the_current_version_passes_the_checker(web, tmp_path: Path) -> None:
     _, client = web
     answer = client.get("/api/solution")

@@ -326,7 +326,8 @@ class _Roster:
     # ---- the hard rules, one method each, as the contract words them
 
     def h1_skill(self) -> Iterator[Violation]:
-        """Hard. The volunteer has the skill at the requirement's level or above."""
+        """Hard. The volunteer has the skill at the requirement's level or above, and (a
+        campplanner extension, ``valid_until``) still holds it on the camp's last day."""
         for v, c, s in self.valid:
             needed = self.requirements[c][s].level
             has = self.volunteers[v].skills.get(s, 0)
@@ -338,6 +339,18 @@ class _Roster:
                     (v,),
                     (c,),
                 )
+                continue
+            until = (self.volunteers[v].valid_until or {}).get(s)
+            if until is not None:
+                end = self.days[c][1]
+                if day_of(until, self.instance.calendar) < end:
+                    yield Violation(
+                        "H1",
+                        f"{self.who(v)}'s {s} is valid until {until}, but {self.where(c)} "
+                        f"ends on {self.camps[c].end}",
+                        (v,),
+                        (c,),
+                    )
 
     def h2_dates(self) -> Iterator[Violation]:
         """Hard. One single ``available`` range contains the whole camp (ranges not merged)."""

@@ -11,16 +11,26 @@ from typing import Any
 
 from campplanner.app.jobs import Job, JobControl
 from campplanner.app.solving import load_published
-from campplanner.contract.errors import CampPlannerError, FilesError, InstanceError, UsageError
+from campplanner.contract.errors import (
+    CampPlannerError,
+    FilesError,
+    InstanceError,
+    Issue,
+    UsageError,
+)
 from campplanner.contract.instance import instance_from_data, load_instance, read_json
+from campplanner.contract.solution import match_instance
 from campplanner.contract.suggest import did_you_mean
+from campplanner.explain import WORDS
 from campplanner.io.outputs import guard_output, write_atomic
+from campplanner.io.solution_reader import load_solution
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.solver import SolveOptions
 from campplanner.whatif.compare import ComparisonStopped, Measures, comparison_report
 from campplanner.whatif.compare import compare as solve_scenarios
 from campplanner.whatif.engines import require_engine
+from campplanner.whatif.fit import Fit, fit_slot, fit_volunteer, with_new_slot
 from campplanner.whatif.replace import Dropout, Replan, replan_without, suggest_replacements
 from campplanner.whatif.scenario import load_scenario, read_scenario, scenario_data
 
@@ -241,3 +251,110 @@ def is_replacements_file(path: Path) -> bool:
     except CampPlannerError:
         return False
     return isinstance(data, dict) and data.get("format") == REPLACEMENTS_FORMAT
+
+
+@dataclass(frozen=True)
+class FitAnswer:
+    """``fit``'s answer: the ranking for a late volunteer or for one slot."""
+
+    problem: Problem
+    fit: Fit
+    volunteer: str | None  # the late volunteer's id (``--volunteer``)
+    camp: str | None  # the slot's camp and skill (``--camp --skill``)
+    skill: str | None
+    note: str | None = None  # what changed in the instance since the roster was made
+
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        """JSON-ready, reasons in ``lang`` (``fit --json``, the API)."""
+        words = dict(WORDS[lang].person_why)
+        head = {"volunteer": self.volunteer} if self.volunteer else {}
+        if self.camp:
+            head = {"camp": self.camp, "skill": self.skill}
+        return {**head, **self.fit.as_dict(self.problem, words)}
+
+
+def fit(
+    instance_path: str,
+    solution_path: str,
+    *,
+    volunteer_path: str | None = None,
+    camp_id: str | None = None,
+    skill_id: str | None = None,
+    limit: int = 10,
+) -> FitAnswer:
+    """The best camps for a late volunteer (``volunteer_path``: one volunteer record as
+    in the instance file, on no camp yet), or the best volunteers for one more slot of
+    ``skill_id`` in ``camp_id``, against the published roster ``solution_path``."""
+    if (volunteer_path is None) == (camp_id is None):
+        raise UsageError("fit: give either --volunteer NEW.json or --camp ID --skill S")
+    if camp_id is not None and skill_id is None:
+        raise UsageError("fit --camp: name the slot's skill with --skill S")
+    data = read_json(instance_path, "instance")
+    note = None
+    record = None
+    if volunteer_path is not None:
+        # the roster was made for the instance without them: compare with that one
+        original = instance_from_data(data, instance_path)
+        note = match_instance(
+            load_solution(solution_path, original), solution_path, original, instance_path
+        )
+        record = _volunteer_record(volunteer_path)
+        if isinstance(data, dict) and isinstance(data.get("volunteers"), list):
+            data = {**data, "volunteers": [*data["volunteers"], record]}
+    instance = _with_late_volunteer(data, instance_path, volunteer_path)
+    problem = compile_instance(instance)
+    published = load_published(problem, solution_path, instance, instance_path)
+    roster = published.baseline.kept
+    if record is not None:
+        v = problem.volunteer_index[record["id"]]
+        found = fit_volunteer(problem, roster, v, limit)
+        return FitAnswer(problem, found, record["id"], None, None, note)
+    requirement = _slot(problem, instance_path, camp_id or "", skill_id or "")
+    problem = with_new_slot(problem, roster, requirement)
+    found = fit_slot(problem, roster, requirement, limit)
+    return FitAnswer(problem, found, None, camp_id, skill_id, published.note)
+
+
+def _volunteer_record(path: str) -> dict[str, Any]:
+    record = read_json(path)
+    if isinstance(record, dict) and isinstance(record.get("volunteers"), list):
+        raise InstanceError(path, [Issue("", "one volunteer record is expected, not a list")])
+    if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+        issue = Issue("id", "a volunteer record as in the instance file, with its id")
+        raise InstanceError(path, [issue])
+    return record
+
+
+def _with_late_volunteer(data: Any, instance_path: str, volunteer_path: str | None) -> Any:
+    """The instance with the late volunteer last; a problem in their record is said at
+    its path in their file, not in the instance's list."""
+    try:
+        return instance_from_data(data, instance_path)
+    except InstanceError as error:
+        if volunteer_path is None or not isinstance(data, dict):
+            raise
+        last = f"volunteers[{len(data.get('volunteers', [])) - 1}]"
+        theirs = [i for i in error.issues if i.path == last or i.path.startswith(last + ".")]
+        if not theirs:
+            raise
+        issues = [Issue(i.path[len(last) :].lstrip("."), i.message) for i in theirs]
+        raise InstanceError(volunteer_path, issues) from None
+
+
+def _slot(problem: Problem, instance_path: str, camp_id: str, skill_id: str) -> int:
+    if camp_id not in problem.camp_index:
+        hint = did_you_mean(camp_id, problem.camp_index)
+        raise UsageError(f"--camp {camp_id}: no such camp in {instance_path}{hint}")
+    c = problem.camp_index[camp_id]
+    s = problem.skill_index.get(skill_id)
+    requirement = problem.requirement_index.get((c, s)) if s is not None else None
+    if requirement is None:
+        asked = [
+            problem.skill_ids[problem.requirement_skill[r]]
+            for r in range(int(problem.camp_requirements[c]), int(problem.camp_requirements[c + 1]))
+        ]
+        hint = did_you_mean(skill_id, asked)
+        raise UsageError(
+            f"--skill {skill_id}: camp {camp_id} asks for {', '.join(asked) or 'nobody'}{hint}"
+        )
+    return requirement

@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 
 from campplanner.app.jobs import Job, JobControl
+from campplanner.contract.calendar import format_day
 from campplanner.contract.errors import UsageError
 from campplanner.contract.history import Attendance
-from campplanner.contract.instance import load_instance
+from campplanner.contract.instance import day_of, load_instance
 from campplanner.contract.schema import Instance
 from campplanner.contract.solution import instance_fingerprint, is_solution_file, match_instance
 from campplanner.explain import Explanation, explain_camps, explain_roster
@@ -26,7 +27,7 @@ from campplanner.io.history_in import load_history
 from campplanner.io.outputs import guard_output, write_atomic
 from campplanner.io.solution_reader import load_solution
 from campplanner.io.solution_writer import solution_json
-from campplanner.model.baseline import Baseline, Triple, baseline_from_triples
+from campplanner.model.baseline import Baseline, Freeze, Triple, baseline_from_triples, freeze
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.report.roster import RosterView
@@ -34,7 +35,7 @@ from campplanner.solver import SolveOptions, make_solver
 from campplanner.solver.anytime import explain_estimate
 from campplanner.solver.result import Result
 from campplanner.whatif.attendance import with_history
-from campplanner.whatif.diff import published_roster, replan_report
+from campplanner.whatif.diff import published_roster, replan_report, roster_triples
 from campplanner.whatif.engines import make_engine
 from campplanner.whatif.stress import (
     RESERVE_RUNS,
@@ -56,6 +57,8 @@ class Published:
     cancelled: list[str] | None
     baseline: Baseline
     note: str | None = None  # what changed in the instance since it was published
+    # the published assignments its volunteers confirmed (the file's "confirmed" list)
+    confirmed: list[Triple] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,10 @@ class SolveRequest:
     # Solve this instead of reading ``instance_path`` and ``baseline_path`` (which then
     # only name it in messages).
     prepared: Prepared | None = None
+    # With ``baseline_path``: a date of the instance's calendar; camps that start before
+    # it keep their published teams exactly, and confirmed assignments hold (see
+    # model.baseline.freeze and docs/cli.md, "Only the future moves").
+    freeze_until: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,7 +131,79 @@ def load_published(
     note = match_instance(solution, path, instance, instance_path)
     triples, cancelled = published_roster(solution)
     baseline = baseline_from_triples(problem, triples, cancelled)
-    return Published(triples, cancelled, baseline, note)
+    return Published(triples, cancelled, baseline, note, confirmed_triples(solution, triples))
+
+
+def freeze_published(
+    problem: Problem, instance: Instance, published: Published, until_text: str
+) -> tuple[Problem, Freeze, Published]:
+    """The problem where only the future moves (``--freeze-until``), and the published
+    roster mapped onto it; the confirmed assignments are the baseline file's
+    ``confirmed`` list (docs/cli.md)."""
+    try:
+        until = day_of(until_text, instance.calendar)
+    except ValueError as error:
+        raise UsageError(f"--freeze-until: {error}") from None
+    problem, frozen = freeze(problem, published.triples, until, published.confirmed)
+    baseline = baseline_from_triples(problem, published.triples, published.cancelled)
+    return problem, frozen, replace(published, baseline=baseline)
+
+
+def confirmed_triples(solution: Any, published: list[Triple]) -> list[Triple]:
+    """The published assignments the file's ``confirmed`` list names (by volunteer and
+    camp, the skill optional)."""
+    named = {(entry.volunteer, entry.camp, entry.skill) for entry in solution.confirmed or ()}
+    return [(v, c, s) for v, c, s in published if (v, c, s) in named or (v, c, None) in named]
+
+
+def frozen_section(problem: Problem, frozen: Freeze, roster: np.ndarray) -> dict[str, Any]:
+    """The re-plan's ``frozen`` section: the date, the camps kept as published, what
+    could not be kept, and each confirmed assignment the roster moved, with the
+    essential role it went to run."""
+    now = set(roster_triples(problem, roster))
+    moved = []
+    for v, c, s in frozen.confirmed:
+        if (v, c, s) in now:
+            continue
+        to = [[c2, s2] for v2, c2, s2 in sorted(now) if v2 == v]
+        moved.append({"volunteer": v, "camp": c, "skill": s, "to": to})
+    return {
+        "until": format_day(frozen.until, problem.calendar),
+        "camps": [problem.camp_ids[c] for c in frozen.camps],
+        "cannot_run": [problem.camp_ids[c] for c in frozen.cannot_run],
+        "not_kept": [
+            {"volunteer": v, "camp": c, "skill": s, "why": why} for (v, c, s), why in frozen.lost
+        ],
+        "confirmed": len(frozen.confirmed),
+        "confirmed_moved": moved,
+    }
+
+
+def moved_note(entry: dict[str, Any]) -> str:
+    """A confirmed assignment the re-plan moved, in words (the only way to run a camp)."""
+    where = ", ".join(f"{skill} in {camp}" for camp, skill in entry["to"]) or "no camp"
+    return (
+        f"{entry['volunteer']} had confirmed {entry['skill']} in {entry['camp']}, and moves "
+        f"to {where}: the only way found to run an essential role"
+    )
+
+
+def frozen_notes(problem: Problem, frozen: Freeze) -> list[str]:
+    """What a planner must know before reading a frozen re-plan."""
+    until = format_day(frozen.until, problem.calendar)
+    notes = [
+        f"--freeze-until {until}: {len(frozen.camps)} camp(s) starting before it keep their "
+        f"published teams; {len(frozen.confirmed)} confirmed assignment(s) move only to run "
+        "an essential role"
+    ]
+    for (v, c, s), why in frozen.lost:
+        notes.append(f"cannot keep {v} as {s} in {c} as published: {why}")
+    for c in frozen.cannot_run:
+        notes.append(
+            f"camp {problem.camp_ids[c]} starts before {until} but lost part of its essential "
+            "team: it cannot run as published"
+        )
+    return notes
 
 
 def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
@@ -155,11 +234,20 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
             published = load_published(
                 problem, request.baseline_path, instance, request.instance_path
             )
+    frozen: Freeze | None = None
+    if published is None and request.freeze_until is not None:
+        raise UsageError("--freeze-until needs --baseline: the published roster to keep")
+    if published is not None and request.freeze_until is not None:
+        problem, frozen, published = freeze_published(
+            problem, instance, published, request.freeze_until
+        )
     solver = make_solver(
         problem, request.options, baseline=published.baseline if published else None
     )
     control.on_cancel(solver.stop)
     notes = [published.note] if published is not None and published.note else []
+    if frozen is not None:
+        notes += frozen_notes(problem, frozen)
     extra: dict[str, Any] = {}
     if request.output_path is not None:  # seconds on the season: for the file alone
         extra["fingerprint"] = instance_fingerprint(instance)
@@ -181,6 +269,11 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
                 result.changes,
                 result.changes_bound,
             )
+            if frozen is not None:
+                section = frozen_section(problem, frozen, result.assigned)
+                replan["replan"]["frozen"] = section
+                said = [moved_note(entry) for entry in section["confirmed_moved"]]
+                notes.extend(n for n in said if n not in notes)
         explanation = None
         if explain and result.has_roster:
             explanation = explain_roster(problem, result.assigned, result.status, request.lang)

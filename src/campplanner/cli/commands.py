@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a check found violations, 2 bad input or usage,
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -387,6 +388,13 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     "coverage, change as few as possible, and print who is added, removed, moved.",
 )
 @click.option(
+    "--freeze-until",
+    metavar="DATE",
+    help="With --baseline: camps starting before DATE (the instance's calendar) keep "
+    "their published teams exactly, and the baseline's confirmed assignments move only "
+    "to run an essential role. See docs/cli.md.",
+)
+@click.option(
     "--reserves",
     type=click.IntRange(min=0, max=1000),
     default=0,
@@ -415,6 +423,7 @@ def solve(
     full: bool | None,
     force: bool,
     baseline: str | None,
+    freeze_until: str | None,
     lang: str,
     reserves: int,
     history: str | None,
@@ -442,7 +451,7 @@ def solve(
         work_limit=work_limit,
     )
     request = SolveRequest(instance_file, options, baseline, output, force, lang, reserves, history)
-    job = solve_job(request, started)
+    job = solve_job(dataclasses.replace(request, freeze_until=freeze_until), started)
     progress = None if quiet else ProgressLine(stderr, time_limit).follow(job)
     try:
         # --reserves re-plans the roster after the solve, on top of the time limit
@@ -834,6 +843,59 @@ def replace(
     print_replacements(stdout, found.problem, found.dropout)
     if found.replan is not None:
         print_replan_without(stdout, found.problem, found.replan)
+
+
+@main.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("solution_file", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--volunteer",
+    "volunteer_file",
+    metavar="NEW.json",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="A late volunteer: one record as in the instance file. Ranks the camps for them.",
+)
+@click.option("--camp", "camp_id", metavar="ID", help="The camp of a new or empty slot.")
+@click.option("--skill", "skill_id", metavar="S", help="The slot's skill (with --camp).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Options shown."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
+@lang_option("en", "and the headings")
+@reports_errors
+def fit(
+    instance_file: str,
+    solution_file: str,
+    volunteer_file: str | None,
+    camp_id: str | None,
+    skill_id: str | None,
+    limit: int,
+    as_json: bool,
+    lang: str,
+) -> None:
+    """Recommended fit: the best camps for a late volunteer (--volunteer NEW.json), or
+    the best volunteers for one more slot (--camp ID --skill S), against SOLUTION_FILE.
+
+    Each option with its coverage change (every rule counted: slots, beds, essentials,
+    conflicts, most camps), its score change, and who would have to move or give their
+    place up; for a volunteer, also why each other camp is not possible.
+    """
+    from campplanner.app.scenarios import fit as fit_answer
+    from campplanner.cli.solve_view import print_fit
+
+    found = fit_answer(
+        instance_file,
+        solution_file,
+        volunteer_path=volunteer_file,
+        camp_id=camp_id,
+        skill_id=skill_id,
+        limit=limit,
+    )
+    note(found.note)
+    if as_json:
+        click.echo(json.dumps(found.as_dict(lang), ensure_ascii=False, indent=1))
+        return
+    print_fit(stdout, found.as_dict(lang), lang)
 
 
 @main.command()

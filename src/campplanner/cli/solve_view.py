@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import numpy as np
 from rich.console import Console
@@ -477,3 +478,92 @@ def print_solve_outcome(
         print_short_explanation(console, problem, outcome.explanation)
     if outcome.output_path is not None:
         console.print(f"Solution written to {outcome.output_path}", markup=False)
+
+
+# The headings of ``campplanner fit``, per language (the reasons are explain's words).
+FIT_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "for_volunteer": "The best camps for {who}",
+        "for_slot": "The best volunteers for one more {skill} slot in {camp}",
+        "rank": "rank",
+        "camp": "camp",
+        "volunteer": "volunteer",
+        "skill": "role",
+        "coverage": "coverage",
+        "score": "score",
+        "km": "km",
+        "moves": "who has to move",
+        "free": "nobody",
+        "gives_up": "{who} gives up their {skill} place here",
+        "leaves": "{who} leaves {camp}",
+        "cancels": "{camp} cancelled",
+        "none": "no option raises coverage",
+        "not_possible": "Camps not possible",
+        "blocked": "{n} more could only by moving a locked person",
+        "score_note": "score: the change of the weighted secondary cost (lower is better)",
+    },
+    "fa": {
+        "for_volunteer": "بهترین اردوها برای {who}",
+        "for_slot": "بهترین داوطلبان برای یک جای دیگر {skill} در {camp}",
+        "rank": "رتبه",
+        "camp": "اردو",
+        "volunteer": "داوطلب",
+        "skill": "نقش",
+        "coverage": "پوشش",
+        "score": "امتیاز",
+        "km": "کیلومتر",
+        "moves": "چه کسی باید جابه‌جا شود",
+        "free": "هیچ‌کس",
+        "gives_up": "{who} جای {skill} خود را در این اردو می‌دهد",
+        "leaves": "{who} از {camp} می‌رود",
+        "cancels": "{camp} لغو می‌شود",
+        "none": "هیچ گزینه‌ای پوشش را بالا نمی‌برد",
+        "not_possible": "اردوهایی که ممکن نیست",
+        "blocked": "{n} نفر دیگر فقط با جابه‌جایی یک فرد قفل‌شده",
+        "score_note": "امتیاز: تغییر هزینهٔ وزن‌دار هدف‌های فرعی (کمتر بهتر است)",
+    },
+}
+
+
+def print_fit(console: Console, answer: dict[str, Any], lang: str) -> None:
+    """``campplanner fit``: the ranking (``FitAnswer.as_dict``) as a table, and the camps
+    a late volunteer cannot serve, each with why."""
+    words = FIT_WORDS[lang]
+    by_volunteer = "volunteer" in answer
+    if by_volunteer:
+        title = words["for_volunteer"].format(who=answer["volunteer"])
+    else:
+        title = words["for_slot"].format(skill=answer["skill"], camp=answer["camp"])
+    table = Table(title=escape(title))
+    first = "camp" if by_volunteer else "volunteer"
+    for column in ("rank", first, "skill", "coverage", "score", "km", "moves"):
+        numeric = column in ("rank", "coverage", "score", "km")
+        table.add_column(words[column], justify="right" if numeric else "left")
+    for rank, option in enumerate(answer["options"], start=1):
+        moves = [
+            words["gives_up"].format(who=d["volunteer"], skill=d["skill"])
+            for d in option["displaces"]
+        ]
+        moves += [
+            words["leaves"].format(who=d["volunteer"], camp=d["camp"]) for d in option["leaves"]
+        ]
+        moves += [words["cancels"].format(camp=c) for c in option["cancels"]]
+        table.add_row(
+            str(rank),
+            escape(option[first]),
+            escape(option["skill"]),
+            f"{option['coverage_change']:+d}",
+            f"{option['score_change']:+.1f}",
+            f"{option['km']:.0f}",
+            escape("; ".join(moves)) or words["free"],
+        )
+    if not answer["options"]:
+        table.add_row("-", words["none"], "", "", "", "", "")
+    console.print(table)
+    console.print(words["score_note"])
+    if answer.get("blocked_by_locks"):
+        console.print(words["blocked"].format(n=answer["blocked_by_locks"]))
+    if answer["not_possible"]:
+        console.print(f"[bold]{words['not_possible']}[/]")
+        for entry in answer["not_possible"]:
+            console.print(f"  {escape(entry['camp'])}: {escape(entry['why'])}")

@@ -460,6 +460,10 @@ def _check_volunteer(
     skills = volunteer.get("skills")
     for skill in skills if isinstance(skills, dict) else ():
         refer(where, ".skills", "skill", skill)
+    expiries = volunteer.get("valid_until")
+    for skill, until in expiries.items() if isinstance(expiries, dict) else ():
+        refer(where, ".valid_until", "skill", skill)
+        _date(until, _path(where, ""), f".valid_until.{skill}", calendar, issues)
     ranges = volunteer.get("available")
     if not ranges or not isinstance(ranges, list):
         return
@@ -525,6 +529,8 @@ def instance_warnings(instance: Instance) -> list[Issue]:
                 )
                 break
 
+    warnings.extend(_expiry_warnings(instance))
+
     for index, camp in enumerate(instance.camps):
         if not camp.requirements:
             warnings.append(
@@ -545,6 +551,51 @@ def instance_warnings(instance: Instance) -> list[Issue]:
         if locked_count[(entry.volunteer, entry.camp, entry.skill)] > 1:
             warnings.append(Issue(f"locked[{index}]", "the same lock appears more than once"))
     return warnings
+
+
+EXPIRY_WARNING_DAYS = 30  # "within a month of the season's start"
+
+
+def _expiry_warnings(instance: Instance) -> Iterator[Issue]:
+    """Qualifications (``valid_until``) that name a skill not held, or that run out
+    before, or within a month after, the season's first camp starts, or before the end of
+    a camp the volunteer is locked to for that skill."""
+    calendar = instance.calendar
+    if not instance.camps or not any(v.valid_until for v in instance.volunteers):
+        return
+    first_camp = min(instance.camps, key=lambda camp: day_of(camp.start, calendar))
+    season_start = day_of(first_camp.start, calendar)
+    camp_by_id = {camp.id: camp for camp in instance.camps}
+    locks: dict[tuple[str, str], list[str]] = {}
+    for entry in instance.locked:
+        locks.setdefault((entry.volunteer, entry.skill), []).append(entry.camp)
+    for index, volunteer in enumerate(instance.volunteers):
+        for skill, until in (volunteer.valid_until or {}).items():
+            at = f"volunteers[{index}].valid_until.{skill}"
+            if skill not in volunteer.skills:
+                yield Issue(at, f"{volunteer.id} does not hold {skill!r}: the date is unused")
+                continue
+            last = day_of(until, calendar)
+            if last < season_start:
+                yield Issue(
+                    at,
+                    f"{volunteer.id}'s {skill} expired on {until}, before the season starts "
+                    f"({first_camp.start}): it fills no {skill} slot this season",
+                )
+            elif last < season_start + EXPIRY_WARNING_DAYS:
+                yield Issue(
+                    at,
+                    f"{volunteer.id}'s {skill} expires on {until}, within "
+                    f"{EXPIRY_WARNING_DAYS} days of the season's start ({first_camp.start})",
+                )
+            for camp_id in locks.get((volunteer.id, skill), ()):
+                camp = camp_by_id.get(camp_id)
+                if camp is not None and last < day_of(camp.end, calendar):
+                    yield Issue(
+                        at,
+                        f"{volunteer.id}'s {skill} expires on {until}, before camp {camp_id} "
+                        f"they are locked to ends ({camp.end}): the lock cannot hold (H1)",
+                    )
 
 
 def _calendar_mismatch(instance: Instance) -> Iterator[Issue]:

@@ -99,6 +99,9 @@ class Volunteer(_Model):
     available: list[DateRange] | None = None
     max_camps: Annotated[int, Field(ge=0, le=MAX_CAMPS_PER_VOLUNTEER)] | None = None
     max_km: Annotated[Number, Field(ge=0.0, le=MAX_KM)] | None = None
+    # campplanner's optional expiry of qualifications (docs/format.md): skill id -> the
+    # last day (inclusive) the skill counts; a camp ending after it cannot use it (H1).
+    valid_until: dict[Id, DateText] | None = None
     # campplanner's optional contact fields (docs/format.md): personal data, kept out
     # of logs, messages and file names unless an export is for calling people.
     phone: Phone | None = None
@@ -223,6 +226,15 @@ class Moved(_Extension):
     to: list[Place_]
 
 
+class Confirmed(_Extension):
+    """A published assignment its volunteer confirmed (``solve --freeze-until`` keeps it);
+    without ``skill``, their assignment to the camp whatever the role."""
+
+    volunteer: Id
+    camp: Id
+    skill: Id | None = None
+
+
 class Replan(_Extension):
     """A re-plan against a published roster: who to call, and how close to fewest."""
 
@@ -306,6 +318,8 @@ class SolutionFile(BaseModel):
     reserves: Reserves | dict[str, Any] | list[Any] | None = None
     fingerprint: Fingerprint | None = None
     explained: bool | None = None  # False: written before the reasons were worked out
+    # the published assignments volunteers confirmed (docs/cli.md: --freeze-until)
+    confirmed: list[Confirmed] | None = None
 
 
 CONTRACT_SOLUTION_FIELDS = (

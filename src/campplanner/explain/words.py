@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from campplanner.explain.facts import (
@@ -72,6 +72,9 @@ class Wording:
     clause_phrases: frozenset[str] = frozenset({"served", "sentence"})
     digits: str = ASCII_DIGITS
     date_separator: str = "-"
+    # Why one volunteer cannot serve a camp (``campplanner fit``): the funnel filter
+    # they fail, or "no_room" / "no_gain" (whatif.fit); plain sentences, no template.
+    person_why: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         missing = self.missing_templates()

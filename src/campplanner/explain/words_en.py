@@ -130,4 +130,17 @@ ENGLISH = Wording(
         "rule": {f"={rule.id}": rule.title for rule in RULES},
     },
     more=" and {n} more",
+    person_why={
+        "no_skill": "does not have a skill the camp asks for",
+        "level": "has the camp's skills below the level asked, or no longer valid on its last day",
+        "dates": "is not free for the whole camp",
+        "gender": "is not of the camp's gender",
+        "distance": "the camp is farther than they travel",
+        "forbidden": "is forbidden at this camp",
+        "no_camps": "may join no camp (max_camps 0)",
+        "no_room": "every slot of their skills and every bed is held by locked people",
+        "full": "their roles there are full: they would only take someone's place",
+        "no_gain": "coverage would not rise: the camp cannot run with them alone, or "
+        "someone as useful would have to give their place up",
+    },
 )

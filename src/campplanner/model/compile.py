@@ -78,6 +78,7 @@ def compile_instance(instance: Instance) -> Problem:
             skill_vals.append(level)
     volunteer_skill_level = np.zeros((num_volunteers, num_skills), dtype=np.uint8)
     volunteer_skill_level[skill_rows, skill_cols] = skill_vals
+    volunteer_skill_until = _skill_expiries(instance, skill_of)
 
     availability_ptr, availability_start, availability_end = _availability(instance)
 
@@ -148,6 +149,7 @@ def compile_instance(instance: Instance) -> Problem:
         impossible_locks=(),
         forbidden_pairs=forbidden_pairs,
         weights=_file_weights(instance),
+        volunteer_skill_until=volunteer_skill_until,
     )
     if could_be_too_large:
         refuse_too_many_candidates(problem)
@@ -220,6 +222,19 @@ def count_candidates(problem: Problem, stop_at: int | None = None) -> int:
         if stop_at is not None and counted >= stop_at:
             break
     return counted
+
+
+def _skill_expiries(instance: Instance, skill_of: dict[str, int]) -> np.ndarray | None:
+    """The last day each (volunteer, skill) counts (``valid_until``), a very late day for
+    skills that never expire; None when nobody's does."""
+    if not any(v.valid_until for v in instance.volunteers):
+        return None
+    never = np.iinfo(np.int64).max // 2
+    until = np.full((len(instance.volunteers), len(skill_of)), never, dtype=np.int64)
+    for v, volunteer in enumerate(instance.volunteers):
+        for sid, day in (volunteer.valid_until or {}).items():
+            until[v, skill_of[sid]] = day_of(day, instance.calendar)
+    return frozen(until)
 
 
 def _availability(instance: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -123,6 +123,11 @@ class Problem:
     # leaves out are absent. campplanner.model.terms.resolve_weights adds the defaults
     # below and the command line's above.
     weights: Mapping[str, float] = field(default_factory=dict)
+    # The last day (ordinal, inclusive) each (volunteer, skill) counts, from the optional
+    # ``valid_until`` of the file (H1: a camp ending later cannot use the skill); None
+    # when no volunteer's qualification expires, so a season without expiries keeps no
+    # (volunteers x skills) matrix of days.
+    volunteer_skill_until: np.ndarray | None = None
 
     # ------------------------------------------------------------------ sizes
     @property

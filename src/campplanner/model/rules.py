@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from campplanner.contract.calendar import format_day
 from campplanner.model.geo import great_circle_km
 from campplanner.model.problem import Problem
 
@@ -141,14 +142,35 @@ CANDIDATE_RULES: tuple[str, ...] = tuple(r.id for r in RULES if CANDIDATE in r.s
 def skill_filter(
     problem: Problem, requirements: np.ndarray, volunteers: np.ndarray | None = None
 ) -> np.ndarray:
-    """H1: the volunteer holds the requirement's skill at its level or above.
+    """H1: the volunteer holds the requirement's skill at its level or above, and the
+    qualification is still valid on the camp's last day (``valid_until``, when given).
 
     A matrix (len(requirements), volunteers), over every volunteer by default.
     """
-    levels = problem.volunteer_skill_level[:, problem.requirement_skill[requirements]].T
+    skills = problem.requirement_skill[requirements]
+    levels = problem.volunteer_skill_level[:, skills].T
     if volunteers is not None:
         levels = levels[:, volunteers]
-    return levels >= problem.requirement_level[requirements][:, None]
+    holds = levels >= problem.requirement_level[requirements][:, None]
+    if problem.volunteer_skill_until is not None:
+        until = problem.volunteer_skill_until[:, skills].T
+        if volunteers is not None:
+            until = until[:, volunteers]
+        ends = problem.camp_end[problem.requirement_camp[requirements]]
+        holds &= until >= ends[:, None]
+    return holds
+
+
+def skill_expired(problem: Problem, volunteer: int, requirement: int) -> str | None:
+    """H1: the day (in the file's calendar) the volunteer's qualification for the
+    requirement's skill ran out, when it runs out before the camp ends; else None."""
+    if problem.volunteer_skill_until is None:
+        return None
+    skill = int(problem.requirement_skill[requirement])
+    until = int(problem.volunteer_skill_until[volunteer, skill])
+    if until >= int(problem.camp_end[problem.requirement_camp[requirement]]):
+        return None
+    return format_day(until, problem.calendar)
 
 
 def dates_filter(problem: Problem, camps: np.ndarray) -> np.ndarray:
@@ -262,6 +284,9 @@ def candidate_failure(problem: Problem, volunteer: int, requirement: int) -> str
     needed = int(p.requirement_level[requirement])
     if not skill_filter(p, np.array([requirement]))[0, volunteer]:
         skill = p.skill_ids[s]
+        if level >= needed and (until := skill_expired(p, volunteer, requirement)):
+            ends = format_day(int(p.camp_end[c]), p.calendar)
+            return f"H1: {who}'s {skill} is valid until {until}, camp {camp} ends {ends}"
         has = f"has {skill} at level {level}" if level else f"does not have {skill}"
         return f"H1: {who} {has}, camp {camp} needs level {needed}"
     km = p.road_km(int(p.volunteer_home[volunteer]), int(p.camp_place[c]))

@@ -190,6 +190,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "itinerary": ("برنامهٔ سفر", "Itinerary"),
     "availability": ("روزهای آزاد", "Availability"),
     "level": ("سطح", "Level"),
+    "valid_until": ("معتبر تا", "valid until"),
+    "expires_soon": ("به‌زودی منقضی می‌شود", "expires soon"),
     "id": ("شناسه", "Id"),
     "results": ("نتیجه‌ها", "Results"),
     "no_results": ("چیزی پیدا نشد", "Nothing found"),

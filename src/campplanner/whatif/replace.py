@@ -233,6 +233,24 @@ class EmptySlots:
     def suggest(self, requirement: int, limit: int = 10) -> tuple[list[Suggestion], int]:
         return _ranked(self.problem, self.camps, self.by_volunteer, requirement, None, limit)
 
+    def suggest_for(self, requirement: int, volunteer: int) -> Suggestion | None:
+        """What ``volunteer`` taking one more slot of ``requirement`` changes (every
+        roster rule counted, as :meth:`suggest` ranks it); None when they cannot without
+        moving a locked person, or are in that camp already (H3)."""
+        p = self.problem
+        candidate = p.candidate_index(volunteer, requirement)
+        if candidate is None:
+            return None
+        target = int(p.requirement_camp[requirement])
+        mine = self.by_volunteer.get(volunteer, [])
+        if any(p.candidate_camp[i] == target for i in mine):
+            return None
+        locked = {int(i) for i in p.locked_candidates}
+        option = _suggestion(p, self.camps, mine, candidate, target, locked, {})
+        if option is None or _breaks_a_lock(p, self.camps, option, locked):
+            return None
+        return option
+
 
 def _ranked(
     problem: Problem,

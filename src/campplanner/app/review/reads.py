@@ -583,10 +583,7 @@ def volunteer(opened: OpenVersion, volunteer_id: str) -> dict[str, Any] | None:
         "gender": v.gender,
         "group": groups.get(v.group or "", ""),
         "home": places.get(v.home, v.home),
-        "skills": [
-            {"id": s, "name": skill_names.get(s, s), "level": level}
-            for s, level in sorted(v.skills.items())
-        ],
+        "skills": _skills_held(v, skill_names, calendar, opened, itinerary),
         "available": None
         if v.available is None
         else [[day_of(a, calendar), day_of(b, calendar)] for a, b in v.available],
@@ -603,6 +600,37 @@ def volunteer(opened: OpenVersion, volunteer_id: str) -> dict[str, Any] | None:
             for stop in (itinerary.stops if itinerary else [])
         ],
     }
+
+
+EXPIRY_SOON_DAYS = 30  # as validate warns (contract.instance)
+
+
+def _skills_held(
+    v: Any, skill_names: dict[str, str], calendar: Any, opened: OpenVersion, itinerary: Any
+) -> list[dict[str, Any]]:
+    """Each skill with its level and, for a qualification that expires (``valid_until``),
+    its last day and whether it runs out within a month of the season's start or before
+    a camp of the volunteer's ends."""
+    problem = opened.problem
+    season_start = int(problem.camp_start.min()) if problem.num_camps else 0
+    held: list[dict[str, Any]] = []
+    for s, level in sorted(v.skills.items()):
+        until_text = (v.valid_until or {}).get(s)
+        until = day_of(until_text, calendar) if until_text else None
+        ends = [stop.camp.last_day for stop in (itinerary.stops if itinerary else [])]
+        soon = until is not None and (
+            until < season_start + EXPIRY_SOON_DAYS or any(until < end for end in ends)
+        )
+        held.append(
+            {
+                "id": s,
+                "name": skill_names.get(s, s),
+                "level": level,
+                "valid_until": until,
+                "expires_soon": soon,
+            }
+        )
+    return held
 
 
 def roster_diff(
