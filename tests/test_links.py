@@ -270,3 +270,16 @@ def test_export_links_writes_the_csv_for_an_sms_panel(site, tmp_path: Path) -> N
         ["export", str(season), str(roster), "--links", str(out), "--workspace", str(workspace)],
     )
     assert again.exit_code == 2 and "--base-url" in again.output
+
+
+def test_export_links_refuses_a_season_that_is_over(tmp_path: Path) -> None:
+    past = tmp_path / "past.json"
+    past.write_text(json.dumps(tiny_data(), ensure_ascii=False), encoding="utf-8")
+    roster = solved(past, tmp_path)
+    served(past, tmp_path, solution=roster)[0].close()  # the workspace, made by serve
+    where = ["--workspace", str(tmp_path / "ws.sqlite"), "--base-url", BASE]
+    result = CliRunner().invoke(
+        main, ["export", str(past), str(roster), "--links", str(tmp_path / "sms"), *where]
+    )
+    assert result.exit_code == 2 and "season ended" in result.output
+    assert not (tmp_path / "sms").exists()

@@ -260,12 +260,14 @@ def export_links(
         camps = {c.id: c for c in instance.camps}
         ends = [parse_day(camps[c].end, instance.calendar) for _, c, _ in roster_triples(solution)]
         people = [(v.id, v.name, v.phone) for v in instance.volunteers if v.id in assigned]
+        expires = season_end(ends)
+        if expires <= datetime.now(UTC):
+            raise UsageError(
+                f"{solution_path}: its season ended before {expires:%Y-%m-%d} (UTC): its "
+                "links would open nothing; nothing was written"
+            )
         issued = issue(
-            store,
-            [p[0] for p in people],
-            workspace.published(),
-            season_end(ends),
-            "command-line",
+            store, [p[0] for p in people], workspace.published(), expires, "command-line"
         )
         rows = link_rows(people, {v: t for v, (_, t) in issued.items()}, base_url)
         write_outputs([], [(Path(folder), {LINKS_FILE: links_csv(rows)})])
