@@ -149,6 +149,15 @@ def test_confirm_and_decline_become_statuses_and_an_edit(site) -> None:
     assert no_camp in {c["id"] for c in overview["at_risk"]}
     risky = client.get("/api/camps", params={"status": "at_risk"}).json()["rows"]
     assert {r["id"] for r in risky} == {c["id"] for c in overview["at_risk"]}
+    # the pages: the overview's camps at risk, the camp's declines with replacements
+    overview_page = client.get("/").text
+    assert 'id="at-risk"' in overview_page and f"/camps/{no_camp}" in overview_page
+    camp_page = client.get(f"/camps/{no_camp}").text
+    assert 'id="declines"' in camp_page and 'id="replan-form"' in camp_page
+    assert "نمی‌آید" in camp_page  # the member's status, in Persian
+    assert no_camp in {
+        r["id"] for r in client.get("/api/camps", params={"status": "at_risk"}).json()["rows"]
+    }
     # changing their mind: the decline's pending edit goes away
     client.post(f"/v/{tokens[no]}/answer", json={"camp": no_camp, "answer": "confirm"})
     assert client.get("/api/edits").json()["pending"] == []
@@ -169,11 +178,21 @@ def test_a_link_answers_only_for_its_own_camps(site) -> None:
 def test_tampered_revoked_and_expired_links_are_refused(site) -> None:
     session, client, _, _ = site
     tokens = _tokens(session)
-    a, b = sorted(tokens)[:2]
+    a, b, c = sorted(tokens)[:3]
     tampered = tokens[a][:-1] + ("A" if tokens[a][-1] != "A" else "B")
     for bad in (tampered, tokens[a][:20], "x" * 43, tokens[a] + "A"):
         assert client.get(f"/v/{bad}").status_code == 404
         assert client.get(f"/v/{bad}/calendar.ics").status_code == 404
+    # the form of the volunteer's page (a planner's) revokes too
+    page = client.get(f"/volunteers/{b}")
+    assert 'id="revoke-link"' in page.text
+    csrf = client.get("/api/session").json()["csrf"]
+    form = client.post(
+        f"/volunteers/{b}/revoke-link",
+        data={"csrf": csrf, "next": f"/volunteers/{b}"},
+        follow_redirects=False,
+    )
+    assert form.status_code == 303 and client.get(f"/v/{tokens[b]}").status_code == 410
     # revoked by the planner (the API), then its page, answer and calendar are refused
     revoked = post(client, f"/api/links/{a}/revoke")
     assert revoked.status_code == 200 and revoked.json()["revoked"] == 1
@@ -187,11 +206,11 @@ def test_tampered_revoked_and_expired_links_are_refused(site) -> None:
     with session.workspace.engine.begin() as connection:
         connection.execute(
             update(links)
-            .where(links.c.volunteer == b)
+            .where(links.c.volunteer == c)
             .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
         )
-    assert client.get(f"/v/{tokens[b]}").status_code == 410
-    assert "منقضی" in client.get(f"/v/{tokens[b]}").text
+    assert client.get(f"/v/{tokens[c]}").status_code == 410
+    assert "منقضی" in client.get(f"/v/{tokens[c]}").text
     # a new publication gives the revoked volunteer a new link; the old one stays dead
     post(client, "/api/versions/1/publish")
     fresh = _tokens(session)
@@ -228,7 +247,8 @@ def test_the_links_file_from_the_versions_page_is_audited(site) -> None:
     assert session.workspace.audit_log(action="download")[0]["detail"]["kind"] == "links"
     # the links count as sent: the versions page lists who has not opened them
     page = client.get("/versions")
-    assert page.status_code == 200
+    assert page.status_code == 200 and 'id="links-csv"' in page.text
+    assert 'id="answers"' in page.text
     listed = session.versions_page(LOCAL_PLANNER)["answers"]
     assert len(listed["not_opened"]) == len(_roster(roster))
     client.get(rows[1][3].removeprefix("http://127.0.0.1:8000"))
