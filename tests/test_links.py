@@ -20,12 +20,19 @@ from click.testing import CliRunner
 from sqlalchemy import update
 
 from builders import tiny_data
-from campplanner.app.links import LINK_COLUMNS, LinkRefused, token_for, verify
+from campplanner.app.links import (
+    LINK_COLUMNS,
+    NO_ANSWER_DAYS,
+    LinkRefused,
+    status,
+    token_for,
+    verify,
+)
 from campplanner.app.review.actor import LOCAL_PLANNER
 from campplanner.cli import main
 from campplanner.contract.calendar import to_persian_digits
-from campplanner.workspace.links import LinkStore, links
-from web_helpers import post, served, solved
+from campplanner.workspace.links import AnswerRecord, LinkRecord, LinkStore, links
+from web_helpers import post, served, solved, wait_for_job
 
 BASE = "https://camps.example.ir"
 BRING = "کیسه‌خواب و چراغ‌قوه"
@@ -303,3 +310,42 @@ def test_export_links_refuses_a_season_that_is_over(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "season ended" in result.output
     assert not (tmp_path / "sms").exists()
+
+
+def test_a_decline_re_planned_and_published_updates_the_pages_and_the_call_list(site) -> None:
+    """The volunteer declines; the planner re-solves (the decline is the pending edit),
+    accepts and publishes: their page no longer lists the camp, nor does their calendar;
+    whoever the re-plan brought in has a link; the declined person is on the call list."""
+    session, client, _, roster = site
+    tokens = _tokens(session)
+    camps = _roster(roster)
+    leaving = next(v for v, held in sorted(camps.items()) if held[0][1] != "camp_leader")
+    camp = camps[leaving][0][0]
+    client.post(f"/v/{tokens[leaving]}/answer", json={"camp": camp, "answer": "decline"})
+    job = post(client, "/api/solve").json()["job"]
+    assert wait_for_job(client, job)["state"] == "done"
+    version = post(client, f"/api/jobs/{job}/accept", {"comment": "declines"}).json()["version"]
+    assert post(client, f"/api/versions/{version}/publish").status_code == 200
+    page = client.get(f"/v/{tokens[leaving]}").text
+    assert f'data-camp="{camp}"' not in page
+    events = icalendar.Calendar.from_ical(client.get(f"/v/{tokens[leaving]}/calendar.ics").content)
+    assert len(events.walk("VEVENT")) == len(camps[leaving]) - 1
+    now = {a["volunteer"] for a in client.get("/api/solution").json()["assignments"]}
+    assert now <= set(_tokens(session))  # everyone on the new roster has a link
+    calls = client.get(f"/versions/{version}/calls")
+    assert calls.status_code == 200 and leaving in calls.text
+
+
+def test_an_assignment_without_an_answer_days_after_its_link_was_sent_is_no_answer() -> None:
+    sent = datetime(2031, 6, 1, 8, tzinfo=UTC)
+    link = LinkRecord(1, "v1", 1, 1, sent, sent + timedelta(days=90), None, None, None)
+    assert status(None, None, sent) == status(link, None, sent) == "not_sent"
+    link = LinkRecord(1, "v1", 1, 1, sent, sent + timedelta(days=90), None, sent, None)
+    assert status(link, None, sent + timedelta(days=1)) == "sent"
+    opened = LinkRecord(1, "v1", 1, 1, sent, sent + timedelta(days=90), None, sent, sent)
+    assert status(opened, None, sent + timedelta(days=1)) == "opened"
+    late = sent + timedelta(days=NO_ANSWER_DAYS)
+    assert status(link, None, late) == status(opened, None, late) == "no_answer"
+    yes = AnswerRecord("v1", "c1", "confirm", "", "", sent, 1, None)
+    no = AnswerRecord("v1", "c1", "decline", "work", "", sent, 1, 3)
+    assert status(opened, yes, late) == "confirmed" and status(None, no, late) == "declined"
