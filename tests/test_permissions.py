@@ -31,7 +31,7 @@ from campplanner.app.inspect import check
 from campplanner.app.review.actor import Actor
 from campplanner.app.review.errors import NotFound
 from campplanner.app.review.permissions import ALL as ALL_ROLES
-from campplanner.app.review.permissions import CAMP_SCOPED, RULES, scope_ops
+from campplanner.app.review.permissions import BY_LINK, CAMP_SCOPED, RULES, scope_ops
 from campplanner.app.review.session import Frame
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import instance_fingerprint
@@ -44,6 +44,7 @@ PASSWORD = "a long pass phrase"
 ROLES = ("province", "county", "camp-leader", "viewer")
 NOBODY = ("no session", "expired session", "disabled account")
 SAMPLE = {
+    "token": "t" * 43,  # a volunteer's link that opens nothing
     "camp_id": "c1",  # a khomein camp: the county's and the camp leader's own
     "county": "خمین",  # khomein's name, as the camps table filters it
     "volunteer_id": "v1",
@@ -131,7 +132,7 @@ def test_every_session_call_a_route_makes_has_a_rule() -> None:
     unruled = {
         f"{method} {path}: {call}"
         for (method, path), call in _calls().items()
-        if call is not None and call != "login" and call not in RULES
+        if call is not None and call != "login" and call not in RULES | dict.fromkeys(BY_LINK)
     }
     assert unruled == set()
 
@@ -201,6 +202,8 @@ def _expected(identity: str, method: str, path: str, call: str | None) -> set[in
         return {401} if path.startswith("/api/") else {302}
     if call == "login":
         return {400, 401, 415, 429}  # a login with no name: refused alike
+    if call in BY_LINK:  # a volunteer's link, whoever asks: this one opens nothing
+        return {404}
     if call is None or identity in RULES[call]:
         return None
     return {403}

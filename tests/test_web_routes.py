@@ -24,6 +24,7 @@ from campplanner.app.review.actor import Actor
 from campplanner.app.review.downloads import Download
 from campplanner.app.review.errors import NotFound, StaleRevision, TooLarge
 from campplanner.app.review.opening import open_review
+from campplanner.app.review.permissions import BY_LINK
 from campplanner.app.review.session import Frame
 from campplanner.web.app import ROUTERS, create_app
 from campplanner.web.handling import actor_of, attach
@@ -202,7 +203,10 @@ def test_each_kind_of_refusal_has_its_status_on_pages_and_in_the_api(refusal, st
 PUBLIC = {"/lang/{lang}", "/fonts/{name}", "/api/{rest:path}"}  # no data of anyone's
 # logging in: before anyone is known, one call of the session (login), for nobody
 LOGIN = {"/login", "/api/login"}
+# a volunteer's private link: one call of the session, for the link's token (no actor)
+LINKS = {"/v/{token}", "/v/{token}/answer", "/v/{token}/calendar.ics"}
 SAMPLE = {
+    "token": "t" * 43,
     "camp_id": "c1",
     "county": "x",
     "volunteer_id": "v1",
@@ -235,7 +239,7 @@ def test_the_route_table_holds_every_page_and_api_address() -> None:
 
 def test_every_route_but_the_public_ones_depends_on_the_actor() -> None:
     for route in _route_table():
-        if route.path not in PUBLIC | LOGIN:
+        if route.path not in PUBLIC | LOGIN | LINKS:
             needs = {dependency.call for dependency in route.dependant.dependencies}
             assert actor_of in needs, route.path
 
@@ -261,6 +265,10 @@ def test_every_route_makes_at_most_one_call_of_the_session_for_its_actor(
         return
     if path in LOGIN:
         assert [name for name, _ in session.calls] == ["login"]
+        return
+    if path in LINKS:  # the token in the address is the credential
+        assert len(session.calls) == 1 and session.calls[0][0] in BY_LINK, session.calls
+        assert session.calls[0][1][0] == SAMPLE["token"]
         return
     assert len(session.calls) == 1, session.calls  # the volunteers form: its skills
     assert all(args[0] == ANA for _, args in session.calls), session.calls

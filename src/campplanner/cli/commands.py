@@ -592,6 +592,21 @@ def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="Export a roster that breaks hard rules, showing each violation.",
 )
 @lang_option("fa", "in the workbook, CSV files and report")
+@click.option(
+    "--links",
+    "links_folder",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Write FOLDER/links-phones.csv: each volunteer's private link, phone and SMS text "
+    "(needs --workspace or --db, and --base-url).",
+)
+@click.option("--base-url", metavar="URL", help="The server's address the links start with.")
+@click.option(
+    "--workspace",
+    "workspace_file",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="The workspace (SQLite file) that keeps the links.",
+)
+@click.option("--db", "db_url", metavar="URL", help="The workspace as a database URL instead.")
 @reports_errors
 def export(
     instance_file: str,
@@ -600,6 +615,10 @@ def export(
     force: bool,
     allow_violations: bool,
     lang: str,
+    links_folder: str | None,
+    base_url: str | None,
+    workspace_file: str | None,
+    db_url: str | None,
 ) -> None:
     """Export the roster in SOLUTION_FILE as a workbook, CSV files, HTML reports, the
     camp leaders' packets and/or, for a re-plan, the list of whom to call.
@@ -611,6 +630,12 @@ def export(
     """
     from campplanner.app.files import export as export_files
 
+    if links_folder:  # the volunteers' links, for a bulk-SMS panel (docs/review.md)
+        _export_links(
+            instance_file, solution_file, links_folder, workspace_file, db_url, base_url, force
+        )
+        if not any(outputs.values()):
+            return
     done = export_files(
         instance_file,
         solution_file,
@@ -623,6 +648,31 @@ def export(
     stdout.print(
         f"Exported {done.camps} camps, {done.filled} of {done.asked} slots filled: "
         + ", ".join(done.written),
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def _export_links(
+    instance_file: str,
+    solution_file: str,
+    folder: str,
+    workspace_file: str | None,
+    db_url: str | None,
+    base_url: str | None,
+    force: bool,
+) -> None:
+    from campplanner.app.links import export_links
+    from campplanner.contract.errors import UsageError
+
+    if not base_url:
+        raise UsageError("--links needs --base-url: the address volunteers open (https://...)")
+    done = export_links(
+        instance_file, solution_file, folder, workspace_file, db_url, base_url, force=force
+    )
+    stdout.print(
+        f"Wrote {done.path}: {done.links} links ({done.new} new), "
+        f"{done.without_phone} volunteers without a phone",
         markup=False,
         soft_wrap=True,
     )

@@ -125,6 +125,8 @@ class Camp(_Model):
     requirements: list[Requirement]
     priority: Annotated[int, Field(ge=1, le=5)] = 1
     gender: Gender | None = None
+    # what each member brings (a campplanner extension): shown on the volunteers' pages
+    bring: Annotated[str, StringConstraints(max_length=2_000)] | None = None
 
 
 class Assignment(_Model):

@@ -31,6 +31,7 @@ from campplanner.app.review.errors import (
     DiskFull,
     EditsChanged,
     Forbidden,
+    LinkRefused,
     LoginRefused,
     NotFound,
     NotLoggedIn,
@@ -77,6 +78,7 @@ Acting = Annotated[Actor, Depends(actor_of)]
 # an error's classes wins: a NotFound is a CampPlannerError too).
 STATUS = {
     NotFound: 404,
+    LinkRefused: 404,  # a volunteer's link that opens nothing (its routes say why)
     StaleRevision: 409,
     Contradicts: 409,  # two planners' edits: the second refused
     VersionReplaced: 409,

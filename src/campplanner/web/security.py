@@ -11,7 +11,8 @@
 - Every state-changing request carries the CSRF token (a form field ``csrf`` or the
   header ``X-CSRF-Token``), which only the server's own pages know.
 
-On a workspace with accounts, a session or an API key instead (``sessions.py``).
+On a workspace with accounts, a session or an API key instead (``sessions.py``). A
+volunteer's private link (``/v/TOKEN``) needs neither: the token in it is the credential.
 
 Who a credential names is the application layer's to say (``ReviewSession.actor_for``);
 the guard finds the credential in the request and keeps the answer as the request's
@@ -37,6 +38,9 @@ if TYPE_CHECKING:  # the command line imports this module (via server.py): keep 
 TOKEN_COOKIE = "campplanner_token"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# a volunteer's private link (web/routes/links.py): no token or account, the link is the
+# credential, checked by the session
+LINK_PREFIX = "/v/"
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
     "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -81,6 +85,9 @@ def token_guard(
                 "this server answers only at 127.0.0.1 or localhost "
                 "(start it with --token to reach it by another name)",
             )
+        if request.url.path.startswith(LINK_PREFIX):  # a volunteer's link: its own credential
+            request.state.actor = None
+            return with_headers(request, await call_next(request))
         if session.requires_login():  # a workspace with accounts (web/sessions.py)
             # a database read: in a worker thread, not on the event loop
             actor = await run_in_threadpool(identify, session, request)

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "campplanner_session"
 # reachable without logging in: the login itself and what its page needs (no one's data)
 OPEN_PATHS = ("/login", "/api/login")
-OPEN_PREFIXES = ("/static/", "/fonts/", "/lang/")
+# and a volunteer's private link, its own credential (web/routes/links.py)
+OPEN_PREFIXES = ("/static/", "/fonts/", "/lang/", "/v/")
 
 
 def is_open(path: str) -> bool:

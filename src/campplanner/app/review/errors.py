@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from campplanner.app.accounts import LoginRefused, NotLoggedIn, TooManyAttempts
+from campplanner.app.links import LinkRefused
 from campplanner.contract.errors import CampPlannerError, UsageError, plain_reason
 from campplanner.workspace import EditsChanged, StaleRevision, Superseded
 
@@ -164,6 +165,7 @@ __all__ = [
     "DiskFull",
     "EditsChanged",
     "Forbidden",
+    "LinkRefused",
     "LoginRefused",
     "NotFound",
     "NotLoggedIn",

@@ -69,6 +69,17 @@ def permitted(roles: Iterable[str]) -> Callable[[F], F]:
     return decorate
 
 
+# the calls a volunteer's private link makes: the link is the credential (app/links.py
+# checks it), no account or actor, and they read and answer for that volunteer alone
+BY_LINK: set[str] = set()
+
+
+def by_link(method: F) -> F:
+    """The session method is called with a volunteer's link token, never for an actor."""
+    BY_LINK.add(method.__name__)
+    return method
+
+
 # what each call does, for the refusal's message
 WHAT = {
     "state": "the workspace's state",
@@ -106,6 +117,8 @@ WHAT = {
     "users": "the accounts",
     "add_user": "adding an account",
     "disable_user": "disabling an account",
+    "links_file": "the volunteers' links with phones",
+    "revoke_link": "revoking a volunteer's link",
 }
 
 

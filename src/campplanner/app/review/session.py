@@ -17,18 +17,20 @@ import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from campplanner.app import audit
 from campplanner.app.accounts import Accounts, Login
+from campplanner.app.links import checked_answer, issue, season_end, verify
 from campplanner.app.review import (
     calls,
     comparisons,
     conflicts,
     downloads,
     edits,
+    links,
     reads,
     resolves,
 )
@@ -54,6 +56,7 @@ from campplanner.app.review.permissions import (
     PLANNERS,
     PROVINCE,
     READERS,
+    by_link,
     camp_in_scope,
     check_camp,
     check_edit,
@@ -66,6 +69,7 @@ from campplanner.contract.calendar import Calendar
 from campplanner.contract.solution import roster_triples as solution_triples
 from campplanner.contract.solution import solution_from_data
 from campplanner.workspace import Workspace
+from campplanner.workspace.links import LinkStore
 
 COMMENT_LENGTH = 500  # characters of an accepted version's comment
 MAX_REVISION = 2**53  # past any workspace's revision (SQLite stops at 2**63)
@@ -115,6 +119,7 @@ class ReviewSession:
         self.versions = OpenVersions(workspace)
         self.background = Background(scratch)
         self.accounts = Accounts(workspace)
+        self.links = LinkStore(workspace)
         self.started_by: dict[str, str] = {}  # job id -> the account that started it
         # job id -> (version, by, when) of the re-solves accepted: a second tab's accept
         self.accepted: dict[str, tuple[int, str, str]] = {}
@@ -199,7 +204,23 @@ class ReviewSession:
     def overview(self, actor: Actor) -> dict[str, Any] | None:
         """The overview of the current version (None without one)."""
         head = self.head()
-        return reads.overview(head) if head else None
+        if head is None:
+            return None
+        data = dict(reads.overview(head))
+        found = self._statuses(head)
+        if found and head.view is not None:  # the volunteers' answers (issue 24)
+            risky = []
+            for camp in head.view.camps:
+                confirmation = links.camp_confirmation(camp, found)
+                if confirmation["at_risk"]:
+                    risky.append({"id": camp.id, "name": camp.name} | confirmation)
+            data["answers"] = {
+                "confirmed": sum(1 for s in found.values() if s == "confirmed"),
+                "declined": sum(1 for s in found.values() if s == "declined"),
+                "assignments": len(found),
+                "at_risk": risky,
+            }
+        return data
 
     @permitted(ALL)
     def camps(
@@ -209,6 +230,15 @@ class ReviewSession:
         head = self._head()
         only = actor.camps if actor.role == "camp-leader" else None  # their own camps
         filters = reads.camp_filters(params, head.instance.calendar, problems)
+        if filters["status"] == "at_risk" and head.view is not None:  # a decline, or silence
+            found = self._statuses(head)
+            risky = frozenset(
+                camp.id
+                for camp in head.view.camps
+                if links.camp_confirmation(camp, found)["at_risk"]
+            )
+            only = risky if only is None else only & risky
+            filters["status"] = ""
         data = reads.camps(head, **filters, only=only)
         data["packets"] = self._may_take_packets(actor, head, filters["county"])
         return data
@@ -251,6 +281,23 @@ class ReviewSession:
         data["county_packets"] = county if self._may_take_packets(actor, head, county) else None
         if leaving:
             data["replacements"] = reads.replacements(head, camp_id, leaving)
+        found = self._statuses(head)
+        data["team"] = [
+            member | {"confirmation": found.get((member["volunteer"], camp_id))}
+            for member in data.get("team", [])
+        ]
+        view = head.camps.get(camp_id)
+        data["confirmation"] = links.camp_confirmation(view, found) if found and view else None
+        if data["confirmation"] and may_edit:  # a decline is work: who could take the place
+            data["declines"] = [
+                {
+                    "volunteer": member["volunteer"],
+                    "name": member["name"],
+                    "replacements": reads.replacements(head, camp_id, member["volunteer"]),
+                }
+                for member in data["team"]
+                if member["confirmation"] == "declined"
+            ]
         return data
 
     @permitted(READERS)
@@ -586,10 +633,16 @@ class ReviewSession:
         kinds of file each version downloads as."""
         # the audit names people and addresses: the province's to read
         audit = self.workspace.audit_log() if actor.role == "province" else []
+        answers = None  # who has not opened their link or answered (issue 24)
+        if actor.role in PLANNERS and self.workspace.published() is not None:
+            opened = self._published_version()
+            found = self._statuses(opened)
+            answers = links.unanswered(opened, found) | {"links": bool(found)}
         return {
             "versions": self.workspace.versions(),
             "audit": self._with_lines(audit),
             "formats": list(downloads.DOWNLOADS),
+            "answers": answers,
         }
 
     @permitted(READERS)
@@ -608,7 +661,21 @@ class ReviewSession:
             self.workspace.publish(version_id, expected, by=actor.name, address=actor.address)
         except KeyError:
             raise NotFound("no such version") from None
+        self._issue_links(version_id, actor)
         return {"published": version_id, "rev": self.workspace.revision()}
+
+    def _issue_links(self, version_id: int, actor: Actor) -> int:
+        """A link for every volunteer of a published version who has no live one (none
+        once its season is over): how many volunteers have one."""
+        with reading(version_id):
+            opened = self.versions.get(version_id)
+        if opened is None or not opened.camps:
+            return 0
+        expires = season_end(c.last_day for c in opened.camps.values() if c.members)
+        if expires <= datetime.now(UTC):
+            return 0
+        people = [v for v, _, _ in opened.triples]
+        return len(issue(self.links, people, version_id, expires, actor.name, actor.address))
 
     @permitted(PLANNERS)
     @saves
@@ -757,6 +824,119 @@ class ReviewSession:
                 phones=True,
             )
         return data
+
+    # ------------------------------------------------------ volunteers' links
+    def _published_version(self) -> OpenVersion:
+        """The published version, open: what every volunteer's link shows."""
+        published = self.workspace.published()
+        if published is None:
+            raise NotFound("no roster has been published yet")
+        with reading(published):
+            opened = self.versions.get(published)
+        if opened is None:
+            raise NotFound("no roster has been published yet")
+        return opened
+
+    @by_link
+    def link_page(self, token: str, lang: str) -> dict[str, Any]:
+        """A volunteer's page (their link is the credential: no account): their camps
+        in the published version, in ``lang``; the link counts as opened."""
+        record = verify(self.links, token)
+        opened = self._published_version()
+        self.links.mark([record.id], "opened_at")
+        answers = self.links.answers(record.volunteer)
+        return links.page(opened, record.volunteer, answers, lang)
+
+    @by_link
+    @saves
+    def link_answer(self, token: str, fields: Mapping[str, object]) -> dict[str, Any]:
+        """A volunteer confirms or declines one of their camps (``camp``, ``answer``,
+        ``reason``, ``text``); a decline is an edit at once (the volunteer away from the
+        camp), a confirmation drops their earlier decline's edit while it is pending."""
+        record = verify(self.links, token)
+        camp, answer, reason, text = checked_answer(dict(fields))
+        opened = self._published_version()
+        volunteer = record.volunteer
+        if not any(v == volunteer and c == camp for v, c, _ in opened.triples):
+            raise NotFound("this link has no such camp")
+        before = self.links.answers(volunteer).get((volunteer, camp))
+        pending = {e.id for e in self.workspace.pending_edits()}
+        earlier = before.edit if before and before.edit in pending else None
+        edit = earlier
+        if answer == "decline" and earlier is None:
+            ops = [{"op": "forbid", "pairs": [{"volunteer": volunteer, "camp": camp}]}]
+            edit = self.workspace.add_edit("remove", ops, by=links.VOLUNTEER)
+        elif answer == "confirm" and earlier is not None:
+            self.workspace.drop_edit(earlier, by=links.VOLUNTEER)
+            edit = None
+        self.links.answer(volunteer, camp, answer, reason, text, opened.version.id, edit)
+        self.links.mark([record.id], "opened_at")
+        return {"camp": camp, "answer": answer, "reason": reason, "edit": edit}
+
+    @by_link
+    def link_calendar(self, token: str) -> downloads.Download:
+        """The volunteer's camps as an ``.ics`` file, with stable event ids."""
+        record = verify(self.links, token)
+        opened = self._published_version()
+        content = links.calendar(opened, record.volunteer, self.links.answers(record.volunteer))
+        return downloads.Download("camps.ics", "text/calendar; charset=utf-8", content)
+
+    def _statuses(self, opened: OpenVersion) -> dict[tuple[str, str], str]:
+        """Each assignment's status, for the published version alone (else none)."""
+        if opened.version.id != self.workspace.published():
+            return {}
+        return links.statuses(opened.triples, self.links.newest(), self.links.answers())
+
+    @permitted(PLANNERS)
+    def links_file(self, actor: Actor, version_id: int, base_url: str) -> downloads.Download:
+        """``links-phones.csv`` of a published version (what ``export --links`` writes):
+        the province's every volunteer, a county's those on its counties' camps; the
+        links count as sent (audited: phones)."""
+        opened = self._published_version()
+        if opened.version.id != version_id:
+            raise UsageError(f"version {version_id} is not the published one: publish it first")
+        expires = season_end(c.last_day for c in opened.camps.values() if c.members)
+        if expires <= datetime.now(UTC):
+            raise UsageError("this roster's season is over: its links would open nothing")
+        camps_of: dict[str, set[str]] = {}
+        for volunteer, camp, _ in opened.triples:
+            camps_of.setdefault(volunteer, set()).add(camp)
+        issued = issue(self.links, camps_of, version_id, expires, actor.name, actor.address)
+        problem = opened.problem
+
+        def may_see(volunteer: str) -> bool:
+            return any(camp_in_scope(actor, problem, c) for c in camps_of.get(volunteer, ()))
+
+        file = links.links_file(
+            opened, {v: token for v, (_, token) in issued.items()}, base_url, may_see
+        )
+        live = self.links.live(datetime.now(UTC))
+        self.links.mark([live[v].id for v in camps_of if v in live and may_see(v)], "sent_at")
+        self.workspace.log(
+            "download",
+            by=actor.name,
+            address=actor.address,
+            version=version_id,
+            kind="links",
+            phones=True,
+        )
+        return file
+
+    @permitted(PLANNERS)
+    @saves
+    def revoke_link(self, actor: Actor, volunteer_id: str) -> dict[str, Any]:
+        """Revoke ``volunteer_id``'s link (a lost phone, a link forwarded): it opens
+        nothing from now on; the next publication or export makes a new one. A county
+        coordinator: for people on its counties' camps."""
+        head = self._head()
+        if volunteer_id not in head.volunteers:
+            raise NotFound("no such volunteer")
+        if actor.role != "province":
+            theirs = {c for v, c, _ in head.triples if v == volunteer_id}
+            if not any(camp_in_scope(actor, head.problem, c) for c in theirs):
+                raise Forbidden("this volunteer is on none of your counties' camps")
+        revoked = self.links.revoke(volunteer_id, actor.name, actor.address)
+        return {"volunteer": volunteer_id, "revoked": revoked}
 
     # ---------------------------------------------------------------- accounts
     @permitted(PROVINCE)
