@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from campplanner.app.review.session import ReviewSession
 from campplanner.web.handling import attach
 from campplanner.web.limits import BodyGuard, CloseUnread
-from campplanner.web.routes import accounts, api, downloads, edits, links, pages
+from campplanner.web.routes import accounts, api, attendance, downloads, edits, links, pages
 from campplanner.web.security import token_guard
 
 # In this order: the catch-all of unknown API addresses last.
@@ -27,6 +27,7 @@ ROUTERS = (
     edits.router,
     downloads.router,
     links.router,
+    attendance.router,
     api.router,
     api.fallback,
 )

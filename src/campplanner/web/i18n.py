@@ -28,6 +28,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "empty_filter": ("جای خالی", "Empty slots"),
     "empty:any": ("هر جای خالی", "any empty slot"),
     "empty:essential": ("نقش ضروری خالی", "an essential role empty"),
+    # attendance at the camp (issue 24): the sheet a camp leader fills in
+    "attendance": ("حضور در اردو", "Attendance"),
+    "attendance_recorded": ("ثبت‌شده", "Recorded"),
+    "attendance_came": ("آمد؟", "Came?"),
+    "attendance_yes": ("آمد", "came"),
+    "attendance_no": ("نیامد", "did not come"),
+    "attendance_by": ("ثبت‌کننده", "Recorded by"),
+    "attendance_single_user": ("برنامه‌ریز", "the planner"),
+    "attendance_record": ("ثبت حضور", "Record attendance"),
+    "attendance_no_team": ("این اردو گروهی ندارد.", "This camp has no team."),
+    "attendance_history": (
+        "سابقهٔ حضور این فصل (برای آزمون غیبت فصل بعد)",
+        "This season's attendance history (for next season's no-show test)",
+    ),
     # what would run a cancelled camp (whatif/to_run.py)
     "to_run": ("برای برپایی این اردو", "What would run this camp"),
     "to_run_changes": ("کمترین جابه‌جایی:", "fewest changes:"),
@@ -121,7 +135,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "assignments": ("جایگاه‌ها", "assignments"),
     "not_opened": ("پیوند را باز نکرده‌اند", "Have not opened their link"),
     "not_answered": ("باز کرده‌اند ولی پاسخ نداده‌اند", "Opened but not answered"),
-    "links_csv": ("پیوندها و تلفن‌ها برای پیامک (CSV)", "Links and phones for SMS (CSV)"),
+    "links_csv": ("پیوندها و تلفن‌ها برای پیامک (جدول)", "Links and phones for SMS (CSV)"),
     "revoke_link": ("باطل کردن پیوند", "Revoke the link"),
     # logging in (issue 23): what the login page and the frame say
     "log_in": ("ورود", "Log in"),
@@ -460,6 +474,7 @@ _FILE_NAMES = [
     (re.compile(r"packet-(.+)"), "برگهٔ-اردو-{0}"),
     (re.compile(r"packets-(.+)-phones"), "برگه‌های-{label}-با-تلفن"),
     (re.compile(r"packets-(.+)"), "برگه‌های-{label}"),
+    (re.compile(r"attendance-history"), "سابقهٔ-حضور"),
 ]
 
 

@@ -113,6 +113,11 @@ def refusal_language(request: Request) -> str:
 # revision) in Persian, by key; their English is the error's own text. {name} quotes a
 # value: a number in Persian digits, an id or a name isolated (FSI ... PDI).
 APP_WORDS: dict[str, str] = {
+    "attendance_refused": (
+        "حضور ثبت نشد: {people} یا در گروه این اردو نیستند یا جلوی نامشان «آمد» یا «نیامد» "
+        "نیامده است. چیزی تغییر نکرد."
+    ),
+    "attendance_nothing": ("حضور ثبت نشد: برای هیچ‌یک از اعضا «آمد» یا «نیامد» انتخاب نشده است."),
     "stale_revision": (
         "این صفحه وضعیت قدیمی‌تری از فضای کار را نشان می‌داد: کسی (شاید زبانهٔ دیگری) از آن "
         "پس چیزی را تغییر داده است. چیزی تغییر نکرد؛ صفحه را دوباره باز کنید و دوباره بکوشید."

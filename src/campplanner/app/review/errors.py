@@ -78,6 +78,14 @@ class Contradicts(Worded):
     key = "contradicts"
 
 
+class AttendanceRefused(Worded):
+    """Marks of a camp's attendance that cannot be recorded: ``people`` names the
+    entries (a person not on the team, a value neither yes nor no); none when nobody was
+    marked at all (key ``attendance_nothing``)."""
+
+    key = "attendance_refused"
+
+
 class ContradictingPending(Worded):
     key = "contradicting_pending"
 

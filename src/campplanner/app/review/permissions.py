@@ -11,7 +11,8 @@ workspace without accounts acts for the one planner (role ``province``): everyth
   and drops edits, re-solves, accepts only for camps of its counties, and a re-solve it
   starts changes only their assignments (:func:`scope_ops` locks the rest);
 - ``camp-leader``: reads its own camps (and the overview's totals); says a member of
-  its camp is not coming (an edit ``remove``, for the county to accept);
+  its camp is not coming (an edit ``remove``, for the county to accept); records who
+  came to its camps (attendance; a county coordinator for its counties' camps);
 - ``viewer``: reads, no phones; changes nothing.
 
 ``RULES`` is the table (method name -> roles), read by the permission matrix test.
@@ -42,6 +43,8 @@ CAMP_SCOPED: dict[str, frozenset[str]] = {
     "camp_packet": frozenset({"county", "camp-leader"}),
     "add_edit": frozenset({"county", "camp-leader"}),
     "drop_edit": frozenset({"county"}),
+    "attendance": frozenset({"county", "camp-leader"}),
+    "record_attendance": frozenset({"county", "camp-leader"}),
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -119,6 +122,9 @@ WHAT = {
     "disable_user": "disabling an account",
     "links_file": "the volunteers' links with phones",
     "revoke_link": "revoking a volunteer's link",
+    "attendance": "a camp's attendance",
+    "record_attendance": "recording attendance",
+    "attendance_history": "the season's attendance history",
 }
 
 

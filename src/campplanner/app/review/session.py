@@ -25,6 +25,7 @@ from campplanner.app import audit
 from campplanner.app.accounts import Accounts, Login
 from campplanner.app.links import checked_answer, issue, season_end, verify
 from campplanner.app.review import (
+    attendance,
     calls,
     comparisons,
     conflicts,
@@ -69,6 +70,7 @@ from campplanner.contract.calendar import Calendar
 from campplanner.contract.solution import roster_triples as solution_triples
 from campplanner.contract.solution import solution_from_data
 from campplanner.workspace import Workspace
+from campplanner.workspace.attendance import AttendanceStore
 from campplanner.workspace.links import LinkStore
 
 COMMENT_LENGTH = 500  # characters of an accepted version's comment
@@ -120,6 +122,7 @@ class ReviewSession:
         self.background = Background(scratch)
         self.accounts = Accounts(workspace)
         self.links = LinkStore(workspace)
+        self.attendance_marks = AttendanceStore(workspace)
         self.started_by: dict[str, str] = {}  # job id -> the account that started it
         # job id -> (version, by, when) of the re-solves accepted: a second tab's accept
         self.accepted: dict[str, tuple[int, str, str]] = {}
@@ -921,6 +924,57 @@ class ReviewSession:
             phones=True,
         )
         return file
+
+    # ------------------------------------------------------ attendance (issue 24)
+    def _attended_version(self) -> OpenVersion:
+        """The roster people were sent to: the published version, else the current."""
+        return self._published_version() if self.workspace.published() else self._head()
+
+    @permitted(ALL_BUT_VIEWER)
+    def attendance(self, actor: Actor, camp_id: str) -> dict[str, Any]:
+        """Camp ``camp_id``'s attendance sheet: its team (of the published roster), each
+        with their mark, and whether ``actor`` may record (a camp leader: their own
+        camps; a county: its counties')."""
+        opened = self._attended_version()
+        if opened.problem.camp_index.get(camp_id) is None:
+            raise NotFound("no such camp")
+        check_camp(actor, opened.problem, camp_id, "this camp's attendance")
+        camp = opened.camps[camp_id]
+        team = attendance.sheet(opened, camp_id, self.attendance_marks.marks(camp_id))
+        return {
+            "camp": {
+                "id": camp.id,
+                "name": camp.name,
+                "first_day": camp.first_day,
+                "last_day": camp.last_day,
+            },
+            "version": opened.version.id,
+            "team": team,
+            "recorded": sum(1 for row in team if row["came"] is not None),
+        }
+
+    @permitted(ALL_BUT_VIEWER)
+    def record_attendance(
+        self, actor: Actor, camp_id: str, fields: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Record who of ``camp_id``'s team came (``attendance.checked_marks``), as
+        ``actor`` (audited with their name); the sheet as it is now."""
+        opened = self._attended_version()
+        if opened.problem.camp_index.get(camp_id) is None:
+            raise NotFound("no such camp")
+        check_camp(actor, opened.problem, camp_id, "this camp's attendance")
+        marks = attendance.checked_marks(opened, camp_id, fields)
+        self.attendance_marks.record(camp_id, marks, actor.name, actor.address, opened.version.id)
+        return self.attendance(actor, camp_id)
+
+    @permitted(PROVINCE)
+    def attendance_history(self, actor: Actor) -> downloads.Download:
+        """Every mark recorded, as an attendance history file (``contract/history.py``)
+        whose season is this season's name: next season's ``stress --history``."""
+        season = self._attended_version().instance.name
+        content = attendance.history_file(season, self.attendance_marks.marks())
+        self.workspace.log("download", by=actor.name, address=actor.address, kind="history")
+        return downloads.Download("attendance-history.json", "application/json", content)
 
     @permitted(PLANNERS)
     @saves
