@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -110,6 +111,12 @@ def test_the_volunteers_page_shows_their_camps_and_only_the_leaders_phone(site) 
     phones = {v["id"]: v["phone"] for v in future_data()["volunteers"]}
     shown = {v for v, p in phones.items() if p.replace(" ", "") in _digits(page.text)}
     assert shown == {leader}  # the camp leader's phone, nobody else's (theirs neither)
+    calendar = client.get(f"/v/{tokens[member]}/calendar.ics").content.decode()
+    calendar = calendar.replace("\r\n ", "")  # lines unfolded (RFC 5545)
+    assert {v for v, p in phones.items() if p.replace(" ", "") in _digits(calendar)} == {leader}
+    # a Persian page says nothing in English but the switch's name and the file kind
+    words = set(re.findall(r"[A-Za-z]{2,}", re.sub(r"<[^>]*>", " ", page.text)))
+    assert words <= {"English", "ics", "campplanner"}, words
     english = client.get(f"/v/{tokens[member]}", params={"lang": "en"})
     assert '<html lang="en" dir="ltr">' in english.text and start in english.text
     # the leader's own page: the team by name, no one's phone
@@ -165,6 +172,9 @@ def test_confirm_and_decline_become_statuses_and_an_edit(site) -> None:
     assert no_camp in {
         r["id"] for r in client.get("/api/camps", params={"status": "at_risk"}).json()["rows"]
     }
+    # the camp leader's papers say each member's answer
+    packet = client.get(f"/packets/{no_camp}").text
+    assert "<th>پاسخ</th>" in packet and "نمی‌آید" in packet
     # changing their mind: the decline's pending edit goes away
     client.post(f"/v/{tokens[no]}/answer", json={"camp": no_camp, "answer": "confirm"})
     assert client.get("/api/edits").json()["pending"] == []

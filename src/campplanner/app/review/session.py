@@ -854,7 +854,7 @@ class ReviewSession:
         if head.problem.camp_index.get(camp_id) is None or head.view is None:
             raise NotFound("no such camp")
         check_camp(actor, head.problem, camp_id, "this camp's phones")
-        file = downloads.camp_packet(head.view, camp_id)
+        file = downloads.camp_packet(head.view, camp_id, self._statuses(head))
         self.workspace.log(  # phones: a download of personal data
             "download",
             by=actor.name,
