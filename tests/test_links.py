@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import update
+from sqlalchemy import MetaData, create_engine, update
 
 from builders import tiny_data
 from campplanner.app.links import (
@@ -36,6 +37,18 @@ from campplanner.workspace.links import AnswerRecord, LinkRecord, LinkStore, lin
 from web_helpers import post, served, solved, wait_for_job
 
 BASE = "https://camps.example.ir"
+PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
+
+
+def _fresh(url: str) -> str:
+    engine = create_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)
+    engine.dispose()
+    return url
+
+
 BRING = "کیسه‌خواب و چراغ‌قوه"
 
 
@@ -51,12 +64,17 @@ def future_data() -> dict:
     return data
 
 
-@pytest.fixture()
-def site(tmp_path: Path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def site(request: pytest.FixtureRequest, tmp_path: Path):
+    url = None
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL to run the links on it")
+        url = _fresh(PG_URL)
     season = tmp_path / "season.json"
     season.write_text(json.dumps(future_data(), ensure_ascii=False), encoding="utf-8")
     roster = solved(season, tmp_path)
-    session, client = served(season, tmp_path, solution=roster)
+    session, client = served(season, tmp_path, solution=roster, url=url)
     assert post(client, "/api/versions/1/publish").status_code == 200
     yield session, client, season, roster
     session.close()
@@ -275,21 +293,12 @@ def test_the_links_file_from_the_versions_page_is_audited(site) -> None:
 
 def test_export_links_writes_the_csv_for_an_sms_panel(site, tmp_path: Path) -> None:
     session, _, season, roster = site
-    workspace = tmp_path / "ws.sqlite"
+    url = session.workspace.url
+    where = ["--workspace", url.removeprefix("sqlite:///")] if "sqlite" in url else ["--db", url]
     out = tmp_path / "sms"
     result = CliRunner().invoke(
         main,
-        [
-            "export",
-            str(season),
-            str(roster),
-            "--links",
-            str(out),
-            "--workspace",
-            str(workspace),
-            "--base-url",
-            BASE + "/",
-        ],
+        ["export", str(season), str(roster), "--links", str(out), *where, "--base-url", BASE + "/"],
     )
     assert result.exit_code == 0, result.output
     text = (out / "links-phones.csv").read_text(encoding="utf-8-sig")
@@ -303,8 +312,7 @@ def test_export_links_writes_the_csv_for_an_sms_panel(site, tmp_path: Path) -> N
     assert all("گرامی" in r["message"] and r["link"] in r["message"] for r in rows)
     # a second run refuses to overwrite without --force; no folder, no base URL: exit 2
     again = CliRunner().invoke(
-        main,
-        ["export", str(season), str(roster), "--links", str(out), "--workspace", str(workspace)],
+        main, ["export", str(season), str(roster), "--links", str(out), *where]
     )
     assert again.exit_code == 2 and "--base-url" in again.output
 
