@@ -343,6 +343,12 @@ def test_a_decline_re_planned_and_published_updates_the_pages_and_the_call_list(
     job = post(client, "/api/solve").json()["job"]
     assert wait_for_job(client, job)["state"] == "done"
     version = post(client, f"/api/jobs/{job}/accept", {"comment": "declines"}).json()["version"]
+    # accepted, not published yet: the link still shows the published roster (read for
+    # the links alone), and the new version's pages carry the answers already
+    assert f'data-camp="{camp}"' in client.get(f"/v/{tokens[leaving]}").text
+    team = client.get(f"/api/camps/{camp}").json()["team"]
+    assert leaving not in {m["volunteer"] for m in team}
+    assert all(m["confirmation"] in ("not_sent", "sent", "opened") for m in team)
     assert post(client, f"/api/versions/{version}/publish").status_code == 200
     page = client.get(f"/v/{tokens[leaving]}").text
     assert f'data-camp="{camp}"' not in page

@@ -259,6 +259,22 @@ class LinkStore:
             for r in rows
         }
 
+    def stamp(self) -> tuple[Any, ...]:
+        """What changes whenever a link or an answer does (made, sent, opened, revoked,
+        answered): two counts, for a cache of the statuses."""
+        with self.engine.connect() as connection:
+            made = connection.execute(
+                select(
+                    func.count(),
+                    func.max(links.c.id),
+                    func.count(links.c.sent_at),
+                    func.count(links.c.opened_at),
+                    func.count(links.c.revoked_at),
+                )
+            ).one()
+            said = connection.execute(select(func.count(), func.max(answers.c.id))).one()
+        return (*made, *said)
+
     def newest(self) -> dict[str, LinkRecord]:
         """Each volunteer's newest link, whatever its state (for the statuses)."""
         with self.engine.connect() as connection:

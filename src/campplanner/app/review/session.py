@@ -102,6 +102,8 @@ class ReviewSession:
         self.background = Background(scratch)
         self.accounts = Accounts(workspace)
         self.links = LinkStore(workspace)
+        self._published: links.Published | None = None  # the links' published roster
+        self._found: tuple[Any, dict[tuple[str, str], str]] | None = None  # statuses, kept
         self.started_by: dict[str, str] = {}  # job id -> the account that started it
         # one job at a time: the check and the start, together (calls come from threads)
         self._starting = threading.Lock()
@@ -543,9 +545,8 @@ class ReviewSession:
     def _issue_links(self, version_id: int, actor: Actor) -> int:
         """A link for every volunteer of a published version who has no live one (none
         once its season is over): how many volunteers have one."""
-        with reading(version_id):
-            opened = self.versions.get(version_id)
-        if opened is None or not opened.camps:
+        opened = self._published_version()
+        if not opened.camps:
             return 0
         expires = season_end(c.last_day for c in opened.camps.values() if c.members)
         if expires <= datetime.now(UTC):
@@ -694,16 +695,21 @@ class ReviewSession:
         return data
 
     # ------------------------------------------------------ volunteers' links
-    def _published_version(self) -> OpenVersion:
-        """The published version, open: what every volunteer's link shows."""
-        published = self.workspace.published()
-        if published is None:
+    def _published_version(self) -> links.Roster:
+        """The published version as the links read it: the open head when it is the
+        published one, else read once (not compiled) and kept."""
+        info = self.workspace.version(self.workspace.published() or -1)
+        if info is None:
             raise NotFound("no roster has been published yet")
-        with reading(published):
-            opened = self.versions.get(published)
-        if opened is None:
-            raise NotFound("no roster has been published yet")
-        return opened
+        head = self.head()
+        if head is not None and head.version.id == info.id:
+            return head
+        kept = self._published
+        if kept is None or kept.version.id != info.id:
+            with reading(info.id):
+                kept = links.published_roster(self.workspace, info)
+            self._published = kept
+        return kept
 
     @by_link
     def link_page(self, token: str, lang: str) -> dict[str, Any]:
@@ -749,11 +755,20 @@ class ReviewSession:
         content = links.calendar(opened, record.volunteer, self.links.answers(record.volunteer))
         return downloads.Download("camps.ics", "text/calendar; charset=utf-8", content)
 
-    def _statuses(self, opened: OpenVersion) -> dict[tuple[str, str], str]:
-        """Each assignment's status, for the published version alone (else none)."""
-        if opened.version.id != self.workspace.published():
-            return {}
-        return links.statuses(opened.triples, self.links.newest(), self.links.answers())
+    def _statuses(self, opened: links.Roster) -> dict[tuple[str, str], str]:
+        """Each assignment's status in ``opened`` (none before any link was made): the
+        answers hold for the same volunteer and camp in any version. Kept until a link
+        or an answer changes (asked of the database in two counts), or the hour turns
+        (an answer overdue)."""
+        now = datetime.now(UTC)
+        key = (opened.version.id, self.links.stamp(), now.strftime("%Y%m%d%H"))
+        kept = self._found
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        newest = self.links.newest()
+        found = links.statuses(opened.triples, newest, self.links.answers(), now) if newest else {}
+        self._found = (key, found)
+        return found
 
     @permitted(PLANNERS)
     def links_file(self, actor: Actor, version_id: int, base_url: str) -> downloads.Download:
@@ -770,10 +785,11 @@ class ReviewSession:
         for volunteer, camp, _ in opened.triples:
             camps_of.setdefault(volunteer, set()).add(camp)
         issued = issue(self.links, camps_of, version_id, expires, actor.name, actor.address)
-        problem = opened.problem
 
-        def may_see(volunteer: str) -> bool:
-            return any(camp_in_scope(actor, problem, c) for c in camps_of.get(volunteer, ()))
+        def may_see(volunteer: str) -> bool:  # the province all, a county its camps' people
+            return actor.role == "province" or any(
+                opened.camps[c].county_id in actor.counties for c in camps_of.get(volunteer, ())
+            )
 
         file = links.links_file(
             opened, {v: token for v, (_, token) in issued.items()}, base_url, may_see
