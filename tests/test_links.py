@@ -373,3 +373,32 @@ def test_an_assignment_without_an_answer_days_after_its_link_was_sent_is_no_answ
     yes = AnswerRecord("v1", "c1", "confirm", "", "", sent, 1, None)
     no = AnswerRecord("v1", "c1", "decline", "work", "", sent, 1, 3)
     assert status(opened, yes, late) == "confirmed" and status(None, no, late) == "declined"
+
+
+def test_a_link_needs_no_token_or_account_and_opens_nothing_else(tmp_path: Path) -> None:
+    """On a server with a token (a LAN), then with accounts: the link opens its page,
+    the planners' pages and API still need the token or a login."""
+    season = tmp_path / "season.json"
+    season.write_text(json.dumps(future_data(), ensure_ascii=False), encoding="utf-8")
+    session, client = served(season, tmp_path, solution=solved(season, tmp_path), token="t" * 24)
+    try:
+        planner = {"Authorization": "Bearer " + "t" * 24}
+        state = client.get("/api/session", headers=planner).json()
+        published = client.post(
+            "/api/versions/1/publish",
+            json={"rev": state["rev"]},
+            headers=planner | {"X-CSRF-Token": state["csrf"]},
+        )
+        assert published.status_code == 200
+        token = next(iter(_tokens(session).values()))
+        assert client.get(f"/v/{token}").status_code == 200
+        assert client.get(f"/v/{token}/calendar.ics").status_code == 200
+        for address in ("/", "/api/overview", "/api/solution", f"/v/{token}/../../api/solution"):
+            assert client.get(address).status_code == 401, address
+        session.accounts.add("province", "province", "a long pass phrase")
+        assert client.get(f"/v/{token}").status_code == 200
+        assert client.get("/", follow_redirects=False).status_code == 302
+        assert client.get("/api/overview").status_code == 401
+    finally:
+        session.close()
+        session.workspace.close()
