@@ -30,7 +30,7 @@ from campplanner.app.links import (
     token_for,
     verify,
 )
-from campplanner.app.review.actor import LOCAL_PLANNER
+from campplanner.app.review.actor import LOCAL_PLANNER, Actor
 from campplanner.cli import main
 from campplanner.contract.calendar import to_persian_digits
 from campplanner.workspace.links import AnswerRecord, LinkRecord, LinkStore, links
@@ -179,6 +179,10 @@ def test_confirm_and_decline_become_statuses_and_an_edit(site) -> None:
     overview = client.get("/api/overview").json()["answers"]
     assert overview["confirmed"] == 1 and overview["declined"] == 1
     assert no_camp in {c["id"] for c in overview["at_risk"]}
+    # a camp leader's overview names the people of their own camps alone
+    other_leader = Actor("leader", "camp-leader", camps=frozenset({yes_camp}) - {no_camp})
+    listed = session.overview(other_leader)["answers"]["at_risk"]
+    assert no_camp not in {c["id"] for c in listed}
     risky = client.get("/api/camps", params={"status": "at_risk"}).json()["rows"]
     assert {r["id"] for r in risky} == {c["id"] for c in overview["at_risk"]}
     # the pages: the overview's camps at risk, the camp's declines with replacements
@@ -186,6 +190,7 @@ def test_confirm_and_decline_become_statuses_and_an_edit(site) -> None:
     assert 'id="at-risk"' in overview_page and f"/camps/{no_camp}" in overview_page
     camp_page = client.get(f"/camps/{no_camp}").text
     assert 'id="declines"' in camp_page and 'id="replan-form"' in camp_page
+    assert "تب دارم" in camp_page and "بیماری" in camp_page  # their reason and note
     assert "نمی‌آید" in camp_page  # the member's status, in Persian
     assert no_camp in {
         r["id"] for r in client.get("/api/camps", params={"status": "at_risk"}).json()["rows"]
@@ -206,7 +211,13 @@ def test_a_link_answers_only_for_its_own_camps(site) -> None:
     others = {c for v, held in camps.items() if v != a for c, _ in held} - {c for c, _ in camps[a]}
     other = sorted(others)[0]
     refused = client.post(f"/v/{tokens[a]}/answer", json={"camp": other, "answer": "decline"})
-    assert refused.status_code == 404
+    assert refused.status_code == 404 and "no such camp" in refused.json()["error"]
+    mine = camps[a][0][0]
+    for wrong in (
+        {"camp": mine, "answer": "maybe"},
+        {"camp": mine, "answer": "decline", "reason": "x"},
+    ):
+        assert client.post(f"/v/{tokens[a]}/answer", json=wrong).status_code == 400
     assert client.get("/api/edits").json()["pending"] == []
 
 

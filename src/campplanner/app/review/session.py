@@ -193,6 +193,8 @@ class ReviewSession:
         if found and head.view is not None:  # the volunteers' answers (issue 24)
             risky = []
             for camp in head.view.camps:
+                if actor.role == "camp-leader" and camp.id not in actor.camps:
+                    continue  # names of other camps' people: not a camp leader's to read
                 confirmation = links.camp_confirmation(camp, found)
                 if confirmation["at_risk"]:
                     risky.append({"id": camp.id, "name": camp.name} | confirmation)
@@ -256,10 +258,13 @@ class ReviewSession:
         view = head.camps.get(camp_id)
         data["confirmation"] = links.camp_confirmation(view, found) if found and view else None
         if data["confirmation"] and may_edit:  # a decline is work: who could take the place
+            said = self.links.answers()
             data["declines"] = [
                 {
                     "volunteer": member["volunteer"],
                     "name": member["name"],
+                    "reason": said[(member["volunteer"], camp_id)].reason,
+                    "text": said[(member["volunteer"], camp_id)].text,
                     "replacements": reads.replacements(head, camp_id, member["volunteer"]),
                 }
                 for member in data["team"]
