@@ -291,6 +291,17 @@ def test_the_links_file_from_the_versions_page_is_audited(site) -> None:
     assert tuple(rows[0]) == LINK_COLUMNS and len(rows) - 1 == len(_roster(roster))
     assert all(r[3].startswith("http://127.0.0.1:8000/v/") and r[3] in r[4] for r in rows[1:])
     assert session.workspace.audit_log(action="download")[0]["detail"]["kind"] == "links"
+    # a county coordinator's file: the people of its counties' camps alone
+    data = future_data()
+    county_of = {p["id"]: p.get("county") for p in data["places"]}
+    camp_county = {c["id"]: county_of[c["place"]] for c in data["camps"]}
+    camps = _roster(roster)
+    county = camp_county[sorted(camps.items())[0][1][0][0]]
+    theirs = {v for v, held in camps.items() if any(camp_county[c] == county for c, _ in held)}
+    coordinator = Actor("county", "county", counties=frozenset({county}))
+    mine = session.links_file(coordinator, 1, "https://x.example")
+    listed = list(csv.reader(io.StringIO(mine.content.decode("utf-8-sig"))))[1:]
+    assert {r[0] for r in listed} == theirs and theirs < set(camps)
     # the links count as sent: the versions page lists who has not opened them
     page = client.get("/versions")
     assert page.status_code == 200 and 'id="links-csv"' in page.text
