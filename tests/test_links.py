@@ -19,6 +19,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 from sqlalchemy import MetaData, create_engine, update
 
 from builders import tiny_data
@@ -50,6 +51,7 @@ def _fresh(url: str) -> str:
 
 
 BRING = "کیسه‌خواب و چراغ‌قوه"
+HOSTILE = ' <script>alert(1)</script>"><img src=x onerror=alert(2)>\u202e'  # escaped, isolated
 
 
 def future_data() -> dict:
@@ -58,7 +60,7 @@ def future_data() -> dict:
     for camp in data["camps"]:
         for key in ("start", "end"):
             camp[key] = "1410" + camp[key][4:]
-        camp["bring"] = BRING
+        camp["bring"] = BRING + HOSTILE
     for n, volunteer in enumerate(data["volunteers"]):
         volunteer["phone"] = f"0912 000 {n:04d}"
     return data
@@ -126,6 +128,8 @@ def test_the_volunteers_page_shows_their_camps_and_only_the_leaders_phone(site) 
     start = {c["id"]: c["start"] for c in future_data()["camps"]}[led]
     assert BRING in page.text and to_persian_digits(start.replace("-", "/")) in page.text
     assert page.text.count('class="link-camp"') == len(member_camps)
+    assert "<script>alert" not in page.text and "<img src=x" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     phones = {v["id"]: v["phone"] for v in future_data()["volunteers"]}
     shown = {v for v, p in phones.items() if p.replace(" ", "") in _digits(page.text)}
     assert shown == {leader}  # the camp leader's phone, nobody else's (theirs neither)
@@ -133,7 +137,8 @@ def test_the_volunteers_page_shows_their_camps_and_only_the_leaders_phone(site) 
     calendar = calendar.replace("\r\n ", "")  # lines unfolded (RFC 5545)
     assert {v for v, p in phones.items() if p.replace(" ", "") in _digits(calendar)} == {leader}
     # a Persian page says nothing in English but the switch's name and the file kind
-    words = set(re.findall(r"[A-Za-z]{2,}", re.sub(r"<[^>]*>", " ", page.text)))
+    shown = page.text.replace(str(escape(HOSTILE)), "")  # the data's own words aside
+    words = set(re.findall(r"[A-Za-z]{2,}", re.sub(r"<[^>]*>", " ", shown)))
     assert words <= {"English", "ics", "campplanner"}, words
     english = client.get(f"/v/{tokens[member]}", params={"lang": "en"})
     assert '<html lang="en" dir="ltr">' in english.text and start in english.text
