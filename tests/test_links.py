@@ -429,3 +429,31 @@ def test_a_link_needs_no_token_or_account_and_opens_nothing_else(tmp_path: Path)
     finally:
         session.close()
         session.workspace.close()
+
+
+def test_a_links_answer_is_refused_in_words_when_malformed_or_too_large(site) -> None:
+    session, client, _, roster = site
+    token = _tokens(session)[sorted(_roster(roster))[0]]
+    camp = _roster(roster)[sorted(_roster(roster))[0]][0][0]
+    url = f"/v/{token}/answer"
+    assert (
+        client.post(
+            url, content=b"[1, 2]", headers={"Content-Type": "application/json"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(url, content=b"{nope", headers={"Content-Type": "application/json"}).status_code
+        == 400
+    )
+    assert (
+        client.post(url, content=b"camp=x", headers={"Content-Type": "text/plain"}).status_code
+        == 400
+    )
+    assert client.post(url, json={"camp": 5, "answer": "confirm"}).status_code == 400
+    big = client.post(url, json={"camp": camp, "answer": "decline", "text": "x" * 3_000_000})
+    assert big.status_code == 413
+    long = client.post(url, json={"camp": camp, "answer": "decline", "text": "ن" * 2_000})
+    assert long.status_code == 200
+    assert len(session.links.answers()[(sorted(_roster(roster))[0], camp)].text) == 500
+    assert session.workspace.pending_edits()  # the one decline, recorded once
