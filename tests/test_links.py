@@ -11,13 +11,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import update
+from markupsafe import escape
+from sqlalchemy import MetaData, create_engine, update
 
 from builders import tiny_data
 from campplanner.app.links import (
@@ -28,14 +31,27 @@ from campplanner.app.links import (
     token_for,
     verify,
 )
-from campplanner.app.review.actor import LOCAL_PLANNER
+from campplanner.app.review.actor import LOCAL_PLANNER, Actor
 from campplanner.cli import main
 from campplanner.contract.calendar import to_persian_digits
 from campplanner.workspace.links import AnswerRecord, LinkRecord, LinkStore, links
 from web_helpers import post, served, solved, wait_for_job
 
 BASE = "https://camps.example.ir"
+PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
+
+
+def _fresh(url: str) -> str:
+    engine = create_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)
+    engine.dispose()
+    return url
+
+
 BRING = "کیسه‌خواب و چراغ‌قوه"
+HOSTILE = ' <script>alert(1)</script>"><img src=x onerror=alert(2)>\u202e'  # escaped, isolated
 
 
 def future_data() -> dict:
@@ -44,18 +60,23 @@ def future_data() -> dict:
     for camp in data["camps"]:
         for key in ("start", "end"):
             camp[key] = "1410" + camp[key][4:]
-        camp["bring"] = BRING
+        camp["bring"] = BRING + HOSTILE
     for n, volunteer in enumerate(data["volunteers"]):
         volunteer["phone"] = f"0912 000 {n:04d}"
     return data
 
 
-@pytest.fixture()
-def site(tmp_path: Path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def site(request: pytest.FixtureRequest, tmp_path: Path):
+    url = None
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL to run the links on it")
+        url = _fresh(PG_URL)
     season = tmp_path / "season.json"
     season.write_text(json.dumps(future_data(), ensure_ascii=False), encoding="utf-8")
     roster = solved(season, tmp_path)
-    session, client = served(season, tmp_path, solution=roster)
+    session, client = served(season, tmp_path, solution=roster, url=url)
     assert post(client, "/api/versions/1/publish").status_code == 200
     yield session, client, season, roster
     session.close()
@@ -107,9 +128,18 @@ def test_the_volunteers_page_shows_their_camps_and_only_the_leaders_phone(site) 
     start = {c["id"]: c["start"] for c in future_data()["camps"]}[led]
     assert BRING in page.text and to_persian_digits(start.replace("-", "/")) in page.text
     assert page.text.count('class="link-camp"') == len(member_camps)
+    assert "<script>alert" not in page.text and "<img src=x" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     phones = {v["id"]: v["phone"] for v in future_data()["volunteers"]}
     shown = {v for v, p in phones.items() if p.replace(" ", "") in _digits(page.text)}
     assert shown == {leader}  # the camp leader's phone, nobody else's (theirs neither)
+    calendar = client.get(f"/v/{tokens[member]}/calendar.ics").content.decode()
+    calendar = calendar.replace("\r\n ", "")  # lines unfolded (RFC 5545)
+    assert {v for v, p in phones.items() if p.replace(" ", "") in _digits(calendar)} == {leader}
+    # a Persian page says nothing in English but the switch's name and the file kind
+    shown = page.text.replace(str(escape(HOSTILE)), "")  # the data's own words aside
+    words = set(re.findall(r"[A-Za-z]{2,}", re.sub(r"<[^>]*>", " ", shown)))
+    assert words <= {"English", "ics", "campplanner"}, words
     english = client.get(f"/v/{tokens[member]}", params={"lang": "en"})
     assert '<html lang="en" dir="ltr">' in english.text and start in english.text
     # the leader's own page: the team by name, no one's phone
@@ -154,6 +184,10 @@ def test_confirm_and_decline_become_statuses_and_an_edit(site) -> None:
     overview = client.get("/api/overview").json()["answers"]
     assert overview["confirmed"] == 1 and overview["declined"] == 1
     assert no_camp in {c["id"] for c in overview["at_risk"]}
+    # a camp leader's overview names the people of their own camps alone
+    other_leader = Actor("leader", "camp-leader", camps=frozenset({yes_camp}) - {no_camp})
+    listed = session.overview(other_leader)["answers"]["at_risk"]
+    assert no_camp not in {c["id"] for c in listed}
     risky = client.get("/api/camps", params={"status": "at_risk"}).json()["rows"]
     assert {r["id"] for r in risky} == {c["id"] for c in overview["at_risk"]}
     # the pages: the overview's camps at risk, the camp's declines with replacements
@@ -161,10 +195,14 @@ def test_confirm_and_decline_become_statuses_and_an_edit(site) -> None:
     assert 'id="at-risk"' in overview_page and f"/camps/{no_camp}" in overview_page
     camp_page = client.get(f"/camps/{no_camp}").text
     assert 'id="declines"' in camp_page and 'id="replan-form"' in camp_page
+    assert "تب دارم" in camp_page and "بیماری" in camp_page  # their reason and note
     assert "نمی‌آید" in camp_page  # the member's status, in Persian
     assert no_camp in {
         r["id"] for r in client.get("/api/camps", params={"status": "at_risk"}).json()["rows"]
     }
+    # the camp leader's papers say each member's answer
+    packet = client.get(f"/packets/{no_camp}").text
+    assert "<th>پاسخ</th>" in packet and "نمی‌آید" in packet
     # changing their mind: the decline's pending edit goes away
     client.post(f"/v/{tokens[no]}/answer", json={"camp": no_camp, "answer": "confirm"})
     assert client.get("/api/edits").json()["pending"] == []
@@ -178,7 +216,13 @@ def test_a_link_answers_only_for_its_own_camps(site) -> None:
     others = {c for v, held in camps.items() if v != a for c, _ in held} - {c for c, _ in camps[a]}
     other = sorted(others)[0]
     refused = client.post(f"/v/{tokens[a]}/answer", json={"camp": other, "answer": "decline"})
-    assert refused.status_code == 404
+    assert refused.status_code == 404 and "no such camp" in refused.json()["error"]
+    mine = camps[a][0][0]
+    for wrong in (
+        {"camp": mine, "answer": "maybe"},
+        {"camp": mine, "answer": "decline", "reason": "x"},
+    ):
+        assert client.post(f"/v/{tokens[a]}/answer", json=wrong).status_code == 400
     assert client.get("/api/edits").json()["pending"] == []
 
 
@@ -252,6 +296,17 @@ def test_the_links_file_from_the_versions_page_is_audited(site) -> None:
     assert tuple(rows[0]) == LINK_COLUMNS and len(rows) - 1 == len(_roster(roster))
     assert all(r[3].startswith("http://127.0.0.1:8000/v/") and r[3] in r[4] for r in rows[1:])
     assert session.workspace.audit_log(action="download")[0]["detail"]["kind"] == "links"
+    # a county coordinator's file: the people of its counties' camps alone
+    data = future_data()
+    county_of = {p["id"]: p.get("county") for p in data["places"]}
+    camp_county = {c["id"]: county_of[c["place"]] for c in data["camps"]}
+    camps = _roster(roster)
+    county = camp_county[sorted(camps.items())[0][1][0][0]]
+    theirs = {v for v, held in camps.items() if any(camp_county[c] == county for c, _ in held)}
+    coordinator = Actor("county", "county", counties=frozenset({county}))
+    mine = session.links_file(coordinator, 1, "https://x.example")
+    listed = list(csv.reader(io.StringIO(mine.content.decode("utf-8-sig"))))[1:]
+    assert {r[0] for r in listed} == theirs and theirs < set(camps)
     # the links count as sent: the versions page lists who has not opened them
     page = client.get("/versions")
     assert page.status_code == 200 and 'id="links-csv"' in page.text
@@ -265,21 +320,12 @@ def test_the_links_file_from_the_versions_page_is_audited(site) -> None:
 
 def test_export_links_writes_the_csv_for_an_sms_panel(site, tmp_path: Path) -> None:
     session, _, season, roster = site
-    workspace = tmp_path / "ws.sqlite"
+    url = session.workspace.url
+    where = ["--workspace", url.removeprefix("sqlite:///")] if "sqlite" in url else ["--db", url]
     out = tmp_path / "sms"
     result = CliRunner().invoke(
         main,
-        [
-            "export",
-            str(season),
-            str(roster),
-            "--links",
-            str(out),
-            "--workspace",
-            str(workspace),
-            "--base-url",
-            BASE + "/",
-        ],
+        ["export", str(season), str(roster), "--links", str(out), *where, "--base-url", BASE + "/"],
     )
     assert result.exit_code == 0, result.output
     text = (out / "links-phones.csv").read_text(encoding="utf-8-sig")
@@ -293,8 +339,7 @@ def test_export_links_writes_the_csv_for_an_sms_panel(site, tmp_path: Path) -> N
     assert all("گرامی" in r["message"] and r["link"] in r["message"] for r in rows)
     # a second run refuses to overwrite without --force; no folder, no base URL: exit 2
     again = CliRunner().invoke(
-        main,
-        ["export", str(season), str(roster), "--links", str(out), "--workspace", str(workspace)],
+        main, ["export", str(season), str(roster), "--links", str(out), *where]
     )
     assert again.exit_code == 2 and "--base-url" in again.output
 
@@ -325,6 +370,12 @@ def test_a_decline_re_planned_and_published_updates_the_pages_and_the_call_list(
     job = post(client, "/api/solve").json()["job"]
     assert wait_for_job(client, job)["state"] == "done"
     version = post(client, f"/api/jobs/{job}/accept", {"comment": "declines"}).json()["version"]
+    # accepted, not published yet: the link still shows the published roster (read for
+    # the links alone), and the new version's pages carry the answers already
+    assert f'data-camp="{camp}"' in client.get(f"/v/{tokens[leaving]}").text
+    team = client.get(f"/api/camps/{camp}").json()["team"]
+    assert leaving not in {m["volunteer"] for m in team}
+    assert all(m["confirmation"] in ("not_sent", "sent", "opened") for m in team)
     assert post(client, f"/api/versions/{version}/publish").status_code == 200
     page = client.get(f"/v/{tokens[leaving]}").text
     assert f'data-camp="{camp}"' not in page
@@ -349,3 +400,60 @@ def test_an_assignment_without_an_answer_days_after_its_link_was_sent_is_no_answ
     yes = AnswerRecord("v1", "c1", "confirm", "", "", sent, 1, None)
     no = AnswerRecord("v1", "c1", "decline", "work", "", sent, 1, 3)
     assert status(opened, yes, late) == "confirmed" and status(None, no, late) == "declined"
+
+
+def test_a_link_needs_no_token_or_account_and_opens_nothing_else(tmp_path: Path) -> None:
+    """On a server with a token (a LAN), then with accounts: the link opens its page,
+    the planners' pages and API still need the token or a login."""
+    season = tmp_path / "season.json"
+    season.write_text(json.dumps(future_data(), ensure_ascii=False), encoding="utf-8")
+    session, client = served(season, tmp_path, solution=solved(season, tmp_path), token="t" * 24)
+    try:
+        planner = {"Authorization": "Bearer " + "t" * 24}
+        state = client.get("/api/session", headers=planner).json()
+        published = client.post(
+            "/api/versions/1/publish",
+            json={"rev": state["rev"]},
+            headers=planner | {"X-CSRF-Token": state["csrf"]},
+        )
+        assert published.status_code == 200
+        token = next(iter(_tokens(session).values()))
+        assert client.get(f"/v/{token}").status_code == 200
+        assert client.get(f"/v/{token}/calendar.ics").status_code == 200
+        for address in ("/", "/api/overview", "/api/solution", f"/v/{token}/../../api/solution"):
+            assert client.get(address).status_code == 401, address
+        session.accounts.add("province", "province", "a long pass phrase")
+        assert client.get(f"/v/{token}").status_code == 200
+        assert client.get("/", follow_redirects=False).status_code == 302
+        assert client.get("/api/overview").status_code == 401
+    finally:
+        session.close()
+        session.workspace.close()
+
+
+def test_a_links_answer_is_refused_in_words_when_malformed_or_too_large(site) -> None:
+    session, client, _, roster = site
+    token = _tokens(session)[sorted(_roster(roster))[0]]
+    camp = _roster(roster)[sorted(_roster(roster))[0]][0][0]
+    url = f"/v/{token}/answer"
+    assert (
+        client.post(
+            url, content=b"[1, 2]", headers={"Content-Type": "application/json"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(url, content=b"{nope", headers={"Content-Type": "application/json"}).status_code
+        == 400
+    )
+    assert (
+        client.post(url, content=b"camp=x", headers={"Content-Type": "text/plain"}).status_code
+        == 400
+    )
+    assert client.post(url, json={"camp": 5, "answer": "confirm"}).status_code == 400
+    big = client.post(url, json={"camp": camp, "answer": "decline", "text": "x" * 3_000_000})
+    assert big.status_code == 413
+    long = client.post(url, json={"camp": camp, "answer": "decline", "text": "ن" * 2_000})
+    assert long.status_code == 200
+    assert len(session.links.answers()[(sorted(_roster(roster))[0], camp)].text) == 500
+    assert session.workspace.pending_edits()  # the one decline, recorded once

@@ -94,6 +94,7 @@ def issue(
     now = now or datetime.now(UTC)
     key = store.key()
     live = store.live(now)
+    serials = store.serials()
     tokens: dict[str, tuple[LinkRecord | None, str]] = {}
     made = []
     for volunteer in dict.fromkeys(volunteers):
@@ -101,7 +102,7 @@ def issue(
         if record is not None:
             tokens[volunteer] = (record, token_for(key, volunteer, record.serial))
             continue
-        serial = store.next_serial(volunteer)
+        serial = serials.get(volunteer, 0) + 1
         token = token_for(key, volunteer, serial)
         made.append((volunteer, serial, token_hash(token)))
         tokens[volunteer] = (None, token)

@@ -621,7 +621,8 @@ def export(
     db_url: str | None,
 ) -> None:
     """Export the roster in SOLUTION_FILE as a workbook, CSV files, HTML reports, the
-    camp leaders' packets and/or, for a re-plan, the list of whom to call.
+    camp leaders' packets and/or, for a re-plan, the list of whom to call; with --links,
+    each volunteer's private link and SMS text for a bulk-SMS panel.
 
     SOLUTION_FILE is a solution file (JSON) or a roster workbook exported earlier.
     Files that carry phone numbers say so in their names (docs/cli.md). A roster that

@@ -48,8 +48,25 @@ def _template() -> Any:
     return environment.from_string(source)
 
 
-def packet_html(view: RosterView, title: str, camps: Iterable[CampView]) -> str:
-    """One HTML document with a page per camp of ``camps``."""
+# the status of a member's assignment (issue 24: app/links.py), as the papers say it
+ANSWER_WORDS = {
+    "not_sent": "پیوند نرفته",
+    "sent": "فرستاده شد",
+    "opened": "باز کرده",
+    "confirmed": "تأیید کرده",
+    "declined": "نمی‌آید",
+    "no_answer": "بی‌پاسخ",
+}
+
+
+def packet_html(
+    view: RosterView,
+    title: str,
+    camps: Iterable[CampView],
+    answers: dict[tuple[str, str], str] | None = None,
+) -> str:
+    """One HTML document with a page per camp of ``camps``; with ``answers``
+    ((volunteer, camp) -> status), each member's answer to their link."""
     return _template().render(
         title=title,
         season=view.name,
@@ -57,6 +74,8 @@ def packet_html(view: RosterView, title: str, camps: Iterable[CampView]) -> str:
         font_css=Markup(font_css()),
         gender=_GENDER,
         empty_slot=T.EMPTY_SLOT,
+        answers=answers or {},
+        answer_words=ANSWER_WORDS,
     )
 
 

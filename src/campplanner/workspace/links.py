@@ -116,9 +116,13 @@ class LinkStore:
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
         self.engine = workspace.engine
+        self._key: bytes | None = None
 
     def key(self) -> bytes:
-        """The key that signs every token of this workspace (made on first use)."""
+        """The key that signs every token of this workspace (made on first use, then
+        kept: it never changes)."""
+        if self._key is not None:
+            return self._key
         with self.engine.begin() as connection:
             secret = connection.execute(
                 select(link_keys.c.secret).where(link_keys.c.id == 1)
@@ -126,7 +130,8 @@ class LinkStore:
             if secret is None:
                 secret = secrets.token_hex(32)
                 connection.execute(insert(link_keys).values(id=1, secret=secret))
-        return bytes.fromhex(secret)
+        self._key = bytes.fromhex(secret)
+        return self._key
 
     def live(self, now: datetime) -> dict[str, LinkRecord]:
         """Each volunteer's newest link that is neither revoked nor expired."""
@@ -153,28 +158,30 @@ class LinkStore:
         if not made:
             return
         now = _now()
+        rows = [
+            {
+                "sha256": sha,
+                "volunteer": volunteer,
+                "serial": serial,
+                "version": version,
+                "created_at": now,
+                "expires_at": expires_at,
+            }
+            for volunteer, serial, sha in made
+        ]
         with self.engine.begin() as connection:
-            for volunteer, serial, sha in made:
-                connection.execute(
-                    insert(links).values(
-                        sha256=sha,
-                        volunteer=volunteer,
-                        serial=serial,
-                        version=version,
-                        created_at=now,
-                        expires_at=expires_at,
-                    )
-                )
+            connection.execute(insert(links), rows)  # one statement for the season's
             self.workspace._audit(
                 connection, "issue links", by, address, version=version, links=len(made)
             )
 
-    def next_serial(self, volunteer: str) -> int:
+    def serials(self) -> dict[str, int]:
+        """Each volunteer's newest link's serial (the next one is one more)."""
         with self.engine.connect() as connection:
-            top = connection.execute(
-                select(func.max(links.c.serial)).where(links.c.volunteer == volunteer)
-            ).scalar()
-        return 1 if top is None else int(top) + 1
+            rows = connection.execute(
+                select(links.c.volunteer, func.max(links.c.serial)).group_by(links.c.volunteer)
+            ).all()
+        return {volunteer: int(serial) for volunteer, serial in rows}
 
     def find(self, sha: str) -> LinkRecord | None:
         with self.engine.connect() as connection:
@@ -258,6 +265,22 @@ class LinkStore:
             )
             for r in rows
         }
+
+    def stamp(self) -> tuple[Any, ...]:
+        """What changes whenever a link or an answer does (made, sent, opened, revoked,
+        answered): two counts, for a cache of the statuses."""
+        with self.engine.connect() as connection:
+            made = connection.execute(
+                select(
+                    func.count(),
+                    func.max(links.c.id),
+                    func.count(links.c.sent_at),
+                    func.count(links.c.opened_at),
+                    func.count(links.c.revoked_at),
+                )
+            ).one()
+            said = connection.execute(select(func.count(), func.max(answers.c.id))).one()
+        return (*made, *said)
 
     def newest(self) -> dict[str, LinkRecord]:
         """Each volunteer's newest link, whatever its state (for the statuses)."""

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from campplanner.app.review.errors import AttendanceRefused
+from campplanner.app.review.links import Published
 from campplanner.app.review.versions import OpenVersion
 from campplanner.contract.history import Attendance, history_data
 from campplanner.workspace.attendance import Mark
@@ -23,7 +24,9 @@ from campplanner.workspace.attendance import Mark
 _CAME = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 
 
-def sheet(opened: OpenVersion, camp_id: str, marks: Iterable[Mark]) -> list[dict[str, Any]]:
+def sheet(
+    opened: OpenVersion | Published, camp_id: str, marks: Iterable[Mark]
+) -> list[dict[str, Any]]:
     """The camp's team, each with their mark: ``came`` True, False or None (not yet),
     who recorded it and when."""
     camp = opened.camps.get(camp_id)
@@ -46,7 +49,9 @@ def sheet(opened: OpenVersion, camp_id: str, marks: Iterable[Mark]) -> list[dict
     return rows
 
 
-def checked_marks(opened: OpenVersion, camp_id: str, fields: Mapping[str, Any]) -> dict[str, bool]:
+def checked_marks(
+    opened: OpenVersion | Published, camp_id: str, fields: Mapping[str, Any]
+) -> dict[str, bool]:
     """The marks sent for ``camp_id``: ``{"marks": {volunteer: true|false}}`` (the API) or
     the form's ``came:VOLUNTEER`` fields (yes, no, or empty for not said); every
     problem said at once (a person not on the team, a value neither yes nor no)."""

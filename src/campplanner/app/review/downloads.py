@@ -81,10 +81,13 @@ def font(name: str) -> bytes:
     return (resources.files("campplanner.io") / "fonts" / name).read_bytes()
 
 
-def camp_packet(view: RosterView, camp_id: str) -> Download:
+def camp_packet(
+    view: RosterView, camp_id: str, answers: dict[tuple[str, str], str] | None = None
+) -> Download:
     """A camp leader's page of camp ``camp_id`` (team, phones, reserves, empty slots),
-    as ``export --camp-packets`` writes it; its name ends in ``-phones`` when it holds
-    phone numbers."""
+    as ``export --camp-packets`` writes it, with each member's answer to their link
+    (``answers``, issue 24) when there are any; its name ends in ``-phones`` when it
+    holds phone numbers."""
     from campplanner.io.packets import packet_html
 
     camp = next((c for c in view.camps if c.id == camp_id), None)
@@ -95,7 +98,7 @@ def camp_packet(view: RosterView, camp_id: str) -> Download:
     return Download(
         stem + ("-phones" if phones else "") + ".html",
         "text/html; charset=utf-8",
-        packet_html(view, camp.id, [camp]),
+        packet_html(view, camp.id, [camp], answers),
     )
 
 

@@ -13,7 +13,9 @@ pending.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,11 +32,49 @@ from campplanner.app.review.days import shown_day
 from campplanner.app.review.downloads import Download
 from campplanner.app.review.versions import OpenVersion
 from campplanner.contract.contact import spoken_phone
+from campplanner.contract.instance import instance_from_data
+from campplanner.contract.schema import Instance, Volunteer
+from campplanner.contract.solution import roster_triples, solution_from_data
 from campplanner.io.ics import CampEvent, calendar_file
-from campplanner.report.roster import CampView
+from campplanner.report.roster import CampView, RosterView
+from campplanner.workspace import VersionInfo, Workspace
 
 VOLUNTEER = "the volunteer"  # who a decline's edit is by, in the audit and the edits page
 __all__ = ["LINK_COLUMNS", "REASONS", "VOLUNTEER"]
+
+
+@dataclass
+class Published:
+    """The published version as the links read it: its instance and roster view, not
+    compiled (a volunteer's visit never waits for the season's compile, and never pushes
+    the planners' open versions out of memory)."""
+
+    version: VersionInfo
+    instance: Instance
+    camps: dict[str, CampView]
+    volunteers: dict[str, Volunteer]
+    triples: list[tuple[str, str, str]]
+
+
+def published_roster(workspace: Workspace, info: VersionInfo) -> Published:
+    """Version ``info`` read for the links (its roster view, by ids)."""
+    source = f"version {info.id}"
+    instance = instance_from_data(json.loads(workspace.instance_json(info.id)), source)
+    raw = workspace.solution_json(info.id)
+    if raw is None:
+        return Published(info, instance, {}, {v.id: v for v in instance.volunteers}, [])
+    solution = solution_from_data(json.loads(raw), source)
+    view = RosterView.from_solution(instance, solution, source)
+    return Published(
+        info,
+        instance,
+        {camp.id: camp for camp in view.camps},
+        {v.id: v for v in instance.volunteers},
+        roster_triples(solution),
+    )
+
+
+Roster = OpenVersion | Published  # what the pages of the links read: either has it all
 
 
 def leaders(camp: CampView) -> list[tuple[str, str, str | None]]:
@@ -42,7 +82,7 @@ def leaders(camp: CampView) -> list[tuple[str, str, str | None]]:
     return [(m.volunteer_id, m.volunteer_name, m.phone) for m in camp.members if m.role == "leader"]
 
 
-def camps_of(opened: OpenVersion, volunteer: str) -> list[tuple[CampView, str, str]]:
+def camps_of(opened: Roster, volunteer: str) -> list[tuple[CampView, str, str]]:
     """The camps of ``volunteer`` in ``opened``, soonest first: (camp, skill, role)."""
     found = []
     for camp in opened.camps.values():
@@ -53,7 +93,7 @@ def camps_of(opened: OpenVersion, volunteer: str) -> list[tuple[CampView, str, s
 
 
 def page(
-    opened: OpenVersion,
+    opened: Roster,
     volunteer: str,
     answers: dict[tuple[str, str], AnswerRecord],
     lang: str,
@@ -103,9 +143,7 @@ def page(
     }
 
 
-def calendar(
-    opened: OpenVersion, volunteer: str, answers: dict[tuple[str, str], AnswerRecord]
-) -> bytes:
+def calendar(opened: Roster, volunteer: str, answers: dict[tuple[str, str], AnswerRecord]) -> bytes:
     """The volunteer's camps as an ``.ics`` file (io/ics.py): stable event ids."""
     events = []
     for camp, _, role in camps_of(opened, volunteer):
@@ -169,7 +207,7 @@ def camp_confirmation(camp: CampView, found: dict[tuple[str, str], str]) -> dict
 
 
 def unanswered(
-    opened: OpenVersion, found: dict[tuple[str, str], str]
+    opened: Roster, found: dict[tuple[str, str], str]
 ) -> dict[str, list[dict[str, Any]]]:
     """Who has not opened their link, and who has opened it but not answered."""
     per_volunteer: dict[str, set[str]] = {}
@@ -187,7 +225,7 @@ def unanswered(
 
 
 def links_file(
-    opened: OpenVersion,
+    opened: Roster,
     tokens: dict[str, str],
     base_url: str,
     may_see: Any,

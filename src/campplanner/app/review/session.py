@@ -123,6 +123,8 @@ class ReviewSession:
         self.accounts = Accounts(workspace)
         self.links = LinkStore(workspace)
         self.attendance_marks = AttendanceStore(workspace)
+        self._published: links.Published | None = None  # the links' published roster
+        self._found: tuple[Any, dict[tuple[str, str], str]] | None = None  # statuses, kept
         self.started_by: dict[str, str] = {}  # job id -> the account that started it
         # job id -> (version, by, when) of the re-solves accepted: a second tab's accept
         self.accepted: dict[str, tuple[int, str, str]] = {}
@@ -214,6 +216,8 @@ class ReviewSession:
         if found and head.view is not None:  # the volunteers' answers (issue 24)
             risky = []
             for camp in head.view.camps:
+                if actor.role == "camp-leader" and camp.id not in actor.camps:
+                    continue  # names of other camps' people: not a camp leader's to read
                 confirmation = links.camp_confirmation(camp, found)
                 if confirmation["at_risk"]:
                     risky.append({"id": camp.id, "name": camp.name} | confirmation)
@@ -292,10 +296,13 @@ class ReviewSession:
         view = head.camps.get(camp_id)
         data["confirmation"] = links.camp_confirmation(view, found) if found and view else None
         if data["confirmation"] and may_edit:  # a decline is work: who could take the place
+            said = self.links.answers()
             data["declines"] = [
                 {
                     "volunteer": member["volunteer"],
                     "name": member["name"],
+                    "reason": said[(member["volunteer"], camp_id)].reason,
+                    "text": said[(member["volunteer"], camp_id)].text,
                     "replacements": reads.replacements(head, camp_id, member["volunteer"]),
                 }
                 for member in data["team"]
@@ -670,9 +677,8 @@ class ReviewSession:
     def _issue_links(self, version_id: int, actor: Actor) -> int:
         """A link for every volunteer of a published version who has no live one (none
         once its season is over): how many volunteers have one."""
-        with reading(version_id):
-            opened = self.versions.get(version_id)
-        if opened is None or not opened.camps:
+        opened = self._published_version()
+        if not opened.camps:
             return 0
         expires = season_end(c.last_day for c in opened.camps.values() if c.members)
         if expires <= datetime.now(UTC):
@@ -829,16 +835,21 @@ class ReviewSession:
         return data
 
     # ------------------------------------------------------ volunteers' links
-    def _published_version(self) -> OpenVersion:
-        """The published version, open: what every volunteer's link shows."""
-        published = self.workspace.published()
-        if published is None:
+    def _published_version(self) -> links.Roster:
+        """The published version as the links read it: the open head when it is the
+        published one, else read once (not compiled) and kept."""
+        info = self.workspace.version(self.workspace.published() or -1)
+        if info is None:
             raise NotFound("no roster has been published yet")
-        with reading(published):
-            opened = self.versions.get(published)
-        if opened is None:
-            raise NotFound("no roster has been published yet")
-        return opened
+        head = self.head()
+        if head is not None and head.version.id == info.id:
+            return head
+        kept = self._published
+        if kept is None or kept.version.id != info.id:
+            with reading(info.id):
+                kept = links.published_roster(self.workspace, info)
+            self._published = kept
+        return kept
 
     @by_link
     def link_page(self, token: str, lang: str) -> dict[str, Any]:
@@ -884,11 +895,20 @@ class ReviewSession:
         content = links.calendar(opened, record.volunteer, self.links.answers(record.volunteer))
         return downloads.Download("camps.ics", "text/calendar; charset=utf-8", content)
 
-    def _statuses(self, opened: OpenVersion) -> dict[tuple[str, str], str]:
-        """Each assignment's status, for the published version alone (else none)."""
-        if opened.version.id != self.workspace.published():
-            return {}
-        return links.statuses(opened.triples, self.links.newest(), self.links.answers())
+    def _statuses(self, opened: links.Roster) -> dict[tuple[str, str], str]:
+        """Each assignment's status in ``opened`` (none before any link was made): the
+        answers hold for the same volunteer and camp in any version. Kept until a link
+        or an answer changes (asked of the database in two counts), or the hour turns
+        (an answer overdue)."""
+        now = datetime.now(UTC)
+        key = (opened.version.id, self.links.stamp(), now.strftime("%Y%m%d%H"))
+        kept = self._found
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        newest = self.links.newest()
+        found = links.statuses(opened.triples, newest, self.links.answers(), now) if newest else {}
+        self._found = (key, found)
+        return found
 
     @permitted(PLANNERS)
     def links_file(self, actor: Actor, version_id: int, base_url: str) -> downloads.Download:
@@ -905,10 +925,11 @@ class ReviewSession:
         for volunteer, camp, _ in opened.triples:
             camps_of.setdefault(volunteer, set()).add(camp)
         issued = issue(self.links, camps_of, version_id, expires, actor.name, actor.address)
-        problem = opened.problem
 
-        def may_see(volunteer: str) -> bool:
-            return any(camp_in_scope(actor, problem, c) for c in camps_of.get(volunteer, ()))
+        def may_see(volunteer: str) -> bool:  # the province all, a county its camps' people
+            return actor.role == "province" or any(
+                opened.camps[c].county_id in actor.counties for c in camps_of.get(volunteer, ())
+            )
 
         file = links.links_file(
             opened, {v: token for v, (_, token) in issued.items()}, base_url, may_see
@@ -926,7 +947,7 @@ class ReviewSession:
         return file
 
     # ------------------------------------------------------ attendance (issue 24)
-    def _attended_version(self) -> OpenVersion:
+    def _attended_version(self) -> OpenVersion | links.Published:
         """The roster people were sent to: the published version, else the current."""
         return self._published_version() if self.workspace.published() else self._head()
 
@@ -936,9 +957,9 @@ class ReviewSession:
         with their mark, and whether ``actor`` may record (a camp leader: their own
         camps; a county: its counties')."""
         opened = self._attended_version()
-        if opened.problem.camp_index.get(camp_id) is None:
+        if camp_id not in opened.camps:
             raise NotFound("no such camp")
-        check_camp(actor, opened.problem, camp_id, "this camp's attendance")
+        check_camp(actor, self._head().problem, camp_id, "this camp's attendance")
         camp = opened.camps[camp_id]
         team = attendance.sheet(opened, camp_id, self.attendance_marks.marks(camp_id))
         return {
@@ -960,9 +981,9 @@ class ReviewSession:
         """Record who of ``camp_id``'s team came (``attendance.checked_marks``), as
         ``actor`` (audited with their name); the sheet as it is now."""
         opened = self._attended_version()
-        if opened.problem.camp_index.get(camp_id) is None:
+        if camp_id not in opened.camps:
             raise NotFound("no such camp")
-        check_camp(actor, opened.problem, camp_id, "this camp's attendance")
+        check_camp(actor, self._head().problem, camp_id, "this camp's attendance")
         marks = attendance.checked_marks(opened, camp_id, fields)
         self.attendance_marks.record(camp_id, marks, actor.name, actor.address, opened.version.id)
         return self.attendance(actor, camp_id)
@@ -1040,7 +1061,7 @@ class ReviewSession:
         if head.problem.camp_index.get(camp_id) is None or head.view is None:
             raise NotFound("no such camp")
         check_camp(actor, head.problem, camp_id, "this camp's phones")
-        file = downloads.camp_packet(head.view, camp_id)
+        file = downloads.camp_packet(head.view, camp_id, self._statuses(head))
         self.workspace.log(  # phones: a download of personal data
             "download",
             by=actor.name,

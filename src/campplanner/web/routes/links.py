@@ -17,8 +17,18 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from campplanner.app.review.errors import LinkRefused
-from campplanner.web.handling import Acting, Id, Session, back, json_object, off_loop, posted
+from campplanner.app.links import ANSWERS
+from campplanner.app.review.errors import CampPlannerError, LinkRefused
+from campplanner.web.handling import (
+    STATUS,
+    Acting,
+    Id,
+    Session,
+    back,
+    json_object,
+    off_loop,
+    posted,
+)
 from campplanner.web.limits import FORMS, judge_before_reading
 from campplanner.web.refusals import Refusal
 from campplanner.web.render import language_of, page
@@ -43,7 +53,9 @@ def link_page(request: Request, token: str, session: Session) -> Response:
         token=token,
         data=data,
         lang=language_of(request),
-        done=request.query_params.get("done", ""),
+        done=request.query_params.get("done")
+        if request.query_params.get("done") in ANSWERS
+        else "",
     )
 
 
@@ -58,14 +70,20 @@ async def link_answer(request: Request, token: str, session: Session) -> Respons
         fields = {key: form.get(key) for key in form}
     else:
         raise Refusal(400, "not_json")
+    scripted = kind.startswith("application/json")
     try:
         answer = await off_loop(session.link_answer, token, fields)
     except LinkRefused as refusal:
-        if kind.startswith("application/json"):
+        if scripted:
             status = 404 if refusal.why == "unknown" else 410
             return JSONResponse({"error": str(refusal), "why": refusal.why}, status_code=status)
         return _refused(request, refusal)
-    if kind.startswith("application/json"):
+    except CampPlannerError as error:  # not their camp, a bad answer: JSON to a script
+        if not scripted:
+            raise
+        status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
+        return JSONResponse({"error": str(error)}, status_code=status)
+    if scripted:
         return JSONResponse(answer)
     lang = "&lang=en" if language_of(request) == "en" else ""
     return RedirectResponse(f"/v/{token}?done={answer['answer']}{lang}", status_code=303)
