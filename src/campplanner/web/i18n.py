@@ -112,6 +112,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "coverage": (COVERAGE_TITLE["fa"], COVERAGE_TITLE["en"]),  # the term registry's
     "bound": ("کران اثبات‌شده", "Proven bound"),
     "gap": ("فاصله", "Gap"),
+    "preparing_version": (
+        "نسخهٔ تازه آماده می‌شود؛ پذیرفتن تا پایان آن چند ثانیه صبر می‌کند",
+        "The new version is being prepared; accepting waits a few seconds for it",
+    ),
     "edits_only": (
         "فقط تغییرهایی که ویرایش‌ها لازم دارند (بی جابه‌جایی دیگران)",
         "only the changes the edits need (nobody else moved)",

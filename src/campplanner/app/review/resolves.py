@@ -89,6 +89,10 @@ class Replanned:
                 self._files = self._make_files()
             return self._files
 
+    def files_ready(self) -> bool:
+        """Are the accept's files made (accepting then only writes the workspace)?"""
+        return self._files is not None
+
     def prepare(self) -> None:
         """Make the files in the background (a daemon thread), at once."""
         threading.Thread(target=self.files, name="campplanner-accept", daemon=True).start()
@@ -365,6 +369,9 @@ def resolve_state(
         state["elapsed"] = round(job.control.events[-1].elapsed, 1)
     if job.wait(0):
         state["finished"] = finished(resolve)
+        if job.error is None and "error" not in state["finished"]:
+            # the new version being made while the planner reads the diff
+            state["accept_ready"] = job.result().files_ready()
     return state
 
 
