@@ -325,10 +325,20 @@ def test_the_large_replan_takes_its_parents_bound_and_proves_no_other(published:
     parent = solution.coverage_bound
     assert parent is not None
     options = SolveOptions(time_limit=120, work_limit=WORK, known_bound=parent)
-    kept = NeighbourhoodReplanner(problem, options, baseline).solve()
+    stages: set[str] = set()
+
+    def progress(elapsed: float, coverage: int | None, bound: float, stage: str = "") -> None:
+        stages.add(stage)
+
+    kept = NeighbourhoodReplanner(problem, options, baseline).solve(progress)
     assert kept.coverage_bound == parent and "bound" not in kept.timings
-    proved = NeighbourhoodReplanner(problem, SolveOptions(120, work_limit=WORK), baseline).solve()
-    assert "bound" in proved.timings  # proven again without it
+    proved = NeighbourhoodReplanner(problem, SolveOptions(120, work_limit=WORK), baseline)
+    assert "bound" in proved.solve(progress).timings  # proven again without it
+    # every stage the page's progress line hears is worded as a step, in both languages
+    from campplanner.web.i18n import WORDS
+
+    assert stages - {""} <= set(resolves.STEP_OF), stages - set(resolves.STEP_OF)
+    assert all(step in WORDS for step in resolves.STEP_OF.values())
 
 
 def test_only_edits_that_take_rosters_away_keep_the_parents_bound() -> None:
