@@ -302,6 +302,18 @@ def test_accept_stores_what_was_made_while_the_planner_read_the_diff(
     head = session.head()
     assert head is made.opened and head.version.id == version
     assert instance_from_data(json.loads(session.workspace.instance_json(version))) == head.instance
+    # who to call after it: from the open version, the workspace's roster not read again
+    from campplanner.app.review import calls
+
+    read = calls.calls_page(session.workspace, version, ANA)
+    monkeypatch.setattr(calls, "instance_from_data", again)
+    assert session.calls_page(ANA, version) == read
+    assert (
+        session.calls_file(ANA, version, "csv").content
+        == calls.calls_file(
+            calls.version_calls(session.workspace, version, ANA, head.view), version, "csv"
+        ).content
+    )
 
 
 def test_the_large_replan_takes_its_parents_bound_and_proves_no_other(published: Path) -> None:

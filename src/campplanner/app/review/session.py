@@ -658,7 +658,9 @@ class ReviewSession:
         """Who to call after version ``version_id`` (its re-plan from its parent) as a
         ``csv`` or ``xlsx`` file; phones only where ``actor`` may see them."""
         with reading(version_id):
-            view = calls.version_calls(self.workspace, version_id, actor)
+            view = calls.version_calls(
+                self.workspace, version_id, actor, self._open_view(version_id)
+            )
         file = calls.calls_file(view, version_id, suffix)
         self.workspace.log(  # names people (and phones): a download of personal data
             "download",
@@ -670,13 +672,24 @@ class ReviewSession:
         )
         return file
 
+    def _open_view(self, version_id: int) -> Any:
+        """The roster view of version ``version_id`` when it is the current one, open
+        (with its solution's call list), else None (read from the workspace)."""
+        try:
+            head = self.head()
+        except DamagedVersion:
+            return None
+        if head is None or head.version.id != version_id or head.view is None:
+            return None
+        return head.view
+
     @permitted(READERS)
     def calls_page(self, actor: Actor, version_id: int) -> dict[str, Any]:
         """Who to call after version ``version_id``, split into the calls its edits
         needed and the improvements the re-plan found; phones only where ``actor`` may
         see them (a page holding phones is a read of personal data: audited)."""
         with reading(version_id):
-            data = calls.calls_page(self.workspace, version_id, actor)
+            data = calls.calls_page(self.workspace, version_id, actor, self._open_view(version_id))
         if data["phones"]:
             self.workspace.log(
                 "download",
