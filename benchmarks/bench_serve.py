@@ -65,6 +65,13 @@ def main() -> None:
     )
     parser.add_argument("--replan-time-limit", type=float, default=60.0)
     parser.add_argument(
+        "--read-diff",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="seconds a planner reads the diff before clicking accept (0: at once)",
+    )
+    parser.add_argument(
         "--write",
         action="store_true",
         help="write the table into docs/benchmarks.md (section serve)",
@@ -171,7 +178,10 @@ def main() -> None:
     rows.append(("search by name", *timed(search(name.split()[0]), args.repeat), 0.100))
     rows.append(("search by id (Persian digits)", *timed(search("v۱۲۳"), args.repeat), 0.100))
     if args.replan:
-        rows.extend(replan(client, session, csrf, args.replan, args.replan_time_limit))
+        rows.extend(
+            replan(client, session, csrf, args.replan, args.replan_time_limit, args.read_diff)
+        )
+    rows.extend(workbook(client, csrf))
     if not args.no_browser and Path("/usr/bin/chromium").exists():
         rows.append(
             ("browser first paint of the overview", *first_paint(args, folder, solution), 1.0)
@@ -212,7 +222,39 @@ def main() -> None:
         )
 
 
-def replan(client, session, csrf: str, away: int, time_limit: float) -> list[tuple]:
+def workbook(client, csrf: str) -> list[tuple]:
+    """The current version's workbook, made in the background: the click's answer (a
+    job), then the file's link once made (the page polls the job)."""
+    headers = {"X-CSRF-Token": csrf}
+    version = client.get("/api/session").json()["version"]
+    start = time.perf_counter()
+    cpu = time.process_time()
+    answer = client.post(f"/api/versions/{version}/download/xlsx", headers=headers, json={})
+    clicked = time.perf_counter() - start
+    assert answer.status_code == 200, answer.text
+    job = answer.json()["job"]
+    while True:
+        state = client.get(f"/api/files/{job}").json()
+        if state["state"] not in ("pending", "running"):
+            break
+        time.sleep(0.2)
+    ready = time.perf_counter() - start
+    assert "url" in state, state
+    size = len(client.get(state["url"]).content)
+    phases = ", ".join(f"{e['phase']} {e['elapsed']:.1f}" for e in state["events"])
+    print(
+        f"workbook: click answered in {clicked:.2f} s; phases {phases}; link at {ready:.1f} s; "
+        f"{size / 1e6:.1f} MB; {time.process_time() - cpu:.1f} CPU s; load {load()}"
+    )
+    return [
+        ("workbook download: the click answered (a job)", clicked, clicked, 5.0),
+        ("workbook download: the link shown", ready, ready, None),
+    ]
+
+
+def replan(
+    client, session, csrf: str, away: int, time_limit: float, read_diff: float = 0.0
+) -> list[tuple]:
     """``away`` serving physicians cannot come to their first camp (as in bench_replan.py):
     record the edits, re-solve, and time until the page can show the diff, then accepting
     it. (Edits on plentiful skills such as labourers make the re-planning neighbourhood
@@ -273,6 +315,7 @@ def replan(client, session, csrf: str, away: int, time_limit: float) -> list[tup
     )
     people = state["finished"]["diff"]["people_changed"]
     rev = client.get("/api/session").json()["rev"]
+    time.sleep(read_diff)  # the planner reads the diff (the accept's files are made meanwhile)
     start = time.perf_counter()
     cpu = time.process_time()
     answer = client.post(f"/api/jobs/{job}/accept", headers=headers, json={"rev": rev})
@@ -282,7 +325,12 @@ def replan(client, session, csrf: str, away: int, time_limit: float) -> list[tup
     print(f"accept: {accepted:.1f} s, {time.process_time() - cpu:.1f} CPU s; load {load()}")
     return [
         (f"re-plan, {away} away, diff shown ({people} to call)", shown, shown, time_limit + 2.0),
-        ("accept it, then the overview of the new version", accepted, accepted, None),
+        (
+            f"accept it ({read_diff:g} s after the diff), then the overview of the new version",
+            accepted,
+            accepted,
+            5.0,
+        ),
     ]
 
 

@@ -289,6 +289,7 @@ def test_accept_stores_what_was_made_while_the_planner_read_the_diff(
     _finished(session, job)
     replanned = session.background.resolves[job].job.result()
     made = replanned.files()  # the background's, waited for (made once)
+    assert session.resolve(ANA, job)["accept_ready"] is True  # the page stops waiting
 
     def again(*args, **kwargs):
         raise AssertionError("made again at accept")
@@ -301,3 +302,106 @@ def test_accept_stores_what_was_made_while_the_planner_read_the_diff(
     head = session.head()
     assert head is made.opened and head.version.id == version
     assert instance_from_data(json.loads(session.workspace.instance_json(version))) == head.instance
+    # who to call after it: from the open version, the workspace's roster not read again
+    from campplanner.app.review import calls
+
+    read = calls.calls_page(session.workspace, version, ANA)
+    monkeypatch.setattr(calls, "instance_from_data", again)
+    assert session.calls_page(ANA, version) == read
+    assert (
+        session.calls_file(ANA, version, "csv").content
+        == calls.calls_file(
+            calls.version_calls(session.workspace, version, ANA, head.view), version, "csv"
+        ).content
+    )
+
+
+def test_the_large_replan_takes_its_parents_bound_and_proves_no_other(published: Path) -> None:
+    """The season's re-plan (the large method's neighbourhood search) with the parent's
+    bound: it reports that bound and spends no time proving its own; without it, it
+    proves one (its "bound" phase)."""
+    from campplanner.contract.solution import solution_from_data
+    from campplanner.model.baseline import baseline_from_triples
+    from campplanner.solver.neighbourhood import NeighbourhoodReplanner
+    from campplanner.whatif.diff import published_roster
+
+    instance = load_instance(SMALL)
+    solution = solution_from_data(json.loads(published.read_text()))
+    triples, cancelled = published_roster(solution)
+    away = sorted({v for v, _, _ in triples})[:3]
+    camp = next(c for c in instance.camps if c.id == triples[0][1])
+    edits = [{"op": "unavailable", "volunteers": away, "first": camp.start, "last": camp.end}]
+    edited, changed = edited_model(instance, edits)
+    problem = recompiled(compile_instance(instance), edited, changed)
+    baseline = baseline_from_triples(problem, triples, cancelled)
+    parent = solution.coverage_bound
+    assert parent is not None
+    options = SolveOptions(time_limit=120, work_limit=WORK, known_bound=parent)
+    stages: set[str] = set()
+
+    def progress(elapsed: float, coverage: int | None, bound: float, stage: str = "") -> None:
+        stages.add(stage)
+
+    kept = NeighbourhoodReplanner(problem, options, baseline).solve(progress)
+    assert kept.coverage_bound == parent and "bound" not in kept.timings
+    proved = NeighbourhoodReplanner(problem, SolveOptions(120, work_limit=WORK), baseline)
+    assert "bound" in proved.solve(progress).timings  # proven again without it
+    # every stage the page's progress line hears is worded as a step, in both languages
+    from campplanner.web.i18n import WORDS
+
+    assert stages - {""} <= set(resolves.STEP_OF), stages - set(resolves.STEP_OF)
+    assert all(step in WORDS for step in resolves.STEP_OF.values())
+
+
+def test_only_edits_that_take_rosters_away_keep_the_parents_bound() -> None:
+    from campplanner.app.solving import with_known_bound
+    from campplanner.solver.result import Result
+
+    parent = {"coverage_bound": 90, "bound_season": {"version": 2}}
+    away = [{"op": "unavailable", "volunteers": ["v1"], "first": "1403-01-01", "last": "x"}]
+    lock = [{"op": "lock", "assignments": []}, {"op": "forbid", "pairs": []}]
+    assert resolves.parent_bound(parent, 5, away + lock) == (90, 2)  # version 2's season
+    assert resolves.parent_bound({"coverage_bound": 90}, 5, away) == (90, 5)  # its own
+    for raising in ("set_camp", "add_volunteers", "unlock", "allow", "set_requirement"):
+        assert resolves.parent_bound(parent, 5, [*away, {"op": raising}]) is None
+    assert resolves.parent_bound({"coverage_bound": None}, 5, away) is None
+    roster = np.array([0, 1], dtype=np.int64)
+    weaker = Result("feasible", roster, 80, 95)
+    assert with_known_bound(weaker, 90).coverage_bound == 90  # never above the parent's
+    tighter = Result("feasible", roster, 80, 85)
+    assert with_known_bound(tighter, 90).coverage_bound == 85
+    reached = Result("feasible", roster, 90, 95)
+    assert with_known_bound(reached, 90).status == "optimal"
+
+
+def test_the_api_and_the_form_offer_the_edits_changes_alone(
+    tmp_path: Path, published: Path
+) -> None:
+    from web_helpers import post, served, wait_for_job
+
+    site, client = served(SMALL, tmp_path, solution=published, time_limit=120.0)
+    site.work_limit = WORK
+    try:
+        assert 'name="edits_only"' in client.get("/edits").text  # the form's choice
+        head = site.head()
+        problem = head.problem
+        volunteer, camp, _ = next(
+            (v, c, s)
+            for v, c, s in head.triples
+            if not problem.requirement_essential[
+                problem.requirement_index[(problem.camp_index[c], problem.skill_index[s])]
+            ]
+        )
+        stop = head.camps[camp]
+        edit = {"kind": "unavailable", "volunteer": volunteer}
+        assert post(
+            client, "/api/edits", {**edit, "first": stop.start, "last": stop.end}
+        ).is_success
+        job = post(client, "/api/solve", {"edits_only": True}).json()["job"]
+        diff = wait_for_job(client, job, timeout=300)["finished"]["diff"]
+        assert {e["volunteer"] for k in ("added", "removed", "moved") for e in diff[k]} == {
+            volunteer
+        }
+    finally:
+        site.close()
+        site.workspace.close()

@@ -178,11 +178,16 @@ def test_a_planner_reviews_edits_resolves_and_downloads(tmp_path: Path) -> None:
             assert page.locator("#versions tbody tr").count() == 2
             page.screenshot(path=ARTEFACTS / "versions-1400.png", full_page=True)
 
-            # download the new version's workbook and check it
+            # download the new version's workbook and check it: the button answers with
+            # the file's page, which shows the phases, then the link
+            page.locator("#versions tbody tr").first.locator(
+                "button.download", has_text="xlsx"
+            ).click()
+            page.wait_for_url("**/files/*")
+            link = page.locator("section.job a.download")
+            link.wait_for(timeout=90_000)
             with page.expect_download() as download:
-                page.locator("#versions tbody tr").first.locator(
-                    "a.download", has_text="xlsx"
-                ).click()
+                link.click()
             workbook = tmp_path / "roster.xlsx"
             download.value.save_as(workbook)
             checked = subprocess.run(

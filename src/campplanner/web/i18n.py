@@ -217,6 +217,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "coverage": (COVERAGE_TITLE["fa"], COVERAGE_TITLE["en"]),  # the term registry's
     "bound": ("کران اثبات‌شده", "Proven bound"),
     "gap": ("فاصله", "Gap"),
+    "preparing_version": (
+        "نسخهٔ تازه آماده می‌شود؛ پذیرفتن تا پایان آن چند ثانیه صبر می‌کند",
+        "The new version is being prepared; accepting waits a few seconds for it",
+    ),
     "edits_only": (
         "فقط تغییرهایی که ویرایش‌ها لازم دارند (بی جابه‌جایی دیگران)",
         "only the changes the edits need (nobody else moved)",
@@ -459,6 +463,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "done": ("پایان", "done"),
     "failed": ("ناموفق", "failed"),
     "reading": ("خواندن", "reading"),
+    "reasons": ("یافتن دلیل‌ها", "working out the reasons"),
+    "step:first_roster": ("ساختن نخستین برنامه", "building a first roster"),
+    "step:bound": ("اثبات کران", "proving the bound"),
+    "step:search": ("جست‌وجوی برنامهٔ بهتر", "searching for a better roster"),
+    "step:restore": ("بازگرداندن کسانی که خبر شده بودند", "putting published people back"),
+    "step:secondary": ("بهبود سفر و گروه‌ها", "improving travel and groups"),
+    "file_ready": ("پرونده آماده است، دریافت کنید", "The file is ready: download it"),
     "applying the edits": ("اعمال ویرایش‌ها", "applying the edits"),
     "solving": ("حل", "solving"),
     "writing": ("نوشتن", "writing"),

@@ -21,6 +21,7 @@ from typing import Any
 from campplanner.app.jobs import Job
 
 KEEP_FINISHED = 3  # finished, unaccepted re-solves (and comparisons) kept, the newest
+KEEP_FILES = 8  # files made for downloads kept, the newest (in memory)
 
 
 @dataclass
@@ -32,6 +33,17 @@ class Resolve:
     edit_ids: list[int]
     folder: Path
     finished: dict[str, Any] | None = None  # the diff and measures, once read
+
+
+@dataclass
+class FileJob:
+    """A version's file made in the background (the season's workbook takes seconds):
+    fetched once made, by id."""
+
+    job: Job
+    version: int
+    kind: str
+    by: str  # the account that asked for it
 
 
 @dataclass
@@ -50,6 +62,7 @@ class Background:
         self.scratch = Path(scratch or tempfile.mkdtemp(prefix="campplanner-serve-"))
         self.resolves: dict[str, Resolve] = {}
         self.comparisons: dict[str, Comparison] = {}
+        self.files: dict[str, FileJob] = {}
         self._lock = threading.Lock()
         self._ids = iter(range(1, 1 << 62))
 
@@ -68,15 +81,27 @@ class Background:
         return None
 
     def job(self, job_id: str) -> Job | None:
-        """The job of a re-solve or a comparison."""
-        found = self.resolves.get(job_id) or self.comparisons.get(job_id)
+        """The job of a re-solve, a comparison or a file."""
+        found = self.resolves.get(job_id) or self.comparisons.get(job_id) or self.files.get(job_id)
         return None if found is None else found.job
+
+    def add_file(self, job_id: str, made: FileJob) -> None:
+        """Keep a file being made; the oldest finished beyond KEEP_FILES are forgotten
+        (the files are in memory: a season's workbook is megabytes)."""
+        with self._lock:
+            self.files[job_id] = made
+            finished = [key for key, entry in self.files.items() if entry.job.wait(0)]
+            for key in finished[:-KEEP_FILES] if len(finished) > KEEP_FILES else []:
+                del self.files[key]
 
     def forget(self, job_id: str) -> None:
         """Forget a re-solve or a comparison (cancelled if it still runs) and delete its
         folder."""
         with self._lock:
             found = self.resolves.pop(job_id, None) or self.comparisons.pop(job_id, None)
+            made = self.files.pop(job_id, None)
+        if made is not None:
+            made.job.cancel()
         if found is not None:
             found.job.cancel()
             shutil.rmtree(found.folder, ignore_errors=True)
@@ -101,4 +126,6 @@ class Background:
             resolve.job.cancel()
         for comparison in list(self.comparisons.values()):
             comparison.job.cancel()
+        for made in list(self.files.values()):
+            made.job.cancel()
         shutil.rmtree(self.scratch, ignore_errors=True)

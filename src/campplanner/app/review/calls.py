@@ -44,16 +44,23 @@ def may_see_phone(actor: Actor, call: Call) -> bool:
     return False
 
 
-def version_calls(workspace: Workspace, version_id: int, actor: Actor) -> RosterView:
+def version_calls(
+    workspace: Workspace, version_id: int, actor: Actor, opened: RosterView | None = None
+) -> RosterView:
     """Version ``version_id``'s roster with its call list (from its parent), phones
-    only where ``actor`` may see them; NotFound for a version that is no re-plan."""
+    only where ``actor`` may see them; NotFound for a version that is no re-plan.
+    ``opened``: the version's roster view when it is open already (the current one,
+    after a re-solve: seconds on the season not spent reading it again)."""
     if workspace.version(version_id) is None:
         raise NotFound(f"no version {version_id}")
-    raw = workspace.solution_json(version_id)
-    if raw is None:
-        raise NotFound(f"version {version_id} has no roster")
-    instance = instance_from_data(json.loads(workspace.instance_json(version_id)))
-    view = RosterView.from_solution(instance, solution_from_data(json.loads(raw)))
+    if opened is not None:
+        view = opened
+    else:
+        raw = workspace.solution_json(version_id)
+        if raw is None:
+            raise NotFound(f"version {version_id} has no roster")
+        instance = instance_from_data(json.loads(workspace.instance_json(version_id)))
+        view = RosterView.from_solution(instance, solution_from_data(json.loads(raw)))
     if view.calls is None:
         raise NotFound(f"version {version_id} is no re-plan of another: nobody to call")
     calls = [
@@ -100,12 +107,14 @@ def _stops(stops: list[tuple[CampView, str]]) -> list[dict[str, Any]]:
     ]
 
 
-def calls_page(workspace: Workspace, version_id: int, actor: Actor) -> dict[str, Any]:
+def calls_page(
+    workspace: Workspace, version_id: int, actor: Actor, opened: RosterView | None = None
+) -> dict[str, Any]:
     """What the call-list page shows of version ``version_id``: its parent, and the
     calls split into ``needed`` (people whose assignment the edits themselves forced:
     named by an edit, or whose assignment is no longer possible) and ``improvements``
     (changes the re-plan found beyond them), each the soonest camp first."""
-    view = version_calls(workspace, version_id, actor)
+    view = version_calls(workspace, version_id, actor, opened)
     info = workspace.version(version_id)
     assert info is not None  # version_calls found it
     forced = edited_people(info.edits)

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from campplanner.app.files import attach_reasons
+from campplanner.app.review.background import FileJob
 from campplanner.app.review.errors import NotFound
+from campplanner.contract.errors import plain_reason
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import solution_from_data
 from campplanner.io.formats import EXPORT_FORMATS
@@ -48,22 +53,80 @@ def version_file(
 ) -> Download:
     """Version ``version_id`` as a ``kind`` file (``DOWNLOADS``), its reasons in ``lang``;
     ``compiled``: the version's problem if it is open already (saves compiling it)."""
+    return made_file(stored(workspace, version_id, kind), kind, lang, compiled)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What a version's file is made from, as the workspace keeps it."""
+
+    version: int
+    solution_json: bytes
+    instance_json: bytes | None  # None: not needed (the solution file itself)
+
+
+def stored(workspace: Workspace, version_id: int, kind: str) -> Stored:
+    """Read what version ``version_id``'s ``kind`` file is made from (NotFound: no such
+    version, format or roster): in the request, so that making it needs no workspace."""
     if kind not in DOWNLOADS or workspace.version(version_id) is None:
         raise NotFound("no such version or format")
     raw = workspace.solution_json(version_id)
     if raw is None:
         raise NotFound("this version has no roster")
+    instance_json = None if kind == "solution" else workspace.instance_json(version_id)
+    return Stored(version_id, raw, instance_json)
+
+
+def made_file(
+    source: Stored,
+    kind: str,
+    lang: str,
+    compiled: Problem | None,
+    report: Callable[[str], None] = lambda phase: None,
+) -> Download:
+    """The ``kind`` file of a stored version; ``report`` hears each phase begin
+    (``reading``, ``reasons``, ``writing``: a download job's progress)."""
     media, suffix = DOWNLOADS[kind]
-    content: bytes | str = raw
+    content: bytes | str = source.solution_json
     if kind != "solution":
-        instance = instance_from_data(json.loads(workspace.instance_json(version_id)))
-        solution = solution_from_data(json.loads(raw))
+        assert source.instance_json is not None
+        report("reading")
+        instance = instance_from_data(json.loads(source.instance_json))
+        solution = solution_from_data(json.loads(source.solution_json))
         view = RosterView.from_solution(instance, solution)
+        report("reasons")
         attach_reasons(view, instance, solution, lang, compiled)
+        report("writing")
         render = {f.name: f.render for f in EXPORT_FORMATS}[kind]
         rendered = render(view)
         content = zipped(rendered) if isinstance(rendered, dict) else rendered
-    return Download(f"roster-v{version_id}.{suffix}", media, content)
+    return Download(f"roster-v{source.version}.{suffix}", media, content)
+
+
+def file_state(made: FileJob, job_id: str) -> dict[str, Any]:
+    """A download job's state: its phases, and once made the file's name, size and
+    address (``url``), or why it could not be made."""
+    job = made.job
+    state: dict[str, Any] = {
+        "id": job_id,
+        "state": job.state,
+        "version": made.version,
+        "kind": made.kind,
+        "events": [{"elapsed": round(e.elapsed, 2), "phase": e.phase} for e in job.events()],
+        "elapsed": round(time.monotonic() - job.control.started, 1),
+    }
+    if job.wait(0):
+        if job.control.events:  # the clock stops with the work
+            state["elapsed"] = round(job.control.events[-1].elapsed, 1)
+        if job.error is not None:
+            state["error"] = plain_reason(job.error)
+        else:
+            file = job.result()
+            content = file.content
+            size = len(content.encode() if isinstance(content, str) else content)
+            state["file"] = {"name": file.name, "size": size}
+            state["url"] = f"/api/files/{job_id}/file"
+    return state
 
 
 def zipped(files: dict[str, bytes]) -> bytes:

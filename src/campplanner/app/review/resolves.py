@@ -89,6 +89,10 @@ class Replanned:
                 self._files = self._make_files()
             return self._files
 
+    def files_ready(self) -> bool:
+        """Are the accept's files made (accepting then only writes the workspace)?"""
+        return self._files is not None
+
     def prepare(self) -> None:
         """Make the files in the background (a daemon thread), at once."""
         threading.Thread(target=self.files, name="campplanner-accept", daemon=True).start()
@@ -339,6 +343,33 @@ def shown_outcome(
     }
 
 
+# The solver's stages and the sources of its rosters and bounds, as the steps a page
+# shows (web/i18n.py words each "step:..." in Persian and English); a stage not listed
+# shows as its phase ("solving").
+STEPS = {
+    "first_roster": (
+        "published, refilled",
+        "greedy, published first",
+        "first roster",
+        "greedy by scarcity",
+        "LP-guided greedy",
+    ),
+    "bound": (
+        "bound",
+        "counting",
+        "demand",
+        "Lagrangian at restricted-LP duals",
+        "Lagrangian at column-generation duals",
+        "CP-SAT on the scarce core",
+        "the parent season's bound",
+    ),
+    "search": ("exact on the neighbourhood", "neighbourhood search"),
+    "restore": ("published restored",),
+    "secondary": ("secondary terms (swaps)", "swaps"),
+}
+STEP_OF = {stage: f"step:{step}" for step, stages in STEPS.items() for stage in stages}
+
+
 def resolve_state(
     resolve: Resolve, job_id: str, time_limit: float, since: int = 0
 ) -> dict[str, Any]:
@@ -351,6 +382,7 @@ def resolve_state(
             "coverage": e.coverage,
             "bound": None if e.bound is None or not np.isfinite(e.bound) else e.bound,
             "stage": e.stage,
+            "step": STEP_OF.get(e.stage),  # what the page says of the stage
         }
         for e in job.events(since)
     ]
@@ -367,6 +399,9 @@ def resolve_state(
         state["elapsed"] = round(job.control.events[-1].elapsed, 1)
     if job.wait(0):
         state["finished"] = finished(resolve)
+        if job.error is None and "error" not in state["finished"]:
+            # the new version being made while the planner reads the diff
+            state["accept_ready"] = job.result().files_ready()
     return state
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from campplanner.app import audit
 from campplanner.app.accounts import Accounts, Login
+from campplanner.app.jobs import Job
 from campplanner.app.links import checked_answer, issue, season_end, verify
 from campplanner.app.review import (
     attendance,
@@ -36,7 +37,7 @@ from campplanner.app.review import (
     resolves,
 )
 from campplanner.app.review.actor import Actor, holder
-from campplanner.app.review.background import Background
+from campplanner.app.review.background import Background, FileJob
 from campplanner.app.review.errors import (
     AcceptedAlready,
     ContradictingPending,
@@ -67,6 +68,7 @@ from campplanner.app.review.permissions import (
 )
 from campplanner.app.review.versions import OpenVersion, OpenVersions, reading
 from campplanner.contract.calendar import Calendar
+from campplanner.contract.errors import plain_reason
 from campplanner.contract.solution import roster_triples as solution_triples
 from campplanner.contract.solution import solution_from_data
 from campplanner.workspace import Workspace
@@ -800,11 +802,57 @@ class ReviewSession:
         return file
 
     @permitted(READERS)
+    def start_download(self, actor: Actor, version_id: int, kind: str, lang: str) -> str:
+        """Make version ``version_id``'s ``kind`` file (its reasons in ``lang``) in the
+        background: the job's id, at once. Its page shows the phases, then the link to
+        the file (``download_file``): the season's workbook takes seconds to make."""
+        try:
+            head = self.head()
+        except DamagedVersion:
+            head = None
+        compiled = head.problem if head is not None and head.version.id == version_id else None
+        with reading(version_id):
+            source = downloads.stored(self.workspace, version_id, kind)
+        job = Job(
+            lambda control: downloads.made_file(source, kind, lang, compiled, control.report),
+            "download",
+        ).start()
+        job_id = self.background.next_id()
+        self.background.add_file(job_id, FileJob(job, version_id, kind, actor.name))
+        return job_id
+
+    @permitted(READERS)
+    def download_job(self, actor: Actor, job_id: str) -> dict[str, Any]:
+        """A file being made: its phases, and once made its name and address."""
+        made = self.background.files.get(job_id)
+        if made is None:
+            raise NotFound("no such file: make it again from the versions page")
+        return downloads.file_state(made, job_id)
+
+    @permitted(READERS)
+    def download_file(self, actor: Actor, job_id: str) -> downloads.Download:
+        """The file a download job made (audited as a download of its version)."""
+        made = self.background.files.get(job_id)
+        if made is None:
+            raise NotFound("no such file: make it again from the versions page")
+        if not made.job.wait(0):
+            raise UsageError("the file is still being made: wait for its link")
+        if made.job.error is not None:
+            raise UsageError(f"the file could not be made: {plain_reason(made.job.error)}")
+        file = made.job.result()
+        self.workspace.log(  # names people: a download of personal data
+            "download", by=actor.name, address=actor.address, version=made.version, kind=made.kind
+        )
+        return file
+
+    @permitted(READERS)
     def calls_file(self, actor: Actor, version_id: int, suffix: str) -> downloads.Download:
         """Who to call after version ``version_id`` (its re-plan from its parent) as a
         ``csv`` or ``xlsx`` file; phones only where ``actor`` may see them."""
         with reading(version_id):
-            view = calls.version_calls(self.workspace, version_id, actor)
+            view = calls.version_calls(
+                self.workspace, version_id, actor, self._open_view(version_id)
+            )
         file = calls.calls_file(view, version_id, suffix)
         self.workspace.log(  # names people (and phones): a download of personal data
             "download",
@@ -816,13 +864,24 @@ class ReviewSession:
         )
         return file
 
+    def _open_view(self, version_id: int) -> Any:
+        """The roster view of version ``version_id`` when it is the current one, open
+        (with its solution's call list), else None (read from the workspace)."""
+        try:
+            head = self.head()
+        except DamagedVersion:
+            return None
+        if head is None or head.version.id != version_id or head.view is None:
+            return None
+        return head.view
+
     @permitted(READERS)
     def calls_page(self, actor: Actor, version_id: int) -> dict[str, Any]:
         """Who to call after version ``version_id``, split into the calls its edits
         needed and the improvements the re-plan found; phones only where ``actor`` may
         see them (a page holding phones is a read of personal data: audited)."""
         with reading(version_id):
-            data = calls.calls_page(self.workspace, version_id, actor)
+            data = calls.calls_page(self.workspace, version_id, actor, self._open_view(version_id))
         if data["phones"]:
             self.workspace.log(
                 "download",

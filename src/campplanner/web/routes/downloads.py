@@ -6,17 +6,18 @@ Each names what it wants by id and kind, never by a path on disk.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from campplanner.app.review.downloads import Download
 from campplanner.app.review.downloads import font as font_file
-from campplanner.web.handling import Acting, Id, Session
+from campplanner.web.handling import Acting, Id, Session, off_loop, partial, posted
 from campplanner.web.i18n import file_name
-from campplanner.web.render import language_of
+from campplanner.web.render import language_of, page
 
 router = APIRouter()
 
@@ -41,6 +42,44 @@ def attachment(request: Request, file: Download) -> Response:
     return Response(
         file.content, media_type=file.media_type, headers={"Content-Disposition": disposition}
     )
+
+
+@router.post("/versions/{version_id}/download/{kind}")
+async def make_file(
+    request: Request, version_id: Id, kind: str, session: Session, actor: Acting
+) -> Response:
+    # made in the background: its page shows the phases, then the link (seconds on the
+    # season's workbook, and a plain link showed nothing meanwhile)
+    await posted(request)
+    job_id = await off_loop(session.start_download, actor, version_id, kind, language_of(request))
+    return RedirectResponse(f"/files/{job_id}", status_code=303)
+
+
+@router.post("/api/versions/{version_id}/download/{kind}")
+async def api_make_file(
+    request: Request, version_id: Id, kind: str, session: Session, actor: Acting
+) -> dict[str, Any]:
+    await posted(request)
+    return {
+        "job": await off_loop(session.start_download, actor, version_id, kind, language_of(request))
+    }
+
+
+@router.get("/files/{job_id}", response_class=HTMLResponse)
+def file_page(request: Request, job_id: str, session: Session, actor: Acting) -> Response:
+    template = "file_job.html" if partial(request) else "file_page.html"
+    return page(request, template, job=session.download_job(actor, job_id))
+
+
+@router.get("/api/files/{job_id}")
+def api_file_state(job_id: str, session: Session, actor: Acting) -> dict[str, Any]:
+    return session.download_job(actor, job_id)
+
+
+@router.get("/files/{job_id}/file")
+@router.get("/api/files/{job_id}/file")
+def made_file(request: Request, job_id: str, session: Session, actor: Acting) -> Response:
+    return attachment(request, session.download_file(actor, job_id))
 
 
 @router.get("/versions/{version_id}/calls.csv")

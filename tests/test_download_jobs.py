@@ -1,0 +1,76 @@
+"""A version's file made in the background (issue 25: the season's workbook came 56 s
+after a plain link with nothing shown): the click answers with a job at once, the
+page shows its phases and then the link; the file is the one the plain download
+gives."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from builders import TINY_PATH
+from web_helpers import post, served, session, solved
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return solved(TINY_PATH, tmp_path_factory.mktemp("published"))
+
+
+@pytest.fixture
+def web(tmp_path: Path, published: Path):
+    site, client = served(TINY_PATH, tmp_path, solution=published)
+    yield site, client
+    site.close()
+    site.workspace.close()
+
+
+def _made(client, job: str) -> dict:
+    deadline = time.monotonic() + 120  # a safety net, never the test's measure
+    while time.monotonic() < deadline:
+        state = client.get(f"/api/files/{job}").json()
+        if state["state"] not in ("pending", "running"):
+            return state
+        time.sleep(0.1)
+    raise AssertionError("the file was never made")
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv", "html"])
+def test_a_file_is_made_in_the_background_with_its_phases(web, kind: str) -> None:
+    site, client = web
+    answer = post(client, f"/api/versions/1/download/{kind}")
+    assert answer.status_code == 200, answer.text
+    state = _made(client, answer.json()["job"])
+    assert [e["phase"] for e in state["events"]] == ["reading", "reasons", "writing"]
+    assert state["file"]["name"] == f"roster-v1.{'zip' if kind == 'csv' else kind}"
+    made = client.get(state["url"])
+    assert made.status_code == 200 and len(made.content) == state["file"]["size"]
+    assert state["file"]["name"] in made.headers["content-disposition"]
+    if kind == "html":  # the plain download's file, byte for byte
+        assert made.content == client.get("/api/versions/1/download/html").content
+    audit = [e for e in site.audit(site.actor_for(None)) if e["action"] == "download"]
+    assert audit and audit[0]["detail"]["kind"] == kind  # fetching it is the download
+
+
+def test_the_page_shows_the_phases_then_the_link_in_persian(web) -> None:
+    _, client = web
+    state = session(client)
+    form = {"csrf": state["csrf"], "rev": str(state["rev"])}
+    answer = client.post("/versions/1/download/xlsx", data=form, follow_redirects=False)
+    assert answer.status_code == 303
+    address = answer.headers["location"]
+    assert re.fullmatch(r"/files/\d+", address)
+    _made(client, address.rsplit("/", 1)[1])
+    page = client.get(address).text
+    assert "پرونده آماده است" in page and f'href="{address}/file"' in page
+    assert client.get(f"{address}/file").status_code == 200
+
+
+def test_a_file_unknown_or_of_no_version_is_refused(web) -> None:
+    _, client = web
+    assert client.get("/api/files/999").status_code == 404
+    assert post(client, "/api/versions/99/download/xlsx").status_code == 404
+    assert post(client, "/api/versions/1/download/exe").status_code == 404
