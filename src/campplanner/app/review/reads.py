@@ -591,6 +591,22 @@ def volunteer(opened: OpenVersion, volunteer_id: str) -> dict[str, Any] | None:
     }
 
 
+def roster_diff(
+    before: list[tuple[str, str, str]],
+    after: list[tuple[str, str, str]],
+    names: dict[str, str],
+    instance: Any = None,
+) -> dict[str, Any]:
+    """Who to call: added, removed and moved between two rosters, with names (and, given
+    the ``instance``, each camp left or joined by name, role, place and days)."""
+    diff = diff_rosters(before, after)
+    data = diff.as_dict()
+    for key in ("added", "removed", "moved"):
+        for entry in data[key]:  # type: ignore[union-attr]
+            entry["name"] = names.get(entry["volunteer"], "")
+    return named_stops(data, instance) if instance is not None else data
+
+
 def named_stops(diff: dict[str, Any], instance: Any) -> dict[str, Any]:
     """``diff`` (added, removed, moved with ``from`` and ``to`` as [camp, skill]) with
     ``before`` and ``after``: each camp left or joined as a planner reads it (the camp's
@@ -626,21 +642,3 @@ def named_stops(diff: dict[str, Any], instance: Any) -> dict[str, Any]:
             entry["before"] = stops(old, kept)
             entry["after"] = stops(new, kept)
     return diff
-
-
-def roster_diff(
-    before: list[tuple[str, str, str]],
-    after: list[tuple[str, str, str]],
-    names: dict[str, str],
-    instance: Any = None,
-) -> dict[str, Any]:
-    """Who to call: added, removed and moved between two rosters, with names (and, given
-    the ``instance``, each camp left or joined by name, role, place and days)."""
-    diff = diff_rosters(before, after)
-    data = diff.as_dict()
-    for key in ("added", "removed", "moved"):
-        for entry in data[key]:  # type: ignore[union-attr]
-            entry["name"] = names.get(entry["volunteer"], "")
-    if instance is not None:
-        named_stops(data, instance)
-    return data

@@ -15,10 +15,9 @@ from typing import Any
 import numpy as np
 
 from campplanner.app.jobs import STOP_GRACE, Job, JobControl, run_in_foreground
-from campplanner.app.review import reads
 from campplanner.app.review.background import Background, Resolve
 from campplanner.app.review.edits import edited_instance
-from campplanner.app.review.reads import roster_diff
+from campplanner.app.review.reads import named_stops, roster_diff
 from campplanner.app.review.versions import OpenVersion, ready
 from campplanner.app.solving import (
     SolveOutcome,
@@ -124,7 +123,7 @@ def shown_outcome(outcome: SolveOutcome) -> dict[str, Any]:
         diff = {key: outcome.replan[key] for key in DIFF_KEYS}
         for key in ("added", "removed", "moved"):
             diff[key] = [entry | {"name": names.get(entry["volunteer"], "")} for entry in diff[key]]
-        diff = reads.named_stops(diff, outcome.instance)  # camps by name, days, roles
+        diff = named_stops(diff, outcome.instance)  # camps by name, days, roles
     else:  # no roster to start from: everyone is added
         assigned = roster_triples(outcome.problem, result.assigned)
         diff = roster_diff([], assigned, names, outcome.instance)
