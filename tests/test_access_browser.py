@@ -253,6 +253,15 @@ def test_a_camp_page_prints_its_team_and_facts_without_the_menu_or_buttons(
 ) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(BASE + f"/camps/{site['running']}")
+    # the page's print button prints (no inline script: the policy forbids them)
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.locator("#papers button[data-print]").click()
+    assert page.evaluate("window.printed") is True
+    page.goto(BASE + "/versions/2/calls")  # and the call list's
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.locator("button[data-print]").click()
+    assert page.evaluate("window.printed") is True
+    page.goto(BASE + f"/camps/{site['running']}")
     page.emulate_media(media="print")
     for hidden in ("header.top", "#team button", "form", "a.skip", "#papers", "h2.no-print"):
         if page.locator(hidden).count():
