@@ -4,7 +4,8 @@ accepted (so that there is a call list and a comparison) and another one left fi
 (the re-solve's panel on the edits page).
 
 - axe-core (the copy the ``axe-playwright-python`` package ships) finds no serious or
-  critical problem on any page, at 1,400 px and at 390 x 844 (a phone): the overview,
+  critical problem on any page, in Persian and in English, at 1,400 px and at 390 x 844
+  (a phone): the overview,
   the camps list, a running and a cancelled camp (with what would run it), a volunteer,
   a search, the edits with a finished re-solve, the versions, a comparison, the call
   list, the scenarios, the audit and the login page;
@@ -181,6 +182,11 @@ def test_axe_finds_nothing_serious_on_any_page(site, browser, size: str) -> None
     page.locator("input[name=q]").press_sequentially("علی", delay=30)
     page.locator("#results").wait_for(timeout=10_000)
     findings["search"] = _serious(page, axe)
+    # the same pages in English (left to right, longer words: wider tables)
+    page.goto(BASE + "/lang/en?next=/")
+    for url in _pages(site):
+        page.goto(BASE + url)
+        findings["en " + url] = _serious(page, axe)
     page.close()
     assert {url: found for url, found in findings.items() if found} == {}
 
