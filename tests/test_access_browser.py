@@ -221,6 +221,15 @@ def test_a_skip_link_first_and_the_map_after_the_tables(site, browser) -> None:
     page.close()
 
 
+SMALL_TARGETS = """() => [...document.querySelectorAll('a, button, select, input, textarea')]
+    .filter(e => e.type !== 'hidden' && !e.classList.contains('skip'))
+    .map(e => [e, (e.type === 'checkbox' && e.closest('label')) || e])
+    .map(([e, t]) => [e, t.getBoundingClientRect()])
+    .filter(([e, r]) => r.width && r.height && (r.width < 44 || r.height < 44))
+    .map(([e, r]) => e.outerHTML.slice(0, 80) + ' ' + Math.round(r.width) + 'x'
+         + Math.round(r.height))"""
+
+
 @pytest.mark.slow
 def test_on_a_phone_nothing_is_cut_and_every_target_is_a_finger_wide(site, browser) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True)
@@ -229,16 +238,15 @@ def test_on_a_phone_nothing_is_cut_and_every_target_is_a_finger_wide(site, brows
         page.goto(BASE + url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{url} is {width} px wide on a 390 px phone"
-        small[url] = page.evaluate(
-            """() => [...document.querySelectorAll('a, button, select, input, textarea')]
-            .filter(e => e.type !== 'hidden' && !e.classList.contains('skip'))
-            .map(e => [e, (e.type === 'checkbox' && e.closest('label')) || e])
-            .map(([e, t]) => [e, t.getBoundingClientRect()])
-            .filter(([e, r]) => r.width && r.height && (r.width < 44 || r.height < 44))
-            .map(([e, r]) => e.outerHTML.slice(0, 80) + ' ' + Math.round(r.width) + 'x'
-                 + Math.round(r.height))"""
-        )
+        small[url] = page.evaluate(SMALL_TARGETS)
     assert {url: found[:5] for url, found in small.items() if found} == {}
+    # a tablet (a finger, 820 px wide): the same targets, no map dots
+    tablet = browser.new_page(viewport={"width": 820, "height": 1180}, has_touch=True)
+    for url in ("/", f"/camps/{site['running']}", "/versions"):
+        tablet.goto(BASE + url)
+        assert tablet.evaluate(SMALL_TARGETS) == [], url
+    assert not tablet.locator("svg.map").is_visible()
+    tablet.close()
     # the map's dots give way to links by status
     page.goto(BASE + "/")
     assert not page.locator("svg.map").is_visible()
