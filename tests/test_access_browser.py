@@ -4,7 +4,8 @@ accepted (so that there is a call list and a comparison) and another one left fi
 (the re-solve's panel on the edits page).
 
 - axe-core (the copy the ``axe-playwright-python`` package ships) finds no serious or
-  critical problem on any page, at 1,400 px and at 390 x 844 (a phone): the overview,
+  critical problem on any page, in Persian and in English, at 1,400 px and at 390 x 844
+  (a phone): the overview,
   the camps list, a running and a cancelled camp (with what would run it), a volunteer,
   a search, the edits with a finished re-solve, the versions, a comparison, the call
   list, the scenarios, the audit and the login page;
@@ -181,6 +182,11 @@ def test_axe_finds_nothing_serious_on_any_page(site, browser, size: str) -> None
     page.locator("input[name=q]").press_sequentially("علی", delay=30)
     page.locator("#results").wait_for(timeout=10_000)
     findings["search"] = _serious(page, axe)
+    # the same pages in English (left to right, longer words: wider tables)
+    page.goto(BASE + "/lang/en?next=/")
+    for url in _pages(site):
+        page.goto(BASE + url)
+        findings["en " + url] = _serious(page, axe)
     page.close()
     assert {url: found for url, found in findings.items() if found} == {}
 
@@ -215,6 +221,15 @@ def test_a_skip_link_first_and_the_map_after_the_tables(site, browser) -> None:
     page.close()
 
 
+SMALL_TARGETS = """() => [...document.querySelectorAll('a, button, select, input, textarea')]
+    .filter(e => e.type !== 'hidden' && !e.classList.contains('skip'))
+    .map(e => [e, (e.type === 'checkbox' && e.closest('label')) || e])
+    .map(([e, t]) => [e, t.getBoundingClientRect()])
+    .filter(([e, r]) => r.width && r.height && (r.width < 44 || r.height < 44))
+    .map(([e, r]) => e.outerHTML.slice(0, 80) + ' ' + Math.round(r.width) + 'x'
+         + Math.round(r.height))"""
+
+
 @pytest.mark.slow
 def test_on_a_phone_nothing_is_cut_and_every_target_is_a_finger_wide(site, browser) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True)
@@ -223,16 +238,15 @@ def test_on_a_phone_nothing_is_cut_and_every_target_is_a_finger_wide(site, brows
         page.goto(BASE + url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{url} is {width} px wide on a 390 px phone"
-        small[url] = page.evaluate(
-            """() => [...document.querySelectorAll('a, button, select, input, textarea')]
-            .filter(e => e.type !== 'hidden' && !e.classList.contains('skip'))
-            .map(e => [e, (e.type === 'checkbox' && e.closest('label')) || e])
-            .map(([e, t]) => [e, t.getBoundingClientRect()])
-            .filter(([e, r]) => r.width && r.height && (r.width < 44 || r.height < 44))
-            .map(([e, r]) => e.outerHTML.slice(0, 80) + ' ' + Math.round(r.width) + 'x'
-                 + Math.round(r.height))"""
-        )
+        small[url] = page.evaluate(SMALL_TARGETS)
     assert {url: found[:5] for url, found in small.items() if found} == {}
+    # a tablet (a finger, 820 px wide): the same targets, no map dots
+    tablet = browser.new_page(viewport={"width": 820, "height": 1180}, has_touch=True)
+    for url in ("/", f"/camps/{site['running']}", "/versions"):
+        tablet.goto(BASE + url)
+        assert tablet.evaluate(SMALL_TARGETS) == [], url
+    assert not tablet.locator("svg.map").is_visible()
+    tablet.close()
     # the map's dots give way to links by status
     page.goto(BASE + "/")
     assert not page.locator("svg.map").is_visible()
@@ -253,8 +267,17 @@ def test_a_camp_page_prints_its_team_and_facts_without_the_menu_or_buttons(
 ) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(BASE + f"/camps/{site['running']}")
+    # the page's print button prints (no inline script: the policy forbids them)
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.locator("#papers button[data-print]").click()
+    assert page.evaluate("window.printed") is True
+    page.goto(BASE + "/versions/2/calls")  # and the call list's
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.locator("button[data-print]").click()
+    assert page.evaluate("window.printed") is True
+    page.goto(BASE + f"/camps/{site['running']}")
     page.emulate_media(media="print")
-    for hidden in ("header.top", "#team button", "form", "a.skip", "#papers"):
+    for hidden in ("header.top", "#team button", "form", "a.skip", "#papers", "h2.no-print"):
         if page.locator(hidden).count():
             assert not page.locator(hidden).first.is_visible(), hidden
     assert page.locator("#team").is_visible() and page.locator("h1").is_visible()
@@ -270,6 +293,6 @@ def test_a_camp_page_prints_its_team_and_facts_without_the_menu_or_buttons(
     ).stdout
     assert text.strip()
     words = "".join(text.split())
-    for word in ("نسخه‌ها", "سناریوها", "جایگزین", "English"):  # menu and buttons
+    for word in ("نسخه‌ها", "سناریوها", "تغییرات", "جایگزین", "English"):  # menu, buttons
         assert "".join(word.split()) not in words, word
     assert name.split()[0] in text or member.split()[0] in text
