@@ -181,7 +181,7 @@ def test_a_planner_reviews_edits_resolves_and_downloads(tmp_path: Path) -> None:
             # download the new version's workbook and check it
             with page.expect_download() as download:
                 page.locator("#versions tbody tr").first.locator(
-                    "a.download", has_text="xlsx"
+                    "a.download[href$='/download/xlsx']"  # named in the page's words
                 ).click()
             workbook = tmp_path / "roster.xlsx"
             download.value.save_as(workbook)
