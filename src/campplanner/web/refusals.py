@@ -12,6 +12,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from campplanner.app.review.errors import StaleRevision
 from campplanner.web.i18n import LANGUAGES, Words
 from campplanner.web.render import failure, isolated, language_of
 
@@ -166,7 +167,15 @@ APP_WORDS: dict[str, str] = {
     "edit:not_asked": "اردوی {camp} این مهارت ({skill}) را نمی‌خواهد.",
     "edit:rule": "{volunteer} را نمی‌توان در اردوی {camp} قفل کرد: قاعدهٔ «{rule}» اجازه نمی‌دهد.",
     "edit:cannot": "{volunteer} نمی‌تواند در اردوی {camp} خدمت کند.",
-    "bulk_refused": "چیزی ثبت نشد: {count} مورد این تغییر را نمی‌پذیرند: {entries}",
+    "bulk_refused": "چیزی ثبت نشد: {count} نفر از {of} نفر این تغییر را نمی‌پذیرند: {entries}",
+    "bulk_refused_all": "چیزی ثبت نشد: {reason} (هر {count} نفر)",
+    "bulk_unread": "چیزی ثبت نشد: {count} مورد از فهرست به یک داوطلب نمی‌رسد: {entries}",
+    "bulk:unknown": "این تغییر برای چند نفر نیست: نبودن در تاریخ‌ها، حذف از اردوها یا قفل.",
+    "bulk:none": "هیچ داوطلبی نام برده نشد.",
+    "bulk:too_many": "دست‌بالا {most} نفر در یک تغییر.",
+    "bulk:on_no_camp": "در برنامهٔ کنونی در هیچ اردویی نیست: اردو را نام ببرید",
+    "bulk:several": "چند نفر با این نام: {ids}",
+    "bulk:nobody": "چنین داوطلبی نیست",
 }
 
 # what contradicts what (app/review/conflicts.py), in Persian
@@ -203,7 +212,10 @@ def worded(error: Exception, lang: str) -> str:
     if lang != "fa":
         return str(error)
     words = Words("fa", "jalali")
-    key = getattr(error, "key", "") or "stale_revision"
+    stale = "stale_revision" if isinstance(error, StaleRevision) else ""
+    key = getattr(error, "key", "") or stale
+    if not key:  # a refusal with no words of its own: its text
+        return str(error)
     values = dict(getattr(error, "values", {}))
     values_rule = str(values.get("rule") or "")  # a rule's Persian title: words, not an id
     if key == "stale_revision" and getattr(error, "newest", None) is not None:
@@ -214,6 +226,12 @@ def worded(error: Exception, lang: str) -> str:
     for name, value in values.items():
         if name == "conflicts":
             shown[name] = "؛ ".join(conflict_fa(c) for c in value)
+        elif name == "entries":  # (the entry, why it was refused) each
+            shown[name] = "؛ ".join(
+                f"{isolated(entry)} ({worded(why, 'fa').rstrip('.')})" for entry, why in value
+            )
+        elif name == "reason":
+            shown[name] = worded(value, "fa").rstrip(".")
         elif name == "pairs":
             shown[name] = "؛ ".join(conflict_fa(c, c["edit_by_id"]) for c in value)
         elif name in ("at", "typed"):

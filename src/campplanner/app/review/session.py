@@ -36,6 +36,7 @@ from campplanner.app.review.actor import Actor, holder
 from campplanner.app.review.background import Background
 from campplanner.app.review.errors import (
     AcceptedAlready,
+    BulkRefused,
     ContradictingPending,
     Contradicts,
     DamagedVersion,
@@ -337,9 +338,13 @@ class ReviewSession:
         if isinstance(people, str):
             ids, unread = edits.pasted_people(head, people)
             if unread:
-                raise UsageError(
+                said = "; ".join(f"{entry} ({error})" for entry, error in unread)
+                raise BulkRefused(
                     f"nothing was recorded: {len(unread)} of the pasted entries name no "
-                    f"one volunteer: {'; '.join(unread)}"
+                    f"one volunteer: {said}",
+                    key="bulk_unread",
+                    count=len(unread),
+                    entries=unread,
                 )
         elif isinstance(people, list) and all(isinstance(p, str) for p in people):
             ids = people
