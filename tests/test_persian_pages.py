@@ -140,6 +140,12 @@ def test_every_persian_page_holds_no_latin_word_outside_ids(walked) -> None:
             | {"first": "1400-13-01", "last": "1400-04-02"},
         ),
     }
+    refusals |= {  # what is missing: a camp, a person, a call list of a version with none
+        "no camp": browser.get("/camps/nope"),
+        "no volunteer": browser.get("/volunteers/nobody"),
+        "no calls": browser.get("/versions/1/calls"),
+        "no solve": browser.post("/jobs/999/accept", data={"csrf": csrf, "rev": rev}),
+    }
     for name, answer in refusals.items():
         assert answer.status_code >= 400, (name, answer.text[:300])
         latin = _latin_words(answer.text, allowed)

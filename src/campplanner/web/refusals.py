@@ -7,6 +7,7 @@ A :class:`Refusal` names its words by key and the values they quote; the handler
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -177,6 +178,44 @@ APP_WORDS: dict[str, str] = {
     "bulk:several": "چند نفر با این نام: {ids}",
     "bulk:nobody": "چنین داوطلبی نیست",
 }
+
+# What the application finds missing (app/review NotFound), by its English text; {n} a
+# number. Said in Persian on a Persian page.
+NOT_FOUND: dict[str, str] = {
+    "no roster yet": "هنوز برنامه‌ای نیست.",
+    "no such camp": "چنین اردویی نیست.",
+    "no such comparison": "چنین مقایسه‌ای نیست.",
+    "no such font": "چنین قلمی نیست.",
+    "no such format": "چنین قالبی نیست.",
+    "no such job": "چنین کاری نیست.",
+    "no such pending edit": "چنین تغییر در انتظاری نیست (شاید کسی آن را حذف یا حل کرده است).",
+    "no such solve": "چنین حلی نیست (شاید پذیرفته یا کنار گذاشته شده است).",
+    "no such version or format": "چنین نسخه یا قالبی نیست.",
+    "no such version": "چنین نسخه‌ای نیست.",
+    "no such volunteer": "چنین داوطلبی نیست.",
+    "the workspace has no version": "فضای کار هنوز نسخه‌ای ندارد.",
+    "this version has no roster": "این نسخه برنامه‌ای ندارد.",
+    "no version {n}": "نسخهٔ {n} نیست.",
+    "version {n} has no roster": "نسخهٔ {n} برنامه‌ای ندارد.",
+    "version {n} is no re-plan of another: nobody to call": (
+        "نسخهٔ {n} برنامه‌ریزی دوباره از نسخهٔ دیگری نیست: با کسی نباید تماس گرفت."
+    ),
+    "no finished solve to accept": (
+        "حل پایان‌یافته‌ای برای پذیرفتن نیست (شاید پذیرفته یا کنار گذاشته شده است)."
+    ),
+}
+
+
+def not_found_fa(message: str) -> str | None:
+    """A missing thing's English text in Persian (None: not one of :data:`NOT_FOUND`)."""
+    for english, persian in NOT_FOUND.items():
+        pattern = re.escape(english).replace(re.escape("{n}"), "([0-9]+)")
+        found = re.fullmatch(pattern, message)
+        if found:
+            number = Words("fa", "jalali").num(int(found.group(1))) if found.groups() else ""
+            return persian.format(n=number)
+    return None
+
 
 # what contradicts what (app/review/conflicts.py), in Persian
 CONFLICT_WORDS = {

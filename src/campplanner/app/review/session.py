@@ -287,8 +287,12 @@ class ReviewSession:
         }
 
     def _lines(self, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """An edit's lines with the current version's names (none without a version)."""
-        head = self.head()
+        """An edit's lines with the current version's names (none without a version, or
+        when it is damaged: the page that lists them is drawn all the same)."""
+        try:
+            head = self.head()
+        except DamagedVersion:
+            return []
         return edits.lines(head, ops) if head is not None else []
 
     @permitted(ALL_BUT_VIEWER)
