@@ -142,6 +142,9 @@ def test_a_re_solve_with_contradicting_edits_is_refused_naming_them(site) -> Non
         [{"op": "lock", "assignments": [{"volunteer": "v03", "camp": "c1", "skill": "nurse"}]}],
         by="sara",
     )
+    flagged = {e["id"]: e["conflicts_with"] for e in maryam.get("/api/edits").json()["pending"]}
+    assert flagged == {1: [2], 2: [1]}  # both flagged, each naming the other
+    assert _main(maryam.get("/edits").text).count("ناسازگار با تغییر") == 2
     refused = _post(maryam, csrf, "/api/solve")
     assert refused.status_code == 400
     assert "edit 2 and edit 1 by reza" in refused.json()["error"]

@@ -261,6 +261,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "delete": ("حذف", "Delete"),
     "drop_edit": ("حذف تغییر", "Drop edit"),
     "conflicting_edits": ("تغییرهای ناسازگار", "Contradicting edits"),
+    "conflicts_with": ("ناسازگار با تغییر", "contradicts edit"),
     "typed_by": ("ثبت‌کننده", "Typed by"),
     "pending_here": (
         "تغییرهای در انتظار که به این‌جا می‌رسند (هنوز حل نشده)",

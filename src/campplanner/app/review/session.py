@@ -257,10 +257,25 @@ class ReviewSession:
     # ------------------------------------------------------------------ edits
     @permitted(ALL)
     def pending_edits(self, actor: Actor) -> dict[str, Any]:
+        visible = self._visible_edits(actor)
+        clashes = self._clashes(visible)
         return {
-            "pending": [e.as_dict() for e in self._visible_edits(actor)],
+            "pending": [e.as_dict() | {"conflicts_with": clashes.get(e.id, [])} for e in visible],
             "rev": self.workspace.revision(),
         }
+
+    def _clashes(self, pending: list[Any]) -> dict[int, list[int]]:
+        """Pending edits that contradict each other (recorded before the check, by an
+        older server), each id with the ids it contradicts."""
+        try:
+            head = self.head()
+        except DamagedVersion:
+            return {}
+        found: dict[int, list[int]] = {}
+        for edit, conflict in conflicts.among(head, pending) if head else []:
+            found.setdefault(edit.id, []).append(conflict.edit)
+            found.setdefault(conflict.edit, []).append(edit.id)
+        return {k: sorted(set(v)) for k, v in found.items()}
 
     def _visible_edits(self, actor: Actor) -> list[Any]:
         """The pending edits ``actor`` reads: a camp leader, those of its camps."""
@@ -273,11 +288,18 @@ class ReviewSession:
     def edits_page(self, actor: Actor) -> dict[str, Any]:
         """The pending edits, each in one line, and the re-solves of this session."""
         head = self.workspace.head()
+        visible = self._visible_edits(actor)
+        clashes = self._clashes(visible)
         return {
             "version": head.id if head else None,  # the re-solve form says what it showed
             "pending": [
-                e.as_dict() | {"summary": edits.describe(e.ops), "lines": self._lines(e.ops)}
-                for e in self._visible_edits(actor)
+                e.as_dict()
+                | {
+                    "summary": edits.describe(e.ops),
+                    "lines": self._lines(e.ops),
+                    "conflicts_with": clashes.get(e.id, []),
+                }
+                for e in visible
             ],
             "jobs": [
                 resolves.resolve_state(resolve, job_id, self.time_limit)
