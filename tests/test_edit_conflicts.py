@@ -12,16 +12,29 @@ which version and when.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import MetaData, create_engine
 from starlette.testclient import TestClient
 
 from builders import TINY_PATH
 from web_helpers import served, solved, wait_for_job
 
 PASSWORD = "a long pass phrase"
+PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
+
+
+def _fresh(url: str) -> str:
+    """An emptied PostgreSQL database."""
+    engine = create_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)
+    engine.dispose()
+    return url
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +42,17 @@ def roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return solved(TINY_PATH, tmp_path_factory.mktemp("roster"))
 
 
-@pytest.fixture
-def site(roster: Path, tmp_path: Path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def site(request: pytest.FixtureRequest, roster: Path, tmp_path: Path):
     """tiny.json served with two planners: the province ``maryam`` and the county
-    coordinator of khomein ``reza`` (camp c1 is khomein's)."""
-    session, client = served(TINY_PATH, tmp_path, solution=roster)
+    coordinator of khomein ``reza`` (camp c1 is khomein's); on SQLite, and on
+    PostgreSQL when ``CAMPPLANNER_TEST_PG_URL`` names a server."""
+    url = None
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL to run it")
+        url = _fresh(PG_URL)
+    session, client = served(TINY_PATH, tmp_path, solution=roster, url=url)
     session.accounts.add("maryam", "province", PASSWORD)
     session.accounts.add("reza", "county", PASSWORD, counties=["khomein"])
     session.accounts.add("sara", "province", PASSWORD)
