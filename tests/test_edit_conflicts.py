@@ -256,8 +256,14 @@ def test_a_refused_edit_form_comes_back_as_it_was_typed(site) -> None:
     page = _form(maryam, csrf, "/edits", typed)
     assert page.status_code == 400
     assert 'value="1400-13-01"' in page.text and 'value="۱۴۰۰/۰۴/۱۲"' in page.text
-    assert 'name="volunteer" value="v03"' in page.text and 'id="retry"' in page.text
+    assert 'name="volunteer" required value="v03"' in page.text and 'id="retry"' in page.text
     assert "YYYY" not in page.text and 'placeholder="۱۴۰۳-۰۵-۱۰"' in page.text
     fixed = _form(maryam, csrf, "/edits", typed | {"first": "1400-04-11"})
     assert fixed.status_code == 200 and fixed.url.path == "/volunteers/v03"
     assert "pending-here" in fixed.text
+    # the camp page's lock form: a mistyped id comes back, to be corrected there
+    lock = {"kind": "lock", "volunteer": "v3", "camp": "c1", "skill": "nurse", "next": "/camps/c1"}
+    page = _form(maryam, csrf, "/edits", lock)
+    assert page.status_code == 400 and "داوطلبی با شناسهٔ" in page.text
+    assert 'name="volunteer" required value="v3"' in page.text
+    assert 'name="skill" value="nurse"' in page.text and 'name="camp" value="c1"' in page.text
