@@ -163,6 +163,7 @@ def test_the_audit_says_its_details_in_persian_with_ids_isolated(walked) -> None
     assert "نبودن <bdi>زهرا کریمی</bdi> <bdi>(v03)</bdi>" in page  # an edit's line
     english = browser.get("/audit", cookies={"campplanner_lang": "en"}).text
     assert "parent" in english and "away: <bdi>زهرا کریمی</bdi>" in english
+    assert "؛" not in english.split("<main", 1)[1]  # English punctuation on English pages
 
 
 def test_every_worded_refusal_of_the_application_has_its_persian_words() -> None:

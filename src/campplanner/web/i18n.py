@@ -196,6 +196,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "publish": ("انتشار", "Publish"),
     "restore": ("بازگرداندن", "Restore"),
     "comma": ("، ", ", "),
+    "semicolon": ("؛ ", "; "),
     "bulk_edit": ("یک تغییر برای چند نفر", "One edit for many people"),
     "bulk_take_found": (
         "همهٔ پیداشده‌ها در فهرست تغییر گروهی",
