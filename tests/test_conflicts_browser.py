@@ -77,10 +77,8 @@ def test_two_planners_contradicting_edits_are_refused_naming_the_first(tmp_path:
     workspace = tmp_path / "office.sqlite"
     server, province_password = _start(workspace, solved(TINY_PATH, tmp_path))
     try:
-        added = _campplanner(
-            "users", "add", "reza", "--role", "county", "--county", "khomein",
-            "--workspace", str(workspace), stdin=COUNTY_PASSWORD + "\n",
-        )  # fmt: skip
+        adding = ("users", "add", "reza", "--role", "county", "--county", "khomein")
+        added = _campplanner(*adding, "--workspace", str(workspace), stdin=COUNTY_PASSWORD + "\n")
         assert added.returncode == 0, added.stderr
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
