@@ -219,3 +219,36 @@ def test_the_bulk_form_records_one_edit_and_keeps_the_typed_input_on_error(site)
     assert answer.status_code == 303 and answer.headers["location"] == "/edits"
     (edit,) = session.workspace.pending_edits()
     assert sorted(edit.ops[0]["volunteers"]) == sorted(ids)
+
+
+def test_a_refused_bulk_edit_is_said_in_persian_on_the_page(site) -> None:
+    """Every entry named, each with its reason in Persian (issue 25: the refusals were
+    English on the Persian page); English with the switch."""
+    _, client = site
+    names = [p["name"] for p in _volunteers()]
+    shared = next(n for n in names if names.count(n) > 1)
+    fields = {
+        "kind": "unavailable",
+        "volunteers": f"v00001\n{shared}\nنام ناشناس",
+        "first": "1403-04-01",
+        "last": "1403-04-02",
+    }
+    page = _form(client, "/edits/bulk", fields)
+    alert = re.sub(r"<[^>]+>", " ", page.text.split('role="alert"', 1)[1].split("</div>")[0])
+    assert (
+        page.status_code == 400 and "چند نفر با این نام" in alert and "چنین داوطلبی نیست" in alert
+    )
+    assert shared in alert and "نام ناشناس" in alert and "۲ مورد" in alert
+    assert not re.search(r"[A-Za-z]{2,}", re.sub(r"v\d+", "", alert)), alert
+    wrong = _form(client, "/edits/bulk", {"kind": "remove", "volunteers": "v00001, v77777"})
+    alert = re.sub(r"<[^>]+>", " ", wrong.text.split('role="alert"', 1)[1].split("</div>")[0])
+    assert "v77777" in alert and "۱ مورد" in alert and "چنین داوطلبی نیست" in alert
+    rev = client.get("/api/session").json()["rev"]
+    listed = client.post(  # a list of ids (the API), its refusal asked in Persian
+        "/api/edits?lang=fa",
+        json={"rev": rev, "kind": "remove", "volunteers": ["v00001", "v77777"]},
+        headers={"X-CSRF-Token": client.app.state.csrf},
+    ).json()["error"]
+    assert "داوطلبی با شناسهٔ" in listed and "۲ نفر از ۲ نفر" in listed
+    english = _form(client, "/edits/bulk", fields, cookies={"campplanner_lang": "en"}).text
+    assert "several people" in english and "no such volunteer" in english

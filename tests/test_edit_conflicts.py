@@ -12,16 +12,29 @@ which version and when.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import MetaData, create_engine
 from starlette.testclient import TestClient
 
 from builders import TINY_PATH
 from web_helpers import served, solved, wait_for_job
 
 PASSWORD = "a long pass phrase"
+PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
+
+
+def _fresh(url: str) -> str:
+    """An emptied PostgreSQL database."""
+    engine = create_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)
+    engine.dispose()
+    return url
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +42,17 @@ def roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return solved(TINY_PATH, tmp_path_factory.mktemp("roster"))
 
 
-@pytest.fixture
-def site(roster: Path, tmp_path: Path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def site(request: pytest.FixtureRequest, roster: Path, tmp_path: Path):
     """tiny.json served with two planners: the province ``maryam`` and the county
-    coordinator of khomein ``reza`` (camp c1 is khomein's)."""
-    session, client = served(TINY_PATH, tmp_path, solution=roster)
+    coordinator of khomein ``reza`` (camp c1 is khomein's); on SQLite, and on
+    PostgreSQL when ``CAMPPLANNER_TEST_PG_URL`` names a server."""
+    url = None
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL to run it")
+        url = _fresh(PG_URL)
+    session, client = served(TINY_PATH, tmp_path, solution=roster, url=url)
     session.accounts.add("maryam", "province", PASSWORD)
     session.accounts.add("reza", "county", PASSWORD, counties=["khomein"])
     session.accounts.add("sara", "province", PASSWORD)
@@ -142,6 +161,9 @@ def test_a_re_solve_with_contradicting_edits_is_refused_naming_them(site) -> Non
         [{"op": "lock", "assignments": [{"volunteer": "v03", "camp": "c1", "skill": "nurse"}]}],
         by="sara",
     )
+    flagged = {e["id"]: e["conflicts_with"] for e in maryam.get("/api/edits").json()["pending"]}
+    assert flagged == {1: [2], 2: [1]}  # both flagged, each naming the other
+    assert _main(maryam.get("/edits").text).count("ناسازگار با تغییر") == 2
     refused = _post(maryam, csrf, "/api/solve")
     assert refused.status_code == 400
     assert "edit 2 and edit 1 by reza" in refused.json()["error"]
@@ -234,8 +256,14 @@ def test_a_refused_edit_form_comes_back_as_it_was_typed(site) -> None:
     page = _form(maryam, csrf, "/edits", typed)
     assert page.status_code == 400
     assert 'value="1400-13-01"' in page.text and 'value="۱۴۰۰/۰۴/۱۲"' in page.text
-    assert 'name="volunteer" value="v03"' in page.text and 'id="retry"' in page.text
+    assert 'name="volunteer" required value="v03"' in page.text and 'id="retry"' in page.text
     assert "YYYY" not in page.text and 'placeholder="۱۴۰۳-۰۵-۱۰"' in page.text
     fixed = _form(maryam, csrf, "/edits", typed | {"first": "1400-04-11"})
     assert fixed.status_code == 200 and fixed.url.path == "/volunteers/v03"
     assert "pending-here" in fixed.text
+    # the camp page's lock form: a mistyped id comes back, to be corrected there
+    lock = {"kind": "lock", "volunteer": "v3", "camp": "c1", "skill": "nurse", "next": "/camps/c1"}
+    page = _form(maryam, csrf, "/edits", lock)
+    assert page.status_code == 400 and "داوطلبی با شناسهٔ" in page.text
+    assert 'name="volunteer" required value="v3"' in page.text
+    assert 'name="skill" value="nurse"' in page.text and 'name="camp" value="c1"' in page.text

@@ -141,6 +141,12 @@ def test_every_persian_page_holds_no_latin_word_outside_ids(walked) -> None:
             | {"first": "1400-13-01", "last": "1400-04-02"},
         ),
     }
+    refusals |= {  # what is missing: a camp, a person, a call list of a version with none
+        "no camp": browser.get("/camps/nope"),
+        "no volunteer": browser.get("/volunteers/nobody"),
+        "no calls": browser.get("/versions/1/calls"),
+        "no solve": browser.post("/jobs/999/accept", data={"csrf": csrf, "rev": rev}),
+    }
     for name, answer in refusals.items():
         assert answer.status_code >= 400, (name, answer.text[:300])
         latin = _latin_words(answer.text, allowed)
@@ -158,3 +164,34 @@ def test_the_audit_says_its_details_in_persian_with_ids_isolated(walked) -> None
     assert "نبودن <bdi>زهرا کریمی</bdi> <bdi>(v03)</bdi>" in page  # an edit's line
     english = browser.get("/audit", cookies={"campplanner_lang": "en"}).text
     assert "parent" in english and "away: <bdi>زهرا کریمی</bdi>" in english
+    assert "؛" not in english.split("<main", 1)[1]  # English punctuation on English pages
+
+
+def test_every_worded_refusal_of_the_application_has_its_persian_words() -> None:
+    """Each key a refusal of ``app/`` is worded by (``Worded(..., key=...)`` and the
+    classes' own) has its Persian in ``web/refusals.APP_WORDS``; the English is the
+    refusal's own text, so both languages exist for every one."""
+    from builders import REPO
+    from campplanner.web.refusals import APP_WORDS
+
+    source = "\n".join(
+        path.read_text(encoding="utf-8") for path in (REPO / "src/campplanner/app").rglob("*.py")
+    )
+    keys = set(re.findall(r'key="([^"]+)"', source))
+    keys |= set(re.findall(r'^    key = "([^"]+)"', source, flags=re.M))
+    keys |= set(re.findall(r'key="[^"]+" if \w+ else "([^"]+)"', source))
+    spread = {  # keys made of a prefix and one of a few words
+        "edit:missing": ("volunteer", "camp", "skill", "first", "last"),
+        "edit:not_a_day": ("jalali", "gregorian"),
+        "run_not": ("runs_already", "too_few_qualified", "not_found"),
+        "restore_refused": ("current", "running", "pending"),
+    }
+    for prefix, words in spread.items():
+        keys.discard(prefix)
+        keys |= {f"{prefix}:{word}" for word in words}
+    assert len(keys) > 25
+    assert not keys - set(APP_WORDS), sorted(keys - set(APP_WORDS))
+    from campplanner.app.review.conflicts import KINDS
+    from campplanner.web.refusals import CONFLICT_WORDS
+
+    assert set(KINDS) == set(CONFLICT_WORDS)  # what contradicts what, in Persian

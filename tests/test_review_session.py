@@ -67,9 +67,13 @@ def test_every_change_is_recorded_with_who_made_it(session: ReviewSession) -> No
     ]
     assert published == {"published": 1, "rev": session.state(ANA)["rev"]}
     assert session.version_list(ANA)["versions"][0]["comment"] == "x" * 500  # kept short
-    # the audit page words an edit in one line, the audit itself keeps the edit's ops
+    # the audit page words an edit by its lines (names as on the edits page), the audit
+    # itself keeps the edit's ops
     page = session.versions_page(ANA)
-    assert page["audit"][5]["detail"]["edit"] == f"{first['id']}: forbid v01 ✕ c1"
+    assert page["audit"][5]["detail"]["edit"] == first["id"]
+    assert [
+        (line["op"], line["volunteer"], line["camp"]) for line in page["audit"][5]["lines"]
+    ] == [("forbid", "v01", "c1")]
     assert log[5]["detail"]["ops"] == [
         {"op": "forbid", "pairs": [{"volunteer": "v01", "camp": "c1"}]}
     ]

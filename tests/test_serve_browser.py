@@ -181,7 +181,7 @@ def test_a_planner_reviews_edits_resolves_and_downloads(tmp_path: Path) -> None:
             # download the new version's workbook and check it: the button answers with
             # the file's page, which shows the phases, then the link
             page.locator("#versions tbody tr").first.locator(
-                "button.download", has_text="xlsx"
+                "form[action$='/download/xlsx'] button.download"  # named in the page's words
             ).click()
             page.wait_for_url("**/files/*")
             link = page.locator("section.job a.download")

@@ -175,7 +175,7 @@ def test_the_downloads_router_alone_hands_over_the_sessions_file() -> None:
 @pytest.mark.parametrize(
     "refusal, status, said",
     [
-        (NotFound("no such camp"), 404, "no such camp"),
+        (NotFound("no such camp"), 404, "چنین اردویی نیست"),  # the page's words
         # the workspace's stale revision, in the page's words (issue 25)
         (StaleRevision("reload the page"), 409, "صفحه را دوباره باز کنید"),
         (TooLarge("x.json: too large"), 413, "x.json: too large"),

@@ -43,7 +43,7 @@ from campplanner.app.review.errors import (
 )
 from campplanner.app.review.session import ReviewSession, expected_revision
 from campplanner.web.limits import judge_before_reading, judge_csrf_header
-from campplanner.web.refusals import Refusal, answer, refusal_language, worded
+from campplanner.web.refusals import Refusal, answer, not_found_fa, refusal_language, worded
 from campplanner.web.render import csrf_of, failure
 from campplanner.web.security import same
 
@@ -110,9 +110,9 @@ async def refused(request: Request, error: Exception) -> Response:
         error = Refusal(422, "damaged", version=error.version_id, reason=error.reason)
     if isinstance(error, Refusal):
         return answer(request, error)
-    if isinstance(error, Worded | StaleRevision):  # the application's, in the page's words
+    if isinstance(error, Worded | StaleRevision | NotFound) or not_found_fa(str(error)):
         status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
-        return failure(request, status, said(error, request), error)
+        return failure(request, status, said(error, request), error)  # in the page's words
     status = (
         error.status
         if isinstance(error, Refused)
@@ -124,8 +124,11 @@ async def refused(request: Request, error: Exception) -> Response:
 def said(error: Exception, request: Request) -> str:
     """An application refusal in the request's language (its own text when it has no
     words of the page's)."""
+    lang = refusal_language(request)
     if isinstance(error, Worded | StaleRevision):
-        return worded(error, refusal_language(request))
+        return worded(error, lang)
+    if lang == "fa" and isinstance(error, NotFound | CampPlannerError):
+        return not_found_fa(str(error)) or str(error)
     return str(error)
 
 

@@ -317,6 +317,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "publish": ("انتشار", "Publish"),
     "restore": ("بازگرداندن", "Restore"),
     "comma": ("، ", ", "),
+    "semicolon": ("؛ ", "; "),
     "bulk_edit": ("یک تغییر برای چند نفر", "One edit for many people"),
     "bulk_take_found": (
         "همهٔ پیداشده‌ها در فهرست تغییر گروهی",
@@ -382,6 +383,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "delete": ("حذف", "Delete"),
     "drop_edit": ("حذف تغییر", "Drop edit"),
     "conflicting_edits": ("تغییرهای ناسازگار", "Contradicting edits"),
+    "conflicts_with": ("ناسازگار با تغییر", "contradicts edit"),
     "typed_by": ("ثبت‌کننده", "Typed by"),
     "pending_here": (
         "تغییرهای در انتظار که به این‌جا می‌رسند (هنوز حل نشده)",

@@ -7,11 +7,13 @@ A :class:`Refusal` names its words by key and the values they quote; the handler
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from campplanner.app.review.errors import StaleRevision
 from campplanner.web.i18n import LANGUAGES, Words
 from campplanner.web.render import failure, isolated, language_of
 
@@ -171,8 +173,54 @@ APP_WORDS: dict[str, str] = {
     "edit:not_asked": "اردوی {camp} این مهارت ({skill}) را نمی‌خواهد.",
     "edit:rule": "{volunteer} را نمی‌توان در اردوی {camp} قفل کرد: قاعدهٔ «{rule}» اجازه نمی‌دهد.",
     "edit:cannot": "{volunteer} نمی‌تواند در اردوی {camp} خدمت کند.",
-    "bulk_refused": "چیزی ثبت نشد: {count} مورد این تغییر را نمی‌پذیرند: {entries}",
+    "bulk_refused": "چیزی ثبت نشد: {count} نفر از {of} نفر این تغییر را نمی‌پذیرند: {entries}",
+    "bulk_refused_all": "چیزی ثبت نشد: {reason} (هر {count} نفر)",
+    "bulk_unread": "چیزی ثبت نشد: {count} مورد از فهرست به یک داوطلب نمی‌رسد: {entries}",
+    "bulk:unknown": "این تغییر برای چند نفر نیست: نبودن در تاریخ‌ها، حذف از اردوها یا قفل.",
+    "bulk:none": "هیچ داوطلبی نام برده نشد.",
+    "bulk:too_many": "دست‌بالا {most} نفر در یک تغییر.",
+    "bulk:on_no_camp": "در برنامهٔ کنونی در هیچ اردویی نیست: اردو را نام ببرید",
+    "bulk:several": "چند نفر با این نام: {ids}",
+    "bulk:nobody": "چنین داوطلبی نیست",
 }
+
+# What the application finds missing (app/review NotFound), by its English text; {n} a
+# number. Said in Persian on a Persian page.
+NOT_FOUND: dict[str, str] = {
+    "no roster yet": "هنوز برنامه‌ای نیست.",
+    "no such camp": "چنین اردویی نیست.",
+    "no such comparison": "چنین مقایسه‌ای نیست.",
+    "no such font": "چنین قلمی نیست.",
+    "no such format": "چنین قالبی نیست.",
+    "no such job": "چنین کاری نیست.",
+    "no such pending edit": "چنین تغییر در انتظاری نیست (شاید کسی آن را حذف یا حل کرده است).",
+    "no such solve": "چنین حلی نیست (شاید پذیرفته یا کنار گذاشته شده است).",
+    "no such version or format": "چنین نسخه یا قالبی نیست.",
+    "no such version": "چنین نسخه‌ای نیست.",
+    "no such volunteer": "چنین داوطلبی نیست.",
+    "the workspace has no version": "فضای کار هنوز نسخه‌ای ندارد.",
+    "this version has no roster": "این نسخه برنامه‌ای ندارد.",
+    "no version {n}": "نسخهٔ {n} نیست.",
+    "version {n} has no roster": "نسخهٔ {n} برنامه‌ای ندارد.",
+    "version {n} is no re-plan of another: nobody to call": (
+        "نسخهٔ {n} برنامه‌ریزی دوباره از نسخهٔ دیگری نیست: با کسی نباید تماس گرفت."
+    ),
+    "no finished solve to accept": (
+        "حل پایان‌یافته‌ای برای پذیرفتن نیست (شاید پذیرفته یا کنار گذاشته شده است)."
+    ),
+}
+
+
+def not_found_fa(message: str) -> str | None:
+    """A missing thing's English text in Persian (None: not one of :data:`NOT_FOUND`)."""
+    for english, persian in NOT_FOUND.items():
+        pattern = re.escape(english).replace(re.escape("{n}"), "([0-9]+)")
+        found = re.fullmatch(pattern, message)
+        if found:
+            number = Words("fa", "jalali").num(int(found.group(1))) if found.groups() else ""
+            return persian.format(n=number)
+    return None
+
 
 # what contradicts what (app/review/conflicts.py), in Persian
 CONFLICT_WORDS = {
@@ -208,7 +256,10 @@ def worded(error: Exception, lang: str) -> str:
     if lang != "fa":
         return str(error)
     words = Words("fa", "jalali")
-    key = getattr(error, "key", "") or "stale_revision"
+    stale = "stale_revision" if isinstance(error, StaleRevision) else ""
+    key = getattr(error, "key", "") or stale
+    if not key:  # a refusal with no words of its own: its text
+        return str(error)
     values = dict(getattr(error, "values", {}))
     values_rule = str(values.get("rule") or "")  # a rule's Persian title: words, not an id
     if key == "stale_revision" and getattr(error, "newest", None) is not None:
@@ -219,6 +270,12 @@ def worded(error: Exception, lang: str) -> str:
     for name, value in values.items():
         if name == "conflicts":
             shown[name] = "؛ ".join(conflict_fa(c) for c in value)
+        elif name == "entries":  # (the entry, why it was refused) each
+            shown[name] = "؛ ".join(
+                f"{isolated(entry)} ({worded(why, 'fa').rstrip('.')})" for entry, why in value
+            )
+        elif name == "reason":
+            shown[name] = worded(value, "fa").rstrip(".")
         elif name == "pairs":
             shown[name] = "؛ ".join(conflict_fa(c, c["edit_by_id"]) for c in value)
         elif name in ("at", "typed"):

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from campplanner.app.review.errors import Worded
+from campplanner.app.review.errors import BulkRefused, Worded
 from campplanner.app.review.versions import OpenVersion, search_key
 from campplanner.contract.calendar import format_day
 from campplanner.contract.errors import UsageError
@@ -159,29 +159,45 @@ def bulk_edit_ops(
     (``camps_of``: id -> (camp, skill)), ``unavailable`` takes ``first`` and ``last``.
     One UsageError names every person the edit cannot take, and why."""
     if kind not in BULK_KINDS:
-        raise UsageError(f"unknown edit {kind!r} for many people: one of {', '.join(BULK_KINDS)}")
+        raise Worded(
+            f"unknown edit {kind!r} for many people: one of {', '.join(BULK_KINDS)}",
+            key="bulk:unknown",
+        )
     ids = list(dict.fromkeys(normalize_code(v) for v in volunteers if normalize_code(v)))
     if not ids:
-        raise UsageError(f"{kind}: no volunteers given")
+        raise Worded(f"{kind}: no volunteers given", key="bulk:none")
     if len(ids) > MAX_BULK:
-        raise UsageError(f"{kind}: at most {MAX_BULK:,} volunteers in one edit")
+        raise Worded(
+            f"{kind}: at most {MAX_BULK:,} volunteers in one edit",
+            key="bulk:too_many",
+            most=MAX_BULK,
+        )
     camp = normalize_code(fields.get("camp") or "")
     if camp and kind != "unavailable" and camp not in opened.problem.camp_index:
-        raise UsageError(f"{kind}: no camp {camp!r}")
+        raise Worded(f"{kind}: no camp {camp!r}", key="no_camp", camp=camp)
     ops: dict[str, list[dict[str, Any]]] = {}
-    bad: list[str] = []
+    bad: list[tuple[str, UsageError]] = []
     for volunteer in ids:
         try:
             ops[volunteer] = _one(opened, kind, fields, volunteer, camp, camps_of)
         except UsageError as error:
-            bad.append(f"{volunteer} ({_reason(str(error), kind)})")
-    reasons = {b.split(" (", 1)[1] for b in bad}
+            bad.append((volunteer, error))
+    reasons = {_reason(str(error), kind) for _, error in bad}
     if len(bad) == len(ids) > 1 and len(reasons) == 1:  # the same for all: said once
-        raise UsageError(f"{kind}: nothing was recorded: {reasons.pop()[:-1]} (all {len(ids)})")
+        raise BulkRefused(
+            f"{kind}: nothing was recorded: {reasons.pop()} (all {len(ids)})",
+            key="bulk_refused_all",
+            count=len(ids),
+            reason=bad[0][1],
+        )
     if bad:
-        raise UsageError(
+        said = "; ".join(f"{v} ({_reason(str(error), kind)})" for v, error in bad)
+        raise BulkRefused(
             f"{kind}: nothing was recorded: {len(bad)} of {len(ids)} volunteers cannot take "
-            f"this edit: {'; '.join(bad)}"
+            f"this edit: {said}",
+            count=len(bad),
+            of=len(ids),
+            entries=bad,
         )
     return ops
 
@@ -200,12 +216,12 @@ def _one(
 ) -> list[dict[str, Any]]:
     """The scenario edits of the bulk edit for one person."""
     if volunteer not in opened.problem.volunteer_index:
-        raise UsageError("no such volunteer")
+        raise Worded("no such volunteer", key="edit:no_volunteer", id=volunteer)
     if kind == "unavailable" or camp:
         return edit_ops(opened, kind, {**fields, "volunteer": volunteer, "camp": camp})
     own = camps_of.get(volunteer, [])
     if not own:
-        raise UsageError("on no camp of the current roster: name a camp")
+        raise Worded("on no camp of the current roster: name a camp", key="bulk:on_no_camp")
     if kind == "remove":
         return [{"op": "forbid", "pairs": [{"volunteer": volunteer, "camp": c} for c, _ in own]}]
     return [
@@ -247,7 +263,7 @@ def pasted_people(opened: OpenVersion, text: str) -> tuple[list[str], list[str]]
     for volunteer in opened.instance.volunteers:
         by_name.setdefault(search_key(volunteer.name), []).append(volunteer.id)
     ids: list[str] = []
-    unread: list[str] = []
+    unread: list[tuple[str, UsageError]] = []
     for entry in _SEPARATORS.split(text):
         entry = entry.strip()
         if not entry:
@@ -258,9 +274,12 @@ def pasted_people(opened: OpenVersion, text: str) -> tuple[list[str], list[str]]
         elif len(by_name.get(key, [])) == 1:
             ids.append(by_name[key][0])
         elif key in by_name:
-            unread.append(f"{entry} (several people: {', '.join(by_name[key])})")
+            several = ", ".join(by_name[key])
+            unread.append(
+                (entry, Worded(f"several people: {several}", key="bulk:several", ids=several))
+            )
         else:
-            unread.append(f"{entry} (no such volunteer)")
+            unread.append((entry, Worded("no such volunteer", key="bulk:nobody")))
     return list(dict.fromkeys(ids)), unread
 
 

@@ -40,6 +40,7 @@ from campplanner.app.review.actor import Actor, holder
 from campplanner.app.review.background import Background, FileJob
 from campplanner.app.review.errors import (
     AcceptedAlready,
+    BulkRefused,
     ContradictingPending,
     Contradicts,
     DamagedVersion,
@@ -337,10 +338,25 @@ class ReviewSession:
     # ------------------------------------------------------------------ edits
     @permitted(ALL)
     def pending_edits(self, actor: Actor) -> dict[str, Any]:
+        visible = self._visible_edits(actor)
+        clashes = self._clashes(visible)
         return {
-            "pending": [e.as_dict() for e in self._visible_edits(actor)],
+            "pending": [e.as_dict() | {"conflicts_with": clashes.get(e.id, [])} for e in visible],
             "rev": self.workspace.revision(),
         }
+
+    def _clashes(self, pending: list[Any]) -> dict[int, list[int]]:
+        """Pending edits that contradict each other (recorded before the check, by an
+        older server), each id with the ids it contradicts."""
+        try:
+            head = self.head()
+        except DamagedVersion:
+            return {}
+        found: dict[int, list[int]] = {}
+        for edit, conflict in conflicts.among(head, pending) if head else []:
+            found.setdefault(edit.id, []).append(conflict.edit)
+            found.setdefault(conflict.edit, []).append(edit.id)
+        return {k: sorted(set(v)) for k, v in found.items()}
 
     def _visible_edits(self, actor: Actor) -> list[Any]:
         """The pending edits ``actor`` reads: a camp leader, those of its camps."""
@@ -353,11 +369,18 @@ class ReviewSession:
     def edits_page(self, actor: Actor) -> dict[str, Any]:
         """The pending edits, each in one line, and the re-solves of this session."""
         head = self.workspace.head()
+        visible = self._visible_edits(actor)
+        clashes = self._clashes(visible)
         return {
             "version": head.id if head else None,  # the re-solve form says what it showed
             "pending": [
-                e.as_dict() | {"summary": edits.describe(e.ops), "lines": self._lines(e.ops)}
-                for e in self._visible_edits(actor)
+                e.as_dict()
+                | {
+                    "summary": edits.describe(e.ops),
+                    "lines": self._lines(e.ops),
+                    "conflicts_with": clashes.get(e.id, []),
+                }
+                for e in visible
             ],
             "jobs": [
                 resolves.resolve_state(resolve, job_id, self.time_limit)
@@ -367,8 +390,12 @@ class ReviewSession:
         }
 
     def _lines(self, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """An edit's lines with the current version's names (none without a version)."""
-        head = self.head()
+        """An edit's lines with the current version's names (none without a version, or
+        when it is damaged: the page that lists them is drawn all the same)."""
+        try:
+            head = self.head()
+        except DamagedVersion:
+            return []
         return edits.lines(head, ops) if head is not None else []
 
     @permitted(ALL_BUT_VIEWER)
@@ -418,9 +445,13 @@ class ReviewSession:
         if isinstance(people, str):
             ids, unread = edits.pasted_people(head, people)
             if unread:
-                raise UsageError(
+                said = "; ".join(f"{entry} ({error})" for entry, error in unread)
+                raise BulkRefused(
                     f"nothing was recorded: {len(unread)} of the pasted entries name no "
-                    f"one volunteer: {'; '.join(unread)}"
+                    f"one volunteer: {said}",
+                    key="bulk_unread",
+                    count=len(unread),
+                    entries=unread,
                 )
         elif isinstance(people, list) and all(isinstance(p, str) for p in people):
             ids = people

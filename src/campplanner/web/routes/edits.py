@@ -68,7 +68,7 @@ async def add_bulk_edit(request: Request, session: Session, actor: Acting) -> Re
             data=None,
             query="",
             bulk=fields,
-            bulk_error=str(error),
+            bulk_error=said(error, request),
         )
     return back(data, "/edits")
 
