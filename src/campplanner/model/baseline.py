@@ -136,6 +136,7 @@ def freeze(
 
     keep = ~frozen_camp[p.candidate_camp]
     keep[frozen_kept] = True
+    keep[p.locked_candidates] = True  # a planner's lock wins over the freeze
     if confirmed_locks:
         held = np.zeros(p.num_volunteers, dtype=bool)
         held[p.candidate_volunteer[confirmed_locks]] = True

@@ -58,12 +58,15 @@ def start_resolve(
     time_limit: float,
     scope: list[dict[str, Any]] | None = None,
     only: set[int] | None = None,
+    freeze_until: str | None = None,
 ) -> str:
     """Re-plan from the current version with the pending edits, in the background;
     ``scope``: edits that keep a county coordinator's re-solve inside its counties
     (``permissions.scope_ops``), solved with but not kept in the accepted version;
     ``only``: the pending edits it applies (the county's own; None: every one), the
-    others stay pending.
+    others stay pending. ``freeze_until``: only the future moves (``solve
+    --freeze-until``): camps starting before that day keep their teams as in the
+    current version, and its confirmed assignments hold.
 
     The time limit counts from here, the planner's click: applying the edits, reading
     and compiling the edited instance, solving and the diff all happen inside it (the
@@ -93,7 +96,11 @@ def start_resolve(
             baseline_path = str(folder / "baseline.json")
             (folder / "baseline.json").write_bytes(baseline)
         request = SolveRequest(
-            str(folder / "instance.json"), options, baseline_path=baseline_path, explain=False
+            str(folder / "instance.json"),
+            options,
+            baseline_path=baseline_path,
+            explain=False,
+            freeze_until=freeze_until if baseline_path else None,
         )
         # The solve in its own job, watched as the command line watches it: it is
         # stopped STOP_GRACE seconds before the limit, and one that cannot stop at once

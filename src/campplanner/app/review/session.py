@@ -48,6 +48,7 @@ from campplanner.app.review.permissions import (
 )
 from campplanner.app.review.versions import OpenVersion, OpenVersions, reading
 from campplanner.contract.calendar import Calendar
+from campplanner.contract.instance import day_of
 from campplanner.contract.solution import roster_triples as solution_triples
 from campplanner.contract.solution import solution_from_data
 from campplanner.workspace import Workspace
@@ -226,6 +227,23 @@ class ReviewSession:
         ``skill`` if given (see :func:`reads.search`)."""
         return reads.search(self._head(), query, skill, every_id)
 
+    @permitted(ALL)
+    def camp_fit(self, actor: Actor, camp_id: str, skill_id: str, lang: str) -> dict[str, Any]:
+        """The best volunteers for an empty or a new slot of ``skill_id`` in the camp,
+        with who would have to move (``campplanner fit --camp --skill``)."""
+        head = self._head()
+        if actor.role == "camp-leader":
+            check_camp(actor, head.problem, camp_id, "this camp's page")
+        if head.problem.camp_index.get(camp_id) is None:
+            raise NotFound("no such camp")
+        return reads.camp_fit(head, camp_id, skill_id, lang)
+
+    @permitted(READERS)
+    def late_fit(self, actor: Actor, fields: Mapping[str, object], lang: str) -> dict[str, Any]:
+        """The best camps for a volunteer who registers late (the volunteers page's form,
+        ``campplanner fit --volunteer``): nothing is stored."""
+        return reads.late_fit(self._head(), fields, lang)
+
     @permitted(READERS)
     def volunteer(self, actor: Actor, volunteer_id: str) -> dict[str, Any]:
         data = reads.volunteer(self._head(), volunteer_id)
@@ -362,8 +380,16 @@ class ReviewSession:
     # ---------------------------------------------------------- re-solves, jobs
     @permitted(PLANNERS)
     @saves
-    def start_resolve(self, actor: Actor) -> str:
-        """Re-plan from the current version with the pending edits, in the background."""
+    def start_resolve(self, actor: Actor, freeze_until: str = "") -> str:
+        """Re-plan from the current version with the pending edits, in the background;
+        given ``freeze_until`` (a day of the instance's calendar), only the future moves
+        (``solve --freeze-until``)."""
+        freeze = freeze_until.strip() or None
+        if freeze is not None:
+            try:
+                day_of(freeze, self._head().instance.calendar)
+            except ValueError as error:
+                raise UsageError(f"freeze until: {error}") from None
         scope: list[dict[str, Any]] = []
         only = None
         if actor.role != "province":  # the rest of the province stays as it is
@@ -374,7 +400,7 @@ class ReviewSession:
             if self.running_job() is not None:
                 raise UsageError("a solve is already running: wait for it or cancel it")
             job_id = resolves.start_resolve(
-                self.workspace, self.background, self.time_limit, scope, only
+                self.workspace, self.background, self.time_limit, scope, only, freeze
             )
             self.started_by[job_id] = actor.name
         return job_id

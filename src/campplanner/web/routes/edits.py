@@ -69,8 +69,8 @@ async def drop_edit(request: Request, edit_id: Id, session: Session, actor: Acti
 
 @router.post("/solve")
 async def solve(request: Request, session: Session, actor: Acting) -> Response:
-    data = await posted(request)
-    job_id = await off_loop(session.start_resolve, actor)
+    data = await posted(request)  # freeze_until: only the future moves
+    job_id = await off_loop(session.start_resolve, actor, str(data.get("freeze_until") or ""))
     return back({"next": f"/edits#job-{job_id}"} | data, "/edits")
 
 

@@ -82,6 +82,14 @@ async def volunteers_search(request: Request, session: Session, actor: Acting) -
     return answer
 
 
+@router.post("/volunteers/fit", response_class=HTMLResponse)
+async def late_volunteer_fit(request: Request, session: Session, actor: Acting) -> Response:
+    # the late volunteer's form: the best camps for them (nothing is stored)
+    data = await posted(request)
+    found = await off_loop(session.late_fit, actor, data, language_of(request))
+    return page(request, "fit.html", data=found)
+
+
 @router.get("/volunteers/{volunteer_id:path}", response_class=HTMLResponse)
 def volunteer_page(
     request: Request, volunteer_id: str, session: Session, actor: Acting
