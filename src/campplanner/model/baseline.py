@@ -136,7 +136,6 @@ def freeze(
 
     keep = ~frozen_camp[p.candidate_camp]
     keep[frozen_kept] = True
-    keep[p.locked_candidates] = True  # a planner's lock wins over the freeze
     if confirmed_locks:
         held = np.zeros(p.num_volunteers, dtype=bool)
         held[p.candidate_volunteer[confirmed_locks]] = True
@@ -144,6 +143,7 @@ def freeze(
         keep &= ~elsewhere
         keep[published.kept[~frozen_camp[kept_camp]]] = True  # their published roles
         keep[confirmed_locks] = True
+    keep[p.locked_candidates] = True  # a planner's lock wins over the freeze
     candidates = np.flatnonzero(keep)
     restricted = p.restricted(candidates)
     extra = np.setdiff1d(frozen_locks, p.locked_candidates)

@@ -49,7 +49,8 @@ class Replanned:
     outcome: SolveOutcome
     instance_json: bytes  # the instance with the edits: what the accepted version keeps
     shown: dict[str, Any]  # status, coverage, bound and the diff (who to call), or error
-    scoped: bool = False  # solved with a county's scope (outcome.instance is not kept)
+    # solved with a county's scope, or a freeze (outcome.problem is not the version's)
+    scoped: bool = False
 
 
 def start_resolve(
@@ -111,7 +112,9 @@ def start_resolve(
         control.on_cancel(solving.cancel)
         stop_at = control.started + max(options.time_limit - STOP_GRACE, options.time_limit / 2)
         outcome, _ = run_in_foreground(solving, deadline=stop_at)
-        return Replanned(outcome, edited, shown_outcome(outcome), scoped=bool(scope))
+        # a frozen re-plan's problem, like a county's, is not the version's own
+        scoped = bool(scope) or (freeze_until is not None and baseline_path is not None)
+        return Replanned(outcome, edited, shown_outcome(outcome), scoped=scoped)
 
     job = Job(work, "solve", started).start()
     job_id = background.next_id()
