@@ -174,6 +174,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "score_change": ("تغییر هزینه", "Cost change"),
     "who_moves": ("چه کسی جابه‌جا می‌شود", "Who has to move"),
     "gives_up_place": ("جایش را می‌دهد", "gives up their place"),
+    "moves_to": ("می‌رود به", "moves to"),
     "not_possible": ("اردوهایی که ممکن نیست", "Camps not possible"),
     "no_better_camp": ("هیچ اردویی پوشش را بالا نمی‌برد", "No camp gains coverage"),
     "expires_soon": ("به‌زودی منقضی می‌شود", "expires soon"),
