@@ -38,6 +38,7 @@ PAGES = [
     "/camps?status=short&county=arak",
     "/camps?from=1400-04-01&to=1400-06-31",
     "/camps/c1",
+    "/camps/c1/fit?skill=nurse",
     "/volunteers",
     "/volunteers/v01",
     "/edits",
@@ -176,6 +177,9 @@ def test_the_best_volunteers_for_a_slot_and_camps_for_a_late_volunteer(web) -> N
     assert [o["coverage_change"] for o in slot["options"]] == sorted(
         (o["coverage_change"] for o in slot["options"]), reverse=True
     )
+    page = client.get("/camps/c1/fit?skill=nurse").text
+    assert 'id="fit"' in page and slot["options"][0]["volunteer"] in page
+    assert 'id="fit-form"' in client.get("/camps/c1").text
     refused = client.get("/api/camps/c2/fit?skill=physician")  # c2 asks for no physician
     assert refused.status_code == 400 and "asks for" in refused.json()["error"]
     assert client.get("/api/camps/c9/fit?skill=mason").status_code == 404

@@ -171,6 +171,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "gender_m": ("مرد", "man"),
     "find_camps": ("پیدا کردن اردوها", "Find camps"),
     "best_camps": ("بهترین اردوها", "The best camps"),
+    "best_people": (
+        "بهترین افراد برای یک جای خالی یا تازهٔ نقش",
+        "The best people for an empty or a new slot of",
+    ),
     "score_change": ("تغییر هزینه", "Cost change"),
     "who_moves": ("چه کسی جابه‌جا می‌شود", "Who has to move"),
     "gives_up_place": ("جایش را می‌دهد", "gives up their place"),

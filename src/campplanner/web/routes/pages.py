@@ -53,6 +53,14 @@ def camps_page(request: Request, session: Session, actor: Acting) -> Response:
     return answer
 
 
+@router.get("/camps/{camp_id:path}/fit", response_class=HTMLResponse)
+def camp_fit_page(request: Request, camp_id: str, session: Session, actor: Acting) -> Response:
+    # ?skill=S: the best people for an empty or a new slot of S, and who has to move
+    skill = request.query_params.get("skill", "")
+    data = session.camp_fit(actor, camp_id, skill, language_of(request))
+    return page(request, "fit_slot.html", data=data)
+
+
 @router.get("/camps/{camp_id:path}", response_class=HTMLResponse)
 def camp_page(request: Request, camp_id: str, session: Session, actor: Acting) -> Response:
     leaving = request.query_params.get("replace")
