@@ -232,3 +232,19 @@ def test_the_output_says_when_a_confirmed_assignment_moves(tmp_path: Path) -> No
     assert "essential role" in said
     moved = json.loads(out.read_text(encoding="utf-8"))["replan"]["frozen"]["confirmed_moved"]
     assert moved == [{"volunteer": "n1", "camp": "A", "skill": "nurse", "to": [["B", "nurse"]]}]
+
+
+def test_a_frozen_team_that_no_longer_fits_is_named(tmp_path: Path) -> None:
+    # A (frozen) was published with n1 and n3; its beds fell to one since: it cannot be
+    # kept as published, and the reason names the frozen assignments, not a file lock.
+    published = tmp_path / "published.json"
+    team = [{"volunteer": v, "camp": "A", "skill": "nurse"} for v in ("n1", "n3")]
+    published.write_text(json.dumps({"status": "feasible", "assignments": team}))
+    data = two_camps()
+    data["camps"][0]["capacity"] = 1
+    instance = write_instance(tmp_path / "fewer-beds.json", data)
+    args = ["solve", str(instance), "--baseline", str(published), "--freeze-until", "2021-07-06"]
+    result = CliRunner().invoke(main, [*args, "-q"])
+    assert result.exit_code == 3, result.output
+    said = " ".join(result.output.split())
+    assert "kept as published (--freeze-until)" in said and "locked[-1]" not in said
