@@ -95,6 +95,19 @@ def test_the_skill_below_the_level() -> None:
     assert slot.fix.endswith("; or accept level 1, which 1 person below level 2 has")
 
 
+def test_an_expired_qualification_is_not_called_a_level_below() -> None:
+    # v2 is a level-2 nurse whose nursing expires before the camp ends (valid_until):
+    # H1 drops her at the level stage, but she is not "below level 2", and accepting a
+    # lower level would not bring her.
+    nurse = volunteer("v2", skills={"nurse": 2}, valid_until={"nurse": "2021-07-02"})
+    data = nurse_case(nurse)
+    data["camps"][0]["requirements"][1]["level"] = 2
+    slot = only_slot_reason(data)
+    assert slot.cause == "level"
+    assert "v2 level" not in slot.why
+    assert "accept level" not in slot.fix
+
+
 def test_not_available_for_the_whole_camp() -> None:
     nurse = volunteer("v2", available=[["2021-07-03", "2021-07-20"]])
     slot = only_slot_reason(nurse_case(nurse))

@@ -21,12 +21,13 @@ LATE["gender"] = "m"
 def season() -> dict[str, Any]:
     # Five camps on separate weeks (no conflicts), one nurse n1 published in B.
     #   A priority 1: one nurse slot, empty.                      late -> +1
-    #   B priority 3: one nurse slot held by n1, one bed.         late takes n1's place: 0
+    #   B priority 3: one nurse slot held by n1, one bed.         late takes n1's place: 0,
+    #      but n1 is then free for E (08-20..08-22, priority 4, late is not): +4
     #   C priority 2: an essential leader (nobody has one) and a nurse: cancelled.
     #      late as leader runs it: +2 (as nurse it still cannot run: 0)
     #   D priority 5: a women's camp.                             late is a man: gender
     #   E priority 4: 08-20..08-22, late is free only to 08-15.  dates
-    # Best: C as leader (+2), then A (+1); B full; D gender; E dates.
+    # Best: B with n1 moving to E (+4), C as leader (+2), then A (+1); D gender; E dates.
     week = [("07-01", "07-03"), ("07-08", "07-10"), ("07-15", "07-17"), ("07-22", "07-24")]
     days = [{"start": f"2021-{a}", "end": f"2021-{b}"} for a, b in week]
     return make_instance(
@@ -67,13 +68,40 @@ def test_the_best_camps_for_a_late_volunteer(tmp_path: Path) -> None:
     record = {**LATE, "available": [["2021-06-01", "2021-08-15"]]}
     answer = fit(instance, solution, volunteer_path=late_file(tmp_path, record)).as_dict()
     ranked = [(o["camp"], o["skill"], o["coverage_change"]) for o in answer["options"]]
-    assert ranked == [("C", "leader", 2), ("A", "nurse", 1)]
+    assert ranked == [("B", "nurse", 4), ("C", "leader", 2), ("A", "nurse", 1)]
+    assert answer["options"][0]["moved_to"] == {"volunteer": "n1", "camp": "E", "skill": "nurse"}
     why = {entry["camp"]: entry["cause"] for entry in answer["not_possible"]}
-    assert why == {"B": "full", "D": "gender", "E": "dates"}
+    assert why == {"D": "gender", "E": "dates"}
     # the score change: the km late travels (27.5 road km; weight 1, whole km counted:
-    # 55 - round(27.5) = 27)
-    assert [(o["km"], o["score_change"]) for o in answer["options"]] == [(27.5, 27.0)] * 2
-    assert answer["options"][0]["displaces"] == [] and answer["options"][0]["cancels"] == []
+    # 55 - round(27.5) = 27); n1 moving from B to E travels as far as before
+    assert [(o["km"], o["score_change"]) for o in answer["options"]] == [(27.5, 27.0)] * 3
+    assert answer["options"][1]["displaces"] == [] and answer["options"][1]["cancels"] == []
+
+
+def test_a_late_volunteer_who_helps_only_by_someone_moving(tmp_path: Path) -> None:
+    # A 07-01..07-03 priority 1: one nurse slot, empty. B 07-08..07-10 priority 3: one
+    # nurse slot and one bed, n1 in it. late is free 07-06..07-12 only: not for A.
+    # late -> B alone: takes n1's place, 3 - 3 = 0. But n1 is free for A: n1 -> A (+1)
+    # and late -> B (0): +1, naming n1 and where she goes. Best: B, +1.
+    data = make_instance(
+        volunteers=[volunteer("n1")],
+        camps=[
+            camp("A", start="2021-07-01", end="2021-07-03"),
+            camp("B", start="2021-07-08", end="2021-07-10", capacity=1, priority=3),
+        ],
+    )
+    instance, solution = files(tmp_path, data, [("n1", "B", "nurse")])
+    record = {**LATE, "available": [["2021-07-06", "2021-07-12"]]}
+    answer = fit(instance, solution, volunteer_path=late_file(tmp_path, record)).as_dict()
+    [option] = answer["options"]
+    assert (option["camp"], option["coverage_change"]) == ("B", 1)
+    assert option["displaces"] == [{"volunteer": "n1", "camp": "B", "skill": "nurse"}]
+    assert option["moved_to"] == {"volunteer": "n1", "camp": "A", "skill": "nurse"}
+    assert {n["camp"]: n["cause"] for n in answer["not_possible"]} == {"A": "dates"}
+    said = CliRunner().invoke(
+        main, ["fit", instance, solution, "--volunteer", late_file(tmp_path, record)]
+    )
+    assert "n1 moves to nurse in A" in " ".join(said.output.split())
 
 
 def test_a_slot_ranks_who_would_have_to_move(tmp_path: Path) -> None:

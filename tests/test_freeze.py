@@ -104,6 +104,15 @@ def test_a_published_member_who_left_is_named_not_replaced() -> None:
     assert [t for t, _ in report.lost] == [("n1", "A", "nurse")]
 
 
+def test_a_planners_lock_on_a_frozen_camp_still_holds() -> None:
+    # Locked in the file: n3 in A. A is frozen, but the lock is the planner's word:
+    # A = {n1, n3}; nobody else joins it.
+    data = two_camps()
+    data["locked"] = [{"volunteer": "n3", "camp": "A", "skill": "nurse"}]
+    frozen, _ = replan(data, PUBLISHED, "2021-07-06")
+    assert {t for t in frozen if t[1] == "A"} == {("n1", "A", "nurse"), ("n3", "A", "nurse")}
+
+
 def overlapping(essential: bool) -> dict[str, Any]:
     # A 07-01..07-05 priority 1 and B 07-03..07-06 priority 3 overlap; one nurse slot
     # each; one nurse, n1, published (and confirmed) in A. Nothing is frozen.
@@ -177,6 +186,9 @@ def test_solve_freeze_until_through_the_cli(tmp_path: Path) -> None:
     frozen = run("--freeze-until", "۱۴۰۰-۰۴-۱۵")
     assert of(frozen, {"c1", "c2"}) == of(before, {"c1", "c2"})
     assert of(frozen, {"c3"}) != of(before, {"c3"})  # the future still moves
+    written = json.loads((tmp_path / "replanned2.json").read_text(encoding="utf-8"))
+    # optimal and the bound held with c1 and c2 fixed only: no claim about the instance
+    assert written["status"] == "feasible" and written.get("coverage_bound") is None
     section = run.section["frozen"]  # type: ignore[attr-defined]
     assert section["until"] == "1400-04-15" and section["camps"] == ["c1", "c2"]
     assert section["confirmed"] == 1 and section["confirmed_moved"] == []
@@ -220,3 +232,19 @@ def test_the_output_says_when_a_confirmed_assignment_moves(tmp_path: Path) -> No
     assert "essential role" in said
     moved = json.loads(out.read_text(encoding="utf-8"))["replan"]["frozen"]["confirmed_moved"]
     assert moved == [{"volunteer": "n1", "camp": "A", "skill": "nurse", "to": [["B", "nurse"]]}]
+
+
+def test_a_frozen_team_that_no_longer_fits_is_named(tmp_path: Path) -> None:
+    # A (frozen) was published with n1 and n3; its beds fell to one since: it cannot be
+    # kept as published, and the reason names the frozen assignments, not a file lock.
+    published = tmp_path / "published.json"
+    team = [{"volunteer": v, "camp": "A", "skill": "nurse"} for v in ("n1", "n3")]
+    published.write_text(json.dumps({"status": "feasible", "assignments": team}))
+    data = two_camps()
+    data["camps"][0]["capacity"] = 1
+    instance = write_instance(tmp_path / "fewer-beds.json", data)
+    args = ["solve", str(instance), "--baseline", str(published), "--freeze-until", "2021-07-06"]
+    result = CliRunner().invoke(main, [*args, "-q"])
+    assert result.exit_code == 3, result.output
+    said = " ".join(result.output.split())
+    assert "kept as published (--freeze-until)" in said and "locked[-1]" not in said

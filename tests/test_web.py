@@ -38,6 +38,7 @@ PAGES = [
     "/camps?status=short&county=arak",
     "/camps?from=1400-04-01&to=1400-06-31",
     "/camps/c1",
+    "/camps/c1/fit?skill=nurse",
     "/volunteers",
     "/volunteers/v01",
     "/edits",
@@ -164,6 +165,44 @@ def test_a_volunteers_page_shows_when_a_qualification_expires(tmp_path: Path) ->
         site.close()
 
 
+def test_the_best_volunteers_for_a_slot_and_camps_for_a_late_volunteer(web) -> None:
+    # The tiny season's c1 has its two nurses and every bed taken: one more nurse slot
+    # is ranked as a new slot, each option naming who would move (someone gives up a
+    # bed at least).
+    _, client = web
+    slot = client.get("/api/camps/c1/fit?skill=nurse&lang=en").json()
+    assert slot["camp"] == "c1" and slot["skill"] == "nurse"
+    assert slot["options"] and all(o["skill"] == "nurse" for o in slot["options"])
+    assert all(o["moves"] >= 1 for o in slot["options"])
+    assert [o["coverage_change"] for o in slot["options"]] == sorted(
+        (o["coverage_change"] for o in slot["options"]), reverse=True
+    )
+    page = client.get("/camps/c1/fit?skill=nurse").text
+    assert 'id="fit"' in page and slot["options"][0]["volunteer"] in page
+    assert 'id="fit-form"' in client.get("/camps/c1").text
+    refused = client.get("/api/camps/c2/fit?skill=physician")  # c2 asks for no physician
+    assert refused.status_code == 400 and "asks for" in refused.json()["error"]
+    assert client.get("/api/camps/c9/fit?skill=mason").status_code == 404
+
+    # A late mason from Arak, as the instance file writes a volunteer (the API), and
+    # the same typed into the volunteers page's form: c2 has one mason slot empty (three
+    # asked, v04 and v12 in two) and a bed.
+    late = {"id": "v99", "name": "late", "home": "arak", "skills": {"mason": 2}, "gender": "m"}
+    found = post(client, "/api/volunteers/fit?lang=en", late).json()
+    assert found["volunteer"] == "v99"
+    assert found["options"][0]["camp"] == "c2"  # the one empty mason slot
+    assert {n["camp"] for n in found["not_possible"]} == {"c1", "c3", "c4"}
+    state = session(client)
+    form = {"csrf": state["csrf"], "rev": state["rev"], "id": "v99", "home": "arak"}
+    page = client.post("/volunteers/fit", data={**form, "skills": "mason:2", "gender": "m"})
+    assert page.status_code == 200 and "بهترین اردوها" in page.text and "c2" in page.text
+    assert "The best" not in page.text
+    bad = client.post("/volunteers/fit", data={**form, "home": "nowhere", "skills": "mason"})
+    assert bad.status_code == 400 and "home" in bad.text
+    assert "late_volunteer" not in client.get("/volunteers").text  # the form's words, not keys
+    assert "داوطلب دیرآمده" in client.get("/volunteers").text
+
+
 def test_solution_of_the_current_version_passes_the_checker(web, tmp_path: Path) -> None:
     _, client = web
     answer = client.get("/api/solution")
@@ -262,6 +301,31 @@ def test_lock_resolve_accept_makes_a_new_version_with_the_lock(web, tmp_path: Pa
     changes = [a for a in actions if a != "download"]
     assert changes[:4] == ["publish", "accept", "edit", "accept"]
     assert "<del>" in client.get("/versions/compare?a=1&b=2").text or diff["added"]
+
+
+def test_a_page_replan_with_a_freeze_date_changes_nothing_before_it(web) -> None:
+    # A nurse of c1 (not essential there) becomes unavailable. Re-planned with "keep
+    # camps starting before 1400-04-15", c1 (04-10) loses her and gains nobody, c2
+    # (04-13) is as published.
+    _, client = web
+    before = triples(client.get("/api/solution").content)
+    member = sorted(v for v, c, s in before if c == "c1" and s == "nurse")[-1]
+    edit = {"kind": "unavailable", "volunteer": member, "first": "1400-04-01", "last": "1400-04-31"}
+    assert post(client, "/api/edits", edit).status_code == 200
+    refused = post(client, "/api/solve", {"freeze_until": "1400-13-40"})
+    assert refused.status_code == 400 and "freeze until" in refused.json()["error"]
+    job = post(client, "/api/solve", {"freeze_until": "۱۴۰۰-۰۴-۱۵"}).json()["job"]
+    state = wait_for_job(client, job)
+    assert state["state"] == "done", state
+    assert post(client, f"/api/jobs/{job}/accept", {"comment": ""}).status_code == 200
+    after = triples(client.get("/api/solution").content)
+
+    def of(roster: set[tuple[str, str, str]], camp: str) -> set[tuple[str, str, str]]:
+        return {t for t in roster if t[1] == camp}
+
+    assert of(after, "c1") == {t for t in of(before, "c1") if t[0] != member}
+    assert of(after, "c2") == {t for t in of(before, "c2") if t[0] != member}
+    assert 'name="freeze_until"' in client.get("/edits").text
 
 
 def test_every_edit_kind_is_recorded_never_written_to_the_files(web) -> None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from campplanner.app.jobs import Job, JobControl
 from campplanner.app.solving import load_published
 from campplanner.contract.errors import (
@@ -19,11 +21,13 @@ from campplanner.contract.errors import (
     UsageError,
 )
 from campplanner.contract.instance import instance_from_data, load_instance, read_json
+from campplanner.contract.schema import Instance
 from campplanner.contract.solution import match_instance
 from campplanner.contract.suggest import did_you_mean
 from campplanner.explain import WORDS
 from campplanner.io.outputs import guard_output, write_atomic
 from campplanner.io.solution_reader import load_solution
+from campplanner.model.baseline import baseline_from_triples
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
 from campplanner.solver import SolveOptions
@@ -358,3 +362,31 @@ def _slot(problem: Problem, instance_path: str, camp_id: str, skill_id: str) -> 
             f"--skill {skill_id}: camp {camp_id} asks for {', '.join(asked) or 'nobody'}{hint}"
         )
     return requirement
+
+
+def fit_late_volunteer(
+    instance: Instance,
+    triples: list[tuple[str, str, str]],
+    record: dict[str, Any],
+    limit: int = 10,
+    source: str = "the late volunteer",
+) -> FitAnswer:
+    """``fit --volunteer`` on an instance already open (the review page): ``record`` as
+    in the instance file, ranked against the roster ``triples``."""
+    data = instance.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    data["volunteers"] = [*data.get("volunteers", []), record]
+    extended = _with_late_volunteer(data, source, source)
+    problem = compile_instance(extended)
+    roster = baseline_from_triples(problem, triples).kept
+    found = fit_volunteer(problem, roster, problem.volunteer_index[record["id"]], limit)
+    return FitAnswer(problem, found, record["id"], None, None)
+
+
+def fit_open_slot(
+    problem: Problem, roster: np.ndarray, camp_id: str, skill_id: str, limit: int = 10
+) -> FitAnswer:
+    """``fit --camp --skill`` on a problem and roster already open (the review page)."""
+    requirement = _slot(problem, "this version", camp_id, skill_id)
+    problem = with_new_slot(problem, roster, requirement)
+    found = fit_slot(problem, roster, requirement, limit)
+    return FitAnswer(problem, found, None, camp_id, skill_id)

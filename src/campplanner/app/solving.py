@@ -156,6 +156,15 @@ def confirmed_triples(solution: Any, published: list[Triple]) -> list[Triple]:
     return [(v, c, s) for v, c, s in published if (v, c, s) in named or (v, c, None) in named]
 
 
+def under_freeze(result: Result) -> Result:
+    """A frozen re-plan's result as a claim about the whole instance: its roster, but no
+    proven bound nor "optimal", which held with the frozen camps' teams fixed only."""
+    if not result.has_roster:
+        return result
+    secondary = None if result.secondary_status == "optimal" else result.secondary_status
+    return replace(result, status="feasible", coverage_bound=None, secondary_status=secondary)
+
+
 def frozen_section(problem: Problem, frozen: Freeze, roster: np.ndarray) -> dict[str, Any]:
     """The re-plan's ``frozen`` section: the date, the camps kept as published, what
     could not be kept, and each confirmed assignment the roster moved, with the
@@ -259,6 +268,8 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
 
     def finish(result: Result, explain: bool, snapshot: bool = False) -> SolveOutcome:
         """Explain (when asked), write and return the outcome of ``result``."""
+        if frozen is not None:
+            result = under_freeze(result)
         replan = None
         if published is not None and result.has_roster:
             replan = replan_report(

@@ -497,6 +497,7 @@ FIT_WORDS: dict[str, dict[str, str]] = {
         "gives_up": "{who} gives up their {skill} place here",
         "leaves": "{who} leaves {camp}",
         "cancels": "{camp} cancelled",
+        "moves_to": "{who} moves to {skill} in {camp}",
         "none": "no option raises coverage",
         "not_possible": "Camps not possible",
         "blocked": "{n} more could only by moving a locked person",
@@ -517,6 +518,7 @@ FIT_WORDS: dict[str, dict[str, str]] = {
         "gives_up": "{who} جای {skill} خود را در این اردو می‌دهد",
         "leaves": "{who} از {camp} می‌رود",
         "cancels": "{camp} لغو می‌شود",
+        "moves_to": "{who} برای {skill} به {camp} می‌رود",
         "none": "هیچ گزینه‌ای پوشش را بالا نمی‌برد",
         "not_possible": "اردوهایی که ممکن نیست",
         "blocked": "{n} نفر دیگر فقط با جابه‌جایی یک فرد قفل‌شده",
@@ -548,6 +550,13 @@ def print_fit(console: Console, answer: dict[str, Any], lang: str) -> None:
             words["leaves"].format(who=d["volunteer"], camp=d["camp"]) for d in option["leaves"]
         ]
         moves += [words["cancels"].format(camp=c) for c in option["cancels"]]
+        if option.get("moved_to"):
+            there = option["moved_to"]
+            moves.append(
+                words["moves_to"].format(
+                    who=there["volunteer"], skill=there["skill"], camp=there["camp"]
+                )
+            )
         table.add_row(
             str(rank),
             escape(option[first]),

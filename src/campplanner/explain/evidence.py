@@ -141,8 +141,13 @@ def level(slot: Slot) -> Found:
     pass every other filter make "accept a lower level" a fix."""
     p, r = slot.problem, slot.requirement
     held = p.volunteer_skill_level[:, int(p.requirement_skill[r])]
+    # H1 also drops a qualification that expires before the camp ends (valid_until):
+    # such a person is at the level, so neither "below" it nor helped by a lower one
+    needed = int(p.requirement_level[r])
     would = pass_all_but(slot.ctx, r, "level")
+    would = would[held[would] < needed]
     below = dropped(slot.masks, "level")
+    below = below[held[below] < needed]
     facts: dict[str, Fact] = {
         "having": slot.funnel.left_after("no_skill"),
         "at_level": slot.funnel.left_after("level"),

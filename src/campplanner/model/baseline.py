@@ -143,6 +143,7 @@ def freeze(
         keep &= ~elsewhere
         keep[published.kept[~frozen_camp[kept_camp]]] = True  # their published roles
         keep[confirmed_locks] = True
+    keep[p.locked_candidates] = True  # a planner's lock wins over the freeze
     candidates = np.flatnonzero(keep)
     restricted = p.restricted(candidates)
     extra = np.setdiff1d(frozen_locks, p.locked_candidates)

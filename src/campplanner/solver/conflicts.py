@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from campplanner.model.baseline import NOT_IN_FILE
 from campplanner.model.problem import Problem
 from campplanner.model.rules import (
     beds_left,
@@ -131,7 +132,8 @@ def describe_conflict(problem: Problem, positions: list[int], minimal: bool) -> 
     file_index = [file_index[k] for k in order]
     rule, summary = _diagnose(problem, candidates)
     named = tuple(
-        f"locked[{index}]: {_lock_words(problem, candidate)}"
+        (f"locked[{index}]" if index != NOT_IN_FILE else "kept as published (--freeze-until)")
+        + f": {_lock_words(problem, candidate)}"
         for index, candidate in zip(file_index, candidates, strict=True)
     )
     return LockConflict(tuple(file_index), rule, summary, named, minimal)

@@ -40,6 +40,9 @@ class Option:
 
     suggestion: Suggestion
     score_change: float  # weighted secondary cost after less before (smaller is better)
+    # the slot (a candidate index) the one who gives their place up moves to, when the
+    # newcomer helps only that way: they take it, and the newcomer takes their place
+    moved_to: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,29 +87,76 @@ def _option_dict(p: Problem, option: Option) -> dict[str, Any]:
         "leaves": [who(i) for i in s.leaves],
         "cancels": [p.camp_ids[c] for c in s.cancels],
         "moves": len(s.displaces) + len(s.leaves),
+        "moved_to": None if option.moved_to is None else who(option.moved_to),
     }
 
 
-def _after(problem: Problem, roster: np.ndarray, s: Suggestion) -> np.ndarray:
+def _after(
+    problem: Problem, roster: np.ndarray, s: Suggestion, moved_to: int | None = None
+) -> np.ndarray:
     """The roster once ``s`` is taken: the newcomer in, whoever leaves or gives their
-    place up out, and everyone out of a camp it cancels (H9)."""
+    place up out (and into ``moved_to``), and everyone out of a camp it cancels (H9)."""
     out = set(s.leaves) | set(s.displaces)
     kept = [int(i) for i in roster if int(i) not in out]
     kept = [i for i in kept if int(problem.candidate_camp[i]) not in s.cancels]
     pointer = problem.volunteer_candidates
     mine = np.arange(pointer[s.volunteer], pointer[s.volunteer + 1])
     candidate = mine[problem.candidate_requirement[mine] == s.requirement]
-    return np.array(sorted([*kept, int(candidate[0])]), dtype=np.int64)
+    added = [int(candidate[0])] + ([] if moved_to is None else [moved_to])
+    return np.array(sorted([*kept, *added]), dtype=np.int64)
 
 
-def _scored(problem: Problem, roster: np.ndarray, ranked: list[Suggestion]) -> list[Option]:
+def _scored(
+    problem: Problem,
+    roster: np.ndarray,
+    ranked: list[Suggestion],
+    moved: dict[int, int] | None = None,
+) -> list[Option]:
+    """Each option with its score change; ``moved``: by camp, where the one who gives
+    their place up there goes."""
     weights = problem_weights(problem)
     before = secondary_terms(problem, roster).weighted(weights)
     options = []
     for s in ranked:
-        after = secondary_terms(problem, _after(problem, roster, s)).weighted(weights)
-        options.append(Option(s, after - before))
+        moved_to = (moved or {}).get(s.camp)
+        after = secondary_terms(problem, _after(problem, roster, s, moved_to)).weighted(weights)
+        options.append(Option(s, after - before, moved_to))
     return options
+
+
+def _by_moving(slots: EmptySlots, candidate: int) -> tuple[Suggestion, int] | None:
+    """A newcomer (``candidate``) who helps only by someone leaving: in a camp with no
+    room for them, a member who could give their place up and take an empty slot
+    elsewhere (every rule counted, as :meth:`EmptySlots.elsewhere`), the newcomer taking
+    theirs; the best such pair when it raises coverage, with the member's new slot."""
+    p = slots.problem
+    requirement = int(p.candidate_requirement[candidate])
+    target = int(p.requirement_camp[requirement])
+    members = slots.camps.members.get(target, set())
+    if slots_left(p, requirement, slots.camps.filled(requirement)) <= 0:
+        members = {i for i in members if p.candidate_requirement[i] == requirement}
+    locked = {int(i) for i in p.locked_candidates}
+    best: tuple[int, Suggestion, int] | None = None
+    for member in sorted(members - locked):
+        here, cancels = slots.camps.change(target, {candidate}, {member})
+        if cancels:
+            continue
+        away = slots.elsewhere(member)
+        if away is None or here + away.coverage_change <= 0:
+            continue
+        total = here + away.coverage_change
+        if best is None or total > best[0]:
+            moved_to = p.candidate_index(away.volunteer, away.requirement)
+            option = Suggestion(
+                camp=target,
+                requirement=requirement,
+                volunteer=int(p.candidate_volunteer[candidate]),
+                km=float(p.candidate_km[candidate]),
+                coverage_change=total,
+                displaces=(member,),
+            )
+            best = (total, option, int(moved_to))  # type: ignore[arg-type]
+    return None if best is None else (best[1], best[2])
 
 
 def _rank(options: list[Suggestion]) -> list[Suggestion]:
@@ -123,6 +173,7 @@ def fit_volunteer(problem: Problem, roster: np.ndarray, volunteer: int, limit: i
     pointer = p.volunteer_candidates
     mine = np.arange(pointer[volunteer], pointer[volunteer + 1])
     best: dict[int, Suggestion] = {}
+    moved: dict[int, int] = {}  # camp -> where the one who gives their place up goes
     room: dict[int, str] = {}  # camp -> why no option there raises coverage
     for k in mine.tolist():
         camp = int(p.candidate_camp[k])
@@ -131,8 +182,15 @@ def fit_volunteer(problem: Problem, roster: np.ndarray, volunteer: int, limit: i
             continue
         if room.get(camp) != NO_GAIN:
             room[camp] = FULL if s.displaces else NO_GAIN
+        moved_to = None
+        if s.coverage_change <= 0 and s.displaces and (chain := _by_moving(slots, k)):
+            s, moved_to = chain
         if s.coverage_change > 0 and (camp not in best or _rank([s, best[camp]])[0] is s):
             best[camp] = s
+            if moved_to is None:
+                moved.pop(camp, None)
+            else:
+                moved[camp] = moved_to
     not_possible: dict[int, str] = {}
     candidate_camps = set(p.candidate_camp[mine].tolist())
     ctx = Context(p, np.asarray(roster, dtype=np.int64))
@@ -146,7 +204,7 @@ def fit_volunteer(problem: Problem, roster: np.ndarray, volunteer: int, limit: i
         else:
             not_possible[c] = _first_failed(ctx, c, volunteer)
     ranked = _rank(list(best.values()))[:limit]
-    return Fit(_scored(p, roster, ranked), not_possible)
+    return Fit(_scored(p, roster, ranked, moved), not_possible)
 
 
 def _first_failed(ctx: Context, camp: int, volunteer: int) -> str:

@@ -229,9 +229,49 @@ class EmptySlots:
         for i in current:
             self.by_volunteer.setdefault(int(problem.candidate_volunteer[i]), []).append(i)
         self.camps = _Camps(problem, current)
+        self._elsewhere: dict[int, Suggestion | None] = {}
+        self._joining: dict[int, _Joining | None] = {}  # by requirement, this roster's
 
     def suggest(self, requirement: int, limit: int = 10) -> tuple[list[Suggestion], int]:
         return _ranked(self.problem, self.camps, self.by_volunteer, requirement, None, limit)
+
+    def elsewhere(self, leaving: int) -> Suggestion | None:
+        """The best place for the volunteer of ``leaving`` (a candidate of the roster)
+        once they give it up: another camp's empty slot they simply take (no one else
+        moves, no camp of theirs left), raising coverage most; None when there is none.
+        Kept: a late volunteer's fit asks it of the same members again and again."""
+        if leaving not in self._elsewhere:
+            self._elsewhere[leaving] = self._best_elsewhere(leaving)
+        return self._elsewhere[leaving]
+
+    def _best_elsewhere(self, leaving: int) -> Suggestion | None:
+        p = self.problem
+        volunteer = int(p.candidate_volunteer[leaving])
+        given_up = int(p.candidate_camp[leaving])
+        mine = [i for i in self.by_volunteer.get(volunteer, []) if i != leaving]
+        held = {int(p.candidate_camp[i]) for i in mine}
+        locked = {int(i) for i in p.locked_candidates}
+        pointer = p.volunteer_candidates
+        best = None
+        for k in range(int(pointer[volunteer]), int(pointer[volunteer + 1])):
+            target = int(p.candidate_camp[k])
+            if target == given_up or target in held:
+                continue
+            requirement = int(p.candidate_requirement[k])
+            if (
+                slots_left(p, requirement, self.camps.filled(requirement)) <= 0
+                or beds_left(p, target, self.camps.people(target)) <= 0
+            ):
+                continue  # no empty slot and bed there: someone else would have to move
+            option = _suggestion(p, self.camps, mine, k, target, locked, self._joining)
+            if option is None or option.leaves or option.displaces or option.coverage_change <= 0:
+                continue
+            if best is None or (option.coverage_change, -option.km) > (
+                best.coverage_change,
+                -best.km,
+            ):
+                best = option
+        return best
 
     def suggest_for(self, requirement: int, volunteer: int) -> Suggestion | None:
         """What ``volunteer`` taking one more slot of ``requirement`` changes (every

@@ -40,6 +40,7 @@ RULES: dict[str, frozenset[str]] = {}
 # camp (a county coordinator), a camp not one's own (a camp leader) is refused there
 CAMP_SCOPED: dict[str, frozenset[str]] = {
     "camp": frozenset({"camp-leader"}),  # a county reads every camp, forms aside
+    "camp_fit": frozenset({"camp-leader"}),
     "camp_packet": frozenset({"county", "camp-leader"}),
     "add_edit": frozenset({"county", "camp-leader"}),
     "drop_edit": frozenset({"county"}),
@@ -91,6 +92,8 @@ WHAT = {
     "camp": "a camp's page",
     "search": "searching people",
     "volunteer": "a person's page",
+    "camp_fit": "the best people for a camp's slot",
+    "late_fit": "the best camps for a late volunteer",
     "pending_edits": "the pending edits",
     "edits_page": "the edits page",
     "add_edit": "recording an edit",

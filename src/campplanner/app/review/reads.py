@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from campplanner.app.review.versions import OpenVersion, search_key
-from campplanner.contract.calendar import Calendar
+from campplanner.app.scenarios import fit_late_volunteer, fit_open_slot
+from campplanner.contract.calendar import Calendar, to_ascii_digits
 from campplanner.contract.errors import UsageError
 from campplanner.contract.instance import day_of
 from campplanner.contract.schema import Reserves
@@ -684,3 +685,57 @@ def named_stops(diff: dict[str, Any], instance: Any) -> dict[str, Any]:
             entry["before"] = stops(old, kept)
             entry["after"] = stops(new, kept)
     return diff
+
+
+def camp_fit(opened: OpenVersion, camp_id: str, skill_id: str, lang: str) -> dict[str, Any]:
+    """The best volunteers for an empty (or a new) slot of ``skill_id`` in the camp,
+    each with who would have to move (``campplanner fit --camp --skill``), kept."""
+    key = f"fit {camp_id} {skill_id} {lang}"
+    if key not in opened.cache:
+        answer = fit_open_slot(opened.problem, opened.assigned, camp_id, skill_id)
+        opened.cache[key] = answer.as_dict(lang)
+    return opened.cache[key]
+
+
+def late_fit(opened: OpenVersion, fields: Mapping[str, object], lang: str) -> dict[str, Any]:
+    """The best camps for a volunteer who registers late, typed into the volunteers
+    page's form (``campplanner fit --volunteer``): an id, a name, a home place, skills
+    as ``nurse:2 mason`` (level 1 when left out), a gender and the days they are free,
+    both optional."""
+    if isinstance(fields.get("skills"), dict):  # a record as in the instance file (the API)
+        record = {k: v for k, v in fields.items() if k not in ("csrf", "rev", "next")}
+    else:
+        record = late_record(fields)
+    if not isinstance(record.get("id"), str) or not record["id"]:
+        raise UsageError("id: the late volunteer needs an id")
+    answer = fit_late_volunteer(opened.instance, opened.triples, record, source="the form")
+    data = answer.as_dict(lang)
+    data["record"] = record
+    return data
+
+
+def late_record(fields: Mapping[str, object]) -> dict[str, Any]:
+    """A volunteer record from the late volunteer's form (UsageError when unreadable)."""
+
+    def text(name: str) -> str:
+        return str(fields.get(name) or "").strip()
+
+    skills: dict[str, int] = {}
+    for item in text("skills").replace(",", " ").replace("،", " ").split():
+        skill, _, level = item.partition(":")
+        if not level.strip():
+            level = "1"
+        if not to_ascii_digits(level).isdigit():
+            raise UsageError(f"skills: {item!r} is not a skill, or skill:level")
+        skills[skill] = int(to_ascii_digits(level))
+    record: dict[str, Any] = {
+        "id": text("id"),
+        "name": text("name") or text("id"),
+        "home": text("home"),
+        "skills": skills,
+    }
+    if text("gender"):
+        record["gender"] = text("gender")
+    if text("first") or text("last"):
+        record["available"] = [[text("first"), text("last")]]
+    return record

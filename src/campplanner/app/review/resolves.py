@@ -68,7 +68,8 @@ class Replanned:
     base_json: bytes  # the current version's instance
     ops: list[dict[str, Any]]  # the edits the re-solve applied to it
     shown: dict[str, Any]  # status, coverage, bound and the diff (who to call), or error
-    scoped: bool = False  # solved with a county's scope (outcome.instance is not kept)
+    # solved with a county's scope, or a freeze (outcome.problem is not the version's)
+    scoped: bool = False
     edited_json: bytes | None = None  # the instance with the edits, once written
     # the version whose season the bound was proven for, when it is an earlier one's
     # that the edits cannot raise (None: this re-plan's own)
@@ -200,6 +201,7 @@ def start_resolve(
     opened: OpenVersion | None = None,
     work_limit: float | None = None,
     only_forced: bool = False,
+    freeze_until: str | None = None,
 ) -> str:
     """Re-plan from the current version with the pending edits, in the background;
     ``scope``: edits that keep a county coordinator's re-solve inside its counties
@@ -208,6 +210,9 @@ def start_resolve(
     others stay pending; ``opened``: the current version, open (its compiled season is
     reused, the edits applied to it: ``reused``); ``work_limit``: end on deterministic
     work (SolveOptions.work_limit), for tests and benchmarks that compare rosters.
+    ``freeze_until``: only the future moves (``solve --freeze-until``): camps starting
+    before that day keep their teams as in the current version, and its confirmed
+    assignments hold (the edited season read, not reused).
 
     The time limit counts from here, the planner's click: applying the edits, reading
     and compiling the edited instance, solving and the diff all happen inside it (the
@@ -241,7 +246,7 @@ def start_resolve(
 
     def work(control: JobControl) -> Replanned:
         prepared = None
-        if opened is not None and not scope:
+        if opened is not None and not scope and freeze_until is None:
             control.report("applying the edits")
             prepared = reused(opened, ops)
         season = None  # the season's problem, when the one solved has fewer candidates
@@ -263,7 +268,11 @@ def start_resolve(
                 baseline_path = str(folder / "baseline.json")
                 (folder / "baseline.json").write_bytes(baseline)
             request = SolveRequest(
-                str(folder / "instance.json"), options, baseline_path=baseline_path, explain=False
+                str(folder / "instance.json"),
+                options,
+                baseline_path=baseline_path,
+                explain=False,
+                freeze_until=freeze_until if baseline_path else None,
             )
         # The solve in its own job, watched as the command line watches it: it is
         # stopped STOP_GRACE seconds before the limit, and one that cannot stop at once
@@ -284,7 +293,7 @@ def start_resolve(
             instance_json,
             ops,
             shown_outcome(outcome, head.id, bound_of),
-            bool(scope),
+            bool(scope) or (freeze_until is not None and baseline is not None),
             edited,
             bound_of,
             season,

@@ -70,6 +70,7 @@ from campplanner.app.review.permissions import (
 from campplanner.app.review.versions import OpenVersion, OpenVersions, reading
 from campplanner.contract.calendar import Calendar
 from campplanner.contract.errors import plain_reason
+from campplanner.contract.instance import day_of
 from campplanner.contract.solution import roster_triples as solution_triples
 from campplanner.contract.solution import solution_from_data
 from campplanner.workspace import Workspace
@@ -326,6 +327,23 @@ class ReviewSession:
         ``skill`` if given, on no camp with ``unassigned`` (see :func:`reads.search`)."""
         return reads.search(self._head(), query, skill, every_id, unassigned)
 
+    @permitted(ALL)
+    def camp_fit(self, actor: Actor, camp_id: str, skill_id: str, lang: str) -> dict[str, Any]:
+        """The best volunteers for an empty or a new slot of ``skill_id`` in the camp,
+        with who would have to move (``campplanner fit --camp --skill``)."""
+        head = self._head()
+        if actor.role == "camp-leader":
+            check_camp(actor, head.problem, camp_id, "this camp's page")
+        if head.problem.camp_index.get(camp_id) is None:
+            raise NotFound("no such camp")
+        return reads.camp_fit(head, camp_id, skill_id, lang)
+
+    @permitted(READERS)
+    def late_fit(self, actor: Actor, fields: Mapping[str, object], lang: str) -> dict[str, Any]:
+        """The best camps for a volunteer who registers late (the volunteers page's form,
+        ``campplanner fit --volunteer``): nothing is stored."""
+        return reads.late_fit(self._head(), fields, lang)
+
     @permitted(READERS)
     def volunteer(self, actor: Actor, volunteer_id: str) -> dict[str, Any]:
         head = self._head()
@@ -520,17 +538,28 @@ class ReviewSession:
     @permitted(PLANNERS)
     @saves
     def start_resolve(
-        self, actor: Actor, edits_only: bool = False, shown: int | None = None
+        self,
+        actor: Actor,
+        edits_only: bool = False,
+        shown: int | None = None,
+        freeze_until: str = "",
     ) -> str:
         """Re-plan from the current version with the pending edits, in the background;
         ``edits_only``: change only what the edits force (nobody else is moved, added or
         given another camp: no "improvement" on the call list); ``shown``: the version
         the asking page showed (refused if another has been accepted since: the edits it
-        listed are not the pending ones any more). Refused while pending edits
-        contradict each other, naming them."""
+        listed are not the pending ones any more); given ``freeze_until`` (a day of the
+        instance's calendar), only the future moves (``solve --freeze-until``). Refused
+        while pending edits contradict each other, naming them."""
         head = self._head()
         if shown is not None and shown != head.version.id:
             raise self._replaced(shown, head.version.id)
+        freeze = freeze_until.strip() or None
+        if freeze is not None:
+            try:
+                day_of(freeze, head.instance.calendar)
+            except ValueError as error:
+                raise UsageError(f"freeze until: {error}") from None
         scope: list[dict[str, Any]] = []
         only = None
         pending = self.workspace.pending_edits()
@@ -561,6 +590,7 @@ class ReviewSession:
                 opened=opened,
                 work_limit=self.work_limit,
                 only_forced=edits_only,
+                freeze_until=freeze,
             )
             self.started_by[job_id] = actor.name
         return job_id

@@ -50,6 +50,20 @@ def api_camps(request: Request, session: Session, actor: Acting) -> dict[str, An
     return session.camps(actor, request.query_params)
 
 
+@router.get("/camps/{camp_id:path}/fit")
+def api_camp_fit(request: Request, camp_id: str, session: Session, actor: Acting) -> dict[str, Any]:
+    # ?skill=S: the best volunteers for an empty (or a new) slot of S, who has to move
+    skill = request.query_params.get("skill", "")
+    return session.camp_fit(actor, camp_id, skill, language_of(request))
+
+
+@router.post("/volunteers/fit")
+async def api_late_fit(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
+    # a late volunteer's record, as in the instance file: the best camps for them
+    data = await posted(request)
+    return await off_loop(session.late_fit, actor, data, language_of(request))
+
+
 @router.get("/camps/{camp_id:path}")
 def api_camp(request: Request, camp_id: str, session: Session, actor: Acting) -> dict[str, Any]:
     # ?replace=V: who could take this member's place, ranked
@@ -88,10 +102,11 @@ async def api_drop_edit(
 
 @router.post("/solve")
 async def api_solve(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
-    data = await posted(request)
+    data = await posted(request)  # {edits_only, version, freeze_until}
+    freeze = str(data.get("freeze_until") or "")
     return {
         "job": await off_loop(
-            session.start_resolve, actor, flag(data, "edits_only"), shown_version(data)
+            session.start_resolve, actor, flag(data, "edits_only"), shown_version(data), freeze
         )
     }
 

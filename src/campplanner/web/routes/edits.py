@@ -82,9 +82,10 @@ async def drop_edit(request: Request, edit_id: Id, session: Session, actor: Acti
 
 @router.post("/solve")
 async def solve(request: Request, session: Session, actor: Acting) -> Response:
-    data = await posted(request)
+    data = await posted(request)  # edits_only, version, freeze_until: only the future moves
+    freeze = str(data.get("freeze_until") or "")
     job_id = await off_loop(
-        session.start_resolve, actor, flag(data, "edits_only"), shown_version(data)
+        session.start_resolve, actor, flag(data, "edits_only"), shown_version(data), freeze
     )
     return back({"next": f"/edits#job-{job_id}"} | data, "/edits")
 

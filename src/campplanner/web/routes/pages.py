@@ -53,6 +53,14 @@ def camps_page(request: Request, session: Session, actor: Acting) -> Response:
     return answer
 
 
+@router.get("/camps/{camp_id:path}/fit", response_class=HTMLResponse)
+def camp_fit_page(request: Request, camp_id: str, session: Session, actor: Acting) -> Response:
+    # ?skill=S: the best people for an empty or a new slot of S, and who has to move
+    skill = request.query_params.get("skill", "")
+    data = session.camp_fit(actor, camp_id, skill, language_of(request))
+    return page(request, "fit_slot.html", data=data)
+
+
 @router.get("/camps/{camp_id:path}", response_class=HTMLResponse)
 def camp_page(request: Request, camp_id: str, session: Session, actor: Acting) -> Response:
     leaving = request.query_params.get("replace")
@@ -84,6 +92,14 @@ async def volunteers_search(request: Request, session: Session, actor: Acting) -
     answer = page(request, template, data=found, query=query, bulk=bulk)
     answer.headers["Vary"] = "HX-Request"
     return answer
+
+
+@router.post("/volunteers/fit", response_class=HTMLResponse)
+async def late_volunteer_fit(request: Request, session: Session, actor: Acting) -> Response:
+    # the late volunteer's form: the best camps for them (nothing is stored)
+    data = await posted(request)
+    found = await off_loop(session.late_fit, actor, data, language_of(request))
+    return page(request, "fit.html", data=found)
 
 
 @router.get("/volunteers/{volunteer_id:path}", response_class=HTMLResponse)
