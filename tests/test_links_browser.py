@@ -104,10 +104,8 @@ def test_a_volunteer_confirms_one_camp_and_declines_another_on_a_phone(server) -
     season, roster, workspace, folder = server
     state = _json("GET", "/api/session")
     _json("POST", "/api/versions/1/publish", {"rev": state["rev"]}, state["csrf"])
-    written = _campplanner(
-        "export", str(season), str(roster), "--links", str(folder / "sms"),
-        "--workspace", str(workspace), "--base-url", BASE,
-    )  # fmt: skip
+    sms = ["--links", str(folder / "sms"), "--workspace", str(workspace), "--base-url", BASE]
+    written = _campplanner("export", str(season), str(roster), *sms)
     assert written.returncode == 0, written.stderr
     rows = list(
         csv.DictReader(io.StringIO((folder / "sms" / "links-phones.csv").read_text("utf-8-sig")))

@@ -708,9 +708,13 @@ class ReviewSession:
         audit = self.workspace.audit_log() if actor.role == "province" else []
         answers = None  # who has not opened their link or answered (issue 24)
         if actor.role in PLANNERS and self.workspace.published() is not None:
-            opened = self._published_version()
-            found = self._statuses(opened)
-            answers = links.unanswered(opened, found) | {"links": bool(found)}
+            try:
+                opened = self._published_version()
+            except DamagedVersion:  # the versions page lists the others all the same
+                opened = None
+            if opened is not None:
+                found = self._statuses(opened)
+                answers = links.unanswered(opened, found) | {"links": bool(found)}
         return {
             "versions": self.workspace.versions(),
             "audit": self._with_lines(audit),
