@@ -405,3 +405,30 @@ def test_the_api_and_the_form_offer_the_edits_changes_alone(
     finally:
         site.close()
         site.workspace.close()
+
+
+def test_a_countys_replan_of_the_edits_changes_alone_moves_nobody_else(
+    session: ReviewSession,
+) -> None:
+    """A county coordinator's re-solve is read from its scoped file (the other counties'
+    camps closed), not from the open season: the edits' changes alone hold there too."""
+    head = session.head()
+    problem = head.problem
+    county = "khomein"
+    volunteer, camp, _ = next(
+        (v, c, s)
+        for v, c, s in head.triples
+        if problem.place_counties[int(problem.camp_place[problem.camp_index[c]])] == county
+        and not problem.requirement_essential[
+            problem.requirement_index[(problem.camp_index[c], problem.skill_index[s])]
+        ]
+    )
+    coordinator = Actor("cora", "county", counties=frozenset({county}))
+    stop = head.camps[camp]
+    fields = {"kind": "unavailable", "volunteer": volunteer, "rev": session.state(ANA)["rev"]}
+    session.add_edit(coordinator, {**fields, "first": stop.start, "last": stop.end})
+    job = session.start_resolve(coordinator, edits_only=True)
+    state = _finished(session, job)
+    assert "reading" in [e["phase"] for e in state["events"]]  # the scoped file's path
+    diff = state["finished"]["diff"]
+    assert {e["volunteer"] for k in ("added", "removed", "moved") for e in diff[k]} == {volunteer}

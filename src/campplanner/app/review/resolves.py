@@ -26,14 +26,15 @@ from campplanner.app.solving import (
     Published,
     SolveOutcome,
     SolveRequest,
+    load_published,
     solve_work,
     unexplained_solution_json,
 )
 from campplanner.contract.errors import UsageError, plain_reason
-from campplanner.contract.instance import instance_from_data
+from campplanner.contract.instance import instance_from_data, load_instance
 from campplanner.contract.solution import instance_fingerprint, solution_from_data
 from campplanner.model.baseline import baseline_from_triples
-from campplanner.model.compile import recompiled
+from campplanner.model.compile import compile_instance, recompiled
 from campplanner.model.problem import Problem
 from campplanner.solver import SolveOptions
 from campplanner.whatif.diff import published_roster, roster_triples
@@ -168,6 +169,18 @@ def edits_only(prepared: Prepared, ops: list[dict[str, Any]]) -> Prepared:
     return Prepared(prepared.instance, small, published)
 
 
+def read_prepared(request: SolveRequest) -> Prepared:
+    """The instance and roster files of ``request``, read and compiled as ``solve_work``
+    reads them (a re-solve that cannot reuse the current version's season, as a
+    county's, when it must restrict the candidates before solving)."""
+    instance = load_instance(request.instance_path)
+    problem = compile_instance(instance)
+    published = None
+    if request.baseline_path is not None:
+        published = load_published(problem, request.baseline_path, instance, request.instance_path)
+    return Prepared(instance, problem, published)
+
+
 def reused(opened: OpenVersion, ops: list[dict[str, Any]]) -> Prepared | None:
     """The current version's instance and compiled problem with the edits ``ops``
     applied in memory (``whatif.scenario.edited_model``, ``model.compile.recompiled``),
@@ -274,6 +287,11 @@ def start_resolve(
                 explain=False,
                 freeze_until=freeze_until if baseline_path else None,
             )
+            if only_forced:  # read and compiled here, to solve the edits' changes alone
+                prepared = read_prepared(request)
+                season = prepared.problem
+                prepared = edits_only(prepared, ops)
+                request = replace(request, prepared=prepared)
         # The solve in its own job, watched as the command line watches it: it is
         # stopped STOP_GRACE seconds before the limit, and one that cannot stop at once
         # (a model being built) answers at the limit with the best roster it holds, and
@@ -283,7 +301,7 @@ def start_resolve(
         control.on_cancel(solving.cancel)
         stop_at = control.started + max(options.time_limit - STOP_GRACE, options.time_limit / 2)
         outcome, _ = run_in_foreground(solving, deadline=stop_at)
-        if only_forced and prepared is not None:
+        if only_forced:
             outcome = forced_only_outcome(outcome, inherited)
         bound_of = None
         if inherited is not None and outcome.result.coverage_bound == inherited[0]:
