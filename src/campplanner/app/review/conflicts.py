@@ -127,24 +127,35 @@ def contradictions(
     """What the edit ``ops`` contradicts among the ``pending`` edits (records with
     ``id``, ``ops`` and ``by``), oldest first."""
     mine = claims(opened, ops)
-    found: list[Conflict] = []
-    for edit in pending:
-        theirs = claims(opened, edit.ops)
-        for volunteer in mine.keys() & theirs.keys():
-            for a in mine[volunteer]:
-                for b in theirs[volunteer]:
-                    clash = _clash(opened, a, b)
-                    if clash is not None:
-                        kind, camp, other = clash
-                        found.append(Conflict(kind, volunteer, edit.id, edit.by, camp, other))
+    return [
+        conflict
+        for edit in pending
+        for conflict in _between(opened, mine, claims(opened, edit.ops), edit)
+    ]
+
+
+def _between(
+    opened: OpenVersion, mine: dict[str, list[Claim]], theirs: dict[str, list[Claim]], edit: Any
+) -> list[Conflict]:
+    """Where the claims ``mine`` contradict ``theirs`` (those of pending ``edit``)."""
+    found = []
+    for volunteer in sorted(mine.keys() & theirs.keys()):
+        for a in mine[volunteer]:
+            for b in theirs[volunteer]:
+                clash = _clash(opened, a, b)
+                if clash is not None:
+                    kind, camp, other = clash
+                    found.append(Conflict(kind, volunteer, edit.id, edit.by, camp, other))
     return found
 
 
 def among(opened: OpenVersion, pending: list[Any]) -> list[tuple[Any, Conflict]]:
     """The pairs of ``pending`` edits that contradict each other: (the later edit, what
-    it contradicts in an earlier one)."""
-    found = []
-    for i, edit in enumerate(pending):
-        for conflict in contradictions(opened, edit.ops, pending[:i]):
-            found.append((edit, conflict))
-    return found
+    it contradicts in an earlier one); each edit's claims read once."""
+    read = [claims(opened, edit.ops) for edit in pending]
+    return [
+        (edit, conflict)
+        for i, edit in enumerate(pending)
+        for j in range(i)
+        for conflict in _between(opened, read[i], read[j], pending[j])
+    ]
