@@ -221,6 +221,9 @@ def not_found_fa(message: str) -> str | None:
 CONFLICT_WORDS = {
     "lock_remove": "{volunteer} هم در اردوی {camp} قفل و هم از آن حذف می‌شود",
     "lock_away": "{volunteer} در اردوی {camp} قفل می‌شود ولی در روزهای {other} نیست",
+    "too_many_camps": (
+        "{volunteer} در اردوهای {camp} و {other} قفل می‌شود، بیش از {limit} اردویی که می‌تواند برود"
+    ),
     "two_locks": (
         "{volunteer} در اردوهای {camp} و {other} قفل می‌شود که یک نفر نمی‌تواند در هر دو باشد"
     ),
@@ -234,6 +237,7 @@ def conflict_fa(conflict: dict[str, Any], edit: int | None = None) -> str:
         name: isolated(to_digits(str(conflict[name]), conflict["kind"] == "lock_away"))
         for name in ("volunteer", "camp", "other")
     }
+    values["limit"] = words.num(conflict.get("limit") or 0)
     who = isolated(conflict["by"]) if conflict.get("by") else "نشستی پیشین"
     said = f"تغییر {words.num(conflict['edit'])} از {who}: " + CONFLICT_WORDS[
         conflict["kind"]

@@ -20,7 +20,7 @@ from campplanner.contract.instance import day_of
 from campplanner.model.rules import camps_conflict
 
 # what contradicts what (the key of its words, on the pages and in the API)
-KINDS = ("lock_remove", "lock_away", "two_locks")
+KINDS = ("lock_remove", "lock_away", "two_locks", "too_many_camps")
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ class Conflict:
     edit: int
     by: str | None
     camp: str  # the camp of the lock (of the new edit, or of the pending one)
-    other: str  # the other camp (two locks), the camp removed from, or "first … last"
+    other: str  # the other camp(s) (locks), the camp removed from, or "first … last"
+    limit: int = 0  # too_many_camps: the camps the person may join (H5)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +56,7 @@ class Conflict:
             "by": self.by,
             "camp": self.camp,
             "other": self.other,
+            "limit": self.limit,
         }
 
     def english(self) -> str:
@@ -63,6 +65,11 @@ class Conflict:
             what = f"{self.volunteer} locked into and removed from {self.camp}"
         elif self.kind == "lock_away":
             what = f"{self.volunteer} locked into {self.camp} but away {self.other}"
+        elif self.kind == "too_many_camps":
+            what = (
+                f"{self.volunteer} locked into {self.camp} and {self.other}: more camps than "
+                f"the {self.limit} they may join"
+            )
         else:
             what = (
                 f"{self.volunteer} locked into {self.camp} and {self.other}, which one "
@@ -127,11 +134,38 @@ def contradictions(
     """What the edit ``ops`` contradicts among the ``pending`` edits (records with
     ``id``, ``ops`` and ``by``), oldest first."""
     mine = claims(opened, ops)
-    return [
-        conflict
-        for edit in pending
-        for conflict in _between(opened, mine, claims(opened, edit.ops), edit)
-    ]
+    read = [(edit, claims(opened, edit.ops)) for edit in pending]
+    found = [conflict for edit, theirs in read for conflict in _between(opened, mine, theirs, edit)]
+    return found or _over_the_limit(opened, mine, read)
+
+
+def _over_the_limit(
+    opened: OpenVersion, mine: dict[str, list[Claim]], read: list[tuple[Any, dict]]
+) -> list[Conflict]:
+    """H5: locks into more camps than a person may join, with the pending edits' locks
+    (each pair of camps may be compatible, the lot is not)."""
+    problem = opened.problem
+    found = []
+    for volunteer, said in mine.items():
+        index = problem.volunteer_index.get(volunteer)
+        camps = sorted({c.camp for c in said if c.kind == "lock"})
+        if index is None or not camps:
+            continue
+        theirs: dict[str, Any] = {}
+        for edit, claimed in read:
+            for c in claimed.get(volunteer, []):
+                if c.kind == "lock" and c.camp not in camps:
+                    theirs.setdefault(c.camp, edit)
+        limit = int(problem.volunteer_max_camps[index])
+        if theirs and len(camps) + len(theirs) > limit:
+            first = min(theirs.values(), key=lambda e: e.id)
+            others = ", ".join(sorted(theirs))
+            found.append(
+                Conflict(
+                    "too_many_camps", volunteer, first.id, first.by, ", ".join(camps), others, limit
+                )
+            )
+    return found
 
 
 def _between(
