@@ -169,6 +169,10 @@ APP_WORDS: dict[str, str] = {
     "edit:rule": "{volunteer} را نمی‌توان در اردوی {camp} قفل کرد: قاعدهٔ «{rule}» اجازه نمی‌دهد.",
     "edit:cannot": "{volunteer} نمی‌تواند در اردوی {camp} خدمت کند.",
     "bulk_refused": "چیزی ثبت نشد: {count} نفر از {of} نفر این تغییر را نمی‌پذیرند: {entries}",
+    "bulk_not_yours": (
+        "چیزی ثبت نشد: {count} نفر از {of} نفر در حوزهٔ حساب شما نیستند (اردوهایشان از "
+        "شهرستان‌های شما نیست): {ids}"
+    ),
     "bulk_refused_all": "چیزی ثبت نشد: {reason} (هر {count} نفر)",
     "bulk_unread": "چیزی ثبت نشد: {count} مورد از فهرست به یک داوطلب نمی‌رسد: {entries}",
     "bulk:unknown": "این تغییر برای چند نفر نیست: نبودن در تاریخ‌ها، حذف از اردوها یا قفل.",
@@ -282,7 +286,9 @@ def worded(error: Exception, lang: str) -> str:
         elif isinstance(value, int) and not isinstance(value, bool):
             shown[name] = words.num(value)
         elif isinstance(value, list):
-            shown[name] = "؛ ".join(isolated(words.digits(v)) for v in value)
+            shown[name] = "؛ ".join(  # ids as they are, numbers in Persian digits
+                words.num(v) if isinstance(v, int) else isolated(v) for v in value
+            )
         else:
             shown[name] = isolated(value)
     if values_rule:
