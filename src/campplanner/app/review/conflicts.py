@@ -7,7 +7,9 @@ roles, an overlap, too few days of rest between them). Today the re-solve let on
 them win silently. The session refuses the second edit instead, naming the first one
 and who typed it (:func:`contradictions` against the pending edits); a re-solve finds
 the ones recorded before this check (an older server) and is refused, naming them
-(:func:`among`). Dropping one of the pair on the edits page (audited) resolves it.
+(:func:`among`) and flags them on the edits page. Dropping one of the pair there
+(audited) resolves it. Locks into more camps than a person may join (H5) are refused
+too, though each pair of them could hold.
 """
 
 from __future__ import annotations
@@ -106,8 +108,7 @@ def _clash(opened: OpenVersion, mine: Claim, theirs: Claim) -> tuple[str, str, s
     """(kind, camp, other) when two claims on one person cannot both hold."""
     problem = opened.problem
     if mine.kind != "lock" and theirs.kind == "lock":
-        flipped = _clash(opened, theirs, mine)
-        return flipped
+        return _clash(opened, theirs, mine)  # said from the lock's side
     if mine.kind != "lock":
         return None  # a remove and an away, two removes: both can hold
     camp = problem.camp_index.get(mine.camp)
