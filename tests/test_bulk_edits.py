@@ -165,6 +165,12 @@ def test_a_county_coordinator_is_told_every_person_not_theirs(site) -> None:
     message = answer.json()["error"]
     assert f"2 of {len(mine) + 2}" in message
     assert all(v in message for v in others) and not any(v in message for v in mine)
+    persian = other.post(  # asked in Persian: the same people, the page's words
+        "/api/edits?lang=fa",
+        json={"rev": rev, "kind": "remove", "volunteers": mine + others},
+        headers={"X-CSRF-Token": login.json()["csrf"]},
+    ).json()["error"]
+    assert "در حوزهٔ حساب شما نیستند" in persian and all(v in persian for v in others)
     assert session.workspace.pending_edits() == []
 
 

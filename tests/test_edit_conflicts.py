@@ -267,3 +267,28 @@ def test_a_refused_edit_form_comes_back_as_it_was_typed(site) -> None:
     assert page.status_code == 400 and "داوطلبی با شناسهٔ" in page.text
     assert 'name="volunteer" required value="v3"' in page.text
     assert 'name="skill" value="nurse"' in page.text and 'name="camp" value="c1"' in page.text
+
+
+def test_locks_into_more_camps_than_one_may_join_are_refused(tmp_path: Path) -> None:
+    """H5: two locks of one person into camps that do not overlap, where the file lets
+    each person join one camp only: the second is refused, naming the first."""
+    import json
+
+    from web_helpers import post
+
+    data = json.loads(TINY_PATH.read_text(encoding="utf-8"))
+    data["rules"]["max_camps"] = 1
+    instance = tmp_path / "one-camp.json"
+    instance.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    session, client = served(instance, tmp_path, solution=solved(instance, tmp_path))
+    try:
+        lead = {"kind": "lock", "volunteer": "v01", "camp": "c1", "skill": "camp_leader"}
+        assert post(client, "/api/edits", lead).status_code == 200
+        second = post(client, "/api/edits", lead | {"camp": "c4", "skill": "mason"})
+        assert second.status_code == 409
+        assert "more camps than the 1 they may join" in second.json()["error"]
+        persian = post(client, "/api/edits?lang=fa", lead | {"camp": "c4", "skill": "mason"})
+        persian = persian.json()["error"]
+        assert "بیش از ۱ اردو" in persian and "تغییر ۱" in persian
+    finally:
+        session.close()

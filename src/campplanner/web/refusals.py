@@ -174,6 +174,10 @@ APP_WORDS: dict[str, str] = {
     "edit:rule": "{volunteer} را نمی‌توان در اردوی {camp} قفل کرد: قاعدهٔ «{rule}» اجازه نمی‌دهد.",
     "edit:cannot": "{volunteer} نمی‌تواند در اردوی {camp} خدمت کند.",
     "bulk_refused": "چیزی ثبت نشد: {count} نفر از {of} نفر این تغییر را نمی‌پذیرند: {entries}",
+    "bulk_not_yours": (
+        "چیزی ثبت نشد: {count} نفر از {of} نفر در حوزهٔ حساب شما نیستند (اردوهایشان از "
+        "شهرستان‌های شما نیست): {ids}"
+    ),
     "bulk_refused_all": "چیزی ثبت نشد: {reason} (هر {count} نفر)",
     "bulk_unread": "چیزی ثبت نشد: {count} مورد از فهرست به یک داوطلب نمی‌رسد: {entries}",
     "bulk:unknown": "این تغییر برای چند نفر نیست: نبودن در تاریخ‌ها، حذف از اردوها یا قفل.",
@@ -226,6 +230,9 @@ def not_found_fa(message: str) -> str | None:
 CONFLICT_WORDS = {
     "lock_remove": "{volunteer} هم در اردوی {camp} قفل و هم از آن حذف می‌شود",
     "lock_away": "{volunteer} در اردوی {camp} قفل می‌شود ولی در روزهای {other} نیست",
+    "too_many_camps": (
+        "{volunteer} در اردوهای {camp} و {other} قفل می‌شود، بیش از {limit} اردویی که می‌تواند برود"
+    ),
     "two_locks": (
         "{volunteer} در اردوهای {camp} و {other} قفل می‌شود که یک نفر نمی‌تواند در هر دو باشد"
     ),
@@ -239,6 +246,7 @@ def conflict_fa(conflict: dict[str, Any], edit: int | None = None) -> str:
         name: isolated(to_digits(str(conflict[name]), conflict["kind"] == "lock_away"))
         for name in ("volunteer", "camp", "other")
     }
+    values["limit"] = words.num(conflict.get("limit") or 0)
     who = isolated(conflict["by"]) if conflict.get("by") else "نشستی پیشین"
     said = f"تغییر {words.num(conflict['edit'])} از {who}: " + CONFLICT_WORDS[
         conflict["kind"]
@@ -283,7 +291,9 @@ def worded(error: Exception, lang: str) -> str:
         elif isinstance(value, int) and not isinstance(value, bool):
             shown[name] = words.num(value)
         elif isinstance(value, list):
-            shown[name] = "؛ ".join(isolated(words.digits(v)) for v in value)
+            shown[name] = "؛ ".join(  # ids as they are, numbers in Persian digits
+                words.num(v) if isinstance(v, int) else isolated(v) for v in value
+            )
         else:
             shown[name] = isolated(value)
     if values_rule:

@@ -7,7 +7,9 @@ roles, an overlap, too few days of rest between them). Today the re-solve let on
 them win silently. The session refuses the second edit instead, naming the first one
 and who typed it (:func:`contradictions` against the pending edits); a re-solve finds
 the ones recorded before this check (an older server) and is refused, naming them
-(:func:`among`). Dropping one of the pair on the edits page (audited) resolves it.
+(:func:`among`) and flags them on the edits page. Dropping one of the pair there
+(audited) resolves it. Locks into more camps than a person may join (H5) are refused
+too, though each pair of them could hold.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from campplanner.contract.instance import day_of
 from campplanner.model.rules import camps_conflict
 
 # what contradicts what (the key of its words, on the pages and in the API)
-KINDS = ("lock_remove", "lock_away", "two_locks")
+KINDS = ("lock_remove", "lock_away", "two_locks", "too_many_camps")
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ class Conflict:
     edit: int
     by: str | None
     camp: str  # the camp of the lock (of the new edit, or of the pending one)
-    other: str  # the other camp (two locks), the camp removed from, or "first … last"
+    other: str  # the other camp(s) (locks), the camp removed from, or "first … last"
+    limit: int = 0  # too_many_camps: the camps the person may join (H5)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +58,7 @@ class Conflict:
             "by": self.by,
             "camp": self.camp,
             "other": self.other,
+            "limit": self.limit,
         }
 
     def english(self) -> str:
@@ -63,6 +67,11 @@ class Conflict:
             what = f"{self.volunteer} locked into and removed from {self.camp}"
         elif self.kind == "lock_away":
             what = f"{self.volunteer} locked into {self.camp} but away {self.other}"
+        elif self.kind == "too_many_camps":
+            what = (
+                f"{self.volunteer} locked into {self.camp} and {self.other}: more camps than "
+                f"the {self.limit} they may join"
+            )
         else:
             what = (
                 f"{self.volunteer} locked into {self.camp} and {self.other}, which one "
@@ -99,8 +108,7 @@ def _clash(opened: OpenVersion, mine: Claim, theirs: Claim) -> tuple[str, str, s
     """(kind, camp, other) when two claims on one person cannot both hold."""
     problem = opened.problem
     if mine.kind != "lock" and theirs.kind == "lock":
-        flipped = _clash(opened, theirs, mine)
-        return flipped
+        return _clash(opened, theirs, mine)  # said from the lock's side
     if mine.kind != "lock":
         return None  # a remove and an away, two removes: both can hold
     camp = problem.camp_index.get(mine.camp)
@@ -127,24 +135,62 @@ def contradictions(
     """What the edit ``ops`` contradicts among the ``pending`` edits (records with
     ``id``, ``ops`` and ``by``), oldest first."""
     mine = claims(opened, ops)
-    found: list[Conflict] = []
-    for edit in pending:
-        theirs = claims(opened, edit.ops)
-        for volunteer in mine.keys() & theirs.keys():
-            for a in mine[volunteer]:
-                for b in theirs[volunteer]:
-                    clash = _clash(opened, a, b)
-                    if clash is not None:
-                        kind, camp, other = clash
-                        found.append(Conflict(kind, volunteer, edit.id, edit.by, camp, other))
+    read = [(edit, claims(opened, edit.ops)) for edit in pending]
+    found = [conflict for edit, theirs in read for conflict in _between(opened, mine, theirs, edit)]
+    return found or _over_the_limit(opened, mine, read)
+
+
+def _over_the_limit(
+    opened: OpenVersion, mine: dict[str, list[Claim]], read: list[tuple[Any, dict]]
+) -> list[Conflict]:
+    """H5: locks into more camps than a person may join, with the pending edits' locks
+    (each pair of camps may be compatible, the lot is not)."""
+    problem = opened.problem
+    found = []
+    for volunteer, said in mine.items():
+        index = problem.volunteer_index.get(volunteer)
+        camps = sorted({c.camp for c in said if c.kind == "lock"})
+        if index is None or not camps:
+            continue
+        theirs: dict[str, Any] = {}
+        for edit, claimed in read:
+            for c in claimed.get(volunteer, []):
+                if c.kind == "lock" and c.camp not in camps:
+                    theirs.setdefault(c.camp, edit)
+        limit = int(problem.volunteer_max_camps[index])
+        if theirs and len(camps) + len(theirs) > limit:
+            first = min(theirs.values(), key=lambda e: e.id)
+            others = ", ".join(sorted(theirs))
+            found.append(
+                Conflict(
+                    "too_many_camps", volunteer, first.id, first.by, ", ".join(camps), others, limit
+                )
+            )
+    return found
+
+
+def _between(
+    opened: OpenVersion, mine: dict[str, list[Claim]], theirs: dict[str, list[Claim]], edit: Any
+) -> list[Conflict]:
+    """Where the claims ``mine`` contradict ``theirs`` (those of pending ``edit``)."""
+    found = []
+    for volunteer in sorted(mine.keys() & theirs.keys()):
+        for a in mine[volunteer]:
+            for b in theirs[volunteer]:
+                clash = _clash(opened, a, b)
+                if clash is not None:
+                    kind, camp, other = clash
+                    found.append(Conflict(kind, volunteer, edit.id, edit.by, camp, other))
     return found
 
 
 def among(opened: OpenVersion, pending: list[Any]) -> list[tuple[Any, Conflict]]:
     """The pairs of ``pending`` edits that contradict each other: (the later edit, what
-    it contradicts in an earlier one)."""
-    found = []
-    for i, edit in enumerate(pending):
-        for conflict in contradictions(opened, edit.ops, pending[:i]):
-            found.append((edit, conflict))
-    return found
+    it contradicts in an earlier one); each edit's claims read once."""
+    read = [claims(opened, edit.ops) for edit in pending]
+    return [
+        (edit, conflict)
+        for i, edit in enumerate(pending)
+        for j in range(i)
+        for conflict in _between(opened, read[i], read[j], pending[j])
+    ]

@@ -104,6 +104,16 @@ class AcceptedAlready(Worded):
     key = "accepted_already"
 
 
+class NotYours(Forbidden):
+    """A bulk edit that names people outside the actor's scope: ``ids``, of ``of``."""
+
+    key = "bulk_not_yours"
+
+    def __init__(self, message: str, **values: Any):
+        super().__init__(message)
+        self.values = values
+
+
 class SolveRunning(Worded):
     key = "solve_running"
 
@@ -177,6 +187,7 @@ __all__ = [
     "LoginRefused",
     "NotFound",
     "NotLoggedIn",
+    "NotYours",
     "RestoreRefused",
     "SolveRunning",
     "StaleRevision",

@@ -46,6 +46,7 @@ from campplanner.app.review.errors import (
     DamagedVersion,
     Forbidden,
     NotFound,
+    NotYours,
     RestoreRefused,
     SolveRunning,
     TooLarge,
@@ -484,11 +485,15 @@ class ReviewSession:
             try:
                 self._check_edit(actor, head, kind, ops)
             except (Forbidden, UsageError) as error:
-                refused.append(f"{volunteer} ({error})")
+                refused.append((volunteer, error))
         if refused:
-            raise Forbidden(
+            said = "; ".join(f"{volunteer} ({error})" for volunteer, error in refused)
+            raise NotYours(
                 f"nothing was recorded: {len(refused)} of {len(per_volunteer)} volunteers "
-                f"are not yours to edit: {'; '.join(refused)}"
+                f"are not yours to edit: {said}",
+                count=len(refused),
+                of=len(per_volunteer),
+                ids=[volunteer for volunteer, _ in refused],
             )
         return edits.merged(per_volunteer)
 
