@@ -53,7 +53,8 @@ def _exact(problem: Problem, options: SolveOptions, baseline: Baseline | None) -
 
 
 def _large(problem: Problem, options: SolveOptions, baseline: Baseline | None) -> Solver:
-    if baseline is not None and not problem.impossible_locks and first_lock_clash(problem) is None:
+    clash = len(problem.locked_candidates) > 0 and first_lock_clash(problem) is not None
+    if baseline is not None and not problem.impossible_locks and not clash:
         # A season re-planned from its published roster: the exact model (which counts
         # changes) on the neighbourhood of what changed. Locks that cannot all hold have
         # no roster to re-plan towards: the large method proves and words that (the
