@@ -244,7 +244,8 @@ def test_a_frozen_team_that_no_longer_fits_is_named(tmp_path: Path) -> None:
     data["camps"][0]["capacity"] = 1
     instance = write_instance(tmp_path / "fewer-beds.json", data)
     args = ["solve", str(instance), "--baseline", str(published), "--freeze-until", "2021-07-06"]
-    result = CliRunner().invoke(main, [*args, "-q"])
-    assert result.exit_code == 3, result.output
-    said = " ".join(result.output.split())
-    assert "kept as published (--freeze-until)" in said and "locked[-1]" not in said
+    for method in ("exact", "large"):
+        result = CliRunner().invoke(main, [*args, "-q", "--method", method])
+        assert result.exit_code == 3, result.output
+        said = " ".join(result.output.split())
+        assert "kept as published" in said and "locked[-1]" not in said, method

@@ -227,3 +227,19 @@ def test_a_season_replan_proves_the_bound_a_solve_from_scratch_proves() -> None:
     assert isinstance(solver, NeighbourhoodReplanner)
     replanned = solver.solve()
     assert replanned.coverage_bound == scratch.coverage_bound
+
+
+def test_a_large_replan_with_locks_that_clash_is_infeasible(tmp_path: Path) -> None:
+    # A has one bed and two nurses locked in it: no roster, whatever the published one.
+    # The neighbourhood re-plan returned both in A (H6 broken) with exit 0.
+    data = make_instance(
+        volunteers=[volunteer("n1"), volunteer("n2")],
+        camps=[camp("A", capacity=1, requirements=[requirement("nurse", count=2)])],
+        locked=[{"volunteer": v, "camp": "A", "skill": "nurse"} for v in ("n1", "n2")],
+    )
+    instance = write_instance(tmp_path / "clash.json", data)
+    published = tmp_path / "published.json"
+    published.write_text(json.dumps({"status": "feasible", "assignments": []}))
+    args = ["solve", str(instance), "--baseline", str(published), "--method", "large", "-q"]
+    result = CliRunner().invoke(main, [*args, "--time-limit", "5"])
+    assert result.exit_code == 3, result.output

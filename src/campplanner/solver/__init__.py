@@ -15,6 +15,7 @@ from collections.abc import Callable
 from campplanner.contract.errors import UsageError
 from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
+from campplanner.model.state import first_lock_clash
 from campplanner.solver.cpsat import CpSatSolver
 from campplanner.solver.greedy import GreedySolver
 from campplanner.solver.large import LargeSolver
@@ -52,9 +53,12 @@ def _exact(problem: Problem, options: SolveOptions, baseline: Baseline | None) -
 
 
 def _large(problem: Problem, options: SolveOptions, baseline: Baseline | None) -> Solver:
-    if baseline is not None:
+    clash = len(problem.locked_candidates) > 0 and first_lock_clash(problem) is not None
+    if baseline is not None and not problem.impossible_locks and not clash:
         # A season re-planned from its published roster: the exact model (which counts
-        # changes) on the neighbourhood of what changed.
+        # changes) on the neighbourhood of what changed. Locks that cannot all hold have
+        # no roster to re-plan towards: the large method proves and words that (the
+        # re-planner's greedy start dropped a clashing lock's rule, H6, and said nothing).
         return NeighbourhoodReplanner(problem, options, baseline)
     return LargeSolver(problem, options)
 

@@ -34,6 +34,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from campplanner.model.baseline import NOT_IN_FILE
 from campplanner.model.problem import Problem
 from campplanner.model.rules import runnable_camps
 from campplanner.model.state import first_lock_clash
@@ -182,8 +183,9 @@ class LargeSolver:
             return None
         i = int(p.locked_candidates[position])
         index = int(p.locked_file_index[position]) if len(p.locked_file_index) else position
+        which = f"locked[{index}]" if index != NOT_IN_FILE else "kept as published"
         return (
-            f"locked[{index}]: {p.volunteer_ids[p.candidate_volunteer[i]]} at camp "
+            f"{which}: {p.volunteer_ids[p.candidate_volunteer[i]]} at camp "
             f"{p.camp_ids[p.candidate_camp[i]]} breaks H3..H6 together with the locks before "
             "it (one role per camp, no overlap, max_camps, slots, beds)"
         )
