@@ -457,3 +457,30 @@ def test_a_links_answer_is_refused_in_words_when_malformed_or_too_large(site) ->
     assert long.status_code == 200
     assert len(session.links.answers()[(sorted(_roster(roster))[0], camp)].text) == 500
     assert session.workspace.pending_edits()  # the one decline, recorded once
+
+
+def test_a_frozen_page_re_plan_keeps_what_volunteers_confirmed(site) -> None:
+    """A confirmation through the link reaches the page's re-plan with a freeze date:
+    the assignment is in the frozen re-plan's confirmed list (solve --freeze-until keeps
+    it unless moving it runs an essential role), and the re-plan keeps it."""
+    session, client, _, roster = site
+    tokens = _tokens(session)
+    camps = _roster(roster)
+    person = sorted(camps)[0]
+    camp = camps[person][0][0]
+    answer = client.post(f"/v/{tokens[person]}/answer", json={"camp": camp, "answer": "confirm"})
+    assert answer.status_code == 200
+    job = post(client, "/api/solve", {"freeze_until": "1410-01-01"}).json()["job"]
+    assert wait_for_job(client, job)["state"] == "done"
+    replanned = session.background.resolves[job].job.result()
+    replan = replanned.outcome.replan
+    assert replan["frozen"]["confirmed"] == 1 and replan["frozen"]["confirmed_moved"] == []
+    problem, kept = replanned.outcome.problem, replanned.outcome.result.assigned
+    after = {
+        (
+            problem.volunteer_ids[problem.candidate_volunteer[i]],
+            problem.camp_ids[problem.candidate_camp[i]],
+        )
+        for i in kept
+    }
+    assert (person, camp) in after

@@ -205,6 +205,17 @@ def reused(opened: OpenVersion, ops: list[dict[str, Any]]) -> Prepared | None:
     return Prepared(instance, problem, published)
 
 
+def with_confirmed(baseline: bytes, confirmed: list[dict[str, str]] | None) -> bytes:
+    """The current version's solution file with the assignments its volunteers confirmed
+    (their links' answers) as its ``confirmed`` list: what ``solve --freeze-until``
+    keeps unless moving one runs an essential role (docs/cli.md)."""
+    if not confirmed:
+        return baseline
+    data = json.loads(baseline)
+    data["confirmed"] = confirmed
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
 def start_resolve(
     workspace: Workspace,
     background: Background,
@@ -215,6 +226,7 @@ def start_resolve(
     work_limit: float | None = None,
     only_forced: bool = False,
     freeze_until: str | None = None,
+    confirmed: list[dict[str, str]] | None = None,
 ) -> str:
     """Re-plan from the current version with the pending edits, in the background;
     ``scope``: edits that keep a county coordinator's re-solve inside its counties
@@ -279,7 +291,7 @@ def start_resolve(
             baseline_path = None
             if baseline is not None:
                 baseline_path = str(folder / "baseline.json")
-                (folder / "baseline.json").write_bytes(baseline)
+                (folder / "baseline.json").write_bytes(with_confirmed(baseline, confirmed))
             request = SolveRequest(
                 str(folder / "instance.json"),
                 options,

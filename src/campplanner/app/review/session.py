@@ -596,9 +596,20 @@ class ReviewSession:
                 work_limit=self.work_limit,
                 only_forced=edits_only,
                 freeze_until=freeze,
+                confirmed=self._confirmed(head) if freeze else None,
             )
             self.started_by[job_id] = actor.name
         return job_id
+
+    def _confirmed(self, head: OpenVersion) -> list[dict[str, str]]:
+        """The current version's assignments its volunteers confirmed through their
+        links (when it is the published one): a frozen re-plan keeps them."""
+        found = self._statuses(head)
+        return [
+            {"volunteer": volunteer, "camp": camp}
+            for (volunteer, camp), status in sorted(found.items())
+            if status == "confirmed"
+        ]
 
     def _replaced(self, shown: int, newest: int) -> VersionReplaced:
         """The refusal of a page that showed version ``shown`` when ``newest`` is
