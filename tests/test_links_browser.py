@@ -151,9 +151,25 @@ def test_a_volunteer_confirms_one_camp_and_declines_another_on_a_phone(server) -
         assert desk.locator("#declines").count() == 1
         assert desk.locator("#replan-form button").is_visible()
         desk.screenshot(path=str(ARTEFACTS / "link-decline-camp-1400.png"), full_page=True)
+        # the decline is an edit by the volunteer, waiting for the re-plan
+        pending = _json("GET", "/api/edits")["pending"]
+        assert [p["ops"][0]["pairs"] for p in pending] == [
+            [{"volunteer": row["volunteer"], "camp": second}]
+        ]
+        # the re-plan that touches only the future: camps starting before the declined
+        # one keep their teams exactly as published
+        starts = {c["id"]: c["start"] for c in future_data()["camps"]}
+        until = starts[second]
+        desk.goto(BASE + "/edits")
+        desk.fill("#solve-form input[name=freeze_until]", until)
+        desk.click("#solve-form button[type=submit]")
+        desk.wait_for_selector("#accept-form", timeout=120_000)
+        desk.click("#accept-form button[type=submit]")
+        desk.wait_for_url("**/versions*")
         browser.close()
-    # the decline is an edit by the volunteer, waiting for the re-plan
-    pending = _json("GET", "/api/edits")["pending"]
-    assert [p["ops"][0]["pairs"] for p in pending] == [
-        [{"volunteer": row["volunteer"], "camp": second}]
-    ]
+    before = {(a["volunteer"], a["camp"]) for a in json.loads(roster.read_text())["assignments"]}
+    after = {(a["volunteer"], a["camp"]) for a in _json("GET", "/api/solution")["assignments"]}
+    frozen = {c for c, start in starts.items() if start < until}
+    assert frozen, "no camp starts before the declined one: the freeze would test nothing"
+    assert {p for p in before if p[1] in frozen} == {p for p in after if p[1] in frozen}
+    assert (row["volunteer"], second) not in after  # the decline was re-planned
