@@ -84,8 +84,14 @@ def _rate(value: Any, where: str) -> float:
 
 
 def load_rates(path: str | None, no_show: float | None) -> NoShowRates:
-    """The rates of a sweep: ``--no-show`` over the file's ``no_show`` over 0.05 (the
-    history's pooled rate instead of 0.05 when one is given: :func:`with_history`)."""
+    """The rates of a sweep: ``--no-show`` over the file's ``no_show`` over 0.05."""
+    return read_rates(path, no_show)[0]
+
+
+def read_rates(path: str | None, no_show: float | None) -> tuple[NoShowRates, bool]:
+    """:func:`load_rates`, and whether the planner gave the no-show rate (``--no-show``
+    or the file's ``no_show``): when they did not, an attendance history's pooled rate
+    replaces the 0.05 (:func:`campplanner.whatif.attendance.with_history`)."""
     data: dict[str, Any] = {}
     if path is not None:
         try:
@@ -105,24 +111,12 @@ def load_rates(path: str | None, no_show: float | None) -> NoShowRates:
     if not isinstance(skills, dict):
         raise UsageError(f"--rates {path}: skills is an object skill id -> rate")
     rate = no_show if no_show is not None else data.get("no_show", 0.05)
-    return NoShowRates(
+    rates = NoShowRates(
         no_show=_rate(rate, "--no-show"),
         skills={str(k): _rate(v, f"--rates {path}: skills.{k}") for k, v in skills.items()},
         camp_cancel=_rate(data.get("camp_cancel", 0.0), f"--rates {path}: camp_cancel"),
     )
-
-
-def given_no_show(path: str | None, no_show: float | None) -> float | None:
-    """The rate the planner gave (``--no-show``, or the rates file's), None if neither."""
-    if no_show is not None or path is None:
-        return no_show
-    return load_rates(path, None).no_show if _names_no_show(path) else None
-
-
-def _names_no_show(path: str) -> bool:
-    with open(path, encoding="utf-8") as file:
-        data = json.load(file)
-    return isinstance(data, dict) and "no_show" in data
+    return rates, no_show is not None or "no_show" in data
 
 
 def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
@@ -132,7 +126,7 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
         guard_output(
             request.output_path, [request.instance_path, request.solution_path], force=request.force
         )
-    rates = load_rates(request.rates_path, request.no_show)
+    rates, rate_given = read_rates(request.rates_path, request.no_show)
     # read before the season, so that a bad history file is said at once
     history = load_history(request.history_path) if request.history_path else None
     control.report("reading")
@@ -140,7 +134,7 @@ def stress_work(request: StressRequest, control: JobControl) -> StressOutcome:
     problem = compile_instance(instance)
     published = load_published(problem, request.solution_path, instance, request.instance_path)
     rates, estimates = with_history(
-        rates, problem.volunteer_ids, history, given_no_show(request.rates_path, request.no_show)
+        rates, problem.volunteer_ids, history, rates.no_show if rate_given else None
     )
     for skill_id in rates.skills:
         if skill_id not in problem.skill_index:

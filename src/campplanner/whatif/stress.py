@@ -508,11 +508,12 @@ def people_at_risk(setup: StressSetup, limit: int = PEOPLE_AT_RISK_SHOWN) -> lis
     for candidate in setup.published.tolist():
         volunteer = int(problem.candidate_volunteer[candidate])
         camps.setdefault(volunteer, []).append(problem.camp_ids[problem.candidate_camp[candidate]])
-    risky = [
-        (person_rate(setup, v), v)
+    own = [
+        (rates.people[problem.volunteer_ids[v]], v)
         for v in camps
-        if problem.volunteer_ids[v] in rates.people and person_rate(setup, v) > rates.no_show
+        if problem.volunteer_ids[v] in rates.people
     ]
+    risky = [(rate, v) for rate, v in own if rate > rates.no_show]
     risky.sort(key=lambda item: (-item[0], item[1]))
     return [
         {
