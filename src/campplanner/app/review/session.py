@@ -902,20 +902,22 @@ class ReviewSession:
         self.background.add_file(job_id, FileJob(job, version_id, kind, actor.name))
         return job_id
 
-    @permitted(READERS)
-    def download_job(self, actor: Actor, job_id: str) -> dict[str, Any]:
-        """A file being made: its phases, and once made its name and address."""
+    def _file_job(self, job_id: str) -> FileJob:
         made = self.background.files.get(job_id)
         if made is None:
             raise NotFound("no such file: make it again from the versions page")
+        return made
+
+    @permitted(READERS)
+    def download_job(self, actor: Actor, job_id: str) -> dict[str, Any]:
+        """A file being made: its phases, and once made its name and address."""
+        made = self._file_job(job_id)
         return downloads.file_state(made, job_id)
 
     @permitted(READERS)
     def download_file(self, actor: Actor, job_id: str) -> downloads.Download:
         """The file a download job made (audited as a download of its version)."""
-        made = self.background.files.get(job_id)
-        if made is None:
-            raise NotFound("no such file: make it again from the versions page")
+        made = self._file_job(job_id)
         if not made.job.wait(0):
             raise UsageError("the file is still being made: wait for its link")
         if made.job.error is not None:
@@ -1091,15 +1093,21 @@ class ReviewSession:
         """The roster people were sent to: the published version, else the current."""
         return self._published_version() if self.workspace.published() else self._head()
 
+    def _attended_camp(self, actor: Actor, camp_id: str) -> OpenVersion | links.Published:
+        """The roster of :meth:`_attended_version`, once ``camp_id`` is known there and
+        ``actor`` answers for it (a camp leader: their own camps; a county: its counties')."""
+        opened = self._attended_version()
+        if camp_id not in opened.camps:
+            raise NotFound("no such camp")
+        check_camp(actor, self._head().problem, camp_id, "this camp's attendance")
+        return opened
+
     @permitted(ALL_BUT_VIEWER)
     def attendance(self, actor: Actor, camp_id: str) -> dict[str, Any]:
         """Camp ``camp_id``'s attendance sheet: its team (of the published roster), each
         with their mark, and whether ``actor`` may record (a camp leader: their own
         camps; a county: its counties')."""
-        opened = self._attended_version()
-        if camp_id not in opened.camps:
-            raise NotFound("no such camp")
-        check_camp(actor, self._head().problem, camp_id, "this camp's attendance")
+        opened = self._attended_camp(actor, camp_id)
         camp = opened.camps[camp_id]
         team = attendance.sheet(opened, camp_id, self.attendance_marks.marks(camp_id))
         return {
@@ -1120,10 +1128,7 @@ class ReviewSession:
     ) -> dict[str, Any]:
         """Record who of ``camp_id``'s team came (``attendance.checked_marks``), as
         ``actor`` (audited with their name); the sheet as it is now."""
-        opened = self._attended_version()
-        if camp_id not in opened.camps:
-            raise NotFound("no such camp")
-        check_camp(actor, self._head().problem, camp_id, "this camp's attendance")
+        opened = self._attended_camp(actor, camp_id)
         marks = attendance.checked_marks(opened, camp_id, fields)
         self.attendance_marks.record(camp_id, marks, actor.name, actor.address, opened.version.id)
         return self.attendance(actor, camp_id)
