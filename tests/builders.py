@@ -21,6 +21,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import MetaData, create_engine
+
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.schema import Instance
 from campplanner.model.compile import compile_instance
@@ -173,3 +175,14 @@ def triples(problem: Problem) -> set[tuple[str, str, str]]:
         )
         for v, r in zip(problem.candidate_volunteer, problem.candidate_requirement, strict=True)
     }
+
+
+def emptied(url: str) -> str:
+    """``url``'s database with every table dropped, Alembic's own included (PostgreSQL
+    keeps them between tests): a new workspace's."""
+    engine = create_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)
+    engine.dispose()
+    return url

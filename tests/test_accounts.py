@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import MetaData, create_engine
 
-from builders import TINY_PATH
+from builders import TINY_PATH, emptied
 from campplanner import cli
 from campplanner.app.accounts import (
     HASHER,
@@ -33,15 +32,6 @@ PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
 PASSWORD = "a long pass phrase"
 
 
-def _fresh(url: str) -> str:
-    engine = create_engine(url)
-    tables = MetaData()
-    tables.reflect(engine)
-    tables.drop_all(engine)
-    engine.dispose()
-    return url
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A workspace holding tiny.json as its one version (counties arak, khomein, saveh;
@@ -51,7 +41,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     elif not PG_URL:
         pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL to run the account tests on it")
     else:
-        address = _fresh(PG_URL)
+        address = emptied(PG_URL)
     workspace = Workspace(address)
     workspace.add_version(TINY_PATH.read_bytes(), None, expected=0)
     workspace.close()

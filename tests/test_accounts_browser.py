@@ -21,9 +21,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from sqlalchemy import MetaData, create_engine
 
-from builders import REPO, TINY_PATH
+from builders import REPO, TINY_PATH, emptied
 from test_serve_browser import CHROMIUM, _chromium_or_skip
 from web_helpers import solved
 
@@ -104,12 +103,7 @@ def where(request: pytest.FixtureRequest, tmp_path: Path) -> list[str]:
         return ["--workspace", str(tmp_path / "tiny.workspace.sqlite")]
     if not PG_URL:
         pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL to run the browser test on it")
-    engine = create_engine(PG_URL)
-    tables = MetaData()
-    tables.reflect(engine)
-    tables.drop_all(engine)
-    engine.dispose()
-    return ["--db", PG_URL]
+    return ["--db", emptied(PG_URL)]
 
 
 @pytest.mark.slow

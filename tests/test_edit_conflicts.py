@@ -17,24 +17,13 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, create_engine
 from starlette.testclient import TestClient
 
-from builders import TINY_PATH
+from builders import TINY_PATH, emptied
 from web_helpers import served, solved, wait_for_job
 
 PASSWORD = "a long pass phrase"
 PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
-
-
-def _fresh(url: str) -> str:
-    """An emptied PostgreSQL database."""
-    engine = create_engine(url)
-    tables = MetaData()
-    tables.reflect(engine)
-    tables.drop_all(engine)
-    engine.dispose()
-    return url
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +40,7 @@ def site(request: pytest.FixtureRequest, roster: Path, tmp_path: Path):
     if request.param == "postgresql":
         if not PG_URL:
             pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL to run it")
-        url = _fresh(PG_URL)
+        url = emptied(PG_URL)
     session, client = served(TINY_PATH, tmp_path, solution=roster, url=url)
     session.accounts.add("maryam", "province", PASSWORD)
     session.accounts.add("reza", "county", PASSWORD, counties=["khomein"])

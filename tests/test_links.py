@@ -20,9 +20,9 @@ import icalendar
 import pytest
 from click.testing import CliRunner
 from markupsafe import escape
-from sqlalchemy import MetaData, create_engine, update
+from sqlalchemy import update
 
-from builders import tiny_data
+from builders import emptied, tiny_data
 from campplanner.app.links import (
     LINK_COLUMNS,
     NO_ANSWER_DAYS,
@@ -39,15 +39,6 @@ from web_helpers import post, served, solved, wait_for_job
 
 BASE = "https://camps.example.ir"
 PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
-
-
-def _fresh(url: str) -> str:
-    engine = create_engine(url)
-    tables = MetaData()
-    tables.reflect(engine)
-    tables.drop_all(engine)
-    engine.dispose()
-    return url
 
 
 BRING = "کیسه‌خواب و چراغ‌قوه"
@@ -72,7 +63,7 @@ def site(request: pytest.FixtureRequest, tmp_path: Path):
     if request.param == "postgresql":
         if not PG_URL:
             pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL to run the links on it")
-        url = _fresh(PG_URL)
+        url = emptied(PG_URL)
     season = tmp_path / "season.json"
     season.write_text(json.dumps(future_data(), ensure_ascii=False), encoding="utf-8")
     roster = solved(season, tmp_path)

@@ -23,10 +23,9 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
-from sqlalchemy import MetaData, create_engine
 from starlette.testclient import TestClient
 
-from builders import TINY_PATH
+from builders import TINY_PATH, emptied
 from campplanner.app.inspect import check
 from campplanner.app.review.actor import Actor
 from campplanner.app.review.errors import NotFound
@@ -137,15 +136,6 @@ def test_every_session_call_a_route_makes_has_a_rule() -> None:
     assert unruled == set()
 
 
-def _fresh(url: str) -> str:
-    engine = create_engine(url)
-    tables = MetaData()
-    tables.reflect(engine)
-    tables.drop_all(engine)
-    engine.dispose()
-    return url
-
-
 @pytest.fixture(scope="module")
 def roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return solved(TINY_PATH, tmp_path_factory.mktemp("roster"))
@@ -158,7 +148,7 @@ def site(request: pytest.FixtureRequest, roster: Path, tmp_path: Path):
     if request.param == "postgresql":
         if not PG_URL:
             pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL to run the matrix on it")
-        url = _fresh(PG_URL)
+        url = emptied(PG_URL)
     else:
         url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
     session, client = served(TINY_PATH, tmp_path, solution=roster, url=url)

@@ -13,23 +13,13 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, create_engine
 from starlette.testclient import TestClient
 
-from builders import TINY_PATH
+from builders import TINY_PATH, emptied
 from web_helpers import served, solved
 
 PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
 PASSWORD = "a long pass phrase"
-
-
-def _fresh(url: str) -> str:
-    engine = create_engine(url)
-    tables = MetaData()
-    tables.reflect(engine)
-    tables.drop_all(engine)
-    engine.dispose()
-    return url
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +34,7 @@ def site(request: pytest.FixtureRequest, roster: Path, tmp_path: Path):
     if request.param == "postgresql":
         if not PG_URL:
             pytest.skip("PostgreSQL: set CAMPPLANNER_TEST_PG_URL to run it")
-        url = _fresh(PG_URL)
+        url = emptied(PG_URL)
     else:
         url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
     session, client = served(TINY_PATH, tmp_path, solution=roster, url=url)

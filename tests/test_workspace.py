@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, create_engine, func, insert, select, text
 
-from builders import TINY_PATH
+from builders import TINY_PATH, emptied
 from campplanner.workspace import StaleRevision, Workspace
 from campplanner.workspace.store import head_revision, snapshots
 from web_helpers import post, served, solved, triples, wait_for_job
@@ -31,16 +31,6 @@ DATA = Path(__file__).parent / "data"
 LEGACY = DATA / "workspace-e2bc119.sqlite"
 
 
-def _fresh(url: str) -> str:
-    """Drop every table (PostgreSQL keeps them between tests), Alembic's own included."""
-    engine = create_engine(url)
-    tables = MetaData()
-    tables.reflect(engine)
-    tables.drop_all(engine)
-    engine.dispose()
-    return url
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
@@ -50,7 +40,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
             "PostgreSQL: set CAMPPLANNER_TEST_PG_URL=postgresql+psycopg://... "
             "(.ci/run starts a server) to run the workspace tests on it"
         )
-    return _fresh(PG_URL)
+    return emptied(PG_URL)
 
 
 INSTANCE = b'{"name": "\xd8\xa7\xd8\xb1\xd8\xa7\xda\xa9"}'
