@@ -12,11 +12,8 @@ the coordinator's name.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,7 +21,7 @@ from playwright.sync_api import sync_playwright
 
 from builders import REPO, TINY_PATH, emptied
 from test_serve_browser import CHROMIUM, _chromium_or_skip
-from web_helpers import solved
+from web_helpers import first_start, log_in, solved
 
 PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
 PORT = 8798
@@ -46,54 +43,11 @@ def _campplanner(*args: str, stdin: str | None = None) -> subprocess.CompletedPr
 def _start(where: list[str], solution: Path) -> tuple[subprocess.Popen[str], str]:
     """The server on the workspace ``where`` names, and the province password it printed
     once."""
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from campplanner.cli import main; main()",
-            "serve",
-            str(TINY_PATH),
-            str(solution),
-            *where,
-            "--port",
-            str(PORT),
-            "--time-limit",
-            "8",
-        ],
-        env=dict(os.environ, PYTHONPATH=str(REPO / "src")),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    password = None
-    assert server.stdout is not None
-    for line in server.stdout:  # the lines said before the server listens
-        found = re.search(r"^  password: (\S+)$", line.rstrip("\n"))
-        if found:
-            password = found.group(1)
-        if line.startswith("campplanner serve:"):
-            break
-    if not password:
-        server.kill()
-        raise AssertionError("the first start printed no password")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{BASE}/login", timeout=2)
-            return server, password
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise AssertionError("the server did not start within 60 s")
+    return first_start([str(TINY_PATH), str(solution), *where, "--time-limit", "8"], PORT)
 
 
 def _log_in(page, name: str, password: str) -> None:
-    page.goto(BASE + "/")
-    page.wait_for_url("**/login?next=*")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
-    page.wait_for_url(BASE + "/")
+    log_in(page, BASE, name, password)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -10,21 +10,17 @@ lock is recorded, and the province's tab sees it on the same camp page.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from builders import REPO, TINY_PATH
+from builders import TINY_PATH
 from test_accounts_browser import _campplanner
 from test_serve_browser import CHROMIUM, _chromium_or_skip
-from web_helpers import solved
+from web_helpers import first_start, log_in, solved
 
 PORT = 8796
 BASE = f"http://127.0.0.1:{PORT}"
@@ -33,42 +29,12 @@ COUNTY_PASSWORD = "khomein office 2026"
 
 def _start(workspace: Path, solution: Path) -> tuple[subprocess.Popen[str], str]:
     """The server, and the province password its first start printed."""
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-c", "from campplanner.cli import main; main()", "serve"),
-            *(str(TINY_PATH), str(solution), "--workspace", str(workspace)),
-            *("--port", str(PORT), "--time-limit", "8"),
-        ],
-        env=dict(os.environ, PYTHONPATH=str(REPO / "src")),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    password = None
-    assert server.stdout is not None
-    for line in server.stdout:
-        found = re.search(r"^  password: (\S+)$", line.rstrip("\n"))
-        password = found.group(1) if found else password
-        if line.startswith("campplanner serve:"):
-            break
-    deadline = time.monotonic() + 60
-    while password and time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{BASE}/login", timeout=2)
-            return server, password
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise AssertionError("the server did not start (or printed no password)")
+    args = [str(TINY_PATH), str(solution), "--workspace", str(workspace), "--time-limit", "8"]
+    return first_start(args, PORT)
 
 
 def _log_in(page, name: str, password: str) -> None:
-    page.goto(BASE + "/")
-    page.wait_for_url("**/login?next=*")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
-    page.wait_for_url(BASE + "/")
+    log_in(page, BASE, name, password)
 
 
 @pytest.mark.slow

@@ -36,8 +36,6 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +51,7 @@ from campplanner.solver import SolveOptions
 from test_access_browser import _axe_script, _serious
 from test_persian_pages import _latin_words
 from test_serve_browser import CHROMIUM, _chromium_or_skip
+from web_helpers import first_start, log_in
 
 SEASON = REPO / "instances" / "markazi-season.json.gz"
 PORT = 8793
@@ -86,32 +85,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     roster = folder / "greedy.json"
     solve(SolveRequest(str(SEASON), SolveOptions(method="greedy"), output_path=str(roster)))
     workspace = folder / "season.sqlite"
-    serve = [str(SEASON), str(roster), "--workspace", str(workspace), "--port", str(PORT)]
-    limit = ["--time-limit", RESOLVE_SECONDS]
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from campplanner.cli import main; main()", "serve", *serve, *limit],
-        env=dict(os.environ, PYTHONPATH=str(REPO / "src")),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    password = None
-    assert process.stdout is not None
-    for line in process.stdout:
-        found = re.search(r"^  password: (\S+)$", line.rstrip("\n"))
-        password = found.group(1) if found else password
-        if line.startswith("campplanner serve:"):
-            break
+    serve = [str(SEASON), str(roster), "--workspace", str(workspace)]
+    process, password = first_start([*serve, "--time-limit", RESOLVE_SECONDS], PORT, wait=300)
     try:
-        assert password, "the first start printed no password"
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                urllib.request.urlopen(BASE + "/login", timeout=5)
-                break
-            except OSError:
-                assert time.monotonic() < deadline and process.poll() is None, "no server"
-                time.sleep(0.5)
         add = ["users", "add", "ali", "--role", "province", "--workspace", str(workspace)]
         added = _campplanner(*add, stdin=ALI_PASSWORD + "\n")
         assert added.returncode == 0, added.stdout + added.stderr
@@ -129,11 +105,7 @@ class Day:
         self.problems: list[str] = []
 
     def log_in(self, name: str, password: str) -> None:
-        self.page.goto(BASE + "/login")
-        self.page.fill("input[name=name]", name)
-        self.page.fill("input[name=password]", password)
-        self.page.click("form button[type=submit]")
-        self.page.wait_for_url(BASE + "/")
+        log_in(self.page, BASE, name, password)
 
     def open(self, path: str) -> None:
         self.page.goto(BASE + path)

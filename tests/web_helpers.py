@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
 
+from builders import REPO
 from campplanner.app.solving import SolveRequest, solve
 from campplanner.solver import SolveOptions
 from campplanner.web.server import ServeSettings, build
@@ -71,3 +77,44 @@ def wait_for_job(client: TestClient, job_id: str, timeout: float = 60.0) -> dict
 def triples(solution_json: bytes | str) -> set[tuple[str, str, str]]:
     data = json.loads(solution_json)
     return {(a["volunteer"], a["camp"], a["skill"]) for a in data["assignments"]}
+
+
+def first_start(
+    args: list[str], port: int, wait: float = 60.0
+) -> tuple[subprocess.Popen[str], str]:
+    """``campplanner serve ARGS --port PORT`` on a new workspace with accounts, once it
+    answers, and the province coordinator's password its first start printed."""
+    command = [sys.executable, "-c", "from campplanner.cli import main; main()", "serve"]
+    server = subprocess.Popen(
+        [*command, *args, "--port", str(port)],
+        env=dict(os.environ, PYTHONPATH=str(REPO / "src")),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    password = None
+    assert server.stdout is not None
+    for line in server.stdout:  # the lines said before the server listens
+        found = re.search(r"^  password: (\S+)$", line.rstrip("\n"))
+        password = found.group(1) if found else password
+        if line.startswith("campplanner serve:"):
+            break
+    deadline = time.monotonic() + wait
+    while password and time.monotonic() < deadline and server.poll() is None:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5)
+            return server, password
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise AssertionError("the server did not start (or its first start printed no password)")
+
+
+def log_in(page: Any, base: str, name: str, password: str) -> None:
+    """Log ``name`` in through the login page a Playwright ``page`` is sent to."""
+    page.goto(base + "/")
+    page.wait_for_url("**/login?next=*")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(base + "/")
