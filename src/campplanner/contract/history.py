@@ -20,6 +20,7 @@ JSON path, as the instance reader does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,10 +50,17 @@ def _text(value: Any, where: str, issues: list[Issue]) -> str:
     return text
 
 
-def history_from_data(data: Any, source: str = "<history>") -> list[Attendance]:
+def _json_path(index: int) -> str:
+    return f"attendance[{index}]"
+
+
+def history_from_data(
+    data: Any, source: str = "<history>", where: Callable[[int], str] = _json_path
+) -> list[Attendance]:
     """Validate parsed JSON as a history file: the records, or an InstanceError listing
     every problem (wrong format, a record missing a field, ``came`` not true or false,
-    the same volunteer, season and camp twice)."""
+    the same volunteer, season and camp twice). ``where`` names record i in a message:
+    its JSON path, or the row a spreadsheet's reader took it from."""
     if not isinstance(data, dict):
         raise InstanceError(source, [Issue("", "a JSON object with a list 'attendance'")])
     issues: list[Issue] = []
@@ -68,30 +76,28 @@ def history_from_data(data: Any, source: str = "<history>") -> list[Attendance]:
     records: list[Attendance] = []
     seen: dict[tuple[str, str, str], int] = {}
     for index, row in enumerate(rows):
-        where = f"attendance[{index}]"
+        at = where(index)
         if not isinstance(row, dict):
-            issues.append(Issue(where, "a record {volunteer, season, camp, came}"))
+            issues.append(Issue(at, "a record {volunteer, season, camp, came}"))
             continue
         before = len(issues)
         for key in sorted(set(row) - set(FIELDS)):
-            issues.append(Issue(f"{where}.{key}", "unknown field (volunteer, season, camp, came)"))
+            issues.append(Issue(f"{at}.{key}", "unknown field (volunteer, season, camp, came)"))
         for key in FIELDS:
             if key not in row:
-                issues.append(Issue(f"{where}.{key}", "missing"))
+                issues.append(Issue(f"{at}.{key}", "missing"))
         volunteer, season, camp = (
-            _text(row[key], f"{where}.{key}", issues) if key in row else ""
+            _text(row[key], f"{at}.{key}", issues) if key in row else ""
             for key in ("volunteer", "season", "camp")
         )
         came = row.get("came")
         if "came" in row and not isinstance(came, bool):
-            issues.append(Issue(f"{where}.came", f"true or false, not {came!r}"))
+            issues.append(Issue(f"{at}.came", f"true or false, not {came!r}"))
         if len(issues) > before:
             continue
         key = (volunteer, season, camp)
         if key in seen:
-            issues.append(
-                Issue(where, f"the same volunteer, season and camp as attendance[{seen[key]}]")
-            )
+            issues.append(Issue(at, f"the same volunteer, season and camp as {where(seen[key])}"))
             continue
         seen[key] = index
         records.append(Attendance(volunteer, season, camp, bool(came)))

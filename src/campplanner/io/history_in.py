@@ -87,21 +87,9 @@ def _history_from_sheet(sheet: RawSheet, source: str) -> list[Attendance]:
         rows.append(number)
     if issues:
         raise InstanceError(source, issues)
-    try:
-        return history_from_data({"format": HISTORY_FORMAT, "attendance": records}, source)
-    except InstanceError as error:  # the same record twice: said by row, not JSON path
-        issues = [_by_row(issue, sheet.name, rows) for issue in error.issues]
+    data = {"format": HISTORY_FORMAT, "attendance": records}
+    try:  # the same record twice: said by the rows, in the sheet
+        return history_from_data(data, source, lambda index: f"row {rows[index]}")
+    except InstanceError as error:
+        issues = [Issue(f"sheet {sheet.name!r}, {i.path}", i.message) for i in error.issues]
         raise InstanceError(source, issues) from None
-
-
-def _by_row(issue: Issue, sheet: str, rows: list[int]) -> Issue:
-    """A contract issue about ``attendance[i]`` said as the sheet's row."""
-    text = issue.path
-    if text.startswith("attendance["):
-        index = int(text[len("attendance[") : text.index("]")])
-        message = issue.message
-        if "attendance[" in message:  # "the same ... as attendance[j]"
-            other = int(message[message.index("attendance[") + 11 : message.rindex("]")])
-            message = message[: message.index("attendance[")] + f"row {rows[other]}"
-        return Issue(str(Where(sheet, rows[index])), message)
-    return issue
