@@ -6,12 +6,16 @@ gives."""
 from __future__ import annotations
 
 import re
+import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from builders import TINY_PATH
+from campplanner.app.jobs import Job
+from campplanner.app.review import downloads
 from web_helpers import post, served, session, solved
 
 
@@ -23,6 +27,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def web(tmp_path: Path, published: Path):
     site, client = served(TINY_PATH, tmp_path, solution=published)
+    site.head().warmed.wait()  # and its workbook started ahead of any click
     yield site, client
     site.close()
     site.workspace.close()
@@ -44,7 +49,9 @@ def test_a_file_is_made_in_the_background_with_its_phases(web, kind: str) -> Non
     answer = post(client, f"/api/versions/1/download/{kind}")
     assert answer.status_code == 200, answer.text
     state = _made(client, answer.json()["job"])
-    assert [e["phase"] for e in state["events"]] == ["reading", "reasons", "writing"]
+    # the workbook was made ahead, as the version opened: nothing to read
+    phases = ["reasons", "writing"] if kind == "xlsx" else ["reading", "reasons", "writing"]
+    assert [e["phase"] for e in state["events"]] == phases
     assert state["file"]["name"] == f"roster-v1.{'zip' if kind == 'csv' else kind}"
     made = client.get(state["url"])
     assert made.status_code == 200 and len(made.content) == state["file"]["size"]
@@ -74,3 +81,35 @@ def test_a_file_unknown_or_of_no_version_is_refused(web) -> None:
     assert client.get("/api/files/999").status_code == 404
     assert post(client, "/api/versions/99/download/xlsx").status_code == 404
     assert post(client, "/api/versions/1/download/exe").status_code == 404
+
+
+def test_the_workbook_made_ahead_is_the_one_made_from_the_stored_version(web) -> None:
+    """Made from the open version in memory (not read back), it is still the stored
+    version's workbook, byte for byte; a second click shares it."""
+    site, client = web
+    first = _made(client, post(client, "/api/versions/1/download/xlsx").json()["job"])
+    second = _made(client, post(client, "/api/versions/1/download/xlsx").json()["job"])
+    made = client.get(first["url"]).content
+    assert client.get(second["url"]).content == made
+    stored = downloads.stored(site.workspace, 1, "xlsx")
+    assert made == downloads.made_file(stored, "xlsx", "fa", None).content
+    assert client.get("/api/versions/1/download/xlsx").content == made  # the plain GET too
+
+
+def test_a_workbook_made_ahead_gives_way_to_a_re_solve_unless_asked_for() -> None:
+    """``stop_ahead`` cancels a file still being made that nobody has asked for (a
+    re-solve needs the cores), and leaves one a planner waits for."""
+    release = threading.Event()
+
+    def slow(control) -> None:
+        release.wait(30)
+
+    opened = SimpleNamespace(cache={})
+    waiting = Job(slow, "download").start()
+    asked = Job(slow, "download").start()
+    opened.cache[("ahead", "xlsx", "fa")] = waiting
+    opened.cache[("ahead", "xlsx", "en")] = asked
+    downloads.stop_ahead(opened, [asked])
+    release.set()
+    assert waiting.control.cancelled and ("ahead", "xlsx", "fa") not in opened.cache
+    assert not asked.control.cancelled and downloads.ahead_file(opened, "xlsx", "en") is asked

@@ -316,6 +316,44 @@ def test_accept_stores_what_was_made_while_the_planner_read_the_diff(
     )
 
 
+def test_what_the_roster_does_not_change_is_made_during_the_search_as_accept_would(
+    session: ReviewSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The edited instance's file and its fingerprint, made once the search starts
+    (``AheadOfAccept``), give the accept's files byte for byte; the opened version's
+    roster, taken from the solve's indices, is the one its file names."""
+    from campplanner.app.jobs import ProgressEvent
+    from campplanner.explain import roster_from_assignments
+
+    _away(session, 2)
+    job = session.start_resolve(ANA)
+    _finished(session, job)
+    replanned = session.background.resolves[job].job.result()
+    made = replanned.files()
+    ahead = resolves.AheadOfAccept(replanned.base_json, replanned.ops, replanned.outcome.instance)
+    ahead.start_at_search(ProgressEvent(0.0, "solving", stage="first roster"))
+    assert ahead._thread is None  # not during the first roster: Python's own work
+    ahead.start_at_search(ProgressEvent(0.0, "solving", stage=resolves.SEARCH_STAGE))
+    again = dataclasses.replace(replanned, ahead=ahead, edited_json=None, _files=None)
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("made again after the search")
+
+    ahead.finished()
+    monkeypatch.setattr(resolves, "edited_instance", not_again)
+    monkeypatch.setattr(resolves, "instance_fingerprint", not_again)
+    monkeypatch.setattr("campplanner.app.solving.instance_fingerprint", not_again)
+    files = again.files()
+    assert files.solution_json == made.solution_json
+    assert files.instance_json == made.instance_json
+    opened = files.opened
+    assert opened is not None
+    from campplanner.contract.solution import roster_triples
+
+    expected = roster_from_assignments(opened.problem, roster_triples(opened.solution))
+    assert np.array_equal(opened.assigned, expected)
+
+
 def test_the_large_replan_takes_its_parents_bound_and_proves_no_other(published: Path) -> None:
     """The season's re-plan (the large method's neighbourhood search) with the parent's
     bound: it reports that bound and spends no time proving its own; without it, it

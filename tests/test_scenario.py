@@ -511,3 +511,17 @@ def test_compare_warns_per_column_when_its_search_was_cut_before_its_gap_closed(
     )
     fine = CliRunner().invoke(main, ["compare", str(tiny), str(away), "--work-limit", "1"])
     assert fine.exit_code == 0 and "warning" not in fine.output, fine.output
+
+
+def test_a_base_is_copied_unless_the_caller_owns_it() -> None:
+    """``compare`` applies many scenarios to one base: it must stay as read; a caller
+    that parsed the base for one call (an accept on the review page) lets it be edited
+    in place, for the same result without copying the season."""
+    scenario = Scenario.model_validate(
+        {"name": "away", "edits": [{"op": "remove_volunteers", "volunteers": ["v04"]}]}
+    )
+    base = tiny_data()
+    shared = apply_edits(base, scenario, "scenario.json")
+    assert base == tiny_data() and shared != base  # untouched
+    owned = apply_edits(tiny_data(), scenario, "scenario.json", owned=True)
+    assert owned == shared

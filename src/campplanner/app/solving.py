@@ -402,12 +402,18 @@ def find_reserves(
     return reserves_section(setup, outcomes, request.reserves)
 
 
-def unexplained_solution_json(outcome: SolveOutcome, more: dict[str, Any] | None = None) -> str:
+def unexplained_solution_json(
+    outcome: SolveOutcome,
+    more: dict[str, Any] | None = None,
+    fingerprint: dict[str, Any] | None = None,
+) -> str:
     """The solution file of a finished solve, without its reasons, for a caller that
     keeps the text itself (the review page stores it in its workspace, never on disk):
-    the roster, the re-plan's diff and the instance's fingerprint, and ``more``
-    sections (the bound's season)."""
-    extra: dict[str, Any] = {"fingerprint": instance_fingerprint(outcome.instance), **(more or {})}
+    the roster, the re-plan's diff and the instance's fingerprint (``fingerprint``, if
+    the caller made it already), and ``more`` sections (the bound's season)."""
+    if fingerprint is None:
+        fingerprint = instance_fingerprint(outcome.instance)
+    extra: dict[str, Any] = {"fingerprint": fingerprint, **(more or {})}
     if outcome.replan is not None:
         extra["replan"] = outcome.replan
     return solution_json(outcome.problem, outcome.result, None, extra, explain=False)

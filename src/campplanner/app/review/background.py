@@ -44,6 +44,7 @@ class FileJob:
     version: int
     kind: str
     by: str  # the account that asked for it
+    name: str | None = None  # the file's name, when not the one it was made with
 
 
 @dataclass

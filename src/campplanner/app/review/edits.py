@@ -136,7 +136,7 @@ def edited_instance(instance_json: bytes, ops: list[dict[str, Any]]) -> bytes:
         return instance_json
     data = json.loads(instance_json)
     scenario, issues = scenario_from_data({"name": "edits", "edits": ops}, "the recorded edits")
-    data = apply_edits(data, scenario, "the recorded edits", issues)
+    data = apply_edits(data, scenario, "the recorded edits", issues, owned=True)
     return json.dumps(data, ensure_ascii=False).encode()
 
 

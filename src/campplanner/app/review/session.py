@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -123,7 +123,8 @@ class ReviewSession:
         # then a safety net: for tests and benchmarks that compare rosters
         self.work_limit: float | None = None
         self.max_upload = max_upload  # bytes of one uploaded file
-        self.versions = OpenVersions(workspace)
+        # every version opened makes its season workbook ahead of the click
+        self.versions = OpenVersions(workspace, then=downloads.make_ahead)
         self.background = Background(scratch)
         self.accounts = Accounts(workspace)
         self.links = LinkStore(workspace)
@@ -586,6 +587,9 @@ class ReviewSession:
                 opened = self.head()  # its compiled season is reused, the edits applied
             except DamagedVersion:
                 opened = None  # the re-solve reads it and says what is wrong
+            if opened is not None:
+                asked = [made.job for made in self.background.files.values()]
+                downloads.stop_ahead(opened, asked)  # the solve needs the cores more
             job_id = resolves.start_resolve(
                 self.workspace,
                 self.background,
@@ -875,8 +879,12 @@ class ReviewSession:
         except DamagedVersion:
             head = None
         compiled = head.problem if head is not None and head.version.id == version_id else None
+        ahead = None if compiled is None else downloads.ahead_file(head, kind, lang)
         with reading(version_id):
-            file = downloads.version_file(self.workspace, version_id, kind, lang, compiled)
+            if ahead is not None:  # made, or being made, since the version was opened
+                file = replace(ahead.result(), name=downloads.file_name(version_id, kind))
+            else:
+                file = downloads.version_file(self.workspace, version_id, kind, lang, compiled)
         self.workspace.log(  # names people: a download of personal data
             "download", by=actor.name, address=actor.address, version=version_id, kind=kind
         )
@@ -894,12 +902,18 @@ class ReviewSession:
         compiled = head.problem if head is not None and head.version.id == version_id else None
         with reading(version_id):
             source = downloads.stored(self.workspace, version_id, kind)
-        job = Job(
-            lambda control: downloads.made_file(source, kind, lang, compiled, control.report),
-            "download",
-        ).start()
+        ahead = None if compiled is None else downloads.ahead_file(head, kind, lang)
+        if ahead is not None:  # made (or being made) since the version was opened
+            name = downloads.file_name(version_id, kind)
+            made = FileJob(ahead, version_id, kind, actor.name, name)
+        else:
+            job = Job(
+                lambda control: downloads.made_file(source, kind, lang, compiled, control.report),
+                "download",
+            ).start()
+            made = FileJob(job, version_id, kind, actor.name)
         job_id = self.background.next_id()
-        self.background.add_file(job_id, FileJob(job, version_id, kind, actor.name))
+        self.background.add_file(job_id, made)
         return job_id
 
     def _file_job(self, job_id: str) -> FileJob:
@@ -922,7 +936,7 @@ class ReviewSession:
             raise UsageError("the file is still being made: wait for its link")
         if made.job.error is not None:
             raise UsageError(f"the file could not be made: {plain_reason(made.job.error)}")
-        file = made.job.result()
+        file = downloads.named(made, made.job.result())
         self.workspace.log(  # names people: a download of personal data
             "download", by=actor.name, address=actor.address, version=made.version, kind=made.kind
         )

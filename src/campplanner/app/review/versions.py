@@ -13,7 +13,7 @@ import json
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,7 +64,6 @@ class OpenVersion:
     camps: dict[str, CampView] = field(default_factory=dict)
     itineraries: dict[str, Itinerary] = field(default_factory=dict)
     volunteers: dict[str, Volunteer] = field(default_factory=dict)
-    search_keys: list[tuple[str, str]] = field(default_factory=list)  # (key, volunteer id)
     cache: dict[str, Any] = field(default_factory=dict)  # what pages worked out, kept
     warmed: threading.Event = field(default_factory=threading.Event)  # see warm()
 
@@ -73,17 +72,28 @@ class OpenVersion:
         return solution_triples(self.solution) if self.solution else []
 
     @property
+    def search_keys(self) -> list[tuple[str, str]]:
+        """(name and id reduced for search, volunteer id) of every volunteer, built once
+        (by ``warm``, off the accept's path: 44,000 texts on the season)."""
+        if "search keys" not in self.cache:
+            self.cache["search keys"] = [
+                (search_key(v.name) + "\0" + search_key(v.id), v.id)
+                for v in self.instance.volunteers
+            ]
+        return self.cache["search keys"]
+
+    @property
     def empty_slots(self) -> EmptySlots:
         """Who could fill each empty slot, ranked (``replace``), built once."""
         if "empty slots" not in self.cache:
             self.cache["empty slots"] = EmptySlots(self.problem, self.assigned)
         return self.cache["empty slots"]
 
-    def warm(self) -> None:
+    def warm(self, then: Callable[[OpenVersion], None] = lambda opened: None) -> None:
         """Build, ahead of the first camp page, what every camp page needs: the
         candidates grouped by requirement (a sort of 12 million on the season) and their
         camps, skills and values, the roster seen from each volunteer, the empty-slot
-        ranking. Seconds on the season,
+        ranking, then start ``then`` (files made ahead). Seconds on the season,
         run in the background once a version is opened: the first planner to open a
         camp no longer waits for them."""
         try:
@@ -97,6 +107,8 @@ class OpenVersion:
             self.roster_context.volunteer_assignments  # noqa: B018
             self.roster_context.at_limit  # noqa: B018
             self.empty_slots  # noqa: B018
+            self.search_keys  # noqa: B018
+            then(self)
         finally:
             self.warmed.set()
 
@@ -132,32 +144,40 @@ def open_version(workspace: Workspace, info: VersionInfo) -> OpenVersion:
 
 
 def ready(
-    info: VersionInfo, instance: Instance, problem: Problem, solution: SolutionFile | None
+    info: VersionInfo,
+    instance: Instance,
+    problem: Problem,
+    solution: SolutionFile | None,
+    assigned: np.ndarray | None = None,
 ) -> OpenVersion:
-    """A version for pages, from its parts (a solve's outcome has most of them already)."""
+    """A version for pages, from its parts (a solve's outcome has most of them already:
+    ``assigned``, the roster as candidate indices of ``problem``, if known)."""
     source = f"version {info.id}"
     view = None
-    assigned = np.zeros(0, dtype=np.int64)
+    if assigned is not None:
+        assigned = np.unique(assigned).astype(np.int64)
+    elif solution is not None and solution.assignments:
+        assigned = roster_from_assignments(problem, solution_triples(solution))
+    else:
+        assigned = np.zeros(0, dtype=np.int64)
     if solution is not None:
         view = RosterView.from_solution(instance, solution, source)
-        if solution.assignments:
-            assigned = roster_from_assignments(problem, solution_triples(solution))
     opened = OpenVersion(info, instance, problem, solution, view, assigned)
     if view is not None:
         opened.camps = {camp.id: camp for camp in view.camps}
         opened.itineraries = {i.volunteer_id: i for i in view.itineraries}
     opened.volunteers = {v.id: v for v in instance.volunteers}
-    opened.search_keys = [
-        (search_key(v.name) + "\0" + search_key(v.id), v.id) for v in instance.volunteers
-    ]
     return opened
 
 
 class OpenVersions:
     """The versions opened so far, the newest ``KEEP_OPEN`` of them kept in memory."""
 
-    def __init__(self, workspace: Workspace):
+    def __init__(
+        self, workspace: Workspace, then: Callable[[OpenVersion], None] = lambda opened: None
+    ):
         self.workspace = workspace
+        self.then = then  # what to do with a version once warm (make files ahead)
         self._open: OrderedDict[int, OpenVersion] = OrderedDict()
         self._lock = threading.Lock()
         self._open_locks: dict[int, threading.Lock] = {}
@@ -189,7 +209,9 @@ class OpenVersions:
             while len(self._open) > KEEP_OPEN:
                 self._open.popitem(last=False)
         if opened.solution is not None:
-            threading.Thread(target=opened.warm, name="campplanner-warm", daemon=True).start()
+            threading.Thread(
+                target=opened.warm, args=(self.then,), name="campplanner-warm", daemon=True
+            ).start()
         else:
             opened.warmed.set()  # no roster: no camp page to warm
 
