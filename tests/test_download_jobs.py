@@ -14,8 +14,9 @@ from types import SimpleNamespace
 import pytest
 
 from builders import TINY_PATH
-from campplanner.app.jobs import Job
+from campplanner.app.jobs import Job, JobCancelled
 from campplanner.app.review import downloads
+from campplanner.contract.errors import UsageError
 from web_helpers import post, served, session, solved
 
 
@@ -49,9 +50,7 @@ def test_a_file_is_made_in_the_background_with_its_phases(web, kind: str) -> Non
     answer = post(client, f"/api/versions/1/download/{kind}")
     assert answer.status_code == 200, answer.text
     state = _made(client, answer.json()["job"])
-    # the workbook was made ahead, as the version opened: nothing to read
-    phases = ["reasons", "writing"] if kind == "xlsx" else ["reading", "reasons", "writing"]
-    assert [e["phase"] for e in state["events"]] == phases
+    assert [e["phase"] for e in state["events"]] == ["reading", "reasons", "writing"]
     assert state["file"]["name"] == f"roster-v1.{'zip' if kind == 'csv' else kind}"
     made = client.get(state["url"])
     assert made.status_code == 200 and len(made.content) == state["file"]["size"]
@@ -84,8 +83,8 @@ def test_a_file_unknown_or_of_no_version_is_refused(web) -> None:
 
 
 def test_the_workbook_made_ahead_is_the_one_made_from_the_stored_version(web) -> None:
-    """Made from the open version in memory (not read back), it is still the stored
-    version's workbook, byte for byte; a second click shares it."""
+    """Made in a process of its own as the version opened, it is the stored version's
+    workbook, byte for byte; a second click shares it."""
     site, client = web
     first = _made(client, post(client, "/api/versions/1/download/xlsx").json()["job"])
     second = _made(client, post(client, "/api/versions/1/download/xlsx").json()["job"])
@@ -113,3 +112,23 @@ def test_a_workbook_made_ahead_gives_way_to_a_re_solve_unless_asked_for() -> Non
     release.set()
     assert waiting.control.cancelled and ("ahead", "xlsx", "fa") not in opened.cache
     assert not asked.control.cancelled and downloads.ahead_file(opened, "xlsx", "en") is asked
+
+
+def test_a_file_made_apart_ends_with_its_process_when_cancelled() -> None:
+    """The workbook made ahead runs in a process of its own (not the pages' GIL);
+    cancelling the job (a re-solve starting) ends that process, and the job says the
+    file was not made."""
+    source = downloads.Stored(0, b"{}", b"{}")
+    job = Job(lambda control: downloads._made_apart(source, "xlsx", "fa", control)).start()
+    job.cancel()
+    assert job.wait(60)  # a safety net, never the measure
+    assert isinstance(job.error, JobCancelled)
+
+
+def test_a_file_made_apart_says_why_it_could_not_be_made() -> None:
+    """A stored version that cannot be read is refused in the child, and said in the
+    parent as a file made there would say it."""
+    source = downloads.Stored(0, b"{}", b"{}")
+    job = Job(lambda control: downloads._made_apart(source, "xlsx", "fa", control)).start()
+    assert job.wait(120)
+    assert isinstance(job.error, UsageError) and "instance" in str(job.error)

@@ -7,14 +7,18 @@ asker's language, as ``export`` gives them.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import multiprocessing
+import os
 import threading
 import time
 import zipfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from importlib import resources
+from multiprocessing.connection import Connection
 from typing import Any
 
 from campplanner.app.files import attach_reasons
@@ -22,7 +26,7 @@ from campplanner.app.jobs import Job, JobCancelled, JobControl
 from campplanner.app.review.background import FileJob
 from campplanner.app.review.errors import NotFound
 from campplanner.app.review.versions import OpenVersion
-from campplanner.contract.errors import plain_reason
+from campplanner.contract.errors import UsageError, plain_reason
 from campplanner.contract.instance import instance_from_data
 from campplanner.contract.schema import Instance, SolutionFile
 from campplanner.contract.solution import solution_from_data
@@ -125,42 +129,78 @@ def rendered(
 
 
 # --------------------------------------------------------------- made ahead
-# The file made for every version as soon as it is open (in the background), so that
-# the page's download answers at once: the season's workbook, in Persian, the planners'
-# language (about 9 CPU seconds on the season, made while the planner reads the diff).
+# The file made for every version as soon as it is open, so that the page's download
+# answers at once: the season's workbook, in Persian, the planners' language. It is
+# made in a process of its own (about 12 CPU seconds on the season: reading, compiling
+# for the reasons, writing), on the other core, at a lower priority: in a thread it
+# took the pages' share of the GIL (a camp page's 30 ms became 200 ms meanwhile).
 AHEAD = (("xlsx", "fa"),)
+AHEAD_NICENESS = 10
 _ahead_lock = threading.Lock()
 
 
 def make_ahead(opened: OpenVersion) -> None:
     """Start making ``opened``'s AHEAD files in the background, once (kept in its
-    cache; ``ahead_file`` finds them)."""
-    if opened.solution is None:
+    cache; ``ahead_file`` finds them), from the files it was opened from."""
+    if opened.solution is None or opened.stored is None:
         return
+    instance_json, solution_json = opened.stored
+    source = Stored(0, solution_json, instance_json)  # named when asked for
     for kind, lang in AHEAD:
         with _ahead_lock:
             if ("ahead", kind, lang) in opened.cache:
                 continue
             job: Job[Download] = Job(
-                lambda control, k=kind, lang=lang: _made_from_open(opened, k, lang, control),
+                lambda control, k=kind, lang=lang: _made_apart(source, k, lang, control),
                 "download",
             )
             opened.cache[("ahead", kind, lang)] = job
         job.start()
 
 
-def _made_from_open(opened: OpenVersion, kind: str, lang: str, control: JobControl) -> Download:
-    """The ``kind`` file of an open version: its instance, roster and compiled season
-    are in memory (nothing read again). Stopped between phases when cancelled."""
+def _made_apart(source: Stored, kind: str, lang: str, control: JobControl) -> Download:
+    """``made_file`` in a process of its own (``_make_in_child``), its phases heard
+    here; cancelling the job ends the process."""
+    context = multiprocessing.get_context("spawn")  # a clean interpreter: no lock held
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_make_in_child,
+        args=(source, kind, lang, sending),
+        name="campplanner-file",
+        daemon=True,  # ends with the server
+    )
+    process.start()
+    sending.close()
+    control.on_cancel(process.terminate)
+    try:
+        while True:
+            try:
+                what, value = receiving.recv()
+            except EOFError:  # ended without a word: terminated, or it died
+                raise JobCancelled("the file was not made: ask for it again") from None
+            if what == "phase":
+                control.report(value)
+            elif what == "file":
+                return Download(file_name(source.version, kind), DOWNLOADS[kind][0], value)
+            else:
+                raise UsageError(value)
+    finally:
+        receiving.close()
+        process.join(timeout=5)
 
-    def report(phase: str) -> None:
-        if control.cancelled:  # a re-solve started: it needs the cores more
-            raise JobCancelled("made again when asked for")
-        control.report(phase)
 
-    assert opened.solution is not None  # nothing to read: the version is open
-    content = rendered(opened.instance, opened.solution, kind, lang, opened.problem, report)
-    return Download(file_name(0, kind), DOWNLOADS[kind][0], content)  # named when asked
+def _make_in_child(source: Stored, kind: str, lang: str, sending: Connection) -> None:
+    """The child process's work: the file, its phases and then its content (or why it
+    could not be made) sent back through ``sending``."""
+    with contextlib.suppress(OSError):
+        os.nice(AHEAD_NICENESS)  # the server's pages and solves come first
+    try:
+        file = made_file(source, kind, lang, None, lambda phase: sending.send(("phase", phase)))
+        sending.send(("file", file.content))
+    except Exception as error:  # said in the parent, as a file made there would say it
+        sending.send(("error", plain_reason(error)))
+    finally:
+        sending.close()
 
 
 def ahead_file(opened: OpenVersion, kind: str, lang: str) -> Job[Download] | None:

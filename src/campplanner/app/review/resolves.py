@@ -165,6 +165,7 @@ class Replanned:
             problem, assigned = self.season, None
         # opened with the base's record; the new version's replaces it at accept
         opened = ready(self.base_info, self.outcome.instance, problem, solution, assigned)
+        opened.stored = (instance_json, solution_json)
         return Accepted(instance_json, solution_json, opened)
 
     def instance_json(self) -> bytes:

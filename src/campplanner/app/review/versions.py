@@ -64,7 +64,9 @@ class OpenVersion:
     camps: dict[str, CampView] = field(default_factory=dict)
     itineraries: dict[str, Itinerary] = field(default_factory=dict)
     volunteers: dict[str, Volunteer] = field(default_factory=dict)
-    cache: dict[str, Any] = field(default_factory=dict)  # what pages worked out, kept
+    cache: dict[Any, Any] = field(default_factory=dict)  # what pages worked out, kept
+    # the files it was opened from (instance, roster), for files made apart from it
+    stored: tuple[bytes, bytes] | None = None
     warmed: threading.Event = field(default_factory=threading.Event)  # see warm()
 
     @property
@@ -137,10 +139,13 @@ def reading(version_id: int) -> Iterator[None]:
 def open_version(workspace: Workspace, info: VersionInfo) -> OpenVersion:
     """Read and compile a version from the workspace."""
     source = f"version {info.id}"
-    instance = instance_from_data(json.loads(workspace.instance_json(info.id)), source)
+    instance_json = workspace.instance_json(info.id)
+    instance = instance_from_data(json.loads(instance_json), source)
     raw = workspace.solution_json(info.id)
     solution = None if raw is None else solution_from_data(json.loads(raw), source)
-    return ready(info, instance, compile_instance(instance), solution)
+    opened = ready(info, instance, compile_instance(instance), solution)
+    opened.stored = None if raw is None else (instance_json, raw)
+    return opened
 
 
 def ready(
