@@ -119,7 +119,7 @@ def test_a_file_made_apart_ends_with_its_process_when_cancelled() -> None:
     cancelling the job (a re-solve starting) ends that process, and the job says the
     file was not made."""
     source = downloads.Stored(0, b"{}", b"{}")
-    job = Job(lambda control: downloads._made_apart(source, "xlsx", "fa", control)).start()
+    job = Job(lambda control: downloads._made_apart(source, "xlsx", "fa", None, control)).start()
     job.cancel()
     assert job.wait(60)  # a safety net, never the measure
     assert isinstance(job.error, JobCancelled)
@@ -129,6 +129,6 @@ def test_a_file_made_apart_says_why_it_could_not_be_made() -> None:
     """A stored version that cannot be read is refused in the child, and said in the
     parent as a file made there would say it."""
     source = downloads.Stored(0, b"{}", b"{}")
-    job = Job(lambda control: downloads._made_apart(source, "xlsx", "fa", control)).start()
+    job = Job(lambda control: downloads._made_apart(source, "xlsx", "fa", None, control)).start()
     assert job.wait(120)
     assert isinstance(job.error, UsageError) and "instance" in str(job.error)

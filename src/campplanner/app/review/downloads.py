@@ -146,26 +146,30 @@ def make_ahead(opened: OpenVersion) -> None:
         return
     instance_json, solution_json = opened.stored
     source = Stored(0, solution_json, instance_json)  # named when asked for
+    problem = opened.problem  # sent along: a tenth of a second, compiling it 4 s
     for kind, lang in AHEAD:
         with _ahead_lock:
             if ("ahead", kind, lang) in opened.cache:
                 continue
             job: Job[Download] = Job(
-                lambda control, k=kind, lang=lang: _made_apart(source, k, lang, control),
+                lambda control, k=kind, lang=lang: _made_apart(source, k, lang, problem, control),
                 "download",
             )
             opened.cache[("ahead", kind, lang)] = job
         job.start()
 
 
-def _made_apart(source: Stored, kind: str, lang: str, control: JobControl) -> Download:
+def _made_apart(
+    source: Stored, kind: str, lang: str, problem: Problem | None, control: JobControl
+) -> Download:
     """``made_file`` in a process of its own (``_make_in_child``), its phases heard
-    here; cancelling the job ends the process."""
+    here; cancelling the job ends the process. ``problem``: the version's compiled
+    season, if open (sent, not compiled again)."""
     context = multiprocessing.get_context("spawn")  # a clean interpreter: no lock held
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(
         target=_make_in_child,
-        args=(source, kind, lang, sending),
+        args=(source, kind, lang, problem, sending),
         name="campplanner-file",
         daemon=True,  # ends with the server
     )
@@ -189,13 +193,15 @@ def _made_apart(source: Stored, kind: str, lang: str, control: JobControl) -> Do
         process.join(timeout=5)
 
 
-def _make_in_child(source: Stored, kind: str, lang: str, sending: Connection) -> None:
+def _make_in_child(
+    source: Stored, kind: str, lang: str, problem: Problem | None, sending: Connection
+) -> None:
     """The child process's work: the file, its phases and then its content (or why it
     could not be made) sent back through ``sending``."""
     with contextlib.suppress(OSError):
         os.nice(AHEAD_NICENESS)  # the server's pages and solves come first
     try:
-        file = made_file(source, kind, lang, None, lambda phase: sending.send(("phase", phase)))
+        file = made_file(source, kind, lang, problem, lambda phase: sending.send(("phase", phase)))
         sending.send(("file", file.content))
     except Exception as error:  # said in the parent, as a file made there would say it
         sending.send(("error", plain_reason(error)))
