@@ -26,7 +26,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def web(tmp_path: Path, published: Path):
+def web(tmp_path: Path, published: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(downloads, "AHEAD_FROM_VOLUNTEERS", 0)  # tiny made ahead too
     site, client = served(TINY_PATH, tmp_path, solution=published)
     site.head().warmed.wait()  # and its workbook started ahead of any click
     yield site, client
@@ -86,7 +87,11 @@ def test_the_workbook_made_ahead_is_the_one_made_from_the_stored_version(web) ->
     """Made in a process of its own as the version opened, it is the stored version's
     workbook, byte for byte; a second click shares it."""
     site, client = web
-    first = _made(client, post(client, "/api/versions/1/download/xlsx").json()["job"])
+    ahead = downloads.ahead_file(site.head(), "xlsx", "fa")
+    assert ahead is not None  # started as the version opened, before any click
+    job = post(client, "/api/versions/1/download/xlsx").json()["job"]
+    assert site.background.files[job].job is ahead  # the click takes it
+    first = _made(client, job)
     second = _made(client, post(client, "/api/versions/1/download/xlsx").json()["job"])
     made = client.get(first["url"]).content
     assert client.get(second["url"]).content == made
@@ -132,3 +137,17 @@ def test_a_file_made_apart_says_why_it_could_not_be_made() -> None:
     job = Job(lambda control: downloads._made_apart(source, "xlsx", "fa", None, control)).start()
     assert job.wait(120)
     assert isinstance(job.error, UsageError) and "instance" in str(job.error)
+
+
+def test_a_small_season_makes_its_workbook_on_the_click(tmp_path: Path, published: Path) -> None:
+    """Below AHEAD_FROM_VOLUNTEERS nothing is made ahead (no process started for a
+    file made in a second on the click)."""
+    site, client = served(TINY_PATH, tmp_path, solution=published)
+    try:
+        site.head().warmed.wait()
+        assert downloads.ahead_file(site.head(), "xlsx", "fa") is None
+        state = _made(client, post(client, "/api/versions/1/download/xlsx").json()["job"])
+        assert state["state"] == "done"
+    finally:
+        site.close()
+        site.workspace.close()

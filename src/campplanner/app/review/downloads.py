@@ -136,6 +136,9 @@ def rendered(
 # took the pages' share of the GIL (a camp page's 30 ms became 200 ms meanwhile).
 AHEAD = (("xlsx", "fa"),)
 AHEAD_NICENESS = 10
+# Smaller seasons make their workbook on the click in a second or less: no process
+# started for them (the test suite opens hundreds of small versions).
+AHEAD_FROM_VOLUNTEERS = 2_000
 _ahead_lock = threading.Lock()
 
 
@@ -143,6 +146,8 @@ def make_ahead(opened: OpenVersion) -> None:
     """Start making ``opened``'s AHEAD files in the background, once (kept in its
     cache; ``ahead_file`` finds them), from the files it was opened from."""
     if opened.solution is None or opened.stored is None:
+        return
+    if len(opened.instance.volunteers) < AHEAD_FROM_VOLUNTEERS:
         return
     instance_json, solution_json = opened.stored
     source = Stored(0, solution_json, instance_json)  # named when asked for
