@@ -65,6 +65,9 @@ from campplanner.app.review.permissions import (
     check_camp,
     check_edit,
     check_restore,
+    county_names,
+    leader_removes_only,
+    not_doing,
     permitted,
     scope_ops,
 )
@@ -279,7 +282,7 @@ class ReviewSession:
         may_edit = actor.role in PLANNERS and camp_in_scope(actor, head.problem, camp_id)
         if leaving and not may_edit:  # the swap form: an edit's
             check_camp(actor, head.problem, camp_id, "who could take a place")
-            raise Forbidden("who could take a place: not for a viewer")
+            raise not_doing(actor, "who could take a place")
         data = dict(reads.camp(head, camp_id, lang) or {})
         if not data:
             raise NotFound("no such camp")
@@ -428,7 +431,7 @@ class ReviewSession:
         texts = {k: str(v) for k, v in fields.items() if isinstance(v, str | int)}
         head = self._head()
         if actor.role == "camp-leader" and kind != "remove":  # before the edit is read
-            raise Forbidden("a camp leader may only say a member of their camp is not coming")
+            raise leader_removes_only()
         if "volunteers" in fields:  # one edit for many people, all or none
             ops = self._bulk_ops(actor, head, kind, texts, fields["volunteers"])
         elif kind == "run":  # the set that runs a cancelled camp, locked in one edit
@@ -649,7 +652,13 @@ class ReviewSession:
 
     def _own_job(self, actor: Actor, job_id: str) -> None:
         if not self._may_see_job(actor, job_id):
-            raise Forbidden("this job was started by someone else")
+            by = self.started_by.get(job_id) or ""
+            raise Forbidden(
+                f"this job was started by {by or 'someone else'}, not by you: only they and "
+                "the province coordinator may follow, stop or accept it",
+                key="forbidden:not_your_job",
+                by=by,
+            )
 
     @permitted(PLANNERS)
     def resolve(self, actor: Actor, job_id: str, since: int = 0) -> dict[str, Any]:
@@ -1154,7 +1163,13 @@ class ReviewSession:
         if actor.role != "province":
             theirs = {c for v, c, _ in head.triples if v == volunteer_id}
             if not any(camp_in_scope(actor, head.problem, c) for c in theirs):
-                raise Forbidden("this volunteer is on none of your counties' camps")
+                counties = county_names(head.problem, sorted(actor.counties))
+                raise Forbidden(
+                    f"{volunteer_id} is on none of your counties' camps ({', '.join(counties)})",
+                    key="forbidden:volunteer_not_yours",
+                    volunteer=volunteer_id,
+                    counties=counties,
+                )
         revoked = self.links.revoke(volunteer_id, actor.name, actor.address)
         return {"volunteer": volunteer_id, "revoked": revoked}
 
