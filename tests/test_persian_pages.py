@@ -119,6 +119,11 @@ def test_every_persian_page_holds_no_latin_word_outside_ids(walked) -> None:
             | {"camp": "c4"},
         ),
         "restore": browser.post("/versions/1/restore", data={"csrf": csrf, "rev": rev}),
+        "not asked": browser.post(  # c2 asks for no physician: said by the skill's name
+            "/edits",
+            data={"csrf": csrf, "rev": rev, "kind": "lock", "volunteer": "v01", "camp": "c2"}
+            | {"skill": "physician"},
+        ),
         "bad day": browser.post(
             "/edits",
             data={"csrf": csrf, "rev": rev, "kind": "unavailable", "volunteer": "v01"}

@@ -170,7 +170,7 @@ APP_WORDS: dict[str, str] = {
     "edit:not_a_day:jalali": "«{typed}» روزی از تقویم خورشیدی نیست (نمونه: ۱۴۰۳-۰۵-۱۰).",
     "edit:not_a_day:gregorian": "«{typed}» روزی از تقویم میلادی نیست (نمونه: ۲۰۲۴-۰۸-۰۱).",
     "edit:last_before_first": "روز آخر پیش از روز نخست است.",
-    "edit:not_asked": "اردوی {camp} این مهارت ({skill}) را نمی‌خواهد.",
+    "edit:not_asked": "اردوی {camp} مهارت {skill_name} را نمی‌خواهد.",
     "edit:rule": "{volunteer} را نمی‌توان در اردوی {camp} قفل کرد: قاعدهٔ «{rule}» اجازه نمی‌دهد.",
     "edit:cannot": "{volunteer} نمی‌تواند در اردوی {camp} خدمت کند.",
     "bulk_refused": "چیزی ثبت نشد: {count} نفر از {of} نفر این تغییر را نمی‌پذیرند: {entries}",
