@@ -68,6 +68,7 @@ from campplanner.app.review.permissions import (
     county_names,
     leader_removes_only,
     not_doing,
+    not_for,
     permitted,
     scope_ops,
 )
@@ -362,10 +363,23 @@ class ReviewSession:
     def pending_edits(self, actor: Actor) -> dict[str, Any]:
         visible = self._visible_edits(actor)
         clashes = self._clashes(visible)
+        droppable = self._listed_droppable(actor, visible)
         return {
-            "pending": [e.as_dict() | {"conflicts_with": clashes.get(e.id, [])} for e in visible],
+            "pending": [
+                e.as_dict()
+                | {"conflicts_with": clashes.get(e.id, []), "may_drop": e.id in droppable}
+                for e in visible
+            ],
             "rev": self.workspace.revision(),
         }
+
+    def _listed_droppable(self, actor: Actor, visible: list[Any]) -> set[int]:
+        """The pending edits a list shows with a drop button (:meth:`_droppable`); with
+        no version to judge them on, the province's alone."""
+        try:
+            return self._droppable(actor, visible)
+        except (DamagedVersion, NotFound):
+            return {e.id for e in visible} if actor.role == "province" else set()
 
     def _clashes(self, pending: list[Any]) -> dict[int, list[int]]:
         """Pending edits that contradict each other (recorded before the check, by an
@@ -393,6 +407,7 @@ class ReviewSession:
         head = self.workspace.head()
         visible = self._visible_edits(actor)
         clashes = self._clashes(visible)
+        droppable = self._listed_droppable(actor, visible)
         return {
             "version": head.id if head else None,  # the re-solve form says what it showed
             "pending": [
@@ -401,6 +416,7 @@ class ReviewSession:
                     "summary": edits.describe(e.ops),
                     "lines": self._lines(e.ops),
                     "conflicts_with": clashes.get(e.id, []),
+                    "may_drop": e.id in droppable,
                 }
                 for e in visible
             ],
@@ -441,21 +457,27 @@ class ReviewSession:
             ops = edits.edit_ops(head, kind, texts)
             self._check_edit(actor, head, kind, ops)
         expected = expected_revision(fields.get("rev"))
-        self._refuse_contradictions(head, ops)
+        self._refuse_contradictions(actor, head, ops)
         edit_id = self.workspace.add_edit(kind, ops, expected, by=actor.name, address=actor.address)
         return {"id": edit_id, "rev": self.workspace.revision()}
 
-    def _refuse_contradictions(self, head: OpenVersion, ops: list[dict[str, Any]]) -> None:
+    def _refuse_contradictions(
+        self, actor: Actor, head: OpenVersion, ops: list[dict[str, Any]]
+    ) -> None:
         """Two planners' edits that cannot both hold: the second is refused, naming the
-        first and who typed it (conflicts.py); nothing is recorded."""
-        found = conflicts.contradictions(head, ops, self.workspace.pending_edits())
+        first and who typed it (conflicts.py) and whether ``actor`` may drop it (the
+        page's button); nothing is recorded."""
+        pending = self.workspace.pending_edits()
+        found = conflicts.contradictions(head, ops, pending)
         if found:
+            named = {c.edit for c in found}
+            droppable = self._droppable(actor, [e for e in pending if e.id in named])
             raise Contradicts(
                 "nothing was recorded: this edit contradicts "
                 + "; ".join(c.english() for c in found)
                 + ". Drop one of them on the edits page (or ask who typed it), then record "
                 "it again",
-                conflicts=[c.as_dict() for c in found],
+                conflicts=[c.as_dict() | {"droppable": sorted(droppable)} for c in found],
             )
 
     def _bulk_ops(
@@ -535,12 +557,33 @@ class ReviewSession:
             pending = {e.id: e for e in self.workspace.pending_edits()}
             if edit_id not in pending:
                 raise NotFound("no such pending edit")
-            self._check_edit(actor, self._head(), pending[edit_id].kind, pending[edit_id].ops)
+            self._check_drop(actor, pending[edit_id])
         try:
             self.workspace.drop_edit(edit_id, expected, by=actor.name, address=actor.address)
         except KeyError:
             raise NotFound("no such pending edit") from None
         return {"rev": self.workspace.revision()}
+
+    def _check_drop(self, actor: Actor, edit: Any) -> None:
+        """The one rule of dropping a pending edit, for the drop itself and for every
+        page that offers its button (:meth:`_droppable`): a planner, and a county
+        coordinator only an edit of its counties' camps. Forbidden, saying why."""
+        if actor.role not in PLANNERS:
+            raise not_for(actor, "drop_edit", PLANNERS)
+        self._check_edit(actor, self._head(), edit.kind, edit.ops)
+
+    def _droppable(self, actor: Actor, edits: list[Any]) -> set[int]:
+        """The ids of ``edits`` (pending ones) that ``actor`` may drop."""
+        if actor.role == "province":
+            return {edit.id for edit in edits}
+        allowed = set()
+        for edit in edits:
+            try:
+                self._check_drop(actor, edit)
+            except Forbidden:
+                continue
+            allowed.add(edit.id)
+        return allowed
 
     # ---------------------------------------------------------- re-solves, jobs
     @permitted(PLANNERS)
@@ -576,11 +619,15 @@ class ReviewSession:
             only = {e.id for e in pending if self._in_scope(actor, e)}
         clashing = conflicts.among(head, [e for e in pending if only is None or e.id in only])
         if clashing:
+            droppable = sorted(self._droppable(actor, pending))
             raise ContradictingPending(
                 "pending edits contradict each other: "
                 + "; ".join(f"edit {edit.id} and {c.english()}" for edit, c in clashing)
                 + ". Drop one of each pair on the edits page, then re-solve",
-                pairs=[c.as_dict() | {"edit_by_id": edit.id} for edit, c in clashing],
+                pairs=[
+                    c.as_dict() | {"edit_by_id": edit.id, "droppable": droppable}
+                    for edit, c in clashing
+                ],
             )
         with self._starting:
             if self.running_job() is not None:
