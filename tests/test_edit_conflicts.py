@@ -325,3 +325,41 @@ def test_locks_into_more_camps_than_one_may_join_are_refused(tmp_path: Path) -> 
         assert "بیش از ۱ اردو" in persian and "تغییر ۱" in persian
     finally:
         session.close()
+
+
+def test_a_late_accept_after_a_restart_still_says_who_accepted_which_version(
+    roster: Path, tmp_path: Path
+) -> None:
+    """What was accepted lives in the workspace, not in the server's memory (issue 25):
+    after a restart, a late accept of a re-solve another planner accepted is told who,
+    when and as which version (not "no finished solve"), in Persian on a Persian page;
+    and the restarted server's jobs never take an earlier run's id."""
+    session, client = served(TINY_PATH, tmp_path, solution=roster)
+    session.accounts.add("maryam", "province", PASSWORD)
+    session.accounts.add("sara", "province", PASSWORD)
+    maryam, maryam_csrf = _as((session, client), "maryam")
+    job = _post(maryam, maryam_csrf, "/api/solve").json()["job"]
+    wait_for_job(maryam, job)
+    assert _post(maryam, maryam_csrf, f"/api/jobs/{job}/accept").status_code == 200
+    session.close()
+    session.workspace.close()
+    # the server restarts on the same workspace; sara's tab still shows the re-solve
+    session, client = served(TINY_PATH, tmp_path, solution=roster)
+    try:
+        sara, sara_csrf = _as((session, client), "sara")
+        late = _post(sara, sara_csrf, f"/api/jobs/{job}/accept")
+        assert late.status_code == 409, late.text
+        assert "accepted already, as version 2 by maryam" in late.json()["error"]
+        page = _form(sara, sara_csrf, f"/jobs/{job}/accept", {})
+        text = _main(page.text)
+        assert page.status_code == 409 and "پیش‌تر پذیرفته شده" in text, text
+        assert "نسخهٔ ۲" in text and "maryam" in text
+        _no_english(text)
+        # a re-solve of the new run has an id of its own, and is accepted as usual
+        again = _post(sara, sara_csrf, "/api/solve").json()["job"]
+        assert again != job
+        wait_for_job(sara, again)
+        assert _post(sara, sara_csrf, f"/api/jobs/{again}/accept").status_code == 200
+    finally:
+        session.close()
+        session.workspace.close()

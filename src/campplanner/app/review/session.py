@@ -128,15 +128,15 @@ class ReviewSession:
         self.work_limit: float | None = None
         self.max_upload = max_upload  # bytes of one uploaded file
         self.versions = OpenVersions(workspace)
-        self.background = Background(scratch)
+        # job ids of this run start with its number: an id names one job for good, so the
+        # re-solves accepted (kept in the workspace) are told apart across restarts
+        self.background = Background(scratch, run=workspace.start_run())
         self.accounts = Accounts(workspace)
         self.links = LinkStore(workspace)
         self.attendance_marks = AttendanceStore(workspace)
         self._published: links.Published | None = None  # the links' published roster
         self._found: tuple[Any, dict[tuple[str, str], str]] | None = None  # statuses, kept
         self.started_by: dict[str, str] = {}  # job id -> the account that started it
-        # job id -> (version, by, when) of the re-solves accepted: a second tab's accept
-        self.accepted: dict[str, tuple[int, str, str]] = {}
         # one job at a time: the check and the start, together (calls come from threads)
         self._starting = threading.Lock()
 
@@ -743,13 +743,15 @@ class ReviewSession:
     def accept(self, actor: Actor, job_id: str, comment: str, expected: int) -> dict[str, int]:
         """Store a finished re-solve's roster as a new version: ``{version, rev}``."""
         comment = comment[:COMMENT_LENGTH]
-        if job_id in self.accepted:  # a second tab, or a second planner, too late
-            version, by, at = self.accepted[job_id]
+        accepted = self.workspace.accepted_job(job_id)  # kept there: a restart forgets not
+        if accepted is not None:  # a second tab, or a second planner, too late
+            version, by, when = accepted
+            at = when.strftime("%Y-%m-%d %H:%M")
             raise AcceptedAlready(
                 f"this re-solve was accepted already, as version {version} by {by} at {at} "
                 "(UTC): nothing was changed",
                 version=version,
-                by=by,
+                by=by or "",
                 at=at,
             )
         if job_id in self.background.resolves:
@@ -757,9 +759,6 @@ class ReviewSession:
         version, opened = resolves.accept(
             self.workspace, self.background, job_id, comment, expected, actor.name, actor.address
         )
-        info = self.workspace.version(version)
-        at = info.created_at.strftime("%Y-%m-%d %H:%M") if info else ""
-        self.accepted[job_id] = (version, actor.name, at)
         if opened is not None:  # the new version's pages, without compiling it again
             self.versions.adopt(opened)
         return {"version": version, "rev": self.workspace.revision()}
