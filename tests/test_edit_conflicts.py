@@ -45,6 +45,7 @@ def site(request: pytest.FixtureRequest, roster: Path, tmp_path: Path):
     session.accounts.add("maryam", "province", PASSWORD)
     session.accounts.add("reza", "county", PASSWORD, counties=["khomein"])
     session.accounts.add("sara", "province", PASSWORD)
+    session.accounts.add("ali", "camp-leader", PASSWORD, camps=["c1"])
     yield session, client
     session.close()
     session.workspace.close()
@@ -112,6 +113,49 @@ def test_a_lock_of_someone_another_planner_removed_is_refused_naming_them(site) 
     assert _form(reza, reza_csrf, f"/edits/{first.json()['id']}/delete", {}).status_code == 200
     assert _post(reza, reza_csrf, "/api/edits", LOCK_V03).status_code == 200
     assert [e["by"] for e in maryam.get("/api/edits").json()["pending"]] == ["reza"]
+
+
+def test_a_drop_button_is_shown_only_to_who_may_drop_that_edit(site) -> None:
+    """The conflict page and the edits page offer to drop an edit only to a planner
+    the server lets drop it (one rule, session._check_drop): a camp leader drops
+    nothing; a county coordinator no edit of another county's camp."""
+    maryam, maryam_csrf = _as(site, "maryam")
+    reza, reza_csrf = _as(site, "reza")
+    ali, ali_csrf = _as(site, "ali")
+    # a camp leader's "not coming" contradicts the county's lock: no button for it
+    lock = _post(reza, reza_csrf, "/api/edits", LOCK_V03)
+    assert lock.status_code == 200, lock.text
+    lock_id = lock.json()["id"]
+    page = _form(ali, ali_csrf, "/edits", {"kind": "remove", "volunteer": "v03", "camp": "c1"})
+    assert page.status_code == 409 and "ناسازگار" in page.text
+    assert "/delete" not in page.text
+    assert _form(ali, ali_csrf, f"/edits/{lock_id}/delete", {}).status_code == 403
+    # the county's own edit: its button is there for the county
+    page = _form(reza, reza_csrf, "/edits", {"kind": "remove", "volunteer": "v03", "camp": "c1"})
+    assert page.status_code == 409 and f'action="/edits/{lock_id}/delete"' in page.text
+    assert _form(reza, reza_csrf, f"/edits/{lock_id}/delete", {}).status_code == 200
+    # the province's edit of a saveh camp's leader, away on c1's days too: the county's
+    # lock of them into c1 is refused, and the county may not drop the province's edit
+    roster = maryam.get("/api/solution").json()["assignments"]
+    (leader,) = [
+        a["volunteer"] for a in roster if a["camp"] == "c2" and a["skill"] == "camp_leader"
+    ]
+    away = {"kind": "unavailable", "volunteer": leader, "first": "1400-04-13", "last": "1400-04-14"}
+    first = _post(maryam, maryam_csrf, "/api/edits", away)
+    assert first.status_code == 200, first.text
+    into_c1 = {"kind": "lock", "volunteer": leader, "camp": "c1", "skill": "camp_leader"}
+    page = _form(reza, reza_csrf, "/edits", into_c1)
+    assert page.status_code == 409 and "ناسازگار" in page.text, page.text
+    assert f'action="/edits/{first.json()["id"]}/delete"' not in page.text
+    refused = _form(reza, reza_csrf, f"/edits/{first.json()['id']}/delete", {})
+    assert refused.status_code == 403
+    page = _form(maryam, maryam_csrf, "/edits", into_c1)  # the province may
+    assert f'action="/edits/{first.json()["id"]}/delete"' in page.text
+    # the edits page: the same rule
+    assert f'action="/edits/{first.json()["id"]}/delete"' not in reza.get("/edits").text
+    assert f'action="/edits/{first.json()["id"]}/delete"' in maryam.get("/edits").text
+    pending = {e["id"]: e["may_drop"] for e in reza.get("/api/edits").json()["pending"]}
+    assert pending == {first.json()["id"]: False}
 
 
 def test_a_lock_into_days_someone_is_away_and_two_overlapping_locks_are_refused(site) -> None:
@@ -281,3 +325,41 @@ def test_locks_into_more_camps_than_one_may_join_are_refused(tmp_path: Path) -> 
         assert "بیش از ۱ اردو" in persian and "تغییر ۱" in persian
     finally:
         session.close()
+
+
+def test_a_late_accept_after_a_restart_still_says_who_accepted_which_version(
+    roster: Path, tmp_path: Path
+) -> None:
+    """What was accepted lives in the workspace, not in the server's memory (issue 25):
+    after a restart, a late accept of a re-solve another planner accepted is told who,
+    when and as which version (not "no finished solve"), in Persian on a Persian page;
+    and the restarted server's jobs never take an earlier run's id."""
+    session, client = served(TINY_PATH, tmp_path, solution=roster)
+    session.accounts.add("maryam", "province", PASSWORD)
+    session.accounts.add("sara", "province", PASSWORD)
+    maryam, maryam_csrf = _as((session, client), "maryam")
+    job = _post(maryam, maryam_csrf, "/api/solve").json()["job"]
+    wait_for_job(maryam, job)
+    assert _post(maryam, maryam_csrf, f"/api/jobs/{job}/accept").status_code == 200
+    session.close()
+    session.workspace.close()
+    # the server restarts on the same workspace; sara's tab still shows the re-solve
+    session, client = served(TINY_PATH, tmp_path, solution=roster)
+    try:
+        sara, sara_csrf = _as((session, client), "sara")
+        late = _post(sara, sara_csrf, f"/api/jobs/{job}/accept")
+        assert late.status_code == 409, late.text
+        assert "accepted already, as version 2 by maryam" in late.json()["error"]
+        page = _form(sara, sara_csrf, f"/jobs/{job}/accept", {})
+        text = _main(page.text)
+        assert page.status_code == 409 and "پیش‌تر پذیرفته شده" in text, text
+        assert "نسخهٔ ۲" in text and "maryam" in text
+        _no_english(text)
+        # a re-solve of the new run has an id of its own, and is accepted as usual
+        again = _post(sara, sara_csrf, "/api/solve").json()["job"]
+        assert again != job
+        wait_for_job(sara, again)
+        assert _post(sara, sara_csrf, f"/api/jobs/{again}/accept").status_code == 200
+    finally:
+        session.close()
+        session.workspace.close()

@@ -13,6 +13,7 @@ On SQLite, and on PostgreSQL when ``CAMPPLANNER_TEST_PG_URL`` names a server.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -36,7 +37,7 @@ from campplanner.contract.instance import instance_from_data
 from campplanner.contract.solution import instance_fingerprint
 from campplanner.web.app import ROUTERS, create_app
 from campplanner.web.sessions import is_open
-from web_helpers import served, solved, wait_for_job
+from web_helpers import latin_words, served, solved, wait_for_job
 
 PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
 PASSWORD = "a long pass phrase"
@@ -460,6 +461,77 @@ def test_a_refusal_is_said_in_persian_on_a_persian_page(site) -> None:
     assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", text), text
     english = county.get("/camps/c2?replace=v01&lang=en")
     assert "Not allowed" in english.text and "not one of your counties" in english.text
+
+
+def test_a_refusal_says_why_in_both_languages_with_ids_isolated(site) -> None:
+    """A 403 says the specific reason (issue 25), not general words: whose county the
+    camp is in and which the coordinator has, which roles may do what was refused; in
+    Persian on a Persian page and with ``?lang=fa``, in English otherwise, and to a
+    script as ``reason`` with the ids it names."""
+    session, _ = site
+    county, csrf = _as(site, "county")
+    leader, _ = _as(site, "camp-leader")
+    fsi, pdi = "\u2068", "\u2069"
+    # another county's camp, on a Persian page and in English
+    page = county.get("/camps/c2?replace=v01")
+    assert page.status_code == 403
+    assert (
+        f"اردوی {fsi}c2{pdi} در شهرستان {fsi}ساوه{pdi} است و شما هماهنگ‌کنندهٔ شهرستان "
+        f"{fsi}خمین{pdi} هستید" in page.text
+    ), page.text
+    assert "یافتن جانشین" in page.text  # what was refused, in words
+    instance = session.head().instance
+    ids = {v.id for v in instance.volunteers} | {c.id for c in instance.camps}
+    assert latin_words(page.text, ids) == []
+    english = html.unescape(county.get("/camps/c2?replace=v01&lang=en").text)
+    assert "camp c2 is in county ساوه, not one of your counties' camps (خمین)" in english
+    # the same to a script: English by default, Persian when asked, the reason's key
+    member = _members(county, "c2")[0]
+    body = {"kind": "remove", "volunteer": member, "camp": "c2"}
+    refused = _post(county, csrf, "/api/edits", body)
+    assert refused.status_code == 403
+    assert refused.json() | {"error": ""} == {
+        "error": "",
+        "reason": "forbidden:county_camp",
+        "doing": "this edit",
+        "camp": "c2",
+        "county": "ساوه",
+        "counties": ["خمین"],
+    }
+    persian = _post(county, csrf, "/api/edits?lang=fa", body).json()["error"]
+    assert persian.startswith("این تغییر: اردوی") and f"{fsi}ساوه{pdi}" in persian
+    # a role's refusal names who may: only the province publishes
+    publish = _post(county, csrf, "/api/versions/1/publish")
+    assert publish.status_code == 403
+    assert publish.json()["error"] == (
+        "not for a county coordinator: publishing a version (only a province coordinator)"
+    )
+    assert publish.json()["allowed"] == ["province"]
+    page = _post(county, csrf, "/versions/1/publish")
+    assert "انتشار نسخه کار هماهنگ‌کنندهٔ شهرستان نیست: فقط هماهنگ‌کنندهٔ استان می‌تواند." in (page.text)
+    assert latin_words(page.text, ids) == []
+    # a camp leader's other camp names the camps they lead
+    other = leader.get("/camps/c2")
+    assert other.status_code == 403
+    assert f"اردوی {fsi}c2{pdi} از اردوهای شما نیست؛ شما سرپرست اردوی {fsi}c1{pdi} هستید" in (
+        other.text
+    )
+
+
+def test_every_refusal_of_the_roles_has_its_persian_words() -> None:
+    """Each call's words (permissions.WHAT) and each scoped refusal's (what a caller of
+    check_camp names) exist in Persian: a 403 on a Persian page is all Persian."""
+    from builders import REPO
+    from campplanner.app.review.permissions import DOING, WHAT
+    from campplanner.web.refusals import DOING_FA, WHAT_FA
+
+    assert set(WHAT) == set(WHAT_FA) and set(RULES) <= set(WHAT)
+    source = "\n".join(
+        path.read_text(encoding="utf-8") for path in (REPO / "src/campplanner/app").rglob("*.py")
+    )
+    named = set(re.findall(r'check_camp\([^"]*"([^"]+)"\)', source))
+    named |= set(re.findall(r'not_doing\(actor, "([^"]+)"\)', source))
+    assert named and named <= set(DOING) == set(DOING_FA)
 
 
 @pytest.mark.slow

@@ -203,6 +203,27 @@ def test_the_best_volunteers_for_a_slot_and_camps_for_a_late_volunteer(web) -> N
     assert "داوطلب دیرآمده" in client.get("/volunteers").text
 
 
+def test_a_late_volunteers_skills_are_typed_by_their_persian_names(web) -> None:
+    """The late volunteer's form shows no skill id (issue 25): its example is in Persian,
+    and skills are typed by name as well as by id, a name of two words between commas."""
+    from campplanner.app.review.reads import late_record
+
+    _, client = web
+    state = session(client)
+    form = {"csrf": state["csrf"], "rev": state["rev"], "id": "v99", "home": "arak"}
+    page = client.post("/volunteers/fit", data={**form, "skills": "بنا:۲", "gender": "m"})
+    assert page.status_code == 200 and "c2" in page.text  # the one empty mason slot
+    assert "مثل پرستار:۲، بنا" in client.get("/volunteers").text
+    names = {"camp_leader": "سرپرست اردو", "nurse": "پرستار", "mason": "بنا"}
+    for typed, skills in {
+        "سرپرست اردو:۳، پرستار": {"camp_leader": 3, "nurse": 1},
+        "nurse:2 mason": {"nurse": 2, "mason": 1},
+        "nurse:2 mason, camp_leader": {"nurse": 2, "mason": 1, "camp_leader": 1},
+        "پرستار بنا:2": {"nurse": 1, "mason": 2},
+    }.items():
+        assert late_record({"id": "x", "skills": typed}, names)["skills"] == skills, typed
+
+
 def test_solution_of_the_current_version_passes_the_checker(web, tmp_path: Path) -> None:
     _, client = web
     answer = client.get("/api/solution")

@@ -9,6 +9,7 @@ back) and the two option names they mention, and write dates as ``۲۰۲۱/۰۷/
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,7 @@ from campplanner.explain import CAUSES, LANGUAGES, WORDS, explain_roster, roster
 from campplanner.model.problem import Problem
 from campplanner.solver import CpSatSolver, SolveOptions
 from test_solver_properties import instances as random_instances
+from web_helpers import latin_words
 
 LEADER = volunteer("L", skills={"leader": 1})
 TWO_ROLES = [requirement("leader"), requirement("nurse")]
@@ -129,8 +131,8 @@ CAMP_CASES: dict[str, tuple[dict[str, Any], Roster, str]] = {
     ),
     "improvable": (make_instance(volunteers=[volunteer("v1")]), _nobody, "feasible"),
 }
-# What a Persian text may hold in Latin script: the file's ids and names, two option names.
-ALLOWED = ("max_camps", "--time-limit", "H3")
+# What a Persian text may hold in Latin script: the file's ids and names.
+ALLOWED = ("H3",)
 
 
 def _texts(
@@ -195,6 +197,33 @@ def test_every_cancelled_camp_reason_in_both_languages(cause: str) -> None:
     assert why_en != why_fa and fix_en != fix_fa
     _assert_persian(problem, why_fa)
     _assert_persian(problem, fix_fa)
+
+
+PERSIAN_SKILLS = {"leader": "سرپرست اردو", "nurse": "پرستار", "mason": "بنا"}
+
+
+@pytest.mark.parametrize(
+    "kind, cause", [("slot", c) for c in SLOT_CASES] + [("camp", c) for c in CAMP_CASES]
+)
+def test_persian_reasons_name_skills_by_their_persian_names_not_their_ids(
+    kind: str, cause: str
+) -> None:
+    """A Persian page shows no English word but the ids of people and camps (issue 25):
+    every reason of every kind, its why and its fix, names a skill by the file's
+    (Persian) name, never by its id (``nurse``, ``mason``), nor by a field or option
+    name of the file or the command line."""
+    data, roster, status = copy.deepcopy((SLOT_CASES if kind == "slot" else CAMP_CASES)[cause])
+    data["skills"] = [{"id": s["id"], "name": PERSIAN_SKILLS[s["id"]]} for s in data["skills"]]
+    problem = compile_data(data)
+    said = explain_roster(problem, roster(problem), status, lang="fa")
+    reasons = [*said.slots, *said.cancelled]
+    assert reasons and cause in {r.cause for r in reasons}
+    people_and_camps = {*problem.volunteer_ids, *problem.camp_ids, *problem.place_names}
+    for reason in reasons:
+        text = f"{reason.why} {reason.fix}"
+        assert latin_words(text, people_and_camps | set(ALLOWED)) == [], text
+        if kind == "slot":  # an empty slot's reason names its role
+            assert any(name in text for name in PERSIAN_SKILLS.values()), text
 
 
 def test_persian_words_say_the_numbers_in_persian() -> None:

@@ -118,3 +118,19 @@ def log_in(page: Any, base: str, name: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("form button[type=submit]")
     page.wait_for_url(base + "/")
+
+
+def latin_words(html: str, allowed: set[str]) -> list[str]:
+    """The Latin words of a page's main part (its text and what a reader is shown of
+    its attributes), or of a plain text, once the words in ``allowed`` (ids, names),
+    addresses and file names are taken out: none on a Persian page (issue 25)."""
+    main = html.split("<main", 1)[1].split("</main>", 1)[0] if "<main" in html else html
+    shown = " ".join(re.findall(r'(?:placeholder|title|aria-label|alt)="([^"]*)"', main))
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", main, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text) + " " + shown
+    text = re.sub(r"&#?\w+;", " ", text)
+    text = re.sub(r"\S+\.(?:json|gz|xlsx|csv|html|zip|sqlite)\b", " ", text)  # file names
+    text = re.sub(r"(?:https?://|/)\S+", " ", text)  # addresses
+    words = re.findall(r"[A-Za-z][A-Za-z0-9۰-۹_\-]*", text)
+    latin = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+    return sorted({w for w in words if w.translate(latin) not in allowed})

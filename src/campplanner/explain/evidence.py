@@ -59,11 +59,15 @@ class Slot:
 
 
 def role(p: Problem, r: int) -> dict[str, Fact]:
-    """The role a requirement asks for: the skill as the file names it, the level."""
+    """The role a requirement asks for: the skill as the file names it, with its id
+    beside a name that differs (``skill``: for languages whose readers type ids back),
+    or by its name alone (``skill_name``: for a page that shows no id of a skill), and
+    the level."""
     s = int(p.requirement_skill[r])
     name, sid = p.skill_names[s], p.skill_ids[s]
     return {
         "skill": sid if name == sid else f"{name} ({sid})",
+        "skill_name": name,
         "level": int(p.requirement_level[r]),
     }
 
@@ -248,6 +252,7 @@ def serving(p: Problem, camp: int, busy: Busy) -> dict[str, Fact]:
         "rule": busy.rule,
         "camp": p.camp_label(busy.camp),
         "skill_id": p.skill_ids[busy.skill],
+        "skill_name": p.skill_names[busy.skill],
         "priority": int(p.camp_priority[busy.camp]),
         "rest_days": rest_days,
         "rest_needed": int(p.rest_days),

@@ -24,7 +24,7 @@ PERSIAN = Wording(
         "gender": "هیچ فرد واجد شرایط و آزادی هم‌جنس اردو نیست",
         "distance": "اردو دورتر از مسافتی است که افراد واجد شرایط سفر می‌کنند",
         "forbidden": "افراد واجد شرایط در این اردو منع شده‌اند",
-        "no_camps": "افراد واجد شرایط مجاز به هیچ اردویی نیستند (max_camps برابر ۰)",
+        "no_camps": "افراد واجد شرایط مجاز به هیچ اردویی نیستند (بیشترین تعداد اردو صفر)",
         "busy": "افراد واجد شرایط جای دیگری یا در نقش دیگری در همین اردو خدمت می‌کنند",
         "beds": "تخت‌های اردو پر است",
         "shared": "همان افراد برای چند نقش ضروری لازم‌اند",
@@ -46,7 +46,7 @@ PERSIAN = Wording(
         "forbidden": "{could:people} با مهارت {role:role} می‌توانستند بیایند، اما پرونده "
         "{allowed:forbidden_share} را در این اردو منع کرده است: {banned:person}",
         "no_camps": "{could:people} با مهارت {role:role} می‌توانستند بیایند، اما مجاز به هیچ "
-        "اردویی نیستند (max_camps برابر ۰): {idle:person}",
+        "اردویی نیستند (بیشترین تعداد اردو صفر): {idle:person}",
         "busy": "{qualified:people} با مهارت {role:role} می‌توانستند بیایند"
         "{here:filling_here}{free:filling_free}؛ {some_placed:rest} جای دیگری خدمت می‌کند: "
         "{serving:person_serving}",
@@ -74,16 +74,16 @@ PERSIAN = Wording(
         "lower_level": "سطح {best} پذیرفته شود، که {would:people} زیر سطح {level} آن را دارند",
         "travel_farther": "{label} بپذیرد تا {km} کیلومتر سفر کند",
         "lift_forbidden": "منع {banned:person} برداشته شود",
-        "raise_max_camps": "max_camps {idle:person} افزایش یابد",
+        "raise_max_camps": "بیشترین تعداد اردوی {idle:person} افزایش یابد",
         "move_from_lower": "کسی از اردویی با اولویت کمتر به این اردو بیاید: {camps:camp}",
         "more_beds": "{beds} تخت بیشتر در {camp}",
         "more_for_roles": "{extra:people} دیگر برای {roles:role}، آزاد از " + _DATES,
-        "solve_longer": "دوباره با --time-limit بلندتر حل کنید",
+        "solve_longer": "دوباره با مهلت بلندتری حل کنید",
         "each_role": "{role_fixes:sentence}",
     },
     phrases={
-        "role": "{skill}{level:at_level}",
-        "skill": "{skill}",
+        "role": "{skill_name}{level:at_level}",
+        "skill": "{skill_name}",
         "person": "{label}",
         "person_level": "{label} سطح {held}",
         "person_days": "{label} {free_days:available}",
@@ -126,11 +126,11 @@ PERSIAN = Wording(
         "filling_free": {"=0": "", "other": "؛ فقط {n:people} آزادند"},
         "rest": {"=True": "هر یک از بقیه", "other": "هر یک از آنان"},
         "served_at": {
-            "=same_camp": "همین اردو، در نقش {skill_id}",
-            "=overlap": "{camp} در نقش {skill_id} (اولویت {priority}، هم‌زمان است)",
-            "=rest": "{camp} در نقش {skill_id} (اولویت {priority}، {rest_days} روز استراحت "
+            "=same_camp": "همین اردو، در نقش {skill_name}",
+            "=overlap": "{camp} در نقش {skill_name} (اولویت {priority}، هم‌زمان است)",
+            "=rest": "{camp} در نقش {skill_name} (اولویت {priority}، {rest_days} روز استراحت "
             "میان دو اردو، {rest_needed} روز لازم است)",
-            "other": "{camp} در نقش {skill_id} (اولویت {priority}، حداکثر {max_camps} اردو)",
+            "other": "{camp} در نقش {skill_name} (اولویت {priority}، حداکثر {max_camps} اردو)",
         },
         "essential_roles": {"=1": "نقش ضروری", "other": "نقش‌های ضروری"},
         "its_roles": {"=True": "نقش‌های ضروری آن", "other": "جاهای آن"},

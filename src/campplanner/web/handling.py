@@ -35,7 +35,6 @@ from campplanner.app.review.errors import (
     LoginRefused,
     NotFound,
     NotLoggedIn,
-    NotYours,
     StaleRevision,
     TooLarge,
     TooManyAttempts,
@@ -111,7 +110,10 @@ async def refused(request: Request, error: Exception) -> Response:
         error = Refusal(422, "damaged", version=error.version_id, reason=error.reason)
     if isinstance(error, Refusal):
         return answer(request, error)
-    if isinstance(error, Worded | StaleRevision | NotFound | NotYours) or not_found_fa(str(error)):
+    if isinstance(error, Forbidden):  # why, in the page's words; to a script, its key too
+        why = {"reason": error.key, **error.values} if error.key.startswith("forbidden:") else {}
+        return failure(request, 403, said(error, request), error, details=why)
+    if isinstance(error, Worded | StaleRevision | NotFound) or not_found_fa(str(error)):
         status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
         return failure(request, status, said(error, request), error)  # in the page's words
     status = (
@@ -126,7 +128,7 @@ def said(error: Exception, request: Request) -> str:
     """An application refusal in the request's language (its own text when it has no
     words of the page's)."""
     lang = refusal_language(request)
-    if isinstance(error, Worded | StaleRevision | NotYours):
+    if isinstance(error, Worded | StaleRevision | Forbidden):
         return worded(error, lang)
     if lang == "fa" and isinstance(error, NotFound | CampPlannerError):
         return not_found_fa(str(error)) or str(error)

@@ -289,7 +289,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "بهترین اردوها برای کسی که دیر ثبت‌نام کرده؛ چیزی ذخیره نمی‌شود",
         "The best camps for someone who registered late; nothing is stored",
     ),
-    "skills_typed": ("مهارت‌ها (مثل nurse:2 mason)", "Skills (like nurse:2 mason)"),
+    "skills_typed": ("مهارت‌ها (مثل پرستار:۲، بنا)", "Skills (like nurse:2, mason)"),
     "gender": ("جنسیت", "Gender"),
     "gender_f": ("زن", "woman"),
     "gender_m": ("مرد", "man"),

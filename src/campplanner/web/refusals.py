@@ -170,7 +170,7 @@ APP_WORDS: dict[str, str] = {
     "edit:not_a_day:jalali": "«{typed}» روزی از تقویم خورشیدی نیست (نمونه: ۱۴۰۳-۰۵-۱۰).",
     "edit:not_a_day:gregorian": "«{typed}» روزی از تقویم میلادی نیست (نمونه: ۲۰۲۴-۰۸-۰۱).",
     "edit:last_before_first": "روز آخر پیش از روز نخست است.",
-    "edit:not_asked": "اردوی {camp} این مهارت ({skill}) را نمی‌خواهد.",
+    "edit:not_asked": "اردوی {camp} مهارت {skill_name} را نمی‌خواهد.",
     "edit:rule": "{volunteer} را نمی‌توان در اردوی {camp} قفل کرد: قاعدهٔ «{rule}» اجازه نمی‌دهد.",
     "edit:cannot": "{volunteer} نمی‌تواند در اردوی {camp} خدمت کند.",
     "bulk_refused": "چیزی ثبت نشد: {count} نفر از {of} نفر این تغییر را نمی‌پذیرند: {entries}",
@@ -186,6 +186,92 @@ APP_WORDS: dict[str, str] = {
     "bulk:on_no_camp": "در برنامهٔ کنونی در هیچ اردویی نیست: اردو را نام ببرید",
     "bulk:several": "چند نفر با این نام: {ids}",
     "bulk:nobody": "چنین داوطلبی نیست",
+    # a 403 that says why (app/review/permissions.py): the role, the camp's county...
+    "forbidden": "این کار در حوزهٔ حساب شما نیست.",
+    "forbidden:role": "{what} کار {role} نیست: فقط {allowed} می‌تواند.",
+    "forbidden:doing_role": "{doing} کار {role} نیست.",
+    "forbidden:county_camp": (
+        "{doing}: اردوی {camp} در شهرستان {county} است و شما هماهنگ‌کنندهٔ شهرستان {counties} هستید."
+    ),
+    "forbidden:no_county_camp": (
+        "{doing}: اردوی {camp} در هیچ شهرستانی نیست و شما هماهنگ‌کنندهٔ شهرستان {counties} هستید."
+    ),
+    "forbidden:own_camp": (
+        "{doing}: اردوی {camp} از اردوهای شما نیست؛ شما سرپرست اردوی {camps} هستید."
+    ),
+    "forbidden:leader_remove_only": "سرپرست اردو فقط می‌تواند بگوید عضوی از گروه اردویش نمی‌آید.",
+    "forbidden:volunteer_county": (
+        "این تغییر: {volunteer} در هیچ اردویی نیست و ساکن شهرستان {county} است، نه شهرستان‌های "
+        "شما ({counties})."
+    ),
+    "forbidden:not_your_job": (
+        "این کار را {by} آغاز کرده است، نه شما: فقط او و هماهنگ‌کنندهٔ استان می‌توانند آن را "
+        "دنبال کنند، متوقف کنند یا بپذیرند."
+    ),
+    "forbidden:volunteer_not_yours": (
+        "{volunteer} در هیچ‌یک از اردوهای شهرستان‌های شما ({counties}) نیست."
+    ),
+}
+
+# what each session call does (permissions.WHAT), for a refusal of a role, in Persian
+WHAT_FA: dict[str, str] = {
+    "state": "وضعیت فضای کار",
+    "overview": "نمای کلی",
+    "camps": "جدول اردوها",
+    "camp": "صفحهٔ یک اردو",
+    "search": "جست‌وجوی افراد",
+    "volunteer": "صفحهٔ یک داوطلب",
+    "camp_fit": "یافتن بهترین افراد برای جای یک اردو",
+    "late_fit": "یافتن بهترین اردوها برای داوطلب دیرآمده",
+    "pending_edits": "دیدن تغییرهای در انتظار",
+    "edits_page": "صفحهٔ تغییرات",
+    "add_edit": "ثبت تغییر",
+    "drop_edit": "حذف تغییر",
+    "start_resolve": "حل دوباره",
+    "resolve": "دیدن پیشرفت حل دوباره",
+    "job": "دیدن پیشرفت یک کار",
+    "cancel": "متوقف کردن یک کار",
+    "accept": "پذیرفتن برنامه",
+    "discard": "کنار گذاشتن برنامه",
+    "versions_page": "صفحهٔ نسخه‌ها",
+    "version_list": "فهرست نسخه‌ها",
+    "publish": "انتشار نسخه",
+    "restore": "بازگرداندن نسخهٔ پیشین",
+    "compare": "مقایسهٔ نسخه‌ها",
+    "solution": "پروندهٔ برنامهٔ کنونی",
+    "download": "بارگیری نسخه",
+    "start_download": "ساختن پروندهٔ نسخه",
+    "download_job": "دیدن پروندهٔ در حال ساخت",
+    "download_file": "پروندهٔ نسخه",
+    "calls_file": "فهرست تماس‌های نسخه",
+    "calls_page": "فهرست تماس‌های نسخه",
+    "audit": "دفتر رویدادها",
+    "camp_packet": "برگهٔ اردو با تلفن‌ها",
+    "county_packets": "برگه‌های شهرستان با تلفن‌ها",
+    "comparisons": "مقایسه‌های سناریو",
+    "comparison": "یک مقایسهٔ سناریو",
+    "start_comparison": "مقایسهٔ پرونده‌های سناریو",
+    "logout": "خروج",
+    "users": "فهرست حساب‌ها",
+    "add_user": "افزودن حساب",
+    "disable_user": "غیرفعال کردن حساب",
+    "links_file": "پیوندهای داوطلبان با تلفن‌ها",
+    "revoke_link": "لغو پیوند یک داوطلب",
+    "attendance": "حضور در اردو",
+    "record_attendance": "ثبت حضور",
+    "attendance_history": "سابقهٔ حضور فصل",
+}
+
+# what a scoped refusal refused (permissions.DOING), in Persian
+DOING_FA: dict[str, str] = {
+    "this camp's page": "صفحهٔ این اردو",
+    "who could take a place": "یافتن جانشین",
+    "not coming": "نیامدن",
+    "this edit": "این تغییر",
+    "restoring this version": "بازگرداندن این نسخه",
+    "this camp's attendance": "حضور این اردو",
+    "this camp's phones": "تلفن‌های این اردو",
+    "this county's phones": "تلفن‌های این شهرستان",
 }
 
 # What the application finds missing (app/review NotFound), by its English text; {n} a
@@ -269,6 +355,8 @@ def worded(error: Exception, lang: str) -> str:
     if not key:  # a refusal with no words of its own: its text
         return str(error)
     values = dict(getattr(error, "values", {}))
+    if key.startswith("forbidden:"):
+        return forbidden_fa(key, values)
     values_rule = str(values.get("rule") or "")  # a rule's Persian title: words, not an id
     if key == "stale_revision" and getattr(error, "newest", None) is not None:
         return superseded_fa(error)
@@ -317,3 +405,26 @@ def superseded_fa(error: Any) -> str:
         else words("superseded_in").format(newest=words.num(error.newest))
     )
     return f"{first} {isolated(error.by)}. {pending}"
+
+
+def forbidden_fa(key: str, values: dict[str, Any]) -> str:
+    """A refusal of the roles' rules (``forbidden:...``) in Persian: the role and what
+    was refused in words, ids and names isolated, lists joined by «، »."""
+    words = Words("fa", "jalali")
+    shown: dict[str, str] = {}
+    for name, value in values.items():
+        if name == "role":
+            shown[name] = words(f"role_{value}")
+        elif name == "allowed":
+            shown[name] = " یا ".join(words(f"role_{role}") for role in value)
+        elif name == "what":
+            shown[name] = WHAT_FA.get(value, str(value))
+        elif name == "doing":
+            shown[name] = DOING_FA.get(value, str(value))
+        elif isinstance(value, list):
+            shown[name] = "، ".join(isolated(v) for v in value)
+        elif name == "by" and not value:
+            shown[name] = "کس دیگری"
+        else:
+            shown[name] = isolated(value)
+    return APP_WORDS[key].format(**shown)

@@ -81,12 +81,14 @@ def failure(
     message: str,
     refusal: Exception | None = None,
     retry: dict[str, str] | None = None,
+    details: dict[str, object] | None = None,
 ) -> Response:
-    """A refusal: ``{"error": message}`` to the API, a page to a browser (which may say
-    it from the ``refusal``'s facts in its own language, and give the refused form
-    back as it was typed: ``retry``)."""
+    """A refusal: ``{"error": message}`` to the API (with ``details``, what a script
+    reads of it: a 403's ``reason`` and the ids it names), a page to a browser (which
+    may say it from the ``refusal``'s facts in its own language, and give the refused
+    form back as it was typed: ``retry``)."""
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": message}, status_code=status)
+        return JSONResponse({"error": message, **(details or {})}, status_code=status)
     return page(
         request,
         "message.html",

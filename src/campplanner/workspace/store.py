@@ -87,6 +87,20 @@ edits = Table(
     Column("version", Integer, nullable=True),  # the version it went into, once accepted
     Column("account", String(100), nullable=True),  # who typed it (0003; before: nobody)
 )
+runs = Table(  # a server started on the workspace (0006): its jobs' ids start with its id
+    "cp_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+)
+accepted_jobs = Table(  # a re-solve accepted (0006): its job id, the version it became
+    "cp_accepted_jobs",
+    metadata,
+    Column("job", String(40), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("account", String(100), nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
 audit = Table(
     "cp_audit",
     metadata,
@@ -291,10 +305,12 @@ class Workspace:
         by: str | None = None,
         address: str | None = None,
         on_top_of: int | None = None,
+        job: str | None = None,
     ) -> int:
         """Store a roster as a new version (with the pending edits ``edit_ids`` it used),
         accepted by ``by``; with ``on_top_of``, only while that version is the newest
-        (:class:`Superseded` otherwise, nothing changed)."""
+        (:class:`Superseded` otherwise, nothing changed); ``job``: the re-solve it comes
+        from, remembered with it (:meth:`accepted_job`)."""
         sha = hashlib.sha256(instance_json).hexdigest()
         coverage, status = None, "unknown"
         if solution_json is not None:
@@ -342,6 +358,10 @@ class Workspace:
                     .where(edits.c.id.in_(edit_ids))
                     .values(pending=False, version=version_id)
                 )
+            if job is not None:
+                connection.execute(
+                    insert(accepted_jobs).values(job=job, version=version_id, account=by, at=_now())
+                )
             self._audit(
                 connection,
                 "accept",
@@ -353,6 +373,26 @@ class Workspace:
                 comment=comment,
             )
         return int(version_id)
+
+    def accepted_job(self, job: str) -> tuple[int, str | None, datetime] | None:
+        """The version re-solve ``job`` became when accepted, who accepted it and when
+        (None: not accepted), kept across restarts."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(accepted_jobs).where(accepted_jobs.c.job == job)
+            ).first()
+        if row is None:
+            return None
+        at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)  # SQLite's are naive
+        return int(row.version), row.account, at
+
+    def start_run(self) -> int:
+        """Number a server started on this workspace: its jobs' ids start with it, so no
+        id of an earlier run (or of another server on the same database) is given again."""
+        with self.engine.begin() as connection:
+            return int(
+                connection.execute(insert(runs).values(started_at=_now())).inserted_primary_key[0]
+            )
 
     def restore_version(
         self,

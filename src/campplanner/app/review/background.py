@@ -59,8 +59,11 @@ class Comparison:
 class Background:
     """The re-solves and comparisons started in this session, by id."""
 
-    def __init__(self, scratch: str | None = None):
+    def __init__(self, scratch: str | None = None, run: int | None = None):
         self.scratch = Path(scratch or tempfile.mkdtemp(prefix="campplanner-serve-"))
+        # ids ``RUN-N`` given ``run`` (the server's run of the workspace): never one of
+        # an earlier run's, for what the workspace keeps by job id (re-solves accepted)
+        self.prefix = "" if run is None else f"{run}-"
         self.resolves: dict[str, Resolve] = {}
         self.comparisons: dict[str, Comparison] = {}
         self.files: dict[str, FileJob] = {}
@@ -69,7 +72,7 @@ class Background:
 
     def next_id(self) -> str:
         with self._lock:
-            return str(next(self._ids))
+            return f"{self.prefix}{next(self._ids)}"
 
     def running(self) -> str | None:
         """The id of a re-solve or comparison still running, if there is one."""

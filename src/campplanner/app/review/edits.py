@@ -91,6 +91,11 @@ def edit_ops(opened: OpenVersion, kind: str, fields: dict[str, str]) -> list[dic
             key="edit:not_asked",
             camp=camp,
             skill=skill,
+            skill_name=(  # a page names a skill by the file's name, not its id
+                problem.skill_names[problem.skill_index[skill]]
+                if skill in problem.skill_index
+                else skill
+            ),
         )
     v = problem.volunteer_index[volunteer]
     if problem.candidate_index(v, requirement) is None:

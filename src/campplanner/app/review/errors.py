@@ -32,7 +32,18 @@ class TooLarge(CampPlannerError):
 
 
 class Forbidden(CampPlannerError):
-    """Known, but not allowed to: another county's camp, phones for a viewer..."""
+    """Known, but not allowed to: another county's camp, phones for a viewer... Says
+    why, for a front end to word in its own language: ``key`` (``forbidden:role``,
+    ``forbidden:county_camp``, ...; see ``permissions.py``) and the ``values`` it
+    quotes; ``str()`` is the English."""
+
+    key = "forbidden"
+
+    def __init__(self, message: str, key: str | None = None, **values: Any):
+        super().__init__(message)
+        if key is not None:
+            self.key = key
+        self.values = values
 
 
 class DiskFull(CampPlannerError):
@@ -108,10 +119,6 @@ class NotYours(Forbidden):
     """A bulk edit that names people outside the actor's scope: ``ids``, of ``of``."""
 
     key = "bulk_not_yours"
-
-    def __init__(self, message: str, **values: Any):
-        super().__init__(message)
-        self.values = values
 
 
 class SolveRunning(Worded):

@@ -62,9 +62,7 @@ def permitted(roles: Iterable[str]) -> Callable[[F], F]:
         @functools.wraps(method)
         def checked(self: Any, actor: Actor, *args: Any, **kwargs: Any) -> Any:
             if actor.role not in allowed:
-                raise Forbidden(
-                    f"not for a {actor.role.replace('-', ' ')}: {WHAT[method.__name__]}"
-                )
+                raise not_for(actor, method.__name__, allowed)
             return method(self, actor, *args, **kwargs)
 
         checked.roles = allowed  # type: ignore[attr-defined]
@@ -82,6 +80,49 @@ def by_link(method: F) -> F:
     """The session method is called with a volunteer's link token, never for an actor."""
     BY_LINK.add(method.__name__)
     return method
+
+
+# the roles as a refusal names them, in the order of the most allowed first
+ROLE_NAMES = {
+    "province": "province coordinator",
+    "county": "county coordinator",
+    "camp-leader": "camp leader",
+    "viewer": "viewer",
+}
+
+
+def not_for(actor: Actor, call: str, allowed: Iterable[str]) -> Forbidden:
+    """The refusal of session call ``call`` to an actor whose role may not make it,
+    saying which roles may (key ``forbidden:role``)."""
+    who = [role for role in ROLE_NAMES if role in allowed]
+    return Forbidden(
+        f"not for a {ROLE_NAMES[actor.role]}: {WHAT[call]} (only a "
+        + " or a ".join(ROLE_NAMES[role] for role in who)
+        + ")",
+        key="forbidden:role",
+        role=actor.role,
+        what=call,
+        allowed=who,
+    )
+
+
+def not_doing(actor: Actor, doing: str) -> Forbidden:
+    """The refusal of ``doing`` (an edit's form, a camp's phones...) to an actor whose
+    role does not do it on any camp (key ``forbidden:doing_role``)."""
+    return Forbidden(
+        f"{doing}: not for a {ROLE_NAMES[actor.role]}",
+        key="forbidden:doing_role",
+        doing=doing,
+        role=actor.role,
+    )
+
+
+def leader_removes_only() -> Forbidden:
+    """A camp leader's edit other than a member not coming."""
+    return Forbidden(
+        "a camp leader may only say a member of their camp is not coming",
+        key="forbidden:leader_remove_only",
+    )
 
 
 # what each call does, for the refusal's message
@@ -150,10 +191,55 @@ def camp_in_scope(actor: Actor, problem: Any, camp_id: str) -> bool:
     return False
 
 
+def county_names(problem: Any, counties: Iterable[str | None]) -> list[str]:
+    """Counties by name: the name of the place of the county's id, else the id."""
+    names = dict(zip(problem.place_ids, problem.place_names, strict=True))
+    return [names.get(county, county) for county in counties if county]
+
+
+# what a scoped refusal says it refused (``doing``), as the callers of check_camp and
+# check_edit name it; the web words each (``refusals.DOING_FA``)
+DOING = (
+    "this camp's page",
+    "who could take a place",
+    "not coming",
+    "this edit",
+    "restoring this version",
+    "this camp's attendance",
+    "this camp's phones",
+    "this county's phones",
+)
+
+
 def check_camp(actor: Actor, problem: Any, camp_id: str, doing: str) -> None:
-    if not camp_in_scope(actor, problem, camp_id):
-        whose = "your counties'" if actor.role == "county" else "your own"
-        raise Forbidden(f"{doing}: camp {camp_id} is not one of {whose} camps")
+    """Refuse ``doing`` on camp ``camp_id`` unless it is in ``actor``'s scope, saying
+    why: whose county the camp is in and which the actor coordinates, or which camps a
+    camp leader leads."""
+    if camp_in_scope(actor, problem, camp_id):
+        return
+    if actor.role == "county":
+        county = county_names(problem, [camp_county(problem, camp_id)])
+        theirs = county_names(problem, sorted(actor.counties))
+        where = f"in county {county[0]}" if county else "in no county"
+        raise Forbidden(
+            f"{doing}: camp {camp_id} is {where}, not one of your counties' camps "
+            f"({', '.join(theirs)})",
+            key="forbidden:county_camp" if county else "forbidden:no_county_camp",
+            doing=doing,
+            camp=camp_id,
+            county=county[0] if county else "",
+            counties=theirs,
+        )
+    if actor.role == "camp-leader":
+        camps = sorted(actor.camps)
+        raise Forbidden(
+            f"{doing}: camp {camp_id} is not one of your own camps ({', '.join(camps)})",
+            key="forbidden:own_camp",
+            doing=doing,
+            camp=camp_id,
+            camps=camps,
+        )
+    raise not_doing(actor, doing)
 
 
 def edit_camps(ops: list[dict[str, Any]], camps_of: Callable[[str], set[str]]) -> set[str]:
@@ -183,7 +269,7 @@ def check_edit(
         return
     if actor.role == "camp-leader":
         if kind != "remove":
-            raise Forbidden("a camp leader may only say a member of their camp is not coming")
+            raise leader_removes_only()
         for camp in edit_camps(ops, camps_of):
             check_camp(actor, problem, camp, "not coming")
         return
@@ -193,8 +279,19 @@ def check_edit(
     if not touched:  # a person on no camp, away: theirs if they live in its counties
         for op in ops:
             for volunteer in op.get("volunteers", []):
-                if home_county(volunteer) not in actor.counties:
-                    raise Forbidden(f"this edit: {volunteer} is not on your counties' camps")
+                home = home_county(volunteer)
+                if home not in actor.counties:
+                    county = county_names(problem, [home])
+                    theirs = county_names(problem, sorted(actor.counties))
+                    raise Forbidden(
+                        f"this edit: {volunteer} is on no camp and lives in "
+                        + (f"county {county[0]}" if county else "no county")
+                        + f", not one of your counties ({', '.join(theirs)})",
+                        key="forbidden:volunteer_county",
+                        volunteer=volunteer,
+                        county=county[0] if county else "—",
+                        counties=theirs,
+                    )
 
 
 def check_restore(

@@ -705,7 +705,7 @@ def late_fit(opened: OpenVersion, fields: Mapping[str, object], lang: str) -> di
     if isinstance(fields.get("skills"), dict):  # a record as in the instance file (the API)
         record = {k: v for k, v in fields.items() if k not in ("csrf", "rev", "next")}
     else:
-        record = late_record(fields)
+        record = late_record(fields, {s.id: s.name for s in opened.instance.skills})
     if not isinstance(record.get("id"), str) or not record["id"]:
         raise UsageError("id: the late volunteer needs an id")
     answer = fit_late_volunteer(opened.instance, opened.triples, record, source="the form")
@@ -714,20 +714,41 @@ def late_fit(opened: OpenVersion, fields: Mapping[str, object], lang: str) -> di
     return data
 
 
-def late_record(fields: Mapping[str, object]) -> dict[str, Any]:
-    """A volunteer record from the late volunteer's form (UsageError when unreadable)."""
+def late_record(
+    fields: Mapping[str, object], skill_names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A volunteer record from the late volunteer's form (UsageError when unreadable).
+
+    Skills are typed as a spreadsheet's cell takes them: ``skill:level`` (level 1 when
+    left out), each skill by its id or its name (``پرستار:۲، بنا`` or ``nurse:2 mason``,
+    ``skill_names``: id -> name), separated by commas or spaces (a name of two words
+    between commas)."""
 
     def text(name: str) -> str:
         return str(fields.get(name) or "").strip()
 
+    by_name = {search_key(name): sid for sid, name in (skill_names or {}).items()}
+
+    def skill_of(typed: str) -> str:
+        typed = typed.strip()
+        if skill_names is None or typed in skill_names:
+            return typed
+        return by_name.get(search_key(typed), typed)
+
+    items = []
+    for part in text("skills").replace("،", ",").split(","):
+        name, _, level = part.partition(":")
+        one = skill_of(name) in (skill_names or {}) and (
+            not level.strip() or to_ascii_digits(level.strip()).isdigit()
+        )
+        items += [part.strip()] if one else part.split()  # a name of two words, or ids
     skills: dict[str, int] = {}
-    for item in text("skills").replace(",", " ").replace("،", " ").split():
+    for item in filter(None, items):
         skill, _, level = item.partition(":")
-        if not level.strip():
-            level = "1"
-        if not to_ascii_digits(level).isdigit():
+        level = to_ascii_digits(level.strip() or "1")
+        if not level.isdigit():
             raise UsageError(f"skills: {item!r} is not a skill, or skill:level")
-        skills[skill] = int(to_ascii_digits(level))
+        skills[skill_of(skill)] = int(level)
     record: dict[str, Any] = {
         "id": text("id"),
         "name": text("name") or text("id"),

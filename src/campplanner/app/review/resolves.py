@@ -550,6 +550,7 @@ def accept(
         by=by,
         address=address,
         on_top_of=resolve.base,  # refused if someone else replaced it meanwhile
+        job=job_id,  # remembered: a late accept, even after a restart, is told who and when
     )
     background.forget(job_id)  # its roster is in the workspace now
     info = workspace.version(version)

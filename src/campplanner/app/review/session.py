@@ -65,6 +65,10 @@ from campplanner.app.review.permissions import (
     check_camp,
     check_edit,
     check_restore,
+    county_names,
+    leader_removes_only,
+    not_doing,
+    not_for,
     permitted,
     scope_ops,
 )
@@ -125,15 +129,15 @@ class ReviewSession:
         self.max_upload = max_upload  # bytes of one uploaded file
         # every version opened makes its season workbook ahead of the click
         self.versions = OpenVersions(workspace, then=downloads.make_ahead)
-        self.background = Background(scratch)
+        # job ids of this run start with its number: an id names one job for good, so the
+        # re-solves accepted (kept in the workspace) are told apart across restarts
+        self.background = Background(scratch, run=workspace.start_run())
         self.accounts = Accounts(workspace)
         self.links = LinkStore(workspace)
         self.attendance_marks = AttendanceStore(workspace)
         self._published: links.Published | None = None  # the links' published roster
         self._found: tuple[Any, dict[tuple[str, str], str]] | None = None  # statuses, kept
         self.started_by: dict[str, str] = {}  # job id -> the account that started it
-        # job id -> (version, by, when) of the re-solves accepted: a second tab's accept
-        self.accepted: dict[str, tuple[int, str, str]] = {}
         # one job at a time: the check and the start, together (calls come from threads)
         self._starting = threading.Lock()
 
@@ -280,7 +284,7 @@ class ReviewSession:
         may_edit = actor.role in PLANNERS and camp_in_scope(actor, head.problem, camp_id)
         if leaving and not may_edit:  # the swap form: an edit's
             check_camp(actor, head.problem, camp_id, "who could take a place")
-            raise Forbidden("who could take a place: not for a viewer")
+            raise not_doing(actor, "who could take a place")
         data = dict(reads.camp(head, camp_id, lang) or {})
         if not data:
             raise NotFound("no such camp")
@@ -360,10 +364,23 @@ class ReviewSession:
     def pending_edits(self, actor: Actor) -> dict[str, Any]:
         visible = self._visible_edits(actor)
         clashes = self._clashes(visible)
+        droppable = self._listed_droppable(actor, visible)
         return {
-            "pending": [e.as_dict() | {"conflicts_with": clashes.get(e.id, [])} for e in visible],
+            "pending": [
+                e.as_dict()
+                | {"conflicts_with": clashes.get(e.id, []), "may_drop": e.id in droppable}
+                for e in visible
+            ],
             "rev": self.workspace.revision(),
         }
+
+    def _listed_droppable(self, actor: Actor, visible: list[Any]) -> set[int]:
+        """The pending edits a list shows with a drop button (:meth:`_droppable`); with
+        no version to judge them on, the province's alone."""
+        try:
+            return self._droppable(actor, visible)
+        except (DamagedVersion, NotFound):
+            return {e.id for e in visible} if actor.role == "province" else set()
 
     def _clashes(self, pending: list[Any]) -> dict[int, list[int]]:
         """Pending edits that contradict each other (recorded before the check, by an
@@ -391,6 +408,7 @@ class ReviewSession:
         head = self.workspace.head()
         visible = self._visible_edits(actor)
         clashes = self._clashes(visible)
+        droppable = self._listed_droppable(actor, visible)
         return {
             "version": head.id if head else None,  # the re-solve form says what it showed
             "pending": [
@@ -399,6 +417,7 @@ class ReviewSession:
                     "summary": edits.describe(e.ops),
                     "lines": self._lines(e.ops),
                     "conflicts_with": clashes.get(e.id, []),
+                    "may_drop": e.id in droppable,
                 }
                 for e in visible
             ],
@@ -429,7 +448,7 @@ class ReviewSession:
         texts = {k: str(v) for k, v in fields.items() if isinstance(v, str | int)}
         head = self._head()
         if actor.role == "camp-leader" and kind != "remove":  # before the edit is read
-            raise Forbidden("a camp leader may only say a member of their camp is not coming")
+            raise leader_removes_only()
         if "volunteers" in fields:  # one edit for many people, all or none
             ops = self._bulk_ops(actor, head, kind, texts, fields["volunteers"])
         elif kind == "run":  # the set that runs a cancelled camp, locked in one edit
@@ -439,21 +458,27 @@ class ReviewSession:
             ops = edits.edit_ops(head, kind, texts)
             self._check_edit(actor, head, kind, ops)
         expected = expected_revision(fields.get("rev"))
-        self._refuse_contradictions(head, ops)
+        self._refuse_contradictions(actor, head, ops)
         edit_id = self.workspace.add_edit(kind, ops, expected, by=actor.name, address=actor.address)
         return {"id": edit_id, "rev": self.workspace.revision()}
 
-    def _refuse_contradictions(self, head: OpenVersion, ops: list[dict[str, Any]]) -> None:
+    def _refuse_contradictions(
+        self, actor: Actor, head: OpenVersion, ops: list[dict[str, Any]]
+    ) -> None:
         """Two planners' edits that cannot both hold: the second is refused, naming the
-        first and who typed it (conflicts.py); nothing is recorded."""
-        found = conflicts.contradictions(head, ops, self.workspace.pending_edits())
+        first and who typed it (conflicts.py) and whether ``actor`` may drop it (the
+        page's button); nothing is recorded."""
+        pending = self.workspace.pending_edits()
+        found = conflicts.contradictions(head, ops, pending)
         if found:
+            named = {c.edit for c in found}
+            droppable = self._droppable(actor, [e for e in pending if e.id in named])
             raise Contradicts(
                 "nothing was recorded: this edit contradicts "
                 + "; ".join(c.english() for c in found)
                 + ". Drop one of them on the edits page (or ask who typed it), then record "
                 "it again",
-                conflicts=[c.as_dict() for c in found],
+                conflicts=[c.as_dict() | {"droppable": sorted(droppable)} for c in found],
             )
 
     def _bulk_ops(
@@ -533,12 +558,33 @@ class ReviewSession:
             pending = {e.id: e for e in self.workspace.pending_edits()}
             if edit_id not in pending:
                 raise NotFound("no such pending edit")
-            self._check_edit(actor, self._head(), pending[edit_id].kind, pending[edit_id].ops)
+            self._check_drop(actor, pending[edit_id])
         try:
             self.workspace.drop_edit(edit_id, expected, by=actor.name, address=actor.address)
         except KeyError:
             raise NotFound("no such pending edit") from None
         return {"rev": self.workspace.revision()}
+
+    def _check_drop(self, actor: Actor, edit: Any) -> None:
+        """The one rule of dropping a pending edit, for the drop itself and for every
+        page that offers its button (:meth:`_droppable`): a planner, and a county
+        coordinator only an edit of its counties' camps. Forbidden, saying why."""
+        if actor.role not in PLANNERS:
+            raise not_for(actor, "drop_edit", PLANNERS)
+        self._check_edit(actor, self._head(), edit.kind, edit.ops)
+
+    def _droppable(self, actor: Actor, edits: list[Any]) -> set[int]:
+        """The ids of ``edits`` (pending ones) that ``actor`` may drop."""
+        if actor.role == "province":
+            return {edit.id for edit in edits}
+        allowed = set()
+        for edit in edits:
+            try:
+                self._check_drop(actor, edit)
+            except Forbidden:
+                continue
+            allowed.add(edit.id)
+        return allowed
 
     # ---------------------------------------------------------- re-solves, jobs
     @permitted(PLANNERS)
@@ -574,11 +620,15 @@ class ReviewSession:
             only = {e.id for e in pending if self._in_scope(actor, e)}
         clashing = conflicts.among(head, [e for e in pending if only is None or e.id in only])
         if clashing:
+            droppable = sorted(self._droppable(actor, pending))
             raise ContradictingPending(
                 "pending edits contradict each other: "
                 + "; ".join(f"edit {edit.id} and {c.english()}" for edit, c in clashing)
                 + ". Drop one of each pair on the edits page, then re-solve",
-                pairs=[c.as_dict() | {"edit_by_id": edit.id} for edit, c in clashing],
+                pairs=[
+                    c.as_dict() | {"edit_by_id": edit.id, "droppable": droppable}
+                    for edit, c in clashing
+                ],
             )
         with self._starting:
             if self.running_job() is not None:
@@ -653,7 +703,13 @@ class ReviewSession:
 
     def _own_job(self, actor: Actor, job_id: str) -> None:
         if not self._may_see_job(actor, job_id):
-            raise Forbidden("this job was started by someone else")
+            by = self.started_by.get(job_id) or ""
+            raise Forbidden(
+                f"this job was started by {by or 'someone else'}, not by you: only they and "
+                "the province coordinator may follow, stop or accept it",
+                key="forbidden:not_your_job",
+                by=by,
+            )
 
     @permitted(PLANNERS)
     def resolve(self, actor: Actor, job_id: str, since: int = 0) -> dict[str, Any]:
@@ -691,13 +747,15 @@ class ReviewSession:
     def accept(self, actor: Actor, job_id: str, comment: str, expected: int) -> dict[str, int]:
         """Store a finished re-solve's roster as a new version: ``{version, rev}``."""
         comment = comment[:COMMENT_LENGTH]
-        if job_id in self.accepted:  # a second tab, or a second planner, too late
-            version, by, at = self.accepted[job_id]
+        accepted = self.workspace.accepted_job(job_id)  # kept there: a restart forgets not
+        if accepted is not None:  # a second tab, or a second planner, too late
+            version, by, when = accepted
+            at = when.strftime("%Y-%m-%d %H:%M")
             raise AcceptedAlready(
                 f"this re-solve was accepted already, as version {version} by {by} at {at} "
                 "(UTC): nothing was changed",
                 version=version,
-                by=by,
+                by=by or "",
                 at=at,
             )
         if job_id in self.background.resolves:
@@ -705,9 +763,6 @@ class ReviewSession:
         version, opened = resolves.accept(
             self.workspace, self.background, job_id, comment, expected, actor.name, actor.address
         )
-        info = self.workspace.version(version)
-        at = info.created_at.strftime("%Y-%m-%d %H:%M") if info else ""
-        self.accepted[job_id] = (version, actor.name, at)
         if opened is not None:  # the new version's pages, without compiling it again
             self.versions.adopt(opened)
         return {"version": version, "rev": self.workspace.revision()}
@@ -1168,7 +1223,13 @@ class ReviewSession:
         if actor.role != "province":
             theirs = {c for v, c, _ in head.triples if v == volunteer_id}
             if not any(camp_in_scope(actor, head.problem, c) for c in theirs):
-                raise Forbidden("this volunteer is on none of your counties' camps")
+                counties = county_names(head.problem, sorted(actor.counties))
+                raise Forbidden(
+                    f"{volunteer_id} is on none of your counties' camps ({', '.join(counties)})",
+                    key="forbidden:volunteer_not_yours",
+                    volunteer=volunteer_id,
+                    counties=counties,
+                )
         revoked = self.links.revoke(volunteer_id, actor.name, actor.address)
         return {"volunteer": volunteer_id, "revoked": revoked}
 
