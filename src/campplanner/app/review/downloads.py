@@ -17,7 +17,8 @@ from importlib import resources
 from typing import Any
 
 from campplanner.app.files import attach_reasons
-from campplanner.app.review.background import FileJob
+from campplanner.app.jobs import Job
+from campplanner.app.review.background import Background, FileJob
 from campplanner.app.review.errors import NotFound
 from campplanner.contract.errors import plain_reason
 from campplanner.contract.instance import instance_from_data
@@ -112,6 +113,7 @@ def file_state(made: FileJob, job_id: str) -> dict[str, Any]:
         "state": job.state,
         "version": made.version,
         "kind": made.kind,
+        "label": made.label,
         "events": [{"elapsed": round(e.elapsed, 2), "phase": e.phase} for e in job.events()],
         "elapsed": round(time.monotonic() - job.control.started, 1),
     }
@@ -127,6 +129,24 @@ def file_state(made: FileJob, job_id: str) -> dict[str, Any]:
             state["file"] = {"name": file.name, "size": size}
             state["url"] = f"/api/files/{job_id}/file"
     return state
+
+
+def start_file(
+    background: Background,
+    make: Callable[[Callable[[str], None]], Download],
+    version: int,
+    kind: str,
+    by: str,
+    audit: dict[str, Any] | None = None,
+    label: str = "",
+) -> str:
+    """Make a file in the background (``make`` hears a ``report`` of each phase begin):
+    the job's id at once, its page shows the phases, then the link. ``audit``: what the
+    audit entry of fetching it adds (the file is audited when fetched, not when made)."""
+    job = Job(lambda control: make(control.report), "download").start()
+    job_id = background.next_id()
+    background.add_file(job_id, FileJob(job, version, kind, by, audit or {}, label))
+    return job_id
 
 
 def zipped(files: dict[str, bytes]) -> bytes:
