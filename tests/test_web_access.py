@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from builders import camp, make_instance, place, requirement, volunteer
-from web_helpers import post, served, session, solved, wait_for_job
+from web_helpers import clicked, post, served, session, solved, wait_for_job
 
 SKILLS = [{"id": "physician", "name": "پزشک"}, {"id": "nurse", "name": "پرستار"}]
 
@@ -152,13 +152,24 @@ def _saved_as(answer: Any) -> str:
 
 
 def test_a_camps_and_a_countys_packets_from_the_page_named_in_persian(web) -> None:
-    _, client = web
+    site, client = web
     page = client.get("/camps/A").text
     assert 'id="packet" href="/packets/A"' in page
-    county = re.search(r'id="county-packets" href="([^"]+)"', page).group(1)
+    county = re.search(r'action="([^"]+)" class="inline" id="county-packets"', page).group(1)
     assert unescape(county) == "/county-packets/%D8%A7%D8%B1%D8%A7%DA%A9"  # اراک
-    packets = client.get(unescape(county))
+    # the button makes them in the background (the season's largest county: a
+    # megabyte, a second or more): its page, its phase, then the link
+    address, state = clicked(client, "/camps/A", "county-packets")
+    assert state["state"] == "done" and [e["phase"] for e in state["events"]] == ["writing"]
+    shown = client.get(address).text
+    assert "پرونده آماده است" in shown and "برگه‌های سرپرستان شهرستان" in shown
+    assert "<bdi>اراک</bdi>" in shown
+    packets = client.get(f"{address}/file")
     assert packets.status_code == 200
+    assert packets.content == client.get(unescape(county)).content  # the plain GET's file
+    fetched = [e for e in site.audit(site.actor_for(None)) if e["action"] == "download"]
+    job_fetch = fetched[1]["detail"]  # the job's file, fetched: audited as the plain GET
+    assert (job_fetch["kind"], job_fetch["county"]) == ("packets", "اراک")
     assert "اردوی الف" in packets.text and "اردوی ب" in packets.text  # both camps
     assert _saved_as(packets) == "برگه‌های-اراک-با-تلفن.html"  # p1's phone is in it
     assert 'filename="packets-arak-phones.html"' in packets.headers["content-disposition"]

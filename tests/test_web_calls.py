@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 from builders import tiny_data
 from campplanner.contract.calendar import persian_date
 from campplanner.io.calls import CALL_HEADERS
-from web_helpers import served, solved, wait_for_job
+from web_helpers import clicked, served, solved, wait_for_file, wait_for_job
 
 PASSWORD = "a long pass phrase"
 
@@ -179,3 +179,59 @@ def test_the_page_in_english_says_the_same_in_english(site) -> None:
     assert "Needed for your edits" in page.text and "Improvements the re-plan found" in page.text
     assert "لازم برای تغییرهای شما" not in page.text
     assert f'data-volunteer="{gone}"' in _section(page.text, "needed")
+
+
+def test_the_pages_call_list_buttons_answer_with_a_job_then_the_file(site) -> None:
+    """The page's downloads are jobs (a version not open is read again: seconds on the
+    season): the click answers with the file's page at once, its phases, then the
+    link; the file is the plain download's, read back; it is the asker's alone."""
+    session, client, _, gone = site
+    province = _login(client, "province")
+    del province.headers["X-CSRF-Token"]  # a form: its own hidden fields
+    for suffix in ("xlsx", "csv"):
+        address, state = clicked(province, "/versions/2/calls", f"calls-{suffix}")
+        assert state["state"] == "done", state
+        assert [e["phase"] for e in state["events"]] == ["calls", "writing"]  # v2 is open
+        assert state["file"]["name"] == f"calls-phones-v2.{suffix}"
+        page = province.get(address).text
+        assert "پرونده آماده است" in page and "فهرست تماس" in page
+        assert f"تماس‌ها-با-تلفن-نسخه-۲.{suffix}" in page  # its name in Persian
+        assert 'href="/versions/2/calls"' in page  # back to the call list
+        made = province.get(f"{address}/file")
+        plain = province.get(f"/api/versions/2/calls.{suffix}")
+        if suffix == "csv":
+            assert _rows(made) == _rows(plain) and gone in {r[CALL_HEADERS[2]] for r in _rows(made)}
+        else:
+            read = openpyxl.load_workbook(io.BytesIO(made.content)).worksheets[0]
+            values = [[c.value for c in row] for row in read.iter_rows()]
+            again = openpyxl.load_workbook(io.BytesIO(plain.content)).worksheets[0]
+            assert values == [[c.value for c in row] for row in again.iter_rows()]
+            assert gone in {row[2] for row in values[1:]}
+        fetched = next(
+            e for e in session.workspace.audit_log() if e["detail"].get("kind") == f"calls-{suffix}"
+        )
+        assert fetched["by"] == "province" and fetched["detail"]["phones"] is True
+        # another account cannot read the province's file (phones)
+        viewer = _login(client, "viewer")
+        assert viewer.get(f"/api/files/{address.rsplit('/', 1)[1]}").status_code == 403
+        assert viewer.get(f"{address}/file").status_code == 403
+
+
+def test_the_call_list_job_by_the_api_and_of_a_version_not_open(site) -> None:
+    session, client, _, gone = site
+    viewer = _login(client, "viewer")
+    job = viewer.post("/api/versions/2/calls.csv").json()["job"]
+    state = wait_for_file(viewer, job)
+    assert state["file"]["name"] == "calls-v2.csv"  # no phones for a viewer
+    assert all(not r[CALL_HEADERS[4]] for r in _rows(viewer.get(state["url"])))
+    assert viewer.post("/api/versions/9/calls.csv").status_code == 404
+    assert viewer.post("/api/versions/2/calls.pdf").status_code == 404
+    assert _login(client, "camp-leader").post("/api/versions/2/calls.csv").status_code == 403
+    # a version that is not the open one is read first: its own phase
+    from campplanner.app.review import calls
+    from campplanner.app.review.actor import Actor
+
+    source = calls.calls_source(session.workspace, 2)
+    phases: list[str] = []
+    file, _ = calls.made_calls_file(source, Actor("ana", "province"), "csv", phases.append)
+    assert phases == ["reading", "calls", "writing"] and gone in file.content.decode("utf-8-sig")

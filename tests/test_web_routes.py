@@ -214,6 +214,7 @@ SAMPLE = {
     "edit_id": "1",
     "version_id": "1",
     "kind": "html",
+    "suffix": "csv",
     "lang": "en",
     "name": "x",
     "rest": "x",

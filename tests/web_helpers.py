@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,31 @@ def wait_for_job(client: TestClient, job_id: str, timeout: float = 60.0) -> dict
             return state
         time.sleep(0.2)
     raise AssertionError(f"job {job_id} still running after {timeout} s")
+
+
+def wait_for_file(client: TestClient, job_id: str, timeout: float = 120.0) -> dict[str, Any]:
+    """A download job's state once it has ended (made, or failed)."""
+    deadline = time.monotonic() + timeout  # a safety net, never a test's measure
+    while time.monotonic() < deadline:
+        state = client.get(f"/api/files/{job_id}").json()
+        if state["state"] not in ("pending", "running"):
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"file {job_id} still being made after {timeout} s")
+
+
+def clicked(client: TestClient, page: str, form_id: str) -> tuple[str, dict[str, Any]]:
+    """Submit the form ``form_id`` of ``page`` (its hidden fields: CSRF, revision) as a
+    browser would: (the address it answers with, that download job's state, ended)."""
+    html = client.get(page).text
+    form = re.search(rf'<form method="post" action="([^"]+)"[^>]*id="{form_id}">(.*?)</form>', html)
+    assert form, f"no form {form_id} on {page}"
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group(2)))
+    answer = client.post(unescape(form.group(1)), data=fields, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    address = answer.headers["location"]
+    assert re.fullmatch(r"/files/\d+", address), address
+    return address, wait_for_file(client, address.rsplit("/", 1)[1])
 
 
 def triples(solution_json: bytes | str) -> set[tuple[str, str, str]]:

@@ -449,6 +449,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "kind:calls-xlsx": ("فهرست تماس (کاربرگ)", "calls xlsx"),
     "kind:calls-page": ("صفحهٔ فهرست تماس", "calls page"),
     "kind:packet": ("برگهٔ سرپرست", "packet"),
+    "kind:packets": ("برگه‌های سرپرستان شهرستان", "county packets"),
     "comment:opened": ("گشوده از پروندهٔ", "opened"),
     # an edit's lines (app/review/edits.py lines)
     "line:lock": ("قفل", "lock"),
@@ -497,6 +498,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "applying the edits": ("اعمال ویرایش‌ها", "applying the edits"),
     "solving": ("حل", "solving"),
     "writing": ("نوشتن", "writing"),
+    "calls": ("فهرست کردن تماس‌ها", "listing who to call"),
 }
 
 

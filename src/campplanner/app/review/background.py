@@ -14,7 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,10 @@ class FileJob:
     job: Job
     version: int
     kind: str
-    by: str  # the account that asked for it
+    by: str  # the account that asked for it: theirs alone to read (phones)
+    # what the audit entry of fetching it adds (a county, whether it holds phones)
+    audit: dict[str, Any] = field(default_factory=dict)
+    label: str = ""  # what it holds in the reader's words: a county's name
     name: str | None = None  # the file's name, when not the one it was made with
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from campplanner.app.review.actor import Actor
@@ -44,6 +46,56 @@ def may_see_phone(actor: Actor, call: Call) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class CallsSource:
+    """What a version's call list is made from: its open roster view, or its stored
+    files (read in the request, so that making the list needs no workspace)."""
+
+    version: int
+    opened: RosterView | None
+    solution_json: bytes | None = None
+    instance_json: bytes | None = None
+
+
+def calls_source(
+    workspace: Workspace, version_id: int, opened: RosterView | None = None
+) -> CallsSource:
+    """What version ``version_id``'s call list is made from (NotFound: no such version,
+    or no roster); ``opened``: its roster view when it is open already."""
+    if workspace.version(version_id) is None:
+        raise NotFound(f"no version {version_id}")
+    if opened is not None:
+        return CallsSource(version_id, opened)
+    raw = workspace.solution_json(version_id)
+    if raw is None:
+        raise NotFound(f"version {version_id} has no roster")
+    return CallsSource(version_id, None, raw, workspace.instance_json(version_id))
+
+
+def calls_view(
+    source: CallsSource, actor: Actor, report: Callable[[str], None] = lambda phase: None
+) -> RosterView:
+    """The roster of ``source`` with its call list, phones only where ``actor`` may see
+    them; NotFound for a version that is no re-plan. ``report`` hears each phase begin
+    (``reading`` when the version is not open, ``calls``: a download job's progress)."""
+    view = source.opened
+    if view is None:
+        assert source.solution_json is not None and source.instance_json is not None
+        report("reading")
+        instance = instance_from_data(json.loads(source.instance_json))
+        view = RosterView.from_solution(
+            instance, solution_from_data(json.loads(source.solution_json))
+        )
+    report("calls")
+    if view.calls is None:
+        raise NotFound(f"version {source.version} is no re-plan of another: nobody to call")
+    calls = [
+        call if may_see_phone(actor, call) else dataclasses.replace(call, phone=None)
+        for call in view.calls
+    ]
+    return dataclasses.replace(view, calls=calls)
+
+
 def version_calls(
     workspace: Workspace, version_id: int, actor: Actor, opened: RosterView | None = None
 ) -> RosterView:
@@ -51,23 +103,18 @@ def version_calls(
     only where ``actor`` may see them; NotFound for a version that is no re-plan.
     ``opened``: the version's roster view when it is open already (the current one,
     after a re-solve: seconds on the season not spent reading it again)."""
-    if workspace.version(version_id) is None:
-        raise NotFound(f"no version {version_id}")
-    if opened is not None:
-        view = opened
-    else:
-        raw = workspace.solution_json(version_id)
-        if raw is None:
-            raise NotFound(f"version {version_id} has no roster")
-        instance = instance_from_data(json.loads(workspace.instance_json(version_id)))
-        view = RosterView.from_solution(instance, solution_from_data(json.loads(raw)))
-    if view.calls is None:
-        raise NotFound(f"version {version_id} is no re-plan of another: nobody to call")
-    calls = [
-        call if may_see_phone(actor, call) else dataclasses.replace(call, phone=None)
-        for call in view.calls
-    ]
-    return dataclasses.replace(view, calls=calls)
+    return calls_view(calls_source(workspace, version_id, opened), actor)
+
+
+def made_calls_file(
+    source: CallsSource, actor: Actor, suffix: str, report: Callable[[str], None]
+) -> tuple[Download, bool]:
+    """The call list of ``source`` as a ``suffix`` file, made in a download job (its
+    phases: ``reading`` when the version is not open, ``calls``, ``writing``), and
+    whether it holds phones."""
+    view = calls_view(source, actor, report)
+    report("writing")
+    return calls_file(view, source.version, suffix), any(c.phone for c in view.calls or [])
 
 
 def calls_file(view: RosterView, version_id: int, suffix: str) -> Download:

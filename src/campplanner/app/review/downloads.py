@@ -23,7 +23,7 @@ from typing import Any
 
 from campplanner.app.files import attach_reasons
 from campplanner.app.jobs import Job, JobCancelled, JobControl
-from campplanner.app.review.background import FileJob
+from campplanner.app.review.background import Background, FileJob
 from campplanner.app.review.errors import NotFound
 from campplanner.app.review.versions import OpenVersion
 from campplanner.contract.errors import UsageError, plain_reason
@@ -242,6 +242,7 @@ def file_state(made: FileJob, job_id: str) -> dict[str, Any]:
         "state": job.state,
         "version": made.version,
         "kind": made.kind,
+        "label": made.label,
         "events": [{"elapsed": round(e.elapsed, 2), "phase": e.phase} for e in job.events()],
         "elapsed": round(time.monotonic() - job.control.started, 1),
     }
@@ -263,6 +264,24 @@ def named(made: FileJob, file: Download) -> Download:
     """The file under the name its job gives it (a file made ahead of its version's
     number being known is named when asked for)."""
     return file if made.name is None else replace(file, name=made.name)
+
+
+def start_file(
+    background: Background,
+    make: Callable[[Callable[[str], None]], Download],
+    version: int,
+    kind: str,
+    by: str,
+    audit: dict[str, Any] | None = None,
+    label: str = "",
+) -> str:
+    """Make a file in the background (``make`` hears a ``report`` of each phase begin):
+    the job's id at once, its page shows the phases, then the link. ``audit``: what the
+    audit entry of fetching it adds (the file is audited when fetched, not when made)."""
+    job = Job(lambda control: make(control.report), "download").start()
+    job_id = background.next_id()
+    background.add_file(job_id, FileJob(job, version, kind, by, audit or {}, label))
+    return job_id
 
 
 def zipped(files: dict[str, bytes]) -> bytes:

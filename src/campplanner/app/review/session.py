@@ -23,7 +23,6 @@ from typing import Any
 
 from campplanner.app import audit
 from campplanner.app.accounts import Accounts, Login
-from campplanner.app.jobs import Job
 from campplanner.app.links import checked_answer, issue, season_end, verify
 from campplanner.app.review import (
     attendance,
@@ -958,42 +957,50 @@ class ReviewSession:
         with reading(version_id):
             source = downloads.stored(self.workspace, version_id, kind)
         ahead = None if compiled is None else downloads.ahead_file(head, kind, lang)
-        if ahead is not None:  # made (or being made) since the version was opened
-            name = downloads.file_name(version_id, kind)
-            made = FileJob(ahead, version_id, kind, actor.name, name)
-        else:
-            job = Job(
-                lambda control: downloads.made_file(source, kind, lang, compiled, control.report),
-                "download",
-            ).start()
-            made = FileJob(job, version_id, kind, actor.name)
+        if ahead is None:
+            return downloads.start_file(
+                self.background,
+                lambda report: downloads.made_file(source, kind, lang, compiled, report),
+                version_id,
+                kind,
+                actor.name,
+            )
+        # made (or being made) since the version was opened: named for it now
+        name = downloads.file_name(version_id, kind)
         job_id = self.background.next_id()
-        self.background.add_file(job_id, made)
+        self.background.add_file(job_id, FileJob(ahead, version_id, kind, actor.name, name=name))
         return job_id
 
-    def _file_job(self, job_id: str) -> FileJob:
+    def _file_job(self, job_id: str, actor: Actor | None = None) -> FileJob:
         made = self.background.files.get(job_id)
         if made is None:
             raise NotFound("no such file: make it again from the versions page")
+        if actor is not None and made.by != actor.name:  # phones: theirs alone
+            raise Forbidden("this file was made for someone else")
         return made
 
     @permitted(READERS)
     def download_job(self, actor: Actor, job_id: str) -> dict[str, Any]:
         """A file being made: its phases, and once made its name and address."""
-        made = self._file_job(job_id)
+        made = self._file_job(job_id, actor)
         return downloads.file_state(made, job_id)
 
     @permitted(READERS)
     def download_file(self, actor: Actor, job_id: str) -> downloads.Download:
         """The file a download job made (audited as a download of its version)."""
-        made = self._file_job(job_id)
+        made = self._file_job(job_id, actor)
         if not made.job.wait(0):
             raise UsageError("the file is still being made: wait for its link")
         if made.job.error is not None:
             raise UsageError(f"the file could not be made: {plain_reason(made.job.error)}")
         file = downloads.named(made, made.job.result())
         self.workspace.log(  # names people: a download of personal data
-            "download", by=actor.name, address=actor.address, version=made.version, kind=made.kind
+            "download",
+            by=actor.name,
+            address=actor.address,
+            version=made.version,
+            kind=made.kind,
+            **made.audit,
         )
         return file
 
@@ -1015,6 +1022,52 @@ class ReviewSession:
             phones=any(call.phone for call in view.calls or []),
         )
         return file
+
+    @permitted(READERS)
+    def start_calls_file(self, actor: Actor, version_id: int, suffix: str) -> str:
+        """Make who to call after version ``version_id`` as a ``csv`` or ``xlsx`` file in
+        the background (a version not open is read again: seconds on the season): the
+        job's id at once (``download_job``, ``download_file``, audited when fetched)."""
+        if suffix not in calls.CALL_FORMATS:
+            raise NotFound("no such format")
+        with reading(version_id):
+            source = calls.calls_source(self.workspace, version_id, self._open_view(version_id))
+        audit: dict[str, Any] = {}
+
+        def make(report: Any) -> downloads.Download:
+            file, audit["phones"] = calls.made_calls_file(source, actor, suffix, report)
+            return file
+
+        kind = f"calls-{suffix}"
+        return downloads.start_file(self.background, make, version_id, kind, actor.name, audit)
+
+    @permitted(PLANNERS)
+    def start_county_packets(self, actor: Actor, county: str) -> str:
+        """Make the packets of every camp of ``county`` in the background (the season's
+        largest county: a megabyte of pages), checked as :meth:`county_packets` checks
+        them: the job's id at once."""
+        head = self._head()
+        in_county = head.view.counties.get(county, []) if head.view is not None else []
+        if not in_county:
+            raise NotFound("no such county")
+        for camp in in_county:
+            check_camp(actor, head.problem, camp.id, "this county's phones")
+        view = head.view
+        assert view is not None
+
+        def make(report: Any) -> downloads.Download:
+            report("writing")
+            return downloads.county_packets(view, county)
+
+        return downloads.start_file(
+            self.background,
+            make,
+            head.version.id,
+            "packets",
+            actor.name,
+            {"county": county},
+            label=county,
+        )
 
     def _open_view(self, version_id: int) -> Any:
         """The roster view of version ``version_id`` when it is the current one, open

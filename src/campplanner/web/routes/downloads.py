@@ -68,7 +68,10 @@ async def api_make_file(
 @router.get("/files/{job_id}", response_class=HTMLResponse)
 def file_page(request: Request, job_id: str, session: Session, actor: Acting) -> Response:
     template = "file_job.html" if partial(request) else "file_page.html"
-    return page(request, template, job=session.download_job(actor, job_id))
+    job = session.download_job(actor, job_id)
+    if "file" in job:  # the name it is saved under, in the page's language
+        job["file"]["shown"] = file_name(job["file"]["name"], job["label"], language_of(request))
+    return page(request, template, job=job)
 
 
 @router.get("/api/files/{job_id}")
@@ -93,6 +96,42 @@ def calls_csv(request: Request, version_id: Id, session: Session, actor: Acting)
 @router.get("/api/versions/{version_id}/calls.xlsx")
 def calls_xlsx(request: Request, version_id: Id, session: Session, actor: Acting) -> Response:
     return attachment(request, session.calls_file(actor, version_id, "xlsx"))
+
+
+@router.post("/versions/{version_id}/calls.{suffix}")
+async def make_calls_file(
+    request: Request, version_id: Id, suffix: str, session: Session, actor: Acting
+) -> Response:
+    # in the background: a version not open is read again (seconds on the season)
+    await posted(request)
+    job_id = await off_loop(session.start_calls_file, actor, version_id, suffix)
+    return RedirectResponse(f"/files/{job_id}", status_code=303)
+
+
+@router.post("/api/versions/{version_id}/calls.{suffix}")
+async def api_make_calls_file(
+    request: Request, version_id: Id, suffix: str, session: Session, actor: Acting
+) -> dict[str, Any]:
+    await posted(request)
+    return {"job": await off_loop(session.start_calls_file, actor, version_id, suffix)}
+
+
+@router.post("/county-packets/{county:path}")
+async def make_county_packets(
+    request: Request, county: str, session: Session, actor: Acting
+) -> Response:
+    # in the background: the season's largest county is a megabyte of pages
+    await posted(request)
+    job_id = await off_loop(session.start_county_packets, actor, county)
+    return RedirectResponse(f"/files/{job_id}", status_code=303)
+
+
+@router.post("/api/county-packets/{county:path}")
+async def api_make_county_packets(
+    request: Request, county: str, session: Session, actor: Acting
+) -> dict[str, Any]:
+    await posted(request)
+    return {"job": await off_loop(session.start_county_packets, actor, county)}
 
 
 @router.get("/packets/{camp_id:path}")
