@@ -162,3 +162,39 @@ def test_the_move_back_refills_an_essential_slot_or_is_not_made() -> None:
             assert sorted(restored.tolist()) == sorted(roster.tolist())
         assert _is_roster(problem, restored)
         assert coverage(problem, restored) == coverage(problem, roster)
+
+
+def test_a_published_volunteer_takes_back_the_last_bed_from_a_slot_that_is_not_essential() -> None:
+    # c1 has two beds: its essential leader and one more. Published: the leader and p1
+    # as nurse; the search gave the second bed to m1 as mason. p1's nurse slot is open
+    # but no bed is left: m1 gives the bed back (mason is not essential), the same
+    # coverage (a camp's priority per person), two changes fewer. The leader, essential,
+    # never gives way.
+    problem = compile_data(
+        make_instance(
+            volunteers=[
+                volunteer("lead", skills={"leader": 1}),
+                volunteer("p1"),
+                volunteer("m1", skills={"mason": 1}),
+            ],
+            camps=[
+                camp(
+                    "c1",
+                    capacity=2,
+                    requirements=[
+                        requirement("leader", essential=True),
+                        requirement("nurse"),
+                        requirement("mason"),
+                    ],
+                )
+            ],
+        )
+    )
+    lead = _candidate(problem, "lead", "c1", "leader")
+    p1 = _candidate(problem, "p1", "c1")
+    m1 = _candidate(problem, "m1", "c1", "mason")
+    roster = np.array(sorted([lead, m1]))
+    restored = restore_published(problem, roster, np.array(sorted([lead, p1])))
+    assert sorted(restored.tolist()) == sorted([lead, p1])
+    assert _is_roster(problem, restored)
+    assert coverage(problem, restored) == coverage(problem, roster)
