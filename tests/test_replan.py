@@ -243,3 +243,46 @@ def test_a_large_replan_with_locks_that_clash_is_infeasible(tmp_path: Path) -> N
     args = ["solve", str(instance), "--baseline", str(published), "--method", "large", "-q"]
     result = CliRunner().invoke(main, [*args, "--time-limit", "5"])
     assert result.exit_code == 3, result.output
+
+
+def test_the_lp_guided_start_of_a_replan_keeps_the_published_holder_among_equals() -> None:
+    # c1 needs a leader (essential) and a nurse; n_a and n_b are equal nurses and n_b
+    # was published (a, the lower index, is what the greedy takes among equals). The
+    # LP-guided greedy of a solve from scratch, run inside the re-plan after the
+    # season's LP, prefers the published holder: the start it offers is the published
+    # roster (0 changes), checked by the independent checker.
+    import time
+
+    import numpy as np
+
+    from campplanner.model.rules import runnable_camps
+    from campplanner.solver.bounds import restricted_lp
+    from campplanner.solver.neighbourhood import NeighbourhoodReplanner, _ReplanIncumbent
+
+    data = make_instance(
+        volunteers=[volunteer("lead", skills={"leader": 1}), volunteer("n_a"), volunteer("n_b")],
+        camps=[camp("c1", requirements=[requirement("leader", essential=True), requirement()])],
+    )
+    instance = load_data(data)
+    problem = compile_instance(instance)
+    published = [("lead", "c1", "leader"), ("n_b", "c1", "nurse")]
+    baseline = baseline_from_triples(problem, published)
+    replanner = NeighbourhoodReplanner(
+        problem, SolveOptions(time_limit=600, work_limit=1, secondary=False), baseline
+    )
+    runnable = runnable_camps(problem)
+    # no requirement saturated: every candidate is a column of the LP
+    lp = restricted_lp(problem, runnable, np.zeros(problem.num_requirements, bool), 600)
+    assert lp is not None
+    incumbent = _ReplanIncumbent(problem, time.monotonic(), None, replanner._changes)
+    replanner._guided_start(lp, runnable, incumbent, time.monotonic() + 600)
+    assert incumbent.roster is not None
+    assert sorted(roster_triples(problem, incumbent.roster)) == sorted(published)
+    assert replanner._changes(incumbent.roster) == 0
+    assert check_roster(instance, published).ok
+    # the greedy's own choice, before the published people are put back
+    from campplanner.solver.greedy import greedy_roster
+
+    chosen = greedy_roster(problem, runnable, cost=replanner._published_costs())
+    assert chosen is not None
+    assert sorted(roster_triples(problem, chosen)) == sorted(published)

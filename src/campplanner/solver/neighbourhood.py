@@ -58,6 +58,7 @@ from campplanner.solver.anytime import (
 )
 from campplanner.solver.bounds import (
     LagrangianBound,
+    RestrictedLp,
     restricted_lp,
     scarce_candidates,
 )
@@ -65,13 +66,14 @@ from campplanner.solver.core import CoreModel
 from campplanner.solver.counting import counting_bound
 from campplanner.solver.cpsat import CpSatSolver
 from campplanner.solver.first_roster import GreedyPass, first_roster, greedy_order
-from campplanner.solver.greedy import free_counts
+from campplanner.solver.greedy import default_costs, free_counts, greedy_roster
 from campplanner.solver.lagrangian import ColumnGeneration
 from campplanner.solver.large import (
     CORE_SATURATION,
     CORE_WORK,
     CORE_WORK_SHARE,
     LP_MAX_COLUMNS,
+    LP_SHARE,
     SATURATION,
     WORK_PRICING_ROUNDS,
     scarce_core,
@@ -94,6 +96,10 @@ BOUND_SHARE = 0.15  # of the time left, for the season's bound
 # chains of moves, one neighbourhood at a time)
 REPLAN_WORK_RATE = 0.6
 REPLAN_START_CAMPS = 8  # camps of the first sub-models: many small steps around the damage
+# The LP-guided greedy prefers a published holder over a candidate this much scarcer
+# elsewhere (default_costs: 1e4 per unit of skill pressure; the LP's own preference is
+# 1e7 per unit of its fraction, which stays first)
+PUBLISHED_PREFERENCE = 1e4
 # With a work limit (solver/work.py): the exact model on a small neighbourhood gets this
 # share of it, the search what is left.
 EXACT_WORK_SHARE = 0.5
@@ -208,6 +214,7 @@ class NeighbourhoodReplanner:
         self._inner: CpSatSolver | None = None
         self._core: CoreModel | None = None
         self._bounds: LagrangianBound | None = None  # the season's bound, once computed
+        self._costs: np.ndarray | None = None  # the guided greedy's, published preferred
         self._lns: Lns | None = None
         self._stopped = threading.Event()
         self.incumbent: Incumbent | None = None
@@ -462,12 +469,31 @@ class NeighbourhoodReplanner:
         free = free_counts(problem, runnable, roster)
         saturated = free >= SATURATION[0]
         if len(scarce_candidates(problem, runnable, saturated)) <= LP_MAX_COLUMNS:
-            lp = restricted_lp(
-                problem, runnable, saturated, deadline - time.monotonic(), self._stopped
-            )
-            if lp is not None:
+            # rounds of the restricted LP, as a solve from scratch runs them, each
+            # followed by its guided greedy with the published people preferred
+            for threshold in SATURATION:
+                if self._stopped.is_set() or incumbent.proven_optimal:
+                    break
+                lp_deadline = deadline if self.work.deterministic else clock.budget(LP_SHARE)
+                current = roster if incumbent.roster is None else incumbent.roster
+                free = free_counts(problem, runnable, current)
+                lp = restricted_lp(
+                    problem,
+                    runnable,
+                    free >= threshold,
+                    lp_deadline - time.monotonic(),
+                    self._stopped,
+                )
+                if lp is None:
+                    if self.work.deterministic and clock.expired():
+                        self.work.cut("bound")
+                    break
                 bounds.offer(lp.lam, lp.mu)
                 incumbent.offer_bound(bounds.bound, "Lagrangian at restricted-LP duals")
+                if incumbent.proven_optimal or self._stopped.is_set() or clock.expired():
+                    break
+                self._guided_start(lp, runnable, incumbent, clock.deadline)
+            roster = roster if incumbent.roster is None else incumbent.roster
             # the core gets its own share: after a slow LP the rest would be too little
             core_deadline = deadline if self.work.deterministic else clock.budget(BOUND_SHARE)
             self._core_bound(incumbent, runnable, roster, core_deadline)
@@ -481,6 +507,62 @@ class NeighbourhoodReplanner:
             if not progressed or incumbent.proven_optimal:
                 break
 
+    def _guided_start(
+        self, lp: RestrictedLp, runnable: np.ndarray, incumbent: Incumbent, deadline: float
+    ) -> None:
+        """The greedy a solve from scratch runs after each restricted LP (the camps the
+        LP runs, its scarce assignments first; large.py), with the published holders
+        preferred over others as valuable elsewhere, then the published people put back
+        where it costs no coverage. Offered as a start: kept when it covers more than
+        the published roster refilled (figures: docs/benchmarks.md, issue 22)."""
+        cost = self._published_costs().copy()
+        cost[lp.candidates] -= 1e7 * lp.fraction
+        self._offer_completed(
+            runnable & (lp.runs > 1e-6),
+            incumbent,
+            "LP-guided greedy, published preferred",
+            deadline,
+            cost=cost,
+            camp_preference=np.round(lp.runs, 6),
+        )
+
+    def _published_costs(self) -> np.ndarray:
+        """The greedy's costs (default_costs) with the published holders preferred."""
+        if self._costs is None:
+            self._costs = default_costs(self.problem)
+            self._costs[self.baseline.kept] -= PUBLISHED_PREFERENCE
+        return self._costs
+
+    def _offer_completed(
+        self,
+        allowed: np.ndarray,
+        incumbent: Incumbent,
+        source: str,
+        deadline: float,
+        cost: np.ndarray | None = None,
+        start: np.ndarray | None = None,
+        camp_preference: np.ndarray | None = None,
+    ) -> None:
+        """The greedy over the ``allowed`` camps (and the locked ones) from ``start``,
+        the published people then put back where it costs no coverage, offered to the
+        incumbent (kept if it covers more, or as much with fewer changes)."""
+        p = self.problem
+        allowed = allowed.copy()
+        allowed[p.candidate_camp[p.locked_candidates]] = True
+        stop = StopOrDeadline(self._stopped, deadline)
+        roster = greedy_roster(
+            p,
+            allowed,
+            cost=self._published_costs() if cost is None else cost,
+            start=start,
+            camp_preference=camp_preference,
+            stop=stop,
+        )
+        if roster is None or not np.isin(p.locked_candidates, roster).all():
+            return
+        roster = restore_published(p, roster, self.baseline.kept, stop)
+        incumbent.offer_closer(roster, source)
+
     def _core_bound(
         self, incumbent: Incumbent, runnable: np.ndarray, roster: np.ndarray, deadline: float
     ) -> None:
@@ -488,8 +570,9 @@ class NeighbourhoodReplanner:
         (core.py: a relaxation of the season, so its bound is a proof for the season).
 
         Without it the re-plan's bound stayed at the Lagrangian's, above the one a solve
-        from scratch proves (figures: docs/benchmarks.md). Only the bound is taken: the
-        core's roster knows nothing of the published one.
+        from scratch proves (figures: docs/benchmarks.md). Its roster, completed as a
+        solve from scratch completes it (with the published holders preferred, then the
+        published people put back), is offered too (:meth:`_offer_completed`).
         """
         problem = self.problem
         runnable = runnable.copy()
@@ -500,16 +583,21 @@ class NeighbourhoodReplanner:
                 remaining = float("inf")  # sizes by work, not by the clock
             if self._stopped.is_set() or remaining < 0.2 or incumbent.proven_optimal:
                 return
-            core = self._core = scarce_core(problem, runnable, roster, threshold, remaining)
+            current = roster if incumbent.roster is None else incumbent.roster
+            core = self._core = scarce_core(problem, runnable, current, threshold, remaining)
             if core is None:
                 return
             if self._stopped.is_set():
                 core.stop()
             budget = deadline - time.monotonic()
             work = min(CORE_WORK, self.work.share(CORE_WORK_SHARE) or CORE_WORK)
-            _, _, core_bound = core.solve(budget, work, seed=self.options.seed)
+            chosen, runs, core_bound = core.solve(budget, work, seed=self.options.seed)
             self.work.spend(core.work_done)
             incumbent.offer_bound(core_bound, "CP-SAT on the scarce core")
+            if chosen is not None and runs is not None and not self._stopped.is_set():
+                self._offer_completed(
+                    runnable & runs, incumbent, "scarce core", deadline, start=chosen
+                )
 
 
 class _ReplanIncumbent(Incumbent):
