@@ -165,7 +165,8 @@ def camp_program(
 ) -> CampProgram:
     """The restricted LP of :func:`bounds.column_lp` (``candidates`` as columns,
     ``phantoms`` filled by phantom supply) with its "runs" columns binary, solved by
-    HiGHS within ``time_limit`` seconds or ``max_nodes`` nodes of its search."""
+    HiGHS within ``time_limit`` seconds or, deterministically, ``max_nodes`` nodes of
+    its search."""
     p = problem
     lp, camps = column_model(p, runnable, candidates, phantoms)
     integrality = [highspy.HighsVarType.kContinuous] * (lp.num_col_ - len(camps))
@@ -176,7 +177,12 @@ def camp_program(
     highs.setOptionValue("random_seed", 0)
     highs.setOptionValue("mip_rel_gap", 1e-6)
     if max_nodes is not None:
+        # ended by its nodes, not the clock; its sub-MIP heuristics (RINS, RENS) are
+        # off, as they search on at the root for minutes on a full season without a
+        # node or a callback between (HiGHS polls interrupts only in the main search)
         highs.setOptionValue("mip_max_nodes", int(max_nodes))
+        highs.setOptionValue("mip_heuristic_run_rins", False)
+        highs.setOptionValue("mip_heuristic_run_rens", False)
     highs.passModel(lp)
     run_highs(highs, time.monotonic() + time_limit, stop)
     info = highs.getInfo()
