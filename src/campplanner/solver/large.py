@@ -100,7 +100,7 @@ CORE_WORK_SHARE = 0.5  # ... and a scarce core at most this share of the work le
 # most this share of the time left, or, with a work limit, this many branch-and-bound
 # nodes (HiGHS, single-threaded, runs its root and cuts to the end) counted as this
 # much work.
-CAMP_PROGRAM_SHARE = 0.6
+CAMP_PROGRAM_SHARE = 0.45
 CAMP_PROGRAM_NODES = 20
 CAMP_PROGRAM_WORK = 5.0
 

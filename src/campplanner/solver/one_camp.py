@@ -10,9 +10,10 @@ H9 asks every essential requirement of those camps to be full: a lower bound on 
 arc. So:
 
 - **who goes, given the camps that run** (:func:`best_staffing`) is a min-cost flow,
-  solved exactly by OR-Tools' ``SimpleMinCostFlow`` (essential slots weigh more than
-  all the priorities together, so they are filled first whenever they can be; a camp
-  whose essentials the flow cannot fill is closed and the flow solved again);
+  solved exactly by OR-Tools' ``SimpleMinCostFlow`` (essential slots as lower bounds
+  of their arcs; when they cannot all be met, a flow in which they weigh more than all
+  the priorities together names the camps left short, which are closed, and the flow
+  is solved again);
 - **which camps run** is the restricted LP of :func:`bounds.column_lp` with its
   "runs" columns integer (:func:`camp_program`): a mixed-integer program with one
   binary per camp, the people continuous (their part is a network, so integral once
@@ -40,7 +41,7 @@ from campplanner.model.rules import (
     beds_left,
     camps_left,
     camps_short_of_essentials,
-    essential_mask,
+    essentials_missing,
     slots_left,
 )
 from campplanner.model.state import RosterState
@@ -66,10 +67,17 @@ def best_staffing(
     :class:`RosterState` (a rule the flow does not know of: never offered)."""
     p = problem
     runs = np.asarray(runs, dtype=bool).copy()
-    essential = essential_mask(p)
-    count = slots_left(p, np.arange(p.num_requirements), 0)
     while stop is None or not stop.is_set():
-        roster = _flow(p, runs, essential, count)
+        # the essential slots as lower bounds of their arcs: costs 1 to 5, the fastest
+        roster = _flow(p, runs, forced=True)
+        if roster is not None:
+            return roster if _keeps_the_rules(p, roster) else None
+        # infeasible: essential slots weighed above everything else say which camps
+        # cannot be staffed beside the others; they are closed
+        if stop is not None and stop.is_set():
+            break
+        roster = _flow(p, runs, forced=False)
+        assert roster is not None
         short = camps_short_of_essentials(p, roster) & runs
         if not short.any():
             return roster if _keeps_the_rules(p, roster) else None
@@ -90,25 +98,42 @@ def _keeps_the_rules(problem: Problem, roster: np.ndarray) -> bool:
     return not (camps_short_of_essentials(p, roster) & running).any()
 
 
-def _flow(p: Problem, runs: np.ndarray, essential: np.ndarray, count: np.ndarray) -> np.ndarray:
+def _flow(p: Problem, runs: np.ndarray, forced: bool) -> np.ndarray | None:
     """One min-cost flow: source -> volunteer -> requirement -> camp -> sink, with an
-    arc from source to sink for the people who go nowhere."""
+    arc from source to sink for the people who go nowhere; each volunteer's arc to a
+    requirement earns its camp's priority. The essential slots of the running camps
+    are the lower bounds of their requirements' arcs to the camp (``forced``: None when
+    they cannot all be met), or arcs of their own that earn more than all priorities
+    together."""
     volunteers, requirements = p.num_volunteers, p.num_requirements
     source = volunteers + requirements + p.num_camps
     sink = source + 1
     candidates = np.flatnonzero(runs[p.candidate_camp])
+    count = np.maximum(slots_left(p, np.arange(requirements), 0), 0)
     reqs = np.flatnonzero(runs[p.requirement_camp] & (count > 0))
+    need = np.clip(essentials_missing(p, reqs, 0), 0, count[reqs])
     camps = np.flatnonzero(runs)
-    priority = p.camp_priority[p.requirement_camp[reqs]].astype(np.int64)
-    # an essential slot outweighs every other slot of the season together
-    bonus = int(p.camp_priority.max(initial=1)) * (volunteers + 1) + 1
-    cost = -(priority + bonus * essential[reqs])
+    req_node = volunteers + reqs
+    camp_node = volunteers + requirements + p.requirement_camp[reqs]
+    supplies = np.zeros(sink + 1, dtype=np.int64)
+    supplies[source], supplies[sink] = volunteers, -volunteers
+    if forced:  # lower bound l on r -> c: r asks for l more, c gives l more
+        req_tails, req_heads, req_capacity = req_node, camp_node, count[reqs] - need
+        req_cost = np.zeros(len(reqs))
+        supplies[req_node] -= need
+        np.add.at(supplies, camp_node, need)
+    else:
+        bonus = int(p.camp_priority.max(initial=1)) * (volunteers + 1) + 1
+        req_tails = np.concatenate((req_node, req_node))
+        req_heads = np.concatenate((camp_node, camp_node))
+        req_capacity = np.concatenate((need, count[reqs] - need))
+        req_cost = np.concatenate((np.full(len(reqs), -bonus), np.zeros(len(reqs))))
     load = np.maximum(camps_left(p, np.arange(volunteers), 0), 0)
     tails = np.concatenate(
         (
             np.full(volunteers, source),
             p.candidate_volunteer[candidates],
-            volunteers + reqs,
+            req_tails,
             volunteers + requirements + camps,
             [source],
         )
@@ -117,7 +142,7 @@ def _flow(p: Problem, runs: np.ndarray, essential: np.ndarray, count: np.ndarray
         (
             np.arange(volunteers),
             volunteers + p.candidate_requirement[candidates],
-            volunteers + requirements + p.requirement_camp[reqs],
+            req_heads,
             np.full(len(camps), sink),
             [sink],
         )
@@ -126,19 +151,28 @@ def _flow(p: Problem, runs: np.ndarray, essential: np.ndarray, count: np.ndarray
         (
             load,
             np.ones(len(candidates)),
-            count[reqs],
+            req_capacity,
             np.maximum(beds_left(p, camps, 0), 0),
             [volunteers],
         )
     ).astype(np.int64)
     costs = np.concatenate(
-        (np.zeros(volunteers), np.zeros(len(candidates)), cost, np.zeros(len(camps)), [0])
+        (
+            np.zeros(volunteers),
+            -p.camp_priority[p.candidate_camp[candidates]],
+            req_cost,
+            np.zeros(len(camps)),
+            [0],
+        )
     ).astype(np.int64)
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacity, costs)
-    flow.set_nodes_supplies(np.array([source, sink]), np.array([volunteers, -volunteers]))
+    flow.set_nodes_supplies(np.arange(sink + 1), supplies)
     status = flow.solve()
-    if status != flow.OPTIMAL:  # cannot happen: the bypass arc carries everyone
+    if status != flow.OPTIMAL:
+        # without lower bounds the bypass arc carries everyone: always feasible
+        if forced and status == flow.INFEASIBLE:
+            return None
         raise RuntimeError(f"min-cost flow ended with status {status}")
     used = flow.flows(np.arange(volunteers, volunteers + len(candidates)))
     return np.sort(candidates[used > 0]).astype(np.int64)
