@@ -296,6 +296,38 @@ def column_lp(
     set: it is interrupted through its callbacks, within a few milliseconds.
     """
     p = problem
+    lp, camps = column_model(p, runnable, candidates, phantoms)
+    n_x, n_y, base = len(candidates), len(phantoms), p.num_requirements
+    highs = _silent_highs()
+    highs.setOptionValue("time_limit", max(0.1, time_limit))
+    highs.setOptionValue("threads", 1)
+    highs.setOptionValue("random_seed", 0)
+    highs.passModel(lp)
+    run_highs(highs, time.monotonic() + time_limit, stop)
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    solution = highs.getSolution()
+    duals = np.asarray(solution.row_dual)
+    values = np.asarray(solution.col_value)
+    runs = np.zeros(p.num_camps)
+    runs[camps] = values[n_x + n_y :]
+    return RestrictedLp(
+        value=float(highs.getInfo().objective_function_value),
+        lam=duals[: p.num_requirements].copy(),
+        mu=duals[base : base + p.num_camps].copy(),
+        candidates=candidates,
+        fraction=values[:n_x],
+        runs=runs,
+    )
+
+
+def column_model(
+    problem: Problem, runnable: np.ndarray, candidates: np.ndarray, phantoms: np.ndarray
+) -> tuple[highspy.HighsLp, np.ndarray]:
+    """The model of :func:`column_lp` for HiGHS, and the runnable camps whose "runs"
+    are its last columns (after the x of ``candidates``, then the y of ``phantoms``);
+    its rows: requirements, then camps, then volunteers."""
+    p = problem
     alive_requirement = runnable[p.requirement_camp]
     camps = np.flatnonzero(runnable)
     n_x, n_y, n_c = len(candidates), len(phantoms), len(camps)
@@ -358,27 +390,7 @@ def column_lp(
     lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
     lp.a_matrix_.value_ = matrix.data
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = num_cols, num_rows
-    highs = _silent_highs()
-    highs.setOptionValue("time_limit", max(0.1, time_limit))
-    highs.setOptionValue("threads", 1)
-    highs.setOptionValue("random_seed", 0)
-    highs.passModel(lp)
-    run_highs(highs, time.monotonic() + time_limit, stop)
-    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    solution = highs.getSolution()
-    duals = np.asarray(solution.row_dual)
-    values = np.asarray(solution.col_value)
-    runs = np.zeros(p.num_camps)
-    runs[camps] = values[n_x + n_y :]
-    return RestrictedLp(
-        value=float(highs.getInfo().objective_function_value),
-        lam=duals[: p.num_requirements].copy(),
-        mu=duals[base : base + p.num_camps].copy(),
-        candidates=candidates,
-        fraction=values[:n_x],
-        runs=runs,
-    )
+    return lp, camps
 
 
 def run_highs(highs: highspy.Highs, deadline: float, stop: threading.Event | None) -> None:
@@ -391,6 +403,7 @@ def run_highs(highs: highspy.Highs, deadline: float, stop: threading.Event | Non
 
     highs.cbSimplexInterrupt += interrupt
     highs.cbIpmInterrupt += interrupt
+    highs.cbMipInterrupt += interrupt
     if stop is not None and stop.is_set():
         return
     highs.run()

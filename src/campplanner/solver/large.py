@@ -13,6 +13,9 @@ only improves, a proven bound that only falls, every phase on a budget and stopp
    (:mod:`lagrangian`) instead. Either way the Lagrangian at the LP's duals, evaluated
    on *all* candidates (:class:`bounds.LagrangianBound`), is the proof. An LP that does
    not finish in its budget is interrupted and its round skipped: nothing waits on it.
+   On seasons of one camp per person (:mod:`one_camp`), first the restricted LP
+   with its camps integer (a MIP, HiGHS), whose dual bound is a proof, and its camps
+   staffed by a min-cost flow, the best roster for those camps.
 3. The scarce core (:mod:`core`), when small: the same relaxation as an integer
    program; CP-SAT's bound on it is a proof when CP-SAT proved it, and its solution,
    completed by the greedy, another roster.
@@ -59,6 +62,7 @@ from campplanner.solver.first_roster import first_roster
 from campplanner.solver.greedy import default_costs, free_counts, greedy_roster
 from campplanner.solver.lagrangian import ColumnGeneration
 from campplanner.solver.lns import Lns, LnsOptions
+from campplanner.solver.one_camp import best_staffing, camp_program, one_camp_each
 from campplanner.solver.options import ProgressCallback, SolveOptions
 from campplanner.solver.polish import polish_passes
 from campplanner.solver.result import Result
@@ -92,6 +96,13 @@ WORK_PRICING_ROUNDS = 4
 # (on small jobs of one slot, 75 steps spent 0.01 of it in 3 s).
 WORK_PER_STEP = 0.05
 CORE_WORK_SHARE = 0.5  # ... and a scarce core at most this share of the work left
+# Seasons of one camp per person (one_camp.py): the integer program over camps gets at
+# most this share of the time left, or, with a work limit, this many branch-and-bound
+# nodes (HiGHS, single-threaded, runs its root and cuts to the end) counted as this
+# much work.
+CAMP_PROGRAM_SHARE = 0.45
+CAMP_PROGRAM_NODES = 20
+CAMP_PROGRAM_WORK = 5.0
 
 
 def scarce_core(
@@ -319,6 +330,9 @@ class LargeSolver:
         if self._stopped.is_set() or incumbent.proven_optimal:
             pass
         elif unsaturated <= LP_MAX_COLUMNS:
+            if one_camp_each(p):
+                # one camp per person: which camps run, then a flow names the people
+                info["camp_program"] = self._camp_program(runnable, clock)
             info["rounds"] = self._lp_rounds(runnable, locked_camps, base_cost, bounds, clock)
             # 3. the scarce core as an integer program
             self._cores(runnable, locked_camps, base_cost, clock)
@@ -502,6 +516,45 @@ class LargeSolver:
                 stop = StopOrDeadline(self._stopped, clock.deadline)
                 roster = greedy_roster(p, allowed, cost=base_cost, start=chosen, stop=stop)
                 self._offer(roster, "scarce core")
+
+    def _camp_program(self, runnable: np.ndarray, clock: Clock) -> dict[str, object]:
+        """The integer program over camps of :mod:`one_camp` on the requirements the
+        roster leaves scarce: its bound is a proof, and its camps (or, when it found
+        none, the roster's own) staffed by a min-cost flow a roster. What it did."""
+        p, incumbent = self.problem, self.incumbent
+        assert incumbent is not None and incumbent.roster is not None
+        done: dict[str, object] = {}
+        if self._stopped.is_set() or clock.expired() or incumbent.proven_optimal:
+            return done
+        saturated = free_counts(p, runnable, incumbent.roster) >= SATURATION[-1]
+        candidates = scarce_candidates(p, runnable, saturated)
+        phantoms = np.flatnonzero(runnable[p.requirement_camp] & saturated)
+        deadline = self._phase_deadline(clock, CAMP_PROGRAM_SHARE)
+        nodes = CAMP_PROGRAM_NODES if self.work.deterministic else None
+        program = camp_program(
+            p, runnable, candidates, phantoms, deadline - time.monotonic(), self._stopped, nodes
+        )
+        if self.work.deterministic:
+            self.work.spend(CAMP_PROGRAM_WORK)
+            if time.monotonic() >= deadline:
+                self.work.cut("integer program over camps")
+        done.update(bound=program.bound, nodes=program.nodes, value=program.value)
+        if program.bound is not None:
+            incumbent.offer_bound(program.bound, "integer program over camps")
+        stop = StopOrDeadline(self._stopped, clock.deadline)
+        if stop.is_set() or incumbent.proven_optimal:
+            return done
+        runs = program.runs
+        if runs is None:
+            runs = np.zeros(p.num_camps, dtype=bool)
+            runs[p.candidate_camp[incumbent.roster]] = True
+        roster = best_staffing(p, runs & runnable, stop)
+        if roster is not None:
+            done["staffed"] = coverage(p, roster)
+            self._offer(roster, "integer program over camps, staffed by a flow")
+        elif self.work.deterministic:
+            self.work.cut("integer program over camps")
+        return done
 
     def _column_generation(
         self,

@@ -1,0 +1,234 @@
+"""Seasons where each volunteer joins at most one camp: which camps run, then who goes.
+
+When nobody may join more than one camp (``max_camps`` 1 for everyone, the *teams*
+shape of ``benchmarks/bench_robust.py``) and nothing is locked, the roster rules
+reduce to a network: each volunteer sends at most one unit to one of their
+requirements (H1, H2, H7, H8 and the forbidden pairs are in the candidates; H3 to H5
+follow from the one unit), each requirement passes at most its slots on to its camp
+(H6 slots), each camp at most its beds (H6 beds). Once the camps that run are chosen,
+H9 asks every essential requirement of those camps to be full: a lower bound on its
+arc. So:
+
+- **who goes, given the camps that run** (:func:`best_staffing`) is a min-cost flow,
+  solved exactly by OR-Tools' ``SimpleMinCostFlow`` (essential slots as lower bounds
+  of their arcs; when they cannot all be met, a flow in which they weigh more than all
+  the priorities together names the camps left short, which are closed, and the flow
+  is solved again);
+- **which camps run** is the restricted LP of :func:`bounds.column_lp` with its
+  "runs" columns integer (:func:`camp_program`): a mixed-integer program with one
+  binary per camp, the people continuous (their part is a network, so integral once
+  the camps are), solved by HiGHS' branch and bound. It is a relaxation of every
+  season (a roster gives a solution of it, with the same coverage), so its dual bound
+  is a proof on any season; the camps of its best solution are the ones staffed.
+
+The LP lets a camp run "in part" and the integer program does not: on teams-3k-s1 it
+proves 9,367 where the LP says 9,525, and its camps staffed by the flow cover 9,367,
+the optimum (figures: docs/benchmarks.md, issue 22).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from campplanner.model.problem import Problem
+from campplanner.model.rules import (
+    beds_left,
+    camps_left,
+    camps_short_of_essentials,
+    essentials_missing,
+    slots_left,
+)
+from campplanner.model.state import RosterState
+from campplanner.solver.bounds import _silent_highs, column_model, run_highs
+
+
+def one_camp_each(problem: Problem) -> bool:
+    """True when every volunteer may join at most one camp and nothing is locked: the
+    seasons whose staffing is a flow (see the module docstring)."""
+    p = problem
+    if p.num_volunteers == 0 or len(p.locked_candidates):
+        return False
+    return bool((camps_left(p, np.arange(p.num_volunteers), 0) <= 1).all())
+
+
+def best_staffing(
+    problem: Problem, runs: np.ndarray, stop: threading.Event | None = None
+) -> np.ndarray | None:
+    """The roster of highest coverage in which only camps of ``runs`` (bool per camp)
+    run, each with its essential slots full (H9), on a season of :func:`one_camp_each`;
+    a camp whose essentials cannot all be filled beside the others is closed. None if
+    ``stop`` is set between two flows, or if the roster breaks a rule of
+    :class:`RosterState` (a rule the flow does not know of: never offered)."""
+    p = problem
+    runs = np.asarray(runs, dtype=bool).copy()
+    while stop is None or not stop.is_set():
+        # the essential slots as lower bounds of their arcs: costs 1 to 5, the fastest
+        roster = _flow(p, runs, forced=True)
+        if roster is not None:
+            return roster if _keeps_the_rules(p, roster) else None
+        # infeasible: essential slots weighed above everything else say which camps
+        # cannot be staffed beside the others; they are closed
+        if stop is not None and stop.is_set():
+            break
+        roster = _flow(p, runs, forced=False)
+        assert roster is not None
+        short = camps_short_of_essentials(p, roster) & runs
+        if not short.any():
+            return roster if _keeps_the_rules(p, roster) else None
+        runs[short] = False
+    return None
+
+
+def _keeps_the_rules(problem: Problem, roster: np.ndarray) -> bool:
+    """H3 to H6 through :class:`RosterState`, H9 in the camps the roster staffs."""
+    p = problem
+    state = RosterState(p, np.ones(p.num_camps, dtype=bool))
+    for i in roster.tolist():
+        if not state.fits(i):
+            return False
+        state.add(np.array([i], dtype=np.int64))
+    running = np.zeros(p.num_camps, dtype=bool)
+    running[p.candidate_camp[roster]] = True
+    return not (camps_short_of_essentials(p, roster) & running).any()
+
+
+def _flow(p: Problem, runs: np.ndarray, forced: bool) -> np.ndarray | None:
+    """One min-cost flow: source -> volunteer -> requirement -> camp -> sink, with an
+    arc from source to sink for the people who go nowhere; each volunteer's arc to a
+    requirement earns its camp's priority. The essential slots of the running camps
+    are the lower bounds of their requirements' arcs to the camp (``forced``: None when
+    they cannot all be met), or arcs of their own that earn more than all priorities
+    together."""
+    volunteers, requirements = p.num_volunteers, p.num_requirements
+    source = volunteers + requirements + p.num_camps
+    sink = source + 1
+    candidates = np.flatnonzero(runs[p.candidate_camp])
+    count = np.maximum(slots_left(p, np.arange(requirements), 0), 0)
+    reqs = np.flatnonzero(runs[p.requirement_camp] & (count > 0))
+    need = np.clip(essentials_missing(p, reqs, 0), 0, count[reqs])
+    camps = np.flatnonzero(runs)
+    req_node = volunteers + reqs
+    camp_node = volunteers + requirements + p.requirement_camp[reqs]
+    supplies = np.zeros(sink + 1, dtype=np.int64)
+    supplies[source], supplies[sink] = volunteers, -volunteers
+    if forced:  # lower bound l on r -> c: r asks for l more, c gives l more
+        req_tails, req_heads, req_capacity = req_node, camp_node, count[reqs] - need
+        req_cost = np.zeros(len(reqs))
+        supplies[req_node] -= need
+        np.add.at(supplies, camp_node, need)
+    else:
+        bonus = int(p.camp_priority.max(initial=1)) * (volunteers + 1) + 1
+        req_tails = np.concatenate((req_node, req_node))
+        req_heads = np.concatenate((camp_node, camp_node))
+        req_capacity = np.concatenate((need, count[reqs] - need))
+        req_cost = np.concatenate((np.full(len(reqs), -bonus), np.zeros(len(reqs))))
+    load = np.maximum(camps_left(p, np.arange(volunteers), 0), 0)
+    tails = np.concatenate(
+        (
+            np.full(volunteers, source),
+            p.candidate_volunteer[candidates],
+            req_tails,
+            volunteers + requirements + camps,
+            [source],
+        )
+    ).astype(np.int64)
+    heads = np.concatenate(
+        (
+            np.arange(volunteers),
+            volunteers + p.candidate_requirement[candidates],
+            req_heads,
+            np.full(len(camps), sink),
+            [sink],
+        )
+    ).astype(np.int64)
+    capacity = np.concatenate(
+        (
+            load,
+            np.ones(len(candidates)),
+            req_capacity,
+            np.maximum(beds_left(p, camps, 0), 0),
+            [volunteers],
+        )
+    ).astype(np.int64)
+    costs = np.concatenate(
+        (
+            np.zeros(volunteers),
+            -p.camp_priority[p.candidate_camp[candidates]],
+            req_cost,
+            np.zeros(len(camps)),
+            [0],
+        )
+    ).astype(np.int64)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacity, costs)
+    flow.set_nodes_supplies(np.arange(sink + 1), supplies)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        # without lower bounds the bypass arc carries everyone: always feasible
+        if forced and status == flow.INFEASIBLE:
+            return None
+        raise RuntimeError(f"min-cost flow ended with status {status}")
+    used = flow.flows(np.arange(volunteers, volunteers + len(candidates)))
+    return np.sort(candidates[used > 0]).astype(np.int64)
+
+
+@dataclass
+class CampProgram:
+    """What the integer program over camps found."""
+
+    runs: np.ndarray | None  # bool per camp, of its best solution (None: none found)
+    bound: int | None  # its proven bound on coverage (None: no proof)
+    value: float | None  # the objective of its best solution (a relaxation's value)
+    nodes: int  # branch-and-bound nodes explored
+
+
+def camp_program(
+    problem: Problem,
+    runnable: np.ndarray,
+    candidates: np.ndarray,
+    phantoms: np.ndarray,
+    time_limit: float,
+    stop: threading.Event | None = None,
+    max_nodes: int | None = None,
+) -> CampProgram:
+    """The restricted LP of :func:`bounds.column_lp` (``candidates`` as columns,
+    ``phantoms`` filled by phantom supply) with its "runs" columns binary, solved by
+    HiGHS within ``time_limit`` seconds or, deterministically, ``max_nodes`` nodes of
+    its search."""
+    p = problem
+    lp, camps = column_model(p, runnable, candidates, phantoms)
+    integrality = [highspy.HighsVarType.kContinuous] * (lp.num_col_ - len(camps))
+    lp.integrality_ = integrality + [highspy.HighsVarType.kInteger] * len(camps)
+    highs = _silent_highs()
+    highs.setOptionValue("time_limit", max(0.1, time_limit))
+    highs.setOptionValue("threads", 1)
+    highs.setOptionValue("random_seed", 0)
+    highs.setOptionValue("mip_rel_gap", 1e-6)
+    if max_nodes is not None:
+        # ended by its nodes, not the clock; its sub-MIP heuristics (RINS, RENS) are
+        # off, as they search on at the root for minutes on a full season without a
+        # node or a callback between (HiGHS polls interrupts only in the main search)
+        highs.setOptionValue("mip_max_nodes", int(max_nodes))
+        highs.setOptionValue("mip_heuristic_run_rins", False)
+        highs.setOptionValue("mip_heuristic_run_rens", False)
+    highs.passModel(lp)
+    run_highs(highs, time.monotonic() + time_limit, stop)
+    info = highs.getInfo()
+    bound = None
+    dual = float(info.mip_dual_bound)
+    if np.isfinite(dual) and abs(dual) < highspy.kHighsInf and info.mip_node_count >= 0:
+        bound = int(np.floor(dual + 1e-6))
+    runs = None
+    value = None
+    if info.primal_solution_status == 2:  # kSolutionStatusFeasible
+        values = np.asarray(highs.getSolution().col_value)
+        runs = np.zeros(p.num_camps, dtype=bool)
+        runs[camps] = values[lp.num_col_ - len(camps) :] > 0.5
+        value = float(info.objective_function_value)
+    return CampProgram(runs, bound, value, int(info.mip_node_count))
