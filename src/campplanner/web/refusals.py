@@ -248,6 +248,8 @@ WHAT_FA: dict[str, str] = {
     "audit": "دفتر رویدادها",
     "camp_packet": "برگهٔ اردو با تلفن‌ها",
     "county_packets": "برگه‌های شهرستان با تلفن‌ها",
+    "start_calls_file": "ساختن پروندهٔ فهرست تماس‌ها",
+    "start_county_packets": "ساختن برگه‌های شهرستان",
     "comparisons": "مقایسه‌های سناریو",
     "comparison": "یک مقایسهٔ سناریو",
     "start_comparison": "مقایسهٔ پرونده‌های سناریو",

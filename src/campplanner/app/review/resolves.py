@@ -454,6 +454,8 @@ STEPS = {
         "first roster",
         "greedy by scarcity",
         "LP-guided greedy",
+        "scarce core",
+        "integer program over camps, staffed by a flow",
     ),
     "bound": (
         "bound",
@@ -462,6 +464,7 @@ STEPS = {
         "Lagrangian at restricted-LP duals",
         "Lagrangian at column-generation duals",
         "CP-SAT on the scarce core",
+        "integer program over camps",
         "the parent season's bound",
     ),
     "search": ("exact on the neighbourhood", "neighbourhood search"),
