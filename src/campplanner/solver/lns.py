@@ -301,15 +301,39 @@ class Lns:
         return self.with_rivals(camp, wanted if len(wanted) else requirements, size)
 
     def changed(self, size: int) -> np.ndarray | None:
-        """Camps where the roster differs from the published one."""
+        """Camps where the roster differs from the published one, along the moves: from
+        one such camp, the camps its moved people are in now and those they were
+        published in, and so on (a chain of moves in one sub-model can be undone where
+        it is no longer needed; random camps seldom hold both ends of a move)."""
         p = self.problem
         differs = np.flatnonzero(self.state.assigned != self.published)
         if not len(differs):
             return None
         camps = np.unique(p.candidate_camp[differs])
-        if len(camps) > size:
-            camps = np.sort(self.rng.choice(camps, size=size, replace=False))
-        return camps
+        if len(camps) <= size:
+            return camps
+        # per volunteer who moved, the camps of their differing assignments
+        moved = p.candidate_volunteer[differs]
+        order = np.argsort(moved, kind="stable")
+        moved, where = moved[order], p.candidate_camp[differs][order]
+        chosen = {int(self.rng.choice(camps))}
+        frontier = list(chosen)
+        differ_camp = p.candidate_camp[differs]
+        while frontier and len(chosen) < size:
+            camp = frontier.pop(0)
+            people = np.unique(p.candidate_volunteer[differs[differ_camp == camp]])
+            lo = np.searchsorted(moved, people, side="left")
+            hi = np.searchsorted(moved, people, side="right")
+            linked = np.unique(np.concatenate([where[a:b] for a, b in zip(lo, hi, strict=True)]))
+            for other in self.rng.permutation(linked).tolist():
+                if other not in chosen and len(chosen) < size:
+                    chosen.add(int(other))
+                    frontier.append(int(other))
+        if len(chosen) < size:  # the chain ended: random changed camps fill the rest
+            rest = np.setdiff1d(camps, np.array(sorted(chosen)))
+            pick = self.rng.choice(rest, size=min(len(rest), size - len(chosen)), replace=False)
+            chosen.update(int(c) for c in pick)
+        return np.array(sorted(chosen), dtype=np.int64)
 
     def neighbourhood(self, kind: str) -> np.ndarray | None:
         size = self.size[kind]
