@@ -165,11 +165,11 @@ def test_the_move_back_refills_an_essential_slot_or_is_not_made() -> None:
         assert coverage(problem, restored) == coverage(problem, roster)
 
 
-def test_the_changed_neighbourhood_holds_both_ends_of_a_move() -> None:
+def test_the_moves_neighbourhood_holds_both_ends_of_a_move() -> None:
     # Three volunteers each moved from their published camp to another (six camps
     # differ). A sub-model of two camps can undo a move only if it holds both its ends:
-    # the "changed" neighbourhood follows the moved people instead of taking two
-    # changed camps at random (which held a pair of one move once in five draws).
+    # the "moves" neighbourhood follows the moved people instead of taking two
+    # changed camps at random as "changed" does (a pair of one move once in five).
     from campplanner.solver.lns import Lns, LnsOptions
 
     names = ("A", "B", "C", "D", "E", "F")
@@ -185,7 +185,7 @@ def test_the_changed_neighbourhood_holds_both_ends_of_a_move() -> None:
     pairs = {frozenset(problem.camp_index[c] for c in pair) for pair in moves.values()}
     for seed in range(10):
         lns = Lns(problem, roster, LnsOptions(seed=seed), published=published)
-        camps = lns.changed(2)
+        camps = lns.moves(2)
         assert camps is not None
         assert frozenset(camps.tolist()) in pairs
 

@@ -29,6 +29,10 @@ Neighbourhoods (:class:`Neighbourhoods`), each picked in turn:
 - *scarce skill*: a skill asked for more than it is held, and the camps of one time
   window that ask for it.
 
+Re-planning adds *damage* (a damaged camp and the camps holding candidates for it),
+*changed* (camps where the roster differs from the published one, at random) and
+*moves* (the same camps taken along the moves of people between them).
+
 Sizes adapt: a sub-model solved to optimality grows the next one of its kind, one cut
 by its work limit shrinks it. Work is limited by CP-SAT's deterministic time, so the
 sequence of steps does not depend on the machine's speed unless the clock cuts it.
@@ -61,7 +65,8 @@ from campplanner.solver.greedy import skill_pressure
 KINDS = ("cancelled", "open slots", "ball", "scarce skill")
 # Re-planning from a published roster: around the damage first, then the changes made.
 REPLAN_KINDS = ("damage", "cancelled", "open slots", "changed")
-ALL_KINDS = (*KINDS, "damage", "changed")
+# After a start that repaired the damage season-wide: the changed camps along the moves.
+ALL_KINDS = (*KINDS, "damage", "changed", "moves")
 
 
 @dataclass
@@ -301,6 +306,17 @@ class Lns:
         return self.with_rivals(camp, wanted if len(wanted) else requirements, size)
 
     def changed(self, size: int) -> np.ndarray | None:
+        """Camps where the roster differs from the published one."""
+        p = self.problem
+        differs = np.flatnonzero(self.state.assigned != self.published)
+        if not len(differs):
+            return None
+        camps = np.unique(p.candidate_camp[differs])
+        if len(camps) > size:
+            camps = np.sort(self.rng.choice(camps, size=size, replace=False))
+        return camps
+
+    def moves(self, size: int) -> np.ndarray | None:
         """Camps where the roster differs from the published one, along the moves: from
         one such camp, the camps its moved people are in now and those they were
         published in, and so on (a chain of moves in one sub-model can be undone where
@@ -341,6 +357,8 @@ class Lns:
             return self.damage(size)
         if kind == "changed":
             return self.changed(size)
+        if kind == "moves":
+            return self.moves(size)
         if kind == "cancelled":
             return self.cancelled(size)
         if kind == "open slots":

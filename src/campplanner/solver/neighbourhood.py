@@ -102,14 +102,14 @@ REPLAN_START_CAMPS = 8  # camps of the first sub-models: many small steps around
 PUBLISHED_PREFERENCE = 1e4
 # The starts built from the season's LP (its guided greedy, the scarce core's roster):
 # once one of them is the incumbent, the search's steps go to the camps the start
-# changed (the "changed" neighbourhood, along the moves), to bring the roster back
+# changed, along the moves (the "moves" neighbourhood of lns.py), to bring the roster back
 # towards the published one. Such a start repairs the damage season-wide; the search
 # around the damage gained at most 4 slots after it on tight-22k-s1 and beds-22k-s1
-# (0 of 23 and 28 steps improving at work 18), and 4.5 of work on "changed" took 34
-# changes off (figures: docs/benchmarks.md, issue 22).
+# (0 of 23 and 28 steps improving at work 18), and 4.5 of work on "moves" took 34
+# changes off (figures: docs/benchmarks.md, issue 22). Other re-plans keep REPLAN_KINDS.
 LP_GUIDED = "LP-guided greedy, published preferred"
 SCARCE_CORE = "scarce core, published preferred"
-GUIDED_KINDS = ("changed",)
+GUIDED_KINDS = ("moves",)
 # With a work limit (solver/work.py): the exact model on a small neighbourhood gets this
 # share of it, the search what is left.
 EXACT_WORK_SHARE = 0.5
