@@ -29,6 +29,10 @@ Neighbourhoods (:class:`Neighbourhoods`), each picked in turn:
 - *scarce skill*: a skill asked for more than it is held, and the camps of one time
   window that ask for it.
 
+Re-planning adds *damage* (a damaged camp and the camps holding candidates for it),
+*changed* (camps where the roster differs from the published one, at random) and
+*moves* (the same camps taken along the moves of people between them).
+
 Sizes adapt: a sub-model solved to optimality grows the next one of its kind, one cut
 by its work limit shrinks it. Work is limited by CP-SAT's deterministic time, so the
 sequence of steps does not depend on the machine's speed unless the clock cuts it.
@@ -61,7 +65,8 @@ from campplanner.solver.greedy import skill_pressure
 KINDS = ("cancelled", "open slots", "ball", "scarce skill")
 # Re-planning from a published roster: around the damage first, then the changes made.
 REPLAN_KINDS = ("damage", "cancelled", "open slots", "changed")
-ALL_KINDS = (*KINDS, "damage", "changed")
+# After a start that repaired the damage season-wide: the changed camps along the moves.
+ALL_KINDS = (*KINDS, "damage", "changed", "moves")
 
 
 @dataclass
@@ -311,12 +316,49 @@ class Lns:
             camps = np.sort(self.rng.choice(camps, size=size, replace=False))
         return camps
 
+    def moves(self, size: int) -> np.ndarray | None:
+        """Camps where the roster differs from the published one, along the moves: from
+        one such camp, the camps its moved people are in now and those they were
+        published in, and so on (a chain of moves in one sub-model can be undone where
+        it is no longer needed; random camps seldom hold both ends of a move)."""
+        p = self.problem
+        differs = np.flatnonzero(self.state.assigned != self.published)
+        if not len(differs):
+            return None
+        camps = np.unique(p.candidate_camp[differs])
+        if len(camps) <= size:
+            return camps
+        # per volunteer who moved, the camps of their differing assignments
+        moved = p.candidate_volunteer[differs]
+        order = np.argsort(moved, kind="stable")
+        moved, where = moved[order], p.candidate_camp[differs][order]
+        chosen = {int(self.rng.choice(camps))}
+        frontier = list(chosen)
+        differ_camp = p.candidate_camp[differs]
+        while frontier and len(chosen) < size:
+            camp = frontier.pop(0)
+            people = np.unique(p.candidate_volunteer[differs[differ_camp == camp]])
+            lo = np.searchsorted(moved, people, side="left")
+            hi = np.searchsorted(moved, people, side="right")
+            linked = np.unique(np.concatenate([where[a:b] for a, b in zip(lo, hi, strict=True)]))
+            for other in self.rng.permutation(linked).tolist():
+                if other not in chosen and len(chosen) < size:
+                    chosen.add(int(other))
+                    frontier.append(int(other))
+        if len(chosen) < size:  # the chain ended: random changed camps fill the rest
+            rest = np.setdiff1d(camps, np.array(sorted(chosen)))
+            pick = self.rng.choice(rest, size=min(len(rest), size - len(chosen)), replace=False)
+            chosen.update(int(c) for c in pick)
+        return np.array(sorted(chosen), dtype=np.int64)
+
     def neighbourhood(self, kind: str) -> np.ndarray | None:
         size = self.size[kind]
         if kind == "damage":
             return self.damage(size)
         if kind == "changed":
             return self.changed(size)
+        if kind == "moves":
+            return self.moves(size)
         if kind == "cancelled":
             return self.cancelled(size)
         if kind == "open slots":

@@ -100,6 +100,16 @@ REPLAN_START_CAMPS = 8  # camps of the first sub-models: many small steps around
 # elsewhere (default_costs: 1e4 per unit of skill pressure; the LP's own preference is
 # 1e7 per unit of its fraction, which stays first)
 PUBLISHED_PREFERENCE = 1e4
+# The starts built from the season's LP (its guided greedy, the scarce core's roster):
+# once one of them is the incumbent, the search's steps go to the camps the start
+# changed, along the moves (the "moves" neighbourhood of lns.py), to bring the roster back
+# towards the published one. Such a start repairs the damage season-wide; the search
+# around the damage gained at most 4 slots after it on tight-22k-s1 and beds-22k-s1
+# (0 of 23 and 28 steps improving at work 18), and 4.5 of work on "moves" took 34
+# changes off (figures: docs/benchmarks.md, issue 22). Other re-plans keep REPLAN_KINDS.
+LP_GUIDED = "LP-guided greedy, published preferred"
+SCARCE_CORE = "scarce core, published preferred"
+GUIDED_KINDS = ("moves",)
 # With a work limit (solver/work.py): the exact model on a small neighbourhood gets this
 # share of it, the search what is left.
 EXACT_WORK_SHARE = 0.5
@@ -337,6 +347,8 @@ class NeighbourhoodReplanner:
             incumbent.enter("neighbourhood search")
             vacated = vacated_requirements(problem, self.baseline)
             damaged = np.unique(problem.requirement_camp[vacated])
+            guided = incumbent.source in (LP_GUIDED, SCARCE_CORE)
+            info["search_kinds"] = list(GUIDED_KINDS if guided else REPLAN_KINDS)
             lns_options = LnsOptions(seed=options.seed, start_camps=REPLAN_START_CAMPS)
             if self._step_work is not None:
                 lns_options.step_work = self._step_work
@@ -360,7 +372,7 @@ class NeighbourhoodReplanner:
             lns.run(
                 clock.deadline - (explain_estimate(problem, roster) if self._output_time else 0),
                 self._stopped,
-                kinds=REPLAN_KINDS,
+                kinds=GUIDED_KINDS if guided else REPLAN_KINDS,
                 on_improve=lambda r, _: incumbent.offer_closer(r, "neighbourhood search"),
                 work_limit=work,
                 max_steps=self._search_steps,
@@ -520,7 +532,7 @@ class NeighbourhoodReplanner:
         self._offer_completed(
             runnable & (lp.runs > 1e-6),
             incumbent,
-            "LP-guided greedy, published preferred",
+            LP_GUIDED,
             deadline,
             cost=cost,
             camp_preference=np.round(lp.runs, 6),
@@ -596,7 +608,7 @@ class NeighbourhoodReplanner:
             incumbent.offer_bound(core_bound, "CP-SAT on the scarce core")
             if chosen is not None and runs is not None and not self._stopped.is_set():
                 self._offer_completed(
-                    runnable & runs, incumbent, "scarce core", deadline, start=chosen
+                    runnable & runs, incumbent, SCARCE_CORE, deadline, start=chosen
                 )
 
 

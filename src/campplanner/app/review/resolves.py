@@ -466,6 +466,9 @@ STEPS = {
         "CP-SAT on the scarce core",
         "integer program over camps",
         "the parent season's bound",
+        # a re-plan's starts from the season's LP and cores, found while it proves
+        "LP-guided greedy, published preferred",
+        "scarce core, published preferred",
     ),
     "search": ("exact on the neighbourhood", "neighbourhood search"),
     "restore": ("published restored",),
