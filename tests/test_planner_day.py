@@ -49,9 +49,8 @@ from campplanner.app.solving import SolveRequest, solve
 from campplanner.contract.calendar import to_persian_digits
 from campplanner.solver import SolveOptions
 from test_access_browser import _axe_script, _serious
-from test_persian_pages import _latin_words
 from test_serve_browser import CHROMIUM, _chromium_or_skip
-from web_helpers import first_start, log_in
+from web_helpers import first_start, latin_words, log_in
 
 SEASON = REPO / "instances" / "markazi-season.json.gz"
 PORT = 8793
@@ -115,7 +114,7 @@ class Day:
         """axe-core and the Latin words of the page now shown."""
         where = self.page.url.removeprefix(BASE)
         self.problems += [f"{where}: {p}" for p in _serious(self.page, self.axe)]
-        latin = _latin_words(self.page.content(), self.allowed)
+        latin = latin_words(self.page.content(), self.allowed)
         if latin:
             self.problems.append(f"{where}: Latin words {latin}")
 
