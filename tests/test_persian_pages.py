@@ -184,3 +184,14 @@ def test_every_worded_refusal_of_the_application_has_its_persian_words() -> None
     from campplanner.web.refusals import CONFLICT_WORDS
 
     assert set(KINDS) == set(CONFLICT_WORDS)  # what contradicts what, in Persian
+
+
+def test_an_empty_essential_role_is_marked_in_words_with_persian_punctuation(walked) -> None:
+    """c5's empty physician slot is essential: said «ضروری» after a Persian comma, not
+    ", !" (issue 25: right-to-left breaks around parentheses)."""
+    _, browser, _, _ = walked
+    page = browser.get("/camps/c5").text
+    assert "سطح ۱، <strong>ضروری</strong>)" in page, page
+    assert ", !" not in page
+    english = browser.get("/camps/c5", cookies={"campplanner_lang": "en"}).text
+    assert ", <strong>essential</strong>)" in english

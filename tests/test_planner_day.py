@@ -151,7 +151,6 @@ def test_a_planners_day_on_the_full_season(server, season) -> None:
     allowed = (
         {v["id"] for v in season["volunteers"]}
         | {c["id"] for c in season["camps"]}
-        | {s["id"] for s in season["skills"]}
         | {p["id"] for p in season["places"]}
         | {g["id"] for g in season["groups"]}
         | {"province", "ali"}

@@ -499,3 +499,28 @@ def test_ctrl_c_on_a_terminal_stops_a_ray_sweep_too(
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["partial"] is True and 1 <= report["runs_done"] < 500
     assert report["sweep"]["engine"] == "ray"
+
+
+def test_the_header_says_rates_as_percentages_with_at_most_one_decimal() -> None:
+    """A rate estimated from an attendance history (0.0712345) is printed 7.1%, not
+    7.12345% with six digits; a round one 5%."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from campplanner.cli.stress_view import print_stress
+
+    report = {
+        "published": {},
+        "rates": {"no_show": 0.0712345, "skills": {"nurse": 0.123456}, "camp_cancel": 0.05},
+        "runs_done": 0,
+        "runs_requested": 20,
+        "seed": 0,
+        "instance": "small.json",
+        "partial": False,
+    }
+    out = StringIO()
+    print_stress(Console(file=out, width=300), report)
+    head = out.getvalue()
+    assert "no-show 7.1%, per skill nurse 12.3%, camps cancelled 5%" in head, head
+    assert "7.12345" not in head

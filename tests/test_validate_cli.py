@@ -428,3 +428,58 @@ def test_a_20_mb_key_is_not_echoed_whole(tmp_path: Path, where: str) -> None:
     assert result.exit_code == (0 if where == "a field" else 2), result.output[-2000:]
     assert len(result.output) < 10_000
     assert "... (20,000,0" in result.output and "characters)" in result.output
+
+
+def _warned_of_everything() -> list[dict[str, Any]]:
+    """Three files that between them raise every warning validate knows."""
+    data = make_instance(
+        volunteers=[
+            volunteer("v1", valid_until={"nurse": "2021-06-20"}),  # before the season
+            volunteer("v2", valid_until={"nurse": "2021-07-20"}),  # within 30 days
+            volunteer("v4", valid_until={"mason": "2021-09-01"}),  # not held
+            volunteer("v5", valid_until={"nurse": "2021-07-03"}),  # locked past it
+            volunteer("v6", available=[["2021-06-01", "2021-06-30"], ["2021-07-01", "2021-08-01"]]),
+        ],
+        camps=[camp("c1"), camp("c2", requirements=[])],
+        locked=[
+            {"volunteer": "v5", "camp": "c1", "skill": "nurse"},
+            {"volunteer": "v5", "camp": "c1", "skill": "nurse"},  # twice
+            {"volunteer": "v2", "camp": "c1", "skill": "mason"},  # not asked
+        ],
+        capactiy=3,  # unknown, meant "capacity"? at the top level: no field of that name
+    )
+    data["format"] = "campplanner/9"
+    data["camps"][0]["capactiy"] = 3  # did you mean "capacity"?
+    jalali = make_instance(calendar="jalali", camps=[camp("c1", start="2021-07-01")])
+    gregorian = make_instance(camps=[camp("c1", start="1400-07-01", end="1400-07-05")])
+    return [data, jalali, gregorian]
+
+
+def test_validate_says_its_warnings_in_the_language_asked(tmp_path: Path) -> None:
+    """Warnings follow ``--lang`` as explain's reasons do (issue 25): every kind in
+    Persian, ids and JSON paths as the file writes them, days in Persian digits; English
+    by default."""
+    from campplanner.app.inspect import validate
+    from campplanner.cli.inspect_view import WARNINGS_FA
+
+    kinds: set[str] = set()
+    for number, data in enumerate(_warned_of_everything()):
+        path = write_instance(tmp_path / f"w{number}.json", data)
+        kinds |= {warning.kind for warning in validate(str(path)).warnings}
+        english, persian = (
+            invoke("validate", str(path)),
+            invoke("validate", str(path), "--lang", "fa"),
+        )
+        assert english.exit_code == persian.exit_code == 0, output_of(persian)
+        assert "warning(s)" in output_of(english) and "warning(s)" not in output_of(persian)
+        shown = output_of(persian).split("هشدار:", 1)[1]
+        for english_words in ("unknown field", "expire", "does not hold", "asks for nobody"):
+            assert english_words not in shown, shown
+        if number == 0:
+            assert "اعتبار nurse v1 در ۲۰۲۱/۰۶/۲۰ پایان یافته است" in shown
+            assert (
+                "camps[0].capactiy: فیلد ناشناخته، نادیده گرفته شد (شاید منظور capacity بود؟)"
+                in shown
+            )
+            assert "اردوی c2 کسی را نمی‌خواهد" in shown
+    assert kinds == set(WARNINGS_FA), kinds ^ set(WARNINGS_FA)

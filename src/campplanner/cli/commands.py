@@ -131,13 +131,15 @@ def weight_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def lang_option(default: str, where: str) -> Callable[..., Any]:
+def lang_option(
+    default: str, where: str, what: str = "the reasons and fixes"
+) -> Callable[..., Any]:
     return click.option(
         "--lang",
         type=click.Choice(LANGUAGES),
         default=default,
         show_default=True,
-        help=f"Language of the reasons and fixes {where}: "
+        help=f"Language of {what} {where}: "
         + ", ".join(f"{code} ({NAMES[code]})" for code in LANGUAGES)
         + ".",
     )
@@ -202,8 +204,9 @@ def _exit_for(result: Any, received: Any) -> None:
 
 @main.command()
 @click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
+@lang_option("en", "(a terminal seldom shows right-to-left text well)", "the warnings")
 @reports_errors
-def validate(instance_file: str) -> None:
+def validate(instance_file: str, lang: str) -> None:
     """Check INSTANCE_FILE against the data contract and summarise it.
 
     Exit 0 with a summary (counts, supply per skill, camps and volunteers that cannot
@@ -214,7 +217,7 @@ def validate(instance_file: str) -> None:
     from campplanner.cli.inspect_view import print_overview
 
     checked = validate_file(instance_file)
-    print_overview(stdout, instance_file, checked.overview, checked.warnings)
+    print_overview(stdout, instance_file, checked.overview, checked.warnings, lang)
 
 
 @main.command()

@@ -9,7 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from campplanner.check import RULES, CheckReport
-from campplanner.contract.errors import Issue
+from campplanner.contract.calendar import persian_date, to_persian_digits
+from campplanner.contract.errors import MAX_ECHOED, Issue, shorten
 
 if TYPE_CHECKING:  # a type only: `campplanner check` must not load the solver's problem.py
     from campplanner.explain.overview import Overview
@@ -23,8 +24,11 @@ def _ids(ids: list[str]) -> str:
     return shown + (f" ... and {len(ids) - LIST_LIMIT} more" if len(ids) > LIST_LIMIT else "")
 
 
-def print_overview(console: Console, source: str, summary: Overview, warnings: list[Issue]) -> None:
-    """The ``validate`` report: counts, supply per skill, what cannot take part, warnings."""
+def print_overview(
+    console: Console, source: str, summary: Overview, warnings: list[Issue], lang: str = "en"
+) -> None:
+    """The ``validate`` report: counts, supply per skill, what cannot take part, warnings
+    (in ``lang``)."""
     console.print(f"[bold green]OK[/] {escape(source)} follows the campplanner/1 contract")
     if summary.season:
         console.print(f"Season: {summary.season[0]} to {summary.season[1]}")
@@ -84,17 +88,90 @@ def print_overview(console: Console, source: str, summary: Overview, warnings: l
     if summary.camps_short_of_beds:
         shown = [f"{c} ({b} beds < {e})" for c, (b, e) in summary.camps_short_of_beds.items()]
         console.print(f"[yellow]Camps with fewer beds than essential slots[/]: {_ids(shown)}")
-    print_warnings(console, warnings)
+    print_warnings(console, warnings, lang=lang)
 
 
-def print_warnings(console: Console, warnings: list[Issue], limit: int = 50) -> None:
+# The warnings of an instance (contract.instance.instance_warnings) in Persian, by kind;
+# their English is the warning's own message. Ids, skills and JSON as the file writes
+# them (planners type them back), days and numbers in Persian digits.
+WARNINGS_FA: dict[str, str] = {
+    "format": "{found}: این برنامه {reads} را می‌خواند",
+    "unknown_field": "فیلد ناشناخته، نادیده گرفته شد{hint}",
+    "jalali_years": (
+        "اردوها در سال {year} آغاز می‌شوند که سالی خورشیدی است، اما تقویم پرونده میلادی است "
+        '(پیش‌فرض): اگر تاریخ‌ها خورشیدی‌اند، "calendar": "jalali" را بیفزایید'
+    ),
+    "gregorian_years": (
+        "اردوها در سال {year} آغاز می‌شوند که سالی میلادی است، اما تقویم پرونده خورشیدی است: "
+        'اگر تاریخ‌ها میلادی‌اند، "calendar": "jalali" را بردارید'
+    ),
+    "ranges_touch": (
+        "بازه‌های آزادی {volunteer} به هم می‌رسند یا روی هم می‌افتند؛ هر اردو باید در یک بازه "
+        "بگنجد (H2)، پس اگر در همهٔ آن روزها آزاد است آن‌ها را یکی کنید"
+    ),
+    "asks_nobody": "اردوی {camp} کسی را نمی‌خواهد",
+    "lock_not_asked": (
+        "اردوی {camp} جایی برای مهارت {skill} ندارد، پس این قفل برقرار نمی‌ماند: نمونه ناشدنی است"
+    ),
+    "lock_twice": "همین قفل بیش از یک بار آمده است",
+    "expiry_unheld": "{volunteer} مهارت {skill} را ندارد: این تاریخ به کار نمی‌آید",
+    "expired": (
+        "اعتبار {skill} {volunteer} در {until} پایان یافته است، پیش از آغاز فصل ({start}): "
+        "این فصل هیچ جای {skill} را پر نمی‌کند"
+    ),
+    "expires_soon": (
+        "اعتبار {skill} {volunteer} در {until} پایان می‌یابد، کمتر از {days} روز پس از آغاز "
+        "فصل ({start})"
+    ),
+    "expires_before_lock": (
+        "اعتبار {skill} {volunteer} در {until} پایان می‌یابد، پیش از پایان اردوی {camp} که در "
+        "آن قفل شده است ({end}): این قفل برقرار نمی‌ماند (H1)"
+    ),
+}
+DAYS = ("until", "start", "end")
+
+
+def said(warning: Issue, lang: str) -> str:
+    """A warning in ``lang``: its own English, or its kind's Persian words (its English
+    when it has none: a warning of another reader)."""
+    if lang != "fa" or warning.kind not in WARNINGS_FA:
+        return str(warning)
+    values = {
+        name: persian_date(str(value))
+        if name in DAYS
+        else to_persian_digits(str(value))
+        if isinstance(value, int)
+        else str(value)
+        for name, value in warning.values.items()
+    }
+    if warning.kind == "unknown_field":
+        values["hint"] = f" (شاید منظور {values['meant']} بود؟)" if values.get("meant") else ""
+    text = shorten(WARNINGS_FA[warning.kind].format(**values), 5 * MAX_ECHOED)
+    return f"{shorten(warning.path)}: {text}" if warning.path else text
+
+
+def print_warnings(
+    console: Console, warnings: list[Issue], limit: int = 50, lang: str = "en"
+) -> None:
+    """The warnings, the first ``limit`` of them, in ``lang`` (``validate --lang``)."""
     if not warnings:
         return
-    console.print(f"[yellow]{len(warnings)} warning(s):[/]")
+    persian = lang == "fa"
+    count = len(warnings)
+    console.print(
+        f"[yellow]{to_persian_digits(str(count))} هشدار:[/]"
+        if persian
+        else f"[yellow]{count} warning(s):[/]"
+    )
     for warning in warnings[:limit]:
-        console.print(f"  - {warning}", markup=False, highlight=False)
-    if len(warnings) > limit:
-        console.print(f"  ... and {len(warnings) - limit} more")
+        console.print(f"  - {said(warning, lang)}", markup=False, highlight=False)
+    if count > limit:
+        more = count - limit
+        console.print(
+            f"  ... و {to_persian_digits(str(more))} هشدار دیگر"
+            if persian
+            else f"  ... and {more} more"
+        )
 
 
 def print_check_report(console: Console, report: CheckReport, limit_per_rule: int = 50) -> None:

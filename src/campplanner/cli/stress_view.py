@@ -16,18 +16,23 @@ def _n(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def _percent(rate: float) -> str:
+    """A rate as a percentage with at most one decimal: ``7%``, ``7.1%`` (not ``7.12345%``)."""
+    return f"{100 * rate:.1f}".removesuffix(".0") + "%"
+
+
 def print_stress(console: Console, report: dict[str, Any]) -> None:
     """Coverage against the published roster, calls, camps at risk, short skills, reserves."""
     published = report["published"]
     rates = report["rates"]
     head = (
         f"{report['runs_done']} of {report['runs_requested']} runs, seed {report['seed']}, "
-        f"no-show {100 * rates['no_show']:g}%"
+        f"no-show {_percent(rates['no_show'])}"
     )
     if rates["skills"]:
-        head += ", per skill " + ", ".join(f"{k} {100 * v:g}%" for k, v in rates["skills"].items())
+        head += ", per skill " + ", ".join(f"{k} {_percent(v)}" for k, v in rates["skills"].items())
     if rates["camp_cancel"]:
-        head += f", camps cancelled {100 * rates['camp_cancel']:g}%"
+        head += f", camps cancelled {_percent(rates['camp_cancel'])}"
     history = report.get("history")
     if history:
         head += (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 # A message quotes the user's data (a key, an id, a value): a 20 MB key was echoed whole
 # (10 MB of stderr, minutes of terminal wrapping). What is quoted is cut to this much.
@@ -21,10 +21,14 @@ def shorten(text: str, limit: int = MAX_ECHOED) -> str:
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem (or warning) in an input file, located by its JSON path."""
+    """One problem (or warning) in an input file, located by its JSON path. A warning
+    also names its ``kind`` and the ``values`` it quotes, for a front end to say it in
+    its own language (``cli/inspect_view.WARNINGS_FA``); ``message`` is the English."""
 
     path: str  # "camps[3].requirements[0].skill", or "" for the whole file
     message: str
+    kind: str = field(default="", compare=False)
+    values: Mapping[str, object] = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         # the path and the message are said in full up to a few lines' length, never a

@@ -25,7 +25,7 @@ from campplanner.contract.kinds import kind_of_bytes, refuse_other_kind, wrong_k
 from campplanner.contract.limits import TooLarge, memory_limit, refuse_beyond_limit
 from campplanner.contract.schema import FORMAT, Instance
 from campplanner.contract.shape_errors import json_kind, pydantic_issues
-from campplanner.contract.suggest import Suggestions, did_you_mean
+from campplanner.contract.suggest import Suggestions
 
 MAX_FILE_BYTES = 2 * 1024**3  # past this a file is not an instance but an accident
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -509,7 +509,14 @@ def instance_warnings(instance: Instance) -> list[Issue]:
     """Things that are allowed but probably not meant: worth a planner's look."""
     warnings: list[Issue] = []
     if instance.format is not None and instance.format != FORMAT:
-        warnings.append(Issue("format", f"{instance.format!r}: this tool reads {FORMAT!r}"))
+        warnings.append(
+            Issue(
+                "format",
+                f"{instance.format!r}: this tool reads {FORMAT!r}",
+                "format",
+                {"found": instance.format, "reads": FORMAT},
+            )
+        )
     warnings.extend(_unknown_fields(instance, []))
     warnings.extend(_calendar_mismatch(instance))
 
@@ -525,6 +532,8 @@ def instance_warnings(instance: Instance) -> list[Issue]:
                         f"volunteers[{index}].available",
                         f"ranges of {volunteer.id} touch or overlap; a camp must fit inside "
                         "one range (H2), so merge them if the volunteer is free throughout",
+                        "ranges_touch",
+                        {"volunteer": volunteer.id},
                     )
                 )
                 break
@@ -534,7 +543,12 @@ def instance_warnings(instance: Instance) -> list[Issue]:
     for index, camp in enumerate(instance.camps):
         if not camp.requirements:
             warnings.append(
-                Issue(f"camps[{index}].requirements", f"camp {camp.id} asks for nobody")
+                Issue(
+                    f"camps[{index}].requirements",
+                    f"camp {camp.id} asks for nobody",
+                    "asks_nobody",
+                    {"camp": camp.id},
+                )
             )
 
     camp_skills = {camp.id: {r.skill for r in camp.requirements} for camp in instance.camps}
@@ -546,10 +560,14 @@ def instance_warnings(instance: Instance) -> list[Issue]:
                     f"locked[{index}]",
                     f"camp {entry.camp} has no requirement for {entry.skill!r}, so this lock "
                     "cannot hold: the instance is infeasible",
+                    "lock_not_asked",
+                    {"camp": entry.camp, "skill": entry.skill},
                 )
             )
         if locked_count[(entry.volunteer, entry.camp, entry.skill)] > 1:
-            warnings.append(Issue(f"locked[{index}]", "the same lock appears more than once"))
+            warnings.append(
+                Issue(f"locked[{index}]", "the same lock appears more than once", "lock_twice")
+            )
     return warnings
 
 
@@ -573,7 +591,12 @@ def _expiry_warnings(instance: Instance) -> Iterator[Issue]:
         for skill, until in (volunteer.valid_until or {}).items():
             at = f"volunteers[{index}].valid_until.{skill}"
             if skill not in volunteer.skills:
-                yield Issue(at, f"{volunteer.id} does not hold {skill!r}: the date is unused")
+                yield Issue(
+                    at,
+                    f"{volunteer.id} does not hold {skill!r}: the date is unused",
+                    "expiry_unheld",
+                    {"volunteer": volunteer.id, "skill": skill},
+                )
                 continue
             last = day_of(until, calendar)
             if last < season_start:
@@ -581,12 +604,18 @@ def _expiry_warnings(instance: Instance) -> Iterator[Issue]:
                     at,
                     f"{volunteer.id}'s {skill} expired on {until}, before the season starts "
                     f"({first_camp.start}): it fills no {skill} slot this season",
+                    "expired",
+                    {"volunteer": volunteer.id, "skill": skill, "until": until}
+                    | {"start": first_camp.start},
                 )
             elif last < season_start + EXPIRY_WARNING_DAYS:
                 yield Issue(
                     at,
                     f"{volunteer.id}'s {skill} expires on {until}, within "
                     f"{EXPIRY_WARNING_DAYS} days of the season's start ({first_camp.start})",
+                    "expires_soon",
+                    {"volunteer": volunteer.id, "skill": skill, "until": until}
+                    | {"days": EXPIRY_WARNING_DAYS, "start": first_camp.start},
                 )
             for camp_id in locks.get((volunteer.id, skill), ()):
                 camp = camp_by_id.get(camp_id)
@@ -595,6 +624,9 @@ def _expiry_warnings(instance: Instance) -> Iterator[Issue]:
                         at,
                         f"{volunteer.id}'s {skill} expires on {until}, before camp {camp_id} "
                         f"they are locked to ends ({camp.end}): the lock cannot hold (H1)",
+                        "expires_before_lock",
+                        {"volunteer": volunteer.id, "skill": skill, "until": until}
+                        | {"camp": camp_id, "end": camp.end},
                     )
 
 
@@ -609,20 +641,30 @@ def _calendar_mismatch(instance: Instance) -> Iterator[Issue]:
             "calendar",
             f"camps start in the year {years[0]}, a Jalali year, but the file's calendar is "
             'gregorian (the default): add "calendar": "jalali" if its dates are Jalali',
+            "jalali_years",
+            {"year": years[0]},
         )
     elif instance.calendar == "jalali" and years[-1] > 1700:
         yield Issue(
             "calendar",
             f"camps start in the year {years[-1]}, a Gregorian year, but the file's calendar "
             'is jalali: remove "calendar": "jalali" if its dates are Gregorian',
+            "gregorian_years",
+            {"year": years[-1]},
         )
 
 
 def _unknown_fields(model: Any, location: list[str | int]) -> Iterator[Issue]:
     if isinstance(model, BaseModel):
         for name in model.model_extra or {}:
-            hint = did_you_mean(name, type(model).model_fields)
-            yield Issue(json_path([*location, name]), f"unknown field, ignored{hint}")
+            meant = Suggestions(type(model).model_fields).closest(name)
+            hint = f" (did you mean {meant!r}?)" if meant is not None and meant != name else ""
+            yield Issue(
+                json_path([*location, name]),
+                f"unknown field, ignored{hint}",
+                "unknown_field",
+                {"meant": meant if hint else ""},
+            )
         for name in type(model).model_fields:
             yield from _unknown_fields(getattr(model, name), [*location, name])
     elif isinstance(model, list) and model and isinstance(model[0], BaseModel):

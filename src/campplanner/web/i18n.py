@@ -339,6 +339,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "publish": ("انتشار", "Publish"),
     "restore": ("بازگرداندن", "Restore"),
     "comma": ("، ", ", "),
+    "essential_role": ("ضروری", "essential"),
     "semicolon": ("؛ ", "; "),
     "bulk_edit": ("یک تغییر برای چند نفر", "One edit for many people"),
     "bulk_take_found": (

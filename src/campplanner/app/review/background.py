@@ -64,8 +64,8 @@ class Background:
 
     def __init__(self, scratch: str | None = None, run: int | None = None):
         self.scratch = Path(scratch or tempfile.mkdtemp(prefix="campplanner-serve-"))
-        # ids ``RUN-N`` given ``run`` (the server's run of the workspace): never one of
-        # an earlier run's, for what the workspace keeps by job id (re-solves accepted)
+        # a re-solve's id is ``RUN-N`` given ``run`` (the server's run of the workspace):
+        # never one of an earlier run's, for the workspace keeps what became of it
         self.prefix = "" if run is None else f"{run}-"
         self.resolves: dict[str, Resolve] = {}
         self.comparisons: dict[str, Comparison] = {}
@@ -75,7 +75,12 @@ class Background:
 
     def next_id(self) -> str:
         with self._lock:
-            return f"{self.prefix}{next(self._ids)}"
+            return str(next(self._ids))
+
+    def next_resolve_id(self) -> str:
+        """A re-solve's id: numbered apart from every earlier run's (the workspace keeps
+        which re-solve was accepted by its id), and from this run's other jobs."""
+        return self.prefix + self.next_id()
 
     def running(self) -> str | None:
         """The id of a re-solve or comparison still running, if there is one."""

@@ -396,7 +396,7 @@ def start_resolve(
         return replanned
 
     job = Job(work, "solve", started).start()
-    job_id = background.next_id()
+    job_id = background.next_resolve_id()
     background.resolves[job_id] = Resolve(job, head.id, edit_ids, folder)
     return job_id
 
