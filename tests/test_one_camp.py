@@ -128,3 +128,13 @@ def test_on_small_teams_seasons_the_flow_and_the_program_meet_the_exact_optimum(
     result = LargeSolver(problem, SolveOptions(time_limit=120, work_limit=2)).solve()
     assert result.coverage == optimum
     assert check_roster(instance, roster_triples(problem, result.assigned)).ok
+
+
+def test_a_staffing_that_breaks_a_rule_of_the_roster_state_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A rule the network does not know (RosterState refuses every assignment here):
+    the flow's roster is not offered, rather than offered wrong."""
+    problem = compile_data(one_leader_two_camps())
+    monkeypatch.setattr("campplanner.model.state.RosterState.fits", lambda self, i: False)
+    assert best_staffing(problem, np.ones(problem.num_camps, dtype=bool)) is None
