@@ -448,8 +448,8 @@ def test_the_api_and_the_form_offer_the_edits_changes_alone(
 def test_a_countys_replan_of_the_edits_changes_alone_moves_nobody_else(
     session: ReviewSession,
 ) -> None:
-    """A county coordinator's re-solve is read from its scoped file (the other counties'
-    camps closed), not from the open season: the edits' changes alone hold there too."""
+    """A county coordinator's re-solve (the other counties' camps closed, applied to the
+    open season in memory): the edits' changes alone hold there too."""
     head = session.head()
     problem = head.problem
     county = "khomein"
@@ -467,6 +467,131 @@ def test_a_countys_replan_of_the_edits_changes_alone_moves_nobody_else(
     session.add_edit(coordinator, {**fields, "first": stop.start, "last": stop.end})
     job = session.start_resolve(coordinator, edits_only=True)
     state = _finished(session, job)
-    assert "reading" in [e["phase"] for e in state["events"]]  # the scoped file's path
+    assert "reading" not in [e["phase"] for e in state["events"]]  # the season reused
     diff = state["finished"]["diff"]
     assert {e["volunteer"] for k in ("added", "removed", "moved") for e in diff[k]} == {volunteer}
+
+
+def _county_edits(session: ReviewSession, county: str) -> Actor:
+    """Two of ``county``'s serving people away for their camp there, recorded by its
+    coordinator: the coordinator."""
+    head = session.head()
+    problem = head.problem
+    coordinator = Actor("cora", "county", counties=frozenset({county}))
+
+    def of_county(camp: str) -> bool:
+        return problem.place_counties[int(problem.camp_place[problem.camp_index[camp]])] == county
+
+    elsewhere = {v for v, c, _ in head.triples if not of_county(c)}
+    theirs = [(v, c) for v, c, _ in head.triples if of_county(c) and v not in elsewhere]
+    rev = session.state(ANA)["rev"]
+    for volunteer, camp in theirs[:2]:
+        stop = head.camps[camp]
+        fields = {"kind": "unavailable", "volunteer": volunteer, "rev": rev}
+        fields |= {"first": stop.start, "last": stop.end}
+        rev = session.add_edit(coordinator, fields)["rev"]
+    return coordinator
+
+
+def test_a_countys_scope_applied_in_memory_is_the_scoped_file_read_and_compiled(
+    session: ReviewSession,
+) -> None:
+    """The other counties' camps kept as they are (teams locked, no bed left, the empty
+    ones closed) on the compiled season: the problem the scoped file compiles to, array
+    for array, and the roster it maps."""
+    from campplanner.app.review.permissions import scope_of
+
+    coordinator = _county_edits(session, "khomein")
+    head = session.head()
+    scope = scope_of(coordinator, head.problem, head.triples)
+    assert scope is not None and scope.teams and scope.empty  # both kinds of camp
+    ops = [op for edit in session.workspace.pending_edits() for op in edit.ops]
+    prepared = resolves.reused(head, ops)
+    narrowed = resolves.scoped(prepared, scope)
+    assert narrowed is not None
+    raw = session.workspace.instance_json(head.version.id)
+    scoped_file = edited_instance(edited_instance(raw, ops), scope.ops())
+    fresh = compile_instance(instance_from_data(json.loads(scoped_file)))
+    again = narrowed.problem
+    assert again.num_candidates < prepared.problem.num_candidates
+    assert len(again.locked_candidates) == sum(len(t) for t in scope.teams.values())
+    for field in dataclasses.fields(fresh):
+        ours, theirs = getattr(again, field.name), getattr(fresh, field.name)
+        if isinstance(theirs, np.ndarray):
+            assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs), field.name
+        else:
+            assert ours == theirs, field.name
+    from campplanner.model.baseline import baseline_from_triples
+
+    triples, cancelled = prepared.published.triples, prepared.published.cancelled
+    theirs = baseline_from_triples(fresh, triples, cancelled)
+    ours = narrowed.published.baseline
+    for field in dataclasses.fields(theirs):
+        a, b = getattr(ours, field.name), getattr(theirs, field.name)
+        assert np.array_equal(a, b) if isinstance(b, np.ndarray) else a == b, field.name
+
+
+def test_a_countys_resolve_reads_nothing_and_finds_the_roster_of_the_scoped_file(
+    session: ReviewSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A county coordinator's re-solve starts from the open season, as the province's
+    does (issue 25: it read and compiled the whole season first): no instance read or
+    compiled, and at equal work the roster of the scoped file read and compiled; once
+    accepted, the new version opens from memory too, as a roster of the whole season."""
+    from campplanner.app import solving
+    from campplanner.app.review.permissions import scope_of
+
+    coordinator = _county_edits(session, "khomein")
+    reads: list[str] = []
+
+    def counted(name, call):
+        def wrapper(*args, **kwargs):
+            reads.append(name)
+            return call(*args, **kwargs)
+
+        return wrapper
+
+    for module, name in (
+        (solving, "load_instance"),
+        (solving, "compile_instance"),
+        (resolves, "load_instance"),
+        (resolves, "compile_instance"),
+        (resolves, "instance_from_data"),
+    ):
+        monkeypatch.setattr(module, name, counted(name, getattr(module, name)))
+    job = session.start_resolve(coordinator)
+    reused = _finished(session, job)
+    replanned = session.background.resolves[job].job.result()
+    made = replanned.files()  # what accept stores and opens, made in the background
+    # the re-solve reads and compiles nothing, nor does its accept open the new version
+    # by reading it (the edited instance is still written, as the province's is)
+    assert reads == []
+    phases = [e["phase"] for e in reused["events"]]
+    assert "applying the edits" in phases and "reading" not in phases
+    monkeypatch.undo()
+    head = session.head()
+    scope = scope_of(coordinator, head.problem, head.triples)
+    only = {e.id for e in session.workspace.pending_edits()}
+    fresh_id = resolves.start_resolve(
+        session.workspace, session.background, session.time_limit, scope, only, work_limit=WORK
+    )  # the scoped file, read and compiled: the path of before
+    fresh = _finished(session, fresh_id)
+    assert "reading" in [e["phase"] for e in fresh["events"]]
+    ours = replanned.outcome
+    theirs = session.background.resolves[fresh_id].job.result().outcome
+    assert ours.result.coverage == theirs.result.coverage
+    assert np.array_equal(ours.result.assigned, theirs.result.assigned)
+    assert reused["finished"]["diff"] == fresh["finished"]["diff"]
+    # accepted: stored as a roster of the province's instance, opened from memory
+    accepted = session.accept(coordinator, job, "", session.state(ANA)["rev"])
+    version = accepted["version"]
+    assert session.head() is made.opened and session.head().version.id == version
+    stored = json.loads(session.workspace.solution_json(version))
+    kept = instance_from_data(json.loads(session.workspace.instance_json(version)))
+    from campplanner.contract.solution import instance_fingerprint
+
+    assert stored["fingerprint"] == instance_fingerprint(kept)
+    assert "coverage_bound" not in stored and stored["status"] != "optimal"
+    assert kept.locked == load_instance(SMALL).locked  # the scope is not kept
+    fresh_files = session.background.resolves[fresh_id].job.result().files()
+    assert json.loads(fresh_files.solution_json)["assignments"] == stored["assignments"]

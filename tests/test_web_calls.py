@@ -161,7 +161,7 @@ def test_the_page_shows_no_phones_to_a_viewer_and_prints_without_the_menu(site) 
     page = _login(client, "viewer").get("/versions/2/calls")
     assert page.status_code == 200 and f'data-volunteer="{gone}"' in page.text
     assert 'class="phone"' not in page.text and "۰۹۱۲" not in page.text
-    assert 'class="no-print"' in page.text
+    assert 'class="no-print bar"' in page.text  # the downloads and print button
     css = client.get("/static/app.css").text
     printing = css.split("@media print", 1)[1]
     assert "header.top" in printing and "button" in printing and ".no-print" in printing

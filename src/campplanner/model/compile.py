@@ -431,3 +431,67 @@ def recompiled(problem: Problem, instance: Instance, volunteers: list[int]) -> P
         if view in p.__dict__:  # ids and requirements are the same: share them
             edited.__dict__[view] = p.__dict__[view]
     return edited
+
+
+def closed_camps(
+    problem: Problem,
+    closed: np.ndarray,
+    forbidden: frozenset[tuple[int, int]],
+    locks: np.ndarray,
+    first_lock: int,
+    capacity: dict[int, int],
+    name: str,
+) -> Problem | None:
+    """The problem of an edit of the instance ``problem`` was compiled from that only
+    narrows it: the camps ``closed`` (indices) closed to everyone (their candidates'
+    pairs among ``forbidden``, the forbidden pairs the edited instance lists), ``locks``
+    (rows of volunteer, camp and skill indices) appended to its locks (the first at
+    ``first_lock`` in its list), the camps of ``capacity`` given those capacities, and
+    ``name``: a county coordinator's re-solve keeps the other counties' camps as they
+    are so. The same problem as ``compile_instance`` of that instance, array for array
+    (``tests/test_resolve_reuse.py``), without compiling a candidate: the closed camps'
+    candidates dropped, the locks found by a search. None when a lock has no candidate,
+    or an earlier lock was on a closed camp (the full compile then says why)."""
+    p = problem
+    keep = ~np.isin(p.candidate_camp, np.asarray(closed, dtype=np.int64))
+    narrowed = p.restricted(np.flatnonzero(keep))
+    if len(narrowed.locked_candidates) != len(p.locked_candidates):
+        return None
+    locks = np.asarray(locks, dtype=np.int64).reshape(-1, 3)
+    requirement_of = p.requirement_index
+    requirement = np.array(
+        [requirement_of.get((int(c), int(s)), -1) for _, c, s in locks], dtype=np.int64
+    )
+    key = narrowed.candidate_volunteer.astype(np.int64) * p.num_requirements
+    key += narrowed.candidate_requirement  # ascending: sorted by volunteer, requirement
+    wanted = locks[:, 0] * p.num_requirements + requirement
+    found = np.searchsorted(key, wanted)
+    hit = (requirement >= 0) & (found < len(key))
+    hit[hit] = key[found[hit]] == wanted[hit]
+    if not hit.all():
+        return None
+    # each candidate once, its first lock kept (as compile_instance resolves them)
+    order = np.concatenate([narrowed.locked_candidates, found])
+    _, first = np.unique(order, return_index=True)
+    first.sort()
+    file_index = np.concatenate(
+        [narrowed.locked_file_index, first_lock + np.arange(len(locks), dtype=np.int64)]
+    )
+    capacities = p.camp_capacity.copy()
+    for camp, size in capacity.items():
+        capacities[camp] = size
+    edited = replace(
+        narrowed,
+        name=name,
+        candidate_volunteer=frozen(narrowed.candidate_volunteer),
+        candidate_requirement=frozen(narrowed.candidate_requirement),
+        candidate_km=frozen(narrowed.candidate_km),
+        camp_capacity=frozen(capacities),
+        forbidden_pairs=forbidden,
+        locked_candidates=frozen(order[first].astype(np.int64)),
+        locked_file_index=frozen(file_index[first]),
+    )
+    for view in ("volunteer_index", "camp_index", "skill_index", "requirement_index"):
+        if view in p.__dict__:  # ids and requirements are the same: share them
+            edited.__dict__[view] = p.__dict__[view]
+    return edited

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
@@ -318,14 +319,53 @@ def check_restore(
         check_edit(actor, problem, edit["kind"], edit["ops"], camps_of, home_county)
 
 
-def scope_ops(actor: Actor, problem: Any, triples: list[tuple[str, str, str]]) -> list[dict]:
+@dataclass(frozen=True)
+class Scope:
     """What keeps a county coordinator's re-solve inside its counties: every other camp
-    keeps its team (``lock``) and takes no one else: a staffed camp has no bed left
-    (``set_camp`` capacity: its team), an empty one is closed to its candidates
-    (``forbid``). A few edits per camp, not one per candidate: the season has millions
-    of candidates, few of them of empty camps."""
+    keeps its team (``teams``: camp id -> its members as locks, in the roster's order)
+    and takes no one else; the empty ones (``empty``: indices of ``problem``, the current
+    version's compiled season) are closed. Applied to the compiled season in memory
+    (``resolves.scoped``), or as the scenario edits of :meth:`ops` to the instance file."""
+
+    problem: Any
+    teams: dict[str, list[dict[str, str]]]
+    empty: list[int]
+
+    def closed_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(volunteers, camps) of every candidate of the empty camps: closed to them."""
+        problem = self.problem
+        camps = np.asarray(problem.requirement_camp)[np.asarray(problem.candidate_requirement)]
+        chosen = np.isin(camps, np.asarray(self.empty, dtype=camps.dtype))  # vectorised
+        return np.asarray(problem.candidate_volunteer)[chosen], camps[chosen]
+
+    def ops(self) -> list[dict]:
+        """The scope as scenario edits: every team locked, a staffed camp with no bed
+        left (``set_camp`` capacity: its team), an empty one closed to its candidates
+        (``forbid``). A few edits per camp, not one per candidate: the season has
+        millions of candidates, few of them of empty camps (yet 400,000 pairs)."""
+        problem = self.problem
+        ops: list[dict] = []
+        kept = [a for team in self.teams.values() for a in team]
+        if kept:
+            ops.append({"op": "lock", "assignments": kept})
+        for camp_id, team in sorted(self.teams.items()):
+            ops.append({"op": "set_camp", "camp": camp_id, "capacity": len(team)})
+        volunteers, camps = self.closed_pairs()
+        pairs = {
+            (problem.volunteer_ids[int(v)], problem.camp_ids[int(c)])
+            for v, c in zip(volunteers, camps, strict=True)
+        }
+        if pairs:
+            ops.append(
+                {"op": "forbid", "pairs": [{"volunteer": v, "camp": c} for v, c in sorted(pairs)]}
+            )
+        return ops
+
+
+def scope_of(actor: Actor, problem: Any, triples: list[tuple[str, str, str]]) -> Scope | None:
+    """The :class:`Scope` of ``actor``'s re-solve (None: the province's, everything)."""
     if actor.role == "province":
-        return []
+        return None
     outside = {
         c
         for c, camp_id in enumerate(problem.camp_ids)
@@ -335,21 +375,12 @@ def scope_ops(actor: Actor, problem: Any, triples: list[tuple[str, str, str]]) -
     for v, c, s in triples:
         if problem.camp_index[c] in outside:
             teams.setdefault(c, []).append({"volunteer": v, "camp": c, "skill": s})
-    ops: list[dict] = []
-    kept = [a for team in teams.values() for a in team]
-    if kept:
-        ops.append({"op": "lock", "assignments": kept})
-    for camp_id, team in sorted(teams.items()):
-        ops.append({"op": "set_camp", "camp": camp_id, "capacity": len(team)})
     empty = sorted(c for c in outside if problem.camp_ids[c] not in teams)
-    camps = np.asarray(problem.requirement_camp)[np.asarray(problem.candidate_requirement)]
-    chosen = np.isin(camps, np.asarray(empty, dtype=camps.dtype))  # vectorised: millions
-    pairs = {
-        (problem.volunteer_ids[int(v)], problem.camp_ids[int(c)])
-        for v, c in zip(np.asarray(problem.candidate_volunteer)[chosen], camps[chosen], strict=True)
-    }
-    if pairs:
-        ops.append(
-            {"op": "forbid", "pairs": [{"volunteer": v, "camp": c} for v, c in sorted(pairs)]}
-        )
-    return ops
+    return Scope(problem, teams, empty)
+
+
+def scope_ops(actor: Actor, problem: Any, triples: list[tuple[str, str, str]]) -> list[dict]:
+    """What keeps a county coordinator's re-solve inside its counties, as scenario edits
+    (:meth:`Scope.ops`; none for the province)."""
+    scope = scope_of(actor, problem, triples)
+    return [] if scope is None else scope.ops()

@@ -20,6 +20,7 @@ from campplanner.app.review.background import Background, Resolve
 from campplanner.app.review.calls import edited_people
 from campplanner.app.review.downloads import make_ahead
 from campplanner.app.review.edits import edited_instance
+from campplanner.app.review.permissions import Scope
 from campplanner.app.review.reads import bound_season, named_stops, roster_diff
 from campplanner.app.review.versions import OpenVersion, ready
 from campplanner.app.solving import (
@@ -36,7 +37,7 @@ from campplanner.contract.instance import instance_from_data, load_instance
 from campplanner.contract.schema import Instance
 from campplanner.contract.solution import instance_fingerprint, solution_from_data
 from campplanner.model.baseline import baseline_from_triples
-from campplanner.model.compile import compile_instance, recompiled
+from campplanner.model.compile import closed_camps, compile_instance, recompiled
 from campplanner.model.problem import Problem
 from campplanner.solver import SolveOptions
 from campplanner.whatif.diff import published_roster, roster_triples
@@ -56,7 +57,8 @@ DIFF_KEYS = (
 @dataclass(frozen=True)
 class Accepted:
     """What accepting a re-solve stores (its instance and roster) and opens (its pages,
-    from the solve's own compiled problem; None for a county's scope)."""
+    from the solve's own compiled problem, or the season's it narrowed; None for a
+    county's scope or a freeze read from the file)."""
 
     instance_json: bytes
     solution_json: bytes
@@ -109,7 +111,8 @@ class Replanned:
     base_json: bytes  # the current version's instance
     ops: list[dict[str, Any]]  # the edits the re-solve applied to it
     shown: dict[str, Any]  # status, coverage, bound and the diff (who to call), or error
-    # solved with a county's scope, or a freeze (outcome.problem is not the version's)
+    # solved with a county's scope, or a freeze (outcome.problem is not the version's;
+    # ``season`` is, when the scope was applied in memory)
     scoped: bool = False
     edited_json: bytes | None = None  # the instance with the edits, once written
     # the version whose season the bound was proven for, when it is an earlier one's
@@ -156,8 +159,11 @@ class Replanned:
             fingerprint = self.ahead.fingerprint  # None if it could not be made
         solution_json = unexplained_solution_json(self.outcome, more, fingerprint).encode()
         instance_json = self.instance_json()
-        if self.scoped:  # its problem is not the version's: opened from the workspace
-            return Accepted(instance_json, unscoped(solution_json, instance_json), None)
+        if self.scoped and self.season is None:  # read from the file: not the version's
+            fingerprint = instance_fingerprint(instance_from_data(json.loads(instance_json)))
+            return Accepted(instance_json, unscoped(solution_json, fingerprint), None)
+        if self.scoped:  # a county's, in memory: the outcome's instance is the version's
+            solution_json = unscoped(solution_json, instance_fingerprint(self.outcome.instance))
         solution = solution_from_data(json.loads(solution_json))
         if self.season is None:  # the solve's own problem: its roster's indices hold
             problem, assigned = self.outcome.problem, self.outcome.result.assigned
@@ -262,6 +268,40 @@ def reused(opened: OpenVersion, ops: list[dict[str, Any]]) -> Prepared | None:
     return Prepared(instance, problem, published)
 
 
+def scoped(prepared: Prepared, scope: Scope) -> Prepared | None:
+    """The season with the edits (``prepared``, from :func:`reused`) with a county
+    coordinator's ``scope`` applied in memory (``model.compile.closed_camps``): the other
+    counties' camps keep their teams (locked, no bed left) and the empty ones are closed,
+    as ``Scope.ops`` does to the instance file, the problem array for array the one the
+    file compiles to, without reading or compiling the season. None when it cannot be
+    (a lock with no candidate: the file path then says why)."""
+    problem = prepared.problem
+    volunteers, camps = scope.closed_pairs()  # of the current version's season
+    closing = zip(volunteers.tolist(), camps.tolist(), strict=True)
+    forbidden = problem.forbidden_pairs | frozenset(closing)
+    volunteer_of, camp_of = problem.volunteer_index, problem.camp_index
+    skill_of = problem.skill_index
+    locks = np.array(
+        [
+            (volunteer_of[a["volunteer"]], camp_of[a["camp"]], skill_of[a["skill"]])
+            for team in scope.teams.values()
+            for a in team
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 3)
+    capacity = {camp_of[camp]: len(team) for camp, team in scope.teams.items()}
+    first_lock = len(prepared.instance.locked)
+    empty = np.asarray(scope.empty, dtype=np.int64)
+    narrowed = closed_camps(problem, empty, forbidden, locks, first_lock, capacity, "edits")
+    if narrowed is None:
+        return None
+    published = prepared.published
+    if published is not None:
+        baseline = baseline_from_triples(narrowed, published.triples, published.cancelled)
+        published = replace(published, baseline=baseline)
+    return Prepared(prepared.instance, narrowed, published)
+
+
 def with_confirmed(baseline: bytes, confirmed: list[dict[str, str]] | None) -> bytes:
     """The current version's solution file with the assignments its volunteers confirmed
     (their links' answers) as its ``confirmed`` list: what ``solve --freeze-until``
@@ -277,7 +317,7 @@ def start_resolve(
     workspace: Workspace,
     background: Background,
     time_limit: float,
-    scope: list[dict[str, Any]] | None = None,
+    scope: Scope | None = None,
     only: set[int] | None = None,
     opened: OpenVersion | None = None,
     work_limit: float | None = None,
@@ -286,8 +326,9 @@ def start_resolve(
     confirmed: list[dict[str, str]] | None = None,
 ) -> str:
     """Re-plan from the current version with the pending edits, in the background;
-    ``scope``: edits that keep a county coordinator's re-solve inside its counties
-    (``permissions.scope_ops``), solved with but not kept in the accepted version;
+    ``scope``: what keeps a county coordinator's re-solve inside its counties
+    (``permissions.Scope``: applied to the compiled season, ``scoped``, else as scenario
+    edits to the file), solved with but not kept in the accepted version;
     ``only``: the pending edits it applies (the county's own; None: every one), the
     others stay pending; ``opened``: the current version, open (its compiled season is
     reused, the edits applied to it: ``reused``); ``work_limit``: end on deterministic
@@ -314,7 +355,7 @@ def start_resolve(
     folder = background.folder()
     options = SolveOptions(time_limit=time_limit, work_limit=work_limit)
     inherited = None
-    if not scope:  # a county's scope is solved apart and keeps no bound
+    if scope is None:  # a county's scope is solved apart and keeps no bound
         if opened is not None and opened.version.id == head.id and opened.solution is not None:
             parent = opened.solution.model_dump(include={"coverage_bound"})
             parent.update(opened.solution.model_extra or {})
@@ -326,14 +367,22 @@ def start_resolve(
     if opened is not None and opened.version.id != head.id:
         opened = None  # not the current version: read the workspace's
 
+    # the instance file solved is not the version's: the other counties' camps closed,
+    # or the past frozen (the accepted version is then opened from the workspace)
+    narrowed_file = scope is not None or (freeze_until is not None and baseline is not None)
+
     def work(control: JobControl) -> Replanned:
         prepared = None
-        if opened is not None and not scope and freeze_until is None:
+        if opened is not None and freeze_until is None:
             control.report("applying the edits")
             prepared = reused(opened, ops)
         season = None  # the season's problem, when the one solved has fewer candidates
-        if prepared is not None and only_forced:
+        if prepared is not None and scope is not None:
             season = prepared.problem  # the version accepted keeps the whole season's
+            prepared = scoped(prepared, scope)
+            season = season if prepared is not None else None
+        if prepared is not None and only_forced:
+            season = prepared.problem if season is None else season  # the whole season
             prepared = edits_only(prepared, ops)
         if prepared is not None:
             request = SolveRequest(
@@ -343,7 +392,7 @@ def start_resolve(
         else:
             control.report("reading")
             edited = edited_instance(instance_json, ops)
-            solved_json = edited_instance(edited, scope) if scope else edited
+            solved_json = edited_instance(edited, scope.ops()) if scope is not None else edited
             (folder / "instance.json").write_bytes(solved_json)
             baseline_path = None
             if baseline is not None:
@@ -358,7 +407,7 @@ def start_resolve(
             )
             if only_forced:  # read and compiled here, to solve the edits' changes alone
                 prepared = read_prepared(request)
-                season = prepared.problem
+                season = None if narrowed_file else prepared.problem  # else not the version's
                 prepared = edits_only(prepared, ops)
                 request = replace(request, prepared=prepared)
         # The solve in its own job, watched as the command line watches it: it is
@@ -384,7 +433,7 @@ def start_resolve(
             instance_json,
             ops,
             shown_outcome(outcome, head.id, bound_of),
-            bool(scope) or (freeze_until is not None and baseline is not None),
+            narrowed_file,
             edited,
             bound_of,
             season,
@@ -566,13 +615,13 @@ def accept(
     return version, files.opened
 
 
-def unscoped(solution_json: bytes, instance_json: bytes) -> bytes:
-    """A county's re-solve as a roster of the province's instance: the fingerprint of
-    the instance the version keeps (not of the one solved with the other counties'
+def unscoped(solution_json: bytes, fingerprint: str) -> bytes:
+    """A county's re-solve as a roster of the province's instance: the ``fingerprint``
+    of the instance the version keeps (not of the one solved with the other counties'
     camps closed), and no claim of optimality or bound, which held for that scope
     only."""
     data = json.loads(solution_json)
-    data["fingerprint"] = instance_fingerprint(instance_from_data(json.loads(instance_json)))
+    data["fingerprint"] = fingerprint
     for key in ("status", "secondary_status"):
         if data.get(key) == "optimal":
             data[key] = "feasible"

@@ -59,6 +59,7 @@ from campplanner.app.review.permissions import (
     PLANNERS,
     PROVINCE,
     READERS,
+    Scope,
     by_link,
     camp_in_scope,
     check_camp,
@@ -69,7 +70,7 @@ from campplanner.app.review.permissions import (
     not_doing,
     not_for,
     permitted,
-    scope_ops,
+    scope_of,
 )
 from campplanner.app.review.versions import OpenVersion, OpenVersions, reading
 from campplanner.contract.calendar import Calendar
@@ -611,11 +612,11 @@ class ReviewSession:
                 day_of(freeze, head.instance.calendar)
             except ValueError as error:
                 raise UsageError(f"freeze until: {error}") from None
-        scope: list[dict[str, Any]] = []
+        scope: Scope | None = None
         only = None
         pending = self.workspace.pending_edits()
         if actor.role != "province":  # the rest of the province stays as it is
-            scope = scope_ops(actor, head.problem, head.triples)
+            scope = scope_of(actor, head.problem, head.triples)
             only = {e.id for e in pending if self._in_scope(actor, e)}
         clashing = conflicts.among(head, [e for e in pending if only is None or e.id in only])
         if clashing:
