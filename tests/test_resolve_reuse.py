@@ -32,6 +32,17 @@ ANA = Actor("ana", "province")
 WORK = 1.0  # deterministic work of each re-solve: rosters compared, never clocks
 
 
+def assert_same_fields(ours, theirs, *, dtypes: bool = True) -> None:
+    """Two dataclasses (problems, baselines) equal field for field: arrays element for
+    element (and of one dtype, unless ``dtypes`` is False), the rest by ``==``."""
+    for field in dataclasses.fields(theirs):
+        a, b = getattr(ours, field.name), getattr(theirs, field.name)
+        if isinstance(b, np.ndarray):
+            assert (not dtypes or a.dtype == b.dtype) and np.array_equal(a, b), field.name
+        else:
+            assert a == b, field.name
+
+
 def record_edits(instance) -> list[dict]:
     """One edit of every kind a planner records: away (someone always available, and
     thirty at once), remove (forbid) and lock."""
@@ -94,12 +105,7 @@ def test_an_edit_applied_in_memory_is_the_edited_file_read_and_compiled() -> Non
     again = recompiled(problem, edited, changed)
     assert fresh.num_candidates < problem.num_candidates  # the edits removed candidates
     assert len(again.locked_candidates) == 1
-    for field in dataclasses.fields(fresh):
-        ours, theirs = getattr(again, field.name), getattr(fresh, field.name)
-        if isinstance(theirs, np.ndarray):
-            assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs), field.name
-        else:
-            assert ours == theirs, field.name
+    assert_same_fields(again, fresh)
 
 
 def test_edits_it_cannot_apply_in_memory_are_left_to_the_full_read() -> None:
@@ -515,20 +521,13 @@ def test_a_countys_scope_applied_in_memory_is_the_scoped_file_read_and_compiled(
     again = narrowed.problem
     assert again.num_candidates < prepared.problem.num_candidates
     assert len(again.locked_candidates) == sum(len(t) for t in scope.teams.values())
-    for field in dataclasses.fields(fresh):
-        ours, theirs = getattr(again, field.name), getattr(fresh, field.name)
-        if isinstance(theirs, np.ndarray):
-            assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs), field.name
-        else:
-            assert ours == theirs, field.name
+    assert_same_fields(again, fresh)
     from campplanner.model.baseline import baseline_from_triples
 
     triples, cancelled = prepared.published.triples, prepared.published.cancelled
     theirs = baseline_from_triples(fresh, triples, cancelled)
     ours = narrowed.published.baseline
-    for field in dataclasses.fields(theirs):
-        a, b = getattr(ours, field.name), getattr(theirs, field.name)
-        assert np.array_equal(a, b) if isinstance(b, np.ndarray) else a == b, field.name
+    assert_same_fields(ours, theirs, dtypes=False)
 
 
 def test_a_countys_resolve_reads_nothing_and_finds_the_roster_of_the_scoped_file(
