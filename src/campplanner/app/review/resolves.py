@@ -171,6 +171,7 @@ class Replanned:
     accepted: bool = False  # its files made ahead are the new version's: kept
     _stopped: bool = False  # its files made ahead stopped: none started again
     _files: Accepted | None = None
+    _unscoped_json: bytes | None = None  # the solution file, before a scope is taken off
     _making: threading.Lock = field(default_factory=threading.Lock)
 
     def files(self) -> Accepted:
@@ -197,14 +198,33 @@ class Replanned:
         if opened is not None and not self._stopped:
             make_ahead(opened)
 
+    def hand_over_early(self) -> None:
+        """Hand the roster to the files the search started ahead (the season's
+        workbook), as soon as the solve ends, before the diff is worked out: the
+        solution file the version keeps (a county's scope, taken off it, waits for
+        ``files``)."""
+        if self.scoped or self.ahead is None or not self.ahead.finished().workbooks:
+            return
+        with self._making:
+            self.ahead.roster.give(self._solution_json())
+
+    def _solution_json(self) -> bytes:
+        """The roster's solution file, made once (before a county's scope is taken off
+        it)."""
+        if self._unscoped_json is None:
+            more = None
+            if self.bound_season is not None:
+                more = {"bound_season": {"version": self.bound_season}}
+            fingerprint = None
+            ahead = self.ahead
+            if ahead is not None and ahead.finished().instance is self.outcome.instance:
+                fingerprint = ahead.fingerprint  # None if it could not be made
+            made = unexplained_solution_json(self.outcome, more, fingerprint)
+            self._unscoped_json = made.encode()
+        return self._unscoped_json
+
     def _make_files(self) -> Accepted:
-        more = None
-        if self.bound_season is not None:
-            more = {"bound_season": {"version": self.bound_season}}
-        fingerprint = None
-        if self.ahead is not None and self.ahead.finished().instance is self.outcome.instance:
-            fingerprint = self.ahead.fingerprint  # None if it could not be made
-        solution_json = unexplained_solution_json(self.outcome, more, fingerprint).encode()
+        solution_json = self._solution_json()
         instance_json = self.instance_json()
         if self.scoped and self.season is None:  # read from the file: not the version's
             fingerprint = instance_fingerprint(instance_from_data(json.loads(instance_json)))
@@ -499,17 +519,11 @@ def start_resolve(
         if inherited is not None and outcome.result.coverage_bound == inherited[0]:
             bound_of = inherited[1]  # the parent's bound held: it is its season's
         replanned = Replanned(
-            outcome,
-            instance_json,
-            ops,
-            shown_outcome(outcome, head.id, bound_of),
-            narrowed_file,
-            edited,
-            bound_of,
-            season,
-            head,
-            ahead,
+            outcome, instance_json, ops, {}, narrowed_file, edited, bound_of, season, head, ahead
         )
+        if outcome.result.has_roster and not forgotten.is_set():
+            replanned.hand_over_early()  # the new version's workbook made of it from now
+        replanned.shown = shown_outcome(outcome, head.id, bound_of)
         if replanned.shown.get("error") is None and not forgotten.is_set():
             replanned.prepare()  # what accept stores, while the planner reads the diff
         else:  # no roster to accept, or discarded meanwhile: nothing made ahead kept
