@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
@@ -141,7 +143,15 @@ def distinct_texts(values: Iterable[Any]) -> set[str]:
     """The texts of ``values`` (None left out), each once: :func:`fit_width` and
     :func:`longest_word` of them equal those of ``values``, for far fewer splits
     (a column of skills or groups repeats a few texts over 100,000 rows)."""
-    return {v if v.__class__ is str else str(v) for v in values if v is not None}
+    values = values if isinstance(values, list | tuple) else list(values)
+    kinds = set(map(type, values))
+    if float in kinds:  # 0.0 and -0.0 are one value, two texts
+        return {v if v.__class__ is str else str(v) for v in values if v is not None}
+    try:  # each value once, by type (True and 1 are equal, their texts are not)
+        unique: Iterable[tuple[type, Any]] = set(zip(map(type, values), values, strict=True))
+    except TypeError:  # a value that cannot be hashed
+        unique = zip(map(type, values), values, strict=True)
+    return {v if kind is str else str(v) for kind, v in unique if v is not None}
 
 
 def _header_footer_text(text: str) -> str:
@@ -201,16 +211,15 @@ def _worksheet_class() -> type:
             row: int,
             kinds: str,
             styles: tuple[Any, ...],
-            values: list[Any],
-            texts: Sequence[int] | None = None,
+            texts: Sequence[str],
+            numbers: Sequence[Any],
         ) -> None:
             """A whole row from column 0 on, kept as one entry (no cell object each) and
             written by ``_write_rows`` with one template per row's shape, the XML
             xlsxwriter writes for the same cells one by one: ``kinds[col]`` is ``s``
-            (a text of at most 16,383 characters, ``values[col]``), ``n`` (an int or a
-            finite float), ``b`` (blank, styled) or ``-`` (no cell); ``styles[col]``
-            its format, never None for a cell; ``texts``: the columns of kind ``s``,
-            if known. ``values`` is kept (not copied)."""
+            (a text of at most 16,383 characters: the next of ``texts``), ``n`` (an
+            int or a finite float: the next of ``numbers``), ``b`` (blank, styled) or
+            ``-`` (no cell); ``styles[col]`` its format, never None for a cell."""
             ends = self.kinds_ends.get(kinds)
             if ends is None:
                 ends = self.kinds_ends[kinds] = (
@@ -227,53 +236,60 @@ def _worksheet_class() -> type:
                 or self._check_dimensions(row, first)
                 or self._check_dimensions(row, last)
             ):
+                text, number = iter(texts), iter(numbers)
                 for col, kind in enumerate(kinds):
                     if kind == "s":
-                        self._write_string(row, col, values[col], styles[col])
+                        self._write_string(row, col, next(text), styles[col])
                     elif kind == "n":
-                        self._write_number(row, col, values[col], styles[col])
+                        self._write_number(row, col, next(number), styles[col])
                     elif kind == "b":
                         self._write_blank(row, col, None, styles[col])
                 return
             strings = self.str_table
             index_of = strings.string_table
-            if texts is None:
-                texts = [col for col, kind in enumerate(kinds) if kind == "s"]
-            for col in texts:
-                text = values[col]
-                index = index_of.get(text)
-                if index is None:
-                    index = index_of[text] = strings.unique_count
-                    strings.unique_count += 1
-                values[col] = index
-            strings.count += len(texts)
-            self.fast_rows[row] = (kinds, styles, values)
+            indices = list(map(index_of.get, texts))
+            if None in indices:  # new texts: numbered in column order, as written
+                for at, text in enumerate(texts):
+                    if indices[at] is None:
+                        index = index_of.get(text)
+                        if index is None:
+                            index = index_of[text] = strings.unique_count
+                            strings.unique_count += 1
+                        indices[at] = index
+            strings.count += len(indices)
+            indices.extend(numbers)
+            self.fast_rows[row] = (kinds, styles, indices)
 
         def _materialized(self, row: int) -> None:
             """A row kept by ``store_row`` as xlsxwriter's own cells (the row has other
             cells too, or the sheet comments)."""
             kinds, styles, values = self.fast_rows.pop(row)
             cells = self.table[row]
+            text, number = iter(values), iter(values[kinds.count("s") :])
             for col, kind in enumerate(kinds):
                 if kind == "s":
-                    cells.setdefault(col, CellStringTuple(values[col], styles[col]))
+                    cells.setdefault(col, CellStringTuple(next(text), styles[col]))
                 elif kind == "n":
-                    cells.setdefault(col, CellNumberTuple(values[col], styles[col]))
+                    cells.setdefault(col, CellNumberTuple(next(number), styles[col]))
                 elif kind == "b":
                     cells.setdefault(col, CellBlankTuple(styles[col]))
 
         def _template(self, kinds: str, styles: tuple[Any, ...]) -> str:
-            """The cells of a row of this shape, ``{0}`` its number, ``{col + 1}`` each
-            cell's shared-string index or number, as ``_write_cell`` writes them."""
+            """The cells of a row of this shape, ``{0}`` its number, then each text's
+            shared-string index and each number (``store_row``'s order), as
+            ``_write_cell`` writes them."""
             parts = []
+            text, number = 1, 1 + kinds.count("s")
             for col, kind in enumerate(kinds):
                 if kind == "-":
                     continue
                 head = f'<c r="{xl_col_to_name(col)}{{0}}" s="{styles[col]._get_xf_index()}"'
                 if kind == "s":
-                    parts.append(f'{head} t="s"><v>{{{col + 1}}}</v></c>')
+                    parts.append(f'{head} t="s"><v>{{{text}}}</v></c>')
+                    text += 1
                 elif kind == "n":
-                    parts.append(f"{head}><v>{{{col + 1}:.16G}}</v></c>")
+                    parts.append(f"{head}><v>{{{number}:.16G}}</v></c>")
+                    number += 1
                 else:
                     parts.append(f"{head}/>")
             return "".join(parts)
@@ -386,6 +402,16 @@ def _worksheet_class() -> type:
             super()._write_cell(row, col, cell)
 
     return FastWorksheet
+
+
+def _getter(columns: Sequence[int]) -> Any:
+    """The values of ``columns`` of a row, as a sequence (C's itemgetter where it can)."""
+    if len(columns) > 1:
+        return itemgetter(*columns)
+    if len(columns) == 1:
+        only = columns[0]
+        return lambda values: (values[only],)
+    return lambda values: ()
 
 
 class Writer:
@@ -529,18 +555,13 @@ class Writer:
         shape = self._shapes.get((id(styles), types))
         if shape is None:
             shape = self._shapes[(id(styles), types)] = self._shape(styles, types)
-        kinds, formats, texts, pick, _ = shape
+        kinds, formats, pick_texts, pick_numbers, _ = shape
         if kinds is not None:  # texts, ints and empty cells, as most rows
-            if texts is None:
-                strings: Any = values
-            elif len(texts) < 2:
-                strings = [values[col] for col in texts]
-            else:
-                strings = pick(values)
+            strings = pick_texts(values)
             if not any(map(str.startswith, strings, repeat(FORMULA_PREFIXES))) and (
                 max(map(len, strings), default=0) <= LONG_TEXT
             ):  # none that could be a formula, none too long
-                worksheet.store_row(row, kinds, formats, list(values), texts)
+                worksheet.store_row(row, kinds, formats, strings, pick_numbers(values))
                 return
         plain, maybe, date = self.plain, MAYBE_FORMULA, self.date
         kinds: list[str] = []
@@ -577,17 +598,19 @@ class Writer:
             else:
                 break
         else:
-            worksheet.store_row(row, "".join(kinds), tuple(formats), cells)
+            texts = [value for value, kind in zip(cells, kinds, strict=True) if kind == "s"]
+            numbers = [value for value, kind in zip(cells, kinds, strict=True) if kind == "n"]
+            worksheet.store_row(row, "".join(kinds), tuple(formats), texts, numbers)
             return
         for col, value in enumerate(values):  # cell by cell, as cell() writes each
             self.cell(worksheet, row, col, value, styles[col] if col < len(styles) else None)
 
     def _shape(
         self, styles: Sequence[Any], types: tuple[type, ...]
-    ) -> tuple[str | None, tuple[Any, ...], list[int] | None, Any, Sequence[Any]]:
+    ) -> tuple[str | None, tuple[Any, ...], Any, Any, Sequence[Any]]:
         """What :meth:`row` stores for a row of values of ``types`` in columns of
         ``styles``: its kinds (None: not texts, ints and empty cells alone), formats,
-        text columns (None: every column) and their getter; the styles are kept with it
+        and the getters of its texts and of its numbers; the styles are kept with it
         (their id, the shape's key, stays theirs)."""
         kinds, formats = [], []
         for col, kind in enumerate(types):
@@ -601,9 +624,8 @@ class Writer:
             else:
                 return None, (), None, None, styles
         texts = [col for col, kind in enumerate(kinds) if kind == "s"]
-        every = len(texts) == len(kinds)
-        pick = itemgetter(*texts) if len(texts) > 1 else None
-        return "".join(kinds), tuple(formats), None if every else texts, pick, styles
+        numbers = [col for col, kind in enumerate(kinds) if kind == "n"]
+        return "".join(kinds), tuple(formats), _getter(texts), _getter(numbers), styles
 
     @staticmethod
     def _store_texts(worksheet: Any, row: int, texts: Sequence[tuple[int, str, Any]]) -> None:
@@ -651,9 +673,15 @@ class Writer:
         where the sheet would otherwise print below 8 pt (:func:`page_layout`).
         ``row_style(values)`` may give a row its own style (a cancelled camp's, say)."""
         rows = [list(values) for values in rows]
-        texts = [
-            distinct_texts([r[col] for r in rows if col < len(r)]) for col in range(len(headers))
-        ]
+        if set(map(len, rows)) <= {len(headers)}:  # every row as wide as the headers
+            texts = [distinct_texts(column) for column in zip(*rows, strict=True)] or [
+                set() for _ in headers
+            ]
+        else:
+            texts = [
+                distinct_texts([r[col] for r in rows if col < len(r)])
+                for col in range(len(headers))
+            ]
         if widths is None:
             widths = [
                 fit_width(column | {header_lines(h)})
@@ -691,5 +719,36 @@ class Writer:
         return number
 
     def close(self) -> bytes:
-        self.book.close()
+        with _quick_zip():
+            self.book.close()
         return self.buffer.getvalue()
+
+
+# The workbook's parts are deflated at zlib's level 1, not its default 6: on the
+# season's workbook, a third of the time for a file about a fifth larger.
+ZIP_LEVEL = 1
+_zip_lock = threading.Lock()
+
+
+@contextmanager
+def _quick_zip() -> Iterator[None]:
+    """xlsxwriter's packaging with its parts deflated at ZIP_LEVEL: the ``ZipInfo``
+    it makes each part's entry with gives that level (xlsxwriter has no option)."""
+    from zipfile import ZipInfo
+
+    import xlsxwriter.workbook
+
+    class QuickZipInfo(ZipInfo):
+        __slots__ = ()
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._compresslevel = ZIP_LEVEL
+
+    with _zip_lock:  # one workbook packed at a time: the name is xlsxwriter's module's
+        made = xlsxwriter.workbook.ZipInfo
+        xlsxwriter.workbook.ZipInfo = QuickZipInfo
+        try:
+            yield
+        finally:
+            xlsxwriter.workbook.ZipInfo = made
