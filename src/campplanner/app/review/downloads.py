@@ -21,6 +21,8 @@ from importlib import resources
 from multiprocessing.connection import Connection
 from typing import Any
 
+import numpy as np
+
 from campplanner.app.files import attach_reasons
 from campplanner.app.jobs import Job, JobCancelled, JobControl
 from campplanner.app.review.background import Background, FileJob
@@ -117,11 +119,13 @@ def rendered(
     lang: str,
     compiled: Problem | None,
     report: Callable[[str], None],
+    assigned: np.ndarray | None = None,
 ) -> bytes | str:
-    """The ``kind`` file's content (not the solution file) of a roster read already."""
+    """The ``kind`` file's content (not the solution file) of a roster read already;
+    ``assigned``: the roster as ``compiled``'s candidates, sorted, if known."""
     view = RosterView.from_solution(instance, solution)
     report("reasons")
-    attach_reasons(view, instance, solution, lang, compiled)
+    attach_reasons(view, instance, solution, lang, compiled, assigned)
     report("writing")
     render = {f.name: f.render for f in EXPORT_FORMATS}[kind]
     made = render(view)
@@ -155,12 +159,16 @@ def make_ahead(opened: OpenVersion) -> None:
     instance_json, solution_json = opened.stored
     source = Stored(0, solution_json, instance_json)  # named when asked for
     problem = opened.problem  # sent along: a tenth of a second, compiling it 4 s
+    roster = Handover()
+    roster.give(solution_json, opened.assigned)  # its candidates: not worked out again
     for kind, lang in AHEAD:
         with _ahead_lock:
             if ("ahead", kind, lang) in opened.cache:
                 continue
             job: Job[Download] = Job(
-                lambda control, k=kind, lang=lang: _made_apart(source, k, lang, problem, control),
+                lambda control, k=kind, lang=lang: _made_apart(
+                    source, k, lang, problem, control, roster
+                ),
                 "download",
             )
             opened.cache[("ahead", kind, lang)] = job
@@ -174,17 +182,20 @@ class Handover:
     def __init__(self) -> None:
         self._given = threading.Event()
         self.solution_json: bytes | None = None
+        self.assigned: np.ndarray | None = None
 
-    def give(self, solution_json: bytes) -> None:
-        self.solution_json = solution_json
+    def give(self, solution_json: bytes, assigned: np.ndarray | None = None) -> None:
+        """The solution file, and its roster as the compiled season's candidates
+        (sorted), if known: the reasons then need not work it out (half a second)."""
+        self.solution_json, self.assigned = solution_json, assigned
         self._given.set()
 
-    def wait(self, control: JobControl) -> bytes:
+    def wait(self, control: JobControl) -> tuple[bytes, np.ndarray | None]:
         control.on_cancel(self._given.set)  # a cancelled file waits no more
         self._given.wait()
         if self.solution_json is None or control.cancelled:
             raise JobCancelled("the file was not made: ask for it again")
-        return self.solution_json
+        return self.solution_json, self.assigned
 
 
 def start_ahead(
@@ -256,8 +267,10 @@ def _made_apart(
     try:
         control.report("reading")
         connection.send(("instance", source.instance_json, problem))
-        solution_json = source.solution_json if roster is None else roster.wait(control)
-        connection.send(("roster", solution_json, kind, lang))
+        solution_json, assigned = (
+            (source.solution_json, None) if roster is None else roster.wait(control)
+        )
+        connection.send(("roster", solution_json, assigned, kind, lang))
         while True:
             what, value = connection.recv()
             if what == "phase":
@@ -303,7 +316,7 @@ def _make_in_child(connection: Connection) -> None:
             instance = instance_from_data(json.loads(instance_json))
         except Exception as error:  # said once the roster comes, as a file would say it
             failed = error
-        _, solution_json, kind, lang = connection.recv()
+        _, solution_json, assigned, kind, lang = connection.recv()
         try:
             if failed is not None:
                 raise failed
@@ -316,6 +329,7 @@ def _make_in_child(connection: Connection) -> None:
                 lang,
                 problem,
                 lambda phase: connection.send(("phase", phase)),
+                assigned,
             )
             connection.send(("file", content))
         except Exception as error:  # said in the parent, as a file made there would say it

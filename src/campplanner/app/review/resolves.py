@@ -123,7 +123,9 @@ class AheadOfAccept:
             self._thread.join()
         return self
 
-    def hand_over(self, solution_json: bytes, instance_json: bytes) -> None:
+    def hand_over(
+        self, solution_json: bytes, instance_json: bytes, assigned: np.ndarray | None = None
+    ) -> None:
         """The roster is known: the files started ahead make themselves of it (started
         now, of ``instance_json``, if the search did not start them: a solve that never
         reached its search)."""
@@ -132,7 +134,7 @@ class AheadOfAccept:
             if not self._dropped and not self.workbooks and self.season is not None:
                 volunteers = len(self.instance.volunteers)
                 self.workbooks = start_ahead(instance_json, self.season, volunteers, self.roster)
-        self.roster.give(solution_json)
+        self.roster.give(solution_json, assigned)
 
     def drop(self, asked: Collection[Job] = ()) -> None:
         """Stop the files started ahead that no planner has ``asked`` for, and start
@@ -206,7 +208,14 @@ class Replanned:
         if self.scoped or self.ahead is None or not self.ahead.finished().workbooks:
             return
         with self._making:
-            self.ahead.roster.give(self._solution_json())
+            self.ahead.roster.give(self._solution_json(), self._assigned())
+
+    def _assigned(self) -> np.ndarray | None:
+        """The roster as the accepted version's season's candidates (sorted), when the
+        solve's are those (not a narrowed problem's)."""
+        if self.season is not None:
+            return None
+        return np.unique(self.outcome.result.assigned).astype(np.int64)
 
     def _solution_json(self) -> bytes:
         """The roster's solution file, made once (before a county's scope is taken off
@@ -232,7 +241,8 @@ class Replanned:
         if self.scoped:  # a county's, in memory: the outcome's instance is the version's
             solution_json = unscoped(solution_json, instance_fingerprint(self.outcome.instance))
         if self.ahead is not None:  # the files started ahead make themselves of it now
-            self.ahead.hand_over(solution_json, instance_json)
+            assigned = None if self.scoped else self._assigned()
+            self.ahead.hand_over(solution_json, instance_json, assigned)
         solution = solution_from_data(json.loads(solution_json))
         if self.season is None:  # the solve's own problem: its roster's indices hold
             problem, assigned = self.outcome.problem, self.outcome.result.assigned
