@@ -143,6 +143,9 @@ def rendered(
 # search ends (``Handover``), and the accepted version adopts the file.
 AHEAD = (("xlsx", "fa"),)
 AHEAD_NICENESS = 10
+# A re-solve's new version's file is asked for seconds after its accept: made at the
+# server's own priority (on a loaded machine, at nice 10 it got a third of a core).
+AWAITED_NICENESS = 0
 # Smaller seasons make their workbook on the click in a second or less: no process
 # started for them (the test suite opens hundreds of small versions).
 AHEAD_FROM_VOLUNTEERS = 2_000
@@ -212,7 +215,7 @@ def start_ahead(
     for kind, lang in AHEAD:
         jobs[("ahead", kind, lang)] = Job(
             lambda control, k=kind, lang=lang: _made_apart(
-                source, k, lang, problem, control, roster
+                source, k, lang, problem, control, roster, AWAITED_NICENESS
             ),
             "download",
         ).start()
@@ -221,7 +224,8 @@ def start_ahead(
 
 class _Maker:
     """A child process that makes one file (``_make_in_child``), spawned ahead of its
-    file: its modules are imported (3-6 s on the season's machine) before it is asked."""
+    file: its modules are imported (3-6 s on the season's machine) before it is asked;
+    it lowers its priority when told the file is not awaited (``niceness``)."""
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("spawn")  # a clean interpreter: no lock held
@@ -256,17 +260,19 @@ def _made_apart(
     problem: Problem | None,
     control: JobControl,
     roster: Handover | None = None,
+    niceness: int = AHEAD_NICENESS,
 ) -> Download:
     """``made_file`` in a process of its own (``_make_in_child``), its phases heard
     here; cancelling the job ends the process. ``problem``: the version's compiled
     season, if open (sent, not compiled again); ``roster``: the solution file, when it
-    is not known yet (``source``'s is then unused): the instance is read meanwhile."""
+    is not known yet (``source``'s is then unused): the instance is read meanwhile;
+    ``niceness``: the child's, below the server's."""
     maker = _maker()
     connection = maker.connection
     control.on_cancel(maker.process.terminate)
     try:
         control.report("reading")
-        connection.send(("instance", source.instance_json, problem))
+        connection.send(("instance", niceness, source.instance_json, problem))
         solution_json, assigned = (
             (source.solution_json, None) if roster is None else roster.wait(control)
         )
@@ -305,11 +311,12 @@ def _make_in_child(connection: Connection) -> None:
     """The child process's work: its modules imported, then the instance (read as soon
     as it comes), then the roster and what to make of it; the file's phases and then
     its content (or why it could not be made) sent back through ``connection``."""
-    with contextlib.suppress(OSError):
-        os.nice(AHEAD_NICENESS)  # the server's pages and solves come first
     try:
         _warm_imports()
-        _, instance_json, problem = connection.recv()
+        _, niceness, instance_json, problem = connection.recv()
+        if niceness > 0:
+            with contextlib.suppress(OSError):
+                os.nice(niceness)  # the server's pages and solves come first
         instance: Instance | None = None
         failed: Exception | None = None
         try:
