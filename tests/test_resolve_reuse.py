@@ -340,7 +340,9 @@ def test_what_the_roster_does_not_change_is_made_during_the_search_as_accept_wou
     ahead.start_at_search(ProgressEvent(0.0, "solving", stage="first roster"))
     assert ahead._thread is None  # not during the first roster: Python's own work
     ahead.start_at_search(ProgressEvent(0.0, "solving", stage=resolves.SEARCH_STAGE))
-    again = dataclasses.replace(replanned, ahead=ahead, edited_json=None, _files=None)
+    again = dataclasses.replace(
+        replanned, ahead=ahead, edited_json=None, _files=None, _unscoped_json=None
+    )
 
     def not_again(*args, **kwargs):
         raise AssertionError("made again after the search")

@@ -17,6 +17,8 @@ from campplanner.io.outputs import (
 )
 
 if TYPE_CHECKING:  # types only: the writers are imported when used
+    import numpy as np
+
     from campplanner.contract.schema import Instance, SolutionFile
     from campplanner.model.problem import Problem
     from campplanner.report.roster import RosterView
@@ -213,10 +215,12 @@ def attach_reasons(
     solution: SolutionFile,
     lang: str,
     problem: Problem | None = None,
+    assigned: np.ndarray | None = None,
 ) -> None:
     """Give each camp of ``view`` (a RosterView) why its slots are empty, or why it is
     cancelled, in ``lang``: worked out again by ``explain`` (on ``problem``, the
-    instance compiled, when the caller has it); for a roster the instance does not
+    instance compiled, when the caller has it, and ``assigned``, the solution's roster
+    as that problem's candidates, sorted, if known); for a roster the instance does not
     allow (a hand-edited workbook), the solution file's own words, if any."""
     from campplanner.contract.solution import roster_triples
     from campplanner.explain import WORDS, RosterError, explain_roster, roster_from_assignments
@@ -227,7 +231,8 @@ def attach_reasons(
     camps = {camp.id: camp for camp in view.camps}
     problem = problem if problem is not None else compile_instance(instance)
     try:
-        assigned = roster_from_assignments(problem, roster_triples(solution))
+        if assigned is None:
+            assigned = roster_from_assignments(problem, roster_triples(solution))
     except RosterError:
         for slot in solution.unfilled_slots or []:
             if slot.why and slot.camp in camps:

@@ -13,8 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from campplanner.io.sanitize import FORMULA_STARTS, is_formula_like
@@ -31,6 +35,7 @@ PAGE_FOOTER = "&Cصفحه &P از &N"
 # The first characters of a text that may be formula-like (is_formula_like decides):
 # every other text skips the guard's call (the season workbook has 1.1 M texts).
 MAYBE_FORMULA = FORMULA_STARTS | {"'"}
+FORMULA_PREFIXES = tuple(sorted(MAYBE_FORMULA))  # str.startswith of any of them
 LONG_TEXT = 16_383  # longer texts go through xlsxwriter's own checks (32,767 UTF-16 units)
 
 # Printing at a size people can read (issue 25: the unfilled slots printed at 4 pt).
@@ -138,7 +143,15 @@ def distinct_texts(values: Iterable[Any]) -> set[str]:
     """The texts of ``values`` (None left out), each once: :func:`fit_width` and
     :func:`longest_word` of them equal those of ``values``, for far fewer splits
     (a column of skills or groups repeats a few texts over 100,000 rows)."""
-    return {v if v.__class__ is str else str(v) for v in values if v is not None}
+    values = values if isinstance(values, list | tuple) else list(values)
+    kinds = set(map(type, values))
+    if float in kinds:  # 0.0 and -0.0 are one value, two texts
+        return {v if v.__class__ is str else str(v) for v in values if v is not None}
+    try:  # each value once, by type (True and 1 are equal, their texts are not)
+        unique: Iterable[tuple[type, Any]] = set(zip(map(type, values), values, strict=True))
+    except TypeError:  # a value that cannot be hashed
+        unique = zip(map(type, values), values, strict=True)
+    return {v if kind is str else str(v) for kind, v in unique if v is not None}
 
 
 def _header_footer_text(text: str) -> str:
@@ -153,9 +166,19 @@ def _worksheet_class() -> type:
     and write is, byte for byte, what xlsxwriter's ``write_string`` and ``_write_rows``
     would (tests/test_workbook_speed.py compares them)."""
     from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
-    from xlsxwriter.worksheet import CellStringTuple, Worksheet
+    from xlsxwriter.worksheet import (
+        CellBlankTuple,
+        CellNumberTuple,
+        CellStringTuple,
+        Worksheet,
+    )
 
     class FastWorksheet(Worksheet):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.fast_rows = {}  # row -> (kinds, styles, values): see store_row
+            self.kinds_ends: dict[str, tuple[int, int]] = {}  # first and last cell
+
         def store_texts(self, row: int, cells: Sequence[tuple[int, str, Any]]) -> None:
             """(column, text, format) cells of ``row``, in column order, as
             ``write_string`` stores them one by one (texts of up to 16,383 characters,
@@ -181,19 +204,167 @@ def _worksheet_class() -> type:
                 stored[col] = CellStringTuple(index, style)
             strings.count += len(cells)
 
+        fast_rows: dict[int, tuple[str, tuple[Any, ...], list[Any]]]
+
+        def store_row(
+            self,
+            row: int,
+            kinds: str,
+            styles: tuple[Any, ...],
+            texts: Sequence[str],
+            numbers: Sequence[Any],
+        ) -> None:
+            """A whole row from column 0 on, kept as one entry (no cell object each) and
+            written by ``_write_rows`` with one template per row's shape, the XML
+            xlsxwriter writes for the same cells one by one: ``kinds[col]`` is ``s``
+            (a text of at most 16,383 characters: the next of ``texts``), ``n`` (an
+            int or a finite float: the next of ``numbers``), ``b`` (blank, styled) or
+            ``-`` (no cell); ``styles[col]`` its format, never None for a cell."""
+            ends = self.kinds_ends.get(kinds)
+            if ends is None:
+                ends = self.kinds_ends[kinds] = (
+                    len(kinds) - len(kinds.lstrip("-")),
+                    len(kinds.rstrip("-")) - 1,
+                )
+            first, last = ends
+            if last < 0:
+                return
+            if (
+                self.constant_memory
+                or self.table.get(row)
+                or row in self.fast_rows
+                or self._check_dimensions(row, first)
+                or self._check_dimensions(row, last)
+            ):
+                text, number = iter(texts), iter(numbers)
+                for col, kind in enumerate(kinds):
+                    if kind == "s":
+                        self._write_string(row, col, next(text), styles[col])
+                    elif kind == "n":
+                        self._write_number(row, col, next(number), styles[col])
+                    elif kind == "b":
+                        self._write_blank(row, col, None, styles[col])
+                return
+            strings = self.str_table
+            index_of = strings.string_table
+            indices = list(map(index_of.get, texts))
+            if None in indices:  # new texts: numbered in column order, as written
+                for at, text in enumerate(texts):
+                    if indices[at] is None:
+                        index = index_of.get(text)
+                        if index is None:
+                            index = index_of[text] = strings.unique_count
+                            strings.unique_count += 1
+                        indices[at] = index
+            strings.count += len(indices)
+            indices.extend(numbers)
+            self.fast_rows[row] = (kinds, styles, indices)
+
+        def _materialized(self, row: int) -> None:
+            """A row kept by ``store_row`` as xlsxwriter's own cells (the row has other
+            cells too, or the sheet comments)."""
+            kinds, styles, values = self.fast_rows.pop(row)
+            cells = self.table[row]
+            text, number = iter(values), iter(values[kinds.count("s") :])
+            for col, kind in enumerate(kinds):
+                if kind == "s":
+                    cells.setdefault(col, CellStringTuple(next(text), styles[col]))
+                elif kind == "n":
+                    cells.setdefault(col, CellNumberTuple(next(number), styles[col]))
+                elif kind == "b":
+                    cells.setdefault(col, CellBlankTuple(styles[col]))
+
+        def _template(self, kinds: str, styles: tuple[Any, ...]) -> str:
+            """The cells of a row of this shape, ``{0}`` its number, then each text's
+            shared-string index and each number (``store_row``'s order), as
+            ``_write_cell`` writes them."""
+            parts = []
+            text, number = 1, 1 + kinds.count("s")
+            for col, kind in enumerate(kinds):
+                if kind == "-":
+                    continue
+                head = f'<c r="{xl_col_to_name(col)}{{0}}" s="{styles[col]._get_xf_index()}"'
+                if kind == "s":
+                    parts.append(f'{head} t="s"><v>{{{text}}}</v></c>')
+                    text += 1
+                elif kind == "n":
+                    parts.append(f"{head}><v>{{{number}:.16G}}</v></c>")
+                    number += 1
+                else:
+                    parts.append(f"{head}/>")
+            return "".join(parts)
+
+        def _calculate_spans(self) -> None:
+            """xlsxwriter's spans (the columns of each block of 16 rows), the rows of
+            ``store_row`` counted too."""
+            if self.comments:
+                for row in list(self.fast_rows):
+                    self._materialized(row)
+            if not self.fast_rows:
+                super()._calculate_spans()
+                return
+            blocks: dict[int, tuple[int, int]] = {}
+            first, last = self.dim_rowmin, self.dim_rowmax
+
+            def seen(row: int, low: int, high: int) -> None:
+                block = row // 16
+                if block in blocks:
+                    was = blocks[block]
+                    blocks[block] = (min(was[0], low), max(was[1], high))
+                else:
+                    blocks[block] = (low, high)
+
+            for row, cells in self.table.items():
+                if cells and first <= row <= last:
+                    seen(row, min(cells), max(cells))
+            ends: dict[str, tuple[int, int]] = {}
+            for row, (kinds, _, _) in self.fast_rows.items():
+                if kinds not in ends:
+                    ends[kinds] = (
+                        len(kinds) - len(kinds.lstrip("-")),
+                        len(kinds.rstrip("-")) - 1,
+                    )
+                seen(row, *ends[kinds])
+            self.row_spans = {
+                block: f"{low + 1}:{high + 1}" for block, (low, high) in blocks.items()
+            }
+
         def _write_rows(self) -> None:
             """xlsxwriter's ``_write_rows`` (a sheet without comments) with each row's
-            string cells written inline: the same XML, with a call per cell fewer."""
+            string cells written inline, and the rows of ``store_row`` by a template of
+            their shape: the same XML, with a call per cell fewer."""
+            for row in [r for r in self.fast_rows if self.table.get(r)]:
+                self._materialized(row)  # other cells in its row: written cell by cell
             if self.constant_memory or self.comments:
                 super()._write_rows()
                 return
             self._calculate_spans()
             write = self.fh.write
             table, row_info, spans = self.table, self.row_info, self.row_spans
+            fast_rows = self.fast_rows
+            templates: dict[tuple[str, tuple[Any, ...]], str] = {}
+            plain_rows = (
+                self.default_row_height == self.original_row_height and self.excel_version != 2010
+            )
             columns = [(c, xl_col_to_name(c)) for c in range(self.dim_colmin, self.dim_colmax + 1)]
             for row in range(self.dim_rowmin, self.dim_rowmax + 1):
-                cells = table[row]
                 info = row_info.get(row)
+                fast = fast_rows.get(row)
+                if fast is not None:
+                    kinds, styles, values = fast
+                    template = templates.get((kinds, styles))
+                    if template is None:
+                        template = templates[(kinds, styles)] = self._template(kinds, styles)
+                    span = spans.get(row // 16)
+                    number = row + 1
+                    if info is None and plain_rows and span:
+                        write(f'<row r="{number}" spans="{span}">')
+                    else:
+                        self._write_row(row, span, info)
+                    write(template.format(number, *values))
+                    write("</row>")
+                    continue
+                cells = table.get(row)
                 span = spans.get(row // 16)
                 if not cells:
                     if row in row_info:
@@ -233,6 +404,16 @@ def _worksheet_class() -> type:
     return FastWorksheet
 
 
+def _getter(columns: Sequence[int]) -> Any:
+    """The values of ``columns`` of a row, as a sequence (C's itemgetter where it can)."""
+    if len(columns) > 1:
+        return itemgetter(*columns)
+    if len(columns) == 1:
+        only = columns[0]
+        return lambda values: (values[only],)
+    return lambda values: ()
+
+
 class Writer:
     """One workbook in memory; :meth:`close` returns its bytes."""
 
@@ -256,6 +437,8 @@ class Writer:
         font = {"font_name": "Tahoma", "font_size": 10, "reading_order": 2}
         self._properties: dict[int, dict[str, Any]] = {}  # each format's, for wrapped()
         self._wrapped: dict[int, Any] = {}
+        # (id of a row's styles, its values' types) -> what row() stores (_shape)
+        self._shapes: dict[tuple[int, tuple[type, ...]], Any] = {}
         self.plain = self._format(font)
         self.quoted = self._guarded(self.plain)
         self.bold = self._format({**font, "bold": True})
@@ -359,27 +542,90 @@ class Writer:
 
     def row(self, worksheet: Any, row: int, values: Sequence[Any], styles: Sequence[Any]) -> None:
         """``values`` from column 0 on, each as :meth:`cell` writes it with its column's
-        style in ``styles`` (None: plain); texts, most of a workbook, without the
-        per-cell dispatch and stored at once (``store_texts``): the formula guard is
-        asked only about a text whose first character could start a formula."""
-        plain, maybe = self.plain, MAYBE_FORMULA
-        texts: list[tuple[int, str, Any]] = []  # in column order: shared strings' order
+        style in ``styles`` (None: plain); without the per-cell dispatch, the whole row
+        kept at once (``store_row``: one template per row's shape writes it): the
+        formula guard is asked only about a text whose first character could start a
+        formula. A row holding what ``store_row`` does not take (a text too long, a
+        value of another type) is written cell by cell."""
+        if not hasattr(worksheet, "store_row"):
+            for col, value in enumerate(values):
+                self.cell(worksheet, row, col, value, styles[col] if col < len(styles) else None)
+            return
+        types = tuple(map(type, values))
+        shape = self._shapes.get((id(styles), types))
+        if shape is None:
+            shape = self._shapes[(id(styles), types)] = self._shape(styles, types)
+        kinds, formats, pick_texts, pick_numbers, _ = shape
+        if kinds is not None:  # texts, ints and empty cells, as most rows
+            strings = pick_texts(values)
+            if not any(map(str.startswith, strings, repeat(FORMULA_PREFIXES))) and (
+                max(map(len, strings), default=0) <= LONG_TEXT
+            ):  # none that could be a formula, none too long
+                worksheet.store_row(row, kinds, formats, strings, pick_numbers(values))
+                return
+        plain, maybe, date = self.plain, MAYBE_FORMULA, self.date
+        kinds: list[str] = []
+        cells: list[Any] = []
+        formats: list[Any] = []
         for col, value in enumerate(values):
             style = styles[col] if col < len(styles) else None
-            if value.__class__ is str:
+            kind = value.__class__
+            if kind is str:
                 if len(value) > LONG_TEXT:  # xlsxwriter's own checks cut it
-                    self._store_texts(worksheet, row, texts)  # shared strings in order
-                    texts = []
-                    self.cell(worksheet, row, col, value, style)
-                elif value and value[0] in maybe:
-                    texts.append((col, value, self._text_style(value, style)))
+                    break
+                kinds.append("s")
+                cells.append(value)
+                if value and value[0] in maybe:
+                    formats.append(self._text_style(value, style))
                 else:
-                    texts.append((col, value, style or plain))
-            elif value.__class__ is bool:
-                texts.append((col, "yes" if value else "no", style or plain))
+                    formats.append(style or plain)
+            elif kind is int or (kind is float and math.isfinite(value)):
+                kinds.append("n")
+                cells.append(value)
+                formats.append(style or plain)
+            elif kind is bool:
+                kinds.append("s")
+                cells.append("yes" if value else "no")
+                formats.append(style or plain)
+            elif value is None:
+                kinds.append("-" if style is None else "b")
+                cells.append(None)
+                formats.append(style)
+            elif kind is dt.date or kind is dt.datetime:
+                kinds.append("n")
+                cells.append(worksheet._convert_date_time(value))
+                formats.append(date)
             else:
-                self.cell(worksheet, row, col, value, style)
-        self._store_texts(worksheet, row, texts)
+                break
+        else:
+            texts = [value for value, kind in zip(cells, kinds, strict=True) if kind == "s"]
+            numbers = [value for value, kind in zip(cells, kinds, strict=True) if kind == "n"]
+            worksheet.store_row(row, "".join(kinds), tuple(formats), texts, numbers)
+            return
+        for col, value in enumerate(values):  # cell by cell, as cell() writes each
+            self.cell(worksheet, row, col, value, styles[col] if col < len(styles) else None)
+
+    def _shape(
+        self, styles: Sequence[Any], types: tuple[type, ...]
+    ) -> tuple[str | None, tuple[Any, ...], Any, Any, Sequence[Any]]:
+        """What :meth:`row` stores for a row of values of ``types`` in columns of
+        ``styles``: its kinds (None: not texts, ints and empty cells alone), formats,
+        and the getters of its texts and of its numbers; the styles are kept with it
+        (their id, the shape's key, stays theirs)."""
+        kinds, formats = [], []
+        for col, kind in enumerate(types):
+            style = styles[col] if col < len(styles) else None
+            if kind is str or kind is int:
+                kinds.append("s" if kind is str else "n")
+                formats.append(style or self.plain)
+            elif kind is type(None):
+                kinds.append("-" if style is None else "b")
+                formats.append(style)
+            else:
+                return None, (), None, None, styles
+        texts = [col for col, kind in enumerate(kinds) if kind == "s"]
+        numbers = [col for col, kind in enumerate(kinds) if kind == "n"]
+        return "".join(kinds), tuple(formats), _getter(texts), _getter(numbers), styles
 
     @staticmethod
     def _store_texts(worksheet: Any, row: int, texts: Sequence[tuple[int, str, Any]]) -> None:
@@ -427,9 +673,15 @@ class Writer:
         where the sheet would otherwise print below 8 pt (:func:`page_layout`).
         ``row_style(values)`` may give a row its own style (a cancelled camp's, say)."""
         rows = [list(values) for values in rows]
-        texts = [
-            distinct_texts([r[col] for r in rows if col < len(r)]) for col in range(len(headers))
-        ]
+        if set(map(len, rows)) <= {len(headers)}:  # every row as wide as the headers
+            texts = [distinct_texts(column) for column in zip(*rows, strict=True)] or [
+                set() for _ in headers
+            ]
+        else:
+            texts = [
+                distinct_texts([r[col] for r in rows if col < len(r)])
+                for col in range(len(headers))
+            ]
         if widths is None:
             widths = [
                 fit_width(column | {header_lines(h)})
@@ -467,5 +719,36 @@ class Writer:
         return number
 
     def close(self) -> bytes:
-        self.book.close()
+        with _quick_zip():
+            self.book.close()
         return self.buffer.getvalue()
+
+
+# The workbook's parts are deflated at zlib's level 1, not its default 6: on the
+# season's workbook, a third of the time for a file about a fifth larger.
+ZIP_LEVEL = 1
+_zip_lock = threading.Lock()
+
+
+@contextmanager
+def _quick_zip() -> Iterator[None]:
+    """xlsxwriter's packaging with its parts deflated at ZIP_LEVEL: the ``ZipInfo``
+    it makes each part's entry with gives that level (xlsxwriter has no option)."""
+    from zipfile import ZipInfo
+
+    import xlsxwriter.workbook
+
+    class QuickZipInfo(ZipInfo):
+        __slots__ = ()
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._compresslevel = ZIP_LEVEL
+
+    with _zip_lock:  # one workbook packed at a time: the name is xlsxwriter's module's
+        made = xlsxwriter.workbook.ZipInfo
+        xlsxwriter.workbook.ZipInfo = QuickZipInfo
+        try:
+            yield
+        finally:
+            xlsxwriter.workbook.ZipInfo = made

@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ class Resolve:
     edit_ids: list[int]
     folder: Path
     finished: dict[str, Any] | None = None  # the diff and measures, once read
+    # what forgetting it stops (its new version's files made ahead), when not accepted
+    on_forget: Callable[[], None] | None = None
 
 
 @dataclass
@@ -116,6 +119,8 @@ class Background:
             made.job.cancel()
         if found is not None:
             found.job.cancel()
+            if isinstance(found, Resolve) and found.on_forget is not None:
+                found.on_forget()
             shutil.rmtree(found.folder, ignore_errors=True)
 
     def prune(self) -> None:

@@ -21,6 +21,8 @@ from importlib import resources
 from multiprocessing.connection import Connection
 from typing import Any
 
+import numpy as np
+
 from campplanner.app.files import attach_reasons
 from campplanner.app.jobs import Job, JobCancelled, JobControl
 from campplanner.app.review.background import Background, FileJob
@@ -117,11 +119,13 @@ def rendered(
     lang: str,
     compiled: Problem | None,
     report: Callable[[str], None],
+    assigned: np.ndarray | None = None,
 ) -> bytes | str:
-    """The ``kind`` file's content (not the solution file) of a roster read already."""
+    """The ``kind`` file's content (not the solution file) of a roster read already;
+    ``assigned``: the roster as ``compiled``'s candidates, sorted, if known."""
     view = RosterView.from_solution(instance, solution)
     report("reasons")
-    attach_reasons(view, instance, solution, lang, compiled)
+    attach_reasons(view, instance, solution, lang, compiled, assigned)
     report("writing")
     render = {f.name: f.render for f in EXPORT_FORMATS}[kind]
     made = render(view)
@@ -134,8 +138,14 @@ def rendered(
 # made in a process of its own (about 12 CPU seconds on the season: reading, compiling
 # for the reasons, writing), on the other core, at a lower priority: in a thread it
 # took the pages' share of the GIL (a camp page's 30 ms became 200 ms meanwhile).
+# A re-solve's new version starts its file before it is accepted (``start_ahead``):
+# the edited instance is read while the search runs, the roster handed over when the
+# search ends (``Handover``), and the accepted version adopts the file.
 AHEAD = (("xlsx", "fa"),)
 AHEAD_NICENESS = 10
+# A re-solve's new version's file is asked for seconds after its accept: made at the
+# server's own priority (on a loaded machine, at nice 10 it got a third of a core).
+AWAITED_NICENESS = 0
 # Smaller seasons make their workbook on the click in a second or less: no process
 # started for them (the test suite opens hundreds of small versions).
 AHEAD_FROM_VOLUNTEERS = 2_000
@@ -152,66 +162,189 @@ def make_ahead(opened: OpenVersion) -> None:
     instance_json, solution_json = opened.stored
     source = Stored(0, solution_json, instance_json)  # named when asked for
     problem = opened.problem  # sent along: a tenth of a second, compiling it 4 s
+    roster = Handover()
+    roster.give(solution_json, opened.assigned)  # its candidates: not worked out again
     for kind, lang in AHEAD:
         with _ahead_lock:
             if ("ahead", kind, lang) in opened.cache:
                 continue
             job: Job[Download] = Job(
-                lambda control, k=kind, lang=lang: _made_apart(source, k, lang, problem, control),
+                lambda control, k=kind, lang=lang: _made_apart(
+                    source, k, lang, problem, control, roster
+                ),
                 "download",
             )
             opened.cache[("ahead", kind, lang)] = job
         job.start()
 
 
+class Handover:
+    """A roster's solution file, handed once known to the files started ahead of it
+    (``start_ahead``): they wait for it, or for their cancelling."""
+
+    def __init__(self) -> None:
+        self._given = threading.Event()
+        self.solution_json: bytes | None = None
+        self.assigned: np.ndarray | None = None
+
+    def give(self, solution_json: bytes, assigned: np.ndarray | None = None) -> None:
+        """The solution file, and its roster as the compiled season's candidates
+        (sorted), if known: the reasons then need not work it out (half a second)."""
+        self.solution_json, self.assigned = solution_json, assigned
+        self._given.set()
+
+    def wait(self, control: JobControl) -> tuple[bytes, np.ndarray | None]:
+        control.on_cancel(self._given.set)  # a cancelled file waits no more
+        self._given.wait()
+        if self.solution_json is None or control.cancelled:
+            raise JobCancelled("the file was not made: ask for it again")
+        return self.solution_json, self.assigned
+
+
+def start_ahead(
+    instance_json: bytes, problem: Problem, volunteers: int, roster: Handover
+) -> dict[tuple[str, str, str], Job[Download]]:
+    """Start the AHEAD files of a version not stored yet (a re-solve's new version),
+    by their ``opened.cache`` keys: the instance ``instance_json`` (its compiled season
+    ``problem``) is read at once in the child, the roster when ``roster`` is given.
+    None started for a season of fewer than AHEAD_FROM_VOLUNTEERS ``volunteers``."""
+    if volunteers < AHEAD_FROM_VOLUNTEERS:
+        return {}
+    source = Stored(0, b"", instance_json)  # named when asked for
+    jobs: dict[tuple[str, str, str], Job[Download]] = {}
+    for kind, lang in AHEAD:
+        jobs[("ahead", kind, lang)] = Job(
+            lambda control, k=kind, lang=lang: _made_apart(
+                source, k, lang, problem, control, roster, AWAITED_NICENESS
+            ),
+            "download",
+        ).start()
+    return jobs
+
+
+class _Maker:
+    """A child process that makes one file (``_make_in_child``), spawned ahead of its
+    file: its modules are imported (3-6 s on the season's machine) before it is asked;
+    it lowers its priority when told the file is not awaited (``niceness``)."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")  # a clean interpreter: no lock held
+        self.connection, child = context.Pipe(duplex=True)
+        self.process = context.Process(
+            target=_make_in_child, args=(child,), name="campplanner-file", daemon=True
+        )
+        self.process.start()  # daemon: ends with the server
+        child.close()
+
+
+_spare: _Maker | None = None
+_spare_lock = threading.Lock()
+
+
+def _maker() -> _Maker:
+    """A child for one file: the spare one (warm), or a new one if there is none; a
+    new spare is started in its place, warm by the next file."""
+    global _spare
+    with _spare_lock:
+        taken = _spare
+        if taken is None or not taken.process.is_alive():
+            taken = _Maker()
+        _spare = _Maker()
+    return taken
+
+
 def _made_apart(
-    source: Stored, kind: str, lang: str, problem: Problem | None, control: JobControl
+    source: Stored,
+    kind: str,
+    lang: str,
+    problem: Problem | None,
+    control: JobControl,
+    roster: Handover | None = None,
+    niceness: int = AHEAD_NICENESS,
 ) -> Download:
     """``made_file`` in a process of its own (``_make_in_child``), its phases heard
     here; cancelling the job ends the process. ``problem``: the version's compiled
-    season, if open (sent, not compiled again)."""
-    context = multiprocessing.get_context("spawn")  # a clean interpreter: no lock held
-    receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_make_in_child,
-        args=(source, kind, lang, problem, sending),
-        name="campplanner-file",
-        daemon=True,  # ends with the server
-    )
-    process.start()
-    sending.close()
-    control.on_cancel(process.terminate)
+    season, if open (sent, not compiled again); ``roster``: the solution file, when it
+    is not known yet (``source``'s is then unused): the instance is read meanwhile;
+    ``niceness``: the child's, below the server's."""
+    maker = _maker()
+    connection = maker.connection
+    control.on_cancel(maker.process.terminate)
     try:
+        control.report("reading")
+        connection.send(("instance", niceness, source.instance_json, problem))
+        solution_json, assigned = (
+            (source.solution_json, None) if roster is None else roster.wait(control)
+        )
+        connection.send(("roster", solution_json, assigned, kind, lang))
         while True:
-            try:
-                what, value = receiving.recv()
-            except EOFError:  # ended without a word: terminated, or it died
-                raise JobCancelled("the file was not made: ask for it again") from None
+            what, value = connection.recv()
             if what == "phase":
                 control.report(value)
             elif what == "file":
                 return Download(file_name(source.version, kind), DOWNLOADS[kind][0], value)
             else:
                 raise UsageError(value)
+    except (EOFError, OSError):  # ended without a word: terminated, or it died
+        raise JobCancelled("the file was not made: ask for it again") from None
     finally:
-        receiving.close()
-        process.join(timeout=5)
+        connection.close()
+        maker.process.terminate()  # idle or done: one file each
+        maker.process.join(timeout=5)
 
 
-def _make_in_child(
-    source: Stored, kind: str, lang: str, problem: Problem | None, sending: Connection
-) -> None:
-    """The child process's work: the file, its phases and then its content (or why it
-    could not be made) sent back through ``sending``."""
-    with contextlib.suppress(OSError):
-        os.nice(AHEAD_NICENESS)  # the server's pages and solves come first
+def _warm_imports() -> None:
+    """What making a file imports (pandas, xlsxwriter, the explainer...), before it is
+    asked for."""
+    import campplanner.explain
+    import campplanner.io.csv_out
+    import campplanner.io.html_report
+    import campplanner.io.summaries
+    import campplanner.io.workbook_out
+    import campplanner.model.compile  # noqa: F401
+
+    with contextlib.suppress(ImportError):
+        import pandas  # noqa: F401
+
+
+def _make_in_child(connection: Connection) -> None:
+    """The child process's work: its modules imported, then the instance (read as soon
+    as it comes), then the roster and what to make of it; the file's phases and then
+    its content (or why it could not be made) sent back through ``connection``."""
     try:
-        file = made_file(source, kind, lang, problem, lambda phase: sending.send(("phase", phase)))
-        sending.send(("file", file.content))
-    except Exception as error:  # said in the parent, as a file made there would say it
-        sending.send(("error", plain_reason(error)))
+        _warm_imports()
+        _, niceness, instance_json, problem = connection.recv()
+        if niceness > 0:
+            with contextlib.suppress(OSError):
+                os.nice(niceness)  # the server's pages and solves come first
+        instance: Instance | None = None
+        failed: Exception | None = None
+        try:
+            instance = instance_from_data(json.loads(instance_json))
+        except Exception as error:  # said once the roster comes, as a file would say it
+            failed = error
+        _, solution_json, assigned, kind, lang = connection.recv()
+        try:
+            if failed is not None:
+                raise failed
+            assert instance is not None
+            solution = solution_from_data(json.loads(solution_json))
+            content = rendered(
+                instance,
+                solution,
+                kind,
+                lang,
+                problem,
+                lambda phase: connection.send(("phase", phase)),
+                assigned,
+            )
+            connection.send(("file", content))
+        except Exception as error:  # said in the parent, as a file made there would say it
+            connection.send(("error", plain_reason(error)))
+    except (EOFError, OSError):  # the parent gone, or the file no longer wanted
+        pass
     finally:
-        sending.close()
+        connection.close()
 
 
 def ahead_file(opened: OpenVersion, kind: str, lang: str) -> Job[Download] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,7 +19,7 @@ import numpy as np
 from campplanner.app.jobs import STOP_GRACE, Job, JobControl, ProgressEvent, run_in_foreground
 from campplanner.app.review.background import Background, Resolve
 from campplanner.app.review.calls import edited_people
-from campplanner.app.review.downloads import make_ahead
+from campplanner.app.review.downloads import Handover, make_ahead, start_ahead, stop_ahead
 from campplanner.app.review.edits import edited_instance
 from campplanner.app.review.permissions import Scope
 from campplanner.app.review.reads import bound_season, named_stops, roster_diff
@@ -69,12 +70,27 @@ class AheadOfAccept:
     """What accepting stores that the solve's roster does not change, worked out while
     the search runs (it leaves the GIL to CP-SAT most of the time): the instance with
     the edits as the version keeps it, and its fingerprint. On the season they are 2-3
-    CPU seconds that an accept clicked at once would otherwise wait for."""
+    CPU seconds that an accept clicked at once would otherwise wait for. Then the new
+    version's files made ahead (``downloads.start_ahead``: the season's workbook), its
+    instance read in their child process while the search runs, its roster handed over
+    (``roster``) as soon as the solve ends: an accept clicked at once finds it (nearly)
+    made. ``season``: the version's compiled season, for the files' reasons."""
 
-    def __init__(self, base_json: bytes, ops: list[dict[str, Any]], instance: Instance):
+    def __init__(
+        self,
+        base_json: bytes,
+        ops: list[dict[str, Any]],
+        instance: Instance,
+        season: Problem | None = None,
+    ):
         self.base_json, self.ops, self.instance = base_json, ops, instance
+        self.season = season
         self.edited_json: bytes | None = None
         self.fingerprint: dict[str, Any] | None = None
+        self.roster = Handover()
+        self.workbooks: dict[tuple[str, str, str], Job] = {}  # by ``opened.cache`` key
+        self._dropped = False
+        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     def start_at_search(self, event: ProgressEvent) -> None:
@@ -92,12 +108,43 @@ class AheadOfAccept:
             self.fingerprint = instance_fingerprint(self.instance)
         except Exception:  # made again at accept, which then says why
             self.edited_json = self.fingerprint = None
+            return
+        if self.season is None:
+            return
+        with self._lock:
+            if not self._dropped:
+                self.workbooks = start_ahead(
+                    self.edited_json, self.season, len(self.instance.volunteers), self.roster
+                )
 
     def finished(self) -> AheadOfAccept:
         """Wait for the work under way (none if the search never started)."""
         if self._thread is not None:
             self._thread.join()
         return self
+
+    def hand_over(
+        self, solution_json: bytes, instance_json: bytes, assigned: np.ndarray | None = None
+    ) -> None:
+        """The roster is known: the files started ahead make themselves of it (started
+        now, of ``instance_json``, if the search did not start them: a solve that never
+        reached its search)."""
+        self.finished()
+        with self._lock:
+            if not self._dropped and not self.workbooks and self.season is not None:
+                volunteers = len(self.instance.volunteers)
+                self.workbooks = start_ahead(instance_json, self.season, volunteers, self.roster)
+        self.roster.give(solution_json, assigned)
+
+    def drop(self, asked: Collection[Job] = ()) -> None:
+        """Stop the files started ahead that no planner has ``asked`` for, and start
+        none (the re-solve was discarded or failed, or another needs the cores)."""
+        with self._lock:
+            self._dropped = True
+            for key, job in list(self.workbooks.items()):
+                if job not in asked and not job.wait(0):
+                    job.cancel()
+                    del self.workbooks[key]
 
 
 SEARCH_STAGE = "neighbourhood search"  # the solver's stage that AheadOfAccept waits for
@@ -123,7 +170,10 @@ class Replanned:
     season: Problem | None = None
     base_info: VersionInfo | None = None  # the version re-planned from
     ahead: AheadOfAccept | None = None  # what was made while the search ran
+    accepted: bool = False  # its files made ahead are the new version's: kept
+    _stopped: bool = False  # its files made ahead stopped: none started again
     _files: Accepted | None = None
+    _unscoped_json: bytes | None = None  # the solution file, before a scope is taken off
     _making: threading.Lock = field(default_factory=threading.Lock)
 
     def files(self) -> Accepted:
@@ -147,23 +197,52 @@ class Replanned:
 
     def _prepare(self) -> None:
         opened = self.files().opened
-        if opened is not None:
+        if opened is not None and not self._stopped:
             make_ahead(opened)
 
+    def hand_over_early(self) -> None:
+        """Hand the roster to the files the search started ahead (the season's
+        workbook), as soon as the solve ends, before the diff is worked out: the
+        solution file the version keeps (a county's scope, taken off it, waits for
+        ``files``)."""
+        if self.scoped or self.ahead is None or not self.ahead.finished().workbooks:
+            return
+        with self._making:
+            self.ahead.roster.give(self._solution_json(), self._assigned())
+
+    def _assigned(self) -> np.ndarray | None:
+        """The roster as the accepted version's season's candidates (sorted), when the
+        solve's are those (not a narrowed problem's)."""
+        if self.season is not None:
+            return None
+        return np.unique(self.outcome.result.assigned).astype(np.int64)
+
+    def _solution_json(self) -> bytes:
+        """The roster's solution file, made once (before a county's scope is taken off
+        it)."""
+        if self._unscoped_json is None:
+            more = None
+            if self.bound_season is not None:
+                more = {"bound_season": {"version": self.bound_season}}
+            fingerprint = None
+            ahead = self.ahead
+            if ahead is not None and ahead.finished().instance is self.outcome.instance:
+                fingerprint = ahead.fingerprint  # None if it could not be made
+            made = unexplained_solution_json(self.outcome, more, fingerprint)
+            self._unscoped_json = made.encode()
+        return self._unscoped_json
+
     def _make_files(self) -> Accepted:
-        more = None
-        if self.bound_season is not None:
-            more = {"bound_season": {"version": self.bound_season}}
-        fingerprint = None
-        if self.ahead is not None and self.ahead.finished().instance is self.outcome.instance:
-            fingerprint = self.ahead.fingerprint  # None if it could not be made
-        solution_json = unexplained_solution_json(self.outcome, more, fingerprint).encode()
+        solution_json = self._solution_json()
         instance_json = self.instance_json()
         if self.scoped and self.season is None:  # read from the file: not the version's
             fingerprint = instance_fingerprint(instance_from_data(json.loads(instance_json)))
             return Accepted(instance_json, unscoped(solution_json, fingerprint), None)
         if self.scoped:  # a county's, in memory: the outcome's instance is the version's
             solution_json = unscoped(solution_json, instance_fingerprint(self.outcome.instance))
+        if self.ahead is not None:  # the files started ahead make themselves of it now
+            assigned = None if self.scoped else self._assigned()
+            self.ahead.hand_over(solution_json, instance_json, assigned)
         solution = solution_from_data(json.loads(solution_json))
         if self.season is None:  # the solve's own problem: its roster's indices hold
             problem, assigned = self.outcome.problem, self.outcome.result.assigned
@@ -172,7 +251,21 @@ class Replanned:
         # opened with the base's record; the new version's replaces it at accept
         opened = ready(self.base_info, self.outcome.instance, problem, solution, assigned)
         opened.stored = (instance_json, solution_json)
+        if self.ahead is not None:  # the version's own: made of this instance and roster
+            opened.cache.update(self.ahead.workbooks)
         return Accepted(instance_json, solution_json, opened)
+
+    def drop_ahead(self, asked: Collection[Job] = ()) -> None:
+        """Stop the new version's files being made ahead that nobody has ``asked`` for
+        (the re-solve discarded or forgotten, or another re-solve needs the cores),
+        unless it was accepted: a later click makes them, for the version it is of."""
+        if self.accepted:
+            return
+        self._stopped = True
+        if self.ahead is not None:
+            self.ahead.drop(asked)
+        if self._files is not None and self._files.opened is not None:
+            stop_ahead(self._files.opened, asked)
 
     def instance_json(self) -> bytes:
         """The instance with the edits, what the accepted version keeps: written when
@@ -418,36 +511,57 @@ def start_resolve(
         solving.listen(lambda e: control.report(e.phase, e.coverage, e.bound, e.message, e.stage))
         ahead = None
         if prepared is not None and edited is None:  # the edited file is not written yet
-            ahead = AheadOfAccept(instance_json, ops, prepared.instance)
+            # the accepted version's season: the one solved, or the whole one it narrowed
+            whole = prepared.problem if season is None else season
+            ahead = AheadOfAccept(instance_json, ops, prepared.instance, whole)
             solving.listen(ahead.start_at_search)
         control.on_cancel(solving.cancel)
         stop_at = control.started + max(options.time_limit - STOP_GRACE, options.time_limit / 2)
-        outcome, _ = run_in_foreground(solving, deadline=stop_at)
+        try:
+            outcome, _ = run_in_foreground(solving, deadline=stop_at)
+        except BaseException:
+            if ahead is not None:
+                ahead.finished().drop()  # no roster for the files started ahead
+            raise
         if only_forced:
             outcome = forced_only_outcome(outcome, inherited)
         bound_of = None
         if inherited is not None and outcome.result.coverage_bound == inherited[0]:
             bound_of = inherited[1]  # the parent's bound held: it is its season's
         replanned = Replanned(
-            outcome,
-            instance_json,
-            ops,
-            shown_outcome(outcome, head.id, bound_of),
-            narrowed_file,
-            edited,
-            bound_of,
-            season,
-            head,
-            ahead,
+            outcome, instance_json, ops, {}, narrowed_file, edited, bound_of, season, head, ahead
         )
-        if replanned.shown.get("error") is None:
+        if outcome.result.has_roster and not forgotten.is_set():
+            replanned.hand_over_early()  # the new version's workbook made of it from now
+        replanned.shown = shown_outcome(outcome, head.id, bound_of)
+        if replanned.shown.get("error") is None and not forgotten.is_set():
             replanned.prepare()  # what accept stores, while the planner reads the diff
+        else:  # no roster to accept, or discarded meanwhile: nothing made ahead kept
+            if ahead is not None:
+                ahead.finished()
+            replanned.drop_ahead()
         return replanned
+
+    forgotten = threading.Event()  # discarded, or forgotten for newer ones
+
+    def forget() -> None:
+        forgotten.set()
+        if job.wait(0) and job.error is None:
+            job.result().drop_ahead()
 
     job = Job(work, "solve", started).start()
     job_id = background.next_resolve_id()
-    background.resolves[job_id] = Resolve(job, head.id, edit_ids, folder)
+    background.resolves[job_id] = Resolve(job, head.id, edit_ids, folder, on_forget=forget)
     return job_id
+
+
+def stop_ahead_of_resolves(background: Background, asked: Collection[Job]) -> None:
+    """Stop the files being made ahead for the finished re-solves' new versions that
+    nobody has ``asked`` for (a new re-solve needs the cores); accepting one of those
+    re-solves later makes its files on the click."""
+    for resolve in list(background.resolves.values()):
+        if resolve.job.wait(0) and resolve.job.error is None:
+            resolve.job.result().drop_ahead(asked)
 
 
 def forced_only_outcome(outcome: SolveOutcome, inherited: tuple[int, int] | None) -> SolveOutcome:
@@ -607,6 +721,7 @@ def accept(
         on_top_of=resolve.base,  # refused if someone else replaced it meanwhile
         job=job_id,  # remembered: a late accept, even after a restart, is told who and when
     )
+    replanned.accepted = True  # its files made ahead are the new version's
     background.forget(job_id)  # its roster is in the workspace now
     info = workspace.version(version)
     if info is None or files.opened is None:  # a scoped solve's problem is not the version's

@@ -637,9 +637,10 @@ class ReviewSession:
                 opened = self.head()  # its compiled season is reused, the edits applied
             except DamagedVersion:
                 opened = None  # the re-solve reads it and says what is wrong
+            asked = [made.job for made in self.background.files.values()]
             if opened is not None:
-                asked = [made.job for made in self.background.files.values()]
                 downloads.stop_ahead(opened, asked)  # the solve needs the cores more
+            resolves.stop_ahead_of_resolves(self.background, asked)  # and their new versions'
             job_id = resolves.start_resolve(
                 self.workspace,
                 self.background,
