@@ -286,3 +286,29 @@ def test_the_lp_guided_start_of_a_replan_keeps_the_published_holder_among_equals
     chosen = greedy_roster(problem, runnable, cost=replanner._published_costs())
     assert chosen is not None
     assert sorted(roster_triples(problem, chosen)) == sorted(published)
+
+
+def test_a_replan_runs_one_lp_round_at_the_larger_saturation_that_fits(monkeypatch: Any) -> None:
+    # Re-planning, one round of the restricted LP from the first roster: at the larger
+    # saturation threshold (fewer requirements saturated, more columns) when its LP is
+    # small enough, else at the smaller one, else none (column generation). Two rounds
+    # (as a solve from scratch runs them) took twice the time for a worse start with
+    # more changes on tight-22k-s1 (docs/benchmarks.md, issue 22).
+    from campplanner.generate import generate_instance
+    from campplanner.model.rules import runnable_camps
+    from campplanner.solver import neighbourhood
+    from campplanner.solver.bounds import scarce_candidates
+    from campplanner.solver.first_roster import first_roster
+    from campplanner.solver.greedy import free_counts
+    from campplanner.solver.large import SATURATION
+
+    problem = compile_data(generate_instance(volunteers=300, camps=20, seed=4))
+    runnable = runnable_camps(problem)
+    free = free_counts(problem, runnable, first_roster(problem))
+    small, large = (len(scarce_candidates(problem, runnable, free >= t)) for t in SATURATION)
+    assert 0 < small < large  # a larger threshold saturates fewer requirements
+    assert neighbourhood.replan_threshold(problem, runnable, free) == SATURATION[-1]
+    monkeypatch.setattr(neighbourhood, "LP_MAX_COLUMNS", large - 1)
+    assert neighbourhood.replan_threshold(problem, runnable, free) == SATURATION[0]
+    monkeypatch.setattr(neighbourhood, "LP_MAX_COLUMNS", small - 1)
+    assert neighbourhood.replan_threshold(problem, runnable, free) is None
