@@ -47,7 +47,13 @@ import numpy as np
 
 from campplanner.model.baseline import Baseline
 from campplanner.model.problem import Problem
-from campplanner.model.rules import camps_with_essentials, enforce_essentials, runnable_camps
+from campplanner.model.rules import (
+    beds_left,
+    camps_with_essentials,
+    enforce_essentials,
+    runnable_camps,
+    slots_left,
+)
 from campplanner.model.terms import coverage, secondary_terms
 from campplanner.solver.anytime import (
     Clock,
@@ -188,21 +194,34 @@ def refilled_start(
 
     The published assignments still possible are taken in order while they fit H3 to
     H6 (an edit may have taken beds or slots away); then one pass of the essential-first
-    greedy (``passes``, by default in the order of :func:`first_roster.greedy_order`)
-    fills every open slot of the camps it runs (and of camps without essential roles),
-    vacated essential roles first; camps left short of an essential role are
-    cancelled (H9).
+    greedy (``passes``, by default in the order of :func:`first_roster.greedy_order`
+    with the published assignments preferred) fills every open slot of the camps it
+    runs (and of camps without essential roles), vacated essential roles first; camps
+    left short of an essential role are cancelled (H9).
     """
     p = problem
     everywhere = np.ones(p.num_camps, dtype=bool)
     fitting, _ = GreedyPass(p, np.sort(kept)).run(everywhere)
-    # the camps the published roster runs, and those without essential roles: starting
-    # another camp here would take people the vacated slots need (the greedy over the
-    # whole season, which follows, may start one)
+    # the camps the published roster runs, and those without essential roles (which can
+    # always run: runnable_camps): starting another camp here would take people the
+    # vacated slots need (the greedy over the whole season, which follows, may start one)
     open_camps = np.zeros(p.num_camps, dtype=bool)
     open_camps[p.candidate_camp[fitting]] = True
-    open_camps |= runnable_camps(p) & ~camps_with_essentials(p)
-    passes = GreedyPass(p) if passes is None else passes
+    open_camps |= ~camps_with_essentials(p) & (beds_left(p, np.arange(p.num_camps), 0) >= 0)
+    if passes is None:
+        # The pass takes nobody for a requirement without room once the published people
+        # are in: its order over the candidates of the others alone is the same roster,
+        # built from a few of a season's millions of candidates (seconds sooner).
+        filled = np.bincount(p.candidate_requirement[fitting], minlength=p.num_requirements)
+        people = np.bincount(p.candidate_camp[fitting], minlength=p.num_camps)
+        room = slots_left(p, np.arange(p.num_requirements), filled) > 0
+        room &= (open_camps & (beds_left(p, np.arange(p.num_camps), people) > 0))[
+            p.requirement_camp
+        ]
+        prefer = np.zeros(p.num_candidates, dtype=bool)
+        prefer[kept] = True
+        among = np.flatnonzero(room[p.candidate_requirement])
+        passes = GreedyPass(p, greedy_order(p, prefer, among))
     taken, _ = passes.run(open_camps, start=fitting, stop=stop)
     return enforce_essentials(p, taken)
 
@@ -315,11 +334,6 @@ class NeighbourhoodReplanner:
         # essential-first greedy over the whole season, the published holders first
         # among candidates of equal essentiality and priority (each of its passes is
         # offered as soon as it exists; coverage first, then fewer changes)
-        passes = self._passes
-        if passes is None:
-            prefer = np.zeros(problem.num_candidates, dtype=bool)
-            prefer[self.baseline.kept] = True
-            passes = GreedyPass(problem, greedy_order(problem, prefer))
         stop = StopOrDeadline(self._stopped, clock.deadline)
 
         def offer(roster: np.ndarray, source: str) -> None:
@@ -328,8 +342,15 @@ class NeighbourhoodReplanner:
 
         # the parent season's bound, when the edits cannot raise it: no other is proven
         incumbent.offer_bound(options.known_bound, "the parent season's bound")
-        offer(refilled_start(problem, self.baseline.kept, passes=passes), "published, refilled")
+        # reported at once, before the whole season's order is sorted (its passes)
+        refilled = refilled_start(problem, self.baseline.kept, passes=self._passes)
+        offer(refilled, "published, refilled")
         timings["refilled"] = time.monotonic() - started
+        passes = self._passes
+        if passes is None and not self._stopped.is_set():
+            prefer = np.zeros(problem.num_candidates, dtype=bool)
+            prefer[self.baseline.kept] = True
+            passes = GreedyPass(problem, greedy_order(problem, prefer))
         if not self._stopped.is_set():
             greedy = first_roster(
                 problem,
