@@ -123,12 +123,17 @@ WORST_CAMPS = 10  # the camps a summary lists, by the coverage they lose
 
 
 def load_published(
-    problem: Problem, path: str, instance: Instance, instance_path: str
+    problem: Problem,
+    path: str,
+    instance: Instance,
+    instance_path: str,
+    fingerprint: dict[str, Any] | None = None,
 ) -> Published:
     """Read a published solution file made for ``instance`` (InstanceError when it was
-    made for another one) and map it onto ``problem``'s candidates."""
+    made for another one) and map it onto ``problem``'s candidates. ``fingerprint``:
+    the instance's, when the caller has it already."""
     solution = load_solution(path, instance)
-    note = match_instance(solution, path, instance, instance_path)
+    note = match_instance(solution, path, instance, instance_path, fingerprint)
     triples, cancelled = published_roster(solution)
     baseline = baseline_from_triples(problem, triples, cancelled)
     return Published(triples, cancelled, baseline, note, confirmed_triples(solution, triples))
@@ -231,6 +236,7 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
         raise UsageError("--history is read by --reserves K: give both, or neither")
     # read before the season, so that a bad history file is said at once
     history = load_history(request.history_path) if request.history_path else None
+    fingerprint: dict[str, Any] | None = None
     if request.prepared is not None:
         instance, problem = request.prepared.instance, request.prepared.problem
         published = request.prepared.published
@@ -240,8 +246,10 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
         problem = compile_instance(instance)
         published = None
         if request.baseline_path is not None:
+            if request.output_path is not None:  # once: the match and the file need it
+                fingerprint = instance_fingerprint(instance)
             published = load_published(
-                problem, request.baseline_path, instance, request.instance_path
+                problem, request.baseline_path, instance, request.instance_path, fingerprint
             )
     frozen: Freeze | None = None
     if published is None and request.freeze_until is not None:
@@ -259,7 +267,7 @@ def solve_work(request: SolveRequest, control: JobControl) -> SolveOutcome:
         notes += frozen_notes(problem, frozen)
     extra: dict[str, Any] = {}
     if request.output_path is not None:  # seconds on the season: for the file alone
-        extra["fingerprint"] = instance_fingerprint(instance)
+        extra["fingerprint"] = fingerprint or instance_fingerprint(instance)
 
     # Once a snapshot has answered (the command printed it), the work winding down
     # behind it must not write another roster over the file: file and screen agree.

@@ -281,16 +281,24 @@ def _duplicate_keys(value: Any, location: list[str | int]) -> Iterator[Issue]:
 
 
 def _parse_json(text: str, source: str) -> Any:
+    repeats: list[bool] = []  # an object held a key twice: only then is the tree walked
+
+    def hook(pairs: list[tuple[str, Any]]) -> _Object:
+        found = _object(pairs)
+        if found.repeated and not repeats:
+            repeats.append(True)
+        return found
+
     try:
         data = json.loads(
             text,
             parse_constant=_reject_constant,
             parse_float=_finite_float,
-            object_pairs_hook=_object,
+            object_pairs_hook=hook,
         )
-        repeated = list(_duplicate_keys(data, []))
-        if repeated:
-            raise InstanceError(source, repeated)
+        # walking a season's tree for their paths took about a second per file read
+        if repeats:
+            raise InstanceError(source, list(_duplicate_keys(data, [])))
         return data
     except json.JSONDecodeError as error:
         hint = " (the file looks truncated)" if error.pos >= len(text.rstrip()) else ""

@@ -103,13 +103,19 @@ def instance_fingerprint(instance: Instance) -> dict[str, Any]:
 
 
 def match_instance(
-    solution: SolutionFile, solution_path: str, instance: Instance, instance_path: str
+    solution: SolutionFile,
+    solution_path: str,
+    instance: Instance,
+    instance_path: str,
+    fingerprint_now: dict[str, Any] | None = None,
 ) -> str | None:
     """Check that ``solution`` was made for ``instance``.
 
     A solution that names another instance (and shares none of its fingerprint) is
     refused: InstanceError, exit 2. One made for an earlier version of this instance
     (same name, other fingerprint) is fine: the returned note says what changed since.
+    ``fingerprint_now``: :func:`instance_fingerprint` of ``instance``, when the caller
+    has it (a second of work on a season).
     """
     named = solution.instance
     fingerprint = solution.fingerprint
@@ -129,7 +135,7 @@ def match_instance(
                 ],
             )
         return None
-    now = instance_fingerprint(instance)
+    now = instance_fingerprint(instance) if fingerprint_now is None else fingerprint_now
     if fingerprint.sha256 == now["sha256"]:
         return None
     changed_volunteers = _changed(fingerprint.volunteers, now["volunteers"])

@@ -45,32 +45,37 @@ MAX_PASSES = 4  # passes with the cancelled camps closed; most of the gain is in
 _CHUNK = 32_768  # candidates per numpy filter, and between two looks at the stop event
 
 
-def greedy_order(problem: Problem, prefer: np.ndarray | None = None) -> np.ndarray:
+def greedy_order(
+    problem: Problem, prefer: np.ndarray | None = None, among: np.ndarray | None = None
+) -> np.ndarray:
     """Candidate indices in the greedy's order (see the module docstring).
 
     ``prefer`` (bool per candidate, e.g. a published roster) puts the preferred
     candidates first among those of equal essentiality and priority: when re-planning,
     the published holders keep their slots unless a more valuable camp needs them:
     putting them before priority costs coverage for few changes saved
-    (figures: docs/benchmarks.md)."""
+    (figures: docs/benchmarks.md). ``among`` (ascending candidate indices): only
+    these, in the same relative order as in the whole order."""
     p = problem
-    if not p.num_candidates:
+    chosen = np.arange(p.num_candidates, dtype=np.int64) if among is None else among
+    if not len(chosen):
         return np.zeros(0, dtype=np.int64)
     # One int64 key, compared digit by digit: (not essential, -value, not preferred,
     # candidates of the volunteer), ties by index (a stable sort). The same order as a
     # lexsort of the four keys, and faster on a season's candidates
     # (figures: docs/benchmarks.md).
-    per_volunteer = np.diff(p.volunteer_candidates)[p.candidate_volunteer].astype(np.int64)
-    value = p.candidate_value.astype(np.int64)
-    key = (~essential_mask(p)[p.candidate_requirement]).astype(np.int64)
+    volunteers = p.candidate_volunteer[chosen]
+    per_volunteer = np.diff(p.volunteer_candidates)[volunteers].astype(np.int64)
+    value = p.candidate_value[chosen].astype(np.int64)
+    key = (~essential_mask(p)[p.candidate_requirement[chosen]]).astype(np.int64)
     key = key * (int(value.max()) - int(value.min()) + 1) + (int(value.max()) - value)
-    key = key * 2 + (0 if prefer is None else (~prefer).astype(np.int64))
+    key = key * 2 + (0 if prefer is None else (~prefer[chosen]).astype(np.int64))
     key = key * (int(per_volunteer.max()) + 1) + per_volunteer
-    # the index as the last digit: sorting the values is faster than a stable argsort
-    n = p.num_candidates
+    # the position as the last digit: sorting the values is faster than a stable argsort
+    n = len(chosen)
     key = key * n + np.arange(n, dtype=np.int64)
     key.sort()
-    return key % n
+    return chosen[key % n]
 
 
 class GreedyPass:
