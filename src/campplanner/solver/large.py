@@ -97,12 +97,9 @@ WORK_PRICING_ROUNDS = 4
 WORK_PER_STEP = 0.05
 CORE_WORK_SHARE = 0.5  # ... and a scarce core at most this share of the work left
 # Seasons of one camp per person (one_camp.py): the integer program over camps gets at
-# most this share of the time left, or, with a work limit, this many branch-and-bound
-# nodes (HiGHS, single-threaded, runs its root and cuts to the end) counted as this
-# much work.
+# most this share of the time left, or, with a work limit, of the work left (HiGHS,
+# single-threaded, ended on the simplex iterations of its LPs: one_camp.iteration_work).
 CAMP_PROGRAM_SHARE = 0.45
-CAMP_PROGRAM_NODES = 20
-CAMP_PROGRAM_WORK = 5.0
 
 
 def scarce_core(
@@ -530,15 +527,16 @@ class LargeSolver:
         candidates = scarce_candidates(p, runnable, saturated)
         phantoms = np.flatnonzero(runnable[p.requirement_camp] & saturated)
         deadline = self._phase_deadline(clock, CAMP_PROGRAM_SHARE)
-        nodes = CAMP_PROGRAM_NODES if self.work.deterministic else None
+        work = self.work.share(CAMP_PROGRAM_SHARE)
         program = camp_program(
-            p, runnable, candidates, phantoms, deadline - time.monotonic(), self._stopped, nodes
+            p, runnable, candidates, phantoms, deadline - time.monotonic(), self._stopped, work
         )
         if self.work.deterministic:
-            self.work.spend(CAMP_PROGRAM_WORK)
-            if time.monotonic() >= deadline:
+            self.work.spend(program.work_done)
+            if not program.cut_by_work and time.monotonic() >= deadline:
                 self.work.cut("integer program over camps")
         done.update(bound=program.bound, nodes=program.nodes, value=program.value)
+        done.update(iterations=program.iterations, cut_by_work=program.cut_by_work)
         if program.bound is not None:
             incumbent.offer_bound(program.bound, "integer program over camps")
         stop = StopOrDeadline(self._stopped, clock.deadline)
