@@ -98,7 +98,7 @@ WORK_PER_STEP = 0.05
 CORE_WORK_SHARE = 0.5  # ... and a scarce core at most this share of the work left
 # Seasons of one camp per person (one_camp.py): the integer program over camps gets at
 # most this share of the time left, or, with a work limit, of the work left (HiGHS,
-# single-threaded, ended on the simplex iterations of its LPs: one_camp.iteration_work).
+# single-threaded, ended on the simplex iterations of its LPs: one_camp.program_work).
 CAMP_PROGRAM_SHARE = 0.45
 
 

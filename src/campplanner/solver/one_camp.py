@@ -186,10 +186,14 @@ _DISPLAY_LINE = re.compile(
     r"^\s*[A-Za-z]?\s+\d+[km]?\s+\d+[km]?\s+\d+[km]?\s+[\d.]+%.*\s(\d+)([km]?)\s*$"
 )
 _MAGNITUDE = {"": 1, "k": 1_000, "m": 1_000_000}
-# With a work budget (solver/work.py), an LP iteration of the program counts as this
-# much work per nonzero of its matrix: about a second of one idle core per unit
-# (calibrated on teams-3k/10k/22k, docs/benchmarks.md, issue 22).
-WORK_PER_ITERATION_NONZERO = 1e-9
+# With a work budget (solver/work.py) the program counts, in units of about a second
+# of one core: its presolve and setup, this much per nonzero of its matrix, then each
+# LP iteration this much times the square root of the nonzeros (an iteration's cost
+# grows with the model, less than in proportion). Fitted on the programs of
+# teams-3k/10k/22k-s1 (20k to 327k nonzeros: 1.1e-6 to 1.4e-6 and 8.3e-6 to 9.4e-6
+# of CPU seconds; docs/benchmarks.md, issue 22).
+WORK_PER_ITERATION = 1.25e-6
+WORK_PER_NONZERO = 9e-6
 
 
 def logged_iterations(line: str) -> int | None:
@@ -210,12 +214,14 @@ class CampProgram:
     nodes: int  # branch-and-bound nodes explored
     iterations: int = 0  # simplex iterations of all its LPs (HiGHS' count)
     cut_by_work: bool = False  # ended on its work budget, not on its proof or the clock
-    work_done: float = 0.0  # its iterations counted as work (WORK_PER_ITERATION_NONZERO)
+    work_done: float = 0.0  # its setup and iterations counted as work (program_work)
 
 
-def iteration_work(lp: highspy.HighsLp) -> float:
-    """The work one LP iteration of the program over ``lp`` counts as."""
-    return WORK_PER_ITERATION_NONZERO * max(1, len(lp.a_matrix_.value_))
+def program_work(lp: highspy.HighsLp) -> tuple[float, float]:
+    """The work the program over ``lp`` counts for its setup, and for each LP
+    iteration."""
+    nonzeros = max(1, len(lp.a_matrix_.value_))
+    return WORK_PER_NONZERO * nonzeros, WORK_PER_ITERATION * float(np.sqrt(nonzeros))
 
 
 def camp_program(
@@ -230,7 +236,7 @@ def camp_program(
     """The restricted LP of :func:`bounds.column_lp` (``candidates`` as columns,
     ``phantoms`` filled by phantom supply) with its "runs" columns binary, solved by
     HiGHS within ``time_limit`` seconds or, deterministically, about ``work`` units:
-    the simplex iterations of its LPs, each counted as :func:`iteration_work`.
+    its setup and the simplex iterations of its LPs, counted by :func:`program_work`.
 
     HiGHS counts its LP iterations but its callbacks do not say them (highspy's
     ``simplex_iteration_count`` reads -1 in a MIP): its log does, on every line of
@@ -251,14 +257,17 @@ def camp_program(
     highs.setOptionValue("mip_rel_gap", 1e-6)
     seen = [0]
     cut = [False]
-    per_iteration = iteration_work(lp)
+    setup, per_iteration = program_work(lp)
     if work is not None:
-        max_iterations = max(1, int(work / per_iteration))
-        # its sub-MIP heuristics (RINS, RENS) are off: they search on at the root for
-        # minutes on a full season without a check between (HiGHS polls interrupts
-        # only in the main search), and their iterations are not in the count
+        max_iterations = max(1, int((work - setup) / per_iteration))
+        # its sub-MIP heuristics (RINS, RENS and the root's reduced-cost sub-MIP) are
+        # off: they search for minutes on a full season without a check between (HiGHS
+        # polls interrupts only in the main search) and their iterations reach the
+        # count only at their end (on teams-10k the reduced-cost sub-MIP took 9.4 of
+        # the 16.8 s of CPU; without it the search proves the same optimum in 4.4 s)
         highs.setOptionValue("mip_heuristic_run_rins", False)
         highs.setOptionValue("mip_heuristic_run_rens", False)
+        highs.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
         highs.setOptionValue("output_flag", True)
         highs.setOptionValue("log_to_console", False)
         highs.setOptionValue("timeless_log", True)
@@ -293,4 +302,5 @@ def camp_program(
     # after a MIP, HiGHS' info holds the LP iterations of the whole search
     iterations = max(int(info.simplex_iteration_count), seen[0])
     nodes = int(info.mip_node_count)
-    return CampProgram(runs, bound, value, nodes, iterations, cut[0], iterations * per_iteration)
+    done = setup + iterations * per_iteration
+    return CampProgram(runs, bound, value, nodes, iterations, cut[0], done)
