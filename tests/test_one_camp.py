@@ -15,9 +15,10 @@ from campplanner.model.compile import compile_instance
 from campplanner.model.rules import runnable_camps
 from campplanner.model.terms import coverage
 from campplanner.solver import CpSatSolver, SolveOptions
-from campplanner.solver.bounds import column_lp, column_model
+from campplanner.solver.bounds import column_lp, column_model, highs_work
 from campplanner.solver.large import LargeSolver
-from campplanner.solver.one_camp import best_staffing, camp_program, one_camp_each, program_work
+from campplanner.solver.one_camp import best_staffing, camp_program, one_camp_each
+from campplanner.solver.work import WorkBudget
 from campplanner.whatif.diff import roster_triples
 
 
@@ -171,7 +172,7 @@ def test_the_program_ends_on_its_iterations_not_the_clock() -> None:
     full = camp_program(problem, runnable, everyone, none, 60, work=1e6)
     assert not full.cut_by_work and full.bound is not None and full.value == full.bound
     assert full.iterations > 10
-    setup, per_iteration = program_work(column_model(problem, runnable, everyone, none)[0])
+    setup, per_iteration = highs_work(column_model(problem, runnable, everyone, none)[0])
     tiny = setup + 3 * per_iteration
     cut = camp_program(problem, runnable, everyone, none, 60, work=tiny)
     assert cut.cut_by_work
@@ -196,3 +197,23 @@ def test_the_large_method_says_the_program_was_cut_by_work() -> None:
     assert result.solver["work"]["clock_cut"] == []
     assert result.stopped_by is None or "time limit" not in result.stopped_by
     assert "staffed" in program
+    assert result.solver["rounds"] == 0  # the restricted LP after it: cut by work as well
+
+
+def test_a_restricted_lp_given_work_ends_on_its_iterations() -> None:
+    """With a work budget an LP is interrupted once its simplex iterations pass it (HiGHS
+    says its count at each iteration): None, as when the clock cuts, and the work done
+    is spent; with enough work the same LP as without a budget."""
+    problem = compile_instance(teams_season(300, 1))
+    runnable = runnable_camps(problem)
+    everyone = np.arange(problem.num_candidates)
+    none = np.zeros(0, dtype=np.int64)
+    free = column_lp(problem, runnable, everyone, none, 60)
+    assert free is not None
+    setup, per_iteration = highs_work(column_model(problem, runnable, everyone, none)[0])
+    budget = WorkBudget(30.0)
+    cut = column_lp(problem, runnable, everyone, none, 60, None, setup + 5 * per_iteration, budget)
+    assert cut is None
+    assert setup < budget.spent < setup + 50 * per_iteration
+    enough = column_lp(problem, runnable, everyone, none, 60, None, 1e6, WorkBudget(30.0))
+    assert enough is not None and enough.value == pytest.approx(free.value)

@@ -327,10 +327,13 @@ class LargeSolver:
         if self._stopped.is_set() or incumbent.proven_optimal:
             pass
         elif unsaturated <= LP_MAX_COLUMNS:
-            if one_camp_each(p):
+            counted = one_camp_each(p)
+            if counted:
                 # one camp per person: which camps run, then a flow names the people
                 info["camp_program"] = self._camp_program(runnable, clock)
-            info["rounds"] = self._lp_rounds(runnable, locked_camps, base_cost, bounds, clock)
+            info["rounds"] = self._lp_rounds(
+                runnable, locked_camps, base_cost, bounds, clock, counted
+            )
             # 3. the scarce core as an integer program
             self._cores(runnable, locked_camps, base_cost, clock)
         else:
@@ -455,8 +458,13 @@ class LargeSolver:
         base_cost: np.ndarray,
         bounds: LagrangianBound,
         clock: Clock,
+        counted: bool = False,
     ) -> int:
-        """Restricted LP rounds (step 2 of the module docstring); the rounds solved."""
+        """Restricted LP rounds (step 2 of the module docstring); the rounds solved.
+        ``counted``: with a work limit each LP ends on its simplex iterations (its share
+        of the work left, as of the clock), its round skipped if they run out; else it
+        runs to its end. Counted after the camps' program only: there the program's
+        bound already beats the LP's, and on teams-22k an LP ran for minutes."""
         p, incumbent = self.problem, self.incumbent
         assert incumbent is not None and incumbent.roster is not None
         rounds = 0
@@ -465,8 +473,15 @@ class LargeSolver:
                 break
             free = free_counts(p, runnable, incumbent.roster)
             phase_deadline = self._phase_deadline(clock, LP_SHARE)
+            work = self.work.share(LP_SHARE) if counted else None
             lp = restricted_lp(
-                p, runnable, free >= threshold, phase_deadline - time.monotonic(), self._stopped
+                p,
+                runnable,
+                free >= threshold,
+                phase_deadline - time.monotonic(),
+                self._stopped,
+                work,
+                self.work if work is not None else None,
             )
             if lp is None:
                 if clock.expired():

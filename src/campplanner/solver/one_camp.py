@@ -46,7 +46,7 @@ from campplanner.model.rules import (
     slots_left,
 )
 from campplanner.model.state import RosterState
-from campplanner.solver.bounds import _silent_highs, column_model, run_highs
+from campplanner.solver.bounds import _silent_highs, column_model, highs_work, run_highs
 
 
 def one_camp_each(problem: Problem) -> bool:
@@ -186,14 +186,6 @@ _DISPLAY_LINE = re.compile(
     r"^\s*[A-Za-z]?\s+\d+[km]?\s+\d+[km]?\s+\d+[km]?\s+[\d.]+%.*\s(\d+)([km]?)\s*$"
 )
 _MAGNITUDE = {"": 1, "k": 1_000, "m": 1_000_000}
-# With a work budget (solver/work.py) the program counts, in units of about a second
-# of one core: its presolve and setup, this much per nonzero of its matrix, then each
-# LP iteration this much times the square root of the nonzeros (an iteration's cost
-# grows with the model, less than in proportion). Fitted on the programs of
-# teams-3k/10k/22k-s1 (20k to 327k nonzeros: 1.1e-6 to 1.4e-6 and 8.3e-6 to 9.4e-6
-# of CPU seconds; docs/benchmarks.md, issue 22).
-WORK_PER_ITERATION = 1.25e-6
-WORK_PER_NONZERO = 9e-6
 
 
 def logged_iterations(line: str) -> int | None:
@@ -214,14 +206,7 @@ class CampProgram:
     nodes: int  # branch-and-bound nodes explored
     iterations: int = 0  # simplex iterations of all its LPs (HiGHS' count)
     cut_by_work: bool = False  # ended on its work budget, not on its proof or the clock
-    work_done: float = 0.0  # its setup and iterations counted as work (program_work)
-
-
-def program_work(lp: highspy.HighsLp) -> tuple[float, float]:
-    """The work the program over ``lp`` counts for its setup, and for each LP
-    iteration."""
-    nonzeros = max(1, len(lp.a_matrix_.value_))
-    return WORK_PER_NONZERO * nonzeros, WORK_PER_ITERATION * float(np.sqrt(nonzeros))
+    work_done: float = 0.0  # its setup and iterations counted as work (bounds.highs_work)
 
 
 def camp_program(
@@ -236,7 +221,7 @@ def camp_program(
     """The restricted LP of :func:`bounds.column_lp` (``candidates`` as columns,
     ``phantoms`` filled by phantom supply) with its "runs" columns binary, solved by
     HiGHS within ``time_limit`` seconds or, deterministically, about ``work`` units:
-    its setup and the simplex iterations of its LPs, counted by :func:`program_work`.
+    its setup and the simplex iterations of its LPs, counted by :func:`bounds.highs_work`.
 
     HiGHS counts its LP iterations but its callbacks do not say them (highspy's
     ``simplex_iteration_count`` reads -1 in a MIP): its log does, on every line of
@@ -257,7 +242,7 @@ def camp_program(
     highs.setOptionValue("mip_rel_gap", 1e-6)
     seen = [0]
     cut = [False]
-    setup, per_iteration = program_work(lp)
+    setup, per_iteration = highs_work(lp)
     if work is not None:
         max_iterations = max(1, int((work - setup) / per_iteration))
         # its sub-MIP heuristics (RINS, RENS and the root's reduced-cost sub-MIP) are
