@@ -215,5 +215,8 @@ def test_a_restricted_lp_given_work_ends_on_its_iterations() -> None:
     cut = column_lp(problem, runnable, everyone, none, 60, None, setup + 5 * per_iteration, budget)
     assert cut is None
     assert setup < budget.spent < setup + 50 * per_iteration
+    unpaid = WorkBudget(30.0)  # less than its setup: not run at all
+    assert column_lp(problem, runnable, everyone, none, 60, None, setup / 2, unpaid) is None
+    assert unpaid.spent == 0.0
     enough = column_lp(problem, runnable, everyone, none, 60, None, 1e6, WorkBudget(30.0))
     assert enough is not None and enough.value == pytest.approx(free.value)

@@ -302,7 +302,8 @@ def column_lp(
     set: it is interrupted through its callbacks, within a few milliseconds. With
     ``work``, also when its simplex iterations, counted by :func:`highs_work`, pass
     ``work`` (the same point on every machine: HiGHS says its count at each
-    iteration); the work done is spent from ``budget``.
+    iteration), or at once when its setup alone would spend ``work``; the work done is
+    spent from ``budget``.
     """
     p = problem
     lp, camps = column_model(p, runnable, candidates, phantoms)
@@ -312,6 +313,8 @@ def column_lp(
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("random_seed", 0)
     setup, per_iteration = highs_work(lp)
+    if work is not None and setup >= work:
+        return None  # its setup alone would spend the work
     if work is not None:
         highs.setOptionValue("solver", "simplex")  # the iterations counted
         limit = max(1, int((work - setup) / per_iteration))

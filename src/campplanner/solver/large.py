@@ -472,8 +472,15 @@ class LargeSolver:
             if self._stopped.is_set() or clock.expired() or incumbent.proven_optimal:
                 break
             free = free_counts(p, runnable, incumbent.roster)
-            phase_deadline = self._phase_deadline(clock, LP_SHARE)
             work = self.work.share(LP_SHARE) if counted else None
+            if work is not None:
+                # the roster the camps' program staffed may leave few requirements
+                # saturated: on teams-22k the next LP had 5 million columns, and
+                # building it took longer than its share of the work
+                size = len(scarce_candidates(p, runnable, free >= threshold))
+                if size > LP_MAX_COLUMNS:
+                    break
+            phase_deadline = self._phase_deadline(clock, LP_SHARE)
             lp = restricted_lp(
                 p,
                 runnable,
