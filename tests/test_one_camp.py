@@ -15,9 +15,10 @@ from campplanner.model.compile import compile_instance
 from campplanner.model.rules import runnable_camps
 from campplanner.model.terms import coverage
 from campplanner.solver import CpSatSolver, SolveOptions
-from campplanner.solver.bounds import column_lp
+from campplanner.solver.bounds import column_lp, column_model, highs_work
 from campplanner.solver.large import LargeSolver
 from campplanner.solver.one_camp import best_staffing, camp_program, one_camp_each
+from campplanner.solver.work import WorkBudget
 from campplanner.whatif.diff import roster_triples
 
 
@@ -138,3 +139,84 @@ def test_a_staffing_that_breaks_a_rule_of_the_roster_state_is_refused(
     problem = compile_data(one_leader_two_camps())
     monkeypatch.setattr("campplanner.model.state.RosterState.fits", lambda self, i: False)
     assert best_staffing(problem, np.ones(problem.num_camps, dtype=bool)) is None
+
+
+def teams_data(volunteers: int, seed: int) -> dict[str, Any]:
+    """A season of ``bench_robust.py``'s *teams* shape, scaled down: 600 camps and
+    26,000 slots per 22,000 volunteers, one camp per person. From 300 volunteers its
+    program needs cuts at the root (its first LP is not integral)."""
+    camps = max(10, round(volunteers * 600 / 22_000))
+    data = generate_instance(
+        volunteers=volunteers, camps=camps, slots=round(volunteers * 26_000 / 22_000), seed=seed
+    )
+    data["rules"]["max_camps"] = 1
+    data["rules"]["rest_days"] = 1 + seed % 2
+    for person in data["volunteers"]:
+        person.pop("max_camps", None)
+    return data
+
+
+def teams_season(volunteers: int, seed: int) -> Any:
+    return load_data(teams_data(volunteers, seed))
+
+
+def test_the_program_ends_on_its_iterations_not_the_clock() -> None:
+    """With a work budget the program is interrupted once HiGHS' LPs have taken the
+    budget's simplex iterations (read off its log): a budget of a few iterations ends it
+    at its first check after the root LP, said as cut by work. Its bound is still a
+    proof and its camps a solution; the same budget twice stops at the same point."""
+    problem = compile_instance(teams_season(300, 1))
+    runnable = runnable_camps(problem)
+    everyone = np.arange(problem.num_candidates)
+    none = np.zeros(0, dtype=np.int64)
+    full = camp_program(problem, runnable, everyone, none, 60, work=1e6)
+    assert not full.cut_by_work and full.bound is not None and full.value == full.bound
+    assert full.iterations > 10
+    setup, per_iteration = highs_work(column_model(problem, runnable, everyone, none)[0])
+    tiny = setup + 3 * per_iteration
+    cut = camp_program(problem, runnable, everyone, none, 60, work=tiny)
+    assert cut.cut_by_work
+    assert 3 <= cut.iterations < full.iterations
+    assert cut.work_done >= tiny
+    assert cut.bound is not None and cut.bound >= full.bound  # a proof all the same
+    again = camp_program(problem, runnable, everyone, none, 60, work=tiny)
+    assert (again.iterations, again.bound, again.value) == (cut.iterations, cut.bound, cut.value)
+    assert again.runs is not None and cut.runs is not None
+    assert (again.runs == cut.runs).all()
+
+
+def test_the_large_method_says_the_program_was_cut_by_work() -> None:
+    """A work limit too small for the program: the solution file says it was cut by its
+    work, not by the clock (the safety net cut nothing), and the flow still staffs.
+    (On this season the program over the scarce requirements needs cuts at its root.)"""
+    problem = compile_instance(teams_season(600, 2))
+    result = LargeSolver(problem, SolveOptions(time_limit=600, work_limit=1e-5)).solve()
+    program = result.solver["camp_program"]
+    assert program["cut_by_work"] is True
+    assert program["iterations"] >= 1
+    assert result.solver["work"]["clock_cut"] == []
+    assert result.stopped_by is None or "time limit" not in result.stopped_by
+    assert "staffed" in program
+    assert result.solver["rounds"] == 0  # the restricted LP after it: cut by work as well
+
+
+def test_a_restricted_lp_given_work_ends_on_its_iterations() -> None:
+    """With a work budget an LP is interrupted once its simplex iterations pass it (HiGHS
+    says its count at each iteration): None, as when the clock cuts, and the work done
+    is spent; with enough work the same LP as without a budget."""
+    problem = compile_instance(teams_season(300, 1))
+    runnable = runnable_camps(problem)
+    everyone = np.arange(problem.num_candidates)
+    none = np.zeros(0, dtype=np.int64)
+    free = column_lp(problem, runnable, everyone, none, 60)
+    assert free is not None
+    setup, per_iteration = highs_work(column_model(problem, runnable, everyone, none)[0])
+    budget = WorkBudget(30.0)
+    cut = column_lp(problem, runnable, everyone, none, 60, None, setup + 5 * per_iteration, budget)
+    assert cut is None
+    assert setup < budget.spent < setup + 50 * per_iteration
+    unpaid = WorkBudget(30.0)  # less than its setup: not run at all
+    assert column_lp(problem, runnable, everyone, none, 60, None, setup / 2, unpaid) is None
+    assert unpaid.spent == 0.0
+    enough = column_lp(problem, runnable, everyone, none, 60, None, 1e6, WorkBudget(30.0))
+    assert enough is not None and enough.value == pytest.approx(free.value)

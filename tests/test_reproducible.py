@@ -70,6 +70,28 @@ def test_a_work_limited_solve_under_load_writes_the_same_file(tmp_path: Path, me
     assert quiet["solver"]  # the solver's account is compared too, work spent included
 
 
+def test_the_camps_program_under_load_ends_at_the_same_point(tmp_path: Path) -> None:
+    """A season of one camp per person (the *teams* shape) goes through the integer
+    program over camps (HiGHS), which a work limit ends on its LP iterations: cut by
+    its work at the same point beside two CPU hogs as on a quiet machine, so the same
+    camps are staffed and the same file is written."""
+    from test_one_camp import teams_data
+
+    instance = write_instance(tmp_path / "teams.json", teams_data(600, 2))
+    files = []
+    for name, hogs in (("quiet.json", 0), ("busy.json", 2)):
+        arguments = ["solve", str(instance), "--method", "large", "--work-limit", "0.2"]
+        arguments += ["--time-limit", "600", "-q", "-o", str(tmp_path / name)]
+        with cpu_hogs(hogs):
+            run = CliRunner().invoke(main, arguments)
+        assert run.exit_code == 0, run.output
+        files.append(json.loads((tmp_path / name).read_text(encoding="utf-8")))
+    quiet, busy = files
+    assert quiet["solver"]["camp_program"]["cut_by_work"] is True  # the budget decided
+    assert "stopped_by" not in quiet and "stopped_by" not in busy
+    assert json.dumps(untimed(quiet), sort_keys=True) == json.dumps(untimed(busy), sort_keys=True)
+
+
 def documented_commands() -> list[str]:
     """The example commands of docs/reliability.md's determinism section, as printed."""
     text = (REPO / "docs" / "reliability.md").read_text(encoding="utf-8")

@@ -48,6 +48,7 @@ from campplanner.model.rules import (
     slots_left,
     volunteer_clique_rows,
 )
+from campplanner.solver.work import WorkBudget
 
 _POSITIVE = 1e-9  # reduced profits at or below this are treated as zero
 _ROUNDING = 1e-6  # per volunteer: float error allowed for in the dynamic program
@@ -255,6 +256,8 @@ def restricted_lp(
     saturated: np.ndarray,
     time_limit: float,
     stop: threading.Event | None = None,
+    work: float | None = None,
+    budget: WorkBudget | None = None,
 ) -> RestrictedLp | None:
     """Solve, with HiGHS, the LP relaxation in which saturated requirements are free.
 
@@ -267,12 +270,13 @@ def restricted_lp(
 
     Its duals (lam, mu) are multipliers for :class:`LagrangianBound`, whose evaluation
     on *all* candidates is the proof; the LP value itself is never reported as a bound.
-    Returns None if HiGHS does not finish in ``time_limit`` or ``stop`` is set.
+    Returns None if HiGHS does not finish in ``time_limit`` or ``stop`` is set, or
+    within ``work`` (see :func:`column_lp`).
     """
     p = problem
     candidates = scarce_candidates(p, runnable, saturated)
     phantoms = np.flatnonzero(runnable[p.requirement_camp] & saturated)
-    return column_lp(p, runnable, candidates, phantoms, time_limit, stop)
+    return column_lp(p, runnable, candidates, phantoms, time_limit, stop, work, budget)
 
 
 def column_lp(
@@ -282,6 +286,8 @@ def column_lp(
     phantoms: np.ndarray,
     time_limit: float,
     stop: threading.Event | None = None,
+    work: float | None = None,
+    budget: WorkBudget | None = None,
 ) -> RestrictedLp | None:
     """The LP relaxation over the columns ``candidates`` (sorted), with phantom supply
     for the requirements ``phantoms``:
@@ -293,7 +299,11 @@ def column_lp(
              at most max_camps camps (H5); 0 <= x, runs <= 1, 0 <= y_r.
 
     Returns None if HiGHS does not finish within ``time_limit`` seconds or ``stop`` is
-    set: it is interrupted through its callbacks, within a few milliseconds.
+    set: it is interrupted through its callbacks, within a few milliseconds. With
+    ``work``, also when its simplex iterations, counted by :func:`highs_work`, pass
+    ``work`` (the same point on every machine: HiGHS says its count at each
+    iteration), or at once when its setup alone would spend ``work``; the work done is
+    spent from ``budget``.
     """
     p = problem
     lp, camps = column_model(p, runnable, candidates, phantoms)
@@ -302,8 +312,23 @@ def column_lp(
     highs.setOptionValue("time_limit", max(0.1, time_limit))
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("random_seed", 0)
+    setup, per_iteration = highs_work(lp)
+    if work is not None and setup >= work:
+        return None  # its setup alone would spend the work
+    if work is not None:
+        highs.setOptionValue("solver", "simplex")  # the iterations counted
+        limit = max(1, int((work - setup) / per_iteration))
+
+        def enough(event: highspy.HighsCallbackEvent) -> None:
+            if event.data_out.simplex_iteration_count >= limit:
+                event.interrupt()
+
+        highs.cbSimplexInterrupt += enough
     highs.passModel(lp)
     run_highs(highs, time.monotonic() + time_limit, stop)
+    if budget is not None:
+        iterations = max(0, int(highs.getInfo().simplex_iteration_count))
+        budget.spend(setup + iterations * per_iteration)
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     solution = highs.getSolution()
@@ -319,6 +344,23 @@ def column_lp(
         fraction=values[:n_x],
         runs=runs,
     )
+
+
+# With a work budget (solver/work.py) a HiGHS model counts, in units of about a second
+# of one core: its presolve and setup, this much per nonzero of its matrix, then each
+# simplex iteration this much times the square root of the nonzeros (an iteration's
+# cost grows with the model, less than in proportion). Fitted on the camps' MIP of
+# teams-3k/10k/22k-s1 (one_camp.py; 20k to 327k nonzeros: 1.1e-6 to 1.4e-6 and 8.3e-6
+# to 9.4e-6 CPU seconds; docs/benchmarks.md, issue 22).
+WORK_PER_ITERATION = 1.25e-6
+WORK_PER_NONZERO = 9e-6
+
+
+def highs_work(lp: highspy.HighsLp) -> tuple[float, float]:
+    """The work a HiGHS run over ``lp`` counts for its setup, and for each simplex
+    iteration."""
+    nonzeros = max(1, len(lp.a_matrix_.value_))
+    return WORK_PER_NONZERO * nonzeros, WORK_PER_ITERATION * float(np.sqrt(nonzeros))
 
 
 def column_model(

@@ -97,12 +97,9 @@ WORK_PRICING_ROUNDS = 4
 WORK_PER_STEP = 0.05
 CORE_WORK_SHARE = 0.5  # ... and a scarce core at most this share of the work left
 # Seasons of one camp per person (one_camp.py): the integer program over camps gets at
-# most this share of the time left, or, with a work limit, this many branch-and-bound
-# nodes (HiGHS, single-threaded, runs its root and cuts to the end) counted as this
-# much work.
+# most this share of the time left, or, with a work limit, of the work left (HiGHS,
+# single-threaded, ended on the simplex iterations of its LPs: one_camp.program_work).
 CAMP_PROGRAM_SHARE = 0.45
-CAMP_PROGRAM_NODES = 20
-CAMP_PROGRAM_WORK = 5.0
 
 
 def scarce_core(
@@ -330,10 +327,13 @@ class LargeSolver:
         if self._stopped.is_set() or incumbent.proven_optimal:
             pass
         elif unsaturated <= LP_MAX_COLUMNS:
-            if one_camp_each(p):
+            counted = one_camp_each(p)
+            if counted:
                 # one camp per person: which camps run, then a flow names the people
                 info["camp_program"] = self._camp_program(runnable, clock)
-            info["rounds"] = self._lp_rounds(runnable, locked_camps, base_cost, bounds, clock)
+            info["rounds"] = self._lp_rounds(
+                runnable, locked_camps, base_cost, bounds, clock, counted
+            )
             # 3. the scarce core as an integer program
             self._cores(runnable, locked_camps, base_cost, clock)
         else:
@@ -458,8 +458,13 @@ class LargeSolver:
         base_cost: np.ndarray,
         bounds: LagrangianBound,
         clock: Clock,
+        counted: bool = False,
     ) -> int:
-        """Restricted LP rounds (step 2 of the module docstring); the rounds solved."""
+        """Restricted LP rounds (step 2 of the module docstring); the rounds solved.
+        ``counted``: with a work limit each LP ends on its simplex iterations (its share
+        of the work left, as of the clock), its round skipped if they run out; else it
+        runs to its end. Counted after the camps' program only: there the program's
+        bound already beats the LP's, and on teams-22k an LP ran for minutes."""
         p, incumbent = self.problem, self.incumbent
         assert incumbent is not None and incumbent.roster is not None
         rounds = 0
@@ -467,9 +472,23 @@ class LargeSolver:
             if self._stopped.is_set() or clock.expired() or incumbent.proven_optimal:
                 break
             free = free_counts(p, runnable, incumbent.roster)
+            work = self.work.share(LP_SHARE) if counted else None
+            if work is not None:
+                # the roster the camps' program staffed may leave few requirements
+                # saturated: on teams-22k the next LP had 5 million columns, and
+                # building it took longer than its share of the work
+                size = len(scarce_candidates(p, runnable, free >= threshold))
+                if size > LP_MAX_COLUMNS:
+                    break
             phase_deadline = self._phase_deadline(clock, LP_SHARE)
             lp = restricted_lp(
-                p, runnable, free >= threshold, phase_deadline - time.monotonic(), self._stopped
+                p,
+                runnable,
+                free >= threshold,
+                phase_deadline - time.monotonic(),
+                self._stopped,
+                work,
+                self.work if work is not None else None,
             )
             if lp is None:
                 if clock.expired():
@@ -530,15 +549,16 @@ class LargeSolver:
         candidates = scarce_candidates(p, runnable, saturated)
         phantoms = np.flatnonzero(runnable[p.requirement_camp] & saturated)
         deadline = self._phase_deadline(clock, CAMP_PROGRAM_SHARE)
-        nodes = CAMP_PROGRAM_NODES if self.work.deterministic else None
+        work = self.work.share(CAMP_PROGRAM_SHARE)
         program = camp_program(
-            p, runnable, candidates, phantoms, deadline - time.monotonic(), self._stopped, nodes
+            p, runnable, candidates, phantoms, deadline - time.monotonic(), self._stopped, work
         )
         if self.work.deterministic:
-            self.work.spend(CAMP_PROGRAM_WORK)
-            if time.monotonic() >= deadline:
+            self.work.spend(program.work_done)
+            if not program.cut_by_work and time.monotonic() >= deadline:
                 self.work.cut("integer program over camps")
         done.update(bound=program.bound, nodes=program.nodes, value=program.value)
+        done.update(iterations=program.iterations, cut_by_work=program.cut_by_work)
         if program.bound is not None:
             incumbent.offer_bound(program.bound, "integer program over camps")
         stop = StopOrDeadline(self._stopped, clock.deadline)

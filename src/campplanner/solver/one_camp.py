@@ -28,6 +28,7 @@ the optimum (figures: docs/benchmarks.md, issue 22).
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ from campplanner.model.rules import (
     slots_left,
 )
 from campplanner.model.state import RosterState
-from campplanner.solver.bounds import _silent_highs, column_model, run_highs
+from campplanner.solver.bounds import _silent_highs, column_model, highs_work, run_highs
 
 
 def one_camp_each(problem: Problem) -> bool:
@@ -178,6 +179,23 @@ def _flow(p: Problem, runs: np.ndarray, forced: bool) -> np.ndarray | None:
     return np.sort(candidates[used > 0]).astype(np.int64)
 
 
+# A line of HiGHS' MIP log with ``timeless_log``: source, nodes, queue, leaves,
+# explored %, bounds, gap, cuts, then the LP iterations of the whole search so far
+# (exact up to 999,999, then in thousands "k" or millions "m").
+_DISPLAY_LINE = re.compile(
+    r"^\s*[A-Za-z]?\s+\d+[km]?\s+\d+[km]?\s+\d+[km]?\s+[\d.]+%.*\s(\d+)([km]?)\s*$"
+)
+_MAGNITUDE = {"": 1, "k": 1_000, "m": 1_000_000}
+
+
+def logged_iterations(line: str) -> int | None:
+    """The LP iterations a line of HiGHS' MIP log reports (None: not such a line)."""
+    match = _DISPLAY_LINE.match(line)
+    if match is None:
+        return None
+    return int(match.group(1)) * _MAGNITUDE[match.group(2)]
+
+
 @dataclass
 class CampProgram:
     """What the integer program over camps found."""
@@ -186,6 +204,9 @@ class CampProgram:
     bound: int | None  # its proven bound on coverage (None: no proof)
     value: float | None  # the objective of its best solution (a relaxation's value)
     nodes: int  # branch-and-bound nodes explored
+    iterations: int = 0  # simplex iterations of all its LPs (HiGHS' count)
+    cut_by_work: bool = False  # ended on its work budget, not on its proof or the clock
+    work_done: float = 0.0  # its setup and iterations counted as work (bounds.highs_work)
 
 
 def camp_program(
@@ -195,12 +216,21 @@ def camp_program(
     phantoms: np.ndarray,
     time_limit: float,
     stop: threading.Event | None = None,
-    max_nodes: int | None = None,
+    work: float | None = None,
 ) -> CampProgram:
     """The restricted LP of :func:`bounds.column_lp` (``candidates`` as columns,
     ``phantoms`` filled by phantom supply) with its "runs" columns binary, solved by
-    HiGHS within ``time_limit`` seconds or, deterministically, ``max_nodes`` nodes of
-    its search."""
+    HiGHS within ``time_limit`` seconds or, deterministically, about ``work`` units:
+    its setup and the simplex iterations of its LPs, counted by :func:`bounds.highs_work`.
+
+    HiGHS counts its LP iterations but its callbacks do not say them (highspy's
+    ``simplex_iteration_count`` reads -1 in a MIP): its log does, on every line of
+    the search. With ``work`` the log goes to a callback only (never the
+    console), a line at every step (``mip_min_logging_interval`` 0, without seconds),
+    and the search is interrupted at the first check after a line reports
+    the budget's iterations or more. Lines and checks come at the same points of the same
+    search on every machine (one thread, fixed seed), so where it stops does too; an
+    LP under way is not cut, so the count may pass the budget by one LP's iterations."""
     p = problem
     lp, camps = column_model(p, runnable, candidates, phantoms)
     integrality = [highspy.HighsVarType.kContinuous] * (lp.num_col_ - len(camps))
@@ -210,13 +240,36 @@ def camp_program(
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("random_seed", 0)
     highs.setOptionValue("mip_rel_gap", 1e-6)
-    if max_nodes is not None:
-        # ended by its nodes, not the clock; its sub-MIP heuristics (RINS, RENS) are
-        # off, as they search on at the root for minutes on a full season without a
-        # node or a callback between (HiGHS polls interrupts only in the main search)
-        highs.setOptionValue("mip_max_nodes", int(max_nodes))
+    seen = [0]
+    cut = [False]
+    setup, per_iteration = highs_work(lp)
+    if work is not None:
+        max_iterations = max(1, int((work - setup) / per_iteration))
+        # its sub-MIP heuristics (RINS, RENS and the root's reduced-cost sub-MIP) are
+        # off: they search for minutes on a full season without a check between (HiGHS
+        # polls interrupts only in the main search) and their iterations reach the
+        # count only at their end (on teams-10k the reduced-cost sub-MIP took 9.4 of
+        # the 16.8 s of CPU; without it the search proves the same optimum in 4.4 s)
         highs.setOptionValue("mip_heuristic_run_rins", False)
         highs.setOptionValue("mip_heuristic_run_rens", False)
+        highs.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
+        highs.setOptionValue("output_flag", True)
+        highs.setOptionValue("log_to_console", False)
+        highs.setOptionValue("timeless_log", True)
+        highs.setOptionValue("mip_min_logging_interval", 0.0)
+
+        def read(event: highspy.HighsCallbackEvent) -> None:
+            iterations = logged_iterations(event.message)
+            if iterations is not None:
+                seen[0] = max(seen[0], iterations)
+
+        def enough(event: highspy.HighsCallbackEvent) -> None:
+            if seen[0] >= max_iterations:
+                cut[0] = True
+                event.interrupt()
+
+        highs.cbLogging += read
+        highs.cbMipInterrupt += enough
     highs.passModel(lp)
     run_highs(highs, time.monotonic() + time_limit, stop)
     info = highs.getInfo()
@@ -231,4 +284,8 @@ def camp_program(
         runs = np.zeros(p.num_camps, dtype=bool)
         runs[camps] = values[lp.num_col_ - len(camps) :] > 0.5
         value = float(info.objective_function_value)
-    return CampProgram(runs, bound, value, int(info.mip_node_count))
+    # after a MIP, HiGHS' info holds the LP iterations of the whole search
+    iterations = max(int(info.simplex_iteration_count), seen[0])
+    nodes = int(info.mip_node_count)
+    done = setup + iterations * per_iteration
+    return CampProgram(runs, bound, value, nodes, iterations, cut[0], done)

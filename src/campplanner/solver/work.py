@@ -11,7 +11,10 @@ counts otherwise:
 - the greedy passes, the LPs (HiGHS, single-threaded, fixed seed) and the swaps run
   to their end;
 - column generation: a fixed number of rounds, the neighbourhood search a fixed number
-  of steps per unit as well as the deterministic time of its sub-models.
+  of steps per unit as well as the deterministic time of its sub-models;
+- the integer program over camps (:mod:`one_camp`, HiGHS' branch and bound): the
+  simplex iterations of its LPs and its setup, counted by :func:`bounds.highs_work`;
+- the restricted LPs after that program: their simplex iterations, counted the same.
 
 So the same instance, seed and options give the same roster on any machine and at any
 load, as long as the safety net does not cut (it is then said).
