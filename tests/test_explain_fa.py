@@ -221,3 +221,41 @@ def test_solve_in_persian_says_its_rosters_and_summaries_in_persian(tmp_path: Pa
     assert "جاهای پرشده به تفکیک مهارت" in full and f"برنامه در {solution} نوشته شد" in full
     summary = CliRunner().invoke(main, [*command, "--force", "--summary"]).stdout
     assert "به تفکیک شهرستان" in summary and "اردویی که بیشترین پوشش را از دست می‌دهند" in summary
+
+
+@pytest.mark.usefixtures("wide")
+def test_a_replan_in_persian_says_whom_to_call_in_persian(tmp_path: Path) -> None:
+    from campplanner.cli.solve_view import print_replan
+    from campplanner.contract.instance import load_instance
+    from campplanner.model.compile import compile_instance
+
+    data = json.loads(TINY_PATH.read_text(encoding="utf-8"))
+    published = tmp_path / "published.json"
+    replanned = tmp_path / "replanned.json"
+    first = ["solve", str(TINY_PATH), "-q", "--work-limit", "5", "-o", str(published)]
+    assert invoke(*first).exit_code == 0
+    again = ["solve", str(TINY_PATH), "-q", "--work-limit", "5", "--lang", "fa"]
+    ran = CliRunner().invoke(main, [*again, "--baseline", str(published), "-o", str(replanned)])
+    assert ran.exit_code == 0, ran.output
+    assert "تغییرها نسبت به برنامهٔ منتشرشده: ۰ گمارش، ۰ نفر برای تماس؛" in ran.stdout
+    paths = (str(published), str(replanned), str(TINY_PATH))
+    assert english_left(ran.stdout, ids_of(data), paths) == [], ran.stdout
+    # the table of whom to call, its kinds of change and its claim
+    problem = compile_instance(load_instance(str(TINY_PATH)))
+    replan = {
+        "changed_assignments": 2,
+        "people_changed": 2,
+        "changes_lower_bound": 1,
+        "no_longer_possible": [],
+        "added": [{"volunteer": "v08", "to": [["c2", "mason"]]}],
+        "removed": [],
+        "moved": [{"volunteer": "v04", "from": [["c4", "mason"]], "to": [["c2", "mason"]]}],
+    }
+    said = {}
+    for lang in ("fa", "en"):
+        console = Console(record=True, width=400)
+        print_replan(console, problem, replan, lang)
+        said[lang] = console.export_text()
+    assert english_left(said["fa"], ids_of(data)) == [], said["fa"]
+    assert "دست‌کم ۱ لازم است" in said["fa"] and "جابه‌جا" in said["fa"]
+    assert "at least 1 needed" in said["en"] and "moved" in said["en"]

@@ -21,7 +21,7 @@ from campplanner.model.terms import SECONDARY
 from campplanner.report.roster import RosterView
 from campplanner.solver.result import Result
 from campplanner.whatif.compare import REPLANNED
-from campplanner.whatif.diff import changes_claim
+from campplanner.whatif.diff import changes_claim, proven_fewest
 from campplanner.whatif.replace import Dropout, Replan
 
 # What ``solve`` prints around the rosters, per language (``--lang``): the reasons are
@@ -434,36 +434,81 @@ class ProgressLine:
             self._ticker.join()
 
 
-def print_replan(console: Console, problem: Problem, replan: dict) -> None:
+# Who to call after a re-plan, in Persian (``solve --baseline ... --lang fa``); the
+# English is the lines' own. Why a published assignment no longer holds stays the
+# model's English (as the reasons of an infeasible file do).
+REPLAN_FA = {
+    "head": "تغییرها نسبت به برنامهٔ منتشرشده",
+    "counts": "{changed} گمارش، {people} نفر برای تماس؛ ",
+    "fewest": "کمترین تعداد ممکن (اثبات‌شده)",
+    "not_proven": "کمترین بودنش اثبات نشده",
+    "at_least": "دست‌کم {n} لازم است (کرانی پایین، که رسیدن به آن اثبات نشده)",
+    "no_longer": "دیگر ممکن نیست",
+    "in": "در",
+    "title": "با چه کسانی تماس بگیرید",
+    "col:change": "تغییر",
+    "col:volunteer": "داوطلب",
+    "col:from": "از",
+    "col:to": "به",
+    "added": "افزوده",
+    "removed": "برداشته",
+    "moved": "جابه‌جا",
+}
+
+
+def _claim_fa(changes: int, bound: int | None) -> str:
+    if proven_fewest(changes, bound):
+        return REPLAN_FA["fewest"]
+    if bound is None:
+        return REPLAN_FA["not_proven"]
+    return REPLAN_FA["at_least"].format(n=_num(bound, "fa"))
+
+
+def print_replan(console: Console, problem: Problem, replan: dict, lang: str = "en") -> None:
     """Who to call after a re-plan: added, removed, moved; and how close to minimal."""
     names = dict(zip(problem.volunteer_ids, problem.volunteer_names, strict=True))
+    persian = lang == "fa"
+    fa = REPLAN_FA
 
     def who(volunteer: str) -> str:
         return escape(f"{volunteer} {names.get(volunteer, '')}".strip())
 
     def where(places: list) -> str:
-        return escape(", ".join(f"{camp} ({skill})" for camp, skill in places))
+        joined = "، " if persian else ", "
+        return escape(joined.join(f"{camp} ({skill})" for camp, skill in places))
 
-    changed = replan["changed_assignments"]
-    console.print(
-        f"[bold]Changes against the published roster[/]: {changed:,} assignment(s), "
-        f"{replan['people_changed']:,} people to call; "
-        + changes_claim(changed, replan.get("changes_lower_bound"))
-    )
-    for entry in replan["no_longer_possible"]:
-        console.print(
-            f"  [red]no longer possible[/] {who(entry['volunteer'])} in {escape(entry['camp'])}: "
-            f"{escape(entry['why'])}"
+    changed, bound = replan["changed_assignments"], replan.get("changes_lower_bound")
+    if persian:
+        counts = fa["counts"].format(
+            changed=_num(changed, lang), people=_num(replan["people_changed"], lang)
         )
-    table = Table(title="Who to call")
+        console.print(f"[bold]{fa['head']}[/]: {counts}{_claim_fa(changed, bound)}")
+    else:
+        console.print(
+            f"[bold]Changes against the published roster[/]: {changed:,} assignment(s), "
+            f"{replan['people_changed']:,} people to call; " + changes_claim(changed, bound)
+        )
+    for entry in replan["no_longer_possible"]:
+        gone = fa["no_longer"] if persian else "no longer possible"
+        console.print(
+            f"  [red]{gone}[/] {who(entry['volunteer'])} {fa['in'] if persian else 'in'} "
+            f"{escape(entry['camp'])}: {escape(entry['why'])}"
+        )
+    table = Table(title=fa["title"] if persian else "Who to call")
     for column in ("change", "volunteer", "from", "to"):
-        table.add_column(column)
+        table.add_column(fa[f"col:{column}"] if persian else column)
+
+    def kind(change: str) -> str:
+        return fa[change] if persian else change
+
     for entry in replan["added"]:
-        table.add_row("added", who(entry["volunteer"]), "-", where(entry["to"]))
+        table.add_row(kind("added"), who(entry["volunteer"]), "-", where(entry["to"]))
     for entry in replan["removed"]:
-        table.add_row("removed", who(entry["volunteer"]), where(entry["from"]), "-")
+        table.add_row(kind("removed"), who(entry["volunteer"]), where(entry["from"]), "-")
     for entry in replan["moved"]:
-        table.add_row("moved", who(entry["volunteer"]), where(entry["from"]), where(entry["to"]))
+        table.add_row(
+            kind("moved"), who(entry["volunteer"]), where(entry["from"]), where(entry["to"])
+        )
     if table.row_count:
         console.print(table)
 
@@ -612,7 +657,7 @@ def print_solve_outcome(
     """What ``solve`` prints once the roster is written: every camp's roster (``full``;
     by default only up to ROSTERS_SHOWN_UP_TO camps, else per county and the worst
     camps), the summary, who to call after a re-plan, the reasons in short; ``quiet``:
-    the summary only; in ``lang`` (the re-plan's calls and the progress in English)."""
+    the summary only; in ``lang`` (the progress on stderr in English)."""
     result, problem = outcome.result, outcome.problem
     words = SOLVE_WORDS[lang]
     view = outcome.view
@@ -634,7 +679,7 @@ def print_solve_outcome(
         console.print(words["all_in_file"].format(n=_num(problem.num_camps, lang)), soft_wrap=True)
     print_result_summary(console, result, view, lang)
     if outcome.replan is not None:
-        print_replan(console, problem, outcome.replan)
+        print_replan(console, problem, outcome.replan, lang)
     if not quiet and outcome.explanation is not None:
         print_short_explanation(console, problem, outcome.explanation)
     if outcome.output_path is not None:
