@@ -36,9 +36,9 @@ from playwright.sync_api import Page, sync_playwright
 
 from builders import REPO
 from test_serve_browser import CHROMIUM, MEDIUM, _chromium_or_skip
-from web_helpers import solved
+from web_helpers import free_port, solved
 
-PORT = 8795
+PORT = free_port()  # asked of the system: two runs on one machine never collide
 BASE = f"http://127.0.0.1:{PORT}"
 SIZES = {"desktop": (1400, 1000), "phone": (390, 844)}
 

@@ -21,10 +21,10 @@ from playwright.sync_api import sync_playwright
 
 from builders import REPO, TINY_PATH, emptied
 from test_serve_browser import CHROMIUM, _chromium_or_skip
-from web_helpers import first_start, log_in, solved
+from web_helpers import first_start, free_port, log_in, solved
 
 PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
-PORT = 8798
+PORT = free_port()  # asked of the system: two runs on one machine never collide
 BASE = f"http://127.0.0.1:{PORT}"
 COUNTY_PASSWORD = "khomein office 2026"
 

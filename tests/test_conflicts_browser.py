@@ -20,9 +20,9 @@ from playwright.sync_api import sync_playwright
 from builders import TINY_PATH
 from test_accounts_browser import _campplanner
 from test_serve_browser import CHROMIUM, _chromium_or_skip
-from web_helpers import first_start, log_in, solved
+from web_helpers import first_start, free_port, log_in, solved
 
-PORT = 8796
+PORT = free_port()  # asked of the system: two runs on one machine never collide
 BASE = f"http://127.0.0.1:{PORT}"
 COUNTY_PASSWORD = "khomein office 2026"
 

@@ -5,6 +5,7 @@ every roster rule counted (slots and beds, essentials, conflicts, most camps).""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,8 @@ def test_fit_through_the_cli_in_both_languages(tmp_path: Path) -> None:
     assert "instance changed" not in said  # the late volunteer is no change of the file
     result = runner.invoke(main, ["fit", instance, solution, "--volunteer", late, "--lang", "fa"])
     assert "بهترین اردوها برای late" in result.output and "Camps" not in result.output
+    # every number in Persian digits: the rank, coverage, score and km (issue 25)
+    assert not re.search("[0-9]", re.sub(r"\b[a-z][\w-]*\b|/\S+", "", result.output))
     result = runner.invoke(
         main, ["fit", instance, solution, "--camp", "A", "--skill", "nurse", "--json"]
     )

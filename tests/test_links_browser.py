@@ -29,9 +29,9 @@ from playwright.sync_api import sync_playwright
 from builders import REPO
 from test_links import future_data
 from test_serve_browser import CHROMIUM, _chromium_or_skip
-from web_helpers import solved
+from web_helpers import free_port, solved
 
-PORT = 8796
+PORT = free_port()  # asked of the system: two runs on one machine never collide
 BASE = f"http://127.0.0.1:{PORT}"
 ARTEFACTS = REPO / "tests" / "artefacts"
 

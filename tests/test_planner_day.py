@@ -50,11 +50,9 @@ from campplanner.contract.calendar import to_persian_digits
 from campplanner.solver import SolveOptions
 from test_access_browser import _axe_script, _serious
 from test_serve_browser import CHROMIUM, _chromium_or_skip
-from web_helpers import first_start, latin_words, log_in
+from web_helpers import first_start, free_port, latin_words, log_in
 
 SEASON = REPO / "instances" / "markazi-season.json.gz"
-PORT = 8793
-BASE = f"http://127.0.0.1:{PORT}"
 ALI_PASSWORD = "ali's office pass 1403"
 RESOLVE_SECONDS = "25"
 
@@ -85,12 +83,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     solve(SolveRequest(str(SEASON), SolveOptions(method="greedy"), output_path=str(roster)))
     workspace = folder / "season.sqlite"
     serve = [str(SEASON), str(roster), "--workspace", str(workspace)]
-    process, password = first_start([*serve, "--time-limit", RESOLVE_SECONDS], PORT, wait=300)
+    port = free_port()  # never a fixed one: two runs on one machine must not collide
+    process, password = first_start([*serve, "--time-limit", RESOLVE_SECONDS], port, wait=300)
     try:
         add = ["users", "add", "ali", "--role", "province", "--workspace", str(workspace)]
         added = _campplanner(*add, stdin=ALI_PASSWORD + "\n")
         assert added.returncode == 0, added.stdout + added.stderr
-        yield {"province": password, "ali": ALI_PASSWORD}
+        yield {"province": password, "ali": ALI_PASSWORD, "base": f"http://127.0.0.1:{port}"}
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -99,20 +98,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
 class Day:
     """One planner's browser tab, checking every page it opens."""
 
-    def __init__(self, page: Page, axe: str, allowed: set[str]):
-        self.page, self.axe, self.allowed = page, axe, allowed
+    def __init__(self, page: Page, base: str, axe: str, allowed: set[str]):
+        self.page, self.base, self.axe, self.allowed = page, base, axe, allowed
         self.problems: list[str] = []
 
     def log_in(self, name: str, password: str) -> None:
-        log_in(self.page, BASE, name, password)
+        log_in(self.page, self.base, name, password)
 
     def open(self, path: str) -> None:
-        self.page.goto(BASE + path)
+        self.page.goto(self.base + path)
         self.check()
 
     def check(self) -> None:
         """axe-core and the Latin words of the page now shown."""
-        where = self.page.url.removeprefix(BASE)
+        where = self.page.url.removeprefix(self.base)
         self.problems += [f"{where}: {p}" for p in _serious(self.page, self.axe)]
         latin = latin_words(self.page.content(), self.allowed)
         if latin:
@@ -120,11 +119,11 @@ class Day:
 
     def api(self, path: str, body: dict[str, Any] | None = None) -> Any:
         """The API as this planner (their session cookie and CSRF token)."""
-        state = self.page.request.get(BASE + "/api/session").json()
+        state = self.page.request.get(self.base + "/api/session").json()
         if body is None:
-            return self.page.request.get(BASE + path).json()
+            return self.page.request.get(self.base + path).json()
         answer = self.page.request.post(
-            BASE + path,
+            self.base + path,
             data=json.dumps({"rev": state["rev"], **body}),
             headers={"X-CSRF-Token": state["csrf"], "Content-Type": "application/json"},
         )
@@ -158,8 +157,9 @@ def test_a_planners_day_on_the_full_season(server, season) -> None:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         axe = _axe_script()
-        day = Day(chromium.new_page(viewport={"width": 1400, "height": 1000}), axe, allowed)
-        other = Day(chromium.new_page(viewport={"width": 390, "height": 844}), axe, allowed)
+        base = server["base"]
+        day = Day(chromium.new_page(viewport={"width": 1400, "height": 1000}), base, axe, allowed)
+        other = Day(chromium.new_page(viewport={"width": 390, "height": 844}), base, axe, allowed)
         day.log_in("province", server["province"])
         other.log_in("ali", server["ali"])
 
@@ -230,7 +230,7 @@ def test_a_planners_day_on_the_full_season(server, season) -> None:
         refused = other.api("/api/edits", {"kind": "remove", "volunteer": person, "camp": camp_id})
         assert refused.status == 409
         said = other.page.request.post(
-            BASE + "/edits",
+            other.base + "/edits",
             form={
                 "csrf": other.api("/api/session")["csrf"],
                 "rev": str(other.api("/api/session")["rev"]),
@@ -246,7 +246,7 @@ def test_a_planners_day_on_the_full_season(server, season) -> None:
         edit_id = day.api("/api/edits")["pending"][0]["id"]
         state = day.api("/api/session")
         dropped = day.page.request.delete(
-            f"{BASE}/api/edits/{edit_id}",
+            f"{day.base}/api/edits/{edit_id}",
             data=json.dumps({"rev": state["rev"]}),
             headers={"X-CSRF-Token": state["csrf"], "Content-Type": "application/json"},
         )

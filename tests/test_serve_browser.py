@@ -27,12 +27,12 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from builders import REPO
-from web_helpers import solved
+from web_helpers import free_port, solved
 
 MEDIUM = REPO / "instances" / "medium.json"
 ARTEFACTS = REPO / "tests" / "artefacts"
 CHROMIUM = "/usr/bin/chromium"
-PORT = 8797
+PORT = free_port()  # asked of the system: two runs on one machine never collide
 
 
 def _chromium_or_skip() -> None:

@@ -89,3 +89,17 @@ def test_no_test_skips_for_a_missing_python_package() -> None:
         if "import" + "orskip(" in line  # split, so this file does not count itself
     ]
     assert offenders == []
+
+
+def test_no_test_serves_on_a_fixed_port() -> None:
+    """A server a test starts listens on a port asked of the system
+    (``web_helpers.free_port``), never on a number written in the test: two runs on one
+    machine (two worktrees, CI beside a developer) would collide on it."""
+    fixed = re.compile(r"^\s*PORT\s*=\s*\d+|\"--port\",\s*\"\d{4,5}\"")  # port 1: refused
+    offenders = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in (REPO / "tests").rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if fixed.search(line)
+    ]
+    assert offenders == []

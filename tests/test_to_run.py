@@ -150,7 +150,7 @@ def test_explain_camp_of_a_cancelled_camp_prints_what_would_run_it(tmp_path: Any
     explained = runner.invoke(main, ["explain", str(instance), str(solution), "--camp", "B"])
     assert explained.exit_code == 0, explained.output
     text = " ".join(explained.output.split())  # rich wraps long lines
-    assert "To run it: 3 change(s), coverage 6 -> 2 (-4)" in text
+    assert "To run it: 3 changes, coverage 6 -> 2 (-4)" in text
     assert "p1 p1: joins B B as physician (physician); leaves A A as physician" in text
     assert "stops running: A A" in text
     # a camp that runs is not given the section

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -103,6 +104,14 @@ def clicked(client: TestClient, page: str, form_id: str) -> tuple[str, dict[str,
 def triples(solution_json: bytes | str) -> set[tuple[str, str, str]]:
     data = json.loads(solution_json)
     return {(a["volunteer"], a["camp"], a["skill"]) for a in data["assignments"]}
+
+
+def free_port() -> int:
+    """A port no one listens on now, asked of the system (never a fixed number: two test
+    runs on one machine would collide on it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def first_start(

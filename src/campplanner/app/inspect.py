@@ -71,6 +71,7 @@ class Explained:
     lock_conflict: LockConflict | None = None
     note: str | None = None  # what changed in the instance since the roster was made
     to_run: ToRun | None = None  # --camp of a cancelled camp: what would run it
+    lang: str = "en"  # the language of every line said about it (explain.languages)
 
 
 def explain(
@@ -99,7 +100,7 @@ def explain(
             hint = did_you_mean(volunteer_id, problem.volunteer_index)
             raise UsageError(f"--volunteer: no volunteer {volunteer_id!r} in {instance_path}{hint}")
     resolved = problem_weights(problem, weights)
-    base = Explained(problem, solution, resolved, camp, volunteer, note=note)
+    base = Explained(problem, solution, resolved, camp, volunteer, note=note, lang=lang)
     if solution.status in ("infeasible", "unknown") and not solution.assignments:
         return _no_roster(base)
     assigned = roster_from_assignments(problem, solution_triples(solution))
@@ -122,6 +123,7 @@ def explain(
         wanted,
         note=note,
         to_run=to_run,
+        lang=lang,
     )
 
 

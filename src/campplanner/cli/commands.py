@@ -204,7 +204,7 @@ def _exit_for(result: Any, received: Any) -> None:
 
 @main.command()
 @click.argument("instance_file", type=click.Path(dir_okay=False, path_type=str))
-@lang_option("en", "(a terminal seldom shows right-to-left text well)", "the warnings")
+@lang_option("en", "(a terminal seldom shows right-to-left text well)", "the report")
 @reports_errors
 def validate(instance_file: str, lang: str) -> None:
     """Check INSTANCE_FILE against the data contract and summarise it.
@@ -410,7 +410,11 @@ def check(instance_file: str, solution_file: str, as_json: bool) -> None:
     help="With --reserves: an attendance history (JSON, CSV or .xlsx); each person is "
     "drawn absent with their own no-show estimate. See docs/stress.md.",
 )
-@lang_option("en", "printed and written to the solution file")
+@lang_option(
+    "en",
+    "printed (the progress on stderr aside) and of the reasons written to the solution file",
+    "the rosters, summaries and reasons",
+)
 @reports_errors
 def solve(
     instance_file: str,
@@ -465,7 +469,7 @@ def solve(
             progress.close()
     for text in outcome.notes:
         note(text)
-    print_solve_outcome(stdout, outcome, quiet, full)
+    print_solve_outcome(stdout, outcome, quiet, full, lang)
     _exit_for(outcome.result, received)
 
 
@@ -480,7 +484,11 @@ def solve(
     help="Only this volunteer: costs and empty slots they were wanted for.",
 )
 @weight_options
-@lang_option("en", "(a terminal seldom shows right-to-left text well)")
+@lang_option(
+    "en",
+    "(a terminal seldom shows right-to-left text well)",
+    "every line: the reasons and fixes, the headings and tables",
+)
 @reports_errors
 def explain(
     instance_file: str,

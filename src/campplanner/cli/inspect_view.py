@@ -17,11 +17,106 @@ if TYPE_CHECKING:  # a type only: `campplanner check` must not load the solver's
 
 LIST_LIMIT = 20  # ids shown inline before "... and N more"
 
+# The lines and headings of ``validate`` per language (the warnings: WARNINGS_FA below).
+# Ids, JSON paths and the contract's name as the file writes them; skills by their names
+# beside their ids; numbers in the language's digits (``_number``).
+OVERVIEW_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "ok": "[bold green]OK[/] {source} follows the campplanner/1 contract",
+        "season": "Season: {first} to {last}",
+        "counts": "Counts",
+        "count:skills": "skills",
+        "count:places": "places",
+        "count:groups": "groups",
+        "count:volunteers": "volunteers",
+        "count:camps": "camps",
+        "count:requirements": "requirements",
+        "count:slots": "slots",
+        "count:essential slots": "essential slots",
+        "count:candidates (volunteer, camp, skill)": "candidates (volunteer, camp, skill)",
+        "count:locked": "locked",
+        "count:forbidden": "forbidden",
+        "supply": "Slots asked versus volunteers, per skill",
+        "col:skill": "skill",
+        "col:name": "name",
+        "col:slots": "slots",
+        "col:essential": "essential",
+        "col:have skill": "have skill",
+        "col:can serve": "can serve",
+        "col:ratio": "ratio",
+        "infinite": "inf",
+        "supply_note": "can serve: volunteers who pass skill level, dates, gender, distance and "
+        "forbidden for at least one slot; ratio = slots / can serve (above 1: scarce)",
+        "cannot_run": "Camps that cannot run whatever the roster (H9)",
+        "col:camp": "camp",
+        "col:why": "why",
+        "cannot:essential": "essential {skill_id}: {have} possible volunteer(s) for {need} slot(s)",
+        "cannot:beds": "{have} beds for {need} essential slots",
+        "impossible_locks": "Locks that no roster can hold: the instance is infeasible",
+        "unstaffed": "Camps no one can staff",
+        "idle": "Volunteers who can serve nowhere",
+        "short_of_beds": "Camps with fewer beds than essential slots",
+        "beds": "{camp} ({beds} beds < {slots})",
+        "more": " ... and {n} more",
+        "list_join": ", ",
+    },
+    "fa": {
+        "ok": "[bold green]درست است[/]: {source} از قرارداد campplanner/1 پیروی می‌کند",
+        "season": "فصل: {first} تا {last}",
+        "counts": "شمارش‌ها",
+        "count:skills": "مهارت‌ها",
+        "count:places": "مکان‌ها",
+        "count:groups": "گروه‌ها",
+        "count:volunteers": "داوطلبان",
+        "count:camps": "اردوها",
+        "count:requirements": "نقش‌های خواسته‌شده",
+        "count:slots": "جاها",
+        "count:essential slots": "جاهای ضروری",
+        "count:candidates (volunteer, camp, skill)": "گزینه‌ها (داوطلب، اردو، مهارت)",
+        "count:locked": "قفل‌ها",
+        "count:forbidden": "منع‌ها",
+        "supply": "جاهای خواسته‌شده در برابر داوطلبان، به تفکیک مهارت",
+        "col:skill": "شناسه",
+        "col:name": "مهارت",
+        "col:slots": "جاها",
+        "col:essential": "ضروری",
+        "col:have skill": "دارای مهارت",
+        "col:can serve": "می‌توانند خدمت کنند",
+        "col:ratio": "نسبت",
+        "infinite": "∞",
+        "supply_note": "می‌توانند خدمت کنند: داوطلبانی که دست‌کم برای یک جا از سطح مهارت، "
+        "تاریخ‌ها، جنسیت، مسافت و منع می‌گذرند؛ نسبت = جاها ÷ می‌توانند خدمت کنند (بیش از ۱: "
+        "کمیاب)",
+        "cannot_run": "اردوهایی که با هیچ برنامه‌ای برپا نمی‌شوند (H9)",
+        "col:camp": "اردو",
+        "col:why": "چرا",
+        "cannot:essential": "نقش ضروری {skill_name}: {have} داوطلب ممکن برای {need} جا",
+        "cannot:beds": "{have} تخت برای {need} جای ضروری",
+        "impossible_locks": "قفل‌هایی که هیچ برنامه‌ای برقرارشان نمی‌کند: نمونه ناشدنی است",
+        "unstaffed": "اردوهایی که کسی نمی‌تواند در آن‌ها خدمت کند",
+        "idle": "داوطلبانی که هیچ جا نمی‌توانند خدمت کنند",
+        "short_of_beds": "اردوهای با تخت کمتر از جاهای ضروری",
+        "beds": "{camp} ({beds} تخت، {slots} جای ضروری)",
+        "more": " ... و {n} دیگر",
+        "list_join": "، ",
+    },
+}
 
-def _ids(ids: list[str]) -> str:
+
+def _number(value: float, lang: str, spec: str = ",") -> str:
+    """A number as ``lang`` writes it: Persian digits and separators under fa."""
+    text = format(value, spec)
+    if lang != "fa":
+        return text
+    return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+
+
+def _ids(ids: list[str], lang: str = "en") -> str:
     # Ids and names come from planners' files: escaped, so "[x]" is shown, not read as markup.
-    shown = escape(", ".join(ids[:LIST_LIMIT]))
-    return shown + (f" ... and {len(ids) - LIST_LIMIT} more" if len(ids) > LIST_LIMIT else "")
+    words = OVERVIEW_WORDS[lang]
+    shown = escape(words["list_join"].join(ids[:LIST_LIMIT]))
+    more = len(ids) - LIST_LIMIT
+    return shown + (words["more"].format(n=_number(more, lang)) if more > 0 else "")
 
 
 def print_overview(
@@ -29,66 +124,86 @@ def print_overview(
 ) -> None:
     """The ``validate`` report: counts, supply per skill, what cannot take part, warnings
     (in ``lang``)."""
-    console.print(f"[bold green]OK[/] {escape(source)} follows the campplanner/1 contract")
-    if summary.season:
-        console.print(f"Season: {summary.season[0]} to {summary.season[1]}")
+    words = OVERVIEW_WORDS[lang]
 
-    counts = Table(title="Counts", show_header=False)
+    def num(value: float, spec: str = ",") -> str:
+        return _number(value, lang, spec)
+
+    console.print(words["ok"].format(source=escape(source)))
+    if summary.season:
+        day = persian_date if lang == "fa" else str
+        first, last = (day(d) for d in summary.season)
+        console.print(words["season"].format(first=first, last=last))
+
+    counts = Table(title=words["counts"], show_header=False)
     counts.add_column("what")
     counts.add_column("number", justify="right")
     for what, number in summary.counts.items():
-        counts.add_row(what, f"{number:,}")
+        counts.add_row(words[f"count:{what}"], num(number))
     console.print(counts)
 
-    supply = Table(title="Slots asked versus volunteers, per skill")
+    supply = Table(title=words["supply"])
     for column in ("skill", "name", "slots", "essential", "have skill", "can serve", "ratio"):
-        supply.add_column(column, justify="left" if column in ("skill", "name") else "right")
+        left = column in ("skill", "name")
+        supply.add_column(words[f"col:{column}"], justify="left" if left else "right")
     for row in summary.skills:
         if row.candidates:
-            ratio = f"{row.slots / row.candidates:.2f}"
+            ratio = num(row.slots / row.candidates, ".2f")
         else:
-            ratio = "inf" if row.slots else "-"
+            ratio = words["infinite"] if row.slots else "-"
         style = "red" if row.slots and row.candidates < row.slots else None
         supply.add_row(
             escape(row.skill_id),
             escape(row.skill_name),
-            f"{row.slots:,}",
-            f"{row.essential_slots:,}",
-            f"{row.volunteers:,}",
-            f"{row.candidates:,}",
+            num(row.slots),
+            num(row.essential_slots),
+            num(row.volunteers),
+            num(row.candidates),
             ratio,
             style=style,
         )
     console.print(supply)
-    console.print(
-        "[dim]can serve: volunteers who pass skill level, dates, gender, distance and "
-        "forbidden for at least one slot; ratio = slots / can serve (above 1: scarce)[/]"
-    )
+    console.print(f"[dim]{words['supply_note']}[/]")
+    _print_what_cannot_take_part(console, summary, lang)
+    print_warnings(console, warnings, lang=lang)
 
+
+def _print_what_cannot_take_part(console: Console, summary: Overview, lang: str) -> None:
+    """The camps that cannot run, the locks that cannot hold, the camps and people
+    with no candidate, the camps short of beds (``validate``)."""
+    words = OVERVIEW_WORDS[lang]
     if summary.camps_that_cannot_run:
-        table = Table(title="Camps that cannot run whatever the roster (H9)")
-        table.add_column("camp")
-        table.add_column("why")
+        table = Table(title=words["cannot_run"])
+        table.add_column(words["col:camp"])
+        table.add_column(words["col:why"])
         for camp, why in list(summary.camps_that_cannot_run.items())[:100]:
-            table.add_row(escape(camp), escape(why))
+            said = words[f"cannot:{why.kind}"].format(
+                skill_id=why.skill_id,
+                skill_name=why.skill_name,
+                have=_number(why.have, lang),
+                need=_number(why.need, lang),
+            )
+            table.add_row(escape(camp), escape(said))
         console.print(table)
     if summary.impossible_locks:
-        console.print("[bold red]Locks that no roster can hold: the instance is infeasible[/]")
+        console.print(f"[bold red]{words['impossible_locks']}[/]")
         for line in summary.impossible_locks:
             console.print(f"  - {line}", markup=False, highlight=False)
     if summary.camps_without_candidates:
-        unstaffed = _ids(summary.camps_without_candidates)
-        console.print(f"[yellow]Camps no one can staff[/]: {unstaffed}")
+        unstaffed = _ids(summary.camps_without_candidates, lang)
+        console.print(f"[yellow]{words['unstaffed']}[/]: {unstaffed}")
     if summary.volunteers_without_candidates:
-        count = len(summary.volunteers_without_candidates)
+        count = _number(len(summary.volunteers_without_candidates), lang)
         console.print(
-            f"[yellow]Volunteers who can serve nowhere[/] ({count}): "
-            f"{_ids(summary.volunteers_without_candidates)}"
+            f"[yellow]{words['idle']}[/] ({count}): "
+            f"{_ids(summary.volunteers_without_candidates, lang)}"
         )
     if summary.camps_short_of_beds:
-        shown = [f"{c} ({b} beds < {e})" for c, (b, e) in summary.camps_short_of_beds.items()]
-        console.print(f"[yellow]Camps with fewer beds than essential slots[/]: {_ids(shown)}")
-    print_warnings(console, warnings, lang=lang)
+        shown = [
+            words["beds"].format(camp=c, beds=_number(b, lang), slots=_number(e, lang))
+            for c, (b, e) in summary.camps_short_of_beds.items()
+        ]
+        console.print(f"[yellow]{words['short_of_beds']}[/]: {_ids(shown, lang)}")
 
 
 # The warnings of an instance (contract.instance.instance_warnings) in Persian, by kind;

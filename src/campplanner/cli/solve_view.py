@@ -14,48 +14,179 @@ from rich.table import Table
 from campplanner.app.jobs import Job, ProgressEvent
 from campplanner.app.solving import WORST_CAMPS, SolveOutcome
 from campplanner.cli.explain_view import print_short_explanation
-from campplanner.explain import CAUSES
+from campplanner.contract.calendar import persian_date, to_persian_digits
+from campplanner.explain.languages import WORDS
 from campplanner.model.problem import Problem
 from campplanner.model.terms import SECONDARY
 from campplanner.report.roster import RosterView
 from campplanner.solver.result import Result
 from campplanner.whatif.compare import REPLANNED
-from campplanner.whatif.diff import changes_claim
+from campplanner.whatif.diff import changes_claim, proven_fewest
 from campplanner.whatif.replace import Dropout, Replan
 
+# What ``solve`` prints around the rosters, per language (``--lang``): the reasons are
+# explain's words (explain_view), ids and names as the file writes them, numbers in
+# the language's digits (``_num``). The progress on stderr stays the solver's English.
+SOLVE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "heading": "{id}  {name}  |  {place}{county}  |  {start} .. {end}  |  priority "
+        "{priority}  |  {members}/{capacity} beds",
+        "cancelled": "CANCELLED",
+        "nobody_assigned": "nobody assigned",
+        "col:role": "role",
+        "col:name": "name",
+        "col:group": "group",
+        "col:home": "home",
+        "col:km": "km",
+        "unfilled": "unfilled x{n}",
+        "per_county": "Per county",
+        "col:county": "county",
+        "col:camps": "camps",
+        "col:run": "run",
+        "col:cancelled": "cancelled",
+        "col:slots filled": "slots filled",
+        "col:share": "share",
+        "of": "{part} of {whole}",
+        "percent": "{n}%",
+        "worst": "The {n} camps that lose most coverage",
+        "col:camp": "camp",
+        "col:priority": "priority",
+        "col:filled": "filled",
+        "col:status": "status",
+        "col:next": "next",
+        "short": "short",
+        "cancelled_camp": "cancelled",
+        "for_each": "For each camp's evidence and what would fix it: {command}{after}",
+        "solve_first": " (solve again with -o SOLUTION.json first)",
+        "summary": "Summary",
+        "row:status": "status",
+        "row:coverage": "coverage",
+        "row:proven bound": "proven bound",
+        "row:gap": "gap",
+        "row:camps run": "camps run",
+        "row:camps cancelled": "camps cancelled",
+        "row:slots filled": "slots filled",
+        "row:volunteers used": "volunteers used",
+        "row:infeasible because": "infeasible because",
+        "see_below": "see below",
+        "row:seconds": "seconds",
+        "infeasible_because": "Infeasible because:",
+        "per_skill": "Slots filled per skill",
+        "col:skill": "skill",
+        "col:asked": "asked",
+        "all_in_file": "({n} camps: every roster is in the solution file and its exports; "
+        "--full prints them here)",
+        "written": "Solution written to {path}",
+    },
+    "fa": {
+        "heading": "{id}  {name}  |  {place}{county}  |  {start} تا {end}  |  اولویت "
+        "{priority}  |  {members} از {capacity} تخت",
+        "cancelled": "لغو شد",
+        "nobody_assigned": "کسی گمارده نشد",
+        "col:role": "نقش",
+        "col:name": "نام",
+        "col:group": "گروه",
+        "col:home": "محل سکونت",
+        "col:km": "کیلومتر",
+        "unfilled": "{n} جای خالی",
+        "per_county": "به تفکیک شهرستان",
+        "col:county": "شهرستان",
+        "col:camps": "اردوها",
+        "col:run": "برپا",
+        "col:cancelled": "لغوشده",
+        "col:slots filled": "جاهای پرشده",
+        "col:share": "سهم",
+        "of": "{part} از {whole}",
+        "percent": "{n}٪",
+        "worst": "{n} اردویی که بیشترین پوشش را از دست می‌دهند",
+        "col:camp": "اردو",
+        "col:priority": "اولویت",
+        "col:filled": "پرشده",
+        "col:status": "وضعیت",
+        "col:next": "گام بعد",
+        "short": "کم‌نفر",
+        "cancelled_camp": "لغوشده",
+        "for_each": "شواهد هر اردو و راه‌حل آن: {command}{after}",
+        "solve_first": " (نخست دوباره با -o SOLUTION.json حل کنید)",
+        "summary": "خلاصه",
+        "row:status": "وضعیت",
+        "row:coverage": "پوشش",
+        "row:proven bound": "کران اثبات‌شده",
+        "row:gap": "فاصله تا کران",
+        "row:camps run": "اردوهای برپا",
+        "row:camps cancelled": "اردوهای لغوشده",
+        "row:slots filled": "جاهای پرشده",
+        "row:volunteers used": "داوطلبان به‌کاررفته",
+        "row:infeasible because": "ناشدنی است زیرا",
+        "see_below": "پایین‌تر",
+        "row:seconds": "ثانیه",
+        "infeasible_because": "ناشدنی است زیرا:",
+        "per_skill": "جاهای پرشده به تفکیک مهارت",
+        "col:skill": "شناسه",
+        "col:asked": "خواسته‌شده",
+        "all_in_file": "({n} اردو: همهٔ برنامه‌ها در پروندهٔ راه‌حل و خروجی‌های آن است؛ "
+        "--full آن‌ها را این‌جا چاپ می‌کند)",
+        "written": "برنامه در {path} نوشته شد",
+    },
+}
+STOPPED_FA = {"time limit": "مهلت زمانی", "interrupted": "قطع شد"}
 
-def print_rosters(console: Console, view: RosterView, explanation: object = None) -> None:
+
+def _num(value: float, lang: str, spec: str = ",") -> str:
+    """A number as ``lang`` writes it: Persian digits and separators under fa."""
+    text = format(value, spec)
+    if lang != "fa":
+        return text
+    return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+
+
+def _day(day: str, lang: str) -> str:
+    return persian_date(day) if lang == "fa" else day
+
+
+def print_rosters(
+    console: Console, view: RosterView, explanation: object = None, lang: str = "en"
+) -> None:
     """Per camp, in the instance's order: name, village and county, dates, the team,
     unfilled slots, cancellation (with its reason when ``explanation``, a
-    :class:`campplanner.explain.Explanation`, is given)."""
+    :class:`campplanner.explain.Explanation`, is given), in ``lang``."""
+    words = SOLVE_WORDS[lang]
     why_cancelled = {reason.camp: reason.why for reason in getattr(explanation, "cancelled", ())}
     for camp in view.in_file_order:
-        heading = (
-            f"{camp.id}  {camp.name}  |  {camp.place_name}"
-            f"{f' ({camp.county_id})' if camp.county_id else ''}  |  {camp.start} .. {camp.end}"
-            f"  |  priority {camp.priority}  |  {len(camp.members)}/{camp.capacity} beds"
+        heading = words["heading"].format(
+            id=camp.id,
+            name=camp.name,
+            place=camp.place_name,
+            county=f" ({camp.county_id})" if camp.county_id else "",
+            start=_day(camp.start, lang),
+            end=_day(camp.end, lang),
+            priority=_num(camp.priority, lang),
+            members=_num(len(camp.members), lang),
+            capacity=_num(camp.capacity, lang),
         )
         if not camp.runs:
-            why = why_cancelled.get(camp.index, "nobody assigned")
-            console.print(f"[bold]{escape(heading)}[/]  [red]CANCELLED[/]: {escape(why)}")
+            why = why_cancelled.get(camp.index, words["nobody_assigned"])
+            console.print(
+                f"[bold]{escape(heading)}[/]  [red]{words['cancelled']}[/]: {escape(why)}"
+            )
             continue
         console.print(f"[bold]{escape(heading)}[/]")
         table = Table()
         for column in ("role", "name", "group", "home", "km"):
-            table.add_column(column, justify="right" if column == "km" else "left")
+            table.add_column(words[f"col:{column}"], justify="right" if column == "km" else "left")
         for member in camp.members:
             table.add_row(
                 escape(member.skill_name),
                 escape(member.volunteer_name),
                 escape(member.group_name) if member.group_name else "-",
                 escape(member.home_name),
-                f"{member.road_km:.0f}",
+                _num(member.road_km, lang, ".0f"),
             )
         for slot in camp.slots:
             if slot.missing:
                 table.add_row(
                     escape(slot.skill_name),
-                    f"[red]unfilled x{slot.missing}[/]",
+                    f"[red]{words['unfilled'].format(n=_num(slot.missing, lang))}[/]",
                     "",
                     "",
                     "",
@@ -67,20 +198,27 @@ def print_rosters(console: Console, view: RosterView, explanation: object = None
 ROSTERS_SHOWN_UP_TO = 60  # camps; a season's 54,000 lines are a summary by default
 
 
-def print_county_summary(console: Console, view: RosterView) -> None:
+def _share(part: int, whole: int, lang: str) -> str:
+    if not whole:
+        return "-"
+    return SOLVE_WORDS[lang]["percent"].format(n=_num(100 * part / whole, lang, ".0f"))
+
+
+def print_county_summary(console: Console, view: RosterView, lang: str = "en") -> None:
     """Per county (by the instance's id of it): camps run and cancelled, slots asked and
     filled."""
-    table = Table(title="Per county")
+    words = SOLVE_WORDS[lang]
+    table = Table(title=words["per_county"])
     for column in ("county", "camps", "run", "cancelled", "slots filled", "share"):
-        table.add_column(column, justify="left" if column == "county" else "right")
+        table.add_column(words[f"col:{column}"], justify="left" if column == "county" else "right")
     for county in sorted(view.totals.counties, key=lambda total: total.id or "-"):
         table.add_row(
             escape(county.id or "-"),
-            f"{county.camps:,}",
-            f"{county.run:,}",
-            f"{county.cancelled:,}",
-            f"{county.filled:,} of {county.asked:,}",
-            f"{100 * county.filled / county.asked:.0f}%" if county.asked else "-",
+            _num(county.camps, lang),
+            _num(county.run, lang),
+            _num(county.cancelled, lang),
+            words["of"].format(part=_num(county.filled, lang), whole=_num(county.asked, lang)),
+            _share(county.filled, county.asked, lang),
         )
     console.print(table)
 
@@ -90,6 +228,7 @@ def print_worst_camps(
     view: RosterView,
     explanation: object = None,
     files: tuple[str, str | None] | None = None,
+    lang: str = "en",
 ) -> None:
     """The camps that lose most coverage, cancelled ones and those with empty slots,
     each with its cause (from ``explanation``, the whole roster's or these camps',
@@ -98,84 +237,104 @@ def print_worst_camps(
     worst = view.worst(WORST_CAMPS)
     if not worst:
         return
+    words, names = SOLVE_WORDS[lang], WORDS[lang].causes
     causes: dict[int, str] = {}
     for reason in getattr(explanation, "slots", ()):  # the first empty role's cause
-        causes.setdefault(reason.camp, CAUSES[reason.cause])
+        causes.setdefault(reason.camp, names[reason.cause])
     for reason in getattr(explanation, "cancelled", ()):
-        causes[reason.camp] = CAUSES[reason.root_cause]
-    table = Table(title=f"The {len(worst)} camps that lose most coverage")
+        causes[reason.camp] = names[reason.root_cause]
+    table = Table(title=words["worst"].format(n=_num(len(worst), lang)))
     for column in ("camp", "priority", "filled", "status", "next"):
-        table.add_column(column, justify="right" if column in ("priority", "filled") else "left")
+        right = column in ("priority", "filled")
+        table.add_column(words[f"col:{column}"], justify="right" if right else "left")
     for camp in worst:
-        status = "short" if camp.runs else "cancelled"
+        status = words["short"] if camp.runs else words["cancelled_camp"]
         if camp.index in causes:
             status += f": {causes[camp.index]}"
         table.add_row(
             escape(camp.label),
-            f"{camp.priority}",
-            f"{camp.filled} of {camp.asked}",
+            _num(camp.priority, lang),
+            words["of"].format(part=_num(camp.filled, lang), whole=_num(camp.asked, lang)),
             escape(status),
             escape(f"explain --camp {camp.id}"),
         )
     console.print(table)
     instance, solution = files if files is not None else ("INSTANCE", "SOLUTION")
     command = f"campplanner explain {instance} {solution or 'SOLUTION.json'} --camp ID"
-    after = "" if files is None or solution else " (solve again with -o SOLUTION.json first)"
+    after = "" if files is None or solution else words["solve_first"]
     console.print(
-        f"For each camp's evidence and what would fix it: {escape(command)}{after}",
+        words["for_each"].format(command=escape(command), after=after),
         soft_wrap=True,
     )
 
 
-def print_result_summary(console: Console, result: Result, view: RosterView | None) -> None:
+def _status(result: Result, lang: str) -> str:
+    """The result's status (and what cut it short) in ``lang``."""
+    if lang != "fa":
+        return result.status + (f" ({result.stopped_by})" if result.stopped_by else "")
+    status = WORDS["fa"].say("{status:status}", {"status": result.status})
+    stopped = STOPPED_FA.get(result.stopped_by or "", result.stopped_by)
+    return status + (f" ({stopped})" if stopped else "")
+
+
+def print_result_summary(
+    console: Console, result: Result, view: RosterView | None, lang: str = "en"
+) -> None:
     """Status, coverage, bound and gap, camps run and cancelled, slots per skill, km
     (``view``: the read model of the result's roster, None when it has none)."""
-    table = Table(title="Summary", show_header=False)
+    words = SOLVE_WORDS[lang]
+
+    def of(part: int, whole: int) -> str:
+        return words["of"].format(part=_num(part, lang), whole=_num(whole, lang))
+
+    table = Table(title=words["summary"], show_header=False)
     table.add_column("measure")
     table.add_column("value", justify="right")
-    table.add_row(
-        "status", result.status + (f" ({result.stopped_by})" if result.stopped_by else "")
-    )
+    table.add_row(words["row:status"], escape(_status(result, lang)))
     if view is not None:
         totals = view.totals
-        gap = f"{100 * result.gap:.2f}%" if result.gap is not None else "-"
-        table.add_row("coverage", f"{result.coverage:,}")
-        table.add_row(
-            "proven bound",
-            f"{result.coverage_bound:,}" if result.coverage_bound is not None else "-",
-        )
-        table.add_row("gap", gap)
-        table.add_row("camps run", f"{totals.run:,} of {totals.camps:,}")
-        table.add_row("camps cancelled", f"{totals.cancelled:,}")
-        table.add_row("slots filled", f"{totals.filled:,} of {totals.asked:,}")
-        table.add_row("volunteers used", f"{totals.volunteers_sent:,}")
+        gap = "-"
+        if result.gap is not None:
+            gap = words["percent"].format(n=_num(100 * result.gap, lang, ".2f"))
+        bound = result.coverage_bound
+        table.add_row(words["row:coverage"], _num(result.coverage, lang))
+        table.add_row(words["row:proven bound"], _num(bound, lang) if bound is not None else "-")
+        table.add_row(words["row:gap"], gap)
+        table.add_row(words["row:camps run"], of(totals.run, totals.camps))
+        table.add_row(words["row:camps cancelled"], _num(totals.cancelled, lang))
+        table.add_row(words["row:slots filled"], of(totals.filled, totals.asked))
+        table.add_row(words["row:volunteers used"], _num(totals.volunteers_sent, lang))
         if result.terms is not None:
             for term in SECONDARY:
-                table.add_row(term.title, f"{result.terms[term.name]:,.0f}")
+                title = term.title_fa if lang == "fa" else term.title
+                table.add_row(title, _num(result.terms[term.name], lang, ",.0f"))
     if result.infeasible_reasons:  # listed under the table: long lines read badly in it
-        table.add_row("infeasible because", "see below")
+        table.add_row(words["row:infeasible because"], words["see_below"])
     if result.timings:
-        table.add_row("seconds", f"{result.timings.get('total', sum(result.timings.values())):.1f}")
+        seconds = result.timings.get("total", sum(result.timings.values()))
+        table.add_row(words["row:seconds"], _num(seconds, lang, ".1f"))
     console.print(table)
     if result.infeasible_reasons:
-        console.print("[bold red]Infeasible because:[/]")
+        console.print(f"[bold red]{words['infeasible_because']}[/]")
         for reason in result.infeasible_reasons:
             console.print(f"  {escape(reason)}")
     if view is not None:
-        print_slots_per_skill(console, view)
+        print_slots_per_skill(console, view, lang)
 
 
-def print_slots_per_skill(console: Console, view: RosterView) -> None:
-    table = Table(title="Slots filled per skill")
+def print_slots_per_skill(console: Console, view: RosterView, lang: str = "en") -> None:
+    words = SOLVE_WORDS[lang]
+    table = Table(title=words["per_skill"])
     for column in ("skill", "name", "filled", "asked", "share"):
-        table.add_column(column, justify="left" if column in ("skill", "name") else "right")
+        left = column in ("skill", "name")
+        table.add_column(words[f"col:{column}"], justify="left" if left else "right")
     for skill in view.totals.skills:
         table.add_row(
             escape(skill.id),
             escape(skill.name),
-            f"{skill.filled:,}",
-            f"{skill.asked:,}",
-            f"{100 * skill.filled / skill.asked:.0f}%",
+            _num(skill.filled, lang),
+            _num(skill.asked, lang),
+            _share(skill.filled, skill.asked, lang),
             style="red" if skill.missing else None,
         )
     console.print(table)
@@ -275,36 +434,81 @@ class ProgressLine:
             self._ticker.join()
 
 
-def print_replan(console: Console, problem: Problem, replan: dict) -> None:
+# Who to call after a re-plan, in Persian (``solve --baseline ... --lang fa``); the
+# English is the lines' own. Why a published assignment no longer holds stays the
+# model's English (as the reasons of an infeasible file do).
+REPLAN_FA = {
+    "head": "تغییرها نسبت به برنامهٔ منتشرشده",
+    "counts": "{changed} گمارش، {people} نفر برای تماس؛ ",
+    "fewest": "کمترین تعداد ممکن (اثبات‌شده)",
+    "not_proven": "کمترین بودنش اثبات نشده",
+    "at_least": "دست‌کم {n} لازم است (کرانی پایین، که رسیدن به آن اثبات نشده)",
+    "no_longer": "دیگر ممکن نیست",
+    "in": "در",
+    "title": "با چه کسانی تماس بگیرید",
+    "col:change": "تغییر",
+    "col:volunteer": "داوطلب",
+    "col:from": "از",
+    "col:to": "به",
+    "added": "افزوده",
+    "removed": "برداشته",
+    "moved": "جابه‌جا",
+}
+
+
+def _claim_fa(changes: int, bound: int | None) -> str:
+    if proven_fewest(changes, bound):
+        return REPLAN_FA["fewest"]
+    if bound is None:
+        return REPLAN_FA["not_proven"]
+    return REPLAN_FA["at_least"].format(n=_num(bound, "fa"))
+
+
+def print_replan(console: Console, problem: Problem, replan: dict, lang: str = "en") -> None:
     """Who to call after a re-plan: added, removed, moved; and how close to minimal."""
     names = dict(zip(problem.volunteer_ids, problem.volunteer_names, strict=True))
+    persian = lang == "fa"
+    fa = REPLAN_FA
 
     def who(volunteer: str) -> str:
         return escape(f"{volunteer} {names.get(volunteer, '')}".strip())
 
     def where(places: list) -> str:
-        return escape(", ".join(f"{camp} ({skill})" for camp, skill in places))
+        joined = "، " if persian else ", "
+        return escape(joined.join(f"{camp} ({skill})" for camp, skill in places))
 
-    changed = replan["changed_assignments"]
-    console.print(
-        f"[bold]Changes against the published roster[/]: {changed:,} assignment(s), "
-        f"{replan['people_changed']:,} people to call; "
-        + changes_claim(changed, replan.get("changes_lower_bound"))
-    )
-    for entry in replan["no_longer_possible"]:
-        console.print(
-            f"  [red]no longer possible[/] {who(entry['volunteer'])} in {escape(entry['camp'])}: "
-            f"{escape(entry['why'])}"
+    changed, bound = replan["changed_assignments"], replan.get("changes_lower_bound")
+    if persian:
+        counts = fa["counts"].format(
+            changed=_num(changed, lang), people=_num(replan["people_changed"], lang)
         )
-    table = Table(title="Who to call")
+        console.print(f"[bold]{fa['head']}[/]: {counts}{_claim_fa(changed, bound)}")
+    else:
+        console.print(
+            f"[bold]Changes against the published roster[/]: {changed:,} assignment(s), "
+            f"{replan['people_changed']:,} people to call; " + changes_claim(changed, bound)
+        )
+    for entry in replan["no_longer_possible"]:
+        gone = fa["no_longer"] if persian else "no longer possible"
+        console.print(
+            f"  [red]{gone}[/] {who(entry['volunteer'])} {fa['in'] if persian else 'in'} "
+            f"{escape(entry['camp'])}: {escape(entry['why'])}"
+        )
+    table = Table(title=fa["title"] if persian else "Who to call")
     for column in ("change", "volunteer", "from", "to"):
-        table.add_column(column)
+        table.add_column(fa[f"col:{column}"] if persian else column)
+
+    def kind(change: str) -> str:
+        return fa[change] if persian else change
+
     for entry in replan["added"]:
-        table.add_row("added", who(entry["volunteer"]), "-", where(entry["to"]))
+        table.add_row(kind("added"), who(entry["volunteer"]), "-", where(entry["to"]))
     for entry in replan["removed"]:
-        table.add_row("removed", who(entry["volunteer"]), where(entry["from"]), "-")
+        table.add_row(kind("removed"), who(entry["volunteer"]), where(entry["from"]), "-")
     for entry in replan["moved"]:
-        table.add_row("moved", who(entry["volunteer"]), where(entry["from"]), where(entry["to"]))
+        table.add_row(
+            kind("moved"), who(entry["volunteer"]), where(entry["from"]), where(entry["to"])
+        )
     if table.row_count:
         console.print(table)
 
@@ -444,40 +648,42 @@ def print_replan_without(console: Console, problem: Problem, replan: Replan) -> 
 
 
 def print_solve_outcome(
-    console: Console, outcome: SolveOutcome, quiet: bool = False, full: bool | None = None
+    console: Console,
+    outcome: SolveOutcome,
+    quiet: bool = False,
+    full: bool | None = None,
+    lang: str = "en",
 ) -> None:
     """What ``solve`` prints once the roster is written: every camp's roster (``full``;
     by default only up to ROSTERS_SHOWN_UP_TO camps, else per county and the worst
     camps), the summary, who to call after a re-plan, the reasons in short; ``quiet``:
-    the summary only."""
+    the summary only; in ``lang`` (the progress on stderr in English)."""
     result, problem = outcome.result, outcome.problem
+    words = SOLVE_WORDS[lang]
     view = outcome.view
     if view is None and result.has_roster:
         view = RosterView.from_result(problem, result)
     if full is None:
         full = problem.num_camps <= ROSTERS_SHOWN_UP_TO
     if not quiet and view is not None and full:
-        print_rosters(console, view, outcome.explanation)
+        print_rosters(console, view, outcome.explanation, lang)
     elif not quiet and view is not None:
-        print_county_summary(console, view)
+        print_county_summary(console, view, lang)
         print_worst_camps(
             console,
             view,
             outcome.explanation or outcome.worst,
             (outcome.instance_path, outcome.output_path),
+            lang,
         )
-        console.print(
-            f"({problem.num_camps:,} camps: every roster is in the solution file "
-            "and its exports; --full prints them here)",
-            soft_wrap=True,
-        )
-    print_result_summary(console, result, view)
+        console.print(words["all_in_file"].format(n=_num(problem.num_camps, lang)), soft_wrap=True)
+    print_result_summary(console, result, view, lang)
     if outcome.replan is not None:
-        print_replan(console, problem, outcome.replan)
+        print_replan(console, problem, outcome.replan, lang)
     if not quiet and outcome.explanation is not None:
         print_short_explanation(console, problem, outcome.explanation)
     if outcome.output_path is not None:
-        console.print(f"Solution written to {outcome.output_path}", markup=False)
+        console.print(words["written"].format(path=outcome.output_path), markup=False)
 
 
 # The headings of ``campplanner fit``, per language (the reasons are explain's words).
@@ -502,6 +708,7 @@ FIT_WORDS: dict[str, dict[str, str]] = {
         "not_possible": "Camps not possible",
         "blocked": "{n} more could only by moving a locked person",
         "score_note": "score: the change of the weighted secondary cost (lower is better)",
+        "join": "; ",
     },
     "fa": {
         "for_volunteer": "بهترین اردوها برای {who}",
@@ -523,8 +730,15 @@ FIT_WORDS: dict[str, dict[str, str]] = {
         "not_possible": "اردوهایی که ممکن نیست",
         "blocked": "{n} نفر دیگر فقط با جابه‌جایی یک فرد قفل‌شده",
         "score_note": "امتیاز: تغییر هزینهٔ وزن‌دار هدف‌های فرعی (کمتر بهتر است)",
+        "join": "؛ ",
     },
 }
+
+
+def _fit_number(value: float, spec: str, lang: str) -> str:
+    """A number of ``fit``'s table as ``lang`` writes it (Persian digits and separators)."""
+    text = format(value, spec)
+    return to_persian_digits(text.replace(".", "٫")) if lang == "fa" else text
 
 
 def print_fit(console: Console, answer: dict[str, Any], lang: str) -> None:
@@ -558,20 +772,20 @@ def print_fit(console: Console, answer: dict[str, Any], lang: str) -> None:
                 )
             )
         table.add_row(
-            str(rank),
+            _fit_number(rank, "d", lang),
             escape(option[first]),
             escape(option["skill"]),
-            f"{option['coverage_change']:+d}",
-            f"{option['score_change']:+.1f}",
-            f"{option['km']:.0f}",
-            escape("; ".join(moves)) or words["free"],
+            _fit_number(option["coverage_change"], "+d", lang),
+            _fit_number(option["score_change"], "+.1f", lang),
+            _fit_number(option["km"], ".0f", lang),
+            escape(words["join"].join(moves)) or words["free"],
         )
     if not answer["options"]:
         table.add_row("-", words["none"], "", "", "", "", "")
     console.print(table)
     console.print(words["score_note"])
     if answer.get("blocked_by_locks"):
-        console.print(words["blocked"].format(n=answer["blocked_by_locks"]))
+        console.print(words["blocked"].format(n=_fit_number(answer["blocked_by_locks"], "d", lang)))
     if answer["not_possible"]:
         console.print(f"[bold]{words['not_possible']}[/]")
         for entry in answer["not_possible"]:

@@ -22,12 +22,32 @@ class SkillSupply:
 
 
 @dataclass(frozen=True)
+class CannotRun:
+    """Why a camp cannot run whatever the roster (H9), as facts each front end words:
+    an essential role with fewer possible volunteers than its slots, or fewer beds than
+    the essential slots."""
+
+    kind: str  # "essential" or "beds"
+    have: int  # the possible volunteers of the role, or the beds
+    need: int  # the role's slots, or the camp's essential slots
+    skill_id: str = ""  # the essential role's skill ("essential" only)
+    skill_name: str = ""
+
+    def __str__(self) -> str:
+        if self.kind == "beds":
+            return f"{self.have} beds for {self.need} essential slots"
+        return (
+            f"essential {self.skill_id}: {self.have} possible volunteer(s) for {self.need} slot(s)"
+        )
+
+
+@dataclass(frozen=True)
 class Overview:
     counts: dict[str, int]
     season: tuple[str, str] | None
     skills: list[SkillSupply]
     # camp id -> why it cannot run whatever the roster
-    camps_that_cannot_run: dict[str, str]
+    camps_that_cannot_run: dict[str, CannotRun]
     camps_without_candidates: list[str]
     volunteers_without_candidates: list[str]
     camps_short_of_beds: dict[str, tuple[int, int]]  # camp id -> (beds, essential slots)
@@ -80,13 +100,14 @@ def overview(problem: Problem) -> Overview:
             )
         )
 
-    cannot_run: dict[str, str] = {}  # the reasons of rules.runnable_camps, in words
+    cannot_run: dict[str, CannotRun] = {}  # the reasons of rules.runnable_camps
     for r in np.flatnonzero(essential_short_of_candidates(problem)):
         camp = problem.camp_ids[problem.requirement_camp[r]]
-        skill = problem.skill_ids[problem.requirement_skill[r]]
+        s = int(problem.requirement_skill[r])
         have, need = int(candidates_per_requirement[r]), int(problem.requirement_count[r])
         cannot_run.setdefault(
-            camp, f"essential {skill}: {have} possible volunteer(s) for {need} slot(s)"
+            camp,
+            CannotRun("essential", have, need, problem.skill_ids[s], problem.skill_names[s]),
         )
 
     essential = essential_slots(problem)
@@ -95,7 +116,7 @@ def overview(problem: Problem) -> Overview:
         for c in np.flatnonzero(beds_left(problem, np.arange(problem.num_camps), essential) < 0)
     }
     for camp_id, (beds, slots) in short_of_beds.items():
-        cannot_run.setdefault(camp_id, f"{beds} beds for {slots} essential slots")
+        cannot_run.setdefault(camp_id, CannotRun("beds", beds, slots))
 
     has_candidates_camp = np.zeros(problem.num_camps, dtype=bool)
     has_candidates_camp[problem.candidate_camp] = True

@@ -72,6 +72,8 @@ class Wording:
     clause_phrases: frozenset[str] = frozenset({"served", "sentence"})
     digits: str = ASCII_DIGITS
     date_separator: str = "-"
+    thousands: str = ","  # between groups of three digits, in numbers formatted with ","
+    decimal: str = "."  # before the fraction of a number
     # Why one volunteer cannot serve a camp (``campplanner fit``): the funnel filter
     # they fail, or "no_room" / "no_gain" (whatif.fit); plain sentences, no template.
     person_why: Mapping[str, str] = field(default_factory=dict)
@@ -183,9 +185,91 @@ class Wording:
         return self.number(f"{value:g}" if isinstance(value, float) else str(value))
 
     def number(self, text: str) -> str:
-        return text.translate(_digits(self.digits)) if self.digits != ASCII_DIGITS else text
+        """A number written by Python (ASCII digits, "," and ".") in this language's
+        digits and separators."""
+        if (self.digits, self.thousands, self.decimal) == (ASCII_DIGITS, ",", "."):
+            return text
+        return text.translate(_digits(self.digits, self.thousands, self.decimal))
+
+    def missing_view(self, view: Mapping[str, str]) -> list[str]:
+        """The lines of the terminal's views (:data:`VIEW_KEYS`) that ``view`` lacks, and
+        the choices and phrases its templates name that this language does not have."""
+        gaps = [f"the line {key!r}" for key in VIEW_KEYS if key not in view]
+        for template in view.values():
+            for _, name, spec in _parsed(template):
+                if name is not None and not self._knows(spec):
+                    gaps.append(f"the choice or phrase {spec!r} (in {template!r})")
+        return sorted(set(gaps))
 
 
 @cache
-def _digits(digits: str) -> dict[int, int]:
-    return str.maketrans(ASCII_DIGITS, digits)
+def _digits(digits: str, thousands: str = ",", decimal: str = ".") -> dict[int, int | str]:
+    table: dict[int, int | str] = str.maketrans(ASCII_DIGITS, digits)
+    table[ord(",")], table[ord(".")] = thousands, decimal
+    return table
+
+
+# The lines of ``explain``'s terminal view (cli/explain_view.py) and of the reasons
+# ``solve`` prints, each a template over the view's own fields, in every language
+# (``ENGLISH_VIEW`` and ``PERSIAN_VIEW`` beside the reasons' words).
+VIEW_KEYS: tuple[str, ...] = (
+    # a reason
+    "role",
+    "unfilled",
+    "cause",
+    "why",
+    "fix",
+    "cancelled",
+    # the lists of reasons
+    "all_filled",
+    "all_filled_camp",
+    "cancelled_camps",
+    "unfilled_slots",
+    # solve's short form
+    "by_reason",
+    "count",
+    "count_join",
+    "short_cancelled",
+    "short_cancelled_role",
+    "more_cancelled",
+    "see_evidence",
+    # the objective's tables
+    "per_camp",
+    "per_volunteer",
+    "costliest",
+    "col_camp",
+    "col_priority",
+    "col_filled",
+    "col_coverage",
+    "col_cost",
+    "col_volunteer",
+    "col_camps",
+    "column_travel",
+    "column_group",
+    "column_fairness",
+    "total",
+    "filled_of",
+    # one volunteer
+    "wanted_none",
+    "wanted",
+    "kept_by",
+    "busy_at",
+    # what would run a cancelled camp
+    "to_run_not",
+    "why_not_runs_already",
+    "why_not_too_few_qualified",
+    "why_not_not_found",
+    "to_run",
+    "joins",
+    "leaves",
+    "place",
+    "stops",
+    "starts",
+    # the whole answer
+    "head",
+    "no_roster",
+    "impossible_locks",
+    "locks_contradict",
+    "locks_agree",
+    "infeasible",
+)

@@ -149,6 +149,8 @@ PERSIAN = Wording(
     or_join="؛ یا ",
     digits="۰۱۲۳۴۵۶۷۸۹",
     date_separator="/",
+    thousands="٬",
+    decimal="٫",
     person_why={
         "no_skill": "مهارتی را که اردو می‌خواهد ندارد",
         "level": "مهارت‌های اردو را پایین‌تر از سطح خواسته‌شده دارد، یا اعتبارش تا روز آخر "
@@ -164,3 +166,64 @@ PERSIAN = Wording(
         "باید جایش را بدهد",
     },
 )
+
+# The terminal's lines around the reasons (``explain``, and ``solve``'s short form), as
+# ENGLISH_VIEW has them: cli/explain_view.py prints them under ``--lang fa``. Skills by
+# their names, as the reasons say them; numbers in Persian digits and separators.
+PERSIAN_VIEW: dict[str, str] = {
+    "role": "{skill_name}{level:at_level}",
+    "unfilled": "{n} جای خالی",
+    "cause": "{name}",
+    "why": "چرا",
+    "fix": "راه‌حل",
+    "cancelled": "لغو شد",
+    "all_filled": "همهٔ جاهای برنامه پر است.",
+    "all_filled_camp": "همهٔ جاهای این اردو پر است.",
+    "cancelled_camps": "اردوهای لغوشده ({n})",
+    "unfilled_slots": "جاهای خالی اردوهای برپا ({n})",
+    "by_reason": "جاهای خالی به تفکیک علت: {counts}",
+    "count": "{name}: {n}",
+    "count_join": "؛ ",
+    "short_cancelled": "لغو {camp} — {name}؛ راه‌حل: {fix}",
+    "short_cancelled_role": "لغو {camp} — {role}: {name}؛ راه‌حل: {fix}",
+    "more_cancelled": "... و {n} اردوی لغوشدهٔ دیگر",
+    "see_evidence": "شواهد هر علت را campplanner explain با همین دو پرونده نشان می‌دهد.",
+    "per_camp": "هدف به تفکیک اردو",
+    "per_volunteer": "هدف به تفکیک داوطلب",
+    "costliest": " ({shown} پرهزینه‌ترین از {total})",
+    "col_camp": "اردو",
+    "col_priority": "اولویت",
+    "col_filled": "پرشده",
+    "col_coverage": "پوشش",
+    "col_cost": "هزینه",
+    "col_volunteer": "داوطلب",
+    "col_camps": "اردوها",
+    "column_travel": "کیلومتر",
+    "column_group": "پراکندگی گروه",
+    "column_fairness": "اردوی اضافه",
+    "total": "جمع",
+    "filled_of": "{filled} از {asked}",
+    "wanted_none": "{who} هیچ‌یک از جاهای خالی را نمی‌توانست پر کند، یا برای آن‌ها آزاد است.",
+    "wanted": "جاهای خالی‌ای که {who} می‌توانست پر کند",
+    "kept_by": "{camp}: {role} — جای دیگری خدمت می‌کند: {busy}",
+    "busy_at": "{camp} (اولویت {priority}، {rule:rule})",
+    "to_run_not": "برای برپایی این اردو: ممکن نیست — {why}",
+    "why_not_runs_already": "این اردو برپاست",
+    "why_not_too_few_qualified": "برای یکی از نقش‌های ضروری، افراد واجد شرایط و آزاد در این "
+    "تاریخ‌ها کافی نیستند، هر جابه‌جایی دیگری هم که شود",
+    "why_not_not_found": "با جابه‌جایی افراد تا {n} اردوی نزدیک، برنامه‌ای که این اردو را برپا "
+    "کند پیدا نشد",
+    "to_run": "برای برپایی این اردو: {moves} جابه‌جایی، پوشش از {before:,} به {after:,} "
+    "({change:+,})، با رعایت همهٔ قواعد",
+    "joins": "می‌آید به {place}",
+    "leaves": "می‌رود از {place}",
+    "place": "{camp} در نقش {role}",
+    "stops": "این اردو لغو می‌شود",
+    "starts": "این اردو هم برپا می‌شود",
+    "head": "{source}: وضعیت {status:status}، پوشش {coverage:,}",
+    "no_roster": "در زمان داده‌شده برنامه‌ای پیدا نشد: چیزی برای توضیح نیست.",
+    "impossible_locks": "این قفل‌ها با هیچ برنامه‌ای برقرار نمی‌مانند:",
+    "locks_contradict": "این قفل‌ها با هم ناسازگارند — {head}",
+    "locks_agree": "قفل‌های این نمونه (اکنون) با هم ناسازگار نیستند.",
+    "infeasible": "ناشدنی:",
+}
