@@ -321,3 +321,28 @@ def test_a_replan_says_in_persian_why_a_published_assignment_is_no_longer_possib
     assert "no longer possible p1 p1 in A: H2: p1 is not available for all the days of camp A" in (
         english
     )
+
+
+@pytest.mark.usefixtures("wide")
+def test_locks_that_contradict_are_said_in_persian(tmp_path: Path) -> None:
+    """p1 locked into A and B, on the same days (H4): solve and explain name the locks
+    and the rule in Persian."""
+    data = _two_camps()
+    data["locked"] = [
+        {"volunteer": "p1", "camp": "A", "skill": "physician"},
+        {"volunteer": "p1", "camp": "B", "skill": "physician"},
+    ]
+    instance = write_instance(tmp_path / "instance.json", data)
+    solution = tmp_path / "solution.json"
+    paths = (str(instance), str(solution))
+    for command in (
+        ["solve", str(instance), "--work-limit", "5", "-o", str(solution)],
+        ["explain", str(instance), str(solution)],
+    ):
+        ran = invoke(*command, "--lang", "fa")
+        assert english_left(ran.stdout, ids_of(data), paths) == [], (command, ran.stdout)
+        assert "H4: p1 در اردوهایی قفل شده که هم‌پوشانی دارند" in ran.stdout
+        assert "قفل شمارهٔ ۱: p1 در نقش physician در B" in ran.stdout
+        english = invoke(*command).stdout
+        assert "H4: p1 is locked into camps that overlap" in english
+        assert "locked[1]: p1 as physician in B" in english

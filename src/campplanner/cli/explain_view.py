@@ -357,7 +357,7 @@ def _print_no_roster(console: Console, explained: Explained, say: Say) -> None:
         head = say.plain("impossible_locks")
         lines = [say.words.why(line) for line in explained.impossible_locks]
     elif explained.lock_conflict is not None:
-        first, *lines = explained.lock_conflict.reasons()
+        first, *lines = (say.words.why(r) for r in explained.lock_conflict.reasons())
         head = say.plain("locks_contradict", head=first)
     else:
         console.print(say("locks_agree"))

@@ -294,8 +294,25 @@ WHY_ENGLISH: dict[str, str] = {
     "it (one role per camp, no overlap, max_camps, slots, beds)",
     "clash_kept": "kept as published: {who} at camp {camp} breaks H3..H6 together with the "
     "locks before it (one role per camp, no overlap, max_camps, slots, beds)",
+    # locks that contradict (solver/conflicts.py): the head, the rule's summary, each lock
+    "conflict": "{rule}: {summary}",
+    "conflict_partial": "{rule}: {summary} (time ran out: this set may not be the smallest)",
+    "roles_one_camp": "{who} is locked into {n} roles in one camp, {camp}",
+    "overlap": "{who} is locked into camps that overlap",
+    "rest_1": "{who} is locked into camps with fewer than {rest} rest day between them",
+    "rest": "{who} is locked into camps with fewer than {rest} rest days between them",
+    "max_camps": "{who} is locked into {n} camps but may join at most {limit}",
+    "slots": "{n} people are locked into the {skill} slots of {camp}, which has {count}",
+    "beds": "{n} people are locked into {camp}, which has {capacity} beds",
+    "essential_1": "the lock makes {camps} run, but its essential slots cannot all be filled",
+    "essential": "together these locks make {camps} run, and its essential slots cannot all "
+    "be filled with the people the locks leave free",
+    "together": "these locks cannot all hold together",
+    "lock": "locked[{index}]: {who} as {skill} in {camp}, {first} to {last}",
+    "lock_kept": "kept as published (--freeze-until): {who} as {skill} in {camp}, {first} to "
+    "{last}",
 }
-WHY_DAYS = frozenset({"until", "ends"})  # the facts that are days
+WHY_DAYS = frozenset({"until", "ends", "first", "last"})  # the facts that are days
 
 
 class Why(str):
