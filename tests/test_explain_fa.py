@@ -259,3 +259,114 @@ def test_a_replan_in_persian_says_whom_to_call_in_persian(tmp_path: Path) -> Non
     assert english_left(said["fa"], ids_of(data)) == [], said["fa"]
     assert "دست‌کم ۱ لازم است" in said["fa"] and "جابه‌جا" in said["fa"]
     assert "at least 1 needed" in said["en"] and "moved" in said["en"]
+
+
+def _locked_wrongly() -> dict[str, Any]:
+    """Two locks that can never hold: n1 has no physician's skill (H1), and camp C has no
+    slot for a physician."""
+    data = _two_camps()
+    data["locked"] = [
+        {"volunteer": "n1", "camp": "A", "skill": "physician"},
+        {"volunteer": "p1", "camp": "C", "skill": "physician"},
+    ]
+    return data
+
+
+@pytest.mark.usefixtures("wide")
+def test_locks_that_can_never_hold_are_said_in_persian(tmp_path: Path) -> None:
+    """validate, solve and explain of an infeasible file: why each lock fails, in
+    Persian, with the ids as written and the numbers in Persian digits."""
+    data = _locked_wrongly()
+    instance = write_instance(tmp_path / "instance.json", data)
+    solution = tmp_path / "solution.json"
+    # the checker's warnings name the lock by its JSON path, as the file writes it
+    allowed, paths = ids_of(data), (str(instance), str(solution), "locked[1]")
+    said = {}
+    for command in (
+        ["validate", str(instance)],
+        ["solve", str(instance), "--work-limit", "5", "-o", str(solution)],
+        ["explain", str(instance), str(solution)],
+    ):
+        ran = invoke(*command, "--lang", "fa")
+        assert english_left(ran.stdout, allowed, paths) == [], (command, ran.stdout)
+        said[command[0]] = ran.stdout
+        english = invoke(*command).stdout
+        assert "locked[0]: H1: n1 does not have physician, camp A needs level 1" in english
+        assert "locked[1]: camp C has no slot for physician" in english
+    for text in said.values():
+        assert "قفل شمارهٔ ۰: H1: n1 مهارت physician را ندارد و اردوی A سطح ۱ می‌خواهد" in text
+        assert "قفل شمارهٔ ۱: اردوی C جایی برای physician ندارد" in text
+
+
+@pytest.mark.usefixtures("wide")
+def test_a_replan_says_in_persian_why_a_published_assignment_is_no_longer_possible(
+    tmp_path: Path,
+) -> None:
+    data = _two_camps()
+    published = tmp_path / "published.json"
+    instance = write_instance(tmp_path / "instance.json", data)
+    ran = invoke("solve", str(instance), "-q", "--work-limit", "5", "-o", str(published))
+    assert ran.exit_code == 0, ran.output
+    # the physician is no longer free: every assignment of theirs is gone
+    data["volunteers"][0]["available"] = []
+    changed = write_instance(tmp_path / "changed.json", data)
+    replanned = tmp_path / "replanned.json"
+    again = ["solve", str(changed), "--work-limit", "5", "--baseline", str(published)]
+    ran = invoke(*again, "-o", str(replanned), "--lang", "fa")
+    assert ran.exit_code == 0, ran.output
+    paths = (str(published), str(replanned), str(changed))
+    assert english_left(ran.stdout, ids_of(data), paths) == [], ran.stdout
+    assert "دیگر ممکن نیست p1 p1 در A: H2: p1 همهٔ روزهای اردوی A آزاد نیست" in ran.stdout
+    english = invoke(*again, "-o", str(replanned), "--force").stdout
+    assert "no longer possible p1 p1 in A: H2: p1 is not available for all the days of camp A" in (
+        english
+    )
+
+
+@pytest.mark.usefixtures("wide")
+def test_locks_that_contradict_are_said_in_persian(tmp_path: Path) -> None:
+    """p1 locked into A and B, on the same days (H4): solve and explain name the locks
+    and the rule in Persian."""
+    data = _two_camps()
+    data["locked"] = [
+        {"volunteer": "p1", "camp": "A", "skill": "physician"},
+        {"volunteer": "p1", "camp": "B", "skill": "physician"},
+    ]
+    instance = write_instance(tmp_path / "instance.json", data)
+    solution = tmp_path / "solution.json"
+    paths = (str(instance), str(solution))
+    for command in (
+        ["solve", str(instance), "--work-limit", "5", "-o", str(solution)],
+        ["explain", str(instance), str(solution)],
+    ):
+        ran = invoke(*command, "--lang", "fa")
+        assert english_left(ran.stdout, ids_of(data), paths) == [], (command, ran.stdout)
+        assert "H4: p1 در اردوهایی قفل شده که هم‌پوشانی دارند" in ran.stdout
+        assert "قفل شمارهٔ ۱: p1 در نقش physician در B" in ran.stdout
+        english = invoke(*command).stdout
+        assert "H4: p1 is locked into camps that overlap" in english
+        assert "locked[1]: p1 as physician in B" in english
+
+
+def test_every_kind_of_lock_reason_has_a_persian_sentence() -> None:
+    """Each kind of model.rules.Why, with ids and numbers as facts: Persian words,
+    the ids as written, numbers and days in Persian digits; English its own sentence."""
+    from campplanner.explain.words_fa import PERSIAN
+    from campplanner.model.rules import WHY_ENGLISH, Why
+
+    facts = {
+        "who": "v01", "skill": "mason", "camp": "c02", "until": "1403-04-06",
+        "ends": "1403-04-09", "first": "1403-04-01", "last": "1403-04-09", "level": 1,
+        "needed": 2, "km": 120.4, "limit": 50.0, "index": 3, "n": 2, "rest": 1, "count": 1,
+        "capacity": 4, "camps": "c02", "rule": "H4", "summary": Why("overlap", who="v01"),
+        "why": Why("dates", who="v01", camp="c02"),
+    }  # fmt: skip
+    allowed = {"v01", "mason", "c02", *RULE_IDS}
+    for kind, template in WHY_ENGLISH.items():
+        why = Why(kind, **{k: v for k, v in facts.items() if "{" + k in template})
+        assert english_left(PERSIAN.why(why), allowed) == [], (kind, PERSIAN.why(why))
+        assert why == template.format(**why.facts)
+    distance = Why("distance", who="v01", camp="c02", km=120.4, limit=50.0)
+    assert (
+        PERSIAN.why(distance) == "H8: اردوی c02 ۱۲۰ کیلومتر جاده‌ای از خانهٔ v01 دور است، بیش از ۵۰"
+    )

@@ -28,6 +28,7 @@ from campplanner.explain.overview import Overview, overview
 from campplanner.io.solution_reader import load_solution
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
+from campplanner.model.rules import Why
 from campplanner.model.terms import problem_weights
 from campplanner.solver.conflicts import LockConflict, find_lock_conflict
 from campplanner.whatif.to_run import ToRun, what_would_run
@@ -133,7 +134,7 @@ def _no_roster(base: Explained) -> Explained:
     if base.solution.status == "unknown":
         return base
     if problem.impossible_locks:
-        lines = [f"locked[{i}]: {why}" for i, why in problem.impossible_locks]
+        lines: list[str] = [Why("locked", index=i, why=why) for i, why in problem.impossible_locks]
         return replace(base, impossible_locks=lines)
     return replace(base, lock_conflict=find_lock_conflict(problem))
 

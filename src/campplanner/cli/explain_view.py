@@ -354,9 +354,10 @@ def _print_no_roster(console: Console, explained: Explained, say: Say) -> None:
         console.print(say("no_roster"))
         return
     if explained.impossible_locks:
-        head, lines = say.plain("impossible_locks"), explained.impossible_locks
+        head = say.plain("impossible_locks")
+        lines = [say.words.why(line) for line in explained.impossible_locks]
     elif explained.lock_conflict is not None:
-        first, *lines = explained.lock_conflict.reasons()
+        first, *lines = (say.words.why(r) for r in explained.lock_conflict.reasons())
         head = say.plain("locks_contradict", head=first)
     else:
         console.print(say("locks_agree"))

@@ -11,6 +11,7 @@ from rich.table import Table
 from campplanner.check import RULES, CheckReport
 from campplanner.contract.calendar import persian_date, to_persian_digits
 from campplanner.contract.errors import MAX_ECHOED, Issue, shorten
+from campplanner.explain.languages import WORDS
 
 if TYPE_CHECKING:  # a type only: `campplanner check` must not load the solver's problem.py
     from campplanner.explain.overview import Overview
@@ -188,7 +189,7 @@ def _print_what_cannot_take_part(console: Console, summary: Overview, lang: str)
     if summary.impossible_locks:
         console.print(f"[bold red]{words['impossible_locks']}[/]")
         for line in summary.impossible_locks:
-            console.print(f"  - {line}", markup=False, highlight=False)
+            console.print(f"  - {WORDS[lang].why(line)}", markup=False, highlight=False)
     if summary.camps_without_candidates:
         unstaffed = _ids(summary.camps_without_candidates, lang)
         console.print(f"[yellow]{words['unstaffed']}[/]: {unstaffed}")

@@ -317,7 +317,7 @@ def print_result_summary(
     if result.infeasible_reasons:
         console.print(f"[bold red]{words['infeasible_because']}[/]")
         for reason in result.infeasible_reasons:
-            console.print(f"  {escape(reason)}")
+            console.print(f"  {escape(WORDS[lang].why(reason))}")
     if view is not None:
         print_slots_per_skill(console, view, lang)
 
@@ -492,7 +492,7 @@ def print_replan(console: Console, problem: Problem, replan: dict, lang: str = "
         gone = fa["no_longer"] if persian else "no longer possible"
         console.print(
             f"  [red]{gone}[/] {who(entry['volunteer'])} {fa['in'] if persian else 'in'} "
-            f"{escape(entry['camp'])}: {escape(entry['why'])}"
+            f"{escape(entry['camp'])}: {escape(WORDS[lang].why(entry['why']))}"
         )
     table = Table(title=fa["title"] if persian else "Who to call")
     for column in ("change", "volunteer", "from", "to"):

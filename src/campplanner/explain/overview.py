@@ -8,7 +8,7 @@ import numpy as np
 
 from campplanner.contract.calendar import format_day
 from campplanner.model.problem import Problem
-from campplanner.model.rules import beds_left, essential_short_of_candidates, essential_slots
+from campplanner.model.rules import Why, beds_left, essential_short_of_candidates, essential_slots
 
 
 @dataclass(frozen=True)
@@ -134,5 +134,5 @@ def overview(problem: Problem) -> Overview:
             problem.volunteer_ids[v] for v in np.flatnonzero(~has_candidates_volunteer)
         ],
         camps_short_of_beds=short_of_beds,
-        impossible_locks=[f"locked[{i}]: {why}" for i, why in problem.impossible_locks],
+        impossible_locks=[Why("locked", index=i, why=why) for i, why in problem.impossible_locks],
     )

@@ -38,6 +38,7 @@ from campplanner.explain.facts import (
     Listed,
     SlotFacts,
 )
+from campplanner.model.rules import WHY_DAYS, WHY_ENGLISH, Why
 
 ASCII_DIGITS = "0123456789"
 
@@ -77,6 +78,9 @@ class Wording:
     # Why one volunteer cannot serve a camp (``campplanner fit``): the funnel filter
     # they fail, or "no_room" / "no_gain" (whatif.fit); plain sentences, no template.
     person_why: Mapping[str, str] = field(default_factory=dict)
+    # Why a lock or a published assignment can never hold (model.rules.Why), by kind;
+    # none: the reason's own text, its English sentence (model.rules.WHY_ENGLISH).
+    lock_why: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         missing = self.missing_templates()
@@ -94,10 +98,13 @@ class Wording:
             (self.fixes, FIX_KINDS, "the fix"),
         ):
             gaps += [f"{what} {key!r}" for key in keys if key not in table]
+        if self.lock_why:
+            gaps += [f"the lock's why {k!r}" for k in WHY_ENGLISH if k not in self.lock_why]
         templates = [
             *self.slot_why.values(),
             *self.camp_why.values(),
             *self.fixes.values(),
+            *self.lock_why.values(),
             *self.phrases.values(),
             *(form for forms in self.choices.values() for form in forms.values()),
             self.more,
@@ -141,6 +148,21 @@ class Wording:
         return self.or_join.join(
             self.say(self.fixes[fix.kind], {**fields, **fix.fields}) for fix in fixes
         )
+
+    def why(self, why: str) -> str:
+        """A reason of the model or the solver (a ``Why``: a lock that cannot hold, an
+        assignment no longer possible) in this language; another text as it is."""
+        if not self.lock_why or not isinstance(why, Why):
+            return str(why)
+        fields: dict[str, Fact] = {}
+        for name, value in why.facts.items():
+            if isinstance(value, Why):
+                fields[name] = self.why(value)
+            elif name in WHY_DAYS:
+                fields[name] = Day(value)
+            else:
+                fields[name] = value  # type: ignore[assignment]
+        return self.say(self.lock_why[why.kind], fields)
 
     # ---------------------------------------------------------------- templates
 

@@ -20,6 +20,7 @@ from campplanner.contract.schema import Instance
 from campplanner.model.problem import GENDER_CODE, Problem, frozen
 from campplanner.model.rules import (
     RoadKm,
+    Why,
     camp_filters,
     candidate_failure,
     road_km,
@@ -330,7 +331,7 @@ def _with_locks(problem: Problem, instance: Instance) -> Problem:
     """Resolve each lock to its candidate, or record why it can never hold."""
     locked: list[int] = []
     locked_file_index: list[int] = []
-    impossible: list[tuple[int, str]] = []
+    impossible: list[tuple[int, Why]] = []
     seen: set[int] = set()
     for index, entry in enumerate(instance.locked):
         v = problem.volunteer_index[entry.volunteer]
@@ -338,7 +339,7 @@ def _with_locks(problem: Problem, instance: Instance) -> Problem:
         s = problem.skill_index[entry.skill]
         requirement = problem.requirement_index.get((c, s))
         if requirement is None:
-            impossible.append((index, f"camp {entry.camp} has no slot for {entry.skill}"))
+            impossible.append((index, Why("no_slot", camp=entry.camp, skill=entry.skill)))
             continue
         candidate = problem.candidate_index(v, requirement)
         if candidate is None:

@@ -114,7 +114,7 @@ class Problem:
     locked_candidates: np.ndarray  # candidate index of each satisfiable lock
     # Locks that cannot hold whatever the roster (H1, H2, H7, H8, H10 or no such slot):
     # (index in the file's "locked" list, reason). Non-empty means infeasible.
-    impossible_locks: tuple[tuple[int, str], ...]
+    impossible_locks: tuple[tuple[int, str], ...]  # (index in locked, model.rules.Why)
     forbidden_pairs: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     # Index in the file's "locked" list of each entry of locked_candidates (the first one
     # when a lock is repeated), so that conflicts can be named by their place in the file.

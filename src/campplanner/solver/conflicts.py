@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 from campplanner.model.baseline import NOT_IN_FILE
 from campplanner.model.problem import Problem
 from campplanner.model.rules import (
+    Why,
     beds_left,
     camps_conflict,
     camps_left,
@@ -41,16 +42,14 @@ class LockConflict:
 
     locks: tuple[int, ...]  # indices in the file's "locked" list, ascending
     rule: str  # the rule the locks break together, e.g. "H4"
-    summary: str  # the contradiction in plain words
-    named: tuple[str, ...]  # one line per lock: "locked[3]: v01 (name) as mason in c2 (...)"
+    summary: Why  # the contradiction, as a fact (its text: in plain English words)
+    named: tuple[Why, ...]  # one line per lock: "locked[3]: v01 (name) as mason in c2 (...)"
     minimal: bool  # False when the time ran out before every lock was tried
 
     def reasons(self) -> tuple[str, ...]:
         """Lines for ``Result.infeasible_reasons`` and the solution file."""
-        head = f"{self.rule}: {self.summary}"
-        if not self.minimal:
-            head += " (time ran out: this set may not be the smallest)"
-        return (head, *self.named)
+        kind = "conflict" if self.minimal else "conflict_partial"
+        return (Why(kind, rule=self.rule, summary=self.summary), *self.named)
 
 
 def find_lock_conflict(problem: Problem, time_limit: float = 30.0) -> LockConflict | None:
@@ -132,24 +131,30 @@ def describe_conflict(problem: Problem, positions: list[int], minimal: bool) -> 
     file_index = [file_index[k] for k in order]
     rule, summary = _diagnose(problem, candidates)
     named = tuple(
-        (f"locked[{index}]" if index != NOT_IN_FILE else "kept as published (--freeze-until)")
-        + f": {_lock_words(problem, candidate)}"
+        _lock_words(problem, index, candidate)
         for index, candidate in zip(file_index, candidates, strict=True)
     )
     return LockConflict(tuple(file_index), rule, summary, named, minimal)
 
 
-def _lock_words(problem: Problem, candidate: int) -> str:
+def _lock_words(problem: Problem, index: int, candidate: int) -> Why:
     v = int(problem.candidate_volunteer[candidate])
     c = int(problem.candidate_camp[candidate])
     s = int(problem.candidate_skill[candidate])
-    return (
-        f"{problem.volunteer_label(v)} as {problem.skill_ids[s]} in {problem.camp_label(c)}, "
-        "{} to {}".format(*problem.camp_days(c))
-    )
+    first, last = problem.camp_days(c)
+    facts = {
+        "who": problem.volunteer_label(v),
+        "skill": problem.skill_ids[s],
+        "camp": problem.camp_label(c),
+        "first": first,
+        "last": last,
+    }
+    if index == NOT_IN_FILE:
+        return Why("lock_kept", **facts)
+    return Why("lock", index=index, **facts)
 
 
-def _diagnose(problem: Problem, candidates: list[int]) -> tuple[str, str]:
+def _diagnose(problem: Problem, candidates: list[int]) -> tuple[str, Why]:
     """The rule a set of locks breaks together, recognised from its shape."""
     volunteers = {int(problem.candidate_volunteer[i]) for i in candidates}
     camps = [int(problem.candidate_camp[i]) for i in candidates]
@@ -160,45 +165,31 @@ def _diagnose(problem: Problem, candidates: list[int]) -> tuple[str, str]:
         who = problem.volunteer_label(v)
         if len(set(camps)) == 1:
             camp = problem.camp_label(camps[0])
-            return "H3", f"{who} is locked into {n} roles in one camp, {camp}"
+            return "H3", Why("roles_one_camp", who=who, n=n, camp=camp)
         if all(camps_conflict(problem, a, b) for k, a in enumerate(camps) for b in camps[k + 1 :]):
             overlap = all(
                 rest_between(problem, a, b) < 0 for k, a in enumerate(camps) for b in camps[k + 1 :]
             )
             if overlap:
-                return "H4", f"{who} is locked into camps that overlap"
+                return "H4", Why("overlap", who=who)
             rest = problem.rest_days
-            return "H4", (
-                f"{who} is locked into camps with fewer than {rest} rest day"
-                f"{'s' * (rest != 1)} between them"
-            )
+            return "H4", Why("rest_1" if rest == 1 else "rest", who=who, rest=rest)
         if camps_left(problem, v, n) < 0:
             limit = int(camps_left(problem, v, 0))
-            return "H5", f"{who} is locked into {n} camps but may join at most {limit}"
+            return "H5", Why("max_camps", who=who, n=n, limit=limit)
     if len(requirements) == 1 and n > 1:
         r = next(iter(requirements))
         if slots_left(problem, r, n) < 0:
             count = int(slots_left(problem, r, 0))
             skill = problem.skill_ids[int(problem.requirement_skill[r])]
-            return "H6", (
-                f"{n} people are locked into the {skill} slots of {problem.camp_label(camps[0])}, "
-                f"which has {count}"
+            return "H6", Why(
+                "slots", n=n, skill=skill, camp=problem.camp_label(camps[0]), count=count
             )
     if len(set(camps)) == 1 and beds_left(problem, camps[0], n) < 0:
         capacity = int(beds_left(problem, camps[0], 0))
-        return (
-            "H6",
-            f"{n} people are locked into {problem.camp_label(camps[0])}, which has {capacity} beds",
-        )
+        return "H6", Why("beds", n=n, camp=problem.camp_label(camps[0]), capacity=capacity)
     essential_camps = sorted({c for c in camps if essential_requirements(problem, c)})
     if essential_camps:
         named = ", ".join(problem.camp_label(c) for c in essential_camps)
-        if n == 1:
-            return "H9", (
-                f"the lock makes {named} run, but its essential slots cannot all be filled"
-            )
-        return "H9", (
-            f"together these locks make {named} run, and its essential slots cannot all "
-            f"be filled with the people the locks leave free"
-        )
-    return "H3-H6", "these locks cannot all hold together"
+        return "H9", Why("essential_1" if n == 1 else "essential", camps=named)
+    return "H3-H6", Why("together")

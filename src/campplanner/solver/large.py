@@ -39,7 +39,7 @@ import numpy as np
 
 from campplanner.model.baseline import NOT_IN_FILE
 from campplanner.model.problem import Problem
-from campplanner.model.rules import runnable_camps
+from campplanner.model.rules import Why, runnable_camps
 from campplanner.model.state import first_lock_clash
 from campplanner.model.terms import coverage, problem_weights, secondary_terms
 from campplanner.solver.anytime import (
@@ -191,12 +191,10 @@ class LargeSolver:
             return None
         i = int(p.locked_candidates[position])
         index = int(p.locked_file_index[position]) if len(p.locked_file_index) else position
-        which = f"locked[{index}]" if index != NOT_IN_FILE else "kept as published"
-        return (
-            f"{which}: {p.volunteer_ids[p.candidate_volunteer[i]]} at camp "
-            f"{p.camp_ids[p.candidate_camp[i]]} breaks H3..H6 together with the locks before "
-            "it (one role per camp, no overlap, max_camps, slots, beds)"
-        )
+        who, camp = p.volunteer_ids[p.candidate_volunteer[i]], p.camp_ids[p.candidate_camp[i]]
+        if index == NOT_IN_FILE:
+            return Why("clash_kept", who=who, camp=camp)
+        return Why("clash", index=index, who=who, camp=camp)
 
     def _exact(self, progress: ProgressCallback | None, started: float) -> Result:
         exact = CpSatSolver(self.problem, self.options)
@@ -227,7 +225,7 @@ class LargeSolver:
         }
         self._info = info  # shared with snapshot(), which may answer before the end
         if p.impossible_locks:
-            reasons = tuple(f"locked[{i}]: {why}" for i, why in p.impossible_locks)
+            reasons = tuple(Why("locked", index=i, why=why) for i, why in p.impossible_locks)
             return Result(
                 "infeasible",
                 np.zeros(0, np.int64),

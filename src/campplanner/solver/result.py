@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from campplanner.model.rules import Why
 from campplanner.model.terms import TermValues
 
 STATUSES = ("optimal", "feasible", "infeasible", "unknown")
@@ -70,7 +71,9 @@ class Result:
         cls, impossible: tuple[tuple[int, str], ...], solver: dict[str, object] | None = None
     ) -> Result:
         """Locks that no roster can hold, each with the rule that rules it out."""
-        return cls.infeasible(tuple(f"locked[{i}]: {why}" for i, why in impossible), solver=solver)
+        return cls.infeasible(
+            tuple(Why("locked", index=i, why=why) for i, why in impossible), solver=solver
+        )
 
     @classmethod
     def no_roster(
