@@ -145,17 +145,29 @@ def test_search_is_deterministic_for_a_seed() -> None:
     assert np.array_equal(runs[0], runs[1])
 
 
+def now() -> tuple[float, float]:
+    """(wall clock, this process's CPU seconds), when a stop is asked."""
+    return time.monotonic(), time.process_time()
+
+
+def within(asked: tuple[float, float], seconds: float) -> bool:
+    """Whether the work since ``asked`` took at most ``seconds``, counted in this
+    process's CPU time: another program on the machine stretches the wall clock, not
+    the work done after the stop (issue 22: the suite passes beside a CPU hog). The
+    wall clock only has to show that it ended at all."""
+    wall, cpu = asked
+    return time.process_time() - cpu < seconds and time.monotonic() - wall < 120
+
+
 def test_search_stops_within_a_second() -> None:
     _, problem = generated(400, 24, 2)
     search = Lns(problem, plain_greedy(problem), LnsOptions(step_work=100.0))
     stop = threading.Event()
-    asked: list[float] = []
-    threading.Timer(
-        0.5, lambda: (asked.append(time.monotonic()), stop.set(), search.stop())
-    ).start()
+    asked: list[tuple[float, float]] = []
+    threading.Timer(0.5, lambda: (asked.append(now()), stop.set(), search.stop())).start()
     search.run(time.monotonic() + 300, stop)
     # the step's CP-SAT stops at once; building a sub-model (Python) is not cut
-    assert asked and time.monotonic() - asked[0] < 2.0
+    assert asked and within(asked[0], 2.0)
 
 
 def test_highs_stops_within_a_second() -> None:
@@ -184,10 +196,10 @@ def test_highs_stops_within_a_second() -> None:
     highs.setOptionValue("presolve", "off")
     highs.passModel(lp)
     stop = threading.Event()
-    asked: list[float] = []
-    threading.Timer(1.0, lambda: (asked.append(time.monotonic()), stop.set())).start()
+    asked: list[tuple[float, float]] = []
+    threading.Timer(1.0, lambda: (asked.append(now()), stop.set())).start()
     run_highs(highs, time.monotonic() + 300, stop)
-    assert asked and time.monotonic() - asked[0] < 1.0
+    assert asked and within(asked[0], 1.0)
     assert highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
 
 
@@ -277,8 +289,11 @@ def test_replan_always_has_a_roster_and_it_passes_check(seed: int) -> None:
     assert baseline.dropped
     start = refilled_start(problem, baseline.kept)
     passes_check(instance, problem, start)
-    options = SolveOptions(time_limit=8, seed=seed)
+    # ended on work, the clock a safety net: what is asserted holds for any roster the
+    # re-plan returns, and a loaded machine's clock must not choose which one that is
+    options = SolveOptions(time_limit=120, work_limit=1, seed=seed)
     result = NeighbourhoodReplanner(problem, options, baseline).solve()
+    assert result.stopped_by is None
     assert result.has_roster
     passes_check(instance, problem, result.assigned)
     assert result.coverage >= coverage(problem, start)
@@ -319,7 +334,9 @@ def test_large_method_is_never_below_the_plain_greedy(seed: int) -> None:
     from campplanner.solver import SolveOptions as LargeOptions
 
     instance, problem = generated(400, 24, seed, max_camps=1, rest_days=1 + seed % 2)
-    result = LargeSolver(problem, LargeOptions(time_limit=3, seed=seed)).solve()
+    # 3 s worth of work (0.25 a second, as test_large.py's), ended on it, not the clock
+    options = LargeOptions(time_limit=120, work_limit=0.75, seed=seed)
+    result = LargeSolver(problem, options).solve()
     assert result.coverage >= coverage(problem, plain_greedy(problem))
     assert result.coverage_bound is None or result.coverage_bound >= result.coverage
     passes_check(instance, problem, result.assigned)

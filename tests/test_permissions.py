@@ -13,6 +13,7 @@ On SQLite, and on PostgreSQL when ``CAMPPLANNER_TEST_PG_URL`` names a server.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -120,11 +121,20 @@ def _request(client: TestClient, method: str, path: str, csrf: str, camp: str = 
 
 def _calls() -> dict[tuple[str, str], str | None]:
     """The session call each route makes (None: none, as the login page's)."""
+    return dict(_recorded())
+
+
+@functools.cache
+def _recorded() -> dict[tuple[str, str], str | None]:
+    """Each route run once over a recording session, for all the tests of this module:
+    one application (FastAPI's work to build one, per route, made this a minute for
+    each test that asked), a new client for each request, the recording emptied first."""
+    recorder = Recorder()
+    app = create_app(recorder, csrf="c")  # type: ignore[arg-type]
     calls = {}
     for method, path in _routes():
-        recorder = Recorder()
-        client = TestClient(create_app(recorder, csrf="c"), base_url="http://127.0.0.1:8000")  # type: ignore[arg-type]
-        _request(client, method, path, "c")
+        recorder.calls.clear()
+        _request(TestClient(app, base_url="http://127.0.0.1:8000"), method, path, "c")
         calls[(method, path)] = recorder.calls[0] if recorder.calls else None
     return calls
 
