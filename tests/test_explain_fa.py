@@ -351,16 +351,31 @@ def test_locks_that_contradict_are_said_in_persian(tmp_path: Path) -> None:
 def test_every_kind_of_lock_reason_has_a_persian_sentence() -> None:
     """Each kind of model.rules.Why, with ids and numbers as facts: Persian words,
     the ids as written, numbers and days in Persian digits; English its own sentence."""
+    from campplanner.contract.why import WHY_ENGLISH, Why
     from campplanner.explain.words_fa import PERSIAN
-    from campplanner.model.rules import WHY_ENGLISH, Why
 
     facts = {
-        "who": "v01", "skill": "mason", "camp": "c02", "until": "1403-04-06",
-        "ends": "1403-04-09", "first": "1403-04-01", "last": "1403-04-09", "level": 1,
-        "needed": 2, "km": 120.4, "limit": 50.0, "index": 3, "n": 2, "rest": 1, "count": 1,
-        "capacity": 4, "camps": "c02", "rule": "H4", "summary": Why("overlap", who="v01"),
+        "who": "v01",
+        "skill": "mason",
+        "camp": "c02",
+        "until": "1403-04-06",
+        "ends": "1403-04-09",
+        "first": "1403-04-01",
+        "last": "1403-04-09",
+        "level": 1,
+        "needed": 2,
+        "km": 120.4,
+        "limit": 50.0,
+        "index": 3,
+        "n": 2,
+        "rest": 1,
+        "count": 1,
+        "capacity": 4,
+        "camps": "c02",
+        "rule": "H4",
+        "summary": Why("overlap", who="v01"),
         "why": Why("dates", who="v01", camp="c02"),
-    }  # fmt: skip
+    }
     allowed = {"v01", "mason", "c02", *RULE_IDS}
     for kind, template in WHY_ENGLISH.items():
         why = Why(kind, **{k: v for k, v in facts.items() if "{" + k in template})

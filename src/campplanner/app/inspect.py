@@ -14,6 +14,7 @@ from campplanner.contract.schema import Instance, SolutionFile
 from campplanner.contract.solution import match_instance
 from campplanner.contract.solution import roster_triples as solution_triples
 from campplanner.contract.suggest import did_you_mean
+from campplanner.contract.why import Why
 from campplanner.explain import (
     Breakdown,
     Busy,
@@ -28,7 +29,6 @@ from campplanner.explain.overview import Overview, overview
 from campplanner.io.solution_reader import load_solution
 from campplanner.model.compile import compile_instance
 from campplanner.model.problem import Problem
-from campplanner.model.rules import Why
 from campplanner.model.terms import problem_weights
 from campplanner.solver.conflicts import LockConflict, find_lock_conflict
 from campplanner.whatif.to_run import ToRun, what_would_run

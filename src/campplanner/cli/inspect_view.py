@@ -11,7 +11,6 @@ from rich.table import Table
 from campplanner.check import RULES, CheckReport
 from campplanner.contract.calendar import persian_date, to_persian_digits
 from campplanner.contract.errors import MAX_ECHOED, Issue, shorten
-from campplanner.explain.languages import WORDS
 
 if TYPE_CHECKING:  # a type only: `campplanner check` must not load the solver's problem.py
     from campplanner.explain.overview import Overview
@@ -172,6 +171,10 @@ def print_overview(
 def _print_what_cannot_take_part(console: Console, summary: Overview, lang: str) -> None:
     """The camps that cannot run, the locks that cannot hold, the camps and people
     with no candidate, the camps short of beds (``validate``)."""
+    # here, not at the top: `campplanner check` prints through this module and its judge
+    # must not load the model the words of the reasons depend on (tests/test_check.py)
+    from campplanner.explain.languages import WORDS
+
     words = OVERVIEW_WORDS[lang]
     if summary.camps_that_cannot_run:
         table = Table(title=words["cannot_run"])

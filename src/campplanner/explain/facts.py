@@ -16,6 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Union
 
+# a lock's why is a fact too (made by the model, kept in the contract): the words read it here
+from campplanner.contract.why import WHY_DAYS as WHY_DAYS
+from campplanner.contract.why import WHY_ENGLISH as WHY_ENGLISH
+from campplanner.contract.why import Why as Why
+
 EVIDENCE_LIMIT = 5  # people (and camps) named per reason; the counts are always complete
 
 # The causes of an empty slot: the funnel's filters (explain.funnel.FUNNEL), in order,

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from campplanner.contract.calendar import format_day
+from campplanner.contract.why import Why
 from campplanner.model.problem import Problem
-from campplanner.model.rules import Why, beds_left, essential_short_of_candidates, essential_slots
+from campplanner.model.rules import beds_left, essential_short_of_candidates, essential_slots
 
 
 @dataclass(frozen=True)

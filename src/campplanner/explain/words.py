@@ -31,14 +31,16 @@ from campplanner.explain.facts import (
     CAUSES,
     FIX_KINDS,
     SLOT_CAUSES,
+    WHY_DAYS,
+    WHY_ENGLISH,
     CampFacts,
     Day,
     Fact,
     Fix,
     Listed,
     SlotFacts,
+    Why,
 )
-from campplanner.model.rules import WHY_DAYS, WHY_ENGLISH, Why
 
 ASCII_DIGITS = "0123456789"
 
@@ -79,7 +81,7 @@ class Wording:
     # they fail, or "no_room" / "no_gain" (whatif.fit); plain sentences, no template.
     person_why: Mapping[str, str] = field(default_factory=dict)
     # Why a lock or a published assignment can never hold (model.rules.Why), by kind;
-    # none: the reason's own text, its English sentence (model.rules.WHY_ENGLISH).
+    # none: the reason's own text, its English sentence (contract.why.WHY_ENGLISH).
     lock_why: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from campplanner.contract.calendar import format_day
+from campplanner.contract.why import Why
 from campplanner.model.geo import great_circle_km
 from campplanner.model.problem import Problem
 
@@ -271,69 +272,6 @@ def camp_filters(problem: Problem, camps: np.ndarray, km: np.ndarray) -> dict[st
         "forbidden": forbidden_filter(problem, camps),
         "no_camps": load_filter(problem, camps),
     }
-
-
-# Why a lock or a published assignment can never hold, as a fact: a kind and its
-# values (ids as written, numbers as numbers, days as the file's calendar writes them).
-# The text of a ``Why`` is its English sentence, from these templates, so the solution
-# file and every English line read it as a string; another language words the same
-# facts at the edge (explain/words_fa.py ``lock_why``).
-WHY_ENGLISH: dict[str, str] = {
-    "expired": "H1: {who}'s {skill} is valid until {until}, camp {camp} ends {ends}",
-    "level": "H1: {who} has {skill} at level {level}, camp {camp} needs level {needed}",
-    "no_skill": "H1: {who} does not have {skill}, camp {camp} needs level {needed}",
-    "dates": "H2: {who} is not available for all the days of camp {camp}",
-    "gender": "H7: camp {camp} is single-gender and {who} is not of that gender",
-    "distance": "H8: camp {camp} is {km:.0f} road km from {who}'s home, more than {limit:g}",
-    "forbidden": "H10: {who} at camp {camp} is also forbidden",
-    "no_camps": "H5: {who} may join no camp (max_camps 0)",
-    "cannot": "{who} cannot serve camp {camp}",
-    "no_slot": "camp {camp} has no slot for {skill}",
-    "locked": "locked[{index}]: {why}",
-    "clash": "locked[{index}]: {who} at camp {camp} breaks H3..H6 together with the locks before "
-    "it (one role per camp, no overlap, max_camps, slots, beds)",
-    "clash_kept": "kept as published: {who} at camp {camp} breaks H3..H6 together with the "
-    "locks before it (one role per camp, no overlap, max_camps, slots, beds)",
-    # locks that contradict (solver/conflicts.py): the head, the rule's summary, each lock
-    "conflict": "{rule}: {summary}",
-    "conflict_partial": "{rule}: {summary} (time ran out: this set may not be the smallest)",
-    "roles_one_camp": "{who} is locked into {n} roles in one camp, {camp}",
-    "overlap": "{who} is locked into camps that overlap",
-    "rest_1": "{who} is locked into camps with fewer than {rest} rest day between them",
-    "rest": "{who} is locked into camps with fewer than {rest} rest days between them",
-    "max_camps": "{who} is locked into {n} camps but may join at most {limit}",
-    "slots": "{n} people are locked into the {skill} slots of {camp}, which has {count}",
-    "beds": "{n} people are locked into {camp}, which has {capacity} beds",
-    "essential_1": "the lock makes {camps} run, but its essential slots cannot all be filled",
-    "essential": "together these locks make {camps} run, and its essential slots cannot all "
-    "be filled with the people the locks leave free",
-    "together": "these locks cannot all hold together",
-    "lock": "locked[{index}]: {who} as {skill} in {camp}, {first} to {last}",
-    "lock_kept": "kept as published (--freeze-until): {who} as {skill} in {camp}, {first} to "
-    "{last}",
-}
-WHY_DAYS = frozenset({"until", "ends", "first", "last"})  # the facts that are days
-
-
-class Why(str):
-    """A reason as a fact: ``kind`` (a key of :data:`WHY_ENGLISH`) and ``facts``; as a
-    string, its English sentence."""
-
-    kind: str
-    facts: dict[str, object]
-
-    def __new__(cls, kind: str, **facts: object) -> Why:
-        text = WHY_ENGLISH[kind].format(**facts)
-        why = super().__new__(cls, text)
-        why.kind, why.facts = kind, facts
-        return why
-
-    def __reduce__(self) -> tuple:
-        return (_why, (self.kind, self.facts))
-
-
-def _why(kind: str, facts: dict[str, object]) -> Why:
-    return Why(kind, **facts)
 
 
 def candidate_failure(problem: Problem, volunteer: int, requirement: int) -> Why:

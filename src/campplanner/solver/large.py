@@ -37,9 +37,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from campplanner.contract.why import Why
 from campplanner.model.baseline import NOT_IN_FILE
 from campplanner.model.problem import Problem
-from campplanner.model.rules import Why, runnable_camps
+from campplanner.model.rules import runnable_camps
 from campplanner.model.state import first_lock_clash
 from campplanner.model.terms import coverage, problem_weights, secondary_terms
 from campplanner.solver.anytime import (

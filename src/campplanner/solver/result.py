@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from campplanner.model.rules import Why
+from campplanner.contract.why import Why
 from campplanner.model.terms import TermValues
 
 STATUSES = ("optimal", "feasible", "infeasible", "unknown")
