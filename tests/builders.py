@@ -186,3 +186,51 @@ def emptied(url: str) -> str:
     tables.drop_all(engine)
     engine.dispose()
     return url
+
+
+def solved_on_work(instance: Path, output: Path, work: float) -> Path:
+    """``instance`` solved on ``work`` into ``output``: a published roster that is the
+    same on any machine and at any load (the review tests re-solve it and compare)."""
+    from campplanner.app.solving import SolveRequest, solve
+    from campplanner.solver import SolveOptions
+
+    options = SolveOptions(time_limit=60, work_limit=work)
+    solve(SolveRequest(str(instance), options, output_path=str(output)))
+    return output
+
+
+def one_physician_two_camps(
+    skills: list[dict[str, Any]],
+    *extra: dict[str, Any],
+    more_camps: tuple[dict[str, Any], ...] = (),
+) -> dict[str, Any]:
+    """Camps A (priority 2) and B (priority 1) on the same days; each needs a physician
+    (essential) and A two nurses, B one. With one physician only one camp runs: A with
+    p1, n1, n2 is worth 3 x 2 = 6, B at most 2 x 1 = 2; so the optimum is A's 6, B is
+    cancelled and running it would stop A. ``extra``: more volunteers."""
+    return make_instance(
+        skills=skills,
+        rules={"max_camps": 1},
+        volunteers=[
+            volunteer("p1", skills={"physician": 1}),
+            volunteer("n1"),
+            volunteer("n2"),
+            *extra,
+        ],
+        camps=[
+            camp(
+                "A",
+                priority=2,
+                requirements=[
+                    requirement("physician", essential=True),
+                    requirement("nurse", count=2),
+                ],
+            ),
+            camp(
+                "B",
+                priority=1,
+                requirements=[requirement("physician", essential=True), requirement("nurse")],
+            ),
+            *more_camps,
+        ],
+    )

@@ -17,7 +17,15 @@ import pytest
 from click.testing import CliRunner, Result
 from rich.console import Console
 
-from builders import TINY_PATH, camp, make_instance, requirement, volunteer, write_instance
+from builders import (
+    TINY_PATH,
+    camp,
+    make_instance,
+    one_physician_two_camps,
+    requirement,
+    volunteer,
+    write_instance,
+)
 from campplanner.cli import commands, main
 
 COMMAND = {"campplanner", "explain", "campplanner/1"}
@@ -59,33 +67,9 @@ def invoke(*args: str) -> Result:
 
 
 def _two_camps() -> dict[str, Any]:
-    """Camps A (priority 2) and B (priority 1) on the same days, one physician for both:
-    B is cancelled, and running it would stop A (tests/test_to_run.py)."""
-    return make_instance(
-        skills=SKILLS,
-        rules={"max_camps": 1},
-        volunteers=[
-            volunteer("p1", skills={"physician": 1}),
-            volunteer("n1"),
-            volunteer("n2"),
-        ],
-        camps=[
-            camp(
-                "A",
-                priority=2,
-                requirements=[
-                    requirement("physician", essential=True),
-                    requirement("nurse", count=2),
-                ],
-            ),
-            camp(
-                "B",
-                priority=1,
-                requirements=[requirement("physician", essential=True), requirement("nurse")],
-            ),
-            camp("C", requirements=[requirement("nurse", count=3)]),  # a slot short
-        ],
-    )
+    """B cancelled, and running it would stop A (builders); C a slot short."""
+    short = camp("C", requirements=[requirement("nurse", count=3)])
+    return one_physician_two_camps(SKILLS, more_camps=(short,))
 
 
 def _solved(tmp_path: Path, data: dict[str, Any]) -> tuple[Path, Path]:

@@ -15,13 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from builders import REPO
+from builders import REPO, solved_on_work
 from campplanner.app.review import resolves
 from campplanner.app.review.actor import Actor
 from campplanner.app.review.edits import edited_instance
 from campplanner.app.review.opening import open_review
 from campplanner.app.review.session import ReviewSession
-from campplanner.app.solving import SolveRequest, solve
 from campplanner.contract.instance import instance_from_data, load_instance
 from campplanner.model.compile import compile_instance, recompiled
 from campplanner.solver import SolveOptions
@@ -122,13 +121,7 @@ def test_edits_it_cannot_apply_in_memory_are_left_to_the_full_read() -> None:
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("published") / "published.json"
-    solve(
-        SolveRequest(
-            str(SMALL), SolveOptions(time_limit=60, work_limit=WORK), output_path=str(output)
-        )
-    )
-    return output
+    return solved_on_work(SMALL, tmp_path_factory.mktemp("published") / "published.json", WORK)
 
 
 @pytest.fixture

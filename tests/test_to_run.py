@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from builders import camp, load_data, make_instance, requirement, volunteer
+from builders import load_data, one_physician_two_camps, requirement, volunteer
 from campplanner.check import check_roster
 from campplanner.explain.reasons import roster_from_assignments
 from campplanner.model.compile import compile_instance
@@ -21,34 +21,7 @@ SKILLS = [{"id": s, "name": s} for s in ("physician", "nurse", "mason")]
 
 
 def _two_camps(*extra: dict[str, Any]) -> dict[str, Any]:
-    # Camps A (priority 2) and B (priority 1) on the same days; each needs a physician
-    # (essential) and A two nurses, B one. With one physician only one camp runs: A
-    # with p1, n1, n2 is worth 3 x 2 = 6, B at most 2 x 1 = 2; so the optimum is A's 6.
-    return make_instance(
-        skills=SKILLS,
-        rules={"max_camps": 1},
-        volunteers=[
-            volunteer("p1", skills={"physician": 1}),
-            volunteer("n1"),
-            volunteer("n2"),
-            *extra,
-        ],
-        camps=[
-            camp(
-                "A",
-                priority=2,
-                requirements=[
-                    requirement("physician", essential=True),
-                    requirement("nurse", count=2),
-                ],
-            ),
-            camp(
-                "B",
-                priority=1,
-                requirements=[requirement("physician", essential=True), requirement("nurse")],
-            ),
-        ],
-    )
+    return one_physician_two_camps(SKILLS, *extra)  # the optimum: A's 6 (builders)
 
 
 def _checked(instance: Any, problem: Any, roster: Any) -> None:

@@ -16,17 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from builders import REPO
+from builders import REPO, solved_on_work
 from campplanner.app.jobs import Job, JobCancelled, ProgressEvent
 from campplanner.app.review import downloads, resolves
 from campplanner.app.review.actor import Actor
 from campplanner.app.review.opening import open_review
 from campplanner.app.review.session import ReviewSession
-from campplanner.app.solving import SolveRequest, solve
 from campplanner.contract.instance import load_instance
 from campplanner.contract.solution import roster_triples
 from campplanner.io.roster_in import solution_from_workbook
-from campplanner.solver import SolveOptions
 
 SMALL = REPO / "instances" / "small.json"
 ANA = Actor("ana", "province")
@@ -36,13 +34,7 @@ KEY = ("ahead", "xlsx", "fa")
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("published") / "published.json"
-    solve(
-        SolveRequest(
-            str(SMALL), SolveOptions(time_limit=60, work_limit=WORK), output_path=str(output)
-        )
-    )
-    return output
+    return solved_on_work(SMALL, tmp_path_factory.mktemp("published") / "published.json", WORK)
 
 
 @pytest.fixture
