@@ -325,35 +325,21 @@ def dropout_instance(path: Path, published: Path, out: Path, seed: int) -> list[
 
 def plain_refill(path: Path, published: Path) -> dict[str, Any]:
     """The published roster minus the forced removals, each vacated slot refilled by the
-    first free qualified volunteer; camps short of an essential role cancelled."""
+    first free qualified volunteer; camps short of an essential role cancelled
+    (``model.baseline.plain_refill``)."""
     import numpy as np
 
     from campplanner.app.inspect import load_problem
     from campplanner.io.solution_reader import load_solution
-    from campplanner.model.baseline import baseline_from_triples
-    from campplanner.model.rules import enforce_essentials
-    from campplanner.model.state import RosterState
+    from campplanner.model import baseline as baselines
     from campplanner.model.terms import coverage
     from campplanner.whatif.diff import published_roster
 
     started = time.monotonic()
     _, problem = load_problem(str(path))
     triples, cancelled = published_roster(load_solution(str(published)))
-    baseline = baseline_from_triples(problem, triples, cancelled)
-    state = RosterState(problem, np.ones(problem.num_camps, dtype=bool))
-    state.add(baseline.kept)
-    pointer, order = problem.requirement_candidates
-    for (_, camp_id, skill_id), _ in baseline.dropped:
-        c, s = problem.camp_index.get(camp_id), problem.skill_index.get(skill_id)
-        r = problem.requirement_index.get((c, s)) if c is not None and s is not None else None
-        if r is None or state.slots_left[r] <= 0 or state.beds_left[c] <= 0:
-            continue
-        candidates = order[pointer[r] : pointer[r + 1]]
-        candidates = candidates[~state.assigned[candidates]]
-        free = candidates[state.free(candidates, c)]
-        if len(free):
-            state.add(free[:1])
-    roster = enforce_essentials(problem, state.roster)
+    baseline = baselines.baseline_from_triples(problem, triples, cancelled)
+    roster = baselines.plain_refill(problem, baseline)
     changes = len(np.setxor1d(roster, baseline.kept)) + len(baseline.dropped)
     return {
         "coverage": coverage(problem, roster),

@@ -354,28 +354,13 @@ def tight_dropouts(volunteers: int, seed: int) -> tuple[Any, Any, Any]:
 
 
 def plain_refill_changes(problem: Any, baseline: Any) -> tuple[int, int]:
-    """bench_robust.py's plain refill: each vacated slot refilled by the first free
-    qualified volunteer, camps short of an essential role cancelled; (coverage, changes)."""
+    """bench_robust.py's plain refill (``model.baseline.plain_refill``): (coverage, changes)."""
     import numpy as np
 
-    from campplanner.model.rules import enforce_essentials
-    from campplanner.model.state import RosterState
+    from campplanner.model.baseline import plain_refill
     from campplanner.model.terms import coverage
 
-    state = RosterState(problem, np.ones(problem.num_camps, dtype=bool))
-    state.add(baseline.kept)
-    pointer, order = problem.requirement_candidates
-    for (_, camp_id, skill_id), _ in baseline.dropped:
-        c, s = problem.camp_index[camp_id], problem.skill_index[skill_id]
-        r = problem.requirement_index[(c, s)]
-        if state.slots_left[r] <= 0 or state.beds_left[c] <= 0:
-            continue
-        candidates = order[pointer[r] : pointer[r + 1]]
-        candidates = candidates[~state.assigned[candidates]]
-        free = candidates[state.free(candidates, c)]
-        if len(free):
-            state.add(free[:1])
-    roster = enforce_essentials(problem, state.roster)
+    roster = plain_refill(problem, baseline)
     return coverage(problem, roster), len(np.setxor1d(roster, baseline.kept)) + len(
         baseline.dropped
     )

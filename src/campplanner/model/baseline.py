@@ -15,7 +15,13 @@ import numpy as np
 
 from campplanner.model.problem import Problem
 from campplanner.model.problem import frozen as frozen_array
-from campplanner.model.rules import candidate_failure, essential_mask, essentials_missing
+from campplanner.model.rules import (
+    candidate_failure,
+    enforce_essentials,
+    essential_mask,
+    essentials_missing,
+)
+from campplanner.model.state import RosterState
 
 Triple = tuple[str, str, str]  # (volunteer id, camp id, skill id)
 
@@ -173,3 +179,24 @@ def freeze(
 def _frozen(problem: Problem, triple: Triple, frozen_camp: np.ndarray) -> bool:
     c = problem.camp_index.get(triple[1])
     return c is not None and bool(frozen_camp[c])
+
+
+def plain_refill(problem: Problem, baseline: Baseline) -> np.ndarray:
+    """The simplest re-plan, the yardstick a re-plan's changes are held to
+    (``bench_robust.py``, tests/test_replan.py): the published roster's kept assignments,
+    each vacated slot refilled by the first free qualified volunteer in candidate order,
+    then the camps short of an essential role cancelled. The roster (candidate indices)."""
+    state = RosterState(problem, np.ones(problem.num_camps, dtype=bool))
+    state.add(baseline.kept)
+    pointer, order = problem.requirement_candidates
+    for (_, camp_id, skill_id), _ in baseline.dropped:
+        c, s = problem.camp_index.get(camp_id), problem.skill_index.get(skill_id)
+        r = problem.requirement_index.get((c, s)) if c is not None and s is not None else None
+        if r is None or state.slots_left[r] <= 0 or state.beds_left[c] <= 0:
+            continue
+        candidates = order[pointer[r] : pointer[r + 1]]
+        candidates = candidates[~state.assigned[candidates]]
+        free = candidates[state.free(candidates, c)]
+        if len(free):
+            state.add(free[:1])
+    return enforce_essentials(problem, state.roster)
