@@ -234,3 +234,15 @@ def one_physician_two_camps(
             *more_camps,
         ],
     )
+
+
+def away_for_first_camp(session: Any, actor: Any, people: int, skip: int = 0) -> None:
+    """``people`` serving volunteers of a review ``session`` (after the first ``skip``)
+    marked away for their first camp, one recorded edit each by ``actor``."""
+    head = session.head()
+    rev = session.state(actor)["rev"]
+    serving = [v.volunteer_id for v in head.view.itineraries if v.stops][skip : skip + people]
+    for volunteer in serving:
+        stop = head.itineraries[volunteer].stops[0].camp
+        fields = {"kind": "unavailable", "volunteer": volunteer, "rev": rev}
+        rev = session.add_edit(actor, {**fields, "first": stop.start, "last": stop.end})["rev"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from builders import REPO, solved_on_work
+from builders import REPO, away_for_first_camp, solved_on_work
 from campplanner.app.review import resolves
 from campplanner.app.review.actor import Actor
 from campplanner.app.review.edits import edited_instance
@@ -179,14 +179,7 @@ def test_a_resolve_reuses_the_current_season_and_finds_the_roster_of_a_fresh_rea
 
 
 def _away(session: ReviewSession, people: int, skip: int = 0) -> None:
-    """``people`` serving volunteers away for their first camp (recorded edits)."""
-    head = session.head()
-    rev = session.state(ANA)["rev"]
-    serving = [v.volunteer_id for v in head.view.itineraries if v.stops][skip : skip + people]
-    for volunteer in serving:
-        stop = head.itineraries[volunteer].stops[0].camp
-        fields = {"kind": "unavailable", "volunteer": volunteer, "rev": rev}
-        rev = session.add_edit(ANA, {**fields, "first": stop.start, "last": stop.end})["rev"]
+    away_for_first_camp(session, ANA, people, skip)
 
 
 def test_a_replan_after_away_edits_keeps_its_parents_bound_and_names_its_season(

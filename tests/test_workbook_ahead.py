@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import REPO, solved_on_work
+from builders import REPO, away_for_first_camp, solved_on_work
 from campplanner.app.jobs import Job, JobCancelled, ProgressEvent
 from campplanner.app.review import downloads, resolves
 from campplanner.app.review.actor import Actor
@@ -51,14 +51,7 @@ def session(tmp_path: Path, published: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _away(session: ReviewSession, people: int, skip: int = 0) -> None:
-    """``people`` serving volunteers away for their first camp (recorded edits)."""
-    head = session.head()
-    rev = session.state(ANA)["rev"]
-    serving = [v.volunteer_id for v in head.view.itineraries if v.stops][skip : skip + people]
-    for volunteer in serving:
-        stop = head.itineraries[volunteer].stops[0].camp
-        fields = {"kind": "unavailable", "volunteer": volunteer, "rev": rev}
-        rev = session.add_edit(ANA, {**fields, "first": stop.start, "last": stop.end})["rev"]
+    away_for_first_camp(session, ANA, people, skip)
 
 
 def _replanned(session: ReviewSession, skip: int = 0):
