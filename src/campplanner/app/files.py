@@ -147,7 +147,7 @@ def export(
     from campplanner.contract.solution import match_instance, roster_triples
     from campplanner.io.formats import EXPORT_FORMATS
     from campplanner.io.solution_reader import load_solution
-    from campplanner.report.roster import RosterView
+    from campplanner.report.roster import RosterView, collector_paused
 
     wanted = [(f, outputs[f.name]) for f in EXPORT_FORMATS if outputs.get(f.name)]
     if not wanted:
@@ -181,13 +181,14 @@ def export(
             f"written (campplanner check says more; --allow-violations exports it marked):"
             f"\n{shown}{more}"
         )
-    attach_reasons(view, instance, solution, lang)
-    view = replace(view, violations=found)
+    with collector_paused():  # millions of objects, no cycles: see collector_paused
+        attach_reasons(view, instance, solution, lang)
+        view = replace(view, violations=found)
+        renders = [(f, path, f.render(view)) for f, path in wanted]
     out_files: list[tuple[Path, bytes]] = []
     out_folders: list[tuple[Path, dict[str, bytes]]] = []
     written = []
-    for export_format, path in wanted:
-        rendered = export_format.render(view)
+    for export_format, path, rendered in renders:
         if not export_format.folder:
             out_files.append((Path(path), _as_bytes(rendered)))  # type: ignore[arg-type]
             written.append(path)

@@ -335,14 +335,14 @@ class RosterView:
     ) -> RosterView:
         """The roster of ``solution`` over ``instance``; unknown ids are refused with their
         path (InstanceError)."""
-        with _collector_paused():
+        with collector_paused():
             return _from_solution(instance, solution, source)
 
     @classmethod
     def from_result(cls, problem: Problem, result: Result) -> RosterView:
         """The roster of a solver's ``result`` over ``problem`` (no roster: every camp
         cancelled)."""
-        with _collector_paused():
+        with collector_paused():
             return _from_result(problem, result)
 
     # -------------------------------------------------------------- the totals, read
@@ -413,7 +413,7 @@ class RosterView:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while a view is built: a season's view is
     100,000 new objects without cycles (reference counting frees them), and every
     collection they would trigger walks the instance's and the problem's millions of
