@@ -137,8 +137,8 @@ def rendered(
 # --------------------------------------------------------------- made ahead
 # The file made for every version as soon as it is open, so that the page's download
 # answers at once: the season's workbook, in Persian, the planners' language. It is
-# made in a process of its own (about 12 CPU seconds on the season: reading, compiling
-# for the reasons, writing), on the other core, at a lower priority: in a thread it
+# made in a process of its own (on the season: reading 2 CPU seconds, the roster's view,
+# reasons and writing 3), on the other core, at a lower priority: in a thread it
 # took the pages' share of the GIL (a camp page's 30 ms became 200 ms meanwhile).
 # A re-solve's new version starts its file before it is accepted (``start_ahead``):
 # the edited instance is read while the search runs, the roster handed over when the
