@@ -19,7 +19,6 @@ from typing import Any
 from campplanner.contract.calendar import persian_date, to_persian_digits
 from campplanner.contract.errors import (
     MAX_ECHOED,
-    CampPlannerError,
     FilesError,
     InstanceError,
     Issue,
@@ -446,8 +445,3 @@ def error_in(error: BaseException, lang: str, isolate: Isolate = plain) -> str:
     if lang == "fa" and isinstance(error, InstanceError):
         return report_fa(error, isolate)
     return str(error)
-
-
-def is_file_problem(error: BaseException) -> bool:
-    """Whether ``error`` is a file's problems (what :func:`error_in` words)."""
-    return isinstance(error, InstanceError | FilesError) and isinstance(error, CampPlannerError)
