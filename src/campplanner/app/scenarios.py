@@ -17,10 +17,10 @@ from campplanner.contract.errors import (
     CampPlannerError,
     FilesError,
     InstanceError,
-    Issue,
     UsageError,
 )
 from campplanner.contract.instance import instance_from_data, load_instance, read_json
+from campplanner.contract.problems import moved, problem
 from campplanner.contract.schema import Instance
 from campplanner.contract.solution import match_instance
 from campplanner.contract.suggest import did_you_mean
@@ -322,10 +322,9 @@ def fit(
 def _volunteer_record(path: str) -> dict[str, Any]:
     record = read_json(path)
     if isinstance(record, dict) and isinstance(record.get("volunteers"), list):
-        raise InstanceError(path, [Issue("", "one volunteer record is expected, not a list")])
+        raise InstanceError(path, [problem("", "record_not_list")])
     if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-        issue = Issue("id", "a volunteer record as in the instance file, with its id")
-        raise InstanceError(path, [issue])
+        raise InstanceError(path, [problem("id", "record_no_id")])
     return record
 
 
@@ -341,7 +340,7 @@ def _with_late_volunteer(data: Any, instance_path: str, volunteer_path: str | No
         theirs = [i for i in error.issues if i.path == last or i.path.startswith(last + ".")]
         if not theirs:
             raise
-        issues = [Issue(i.path[len(last) :].lstrip("."), i.message) for i in theirs]
+        issues = [moved(i, i.path[len(last) :].lstrip(".")) for i in theirs]
         raise InstanceError(volunteer_path, issues) from None
 
 

@@ -22,23 +22,33 @@ from campplanner.cli.console import SafeConsole
 from campplanner.cli.startup import handled, interrupted_exit
 from campplanner.contract.errors import MAX_ECHOED, CampPlannerError, shorten
 from campplanner.contract.languages import LANGUAGES, NAMES
+from campplanner.contract.problems_fa import error_in
 
 stdout = SafeConsole(highlight=False)
 stderr = SafeConsole(stderr=True, highlight=False)
 
 
-def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn campplanner's own errors into one message on stderr and their exit code."""
+# "error:" before a refusal, in the language of the command's --lang
+ERROR_WORD = {"en": "error:", "fa": "خطا:"}
+
+
+def reports_errors(command: Callable[..., Any], says_lang: bool = True) -> Callable[..., Any]:
+    """Turn campplanner's own errors into one message on stderr and their exit code; a
+    file's problems in the language of the command's ``--lang`` when ``says_lang`` (the
+    commands whose --lang is the language of what they print)."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except CampPlannerError as error:
+            lang = kwargs.get("lang", "en") if says_lang else "en"
             # The message quotes the user's data (ids such as "[/]"): never read it as
             # markup, and never a huge key or value whole (each line cut, contract.errors).
-            said = "\n".join(shorten(line, 10 * MAX_ECHOED) for line in str(error).split("\n"))
-            stderr.print(f"[bold red]error:[/] {escape(said)}", highlight=False)
+            lines = error_in(error, lang).split("\n")
+            said = "\n".join(shorten(line, 10 * MAX_ECHOED) for line in lines)
+            word = ERROR_WORD.get(lang, ERROR_WORD["en"])
+            stderr.print(f"[bold red]{word}[/] {escape(said)}", highlight=False)
             sys.exit(error.exit_code)
         except MemoryError:
             # Inputs are measured against the memory limit before they are built
@@ -618,7 +628,7 @@ def export_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="The workspace (SQLite file) that keeps the links.",
 )
 @click.option("--db", "db_url", metavar="URL", help="The workspace as a database URL instead.")
-@reports_errors
+@functools.partial(reports_errors, says_lang=False)  # its --lang is the papers' language
 def export(
     instance_file: str,
     solution_file: str,

@@ -13,6 +13,8 @@ from typing import Literal
 
 import jdatetime
 
+from campplanner.contract.problems import Problem
+
 Calendar = Literal["gregorian", "jalali"]
 CALENDARS: tuple[Calendar, ...] = ("gregorian", "jalali")
 
@@ -47,14 +49,16 @@ def parse_day(text: str, calendar: Calendar = "gregorian") -> int:
     """
     match = _DATE_SHAPE.match(to_ascii_digits(text.strip()))
     if match is None:
-        raise ValueError(f"expected a date written YYYY-MM-DD, got {text!r}")
+        raise Problem("date_shape", text=text)
     year, month, day = (int(part) for part in match.groups())
     try:
         if calendar == "jalali":
             return jdatetime.date(year, month, day).togregorian().toordinal()
         return dt.date(year, month, day).toordinal()
     except ValueError as error:
-        raise ValueError(f"{text!r} is not a day of the {calendar} calendar ({error})") from None
+        reason = str(error)
+        why = next((part for part in ("month", "day", "year") if reason.startswith(part)), "")
+        raise Problem("not_a_day", text=text, calendar=calendar, reason=reason, why=why) from None
 
 
 def format_day(ordinal: int, calendar: Calendar = "gregorian") -> str:

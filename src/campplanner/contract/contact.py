@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from campplanner.contract.calendar import to_ascii_digits
+from campplanner.contract.problems import Problem
 
 # Separators people type inside numbers, and the direction marks that spreadsheets and
 # right-to-left editors slip in around digits (LRM, RLM, ALM, ZWNJ, ZWJ, NBSP...).
@@ -32,24 +33,21 @@ def normalise_phone(text: str) -> str:
     """
     digits = _SEPARATORS.sub("", to_ascii_digits(str(text)))
     if not digits:
-        raise ValueError("the phone number is empty")
+        raise Problem("phone_empty")
     if digits.startswith("+"):
         if not digits.startswith("+98"):
-            raise ValueError(f"only Iranian numbers (+98) are taken; write {PHONE_EXAMPLE}")
+            raise Problem("phone_abroad", example=PHONE_EXAMPLE)
         digits = digits[3:]
     elif digits.startswith("0098"):
         digits = digits[4:]
     elif digits.startswith("98") and len(digits) == 12:
         digits = digits[2:]
     if not digits.isdigit():
-        raise ValueError(f"a phone number holds digits only; write {PHONE_EXAMPLE}")
+        raise Problem("phone_letters", example=PHONE_EXAMPLE)
     if len(digits) == 10 and not digits.startswith("0"):
         digits = "0" + digits  # the national 0, dropped by +98 or by a spreadsheet
     if len(digits) != 11 or not digits.startswith("0") or digits.startswith("00"):
-        raise ValueError(
-            f"a phone number has 10 digits after its 0 or +98, this one has {len(digits)} "
-            f"in all; write {PHONE_EXAMPLE}"
-        )
+        raise Problem("phone_length", count=len(digits), example=PHONE_EXAMPLE)
     return digits
 
 
@@ -57,7 +55,7 @@ def normalise_email(text: str) -> str:
     """``text`` trimmed, its domain in lower case; ValueError when it is no address."""
     address = str(text).strip()
     if not _EMAIL.match(address):
-        raise ValueError("not an e-mail address (name@example.com)")
+        raise Problem("email")
     local, domain = address.rsplit("@", 1)
     return f"{local}@{domain.lower()}"
 

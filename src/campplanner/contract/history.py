@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from campplanner.contract.errors import InstanceError, Issue
+from campplanner.contract.problems import problem
 
 HISTORY_FORMAT = "campplanner-history/1"
 FIELDS = ("volunteer", "season", "camp", "came")
@@ -42,11 +43,11 @@ class Attendance:
 
 def _text(value: Any, where: str, issues: list[Issue]) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        issues.append(Issue(where, f"a text (an id), not {value!r}"))
+        issues.append(problem(where, "history_not_text", value=value))
         return ""
     text = str(value).strip()
     if not text:
-        issues.append(Issue(where, "empty: every record names it"))
+        issues.append(problem(where, "history_empty"))
     return text
 
 
@@ -62,42 +63,43 @@ def history_from_data(
     the same volunteer, season and camp twice). ``where`` names record i in a message:
     its JSON path, or the row a spreadsheet's reader took it from."""
     if not isinstance(data, dict):
-        raise InstanceError(source, [Issue("", "a JSON object with a list 'attendance'")])
+        raise InstanceError(source, [problem("", "history_not_object")])
     issues: list[Issue] = []
     if data.get("format") != HISTORY_FORMAT:
-        issues.append(Issue("format", f"must be {HISTORY_FORMAT!r}, not {data.get('format')!r}"))
+        found = data.get("format")
+        issues.append(problem("format", "history_format", wanted=HISTORY_FORMAT, found=found))
     unknown = sorted(set(data) - {"format", "attendance", "note"})
     for key in unknown:
-        issues.append(Issue(key, "unknown field (format, attendance, note)"))
+        issues.append(problem(key, "history_unknown"))
     rows = data.get("attendance")
     if not isinstance(rows, list):
-        issues.append(Issue("attendance", "a list of records {volunteer, season, camp, came}"))
+        issues.append(problem("attendance", "history_not_list"))
         raise InstanceError(source, issues)
     records: list[Attendance] = []
     seen: dict[tuple[str, str, str], int] = {}
     for index, row in enumerate(rows):
         at = where(index)
         if not isinstance(row, dict):
-            issues.append(Issue(at, "a record {volunteer, season, camp, came}"))
+            issues.append(problem(at, "history_not_record"))
             continue
         before = len(issues)
         for key in sorted(set(row) - set(FIELDS)):
-            issues.append(Issue(f"{at}.{key}", "unknown field (volunteer, season, camp, came)"))
+            issues.append(problem(f"{at}.{key}", "history_unknown_field"))
         for key in FIELDS:
             if key not in row:
-                issues.append(Issue(f"{at}.{key}", "missing"))
+                issues.append(problem(f"{at}.{key}", "history_missing"))
         volunteer, season, camp = (
             _text(row[key], f"{at}.{key}", issues) if key in row else ""
             for key in ("volunteer", "season", "camp")
         )
         came = row.get("came")
         if "came" in row and not isinstance(came, bool):
-            issues.append(Issue(f"{at}.came", f"true or false, not {came!r}"))
+            issues.append(problem(f"{at}.came", "history_came", value=came))
         if len(issues) > before:
             continue
         key = (volunteer, season, camp)
         if key in seen:
-            issues.append(Issue(at, f"the same volunteer, season and camp as {where(seen[key])}"))
+            issues.append(problem(at, "history_twice", other=where(seen[key])))
             continue
         seen[key] = index
         records.append(Attendance(volunteer, season, camp, bool(came)))

@@ -23,6 +23,7 @@ from campplanner.contract.calendar import Calendar, parse_day, to_ascii_digits
 from campplanner.contract.errors import InstanceError, Issue, is_under, json_path
 from campplanner.contract.kinds import kind_of_bytes, refuse_other_kind, wrong_kind
 from campplanner.contract.limits import TooLarge, memory_limit, refuse_beyond_limit
+from campplanner.contract.problems import Problem, issue_of, moved, problem
 from campplanner.contract.schema import FORMAT, Instance
 from campplanner.contract.shape_errors import json_kind, pydantic_issues
 from campplanner.contract.suggest import Suggestions
@@ -44,7 +45,7 @@ def read_json(path: str | Path, expected: str | None = None) -> Any:
     _refuse_beyond_memory(raw, source)
     text = _decode(raw, source)
     if not text.strip():
-        raise InstanceError(source, [Issue("", "the file is empty")])
+        raise InstanceError(source, [problem("", "empty_file")])
     return _parse_json(text, source)
 
 
@@ -59,8 +60,7 @@ def instance_from_data(data: Any, source: str = "<instance>") -> Instance:
     """Validate already-parsed JSON data as an instance; every problem is reported."""
     if not isinstance(data, dict):
         found = json_kind(data)
-        issue = Issue("", f"the top level must be a JSON object {{...}}, got {found}")
-        raise InstanceError(source, [issue])
+        raise InstanceError(source, [problem("", "top_not_object", found=found)])
     # Four "missing field" lines would hide the real mistake: the wrong file.
     refuse_other_kind(data, "instance", source)
     instance: Instance | None = None
@@ -82,11 +82,11 @@ def instance_from_data(data: Any, source: str = "<instance>") -> Instance:
 def _read_bytes(path: Path, source: str) -> bytes:
     try:
         if path.is_dir():
-            raise InstanceError(source, [Issue("", "is a folder, not an instance file")])
+            raise InstanceError(source, [problem("", "folder")])
         _refuse_special_file(path, source)
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InstanceError(source, [Issue("", f"the file is too large ({size:,} bytes)")])
+            raise InstanceError(source, [problem("", "file_too_large", size=size)])
         # What the memory limit lets campplanner parse is refused before it is read (a
         # 1.9 GB file under a 3 GiB cap was read whole, then ran out of memory).
         allowed = min(MAX_FILE_BYTES, memory_limit() // JSON_MEMORY_FACTOR)
@@ -94,15 +94,16 @@ def _read_bytes(path: Path, source: str) -> bytes:
             _refuse_read(size, "", source)
         raw = _read_up_to(path, allowed + 1)  # a pipe has no size: stop past the limit
         if len(raw) > MAX_FILE_BYTES:
-            raise InstanceError(source, [Issue("", "the input is larger than 2 GiB")])
+            raise InstanceError(source, [problem("", "over_2gib")])
         if len(raw) > allowed:
             _refuse_read(len(raw), "more than ", source)
     except FileNotFoundError:
-        raise InstanceError(source, [Issue("", "no such file")]) from None
+        raise InstanceError(source, [problem("", "no_file")]) from None
     except PermissionError:
-        raise InstanceError(source, [Issue("", "permission denied")]) from None
+        raise InstanceError(source, [problem("", "denied")]) from None
     except OSError as error:
-        raise InstanceError(source, [Issue("", f"cannot be read ({error.strerror})")]) from None
+        issue = problem("", "unreadable", reason=error.strerror)
+        raise InstanceError(source, [issue]) from None
     if raw.startswith(_GZIP_MAGIC):
         return _gunzip(raw, source)
     return raw
@@ -115,17 +116,24 @@ JSON_MEMORY_FACTOR = 24
 
 def _refuse_beyond_memory(raw: bytes, source: str) -> None:
     """A file whose parsing alone would pass the memory limit is refused before it."""
-    try:
-        refuse_beyond_limit(f"reading {len(raw):,} bytes of JSON", len(raw) * JSON_MEMORY_FACTOR)
-    except TooLarge as error:
-        raise InstanceError(source, [Issue("", str(error))]) from None
+    what = {"bytes": len(raw)}
+    _refuse(f"reading {len(raw):,} bytes of JSON", len(raw) * JSON_MEMORY_FACTOR, what, source)
 
 
 def _refuse_read(size: int, more: str, source: str) -> None:
+    what = {"bytes": size, "more": bool(more)}
+    _refuse(f"reading {more}{size:,} bytes of JSON", size * JSON_MEMORY_FACTOR, what, source)
+
+
+def _refuse(what: str, needed: int, counts: dict[str, int], source: str) -> None:
+    """:func:`refuse_beyond_limit` as a problem of ``source``; ``counts`` say ``what`` as
+    facts (bytes read, or volunteers, camps and items), for another language's words."""
     try:
-        refuse_beyond_limit(f"reading {more}{size:,} bytes of JSON", size * JSON_MEMORY_FACTOR)
+        refuse_beyond_limit(what, needed)
     except TooLarge as error:
-        raise InstanceError(source, [Issue("", str(error))]) from None
+        values = {"reason": str(error), "what": counts, "needed": needed}
+        issue = problem("", "too_large", **values, limit=memory_limit())
+        raise InstanceError(source, [issue]) from None
 
 
 # Memory per volunteer, camp or other item, parsed and validated
@@ -146,10 +154,8 @@ def _refuse_too_many_items(data: Any, source: str) -> None:
     items += sum(len(c.get("requirements") or ()) for c in camps if isinstance(c, dict))
     volunteers = len(lists["volunteers"]) if isinstance(lists["volunteers"], list) else 0
     what = f"validating {volunteers:,} volunteers and {len(camps):,} camps ({items:,} items)"
-    try:
-        refuse_beyond_limit(what, items * ITEM_MEMORY_BYTES)
-    except TooLarge as error:
-        raise InstanceError(source, [Issue("", str(error))]) from None
+    counts = {"volunteers": volunteers, "camps": len(camps), "items": items}
+    _refuse(what, items * ITEM_MEMORY_BYTES, counts, source)
 
 
 def _read_up_to(path: Path, limit: int) -> bytes:
@@ -168,7 +174,7 @@ def _refuse_special_file(path: Path, source: str) -> None:
     Regular files and pipes (``<(zcat season.json.gz)``) are read, up to the limit."""
     mode = path.stat().st_mode
     if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
-        raise InstanceError(source, [Issue("", "is a device or a socket, not a file")])
+        raise InstanceError(source, [problem("", "device")])
 
 
 def _gunzip(raw: bytes, source: str) -> bytes:
@@ -188,7 +194,7 @@ def _gunzip(raw: bytes, source: str) -> bytes:
             try:
                 data = decompressor.decompress(pending, GUNZIP_STEP)
             except zlib.error:  # zlib's own words ("Error -3 ... invalid block type") help no one
-                issue = Issue("", "is not a valid gzip file: its compressed data is damaged")
+                issue = problem("", "gzip_damaged")
                 raise InstanceError(source, [issue]) from None
             inflated += len(data)
             parts.append(data)
@@ -198,7 +204,7 @@ def _gunzip(raw: bytes, source: str) -> bytes:
             if decompressor.eof or not pending:
                 break
         if not decompressor.eof:
-            raise InstanceError(source, [Issue("", "the gzip file is truncated")])
+            raise InstanceError(source, [problem("", "gzip_truncated")])
         rest = decompressor.unused_data
         if rest and not rest.startswith(_GZIP_MAGIC):
             break  # trailing bytes after the last member, as gzip itself ignores them
@@ -210,12 +216,9 @@ GUNZIP_STEP = 64 * 1024**2
 
 def _refuse_inflated(inflated: int, source: str) -> None:
     if inflated > MAX_FILE_BYTES:
-        raise InstanceError(source, [Issue("", "decompresses to more than 2 GiB")])
+        raise InstanceError(source, [problem("", "inflates_over_2gib")])
     what = f"reading the more than {inflated:,} bytes of JSON this gzip file decompresses to"
-    try:
-        refuse_beyond_limit(what, inflated * JSON_MEMORY_FACTOR)
-    except TooLarge as error:
-        raise InstanceError(source, [Issue("", str(error))]) from None
+    _refuse(what, inflated * JSON_MEMORY_FACTOR, {"inflated": inflated}, source)
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -223,25 +226,18 @@ def _decode(raw: bytes, source: str) -> str:
         return raw.decode("utf-8-sig")  # a byte-order mark from Windows editors is fine
     except UnicodeDecodeError as error:
         byte = raw[error.start : error.start + 1].hex()
-        raise InstanceError(
-            source,
-            [
-                Issue(
-                    "",
-                    f"is not UTF-8 text (byte 0x{byte} at offset {error.start}); save it as UTF-8",
-                )
-            ],
-        ) from None
+        issue = problem("", "not_utf8", byte=byte, offset=error.start)
+        raise InstanceError(source, [issue]) from None
 
 
 def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not allowed: JSON numbers must be finite")
+    raise Problem("json_constant", name=name)
 
 
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"the number {text[:30]} is too large")
+        raise Problem("json_huge", number=text[:30])
     return value
 
 
@@ -272,7 +268,7 @@ def _duplicate_keys(value: Any, location: list[str | int]) -> Iterator[Issue]:
     one silently, so a hidden second ``assignments`` could pass for the first."""
     if isinstance(value, _Object):
         for key in value.repeated:
-            yield Issue(json_path(location), f"the key {key!r} appears more than once")
+            yield problem(json_path(location), "duplicate_key", key=key)
         for key, item in value.items():
             yield from _duplicate_keys(item, [*location, key])
     elif isinstance(value, list):
@@ -302,15 +298,18 @@ def _parse_json(text: str, source: str) -> Any:
         return data
     except json.JSONDecodeError as error:
         hint = " (the file looks truncated)" if error.pos >= len(text.rstrip()) else ""
-        message = f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}{hint}"
-        raise InstanceError(source, [Issue("", message)]) from None
+        issue = problem(
+            "", "bad_json", line=error.lineno, column=error.colno, reason=error.msg, truncated=hint
+        )
+        raise InstanceError(source, [issue]) from None
     except RecursionError:
-        raise InstanceError(source, [Issue("", "the JSON is nested too deeply")]) from None
-    except ValueError as error:  # NaN, Infinity, 1e999, integers of thousands of digits
-        reason = str(error)
-        if "integer string conversion" in reason:  # Python's words, naming sys.set_int_...
-            reason = "a whole number of more than 4,300 digits is too large"
-        raise InstanceError(source, [Issue("", f"not valid JSON: {reason}")]) from None
+        raise InstanceError(source, [problem("", "json_nested")]) from None
+    except Problem as error:  # NaN, Infinity, 1e999
+        raise InstanceError(source, [problem("", error.kind, **error.values)]) from None
+    except ValueError as error:  # integers of thousands of digits
+        if "integer string conversion" in str(error):  # Python's words, naming sys.set_int_...
+            raise InstanceError(source, [problem("", "json_digits")]) from None
+        raise InstanceError(source, [problem("", "json_value", reason=str(error))]) from None
 
 
 # ---------------------------------------------------------------------- validation
@@ -359,13 +358,15 @@ class _Known:
         self.complete = complete
         self._suggestions: Suggestions | None = None
 
-    def unknown(self, value: Any) -> str | None:
+    def unknown(self, value: Any) -> Issue | None:
         """The problem with ``value`` as a reference to this list, or None."""
         if not self.complete or not isinstance(value, str) or not value or value in self.ids:
             return None  # not text: a shape problem, reported as such
         if self._suggestions is None:
             self._suggestions = Suggestions(self.ids)
-        return f"unknown {self.kind} {value!r}{self._suggestions.hint(value)}"
+        return problem(
+            "", "unknown_ref", kind=self.kind, value=value, meant=self._suggestions.meant(value)
+        )
 
 
 def _ids(data: dict[str, Any], list_name: str, kind: str) -> tuple[_Known, list[Issue]]:
@@ -381,11 +382,9 @@ def _ids(data: dict[str, Any], list_name: str, kind: str) -> tuple[_Known, list[
             complete = False
             continue
         if item_id in first_seen:
+            other = f"{list_name}[{first_seen[item_id]}]"
             issues.append(
-                Issue(
-                    f"{list_name}[{index}].id",
-                    f"duplicate id {item_id!r} (also {list_name}[{first_seen[item_id]}])",
-                )
+                problem(f"{list_name}[{index}].id", "duplicate_id", id=item_id, other=other)
             )
         else:
             first_seen[item_id] = index
@@ -401,7 +400,7 @@ def _date(
     try:
         return day_of(text, calendar)
     except ValueError as error:
-        issues.append(Issue(at + field, str(error)))
+        issues.append(issue_of(at + field, error))
         return None
 
 
@@ -430,8 +429,8 @@ def cross_check(data: dict[str, Any]) -> list[Issue]:
         # problems, which keeps a province of 22,000 volunteers quick to check.
         if isinstance(value, str) and value in known[kind].ids:
             return
-        if problem := known[kind].unknown(value):
-            issues.append(Issue(_path(at, field), problem))
+        if unknown := known[kind].unknown(value):
+            issues.append(moved(unknown, _path(at, field)))
 
     for index, group in _records(data, "groups"):
         refer(("groups", index), ".home", "place", group.get("home"))
@@ -483,9 +482,7 @@ def _check_volunteer(
         start = _date(first, at, f".available[{k}][0]", calendar, issues)
         end = _date(last, at, f".available[{k}][1]", calendar, issues)
         if start is not None and end is not None and end < start:
-            issues.append(
-                Issue(f"{at}.available[{k}]", f"ends ({last}) before it starts ({first})")
-            )
+            issues.append(problem(f"{at}.available[{k}]", "range_reversed", first=first, last=last))
 
 
 def _check_camp(
@@ -495,7 +492,9 @@ def _check_camp(
     start = _date(camp.get("start"), at, ".start", calendar, issues)
     end = _date(camp.get("end"), at, ".end", calendar, issues)
     if start is not None and end is not None and end < start:
-        issues.append(Issue(f"{at}.end", f"{camp['end']} is before the start {camp['start']}"))
+        issues.append(
+            problem(f"{at}.end", "end_before_start", end=camp["end"], start=camp["start"])
+        )
     seen: dict[str, int] = {}
     for k, requirement in _records(camp, "requirements"):
         skill = requirement.get("skill")
@@ -503,12 +502,9 @@ def _check_camp(
         if not isinstance(skill, str):
             continue
         if skill in seen:
+            first = f"requirements[{seen[skill]}]"
             issues.append(
-                Issue(
-                    f"{at}.requirements[{k}].skill",
-                    f"a second requirement for {skill!r} (first at requirements[{seen[skill]}]); "
-                    "a camp has one requirement per skill: add up the counts",
-                )
+                problem(f"{at}.requirements[{k}].skill", "requirement_twice", skill=skill, at=first)
             )
         seen.setdefault(skill, k)
 

@@ -139,13 +139,20 @@ def wrong_kind(source: str, found: str, expected: str | None) -> InstanceError:
     """The one message for a file of another kind: what it is, what was wanted, and the
     command that reads what it is."""
     what, next_step = KINDS[found]
+    step = None
     if {found, expected} == {"instance", "solution"}:
         next_step = "give the instance first, then the solution (are the two files swapped?)"
+        step = "swapped"
     elif (found, expected) == ("instance", "scenario"):
         next_step = "give the base instance first, then the scenario files (docs/scenarios.md)"
-    return InstanceError(
-        source, [Issue("", f"this is {what}, not {EXPECTED[expected]}: {next_step}")]
+        step = "base_first"
+    issue = Issue(
+        "",
+        f"this is {what}, not {EXPECTED[expected]}: {next_step}",
+        "wrong_kind",
+        {"found": found, "wanted": expected, "step": step},
     )
+    return InstanceError(source, [issue])
 
 
 def refuse_other_kind(data: Any, expected: str, source: str) -> None:

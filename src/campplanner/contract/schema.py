@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from campplanner.contract.contact import normalise_email, normalise_phone
+from campplanner.contract.problems import Problem
 
 FORMAT = "campplanner/1"
 SOLUTION_FORMAT = "campplanner-solution/1"
@@ -40,7 +41,7 @@ MAX_CAMPS_PER_VOLUNTEER = 1_000
 
 def _finite(value: float) -> float:
     if not math.isfinite(value):
-        raise ValueError("must be a finite number")
+        raise Problem("not_finite")
     return value
 
 

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from campplanner.contract.contact import PERSONAL_FIELDS
 from campplanner.contract.errors import Issue, json_path
-from campplanner.contract.suggest import did_you_mean
+from campplanner.contract.problems import Problem, english, issue_of, problem
+from campplanner.contract.suggest import Suggestions
 
 Location = tuple[str | int, ...]
 
@@ -37,8 +38,7 @@ def pydantic_issues(
     for detail in error.errors(include_url=False):
         # pydantic tags union branches ("int", "constrained-str"...) in the location.
         location = tuple(part for part in detail["loc"] if not _is_union_tag(part))
-        message = plain_message(detail, location, model)
-        issue = Issue(json_path([*prefix, *location]), message)
+        issue = plain_issue(detail, location, model, json_path([*prefix, *location]))
         if (issue.path, issue.message) not in seen:  # two union branches, one complaint
             seen.add((issue.path, issue.message))
             yield issue
@@ -46,35 +46,68 @@ def pydantic_issues(
 
 def plain_message(detail: Any, location: Location, model: type[BaseModel] | None) -> str:
     """The message for one pydantic error ``detail`` found at ``location``."""
+    return plain_issue(detail, location, model, "").message
+
+
+def plain_issue(detail: Any, location: Location, model: type[BaseModel] | None, path: str) -> Issue:
+    """The issue at ``path`` for one pydantic error ``detail`` found at ``location``: its
+    kind and values (``contract/problems.py``), its message the English."""
     kind = detail["type"]
     context = detail.get("ctx") or {}
     if kind == "missing":
-        return "required field is missing"
+        return problem(path, "missing")
     if kind == "extra_forbidden":
         name = str(location[-1]) if location else ""
         known = keys_at(model, location[:-1]) if model is not None else []
-        listed = f"; the keys here are {', '.join(known)}" if known else ""
-        return f"unknown key {name!r}{did_you_mean(name, known)}{listed}"
+        return problem(path, "unknown_key", name=name, meant=_meant(name, known), known=known)
     if kind == "union_tag_invalid":
         field = str(context.get("discriminator", "")).strip("'")
         tags = [tag.strip(" '") for tag in str(context.get("expected_tags", "")).split(",")]
         tag = str(context.get("tag", ""))
-        return f"unknown {field} {tag!r}{did_you_mean(tag, tags)}; one of: {', '.join(tags)}"
+        return problem(
+            path, "unknown_tag", field=field, tag=tag, meant=_meant(tag, tags), tags=", ".join(tags)
+        )
     if kind == "union_tag_not_found":
         field = str(context.get("discriminator", "")).strip("'")
-        return f"the {field!r} key is missing: it says what this entry is"
+        return problem(path, "tag_missing", field=field)
     expected = _expected(kind, context)
     if expected is None:
         expected = _fallback(detail["msg"])
+    values: dict[str, Any] = {"type": kind, "expected": expected, "got": ""}
+    values |= _limits(kind, context)
+    inner = context.get("error")
+    if kind == "value_error" and isinstance(inner, Problem):  # a validator's own check
+        values["problem"] = issue_of("", inner)
     if location and location[-1] in PERSONAL_FIELDS:
-        return expected  # personal data: the path says where; never the value
+        # personal data: the path says where; never the value
+        return Issue(path, expected, "shape", values)
     if "input" not in detail:
-        return expected
+        return Issue(path, expected, "shape", values)
     found = detail["input"]
-    hint = ""
+    meant = None
     if kind == "literal_error" and isinstance(found, str):  # "F" for "f", "jalaali"
-        hint = did_you_mean(found, re.findall(r"'([^']*)'", str(context.get("expected"))))
-    return f"{expected}, got {show_value(found)}{hint}"
+        meant = _meant(found, re.findall(r"'([^']*)'", str(context.get("expected"))))
+    values |= {"got": f", got {show_value(found)}", "found": shown(found), "meant": meant}
+    return Issue(path, english("shape", values), "shape", values)
+
+
+def _meant(value: str, known: Sequence[str]) -> str | None:
+    """The known value ``value`` was probably meant to be (what ``did_you_mean`` names)."""
+    return Suggestions(known).meant(value)
+
+
+def _limits(kind: str, context: dict[str, Any]) -> dict[str, Any]:
+    """The bound, size or choices of a pydantic error, for another language's words."""
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        key = {"greater_than_equal": "ge", "greater_than": "gt"}.get(kind)
+        key = key or {"less_than_equal": "le", "less_than": "lt"}[kind]
+        bound = context.get(key)
+        return {"bound": int(bound) if isinstance(bound, float) and bound.is_integer() else bound}
+    if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        return {"size": context.get("min_length", context.get("max_length", 0))}
+    if kind in ("literal_error", "enum"):
+        return {"choices": re.findall(r"'([^']*)'", str(context.get("expected")))}
+    return {}
 
 
 def _bound(value: Any) -> str:
@@ -143,17 +176,35 @@ def _is_union_tag(part: str | int) -> bool:
 
 def show_value(value: Any) -> str:
     """A value from a file as the planner typed it, cut to 60 characters."""
-    if isinstance(value, dict):
+    kind, detail = shown(value)
+    if kind == "object":
         return "an object"
+    if kind == "list":
+        return f"a list of {detail}"
+    if kind == "digits":
+        return f"an integer of about {detail} digits"
+    if kind == "unheld":
+        return "a value JSON cannot hold"
+    text = json.dumps(detail, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def shown(value: Any) -> tuple[str, Any]:
+    """What :func:`show_value` says of ``value``, as a fact: ("object", None), ("list",
+    its length), ("digits", about how many), ("unheld", None) or ("json", the value)."""
+    if isinstance(value, dict):
+        return ("object", None)
     if isinstance(value, list):
-        return f"a list of {len(value)}"
+        return ("list", len(value))
     try:
-        text = json.dumps(value, ensure_ascii=False)
+        json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):  # integers past 4300 digits, data not from JSON
         if isinstance(value, int):  # str() fails too; bit_length gives the size
-            return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
-        return "a value JSON cannot hold"
-    return text if len(text) <= 60 else text[:57] + "..."
+            return ("digits", int(value.bit_length() * math.log10(2)) + 1)
+        return ("unheld", None)
+    if isinstance(value, str) and len(value) > 60:
+        return ("json", value[:60])
+    return ("json", value)
 
 
 def json_kind(value: Any) -> str:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from campplanner.contract.errors import InstanceError, Issue
 from campplanner.contract.instance import read_json
 from campplanner.contract.kinds import refuse_other_kind
+from campplanner.contract.problems import problem
 from campplanner.contract.schema import (
     CONTRACT_SOLUTION_FIELDS,
     SOLUTION_FORMAT,
@@ -39,8 +40,7 @@ def solution_from_data(data: Any, source: str = "<solution>") -> SolutionFile:
     """
     if not isinstance(data, dict):
         found = json_kind(data)
-        issue = Issue("", f"the top level must be a JSON object {{...}}, got {found}")
-        raise InstanceError(source, [issue])
+        raise InstanceError(source, [problem("", "top_not_object", found=found)])
     refuse_other_kind(data, "solution", source)
     try:
         return SolutionFile.model_validate(data)
@@ -124,15 +124,7 @@ def match_instance(
         if named and named not in stems:
             raise InstanceError(
                 solution_path,
-                [
-                    Issue(
-                        "instance",
-                        (
-                            f"this roster is for instance {named!r}, not {instance.name!r} "
-                            f"({instance_path}): give the instance file it was made for"
-                        ),
-                    )
-                ],
+                [_other_instance(named, instance.name, instance_path)],
             )
         return None
     now = instance_fingerprint(instance) if fingerprint_now is None else fingerprint_now
@@ -149,15 +141,7 @@ def match_instance(
     if named and named not in stems and unrelated:
         raise InstanceError(
             solution_path,
-            [
-                Issue(
-                    "instance",
-                    (
-                        f"this roster is for instance {named!r}, not {instance.name!r} "
-                        f"({instance_path}): give the instance file it was made for"
-                    ),
-                )
-            ],
+            [_other_instance(named, instance.name, instance_path)],
         )
     return (
         f"{solution_path}: instance changed since this roster: {changed_volunteers:,} "
@@ -169,3 +153,7 @@ def _changed(before: dict[str, str], after: dict[str, str]) -> int:
     return len(set(before) ^ set(after)) + sum(
         1 for key in set(before) & set(after) if before[key] != after[key]
     )
+
+
+def _other_instance(named: str, name: str, instance_path: str | Path) -> Issue:
+    return problem("instance", "other_instance", named=named, name=name, path=str(instance_path))

@@ -96,10 +96,16 @@ class Suggestions:
         added = {a + c + b for a, b in splits for c in self._letters}
         return left_out | swapped | changed | added
 
+    def meant(self, value: str) -> str | None:
+        """The known value ``value`` was meant to be when it is another, or None (what
+        :meth:`hint` names)."""
+        found = self.closest(value)
+        return found if found is not None and found != value else None
+
     def hint(self, value: str) -> str:
         """`` (did you mean 'nurse'?)``, or nothing when no known value is close."""
-        found = self.closest(value)
-        return f" (did you mean {found!r}?)" if found is not None and found != value else ""
+        found = self.meant(value)
+        return f" (did you mean {found!r}?)" if found is not None else ""
 
 
 def _most_similar(form: str, candidates: Iterable[str]) -> str | None:

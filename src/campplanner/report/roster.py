@@ -27,8 +27,9 @@ import numpy as np
 from pydantic import BaseModel
 
 from campplanner.contract.calendar import Calendar, format_day
-from campplanner.contract.errors import InstanceError, Issue
+from campplanner.contract.errors import InstanceError
 from campplanner.contract.instance import day_of
+from campplanner.contract.problems import problem
 from campplanner.contract.schema import Instance, SolutionFile
 from campplanner.model.geo import great_circle_km
 from campplanner.model.problem import GENDER_CODE, Problem
@@ -726,17 +727,15 @@ def _refuse_unknown_ids(instance: Instance, solution: SolutionFile, source: str)
     issues = []
     for index, a in enumerate(solution.assignments):
         if a.volunteer not in volunteers:
-            issues.append(
-                Issue(f"assignments[{index}].volunteer", f"unknown volunteer {a.volunteer!r}")
-            )
+            at = f"assignments[{index}].volunteer"
+            issues.append(problem(at, "unknown_ref", kind="volunteer", value=a.volunteer))
         if a.camp not in camps:
-            issues.append(Issue(f"assignments[{index}].camp", f"unknown camp {a.camp!r}"))
-        elif a.skill not in camps[a.camp]:
             issues.append(
-                Issue(
-                    f"assignments[{index}].skill", f"camp {a.camp!r} does not ask for {a.skill!r}"
-                )
+                problem(f"assignments[{index}].camp", "unknown_ref", kind="camp", value=a.camp)
             )
+        elif a.skill not in camps[a.camp]:
+            at = f"assignments[{index}].skill"
+            issues.append(problem(at, "not_asked", camp=a.camp, skill=a.skill))
     if issues:
         raise InstanceError(source, issues)
 

@@ -30,6 +30,7 @@ from campplanner.app.review.errors import (
     DamagedVersion,
     DiskFull,
     EditsChanged,
+    FileRefused,
     Forbidden,
     LinkRefused,
     LoginRefused,
@@ -44,7 +45,7 @@ from campplanner.app.review.errors import (
 from campplanner.app.review.session import ReviewSession, expected_revision
 from campplanner.web.limits import judge_before_reading, judge_csrf_header
 from campplanner.web.refusals import Refusal, answer, not_found_fa, refusal_language, worded
-from campplanner.web.render import csrf_of, failure
+from campplanner.web.render import csrf_of, failure, isolated
 from campplanner.web.security import same
 
 MAX_FILES, MAX_FIELDS = 20, 50  # of one posted form
@@ -113,7 +114,9 @@ async def refused(request: Request, error: Exception) -> Response:
     if isinstance(error, Forbidden):  # why, in the page's words; to a script, its key too
         why = {"reason": error.key, **error.values} if error.key.startswith("forbidden:") else {}
         return failure(request, 403, said(error, request), error, details=why)
-    if isinstance(error, Worded | StaleRevision | NotFound) or not_found_fa(str(error)):
+    if isinstance(error, Worded | StaleRevision | NotFound | FileRefused) or not_found_fa(
+        str(error)
+    ):
         status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
         return failure(request, status, said(error, request), error)  # in the page's words
     status = (
@@ -128,6 +131,8 @@ def said(error: Exception, request: Request) -> str:
     """An application refusal in the request's language (its own text when it has no
     words of the page's)."""
     lang = refusal_language(request)
+    if isinstance(error, FileRefused):  # an uploaded file's problems, ids isolated
+        return error.said(lang, isolated)
     if isinstance(error, Worded | StaleRevision | Forbidden):
         return worded(error, lang)
     if lang == "fa" and isinstance(error, NotFound | CampPlannerError):

@@ -20,6 +20,7 @@ from campplanner.contract.calendar import format_day
 from campplanner.contract.errors import InstanceError, Issue, is_under, json_path, parse_json_path
 from campplanner.contract.instance import day_of, instance_from_data, read_json
 from campplanner.contract.kinds import refuse_other_kind
+from campplanner.contract.problems import issue_of, moved, problem
 from campplanner.contract.schema import (
     Assignment,
     Camp,
@@ -30,7 +31,7 @@ from campplanner.contract.schema import (
     Weights,
 )
 from campplanner.contract.shape_errors import json_kind, pydantic_issues
-from campplanner.contract.suggest import Suggestions, did_you_mean
+from campplanner.contract.suggest import Suggestions
 
 SCENARIO_FORMAT = "campplanner-scenario/1"
 
@@ -196,8 +197,8 @@ class _Applier:
         position = index.get(item_id)
         if position is None:
             kind = list_name.rstrip("s")
-            hint = Suggestions(key for key in index if isinstance(key, str)).hint(item_id)
-            self.issues.append(Issue(at, f"unknown {kind} {item_id!r}{hint}"))
+            meant = Suggestions(key for key in index if isinstance(key, str)).meant(item_id)
+            self.issues.append(problem(at, "unknown_ref", kind=kind, value=item_id, meant=meant))
             return None
         return self.data[list_name][position]
 
@@ -227,7 +228,7 @@ class _Applier:
         try:
             return day_of(text, self.data.get("calendar", "gregorian"))
         except ValueError as error:
-            self.issues.append(Issue(at, str(error)))
+            self.issues.append(issue_of(at, error))
             return None
 
     def apply(self, edit: Any, at: str) -> None:
@@ -265,7 +266,8 @@ class _Applier:
         if first is None or last is None:
             return
         if last < first:
-            self.issues.append(Issue(f"{at}.last", f"{edit.last} is before {edit.first}"))
+            issue = problem(f"{at}.last", "last_before_first", last=edit.last, first=edit.first)
+            self.issues.append(issue)
             return
         calendar = self.data.get("calendar", "gregorian")
         season = self._season()
@@ -354,10 +356,10 @@ class _Applier:
 
     def _set_rules(self, edit: SetRules, at: str) -> None:
         for name in sorted(set(edit.rules) - set(Rules.model_fields)):
-            hint = did_you_mean(name, Rules.model_fields)
+            meant = Suggestions(Rules.model_fields).meant(name)
             rules = ", ".join(Rules.model_fields)
             self.issues.append(
-                Issue(f"{at}.rules.{name}", f"unknown rule {name!r}{hint}; the rules are {rules}")
+                problem(f"{at}.rules.{name}", "unknown_rule", name=name, meant=meant, rules=rules)
             )
         rules = self.data.setdefault("rules", {})
         rules.update(edit.rules)
@@ -367,11 +369,14 @@ class _Applier:
     def _set_weights(self, edit: SetWeights, at: str) -> None:
         terms = list(Weights.model_fields)
         for name in edit.weights.model_extra or {}:  # a typo would change nothing, silently
-            hint = did_you_mean(name, terms)
+            meant = Suggestions(terms).meant(name)
             self.issues.append(
-                Issue(
+                problem(
                     f"{at}.weights.{name}",
-                    f"unknown weight {name!r}{hint}; the weights are {', '.join(terms)}",
+                    "unknown_weight",
+                    name=name,
+                    meant=meant,
+                    weights=", ".join(terms),
                 )
             )
         unknown = set(edit.weights.model_extra or {})
@@ -428,9 +433,7 @@ def scenario_from_data(data: Any, source: str) -> tuple[Scenario, list[Issue]]:
     that is not; each edit is read on its own, so every mistake shows in one run."""
     if not isinstance(data, dict):
         found = json_kind(data)
-        raise InstanceError(
-            source, [Issue("", f"the top level must be a JSON object {{...}}, got {found}")]
-        )
+        raise InstanceError(source, [problem("", "top_not_object", found=found)])
     refuse_other_kind(data, "scenario", source)
     issues: list[Issue] = []
     head = {key: value for key, value in data.items() if key != "edits"}
@@ -443,7 +446,7 @@ def scenario_from_data(data: Any, source: str) -> tuple[Scenario, list[Issue]]:
         )
     raw_edits = data.get("edits", [])
     if not isinstance(raw_edits, list):
-        issues.append(Issue("edits", f"expected a list [...] of edits, got {json_kind(raw_edits)}"))
+        issues.append(problem("edits", "edits_not_list", found=json_kind(raw_edits)))
         raw_edits = []
     edits = []
     for index, raw in enumerate(raw_edits):
@@ -459,24 +462,18 @@ def _read_edit(raw: Any, index: int, issues: list[Issue]) -> _Edit | None:
     at = f"edits[{index}]"
     ops = ", ".join(EDIT_KINDS)
     if not isinstance(raw, dict):
-        issues.append(Issue(at, f'an edit is an object {{"op": ...}}, got {json_kind(raw)}'))
+        issues.append(problem(at, "edit_not_object", found=json_kind(raw)))
         return None
     op = raw.get("op")
     if "op" not in raw:
-        issues.append(
-            Issue(at, f'the "op" key is missing: it says what the edit does, one of {ops}')
-        )
+        issues.append(problem(at, "op_missing", ops=ops))
         return None
     if not isinstance(op, str):
-        issues.append(
-            Issue(
-                f"{at}.op", f"expected the name of an edit, got {json_kind(op)}; the ops are {ops}"
-            )
-        )
+        issues.append(problem(f"{at}.op", "op_not_text", found=json_kind(op), ops=ops))
         return None
     if op not in EDIT_KINDS:
-        hint = did_you_mean(op, EDIT_KINDS)
-        issues.append(Issue(f"{at}.op", f"unknown op {op!r}{hint}; the ops are {ops}"))
+        meant = Suggestions(EDIT_KINDS).meant(op)
+        issues.append(problem(f"{at}.op", "unknown_op", op=op, meant=meant, ops=ops))
         return None
     kind = EDIT_KINDS[op]
     try:
@@ -514,22 +511,14 @@ def apply_edits(
     the caller parsed ``base`` for this call alone, so it is edited in place (a copy of
     the season's data is 0.6 million objects, a second and more of an accept)."""
     if not isinstance(base, dict):
-        raise InstanceError(source, [Issue("base", "the base instance is not a JSON object")])
+        raise InstanceError(source, [problem("base", "base_not_object")])
     applier = _Applier(base if owned else copy.deepcopy(base))
     positions = scenario._positions or list(range(len(scenario.edits)))
     for index, edit in zip(positions, scenario.edits, strict=True):
         try:
             applier.apply(edit, f"edits[{index}]")
         except (KeyError, TypeError, ValueError, AttributeError):  # a base that is itself bad
-            applier.issues.append(
-                Issue(
-                    f"edits[{index}]",
-                    (
-                        "cannot be applied: the base instance has problems of its own here "
-                        "(run campplanner validate on it)"
-                    ),
-                )
-            )
+            applier.issues.append(problem(f"edits[{index}]", "base_bad_here"))
     found = [*(issues or []), *applier.issues]
     applier.data["name"] = scenario.name
     try:
@@ -549,8 +538,8 @@ def _at_edit(applier: _Applier, issue: Issue) -> Issue:
     """A problem of the edited instance, moved to the edit that wrote its value."""
     edit = applier.edit_behind(issue.path)
     if edit is not None:
-        return Issue(edit, issue.message)
-    return Issue(issue.path, f"{issue.message} (in the instance the edits produce)")
+        return moved(issue, edit)
+    return problem(issue.path, "in_edited", message=issue.message, issue=issue)
 
 
 def scenario_data(path: str | Path, base: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -565,7 +554,7 @@ def scenario_instance(path: str | Path, base_path: str | Path | None = None) -> 
     scenario, issues = read_scenario(path)
     if base_path is None:
         if scenario.base is None:
-            raise InstanceError(str(path), [*issues, Issue("base", "no base instance given")])
+            raise InstanceError(str(path), [*issues, problem("base", "no_base")])
         base_path = Path(path).parent / scenario.base
     base = read_json(base_path, "instance")
     instance_from_data(base, str(base_path))  # the base's own problems name the base

@@ -13,8 +13,9 @@ from typing import Any
 
 from campplanner.app.jobs import Job
 from campplanner.app.review.background import Background, Comparison
+from campplanner.app.review.errors import FileRefused
 from campplanner.app.scenarios import compare, scenario_instances
-from campplanner.contract.errors import CampPlannerError, UsageError
+from campplanner.contract.errors import CampPlannerError, FilesError, InstanceError, UsageError
 from campplanner.solver import SolveOptions
 from campplanner.workspace import Workspace
 
@@ -48,6 +49,8 @@ def start_comparison(
         named = scenario_instances(str(base), paths)  # every problem of every file, now
     except CampPlannerError as error:
         shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(error, InstanceError | FilesError):  # worded in the page's language
+            raise FileRefused(error, str(folder)) from None
         message = str(error).replace(str(folder) + "/", "")
         raise UsageError(message) from None
     options = SolveOptions(time_limit=time_limit)

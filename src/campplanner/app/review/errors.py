@@ -17,7 +17,14 @@ from typing import Any, TypeVar
 
 from campplanner.app.accounts import LoginRefused, NotLoggedIn, TooManyAttempts
 from campplanner.app.links import LinkRefused
-from campplanner.contract.errors import CampPlannerError, UsageError, plain_reason
+from campplanner.contract.errors import (
+    CampPlannerError,
+    FilesError,
+    InstanceError,
+    UsageError,
+    plain_reason,
+)
+from campplanner.contract.problems_fa import Isolate, error_in, plain
 from campplanner.workspace import EditsChanged, StaleRevision, Superseded
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,6 +73,28 @@ class DamagedVersion(CampPlannerError):
             f"version {version_id} is damaged in the workspace ({reason}): it cannot be "
             "shown. The other versions are untouched; accept or open another roster"
         )
+
+
+class FileRefused(UsageError):
+    """Uploaded files that cannot be used, with every problem found in them (the
+    contract's :class:`InstanceError` or :class:`FilesError`), named by the planner's
+    file names, never by a path of the server's disk; ``str()`` is the English, and
+    :meth:`said` words the problems in a front end's language."""
+
+    def __init__(self, error: InstanceError | FilesError, folder: str):
+        self.folder = folder.rstrip("/") + "/"
+        errors = error.errors if isinstance(error, FilesError) else [error]
+        named = [InstanceError(e.source.replace(self.folder, ""), e.issues) for e in errors]
+        self.error: InstanceError | FilesError = (
+            FilesError(named) if isinstance(error, FilesError) else named[0]
+        )
+        super().__init__(str(error).replace(self.folder, ""))
+
+    def said(self, lang: str, isolate: Isolate = plain) -> str:
+        """The problems in ``lang`` (ids, paths and file names wrapped by ``isolate``)."""
+        if lang == "en":
+            return str(self)
+        return error_in(self.error, lang, isolate).replace(self.folder, "")
 
 
 class Worded(UsageError):
