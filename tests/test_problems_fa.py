@@ -358,3 +358,38 @@ def test_a_bad_uploaded_scenario_is_refused_in_the_pages_persian(tmp_path: Path)
         assert "unknown volunteer 'v99'" in answer.json()["error"]
     finally:
         site.close()
+
+
+def test_the_pages_other_refusals_of_uploads_and_solves_in_persian(tmp_path: Path) -> None:
+    """Too many scenario files at once, accepting or discarding a solve that is not
+    there: refused in the page's Persian (a stale tab's buttons), in English to a script."""
+    from campplanner.app.review.comparisons import MAX_SCENARIOS
+    from web_helpers import latin_words
+
+    (tmp_path / "s").mkdir()
+    site, client = served(TINY_PATH, tmp_path, solution=solved(TINY_PATH, tmp_path / "s"))
+    try:
+        state = session(client)
+        scenario = json.dumps({"name": "none", "edits": []}).encode()
+        files = [("files", (f"s{k}.json", scenario, "application/json")) for k in range(7)]
+        answer = client.post("/scenarios", data={"csrf": state["csrf"]}, files=files)
+        assert answer.status_code == 400
+        assert MAX_SCENARIOS == 6 and "دست‌بالا ۶ پروندهٔ سناریو" in answer.text
+        assert latin_words(answer.text, set()) == []
+        for action in ("accept", "discard"):
+            form = {"csrf": state["csrf"], "rev": state["rev"]}
+            answer = client.post(f"/jobs/j404/{action}", data=form)
+            assert answer.status_code == 400, action
+            said = "هنوز تمام نشده" if action == "accept" else "چنین حلی نیست"
+            assert said in answer.text, action
+            assert latin_words(answer.text, set()) == [], action
+        answer = client.post("/api/jobs/j404/discard", headers={"X-CSRF-Token": state["csrf"]})
+        assert answer.json()["error"] == "no such solve"
+        # a date the planner is still typing in the camps' filter, said in Persian
+        answer = client.get("/camps", params={"from": "1403/13/01", "page": "x"})
+        assert answer.status_code == 400
+        assert "«\u20681403/13/01\u2069» تاریخ نیست" in answer.text
+        assert "«\u2068x\u2069» شمارهٔ صفحه نیست" in answer.text
+        assert latin_words(answer.text, {"x", "c1", "c2", "c3", "c4"}) == []  # camp ids
+    finally:
+        site.close()

@@ -13,7 +13,7 @@ from typing import Any
 
 from campplanner.app.jobs import Job
 from campplanner.app.review.background import Background, Comparison
-from campplanner.app.review.errors import FileRefused
+from campplanner.app.review.errors import FileRefused, Worded
 from campplanner.app.scenarios import compare, scenario_instances
 from campplanner.contract.errors import CampPlannerError, FilesError, InstanceError, UsageError
 from campplanner.solver import SolveOptions
@@ -31,10 +31,14 @@ def start_comparison(
     """Check the uploaded scenario files against the current version's instance, then
     compare them in the background; returns the job's id."""
     if len(uploads) > MAX_SCENARIOS:
-        raise UsageError(f"at most {MAX_SCENARIOS} scenario files at once")
+        raise Worded(
+            f"at most {MAX_SCENARIOS} scenario files at once",
+            key="scenarios:too_many",
+            most=MAX_SCENARIOS,
+        )
     head = workspace.head()
     if head is None:
-        raise UsageError("the workspace has no version")
+        raise Worded("the workspace has no version", key="no_version")
     folder = background.folder()
     try:
         base = folder / "base.json"

@@ -11,10 +11,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from campplanner.app.review.errors import Worded
 from campplanner.app.review.versions import OpenVersion, search_key
 from campplanner.app.scenarios import fit_late_volunteer, fit_open_slot
 from campplanner.contract.calendar import Calendar, to_ascii_digits
-from campplanner.contract.errors import UsageError
 from campplanner.contract.instance import day_of
 from campplanner.contract.schema import Reserves
 from campplanner.explain import CampReason, SlotReason, explain_camp
@@ -183,12 +183,17 @@ def camp_map(opened: OpenVersion) -> list[dict[str, Any]]:
 
 
 def camp_filters(
-    params: Mapping[str, str], calendar: Calendar, problems: list[str] | None = None
+    params: Mapping[str, str], calendar: Calendar, problems: list[Worded] | None = None
 ) -> dict[str, Any]:
     """The camps table's filters (the keyword arguments of :func:`camps`) from an
-    address's parameters. A date that is not one is refused (UsageError), or, given
+    address's parameters. A date that is not one is refused (Worded), or, given
     ``problems``, left out and said there (a live filter while the planner is still
     typing it)."""
+
+    def refuse(problem: Worded) -> None:
+        if problems is None:
+            raise problem
+        problems.append(problem)
 
     def day(name: str) -> int | None:
         text = (params.get(name) or "").strip()
@@ -197,25 +202,30 @@ def camp_filters(
         try:
             return day_of(text, calendar)
         except ValueError:
-            message = f"{name}: {text!r} is not a date (YYYY-MM-DD)"
-            if problems is None:
-                raise UsageError(message) from None
-            problems.append(message)
+            refuse(
+                Worded(
+                    f"{name}: {text!r} is not a date (YYYY-MM-DD)",
+                    key=f"filter:not_a_day:{name}",
+                    text=text,
+                )
+            )
             return None
 
     empty = params.get("empty", "")
     if empty and empty not in EMPTY_FILTERS:
-        message = f"empty: {empty[:20]!r} is not one of {', '.join(EMPTY_FILTERS)}"
-        if problems is None:
-            raise UsageError(message)
-        problems.append(message)
+        refuse(
+            Worded(
+                f"empty: {empty[:20]!r} is not one of {', '.join(EMPTY_FILTERS)}",
+                key="filter:empty",
+                text=empty[:20],
+            )
+        )
         empty = ""
     page = params.get("page", "") or "1"
     if not (page.isascii() and page.isdigit() and len(page) < 10):  # "²" is a digit too
-        message = f"page: {page[:20]!r} is not a page number"
-        if problems is None:
-            raise UsageError(message)
-        problems.append(message)
+        refuse(
+            Worded(f"page: {page[:20]!r} is not a page number", key="filter:page", text=page[:20])
+        )
         page = "1"
     return {
         "county": params.get("county", ""),
@@ -707,7 +717,7 @@ def late_fit(opened: OpenVersion, fields: Mapping[str, object], lang: str) -> di
     else:
         record = late_record(fields, {s.id: s.name for s in opened.instance.skills})
     if not isinstance(record.get("id"), str) or not record["id"]:
-        raise UsageError("id: the late volunteer needs an id")
+        raise Worded("id: the late volunteer needs an id", key="late:no_id")
     answer = fit_late_volunteer(opened.instance, opened.triples, record, source="the form")
     data = answer.as_dict(lang)
     data["record"] = record
@@ -717,7 +727,7 @@ def late_fit(opened: OpenVersion, fields: Mapping[str, object], lang: str) -> di
 def late_record(
     fields: Mapping[str, object], skill_names: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
-    """A volunteer record from the late volunteer's form (UsageError when unreadable).
+    """A volunteer record from the late volunteer's form (Worded when unreadable).
 
     Skills are typed as a spreadsheet's cell takes them: ``skill:level`` (level 1 when
     left out), each skill by its id or its name (``پرستار:۲، بنا`` or ``nurse:2 mason``,
@@ -747,7 +757,11 @@ def late_record(
         skill, _, level = item.partition(":")
         level = to_ascii_digits(level.strip() or "1")
         if not level.isdigit():
-            raise UsageError(f"skills: {item!r} is not a skill, or skill:level")
+            raise Worded(
+                f"skills: {item!r} is not a skill, or skill:level",
+                key="late:not_a_skill",
+                text=item,
+            )
         skills[skill_of(skill)] = int(level)
     record: dict[str, Any] = {
         "id": text("id"),

@@ -21,6 +21,7 @@ from campplanner.app.review.background import Background, Resolve
 from campplanner.app.review.calls import edited_people
 from campplanner.app.review.downloads import Handover, make_ahead, start_ahead, stop_ahead
 from campplanner.app.review.edits import edited_instance
+from campplanner.app.review.errors import Worded
 from campplanner.app.review.permissions import Scope
 from campplanner.app.review.reads import bound_season, named_stops, roster_diff
 from campplanner.app.review.versions import OpenVersion, ready
@@ -33,7 +34,7 @@ from campplanner.app.solving import (
     solve_work,
     unexplained_solution_json,
 )
-from campplanner.contract.errors import UsageError, plain_reason
+from campplanner.contract.errors import plain_reason
 from campplanner.contract.instance import instance_from_data, load_instance
 from campplanner.contract.schema import Instance
 from campplanner.contract.solution import instance_fingerprint, solution_from_data
@@ -439,7 +440,7 @@ def start_resolve(
     started = time.monotonic()
     head = workspace.head()
     if head is None:
-        raise UsageError("the workspace has no version")
+        raise Worded("the workspace has no version", key="no_version")
     pending = [e for e in workspace.pending_edits() if only is None or e.id in only]
     edit_ids = [e.id for e in pending]
     ops = [op for edit in pending for op in edit.ops]
@@ -703,10 +704,12 @@ def accept(
     pages without compiling it again)."""
     resolve = background.resolves.get(job_id)
     if resolve is None or not resolve.job.wait(0):
-        raise UsageError("no finished solve to accept")
+        raise Worded("no finished solve to accept", key="accept:not_finished")
     done = finished(resolve)
     if "error" in done:
-        raise UsageError(f"this solve has no roster to accept ({done['error']})")
+        raise Worded(
+            f"this solve has no roster to accept ({done['error']})", key="accept:no_roster"
+        )
     replanned = resolve.job.result()
     files = replanned.files()  # made while the planner read the diff, or now
     version = workspace.add_version(
@@ -751,6 +754,6 @@ def discard(
     """Forget a re-solve (cancelled if it still runs), recorded as ``by``'s."""
     resolve = background.resolves.get(job_id)
     if resolve is None:
-        raise UsageError("no such solve")
+        raise Worded("no such solve", key="no_such_solve")
     background.forget(job_id)
     workspace.log("discard", base=resolve.base, edits=resolve.edit_ids, by=by, address=address)

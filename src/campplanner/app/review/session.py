@@ -51,6 +51,7 @@ from campplanner.app.review.errors import (
     TooLarge,
     UsageError,
     VersionReplaced,
+    Worded,
     saves,
 )
 from campplanner.app.review.permissions import (
@@ -102,8 +103,9 @@ def expected_revision(value: object) -> int:
     except (TypeError, ValueError, OverflowError):  # OverflowError: {"rev": 1e400}
         revision = -1
     if isinstance(value, bool) or not 0 <= revision <= MAX_REVISION:
-        raise UsageError(
-            "rev (the workspace revision the change was made on) is missing or not a whole number"
+        raise Worded(
+            "rev (the workspace revision the change was made on) is missing or not a whole number",
+            key="bad_rev",
         )
     return revision
 
@@ -241,7 +243,7 @@ class ReviewSession:
 
     @permitted(ALL)
     def camps(
-        self, actor: Actor, params: Mapping[str, str], problems: list[str] | None = None
+        self, actor: Actor, params: Mapping[str, str], problems: list[Worded] | None = None
     ) -> dict[str, Any]:
         """The camps table filtered by ``params`` (see :func:`reads.camp_filters`)."""
         head = self._head()
@@ -501,7 +503,7 @@ class ReviewSession:
         elif isinstance(people, list) and all(isinstance(p, str) for p in people):
             ids = people
         else:
-            raise UsageError("volunteers must be a list of volunteer ids")
+            raise Worded("volunteers must be a list of volunteer ids", key="bulk:not_a_list")
         camps_of: dict[str, list[tuple[str, str]]] = {}
         for volunteer, camp, skill in head.triples:
             camps_of.setdefault(volunteer, []).append((camp, skill))
@@ -546,8 +548,11 @@ class ReviewSession:
             for op in ops:
                 for pair in op.get("pairs", []):
                     if pair["camp"] not in camps_of.get(pair["volunteer"], set()):
-                        raise UsageError(
-                            f"{pair['volunteer']} is not on camp {pair['camp']}'s team"
+                        raise Worded(
+                            f"{pair['volunteer']} is not on camp {pair['camp']}'s team",
+                            key="not_on_team",
+                            volunteer=pair["volunteer"],
+                            camp=pair["camp"],
                         )
 
     @permitted(PLANNERS)
@@ -611,7 +616,9 @@ class ReviewSession:
             try:
                 day_of(freeze, head.instance.calendar)
             except ValueError as error:
-                raise UsageError(f"freeze until: {error}") from None
+                raise Worded(
+                    f"freeze until: {error}", key="freeze_until:not_a_day", day=freeze
+                ) from None
         scope: Scope | None = None
         only = None
         pending = self.workspace.pending_edits()
@@ -992,9 +999,11 @@ class ReviewSession:
         """The file a download job made (audited as a download of its version)."""
         made = self._file_job(job_id, actor)
         if not made.job.wait(0):
-            raise UsageError("the file is still being made: wait for its link")
+            raise Worded("the file is still being made: wait for its link", key="file:not_ready")
         if made.job.error is not None:
-            raise UsageError(f"the file could not be made: {plain_reason(made.job.error)}")
+            raise Worded(
+                f"the file could not be made: {plain_reason(made.job.error)}", key="file:failed"
+            )
         file = downloads.named(made, made.job.result())
         self.workspace.log(  # names people: a download of personal data
             "download",
@@ -1183,10 +1192,17 @@ class ReviewSession:
         links count as sent (audited: phones)."""
         opened = self._published_version()
         if opened.version.id != version_id:
-            raise UsageError(f"version {version_id} is not the published one: publish it first")
+            raise Worded(
+                f"version {version_id} is not the published one: publish it first",
+                key="links:not_published",
+                version=version_id,
+            )
         expires = season_end(c.last_day for c in opened.camps.values() if c.members)
         if expires <= datetime.now(UTC):
-            raise UsageError("this roster's season is over: its links would open nothing")
+            raise Worded(
+                "this roster's season is over: its links would open nothing",
+                key="links:season_over",
+            )
         camps_of: dict[str, set[str]] = {}
         for volunteer, camp, _ in opened.triples:
             camps_of.setdefault(volunteer, set()).add(camp)
@@ -1324,7 +1340,7 @@ class ReviewSession:
     def disable_user(self, actor: Actor, name: str) -> dict[str, Any]:
         """No more logins for ``name``; its sessions end, its API keys stop."""
         if name == actor.name:
-            raise UsageError("you cannot disable your own account")
+            raise Worded("you cannot disable your own account", key="accounts:own")
         self.accounts.disable(name, by=actor.name)
         return {"disabled": name}
 
@@ -1404,7 +1420,7 @@ class ReviewSession:
             if len(content) > self.max_upload:
                 raise TooLarge(f"{name}: too large: at most {self.max_upload:,} bytes")
         if not uploads:
-            raise UsageError("choose one or more scenario files")
+            raise Worded("choose one or more scenario files", key="scenarios:none")
         with self._starting:
             if self.running_job() is not None:
                 raise SolveRunning("a solve is already running: wait for it or cancel it")

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from campplanner.app.review.errors import Worded
 from campplanner.web.handling import (
     Acting,
     Id,
@@ -20,9 +21,11 @@ from campplanner.web.handling import (
     off_loop,
     partial,
     posted,
+    said,
     versions_compared,
 )
 from campplanner.web.i18n import LANGUAGES
+from campplanner.web.refusals import refusal_language
 from campplanner.web.render import LANG_COOKIE, language_of, page
 
 router = APIRouter()
@@ -35,7 +38,7 @@ def overview_page(request: Request, session: Session, actor: Acting) -> Response
 
 @router.get("/camps", response_class=HTMLResponse)
 def camps_page(request: Request, session: Session, actor: Acting) -> Response:
-    problems: list[str] = []
+    problems: list[Worded] = []
     data = session.camps(actor, request.query_params, problems)
     others = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
     # A live filter (htmx) gets the table alone; going back in history, the page.
@@ -47,7 +50,9 @@ def camps_page(request: Request, session: Session, actor: Acting) -> Response:
         data=data,
         params=request.query_params,
         others=urlencode(others),
-        error="; ".join(problems),
+        error=("؛ " if refusal_language(request) == "fa" else "; ").join(
+            said(problem, request) for problem in problems
+        ),
     )
     answer.headers["Vary"] = "HX-Request"
     return answer
