@@ -22,6 +22,10 @@ WHY_ENGLISH: dict[str, str] = {
     "no_camps": "H5: {who} may join no camp (max_camps 0)",
     "cannot": "{who} cannot serve camp {camp}",
     "no_slot": "camp {camp} has no slot for {skill}",
+    # a published assignment whose volunteer, camp or role the instance no longer has
+    "gone_volunteer": "{who} is no longer in the instance",
+    "gone_camp": "camp {camp} is no longer in the instance",
+    "not_asked": "camp {camp} no longer asks for {skill}",
     "locked": "locked[{index}]: {why}",
     "clash": "locked[{index}]: {who} at camp {camp} breaks H3..H6 together with the locks before "
     "it (one role per camp, no overlap, max_camps, slots, beds)",
