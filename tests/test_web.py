@@ -17,7 +17,7 @@ import pytest
 from builders import TINY_PATH, camp, make_instance, place, requirement, volunteer, write_instance
 from campplanner.app.inspect import check
 from campplanner.workspace import Workspace
-from web_helpers import post, served, session, solved, triples, wait_for_job
+from web_helpers import latin_words, post, served, session, solved, triples, wait_for_job
 
 
 @pytest.fixture(scope="module")
@@ -599,6 +599,17 @@ def test_scenarios_are_compared_side_by_side(web) -> None:
     page = client.get("/scenarios").text
     assert "side-by-side" in page and "بدون v01" in page
     assert "کمترین تغییر" in page  # the page says how the scenarios were solved
+    # every word Persian but the file's ids: the base, its progress, the statuses; the
+    # cancelled camps counted (without v01, c1 cannot run)
+    data = json.loads(TINY_PATH.read_text(encoding="utf-8"))
+    ids = {item["id"] for key in ("volunteers", "camps", "places", "groups") for item in data[key]}
+    assert latin_words(page, ids) == []
+    assert "حل شد برنامهٔ پایه" in page and "بهینه" in page
+    cancelled = re.search(r"<th>لغو</th>(.*?)</tr>", page, re.S)
+    assert cancelled and re.findall(r">(.*?)</td>", cancelled.group(1)) == ["۰", "۱"]
+    english = client.get("/lang/en?next=/scenarios").text
+    assert "solved base" in english and ">optimal</td>" in english
+    assert "<th><bdi>base</bdi></th>" not in english and "<th>base</th>" in english
 
 
 # ---------------------------------------------------------------- hostile names
