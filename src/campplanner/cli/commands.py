@@ -641,10 +641,18 @@ def export(
     --allow-violations, which shows them in every output.
     """
     from campplanner.app.files import export as export_files
+    from campplanner.cli.export_view import exported_line
 
     if links_folder:  # the volunteers' links, for a bulk-SMS panel (docs/review.md)
         _export_links(
-            instance_file, solution_file, links_folder, workspace_file, db_url, base_url, force
+            instance_file,
+            solution_file,
+            links_folder,
+            workspace_file,
+            db_url,
+            base_url,
+            force,
+            lang,
         )
         if not any(outputs.values()):
             return
@@ -657,12 +665,7 @@ def export(
         lang=lang,
     )
     note(done.note)
-    stdout.print(
-        f"Exported {done.camps} camps, {done.filled} of {done.asked} slots filled: "
-        + ", ".join(done.written),
-        markup=False,
-        soft_wrap=True,
-    )
+    stdout.print(exported_line(done, lang), markup=False, soft_wrap=True)
 
 
 def _export_links(
@@ -673,8 +676,10 @@ def _export_links(
     db_url: str | None,
     base_url: str | None,
     force: bool,
+    lang: str,
 ) -> None:
     from campplanner.app.links import export_links
+    from campplanner.cli.export_view import links_line
     from campplanner.contract.errors import UsageError
 
     if not base_url:
@@ -682,12 +687,7 @@ def _export_links(
     done = export_links(
         instance_file, solution_file, folder, workspace_file, db_url, base_url, force=force
     )
-    stdout.print(
-        f"Wrote {done.path}: {done.links} links ({done.new} new), "
-        f"{done.without_phone} volunteers without a phone",
-        markup=False,
-        soft_wrap=True,
-    )
+    stdout.print(links_line(done, lang), markup=False, soft_wrap=True)
 
 
 def _print_scenario_solved(measures: Any) -> None:
