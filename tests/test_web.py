@@ -1031,3 +1031,35 @@ def test_a_comparison_whose_search_was_cut_says_so_in_the_pages_language() -> No
     scenarios[0]["search"] = "closed"
     html = template.render(t=Words("en", "jalali"), job=job, csrf="c", path="/scenarios")
     assert "cut short" not in html and "complete" in html
+
+
+def test_a_cancelled_comparison_says_so_in_the_pages_language() -> None:
+    """Cancelled after the base: how far it got, in Persian digits on a Persian page
+    (it was the exception's English), as it was in English."""
+    from html import unescape
+
+    from campplanner.app.review.background import Comparison
+    from campplanner.app.review.comparisons import comparison_state
+    from campplanner.web.i18n import Words
+    from campplanner.web.render import environment
+    from campplanner.whatif.compare import ComparisonStopped
+
+    class Stopped:  # a finished job whose comparison was cancelled
+        state, error = "failed", ComparisonStopped(1, 2)
+
+        def events(self) -> list:
+            return []
+
+        def wait(self, timeout: float) -> bool:
+            return True
+
+    job = comparison_state(Comparison(Stopped(), ["base", "x"], Path(".")), "j1")  # type: ignore[arg-type]
+    assert job["stopped"] == {"solved": 1, "total": 2}
+    template = environment().get_template("scenario_job.html")
+    said = {
+        lang: unescape(template.render(t=Words(lang, "jalali"), job=job, csrf="c", path="/"))
+        for lang in ("fa", "en")
+    }
+    assert "متوقف شد: ۱ از ۲ سناریو حل شده بود؛ گزارشی نیست" in said["fa"]
+    assert latin_words(said["fa"], {"x"}) == []
+    assert "stopped: 1 of 2 scenarios were solved; no report" in said["en"]

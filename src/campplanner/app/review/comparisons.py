@@ -16,6 +16,7 @@ from campplanner.app.review.background import Background, Comparison
 from campplanner.app.scenarios import compare, scenario_instances
 from campplanner.contract.errors import CampPlannerError, UsageError
 from campplanner.solver import SolveOptions
+from campplanner.whatif.compare import ComparisonStopped
 from campplanner.workspace import Workspace
 
 MAX_SCENARIOS = 6
@@ -81,6 +82,8 @@ def comparison_state(comparison: Comparison, job_id: str) -> dict[str, Any]:
     if job.wait(0):
         if job.error is not None:
             state["error"] = str(job.error)
+            if isinstance(job.error, ComparisonStopped):  # cancelled: the page words it
+                state["stopped"] = {"solved": job.error.solved, "total": job.error.total}
         else:
             state["report"] = job.result()
     return state
