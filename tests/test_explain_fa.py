@@ -408,12 +408,30 @@ def test_every_kind_of_lock_reason_has_a_persian_sentence() -> None:
         "rule": "H4",
         "summary": Why("overlap", who="v01"),
         "why": Why("dates", who="v01", camp="c02"),
+        # the notes of a re-plan: the file's path, counts, places (role_in, places)
+        "path": "published.json",
+        "volunteers": 1200,
+        "camps_changed": 2,
+        "camps_frozen": 3,
+        "confirmed": 1,
+        "to": Why("places", one=Why("role_in", skill="mason", camp="c02"), others=Why("no_camp")),
+        "one": Why("role_in", skill="mason", camp="c02"),
+        "others": Why("no_camp"),
     }
-    allowed = {"v01", "mason", "c02", *RULE_IDS}
+    allowed = {"v01", "mason", "c02", "published.json", *RULE_IDS}
     for kind, template in WHY_ENGLISH.items():
         why = Why(kind, **{k: v for k, v in facts.items() if "{" + k in template})
         assert english_left(PERSIAN.why(why), allowed) == [], (kind, PERSIAN.why(why))
         assert why == template.format(**why.facts)
+    changed = Why("instance_changed", path="p.json", volunteers=1200, camps_changed=2)
+    assert PERSIAN.why(changed) == (
+        "p.json: پرونده از زمان این برنامه تغییر کرده است: ۱٬۲۰۰ داوطلب و ۲ اردو فرق دارند "
+        "(افزوده، برداشته یا ویرایش‌شده)"
+    )
+    assert changed == (
+        "p.json: instance changed since this roster: 1,200 volunteer(s) and 2 camp(s) differ "
+        "(added, removed or edited)"
+    )
     distance = Why("distance", who="v01", camp="c02", km=120.4, limit=50.0)
     assert (
         PERSIAN.why(distance) == "H8: اردوی c02 ۱۲۰ کیلومتر جاده‌ای از خانهٔ v01 دور است، بیش از ۵۰"

@@ -179,10 +179,17 @@ def instance_output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def note(text: str | None) -> None:
-    """Something the user should know that is not an error (on stderr)."""
+NOTE_HEAD = {"en": "note:", "fa": "یادداشت:"}
+
+
+def note(text: str | None, lang: str = "en") -> None:
+    """Something the user should know that is not an error (on stderr), in ``lang``: a
+    note made as a fact (contract.why.Why) is worded in it, another said as it is."""
     if text:
-        stderr.print(f"[yellow]note:[/] {escape(text)}", highlight=False)
+        from campplanner.explain.languages import WORDS
+
+        said = WORDS[lang].why(text)
+        stderr.print(f"[yellow]{NOTE_HEAD[lang]}[/] {escape(said)}", highlight=False)
 
 
 def _exit_for(result: Any, received: Any) -> None:
@@ -468,7 +475,7 @@ def solve(
         if progress is not None:
             progress.close()
     for text in outcome.notes:
-        note(text)
+        note(text, lang)
     print_solve_outcome(stdout, outcome, quiet, full, lang)
     _exit_for(outcome.result, received)
 
@@ -512,7 +519,7 @@ def explain(
     from campplanner.cli.explain_view import print_explained
 
     explained = explain_files(instance_file, solution_file, camp_id, volunteer_id, weights, lang)
-    note(explained.note)
+    note(explained.note, lang)
     print_explained(stdout, solution_file, explained)
 
 
@@ -664,7 +671,7 @@ def export(
         allow_violations=allow_violations,
         lang=lang,
     )
-    note(done.note)
+    note(done.note, lang)
     stdout.print(exported_line(done, lang), markup=False, soft_wrap=True)
 
 
@@ -953,7 +960,7 @@ def fit(
         skill_id=skill_id,
         limit=limit,
     )
-    note(found.note)
+    note(found.note, lang)
     if as_json:
         click.echo(json.dumps(found.as_dict(lang), ensure_ascii=False, indent=1))
         return

@@ -1,4 +1,5 @@
-"""Why a lock or a published assignment can never hold, as a fact.
+"""Why a lock or a published assignment can never hold, as a fact; and the notes about a
+roster read against its instance (changed since; what a frozen re-plan keeps), likewise.
 
 Made by the model and the solver, worded by the views: it sits in the contract so that
 the words (explain/words.py) and the checker's views read it without loading the model.
@@ -48,6 +49,20 @@ WHY_ENGLISH: dict[str, str] = {
     "lock": "locked[{index}]: {who} as {skill} in {camp}, {first} to {last}",
     "lock_kept": "kept as published (--freeze-until): {who} as {skill} in {camp}, {first} to "
     "{last}",
+    # what a planner should know before reading a roster against its instance (the notes
+    # of contract.solution.match_instance and app.solving's re-plans)
+    "instance_changed": "{path}: instance changed since this roster: {volunteers:,} "
+    "volunteer(s) and {camps_changed:,} camp(s) differ (added, removed or edited)",
+    "frozen": "--freeze-until {until}: {camps_frozen} camp(s) starting before it keep their "
+    "published teams; {confirmed} confirmed assignment(s) move only to run an essential role",
+    "cannot_keep": "cannot keep {who} as {skill} in {camp} as published: {why}",
+    "frozen_cannot_run": "camp {camp} starts before {until} but lost part of its essential "
+    "team: it cannot run as published",
+    "confirmed_moved": "{who} had confirmed {skill} in {camp}, and moves to {to}: the only way "
+    "found to run an essential role",
+    "role_in": "{skill} in {camp}",  # a place in a roster; several: places of role_in
+    "places": "{one}, {others}",
+    "no_camp": "no camp",
 }
 WHY_DAYS = frozenset({"until", "ends", "first", "last"})  # the facts that are days
 
