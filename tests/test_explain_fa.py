@@ -308,6 +308,55 @@ def test_a_replan_says_in_persian_why_a_published_assignment_is_no_longer_possib
 
 
 @pytest.mark.usefixtures("wide")
+def test_a_replan_says_in_persian_that_a_person_camp_or_role_is_gone(tmp_path: Path) -> None:
+    """A published assignment whose volunteer, camp or role the file no longer has
+    (model.baseline): each said in Persian, ids as written; English as it was."""
+    nurse_camp = camp("C", requirements=[requirement("nurse")])
+    mason_camp = camp("D", requirements=[requirement("mason")])
+    data = one_physician_two_camps(
+        SKILLS,
+        volunteer("n3"),
+        volunteer("m1", skills={"mason": 1}),
+        more_camps=(nurse_camp, mason_camp),
+    )
+    published = tmp_path / "published.json"
+    instance = write_instance(tmp_path / "instance.json", data)
+    ran = invoke("solve", str(instance), "-q", "--work-limit", "5", "-o", str(published))
+    assert ran.exit_code == 0, ran.output
+    roster = json.loads(published.read_text(encoding="utf-8"))["assignments"]
+    at = {(a["camp"], a["skill"]): a["volunteer"] for a in roster}
+    # A runs with p1 and two of the three nurses, C with the third, D with m1 (the
+    # optimum of builders' camps); then C's nurse is asked no more, D is gone, and one
+    # of A's nurses leaves the file
+    in_c = at["C", "nurse"]
+    leaving = next(a["volunteer"] for a in roster if a["camp"] == "A" and a["skill"] == "nurse")
+    data["volunteers"] = [v for v in data["volunteers"] if v["id"] != leaving]
+    data["camps"] = [c for c in data["camps"] if c["id"] != "D"]
+    data["camps"][2]["requirements"] = [requirement("mason")]
+    changed = write_instance(tmp_path / "changed.json", data)
+    replanned = tmp_path / "replanned.json"
+    again = ["solve", str(changed), "--work-limit", "5", "--baseline", str(published)]
+    ran = invoke(*again, "-o", str(replanned), "--lang", "fa")
+    assert ran.exit_code == 0, ran.output
+    paths = (str(published), str(replanned), str(changed))
+    assert english_left(ran.stdout, ids_of(data) | {leaving, "D"}, paths) == [], ran.stdout
+    assert f"دیگر ممکن نیست {leaving} در A: {leaving} دیگر در پرونده نیست" in ran.stdout
+    assert "دیگر ممکن نیست m1 m1 در D: اردوی D دیگر در پرونده نیست" in ran.stdout
+    assert f"دیگر ممکن نیست {in_c} {in_c} در C: اردوی C دیگر nurse نمی‌خواهد" in ran.stdout
+    english = invoke(*again, "-o", str(replanned), "--force").stdout
+    assert f"no longer possible {leaving} in A: {leaving} is no longer in the instance" in english
+    assert "no longer possible m1 m1 in D: camp D is no longer in the instance" in english
+    assert f"no longer possible {in_c} {in_c} in C: camp C no longer asks for nurse" in english
+    # the solution file keeps the English sentence, as it did
+    written = json.loads(replanned.read_text(encoding="utf-8"))["replan"]["no_longer_possible"]
+    assert {e["why"] for e in written} == {
+        f"{leaving} is no longer in the instance",
+        "camp D is no longer in the instance",
+        "camp C no longer asks for nurse",
+    }
+
+
+@pytest.mark.usefixtures("wide")
 def test_locks_that_contradict_are_said_in_persian(tmp_path: Path) -> None:
     """p1 locked into A and B, on the same days (H4): solve and explain name the locks
     and the rule in Persian."""
@@ -359,12 +408,30 @@ def test_every_kind_of_lock_reason_has_a_persian_sentence() -> None:
         "rule": "H4",
         "summary": Why("overlap", who="v01"),
         "why": Why("dates", who="v01", camp="c02"),
+        # the notes of a re-plan: the file's path, counts, places (role_in, places)
+        "path": "published.json",
+        "volunteers": 1200,
+        "camps_changed": 2,
+        "camps_frozen": 3,
+        "confirmed": 1,
+        "to": Why("places", one=Why("role_in", skill="mason", camp="c02"), others=Why("no_camp")),
+        "one": Why("role_in", skill="mason", camp="c02"),
+        "others": Why("no_camp"),
     }
-    allowed = {"v01", "mason", "c02", *RULE_IDS}
+    allowed = {"v01", "mason", "c02", "published.json", *RULE_IDS}
     for kind, template in WHY_ENGLISH.items():
         why = Why(kind, **{k: v for k, v in facts.items() if "{" + k in template})
         assert english_left(PERSIAN.why(why), allowed) == [], (kind, PERSIAN.why(why))
         assert why == template.format(**why.facts)
+    changed = Why("instance_changed", path="p.json", volunteers=1200, camps_changed=2)
+    assert PERSIAN.why(changed) == (
+        "p.json: پرونده از زمان این برنامه تغییر کرده است: ۱٬۲۰۰ داوطلب و ۲ اردو فرق دارند "
+        "(افزوده، برداشته یا ویرایش‌شده)"
+    )
+    assert changed == (
+        "p.json: instance changed since this roster: 1,200 volunteer(s) and 2 camp(s) differ "
+        "(added, removed or edited)"
+    )
     distance = Why("distance", who="v01", camp="c02", km=120.4, limit=50.0)
     assert (
         PERSIAN.why(distance) == "H8: اردوی c02 ۱۲۰ کیلومتر جاده‌ای از خانهٔ v01 دور است، بیش از ۵۰"

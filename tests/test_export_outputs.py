@@ -10,6 +10,7 @@ read-only mount and the full disk are real here: a tmpfs mounted in a user names
 from __future__ import annotations
 
 import errno
+import json
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from campplanner.cli import main
 from campplanner.contract.errors import UsageError
 from campplanner.io import outputs
 from campplanner.io.outputs import write_outputs
+from web_helpers import latin_words
 
 ENTRY = "from campplanner.cli import run; run()"
 
@@ -183,3 +185,36 @@ def test_an_export_writes_every_output_and_no_temporary(tmp_path: Path, tiny_ros
     assert names == ["new", "roster.html", "roster.xlsx"]
     assert all(not p.name.startswith(".") for p in (tmp_path / "new").iterdir())
     assert any(p.suffix == ".csv" for p in (tmp_path / "new").iterdir())
+
+
+def test_the_line_export_prints_is_in_the_language_of_lang(
+    tmp_path: Path, tiny_roster: Path
+) -> None:
+    """Persian by default (as the files are), no Latin word but the paths; English as it
+    always read."""
+    data = json.loads(TINY_PATH.read_text(encoding="utf-8"))
+    filled = len(json.loads(tiny_roster.read_text(encoding="utf-8"))["assignments"])
+    asked = sum(r["count"] for c in data["camps"] for r in c["requirements"])
+    xlsx, folder = tmp_path / "roster.xlsx", tmp_path / "csv"
+    said = {}
+    for lang in ("fa", "en"):
+        args = ["--xlsx", str(xlsx), "--csv", str(folder), "--force", "--lang", lang]
+        done = run("export", str(TINY_PATH), str(tiny_roster), *args)
+        assert done.exit_code == 0, done.output
+        said[lang] = done.stdout
+    files = len(list(folder.iterdir()))
+    assert said["en"] == (
+        f"Exported 4 camps, {filled} of {asked} slots filled: {xlsx}, {folder}/ "
+        f"({files} CSV files)\n"
+    )
+    persian = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    assert said["fa"] == (
+        f"برنامهٔ ۴ اردو نوشته شد، {str(filled).translate(persian)} از "
+        f"{str(asked).translate(persian)} جا پر: {xlsx}، {folder}/ "
+        f"({str(files).translate(persian)} پرونده)\n"
+    )
+    assert latin_words(said["fa"], set()) == []
+    default = run("export", str(TINY_PATH), str(tiny_roster), "--xlsx", str(xlsx), "--force")
+    assert default.stdout.startswith("برنامهٔ ۴ اردو نوشته شد") and default.stdout.endswith(
+        f"جا پر: {xlsx}\n"
+    )

@@ -29,6 +29,7 @@ from campplanner.model.baseline import baseline_from_triples, freeze
 from campplanner.model.compile import compile_instance
 from campplanner.solver import CpSatSolver, SolveOptions
 from campplanner.whatif.diff import roster_triples
+from test_explain_fa import english_left
 
 Triple = tuple[str, str, str]
 
@@ -232,6 +233,52 @@ def test_the_output_says_when_a_confirmed_assignment_moves(tmp_path: Path) -> No
     assert "essential role" in said
     moved = json.loads(out.read_text(encoding="utf-8"))["replan"]["frozen"]["confirmed_moved"]
     assert moved == [{"volunteer": "n1", "camp": "A", "skill": "nurse", "to": [["B", "nurse"]]}]
+
+
+def test_what_a_frozen_replan_notes_is_in_the_language_of_lang(tmp_path: Path) -> None:
+    """E (frozen: it starts before the date) was published with ghost, who has left the
+    file: E's team cannot be kept, so E cannot run; n1's confirmed A moves to run B's
+    essential nurse (overlapping). Every note in Persian under --lang fa (ids as
+    written, days in Persian digits); in English as it was."""
+    data = overlapping(True)
+    early = camp("E", start="2021-05-01", end="2021-05-03")
+    early["requirements"] = [requirement("nurse", essential=True)]
+    data["camps"].append(early)
+    instance = write_instance(tmp_path / "season.json", data)
+    published = tmp_path / "published.json"
+    assignments = [
+        {"volunteer": "n1", "camp": "A", "skill": "nurse"},
+        {"volunteer": "ghost", "camp": "E", "skill": "nurse"},
+    ]
+    body = {"status": "feasible", "assignments": assignments}
+    published.write_text(json.dumps(body | {"confirmed": [{"volunteer": "n1", "camp": "A"}]}))
+    args = ["solve", str(instance), "--baseline", str(published), "--freeze-until", "2021-06-01"]
+    said = {}
+    for lang in ("fa", "en"):
+        out = tmp_path / f"{lang}.json"
+        result = CliRunner().invoke(main, [*args, "-o", str(out), "-q", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        said[lang] = " ".join(result.stderr.split())
+    assert said["en"] == (
+        "note: --freeze-until 2021-06-01: 1 camp(s) starting before it keep their published "
+        "teams; 1 confirmed assignment(s) move only to run an essential role "
+        "note: cannot keep ghost as nurse in E as published: ghost is no longer in the instance "
+        "note: camp E starts before 2021-06-01 but lost part of its essential team: it cannot "
+        "run as published "
+        "note: n1 had confirmed nurse in A, and moves to nurse in B: the only way found to run "
+        "an essential role"
+    )
+    assert said["fa"] == (
+        "یادداشت: ثابت تا ۲۰۲۱/۰۶/۰۱: ۱ اردو که پیش از آن آغاز می‌شوند تیم منتشرشده‌شان را نگه "
+        "می‌دارند؛ ۱ گمارش تأییدشده فقط برای برپایی نقشی ضروری جابه‌جا می‌شود "
+        "یادداشت: ghost را نمی‌توان در نقش nurse در E چنان‌که منتشر شده نگه داشت: ghost دیگر "
+        "در پرونده نیست "
+        "یادداشت: اردوی E پیش از ۲۰۲۱/۰۶/۰۱ آغاز می‌شود ولی بخشی از تیم ضروری‌اش را از دست "
+        "داده است: چنان‌که منتشر شده برپا نمی‌شود "
+        "یادداشت: n1 نقش nurse در A را تأیید کرده بود و به nurse در B می‌رود: تنها راهی که "
+        "برای برپایی نقشی ضروری یافته شد"
+    )
+    assert english_left(said["fa"], {"ghost", "nurse", "n1", "A", "B", "E"}) == []
 
 
 def test_a_frozen_team_that_no_longer_fits_is_named(tmp_path: Path) -> None:

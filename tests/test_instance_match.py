@@ -48,6 +48,38 @@ def test_an_edited_instance_that_kept_its_name_is_fine_and_noted(tmp_path: Path)
     assert result.exit_code in (0, 1)  # judged on its merits
 
 
+def test_the_note_of_an_edited_instance_is_in_the_language_of_lang(tmp_path: Path) -> None:
+    """solve --baseline, explain, export and fit under --lang fa: the note in Persian
+    (its head too), the path as given and numbers in Persian digits; English as it was."""
+    roster = _roster(tmp_path)
+    data = tiny_data()
+    data["volunteers"][0]["name"] += " دوم"  # edited, still able to serve where they do
+    data["camps"][0]["capacity"] += 1
+    edited = write_instance(tmp_path / "edited.json", data)
+    out = tmp_path / "out"
+    out.mkdir()
+    commands = {
+        "solve": ["solve", str(edited), "--baseline", str(roster), "-q", "--work-limit", "5"],
+        "explain": ["explain", str(edited), str(roster)],
+        "export": ["export", str(edited), str(roster), "--csv", str(out), "--force"],
+        "fit": ["fit", str(edited), str(roster), "--camp", "c2", "--skill", "mason"],
+    }
+    for name, command in commands.items():
+        persian = CliRunner().invoke(main, [*command, "--lang", "fa"])
+        assert persian.exit_code == 0, (name, persian.output)
+        said = " ".join(persian.stderr.split())
+        assert (
+            f"یادداشت: {roster}: پرونده از زمان این برنامه تغییر کرده است: ۱ داوطلب و ۱ اردو "
+            "فرق دارند (افزوده، برداشته یا ویرایش‌شده)"
+        ) in said, (name, said)
+        english = CliRunner().invoke(main, [*command, "--lang", "en"])
+        said = " ".join(english.stderr.split())
+        assert (
+            f"note: {roster}: instance changed since this roster: 1 volunteer(s) and 1 camp(s) "
+            "differ (added, removed or edited)"
+        ) in said, (name, said)
+
+
 def test_the_same_instance_says_nothing(tmp_path: Path) -> None:
     roster = _roster(tmp_path)
     result = CliRunner().invoke(main, ["check", str(TINY_PATH), str(roster)])

@@ -35,7 +35,7 @@ from campplanner.app.review.actor import LOCAL_PLANNER, Actor
 from campplanner.cli import main
 from campplanner.contract.calendar import to_persian_digits
 from campplanner.workspace.links import AnswerRecord, LinkRecord, LinkStore, links
-from web_helpers import post, served, solved, wait_for_job
+from web_helpers import latin_words, post, served, solved, wait_for_job
 
 BASE = "https://camps.example.ir"
 PG_URL = os.environ.get("CAMPPLANNER_TEST_PG_URL")
@@ -328,6 +328,16 @@ def test_export_links_writes_the_csv_for_an_sms_panel(site, tmp_path: Path) -> N
     }  # the links publication made, written again
     assert all(r["phone"].startswith("0912000") for r in rows)
     assert all("گرامی" in r["message"] and r["link"] in r["message"] for r in rows)
+    # the line printed: Persian by default (as the files are), English under --lang en
+    links, written = len(rows), out / "links-phones.csv"
+    shown = to_persian_digits(str(links))
+    assert result.stdout == f"{written} نوشته شد: {shown} پیوند (۰ تازه)، ۰ داوطلب بی‌تلفن\n"
+    assert latin_words(result.stdout, set()) == []
+    rerun = ["export", str(season), str(roster), "--links", str(out), *where, "--force"]
+    english = CliRunner().invoke(main, [*rerun, "--base-url", BASE, "--lang", "en"])
+    assert english.stdout == (
+        f"Wrote {written}: {links} links (0 new), 0 volunteers without a phone\n"
+    )
     # a second run refuses to overwrite without --force; no folder, no base URL: exit 2
     again = CliRunner().invoke(
         main, ["export", str(season), str(roster), "--links", str(out), *where]

@@ -17,7 +17,7 @@ import pytest
 from builders import TINY_PATH, camp, make_instance, place, requirement, volunteer, write_instance
 from campplanner.app.inspect import check
 from campplanner.workspace import Workspace
-from web_helpers import post, served, session, solved, triples, wait_for_job
+from web_helpers import latin_words, post, served, session, solved, triples, wait_for_job
 
 
 @pytest.fixture(scope="module")
@@ -599,6 +599,17 @@ def test_scenarios_are_compared_side_by_side(web) -> None:
     page = client.get("/scenarios").text
     assert "side-by-side" in page and "بدون v01" in page
     assert "کمترین تغییر" in page  # the page says how the scenarios were solved
+    # every word Persian but the file's ids: the base, its progress, the statuses; the
+    # cancelled camps counted (without v01, c1 cannot run)
+    data = json.loads(TINY_PATH.read_text(encoding="utf-8"))
+    ids = {item["id"] for key in ("volunteers", "camps", "places", "groups") for item in data[key]}
+    assert latin_words(page, ids) == []
+    assert "حل شد برنامهٔ پایه" in page and "بهینه" in page
+    cancelled = re.search(r"<th>لغو</th>(.*?)</tr>", page, re.S)
+    assert cancelled and re.findall(r">(.*?)</td>", cancelled.group(1)) == ["۰", "۱"]
+    english = client.get("/lang/en?next=/scenarios").text
+    assert "solved base" in english and ">optimal</td>" in english
+    assert "<th><bdi>base</bdi></th>" not in english and "<th>base</th>" in english
 
 
 # ---------------------------------------------------------------- hostile names
@@ -1020,3 +1031,35 @@ def test_a_comparison_whose_search_was_cut_says_so_in_the_pages_language() -> No
     scenarios[0]["search"] = "closed"
     html = template.render(t=Words("en", "jalali"), job=job, csrf="c", path="/scenarios")
     assert "cut short" not in html and "complete" in html
+
+
+def test_a_cancelled_comparison_says_so_in_the_pages_language() -> None:
+    """Cancelled after the base: how far it got, in Persian digits on a Persian page
+    (it was the exception's English), as it was in English."""
+    from html import unescape
+
+    from campplanner.app.review.background import Comparison
+    from campplanner.app.review.comparisons import comparison_state
+    from campplanner.web.i18n import Words
+    from campplanner.web.render import environment
+    from campplanner.whatif.compare import ComparisonStopped
+
+    class Stopped:  # a finished job whose comparison was cancelled
+        state, error = "failed", ComparisonStopped(1, 2)
+
+        def events(self) -> list:
+            return []
+
+        def wait(self, timeout: float) -> bool:
+            return True
+
+    job = comparison_state(Comparison(Stopped(), ["base", "x"], Path(".")), "j1")  # type: ignore[arg-type]
+    assert job["stopped"] == {"solved": 1, "total": 2}
+    template = environment().get_template("scenario_job.html")
+    said = {
+        lang: unescape(template.render(t=Words(lang, "jalali"), job=job, csrf="c", path="/"))
+        for lang in ("fa", "en")
+    }
+    assert "متوقف شد: ۱ از ۲ سناریو حل شده بود؛ گزارشی نیست" in said["fa"]
+    assert latin_words(said["fa"], {"x"}) == []
+    assert "stopped: 1 of 2 scenarios were solved; no report" in said["en"]

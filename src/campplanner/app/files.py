@@ -120,11 +120,21 @@ def write_template(path: str, source: str | None = None, *, force: bool = False)
 
 
 @dataclass(frozen=True)
+class Written:
+    """One output of ``export``: a file, or a folder with ``files`` files of ``kinds``
+    (their suffixes, upper case)."""
+
+    path: str
+    files: int | None = None  # None: a file, not a folder
+    kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Exported:
     camps: int
     filled: int
     asked: int
-    written: list[str] = field(default_factory=list)
+    written: list[Written] = field(default_factory=list)
     note: str | None = None  # what changed in the instance since the roster was made
 
 
@@ -191,14 +201,14 @@ def export(
     for export_format, path, rendered in renders:
         if not export_format.folder:
             out_files.append((Path(path), _as_bytes(rendered)))  # type: ignore[arg-type]
-            written.append(path)
+            written.append(Written(path))
             continue
         folder = Path(path)
         for name in rendered if folder.exists() else ():  # type: ignore[union-attr]
             guard_output(folder / name, inputs, force=force)
         out_folders.append((folder, dict(rendered)))  # type: ignore[arg-type]
         kinds = sorted({Path(name).suffix.lstrip(".").upper() for name in rendered})
-        written.append(f"{folder}/ ({len(rendered)} {'/'.join(kinds) or 'no'} files)")
+        written.append(Written(str(folder), len(rendered), tuple(kinds)))
     sizes = [(path, len(data)) for path, data in out_files]
     sizes += [(folder, sum(map(len, contents.values()))) for folder, contents in out_folders]
     refuse_without_space(sizes)

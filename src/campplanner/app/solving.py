@@ -22,6 +22,7 @@ from campplanner.contract.history import Attendance
 from campplanner.contract.instance import day_of, load_instance
 from campplanner.contract.schema import Instance
 from campplanner.contract.solution import instance_fingerprint, is_solution_file, match_instance
+from campplanner.contract.why import Why
 from campplanner.explain import Explanation, explain_camps, explain_roster
 from campplanner.io.history_in import load_history
 from campplanner.io.outputs import guard_output, write_atomic
@@ -193,30 +194,27 @@ def frozen_section(problem: Problem, frozen: Freeze, roster: np.ndarray) -> dict
     }
 
 
-def moved_note(entry: dict[str, Any]) -> str:
-    """A confirmed assignment the re-plan moved, in words (the only way to run a camp)."""
-    where = ", ".join(f"{skill} in {camp}" for camp, skill in entry["to"]) or "no camp"
-    return (
-        f"{entry['volunteer']} had confirmed {entry['skill']} in {entry['camp']}, and moves "
-        f"to {where}: the only way found to run an essential role"
+def moved_note(entry: dict[str, Any]) -> Why:
+    """A confirmed assignment the re-plan moved, as a fact (the only way to run a camp)."""
+    places = [Why("role_in", skill=skill, camp=camp) for camp, skill in entry["to"]]
+    to = Why("no_camp") if not places else places[-1]
+    for place in reversed(places[:-1]):  # "a, b, c" as a, (b, c)
+        to = Why("places", one=place, others=to)
+    return Why(
+        "confirmed_moved", who=entry["volunteer"], skill=entry["skill"], camp=entry["camp"], to=to
     )
 
 
 def frozen_notes(problem: Problem, frozen: Freeze) -> list[str]:
-    """What a planner must know before reading a frozen re-plan."""
+    """What a planner must know before reading a frozen re-plan, as facts (contract.why)."""
     until = format_day(frozen.until, problem.calendar)
     notes = [
-        f"--freeze-until {until}: {len(frozen.camps)} camp(s) starting before it keep their "
-        f"published teams; {len(frozen.confirmed)} confirmed assignment(s) move only to run "
-        "an essential role"
+        Why("frozen", until=until, camps_frozen=len(frozen.camps), confirmed=len(frozen.confirmed))
     ]
     for (v, c, s), why in frozen.lost:
-        notes.append(f"cannot keep {v} as {s} in {c} as published: {why}")
+        notes.append(Why("cannot_keep", who=v, skill=s, camp=c, why=why))
     for c in frozen.cannot_run:
-        notes.append(
-            f"camp {problem.camp_ids[c]} starts before {until} but lost part of its essential "
-            "team: it cannot run as published"
-        )
+        notes.append(Why("frozen_cannot_run", camp=problem.camp_ids[c], until=until))
     return notes
 
 

@@ -189,10 +189,17 @@ def instance_output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def note(text: str | None) -> None:
-    """Something the user should know that is not an error (on stderr)."""
+NOTE_HEAD = {"en": "note:", "fa": "یادداشت:"}
+
+
+def note(text: str | None, lang: str = "en") -> None:
+    """Something the user should know that is not an error (on stderr), in ``lang``: a
+    note made as a fact (contract.why.Why) is worded in it, another said as it is."""
     if text:
-        stderr.print(f"[yellow]note:[/] {escape(text)}", highlight=False)
+        from campplanner.explain.languages import WORDS
+
+        said = WORDS[lang].why(text)
+        stderr.print(f"[yellow]{NOTE_HEAD[lang]}[/] {escape(said)}", highlight=False)
 
 
 def _exit_for(result: Any, received: Any) -> None:
@@ -478,7 +485,7 @@ def solve(
         if progress is not None:
             progress.close()
     for text in outcome.notes:
-        note(text)
+        note(text, lang)
     print_solve_outcome(stdout, outcome, quiet, full, lang)
     _exit_for(outcome.result, received)
 
@@ -522,7 +529,7 @@ def explain(
     from campplanner.cli.explain_view import print_explained
 
     explained = explain_files(instance_file, solution_file, camp_id, volunteer_id, weights, lang)
-    note(explained.note)
+    note(explained.note, lang)
     print_explained(stdout, solution_file, explained)
 
 
@@ -651,10 +658,18 @@ def export(
     --allow-violations, which shows them in every output.
     """
     from campplanner.app.files import export as export_files
+    from campplanner.cli.export_view import exported_line
 
     if links_folder:  # the volunteers' links, for a bulk-SMS panel (docs/review.md)
         _export_links(
-            instance_file, solution_file, links_folder, workspace_file, db_url, base_url, force
+            instance_file,
+            solution_file,
+            links_folder,
+            workspace_file,
+            db_url,
+            base_url,
+            force,
+            lang,
         )
         if not any(outputs.values()):
             return
@@ -666,13 +681,8 @@ def export(
         allow_violations=allow_violations,
         lang=lang,
     )
-    note(done.note)
-    stdout.print(
-        f"Exported {done.camps} camps, {done.filled} of {done.asked} slots filled: "
-        + ", ".join(done.written),
-        markup=False,
-        soft_wrap=True,
-    )
+    note(done.note, lang)
+    stdout.print(exported_line(done, lang), markup=False, soft_wrap=True)
 
 
 def _export_links(
@@ -683,8 +693,10 @@ def _export_links(
     db_url: str | None,
     base_url: str | None,
     force: bool,
+    lang: str,
 ) -> None:
     from campplanner.app.links import export_links
+    from campplanner.cli.export_view import links_line
     from campplanner.contract.errors import UsageError
 
     if not base_url:
@@ -692,12 +704,7 @@ def _export_links(
     done = export_links(
         instance_file, solution_file, folder, workspace_file, db_url, base_url, force=force
     )
-    stdout.print(
-        f"Wrote {done.path}: {done.links} links ({done.new} new), "
-        f"{done.without_phone} volunteers without a phone",
-        markup=False,
-        soft_wrap=True,
-    )
+    stdout.print(links_line(done, lang), markup=False, soft_wrap=True)
 
 
 def _print_scenario_solved(measures: Any) -> None:
@@ -963,7 +970,7 @@ def fit(
         skill_id=skill_id,
         limit=limit,
     )
-    note(found.note)
+    note(found.note, lang)
     if as_json:
         click.echo(json.dumps(found.as_dict(lang), ensure_ascii=False, indent=1))
         return

@@ -435,8 +435,8 @@ class ProgressLine:
 
 
 # Who to call after a re-plan, in Persian (``solve --baseline ... --lang fa``); the
-# English is the lines' own. Why a published assignment no longer holds stays the
-# model's English (as the reasons of an infeasible file do).
+# English is the lines' own. Why a published assignment no longer holds is a fact
+# (contract.why.Why), worded by the language's ``lock_why``.
 REPLAN_FA = {
     "head": "تغییرها نسبت به برنامهٔ منتشرشده",
     "counts": "{changed} گمارش، {people} نفر برای تماس؛ ",

@@ -27,6 +27,7 @@ from campplanner.contract.schema import (
     SolutionFile,
 )
 from campplanner.contract.shape_errors import json_kind, pydantic_issues
+from campplanner.contract.why import Why
 
 Triple = tuple[str, str, str]  # (volunteer id, camp id, skill id)
 
@@ -143,9 +144,11 @@ def match_instance(
             solution_path,
             [_other_instance(named, instance.name, instance_path)],
         )
-    return (
-        f"{solution_path}: instance changed since this roster: {changed_volunteers:,} "
-        f"volunteer(s) and {changed_camps:,} camp(s) differ (added, removed or edited)"
+    return Why(
+        "instance_changed",
+        path=solution_path,
+        volunteers=changed_volunteers,
+        camps_changed=changed_camps,
     )
 
 

@@ -1,4 +1,5 @@
-"""Why a lock or a published assignment can never hold, as a fact.
+"""Why a lock or a published assignment can never hold, as a fact; and the notes about a
+roster read against its instance (changed since; what a frozen re-plan keeps), likewise.
 
 Made by the model and the solver, worded by the views: it sits in the contract so that
 the words (explain/words.py) and the checker's views read it without loading the model.
@@ -22,6 +23,10 @@ WHY_ENGLISH: dict[str, str] = {
     "no_camps": "H5: {who} may join no camp (max_camps 0)",
     "cannot": "{who} cannot serve camp {camp}",
     "no_slot": "camp {camp} has no slot for {skill}",
+    # a published assignment whose volunteer, camp or role the instance no longer has
+    "gone_volunteer": "{who} is no longer in the instance",
+    "gone_camp": "camp {camp} is no longer in the instance",
+    "not_asked": "camp {camp} no longer asks for {skill}",
     "locked": "locked[{index}]: {why}",
     "clash": "locked[{index}]: {who} at camp {camp} breaks H3..H6 together with the locks before "
     "it (one role per camp, no overlap, max_camps, slots, beds)",
@@ -44,6 +49,20 @@ WHY_ENGLISH: dict[str, str] = {
     "lock": "locked[{index}]: {who} as {skill} in {camp}, {first} to {last}",
     "lock_kept": "kept as published (--freeze-until): {who} as {skill} in {camp}, {first} to "
     "{last}",
+    # what a planner should know before reading a roster against its instance (the notes
+    # of contract.solution.match_instance and app.solving's re-plans)
+    "instance_changed": "{path}: instance changed since this roster: {volunteers:,} "
+    "volunteer(s) and {camps_changed:,} camp(s) differ (added, removed or edited)",
+    "frozen": "--freeze-until {until}: {camps_frozen} camp(s) starting before it keep their "
+    "published teams; {confirmed} confirmed assignment(s) move only to run an essential role",
+    "cannot_keep": "cannot keep {who} as {skill} in {camp} as published: {why}",
+    "frozen_cannot_run": "camp {camp} starts before {until} but lost part of its essential "
+    "team: it cannot run as published",
+    "confirmed_moved": "{who} had confirmed {skill} in {camp}, and moves to {to}: the only way "
+    "found to run an essential role",
+    "role_in": "{skill} in {camp}",  # a place in a roster; several: places of role_in
+    "places": "{one}, {others}",
+    "no_camp": "no camp",
 }
 WHY_DAYS = frozenset({"until", "ends", "first", "last"})  # the facts that are days
 

@@ -80,8 +80,9 @@ class Wording:
     # Why one volunteer cannot serve a camp (``campplanner fit``): the funnel filter
     # they fail, or "no_room" / "no_gain" (whatif.fit); plain sentences, no template.
     person_why: Mapping[str, str] = field(default_factory=dict)
-    # Why a lock or a published assignment can never hold (model.rules.Why), by kind;
-    # none: the reason's own text, its English sentence (contract.why.WHY_ENGLISH).
+    # Why a lock or a published assignment can never hold (model.rules.Why), and the
+    # notes about a roster's instance and a frozen re-plan, by kind; none: the reason's
+    # own text, its English sentence (contract.why.WHY_ENGLISH).
     lock_why: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

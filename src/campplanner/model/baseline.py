@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from campplanner.contract.why import Why
 from campplanner.model.problem import Problem
 from campplanner.model.problem import frozen as frozen_array
 from campplanner.model.rules import (
@@ -49,14 +50,14 @@ def baseline_from_triples(
         c = problem.camp_index.get(camp_id)
         s = problem.skill_index.get(skill_id)
         if v is None:
-            dropped.append((triple, f"{volunteer_id} is no longer in the instance"))
+            dropped.append((triple, Why("gone_volunteer", who=volunteer_id)))
             continue
         if c is None:
-            dropped.append((triple, f"camp {camp_id} is no longer in the instance"))
+            dropped.append((triple, Why("gone_camp", camp=camp_id)))
             continue
         requirement = problem.requirement_index.get((c, s)) if s is not None else None
         if requirement is None:
-            dropped.append((triple, f"camp {camp_id} no longer asks for {skill_id}"))
+            dropped.append((triple, Why("not_asked", camp=camp_id, skill=skill_id)))
             continue
         candidate = problem.candidate_index(v, requirement)
         if candidate is None:

@@ -390,6 +390,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "هر سناریو جداگانه از صفر حل شد.",
         "Each scenario solved from scratch.",
     ),
+    "scenario_base": ("برنامهٔ پایه", "base"),
+    "scenario_solved": ("حل شد", "solved"),
+    "compare_stopped": (
+        "متوقف شد: {solved} از {total} سناریو حل شده بود؛ گزارشی نیست",
+        "stopped: {solved} of {total} scenarios were solved; no report",
+    ),
     "solver_search": ("جست‌وجوی حل", "Search for the roster"),
     "search_closed": ("کامل", "complete"),
     "search_cut": ("نیمه‌کاره", "cut short"),

@@ -272,6 +272,7 @@ class ComparisonStopped(CampPlannerError):
 
     def __init__(self, solved: int, total: int):
         super().__init__(f"stopped: {solved} of {total} scenarios were solved; no report")
+        self.solved, self.total = solved, total  # for a page to say in its own words
 
 
 def comparison_report(results: list[Measures]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from campplanner.app.review.errors import FileRefused, Worded
 from campplanner.app.scenarios import compare, scenario_instances
 from campplanner.contract.errors import CampPlannerError, FilesError, InstanceError, UsageError
 from campplanner.solver import SolveOptions
+from campplanner.whatif.compare import ComparisonStopped
 from campplanner.workspace import Workspace
 
 MAX_SCENARIOS = 6
@@ -60,11 +61,10 @@ def start_comparison(
     options = SolveOptions(time_limit=time_limit)
 
     def work(control: Any) -> dict[str, Any]:
-        done: list[str] = []
-
         def on_done(measures: Any) -> None:
-            done.append(measures.name)
-            control.report(f"solved {measures.name}", measures.coverage)
+            # the scenario's name as the message, so that a page says "solved" in its
+            # own words beside the name (the base, solved first, in its words too)
+            control.report("solved", measures.coverage, message=measures.name)
 
         return compare(str(base), paths, options, jobs=1, on_done=on_done)
 
@@ -81,11 +81,16 @@ def comparison_state(comparison: Comparison, job_id: str) -> dict[str, Any]:
         "id": job_id,
         "state": job.state,
         "names": comparison.names,
-        "events": [{"elapsed": round(e.elapsed, 2), "phase": e.phase} for e in job.events()],
+        "events": [
+            {"elapsed": round(e.elapsed, 2), "phase": e.phase, "scenario": e.message}
+            for e in job.events()
+        ],
     }
     if job.wait(0):
         if job.error is not None:
             state["error"] = str(job.error)
+            if isinstance(job.error, ComparisonStopped):  # cancelled: the page words it
+                state["stopped"] = {"solved": job.error.solved, "total": job.error.total}
         else:
             state["report"] = job.result()
     return state
