@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -63,6 +64,20 @@ def test_a_replan_gives_a_call_list_with_phones(tmp_path: Path) -> None:
     assert gone in people and people[gone][1] == "ناممکن (no longer possible)"
     assert people[gone][4].startswith("0912 000 ")
     replan = json.loads(replanned.read_text())["replan"]
+    # why, in the call list's Persian: the solution file keeps the reason's facts beside
+    # its English sentence (replan.no_longer_possible[].why_facts)
+    dropped = replan["no_longer_possible"]
+    camps = [e["camp"] for e in dropped]
+    assert dropped and {e["volunteer"] for e in dropped} == {gone}
+    for entry in dropped:
+        assert entry["why_facts"] == {"kind": "dates", "who": gone, "camp": entry["camp"]}
+        assert (
+            entry["why"] == f"H2: {gone} is not available for all the days of camp {entry['camp']}"
+        )
+    note = people[gone][9]
+    assert "is not available" not in note and all(camp in note for camp in camps)
+    ids = "|".join(map(re.escape, [gone, *camps]))
+    assert not re.search("[A-Za-z]", re.sub(rf"\b({ids}|H\d+)\b", "", note)), note
     changed_people = {e["volunteer"] for key in ("added", "removed", "moved") for e in replan[key]}
     assert changed_people | {gone} == set(people)
     first_days = [row[0] for row in rows[1:]]
@@ -148,3 +163,19 @@ def test_one_row_per_person_when_a_removal_is_no_longer_possible(tmp_path: Path)
         ("v02", "no_longer_possible", "unavailable"),
         ("v05", "no_longer_possible", "unavailable"),
     ]
+
+
+def test_a_reason_edited_by_hand_is_kept_as_typed() -> None:
+    """A solution file's ``why`` changed by hand no longer says what its facts say: the
+    call list keeps the typed sentence; facts that fit no kind are ignored."""
+    from campplanner.contract.why import Why, why_facts, why_read
+
+    why = Why("dates", who="v01", camp="c2")
+    facts = why_facts(why)
+    assert facts == {"kind": "dates", "who": "v01", "camp": "c2"}
+    assert isinstance(why_read(str(why), facts), Why)
+    assert why_read("v01 is ill (planner's note)", facts) == "v01 is ill (planner's note)"
+    assert not isinstance(why_read(str(why), {"kind": "dates", "who": "v01"}), Why)
+    assert why_read(str(why), {"kind": "nonsense"}) == str(why)
+    assert why_facts("a plain sentence") is None
+    assert why_facts(Why("locked", index=0, why=why)) is None  # nested facts: not kept

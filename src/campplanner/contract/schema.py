@@ -208,6 +208,8 @@ class NoLongerPossible(_Extension):
     camp: Id
     skill: Id
     why: str
+    # the reason's kind and facts (contract.why.why_facts), for words in another language
+    why_facts: dict[str, str | int | float] | None = None
 
 
 Place_ = Annotated[list[str], Field(min_length=2, max_length=2)]  # [camp, skill]

@@ -86,3 +86,30 @@ class Why(str):
 
 def _why(kind: str, facts: dict[str, object]) -> Why:
     return Why(kind, **facts)
+
+
+# A reason kept in a file (a solution file's ``replan.no_longer_possible[].why_facts``):
+# its kind and facts beside its English sentence, so that a later reader (the call
+# list) words it in its own language. Only flat facts are kept: ids, numbers, days.
+def why_facts(why: str) -> dict[str, object] | None:
+    """``why``'s kind and facts as a JSON object, or None (a plain text, or nested facts)."""
+    if not isinstance(why, Why):
+        return None
+    if not all(
+        isinstance(v, str | int | float) and not isinstance(v, Why) for v in why.facts.values()
+    ):
+        return None
+    return {"kind": why.kind, **why.facts}
+
+
+def why_read(text: str, facts: dict[str, object] | None) -> str:
+    """The reason a file kept: a ``Why`` again when its facts are there and still say
+    ``text`` (a hand-edited sentence is kept as typed), else ``text`` itself."""
+    if not facts or facts.get("kind") not in WHY_ENGLISH:
+        return text
+    values = {k: v for k, v in facts.items() if k != "kind"}
+    try:
+        why = Why(str(facts["kind"]), **values)
+    except (KeyError, ValueError, IndexError, TypeError):  # facts that do not fit the kind
+        return text
+    return why if why == text else text

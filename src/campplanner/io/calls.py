@@ -15,6 +15,7 @@ from typing import Any
 from campplanner.contract.calendar import persian_date
 from campplanner.contract.contact import spoken_phone
 from campplanner.contract.errors import UsageError
+from campplanner.explain import WORDS
 from campplanner.io.csv_out import csv_text
 from campplanner.io.xlsx import Writer
 from campplanner.report.roster import CampView, RosterView
@@ -32,6 +33,7 @@ CALL_HEADERS = (
     "توضیح (note)",
 )
 CALLS_SHEET = "تماس‌ها"
+PERSIAN = WORDS["fa"]  # why a place is no longer possible, in the call list's language
 # Each change of a re-plan (report.roster.Call.action) in the call list's words.
 CALL_ACTIONS = {
     "added": "افزوده (added)",
@@ -74,7 +76,7 @@ def call_rows(view: RosterView) -> list[list[Any]]:
                 "، ".join(
                     sorted({camp.county for camp, _ in call.before + call.after if camp.county})
                 ),
-                call.why or None,
+                "؛ ".join(map(PERSIAN.why, call.reasons)) or call.why or None,
             ]
         )
     return rows

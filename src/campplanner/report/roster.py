@@ -31,6 +31,7 @@ from campplanner.contract.errors import InstanceError
 from campplanner.contract.instance import day_of
 from campplanner.contract.problems import problem
 from campplanner.contract.schema import Instance, SolutionFile
+from campplanner.contract.why import why_read
 from campplanner.model.geo import great_circle_km
 from campplanner.model.problem import GENDER_CODE, Problem
 from campplanner.solver.result import Result
@@ -195,6 +196,9 @@ class Call:
     before: list[tuple[CampView, str]]  # (camp, role name) published
     after: list[tuple[CampView, str]]  # (camp, role name) in the new roster
     why: str = ""  # for an assignment no longer possible
+    # the same reasons one by one, as facts where the file kept them (contract.why.Why):
+    # worded in the call list's language
+    reasons: tuple[str, ...] = ()
 
     @property
     def first_day(self) -> int:
@@ -821,12 +825,15 @@ def _calls(
     ]
     calls = []
     for action, vid, before, after in changes:
-        why = "; ".join(e.why for e in dropped.get(vid, []))
+        reasons = tuple(why_read(e.why, e.why_facts) for e in dropped.get(vid, []))
+        why = "; ".join(reasons)
         if action == "removed" and vid in dropped:
             action = "no_longer_possible"  # the reason they go: their place is no more
         action, before, after = _changed_only(action, before, after)
         if places_of(before) or places_of(after):
-            calls.append(Call(action, vid, *person(vid), places_of(before), places_of(after), why))
+            calls.append(
+                Call(action, vid, *person(vid), places_of(before), places_of(after), why, reasons)
+            )
     calls.sort(key=lambda call: (call.first_day, call.volunteer_name, call.volunteer_id))
     return calls
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from campplanner.contract.schema import SolutionFile
 from campplanner.contract.solution import cancelled_camp_ids
 from campplanner.contract.solution import roster_triples as solution_triples
+from campplanner.contract.why import why_facts
 from campplanner.model.baseline import Baseline, Triple
 from campplanner.model.problem import Problem
 
@@ -112,6 +113,17 @@ def changes_claim(changes: int, changes_bound: int | None) -> str:
     return f"at least {changes_bound:,} needed (a lower bound, not proven reachable)"
 
 
+def _no_longer_possible(triple: Triple, why: str) -> dict[str, object]:
+    """A published assignment the edited season no longer allows, and why: its English
+    sentence, and its facts for the call list's Persian (when it has them)."""
+    volunteer, camp, skill = triple
+    entry: dict[str, object] = {"volunteer": volunteer, "camp": camp, "skill": skill, "why": why}
+    facts = why_facts(why)
+    if facts is not None:
+        entry["why_facts"] = facts
+    return entry
+
+
 def replan_report(
     problem: Problem,
     baseline: Baseline,
@@ -126,8 +138,7 @@ def replan_report(
         "replan": {
             "published_assignments": len(published),
             "no_longer_possible": [
-                {"volunteer": v, "camp": c, "skill": s, "why": why}
-                for (v, c, s), why in baseline.dropped
+                _no_longer_possible(triple, why) for triple, why in baseline.dropped
             ],
             "changed_assignments": diff.changed_assignments,
             # a proof that no roster as good changes fewer; "fewest_possible" only when
