@@ -116,7 +116,7 @@ def test_a_camp_shows_its_team_empty_slots_with_reasons_and_candidates(web) -> N
         data = client.get(f"/api/camps/{camp_id}").json()
         assert len(data["team"]) == data["camp"]["filled"]
         for slot in data["empty_slots"]:
-            assert slot["why"] or slot["fix"] or data["cancelled"]
+            assert slot["why"]  # a cancelled camp's slots too (issue 25)
             for candidate in slot["candidates"]:
                 assert candidate["volunteer"] in site.head().volunteers
                 # who gives their place up for them, when the camp has no room left

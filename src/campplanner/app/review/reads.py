@@ -17,7 +17,7 @@ from campplanner.contract.calendar import Calendar, to_ascii_digits
 from campplanner.contract.errors import UsageError
 from campplanner.contract.instance import day_of
 from campplanner.contract.schema import Reserves
-from campplanner.explain import CampReason, SlotReason, explain_camp
+from campplanner.explain import CampReason, SlotReason, explain_camp, slot_of_cancelled
 from campplanner.report.roster import NO_COUNTY, CampView
 from campplanner.whatif.diff import diff_rosters
 from campplanner.whatif.replace import suggest_replacements
@@ -328,6 +328,9 @@ def camp(opened: OpenVersion, camp_id: str, lang: str = "fa") -> dict[str, Any] 
     slots = []
     for slot, r in empty:
         reason = reasons.get(r)
+        why, fix = (reason.why, reason.fix) if reason else ("", "")
+        if reason is None and cancelled is not None:  # issue 25: a reason on every slot
+            why, fix = slot_of_cancelled(cancelled, lang)
         options, blocked = ranked_candidates(opened, r)
         slots.append(
             {
@@ -337,8 +340,8 @@ def camp(opened: OpenVersion, camp_id: str, lang: str = "fa") -> dict[str, Any] 
                 "count": slot.count,
                 "level": slot.level,
                 "essential": slot.essential,
-                "why": reason.why if reason else "",
-                "fix": reason.fix if reason else "",
+                "why": why,
+                "fix": fix,
                 "candidates": [_suggestion(opened, s) for s in options],
                 "blocked_by_locks": blocked,
             }
