@@ -156,6 +156,82 @@ def test_every_empty_slot_of_a_cancelled_camp_says_why_in_the_pages_language(web
     assert client.get("/api/camps/A").json()["empty_slots"] == []  # A is full: nothing said
 
 
+def test_a_candidate_whose_move_stops_a_camp_says_which_and_a_swap_names_skills(web) -> None:
+    # B's physician slot: p1 would come from A, where they are the one physician, so A
+    # stops running: said beside them by the camp's name. The swap of n1 (a nurse of A)
+    # offers n3, their skill by its name (an English skill id before) and n1 by name.
+    _, client = web
+    slots = {s["skill"]: s for s in client.get("/api/camps/B").json()["empty_slots"]}
+    (p1,) = [k for k in slots["physician"]["candidates"] if k["volunteer"] == "p1"]
+    assert p1["leaves"] == ["A"] and p1["cancels"] == ["A"]
+    assert p1["stops"] == [{"camp": "A", "camp_name": "اردوی الف"}] and p1["displaced"] == []
+    page = client.get("/camps/B").text
+    section = page.split('data-skill="physician"', 1)[1].split("</section>", 1)[0]
+    assert 'لغو می‌شود: <a href="/camps/A"><bdi>اردوی الف</bdi></a>' in section
+    swap = client.get("/camps/A", params={"replace": "n1"}).text
+    swaps = swap.split('id="swaps"', 1)[1].split("</section>", 1)[0]
+    assert "جایگزین: <bdi>نرگس یکم</bdi>" in swaps
+    assert '<a href="/volunteers/n3"><bdi>نگار سوم</bdi></a></td><td><bdi>پرستار</bdi>' in swaps
+    assert "nurse" not in re.sub(r"<[^>]+>", " ", swaps)
+
+
+def _beds_full() -> dict[str, Any]:
+    # Camp A (priority 3) has 3 beds for 5 roles (an essential leader, two nurses, two
+    # masons); B (priority 1, the same days) two masons. The best roster fills A's beds
+    # (3 x 3) and B's masons (2 x 1): A keeps two slots empty for its beds, and anyone
+    # offered for them takes the bed of someone in A, who must be named.
+    names = {"l1": "لیلا", "n1": "نازنین", "n2": "نسترن", "n3": "نیلوفر"}
+    names |= {f"m{k}": f"مهدی {['یکم', 'دوم', 'سوم', 'چهارم'][k]}" for k in range(4)}
+    return make_instance(
+        rules={"max_camps": 2},
+        volunteers=[
+            volunteer("l1", skills={"leader": 1}, name=names["l1"]),
+            *(volunteer(v, name=names[v]) for v in ("n1", "n2", "n3")),
+            *(volunteer(f"m{k}", skills={"mason": 1}, name=names[f"m{k}"]) for k in range(4)),
+        ],
+        camps=[
+            camp(
+                "A",
+                capacity=3,
+                priority=3,
+                requirements=[
+                    requirement("leader", essential=True),
+                    requirement("nurse", count=2),
+                    requirement("mason", count=2),
+                ],
+            ),
+            camp("B", priority=1, requirements=[requirement("mason", count=2)]),
+        ],
+    )
+
+
+def test_a_candidate_for_a_camp_with_no_bed_left_names_who_gives_theirs_up(
+    tmp_path: Path,
+) -> None:
+    instance = tmp_path / "beds.json"
+    data = _beds_full()
+    instance.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    site, client = served(instance, tmp_path, solution=solved(instance, tmp_path))
+    names = {v["id"]: v["name"] for v in data["volunteers"]}
+    camp_a = client.get("/api/camps/A").json()
+    members = {m["volunteer"] for m in camp_a["team"]}
+    assert len(members) == 3 and "l1" in members  # the beds, the leader among them
+    page = client.get("/camps/A").text
+    named = 0
+    for slot in camp_a["empty_slots"]:
+        section = page.split(f'data-skill="{slot["skill"]}"', 1)[1].split("</section>", 1)[0]
+        for k in slot["candidates"]:
+            assert k["displaces"], k  # no bed left: someone gives theirs up
+            assert k["displaced"] == [{"volunteer": v, "name": names[v]} for v in k["displaces"]]
+            assert set(k["displaces"]) <= members - {"l1"}  # never the essential leader
+            for v in k["displaces"]:
+                said = f'جای خود را می‌دهد: <a href="/volunteers/{v}"><bdi>{names[v]}</bdi></a>'
+                assert said in section, section
+                named += 1
+    assert named >= 2
+    site.close()
+
+
 def test_the_people_on_no_camp_are_searched_by_post_and_in_the_api(web) -> None:
     _, client = web
     csrf = session(client)["csrf"]

@@ -272,6 +272,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_candidates": ("کسی آزاد نیست", "Nobody can take it"),
     "coverage_change": ("تغییر پوشش", "Coverage change"),
     "leaves": ("باید ترک کند", "Must leave"),
+    "gives_place": ("جای خود را می‌دهد", "gives their place up"),
+    "stops_running": ("لغو می‌شود", "stops running"),
     "lock": ("قفل در این جایگاه", "Lock into this slot"),
     "lock_short": ("قفل", "Lock"),
     "remove": ("حذف", "Remove"),

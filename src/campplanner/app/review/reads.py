@@ -490,7 +490,11 @@ def replacements(opened: OpenVersion, camp_id: str, volunteer_id: str) -> list[d
         return []
     dropout = suggest_replacements(problem, opened.assigned, v, c, CANDIDATES_PER_SLOT)
     return [
-        _suggestion(opened, s) | {"skill": problem.skill_ids[problem.candidate_skill[slot]]}
+        _suggestion(opened, s)
+        | {
+            "skill": problem.skill_ids[problem.candidate_skill[slot]],
+            "skill_name": problem.skill_names[problem.candidate_skill[slot]],
+        }
         for slot in dropout.slots
         for s in dropout.suggestions[slot]
     ]
@@ -508,6 +512,17 @@ def _suggestion(opened: OpenVersion, s: Any) -> dict[str, Any]:
         "cancels": [problem.camp_ids[x] for x in s.cancels],
         # who gives their place in this camp up for the newcomer (no slot or bed left)
         "displaces": [problem.volunteer_ids[problem.candidate_volunteer[i]] for i in s.displaces],
+        # the same, by name, for the page (issue 25: a gain that needs someone to leave
+        # names them)
+        "displaced": [
+            {"volunteer": displaced, "name": opened.volunteers[displaced].name}
+            for displaced in (
+                problem.volunteer_ids[problem.candidate_volunteer[i]] for i in s.displaces
+            )
+        ],
+        "stops": [
+            {"camp": problem.camp_ids[x], "camp_name": problem.camp_names[x]} for x in s.cancels
+        ],
     }
 
 
