@@ -345,7 +345,7 @@ def reused(opened: OpenVersion, ops: list[dict[str, Any]]) -> Prepared | None:
     kind this does not apply (a county's scope closes camps) or cannot be applied: the
     re-solve then reads the edited instance as a file would be read."""
     if ops:
-        found = edited_model(opened.instance, ops)
+        found = edited_model(opened.instance, ops, opened.instance.name)  # as the file
         if found is None:
             return None
         instance, changed = found
@@ -385,7 +385,8 @@ def scoped(prepared: Prepared, scope: Scope) -> Prepared | None:
     capacity = {camp_of[camp]: len(team) for camp, team in scope.teams.items()}
     first_lock = len(prepared.instance.locked)
     empty = np.asarray(scope.empty, dtype=np.int64)
-    narrowed = closed_camps(problem, empty, forbidden, locks, first_lock, capacity, "edits")
+    name = prepared.instance.name  # the season's, as the scoped file keeps it
+    narrowed = closed_camps(problem, empty, forbidden, locks, first_lock, capacity, name)
     if narrowed is None:
         return None
     published = prepared.published
