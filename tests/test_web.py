@@ -891,10 +891,18 @@ def test_a_date_half_typed_in_a_live_filter_is_said_in_the_table(web) -> None:
     _, client = web
     part = client.get("/camps", params={"from": "1400-0", "status": ""}, headers=HTMX)
     assert part.status_code == 400  # swapped in all the same (base.html's htmx config)
-    assert 'id="camps-results"' in part.text and "is not a date" in part.text
-    assert "1400-0" in part.text and "<html" not in part.text
+    assert 'id="camps-results"' in part.text and "از: \u20681400-0\u2069 تاریخ نیست" in part.text
+    assert "is not a date" not in part.text  # said in the page's language (issue 25)
+    assert "<html" not in part.text
+    both = client.get("/camps", params={"from": "1400-0", "to": "x", "page": "²"}).text
+    assert "تا: \u2068x\u2069 تاریخ نیست" in both and "صفحه: \u2068²\u2069 شمارهٔ صفحه نیست" in both
+    english = client.get("/camps", params={"from": "1400-0"}, cookies={"campplanner_lang": "en"})
+    assert "from: &#39;1400-0&#39; is not a date (YYYY-MM-DD)" in english.text
     assert '"code": "400", "swap": true' in client.get("/camps").text
-    assert client.get("/api/camps", params={"from": "1400-0"}).status_code == 400  # the API
+    api = client.get("/api/camps", params={"from": "1400-0"})  # the API: English for scripts
+    assert api.status_code == 400 and "is not a date" in api.json()["error"]
+    persian = client.get("/api/camps", params={"from": "1400-0", "lang": "fa"}).json()["error"]
+    assert "تاریخ نیست" in persian
 
 
 def test_volunteers_are_searched_as_the_name_is_typed(web) -> None:

@@ -115,6 +115,11 @@ def refusal_language(request: Request) -> str:
 # revision) in Persian, by key; their English is the error's own text. {name} quotes a
 # value: a number in Persian digits, an id or a name isolated (FSI ... PDI).
 APP_WORDS: dict[str, str] = {
+    # the camps table's filters, said above the table (a date still being typed)
+    "filter_from": "از: {text} تاریخ نیست (سال-ماه-روز)",
+    "filter_to": "تا: {text} تاریخ نیست (سال-ماه-روز)",
+    "filter_empty": "جاهای خالی: {text} یکی از گزینه‌های این پالایه نیست",
+    "filter_page": "صفحه: {text} شمارهٔ صفحه نیست",
     "attendance_refused": (
         "حضور ثبت نشد: {people} یا در گروه این اردو نیستند یا جلوی نامشان «آمد» یا «نیامد» "
         "نیامده است. چیزی تغییر نکرد."

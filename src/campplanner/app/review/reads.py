@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from campplanner.app.review.errors import Worded
 from campplanner.app.review.versions import OpenVersion, search_key
 from campplanner.app.scenarios import fit_late_volunteer, fit_open_slot
 from campplanner.contract.calendar import Calendar, to_ascii_digits
@@ -183,12 +184,12 @@ def camp_map(opened: OpenVersion) -> list[dict[str, Any]]:
 
 
 def camp_filters(
-    params: Mapping[str, str], calendar: Calendar, problems: list[str] | None = None
+    params: Mapping[str, str], calendar: Calendar, problems: list[Worded] | None = None
 ) -> dict[str, Any]:
     """The camps table's filters (the keyword arguments of :func:`camps`) from an
-    address's parameters. A date that is not one is refused (UsageError), or, given
-    ``problems``, left out and said there (a live filter while the planner is still
-    typing it)."""
+    address's parameters. A date that is not one is refused (Worded, a UsageError), or,
+    given ``problems``, left out and said there (a live filter while the planner is
+    still typing it), in the page's language."""
 
     def day(name: str) -> int | None:
         text = (params.get(name) or "").strip()
@@ -197,25 +198,28 @@ def camp_filters(
         try:
             return day_of(text, calendar)
         except ValueError:
-            message = f"{name}: {text!r} is not a date (YYYY-MM-DD)"
+            refused = Worded(
+                f"{name}: {text!r} is not a date (YYYY-MM-DD)", f"filter_{name}", text=text
+            )
             if problems is None:
-                raise UsageError(message) from None
-            problems.append(message)
+                raise refused from None
+            problems.append(refused)
             return None
 
     empty = params.get("empty", "")
     if empty and empty not in EMPTY_FILTERS:
         message = f"empty: {empty[:20]!r} is not one of {', '.join(EMPTY_FILTERS)}"
+        refused = Worded(message, "filter_empty", text=empty[:20])
         if problems is None:
-            raise UsageError(message)
-        problems.append(message)
+            raise refused
+        problems.append(refused)
         empty = ""
     page = params.get("page", "") or "1"
     if not (page.isascii() and page.isdigit() and len(page) < 10):  # "²" is a digit too
-        message = f"page: {page[:20]!r} is not a page number"
+        refused = Worded(f"page: {page[:20]!r} is not a page number", "filter_page", text=page[:20])
         if problems is None:
-            raise UsageError(message)
-        problems.append(message)
+            raise refused
+        problems.append(refused)
         page = "1"
     return {
         "county": params.get("county", ""),

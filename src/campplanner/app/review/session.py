@@ -51,6 +51,7 @@ from campplanner.app.review.errors import (
     TooLarge,
     UsageError,
     VersionReplaced,
+    Worded,
     saves,
 )
 from campplanner.app.review.permissions import (
@@ -241,7 +242,7 @@ class ReviewSession:
 
     @permitted(ALL)
     def camps(
-        self, actor: Actor, params: Mapping[str, str], problems: list[str] | None = None
+        self, actor: Actor, params: Mapping[str, str], problems: list[Worded] | None = None
     ) -> dict[str, Any]:
         """The camps table filtered by ``params`` (see :func:`reads.camp_filters`)."""
         head = self._head()

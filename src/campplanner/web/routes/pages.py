@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from campplanner.app.review.errors import Worded
 from campplanner.web.handling import (
     Acting,
     Id,
@@ -20,6 +21,7 @@ from campplanner.web.handling import (
     off_loop,
     partial,
     posted,
+    said_together,
     versions_compared,
 )
 from campplanner.web.i18n import LANGUAGES
@@ -35,7 +37,7 @@ def overview_page(request: Request, session: Session, actor: Acting) -> Response
 
 @router.get("/camps", response_class=HTMLResponse)
 def camps_page(request: Request, session: Session, actor: Acting) -> Response:
-    problems: list[str] = []
+    problems: list[Worded] = []
     data = session.camps(actor, request.query_params, problems)
     others = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
     # A live filter (htmx) gets the table alone; going back in history, the page.
@@ -47,7 +49,7 @@ def camps_page(request: Request, session: Session, actor: Acting) -> Response:
         data=data,
         params=request.query_params,
         others=urlencode(others),
-        error="; ".join(problems),
+        error=said_together(problems, request),
     )
     answer.headers["Vary"] = "HX-Request"
     return answer
