@@ -179,6 +179,8 @@ def test_the_best_volunteers_for_a_slot_and_camps_for_a_late_volunteer(web) -> N
     )
     page = client.get("/camps/c1/fit?skill=nurse").text
     assert 'id="fit"' in page and slot["options"][0]["volunteer"] in page
+    heading = page.split("<h1>", 1)[1].split("</h1>", 1)[0]  # the role by its name
+    assert "<bdi>پرستار</bdi>" in heading and "nurse" not in heading
     assert 'id="fit-form"' in client.get("/camps/c1").text
     refused = client.get("/api/camps/c2/fit?skill=physician")  # c2 asks for no physician
     assert refused.status_code == 400 and "asks for" in refused.json()["error"]
@@ -197,6 +199,8 @@ def test_the_best_volunteers_for_a_slot_and_camps_for_a_late_volunteer(web) -> N
     page = client.post("/volunteers/fit", data={**form, "skills": "mason:2", "gender": "m"})
     assert page.status_code == 200 and "بهترین اردوها" in page.text and "c2" in page.text
     assert "The best" not in page.text
+    table = page.text.split('id="fit"', 1)[1].split("</table>", 1)[0]
+    assert "<td><bdi>بنا</bdi></td>" in table and "mason" not in table  # a role by name
     bad = client.post("/volunteers/fit", data={**form, "home": "nowhere", "skills": "mason"})
     assert bad.status_code == 400 and "home" in bad.text
     assert "late_volunteer" not in client.get("/volunteers").text  # the form's words, not keys

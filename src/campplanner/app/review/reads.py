@@ -715,8 +715,13 @@ def camp_fit(opened: OpenVersion, camp_id: str, skill_id: str, lang: str) -> dic
     key = f"fit {camp_id} {skill_id} {lang}"
     if key not in opened.cache:
         answer = fit_open_slot(opened.problem, opened.assigned, camp_id, skill_id)
-        opened.cache[key] = answer.as_dict(lang)
+        opened.cache[key] = answer.as_dict(lang) | {"skill_names": skill_names(opened)}
     return opened.cache[key]
+
+
+def skill_names(opened: OpenVersion) -> dict[str, str]:
+    """Skill id -> the file's name of it: a page names a role, never by its id."""
+    return {s.id: s.name for s in opened.instance.skills}
 
 
 def late_fit(opened: OpenVersion, fields: Mapping[str, object], lang: str) -> dict[str, Any]:
@@ -733,6 +738,7 @@ def late_fit(opened: OpenVersion, fields: Mapping[str, object], lang: str) -> di
     answer = fit_late_volunteer(opened.instance, opened.triples, record, source="the form")
     data = answer.as_dict(lang)
     data["record"] = record
+    data["skill_names"] = skill_names(opened)
     return data
 
 
