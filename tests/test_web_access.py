@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from builders import camp, make_instance, place, requirement, volunteer
+from campplanner.contract.calendar import to_persian_digits
 from web_helpers import clicked, post, served, session, solved, wait_for_job
 
 SKILLS = [{"id": "physician", "name": "پزشک"}, {"id": "nurse", "name": "پرستار"}]
@@ -168,6 +169,15 @@ def test_a_candidate_whose_move_stops_a_camp_says_which_and_a_swap_names_skills(
     page = client.get("/camps/B").text
     section = page.split('data-skill="physician"', 1)[1].split("</section>", 1)[0]
     assert 'لغو می‌شود: <a href="/camps/A"><bdi>اردوی الف</bdi></a>' in section
+    # each change keeps its sign before its digits in the right-to-left line: a
+    # left-to-right mark first (CLDR's Persian signs), not «۱-» for -1
+    change = to_persian_digits(f"{p1['coverage_change']:+d}")
+    assert f'<td class="num">\u200e{change}</td>' in section, section
+    text = re.sub(r"<[^>]+>", "", page.split("<main", 1)[1])
+    signs = re.findall("(?<![۰-۹])(.?)[+-][۰-۹]", text)  # a sign, not a date's dash
+    assert signs and set(signs) == {"\u200e"}, signs
+    english = client.get("/camps/B", cookies={"campplanner_lang": "en"}).text
+    assert f"{p1['coverage_change']:+d}</td>" in english and "\u200e" not in english
     swap = client.get("/camps/A", params={"replace": "n1"}).text
     swaps = swap.split('id="swaps"', 1)[1].split("</section>", 1)[0]
     assert "جایگزین: <bdi>نرگس یکم</bdi>" in swaps

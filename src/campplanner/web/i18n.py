@@ -558,8 +558,19 @@ class Words:
             return "–"
         text = f"{value:,.{decimals}f}"
         if self.lang == "fa":
-            return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+            return self._sign_first(to_persian_digits(text.replace(",", "٬").replace(".", "٫")))
         return text
+
+    def signed(self, value: int) -> str:
+        """A change, its sign always written (``+۲``, ``-۳``)."""
+        text = f"{value:+d}"
+        return self._sign_first(to_persian_digits(text)) if self.lang == "fa" else text
+
+    def _sign_first(self, text: str) -> str:
+        """A Persian number's sign kept before its digits in a right-to-left line: a
+        left-to-right mark first (as CLDR's Persian plus and minus signs), else the line
+        shows ``۳-`` for -3."""
+        return "\u200e" + text if text[:1] in "+-" else text
 
     def pct(self, part: float, whole: float) -> str:
         if not whole:
