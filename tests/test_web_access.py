@@ -315,3 +315,16 @@ def test_the_resolve_panel_names_people_camps_roles_and_jalali_dates(web) -> Non
     data = client.get(f"/api/jobs/{job}").json()["finished"]["diff"]
     gone = next(e for e in data["removed"] if e["volunteer"] == "n1")
     assert gone["before"][0]["camp_name"] == "اردوی الف" and gone["before"][0]["role"] == "پرستار"
+    # the panel splits, as the call list does, what the edit needed (n1, whom it names)
+    # from what the re-plan found besides (n3, free, takes the nurse's slot)
+    assert gone["needed"] is True
+    others = {e["volunteer"] for key in ("added", "moved") for e in data[key]} - {"n1"}
+    assert others and all(
+        not e["needed"] for key in ("added", "moved") for e in data[key] if e["volunteer"] != "n1"
+    )
+    assert (data["needed"], data["improvements"]) == (1, len(others))
+    found = to_persian_digits(str(len(others)))
+    split = f"لازم برای تغییرهای شما: ۱ · بهبودهایی که برنامه‌ریزی دوباره یافت: {found}"
+    assert split in panel, panel
+    assert '<tr class="needed"><td><a href="/volunteers/n1">' in panel
+    assert '<span class="tag">بهبود</span>' in panel

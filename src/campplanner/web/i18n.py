@@ -324,6 +324,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "calls_from_version": ("نسبت به نسخهٔ", "from version"),
     "calls_needed": ("لازم برای تغییرهای شما", "Needed for your edits"),
     "calls_improvements": ("بهبودهایی که برنامه‌ریزی دوباره یافت", "Improvements the re-plan found"),
+    "calls_needed_short": ("لازمِ تغییرها", "needed"),
+    "calls_improvement_short": ("بهبود", "improvement"),
     "calls_nobody": ("کسی نیست.", "Nobody."),
     "calls_change": ("چه تغییری", "What changes"),
     "calls_to": ("به", "to"),
