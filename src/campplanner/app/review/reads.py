@@ -536,23 +536,34 @@ def search(
     skill: str = "",
     every_id: bool = False,
     unassigned: bool = False,
+    county: str = "",
+    group: str = "",
 ) -> dict[str, Any]:
     """Volunteers whose name or id contains the query, however it was typed, and who
-    have ``skill`` (if given; the query may then be empty), and, with ``unassigned``,
-    who could serve but are on no camp (the overview's count); each with what tells
-    namesakes apart (group, home, skills). ``skills`` lists every skill for the filter;
+    have ``skill`` (if given; the query may then be empty), live in ``county`` and
+    belong to ``group`` (ids, if given), and, with ``unassigned``, who could serve but
+    are on no camp (the overview's count); each with what tells namesakes apart (group,
+    home, skills). ``skills``, ``counties`` and ``groups`` list the filters' choices;
     with ``every_id``, ``ids`` holds the id of every one found (for a bulk edit)."""
     instance = opened.instance
     skill_names = {s.id: s.name for s in instance.skills}
+    places = {p.id: p.name for p in instance.places}
+    groups = {g.id: g.name for g in instance.groups}
+    county_of = {p.id: p.county or NO_COUNTY for p in instance.places}
+    names = county_names(opened)
     data: dict[str, Any] = {
         "results": [],
         "total": 0,
         "skills": [{"id": s.id, "name": s.name} for s in instance.skills],
         "skill": skill if skill in skill_names else "",
+        "counties": [{"id": c, "name": names.get(c, c)} for c in sorted(set(county_of.values()))],
+        "county": county if county in county_of.values() else "",
+        "groups": [{"id": g.id, "name": g.name} for g in instance.groups],
+        "group": group if group in groups else "",
         "unassigned": unassigned,
     }
     key = search_key(query)
-    if not key and not data["skill"] and not unassigned:
+    if not (key or data["skill"] or data["county"] or data["group"] or unassigned):
         return data
     idle = {u.volunteer_id for u in opened.view.unassigned} if opened.view is not None else set()
     found = [
@@ -560,10 +571,10 @@ def search(
         for text, vid in opened.search_keys
         if key in text
         and (not data["skill"] or data["skill"] in opened.volunteers[vid].skills)
+        and (not data["county"] or county_of.get(opened.volunteers[vid].home) == data["county"])
+        and (not data["group"] or opened.volunteers[vid].group == data["group"])
         and (not unassigned or vid in idle)
     ]
-    places = {p.id: p.name for p in instance.places}
-    groups = {g.id: g.name for g in instance.groups}
     results = []
     for vid in found[:SEARCH_RESULTS]:
         v = opened.volunteers[vid]
