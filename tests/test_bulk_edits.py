@@ -201,6 +201,34 @@ def test_the_search_filters_by_skill_and_tells_namesakes_apart(site) -> None:
     assert len({(r["group"], r["home_name"], str(r["skills"])) for r in rows}) == len(rows)
 
 
+def test_the_search_filters_by_county_and_group_for_a_bulk_edit(site) -> None:
+    """Issue 25: a bulk edit's people by skill, county and group: a county is the home
+    place's county (saveh: 86 of small's 300), a group its id; the filters combine, and
+    the page puts everyone found (not only the 50 shown) in the bulk list."""
+    _, client = site
+    data = json.loads(SMALL_PATH.read_text())
+    county_of = {p["id"]: p.get("county") for p in data["places"]}
+    saveh = {v["id"] for v in data["volunteers"] if county_of[v["home"]] == "saveh"}
+    group = {v["id"] for v in data["volunteers"] if v.get("group") == "g-arak-006"}
+    csrf = {"X-CSRF-Token": client.app.state.csrf}
+    found = client.post("/api/volunteers/search", json={"county": "saveh"}, headers=csrf).json()
+    assert found["total"] == len(saveh) == 86 and found["county"] == "saveh"
+    assert {r["volunteer"] for r in found["results"]} <= saveh
+    assert {"id": "saveh", "name": "ساوه"} in found["counties"]
+    both = {"county": "arak", "group": "g-arak-006"}
+    found = client.post("/api/volunteers/search", json=both, headers=csrf).json()
+    in_arak = {v["id"] for v in data["volunteers"] if county_of[v["home"]] == "arak"}
+    assert found["total"] == len(group & in_arak) > 0
+    html = _form(client, "/volunteers", {"q": "", "county": "saveh", "to_bulk": "1"}).text
+    listed = re.search(r'<textarea name="volunteers"[^>]*>([^<]*)</textarea>', html).group(1)
+    assert sorted(listed.split()) == sorted(saveh)  # all 86, more than a page shows
+    assert '<option value="saveh" selected>' in html
+    page = client.get("/volunteers").text  # the filters' choices, by name
+    assert '<select name="county"' in page and '<select name="group"' in page
+    unknown = client.post("/api/volunteers/search", json={"county": "nowhere"}, headers=csrf)
+    assert unknown.json()["total"] == 0 and unknown.json()["county"] == ""  # no filter, no query
+
+
 def test_the_page_puts_everyone_found_in_the_bulk_list(site) -> None:
     _, client = site
     physicians = sorted(p["id"] for p in _volunteers() if "physician" in p["skills"])

@@ -195,3 +195,26 @@ def test_an_empty_essential_role_is_marked_in_words_with_persian_punctuation(wal
     assert ", !" not in page
     english = browser.get("/camps/c5", cookies={"campplanner_lang": "en"}).text
     assert ", <strong>essential</strong>)" in english
+
+
+def test_persian_pages_punctuate_in_persian(walked) -> None:
+    """No Latin comma or semicolon after a Persian word or digit: the re-solve's panel
+    and a comparison said «۳ نفر تغییر, ۲ اردو» (the Persian comma is «،»)."""
+    _, browser, _, job = walked
+    found = {}
+    for url in ("/", "/camps/c1", "/camps/c5", "/edits", f"/jobs/{job}", "/versions"):
+        found[url] = _latin_punctuation(browser.get(url).text)
+    compare = browser.get("/versions/compare?a=1&b=2").text
+    found["compare"] = _latin_punctuation(compare)
+    assert not any(found.values()), found
+    assert re.search("[۰-۹] نفر تغییر، [۰-۹]+ اردو", compare), compare  # the words said
+    english = browser.get("/versions/compare?a=1&b=2", cookies={"campplanner_lang": "en"})
+    assert re.search(r"\d+ people changed, \d+ camps", english.text)
+
+
+def _latin_punctuation(html: str) -> list[str]:
+    """The text of a page's main part where a Latin comma or semicolon follows a Persian
+    letter or digit."""
+    main = html.split("<main", 1)[1] if "<main" in html else html
+    text = re.sub(r"<[^>]+>", "", re.sub(r"<(script|style)\b.*?</\1>", " ", main, flags=re.S))
+    return re.findall(r".{0,20}[\u0600-\u06ff][)]?\s*[,;].{0,20}", text)

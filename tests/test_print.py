@@ -71,8 +71,14 @@ def test_every_sheet_prints_on_a4_at_8_points_or_more_with_page_numbers(small_bo
             assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
             landscape = sheet.page_setup.orientation == "landscape"
             # openpyxl reads the width with Excel's padding already added: a little
-            # wider than written, so this errs on the small side
-            widths = [d.width for d in sheet.column_dimensions.values() if d.width]
+            # wider than written, so this errs on the small side; one <col min max>
+            # entry is a run of columns of one width, each counted
+            widths = [
+                d.width
+                for d in sheet.column_dimensions.values()
+                if d.width
+                for _ in range(d.min, d.max + 1)
+            ]
             assert FONT_POINTS * print_scale(widths, landscape) >= 8.0, sheet.title
         else:
             assert sheet.page_setup.scale == 85, sheet.title

@@ -388,8 +388,8 @@ def test_the_pages_other_refusals_of_uploads_and_solves_in_persian(tmp_path: Pat
         # a date the planner is still typing in the camps' filter, said in Persian
         answer = client.get("/camps", params={"from": "1403/13/01", "page": "x"})
         assert answer.status_code == 400
-        assert "«\u20681403/13/01\u2069» تاریخ نیست" in answer.text
-        assert "«\u2068x\u2069» شمارهٔ صفحه نیست" in answer.text
+        assert "از: \u20681403/13/01\u2069 تاریخ نیست" in answer.text
+        assert "صفحه: \u2068x\u2069 شمارهٔ صفحه نیست" in answer.text
         assert latin_words(answer.text, {"x", "c1", "c2", "c3", "c4"}) == []  # camp ids
     finally:
         site.close()

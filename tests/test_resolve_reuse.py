@@ -94,10 +94,10 @@ def test_an_edit_applied_in_memory_is_the_edited_file_read_and_compiled() -> Non
     raw = SMALL.read_bytes()
     fresh_instance = instance_from_data(json.loads(edited_instance(raw, edits)))
     fresh = compile_instance(fresh_instance)
-    found = edited_model(instance, edits)
+    found = edited_model(instance, edits, instance.name)  # as the page's re-solve names it
     assert found is not None
     edited, changed = found
-    assert edited == fresh_instance
+    assert edited == fresh_instance and edited.name == "small"
     named = {*edits[0]["volunteers"], *edits[1]["volunteers"]}
     named |= {e["volunteer"] for e in edits[2]["pairs"] + edits[3]["assignments"]}
     assert [instance.volunteers[k].id for k in changed] == sorted(named)  # 33 or 34
@@ -582,3 +582,18 @@ def test_a_countys_resolve_reads_nothing_and_finds_the_roster_of_the_scoped_file
     assert kept.locked == load_instance(SMALL).locked  # the scope is not kept
     fresh_files = session.background.resolves[fresh_id].job.result().files()
     assert json.loads(fresh_files.solution_json)["assignments"] == stored["assignments"]
+
+
+def test_a_resolved_version_keeps_the_seasons_name(session: ReviewSession) -> None:
+    """A re-solve's version is the season with the edits, under the season's name: its
+    instance, its roster file and its problem say "small", not "edits" (issue 25: the
+    packets' and the workbook's every printed page, and the attendance history of a
+    re-planned season, named it "edits")."""
+    _away(session, 2)
+    job = session.start_resolve(ANA)
+    _finished(session, job)
+    version = session.accept(ANA, job, "", session.state(ANA)["rev"])["version"]
+    assert json.loads(session.workspace.instance_json(version))["name"] == "small"
+    assert json.loads(session.workspace.solution_json(version))["instance"] == "small"
+    head = session.head()
+    assert head.version.id == version and head.instance.name == head.problem.name == "small"

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from builders import camp, make_instance, place, requirement, volunteer
+from campplanner.contract.calendar import to_persian_digits
 from web_helpers import clicked, post, served, session, solved, wait_for_job
 
 SKILLS = [{"id": "physician", "name": "پزشک"}, {"id": "nurse", "name": "پرستار"}]
@@ -129,6 +130,118 @@ def test_the_camps_filter_essential_roles_empty_on_the_page_and_in_the_api(web) 
     assert said.status_code == 400 and 'href="/camps/A"' in said.text
 
 
+def test_every_empty_slot_of_a_cancelled_camp_says_why_in_the_pages_language(web) -> None:
+    # B is cancelled: its essential physician is short (p1, the one physician, serves in
+    # A), which is its own reason; its nurse could be filled by n3 (free) but nobody
+    # serves in a camp that does not run: that is said too, with the camp's fix (issue
+    # 25: 351 of 395 slots of cancelled camps said nothing, 46 of them essential).
+    _, client = web
+    data = client.get("/api/camps/B").json()
+    slots = {s["skill"]: s for s in data["empty_slots"]}
+    assert set(slots) == {"physician", "nurse"}
+    assert slots["physician"]["why"] and slots["physician"]["why"] in data["cancelled"]["why"]
+    nurse = slots["nurse"]
+    assert nurse["why"] == (
+        "در اردویی که برپا نشود کسی خدمت نمی‌کند، و این اردو برپا نمی‌شود: "
+        "یک نقش ضروری پر نشد، پس اردو لغو شد"
+    )
+    assert nurse["fix"] == data["cancelled"]["fix"] != ""
+    english = client.get("/api/camps/B", params={"lang": "en"}).json()
+    assert {s["skill"]: s["why"] for s in english["empty_slots"]}["nurse"] == (
+        "nobody serves in a camp that does not run, and this one does not: "
+        "an essential role could not be filled, so the camp was cancelled"
+    )
+    page = client.get("/camps/B").text
+    nurse_section = page.split('data-skill="nurse"', 1)[1].split("</section>", 1)[0]
+    assert "در اردویی که برپا نشود کسی خدمت نمی‌کند" in nurse_section
+    assert client.get("/api/camps/A").json()["empty_slots"] == []  # A is full: nothing said
+
+
+def test_a_candidate_whose_move_stops_a_camp_says_which_and_a_swap_names_skills(web) -> None:
+    # B's physician slot: p1 would come from A, where they are the one physician, so A
+    # stops running: said beside them by the camp's name. The swap of n1 (a nurse of A)
+    # offers n3, their skill by its name (an English skill id before) and n1 by name.
+    _, client = web
+    slots = {s["skill"]: s for s in client.get("/api/camps/B").json()["empty_slots"]}
+    (p1,) = [k for k in slots["physician"]["candidates"] if k["volunteer"] == "p1"]
+    assert p1["leaves"] == ["A"] and p1["cancels"] == ["A"]
+    assert p1["stops"] == [{"camp": "A", "camp_name": "اردوی الف"}] and p1["displaced"] == []
+    page = client.get("/camps/B").text
+    section = page.split('data-skill="physician"', 1)[1].split("</section>", 1)[0]
+    assert 'لغو می‌شود: <a href="/camps/A"><bdi>اردوی الف</bdi></a>' in section
+    # each change keeps its sign before its digits in the right-to-left line: a
+    # left-to-right mark first (CLDR's Persian signs), not «۱-» for -1
+    change = to_persian_digits(f"{p1['coverage_change']:+d}")
+    assert f'<td class="num">\u200e{change}</td>' in section, section
+    text = re.sub(r"<[^>]+>", "", page.split("<main", 1)[1])
+    signs = re.findall("(?<![۰-۹])(.?)[+-][۰-۹]", text)  # a sign, not a date's dash
+    assert signs and set(signs) == {"\u200e"}, signs
+    english = client.get("/camps/B", cookies={"campplanner_lang": "en"}).text
+    assert f"{p1['coverage_change']:+d}</td>" in english and "\u200e" not in english
+    swap = client.get("/camps/A", params={"replace": "n1"}).text
+    swaps = swap.split('id="swaps"', 1)[1].split("</section>", 1)[0]
+    assert "جایگزین: <bdi>نرگس یکم</bdi>" in swaps
+    assert '<a href="/volunteers/n3"><bdi>نگار سوم</bdi></a></td><td><bdi>پرستار</bdi>' in swaps
+    assert "nurse" not in re.sub(r"<[^>]+>", " ", swaps)
+
+
+def _beds_full() -> dict[str, Any]:
+    # Camp A (priority 3) has 3 beds for 5 roles (an essential leader, two nurses, two
+    # masons); B (priority 1, the same days) two masons. The best roster fills A's beds
+    # (3 x 3) and B's masons (2 x 1): A keeps two slots empty for its beds, and anyone
+    # offered for them takes the bed of someone in A, who must be named.
+    names = {"l1": "لیلا", "n1": "نازنین", "n2": "نسترن", "n3": "نیلوفر"}
+    names |= {f"m{k}": f"مهدی {['یکم', 'دوم', 'سوم', 'چهارم'][k]}" for k in range(4)}
+    return make_instance(
+        rules={"max_camps": 2},
+        volunteers=[
+            volunteer("l1", skills={"leader": 1}, name=names["l1"]),
+            *(volunteer(v, name=names[v]) for v in ("n1", "n2", "n3")),
+            *(volunteer(f"m{k}", skills={"mason": 1}, name=names[f"m{k}"]) for k in range(4)),
+        ],
+        camps=[
+            camp(
+                "A",
+                capacity=3,
+                priority=3,
+                requirements=[
+                    requirement("leader", essential=True),
+                    requirement("nurse", count=2),
+                    requirement("mason", count=2),
+                ],
+            ),
+            camp("B", priority=1, requirements=[requirement("mason", count=2)]),
+        ],
+    )
+
+
+def test_a_candidate_for_a_camp_with_no_bed_left_names_who_gives_theirs_up(
+    tmp_path: Path,
+) -> None:
+    instance = tmp_path / "beds.json"
+    data = _beds_full()
+    instance.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    site, client = served(instance, tmp_path, solution=solved(instance, tmp_path))
+    names = {v["id"]: v["name"] for v in data["volunteers"]}
+    camp_a = client.get("/api/camps/A").json()
+    members = {m["volunteer"] for m in camp_a["team"]}
+    assert len(members) == 3 and "l1" in members  # the beds, the leader among them
+    page = client.get("/camps/A").text
+    named = 0
+    for slot in camp_a["empty_slots"]:
+        section = page.split(f'data-skill="{slot["skill"]}"', 1)[1].split("</section>", 1)[0]
+        for k in slot["candidates"]:
+            assert k["displaces"], k  # no bed left: someone gives theirs up
+            assert k["displaced"] == [{"volunteer": v, "name": names[v]} for v in k["displaces"]]
+            assert set(k["displaces"]) <= members - {"l1"}  # never the essential leader
+            for v in k["displaces"]:
+                said = f'جای خود را می‌دهد: <a href="/volunteers/{v}"><bdi>{names[v]}</bdi></a>'
+                assert said in section, section
+                named += 1
+    assert named >= 2
+    site.close()
+
+
 def test_the_people_on_no_camp_are_searched_by_post_and_in_the_api(web) -> None:
     _, client = web
     csrf = session(client)["csrf"]
@@ -202,3 +315,16 @@ def test_the_resolve_panel_names_people_camps_roles_and_jalali_dates(web) -> Non
     data = client.get(f"/api/jobs/{job}").json()["finished"]["diff"]
     gone = next(e for e in data["removed"] if e["volunteer"] == "n1")
     assert gone["before"][0]["camp_name"] == "اردوی الف" and gone["before"][0]["role"] == "پرستار"
+    # the panel splits, as the call list does, what the edit needed (n1, whom it names)
+    # from what the re-plan found besides (n3, free, takes the nurse's slot)
+    assert gone["needed"] is True
+    others = {e["volunteer"] for key in ("added", "moved") for e in data[key]} - {"n1"}
+    assert others and all(
+        not e["needed"] for key in ("added", "moved") for e in data[key] if e["volunteer"] != "n1"
+    )
+    assert (data["needed"], data["improvements"]) == (1, len(others))
+    found = to_persian_digits(str(len(others)))
+    split = f"لازم برای تغییرهای شما: ۱ · بهبودهایی که برنامه‌ریزی دوباره یافت: {found}"
+    assert split in panel, panel
+    assert '<tr class="needed"><td><a href="/volunteers/n1">' in panel
+    assert '<span class="tag">بهبود</span>' in panel

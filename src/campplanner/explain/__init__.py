@@ -16,6 +16,7 @@ from campplanner.explain.reasons import (
     explain_camps,
     explain_roster,
     roster_from_assignments,
+    slot_of_cancelled,
     wanted_for,
 )
 from campplanner.explain.words_en import ENGLISH
@@ -45,5 +46,6 @@ __all__ = [
     "explain_roster",
     "objective_breakdown",
     "roster_from_assignments",
+    "slot_of_cancelled",
     "wanted_for",
 ]

@@ -34,7 +34,7 @@ from campplanner.contract.errors import CampPlannerError
 from campplanner.explain import evidence
 from campplanner.explain.facts import CampFacts, SlotFacts
 from campplanner.explain.funnel import Busy, Context, Funnel, funnel_masks
-from campplanner.explain.languages import WORDS
+from campplanner.explain.languages import VIEWS, WORDS
 from campplanner.explain.words import Wording
 from campplanner.model.problem import Problem
 from campplanner.model.roster import camps_run, unfilled_slots
@@ -241,6 +241,16 @@ def _max_matching(ctx: Context, camp: int, requirements: list[int]) -> int:
         return False
 
     return sum(augment(k, set()) for k in range(len(slots)))
+
+
+def slot_of_cancelled(reason: CampReason, lang: str = "en") -> tuple[str, str]:
+    """(why, fix) in ``lang`` of an empty slot of the cancelled camp of ``reason`` that
+    is none of its short roles (any other role, or an essential one that people could
+    fill): nobody serves in a camp that does not run, so it fills when the camp runs,
+    and what would run the camp is its fix."""
+    words = WORDS[lang]
+    why = words.say(VIEWS[lang]["slot_of_cancelled"], {"cause": words.causes[reason.cause]})
+    return why, reason.fix
 
 
 # ------------------------------------------------------------------------ entry points

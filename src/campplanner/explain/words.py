@@ -290,6 +290,8 @@ VIEW_KEYS: tuple[str, ...] = (
     "place",
     "stops",
     "starts",
+    # an empty slot of a cancelled camp that is none of its short roles
+    "slot_of_cancelled",
     # the whole answer
     "head",
     "no_roster",

@@ -198,6 +198,8 @@ ENGLISH_VIEW: dict[str, str] = {
     "place": "{camp} as {role}",
     "stops": "stops running",
     "starts": "runs too",
+    "slot_of_cancelled": "nobody serves in a camp that does not run, and this one does not: "
+    "{cause}",
     "head": "{source}: status {status}, coverage {coverage:,}",
     "no_roster": "No roster was found in the time given: there is nothing to explain.",
     "impossible_locks": "These locks can never hold, whatever the roster:",

@@ -140,6 +140,12 @@ def said(error: Exception, request: Request) -> str:
     return str(error)
 
 
+def said_together(errors: list[Worded], request: Request) -> str:
+    """Refusals said at once (a filter's every problem) in the request's language."""
+    joined = "؛ " if refusal_language(request) == "fa" else "; "
+    return joined.join(said(error, request) for error in errors)
+
+
 ROUTING = {404: "not_found", 405: "bad_method"}  # Starlette's refusals, in words
 
 

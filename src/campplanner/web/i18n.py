@@ -272,6 +272,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_candidates": ("کسی آزاد نیست", "Nobody can take it"),
     "coverage_change": ("تغییر پوشش", "Coverage change"),
     "leaves": ("باید ترک کند", "Must leave"),
+    "gives_place": ("جای خود را می‌دهد", "gives their place up"),
+    "stops_running": ("لغو می‌شود", "stops running"),
     "lock": ("قفل در این جایگاه", "Lock into this slot"),
     "lock_short": ("قفل", "Lock"),
     "remove": ("حذف", "Remove"),
@@ -322,6 +324,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "calls_from_version": ("نسبت به نسخهٔ", "from version"),
     "calls_needed": ("لازم برای تغییرهای شما", "Needed for your edits"),
     "calls_improvements": ("بهبودهایی که برنامه‌ریزی دوباره یافت", "Improvements the re-plan found"),
+    "calls_needed_short": ("لازمِ تغییرها", "needed"),
+    "calls_improvement_short": ("بهبود", "improvement"),
     "calls_nobody": ("کسی نیست.", "Nobody."),
     "calls_change": ("چه تغییری", "What changes"),
     "calls_to": ("به", "to"),
@@ -562,8 +566,19 @@ class Words:
             return "–"
         text = f"{value:,.{decimals}f}"
         if self.lang == "fa":
-            return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+            return self._sign_first(to_persian_digits(text.replace(",", "٬").replace(".", "٫")))
         return text
+
+    def signed(self, value: int) -> str:
+        """A change, its sign always written (``+۲``, ``-۳``)."""
+        text = f"{value:+d}"
+        return self._sign_first(to_persian_digits(text)) if self.lang == "fa" else text
+
+    def _sign_first(self, text: str) -> str:
+        """A Persian number's sign kept before its digits in a right-to-left line: a
+        left-to-right mark first (as CLDR's Persian plus and minus signs), else the line
+        shows ``۳-`` for -3."""
+        return "\u200e" + text if text[:1] in "+-" else text
 
     def pct(self, part: float, whole: float) -> str:
         if not whole:

@@ -115,6 +115,11 @@ def refusal_language(request: Request) -> str:
 # revision) in Persian, by key; their English is the error's own text. {name} quotes a
 # value: a number in Persian digits, an id or a name isolated (FSI ... PDI).
 APP_WORDS: dict[str, str] = {
+    # the camps table's filters, said above the table (a date still being typed)
+    "filter_from": "از: {text} تاریخ نیست (سال-ماه-روز)",
+    "filter_to": "تا: {text} تاریخ نیست (سال-ماه-روز)",
+    "filter_empty": "جاهای خالی: {text} یکی از گزینه‌های این پالایه نیست",
+    "filter_page": "صفحه: {text} شمارهٔ صفحه نیست",
     "attendance_refused": (
         "حضور ثبت نشد: {people} یا در گروه این اردو نیستند یا جلوی نامشان «آمد» یا «نیامد» "
         "نیامده است. چیزی تغییر نکرد."
@@ -137,10 +142,6 @@ APP_WORDS: dict[str, str] = {
     "links:season_over": "فصل این برنامه به پایان رسیده است: پیوندهایش چیزی را باز نمی‌کنند.",
     "accounts:own": "حساب خودتان را نمی‌توانید از کار بیندازید.",
     "scenarios:none": "چیزی مقایسه نشد: یک یا چند پروندهٔ سناریو برگزینید.",
-    "filter:not_a_day:from": "«{text}» تاریخ نیست: «از» را به شکل سال/ماه/روز بنویسید.",
-    "filter:not_a_day:to": "«{text}» تاریخ نیست: «تا» را به شکل سال/ماه/روز بنویسید.",
-    "filter:empty": "«{text}» از گزینه‌های پالایهٔ جاهای خالی نیست.",
-    "filter:page": "«{text}» شمارهٔ صفحه نیست.",
     "late:no_id": "داوطلب دیررسیده شناسه می‌خواهد: شناسه‌ای برایش بنویسید.",
     "late:not_a_skill": "«{text}» مهارتی شناخته نیست (مهارت، یا مهارت:سطح).",
     "stale_revision": (

@@ -136,11 +136,14 @@ def describe(ops: list[dict[str, Any]]) -> str:
 
 def edited_instance(instance_json: bytes, ops: list[dict[str, Any]]) -> bytes:
     """The version's instance with the recorded edits ``ops`` applied (validated like a
-    scenario file: a recorded edit that no longer fits is a message)."""
+    scenario file: a recorded edit that no longer fits is a message), under the season's
+    own name: every paper of the new version (its packets' and workbook's headers, its
+    roster file, the attendance history) names the season, not the edits."""
     if not ops:
         return instance_json
     data = json.loads(instance_json)
-    scenario, issues = scenario_from_data({"name": "edits", "edits": ops}, "the recorded edits")
+    named = {"name": str(data.get("name") or "edits"), "edits": ops}
+    scenario, issues = scenario_from_data(named, "the recorded edits")
     data = apply_edits(data, scenario, "the recorded edits", issues, owned=True)
     return json.dumps(data, ensure_ascii=False).encode()
 

@@ -17,7 +17,7 @@ from campplanner.app.scenarios import fit_late_volunteer, fit_open_slot
 from campplanner.contract.calendar import Calendar, to_ascii_digits
 from campplanner.contract.instance import day_of
 from campplanner.contract.schema import Reserves
-from campplanner.explain import CampReason, SlotReason, explain_camp
+from campplanner.explain import CampReason, SlotReason, explain_camp, slot_of_cancelled
 from campplanner.report.roster import NO_COUNTY, CampView
 from campplanner.whatif.diff import diff_rosters
 from campplanner.whatif.replace import suggest_replacements
@@ -186,14 +186,9 @@ def camp_filters(
     params: Mapping[str, str], calendar: Calendar, problems: list[Worded] | None = None
 ) -> dict[str, Any]:
     """The camps table's filters (the keyword arguments of :func:`camps`) from an
-    address's parameters. A date that is not one is refused (Worded), or, given
-    ``problems``, left out and said there (a live filter while the planner is still
-    typing it)."""
-
-    def refuse(problem: Worded) -> None:
-        if problems is None:
-            raise problem
-        problems.append(problem)
+    address's parameters. A date that is not one is refused (Worded, a UsageError), or,
+    given ``problems``, left out and said there (a live filter while the planner is
+    still typing it), in the page's language."""
 
     def day(name: str) -> int | None:
         text = (params.get(name) or "").strip()
@@ -202,30 +197,28 @@ def camp_filters(
         try:
             return day_of(text, calendar)
         except ValueError:
-            refuse(
-                Worded(
-                    f"{name}: {text!r} is not a date (YYYY-MM-DD)",
-                    key=f"filter:not_a_day:{name}",
-                    text=text,
-                )
+            refused = Worded(
+                f"{name}: {text!r} is not a date (YYYY-MM-DD)", f"filter_{name}", text=text
             )
+            if problems is None:
+                raise refused from None
+            problems.append(refused)
             return None
 
     empty = params.get("empty", "")
     if empty and empty not in EMPTY_FILTERS:
-        refuse(
-            Worded(
-                f"empty: {empty[:20]!r} is not one of {', '.join(EMPTY_FILTERS)}",
-                key="filter:empty",
-                text=empty[:20],
-            )
-        )
+        message = f"empty: {empty[:20]!r} is not one of {', '.join(EMPTY_FILTERS)}"
+        refused = Worded(message, "filter_empty", text=empty[:20])
+        if problems is None:
+            raise refused
+        problems.append(refused)
         empty = ""
     page = params.get("page", "") or "1"
     if not (page.isascii() and page.isdigit() and len(page) < 10):  # "²" is a digit too
-        refuse(
-            Worded(f"page: {page[:20]!r} is not a page number", key="filter:page", text=page[:20])
-        )
+        refused = Worded(f"page: {page[:20]!r} is not a page number", "filter_page", text=page[:20])
+        if problems is None:
+            raise refused
+        problems.append(refused)
         page = "1"
     return {
         "county": params.get("county", ""),
@@ -338,6 +331,9 @@ def camp(opened: OpenVersion, camp_id: str, lang: str = "fa") -> dict[str, Any] 
     slots = []
     for slot, r in empty:
         reason = reasons.get(r)
+        why, fix = (reason.why, reason.fix) if reason else ("", "")
+        if reason is None and cancelled is not None:  # issue 25: a reason on every slot
+            why, fix = slot_of_cancelled(cancelled, lang)
         options, blocked = ranked_candidates(opened, r)
         slots.append(
             {
@@ -347,8 +343,8 @@ def camp(opened: OpenVersion, camp_id: str, lang: str = "fa") -> dict[str, Any] 
                 "count": slot.count,
                 "level": slot.level,
                 "essential": slot.essential,
-                "why": reason.why if reason else "",
-                "fix": reason.fix if reason else "",
+                "why": why,
+                "fix": fix,
                 "candidates": [_suggestion(opened, s) for s in options],
                 "blocked_by_locks": blocked,
             }
@@ -497,7 +493,11 @@ def replacements(opened: OpenVersion, camp_id: str, volunteer_id: str) -> list[d
         return []
     dropout = suggest_replacements(problem, opened.assigned, v, c, CANDIDATES_PER_SLOT)
     return [
-        _suggestion(opened, s) | {"skill": problem.skill_ids[problem.candidate_skill[slot]]}
+        _suggestion(opened, s)
+        | {
+            "skill": problem.skill_ids[problem.candidate_skill[slot]],
+            "skill_name": problem.skill_names[problem.candidate_skill[slot]],
+        }
         for slot in dropout.slots
         for s in dropout.suggestions[slot]
     ]
@@ -515,6 +515,17 @@ def _suggestion(opened: OpenVersion, s: Any) -> dict[str, Any]:
         "cancels": [problem.camp_ids[x] for x in s.cancels],
         # who gives their place in this camp up for the newcomer (no slot or bed left)
         "displaces": [problem.volunteer_ids[problem.candidate_volunteer[i]] for i in s.displaces],
+        # the same, by name, for the page (issue 25: a gain that needs someone to leave
+        # names them)
+        "displaced": [
+            {"volunteer": displaced, "name": opened.volunteers[displaced].name}
+            for displaced in (
+                problem.volunteer_ids[problem.candidate_volunteer[i]] for i in s.displaces
+            )
+        ],
+        "stops": [
+            {"camp": problem.camp_ids[x], "camp_name": problem.camp_names[x]} for x in s.cancels
+        ],
     }
 
 
@@ -524,23 +535,34 @@ def search(
     skill: str = "",
     every_id: bool = False,
     unassigned: bool = False,
+    county: str = "",
+    group: str = "",
 ) -> dict[str, Any]:
     """Volunteers whose name or id contains the query, however it was typed, and who
-    have ``skill`` (if given; the query may then be empty), and, with ``unassigned``,
-    who could serve but are on no camp (the overview's count); each with what tells
-    namesakes apart (group, home, skills). ``skills`` lists every skill for the filter;
+    have ``skill`` (if given; the query may then be empty), live in ``county`` and
+    belong to ``group`` (ids, if given), and, with ``unassigned``, who could serve but
+    are on no camp (the overview's count); each with what tells namesakes apart (group,
+    home, skills). ``skills``, ``counties`` and ``groups`` list the filters' choices;
     with ``every_id``, ``ids`` holds the id of every one found (for a bulk edit)."""
     instance = opened.instance
     skill_names = {s.id: s.name for s in instance.skills}
+    places = {p.id: p.name for p in instance.places}
+    groups = {g.id: g.name for g in instance.groups}
+    county_of = {p.id: p.county or NO_COUNTY for p in instance.places}
+    names = county_names(opened)
     data: dict[str, Any] = {
         "results": [],
         "total": 0,
         "skills": [{"id": s.id, "name": s.name} for s in instance.skills],
         "skill": skill if skill in skill_names else "",
+        "counties": [{"id": c, "name": names.get(c, c)} for c in sorted(set(county_of.values()))],
+        "county": county if county in county_of.values() else "",
+        "groups": [{"id": g.id, "name": g.name} for g in instance.groups],
+        "group": group if group in groups else "",
         "unassigned": unassigned,
     }
     key = search_key(query)
-    if not key and not data["skill"] and not unassigned:
+    if not (key or data["skill"] or data["county"] or data["group"] or unassigned):
         return data
     idle = {u.volunteer_id for u in opened.view.unassigned} if opened.view is not None else set()
     found = [
@@ -548,10 +570,10 @@ def search(
         for text, vid in opened.search_keys
         if key in text
         and (not data["skill"] or data["skill"] in opened.volunteers[vid].skills)
+        and (not data["county"] or county_of.get(opened.volunteers[vid].home) == data["county"])
+        and (not data["group"] or opened.volunteers[vid].group == data["group"])
         and (not unassigned or vid in idle)
     ]
-    places = {p.id: p.name for p in instance.places}
-    groups = {g.id: g.name for g in instance.groups}
     results = []
     for vid in found[:SEARCH_RESULTS]:
         v = opened.volunteers[vid]
@@ -703,8 +725,13 @@ def camp_fit(opened: OpenVersion, camp_id: str, skill_id: str, lang: str) -> dic
     key = f"fit {camp_id} {skill_id} {lang}"
     if key not in opened.cache:
         answer = fit_open_slot(opened.problem, opened.assigned, camp_id, skill_id)
-        opened.cache[key] = answer.as_dict(lang)
+        opened.cache[key] = answer.as_dict(lang) | {"skill_names": skill_names(opened)}
     return opened.cache[key]
+
+
+def skill_names(opened: OpenVersion) -> dict[str, str]:
+    """Skill id -> the file's name of it: a page names a role, never by its id."""
+    return {s.id: s.name for s in opened.instance.skills}
 
 
 def late_fit(opened: OpenVersion, fields: Mapping[str, object], lang: str) -> dict[str, Any]:
@@ -721,6 +748,7 @@ def late_fit(opened: OpenVersion, fields: Mapping[str, object], lang: str) -> di
     answer = fit_late_volunteer(opened.instance, opened.triples, record, source="the form")
     data = answer.as_dict(lang)
     data["record"] = record
+    data["skill_names"] = skill_names(opened)
     return data
 
 

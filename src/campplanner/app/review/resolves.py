@@ -346,7 +346,7 @@ def reused(opened: OpenVersion, ops: list[dict[str, Any]]) -> Prepared | None:
     kind this does not apply (a county's scope closes camps) or cannot be applied: the
     re-solve then reads the edited instance as a file would be read."""
     if ops:
-        found = edited_model(opened.instance, ops)
+        found = edited_model(opened.instance, ops, opened.instance.name)  # as the file
         if found is None:
             return None
         instance, changed = found
@@ -386,7 +386,8 @@ def scoped(prepared: Prepared, scope: Scope) -> Prepared | None:
     capacity = {camp_of[camp]: len(team) for camp, team in scope.teams.items()}
     first_lock = len(prepared.instance.locked)
     empty = np.asarray(scope.empty, dtype=np.int64)
-    narrowed = closed_camps(problem, empty, forbidden, locks, first_lock, capacity, "edits")
+    name = prepared.instance.name  # the season's, as the scoped file keeps it
+    narrowed = closed_camps(problem, empty, forbidden, locks, first_lock, capacity, name)
     if narrowed is None:
         return None
     published = prepared.published
@@ -534,7 +535,8 @@ def start_resolve(
         )
         if outcome.result.has_roster and not forgotten.is_set():
             replanned.hand_over_early()  # the new version's workbook made of it from now
-        replanned.shown = shown_outcome(outcome, head.id, bound_of)
+        forced = edited_people([{"ops": ops}])
+        replanned.shown = shown_outcome(outcome, head.id, bound_of, forced)
         if replanned.shown.get("error") is None and not forgotten.is_set():
             replanned.prepare()  # what accept stores, while the planner reads the diff
         else:  # no roster to accept, or discarded meanwhile: nothing made ahead kept
@@ -578,13 +580,19 @@ def forced_only_outcome(outcome: SolveOutcome, inherited: tuple[int, int] | None
 
 
 def shown_outcome(
-    outcome: SolveOutcome, base: int | None = None, season: int | None = None
+    outcome: SolveOutcome,
+    base: int | None = None,
+    season: int | None = None,
+    forced: set[str] | None = None,
 ) -> dict[str, Any]:
     """What the page shows of a finished re-solve: its measures and who to call (the
     solve's own diff against the version it started from, with names); the bound's
     season: ``bound_season``, the version whose season it was proven for (``season``,
     an earlier version's the edits cannot raise), or None for the re-plan's own season
-    (version ``base`` with the edits)."""
+    (version ``base`` with the edits). Given ``forced``, the people the edits name,
+    each change says whether the edits needed it (``needed``: they name the person, or
+    their place is no longer possible) or the re-plan found it besides, and the diff
+    counts both (``needed``, ``improvements``: people), as the call list splits them."""
     result = outcome.result
     if not result.has_roster:
         return {"error": f"no roster: {result.status}", "status": result.status}
@@ -597,6 +605,16 @@ def shown_outcome(
     else:  # no roster to start from: everyone is added
         assigned = roster_triples(outcome.problem, result.assigned)
         diff = roster_diff([], assigned, names, outcome.instance)
+    if forced is not None:
+        dropped = (outcome.replan or {}).get("no_longer_possible", [])
+        needed_people = set(forced) | {entry["volunteer"] for entry in dropped}
+        people: dict[str, bool] = {}
+        for key in ("added", "removed", "moved"):
+            for entry in diff[key]:
+                entry["needed"] = entry["volunteer"] in needed_people
+                people[entry["volunteer"]] = entry["needed"]
+        diff["needed"] = sum(people.values())
+        diff["improvements"] = len(people) - diff["needed"]
     return {
         "status": result.status,
         "coverage": result.coverage,

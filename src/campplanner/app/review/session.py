@@ -330,10 +330,13 @@ class ReviewSession:
         skill: str = "",
         every_id: bool = False,
         unassigned: bool = False,
+        county: str = "",
+        group: str = "",
     ) -> dict[str, Any]:
         """Volunteers whose name or id contains ``query``, however it was typed, with
-        ``skill`` if given, on no camp with ``unassigned`` (see :func:`reads.search`)."""
-        return reads.search(self._head(), query, skill, every_id, unassigned)
+        ``skill`` if given, living in ``county``, of ``group``, on no camp with
+        ``unassigned`` (see :func:`reads.search`)."""
+        return reads.search(self._head(), query, skill, every_id, unassigned, county, group)
 
     @permitted(ALL)
     def camp_fit(self, actor: Actor, camp_id: str, skill_id: str, lang: str) -> dict[str, Any]:

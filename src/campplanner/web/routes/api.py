@@ -75,7 +75,9 @@ def api_camp(request: Request, camp_id: str, session: Session, actor: Acting) ->
 async def api_search(request: Request, session: Session, actor: Acting) -> dict[str, Any]:
     data = await posted(request)
     query, skill = str(data.get("q", "")), str(data.get("skill", ""))
-    return await off_loop(session.search, actor, query, skill, False, bool(data.get("unassigned")))
+    unassigned = bool(data.get("unassigned"))
+    county, group = str(data.get("county", "")), str(data.get("group", ""))
+    return await off_loop(session.search, actor, query, skill, False, unassigned, county, group)
 
 
 @router.get("/volunteers/{volunteer_id:path}")

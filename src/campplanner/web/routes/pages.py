@@ -21,11 +21,10 @@ from campplanner.web.handling import (
     off_loop,
     partial,
     posted,
-    said,
+    said_together,
     versions_compared,
 )
 from campplanner.web.i18n import LANGUAGES
-from campplanner.web.refusals import refusal_language
 from campplanner.web.render import LANG_COOKIE, language_of, page
 
 router = APIRouter()
@@ -50,9 +49,7 @@ def camps_page(request: Request, session: Session, actor: Acting) -> Response:
         data=data,
         params=request.query_params,
         others=urlencode(others),
-        error=("؛ " if refusal_language(request) == "fa" else "; ").join(
-            said(problem, request) for problem in problems
-        ),
+        error=said_together(problems, request),
     )
     answer.headers["Vary"] = "HX-Request"
     return answer
@@ -92,7 +89,8 @@ async def volunteers_search(request: Request, session: Session, actor: Acting) -
     to_bulk = bool(data.get("to_bulk"))  # "edit them all": their ids into the bulk form
     only_results = partial(request) and not to_bulk  # the bulk form: from the whole page
     template = "volunteers_results.html" if only_results else "volunteers.html"
-    found = await off_loop(session.search, actor, query, skill, to_bulk, unassigned)
+    county, group = str(data.get("county", "")), str(data.get("group", ""))
+    found = await off_loop(session.search, actor, query, skill, to_bulk, unassigned, county, group)
     bulk = {"volunteers": "\n".join(found.get("ids", []))} if to_bulk else {}
     answer = page(request, template, data=found, query=query, bulk=bulk)
     answer.headers["Vary"] = "HX-Request"
