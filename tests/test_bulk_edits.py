@@ -286,3 +286,51 @@ def test_a_refused_bulk_edit_is_said_in_persian_on_the_page(site) -> None:
     assert "داوطلبی با شناسهٔ" in listed and "۲ نفر از ۲ نفر" in listed
     english = _form(client, "/edits/bulk", fields, cookies={"campplanner_lang": "en"}).text
     assert "several people" in english and "no such volunteer" in english
+
+
+def test_the_search_filters_by_dates_the_people_serving_then(site, roster: Path) -> None:
+    """Issue 25: "the physicians of Mordad" marked away: the search's dates filter
+    keeps who serves in the current roster on a camp overlapping [from, to] (Jalali,
+    Persian or Latin digits; either end open), worked out here from the roster file;
+    a date that is not one is refused in the page's language (Persian on the page,
+    English to the API unless ?lang=fa)."""
+    _, client = site
+    data = json.loads(SMALL_PATH.read_text())
+    span = {c["id"]: (c["start"], c["end"]) for c in data["camps"]}  # zero-padded: ordered
+    physicians = {v["id"] for v in data["volunteers"] if "physician" in v["skills"]}
+    assignments = json.loads(roster.read_text())["assignments"]
+
+    def serving(first: str, last: str) -> set[str]:
+        return {
+            a["volunteer"]
+            for a in assignments
+            if span[a["camp"]][1] >= first and span[a["camp"]][0] <= last
+        }
+
+    mordad = serving("1403-05-01", "1403-05-31") & physicians
+    assert mordad and mordad < physicians  # some physicians serve in Mordad, not all
+    csrf = {"X-CSRF-Token": client.app.state.csrf}
+    asked = {"skill": "physician", "from": "1403-05-01", "to": "1403-05-31"}
+    found = client.post("/api/volunteers/search", json=asked, headers=csrf).json()
+    assert found["total"] == len(mordad) and found["dated"]
+    assert {r["volunteer"] for r in found["results"]} == mordad
+    persian = asked | {"from": "۱۴۰۳-۰۵-۰۱", "to": "۱۴۰۳/۰۵/۳۱"}
+    found = client.post("/api/volunteers/search", json=persian, headers=csrf).json()
+    assert {r["volunteer"] for r in found["results"]} == mordad
+    since = client.post("/api/volunteers/search", json={"from": "1403-05-01"}, headers=csrf)
+    assert since.json()["total"] == len(serving("1403-05-01", "9999")) > len(mordad)
+
+    fields = {"q": "", "skill": "physician", "from": "۱۴۰۳-۰۵-۰۱", "to": "۱۴۰۳-۰۵-۳۱"}
+    html = _form(client, "/volunteers", fields | {"to_bulk": "1"}).text
+    listed = re.search(r'<textarea name="volunteers"[^>]*>([^<]*)</textarea>', html).group(1)
+    assert sorted(listed.split()) == sorted(mordad)  # one edit for all of them
+    assert "در اردو میان این روزها" in html and "هم‌پوشانی" in html  # what the filter means
+    assert 'value="۱۴۰۳-۰۵-۰۱"' in html  # the dates as typed, kept
+
+    bad = _form(client, "/volunteers", {"q": "", "from": "1403-13-01"})
+    assert bad.status_code == 400
+    assert "از: " in bad.text and "تاریخ نیست" in bad.text and "is not a date" not in bad.text
+    refused = client.post("/api/volunteers/search", json={"to": "فردا"}, headers=csrf)
+    assert refused.status_code == 400 and "to: 'فردا' is not a date" in refused.json()["error"]
+    refused = client.post("/api/volunteers/search?lang=fa", json={"to": "فردا"}, headers=csrf)
+    assert refused.status_code == 400 and "تا: " in refused.json()["error"]

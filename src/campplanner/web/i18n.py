@@ -286,6 +286,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "level": ("سطح", "Level"),
     "valid_until": ("معتبر تا", "valid until"),
     "freeze_until": ("بدون تغییر اردوهای آغازشده تا", "Keep camps starting before"),
+    "serving_between": ("در اردو میان این روزها", "On a camp between these days"),
+    "serving_hint": (
+        "کسانی که در برنامهٔ کنونی در اردویی هستند که با این روزها هم‌پوشانی دارد "
+        "(مانند پزشکان مرداد، برای ثبت نبودنشان)؛ هر دو خالی: بی‌پالایه.",
+        "the people who serve in the current roster on a camp overlapping these days "
+        "(the physicians of Mordad, say, to mark them away); both empty: no filter.",
+    ),
     "late_volunteer": ("داوطلب دیرآمده", "A late volunteer"),
     "late_hint": (
         "بهترین اردوها برای کسی که دیر ثبت‌نام کرده؛ چیزی ذخیره نمی‌شود",

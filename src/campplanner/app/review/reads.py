@@ -182,6 +182,26 @@ def camp_map(opened: OpenVersion) -> list[dict[str, Any]]:
     return points
 
 
+def filter_day(
+    params: Mapping[str, str], name: str, calendar: Calendar, problems: list[Worded] | None
+) -> int | None:
+    """The day of the date ``params[name]`` (``from`` or ``to``, Persian or Latin
+    digits), None when empty; one that is not a date is refused (Worded) or, given
+    ``problems``, said there and left out."""
+    text = (params.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        return day_of(text, calendar)
+    except ValueError:
+        message = f"{name}: {text!r} is not a date (YYYY-MM-DD)"
+        refused = Worded(message, f"filter_{name}", text=text)
+        if problems is None:
+            raise refused from None
+        problems.append(refused)
+        return None
+
+
 def camp_filters(
     params: Mapping[str, str], calendar: Calendar, problems: list[Worded] | None = None
 ) -> dict[str, Any]:
@@ -191,19 +211,7 @@ def camp_filters(
     still typing it), in the page's language."""
 
     def day(name: str) -> int | None:
-        text = (params.get(name) or "").strip()
-        if not text:
-            return None
-        try:
-            return day_of(text, calendar)
-        except ValueError:
-            refused = Worded(
-                f"{name}: {text!r} is not a date (YYYY-MM-DD)", f"filter_{name}", text=text
-            )
-            if problems is None:
-                raise refused from None
-            problems.append(refused)
-            return None
+        return filter_day(params, name, calendar, problems)
 
     empty = params.get("empty", "")
     if empty and empty not in EMPTY_FILTERS:
@@ -537,13 +545,17 @@ def search(
     unassigned: bool = False,
     county: str = "",
     group: str = "",
+    first: int | None = None,
+    last: int | None = None,
 ) -> dict[str, Any]:
     """Volunteers whose name or id contains the query, however it was typed, and who
     have ``skill`` (if given; the query may then be empty), live in ``county`` and
-    belong to ``group`` (ids, if given), and, with ``unassigned``, who could serve but
-    are on no camp (the overview's count); each with what tells namesakes apart (group,
-    home, skills). ``skills``, ``counties`` and ``groups`` list the filters' choices;
-    with ``every_id``, ``ids`` holds the id of every one found (for a bulk edit)."""
+    belong to ``group`` (ids, if given), serve in this roster on a camp that overlaps
+    the days [``first``, ``last``] (either end open; "the physicians of Mordad", to mark
+    them away), and, with ``unassigned``, who could serve but are on no camp (the
+    overview's count); each with what tells namesakes apart (group, home, skills).
+    ``skills``, ``counties`` and ``groups`` list the filters' choices; with
+    ``every_id``, ``ids`` holds the id of every one found (for a bulk edit)."""
     instance = opened.instance
     skill_names = {s.id: s.name for s in instance.skills}
     places = {p.id: p.name for p in instance.places}
@@ -560,11 +572,14 @@ def search(
         "groups": [{"id": g.id, "name": g.name} for g in instance.groups],
         "group": group if group in groups else "",
         "unassigned": unassigned,
+        "dated": first is not None or last is not None,
     }
     key = search_key(query)
-    if not (key or data["skill"] or data["county"] or data["group"] or unassigned):
+    asked = (data["skill"], data["county"], data["group"], data["dated"], unassigned)
+    if not (key or any(asked)):
         return data
     idle = {u.volunteer_id for u in opened.view.unassigned} if opened.view is not None else set()
+    serving = _serving(opened, first, last) if data["dated"] else set()
     found = [
         vid
         for text, vid in opened.search_keys
@@ -573,6 +588,7 @@ def search(
         and (not data["county"] or county_of.get(opened.volunteers[vid].home) == data["county"])
         and (not data["group"] or opened.volunteers[vid].group == data["group"])
         and (not unassigned or vid in idle)
+        and (not data["dated"] or vid in serving)
     ]
     results = []
     for vid in found[:SEARCH_RESULTS]:
@@ -596,6 +612,18 @@ def search(
     if every_id:
         data["ids"] = found
     return data
+
+
+def _serving(opened: OpenVersion, first: int | None, last: int | None) -> set[str]:
+    """Who serves in this version's roster on a camp overlapping [first, last]."""
+    if opened.view is None:
+        return set()
+    return {
+        m.volunteer_id
+        for camp in opened.view.camps
+        if (first is None or camp.last_day >= first) and (last is None or camp.first_day <= last)
+        for m in camp.members
+    }
 
 
 def volunteer(opened: OpenVersion, volunteer_id: str) -> dict[str, Any] | None:

@@ -332,11 +332,20 @@ class ReviewSession:
         unassigned: bool = False,
         county: str = "",
         group: str = "",
+        dates: Mapping[str, str] | None = None,
+        problems: list[Worded] | None = None,
     ) -> dict[str, Any]:
         """Volunteers whose name or id contains ``query``, however it was typed, with
         ``skill`` if given, living in ``county``, of ``group``, on no camp with
-        ``unassigned`` (see :func:`reads.search`)."""
-        return reads.search(self._head(), query, skill, every_id, unassigned, county, group)
+        ``unassigned``, serving on a camp overlapping ``dates`` (``from``, ``to``: dates
+        of the season's calendar; a wrong one refused, or said in ``problems`` and left
+        out, as the camps table's filter does; see :func:`reads.search`)."""
+        head = self._head()
+        days = [
+            reads.filter_day(dates or {}, name, head.instance.calendar, problems)
+            for name in ("from", "to")
+        ]
+        return reads.search(head, query, skill, every_id, unassigned, county, group, *days)
 
     @permitted(ALL)
     def camp_fit(self, actor: Actor, camp_id: str, skill_id: str, lang: str) -> dict[str, Any]:

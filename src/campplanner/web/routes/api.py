@@ -77,7 +77,10 @@ async def api_search(request: Request, session: Session, actor: Acting) -> dict[
     query, skill = str(data.get("q", "")), str(data.get("skill", ""))
     unassigned = bool(data.get("unassigned"))
     county, group = str(data.get("county", "")), str(data.get("group", ""))
-    return await off_loop(session.search, actor, query, skill, False, unassigned, county, group)
+    dates = {name: str(data.get(name) or "") for name in ("from", "to")}  # a bad one: 400
+    return await off_loop(
+        session.search, actor, query, skill, False, unassigned, county, group, dates
+    )
 
 
 @router.get("/volunteers/{volunteer_id:path}")

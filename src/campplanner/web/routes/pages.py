@@ -90,9 +90,17 @@ async def volunteers_search(request: Request, session: Session, actor: Acting) -
     only_results = partial(request) and not to_bulk  # the bulk form: from the whole page
     template = "volunteers_results.html" if only_results else "volunteers.html"
     county, group = str(data.get("county", "")), str(data.get("group", ""))
-    found = await off_loop(session.search, actor, query, skill, to_bulk, unassigned, county, group)
+    dates = {name: str(data.get(name) or "") for name in ("from", "to")}
+    problems: list[Worded] = []  # a date still being typed: said above the results
+    found = await off_loop(
+        session.search, actor, query, skill, to_bulk, unassigned, county, group, dates, problems
+    )
     bulk = {"volunteers": "\n".join(found.get("ids", []))} if to_bulk else {}
-    answer = page(request, template, data=found, query=query, bulk=bulk)
+    error = said_together(problems, request)
+    status = 400 if problems else 200
+    answer = page(
+        request, template, status, data=found, query=query, bulk=bulk, dates=dates, error=error
+    )
     answer.headers["Vary"] = "HX-Request"
     return answer
 
