@@ -10,6 +10,7 @@ import io
 import json
 import re
 import zipfile
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -202,9 +203,48 @@ def test_the_best_volunteers_for_a_slot_and_camps_for_a_late_volunteer(web) -> N
     table = page.text.split('id="fit"', 1)[1].split("</table>", 1)[0]
     assert "<td><bdi>بنا</bdi></td>" in table and "mason" not in table  # a role by name
     bad = client.post("/volunteers/fit", data={**form, "home": "nowhere", "skills": "mason"})
-    assert bad.status_code == 400 and "home" in bad.text
+    assert bad.status_code == 400 and "محل سکونت" in bad.text  # the form's label, in Persian
     assert "late_volunteer" not in client.get("/volunteers").text  # the form's words, not keys
     assert "داوطلب دیرآمده" in client.get("/volunteers").text
+
+
+def test_the_late_volunteers_form_is_refused_in_the_pages_language(web) -> None:
+    """Issue 25: the late volunteer's form was refused in English on the Persian page
+    ("the form: 2 problems - home: unknown place 'nowhere'"): every problem in Persian,
+    at the form's label (never a JSON key such as available[0][0]); English with the
+    switch and to the API unless ?lang=fa."""
+    _, client = web
+    state = session(client)
+    form = {"csrf": state["csrf"], "rev": state["rev"], "id": "v99", "gender": "m"}
+    wrong = {
+        **form,
+        "home": "nowhere",
+        "skills": "welder:2",
+        "first": "1400-13-01",
+        "last": "1400-05-01",
+    }
+    bad = client.post("/volunteers/fit", data=wrong)
+    assert bad.status_code == 400
+    text = unescape(bad.text).replace("\u2068", "").replace("\u2069", "")  # isolates
+    assert "۳ مشکل" in text
+    assert "محل سکونت: «nowhere» در فهرست مکان‌ها نیست" in text
+    assert "مهارت‌ها: «welder» در فهرست مهارت‌ها نیست" in text
+    assert "از: ۱۴۰۰/۱۳/۰۱ روزی از تقویم خورشیدی نیست" in text
+    assert latin_words(bad.text, {"nowhere", "welder"}) == []  # no available[0][0], no form
+    taken = client.post(
+        "/volunteers/fit", data={**form, "id": "v01", "home": "arak", "skills": "بنا"}
+    )
+    assert taken.status_code == 400 and "شناسهٔ" in taken.text and "v01" in taken.text
+    assert latin_words(taken.text, {"v01"}) == []
+    english = client.post("/volunteers/fit", data=wrong, cookies={"campplanner_lang": "en"})
+    assert english.status_code == 400 and "home: unknown place" in unescape(english.text)
+    api = post(client, "/api/volunteers/fit", {"id": "v99", "home": "nowhere", "skills": {}})
+    assert api.status_code == 400 and "home: unknown place 'nowhere'" in api.json()["error"]
+    api = post(
+        client, "/api/volunteers/fit?lang=fa", {"id": "v99", "home": "nowhere", "skills": {}}
+    )
+    said = api.json()["error"]
+    assert api.status_code == 400 and "در فهرست مکان‌ها نیست" in said and "unknown" not in said
 
 
 def test_a_late_volunteers_skills_are_typed_by_their_persian_names(web) -> None:

@@ -32,6 +32,7 @@ from campplanner.app.review.errors import (
     EditsChanged,
     FileRefused,
     Forbidden,
+    LateRefused,
     LinkRefused,
     LoginRefused,
     NotFound,
@@ -43,6 +44,7 @@ from campplanner.app.review.errors import (
     Worded,
 )
 from campplanner.app.review.session import ReviewSession, expected_revision
+from campplanner.web.i18n import Words
 from campplanner.web.limits import judge_before_reading, judge_csrf_header
 from campplanner.web.refusals import Refusal, answer, not_found_fa, refusal_language, worded
 from campplanner.web.render import csrf_of, failure, isolated
@@ -114,9 +116,9 @@ async def refused(request: Request, error: Exception) -> Response:
     if isinstance(error, Forbidden):  # why, in the page's words; to a script, its key too
         why = {"reason": error.key, **error.values} if error.key.startswith("forbidden:") else {}
         return failure(request, 403, said(error, request), error, details=why)
-    if isinstance(error, Worded | StaleRevision | NotFound | FileRefused) or not_found_fa(
-        str(error)
-    ):
+    if isinstance(
+        error, Worded | StaleRevision | NotFound | FileRefused | LateRefused
+    ) or not_found_fa(str(error)):
         status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
         return failure(request, status, said(error, request), error)  # in the page's words
     status = (
@@ -133,6 +135,9 @@ def said(error: Exception, request: Request) -> str:
     lang = refusal_language(request)
     if isinstance(error, FileRefused):  # an uploaded file's problems, ids isolated
         return error.said(lang, isolated)
+    if isinstance(error, LateRefused):  # the late volunteer's form: its fields by their labels
+        words = Words(lang, "jalali")
+        return error.said(lang, isolated, lambda field: words(LATE_LABELS[field]))
     if isinstance(error, Worded | StaleRevision | Forbidden):
         return worded(error, lang)
     if lang == "fa" and isinstance(error, NotFound | CampPlannerError):
@@ -145,6 +150,17 @@ def said_together(errors: list[Worded], request: Request) -> str:
     joined = "؛ " if refusal_language(request) == "fa" else "; "
     return joined.join(said(error, request) for error in errors)
 
+
+# the late volunteer's form (volunteers.html): a field -> the words of its label
+LATE_LABELS = {
+    "id": "id",
+    "name": "name",
+    "home": "home",
+    "skills": "skills",
+    "gender": "gender",
+    "first": "from",
+    "last": "to",
+}
 
 ROUTING = {404: "not_found", 405: "bad_method"}  # Starlette's refusals, in words
 

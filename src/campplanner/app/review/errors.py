@@ -24,7 +24,7 @@ from campplanner.contract.errors import (
     UsageError,
     plain_reason,
 )
-from campplanner.contract.problems_fa import Isolate, error_in, plain
+from campplanner.contract.problems_fa import Isolate, error_in, number, plain, problem_fa
 from campplanner.workspace import EditsChanged, StaleRevision, Superseded
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -95,6 +95,58 @@ class FileRefused(UsageError):
         if lang == "en":
             return str(self)
         return error_in(self.error, lang, isolate).replace(self.folder, "")
+
+
+# a path of a late volunteer's record -> the form's fields (the free days: from and to)
+LATE_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "name": ("name",),
+    "home": ("home",),
+    "skills": ("skills",),
+    "gender": ("gender",),
+    "available[0][0]": ("first",),
+    "available[0][1]": ("last",),
+    "available": ("first", "last"),
+}
+
+
+class LateRefused(UsageError):
+    """A late volunteer's record the season cannot take (the contract's problems in it,
+    an :class:`InstanceError`): ``str()`` is the English; :meth:`said` words it in a
+    front end's language. Typed into the volunteers page's form (``typed``), each
+    problem is said at the form's fields it concerns (``label`` names a field as the
+    planner sees it), never at a JSON key; a record as the instance file writes it (the
+    API) keeps the file's keys."""
+
+    def __init__(self, error: InstanceError, typed: bool):
+        self.error = error
+        self.typed = typed
+        super().__init__(str(error))
+
+    @classmethod
+    def fields(cls, path: str) -> tuple[str, ...]:
+        """The form's fields of the problem at ``path`` (none for the record as a whole)."""
+        for prefix, fields in LATE_FIELDS.items():  # the days before the whole list
+            if path == prefix or path.startswith((prefix + ".", prefix + "[")):
+                return fields
+        return ()
+
+    def said(self, lang: str, isolate: Isolate = plain, label: Callable[[str], str] = str) -> str:
+        """The problems in ``lang`` (values quoted from the form wrapped by ``isolate``)."""
+        if lang == "en":
+            return str(self)
+        if not self.typed:
+            return error_in(self.error, lang, isolate)
+        lines = []
+        for issue in self.error.issues:
+            text = problem_fa(issue, isolate)
+            if text is None:  # a problem with no Persian words: its English, at its path
+                lines.append(isolate(str(issue)))
+                continue
+            where = "، ".join(label(field) for field in self.fields(issue.path))
+            lines.append(f"{where}: {text}" if where else text)
+        head = f"این داوطلب را نمی‌توان سنجید: {number(len(lines))} مشکل در فرم"
+        return "\n".join([head] + [f"  - {line}" for line in lines])
 
 
 class Worded(UsageError):

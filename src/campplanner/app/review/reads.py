@@ -11,10 +11,11 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from campplanner.app.review.errors import Worded
+from campplanner.app.review.errors import LateRefused, Worded
 from campplanner.app.review.versions import OpenVersion, search_key
 from campplanner.app.scenarios import fit_late_volunteer, fit_open_slot
 from campplanner.contract.calendar import Calendar, to_ascii_digits
+from campplanner.contract.errors import InstanceError
 from campplanner.contract.instance import day_of
 from campplanner.contract.schema import Reserves
 from campplanner.explain import CampReason, SlotReason, explain_camp, slot_of_cancelled
@@ -767,13 +768,21 @@ def late_fit(opened: OpenVersion, fields: Mapping[str, object], lang: str) -> di
     page's form (``campplanner fit --volunteer``): an id, a name, a home place, skills
     as ``nurse:2 mason`` (level 1 when left out), a gender and the days they are free,
     both optional."""
-    if isinstance(fields.get("skills"), dict):  # a record as in the instance file (the API)
+    typed = not isinstance(fields.get("skills"), dict)  # else a record as the file writes it
+    if not typed:
         record = {k: v for k, v in fields.items() if k not in ("csrf", "rev", "next")}
     else:
         record = late_record(fields, {s.id: s.name for s in opened.instance.skills})
     if not isinstance(record.get("id"), str) or not record["id"]:
         raise Worded("id: the late volunteer needs an id", key="late:no_id")
-    answer = fit_late_volunteer(opened.instance, opened.triples, record, source="the form")
+    taken = opened.volunteers.get(record["id"])
+    if taken is not None:  # the file's words would point at its list: name who has it
+        message = f"id: {taken.id!r} is already the id of {taken.name}: give the late one another"
+        raise Worded(message, key="late:id_taken", id=taken.id, name=taken.name)
+    try:
+        answer = fit_late_volunteer(opened.instance, opened.triples, record, source="the form")
+    except InstanceError as error:
+        raise LateRefused(error, typed) from None
     data = answer.as_dict(lang)
     data["record"] = record
     data["skill_names"] = skill_names(opened)
