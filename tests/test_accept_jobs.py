@@ -8,7 +8,10 @@ the version is stored, as before."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from html import unescape
@@ -17,9 +20,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from builders import TINY_PATH
+from builders import REPO, TINY_PATH
 from campplanner.app.review import resolves
-from web_helpers import post, served, session, solved, wait_for_job
+from web_helpers import free_port, post, served, session, solved, wait_for_job
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +219,51 @@ def test_a_refusal_found_in_the_work_is_said_on_the_accepts_page(
     assert again.headers["location"] != address  # a new accept, not the refused one
     assert _ended(client, again.headers["location"]).headers["location"] == "/versions"
     assert len(_audited_accepts(site)) == 1
+
+
+@pytest.mark.slow
+def test_in_a_browser_a_double_clicked_accept_goes_on_to_the_versions(
+    tmp_path: Path, published: Path
+) -> None:
+    """Chromium: the re-solve panel's accept, double-clicked, goes through the accept's
+    page to the versions page, with one new version."""
+    from playwright.sync_api import sync_playwright
+
+    from test_serve_browser import CHROMIUM, _chromium_or_skip
+
+    _chromium_or_skip()
+    port = free_port()
+    command = [sys.executable, "-c", "from campplanner.cli import main; main()", "serve"]
+    args = [str(TINY_PATH), str(published), "--workspace", str(tmp_path / "ws.sqlite")]
+    server = subprocess.Popen(
+        [*command, *args, "--port", str(port), "--time-limit", "5", "--single-user"],
+        env=dict(os.environ, PYTHONPATH=str(REPO / "src")),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = browser.new_page()
+            asked: list[str] = []
+            page.on("request", lambda request: asked.append(request.url))
+            deadline = time.monotonic() + 120  # a safety net: the server starting
+            while True:
+                try:
+                    page.goto(base + "/edits")
+                    break
+                except Exception:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise
+                    time.sleep(0.3)
+            page.click("#solve-form button[type=submit]")
+            page.wait_for_selector("#accept-form", timeout=90_000)
+            page.dblclick("#accept-form button[type=submit]")
+            page.wait_for_url(re.compile(r".*/versions$"), timeout=60_000)
+            assert any(re.search(r"/accepts/\d+$", url) for url in asked), asked
+            assert page.locator("#versions tbody tr").count() == 2  # one new version
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
