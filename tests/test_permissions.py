@@ -50,6 +50,7 @@ SAMPLE = {
     "county": "خمین",  # khomein's name, as the camps table filters it
     "volunteer_id": "v1",
     "job_id": "1",
+    "accept_id": "1",
     "edit_id": "1",
     "version_id": "1",
     "kind": "html",

@@ -30,7 +30,7 @@ from builders import TINY_PATH, camp, make_instance, place, requirement, volunte
 from campplanner.cli import main
 from campplanner.web import limits
 from campplanner.web.server import MIN_TOKEN, TOKEN_ENV, bound_socket, given_token
-from web_helpers import post, served, session, solved, wait_for_job
+from web_helpers import accepted_on_page, post, served, session, solved, wait_for_job
 
 GOOD = "a-good-token-of-24-chars"
 
@@ -692,7 +692,7 @@ def test_a_full_disk_at_accept_is_507_in_words_and_nothing_is_lost(web, monkeypa
     assert "disk is full" in answer.json()["error"]
     assert "nothing was lost" in answer.json()["error"]
     state = session(client)
-    page = client.post(f"/jobs/{job}/accept", data={"csrf": state["csrf"], "rev": state["rev"]})
+    page = accepted_on_page(client, job, {"csrf": state["csrf"], "rev": str(state["rev"])})
     assert page.status_code == 507 and "دیسک" in page.text and "Traceback" not in page.text
     monkeypatch.setattr(site.workspace, "add_version", store)  # space again
     assert [v["id"] for v in client.get("/api/versions").json()["versions"]] == [1]

@@ -211,6 +211,7 @@ SAMPLE = {
     "county": "x",
     "volunteer_id": "v1",
     "job_id": "1",
+    "accept_id": "1",
     "edit_id": "1",
     "version_id": "1",
     "kind": "html",

@@ -98,6 +98,23 @@ def wait_for_file(client: TestClient, job_id: str, timeout: float = 120.0) -> di
     raise AssertionError(f"file {job_id} still being made after {timeout} s")
 
 
+def accepted_on_page(client: TestClient, job: str, fields: dict[str, str]) -> Any:
+    """The re-solve panel's accept button sent with ``fields`` (CSRF, revision): the
+    answer once the accept has ended (its page polled: the versions page, or the
+    refusal), or the refusal said at once."""
+    answer = client.post(f"/jobs/{job}/accept", data=fields, follow_redirects=False)
+    if answer.status_code != 303:
+        return answer
+    address = answer.headers["location"]
+    deadline = time.monotonic() + 60.0  # a safety net, never a test's measure
+    while time.monotonic() < deadline:
+        answer = client.get(address, follow_redirects=False)
+        if answer.status_code != 200:
+            return client.get(address) if answer.status_code == 303 else answer
+        time.sleep(0.05)
+    raise AssertionError(f"accept {address} still running after 60 s")
+
+
 def clicked(client: TestClient, page: str, form_id: str) -> tuple[str, dict[str, Any]]:
     """Submit the form ``form_id`` of ``page`` (its hidden fields: CSRF, revision) as a
     browser would: (the address it answers with, that download job's state, ended)."""

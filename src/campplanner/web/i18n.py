@@ -517,6 +517,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "solving": ("حل", "solving"),
     "writing": ("نوشتن", "writing"),
     "calls": ("فهرست کردن تماس‌ها", "listing who to call"),
+    # an accept's phases (app/review/resolves.py ACCEPT_PHASES)
+    "accepting": ("پذیرفتن نسخهٔ تازه", "Accepting the new version"),
+    "accept:files": ("آماده شدن پرونده‌های نسخهٔ تازه", "waiting for the new version's files"),
+    "accept:storing": ("ذخیرهٔ نسخه", "storing the version"),
+    "accept:opening": ("باز کردن نسخهٔ تازه", "opening the new version"),
+    "accept_then": (
+        "پس از پایان، صفحهٔ نسخه‌ها باز می‌شود",
+        "The versions page opens when it is done",
+    ),
 }
 
 

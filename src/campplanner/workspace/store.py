@@ -143,6 +143,13 @@ class StaleRevision(CampPlannerError):
     exit_code = 2
 
 
+def _stale() -> StaleRevision:
+    return StaleRevision(
+        "this page showed an older state of the workspace: someone (another tab?) "
+        "changed it since. Nothing was changed; reload the page and try again."
+    )
+
+
 class Superseded(StaleRevision):
     """A roster re-solved from a version someone else has replaced since (two offices at
     once): accepting it would silently undo their version. Its facts (the versions, who,
@@ -267,10 +274,7 @@ class Workspace:
             update(meta).where(condition).values(revision=meta.c.revision + 1)
         )
         if done.rowcount != 1:
-            raise StaleRevision(
-                "this page showed an older state of the workspace: someone (another tab?) "
-                "changed it since. Nothing was changed; reload the page and try again."
-            )
+            raise _stale()
         return connection.execute(select(meta.c.revision).where(meta.c.id == 1)).scalar_one()
 
     def _audit(
@@ -328,18 +332,8 @@ class Workspace:
                 is None
             ):
                 connection.execute(insert(snapshots).values(sha256=sha, data=_zip(instance_json)))
-            used = []
-            if edit_ids:
-                rows = connection.execute(select(edits).where(edits.c.id.in_(edit_ids))).all()
-                if len(rows) != len(set(edit_ids)) or not all(r.pending for r in rows):
-                    # the roster was solved with an edit dropped (or accepted) since: the
-                    # version would carry a change its record does not hold
-                    raise EditsChanged(
-                        "an edit this roster was solved with has been dropped or accepted "
-                        "since the solve started: the roster still carries it. Nothing was "
-                        "changed; re-solve with the edits as they are now."
-                    )
-                used = [{"id": r.id, "kind": r.kind, "ops": json.loads(r.ops)} for r in rows]
+            rows = self._pending(connection, edit_ids or [])
+            used = [{"id": r.id, "kind": r.kind, "ops": json.loads(r.ops)} for r in rows]
             version_id = connection.execute(
                 insert(versions).values(
                     parent=parent,
@@ -373,6 +367,35 @@ class Workspace:
                 comment=comment,
             )
         return int(version_id)
+
+    def check_version(self, expected: int, on_top_of: int | None, edit_ids: list[int]) -> None:
+        """Refuse now what :meth:`add_version` with these would refuse on its facts as
+        they stand (a stale ``expected`` revision, ``on_top_of`` replaced, an edit of
+        ``edit_ids`` no longer pending), storing nothing: a front end's refusal before
+        the work of storing (the same checks hold again in that transaction)."""
+        with self.engine.connect() as connection:
+            if on_top_of is not None:
+                self._check_newest(connection, on_top_of, edit_ids)
+            revision = connection.execute(select(meta.c.revision).where(meta.c.id == 1))
+            if revision.scalar_one() != expected:
+                raise _stale()
+            self._pending(connection, edit_ids)
+
+    @staticmethod
+    def _pending(connection: Connection, edit_ids: list[int]) -> list[Any]:
+        """The edits ``edit_ids``' rows, all still pending, else :class:`EditsChanged`."""
+        if not edit_ids:
+            return []
+        rows = connection.execute(select(edits).where(edits.c.id.in_(edit_ids))).all()
+        if len(rows) != len(set(edit_ids)) or not all(r.pending for r in rows):
+            # the roster was solved with an edit dropped (or accepted) since: the
+            # version would carry a change its record does not hold
+            raise EditsChanged(
+                "an edit this roster was solved with has been dropped or accepted "
+                "since the solve started: the roster still carries it. Nothing was "
+                "changed; re-solve with the edits as they are now."
+            )
+        return list(rows)
 
     def accepted_job(self, job: str) -> tuple[int, str | None, datetime] | None:
         """The version re-solve ``job`` became when accepted, who accepted it and when

@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,9 @@ from typing import Any
 from campplanner.app.jobs import Job
 
 KEEP_FINISHED = 3  # finished, unaccepted re-solves (and comparisons) kept, the newest
+# a planner's second click of accept this many seconds after the first stored its
+# version joins it (a double click): the page goes on to the versions, not a refusal
+REJOIN = 10.0
 KEEP_FILES = 8  # files made for downloads kept, the newest (in memory)
 
 
@@ -54,6 +58,23 @@ class FileJob:
 
 
 @dataclass
+class Accepting:
+    """A re-solve being accepted in the background (on the season a second or two: the
+    new version's files awaited, stored, opened): the accept itself, once, however many
+    clicks join it."""
+
+    job: Job
+    resolve: str  # the re-solve's id
+    by: str  # who clicked first: the audit's accept is theirs
+
+    def recent(self) -> bool:
+        """Ended less than REJOIN seconds ago (its last phase begun then, at least)?"""
+        control = self.job.control
+        last = control.events[-1].elapsed if control.events else 0.0
+        return time.monotonic() - (control.started + last) < REJOIN
+
+
+@dataclass
 class Comparison:
     """Scenario files compared in the background against version ``base``'s instance."""
 
@@ -73,6 +94,7 @@ class Background:
         self.resolves: dict[str, Resolve] = {}
         self.comparisons: dict[str, Comparison] = {}
         self.files: dict[str, FileJob] = {}
+        self.accepts: dict[str, Accepting] = {}  # by the accept's own id
         self._lock = threading.Lock()
         self._ids = iter(range(1, 1 << 62))
 
@@ -99,6 +121,20 @@ class Background:
         """The job of a re-solve, a comparison or a file."""
         found = self.resolves.get(job_id) or self.comparisons.get(job_id) or self.files.get(job_id)
         return None if found is None else found.job
+
+    def accepting(self, resolve_id: str) -> tuple[str, Accepting] | None:
+        """The newest accept of re-solve ``resolve_id`` (its id and job), if any."""
+        found = [(key, a) for key, a in list(self.accepts.items()) if a.resolve == resolve_id]
+        return found[-1] if found else None
+
+    def add_accept(self, accept_id: str, accepting: Accepting) -> None:
+        """Keep an accept for its page; the oldest finished beyond KEEP_FILES are
+        forgotten (what each keeps is its version's number, or why it was refused)."""
+        with self._lock:
+            self.accepts[accept_id] = accepting
+            finished = [key for key, entry in self.accepts.items() if entry.job.wait(0)]
+            for key in finished[:-KEEP_FILES] if len(finished) > KEEP_FILES else []:
+                del self.accepts[key]
 
     def add_file(self, job_id: str, made: FileJob) -> None:
         """Keep a file being made; the oldest finished beyond KEEP_FILES are forgotten

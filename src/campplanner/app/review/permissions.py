@@ -145,6 +145,8 @@ WHAT = {
     "job": "a job's progress",
     "cancel": "stopping a job",
     "accept": "accepting a roster",
+    "start_accept": "accepting a roster",
+    "accept_state": "following the accept of a roster",
     "discard": "discarding a roster",
     "versions_page": "the versions page",
     "version_list": "the versions",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -716,20 +716,16 @@ def accept(
     expected: int,
     by: str,
     address: str | None = None,
+    report: Callable[[str], None] = lambda phase: None,
 ) -> tuple[int, OpenVersion | None]:
     """Store a finished re-solve's roster as a new version (with its edits), recorded as
     ``by``'s; returns its id and the version opened from the solve's own outcome (its
-    pages without compiling it again)."""
-    resolve = background.resolves.get(job_id)
-    if resolve is None or not resolve.job.wait(0):
-        raise Worded("no finished solve to accept", key="accept:not_finished")
-    done = finished(resolve)
-    if "error" in done:
-        raise Worded(
-            f"this solve has no roster to accept ({done['error']})", key="accept:no_roster"
-        )
-    replanned = resolve.job.result()
+    pages without compiling it again). ``report`` hears each phase begin (ACCEPT_PHASES
+    but the last, the opening: the caller's)."""
+    resolve, replanned = acceptable(background, job_id)
+    report(ACCEPT_PHASES[0])
     files = replanned.files()  # made while the planner read the diff, or now
+    report(ACCEPT_PHASES[1])
     version = workspace.add_version(
         files.instance_json,
         files.solution_json,
@@ -749,6 +745,25 @@ def accept(
         return version, None
     files.opened.version = info
     return version, files.opened
+
+
+# what an accept does, in order: wait for the new version's files (made while the
+# planner read the diff), store the version, open it (its pages, from memory)
+ACCEPT_PHASES = ("accept:files", "accept:storing", "accept:opening")
+
+
+def acceptable(background: Background, job_id: str) -> tuple[Resolve, Replanned]:
+    """The finished re-solve ``job_id`` and its result, refused in words when there is none
+    to accept (still running, unknown, or ended with no roster)."""
+    resolve = background.resolves.get(job_id)
+    if resolve is None or not resolve.job.wait(0):
+        raise Worded("no finished solve to accept", key="accept:not_finished")
+    done = finished(resolve)
+    if "error" in done:
+        raise Worded(
+            f"this solve has no roster to accept ({done['error']})", key="accept:no_roster"
+        )
+    return resolve, resolve.job.result()
 
 
 def unscoped(solution_json: bytes, fingerprint: str) -> bytes:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from typing import Any
 
 from campplanner.app import audit
 from campplanner.app.accounts import Accounts, Login
+from campplanner.app.jobs import Job, JobControl
 from campplanner.app.links import checked_answer, issue, season_end, verify
 from campplanner.app.review import (
     attendance,
@@ -36,7 +38,7 @@ from campplanner.app.review import (
     resolves,
 )
 from campplanner.app.review.actor import Actor, holder
-from campplanner.app.review.background import Background, FileJob
+from campplanner.app.review.background import Accepting, Background, FileJob
 from campplanner.app.review.errors import (
     AcceptedAlready,
     BulkRefused,
@@ -142,6 +144,8 @@ class ReviewSession:
         self.started_by: dict[str, str] = {}  # job id -> the account that started it
         # one job at a time: the check and the start, together (calls come from threads)
         self._starting = threading.Lock()
+        # one accept of a re-solve at a time: the check and the start, together
+        self._accepting = threading.Lock()
 
     @property
     def scratch(self) -> Path:
@@ -763,11 +767,50 @@ class ReviewSession:
         job.cancel()
 
     @permitted(PLANNERS)
-    @saves
     def accept(self, actor: Actor, job_id: str, comment: str, expected: int) -> dict[str, int]:
-        """Store a finished re-solve's roster as a new version: ``{version, rev}``."""
+        """Store a finished re-solve's roster as a new version: ``{version, rev}``, once
+        stored and opened (a script's accept; the page's is :meth:`start_accept`, whose
+        accept under way this one joins)."""
+        accept_id = self.start_accept(actor, job_id, comment, expected, rejoin=False)
+        return self.background.accepts[accept_id].job.result()
+
+    @permitted(PLANNERS)
+    def start_accept(
+        self, actor: Actor, job_id: str, comment: str, expected: int, rejoin: bool = True
+    ) -> str:
+        """Accept a finished re-solve in the background: the accept's id, at once, once
+        the refusals that need no work are said (accepted already, not theirs, no
+        roster); its page shows its phases (``resolves.ACCEPT_PHASES``), then the
+        versions. Exactly once: the same planner's second click joins the accept under
+        way (and, ``rejoin``, one that stored its version less than REJOIN seconds ago:
+        a double click); another planner's waits for it, then is refused as today."""
         comment = comment[:COMMENT_LENGTH]
-        accepted = self.workspace.accepted_job(job_id)  # kept there: a restart forgets not
+        while True:
+            with self._accepting:
+                found = self.background.accepting(job_id)
+                ended = found is not None and found[1].job.wait(0)
+                if found is not None and found[1].by == actor.name:
+                    accept_id, accepting = found
+                    if not ended or (rejoin and accepting.job.error is None and accepting.recent()):
+                        return accept_id
+                if found is None or ended:
+                    self._refuse_accept(actor, job_id, expected)
+                    accept_id = self.background.next_id()
+                    job: Job[dict[str, int]] = Job(
+                        lambda control: self._accept_now(actor, job_id, comment, expected, control),
+                        "accept",
+                    )
+                    self.background.add_accept(accept_id, Accepting(job, job_id, actor.name))
+                    job.start()
+                    return accept_id
+            found[1].job.wait()  # another planner's accept: refused as a late one once done
+
+    def _refuse_accept(self, actor: Actor, job_id: str, expected: int) -> None:
+        """What refuses an accept before any work: the re-solve accepted already (the
+        workspace keeps it: a restart forgets not), someone else's, unfinished or with no
+        roster, a stale page (``expected``), its version replaced or an edit dropped
+        since (the workspace's checks, which hold again when it stores the version)."""
+        accepted = self.workspace.accepted_job(job_id)
         if accepted is not None:  # a second tab, or a second planner, too late
             version, by, when = accepted
             at = when.strftime("%Y-%m-%d %H:%M")
@@ -780,12 +823,53 @@ class ReviewSession:
             )
         if job_id in self.background.resolves:
             self._own_job(actor, job_id)
+        resolve, _ = resolves.acceptable(self.background, job_id)
+        self.workspace.check_version(expected, resolve.base, resolve.edit_ids)
+
+    @saves
+    def _accept_now(
+        self, actor: Actor, job_id: str, comment: str, expected: int, control: JobControl
+    ) -> dict[str, int]:
+        """The accept's work (its job's): store the version, open it."""
         version, opened = resolves.accept(
-            self.workspace, self.background, job_id, comment, expected, actor.name, actor.address
+            self.workspace,
+            self.background,
+            job_id,
+            comment,
+            expected,
+            actor.name,
+            actor.address,
+            control.report,
         )
+        control.report(resolves.ACCEPT_PHASES[-1])
         if opened is not None:  # the new version's pages, without compiling it again
             self.versions.adopt(opened)
         return {"version": version, "rev": self.workspace.revision()}
+
+    @permitted(PLANNERS)
+    def accept_state(self, actor: Actor, accept_id: str) -> dict[str, Any]:
+        """An accept under way: its phases; once done, its version; failed, its refusal
+        (raised: said as the accept's own would be)."""
+        accepting = self.background.accepts.get(accept_id)
+        if accepting is None:
+            raise NotFound("no such accept: see the versions page")
+        if accepting.by != actor.name and actor.role != "province":
+            self._own_job(actor, accepting.resolve)
+        job = accepting.job
+        state: dict[str, Any] = {
+            "id": accept_id,
+            "job": accepting.resolve,
+            "by": accepting.by,
+            "state": job.state,
+            "phases": list(resolves.ACCEPT_PHASES),
+            "events": [{"elapsed": round(e.elapsed, 2), "phase": e.phase} for e in job.events()],
+            "elapsed": round(time.monotonic() - job.control.started, 1),
+        }
+        if job.wait(0):
+            if job.error is not None:
+                raise job.error
+            state |= job.result()
+        return state
 
     @permitted(PLANNERS)
     @saves

@@ -1,5 +1,6 @@
-"""The forms that change something: record or drop an edit, re-solve, cancel, accept or
-discard a re-solve, publish or restore a version, compare uploaded scenarios.
+"""The forms that change something: record or drop an edit, re-solve, cancel, accept
+(the accept's page of phases) or discard a re-solve, publish or restore a version,
+compare uploaded scenarios.
 
 Each checks the posted form (size, CSRF token), makes one call of the session and
 sends the browser back to a page (303), as the JSON API (``api.py``) answers the same
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from campplanner.app.review.errors import CampPlannerError
 from campplanner.web.handling import (
@@ -22,6 +23,7 @@ from campplanner.web.handling import (
     expected,
     flag,
     off_loop,
+    partial,
     posted,
     said,
     shown_version,
@@ -99,9 +101,33 @@ async def cancel(request: Request, job_id: str, session: Session, actor: Acting)
 
 @router.post("/jobs/{job_id}/accept")
 async def accept(request: Request, job_id: str, session: Session, actor: Acting) -> Response:
+    # answered at once (on the season an accept takes a second or two, more on a loaded
+    # machine): the accept's page shows its phases, then the versions; a second click
+    # joins the accept under way; a refusal found at once is said here, as it was
     data = await posted(request)
-    await off_loop(session.accept, actor, job_id, str(data.get("comment", "")), expected(data))
-    return back(data, "/versions")
+    accept_id = await off_loop(
+        session.start_accept, actor, job_id, str(data.get("comment", "")), expected(data)
+    )
+    return RedirectResponse(f"/accepts/{accept_id}", status_code=303)
+
+
+@router.get("/accepts/{accept_id}", response_class=HTMLResponse)
+def accepting(request: Request, accept_id: str, session: Session, actor: Acting) -> Response:
+    """An accept's phases while it runs; done, the versions page; refused during the
+    work (a stale page, a version replaced meanwhile, a full disk), the refusal as the
+    accept itself said it (the page polled in place loads the whole page to say it)."""
+    try:
+        job = session.accept_state(actor, accept_id)
+    except Exception:
+        if partial(request):
+            return Response(headers={"HX-Redirect": f"/accepts/{accept_id}"})
+        raise
+    if job["state"] == "done":
+        if partial(request):
+            return Response(headers={"HX-Redirect": "/versions"})
+        return RedirectResponse("/versions", status_code=303)
+    template = "accept_job.html" if partial(request) else "accept_page.html"
+    return page(request, template, job=job)
 
 
 @router.post("/jobs/{job_id}/discard")
