@@ -41,11 +41,19 @@ LONG_TEXT = 16_383  # longer texts go through xlsxwriter's own checks (32,767 UT
 # Printing at a size people can read (issue 25: the unfilled slots printed at 4 pt).
 # A sheet fitted to the page's width is scaled down by the page's width over its own;
 # its text (FONT_POINTS) must not print below MIN_PRINTED_POINTS. 8 pt is the floor
-# asked for; 8.5 leaves room for LibreOffice's and Excel's own width arithmetic.
+# asked for; 8.5 leaves room for the programs' own arithmetic (LibreOffice prints
+# medium.json's tall fitted sheets 2% below their widths' scale: 8.3 pt).
 FONT_POINTS = 10
 MIN_PRINTED_POINTS = 8.5
 A4_INCHES = {False: 8.27, True: 11.69}  # the page's width, portrait and landscape
 SIDE_MARGINS_INCHES = 0.8  # left + right, as print_setup sets them
+# Widths are counted in characters of the default font, Calibri 11: Excel rounds its
+# digit to 7 pixels, LibreOffice (with Carlito, Calibri's metric twin) keeps the exact
+# 0.5068 em x 11 pt = 7.43 px, so there every column is 6% wider and a sheet fitted to
+# the page's width prints 6% smaller (8.0 pt where Excel prints 8.5; 7.8 on medium's
+# tall sheets). Fitted sheets are laid out for LibreOffice's count (issue 25's audit).
+# Without Calibri or Carlito a wider font counts instead (docs/spreadsheets.md).
+LIBREOFFICE_CHARACTER_PIXELS = 7.43
 NARROWEST = 8.0  # characters: a column is never narrowed below this to fit the page
 
 
@@ -73,6 +81,7 @@ class PageLayout:
 
     @property
     def printed_points(self) -> float:
+        """The text's printed size in Excel (6% smaller in LibreOffice, when fitted)."""
         if self.pages_wide > 1:  # print_setup prints a split sheet at the floor
             return MIN_PRINTED_POINTS
         return FONT_POINTS * print_scale(self.widths, self.landscape)
@@ -97,14 +106,15 @@ def page_layout(
     narrowest: Sequence[float] | None = None,
     landscape: bool | None = None,
 ) -> PageLayout:
-    """The most readable way to print columns of ``widths`` at MIN_PRINTED_POINTS or more:
+    """The most readable way to print columns of ``widths`` at MIN_PRINTED_POINTS or more
+    (in LibreOffice; a little more in Excel):
     as they are in portrait, else landscape, else with the widest columns narrowed
     (their text wraps) down to ``narrowest`` (per column; NARROWEST by default), else
     split over as few pages wide as needed. ``landscape`` forces an orientation."""
     widths = [float(w) for w in widths]
     floor = list(narrowest) if narrowest is not None else [NARROWEST] * len(widths)
     floor = [min(f, w) for f, w in zip(floor, widths, strict=True)]
-    scale = MIN_PRINTED_POINTS / FONT_POINTS
+    scale = MIN_PRINTED_POINTS / FONT_POINTS * LIBREOFFICE_CHARACTER_PIXELS / 7
     orientations = (False, True) if landscape is None else (landscape,)
     for turned in orientations:
         if print_scale(widths, turned) >= scale:
