@@ -246,3 +246,38 @@ def away_for_first_camp(session: Any, actor: Any, people: int, skip: int = 0) ->
         stop = head.itineraries[volunteer].stops[0].camp
         fields = {"kind": "unavailable", "volunteer": volunteer, "rev": rev}
         rev = session.add_edit(actor, {**fields, "first": stop.start, "last": stop.end})["rev"]
+
+
+def beds_bind(names: dict[str, str] | None = None) -> dict[str, Any]:
+    """Camp A (priority 3) has 3 beds for 5 roles: an essential leader, two nurses, two
+    masons; camp B (priority 1, the same days) asks for two masons. The best roster
+    fills A's 3 beds (3 x 3 = 9, the leader among them) and B's masons (2 x 1 = 2): 11,
+    leaving two of A's slots empty because its beds are full, with free people qualified
+    for them (a nurse or two masons). ``names``: the people's names by id (else their
+    ids)."""
+    names = names or {}
+
+    def person(volunteer_id: str, **fields: Any) -> dict[str, Any]:
+        return volunteer(volunteer_id, name=names.get(volunteer_id, volunteer_id), **fields)
+
+    return make_instance(
+        rules={"max_camps": 2},
+        volunteers=[
+            person("l1", skills={"leader": 1}),
+            *(person(v) for v in ("n1", "n2", "n3")),
+            *(person(f"m{k}", skills={"mason": 1}) for k in range(4)),
+        ],
+        camps=[
+            camp(
+                "A",
+                capacity=3,
+                priority=3,
+                requirements=[
+                    requirement("leader", essential=True),
+                    requirement("nurse", count=2),
+                    requirement("mason", count=2),
+                ],
+            ),
+            camp("B", priority=1, requirements=[requirement("mason", count=2)]),
+        ],
+    )

@@ -17,11 +17,11 @@ from click.testing import CliRunner
 import claims
 from builders import (
     TINY_PATH,
+    beds_bind,
     camp,
     compile_data,
     load_data,
     make_instance,
-    requirement,
     tiny_data,
     volunteer,
 )
@@ -167,39 +167,8 @@ def test_replace_writes_its_ranked_candidates_with_o(tmp_path: Path) -> None:
 # ------------------------------------------------------- empty slots, beds binding
 
 
-def _beds_bind() -> dict:
-    # Camp A (priority 3) has 3 beds for 5 roles: one essential leader, two nurses, two
-    # masons. Camp B (priority 1, the same days as A) asks for two masons. The best
-    # roster fills A's 3 beds (3 x 3 = 9, the leader among them) and B's masons
-    # (2 x 1 = 2): 11, leaving two of A's slots empty because its beds are full, with
-    # free people qualified for them (a nurse or two masons).
-    return make_instance(
-        rules={"max_camps": 2},
-        volunteers=[
-            volunteer("l1", skills={"leader": 1}),
-            volunteer("n1"),
-            volunteer("n2"),
-            volunteer("n3"),
-            *(volunteer(f"m{k}", skills={"mason": 1}) for k in range(4)),
-        ],
-        camps=[
-            camp(
-                "A",
-                capacity=3,
-                priority=3,
-                requirements=[
-                    requirement("leader", essential=True),
-                    requirement("nurse", count=2),
-                    requirement("mason", count=2),
-                ],
-            ),
-            camp("B", priority=1, requirements=[requirement("mason", count=2)]),
-        ],
-    )
-
-
 def test_no_slot_empty_for_lack_of_beds_is_offered_a_gain_nobody_pays_for() -> None:
-    instance = load_data(_beds_bind())
+    instance = load_data(beds_bind())
     problem = compile_instance(instance)
     result = CpSatSolver(problem, SolveOptions(time_limit=10, secondary=False)).solve()
     assert result.status == "optimal" and result.coverage == 11  # see _beds_bind

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from builders import camp, make_instance, place, requirement, volunteer
+from builders import beds_bind, camp, make_instance, place, requirement, volunteer
 from campplanner.contract.calendar import to_persian_digits
 from web_helpers import clicked, post, served, session, solved, wait_for_job
 
@@ -186,33 +186,11 @@ def test_a_candidate_whose_move_stops_a_camp_says_which_and_a_swap_names_skills(
 
 
 def _beds_full() -> dict[str, Any]:
-    # Camp A (priority 3) has 3 beds for 5 roles (an essential leader, two nurses, two
-    # masons); B (priority 1, the same days) two masons. The best roster fills A's beds
-    # (3 x 3) and B's masons (2 x 1): A keeps two slots empty for its beds, and anyone
-    # offered for them takes the bed of someone in A, who must be named.
+    # builders.beds_bind, with Persian names: anyone offered for A's two empty slots takes
+    # the bed of someone in A, who must be named
     names = {"l1": "لیلا", "n1": "نازنین", "n2": "نسترن", "n3": "نیلوفر"}
     names |= {f"m{k}": f"مهدی {['یکم', 'دوم', 'سوم', 'چهارم'][k]}" for k in range(4)}
-    return make_instance(
-        rules={"max_camps": 2},
-        volunteers=[
-            volunteer("l1", skills={"leader": 1}, name=names["l1"]),
-            *(volunteer(v, name=names[v]) for v in ("n1", "n2", "n3")),
-            *(volunteer(f"m{k}", skills={"mason": 1}, name=names[f"m{k}"]) for k in range(4)),
-        ],
-        camps=[
-            camp(
-                "A",
-                capacity=3,
-                priority=3,
-                requirements=[
-                    requirement("leader", essential=True),
-                    requirement("nurse", count=2),
-                    requirement("mason", count=2),
-                ],
-            ),
-            camp("B", priority=1, requirements=[requirement("mason", count=2)]),
-        ],
-    )
+    return beds_bind(names)
 
 
 def test_a_candidate_for_a_camp_with_no_bed_left_names_who_gives_theirs_up(
