@@ -209,6 +209,15 @@ class Job(Generic[T]):
     def error(self) -> BaseException | None:
         return self._error
 
+    def progress(self) -> dict[str, object]:
+        """What a page polling the job shows: its state, its phases so far (seconds from
+        its start) and how long it has run."""
+        return {
+            "state": self.state,
+            "events": [{"elapsed": round(e.elapsed, 2), "phase": e.phase} for e in self.events()],
+            "elapsed": round(time.monotonic() - self.control.started, 1),
+        }
+
     def events(self, since: int = 0) -> list[ProgressEvent]:
         """Progress events from number ``since`` on (for polling)."""
         return self.control.events[since:]

@@ -14,7 +14,6 @@ import json
 import multiprocessing
 import os
 import threading
-import time
 import zipfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
@@ -377,12 +376,10 @@ def file_state(made: FileJob, job_id: str) -> dict[str, Any]:
     job = made.job
     state: dict[str, Any] = {
         "id": job_id,
-        "state": job.state,
         "version": made.version,
         "kind": made.kind,
         "label": made.label,
-        "events": [{"elapsed": round(e.elapsed, 2), "phase": e.phase} for e in job.events()],
-        "elapsed": round(time.monotonic() - job.control.started, 1),
+        **job.progress(),
     }
     if job.wait(0):
         if job.control.events:  # the clock stops with the work

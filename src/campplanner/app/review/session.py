@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -860,10 +859,8 @@ class ReviewSession:
             "id": accept_id,
             "job": accepting.resolve,
             "by": accepting.by,
-            "state": job.state,
             "phases": list(resolves.ACCEPT_PHASES),
-            "events": [{"elapsed": round(e.elapsed, 2), "phase": e.phase} for e in job.events()],
-            "elapsed": round(time.monotonic() - job.control.started, 1),
+            **job.progress(),
         }
         if job.wait(0):
             if job.error is not None:
