@@ -195,12 +195,18 @@ def filter_day(
     try:
         return day_of(text, calendar)
     except ValueError:
-        message = f"{name}: {text!r} is not a date (YYYY-MM-DD)"
-        refused = Worded(message, f"filter_{name}", text=text)
-        if problems is None:
-            raise refused from None
-        problems.append(refused)
-        return None
+        pass
+    message = f"{name}: {text!r} is not a date (YYYY-MM-DD)"
+    _refused(Worded(message, f"filter_{name}", text=text), problems)
+    return None
+
+
+def _refused(problem: Worded, problems: list[Worded] | None) -> None:
+    """A filter's value that cannot be read: refused (raised), or, given ``problems``,
+    said there (a live filter while the planner is still typing it)."""
+    if problems is None:
+        raise problem
+    problems.append(problem)
 
 
 def camp_filters(
@@ -217,17 +223,12 @@ def camp_filters(
     empty = params.get("empty", "")
     if empty and empty not in EMPTY_FILTERS:
         message = f"empty: {empty[:20]!r} is not one of {', '.join(EMPTY_FILTERS)}"
-        refused = Worded(message, "filter_empty", text=empty[:20])
-        if problems is None:
-            raise refused
-        problems.append(refused)
+        _refused(Worded(message, "filter_empty", text=empty[:20]), problems)
         empty = ""
     page = params.get("page", "") or "1"
     if not (page.isascii() and page.isdigit() and len(page) < 10):  # "²" is a digit too
-        refused = Worded(f"page: {page[:20]!r} is not a page number", "filter_page", text=page[:20])
-        if problems is None:
-            raise refused
-        problems.append(refused)
+        message = f"page: {page[:20]!r} is not a page number"
+        _refused(Worded(message, "filter_page", text=page[:20]), problems)
         page = "1"
     return {
         "county": params.get("county", ""),
@@ -558,7 +559,7 @@ def search(
     ``skills``, ``counties`` and ``groups`` list the filters' choices; with
     ``every_id``, ``ids`` holds the id of every one found (for a bulk edit)."""
     instance = opened.instance
-    skill_names = {s.id: s.name for s in instance.skills}
+    skill_name = skill_names(opened)
     places = {p.id: p.name for p in instance.places}
     groups = {g.id: g.name for g in instance.groups}
     county_of = {p.id: p.county or NO_COUNTY for p in instance.places}
@@ -567,7 +568,7 @@ def search(
         "results": [],
         "total": 0,
         "skills": [{"id": s.id, "name": s.name} for s in instance.skills],
-        "skill": skill if skill in skill_names else "",
+        "skill": skill if skill in skill_name else "",
         "counties": [{"id": c, "name": names.get(c, c)} for c in sorted(set(county_of.values()))],
         "county": county if county in county_of.values() else "",
         "groups": [{"id": g.id, "name": g.name} for g in instance.groups],
@@ -603,7 +604,7 @@ def search(
                 "home_name": places.get(v.home, v.home),
                 "group": groups.get(v.group or "", v.group or ""),
                 "skills": [
-                    {"id": s, "name": skill_names.get(s, s), "level": level}
+                    {"id": s, "name": skill_name.get(s, s), "level": level}
                     for s, level in sorted(v.skills.items())
                 ],
                 "camps": len(stops.stops) if stops else 0,
@@ -772,7 +773,7 @@ def late_fit(opened: OpenVersion, fields: Mapping[str, object], lang: str) -> di
     if not typed:
         record = {k: v for k, v in fields.items() if k not in ("csrf", "rev", "next")}
     else:
-        record = late_record(fields, {s.id: s.name for s in opened.instance.skills})
+        record = late_record(fields, skill_names(opened))
     if not isinstance(record.get("id"), str) or not record["id"]:
         raise Worded("id: the late volunteer needs an id", key="late:no_id")
     taken = opened.volunteers.get(record["id"])
