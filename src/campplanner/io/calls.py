@@ -76,7 +76,7 @@ def call_rows(view: RosterView) -> list[list[Any]]:
                 "، ".join(
                     sorted({camp.county for camp, _ in call.before + call.after if camp.county})
                 ),
-                "؛ ".join(map(PERSIAN.why, call.reasons)) or call.why or None,
+                "؛ ".join(map(PERSIAN.why, call.reasons)) or None,
             ]
         )
     return rows

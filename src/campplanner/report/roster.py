@@ -195,10 +195,14 @@ class Call:
     group_name: str
     before: list[tuple[CampView, str]]  # (camp, role name) published
     after: list[tuple[CampView, str]]  # (camp, role name) in the new roster
-    why: str = ""  # for an assignment no longer possible
-    # the same reasons one by one, as facts where the file kept them (contract.why.Why):
-    # worded in the call list's language
+    # why an assignment is no longer possible, one by one: facts where the file kept them
+    # (contract.why.Why), worded in the call list's language
     reasons: tuple[str, ...] = ()
+
+    @property
+    def why(self) -> str:
+        """The reasons in the solution file's English, joined."""
+        return "; ".join(self.reasons)
 
     @property
     def first_day(self) -> int:
@@ -826,13 +830,12 @@ def _calls(
     calls = []
     for action, vid, before, after in changes:
         reasons = tuple(why_read(e.why, e.why_facts) for e in dropped.get(vid, []))
-        why = "; ".join(reasons)
         if action == "removed" and vid in dropped:
             action = "no_longer_possible"  # the reason they go: their place is no more
         action, before, after = _changed_only(action, before, after)
         if places_of(before) or places_of(after):
             calls.append(
-                Call(action, vid, *person(vid), places_of(before), places_of(after), why, reasons)
+                Call(action, vid, *person(vid), places_of(before), places_of(after), reasons)
             )
     calls.sort(key=lambda call: (call.first_day, call.volunteer_name, call.volunteer_id))
     return calls
